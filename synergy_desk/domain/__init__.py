@@ -1,0 +1,1 @@
+"""Pure domain rules with no storage and no Qt: money, phones, card numbers, errors, enums."""

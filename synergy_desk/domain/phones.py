@@ -1,0 +1,81 @@
+"""Phone numbers normalised to E.164 (default region GB) so a caller is found however typed."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from synergy_desk.domain.errors import ValidationError
+
+DEFAULT_REGION = "GB"
+
+
+def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
+    """Return the number in E.164 form ("+441632960123").
+
+    Raises:
+        ValidationError: when the text is not a phone number.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"“{raw}” is not a phone number.", "phone") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(f"“{raw}” is not a possible phone number.", "phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def try_normalise_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
+    """Like :func:`normalise_phone` but None instead of an error."""
+    try:
+        return normalise_phone(text, region) or None
+    except ValidationError:
+        return None
+
+
+def display_phone(e164: str) -> str:
+    """A stored E.164 number in the way people in its country write it."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 44:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_search_terms(e164: str) -> list[str]:
+    """Digit strings under which a stored number should be findable (E.164 and national)."""
+    if not e164:
+        return []
+    digits = e164.lstrip("+")
+    terms = [digits]
+    try:
+        number = phonenumbers.parse(e164, None)
+        national = re.sub(r"\D", "", phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.NATIONAL))
+        if national and national not in terms:
+            terms.append(national)
+    except phonenumbers.NumberParseException:
+        pass
+    return terms
+
+
+def looks_like_phone(text: str) -> bool:
+    """True when a search fragment is mostly digits, as a phone number typed by a person."""
+    stripped = re.sub(r"[\s()+\-.]", "", text or "")
+    return len(stripped) >= 3 and stripped.isdigit()
+
+
+def phone_query_digits(text: str, region: str = DEFAULT_REGION) -> str:
+    """The digits to search for when a phone number is typed in any format."""
+    full = try_normalise_phone(text, region)
+    if full and len(re.sub(r"\D", "", text)) >= 9:
+        return full.lstrip("+")
+    return re.sub(r"\D", "", text)

@@ -1,0 +1,255 @@
+"""Opening the office database from one URL, and bringing its schema up to date safely."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+from playhouse.migrations import Runner
+
+from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
+from synergy_desk.models.base import db, utcnow
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+HISTORY_TABLE = "schema_migration"
+APP_NAME = "SynergyDesk"
+
+# SQLite settings: write-ahead log, enforced foreign keys, a generous busy timeout so a desk
+# waits for another desk's short transaction instead of failing, and FULL sync so money that
+# was committed survives a power cut.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 30_000,
+    "synchronous": "full",
+    "cache_size": -32_000,
+    "temp_store": "memory",
+}
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    """The embedded SQLite file in the user's data folder."""
+    return sqlite_url(default_data_dir() / "synergy-desk.sqlite3")
+
+
+def sqlite_url(path: Path | str) -> str:
+    return "sqlite:///" + Path(path).resolve().as_posix()
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """What the window's status bar and the command line say about the open database."""
+
+    url: str
+    kind: str  # "sqlite" or "postgresql"
+    display: str  # the URL without its password
+    path: Path | None  # the SQLite file, if any
+
+
+def describe_url(url: str) -> DatabaseInfo:
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme == "sqlite":
+        path = _sqlite_path(url)
+        return DatabaseInfo(url, "sqlite", str(path), path)
+    if scheme in ("postgres", "postgresql"):
+        netloc = parsed.hostname or "localhost"
+        if parsed.port:
+            netloc += f":{parsed.port}"
+        user = f"{parsed.username}@" if parsed.username else ""
+        return DatabaseInfo(url, "postgresql", f"postgresql://{user}{netloc}{parsed.path}", None)
+    raise DatabaseError(
+        f"“{url}” is not a database address this program understands; use sqlite:///FILE "
+        "or postgresql://USER@HOST/NAME.")
+
+
+def _sqlite_path(url: str) -> Path:
+    parsed = urlparse(url)
+    # As Peewee reads it: sqlite:///relative.db, sqlite:////absolute/file, sqlite:///C:/file.
+    raw = unquote(parsed.path)[1:]
+    if parsed.netloc:  # sqlite://relative/path is a common slip for sqlite:///relative/path
+        raw = parsed.netloc + "/" + raw
+    if not raw:
+        raise DatabaseError("The SQLite address names no file; use sqlite:///PATH/TO/FILE.")
+    return Path(raw)
+
+
+def make_database(url: str) -> peewee.Database:
+    """A Peewee database for the URL, not yet connected."""
+    info = describe_url(url)
+    if info.kind == "sqlite":
+        assert info.path is not None
+        # Every transaction starts IMMEDIATE: a deferred one that reads and then writes fails
+        # with "database is locked" when two desks save at once.
+        return peewee.SqliteDatabase(
+            str(info.path), pragmas=SQLITE_PRAGMAS, timeout=30, lock_type="IMMEDIATE",
+            check_same_thread=False)
+    parsed = urlparse(url)
+    try:
+        import psycopg  # noqa: F401  (loaded only for an office on PostgreSQL)
+    except ImportError:
+        raise DatabaseError(
+            "The PostgreSQL driver is not installed; install synergy-desk[postgres].") from None
+    kwargs: dict[str, object] = {"database": unquote(parsed.path.lstrip("/"))}
+    if parsed.username:
+        kwargs["user"] = unquote(parsed.username)
+    if parsed.password:
+        kwargs["password"] = unquote(parsed.password)
+    if parsed.hostname:
+        kwargs["host"] = parsed.hostname
+    if parsed.port:
+        kwargs["port"] = parsed.port
+    kwargs["connect_timeout"] = 10
+    kwargs["application_name"] = "synergy-desk"
+    if not kwargs["database"]:
+        raise DatabaseError("The PostgreSQL address names no database; add /NAME at its end.")
+    return peewee.PostgresqlDatabase(**kwargs)
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, peewee.SqliteDatabase)
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+def migration_names() -> list[str]:
+    return [p.stem for p in sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))]
+
+
+def applied_migrations(database: peewee.Database) -> list[str]:
+    if HISTORY_TABLE not in database.get_tables():
+        return []
+    cursor = database.execute_sql(f'SELECT name FROM "{HISTORY_TABLE}" ORDER BY name')
+    return [row[0] for row in cursor.fetchall()]
+
+
+def check_schema_not_newer(database: peewee.Database) -> None:
+    known = set(migration_names())
+    unknown = [name for name in applied_migrations(database) if name not in known]
+    if unknown:
+        raise SchemaTooNew(
+            "This database was written by a newer version of Synergy Desk "
+            f"(it has schema change “{unknown[-1]}”, which this version does not know). "
+            "It has not been touched; install the newer version to use it.")
+
+
+def pending_migrations(database: peewee.Database) -> list[str]:
+    done = set(applied_migrations(database))
+    return [name for name in migration_names() if name not in done]
+
+
+def backup_sqlite_file(path: Path, label: str) -> Path | None:
+    """Copy a SQLite database aside (consistently, via the online backup API)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
+    source = sqlite3.connect(str(path))
+    try:
+        dest = sqlite3.connect(str(target))
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def migrate(database: peewee.Database, sqlite_path: Path | None = None) -> list[str]:
+    """Apply pending migrations; back the SQLite file up first. Returns what was applied."""
+    check_schema_not_newer(database)
+    pending = pending_migrations(database)
+    if not pending:
+        return []
+    if sqlite_path is not None and applied_migrations(database):
+        backup = backup_sqlite_file(sqlite_path, "before-migration")
+        log.info("Backed the database up to %s before migrating", backup)
+    runner = Runner(database, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
+    return list(runner.up())
+
+
+def open_database(url: str | None = None, *, migrate_schema: bool = True) -> DatabaseInfo:
+    """Bind the models to the database at ``url`` and bring its schema up to date.
+
+    Raises:
+        DatabaseError: the database cannot be opened (with a one-line reason).
+        SchemaTooNew: the database was written by a newer version; it is left untouched.
+    """
+    url = url or default_database_url()
+    info = describe_url(url)
+    if info.path is not None:
+        _check_sqlite_file(info.path)
+    database = make_database(url)
+    try:
+        database.connect(reuse_if_open=True)
+        if info.kind == "sqlite":
+            database.execute_sql("PRAGMA schema_version").fetchone()
+    except peewee.OperationalError as exc:
+        database.close()
+        raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
+    except peewee.DatabaseError as exc:
+        database.close()
+        raise DatabaseError(
+            f"{info.display} is not a Synergy Desk database ({_first_line(exc)}).") from None
+    try:
+        if migrate_schema:
+            migrate(database, info.path)
+        else:
+            check_schema_not_newer(database)
+    except (SchemaTooNew, DatabaseError):
+        database.close()
+        raise
+    except peewee.PeeweeException as exc:
+        database.close()
+        raise DatabaseError(
+            f"Cannot bring the database {info.display} up to date: {_first_line(exc)}") from None
+    db.initialize(database)
+    return info
+
+
+def close_database() -> None:
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a database file.")
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise DatabaseError(f"{path} is not a Synergy Desk database (not a SQLite file).")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from None
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseError(f"Cannot create {path}: the folder is read-only.")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,431 @@
+"""Every table of the office's database, as Peewee models."""
+
+from __future__ import annotations
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+from playhouse.fields import EnumField
+
+from synergy_desk.domain.enums import (
+    CreditNoteKind,
+    EnhancementStatus,
+    EscalationStatus,
+    FundingKind,
+    IncidentStatus,
+    LedgerKind,
+    LineKind,
+    PaymentMethod,
+    Priority,
+    Resolution,
+    Role,
+    TimelineKind,
+    WaiverKind,
+)
+from synergy_desk.models.base import BaseModel, UTCDateTimeField, utcnow
+
+
+class User(BaseModel):
+    id = AutoField()
+    username = CharField(max_length=64, unique=True)
+    full_name = CharField(max_length=120)
+    role = EnumField(Role, max_length=16)
+    password_hash = CharField(max_length=255)
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = UTCDateTimeField(null=True)
+    must_change_password = BooleanField(default=False)
+    created_at = UTCDateTimeField(default=utcnow)
+    version = IntegerField(default=1)
+
+
+class OfficeSettings(BaseModel):
+    """The one row of office-wide business settings (prices, VAT, company details)."""
+
+    id = AutoField()
+    company_name = CharField(max_length=200, default="")
+    address = TextField(default="")
+    vat_number = CharField(max_length=32, default="")
+    phone = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    logo = BlobField(null=True)
+    incident_price_pence = IntegerField(default=7500)
+    vat_rate_bp = IntegerField(default=2000)
+    ticket_incident_price_pence = IntegerField(default=6500)
+    ticket_default_size = IntegerField(default=10)
+    ticket_validity_days = IntegerField(default=365)
+    timezone = CharField(max_length=64, default="Europe/London")
+    smtp_host = CharField(max_length=200, default="")
+    smtp_port = IntegerField(default=587)
+    smtp_user = CharField(max_length=200, default="")
+    smtp_password = CharField(max_length=200, default="")
+    smtp_from = CharField(max_length=200, default="")
+    smtp_starttls = BooleanField(default=True)
+    lockout_attempts = IntegerField(default=5)
+    lockout_minutes = IntegerField(default=15)
+    updated_at = UTCDateTimeField(default=utcnow)
+    version = IntegerField(default=1)
+
+
+class Sequence(BaseModel):
+    """A gap-free counter; the row is locked while a number is taken, inside the same transaction."""
+
+    name = CharField(max_length=32, primary_key=True)
+    last_value = IntegerField(default=0)
+
+
+class ChainHead(BaseModel):
+    """The last hash of each tamper-evident chain of money rows."""
+
+    name = CharField(max_length=32, primary_key=True)
+    last_hash = CharField(max_length=64)
+    length = IntegerField(default=0)
+
+
+class Customer(BaseModel):
+    id = AutoField()
+    account_code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=200)
+    company = CharField(max_length=200, default="")
+    address = TextField(default="")
+    postcode = CharField(max_length=16, default="")
+    email = CharField(max_length=200, default="")
+    phone = CharField(max_length=32, default="")
+    notes = TextField(default="")
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("name",), False),)
+
+
+class Contact(BaseModel):
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    name = CharField(max_length=200)
+    job_title = CharField(max_length=100, default="")
+    email = CharField(max_length=200, default="")
+    phone = CharField(max_length=32, default="")
+    is_primary = BooleanField(default=False)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("phone",), False),)
+
+
+class Product(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=120, unique=True)
+    current_version = CharField(max_length=40, default="")
+    active = BooleanField(default=True)
+
+
+class Module(BaseModel):
+    """A plugin or module of a product."""
+
+    id = AutoField()
+    product = ForeignKeyField(Product, backref="modules")
+    name = CharField(max_length=120)
+    active = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("product", "name"), True),)
+
+
+class Contract(BaseModel):
+    """A support contract: incidents within its dates (and product, if set) need no payment."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="contracts")
+    reference = CharField(max_length=64)
+    product = ForeignKeyField(Product, null=True)
+    starts_on = DateField()
+    ends_on = DateField()
+    notes = TextField(default="")
+    cancelled = BooleanField(default=False)
+    created_by = ForeignKeyField(User)
+    created_at = UTCDateTimeField(default=utcnow)
+
+
+class EnhancementRequest(BaseModel):
+    """A feature asked for, on the register forwarded to product management."""
+
+    id = AutoField()
+    product = ForeignKeyField(Product)
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    status = EnumField(EnhancementStatus, max_length=16, default=EnhancementStatus.OPEN)
+    customer_count = IntegerField(default=0)
+    created_by = ForeignKeyField(User)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+
+class Incident(BaseModel):
+    id = AutoField()
+    number = IntegerField(unique=True)
+    reference = CharField(max_length=16, unique=True)
+    customer = ForeignKeyField(Customer, backref="incidents")
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    product = ForeignKeyField(Product)
+    module = ForeignKeyField(Module, null=True)
+    product_version = CharField(max_length=40, default="")
+    subject = CharField(max_length=200)
+    description = TextField(default="")
+    status = EnumField(IncidentStatus, max_length=24, default=IncidentStatus.AWAITING_PAYMENT)
+    priority = EnumField(Priority, max_length=8, default=Priority.NORMAL)
+    engineer = ForeignKeyField(User, null=True, backref="assigned_incidents")
+    funding = EnumField(FundingKind, max_length=16, default=FundingKind.NONE)
+    contract = ForeignKeyField(Contract, null=True)
+    funded_at = UTCDateTimeField(null=True)
+    work_started_at = UTCDateTimeField(null=True)
+    resolution = EnumField(Resolution, max_length=16, null=True)
+    resolution_note = TextField(default="")
+    resolved_at = UTCDateTimeField(null=True)
+    resolved_by = ForeignKeyField(User, null=True)
+    closed_at = UTCDateTimeField(null=True)
+    enhancement_request = ForeignKeyField(EnhancementRequest, null=True)
+    split_from = ForeignKeyField("self", null=True, backref="split_children")
+    merged_into = ForeignKeyField("self", null=True, backref="merged_duplicates")
+    reopen_count = IntegerField(default=0)
+    opened_at = UTCDateTimeField(default=utcnow)
+    last_activity_at = UTCDateTimeField(default=utcnow)
+    created_by = ForeignKeyField(User)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("status", "last_activity_at", "id"), False),
+            (("engineer", "status", "last_activity_at"), False),
+            (("customer", "status"), False),
+            (("product", "status"), False),
+            (("last_activity_at", "id"), False),
+            (("opened_at", "id"), False),
+        )
+
+
+class IncidentCount(BaseModel):
+    """Counts of incidents by status, engineer and product, kept as incidents change."""
+
+    id = AutoField()
+    status = EnumField(IncidentStatus, max_length=24)
+    engineer_id = IntegerField(default=0)
+    product_id = IntegerField(default=0)
+    count = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("status", "engineer_id", "product_id"), True),)
+
+
+class TimelineEntry(BaseModel):
+    id = AutoField()
+    incident = ForeignKeyField(Incident, backref="timeline")
+    kind = EnumField(TimelineKind, max_length=16)
+    author = ForeignKeyField(User, null=True)
+    occurred_at = UTCDateTimeField(default=utcnow)
+    duration_seconds = IntegerField(default=0)
+    text = TextField(default="")
+    moved_from = ForeignKeyField(Incident, null=True)
+    created_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("incident", "occurred_at"), False),)
+
+
+class CallBack(BaseModel):
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="callbacks")
+    incident = ForeignKeyField(Incident, null=True, backref="callbacks")
+    contact = ForeignKeyField(Contact, null=True, on_delete="SET NULL")
+    due_at = UTCDateTimeField()
+    note = TextField(default="")
+    created_by = ForeignKeyField(User)
+    created_at = UTCDateTimeField(default=utcnow)
+    done_at = UTCDateTimeField(null=True)
+    done_by = ForeignKeyField(User, null=True)
+    outcome = TextField(default="")
+
+    class Meta:
+        indexes = ((("done_at", "due_at"), False),)
+
+
+class SeasonTicket(BaseModel):
+    """Prepaid cover for up to ten incidents; its balance is the sum of its ledger."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, backref="tickets")
+    size = IntegerField()
+    price_pence = IntegerField()
+    purchased_at = UTCDateTimeField(default=utcnow)
+    expires_at = UTCDateTimeField()
+    created_by = ForeignKeyField(User)
+
+    class Meta:
+        indexes = ((("customer", "expires_at"), False),)
+
+
+class Payment(BaseModel):
+    """A receipt: money taken before support. Never changed once written."""
+
+    id = AutoField()
+    receipt_number = IntegerField(unique=True)
+    customer = ForeignKeyField(Customer, backref="payments")
+    method = EnumField(PaymentMethod, max_length=16)
+    net_pence = IntegerField()
+    vat_pence = IntegerField()
+    gross_pence = IntegerField()
+    tendered_pence = IntegerField()
+    card_brand = CharField(max_length=24, default="")
+    card_last4 = CharField(max_length=4, default="")
+    auth_code = CharField(max_length=16, default="")
+    bank_reference = CharField(max_length=64, default="")
+    full_invoice = BooleanField(default=False)
+    customer_name = CharField(max_length=200)
+    customer_address = TextField(default="")
+    taken_by = ForeignKeyField(User)
+    taken_at = UTCDateTimeField(default=utcnow)
+    prev_hash = CharField(max_length=64)
+    row_hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("taken_at",), False),)
+
+
+class PaymentLine(BaseModel):
+    id = AutoField()
+    payment = ForeignKeyField(Payment, backref="lines")
+    position = IntegerField()
+    kind = EnumField(LineKind, max_length=16)
+    incident = ForeignKeyField(Incident, null=True, backref="payment_lines")
+    ticket = ForeignKeyField(SeasonTicket, null=True, backref="payment_lines")
+    description = CharField(max_length=300)
+    net_pence = IntegerField()
+    vat_rate_bp = IntegerField()
+    vat_pence = IntegerField()
+    gross_pence = IntegerField()
+
+    class Meta:
+        indexes = ((("payment", "position"), True),)
+
+
+class CreditNote(BaseModel):
+    """A refund or void: a new, reversing entry with its own number."""
+
+    id = AutoField()
+    number = IntegerField(unique=True)
+    payment = ForeignKeyField(Payment, backref="credit_notes")
+    kind = EnumField(CreditNoteKind, max_length=8)
+    reason = TextField()
+    method = EnumField(PaymentMethod, max_length=16)
+    net_pence = IntegerField()
+    vat_pence = IntegerField()
+    gross_pence = IntegerField()
+    issued_by = ForeignKeyField(User)
+    issued_at = UTCDateTimeField(default=utcnow)
+    prev_hash = CharField(max_length=64)
+    row_hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("issued_at",), False),)
+
+
+class CreditNoteLine(BaseModel):
+    id = AutoField()
+    credit_note = ForeignKeyField(CreditNote, backref="lines")
+    payment_line = ForeignKeyField(PaymentLine, backref="credit_lines")
+    description = CharField(max_length=300)
+    net_pence = IntegerField()
+    vat_rate_bp = IntegerField()
+    vat_pence = IntegerField()
+    gross_pence = IntegerField()
+
+
+class TicketLedger(BaseModel):
+    """Append-only ledger of a season ticket: its balance is the sum of ``delta``."""
+
+    id = AutoField()
+    ticket = ForeignKeyField(SeasonTicket, backref="ledger")
+    kind = EnumField(LedgerKind, max_length=16)
+    delta = IntegerField()
+    incident = ForeignKeyField(Incident, null=True, backref="ticket_entries")
+    reason = TextField(default="")
+    user = ForeignKeyField(User)
+    created_at = UTCDateTimeField(default=utcnow)
+    prev_hash = CharField(max_length=64)
+    row_hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("ticket", "created_at"), False),)
+
+
+class Waiver(BaseModel):
+    """A manager's decision to fund an incident without payment, with a written reason."""
+
+    id = AutoField()
+    incident = ForeignKeyField(Incident, backref="waivers")
+    kind = EnumField(WaiverKind, max_length=16)
+    reason = TextField()
+    granted_by = ForeignKeyField(User)
+    granted_at = UTCDateTimeField(default=utcnow)
+    revoked_at = UTCDateTimeField(null=True)
+
+
+class EnhancementRequestCustomer(BaseModel):
+    """One customer's incident counted towards an enhancement request."""
+
+    id = AutoField()
+    request = ForeignKeyField(EnhancementRequest, backref="customers")
+    customer = ForeignKeyField(Customer)
+    incident = ForeignKeyField(Incident)
+    added_by = ForeignKeyField(User)
+    added_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("request", "incident"), True),)
+
+
+class Escalation(BaseModel):
+    """A suspected bug escalated to development, with what they need to reproduce it."""
+
+    id = AutoField()
+    incident = ForeignKeyField(Incident, unique=True, backref="escalations")
+    product = ForeignKeyField(Product)
+    product_version = CharField(max_length=40, default="")
+    steps_to_reproduce = TextField(default="")
+    status = EnumField(EscalationStatus, max_length=24, default=EscalationStatus.OPEN)
+    development_response = TextField(default="")
+    created_by = ForeignKeyField(User)
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+
+class AuditLog(BaseModel):
+    """Append-only: who changed what, when, with the values before and after."""
+
+    id = AutoField()
+    at = UTCDateTimeField(default=utcnow)
+    user = ForeignKeyField(User, null=True)
+    action = CharField(max_length=48)
+    entity = CharField(max_length=32)
+    entity_id = CharField(max_length=32, default="")
+    before = TextField(default="")
+    after = TextField(default="")
+
+    class Meta:
+        indexes = ((("entity", "entity_id"), False), (("at",), False))
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    User, OfficeSettings, Sequence, ChainHead, Customer, Contact, Product, Module, Contract,
+    EnhancementRequest, Incident, IncidentCount, TimelineEntry, CallBack, SeasonTicket, Payment,
+    PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, EnhancementRequestCustomer,
+    Escalation, AuditLog,
+]

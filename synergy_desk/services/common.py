@@ -1,0 +1,203 @@
+"""What every service shares: the acting user, permissions, transactions, audit, numbering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import NotFound, PermissionDenied
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db, utcnow
+
+__all__ = ["Actor", "require", "transaction", "audit", "next_number", "chain_append",
+           "for_update", "snapshot", "get_or_404", "utcnow", "GENESIS_HASH"]
+
+GENESIS_HASH = "0" * 64
+
+#: Roles allowed to do engineers' work (start, log work, split, merge, resolve, ...).
+ENGINEERS = (Role.ENGINEER, Role.MANAGER)
+#: Only managers (refunds, waivers, prices, users, settings).
+MANAGERS = (Role.MANAGER,)
+#: Everyone who logs in.
+EVERYONE = (Role.RECEPTION, Role.ENGINEER, Role.MANAGER)
+
+_ROLE_NAMES = {Role.RECEPTION: "reception", Role.ENGINEER: "engineers",
+               Role.MANAGER: "managers"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The logged-in person a service acts for."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+
+    @classmethod
+    def from_user(cls, user: t.User) -> Actor:
+        return cls(user.id, user.username, user.full_name, Role(user.role))
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is Role.MANAGER
+
+    @property
+    def is_engineer(self) -> bool:
+        return self.role in ENGINEERS
+
+
+def require(actor: Actor, allowed: Iterable[Role], doing: str) -> None:
+    """Refuse unless the actor's role is among ``allowed``.
+
+    Raises:
+        PermissionDenied: naming who may do it.
+    """
+    allowed = tuple(allowed)
+    if actor.role not in allowed:
+        who = " and ".join(_ROLE_NAMES[r] for r in allowed)
+        raise PermissionDenied(f"Only {who} may {doing}; you are logged in as {actor.role.value}.")
+    # A user deactivated at another desk loses their rights at once.
+    row = t.User.select(t.User.active, t.User.role).where(t.User.id == actor.id).first()
+    if row is None or not row.active:
+        raise PermissionDenied("Your account is no longer active; log in again.")
+    if Role(row.role) not in allowed:
+        raise PermissionDenied(
+            f"Your role has been changed to {Role(row.role).value}; you may no longer {doing}.")
+
+
+def transaction() -> Any:
+    """One service call, one transaction (IMMEDIATE on SQLite)."""
+    return db.atomic()
+
+
+def for_update(query: peewee.ModelSelect) -> peewee.ModelSelect:
+    """Lock the selected rows until the transaction ends (PostgreSQL; SQLite locks the file)."""
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        return query.for_update()
+    return query
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return f"<{len(bytes(value))} bytes>"
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+_SECRET_FIELDS = {"password_hash", "smtp_password", "logo"}
+
+
+def snapshot(row: peewee.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The row's column values for the audit log (foreign keys as ids, secrets hidden)."""
+    out: dict[str, Any] = {}
+    for field in row._meta.sorted_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        name = field.name
+        value = row.__data__.get(name)
+        if name in _SECRET_FIELDS:
+            value = "(hidden)" if value else ""
+        out[name] = _jsonable(value)
+    return out
+
+
+def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
+          before: Mapping[str, Any] | None = None,
+          after: Mapping[str, Any] | None = None) -> None:
+    """Append one row to the audit log (inside the caller's transaction)."""
+    t.AuditLog.create(
+        at=utcnow(),
+        user=actor.id if actor else None,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=canonical_json(before) if before else "",
+        after=canonical_json(after) if after else "",
+    )
+
+
+def next_number(name: str) -> int:
+    """Take the next number of a gap-free sequence, inside the caller's transaction.
+
+    The UPDATE locks the sequence's row until the transaction commits or rolls back, so a
+    number is never used twice and a rolled-back transaction gives its number back.
+    """
+    if db.transaction_depth() == 0:
+        raise RuntimeError("next_number must run inside a transaction")
+    updated = (t.Sequence.update(last_value=t.Sequence.last_value + 1)
+               .where(t.Sequence.name == name).execute())
+    if not updated:
+        t.Sequence.insert(name=name, last_value=0).on_conflict_ignore().execute()
+        (t.Sequence.update(last_value=t.Sequence.last_value + 1)
+         .where(t.Sequence.name == name).execute())
+    value: int = (t.Sequence.select(t.Sequence.last_value)
+                  .where(t.Sequence.name == name).scalar())
+    return value
+
+
+def row_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode("ascii"))
+    digest.update(b"\n")
+    digest.update(canonical_json(content).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def chain_append(chain: str, content: Mapping[str, Any]) -> tuple[str, str]:
+    """Link a new money row into its tamper-evident chain; returns (prev_hash, row_hash).
+
+    Must run inside the transaction that writes the row, so chain and row commit together.
+    """
+    if db.transaction_depth() == 0:
+        raise RuntimeError("chain_append must run inside a transaction")
+    # Lock the chain head first (an UPDATE locks on both databases), then read it.
+    locked = (t.ChainHead.update(length=t.ChainHead.length)
+              .where(t.ChainHead.name == chain).execute())
+    if not locked:
+        t.ChainHead.insert(name=chain, last_hash=GENESIS_HASH, length=0) \
+            .on_conflict_ignore().execute()
+    head = t.ChainHead.get(t.ChainHead.name == chain)
+    prev = head.last_hash
+    new = row_hash(prev, content)
+    (t.ChainHead.update(last_hash=new, length=t.ChainHead.length + 1)
+     .where(t.ChainHead.name == chain).execute())
+    return prev, new
+
+
+def get_or_404(model: type[t.BaseModel], pk: int, what: str) -> Any:
+    row = model.get_or_none(model._meta.primary_key == pk)
+    if row is None:
+        raise NotFound(f"There is no {what} with number {pk}.")
+    return row
+
+
+def text_or_empty(value: str | None, max_length: int | None = None) -> str:
+    text = (value or "").strip()
+    if max_length is not None:
+        text = text[:max_length]
+    return text

@@ -1,0 +1,121 @@
+"""Changing an incident safely: optimistic locking, the kept status counts, last activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import fn
+
+from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.domain.errors import ConflictError, NotFound
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.common import Actor, audit, snapshot
+
+#: Fields whose change moves an incident between the kept counts.
+_COUNTED = ("status", "engineer", "product")
+
+
+def _count_key(status: Any, engineer_id: int | None, product_id: int) -> tuple[str, int, int]:
+    return (IncidentStatus(status).value, engineer_id or 0, product_id)
+
+
+def bump_count(status: Any, engineer_id: int | None, product_id: int, delta: int) -> None:
+    """Add ``delta`` to the kept count for one (status, engineer, product) key."""
+    key = _count_key(status, engineer_id, product_id)
+    updated = (t.IncidentCount.update(count=t.IncidentCount.count + delta)
+               .where((t.IncidentCount.status == key[0]) & (t.IncidentCount.engineer_id == key[1])
+                      & (t.IncidentCount.product_id == key[2])).execute())
+    if not updated:
+        (t.IncidentCount.insert(status=key[0], engineer_id=key[1], product_id=key[2], count=delta)
+         .on_conflict(conflict_target=[t.IncidentCount.status, t.IncidentCount.engineer_id,
+                                       t.IncidentCount.product_id],
+                      update={t.IncidentCount.count: t.IncidentCount.count + delta})
+         .execute())
+
+
+def _fk_id(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, t.BaseModel):
+        return int(value.get_id())
+    return int(value)
+
+
+def _describe(field: str, value: Any) -> Any:
+    if isinstance(value, t.BaseModel):
+        return value.get_id()
+    return value
+
+
+def update_incident(actor: Actor | None, incident: t.Incident, changes: dict[str, Any], *,
+                    action: str, expected_version: int | None = None,
+                    touch: bool = True) -> t.Incident:
+    """Write ``changes`` to the incident if nobody else changed it since ``expected_version``.
+
+    Runs inside the caller's transaction; keeps the status counts and the audit log.
+
+    Raises:
+        ConflictError: another desk saved the incident first; names who and what changed.
+    """
+    version = incident.version if expected_version is None else expected_version
+    before = snapshot(incident)
+    values = dict(changes)
+    if touch:
+        values.setdefault("last_activity_at", utcnow())
+    values["version"] = version + 1
+    field_values = {getattr(t.Incident, k): v for k, v in values.items()}
+    updated = (t.Incident.update(field_values)
+               .where((t.Incident.id == incident.id) & (t.Incident.version == version))
+               .execute())
+    if not updated:
+        raise conflict_for(incident.id, version, incident)
+    old_key = (before["status"], before["engineer"], before["product"])
+    for name, value in values.items():
+        setattr(incident, name, value)
+    new_key = (IncidentStatus(incident.status).value, _fk_id(incident.__data__.get("engineer")),
+               _fk_id(incident.__data__.get("product")))
+    if any(k in changes for k in _COUNTED) and tuple(old_key) != new_key:
+        bump_count(old_key[0], old_key[1], int(old_key[2]), -1)
+        bump_count(new_key[0], new_key[1], int(new_key[2] or 0), +1)
+    after = snapshot(incident, fields=list(changes) + ["version"])
+    audit(actor, action, "incident", incident.id,
+          {k: before.get(k) for k in after}, after)
+    return incident
+
+
+def conflict_for(incident_id: int, expected_version: int, mine: t.Incident | None) -> ConflictError:
+    current = t.Incident.get_or_none(t.Incident.id == incident_id)
+    if current is None:
+        raise NotFound(f"Incident {incident_id} no longer exists.")
+    changes: dict[str, tuple[object, object]] = {}
+    if mine is not None:
+        theirs = snapshot(current)
+        ours = snapshot(mine)
+        for key, value in theirs.items():
+            if key in ("version", "last_activity_at"):
+                continue
+            if ours.get(key) != value:
+                changes[key] = (ours.get(key), value)
+    last = (t.AuditLog.select(t.AuditLog, t.User.full_name.alias("who"))
+            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type="LEFT OUTER")
+            .where((t.AuditLog.entity == "incident") & (t.AuditLog.entity_id == str(incident_id)))
+            .order_by(t.AuditLog.id.desc()).objects().first())
+    who = getattr(last, "who", None) or "another desk"
+    what = ", ".join(k.replace("_", " ") for k in changes) or "its details"
+    return ConflictError(
+        f"{current.reference} was changed by {who} while you had it open "
+        f"({what}); nothing of yours was saved. Reload it and try again.",
+        changes=changes, changed_by=who)
+
+
+def recount_all() -> None:
+    """Rebuild the kept counts from the incidents (after a bulk load or a repair)."""
+    t.IncidentCount.delete().execute()
+    rows = (t.Incident.select(t.Incident.status, t.Incident.engineer, t.Incident.product,
+                              fn.COUNT(t.Incident.id).alias("n"))
+            .group_by(t.Incident.status, t.Incident.engineer, t.Incident.product).tuples())
+    batch = [{"status": s, "engineer_id": e or 0, "product_id": p, "count": n}
+             for s, e, p, n in rows]
+    for i in range(0, len(batch), 500):
+        t.IncidentCount.insert_many(batch[i:i + 500]).execute()

@@ -1,0 +1,221 @@
+"""Users, roles and logging in: hashed passwords, lock-out after repeated failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import AuthenticationFailed, PermissionDenied, ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.common import (
+    MANAGERS,
+    Actor,
+    audit,
+    get_or_404,
+    require,
+    snapshot,
+    transaction,
+)
+
+MIN_PASSWORD_LENGTH = 8
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", "password")
+    if password.strip() != password:
+        raise ValidationError("A password cannot start or end with a space.", "password")
+
+
+def _check_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{1,63}", name):
+        raise ValidationError(
+            "A user name is 2–64 letters, digits, dots, dashes or underscores.", "username")
+    return name
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    locked_until: dt.datetime | None
+
+
+def _row(user: t.User) -> UserRow:
+    return UserRow(user.id, user.username, user.full_name, Role(user.role), user.active,
+                   user.locked_until)
+
+
+def has_users() -> bool:
+    return t.User.select().exists()
+
+
+def create_first_manager(username: str, full_name: str, password: str) -> Actor:
+    """Create the office's first manager; refused once any user exists."""
+    with transaction():
+        if t.User.select().exists():
+            raise PermissionDenied("The first manager already exists; log in as a manager "
+                                   "to add more users.")
+        user = _create(None, username, full_name, Role.MANAGER, password)
+        return Actor.from_user(user)
+
+
+def create_user(actor: Actor, username: str, full_name: str, role: Role | str,
+                password: str) -> UserRow:
+    with transaction():
+        require(actor, MANAGERS, "add users")
+        return _row(_create(actor, username, full_name, Role(role), password))
+
+
+def _create(actor: Actor | None, username: str, full_name: str, role: Role,
+            password: str) -> t.User:
+    name = _check_username(username)
+    full = (full_name or "").strip()
+    if not full:
+        raise ValidationError("Give the person's full name.", "full_name")
+    _check_password_rules(password)
+    if t.User.select().where(t.User.username == name).exists():
+        raise ValidationError(f"There is already a user called “{name}”.", "username")
+    user = t.User.create(username=name, full_name=full, role=role,
+                         password_hash=hash_password(password))
+    audit(actor, "user.create", "user", user.id, None, snapshot(user))
+    return user
+
+
+def login(username: str, password: str) -> Actor:
+    """Check a user name and password.
+
+    Raises:
+        AuthenticationFailed: wrong details, an inactive account, or one locked for a while
+            after repeated failures (the message says until when).
+    """
+    name = (username or "").strip().lower()
+    now = utcnow()
+    with transaction():
+        user = t.User.get_or_none(t.User.username == name)
+        if user is None:
+            raise AuthenticationFailed("Wrong user name or password.")
+        if not user.active:
+            raise AuthenticationFailed("This account has been deactivated; ask a manager.")
+        if user.locked_until is not None and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            raise AuthenticationFailed(
+                f"This account is locked after too many failed attempts; try again in "
+                f"{minutes} minute{'s' if minutes != 1 else ''} or ask a manager to unlock it.")
+        try:
+            _hasher().verify(user.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            settings = t.OfficeSettings.select().first()
+            attempts = settings.lockout_attempts if settings else 5
+            minutes = settings.lockout_minutes if settings else 15
+            failures = user.failed_logins + 1
+            changes: dict[object, object] = {t.User.failed_logins: failures}
+            if failures >= attempts:
+                changes[t.User.locked_until] = now + dt.timedelta(minutes=minutes)
+                changes[t.User.failed_logins] = 0
+                audit(None, "user.locked", "user", user.id, None,
+                      {"failed_logins": failures, "locked_minutes": minutes})
+            t.User.update(changes).where(t.User.id == user.id).execute()
+            # The failure count must be kept even though the login fails.
+            failed = True
+        else:
+            failed = False
+            if user.failed_logins or user.locked_until:
+                (t.User.update(failed_logins=0, locked_until=None)
+                 .where(t.User.id == user.id).execute())
+            if _hasher().check_needs_rehash(user.password_hash):
+                (t.User.update(password_hash=hash_password(password))
+                 .where(t.User.id == user.id).execute())
+            audit(Actor.from_user(user), "user.login", "user", user.id)
+    if failed:
+        raise AuthenticationFailed("Wrong user name or password.")
+    return Actor.from_user(user)
+
+
+def change_own_password(actor: Actor, old_password: str, new_password: str) -> None:
+    with transaction():
+        user = get_or_404(t.User, actor.id, "user")
+        try:
+            _hasher().verify(user.password_hash, old_password or "")
+        except (VerificationError, InvalidHashError):
+            raise ValidationError("Your current password is not right.", "old_password") from None
+        _check_password_rules(new_password)
+        (t.User.update(password_hash=hash_password(new_password), must_change_password=False,
+                       version=t.User.version + 1).where(t.User.id == user.id).execute())
+        audit(actor, "user.password_changed", "user", user.id)
+
+
+def reset_password(actor: Actor, user_id: int, new_password: str) -> None:
+    with transaction():
+        require(actor, MANAGERS, "reset passwords")
+        user = get_or_404(t.User, user_id, "user")
+        _check_password_rules(new_password)
+        (t.User.update(password_hash=hash_password(new_password), must_change_password=True,
+                       failed_logins=0, locked_until=None, version=t.User.version + 1)
+         .where(t.User.id == user.id).execute())
+        audit(actor, "user.password_reset", "user", user.id)
+
+
+def unlock(actor: Actor, user_id: int) -> None:
+    with transaction():
+        require(actor, MANAGERS, "unlock accounts")
+        user = get_or_404(t.User, user_id, "user")
+        (t.User.update(failed_logins=0, locked_until=None).where(t.User.id == user.id).execute())
+        audit(actor, "user.unlocked", "user", user.id,
+              {"locked_until": user.locked_until}, {"locked_until": None})
+
+
+def _other_active_managers(user_id: int) -> int:
+    return int(t.User.select().where((t.User.role == Role.MANAGER) & t.User.active
+                                     & (t.User.id != user_id)).count())
+
+
+def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,
+                role: Role | str | None = None, active: bool | None = None) -> UserRow:
+    """Edit a user; the last active manager can be neither demoted nor deactivated."""
+    with transaction():
+        require(actor, MANAGERS, "change users")
+        user = get_or_404(t.User, user_id, "user")
+        before = snapshot(user)
+        if full_name is not None:
+            if not full_name.strip():
+                raise ValidationError("Give the person's full name.", "full_name")
+            user.full_name = full_name.strip()
+        if role is not None:
+            user.role = Role(role)
+        if active is not None:
+            user.active = bool(active)
+        was_manager = Role(before["role"]) is Role.MANAGER and before["active"]
+        still_manager = Role(user.role) is Role.MANAGER and user.active
+        if was_manager and not still_manager and _other_active_managers(user.id) == 0:
+            raise ValidationError(
+                "This is the last active manager; make someone else a manager first.", "role")
+        user.version += 1
+        user.save()
+        audit(actor, "user.update", "user", user.id, before, snapshot(user))
+        return _row(user)
+
+
+def list_users() -> list[UserRow]:
+    return [_row(u) for u in t.User.select().order_by(t.User.full_name)]

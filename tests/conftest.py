@@ -1,0 +1,146 @@
+"""Fixtures: a fresh, migrated database per test, on SQLite and (where named) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
+from synergy_desk.models.database import close_database, open_database, sqlite_url
+from synergy_desk.services.common import Actor
+
+POSTGRES_URL = os.environ.get("SYNERGY_DESK_TEST_POSTGRES", "")
+PASSWORD = "correct horse"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("CI") and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "SYNERGY_DESK_TEST_POSTGRES is not set: under CI the PostgreSQL tests must run.")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    where = POSTGRES_URL.rsplit("@", 1)[-1] if POSTGRES_URL else "not set (PostgreSQL skipped)"
+    return f"synergy-desk databases: sqlite, postgresql={where}"
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    from synergy_desk.services.users import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(sqlite_url(path))
+    close_database()
+    return path
+
+
+_PG_MIGRATED = False
+
+
+def _reset_postgres() -> None:
+    global _PG_MIGRATED
+    open_database(POSTGRES_URL, migrate_schema=not _PG_MIGRATED)
+    _PG_MIGRATED = True
+    database = db.obj
+    tables = [m._meta.table_name for m in t.ALL_MODELS] + ["customer_search", "incident_search"]
+    database.execute_sql("TRUNCATE " + ", ".join(f'"{n}"' for n in tables)
+                         + " RESTART IDENTITY CASCADE")
+    for name in ("receipt", "credit_note", "incident", "customer"):
+        database.execute_sql("INSERT INTO sequence (name, last_value) VALUES (%s, 0)", (name,))
+    for name in ("payment", "credit_note", "ticket_ledger"):
+        database.execute_sql("INSERT INTO chain_head (name, last_hash, length) "
+                             "VALUES (%s, %s, 0)", (name, "0" * 64))
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated database, bound to the models for this test."""
+    if request.param == "sqlite":
+        path = tmp_path / "office.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        url = sqlite_url(path)
+        open_database(url)
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("SYNERGY_DESK_TEST_POSTGRES names no PostgreSQL server")
+        _reset_postgres()
+        url = POSTGRES_URL
+    try:
+        yield url
+    finally:
+        close_database()
+
+
+@pytest.fixture
+def sqlite_db_url(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """A fresh SQLite database only (for what is specific to the embedded file)."""
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = sqlite_url(path)
+    open_database(url)
+    try:
+        yield url
+    finally:
+        close_database()
+
+
+def make_user(username: str, role: Role, password_hash: str, full_name: str | None = None) -> Actor:
+    user = t.User.create(username=username, full_name=full_name or username.title(), role=role,
+                         password_hash=password_hash)
+    return Actor.from_user(user)
+
+
+@pytest.fixture
+def office(db_url: str, password_hash: str) -> dict[str, object]:
+    """An office with settings, two products and one user of each role."""
+    settings = t.OfficeSettings.create(
+        company_name="Synergy Support Ltd", address="1 High Street\nLeeds\nLS1 1AA",
+        vat_number="GB123456789", incident_price_pence=7500, vat_rate_bp=2000,
+        ticket_incident_price_pence=6500, ticket_default_size=10, ticket_validity_days=365)
+    accounts = t.Product.create(name="Ledger Accounts", current_version="12.4")
+    payroll = t.Product.create(name="Payroll Plus", current_version="8.1")
+    return {
+        "url": db_url,
+        "settings": settings,
+        "product": accounts,
+        "product2": payroll,
+        "manager": make_user("mary", Role.MANAGER, password_hash, "Mary Manager"),
+        "engineer": make_user("eddie", Role.ENGINEER, password_hash, "Eddie Engineer"),
+        "engineer2": make_user("erin", Role.ENGINEER, password_hash, "Erin Engineer"),
+        "reception": make_user("rita", Role.RECEPTION, password_hash, "Rita Reception"),
+    }
+
+
+@pytest.fixture
+def manager(office: dict[str, object]) -> Actor:
+    return office["manager"]  # type: ignore[return-value]
+
+
+@pytest.fixture
+def engineer(office: dict[str, object]) -> Actor:
+    return office["engineer"]  # type: ignore[return-value]
+
+
+@pytest.fixture
+def reception(office: dict[str, object]) -> Actor:
+    return office["reception"]  # type: ignore[return-value]
+
+
+@pytest.fixture
+def product(office: dict[str, object]) -> t.Product:
+    return office["product"]  # type: ignore[return-value]

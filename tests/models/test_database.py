@@ -1,0 +1,106 @@
+"""Opening databases, migrations matching the models, refusing newer schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from playhouse.schema_diff import diff_models
+
+from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
+from synergy_desk.models import ALL_MODELS
+from synergy_desk.models.base import db
+from synergy_desk.models.database import (
+    close_database,
+    migration_names,
+    open_database,
+    sqlite_url,
+)
+
+
+def test_migrations_produce_exactly_the_models(db_url: str) -> None:
+    diff = diff_models(db.obj, ALL_MODELS)
+    assert not diff, f"migrations and models differ:\n{diff}"
+
+
+def test_sqlite_pragmas_are_set(sqlite_db_url: str) -> None:
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_sqlite_write_transactions_begin_immediate(sqlite_db_url: str) -> None:
+    with db.atomic():
+        # A second connection cannot take the write lock while ours is open, even before we
+        # have written anything: proof the transaction began IMMEDIATE.
+        path = sqlite_db_url.removeprefix("sqlite:///")
+        other = sqlite3.connect(path, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+def _mark_newer(path: Path) -> None:
+    conn = sqlite3.connect(str(path))
+    conn.execute("INSERT INTO schema_migration (name, applied) VALUES "
+                 "('9999_from_the_future', '2030-01-01 00:00:00')")
+    conn.commit()
+    conn.close()
+
+
+def test_newer_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    open_database(sqlite_url(path))
+    close_database()
+    _mark_newer(path)
+    before = path.read_bytes()
+    with pytest.raises(SchemaTooNew, match="newer version"):
+        open_database(sqlite_url(path))
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("this is a shopping list, not a database\n")
+    with pytest.raises(DatabaseError, match="not a Synergy Desk database"):
+        open_database(sqlite_url(path))
+    assert path.read_text().startswith("this is a shopping list")
+
+
+def test_sqlite_file_is_backed_up_before_a_migration(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "office.sqlite3"
+    open_database(sqlite_url(path))
+    close_database()
+    # Pretend the last migration has not run yet: opening must back the file up first.
+    last = migration_names()[-1]
+    conn = sqlite3.connect(str(path))
+    if last == "0001_initial":
+        conn.execute("CREATE TABLE marker (x INTEGER)")
+        conn.execute("INSERT INTO schema_migration (name, applied) VALUES "
+                     "('0000_placeholder', '2020-01-01')")
+        conn.commit()
+        conn.close()
+        import synergy_desk.models.database as database_module
+
+        monkeypatch.setattr(database_module, "migration_names",
+                            lambda: ["0000_placeholder", "0001_initial"])
+        monkeypatch.setattr(database_module, "pending_migrations", lambda _db: ["0001_initial"])
+
+        class _Runner:
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                pass
+
+            def up(self) -> list[str]:
+                return ["0001_initial"]
+
+        monkeypatch.setattr(database_module, "Runner", _Runner)
+    open_database(sqlite_url(path))
+    close_database()
+    backups = list(tmp_path.glob("office.sqlite3.before-migration-*.bak"))
+    assert len(backups) == 1
+    copy = sqlite3.connect(str(backups[0]))
+    assert copy.execute("SELECT count(*) FROM marker").fetchone()[0] == 0
+    copy.close()
