@@ -304,6 +304,52 @@ def up(migrator, db):
             indexes = ((('status', 'engineer_id', 'product_id'), True),)
     db.create_tables([IncidentCount])
 
+    class TicketLedger(Model):
+        ticket = ForeignKeyField(SeasonTicket)
+        kind = CharField(max_length=16)
+        delta = IntegerField()
+        incident = ForeignKeyField(Incident, null=True)
+        reason = TextField(default='')
+        user = ForeignKeyField(User)
+        created_at = DateTimeField()
+        prev_hash = CharField(max_length=64)
+        row_hash = CharField(max_length=64)
+        class Meta:
+            database = db
+            table_name = 'ticket_ledger'
+            indexes = ((('ticket', 'created_at'), False),)
+    db.create_tables([TicketLedger])
+
+    class Waiver(Model):
+        incident = ForeignKeyField(Incident)
+        kind = CharField(max_length=16)
+        reason = TextField()
+        granted_by = ForeignKeyField(User)
+        granted_at = DateTimeField()
+        revoked_at = DateTimeField(null=True)
+        class Meta:
+            database = db
+            table_name = 'waiver'
+    db.create_tables([Waiver])
+
+    class IncidentFunding(Model):
+        incident = ForeignKeyField(Incident)
+        kind = CharField(max_length=16)
+        payment_line = ForeignKeyField(PaymentLine, null=True)
+        ticket_entry = ForeignKeyField(TicketLedger, null=True)
+        contract = ForeignKeyField(Contract, null=True)
+        waiver = ForeignKeyField(Waiver, null=True)
+        active = BooleanField(default=True)
+        created_by = ForeignKeyField(User)
+        created_at = DateTimeField()
+        ended_at = DateTimeField(null=True)
+        ended_reason = TextField(default='')
+        class Meta:
+            database = db
+            table_name = 'incident_funding'
+            indexes = ((('incident', 'active'), False),)
+    db.create_tables([IncidentFunding])
+
     class OfficeSettings(Model):
         company_name = CharField(max_length=200, default='')
         address = TextField(default='')
@@ -340,22 +386,6 @@ def up(migrator, db):
             table_name = 'sequence'
     db.create_tables([Sequence])
 
-    class TicketLedger(Model):
-        ticket = ForeignKeyField(SeasonTicket)
-        kind = CharField(max_length=16)
-        delta = IntegerField()
-        incident = ForeignKeyField(Incident, null=True)
-        reason = TextField(default='')
-        user = ForeignKeyField(User)
-        created_at = DateTimeField()
-        prev_hash = CharField(max_length=64)
-        row_hash = CharField(max_length=64)
-        class Meta:
-            database = db
-            table_name = 'ticket_ledger'
-            indexes = ((('ticket', 'created_at'), False),)
-    db.create_tables([TicketLedger])
-
     class TimelineEntry(Model):
         incident = ForeignKeyField(Incident)
         kind = CharField(max_length=16)
@@ -371,18 +401,6 @@ def up(migrator, db):
             indexes = ((('incident', 'occurred_at'), False),)
     db.create_tables([TimelineEntry])
 
-    class Waiver(Model):
-        incident = ForeignKeyField(Incident)
-        kind = CharField(max_length=16)
-        reason = TextField()
-        granted_by = ForeignKeyField(User)
-        granted_at = DateTimeField()
-        revoked_at = DateTimeField(null=True)
-        class Meta:
-            database = db
-            table_name = 'waiver'
-    db.create_tables([Waiver])
-
     # The gap-free sequences and the money chains start here, so the first receipt of a
     # busy morning never races to create its own counter.
     for name in ("receipt", "credit_note", "incident", "customer"):
@@ -396,11 +414,12 @@ def up(migrator, db):
 def down(migrator, db):
     db.execute_sql('DROP TABLE IF EXISTS customer_search')
     db.execute_sql('DROP TABLE IF EXISTS incident_search')
-    migrator.migrate(migrator.drop_table('waiver'))
     migrator.migrate(migrator.drop_table('timeline_entry'))
-    migrator.migrate(migrator.drop_table('ticket_ledger'))
     migrator.migrate(migrator.drop_table('sequence'))
     migrator.migrate(migrator.drop_table('office_settings'))
+    migrator.migrate(migrator.drop_table('incident_funding'))
+    migrator.migrate(migrator.drop_table('waiver'))
+    migrator.migrate(migrator.drop_table('ticket_ledger'))
     migrator.migrate(migrator.drop_table('incident_count'))
     migrator.migrate(migrator.drop_table('escalation'))
     migrator.migrate(migrator.drop_table('enhancement_request_customer'))

@@ -378,6 +378,30 @@ class Waiver(BaseModel):
     revoked_at = UTCDateTimeField(null=True)
 
 
+class IncidentFunding(BaseModel):
+    """What funds an incident: exactly one active row per funded incident.
+
+    A row is ended (never deleted) when its funding is handed back or moved to another
+    incident on a merge, so the history of who paid for what stays whole.
+    """
+
+    id = AutoField()
+    incident = ForeignKeyField(Incident, backref="fundings")
+    kind = EnumField(FundingKind, max_length=16)
+    payment_line = ForeignKeyField(PaymentLine, null=True, backref="fundings")
+    ticket_entry = ForeignKeyField(TicketLedger, null=True)
+    contract = ForeignKeyField(Contract, null=True)
+    waiver = ForeignKeyField(Waiver, null=True)
+    active = BooleanField(default=True)
+    created_by = ForeignKeyField(User)
+    created_at = UTCDateTimeField(default=utcnow)
+    ended_at = UTCDateTimeField(null=True)
+    ended_reason = TextField(default="")
+
+    class Meta:
+        indexes = ((("incident", "active"), False),)
+
+
 class EnhancementRequestCustomer(BaseModel):
     """One customer's incident counted towards an enhancement request."""
 
@@ -426,6 +450,7 @@ class AuditLog(BaseModel):
 ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, Customer, Contact, Product, Module, Contract,
     EnhancementRequest, Incident, IncidentCount, TimelineEntry, CallBack, SeasonTicket, Payment,
-    PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, EnhancementRequestCustomer,
+    PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, IncidentFunding,
+    EnhancementRequestCustomer,
     Escalation, AuditLog,
 ]
