@@ -6,8 +6,12 @@ import re
 
 from synergy_desk.domain.errors import ValidationError
 
-# 13 to 19 digits, optionally separated by single spaces or dashes.
-_CANDIDATE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# A run of digit groups separated by single spaces or dashes ("4111 1111 1111 1111 123").
+_RUN = re.compile(r"\d+(?:[ -]\d+)*")
+_GROUP = re.compile(r"\d+")
+# Every payment card number starts with 2 to 6 (Mastercard, Amex/JCB/Diners, Visa, Mastercard
+# and Maestro, Discover/UnionPay); phone numbers with an international prefix start with 0.
+_CARD_FIRST_DIGITS = "23456"
 
 
 def luhn_ok(digits: str) -> bool:
@@ -23,13 +27,37 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _is_card(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and digits[0] in _CARD_FIRST_DIGITS and luhn_ok(digits)
+
+
 def find_card_numbers(text: str) -> list[tuple[int, int]]:
-    """Spans of text that look like full card numbers (13–19 digits passing Luhn)."""
-    spans = []
-    for match in _CANDIDATE.finditer(text or ""):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and luhn_ok(digits):
-            spans.append((match.start(), match.end()))
+    """Spans of text that look like full card numbers (13–19 digits passing Luhn).
+
+    A card number is often typed with its expiry date or security code after it, in the same
+    run of digit groups, so every stretch of whole groups is tried, not only the whole run.
+    (Windows inside one unbroken run of 20 or more digits are not tried: nearly every long
+    reference would hold some 16 digits that pass the Luhn check.)
+    """
+    spans: list[tuple[int, int]] = []
+    for run in _RUN.finditer(text or ""):
+        groups = [(m.start() + run.start(), m.end() + run.start(), m.group())
+                  for m in _GROUP.finditer(run.group())]
+        i = 0
+        while i < len(groups):
+            found = None
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += groups[j][2]
+                if len(digits) > 19:
+                    break
+                if _is_card(digits):
+                    found = (groups[i][0], groups[j][1], j)
+            if found is not None:
+                spans.append((found[0], found[1]))
+                i = found[2] + 1
+            else:
+                i += 1
     return spans
 
 

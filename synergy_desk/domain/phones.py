@@ -24,7 +24,12 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise ValidationError(f"“{raw}” is not a phone number.", "phone") from None
-    if not phonenumbers.is_possible_number(number):
+    # A number only diallable locally (no area code) cannot be stored as a full number.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        raise ValidationError(
+            f"“{raw}” is not a whole phone number; include the area code.", "phone")
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise ValidationError(f"“{raw}” is not a possible phone number.", "phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

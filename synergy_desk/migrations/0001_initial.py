@@ -21,6 +21,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'user'
+            indexes = ((('full_name',), False),)
     db.create_tables([User])
 
     class AuditLog(Model):
@@ -150,7 +151,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'incident'
-            indexes = ((('status', 'last_activity_at', 'id'), False), (('engineer', 'status', 'last_activity_at'), False), (('customer', 'status'), False), (('product', 'status'), False), (('last_activity_at', 'id'), False), (('opened_at', 'id'), False))
+            indexes = ((('status', 'last_activity_at', 'id'), False), (('engineer', 'status', 'last_activity_at'), False), (('customer', 'status'), False), (('product', 'status'), False), (('last_activity_at', 'id'), False), (('opened_at', 'id'), False), (('status', 'opened_at', 'id'), False), (('subject', 'id'), False), (('funding', 'last_activity_at', 'id'), False), (('customer', 'last_activity_at', 'id'), False), (('product', 'last_activity_at', 'id'), False), (('engineer', 'last_activity_at', 'id'), False))
     db.create_tables([Incident])
 
     class CallBack(Model):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
-from playhouse.migrations import Runner
 
+from synergy_desk._lazy_drivers import load_postgres_driver
 from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
 from synergy_desk.models.base import db, utcnow
 
@@ -100,7 +99,7 @@ def make_database(url: str) -> peewee.Database:
             check_same_thread=False)
     parsed = urlparse(url)
     try:
-        import psycopg  # noqa: F401  (loaded only for an office on PostgreSQL)
+        load_postgres_driver()  # loaded only for an office on PostgreSQL
     except ImportError:
         raise DatabaseError(
             "The PostgreSQL driver is not installed; install synergy-desk[postgres].") from None
@@ -128,8 +127,11 @@ def is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
-def migration_names() -> list[str]:
-    return [p.stem for p in sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))]
+def migration_names(migrations_dir: Path | None = None) -> list[str]:
+    """The schema changes this version knows, in order (from ``migrations_dir``, by default
+    the package's own)."""
+    folder = migrations_dir or MIGRATIONS_DIR
+    return [p.stem for p in sorted(folder.glob("[0-9]*.py"))]
 
 
 def applied_migrations(database: peewee.Database) -> list[str]:
@@ -139,8 +141,9 @@ def applied_migrations(database: peewee.Database) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def check_schema_not_newer(database: peewee.Database) -> None:
-    known = set(migration_names())
+def check_schema_not_newer(database: peewee.Database,
+                           migrations_dir: Path | None = None) -> None:
+    known = set(migration_names(migrations_dir))
     unknown = [name for name in applied_migrations(database) if name not in known]
     if unknown:
         raise SchemaTooNew(
@@ -149,9 +152,10 @@ def check_schema_not_newer(database: peewee.Database) -> None:
             "It has not been touched; install the newer version to use it.")
 
 
-def pending_migrations(database: peewee.Database) -> list[str]:
+def pending_migrations(database: peewee.Database,
+                       migrations_dir: Path | None = None) -> list[str]:
     done = set(applied_migrations(database))
-    return [name for name in migration_names() if name not in done]
+    return [name for name in migration_names(migrations_dir) if name not in done]
 
 
 def backup_sqlite_file(path: Path, label: str) -> Path | None:
@@ -176,21 +180,37 @@ def backup_sqlite_file(path: Path, label: str) -> Path | None:
     return target
 
 
-def migrate(database: peewee.Database, sqlite_path: Path | None = None) -> list[str]:
-    """Apply pending migrations; back the SQLite file up first. Returns what was applied."""
-    check_schema_not_newer(database)
-    pending = pending_migrations(database)
+def migrate(database: peewee.Database, sqlite_path: Path | None = None,
+            migrations_dir: Path | None = None) -> list[str]:
+    """Apply pending migrations; back the SQLite file up first. Returns what was applied.
+
+    Args:
+        database: the connected database.
+        sqlite_path: the SQLite file to copy aside before an existing schema is changed.
+        migrations_dir: where the migration scripts are; the package's own by default
+            (tests pass a folder with an extra migration).
+    """
+    folder = migrations_dir or MIGRATIONS_DIR
+    check_schema_not_newer(database, folder)
+    pending = pending_migrations(database, folder)
     if not pending:
         return []
     if sqlite_path is not None and applied_migrations(database):
         backup = backup_sqlite_file(sqlite_path, "before-migration")
         log.info("Backed the database up to %s before migrating", backup)
-    runner = Runner(database, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
+    # Imported here: the migration runner pulls in Peewee's PostgreSQL extensions (and with
+    # them the driver), which a desk that is already up to date never needs.
+    from playhouse.migrations import Runner
+
+    runner = Runner(database, str(folder), table_name=HISTORY_TABLE)
     return list(runner.up())
 
 
-def open_database(url: str | None = None, *, migrate_schema: bool = True) -> DatabaseInfo:
+def open_database(url: str | None = None, *, migrate_schema: bool = True,
+                  migrations_dir: Path | None = None) -> DatabaseInfo:
     """Bind the models to the database at ``url`` and bring its schema up to date.
+
+    ``migrations_dir`` replaces the package's migrations folder (for tests).
 
     Raises:
         DatabaseError: the database cannot be opened (with a one-line reason).
@@ -214,9 +234,9 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True) -> Dat
             f"{info.display} is not a Synergy Desk database ({_first_line(exc)}).") from None
     try:
         if migrate_schema:
-            migrate(database, info.path)
+            migrate(database, info.path, migrations_dir)
         else:
-            check_schema_not_newer(database)
+            check_schema_not_newer(database, migrations_dir)
     except (SchemaTooNew, DatabaseError):
         database.close()
         raise

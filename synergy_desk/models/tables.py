@@ -45,6 +45,10 @@ class User(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
+    class Meta:
+        # The incident list sorted by engineer walks the engineers by name.
+        indexes = ((("full_name",), False),)
+
 
 class OfficeSettings(BaseModel):
     """The one row of office-wide business settings (prices, VAT, company details)."""
@@ -209,6 +213,13 @@ class Incident(BaseModel):
             (("product", "status"), False),
             (("last_activity_at", "id"), False),
             (("opened_at", "id"), False),
+            # The incident list sorts and filters (services/incident_list.py).
+            (("status", "opened_at", "id"), False),
+            (("subject", "id"), False),
+            (("funding", "last_activity_at", "id"), False),
+            (("customer", "last_activity_at", "id"), False),
+            (("product", "last_activity_at", "id"), False),
+            (("engineer", "last_activity_at", "id"), False),
         )
 
 

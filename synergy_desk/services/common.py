@@ -80,7 +80,7 @@ def transaction() -> Any:
     return db.atomic()
 
 
-def for_update(query: peewee.ModelSelect) -> peewee.ModelSelect:
+def for_update(query: peewee.ModelSelect[Any]) -> peewee.ModelSelect[Any]:
     """Lock the selected rows until the transaction ends (PostgreSQL; SQLite locks the file)."""
     if isinstance(db.obj, peewee.PostgresqlDatabase):
         return query.for_update()

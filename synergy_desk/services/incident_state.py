@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound
@@ -98,7 +98,7 @@ def conflict_for(incident_id: int, expected_version: int, mine: t.Incident | Non
             if ours.get(key) != value:
                 changes[key] = (ours.get(key), value)
     last = (t.AuditLog.select(t.AuditLog, t.User.full_name.alias("who"))
-            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type="LEFT OUTER")
+            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
             .where((t.AuditLog.entity == "incident") & (t.AuditLog.entity_id == str(incident_id)))
             .order_by(t.AuditLog.id.desc()).objects().first())
     who = getattr(last, "who", None) or "another desk"

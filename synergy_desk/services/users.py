@@ -15,6 +15,7 @@ from synergy_desk.domain.errors import AuthenticationFailed, PermissionDenied, V
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
+    EVERYONE,
     MANAGERS,
     Actor,
     audit,
@@ -25,6 +26,7 @@ from synergy_desk.services.common import (
 )
 
 MIN_PASSWORD_LENGTH = 8
+MAX_FULL_NAME_LENGTH = 120
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +39,7 @@ def hash_password(password: str) -> str:
 
 
 def _check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", "password")
     if password.strip() != password:
@@ -50,6 +52,24 @@ def _check_username(username: str) -> str:
         raise ValidationError(
             "A user name is 2–64 letters, digits, dots, dashes or underscores.", "username")
     return name
+
+
+def _check_full_name(full_name: str | None) -> str:
+    full = (full_name or "").strip()
+    if not full:
+        raise ValidationError("Give the person's full name.", "full_name")
+    if len(full) > MAX_FULL_NAME_LENGTH:
+        raise ValidationError(
+            f"A full name has at most {MAX_FULL_NAME_LENGTH} characters.", "full_name")
+    return full
+
+
+def _check_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        names = ", ".join(r.value for r in Role)
+        raise ValidationError(f"“{role}” is not a role; choose one of {names}.", "role") from None
 
 
 @dataclass(frozen=True)
@@ -85,15 +105,13 @@ def create_user(actor: Actor, username: str, full_name: str, role: Role | str,
                 password: str) -> UserRow:
     with transaction():
         require(actor, MANAGERS, "add users")
-        return _row(_create(actor, username, full_name, Role(role), password))
+        return _row(_create(actor, username, full_name, _check_role(role), password))
 
 
 def _create(actor: Actor | None, username: str, full_name: str, role: Role,
             password: str) -> t.User:
     name = _check_username(username)
-    full = (full_name or "").strip()
-    if not full:
-        raise ValidationError("Give the person's full name.", "full_name")
+    full = _check_full_name(full_name)
     _check_password_rules(password)
     if t.User.select().where(t.User.username == name).exists():
         raise ValidationError(f"There is already a user called “{name}”.", "username")
@@ -155,6 +173,8 @@ def login(username: str, password: str) -> Actor:
 
 def change_own_password(actor: Actor, old_password: str, new_password: str) -> None:
     with transaction():
+        # A user deactivated at another desk may no longer change anything, this included.
+        require(actor, EVERYONE, "change your password")
         user = get_or_404(t.User, actor.id, "user")
         try:
             _hasher().verify(user.password_hash, old_password or "")
@@ -199,11 +219,9 @@ def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,
         user = get_or_404(t.User, user_id, "user")
         before = snapshot(user)
         if full_name is not None:
-            if not full_name.strip():
-                raise ValidationError("Give the person's full name.", "full_name")
-            user.full_name = full_name.strip()
+            user.full_name = _check_full_name(full_name)
         if role is not None:
-            user.role = Role(role)
+            user.role = _check_role(role)
         if active is not None:
             user.active = bool(active)
         was_manager = Role(before["role"]) is Role.MANAGER and before["active"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,8 +13,8 @@ from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
 from synergy_desk.models import ALL_MODELS
 from synergy_desk.models.base import db
 from synergy_desk.models.database import (
+    MIGRATIONS_DIR,
     close_database,
-    migration_names,
     open_database,
     sqlite_url,
 )
@@ -70,37 +71,58 @@ def test_not_a_database_is_refused(tmp_path: Path) -> None:
     assert path.read_text().startswith("this is a shopping list")
 
 
-def test_sqlite_file_is_backed_up_before_a_migration(tmp_path: Path, monkeypatch) -> None:
+EXTRA_MIGRATION = '''"""A schema change that exists only in this test."""
+from peewee import TextField
+
+
+def up(migrator, db):
+    migrator.migrate(migrator.add_column("product", "test_note", TextField(default="")))
+'''
+
+
+def _migrations_with_an_extra_one(folder: Path) -> Path:
+    """A copy of the package's migrations plus one that adds ``product.test_note``."""
+    shutil.copytree(MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "0002_test_column.py").write_text(EXTRA_MIGRATION)
+    return folder
+
+
+def _columns(path: Path, table: str) -> set[str]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+    finally:
+        conn.close()
+
+
+def test_sqlite_file_is_backed_up_before_a_migration(tmp_path: Path) -> None:
     path = tmp_path / "office.sqlite3"
     open_database(sqlite_url(path))
     close_database()
-    # Pretend the last migration has not run yet: opening must back the file up first.
-    last = migration_names()[-1]
-    conn = sqlite3.connect(str(path))
-    if last == "0001_initial":
-        conn.execute("CREATE TABLE marker (x INTEGER)")
-        conn.execute("INSERT INTO schema_migration (name, applied) VALUES "
-                     "('0000_placeholder', '2020-01-01')")
-        conn.commit()
-        conn.close()
-        import synergy_desk.models.database as database_module
+    assert not list(tmp_path.glob("*.bak")), "a new database has nothing to back up"
 
-        monkeypatch.setattr(database_module, "migration_names",
-                            lambda: ["0000_placeholder", "0001_initial"])
-        monkeypatch.setattr(database_module, "pending_migrations", lambda _db: ["0001_initial"])
-
-        class _Runner:
-            def __init__(self, *args: object, **kwargs: object) -> None:
-                pass
-
-            def up(self) -> list[str]:
-                return ["0001_initial"]
-
-        monkeypatch.setattr(database_module, "Runner", _Runner)
-    open_database(sqlite_url(path))
+    migrations = _migrations_with_an_extra_one(tmp_path / "migrations")
+    open_database(sqlite_url(path), migrations_dir=migrations)
     close_database()
+
     backups = list(tmp_path.glob("office.sqlite3.before-migration-*.bak"))
     assert len(backups) == 1
+    assert "test_note" in _columns(path, "product")
+    assert "test_note" not in _columns(backups[0], "product")
     copy = sqlite3.connect(str(backups[0]))
-    assert copy.execute("SELECT count(*) FROM marker").fetchone()[0] == 0
-    copy.close()
+    try:
+        applied = [row[0] for row in copy.execute("SELECT name FROM schema_migration")]
+    finally:
+        copy.close()
+    assert applied == ["0001_initial"]
+
+
+def test_up_to_date_sqlite_file_is_not_backed_up_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "office.sqlite3"
+    migrations = _migrations_with_an_extra_one(tmp_path / "migrations")
+    open_database(sqlite_url(path), migrations_dir=migrations)
+    close_database()
+    open_database(sqlite_url(path), migrations_dir=migrations)
+    close_database()
+    assert "test_note" in _columns(path, "product")
+    assert not list(tmp_path.glob("*.bak"))

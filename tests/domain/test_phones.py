@@ -1,0 +1,157 @@
+"""Phone numbers: however a GB number is typed, it normalises to the same E.164 number."""
+
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.phones import (
+    display_phone,
+    looks_like_phone,
+    normalise_phone,
+    phone_query_digits,
+    phone_search_terms,
+    try_normalise_phone,
+)
+
+# (start of the national significant number, its length): London, big cities, smaller areas,
+# Northern Ireland, Wales, mobiles, freephone and non-geographic numbers.
+_TEMPLATES = [
+    ("203", 10), ("207", 10), ("208", 10), ("113", 10), ("121", 10), ("161", 10), ("131", 10),
+    ("141", 10), ("1223", 10), ("1865", 10), ("1632", 10), ("28", 10), ("29", 10),
+    ("71", 10), ("74", 10), ("75", 10), ("77", 10), ("78", 10), ("79", 10), ("800", 10),
+    ("300", 10), ("330", 10),
+]
+_SEPARATORS = [" ", "-", ".", "", "  ", " - "]
+
+
+@st.composite
+def gb_numbers(draw: st.DrawFn) -> str:
+    """The national significant number of a valid GB number, e.g. "2079460123"."""
+    start, length = draw(st.sampled_from(_TEMPLATES))
+    rest = draw(st.text("0123456789", min_size=length - len(start),
+                        max_size=length - len(start)))
+    nsn = start + rest
+    assume(phonenumbers.is_valid_number(phonenumbers.parse("+44" + nsn)))
+    return nsn
+
+
+@st.composite
+def typed_gb_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    """(how a person typed it, the E.164 number it is)."""
+    nsn = draw(gb_numbers())
+    cuts = sorted(draw(st.sets(st.integers(1, len(nsn) - 1), max_size=4)))
+    groups = [nsn[a:b] for a, b in zip([0, *cuts], [*cuts, len(nsn)], strict=True)]
+    seps = draw(st.lists(st.sampled_from(_SEPARATORS), min_size=len(groups) - 1,
+                         max_size=len(groups) - 1))
+    body = groups[0] + "".join(sep + group for sep, group in zip(seps, groups[1:], strict=True))
+    style = draw(st.sampled_from(["national", "bracketed", "plus44", "0044", "plus44trunk",
+                                  "plus44zero"]))
+    lead = draw(st.sampled_from([" ", "", "-"]))
+    if style == "national":
+        typed = "0" + body
+    elif style == "bracketed":  # "(020) 7946 0123"
+        typed = f"(0{groups[0]}){lead or ' '}" + body[len(groups[0]):].lstrip(" -.")
+    elif style == "plus44":
+        typed = "+44" + lead + body
+    elif style == "0044":
+        typed = "0044" + lead + body
+    elif style == "plus44trunk":  # "+44 (0)20 7946 0123"
+        typed = "+44 (0)" + body
+    else:  # "+44 020 7946 0123": a national number with the country code in front
+        typed = "+44 0" + body
+    padding = draw(st.sampled_from(["", " ", "  ", "\t"]))
+    return padding + typed + padding, "+44" + nsn
+
+
+@given(typed_gb_numbers())
+def test_any_format_of_a_gb_number_normalises_to_one_e164(case: tuple[str, str]) -> None:
+    typed, e164 = case
+    assert normalise_phone(typed) == e164
+
+
+@given(gb_numbers())
+def test_display_form_normalises_back(nsn: str) -> None:
+    e164 = "+44" + nsn
+    shown = display_phone(e164)
+    assert shown.startswith("0")
+    assert normalise_phone(shown) == e164
+
+
+@given(typed_gb_numbers())
+def test_a_typed_number_is_searched_as_its_stored_digits(case: tuple[str, str]) -> None:
+    typed, e164 = case
+    assert looks_like_phone(typed)
+    assert phone_query_digits(typed) in phone_search_terms(e164)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCXYZ ,;!?@&'\"", min_size=1)
+       .filter(lambda s: s.strip()))
+def test_text_without_digits_is_not_a_phone_number(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        normalise_phone(text)
+    assert caught.value.field == "phone"
+    assert try_normalise_phone(text) is None
+
+
+@given(st.text("0123456789", min_size=1, max_size=3))
+def test_too_few_digits_are_refused(digits: str) -> None:
+    with pytest.raises(ValidationError):
+        normalise_phone(digits)
+
+
+@given(st.text("0123456789", min_size=18, max_size=30))
+def test_too_many_digits_are_refused(digits: str) -> None:
+    with pytest.raises(ValidationError):
+        normalise_phone(digits)
+
+
+@pytest.mark.parametrize(("typed", "e164"), [
+    ("020 7946 0123", "+442079460123"),
+    ("+44 (0)20 7946 0123", "+442079460123"),
+    ("(0113) 496-0000", "+441134960000"),
+    ("07911 123456", "+447911123456"),
+    ("+33 1 23 45 67 89", "+33123456789"),      # a number abroad keeps its own country
+    ("001 202 555 0125", "+12025550125"),
+])
+def test_known_numbers(typed: str, e164: str) -> None:
+    assert normalise_phone(typed) == e164
+
+
+def test_empty_is_no_number() -> None:
+    assert normalise_phone("") == ""
+    assert normalise_phone("   ") == ""
+    assert display_phone("") == ""
+    assert phone_search_terms("") == []
+
+
+def test_display_of_a_foreign_number_is_international() -> None:
+    assert display_phone("+33123456789") == "+33 1 23 45 67 89"
+    assert display_phone("+442079460123") == "020 7946 0123"
+
+
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("960123", "960123"),
+    ("01632 960123", "441632960123"),
+    ("+44 1632 960123", "441632960123"),
+    ("0113 49", "011349"),
+])
+def test_phone_query_digits(typed: str, digits: str) -> None:
+    assert phone_query_digits(typed) == digits
+
+
+@pytest.mark.parametrize(("text", "phone_like"), [
+    ("960123", True), ("(0113) 496-0000", True), ("+44", False), ("12", False),
+    ("C000123", False), ("jane", False), ("LS1 1AA", False),
+])
+def test_looks_like_phone(text: str, phone_like: bool) -> None:
+    assert looks_like_phone(text) is phone_like
+
+
+@pytest.mark.parametrize("typed", ["1234", "960123"])
+def test_local_only_numbers_are_refused(typed: str) -> None:
+    with pytest.raises(ValidationError):
+        normalise_phone(typed)
