@@ -1,0 +1,788 @@
+"""Taking payments before support: quotes, receipts, refunds and voids on credit notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from peewee import JOIN, fn
+
+from synergy_desk.domain.cards import refuse_card_numbers, validate_last_four
+from synergy_desk.domain.enums import (
+    CreditNoteKind,
+    FundingKind,
+    IncidentStatus,
+    LedgerKind,
+    LineKind,
+    PaymentMethod,
+)
+from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.domain.money import MAX_PENCE, format_pence, format_rate, line_amounts
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services import funding, tickets
+from synergy_desk.services.common import (
+    EVERYONE,
+    MANAGERS,
+    Actor,
+    audit,
+    chain_append,
+    get_or_404,
+    next_number,
+    require,
+    snapshot,
+    text_or_empty,
+    transaction,
+)
+from synergy_desk.services.integrity import (
+    CREDIT_NOTE_CHAIN,
+    PAYMENT_CHAIN,
+    credit_note_content,
+    payment_content,
+)
+
+#: Above this gross a receipt must be a full VAT invoice (UK: £250).
+FULL_INVOICE_ABOVE_PENCE = 25_000
+MIN_VALIDITY_DAYS = 1
+MAX_VALIDITY_DAYS = 3650
+
+_WORK_STARTED = (IncidentStatus.IN_PROGRESS, IncidentStatus.WAITING_ON_CUSTOMER,
+                 IncidentStatus.RESOLVED)
+_BRAND = re.compile(r"[A-Za-z][A-Za-z .&-]{0,23}")
+_AUTH_CODE = re.compile(r"[A-Za-z0-9-]{1,16}")
+_DESCRIPTION_MAX = 300
+
+
+# --- quotes ---
+
+@dataclass(frozen=True)
+class QuoteLine:
+    kind: LineKind
+    description: str
+    net_pence: int
+    vat_rate_bp: int
+    vat_pence: int
+    gross_pence: int
+    incident_id: int | None = None
+    ticket_size: int | None = None
+    ticket_validity_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a payment would charge: one line per incident and per season ticket, VAT per line."""
+
+    customer_id: int
+    lines: tuple[QuoteLine, ...]
+    net_pence: int
+    vat_pence: int
+    gross_pence: int
+    full_invoice_required: bool
+
+
+def _ticket_size(size: object) -> int | None:
+    if size is None:
+        return None
+    if not isinstance(size, int) or isinstance(size, bool) \
+            or not tickets.MIN_TICKET_SIZE <= size <= tickets.MAX_TICKET_SIZE:
+        raise ValidationError(
+            f"A season ticket holds {tickets.MIN_TICKET_SIZE} to {tickets.MAX_TICKET_SIZE} "
+            "incidents.", "ticket_size")
+    return size
+
+
+def _validity(days: object, settings: t.OfficeSettings) -> int:
+    value = settings.ticket_validity_days if days is None else days
+    if not isinstance(value, int) or isinstance(value, bool) \
+            or not MIN_VALIDITY_DAYS <= value <= MAX_VALIDITY_DAYS:
+        raise ValidationError(
+            f"A season ticket is valid for {MIN_VALIDITY_DAYS} to {MAX_VALIDITY_DAYS} days.",
+            "ticket_validity_days")
+    return value
+
+
+def _incidents_to_pay(customer_id: int, incident_ids: Iterable[int], *,
+                      lock: bool) -> list[t.Incident]:
+    """The incidents, in the order given, each the customer's own, open and unfunded."""
+    ids = list(incident_ids)
+    if len(set(ids)) != len(ids):
+        raise ValidationError("The same incident is listed twice.", "incident_ids")
+    found: dict[int, t.Incident] = {}
+    # Locked in id order, whatever order they were chosen in, so two desks never deadlock.
+    for incident_id in sorted(ids):
+        if lock:
+            found[incident_id] = funding.lock_incident(incident_id)
+        else:
+            found[incident_id] = get_or_404(t.Incident, incident_id, "incident")
+    out = [found[i] for i in ids]
+    for incident in out:
+        if incident.__data__["customer"] != customer_id:
+            raise ValidationError(
+                f"{incident.reference} belongs to another customer.", "incident_ids")
+        funding.check_fundable(incident)
+    return out
+
+
+def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size: int | None,
+                 validity_days: int, settings: t.OfficeSettings) -> Quote:
+    rate = settings.vat_rate_bp
+    lines = []
+    for incident in incidents:
+        amounts = line_amounts(settings.incident_price_pence, rate)
+        lines.append(QuoteLine(
+            LineKind.INCIDENT, f"{incident.reference} — {incident.subject}"[:_DESCRIPTION_MAX],
+            amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence,
+            incident_id=incident.id))
+    if ticket_size is not None:
+        amounts = line_amounts(ticket_size * settings.ticket_incident_price_pence, rate)
+        noun = "incident" if ticket_size == 1 else "incidents"
+        lines.append(QuoteLine(
+            LineKind.SEASON_TICKET,
+            f"Season ticket, {ticket_size} {noun}, valid {validity_days} days",
+            amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence,
+            ticket_size=ticket_size, ticket_validity_days=validity_days))
+    gross = sum(ln.gross_pence for ln in lines)
+    return Quote(customer_id, tuple(lines), sum(ln.net_pence for ln in lines),
+                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE)
+
+
+def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
+          ticket_validity_days: int | None = None) -> Quote:
+    """Price a payment before it is taken (the same rules and figures take_payment uses).
+
+    Raises:
+        NotFound: no such customer or incident.
+        ValidationError: an incident not the customer's, closed or already funded; a ticket
+            size or validity out of range; nothing to charge for.
+    """
+    get_or_404(t.Customer, customer_id, "customer")
+    settings = tickets.office_settings()
+    size = _ticket_size(ticket_size)
+    days = _validity(ticket_validity_days, settings)
+    incidents = _incidents_to_pay(customer_id, incident_ids, lock=False)
+    if not incidents and size is None:
+        raise ValidationError("Choose the incidents to pay for or a season ticket.",
+                              "incident_ids")
+    return _build_quote(customer_id, incidents, size, days, settings)
+
+
+# --- receipts ---
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """Everything the payment dialog collects; take_payment checks it all."""
+
+    customer_id: int
+    incident_ids: tuple[int, ...] = ()
+    ticket_size: int | None = None
+    ticket_validity_days: int | None = None
+    method: PaymentMethod = PaymentMethod.CASH
+    tendered_pence: int | None = None
+    card_brand: str = ""
+    card_last4: str = ""
+    auth_code: str = ""
+    bank_reference: str = ""
+    full_invoice: bool = False
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    line_id: int
+    position: int
+    kind: LineKind
+    description: str
+    net_pence: int
+    vat_rate_bp: int
+    vat_rate_text: str  # "20%"
+    vat_pence: int
+    gross_pence: int
+    incident_id: int | None = None
+    incident_reference: str | None = None
+    ticket_id: int | None = None
+    ticket_size: int | None = None
+    ticket_expires_at: dt.datetime | None = None
+    ticket_expires_text: str | None = None
+    refunded_on: str | None = None  # the credit note's number, once refunded
+
+
+@dataclass(frozen=True)
+class Office:
+    """The office's details as printed at the top of a receipt or credit note."""
+
+    name: str
+    address: str
+    vat_number: str
+    phone: str
+    email: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    """Everything a receipt (a UK VAT receipt or full VAT invoice) shows; its tax point is taken_at."""
+
+    payment_id: int
+    number: str  # "R-000001"
+    sequence_number: int  # 1
+    taken_at: dt.datetime  # UTC
+    office: Office
+    customer_id: int
+    account_code: str
+    customer_name: str
+    customer_address: str
+    lines: tuple[ReceiptLine, ...]
+    net_pence: int
+    vat_pence: int
+    gross_pence: int
+    vat_by_rate: tuple[tuple[int, int, int], ...]  # (rate in basis points, net, VAT)
+    method: PaymentMethod
+    method_label: str
+    reference_text: str  # "Visa •••• 4242, auth 123456"
+    card_brand: str
+    card_last4: str
+    auth_code: str
+    bank_reference: str
+    tendered_pence: int
+    change_pence: int
+    taken_by: str
+    full_invoice: bool
+    is_copy: bool
+    credit_notes: tuple[str, ...] = field(default=())
+    refunded_pence: int = 0
+
+
+@dataclass(frozen=True)
+class CreditNoteLineInfo:
+    payment_line_id: int
+    position: int
+    description: str
+    net_pence: int
+    vat_rate_bp: int
+    vat_rate_text: str
+    vat_pence: int
+    gross_pence: int
+    incident_reference: str | None = None
+    ticket_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CreditNoteInfo:
+    """Everything a credit note shows: it mirrors the receipt it reverses (amounts positive)."""
+
+    credit_note_id: int
+    number: str  # "CN-000001"
+    sequence_number: int  # 1
+    kind: CreditNoteKind
+    kind_label: str  # "Refund" or "Void"
+    issued_at: dt.datetime  # UTC
+    reason: str
+    office: Office
+    customer_id: int
+    account_code: str
+    customer_name: str
+    customer_address: str
+    payment_id: int
+    receipt_number: str  # "R-000001"
+    receipt_taken_at: dt.datetime
+    lines: tuple[CreditNoteLineInfo, ...]
+    net_pence: int
+    vat_pence: int
+    gross_pence: int
+    method: PaymentMethod
+    method_label: str
+    reference_text: str
+    issued_by: str
+    full_invoice: bool
+    is_copy: bool
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    payment_id: int
+    number: str  # "R-000001"
+    taken_at: dt.datetime
+    method: PaymentMethod
+    method_label: str
+    gross_pence: int
+    refunded_pence: int
+    items: str  # "INC-000012, Season ticket (10)"
+    taken_by: str
+
+
+def _office(settings: t.OfficeSettings) -> Office:
+    return Office(settings.company_name, settings.address, settings.vat_number, settings.phone,
+                  settings.email, settings.timezone)
+
+
+def _customer_address(customer: t.Customer) -> str:
+    address = customer.address.strip()
+    postcode = customer.postcode.strip()
+    if postcode and postcode.replace(" ", "").upper() not in address.replace(" ", "").upper():
+        address = f"{address}\n{postcode}" if address else postcode
+    return address
+
+
+def _customer_name(customer: t.Customer) -> str:
+    name = customer.name.strip()
+    company = customer.company.strip()
+    if company and company.lower() != name.lower():
+        name = f"{name}, {company}"
+    return name[:200]
+
+
+def _reference_text(method: PaymentMethod, brand: str, last4: str, auth: str, bank: str,
+                    tendered: int, change: int) -> str:
+    if method is PaymentMethod.CARD:
+        return f"{brand} •••• {last4}, auth {auth}"
+    if method is PaymentMethod.BANK_TRANSFER:
+        return f"Bank transfer, reference {bank}"
+    return f"Cash, {format_pence(tendered)} tendered, {format_pence(change)} change"
+
+
+def _refund_reference_text(method: PaymentMethod, brand: str, last4: str, bank: str) -> str:
+    if method is PaymentMethod.CARD:
+        return f"Refund to {brand} •••• {last4}"
+    if method is PaymentMethod.BANK_TRANSFER:
+        return f"Refund by bank transfer (paid with reference {bank})"
+    return "Refund in cash"
+
+
+def _method(value: object) -> PaymentMethod:
+    try:
+        return PaymentMethod(str(value))
+    except ValueError:
+        raise ValidationError("Choose how the customer is paying.", "method") from None
+
+
+def _payment_details(request: PaymentRequest, method: PaymentMethod,
+                     gross: int) -> tuple[str, str, str, str, int]:
+    """The card/bank/cash details to store: (brand, last4, auth, bank ref, tendered)."""
+    if method is PaymentMethod.CARD:
+        brand = text_or_empty(request.card_brand)
+        if not _BRAND.fullmatch(brand):
+            raise ValidationError("Give the card brand, for example Visa or Mastercard.",
+                                  "card_brand")
+        last4 = validate_last_four(request.card_last4)
+        auth = text_or_empty(request.auth_code)
+        if not _AUTH_CODE.fullmatch(auth):
+            raise ValidationError(
+                "Give the authorisation code from the card terminal (letters and digits, "
+                "up to 16).", "auth_code")
+        return brand, last4, auth.upper(), "", gross
+    if method is PaymentMethod.BANK_TRANSFER:
+        bank = text_or_empty(request.bank_reference)
+        if not bank:
+            raise ValidationError("Give the bank transfer's reference.", "bank_reference")
+        if len(bank) > 64:
+            raise ValidationError("A bank reference has at most 64 characters.",
+                                  "bank_reference")
+        return "", "", "", bank, gross
+    tendered = request.tendered_pence
+    if not isinstance(tendered, int) or isinstance(tendered, bool):
+        raise ValidationError("Give the cash handed over.", "tendered_pence")
+    if tendered < gross:
+        raise ValidationError(
+            f"The cash handed over ({format_pence(tendered)}) is less than the total "
+            f"({format_pence(gross)}).", "tendered_pence")
+    if tendered > MAX_PENCE:
+        raise ValidationError("The cash handed over is too large.", "tendered_pence")
+    return "", "", "", "", tendered
+
+
+def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
+    """Take a payment, issue the next receipt and fund the incidents it pays for.
+
+    One transaction: the receipt number, the payment and its lines (chained), any season
+    ticket with its purchase in the ledger, the incidents' funding and the audit commit
+    together or not at all.
+
+    Raises:
+        PermissionDenied: the actor may not take payments.
+        NotFound: no such customer or incident.
+        ValidationError: anything wrong with the request, including a full card number in
+            any field (then nothing at all is stored).
+    """
+    # Card numbers first: the message must be about the card number, whatever else is wrong.
+    for value, label in ((request.card_brand, "card brand"), (request.card_last4, "last four digits"),
+                         (request.auth_code, "authorisation code"),
+                         (request.bank_reference, "payment reference")):
+        refuse_card_numbers(value if isinstance(value, str) else "", label)
+    with transaction():
+        require(actor, EVERYONE, "take payments")
+        method = _method(request.method)
+        customer = get_or_404(t.Customer, request.customer_id, "customer")
+        settings = tickets.office_settings()
+        size = _ticket_size(request.ticket_size)
+        days = _validity(request.ticket_validity_days, settings)
+        incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)
+        if not incidents and size is None:
+            raise ValidationError("Choose the incidents to pay for or a season ticket.",
+                                  "incident_ids")
+        q = _build_quote(customer.id, incidents, size, days, settings)
+        if q.gross_pence <= 0:
+            raise ValidationError("There is nothing to charge; a manager can waive the charge "
+                                  "instead.")
+        brand, last4, auth, bank, tendered = _payment_details(request, method, q.gross_pence)
+        full_invoice = bool(request.full_invoice) or q.full_invoice_required
+        address = _customer_address(customer)
+        if full_invoice and not address:
+            raise ValidationError(
+                f"A full VAT invoice needs the customer's address; add {customer.name}'s "
+                "address first.", "full_invoice")
+
+        now = utcnow()
+        ticket = None
+        if size is not None:
+            ticket = t.SeasonTicket.create(
+                customer=customer.id, size=size, price_pence=q.lines[-1].net_pence,
+                purchased_at=now, expires_at=now + dt.timedelta(days=days),
+                created_by=actor.id)
+        # From here to the commit, other desks wait for the receipt number: keep it short.
+        number = next_number("receipt")
+        payment = t.Payment(
+            receipt_number=number, customer=customer.id, method=method,
+            net_pence=q.net_pence, vat_pence=q.vat_pence, gross_pence=q.gross_pence,
+            tendered_pence=tendered, card_brand=brand, card_last4=last4, auth_code=auth,
+            bank_reference=bank, full_invoice=full_invoice,
+            customer_name=_customer_name(customer), customer_address=address,
+            taken_by=actor.id, taken_at=now)
+        lines = [
+            t.PaymentLine(
+                position=i, kind=ql.kind, incident=ql.incident_id,
+                ticket=ticket.id if ql.kind is LineKind.SEASON_TICKET and ticket else None,
+                description=ql.description, net_pence=ql.net_pence, vat_rate_bp=ql.vat_rate_bp,
+                vat_pence=ql.vat_pence, gross_pence=ql.gross_pence)
+            for i, ql in enumerate(q.lines, start=1)]
+        payment.prev_hash, payment.row_hash = chain_append(
+            PAYMENT_CHAIN, payment_content(payment, lines))
+        payment.save(force_insert=True)
+        for line in lines:
+            line.payment = payment
+            line.save(force_insert=True)
+        receipt = tickets.receipt_text(number)
+        if ticket is not None:
+            tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
+                                  reason=f"Bought on receipt {receipt}")
+        by_id = {i.id: i for i in incidents}
+        for line in lines:
+            if line.kind is LineKind.INCIDENT:
+                funding.attach_funding(actor, by_id[line.__data__["incident"]],
+                                       FundingKind.PAYMENT, payment_line=line)
+        audit(actor, "payment.take", "payment", payment.id, None,
+              {**snapshot(payment), "receipt": receipt,
+               "lines": [snapshot(ln) for ln in lines]})
+    # Read back after the commit, so the receipt number's lock is held no longer than needed.
+    return _receipt_info(payment, is_copy=False)
+
+
+def _lines_of(payment_id: int) -> list[t.PaymentLine]:
+    return list(t.PaymentLine.select().where(t.PaymentLine.payment == payment_id)
+                .order_by(t.PaymentLine.position))
+
+
+def _refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
+    """Payment lines already refunded, with the credit note that refunded each."""
+    if not line_ids:
+        return {}
+    rows = tickets.tuples(
+        t.CreditNoteLine.select(t.CreditNoteLine.payment_line, t.CreditNote.number)
+        .join(t.CreditNote).where(t.CreditNoteLine.payment_line.in_(list(line_ids))))
+    return {int(line_id): tickets.credit_note_text(n) for line_id, n in rows}
+
+
+def _references(incident_ids: list[int]) -> dict[int, str]:
+    if not incident_ids:
+        return {}
+    return {int(i): str(ref) for i, ref in tickets.tuples(
+        t.Incident.select(t.Incident.id, t.Incident.reference)
+        .where(t.Incident.id.in_(incident_ids)))}
+
+
+def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
+    settings = tickets.office_settings()
+    zone = tickets.office_zone(settings)
+    customer = payment.customer
+    lines = _lines_of(payment.id)
+    refunds = _refunds_of([ln.id for ln in lines])
+    incident_ids = [ln.__data__["incident"] for ln in lines if ln.__data__.get("incident")]
+    refs = _references(incident_ids)
+    ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
+    ticket_rows = {tk.id: tk for tk in t.SeasonTicket.select()
+                   .where(t.SeasonTicket.id.in_(ticket_ids))} if ticket_ids else {}
+    out_lines = []
+    by_rate: dict[int, list[int]] = {}
+    for ln in lines:
+        inc_id = ln.__data__.get("incident")
+        tk = ticket_rows.get(ln.__data__.get("ticket") or 0)
+        out_lines.append(ReceiptLine(
+            ln.id, ln.position, LineKind(ln.kind), ln.description, ln.net_pence, ln.vat_rate_bp,
+            format_rate(ln.vat_rate_bp), ln.vat_pence, ln.gross_pence,
+            incident_id=inc_id, incident_reference=refs.get(inc_id) if inc_id else None,
+            ticket_id=tk.id if tk else None, ticket_size=tk.size if tk else None,
+            ticket_expires_at=tk.expires_at if tk else None,
+            ticket_expires_text=tickets.date_text(tk.expires_at, zone) if tk else None,
+            refunded_on=refunds.get(ln.id)))
+        totals = by_rate.setdefault(ln.vat_rate_bp, [0, 0])
+        totals[0] += ln.net_pence
+        totals[1] += ln.vat_pence
+    notes = tickets.tuples(t.CreditNote.select(t.CreditNote.number, t.CreditNote.gross_pence)
+                           .where(t.CreditNote.payment == payment.id)
+                           .order_by(t.CreditNote.number))
+    method = PaymentMethod(payment.method)
+    change = payment.tendered_pence - payment.gross_pence if method is PaymentMethod.CASH else 0
+    return ReceiptInfo(
+        payment_id=payment.id, number=tickets.receipt_text(payment.receipt_number),
+        sequence_number=payment.receipt_number, taken_at=payment.taken_at,
+        office=_office(settings), customer_id=customer.id, account_code=customer.account_code,
+        customer_name=payment.customer_name, customer_address=payment.customer_address,
+        lines=tuple(out_lines), net_pence=payment.net_pence, vat_pence=payment.vat_pence,
+        gross_pence=payment.gross_pence,
+        vat_by_rate=tuple((rate, n, v) for rate, (n, v) in sorted(by_rate.items())),
+        method=method, method_label=method.label,
+        reference_text=_reference_text(method, payment.card_brand, payment.card_last4,
+                                       payment.auth_code, payment.bank_reference,
+                                       payment.tendered_pence, change),
+        card_brand=payment.card_brand, card_last4=payment.card_last4,
+        auth_code=payment.auth_code, bank_reference=payment.bank_reference,
+        tendered_pence=payment.tendered_pence, change_pence=change,
+        taken_by=payment.taken_by.full_name, full_invoice=payment.full_invoice,
+        is_copy=is_copy, credit_notes=tuple(tickets.credit_note_text(n) for n, _ in notes),
+        refunded_pence=sum(g for _, g in notes))
+
+
+def _parse_number(text: str, prefix: str, what: str) -> int:
+    match = re.fullmatch(rf"\s*(?:{prefix}-?)?0*(\d{{1,9}})\s*", text, re.IGNORECASE)
+    if match is None:
+        raise ValidationError(f"“{text.strip()}” is not a {what} number such as {prefix}-000012.")
+    return int(match.group(1))
+
+
+def receipt_info(number_or_id: str | int, *, copy: bool = True) -> ReceiptInfo:
+    """A receipt by its number as printed ("R-000012" or "12") or by payment id (an int).
+
+    ``copy`` marks a reprint, which the document prints as COPY.
+
+    Raises:
+        NotFound: no such receipt.
+    """
+    if isinstance(number_or_id, str):
+        number = _parse_number(number_or_id, "R", "receipt")
+        payment = t.Payment.get_or_none(t.Payment.receipt_number == number)
+        if payment is None:
+            raise NotFound(f"There is no receipt {tickets.receipt_text(number)}.")
+    else:
+        payment = get_or_404(t.Payment, int(number_or_id), "payment")
+    return _receipt_info(payment, is_copy=copy)
+
+
+def payments_for_customer(customer_id: int, limit: int = 20) -> list[PaymentSummary]:
+    """The customer's latest payments, newest first, with what each paid for and refunds."""
+    get_or_404(t.Customer, customer_id, "customer")
+    payments = list(t.Payment.select(t.Payment, t.User.full_name.alias("who"))
+                    .join(t.User, on=(t.Payment.taken_by == t.User.id))
+                    .where(t.Payment.customer == customer_id)
+                    .order_by(t.Payment.taken_at.desc(), t.Payment.id.desc())
+                    .limit(max(1, int(limit))).objects())
+    ids = [p.id for p in payments]
+    if not ids:
+        return []
+    items: dict[int, list[str]] = {i: [] for i in ids}
+    for pid, kind, ref, size in tickets.tuples(
+            t.PaymentLine.select(t.PaymentLine.payment, t.PaymentLine.kind, t.Incident.reference,
+                                 t.SeasonTicket.size)
+            .join(t.Incident, join_type=JOIN.LEFT_OUTER,
+                  on=(t.PaymentLine.incident == t.Incident.id))
+            .switch(t.PaymentLine)
+            .join(t.SeasonTicket, join_type=JOIN.LEFT_OUTER,
+                  on=(t.PaymentLine.ticket == t.SeasonTicket.id))
+            .where(t.PaymentLine.payment.in_(ids))
+            .order_by(t.PaymentLine.payment, t.PaymentLine.position)):
+        items[pid].append(ref if LineKind(kind) is LineKind.INCIDENT else f"Season ticket ({size})")
+    refunded: dict[int, int] = {
+        int(pid): int(total or 0) for pid, total in tickets.tuples(
+            t.CreditNote.select(t.CreditNote.payment, fn.SUM(t.CreditNote.gross_pence))
+            .where(t.CreditNote.payment.in_(ids)).group_by(t.CreditNote.payment))}
+    return [PaymentSummary(p.id, tickets.receipt_text(p.receipt_number), p.taken_at,
+                           PaymentMethod(p.method), PaymentMethod(p.method).label, p.gross_pence,
+                           refunded.get(p.id, 0), ", ".join(items[p.id]), getattr(p, "who", ""))
+            for p in payments]
+
+
+# --- refunds and voids ---
+
+def _work_started(incident: t.Incident) -> bool:
+    return (incident.work_started_at is not None
+            or IncidentStatus(incident.status) in _WORK_STARTED)
+
+
+def _issue_credit_note(actor: Actor, payment: t.Payment, lines: Sequence[t.PaymentLine],
+                       reason: str, kind: CreditNoteKind) -> t.CreditNote:
+    """Write a chained credit note reversing ``lines`` (inside the caller's transaction).
+
+    Season tickets on those lines lose what is left on them. Returns the credit note.
+    """
+    ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
+    locked = tickets.lock_tickets(ticket_ids)
+    # The credit-note number is taken before the double-refund check: its row lock makes a
+    # second manager refunding the same line wait, then see the first one's credit note.
+    number = next_number("credit_note")
+    already = _refunds_of([ln.id for ln in lines])
+    if already:
+        line = next(ln for ln in lines if ln.id in already)
+        raise ValidationError(
+            f"Line {line.position} of {tickets.receipt_text(payment.receipt_number)} "
+            f"({line.description}) has already been refunded on {already[line.id]}.", "line_ids")
+    now = utcnow()
+    note = t.CreditNote(
+        number=number, payment=payment.id, kind=kind, reason=reason, method=payment.method,
+        net_pence=sum(ln.net_pence for ln in lines), vat_pence=sum(ln.vat_pence for ln in lines),
+        gross_pence=sum(ln.gross_pence for ln in lines), issued_by=actor.id, issued_at=now)
+    note_lines = [t.CreditNoteLine(payment_line=ln.id, description=ln.description,
+                                   net_pence=ln.net_pence, vat_rate_bp=ln.vat_rate_bp,
+                                   vat_pence=ln.vat_pence, gross_pence=ln.gross_pence)
+                  for ln in lines]
+    note.prev_hash, note.row_hash = chain_append(CREDIT_NOTE_CHAIN,
+                                                 credit_note_content(note, note_lines))
+    note.save(force_insert=True)
+    for cl in note_lines:
+        cl.credit_note = note
+        cl.save(force_insert=True)
+    cn_text = tickets.credit_note_text(number)
+    current = tickets.balances(locked)
+    for ticket_id, ticket in locked.items():
+        left = current[ticket_id]
+        if left > 0:
+            tickets.append_ledger(actor.id, ticket, LedgerKind.CANCELLATION, -left,
+                                  reason=f"Refunded on credit note {cn_text}")
+    audit(actor, f"payment.{kind.value}", "credit_note", note.id, None,
+          {**snapshot(note), "credit_note": cn_text,
+           "receipt": tickets.receipt_text(payment.receipt_number),
+           "lines": [snapshot(cl) for cl in note_lines],
+           "tickets_cancelled": {str(k): current[k] for k in locked}})
+    return note
+
+
+def refund_line_in_tx(actor: Actor, payment_line: t.PaymentLine, reason: str) -> t.CreditNote:
+    """Refund one payment line on a new credit note, inside the caller's transaction.
+
+    The caller deals with the funding of the incident the line paid for.
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
+        ValidationError: the line was refunded before.
+    """
+    require(actor, MANAGERS, "refund payments")
+    payment = t.Payment.get_by_id(payment_line.__data__["payment"])
+    return _issue_credit_note(actor, payment, [payment_line], reason, CreditNoteKind.REFUND)
+
+
+def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = None,
+           reason: str, void: bool = False, confirm_work_started: bool = False) -> CreditNoteInfo:
+    """A manager refunds a whole payment or chosen lines (or voids it) on a new credit note.
+
+    The receipt itself never changes. Incidents the refunded lines fund become unfunded;
+    refunded season tickets lose what is left on them.
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
+        ValidationError: no reason; a line not on this receipt or refunded before; a void of
+            part of a payment; work started on an incident it funds (unless
+            ``confirm_work_started``).
+        NotFound: no such payment.
+    """
+    with transaction():
+        require(actor, MANAGERS, "refund or void payments")
+        why = refuse_card_numbers(text_or_empty(reason), "reason")
+        if not why:
+            raise ValidationError("Give the reason for the refund.", "reason")
+        payment = get_or_404(t.Payment, payment_id, "payment")
+        receipt = tickets.receipt_text(payment.receipt_number)
+        all_lines = _lines_of(payment.id)
+        refunded = _refunds_of([ln.id for ln in all_lines])
+        if line_ids is None:
+            chosen = [ln for ln in all_lines if ln.id not in refunded]
+            if not chosen:
+                raise ValidationError(f"{receipt} has already been refunded in full.")
+        else:
+            wanted = list(dict.fromkeys(int(i) for i in line_ids))
+            by_id = {ln.id: ln for ln in all_lines}
+            if not wanted:
+                raise ValidationError("Choose the lines to refund.", "line_ids")
+            unknown = [i for i in wanted if i not in by_id]
+            if unknown:
+                raise ValidationError(f"Line {unknown[0]} is not on {receipt}.", "line_ids")
+            chosen = [by_id[i] for i in wanted]
+            chosen.sort(key=lambda ln: ln.position)
+        if void and (refunded or len(chosen) != len(all_lines)):
+            raise ValidationError(
+                f"Only a whole payment can be voided, and part of {receipt} is chosen or was "
+                "refunded already; refund the lines instead.", "void")
+        funded = tickets.tuples(
+            t.IncidentFunding.select(t.IncidentFunding.incident)
+            .where(t.IncidentFunding.payment_line.in_([ln.id for ln in chosen])
+                   & t.IncidentFunding.active))
+        incidents = [funding.lock_incident(i) for i in sorted({row[0] for row in funded})]
+        # Re-read under the locks: a desk may have handed one back meanwhile.
+        incidents = [i for i in incidents if funding.active_funding(i.id) is not None]
+        started = [i for i in incidents if _work_started(i)]
+        if started and not confirm_work_started:
+            refs = ", ".join(i.reference for i in started)
+            raise ValidationError(
+                f"Work has started on {refs}; the refund would leave "
+                f"{'it' if len(started) == 1 else 'them'} unfunded. Confirm to refund anyway.",
+                "confirm_work_started")
+        kind = CreditNoteKind.VOID if void else CreditNoteKind.REFUND
+        note = _issue_credit_note(actor, payment, chosen, why, kind)
+        cn_text = tickets.credit_note_text(note.number)
+        for incident in incidents:
+            funding.end_funding_in_tx(actor, incident, f"Refunded on credit note {cn_text}: {why}")
+    return _credit_note_info(note, is_copy=False)
+
+
+def _credit_note_info(note: t.CreditNote, *, is_copy: bool) -> CreditNoteInfo:
+    settings = tickets.office_settings()
+    payment = note.payment
+    customer = payment.customer
+    rows = list(t.CreditNoteLine.select(t.CreditNoteLine, t.PaymentLine)
+                .join(t.PaymentLine)
+                .where(t.CreditNoteLine.credit_note == note.id)
+                .order_by(t.PaymentLine.position))
+    incident_ids = [r.payment_line.__data__["incident"] for r in rows
+                    if r.payment_line.__data__.get("incident")]
+    refs = _references(incident_ids)
+    lines = tuple(CreditNoteLineInfo(
+        r.payment_line.id, r.payment_line.position, r.description, r.net_pence, r.vat_rate_bp,
+        format_rate(r.vat_rate_bp), r.vat_pence, r.gross_pence,
+        incident_reference=refs.get(r.payment_line.__data__.get("incident")),
+        ticket_id=r.payment_line.__data__.get("ticket")) for r in rows)
+    method = PaymentMethod(note.method)
+    kind = CreditNoteKind(note.kind)
+    return CreditNoteInfo(
+        credit_note_id=note.id, number=tickets.credit_note_text(note.number),
+        sequence_number=note.number, kind=kind,
+        kind_label="Void" if kind is CreditNoteKind.VOID else "Refund", issued_at=note.issued_at,
+        reason=note.reason, office=_office(settings), customer_id=customer.id,
+        account_code=customer.account_code, customer_name=payment.customer_name,
+        customer_address=payment.customer_address, payment_id=payment.id,
+        receipt_number=tickets.receipt_text(payment.receipt_number),
+        receipt_taken_at=payment.taken_at, lines=lines, net_pence=note.net_pence,
+        vat_pence=note.vat_pence, gross_pence=note.gross_pence, method=method,
+        method_label=method.label,
+        reference_text=_refund_reference_text(method, payment.card_brand, payment.card_last4,
+                                              payment.bank_reference),
+        issued_by=note.issued_by.full_name, full_invoice=payment.full_invoice, is_copy=is_copy)
+
+
+def credit_note_info(number: str | int, *, copy: bool = True) -> CreditNoteInfo:
+    """A credit note by its number ("CN-000003", "3" or 3).
+
+    Raises:
+        NotFound: no such credit note.
+    """
+    value = _parse_number(number, "CN", "credit note") if isinstance(number, str) else int(number)
+    note = t.CreditNote.get_or_none(t.CreditNote.number == value)
+    if note is None:
+        raise NotFound(f"There is no credit note {tickets.credit_note_text(value)}.")
+    return _credit_note_info(note, is_copy=copy)
