@@ -1,0 +1,552 @@
+"""Customers and their contacts: adding, editing with optimistic locking, and the summary panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import JOIN
+
+from synergy_desk.domain.cards import refuse_card_numbers
+from synergy_desk.domain.enums import OPEN_STATUSES, IncidentStatus
+from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
+from synergy_desk.domain.phones import display_phone, normalise_phone
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services import search_index
+from synergy_desk.services.common import (
+    EVERYONE,
+    Actor,
+    audit,
+    get_or_404,
+    next_number,
+    require,
+    snapshot,
+    transaction,
+)
+
+__all__ = [
+    "CustomerInput", "ContactInput", "ContactRow", "IncidentBrief", "CustomerSummary",
+    "CustomerForEdit", "create_customer", "update_customer", "add_contact", "update_contact",
+    "remove_contact", "customer_summary", "get_customer_for_edit", "normalise_postcode",
+    "normalise_email", "format_account_code", "without_control_characters", "no_card_numbers",
+    "checked_phone", "RECENT_INCIDENTS",
+]
+
+#: How many of a customer's latest incidents the summary carries.
+RECENT_INCIDENTS = 10
+
+_FIELD_LABELS = {
+    "name": "name", "company": "company", "address": "address", "postcode": "postcode",
+    "email": "e-mail", "phone": "phone", "notes": "notes", "contacts": "contacts",
+}
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    """What a person types for a customer; phone and postcode in any usual format."""
+
+    name: str
+    company: str = ""
+    address: str = ""
+    postcode: str = ""
+    email: str = ""
+    phone: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """What a person types for one contact at a customer."""
+
+    name: str
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    name: str
+    job_title: str
+    email: str
+    phone: str  # as people write it, e.g. "01632 960123"
+    is_primary: bool
+
+
+@dataclass(frozen=True)
+class IncidentBrief:
+    """One line of a customer's recent incidents."""
+
+    id: int
+    reference: str
+    subject: str
+    status: IncidentStatus
+    opened_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """Everything the customer panel shows, as plain values."""
+
+    id: int
+    account_code: str
+    name: str
+    company: str
+    address: str
+    postcode: str
+    email: str
+    phone: str  # as people write it
+    notes: str
+    version: int
+    contacts: tuple[ContactRow, ...] = field(default=())
+    open_incidents: int = 0
+    recent_incidents: tuple[IncidentBrief, ...] = field(default=())
+
+    @property
+    def primary_contact(self) -> ContactRow | None:
+        return next((c for c in self.contacts if c.is_primary), None)
+
+
+@dataclass(frozen=True)
+class CustomerForEdit:
+    """A customer as the edit dialog fills its fields, with the version to save against."""
+
+    id: int
+    account_code: str
+    version: int
+    data: CustomerInput
+
+
+# --- validation ------------------------------------------------------------------------------
+
+# Royal Mail postcode areas (plus BFPO and the non-geographic BX): text that starts with one of
+# these followed by a digit is taken as a UK postcode and must be a whole, well-formed one.
+_UK_AREAS = frozenset("""
+AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
+DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE
+LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM
+SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+""".split())
+_UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][ABD-HJLNP-UW-Z]{2})$")
+_UK_AREA_START = re.compile(r"^([A-Z]{1,2})[0-9]")
+_FOREIGN_POSTCODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{1,11}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
+
+
+def normalise_postcode(text: str | None) -> str:
+    """A UK postcode in upper case with one space ("ls11aa" -> "LS1 1AA").
+
+    A postcode from abroad (one that does not start like a UK postcode area, such as "75008",
+    "1012 AB" or "D02 X285") is kept as typed, in upper case.
+
+    Raises:
+        ValidationError: a UK-looking postcode that is incomplete or malformed, or text that is
+            not a postcode at all.
+    """
+    raw = " ".join(without_control_characters(text or "").upper().split())
+    if not raw:
+        return ""
+    compact = raw.replace(" ", "")
+    if compact == "GIR0AA":  # the one historic postcode outside the pattern
+        return "GIR 0AA"
+    match = _UK_POSTCODE.match(compact)
+    if match:
+        return f"{match.group(1)} {match.group(2)}"
+    area = _UK_AREA_START.match(compact)
+    if area and area.group(1) in _UK_AREAS:
+        raise ValidationError(
+            f"“{(text or '').strip()}” is not a complete UK postcode; type it like LS1 1AA. "
+            "For an address abroad, give just its postcode or ZIP code.", "postcode")
+    if _FOREIGN_POSTCODE.match(raw) and any(ch.isdigit() for ch in raw):
+        return raw
+    raise ValidationError(
+        f"“{(text or '').strip()}” is not a postcode; type it like LS1 1AA.", "postcode")
+
+
+def normalise_email(text: str | None, what: str = "e-mail address",
+                    field_name: str = "email") -> str:
+    """The address trimmed, or a ValidationError if it is not shaped like name@domain.tld."""
+    email = without_control_characters(text or "").strip()
+    if not email:
+        return ""
+    if len(email) > 200 or not _EMAIL.match(email):
+        raise ValidationError(
+            f"“{email}” is not an {what}; type it like name@example.co.uk.", field_name)
+    return email
+
+
+def format_account_code(number: int) -> str:
+    return f"C{number:06d}"
+
+
+def without_control_characters(text: str) -> str:
+    """Text with control characters (NUL, escapes, ...) dropped; line breaks and tabs kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def no_card_numbers(text: str, label: str, field_name: str) -> str:
+    """The text, or the card-number refusal pointing at the form's field ``field_name``."""
+    try:
+        return refuse_card_numbers(text, label)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field_name) from None
+
+
+def _text(value: str | None, label: str, field_name: str, max_length: int | None,
+          required: bool = False) -> str:
+    text = without_control_characters(value or "").strip()
+    if required and not text:
+        raise ValidationError(f"Give the {label}.", field_name)
+    if max_length is not None and len(text) > max_length:
+        raise ValidationError(
+            f"The {label} is too long ({len(text)} characters; at most {max_length}).",
+            field_name)
+    return no_card_numbers(text, label, field_name)
+
+
+def checked_phone(value: str | None, label: str, field_name: str) -> str:
+    """A typed phone number as E.164, or a ValidationError saying how to type it."""
+    raw = without_control_characters(value or "").strip()
+    try:
+        e164 = normalise_phone(raw)
+    except ValidationError as exc:
+        if "area code" in exc.message:
+            # A number diallable only from within its own area ("960123") cannot be stored
+            # as a full number: it would become a different, wrong one.
+            raise ValidationError(
+                f"“{raw}” is too short for a {label}; include the area code, "
+                "like 01632 960123.", field_name) from None
+        raise ValidationError(
+            f"“{raw}” is not a {label} that can be dialled; type it like 01632 960123, "
+            "or +33 1 23 45 67 89 for a number abroad.", field_name) from None
+    return e164
+
+
+def _clean_customer(data: CustomerInput) -> dict[str, str]:
+    """The customer's fields as stored, or a ValidationError naming the first bad one."""
+    return {
+        "name": _text(data.name, "customer's name", "name", 200, required=True),
+        "company": _text(data.company, "company", "company", 200),
+        "address": _text(data.address, "address", "address", 2000),
+        "postcode": normalise_postcode(data.postcode),
+        "email": no_card_numbers(normalise_email(data.email), "e-mail address", "email"),
+        "phone": checked_phone(data.phone, "phone number", "phone"),
+        "notes": _text(data.notes, "notes", "notes", 20000),
+    }
+
+
+def _clean_contact(data: ContactInput) -> dict[str, Any]:
+    return {
+        "name": _text(data.name, "contact's name", "contact_name", 200, required=True),
+        "job_title": _text(data.job_title, "job title", "job_title", 100),
+        "email": no_card_numbers(
+            normalise_email(data.email, "e-mail address", "contact_email"),
+            "contact's e-mail address", "contact_email"),
+        "phone": checked_phone(data.phone, "contact phone number", "contact_phone"),
+        "is_primary": bool(data.is_primary),
+    }
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _contact_row(contact: t.Contact) -> ContactRow:
+    return ContactRow(contact.id, contact.name, contact.job_title, contact.email,
+                      display_phone(contact.phone), bool(contact.is_primary))
+
+
+def _contacts_of(customer_id: int) -> list[t.Contact]:
+    return list(t.Contact.select().where(t.Contact.customer == customer_id)
+                .order_by(t.Contact.is_primary.desc(), t.Contact.name, t.Contact.id))
+
+
+def _summary(customer_id: int) -> CustomerSummary:
+    customer = t.Customer.get_or_none(t.Customer.id == customer_id)
+    if customer is None:
+        raise NotFound(f"There is no customer with number {customer_id}.")
+    open_count = (t.Incident.select()
+                  .where((t.Incident.customer == customer_id)
+                         & (t.Incident.status.in_(list(OPEN_STATUSES))))
+                  .count())
+    recent = (t.Incident.select(t.Incident.id, t.Incident.reference, t.Incident.subject,
+                                t.Incident.status, t.Incident.opened_at)
+              .where(t.Incident.customer == customer_id)
+              .order_by(t.Incident.opened_at.desc(), t.Incident.id.desc())
+              .limit(RECENT_INCIDENTS))
+    return CustomerSummary(
+        id=customer.id, account_code=customer.account_code, name=customer.name,
+        company=customer.company, address=customer.address, postcode=customer.postcode,
+        email=customer.email, phone=display_phone(customer.phone), notes=customer.notes,
+        version=customer.version,
+        contacts=tuple(_contact_row(c) for c in _contacts_of(customer_id)),
+        open_incidents=int(open_count),
+        recent_incidents=tuple(
+            IncidentBrief(row.id, row.reference, row.subject, IncidentStatus(row.status),
+                          row.opened_at) for row in recent),
+    )
+
+
+def customer_summary(customer_id: int) -> CustomerSummary:
+    """The customer panel: details, contacts, open incident count and the latest incidents.
+
+    Raises:
+        NotFound: no such customer.
+    """
+    return _summary(customer_id)
+
+
+def get_customer_for_edit(customer_id: int) -> CustomerForEdit:
+    """The customer's fields as the edit dialog shows them, and the version to save against.
+
+    Raises:
+        NotFound: no such customer.
+    """
+    customer = t.Customer.get_or_none(t.Customer.id == customer_id)
+    if customer is None:
+        raise NotFound(f"There is no customer with number {customer_id}.")
+    return CustomerForEdit(
+        customer.id, customer.account_code, customer.version,
+        CustomerInput(name=customer.name, company=customer.company, address=customer.address,
+                      postcode=customer.postcode, email=customer.email,
+                      phone=display_phone(customer.phone), notes=customer.notes))
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _make_primary(customer_id: int, contact_id: int) -> None:
+    """Only one primary contact per customer (inside the caller's transaction)."""
+    (t.Contact.update(is_primary=False)
+     .where((t.Contact.customer == customer_id) & (t.Contact.id != contact_id)
+            & t.Contact.is_primary).execute())
+
+
+def create_customer(actor: Actor, data: CustomerInput,
+                    contacts: tuple[ContactInput, ...] | list[ContactInput] = ()
+                    ) -> CustomerSummary:
+    """Add a customer (and any contacts) with the next account code, e.g. "C000042".
+
+    Raises:
+        ValidationError: a missing name, a malformed e-mail, postcode or phone number, or a
+            card number in any text.
+    """
+    with transaction():
+        require(actor, EVERYONE, "add customers")
+        values = _clean_customer(data)
+        cleaned_contacts = [_clean_contact(c) for c in contacts]
+        if sum(1 for c in cleaned_contacts if c["is_primary"]) > 1:
+            raise ValidationError("Only one contact can be the primary contact.", "is_primary")
+        code = format_account_code(next_number("customer"))
+        now = utcnow()
+        customer = t.Customer.create(account_code=code, created_at=now, updated_at=now,
+                                     **values)
+        created = [t.Contact.create(customer=customer.id, created_at=now, **c)
+                   for c in cleaned_contacts]
+        search_index.index_customer(customer.id)
+        after = snapshot(customer)
+        if created:
+            after["contacts"] = [snapshot(c) for c in created]
+        audit(actor, "customer.create", "customer", customer.id, None, after)
+        return _summary(customer.id)
+
+
+def update_customer(actor: Actor, customer_id: int, expected_version: int,
+                    data: CustomerInput) -> CustomerSummary:
+    """Save an edited customer if nobody else saved it since ``expected_version``.
+
+    Raises:
+        ConflictError: another desk changed the customer first; names what and who.
+            Nothing is written.
+        ValidationError: as for :func:`create_customer`.
+        NotFound: no such customer.
+    """
+    with transaction():
+        require(actor, EVERYONE, "change customers")
+        customer = get_or_404(t.Customer, customer_id, "customer")
+        if customer.version != expected_version:
+            raise _conflict(customer, expected_version)
+        values = _clean_customer(data)
+        changed = {k: v for k, v in values.items() if getattr(customer, k) != v}
+        if not changed:
+            return _summary(customer_id)
+        before = {k: getattr(customer, k) for k in changed}
+        new_version = expected_version + 1
+        updated = (t.Customer.update({**{getattr(t.Customer, k): v for k, v in changed.items()},
+                                      t.Customer.updated_at: utcnow(),
+                                      t.Customer.version: new_version})
+                   .where((t.Customer.id == customer_id)
+                          & (t.Customer.version == expected_version))
+                   .execute())
+        if not updated:
+            raise _conflict(t.Customer.get_by_id(customer_id), expected_version)
+        search_index.index_customer(customer_id)
+        audit(actor, "customer.update", "customer", customer_id,
+              {**before, "version": expected_version}, {**changed, "version": new_version})
+        return _summary(customer_id)
+
+
+def _bump_version(customer: t.Customer, expected_version: int) -> int:
+    """Claim the customer for a change of its contacts (inside the caller's transaction).
+
+    Contacts belong to the customer's record: changing one moves the customer's version on, so
+    an edit made from a stale panel is refused rather than silently undoing someone's change.
+    """
+    if customer.version != expected_version:
+        raise _conflict(customer, expected_version)
+    new_version = expected_version + 1
+    updated = (t.Customer.update(version=new_version, updated_at=utcnow())
+               .where((t.Customer.id == customer.id)
+                      & (t.Customer.version == expected_version)).execute())
+    if not updated:
+        raise _conflict(t.Customer.get_by_id(customer.id), expected_version)
+    return new_version
+
+
+def add_contact(actor: Actor, customer_id: int, expected_version: int,
+                data: ContactInput) -> CustomerSummary:
+    """Add a contact to a customer; a new primary contact replaces the old one as primary.
+
+    Raises:
+        ConflictError: the customer changed since ``expected_version``.
+        ValidationError: a missing name or a malformed e-mail or phone number.
+        NotFound: no such customer.
+    """
+    with transaction():
+        require(actor, EVERYONE, "add contacts")
+        customer = get_or_404(t.Customer, customer_id, "customer")
+        values = _clean_contact(data)
+        new_version = _bump_version(customer, expected_version)
+        contact = t.Contact.create(customer=customer_id, created_at=utcnow(), **values)
+        if contact.is_primary:
+            _make_primary(customer_id, contact.id)
+        search_index.index_customer(customer_id)
+        audit(actor, "contact.add", "customer", customer_id,
+              {"version": expected_version},
+              {"contacts": snapshot(contact), "version": new_version})
+        return _summary(customer_id)
+
+
+def _customer_of(contact: t.Contact) -> int:
+    """The contact's customer id, without loading the customer."""
+    return int(contact.__data__["customer"])
+
+
+def _contact_of(customer_id: int | None, contact_id: int) -> t.Contact:
+    contact = t.Contact.get_or_none(t.Contact.id == contact_id)
+    if contact is None or (customer_id is not None and _customer_of(contact) != customer_id):
+        raise NotFound(f"There is no contact with number {contact_id}; it may have been removed.")
+    return contact
+
+
+def update_contact(actor: Actor, contact_id: int, expected_version: int,
+                   data: ContactInput) -> CustomerSummary:
+    """Save an edited contact; ``expected_version`` is the version of its customer.
+
+    Raises:
+        ConflictError: the customer or its contacts changed since ``expected_version``.
+        ValidationError: as for :func:`add_contact`.
+        NotFound: no such contact.
+    """
+    with transaction():
+        require(actor, EVERYONE, "change contacts")
+        contact = _contact_of(None, contact_id)
+        customer = t.Customer.get_by_id(_customer_of(contact))
+        values = _clean_contact(data)
+        before = snapshot(contact)
+        new_version = _bump_version(customer, expected_version)
+        (t.Contact.update({getattr(t.Contact, k): v for k, v in values.items()})
+         .where(t.Contact.id == contact_id).execute())
+        if values["is_primary"]:
+            _make_primary(customer.id, contact_id)
+        search_index.index_customer(customer.id)
+        after = snapshot(t.Contact.get_by_id(contact_id))
+        audit(actor, "contact.update", "customer", customer.id,
+              {"contacts": before, "version": expected_version},
+              {"contacts": after, "version": new_version})
+        return _summary(customer.id)
+
+
+def remove_contact(actor: Actor, contact_id: int, expected_version: int) -> CustomerSummary:
+    """Remove a contact who is no longer at the customer.
+
+    Refused while the contact is on an open incident or a call-back still to be made (someone
+    may need to ring them). Closed and resolved incidents keep their history and simply lose
+    the link (the audit log keeps who the contact was).
+
+    Raises:
+        ConflictError: the customer or its contacts changed since ``expected_version``.
+        ValidationError: the contact is still needed by open work.
+        NotFound: no such contact.
+    """
+    with transaction():
+        require(actor, EVERYONE, "remove contacts")
+        contact = _contact_of(None, contact_id)
+        customer = t.Customer.get_by_id(_customer_of(contact))
+        open_refs = [row.reference for row in
+                     t.Incident.select(t.Incident.reference)
+                     .where((t.Incident.contact == contact_id)
+                            & (t.Incident.status.in_(list(OPEN_STATUSES))))
+                     .order_by(t.Incident.number).limit(4)]
+        if open_refs:
+            shown = ", ".join(open_refs[:3]) + (" and more" if len(open_refs) > 3 else "")
+            raise ValidationError(
+                f"{contact.name} is the contact on open incidents ({shown}); choose another "
+                "contact on them first.", "contact")
+        pending_callbacks = (t.CallBack.select()
+                             .where((t.CallBack.contact == contact_id)
+                                    & t.CallBack.done_at.is_null()).count())
+        if pending_callbacks:
+            raise ValidationError(
+                f"{contact.name} is waiting for a call-back; make or cancel it first.", "contact")
+        before = snapshot(contact)
+        new_version = _bump_version(customer, expected_version)
+        t.Contact.delete().where(t.Contact.id == contact_id).execute()
+        search_index.index_customer(customer.id)
+        audit(actor, "contact.remove", "customer", customer.id,
+              {"contacts": before, "version": expected_version},
+              {"contacts": None, "version": new_version})
+        return _summary(customer.id)
+
+
+# --- conflicts -------------------------------------------------------------------------------
+
+def _conflict(current: t.Customer, expected_version: int) -> ConflictError:
+    """Who changed the customer since ``expected_version``, and what, from the audit log."""
+    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
+                              t.User.full_name.alias("who"))
+            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
+            .where((t.AuditLog.entity == "customer")
+                   & (t.AuditLog.entity_id == str(current.id)))
+            .order_by(t.AuditLog.id.desc())
+            .limit(200).objects())
+    newer: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
+    for row in rows:
+        after = json.loads(row.after) if row.after else {}
+        version = after.get("version")
+        if not isinstance(version, int) or version <= expected_version:
+            break
+        before = json.loads(row.before) if row.before else {}
+        newer.append((before, after, getattr(row, "who", None)))
+    changes: dict[str, tuple[object, object]] = {}
+    # Oldest first, so each field's "was" is the value the stale screen showed.
+    for before, after, _who in reversed(newer):
+        for key in after:
+            if key in ("version", "updated_at"):
+                continue
+            if key not in changes:
+                changes[key] = (before.get(key), after.get(key))
+            else:
+                changes[key] = (changes[key][0], after.get(key))
+    who = (newer[0][2] if newer else None) or "another desk"
+    labels = [_FIELD_LABELS.get(k, k.replace("_", " ")) for k in changes]
+    what = ", ".join(labels) or "its details"
+    return ConflictError(
+        f"{current.account_code} ({current.name}) was changed by {who} while you had it open "
+        f"({what}); nothing of yours was saved. Reload it and try again.",
+        changes=changes, changed_by=who)

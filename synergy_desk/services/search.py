@@ -1,0 +1,374 @@
+"""Finding customers and incidents from the search box, through indexes only (never a table scan).
+
+Customers are found through the trigram index ``customer_search`` (FTS5 on SQLite, pg_trgm on
+PostgreSQL); a fragment too short for trigrams (one or two characters) is matched against the
+start of the name or account code through their ordinary B-tree indexes. Incidents are found by
+number through the unique index, or by words through ``incident_search`` (FTS5 or tsvector).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import peewee
+
+from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.domain.phones import (
+    display_phone,
+    looks_like_phone,
+    phone_query_digits,
+    phone_search_terms,
+)
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
+
+__all__ = ["CustomerHit", "IncidentHit", "search_customers", "search_incidents",
+           "MIN_TRIGRAM"]
+
+#: Fragments shorter than this cannot use a trigram index.
+MIN_TRIGRAM = 3
+#: How many index matches are ranked for each hit shown: enough to put the best first without
+#: sorting every customer that contains a common fragment such as "ltd".
+_CANDIDATES_PER_HIT = 10
+_MAX_QUERY = 200
+
+
+@dataclass(frozen=True)
+class CustomerHit:
+    id: int
+    account_code: str
+    name: str
+    company: str
+    postcode: str
+    phone: str  # as people write it
+    matched: str  # why it matched, e.g. "contact Jane Smith" or "phone 01632 960123"
+
+
+@dataclass(frozen=True)
+class IncidentHit:
+    id: int
+    reference: str
+    subject: str
+    customer_name: str
+    status: IncidentStatus
+
+
+def _clean_query(text: str | None) -> str:
+    """What was typed, on one line, without control characters (PostgreSQL refuses NUL)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
+    return " ".join(printable.split())[:_MAX_QUERY]
+
+
+def _is_sqlite() -> bool:
+    return isinstance(db.obj, peewee.SqliteDatabase)
+
+
+def _like_escape(text: str) -> str:
+    """The text with LIKE's wildcards made literal (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_string(text: str) -> str:
+    """An FTS5 string literal: whatever is inside is matched as plain text."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+# --- customers -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    id: int
+    account_code: str
+    name: str
+    company: str
+    postcode: str
+    phone: str
+    email: str
+    body: str
+
+
+def _candidate(row: Sequence[Any], body: str = "") -> _Candidate:
+    return _Candidate(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6], body)
+
+
+_CUSTOMER_FIELDS = (t.Customer.id, t.Customer.account_code, t.Customer.name,
+                    t.Customer.company, t.Customer.postcode, t.Customer.phone,
+                    t.Customer.email)
+
+_CANDIDATE_COLUMNS = ("c.id, c.account_code, c.name, c.company, c.postcode, c.phone, c.email, "
+                      "s.body")
+
+
+def _index_candidates(terms: Sequence[str], filters: Sequence[str], cap: int) -> list[_Candidate]:
+    """Customers whose search text holds every term (each of 3+ characters), via the index.
+
+    ``filters`` are shorter fragments that must also appear; they are checked only on the rows
+    the index found.
+    """
+    if _is_sqlite():
+        sql = (f"SELECT {_CANDIDATE_COLUMNS} FROM customer_search AS s "
+               "JOIN customer AS c ON c.id = s.rowid WHERE s.body MATCH ?")
+        params: list[Any] = [" ".join(_fts_string(term) for term in terms)]
+        for fragment in filters:
+            sql += " AND s.body LIKE ? ESCAPE '\\'"
+            params.append(f"%{_like_escape(fragment)}%")
+        sql += " LIMIT ?"
+    else:
+        conditions = []
+        params = []
+        for fragment in [*terms, *filters]:
+            # The body is stored lower-cased, so a plain LIKE serves; pg_trgm's GIN index
+            # answers LIKE '%…%' for any fragment of three characters or more.
+            conditions.append("s.body LIKE %s ESCAPE '\\'")
+            params.append(f"%{_like_escape(fragment)}%")
+        sql = (f"SELECT {_CANDIDATE_COLUMNS} FROM customer_search AS s "
+               "JOIN customer AS c ON c.id = s.rowid WHERE " + " AND ".join(conditions)
+               + " LIMIT %s")
+    params.append(cap)
+    return [_candidate(row[:7], row[7]) for row in db.execute_sql(sql, params).fetchall()]
+
+
+def _case_variants(prefix: str) -> list[str]:
+    """Spellings of a prefix as names are usually stored (the name index is case-sensitive)."""
+    variants = [prefix, prefix.lower(), prefix.upper(), prefix.capitalize(), prefix.title()]
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def _prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest string above every string that starts with ``prefix``, or None for no bound.
+
+    Only ASCII letters and digits are stepped, so the bound also holds under the
+    locale-aware collations of PostgreSQL (which ignore punctuation at first); the range may
+    then hold a few extra rows, which the caller's exact check removes.
+    """
+    stem = prefix
+    while stem:
+        last = stem[-1]
+        if last.isascii() and last.isalnum() and last not in "zZ9":
+            return stem[:-1] + chr(ord(last) + 1)
+        stem = stem[:-1]
+    return None
+
+
+def _prefix_candidates(prefix: str, limit: int) -> list[_Candidate]:
+    """Customers whose name or account code starts with ``prefix``, through the B-tree indexes."""
+    found: dict[int, _Candidate] = {}
+    wanted = prefix.lower()
+    columns: list[tuple[peewee.Field, list[str]]] = [
+        (t.Customer.name, _case_variants(prefix)),
+        (t.Customer.account_code, [prefix.upper()]),
+    ]
+    for column, variants in columns:
+        for variant in variants:
+            condition = column >= variant
+            upper = _prefix_upper_bound(variant)
+            if upper is not None:
+                condition &= column < upper
+            rows = cast(Iterable[Sequence[Any]],
+                        t.Customer.select(*_CUSTOMER_FIELDS).where(condition)
+                        .order_by(column).limit(limit).tuples())
+            for row in rows:
+                candidate = _candidate(row)
+                value = candidate.name if column is t.Customer.name else candidate.account_code
+                if candidate.id not in found and value.lower().startswith(wanted):
+                    found[candidate.id] = candidate
+    return list(found.values())
+
+
+def _exact_code_candidates(code: str) -> list[_Candidate]:
+    rows = cast(Iterable[Sequence[Any]],
+                t.Customer.select(*_CUSTOMER_FIELDS).where(t.Customer.account_code == code)
+                .tuples())
+    return [_candidate(row) for row in rows]
+
+
+def _account_code_in(text: str) -> str | None:
+    """"C123", "c000123" or "C000123" as the account code it names."""
+    match = re.fullmatch(r"[cC]\s*0*(\d{1,9})", text)
+    return f"C{int(match.group(1)):06d}" if match else None
+
+
+def _rank(candidate: _Candidate, words: Sequence[str], query: str, code: str | None,
+          digits: str | None) -> tuple[int, str, int]:
+    name = candidate.name.lower()
+    if candidate.account_code.lower() == query or candidate.account_code == code:
+        level = 0
+    elif digits and len(digits) >= 9 and digits in candidate.body.split(" | "):
+        # The caller's whole number, on the customer or one of its contacts (the search text
+        # holds every number as whole digit strings, E.164 and national).
+        level = 1
+    elif name.startswith(query):
+        level = 2
+    elif words and all(w in name for w in words):
+        level = 3
+    elif words and candidate.company.lower().startswith(query):
+        level = 4
+    else:
+        level = 5
+    return (level, name, candidate.id)
+
+
+def _why(candidate: _Candidate, contacts: Iterable[t.Contact], words: Sequence[str],
+         digits: str | None, prefix: str | None) -> str:
+    """A few words saying which of the customer's details matched."""
+    contacts = list(contacts)
+    if prefix is not None:
+        if candidate.name.lower().startswith(prefix.lower()):
+            return "name"
+        return f"account code {candidate.account_code}"
+    if digits:
+        if any(digits in term for term in phone_search_terms(candidate.phone)):
+            return f"phone {display_phone(candidate.phone)}"
+        for contact in contacts:
+            if any(digits in term for term in phone_search_terms(contact.phone)):
+                return f"{contact.name}'s phone {display_phone(contact.phone)}"
+        if digits in candidate.account_code:
+            return f"account code {candidate.account_code}"
+        words = [digits]
+    fields: list[tuple[str, str]] = [
+        (f"account code {candidate.account_code}", candidate.account_code),
+        ("name", candidate.name),
+        ("company", candidate.company),
+        (f"postcode {candidate.postcode}",
+         f"{candidate.postcode} {candidate.postcode.replace(' ', '')}"),
+    ]
+    if candidate.email:
+        fields.append((f"e-mail {candidate.email}", candidate.email))
+    for contact in contacts:
+        fields.append((f"contact {contact.name}", contact.name))
+        if contact.email:
+            fields.append((f"contact e-mail {contact.email}", contact.email))
+        if contact.phone:
+            fields.append((f"{contact.name}'s phone {display_phone(contact.phone)}",
+                           " ".join(phone_search_terms(contact.phone))))
+    reasons: list[str] = []
+    for word in words:
+        for label, value in fields:
+            if word in value.lower():
+                if label not in reasons:
+                    reasons.append(label)
+                break
+    return ", ".join(reasons)
+
+
+def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
+    """Customers matching any fragment of their name, company, contacts, phone numbers,
+    e-mail, postcode or account code, best first.
+
+    A phone number may be typed in any format ("01632 960123", "+44 1632 960123", "960123").
+    Best first means: the exact account code, then the caller's whole phone number, then names
+    that start with what was typed, then the rest by name.
+    """
+    typed = _clean_query(text)
+    query = typed.lower()
+    if not query or limit <= 0:
+        return []
+    words: list[str] = []
+    digits: str | None = None
+    prefix: str | None = None
+    code = _account_code_in(query)
+    if looks_like_phone(query):
+        digits = phone_query_digits(query)
+        candidates = _index_candidates([digits], [], limit * _CANDIDATES_PER_HIT)
+    else:
+        words = list(dict.fromkeys(query.split(" ")))
+        long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
+        short_words = [w for w in words if len(w) < MIN_TRIGRAM]
+        if long_words:
+            candidates = _index_candidates(long_words, short_words,
+                                           limit * _CANDIDATES_PER_HIT)
+        else:
+            prefix = typed
+            candidates = _prefix_candidates(prefix, limit)
+    if code is not None and all(c.account_code != code for c in candidates):
+        candidates = _exact_code_candidates(code) + candidates
+    ranked = sorted(candidates, key=lambda c: _rank(c, words, query, code, digits))[:limit]
+    if not ranked:
+        return []
+    contacts_by_customer: dict[int, list[t.Contact]] = {}
+    for contact in (t.Contact.select()
+                    .where(t.Contact.customer.in_([c.id for c in ranked]))
+                    .order_by(t.Contact.is_primary.desc(), t.Contact.name)):
+        contacts_by_customer.setdefault(int(contact.__data__["customer"]), []).append(contact)
+    return [
+        CustomerHit(c.id, c.account_code, c.name, c.company, c.postcode,
+                    display_phone(c.phone),
+                    _why(c, contacts_by_customer.get(c.id, []), words, digits, prefix))
+        for c in ranked
+    ]
+
+
+# --- incidents -------------------------------------------------------------------------------
+
+_REFERENCE = re.compile(r"(?:(inc)\s*[-#:]?\s*|#)?0*(\d{1,9})", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _incident_number(text: str) -> tuple[int, bool] | None:
+    """The incident number in "INC-000123", "inc123", "#123" or "123", and whether it was
+    explicitly a reference (rather than bare digits, which may also be words to search)."""
+    match = _REFERENCE.fullmatch(text)
+    if not match:
+        return None
+    explicit = bool(match.group(1)) or text.startswith("#")
+    return int(match.group(2)), explicit
+
+
+def _incident_hits(where_sql: str, params: list[Any], order_sql: str,
+                   limit: int) -> list[IncidentHit]:
+    sql = ("SELECT i.id, i.reference, i.subject, c.name, i.status FROM incident_search AS s "
+           "JOIN incident AS i ON i.id = s.rowid "
+           "JOIN customer AS c ON c.id = i.customer_id "
+           f"WHERE {where_sql} ORDER BY {order_sql} LIMIT {'?' if _is_sqlite() else '%s'}")
+    rows = db.execute_sql(sql, [*params, limit]).fetchall()
+    return [IncidentHit(r[0], r[1], r[2], r[3], IncidentStatus(r[4])) for r in rows]
+
+
+def _fulltext_incidents(text: str, limit: int) -> list[IncidentHit]:
+    if _is_sqlite():
+        tokens = [w.lower() for w in _WORD.findall(text)]
+        long_tokens = [w for w in tokens if len(w) >= 2]
+        if not long_tokens:
+            return []
+        # Each word a quoted prefix query, so nothing typed is read as FTS5 syntax.
+        match = " AND ".join(_fts_string(w) + "*" for w in dict.fromkeys(long_tokens))
+        return _incident_hits("s.body MATCH ?", [match], "s.rowid DESC", limit)
+    # PostgreSQL's own parser splits each quoted word as it split the body (e-mail addresses
+    # and file names stay whole); every lexeme becomes a prefix.
+    words = [w for w in text.split() if len("".join(_WORD.findall(w))) >= 2]
+    if not words:
+        return []
+    parts = []
+    for word in dict.fromkeys(w.lower() for w in words):
+        quoted = word.replace("\\", "\\\\").replace("'", "''")
+        parts.append(f"'{quoted}':*")
+    return _incident_hits("s.tsv @@ to_tsquery('simple', %s)", [" & ".join(parts)],
+                          "s.rowid DESC", limit)
+
+
+def search_incidents(text: str, limit: int = 20) -> list[IncidentHit]:
+    """Incidents by reference ("INC-000123", "inc123", "123") or by words of their subject,
+    description and timeline (each word may be the start of a word), newest first."""
+    query = _clean_query(text)
+    if not query or limit <= 0:
+        return []
+    hits: list[IncidentHit] = []
+    number = _incident_number(query)
+    if number is not None:
+        row = (t.Incident.select(t.Incident.id, t.Incident.reference, t.Incident.subject,
+                                 t.Customer.name, t.Incident.status)
+               .join(t.Customer, on=(t.Incident.customer == t.Customer.id))
+               .where(t.Incident.number == number[0]).tuples().first())
+        if row is not None:
+            hits.append(IncidentHit(row[0], row[1], row[2], row[3], IncidentStatus(row[4])))
+        if number[1]:
+            return hits
+    seen = {hit.id for hit in hits}
+    for hit in _fulltext_incidents(query, limit):
+        if hit.id not in seen and len(hits) < limit:
+            hits.append(hit)
+            seen.add(hit.id)
+    return hits

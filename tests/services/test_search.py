@@ -1,0 +1,391 @@
+"""Searching customers and incidents: every fragment finds them, safely, and through indexes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import peewee
+import pytest
+
+from synergy_desk.domain.enums import IncidentStatus, TimelineKind
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
+from synergy_desk.services import search_index
+from synergy_desk.services.common import Actor, next_number
+from synergy_desk.services.customers import (
+    ContactInput,
+    CustomerInput,
+    create_customer,
+    update_customer,
+)
+from synergy_desk.services.search import search_customers, search_incidents
+
+
+def is_sqlite() -> bool:
+    return isinstance(db.obj, peewee.SqliteDatabase)
+
+
+@pytest.fixture
+def people(reception: Actor) -> dict[str, int]:
+    """Four customers with distinct details (account codes C000001 to C000004)."""
+    jane = create_customer(reception, CustomerInput(
+        "Jane Smith", "Acme Widgets Ltd", "1 High Street, Leeds", "LS1 1AA",
+        "jane@acme.example", "01632 960123"),
+        [ContactInput("Bob Jones", "IT", "bob@acme.example", "07700 900123", True)])
+    ben = create_customer(reception, CustomerInput(
+        "Benjamin Jakes", "100% Solutions", "", "M1 1AE", "ben@solutions.example",
+        "0113 496 0000"))
+    janet = create_customer(reception, CustomerInput(
+        "Janet Jones", "Jones & Co", "", "B33 8TH", "", "020 7946 0123"))
+    siobhan = create_customer(reception, CustomerInput(
+        "Siobhan O'Brien", "Under_Score Ltd", "", "75008", "", "+33 1 23 45 67 89"))
+    return {"jane": jane.id, "ben": ben.id, "janet": janet.id, "siobhan": siobhan.id}
+
+
+def ids(hits: list[Any]) -> list[int]:
+    return [hit.id for hit in hits]
+
+
+@pytest.mark.parametrize(("query", "who"), [
+    ("Jane Smith", "jane"),
+    ("smi", "jane"),
+    ("widgets", "jane"),
+    ("ACME WIDGETS", "jane"),
+    ("bob jones", "jane"),            # a contact's name
+    ("bob@acme", "jane"),             # a contact's e-mail
+    ("jane@acme.example", "jane"),
+    ("LS1 1AA", "jane"),
+    ("ls11aa", "jane"),
+    ("C000001", "jane"),
+    ("c000002", "ben"),
+    ("c2", "ben"),                    # a short account code, by its number
+    ("01632 960123", "jane"),
+    ("+44 1632 960123", "jane"),
+    ("0044 1632 960 123", "jane"),
+    ("(01632) 960-123", "jane"),
+    ("1632960123", "jane"),
+    ("960123", "jane"),
+    ("07700 900123", "jane"),         # a contact's phone
+    ("+447700900123", "jane"),
+    ("0113 496 0000", "ben"),
+    ("020 7946 0123", "janet"),
+    ("+33 1 23 45 67 89", "siobhan"),
+    ("o'brien", "siobhan"),
+    ("Jakes", "ben"),
+    ("B338TH", "janet"),
+])
+def test_customer_is_found_by_any_fragment(people: dict[str, int], query: str,
+                                           who: str) -> None:
+    hits = search_customers(query)
+    assert hits, f"nothing found for {query!r}"
+    assert hits[0].id == people[who]
+
+
+def test_phone_fragment_finds_only_that_number(people: dict[str, int]) -> None:
+    assert ids(search_customers("960123")) == [people["jane"]]
+    assert ids(search_customers("496 0000")) == [people["ben"]]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("J", ["jane", "janet"]),
+    ("ja", ["jane", "janet"]),
+    ("JA", ["jane", "janet"]),
+    ("be", ["ben"]),
+    ("si", ["siobhan"]),
+    ("zz", []),
+])
+def test_short_fragments_match_the_start_of_the_name(people: dict[str, int], query: str,
+                                                     expected: list[str]) -> None:
+    # "Benjamin Jakes" holds "ja" but does not start with it: not found by "ja".
+    assert ids(search_customers(query)) == [people[name] for name in expected]
+
+
+def test_hits_carry_display_details_and_why_they_matched(people: dict[str, int]) -> None:
+    (hit,) = search_customers("bob jones")
+    assert hit.account_code == "C000001"
+    assert hit.name == "Jane Smith" and hit.company == "Acme Widgets Ltd"
+    assert hit.postcode == "LS1 1AA"
+    assert hit.phone == "01632 960123"
+    assert hit.matched == "contact Bob Jones"
+    assert search_customers("07700 900123")[0].matched == "Bob Jones's phone 07700 900123"
+    assert search_customers("+44 1632 960123")[0].matched == "phone 01632 960123"
+    assert search_customers("ls11aa")[0].matched == "postcode LS1 1AA"
+    assert search_customers("C000002")[0].matched == "account code C000002"
+    assert search_customers("solutions.example")[0].matched == "e-mail ben@solutions.example"
+    assert search_customers("ja")[0].matched == "name"
+
+
+def test_fragments_may_come_from_different_details(people: dict[str, int]) -> None:
+    (hit,) = search_customers("jane bob")
+    assert hit.id == people["jane"]
+    assert hit.matched == "name, contact Bob Jones"
+    assert search_customers("jane ben") == []
+
+
+def test_names_starting_with_the_text_come_first(people: dict[str, int]) -> None:
+    # "Janet Jones" has it in her name; "Jane Smith" only through her contact Bob Jones.
+    assert ids(search_customers("jones")) == [people["janet"], people["jane"]]
+
+
+def test_exact_account_code_comes_first(reception: Actor, people: dict[str, int]) -> None:
+    # A name holding the code would sort first by name; the exact code still leads.
+    create_customer(reception, CustomerInput("Aardvark C000003 Holdings"))
+    hits = search_customers("C000003")
+    assert hits[0].id == people["janet"]
+    assert len(hits) == 2
+
+
+def test_whole_phone_number_comes_first(reception: Actor, people: dict[str, int]) -> None:
+    # An Oldenburg number holds Jane's digits inside it; by name it would sort first.
+    aaron = create_customer(reception, CustomerInput("Aaron Adams", phone="+49 441 632960123"))
+    assert ids(search_customers("+44 1632 960123")) == [people["jane"], aaron.id]
+    assert ids(search_customers("1632 960123")) == [people["jane"], aaron.id]
+    assert ids(search_customers("+49 441 632960123")) == [aaron.id]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("100%", ["ben"]),
+    ("0%_", []),
+    ("%%%", []),
+    ("___", []),
+    ("r_s", ["siobhan"]),             # "under_score"; the underscore is not a wildcard
+    ("o'b", ["siobhan"]),
+    ("%", []),
+    ("_", []),
+])
+def test_like_wildcards_are_taken_literally(people: dict[str, int], query: str,
+                                            expected: list[str]) -> None:
+    assert ids(search_customers(query)) == [people[name] for name in expected]
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', '"jane', 'jane"', "NEAR(jane smith)", "jane OR ben", "jane AND", "NOT jane",
+    "*", "jan*", "col:jane", "^jane", "a\\b", "\\", "'; DROP TABLE customer; --", "(((",
+    "jane" * 100, "\x00", "🙂🙂🙂",
+])
+def test_any_typed_text_is_safe(people: dict[str, int], query: str) -> None:
+    hits = search_customers(query)
+    assert all(hit.id in people.values() for hit in hits)
+    assert t.Customer.select().count() == 4
+
+
+def test_empty_search_finds_nothing(people: dict[str, int]) -> None:
+    assert search_customers("") == []
+    assert search_customers("   ") == []
+    assert search_customers("jane", limit=0) == []
+
+
+def test_limit_is_respected(reception: Actor) -> None:
+    for i in range(30):
+        create_customer(reception, CustomerInput(f"Customer {i:02d}", "Shared Name Ltd"))
+    hits = search_customers("shared name", limit=7)
+    assert len(hits) == 7
+    assert len(search_customers("cu", limit=5)) == 5
+
+
+def test_search_follows_edits(reception: Actor, people: dict[str, int]) -> None:
+    update_customer(reception, people["ben"], 1, CustomerInput(
+        "Benjamin Jakes", "Zenith Gears", "", "M1 1AE", "", "0113 496 0999"))
+    assert search_customers("100%") == []
+    assert search_customers("0113 496 0000") == []
+    assert ids(search_customers("zenith")) == [people["ben"]]
+    assert ids(search_customers("0113 496 0999")) == [people["ben"]]
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+
+def make_incident(customer_id: int, actor: Actor, product: t.Product, subject: str,
+                  description: str = "", timeline: tuple[str, ...] = (),
+                  status: IncidentStatus = IncidentStatus.QUEUED) -> t.Incident:
+    with db.atomic():
+        n = next_number("incident")
+        incident = t.Incident.create(
+            number=n, reference=f"INC-{n:06d}", customer=customer_id, product=product.id,
+            subject=subject, description=description, status=status, created_by=actor.id)
+        for text in timeline:
+            t.TimelineEntry.create(incident=incident.id, kind=TimelineKind.NOTE,
+                                   author=actor.id, text=text)
+        search_index.index_incident(incident.id)
+    return incident
+
+
+@pytest.fixture
+def incidents(people: dict[str, int], reception: Actor, product: t.Product) -> list[t.Incident]:
+    return [
+        make_incident(people["jane"], reception, product, "Printing fails",
+                      "Error 1603 when installing the printer driver"),
+        make_incident(people["ben"], reception, product, "Payroll export",
+                      "The export to CSV stops halfway",
+                      timeline=("Customer says the spooler crashed overnight",)),
+        make_incident(people["jane"], reception, product, "Printer offline",
+                      "Printer shows offline after the update", status=IncidentStatus.CLOSED),
+        make_incident(people["janet"], reception, product, "Crème brûlée recipe field",
+                      "Accented text is mangled"),
+    ]
+
+
+@pytest.mark.parametrize("query", ["INC-000002", "inc-000002", "inc2", "INC 2", "#2", "2",
+                                   "000002"])
+def test_incident_is_found_by_its_reference(incidents: list[t.Incident], query: str) -> None:
+    hits = search_incidents(query)
+    assert hits[0].id == incidents[1].id
+    assert hits[0].reference == "INC-000002"
+    assert hits[0].subject == "Payroll export"
+    assert hits[0].customer_name == "Benjamin Jakes"
+    assert hits[0].status is IncidentStatus.QUEUED
+
+
+def test_unknown_reference_finds_nothing(incidents: list[t.Incident]) -> None:
+    assert search_incidents("INC-000999") == []
+
+
+def test_bare_number_also_searches_the_text(incidents: list[t.Incident]) -> None:
+    # No incident 1603, but one mentions error 1603.
+    assert ids(search_incidents("1603")) == [incidents[0].id]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("printer", [2, 0]),             # newest first
+    ("print", [2, 0]),               # start of a word
+    ("PRINTING", [0]),
+    ("printer driver", [0]),         # every word must match
+    ("spooler", [1]),                # timeline text
+    ("crashed overnight", [1]),
+    ("csv", [1]),
+    ("halfway export", [1]),
+    ("nothing-like-this", []),
+    ("accented", [3]),
+])
+def test_incidents_are_found_by_words(incidents: list[t.Incident], query: str,
+                                      expected: list[int]) -> None:
+    assert ids(search_incidents(query)) == [incidents[i].id for i in expected]
+
+
+def test_incident_search_finds_new_timeline_text(incidents: list[t.Incident],
+                                                 reception: Actor) -> None:
+    assert search_incidents("reinstalled") == []
+    t.TimelineEntry.create(incident=incidents[2].id, kind=TimelineKind.PHONE_IN,
+                           author=reception.id, text="Customer reinstalled the driver")
+    search_index.index_incident(incidents[2].id)
+    assert ids(search_incidents("reinstalled")) == [incidents[2].id]
+
+
+@pytest.mark.parametrize("query", [
+    '"', "'", "AND", "OR NOT", "NEAR(print", "print*", "a:*|b", "!print", "print & !x",
+    "\\", "(((", "print'", "'print", "-", "--", "🙂", "x" * 500, "col:print",
+])
+def test_any_typed_incident_search_is_safe(incidents: list[t.Incident], query: str) -> None:
+    hits = search_incidents(query)
+    assert all(hit.id in {i.id for i in incidents} for hit in hits)
+
+
+def test_incident_search_limit(people: dict[str, int], reception: Actor,
+                               product: t.Product) -> None:
+    for i in range(25):
+        make_incident(people["jane"], reception, product, f"Licence problem {i}")
+    hits = search_incidents("licence", limit=10)
+    assert len(hits) == 10
+    assert hits[0].subject == "Licence problem 24"
+
+
+# --- through the indexes -------------------------------------------------------------------
+
+
+Statement = tuple[str, list[Any]]
+
+
+def _plans(statements: list[Statement]) -> list[str]:
+    plans = []
+    for sql, params in statements:
+        if is_sqlite():
+            rows = db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+            plans.append("\n".join(str(row[-1]) for row in rows))
+        else:
+            with db.atomic():
+                # With so few rows PostgreSQL would rightly read whole tables (a sequential
+                # scan, or all of a primary key); forbid both to prove the query can use a
+                # fitting index at all.
+                db.execute_sql("SET LOCAL enable_seqscan = off")
+                db.execute_sql("SET LOCAL enable_indexscan = off")
+                rows = db.execute_sql("EXPLAIN " + sql, params).fetchall()
+            plans.append("\n".join(str(row[0]) for row in rows))
+    return plans
+
+
+def _run_searches(queries: list[str], search: Callable[[str], object]) -> list[Statement]:
+    """Run the searches and return the SELECT statements they sent, with their parameters."""
+    statements: list[Statement] = []
+    logger = logging.getLogger("peewee")
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep(logging.DEBUG)
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        for query in queries:
+            search(query)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    for record in records:
+        if isinstance(record.msg, tuple) and str(record.msg[0]).lstrip().startswith("SELECT"):
+            statements.append((record.msg[0], list(record.msg[1] or [])))
+    return statements
+
+
+def test_customer_search_uses_indexes_not_a_table_scan(people: dict[str, int]) -> None:
+    statements = _run_searches(
+        ["widgets", "jane bob", "ja", "J", "C000002", "01632 960123", "960123", "ls1 1a"],
+        search_customers)
+    assert any("customer_search" in sql for sql, _ in statements)
+    plans = _plans(statements)
+    for (sql, _), plan in zip(statements, plans, strict=True):
+        if is_sqlite():
+            for line in plan.splitlines():
+                if line.startswith("SCAN"):
+                    # Only the FTS5 table may be "scanned", and then only through MATCH.
+                    assert "VIRTUAL TABLE INDEX" in line and ":M" in line, (sql, plan)
+        else:
+            assert "Seq Scan" not in plan, (sql, plan)
+            if "customer_search" in sql:
+                assert "customer_search_trgm" in plan, (sql, plan)
+
+
+def test_sqlite_customer_search_reads_the_trigram_table(people: dict[str, int]) -> None:
+    if not is_sqlite():
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    statements = _run_searches(["widgets"], search_customers)
+    (plan,) = [p for (sql, _), p in zip(statements, _plans(statements), strict=True)
+               if "customer_search" in sql]
+    assert "SCAN s VIRTUAL TABLE INDEX" in plan
+    assert "SEARCH c USING INTEGER PRIMARY KEY" in plan
+    assert "SCAN customer" not in plan and "SCAN c " not in plan
+
+
+def test_short_search_walks_the_name_index(people: dict[str, int]) -> None:
+    statements = _run_searches(["ja"], search_customers)
+    plans = _plans([s for s in statements if "customer_search" not in s[0]])
+    name_plans = [p for p in plans if "customer_name" in p]
+    assert name_plans, plans
+
+
+def test_incident_search_uses_indexes(incidents: list[t.Incident]) -> None:
+    statements = _run_searches(["INC-000002", "printer driver", "1603"], search_incidents)
+    assert any("incident_search" in sql for sql, _ in statements)
+    for (sql, _), plan in zip(statements, _plans(statements), strict=True):
+        if is_sqlite():
+            for line in plan.splitlines():
+                if line.startswith("SCAN"):
+                    assert "VIRTUAL TABLE INDEX" in line and ":M" in line, (sql, plan)
+        else:
+            assert "Seq Scan" not in plan, (sql, plan)
+            if "incident_search" in sql:
+                assert "incident_search_tsv" in plan, (sql, plan)
