@@ -1,0 +1,204 @@
+"""Call-backs promised to customers: scheduling them, the queue of due ones, clearing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, ModelSelect, fn
+
+from synergy_desk.domain.cards import refuse_card_numbers
+from synergy_desk.domain.enums import TimelineKind
+from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services import search_index
+from synergy_desk.services.common import (
+    ENGINEERS,
+    EVERYONE,
+    Actor,
+    audit,
+    for_update,
+    require,
+    snapshot,
+    transaction,
+)
+
+__all__ = ["CallBackRow", "schedule_callback", "clear_callback", "due_callbacks",
+           "callbacks_due_count", "callbacks_of_customer"]
+
+MAX_NOTE = 2_000
+
+
+@dataclass(frozen=True)
+class CallBackRow:
+    """One promised call-back as the queue and the customer panel show it."""
+
+    id: int
+    customer_id: int
+    customer_name: str
+    contact_id: int | None
+    contact_name: str
+    contact_phone: str
+    incident_id: int | None
+    incident_reference: str
+    due_at: dt.datetime
+    note: str
+    created_by_name: str
+    created_at: dt.datetime
+    done_at: dt.datetime | None
+    done_by_name: str
+    outcome: str
+    overdue: bool
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise ValidationError("Give the date and time of the call-back.", "due_at")
+    if value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def _text(value: str | None, what: str, *, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationError(f"Write the {what}.", what.replace(" ", "_"))
+    if len(text) > MAX_NOTE:
+        raise ValidationError(f"The {what} is too long (at most {MAX_NOTE:,} characters).",
+                              what.replace(" ", "_"))
+    return refuse_card_numbers(text, what)
+
+
+def _query() -> ModelSelect:
+    contact = t.Contact.alias()
+    creator = t.User.alias()
+    doer = t.User.alias()
+    return (t.CallBack
+            .select(t.CallBack.id, t.CallBack.customer, t.Customer.name, t.CallBack.contact,
+                    contact.name, contact.phone, t.CallBack.incident, t.Incident.reference,
+                    t.CallBack.due_at, t.CallBack.note, creator.full_name, t.CallBack.created_at,
+                    t.CallBack.done_at, doer.full_name, t.CallBack.outcome)
+            .join(t.Customer, on=(t.CallBack.customer == t.Customer.id))
+            .switch(t.CallBack)
+            .join(contact, JOIN.LEFT_OUTER, on=(t.CallBack.contact == contact.id))
+            .switch(t.CallBack)
+            .join(t.Incident, JOIN.LEFT_OUTER, on=(t.CallBack.incident == t.Incident.id))
+            .switch(t.CallBack)
+            .join(creator, on=(t.CallBack.created_by == creator.id))
+            .switch(t.CallBack)
+            .join(doer, JOIN.LEFT_OUTER, on=(t.CallBack.done_by == doer.id)))
+
+
+def _rows(query: ModelSelect, now: dt.datetime) -> list[CallBackRow]:
+    out = []
+    for (cid, customer_id, customer_name, contact_id, contact_name, contact_phone, incident_id,
+         reference, due_at, note, creator, created_at, done_at, doer, outcome) in \
+            query.tuples():
+        out.append(CallBackRow(
+            cid, customer_id, customer_name, contact_id, contact_name or "", contact_phone or "",
+            incident_id, reference or "", due_at, note, creator or "", created_at, done_at,
+            doer or "", outcome, done_at is None and due_at < now))
+    return out
+
+
+def _row(callback_id: int) -> CallBackRow:
+    return _rows(_query().where(t.CallBack.id == callback_id), utcnow())[0]
+
+
+def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note: str, *,
+                      incident_id: int | None = None,
+                      contact_id: int | None = None) -> CallBackRow:
+    """Promise to call a customer back at a time in the future.
+
+    Raises:
+        ValidationError: the time has passed, or the incident or contact is someone else's.
+        NotFound, PermissionDenied.
+    """
+    require(actor, EVERYONE, "schedule call-backs")
+    due = _naive_utc(due_at)
+    now = utcnow()
+    if due <= now:
+        raise ValidationError("A call-back is promised for a time still to come.", "due_at")
+    text = _text(note, "note", required=False)
+    with transaction():
+        customer = t.Customer.get_or_none(t.Customer.id == customer_id)
+        if customer is None:
+            raise NotFound(f"There is no customer with number {customer_id}.")
+        if incident_id is not None:
+            incident = t.Incident.get_or_none(t.Incident.id == incident_id)
+            if incident is None:
+                raise NotFound(f"There is no incident with number {incident_id}.")
+            if incident.customer_id != customer.id:
+                raise ValidationError(
+                    f"{incident.reference} belongs to another customer, not {customer.name}.",
+                    "incident")
+        if contact_id is not None:
+            contact = t.Contact.get_or_none(t.Contact.id == contact_id)
+            if contact is None:
+                raise NotFound(f"There is no contact with number {contact_id}.")
+            if contact.customer_id != customer.id:
+                raise ValidationError(f"{contact.name} is not a contact of {customer.name}.",
+                                      "contact")
+        row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
+                                due_at=due, note=text, created_by=actor.id, created_at=now)
+        audit(actor, "callback.schedule", "callback", row.id, after=snapshot(row))
+        return _row(row.id)
+
+
+def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
+    """Mark a call-back made, with what came of it; it goes on the incident's timeline.
+
+    Raises:
+        ValidationError: no outcome, or the call-back was cleared already.
+        NotFound, PermissionDenied.
+    """
+    require(actor, ENGINEERS, "clear call-backs")
+    text = _text(outcome, "outcome", required=True)
+    with transaction():
+        row = for_update(t.CallBack.select().where(t.CallBack.id == callback_id)).first()
+        if row is None:
+            raise NotFound(f"There is no call-back with number {callback_id}.")
+        if row.done_at is not None:
+            who = t.User.get_by_id(row.done_by_id).full_name if row.done_by_id else "someone"
+            raise ValidationError(f"This call-back was cleared already by {who}.")
+        before = snapshot(row)
+        now = utcnow()
+        (t.CallBack.update(done_at=now, done_by=actor.id, outcome=text)
+         .where(t.CallBack.id == row.id).execute())
+        if row.incident_id is not None:
+            t.TimelineEntry.create(incident=row.incident_id, kind=TimelineKind.PHONE_OUT,
+                                   author=actor.id, occurred_at=now, text=f"Call-back: {text}",
+                                   created_at=now)
+            (t.Incident.update(last_activity_at=now)
+             .where(t.Incident.id == row.incident_id).execute())
+            search_index.index_incident(row.incident_id)
+        after = snapshot(t.CallBack.get_by_id(row.id))
+        audit(actor, "callback.clear", "callback", row.id, before, after)
+        return _row(row.id)
+
+
+def due_callbacks(now: dt.datetime | None = None,
+                  include_future_hours: int = 0) -> list[CallBackRow]:
+    """Call-backs not yet made that are due (or due within the next hours), oldest first."""
+    at = _naive_utc(now) if now is not None else utcnow()
+    until = at + dt.timedelta(hours=max(0, include_future_hours))
+    query = (_query().where(t.CallBack.done_at.is_null() & (t.CallBack.due_at <= until))
+             .order_by(t.CallBack.due_at, t.CallBack.id))
+    return _rows(query, at)
+
+
+def callbacks_due_count(now: dt.datetime | None = None) -> int:
+    """How many call-backs are due or overdue now."""
+    at = _naive_utc(now) if now is not None else utcnow()
+    value = (t.CallBack.select(fn.COUNT(t.CallBack.id))
+             .where(t.CallBack.done_at.is_null() & (t.CallBack.due_at <= at)).scalar())
+    return int(value or 0)
+
+
+def callbacks_of_customer(customer_id: int, *, include_done: bool = False) -> list[CallBackRow]:
+    """A customer's call-backs for the customer panel, soonest first."""
+    query = _query().where(t.CallBack.customer == customer_id)
+    if not include_done:
+        query = query.where(t.CallBack.done_at.is_null())
+    return _rows(query.order_by(t.CallBack.due_at, t.CallBack.id), utcnow())
