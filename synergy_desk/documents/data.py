@@ -1,0 +1,163 @@
+"""The plain data each document is printed from: frozen dataclasses that services fill in.
+
+Nothing here touches the database or ReportLab, so a service can build these cheaply and hand
+them to a renderer on another thread. Times are naive UTC, as stored; each document carries the
+office's time-zone name and prints its times in that zone. Money is integer pence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from synergy_desk.domain.enums import LedgerKind
+
+ReceiptKind = Literal["receipt", "credit_note"]
+
+
+@dataclass(frozen=True)
+class Office:
+    """The supplier printed at the top of every document."""
+
+    name: str
+    address: str
+    vat_number: str
+    phone: str
+    email: str
+    logo_png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class DocLine:
+    """One line of a receipt or credit note, its VAT already computed once (domain.money)."""
+
+    description: str
+    net_pence: int
+    vat_rate_bp: int
+    vat_pence: int
+    gross_pence: int
+    #: A second, smaller line under the description, e.g. "10 incidents, expires 12/03/2027"
+    #: for a season ticket or "Incident 4 of 10 used, 6 left, expires 12/03/2027".
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptDoc:
+    """A receipt (simplified or full VAT invoice) or a credit note.
+
+    For a credit note the amounts may be given either as the positive amounts refunded or
+    already negated: a credit note always prints them as negatives. ``reference_masked`` must
+    already be masked ("Visa •••• 4242, auth 123456"); the renderer masks any full card number
+    it still finds, as a last line of defence.
+    """
+
+    office: Office
+    number: str
+    kind: ReceiptKind
+    issued_at: dt.datetime
+    timezone: str
+    customer_name: str
+    customer_address: str
+    lines: tuple[DocLine, ...]
+    net_pence: int
+    vat_pence: int
+    gross_pence: int
+    method_label: str
+    reference_masked: str
+    tendered_pence: int | None
+    change_pence: int | None
+    taken_by: str
+    full_invoice: bool
+    copy: bool
+    #: Credit note only: the receipt it reverses, e.g. "R-000001".
+    original_number: str = ""
+    #: Credit note only: why the money was handed back.
+    reason: str = ""
+    #: Extra lines printed under the payment, e.g. a season ticket's balance.
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineDocRow:
+    """One entry of an incident's timeline."""
+
+    occurred_at: dt.datetime
+    kind_label: str
+    author: str
+    duration_seconds: int
+    text: str
+
+
+@dataclass(frozen=True)
+class IncidentSummaryDoc:
+    """An incident with its whole timeline, for the customer or for development."""
+
+    office: Office
+    reference: str
+    subject: str
+    description: str
+    customer_name: str
+    customer_address: str
+    contact: str
+    product: str
+    module: str
+    product_version: str
+    status_label: str
+    priority: str
+    engineer: str
+    funding_text: str
+    opened_at: dt.datetime
+    resolved_at: dt.datetime | None
+    resolution_label: str
+    resolution_note: str
+    #: Related incidents and registers, e.g. "Split from INC-000012" or "Escalation #7".
+    links: tuple[str, ...]
+    timeline: tuple[TimelineDocRow, ...]
+    timezone: str
+    printed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LedgerDocRow:
+    """One entry of a season ticket's append-only ledger."""
+
+    at: dt.datetime
+    kind_label: str
+    #: Incidents added (positive) or taken (negative) by this entry.
+    delta: int
+    balance_after: int
+    #: The incident a redemption or re-credit is for, e.g. "INC-000042"; empty otherwise.
+    incident_ref: str
+    #: What became of that incident, e.g. "Resolved — Solution" or "Open — In progress".
+    outcome: str
+    #: The reason of a manager's adjustment or re-credit.
+    reason: str
+    #: The ledger kind, so the statement can count lapsed incidents (``LedgerKind.EXPIRY``).
+    kind: LedgerKind | None = None
+
+
+@dataclass(frozen=True)
+class TicketDoc:
+    """One season ticket with its ledger, oldest entry first."""
+
+    label: str
+    size: int
+    purchased_at: dt.datetime
+    expires_at: dt.datetime
+    state: str
+    balance: int
+    ledger: tuple[LedgerDocRow, ...]
+
+
+@dataclass(frozen=True)
+class TicketStatementDoc:
+    """Every season ticket of one customer."""
+
+    office: Office
+    customer_name: str
+    customer_address: str
+    account_code: str
+    generated_at: dt.datetime
+    timezone: str
+    tickets: tuple[TicketDoc, ...]
