@@ -1,0 +1,247 @@
+"""The ``synergy-desk`` command line: opens the window, or runs one office-machine command.
+
+Every command accepts ``--database URL`` before or after its name, calls the same services the
+window does, and ends with exit status 0 (done), 2 (bad input: wrong arguments, a database that
+cannot be used, a refusal from the services) or 1 (anything else), printing one line on
+standard error and never a traceback; tracebacks go to the log file.
+
+Adding a command: write ``_add_NAME(commands)`` that builds its sub-parser (with
+``parents=[_common_options()]``) and sets ``handler=_run_NAME``, write ``_run_NAME(args) -> int``
+that imports the services it needs inside the function (so starting the window stays quick),
+and list ``_add_NAME`` in ``COMMANDS``. Still to come, per the design: backup, restore,
+copy-to, import, export, report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+from synergy_desk import __version__
+from synergy_desk.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from synergy_desk.models.database import DatabaseInfo
+
+PROG = "synergy-desk"
+
+log = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and an exception, not an exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {PROG} --help)")
+
+
+def _common_options() -> _Parser:
+    """Options every command accepts after its name as well as before it."""
+    common = _Parser(add_help=False)
+    # SUPPRESS: a sub-command's default must not overwrite a value given before its name.
+    common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                        help="the office database: sqlite:///FILE or "
+                             "postgresql://USER:PASSWORD@HOST/NAME (default: the SQLite file "
+                             "in your data folder)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="also print the log on standard error")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG, parents=[_common_options()],
+        description="Synergy Desk: the help-desk of a software-support office. With no "
+                    "command it opens the window.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+# --- init ---
+
+def _add_init(commands: argparse._SubParsersAction[_Parser]) -> None:
+    p = commands.add_parser(
+        "init", parents=[_common_options()],
+        help="create the database and the office's first manager",
+        description="Create (or bring up to date) the database and its first manager, and with "
+                    "--company the office's details. The password is asked for twice, or read "
+                    "from the first line of standard input when that is not a terminal.")
+    p.add_argument("--manager", metavar="NAME", required=True,
+                   help="the manager's user name (letters, digits, dots, dashes)")
+    p.add_argument("--full-name", metavar="TEXT", help="the manager's full name (default: NAME)")
+    p.add_argument("--company", metavar="TEXT",
+                   help="the office's company name, as receipts show it (or set it later in "
+                        "the window)")
+    p.add_argument("--address", metavar="TEXT", default="",
+                   help="the office's postal address (with --company)")
+    p.add_argument("--vat-number", metavar="TEXT", default="",
+                   help="the office's VAT registration number (with --company)")
+    p.set_defaults(handler=_run_init)
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from synergy_desk.services import settings, users
+
+    if (args.address or args.vat_number) and not args.company:
+        raise UsageError("--address and --vat-number go with --company.")
+    info = _open(args)
+    if users.has_users():
+        raise UsageError(f"{info.display} already has users; log in as a manager to add more.")
+    password = _read_new_password(args.manager)
+    full_name = args.full_name or args.manager
+    if args.company:
+        actor = settings.setup_office(
+            company_name=args.company, address=args.address, vat_number=args.vat_number,
+            manager_username=args.manager, manager_full_name=full_name, password=password)
+    else:
+        actor = users.create_first_manager(args.manager, full_name, password)
+    what = f"the office “{args.company}” and " if args.company else ""
+    print(f"Created {what}the manager “{actor.username}” in {info.display}.")
+    return 0
+
+
+def _read_new_password(username: str) -> str:
+    if sys.stdin is None:
+        raise UsageError("no password given: standard input is closed.")
+    if sys.stdin.isatty():
+        try:
+            first = getpass.getpass(f"Password for {username}: ")
+            second = getpass.getpass("The same password again: ")
+        except EOFError:
+            raise UsageError("no password given; nothing was created.") from None
+        if first != second:
+            raise UsageError("the two passwords differ; nothing was created.")
+        return first
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise UsageError("no password given on standard input (its first line is the "
+                         "password).")
+    return password
+
+
+# --- check ---
+
+def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
+    p = commands.add_parser(
+        "check", parents=[_common_options()],
+        help="check the money rows for tampering and the numbers for gaps",
+        description="Recompute the hash chain of every payment, credit note and season-ticket "
+                    "ledger row, and check that receipt, credit-note and incident numbers run "
+                    "1..N with no gap or repeat. Exit status 1 if anything is wrong.")
+    p.set_defaults(handler=_run_check)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from synergy_desk.services import integrity
+
+    info = _open(args)
+    problems = [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+    for problem in problems:
+        print(problem)
+    if problems:
+        log.warning("check of %s found %d problem(s)", info.display, len(problems))
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in "
+              f"{info.display}.", file=sys.stderr)
+        return 1
+    print(f"No problems found in {info.display}: the money rows are as the program wrote them "
+          "and the numbers have no gaps.")
+    return 0
+
+
+def _add_receipt(commands: argparse._SubParsersAction[_Parser]) -> None:
+    from synergy_desk import cli_receipt
+
+    cli_receipt.add_parser(commands)
+
+
+#: Every command, in the order ``--help`` lists them.
+COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
+    _add_init,
+    _add_check,
+    _add_receipt,
+]
+
+
+# --- running ---
+
+def _open(args: argparse.Namespace) -> DatabaseInfo:
+    from synergy_desk.models.database import open_database
+
+    info = open_database(args.database)
+    log.info("opened %s", info.display)
+    return info
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    try:
+        import synergy_desk.app as app
+    except ModuleNotFoundError as exc:
+        if exc.name != "synergy_desk.app":
+            raise
+        _error("this build has no window; use one of the commands (see --help).")
+        return 1
+    return int(app.main(args))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show a character gets a "?" rather than a crash.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        _error(str(exc))
+        return 2
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    # None: not given. Commands then use the default SQLite file; the window may prefer the
+    # database chosen in its settings dialog.
+    args.database = getattr(args, "database", None)
+    args.verbose = getattr(args, "verbose", False)
+
+    from synergy_desk.logging_setup import configure_logging
+
+    log_file = configure_logging(verbose=args.verbose)
+    log.info("%s %s: %s", PROG, __version__, args.command or "window")
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _open_window)
+    try:
+        return handler(args)
+    except UsageError as exc:
+        _error(str(exc))
+        return 2
+    except DomainError as exc:
+        log.info("refused: %s", exc)
+        _error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted.")
+        return 1
+    except Exception as exc:
+        log.exception("%s failed", args.command or "window")
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        _error(f"{detail} (details in {log_file})")
+        return 1
+    finally:
+        from synergy_desk.models.database import close_database
+
+        close_database()
+
+
+def _error(message: str) -> None:
+    one_line = " ".join(message.split())
+    print(f"{PROG}: error: {one_line}", file=sys.stderr)
