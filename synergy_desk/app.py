@@ -1,0 +1,160 @@
+"""Starting the window.
+
+Start-up, in order:
+1. faulthandler, so a hard crash still leaves a stack in the log folder;
+2. arguments (already parsed by :mod:`synergy_desk.cli`);
+3. logging to a rotating file;
+4. the QApplication;
+5. the crash hook: an unexpected exception becomes the crash dialog and a log entry, never a
+   traceback on a console the user cannot see;
+6. the database: opened and migrated; a failure (cannot open, not a database, written by a
+   newer version) is a plain dialog and exit code 2;
+7. first run on a new database (office details and the first manager, demo data if wanted);
+8. login;
+9. the main window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+_fault_file: Any = None
+
+
+def _enable_faulthandler(log_dir: Path) -> None:
+    global _fault_file
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        _fault_file = (log_dir / "crash.log").open("a", encoding="utf-8")
+        faulthandler.enable(_fault_file)
+    except OSError:
+        faulthandler.enable()
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the window; returns the process exit code."""
+    from synergy_desk.logging_setup import configure_logging
+
+    log_path = configure_logging(verbose=bool(getattr(args, "verbose", False)))
+    _enable_faulthandler(log_path.parent)
+
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("SynergyDesk")
+    QCoreApplication.setApplicationName("Synergy Desk")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+
+    from synergy_desk.ui.errors import show_crash
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        show_crash(QApplication.activeWindow(), exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+    from synergy_desk.ui.prefs import Preferences
+
+    prefs = Preferences(QSettings())
+    window = start(prefs, database_url=getattr(args, "database", None))
+    if isinstance(window, int):
+        return window
+    window.show()
+    return int(app.exec())
+
+
+def start(prefs: Any, database_url: str | None) -> Any:
+    """Open the database, run first-run and login; the main window, or an exit code."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from synergy_desk.domain.errors import DatabaseError, DomainError
+    from synergy_desk.models.database import open_database
+    from synergy_desk.services import settings as settings_service
+    from synergy_desk.services import users
+    from synergy_desk.ui import formatting
+    from synergy_desk.ui.dialogs.first_run import FirstRunDialog
+    from synergy_desk.ui.dialogs.login import LoginDialog
+    from synergy_desk.ui.main_window import MainWindow
+
+    url = database_url or prefs.database_url or None
+    try:
+        info = open_database(url)
+    except DatabaseError as exc:
+        QMessageBox.critical(None, "Synergy Desk", exc.message)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a plain message, never a traceback
+        log.exception("Could not open the database")
+        QMessageBox.critical(None, "Synergy Desk", f"Cannot open the database: {exc}")
+        return 2
+
+    if not users.has_users():
+        dialog = FirstRunDialog()
+        while True:
+            if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+                return 0
+            request = dialog.result_request
+            assert request is not None
+            try:
+                settings_service.setup_office(
+                    company_name=request.company_name, address=request.address,
+                    vat_number=request.vat_number, manager_username=request.username,
+                    manager_full_name=request.full_name, password=request.password)
+            except DomainError as exc:
+                dialog.show_error(exc.message)
+                continue
+            break
+        if request.load_demo:
+            _load_demo(request.username)
+        prefs.last_user = request.username
+
+    office = settings_service.get_settings()
+    formatting.set_office_zone(office.timezone)
+    actor = LoginDialog.ask(None, users.login, office.company_name, prefs.last_user,
+                            info.display)
+    if actor is None:
+        return 0
+    prefs.last_user = actor.username
+    window = MainWindow(actor, prefs, info.display, office.company_name)
+    window.set_database_label(("SQLite: " if info.kind == "sqlite" else "PostgreSQL: ")
+                              + info.display)
+    return window
+
+
+def _load_demo(manager_username: str) -> None:
+    """Fill the new office with the small demo, with a progress dialog."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+    from synergy_desk.services import demo
+
+    progress = QProgressDialog("Loading demo data…", "", 0, 100)
+    progress.setObjectName("demoProgress")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(0)
+
+    def step(done: int, total: int, stage: str) -> None:
+        progress.setLabelText(f"Loading demo data: {stage}…")
+        progress.setValue(int(100 * done / max(1, total)))
+        QApplication.processEvents()
+
+    try:
+        summary = demo.generate_demo(progress=step)
+    except Exception as exc:  # noqa: BLE001 - the office works without demo data
+        log.exception("Demo data failed")
+        QMessageBox.warning(None, "Synergy Desk", f"The demo data could not be loaded: {exc}")
+        return
+    finally:
+        progress.close()
+    password = getattr(summary, "password", "")
+    if password:
+        QMessageBox.information(
+            None, "Synergy Desk",
+            "Demo data loaded. The demo users (reception, engineers, a manager) all have the "
+            f"password “{password}”; you can also log in as {manager_username}.")

@@ -1,0 +1,275 @@
+"""The call-backs due queue: due and overdue call-backs, overdue ones marked, cleared with "Done"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.phones import display_phone
+from synergy_desk.models.base import utcnow
+from synergy_desk.services import callbacks
+from synergy_desk.services.callbacks import CallBackRow
+from synergy_desk.services.common import ENGINEERS, Actor
+from synergy_desk.ui import formatting
+from synergy_desk.ui.dialogs.resolve import ReasonDialog, ReasonRequest
+from synergy_desk.ui.errors import show_error
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+#: The sort role: values that sort by what they mean, not by their text.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: How far ahead "due soon" looks when the queue is asked to show it.
+SOON_HOURS = 4
+
+_OVERDUE = (QColor("#a61b1b"), QColor("#fde5e5"))
+_DUE = (QColor("#8a4b00"), QColor("#fff1db"))
+
+
+def lateness(row: CallBackRow, now: dt.datetime) -> str:
+    """"Overdue by 2 h 05 min", "Due now" or "Due in 40 min": the state as words, not colour."""
+    delta = now - row.due_at
+    minutes = int(abs(delta.total_seconds()) // 60)
+    hours, mins = divmod(minutes, 60)
+    days, day_hours = divmod(hours, 24)
+    if days >= 2:
+        span = f"{days} days {day_hours} h"
+    elif hours:
+        span = f"{hours} h {mins:02d} min"
+    else:
+        span = f"{mins} min"
+    if row.overdue and minutes >= 1:
+        return f"Overdue by {span}"
+    if delta >= dt.timedelta(0):
+        return "Due now"
+    return f"Due in {span}"
+
+
+class CallbacksModel(QAbstractTableModel):
+    """Call-backs as rows: state, due, customer, contact, incident, note, promised by."""
+
+    COLUMNS = ("State", "Due", "Customer", "Ring", "Incident", "Note", "Promised by")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CallBackRow] = []
+        self._now = utcnow()
+
+    def set_rows(self, rows: Sequence[CallBackRow], now: dt.datetime | None = None) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._now = now or utcnow()
+        self.endResetModel()
+
+    def row_at(self, row: int) -> CallBackRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.COLUMNS)):
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def _text(self, row: CallBackRow, column: int) -> str:
+        if column == 0:
+            return lateness(row, self._now)
+        if column == 1:
+            return formatting.short_datetime(row.due_at)
+        if column == 2:
+            return row.customer_name
+        if column == 3:
+            return " ".join(x for x in (row.contact_name, display_phone(row.contact_phone))
+                            if x) or "—"
+        if column == 4:
+            return row.incident_reference or "—"
+        if column == 5:
+            return " ".join(row.note.split())
+        return row.created_by_name
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+                return row.note or None
+            return self._text(row, column) if role == Qt.ItemDataRole.DisplayRole else None
+        if role == SORT_ROLE:
+            if column in (0, 1):
+                return row.due_at.isoformat()
+            return self._text(row, column).casefold()
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        due_now = row.due_at <= self._now
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and due_now:
+            return QBrush((_OVERDUE if row.overdue else _DUE)[0])
+        if role == Qt.ItemDataRole.BackgroundRole and column == 0 and due_now:
+            return QBrush((_OVERDUE if row.overdue else _DUE)[1])
+        if role == Qt.ItemDataRole.FontRole and column == 0 and row.overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class CallbacksView(QDialog):
+    """The queue engineers see and clear; double-click opens the call-back's incident."""
+
+    incident_requested = Signal(int)
+    cleared = Signal(int)
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None,
+                 now: Callable[[], dt.datetime] = utcnow) -> None:
+        super().__init__(parent)
+        self.setObjectName("callbacksView")
+        self.setWindowTitle(self.tr("Call-backs due"))
+        self._actor = actor
+        self._now = now
+        self.model = CallbacksModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("callbacksTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        head = self.table.horizontalHeader()
+        head.setStretchLastSection(False)
+        # The state, time and incident fit their contents; names get a fair share and can be
+        # widened; the note takes the rest (its full text is the tooltip).
+        for column in range(len(CallbacksModel.COLUMNS)):
+            mode = QHeaderView.ResizeMode.ResizeToContents
+            if column in (2, 3, 6):
+                mode = QHeaderView.ResizeMode.Interactive
+            elif column == 5:
+                mode = QHeaderView.ResizeMode.Stretch
+            head.setSectionResizeMode(column, mode)
+        for column, width in ((2, 170), (3, 190), (6, 110)):
+            self.table.setColumnWidth(column, width)
+        self.table.setWordWrap(False)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.soon = QCheckBox(self.tr("Also show those due in the next %d hours") % SOON_HOURS)
+        self.soon.setObjectName("callbacksSoon")
+        self.soon.toggled.connect(self.refresh)
+        self.summary = QLabel()
+        self.summary.setObjectName("callbacksSummary")
+        self.done_button = QPushButton(self.tr("&Done…"))
+        self.done_button.setObjectName("callbackDoneButton")
+        self.done_button.setToolTip(self.tr("Record that the call was made, and what came of it"))
+        self.done_button.clicked.connect(self._on_done_button_clicked)
+        self.refresh_button = QPushButton(self.tr("&Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self._can_clear = actor.role in ENGINEERS
+        if not self._can_clear:
+            self.done_button.setToolTip(self.tr("Engineers and managers clear call-backs"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.soon)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.refresh_button)
+        bottom.addWidget(self.done_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.resize(980, 400)
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = self._now()
+        rows = callbacks.due_callbacks(now, SOON_HOURS if self.soon.isChecked() else 0)
+        self.model.set_rows(rows, now)
+        overdue = sum(1 for r in rows if r.overdue)
+        self.summary.setText(self.tr("%1 due, %2 of them overdue")
+                             .replace("%1", str(len(rows))).replace("%2", str(overdue)))
+        self._on_selection_changed()
+
+    def selected(self) -> CallBackRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+
+    def select_callback(self, callback_id: int) -> None:
+        for i in range(self.proxy.rowCount()):
+            index = self.proxy.index(i, 0)
+            if index.data(Qt.ItemDataRole.UserRole) == callback_id:
+                self.table.selectRow(i)
+                return
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self.done_button.setEnabled(self._can_clear and self.selected() is not None)
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        row = self.model.row_at(self.proxy.mapToSource(index).row())
+        if row.incident_id is not None:
+            self.incident_requested.emit(row.incident_id)
+
+    def ask_outcome(self, row: CallBackRow) -> ReasonRequest | None:
+        """What came of the call (tests replace this; it shows a small dialog)."""
+        return ReasonDialog(
+            self, object_name="callbackOutcomeDialog",
+            title=self.tr("Call-back to %s done") % row.customer_name,
+            explanation=self.tr("What came of the call? It goes on the incident's timeline."),
+            label=self.tr("&Outcome:"), action=self.tr("&Done"), required=True).ask_reason()
+
+    def clear_selected(self, outcome: str) -> CallBackRow | None:
+        """Clear the selected call-back with this outcome; errors are shown, not raised."""
+        row = self.selected()
+        if row is None:
+            return None
+        try:
+            done = callbacks.clear_callback(self._actor, row.id, outcome)
+        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
+            show_error(self, exc)
+            self.refresh()
+            return None
+        self.cleared.emit(done.id)
+        self.refresh()
+        return done
+
+    def _on_done_button_clicked(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        answer = self.ask_outcome(row)
+        if answer is not None:
+            self.clear_selected(answer.text)

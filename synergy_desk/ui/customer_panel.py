@@ -1,0 +1,205 @@
+"""The customer panel: who is calling, what they are entitled to, their open work and payments."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.domain.money import format_pence
+from synergy_desk.ui import formatting
+
+
+class CustomerPanel(QFrame):
+    """Shows one customer; empty until a customer or one of their incidents is chosen."""
+
+    incident_activated = Signal(int)
+    take_payment_requested = Signal(int)
+    statement_requested = Signal(int)
+    receipt_requested = Signal(str)
+    refund_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, can_refund: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("customerPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.customer_id: int | None = None
+
+        self.heading = QLabel(self.tr("No customer selected"))
+        self.heading.setObjectName("customerHeading")
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("entitlementBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName(self.tr("Entitlement"))
+        self.banner.hide()
+
+        self.contacts = QListWidget()
+        self.contacts.setObjectName("customerContacts")
+        self.open_incidents = QListWidget()
+        self.open_incidents.setObjectName("customerOpenIncidents")
+        self.open_incidents.itemActivated.connect(self._on_open_incidents_activated)
+        self.recent_payments = QListWidget()
+        self.recent_payments.setObjectName("customerPayments")
+        self.recent_payments.setToolTip(self.tr("Enter or double-click reprints the receipt"))
+        self.recent_payments.itemActivated.connect(self._on_payments_activated)
+        self.recent_payments.currentItemChanged.connect(self._on_payments_current_changed)
+
+        self.pay_button = QPushButton(self.tr("Take pa&yment…"))
+        self.pay_button.setObjectName("customerTakePayment")
+        self.pay_button.setToolTip(self.tr("Take a payment for incidents or a season ticket "
+                                           "(Ctrl+Shift+Y)"))
+        self.pay_button.clicked.connect(self._on_pay_clicked)
+        self.statement_button = QPushButton(self.tr("Ticket &statement…"))
+        self.statement_button.setObjectName("customerStatement")
+        self.statement_button.clicked.connect(self._on_statement_clicked)
+        self.refund_button = QPushButton(self.tr("Re&fund…"))
+        self.refund_button.setObjectName("customerRefund")
+        self.refund_button.clicked.connect(self._on_refund_clicked)
+        self.refund_button.setVisible(can_refund)
+        self.refund_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pay_button)
+        buttons.addWidget(self.statement_button)
+        buttons.addWidget(self.refund_button)
+        buttons.addStretch(1)
+        for b in (self.pay_button, self.statement_button):
+            b.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.banner)
+        layout.addLayout(buttons)
+        for title, widget in ((self.tr("Contacts"), self.contacts),
+                              (self.tr("Open incidents"), self.open_incidents),
+                              (self.tr("Recent payments"), self.recent_payments)):
+            widget.setMinimumHeight(48)
+            box = QGroupBox(title)
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(4, 4, 4, 4)
+            inner.addWidget(widget)
+            layout.addWidget(box, 1)
+
+    def clear(self) -> None:
+        self.customer_id = None
+        for b in (self.pay_button, self.statement_button, self.refund_button):
+            b.setEnabled(False)
+        self.heading.setText(self.tr("No customer selected"))
+        self.banner.hide()
+        self.contacts.clear()
+        self.open_incidents.clear()
+        self.recent_payments.clear()
+
+    def show_customer(self, customer_id: int) -> None:
+        # Imported when first needed: the window paints its list before it needs these.
+        from synergy_desk.services import customers, payments
+
+        summary = customers.customer_summary(customer_id)
+        self.customer_id = customer_id
+        lines = [f"<b style='font-size:14pt'>{html.escape(summary.name)}</b>"]
+        if summary.company and summary.company != summary.name:
+            lines.append(html.escape(summary.company))
+        details = " · ".join(x for x in (summary.account_code, summary.phone, summary.email) if x)
+        lines.append(f"<span style='color:#555'>{html.escape(details)}</span>")
+        address = ", ".join(x for x in (summary.address.replace("\n", ", "), summary.postcode) if x)
+        if address:
+            lines.append(f"<span style='color:#555'>{html.escape(address)}</span>")
+        self.heading.setText("<br>".join(lines))
+        self._show_entitlement(customer_id)
+
+        self.contacts.clear()
+        for contact in summary.contacts:
+            bits = [contact.name]
+            if contact.job_title:
+                bits.append(contact.job_title)
+            for extra in (contact.phone, contact.email):
+                if extra:
+                    bits.append(extra)
+            text = " — ".join(bits)
+            if contact.is_primary:
+                text += self.tr("  (main contact)")
+            self.contacts.addItem(text)
+
+        self.open_incidents.clear()
+        for inc in summary.recent_incidents:
+            status = IncidentStatus(inc.status)
+            if not status.is_open:
+                continue
+            item = QListWidgetItem(f"{inc.reference}  {inc.subject}  [{status.label}]")
+            item.setData(Qt.ItemDataRole.UserRole, inc.id)
+            self.open_incidents.addItem(item)
+        if self.open_incidents.count() == 0:
+            self.open_incidents.addItem(self.tr("None open"))
+
+        self.recent_payments.clear()
+        for pay in payments.payments_for_customer(customer_id, limit=10):
+            text = (f"{pay.number}  {formatting.short_date(pay.taken_at)}  "
+                    f"{format_pence(pay.gross_pence)}  {pay.method_label}  {pay.items}")
+            if pay.refunded_pence:
+                text += self.tr("  (refunded %s)") % format_pence(pay.refunded_pence)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, pay.payment_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, pay.number)
+            self.recent_payments.addItem(item)
+        self.pay_button.setEnabled(True)
+        self.statement_button.setEnabled(True)
+        self.refund_button.setEnabled(False)
+        if self.recent_payments.count() == 0:
+            self.recent_payments.addItem(self.tr("No payments yet"))
+
+    def _show_entitlement(self, customer_id: int) -> None:
+        from synergy_desk.services import funding
+
+        ent = funding.entitlement(customer_id)
+        text = html.escape(ent.summary)
+        style = "background:#e3eefc; color:#1f4e8c;"
+        if ent.nudge_new_ticket:
+            text += "<br><b>" + html.escape(self.tr(
+                "Only a few incidents left: offer a new season ticket.")) + "</b>"
+            style = "background:#fff1db; color:#8a4b00;"
+        self.banner.setText(text)
+        self.banner.setStyleSheet(f"QLabel#entitlementBanner {{ {style} padding:6px; "
+                                  f"border-radius:4px; }}")
+        self.banner.show()
+
+    def _on_pay_clicked(self) -> None:
+        if self.customer_id is not None:
+            self.take_payment_requested.emit(self.customer_id)
+
+    def _on_statement_clicked(self) -> None:
+        if self.customer_id is not None:
+            self.statement_requested.emit(self.customer_id)
+
+    def _on_payments_activated(self, item: QListWidgetItem) -> None:
+        number = item.data(Qt.ItemDataRole.UserRole + 1)
+        if isinstance(number, str):
+            self.receipt_requested.emit(number)
+
+    def _on_payments_current_changed(self, item: QListWidgetItem | None, _old: object) -> None:
+        self.refund_button.setEnabled(
+            item is not None and isinstance(item.data(Qt.ItemDataRole.UserRole), int))
+
+    def _on_refund_clicked(self) -> None:
+        item = self.recent_payments.currentItem()
+        if item is not None and isinstance(item.data(Qt.ItemDataRole.UserRole), int):
+            self.refund_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _on_open_incidents_activated(self, item: QListWidgetItem) -> None:
+        incident_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(incident_id, int):
+            self.incident_activated.emit(incident_id)

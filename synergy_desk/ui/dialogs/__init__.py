@@ -1,0 +1,1 @@
+"""Dialogs, each with a typed class-method entry point (``Dialog.ask(parent, …)``)."""

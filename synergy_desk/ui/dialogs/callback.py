@@ -1,0 +1,200 @@
+"""Promise a customer a call back: when (in the office's time zone), whom to ring, and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.models.base import utcnow
+from synergy_desk.services import customers
+from synergy_desk.services.callbacks import MAX_NOTE
+from synergy_desk.ui import formatting
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    """A call-back to schedule; ``due_at`` is naive UTC, as the services store times."""
+
+    customer_id: int
+    incident_id: int | None
+    contact_id: int | None
+    due_at: dt.datetime
+    note: str
+
+
+def office_zone() -> dt.tzinfo:
+    """The office's time zone, as the rest of the window shows times in."""
+    now = formatting.local(utcnow())
+    assert now is not None and now.tzinfo is not None
+    return now.tzinfo
+
+
+def to_utc(local_naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A wall-clock time in the office's zone as naive UTC (a time skipped by the clocks
+    going forward is taken as the same wall time after the change)."""
+    aware = local_naive.replace(tzinfo=zone)
+    # Round-trip through UTC: a time in the spring-forward gap comes back normalised.
+    return aware.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _round_up(moment: dt.datetime, minutes: int = 15) -> dt.datetime:
+    moment = moment.replace(second=0, microsecond=0)
+    extra = (-moment.minute) % minutes
+    return moment + dt.timedelta(minutes=extra)
+
+
+class CallbackDialog(QDialog):
+    """A date and time editor in the office's zone, a contact to ring and a note."""
+
+    def __init__(self, parent: QWidget | None, customer_id: int,
+                 incident_id: int | None = None, reference: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("callbackDialog")
+        summary = customers.customer_summary(customer_id)
+        self.setWindowTitle(self.tr("Call back %s") % summary.name)
+        self._customer_id = customer_id
+        self._incident_id = incident_id
+        self._zone = office_zone()
+        self.request: CallbackRequest | None = None
+
+        about = html.escape(summary.name)
+        if reference:
+            about += f" — {html.escape(reference)}"
+        heading = QLabel(f"<b>{about}</b>")
+
+        now_local = formatting.local(utcnow())
+        assert now_local is not None
+        start = _round_up(now_local.replace(tzinfo=None) + dt.timedelta(hours=1))
+        self.due = QDateTimeEdit()
+        self.due.setObjectName("callbackDue")
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("dd/MM/yyyy HH:mm")
+        # The editor holds the office's wall-clock time; it is turned into UTC on saving.
+        self.due.setTimeZone(QTimeZone.fromSecondsAheadOfUtc(0))
+        self.set_due_local(start)
+        zone_name = getattr(self._zone, "key", None) or str(self._zone)
+        zone_label = QLabel(self.tr("office time (%s)") % zone_name)
+        zone_label.setObjectName("callbackZone")
+        zone_label.setStyleSheet("color:#555;")
+        in_hour = QPushButton(self.tr("In an &hour"))
+        in_hour.clicked.connect(self._on_in_hour_clicked)
+        tomorrow = QPushButton(self.tr("&Tomorrow 9:00"))
+        tomorrow.clicked.connect(self._on_tomorrow_clicked)
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.due)
+        due_row.addWidget(zone_label)
+        due_row.addStretch(1)
+        quick_row = QHBoxLayout()
+        quick_row.addWidget(in_hour)
+        quick_row.addWidget(tomorrow)
+        quick_row.addStretch(1)
+
+        self.contact = QComboBox()
+        self.contact.setObjectName("callbackContact")
+        self.contact.addItem(self.tr("Whoever answers (%s)") % (summary.phone or "—"), None)
+        for contact in summary.contacts:
+            label = contact.name + (f" — {contact.phone}" if contact.phone else "")
+            self.contact.addItem(label, contact.id)
+        if summary.primary_contact is not None:
+            self.contact.setCurrentIndex(self.contact.findData(summary.primary_contact.id))
+
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("callbackNote")
+        self.note.setTabChangesFocus(True)
+        self.note.setPlaceholderText(self.tr("What was promised, e.g. ring back once the log "
+                                             "file has been read"))
+        self.message = QLabel()
+        self.message.setObjectName("callbackMessage")
+        self.message.setStyleSheet("color:#a61b1b;")
+        self.message.setWordWrap(True)
+
+        form = QFormLayout()
+        when = QLabel(self.tr("&When:"))
+        when.setBuddy(self.due)
+        form.addRow(when, due_row)
+        form.addRow("", quick_row)
+        form.addRow(self.tr("&Ring:"), self.contact)
+        form.addRow(self.tr("&Note:"), self.note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("&Schedule call-back"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(480, 300)
+        self.due.setFocus()
+
+    # --- the time, as the office's wall clock ------------------------------------------------
+
+    def due_local(self) -> dt.datetime:
+        value = self.due.dateTime()
+        date, time = value.date(), value.time()
+        return dt.datetime(date.year(), date.month(), date.day(), time.hour(), time.minute())
+
+    def set_due_local(self, moment: dt.datetime) -> None:
+        """Set the editor to a wall-clock time in the office's zone (naive)."""
+        self.due.setDateTime(QDateTime(QDate(moment.year, moment.month, moment.day),
+                                       QTime(moment.hour, moment.minute),
+                                       QTimeZone.fromSecondsAheadOfUtc(0)))
+
+    def due_utc(self) -> dt.datetime:
+        return to_utc(self.due_local(), self._zone)
+
+    def _on_in_hour_clicked(self) -> None:
+        now_local = formatting.local(utcnow())
+        assert now_local is not None
+        self.set_due_local(_round_up(now_local.replace(tzinfo=None) + dt.timedelta(hours=1), 5))
+
+    def _on_tomorrow_clicked(self) -> None:
+        now_local = formatting.local(utcnow())
+        assert now_local is not None
+        day = now_local.date() + dt.timedelta(days=1)
+        self.set_due_local(dt.datetime(day.year, day.month, day.day, 9, 0))
+
+    def _on_buttons_accepted(self) -> None:
+        due = self.due_utc()
+        if due <= utcnow():
+            self.message.setText(self.tr("That time has passed: a call-back is promised for a "
+                                         "time still to come."))
+            self.due.setFocus()
+            return
+        note = self.note.toPlainText().strip()
+        if len(note) > MAX_NOTE:
+            self.message.setText(self.tr("The note is too long (at most %s characters).")
+                                 % f"{MAX_NOTE:,}")
+            self.note.setFocus()
+            return
+        contact = self.contact.currentData()
+        self.request = CallbackRequest(self._customer_id, self._incident_id,
+                                       int(contact) if contact is not None else None, due, note)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, customer_id: int, incident_id: int | None = None,
+            reference: str = "") -> CallbackRequest | None:
+        """Show the dialog; the call-back to schedule, or None when cancelled."""
+        dialog = cls(parent, customer_id, incident_id, reference)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.request
+        return None

@@ -1,0 +1,399 @@
+"""Log a call: find the caller (or add them), continue an open incident or start one, queue it."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.enums import FundingKind, IncidentStatus, Priority
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.services import customers, funding, incidents, search, settings
+from synergy_desk.services.common import Actor
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    """What the dialog did: the incident the call was logged on."""
+
+    incident_id: int
+    reference: str
+    customer_id: int
+    needs_funding: bool
+    new_incident: bool
+    notices: tuple[str, ...] = ()
+    #: What the desk asked to do next: "pay" (take payment), "ticket" (use a season ticket).
+    then: str | None = None
+
+
+class LogCallDialog(QDialog):
+    """Reception's path from the keyboard: type, Down/Enter, Tab through, Ctrl+Enter."""
+
+    def __init__(self, parent: QWidget | None, actor: Actor, customer_id: int | None = None,
+                 incident_id: int | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logCallDialog")
+        self.setWindowTitle(self.tr("Log a call"))
+        self._actor = actor
+        self.customer_id: int | None = None
+        self.result_call: LoggedCall | None = None
+        self._tickets_left = 0
+
+        # -- caller ------------------------------------------------------------------------
+        caller = QGroupBox(self.tr("Caller"))
+        self.search = QLineEdit()
+        self.search.setObjectName("logCallSearch")
+        self.search.setPlaceholderText(self.tr("Name, company, phone, e-mail, postcode or account"))
+        self.results = QListWidget()
+        self.results.setObjectName("logCallResults")
+        self.results.setMaximumHeight(130)
+        self.results.itemActivated.connect(self._on_results_activated)
+        self.new_customer_button = QPushButton(self.tr("&New customer…"))
+        self.new_customer_button.setObjectName("logCallNewCustomer")
+        self.new_customer_button.clicked.connect(self._on_new_customer_clicked)
+        self.chosen = QLabel(self.tr("No caller chosen yet"))
+        self.chosen.setObjectName("logCallCustomer")
+        self.chosen.setTextFormat(Qt.TextFormat.RichText)
+        self.entitlement = QLabel()
+        self.entitlement.setObjectName("logCallEntitlement")
+        self.entitlement.setWordWrap(True)
+        self.entitlement.setStyleSheet("background:#e3eefc; color:#1f4e8c; padding:4px;")
+        self.entitlement.hide()
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.new_customer_button)
+        caller_layout = QVBoxLayout(caller)
+        caller_layout.addLayout(search_row)
+        caller_layout.addWidget(self.results)
+        caller_layout.addWidget(self.chosen)
+        caller_layout.addWidget(self.entitlement)
+
+        # -- inline new customer -------------------------------------------------------------
+        self.new_box = QGroupBox(self.tr("New customer"))
+        self.new_box.setObjectName("logCallNewCustomerBox")
+        self.nc_name = QLineEdit()
+        self.nc_name.setObjectName("newCustomerName")
+        self.nc_company = QLineEdit()
+        self.nc_company.setObjectName("newCustomerCompany")
+        self.nc_phone = QLineEdit()
+        self.nc_phone.setObjectName("newCustomerPhone")
+        self.nc_email = QLineEdit()
+        self.nc_email.setObjectName("newCustomerEmail")
+        self.nc_postcode = QLineEdit()
+        self.nc_postcode.setObjectName("newCustomerPostcode")
+        self.nc_address = QLineEdit()
+        self.nc_address.setObjectName("newCustomerAddress")
+        self.nc_add = QPushButton(self.tr("&Add customer"))
+        self.nc_add.setObjectName("newCustomerAdd")
+        self.nc_add.clicked.connect(self._on_nc_add_clicked)
+        nc_form = QFormLayout(self.new_box)
+        nc_form.addRow(self.tr("Name:"), self.nc_name)
+        nc_form.addRow(self.tr("Company:"), self.nc_company)
+        nc_form.addRow(self.tr("Phone:"), self.nc_phone)
+        nc_form.addRow(self.tr("E-mail:"), self.nc_email)
+        nc_form.addRow(self.tr("Address:"), self.nc_address)
+        nc_form.addRow(self.tr("Postcode:"), self.nc_postcode)
+        nc_form.addRow("", self.nc_add)
+        self.new_box.hide()
+
+        # -- the incident ----------------------------------------------------------------------
+        incident_box = QGroupBox(self.tr("Incident"))
+        self.contact = QComboBox()
+        self.contact.setObjectName("logCallContact")
+        self.incident = QComboBox()
+        self.incident.setObjectName("logCallIncident")
+        self.incident.currentIndexChanged.connect(self._on_incident_changed)
+        self.product = QComboBox()
+        self.product.setObjectName("logCallProduct")
+        self.subject = QLineEdit()
+        self.subject.setObjectName("logCallSubject")
+        self.subject.setMaxLength(200)
+        self.subject.setPlaceholderText(self.tr("One aspect: the problem or error message"))
+        self.description = QPlainTextEdit()
+        self.description.setObjectName("logCallDescription")
+        self.description.setTabChangesFocus(True)
+        self.description.setFixedHeight(60)
+        self.priority = QComboBox()
+        self.priority.setObjectName("logCallPriority")
+        for p in Priority:
+            self.priority.addItem(p.value.title(), p.value)
+        self.priority.setCurrentIndex(list(Priority).index(Priority.NORMAL))
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("logCallNotes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(60)
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("logCallMinutes")
+        self.minutes.setRange(0, 600)
+        self.minutes.setSuffix(self.tr(" min"))
+        form = QFormLayout(incident_box)
+        form.addRow(self.tr("C&ontact:"), self.contact)
+        form.addRow(self.tr("&Incident:"), self.incident)
+        form.addRow(self.tr("&Product:"), self.product)
+        form.addRow(self.tr("&Subject:"), self.subject)
+        form.addRow(self.tr("&Description:"), self.description)
+        form.addRow(self.tr("P&riority:"), self.priority)
+        form.addRow(self.tr("Call &notes:"), self.notes)
+        form.addRow(self.tr("Call &length:"), self.minutes)
+        self._new_only = [self.product, self.subject, self.description, self.priority]
+
+        self.message = QLabel()
+        self.message.setObjectName("logCallMessage")
+        self.message.setStyleSheet("color:#a61b1b;")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.log_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.log_button.setObjectName("logCallButton")
+        self.log_button.setText(self.tr("&Log call  (Ctrl+Enter)"))
+        self.log_button.setAutoDefault(False)
+        self.log_button.setDefault(False)
+        self.pay_button = self.buttons.addButton(self.tr("Log && take &payment"),
+                                                 QDialogButtonBox.ButtonRole.ActionRole)
+        self.pay_button.setObjectName("logCallAndPay")
+        self.pay_button.setToolTip(self.tr("Log the call, then take payment (Ctrl+Shift+Enter)"))
+        self.pay_button.setAutoDefault(False)
+        self.pay_button.clicked.connect(self._on_log_and_pay)
+        self.ticket_button = self.buttons.addButton(self.tr("Log && use season &ticket"),
+                                                    QDialogButtonBox.ButtonRole.ActionRole)
+        self.ticket_button.setObjectName("logCallAndRedeem")
+        self.ticket_button.setToolTip(self.tr("Log the call and fund it from the customer's "
+                                              "season ticket (Ctrl+Shift+T)"))
+        self.ticket_button.setAutoDefault(False)
+        self.ticket_button.clicked.connect(self._on_log_and_redeem)
+        self.buttons.accepted.connect(self._on_log_clicked)
+        self.buttons.rejected.connect(self.reject)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, activated=self._on_log_clicked)
+        for seq in ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"):
+            QShortcut(QKeySequence(seq), self, activated=self._on_log_and_pay)
+        QShortcut(QKeySequence("Ctrl+Shift+T"), self,
+                  activated=self._on_log_and_redeem)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self._on_new_customer_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(caller)
+        layout.addWidget(self.new_box)
+        layout.addWidget(incident_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(620, 720)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(100)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textEdited.connect(self._on_search_edited)
+        self.search.returnPressed.connect(self._on_search_return)
+        self.search.installEventFilter(self)
+
+        for product in settings.list_products():
+            self.product.addItem(product.name, product.id)
+        self._set_incident_enabled(False)
+        if customer_id is not None:
+            self.choose_customer(customer_id, incident_id)
+        else:
+            self.search.setFocus()
+
+    # -- finding the caller ------------------------------------------------------------------
+
+    def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        from PySide6.QtCore import QEvent
+
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.results.count():
+                self.results.setFocus()
+                if self.results.currentRow() < 0:
+                    self.results.setCurrentRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_search_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_log_and_pay(self) -> None:
+        self._on_log_clicked("pay")
+
+    def _on_log_and_redeem(self) -> None:
+        self._on_log_clicked("ticket")
+
+    def _run_search(self) -> None:
+        text = self.search.text().strip()
+        self.results.clear()
+        if len(text) < 2:
+            return
+        try:
+            hits = search.search_customers(text, limit=10)
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            return
+        for hit in hits:
+            bits = [hit.name]
+            if hit.company and hit.company != hit.name:
+                bits.append(hit.company)
+            bits.extend(x for x in (hit.phone, hit.postcode, hit.account_code) if x)
+            item = QListWidgetItem(" · ".join(bits))
+            item.setData(Qt.ItemDataRole.UserRole, hit.id)
+            self.results.addItem(item)
+        if hits:
+            self.results.setCurrentRow(0)
+        else:
+            self.results.addItem(self.tr("No customer found — press Ctrl+N to add one"))
+
+    def _on_search_return(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._run_search()
+        item = self.results.currentItem() or self.results.item(0)
+        if item is not None:
+            self._on_results_activated(item)
+
+    def _on_results_activated(self, item: QListWidgetItem) -> None:
+        customer_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(customer_id, int):
+            self.choose_customer(customer_id)
+
+    def choose_customer(self, customer_id: int, incident_id: int | None = None) -> None:
+        summary = customers.customer_summary(customer_id)
+        self.customer_id = customer_id
+        self.chosen.setText(f"<b>{html.escape(summary.name)}</b>"
+                            + (f" — {html.escape(summary.company)}"
+                               if summary.company and summary.company != summary.name else "")
+                            + f" <span style='color:#555'>({html.escape(summary.account_code)})"
+                              "</span>")
+        ent = funding.entitlement(customer_id)
+        self._tickets_left = ent.tickets_balance
+        self.entitlement.setText(ent.summary + (
+            self.tr(" — offer a new season ticket") if ent.nudge_new_ticket else ""))
+        self.entitlement.show()
+        self.contact.clear()
+        self.contact.addItem(self.tr("(the customer)"), None)
+        for contact in summary.contacts:
+            self.contact.addItem(contact.name, contact.id)
+            if contact.is_primary:
+                self.contact.setCurrentIndex(self.contact.count() - 1)
+        self.incident.blockSignals(True)
+        self.incident.clear()
+        self.incident.addItem(self.tr("New incident"), None)
+        for inc in summary.recent_incidents:
+            status = IncidentStatus(inc.status)
+            if status in (IncidentStatus.CLOSED,):
+                continue
+            label = f"{inc.reference} — {inc.subject} [{status.label}]"
+            self.incident.addItem(label, inc.id)
+            if incident_id == inc.id:
+                self.incident.setCurrentIndex(self.incident.count() - 1)
+        self.incident.blockSignals(False)
+        self._set_incident_enabled(True)
+        self._on_incident_changed()
+        self.new_box.hide()
+        (self.notes if self.incident.currentData() is not None else self.incident).setFocus()
+
+    def _set_incident_enabled(self, enabled: bool) -> None:
+        for w in (self.contact, self.incident, self.notes, self.minutes, *self._new_only):
+            w.setEnabled(enabled)
+        self.log_button.setEnabled(enabled)
+        self.pay_button.setEnabled(enabled)
+        self.ticket_button.setEnabled(enabled and self._tickets_left > 0)
+
+    def _on_incident_changed(self, *_args: object) -> None:
+        new = self.incident.currentData() is None
+        for w in self._new_only:
+            w.setEnabled(new and self.customer_id is not None)
+
+    # -- adding a customer inline --------------------------------------------------------------
+
+    def _on_new_customer_clicked(self) -> None:
+        self.new_box.show()
+        typed = self.search.text().strip()
+        if typed and not self.nc_name.text():
+            if sum(ch.isdigit() for ch in typed) >= 6:
+                self.nc_phone.setText(typed)
+            else:
+                self.nc_name.setText(typed)
+        self.nc_name.setFocus()
+
+    def _on_nc_add_clicked(self) -> None:
+        data = customers.CustomerInput(
+            name=self.nc_name.text().strip(), company=self.nc_company.text().strip(),
+            address=self.nc_address.text().strip(), postcode=self.nc_postcode.text().strip(),
+            email=self.nc_email.text().strip(), phone=self.nc_phone.text().strip(), notes="")
+        try:
+            summary = customers.create_customer(self._actor, data)
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            return
+        self.message.clear()
+        for w in (self.nc_name, self.nc_company, self.nc_phone, self.nc_email, self.nc_postcode,
+                  self.nc_address):
+            w.clear()
+        self.choose_customer(summary.id)
+
+    # -- logging --------------------------------------------------------------------------------
+
+    def _on_log_clicked(self, then: str | None = None) -> None:
+        if self.customer_id is None:
+            self.message.setText(self.tr("Find the caller first, or add them as a new customer."))
+            self.search.setFocus()
+            return
+        incident_id = self.incident.currentData()
+        if incident_id is None and not self.subject.text().strip():
+            self.message.setText(self.tr("Give the incident a subject: the one problem or error "
+                                         "message this call is about."))
+            self.subject.setFocus()
+            return
+        if incident_id is None and self.product.currentData() is None:
+            self.message.setText(self.tr("Choose the product."))
+            self.product.setFocus()
+            return
+        request = incidents.LogCallInput(
+            customer_id=self.customer_id,
+            contact_id=self.contact.currentData(),
+            incident_id=incident_id,
+            product_id=self.product.currentData() if incident_id is None else None,
+            subject=self.subject.text().strip() if incident_id is None else "",
+            description=self.description.toPlainText().strip(),
+            priority=Priority(self.priority.currentData()),
+            text=self.notes.toPlainText().strip(),
+            duration_seconds=self.minutes.value() * 60,
+        )
+        try:
+            ref = incidents.log_call(self._actor, request)
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            return
+        self.result_call = LoggedCall(ref.id, ref.reference, self.customer_id,
+                                      ref.funding is FundingKind.NONE, incident_id is None,
+                                      ref.notices, then if isinstance(then, str) else None)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, actor: Actor, customer_id: int | None = None,
+            incident_id: int | None = None) -> LoggedCall | None:
+        dialog = cls(parent, actor, customer_id, incident_id)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.result_call
+            return None
+        finally:
+            # Dialogs with a parent would otherwise live as long as the window.
+            dialog.deleteLater()

@@ -1,0 +1,88 @@
+"""The login dialog: user name and password, checked by the users service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.services.common import Actor
+
+
+class LoginDialog(QDialog):
+    """Asks for a user name and password until they are right or the user cancels."""
+
+    def __init__(self, parent: QWidget | None, authenticate: Callable[[str, str], Actor],
+                 office_name: str = "", last_user: str = "", database: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("Log in to Synergy Desk"))
+        self._authenticate = authenticate
+        self.actor: Actor | None = None
+
+        title = QLabel(f"<h2>{office_name or self.tr('Synergy Desk')}</h2>")
+        self.user = QLineEdit(last_user)
+        self.user.setObjectName("loginUser")
+        self.user.setPlaceholderText(self.tr("user name"))
+        self.password = QLineEdit()
+        self.password.setObjectName("loginPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("loginMessage")
+        self.message.setStyleSheet("color: #a61b1b;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("&User name:"), self.user)
+        form.addRow(self.tr("&Password:"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        if database:
+            where = QLabel(self.tr("Database: %s") % database)
+            where.setStyleSheet("color: #666;")
+            where.setWordWrap(True)
+            layout.addWidget(where)
+        layout.addWidget(buttons)
+        (self.password if last_user else self.user).setFocus()
+        self.setMinimumWidth(360)
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.user.text().strip():
+            self.message.setText(self.tr("Type your user name."))
+            self.user.setFocus()
+            return
+        try:
+            self.actor = self._authenticate(self.user.text(), self.password.text())
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, authenticate: Callable[[str, str], Actor],
+            office_name: str = "", last_user: str = "", database: str = "") -> Actor | None:
+        dialog = cls(parent, authenticate, office_name, last_user, database)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.actor
+            return None
+        finally:
+            # Dialogs with a parent would otherwise live as long as the window.
+            dialog.deleteLater()

@@ -1,0 +1,212 @@
+"""Split: tick the timeline entries that belong to another aspect and name the new incident."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.enums import TimelineKind
+from synergy_desk.services.incidents import MAX_SUBJECT, IncidentDetail
+from synergy_desk.services.settings import ProductRow
+from synergy_desk.ui import formatting
+
+
+@dataclass(frozen=True)
+class SplitRequest:
+    """What the engineer chose: the entries to move and the new incident's details."""
+
+    entry_ids: tuple[int, ...]
+    subject: str
+    product_id: int
+    description: str = ""
+
+
+_GREY = QColor("#6b7280")
+
+
+class SplitDialog(QDialog):
+    """A checkable list of the timeline (when, what, who, text) and the new incident's fields."""
+
+    def __init__(self, parent: QWidget | None, detail: IncidentDetail,
+                 products: Sequence[ProductRow]) -> None:
+        super().__init__(parent)
+        self.setObjectName("splitDialog")
+        self.setWindowTitle(self.tr("Split %s into another incident") % detail.reference)
+        self._detail = detail
+        self.request: SplitRequest | None = None
+
+        intro = QLabel(self.tr(
+            "Tick the entries about <b>another aspect</b> of the customer's problem. They move "
+            "to a new incident, which is charged separately and needs its own funding. "
+            "Events stay with %s.") % detail.reference)
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+
+        self.entries = QTableWidget(len(detail.timeline), 4)
+        self.entries.setObjectName("splitEntries")
+        self.entries.setHorizontalHeaderLabels([self.tr("When"), self.tr("What"),
+                                                self.tr("Who"), self.tr("Text")])
+        self.entries.verticalHeader().hide()
+        self.entries.setAlternatingRowColors(True)
+        self.entries.setWordWrap(True)
+        self.entries.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.entries.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.entries.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        head = self.entries.horizontalHeader()
+        head.setStretchLastSection(True)
+        for column in range(3):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for row, entry in enumerate(detail.timeline):
+            kind = TimelineKind(entry.kind)
+            cells = [QTableWidgetItem(text) for text in (
+                formatting.short_datetime(entry.occurred_at), kind.label, entry.author_name,
+                entry.text.strip())]
+            cells[0].setData(Qt.ItemDataRole.UserRole, entry.id)
+            cells[3].setToolTip(entry.text)
+            for cell in cells:
+                cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if kind is TimelineKind.SYSTEM:
+                # Events are this incident's own history; the service refuses to move them.
+                for cell in cells:
+                    cell.setForeground(QBrush(_GREY))
+            else:
+                cells[0].setFlags(cells[0].flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                cells[0].setCheckState(Qt.CheckState.Unchecked)
+            for column, cell in enumerate(cells):
+                self.entries.setItem(row, column, cell)
+        # Rows are measured for the width the text column really gets, so whole entries wrap.
+        head.sectionResized.connect(lambda *_: self.entries.resizeRowsToContents())
+        self.entries.itemChanged.connect(self._on_entries_item_changed)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("splitCount")
+
+        self.subject = QLineEdit()
+        self.subject.setObjectName("splitSubject")
+        self.subject.setMaxLength(MAX_SUBJECT)
+        self.subject.setPlaceholderText(self.tr("The other problem or error message, in a line"))
+        self.product = QComboBox()
+        self.product.setObjectName("splitProduct")
+        for product in products:
+            self.product.addItem(product.name, product.id)
+        if self.product.findData(detail.product_id) < 0:
+            self.product.addItem(detail.product_name, detail.product_id)
+        self.product.setCurrentIndex(self.product.findData(detail.product_id))
+        self.description = QPlainTextEdit()
+        self.description.setObjectName("splitDescription")
+        self.description.setTabChangesFocus(True)
+        self.description.setMaximumHeight(80)
+
+        form = QFormLayout()
+        form.addRow(self.tr("New incident's &subject:"), self.subject)
+        form.addRow(self.tr("&Product:"), self.product)
+        form.addRow(self.tr("&Description:"), self.description)
+
+        self.message = QLabel()
+        self.message.setObjectName("splitMessage")
+        self.message.setStyleSheet("color:#a61b1b;")
+        self.message.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Split"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.entries, 1)
+        layout.addWidget(self.count_label)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._update_count()
+        self.resize(680, 520)
+        self.entries.setFocus()
+
+    # --- reading the choices ----------------------------------------------------------------
+
+    def _movable_items(self) -> list[QTableWidgetItem]:
+        items = (self.entries.item(row, 0) for row in range(self.entries.rowCount()))
+        return [item for item in items
+                if item is not None and item.flags() & Qt.ItemFlag.ItemIsUserCheckable]
+
+    def checked_entry_ids(self) -> tuple[int, ...]:
+        return tuple(int(item.data(Qt.ItemDataRole.UserRole))
+                     for item in self._movable_items()
+                     if item.checkState() == Qt.CheckState.Checked)
+
+    def set_checked(self, entry_ids: Sequence[int]) -> None:
+        """Tick exactly these entries (the keyboard and tests use it; clicking does the same)."""
+        wanted = set(entry_ids)
+        for item in self._movable_items():
+            item.setCheckState(Qt.CheckState.Checked
+                               if int(item.data(Qt.ItemDataRole.UserRole)) in wanted
+                               else Qt.CheckState.Unchecked)
+
+    def _update_count(self) -> None:
+        movable = len(self._movable_items())
+        chosen = len(self.checked_entry_ids())
+        self.count_label.setText(self.tr("%1 of %2 entries move to the new incident.")
+                                 .replace("%1", str(chosen)).replace("%2", str(movable)))
+
+    def _on_entries_item_changed(self, _item: QTableWidgetItem) -> None:
+        self._update_count()
+        self.message.clear()
+
+    def _problem(self) -> tuple[str, QWidget] | None:
+        """What stops the split, and where to put the cursor; None when it can go ahead."""
+        chosen = self.checked_entry_ids()
+        if not chosen:
+            return self.tr("Tick at least one entry to move to the new incident."), self.entries
+        if len(chosen) == len(self._movable_items()):
+            return (self.tr("At least one entry must stay on %s; to move everything, edit its "
+                            "subject instead.") % self._detail.reference, self.entries)
+        if not " ".join(self.subject.text().split()):
+            return (self.tr("Give the new incident a subject: the one problem or error message "
+                            "it is about."), self.subject)
+        if self.product.currentData() is None:
+            return self.tr("Choose the product the new incident is about."), self.product
+        return None
+
+    def _on_buttons_accepted(self) -> None:
+        problem = self._problem()
+        if problem is not None:
+            text, widget = problem
+            self.message.setText(text)
+            widget.setFocus()
+            return
+        self.request = SplitRequest(
+            entry_ids=self.checked_entry_ids(),
+            subject=" ".join(self.subject.text().split()),
+            product_id=int(self.product.currentData()),
+            description=self.description.toPlainText().strip())
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, detail: IncidentDetail,
+            products: Sequence[ProductRow]) -> SplitRequest | None:
+        """Show the dialog; the engineer's choice, or None when cancelled."""
+        dialog = cls(parent, detail, products)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.request
+        return None

@@ -1,0 +1,52 @@
+"""The one place where service errors become a message dialog, and crashes a crash dialog."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from synergy_desk.domain.errors import ConflictError, DomainError
+
+log = logging.getLogger(__name__)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Tell the user what went wrong; domain errors in plain words, anything else as a crash."""
+    if isinstance(exc, DomainError):
+        box = QMessageBox(parent)
+        box.setObjectName("errorDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(exc.title)
+        box.setText(exc.message)
+        if isinstance(exc, ConflictError) and exc.changes:
+            lines = [f"{field.replace('_', ' ')}: yours “{mine}”, now “{theirs}”"
+                     for field, (mine, theirs) in exc.changes.items()]
+            box.setDetailedText("\n".join(lines))
+        box.exec()
+        return
+    show_crash(parent, type(exc), exc, exc.__traceback__)
+
+
+def show_crash(parent: QWidget | None, exc_type: type[BaseException], exc: BaseException,
+               tb: TracebackType | None) -> None:
+    log.error("Unexpected error", exc_info=(exc_type, exc, tb))
+    box = QMessageBox(parent)
+    box.setObjectName("crashDialog")
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Something went wrong")
+    box.setText("Synergy Desk met an unexpected problem. Nothing half-done was saved; the "
+                "details are in the log file. You can carry on working.")
+    box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
+    box.exec()
+
+
+def run_safely(parent: QWidget | None, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Call a service; on failure show the error and return None."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
+        show_error(parent, exc)
+        return None

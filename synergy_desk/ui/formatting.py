@@ -1,0 +1,94 @@
+"""How values look on screen: times in the office's zone, dates as the desktop's locale shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+
+from synergy_desk.domain.enums import FundingKind, IncidentStatus
+
+_office_zone = "Europe/London"
+
+
+def set_office_zone(name: str) -> None:
+    global _office_zone
+    _office_zone = name or "Europe/London"
+    _zone.cache_clear()
+    _short_datetime.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def _zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(_office_zone)
+    except ZoneInfoNotFoundError:
+        return ZoneInfo("UTC")
+
+
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored (naive UTC) time in the office's time zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC).astimezone(_zone())
+
+
+def _qdatetime(value: dt.datetime) -> QDateTime:
+    loc = local(value)
+    assert loc is not None
+    return QDateTime(loc.date(), loc.time().replace(tzinfo=None), QTimeZone.LocalTime)
+
+
+def short_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return _short_datetime(value)
+
+
+@lru_cache(maxsize=8192)
+def _short_datetime(value: dt.datetime) -> str:
+    # Cached: a table repaints the same cells many times while it scrolls.
+    return QLocale().toString(_qdatetime(value), QLocale.FormatType.ShortFormat)
+
+
+def short_date(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        loc = local(value)
+        assert loc is not None
+        value = loc.date()
+    return QLocale().toString(value, QLocale.FormatType.ShortFormat)
+
+
+def duration(seconds: int) -> str:
+    if not seconds:
+        return ""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+# Colours come with text, never alone: a status is always written out as well.
+STATUS_COLOURS = {
+    IncidentStatus.AWAITING_PAYMENT: ("#8a4b00", "#fff1db"),
+    IncidentStatus.QUEUED: ("#1f4e8c", "#e3eefc"),
+    IncidentStatus.IN_PROGRESS: ("#0f6b3a", "#dff5e8"),
+    IncidentStatus.WAITING_ON_CUSTOMER: ("#6b3fa0", "#efe6fa"),
+    IncidentStatus.RESOLVED: ("#4a4a4a", "#ececec"),
+    IncidentStatus.CLOSED: ("#4a4a4a", "#ececec"),
+}
+
+FUNDING_COLOURS = {
+    FundingKind.NONE: ("#a61b1b", "#fde5e5"),
+    FundingKind.PAYMENT: ("#0f6b3a", "#dff5e8"),
+    FundingKind.TICKET: ("#1f4e8c", "#e3eefc"),
+    FundingKind.CONTRACT: ("#1f4e8c", "#e3eefc"),
+    FundingKind.WAIVER: ("#6b3fa0", "#efe6fa"),
+}

@@ -1,0 +1,192 @@
+"""The search box: customers by any fragment and incidents by reference or text, as you type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
+
+from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.ui.worker import Background
+
+KIND_ROLE = Qt.ItemDataRole.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def run_search(text: str) -> tuple[list[Any], list[Any]]:
+    """Both searches for one query (runs on a worker thread)."""
+    from synergy_desk.services import search
+
+    return search.search_customers(text, limit=8), search.search_incidents(text, limit=6)
+
+
+class GlobalSearch(QLineEdit):
+    """Debounced: typing never waits for the database; stale answers are dropped."""
+
+    customer_chosen = Signal(int)
+    incident_chosen = Signal(int)
+    results_shown = Signal(int)
+
+    def __init__(self, background: Background, parent: QWidget | None = None,
+                 debounce_ms: int = 120) -> None:
+        super().__init__(parent)
+        self.setObjectName("globalSearch")
+        self.setPlaceholderText(self.tr("Search customers, phone numbers, incidents…  (Ctrl+K)"))
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(240)
+        self.setMaximumWidth(520)
+        self._background = background
+        self._generation = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.textEdited.connect(self._on_text_edited)
+
+        self.popup = QListWidget()
+        self.popup.setObjectName("globalSearchResults")
+        self.popup.setWindowFlags(Qt.WindowType.ToolTip)
+        self.popup.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.popup.setMouseTracking(True)
+        self.popup.itemClicked.connect(self._on_popup_item_clicked)
+        self.installEventFilter(self)
+
+    # -- typing --------------------------------------------------------------------------
+
+    def _on_text_edited(self, text: str) -> None:
+        self._generation += 1
+        if len(text.strip()) < 2:
+            self._timer.stop()
+            self.popup.hide()
+            return
+        self._timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        text = self.text().strip()
+        generation = self._generation
+        self._background.run(lambda: run_search(text),
+                             lambda result: self._on_results(generation, result),
+                             lambda exc: self._on_error(generation, exc))
+
+    def _on_error(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.popup.clear()
+        item = QListWidgetItem(self.tr("Search failed: %s") % exc)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.popup.addItem(item)
+        self._show_popup()
+
+    def _on_results(self, generation: int, result: tuple[list[Any], list[Any]]) -> None:
+        if generation != self._generation or not self.hasFocus():
+            return
+        customers, incidents = result
+        self.popup.clear()
+        if customers:
+            self._section(self.tr("Customers"))
+            for hit in customers:
+                bits = [hit.name]
+                if hit.company and hit.company != hit.name:
+                    bits.append(hit.company)
+                bits.extend(x for x in (hit.account_code, hit.phone, hit.postcode) if x)
+                self._item(" · ".join(bits), "customer", hit.id)
+        if incidents:
+            self._section(self.tr("Incidents"))
+            for hit in incidents:
+                status = IncidentStatus(hit.status).label
+                self._item(f"{hit.reference}  {hit.subject} — {hit.customer_name} [{status}]",
+                           "incident", hit.id)
+        if not customers and not incidents:
+            item = QListWidgetItem(self.tr("Nothing found for “%s”") % self.text().strip())
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.popup.addItem(item)
+        else:
+            for row in range(self.popup.count()):
+                if self.popup.item(row).data(KIND_ROLE):
+                    self.popup.setCurrentRow(row)
+                    break
+        self._show_popup()
+        self.results_shown.emit(len(customers) + len(incidents))
+
+    def _section(self, title: str) -> None:
+        item = QListWidgetItem(title.upper())
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        item.setForeground(QColor("#666"))
+        font = item.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        item.setFont(font)
+        self.popup.addItem(item)
+
+    def _item(self, text: str, kind: str, ident: int) -> None:
+        item = QListWidgetItem(text)
+        item.setData(KIND_ROLE, kind)
+        item.setData(ID_ROLE, ident)
+        self.popup.addItem(item)
+
+    def _show_popup(self) -> None:
+        pos = self.mapToGlobal(QPoint(0, self.height()))
+        rows = min(self.popup.count(), 16)
+        height = max(1, rows) * (self.popup.sizeHintForRow(0) or 20) + 6
+        self.popup.setGeometry(pos.x(), pos.y(), max(self.width(), 480), height)
+        self.popup.show()
+
+    # -- choosing ------------------------------------------------------------------------
+
+    def _move(self, step: int) -> None:
+        count = self.popup.count()
+        if not count:
+            return
+        row = self.popup.currentRow()
+        for _ in range(count):
+            row = (row + step) % count
+            if self.popup.item(row).data(KIND_ROLE):
+                self.popup.setCurrentRow(row)
+                return
+
+    def choose_current(self) -> bool:
+        item = self.popup.currentItem()
+        if item is None or not item.data(KIND_ROLE):
+            return False
+        self._choose(item)
+        return True
+
+    def _choose(self, item: QListWidgetItem) -> None:
+        kind, ident = item.data(KIND_ROLE), int(item.data(ID_ROLE))
+        self.popup.hide()
+        self.clear()
+        if kind == "customer":
+            self.customer_chosen.emit(ident)
+        else:
+            self.incident_chosen.emit(ident)
+
+    def _on_popup_item_clicked(self, item: QListWidgetItem) -> None:
+        if item.data(KIND_ROLE):
+            self._choose(item)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.popup.isVisible():
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._timer.isActive():
+                    # Enter before the debounce fired: search now, synchronously, then choose.
+                    self._timer.stop()
+                    self._on_results(self._generation, run_search(self.text().strip()))
+                return self.choose_current()
+            if key == Qt.Key.Key_Escape:
+                self.popup.hide()
+                self.clear()
+                return True
+        if watched is self and event.type() == QEvent.Type.FocusOut:
+            QTimer.singleShot(150, self._hide_if_unfocused)
+        return super().eventFilter(watched, event)
+
+    def _hide_if_unfocused(self) -> None:
+        if not self.hasFocus():
+            self.popup.hide()

@@ -1,0 +1,387 @@
+"""The incident detail: its facts, its whole timeline and the actions the user's role allows."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, Role, TimelineKind
+from synergy_desk.domain.phones import display_phone
+from synergy_desk.services.common import Actor
+from synergy_desk.ui import formatting
+from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
+from synergy_desk.ui.errors import run_safely
+from synergy_desk.ui.worker import Background
+
+RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
+ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_IN,
+                  TimelineKind.EMAIL_OUT, TimelineKind.NOTE, TimelineKind.REMOTE_SESSION]
+
+
+class IncidentDetail(QFrame):
+    """One incident; its buttons are those the logged-in role may use."""
+
+    changed = Signal(int)
+    customer_requested = Signal(int)
+    notice = Signal(str)
+
+    def __init__(self, actor: Actor, background: Background | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentDetail")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._actor = actor
+        self._background = background or Background(self)
+        self.incident_id: int | None = None
+        self.customer_id: int | None = None
+        self.version: int | None = None
+        self._detail: Any = None
+
+        self.heading = QLabel(self.tr("Choose an incident from the list"))
+        self.heading.setObjectName("incidentHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel()
+        self.facts.setObjectName("incidentFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+
+        self.timeline = QTreeWidget()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Who"),
+                                       self.tr("Time"), self.tr("Notes")])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setWordWrap(True)
+        self.timeline.setUniformRowHeights(False)
+        self.timeline.setColumnWidth(0, 130)
+        self.timeline.setColumnWidth(1, 110)
+        self.timeline.setColumnWidth(2, 110)
+        self.timeline.setColumnWidth(3, 80)
+
+        self.buttons: dict[str, QPushButton] = {}
+        engineer = actor.role in (Role.ENGINEER, Role.MANAGER)
+        # Toolbars, not rows of buttons: on a narrow screen the buttons that do not fit move
+        # into the toolbar's » menu instead of widening the window.
+        desk_row = QToolBar()
+        desk_row.setObjectName("incidentDeskActions")
+        self._row = desk_row
+        self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
+        self._add_button("takePayment", self.tr("Take &payment…"), "Ctrl+Shift+Y",
+                         self._on_take_payment_clicked)
+        self._add_button("redeemTicket", self.tr("Use season &ticket"), "Ctrl+Shift+T",
+                         self._on_redeem_ticket_clicked)
+        self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
+                         self._on_callback_clicked)
+        self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
+        work_row = QToolBar()
+        work_row.setObjectName("incidentWorkActions")
+        self._row = work_row
+        if engineer:
+            self._add_button("claim", self.tr("Assign to &me"), None, self._on_claim_clicked)
+            self._add_button("startWork", self.tr("&Start work"), "Ctrl+Shift+S",
+                             self._on_start_work_clicked)
+            self._add_button("waitCustomer", self.tr("&Wait on customer"), None,
+                             self._on_wait_customer_clicked)
+            self._add_button("split", self.tr("S&plit…"), "Ctrl+Shift+P", self._on_split_clicked)
+            self._add_button("merge", self.tr("M&erge…"), "Ctrl+Shift+M", self._on_merge_clicked)
+            self._add_button("resolve", self.tr("&Resolve…"), "Ctrl+Shift+R",
+                             self._on_resolve_clicked)
+            self._add_button("closeUnresolved", self.tr("Close &unresolved…"), None,
+                             self._on_close_unresolved_clicked)
+            self._add_button("reopen", self.tr("Re-&open…"), "Ctrl+Shift+O",
+                             self._on_reopen_clicked)
+            if actor.role is Role.MANAGER:
+                self._add_button("outOfRemit", self.tr("Out of re&mit…"), None,
+                                 self._on_out_of_remit_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.facts)
+        layout.addWidget(desk_row)
+        if engineer:
+            layout.addWidget(work_row)
+        layout.addWidget(self.timeline, 1)
+        self._set_enabled(False)
+
+    def _add_button(self, name: str, text: str, shortcut: str | None, slot: Any) -> None:
+        button = QPushButton(text)
+        button.setObjectName(name + "Button")
+        button.clicked.connect(slot)
+        if shortcut:
+            action = QAction(self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _c=False, b=button: b.isEnabled() and b.click())
+            self.addAction(action)
+            button.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+        self.buttons[name] = button
+        self._row.addWidget(button)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(enabled)
+
+    def clear(self) -> None:
+        self.incident_id = None
+        self.customer_id = None
+        self.version = None
+        self._detail = None
+        self.heading.setText(self.tr("Choose an incident from the list"))
+        self.facts.clear()
+        self.timeline.clear()
+        self._set_enabled(False)
+
+    def show_incident(self, incident_id: int) -> None:
+        from synergy_desk.services import incidents
+
+        detail = incidents.incident_detail(incident_id)
+        self._detail = detail
+        self.incident_id = detail.id
+        self.customer_id = detail.customer_id
+        self.version = detail.version
+        status = IncidentStatus(detail.status)
+        funding = FundingKind(detail.funding)
+        fg, bg = formatting.STATUS_COLOURS[status]
+        ffg, fbg = formatting.FUNDING_COLOURS[funding]
+        badge = ("<span style='color:{0}; background:{1}; padding:2px 6px;'>&nbsp;{2}&nbsp;"
+                 "</span>")
+        self.heading.setText(
+            f"<b style='font-size:14pt'>{html.escape(detail.reference)}</b> &nbsp; "
+            f"<b>{html.escape(detail.subject)}</b><br>"
+            + badge.format(fg, bg, html.escape(status.label)) + " &nbsp; "
+            + badge.format(ffg, fbg, html.escape(detail.funding_description or funding.label)))
+        facts = [
+            (self.tr("Customer"), detail.customer_name),
+            (self.tr("Contact"), " ".join(x for x in (detail.contact_name,
+                                                      display_phone(detail.contact_phone)) if x)
+             or "—"),
+            (self.tr("Product"), " / ".join(x for x in (detail.product_name, detail.module_name,
+                                                         detail.product_version) if x)),
+            (self.tr("Engineer"), detail.engineer_name or self.tr("unassigned")),
+            (self.tr("Priority"), detail.priority.value.title()),
+            (self.tr("Opened"), formatting.short_datetime(detail.opened_at)),
+        ]
+        if detail.resolution is not None:
+            facts.append((self.tr("Resolution"), f"{detail.resolution.label}: "
+                          f"{detail.resolution_note}"))
+        if detail.split_from is not None:
+            facts.append((self.tr("Split from"), detail.split_from.reference))
+        if detail.split_children:
+            facts.append((self.tr("Split into"),
+                          ", ".join(link.reference for link in detail.split_children)))
+        if detail.merged_into is not None:
+            facts.append((self.tr("Merged into"), detail.merged_into.reference))
+        if detail.merged_duplicates:
+            facts.append((self.tr("Duplicates merged in"),
+                          ", ".join(link.reference for link in detail.merged_duplicates)))
+        rows = "".join(f"<tr><td style='color:#555; padding-right:8px'>{html.escape(k)}</td>"
+                       f"<td>{html.escape(str(v))}</td></tr>" for k, v in facts)
+        description = html.escape(detail.description).replace("\n", "<br>")
+        self.facts.setText(f"<table>{rows}</table>"
+                           + (f"<p>{description}</p>" if description else ""))
+        self.timeline.clear()
+        for entry in detail.timeline:
+            item = QTreeWidgetItem([
+                formatting.short_datetime(entry.occurred_at),
+                TimelineKind(entry.kind).label,
+                entry.author_name or "",
+                formatting.duration(entry.duration_seconds),
+                entry.text,
+            ])
+            item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
+            item.setToolTip(4, entry.text)
+            self.timeline.addTopLevelItem(item)
+        self._update_buttons(detail)
+
+    def _update_buttons(self, detail: Any) -> None:
+        status = IncidentStatus(detail.status)
+        funded = FundingKind(detail.funding) is not FundingKind.NONE
+        merged = detail.merged_into is not None
+        open_ = status.is_open and not merged
+        entries = sum(1 for e in detail.timeline if TimelineKind(e.kind) is not TimelineKind.SYSTEM)
+        reopenable = (not merged and (status is IncidentStatus.RESOLVED
+                                      or (status is IncidentStatus.CLOSED
+                                          and detail.resolution is Resolution.UNRESOLVED)))
+        rules = {
+            "logCall": not merged and status is not IncidentStatus.CLOSED,
+            "takePayment": open_ and not funded,
+            "redeemTicket": open_ and not funded,
+            "callback": True,
+            "summary": True,
+            "claim": open_ and detail.engineer_id != self._actor.id,
+            "startWork": open_ and status in (IncidentStatus.QUEUED,
+                                              IncidentStatus.WAITING_ON_CUSTOMER,
+                                              IncidentStatus.AWAITING_PAYMENT),
+            "waitCustomer": open_ and status is IncidentStatus.IN_PROGRESS,
+            "split": status is not IncidentStatus.CLOSED and not merged and entries >= 2,
+            "merge": status is not IncidentStatus.CLOSED and not merged,
+            "resolve": open_ and funded,
+            "closeUnresolved": open_,
+            "reopen": reopenable,
+            "outOfRemit": status is not IncidentStatus.CLOSED and not merged,
+        }
+        for name, button in self.buttons.items():
+            button.setEnabled(rules.get(name, False))
+        if "startWork" in self.buttons:
+            self.buttons["startWork"].setToolTip(
+                self.tr("Needs funding first: take a payment or use a season ticket "
+                        "(Ctrl+Shift+S)") if not funded else self.tr("Start work (Ctrl+Shift+S)"))
+        if "resolve" in self.buttons and not funded:
+            self.buttons["resolve"].setToolTip(self.tr("Needs funding first"))
+
+    # -- running the actions -------------------------------------------------------------
+
+    def _done(self, result: object) -> bool:
+        """After a flow: tell the window the incident changed, and pass on any notices."""
+        if result is None or self.incident_id is None:
+            return False
+        for text in getattr(result, "notices", ()) or ():
+            if text:
+                self.notice.emit(text)
+        if isinstance(result, str) and result:
+            self.notice.emit(result)
+        self.changed.emit(self.incident_id)
+        return True
+
+    def _do(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
+        """Run one service call; on success tell the window the incident changed."""
+        ok = run_safely(self, lambda: (fn(*args, **kwargs), True)[1])
+        if ok and self.incident_id is not None:
+            self.changed.emit(self.incident_id)
+        return bool(ok)
+
+    @staticmethod
+    def _incidents() -> Any:
+        from synergy_desk.services import incidents
+
+        return incidents
+
+    @staticmethod
+    def _workbench() -> Any:
+        from synergy_desk.ui import workbench
+
+        return workbench
+
+    def _on_log_call_clicked(self) -> None:
+        if self.incident_id is None or self._detail is None:
+            return
+        kinds = ENGINEER_KINDS if self._actor.role in (Role.ENGINEER, Role.MANAGER) \
+            else RECEPTION_KINDS
+        request = TimelineEntryDialog.ask(self, kinds, self._detail.reference,
+                                          TimelineKind.PHONE_IN)
+        if request is None:
+            return
+        self._do(self._incidents().add_timeline_entry, self._actor, self.incident_id,
+                 request.kind, request.text, duration_seconds=request.duration_seconds)
+
+    def _take_payment_for(self, incident_id: int) -> bool:
+        from synergy_desk.ui import receipts
+
+        if self.customer_id is None:
+            return False
+        receipt = receipts.take_payment_flow(self.window(), self._actor, self._background,
+                                             self.customer_id, (incident_id,))
+        if receipt is not None:
+            self.notice.emit(self.tr("Payment taken: receipt %s.") % receipt.number)
+            self.changed.emit(incident_id)
+        return receipt is not None
+
+    def _on_take_payment_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._take_payment_for(self.incident_id)
+
+    def redeem_ticket(self) -> None:
+        """Fund the shown incident from the customer's earliest-expiring season ticket."""
+        self._on_redeem_ticket_clicked()
+
+    def _on_redeem_ticket_clicked(self) -> None:
+        from synergy_desk.ui import receipts
+
+        if self.incident_id is None:
+            return
+        use = receipts.redeem_ticket_flow(self.window(), self._actor, self.incident_id)
+        if use is not None:
+            self.notice.emit(receipts.redeem_ticket_text(use))
+            self.changed.emit(self.incident_id)
+
+    def _on_callback_clicked(self) -> None:
+        if self._detail is None:
+            return
+        row = self._workbench().schedule_callback_flow(
+            self, self._actor, self._detail.customer_id, self._detail.id, self._detail.reference)
+        if row is not None:
+            self.notice.emit(self.tr("Call-back scheduled."))
+            self.changed.emit(self._detail.id)
+
+    def _on_summary_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._workbench().summary_flow(self.window(), self._background, self.incident_id)
+
+    def _on_claim_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._do(self._incidents().claim, self._actor, self.incident_id)
+
+    def _on_start_work_clicked(self) -> None:
+        if self.incident_id is None:
+            return
+        self._done(self._workbench().start_work_flow(
+            self, self._actor, self.incident_id, expected_version=self.version,
+            take_payment=self._take_payment_for))
+
+    def _on_wait_customer_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._do(self._incidents().wait_on_customer, self._actor, self.incident_id,
+                     self.tr("Waiting for the customer to reply"))
+
+    def _offer_funding(self, ref: Any) -> None:
+        """A split-off aspect needs its own funding: offer to take it at once."""
+        from synergy_desk.ui import receipts
+
+        self.notice.emit(self.tr("%s split off; it needs its own funding.") % ref.reference)
+        if self.customer_id is not None:
+            receipts.take_payment_flow(self.window(), self._actor, self._background,
+                                       self.customer_id, (ref.id,))
+
+    def _on_split_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._done(self._workbench().split_flow(self, self._actor, self.incident_id,
+                                                    offer_funding=self._offer_funding))
+
+    def _on_merge_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._done(self._workbench().merge_flow(self, self._actor, self.incident_id))
+
+    def _on_resolve_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._done(self._workbench().resolve_flow(self, self._actor, self.incident_id,
+                                                      expected_version=self.version))
+
+    def _on_close_unresolved_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._done(self._workbench().close_unresolved_flow(
+                self, self._actor, self.incident_id, expected_version=self.version))
+
+    def _on_reopen_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._done(self._workbench().reopen_flow(self, self._actor, self.incident_id,
+                                                     expected_version=self.version))
+
+    def _on_out_of_remit_clicked(self) -> None:
+        if self.incident_id is not None:
+            self._done(self._workbench().out_of_remit_flow(self, self._actor, self.incident_id,
+                                                           expected_version=self.version))

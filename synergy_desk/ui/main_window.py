@@ -1,0 +1,589 @@
+"""The main window: filter bar, incident list, customer panel, incident detail, status bar."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk import __version__
+from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
+from synergy_desk.services import activity, incident_list, settings, users
+from synergy_desk.services.common import Actor
+from synergy_desk.ui.customer_panel import CustomerPanel
+from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.global_search import GlobalSearch
+from synergy_desk.ui.incident_detail import IncidentDetail
+from synergy_desk.ui.incident_model import COLUMNS, ID_ROLE, IncidentTableModel, ListRow
+from synergy_desk.ui.prefs import Preferences
+from synergy_desk.ui.worker import Background
+
+log = logging.getLogger(__name__)
+
+#: (view key of the list service, label, shortcut)
+VIEWS: tuple[tuple[str, str, str], ...] = (
+    ("mine", "My incidents", "Alt+1"),
+    ("unassigned", "Unassigned", "Alt+2"),
+    ("awaiting_payment", "Awaiting payment", "Alt+3"),
+    ("in_progress", "In progress", "Alt+4"),
+    ("waiting_on_customer", "Waiting on customer", "Alt+5"),
+    ("callbacks_due", "Call-backs due", "Alt+6"),
+    ("resolved", "Resolved", "Alt+7"),
+    ("all", "All", "Alt+8"),
+)
+
+
+def to_list_row(row: Any) -> ListRow:
+    return ListRow(
+        id=row.id, reference=row.reference, customer=row.customer_name, subject=row.subject,
+        product=row.product_name, status=IncidentStatus(row.status),
+        funding=FundingKind(row.funding), engineer=row.engineer_name or "",
+        opened_at=row.opened_at, last_activity_at=row.last_activity_at, version=row.version)
+
+
+class MainWindow(QMainWindow):
+    """Everything a desk needs on one screen; reception's path works from the keyboard."""
+
+    refreshed = Signal()
+
+    def __init__(self, actor: Actor, prefs: Preferences, database_label: str,
+                 office_name: str = "") -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.actor = actor
+        self.prefs = prefs
+        self.background = Background(self)
+        self.setWindowTitle(f"{office_name or 'Synergy Desk'} — Synergy Desk")
+        self._view = "mine" if actor.role is not Role.RECEPTION else "awaiting_payment"
+        self._engineer_id: int | None = None
+        self._product_id: int | None = None
+        self._token: tuple[int, int] = (0, 0)
+        self._connected = True
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_central()
+        self._build_status_bar()
+        self._build_menus()
+
+        self.model = IncidentTableModel(self._load_page, page_size=100, parent=self)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(self.model.sort_column,
+                                                       Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self._restore_state()
+        self._select_view(self._view)
+
+        self._poll = QTimer(self)
+        self._poll.setInterval(max(1, prefs.poll_seconds) * 1000)
+        self._poll.timeout.connect(self._on_poll_timeout)
+        self._poll.start()
+        self._token = self._safe_token()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
+                slot: Any, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_log_call = self._action("actionLogCall", self.tr("&Log call…"), "Ctrl+L",
+                                         self._on_log_call, self.tr("Log a call (Ctrl+L)"))
+        self.act_search = self._action("actionSearch", self.tr("&Search"), "Ctrl+K",
+                                       self._on_focus_search, self.tr("Search (Ctrl+K, Ctrl+F)"))
+        self.act_search.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+F")])
+        self.act_refresh = self._action("actionRefresh", self.tr("&Refresh"), "F5",
+                                        lambda: self.refresh(), self.tr("Refresh (F5)"))
+        self.act_quit = self._action("actionQuit", self.tr("&Quit"), "Ctrl+Q", self.close)
+        self.act_password = self._action("actionChangePassword",
+                                         self.tr("Change my &password…"), None,
+                                         self._on_change_password)
+        self.act_about = self._action("actionAbout", self.tr("&About Synergy Desk"), None,
+                                      self._on_about)
+        self.act_focus_list = self._action("actionFocusList", self.tr("Go to the &list"),
+                                           "Ctrl+1", lambda: self.table.setFocus())
+        self.act_take_payment = self._action(
+            "actionTakePayment", self.tr("Take pa&yment…"), "Ctrl+Shift+Y",
+            lambda: self._on_take_payment(self.customer_panel.customer_id),
+            self.tr("Take a payment from the customer shown (Ctrl+Shift+Y)"))
+        self.act_registers = self._action(
+            "actionRegisters", self.tr("&Registers…"), "Ctrl+Shift+G", self._on_registers,
+            self.tr("Enhancement requests and escalations (Ctrl+Shift+G)"))
+        self.act_callbacks = self._action(
+            "actionCallbacksDue", self.tr("Call-backs &due…"), "Ctrl+Shift+K",
+            self._on_callbacks_due, self.tr("Call-backs due and overdue (Ctrl+Shift+K)"))
+        self._windows: list[QWidget] = []
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.act_log_call)
+        toolbar.addAction(self.act_take_payment)
+        toolbar.addAction(self.act_callbacks)
+        toolbar.addAction(self.act_registers)
+        toolbar.addAction(self.act_refresh)
+        toolbar.addSeparator()
+        self.search = GlobalSearch(self.background, self)
+        self.search.customer_chosen.connect(self.open_customer)
+        self.search.incident_chosen.connect(self.open_incident)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(6, 4, 6, 4)
+
+        filter_bar = QWidget()
+        filter_bar.setObjectName("filterBar")
+        bar_row = QHBoxLayout(filter_bar)
+        bar_row.setContentsMargins(0, 0, 0, 0)
+        # The view buttons scroll sideways on a narrow screen rather than widen the window.
+        views = QWidget()
+        row = QHBoxLayout(views)
+        row.setContentsMargins(0, 0, 0, 0)
+        scroller = QScrollArea()
+        scroller.setObjectName("filterViews")
+        scroller.setWidget(views)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        bar_row.addWidget(scroller, 1)
+        self.view_buttons: dict[str, QToolButton] = {}
+        self.view_group = QButtonGroup(self)
+        self.view_group.setExclusive(True)
+        for key, label, shortcut in VIEWS:
+            button = QToolButton()
+            button.setObjectName(f"filter_{key}")
+            button.setCheckable(True)
+            button.setText(self.tr(label))
+            button.setToolTip(f"{self.tr(label)} ({shortcut})")
+            button.setShortcut(QKeySequence(shortcut))
+            button.clicked.connect(lambda _c=False, k=key: self._select_view(k))
+            self.view_group.addButton(button)
+            self.view_buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        scroller.setFixedHeight(views.sizeHint().height() + 14)
+        row = bar_row
+        row.addWidget(QLabel(self.tr("Engineer:")))
+        self.engineer_filter = QComboBox()
+        self.engineer_filter.setObjectName("filterEngineer")
+        self.engineer_filter.addItem(self.tr("Anyone"), None)
+        for user in users.list_users():
+            if user.active and user.role in (Role.ENGINEER, Role.MANAGER):
+                self.engineer_filter.addItem(user.full_name, user.id)
+        self.engineer_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.engineer_filter.setMinimumContentsLength(10)
+        self.engineer_filter.currentIndexChanged.connect(self._on_filters_changed)
+        row.addWidget(self.engineer_filter)
+        row.addWidget(QLabel(self.tr("Product:")))
+        self.product_filter = QComboBox()
+        self.product_filter.setObjectName("filterProduct")
+        self.product_filter.addItem(self.tr("All products"), None)
+        for product in settings.list_products(include_inactive=True):
+            self.product_filter.addItem(product.name, product.id)
+        self.product_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.product_filter.setMinimumContentsLength(10)
+        self.product_filter.currentIndexChanged.connect(self._on_filters_changed)
+        row.addWidget(self.product_filter)
+        outer.addWidget(filter_bar)
+
+        self.table = QTableView()
+        self.table.setObjectName("incidentTable")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        widths = (96, 170, 260, 120, 150, 110, 120, 125, 125)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._on_table_activated)
+
+        self.customer_panel = CustomerPanel(can_refund=self.actor.role is Role.MANAGER)
+        self.customer_panel.incident_activated.connect(self.open_incident)
+        self.customer_panel.take_payment_requested.connect(self._on_take_payment)
+        self.customer_panel.statement_requested.connect(self._on_ticket_statement)
+        self.customer_panel.receipt_requested.connect(self._on_reprint_receipt)
+        self.customer_panel.refund_requested.connect(self._on_refund)
+        self.detail = IncidentDetail(self.actor, self.background)
+        self.detail.changed.connect(self._on_detail_changed)
+        self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setObjectName("rightSplitter")
+        self.right.addWidget(self.customer_panel)
+        self.right.addWidget(self.detail)
+        self.right.setStretchFactor(0, 2)
+        self.right.setStretchFactor(1, 3)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        outer.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.user_label = QLabel(f"{self.actor.full_name} ({self.actor.role.value})")
+        self.user_label.setObjectName("statusUser")
+        self.db_label = QLabel()
+        self.db_label.setObjectName("statusDatabase")
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("statusConnection")
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.db_label)
+        bar.addPermanentWidget(self.connection_label)
+        self._set_connected(True)
+
+    def set_database_label(self, text: str) -> None:
+        self.db_label.setText(text)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        file_menu.addAction(self.act_password)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        incident_menu = menu.addMenu(self.tr("&Incident"))
+        incident_menu.addAction(self.act_log_call)
+        incident_menu.addAction(self.act_take_payment)
+        incident_menu.addSeparator()
+        incident_menu.addAction(self.act_callbacks)
+        incident_menu.addAction(self.act_registers)
+        view_menu = menu.addMenu(self.tr("&View"))
+        view_menu.addAction(self.act_search)
+        view_menu.addAction(self.act_focus_list)
+        view_menu.addAction(self.act_refresh)
+        view_menu.addSeparator()
+        for key, label, _shortcut in VIEWS:
+            view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_about)
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        if not self.prefs.window_geometry.isEmpty():
+            self.restoreGeometry(self.prefs.window_geometry)
+        else:
+            self.resize(1400, 860)
+        if not self.prefs.window_state.isEmpty():
+            self.restoreState(self.prefs.window_state)
+        width, height = self.width(), self.height()
+        if not self.prefs.splitter_state.isEmpty():
+            self.splitter.restoreState(self.prefs.splitter_state)
+        else:
+            self.splitter.setSizes([int(width * 0.6), int(width * 0.4)])
+        if not self.prefs.right_splitter_state.isEmpty():
+            self.right.restoreState(self.prefs.right_splitter_state)
+        else:
+            self.right.setSizes([int(height * 0.4), int(height * 0.6)])
+        if not self.prefs.header_state.isEmpty():
+            self.table.horizontalHeader().restoreState(self.prefs.header_state)
+
+    def save_state(self) -> None:
+        self.prefs.window_geometry = self.saveGeometry()
+        self.prefs.window_state = self.saveState()
+        self.prefs.splitter_state = self.splitter.saveState()
+        self.prefs.right_splitter_state = self.right.saveState()
+        self.prefs.header_state = self.table.horizontalHeader().saveState()
+        self.prefs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._poll.stop()
+        self.save_state()
+        self.background.wait(3000)
+        super().closeEvent(event)
+
+    # -- the list ------------------------------------------------------------------------
+
+    def current_filter(self) -> Any:
+        return incident_list.IncidentFilter(view=self._view, me=self.actor.id,
+                                            engineer_id=self._engineer_id,
+                                            product_id=self._product_id)
+
+    def _load_page(self, cursor: Any, limit: int, sort_key: str,
+                   descending: bool) -> tuple[list[ListRow], Any]:
+        page = incident_list.list_incidents(
+            self.current_filter(), incident_list.Sort(column=sort_key, descending=descending),
+            after=cursor, limit=limit)
+        return [to_list_row(r) for r in page.rows], page.next_cursor
+
+    def _select_view(self, key: str) -> None:
+        self._view = key
+        self.view_buttons[key].setChecked(True)
+        self._reload_list()
+        self.refresh_counts()
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        self._engineer_id = self.engineer_filter.currentData()
+        self._product_id = self.product_filter.currentData()
+        self._reload_list()
+        self.refresh_counts()
+
+    def _reload_list(self, keep_rows: int = 0) -> None:
+        try:
+            self.model.reload(keep_rows)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self._set_connected(False)
+            show_error(self, exc)
+
+    def refresh_counts(self) -> None:
+        try:
+            counts = incident_list.status_counts(me=self.actor.id, engineer_id=self._engineer_id,
+                                                 product_id=self._product_id)
+        except Exception:  # noqa: BLE001 - the poll will try again
+            log.exception("Could not read the counts")
+            self._set_connected(False)
+            return
+        for key, label, _shortcut in VIEWS:
+            count = counts.get(key)
+            text = self.tr(label) if count is None else f"{self.tr(label)}  {count:,}"
+            self.view_buttons[key].setText(text)
+
+    def refresh(self, keep_selection: bool = True) -> None:
+        """Reload list, counts, customer and detail, keeping the selection and scroll."""
+        selected = self.detail.incident_id if keep_selection else None
+        scroll = self.table.verticalScrollBar().value()
+        loaded = self.model.loaded_count()
+        self._reload_list(keep_rows=loaded)
+        self.refresh_counts()
+        if selected is not None:
+            row = self.model.row_of(selected)
+            if row >= 0:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.selectionModel().blockSignals(False)
+        self.table.verticalScrollBar().setValue(scroll)
+        try:
+            if self.detail.incident_id is not None:
+                self.detail.show_incident(self.detail.incident_id)
+            if self.customer_panel.customer_id is not None:
+                self.customer_panel.show_customer(self.customer_panel.customer_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+        self._token = self._safe_token()
+        self.refreshed.emit()
+
+    def _safe_token(self) -> tuple[int, int]:
+        try:
+            token = activity.change_token()
+        except Exception:  # noqa: BLE001 - shown in the status bar
+            log.exception("Lost the database connection")
+            self._set_connected(False)
+            return self._token
+        self._set_connected(True)
+        return token
+
+    def _set_connected(self, ok: bool) -> None:
+        self._connected = ok
+        self.connection_label.setText(self.tr("● Connected") if ok
+                                      else self.tr("● Connection lost — retrying"))
+        self.connection_label.setStyleSheet("color:#0f6b3a;" if ok else "color:#a61b1b;")
+
+    def _on_poll_timeout(self) -> None:
+        """Another desk saved something: refresh without losing the user's place."""
+        if not self.isVisible() or self.app_modal_open():
+            return
+        token = self._safe_token()
+        if token != self._token:
+            self.refresh()
+
+    @staticmethod
+    def app_modal_open() -> bool:
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.activeModalWidget() is not None
+
+    # -- selection and opening -----------------------------------------------------------
+
+    def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        incident_id = current.data(ID_ROLE)
+        if isinstance(incident_id, int):
+            self._show_incident(incident_id)
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self.detail.timeline.setFocus()
+
+    def _show_incident(self, incident_id: int) -> None:
+        try:
+            self.detail.show_incident(incident_id)
+            customer_id = self.detail.customer_id
+            if customer_id is not None and customer_id != self.customer_panel.customer_id:
+                self.customer_panel.show_customer(customer_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+
+    def open_incident(self, incident_id: int) -> None:
+        row = self.model.row_of(incident_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self._show_incident(incident_id)
+
+    def open_customer(self, customer_id: int) -> None:
+        try:
+            self.customer_panel.show_customer(customer_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+
+    def _on_detail_changed(self, incident_id: int) -> None:
+        self.refresh()
+        self.open_incident(incident_id)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _on_focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_log_call(self) -> None:
+        from synergy_desk.ui.dialogs.log_call import LogCallDialog
+
+        logged = LogCallDialog.ask(self, self.actor, self.customer_panel.customer_id)
+        if logged is None:
+            return
+        self.refresh(keep_selection=False)
+        self.customer_panel.show_customer(logged.customer_id)
+        self.open_incident(logged.incident_id)
+        if logged.needs_funding and logged.then == "pay":
+            self._on_take_payment(logged.customer_id, (logged.incident_id,))
+            return
+        if logged.needs_funding and logged.then == "ticket":
+            self.detail.redeem_ticket()
+            return
+        for text in logged.notices:
+            if text:
+                self.statusBar().showMessage(text, 10_000)
+        if logged.needs_funding:
+            self.statusBar().showMessage(
+                self.tr("%s is queued as awaiting payment: it needs funding before work starts.")
+                % logged.reference, 10_000)
+        else:
+            self.statusBar().showMessage(self.tr("Call logged on %s.") % logged.reference, 6000)
+
+    def _on_take_payment(self, customer_id: int | None,
+                         incident_ids: tuple[int, ...] = ()) -> None:
+        from synergy_desk.ui import receipts
+
+        if customer_id is None:
+            self.statusBar().showMessage(
+                self.tr("Find the customer first (Ctrl+K), then take the payment."), 6000)
+            return
+        receipt = receipts.take_payment_flow(self, self.actor, self.background, customer_id,
+                                             incident_ids)
+        if receipt is not None:
+            self.statusBar().showMessage(self.tr("Payment taken: receipt %s.") % receipt.number,
+                                         10_000)
+            self.refresh()
+
+    def _on_ticket_statement(self, customer_id: int) -> None:
+        from synergy_desk.ui import receipts
+
+        receipts.ticket_statement_flow(self, self.background, customer_id)
+
+    def _on_reprint_receipt(self, number: str) -> None:
+        from synergy_desk.ui import receipts
+
+        receipts.show_receipt(self, self.background, number, copy=True)
+
+    def _on_refund(self, payment_id: int) -> None:
+        from synergy_desk.ui import receipts
+
+        note = receipts.refund_flow(self, self.actor, self.background, payment_id)
+        if note is not None:
+            self.statusBar().showMessage(self.tr("Credit note %s issued.") % note.number, 10_000)
+            self.refresh()
+
+    def _on_registers(self) -> None:
+        from synergy_desk.ui import workbench
+
+        window = workbench.registers_flow(self, self.actor, self.background)
+        self._keep(window)
+
+    def _on_callbacks_due(self) -> None:
+        from synergy_desk.ui import workbench
+
+        view = workbench.callbacks_due_flow(self, self.actor)
+        view.incident_requested.connect(self.open_incident)
+        view.cleared.connect(lambda *_a: self.refresh_counts())
+        self._keep(view)
+
+    def _keep(self, window: QWidget) -> None:
+        """Keep a non-modal window alive while it is open."""
+        self._windows = [w for w in self._windows if w.isVisible()]
+        self._windows.append(window)
+
+    def _on_change_password(self) -> None:
+        from synergy_desk.ui.dialogs.password import ChangePasswordDialog
+
+        request = ChangePasswordDialog.ask(self)
+        if request is None:
+            return
+        try:
+            users.change_own_password(self.actor, request[0], request[1])
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(self.tr("Your password has been changed."), 5000)
+
+    def _on_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Synergy Desk"),
+                          self.tr("<b>Synergy Desk</b> %s<br>Per-incident software support, "
+                                  "paid before support is given.") % __version__)
+
+    def column_titles(self) -> list[str]:
+        return [c[1] for c in COLUMNS]
+

@@ -1,0 +1,143 @@
+"""The window's money flows: take a payment, redeem a ticket, show, reprint and refund receipts.
+
+Each flow is one call for a button or shortcut. Documents are rendered on the background
+helper's PDF thread and open, when ready, in a preview that does not block the window.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
+
+from synergy_desk.services import funding
+from synergy_desk.services.common import Actor
+from synergy_desk.services.funding import TicketUse
+from synergy_desk.services.payments import CreditNoteInfo, ReceiptInfo
+from synergy_desk.services.receipt_documents import RenderedDocument
+from synergy_desk.ui.errors import run_safely, show_error
+from synergy_desk.ui.worker import Background
+
+log = logging.getLogger(__name__)
+
+__all__ = ["redeem_ticket_flow", "refund_flow", "show_document", "show_receipt",
+           "take_payment_flow", "ticket_statement_flow"]
+
+#: Reception is nudged to offer a new ticket when this many incidents or fewer are left.
+NUDGE_AT = funding.NUDGE_AT
+
+
+def show_document(parent: QWidget | None, background: Background,
+                  make: Callable[[], RenderedDocument],
+                  on_shown: Callable[[QWidget], None] | None = None) -> None:
+    """Render a document on the PDF thread, then open it in the preview (without blocking).
+
+    ``on_shown`` is called with the preview once it is open.
+    """
+
+    def done(result: object) -> None:
+        if parent is not None and not isValid(parent):
+            return  # the window went away while the document was being made
+        assert isinstance(result, RenderedDocument)
+        from synergy_desk.ui.pdf_preview import PdfPreviewDialog
+
+        dialog = PdfPreviewDialog.open_document(
+            parent, background, result.pdf, title=result.title, filename=result.filename,
+            email_to=result.email_to, email_subject=result.email_subject,
+            email_body=result.email_body)
+        if on_shown is not None:
+            on_shown(dialog)
+
+    def failed(exc: BaseException) -> None:
+        if parent is not None and not isValid(parent):
+            return
+        show_error(parent, exc)
+
+    background.run(make, done, failed, pdf=True)
+
+
+def show_receipt(parent: QWidget | None, background: Background, number: str,
+                 copy: bool = True, on_shown: Callable[[QWidget], None] | None = None) -> None:
+    """Open a receipt ("R-000012") or credit note ("CN-000003") in the preview.
+
+    ``copy`` marks a reprint (printed COPY); the receipt just taken is the original.
+    """
+    from synergy_desk.services import receipt_documents
+
+    show_document(parent, background,
+                  lambda: receipt_documents.document_for_number(number, copy=copy), on_shown)
+
+
+def take_payment_flow(parent: QWidget | None, actor: Actor, background: Background,
+                      customer_id: int, incident_ids: Sequence[int] = (), *,
+                      offer_ticket: bool = False,
+                      on_shown: Callable[[QWidget], None] | None = None) -> ReceiptInfo | None:
+    """The payment dialog, then its receipt in the preview; the receipt, or None if cancelled."""
+    from synergy_desk.ui.dialogs.payment import PaymentDialog
+
+    try:
+        receipt = PaymentDialog.ask(parent, actor, customer_id, tuple(incident_ids),
+                                    offer_ticket)
+    except Exception as exc:  # noqa: BLE001 - e.g. the customer was removed meanwhile
+        show_error(parent, exc)
+        return None
+    if receipt is None:
+        return None
+    show_receipt(parent, background, receipt.number, copy=False, on_shown=on_shown)
+    return receipt
+
+
+def redeem_ticket_text(use: TicketUse) -> str:
+    """What the desk tells the caller: which ticket paid and what is left on it."""
+    text = (f"{use.incident_reference} is funded from season ticket {use.ticket_id}: "
+            f"{use.text}.")
+    if use.left == 0:
+        text += " That was the last incident on this ticket: offer a new season ticket."
+    elif use.left <= NUDGE_AT:
+        text += f" Only {use.left} left: offer a new season ticket."
+    return text
+
+
+def redeem_ticket_flow(parent: QWidget | None, actor: Actor, incident_id: int
+                       ) -> TicketUse | None:
+    """Fund an incident from the customer's earliest-expiring season ticket.
+
+    Tells the desk "incident N of M used, K left, expires …" in a message that does not block;
+    a refusal (no live ticket, already funded) is shown as usual. None when refused.
+    """
+    use = run_safely(parent, funding.fund_from_ticket, actor, incident_id)
+    if not isinstance(use, TicketUse):
+        return None
+    box = QMessageBox(parent)
+    box.setObjectName("ticketRedeemedMessage")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle("Season ticket used")
+    box.setText(redeem_ticket_text(use))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    return use
+
+
+def refund_flow(parent: QWidget | None, actor: Actor, background: Background, payment_id: int,
+                on_shown: Callable[[QWidget], None] | None = None) -> CreditNoteInfo | None:
+    """A manager's refund or void, then the credit note in the preview; None if cancelled."""
+    from synergy_desk.ui.dialogs.refund import RefundDialog
+
+    note = RefundDialog.ask(parent, actor, payment_id)
+    if note is None:
+        return None
+    show_receipt(parent, background, note.number, copy=False, on_shown=on_shown)
+    return note
+
+
+def ticket_statement_flow(parent: QWidget | None, background: Background, customer_id: int,
+                          on_shown: Callable[[QWidget], None] | None = None) -> None:
+    """The customer's season-ticket statement in the preview."""
+    from synergy_desk.services import receipt_documents
+
+    show_document(parent, background,
+                  lambda: receipt_documents.ticket_statement_document(customer_id), on_shown)

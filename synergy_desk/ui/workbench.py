@@ -1,0 +1,344 @@
+"""The engineer's workbench flows: dialog, then service call, then errors shown; the window wires them.
+
+Each flow asks what it needs (a dialog with a typed ``ask``), calls one service, shows any
+error through ``show_error`` and returns the result, or None when cancelled or refused. The
+services check roles themselves; a flow checks first only so that nobody fills in a dialog
+that is bound to be refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from synergy_desk.domain.errors import DomainError, FundingRequired
+from synergy_desk.services import callbacks, funding, incidents, settings, summary_documents
+from synergy_desk.services.callbacks import CallBackRow
+from synergy_desk.services.common import ENGINEERS, EVERYONE, MANAGERS, Actor, require
+from synergy_desk.services.incidents import IncidentDetail, IncidentRef
+from synergy_desk.services.summary_documents import SummaryPdf
+from synergy_desk.ui.callbacks_view import CallbacksView
+from synergy_desk.ui.dialogs.callback import CallbackDialog
+from synergy_desk.ui.dialogs.merge import MergeDialog
+from synergy_desk.ui.dialogs.resolve import (
+    CloseUnresolvedDialog,
+    OutOfRemitDialog,
+    ReopenDialog,
+    ResolveDialog,
+)
+from synergy_desk.ui.dialogs.split import SplitDialog
+from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.registers import RegistersWindow
+from synergy_desk.ui.worker import Background
+
+__all__ = [
+    "FundingShortcut", "start_work_flow", "split_flow", "merge_flow", "resolve_flow",
+    "close_unresolved_flow", "reopen_flow", "out_of_remit_flow", "schedule_callback_flow",
+    "summary_flow", "registers_flow", "callbacks_due_flow",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Takes a payment for one incident (the window's payment dialog); True when it was paid.
+TakePayment = Callable[[int], bool]
+
+
+def _allowed(parent: QWidget | None, actor: Actor, roles: tuple[object, ...],
+             doing: str) -> bool:
+    try:
+        require(actor, roles, doing)  # type: ignore[arg-type]
+    except DomainError as exc:
+        show_error(parent, exc)
+        return False
+    return True
+
+
+def _detail(parent: QWidget | None, incident_id: int) -> IncidentDetail | None:
+    try:
+        return incidents.incident_detail(incident_id)
+    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
+        show_error(parent, exc)
+        return None
+
+
+def _call(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
+        show_error(parent, exc)
+        return None
+
+
+# --- starting work, with the way round a refusal --------------------------------------------
+
+
+class FundingShortcut:
+    """Work refused while unfunded: the reason, and the ways to fund it at once."""
+
+    REDEEM = "redeem"
+    PAY = "pay"
+
+    @staticmethod
+    def ask(parent: QWidget | None, message: str, tickets_left: int,
+            can_pay: bool) -> str | None:
+        """The reason with buttons to redeem a ticket or take a payment; the one chosen."""
+        box = QMessageBox(parent)
+        box.setObjectName("fundingShortcut")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(FundingRequired.title)
+        box.setText(message)
+        redeem = pay = None
+        if tickets_left > 0:
+            redeem = box.addButton(
+                box.tr("&Redeem from season ticket (%s left)") % tickets_left,
+                QMessageBox.ButtonRole.AcceptRole)
+        if can_pay:
+            pay = box.addButton(box.tr("&Take payment…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if redeem is not None and clicked is redeem:
+            return FundingShortcut.REDEEM
+        if pay is not None and clicked is pay:
+            return FundingShortcut.PAY
+        return None
+
+
+def start_work_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+                    expected_version: int | None = None,
+                    take_payment: TakePayment | None = None) -> IncidentRef | None:
+    """Start (or resume) work; when it is refused as unfunded, offer to fund it there and then.
+
+    ``take_payment(incident_id)`` is the window's payment dialog for that incident; without
+    it only a season ticket is offered.
+    """
+    try:
+        return incidents.start_work(actor, incident_id, expected_version=expected_version)
+    except FundingRequired as refusal:
+        detail = _detail(parent, incident_id)
+        if detail is None:
+            return None
+        cover = _call(parent, lambda: funding.entitlement(detail.customer_id, detail.product_id))
+        tickets_left = cover.tickets_balance if cover is not None else 0
+        if tickets_left <= 0 and take_payment is None:
+            show_error(parent, refusal)
+            return None
+        choice = FundingShortcut.ask(parent, refusal.message, tickets_left,
+                                     take_payment is not None)
+        if choice == FundingShortcut.REDEEM:
+            if _call(parent, lambda: funding.fund_from_ticket(actor, incident_id)) is None:
+                return None
+        elif choice == FundingShortcut.PAY and take_payment is not None:
+            if not take_payment(incident_id):
+                return None
+        else:
+            return None
+        return _call(parent, lambda: incidents.start_work(actor, incident_id))
+    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
+        show_error(parent, exc)
+        return None
+
+
+# --- deciding what one incident is ------------------------------------------------------------
+
+
+def split_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+               offer_funding: Callable[[IncidentRef], None] | None = None
+               ) -> IncidentRef | None:
+    """Split entries off into a new incident; the new one is offered for funding at once.
+
+    Returns:
+        The new incident, or None.
+    """
+    if not _allowed(parent, actor, ENGINEERS, "split incidents"):
+        return None
+    detail = _detail(parent, incident_id)
+    if detail is None:
+        return None
+    products = _call(parent, settings.list_products)
+    if products is None:
+        return None
+    request = SplitDialog.ask(parent, detail, products)
+    if request is None:
+        return None
+    ref = _call(parent, lambda: incidents.split(
+        actor, incident_id, request.entry_ids, subject=request.subject,
+        product_id=request.product_id, description=request.description))
+    if ref is not None and not _is_funded(ref) and offer_funding is not None:
+        offer_funding(ref)
+    return ref
+
+
+def _is_funded(ref: IncidentRef) -> bool:
+    from synergy_desk.domain.enums import FundingKind
+
+    return ref.funding is not FundingKind.NONE
+
+
+def merge_flow(parent: QWidget | None, actor: Actor, incident_id: int) -> str | None:
+    """Merge a duplicate into the incident it belongs to (either may be the one shown).
+
+    Returns:
+        One line saying what was done (entries moved, funding handed back), or None.
+    """
+    if not _allowed(parent, actor, ENGINEERS, "merge incidents"):
+        return None
+    detail = _detail(parent, incident_id)
+    if detail is None:
+        return None
+    request = MergeDialog.ask(parent, detail)
+    if request is None:
+        return None
+    return _call(parent, lambda: incidents.merge(actor, request.duplicate_id,
+                                                 request.survivor_id))
+
+
+# --- resolving and closing ----------------------------------------------------------------
+
+
+def resolve_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+                 expected_version: int | None = None) -> IncidentRef | None:
+    """Resolve with one of the four resolutions; a request or escalation lands on its register.
+
+    ``expected_version`` is the version the window shows; without it, the version read when
+    the dialog opened (so a change made at another desk meanwhile is never overwritten).
+    """
+    if not _allowed(parent, actor, ENGINEERS, "resolve incidents"):
+        return None
+    detail = _detail(parent, incident_id)
+    if detail is None:
+        return None
+    request = ResolveDialog.ask(parent, detail)
+    if request is None:
+        return None
+    version = expected_version if expected_version is not None else detail.version
+    return _call(parent, lambda: incidents.resolve(
+        actor, incident_id, request.resolution, request.note,
+        enhancement_request_id=request.enhancement_request_id,
+        enhancement_title=request.enhancement_title, escalation=request.escalation,
+        expected_version=version))
+
+
+def close_unresolved_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+                          expected_version: int | None = None) -> IncidentRef | None:
+    """Close an open incident that cannot be resolved, with the reason."""
+    if not _allowed(parent, actor, ENGINEERS, "close incidents"):
+        return None
+    detail = _detail(parent, incident_id)
+    if detail is None:
+        return None
+    request = CloseUnresolvedDialog.ask(parent, detail)
+    if request is None:
+        return None
+    version = expected_version if expected_version is not None else detail.version
+    return _call(parent, lambda: incidents.close_unresolved(
+        actor, incident_id, request.text, expected_version=version))
+
+
+def reopen_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+                expected_version: int | None = None) -> IncidentRef | None:
+    """Re-open a resolved (or unresolved-closed) incident: the customer called back, no charge."""
+    if not _allowed(parent, actor, ENGINEERS, "re-open incidents"):
+        return None
+    detail = _detail(parent, incident_id)
+    if detail is None:
+        return None
+    request = ReopenDialog.ask(parent, detail)
+    if request is None:
+        return None
+    version = expected_version if expected_version is not None else detail.version
+    return _call(parent, lambda: incidents.reopen(actor, incident_id, request.text,
+                                                  expected_version=version))
+
+
+def out_of_remit_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+                      expected_version: int | None = None) -> IncidentRef | None:
+    """A manager closes an incident as out of remit; its funding is handed back."""
+    if not _allowed(parent, actor, MANAGERS, "close incidents as out of remit"):
+        return None
+    detail = _detail(parent, incident_id)
+    if detail is None:
+        return None
+    request = OutOfRemitDialog.ask(parent, detail)
+    if request is None:
+        return None
+    version = expected_version if expected_version is not None else detail.version
+    return _call(parent, lambda: incidents.out_of_remit(actor, incident_id, request.text,
+                                                        expected_version=version))
+
+
+# --- call-backs -------------------------------------------------------------------------------
+
+
+def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: int,
+                           incident_id: int | None = None,
+                           reference: str = "") -> CallBackRow | None:
+    """Promise the customer a call back (about an incident, if given)."""
+    if not _allowed(parent, actor, EVERYONE, "schedule call-backs"):
+        return None
+    try:
+        request = CallbackDialog.ask(parent, customer_id, incident_id, reference)
+    except Exception as exc:  # noqa: BLE001 - e.g. the customer was removed meanwhile
+        show_error(parent, exc)
+        return None
+    if request is None:
+        return None
+    return _call(parent, lambda: callbacks.schedule_callback(
+        actor, request.customer_id, request.due_at, request.note,
+        incident_id=request.incident_id, contact_id=request.contact_id))
+
+
+def callbacks_due_flow(parent: QWidget | None, actor: Actor) -> CallbacksView:
+    """Open the call-backs due queue (not modal; connect ``incident_requested`` to open one)."""
+    view = CallbacksView(actor, parent)
+    view.show()
+    return view
+
+
+# --- registers and documents ------------------------------------------------------------------
+
+
+def registers_flow(parent: QWidget | None, actor: Actor,
+                   background: Background | None = None) -> RegistersWindow:
+    """Open the registers window (not modal); PDFs render on the background's PDF pool."""
+    window = RegistersWindow(actor, parent, background)
+    window.show()
+    return window
+
+
+def summary_flow(parent: QWidget | None, background: Background, incident_id: int, *,
+                 on_ready: Callable[[SummaryPdf], None] | None = None) -> None:
+    """Render the incident summary on the background's PDF pool, then preview it.
+
+    The preview (print, save, e-mail to the incident's contact) opens without blocking; with
+    ``on_ready`` the rendered summary goes there instead. Errors (an incident removed
+    meanwhile) are shown, never raised.
+    """
+
+    def render() -> SummaryPdf:
+        return summary_documents.incident_summary(incident_id)
+
+    def done(result: object) -> None:
+        assert isinstance(result, SummaryPdf)
+        if on_ready is not None:
+            on_ready(result)
+            return
+        # Qt PDF loads only when a document is first shown, not with the window.
+        from synergy_desk.ui.pdf_preview import PdfPreviewDialog
+
+        PdfPreviewDialog.open_document(
+            parent, background, result.pdf,
+            title=QCoreApplication.translate("workbench", "Incident summary %s")
+            % result.reference,
+            filename=f"{result.reference}.pdf", email_to=result.email_to,
+            email_subject=f"Incident {result.reference}: {result.subject}",
+            email_body=(f"Please find attached the summary of incident {result.reference} "
+                        f"({result.subject})."))
+
+    background.run(render, done, lambda exc: show_error(parent, exc), pdf=True)

@@ -1,0 +1,213 @@
+"""The window driven as a person would: log in, find a caller, log a call, see it listed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
+
+from synergy_desk.domain.enums import FundingKind, IncidentStatus, TimelineKind
+from synergy_desk.services import customers, incidents, users
+from synergy_desk.services.common import Actor
+from synergy_desk.ui.dialogs.log_call import LogCallDialog, LoggedCall
+from synergy_desk.ui.dialogs.login import LoginDialog
+from synergy_desk.ui.main_window import MainWindow
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def caller(office: dict[str, Any]) -> customers.CustomerSummary:
+    return customers.create_customer(
+        office["reception"],
+        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
+                                phone="01632 960123", email="harriet@oduya.example",
+                                postcode="LS6 2AB", address="4 Mill Lane, Leeds"))
+
+
+def make_window(qtbot: Any, actor: Actor, prefs: Any) -> MainWindow:
+    window = MainWindow(actor, prefs, "test database", "Synergy Support Ltd")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_login_dialog_logs_in_from_the_keyboard(qtbot: Any, office: dict[str, Any]) -> None:
+    dialog = LoginDialog(None, users.login, "Synergy Support Ltd")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.objectName() == "loginDialog"
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "loginUser"), "rita")
+    password = dialog.findChild(QLineEdit, "loginPassword")
+    password.setFocus()
+    qtbot.keyClicks(password, "wrong password")
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    assert dialog.actor is None
+    assert "Wrong user name or password" in dialog.findChild(QLabel, "loginMessage").text()
+    qtbot.keyClicks(password, PASSWORD)
+    qtbot.keyClick(password, Qt.Key.Key_Return)
+    assert dialog.actor is not None and dialog.actor.username == "rita"
+
+
+def test_reception_logs_a_call_from_the_keyboard_and_sees_it_listed(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        prefs: Any) -> None:
+    reception = office["reception"]
+    window = make_window(qtbot, reception, prefs)
+    dialog = LogCallDialog(window, reception)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.search.hasFocus() or dialog.focusWidget() is dialog.search
+    # The number was stored from "01632 960123"; the caller reads it out internationally.
+    qtbot.keyClicks(dialog.search, "+44 (0)1632 960-123")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0
+                    and dialog.results.item(0).data(Qt.ItemDataRole.UserRole) is not None)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert dialog.customer_id == caller.id
+    assert dialog.entitlement.isVisible()
+    assert "£90.00" in dialog.entitlement.text()  # £75 net + 20% VAT, per incident
+    # New incident is the default; type the aspect and the call notes, then Ctrl+Enter.
+    dialog.subject.setFocus()
+    qtbot.keyClicks(dialog.subject, "Error 1603 when installing the update")
+    dialog.notes.setFocus()
+    qtbot.keyClicks(dialog.notes, "Caller gets error 1603 half-way through setup.")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    result = dialog.result_call
+    assert result is not None and result.new_incident and result.needs_funding
+
+    window.refresh(keep_selection=False)
+    window.view_buttons["all"].click()
+    table = window.findChild(QTableView, "incidentTable")
+    top = table.model().index(0, 0)
+    assert top.data() == result.reference
+    assert table.model().index(0, 4).data() == IncidentStatus.AWAITING_PAYMENT.label
+    assert table.model().index(0, 5).data() == FundingKind.NONE.label
+
+    window.open_incident(result.incident_id)
+    assert window.detail.incident_id == result.incident_id
+    assert window.detail.timeline.topLevelItemCount() == 1
+    entry = window.detail.timeline.topLevelItem(0)
+    assert entry.text(1) == TimelineKind.PHONE_IN.label
+    assert "error 1603" in entry.text(4)
+    assert window.customer_panel.customer_id == caller.id
+
+
+def test_ctrl_l_opens_log_call_and_lands_on_the_new_incident(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary, prefs: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reception = office["reception"]
+    ref = incidents.log_call(reception, incidents.LogCallInput(
+        customer_id=caller.id, product_id=office["product"].id, subject="Cannot print payslips",
+        text="Printer greyed out"))
+    asked: list[int | None] = []
+
+    def fake_ask(parent: QWidget, actor: Actor, customer_id: int | None = None,
+                 incident_id: int | None = None) -> LoggedCall:
+        asked.append(customer_id)
+        return LoggedCall(ref.id, ref.reference, caller.id, True, True)
+
+    monkeypatch.setattr(LogCallDialog, "ask", staticmethod(fake_ask))
+    window = make_window(qtbot, reception, prefs)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [None]
+    assert window.detail.incident_id == ref.id
+    assert ref.reference in window.statusBar().currentMessage()
+    assert "awaiting payment" in window.statusBar().currentMessage()
+
+
+def test_global_search_finds_a_caller_by_phone_and_opens_them(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        prefs: Any) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    search = window.findChild(QLineEdit, "globalSearch")
+    assert search.hasFocus()
+    with qtbot.waitSignal(search.results_shown, timeout=5000):
+        qtbot.keyClicks(search, "0163 296 0123")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert window.customer_panel.customer_id == caller.id
+    assert "Harriet Oduya" in window.customer_panel.heading.text()
+    banner = window.findChild(QLabel, "entitlementBanner")
+    assert banner.isVisible() and "per incident" in banner.text().lower()
+
+
+def test_reception_does_not_see_engineer_actions(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    reception_window = make_window(qtbot, office["reception"], prefs)
+    assert "startWork" not in reception_window.detail.buttons
+    assert "claim" not in reception_window.detail.buttons
+    assert reception_window.detail.findChild(QWidget, "startWorkButton") is None
+    engineer_window = make_window(qtbot, office["engineer"], prefs)
+    assert engineer_window.detail.findChild(QWidget, "startWorkButton") is not None
+
+
+def test_every_stable_object_name_exists(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        prefs: Any) -> None:
+    window = make_window(qtbot, office["engineer"], prefs)
+    assert window.objectName() == "mainWindow"
+    for name in ("incidentTable", "globalSearch", "customerPanel", "entitlementBanner",
+                 "incidentDetail", "timeline"):
+        assert window.findChild(QWidget, name) is not None, name
+    dialog = LogCallDialog(window, office["engineer"])
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "logCallDialog"
+    login = LoginDialog(None, users.login)
+    qtbot.addWidget(login)
+    assert login.objectName() == "loginDialog"
+    for name in ("loginUser", "loginPassword"):
+        assert login.findChild(QLineEdit, name) is not None, name
+
+
+def test_another_desks_change_refreshes_without_losing_the_selection(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        prefs: Any) -> None:
+    engineer = office["engineer"]
+    first = incidents.log_call(engineer, incidents.LogCallInput(
+        customer_id=caller.id, product_id=office["product"].id, subject="First aspect"))
+    second = incidents.log_call(engineer, incidents.LogCallInput(
+        customer_id=caller.id, product_id=office["product"].id, subject="Second aspect"))
+    window = make_window(qtbot, engineer, prefs)
+    window.view_buttons["all"].click()
+    window.open_incident(first.id)
+    assert window.detail.incident_id == first.id
+    before = window.detail.timeline.topLevelItemCount()
+    # Another desk (another user) adds a call to the selected incident.
+    incidents.add_timeline_entry(office["engineer2"], first.id, TimelineKind.PHONE_OUT,
+                                 "Rang back with the fix", duration_seconds=120)
+    with qtbot.waitSignal(window.refreshed, timeout=5000):
+        window._on_poll_timeout()
+    assert window.detail.incident_id == first.id
+    assert window.detail.timeline.topLevelItemCount() == before + 1
+    current = window.table.selectionModel().currentIndex()
+    assert current.isValid() and current.siblingAtColumn(0).data() == first.reference
+    # The list is in last-activity order: the incident the other desk touched is on top.
+    assert window.model.index(0, 0).data() == first.reference
+    assert window.model.index(1, 0).data() == second.reference
+
+
+def test_window_state_is_restored_between_runs(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = make_window(qtbot, office["engineer"], prefs)
+    window.resize(760, 700)
+    window.splitter.setSizes([420, 320])
+    sizes = window.splitter.sizes()
+    window.close()
+    again = make_window(qtbot, office["engineer"], prefs)
+    assert again.size().width() == 760
+    assert again.splitter.sizes() == sizes
+
+
+def test_status_counts_on_the_filter_bar(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        prefs: Any) -> None:
+    for n in range(3):
+        incidents.log_call(office["reception"], incidents.LogCallInput(
+            customer_id=caller.id, product_id=office["product"].id, subject=f"Aspect {n}"))
+    window = make_window(qtbot, office["reception"], prefs)
+    assert window.view_buttons["awaiting_payment"].text().endswith("3")
+    assert window.model.rowCount() == 3

@@ -1,0 +1,212 @@
+"""The window's money flows: payment then receipt preview, ticket redemption, refunds, statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from synergy_desk.domain.enums import FundingKind, PaymentMethod
+from synergy_desk.services import customers, funding, incidents, payments
+from synergy_desk.services.common import Actor
+from synergy_desk.ui import receipts
+from synergy_desk.ui.dialogs.payment import PaymentDialog
+from synergy_desk.ui.dialogs.refund import RefundDialog
+from synergy_desk.ui.pdf_preview import PdfPreviewDialog
+from synergy_desk.ui.worker import Background
+
+
+@pytest.fixture
+def caller(office: dict[str, Any]) -> customers.CustomerSummary:
+    return customers.create_customer(
+        office["reception"],
+        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
+                                phone="01632 960123", email="harriet@oduya.example",
+                                postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
+
+
+@pytest.fixture
+def window(qtbot: Any) -> QWidget:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def background(qtbot: Any) -> Iterator[Background]:
+    worker = Background()
+    yield worker
+    assert worker.wait(20_000)
+
+
+def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> incidents.IncidentRef:
+    return incidents.log_call(office["reception"], incidents.LogCallInput(
+        customer_id=customer_id, product_id=office["product"].id, subject=subject,
+        text="Customer rang about it."))
+
+
+def wait_for_preview(qtbot: Any, shown: list[QWidget]) -> PdfPreviewDialog:
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    dialog = shown[0]
+    assert isinstance(dialog, PdfPreviewDialog)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_take_payment_flow_opens_the_receipt_in_the_preview(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, background: Background, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    asked: list[tuple[int, tuple[int, ...], bool]] = []
+
+    def fake_ask(parent: QWidget | None, actor: Actor, customer_id: int,
+                 incident_ids: tuple[int, ...] = (), offer_ticket: bool = False
+                 ) -> payments.ReceiptInfo:
+        asked.append((customer_id, tuple(incident_ids), offer_ticket))
+        return payments.take_payment(actor, payments.PaymentRequest(
+            customer_id=customer_id, incident_ids=tuple(incident_ids),
+            method=PaymentMethod.CASH, tendered_pence=10000))
+
+    monkeypatch.setattr(PaymentDialog, "ask", staticmethod(fake_ask))
+    shown: list[QWidget] = []
+    receipt = receipts.take_payment_flow(window, office["reception"], background, caller.id,
+                                         [incident.id], on_shown=shown.append)
+
+    assert asked == [(caller.id, (incident.id,), False)]
+    assert receipt is not None and receipt.number == "R-000001"
+    preview = wait_for_preview(qtbot, shown)
+    assert preview.windowTitle() == "Receipt R-000001"  # the original, not a copy
+    assert preview.filename == "R-000001.pdf"
+    assert not preview.isModal()
+    assert "R-000001" in preview.document.getAllText(0).text()
+    assert "COPY" not in preview.document.getAllText(0).text()
+
+
+def test_a_cancelled_payment_opens_nothing(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, background: Background, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PaymentDialog, "ask", staticmethod(lambda *a, **k: None))
+    shown: list[QWidget] = []
+    assert receipts.take_payment_flow(window, office["reception"], background, caller.id,
+                                      on_shown=shown.append) is None
+    assert background.wait(5000)
+    QApplication.processEvents()
+    assert shown == []
+
+
+def test_show_receipt_reprints_a_receipt_marked_copy(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, background: Background) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
+        tendered_pence=9000))
+    shown: list[QWidget] = []
+    receipts.show_receipt(window, background, "R-000001", copy=True, on_shown=shown.append)
+    preview = wait_for_preview(qtbot, shown)
+    assert preview.windowTitle() == "Receipt R-000001 (copy)"
+    assert "COPY" in preview.document.getAllText(0).text()
+
+
+def test_an_unknown_receipt_number_is_told_not_shown(
+        qtbot: Any, office: dict[str, Any], window: QWidget, background: Background,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    errors: list[BaseException] = []
+    monkeypatch.setattr(receipts, "show_error", lambda _parent, exc: errors.append(exc))
+    shown: list[QWidget] = []
+    receipts.show_receipt(window, background, "R-000042", on_shown=shown.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
+    assert "There is no receipt R-000042" in str(errors[0])
+    assert shown == []
+
+
+def test_redeem_ticket_flow_says_how_much_is_left(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget) -> None:
+    payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=caller.id, ticket_size=3, method=PaymentMethod.CASH, tendered_pence=30000))
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+
+    use = receipts.redeem_ticket_flow(window, office["reception"], incident.id)
+
+    assert use is not None and (use.used, use.size, use.left) == (1, 3, 2)
+    info = funding.funding_of(incident.id)
+    assert info is not None and info.kind is FundingKind.TICKET
+    box = window.findChild(QMessageBox, "ticketRedeemedMessage")
+    assert box is not None and box.isVisible()
+    text = box.text()
+    assert text.startswith(f"{incident.reference} is funded from season ticket {use.ticket_id}: "
+                           "incident 1 of 3 used, 2 left, expires ")
+    assert "Only 2 left: offer a new season ticket." in text
+    assert funding.entitlement(caller.id).tickets_balance == 2
+    box.close()
+
+
+def test_redeem_ticket_flow_without_a_ticket_is_refused(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    errors: list[BaseException] = []
+    monkeypatch.setattr("synergy_desk.ui.errors.show_error",
+                        lambda _parent, exc: errors.append(exc))
+    assert receipts.redeem_ticket_flow(window, office["reception"], incident.id) is None
+    assert "no live season ticket" in str(errors[0])
+    assert funding.funding_of(incident.id) is None
+
+
+def test_refund_flow_shows_the_credit_note(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, background: Background, monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    receipt = payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
+        tendered_pence=9000))
+
+    def fake_ask(parent: QWidget | None, actor: Actor, payment_id: int
+                 ) -> payments.CreditNoteInfo:
+        return payments.refund(actor, payment_id, reason="Out of remit")
+
+    monkeypatch.setattr(RefundDialog, "ask", staticmethod(fake_ask))
+    shown: list[QWidget] = []
+    note = receipts.refund_flow(window, office["manager"], background, receipt.payment_id,
+                                on_shown=shown.append)
+    assert note is not None and note.number == "CN-000001"
+    preview = wait_for_preview(qtbot, shown)
+    assert preview.windowTitle() == "Credit note CN-000001"
+    assert "Credit note CN-000001" in preview.document.getAllText(0).text()
+
+
+def test_ticket_statement_flow_shows_the_statement(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, background: Background) -> None:
+    payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=caller.id, ticket_size=10, method=PaymentMethod.CASH,
+        tendered_pence=100000))
+    shown: list[QWidget] = []
+    receipts.ticket_statement_flow(window, background, caller.id, on_shown=shown.append)
+    preview = wait_for_preview(qtbot, shown)
+    assert preview.windowTitle() == "Season-ticket statement — Harriet Oduya"
+    assert "Season-ticket statement" in preview.document.getAllText(0).text()
+
+
+def test_a_preview_without_a_parent_window_stays_open_until_closed(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        background: Background) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
+        tendered_pence=9000))
+
+    def open_previews() -> list[PdfPreviewDialog]:
+        return [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, PdfPreviewDialog) and w.isVisible()]
+
+    receipts.show_receipt(None, background, "R-000001")  # nobody keeps the dialog
+    qtbot.waitUntil(lambda: len(open_previews()) == 1, timeout=20_000)
+    QApplication.processEvents()
+    [preview] = open_previews()
+    assert preview.windowTitle() == "Receipt R-000001 (copy)"
+    preview.close()
+    qtbot.waitUntil(lambda: open_previews() == [], timeout=5000)

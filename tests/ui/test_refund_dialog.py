@@ -1,0 +1,205 @@
+"""Refunds and voids from the dialog: credit notes in sequence, receipts that never change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, PaymentMethod
+from synergy_desk.domain.errors import DomainError, PermissionDenied
+from synergy_desk.models import tables as t
+from synergy_desk.services import (
+    customers,
+    funding,
+    incidents,
+    payments,
+    receipt_documents,
+    tickets,
+)
+from synergy_desk.services.common import Actor
+from synergy_desk.ui.dialogs import refund as refund_module
+from synergy_desk.ui.dialogs.refund import RefundDialog
+
+
+@pytest.fixture
+def caller(office: dict[str, Any]) -> customers.CustomerSummary:
+    return customers.create_customer(
+        office["reception"],
+        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
+                                phone="01632 960123", email="harriet@oduya.example",
+                                postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
+
+
+def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> incidents.IncidentRef:
+    return incidents.log_call(office["reception"], incidents.LogCallInput(
+        customer_id=customer_id, product_id=office["product"].id, subject=subject,
+        text="Customer rang about it."))
+
+
+def pay_by_card(office: dict[str, Any], customer_id: int, incident_ids: tuple[int, ...] = (),
+                ticket_size: int | None = None) -> payments.ReceiptInfo:
+    return payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=customer_id, incident_ids=incident_ids, ticket_size=ticket_size,
+        method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242", auth_code="AB1234"))
+
+
+def open_dialog(qtbot: Any, actor: Actor, payment_id: int) -> RefundDialog:
+    dialog = RefundDialog(None, actor, payments.receipt_info(payment_id, copy=True))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def test_a_refund_issues_the_next_credit_note_and_the_receipt_never_changes(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    manager = office["manager"]
+    first = log_incident(office, caller.id, "Cannot print payslips")
+    second = log_incident(office, caller.id, "Bank feed stopped")
+    receipt = pay_by_card(office, caller.id, (first.id, second.id))
+    reprint_before = receipt_documents.receipt_pdf(receipt.number, copy=True)
+
+    dialog = open_dialog(qtbot, manager, receipt.payment_id)
+    assert dialog.objectName() == "refundDialog"
+    assert focused() is dialog.lines
+    # Untick the second line from the keyboard: only the first is refunded.
+    qtbot.keyClick(dialog.lines, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.lines, Qt.Key.Key_Space)
+    assert dialog.chosen_line_ids() == [receipt.lines[0].line_id]
+    assert not dialog.void_radio.isEnabled()
+    assert "£90.00" in dialog.total.text()
+    dialog.reason.setFocus()
+    qtbot.keyClicks(dialog.reason, "Duplicate of INC-000002")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    note = dialog.credit_note
+    assert note is not None and note.number == "CN-000001"
+    assert [ln.payment_line_id for ln in note.lines] == [receipt.lines[0].line_id]
+    assert note.gross_pence == 9000 and note.reason == "Duplicate of INC-000002"
+    assert funding.funding_of(first.id) is None
+    assert t.Incident.get_by_id(first.id).status == IncidentStatus.AWAITING_PAYMENT
+    kept = funding.funding_of(second.id)
+    assert kept is not None and kept.kind is FundingKind.PAYMENT
+
+    # The next refund takes the next number of the credit notes' own sequence.
+    second_dialog = open_dialog(qtbot, manager, receipt.payment_id)
+    assert second_dialog.chosen_line_ids() == [receipt.lines[1].line_id]
+    qtbot.keyClicks(second_dialog.reason, "Customer withdrew the call")
+    qtbot.keyClick(second_dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert second_dialog.credit_note is not None
+    assert second_dialog.credit_note.number == "CN-000002"
+
+    # The original receipt, reprinted, is byte for byte what it was before the refunds.
+    assert receipt_documents.receipt_pdf(receipt.number, copy=True) == reprint_before
+    third = open_dialog(qtbot, manager, receipt.payment_id)
+    assert not third.refund_button.isEnabled()
+    assert "refunded in full already" in third.message.text()
+
+
+def test_a_reason_is_required(qtbot: Any, office: dict[str, Any],
+                              caller: customers.CustomerSummary) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    receipt = pay_by_card(office, caller.id, (incident.id,))
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+    qtbot.keyClick(dialog.lines, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "reason" in dialog.message.text()
+    assert focused() is dialog.reason
+    assert t.CreditNote.select().count() == 0
+
+
+@pytest.mark.parametrize("confirm", [True, False])
+def test_work_started_asks_the_manager_before_refunding(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        monkeypatch: pytest.MonkeyPatch, confirm: bool) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    receipt = pay_by_card(office, caller.id, (incident.id,))
+    incidents.start_work(office["engineer"], incident.id)
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+    asked: list[str] = []
+
+    def answer(message: str) -> bool:
+        asked.append(message)
+        return confirm
+
+    monkeypatch.setattr(dialog, "confirm_work_started", answer)
+    qtbot.keyClicks(dialog.reason, "Out of remit")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert len(asked) == 1 and "Work has started on INC-000001" in asked[0]
+    if confirm:
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert dialog.credit_note is not None and dialog.credit_note.number == "CN-000001"
+        assert funding.funding_of(incident.id) is None
+        # Work had started: the incident stays in progress, unfunded.
+        assert t.Incident.get_by_id(incident.id).status == IncidentStatus.IN_PROGRESS
+    else:
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        assert "Nothing was refunded" in dialog.message.text()
+        assert t.CreditNote.select().count() == 0
+        assert funding.funding_of(incident.id) is not None
+
+
+def test_refunding_a_season_ticket_cancels_what_is_left_on_it(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    receipt = pay_by_card(office, caller.id, ticket_size=10)
+    ticket_id = receipt.lines[0].ticket_id
+    assert ticket_id is not None
+    used = log_incident(office, caller.id, "Cannot print payslips")
+    funding.fund_from_ticket(office["reception"], used.id)
+    assert tickets.balance(ticket_id) == 9
+
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+    qtbot.keyClicks(dialog.reason, "Customer cancelled the ticket")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.credit_note is not None
+    assert tickets.balance(ticket_id) == 0
+    info = tickets.ticket_info(ticket_id)
+    assert info.state == "cancelled" and info.cancelled == 9
+    last = t.TicketLedger.select().where(t.TicketLedger.ticket == ticket_id).order_by(
+        t.TicketLedger.id.desc()).get()
+    assert LedgerKind(last.kind) is LedgerKind.CANCELLATION and last.delta == -9
+    # The incident the ticket already paid for stays funded.
+    assert funding.funding_of(used.id) is not None
+
+
+def test_a_void_covers_the_whole_payment(qtbot: Any, office: dict[str, Any],
+                                         caller: customers.CustomerSummary) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    receipt = pay_by_card(office, caller.id, (incident.id,))
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+    assert dialog.void_radio.isEnabled()
+    dialog.void_radio.setChecked(True)
+    qtbot.keyClicks(dialog.reason, "Keyed twice")
+    dialog.refund_button.click()
+    assert dialog.credit_note is not None
+    assert dialog.credit_note.kind_label == "Void"
+
+
+def test_the_dialog_is_not_offered_to_others(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    receipt = pay_by_card(office, caller.id, (incident.id,))
+    shown: list[BaseException] = []
+    monkeypatch.setattr(refund_module, "show_error", lambda _parent, exc: shown.append(exc))
+
+    assert RefundDialog.ask(None, office["reception"], receipt.payment_id) is None
+    assert len(shown) == 1 and isinstance(shown[0], PermissionDenied)
+    # And the service refuses anyway, whoever opens the dialog.
+    with pytest.raises(DomainError):
+        payments.refund(office["engineer"], receipt.payment_id, reason="Trying")
+    assert t.CreditNote.select().count() == 0
