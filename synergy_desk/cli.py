@@ -18,6 +18,7 @@ import argparse
 import getpass
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
@@ -160,6 +161,95 @@ def _run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- demo ---
+
+def _add_demo(commands: argparse._SubParsersAction[_Parser]) -> None:
+    p = commands.add_parser(
+        "demo", parents=[_common_options()],
+        help="fill an empty office database with realistic demo data",
+        description="Fill a new (or just initialised) office database with realistic "
+                    "customers, contacts, incidents, calls, payments, season tickets and "
+                    "contracts. By default a small office in a few seconds; --incidents and "
+                    "--customers make it as big as you like (1,000,000 incidents take a few "
+                    "minutes). Every demo user's password is printed at the end.")
+    p.add_argument("--customers", metavar="N", type=_count_arg, default=None,
+                   help="how many customers (default 60, or one per ten incidents)")
+    p.add_argument("--incidents", metavar="N", type=_count_arg, default=None,
+                   help="how many incidents (default 250)")
+    p.add_argument("--timeline", metavar="N", type=_count_arg, default=3,
+                   help="timeline entries per incident (default 3)")
+    p.add_argument("--seed", metavar="N", type=int, default=1,
+                   help="the random seed: the same seed gives the same office (default 1)")
+    p.set_defaults(handler=_run_demo)
+
+
+def _count_arg(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+class _ProgressBar:
+    """A one-line progress bar on standard error (a line per tenth when it is not a terminal)."""
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._width = 0
+        self._printed: tuple[str, int] | None = None
+        self._start = time.monotonic()
+
+    def __call__(self, done: int, total: int, stage: str) -> None:
+        fraction = min(1.0, done / total) if total else 1.0
+        filled = int(30 * fraction)
+        line = (f"[{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:5.1f}%  {stage} "
+                f"{done:,}/{total:,}  {time.monotonic() - self._start:5.0f} s")
+        if self._tty:
+            sys.stderr.write("\r" + line.ljust(self._width))
+            sys.stderr.flush()
+            self._width = max(self._width, len(line))
+            return
+        key = (stage, int(fraction * 10))
+        if key != self._printed:
+            self._printed = key
+            print(line, file=sys.stderr)
+
+    def finish(self) -> None:
+        if self._tty and self._width:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from synergy_desk.services import demo
+
+    incidents = demo.SMALL_INCIDENTS if args.incidents is None else args.incidents
+    if args.customers is not None:
+        customers = args.customers
+    elif args.incidents is None:
+        customers = demo.SMALL_CUSTOMERS
+    else:
+        customers = max(1, incidents // 10)
+    info = _open(args)
+    bar = _ProgressBar()
+    try:
+        summary = demo.generate_demo(customers=customers, incidents=incidents,
+                                     timeline_per_incident=args.timeline, seed=args.seed,
+                                     progress=bar)
+    finally:
+        bar.finish()
+    print(f"Filled {info.display} in {summary.seconds:.1f} s: {summary.customers:,} customers, "
+          f"{summary.incidents:,} incidents, {summary.timeline_entries:,} timeline entries, "
+          f"{summary.payments:,} payments.")
+    if summary.users:
+        names = ", ".join(f"{u.username} ({u.role.value})" for u in summary.users)
+        print(f"Demo users: {names}; each has the password “{summary.password}”.")
+    return 0
+
+
 def _add_receipt(commands: argparse._SubParsersAction[_Parser]) -> None:
     from synergy_desk import cli_receipt
 
@@ -169,6 +259,7 @@ def _add_receipt(commands: argparse._SubParsersAction[_Parser]) -> None:
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
     _add_init,
+    _add_demo,
     _add_check,
     _add_receipt,
 ]

@@ -186,3 +186,32 @@ def test_check_reports_a_counter_and_a_chain_changed_outside_the_program(tmp_pat
     assert "receipt counter stands at 3" in result.stdout
     assert "payment" in result.stdout
     assert "2 problems found" in result.stderr
+
+
+def test_demo_fills_an_initialised_office_that_then_checks_clean(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "office.sqlite3")
+    assert run_cli(tmp_path, "--database", url, "init", "--manager", "mary",
+                   "--company", "Test Office", stdin=PASSWORD + "\n").returncode == 0
+    result = run_cli(tmp_path, "--database", url, "demo", "--incidents", "400")
+    assert result.returncode == 0, result.stderr
+    assert "400 incidents" in result.stdout
+    assert "synergy-demo" in result.stdout  # the demo users' password is told
+    assert "100.0%" in result.stderr  # the progress bar reached its end
+    open_database(url)
+    try:
+        from synergy_desk.models import tables as t
+
+        assert t.Incident.select().count() == 400
+        assert t.Customer.select().count() == 40
+        assert t.OfficeSettings.get().company_name == "Test Office"
+    finally:
+        close_database()
+    assert run_cli(tmp_path, "--database", url, "check").returncode == 0
+    again = run_cli(tmp_path, "--database", url, "demo")
+    assert_one_line_error(again, 2)
+
+
+@pytest.mark.parametrize("value", ["-5", "lots"])
+def test_demo_refuses_a_bad_size(tmp_path: Path, value: str) -> None:
+    url = sqlite_url(tmp_path / "office.sqlite3")
+    assert_one_line_error(run_cli(tmp_path, "--database", url, "demo", "--incidents", value), 2)
