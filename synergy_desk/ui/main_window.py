@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk import __version__
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
-from synergy_desk.services import activity, incident_list, settings, users
+from synergy_desk.services import activity, incident_list
 from synergy_desk.services.common import Actor
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.errors import show_error
@@ -204,9 +204,6 @@ class MainWindow(QMainWindow):
         self.engineer_filter = QComboBox()
         self.engineer_filter.setObjectName("filterEngineer")
         self.engineer_filter.addItem(self.tr("Anyone"), None)
-        for user in users.list_users():
-            if user.active and user.role in (Role.ENGINEER, Role.MANAGER):
-                self.engineer_filter.addItem(user.full_name, user.id)
         self.engineer_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.engineer_filter.setMinimumContentsLength(10)
@@ -216,8 +213,8 @@ class MainWindow(QMainWindow):
         self.product_filter = QComboBox()
         self.product_filter.setObjectName("filterProduct")
         self.product_filter.addItem(self.tr("All products"), None)
-        for product in settings.list_products(include_inactive=True):
-            self.product_filter.addItem(product.name, product.id)
+        # The engineers and products are filled in just after the list is first painted.
+        QTimer.singleShot(0, self._fill_filters)
         self.product_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.product_filter.setMinimumContentsLength(10)
@@ -268,6 +265,26 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def _fill_filters(self) -> None:
+        from synergy_desk.services import settings, users
+
+        try:
+            people = [u for u in users.list_users()
+                      if u.active and u.role in (Role.ENGINEER, Role.MANAGER)]
+            products = settings.list_products(include_inactive=True)
+        except Exception:  # noqa: BLE001 - the filters stay at "anyone"/"all"; poll retries
+            log.exception("Could not read the engineers and products")
+            self._set_connected(False)
+            return
+        for combo in (self.engineer_filter, self.product_filter):
+            combo.blockSignals(True)
+        for user in people:
+            self.engineer_filter.addItem(user.full_name, user.id)
+        for product in products:
+            self.product_filter.addItem(product.name, product.id)
+        for combo in (self.engineer_filter, self.product_filter):
+            combo.blockSignals(False)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -572,6 +589,8 @@ class MainWindow(QMainWindow):
         request = ChangePasswordDialog.ask(self)
         if request is None:
             return
+        from synergy_desk.services import users
+
         try:
             users.change_own_password(self.actor, request[0], request[1])
         except Exception as exc:  # noqa: BLE001

@@ -211,3 +211,24 @@ def test_status_counts_on_the_filter_bar(
     window = make_window(qtbot, office["reception"], prefs)
     assert window.view_buttons["awaiting_payment"].text().endswith("3")
     assert window.model.rowCount() == 3
+
+
+def test_engineer_filter_lists_engineers_and_filters_the_list(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        prefs: Any) -> None:
+    engineer = office["engineer"]
+    mine = incidents.log_call(engineer, incidents.LogCallInput(
+        customer_id=caller.id, product_id=office["product"].id, subject="Eddie's aspect"))
+    incidents.claim(engineer, mine.id)
+    incidents.log_call(engineer, incidents.LogCallInput(
+        customer_id=caller.id, product_id=office["product"].id, subject="Nobody's aspect"))
+    window = make_window(qtbot, office["manager"], prefs)
+    window.view_buttons["all"].click()
+    assert window.model.rowCount() == 2
+    qtbot.waitUntil(lambda: window.engineer_filter.count() > 1)
+    names = [window.engineer_filter.itemText(i) for i in range(window.engineer_filter.count())]
+    assert "Eddie Engineer" in names and "Rita Reception" not in names
+    window.engineer_filter.setCurrentIndex(names.index("Eddie Engineer"))
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, 0).data() == mine.reference
+    assert window.view_buttons["all"].text().endswith("1")
