@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -42,8 +43,13 @@ def try_normalise_phone(text: str, region: str = DEFAULT_REGION) -> str | None:
         return None
 
 
+@lru_cache(maxsize=65_536)
 def display_phone(e164: str) -> str:
-    """A stored E.164 number in the way people in its country write it."""
+    """A stored E.164 number in the way people in its country write it.
+
+    Cached: the search box shows the same customers keystroke after keystroke, and parsing a
+    number costs far more than the rest of a search.
+    """
     if not e164:
         return ""
     try:
@@ -57,8 +63,13 @@ def display_phone(e164: str) -> str:
 
 def phone_search_terms(e164: str) -> list[str]:
     """Digit strings under which a stored number should be findable (E.164 and national)."""
+    return list(_phone_search_terms(e164))
+
+
+@lru_cache(maxsize=65_536)
+def _phone_search_terms(e164: str) -> tuple[str, ...]:
     if not e164:
-        return []
+        return ()
     digits = e164.lstrip("+")
     terms = [digits]
     try:
@@ -69,7 +80,7 @@ def phone_search_terms(e164: str) -> list[str]:
             terms.append(national)
     except phonenumbers.NumberParseException:
         pass
-    return terms
+    return tuple(terms)
 
 
 def looks_like_phone(text: str) -> bool:

@@ -237,11 +237,14 @@ def _why(candidate: _Candidate, contacts: Iterable[t.Contact], words: Sequence[s
     ]
     if candidate.email:
         fields.append((f"e-mail {candidate.email}", candidate.email))
+    # Parsing phone numbers is the dearest part of a search: only words with digits in them
+    # can match a number, so numbers are looked at only for such words.
+    numbers_matter = any(sum(ch.isdigit() for ch in word) >= 3 for word in words)
     for contact in contacts:
         fields.append((f"contact {contact.name}", contact.name))
         if contact.email:
             fields.append((f"contact e-mail {contact.email}", contact.email))
-        if contact.phone:
+        if contact.phone and numbers_matter:
             fields.append((f"{contact.name}'s phone {display_phone(contact.phone)}",
                            " ".join(phone_search_terms(contact.phone))))
     reasons: list[str] = []
