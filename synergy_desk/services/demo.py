@@ -7,14 +7,15 @@ import datetime as dt
 import hashlib
 import heapq
 import json
-import queue
-import threading
+import pickle
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from random import Random
-from typing import Any
+from typing import Any, BinaryIO
 
 import peewee
 
@@ -562,55 +563,96 @@ class _Table:
         return self.sql, rows
 
 
-def _executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
-    cursor = db.cursor()
-    for start in range(0, len(rows), _BATCH):
-        cursor.executemany(sql, rows[start:start + _BATCH])
-
-
 _Batch = list[tuple[str, list[tuple[Any, ...]]]]
 
 
-class _Writer(threading.Thread):
-    """Writes batches of rows, one transaction each, on its own connection.
+class _Writer:
+    """Writes batches of rows, one transaction each, in a process of its own.
 
-    Building rows is Python work and writing them is mostly SQLite's (or the PostgreSQL
-    server's), which runs without the GIL; on two threads the two overlap.
+    Building rows is Python work and so is much of writing them (binding every value); in
+    two processes the two run on two cores at once, where two threads would take turns at
+    the interpreter lock. The process is this module run by the same interpreter, fed
+    pickled batches on its standard input; it opens its own connection to the database.
     """
 
     def __init__(self) -> None:
-        super().__init__(name="demo-writer", daemon=True)
-        self.batches: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
+        database = db.obj
+        if isinstance(database, peewee.SqliteDatabase):
+            self.target: tuple[str, str, dict[str, Any]] = ("sqlite", database.database, {})
+        else:
+            self.target = ("postgresql", database.database, dict(database.connect_params))
+        self.process: subprocess.Popen[bytes] | None = None
+        self.failed = False
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, _WRITER_FLAG], stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._send(self.target)
+
+    def _send(self, item: object) -> None:
+        assert self.process is not None and self.process.stdin is not None
+        try:
+            pickle.dump(item, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._fail()
+
+    def _fail(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        self.failed = True
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+        self.process.wait()
+        lines = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError("Writing the demo failed: " + (lines[-1] if lines else
+                                                           f"exit code {self.process.returncode}"))
 
     def put(self, batch: _Batch) -> None:
-        if self.error is not None:
-            raise self.error
-        self.batches.put(batch)
-
-    def run(self) -> None:
-        try:
-            with _FastLoad():
-                while True:
-                    batch = self.batches.get()
-                    if batch is None:
-                        break
-                    with db.atomic():
-                        for sql, rows in batch:
-                            if rows:
-                                _executemany(sql, rows)
-        except BaseException as exc:  # handed to the generating thread, which raises it
-            self.error = exc
-            while self.batches.get() is not None:
-                pass
-        finally:
-            db.close()
+        self._send(batch)
 
     def finish(self) -> None:
-        self.batches.put(None)
-        self.join()
-        if self.error is not None:
-            raise self.error
+        if self.process is None or self.failed:
+            return
+        self._send(None)
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        if self.process.wait() != 0:
+            self._fail()
+
+
+_WRITER_FLAG = "--write-demo-batches"
+
+
+def _write_batches(stream: BinaryIO) -> None:
+    """The writer process: run each batch read from ``stream`` in one transaction."""
+    kind, name, params = pickle.load(stream)
+    if kind == "sqlite":
+        # Durability traded for speed while the demo loads (a crash leaves a half-filled demo
+        # either way); every id written is one the generator made, so foreign keys need no
+        # checking row by row.
+        database: peewee.Database = peewee.SqliteDatabase(
+            name, timeout=30, lock_type="IMMEDIATE",
+            pragmas={"journal_mode": "wal", "busy_timeout": 30_000, "synchronous": 0,
+                     "cache_size": -262_144, "foreign_keys": 0, "temp_store": "memory"})
+    else:
+        from synergy_desk._lazy_drivers import load_postgres_driver
+
+        load_postgres_driver()
+        database = peewee.PostgresqlDatabase(name, **params)
+    database.connect()
+    try:
+        while (batch := pickle.load(stream)) is not None:
+            with database.atomic():
+                cursor = database.cursor()  # type: ignore[no-untyped-call]
+                for sql, rows in batch:
+                    for start in range(0, len(rows), _BATCH):
+                        cursor.executemany(sql, rows[start:start + _BATCH])
+    finally:
+        database.close()
 
 
 def _next_id(model: type[BaseModel]) -> int:
@@ -1618,13 +1660,16 @@ class _IndexesLater:
 
     def rebuild(self, tell: Callable[[int, int, str], None]) -> None:
         total = len(self.definitions)
+        # Let SQLite sort each index on more than one core.
+        threads = db.execute_sql("PRAGMA threads").fetchone()[0] if total else 0
         if total:
-            # Let SQLite sort each index on more than one core.
             db.execute_sql("PRAGMA threads = 4")
         for done, (_, sql) in enumerate(self.definitions):
             tell(done, total, "indexes")
             db.execute_sql(sql)
-        tell(total, total, "indexes")
+        if total:
+            db.execute_sql(f"PRAGMA threads = {int(threads)}")
+            tell(total, total, "indexes")
         self.definitions = []
 
     def __exit__(self, *exc: object) -> None:
@@ -1716,3 +1761,7 @@ def generate_demo(*, customers: int = SMALL_CUSTOMERS, incidents: int = SMALL_IN
         payments=c.get("payment", 0), season_tickets=c.get("ticket", 0),
         contracts=c.get("contracts", 0), waivers=c.get("waiver", 0),
         callbacks=c.get("callback", 0), seconds=round(time.perf_counter() - started, 2))
+
+
+if __name__ == "__main__" and sys.argv[1:] == [_WRITER_FLAG]:
+    _write_batches(sys.stdin.buffer)

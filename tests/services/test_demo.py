@@ -266,3 +266,17 @@ def test_medium_demo_bulk_path_is_consistent(sqlite_db_url: str) -> None:
     finished = t.Incident.select().where(
         t.Incident.status.in_([IncidentStatus.RESOLVED, IncidentStatus.CLOSED])).count()
     assert finished > 0.9 * 2_000
+
+
+def test_a_failed_bulk_write_is_reported_and_leaves_every_index(sqlite_db_url: str) -> None:
+    indexes_before = sorted(db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall())
+    db.execute_sql("CREATE TRIGGER refuse_timeline BEFORE INSERT ON timeline_entry "
+                   "BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+    with pytest.raises(RuntimeError, match="disk says no"):
+        generate_demo(customers=20, incidents=100)
+    indexes_after = sorted(db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").fetchall())
+    assert indexes_after == indexes_before
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
