@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, Role, TimelineKind
-from synergy_desk.domain.phones import display_phone
 from synergy_desk.services.common import Actor
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
@@ -147,6 +146,7 @@ class IncidentDetail(QFrame):
         self._set_enabled(False)
 
     def show_incident(self, incident_id: int) -> None:
+        from synergy_desk.domain.phones import display_phone
         from synergy_desk.services import incidents
 
         detail = incidents.incident_detail(incident_id)

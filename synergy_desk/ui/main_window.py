@@ -213,8 +213,9 @@ class MainWindow(QMainWindow):
         self.product_filter = QComboBox()
         self.product_filter.setObjectName("filterProduct")
         self.product_filter.addItem(self.tr("All products"), None)
-        # The engineers and products are filled in just after the list is first painted.
-        QTimer.singleShot(0, self._fill_filters)
+        # The engineers and products are filled in just after the list is first painted
+        # (they need the settings and users services, which the first paint does not).
+        QTimer.singleShot(150, self._fill_filters)
         self.product_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.product_filter.setMinimumContentsLength(10)
