@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,28 @@ def main(args: argparse.Namespace) -> int:
     if isinstance(window, int):
         return window
     window.show()
-    return int(app.exec())
+    code = int(app.exec())
+    _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """Leave once the window has closed, skipping the interpreter's final clean-up.
+
+    Everything is saved by then (each service call commits on its own); the database is
+    closed and the log flushed first. PySide6 on Python 3.11 can abort while the interpreter
+    tears down Qt objects that are still alive, which would make a clean quit look like a
+    crash.
+    """
+    from synergy_desk.models.database import close_database
+
+    try:
+        close_database()
+    finally:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def start(prefs: Any, database_url: str | None) -> Any:

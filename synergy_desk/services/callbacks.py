@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
 from peewee import JOIN, ModelSelect, fn
 
@@ -11,7 +12,7 @@ from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import utcnow
+from synergy_desk.models.base import BaseModel, utcnow
 from synergy_desk.services import search_index
 from synergy_desk.services.common import (
     ENGINEERS,
@@ -28,6 +29,17 @@ __all__ = ["CallBackRow", "schedule_callback", "clear_callback", "due_callbacks"
            "callbacks_due_count", "callbacks_of_customer"]
 
 MAX_NOTE = 2_000
+
+
+def _key(row: BaseModel, name: str) -> int:
+    """A required foreign key's id, read without loading the row it points at."""
+    return int(row.__data__[name])
+
+
+def _opt_key(row: BaseModel, name: str) -> int | None:
+    """An optional foreign key's id (None when unset), read without loading the row."""
+    value = row.__data__.get(name)
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,10 @@ class CallBackRow:
     overdue: bool
 
 
+def _tuples(query: ModelSelect[Any]) -> list[tuple[Any, ...]]:
+    return cast(list[tuple[Any, ...]], list(query.tuples()))
+
+
 def _naive_utc(value: dt.datetime) -> dt.datetime:
     if not isinstance(value, dt.datetime):
         raise ValidationError("Give the date and time of the call-back.", "due_at")
@@ -70,7 +86,7 @@ def _text(value: str | None, what: str, *, required: bool) -> str:
     return refuse_card_numbers(text, what)
 
 
-def _query() -> ModelSelect:
+def _query() -> ModelSelect[Any]:
     contact = t.Contact.alias()
     creator = t.User.alias()
     doer = t.User.alias()
@@ -90,11 +106,11 @@ def _query() -> ModelSelect:
             .join(doer, JOIN.LEFT_OUTER, on=(t.CallBack.done_by == doer.id)))
 
 
-def _rows(query: ModelSelect, now: dt.datetime) -> list[CallBackRow]:
+def _rows(query: ModelSelect[Any], now: dt.datetime) -> list[CallBackRow]:
     out = []
     for (cid, customer_id, customer_name, contact_id, contact_name, contact_phone, incident_id,
          reference, due_at, note, creator, created_at, done_at, doer, outcome) in \
-            query.tuples():
+            _tuples(query):
         out.append(CallBackRow(
             cid, customer_id, customer_name, contact_id, contact_name or "", contact_phone or "",
             incident_id, reference or "", due_at, note, creator or "", created_at, done_at,
@@ -129,7 +145,7 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
             incident = t.Incident.get_or_none(t.Incident.id == incident_id)
             if incident is None:
                 raise NotFound(f"There is no incident with number {incident_id}.")
-            if incident.customer_id != customer.id:
+            if _key(incident, "customer") != customer.id:
                 raise ValidationError(
                     f"{incident.reference} belongs to another customer, not {customer.name}.",
                     "incident")
@@ -137,7 +153,7 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
             contact = t.Contact.get_or_none(t.Contact.id == contact_id)
             if contact is None:
                 raise NotFound(f"There is no contact with number {contact_id}.")
-            if contact.customer_id != customer.id:
+            if _key(contact, "customer") != customer.id:
                 raise ValidationError(f"{contact.name} is not a contact of {customer.name}.",
                                       "contact")
         row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
@@ -160,19 +176,21 @@ def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
         if row is None:
             raise NotFound(f"There is no call-back with number {callback_id}.")
         if row.done_at is not None:
-            who = t.User.get_by_id(row.done_by_id).full_name if row.done_by_id else "someone"
+            done_by = _opt_key(row, "done_by")
+            who = t.User.get_by_id(done_by).full_name if done_by is not None else "someone"
             raise ValidationError(f"This call-back was cleared already by {who}.")
         before = snapshot(row)
         now = utcnow()
         (t.CallBack.update(done_at=now, done_by=actor.id, outcome=text)
          .where(t.CallBack.id == row.id).execute())
-        if row.incident_id is not None:
-            t.TimelineEntry.create(incident=row.incident_id, kind=TimelineKind.PHONE_OUT,
+        incident_id = _opt_key(row, "incident")
+        if incident_id is not None:
+            t.TimelineEntry.create(incident=incident_id, kind=TimelineKind.PHONE_OUT,
                                    author=actor.id, occurred_at=now, text=f"Call-back: {text}",
                                    created_at=now)
             (t.Incident.update(last_activity_at=now)
-             .where(t.Incident.id == row.incident_id).execute())
-            search_index.index_incident(row.incident_id)
+             .where(t.Incident.id == incident_id).execute())
+            search_index.index_incident(incident_id)
         after = snapshot(t.CallBack.get_by_id(row.id))
         audit(actor, "callback.clear", "callback", row.id, before, after)
         return _row(row.id)

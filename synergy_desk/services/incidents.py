@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import JOIN, fn
@@ -30,7 +30,7 @@ from synergy_desk.domain.errors import (
     ValidationError,
 )
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import utcnow
+from synergy_desk.models.base import BaseModel, utcnow
 from synergy_desk.services import funding, search_index
 from synergy_desk.services.common import (
     ENGINEERS,
@@ -69,6 +69,21 @@ _MASKED = ("A card number in the {what} was masked to its last four digits; "
            "the full number was not stored.")
 # Fields that only describe the save itself, not a change a person made.
 _BOOKKEEPING = ("version", "last_activity_at")
+
+
+def _tuples(query: Any) -> list[tuple[Any, ...]]:
+    return cast(list[tuple[Any, ...]], list(query.tuples()))
+
+
+def _key(row: BaseModel, name: str) -> int:
+    """A required foreign key's id, read without loading the row it points at."""
+    return int(row.__data__[name])
+
+
+def _opt_key(row: BaseModel, name: str) -> int | None:
+    """An optional foreign key's id (None when unset), read without loading the row."""
+    value = row.__data__.get(name)
+    return None if value is None else int(value)
 
 
 # --- What the services return -------------------------------------------------------------
@@ -218,7 +233,8 @@ def _ref(incident: t.Incident, notices: Iterable[str] = ()) -> IncidentRef:
 
 def _load(incident_id: int) -> t.Incident:
     """The incident, locked for the rest of the transaction."""
-    row = for_update(t.Incident.select().where(t.Incident.id == incident_id)).first()
+    row: t.Incident | None = for_update(
+        t.Incident.select().where(t.Incident.id == incident_id)).first()
     if row is None:
         raise NotFound(f"There is no incident with number {incident_id}.")
     return row
@@ -330,7 +346,7 @@ def _product_and_module(product_id: int | None,
         module = t.Module.get_or_none(t.Module.id == module_id)
         if module is None:
             raise NotFound(f"There is no module with number {module_id}.")
-        if module.product_id != product.id:
+        if _key(module, "product") != product.id:
             raise ValidationError(f"{module.name} is not a module of {product.name}.", "module")
     return product, module
 
@@ -348,7 +364,7 @@ def _contact(customer: t.Customer, contact_id: int | None) -> t.Contact | None:
     contact = t.Contact.get_or_none(t.Contact.id == contact_id)
     if contact is None:
         raise NotFound(f"There is no contact with number {contact_id}.")
-    if contact.customer_id != customer.id:
+    if _key(contact, "customer") != customer.id:
         raise ValidationError(f"{contact.name} is not a contact of {customer.name}.", "contact")
     return contact
 
@@ -390,22 +406,25 @@ def covering_contract(customer_id: int, product_id: int,
     A contract without a product covers every product. Runs in the caller's transaction.
     """
     day = on or _office_today()
-    return (t.Contract.select()
-            .where((t.Contract.customer == customer_id) & (t.Contract.cancelled == False)  # noqa: E712
-                   & (t.Contract.starts_on <= day) & (t.Contract.ends_on >= day)
-                   & (t.Contract.product.is_null() | (t.Contract.product == product_id)))
-            # A contract for this very product first, then the one that runs longest.
-            .order_by(t.Contract.product.is_null(), t.Contract.ends_on.desc(), t.Contract.id)
-            .first())
+    found: t.Contract | None = (
+        t.Contract.select()
+        .where((t.Contract.customer == customer_id) & ~t.Contract.cancelled
+               & (t.Contract.starts_on <= day) & (t.Contract.ends_on >= day)
+               & (t.Contract.product.is_null() | (t.Contract.product == product_id)))
+        # A contract for this very product first, then the one that runs longest.
+        .order_by(t.Contract.product.is_null(), t.Contract.ends_on.desc(), t.Contract.id)
+        .first())
+    return found
 
 
 def _fund_from_contract(actor: Actor, incident: t.Incident) -> str:
     """Fund a new incident from the customer's contract, if one covers it (caller's transaction)."""
-    contract = covering_contract(incident.customer_id, incident.product_id)
+    contract = covering_contract(_key(incident, "customer"), _key(incident, "product"))
     if contract is None:
         return ""
     funding.attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
-    return f"{incident.reference} is covered by contract {contract.reference}; no payment is needed."
+    return (f"{incident.reference} is covered by contract {contract.reference}; "
+            "no payment is needed.")
 
 
 def _create(actor: Actor, customer: t.Customer, contact: t.Contact | None, product: t.Product,
@@ -433,10 +452,10 @@ def _changes_since(incident: t.Incident,
             .join(t.User, JOIN.LEFT_OUTER, on=(t.AuditLog.user == t.User.id))
             .where((t.AuditLog.entity == "incident")
                    & (t.AuditLog.entity_id == str(incident.id)))
-            .order_by(t.AuditLog.id.desc()).limit(500).tuples())
+            .order_by(t.AuditLog.id.desc()).limit(500))
     changes: dict[str, tuple[object, object]] = {}
     names: list[str] = []
-    for before_text, after_text, who in rows:
+    for before_text, after_text, who in _tuples(rows):
         after = json.loads(after_text) if after_text else {}
         version = after.get("version") if isinstance(after, dict) else None
         if not isinstance(version, int):
@@ -484,8 +503,8 @@ def _update(actor: Actor, incident: t.Incident, changes: dict[str, Any], *, acti
 
 
 def _not_merged(incident: t.Incident, doing: str) -> None:
-    if incident.merged_into_id is not None:
-        survivor = t.Incident.get_by_id(incident.merged_into_id)
+    if _opt_key(incident, "merged_into") is not None:
+        survivor = t.Incident.get_by_id(_opt_key(incident, "merged_into"))
         raise ValidationError(
             f"{incident.reference} was merged into {survivor.reference}; {doing} there instead.")
 
@@ -515,7 +534,7 @@ def _user_name(user_id: int | None) -> str:
 
 def _reopen_changes(actor: Actor, incident: t.Incident) -> dict[str, Any]:
     """Back to work after a resolution or an unresolved close; the funding stays as it was."""
-    engineer = incident.engineer_id
+    engineer = _opt_key(incident, "engineer")
     if _is_funded(incident):
         if engineer is None and actor.role in ENGINEERS:
             engineer = actor.id
@@ -557,7 +576,7 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
             notices.append(_MASKED.format(what="call notes"))
         if call.incident_id is not None:
             incident = _load(call.incident_id)
-            if incident.customer_id != customer.id:
+            if _key(incident, "customer") != customer.id:
                 raise ValidationError(
                     f"{incident.reference} belongs to another customer, not {customer.name}.",
                     "incident")
@@ -648,20 +667,20 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
             changes["priority"] = _priority(priority)
         if product_version is not None:
             changes["product_version"] = _version_text(product_version)
-        new_product_id = product_id if product_id is not None else incident.product_id
+        new_product_id = product_id if product_id is not None else _key(incident, "product")
         if product_id is not None or module_id is not None or clear_module:
-            keep_module = incident.module_id
+            keep_module = _opt_key(incident, "module")
             if clear_module:
                 keep_module = None
             elif module_id is not None:
                 keep_module = module_id
-            elif product_id is not None and product_id != incident.product_id:
+            elif product_id is not None and product_id != _key(incident, "product"):
                 keep_module = None
             product, module = _product_and_module(new_product_id, keep_module)
-            if product.id != incident.product_id:
+            if product.id != _key(incident, "product"):
                 _check_contract_still_covers(incident, product)
                 changes["product"] = product.id
-            if (module.id if module else None) != incident.module_id:
+            if (module.id if module else None) != _opt_key(incident, "module"):
                 changes["module"] = module.id if module else None
         changes = {k: v for k, v in changes.items() if _differs(incident, k, v)}
         if not changes:
@@ -678,10 +697,12 @@ def _differs(incident: t.Incident, name: str, value: Any) -> bool:
 
 
 def _check_contract_still_covers(incident: t.Incident, product: t.Product) -> None:
-    if FundingKind(incident.funding) is not FundingKind.CONTRACT or incident.contract_id is None:
+    contract_id = _opt_key(incident, "contract")
+    if FundingKind(incident.funding) is not FundingKind.CONTRACT or contract_id is None:
         return
-    contract = t.Contract.get_by_id(incident.contract_id)
-    if contract.product_id is not None and contract.product_id != product.id:
+    contract = t.Contract.get_by_id(contract_id)
+    covered = _opt_key(contract, "product")
+    if covered is not None and covered != product.id:
         raise ValidationError(
             f"{incident.reference} is funded by contract {contract.reference}, which does not "
             f"cover {product.name}. Log the other product as a new incident.", "product")
@@ -727,7 +748,7 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
             text = f"Unassigned by {actor.full_name}."
             if _status(incident) is IncidentStatus.IN_PROGRESS:
                 changes["status"] = IncidentStatus.QUEUED
-        if changes["engineer"] == incident.engineer_id and "status" not in changes:
+        if changes["engineer"] == _opt_key(incident, "engineer") and "status" not in changes:
             return _ref(incident)
         _update(actor, incident, changes, action="incident.assign",
                 expected_version=expected_version)
@@ -758,13 +779,13 @@ def start_work(actor: Actor, incident_id: int,
             raise _funding_required(incident, "work starts")
         status = _status(incident)
         if status is IncidentStatus.IN_PROGRESS:
-            holder = _user_name(incident.engineer_id) or "nobody"
+            holder = _user_name(_opt_key(incident, "engineer")) or "nobody"
             raise ValidationError(f"{incident.reference} is already in progress ({holder}).")
         if status not in (IncidentStatus.QUEUED, IncidentStatus.WAITING_ON_CUSTOMER):
             raise ValidationError(
                 f"{incident.reference} is {status.label.lower()}; it cannot be started.")
         changes: dict[str, Any] = {"status": IncidentStatus.IN_PROGRESS}
-        if incident.engineer_id is None:
+        if _opt_key(incident, "engineer") is None:
             changes["engineer"] = actor.id
         if incident.work_started_at is None:
             changes["work_started_at"] = utcnow()
@@ -883,9 +904,9 @@ def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: 
                 f"At least one entry must stay on {incident.reference}; to move everything, "
                 "edit its subject instead.", "entries")
         product, module = _product_and_module(product_id, module_id)
-        customer = t.Customer.get_by_id(incident.customer_id)
-        contact = (t.Contact.get_by_id(incident.contact_id)
-                   if incident.contact_id is not None else None)
+        customer = t.Customer.get_by_id(_key(incident, "customer"))
+        contact = (t.Contact.get_by_id(_opt_key(incident, "contact"))
+                   if _opt_key(incident, "contact") is not None else None)
         new = _create(actor, customer, contact, product, module, subject=_subject(subject),
                       description=_description(description),
                       product_version=_version_text(product_version),
@@ -927,7 +948,7 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
         raise ValidationError("An incident cannot be merged into itself.")
     with transaction():
         duplicate, survivor = _load_pair(duplicate_id, survivor_id)
-        if duplicate.customer_id != survivor.customer_id:
+        if _key(duplicate, "customer") != _key(survivor, "customer"):
             raise ValidationError(
                 f"{duplicate.reference} and {survivor.reference} are for different customers; "
                 "only one customer's incidents can be merged.")
@@ -1000,7 +1021,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
                              .where(t.EnhancementRequest.id == request_id)).first()
         if request is None:
             raise NotFound(f"There is no enhancement request with number {request_id}.")
-        if request.product_id != incident.product_id:
+        if _key(request, "product") != _key(incident, "product"):
             raise ValidationError(
                 f"Enhancement request “{request.title}” is for another product.", "enhancement")
     else:
@@ -1010,7 +1031,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
                                   "enhancement_title")
         now = utcnow()
         request = t.EnhancementRequest.create(
-            product=incident.product_id, title=refuse_card_numbers(clean, "request title"),
+            product=_key(incident, "product"), title=refuse_card_numbers(clean, "request title"),
             description=note, status=EnhancementStatus.OPEN, customer_count=0,
             created_by=actor.id, created_at=now, updated_at=now)
         audit(actor, "enhancement.create", "enhancement_request", request.id,
@@ -1020,7 +1041,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
               .where((t.EnhancementRequestCustomer.request == request.id)
                      & (t.EnhancementRequestCustomer.incident == incident.id)).exists())
     if not exists:
-        t.EnhancementRequestCustomer.create(request=request.id, customer=incident.customer_id,
+        t.EnhancementRequestCustomer.create(request=request.id, customer=_key(incident, "customer"),
                                             incident=incident.id, added_by=actor.id,
                                             added_at=utcnow())
     count = (t.EnhancementRequestCustomer
@@ -1043,7 +1064,7 @@ def _escalate(actor: Actor, incident: t.Incident, escalation: EscalationInput | 
             "An escalation needs the product, its version and the steps to reproduce.",
             "escalation")
     steps, _ = _masked_text(escalation.steps_to_reproduce, "steps to reproduce", required=True)
-    product_id = escalation.product_id or incident.product_id
+    product_id = escalation.product_id or _key(incident, "product")
     product, _ = _product_and_module(product_id, None)
     version = _version_text(escalation.product_version
                             if escalation.product_version is not None
@@ -1099,7 +1120,7 @@ def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: 
                                    "resolved_by": actor.id, "closed_at": None}
         if incident.work_started_at is None:
             changes["work_started_at"] = now
-        if incident.engineer_id is None:
+        if _opt_key(incident, "engineer") is None:
             changes["engineer"] = actor.id
         if kind is Resolution.ENHANCEMENT:
             request, created = _enhancement(actor, incident, enhancement_request_id,
@@ -1228,15 +1249,17 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     incident = t.Incident.get_or_none(t.Incident.id == incident_id)
     if incident is None:
         raise NotFound(f"There is no incident with number {incident_id}.")
-    customer = t.Customer.get_by_id(incident.customer_id)
-    contact = (t.Contact.get_or_none(t.Contact.id == incident.contact_id)
-               if incident.contact_id is not None else None)
-    product = t.Product.get_by_id(incident.product_id)
-    module = (t.Module.get_or_none(t.Module.id == incident.module_id)
-              if incident.module_id is not None else None)
-    user_ids = {incident.engineer_id, incident.resolved_by_id, incident.created_by_id}
-    names = {u.id: u.full_name for u in t.User.select(t.User.id, t.User.full_name)
-             .where(t.User.id.in_([i for i in user_ids if i is not None]))}
+    customer = t.Customer.get_by_id(_key(incident, "customer"))
+    contact_id, module_id = _opt_key(incident, "contact"), _opt_key(incident, "module")
+    contact = t.Contact.get_or_none(t.Contact.id == contact_id) if contact_id else None
+    product = t.Product.get_by_id(_key(incident, "product"))
+    module = t.Module.get_or_none(t.Module.id == module_id) if module_id else None
+    engineer_id = _opt_key(incident, "engineer")
+    resolved_by, created_by = _opt_key(incident, "resolved_by"), _key(incident, "created_by")
+    names: dict[int | None, str] = {
+        uid: name for uid, name in _tuples(
+            t.User.select(t.User.id, t.User.full_name)
+            .where(t.User.id.in_([i for i in (engineer_id, resolved_by, created_by) if i])))}
 
     def link(other_id: int | None) -> IncidentLink | None:
         if other_id is None:
@@ -1245,18 +1268,18 @@ def incident_detail(incident_id: int) -> IncidentDetail:
         return IncidentLink(other_id, ref)
 
     def links(column: Any) -> tuple[IncidentLink, ...]:
-        return tuple(IncidentLink(i, r) for i, r in
-                     t.Incident.select(t.Incident.id, t.Incident.reference)
-                     .where(column == incident.id).order_by(t.Incident.id).tuples())
+        return tuple(IncidentLink(i, r) for i, r in _tuples(
+            t.Incident.select(t.Incident.id, t.Incident.reference)
+            .where(column == incident.id).order_by(t.Incident.id)))
 
-    request = (t.EnhancementRequest.get_or_none(
-        t.EnhancementRequest.id == incident.enhancement_request_id)
-        if incident.enhancement_request_id is not None else None)
+    request_id = _opt_key(incident, "enhancement_request")
+    request = (t.EnhancementRequest.get_or_none(t.EnhancementRequest.id == request_id)
+               if request_id is not None else None)
     escalation = t.Escalation.get_or_none(t.Escalation.incident == incident.id)
     moved = t.Incident.alias()
     timeline = tuple(
         TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref)
-        for eid, kind, author, occurred, duration, text, from_ref in
+        for eid, kind, author, occurred, duration, text, from_ref in _tuples(
         t.TimelineEntry.select(t.TimelineEntry.id, t.TimelineEntry.kind, t.User.full_name,
                                t.TimelineEntry.occurred_at, t.TimelineEntry.duration_seconds,
                                t.TimelineEntry.text, moved.reference)
@@ -1264,7 +1287,7 @@ def incident_detail(incident_id: int) -> IncidentDetail:
         .switch(t.TimelineEntry)
         .join(moved, JOIN.LEFT_OUTER, on=(t.TimelineEntry.moved_from == moved.id))
         .where(t.TimelineEntry.incident == incident.id)
-        .order_by(t.TimelineEntry.occurred_at, t.TimelineEntry.id).tuples())
+        .order_by(t.TimelineEntry.occurred_at, t.TimelineEntry.id)))
     return IncidentDetail(
         id=incident.id, reference=incident.reference, customer_id=customer.id,
         customer_name=customer.name, customer_account_code=customer.account_code,
@@ -1274,17 +1297,18 @@ def incident_detail(incident_id: int) -> IncidentDetail:
         module_name=module.name if module else "", product_version=incident.product_version,
         subject=incident.subject, description=incident.description,
         status=IncidentStatus(incident.status), priority=Priority(incident.priority),
-        engineer_id=incident.engineer_id, engineer_name=names.get(incident.engineer_id, ""),
+        engineer_id=engineer_id, engineer_name=names.get(engineer_id, ""),
         funding=FundingKind(incident.funding),
         funding_description=_funding_description(incident), funded_at=incident.funded_at,
         resolution=Resolution(incident.resolution) if incident.resolution else None,
         resolution_note=incident.resolution_note, resolved_at=incident.resolved_at,
-        resolved_by_name=names.get(incident.resolved_by_id, ""), closed_at=incident.closed_at,
+        resolved_by_name=names.get(resolved_by, ""), closed_at=incident.closed_at,
         opened_at=incident.opened_at, last_activity_at=incident.last_activity_at,
         work_started_at=incident.work_started_at,
-        created_by_name=names.get(incident.created_by_id, ""),
-        reopen_count=incident.reopen_count, split_from=link(incident.split_from_id),
-        split_children=links(t.Incident.split_from), merged_into=link(incident.merged_into_id),
+        created_by_name=names.get(created_by, ""),
+        reopen_count=incident.reopen_count, split_from=link(_opt_key(incident, "split_from")),
+        split_children=links(t.Incident.split_from),
+        merged_into=link(_opt_key(incident, "merged_into")),
         merged_duplicates=links(t.Incident.merged_into),
         enhancement_request_id=request.id if request else None,
         enhancement_title=request.title if request else "",

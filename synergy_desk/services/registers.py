@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, cast
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import utcnow
+from synergy_desk.models.base import BaseModel, utcnow
 from synergy_desk.services.common import (
     ENGINEERS,
     Actor,
@@ -41,6 +41,17 @@ ESCALATION_STATUS_LABELS = {
     EscalationStatus.WONT_FIX: "Won't fix",
 }
 MAX_RESPONSE = 20_000
+
+
+def _key(row: BaseModel, name: str) -> int:
+    """A required foreign key's id, read without loading the row it points at."""
+    return int(row.__data__[name])
+
+
+def _opt_key(row: BaseModel, name: str) -> int | None:
+    """An optional foreign key's id (None when unset), read without loading the row."""
+    value = row.__data__.get(name)
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,10 @@ class EscalationRow:
     updated_at: dt.datetime
 
 
+def _tuples(query: Any) -> list[tuple[Any, ...]]:
+    return cast(list[tuple[Any, ...]], list(query.tuples()))
+
+
 def _enhancement_status(value: EnhancementStatus | str) -> EnhancementStatus:
     try:
         return EnhancementStatus(value)
@@ -104,18 +119,17 @@ def list_enhancement_requests(product_id: int | None = None,
                               status: EnhancementStatus | str | None = None
                               ) -> list[EnhancementRow]:
     """The enhancement-request register, most-asked-for first (two queries in all)."""
-    query = (t.EnhancementRequest
-             .select(t.EnhancementRequest, t.Product.name.alias("product_name"),
-                     t.User.full_name.alias("creator"))
-             .join(t.Product, on=(t.EnhancementRequest.product == t.Product.id))
-             .switch(t.EnhancementRequest)
-             .join(t.User, on=(t.EnhancementRequest.created_by == t.User.id)))
+    ER = t.EnhancementRequest  # noqa: N806
+    query = (ER.select(ER.id, ER.product, t.Product.name, ER.title, ER.description, ER.status,
+                       ER.customer_count, t.User.full_name, ER.created_at, ER.updated_at)
+             .join(t.Product, on=(ER.product == t.Product.id))
+             .switch(ER)
+             .join(t.User, on=(ER.created_by == t.User.id)))
     if product_id is not None:
-        query = query.where(t.EnhancementRequest.product == product_id)
+        query = query.where(ER.product == product_id)
     if status is not None:
-        query = query.where(t.EnhancementRequest.status == _enhancement_status(status))
-    requests = list(query.order_by(t.EnhancementRequest.customer_count.desc(),
-                                   t.EnhancementRequest.id).objects())
+        query = query.where(ER.status == _enhancement_status(status))
+    requests = _tuples(query.order_by(ER.customer_count.desc(), ER.id))
     names: dict[int, list[str]] = defaultdict(list)
     refs: dict[int, list[str]] = defaultdict(list)
     if requests:
@@ -125,16 +139,17 @@ def list_enhancement_requests(product_id: int | None = None,
                  .join(t.Customer, on=(t.EnhancementRequestCustomer.customer == t.Customer.id))
                  .switch(t.EnhancementRequestCustomer)
                  .join(t.Incident, on=(t.EnhancementRequestCustomer.incident == t.Incident.id))
-                 .where(t.EnhancementRequestCustomer.request.in_([r.id for r in requests]))
-                 .order_by(t.Customer.name, t.Incident.number).tuples())
-        for request_id, customer_name, reference in asked:
+                 .where(t.EnhancementRequestCustomer.request.in_([r[0] for r in requests]))
+                 .order_by(t.Customer.name, t.Incident.number))
+        for request_id, customer_name, reference in _tuples(asked):
             if customer_name not in names[request_id]:
                 names[request_id].append(customer_name)
             refs[request_id].append(reference)
     return [EnhancementRow(
-        r.id, r.product_id, r.product_name, r.title, r.description,
-        EnhancementStatus(r.status), r.customer_count, tuple(names[r.id]), tuple(refs[r.id]),
-        r.creator, r.created_at, r.updated_at) for r in requests]
+        rid, product, product_name, title, description, EnhancementStatus(state), count,
+        tuple(names[rid]), tuple(refs[rid]), creator, created_at, updated_at)
+        for (rid, product, product_name, title, description, state, count, creator, created_at,
+             updated_at) in requests]
 
 
 def set_enhancement_status(actor: Actor, request_id: int,
@@ -157,7 +172,7 @@ def set_enhancement_status(actor: Actor, request_id: int,
             row.save(only=[t.EnhancementRequest.status, t.EnhancementRequest.updated_at])
             audit(actor, "enhancement.status", "enhancement_request", row.id, before,
                   snapshot(row, ["status", "updated_at"]))
-    return next(r for r in list_enhancement_requests(product_id=row.product_id)
+    return next(r for r in list_enhancement_requests(product_id=_key(row, "product"))
                 if r.id == request_id)
 
 
@@ -180,9 +195,12 @@ def list_escalations(status: EscalationStatus | str | None = None,
         query = query.where(t.Escalation.status == _escalation_status(status))
     if product_id is not None:
         query = query.where(t.Escalation.product == product_id)
-    return [EscalationRow(*row[:9], EscalationStatus(row[9]), *row[10:])
-            for row in query.order_by(t.Escalation.created_at.desc(),
-                                      t.Escalation.id.desc()).tuples()]
+    rows = _tuples(query.order_by(t.Escalation.created_at.desc(), t.Escalation.id.desc()))
+    return [EscalationRow(eid, incident_id, reference, subject, customer_name, product,
+                          product_name, version, steps, EscalationStatus(state), response,
+                          creator, created_at, updated_at)
+            for (eid, incident_id, reference, subject, customer_name, product, product_name,
+                 version, steps, state, response, creator, created_at, updated_at) in rows]
 
 
 def update_escalation(actor: Actor, escalation_id: int, status: EscalationStatus | str,
