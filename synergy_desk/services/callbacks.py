@@ -12,14 +12,16 @@ from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import BaseModel, utcnow
+from synergy_desk.models.base import utcnow
 from synergy_desk.services import search_index
 from synergy_desk.services.common import (
     ENGINEERS,
     EVERYONE,
     Actor,
     audit,
+    fk_id,
     for_update,
+    opt_fk_id,
     require,
     snapshot,
     transaction,
@@ -30,16 +32,6 @@ __all__ = ["CallBackRow", "schedule_callback", "clear_callback", "due_callbacks"
 
 MAX_NOTE = 2_000
 
-
-def _key(row: BaseModel, name: str) -> int:
-    """A required foreign key's id, read without loading the row it points at."""
-    return int(row.__data__[name])
-
-
-def _opt_key(row: BaseModel, name: str) -> int | None:
-    """An optional foreign key's id (None when unset), read without loading the row."""
-    value = row.__data__.get(name)
-    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -145,7 +137,7 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
             incident = t.Incident.get_or_none(t.Incident.id == incident_id)
             if incident is None:
                 raise NotFound(f"There is no incident with number {incident_id}.")
-            if _key(incident, "customer") != customer.id:
+            if fk_id(incident, "customer") != customer.id:
                 raise ValidationError(
                     f"{incident.reference} belongs to another customer, not {customer.name}.",
                     "incident")
@@ -153,7 +145,7 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
             contact = t.Contact.get_or_none(t.Contact.id == contact_id)
             if contact is None:
                 raise NotFound(f"There is no contact with number {contact_id}.")
-            if _key(contact, "customer") != customer.id:
+            if fk_id(contact, "customer") != customer.id:
                 raise ValidationError(f"{contact.name} is not a contact of {customer.name}.",
                                       "contact")
         row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
@@ -176,14 +168,14 @@ def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
         if row is None:
             raise NotFound(f"There is no call-back with number {callback_id}.")
         if row.done_at is not None:
-            done_by = _opt_key(row, "done_by")
+            done_by = opt_fk_id(row, "done_by")
             who = t.User.get_by_id(done_by).full_name if done_by is not None else "someone"
             raise ValidationError(f"This call-back was cleared already by {who}.")
         before = snapshot(row)
         now = utcnow()
         (t.CallBack.update(done_at=now, done_by=actor.id, outcome=text)
          .where(t.CallBack.id == row.id).execute())
-        incident_id = _opt_key(row, "incident")
+        incident_id = opt_fk_id(row, "incident")
         if incident_id is not None:
             t.TimelineEntry.create(incident=incident_id, kind=TimelineKind.PHONE_OUT,
                                    author=actor.id, occurred_at=now, text=f"Call-back: {text}",

@@ -19,7 +19,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 
 __all__ = ["Actor", "require", "transaction", "audit", "next_number", "chain_append",
-           "for_update", "snapshot", "get_or_404", "utcnow", "GENESIS_HASH"]
+           "for_update", "snapshot", "get_or_404", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
 
 GENESIS_HASH = "0" * 64
 
@@ -187,6 +187,17 @@ def chain_append(chain: str, content: Mapping[str, Any]) -> tuple[str, str]:
     (t.ChainHead.update(last_hash=new, length=t.ChainHead.length + 1)
      .where(t.ChainHead.name == chain).execute())
     return prev, new
+
+
+def fk_id(row: peewee.Model, name: str) -> int:
+    """A required foreign key's id, read without loading the row it points at."""
+    return int(row.__data__[name])
+
+
+def opt_fk_id(row: peewee.Model, name: str) -> int | None:
+    """An optional foreign key's id (None when unset), read without loading the row."""
+    value = row.__data__.get(name)
+    return None if value is None else int(value)
 
 
 def get_or_404(model: type[t.BaseModel], pk: int, what: str) -> Any:

@@ -30,7 +30,7 @@ from synergy_desk.domain.errors import (
     ValidationError,
 )
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import BaseModel, utcnow
+from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, search_index
 from synergy_desk.services.common import (
     ENGINEERS,
@@ -38,8 +38,10 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
+    fk_id,
     for_update,
     next_number,
+    opt_fk_id,
     require,
     snapshot,
     transaction,
@@ -74,16 +76,6 @@ _BOOKKEEPING = ("version", "last_activity_at")
 def _tuples(query: Any) -> list[tuple[Any, ...]]:
     return cast(list[tuple[Any, ...]], list(query.tuples()))
 
-
-def _key(row: BaseModel, name: str) -> int:
-    """A required foreign key's id, read without loading the row it points at."""
-    return int(row.__data__[name])
-
-
-def _opt_key(row: BaseModel, name: str) -> int | None:
-    """An optional foreign key's id (None when unset), read without loading the row."""
-    value = row.__data__.get(name)
-    return None if value is None else int(value)
 
 
 # --- What the services return -------------------------------------------------------------
@@ -346,7 +338,7 @@ def _product_and_module(product_id: int | None,
         module = t.Module.get_or_none(t.Module.id == module_id)
         if module is None:
             raise NotFound(f"There is no module with number {module_id}.")
-        if _key(module, "product") != product.id:
+        if fk_id(module, "product") != product.id:
             raise ValidationError(f"{module.name} is not a module of {product.name}.", "module")
     return product, module
 
@@ -364,7 +356,7 @@ def _contact(customer: t.Customer, contact_id: int | None) -> t.Contact | None:
     contact = t.Contact.get_or_none(t.Contact.id == contact_id)
     if contact is None:
         raise NotFound(f"There is no contact with number {contact_id}.")
-    if _key(contact, "customer") != customer.id:
+    if fk_id(contact, "customer") != customer.id:
         raise ValidationError(f"{contact.name} is not a contact of {customer.name}.", "contact")
     return contact
 
@@ -419,7 +411,7 @@ def covering_contract(customer_id: int, product_id: int,
 
 def _fund_from_contract(actor: Actor, incident: t.Incident) -> str:
     """Fund a new incident from the customer's contract, if one covers it (caller's transaction)."""
-    contract = covering_contract(_key(incident, "customer"), _key(incident, "product"))
+    contract = covering_contract(fk_id(incident, "customer"), fk_id(incident, "product"))
     if contract is None:
         return ""
     funding.attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
@@ -503,8 +495,8 @@ def _update(actor: Actor, incident: t.Incident, changes: dict[str, Any], *, acti
 
 
 def _not_merged(incident: t.Incident, doing: str) -> None:
-    if _opt_key(incident, "merged_into") is not None:
-        survivor = t.Incident.get_by_id(_opt_key(incident, "merged_into"))
+    if opt_fk_id(incident, "merged_into") is not None:
+        survivor = t.Incident.get_by_id(opt_fk_id(incident, "merged_into"))
         raise ValidationError(
             f"{incident.reference} was merged into {survivor.reference}; {doing} there instead.")
 
@@ -534,7 +526,7 @@ def _user_name(user_id: int | None) -> str:
 
 def _reopen_changes(actor: Actor, incident: t.Incident) -> dict[str, Any]:
     """Back to work after a resolution or an unresolved close; the funding stays as it was."""
-    engineer = _opt_key(incident, "engineer")
+    engineer = opt_fk_id(incident, "engineer")
     if _is_funded(incident):
         if engineer is None and actor.role in ENGINEERS:
             engineer = actor.id
@@ -576,7 +568,7 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
             notices.append(_MASKED.format(what="call notes"))
         if call.incident_id is not None:
             incident = _load(call.incident_id)
-            if _key(incident, "customer") != customer.id:
+            if fk_id(incident, "customer") != customer.id:
                 raise ValidationError(
                     f"{incident.reference} belongs to another customer, not {customer.name}.",
                     "incident")
@@ -667,20 +659,20 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
             changes["priority"] = _priority(priority)
         if product_version is not None:
             changes["product_version"] = _version_text(product_version)
-        new_product_id = product_id if product_id is not None else _key(incident, "product")
+        new_product_id = product_id if product_id is not None else fk_id(incident, "product")
         if product_id is not None or module_id is not None or clear_module:
-            keep_module = _opt_key(incident, "module")
+            keep_module = opt_fk_id(incident, "module")
             if clear_module:
                 keep_module = None
             elif module_id is not None:
                 keep_module = module_id
-            elif product_id is not None and product_id != _key(incident, "product"):
+            elif product_id is not None and product_id != fk_id(incident, "product"):
                 keep_module = None
             product, module = _product_and_module(new_product_id, keep_module)
-            if product.id != _key(incident, "product"):
+            if product.id != fk_id(incident, "product"):
                 _check_contract_still_covers(incident, product)
                 changes["product"] = product.id
-            if (module.id if module else None) != _opt_key(incident, "module"):
+            if (module.id if module else None) != opt_fk_id(incident, "module"):
                 changes["module"] = module.id if module else None
         changes = {k: v for k, v in changes.items() if _differs(incident, k, v)}
         if not changes:
@@ -697,11 +689,11 @@ def _differs(incident: t.Incident, name: str, value: Any) -> bool:
 
 
 def _check_contract_still_covers(incident: t.Incident, product: t.Product) -> None:
-    contract_id = _opt_key(incident, "contract")
+    contract_id = opt_fk_id(incident, "contract")
     if FundingKind(incident.funding) is not FundingKind.CONTRACT or contract_id is None:
         return
     contract = t.Contract.get_by_id(contract_id)
-    covered = _opt_key(contract, "product")
+    covered = opt_fk_id(contract, "product")
     if covered is not None and covered != product.id:
         raise ValidationError(
             f"{incident.reference} is funded by contract {contract.reference}, which does not "
@@ -748,7 +740,7 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
             text = f"Unassigned by {actor.full_name}."
             if _status(incident) is IncidentStatus.IN_PROGRESS:
                 changes["status"] = IncidentStatus.QUEUED
-        if changes["engineer"] == _opt_key(incident, "engineer") and "status" not in changes:
+        if changes["engineer"] == opt_fk_id(incident, "engineer") and "status" not in changes:
             return _ref(incident)
         _update(actor, incident, changes, action="incident.assign",
                 expected_version=expected_version)
@@ -779,13 +771,13 @@ def start_work(actor: Actor, incident_id: int,
             raise _funding_required(incident, "work starts")
         status = _status(incident)
         if status is IncidentStatus.IN_PROGRESS:
-            holder = _user_name(_opt_key(incident, "engineer")) or "nobody"
+            holder = _user_name(opt_fk_id(incident, "engineer")) or "nobody"
             raise ValidationError(f"{incident.reference} is already in progress ({holder}).")
         if status not in (IncidentStatus.QUEUED, IncidentStatus.WAITING_ON_CUSTOMER):
             raise ValidationError(
                 f"{incident.reference} is {status.label.lower()}; it cannot be started.")
         changes: dict[str, Any] = {"status": IncidentStatus.IN_PROGRESS}
-        if _opt_key(incident, "engineer") is None:
+        if opt_fk_id(incident, "engineer") is None:
             changes["engineer"] = actor.id
         if incident.work_started_at is None:
             changes["work_started_at"] = utcnow()
@@ -904,9 +896,9 @@ def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: 
                 f"At least one entry must stay on {incident.reference}; to move everything, "
                 "edit its subject instead.", "entries")
         product, module = _product_and_module(product_id, module_id)
-        customer = t.Customer.get_by_id(_key(incident, "customer"))
-        contact = (t.Contact.get_by_id(_opt_key(incident, "contact"))
-                   if _opt_key(incident, "contact") is not None else None)
+        customer = t.Customer.get_by_id(fk_id(incident, "customer"))
+        contact = (t.Contact.get_by_id(opt_fk_id(incident, "contact"))
+                   if opt_fk_id(incident, "contact") is not None else None)
         new = _create(actor, customer, contact, product, module, subject=_subject(subject),
                       description=_description(description),
                       product_version=_version_text(product_version),
@@ -948,7 +940,7 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
         raise ValidationError("An incident cannot be merged into itself.")
     with transaction():
         duplicate, survivor = _load_pair(duplicate_id, survivor_id)
-        if _key(duplicate, "customer") != _key(survivor, "customer"):
+        if fk_id(duplicate, "customer") != fk_id(survivor, "customer"):
             raise ValidationError(
                 f"{duplicate.reference} and {survivor.reference} are for different customers; "
                 "only one customer's incidents can be merged.")
@@ -1021,7 +1013,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
                              .where(t.EnhancementRequest.id == request_id)).first()
         if request is None:
             raise NotFound(f"There is no enhancement request with number {request_id}.")
-        if _key(request, "product") != _key(incident, "product"):
+        if fk_id(request, "product") != fk_id(incident, "product"):
             raise ValidationError(
                 f"Enhancement request “{request.title}” is for another product.", "enhancement")
     else:
@@ -1031,7 +1023,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
                                   "enhancement_title")
         now = utcnow()
         request = t.EnhancementRequest.create(
-            product=_key(incident, "product"), title=refuse_card_numbers(clean, "request title"),
+            product=fk_id(incident, "product"), title=refuse_card_numbers(clean, "request title"),
             description=note, status=EnhancementStatus.OPEN, customer_count=0,
             created_by=actor.id, created_at=now, updated_at=now)
         audit(actor, "enhancement.create", "enhancement_request", request.id,
@@ -1041,7 +1033,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
               .where((t.EnhancementRequestCustomer.request == request.id)
                      & (t.EnhancementRequestCustomer.incident == incident.id)).exists())
     if not exists:
-        t.EnhancementRequestCustomer.create(request=request.id, customer=_key(incident, "customer"),
+        t.EnhancementRequestCustomer.create(request=request.id, customer=fk_id(incident, "customer"),
                                             incident=incident.id, added_by=actor.id,
                                             added_at=utcnow())
     count = (t.EnhancementRequestCustomer
@@ -1064,7 +1056,7 @@ def _escalate(actor: Actor, incident: t.Incident, escalation: EscalationInput | 
             "An escalation needs the product, its version and the steps to reproduce.",
             "escalation")
     steps, _ = _masked_text(escalation.steps_to_reproduce, "steps to reproduce", required=True)
-    product_id = escalation.product_id or _key(incident, "product")
+    product_id = escalation.product_id or fk_id(incident, "product")
     product, _ = _product_and_module(product_id, None)
     version = _version_text(escalation.product_version
                             if escalation.product_version is not None
@@ -1120,7 +1112,7 @@ def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: 
                                    "resolved_by": actor.id, "closed_at": None}
         if incident.work_started_at is None:
             changes["work_started_at"] = now
-        if _opt_key(incident, "engineer") is None:
+        if opt_fk_id(incident, "engineer") is None:
             changes["engineer"] = actor.id
         if kind is Resolution.ENHANCEMENT:
             request, created = _enhancement(actor, incident, enhancement_request_id,
@@ -1249,13 +1241,13 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     incident = t.Incident.get_or_none(t.Incident.id == incident_id)
     if incident is None:
         raise NotFound(f"There is no incident with number {incident_id}.")
-    customer = t.Customer.get_by_id(_key(incident, "customer"))
-    contact_id, module_id = _opt_key(incident, "contact"), _opt_key(incident, "module")
+    customer = t.Customer.get_by_id(fk_id(incident, "customer"))
+    contact_id, module_id = opt_fk_id(incident, "contact"), opt_fk_id(incident, "module")
     contact = t.Contact.get_or_none(t.Contact.id == contact_id) if contact_id else None
-    product = t.Product.get_by_id(_key(incident, "product"))
+    product = t.Product.get_by_id(fk_id(incident, "product"))
     module = t.Module.get_or_none(t.Module.id == module_id) if module_id else None
-    engineer_id = _opt_key(incident, "engineer")
-    resolved_by, created_by = _opt_key(incident, "resolved_by"), _key(incident, "created_by")
+    engineer_id = opt_fk_id(incident, "engineer")
+    resolved_by, created_by = opt_fk_id(incident, "resolved_by"), fk_id(incident, "created_by")
     names: dict[int | None, str] = {
         uid: name for uid, name in _tuples(
             t.User.select(t.User.id, t.User.full_name)
@@ -1272,7 +1264,7 @@ def incident_detail(incident_id: int) -> IncidentDetail:
             t.Incident.select(t.Incident.id, t.Incident.reference)
             .where(column == incident.id).order_by(t.Incident.id)))
 
-    request_id = _opt_key(incident, "enhancement_request")
+    request_id = opt_fk_id(incident, "enhancement_request")
     request = (t.EnhancementRequest.get_or_none(t.EnhancementRequest.id == request_id)
                if request_id is not None else None)
     escalation = t.Escalation.get_or_none(t.Escalation.incident == incident.id)
@@ -1306,9 +1298,9 @@ def incident_detail(incident_id: int) -> IncidentDetail:
         opened_at=incident.opened_at, last_activity_at=incident.last_activity_at,
         work_started_at=incident.work_started_at,
         created_by_name=names.get(created_by, ""),
-        reopen_count=incident.reopen_count, split_from=link(_opt_key(incident, "split_from")),
+        reopen_count=incident.reopen_count, split_from=link(opt_fk_id(incident, "split_from")),
         split_children=links(t.Incident.split_from),
-        merged_into=link(_opt_key(incident, "merged_into")),
+        merged_into=link(opt_fk_id(incident, "merged_into")),
         merged_duplicates=links(t.Incident.merged_into),
         enhancement_request_id=request.id if request else None,
         enhancement_title=request.title if request else "",

@@ -11,11 +11,12 @@ from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import BaseModel, utcnow
+from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
     ENGINEERS,
     Actor,
     audit,
+    fk_id,
     for_update,
     require,
     snapshot,
@@ -42,16 +43,6 @@ ESCALATION_STATUS_LABELS = {
 }
 MAX_RESPONSE = 20_000
 
-
-def _key(row: BaseModel, name: str) -> int:
-    """A required foreign key's id, read without loading the row it points at."""
-    return int(row.__data__[name])
-
-
-def _opt_key(row: BaseModel, name: str) -> int | None:
-    """An optional foreign key's id (None when unset), read without loading the row."""
-    value = row.__data__.get(name)
-    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)
@@ -172,7 +163,7 @@ def set_enhancement_status(actor: Actor, request_id: int,
             row.save(only=[t.EnhancementRequest.status, t.EnhancementRequest.updated_at])
             audit(actor, "enhancement.status", "enhancement_request", row.id, before,
                   snapshot(row, ["status", "updated_at"]))
-    return next(r for r in list_enhancement_requests(product_id=_key(row, "product"))
+    return next(r for r in list_enhancement_requests(product_id=fk_id(row, "product"))
                 if r.id == request_id)
 
 
