@@ -8,13 +8,12 @@ of this office (one line on standard error), 1 when the file cannot be written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from synergy_desk.domain.errors import DomainError
+from synergy_desk.services.files import write_file_atomically
 
 PROG = "synergy-desk"
 
@@ -41,20 +40,6 @@ def _error(message: str) -> None:
     print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write the whole file or leave the old one: never a half-written PDF."""
-    handle, temp = tempfile.mkstemp(prefix=".receipt-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     """Write the reprint; returns the exit status (0, 1 or 2)."""
     from synergy_desk.cli import _open
@@ -75,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         _error(f"{out} is a folder; give the PDF file's name, e.g. {out / (args.number + '.pdf')}.")
         return 2
     try:
-        _write(out, pdf)
+        write_file_atomically(out, pdf)
     except OSError as exc:
         _error(f"could not write {out}: {exc.strerror or exc}.")
         return 1

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -56,6 +55,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
+from synergy_desk.services.files import write_file_atomically
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background
 
@@ -228,21 +228,6 @@ def pdf_printer(path: str | os.PathLike[str]) -> QPrinter:
 def print_pdf_to_file(pdf_bytes: bytes, path: str | os.PathLike[str]) -> int:
     """Print the PDF through QPrinter into a PDF file (on this thread); returns pages printed."""
     return paint_pdf(pdf_printer(path), pdf_bytes, text_family=text_layer_family())
-
-
-def write_file_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write the bytes so the file is either the old one or the whole new one, never half."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=".synergy-", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # --- the dialog ------------------------------------------------------------------------------
