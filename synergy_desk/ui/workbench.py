@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -60,11 +60,7 @@ def _allowed(parent: QWidget | None, actor: Actor, roles: tuple[object, ...],
 
 
 def _detail(parent: QWidget | None, incident_id: int) -> IncidentDetail | None:
-    try:
-        return incidents.incident_detail(incident_id)
-    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
-        show_error(parent, exc)
-        return None
+    return _call(parent, lambda: incidents.incident_detail(incident_id))
 
 
 def _call(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
@@ -225,55 +221,44 @@ def resolve_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
         expected_version=version))
 
 
-def close_unresolved_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
-                          expected_version: int | None = None) -> IncidentRef | None:
-    """Close an open incident that cannot be resolved, with the reason."""
-    if not _allowed(parent, actor, ENGINEERS, "close incidents"):
+def _reason_flow(parent: QWidget | None, actor: Actor, incident_id: int,
+                 roles: tuple[object, ...], doing: str, dialog: Any,
+                 service: Callable[..., IncidentRef],
+                 expected_version: int | None) -> IncidentRef | None:
+    """The flows that need only a written reason: check the role, ask, call the service."""
+    if not _allowed(parent, actor, roles, doing):
         return None
     detail = _detail(parent, incident_id)
     if detail is None:
         return None
-    request = CloseUnresolvedDialog.ask(parent, detail)
+    request = dialog.ask(parent, detail)
     if request is None:
         return None
     version = expected_version if expected_version is not None else detail.version
-    return _call(parent, lambda: incidents.close_unresolved(
-        actor, incident_id, request.text, expected_version=version))
+    return _call(parent, lambda: service(actor, incident_id, request.text,
+                                         expected_version=version))
+
+
+def close_unresolved_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
+                          expected_version: int | None = None) -> IncidentRef | None:
+    """Close an open incident that cannot be resolved, with the reason."""
+    return _reason_flow(parent, actor, incident_id, ENGINEERS, "close incidents",
+                        CloseUnresolvedDialog, incidents.close_unresolved, expected_version)
 
 
 def reopen_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
                 expected_version: int | None = None) -> IncidentRef | None:
     """Re-open a resolved (or unresolved-closed) incident: the customer called back, no charge."""
-    if not _allowed(parent, actor, ENGINEERS, "re-open incidents"):
-        return None
-    detail = _detail(parent, incident_id)
-    if detail is None:
-        return None
-    request = ReopenDialog.ask(parent, detail)
-    if request is None:
-        return None
-    version = expected_version if expected_version is not None else detail.version
-    return _call(parent, lambda: incidents.reopen(actor, incident_id, request.text,
-                                                  expected_version=version))
+    return _reason_flow(parent, actor, incident_id, ENGINEERS, "re-open incidents",
+                        ReopenDialog, incidents.reopen, expected_version)
 
 
 def out_of_remit_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
                       expected_version: int | None = None) -> IncidentRef | None:
     """A manager closes an incident as out of remit; its funding is handed back."""
-    if not _allowed(parent, actor, MANAGERS, "close incidents as out of remit"):
-        return None
-    detail = _detail(parent, incident_id)
-    if detail is None:
-        return None
-    request = OutOfRemitDialog.ask(parent, detail)
-    if request is None:
-        return None
-    version = expected_version if expected_version is not None else detail.version
-    return _call(parent, lambda: incidents.out_of_remit(actor, incident_id, request.text,
-                                                        expected_version=version))
-
-
-# --- call-backs -------------------------------------------------------------------------------
+    return _reason_flow(parent, actor, incident_id, MANAGERS,
+                        "close incidents as out of remit", OutOfRemitDialog,
+                        incidents.out_of_remit, expected_version)
 
 
 def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: int,
