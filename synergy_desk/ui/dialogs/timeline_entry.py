@@ -68,7 +68,7 @@ class TimelineEntryDialog(QDialog):
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("&Kind:"), self.kind)
-        form.addRow(self.tr("&Duration:"), row)
+        form.addRow(self.tr("Duration:"), row)  # a row of widgets takes no mnemonic
         form.addRow(self.tr("&What happened:"), self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
