@@ -78,6 +78,29 @@ class OfficeSettings(BaseModel):
     version = IntegerField(default=1)
 
 
+class OfficeDetails(BaseModel):
+    """The office's details as documents print them, in force from ``valid_from`` on.
+
+    Append-only: a new row is written whenever the details change, so a receipt or credit note
+    reprints with the name, address and VAT number in force when it was issued.
+    """
+
+    id = AutoField()
+    valid_from = UTCDateTimeField()
+    company_name = CharField(max_length=200, default="")
+    address = TextField(default="")
+    vat_number = CharField(max_length=32, default="")
+    phone = CharField(max_length=40, default="")
+    email = CharField(max_length=200, default="")
+    logo = BlobField(null=True)
+    timezone = CharField(max_length=64, default="Europe/London")
+    recorded_by = ForeignKeyField(User, null=True)
+    recorded_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("valid_from",), False),)
+
+
 class Sequence(BaseModel):
     """A gap-free counter; the row is locked while a number is taken, inside the same transaction."""
 
@@ -220,6 +243,9 @@ class Incident(BaseModel):
             (("customer", "last_activity_at", "id"), False),
             (("product", "last_activity_at", "id"), False),
             (("engineer", "last_activity_at", "id"), False),
+            # The reports count what was resolved and closed in a period.
+            (("resolved_at",), False),
+            (("closed_at",), False),
         )
 
 
@@ -280,7 +306,7 @@ class SeasonTicket(BaseModel):
     created_by = ForeignKeyField(User)
 
     class Meta:
-        indexes = ((("customer", "expires_at"), False),)
+        indexes = ((("customer", "expires_at"), False), (("purchased_at",), False))
 
 
 class Payment(BaseModel):
@@ -374,7 +400,7 @@ class TicketLedger(BaseModel):
     row_hash = CharField(max_length=64)
 
     class Meta:
-        indexes = ((("ticket", "created_at"), False),)
+        indexes = ((("ticket", "created_at"), False), (("kind", "created_at"), False))
 
 
 class Waiver(BaseModel):
@@ -387,6 +413,9 @@ class Waiver(BaseModel):
     granted_by = ForeignKeyField(User)
     granted_at = UTCDateTimeField(default=utcnow)
     revoked_at = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("granted_at",), False),)
 
 
 class IncidentFunding(BaseModel):
@@ -455,7 +484,8 @@ class AuditLog(BaseModel):
     after = TextField(default="")
 
     class Meta:
-        indexes = ((("entity", "entity_id"), False), (("at",), False))
+        indexes = ((("entity", "entity_id"), False), (("at",), False),
+                   (("action", "at"), False), (("user", "at"), False))
 
 
 ALL_MODELS: list[type[BaseModel]] = [
@@ -463,5 +493,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     EnhancementRequest, Incident, IncidentCount, TimelineEntry, CallBack, SeasonTicket, Payment,
     PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, IncidentFunding,
     EnhancementRequestCustomer,
-    Escalation, AuditLog,
+    Escalation, AuditLog, OfficeDetails,
 ]

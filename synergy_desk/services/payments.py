@@ -22,7 +22,7 @@ from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.domain.money import MAX_PENCE, format_pence, format_rate, line_amounts
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding, tickets
+from synergy_desk.services import funding, office_details, tickets
 from synergy_desk.services.common import (
     EVERYONE,
     MANAGERS,
@@ -217,6 +217,7 @@ class Office:
     phone: str
     email: str
     timezone: str
+    logo: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -311,9 +312,12 @@ class PaymentSummary:
     taken_by: str
 
 
-def _office(settings: t.OfficeSettings) -> Office:
-    return Office(settings.company_name, settings.address, settings.vat_number, settings.phone,
-                  settings.email, settings.timezone)
+def _office_at(moment: dt.datetime) -> Office:
+    """The supplier as printed on a document issued at ``moment``: the details then in force,
+    so a reprint matches the original whatever has been changed since."""
+    details = office_details.details_at(moment)
+    return Office(details.name, details.address, details.vat_number, details.phone,
+                  details.email, details.timezone, details.logo)
 
 
 def _customer_address(customer: t.Customer) -> str:
@@ -501,8 +505,8 @@ def _references(incident_ids: list[int]) -> dict[int, str]:
 
 
 def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
-    settings = tickets.office_settings()
-    zone = tickets.office_zone(settings)
+    office = _office_at(payment.taken_at)
+    zone = tickets.zone_named(office.timezone)
     customer = payment.customer
     lines = _lines_of(payment.id)
     refunds = _refunds_of([ln.id for ln in lines])
@@ -535,7 +539,7 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
     return ReceiptInfo(
         payment_id=payment.id, number=tickets.receipt_text(payment.receipt_number),
         sequence_number=payment.receipt_number, taken_at=payment.taken_at,
-        office=_office(settings), customer_id=customer.id, account_code=customer.account_code,
+        office=office, customer_id=customer.id, account_code=customer.account_code,
         customer_name=payment.customer_name, customer_address=payment.customer_address,
         lines=tuple(out_lines), net_pence=payment.net_pence, vat_pence=payment.vat_pence,
         gross_pence=payment.gross_pence,
@@ -742,7 +746,6 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
 
 
 def _credit_note_info(note: t.CreditNote, *, is_copy: bool) -> CreditNoteInfo:
-    settings = tickets.office_settings()
     payment = note.payment
     customer = payment.customer
     rows = list(t.CreditNoteLine.select(t.CreditNoteLine, t.PaymentLine)
@@ -763,7 +766,7 @@ def _credit_note_info(note: t.CreditNote, *, is_copy: bool) -> CreditNoteInfo:
         credit_note_id=note.id, number=tickets.credit_note_text(note.number),
         sequence_number=note.number, kind=kind,
         kind_label="Void" if kind is CreditNoteKind.VOID else "Refund", issued_at=note.issued_at,
-        reason=note.reason, office=_office(settings), customer_id=customer.id,
+        reason=note.reason, office=_office_at(note.issued_at), customer_id=customer.id,
         account_code=customer.account_code, customer_name=payment.customer_name,
         customer_address=payment.customer_address, payment_id=payment.id,
         receipt_number=tickets.receipt_text(payment.receipt_number),

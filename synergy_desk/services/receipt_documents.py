@@ -68,9 +68,9 @@ def _day(moment: dt.datetime, zone_name: str) -> str:
 
 
 def _office(office: payments.Office) -> DocOffice:
-    # No logo: the receipt info does not carry one, and a reprint must match the original.
+    # The details (logo too) in force when the document was issued: a reprint matches it.
     return DocOffice(name=office.name, address=office.address, vat_number=office.vat_number,
-                     phone=office.phone, email=office.email, logo_png=None)
+                     phone=office.phone, email=office.email, logo_png=office.logo)
 
 
 def _receipt_line_detail(line: payments.ReceiptLine, zone_name: str) -> str:

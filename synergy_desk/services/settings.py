@@ -22,7 +22,7 @@ from synergy_desk.domain.errors import (
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import users
+from synergy_desk.services import office_details, users
 from synergy_desk.services.common import (
     MANAGERS,
     Actor,
@@ -305,6 +305,7 @@ def update_settings(actor: Actor, expected_version: int, **changes: Any) -> Offi
         if not changed:
             return _data(row)
         before = snapshot(row, fields=list(changed))
+        printed_before = {name: _stored(row, name) for name in office_details.DETAIL_FIELDS}
         new_version = expected_version + 1
         updated = (t.OfficeSettings.update(
             {**{getattr(t.OfficeSettings, k): v for k, v in changed.items()},
@@ -314,6 +315,8 @@ def update_settings(actor: Actor, expected_version: int, **changes: Any) -> Offi
         if not updated:
             raise _conflict(t.OfficeSettings.get_by_id(row.id), expected_version)
         row = t.OfficeSettings.get_by_id(row.id)
+        # Documents already issued keep the details in force when they were issued.
+        office_details.record_details(actor, printed_before, row)
         after = snapshot(row, fields=list(changed))
         audit(actor, "settings.update", "settings", row.id,
               {**before, "version": expected_version}, {**after, "version": new_version})
@@ -393,6 +396,8 @@ def setup_office(company_name: str, address: str, vat_number: str, manager_usern
             audit(actor, "settings.setup", "settings", row.id,
                   {**before, "version": row.version - 1},
                   {**snapshot(row, fields=list(values)), "version": row.version})
+        # Nothing was issued before the office was set up: these details hold from the start.
+        office_details.record_details(None, None, row)
         return actor
 
 

@@ -52,9 +52,13 @@ def office_settings() -> t.OfficeSettings:
 
 
 def office_zone(settings: t.OfficeSettings | None = None) -> ZoneInfo:
-    name = (settings or office_settings()).timezone or "Europe/London"
+    return zone_named((settings or office_settings()).timezone)
+
+
+def zone_named(name: str | None) -> ZoneInfo:
+    """The time zone of that name; the office's default (London) when it is unknown."""
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name or "Europe/London")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("Europe/London")
 
