@@ -54,6 +54,11 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: When the open desk lapses expired season tickets: soon after start-up, then hourly.
+LAPSE_FIRST_MS = 20_000
+LAPSE_EVERY_MS = 3_600_000
+
+
 def to_list_row(row: Any) -> ListRow:
     return ListRow(
         id=row.id, reference=row.reference, customer=row.customer_name, subject=row.subject,
@@ -100,6 +105,14 @@ class MainWindow(QMainWindow):
         self._poll.timeout.connect(self._on_poll_timeout)
         self._poll.start()
         self._token = self._safe_token()
+
+        # Unused season-ticket incidents lapse at expiry: any desk that is open lapses them,
+        # shortly after start-up and then every hour (a second desk finds nothing left to do).
+        self._lapse = QTimer(self)
+        self._lapse.setInterval(LAPSE_EVERY_MS)
+        self._lapse.timeout.connect(self.lapse_expired_tickets)
+        self._lapse.start()
+        QTimer.singleShot(LAPSE_FIRST_MS, self.lapse_expired_tickets)
 
     # -- building ------------------------------------------------------------------------
 
@@ -356,6 +369,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._poll.stop()
+        self._lapse.stop()
         self.save_state()
         self.background.wait(3000)
         super().closeEvent(event)
@@ -462,6 +476,21 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QApplication
 
         return QApplication.activeModalWidget() is not None
+
+    def lapse_expired_tickets(self) -> None:
+        """Lapse what is left on expired season tickets, on the background helper."""
+        from synergy_desk.services import tickets
+
+        def done(count: object) -> None:
+            if isinstance(count, int) and count:
+                self.statusBar().showMessage(
+                    self.tr("%n expired season ticket(s) lapsed.", "", count), 10_000)
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("Could not lapse expired season tickets: %s", exc)
+
+        self.background.run(lambda: tickets.expire_tickets(None), done, failed)
 
     # -- selection and opening -----------------------------------------------------------
 

@@ -232,3 +232,21 @@ def test_engineer_filter_lists_engineers_and_filters_the_list(
     assert window.model.rowCount() == 1
     assert window.model.index(0, 0).data() == mine.reference
     assert window.view_buttons["all"].text().endswith("1")
+
+
+def test_an_open_desk_lapses_expired_season_tickets(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    from synergy_desk.domain.enums import LedgerKind
+    from synergy_desk.models import tables as t
+    from synergy_desk.services import tickets
+    from tests.services.test_funding import buy_ticket, expire_ticket, new_customer
+
+    customer = new_customer()
+    ticket_id = buy_ticket(office["reception"], customer, size=3)
+    expire_ticket(ticket_id)
+    window = make_window(qtbot, office["reception"], prefs)
+    window.lapse_expired_tickets()
+    qtbot.waitUntil(lambda: t.TicketLedger.select().where(
+        t.TicketLedger.kind == LedgerKind.EXPIRY).exists(), timeout=10_000)
+    assert tickets.balance(ticket_id) == 0
+    qtbot.waitUntil(lambda: "lapsed" in window.statusBar().currentMessage())
