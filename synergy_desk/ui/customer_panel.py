@@ -30,6 +30,8 @@ class CustomerPanel(QFrame):
     statement_requested = Signal(int)
     receipt_requested = Signal(str)
     refund_requested = Signal(int)
+    adjust_ticket_requested = Signal(int)
+    contract_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, can_refund: bool = False) -> None:
         super().__init__(parent)
@@ -73,12 +75,27 @@ class CustomerPanel(QFrame):
         self.refund_button.clicked.connect(self._on_refund_clicked)
         self.refund_button.setVisible(can_refund)
         self.refund_button.setEnabled(False)
+        # A manager's overrides of the customer's cover (refunds are managers' too).
+        self.adjust_button = QPushButton(self.tr("Ad&just ticket…"))
+        self.adjust_button.setObjectName("customerAdjustTicket")
+        self.adjust_button.setToolTip(self.tr("Add or take away incidents on a live season "
+                                              "ticket, with a reason"))
+        self.adjust_button.clicked.connect(self._on_adjust_clicked)
+        self.contract_button = QPushButton(self.tr("Co&ntract…"))
+        self.contract_button.setObjectName("customerContract")
+        self.contract_button.setToolTip(self.tr("Record a support contract for this customer"))
+        self.contract_button.clicked.connect(self._on_contract_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.pay_button)
         buttons.addWidget(self.statement_button)
         buttons.addWidget(self.refund_button)
+        buttons.addWidget(self.adjust_button)
+        buttons.addWidget(self.contract_button)
         buttons.addStretch(1)
-        for b in (self.pay_button, self.statement_button):
+        for b in (self.adjust_button, self.contract_button):
+            b.setVisible(can_refund)
+        for b in (self.pay_button, self.statement_button, self.adjust_button,
+                  self.contract_button):
             b.setEnabled(False)
 
         layout = QVBoxLayout(self)
@@ -97,7 +114,8 @@ class CustomerPanel(QFrame):
 
     def clear(self) -> None:
         self.customer_id = None
-        for b in (self.pay_button, self.statement_button, self.refund_button):
+        for b in (self.pay_button, self.statement_button, self.refund_button,
+                  self.adjust_button, self.contract_button):
             b.setEnabled(False)
         self.heading.setText(self.tr("No customer selected"))
         self.banner.hide()
@@ -156,8 +174,9 @@ class CustomerPanel(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, pay.payment_id)
             item.setData(Qt.ItemDataRole.UserRole + 1, pay.number)
             self.recent_payments.addItem(item)
-        self.pay_button.setEnabled(True)
-        self.statement_button.setEnabled(True)
+        for b in (self.pay_button, self.statement_button, self.adjust_button,
+                  self.contract_button):
+            b.setEnabled(True)
         self.refund_button.setEnabled(False)
         if self.recent_payments.count() == 0:
             self.recent_payments.addItem(self.tr("No payments yet"))
@@ -184,6 +203,14 @@ class CustomerPanel(QFrame):
     def _on_statement_clicked(self) -> None:
         if self.customer_id is not None:
             self.statement_requested.emit(self.customer_id)
+
+    def _on_adjust_clicked(self) -> None:
+        if self.customer_id is not None:
+            self.adjust_ticket_requested.emit(self.customer_id)
+
+    def _on_contract_clicked(self) -> None:
+        if self.customer_id is not None:
+            self.contract_requested.emit(self.customer_id)
 
     def _on_payments_activated(self, item: QListWidgetItem) -> None:
         number = item.data(Qt.ItemDataRole.UserRole + 1)

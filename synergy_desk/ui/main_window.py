@@ -261,6 +261,8 @@ class MainWindow(QMainWindow):
         self.customer_panel.statement_requested.connect(self._on_ticket_statement)
         self.customer_panel.receipt_requested.connect(self._on_reprint_receipt)
         self.customer_panel.refund_requested.connect(self._on_refund)
+        self.customer_panel.adjust_ticket_requested.connect(self._on_adjust_ticket)
+        self.customer_panel.contract_requested.connect(self._on_record_contract)
         self.detail = IncidentDetail(self.actor, self.background)
         self.detail.changed.connect(self._on_detail_changed)
         self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -593,6 +595,42 @@ class MainWindow(QMainWindow):
         if note is not None:
             self.statusBar().showMessage(self.tr("Credit note %s issued.") % note.number, 10_000)
             self.refresh()
+
+    def _on_adjust_ticket(self, customer_id: int) -> None:
+        from synergy_desk.services import customers, tickets
+        from synergy_desk.ui.dialogs.customer_cover import TicketAdjustDialog
+
+        try:
+            name = customers.customer_summary(customer_id).name
+            request = TicketAdjustDialog.ask(self, name,
+                                             tickets.tickets_for_customer(customer_id))
+            if request is None:
+                return
+            info = tickets.adjust(self.actor, request.ticket_id, request.delta, request.reason)
+        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(
+            self.tr("Season ticket %s adjusted: %s.") % (info.id, info.summary), 10_000)
+        self.refresh()
+
+    def _on_record_contract(self, customer_id: int) -> None:
+        from synergy_desk.services import customers, funding, settings
+        from synergy_desk.ui.dialogs.customer_cover import ContractDialog
+
+        try:
+            name = customers.customer_summary(customer_id).name
+            request = ContractDialog.ask(self, name, settings.list_products())
+            if request is None:
+                return
+            contract = funding.create_contract(self.actor, customer_id, request.reference,
+                                               request.starts_on, request.ends_on,
+                                               request.product_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
+            show_error(self, exc)
+            return
+        self.statusBar().showMessage(self.tr("%s recorded.") % contract.summary, 10_000)
+        self.refresh()
 
     def _on_registers(self) -> None:
         from synergy_desk.ui import workbench

@@ -1,0 +1,221 @@
+"""A manager's changes to a customer's cover: adjust a season ticket, record a support contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.tickets import TicketInfo
+from synergy_desk.ui import formatting
+
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class AdjustRequest:
+    """Add (positive) or take away (negative) incidents on one live ticket, with the reason."""
+
+    ticket_id: int
+    delta: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ContractRequest:
+    """A support contract to record: all products (``product_id`` None) or one."""
+
+    reference: str
+    product_id: int | None
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+def _message_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("dialogMessage")
+    label.setStyleSheet("color:#a61b1b;")
+    label.setWordWrap(True)
+    return label
+
+
+class TicketAdjustDialog(QDialog):
+    """Choose a live ticket, how many incidents to add or take away, and why."""
+
+    def __init__(self, parent: QWidget | None, customer_name: str,
+                 tickets: list[TicketInfo]) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketAdjustDialog")
+        self.setWindowTitle(self.tr("Adjust a season ticket — %s") % customer_name)
+        self._tickets = [tk for tk in tickets if tk.is_live]
+        self.request: AdjustRequest | None = None
+
+        self.ticket = QComboBox()
+        self.ticket.setObjectName("adjustTicket")
+        for tk in self._tickets:
+            self.ticket.addItem(self.tr("Ticket %s: %s") % (tk.id, tk.summary), tk.id)
+        self.delta = QSpinBox()
+        self.delta.setObjectName("adjustDelta")
+        self.delta.setRange(-10, 10)
+        self.delta.setValue(1)
+        self.delta.setSuffix(self.tr(" incident(s)"))
+        self.delta.setToolTip(self.tr("Positive adds incidents, negative takes them away"))
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("adjustReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(self.tr("Why the balance changes (kept in the ticket's "
+                                               "ledger and the audit log)"))
+        self.reason.setMaximumHeight(90)
+        self.after = QLabel()
+        self.after.setObjectName("adjustAfter")
+        self.message = _message_label()
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Ticket:"), self.ticket)
+        form.addRow(self.tr("&Change:"), self.delta)
+        form.addRow("", self.after)
+        form.addRow(self.tr("&Reason:"), self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Adjust"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if not self._tickets:
+            layout.addWidget(QLabel(self.tr("This customer has no live season ticket; only a "
+                                            "live ticket can be adjusted.")))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.ticket.currentIndexChanged.connect(self._on_values_changed)
+        self.delta.valueChanged.connect(self._on_values_changed)
+        self.reason.textChanged.connect(self._on_values_changed)
+        self._on_values_changed()
+        self.setMinimumWidth(460)
+
+    def _chosen(self) -> TicketInfo | None:
+        ticket_id = self.ticket.currentData()
+        return next((tk for tk in self._tickets if tk.id == ticket_id), None)
+
+    def _on_values_changed(self, *_args: object) -> None:
+        ticket = self._chosen()
+        delta = self.delta.value()
+        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ticket is None:
+            self.after.clear()
+            ok_button.setEnabled(False)
+            return
+        after = ticket.left + delta
+        self.after.setText(self.tr("%s of %s left afterwards") % (after, ticket.size))
+        valid = delta != 0 and 0 <= after <= ticket.size
+        self.message.setText("" if valid or delta == 0 else self.tr(
+            "The balance must stay between 0 and %s.") % ticket.size)
+        ok_button.setEnabled(valid and bool(self.reason.toPlainText().strip()))
+
+    def _on_buttons_accepted(self) -> None:
+        ticket = self._chosen()
+        reason = self.reason.toPlainText().strip()
+        if ticket is None or not reason:
+            self.message.setText(self.tr("Choose a ticket and give the reason."))
+            return
+        if len(reason) > MAX_REASON:
+            self.message.setText(self.tr("The reason is too long (at most %s characters).")
+                                 % MAX_REASON)
+            return
+        self.request = AdjustRequest(ticket.id, self.delta.value(), reason)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, customer_name: str,
+            tickets: list[TicketInfo]) -> AdjustRequest | None:
+        dialog = cls(parent, customer_name, tickets)
+        try:
+            return dialog.request if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
+
+class ContractDialog(QDialog):
+    """A contract's reference, the product it covers (or all) and the dates it runs."""
+
+    def __init__(self, parent: QWidget | None, customer_name: str,
+                 products: list[Any]) -> None:
+        super().__init__(parent)
+        self.setObjectName("contractDialog")
+        self.setWindowTitle(self.tr("Record a support contract — %s") % customer_name)
+        self.request: ContractRequest | None = None
+        self.reference = QLineEdit()
+        self.reference.setObjectName("contractReference")
+        self.reference.setMaxLength(64)
+        self.reference.setPlaceholderText(self.tr("e.g. SC-2027-014"))
+        self.product = QComboBox()
+        self.product.setObjectName("contractProduct")
+        self.product.addItem(self.tr("All products"), None)
+        for product in products:
+            self.product.addItem(product.name, product.id)
+        today_local = formatting.local(utcnow())
+        assert today_local is not None
+        today = QDate(today_local.year, today_local.month, today_local.day)
+        self.starts = QDateEdit(today)
+        self.starts.setObjectName("contractStarts")
+        self.ends = QDateEdit(today.addYears(1).addDays(-1))
+        self.ends.setObjectName("contractEnds")
+        for edit in (self.starts, self.ends):
+            edit.setCalendarPopup(True)
+        self.message = _message_label()
+        form = QFormLayout()
+        form.addRow(self.tr("&Reference:"), self.reference)
+        form.addRow(self.tr("&Covers:"), self.product)
+        form.addRow(self.tr("&Starts:"), self.starts)
+        form.addRow(self.tr("&Ends:"), self.ends)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Record"))
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("Incidents for the covered products within these "
+                                        "dates need no payment.")))
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.reference.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_buttons_accepted(self) -> None:
+        reference = self.reference.text().strip()
+        starts, ends = self.starts.date().toPython(), self.ends.date().toPython()
+        if not reference:
+            self.message.setText(self.tr("Give the contract's reference."))
+            self.reference.setFocus()
+            return
+        if ends < starts:
+            self.message.setText(self.tr("A contract cannot end before it starts."))
+            self.ends.setFocus()
+            return
+        self.request = ContractRequest(reference, self.product.currentData(), starts, ends)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, customer_name: str,
+            products: list[Any]) -> ContractRequest | None:
+        dialog = cls(parent, customer_name, products)
+        try:
+            return dialog.request if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

@@ -1,0 +1,96 @@
+"""A manager adjusts a season ticket and records a contract from the customer panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from synergy_desk.domain.enums import LedgerKind
+from synergy_desk.models import tables as t
+from synergy_desk.services import funding, tickets
+from synergy_desk.ui.dialogs.customer_cover import (
+    AdjustRequest,
+    ContractDialog,
+    ContractRequest,
+    TicketAdjustDialog,
+)
+from synergy_desk.ui.main_window import MainWindow
+from tests.services.test_funding import buy_ticket, new_customer
+
+
+def _window(qtbot: Any, actor: Any, prefs: Any) -> MainWindow:
+    window = MainWindow(actor, prefs, "test database", "Synergy Support Ltd")
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_adjust_dialog_checks_the_balance_and_wants_a_reason(
+        qtbot: Any, office: dict[str, Any]) -> None:
+    customer = new_customer()
+    ticket_id = buy_ticket(office["reception"], customer, size=5)
+    dialog = TicketAdjustDialog(None, customer.name, tickets.tickets_for_customer(customer.id))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.ticket.currentData() == ticket_id
+    dialog.delta.setValue(1)  # 5 of 5 left: one more would be 6 of 5
+    assert not ok.isEnabled() and "between 0 and 5" in dialog.message.text()
+    dialog.delta.setValue(-2)
+    assert "3 of 5 left" in dialog.after.text()
+    assert not ok.isEnabled()  # no reason yet
+    dialog.reason.setPlainText("Two incidents logged in error on the old system")
+    assert ok.isEnabled()
+    ok.click()
+    assert dialog.request == AdjustRequest(ticket_id, -2,
+                                           "Two incidents logged in error on the old system")
+
+
+def test_a_manager_adjusts_a_ticket_from_the_panel(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    customer = new_customer()
+    ticket_id = buy_ticket(office["reception"], customer, size=10)
+    window = _window(qtbot, office["manager"], prefs)
+    window.open_customer(customer.id)
+    assert not window.customer_panel.adjust_button.isHidden()
+    assert window.customer_panel.adjust_button.isEnabled()
+    monkeypatch.setattr(TicketAdjustDialog, "ask", classmethod(
+        lambda cls, *a: AdjustRequest(ticket_id, -3, "Goodwill correction")))
+    window.customer_panel.adjust_button.click()
+    assert tickets.balance(ticket_id) == 7
+    entry = t.TicketLedger.select().order_by(t.TicketLedger.id.desc()).get()
+    assert (entry.kind, entry.delta, entry.reason) == (LedgerKind.ADJUSTMENT, -3,
+                                                       "Goodwill correction")
+    assert "adjusted" in window.statusBar().currentMessage()
+
+
+def test_a_manager_records_a_contract_that_then_covers_incidents(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    customer = new_customer()
+    window = _window(qtbot, office["manager"], prefs)
+    window.open_customer(customer.id)
+    today = dt.date.today()
+    monkeypatch.setattr(ContractDialog, "ask", classmethod(
+        lambda cls, *a: ContractRequest("SC-2027-001", None, today - dt.timedelta(days=1),
+                                        today + dt.timedelta(days=364))))
+    window.customer_panel.contract_button.click()
+    assert funding.entitlement(customer.id).contract is not None
+    assert "SC-2027-001" in window.customer_panel.banner.text()
+
+
+def test_the_contract_dialog_refuses_dates_out_of_order(qtbot: Any,
+                                                       office: dict[str, Any]) -> None:
+    dialog = ContractDialog(None, "Acme", [])
+    qtbot.addWidget(dialog)
+    dialog.reference.setText("SC-1")
+    dialog.ends.setDate(dialog.starts.date().addDays(-1))
+    dialog._on_buttons_accepted()
+    assert dialog.request is None and "cannot end before" in dialog.message.text()
+
+
+def test_reception_sees_no_override_buttons(qtbot: Any, office: dict[str, Any],
+                                            prefs: Any) -> None:
+    window = _window(qtbot, office["reception"], prefs)
+    assert window.customer_panel.adjust_button.isHidden()
+    assert window.customer_panel.contract_button.isHidden()
