@@ -22,7 +22,7 @@ class UTCDateTimeField(DateTimeField):
     def db_value(self, value: Any) -> Any:
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return super().db_value(value)
+        return super().db_value(value)  # type: ignore[no-untyped-call]
 
 
 class BaseModel(Model):

@@ -16,7 +16,7 @@ import peewee
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import NotFound, PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import db, utcnow
+from synergy_desk.models.base import BaseModel, db, utcnow
 
 __all__ = ["Actor", "require", "transaction", "audit", "next_number", "chain_append",
            "for_update", "snapshot", "get_or_404", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
@@ -200,7 +200,7 @@ def opt_fk_id(row: peewee.Model, name: str) -> int | None:
     return None if value is None else int(value)
 
 
-def get_or_404(model: type[t.BaseModel], pk: int, what: str) -> Any:
+def get_or_404(model: type[BaseModel], pk: int, what: str) -> Any:
     row = model.get_or_none(model._meta.primary_key == pk)
     if row is None:
         raise NotFound(f"There is no {what} with number {pk}.")

@@ -172,7 +172,7 @@ def active_funding(incident_id: int) -> t.IncidentFunding | None:
 def lock_incident(incident_id: int) -> t.Incident:
     """Read an incident and lock it for the caller's transaction."""
     row: t.Incident | None = for_update(
-        t.Incident.select().where(t.Incident.id == incident_id)).first()  # type: ignore[arg-type]
+        t.Incident.select().where(t.Incident.id == incident_id)).first()
     if row is None:
         raise NotFound(f"There is no incident with number {incident_id}.")
     return row

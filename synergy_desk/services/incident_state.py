@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import utcnow
+from synergy_desk.models.base import BaseModel, utcnow
 from synergy_desk.services.common import Actor, audit, snapshot
 
 #: Fields whose change moves an incident between the kept counts.
@@ -37,14 +37,14 @@ def bump_count(status: Any, engineer_id: int | None, product_id: int, delta: int
 def _fk_id(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, t.BaseModel):
-        return int(value.get_id())
+    if isinstance(value, BaseModel):
+        return int(value.get_id())  # type: ignore[no-untyped-call]
     return int(value)
 
 
 def _describe(field: str, value: Any) -> Any:
-    if isinstance(value, t.BaseModel):
-        return value.get_id()
+    if isinstance(value, BaseModel):
+        return value.get_id()  # type: ignore[no-untyped-call]
     return value
 
 
@@ -112,9 +112,9 @@ def conflict_for(incident_id: int, expected_version: int, mine: t.Incident | Non
 def recount_all() -> None:
     """Rebuild the kept counts from the incidents (after a bulk load or a repair)."""
     t.IncidentCount.delete().execute()
-    rows = (t.Incident.select(t.Incident.status, t.Incident.engineer, t.Incident.product,
-                              fn.COUNT(t.Incident.id).alias("n"))
-            .group_by(t.Incident.status, t.Incident.engineer, t.Incident.product).tuples())
+    rows: Any = (t.Incident.select(t.Incident.status, t.Incident.engineer, t.Incident.product,
+                                   fn.COUNT(t.Incident.id).alias("n"))
+                 .group_by(t.Incident.status, t.Incident.engineer, t.Incident.product).tuples())
     batch = [{"status": s, "engineer_id": e or 0, "product_id": p, "count": n}
              for s, e, p, n in rows]
     for i in range(0, len(batch), 500):

@@ -112,7 +112,7 @@ def lock_tickets(ticket_ids: Iterable[int]) -> dict[int, t.SeasonTicket]:
 
 
 def _locked(query: Any) -> list[t.SeasonTicket]:
-    rows: list[t.SeasonTicket] = list(for_update(query))  # type: ignore[arg-type]
+    rows: list[t.SeasonTicket] = list(for_update(query))
     return rows
 
 
