@@ -104,16 +104,21 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from synergy_desk.ui.dialogs.login import LoginDialog
     from synergy_desk.ui.main_window import MainWindow
 
-    url = database_url or prefs.database_url or None
-    try:
-        info = open_database(url)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, "Synergy Desk", exc.message)
-        return 2
-    except Exception as exc:  # noqa: BLE001 - a plain message, never a traceback
-        log.exception("Could not open the database")
-        QMessageBox.critical(None, "Synergy Desk", f"Cannot open the database: {exc}")
-        return 2
+    while True:
+        url = database_url or prefs.database_url or None
+        try:
+            info = open_database(url)
+            break
+        except DatabaseError as exc:
+            message = exc.message
+        except Exception as exc:  # noqa: BLE001 - a plain message, never a traceback
+            log.exception("Could not open the database")
+            message = f"Cannot open the database: {exc}"
+        # A database chosen in this desk's settings (not on the command line) can be changed
+        # here, so a server that moved does not lock the desk out.
+        if database_url or not prefs.database_url or not _choose_other_database(prefs, message):
+            QMessageBox.critical(None, "Synergy Desk", message)
+            return 2
 
     if not users.has_users():
         dialog = FirstRunDialog()
@@ -146,6 +151,31 @@ def start(prefs: Any, database_url: str | None) -> Any:
     window.set_database_label(("SQLite: " if info.kind == "sqlite" else "PostgreSQL: ")
                               + info.display)
     return window
+
+
+def _choose_other_database(prefs: Any, message: str) -> bool:
+    """Offer to change the database this desk's settings name; True when a new one was chosen."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from synergy_desk.ui.dialogs.database_settings import DatabaseSettingsDialog
+    from synergy_desk.ui.worker import Background
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Synergy Desk",
+                      f"{message}\n\nThis desk's settings choose that database.")
+    box.setObjectName("databaseUnavailable")
+    change = box.addButton("&Choose another database…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("&Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not change:
+        return False
+    background = Background()
+    choice = DatabaseSettingsDialog.ask(None, prefs.database_url, background)
+    background.wait(3000)
+    if choice is None:
+        return False
+    prefs.database_url = choice.url
+    prefs.sync()
+    return True
 
 
 def _load_demo(manager_username: str) -> None:

@@ -143,6 +143,11 @@ class MainWindow(QMainWindow):
                                          self._on_change_password)
         self.act_about = self._action("actionAbout", self.tr("&About Synergy Desk"), None,
                                       self._on_about)
+        self.act_database = self._action(
+            "actionDatabaseSettings", self.tr("&Database for this desk…"), None,
+            self._on_database_settings,
+            self.tr("The SQLite file or the office's PostgreSQL server this desk uses"))
+        self.act_database.setVisible(self.actor.role is Role.MANAGER)
         self.act_focus_list = self._action("actionFocusList", self.tr("Go to the &list"),
                                            "Ctrl+1", lambda: self.table.setFocus())
         self.act_take_payment = self._action(
@@ -322,6 +327,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.act_password)
+        file_menu.addAction(self.act_database)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         incident_menu = menu.addMenu(self.tr("&Incident"))
@@ -665,6 +671,18 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.statusBar().showMessage(self.tr("Your password has been changed."), 5000)
+
+    def _on_database_settings(self) -> None:
+        from synergy_desk.ui.dialogs.database_settings import DatabaseSettingsDialog
+
+        choice = DatabaseSettingsDialog.ask(self, self.prefs.database_url, self.background,
+                                            in_use=self.db_label.text())
+        if choice is None:
+            return
+        self.prefs.database_url = choice.url
+        self.prefs.sync()
+        self.statusBar().showMessage(
+            self.tr("This desk will use %s from its next start.") % choice.display, 15_000)
 
     def _on_about(self) -> None:
         QMessageBox.about(self, self.tr("About Synergy Desk"),

@@ -1,0 +1,250 @@
+"""Which database this desk uses: the SQLite file on this computer, or the office's PostgreSQL.
+
+The choice belongs to the desk (it is kept in the user's preferences, like the window's size)
+and takes effect when Synergy Desk next starts. "Test connection" tries the address on the
+background helper and says what is there, changing nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.models.database import default_database_url, describe_url, sqlite_url
+from synergy_desk.services import connection
+from synergy_desk.ui.worker import Background
+
+
+@dataclass(frozen=True)
+class DatabaseChoice:
+    """The address this desk will use from its next start ("" means the default file)."""
+
+    url: str
+    display: str
+
+
+class DatabaseSettingsDialog(QDialog):
+    """Choose the SQLite file or the PostgreSQL server; test it; save it for the next start."""
+
+    def __init__(self, parent: QWidget | None, current_url: str, background: Background,
+                 in_use: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("databaseSettingsDialog")
+        self.setWindowTitle(self.tr("Database for this desk"))
+        self._background = background
+        self._probe_token = 0
+        self.choice: DatabaseChoice | None = None
+
+        self.use_sqlite = QRadioButton(self.tr("A database &file on this computer (one desk)"))
+        self.use_sqlite.setObjectName("useSqlite")
+        self.use_postgres = QRadioButton(
+            self.tr("The office's &PostgreSQL server (several desks)"))
+        self.use_postgres.setObjectName("usePostgres")
+        group = QButtonGroup(self)
+        group.addButton(self.use_sqlite)
+        group.addButton(self.use_postgres)
+
+        self.sqlite_path = QLineEdit()
+        self.sqlite_path.setObjectName("sqlitePath")
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.setObjectName("sqliteBrowse")
+        browse.clicked.connect(self._on_browse_clicked)
+        default = QPushButton(self.tr("&Default"))
+        default.setToolTip(self.tr("The file in your user data folder"))
+        default.clicked.connect(self._on_default_clicked)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.sqlite_path, 1)
+        file_row.addWidget(browse)
+        file_row.addWidget(default)
+        self.sqlite_box = QGroupBox()
+        file_layout = QVBoxLayout(self.sqlite_box)
+        file_layout.addLayout(file_row)
+
+        self.host = QLineEdit()
+        self.host.setObjectName("pgHost")
+        self.host.setPlaceholderText(self.tr("server name or address"))
+        self.port = QSpinBox()
+        self.port.setObjectName("pgPort")
+        self.port.setRange(1, 65535)
+        self.port.setValue(5432)
+        self.dbname = QLineEdit()
+        self.dbname.setObjectName("pgDatabase")
+        self.user = QLineEdit()
+        self.user.setObjectName("pgUser")
+        self.password = QLineEdit()
+        self.password.setObjectName("pgPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.postgres_box = QGroupBox()
+        pg_form = QFormLayout(self.postgres_box)
+        pg_form.addRow(self.tr("&Server:"), self.host)
+        pg_form.addRow(self.tr("P&ort:"), self.port)
+        pg_form.addRow(self.tr("Data&base:"), self.dbname)
+        pg_form.addRow(self.tr("&User:"), self.user)
+        pg_form.addRow(self.tr("Pass&word:"), self.password)
+        pg_form.addRow("", QLabel(self.tr("The password is kept in this desk's settings.")))
+
+        self.test_button = QPushButton(self.tr("&Test connection"))
+        self.test_button.setObjectName("testConnection")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.result = QLabel()
+        self.result.setObjectName("connectionResult")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        if in_use:
+            now = QLabel(self.tr("In use now: %s") % in_use)
+            now.setStyleSheet("color:#555;")
+            now.setWordWrap(True)
+            layout.addWidget(now)
+        layout.addWidget(self.use_sqlite)
+        layout.addWidget(self.sqlite_box)
+        layout.addWidget(self.use_postgres)
+        layout.addWidget(self.postgres_box)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.result, 1)
+        layout.addLayout(test_row)
+        layout.addWidget(QLabel(self.tr("A new choice takes effect when Synergy Desk next "
+                                        "starts.")))
+        layout.addWidget(buttons)
+        self.use_sqlite.toggled.connect(self._on_kind_toggled)
+        self._load(current_url)
+        self.setMinimumWidth(560)
+
+    # -- the address -----------------------------------------------------------------------
+
+    def _load(self, url: str) -> None:
+        info = describe_url(url or default_database_url())
+        if info.kind == "sqlite":
+            assert info.path is not None
+            self.sqlite_path.setText(str(info.path))
+            self.use_sqlite.setChecked(True)
+        else:
+            parsed = urlparse(url)
+            self.host.setText(parsed.hostname or "")
+            self.port.setValue(parsed.port or 5432)
+            self.dbname.setText(unquote(parsed.path.lstrip("/")))
+            self.user.setText(unquote(parsed.username or ""))
+            self.password.setText(unquote(parsed.password or ""))
+            self.use_postgres.setChecked(True)
+        self._on_kind_toggled()
+
+    def _on_kind_toggled(self, *_args: object) -> None:
+        sqlite = self.use_sqlite.isChecked()
+        self.sqlite_box.setEnabled(sqlite)
+        self.postgres_box.setEnabled(not sqlite)
+        self.result.clear()
+
+    def url(self) -> str:
+        """The address the form describes.
+
+        Raises:
+            DomainError: a part is missing or malformed.
+        """
+        if self.use_sqlite.isChecked():
+            text = self.sqlite_path.text().strip()
+            if not text:
+                from synergy_desk.domain.errors import ValidationError
+
+                raise ValidationError("Choose the database file.", "path")
+            return sqlite_url(Path(text).expanduser())
+        return connection.postgres_url(self.host.text(), self.port.value(), self.dbname.text(),
+                                       self.user.text(), self.password.text())
+
+    def _on_browse_clicked(self) -> None:
+        path = self.ask_file_path()
+        if path:
+            self.sqlite_path.setText(path)
+
+    def ask_file_path(self) -> str | None:
+        """The file dialog (tests patch this)."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Database file"), self.sqlite_path.text(),
+            self.tr("Synergy Desk databases (*.sqlite3);;All files (*)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        return path or None
+
+    def _on_default_clicked(self) -> None:
+        info = describe_url(default_database_url())
+        self.sqlite_path.setText(str(info.path))
+
+    # -- testing ---------------------------------------------------------------------------
+
+    def _show(self, ok: bool, text: str) -> None:
+        self.result.setStyleSheet("color:#0f6b3a;" if ok else "color:#a61b1b;")
+        self.result.setText(text)
+
+    def _on_test_clicked(self) -> None:
+        try:
+            url = self.url()
+        except DomainError as exc:
+            self._show(False, exc.message)
+            return
+        self._probe_token += 1
+        token = self._probe_token
+        self.test_button.setEnabled(False)
+        self._show(True, self.tr("Connecting…"))
+
+        def done(result: object) -> None:
+            if not isValid(self) or token != self._probe_token:
+                return
+            self.test_button.setEnabled(True)
+            assert isinstance(result, connection.ProbeResult)
+            self._show(True, result.message)
+
+        def failed(exc: BaseException) -> None:
+            if not isValid(self) or token != self._probe_token:
+                return
+            self.test_button.setEnabled(True)
+            message = exc.message if isinstance(exc, DomainError) else str(exc)
+            self._show(False, " ".join(message.split()))
+
+        self._background.run(lambda: connection.probe(url), done, failed)
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            url = self.url()
+        except DomainError as exc:
+            self._show(False, exc.message)
+            return
+        stored = "" if url == default_database_url() else url
+        self.choice = DatabaseChoice(stored, describe_url(url).display)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, current_url: str, background: Background,
+            in_use: str = "") -> DatabaseChoice | None:
+        dialog = cls(parent, current_url, background, in_use)
+        try:
+            return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()

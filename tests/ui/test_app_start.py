@@ -1,0 +1,74 @@
+"""Start-up when the database this desk's settings name cannot be opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from synergy_desk import app
+from synergy_desk.models.database import close_database, open_database, sqlite_url
+from synergy_desk.services import settings
+from synergy_desk.ui.dialogs.login import LoginDialog
+
+
+@pytest.fixture
+def good_office(tmp_path: Path) -> str:
+    url = sqlite_url(tmp_path / "good.sqlite3")
+    open_database(url)
+    settings.setup_office("Good Office Ltd", "", "", "mary", "Mary", "a long password")
+    close_database()
+    return url
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> str:
+    path = tmp_path / "broken.sqlite3"
+    path.write_text("this is not a database\n" * 100)
+    return sqlite_url(path)
+
+
+def test_a_desk_whose_saved_database_fails_may_choose_another(
+        qtbot: Any, prefs: Any, good_office: str, broken: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    prefs.database_url = broken
+    offered: list[str] = []
+
+    def choose(prefs_: Any, message: str) -> bool:
+        offered.append(message)
+        prefs_.database_url = good_office
+        return True
+
+    seen: list[str] = []
+    monkeypatch.setattr(app, "_choose_other_database", choose)
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(
+        lambda cls, parent, authenticate, office_name, *a: seen.append(office_name)))
+    try:
+        assert app.start(prefs, database_url=None) == 0  # the login was cancelled
+    finally:
+        close_database()
+    assert offered and "not a Synergy Desk database" in offered[0]
+    assert seen == ["Good Office Ltd"]
+    assert prefs.database_url == good_office
+
+
+def test_a_database_named_on_the_command_line_is_not_second_guessed(
+        qtbot: Any, prefs: Any, broken: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(app, "_choose_other_database",
+                        lambda *a: pytest.fail("must not offer another database"))
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: shown.append(text)))
+    assert app.start(prefs, database_url=broken) == 2
+    assert shown and "not a Synergy Desk database" in shown[0]
+
+
+def test_declining_to_choose_another_database_quits_with_status_2(
+        qtbot: Any, prefs: Any, broken: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    prefs.database_url = broken
+    monkeypatch.setattr(app, "_choose_other_database", lambda *a: False)
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a: None))
+    assert app.start(prefs, database_url=None) == 2
+    assert prefs.database_url == broken
