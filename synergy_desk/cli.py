@@ -8,8 +8,8 @@ standard error and never a traceback; tracebacks go to the log file.
 Adding a command: write ``_add_NAME(commands)`` that builds its sub-parser (with
 ``parents=[_common_options()]``) and sets ``handler=_run_NAME``, write ``_run_NAME(args) -> int``
 that imports the services it needs inside the function (so starting the window stays quick),
-and list ``_add_NAME`` in ``COMMANDS``. Still to come, per the design: backup, restore,
-copy-to, import, export, report.
+and list ``_add_NAME`` in ``COMMANDS``; a larger command lives in ``synergy_desk/cli_NAME.py``
+with ``add_parser(subparsers)`` and is listed as ``_from_module("synergy_desk.cli_NAME")``.
 """
 
 from __future__ import annotations
@@ -250,18 +250,26 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_receipt(commands: argparse._SubParsersAction[_Parser]) -> None:
-    from synergy_desk import cli_receipt
+def _from_module(name: str) -> Callable[[argparse._SubParsersAction[_Parser]], None]:
+    """A command kept in a module of its own (``synergy_desk.cli_NAME``) with ``add_parser``."""
 
-    cli_receipt.add_parser(commands)
+    def add(commands: argparse._SubParsersAction[_Parser]) -> None:
+        import importlib
+
+        importlib.import_module(name).add_parser(commands)
+
+    return add
 
 
-#: Every command, in the order ``--help`` lists them.
+#: Every command, in the order ``--help`` lists them. A command in a module of its own is
+#: listed by that module's name; the module has ``add_parser(subparsers)``, which sets the
+#: handler, and imports the services it needs inside the handler.
 COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
     _add_init,
     _add_demo,
     _add_check,
-    _add_receipt,
+    _from_module("synergy_desk.cli_receipt"),
+    _from_module("synergy_desk.cli_report"),
 ]
 
 

@@ -7,27 +7,34 @@ the window opens without it.
 from __future__ import annotations
 
 from synergy_desk.documents.data import (
+    ChartSeries,
     DocLine,
     IncidentSummaryDoc,
     LedgerDocRow,
     Office,
     ReceiptDoc,
+    ReportDoc,
+    ReportTable,
     TicketDoc,
     TicketStatementDoc,
     TimelineDocRow,
 )
 
 __all__ = [
+    "ChartSeries",
     "DocLine",
     "IncidentSummaryDoc",
     "LedgerDocRow",
     "Office",
     "ReceiptDoc",
+    "ReportDoc",
+    "ReportTable",
     "TicketDoc",
     "TicketStatementDoc",
     "TimelineDocRow",
     "render_incident_summary",
     "render_receipt",
+    "render_report",
     "render_ticket_statement",
 ]
 
@@ -49,5 +56,12 @@ def render_incident_summary(doc: IncidentSummaryDoc) -> bytes:
 def render_ticket_statement(doc: TicketStatementDoc) -> bytes:
     """A customer's season tickets and their ledgers as PDF bytes."""
     from synergy_desk.documents.ticket_statement import render_ticket_statement as render
+
+    return render(doc)
+
+
+def render_report(doc: ReportDoc) -> bytes:
+    """A manager's report with its charts and tables as PDF bytes (see documents.report)."""
+    from synergy_desk.documents.report import render_report as render
 
     return render(doc)

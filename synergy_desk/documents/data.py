@@ -161,3 +161,59 @@ class TicketStatementDoc:
     generated_at: dt.datetime
     timezone: str
     tickets: tuple[TicketDoc, ...]
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table of a report, its cells already formatted as printed."""
+
+    title: str
+    columns: tuple[str, ...]
+    #: Text as printed ("£1,075.50", "R-000012", "—").
+    rows: tuple[tuple[str, ...], ...]
+    #: Right-align these columns.
+    numeric: tuple[bool, ...]
+    #: A totals row, or None.
+    totals: tuple[str, ...] | None = None
+    #: Row indexes to show as a problem (e.g. a gap in the numbering).
+    flagged_rows: tuple[int, ...] = ()
+    #: e.g. "No payments in this period."
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """A chart of a report: one value per label."""
+
+    title: str
+    labels: tuple[str, ...]
+    #: Pence or counts, as ``unit`` says.
+    values: tuple[int, ...]
+    unit: Literal["pence", "count"]
+    kind: Literal["bar", "pie"] = "bar"
+
+
+@dataclass(frozen=True)
+class ReportDoc:
+    """A report for a period: key figures, tables and charts."""
+
+    name: str
+    title: str
+    #: Office-local days, inclusive.
+    start: dt.date
+    end: dt.date
+    #: "1 Dec 2026" or "1 Nov 2026 – 30 Nov 2026".
+    period_text: str
+    #: Naive UTC.
+    generated_at: dt.datetime
+    generated_by: str
+    timezone: str
+    office: Office
+    #: Key figures: ("Net takings", "£1,234.00"), ...
+    summary: tuple[tuple[str, str], ...]
+    tables: tuple[ReportTable, ...]
+    charts: tuple[ChartSeries, ...]
+    #: e.g. "Receipt R-000013 is missing."
+    warnings: tuple[str, ...] = ()
+    #: e.g. "Takings of Rita Reception only".
+    scope: str = ""

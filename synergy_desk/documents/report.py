@@ -1,0 +1,322 @@
+"""A manager's report as an A4 PDF: key figures, warnings, charts and tables.
+
+Fed a :class:`~synergy_desk.documents.data.ReportDoc` of text already formatted as printed;
+charts are drawn with ReportLab's own graphics so they print as sharp as the text.
+"""
+
+from __future__ import annotations
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from synergy_desk.documents.data import ChartSeries, ReportDoc, ReportTable
+from synergy_desk.documents.fonts import SANS, SANS_BOLD
+from synergy_desk.documents.layout import (
+    ACCENT,
+    ALERT,
+    CONTENT_WIDTH,
+    INK,
+    MUTED,
+    RULE,
+    SHADE,
+    PageFurniture,
+    build_pdf,
+    format_datetime,
+    header,
+    key_values,
+    plain,
+    safe,
+    styles,
+    table_style,
+)
+from synergy_desk.domain.money import format_pence
+
+__all__ = ["render_report", "MAX_PDF_ROWS"]
+
+#: A listing longer than this prints its first rows only, and says so (the CSV has them all).
+MAX_PDF_ROWS = 2000
+
+_FLAG_FILL = colors.HexColor("#fde8e6")
+_PALETTE = (colors.HexColor("#1f3a5f"), colors.HexColor("#3f7cac"), colors.HexColor("#95c11f"),
+            colors.HexColor("#f2a541"), colors.HexColor("#b42318"), colors.HexColor("#6c5b7b"),
+            colors.HexColor("#5f6b7a"), colors.HexColor("#2a9d8f"))
+_WARN_FILL = colors.HexColor("#fff4f2")
+
+
+def _value_text(value: int, unit: str) -> str:
+    if unit == "pence":
+        return format_pence(value)
+    return f"{value:,}"
+
+
+def _axis_text(value: float, unit: str) -> str:
+    if unit == "pence":
+        pounds = value / 100
+        return f"£{pounds:,.0f}"
+    return f"{value:,.0f}"
+
+
+def _bar_chart(series: ChartSeries) -> Drawing:
+    width, height = CONTENT_WIDTH, 62 * mm
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 10, series.title, fontName=SANS_BOLD, fontSize=10,
+                       fillColor=ACCENT))
+    count = len(series.labels)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 18 * mm, 16 * mm
+    chart.width, chart.height = width - 22 * mm, height - 32 * mm
+    chart.data = [list(series.values) or [0]]
+    chart.strokeColor = None
+    chart.bars[0].fillColor = ACCENT
+    chart.bars[0].strokeColor = None
+    chart.barSpacing = 1
+    chart.groupSpacing = 4 if count <= 40 else 1
+    top = max(series.values, default=0)
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(top * 1.15, 1 if series.unit == "count" else 100)
+    if series.unit == "count" and top < 8:
+        chart.valueAxis.valueStep = 1
+    chart.valueAxis.labels.fontName = SANS
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fillColor = MUTED
+    chart.valueAxis.labelTextFormat = lambda v: _axis_text(v, series.unit)
+    chart.valueAxis.strokeColor = RULE
+    chart.valueAxis.gridStrokeColor = SHADE
+    chart.valueAxis.visibleGrid = True
+    chart.categoryAxis.categoryNames = list(series.labels) or [""]
+    chart.categoryAxis.strokeColor = RULE
+    chart.categoryAxis.labels.fontName = SANS
+    chart.categoryAxis.labels.fontSize = 7 if count <= 16 else 6
+    chart.categoryAxis.labels.fillColor = INK
+    if count > 12:
+        chart.categoryAxis.labels.angle = 90
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dy = -2
+    if count > 62:
+        # One label a week on a long period; the bars still show every day.
+        step = -(-count // 60) if count > 120 else 7
+        chart.categoryAxis.categoryNames = [
+            label if i % step == 0 else "" for i, label in enumerate(series.labels)]
+    if count <= 16:
+        # Few bars: each carries its value.
+        chart.barLabelFormat = lambda v: _value_text(int(v), series.unit) if v else ""
+        chart.barLabels.fontName = SANS
+        chart.barLabels.fontSize = 7
+        chart.barLabels.fillColor = INK
+        chart.barLabels.nudge = 6
+    drawing.add(chart)
+    return drawing
+
+
+def _pie_chart(series: ChartSeries) -> Drawing:
+    width, height = CONTENT_WIDTH, 56 * mm
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 10, series.title, fontName=SANS_BOLD, fontSize=10,
+                       fillColor=ACCENT))
+    shown = [(label, value) for label, value in zip(series.labels, series.values, strict=True)
+             if value > 0]
+    total = sum(v for _, v in shown)
+    if not shown:
+        drawing.add(String(0, height / 2, "Nothing to show for this period.", fontName=SANS,
+                           fontSize=9, fillColor=MUTED))
+        return drawing
+    pie = Pie()
+    size = height - 22 * mm
+    pie.x, pie.y = 12 * mm, 6 * mm
+    pie.width = pie.height = size
+    pie.data = [v for _, v in shown]
+    pie.labels = None
+    pie.slices.strokeColor = colors.white
+    pie.slices.strokeWidth = 1
+    for i in range(len(shown)):
+        pie.slices[i].fillColor = _PALETTE[i % len(_PALETTE)]
+    drawing.add(pie)
+    # The legend: a swatch, the label, the value and its share.
+    x = pie.x + size + 14 * mm
+    y = pie.y + size - 8
+    for i, (label, value) in enumerate(shown):
+        from reportlab.graphics.shapes import Rect
+
+        drawing.add(Rect(x, y - 1, 7, 7, fillColor=_PALETTE[i % len(_PALETTE)],
+                         strokeColor=None))
+        share = 100 * value / total if total else 0
+        drawing.add(String(x + 11, y, f"{label}: {_value_text(value, series.unit)} "
+                                      f"({share:.0f}%)", fontName=SANS, fontSize=8.5,
+                           fillColor=INK))
+        y -= 13
+    return drawing
+
+
+def _chart(series: ChartSeries) -> Flowable:
+    drawing = _pie_chart(series) if series.kind == "pie" else _bar_chart(series)
+    return KeepTogether([drawing, Spacer(1, 3 * mm)])
+
+
+def _widths(table: ReportTable) -> list[float]:
+    """Column widths from what the columns hold: short columns never wrap, long text does."""
+    wants: list[float] = []
+    sample = table.rows[:200]
+    for i, name in enumerate(table.columns):
+        longest = max([stringWidth(name, SANS_BOLD, 8.5)]
+                      + [stringWidth(row[i], SANS, 8.5) for row in sample]
+                      + ([stringWidth(table.totals[i], SANS_BOLD, 8.5)] if table.totals else []))
+        wants.append(longest + 12)
+    total = sum(wants)
+    if total <= CONTENT_WIDTH:
+        # Spread the room left over in proportion, so the table spans the page.
+        return [w * CONTENT_WIDTH / total for w in wants]
+    # Too wide: the widest columns are cut to one common width (and wrap); the rest keep theirs.
+    low, high = 0.0, max(wants)
+    for _ in range(40):
+        cap = (low + high) / 2
+        if sum(min(w, cap) for w in wants) > CONTENT_WIDTH:
+            high = cap
+        else:
+            low = cap
+    widths = [min(w, low) for w in wants]
+    spare = CONTENT_WIDTH - sum(widths)
+    capped = [i for i, w in enumerate(wants) if w > low] or list(range(len(wants)))
+    for i in capped:
+        widths[i] += spare / len(capped)
+    return widths
+
+
+def _table(table: ReportTable) -> list[Flowable]:
+    st = styles()
+    out: list[Flowable] = [CondPageBreak(30 * mm), Paragraph(safe(table.title), st.heading)]
+    rows = table.rows
+    note = table.note
+    if len(rows) > MAX_PDF_ROWS:
+        flagged_late = sum(1 for i in table.flagged_rows if i >= MAX_PDF_ROWS)
+        rows = rows[:MAX_PDF_ROWS]
+        note = (f"The first {MAX_PDF_ROWS:,} of {len(table.rows):,} rows are printed; the CSV "
+                "export has them all."
+                + (f" {flagged_late} flagged rows are further on; see the warnings above."
+                   if flagged_late else "") + (f" {note}" if note else ""))
+    if rows or table.totals:
+        def cell(text: str, numeric: bool, bold: bool = False) -> Paragraph:
+            style = st.cell_bold if bold else st.cell
+            if numeric:
+                style = st.cell_head_right if bold else st.right
+                style = style.clone(f"{style.name}-cell", fontSize=8.5, leading=10.5,
+                                    textColor=INK)
+            return Paragraph(safe(text), style)
+
+        head = [Paragraph(safe(name), st.cell_head_right if num else st.cell_head)
+                for name, num in zip(table.columns, table.numeric, strict=True)]
+        body = [[cell(text, num) for text, num in zip(row, table.numeric, strict=True)]
+                for row in rows]
+        extra: list[tuple[object, ...]] = []
+        for i in table.flagged_rows:
+            if i < len(rows):
+                extra += [("BACKGROUND", (0, i + 1), (-1, i + 1), _FLAG_FILL),
+                          ("LINEBEFORE", (0, i + 1), (0, i + 1), 2.5, ALERT)]
+        if table.totals is not None:
+            body.append([cell(text, num, bold=True)
+                         for text, num in zip(table.totals, table.numeric, strict=True)])
+            extra += [("LINEABOVE", (0, len(body)), (-1, len(body)), 0.9, ACCENT),
+                      ("BACKGROUND", (0, len(body)), (-1, len(body)), SHADE)]
+        grid = LongTable([head, *body], colWidths=_widths(table), repeatRows=1, splitInRow=1)
+        grid.setStyle(table_style(*extra))
+        out.append(grid)
+    if note:
+        out += [Spacer(1, 1.5 * mm), Paragraph(safe(note), st.muted)]
+    return out
+
+
+def _warnings(doc: ReportDoc) -> Flowable:
+    st = styles()
+    alert = st.bold.clone("sd-report-alert", textColor=ALERT)
+    rows = [[Paragraph("Please check", alert)]]
+    rows += [[Paragraph("• " + safe(text), st.body)] for text in doc.warnings]
+    box = Table(rows, colWidths=[CONTENT_WIDTH])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, ALERT),
+        ("BACKGROUND", (0, 0), (-1, -1), _WARN_FILL),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return box
+
+
+def _summary(doc: ReportDoc) -> Flowable:
+    st = styles()
+    label = st.muted
+    value = st.bold.clone("sd-report-figure", fontSize=12, leading=15)
+    cells = [[Paragraph(safe(name), label), Paragraph(safe(text), value)]
+             for name, text in doc.summary]
+    # Two figures a row.
+    rows = []
+    for i in range(0, len(cells), 2):
+        pair = cells[i:i + 2]
+        if len(pair) == 1:
+            pair.append(["", ""])
+        rows.append([pair[0][0], pair[0][1], pair[1][0], pair[1][1]])
+    quarter = CONTENT_WIDTH / 4
+    table = Table(rows, colWidths=[quarter * 1.2, quarter * 0.8, quarter * 1.2, quarter * 0.8])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.white),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def render_report(doc: ReportDoc) -> bytes:
+    """Print a report as an A4 PDF; identical input gives identical bytes.
+
+    Raises:
+        ValueError: a table's rows, totals or alignment do not match its columns.
+    """
+    for table in doc.tables:
+        width = len(table.columns)
+        if (len(table.numeric) != width or any(len(r) != width for r in table.rows)
+                or (table.totals is not None and len(table.totals) != width)):
+            raise ValueError(f"every row of the table {table.title!r} needs one cell per column")
+    st = styles()
+    facts = [("Period", doc.period_text),
+             ("Generated", format_datetime(doc.generated_at, doc.timezone)),
+             ("By", doc.generated_by)]
+    if doc.scope:
+        facts.append(("Scope", doc.scope))
+    identity: list[Flowable] = [
+        Paragraph(safe(doc.title), st.title_right),
+        Spacer(1, 2 * mm),
+        key_values(facts, CONTENT_WIDTH * 0.48, label_width=22 * mm),
+    ]
+    story: list[Flowable] = [header(doc.office, identity), Spacer(1, 4 * mm)]
+    if doc.warnings:
+        story += [_warnings(doc), Spacer(1, 4 * mm)]
+    if doc.summary:
+        story += [_summary(doc), Spacer(1, 5 * mm)]
+    for series in doc.charts:
+        story.append(_chart(series))
+    for table in doc.tables:
+        story += _table(table)
+    title = f"{doc.title} — {doc.period_text}"
+    footer = " · ".join(part for part in (plain(doc.office.name), plain(title),
+                                          f"Generated {format_datetime(doc.generated_at, doc.timezone)}")
+                        if part.strip())
+    return build_pdf(
+        story, furniture=PageFurniture(footer=footer, running_header=f"{plain(title)} (continued)"),
+        title=plain(title), subject=plain(doc.scope or doc.title),
+        author=plain(doc.office.name), created_at=doc.generated_at)
