@@ -160,6 +160,16 @@ class MainWindow(QMainWindow):
         self.act_callbacks = self._action(
             "actionCallbacksDue", self.tr("Call-backs &due…"), "Ctrl+Shift+K",
             self._on_callbacks_due, self.tr("Call-backs due and overdue (Ctrl+Shift+K)"))
+        reception = self.actor.role is Role.RECEPTION
+        self.act_reports = self._action(
+            "actionReports", self.tr("R&eports…"), "Ctrl+Shift+E", lambda: self._on_reports(),
+            self.tr("Cash-up, incidents, season tickets, overrides and registers "
+                    "(Ctrl+Shift+E)"))
+        self.act_reports.setVisible(not reception)
+        self.act_takings = self._action(
+            "actionTodaysTakings", self.tr("Today's &takings…"), "Ctrl+Shift+D",
+            lambda: self._on_reports("cashup"),
+            self.tr("Your takings today: the end-of-day cash-up (Ctrl+Shift+D)"))
         self._windows: list[QWidget] = []
 
     def _build_toolbar(self) -> None:
@@ -171,6 +181,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.act_take_payment)
         toolbar.addAction(self.act_callbacks)
         toolbar.addAction(self.act_registers)
+        toolbar.addAction(self.act_takings if self.actor.role is Role.RECEPTION
+                          else self.act_reports)
         toolbar.addAction(self.act_refresh)
         toolbar.addSeparator()
         self.search = GlobalSearch(self.background, self)
@@ -336,6 +348,11 @@ class MainWindow(QMainWindow):
         incident_menu.addSeparator()
         incident_menu.addAction(self.act_callbacks)
         incident_menu.addAction(self.act_registers)
+        office_menu = menu.addMenu(self.tr("&Office"))
+        office_menu.setObjectName("officeMenu")
+        office_menu.addAction(self.act_takings)
+        office_menu.addAction(self.act_reports)
+        self.office_menu = office_menu
         view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.act_search)
         view_menu.addAction(self.act_focus_list)
@@ -637,6 +654,11 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(self.tr("%s recorded.") % contract.summary, 10_000)
         self.refresh()
+
+    def _on_reports(self, report: str | None = None) -> None:
+        from synergy_desk.ui.reports import open_reports
+
+        self._keep(open_reports(self, self.actor, self.background, report))
 
     def _on_registers(self) -> None:
         from synergy_desk.ui import workbench

@@ -250,3 +250,27 @@ def test_an_open_desk_lapses_expired_season_tickets(
         t.TicketLedger.kind == LedgerKind.EXPIRY).exists(), timeout=10_000)
     assert tickets.balance(ticket_id) == 0
     qtbot.waitUntil(lambda: "lapsed" in window.statusBar().currentMessage())
+
+
+def test_the_office_menu_opens_the_reports_each_role_may_run(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    from synergy_desk.ui.reports import ReportsWindow
+
+    manager = make_window(qtbot, office["manager"], prefs)
+    assert manager.act_reports.isVisible()
+    manager.act_reports.trigger()
+    opened = [w for w in manager._windows if isinstance(w, ReportsWindow)]
+    assert opened and opened[0].isVisible()
+    opened[0].close()
+
+    reception = make_window(qtbot, office["reception"], prefs)
+    assert not reception.act_reports.isVisible()
+    reception.act_takings.trigger()
+    window = next(w for w in reception._windows if isinstance(w, ReportsWindow))
+
+    def scope() -> str:
+        label = window.findChild(QLabel, "reportScope")
+        return label.text() if label is not None else ""
+
+    qtbot.waitUntil(lambda: "Rita Reception" in scope(), timeout=10_000)
+    window.close()
