@@ -41,7 +41,7 @@ from synergy_desk.services.customers import (
 __all__ = [
     "OfficeSettingsData", "get_settings", "update_settings", "setup_office", "ProductRow",
     "ModuleRow", "list_products", "add_product", "update_product", "add_module",
-    "update_module", "normalise_vat_number", "MAX_LOGO_BYTES",
+    "update_module", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
 ]
 
 #: A logo larger than this would bloat every receipt PDF.
@@ -233,6 +233,18 @@ def _logo(value: Any, field: str) -> bytes | None:
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise ValidationError("The logo must be a PNG or JPEG image.", field)
     return data
+
+
+def check_logo(data: bytes) -> bytes:
+    """The logo's bytes if they would be accepted on save (a PNG or JPEG of at most 1 MB).
+
+    Raises:
+        ValidationError: too large, or not a PNG or JPEG image.
+    """
+    checked = _logo(data, "logo")
+    if checked is None:
+        raise ValidationError("The logo file is empty.", "logo")
+    return checked
 
 
 def _bool(label: str) -> Callable[[Any, str], bool]:

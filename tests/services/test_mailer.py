@@ -100,3 +100,81 @@ def test_an_unreachable_server_is_a_readable_error(office) -> None:
              smtp_from="desk@synergy.example")
     with pytest.raises(mailer.MailError, match="Could not send the e-mail through 127.0.0.1"):
         mailer.send_document("harriet@oduya.example", "Receipt", "", "R.pdf", PDF)
+
+
+# --- the test e-mail of the settings dialog ------------------------------------------------
+
+
+def test_a_test_email_goes_through_the_server_given_not_the_saved_one(office) -> None:
+    set_smtp(smtp_host="mail.saved.example", smtp_port=25, smtp_from="old@synergy.example")
+    with smtp_stub() as (port, received, _refuse):
+        settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+                                                  "desk@synergy.example", False)
+        mailer.send_test_email(settings, "mary@synergy.example")
+    assert received.mail_from == ["desk@synergy.example"]
+    assert received.rcpt_to == ["mary@synergy.example"]
+    [message] = received.messages
+    assert message["Subject"] == "Test e-mail from Synergy Desk"
+    assert message["From"] == "Synergy Support Ltd <desk@synergy.example>"
+    body = message.get_body(("plain",)).get_content()
+    assert f"127.0.0.1, port {port}" in body
+    assert list(message.iter_attachments()) == []
+    # Nothing was saved by testing.
+    row = t.OfficeSettings.get()
+    assert (row.smtp_host, row.smtp_port) == ("mail.saved.example", 25)
+
+
+def test_a_test_email_uses_the_saved_password_unless_a_new_one_is_typed(office) -> None:
+    set_smtp(smtp_password="saved-secret")
+    saved = mailer.smtp_settings_from_form("127.0.0.1", 25, "desk", None, "a@b.example", False)
+    typed = mailer.smtp_settings_from_form("127.0.0.1", 25, "desk", "typed", "a@b.example", False)
+    cleared = mailer.smtp_settings_from_form("127.0.0.1", 25, "desk", "", "a@b.example", False)
+    assert (saved.password, typed.password, cleared.password) == ("saved-secret", "typed", "")
+    with smtp_stub() as (port, received, _refuse):
+        mailer.send_test_email(mailer.smtp_settings_from_form(
+            "127.0.0.1", port, "desk", None, "desk@synergy.example", False),
+            "mary@synergy.example")
+    assert len(received.logins) == 1 and len(received.messages) == 1
+
+
+@pytest.mark.parametrize(("host", "sender", "to", "field"), [
+    ("", "desk@synergy.example", "mary@synergy.example", "smtp_host"),
+    ("127.0.0.1", "", "mary@synergy.example", "smtp_from"),
+    ("127.0.0.1", "desk at synergy", "mary@synergy.example", "smtp_from"),
+    ("127.0.0.1", "desk@synergy.example", "mary", "to"),
+])
+def test_a_test_email_with_missing_details_is_refused(office, host: str, sender: str, to: str,
+                                                      field: str) -> None:
+    settings = mailer.smtp_settings_from_form(host, 25, "", None, sender, False)
+    with pytest.raises(ValidationError) as caught:
+        mailer.send_test_email(settings, to)
+    assert caught.value.field == field
+
+
+def test_a_test_email_to_a_refused_address_says_so(office) -> None:
+    with smtp_stub() as (port, received, refuse):
+        refuse.add("nobody@synergy.example")
+        settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+                                                  "desk@synergy.example", False)
+        with pytest.raises(mailer.MailError, match="would not deliver to nobody@synergy"):
+            mailer.send_test_email(settings, "nobody@synergy.example")
+    assert received.messages == []
+
+
+def test_a_test_email_to_an_unreachable_server_says_what_to_check(office) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+                                              "desk@synergy.example", False)
+    with pytest.raises(mailer.MailError, match="check the server's name, port and STARTTLS"):
+        mailer.send_test_email(settings, "mary@synergy.example")
+
+
+def test_starttls_asked_of_a_server_without_it_is_a_readable_error(office) -> None:
+    with smtp_stub() as (port, received, _refuse):
+        settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+                                                  "desk@synergy.example", True)
+        with pytest.raises(mailer.MailError, match="STARTTLS"):
+            mailer.send_test_email(settings, "mary@synergy.example")
+    assert received.messages == []

@@ -309,3 +309,67 @@ def test_missing_products_and_modules_are_not_found(manager: Actor) -> None:
 ])
 def test_vat_numbers_are_normalised(typed: str, stored: str) -> None:
     assert normalise_vat_number(typed) == stored
+
+
+# --- prices never reach back into issued receipts --------------------------------------------
+
+
+def test_a_change_of_price_never_alters_an_issued_receipt(office: dict[str, Any],
+                                                          manager: Actor) -> None:
+    from synergy_desk.domain.enums import PaymentMethod
+    from synergy_desk.services import customers, incidents, payments
+    from synergy_desk.services.receipt_documents import receipt_pdf
+
+    reception = office["reception"]
+    customer = customers.create_customer(reception, customers.CustomerInput(
+        name="Harriet Oduya", company="Oduya Joinery Ltd", phone="01632 960123",
+        email="harriet@oduya.example", postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
+    ref = incidents.log_call(reception, incidents.LogCallInput(
+        customer_id=customer.id, product_id=office["product"].id,
+        subject="Cannot print payslips", text="Rang in."))
+    taken = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer.id, incident_ids=(ref.id,), ticket_size=5,
+        method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242", auth_code="AB1234"))
+    info_before = payments.receipt_info(taken.number)
+    pdf_before = receipt_pdf(taken.number, copy=True)
+    assert info_before.gross_pence == 9000 + 39000  # £75 + 20%, and 5 × £65 + 20%
+
+    update_settings(manager, get_settings().version, incident_price_pence=12000,
+                    vat_rate_bp=1750, ticket_incident_price_pence=9900)
+
+    assert get_settings().incident_price_pence == 12000
+    assert payments.receipt_info(taken.number) == info_before
+    assert receipt_pdf(taken.number, copy=True) == pdf_before
+    # A payment taken now is charged at the new prices.
+    ref2 = incidents.log_call(reception, incidents.LogCallInput(
+        customer_id=customer.id, product_id=office["product"].id,
+        subject="Year end will not close", text="Rang in."))
+    new = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer.id, incident_ids=(ref2.id,), method=PaymentMethod.CARD,
+        card_brand="Visa", card_last4="4242", auth_code="AB1235"))
+    assert new.gross_pence == 12000 + 2100
+
+
+# --- the logo ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "empty"),
+    (b"GIF89a" + b"\x00" * 20, "PNG or JPEG"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 1_000_001, "too large"),
+])
+def test_a_logo_that_would_be_refused_on_save_is_refused_at_once(data: bytes,
+                                                                 message: str) -> None:
+    from synergy_desk.services.settings import check_logo
+
+    with pytest.raises(ValidationError, match=message) as caught:
+        check_logo(data)
+    assert caught.value.field == "logo"
+
+
+def test_a_png_or_jpeg_logo_is_accepted() -> None:
+    from synergy_desk.services.settings import check_logo
+
+    assert check_logo(PNG) == PNG
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+    assert check_logo(jpeg) == jpeg

@@ -1,4 +1,5 @@
-"""The login dialog: user name and password, checked by the users service."""
+"""The login dialog: user name and password, checked by the users service; after a manager's
+reset, a new password before the window opens."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
+from synergy_desk.services import accounts
 from synergy_desk.services.common import Actor
+from synergy_desk.ui.dialogs.password import ChangePasswordDialog
 
 
 class LoginDialog(QDialog):
@@ -66,13 +69,25 @@ class LoginDialog(QDialog):
             self.message.setText(self.tr("Type your user name."))
             self.user.setFocus()
             return
+        password = self.password.text()
         try:
-            self.actor = self._authenticate(self.user.text(), self.password.text())
+            actor = self._authenticate(self.user.text(), password)
+            must_change = accounts.must_change_password(actor.id)
         except DomainError as exc:
             self.message.setText(exc.message)
             self.password.clear()
             self.password.setFocus()
             return
+        if must_change and not ChangePasswordDialog.ask_forced(
+                self, actor.username, password,
+                lambda new: accounts.change_password(actor, password, new)):
+            self.actor = None
+            self.message.setText(self.tr(
+                "Your password was reset by a manager: choose a new one to log in."))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.actor = actor
         self.accept()
 
     @classmethod

@@ -1,0 +1,689 @@
+"""The manager's office settings: company details and logo, prices and VAT, the office's time
+zone and lock-out, and the mail server (with a test e-mail sent from the values on screen)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from synergy_desk.domain.errors import (
+    ConflictError,
+    DomainError,
+    PermissionDenied,
+    ValidationError,
+)
+from synergy_desk.domain.money import (
+    format_pence,
+    format_rate,
+    line_amounts,
+    parse_pence,
+    parse_rate,
+)
+from synergy_desk.services import mailer
+from synergy_desk.services import settings as settings_service
+from synergy_desk.services.common import Actor
+from synergy_desk.services.settings import OfficeSettingsData
+from synergy_desk.ui import formatting
+from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.worker import Background
+
+__all__ = ["OfficeSettingsDialog", "open_office_settings"]
+
+_BAD = "#a61b1b"
+_QUIET = "#5f6b7a"
+_OK = "#1d6b32"
+_TEXT_FIELDS = ("company_name", "vat_number", "phone", "email", "smtp_host", "smtp_user",
+                "smtp_from")
+_SPIN_FIELDS = ("ticket_default_size", "ticket_validity_days", "lockout_attempts",
+                "lockout_minutes", "smtp_port")
+_LOGO_PREVIEW = (200, 80)
+
+
+class OfficeSettingsDialog(QDialog):
+    """Edits the office's settings; Save sends only what changed, with the version loaded."""
+
+    #: A test e-mail has been sent (True) or has failed (False), with the words shown.
+    test_email_finished = Signal(bool, str)
+
+    def __init__(self, parent: QWidget | None, actor: Actor, background: Background,
+                 data: OfficeSettingsData) -> None:
+        super().__init__(parent)
+        self.setObjectName("officeSettingsDialog")
+        self.setWindowTitle(self.tr("Office settings"))
+        self._actor = actor
+        self._background = background
+        self._data = data
+        self._logo: bytes | None = data.logo
+        #: None: keep the saved password; "": remove it; text: the new one.
+        self._password_change: str | None = None
+        self._sending = False
+        self.saved_data: OfficeSettingsData | None = None
+        self._fields: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._tab_of: dict[str, int] = {}
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("officeSettingsTabs")
+        self.tabs.addTab(self._company_tab(), self.tr("&Company"))
+        self.tabs.addTab(self._prices_tab(), self.tr("&Prices"))
+        self.tabs.addTab(self._office_tab(), self.tr("&Office"))
+        self.tabs.addTab(self._email_tab(), self.tr("&E-mail"))
+
+        self.message = QLabel()
+        self.message.setObjectName("officeSettingsMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color:{_BAD};")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("officeSettingsSave")
+        self.buttons.accepted.connect(self._on_save_clicked)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(620, 560)
+        self._load(data)
+        self.company_name.setFocus()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _row(self, form: QFormLayout, tab: int, name: str, label: str, widget: QWidget,
+             *extra: QWidget, stretch: bool = True, top: bool = False) -> None:
+        """A labelled field with the place for its error message under it."""
+        cell = QWidget()
+        box = QVBoxLayout(cell)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        align = Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter
+        line.addWidget(widget, 1 if stretch else 0, align)
+        for w in extra:
+            line.addWidget(w, 0, align)
+        if not stretch:
+            line.addStretch(1)
+        box.addLayout(line)
+        error = QLabel()
+        error.setObjectName(f"fieldError_{name}")
+        error.setWordWrap(True)
+        error.setStyleSheet(f"color:{_BAD};")
+        error.hide()
+        box.addWidget(error)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        form.addRow(caption, cell)
+        self._fields[name] = widget
+        self._errors[name] = error
+        self._tab_of[name] = tab
+
+    @staticmethod
+    def _form(page: QWidget) -> QFormLayout:
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(form)
+        # Spare height goes below the fields, not between them.
+        outer.addStretch(1)
+        return form
+
+    @staticmethod
+    def _spin(name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
+        spin = QSpinBox()
+        spin.setObjectName(name)
+        spin.setRange(low, high)
+        spin.setSuffix(suffix)
+        spin.setMinimumWidth(110)
+        return spin
+
+    def _company_tab(self) -> QWidget:
+        page = QWidget()
+        form = self._form(page)
+        self.company_name = QLineEdit()
+        self.company_name.setObjectName("settingsCompanyName")
+        self.address = QPlainTextEdit()
+        self.address.setObjectName("settingsAddress")
+        self.address.setTabChangesFocus(True)
+        self.address.setFixedHeight(84)
+        self.vat_number = QLineEdit()
+        self.vat_number.setObjectName("settingsVatNumber")
+        self.vat_number.setPlaceholderText("GB123456789")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("settingsPhone")
+        self.email = QLineEdit()
+        self.email.setObjectName("settingsEmail")
+        self.email.setPlaceholderText("office@example.co.uk")
+        self.logo_preview = QLabel()
+        self.logo_preview.setObjectName("logoPreview")
+        self.logo_preview.setFixedSize(*_LOGO_PREVIEW)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border:1px solid #c9d1db; background:#fff;")
+        self.choose_logo_button = QPushButton(self.tr("C&hoose…"))
+        self.choose_logo_button.setObjectName("chooseLogoButton")
+        self.choose_logo_button.clicked.connect(self._on_choose_logo_clicked)
+        self.remove_logo_button = QPushButton(self.tr("Re&move"))
+        self.remove_logo_button.setObjectName("removeLogoButton")
+        self.remove_logo_button.clicked.connect(self._on_remove_logo_clicked)
+        logo_buttons = QWidget()
+        column = QVBoxLayout(logo_buttons)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.choose_logo_button)
+        column.addWidget(self.remove_logo_button)
+        column.addStretch(1)
+        self._row(form, 0, "company_name", self.tr("Company &name:"), self.company_name)
+        self._row(form, 0, "address", self.tr("&Address:"), self.address)
+        self._row(form, 0, "vat_number", self.tr("&VAT number:"), self.vat_number)
+        self._row(form, 0, "phone", self.tr("P&hone:"), self.phone)
+        self._row(form, 0, "email", self.tr("E-&mail:"), self.email)
+        self._row(form, 0, "logo", self.tr("&Logo:"), self.logo_preview, logo_buttons,
+                  stretch=False, top=True)
+        hint = QLabel(self.tr("The logo prints at the top of receipts and other documents: a "
+                              "PNG or JPEG of at most %d kB.")
+                      % (settings_service.MAX_LOGO_BYTES // 1000))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(f"color:{_QUIET};")
+        form.addRow("", hint)
+        return page
+
+    def _money_edit(self, name: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText("75.00")
+        edit.setMaximumWidth(130)
+        edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        edit.textChanged.connect(self._on_prices_changed)
+        return edit
+
+    def _prices_tab(self) -> QWidget:
+        page = QWidget()
+        form = self._form(page)
+        self.incident_price = self._money_edit("settingsIncidentPrice")
+        self.incident_gross = QLabel()
+        self.incident_gross.setObjectName("incidentPriceGross")
+        self.incident_gross.setStyleSheet(f"color:{_QUIET};")
+        self.vat_rate = QLineEdit()
+        self.vat_rate.setObjectName("settingsVatRate")
+        self.vat_rate.setPlaceholderText("20")
+        self.vat_rate.setMaximumWidth(80)
+        self.vat_rate.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.vat_rate.textChanged.connect(self._on_prices_changed)
+        self.ticket_price = self._money_edit("settingsTicketPrice")
+        self.ticket_gross = QLabel()
+        self.ticket_gross.setObjectName("ticketPriceGross")
+        self.ticket_gross.setStyleSheet(f"color:{_QUIET};")
+        self.ticket_size = self._spin("settingsTicketSize", 1, 10, self.tr(" incidents"))
+        self.ticket_size.valueChanged.connect(self._on_prices_changed)
+        self.ticket_days = self._spin("settingsTicketDays", 1, 3650, self.tr(" days"))
+        self._row(form, 1, "incident_price_pence", self.tr("&Price of an incident (net):"),
+                  self.incident_price, self.incident_gross, stretch=False)
+        self._row(form, 1, "vat_rate_bp", self.tr("&VAT rate:"), self.vat_rate,
+                  QLabel("%"), stretch=False)
+        self._row(form, 1, "ticket_incident_price_pence",
+                  self.tr("&Season ticket, per incident (net):"), self.ticket_price,
+                  self.ticket_gross, stretch=False)
+        self._row(form, 1, "ticket_default_size", self.tr("Season ticket &size:"),
+                  self.ticket_size, stretch=False)
+        self._row(form, 1, "ticket_validity_days", self.tr("Season ticket va&lid for:"),
+                  self.ticket_days, stretch=False)
+        note = QLabel(self.tr("Receipts already issued keep the prices they were issued at. "
+                              "New prices apply to payments taken from now on."))
+        note.setObjectName("pricesNote")
+        note.setWordWrap(True)
+        note.setStyleSheet(f"color:{_QUIET};")
+        form.addRow("", note)
+        return page
+
+    def _office_tab(self) -> QWidget:
+        page = QWidget()
+        form = self._form(page)
+        self.timezone = QComboBox()
+        self.timezone.setObjectName("settingsTimezone")
+        self.timezone.setEditable(True)
+        self.timezone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.timezone.addItems(sorted(zoneinfo.available_timezones()))
+        completer = QCompleter(self.timezone.model(), self.timezone)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.timezone.setCompleter(completer)
+        self.lockout_attempts = self._spin("settingsLockoutAttempts", 1, 100,
+                                           self.tr(" failed log-ins"))
+        self.lockout_minutes = self._spin("settingsLockoutMinutes", 1, 1440, self.tr(" minutes"))
+        self._row(form, 2, "timezone", self.tr("&Time zone:"), self.timezone)
+        zone_hint = QLabel(self.tr("Times are stored in UTC and shown in this time zone on "
+                                   "every desk and document."))
+        zone_hint.setWordWrap(True)
+        zone_hint.setStyleSheet(f"color:{_QUIET};")
+        form.addRow("", zone_hint)
+        self._row(form, 2, "lockout_attempts", self.tr("Lock an account &after:"),
+                  self.lockout_attempts, stretch=False)
+        self._row(form, 2, "lockout_minutes", self.tr("Lock it &for:"), self.lockout_minutes,
+                  stretch=False)
+        return page
+
+    def _email_tab(self) -> QWidget:
+        page = QWidget()
+        form = self._form(page)
+        self.smtp_host = QLineEdit()
+        self.smtp_host.setObjectName("settingsSmtpHost")
+        self.smtp_host.setPlaceholderText("smtp.example.co.uk")
+        self.smtp_port = self._spin("settingsSmtpPort", 1, 65535)
+        self.smtp_user = QLineEdit()
+        self.smtp_user.setObjectName("settingsSmtpUser")
+        self.password_state = QLabel()
+        self.password_state.setObjectName("smtpPasswordState")
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setObjectName("settingsSmtpPassword")
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password.setPlaceholderText(self.tr("the new password"))
+        self.smtp_password.textChanged.connect(self._on_password_text_changed)
+        self.change_password_button = QPushButton(self.tr("C&hange…"))
+        self.change_password_button.setObjectName("changeSmtpPasswordButton")
+        self.change_password_button.clicked.connect(self._on_change_password_clicked)
+        self.remove_password_button = QPushButton(self.tr("Remo&ve"))
+        self.remove_password_button.setObjectName("removeSmtpPasswordButton")
+        self.remove_password_button.clicked.connect(self._on_remove_password_clicked)
+        self.smtp_from = QLineEdit()
+        self.smtp_from.setObjectName("settingsSmtpFrom")
+        self.smtp_from.setPlaceholderText(self.tr("as the office's e-mail address"))
+        self.smtp_starttls = QCheckBox(self.tr("Use &STARTTLS (port 587; leave off for port "
+                                               "465, which is encrypted from the start)"))
+        self.smtp_starttls.setObjectName("settingsSmtpStarttls")
+        self._row(form, 3, "smtp_host", self.tr("Mail &server:"), self.smtp_host)
+        self._row(form, 3, "smtp_port", self.tr("P&ort:"), self.smtp_port, stretch=False)
+        self._row(form, 3, "smtp_user", self.tr("&User name:"), self.smtp_user)
+        self._row(form, 3, "smtp_password", self.tr("Pass&word:"), self.password_state,
+                  self.smtp_password, self.change_password_button,
+                  self.remove_password_button)
+        self._row(form, 3, "smtp_from", self.tr("Sen&der address:"), self.smtp_from)
+        self._row(form, 3, "smtp_starttls", "", self.smtp_starttls)
+        self.test_button = QPushButton(self.tr("Send &test e-mail…"))
+        self.test_button.setObjectName("sendTestEmailButton")
+        self.test_button.clicked.connect(self._on_test_clicked)
+        self.test_status = QLabel()
+        self.test_status.setObjectName("testEmailStatus")
+        self.test_status.setWordWrap(True)
+        self.test_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.test_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow("", self.test_status)
+        hint = QLabel(self.tr("The test e-mail uses the values on this page as they are now, "
+                              "before you save them."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(f"color:{_QUIET};")
+        form.addRow("", hint)
+        return page
+
+    # -- loading ----------------------------------------------------------------------------------
+
+    def _load(self, data: OfficeSettingsData) -> None:
+        self._data = data
+        self._logo = data.logo
+        self._password_change = None
+        self.company_name.setText(data.company_name)
+        self.address.setPlainText(data.address)
+        self.vat_number.setText(data.vat_number)
+        self.phone.setText(data.phone)
+        self.email.setText(data.email)
+        self.incident_price.setText(format_pence(data.incident_price_pence, symbol=False))
+        self.vat_rate.setText(format_rate(data.vat_rate_bp).rstrip("%"))
+        self.ticket_price.setText(format_pence(data.ticket_incident_price_pence, symbol=False))
+        self.ticket_size.setValue(data.ticket_default_size)
+        self.ticket_days.setValue(data.ticket_validity_days)
+        self.timezone.setCurrentText(data.timezone)
+        self.lockout_attempts.setValue(data.lockout_attempts)
+        self.lockout_minutes.setValue(data.lockout_minutes)
+        self.smtp_host.setText(data.smtp_host)
+        self.smtp_port.setValue(data.smtp_port)
+        self.smtp_user.setText(data.smtp_user)
+        self.smtp_from.setText(data.smtp_from)
+        self.smtp_starttls.setChecked(data.smtp_starttls)
+        self.smtp_password.blockSignals(True)
+        self.smtp_password.clear()
+        self.smtp_password.blockSignals(False)
+        self.smtp_password.hide()
+        self._show_password_state()
+        self._show_logo()
+        self._clear_errors()
+        self._on_prices_changed()
+
+    # -- live figures -----------------------------------------------------------------------------
+
+    def _on_prices_changed(self, *_args: object) -> None:
+        try:
+            rate = parse_rate(self.vat_rate.text())
+        except ValidationError:
+            rate = None
+        for edit, label, ticket in ((self.incident_price, self.incident_gross, False),
+                                    (self.ticket_price, self.ticket_gross, True)):
+            try:
+                net = parse_pence(edit.text())
+            except ValidationError:
+                net = None
+            if net is None or rate is None:
+                label.setText("")
+                continue
+            text = self.tr("%s with VAT") % format_pence(line_amounts(net, rate).gross_pence)
+            if ticket:
+                size = self.ticket_size.value()
+                text += self.tr("; a ticket of %d: %s with VAT") % (
+                    size, format_pence(line_amounts(size * net, rate).gross_pence))
+            label.setText(text)
+
+    # -- logo ---------------------------------------------------------------------------------------
+
+    def choose_logo_file(self) -> str | None:
+        """Ask for an image file (tests replace this)."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose the office's logo"), "",
+            self.tr("Images (*.png *.jpg *.jpeg)"))
+        return path or None
+
+    def _on_choose_logo_clicked(self) -> None:
+        path = self.choose_logo_file()
+        if not path:
+            return
+        self._clear_error("logo")
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            self._field_error("logo", self.tr("Could not read %s: %s")
+                              % (path, exc.strerror or exc))
+            return
+        try:
+            settings_service.check_logo(data)
+        except ValidationError as exc:
+            self._field_error("logo", exc.message)
+            return
+        if QPixmap().loadFromData(data) is False:
+            self._field_error("logo", self.tr("%s could not be read as a picture.")
+                              % Path(path).name)
+            return
+        self._logo = data
+        self._show_logo()
+
+    def _on_remove_logo_clicked(self) -> None:
+        self._clear_error("logo")
+        self._logo = None
+        self._show_logo()
+
+    def _show_logo(self) -> None:
+        pixmap = QPixmap()
+        if self._logo is not None and pixmap.loadFromData(self._logo):
+            width, height = _LOGO_PREVIEW
+            self.logo_preview.setPixmap(pixmap.scaled(
+                width - 8, height - 8, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(self.tr("No logo"))
+        self.remove_logo_button.setEnabled(self._logo is not None)
+
+    # -- the mail server's password -------------------------------------------------------------
+
+    def _show_password_state(self) -> None:
+        if self._password_change == "" and self.smtp_password.isHidden():
+            text = self.tr("removed when you save")
+        elif self._password_change:
+            text = self.tr("changed when you save")
+        elif self._data.smtp_password_set:
+            text = self.tr("set")
+        else:
+            text = self.tr("not set")
+        self.password_state.setText(text)
+        keeps_saved = self._data.smtp_password_set and self._password_change != ""
+        self.remove_password_button.setEnabled(keeps_saved or bool(self._password_change))
+
+    def _on_change_password_clicked(self) -> None:
+        self.smtp_password.show()
+        self.smtp_password.setFocus()
+
+    def _on_password_text_changed(self, text: str) -> None:
+        self._password_change = text or None
+        self._show_password_state()
+
+    def _on_remove_password_clicked(self) -> None:
+        self.smtp_password.blockSignals(True)
+        self.smtp_password.clear()
+        self.smtp_password.blockSignals(False)
+        self.smtp_password.hide()
+        self._password_change = "" if self._data.smtp_password_set else None
+        self._show_password_state()
+
+    # -- what changed -------------------------------------------------------------------------------
+
+    def _money(self, edit: QLineEdit, name: str, label: str) -> int:
+        try:
+            return parse_pence(edit.text(), field=label)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, name) from None
+
+    def form_values(self) -> dict[str, Any]:
+        """Every setting as the form holds it (the SMTP password only when it is changed).
+
+        Raises:
+            ValidationError: a price or VAT rate that is not one, naming the field.
+        """
+        try:
+            rate = parse_rate(self.vat_rate.text())
+        except ValidationError as exc:
+            raise ValidationError(exc.message, "vat_rate_bp") from None
+        values: dict[str, Any] = {
+            "company_name": self.company_name.text().strip(),
+            "address": self.address.toPlainText().strip(),
+            "vat_number": self.vat_number.text().strip(),
+            "phone": self.phone.text().strip(),
+            "email": self.email.text().strip(),
+            "logo": self._logo,
+            "incident_price_pence": self._money(self.incident_price, "incident_price_pence",
+                                                "price of an incident"),
+            "vat_rate_bp": rate,
+            "ticket_incident_price_pence": self._money(
+                self.ticket_price, "ticket_incident_price_pence",
+                "season-ticket price per incident"),
+            "ticket_default_size": self.ticket_size.value(),
+            "ticket_validity_days": self.ticket_days.value(),
+            "timezone": self.timezone.currentText().strip(),
+            "lockout_attempts": self.lockout_attempts.value(),
+            "lockout_minutes": self.lockout_minutes.value(),
+            "smtp_host": self.smtp_host.text().strip(),
+            "smtp_port": self.smtp_port.value(),
+            "smtp_user": self.smtp_user.text().strip(),
+            "smtp_from": self.smtp_from.text().strip(),
+            "smtp_starttls": self.smtp_starttls.isChecked(),
+        }
+        if self._password_change is not None:
+            values["smtp_password"] = self._password_change
+        return values
+
+    def changes(self) -> dict[str, Any]:
+        """Only the settings that differ from those loaded."""
+        loaded = self._data
+        out: dict[str, Any] = {}
+        for name, value in self.form_values().items():
+            if name == "smtp_password" or value != getattr(loaded, name):
+                out[name] = value
+        return out
+
+    # -- errors under the fields --------------------------------------------------------------------
+
+    def field_error(self, name: str) -> str:
+        """The message under a field ("" when it has none)."""
+        label = self._errors[name]
+        return label.text() if not label.isHidden() else ""
+
+    def _clear_error(self, name: str) -> None:
+        self._errors[name].clear()
+        self._errors[name].hide()
+
+    def _clear_errors(self) -> None:
+        for name in self._errors:
+            self._clear_error(name)
+        self.message.clear()
+
+    def _field_error(self, name: str, text: str) -> None:
+        label = self._errors[name]
+        label.setText(text)
+        label.show()
+        self.tabs.setCurrentIndex(self._tab_of[name])
+        widget = self._fields[name]
+        widget.setFocus()
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
+    def _validation_error(self, exc: ValidationError) -> None:
+        if exc.field in self._errors:
+            self._field_error(exc.field, exc.message)
+        else:
+            self.message.setText(exc.message)
+
+    # -- saving -------------------------------------------------------------------------------------
+
+    def _on_save_clicked(self) -> None:
+        self._clear_errors()
+        try:
+            changes = self.changes()
+        except ValidationError as exc:
+            self._validation_error(exc)
+            return
+        if not changes:
+            self.accept()
+            return
+        try:
+            saved = settings_service.update_settings(self._actor, self._data.version, **changes)
+        except ConflictError as exc:
+            show_error(self, exc)
+            self.reload()
+            return
+        except ValidationError as exc:
+            self._validation_error(exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
+            show_error(self, exc)
+            return
+        self.saved_data = saved
+        self.accept()
+
+    def reload(self) -> None:
+        """Show the settings as they are saved now (after another desk changed them)."""
+        try:
+            data = settings_service.get_settings()
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self._load(data)
+        self.message.setText(self.tr("The settings have been reloaded as they are saved now."))
+
+    # -- test e-mail ----------------------------------------------------------------------------
+
+    def ask_test_address(self, suggested: str) -> str | None:
+        """Ask where to send the test e-mail (tests replace this)."""
+        text, ok = QInputDialog.getText(
+            self, self.tr("Send a test e-mail"), self.tr("Send the test e-mail to:"),
+            QLineEdit.EchoMode.Normal, suggested)
+        return text.strip() if ok and text.strip() else None
+
+    def _on_test_clicked(self) -> None:
+        if self._sending:
+            return
+        sender = self.smtp_from.text().strip() or self.email.text().strip()
+        to = self.ask_test_address(self.email.text().strip() or sender)
+        if not to:
+            return
+        host, port, user = (self.smtp_host.text().strip(), self.smtp_port.value(),
+                            self.smtp_user.text().strip())
+        password, starttls = self._password_change, self.smtp_starttls.isChecked()
+        self._sending = True
+        self.test_button.setEnabled(False)
+        self.test_status.setStyleSheet(f"color:{_QUIET};")
+        self.test_status.setText(self.tr("Sending a test e-mail to %s through %s…")
+                                 % (to, f"{host}:{port}" if host else self.tr("no server")))
+
+        def send() -> None:
+            mailer.send_test_email(mailer.smtp_settings_from_form(
+                host, port, user, password, sender, starttls), to)
+
+        def done(_result: object) -> None:
+            if isValid(self):
+                self._test_finished(True, self.tr(
+                    "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
+                    "then save these settings.") % (to, host, port))
+
+        def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return
+            if not isinstance(exc, DomainError):
+                self._test_finished(False, self.tr("The test e-mail was not sent."))
+                show_error(self, exc)
+                return
+            self._test_finished(False, exc.message)
+
+        self._background.run(send, done, failed)
+
+    def _test_finished(self, ok: bool, text: str) -> None:
+        self._sending = False
+        self.test_button.setEnabled(True)
+        self.test_status.setStyleSheet(f"color:{_OK if ok else _BAD};")
+        self.test_status.setText(text)
+        self.test_email_finished.emit(ok, text)
+
+    # -- entry point ----------------------------------------------------------------------------
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, actor: Actor,
+            background: Background) -> OfficeSettingsData | None:
+        """Edit the office's settings (managers only); the saved settings, or None."""
+        if not actor.is_manager:
+            show_error(parent, PermissionDenied(
+                "Only managers may change the office's settings; you are logged in as "
+                f"{actor.role.value}."))
+            return None
+        try:
+            data = settings_service.get_settings()
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(parent, exc)
+            return None
+        dialog = cls(parent, actor, background, data)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.saved_data
+            return None
+        finally:
+            # Dialogs with a parent would otherwise live as long as the window.
+            dialog.deleteLater()
+
+
+def open_office_settings(parent: QWidget | None, actor: Actor, background: Background) -> bool:
+    """The office settings dialog; True when settings were saved."""
+    saved = OfficeSettingsDialog.ask(parent, actor, background)
+    if saved is None:
+        return False
+    formatting.set_office_zone(saved.timezone)
+    return True
