@@ -170,6 +170,16 @@ class MainWindow(QMainWindow):
             "actionTodaysTakings", self.tr("Today's &takings…"), "Ctrl+Shift+D",
             lambda: self._on_reports("cashup"),
             self.tr("Your takings today: the end-of-day cash-up (Ctrl+Shift+D)"))
+        manager = self.actor.role is Role.MANAGER
+        self.act_office_settings = self._action(
+            "actionOfficeSettings", self.tr("Office &settings…"), None,
+            self._on_office_settings,
+            self.tr("Company details, prices, VAT, season tickets, time zone and e-mail"))
+        self.act_products = self._action(
+            "actionProducts", self.tr("&Products and modules…"), None, self._on_products,
+            self.tr("The products and plugins the office supports"))
+        for action in (self.act_office_settings, self.act_products):
+            action.setVisible(manager)
         self._windows: list[QWidget] = []
 
     def _build_toolbar(self) -> None:
@@ -299,6 +309,22 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+    def _refill_filters(self) -> None:
+        """Read the engineers and products again, keeping what each filter has chosen."""
+        chosen = (self.engineer_filter.currentData(), self.product_filter.currentData())
+        for combo in (self.engineer_filter, self.product_filter):
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(combo.count() - 1)
+            combo.blockSignals(False)
+        self._fill_filters()
+        for combo, data in zip((self.engineer_filter, self.product_filter), chosen, strict=True):
+            index = combo.findData(data)
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+        self._on_filters_changed()
+
     def _fill_filters(self) -> None:
         from synergy_desk.services import settings, users
 
@@ -352,6 +378,9 @@ class MainWindow(QMainWindow):
         office_menu.setObjectName("officeMenu")
         office_menu.addAction(self.act_takings)
         office_menu.addAction(self.act_reports)
+        office_menu.addSeparator()
+        office_menu.addAction(self.act_office_settings)
+        office_menu.addAction(self.act_products)
         self.office_menu = office_menu
         view_menu = menu.addMenu(self.tr("&View"))
         view_menu.addAction(self.act_search)
@@ -679,16 +708,37 @@ class MainWindow(QMainWindow):
         self._windows = [w for w in self._windows if w.isVisible()]
         self._windows.append(window)
 
+    def _on_office_settings(self) -> None:
+        from synergy_desk.services import settings
+        from synergy_desk.ui.dialogs.office_settings import open_office_settings
+
+        if not open_office_settings(self, self.actor, self.background):
+            return
+        try:
+            name = settings.get_settings().company_name
+        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
+            show_error(self, exc)
+            return
+        self.setWindowTitle(f"{name or 'Synergy Desk'} — Synergy Desk")
+        self.statusBar().showMessage(self.tr("The office's settings have been saved."), 8000)
+        self.refresh()
+
+    def _on_products(self) -> None:
+        from synergy_desk.ui.dialogs.products import open_products
+
+        open_products(self, self.actor)
+        self._refill_filters()
+
     def _on_change_password(self) -> None:
         from synergy_desk.ui.dialogs.password import ChangePasswordDialog
 
         request = ChangePasswordDialog.ask(self)
         if request is None:
             return
-        from synergy_desk.services import users
+        from synergy_desk.services import accounts
 
         try:
-            users.change_own_password(self.actor, request[0], request[1])
+            accounts.change_password(self.actor, request[0], request[1])
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return

@@ -274,3 +274,36 @@ def test_the_office_menu_opens_the_reports_each_role_may_run(
 
     qtbot.waitUntil(lambda: "Rita Reception" in scope(), timeout=10_000)
     window.close()
+
+
+def test_a_manager_changes_the_office_settings_and_products_from_the_office_menu(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: Any) -> None:
+    from synergy_desk.services import settings
+    from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog
+    from synergy_desk.ui.dialogs.products import ProductsDialog
+
+    manager = office["manager"]
+    window = make_window(qtbot, manager, prefs)
+    assert window.act_office_settings.isVisible() and window.act_products.isVisible()
+
+    def save_settings(cls: Any, parent: Any, actor: Any, background: Any) -> Any:
+        current = settings.get_settings()
+        return settings.update_settings(actor, current.version, company_name="Renamed Ltd")
+
+    monkeypatch.setattr(OfficeSettingsDialog, "ask", classmethod(save_settings))
+    window.act_office_settings.trigger()
+    assert window.windowTitle().startswith("Renamed Ltd")
+
+    qtbot.waitUntil(lambda: window.product_filter.count() > 1)
+    monkeypatch.setattr(ProductsDialog, "ask", classmethod(
+        lambda cls, parent, actor: settings.add_product(actor, "Stock Control", "3.0")))
+    window.act_products.trigger()
+    names = [window.product_filter.itemText(i) for i in range(window.product_filter.count())]
+    assert "Stock Control" in names and names.count("Ledger Accounts") == 1
+
+
+def test_only_a_manager_is_offered_the_office_settings(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = make_window(qtbot, office["engineer"], prefs)
+    assert not window.act_office_settings.isVisible()
+    assert not window.act_products.isVisible()
