@@ -269,6 +269,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
     _add_demo,
     _add_check,
     _from_module("synergy_desk.cli_receipt"),
+    _from_module("synergy_desk.cli_backup"),
+    _from_module("synergy_desk.cli_copy"),
     _from_module("synergy_desk.cli_report"),
 ]
 

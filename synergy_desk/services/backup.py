@@ -1,0 +1,827 @@
+"""Backing the office database up, checking a backup, restoring one, and the daily automatic copy.
+
+A SQLite office is copied with SQLite's online backup API, a few pages at a time, so desks keep
+working while it runs; a PostgreSQL office with ``pg_dump`` (custom format) from the PostgreSQL
+client tools. A backup is written beside its final name and renamed into place only once it
+has been checked, so a half-written backup never carries a backup's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import logging
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+from synergy_desk.domain.errors import DatabaseError, DomainError, ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.models.database import (
+    HISTORY_TABLE,
+    DatabaseInfo,
+    check_schema_not_newer,
+    default_data_dir,
+    describe_url,
+    make_database,
+    migration_names,
+)
+
+__all__ = ["BackupResult", "BackupInfo", "RestoreResult", "ProgressCallback", "backup_database",
+           "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
+           "run_daily_backup", "daily_backups", "find_pg_tool", "table_names",
+           "sqlite_in_use"]
+
+log = logging.getLogger(__name__)
+
+#: ``progress(done, total, stage)``, as the command line's progress bar takes it.
+ProgressCallback = Callable[[int, int, str], None]
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: The first bytes of a pg_dump custom-format archive.
+PGDUMP_HEADER = b"PGDMP"
+
+#: Pages copied per step of the online backup: between steps the desks may write.
+_PAGES_PER_STEP = 256
+#: After this many restarts (a desk wrote between two steps), the rest is copied in one read
+#: transaction; in WAL mode that does not hold the desks up either.
+_MAX_RESTARTS = 3
+#: How long a restore waits for a lock before it decides another desk has the file open.
+_IN_USE_TIMEOUT = 0.5
+
+_DAILY_PREFIX = "synergy-desk-daily-"
+_DAILY_PATTERN = re.compile(r"^synergy-desk-daily-(\d{4}-\d{2}-\d{2})\.sqlite3$")
+
+
+# --- what the functions return -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A finished backup: where it is, how big, how long it took, how many rows it holds."""
+
+    path: Path
+    kind: str  # "sqlite" or "postgresql"
+    size_bytes: int
+    seconds: float
+    row_counts: tuple[tuple[str, int], ...]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.row_counts)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(n for _, n in self.row_counts)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup file that has been checked and can be restored."""
+
+    path: Path
+    kind: str  # "sqlite" (a database file) or "postgresql" (a pg_dump archive)
+    size_bytes: int
+    migrations: tuple[str, ...]
+    row_counts: tuple[tuple[str, int], ...]  # empty for a pg_dump archive
+    entries: int  # the archive's table-of-contents entries (pg_dump), or tables (SQLite)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.row_counts)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """A finished restore: what replaced what, and where the previous database was kept."""
+
+    target: str
+    source: Path
+    previous: Path | None  # the database as it was, kept aside (None: there was none)
+    row_counts: tuple[tuple[str, int], ...]
+    seconds: float
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.row_counts)
+
+
+def table_names() -> list[str]:
+    """The office's tables, in the order the models list them."""
+    return [m._meta.table_name for m in t.ALL_MODELS]
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _tell(progress: ProgressCallback | None, done: int, total: int, stage: str) -> None:
+    if progress is not None:
+        progress(done, total, stage)
+
+
+def _stamp(moment: dt.datetime | None = None) -> str:
+    return (moment or utcnow()).strftime("%Y%m%d-%H%M%S")
+
+
+def _sql(database: Any, sql: str, params: tuple[Any, ...] | None = None) -> Any:
+    """Run one statement on a database of our own (not the models' proxy); its cursor."""
+    return database.execute_sql(sql, params)
+
+
+def _connection(database: Any) -> sqlite3.Connection:
+    conn: sqlite3.Connection = database.connection()
+    return conn
+
+
+def _first_line(text: str | BaseException) -> str:
+    text = str(text).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _temp_beside(target: Path) -> Path:
+    """An empty file in the target's folder, to be renamed over the target when complete."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+                                    dir=target.parent)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot write in {target.parent}: "
+                            f"{exc.strerror or exc}.") from None
+    os.close(fd)
+    return Path(name)
+
+
+def _remove_quietly(path: Path) -> None:
+    with suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _sqlite_counts(conn: sqlite3.Connection) -> tuple[tuple[str, int], ...]:
+    present = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return tuple((name, int(conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]))
+                 for name in table_names() if name in present)
+
+
+def backup_folder(info: DatabaseInfo) -> Path:
+    """Where backups of this database go: ``backups`` beside a SQLite file, or in the user's
+    data folder for a PostgreSQL office."""
+    if info.path is not None:
+        return info.path.resolve().parent / "backups"
+    return default_data_dir() / "backups"
+
+
+def _default_target(info: DatabaseInfo) -> Path:
+    suffix = ".sqlite3" if info.kind == "sqlite" else ".dump"
+    return backup_folder(info) / f"synergy-desk-{_stamp()}{suffix}"
+
+
+def _resolve_target(info: DatabaseInfo, target: Path | None) -> Path:
+    if target is None:
+        return _default_target(info)
+    target = target.expanduser()
+    if target.is_dir():
+        return target / _default_target(info).name
+    if info.path is not None and target.exists() and target.resolve() == info.path.resolve():
+        raise ValidationError("The backup cannot replace the database it is a copy of; give "
+                              "another file name.")
+    return target
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+class _Restarted(Exception):
+    """The source changed between steps too often to copy it step by step."""
+
+
+def _sqlite_copy(source: sqlite3.Connection, dest: sqlite3.Connection,
+                 progress: ProgressCallback | None, stage: str) -> None:
+    """Copy ``source`` into ``dest`` with the online backup API, a few pages a step."""
+    restarts = 0
+    last_remaining: int | None = None
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        nonlocal restarts, last_remaining
+        if last_remaining is not None and remaining > last_remaining:
+            # Another connection wrote to the source: SQLite started the copy again.
+            restarts += 1
+            if restarts > _MAX_RESTARTS:
+                raise _Restarted
+        last_remaining = remaining
+        _tell(progress, total - remaining, total, stage)
+
+    try:
+        source.backup(dest, pages=_PAGES_PER_STEP, progress=step, sleep=0.05)
+    except _Restarted:
+        log.info("The database changed while it was copied; copying the rest in one pass")
+        source.backup(dest, pages=-1)
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if head != SQLITE_HEADER:
+        raise ValidationError(f"{path} is not a Synergy Desk backup (not a SQLite file).")
+
+
+def _backup_sqlite(info: DatabaseInfo, target: Path,
+                   progress: ProgressCallback | None) -> BackupResult:
+    assert info.path is not None
+    source_path = info.path
+    if not source_path.is_file():
+        raise DatabaseError(f"There is no database at {source_path} to back up.")
+    _check_sqlite_header(source_path)
+    started = time.perf_counter()
+    temp = _temp_beside(target)
+    try:
+        try:
+            source = sqlite3.connect(_uri(source_path, "rw"), uri=True, timeout=30)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"Cannot open {source_path}: {_first_line(exc)}.") from None
+        try:
+            dest = sqlite3.connect(str(temp))
+            try:
+                _sqlite_copy(source, dest, progress, "backup")
+                # A backup is one self-contained file, not a file plus its write-ahead log.
+                dest.execute("PRAGMA journal_mode = DELETE")
+                result = dest.execute("PRAGMA integrity_check").fetchall()
+                if [tuple(r) for r in result] != [("ok",)]:
+                    raise DatabaseError(
+                        f"The copy of {source_path} failed its integrity check "
+                        f"({result[0][0]}); the database itself may be damaged. No backup "
+                        "was written.")
+                counts = _sqlite_counts(dest)
+            finally:
+                dest.close()
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"Backing up {source_path} failed: {_first_line(exc)}.") from None
+        finally:
+            source.close()
+        os.replace(temp, target)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    return BackupResult(target, "sqlite", target.stat().st_size,
+                        round(time.perf_counter() - started, 3), counts)
+
+
+def sqlite_in_use(path: Path) -> bool:
+    """Whether another connection (any desk, any process) has this SQLite file open."""
+    if not path.exists():
+        return False
+    try:
+        with _exclusive(path):
+            return False
+    except _InUse:
+        return True
+
+
+class _InUse(Exception):
+    pass
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[sqlite3.Connection]:
+    """The database file to ourselves: no other connection has it open while this lasts.
+
+    With ``locking_mode=EXCLUSIVE`` SQLite keeps a WAL database's index in private memory,
+    which it may only do once no other connection has the shared-memory file open; so this
+    fails while any desk has the database open, idle or reading, not only while one writes.
+    """
+    try:
+        conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=_IN_USE_TIMEOUT,
+                               isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot open {path}: {_first_line(exc)}.") from None
+    try:
+        try:
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+            conn.execute("BEGIN EXCLUSIVE")
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _InUse from None
+            raise DatabaseError(f"Cannot open {path}: {_first_line(exc)}.") from None
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"{path} is not a usable database ({_first_line(exc)}).") from None
+        yield conn
+    finally:
+        conn.close()
+
+
+def _verify_sqlite(path: Path) -> BackupInfo:
+    _check_sqlite_header(path)
+    database = peewee.SqliteDatabase(_uri(path, "ro"), uri=True, timeout=30)
+    try:
+        try:
+            database.connect()
+            result = _sql(database, "PRAGMA integrity_check").fetchall()
+            if [tuple(r) for r in result] != [("ok",)]:
+                raise ValidationError(f"{path} is damaged ({result[0][0]}); it cannot be "
+                                      "restored.")
+            tables = set(database.get_tables())
+            if HISTORY_TABLE not in tables:
+                raise ValidationError(f"{path} is a SQLite file but not a Synergy Desk "
+                                      "database (it has no schema history).")
+            check_schema_not_newer(database)
+            applied = tuple(r[0] for r in _sql(database,
+                f'SELECT name FROM "{HISTORY_TABLE}" ORDER BY name').fetchall())
+            missing = [name for name in table_names() if name not in tables]
+            if missing and set(applied) >= set(migration_names()):
+                raise ValidationError(f"{path} is not a whole Synergy Desk database (the "
+                                      f"table “{missing[0]}” is missing).")
+            conn = _connection(database)
+            counts = _sqlite_counts(conn)
+        except peewee.DatabaseError as exc:
+            raise ValidationError(f"{path} is not a usable Synergy Desk backup "
+                                  f"({_first_line(exc)}).") from None
+    finally:
+        database.close()
+    return BackupInfo(path, "sqlite", path.stat().st_size, applied, counts, len(tables))
+
+
+def _restore_sqlite(info: DatabaseInfo, source: Path, checked: BackupInfo) -> RestoreResult:
+    assert info.path is not None
+    target = info.path
+    if source.resolve() == (target.resolve() if target.exists() else target.absolute()):
+        raise ValidationError("That file is the database itself; choose a backup to restore.")
+    if sqlite_in_use(target):
+        raise ValidationError(_in_use_message(target))
+    started = time.perf_counter()
+    previous: Path | None = None
+    temp = _temp_beside(target)
+    try:
+        # The backup's pages, copied into a file beside the database; renamed in at the end.
+        src = sqlite3.connect(_uri(source, "ro"), uri=True)
+        try:
+            dest = sqlite3.connect(str(temp))
+            try:
+                src.backup(dest)
+                # The program runs the database in WAL mode; the backup file is not.
+                dest.execute("PRAGMA journal_mode = WAL")
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        _remove_quietly(Path(f"{temp}-wal"))
+        _remove_quietly(Path(f"{temp}-shm"))
+        if target.exists():
+            try:
+                with _exclusive(target) as current:
+                    # Everything committed, in the main file, and kept aside before it goes.
+                    current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    previous = _aside_name(target)
+                    keep = sqlite3.connect(str(previous))
+                    try:
+                        current.backup(keep)
+                    finally:
+                        keep.close()
+            except _InUse:
+                raise ValidationError(_in_use_message(target)) from None
+            # The log and index of the old file must not be applied to the new one.
+            _remove_quietly(Path(f"{target}-wal"))
+            _remove_quietly(Path(f"{target}-shm"))
+        os.replace(temp, target)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    # Prove the restored database opens and holds what the backup held.
+    check = sqlite3.connect(_uri(target, "rw"), uri=True, timeout=30)
+    try:
+        ok = check.execute("PRAGMA quick_check").fetchone()[0]
+        counts = _sqlite_counts(check)
+    except sqlite3.Error as exc:
+        ok, counts = _first_line(exc), ()
+    finally:
+        check.close()
+    if ok != "ok" or counts != checked.row_counts:
+        raise DatabaseError(
+            f"The restored database {target} does not match the backup ({ok}); the previous "
+            f"database is kept as {previous}.")
+    return RestoreResult(str(target), source, previous, counts,
+                         round(time.perf_counter() - started, 3))
+
+
+def _in_use_message(target: Path) -> str:
+    return (f"The database {target} is open at a desk (or in another program); close Synergy "
+            "Desk everywhere it is open and try again. Nothing was changed.")
+
+
+def _aside_name(target: Path) -> Path:
+    stamp = _stamp()
+    aside = target.with_name(f"{target.name}.before-restore-{stamp}.bak")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = target.with_name(f"{target.name}.before-restore-{stamp}-{n}.bak")
+    return aside
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+def _tool_candidates(name: str) -> list[str]:
+    """Where the PostgreSQL client tools are installed when they are not on the PATH."""
+    if sys.platform == "win32":
+        roots = [os.environ.get(v, "") for v in ("ProgramFiles", "ProgramW6432",
+                                                  "ProgramFiles(x86)")]
+        patterns = [os.path.join(root, "PostgreSQL", "*", "bin", f"{name}.exe")
+                    for root in roots if root]
+    elif sys.platform == "darwin":
+        patterns = [f"/Applications/Postgres.app/Contents/Versions/*/bin/{name}",
+                    f"/opt/homebrew/opt/postgresql@*/bin/{name}",
+                    f"/usr/local/opt/postgresql@*/bin/{name}",
+                    f"/opt/homebrew/opt/libpq/bin/{name}"]
+    else:
+        patterns = [f"/usr/lib/postgresql/*/bin/{name}", f"/usr/pgsql-*/bin/{name}"]
+    found: list[str] = []
+    for pattern in patterns:
+        found.extend(p for p in glob.glob(pattern) if os.access(p, os.X_OK))
+    return found
+
+
+def _version_key(path: str) -> tuple[int, ...]:
+    numbers = re.findall(r"\d+", path)
+    return tuple(int(n) for n in numbers)
+
+
+def find_pg_tool(name: str) -> str:
+    """The full path of ``pg_dump`` or ``pg_restore`` (the newest found).
+
+    Raises:
+        DatabaseError: the PostgreSQL client tools are not installed.
+    """
+    on_path = shutil.which(name)
+    if on_path:
+        return on_path
+    candidates = _tool_candidates(name)
+    if candidates:
+        return max(candidates, key=_version_key)
+    raise DatabaseError(
+        f"{name} was not found: install the PostgreSQL client tools (on Debian or Ubuntu "
+        "the postgresql-client package; on Windows the PostgreSQL installer's command line "
+        "tools) and try again.")
+
+
+def _pg_env(url: str) -> tuple[dict[str, str], str]:
+    """The environment for a client tool (the password never goes on its command line)."""
+    parsed = urlparse(url)
+    env = dict(os.environ)
+    name = unquote(parsed.path.lstrip("/"))
+    if not name:
+        raise DatabaseError("The PostgreSQL address names no database; add /NAME at its end.")
+    env["PGDATABASE"] = name
+    if parsed.hostname:
+        env["PGHOST"] = parsed.hostname
+    if parsed.port:
+        env["PGPORT"] = str(parsed.port)
+    if parsed.username:
+        env["PGUSER"] = unquote(parsed.username)
+    if parsed.password:
+        env["PGPASSWORD"] = unquote(parsed.password)
+    env["PGAPPNAME"] = "synergy-desk"
+    env.setdefault("PGCONNECT_TIMEOUT", "10")
+    return env, name
+
+
+def _run_tool(args: list[str], env: Mapping[str, str], what: str) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(args, env=dict(env), capture_output=True, text=True,
+                                check=False)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot run {args[0]}: {exc.strerror or exc}.") from None
+    if result.returncode != 0:
+        detail = _first_line(result.stderr) or f"exit status {result.returncode}"
+        raise DatabaseError(f"{what} failed: {detail}")
+    return result
+
+
+def _pg_connect(url: str) -> peewee.Database:
+    database = make_database(url)
+    try:
+        database.connect()
+    except peewee.PeeweeException as exc:
+        database.close()
+        raise DatabaseError(f"Cannot open the database {describe_url(url).display}: "
+                            f"{_first_line(exc)}") from None
+    return database
+
+
+def _pg_counts(database: peewee.Database) -> tuple[tuple[str, int], ...]:
+    present = set(database.get_tables())
+    return tuple((name, int(_sql(database, f'SELECT COUNT(*) FROM "{name}"')
+                            .fetchone()[0]))
+                 for name in table_names() if name in present)
+
+
+def _backup_postgres(info: DatabaseInfo, target: Path,
+                     progress: ProgressCallback | None) -> BackupResult:
+    pg_dump = find_pg_tool("pg_dump")
+    env, _name = _pg_env(info.url)
+    started = time.perf_counter()
+    _tell(progress, 0, 1, "backup")
+    database = _pg_connect(info.url)
+    temp = _temp_beside(target)
+    try:
+        # pg_dump reads the snapshot this transaction exported, so the counts below are the
+        # dump's own, whatever the desks write meanwhile.
+        _sql(database, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = _sql(database, "SELECT pg_export_snapshot()").fetchone()[0]
+        counts = _pg_counts(database)
+        _run_tool([pg_dump, "--format=custom", "--no-password", f"--snapshot={snapshot}",
+                   f"--file={temp}"], env, "pg_dump")
+        _sql(database, "COMMIT")
+        os.replace(temp, target)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    finally:
+        database.close()
+    _tell(progress, 1, 1, "backup")
+    return BackupResult(target, "postgresql", target.stat().st_size,
+                        round(time.perf_counter() - started, 3), counts)
+
+
+def _verify_pgdump(path: Path) -> BackupInfo:
+    pg_restore = find_pg_tool("pg_restore")
+    env = dict(os.environ)
+    listing = _run_tool([pg_restore, "--list", str(path)], env,
+                        f"Reading the PostgreSQL backup {path}")
+    entries = [line for line in listing.stdout.splitlines()
+               if line.strip() and not line.startswith(";")]
+    if not any(f" {HISTORY_TABLE} " in f" {line} " for line in entries):
+        raise ValidationError(f"{path} is a PostgreSQL backup but not of a Synergy Desk "
+                              "database (it has no schema history).")
+    data = _run_tool([pg_restore, "--data-only", f"--table={HISTORY_TABLE}", "--file=-",
+                      str(path)], env, f"Reading the PostgreSQL backup {path}")
+    applied = tuple(sorted(_copy_values(data.stdout, HISTORY_TABLE, "name")))
+    known = set(migration_names())
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise ValidationError(
+            f"{path} was made by a newer version of Synergy Desk (it has schema change "
+            f"“{unknown[-1]}”, which this version does not know); install the newer version "
+            "to restore it.")
+    return BackupInfo(path, "postgresql", path.stat().st_size, applied, (), len(entries))
+
+
+def _copy_values(script: str, table: str, column: str) -> list[str]:
+    """The values of one column in the COPY block that pg_restore prints for ``table``."""
+    values: list[str] = []
+    inside = False
+    position = 0
+    for line in script.splitlines():
+        if not inside:
+            match = re.match(r'COPY\s+(?:\S+\.)?"?' + re.escape(table) + r'"?\s*\((.*)\)\s+FROM',
+                             line)
+            if match:
+                columns = [c.strip().strip('"') for c in match.group(1).split(",")]
+                position = columns.index(column) if column in columns else 0
+                inside = True
+            continue
+        if line == "\\.":
+            break
+        values.append(line.split("\t")[position])
+    return values
+
+
+def _pg_other_sessions(database: peewee.Database) -> list[tuple[int, str, str]]:
+    rows = _sql(database,
+        "SELECT pid, COALESCE(usename, ''), COALESCE(application_name, '') "
+        "FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'").fetchall()
+    return [(int(pid), str(user), str(app)) for pid, user, app in rows]
+
+
+def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> RestoreResult:
+    pg_restore = find_pg_tool("pg_restore")
+    find_pg_tool("pg_dump")  # the database is dumped aside before it is replaced
+    env, name = _pg_env(info.url)
+    started = time.perf_counter()
+    database = _pg_connect(info.url)
+    try:
+        others = _pg_other_sessions(database)
+        if others and not force_stop:
+            raise ValidationError(
+                f"{len(others)} other session{'s are' if len(others) != 1 else ' is'} "
+                f"connected to {info.display} (desks or other programs); close Synergy Desk "
+                "everywhere it is open, or end those sessions, and try again. Nothing was "
+                "changed.")
+        for pid, _user, _app in others:
+            ended = _sql(database, "SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+            if not ended or not ended[0]:
+                raise ValidationError(f"Session {pid} on {info.display} could not be ended; "
+                                      "nothing was changed.")
+    except peewee.PeeweeException as exc:
+        raise DatabaseError(f"Cannot check who uses {info.display}: "
+                            f"{_first_line(exc)}") from None
+    finally:
+        database.close()
+    aside = backup_folder(info) / f"synergy-desk-{name}.before-restore-{_stamp()}.dump"
+    previous = _backup_postgres(info, aside, None).path
+    _run_tool([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
+               "--single-transaction", "--exit-on-error", "--no-password",
+               f"--dbname={name}", str(source)], env, "pg_restore")
+    database = _pg_connect(info.url)
+    try:
+        check_schema_not_newer(database)
+        counts = _pg_counts(database)
+    finally:
+        database.close()
+    return RestoreResult(info.display, source, previous, counts,
+                         round(time.perf_counter() - started, 3))
+
+
+# --- the public functions ----------------------------------------------------------------
+
+def backup_database(url: str, target: Path | None = None, *,
+                    progress: ProgressCallback | None = None) -> BackupResult:
+    """Make a consistent copy of the office database while desks carry on working.
+
+    Args:
+        url: the database (``sqlite:///…`` or ``postgresql://…``).
+        target: the backup file (replaced if it exists), or a folder to put it in; by default
+            ``synergy-desk-YYYYmmdd-HHMMSS.sqlite3`` (``.dump`` for PostgreSQL) in
+            :func:`backup_folder`.
+        progress: called with (pages done, pages in all, "backup") as the copy goes.
+
+    Raises:
+        DatabaseError: the database cannot be read, the copy failed its check, or (for
+            PostgreSQL) the client tools are not installed.
+        ValidationError: the target is the database itself.
+    """
+    info = describe_url(url)
+    target = _resolve_target(info, target)
+    if info.kind == "sqlite":
+        return _backup_sqlite(info, target, progress)
+    return _backup_postgres(info, target, progress)
+
+
+def verify_backup(path: Path) -> BackupInfo:
+    """Check that ``path`` is a whole Synergy Desk backup this version can restore.
+
+    A SQLite file must pass SQLite's integrity check, hold a Synergy Desk schema no newer
+    than this version's, and is counted table by table; a pg_dump archive must be readable by
+    ``pg_restore --list`` and hold a Synergy Desk schema no newer than this version's.
+
+    Raises:
+        ValidationError: the file is missing, damaged, not a Synergy Desk backup, or newer.
+        DatabaseError: a pg_dump archive cannot be read without the client tools.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ValidationError(f"There is no backup file {path}.")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if head.startswith(PGDUMP_HEADER):
+        return _verify_pgdump(path)
+    if head == SQLITE_HEADER:
+        try:
+            return _verify_sqlite(path)
+        except DomainError as exc:
+            if isinstance(exc, ValidationError):
+                raise
+            raise ValidationError(exc.message) from None
+    raise ValidationError(f"{path} is not a Synergy Desk backup (neither a SQLite database "
+                          "nor a PostgreSQL custom-format dump).")
+
+
+def restore_database(url: str, source: Path, *, force_stop: bool = False) -> RestoreResult:
+    """Replace the office database with a backup, keeping the current one aside first.
+
+    The backup is checked before anything is touched. A SQLite database that any desk has
+    open is refused (SQLite offers no way to stop another program, so ``force_stop`` does not
+    apply); the backup is copied in beside the database and renamed over it, and the current
+    file is kept as ``NAME.before-restore-STAMP.bak``. A PostgreSQL database is refused while
+    other sessions are connected unless ``force_stop`` ends them; it is dumped to the backup
+    folder, then restored with ``pg_restore --clean`` in one transaction.
+
+    Raises:
+        ValidationError: the backup is not usable or is of the other kind of database, or the
+            database is in use; nothing was changed.
+        DatabaseError: the database cannot be opened, or the PostgreSQL tools are missing.
+    """
+    info = describe_url(url)
+    source = Path(source).expanduser()
+    checked = verify_backup(source)
+    if checked.kind != info.kind:
+        what = "a SQLite database file" if checked.kind == "sqlite" else "a PostgreSQL dump"
+        raise ValidationError(
+            f"{source} is {what}; it can only be restored into a "
+            f"{'SQLite' if checked.kind == 'sqlite' else 'PostgreSQL'} database "
+            "(to move a SQLite office onto PostgreSQL, use copy-to). Nothing was changed.")
+    if info.kind == "sqlite":
+        return _restore_sqlite(info, source, checked)
+    return _restore_postgres(info, source, force_stop)
+
+
+# --- the daily automatic backup ----------------------------------------------------------
+
+def _local_day(now: dt.datetime) -> dt.date:
+    return now.date()
+
+
+def daily_backups(folder: Path) -> list[tuple[dt.date, Path]]:
+    """The automatic daily backups in ``folder`` (only files with their own name), oldest first."""
+    found: list[tuple[dt.date, Path]] = []
+    if not folder.is_dir():
+        return found
+    for entry in folder.iterdir():
+        match = _DAILY_PATTERN.match(entry.name)
+        if not match or not entry.is_file():
+            continue
+        try:
+            day = dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        found.append((day, entry))
+    found.sort()
+    return found
+
+
+def daily_backup_due(folder: Path, now: dt.datetime) -> bool:
+    """Whether the office-local day of ``now`` has no automatic backup in ``folder`` yet.
+
+    ``now`` is the office's local time (an aware time is taken as it is; a naive one as
+    local already).
+    """
+    today = _local_day(now)
+    return all(day != today for day, _ in daily_backups(folder))
+
+
+def _office_now(url: str) -> dt.datetime:
+    """The current time in the office's time zone, read from the office's settings."""
+    from synergy_desk.services.tickets import zone_named
+
+    info = describe_url(url)
+    zone_name: str | None = None
+    if info.path is not None and info.path.is_file():
+        try:
+            conn = sqlite3.connect(_uri(info.path, "ro"), uri=True, timeout=5)
+            try:
+                row = conn.execute("SELECT timezone FROM office_settings ORDER BY id "
+                                   "LIMIT 1").fetchone()
+            finally:
+                conn.close()
+            zone_name = row[0] if row else None
+        except sqlite3.Error:
+            zone_name = None
+    return dt.datetime.now(zone_named(zone_name))
+
+
+def run_daily_backup(url: str, folder: Path, keep: int, *,
+                     now: dt.datetime | None = None) -> Path | None:
+    """Back a SQLite office up once per office-local day, keeping the newest ``keep`` copies.
+
+    The file is ``synergy-desk-daily-YYYY-MM-DD.sqlite3`` in ``folder``. Older automatic
+    backups beyond ``keep`` are removed; files with any other name are never touched.
+
+    Returns:
+        The new backup, or None when today's backup already exists.
+
+    Raises:
+        ValidationError: ``keep`` is below 1, or the database is not a SQLite file.
+        DatabaseError: the backup could not be made.
+    """
+    if keep < 1:
+        raise ValidationError("Keep at least one automatic backup.", "keep")
+    info = describe_url(url)
+    if info.kind != "sqlite":
+        raise ValidationError("Automatic daily backups are made of a SQLite office only; back "
+                              "a PostgreSQL server up with its own tools or the backup "
+                              "command.")
+    moment = now or _office_now(url)
+    if not daily_backup_due(folder, moment):
+        return None
+    target = folder / f"{_DAILY_PREFIX}{_local_day(moment).isoformat()}.sqlite3"
+    result = backup_database(url, target)
+    for _day, old in daily_backups(folder)[:-keep]:
+        try:
+            old.unlink()
+            log.info("Removed the old automatic backup %s", old)
+        except OSError as exc:
+            log.warning("Could not remove the old automatic backup %s: %s", old, exc)
+    log.info("Automatic backup written to %s (%d bytes)", result.path, result.size_bytes)
+    return result.path

@@ -1,0 +1,64 @@
+"""``synergy-desk copy-to URL`` through the real entry point."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from synergy_desk.models.database import close_database, open_database, sqlite_url
+from synergy_desk.services import demo
+from tests.conftest import POSTGRES_URL
+from tests.test_cli import assert_one_line_error, run_cli
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-copy") / "demo.sqlite3"
+    open_database(sqlite_url(path))
+    try:
+        demo.generate_demo(customers=8, incidents=20, timeline_per_incident=1)
+    finally:
+        close_database()
+    return path
+
+
+@pytest.fixture
+def office(demo_file: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(demo_file, path)
+    return path
+
+
+def test_copy_to_a_new_sqlite_file_then_refused_the_second_time(office: Path,
+                                                                tmp_path: Path) -> None:
+    target = tmp_path / "moved.sqlite3"
+    result = run_cli(tmp_path, "--database", sqlite_url(office), "copy-to", sqlite_url(target))
+    assert result.returncode == 0, result.stderr
+    assert "20 incidents" in result.stdout and "Traceback" not in result.stderr
+    check = run_cli(tmp_path, "--database", sqlite_url(target), "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 20
+    conn.close()
+    again = run_cli(tmp_path, "--database", sqlite_url(office), "copy-to", sqlite_url(target))
+    assert "already holds an office" in assert_one_line_error(again, 2)
+
+
+def test_copy_to_postgresql(office: Path, tmp_path: Path, db_url: str) -> None:
+    if not db_url.startswith("postgres"):
+        pytest.skip("PostgreSQL only")
+    close_database()
+    result = run_cli(tmp_path, "copy-to", POSTGRES_URL, "--database", sqlite_url(office))
+    assert result.returncode == 0, result.stderr
+    password = POSTGRES_URL.split("@")[0].split(":")[-1]
+    assert f":{password}@" not in result.stdout  # the address is shown without its password
+    check = run_cli(tmp_path, "--database", POSTGRES_URL, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_copy_to_an_address_that_is_not_a_database(office: Path, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--database", sqlite_url(office), "copy-to", "mysql://x/y")
+    assert_one_line_error(result, 2)
