@@ -148,8 +148,7 @@ def start(prefs: Any, database_url: str | None) -> Any:
         return 0
     prefs.last_user = actor.username
     window = MainWindow(actor, prefs, info.display, office.company_name)
-    window.set_database_label(("SQLite: " if info.kind == "sqlite" else "PostgreSQL: ")
-                              + info.display)
+    window.attach_database(info)
     return window
 
 

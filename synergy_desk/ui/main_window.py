@@ -178,8 +178,13 @@ class MainWindow(QMainWindow):
         self.act_products = self._action(
             "actionProducts", self.tr("&Products and modules…"), None, self._on_products,
             self.tr("The products and plugins the office supports"))
-        for action in (self.act_office_settings, self.act_products):
+        self.act_backup_now = self._action(
+            "actionBackupNow", self.tr("&Back up now…"), None, self._on_backup_now,
+            self.tr("A consistent copy of the office's database, made while desks work"))
+        for action in (self.act_office_settings, self.act_products, self.act_backup_now):
             action.setVisible(manager)
+        self.database_info: Any = None
+        self.auto_backup: Any = None
         self._windows: list[QWidget] = []
 
     def _build_toolbar(self) -> None:
@@ -361,11 +366,21 @@ class MainWindow(QMainWindow):
     def set_database_label(self, text: str) -> None:
         self.db_label.setText(text)
 
+    def attach_database(self, info: Any) -> None:
+        """The open database: named in the status bar, and (a SQLite file) backed up daily."""
+        from synergy_desk.ui.auto_backup import start_daily_backup
+
+        self.database_info = info
+        self.set_database_label(("SQLite: " if info.kind == "sqlite" else "PostgreSQL: ")
+                                + info.display)
+        self.auto_backup = start_daily_backup(self, self.background, info)
+
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_database)
+        file_menu.addAction(self.act_backup_now)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         incident_menu = menu.addMenu(self.tr("&Incident"))
@@ -424,6 +439,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._poll.stop()
         self._lapse.stop()
+        if self.auto_backup is not None:
+            self.auto_backup.stop()
         self.save_state()
         self.background.wait(3000)
         super().closeEvent(event)
@@ -707,6 +724,13 @@ class MainWindow(QMainWindow):
         """Keep a non-modal window alive while it is open."""
         self._windows = [w for w in self._windows if w.isVisible()]
         self._windows.append(window)
+
+    def _on_backup_now(self) -> None:
+        from synergy_desk.ui.auto_backup import backup_now
+
+        if self.database_info is None:
+            return
+        backup_now(self, self.background, self.database_info)
 
     def _on_office_settings(self) -> None:
         from synergy_desk.services import settings

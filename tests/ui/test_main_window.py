@@ -307,3 +307,27 @@ def test_only_a_manager_is_offered_the_office_settings(
     window = make_window(qtbot, office["engineer"], prefs)
     assert not window.act_office_settings.isVisible()
     assert not window.act_products.isVisible()
+
+
+def test_a_manager_backs_the_office_up_from_the_file_menu(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    from synergy_desk.models.database import describe_url
+    from synergy_desk.services import backup
+
+    info = describe_url(office["url"])
+    window = make_window(qtbot, office["manager"], prefs)
+    window.attach_database(info)
+    assert window.db_label.text().startswith("SQLite: " if info.kind == "sqlite"
+                                             else "PostgreSQL: ")
+    assert window.auto_backup is not None
+    assert window.auto_backup.active is (info.kind == "sqlite")
+    if info.kind != "sqlite":
+        return  # a PostgreSQL office is backed up with pg_dump (tests/services/test_backup.py)
+    folder = backup.backup_folder(info)
+    before = set(folder.glob("*")) if folder.exists() else set()
+    window.act_backup_now.trigger()
+    qtbot.waitUntil(lambda: "Backed up" in window.statusBar().currentMessage()
+                    or len(set(folder.glob("*.sqlite3")) - before) > 0, timeout=20_000)
+    made = set(folder.glob("*.sqlite3")) - before
+    assert len(made) == 1
+    assert backup.verify_backup(next(iter(made))).counts["user"] == 4
