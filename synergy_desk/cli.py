@@ -137,10 +137,13 @@ def _read_new_password(username: str) -> str:
 def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
     p = commands.add_parser(
         "check", parents=[_common_options()],
-        help="check the money rows for tampering and the numbers for gaps",
-        description="Recompute the hash chain of every payment, credit note and season-ticket "
-                    "ledger row, and check that receipt, credit-note and incident numbers run "
-                    "1..N with no gap or repeat. Exit status 1 if anything is wrong.")
+        help="check the database, the money rows for tampering and the numbers for gaps",
+        description="Check the database itself (SQLite: PRAGMA integrity_check and every "
+                    "reference; PostgreSQL: every table readable), that every receipt has its "
+                    "lines and every funded incident a funding record that exists, recompute "
+                    "the hash chain of every payment, credit note and season-ticket ledger "
+                    "row, and check that receipt, credit-note and incident numbers run 1..N "
+                    "with no gap or repeat. Exit status 1 if anything is wrong.")
     p.set_defaults(handler=_run_check)
 
 
@@ -148,7 +151,9 @@ def _run_check(args: argparse.Namespace) -> int:
     from synergy_desk.services import integrity
 
     info = _open(args)
-    problems = [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+    problems = list(integrity.check_database())
+    if not any(integrity.is_damage(p) for p in problems):
+        problems += [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
     for problem in problems:
         print(problem)
     if problems:
@@ -156,8 +161,8 @@ def _run_check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in "
               f"{info.display}.", file=sys.stderr)
         return 1
-    print(f"No problems found in {info.display}: the money rows are as the program wrote them "
-          "and the numbers have no gaps.")
+    print(f"No problems found in {info.display}: the database is whole, the money rows are as "
+          "the program wrote them and the numbers have no gaps.")
     return 0
 
 

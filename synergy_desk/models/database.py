@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -257,10 +258,22 @@ def _check_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(_HEADER_SIZE)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot read the database {path}: {exc.strerror}.") from None
+        if head and not head.startswith(_SQLITE_MAGIC):
             raise DatabaseError(f"{path} is not a Synergy Desk database (not a SQLite file).")
+        if head:
+            _check_sqlite_size(path, head)
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"Cannot open the database {path}: the file is read-only.")
+        if not os.access(path.parent, os.W_OK):
+            # SQLite keeps its write-ahead log and lock files beside the database.
+            raise DatabaseError(
+                f"Cannot open the database {path}: its folder is read-only (the database "
+                "keeps its log files beside it).")
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,6 +281,62 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from None
     if not os.access(path.parent, os.W_OK):
         raise DatabaseError(f"Cannot create {path}: the folder is read-only.")
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+
+
+def _check_sqlite_size(path: Path, head: bytes) -> None:
+    """Refuse a SQLite file that was cut short (a copy that stopped half-way, a full disk).
+
+    SQLite opens such a file and fails only when a query reaches a missing page, which may be
+    in the middle of taking a payment. The header says how big the file should be: the page
+    size at offset 16 and the page count at offset 28 (trusted only while the "version valid
+    for" number at offset 92 matches the change counter at offset 24). A file that is not a
+    whole number of pages, or shorter than its header says, is checked page by page with
+    ``PRAGMA quick_check`` on a read-only, lock-free connection that writes nothing, and
+    refused if that finds damage.
+    """
+    if len(head) < _HEADER_SIZE:
+        raise DatabaseError(f"{path} is damaged: it is cut off inside its header. It has not "
+                            "been changed; restore it from a backup.")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DatabaseError(f"{path} is damaged: its header is not valid. It has not been "
+                            "changed; restore it from a backup.")
+    size = path.stat().st_size
+    pages = int.from_bytes(head[28:32], "big")
+    count_valid = pages > 0 and head[24:28] == head[92:96]
+    wal = path.with_name(path.name + "-wal")
+    # Pages not yet copied from the write-ahead log into the file live in the log: while a
+    # log is there the file may be shorter than its header says.
+    log_pending = wal.exists() and wal.stat().st_size > 0
+    suspicious = size % page_size != 0 or (
+        count_valid and not log_pending and size < pages * page_size)
+    if not suspicious:
+        return
+    problem = _quick_check(path)
+    if problem is not None:
+        raise DatabaseError(f"{path} is damaged ({problem}); it looks cut short. It has not "
+                            "been changed; restore it from a backup.")
+
+
+def _quick_check(path: Path) -> str | None:
+    """What ``PRAGMA quick_check`` finds wrong with the file, or None; nothing is written."""
+    uri = "file:" + urllib.request.pathname2url(str(path.resolve())) + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        return _first_line(exc)
+    try:
+        rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(1)").fetchall()]
+    except sqlite3.Error as exc:
+        return _first_line(exc)
+    finally:
+        conn.close()
+    return None if rows == ["ok"] else rows[0]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import peewee
-from peewee import fn
+from peewee import SQL, fn
 
+from synergy_desk.domain.enums import FundingKind
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
 from synergy_desk.services.common import GENESIS_HASH, canonical_json, row_hash
 
 #: Columns that are the chain itself, never part of what is hashed.
@@ -214,3 +217,177 @@ def check_sequences() -> list[str]:
     return (_number_gaps("Receipt", "R-", t.Payment.receipt_number, "receipt")
             + _number_gaps("Credit note", "CN-", t.CreditNote.number, "credit_note")
             + _number_gaps("Incident", "INC-", t.Incident.number, "incident"))
+
+
+# --- the database itself, and rows that point nowhere ---
+
+#: How check_database's problems about a damaged SQLite file begin; after one of those the
+#: rows cannot be trusted, so the other checks are not worth running.
+DAMAGED = "The database file is damaged"
+
+
+def is_damage(problem: str) -> bool:
+    """Whether a problem from :func:`check_database` says the file itself is damaged."""
+    return problem.startswith(DAMAGED)
+
+
+def check_database() -> list[str]:
+    """The database's own consistency, then the money rows that must come in whole sets.
+
+    On SQLite, ``PRAGMA integrity_check`` over the file's pages and indexes and
+    ``PRAGMA foreign_key_check`` over every reference; on both (PostgreSQL keeps its own pages
+    whole) every table the program uses must exist and be readable. Then:
+    every receipt has its lines, every line its receipt, every funded incident exactly one
+    active funding row of its kind, and every funding row points at a record that exists.
+    """
+    if isinstance(db.obj, peewee.SqliteDatabase):
+        problems = _sqlite_file_problems()
+        if any(is_damage(p) for p in problems):
+            return problems  # reading rows out of a damaged file would only add noise
+    else:
+        problems = []
+    tables = _catalogue_problems()
+    if tables:
+        return problems + tables  # with a table missing or unreadable the rows cannot be read
+    return problems + _orphan_problems()
+
+
+def _sqlite_file_problems() -> list[str]:
+    # A badly damaged file fails the pragmas themselves (the driver's own error, unwrapped).
+    try:
+        found = [str(row[0]) for row in db.execute_sql("PRAGMA integrity_check(20)").fetchall()]
+        if found != ["ok"]:
+            return [f"{DAMAGED}: {row}" for row in found]
+        references = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        return [f"{DAMAGED}: {_one_line(exc)}."]
+    problems: list[str] = []
+    broken: dict[tuple[str, str], int] = {}
+    for table, _rowid, parent, _fk in references:
+        broken[(str(table), str(parent))] = broken.get((str(table), str(parent)), 0) + 1
+    for (table, parent), count in sorted(broken.items()):
+        problems.append(f"{count} row{'s' if count != 1 else ''} of {table} "
+                        f"point{'' if count != 1 else 's'} at {parent} rows that do not exist.")
+    return problems
+
+
+def _catalogue_problems() -> list[str]:
+    problems: list[str] = []
+    present = set(db.get_tables())
+    for model in t.ALL_MODELS:
+        name = model._meta.table_name
+        if name not in present:
+            problems.append(f"The table {name} is missing from the database.")
+            continue
+        try:
+            with db.atomic():
+                model.select(fn.COUNT(SQL("*"))).scalar()
+        except peewee.DatabaseError as exc:
+            problems.append(f"The table {name} cannot be read: {_one_line(exc)}.")
+    return problems
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0].rstrip(".")
+
+
+def _refs(prefix: str, numbers: list[int]) -> str:
+    return _list_numbers(prefix, sorted(numbers))
+
+
+def _orphan_problems() -> list[str]:
+    problems: list[str] = []
+    line = t.PaymentLine
+    no_lines = [n for (n,) in _tuples(
+        t.Payment.select(t.Payment.receipt_number)
+        .join(line, peewee.JOIN.LEFT_OUTER, on=(line.payment == t.Payment.id))
+        .where(line.id.is_null()))]
+    if no_lines:
+        problems.append(f"Receipt {_refs('R-', no_lines)} "
+                        f"{'has' if len(no_lines) == 1 else 'have'} no lines.")
+    payment = t.Payment.alias()
+    stray_lines = [i for (i,) in _tuples(
+        line.select(line.id)
+        .join(payment, peewee.JOIN.LEFT_OUTER, on=(line.payment == payment.id))
+        .where(payment.id.is_null()))]
+    if stray_lines:
+        problems.append(f"{len(stray_lines)} payment line{'s' if len(stray_lines) != 1 else ''} "
+                        "belong to no receipt.")
+    problems += _funding_problems()
+    return problems
+
+
+def _funding_problems() -> list[str]:
+    f = t.IncidentFunding
+    problems: list[str] = []
+    targets: list[tuple[FundingKind, peewee.Field, Any, str]] = [
+        (FundingKind.PAYMENT, f.payment_line, t.PaymentLine, "payment line"),
+        (FundingKind.TICKET, f.ticket_entry, t.TicketLedger, "season-ticket ledger entry"),
+        (FundingKind.CONTRACT, f.contract, t.Contract, "contract"),
+        (FundingKind.WAIVER, f.waiver, t.Waiver, "waiver"),
+    ]
+    for kind, column, target, noun in targets:
+        other = target.alias()
+        dangling = [str(ref) for (ref,) in _tuples(
+            f.select(t.Incident.reference)
+            .join(t.Incident, on=(f.incident == t.Incident.id))
+            .switch(f)
+            .join(other, peewee.JOIN.LEFT_OUTER, on=(column == other.id))
+            .where((f.kind == kind) & other.id.is_null())
+            .order_by(t.Incident.number))]
+        if dangling:
+            problems.append(f"The funding of {_list_texts(dangling)} points at a {noun} that "
+                            "does not exist.")
+    by_incident = {int(incident_id): (int(n), str(kind)) for incident_id, n, kind in _tuples(
+        f.select(f.incident, fn.COUNT(f.id), fn.MIN(f.kind)).where(f.active)
+        .group_by(f.incident))}
+    unfunded_rows: list[str] = []
+    missing_rows: list[str] = []
+    doubled: list[str] = []
+    mismatched: list[str] = []
+    for incident_id, reference, kind in (t.Incident.select(t.Incident.id, t.Incident.reference,
+                                                           t.Incident.funding)
+                                         .order_by(t.Incident.number).tuples().iterator()):
+        held = by_incident.get(incident_id)
+        funded = str(kind) != FundingKind.NONE.value
+        if held is None:
+            if funded:
+                missing_rows.append(reference)
+            continue
+        count, held_kind = held
+        if not funded:
+            unfunded_rows.append(reference)
+        elif count > 1:
+            doubled.append(reference)
+        elif held_kind != str(kind):
+            mismatched.append(reference)
+    if missing_rows:
+        problems.append(f"{_list_texts(missing_rows)} {_is_are(missing_rows)} marked funded "
+                        "but no funding record says by what.")
+    if unfunded_rows:
+        problems.append(f"{_list_texts(unfunded_rows)} {_is_are(unfunded_rows)} marked unfunded "
+                        f"but still {'has' if len(unfunded_rows) == 1 else 'have'} an active "
+                        "funding record.")
+    if doubled:
+        problems.append(f"{_list_texts(doubled)} {_is_are(doubled)} funded more than once.")
+    if mismatched:
+        problems.append(f"The funding of {_list_texts(mismatched)} does not match "
+                        f"{'its' if len(mismatched) == 1 else 'their'} funding record.")
+    return problems
+
+
+def _tuples(query: Any) -> list[tuple[Any, ...]]:
+    """The rows of a query as plain tuples."""
+    return list(query.tuples())
+
+
+def _is_are(items: Sequence[object]) -> str:
+    return "is" if len(items) == 1 else "are"
+
+
+def _list_texts(items: Sequence[str], shown: int = 10) -> str:
+    text = ", ".join(items[:shown])
+    if len(items) > shown:
+        text += f" and {len(items) - shown} more"
+    return text

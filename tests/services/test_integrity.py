@@ -6,6 +6,7 @@ import pytest
 
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
+from synergy_desk.models.database import is_sqlite
 from synergy_desk.services import funding, integrity, payments
 from synergy_desk.services.common import row_hash
 from tests.services.test_funding import buy_ticket, cash, new_customer, new_incident
@@ -119,3 +120,93 @@ def test_a_deleted_incident_is_a_gap(office, reception, product) -> None:
     sql("DELETE FROM incident WHERE id = %s", incidents[1].id)
     sql("DELETE FROM incident WHERE id = %s", incidents[2].id)
     assert integrity.check_sequences() == ["Incident INC-000002, INC-000003 are missing."]
+
+
+# --- check_database: the database itself and rows that point nowhere ---
+
+def test_untouched_books_pass_the_database_check(books) -> None:
+    assert integrity.check_database() == []
+
+
+def test_a_receipt_without_its_lines_is_reported(books) -> None:
+    sql("DELETE FROM payment_line WHERE payment_id = %s", books["third"])
+    assert integrity.check_database() == ["Receipt R-000003 has no lines."]
+
+
+def test_a_funding_row_pointing_nowhere_is_reported(office, reception, product) -> None:
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    payments.take_payment(reception, cash(customer, (incident.id,)))
+    assert integrity.check_database() == []
+    sql("UPDATE incident_funding SET payment_line_id = NULL WHERE incident_id = %s", incident.id)
+    assert integrity.check_database() == [
+        f"The funding of {incident.reference} points at a payment line that does not exist."]
+
+
+def test_a_funded_incident_without_a_funding_record_is_reported(books) -> None:
+    sql("UPDATE incident_funding SET active = %s", False)
+    problems = integrity.check_database()
+    assert problems == ["INC-000002 is marked funded but no funding record says by what."]
+
+
+def test_an_incident_funded_twice_is_reported(office, reception, product) -> None:
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    payments.take_payment(reception, cash(customer, (incident.id,)))
+    row = t.IncidentFunding.get(t.IncidentFunding.incident == incident.id)
+    sql("INSERT INTO incident_funding (incident_id, kind, payment_line_id, active, "
+        "created_by_id, created_at, ended_reason) SELECT incident_id, kind, payment_line_id, "
+        "active, created_by_id, created_at, ended_reason FROM incident_funding WHERE id = %s",
+        row.id)
+    assert integrity.check_database() == [f"{incident.reference} is funded more than once."]
+
+
+def test_a_missing_table_is_reported(books) -> None:
+    with db.atomic() as txn:  # DDL is transactional on both databases: put back afterwards
+        sql("ALTER TABLE waiver RENAME TO waiver_elsewhere")
+        problems = integrity.check_database()
+        txn.rollback()
+    assert problems == ["The table waiver is missing from the database."]
+    assert integrity.check_database() == []
+
+
+def test_a_damaged_sqlite_file_is_reported(sqlite_db_url: str, tmp_path) -> None:
+    from synergy_desk.models.database import close_database, open_database
+
+    customer = new_customer()
+    for n in range(400):
+        t.Contact.create(customer=customer.id, name=f"Contact {n}", phone=f"0113 496 {n:04d}")
+    path = sqlite_db_url.removeprefix("sqlite:///")
+    close_database()
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    [(root,)] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = "
+                             "'contact_phone'").fetchall()
+    [(page_size,)] = conn.execute("PRAGMA page_size").fetchall()
+    conn.close()
+    with open(path, "r+b") as fh:  # scribble over the phone index's root page
+        fh.seek((root - 1) * page_size + 8)
+        fh.write(b"\x07" * 64)
+    open_database(sqlite_db_url)
+    problems = integrity.check_database()
+    assert problems
+    assert all(integrity.is_damage(p) for p in problems), problems
+
+
+def test_a_reference_broken_behind_sqlites_back_is_reported(office, reception, product) -> None:
+    if not is_sqlite():
+        pytest.skip("PostgreSQL always enforces references; only SQLite can be told not to")
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    receipt = payments.take_payment(reception, cash(customer, (incident.id,)))
+    db.execute_sql("PRAGMA foreign_keys = OFF")  # as a SQL prompt that never turned them on
+    try:
+        sql("DELETE FROM payment_line WHERE payment_id = %s", receipt.payment_id)
+    finally:
+        db.execute_sql("PRAGMA foreign_keys = ON")
+    assert integrity.check_database() == [
+        "1 row of incident_funding points at payment_line rows that do not exist.",
+        "Receipt R-000001 has no lines.",
+        f"The funding of {incident.reference} points at a payment line that does not exist."]
