@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import JOIN
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import AuthenticationFailed, PermissionDenied, ValidationError
+from synergy_desk.domain.errors import (
+    AuthenticationFailed,
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+)
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -19,6 +27,7 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
+    for_update,
     get_or_404,
     require,
     snapshot,
@@ -74,17 +83,27 @@ def _check_role(role: Role | str) -> Role:
 
 @dataclass(frozen=True)
 class UserRow:
+    """One user as the users dialog shows it (never the password hash)."""
+
     id: int
     username: str
     full_name: str
     role: Role
     active: bool
     locked_until: dt.datetime | None
+    must_change_password: bool = False
+    created_at: dt.datetime | None = None
+    version: int = 1
+    #: Locked out now (``locked_until`` still in the future when the row was read).
+    locked: bool = False
 
 
-def _row(user: t.User) -> UserRow:
-    return UserRow(user.id, user.username, user.full_name, Role(user.role), user.active,
-                   user.locked_until)
+def _row(user: t.User, now: dt.datetime | None = None) -> UserRow:
+    locked_until = user.locked_until
+    locked = locked_until is not None and locked_until > (now or utcnow())
+    return UserRow(user.id, user.username, user.full_name, Role(user.role), bool(user.active),
+                   locked_until, bool(user.must_change_password), user.created_at,
+                   int(user.version), locked)
 
 
 def has_users() -> bool:
@@ -183,7 +202,9 @@ def change_own_password(actor: Actor, old_password: str, new_password: str) -> N
         _check_password_rules(new_password)
         (t.User.update(password_hash=hash_password(new_password), must_change_password=False,
                        version=t.User.version + 1).where(t.User.id == user.id).execute())
-        audit(actor, "user.password_changed", "user", user.id)
+        audit(actor, "user.password_changed", "user", user.id,
+              {"must_change_password": bool(user.must_change_password), "version": user.version},
+              {"must_change_password": False, "version": user.version + 1})
 
 
 def reset_password(actor: Actor, user_id: int, new_password: str) -> None:
@@ -194,7 +215,10 @@ def reset_password(actor: Actor, user_id: int, new_password: str) -> None:
         (t.User.update(password_hash=hash_password(new_password), must_change_password=True,
                        failed_logins=0, locked_until=None, version=t.User.version + 1)
          .where(t.User.id == user.id).execute())
-        audit(actor, "user.password_reset", "user", user.id)
+        audit(actor, "user.password_reset", "user", user.id,
+              {"must_change_password": bool(user.must_change_password),
+               "locked_until": user.locked_until, "version": user.version},
+              {"must_change_password": True, "locked_until": None, "version": user.version + 1})
 
 
 def unlock(actor: Actor, user_id: int) -> None:
@@ -207,16 +231,74 @@ def unlock(actor: Actor, user_id: int) -> None:
 
 
 def _other_active_managers(user_id: int) -> int:
-    return int(t.User.select().where((t.User.role == Role.MANAGER) & t.User.active
-                                     & (t.User.id != user_id)).count())
+    """How many other active managers there are, their rows locked until the transaction ends.
+
+    Locked in id order, so two managers demoting each other at once at two desks cannot both
+    succeed (PostgreSQL; SQLite runs one writer at a time anyway).
+    """
+    query = (t.User.select(t.User.id)
+             .where((t.User.role == Role.MANAGER) & t.User.active).order_by(t.User.id))
+    return sum(1 for row in for_update(query) if row.id != user_id)
+
+
+#: Audit actions that give a user's row a new version.
+_VERSIONED_ACTIONS = ("user.update", "user.password_reset", "user.password_changed")
+_USER_FIELD_LABELS = {"full_name": "full name", "must_change_password": "password",
+                      "active": "active", "role": "role"}
+
+
+def _conflict(user: t.User, expected_version: int) -> ConflictError:
+    """Who changed the user since ``expected_version``, and what, from the audit log."""
+    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
+                              t.User.full_name.alias("who"))
+            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
+            .where((t.AuditLog.entity == "user") & (t.AuditLog.entity_id == str(user.id))
+                   & t.AuditLog.action.in_(_VERSIONED_ACTIONS))
+            .order_by(t.AuditLog.id.desc())
+            .limit(50).objects())
+    newer: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
+    for row in rows:
+        after = json.loads(row.after) if row.after else {}
+        version = after.get("version")
+        if not isinstance(version, int) or version <= expected_version:
+            break
+        before = json.loads(row.before) if row.before else {}
+        newer.append((before, after, getattr(row, "who", None)))
+    changes: dict[str, tuple[object, object]] = {}
+    for before, after, _who in reversed(newer):  # oldest first: "was" is what the screen showed
+        for key, value in after.items():
+            if key in ("version", "locked_until", "failed_logins", "password_hash"):
+                continue
+            if before.get(key) == value and key not in changes:
+                continue
+            changes[key] = (changes[key][0] if key in changes else before.get(key), value)
+    who = (newer[0][2] if newer else None) or "another desk"
+    what = ", ".join(_USER_FIELD_LABELS.get(k, k.replace("_", " ")) for k in changes)
+    return ConflictError(
+        f"{user.full_name} ({user.username}) was changed by {who} while you had it open "
+        f"({what or 'their account'}); nothing of yours was saved. Look again and retry.",
+        changes=changes, changed_by=who)
 
 
 def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,
-                role: Role | str | None = None, active: bool | None = None) -> UserRow:
-    """Edit a user; the last active manager can be neither demoted nor deactivated."""
+                role: Role | str | None = None, active: bool | None = None,
+                expected_version: int | None = None) -> UserRow:
+    """Edit a user's name, role or whether the account is active (managers only).
+
+    A user is never deleted: a deactivated account keeps its history and cannot log in.
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
+        ValidationError: a bad name or role, or a change that would leave the office with no
+            active manager (the last one can be neither demoted nor deactivated).
+        ConflictError: someone changed the user since ``expected_version``; nothing written.
+        NotFound: no such user.
+    """
     with transaction():
         require(actor, MANAGERS, "change users")
         user = get_or_404(t.User, user_id, "user")
+        if expected_version is not None and user.version != expected_version:
+            raise _conflict(user, expected_version)
         before = snapshot(user)
         if full_name is not None:
             user.full_name = _check_full_name(full_name)
@@ -227,13 +309,33 @@ def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,
         was_manager = Role(before["role"]) is Role.MANAGER and before["active"]
         still_manager = Role(user.role) is Role.MANAGER and user.active
         if was_manager and not still_manager and _other_active_managers(user.id) == 0:
+            yourself = user.id == actor.id
             raise ValidationError(
-                "This is the last active manager; make someone else a manager first.", "role")
-        user.version += 1
-        user.save()
+                ("You are the last active manager; make someone else a manager first."
+                 if yourself else
+                 "This is the last active manager; make someone else a manager first."),
+                "active" if active is False else "role")
+        old_version = int(user.version)
+        updated = (t.User.update(full_name=user.full_name, role=user.role, active=user.active,
+                                 version=old_version + 1)
+                   .where((t.User.id == user.id) & (t.User.version == old_version)).execute())
+        if not updated:
+            raise _conflict(t.User.get_by_id(user.id), old_version)
+        user = t.User.get_by_id(user.id)
         audit(actor, "user.update", "user", user.id, before, snapshot(user))
         return _row(user)
 
 
-def list_users() -> list[UserRow]:
-    return [_row(u) for u in t.User.select().order_by(t.User.full_name)]
+def list_users(actor: Actor | None = None) -> list[UserRow]:
+    """Every user, active or not, by full name.
+
+    With ``actor`` (the users dialog) only a manager may look; without it (the window's
+    engineer list, which shows names only) no check is made.
+
+    Raises:
+        PermissionDenied: ``actor`` is given and is not a manager.
+    """
+    if actor is not None:
+        require(actor, MANAGERS, "look after users")
+    now = utcnow()
+    return [_row(u, now) for u in t.User.select().order_by(t.User.full_name, t.User.id)]

@@ -107,6 +107,8 @@ class IncidentDetail(QFrame):
             if actor.role is Role.MANAGER:
                 self._add_button("outOfRemit", self.tr("Out of re&mit…"), None,
                                  self._on_out_of_remit_clicked)
+                self._add_button("waive", self.tr("Wai&ve charge…"), None,
+                                 self._on_waive_clicked)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -234,6 +236,7 @@ class IncidentDetail(QFrame):
             "closeUnresolved": open_,
             "reopen": reopenable,
             "outOfRemit": status is not IncidentStatus.CLOSED and not merged,
+            "waive": open_ and not funded,
         }
         for name, button in self.buttons.items():
             button.setEnabled(rules.get(name, False))
@@ -385,3 +388,12 @@ class IncidentDetail(QFrame):
         if self.incident_id is not None:
             self._done(self._workbench().out_of_remit_flow(self, self._actor, self.incident_id,
                                                            expected_version=self.version))
+
+    def _on_waive_clicked(self) -> None:
+        from synergy_desk.ui.dialogs.waiver import waive_flow
+
+        if self.incident_id is None or self._detail is None:
+            return
+        if waive_flow(self, self._actor, self.incident_id, self._detail.reference) is not None:
+            self.notice.emit(self.tr("Charge waived for %s.") % self._detail.reference)
+            self.changed.emit(self.incident_id)

@@ -8,7 +8,12 @@ import json
 import pytest
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import AuthenticationFailed, PermissionDenied, ValidationError
+from synergy_desk.domain.errors import (
+    AuthenticationFailed,
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+)
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
@@ -230,3 +235,91 @@ def test_bad_user_edits_are_refused(office: dict[str, Actor], change: dict[str, 
         update_user(office["manager"], office["engineer"].id, **change)  # type: ignore[arg-type]
     assert caught.value.field == field
     assert t.User.get_by_id(office["engineer"].id).full_name == "Eddie Engineer"
+
+
+# --- what the users dialog reads and does ---------------------------------------------------
+
+
+def test_user_rows_carry_what_the_dialog_shows(office: dict[str, Actor]) -> None:
+    fail_logins("rita", 5)
+    reset_password(office["manager"], office["engineer"].id, NEW_PASSWORD)
+    rows = {u.username: u for u in list_users(office["manager"])}
+    assert rows["rita"].locked and rows["rita"].locked_until is not None
+    assert not rows["eddie"].locked and rows["eddie"].must_change_password
+    assert rows["eddie"].version == 2 and rows["mary"].version == 1
+    assert rows["mary"].created_at is not None
+    # The window's engineer list still calls it with no one named.
+    assert len(list_users()) == 4
+
+
+@pytest.mark.parametrize("who", ["engineer", "reception"])
+def test_only_managers_see_the_users_accounts(office: dict[str, Actor], who: str) -> None:
+    with pytest.raises(PermissionDenied, match="managers"):
+        list_users(office[who])
+
+
+def test_the_last_manager_cannot_deactivate_themselves(office: dict[str, Actor]) -> None:
+    manager = office["manager"]
+    with pytest.raises(ValidationError, match="You are the last active manager") as caught:
+        update_user(manager, manager.id, active=False)
+    assert caught.value.field == "active"
+    assert t.User.get_by_id(manager.id).active
+
+
+def test_a_deactivated_manager_is_not_counted_as_another_manager(
+        office: dict[str, Actor]) -> None:
+    manager, eddie = office["manager"], office["engineer"]
+    update_user(manager, eddie.id, role=Role.MANAGER)
+    update_user(manager, eddie.id, active=False)  # still a manager by role, but inactive
+    with pytest.raises(ValidationError, match="last active manager"):
+        update_user(manager, manager.id, role=Role.ENGINEER)
+
+
+def test_reactivated_user_can_log_in_again(office: dict[str, Actor]) -> None:
+    manager, eddie = office["manager"], office["engineer"]
+    update_user(manager, eddie.id, active=False)
+    with pytest.raises(AuthenticationFailed, match="deactivated"):
+        login("eddie", PASSWORD)
+    update_user(manager, eddie.id, active=True)
+    assert login("eddie", PASSWORD).id == eddie.id
+
+
+def test_a_stale_edit_is_refused_naming_who_changed_it(office: dict[str, Actor]) -> None:
+    manager, eddie = office["manager"], office["engineer"]
+    other = create_user(manager, "olga", "Olga Other", Role.MANAGER, PASSWORD)
+    olga = Actor(other.id, other.username, other.full_name, Role.MANAGER)
+    seen = next(u for u in list_users(manager) if u.id == eddie.id)
+    update_user(olga, eddie.id, full_name="Eddie Edwards", expected_version=seen.version)
+    with pytest.raises(ConflictError, match="Olga Other") as caught:
+        update_user(manager, eddie.id, role=Role.RECEPTION, expected_version=seen.version)
+    assert caught.value.changed_by == "Olga Other"
+    assert caught.value.changes == {"full_name": ("Eddie Engineer", "Eddie Edwards")}
+    stored = t.User.get_by_id(eddie.id)
+    assert stored.role == Role.ENGINEER and stored.full_name == "Eddie Edwards"
+
+
+def test_a_password_reset_since_also_counts_as_a_change(office: dict[str, Actor]) -> None:
+    manager, eddie = office["manager"], office["engineer"]
+    seen = next(u for u in list_users(manager) if u.id == eddie.id)
+    reset_password(manager, eddie.id, NEW_PASSWORD)
+    with pytest.raises(ConflictError, match="Mary Manager"):
+        update_user(manager, eddie.id, active=False, expected_version=seen.version)
+    assert t.User.get_by_id(eddie.id).active
+    fresh = next(u for u in list_users(manager) if u.id == eddie.id)
+    assert update_user(manager, eddie.id, active=False,
+                       expected_version=fresh.version).active is False
+
+
+def test_password_changes_are_audited_with_before_and_after(office: dict[str, Actor]) -> None:
+    manager, rita = office["manager"], office["reception"]
+    reset_password(manager, rita.id, NEW_PASSWORD)
+    change_own_password(rita, NEW_PASSWORD, "my own password")
+    reset, changed = (t.AuditLog.select()
+                      .where(t.AuditLog.action.in_(["user.password_reset",
+                                                    "user.password_changed"]))
+                      .order_by(t.AuditLog.id))
+    assert json.loads(reset.after)["must_change_password"] is True
+    assert json.loads(changed.before)["must_change_password"] is True
+    assert json.loads(changed.after) == {"must_change_password": False, "version": 3}
+    for row in (reset, changed):
+        assert NEW_PASSWORD not in row.after and "argon2" not in row.after

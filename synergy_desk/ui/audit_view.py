@@ -1,0 +1,504 @@
+"""The audit-log viewer: filters, a lazily paged list, before and after side by side, the tamper check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.services import audit_log, users
+from synergy_desk.services.audit_log import AuditCursor, AuditFilter, AuditPage, AuditRow
+from synergy_desk.services.common import ENGINEERS, Actor, require
+from synergy_desk.ui import formatting
+from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.worker import Background
+
+__all__ = ["AuditLogModel", "AuditLogWindow", "open_audit_log"]
+
+#: Loads one page: (cursor after which to start, or None; page size) -> the page.
+PageLoader = Callable[[AuditCursor | None, int], AuditPage]
+
+_COLUMNS = (("When", "at"), ("Who", "user"), ("What", "action"), ("Record", "record"),
+            ("Change", "summary"))
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_GOOD, _BAD, _QUIET = "#0f6b3a", "#a61b1b", "#5f6b7a"
+_CHANGED_BG = "#fff4c2"
+_KIND_COLOURS = {"money": "#0f6b3a", "status": "#1f4e8c", "users": "#6b3fa0",
+                 "settings": "#8a4b00"}
+#: The "no date" value of the date boxes (shown as their special text).
+_NO_DATE = QDate(2000, 1, 1)
+
+
+class AuditLogModel(QAbstractTableModel):
+    """Entries arrive a page at a time as the view scrolls; never two loads of one page."""
+
+    failed = Signal(object)
+
+    def __init__(self, loader: PageLoader, page_size: int = 200,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._page_size = page_size
+        self._rows: list[AuditRow] = []
+        self._cursor: AuditCursor | None = None
+        self._exhausted = True
+        self._fetching = False
+
+    def set_loader(self, loader: PageLoader) -> None:
+        """Show another filter's entries from the first page; raises what the loader raises."""
+        self._loader = loader
+        self.beginResetModel()
+        self._rows = []
+        self._cursor = None
+        self._exhausted = False
+        self.endResetModel()
+        try:
+            self._fetch_page()
+        except Exception:
+            self._exhausted = True
+            raise
+
+    def _fetch_page(self) -> None:
+        if self._fetching or self._exhausted:
+            return
+        self._fetching = True
+        try:
+            page = self._loader(self._cursor, self._page_size)
+            self._cursor = page.next_cursor
+            if page.next_cursor is None or not page.rows:
+                self._exhausted = True
+            if page.rows:
+                first = len(self._rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+                self._rows.extend(page.rows)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid():
+            return False
+        return not self._exhausted and not self._fetching
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        try:
+            self._fetch_page()
+        except Exception as exc:  # noqa: BLE001 - e.g. the reader was deactivated meanwhile
+            self._exhausted = True
+            self.failed.emit(exc)
+
+    @property
+    def exhausted(self) -> bool:
+        return self._exhausted
+
+    def row_at(self, row: int) -> AuditRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(_COLUMNS)):
+            return self.tr(_COLUMNS[section][0])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = _COLUMNS[index.column()][1]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("summary", "action"):
+            return row.summary if key == "summary" else row.action
+        if role == Qt.ItemDataRole.ForegroundRole and key == "action":
+            colour = _KIND_COLOURS.get(row.kind)
+            return QBrush(QColor(colour)) if colour else None
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    def _display(self, row: AuditRow, key: str) -> str:
+        if key == "at":
+            return formatting.short_datetime(row.at)
+        if key == "user":
+            return row.user_name or self.tr("(the program)")
+        if key == "action":
+            return self.tr(row.action_label)
+        if key == "record":
+            return row.record_label
+        return row.summary
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    return str(value)
+
+
+class AuditLogWindow(QDialog):
+    """Who changed what and when, filtered; the tamper check runs from here too."""
+
+    tamper_checked = Signal(object)
+
+    def __init__(self, parent: QWidget | None, actor: Actor,
+                 background: Background | None = None, page_size: int = 200) -> None:
+        super().__init__(parent)
+        self.setObjectName("auditLogWindow")
+        self.setWindowTitle(self.tr("Audit log"))
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self._actor = actor
+        self._background = background or Background(self)
+        self._checking = False
+
+        # -- the filter bar --
+        self.user = QComboBox()
+        self.user.setObjectName("auditUser")
+        self.user.addItem(self.tr("Everyone"), None)
+        try:
+            people = users.list_users()
+        except DomainError as exc:
+            show_error(self, exc)
+            people = []
+        for person in people:
+            suffix = "" if person.active else self.tr(" (deactivated)")
+            self.user.addItem(f"{person.full_name}{suffix}", person.id)
+        self.start = self._date_box("auditFrom")
+        self.end = self._date_box("auditTo")
+        self.kind = QComboBox()
+        self.kind.setObjectName("auditKind")
+        self.kind.addItem(self.tr("All kinds"), None)
+        for key, (label, _prefixes) in audit_log.KINDS.items():
+            self.kind.addItem(self.tr(label), key)
+        self.record = QLineEdit()
+        self.record.setObjectName("auditRecord")
+        self.record.setClearButtonEnabled(True)
+        self.record.setPlaceholderText(self.tr("Record: INC-000012, R-000003, CN-000001, "
+                                               "a user name…"))
+        self.apply = QPushButton(self.tr("&Show"))
+        self.apply.setObjectName("auditApply")
+        self.apply.setAutoDefault(False)
+        bar = QHBoxLayout()
+        for label, box in ((self.tr("&User:"), self.user), (self.tr("&From:"), self.start),
+                           (self.tr("&To:"), self.end), (self.tr("&Kind:"), self.kind)):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            bar.addWidget(caption)
+            bar.addWidget(box)
+        bar.addWidget(self.record, 1)
+        bar.addWidget(self.apply)
+
+        # -- the list and the detail --
+        self.model = AuditLogModel(self._loader(AuditFilter()), page_size, self)
+        self.model.failed.connect(self._on_model_failed)
+        self.table = QTableView()
+        self.table.setObjectName("auditTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setStretchLastSection(True)
+        for column, width in enumerate((130, 130, 170, 150)):
+            self.table.setColumnWidth(column, width)
+        self.detail_title = QLabel()
+        self.detail_title.setObjectName("auditDetailTitle")
+        self.detail_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_title.setWordWrap(True)
+        self.detail = QTableWidget(0, 3)
+        self.detail.setObjectName("auditDetail")
+        self.detail.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Before"),
+                                               self.tr("After")])
+        self.detail.verticalHeader().setVisible(False)
+        self.detail.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.detail.setWordWrap(True)
+        dhead = self.detail.horizontalHeader()
+        dhead.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        dhead.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        dhead.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.detail, 1)
+
+        # -- the tamper check --
+        self.check_button = QPushButton(self.tr("Run &tamper check"))
+        self.check_button.setObjectName("tamperCheckButton")
+        self.check_button.setAutoDefault(False)
+        self.check_button.setToolTip(self.tr(
+            "Recompute the hash chains of every payment, credit note and season-ticket ledger "
+            "row, and check that receipt, credit-note and incident numbers have no gaps."))
+        self.check_status = QLabel()
+        self.check_status.setObjectName("tamperStatus")
+        self.check_results = QListWidget()
+        self.check_results.setObjectName("tamperResults")
+        self.check_results.setVisible(False)
+
+        self.status = QLabel()
+        self.status.setObjectName("auditStatus")
+        self.status.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        check_row = QHBoxLayout()
+        check_row.addWidget(self.check_button)
+        check_row.addWidget(self.check_status, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(check_row)
+        layout.addWidget(self.check_results)
+        layout.addLayout(bottom)
+        self.resize(1100, 680)
+
+        self.user.currentIndexChanged.connect(self.refresh)
+        self.kind.currentIndexChanged.connect(self.refresh)
+        self.start.dateChanged.connect(self.refresh)
+        self.end.dateChanged.connect(self.refresh)
+        self.record.returnPressed.connect(self.refresh)
+        self.apply.clicked.connect(self.refresh)
+        self.check_button.clicked.connect(self.run_tamper_check)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.refresh()
+
+    def _date_box(self, name: str) -> QDateEdit:
+        box = QDateEdit()
+        box.setObjectName(name)
+        box.setCalendarPopup(True)
+        box.setMinimumDate(_NO_DATE)
+        box.setSpecialValueText(self.tr("any day"))
+        box.setDate(_NO_DATE)
+        return box
+
+    # -- filtering -----------------------------------------------------------------------
+
+    @staticmethod
+    def _day(box: QDateEdit) -> dt.date | None:
+        value = box.date()
+        if value == _NO_DATE:
+            return None
+        return dt.date(value.year(), value.month(), value.day())
+
+    def current_filter(self) -> AuditFilter:
+        return AuditFilter(user_id=self.user.currentData(), start=self._day(self.start),
+                           end=self._day(self.end), kind=self.kind.currentData(),
+                           record=self.record.text().strip() or None)
+
+    def _loader(self, filt: AuditFilter) -> PageLoader:
+        actor = self._actor
+
+        def load(cursor: AuditCursor | None, limit: int) -> AuditPage:
+            return audit_log.list_audit(actor, filt, after_id=cursor, limit=limit)
+
+        return load
+
+    def refresh(self, *_args: object) -> None:
+        """Show the first page for the filters as they are now."""
+        try:
+            self.model.set_loader(self._loader(self.current_filter()))
+        except DomainError as exc:
+            self._say(exc.message, _BAD)
+            self._show_detail(None)
+            return
+        except Exception as exc:  # noqa: BLE001 - a crash goes to the crash dialog
+            show_error(self, exc)
+            return
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        else:
+            self._show_detail(None)
+        self._say_count()
+
+    def _say_count(self) -> None:
+        n = self.model.rowCount()
+        if n == 0:
+            self._say(self.tr("No entries match these filters."), _QUIET)
+        elif self.model.exhausted:
+            self._say(self.tr("%d entries, newest first.") % n, _QUIET)
+        else:
+            self._say(self.tr("The newest %d entries; scroll down for older ones.") % n, _QUIET)
+
+    def _say(self, text: str, colour: str) -> None:
+        self.status.setStyleSheet(f"color:{colour};")
+        self.status.setText(text)
+
+    def _on_model_failed(self, exc: object) -> None:
+        if isinstance(exc, DomainError):
+            self._say(exc.message, _BAD)
+        elif isinstance(exc, BaseException):
+            show_error(self, exc)
+
+    # -- the detail pane -----------------------------------------------------------------
+
+    def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail(self.model.row_at(current.row()) if current.isValid() else None)
+        if self.model.rowCount() and not self.model.exhausted:
+            self._say_count()
+
+    def _show_detail(self, row: AuditRow | None) -> None:
+        self.detail.setRowCount(0)
+        if row is None:
+            self.detail_title.setText(self.tr("Choose an entry to see its values before "
+                                              "and after."))
+            return
+        who = row.user_name or self.tr("the program")
+        self.detail_title.setText(
+            self.tr("%s — %s by %s, %s (%s)") % (
+                row.record_label, self.tr(row.action_label), who,
+                formatting.short_datetime(row.at), row.action))
+        changed = row.changed_keys
+        keys = sorted(set(row.before) | set(row.after),
+                      key=lambda k: (k not in changed, k))
+        bold = QFont(self.detail.font())
+        bold.setBold(True)
+        highlight = QBrush(QColor(_CHANGED_BG))
+        self.detail.setRowCount(len(keys))
+        for i, key in enumerate(keys):
+            cells = (key, _value_text(row.before.get(key)) if key in row.before else "",
+                     _value_text(row.after.get(key)) if key in row.after else "")
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if key in changed and (row.before and row.after):
+                    item.setBackground(highlight)
+                    item.setFont(bold)
+                self.detail.setItem(i, column, item)
+        self.detail.resizeRowsToContents()
+
+    # -- the tamper check ----------------------------------------------------------------
+
+    def run_tamper_check(self) -> None:
+        """Run the check on a worker thread; the answer comes back as a list."""
+        if self._checking:
+            return
+        self._checking = True
+        self.check_button.setEnabled(False)
+        self.check_status.setStyleSheet(f"color:{_QUIET};")
+        self.check_status.setText(self.tr("Checking every money row and number… you can "
+                                          "carry on reading the log."))
+        actor = self._actor
+        self._background.run(lambda: audit_log.run_tamper_check(actor),
+                             self._on_check_done, self._on_check_failed)
+
+    def _check_finished(self) -> None:
+        self._checking = False
+        self.check_button.setEnabled(True)
+
+    def _on_check_done(self, report: object) -> None:
+        self._check_finished()
+        assert isinstance(report, audit_log.TamperReport)
+        self.check_results.clear()
+        self.check_results.setVisible(True)
+        when = formatting.short_datetime(report.checked_at)
+        if report.ok:
+            item = QListWidgetItem(self.tr("No problems: every money row matches its hash and "
+                                           "every number runs without a gap."))
+            item.setForeground(QBrush(QColor(_GOOD)))
+            self.check_results.addItem(item)
+            self.check_status.setStyleSheet(f"color:{_GOOD};")
+            self.check_status.setText(self.tr("Tamper check passed (%s).") % when)
+        else:
+            for problem in report.problems:
+                item = QListWidgetItem(str(problem))
+                item.setForeground(QBrush(QColor(_BAD)))
+                item.setToolTip(str(problem))
+                self.check_results.addItem(item)
+            self.check_status.setStyleSheet(f"color:{_BAD}; font-weight:600;")
+            count = len(report.problems)
+            self.check_status.setText(
+                (self.tr("Tamper check found 1 problem (%s).") % when) if count == 1 else
+                (self.tr("Tamper check found %d problems (%s).") % (count, when)))
+        self._fit_results()
+        self.tamper_checked.emit(report)
+        # The check is itself audited: show its entry.
+        self.refresh()
+
+    def _fit_results(self) -> None:
+        """As tall as its lines, up to five; longer lists scroll."""
+        rows = max(1, min(5, self.check_results.count()))
+        line = max(self.check_results.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        self.check_results.setFixedHeight(rows * line + 2 * self.check_results.frameWidth() + 4)
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        self._check_finished()
+        if isinstance(exc, DomainError):
+            self.check_status.setStyleSheet(f"color:{_BAD};")
+            self.check_status.setText(exc.message)
+        else:
+            self.check_status.setText(self.tr("The tamper check could not run."))
+            show_error(self, exc)
+        self.tamper_checked.emit(exc)
+
+
+def open_audit_log(parent: QWidget | None, actor: Actor,
+                   background: Background | None = None) -> AuditLogWindow | None:
+    """Open the audit log (engineers and managers; reception is told why not). Not modal."""
+    try:
+        require(actor, ENGINEERS, "read the audit log")
+    except DomainError as exc:
+        show_error(parent, exc)
+        return None
+    window = AuditLogWindow(parent, actor, background)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.show()
+    return window

@@ -1,0 +1,541 @@
+"""The manager's users dialog: add, edit, deactivate or reactivate, reset passwords, unlock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.services import users
+from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
+from synergy_desk.ui import formatting
+from synergy_desk.ui.errors import show_error
+
+__all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableModel",
+           "UsersDialog", "open_users"]
+
+_BAD = "#a61b1b"
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("UsersDialog", text)
+
+
+ROLE_LABELS = {Role.RECEPTION: "Reception", Role.ENGINEER: "Engineer", Role.MANAGER: "Manager"}
+
+
+@dataclass(frozen=True)
+class UserRequest:
+    """What the add/edit dialog collected; ``password`` only when adding."""
+
+    username: str
+    full_name: str
+    role: Role
+    password: str | None = None
+
+
+class UserEditDialog(QDialog):
+    """Add a user (user name, full name, role, password twice) or edit one (name and role)."""
+
+    def __init__(self, parent: QWidget | None, user: UserRow | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("userEditDialog")
+        self._user = user
+        self.request: UserRequest | None = None
+        adding = user is None
+        self.setWindowTitle(self.tr("Add a user") if adding
+                            else self.tr("Edit %s") % user.full_name)  # type: ignore[union-attr]
+        self.username = QLineEdit(user.username if user else "")
+        self.username.setObjectName("userUsername")
+        self.username.setMaxLength(64)
+        self.username.setReadOnly(not adding)
+        self.username.setPlaceholderText(self.tr("e.g. sam.smith"))
+        self.full_name = QLineEdit(user.full_name if user else "")
+        self.full_name.setObjectName("userFullName")
+        self.full_name.setMaxLength(MAX_FULL_NAME_LENGTH)
+        self.role = QComboBox()
+        self.role.setObjectName("userRole")
+        for role in Role:
+            self.role.addItem(self.tr(ROLE_LABELS[role]), role)
+        self.role.setCurrentIndex(self.role.findData(user.role if user else Role.RECEPTION))
+        self.password = QLineEdit()
+        self.password.setObjectName("userPassword")
+        self.again = QLineEdit()
+        self.again.setObjectName("userPasswordAgain")
+        for box in (self.password, self.again):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("&User name:"), self.username)
+        form.addRow(self.tr("&Full name:"), self.full_name)
+        form.addRow(self.tr("&Role:"), self.role)
+        if adding:
+            form.addRow(self.tr("&Password:"), self.password)
+            form.addRow(self.tr("Password &again:"), self.again)
+            hint = QLabel(self.tr("At least %d characters. They will be asked to keep it "
+                                  "to themselves.") % MIN_PASSWORD_LENGTH)
+            hint.setStyleSheet("color:#5f6b7a;")
+            hint.setWordWrap(True)
+            form.addRow("", hint)
+        self.message = QLabel()
+        self.message.setObjectName("userMessage")
+        self.message.setStyleSheet(f"color:{_BAD};")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("&Add user") if adding else self.tr("&Save"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(420, 0)
+        (self.username if adding else self.full_name).setFocus()
+
+    def problem(self) -> tuple[str, QWidget] | None:
+        """What is wrong with the entries (a message and the box to fix), or None."""
+        name = self.username.text().strip().lower()
+        if self._user is None and not _USERNAME.fullmatch(name):
+            return (self.tr("A user name is 2–64 letters, digits, dots, dashes or underscores, "
+                            "starting with a letter or digit."), self.username)
+        full = self.full_name.text().strip()
+        if not full:
+            return self.tr("Give the person's full name."), self.full_name
+        if self._user is None:
+            password = self.password.text()
+            if len(password) < MIN_PASSWORD_LENGTH:
+                return (self.tr("A password needs at least %d characters.")
+                        % MIN_PASSWORD_LENGTH, self.password)
+            if password.strip() != password:
+                return self.tr("A password cannot start or end with a space."), self.password
+            if password != self.again.text():
+                return self.tr("The two passwords are not the same."), self.again
+        return None
+
+    def _on_buttons_accepted(self) -> None:
+        problem = self.problem()
+        if problem is not None:
+            text, box = problem
+            self.message.setText(text)
+            box.setFocus()
+            return
+        self.request = UserRequest(self.username.text().strip().lower(),
+                                   self.full_name.text().strip(), self.role.currentData(),
+                                   self.password.text() if self._user is None else None)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, user: UserRow | None = None) -> UserRequest | None:
+        """Ask for a new user (``user`` None) or for changes to ``user``."""
+        dialog = cls(parent, user)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.request
+            return None
+        finally:
+            dialog.deleteLater()
+
+
+class ResetPasswordDialog(QDialog):
+    """A manager sets a new password (typed twice); the user must change it at next log-in."""
+
+    def __init__(self, parent: QWidget | None, user: UserRow) -> None:
+        super().__init__(parent)
+        self.setObjectName("resetPasswordDialog")
+        self.setWindowTitle(self.tr("Reset the password of %s") % user.full_name)
+        self.password: str | None = None
+        explanation = QLabel(self.tr("%s will be asked to choose a password of their own the "
+                                     "next time they log in. A lock-out is lifted too.")
+                             % user.full_name)
+        explanation.setWordWrap(True)
+        self.new = QLineEdit()
+        self.new.setObjectName("resetPassword")
+        self.again = QLineEdit()
+        self.again.setObjectName("resetPasswordAgain")
+        for box in (self.new, self.again):
+            box.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("&New password:"), self.new)
+        form.addRow(self.tr("New password &again:"), self.again)
+        self.message = QLabel()
+        self.message.setObjectName("resetMessage")
+        self.message.setStyleSheet(f"color:{_BAD};")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            self.tr("&Reset password"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(400, 0)
+        self.new.setFocus()
+
+    def _on_buttons_accepted(self) -> None:
+        text = self.new.text()
+        if len(text) < MIN_PASSWORD_LENGTH:
+            self.message.setText(self.tr("A password needs at least %d characters.")
+                                 % MIN_PASSWORD_LENGTH)
+            self.new.setFocus()
+            return
+        if text.strip() != text:
+            self.message.setText(self.tr("A password cannot start or end with a space."))
+            self.new.setFocus()
+            return
+        if text != self.again.text():
+            self.message.setText(self.tr("The two passwords are not the same."))
+            self.again.setFocus()
+            return
+        self.password = text
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, user: UserRow) -> str | None:
+        """The new password, or None when cancelled."""
+        dialog = cls(parent, user)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.password
+            return None
+        finally:
+            dialog.deleteLater()
+
+
+#: (heading, key)
+_COLUMNS = (("Name", "full_name"), ("User name", "username"), ("Role", "role"),
+            ("Active", "active"), ("Locked until", "locked_until"),
+            ("Must change password", "must_change_password"))
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class UsersTableModel(QAbstractTableModel):
+    """Every user; a handful of rows, so they are all loaded at once."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[UserRow] = []
+
+    def set_rows(self, rows: list[UserRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> UserRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, user_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == user_id), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(_COLUMNS)):
+            return _t(_COLUMNS[section][0])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        user = self._rows[index.row()]
+        key = _COLUMNS[index.column()][1]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(user, key)
+        if role == ID_ROLE:
+            return user.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not user.active:
+                return QBrush(QColor("#7a7a7a"))
+            if key == "locked_until" and user.locked:
+                return QBrush(QColor(_BAD))
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "locked_until" and user.locked:
+            return _t("Locked out after too many failed log-ins; Unlock lets them in now.")
+        return None
+
+    @staticmethod
+    def _display(user: UserRow, key: str) -> str:
+        if key == "role":
+            return _t(ROLE_LABELS[user.role])
+        if key == "active":
+            return _t("Yes") if user.active else _t("No (deactivated)")
+        if key == "locked_until":
+            return formatting.short_datetime(user.locked_until) if user.locked else ""
+        if key == "must_change_password":
+            return _t("Yes") if user.must_change_password else ""
+        return str(getattr(user, key))
+
+
+class UsersDialog(QDialog):
+    """Managers look after the office's users here; nobody is ever deleted."""
+
+    def __init__(self, parent: QWidget | None, actor: Actor) -> None:
+        super().__init__(parent)
+        self.setObjectName("usersDialog")
+        self.setWindowTitle(self.tr("Users"))
+        self._actor = actor
+        self.model = UsersTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("usersTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self._on_edit_clicked())
+        self.table.installEventFilter(self)
+
+        self.add_button = self._button("addUser", self.tr("&Add…"), self._on_add_clicked)
+        self.edit_button = self._button("editUser", self.tr("&Edit…"), self._on_edit_clicked)
+        self.active_button = self._button("toggleActive", self.tr("&Deactivate…"),
+                                          self._on_active_clicked)
+        self.reset_button = self._button("resetPassword", self.tr("Reset &password…"),
+                                         self._on_reset_clicked)
+        self.unlock_button = self._button("unlockUser", self.tr("&Unlock"),
+                                          self._on_unlock_clicked)
+        self.status = QLabel()
+        self.status.setObjectName("usersStatus")
+        self.status.setStyleSheet("color:#5f6b7a;")
+        self.status.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+
+        side = QVBoxLayout()
+        for button in (self.add_button, self.edit_button, self.active_button,
+                       self.reset_button, self.unlock_button):
+            side.addWidget(button)
+        side.addStretch(1)
+        hint = QLabel(self.tr("Enter edits, Ins adds,\nDel deactivates."))
+        hint.setStyleSheet("color:#5f6b7a;")
+        side.addWidget(hint)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self.resize(860, 380)
+
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._update_buttons())
+        self.reload()
+        self.table.setFocus()
+
+    def _button(self, name: str, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name + "Button")
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        return button
+
+    # -- data ----------------------------------------------------------------------------
+
+    def reload(self, select_id: int | None = None) -> bool:
+        """Read the users again; keep (or move to) the chosen one. False when refused."""
+        keep = select_id if select_id is not None else self._current_id()
+        try:
+            rows = users.list_users(self._actor)
+        except Exception as exc:  # noqa: BLE001 - shown in the one place
+            show_error(self, exc)
+            return False
+        self.model.set_rows(rows)
+        row = self.model.row_of(keep) if keep is not None else -1
+        self.table.selectRow(row if row >= 0 else 0)
+        active = sum(1 for r in rows if r.active)
+        self.status.setText(self.tr("%d users, %d active. A user is never deleted: a "
+                                    "deactivated account keeps its history and cannot log in.")
+                            % (len(rows), active))
+        self._update_buttons()
+        return True
+
+    def _current_id(self) -> int | None:
+        user = self.current_user()
+        return user.id if user else None
+
+    def current_user(self) -> UserRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        user = self.current_user()
+        chosen = user is not None
+        self.edit_button.setEnabled(chosen)
+        self.active_button.setEnabled(chosen)
+        self.reset_button.setEnabled(chosen and bool(user and user.active))
+        self.unlock_button.setEnabled(bool(user and user.active and user.locked))
+        if user is not None and not user.active:
+            self.active_button.setText(self.tr("Re&activate"))
+        else:
+            self.active_button.setText(self.tr("&Deactivate…"))
+
+    # -- keyboard ------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._on_edit_clicked()
+                return True
+            if key == Qt.Key.Key_Insert:
+                self._on_add_clicked()
+                return True
+            if key == Qt.Key.Key_Delete:
+                user = self.current_user()
+                if user is not None and user.active:
+                    self._on_active_clicked()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
+            show_error(self, exc)
+            if isinstance(exc, DomainError):
+                self.reload()  # a conflict or a change elsewhere: show what is true now
+            return None
+
+    def confirm(self, title: str, text: str, action: str) -> bool:
+        """Ask before something that matters; True to go ahead."""
+        box = QMessageBox(self)
+        box.setObjectName("usersConfirm")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        chosen = box.clickedButton() is go
+        box.deleteLater()
+        return chosen
+
+    def _on_add_clicked(self) -> None:
+        request = UserEditDialog.ask(self)
+        if request is None:
+            return
+        row = self._run(users.create_user, self._actor, request.username, request.full_name,
+                        request.role, request.password or "")
+        if row is not None:
+            self.reload(row.id)
+            self.status.setText(self.tr("%s added as %s.")
+                                % (row.full_name, self.tr(ROLE_LABELS[row.role]).lower()))
+
+    def _on_edit_clicked(self) -> None:
+        user = self.current_user()
+        if user is None:
+            return
+        request = UserEditDialog.ask(self, user)
+        if request is None:
+            return
+        row = self._run(users.update_user, self._actor, user.id, full_name=request.full_name,
+                        role=request.role, expected_version=user.version)
+        if row is not None:
+            self.reload(row.id)
+            self.status.setText(self.tr("%s saved.") % row.full_name)
+
+    def _on_active_clicked(self) -> None:
+        user = self.current_user()
+        if user is None:
+            return
+        if user.active:
+            yourself = (self.tr(" This is your own account: you will not be able to log in "
+                                "with it again.") if user.id == self._actor.id else "")
+            if not self.confirm(
+                    self.tr("Deactivate %s") % user.full_name,
+                    self.tr("%s will no longer be able to log in, and is refused at once at "
+                            "any desk where they are logged in. Their history stays theirs; "
+                            "you can reactivate them later.") % user.full_name + yourself,
+                    self.tr("&Deactivate")):
+                return
+        row = self._run(users.update_user, self._actor, user.id, active=not user.active,
+                        expected_version=user.version)
+        if row is not None:
+            self.reload(row.id)
+            self.status.setText((self.tr("%s reactivated.") if row.active
+                                 else self.tr("%s deactivated.")) % row.full_name)
+
+    def _on_reset_clicked(self) -> None:
+        user = self.current_user()
+        if user is None:
+            return
+        password = ResetPasswordDialog.ask(self, user)
+        if password is None:
+            return
+        if self._run(lambda: (users.reset_password(self._actor, user.id, password), True)[1]):
+            self.reload(user.id)
+            self.status.setText(self.tr("Password of %s reset; they choose a new one at their "
+                                        "next log-in.") % user.full_name)
+
+    def _on_unlock_clicked(self) -> None:
+        user = self.current_user()
+        if user is None:
+            return
+        if self._run(lambda: (users.unlock(self._actor, user.id), True)[1]):
+            self.reload(user.id)
+            self.status.setText(self.tr("%s unlocked: they can log in now.") % user.full_name)
+
+
+def open_users(parent: QWidget | None, actor: Actor) -> None:
+    """Open the users dialog (managers only; anyone else is told why not)."""
+    try:
+        require(actor, MANAGERS, "look after users")
+    except DomainError as exc:
+        show_error(parent, exc)
+        return
+    dialog = UsersDialog(parent, actor)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()

@@ -1,0 +1,132 @@
+"""A manager waives an incident's charge: the kind of waiver and the written reason."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synergy_desk.domain.enums import WaiverKind
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.services import funding
+from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.funding import FundingInfo
+from synergy_desk.ui.errors import show_error
+
+__all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]
+
+#: (kind, label, what it is for)
+_KINDS = (
+    (WaiverKind.GOODWILL, "Goodwill", "A gesture to a customer, e.g. after a long wait."),
+    (WaiverKind.WARRANTY, "Warranty", "The fault is ours: a defect the customer should not pay "
+                                      "to have looked at."),
+    (WaiverKind.INTERNAL, "Internal", "Our own staff or a test; no customer pays."),
+)
+
+
+@dataclass(frozen=True)
+class WaiverRequest:
+    kind: WaiverKind
+    reason: str
+
+
+class WaiverDialog(QDialog):
+    """The kind of waiver and why; OK stays disabled until a reason is written."""
+
+    def __init__(self, parent: QWidget | None, incident_reference: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("waiverDialog")
+        self.setWindowTitle(self.tr("Waive the charge for %s") % incident_reference)
+        self.request: WaiverRequest | None = None
+        explanation = QLabel(self.tr(
+            "<b>%s</b> will be funded without payment, so work can start on it. The waiver, "
+            "its reason and your name show on the incident and in the reports.")
+            % html.escape(incident_reference))
+        explanation.setWordWrap(True)
+        explanation.setTextFormat(Qt.TextFormat.RichText)
+        self.kind = QComboBox()
+        self.kind.setObjectName("waiverKind")
+        for kind, label, _hint in _KINDS:
+            self.kind.addItem(self.tr(label), kind)
+        self.hint = QLabel()
+        self.hint.setObjectName("waiverHint")
+        self.hint.setStyleSheet("color:#5f6b7a;")
+        self.hint.setWordWrap(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("waiverReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(self.tr("Why this incident is not charged"))
+        form = QFormLayout()
+        form.addRow(self.tr("&Kind:"), self.kind)
+        form.addRow("", self.hint)
+        reason_label = QLabel(self.tr("&Reason:"))
+        reason_label.setBuddy(self.reason)
+        form.addRow(reason_label, self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("&Waive charge"))
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addLayout(form, 1)
+        layout.addWidget(self.buttons)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.reason.textChanged.connect(self._on_reason_changed)
+        self._on_kind_changed()
+        self._on_reason_changed()
+        self.resize(460, 280)
+        self.reason.setFocus()
+
+    def _on_kind_changed(self, *_args: object) -> None:
+        self.hint.setText(self.tr(_KINDS[max(0, self.kind.currentIndex())][2]))
+
+    def _on_reason_changed(self) -> None:
+        self.ok.setEnabled(bool(self.reason.toPlainText().strip()))
+
+    def _on_buttons_accepted(self) -> None:
+        text = self.reason.toPlainText().strip()
+        if not text:
+            return
+        self.request = WaiverRequest(self.kind.currentData(), text)
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, incident_reference: str) -> WaiverRequest | None:
+        dialog = cls(parent, incident_reference)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.request
+            return None
+        finally:
+            dialog.deleteLater()
+
+
+def waive_flow(parent: QWidget | None, actor: Actor, incident_id: int,
+               reference: str) -> FundingInfo | None:
+    """A manager waives an incident's charge; None when cancelled or refused (and told why)."""
+    try:
+        require(actor, MANAGERS, "waive a charge")
+    except DomainError as exc:
+        show_error(parent, exc)
+        return None
+    request = WaiverDialog.ask(parent, reference)
+    if request is None:
+        return None
+    try:
+        return funding.waive(actor, incident_id, request.kind, request.reason)
+    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
+        show_error(parent, exc)
+        return None

@@ -1,0 +1,173 @@
+"""The audit-log viewer: paged model, filters, the before/after pane and the tamper check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from synergy_desk.domain.errors import PermissionDenied
+from synergy_desk.models import tables as t
+from synergy_desk.services import audit_log, users
+from synergy_desk.services.audit_log import AuditFilter
+from synergy_desk.services.common import Actor
+from synergy_desk.ui import audit_view
+from synergy_desk.ui.audit_view import AuditLogModel, AuditLogWindow, open_audit_log
+from synergy_desk.ui.worker import Background
+from tests.services.test_incidents import make_customer, new_call, pay_for
+from tests.services.test_integrity import sql
+
+
+class Errors:
+    def __init__(self) -> None:
+        self.shown: list[BaseException] = []
+
+    def __call__(self, parent: object, exc: BaseException) -> None:
+        self.shown.append(exc)
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
+    recorder = Errors()
+    monkeypatch.setattr(audit_view, "show_error", recorder)
+    return recorder
+
+
+@pytest.fixture
+def history(office: dict[str, Any], product: t.Product) -> dict[str, Any]:
+    manager, reception = office["manager"], office["reception"]
+    customer = make_customer()
+    first = new_call(reception, customer, product, subject="Printing fails")
+    receipt = pay_for(reception, customer, first.id)
+    for name in ("Erin One", "Erin Two", "Erin Three"):
+        users.update_user(manager, office["engineer2"].id, full_name=name)
+    return {"incident": first, "receipt": receipt}
+
+
+@pytest.fixture
+def window(qtbot: Any, manager: Actor, history: dict[str, Any], errors: Errors) -> Any:
+    background = Background()
+    widget = AuditLogWindow(None, manager, background, page_size=3)
+    qtbot.addWidget(widget)
+    widget.show()
+    yield widget
+    background.wait()
+
+
+def texts(model: AuditLogModel, column: int) -> list[str]:
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_the_model_passes_the_model_tests_and_pages_lazily(qtmodeltester: Any, window: Any,
+                                                           manager: Actor) -> None:
+    qtmodeltester.check(window.model)
+
+    def loader(cursor: Any, limit: int) -> audit_log.AuditPage:
+        return audit_log.list_audit(manager, after_id=cursor, limit=limit)
+
+    model = AuditLogModel(loader, page_size=3)
+    model.set_loader(loader)
+    assert model.rowCount() == 3 and model.canFetchMore(QModelIndex())
+    total = len(audit_log.list_audit(manager, limit=1000).rows)
+    assert total > 6
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == total and model.exhausted
+    ids = [model.row_at(r).id for r in range(model.rowCount())]
+    assert ids == sorted(ids, reverse=True)
+
+
+def test_fetch_more_never_runs_twice_for_one_page(manager: Actor, history: dict[str, Any],
+                                                  qtbot: Any) -> None:
+    calls: list[object] = []
+    model: AuditLogModel
+
+    def loader(cursor: Any, limit: int) -> audit_log.AuditPage:
+        calls.append(cursor)
+        model.fetchMore(QModelIndex())  # a view asking again while the page loads
+        assert not model.canFetchMore(QModelIndex())
+        return audit_log.list_audit(manager, after_id=cursor, limit=limit)
+
+    model = AuditLogModel(loader, page_size=2)
+    model.set_loader(loader)
+    assert len(calls) == 1 and model.rowCount() == 2
+    model.fetchMore(QModelIndex())
+    assert len(calls) == 2 and model.rowCount() == 4
+
+
+def test_filters_narrow_the_list(window: Any, history: dict[str, Any]) -> None:
+    window.kind.setCurrentIndex(window.kind.findData("users"))
+    assert set(texts(window.model, 2)) == {"User changed"}
+    window.kind.setCurrentIndex(0)
+    window.record.setText(history["incident"].reference)
+    window.apply.click()
+    assert set(texts(window.model, 3)) == {history["incident"].reference}
+    window.record.setText("R-000001")
+    window.record.returnPressed.emit()
+    assert "R-000001" in texts(window.model, 3)
+    window.record.clear()
+    rita = t.User.get(t.User.username == "rita").id
+    window.user.setCurrentIndex(window.user.findData(rita))
+    assert set(texts(window.model, 1)) == {"Rita Reception"}
+
+
+def test_a_record_it_cannot_read_is_said_plainly(window: Any) -> None:
+    window.record.setText("what? !")
+    window.apply.click()
+    assert "not a record" in window.status.text()
+    assert window.model.rowCount() == 0
+
+
+def test_the_detail_shows_before_and_after_with_changes_marked(window: Any) -> None:
+    window.kind.setCurrentIndex(window.kind.findData("users"))
+    window.table.selectRow(0)
+    detail = window.detail
+    rows = {detail.item(r, 0).text(): r for r in range(detail.rowCount())}
+    name = rows["full_name"]
+    assert detail.item(name, 1).text() == "Erin Two" and detail.item(name, 2).text() == "Erin Three"
+    assert detail.item(name, 2).font().bold()
+    same = rows["username"]
+    assert detail.item(same, 1).text() == detail.item(same, 2).text() == "erin"
+    assert not detail.item(same, 2).font().bold()
+    assert name < same  # what changed comes first
+    assert "User changed by Mary Manager" in window.detail_title.text()
+
+
+def test_the_tamper_check_reports_no_problems(window: Any, qtbot: Any) -> None:
+    with qtbot.waitSignal(window.tamper_checked, timeout=10000):
+        window.check_button.click()
+        assert not window.check_button.isEnabled()
+        assert "Checking" in window.check_status.text()
+    assert window.check_button.isEnabled()
+    assert window.check_results.count() == 1
+    assert window.check_results.item(0).text().startswith("No problems")
+    assert "passed" in window.check_status.text()
+    # The check was audited, and the list shows it at the top.
+    assert window.model.row_at(0).action == "integrity.check"
+
+
+def test_a_payment_altered_in_the_database_is_shown_in_red(window: Any, qtbot: Any,
+                                                           history: dict[str, Any]) -> None:
+    sql("UPDATE payment SET gross_pence = %s WHERE id = %s", 1,
+        history["receipt"].payment_id)
+    with qtbot.waitSignal(window.tamper_checked, timeout=10000) as blocker:
+        window.run_tamper_check()
+    assert not blocker.args[0].ok
+    item = window.check_results.item(0)
+    assert item.text().startswith("R-000001: ") and "altered" in item.text()
+    assert item.foreground().color().name() == "#a61b1b"
+    assert "found 1 problem" in window.check_status.text()
+
+
+def test_reception_cannot_open_the_log(office: dict[str, Any], errors: Errors) -> None:
+    assert open_audit_log(None, office["reception"]) is None
+    assert isinstance(errors.shown[-1], PermissionDenied)
+
+
+def test_engineers_open_it(office: dict[str, Any], qtbot: Any, errors: Errors) -> None:
+    window = open_audit_log(None, office["engineer"])
+    assert window is not None and window.objectName() == "auditLogWindow"
+    qtbot.addWidget(window)
+    assert window.current_filter() == AuditFilter()
+    window.close()
