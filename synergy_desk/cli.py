@@ -277,6 +277,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
     _from_module("synergy_desk.cli_backup"),
     _from_module("synergy_desk.cli_copy"),
     _from_module("synergy_desk.cli_report"),
+    _from_module("synergy_desk.cli_csv"),
 ]
 
 

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_file_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write the bytes beside the target, flush them to disk, then rename over the target."""
+@contextmanager
+def open_atomically(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file to stream into; it replaces ``path`` only when the block ends without error.
+
+    The bytes go to a temporary file beside the target, are flushed to disk, and the temporary
+    file is renamed over the target. On any error the temporary file is removed and the target
+    is left as it was.
+    """
     target = Path(path)
     handle, temp = tempfile.mkstemp(prefix=".synergy-", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def write_file_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write the bytes beside the target, flush them to disk, then rename over the target."""
+    with open_atomically(path) as out:
+        out.write(data)

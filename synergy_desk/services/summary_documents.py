@@ -14,6 +14,7 @@ from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, registers
+from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.incidents import IncidentDetail, incident_detail
 from synergy_desk.services.registers import ESCALATION_STATUS_LABELS
 from synergy_desk.services.tickets import office_settings
@@ -42,9 +43,6 @@ _PDF_COLUMNS: dict[str, tuple[tuple[str, str, float], ...]] = {
                     ("Status", "Status", 0.15),
                     ("Development response", "Development response", 0.19)),
 }
-
-#: A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _office(row: t.OfficeSettings) -> Office:
@@ -242,11 +240,6 @@ def register_pdf(register: str, *, product_id: int | None = None,
         rows=tuple(tuple(row[i] for i in picks) for row in rows),
         generated_at=utcnow(), timezone=settings.timezone or "Europe/London")
     return render_register(doc)
-
-
-def neutralise_cell(value: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def register_csv(register: str, *, product_id: int | None = None,

@@ -1,0 +1,225 @@
+"""``synergy-desk import customers FILE`` and ``synergy-desk export WHAT --out FILE``: CSV files.
+
+Registered in ``synergy_desk.cli`` (``COMMANDS``) through :func:`add_parser`, which adds both
+commands. Exit status 0 when done; 2 for bad input (a bad file, bad rows, a wrong option, a
+user who may not do it), with the bad rows one per line on standard output and one line on
+standard error; 1 when the file cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+PROG = "synergy-desk"
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``import`` and ``export`` commands to the command line's sub-parsers."""
+    from synergy_desk.cli import _common_options
+    from synergy_desk.services.csv_import import FIELDS
+
+    imp: argparse.ArgumentParser = subparsers.add_parser(
+        "import", parents=[_common_options()],
+        help="import customers and their contacts from a CSV file",
+        description="Import customers (and a contact each) from a CSV file as exported from an "
+                    "accounts package (Sage, Xero, QuickBooks...). The columns are matched "
+                    "to the customer's fields by their headings; --map overrides a match. "
+                    "Every row is checked first: with any bad row nothing is imported (the "
+                    "bad rows are listed with their line numbers) unless --skip-bad-rows is "
+                    "given.")
+    imp.add_argument("what", choices=["customers"], help="what to import: customers")
+    imp.add_argument("file", metavar="FILE", help="the CSV file")
+    imp.add_argument("--map", metavar="FIELD=HEADING", action="append", default=[],
+                     help="take FIELD from the column headed HEADING (HEADING empty: leave "
+                          f"the field out); the fields are {', '.join(FIELDS)}")
+    imp.add_argument("--delimiter", metavar="X",
+                     help="the character between cells: , ; | or tab (default: found from "
+                          "the file)")
+    imp.add_argument("--encoding", metavar="E",
+                     help="the file's encoding, e.g. utf-8 or cp1252 (default: UTF-8, else "
+                          "Windows-1252)")
+    imp.add_argument("--skip-bad-rows", action="store_true",
+                     help="import the good rows and leave the bad ones out (they are listed)")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="check the file and list the bad rows, but import nothing")
+    imp.add_argument("--user", metavar="NAME",
+                     help="the manager the import is recorded against (default: the first "
+                          "active manager)")
+    imp.set_defaults(handler=run_import)
+
+    exp: argparse.ArgumentParser = subparsers.add_parser(
+        "export", parents=[_common_options()],
+        help="export customers, incidents or payments to a CSV file",
+        description="Write customers (with their primary contact), incidents or payments "
+                    "(receipts, with refunds and the incidents paid for) to a CSV file for a "
+                    "spreadsheet: UTF-8, money as 75.00, dates as 2027-03-12, and no cell "
+                    "that a spreadsheet would run as a formula.")
+    exp.add_argument("what", choices=["customers", "incidents", "payments"],
+                     help="what to export")
+    exp.add_argument("--out", metavar="FILE", required=True,
+                     help="the CSV file to write (replaced if it exists)")
+    exp.add_argument("--from", dest="start", metavar="DATE", type=_date_arg,
+                     help="incidents opened or payments taken on or after this day "
+                          "(YYYY-MM-DD)")
+    exp.add_argument("--to", dest="end", metavar="DATE", type=_date_arg,
+                     help="... and on or before this day (YYYY-MM-DD)")
+    exp.add_argument("--user", metavar="NAME",
+                     help="the engineer or manager exporting (default: the first active "
+                          "manager)")
+    exp.set_defaults(handler=run_export)
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a date; write it like 2027-03-31") from None
+
+
+def _n(count: int, noun: str) -> str:
+    """ "1 row", "2 rows", "1,204 customers"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _mapping(guessed: dict[str, str], overrides: list[str], headers: tuple[str, ...]
+             ) -> dict[str, str]:
+    from synergy_desk.cli import UsageError
+    from synergy_desk.services.csv_import import FIELD_LABELS, FIELDS
+
+    by_label = {label.lower(): name for name, label in FIELD_LABELS.items()}
+    mapping = dict(guessed)
+    for item in overrides:
+        field, sep, heading = item.partition("=")
+        key = field.strip().lower().replace("-", "_").replace(" ", "_")
+        key = key if key in FIELDS else by_label.get(field.strip().lower(), key)
+        if not sep or key not in FIELDS:
+            raise UsageError(f"--map “{item}” is not FIELD=HEADING with FIELD one of "
+                             f"{', '.join(FIELDS)}.")
+        heading = heading.strip()
+        if not heading:
+            mapping.pop(key, None)
+            continue
+        if heading not in headers:
+            match = [h for h in headers if h.lower() == heading.lower()]
+            if len(match) != 1:
+                shown = ", ".join(f"“{h}”" for h in headers)
+                raise UsageError(f"--map {key}: the file has no column headed “{heading}”; "
+                                 f"its headings are {shown}.")
+            heading = match[0]
+        mapping[key] = heading
+    return mapping
+
+
+def _print_mapping(mapping: dict[str, str]) -> None:
+    from synergy_desk.services.csv_import import FIELD_LABELS, FIELDS
+
+    shown = ", ".join(f"{FIELD_LABELS[f].lower()} ← “{mapping[f]}”" for f in FIELDS
+                      if f in mapping)
+    print(f"Columns: {shown}.")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Check and import the file; returns the exit status (0 or 2)."""
+    from synergy_desk.cli import _open, _ProgressBar
+    from synergy_desk.domain.enums import Role
+    from synergy_desk.services import csv_import
+
+    csv_file = csv_import.read_csv(Path(args.file).expanduser(), encoding=args.encoding,
+                                   delimiter=args.delimiter)
+    mapping = _mapping(csv_import.guess_mapping(csv_file.headers), args.map, csv_file.headers)
+    info = _open(args)
+    actor = csv_import.command_actor(args.user, (Role.MANAGER,), "import customers")
+    print(f"Reading {csv_file.name}: {csv_file.encoding}, cells separated by "
+          f"{csv_file.delimiter_name}.")
+    _print_mapping(mapping)
+    if args.dry_run:
+        preview = csv_import.preview_import(csv_file, mapping, limit=0)
+        for problem in preview.problems:
+            print(problem)
+        for bad in preview.bad_rows:
+            print(bad)
+        if preview.problems or (preview.bad_rows and not args.skip_bad_rows) \
+                or not preview.good_rows:
+            if preview.problems:
+                _error(preview.problems[0])
+            else:
+                _error(f"{len(preview.bad_rows):,} of {_n(preview.total_rows, 'row')} of "
+                       f"{csv_file.name} cannot be imported; correct them, or give "
+                       "--skip-bad-rows.")
+            return 2
+        print(f"Checked {_n(preview.total_rows, 'row')}: {preview.good_rows:,} would be "
+              "imported" + (f", {len(preview.bad_rows):,} skipped" if preview.bad_rows else "")
+              + ". Nothing was imported (--dry-run).")
+        return 0
+    bar = _ProgressBar()
+    try:
+        result = csv_import.import_customers(
+            actor, csv_file, mapping, skip_bad_rows=args.skip_bad_rows,
+            progress=lambda done, total, stage: bar(done, total, stage) if total else None)
+    except csv_import.ImportRefused as exc:
+        bar.finish()
+        for problem in exc.problems:
+            print(problem)
+        for bad in exc.bad_rows:
+            print(bad)
+        if exc.problems:
+            _error(f"{exc.problems[0]} Nothing was imported.")
+        else:
+            _error(f"{_n(len(exc.bad_rows), 'row')} of {csv_file.name} cannot be imported, so "
+                   "nothing was imported; correct them, or give --skip-bad-rows.")
+        return 2
+    bar.finish()
+    for bad in result.bad_rows:
+        print(f"skipped {bad}")
+    print(f"Imported {_n(result.imported, 'customer')} ({result.first_account_code} to "
+          f"{result.last_account_code}) with {_n(result.contacts, 'contact')} into "
+          f"{info.display}" + (f"; skipped {_n(result.skipped, 'bad row')}"
+                               if result.skipped else "") + ".")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the CSV file; returns the exit status (0, 1 or 2)."""
+    from synergy_desk.cli import UsageError, _open, _ProgressBar
+    from synergy_desk.domain.enums import Role
+    from synergy_desk.services import csv_export
+    from synergy_desk.services.csv_import import command_actor
+
+    if args.what == "customers" and (args.start or args.end):
+        raise UsageError("--from and --to choose a period of incidents or payments; "
+                         "customers are exported whole.")
+    if args.start and args.end and args.end < args.start:
+        raise UsageError(f"--to {args.end.isoformat()} is before --from "
+                         f"{args.start.isoformat()}.")
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give the CSV file's name, e.g. "
+                         f"{out / (args.what + '.csv')}.")
+    _open(args)
+    actor = command_actor(args.user, (Role.ENGINEER, Role.MANAGER), f"export {args.what}")
+    bar = _ProgressBar()
+    try:
+        if args.what == "customers":
+            result = csv_export.export_customers(actor, out, progress=bar)
+        elif args.what == "incidents":
+            result = csv_export.export_incidents(actor, out, start=args.start, end=args.end,
+                                                 progress=bar)
+        else:
+            result = csv_export.export_payments(actor, out, args.start, args.end,
+                                                progress=bar)
+    except OSError as exc:
+        bar.finish()
+        _error(f"could not write {out}: {exc.strerror or exc}.")
+        return 1
+    bar.finish()
+    print(f"Wrote {_n(result.rows, args.what[:-1])} to {out}.")
+    return 0

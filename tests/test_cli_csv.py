@@ -1,0 +1,190 @@
+"""``synergy-desk import customers`` and ``synergy-desk export``, run as real processes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.models import tables as t
+from synergy_desk.models.database import close_database, open_database, sqlite_url
+from tests.test_cli import assert_one_line_error, run_cli
+
+HEADER = "A/C,Name,Street1,Town,Post Code,Contact Name,Telephone,E-mail,Notes"
+
+
+def rows(count: int) -> list[str]:
+    return [f"AC{n:04d},Customer {n},{n} High St,Leeds,LS1 1AA,Person {n},0113 496 {n:04d},"
+            f"c{n}@example.co.uk,Note {n}" for n in range(1, count + 1)]
+
+
+@pytest.fixture
+def office_url(tmp_path: Path) -> str:
+    """An office database with a manager, an engineer and a receptionist."""
+    url = sqlite_url(tmp_path / "office.sqlite3")
+    open_database(url)
+    try:
+        for name, role in (("mary", Role.MANAGER), ("eddie", Role.ENGINEER),
+                           ("rita", Role.RECEPTION)):
+            t.User.create(username=name, full_name=name.title(), role=role, password_hash="x")
+    finally:
+        close_database()
+    return url
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "customers.csv",
+          encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def customer_count(url: str) -> int:
+    open_database(url)
+    try:
+        return int(t.Customer.select().count())
+    finally:
+        close_database()
+
+
+def test_import_then_export_customers(tmp_path: Path, office_url: str) -> None:
+    lines = [HEADER, *rows(3)]
+    lines[1] = lines[1].replace("Customer 1", "Café Zoë £")
+    path = write(tmp_path, lines, encoding="cp1252")
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Imported 3 customers (AC0001 to AC0003) with 3 contacts" in result.stdout
+    assert customer_count(office_url) == 3
+    out = tmp_path / "out.csv"
+    result = run_cli(tmp_path, "--database", office_url, "export", "customers", "--out",
+                     str(out), "--user", "eddie")
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 3 customers" in result.stdout
+    exported = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert exported[1][:2] == ["AC0001", "Café Zoë £"]
+
+
+def test_bad_phone_lists_the_line_and_imports_nothing(tmp_path: Path, office_url: str) -> None:
+    lines = [HEADER, *rows(20)]
+    lines[13] = lines[13].replace("0113 496 0013", "12ab")  # line 14 of the file
+    path = write(tmp_path, lines)
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
+    error = assert_one_line_error(result, 2)
+    assert "1 row of customers.csv cannot be imported, so nothing was imported" in error
+    bad = [line for line in result.stdout.splitlines() if line.startswith("line ")]
+    assert bad == ["line 14: Telephone: “12ab” is not a phone number that can be dialled; "
+                   "type it like 01632 960123, or +33 1 23 45 67 89 for a number abroad."]
+    assert customer_count(office_url) == 0
+    # --dry-run checks only; --skip-bad-rows imports the rest.
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--skip-bad-rows", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "19 would be imported, 1 skipped" in result.stdout
+    assert customer_count(office_url) == 0
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--skip-bad-rows")
+    assert result.returncode == 0, result.stderr
+    assert "skipped line 14:" in result.stdout
+    assert customer_count(office_url) == 19
+
+
+def test_wrong_delimiter(tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, [line.replace(",", ";") for line in [HEADER, *rows(3)]])
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--delimiter", ",")
+    error = assert_one_line_error(result, 2)
+    assert "one column only" in error
+    assert "Choose the delimiter" in error
+    assert customer_count(office_url) == 0
+    # Found by itself, the semicolons work.
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "semicolon" in result.stdout
+
+
+def test_missing_column_and_a_map_that_names_it(tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, ["Client Title,Telephone", "Acme Ltd,0113 496 0000"])
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
+    assert "Choose the column that holds the name" in assert_one_line_error(result, 2)
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--map", "name=Client Title")
+    assert result.returncode == 0, result.stderr
+    assert customer_count(office_url) == 1
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--map", "name=Nothing Like It")
+    assert "no column headed “Nothing Like It”" in assert_one_line_error(result, 2)
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--map", "colour=Telephone")
+    assert "--map “colour=Telephone” is not FIELD=HEADING" in assert_one_line_error(result, 2)
+
+
+def test_a_50_mb_file_is_refused(tmp_path: Path, office_url: str) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("wb") as out:
+        out.write((HEADER + "\r\n").encode())
+        out.write(("\r\n".join(rows(1)) + "\r\n").encode() * 10)
+        out.truncate(50 * 1024 * 1024)  # the rest is a sparse run of NULs: quick to make
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
+    error = assert_one_line_error(result, 2)
+    assert "“big.csv” is 50.0 MB; one import takes at most 20 MB. Split it" in error
+
+
+def test_formulas_are_exported_neutralised(tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, ["Name,Notes", '"=HYPERLINK(""http://x"",""click"")",+44 1632',
+                            "@SUM(A1),-1"])
+    assert run_cli(tmp_path, "--database", office_url, "import", "customers",
+                   str(path)).returncode == 0
+    out = tmp_path / "out.csv"
+    result = run_cli(tmp_path, "--database", office_url, "export", "customers", "--out",
+                     str(out))
+    assert result.returncode == 0, result.stderr
+    exported = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    names = [(r[1], r[7]) for r in exported[1:]]
+    assert names == [('\'=HYPERLINK("http://x","click")', "'+44 1632"), ("'@SUM(A1)", "'-1")]
+
+
+def test_export_incidents_and_payments_with_a_period(tmp_path: Path, office_url: str) -> None:
+    for what in ("incidents", "payments"):
+        out = tmp_path / f"{what}.csv"
+        result = run_cli(tmp_path, "--database", office_url, "export", what, "--out", str(out),
+                         "--from", "2027-01-01", "--to", "2027-01-31")
+        assert result.returncode == 0, result.stderr
+        header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+        assert header.startswith("Reference,Opened" if what == "incidents" else "Receipt,Date")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["export", "incidents", "--out", "x.csv", "--from", "31/01/2027"], "is not a date"),
+    (["export", "payments", "--out", "x.csv", "--from", "2027-02-01", "--to", "2027-01-01"],
+     "is before --from"),
+    (["export", "customers", "--out", "x.csv", "--from", "2027-02-01"],
+     "customers are exported whole"),
+    (["export", "payments", "--out", "x.csv", "--user", "rita"],
+     "Only engineers and managers may export payments"),
+    (["export", "payments", "--out", "x.csv", "--user", "nobody"], "There is no user"),
+    (["import", "customers", "missing.csv"], "There is no file"),
+])
+def test_bad_export_and_import_options(tmp_path: Path, office_url: str, args: list[str],
+                                       message: str) -> None:
+    result = run_cli(tmp_path, "--database", office_url,
+                     *[str(tmp_path / a) if a.endswith(".csv") else a for a in args])
+    assert message in assert_one_line_error(result, 2)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_import_needs_a_manager(tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, [HEADER, *rows(1)])
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--user", "eddie")
+    assert "Only managers may import customers" in assert_one_line_error(result, 2)
+    assert customer_count(office_url) == 0
+
+
+def test_export_to_a_folder_that_does_not_exist(tmp_path: Path, office_url: str) -> None:
+    out = tmp_path / "no" / "such" / "folder" / "x.csv"
+    result = run_cli(tmp_path, "--database", office_url, "export", "customers", "--out",
+                     str(out))
+    assert "There is no folder" in assert_one_line_error(result, 2)
