@@ -181,7 +181,28 @@ class MainWindow(QMainWindow):
         self.act_backup_now = self._action(
             "actionBackupNow", self.tr("&Back up now…"), None, self._on_backup_now,
             self.tr("A consistent copy of the office's database, made while desks work"))
-        for action in (self.act_office_settings, self.act_products, self.act_backup_now):
+        self.act_users = self._action(
+            "actionUsers", self.tr("&Users…"), None, self._on_users,
+            self.tr("Add users, set their roles, reset passwords, unlock and deactivate"))
+        self.act_audit_log = self._action(
+            "actionAuditLog", self.tr("&Audit log…"), None, self._on_audit_log,
+            self.tr("Who changed what and when, and the tamper check of the money rows"))
+        self.act_audit_log.setVisible(not reception)
+        self.act_import_customers = self._action(
+            "actionImportCustomers", self.tr("&Import customers from CSV…"), None,
+            self._on_import_customers, self.tr("Customers and contacts from an accounts "
+                                               "package's CSV file"))
+        self.export_actions: dict[str, QAction] = {}
+        for what, label in (("customers", self.tr("&Customers…")),
+                            ("incidents", self.tr("&Incidents…")),
+                            ("payments", self.tr("&Payments…"))):
+            action = self._action(f"actionExport_{what}", label, None,
+                                  lambda _c=False, w=what: self._on_export(w),
+                                  self.tr("Save as a CSV file for a spreadsheet"))
+            action.setVisible(not reception)
+            self.export_actions[what] = action
+        for action in (self.act_office_settings, self.act_products, self.act_backup_now,
+                       self.act_users, self.act_import_customers):
             action.setVisible(manager)
         self.database_info: Any = None
         self.auto_backup: Any = None
@@ -382,6 +403,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_database)
         file_menu.addAction(self.act_backup_now)
         file_menu.addSeparator()
+        file_menu.addAction(self.act_import_customers)
+        export_menu = file_menu.addMenu(self.tr("&Export as CSV"))
+        export_menu.setObjectName("exportMenu")
+        for action in self.export_actions.values():
+            export_menu.addAction(action)
+        export_menu.menuAction().setVisible(self.actor.role is not Role.RECEPTION)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         incident_menu = menu.addMenu(self.tr("&Incident"))
         incident_menu.addAction(self.act_log_call)
@@ -393,7 +421,9 @@ class MainWindow(QMainWindow):
         office_menu.setObjectName("officeMenu")
         office_menu.addAction(self.act_takings)
         office_menu.addAction(self.act_reports)
+        office_menu.addAction(self.act_audit_log)
         office_menu.addSeparator()
+        office_menu.addAction(self.act_users)
         office_menu.addAction(self.act_office_settings)
         office_menu.addAction(self.act_products)
         self.office_menu = office_menu
@@ -724,6 +754,31 @@ class MainWindow(QMainWindow):
         """Keep a non-modal window alive while it is open."""
         self._windows = [w for w in self._windows if w.isVisible()]
         self._windows.append(window)
+
+    def _on_users(self) -> None:
+        from synergy_desk.ui.dialogs.users import open_users
+
+        open_users(self, self.actor)
+        self._refill_filters()  # an engineer added, renamed or deactivated
+
+    def _on_audit_log(self) -> None:
+        from synergy_desk.ui.audit_view import open_audit_log
+
+        window = open_audit_log(self, self.actor, self.background)
+        if window is not None:
+            self._keep(window)
+
+    def _on_import_customers(self) -> None:
+        from synergy_desk.ui.dialogs.import_customers import open_import_customers
+
+        result = open_import_customers(self, self.actor, self.background)
+        if result is not None:
+            self.refresh()
+
+    def _on_export(self, what: str) -> None:
+        from synergy_desk.ui.exports import export_flow
+
+        export_flow(self, self.actor, self.background, what)
 
     def _on_backup_now(self) -> None:
         from synergy_desk.ui.auto_backup import backup_now

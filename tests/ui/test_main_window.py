@@ -331,3 +331,47 @@ def test_a_manager_backs_the_office_up_from_the_file_menu(
     made = set(folder.glob("*.sqlite3")) - before
     assert len(made) == 1
     assert backup.verify_backup(next(iter(made))).counts["user"] == 4
+
+
+MENU_ACTIONS = ("act_users", "act_audit_log", "act_import_customers", "act_office_settings",
+                "act_products", "act_backup_now", "act_database", "act_reports")
+#: Which of those each role is offered (DESIGN §2; the services refuse the rest anyway).
+OFFERED = {
+    "reception": set(),
+    "engineer": {"act_audit_log", "act_reports"},
+    "manager": set(MENU_ACTIONS),
+}
+
+
+@pytest.mark.parametrize("role", sorted(OFFERED))
+def test_each_role_is_offered_its_own_office_functions(
+        qtbot: Any, office: dict[str, Any], prefs: Any, role: str) -> None:
+    window = make_window(qtbot, office[role], prefs)
+    offered = {name for name in MENU_ACTIONS if getattr(window, name).isVisible()}
+    assert offered == OFFERED[role]
+    exports = {w for w, a in window.export_actions.items() if a.isVisible()}
+    assert exports == (set() if role == "reception" else {"customers", "incidents", "payments"})
+    assert window.act_takings.isVisible()
+
+
+def test_the_menu_entries_open_users_audit_log_import_and_export(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: Any) -> None:
+    import synergy_desk.ui.audit_view as audit_view
+    import synergy_desk.ui.dialogs.import_customers as import_customers
+    import synergy_desk.ui.dialogs.users as users_dialog
+    import synergy_desk.ui.exports as exports
+
+    opened: list[str] = []
+    monkeypatch.setattr(users_dialog, "open_users", lambda *a: opened.append("users"))
+    monkeypatch.setattr(audit_view, "open_audit_log", lambda *a: opened.append("audit"))
+    monkeypatch.setattr(import_customers, "open_import_customers",
+                        lambda *a: opened.append("import"))
+    monkeypatch.setattr(exports, "export_flow", lambda *a: opened.append(f"export {a[3]}"))
+    window = make_window(qtbot, office["manager"], prefs)
+    window.act_users.trigger()
+    window.act_audit_log.trigger()
+    window.act_import_customers.trigger()
+    for action in window.export_actions.values():
+        action.trigger()
+    assert opened == ["users", "audit", "import", "export customers", "export incidents",
+                      "export payments"]
