@@ -45,15 +45,22 @@ from synergy_desk.documents.layout import (
 )
 from synergy_desk.domain.money import format_pence
 
-__all__ = ["render_report", "MAX_PDF_ROWS"]
+__all__ = ["render_report", "report_footer", "wrap_label", "MAX_PDF_ROWS", "KEEP_TOGETHER_ROWS"]
 
 #: A listing longer than this prints its first rows only, and says so (the CSV has them all).
 MAX_PDF_ROWS = 2000
+#: A table of at most this many rows (and its total) is never split across two pages.
+KEEP_TOGETHER_ROWS = 25
 
 _FLAG_FILL = colors.HexColor("#fde8e6")
-_PALETTE = (colors.HexColor("#1f3a5f"), colors.HexColor("#3f7cac"), colors.HexColor("#95c11f"),
-            colors.HexColor("#f2a541"), colors.HexColor("#b42318"), colors.HexColor("#6c5b7b"),
-            colors.HexColor("#5f6b7a"), colors.HexColor("#2a9d8f"))
+#: The window's chart colours, in the same order, so a slice is the same colour on paper.
+_PALETTE = tuple(colors.HexColor(c) for c in (
+    "#2f5d8f", "#e08a2c", "#3f9a66", "#b8455b", "#7a5fb0", "#4aa3b8", "#a8863a", "#6b7a8c",
+    "#d46fa7", "#8fb54a"))
+#: Footer text size, as the page furniture prints it.
+_FOOTER_SIZE = 7.5
+#: The footer's room: the page number takes the right of the line.
+_FOOTER_WIDTH = CONTENT_WIDTH - 25 * mm
 _WARN_FILL = colors.HexColor("#fff4f2")
 
 
@@ -68,6 +75,20 @@ def _axis_text(value: float, unit: str) -> str:
         pounds = value / 100
         return f"£{pounds:,.0f}"
     return f"{value:,.0f}"
+
+
+def wrap_label(text: str, width: float, font: str = SANS, size: float = 7) -> str:
+    """A category label broken into lines (at spaces) that each fit ``width`` points.
+
+    A single word wider than ``width`` keeps its own line; the chart gives it room.
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _bar_chart(series: ChartSeries) -> Drawing:
@@ -98,6 +119,13 @@ def _bar_chart(series: ChartSeries) -> Drawing:
     chart.valueAxis.gridStrokeColor = SHADE
     chart.valueAxis.visibleGrid = True
     chart.categoryAxis.categoryNames = list(series.labels) or [""]
+    if count <= 12:
+        # Upright labels: long ones wrap onto lines of their bar's width rather than run into
+        # their neighbours.
+        slot = chart.width / max(count, 1) - 4
+        chart.categoryAxis.categoryNames = [wrap_label(label, slot) for label in series.labels]
+        chart.categoryAxis.labels.leading = 8.5
+        chart.categoryAxis.labels.textAnchor = "middle"
     chart.categoryAxis.strokeColor = RULE
     chart.categoryAxis.labels.fontName = SANS
     chart.categoryAxis.labels.fontSize = 7 if count <= 16 else 6
@@ -179,17 +207,24 @@ def _widths(table: ReportTable) -> list[float]:
     if total <= CONTENT_WIDTH:
         # Spread the room left over in proportion, so the table spans the page.
         return [w * CONTENT_WIDTH / total for w in wants]
-    # Too wide: the widest columns are cut to one common width (and wrap); the rest keep theirs.
-    low, high = 0.0, max(wants)
+    # Too wide: the widest text columns are cut to one common width (and wrap). Figures,
+    # dates and times keep their width: "01/12/2026 23:38" broken over two lines misreads.
+    flexible = [i for i, num in enumerate(table.numeric)
+                if not num and any(any(ch.isalpha() for ch in row[i]) for row in sample)]
+    fixed = sum(w for i, w in enumerate(wants) if i not in flexible)
+    if not flexible or fixed >= CONTENT_WIDTH * 0.8:
+        flexible, fixed = list(range(len(wants))), 0.0
+    room = CONTENT_WIDTH - fixed
+    low, high = 0.0, max(wants[i] for i in flexible)
     for _ in range(40):
         cap = (low + high) / 2
-        if sum(min(w, cap) for w in wants) > CONTENT_WIDTH:
+        if sum(min(wants[i], cap) for i in flexible) > room:
             high = cap
         else:
             low = cap
-    widths = [min(w, low) for w in wants]
+    widths = [min(w, low) if i in flexible else w for i, w in enumerate(wants)]
     spare = CONTENT_WIDTH - sum(widths)
-    capped = [i for i, w in enumerate(wants) if w > low] or list(range(len(wants)))
+    capped = [i for i in flexible if wants[i] > low] or flexible
     for i in capped:
         widths[i] += spare / len(capped)
     return widths
@@ -197,7 +232,8 @@ def _widths(table: ReportTable) -> list[float]:
 
 def _table(table: ReportTable) -> list[Flowable]:
     st = styles()
-    out: list[Flowable] = [CondPageBreak(30 * mm), Paragraph(safe(table.title), st.heading)]
+    heading: Flowable = Paragraph(safe(table.title), st.heading)
+    out: list[Flowable] = [CondPageBreak(30 * mm)]
     rows = table.rows
     note = table.note
     if len(rows) > MAX_PDF_ROWS:
@@ -232,7 +268,15 @@ def _table(table: ReportTable) -> list[Flowable]:
                       ("BACKGROUND", (0, len(body)), (-1, len(body)), SHADE)]
         grid = LongTable([head, *body], colWidths=_widths(table), repeatRows=1, splitInRow=1)
         grid.setStyle(table_style(*extra))
-        out.append(grid)
+        if len(body) <= KEEP_TOGETHER_ROWS:
+            # A short table moves to the next page whole rather than leave its total behind.
+            keep: list[Flowable] = [heading, grid]
+            if note:
+                keep += [Spacer(1, 1.5 * mm), Paragraph(safe(note), st.muted)]
+            return [*out, KeepTogether(keep)]
+        out += [heading, grid]
+    else:
+        out.append(heading)
     if note:
         out += [Spacer(1, 1.5 * mm), Paragraph(safe(note), st.muted)]
     return out
@@ -281,6 +325,21 @@ def _summary(doc: ReportDoc) -> Flowable:
     return table
 
 
+def report_footer(doc: ReportDoc) -> str:
+    """Every page's footer: the office, the report and its period, when it was generated.
+
+    The office's name (on the first page's letterhead) gives way first, so the period and
+    the time of generation, which tie a loose page to its report, are never cut off.
+    """
+    title = plain(f"{doc.title} — {doc.period_text}")
+    generated = f"Generated {format_datetime(doc.generated_at, doc.timezone)}"
+    for parts in ((plain(doc.office.name), title, generated), (title, generated)):
+        text = " · ".join(part for part in parts if part.strip())
+        if stringWidth(text, SANS, _FOOTER_SIZE) <= _FOOTER_WIDTH:
+            return text
+    return f"{title} · {generated}"
+
+
 def render_report(doc: ReportDoc) -> bytes:
     """Print a report as an A4 PDF; identical input gives identical bytes.
 
@@ -313,9 +372,7 @@ def render_report(doc: ReportDoc) -> bytes:
     for table in doc.tables:
         story += _table(table)
     title = f"{doc.title} — {doc.period_text}"
-    footer = " · ".join(part for part in (plain(doc.office.name), plain(title),
-                                          f"Generated {format_datetime(doc.generated_at, doc.timezone)}")
-                        if part.strip())
+    footer = report_footer(doc)
     return build_pdf(
         story, furniture=PageFurniture(footer=footer, running_header=f"{plain(title)} (continued)"),
         title=plain(title), subject=plain(doc.scope or doc.title),

@@ -141,7 +141,9 @@ class ChartWidget(QWidget):
             return
         area = self._plot_area()
         if series.kind == "pie":
-            side = min(area.height() - 4, area.width() * 0.45)
+            # The legend keeps the room it needs (labels whole); the pie takes the rest.
+            room = area.width() - 16 - 20 - self.legend_width()
+            side = max(48.0, min(area.height() - 4, area.width() * 0.45, room))
             pie = QRectF(area.left() + 8, area.top() + (area.height() - side) / 2, side, side)
             for label, value in zip(series.labels, series.values, strict=False):
                 self._bars.append(Bar(label, value, value_text(value, series.unit), pie))
@@ -169,6 +171,18 @@ class ChartWidget(QWidget):
             x = plot.left() + slot * i + (slot - width) / 2
             rect = QRectF(x, plot.bottom() - height, width, height)
             self._bars.append(Bar(label, value, value_text(value, series.unit), rect))
+
+    def legend_width(self) -> float:
+        """The width a pie's legend needs: swatch, the longest label, its value and share."""
+        if self._series is None:
+            return 0.0
+        metrics = QFontMetricsF(self._fonts()[1])
+        total = self._total() or 1
+        labels = [metrics.horizontalAdvance(label) for label in self._series.labels]
+        figures = [metrics.horizontalAdvance(
+            f"{value_text(value, self._series.unit)}  ({100 * max(0, value) / total:.0f}%)")
+            for value in self._series.values]
+        return 18 + max([0.0, *labels]) + 8 + max([0.0, *figures]) + 12
 
     def is_horizontal(self) -> bool:
         """Bars lie sideways when there are few of them and their names are too long to sit

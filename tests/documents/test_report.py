@@ -7,6 +7,7 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from synergy_desk.documents import (
     ChartSeries,
@@ -15,7 +16,9 @@ from synergy_desk.documents import (
     ReportTable,
     render_report,
 )
-from synergy_desk.documents.report import MAX_PDF_ROWS
+from synergy_desk.documents.fonts import SANS
+from synergy_desk.documents.layout import CONTENT_WIDTH
+from synergy_desk.documents.report import MAX_PDF_ROWS, _widths, report_footer, wrap_label
 
 OFFICE = Office("Synergy Support Ltd", "1 High Street\nLeeds", "GB123456789", "0113 496 0000",
                 "desk@example.com")
@@ -94,3 +97,56 @@ def test_rows_must_match_their_columns() -> None:
     bad = ReportTable("Broken", ("A", "B"), (("1",),), (False, False))
     with pytest.raises(ValueError, match="Broken"):
         render_report(doc(tables=(bad,)))
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_a_long_period_footer_keeps_its_time_of_generation() -> None:
+    long_name = "Pennine Software Support and Training Services Ltd"
+    report = doc(office=Office(long_name, "1 High Street\nLeeds", "GB123456789", "", ""),
+                 start=dt.date(2026, 9, 1), period_text="1 Sep 2026 – 1 Dec 2026")
+    footer = report_footer(report)
+    assert footer.endswith("Generated 01/12/2026 18:00 GMT")
+    assert "1 Sep 2026 – 1 Dec 2026" in footer
+    assert all("Generated 01/12/2026 18:00 GMT" in page
+               for page in _page_texts(render_report(report)))
+    # A short one keeps the office's name too.
+    assert report_footer(doc()).startswith("Synergy Support Ltd · End-of-day cash-up")
+
+
+def test_long_category_labels_wrap_to_their_bar() -> None:
+    assert wrap_label("Merged into another incident", 50) == "Merged into\nanother\nincident"
+    assert wrap_label("Solution", 50) == "Solution"
+    assert wrap_label("Enhancement request", 200) == "Enhancement request"
+
+
+def test_dates_and_times_are_not_broken_over_two_lines() -> None:
+    note = ReportTable(
+        "Credit notes in number order",
+        ("Credit note", "Time", "Receipt", "Kind", "Method", "Gross", "Issued by", "Reason"),
+        tuple((f"CN-00000{i}", "01/12/2026 23:38", "R-000146", "Refund", "Bank transfer",
+               "£90.00", "Helen Marsh", "Customer cancelled the order after a long wait")
+              for i in range(1, 4)),
+        (False, False, False, False, False, True, False, False))
+    widths = _widths(note)
+    assert sum(widths) == pytest.approx(CONTENT_WIDTH)
+    assert widths[1] >= stringWidth("01/12/2026 23:38", SANS, 8.5) + 12
+    assert widths[5] >= stringWidth("£90.00", SANS, 8.5) + 12
+    assert widths[7] < stringWidth(note.rows[0][7], SANS, 8.5)  # the reason wraps instead
+
+
+@pytest.mark.parametrize("before", range(56, 68))
+def test_a_short_table_is_not_split_from_its_total(before: int) -> None:
+    # A listing of ``before`` rows ends near the foot of page 2, where the short table lands.
+    filler = ReportTable("Receipts in number order", ("Receipt", "Gross"),
+                         tuple((f"R-{i:06d}", "£90.00") for i in range(1, before)),
+                         (False, True))
+    small = ReportTable("By resolution", ("Resolution", "Incidents"),
+                        tuple((f"Kind {i}", "5") for i in range(7)), (False, True),
+                        ("Total", "35"))
+    pages = _page_texts(render_report(doc(tables=(filler, small), charts=())))
+    holding = [page for page in pages if "Kind 0 5" in page or "Total 35" in page]
+    assert len(holding) == 1
+    assert "By resolution" in holding[0] and "Kind 0 5" in holding[0] and "Total 35" in holding[0]

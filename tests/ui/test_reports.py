@@ -320,3 +320,15 @@ def test_chart_with_nothing_to_show_says_so(qtbot: Any) -> None:
 ])
 def test_axis_steps_are_round(largest: int, unit: str, step: int) -> None:
     assert nice_step(largest, unit) == step
+
+
+def test_pie_legend_keeps_its_labels_whole(qtbot: Any) -> None:
+    pie = ChartWidget(ChartSeries("Takings by method", ("Cash", "Card", "Bank transfer"),
+                                  (336_000, 1_653_000, 507_000), "pence", "pie"))
+    qtbot.addWidget(pie)
+    pie.resize(420, 260)
+    pie.show()
+    disc = pie.bars()[0].rect
+    # The legend starts 20 px right of the pie and needs all of its width.
+    assert disc.right() + 20 + pie.legend_width() <= pie.width() - 8
+    assert disc.width() >= 48
