@@ -94,3 +94,16 @@ def test_reception_sees_no_override_buttons(qtbot: Any, office: dict[str, Any],
     window = _window(qtbot, office["reception"], prefs)
     assert window.customer_panel.adjust_button.isHidden()
     assert window.customer_panel.contract_button.isHidden()
+
+
+def test_the_change_reads_signed_and_counted(qtbot: Any, office: dict[str, Any]) -> None:
+    dialog = TicketAdjustDialog(None, "Acme", [])
+    qtbot.addWidget(dialog)
+    texts = {}
+    for value in (1, -2, 0):
+        dialog.delta.setValue(value)
+        texts[value] = dialog.delta.text()
+    assert texts == {1: "+1 incident", -2: "-2 incidents", 0: "0 incidents"}
+    dialog.delta.lineEdit().setText("-3 incidents")
+    dialog.delta.interpretText()
+    assert dialog.delta.value() == -3

@@ -55,6 +55,35 @@ def _message_label() -> QLabel:
     return label
 
 
+class IncidentChangeBox(QSpinBox):
+    """A change in incidents, signed and counted: "+1 incident", "-2 incidents"."""
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt's name
+        noun = self.tr("incident") if abs(value) == 1 else self.tr("incidents")
+        return f"{value:+d} {noun}" if value else f"0 {noun}"
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
+        digits = text.strip().split(" ", 1)[0]
+        try:
+            return int(digits)
+        except ValueError:
+            return 0
+
+    def validate(self, text: str, pos: int) -> object:
+        from PySide6.QtGui import QValidator
+
+        head = text.strip().split(" ", 1)[0]
+        if head in ("", "+", "-"):
+            return QValidator.State.Intermediate, text, pos
+        try:
+            value = int(head)
+        except ValueError:
+            return QValidator.State.Invalid, text, pos
+        state = (QValidator.State.Acceptable if self.minimum() <= value <= self.maximum()
+                 else QValidator.State.Intermediate)
+        return state, text, pos
+
+
 class TicketAdjustDialog(QDialog):
     """Choose a live ticket, how many incidents to add or take away, and why."""
 
@@ -70,11 +99,10 @@ class TicketAdjustDialog(QDialog):
         self.ticket.setObjectName("adjustTicket")
         for tk in self._tickets:
             self.ticket.addItem(self.tr("Ticket %s: %s") % (tk.id, tk.summary), tk.id)
-        self.delta = QSpinBox()
+        self.delta = IncidentChangeBox()
         self.delta.setObjectName("adjustDelta")
         self.delta.setRange(-10, 10)
         self.delta.setValue(1)
-        self.delta.setSuffix(self.tr(" incident(s)"))
         self.delta.setToolTip(self.tr("Positive adds incidents, negative takes them away"))
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("adjustReason")
