@@ -427,7 +427,7 @@ def add_contact(actor: Actor, customer_id: int, expected_version: int,
             _make_primary(customer_id, contact.id)
         search_index.index_customer(customer_id)
         audit(actor, "contact.add", "customer", customer_id,
-              {"version": expected_version},
+              {"contacts": None, "version": expected_version},
               {"contacts": snapshot(contact), "version": new_version})
         return _summary(customer_id)
 

@@ -213,6 +213,7 @@ def attach_funding(actor: Actor, incident: t.Incident, kind: FundingKind, *,
     if any(v is not None for k, v in links.items() if k is not kind):
         raise ValueError("attach_funding takes the record of one kind of funding only")
     check_fundable(incident)
+    was = FundingKind(incident.funding)
     now = utcnow()
     row = t.IncidentFunding.create(
         incident=incident.id, kind=kind, payment_line=payment_line, ticket_entry=ticket_entry,
@@ -223,7 +224,8 @@ def attach_funding(actor: Actor, incident: t.Incident, kind: FundingKind, *,
     if IncidentStatus(incident.status) is IncidentStatus.AWAITING_PAYMENT:
         changes["status"] = IncidentStatus.QUEUED
     update_incident(actor, incident, changes, action="incident.funded")
-    audit(actor, "funding.attach", "incident", incident.id, None, snapshot(row))
+    audit(actor, "funding.attach", "incident", incident.id, {"funding": was, "active": False},
+          {**snapshot(row), "funding": kind})
     return row
 
 
@@ -264,8 +266,9 @@ def _mark_unfunded(actor: Actor, incident: t.Incident, row: t.IncidentFunding,
         changes["status"] = IncidentStatus.AWAITING_PAYMENT
     update_incident(actor, incident, changes, action="incident.unfunded")
     audit(actor, "funding.end", "incident", incident.id,
-          {"funding_id": row.id, "kind": row.kind, "active": True},
-          {"active": False, "reason": reason})
+          {"funding_id": row.id, "kind": row.kind, "active": True, "ended_at": None},
+          {"funding_id": row.id, "kind": row.kind, "active": False, "ended_at": row.ended_at,
+           "reason": reason})
 
 
 def hand_back_funding(actor: Actor, incident: t.Incident, reason: str, *,
@@ -294,19 +297,23 @@ def hand_back_funding(actor: Actor, incident: t.Incident, reason: str, *,
     # every money service takes its locks in one order: chains first, incident counts after.
     row = _end_funding_row(incident, why)
     kind = FundingKind(row.kind)
+    before: dict[str, object] = {"funding_id": row.id, "kind": kind.value, "active": True}
+    after: dict[str, object] = {"funding_id": row.id, "kind": kind.value, "active": False}
     if kind is FundingKind.TICKET:
         done = _recredit(actor, incident, row, why)
     elif kind is FundingKind.WAIVER:
-        (t.Waiver.update(revoked_at=utcnow())
+        revoked = utcnow()
+        (t.Waiver.update(revoked_at=revoked)
          .where(t.Waiver.id == row.__data__["waiver"]).execute())
+        before["waiver_revoked_at"], after["waiver_revoked_at"] = None, revoked
         done = "The waiver was revoked."
     elif kind is FundingKind.CONTRACT:
         done = f"Contract {_linked(row.contract, 'contract').reference} no longer funds it."
     else:
         done = _hand_back_payment(actor, incident, row, why, transfer_to, refund)
     _mark_unfunded(actor, incident, row, why)
-    audit(actor, "funding.hand_back", "incident", incident.id,
-          {"funding_id": row.id, "kind": kind.value}, {"reason": why, "done": done})
+    audit(actor, "funding.hand_back", "incident", incident.id, before,
+          {**after, "reason": why, "done": done})
     return done
 
 
@@ -314,16 +321,22 @@ def _recredit(actor: Actor, incident: t.Incident, row: t.IncidentFunding, why: s
     redemption = _linked(row.ticket_entry, "ticket entry")
     ticket_id = redemption.__data__["ticket"]
     ticket = tickets.lock_tickets([ticket_id])[ticket_id]
-    tickets.append_ledger(actor.id, ticket, LedgerKind.RECREDIT, +1, incident=incident.id,
-                          reason=why)
+    left = tickets.balance(ticket_id)
+    entry = tickets.append_ledger(actor.id, ticket, LedgerKind.RECREDIT, +1,
+                                  incident=incident.id, reason=why)
     info = tickets.ticket_info(ticket_id)
+    after: dict[str, object] = {"balance": left + 1, "incident": incident.reference,
+                                "reason": why, "ledger_entry": entry.id}
     if info.state in ("expired", "cancelled"):
         # The ticket is no longer usable: the returned incident goes with it, visibly.
         lapse = LedgerKind.EXPIRY if info.state == "expired" else LedgerKind.CANCELLATION
-        tickets.append_ledger(actor.id, ticket, lapse, -1, incident=incident.id,
-                              reason=f"re-credited after the ticket was {info.state}")
+        lapsed = tickets.append_ledger(actor.id, ticket, lapse, -1, incident=incident.id,
+                                       reason=f"re-credited after the ticket was {info.state}")
+        audit(actor, "ticket.recredit", "season_ticket", ticket_id, {"balance": left},
+              {**after, "balance": left, "lapsed": 1, "lapse_entry": lapsed.id})
         return (f"Season ticket {ticket_id} was re-credited, but it is {info.state} "
                 f"({info.expires_text}), so the returned incident lapsed with it.")
+    audit(actor, "ticket.recredit", "season_ticket", ticket_id, {"balance": left}, after)
     return f"Season ticket {ticket_id} was re-credited: {info.left} of {info.size} left."
 
 
@@ -355,9 +368,10 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
         note = payments.refund_line_in_tx(actor, line, why)
         return (f"{not_moved}Refunded {amount} from {receipt} on credit note "
                 f"{tickets.credit_note_text(note.number)}.")
-    audit(actor, "funding.refund_due", "payment_line", line.id, None,
-          {"receipt": receipt, "incident": incident.reference, "gross_pence": line.gross_pence,
-           "reason": why})
+    audit(actor, "funding.refund_due", "payment_line", line.id,
+          {"refund_due": False, "funds": incident.reference},
+          {"refund_due": True, "funds": None, "receipt": receipt,
+           "incident": incident.reference, "gross_pence": line.gross_pence, "reason": why})
     return (f"{not_moved}Payment {receipt} ({amount}) is due for refund; a manager can refund "
             "it from the receipt.")
 
@@ -433,7 +447,8 @@ def waive(actor: Actor, incident_id: int, kind: WaiverKind, reason: str) -> Fund
         waiver = t.Waiver.create(incident=incident.id, kind=waiver_kind, reason=why,
                                  granted_by=actor.id, granted_at=utcnow())
         attach_funding(actor, incident, FundingKind.WAIVER, waiver=waiver)
-        audit(actor, "funding.waive", "incident", incident.id, None, snapshot(waiver))
+        audit(actor, "funding.waive", "incident", incident.id, {"funding": FundingKind.NONE},
+              {**snapshot(waiver), "funding": FundingKind.WAIVER})
         info = funding_of(incident.id)
         assert info is not None
         return info

@@ -912,7 +912,9 @@ def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: 
         _system(actor, new, f"Split from {incident.reference} by {actor.full_name}; "
                             f"{n} {noun} moved here.")
         audit(actor, "incident.split", "incident", incident.id,
-              after={"new_incident": new.reference, "entries": wanted})
+              {"entries": wanted, "entries_on": incident.reference, "split_into": None},
+              {"entries": wanted, "entries_on": new.reference, "split_into": new.reference,
+               "new_incident": new.reference})
         _touch(incident)
         notice = _fund_from_contract(actor, new)
         _index(incident, new)
@@ -959,6 +961,7 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
                            .where((t.CallBack.incident == duplicate.id)
                                   & t.CallBack.done_at.is_null()).execute())
         handed_back = ""
+        duplicate_funding = FundingKind(duplicate.funding)
         if _is_funded(duplicate):
             transfer = survivor if not _is_funded(survivor) else None
             handed_back = funding.hand_back_funding(
@@ -976,8 +979,13 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
                                  f"{actor.full_name}; {n} {noun} moved here.")
         _touch(survivor)
         audit(actor, "incident.merge", "incident", survivor.id,
-              after={"duplicate": duplicate.reference, "entries": moving,
-                     "callbacks": moved_callbacks, "funding": handed_back})
+              {"entries": moving, "entries_on": duplicate.reference,
+               "duplicate": duplicate.reference, "duplicate_funding": duplicate_funding,
+               "merged_in": None},
+              {"entries": moving, "entries_on": survivor.reference,
+               "duplicate": duplicate.reference, "callbacks": moved_callbacks,
+               "duplicate_funding": FundingKind(duplicate.funding), "funding": handed_back,
+               "merged_in": duplicate.reference})
         _index(duplicate, survivor)
         summary = f"{duplicate.reference} merged into {survivor.reference}: {n} {noun} moved"
         if handed_back:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from peewee import JOIN, fn
 
@@ -467,8 +468,12 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
             line.save(force_insert=True)
         receipt = tickets.receipt_text(number)
         if ticket is not None:
-            tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
-                                  reason=f"Bought on receipt {receipt}")
+            purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
+                                             reason=f"Bought on receipt {receipt}")
+            # The ticket's own history starts here, so filtering the log by it finds the sale.
+            audit(actor, "ticket.purchase", "season_ticket", ticket.id, {"balance": 0},
+                  {**snapshot(ticket), "balance": size or 0, "receipt": receipt,
+                   "ledger_entry": purchase.id})
         by_id = {i.id: i for i in incidents}
         for line in lines:
             if line.kind is LineKind.INCIDENT:
@@ -638,6 +643,7 @@ def _issue_credit_note(actor: Actor, payment: t.Payment, lines: Sequence[t.Payme
         raise ValidationError(
             f"Line {line.position} of {tickets.receipt_text(payment.receipt_number)} "
             f"({line.description}) has already been refunded on {already[line.id]}.", "line_ids")
+    refunded_before = _refunded_state(payment)
     now = utcnow()
     note = t.CreditNote(
         number=number, payment=payment.id, kind=kind, reason=reason, method=payment.method,
@@ -654,18 +660,34 @@ def _issue_credit_note(actor: Actor, payment: t.Payment, lines: Sequence[t.Payme
         cl.credit_note = note
         cl.save(force_insert=True)
     cn_text = tickets.credit_note_text(number)
+    receipt = tickets.receipt_text(payment.receipt_number)
     current = tickets.balances(locked)
     for ticket_id, ticket in locked.items():
         left = current[ticket_id]
         if left > 0:
-            tickets.append_ledger(actor.id, ticket, LedgerKind.CANCELLATION, -left,
-                                  reason=f"Refunded on credit note {cn_text}")
-    audit(actor, f"payment.{kind.value}", "credit_note", note.id, None,
-          {**snapshot(note), "credit_note": cn_text,
-           "receipt": tickets.receipt_text(payment.receipt_number),
+            entry = tickets.append_ledger(actor.id, ticket, LedgerKind.CANCELLATION, -left,
+                                          reason=f"Refunded on credit note {cn_text}")
+            audit(actor, "ticket.cancel", "season_ticket", ticket_id, {"balance": left},
+                  {"balance": 0, "cancelled": left, "credit_note": cn_text, "receipt": receipt,
+                   "ledger_entry": entry.id})
+    audit(actor, f"payment.{kind.value}", "credit_note", note.id,
+          {"receipt": receipt, **refunded_before},
+          {**snapshot(note), "credit_note": cn_text, "receipt": receipt,
+           **_refunded_state(payment),
            "lines": [snapshot(cl) for cl in note_lines],
            "tickets_cancelled": {str(k): current[k] for k in locked}})
     return note
+
+
+def _refunded_state(payment: t.Payment) -> dict[str, Any]:
+    """How much of a payment has been given back so far, for the audit's before and after."""
+    refunded = int(t.CreditNote.select(fn.COALESCE(fn.SUM(t.CreditNote.gross_pence), 0))
+                   .where(t.CreditNote.payment == payment.id).scalar() or 0)
+    lines = sorted(row[0] for row in tickets.tuples(
+        t.CreditNoteLine.select(t.CreditNoteLine.payment_line)
+        .join(t.CreditNote).where(t.CreditNote.payment == payment.id)))
+    return {"refunded_pence": refunded, "refunded_lines": lines,
+            "outstanding_pence": int(payment.gross_pence) - refunded}
 
 
 def refund_line_in_tx(actor: Actor, payment_line: t.PaymentLine, reason: str) -> t.CreditNote:

@@ -169,10 +169,13 @@ def login(username: str, password: str) -> Actor:
             failures = user.failed_logins + 1
             changes: dict[object, object] = {t.User.failed_logins: failures}
             if failures >= attempts:
-                changes[t.User.locked_until] = now + dt.timedelta(minutes=minutes)
+                until = now + dt.timedelta(minutes=minutes)
+                changes[t.User.locked_until] = until
                 changes[t.User.failed_logins] = 0
-                audit(None, "user.locked", "user", user.id, None,
-                      {"failed_logins": failures, "locked_minutes": minutes})
+                audit(None, "user.locked", "user", user.id,
+                      {"locked_until": user.locked_until, "failed_logins": user.failed_logins},
+                      {"locked_until": until, "failed_logins": 0,
+                       "failed_attempts": failures, "locked_minutes": minutes})
             t.User.update(changes).where(t.User.id == user.id).execute()
             # The failure count must be kept even though the login fails.
             failed = True
