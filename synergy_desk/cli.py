@@ -41,7 +41,18 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and an exception, not an exit."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see {PROG} --help)")
+        # self.prog is "synergy-desk backup" for a command: point at that command's own help.
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            # argparse finds them only at the top; point at the command's own help.
+            command = getattr(parsed, "command", None)
+            prog = f"{self.prog} {command}" if command else self.prog
+            raise UsageError(f"unrecognized arguments: {' '.join(extras)} (see {prog} --help)")
+        return parsed
 
 
 def _common_options() -> _Parser:
@@ -61,7 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG, parents=[_common_options()],
         description="Synergy Desk: the help-desk of a software-support office. With no "
-                    "command it opens the window.")
+                    "command it opens the window.",
+        epilog=f"Run {PROG} COMMAND --help for a command's options. --database and -v may "
+               "come before or after the command. Exit status: 0 done; 2 bad input (wrong "
+               "arguments, a database or file that cannot be used, a request refused), with "
+               "nothing changed; 1 any other failure, or check finding problems. Errors are "
+               "one line on standard error; the log file holds the details.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for add in COMMANDS:
@@ -159,7 +175,8 @@ def _run_check(args: argparse.Namespace) -> int:
     if problems:
         log.warning("check of %s found %d problem(s)", info.display, len(problems))
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in "
-              f"{info.display}.", file=sys.stderr)
+              f"{info.display} (listed on standard output); nothing was changed.",
+              file=sys.stderr)
         return 1
     print(f"No problems found in {info.display}: the database is whole, the money rows are as "
           "the program wrote them and the numbers have no gaps.")
@@ -199,7 +216,15 @@ def _count_arg(text: str) -> int:
 
 
 class _ProgressBar:
-    """A one-line progress bar on standard error (a line per tenth when it is not a terminal)."""
+    """A one-line progress bar on standard error.
+
+    When standard error is not a terminal (a log, a scheduled task) it writes a line as each
+    stage ends, and for a long stage (:data:`LONG_STAGE` items or more) one a tenth as well,
+    so a small job leaves a few lines rather than a screenful.
+    """
+
+    #: A stage of this many items or more is reported every tenth when not on a terminal.
+    LONG_STAGE = 10_000
 
     def __init__(self) -> None:
         self._tty = sys.stderr.isatty()
@@ -217,7 +242,10 @@ class _ProgressBar:
             sys.stderr.flush()
             self._width = max(self._width, len(line))
             return
-        key = (stage, int(fraction * 10))
+        tenth = int(fraction * 10)
+        if tenth < 10 and (total < self.LONG_STAGE or tenth == 0):
+            return
+        key = (stage, tenth)
         if key != self._printed:
             self._printed = key
             print(line, file=sys.stderr)

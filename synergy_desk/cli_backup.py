@@ -24,23 +24,29 @@ def add_parser(subparsers: Any) -> None:
         "backup", parents=[_common_options()],
         help="make a consistent copy of the office database while desks keep working",
         description="Copy the office database while desks keep working: a SQLite office "
-                    "with SQLite's online backup, a PostgreSQL office with pg_dump (the "
-                    "PostgreSQL client tools must be installed). The copy is checked before "
-                    "it is given its name. By default it goes in the backups folder beside "
-                    "the database.")
+                    "with SQLite's online backup (the copy is one .sqlite3 file), a "
+                    "PostgreSQL office with pg_dump (a .dump archive; the PostgreSQL client "
+                    "tools must be installed). The copy is checked before it is given its "
+                    "name, and the command prints where it went. Put it back with "
+                    f"{PROG} restore FILE.")
     p.add_argument("--out", metavar="FILE",
                    help="the backup file to write (replaced if it exists), or a folder to "
-                        "write it in")
+                        "write it in (default: synergy-desk-DATE-TIME.sqlite3 or .dump in "
+                        "the folder “backups” beside a SQLite database; for a PostgreSQL "
+                        "one, in “backups” in your data folder)")
     p.set_defaults(handler=run_backup)
 
     r = subparsers.add_parser(
         "restore", parents=[_common_options()],
         help="replace the office database with a backup",
-        description="Replace the office database with a backup made by the backup command. "
-                    "The backup is checked first, the database is refused while a desk has "
-                    "it open, and the current database is kept aside before it is "
-                    "replaced. Asks for confirmation unless --yes is given.")
-    r.add_argument("file", metavar="FILE", help="the backup to restore")
+        description="Replace the office database (--database) with a backup made by the "
+                    "backup command: a .sqlite3 backup into a SQLite office, a .dump into a "
+                    "PostgreSQL one. The backup is checked first; the database is refused "
+                    "while a desk has it open (close Synergy Desk on every desk first); the "
+                    "current database is kept aside (NAME.before-restore-DATE-TIME.bak "
+                    "beside a SQLite file, a .dump in the backups folder for PostgreSQL) "
+                    "before it is replaced. Asks for confirmation unless --yes is given.")
+    r.add_argument("file", metavar="FILE", help="the backup file to restore")
     r.add_argument("--yes", action="store_true",
                    help="do not ask for confirmation (required when standard input is not a "
                         "terminal)")

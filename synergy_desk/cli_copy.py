@@ -11,6 +11,8 @@ import argparse
 import sys
 from typing import Any
 
+PROG = "synergy-desk"
+
 
 def add_parser(subparsers: Any) -> None:
     """Add the ``copy-to`` command to the command line's sub-parsers."""
@@ -23,8 +25,14 @@ def add_parser(subparsers: Any) -> None:
                     "in your data folder) into the empty database at URL, usually "
                     "postgresql://USER:PASSWORD@HOST/NAME, then check the copy: row counts, "
                     "the tamper-evident chains and the number sequences. A database that "
-                    "already holds an office is refused. The original is left as it was.")
-    p.add_argument("url", metavar="URL", help="the database to copy into")
+                    "already holds an office is refused, and a copy that fails its check "
+                    "leaves nothing behind. The original is left as it was. Create the "
+                    "empty database first, e.g. createdb --owner USER --encoding UTF8 "
+                    "--template template0 NAME on the server, and close Synergy Desk on "
+                    "this desk while it copies.")
+    p.add_argument("url", metavar="URL",
+                   help="the empty database to copy into, e.g. "
+                        "postgresql://USER:PASSWORD@SERVER/NAME")
     p.set_defaults(handler=run)
 
 
@@ -52,5 +60,19 @@ def run(args: argparse.Namespace) -> int:
           "the copy checks as the original does.")
     for problem in result.carried_problems:
         print(f"warning: carried over from the original: {problem}", file=sys.stderr)
-    print("Point every desk at it with --database and the address given here.")
+    print(f"Next: point every desk at the copy ({PROG} --database {_address_to_give(args.url)}, "
+          "or File → Database for this desk in the window), and stop using "
+          f"{result.source}, which is left as it was.")
     return 0
+
+
+def _address_to_give(url: str) -> str:
+    """The address every desk is to use, with its password (if any) shown as PASSWORD."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{parts.username}:PASSWORD@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -62,23 +62,30 @@ def add_parser(subparsers: Any) -> None:
                      help="what to export")
     exp.add_argument("--out", metavar="FILE", required=True,
                      help="the CSV file to write (replaced if it exists)")
-    exp.add_argument("--from", dest="start", metavar="DATE", type=_date_arg,
+    exp.add_argument("--from", dest="start", metavar="DATE",
                      help="incidents opened or payments taken on or after this day "
-                          "(YYYY-MM-DD)")
-    exp.add_argument("--to", dest="end", metavar="DATE", type=_date_arg,
-                     help="... and on or before this day (YYYY-MM-DD)")
+                          "(default: from the first)")
+    exp.add_argument("--to", dest="end", metavar="DATE",
+                     help="... and on or before this day (default: to the last)")
     exp.add_argument("--user", metavar="NAME",
                      help="the engineer or manager exporting (default: the first active "
                           "manager)")
+    exp.epilog = "Dates: 2026-12-01, 01/12/2026, today or yesterday (the office's days)."
     exp.set_defaults(handler=run_export)
 
 
-def _date_arg(text: str) -> dt.date:
+def _day(text: str | None, option: str) -> dt.date | None:
+    """A day given to --from or --to, read as the reports read it."""
+    from synergy_desk.cli import UsageError
+    from synergy_desk.domain.errors import ValidationError
+    from synergy_desk.services.reports import parse_day
+
+    if text is None:
+        return None
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"“{text}” is not a date; write it like 2027-03-31") from None
+        return parse_day(text)
+    except ValidationError as exc:
+        raise UsageError(f"{option}: {exc.message}") from None
 
 
 def _n(count: int, noun: str) -> str:
@@ -119,12 +126,46 @@ def _mapping(guessed: dict[str, str], overrides: list[str], headers: tuple[str, 
     return mapping
 
 
-def _print_mapping(mapping: dict[str, str]) -> None:
+def _print_mapping(mapping: dict[str, str], headers: tuple[str, ...]) -> None:
     from synergy_desk.services.csv_import import FIELD_LABELS, FIELDS
 
     shown = ", ".join(f"{FIELD_LABELS[f].lower()} ← “{mapping[f]}”" for f in FIELDS
                       if f in mapping)
-    print(f"Columns: {shown}.")
+    print(f"Columns: {shown}." if shown else "Columns: none of the headings matched a "
+          "customer field (give them with --map FIELD=HEADING).")
+    used = set(mapping.values())
+    unused = [h for h in headers if h not in used and h.strip()]
+    if unused and shown:
+        print(f"Not imported: {', '.join(f'“{h}”' for h in unused)} (take one with --map "
+              "FIELD=HEADING).")
+
+
+def _hint(problem: str) -> str:
+    """The service's advice (written for the window) as the command line's options."""
+    from synergy_desk.services.csv_import import FIELD_LABELS
+
+    problem = problem.replace("Choose the delimiter.", "Give it with --delimiter.")
+    for name, label in FIELD_LABELS.items():
+        window = f"Choose the column that holds the {label.lower()}: it is required."
+        if problem == window:
+            return (f"No column holds the {label.lower()}, which is required: give it with "
+                    f"--map {name}=HEADING.")
+    return problem
+
+
+def _refusal(problems: tuple[str, ...] | list[str], bad_rows: int, total: int, name: str,
+             skip: bool, dry_run: bool) -> str:
+    """The one line on standard error when the file cannot be imported as it is."""
+    nothing = "Nothing would be imported" if dry_run else "Nothing was imported"
+    if problems:
+        more = f" ({len(problems) - 1:,} more problem(s) listed above)" if len(problems) > 1 \
+            else ""
+        return f"{_hint(problems[0])}{more} {nothing}."
+    if skip:
+        return (f"none of the {_n(total, 'row')} of {name} can be imported (each is listed "
+                f"above). {nothing}.")
+    return (f"{bad_rows:,} of the {_n(total, 'row')} of {name} cannot be imported (listed "
+            f"above); correct them, or give --skip-bad-rows to import the others. {nothing}.")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -140,21 +181,17 @@ def run_import(args: argparse.Namespace) -> int:
     actor = csv_import.command_actor(args.user, (Role.MANAGER,), "import customers")
     print(f"Reading {csv_file.name}: {csv_file.encoding}, cells separated by "
           f"{csv_file.delimiter_name}.")
-    _print_mapping(mapping)
+    _print_mapping(mapping, csv_file.headers)
     if args.dry_run:
         preview = csv_import.preview_import(csv_file, mapping, limit=0)
-        for problem in preview.problems:
-            print(problem)
+        for problem in preview.problems[1:]:
+            print(_hint(problem))
         for bad in preview.bad_rows:
             print(bad)
         if preview.problems or (preview.bad_rows and not args.skip_bad_rows) \
                 or not preview.good_rows:
-            if preview.problems:
-                _error(preview.problems[0])
-            else:
-                _error(f"{len(preview.bad_rows):,} of {_n(preview.total_rows, 'row')} of "
-                       f"{csv_file.name} cannot be imported; correct them, or give "
-                       "--skip-bad-rows.")
+            _error(_refusal(preview.problems, len(preview.bad_rows), preview.total_rows,
+                            csv_file.name, args.skip_bad_rows, dry_run=True))
             return 2
         print(f"Checked {_n(preview.total_rows, 'row')}: {preview.good_rows:,} would be "
               "imported" + (f", {len(preview.bad_rows):,} skipped" if preview.bad_rows else "")
@@ -167,15 +204,12 @@ def run_import(args: argparse.Namespace) -> int:
             progress=lambda done, total, stage: bar(done, total, stage) if total else None)
     except csv_import.ImportRefused as exc:
         bar.finish()
-        for problem in exc.problems:
-            print(problem)
+        for problem in exc.problems[1:]:
+            print(_hint(problem))
         for bad in exc.bad_rows:
             print(bad)
-        if exc.problems:
-            _error(f"{exc.problems[0]} Nothing was imported.")
-        else:
-            _error(f"{_n(len(exc.bad_rows), 'row')} of {csv_file.name} cannot be imported, so "
-                   "nothing was imported; correct them, or give --skip-bad-rows.")
+        _error(_refusal(exc.problems, len(exc.bad_rows), exc.total_rows, csv_file.name,
+                        args.skip_bad_rows, dry_run=False))
         return 2
     bar.finish()
     for bad in result.bad_rows:
@@ -197,14 +231,16 @@ def run_export(args: argparse.Namespace) -> int:
     if args.what == "customers" and (args.start or args.end):
         raise UsageError("--from and --to choose a period of incidents or payments; "
                          "customers are exported whole.")
-    if args.start and args.end and args.end < args.start:
-        raise UsageError(f"--to {args.end.isoformat()} is before --from "
-                         f"{args.start.isoformat()}.")
     out = Path(args.out).expanduser()
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give the CSV file's name, e.g. "
                          f"{out / (args.what + '.csv')}.")
     _open(args)
+    # Read after opening: "today" is the office's today, in its time zone.
+    args.start, args.end = _day(args.start, "--from"), _day(args.end, "--to")
+    if args.start and args.end and args.end < args.start:
+        raise UsageError(f"--to {args.end.isoformat()} is before --from "
+                         f"{args.start.isoformat()}.")
     actor = command_actor(args.user, (Role.ENGINEER, Role.MANAGER), f"export {args.what}")
     bar = _ProgressBar()
     try:

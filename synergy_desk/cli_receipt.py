@@ -47,23 +47,29 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         _open(args)
-        pdf = receipt_documents.receipt_pdf(args.number, copy=True)
+        document = receipt_documents.document_for_number(args.number, copy=True)
     except DomainError as exc:
         _error(exc.message)
         return 2
     if args.out == "-":
-        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.write(document.pdf)
         sys.stdout.buffer.flush()
         return 0
     out = Path(args.out).expanduser()
     if out.is_dir():
-        _error(f"{out} is a folder; give the PDF file's name, e.g. {out / (args.number + '.pdf')}.")
+        _error(f"{out} is a folder; give the PDF file's name, e.g. {out / document.filename}.")
+        return 2
+    if not out.parent.is_dir():
+        _error(f"There is no folder {out.parent} to save {out.name} in.")
         return 2
     try:
-        write_file_atomically(out, pdf)
+        write_file_atomically(out, document.pdf)
     except OSError as exc:
         _error(f"could not write {out}: {exc.strerror or exc}.")
         return 1
-    number = args.number.strip().upper()
-    print(f"Wrote {number} (a reprint marked COPY) to {out}.")
+    # The document's own name and number ("VAT invoice R-000012"), whichever way it was typed.
+    title = document.title.removesuffix(" (copy)")
+    if not title.startswith("VAT"):
+        title = title[0].lower() + title[1:]
+    print(f"Wrote {title} (a reprint marked COPY) to {out}.")
     return 0

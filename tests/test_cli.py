@@ -215,3 +215,32 @@ def test_demo_fills_an_initialised_office_that_then_checks_clean(tmp_path: Path)
 def test_demo_refuses_a_bad_size(tmp_path: Path, value: str) -> None:
     url = sqlite_url(tmp_path / "office.sqlite3")
     assert_one_line_error(run_cli(tmp_path, "--database", url, "demo", "--incidents", value), 2)
+
+
+def test_a_wrong_option_points_at_the_commands_own_help(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "backup", "--bogus")
+    assert "(see synergy-desk backup --help)" in assert_one_line_error(result, 2)
+
+
+def test_the_help_lists_the_exit_statuses(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "Exit status: 0 done; 2 bad input" in text
+    assert "synergy-desk COMMAND --help" in text
+
+
+def test_progress_off_a_terminal_is_a_line_a_stage_and_tenths_only_when_long(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from synergy_desk.cli import _ProgressBar
+
+    bar = _ProgressBar()
+    for done in range(0, 101):
+        bar(done, 100, "customers")
+    for done in range(0, 20_001, 500):
+        bar(done, 20_000, "incidents")
+    bar.finish()
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split("%")[1].split()[0] for line in lines] == ["customers"] + ["incidents"] * 10
+    assert "100.0%" in lines[0] and "customers 100/100" in lines[0]
+    assert "10.0%" in lines[1] and "100.0%" in lines[-1]

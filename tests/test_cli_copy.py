@@ -55,6 +55,10 @@ def test_copy_to_postgresql(office: Path, tmp_path: Path, db_url: str) -> None:
     assert result.returncode == 0, result.stderr
     password = POSTGRES_URL.split("@")[0].split(":")[-1]
     assert f":{password}@" not in result.stdout  # the address is shown without its password
+    # ... and the next step names the address to give every desk, the password left to type.
+    host_and_name = POSTGRES_URL.split("@", 1)[1]
+    assert f"--database postgresql://{POSTGRES_URL.split('//')[1].split(':')[0]}:PASSWORD@" \
+           f"{host_and_name}" in result.stdout
     check = run_cli(tmp_path, "--database", POSTGRES_URL, "check")
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -62,3 +66,15 @@ def test_copy_to_postgresql(office: Path, tmp_path: Path, db_url: str) -> None:
 def test_copy_to_an_address_that_is_not_a_database(office: Path, tmp_path: Path) -> None:
     result = run_cli(tmp_path, "--database", sqlite_url(office), "copy-to", "mysql://x/y")
     assert_one_line_error(result, 2)
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://desk:s3cret@db.example:5433/office",
+     "postgresql://desk:PASSWORD@db.example:5433/office"),
+    ("postgresql://desk@db.example/office", "postgresql://desk@db.example/office"),
+    ("sqlite:///office.sqlite3", "sqlite:///office.sqlite3"),
+])
+def test_the_address_to_give_every_desk_hides_the_password(url: str, shown: str) -> None:
+    from synergy_desk.cli_copy import _address_to_give
+
+    assert _address_to_give(url) == shown

@@ -73,7 +73,9 @@ def test_bad_phone_lists_the_line_and_imports_nothing(tmp_path: Path, office_url
     path = write(tmp_path, lines)
     result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
     error = assert_one_line_error(result, 2)
-    assert "1 row of customers.csv cannot be imported, so nothing was imported" in error
+    assert ("1 of the 20 rows of customers.csv cannot be imported (listed above); correct "
+            "them, or give --skip-bad-rows to import the others. Nothing was imported."
+            in error)
     bad = [line for line in result.stdout.splitlines() if line.startswith("line ")]
     assert bad == ["line 14: Telephone: “12ab” is not a phone number that can be dialled; "
                    "type it like 01632 960123, or +33 1 23 45 67 89 for a number abroad."]
@@ -97,7 +99,7 @@ def test_wrong_delimiter(tmp_path: Path, office_url: str) -> None:
                      "--delimiter", ",")
     error = assert_one_line_error(result, 2)
     assert "one column only" in error
-    assert "Choose the delimiter" in error
+    assert "Give it with --delimiter" in error
     assert customer_count(office_url) == 0
     # Found by itself, the semicolons work.
     result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
@@ -108,7 +110,8 @@ def test_wrong_delimiter(tmp_path: Path, office_url: str) -> None:
 def test_missing_column_and_a_map_that_names_it(tmp_path: Path, office_url: str) -> None:
     path = write(tmp_path, ["Client Title,Telephone", "Acme Ltd,0113 496 0000"])
     result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path))
-    assert "Choose the column that holds the name" in assert_one_line_error(result, 2)
+    assert ("No column holds the name, which is required: give it with --map name=HEADING."
+            in assert_one_line_error(result, 2))
     result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
                      "--map", "name=Client Title")
     assert result.returncode == 0, result.stderr
@@ -146,24 +149,32 @@ def test_formulas_are_exported_neutralised(tmp_path: Path, office_url: str) -> N
     assert names == [('\'=HYPERLINK("http://x","click")', "'+44 1632"), ("'@SUM(A1)", "'-1")]
 
 
-def test_export_incidents_and_payments_with_a_period(tmp_path: Path, office_url: str) -> None:
+@pytest.mark.parametrize(("start", "end"), [("2027-01-01", "2027-01-31"),
+                                            ("01/01/2020", "today")])
+def test_export_incidents_and_payments_with_a_period(tmp_path: Path, office_url: str,
+                                                      start: str, end: str) -> None:
     for what in ("incidents", "payments"):
         out = tmp_path / f"{what}.csv"
         result = run_cli(tmp_path, "--database", office_url, "export", what, "--out", str(out),
-                         "--from", "2027-01-01", "--to", "2027-01-31")
+                         "--from", start, "--to", end)
         assert result.returncode == 0, result.stderr
         header = out.read_text(encoding="utf-8-sig").splitlines()[0]
         assert header.startswith("Reference,Opened" if what == "incidents" else "Receipt,Date")
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["export", "incidents", "--out", "x.csv", "--from", "31/01/2027"], "is not a date"),
+    (["export", "incidents", "--out", "x.csv", "--from", "next week"], "is not a date"),
+    (["export", "incidents", "--out", "x.csv", "--to", "31/02/2027"],
+     "--to: 31/02/2027 is not a date in the calendar"),
+    (["export", "payments", "--out", "x.csv", "--from", "02/02/2027", "--to", "2027-02-01"],
+     "is before --from"),
     (["export", "payments", "--out", "x.csv", "--from", "2027-02-01", "--to", "2027-01-01"],
      "is before --from"),
     (["export", "customers", "--out", "x.csv", "--from", "2027-02-01"],
      "customers are exported whole"),
     (["export", "payments", "--out", "x.csv", "--user", "rita"],
-     "Only engineers and managers may export payments"),
+     "Only engineers and managers may export payments; “rita” is a reception user. Name "
+     "another user with --user."),
     (["export", "payments", "--out", "x.csv", "--user", "nobody"], "There is no user"),
     (["import", "customers", "missing.csv"], "There is no file"),
 ])
@@ -188,3 +199,36 @@ def test_export_to_a_folder_that_does_not_exist(tmp_path: Path, office_url: str)
     result = run_cli(tmp_path, "--database", office_url, "export", "customers", "--out",
                      str(out))
     assert "There is no folder" in assert_one_line_error(result, 2)
+
+
+def test_skipping_when_every_row_is_bad_says_none_can_be_imported(tmp_path: Path,
+                                                                    office_url: str) -> None:
+    lines = [HEADER, *rows(2)]
+    lines[1] = lines[1].replace("0113 496 0001", "12ab")
+    lines[2] = lines[2].replace("0113 496 0002", "34cd")
+    path = write(tmp_path, lines)
+    for extra in ((), ("--dry-run",)):
+        result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                         "--skip-bad-rows", *extra)
+        error = assert_one_line_error(result, 2)
+        # Not "give --skip-bad-rows": it was given.
+        assert "--skip-bad-rows" not in error
+        assert "none of the 2 rows of customers.csv can be imported" in error
+    assert customer_count(office_url) == 0
+
+
+def test_the_columns_left_out_are_named(tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, ["Name,Telephone,Balance", "Acme Ltd,0113 496 0000,12.50"])
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "Not imported: “Balance”" in result.stdout
+
+
+def test_a_file_whose_headings_match_nothing_says_so(tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, [line.replace(",", ";") for line in [HEADER, *rows(3)]])
+    result = run_cli(tmp_path, "--database", office_url, "import", "customers", str(path),
+                     "--delimiter", ",", "--dry-run")
+    assert_one_line_error(result, 2)
+    assert "Columns: none of the headings matched" in result.stdout
+    assert "Columns: ." not in result.stdout

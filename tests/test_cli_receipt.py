@@ -55,7 +55,32 @@ def test_receipt_writes_a_reprint_marked_copy(office: dict[str, Any], paid: paym
     text = pdf_text(data)
     assert "COPY" in text and "VAT receipt R-000001" in text
     assert "Visa •••• 4242, auth AB1234" in text
-    assert f"Wrote R-000001 (a reprint marked COPY) to {out}." in capsys.readouterr().out
+    assert f"Wrote receipt R-000001 (a reprint marked COPY) to {out}." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("typed", ["r-1", " R-000001 ", "1"])
+def test_receipt_names_the_number_as_printed_however_it_was_typed(
+        office: dict[str, Any], paid: payments.ReceiptInfo, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], typed: str) -> None:
+    out = tmp_path / "reprint.pdf"
+    args = parse("receipt", typed, "--out", str(out), "--database", office["url"])
+
+    assert args.handler(args) == 0
+
+    assert f"Wrote receipt R-000001 (a reprint marked COPY) to {out}." in capsys.readouterr().out
+    assert "R-000001" in pdf_text(out.read_bytes())
+
+
+def test_a_folder_for_out_is_refused_with_the_file_name_to_give(
+        office: dict[str, Any], paid: payments.ReceiptInfo, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse("receipt", "r-1", "--out", str(tmp_path), "--database", office["url"])
+
+    assert cli_receipt.run(args) == 2
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"synergy-desk: error: {tmp_path} is a folder; give the PDF file's name, "
+                   f"e.g. {tmp_path / 'R-000001 COPY.pdf'}."]
 
 
 def test_receipt_writes_a_credit_note_too(office: dict[str, Any], paid: payments.ReceiptInfo,
@@ -84,17 +109,33 @@ def test_an_unknown_number_exits_2_with_one_line(
     assert not out.exists()
 
 
-def test_an_unwritable_file_exits_1_and_leaves_nothing(
+def test_a_folder_that_does_not_exist_exits_2_and_leaves_nothing(
         office: dict[str, Any], paid: payments.ReceiptInfo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "missing folder" / "r.pdf"
+    args = parse("receipt", "R-000001", "--out", str(out), "--database", office["url"])
+
+    assert cli_receipt.run(args) == 2
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"synergy-desk: error: There is no folder {out.parent} to save r.pdf in."]
+    assert not out.parent.exists()
+
+
+def test_a_failed_write_exits_1_with_one_line(
+        office: dict[str, Any], paid: payments.ReceiptInfo, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli_receipt, "write_file_atomically", full_disk)
+    out = tmp_path / "r.pdf"
     args = parse("receipt", "R-000001", "--out", str(out), "--database", office["url"])
 
     assert cli_receipt.run(args) == 1
 
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "could not write" in err[0]
-    assert not out.parent.exists()
-
+    assert err == [f"synergy-desk: error: could not write {out}: No space left on device."]
+    assert not out.exists()
 
 
 def test_receipt_is_a_command_of_the_program() -> None:

@@ -84,4 +84,8 @@ def test_bad_input_exits_2_with_one_line(office: dict[str, Any], tmp_path: Path)
     assert "after its last day" in assert_one_line_error(backwards, 2)
     bad_kind = report(office, tmp_path, "cashup", "--out", str(tmp_path / "r.txt"))
     assert ".pdf or .csv" in assert_one_line_error(bad_kind, 2)
-    assert not out.exists()
+    no_folder = tmp_path / "no such folder" / "r.pdf"
+    missing = report(office, tmp_path, "cashup", "--out", str(no_folder))
+    assert assert_one_line_error(missing, 2) == (
+        f"synergy-desk: error: There is no folder {no_folder.parent} to save r.pdf in.")
+    assert not out.exists() and not no_folder.parent.exists()

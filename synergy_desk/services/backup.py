@@ -352,9 +352,11 @@ def _verify_sqlite(path: Path) -> BackupInfo:
                                       f"table “{missing[0]}” is missing).")
             conn = _connection(database)
             counts = _sqlite_counts(conn)
-        except peewee.DatabaseError as exc:
-            raise ValidationError(f"{path} is not a usable Synergy Desk backup "
-                                  f"({_first_line(exc)}).") from None
+        except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+            # A damaged page may only show when the check reads it (sqlite3's own error).
+            raise ValidationError(f"{path} is damaged or not a usable Synergy Desk backup "
+                                  f"({_first_line(exc)}); it cannot be restored. Nothing "
+                                  "was changed.") from None
     finally:
         database.close()
     return BackupInfo(path, "sqlite", path.stat().st_size, applied, counts, len(tables))
@@ -688,6 +690,12 @@ def verify_backup(path: Path) -> BackupInfo:
         DatabaseError: a pg_dump archive cannot be read without the client tools.
     """
     path = Path(path).expanduser()
+    if path.is_dir():
+        found = sorted((p for p in path.glob("synergy-desk-*") if p.is_file()
+                        and p.suffix in (".sqlite3", ".dump")),
+                       key=lambda p: p.stat().st_mtime)
+        newest = f" (the newest there is {found[-1]})" if found else ""
+        raise ValidationError(f"{path} is a folder; give the backup file itself{newest}.")
     if not path.is_file():
         raise ValidationError(f"There is no backup file {path}.")
     try:
@@ -727,11 +735,15 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False) -> Res
     source = Path(source).expanduser()
     checked = verify_backup(source)
     if checked.kind != info.kind:
-        what = "a SQLite database file" if checked.kind == "sqlite" else "a PostgreSQL dump"
+        if checked.kind == "sqlite":
+            raise ValidationError(
+                f"{source} is a backup of a SQLite office; it can only be restored into a "
+                "SQLite database (to move a SQLite office onto PostgreSQL, restore it into a "
+                "SQLite file and use copy-to). Nothing was changed.")
         raise ValidationError(
-            f"{source} is {what}; it can only be restored into a "
-            f"{'SQLite' if checked.kind == 'sqlite' else 'PostgreSQL'} database "
-            "(to move a SQLite office onto PostgreSQL, use copy-to). Nothing was changed.")
+            f"{source} is a backup of a PostgreSQL office (a pg_dump archive); it can only be "
+            "restored into a PostgreSQL database: give its postgresql:// address with "
+            "--database. Nothing was changed.")
     if info.kind == "sqlite":
         return _restore_sqlite(info, source, checked)
     return _restore_postgres(info, source, force_stop)

@@ -23,7 +23,7 @@ from peewee import fn
 
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
@@ -436,10 +436,12 @@ class ImportRefused(ValidationError):
     """Nothing was imported: the file, the mapping or some rows are bad (all listed here)."""
 
     def __init__(self, message: str, bad_rows: Sequence[BadRow] = (),
-                 problems: Sequence[str] = ()) -> None:
+                 problems: Sequence[str] = (), total_rows: int = 0) -> None:
         super().__init__(message, "rows")
         self.bad_rows = tuple(bad_rows)
         self.problems = tuple(problems)
+        #: The rows under the heading row, good and bad.
+        self.total_rows = max(total_rows, len(self.bad_rows))
 
 
 @dataclass(frozen=True)
@@ -590,7 +592,7 @@ def _check(csv_file: CsvFile, mapping: Mapping[str, str], *, preview_limit: int 
             earlier = first_line_of.get(result.account_code)
             if earlier is not None:
                 result = (f"{headers[columns['account_code']]}: the account code "
-                          f"“{result.account_code}” is already used on line {earlier}")
+                          f"“{result.account_code}” is already used on line {earlier}.")
             else:
                 first_line_of[result.account_code] = row.line
         if isinstance(result, str):
@@ -617,8 +619,8 @@ def _check(csv_file: CsvFile, mapping: Mapping[str, str], *, preview_limit: int 
         heading = headers[columns["account_code"]]
         for clean in out.clean:
             if clean.account_code in in_use:
-                reason = (f"{heading}: the account code “{clean.account_code}” is already "
-                          "another customer's")
+                reason = (f"{heading}: the office already has a customer with the account "
+                          f"code “{clean.account_code}”.")
                 out.bad.append(BadRow(clean.line, reason))
                 if clean.line in preview_index:
                     index = preview_index[clean.line]
@@ -649,14 +651,16 @@ def preview_import(csv_file: CsvFile, mapping: Mapping[str, str],
 
 def _refusal(checked: _Checked) -> ImportRefused:
     if checked.problems:
-        return ImportRefused(" ".join(checked.problems), checked.bad, checked.problems)
+        return ImportRefused(" ".join(checked.problems), checked.bad, checked.problems,
+                             checked.total)
     shown = "; ".join(str(b) for b in checked.bad[:SHOWN_IN_MESSAGE])
     more = len(checked.bad) - SHOWN_IN_MESSAGE
     rest = f"; and {more:,} more" if more > 0 else ""
     count = len(checked.bad)
     return ImportRefused(
         f"{count:,} of {checked.total:,} rows cannot be imported, so nothing was imported "
-        f"({shown}{rest}). Correct the file, or skip the bad rows.", checked.bad)
+        f"({shown}{rest}). Correct the file, or skip the bad rows.", checked.bad,
+        total_rows=checked.total)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -755,7 +759,7 @@ def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str]
     if not checked.clean:
         raise ImportRefused(
             f"None of the {checked.total:,} rows can be imported ({checked.bad[0]}).",
-            checked.bad)
+            checked.bad, total_rows=checked.total)
     total = len(checked.clean)
     with transaction():
         require(actor, MANAGERS, "import customers")
@@ -805,5 +809,15 @@ def command_actor(username: str | None, allowed: Sequence[Role], doing: str) -> 
             raise NotFound("The office has no active manager; create one with "
                            "“synergy-desk init --manager NAME”.")
     actor = Actor.from_user(user)
+    if not user.active or actor.role not in allowed:
+        # A command has no one logged in: say who was named, and how to name another.
+        who = " and ".join(_COMMAND_ROLES[r] for r in allowed)
+        state = "no longer active" if not user.active else f"a {actor.role.value} user"
+        raise PermissionDenied(f"Only {who} may {doing}; “{user.username}” is {state}. Name "
+                               "another user with --user.")
     require(actor, allowed, doing)
     return actor
+
+
+_COMMAND_ROLES = {Role.RECEPTION: "reception", Role.ENGINEER: "engineers",
+                  Role.MANAGER: "managers"}

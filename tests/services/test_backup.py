@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -167,6 +168,14 @@ def _corrupt(path: Path, source: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _damaged_page(path: Path, source: Path) -> None:
+    """A whole page overwritten: SQLite's own check fails to read it rather than report it."""
+    data = bytearray(source.read_bytes())
+    page = 4096
+    data[page * 5:page * 6] = b"\xff" * page
+    path.write_bytes(bytes(data))
+
+
 def _newer(path: Path, source: Path) -> None:
     path.write_bytes(source.read_bytes())
     conn = sqlite3.connect(path)
@@ -180,8 +189,10 @@ def _newer(path: Path, source: Path) -> None:
     ("text", "not a Synergy Desk backup"),
     ("foreign", "not a Synergy Desk database"),
     ("corrupt", "damaged|not a usable"),
+    ("damaged-page", "is damaged or not a usable Synergy Desk backup"),
     ("newer", "newer version"),
     ("missing", "no backup file"),
+    ("folder", "is a folder; give the backup file itself"),
 ])
 def test_restore_of_a_bad_file_is_refused_and_changes_nothing(
         demo_url: str, tmp_path: Path, kind: str, message: str) -> None:
@@ -194,8 +205,12 @@ def test_restore_of_a_bad_file_is_refused_and_changes_nothing(
         _foreign(bad)
     elif kind == "corrupt":
         _corrupt(bad, good)
+    elif kind == "damaged-page":
+        _damaged_page(bad, good)
     elif kind == "newer":
         _newer(bad, good)
+    elif kind == "folder":
+        bad = tmp_path
     before = path.read_bytes()
     neighbours = sorted(p.name for p in path.parent.iterdir())
     with pytest.raises(ValidationError, match=message):
@@ -376,3 +391,21 @@ def test_a_sqlite_backup_is_not_restored_into_postgresql(pg_office: str, tmp_pat
                                                          sqlite_template: Path) -> None:
     with pytest.raises(ValidationError, match="copy-to"):
         backup.restore_database(pg_office, sqlite_template)
+
+
+def test_a_folder_of_backups_is_refused_naming_the_newest(demo_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    older = backup.backup_database(demo_url, folder / "synergy-desk-20270101-090000.sqlite3")
+    os.utime(older.path, (1_000_000_000, 1_000_000_000))
+    newest = backup.backup_database(demo_url, folder).path
+    with pytest.raises(ValidationError, match=f"the newest there is {newest}"):
+        backup.restore_database(demo_url, folder)
+
+
+@needs_pg_tools
+def test_a_postgresql_backup_is_not_restored_into_sqlite(pg_office: str, tmp_path: Path) -> None:
+    taken = backup.backup_database(pg_office, tmp_path / "office.dump")
+    target = tmp_path / "office.sqlite3"
+    with pytest.raises(ValidationError, match="give its postgresql:// address with --database"):
+        backup.restore_database(sqlite_url(target), taken.path)
+    assert not target.exists()

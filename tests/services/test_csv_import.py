@@ -219,8 +219,8 @@ def test_duplicate_account_codes_in_the_file_and_the_office(
     csv_file = csv_import.read_csv(path)
     preview = csv_import.preview_import(csv_file, csv_import.guess_mapping(csv_file.headers))
     assert [(b.line, b.reason) for b in preview.bad_rows] == [
-        (3, "A/C: the account code “SAGE002” is already another customer's"),
-        (5, "A/C: the account code “SAGE001” is already used on line 2")]
+        (3, "A/C: the office already has a customer with the account code “SAGE002”."),
+        (5, "A/C: the account code “SAGE001” is already used on line 2.")]
     assert preview.rows[1].error == preview.bad_rows[0].reason
     result = csv_import.import_customers(manager, csv_file, preview.mapping,
                                          skip_bad_rows=True)
