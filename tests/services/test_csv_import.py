@@ -73,6 +73,14 @@ def test_sage_file_in_windows_1252_with_pounds_and_accents_imports(
     audit = t.AuditLog.get(t.AuditLog.action == "customer.import")
     assert json.loads(audit.after)["imported"] == 2
     assert audit.user_id == manager.id
+    # Each customer has its own audit row too, found by the customer, as one added by hand.
+    own = t.AuditLog.get((t.AuditLog.action == "customer.create")
+                         & (t.AuditLog.entity_id == str(cafe.id)))
+    after = json.loads(own.after)
+    assert (after["account_code"], after["name"], own.user_id) == ("CAF001", "Café Zoë Ltd",
+                                                                    manager.id)
+    assert after["imported_from"] == csv_file.name
+    assert after["contacts"][0]["name"] == "Zoë Brontë"
 
 
 def test_utf8_with_bom_semicolons_and_xero_headings(manager: Actor, tmp_path: Path) -> None:
