@@ -333,7 +333,10 @@ def _customer_name(customer: t.Customer) -> str:
     name = customer.name.strip()
     company = customer.company.strip()
     if company and company.lower() != name.lower():
-        name = f"{name}, {company}"
+        if company.lower().startswith(name.lower()):
+            name = company  # "Kaur Estate Agents" of "Kaur Estate Agents Ltd"
+        elif not name.lower().startswith(company.lower()):
+            name = f"{name}, {company}"  # a person, and the company they buy for
     return name[:200]
 
 

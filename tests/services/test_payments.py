@@ -441,3 +441,20 @@ def test_payments_for_customer_lists_newest_first_with_refunds(office, manager, 
     assert rows[1].items == incident.reference and rows[1].refunded_pence == 9000
     assert payments.payments_for_customer(new_customer("Nobody").id) == []
     assert len(payments.payments_for_customer(customer.id, limit=1)) == 1
+
+
+@pytest.mark.parametrize(("name", "company", "printed"), [
+    ("Kaur Estate Agents", "Kaur Estate Agents Ltd", "Kaur Estate Agents Ltd"),
+    ("Harriet Oduya", "Oduya Joinery Ltd", "Harriet Oduya, Oduya Joinery Ltd"),
+    ("Acme Ltd", "Acme", "Acme Ltd"),
+    ("Acme Ltd", "acme ltd", "Acme Ltd"),
+    ("Sole Trader", "", "Sole Trader"),
+])
+def test_the_receipt_names_the_customer_once(office, reception, product, name: str,
+                                             company: str, printed: str) -> None:
+    customer = new_customer(name)
+    customer.company = company
+    customer.save()
+    incident = new_incident(reception, customer, product)
+    receipt = payments.take_payment(reception, cash(customer, (incident.id,)))
+    assert receipt.customer_name == printed
