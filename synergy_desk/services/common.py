@@ -7,7 +7,8 @@ import decimal
 import enum
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from synergy_desk.domain.errors import NotFound, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 
-__all__ = ["Actor", "require", "transaction", "audit", "next_number", "chain_append",
+__all__ = ["Actor", "require", "transaction", "read_snapshot", "audit", "next_number", "chain_append",
            "for_update", "snapshot", "get_or_404", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
 
 GENESIS_HASH = "0" * 64
@@ -78,6 +79,25 @@ def require(actor: Actor, allowed: Iterable[Role], doing: str) -> None:
 def transaction() -> Any:
     """One service call, one transaction (IMMEDIATE on SQLite)."""
     return db.atomic()
+
+
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """One read-only transaction that sees one moment of the office and takes no write lock.
+
+    For long reads (reports, the tamper check): a desk saving meanwhile neither waits for the
+    read nor makes it see half of what it saved. Inside a transaction already, that one is
+    used.
+    """
+    database = db.obj
+    if db.transaction_depth() > 0:
+        yield
+    elif isinstance(database, peewee.PostgresqlDatabase):
+        with database.atomic(isolation_level="REPEATABLE READ"):
+            yield
+    else:
+        with database.atomic(lock_type="DEFERRED"):
+            yield
 
 
 def for_update(query: peewee.ModelSelect[Any]) -> peewee.ModelSelect[Any]:
