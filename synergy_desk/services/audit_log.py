@@ -5,20 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import peewee
-from peewee import JOIN, Case, Cast
+from peewee import JOIN, SQL, Case, Cast
 
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import integrity
-from synergy_desk.services.common import ENGINEERS, Actor, audit, require, transaction
+from synergy_desk.services.common import (
+    ENGINEERS,
+    Actor,
+    audit,
+    read_snapshot,
+    require,
+    transaction,
+)
 
 __all__ = [
     "KINDS", "ActionChoice", "AuditFilter", "AuditCursor", "AuditRow", "AuditPage",
@@ -209,23 +215,53 @@ def _prefix(column: peewee.Field, prefix: str) -> peewee.Expression:
     return (column >= prefix) & (column < prefix[:-1] + "/")
 
 
-def _kind_condition(kind: str) -> peewee.Expression | None:
+def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         names = ", ".join(KINDS)
         raise ValidationError(f"“{kind}” is not a kind of entry; choose one of {names}.", "kind")
-    if kind == "other":
-        claimed = [p for key, (_l, prefixes) in KINDS.items() if key != "other"
-                   for p in prefixes]
-        cond: peewee.Expression | None = None
-        for p in claimed:
-            part = _prefix(t.AuditLog.action, p)
-            cond = part if cond is None else (cond | part)
-        return ~cond if cond is not None else None
-    cond = None
-    for p in KINDS[kind][1]:
-        part = _prefix(t.AuditLog.action, p)
-        cond = part if cond is None else (cond | part)
-    return cond
+
+
+def _intervals(kind: str) -> list[tuple[str | None, str | None]]:
+    """The actions of a kind as half-open ranges [low, high) of text (None: unbounded)."""
+    _check_kind(kind)
+    if kind != "other":
+        return [(p, p[:-1] + "/") for p in KINDS[kind][1]]
+    claimed = sorted((p, p[:-1] + "/") for key, (_l, prefixes) in KINDS.items()
+                     if key != "other" for p in prefixes)
+    out: list[tuple[str | None, str | None]] = []
+    low: str | None = None
+    for start, end in claimed:
+        if low is None or start > low:
+            out.append((low, start))
+        low = end if low is None else max(low, end)
+    out.append((low, None))
+    return out
+
+
+def _pieces(intervals: Sequence[tuple[str | None, str | None]]
+            ) -> list[tuple[peewee.Expression, bool]]:
+    """The ranges cut into single actions and the (normally empty) ranges between them.
+
+    Each single action (flagged True) is walked newest first along the (action, at) index
+    and stops after a page, however many entries the kind holds; an action the program does
+    not write falls into a range between two it does, so nothing is missed.
+    """
+    col = t.AuditLog.action
+    out: list[tuple[peewee.Expression, bool]] = []
+    for low, high in intervals:
+        known = sorted(a for a in _ACTION_LABELS
+                       if (low is None or a >= low) and (high is None or a < high))
+        lower: peewee.Expression | None = (col >= low) if low is not None else None
+        for action in known:
+            out.append((col < action if lower is None else lower & (col < action), False))
+            out.append((col == action, True))
+            lower = col > action
+        upper = (col < high) if high is not None else None
+        if lower is not None and upper is not None:
+            out.append((lower & upper, False))
+        elif lower is not None or upper is not None:
+            out.append((cast(peewee.Expression, lower if lower is not None else upper), False))
+    return out
 
 
 def _as_text(column: peewee.Field) -> peewee.Node:
@@ -322,10 +358,6 @@ def _where(filt: AuditFilter, after: AuditCursor | None) -> list[peewee.Expressi
         conds.append(log.at >= lower)
     if upper is not None:
         conds.append(log.at < upper)
-    if filt.kind:
-        kind = _kind_condition(filt.kind)
-        if kind is not None:
-            conds.append(kind)
     if filt.action:
         conds.append(_prefix(log.action, filt.action.strip()))
     if filt.entity:
@@ -335,8 +367,42 @@ def _where(filt: AuditFilter, after: AuditCursor | None) -> list[peewee.Expressi
     if filt.record and filt.record.strip():
         conds.append(_record_condition(filt.record))
     if after is not None:
-        conds.append((log.at < after.at) | ((log.at == after.at) & (log.id < after.id)))
+        # The same as at < cursor or (at = cursor and id < cursor id), written so that an
+        # index on "at" seeks straight to the cursor.
+        conds.append((log.at <= after.at) & ((log.at < after.at) | (log.id < after.id)))
     return conds
+
+
+_PIECE = "__piece__"
+
+
+def _page_ids(conds: list[peewee.Expression], pieces: list[tuple[peewee.Expression, bool]],
+              size: int) -> peewee.Node:
+    """The ids of one page of a kind: the newest ``size`` entries of each piece, merged.
+
+    Asking for the whole kind at once would make the database read and sort every entry of
+    it (most of the log, for incidents) to find the newest page. The filter is put into SQL
+    once and repeated for every piece (building each piece's query anew costs more than the
+    database's work).
+    """
+    log = t.AuditLog
+    base = log.select(log.id, log.at).where(SQL(f"({_PIECE})"), *conds)
+    walked = base.order_by(log.at.desc(), log.id.desc()).limit(size)
+    templates = {True: db.get_sql_context().sql(walked).query(),
+                 False: db.get_sql_context().sql(base).query()}
+    texts: list[str] = []
+    params: list[Any] = []
+    for i, (piece, single) in enumerate(pieces):
+        piece_sql, piece_params = db.get_sql_context().sql(piece).query()
+        # A range between two actions is normally empty: unordered, the database looks it
+        # up in the (action, at) index instead of walking the whole log by time to fill it.
+        sql, rest = templates[single]
+        texts.append(f'SELECT "piece{i}"."id", "piece{i}"."at" FROM ('
+                     f'{sql.replace(_PIECE, piece_sql, 1)}) AS "piece{i}"')
+        params += list(piece_params) + list(rest)
+    union = " UNION ALL ".join(texts)  # the pieces do not overlap
+    return SQL(f'(SELECT "pieces"."id" FROM ({union}) AS "pieces" '
+               f'ORDER BY "pieces"."at" DESC, "pieces"."id" DESC LIMIT {int(size)})', params)
 
 
 def _target_id(entity: str) -> peewee.Node:
@@ -388,7 +454,10 @@ def list_audit(actor: Actor, filt: AuditFilter | None = None, after_id: AuditCur
              .join_from(t.PaymentLine, line_payment, JOIN.LEFT_OUTER,
                         on=(t.PaymentLine.payment == line_payment.id)))
     conds = _where(filt, after_id)
-    if conds:
+    pieces = _pieces(_intervals(filt.kind)) if filt.kind else []
+    if pieces:
+        query = query.where(log.id.in_(_page_ids(conds, pieces, limit + 1)))
+    elif conds:
         query = query.where(*conds)
     query = query.order_by(log.at.desc(), log.id.desc()).limit(limit + 1)
     raw = cast(list[Sequence[Any]], list(query.tuples()))
@@ -508,24 +577,6 @@ class TamperReport:
         return not self.problems
 
 
-@contextmanager
-def _snapshot() -> Iterator[None]:
-    """A read-only transaction that sees one moment of the database, taking no write lock.
-
-    Desks saving while the check runs neither wait for it nor make it see half a chain.
-    """
-    database = db.obj
-    if db.transaction_depth() > 0:
-        yield
-        return
-    if isinstance(database, peewee.PostgresqlDatabase):
-        with database.atomic(isolation_level="REPEATABLE READ"):
-            yield
-    else:
-        with database.atomic(lock_type="DEFERRED"):
-            yield
-
-
 def run_tamper_check(actor: Actor) -> TamperReport:
     """Recompute the money rows' hash chains and check the numbering; audit that it ran.
 
@@ -537,7 +588,7 @@ def run_tamper_check(actor: Actor) -> TamperReport:
         PermissionDenied: reception (the check belongs with the audit log).
     """
     require(actor, ENGINEERS, "run the tamper check")
-    with _snapshot():
+    with read_snapshot():
         tamper = integrity.check_tamper()
         sequences = integrity.check_sequences()
     problems = tuple(

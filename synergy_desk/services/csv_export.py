@@ -286,6 +286,25 @@ def _payment_batches(lower: dt.datetime | None, upper: dt.datetime | None, batch
                      zone: ZoneInfo) -> Iterator[list[list[str]]]:
     P = t.Payment  # noqa: N806
     last_number = 0
+    highest: int | None = None
+    if lower is not None or upper is not None:
+        # The period's first and last receipt numbers, found once along the time index; the
+        # batches then walk the numbers between them. Asking each batch for the period's
+        # payments in number order would make the database fetch and sort the whole period
+        # again for every batch.
+        period = P.select(fn.MIN(P.receipt_number), fn.MAX(P.receipt_number))
+        if lower is not None:
+            period = period.where(P.taken_at >= lower)
+        if upper is not None:
+            period = period.where(P.taken_at < upper)
+        first, last = tuples(period)[0]
+        if first is None:
+            return
+        last_number, highest = int(first) - 1, int(last)
+
+    def in_period(moment: dt.datetime) -> bool:
+        return (lower is None or moment >= lower) and (upper is None or moment < upper)
+
     while True:
         query = (P.select(P.id, P.receipt_number, P.taken_at, t.Customer.account_code,
                           P.customer_name, P.method, P.card_brand, P.card_last4, P.auth_code,
@@ -294,13 +313,16 @@ def _payment_batches(lower: dt.datetime | None, upper: dt.datetime | None, batch
                  .join(t.Customer, on=(P.customer == t.Customer.id))
                  .switch(P).join(t.User, on=(P.taken_by == t.User.id))
                  .where(P.receipt_number > last_number))
-        if lower is not None:
-            query = query.where(P.taken_at >= lower)
-        if upper is not None:
-            query = query.where(P.taken_at < upper)
-        rows = tuples(query.order_by(P.receipt_number).limit(batch_size))
-        if not rows:
+        if highest is not None:
+            query = query.where(P.receipt_number <= highest)
+        fetched = tuples(query.order_by(P.receipt_number).limit(batch_size))
+        if not fetched:
             return
+        last_number = int(fetched[-1][1])
+        # A receipt numbered among the period's but taken outside it (a clock put right).
+        rows = [r for r in fetched if in_period(r[2])]
+        if not rows:
+            continue
         ids = [r[0] for r in rows]
         incidents: dict[int, list[str]] = {i: [] for i in ids}
         items: dict[int, list[str]] = {i: [] for i in ids}
@@ -341,7 +363,6 @@ def _payment_batches(lower: dt.datetime | None, upper: dt.datetime | None, batch
                 ", ".join(notes.get(pid, [])), ", ".join(incidents[pid]),
                 "; ".join(items[pid]), taken_by])
         yield out
-        last_number = int(rows[-1][1])
 
 
 def export_payments(actor: Actor, path: str | os.PathLike[str], start: dt.date | None = None,

@@ -241,3 +241,73 @@ def test_role_changed_elsewhere_takes_effect(office: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied, match="changed to reception"):
         list_audit(eddie)
     assert db.obj is not None
+
+
+# --- a kind's page on a long log -----------------------------------------------------------
+
+def _add_entries(user_id: int, action: str, first: int, count: int) -> None:
+    base = dt.datetime(2026, 1, 5, 9, 0)
+    rows = [{"at": base + dt.timedelta(seconds=first + i), "user": user_id, "action": action,
+             "entity": "incident", "entity_id": str(first + i), "before": "", "after": "{}"}
+            for i in range(count)]
+    with db.atomic():
+        for start in range(0, len(rows), 400):
+            t.AuditLog.insert_many(rows[start:start + 400]).execute()
+
+
+def _steps(call: Any) -> int:
+    """How much work SQLite did for ``call``: its virtual machine's steps, in thousands."""
+    connection = db.connection()
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    connection.set_progress_handler(tick, 1000)
+    try:
+        call()
+    finally:
+        connection.set_progress_handler(None, 1000)
+    return steps[0]
+
+
+def test_a_kind_page_reads_a_page_however_long_the_kind(sqlite_db_url: str,
+                                                         password_hash: str) -> None:
+    from tests.conftest import make_user
+
+    manager = make_user("mary", Role.MANAGER, password_hash, "Mary Manager")
+    _add_entries(manager.id, "incident.create", 0, 300)
+    _add_entries(manager.id, "payment.take", 300, 50)
+    filt = AuditFilter(kind="status")
+    short = _steps(lambda: list_audit(manager, filt, limit=20))
+    _add_entries(manager.id, "incident.create", 350, 6000)
+    page = list_audit(manager, filt, limit=20)
+    assert [r.entity_id for r in page.rows] == [str(i) for i in range(6349, 6329, -1)]
+    # Twenty times the entries, about the same work: the page is not found by sorting the
+    # whole kind.
+    long = _steps(lambda: list_audit(manager, filt, limit=20))
+    assert long < 2 * short + 5, (short, long)
+
+
+def test_a_kind_finds_actions_it_has_no_label_for_in_order(office: dict[str, Any]) -> None:
+    manager = office["manager"]
+    for n, action in enumerate(("incident.zzz", "incident.create", "incident.aaa",
+                                "incident.", "incidents.other", "ticket.purchase",
+                                "aaa.first", "zzz.last", "user.login", "incident.create")):
+        _add_entries(manager.id, action, n, 1)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = list_audit(manager, AuditFilter(kind="status"), after_id=cursor, limit=2)
+        seen += actions(page)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == ["incident.create", "incident.", "incident.aaa", "incident.create",
+                    "incident.zzz"]
+    other = list_audit(manager, AuditFilter(kind="other"))
+    assert actions(other) == ["zzz.last", "aaa.first", "incidents.other"]
+    money = list_audit(manager, AuditFilter(kind="money"))
+    assert actions(money) == ["ticket.purchase"]
+    assert money.rows[0].action_label == "Season ticket sold"

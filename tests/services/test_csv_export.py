@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from playhouse.test_utils import count_queries
 
-from synergy_desk.domain.enums import PaymentMethod
+from synergy_desk.domain.enums import PaymentMethod, Role
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
 from synergy_desk.services import csv_export, csv_import, customers, incidents, payments
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incident_list import IncidentFilter
@@ -217,3 +218,71 @@ def test_resolved_incident_columns(office: dict[str, Any], tmp_path: Path) -> No
     assert cells["Engineer"] == "Eddie Engineer"
     assert cells["Funding"] == "Waived"
     assert cells["Resolved"] and dt.datetime.fromisoformat(cells["Resolved"])
+
+
+def _payments(actor: Actor, customer: t.Customer, first: int, count: int,
+              start: dt.datetime) -> None:
+    rows = [{"receipt_number": n, "customer": customer.id, "method": PaymentMethod.CASH,
+             "net_pence": 6250, "vat_pence": 1250, "gross_pence": 7500,
+             "tendered_pence": 7500, "customer_name": customer.name, "taken_by": actor.id,
+             "taken_at": start + dt.timedelta(seconds=n - first), "prev_hash": "",
+             "row_hash": ""} for n in range(first, first + count)]
+    with db.atomic():
+        for i in range(0, len(rows), 200):
+            t.Payment.insert_many(rows[i:i + 200]).execute()
+
+
+def _steps(call: Any) -> int:
+    """How much work SQLite did for ``call``: its virtual machine's steps, in hundreds."""
+    connection = db.connection()
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    connection.set_progress_handler(tick, 100)
+    try:
+        call()
+    finally:
+        connection.set_progress_handler(None, 100)
+    return steps[0]
+
+
+def test_a_periods_payments_are_not_sorted_again_for_every_batch(
+        sqlite_db_url: str, password_hash: str, tmp_path: Path) -> None:
+    from tests.conftest import make_user
+
+    t.OfficeSettings.create(company_name="Synergy Support Ltd", incident_price_pence=7500,
+                            vat_rate_bp=2000)
+    manager = make_user("mary", Role.MANAGER, password_hash, "Mary Manager")
+    customer = t.Customer.create(account_code="C000001", name="Brook Farm Ltd")
+    day = dt.date(2026, 3, 2)
+    _payments(manager, customer, 1, 100, dt.datetime(2026, 3, 2, 8, 0))
+    path = tmp_path / "payments.csv"
+
+    def export() -> None:
+        csv_export.export_payments(manager, path, day, day, batch_size=10)
+
+    short = _steps(export)
+    _payments(manager, customer, 101, 900, dt.datetime(2026, 3, 2, 9, 0))
+    _payments(manager, customer, 1001, 50, dt.datetime(2026, 3, 3, 9, 0))
+    long = _steps(export)
+    rows = read_rows(path)
+    assert len(rows) == 1001 and rows[1][0] == "R-000001" and rows[-1][0] == "R-001000"
+    # Ten times the payments, ten times the batches: about ten times the work, not a hundred.
+    assert long < 20 * short, (short, long)
+
+
+def test_a_receipt_numbered_among_the_periods_but_taken_outside_is_left_out(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    manager = office["manager"]
+    customer = t.Customer.create(account_code="C000009", name="Brook Farm Ltd")
+    _payments(manager, customer, 1, 30, dt.datetime(2026, 3, 2, 8, 0))
+    t.Payment.update(taken_at=dt.datetime(2026, 3, 4, 8, 0)).where(
+        t.Payment.receipt_number == 15).execute()
+    path = tmp_path / "payments.csv"
+    result = csv_export.export_payments(manager, path, dt.date(2026, 3, 2), dt.date(2026, 3, 2),
+                                        batch_size=4)
+    numbers = [r[0] for r in read_rows(path)[1:]]
+    assert result.rows == 29 and "R-000015" not in numbers and numbers[-1] == "R-000030"

@@ -5,19 +5,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sqlite3
+from typing import Any
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from synergy_desk.domain.enums import (
     EscalationStatus,
     IncidentStatus,
     PaymentMethod,
     Resolution,
+    Role,
     WaiverKind,
 )
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import utcnow
+from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import funding, payments, reports, tickets
 from synergy_desk.services.common import Actor
 from tests.services.test_funding import buy_ticket, cash, new_customer, new_incident
@@ -383,3 +387,134 @@ def test_period_text() -> None:
     assert reports.period_text(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == (
         "1 Nov 2026 – 30 Nov 2026")
 
+
+
+# --- on a large office ---
+
+def _sqlite_office(password_hash: str) -> Actor:
+    from tests.conftest import make_user
+
+    t.OfficeSettings.create(company_name="Synergy Support Ltd", incident_price_pence=7500,
+                            vat_rate_bp=2000)
+    return make_user("mary", Role.MANAGER, password_hash, "Mary Manager")
+
+
+def _payments_before(actor: Actor, customer: t.Customer, first: int, count: int) -> None:
+    """Receipts ``first`` to ``first + count - 1``, a minute apart, before 1 Dec 2026."""
+    start = dt.datetime(2026, 1, 5, 9, 0)
+    rows = [{"receipt_number": n, "customer": customer.id, "method": PaymentMethod.CASH,
+             "net_pence": 6250, "vat_pence": 1250, "gross_pence": 7500,
+             "tendered_pence": 7500, "customer_name": customer.name, "taken_by": actor.id,
+             "taken_at": start + dt.timedelta(minutes=n), "prev_hash": "", "row_hash": ""}
+            for n in range(first, first + count)]
+    with db.atomic():
+        for i in range(0, len(rows), 200):
+            t.Payment.insert_many(rows[i:i + 200]).execute()
+        t.Sequence.update(last_value=first + count - 1).where(
+            t.Sequence.name == "receipt").execute()
+
+
+def _steps(call: Any) -> int:
+    """How much work SQLite did for ``call``: its virtual machine's steps, in thousands."""
+    connection = db.connection()
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    connection.set_progress_handler(tick, 1000)
+    try:
+        call()
+    finally:
+        connection.set_progress_handler(None, 1000)
+    return steps[0]
+
+
+def test_a_days_cashup_reads_the_day_not_every_receipt(sqlite_db_url: str,
+                                                       password_hash: str) -> None:
+    manager = _sqlite_office(password_hash)
+    customer = new_customer()
+    _payments_before(manager, customer, 1, 300)
+    short = _steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
+    _payments_before(manager, customer, 301, 6000)
+    data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
+    assert data.warnings == () and dict(data.summary)["Receipts"] == "0"
+    # Twenty times the receipts on other days, about the same work for the day.
+    long = _steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
+    assert long < 2 * short + 5, (short, long)
+
+
+def test_a_years_takings_by_day_fall_on_the_offices_days(office, manager, reception) -> None:
+    customer = new_customer()
+    for _ in range(3):
+        payments.take_payment(reception, request(customer, PaymentMethod.CASH))
+    # 31 Mar 2026 00:30 UTC is 01:30 summer time: the last day of March in the office.
+    for pid, moment in zip([p.id for p in t.Payment.select().order_by(t.Payment.id)],
+                           (dt.datetime(2026, 3, 30, 23, 30), dt.datetime(2026, 3, 31, 0, 30),
+                            dt.datetime(2026, 12, 1, 0, 0)), strict=True):
+        t.Payment.update(taken_at=moment).where(t.Payment.id == pid).execute()
+    start, end = dt.date(2025, 12, 2), DAY
+    data = reports.build_report(manager, "cashup", start, end, now=NOON)
+    chart = next(c for c in data.charts if c.title == "Takings by day")
+    by_day = dict(zip(chart.labels, chart.values, strict=True))
+    each = t.Payment.select().first().gross_pence
+    assert len(chart.values) == 365 and sum(chart.values) == 3 * each
+    assert by_day["31/03"] == 2 * each and by_day["30/03"] == 0 and by_day["01/12"] == each
+
+
+def test_a_report_takes_no_write_lock(sqlite_db_url: str, password_hash: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    manager = _sqlite_office(password_hash)
+    path = db.database
+    written: list[str] = []
+    build = reports._incidents
+
+    def incidents_while_a_desk_saves(period: Any) -> Any:
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("UPDATE office_settings SET email = 'desk@example.com'")
+            other.execute("COMMIT")
+            written.append("saved")
+        finally:
+            other.close()
+        return build(period)
+
+    monkeypatch.setattr(reports, "_incidents", incidents_while_a_desk_saves)
+    data = reports.build_report(manager, "incidents", DAY, DAY, now=NOON)
+    assert written == ["saved"] and dict(data.summary)["Opened"] == "0"
+
+
+def test_the_escalation_register_lists_the_open_and_the_periods(office, manager,
+                                                                product) -> None:
+    customer = new_customer()
+    long_ago = dt.datetime(2025, 6, 1, 10, 0)
+    for status, at in ((EscalationStatus.FIXED, long_ago), (EscalationStatus.WONT_FIX, long_ago),
+                       (EscalationStatus.ACKNOWLEDGED, long_ago),
+                       (EscalationStatus.FIXED, NOON)):
+        incident = new_incident(manager, customer, product)
+        t.Escalation.create(incident=incident.id, product=product.id, status=status,
+                            created_by=manager.id, created_at=at)
+    data = reports.build_report(manager, "registers", DAY, DAY, now=NOON)
+    rows = table(data, "Escalation register").rows
+    assert [(r[4], r[5]) for r in rows] == [("Acknowledged", "01/06/2025"),
+                                            ("Fixed", "01/12/2026")]
+    counts = {r[0]: r[1:] for r in table(data, "Escalations by status").rows}
+    assert counts["Fixed"] == ("2", "1") and counts["Won't fix"] == ("1", "0")
+
+
+def test_the_incidents_report_reads_the_period_in_a_few_queries(office, manager,
+                                                                product) -> None:
+    customer = new_customer()
+    for _ in range(3):
+        new_incident(manager, customer, product)
+    now = utcnow()
+    today = tickets.local_date(now, tickets.office_zone())
+    with count_queries() as counter:
+        data = reports.build_report(manager, "incidents", today, today, now=now)
+    # The permission check, the office, then the opened incidents grouped once, the resolved
+    # ones fetched once, the closed counted, the resolutions, the products and the names.
+    assert counter.count <= 9, [q.msg[0][:80] for q in counter.get_queries()]
+    assert dict(data.summary)["Opened"] == "3"
+    assert table(data, "By product").rows == ((product.name, "3", "0"),)
