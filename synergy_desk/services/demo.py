@@ -36,6 +36,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 from synergy_desk.services.common import GENESIS_HASH, audit
 from synergy_desk.services.incident_state import recount_all
+from synergy_desk.services.payments import receipt_customer_name
 
 __all__ = ["DEMO_PASSWORD", "DemoSummary", "DemoUser", "ProgressCallback", "generate_demo",
            "SMALL_CUSTOMERS", "SMALL_INCIDENTS", "MAX_INCIDENTS"]
@@ -909,7 +910,7 @@ class _Generator:
             style_roll = r()
             style = "contract" if style_roll < 0.1 else "ticket" if style_roll < 0.45 else "pay"
             # As a receipt names and addresses the customer (services.payments).
-            receipt_name = f"{name}, {company}" if company and company != name else name
+            receipt_name = receipt_customer_name(name, company)
             customer = _Customer(cid, receipt_name[:200], address + "\n" + postcode, when, style,
                                  products, tuple(ids), tuple(c[0] for c in contact_rows))
             if style == "contract":

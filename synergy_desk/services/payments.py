@@ -330,8 +330,12 @@ def _customer_address(customer: t.Customer) -> str:
 
 
 def _customer_name(customer: t.Customer) -> str:
-    name = customer.name.strip()
-    company = customer.company.strip()
+    return receipt_customer_name(customer.name, customer.company)
+
+
+def receipt_customer_name(name: str, company: str) -> str:
+    """Who a receipt is made out to: the customer, and their company when it adds to it."""
+    name, company = name.strip(), company.strip()
     if company and company.lower() != name.lower():
         if company.lower().startswith(name.lower()):
             name = company  # "Kaur Estate Agents" of "Kaur Estate Agents Ltd"
