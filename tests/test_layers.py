@@ -27,3 +27,15 @@ def test_import_contracts_hold() -> None:
                         "sys.exit(lint_imports_command())", "--no-cache", "--no-logo",
                   "pyproject.toml")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_code_passes_its_lint() -> None:
+    # The rules of pyproject's [tool.ruff], on the package, the tests and the benchmarks.
+    result = _run("-m", "ruff", "check", "--no-cache", "--output-format", "concise", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_services_and_models_are_type_checked_strictly() -> None:
+    # mypy --strict over domain, models, services and documents (pyproject's [tool.mypy]).
+    result = _run("-m", "mypy", "--no-incremental")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -31,7 +31,7 @@ def up(migrator, db):
     # Documents issued before this change were printed with the settings as they stand now:
     # those details are in force from the beginning of time.
     p = "?" if isinstance(db, SqliteDatabase) else "%s"
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     db.execute_sql(
         "INSERT INTO office_details (valid_from, company_name, address, vat_number, phone, "
         "email, logo, timezone, recorded_by_id, recorded_at) "

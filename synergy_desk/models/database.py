@@ -8,6 +8,7 @@ import sqlite3
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import peewee
@@ -104,7 +105,7 @@ def make_database(url: str) -> peewee.Database:
     except ImportError:
         raise DatabaseError(
             "The PostgreSQL driver is not installed; install synergy-desk[postgres].") from None
-    kwargs: dict[str, object] = {"database": unquote(parsed.path.lstrip("/"))}
+    kwargs: dict[str, Any] = {"database": unquote(parsed.path.lstrip("/"))}
     if parsed.username:
         kwargs["user"] = unquote(parsed.username)
     if parsed.password:
@@ -138,7 +139,8 @@ def migration_names(migrations_dir: Path | None = None) -> list[str]:
 def applied_migrations(database: peewee.Database) -> list[str]:
     if HISTORY_TABLE not in database.get_tables():
         return []
-    cursor = database.execute_sql(f'SELECT name FROM "{HISTORY_TABLE}" ORDER BY name')
+    cursor = database.execute_sql(  # type: ignore[no-untyped-call]
+        f'SELECT name FROM "{HISTORY_TABLE}" ORDER BY name')
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -225,7 +227,7 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
     try:
         database.connect(reuse_if_open=True)
         if info.kind == "sqlite":
-            database.execute_sql("PRAGMA schema_version").fetchone()
+            database.execute_sql("PRAGMA schema_version").fetchone()  # type: ignore[no-untyped-call]
     except peewee.OperationalError as exc:
         database.close()
         raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None

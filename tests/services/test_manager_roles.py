@@ -80,7 +80,7 @@ MANAGER_ONLY: list[tuple[str, Use]] = [
         a, s.paid, "Wants a custom report written")),
 ]
 
-CSV = "Account Ref,Name,Telephone\r\nC900001,Brook Farm Supplies,0113 496 0123\r\n".encode()
+CSV = b"Account Ref,Name,Telephone\r\nC900001,Brook Farm Supplies,0113 496 0123\r\n"
 
 
 def _import(actor: Actor) -> Any:
