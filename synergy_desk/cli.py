@@ -165,11 +165,15 @@ def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _run_check(args: argparse.Namespace) -> int:
     from synergy_desk.services import integrity
+    from synergy_desk.services.common import read_snapshot
 
     info = _open(args)
-    problems = list(integrity.check_database())
-    if not any(integrity.is_damage(p) for p in problems):
-        problems += [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+    # One moment of the office: a desk saving a payment meanwhile is not half seen.
+    with read_snapshot():
+        problems = list(integrity.check_database())
+        if not any(integrity.is_damage(p) for p in problems):
+            problems += ([str(p) for p in integrity.check_tamper()]
+                         + list(integrity.check_sequences()))
     for problem in problems:
         print(problem)
     if problems:
