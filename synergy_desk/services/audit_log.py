@@ -37,7 +37,8 @@ MAX_LIMIT = 1000
 #: The kinds of entry a person filters by: key -> (label, action prefixes). "other" is
 #: everything no other kind claims.
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "money": ("Money", ("payment.", "ticket.", "funding.", "contract.", "credit.")),
+    "money": ("Money", ("payment.", "ticket.", "funding.", "contract.", "credit.",
+                        "integrity.")),
     "status": ("Incidents", ("incident.",)),
     "customers": ("Customers and call-backs", ("customer.", "contact.", "callback.")),
     "registers": ("Registers", ("enhancement.", "escalation.")),

@@ -203,6 +203,9 @@ def test_untouched_books_pass_and_the_check_is_audited(office: dict[str, Any],
     entry = t.AuditLog.get(t.AuditLog.action == "integrity.check")
     assert entry.user_id == office["engineer"].id
     assert json.loads(entry.after)["problems"] == 0
+    # A tamper check is filed with the money it checks.
+    money = list_audit(office["manager"], AuditFilter(kind="money")).rows
+    assert any(row.action == "integrity.check" for row in money)
 
 
 def test_a_payment_altered_with_sql_is_reported(office: dict[str, Any],
