@@ -52,6 +52,7 @@ def main(args: argparse.Namespace) -> int:
     QCoreApplication.setApplicationName("Synergy Desk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    use_office_locale_if_none()
 
     from synergy_desk.ui.errors import show_crash
 
@@ -70,6 +71,15 @@ def main(args: argparse.Namespace) -> int:
     code = int(app.exec())
     _exit_now(code)
     return code
+
+
+def use_office_locale_if_none() -> None:
+    """Dates as the desktop shows them; a machine with no locale set ("C") gets British ones,
+    the office's own, rather than Qt's bare "1 12 2026"."""
+    from PySide6.QtCore import QLocale
+
+    if QLocale.system().name() == "C":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
 def _exit_now(code: int) -> None:

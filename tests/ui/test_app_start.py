@@ -72,3 +72,20 @@ def test_declining_to_choose_another_database_quits_with_status_2(
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda *a: None))
     assert app.start(prefs, database_url=None) == 2
     assert prefs.database_url == broken
+
+
+def test_a_machine_without_a_locale_shows_british_dates(qtbot: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from PySide6.QtCore import QLocale
+
+    from synergy_desk.ui import formatting
+
+    original = QLocale()
+    monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale.c()))
+    try:
+        app.use_office_locale_if_none()
+        assert formatting.short_date(dt.date(2026, 12, 1)) == "01/12/2026"
+    finally:
+        QLocale.setDefault(original)
