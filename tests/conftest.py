@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,3 +171,46 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(_exit_status)
+
+
+@pytest.fixture(scope="session")
+def small_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo office in a SQLite file, made once a run (copy it before changing it)."""
+    from synergy_desk.services import demo
+
+    path = tmp_path_factory.mktemp("small-demo") / "demo.sqlite3"
+    open_database(sqlite_url(path))
+    try:
+        demo.generate_demo(customers=12, incidents=40, timeline_per_incident=2)
+    finally:
+        close_database()
+    return path
+
+
+@pytest.fixture
+def demo_office_file(small_demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the small demo office of this test's own, closed (no desk has it open)."""
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(small_demo_file, path)
+    return path
+
+
+def sqlite_steps(call: Any, every: int = 1000) -> int:
+    """How much work SQLite did for ``call``: its virtual machine's steps, in ``every``s.
+
+    A measure of work that does not depend on how busy the machine is, so a test can say
+    that a query reads a page rather than the whole table.
+    """
+    connection = db.connection()
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    connection.set_progress_handler(tick, every)
+    try:
+        call()
+    finally:
+        connection.set_progress_handler(None, every)
+    return steps[0]

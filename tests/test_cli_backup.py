@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from synergy_desk.models.database import close_database, open_database, sqlite_url
-from synergy_desk.services import demo
+from synergy_desk.models.database import sqlite_url
 from tests.test_cli import assert_one_line_error, run_cli
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-demo") / "demo.sqlite3"
-    open_database(sqlite_url(path))
-    try:
-        demo.generate_demo(customers=8, incidents=20, timeline_per_incident=1)
-    finally:
-        close_database()
-    return path
-
-
 @pytest.fixture
-def office(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "office.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def office(demo_office_file: Path) -> Path:
+    return demo_office_file
 
 
 def _incidents(path: Path) -> int:
@@ -44,7 +29,7 @@ def test_backup_then_restore_with_yes(office: Path, tmp_path: Path) -> None:
     result = run_cli(tmp_path, "--database", sqlite_url(office), "backup", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert str(out) in result.stdout and "Traceback" not in result.stderr
-    assert _incidents(out) == 20
+    assert _incidents(out) == 40  # the small demo office
     conn = sqlite3.connect(office)
     entries = conn.execute("SELECT COUNT(*) FROM timeline_entry").fetchone()[0]
     assert entries > 0
@@ -65,7 +50,7 @@ def test_backup_goes_to_the_backups_folder_by_default(office: Path, tmp_path: Pa
     result = run_cli(tmp_path, "--database", sqlite_url(office), "backup")
     assert result.returncode == 0, result.stderr
     made = list((office.parent / "backups").glob("synergy-desk-*.sqlite3"))
-    assert len(made) == 1 and _incidents(made[0]) == 20
+    assert len(made) == 1 and _incidents(made[0]) == 40
 
 
 def test_restore_without_yes_off_a_terminal_is_refused(office: Path, tmp_path: Path) -> None:

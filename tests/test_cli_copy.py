@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from synergy_desk.models.database import close_database, open_database, sqlite_url
-from synergy_desk.services import demo
+from synergy_desk.models.database import close_database, sqlite_url
 from tests.conftest import POSTGRES_URL
 from tests.test_cli import assert_one_line_error, run_cli
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-copy") / "demo.sqlite3"
-    open_database(sqlite_url(path))
-    try:
-        demo.generate_demo(customers=8, incidents=20, timeline_per_incident=1)
-    finally:
-        close_database()
-    return path
-
-
 @pytest.fixture
-def office(demo_file: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "office.sqlite3"
-    shutil.copyfile(demo_file, path)
-    return path
+def office(demo_office_file: Path) -> Path:
+    return demo_office_file
 
 
 def test_copy_to_a_new_sqlite_file_then_refused_the_second_time(office: Path,
@@ -37,11 +22,11 @@ def test_copy_to_a_new_sqlite_file_then_refused_the_second_time(office: Path,
     target = tmp_path / "moved.sqlite3"
     result = run_cli(tmp_path, "--database", sqlite_url(office), "copy-to", sqlite_url(target))
     assert result.returncode == 0, result.stderr
-    assert "20 incidents" in result.stdout and "Traceback" not in result.stderr
+    assert "40 incidents" in result.stdout and "Traceback" not in result.stderr
     check = run_cli(tmp_path, "--database", sqlite_url(target), "check")
     assert check.returncode == 0, check.stdout + check.stderr
     conn = sqlite3.connect(target)
-    assert conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 20
+    assert conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 40
     conn.close()
     again = run_cli(tmp_path, "--database", sqlite_url(office), "copy-to", sqlite_url(target))
     assert "already holds an office" in assert_one_line_error(again, 2)

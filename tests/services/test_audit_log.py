@@ -16,6 +16,7 @@ from synergy_desk.models.base import db
 from synergy_desk.services import audit_log, customers, funding, incidents, payments, users
 from synergy_desk.services.audit_log import AuditFilter, list_audit, run_tamper_check
 from synergy_desk.services.common import Actor, audit, transaction
+from tests.conftest import sqlite_steps
 from tests.services.test_incidents import make_customer, new_call, pay_for
 from tests.services.test_integrity import sql
 
@@ -258,23 +259,6 @@ def _add_entries(user_id: int, action: str, first: int, count: int) -> None:
             t.AuditLog.insert_many(rows[start:start + 400]).execute()
 
 
-def _steps(call: Any) -> int:
-    """How much work SQLite did for ``call``: its virtual machine's steps, in thousands."""
-    connection = db.connection()
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    connection.set_progress_handler(tick, 1000)
-    try:
-        call()
-    finally:
-        connection.set_progress_handler(None, 1000)
-    return steps[0]
-
-
 def test_a_kind_page_reads_a_page_however_long_the_kind(sqlite_db_url: str,
                                                          password_hash: str) -> None:
     from tests.conftest import make_user
@@ -283,13 +267,13 @@ def test_a_kind_page_reads_a_page_however_long_the_kind(sqlite_db_url: str,
     _add_entries(manager.id, "incident.create", 0, 300)
     _add_entries(manager.id, "payment.take", 300, 50)
     filt = AuditFilter(kind="status")
-    short = _steps(lambda: list_audit(manager, filt, limit=20))
+    short = sqlite_steps(lambda: list_audit(manager, filt, limit=20))
     _add_entries(manager.id, "incident.create", 350, 6000)
     page = list_audit(manager, filt, limit=20)
     assert [r.entity_id for r in page.rows] == [str(i) for i in range(6349, 6329, -1)]
     # Twenty times the entries, about the same work: the page is not found by sorting the
     # whole kind.
-    long = _steps(lambda: list_audit(manager, filt, limit=20))
+    long = sqlite_steps(lambda: list_audit(manager, filt, limit=20))
     assert long < 2 * short + 5, (short, long)
 
 

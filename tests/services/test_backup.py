@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -35,22 +34,10 @@ sys.stdin.readline()
 """
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    open_database(sqlite_url(path))
-    try:
-        demo.generate_demo(customers=12, incidents=40, timeline_per_incident=2)
-    finally:
-        close_database()
-    return path
-
-
 @pytest.fixture
-def demo_url(demo_template: Path, tmp_path: Path) -> Iterator[str]:
+def demo_url(demo_office_file: Path) -> Iterator[str]:
     """A small demo office in a SQLite file of its own, closed (as no desk has it open)."""
-    path = tmp_path / "office.sqlite3"
-    shutil.copyfile(demo_template, path)
+    path = demo_office_file
     yield sqlite_url(path)
     close_database()
 

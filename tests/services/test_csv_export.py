@@ -18,6 +18,7 @@ from synergy_desk.models.base import db
 from synergy_desk.services import csv_export, csv_import, customers, incidents, payments
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incident_list import IncidentFilter
+from tests.conftest import sqlite_steps
 from tests.ui.workbench_data import log_new, new_customer
 
 
@@ -232,23 +233,6 @@ def _payments(actor: Actor, customer: t.Customer, first: int, count: int,
             t.Payment.insert_many(rows[i:i + 200]).execute()
 
 
-def _steps(call: Any) -> int:
-    """How much work SQLite did for ``call``: its virtual machine's steps, in hundreds."""
-    connection = db.connection()
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    connection.set_progress_handler(tick, 100)
-    try:
-        call()
-    finally:
-        connection.set_progress_handler(None, 100)
-    return steps[0]
-
-
 def test_a_periods_payments_are_not_sorted_again_for_every_batch(
         sqlite_db_url: str, password_hash: str, tmp_path: Path) -> None:
     from tests.conftest import make_user
@@ -264,10 +248,10 @@ def test_a_periods_payments_are_not_sorted_again_for_every_batch(
     def export() -> None:
         csv_export.export_payments(manager, path, day, day, batch_size=10)
 
-    short = _steps(export)
+    short = sqlite_steps(export, 100)
     _payments(manager, customer, 101, 900, dt.datetime(2026, 3, 2, 9, 0))
     _payments(manager, customer, 1001, 50, dt.datetime(2026, 3, 3, 9, 0))
-    long = _steps(export)
+    long = sqlite_steps(export, 100)
     rows = read_rows(path)
     assert len(rows) == 1001 and rows[1][0] == "R-000001" and rows[-1][0] == "R-001000"
     # Ten times the payments, ten times the batches: about ten times the work, not a hundred.

@@ -24,6 +24,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import funding, payments, reports, tickets
 from synergy_desk.services.common import Actor
+from tests.conftest import sqlite_steps
 from tests.services.test_funding import buy_ticket, cash, new_customer, new_incident
 
 DAY = dt.date(2026, 12, 1)
@@ -414,34 +415,17 @@ def _payments_before(actor: Actor, customer: t.Customer, first: int, count: int)
             t.Sequence.name == "receipt").execute()
 
 
-def _steps(call: Any) -> int:
-    """How much work SQLite did for ``call``: its virtual machine's steps, in thousands."""
-    connection = db.connection()
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    connection.set_progress_handler(tick, 1000)
-    try:
-        call()
-    finally:
-        connection.set_progress_handler(None, 1000)
-    return steps[0]
-
-
 def test_a_days_cashup_reads_the_day_not_every_receipt(sqlite_db_url: str,
                                                        password_hash: str) -> None:
     manager = _sqlite_office(password_hash)
     customer = new_customer()
     _payments_before(manager, customer, 1, 300)
-    short = _steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
+    short = sqlite_steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
     _payments_before(manager, customer, 301, 6000)
     data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
     assert data.warnings == () and dict(data.summary)["Receipts"] == "0"
     # Twenty times the receipts on other days, about the same work for the day.
-    long = _steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
+    long = sqlite_steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
     assert long < 2 * short + 5, (short, long)
 
 
