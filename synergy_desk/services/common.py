@@ -161,6 +161,41 @@ def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
     )
 
 
+def edits_since(entity: str, entity_id: object, expected_version: int, *,
+                actions: Iterable[str] | None = None, ignore: Iterable[str] = (),
+                limit: int = 200) -> tuple[dict[str, tuple[object, object]], str | None]:
+    """What other desks changed on a record since the version a screen showed, from the log.
+
+    Walks the record's audit rows newest first while their "after" names a version newer than
+    ``expected_version``. Returns each field that changed, as (what the stale screen showed,
+    what it is now), and who made the newest change (None when the log does not say).
+    ``actions`` limits the walk to the actions that give the record a new version;
+    ``ignore`` names fields that are not worth telling (the version itself always is).
+    """
+    query = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
+                               t.User.full_name.alias("who"))
+             .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=peewee.JOIN.LEFT_OUTER)
+             .where((t.AuditLog.entity == entity) & (t.AuditLog.entity_id == str(entity_id))))
+    if actions is not None:
+        query = query.where(t.AuditLog.action.in_(list(actions)))
+    skip = {"version", *ignore}
+    newer: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
+    for row in query.order_by(t.AuditLog.id.desc()).limit(limit).objects():
+        after = json.loads(row.after) if row.after else {}
+        version = after.get("version")
+        if not isinstance(version, int) or version <= expected_version:
+            break
+        before = json.loads(row.before) if row.before else {}
+        newer.append((before, after, getattr(row, "who", None)))
+    changes: dict[str, tuple[object, object]] = {}
+    for before, after, _who in reversed(newer):  # oldest first: "was" is what the screen showed
+        for key, value in after.items():
+            if key in skip or (key not in changes and before.get(key) == value):
+                continue
+            changes[key] = (changes[key][0] if key in changes else before.get(key), value)
+    return changes, (newer[0][2] if newer else None)
+
+
 def next_number(name: str) -> int:
     """Take the next number of a gap-free sequence, inside the caller's transaction.
 

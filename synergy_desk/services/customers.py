@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
-
-from peewee import JOIN
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import OPEN_STATUSES, IncidentStatus
@@ -22,6 +19,7 @@ from synergy_desk.services.common import (
     EVERYONE,
     Actor,
     audit,
+    edits_since,
     get_or_404,
     next_number,
     require,
@@ -518,32 +516,8 @@ def remove_contact(actor: Actor, contact_id: int, expected_version: int) -> Cust
 
 def _conflict(current: t.Customer, expected_version: int) -> ConflictError:
     """Who changed the customer since ``expected_version``, and what, from the audit log."""
-    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
-                              t.User.full_name.alias("who"))
-            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
-            .where((t.AuditLog.entity == "customer")
-                   & (t.AuditLog.entity_id == str(current.id)))
-            .order_by(t.AuditLog.id.desc())
-            .limit(200).objects())
-    newer: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
-    for row in rows:
-        after = json.loads(row.after) if row.after else {}
-        version = after.get("version")
-        if not isinstance(version, int) or version <= expected_version:
-            break
-        before = json.loads(row.before) if row.before else {}
-        newer.append((before, after, getattr(row, "who", None)))
-    changes: dict[str, tuple[object, object]] = {}
-    # Oldest first, so each field's "was" is the value the stale screen showed.
-    for before, after, _who in reversed(newer):
-        for key in after:
-            if key in ("version", "updated_at"):
-                continue
-            if key not in changes:
-                changes[key] = (before.get(key), after.get(key))
-            else:
-                changes[key] = (changes[key][0], after.get(key))
-    who = (newer[0][2] if newer else None) or "another desk"
+    changes, who = edits_since("customer", current.id, expected_version, ignore=("updated_at",))
+    who = who or "another desk"
     labels = [_FIELD_LABELS.get(k, k.replace("_", " ")) for k in changes]
     what = ", ".join(labels) or "its details"
     return ConflictError(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
@@ -27,6 +26,7 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
+    edits_since,
     get_or_404,
     require,
     snapshot,
@@ -343,27 +343,7 @@ def _stored(row: t.OfficeSettings, name: str) -> Any:
 
 
 def _conflict(current: t.OfficeSettings, expected_version: int) -> ConflictError:
-    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
-                              t.User.full_name.alias("who"))
-            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
-            .where((t.AuditLog.entity == "settings")
-                   & (t.AuditLog.entity_id == str(current.id)))
-            .order_by(t.AuditLog.id.desc()).limit(200).objects())
-    changes: dict[str, tuple[object, object]] = {}
-    who: str | None = None
-    for row in rows:
-        after = json.loads(row.after) if row.after else {}
-        version = after.get("version")
-        if not isinstance(version, int) or version <= expected_version:
-            break
-        before = json.loads(row.before) if row.before else {}
-        who = who or getattr(row, "who", None)
-        for key, value in after.items():
-            if key == "version":
-                continue
-            # Walking newest first: keep the newest "after", take the oldest "before".
-            newest = changes[key][1] if key in changes else value
-            changes[key] = (before.get(key), newest)
+    changes, who = edits_since("settings", current.id, expected_version)
     who = who or "another desk"
     what = ", ".join(k.replace("_", " ") for k in changes) or "some settings"
     return ConflictError(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from peewee import JOIN
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
@@ -27,6 +24,7 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
+    edits_since,
     for_update,
     get_or_404,
     require,
@@ -252,30 +250,10 @@ _USER_FIELD_LABELS = {"full_name": "full name", "must_change_password": "passwor
 
 def _conflict(user: t.User, expected_version: int) -> ConflictError:
     """Who changed the user since ``expected_version``, and what, from the audit log."""
-    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
-                              t.User.full_name.alias("who"))
-            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
-            .where((t.AuditLog.entity == "user") & (t.AuditLog.entity_id == str(user.id))
-                   & t.AuditLog.action.in_(_VERSIONED_ACTIONS))
-            .order_by(t.AuditLog.id.desc())
-            .limit(50).objects())
-    newer: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
-    for row in rows:
-        after = json.loads(row.after) if row.after else {}
-        version = after.get("version")
-        if not isinstance(version, int) or version <= expected_version:
-            break
-        before = json.loads(row.before) if row.before else {}
-        newer.append((before, after, getattr(row, "who", None)))
-    changes: dict[str, tuple[object, object]] = {}
-    for before, after, _who in reversed(newer):  # oldest first: "was" is what the screen showed
-        for key, value in after.items():
-            if key in ("version", "locked_until", "failed_logins", "password_hash"):
-                continue
-            if before.get(key) == value and key not in changes:
-                continue
-            changes[key] = (changes[key][0] if key in changes else before.get(key), value)
-    who = (newer[0][2] if newer else None) or "another desk"
+    changes, who = edits_since("user", user.id, expected_version, actions=_VERSIONED_ACTIONS,
+                               ignore=("locked_until", "failed_logins", "password_hash"),
+                               limit=50)
+    who = who or "another desk"
     what = ", ".join(_USER_FIELD_LABELS.get(k, k.replace("_", " ")) for k in changes)
     return ConflictError(
         f"{user.full_name} ({user.username}) was changed by {who} while you had it open "
