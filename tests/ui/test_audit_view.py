@@ -17,21 +17,12 @@ from synergy_desk.ui.audit_view import AuditLogModel, AuditLogWindow, open_audit
 from synergy_desk.ui.worker import Background
 from tests.services.test_incidents import make_customer, new_call, pay_for
 from tests.services.test_integrity import sql
-
-
-class Errors:
-    def __init__(self) -> None:
-        self.shown: list[BaseException] = []
-
-    def __call__(self, parent: object, exc: BaseException) -> None:
-        self.shown.append(exc)
+from tests.ui.conftest import Errors, record_errors
 
 
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    recorder = Errors()
-    monkeypatch.setattr(audit_view, "show_error", recorder)
-    return recorder
+    return record_errors(monkeypatch, audit_view)
 
 
 @pytest.fixture

@@ -22,21 +22,12 @@ from synergy_desk.ui.dialogs.users import (
     UsersDialog,
     open_users,
 )
-
-
-class Errors:
-    def __init__(self) -> None:
-        self.shown: list[BaseException] = []
-
-    def __call__(self, parent: object, exc: BaseException) -> None:
-        self.shown.append(exc)
+from tests.ui.conftest import Errors, record_errors
 
 
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    recorder = Errors()
-    monkeypatch.setattr(users_ui, "show_error", recorder)
-    return recorder
+    return record_errors(monkeypatch, users_ui)
 
 
 @pytest.fixture

@@ -16,21 +16,12 @@ from synergy_desk.ui.dialogs import waiver as waiver_ui
 from synergy_desk.ui.dialogs.waiver import WaiverDialog, WaiverRequest, waive_flow
 from synergy_desk.ui.incident_detail import IncidentDetail
 from tests.services.test_incidents import make_customer, new_call, pay_for
-
-
-class Errors:
-    def __init__(self) -> None:
-        self.shown: list[BaseException] = []
-
-    def __call__(self, parent: object, exc: BaseException) -> None:
-        self.shown.append(exc)
+from tests.ui.conftest import Errors, record_errors
 
 
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    recorder = Errors()
-    monkeypatch.setattr(waiver_ui, "show_error", recorder)
-    return recorder
+    return record_errors(monkeypatch, waiver_ui)
 
 
 @pytest.fixture

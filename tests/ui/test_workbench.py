@@ -48,6 +48,7 @@ from synergy_desk.ui.dialogs.resolve import (
 )
 from synergy_desk.ui.dialogs.split import SplitDialog
 from synergy_desk.ui.registers import RegistersWindow
+from tests.ui.conftest import Errors, record_errors
 from tests.ui.workbench_data import (
     buy_ticket,
     detail,
@@ -60,21 +61,9 @@ from tests.ui.workbench_data import (
 # --- helpers ------------------------------------------------------------------------------
 
 
-class Errors:
-    """Stands in for show_error: remembers what would have been shown."""
-
-    def __init__(self) -> None:
-        self.shown: list[BaseException] = []
-
-    def __call__(self, parent: object, exc: BaseException) -> None:
-        self.shown.append(exc)
-
-
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    recorder = Errors()
-    monkeypatch.setattr(workbench, "show_error", recorder)
-    return recorder
+    return record_errors(monkeypatch, workbench)
 
 
 def press_ok(dialog: Any) -> None:
