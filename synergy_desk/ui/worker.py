@@ -27,11 +27,15 @@ class _Job(QRunnable):
         from synergy_desk.models.base import db
 
         try:
-            result = self._fn()
-        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+            try:
+                result = self._fn()
+            except Exception as exc:  # noqa: BLE001 - handed to the GUI thread
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.finished.emit(result)
+        except RuntimeError:
+            # The window that asked has gone (the program is closing): nobody to tell.
+            log.debug("A background job ended after its window closed")
         finally:
             # The worker thread opened its own connection; give it back.
             if db.obj is not None and not db.obj.is_closed():
