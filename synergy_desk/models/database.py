@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -327,7 +326,10 @@ def _check_sqlite_size(path: Path, head: bytes) -> None:
 
 def _quick_check(path: Path) -> str | None:
     """What ``PRAGMA quick_check`` finds wrong with the file, or None; nothing is written."""
-    uri = "file:" + urllib.request.pathname2url(str(path.resolve())) + "?mode=ro&immutable=1"
+    # Imported here: urllib.request brings the whole HTTP client, which start-up never needs.
+    from urllib.request import pathname2url
+
+    uri = "file:" + pathname2url(str(path.resolve())) + "?mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:

@@ -57,6 +57,8 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
 #: When the open desk lapses expired season tickets: soon after start-up, then hourly.
 LAPSE_FIRST_MS = 20_000
 LAPSE_EVERY_MS = 3_600_000
+#: When the window sets up its daily backup, after the first paint.
+AUTO_BACKUP_SETUP_MS = 1_000
 
 
 def to_list_row(row: Any) -> ListRow:
@@ -388,13 +390,21 @@ class MainWindow(QMainWindow):
         self.db_label.setText(text)
 
     def attach_database(self, info: Any) -> None:
-        """The open database: named in the status bar, and (a SQLite file) backed up daily."""
-        from synergy_desk.ui.auto_backup import start_daily_backup
+        """The open database: named in the status bar, and (a SQLite file) backed up daily.
 
+        The daily backup is set up just after the list is first painted: its first check is a
+        minute away, and its modules need not slow the start.
+        """
         self.database_info = info
         self.set_database_label(("SQLite: " if info.kind == "sqlite" else "PostgreSQL: ")
                                 + info.display)
-        self.auto_backup = start_daily_backup(self, self.background, info)
+        QTimer.singleShot(AUTO_BACKUP_SETUP_MS, self._start_daily_backup)
+
+    def _start_daily_backup(self) -> None:
+        from synergy_desk.ui.auto_backup import start_daily_backup
+
+        if self.auto_backup is None and self.database_info is not None:
+            self.auto_backup = start_daily_backup(self, self.background, self.database_info)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()

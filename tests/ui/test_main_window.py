@@ -319,7 +319,7 @@ def test_a_manager_backs_the_office_up_from_the_file_menu(
     window.attach_database(info)
     assert window.db_label.text().startswith("SQLite: " if info.kind == "sqlite"
                                              else "PostgreSQL: ")
-    assert window.auto_backup is not None
+    qtbot.waitUntil(lambda: window.auto_backup is not None)
     assert window.auto_backup.active is (info.kind == "sqlite")
     if info.kind != "sqlite":
         return  # a PostgreSQL office is backed up with pg_dump (tests/services/test_backup.py)
