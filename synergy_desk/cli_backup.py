@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-PROG = "synergy-desk"
+from synergy_desk.cli import PROG
 
 
 def add_parser(subparsers: Any) -> None:

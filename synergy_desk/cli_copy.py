@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-PROG = "synergy-desk"
+from synergy_desk.cli import PROG
 
 
 def add_parser(subparsers: Any) -> None:

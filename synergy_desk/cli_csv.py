@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Any
 
-PROG = "synergy-desk"
+from synergy_desk.cli import _error
 
 
 def add_parser(subparsers: Any) -> None:
@@ -92,9 +91,6 @@ def _n(count: int, noun: str) -> str:
     """ "1 row", "2 rows", "1,204 customers"."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
-
-def _error(message: str) -> None:
-    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
 
 
 def _mapping(guessed: dict[str, str], overrides: list[str], headers: tuple[str, ...]

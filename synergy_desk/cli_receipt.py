@@ -12,10 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from synergy_desk.cli import _error
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.files import write_file_atomically
-
-PROG = "synergy-desk"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -35,9 +34,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.set_defaults(handler=run)
     return p
 
-
-def _error(message: str) -> None:
-    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

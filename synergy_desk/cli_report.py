@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from synergy_desk.cli import PROG, _error
 from synergy_desk.domain.errors import DomainError
-
-PROG = "synergy-desk"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -48,9 +47,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.set_defaults(handler=run)
     return p
 
-
-def _error(message: str) -> None:
-    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
 
 
 def _manager(username: str | None) -> Any:
