@@ -78,8 +78,11 @@ def use_office_locale_if_none() -> None:
     the office's own, rather than Qt's bare "1 12 2026"."""
     from PySide6.QtCore import QLocale
 
+    from synergy_desk.ui import formatting
+
     if QLocale.system().name() == "C":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        formatting.clear_cache()
 
 
 def _exit_now(code: int) -> None:

@@ -16,8 +16,22 @@ _office_zone = "Europe/London"
 def set_office_zone(name: str) -> None:
     global _office_zone
     _office_zone = name or "Europe/London"
+    clear_cache()
+
+
+def clear_cache() -> None:
+    """Forget formatted times (after the office's zone or the locale changes)."""
     _zone.cache_clear()
     _short_datetime.cache_clear()
+
+
+def office_today() -> dt.date:
+    """Today as the office's calendar has it (its time zone, not the desktop's)."""
+    from synergy_desk.models.base import utcnow
+
+    now = local(utcnow())
+    assert now is not None
+    return now.date()
 
 
 @lru_cache(maxsize=4)

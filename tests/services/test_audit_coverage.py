@@ -23,7 +23,7 @@ from synergy_desk.domain.enums import (
     Role,
     WaiverKind,
 )
-from synergy_desk.domain.errors import AuthenticationFailed
+from synergy_desk.domain.errors import AuthenticationFailed, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import (
@@ -452,7 +452,7 @@ def test_the_change_is_in_the_audit_log(scene: Scene, case: Case) -> None:
 def test_a_refused_change_writes_no_audit_row(scene: Scene) -> None:
     """The audit row is part of the change's transaction: no change, no row."""
     last = t.AuditLog.select(t.AuditLog.id).order_by(t.AuditLog.id.desc()).scalar() or 0
-    with pytest.raises(Exception, match="already been refunded"):
+    with pytest.raises(ValidationError, match="already been refunded"):
         payments.refund(scene.manager, scene.payment, reason="Paid twice")
         payments.refund(scene.manager, scene.payment, reason="Paid twice again")
     rows = _rows_since(last)

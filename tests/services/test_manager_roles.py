@@ -124,4 +124,7 @@ def test_reception_and_engineers_are_refused(office: dict[str, Any], scene: Scen
 
 @pytest.mark.parametrize(("name", "use"), MANAGER_ONLY, ids=[n for n, _ in MANAGER_ONLY])
 def test_the_manager_may(office: dict[str, Any], scene: Scene, name: str, use: Use) -> None:
+    before = _state()
     use(office["manager"], scene)
+    if name != "users.list_users":  # the one that only reads
+        assert _state() != before

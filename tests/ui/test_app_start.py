@@ -85,7 +85,12 @@ def test_a_machine_without_a_locale_shows_british_dates(qtbot: Any,
     original = QLocale()
     monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale.c()))
     try:
+        QLocale.setDefault(QLocale.c())  # as on a machine with no locale set
+        assert formatting.short_date(dt.date(2026, 12, 1)) != "01/12/2026"
         app.use_office_locale_if_none()
         assert formatting.short_date(dt.date(2026, 12, 1)) == "01/12/2026"
+        assert formatting.short_datetime(dt.datetime(2026, 12, 1, 9, 5)).startswith(
+            "01/12/2026")
     finally:
         QLocale.setDefault(original)
+        formatting.clear_cache()
