@@ -170,10 +170,7 @@ def _run_check(args: argparse.Namespace) -> int:
     info = _open(args)
     # One moment of the office: a desk saving a payment meanwhile is not half seen.
     with read_snapshot():
-        problems = list(integrity.check_database())
-        if not any(integrity.is_damage(p) for p in problems):
-            problems += ([str(p) for p in integrity.check_tamper()]
-                         + list(integrity.check_sequences()))
+        problems = integrity.check_office()
     for problem in problems:
         print(problem)
     if problems:

@@ -240,16 +240,34 @@ def check_database() -> list[str]:
     every receipt has its lines, every line its receipt, every funded incident exactly one
     active funding row of its kind, and every funding row points at a record that exists.
     """
+    return _database_problems()[0]
+
+
+def check_office() -> list[str]:
+    """Everything ``synergy-desk check`` checks, each problem one line (none: all is well).
+
+    The database itself first; the hash chains and the numbering only when every row can be
+    read (a damaged file or a missing table is the problem to report, not what follows
+    from it).
+    """
+    problems, readable = _database_problems()
+    if readable:
+        problems += [str(p) for p in check_tamper()] + check_sequences()
+    return problems
+
+
+def _database_problems() -> tuple[list[str], bool]:
+    """The problems of :func:`check_database`, and whether every row can still be read."""
     if isinstance(db.obj, peewee.SqliteDatabase):
         problems = _sqlite_file_problems()
         if any(is_damage(p) for p in problems):
-            return problems  # reading rows out of a damaged file would only add noise
+            return problems, False  # reading rows out of a damaged file would only add noise
     else:
         problems = []
     tables = _catalogue_problems()
     if tables:
-        return problems + tables  # with a table missing or unreadable the rows cannot be read
-    return problems + _orphan_problems()
+        return problems + tables, False  # with a table missing or unreadable, rows cannot be
+    return problems + _orphan_problems(), True
 
 
 def _sqlite_file_problems() -> list[str]:

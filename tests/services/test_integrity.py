@@ -210,3 +210,25 @@ def test_a_reference_broken_behind_sqlites_back_is_reported(office, reception, p
         "1 row of incident_funding points at payment_line rows that do not exist.",
         "Receipt R-000001 has no lines.",
         f"The funding of {incident.reference} points at a payment line that does not exist."]
+
+
+def test_a_missing_table_is_reported_and_the_money_checks_wait(office, reception,
+                                                               product) -> None:
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    payments.take_payment(reception, cash(customer, (incident.id,)))
+    db.execute_sql('ALTER TABLE "credit_note_line" RENAME TO "set_aside"')
+    try:
+        problems = integrity.check_office()
+    finally:
+        db.execute_sql('ALTER TABLE "set_aside" RENAME TO "credit_note_line"')
+    assert problems == ["The table credit_note_line is missing from the database."]
+
+
+def test_the_whole_check_of_a_sound_office_finds_nothing(office, reception, product) -> None:
+    customer = new_customer()
+    payments.take_payment(reception, cash(customer, (new_incident(reception, customer,
+                                                                   product).id,)))
+    assert integrity.check_office() == []
+    sql("UPDATE payment SET gross_pence = %s", 1)
+    assert [p.split(":")[0] for p in integrity.check_office()] == ["R-000001"]
