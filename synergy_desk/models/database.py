@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import peewee
 
@@ -47,7 +47,9 @@ def default_database_url() -> str:
 
 
 def sqlite_url(path: Path | str) -> str:
-    return "sqlite:///" + Path(path).resolve().as_posix()
+    """The address of a SQLite file; characters an address gives a meaning to (# ? %) are
+    escaped, so a folder named "Accounts #2" is read as the folder it is."""
+    return "sqlite:///" + quote(Path(path).resolve().as_posix(), safe="/:")
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,9 @@ def probe(url: str) -> ProbeResult:
                                "when Synergy Desk next starts.")
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
+        # as_uri escapes the path: a folder named "p#1" must not end the address early.
         database: peewee.Database = peewee.SqliteDatabase(
-            f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
+            path.resolve().as_uri() + "?mode=ro", uri=True)
     else:
         database = make_database(url)
     try:

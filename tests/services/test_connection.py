@@ -122,3 +122,17 @@ def test_a_postgresql_address_with_a_part_missing_is_refused(
     with pytest.raises(ValidationError) as caught:
         connection.postgres_url(*parts)
     assert caught.value.field == field
+
+
+def test_a_folder_with_a_hash_in_its_name_is_read_where_it_is(tmp_path: Path) -> None:
+    folder = tmp_path / "p#1 100%"
+    folder.mkdir()
+    path = folder / "office.sqlite3"
+    open_database(sqlite_url(path))
+    settings.setup_office("Acme Support", "", "", "mary", "Mary", "a long password")
+    close_database()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = connection.probe(sqlite_url(path))
+    assert (result.state, result.users) == ("ready", 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no file "p" made beside it
+    assert sqlite_url(path).endswith("/p%231%20100%25/office.sqlite3")
