@@ -336,10 +336,14 @@ def _customer_name(customer: t.Customer) -> str:
 def receipt_customer_name(name: str, company: str) -> str:
     """Who a receipt is made out to: the customer, and their company when it adds to it."""
     name, company = name.strip(), company.strip()
+
+    def starts_with_words(text: str, words: str) -> bool:
+        return re.match(re.escape(words) + r"\b", text, re.IGNORECASE) is not None
+
     if company and company.lower() != name.lower():
-        if company.lower().startswith(name.lower()):
+        if starts_with_words(company, name):
             name = company  # "Kaur Estate Agents" of "Kaur Estate Agents Ltd"
-        elif not name.lower().startswith(company.lower()):
+        elif not starts_with_words(name, company):
             name = f"{name}, {company}"  # a person, and the company they buy for
     return name[:200]
 

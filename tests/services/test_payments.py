@@ -449,6 +449,8 @@ def test_payments_for_customer_lists_newest_first_with_refunds(office, manager, 
     ("Acme Ltd", "Acme", "Acme Ltd"),
     ("Acme Ltd", "acme ltd", "Acme Ltd"),
     ("Sole Trader", "", "Sole Trader"),
+    ("Jo", "Joinery Supplies Ltd", "Jo, Joinery Supplies Ltd"),
+    ("Annabel Price", "Ann", "Annabel Price, Ann"),
 ])
 def test_the_receipt_names_the_customer_once(office, reception, product, name: str,
                                              company: str, printed: str) -> None:
