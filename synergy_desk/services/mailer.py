@@ -12,6 +12,7 @@ from email.utils import formataddr, make_msgid
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services import tickets
+from synergy_desk.services.common import MANAGERS, Actor, require
 
 __all__ = ["MailError", "SmtpSettings", "send_document", "send_test_email", "smtp_configured",
            "smtp_settings", "smtp_settings_from_form"]
@@ -72,13 +73,18 @@ def _one_line(value: str, what: str) -> str:
     return refuse_card_numbers(text, what)
 
 
-def smtp_settings_from_form(host: str, port: int, user: str, password: str | None,
-                            sender: str, starttls: bool) -> SmtpSettings:
-    """SMTP settings as typed in the settings dialog, before they are saved.
+def smtp_settings_from_form(actor: Actor, host: str, port: int, user: str,
+                            password: str | None, sender: str, starttls: bool) -> SmtpSettings:
+    """SMTP settings as typed in the settings dialog, before they are saved (managers only).
 
     ``password`` None means "the password already saved" (the dialog never sees it); the
-    office's name comes from the saved settings.
+    office's name comes from the saved settings. Only a manager may try the saved password
+    on a server of their choosing.
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
     """
+    require(actor, MANAGERS, "test the mail server")
     row = tickets.office_settings()
     return SmtpSettings(host=(host or "").strip(), port=int(port), user=(user or "").strip(),
                         password=(row.smtp_password or "") if password is None else password,

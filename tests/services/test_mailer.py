@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.services import mailer
+from synergy_desk.services.common import Actor
 from tests.smtp_stub import Received, smtp_stub
 
 PDF = b"%PDF-1.4\n% a small document\n%%EOF\n"
@@ -105,10 +106,23 @@ def test_an_unreachable_server_is_a_readable_error(office) -> None:
 # --- the test e-mail of the settings dialog ------------------------------------------------
 
 
+def _manager() -> Actor:
+    return Actor.from_user(t.User.get(t.User.username == "mary"))
+
+
+def test_only_a_manager_may_try_the_saved_mail_password(office) -> None:
+    set_smtp(smtp_password="saved-secret")
+    for who in ("rita", "eddie"):
+        actor = Actor.from_user(t.User.get(t.User.username == who))
+        with pytest.raises(PermissionDenied):
+            mailer.smtp_settings_from_form(actor, "mail.elsewhere.example", 25, "desk", None,
+                                           "a@b.example", False)
+
+
 def test_a_test_email_goes_through_the_server_given_not_the_saved_one(office) -> None:
     set_smtp(smtp_host="mail.saved.example", smtp_port=25, smtp_from="old@synergy.example")
     with smtp_stub() as (port, received, _refuse):
-        settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+        settings = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", port, "", None,
                                                   "desk@synergy.example", False)
         mailer.send_test_email(settings, "mary@synergy.example")
     assert received.mail_from == ["desk@synergy.example"]
@@ -126,13 +140,13 @@ def test_a_test_email_goes_through_the_server_given_not_the_saved_one(office) ->
 
 def test_a_test_email_uses_the_saved_password_unless_a_new_one_is_typed(office) -> None:
     set_smtp(smtp_password="saved-secret")
-    saved = mailer.smtp_settings_from_form("127.0.0.1", 25, "desk", None, "a@b.example", False)
-    typed = mailer.smtp_settings_from_form("127.0.0.1", 25, "desk", "typed", "a@b.example", False)
-    cleared = mailer.smtp_settings_from_form("127.0.0.1", 25, "desk", "", "a@b.example", False)
+    saved = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", 25, "desk", None, "a@b.example", False)
+    typed = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", 25, "desk", "typed", "a@b.example", False)
+    cleared = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", 25, "desk", "", "a@b.example", False)
     assert (saved.password, typed.password, cleared.password) == ("saved-secret", "typed", "")
     with smtp_stub() as (port, received, _refuse):
         mailer.send_test_email(mailer.smtp_settings_from_form(
-            "127.0.0.1", port, "desk", None, "desk@synergy.example", False),
+            _manager(), "127.0.0.1", port, "desk", None, "desk@synergy.example", False),
             "mary@synergy.example")
     assert len(received.logins) == 1 and len(received.messages) == 1
 
@@ -145,7 +159,7 @@ def test_a_test_email_uses_the_saved_password_unless_a_new_one_is_typed(office) 
 ])
 def test_a_test_email_with_missing_details_is_refused(office, host: str, sender: str, to: str,
                                                       field: str) -> None:
-    settings = mailer.smtp_settings_from_form(host, 25, "", None, sender, False)
+    settings = mailer.smtp_settings_from_form(_manager(), host, 25, "", None, sender, False)
     with pytest.raises(ValidationError) as caught:
         mailer.send_test_email(settings, to)
     assert caught.value.field == field
@@ -154,7 +168,7 @@ def test_a_test_email_with_missing_details_is_refused(office, host: str, sender:
 def test_a_test_email_to_a_refused_address_says_so(office) -> None:
     with smtp_stub() as (port, received, refuse):
         refuse.add("nobody@synergy.example")
-        settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+        settings = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", port, "", None,
                                                   "desk@synergy.example", False)
         with pytest.raises(mailer.MailError, match="would not deliver to nobody@synergy"):
             mailer.send_test_email(settings, "nobody@synergy.example")
@@ -165,7 +179,7 @@ def test_a_test_email_to_an_unreachable_server_says_what_to_check(office) -> Non
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+    settings = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", port, "", None,
                                               "desk@synergy.example", False)
     with pytest.raises(mailer.MailError, match="check the server's name, port and STARTTLS"):
         mailer.send_test_email(settings, "mary@synergy.example")
@@ -173,7 +187,7 @@ def test_a_test_email_to_an_unreachable_server_says_what_to_check(office) -> Non
 
 def test_starttls_asked_of_a_server_without_it_is_a_readable_error(office) -> None:
     with smtp_stub() as (port, received, _refuse):
-        settings = mailer.smtp_settings_from_form("127.0.0.1", port, "", None,
+        settings = mailer.smtp_settings_from_form(_manager(), "127.0.0.1", port, "", None,
                                                   "desk@synergy.example", True)
         with pytest.raises(mailer.MailError, match="STARTTLS"):
             mailer.send_test_email(settings, "mary@synergy.example")

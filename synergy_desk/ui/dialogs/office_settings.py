@@ -628,7 +628,7 @@ class OfficeSettingsDialog(QDialog):
 
         def send() -> None:
             mailer.send_test_email(mailer.smtp_settings_from_form(
-                host, port, user, password, sender, starttls), to)
+                self._actor, host, port, user, password, sender, starttls), to)
 
         def done(_result: object) -> None:
             if isValid(self):
