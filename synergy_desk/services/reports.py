@@ -727,9 +727,6 @@ def _overrides(period: _Period) -> tuple[list[tuple[str, str]], list[ReportTable
     hand_backs = _audit_rows(period, "funding.hand_back")
     refs = _incident_refs([r[2] for r in remit] + [r[2] for r in hand_backs])
     names = _user_names([r[1] for r in remit] + [r[1] for r in hand_backs])
-    notes_of = {int(iid): note for iid, note in tuples(
-        t.Incident.select(t.Incident.id, t.Incident.resolution_note)
-        .where(t.Incident.id.in_([int(r[2]) for r in remit if str(r[2]).isdigit()] or [0])))}
 
     def who(uid: int | None) -> str:
         return names.get(int(uid), "") if uid is not None else "Automatic"
@@ -737,8 +734,10 @@ def _overrides(period: _Period) -> tuple[list[tuple[str, str]], list[ReportTable
     tables.append(ReportTable(
         "Closed as out of remit", ("Date", "Incident", "Customer", "Reason", "By"),
         tuple((period.date(at), refs.get(int(eid), (f"#{eid}", ""))[0],
-               refs.get(int(eid), ("", ""))[1], notes_of.get(int(eid), ""), who(uid))
-              for at, uid, eid, _after_text in remit if str(eid).isdigit()),
+               # The reason as written then (re-opening clears the incident's own note).
+               refs.get(int(eid), ("", ""))[1],
+               str(_after(after_text).get("resolution_note", "")), who(uid))
+              for at, uid, eid, after_text in remit if str(eid).isdigit()),
         (False,) * 5, note="" if remit else "No incidents were closed as out of remit."))
     tables.append(ReportTable(
         "Funding handed back", ("Date", "Incident", "Customer", "Reason", "What was done",

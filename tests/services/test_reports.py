@@ -325,6 +325,10 @@ def test_overrides_report_on_a_small_scene(office, manager, reception, product) 
     remit = table(data, "Closed as out of remit").rows
     assert remit[0][1:] == (paid.reference, "Kind Co", "Hardware fault, not our software",
                             "Mary Manager")
+    # The reason is the one written at the time, whatever the incident says later.
+    t.Incident.update(resolution_note="").where(t.Incident.id == paid.id).execute()
+    again = reports.build_report(manager, "overrides", today, today, now=now)
+    assert table(again, "Closed as out of remit").rows[0][3] == "Hardware fault, not our software"
     handed = table(data, "Funding handed back").rows
     assert handed[0][1] == paid.reference and "credit note CN-000001" in handed[0][4]
     assert dict(data.summary)["Waivers granted"] == "1"
