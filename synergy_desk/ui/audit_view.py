@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services import audit_log, users
@@ -445,6 +446,8 @@ class AuditLogWindow(QDialog):
         self.check_button.setEnabled(True)
 
     def _on_check_done(self, report: object) -> None:
+        if not isValid(self):
+            return  # the window was closed while the check ran
         self._check_finished()
         assert isinstance(report, audit_log.TamperReport)
         self.check_results.clear()
@@ -480,6 +483,8 @@ class AuditLogWindow(QDialog):
         self.check_results.setFixedHeight(rows * line + 2 * self.check_results.frameWidth() + 4)
 
     def _on_check_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return  # the window was closed while the check ran
         self._check_finished()
         if isinstance(exc, DomainError):
             self.check_status.setStyleSheet(f"color:{_BAD};")

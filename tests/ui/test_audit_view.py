@@ -162,3 +162,19 @@ def test_engineers_open_it(office: dict[str, Any], qtbot: Any, errors: Errors) -
     qtbot.addWidget(window)
     assert window.current_filter() == AuditFilter()
     window.close()
+
+
+def test_closing_the_window_while_the_check_runs_is_quiet(manager: Actor, history: Any,
+                                                          errors: Any) -> None:
+    import shiboken6
+
+    from synergy_desk.models.base import utcnow
+    from synergy_desk.services.audit_log import TamperReport
+
+    background = Background()
+    closed = AuditLogWindow(None, manager, background, page_size=3)
+    background.wait()
+    shiboken6.delete(closed)  # closed and deleted before the check came back
+    closed._on_check_done(TamperReport(utcnow(), ()))
+    closed._on_check_failed(RuntimeError("the connection went"))
+    assert errors.shown == []

@@ -81,3 +81,13 @@ def test_reception_is_not_offered_the_database_settings(
     window = MainWindow(office["reception"], prefs, "test database", "Synergy Support Ltd")
     qtbot.addWidget(window)
     assert not window.act_database.isVisible()
+
+
+@pytest.mark.parametrize("saved", ["mysql://x/y", "sqlite://", "postgresql://u@h:99999/db"])
+def test_a_saved_address_that_cannot_be_read_opens_on_the_default_file(
+        qtbot: Any, background: Any, saved: str) -> None:
+    dialog = DatabaseSettingsDialog(None, saved, background)
+    qtbot.addWidget(dialog)
+    assert dialog.use_sqlite.isChecked()
+    assert dialog.url() == default_database_url()
+    assert "cannot be used" in dialog.result.text()

@@ -141,15 +141,26 @@ class DatabaseSettingsDialog(QDialog):
     # -- the address -----------------------------------------------------------------------
 
     def _load(self, url: str) -> None:
+        try:
+            self._load_address(url)
+        except (DomainError, ValueError) as exc:
+            # A saved address that cannot even be read: start from this computer's file and
+            # say why, so the desk can be pointed somewhere that works.
+            self._load_address("")
+            message = exc.message if isinstance(exc, DomainError) else str(exc)
+            self._show(False, self.tr("The saved address cannot be used: %s") % message)
+
+    def _load_address(self, url: str) -> None:
         info = describe_url(url or default_database_url())
+        parsed = urlparse(url)
+        port = parsed.port if info.kind != "sqlite" else None  # ValueError: out of range
         if info.kind == "sqlite":
             assert info.path is not None
             self.sqlite_path.setText(str(info.path))
             self.use_sqlite.setChecked(True)
         else:
-            parsed = urlparse(url)
             self.host.setText(parsed.hostname or "")
-            self.port.setValue(parsed.port or 5432)
+            self.port.setValue(port or 5432)
             self.dbname.setText(unquote(parsed.path.lstrip("/")))
             self.user.setText(unquote(parsed.username or ""))
             self.password.setText(unquote(parsed.password or ""))
