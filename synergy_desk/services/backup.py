@@ -40,8 +40,9 @@ from synergy_desk.models.database import (
     make_database,
     migration_names,
 )
+from synergy_desk.services.common import MANAGERS, Actor, require
 
-__all__ = ["BackupResult", "BackupInfo", "RestoreResult", "ProgressCallback", "backup_database",
+__all__ = ["BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback", "backup_database",
            "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
            "run_daily_backup", "daily_backups", "find_pg_tool", "table_names",
            "sqlite_in_use"]
@@ -654,6 +655,20 @@ def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> Res
 
 
 # --- the public functions ----------------------------------------------------------------
+
+def back_up_office(actor: Actor, url: str, target: Path | None = None, *,
+                   progress: ProgressCallback | None = None) -> BackupResult:
+    """A manager's "Back up now" from the window: :func:`backup_database`, managers only.
+
+    (The command line and the daily automatic backup are the machine's own: whoever runs
+    the office's machines may use them.)
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
+    """
+    require(actor, MANAGERS, "back up the office")
+    return backup_database(url, target, progress=progress)
+
 
 def backup_database(url: str, target: Path | None = None, *,
                     progress: ProgressCallback | None = None) -> BackupResult:

@@ -12,6 +12,7 @@ from shiboken6 import isValid
 from synergy_desk.models.base import utcnow
 from synergy_desk.models.database import DatabaseInfo
 from synergy_desk.services import backup
+from synergy_desk.services.common import Actor
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background
@@ -110,7 +111,7 @@ class _ProgressRelay(QObject):
     moved = Signal(int, int)
 
 
-def backup_now(window: QMainWindow, background: Background,
+def backup_now(window: QMainWindow, background: Background, actor: Actor,
                database_info: DatabaseInfo) -> QProgressDialog:
     """Back the office up now into its backup folder, with a progress dialog.
 
@@ -137,8 +138,8 @@ def backup_now(window: QMainWindow, background: Background,
     url = database_info.url
 
     def work() -> backup.BackupResult:
-        return backup.backup_database(
-            url, progress=lambda done, total, _stage: relay.moved.emit(done, total))
+        return backup.back_up_office(
+            actor, url, progress=lambda done, total, _stage: relay.moved.emit(done, total))
 
     def done(result: object) -> None:
         if isValid(dialog):

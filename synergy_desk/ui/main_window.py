@@ -795,7 +795,7 @@ class MainWindow(QMainWindow):
 
         if self.database_info is None:
             return
-        backup_now(self, self.background, self.database_info)
+        backup_now(self, self.background, self.actor, self.database_info)
 
     def _on_office_settings(self) -> None:
         from synergy_desk.services import settings

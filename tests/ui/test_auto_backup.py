@@ -8,11 +8,14 @@ import pytest
 from PySide6.QtWidgets import QMainWindow, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from synergy_desk.domain.errors import DomainError
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import DomainError, PermissionDenied
 from synergy_desk.models.database import close_database, describe_url
 from synergy_desk.services import backup
+from synergy_desk.services.common import Actor
 from synergy_desk.ui import auto_backup
 from synergy_desk.ui.worker import Background
+from tests.conftest import make_user
 
 
 @pytest.fixture
@@ -24,7 +27,12 @@ def window(qtbot: QtBot) -> QMainWindow:
 
 
 @pytest.fixture
-def closed_url(sqlite_db_url: str) -> str:
+def manager(sqlite_db_url: str, password_hash: str) -> Actor:
+    return make_user("mary", Role.MANAGER, password_hash, "Mary Manager")
+
+
+@pytest.fixture
+def closed_url(sqlite_db_url: str, manager: Actor) -> str:
     close_database()
     return sqlite_db_url
 
@@ -73,10 +81,10 @@ def test_postgresql_office_has_no_daily_backup(window: QMainWindow) -> None:
 
 
 def test_back_up_now_shows_progress_then_where(qtbot: QtBot, window: QMainWindow,
-                                               closed_url: str) -> None:
+                                               closed_url: str, manager: Actor) -> None:
     background = Background(window)
     info = describe_url(closed_url)
-    dialog = auto_backup.backup_now(window, background, info)
+    dialog = auto_backup.backup_now(window, background, manager, info)
     assert dialog.objectName() == "backupProgress"
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Backed up to"),
                     timeout=10_000)
@@ -85,12 +93,29 @@ def test_back_up_now_shows_progress_then_where(qtbot: QtBot, window: QMainWindow
     assert window.statusBar().currentMessage() == f"Backed up to {made[0]}"
 
 
-def test_back_up_now_failure_is_told(qtbot: QtBot, window: QMainWindow,
+def test_back_up_now_failure_is_told(qtbot: QtBot, window: QMainWindow, manager: Actor,
                                      monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     errors: list[BaseException] = []
     monkeypatch.setattr(auto_backup, "show_error", lambda _parent, exc: errors.append(exc))
     info = describe_url("sqlite:///" + (tmp_path / "missing.sqlite3").as_posix())
-    auto_backup.backup_now(window, Background(window), info)
+    auto_backup.backup_now(window, Background(window), manager, info)
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert isinstance(errors[0], DomainError)
     assert "no database" in str(errors[0])
+
+
+def test_back_up_now_is_refused_to_a_receptionist(qtbot: QtBot, window: QMainWindow,
+                                                 closed_url: str, password_hash: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from synergy_desk.models.database import open_database
+
+    open_database(closed_url)
+    rita = make_user("rita", Role.RECEPTION, password_hash, "Rita Reception")
+    close_database()
+    errors: list[BaseException] = []
+    monkeypatch.setattr(auto_backup, "show_error", lambda _parent, exc: errors.append(exc))
+    info = describe_url(closed_url)
+    auto_backup.backup_now(window, Background(window), rita, info)
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert isinstance(errors[0], PermissionDenied)
+    assert not (info.path.parent / "backups").exists()
