@@ -284,8 +284,26 @@ _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 
 def _record_condition(text: str) -> peewee.Expression:
-    """The entries about the record a person typed, resolved inside the page's one query."""
+    """The entries about the record a person typed, resolved inside the page's one query.
+
+    Text that reads as a record and also as a user name ("r12" is receipt R-000012 and may
+    be a user's name) finds the entries of both.
+    """
     raw = " ".join(text.split()).lower()
+    user = (_about("user", t.User.select(_as_text(t.User.id)).where(t.User.username == raw))
+            if _USERNAME.fullmatch(raw) else None)
+    record = _record_only(raw)
+    if record is not None:
+        return record if user is None else (record | user)
+    if user is not None:
+        return user
+    raise ValidationError(
+        f"“{text.strip()}” is not a record the audit log knows: give an incident (INC-000012), "
+        "a receipt (R-000003), a credit note (CN-000001), a season ticket (ticket 5), a "
+        "customer's account code (C000042) or a user name.", "record")
+
+
+def _record_only(raw: str) -> peewee.Expression | None:
     for pattern, kind in _RECORD_PATTERNS:
         match = pattern.fullmatch(raw)
         if not match:
@@ -310,12 +328,7 @@ def _record_condition(text: str) -> peewee.Expression:
         code = f"C{n:06d}"
         return _about("customer", t.Customer.select(_as_text(t.Customer.id))
                       .where(t.Customer.account_code == code))
-    if _USERNAME.fullmatch(raw):
-        return _about("user", t.User.select(_as_text(t.User.id)).where(t.User.username == raw))
-    raise ValidationError(
-        f"“{text.strip()}” is not a record the audit log knows: give an incident (INC-000012), "
-        "a receipt (R-000003), a credit note (CN-000001), a season ticket (ticket 5), a "
-        "customer's account code (C000042) or a user name.", "record")
+    return None
 
 
 def _office_zone() -> ZoneInfo:

@@ -298,3 +298,13 @@ def test_a_kind_finds_actions_it_has_no_label_for_in_order(office: dict[str, Any
     money = list_audit(manager, AuditFilter(kind="money"))
     assert actions(money) == ["ticket.purchase"]
     assert money.rows[0].action_label == "Season ticket sold"
+
+
+def test_a_user_named_like_a_record_is_found_too(office: dict[str, Any],
+                                                 history: dict[str, Any]) -> None:
+    manager = office["manager"]
+    r1 = users.create_user(manager, "r1", "Rob One", "engineer", "a long password")
+    page = list_audit(manager, AuditFilter(record="r1"))
+    # Receipt R-000001's entries and the user r1's both.
+    assert {"payment", "user"} <= {r.entity for r in page.rows}
+    assert any(r.entity == "user" and r.entity_id == str(r1.id) for r in page.rows)
