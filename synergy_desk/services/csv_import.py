@@ -36,6 +36,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
+from synergy_desk.services.csv_safety import restore_cell
 from synergy_desk.services.customers import (
     ContactInput,
     CustomerInput,
@@ -514,8 +515,9 @@ def _clean_row(row: CsvRow, cells: tuple[str, ...], columns: dict[str, int],
                     "are never stored (remove it from the file)")
 
     def get(field_name: str) -> str:
+        # A cell this program exported ("'=...", "'+44...") comes back as it was typed.
         index = columns.get(field_name)
-        return cells[index].strip() if index is not None else ""
+        return restore_cell(cells[index].strip()) if index is not None else ""
 
     address = "\n".join(part for part in (get(f) for f in _ADDRESS_FIELDS) if part)
     code = without_control_characters(get("account_code")).strip()

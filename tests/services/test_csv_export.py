@@ -55,6 +55,18 @@ def test_formulas_are_neutralised_and_the_file_imports_back(
     mapping = csv_import.guess_mapping(header)
     assert {mapping[f] for f in ("account_code", "name", "company", "notes", "contact_name",
                                  "contact_phone", "postcode", "phone", "email")} <= set(header)
+    # And it imports back as it was typed (under a new account code: the first is taken).
+    row[header.index("Account Code")] = "C900001"
+    again = tmp_path / "again.csv"
+    with again.open("w", encoding="utf-8-sig", newline="") as out_file:
+        csv.writer(out_file).writerows([header, row])
+    data = csv_import.read_csv(again)
+    csv_import.import_customers(manager, data, csv_import.guess_mapping(data.headers))
+    back = customers.customer_summary(
+        t.Customer.get(t.Customer.account_code == "C900001").id)
+    assert (back.name, back.company) == ('=HYPERLINK("http://evil.example","Click")', "@SUM(A1)")
+    assert t.Customer.get_by_id(back.id).notes == "+44 is the dialling code"
+    assert [c.name for c in back.contacts] == ["-Dash"]
 
 
 def _paid_incidents(office: dict[str, Any]) -> list[int]:
