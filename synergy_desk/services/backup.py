@@ -401,6 +401,11 @@ def _restore_sqlite(info: DatabaseInfo, source: Path, checked: BackupInfo) -> Re
                         keep.close()
             except _InUse:
                 raise ValidationError(_in_use_message(target)) from None
+            # Asked again at the last moment: a desk that opened the database while the old
+            # file was kept aside would otherwise lose its log below. (The lock itself cannot
+            # be held over the rename: Windows renames no open file.)
+            if sqlite_in_use(target):
+                raise ValidationError(_in_use_message(target))
             # The log and index of the old file must not be applied to the new one.
             _remove_quietly(Path(f"{target}-wal"))
             _remove_quietly(Path(f"{target}-shm"))

@@ -396,3 +396,33 @@ def test_a_postgresql_backup_is_not_restored_into_sqlite(pg_office: str, tmp_pat
     with pytest.raises(ValidationError, match="give its postgresql:// address with --database"):
         backup.restore_database(sqlite_url(target), taken.path)
     assert not target.exists()
+
+
+def test_a_desk_that_opens_the_database_during_a_restore_stops_it(
+        demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = backup.backup_database(demo_url, tmp_path / "good.sqlite3").path
+    path = _path(demo_url)
+    before = path.read_bytes()
+    desks: list[sqlite3.Connection] = []
+    in_use = backup.sqlite_in_use
+
+    asked: list[Path] = []
+
+    def a_desk_opens_meanwhile(target: Path) -> bool:
+        asked.append(target)
+        if len(asked) == 2:
+            # The second look: after the old file was kept aside and its lock let go,
+            # before the new one is renamed in. A desk opens the database just then.
+            desk = sqlite3.connect(str(path))
+            desk.execute("SELECT COUNT(*) FROM customer").fetchone()  # open, as a desk is
+            desks.append(desk)
+        return in_use(target)
+
+    monkeypatch.setattr(backup, "sqlite_in_use", a_desk_opens_meanwhile)
+    try:
+        with pytest.raises(ValidationError, match="open at a desk"):
+            backup.restore_database(demo_url, good)
+    finally:
+        for desk in desks:
+            desk.close()
+    assert desks and path.read_bytes() == before
