@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.services import users
-from synergy_desk.services.common import Actor, transaction
+from synergy_desk.services.common import Actor
 
 __all__ = ["change_password", "must_change_password"]
 
@@ -26,8 +25,4 @@ def change_password(actor: Actor, old_password: str, new_password: str) -> None:
             or it breaks the password rules; nothing is changed.
         PermissionDenied: the account is no longer active.
     """
-    with transaction():
-        if new_password == old_password:
-            raise ValidationError("Choose a new password that is not the same as the old one.",
-                                  "new_password")
-        users.change_own_password(actor, old_password, new_password)
+    users.change_own_password(actor, old_password, new_password)

@@ -45,6 +45,25 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def check_password_rules(password: str) -> None:
+    """Refuse a password that breaks the office's rules (for dialogs to check at once).
+
+    Raises:
+        ValidationError: too short, or starting or ending with a space.
+    """
+    _check_password_rules(password)
+
+
+def check_username(username: str) -> str:
+    """The user name as stored (lower case), or ValidationError with the rule."""
+    return _check_username(username)
+
+
+def check_full_name(full_name: str | None) -> str:
+    """The full name as stored, or ValidationError with the rule."""
+    return _check_full_name(full_name)
+
+
 def _check_password_rules(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
@@ -200,6 +219,9 @@ def change_own_password(actor: Actor, old_password: str, new_password: str) -> N
             _hasher().verify(user.password_hash, old_password or "")
         except (VerificationError, InvalidHashError):
             raise ValidationError("Your current password is not right.", "old_password") from None
+        if new_password == old_password:
+            raise ValidationError("Choose a new password that is not the same as the old one.",
+                                  "new_password")
         _check_password_rules(new_password)
         (t.User.update(password_hash=hash_password(new_password), must_change_password=False,
                        version=t.User.version + 1).where(t.User.id == user.id).execute())

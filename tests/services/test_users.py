@@ -16,6 +16,7 @@ from synergy_desk.domain.errors import (
 )
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
+from synergy_desk.services import users
 from synergy_desk.services.common import Actor
 from synergy_desk.services.users import (
     change_own_password,
@@ -323,3 +324,25 @@ def test_password_changes_are_audited_with_before_and_after(office: dict[str, Ac
     assert json.loads(changed.after) == {"must_change_password": False, "version": 3}
     for row in (reset, changed):
         assert NEW_PASSWORD not in row.after and "argon2" not in row.after
+
+
+def test_a_new_password_the_same_as_the_old_is_refused_by_the_service(office) -> None:
+    from tests.conftest import PASSWORD
+
+    eddie = office["engineer"]
+    with pytest.raises(ValidationError, match="not the same as the old one"):
+        users.change_own_password(eddie, PASSWORD, PASSWORD)
+    with pytest.raises(ValidationError, match="current password is not right"):
+        users.change_own_password(eddie, "a wrong guess", "a wrong guess")  # asked first
+
+
+@pytest.mark.parametrize(("check", "value", "field"), [
+    (users.check_username, "x", "username"),
+    (users.check_full_name, "  ", "full_name"),
+    (users.check_password_rules, "short", "password"),
+    (users.check_password_rules, " padded password", "password"),
+])
+def test_the_rules_a_dialog_asks_are_the_services(check, value: str, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        check(value)
+    assert caught.value.field == field

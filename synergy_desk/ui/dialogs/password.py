@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError
-
-#: The same rule the users service applies; checked here first so the message comes at once.
-MIN_LENGTH = 8
+from synergy_desk.domain.errors import DomainError, ValidationError
+from synergy_desk.services import users
 
 
 class ChangePasswordDialog(QDialog):
@@ -50,7 +48,7 @@ class ChangePasswordDialog(QDialog):
             who = username or self.tr("this account")
             why = QLabel(self.tr(
                 "A manager has reset the password of %s. Choose a new password of your own "
-                "(at least %d characters) before you carry on.") % (who, MIN_LENGTH))
+                "(at least %d characters) before you carry on.") % (who, users.MIN_PASSWORD_LENGTH))
             why.setObjectName("changePasswordReason")
             why.setWordWrap(True)
             layout.addWidget(why)
@@ -89,9 +87,10 @@ class ChangePasswordDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         if self._known_current is None and not self.old.text():
             return self._fail(self.tr("Type your current password."), self.old)
-        if len(self.new.text()) < MIN_LENGTH:
-            return self._fail(self.tr("The new password needs at least %d characters.")
-                              % MIN_LENGTH, self.new)
+        try:
+            users.check_password_rules(self.new.text())  # the service's rule, asked at once
+        except ValidationError as exc:
+            return self._fail(exc.message, self.new)
         if self.new.text() != self.again.text():
             self.again.clear()
             return self._fail(self.tr("The two new passwords are not the same."), self.again)

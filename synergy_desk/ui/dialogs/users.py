@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import DomainError
+from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services import users
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
@@ -45,7 +45,6 @@ __all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableMo
            "UsersDialog", "open_users"]
 
 _BAD = "#a61b1b"
-_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 
 
 def _t(text: str) -> str:
@@ -126,21 +125,21 @@ class UserEditDialog(QDialog):
 
     def problem(self) -> tuple[str, QWidget] | None:
         """What is wrong with the entries (a message and the box to fix), or None."""
-        name = self.username.text().strip().lower()
-        if self._user is None and not _USERNAME.fullmatch(name):
-            return (self.tr("A user name is 2–64 letters, digits, dots, dashes or underscores, "
-                            "starting with a letter or digit."), self.username)
-        full = self.full_name.text().strip()
-        if not full:
-            return self.tr("Give the person's full name."), self.full_name
+        # The users service's own rules, asked at once so the message comes before saving.
+        checks: list[tuple[Callable[[], object], QWidget]] = [
+            (lambda: users.check_full_name(self.full_name.text()), self.full_name)]
         if self._user is None:
-            password = self.password.text()
-            if len(password) < MIN_PASSWORD_LENGTH:
-                return (self.tr("A password needs at least %d characters.")
-                        % MIN_PASSWORD_LENGTH, self.password)
-            if password.strip() != password:
-                return self.tr("A password cannot start or end with a space."), self.password
-            if password != self.again.text():
+            checks.insert(0, (lambda: users.check_username(self.username.text()),
+                              self.username))
+            checks.append((lambda: users.check_password_rules(self.password.text()),
+                           self.password))
+        for check, box in checks:
+            try:
+                check()
+            except ValidationError as exc:
+                return exc.message, box
+        if self._user is None:
+            if self.password.text() != self.again.text():
                 return self.tr("The two passwords are not the same."), self.again
         return None
 
@@ -209,13 +208,10 @@ class ResetPasswordDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         text = self.new.text()
-        if len(text) < MIN_PASSWORD_LENGTH:
-            self.message.setText(self.tr("A password needs at least %d characters.")
-                                 % MIN_PASSWORD_LENGTH)
-            self.new.setFocus()
-            return
-        if text.strip() != text:
-            self.message.setText(self.tr("A password cannot start or end with a space."))
+        try:
+            users.check_password_rules(text)
+        except ValidationError as exc:
+            self.message.setText(exc.message)
             self.new.setFocus()
             return
         if text != self.again.text():
