@@ -168,13 +168,13 @@ def run_import(args: argparse.Namespace) -> int:
     """Check and import the file; returns the exit status (0 or 2)."""
     from synergy_desk.cli import _open, _ProgressBar
     from synergy_desk.domain.enums import Role
-    from synergy_desk.services import csv_import
+    from synergy_desk.services import csv_import, users
 
     csv_file = csv_import.read_csv(Path(args.file).expanduser(), encoding=args.encoding,
                                    delimiter=args.delimiter)
     mapping = _mapping(csv_import.guess_mapping(csv_file.headers), args.map, csv_file.headers)
     info = _open(args)
-    actor = csv_import.command_actor(args.user, (Role.MANAGER,), "import customers")
+    actor = users.command_actor(args.user, (Role.MANAGER,), "import customers")
     print(f"Reading {csv_file.name}: {csv_file.encoding}, cells separated by "
           f"{csv_file.delimiter_name}.")
     _print_mapping(mapping, csv_file.headers)
@@ -222,7 +222,7 @@ def run_export(args: argparse.Namespace) -> int:
     from synergy_desk.cli import UsageError, _open, _ProgressBar
     from synergy_desk.domain.enums import Role
     from synergy_desk.services import csv_export
-    from synergy_desk.services.csv_import import command_actor
+    from synergy_desk.services.users import command_actor
 
     if args.what == "customers" and (args.start or args.end):
         raise UsageError("--from and --to choose a period of incidents or payments; "

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from synergy_desk.cli import PROG, _error
+from synergy_desk.cli import _error
 from synergy_desk.domain.errors import DomainError
 
 
@@ -49,33 +49,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 
-def _manager(username: str | None) -> Any:
-    """The manager the report runs as."""
-    from synergy_desk.domain.enums import Role
-    from synergy_desk.models import tables as t
-    from synergy_desk.services.common import Actor
-
-    query = t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
-    if username:
-        user = query.where(t.User.username == username.strip()).first()
-        if user is None:
-            raise _Refused(f"{username.strip()} is not an active manager of this office.")
-    else:
-        user = query.order_by(t.User.id).first()
-        if user is None:
-            raise _Refused("This database has no active manager; reports are run as one "
-                           f"(add one with {PROG} init).")
-    return Actor.from_user(user)
-
-
-class _Refused(Exception):
-    pass
-
-
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; returns the exit status (0, 1 or 2)."""
     from synergy_desk.cli import _open
-    from synergy_desk.services import reports
+    from synergy_desk.domain.enums import Role
+    from synergy_desk.services import reports, users
     from synergy_desk.services.files import write_file_atomically
 
     out_text: str = args.out
@@ -92,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         _open(args)
-        actor = _manager(args.user)
+        actor = users.command_actor(args.user, (Role.ENGINEER, Role.MANAGER), "run reports")
         start = reports.parse_day(args.start)
         end = reports.parse_day(args.end)
         data = reports.build_report(actor, args.name, start, end)
@@ -100,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             payload = reports.report_csv(data).encode("utf-8-sig" if out else "utf-8")
         else:
             payload = reports.report_pdf(data)
-    except (DomainError, _Refused) as exc:
+    except DomainError as exc:
         _error(str(exc))
         return 2
     if out is None:

@@ -89,3 +89,13 @@ def test_bad_input_exits_2_with_one_line(office: dict[str, Any], tmp_path: Path)
     assert assert_one_line_error(missing, 2) == (
         f"synergy-desk: error: There is no folder {no_folder.parent} to save r.pdf in.")
     assert not out.exists() and not no_folder.parent.exists()
+
+
+def test_the_user_named_is_found_whatever_the_case(office: dict[str, Any],
+                                                    tmp_path: Path) -> None:
+    out = tmp_path / "cashup.csv"
+    result = report(office, tmp_path, "cashup", "--out", str(out), "--user", "MARY")
+    assert result.returncode == 0, result.stderr
+    assert "Mary Manager" in out.read_text(encoding="utf-8-sig")
+    refused = report(office, tmp_path, "incidents", "--out", str(out), "--user", "rita")
+    assert "a reception user" in assert_one_line_error(refused, 2)

@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import peewee
-from peewee import fn
 
 from synergy_desk.domain.cards import contains_card_number
-from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import NotFound, PermissionDenied, ValidationError
+from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
@@ -51,7 +49,6 @@ __all__ = [
     "MAX_FILE_BYTES", "FIELDS", "FIELD_LABELS", "REQUIRED_FIELDS", "DELIMITERS", "CsvFile",
     "CsvRow", "BadRow", "PreviewRow", "ImportPreview", "ImportResult", "read_csv",
     "guess_mapping", "preview_import", "import_customers", "delimiter_name", "ImportRefused",
-    "command_actor",
 ]
 
 #: The largest file one import takes; a bigger one is refused before it is read.
@@ -806,36 +803,3 @@ def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str]
                         bad_rows=tuple(checked.bad), first_account_code=coded[0][0],
                         last_account_code=coded[-1][0])
 
-
-# --- who the command line acts as ------------------------------------------------------------
-
-def command_actor(username: str | None, allowed: Sequence[Role], doing: str) -> Actor:
-    """The user a command acts as: the one named, else the first active manager.
-
-    Raises:
-        NotFound: no user of that name (or no active manager at all).
-        PermissionDenied: the user named is inactive or has another role.
-    """
-    if username:
-        user = t.User.get_or_none(fn.LOWER(t.User.username) == username.strip().lower())
-        if user is None:
-            raise NotFound(f"There is no user “{username.strip()}”.")
-    else:
-        user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
-                .order_by(t.User.id).first())
-        if user is None:
-            raise NotFound("The office has no active manager; create one with "
-                           "“synergy-desk init --manager NAME”.")
-    actor = Actor.from_user(user)
-    if not user.active or actor.role not in allowed:
-        # A command has no one logged in: say who was named, and how to name another.
-        who = " and ".join(_COMMAND_ROLES[r] for r in allowed)
-        state = "no longer active" if not user.active else f"a {actor.role.value} user"
-        raise PermissionDenied(f"Only {who} may {doing}; “{user.username}” is {state}. Name "
-                               "another user with --user.")
-    require(actor, allowed, doing)
-    return actor
-
-
-_COMMAND_ROLES = {Role.RECEPTION: "reception", Role.ENGINEER: "engineers",
-                  Role.MANAGER: "managers"}

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import fn
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
     AuthenticationFailed,
     ConflictError,
+    NotFound,
     PermissionDenied,
     ValidationError,
 )
@@ -342,3 +345,37 @@ def list_users(actor: Actor | None = None) -> list[UserRow]:
         require(actor, MANAGERS, "look after users")
     now = utcnow()
     return [_row(u, now) for u in t.User.select().order_by(t.User.full_name, t.User.id)]
+
+
+# --- who the command line acts as ------------------------------------------------------
+
+def command_actor(username: str | None, allowed: Sequence[Role], doing: str) -> Actor:
+    """The user a command acts as: the one named, else the first active manager.
+
+    Raises:
+        NotFound: no user of that name (or no active manager at all).
+        PermissionDenied: the user named is inactive or has another role.
+    """
+    if username:
+        user = t.User.get_or_none(fn.LOWER(t.User.username) == username.strip().lower())
+        if user is None:
+            raise NotFound(f"There is no user “{username.strip()}”.")
+    else:
+        user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
+                .order_by(t.User.id).first())
+        if user is None:
+            raise NotFound("The office has no active manager; create one with "
+                           "“synergy-desk init --manager NAME”.")
+    actor = Actor.from_user(user)
+    if not user.active or actor.role not in allowed:
+        # A command has no one logged in: say who was named, and how to name another.
+        who = " and ".join(_COMMAND_ROLES[r] for r in allowed)
+        state = "no longer active" if not user.active else f"a {actor.role.value} user"
+        raise PermissionDenied(f"Only {who} may {doing}; “{user.username}” is {state}. Name "
+                               "another user with --user.")
+    require(actor, allowed, doing)
+    return actor
+
+
+_COMMAND_ROLES = {Role.RECEPTION: "reception", Role.ENGINEER: "engineers",
+                  Role.MANAGER: "managers"}
