@@ -46,6 +46,9 @@ TOP_MARGIN = 16 * mm
 BOTTOM_MARGIN = 22 * mm
 #: The width flowables may use between the margins.
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+#: The footer's text size, and its room (the page number takes the right of the line).
+FOOTER_SIZE = 7.5
+FOOTER_WIDTH = CONTENT_WIDTH - 25 * mm
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#5f6b7a")
@@ -324,17 +327,17 @@ def _draw_page(canvas: Canvas, furniture: PageFurniture, page: int) -> None:
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, 15 * mm, PAGE_WIDTH - MARGIN, 15 * mm)
     canvas.setFillColor(MUTED)
-    canvas.setFont(SANS, 7.5)
-    canvas.drawString(MARGIN, 11 * mm, _fit(furniture.footer, SANS, 7.5, CONTENT_WIDTH - 25 * mm))
+    canvas.setFont(SANS, FOOTER_SIZE)
+    canvas.drawString(MARGIN, 11 * mm, fit(furniture.footer, SANS, FOOTER_SIZE, FOOTER_WIDTH))
     if page > 1 and furniture.running_header:
         canvas.setFont(SANS, 8)
         canvas.drawString(MARGIN, PAGE_HEIGHT - 10 * mm,
-                          _fit(furniture.running_header, SANS, 8, CONTENT_WIDTH))
+                          fit(furniture.running_header, SANS, 8, CONTENT_WIDTH))
         canvas.line(MARGIN, PAGE_HEIGHT - 11.5 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 11.5 * mm)
     canvas.restoreState()
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
+def fit(text: str, font: str, size: float, width: float) -> str:
     """The text, cut short with an ellipsis if it would run past the width."""
     if stringWidth(text, font, size) <= width:
         return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,12 +29,15 @@ from synergy_desk.documents.layout import (
     ACCENT,
     ALERT,
     CONTENT_WIDTH,
+    FOOTER_SIZE,
+    FOOTER_WIDTH,
     INK,
     MUTED,
     RULE,
     SHADE,
     PageFurniture,
     build_pdf,
+    fit,
     format_datetime,
     header,
     key_values,
@@ -57,10 +60,6 @@ _FLAG_FILL = colors.HexColor("#fde8e6")
 _PALETTE = tuple(colors.HexColor(c) for c in (
     "#2f5d8f", "#e08a2c", "#3f9a66", "#b8455b", "#7a5fb0", "#4aa3b8", "#a8863a", "#6b7a8c",
     "#d46fa7", "#8fb54a"))
-#: Footer text size, as the page furniture prints it.
-_FOOTER_SIZE = 7.5
-#: The footer's room: the page number takes the right of the line.
-_FOOTER_WIDTH = CONTENT_WIDTH - 25 * mm
 _WARN_FILL = colors.HexColor("#fff4f2")
 
 
@@ -177,8 +176,6 @@ def _pie_chart(series: ChartSeries) -> Drawing:
     x = pie.x + size + 14 * mm
     y = pie.y + size - 8
     for i, (label, value) in enumerate(shown):
-        from reportlab.graphics.shapes import Rect
-
         drawing.add(Rect(x, y - 1, 7, 7, fillColor=_PALETTE[i % len(_PALETTE)],
                          strokeColor=None))
         share = 100 * value / total if total else 0
@@ -244,13 +241,16 @@ def _table(table: ReportTable) -> list[Flowable]:
                 + (f" {flagged_late} flagged rows are further on; see the warnings above."
                    if flagged_late else "") + (f" {note}" if note else ""))
     if rows or table.totals:
+        # Numbers right-aligned in the cells' size and ink: two styles made once a table,
+        # not once a cell (a listing has thousands).
+        right = {bold: (st.cell_head_right if bold else st.right).clone(
+            f"sd-right-cell-{bold}", fontSize=8.5, leading=10.5, textColor=INK)
+            for bold in (False, True)}
+
         def cell(text: str, numeric: bool, bold: bool = False) -> Paragraph:
-            style = st.cell_bold if bold else st.cell
             if numeric:
-                style = st.cell_head_right if bold else st.right
-                style = style.clone(f"{style.name}-cell", fontSize=8.5, leading=10.5,
-                                    textColor=INK)
-            return Paragraph(safe(text), style)
+                return Paragraph(safe(text), right[bold])
+            return Paragraph(safe(text), st.cell_bold if bold else st.cell)
 
         head = [Paragraph(safe(name), st.cell_head_right if num else st.cell_head)
                 for name, num in zip(table.columns, table.numeric, strict=True)]
@@ -335,9 +335,11 @@ def report_footer(doc: ReportDoc) -> str:
     generated = f"Generated {format_datetime(doc.generated_at, doc.timezone)}"
     for parts in ((plain(doc.office.name), title, generated), (title, generated)):
         text = " · ".join(part for part in parts if part.strip())
-        if stringWidth(text, SANS, _FOOTER_SIZE) <= _FOOTER_WIDTH:
+        if stringWidth(text, SANS, FOOTER_SIZE) <= FOOTER_WIDTH:
             return text
-    return f"{title} · {generated}"
+    # Still too long: the title is shortened, the time of generation kept whole.
+    room = FOOTER_WIDTH - stringWidth(f" · {generated}", SANS, FOOTER_SIZE)
+    return f"{fit(title, SANS, FOOTER_SIZE, room)} · {generated}"
 
 
 def render_report(doc: ReportDoc) -> bytes:

@@ -150,3 +150,14 @@ def test_a_short_table_is_not_split_from_its_total(before: int) -> None:
     holding = [page for page in pages if "Kind 0 5" in page or "Total 35" in page]
     assert len(holding) == 1
     assert "By resolution" in holding[0] and "Kind 0 5" in holding[0] and "Total 35" in holding[0]
+
+
+def test_a_title_too_long_for_the_footer_gives_way_to_the_time() -> None:
+    report = doc(title="End-of-day cash-up of every desk of the office, every method, every "
+                       "user, with every receipt and credit note in number order",
+                 period_text="1 Sep 2026 – 1 Dec 2026")
+    footer = report_footer(report)
+    assert footer.endswith("Generated 01/12/2026 18:00 GMT")
+    assert "…" in footer
+    assert all("Generated 01/12/2026 18:00 GMT" in page
+               for page in _page_texts(render_report(report)))
