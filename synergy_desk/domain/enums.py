@@ -152,6 +152,14 @@ class WaiverKind(StrEnum):
     WARRANTY = "warranty"
     INTERNAL = "internal"
 
+    @property
+    def label(self) -> str:
+        return {
+            WaiverKind.GOODWILL: "Goodwill",
+            WaiverKind.WARRANTY: "Warranty",
+            WaiverKind.INTERNAL: "Internal",
+        }[self]
+
 
 class EscalationStatus(StrEnum):
     OPEN = "open"

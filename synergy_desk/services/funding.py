@@ -41,12 +41,6 @@ NUDGE_AT = 2
 
 _T = TypeVar("_T")
 
-WAIVER_LABELS = {
-    WaiverKind.GOODWILL: "goodwill",
-    WaiverKind.WARRANTY: "warranty",
-    WaiverKind.INTERNAL: "internal",
-}
-
 
 @dataclass(frozen=True)
 class ContractInfo:
@@ -535,6 +529,6 @@ def funding_of(incident_id: int) -> FundingInfo | None:
     waiver = _linked(row.waiver, "waiver")
     waiver_kind = WaiverKind(waiver.kind)
     return FundingInfo(**base,
-                       description=f"Waived ({WAIVER_LABELS[waiver_kind]}) by "
+                       description=f"Waived ({waiver_kind.label.lower()}) by "
                                    f"{waiver.granted_by.full_name}",
                        waiver_kind=waiver_kind, waiver_reason=waiver.reason)

@@ -93,8 +93,6 @@ REPORT_KINDS: tuple[ReportKind, ...] = (
 )
 _KINDS = {k.name: k for k in REPORT_KINDS}
 
-_WAIVER_LABELS = {WaiverKind.GOODWILL: "Goodwill", WaiverKind.WARRANTY: "Warranty",
-                  WaiverKind.INTERNAL: "Internal"}
 
 
 def report_kinds(actor: Actor) -> tuple[ReportKind, ...]:
@@ -687,7 +685,7 @@ def _overrides(period: _Period) -> tuple[list[tuple[str, str]], list[ReportTable
     tables = [ReportTable(
         "Waivers granted", ("Date", "Incident", "Customer", "Kind", "Reason", "Manager",
                             "Revoked"),
-        tuple((period.date(at), ref, name, _WAIVER_LABELS.get(WaiverKind(kind), str(kind)),
+        tuple((period.date(at), ref, name, WaiverKind(kind).label,
                reason, manager, period.date(revoked) if revoked else "No")
               for at, ref, name, kind, reason, manager, revoked in waivers),
         (False,) * 7, note="" if waivers else "No waivers were granted in this period.")]

@@ -26,12 +26,12 @@ from synergy_desk.ui.errors import show_error
 
 __all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]
 
-#: (kind, label, what it is for)
+#: (kind, what it is for)
 _KINDS = (
-    (WaiverKind.GOODWILL, "Goodwill", "A gesture to a customer, e.g. after a long wait."),
-    (WaiverKind.WARRANTY, "Warranty", "The fault is ours: a defect the customer should not pay "
-                                      "to have looked at."),
-    (WaiverKind.INTERNAL, "Internal", "Our own staff or a test; no customer pays."),
+    (WaiverKind.GOODWILL, "A gesture to a customer, e.g. after a long wait."),
+    (WaiverKind.WARRANTY, "The fault is ours: a defect the customer should not pay to have "
+                          "looked at."),
+    (WaiverKind.INTERNAL, "Our own staff or a test; no customer pays."),
 )
 
 
@@ -57,8 +57,8 @@ class WaiverDialog(QDialog):
         explanation.setTextFormat(Qt.TextFormat.RichText)
         self.kind = QComboBox()
         self.kind.setObjectName("waiverKind")
-        for kind, label, _hint in _KINDS:
-            self.kind.addItem(self.tr(label), kind)
+        for kind, _hint in _KINDS:
+            self.kind.addItem(self.tr(kind.label), kind)
         self.hint = QLabel()
         self.hint.setObjectName("waiverHint")
         self.hint.setStyleSheet("color:#5f6b7a;")
@@ -91,7 +91,7 @@ class WaiverDialog(QDialog):
         self.reason.setFocus()
 
     def _on_kind_changed(self, *_args: object) -> None:
-        self.hint.setText(self.tr(_KINDS[max(0, self.kind.currentIndex())][2]))
+        self.hint.setText(self.tr(_KINDS[max(0, self.kind.currentIndex())][1]))
 
     def _on_reason_changed(self) -> None:
         self.ok.setEnabled(bool(self.reason.toPlainText().strip()))
