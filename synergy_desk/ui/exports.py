@@ -27,6 +27,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services import csv_export
 from synergy_desk.services.common import Actor
 from synergy_desk.services.csv_export import ExportResult
+from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background
 
@@ -53,7 +54,9 @@ class ExportPeriodDialog(QDialog):
         noun = self.tr("incidents opened") if what == "incidents" else self.tr("payments taken")
         self.setWindowTitle(self.tr("Export %s") % self.tr(what))
         self.period: ExportPeriod | None = None
-        today = QDate.currentDate()
+        # The office's today: the export reads its days in the office's time zone.
+        day = formatting.office_today()
+        today = QDate(day.year, day.month, day.day)
         self.start = QDateEdit(QDate(today.year(), today.month(), 1))
         self.start.setObjectName("exportFrom")
         self.start.setCalendarPopup(True)

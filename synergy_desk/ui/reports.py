@@ -414,12 +414,6 @@ class _ChooserDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def _today() -> dt.date:
-    now = formatting.local(dt.datetime.now(dt.UTC).replace(tzinfo=None))
-    assert now is not None
-    return now.date()
-
-
 def quick_period(which: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """The days of a quick period ("today", "yesterday", "week", "month", "last_month")."""
     if which == "today":
@@ -556,7 +550,7 @@ class ReportsWindow(QDialog):
         box = QGroupBox(self.tr("Period"))
         box.setObjectName("reportPeriod")
         grid = QGridLayout(box)
-        today = _today()
+        today = formatting.office_today()
         self.date_from = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_from.setObjectName("reportFrom")
         self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
@@ -665,7 +659,7 @@ class ReportsWindow(QDialog):
 
     def set_quick_period(self, which: str) -> None:
         """Today, yesterday, this week, this month or last month, in the office's time zone."""
-        self.set_period(*quick_period(which, _today()))
+        self.set_period(*quick_period(which, formatting.office_today()))
 
     def _on_from_changed(self, date: QDate) -> None:
         if date > self.date_to.date():
@@ -712,7 +706,7 @@ class ReportsWindow(QDialog):
             return
         start, end = self.period()
         if self._fixed_to_today:
-            start = end = _today()
+            start = end = formatting.office_today()
         self._run_id += 1
         run_id = self._run_id
         actor = self._actor

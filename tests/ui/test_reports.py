@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush
 from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.services import payments
 from synergy_desk.services.reports import ChartSeries, ReportTable
+from synergy_desk.ui import formatting
 from synergy_desk.ui import reports as reports_ui
 from synergy_desk.ui.chart import ChartWidget, nice_step
 from synergy_desk.ui.pdf_preview import PdfPreviewDialog
@@ -120,7 +121,7 @@ def test_reception_sees_only_the_cashup_with_the_dates_fixed(
     assert not any(b.isEnabled() for b in window.quick_buttons.values())
     assert "today only" in window.period_note.text()
     window.set_period(dt.date(2020, 1, 1), dt.date(2020, 1, 31))  # ignored: fixed to today
-    assert window.period()[0] == window.period()[1] == reports_ui._today()
+    assert window.period()[0] == window.period()[1] == formatting.office_today()
 
     data = run_and_wait(qtbot, window)
 

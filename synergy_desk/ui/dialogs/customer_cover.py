@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.models.base import utcnow
 from synergy_desk.services.tickets import TicketInfo
 from synergy_desk.ui import formatting
 
@@ -197,9 +196,8 @@ class ContractDialog(QDialog):
         self.product.addItem(self.tr("All products"), None)
         for product in products:
             self.product.addItem(product.name, product.id)
-        today_local = formatting.local(utcnow())
-        assert today_local is not None
-        today = QDate(today_local.year, today_local.month, today_local.day)
+        day = formatting.office_today()
+        today = QDate(day.year, day.month, day.day)
         self.starts = QDateEdit(today)
         self.starts.setObjectName("contractStarts")
         self.ends = QDateEdit(today.addYears(1).addDays(-1))
