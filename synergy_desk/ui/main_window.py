@@ -798,17 +798,12 @@ class MainWindow(QMainWindow):
         backup_now(self, self.background, self.actor, self.database_info)
 
     def _on_office_settings(self) -> None:
-        from synergy_desk.services import settings
         from synergy_desk.ui.dialogs.office_settings import open_office_settings
 
-        if not open_office_settings(self, self.actor, self.background):
+        saved = open_office_settings(self, self.actor, self.background)
+        if saved is None:
             return
-        try:
-            name = settings.get_settings().company_name
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
-            return
-        self.setWindowTitle(f"{name or 'Synergy Desk'} — Synergy Desk")
+        self.setWindowTitle(f"{saved.company_name or 'Synergy Desk'} — Synergy Desk")
         self.statusBar().showMessage(self.tr("The office's settings have been saved."), 8000)
         self.refresh()
 

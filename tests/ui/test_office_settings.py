@@ -286,7 +286,7 @@ def test_a_file_that_is_not_a_logo_is_refused_under_the_field(
 def test_only_managers_open_the_settings(qtbot: Any, office: dict[str, Any],
                                          background: Background,
                                          errors: list[BaseException], who: str) -> None:
-    assert open_office_settings(None, office[who], background) is False
+    assert open_office_settings(None, office[who], background) is None  # nothing saved
     [error] = errors
     assert isinstance(error, PermissionDenied)
     assert "Only managers" in error.message

@@ -33,7 +33,6 @@ from shiboken6 import isValid
 from synergy_desk.domain.errors import (
     ConflictError,
     DomainError,
-    PermissionDenied,
     ValidationError,
 )
 from synergy_desk.domain.money import (
@@ -45,7 +44,7 @@ from synergy_desk.domain.money import (
 )
 from synergy_desk.services import mailer
 from synergy_desk.services import settings as settings_service
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.settings import OfficeSettingsData
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
@@ -660,12 +659,8 @@ class OfficeSettingsDialog(QDialog):
     def ask(cls, parent: QWidget | None, actor: Actor,
             background: Background) -> OfficeSettingsData | None:
         """Edit the office's settings (managers only); the saved settings, or None."""
-        if not actor.is_manager:
-            show_error(parent, PermissionDenied(
-                "Only managers may change the office's settings; you are logged in as "
-                f"{actor.role.value}."))
-            return None
         try:
+            require(actor, MANAGERS, "change the office's settings")
             data = settings_service.get_settings()
         except Exception as exc:  # noqa: BLE001 - shown to the user
             show_error(parent, exc)
@@ -680,10 +675,10 @@ class OfficeSettingsDialog(QDialog):
             dialog.deleteLater()
 
 
-def open_office_settings(parent: QWidget | None, actor: Actor, background: Background) -> bool:
-    """The office settings dialog; True when settings were saved."""
+def open_office_settings(parent: QWidget | None, actor: Actor,
+                         background: Background) -> OfficeSettingsData | None:
+    """The office settings dialog; the settings as saved, or None when nothing was."""
     saved = OfficeSettingsDialog.ask(parent, actor, background)
-    if saved is None:
-        return False
-    formatting.set_office_zone(saved.timezone)
-    return True
+    if saved is not None:
+        formatting.set_office_zone(saved.timezone)
+    return saved

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError, PermissionDenied
+from synergy_desk.domain.errors import DomainError
 from synergy_desk.services import settings as settings_service
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.settings import ModuleRow, ProductRow
 from synergy_desk.ui.errors import show_error
 
@@ -362,10 +362,10 @@ class ProductsDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor) -> None:
         """Show the catalogue to a manager; anyone else is told they may not."""
-        if not actor.is_manager:
-            show_error(parent, PermissionDenied(
-                "Only managers may change the products and modules; you are logged in as "
-                f"{actor.role.value}."))
+        try:
+            require(actor, MANAGERS, "change the products and modules")
+        except DomainError as exc:
+            show_error(parent, exc)
             return
         dialog = cls(parent, actor)
         try:
