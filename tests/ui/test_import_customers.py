@@ -68,8 +68,10 @@ def test_bad_rows_are_red_and_block_the_import_until_skipped(
     good = dialog.preview_table.item(0, 0)
     assert good.background().color() != QColor("#fde2e2")
     assert not dialog.import_button.isEnabled()
+    assert "fix them in the file, or skip them" in dialog.count_label.text()
     dialog.skip_bad.setChecked(True)
     assert dialog.import_button.isEnabled()
+    assert dialog.count_label.text() == "1 bad row of 20."  # no longer told to skip them
     dialog.import_button.click()
     qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20_000)
     assert dialog.result_value is not None

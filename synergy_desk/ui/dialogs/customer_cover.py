@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
 from synergy_desk.services.tickets import TicketInfo
 from synergy_desk.ui import formatting
 
-MAX_REASON = 2000
-
 
 @dataclass(frozen=True)
 class AdjustRequest:
@@ -160,10 +158,6 @@ class TicketAdjustDialog(QDialog):
         reason = self.reason.toPlainText().strip()
         if ticket is None or not reason:
             self.message.setText(self.tr("Choose a ticket and give the reason."))
-            return
-        if len(reason) > MAX_REASON:
-            self.message.setText(self.tr("The reason is too long (at most %s characters).")
-                                 % MAX_REASON)
             return
         self.request = AdjustRequest(ticket.id, self.delta.value(), reason)
         self.accept()

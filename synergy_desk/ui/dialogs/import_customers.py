@@ -177,6 +177,7 @@ class ImportCustomersDialog(QDialog):
         self.count_label.setWordWrap(True)
         self.skip_bad = QCheckBox(self.tr("&Skip bad rows (import only the good ones)"))
         self.skip_bad.setObjectName("importSkipBad")
+        self.skip_bad.toggled.connect(self._show_count)
         self.skip_bad.toggled.connect(self._update_buttons)
         self.progress = QProgressBar()
         self.progress.setObjectName("importProgress")
@@ -259,13 +260,13 @@ class ImportCustomersDialog(QDialog):
         """Read the file (on the background helper) and fill the mapping and preview."""
         self._path = str(path)
         self.path_edit.setText(self._path)
-        self._read(guess=True)
+        self._read()
 
     def _on_format_changed(self) -> None:
         if self._path is not None and not self._filling:
-            self._read(guess=True)
+            self._read()
 
-    def _read(self, *, guess: bool) -> None:
+    def _read(self) -> None:
         assert self._path is not None
         self._generation += 1
         generation = self._generation
@@ -372,6 +373,14 @@ class ImportCustomersDialog(QDialog):
                 item.setForeground(QBrush(_BAD_TEXT))
             self.bad_table.setItem(row, 0, line)
             self.bad_table.setItem(row, 1, reason)
+        self._show_count()
+        self._update_buttons()
+
+    def _show_count(self) -> None:
+        """How many rows are bad, and what to do about them (skipping or not)."""
+        preview = self._preview
+        if preview is None:
+            return
         if preview.problems:
             text = " ".join(preview.problems)
         elif preview.bad_rows:
@@ -386,7 +395,6 @@ class ImportCustomersDialog(QDialog):
         else:
             text = self.tr("All %s rows can be imported.") % f"{preview.total_rows:,}"
         self.count_label.setText(text)
-        self._update_buttons()
 
     def _update_buttons(self) -> None:
         preview = self._preview
