@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # Run as `python benchmarks/NAME.py` from a checkout: make the package importable without
 # installing it.
@@ -117,3 +118,11 @@ def print_table(title: str, rows: Sequence[Figures], target_ms: float | None,
         print(f"  {r.label:{width}}  {r.count:6d}  {r.median:8.3f}  {r.p95:8.3f}  "
               f"{r.p99:8.3f}  {r.maximum:8.3f}  {r.cpu_median:8.3f}  {r.cpu_p95:8.3f}{verdict}")
     return ok
+
+
+def manager_actor() -> Any:
+    """The office's first active manager, as the benchmarks act (the command line's choice)."""
+    from synergy_desk.domain.enums import Role
+    from synergy_desk.services.users import command_actor
+
+    return command_actor(None, (Role.MANAGER,), "run the benchmarks")

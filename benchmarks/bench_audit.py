@@ -22,10 +22,9 @@ import datetime as dt
 import time
 from functools import partial
 
-from _bench import Figures, Sample, open_office, parse_args, print_table, timed
+from _bench import Figures, Sample, manager_actor, open_office, parse_args, print_table, timed
 from peewee import fn
 
-from synergy_desk.domain.enums import Role
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.services.audit_log import (
@@ -105,14 +104,6 @@ def _fill() -> None:
     print(f"filled the audit log: {total:,} entries in {time.perf_counter() - started:.0f} s")
 
 
-def _manager() -> Actor:
-    user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
-            .order_by(t.User.id).first())
-    if user is None:
-        raise SystemExit("The database has no active manager: run the demo first.")
-    return Actor.from_user(user)
-
-
 def _filters() -> list[tuple[str, AuditFilter]]:
     log = t.AuditLog
     busiest = (log.select(log.user).where(log.user.is_null(False)).group_by(log.user)
@@ -167,7 +158,7 @@ def main() -> None:
     open_office(args.database)
     if args.fill:
         _fill()
-    actor = _manager()
+    actor = manager_actor()
     total = t.AuditLog.select(fn.COUNT(t.AuditLog.id)).scalar() or 0
     print(f"{total:,} audit entries; {PAGE} rows a page; deep pages start after "
           f"{args.depth:,} rows")

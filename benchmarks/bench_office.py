@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
-import os
-import resource
 import tempfile
 import time
 import tracemalloc
@@ -27,10 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _bench import open_office, parse_args
+from _bench import load_average, manager_actor, open_office, parse_args
 from peewee import fn
 
-from synergy_desk.domain.enums import Role
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.csv_export import (
@@ -60,14 +57,6 @@ def _options(parser: argparse.ArgumentParser) -> None:
                         help="also copy the office into this empty postgresql:// database")
 
 
-def _manager() -> Actor:
-    user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
-            .order_by(t.User.id).first())
-    if user is None:
-        raise SystemExit("The database has no active manager: run the demo first.")
-    return Actor.from_user(user)
-
-
 def _last_year() -> tuple[dt.date, dt.date]:
     """The year ending on the day of the newest incident (the demo's busiest)."""
     latest = t.Incident.select(fn.MAX(t.Incident.opened_at)).scalar()
@@ -83,8 +72,8 @@ def _export_in_child(url: str, name: str, target: str, period: tuple[dt.date, dt
     from synergy_desk.models.database import open_database
 
     open_database(url, migrate_schema=False)
-    actor = _manager()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    actor = manager_actor()
+    before = _peak_rss()
     started = time.perf_counter()
     cpu = time.process_time()
     kwargs: dict[str, Any] = {}
@@ -92,7 +81,16 @@ def _export_in_child(url: str, name: str, target: str, period: tuple[dt.date, dt
         kwargs = {"start": period[0], "end": period[1]}
     result = EXPORTS[name](actor, Path(target), **kwargs)
     results.put((result.rows, time.perf_counter() - started, time.process_time() - cpu,
-                 before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+                 before, _peak_rss()))
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory in kB (0 where the system does not say: Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def _export(url: str, name: str, folder: Path, period: tuple[dt.date, dt.date] | None) -> None:
@@ -175,12 +173,12 @@ def _copy(source: str, target: str) -> None:
 def main() -> None:
     args = parse_args(__doc__.splitlines()[0], _options)
     open_office(args.database)
-    actor = _manager()
+    actor = manager_actor()
     wanted = [e.strip() for e in args.exports.split(",") if e.strip() in EXPORTS]
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(args.out) if args.out else Path(temp)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"files written to {folder} (load average {os.getloadavg()[0]:.1f})")
+        print(f"files written to {folder} (load average {load_average()})")
         year = _last_year()
         print("\nCSV exports, each in its own process: the whole office, then the last year")
         for name in wanted:

@@ -15,11 +15,10 @@ import argparse
 import datetime as dt
 from functools import partial
 
-from _bench import Figures, Sample, open_office, parse_args, print_table, timed
+from _bench import Figures, Sample, manager_actor, open_office, parse_args, print_table, timed
 from peewee import fn
 from playhouse.test_utils import count_queries
 
-from synergy_desk.domain.enums import Role
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.reports import (
@@ -31,8 +30,8 @@ from synergy_desk.services.reports import (
 )
 from synergy_desk.services.tickets import local_date, office_zone
 
-#: Judged on p95, in ms. DESIGN gives a day or a week "well under a second" and a year "a few
-#: seconds"; the month sits between them.
+#: Judged on p95, in ms. DESIGN §8 sets no figure for reports; these are this benchmark's
+#: own: a manager waits well under a second for a day or a week, a few seconds for a year.
 TARGETS_MS = {"day": 500.0, "week": 500.0, "month": 1500.0, "year": 3000.0}
 DOCUMENT_TARGET_MS = 1000.0
 
@@ -44,14 +43,6 @@ def _options(parser: argparse.ArgumentParser) -> None:
                         help="reports to time, comma separated")
     parser.add_argument("--periods", default=",".join(TARGETS_MS),
                         help="periods to time, comma separated (day, week, month, year)")
-
-
-def _manager() -> Actor:
-    user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
-            .order_by(t.User.id).first())
-    if user is None:
-        raise SystemExit("The database has no active manager: run the demo first.")
-    return Actor.from_user(user)
 
 
 def _periods() -> dict[str, tuple[dt.date, dt.date]]:
@@ -87,7 +78,7 @@ def _rows(data: ReportData) -> int:
 def main() -> None:
     args = parse_args(__doc__.splitlines()[0], _options)
     open_office(args.database)
-    actor = _manager()
+    actor = manager_actor()
     periods = _periods()
     wanted_periods = [p.strip() for p in args.periods.split(",") if p.strip() in periods]
     wanted_reports = [k for k in REPORT_KINDS
