@@ -109,7 +109,8 @@ def run_restore(args: argparse.Namespace) -> int:
         if not _confirm(f"Replace {info.display} with the backup {source} ({what})?"):
             print("Nothing was changed.", file=sys.stderr)
             return 2
-    result = backup.restore_database(info.url, source, force_stop=args.disconnect)
+    result = backup.restore_database(info.url, source, force_stop=args.disconnect,
+                                     checked=checked)
     kept = f" The previous database is kept as {result.previous}." if result.previous else ""
     print(f"Restored {result.target} from {source} ({sum(result.counts.values()):,} rows, "
           f"{result.seconds:.1f} s).{kept}")

@@ -8,7 +8,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import peewee
 from peewee import JOIN, SQL, Case, Cast
@@ -25,6 +24,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
+from synergy_desk.services.tickets import credit_note_text, office_zone, receipt_text
 
 __all__ = [
     "KINDS", "ActionChoice", "AuditFilter", "AuditCursor", "AuditRow", "AuditPage",
@@ -331,20 +331,12 @@ def _record_only(raw: str) -> peewee.Expression | None:
     return None
 
 
-def _office_zone() -> ZoneInfo:
-    name = t.OfficeSettings.select(t.OfficeSettings.timezone).scalar() or "Europe/London"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _bounds(filt: AuditFilter) -> tuple[dt.datetime | None, dt.datetime | None]:
     """The filter's dates as a half-open range of UTC times."""
     start, end = filt.start, filt.end
     needs_zone = any(isinstance(v, dt.date) and not isinstance(v, dt.datetime)
                      for v in (start, end))
-    zone = _office_zone() if needs_zone else None
+    zone = office_zone() if needs_zone else None  # the reports' days too
 
     def utc(value: dt.date | dt.datetime, next_day: bool) -> dt.datetime:
         if isinstance(value, dt.datetime):
@@ -508,11 +500,11 @@ def _record_label(entity: str, entity_id: str, reference: str | None, receipt: i
     if entity == "incident" and reference:
         return reference
     if entity == "payment" and receipt is not None:
-        return f"R-{receipt:06d}"
+        return receipt_text(receipt)
     if entity == "credit_note" and credit_note is not None:
-        return f"CN-{credit_note:06d}"
+        return credit_note_text(credit_note)
     if entity == "payment_line" and line_receipt is not None:
-        return f"R-{line_receipt:06d}"
+        return receipt_text(line_receipt)
     if entity == "user" and username:
         return username
     if entity == "customer" and account_code:

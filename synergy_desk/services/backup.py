@@ -736,7 +736,8 @@ def verify_backup(path: Path) -> BackupInfo:
                           "nor a PostgreSQL custom-format dump).")
 
 
-def restore_database(url: str, source: Path, *, force_stop: bool = False) -> RestoreResult:
+def restore_database(url: str, source: Path, *, force_stop: bool = False,
+                     checked: BackupInfo | None = None) -> RestoreResult:
     """Replace the office database with a backup, keeping the current one aside first.
 
     The backup is checked before anything is touched. A SQLite database that any desk has
@@ -753,7 +754,9 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False) -> Res
     """
     info = describe_url(url)
     source = Path(source).expanduser()
-    checked = verify_backup(source)
+    # A backup the caller has just checked (to show what it holds) is not checked twice.
+    if checked is None or checked.path != source:
+        checked = verify_backup(source)
     if checked.kind != info.kind:
         if checked.kind == "sqlite":
             raise ValidationError(
@@ -770,10 +773,6 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False) -> Res
 
 
 # --- the daily automatic backup ----------------------------------------------------------
-
-def _local_day(now: dt.datetime) -> dt.date:
-    return now.date()
-
 
 def daily_backups(folder: Path) -> list[tuple[dt.date, Path]]:
     """The automatic daily backups in ``folder`` (only files with their own name), oldest first."""
@@ -799,35 +798,15 @@ def daily_backup_due(folder: Path, now: dt.datetime) -> bool:
     ``now`` is the office's local time (an aware time is taken as it is; a naive one as
     local already).
     """
-    today = _local_day(now)
+    today = now.date()
     return all(day != today for day, _ in daily_backups(folder))
 
 
-def _office_now(url: str) -> dt.datetime:
-    """The current time in the office's time zone, read from the office's settings."""
-    from synergy_desk.services.tickets import zone_named
-
-    info = describe_url(url)
-    zone_name: str | None = None
-    if info.path is not None and info.path.is_file():
-        try:
-            conn = sqlite3.connect(_uri(info.path, "ro"), uri=True, timeout=5)
-            try:
-                row = conn.execute("SELECT timezone FROM office_settings ORDER BY id "
-                                   "LIMIT 1").fetchone()
-            finally:
-                conn.close()
-            zone_name = row[0] if row else None
-        except sqlite3.Error:
-            zone_name = None
-    return dt.datetime.now(zone_named(zone_name))
-
-
-def run_daily_backup(url: str, folder: Path, keep: int, *,
-                     now: dt.datetime | None = None) -> Path | None:
+def run_daily_backup(url: str, folder: Path, keep: int, *, now: dt.datetime) -> Path | None:
     """Back a SQLite office up once per office-local day, keeping the newest ``keep`` copies.
 
-    The file is ``synergy-desk-daily-YYYY-MM-DD.sqlite3`` in ``folder``. Older automatic
+    ``now`` is the office's local time (the window reads it in the office's time zone). The
+    file is ``synergy-desk-daily-YYYY-MM-DD.sqlite3`` in ``folder``. Older automatic
     backups beyond ``keep`` are removed; files with any other name are never touched.
 
     Returns:
@@ -844,10 +823,10 @@ def run_daily_backup(url: str, folder: Path, keep: int, *,
         raise ValidationError("Automatic daily backups are made of a SQLite office only; back "
                               "a PostgreSQL server up with its own tools or the backup "
                               "command.")
-    moment = now or _office_now(url)
+    moment = now
     if not daily_backup_due(folder, moment):
         return None
-    target = folder / f"{_DAILY_PREFIX}{_local_day(moment).isoformat()}.sqlite3"
+    target = folder / f"{_DAILY_PREFIX}{moment.date().isoformat()}.sqlite3"
     result = backup_database(url, target)
     for _day, old in daily_backups(folder)[:-keep]:
         try:

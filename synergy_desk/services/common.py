@@ -19,7 +19,7 @@ from synergy_desk.domain.errors import NotFound, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 
-__all__ = ["Actor", "require", "transaction", "read_snapshot", "audit", "next_number", "chain_append",
+__all__ = ["Actor", "require", "transaction", "read_snapshot", "edits_since", "audit", "next_number", "chain_append",
            "for_update", "snapshot", "get_or_404", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
 
 GENESIS_HASH = "0" * 64

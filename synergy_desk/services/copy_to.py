@@ -248,9 +248,12 @@ def _verify(expected: dict[str, int], carried: list[str]) -> None:
              if copied.get(name, 0) != n]
     if wrong:
         raise DatabaseError(f"The copy is incomplete: {', '.join(wrong)}. Nothing was copied.")
-    searched = int(_sql(db, "SELECT COUNT(*) FROM customer_search").fetchone()[0])
-    if searched != expected.get(t.Customer._meta.table_name, 0):
-        raise DatabaseError("The copy's customer search index is incomplete. Nothing was copied.")
+    for index, model, what in (("customer_search", t.Customer, "customer"),
+                               ("incident_search", t.Incident, "incident")):
+        searched = int(_sql(db, f"SELECT COUNT(*) FROM {index}").fetchone()[0])
+        if searched != expected.get(model._meta.table_name, 0):
+            raise DatabaseError(f"The copy's {what} search index is incomplete. Nothing was "
+                                "copied.")
     problems = _problems()
     if problems != carried:
         new = [p for p in problems if p not in carried] or problems

@@ -48,8 +48,8 @@ def _values(source: t.OfficeSettings | t.OfficeDetails | Mapping[str, Any]) -> d
     return values
 
 
-def record_details(actor: Actor | None, before: t.OfficeSettings | Mapping[str, Any] | None,
-                   after: t.OfficeSettings, at: dt.datetime | None = None) -> bool:
+def record_details(actor: Actor | None, before: Mapping[str, Any] | None,
+                   after: t.OfficeSettings) -> bool:
     """Start a new period of the office's details when a saved change touched them.
 
     Runs inside the caller's transaction (the one that saves the settings). When no period was
@@ -61,7 +61,7 @@ def record_details(actor: Actor | None, before: t.OfficeSettings | Mapping[str, 
     old = _values(before) if before is not None else None
     if old == new:
         return False
-    moment = at or utcnow()
+    moment = utcnow()
     if old is not None and not t.OfficeDetails.select().exists():
         t.OfficeDetails.create(valid_from=BEGINNING, recorded_by=None, recorded_at=moment,
                                **old)

@@ -39,8 +39,8 @@ from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require
+from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.registers import ENHANCEMENT_STATUS_LABELS, ESCALATION_STATUS_LABELS
-from synergy_desk.services.summary_documents import neutralise_cell
 from synergy_desk.services.tickets import (
     credit_note_text,
     local_date,
@@ -641,7 +641,7 @@ def _tickets(period: _Period, now: dt.datetime) -> tuple[
                ("Tickets sold, gross", _money(sold_gross)),
                ("Incidents redeemed (net of re-credits)", _count(redeemed - recredited)),
                ("Live tickets", _count(len(live))),
-               ("Expiring within 30 days", _count(len(expiring))),
+               (f"Expiring within {EXPIRING_WITHIN_DAYS} days", _count(len(expiring))),
                ("Incidents lapsed", _count(lapsed_total))]
     return summary, tables, [], []
 

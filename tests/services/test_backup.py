@@ -298,7 +298,7 @@ def test_daily_backup_day_is_the_office_local_day(tmp_path: Path) -> None:
 
 def test_daily_backup_needs_a_sensible_keep(demo_url: str, tmp_path: Path) -> None:
     with pytest.raises(ValidationError):
-        backup.run_daily_backup(demo_url, tmp_path, keep=0)
+        backup.run_daily_backup(demo_url, tmp_path, keep=0, now=dt.datetime(2024, 3, 5, 9))
 
 
 def test_backup_folder_is_beside_the_database(demo_url: str) -> None:
