@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -332,17 +333,31 @@ def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,
         return _row(user)
 
 
-def list_users(actor: Actor | None = None) -> list[UserRow]:
-    """Every user, active or not, by full name.
+@dataclass(frozen=True)
+class UserChoice:
+    """A user as a filter's list names them: no lock-out or password state."""
 
-    With ``actor`` (the users dialog) only a manager may look; without it (the window's
-    engineer list, which shows names only) no check is made.
+    id: int
+    full_name: str
+    role: Role
+    active: bool
+
+
+def user_choices() -> list[UserChoice]:
+    """Every user's name and role, by full name, for the window's filters (anyone may see)."""
+    rows: Any = (t.User.select(t.User.id, t.User.full_name, t.User.role, t.User.active)
+                 .order_by(t.User.full_name, t.User.id).tuples())
+    return [UserChoice(int(uid), name, Role(role), bool(active))
+            for uid, name, role, active in rows]
+
+
+def list_users(actor: Actor) -> list[UserRow]:
+    """Every user, active or not, by full name, with their account's state (managers only).
 
     Raises:
-        PermissionDenied: ``actor`` is given and is not a manager.
+        PermissionDenied: the actor is not a manager.
     """
-    if actor is not None:
-        require(actor, MANAGERS, "look after users")
+    require(actor, MANAGERS, "look after users")
     now = utcnow()
     return [_row(u, now) for u in t.User.select().order_by(t.User.full_name, t.User.id)]
 

@@ -202,7 +202,7 @@ class AuditLogWindow(QDialog):
         self.user.setObjectName("auditUser")
         self.user.addItem(self.tr("Everyone"), None)
         try:
-            people = users.list_users()
+            people = users.user_choices()
         except DomainError as exc:
             show_error(self, exc)
             people = []

@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         from synergy_desk.services import settings, users
 
         try:
-            people = [u for u in users.list_users()
+            people = [u for u in users.user_choices()
                       if u.active and u.role in (Role.ENGINEER, Role.MANAGER)]
             products = settings.list_products(include_inactive=True)
         except Exception:  # noqa: BLE001 - the filters stay at "anyone"/"all"; poll retries
