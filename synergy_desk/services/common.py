@@ -196,19 +196,22 @@ def edits_since(entity: str, entity_id: object, expected_version: int, *,
     return changes, (newer[0][2] if newer else None)
 
 
-def next_number(name: str) -> int:
-    """Take the next number of a gap-free sequence, inside the caller's transaction.
+def next_number(name: str, count: int = 1) -> int:
+    """Take the next number (or ``count`` numbers) of a gap-free sequence, inside the caller's
+    transaction; returns the last number taken.
 
     The UPDATE locks the sequence's row until the transaction commits or rolls back, so a
-    number is never used twice and a rolled-back transaction gives its number back.
+    number is never used twice and a rolled-back transaction gives its numbers back.
     """
     if db.transaction_depth() == 0:
         raise RuntimeError("next_number must run inside a transaction")
-    updated = (t.Sequence.update(last_value=t.Sequence.last_value + 1)
+    if count < 1:
+        raise ValueError("take at least one number")
+    updated = (t.Sequence.update(last_value=t.Sequence.last_value + count)
                .where(t.Sequence.name == name).execute())
     if not updated:
         t.Sequence.insert(name=name, last_value=0).on_conflict_ignore().execute()
-        (t.Sequence.update(last_value=t.Sequence.last_value + 1)
+        (t.Sequence.update(last_value=t.Sequence.last_value + count)
          .where(t.Sequence.name == name).execute())
     value: int = (t.Sequence.select(t.Sequence.last_value)
                   .where(t.Sequence.name == name).scalar())

@@ -31,6 +31,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     canonical_json,
+    next_number,
     require,
     transaction,
 )
@@ -677,12 +678,7 @@ def _is_sqlite() -> bool:
 
 def _take_numbers(count: int) -> range:
     """Take ``count`` numbers of the customers' sequence at once (inside the transaction)."""
-    updated = (t.Sequence.update(last_value=t.Sequence.last_value + count)
-               .where(t.Sequence.name == "customer").execute())
-    if not updated:
-        t.Sequence.insert(name="customer", last_value=count).execute()
-    last = int(t.Sequence.select(t.Sequence.last_value)
-               .where(t.Sequence.name == "customer").scalar())
+    last = next_number("customer", count)
     return range(last - count + 1, last + 1)
 
 
