@@ -13,6 +13,7 @@ import peewee
 from peewee import JOIN, SQL, Case, Cast
 
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.numbers import account_code, credit_note_text, receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import integrity
@@ -24,7 +25,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.tickets import credit_note_text, office_zone, receipt_text
+from synergy_desk.services.tickets import office_zone
 
 __all__ = [
     "KINDS", "ActionChoice", "AuditFilter", "AuditCursor", "AuditRow", "AuditPage",
@@ -325,7 +326,7 @@ def _record_only(raw: str) -> peewee.Expression | None:
                              .where(t.PaymentLine.payment.in_(payment))))
         if kind == "season_ticket":
             return (t.AuditLog.entity == "season_ticket") & (t.AuditLog.entity_id == str(n))
-        code = f"C{n:06d}"
+        code = account_code(n)
         return _about("customer", t.Customer.select(_as_text(t.Customer.id))
                       .where(t.Customer.account_code == code))
     return None

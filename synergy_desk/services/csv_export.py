@@ -31,6 +31,7 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import ENGINEERS, Actor, require
@@ -38,9 +39,7 @@ from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.files import open_atomically
 from synergy_desk.services.incident_list import IncidentFilter, _conditions, _Plan
 from synergy_desk.services.tickets import (
-    credit_note_text,
     office_zone,
-    receipt_text,
     tuples,
 )
 

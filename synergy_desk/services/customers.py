@@ -11,6 +11,7 @@ from typing import Any
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import OPEN_STATUSES, IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
+from synergy_desk.domain.numbers import account_code
 from synergy_desk.domain.phones import display_phone, normalise_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -181,7 +182,7 @@ def normalise_email(text: str | None, what: str = "e-mail address",
 
 
 def format_account_code(number: int) -> str:
-    return f"C{number:06d}"
+    return account_code(number)
 
 
 def without_control_characters(text: str) -> str:

@@ -31,6 +31,7 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
+from synergy_desk.domain.numbers import account_code, incident_reference, receipt_text
 from synergy_desk.domain.phones import phone_search_terms
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
@@ -437,19 +438,6 @@ _WAIVER_REASONS = {
 _CALLBACK_NOTES = ("Call back with the result of the test.", "Customer free after 2pm.",
                    "Ring the office manager, not the main line.",
                    "Call back once development have replied.", "Check the overnight backup ran.")
-
-
-def account_code(number: int) -> str:
-    """The account code the demo gives its customer ``number``."""
-    return f"C{number:06d}"
-
-
-def incident_reference(number: int) -> str:
-    return f"INC-{number:06d}"
-
-
-def receipt_reference(number: int) -> str:
-    return f"R-{number:06d}"
 
 
 @lru_cache(maxsize=65_536)
@@ -1361,7 +1349,7 @@ class _Generator:
             auth_code = f"{int(r() * 1_000_000):06d}"
         elif roll < 0.85:
             method = "bank_transfer"
-            bank_reference = f"{account_code(customer.id)} {receipt_reference(number)}"
+            bank_reference = f"{account_code(customer.id)} {receipt_text(number)}"
         else:
             method = "cash"
             tendered = -(-gross // 1000) * 1000  # rounded up to the next £10
@@ -1387,7 +1375,7 @@ class _Generator:
         self.tables["payment_line"].rows.append((
             line_id, payment_id, 1, kind, iid, ticket_id, description, net, rate, vat, gross))
         return line_id, (f"Paid {format_pence(gross)} by {_METHOD_TEXT[method]}: receipt "
-                         f"{receipt_reference(number)}.")
+                         f"{receipt_text(number)}.")
 
     def ledger(self, ticket_id: int, kind: LedgerKind, delta: int, incident: int | None,
                reason: str, user: int, at: dt.datetime) -> int:

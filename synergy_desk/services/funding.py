@@ -10,6 +10,7 @@ from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, WaiverKind
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
+from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import tickets
@@ -337,7 +338,7 @@ def _recredit(actor: Actor, incident: t.Incident, row: t.IncidentFunding, why: s
 def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFunding, why: str,
                        transfer_to: t.Incident | None, refund: bool) -> str:
     line = _linked(row.payment_line, "payment line")
-    receipt = tickets.receipt_text(line.payment.receipt_number)
+    receipt = receipt_text(line.payment.receipt_number)
     amount = format_pence(line.gross_pence)
     not_moved = ""
     if transfer_to is not None:
@@ -361,7 +362,7 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
 
         note = payments.refund_line_in_tx(actor, line, why)
         return (f"{not_moved}Refunded {amount} from {receipt} on credit note "
-                f"{tickets.credit_note_text(note.number)}.")
+                f"{credit_note_text(note.number)}.")
     audit(actor, "funding.refund_due", "payment_line", line.id,
           {"refund_due": False, "funds": incident.reference},
           {"refund_due": True, "funds": None, "receipt": receipt,
@@ -515,7 +516,7 @@ def funding_of(incident_id: int) -> FundingInfo | None:
             "since": row.created_at, "by": row.created_by.full_name}
     if kind is FundingKind.PAYMENT:
         payment = _linked(row.payment_line, "payment line").payment
-        receipt = tickets.receipt_text(payment.receipt_number)
+        receipt = receipt_text(payment.receipt_number)
         return FundingInfo(**base, description=f"Receipt {receipt}", payment_id=payment.id,
                            receipt_number=receipt)
     if kind is FundingKind.TICKET:

@@ -29,6 +29,7 @@ from synergy_desk.domain.errors import (
     NotFound,
     ValidationError,
 )
+from synergy_desk.domain.numbers import incident_reference
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, search_index
@@ -426,7 +427,7 @@ def _create(actor: Actor, customer: t.Customer, contact: t.Contact | None, produ
     number = next_number("incident")
     now = utcnow()
     incident = t.Incident.create(
-        number=number, reference=f"INC-{number:06d}", customer=customer.id,
+        number=number, reference=incident_reference(number), customer=customer.id,
         contact=contact.id if contact else None, product=product.id,
         module=module.id if module else None, product_version=product_version,
         subject=subject, description=description, status=IncidentStatus.AWAITING_PAYMENT,

@@ -11,6 +11,7 @@ import peewee
 from peewee import SQL, fn
 
 from synergy_desk.domain.enums import FundingKind
+from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.services.common import GENESIS_HASH, canonical_json, row_hash
@@ -126,7 +127,7 @@ def _payment_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]
         for line in t.PaymentLine.select().where(t.PaymentLine.payment.in_(ids)):
             lines[line.__data__["payment"]].append(line)
         for p in batch:
-            yield (p.id, f"R-{p.receipt_number:06d}", p.prev_hash, p.row_hash,
+            yield (p.id, RECEIPT.text(p.receipt_number), p.prev_hash, p.row_hash,
                    payment_content(p, lines[p.id]))
 
 
@@ -137,7 +138,7 @@ def _credit_note_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, A
         for line in t.CreditNoteLine.select().where(t.CreditNoteLine.credit_note.in_(ids)):
             lines[line.__data__["credit_note"]].append(line)
         for n in batch:
-            yield (n.id, f"CN-{n.number:06d}", n.prev_hash, n.row_hash,
+            yield (n.id, CREDIT_NOTE.text(n.number), n.prev_hash, n.row_hash,
                    credit_note_content(n, lines[n.id]))
 
 
@@ -163,7 +164,8 @@ def check_tamper() -> list[TamperProblem]:
 
 # --- the sequence check ---
 
-def _number_gaps(label: str, prefix: str, column: peewee.Field, counter: str) -> list[str]:
+def _number_gaps(label: str, numbers: NumberFormat, column: peewee.Field,
+                 counter: str) -> list[str]:
     """Problems with one gap-free sequence: missing or repeated numbers, a counter out of step."""
     model = column.model
     total, lowest, highest, distinct = (
@@ -189,13 +191,13 @@ def _number_gaps(label: str, prefix: str, column: peewee.Field, counter: str) ->
             expected = number + 1
             previous = number
         if missing:
-            problems.append(f"{label} {_list_numbers(prefix, missing)} "
+            problems.append(f"{label} {numbers.list_text(missing)} "
                             f"{'is' if len(missing) == 1 else 'are'} missing.")
         if repeated:
-            problems.append(f"{label} {_list_numbers(prefix, repeated)} "
+            problems.append(f"{label} {numbers.list_text(repeated)} "
                             f"{'is' if len(repeated) == 1 else 'are'} used more than once.")
         if lowest is not None and lowest < 1:
-            problems.append(f"{label} numbers below 1 exist ({prefix}{lowest:06d}).")
+            problems.append(f"{label} numbers below 1 exist ({numbers.text(lowest)}).")
     highest = highest or 0
     if last_value != highest:
         problems.append(
@@ -205,18 +207,11 @@ def _number_gaps(label: str, prefix: str, column: peewee.Field, counter: str) ->
     return problems
 
 
-def _list_numbers(prefix: str, numbers: list[int], shown: int = 10) -> str:
-    text = ", ".join(f"{prefix}{n:06d}" for n in numbers[:shown])
-    if len(numbers) > shown:
-        text += f" and {len(numbers) - shown} more"
-    return text
-
-
 def check_sequences() -> list[str]:
     """Receipts, credit notes and incidents numbered 1..N with no gap or repeat, counters at N."""
-    return (_number_gaps("Receipt", "R-", t.Payment.receipt_number, "receipt")
-            + _number_gaps("Credit note", "CN-", t.CreditNote.number, "credit_note")
-            + _number_gaps("Incident", "INC-", t.Incident.number, "incident"))
+    return (_number_gaps("Receipt", RECEIPT, t.Payment.receipt_number, "receipt")
+            + _number_gaps("Credit note", CREDIT_NOTE, t.CreditNote.number, "credit_note")
+            + _number_gaps("Incident", INCIDENT, t.Incident.number, "incident"))
 
 
 # --- the database itself, and rows that point nowhere ---
@@ -310,8 +305,8 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0].rstrip(".")
 
 
-def _refs(prefix: str, numbers: list[int]) -> str:
-    return _list_numbers(prefix, sorted(numbers))
+def _refs(numbers: NumberFormat, values: list[int]) -> str:
+    return numbers.list_text(sorted(values))
 
 
 def _orphan_problems() -> list[str]:
@@ -322,7 +317,7 @@ def _orphan_problems() -> list[str]:
         .join(line, peewee.JOIN.LEFT_OUTER, on=(line.payment == t.Payment.id))
         .where(line.id.is_null()))]
     if no_lines:
-        problems.append(f"Receipt {_refs('R-', no_lines)} "
+        problems.append(f"Receipt {_refs(RECEIPT, no_lines)} "
                         f"{'has' if len(no_lines) == 1 else 'have'} no lines.")
     payment = t.Payment.alias()
     stray_lines = [i for (i,) in _tuples(

@@ -21,6 +21,7 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.domain.money import MAX_PENCE, format_pence, format_rate, line_amounts
+from synergy_desk.domain.numbers import CREDIT_NOTE, RECEIPT, credit_note_text, receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, office_details, tickets
@@ -477,7 +478,7 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         for line in lines:
             line.payment = payment
             line.save(force_insert=True)
-        receipt = tickets.receipt_text(number)
+        receipt = receipt_text(number)
         if ticket is not None:
             purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
                                              reason=f"Bought on receipt {receipt}")
@@ -509,7 +510,7 @@ def _refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
     rows = tickets.tuples(
         t.CreditNoteLine.select(t.CreditNoteLine.payment_line, t.CreditNote.number)
         .join(t.CreditNote).where(t.CreditNoteLine.payment_line.in_(list(line_ids))))
-    return {int(line_id): tickets.credit_note_text(n) for line_id, n in rows}
+    return {int(line_id): credit_note_text(n) for line_id, n in rows}
 
 
 def _references(incident_ids: list[int]) -> dict[int, str]:
@@ -553,7 +554,7 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
     method = PaymentMethod(payment.method)
     change = payment.tendered_pence - payment.gross_pence if method is PaymentMethod.CASH else 0
     return ReceiptInfo(
-        payment_id=payment.id, number=tickets.receipt_text(payment.receipt_number),
+        payment_id=payment.id, number=receipt_text(payment.receipt_number),
         sequence_number=payment.receipt_number, taken_at=payment.taken_at,
         office=office, customer_id=customer.id, account_code=customer.account_code,
         customer_name=payment.customer_name, customer_address=payment.customer_address,
@@ -568,15 +569,8 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
         auth_code=payment.auth_code, bank_reference=payment.bank_reference,
         tendered_pence=payment.tendered_pence, change_pence=change,
         taken_by=payment.taken_by.full_name, full_invoice=payment.full_invoice,
-        is_copy=is_copy, credit_notes=tuple(tickets.credit_note_text(n) for n, _ in notes),
+        is_copy=is_copy, credit_notes=tuple(credit_note_text(n) for n, _ in notes),
         refunded_pence=sum(g for _, g in notes))
-
-
-def _parse_number(text: str, prefix: str, what: str) -> int:
-    match = re.fullmatch(rf"\s*(?:{prefix}-?)?0*(\d{{1,9}})\s*", text, re.IGNORECASE)
-    if match is None:
-        raise ValidationError(f"“{text.strip()}” is not a {what} number such as {prefix}-000012.")
-    return int(match.group(1))
 
 
 def receipt_info(number_or_id: str | int, *, copy: bool = True) -> ReceiptInfo:
@@ -588,10 +582,10 @@ def receipt_info(number_or_id: str | int, *, copy: bool = True) -> ReceiptInfo:
         NotFound: no such receipt.
     """
     if isinstance(number_or_id, str):
-        number = _parse_number(number_or_id, "R", "receipt")
+        number = RECEIPT.parse(number_or_id)
         payment = t.Payment.get_or_none(t.Payment.receipt_number == number)
         if payment is None:
-            raise NotFound(f"There is no receipt {tickets.receipt_text(number)}.")
+            raise NotFound(f"There is no receipt {receipt_text(number)}.")
     else:
         payment = get_or_404(t.Payment, int(number_or_id), "payment")
     return _receipt_info(payment, is_copy=copy)
@@ -624,7 +618,7 @@ def payments_for_customer(customer_id: int, limit: int = 20) -> list[PaymentSumm
         int(pid): int(total or 0) for pid, total in tickets.tuples(
             t.CreditNote.select(t.CreditNote.payment, fn.SUM(t.CreditNote.gross_pence))
             .where(t.CreditNote.payment.in_(ids)).group_by(t.CreditNote.payment))}
-    return [PaymentSummary(p.id, tickets.receipt_text(p.receipt_number), p.taken_at,
+    return [PaymentSummary(p.id, receipt_text(p.receipt_number), p.taken_at,
                            PaymentMethod(p.method), PaymentMethod(p.method).label, p.gross_pence,
                            refunded.get(p.id, 0), ", ".join(items[p.id]), getattr(p, "who", ""))
             for p in payments]
@@ -652,7 +646,7 @@ def _issue_credit_note(actor: Actor, payment: t.Payment, lines: Sequence[t.Payme
     if already:
         line = next(ln for ln in lines if ln.id in already)
         raise ValidationError(
-            f"Line {line.position} of {tickets.receipt_text(payment.receipt_number)} "
+            f"Line {line.position} of {receipt_text(payment.receipt_number)} "
             f"({line.description}) has already been refunded on {already[line.id]}.", "line_ids")
     refunded_before = _refunded_state(payment)
     now = utcnow()
@@ -670,8 +664,8 @@ def _issue_credit_note(actor: Actor, payment: t.Payment, lines: Sequence[t.Payme
     for cl in note_lines:
         cl.credit_note = note
         cl.save(force_insert=True)
-    cn_text = tickets.credit_note_text(number)
-    receipt = tickets.receipt_text(payment.receipt_number)
+    cn_text = credit_note_text(number)
+    receipt = receipt_text(payment.receipt_number)
     current = tickets.balances(locked)
     for ticket_id, ticket in locked.items():
         left = current[ticket_id]
@@ -735,7 +729,7 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
         if not why:
             raise ValidationError("Give the reason for the refund.", "reason")
         payment = get_or_404(t.Payment, payment_id, "payment")
-        receipt = tickets.receipt_text(payment.receipt_number)
+        receipt = receipt_text(payment.receipt_number)
         all_lines = _lines_of(payment.id)
         refunded = _refunds_of([ln.id for ln in all_lines])
         if line_ids is None:
@@ -772,7 +766,7 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
                 "confirm_work_started")
         kind = CreditNoteKind.VOID if void else CreditNoteKind.REFUND
         note = _issue_credit_note(actor, payment, chosen, why, kind)
-        cn_text = tickets.credit_note_text(note.number)
+        cn_text = credit_note_text(note.number)
         for incident in incidents:
             funding.end_funding_in_tx(actor, incident, f"Refunded on credit note {cn_text}: {why}")
     return _credit_note_info(note, is_copy=False)
@@ -796,13 +790,13 @@ def _credit_note_info(note: t.CreditNote, *, is_copy: bool) -> CreditNoteInfo:
     method = PaymentMethod(note.method)
     kind = CreditNoteKind(note.kind)
     return CreditNoteInfo(
-        credit_note_id=note.id, number=tickets.credit_note_text(note.number),
+        credit_note_id=note.id, number=credit_note_text(note.number),
         sequence_number=note.number, kind=kind,
         kind_label="Void" if kind is CreditNoteKind.VOID else "Refund", issued_at=note.issued_at,
         reason=note.reason, office=_office_at(note.issued_at), customer_id=customer.id,
         account_code=customer.account_code, customer_name=payment.customer_name,
         customer_address=payment.customer_address, payment_id=payment.id,
-        receipt_number=tickets.receipt_text(payment.receipt_number),
+        receipt_number=receipt_text(payment.receipt_number),
         receipt_taken_at=payment.taken_at, lines=lines, net_pence=note.net_pence,
         vat_pence=note.vat_pence, gross_pence=note.gross_pence, method=method,
         method_label=method.label,
@@ -817,8 +811,8 @@ def credit_note_info(number: str | int, *, copy: bool = True) -> CreditNoteInfo:
     Raises:
         NotFound: no such credit note.
     """
-    value = _parse_number(number, "CN", "credit note") if isinstance(number, str) else int(number)
+    value = CREDIT_NOTE.parse(number) if isinstance(number, str) else int(number)
     note = t.CreditNote.get_or_none(t.CreditNote.number == value)
     if note is None:
-        raise NotFound(f"There is no credit note {tickets.credit_note_text(value)}.")
+        raise NotFound(f"There is no credit note {credit_note_text(value)}.")
     return _credit_note_info(note, is_copy=copy)

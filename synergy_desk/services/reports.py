@@ -35,6 +35,13 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.numbers import (
+    CREDIT_NOTE,
+    RECEIPT,
+    NumberFormat,
+    credit_note_text,
+    receipt_text,
+)
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -42,11 +49,9 @@ from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapsh
 from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.registers import ENHANCEMENT_STATUS_LABELS, ESCALATION_STATUS_LABELS
 from synergy_desk.services.tickets import (
-    credit_note_text,
     local_date,
     office_settings,
     office_zone,
-    receipt_text,
     tuples,
 )
 
@@ -243,17 +248,10 @@ def _duration(hours: float) -> str:
     return f"{hours / 24:.1f} days"
 
 
-def _numbers_text(prefix: str, numbers: list[int], shown: int = 10) -> str:
-    text = ", ".join(f"{prefix}{n:06d}" for n in numbers[:shown])
-    if len(numbers) > shown:
-        text += f" and {len(numbers) - shown} more"
-    return text
-
-
-def _missing_sentence(what: str, prefix: str, numbers: list[int], where: str) -> str:
+def _missing_sentence(what: str, numbering: NumberFormat, numbers: list[int], where: str) -> str:
     verb = "is" if len(numbers) == 1 else "are"
     noun = what if len(numbers) == 1 else f"{what}s"
-    return f"{noun.capitalize()} {_numbers_text(prefix, numbers)} {verb} missing{where}."
+    return f"{noun.capitalize()} {numbering.list_text(numbers)} {verb} missing{where}."
 
 
 # --- number sequences ----------------------------------------------------------------------
@@ -267,7 +265,7 @@ class _Gaps:
 
 
 def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, what: str,
-                   prefix: str, period: _Period, numbers: list[int]) -> _Gaps:
+                   numbering: NumberFormat, period: _Period, numbers: list[int]) -> _Gaps:
     """Which numbers of a gap-free sequence are missing, judged as integrity.check_sequences.
 
     The period's numbers should run on, without a hole, from the last number issued before the
@@ -295,7 +293,7 @@ def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, wha
         in_period = [n for n in range(low, high + 1) if n not in present]
     warnings: list[str] = []
     if in_period:
-        warnings.append(_missing_sentence(what, prefix, in_period, " from this period"))
+        warnings.append(_missing_sentence(what, numbering, in_period, " from this period"))
     # The sequence as a whole: 1..N with no hole, the counter at N. The column is unique, so
     # no number repeats (counting the distinct numbers would sort the whole numbering).
     # COUNT(*) alone is counted from the table's pages, MIN and MAX from the ends of the index.
@@ -313,7 +311,7 @@ def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, wha
                 expected += 1
             expected = max(expected, number + 1)
         if elsewhere:
-            warnings.append(_missing_sentence(what, prefix, elsewhere,
+            warnings.append(_missing_sentence(what, numbering, elsewhere,
                                               " from the numbering outside this period"))
     if last_value != highest and not (high > highest and in_period):
         warnings.append(
@@ -398,9 +396,9 @@ def _cashup(actor: Actor, period: _Period, scoped: bool) -> tuple[
                              CN.gross_pence, CN.issued_by, CN.reason)
                    .join(P, on=(CN.payment == P.id)).where(note_where).order_by(CN.number))
     names.update(_user_names([r[5] for r in receipts] + [r[6] for r in notes]))
-    receipt_gaps = _sequence_gaps(P.receipt_number, P.taken_at, "receipt", "receipt", "R-",
+    receipt_gaps = _sequence_gaps(P.receipt_number, P.taken_at, "receipt", "receipt", RECEIPT,
                                   period, [int(r[0]) for r in receipts])
-    note_gaps = _sequence_gaps(CN.number, CN.issued_at, "credit_note", "credit note", "CN-",
+    note_gaps = _sequence_gaps(CN.number, CN.issued_at, "credit_note", "credit note", CREDIT_NOTE,
                                period, [int(r[0]) for r in notes])
 
     listing: list[tuple[int, tuple[str, ...], bool]] = [

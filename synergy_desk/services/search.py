@@ -16,6 +16,7 @@ from typing import Any, cast
 import peewee
 
 from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.domain.numbers import ACCOUNT_CODE, account_code
 from synergy_desk.domain.phones import (
     display_phone,
     looks_like_phone,
@@ -187,8 +188,8 @@ def _exact_code_candidates(code: str) -> list[_Candidate]:
 
 def _account_code_in(text: str) -> str | None:
     """"C123", "c000123" or "C000123" as the account code it names."""
-    match = re.fullmatch(r"[cC]\s*0*(\d{1,9})", text)
-    return f"C{int(match.group(1)):06d}" if match else None
+    number = ACCOUNT_CODE.find(text, prefix_required=True)
+    return None if number is None else account_code(number)
 
 
 def _rank(candidate: _Candidate, words: Sequence[str], query: str, code: str | None,

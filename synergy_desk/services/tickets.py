@@ -13,6 +13,7 @@ from peewee import JOIN, fn
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import IncidentStatus, LedgerKind, Resolution
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.numbers import receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -78,14 +79,6 @@ def date_text(moment: dt.datetime | dt.date, zone: ZoneInfo | None = None) -> st
 def tuples(query: Any) -> list[tuple[Any, ...]]:
     """A query's rows as plain tuples (peewee's type hints would see model rows)."""
     return list(query.tuples())
-
-
-def receipt_text(number: int) -> str:
-    return f"R-{number:06d}"
-
-
-def credit_note_text(number: int) -> str:
-    return f"CN-{number:06d}"
 
 
 # --- the ledger ---
