@@ -35,7 +35,7 @@ from synergy_desk.services.audit_log import (
     list_audit,
 )
 from synergy_desk.services.common import Actor
-from synergy_desk.services.tickets import local_date, office_zone
+from synergy_desk.services.office_time import office_date, office_zone
 
 TARGET_MS = 50.0
 PAGE = 200
@@ -113,7 +113,7 @@ def _filters() -> list[tuple[str, AuditFilter]]:
     if isinstance(latest, str):
         latest = dt.datetime.fromisoformat(latest)
     zone = office_zone()
-    last_day = local_date(latest, zone) - dt.timedelta(days=1) if latest else dt.date.today()
+    last_day = office_date(latest, zone) - dt.timedelta(days=1) if latest else dt.date.today()
     month_end = last_day.replace(day=1) - dt.timedelta(days=1)
     # Records with many entries: the newest incident that was resolved, a recent receipt,
     # the customer of that incident.

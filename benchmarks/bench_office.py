@@ -36,7 +36,7 @@ from synergy_desk.services.csv_export import (
     export_incidents,
     export_payments,
 )
-from synergy_desk.services.tickets import local_date, office_zone
+from synergy_desk.services.office_time import office_date
 
 Export = Callable[..., ExportResult]
 EXPORTS: dict[str, Export] = {"customers": export_customers, "incidents": export_incidents,
@@ -62,7 +62,7 @@ def _last_year() -> tuple[dt.date, dt.date]:
     latest = t.Incident.select(fn.MAX(t.Incident.opened_at)).scalar()
     if isinstance(latest, str):
         latest = dt.datetime.fromisoformat(latest)
-    day = local_date(latest, office_zone()) if latest else dt.date.today()
+    day = office_date(latest) if latest else dt.date.today()
     return day - dt.timedelta(days=364), day
 
 

@@ -21,6 +21,7 @@ from playhouse.test_utils import count_queries
 
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
+from synergy_desk.services.office_time import office_date
 from synergy_desk.services.reports import (
     REPORT_KINDS,
     ReportData,
@@ -28,7 +29,6 @@ from synergy_desk.services.reports import (
     report_csv,
     report_pdf,
 )
-from synergy_desk.services.tickets import local_date, office_zone
 
 #: Judged on p95, in ms. DESIGN §8 sets no figure for reports; these are this benchmark's
 #: own: a manager waits well under a second for a day or a week, a few seconds for a year.
@@ -52,7 +52,7 @@ def _periods() -> dict[str, tuple[dt.date, dt.date]]:
         raise SystemExit("The database has no incidents: run the demo first.")
     if isinstance(latest, str):
         latest = dt.datetime.fromisoformat(latest)
-    day = local_date(latest, office_zone()) - dt.timedelta(days=1)
+    day = office_date(latest) - dt.timedelta(days=1)
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
     # The last calendar month that has ended by that day.

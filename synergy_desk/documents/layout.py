@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -39,6 +38,7 @@ from reportlab.platypus import (
 from synergy_desk.documents.data import Office
 from synergy_desk.documents.fonts import SANS, SANS_BOLD, register_fonts
 from synergy_desk.domain.cards import mask_card_numbers
+from synergy_desk.domain.zones import zone_named
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -66,11 +66,8 @@ _LOGO_MAX_HEIGHT = 18 * mm
 
 @lru_cache(maxsize=16)
 def zone(name: str) -> dt.tzinfo:
-    """The office's time zone; UTC when the name is unknown, so a document always prints."""
-    try:
-        return ZoneInfo(name or "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
+    """The office's time zone; Europe/London when the name is unknown."""
+    return zone_named(name)
 
 
 def local(value: dt.datetime, tz_name: str) -> dt.datetime:

@@ -25,7 +25,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.tickets import office_zone
+from synergy_desk.services.office_time import office_zone
 
 __all__ = [
     "KINDS", "ActionChoice", "AuditFilter", "AuditCursor", "AuditRow", "AuditPage",

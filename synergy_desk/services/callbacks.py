@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from peewee import JOIN, ModelSelect, fn
 
@@ -25,6 +25,7 @@ from synergy_desk.services.common import (
     require,
     snapshot,
     transaction,
+    tuples,
 )
 
 __all__ = ["CallBackRow", "schedule_callback", "clear_callback", "due_callbacks",
@@ -55,9 +56,6 @@ class CallBackRow:
     outcome: str
     overdue: bool
 
-
-def _tuples(query: ModelSelect[Any]) -> list[tuple[Any, ...]]:
-    return cast(list[tuple[Any, ...]], list(query.tuples()))
 
 
 def _naive_utc(value: dt.datetime) -> dt.datetime:
@@ -102,7 +100,7 @@ def _rows(query: ModelSelect[Any], now: dt.datetime) -> list[CallBackRow]:
     out = []
     for (cid, customer_id, customer_name, contact_id, contact_name, contact_phone, incident_id,
          reference, due_at, note, creator, created_at, done_at, doer, outcome) in \
-            _tuples(query):
+            tuples(query):
         out.append(CallBackRow(
             cid, customer_id, customer_name, contact_id, contact_name or "", contact_phone or "",
             incident_id, reference or "", due_at, note, creator or "", created_at, done_at,

@@ -20,7 +20,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 
 __all__ = ["Actor", "require", "transaction", "read_snapshot", "edits_since", "audit", "next_number", "chain_append",
-           "for_update", "snapshot", "get_or_404", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
+           "for_update", "snapshot", "get_or_404", "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
 
 GENESIS_HASH = "0" * 64
 
@@ -256,6 +256,11 @@ def opt_fk_id(row: peewee.Model, name: str) -> int | None:
     """An optional foreign key's id (None when unset), read without loading the row."""
     value = row.__data__.get(name)
     return None if value is None else int(value)
+
+
+def tuples(query: Any) -> list[tuple[Any, ...]]:
+    """A query's rows as plain tuples (peewee's type hints would see model rows)."""
+    return list(query.tuples())
 
 
 def get_or_404(model: type[BaseModel], pk: int, what: str) -> Any:

@@ -34,14 +34,11 @@ from synergy_desk.domain.money import format_pence
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
-from synergy_desk.services.common import ENGINEERS, Actor, require
+from synergy_desk.services.common import ENGINEERS, Actor, require, tuples
 from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.files import open_atomically
 from synergy_desk.services.incident_list import IncidentFilter, _conditions, _Plan
-from synergy_desk.services.tickets import (
-    office_zone,
-    tuples,
-)
+from synergy_desk.services.office_time import office_zone
 
 __all__ = ["ExportResult", "export_customers", "export_incidents", "export_payments",
            "CUSTOMER_COLUMNS", "INCIDENT_COLUMNS", "PAYMENT_COLUMNS", "BATCH_SIZE",

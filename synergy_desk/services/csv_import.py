@@ -34,6 +34,7 @@ from synergy_desk.services.common import (
     next_number,
     require,
     transaction,
+    tuples,
 )
 from synergy_desk.services.csv_safety import restore_cell
 from synergy_desk.services.customers import (
@@ -44,7 +45,6 @@ from synergy_desk.services.customers import (
     format_account_code,
     without_control_characters,
 )
-from synergy_desk.services.tickets import tuples
 
 __all__ = [
     "MAX_FILE_BYTES", "FIELDS", "FIELD_LABELS", "REQUIRED_FIELDS", "DELIMITERS", "CsvFile",

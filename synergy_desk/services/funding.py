@@ -11,6 +11,7 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, W
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
+from synergy_desk.domain.zones import local_date
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import tickets
@@ -27,6 +28,8 @@ from synergy_desk.services.common import (
     transaction,
 )
 from synergy_desk.services.incident_state import update_incident
+from synergy_desk.services.office_time import date_text, office_zone
+from synergy_desk.services.settings import office_settings
 from synergy_desk.services.tickets import TicketInfo, TicketUse
 
 __all__ = [
@@ -57,7 +60,7 @@ class ContractInfo:
     @property
     def summary(self) -> str:
         product = f" ({self.product_name})" if self.product_name else ""
-        return f"Contract {self.reference}{product} until {tickets.date_text(self.ends_on)}"
+        return f"Contract {self.reference}{product} until {date_text(self.ends_on)}"
 
 
 def _contract_info(contract: t.Contract) -> ContractInfo:
@@ -117,9 +120,9 @@ def entitlement(customer_id: int, product_id: int | None = None,
     """
     customer = get_or_404(t.Customer, customer_id, "customer")
     now = at or utcnow()
-    settings = tickets.office_settings()
-    zone = tickets.office_zone(settings)
-    today = tickets.local_date(now, zone)
+    settings = office_settings()
+    zone = office_zone(settings)
+    today = local_date(now, zone)
     contract = _covering_contract(customer.id, product_id, today)
     all_tickets = tickets.tickets_for_customer(customer.id, now)
     live = tuple(i for i in all_tickets if i.is_live)
@@ -408,7 +411,7 @@ def fund_from_contract(actor: Actor, incident_id: int) -> FundingInfo:
         require(actor, EVERYONE, "fund incidents from a contract")
         incident = lock_incident(incident_id)
         check_fundable(incident)
-        today = tickets.local_date(utcnow(), tickets.office_zone())
+        today = local_date(utcnow(), office_zone())
         contract = _covering_contract(incident.__data__["customer"],
                                       incident.__data__["product"], today)
         if contract is None:

@@ -6,8 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
 from peewee import JOIN, fn
 
@@ -46,8 +45,10 @@ from synergy_desk.services.common import (
     require,
     snapshot,
     transaction,
+    tuples,
 )
 from synergy_desk.services.incident_state import bump_count, update_incident
+from synergy_desk.services.office_time import office_today
 
 __all__ = [
     "IncidentRef", "LogCallInput", "EscalationInput", "TimelineResult", "TimelineRow",
@@ -73,9 +74,6 @@ _MASKED = ("A card number in the {what} was masked to its last four digits; "
 # Fields that only describe the save itself, not a change a person made.
 _BOOKKEEPING = ("version", "last_activity_at")
 
-
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    return cast(list[tuple[Any, ...]], list(query.tuples()))
 
 
 
@@ -383,22 +381,13 @@ def _touch(incident: t.Incident) -> None:
     incident.last_activity_at = now
 
 
-def _office_today() -> dt.date:
-    name = t.OfficeSettings.select(t.OfficeSettings.timezone).scalar() or "Europe/London"
-    try:
-        zone = ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Europe/London")
-    return dt.datetime.now(zone).date()
-
-
 def covering_contract(customer_id: int, product_id: int,
                       on: dt.date | None = None) -> t.Contract | None:
     """The customer's active contract that covers the product on the day, if any.
 
     A contract without a product covers every product. Runs in the caller's transaction.
     """
-    day = on or _office_today()
+    day = on or office_today()
     found: t.Contract | None = (
         t.Contract.select()
         .where((t.Contract.customer == customer_id) & ~t.Contract.cancelled
@@ -448,7 +437,7 @@ def _changes_since(incident: t.Incident,
             .order_by(t.AuditLog.id.desc()).limit(500))
     changes: dict[str, tuple[object, object]] = {}
     names: list[str] = []
-    for before_text, after_text, who in _tuples(rows):
+    for before_text, after_text, who in tuples(rows):
         after = json.loads(after_text) if after_text else {}
         version = after.get("version") if isinstance(after, dict) else None
         if not isinstance(version, int):
@@ -1258,7 +1247,7 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     engineer_id = opt_fk_id(incident, "engineer")
     resolved_by, created_by = opt_fk_id(incident, "resolved_by"), fk_id(incident, "created_by")
     names: dict[int | None, str] = {
-        uid: name for uid, name in _tuples(
+        uid: name for uid, name in tuples(
             t.User.select(t.User.id, t.User.full_name)
             .where(t.User.id.in_([i for i in (engineer_id, resolved_by, created_by) if i])))}
 
@@ -1269,7 +1258,7 @@ def incident_detail(incident_id: int) -> IncidentDetail:
         return IncidentLink(other_id, ref)
 
     def links(column: Any) -> tuple[IncidentLink, ...]:
-        return tuple(IncidentLink(i, r) for i, r in _tuples(
+        return tuple(IncidentLink(i, r) for i, r in tuples(
             t.Incident.select(t.Incident.id, t.Incident.reference)
             .where(column == incident.id).order_by(t.Incident.id)))
 
@@ -1280,7 +1269,7 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     moved = t.Incident.alias()
     timeline = tuple(
         TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref)
-        for eid, kind, author, occurred, duration, text, from_ref in _tuples(
+        for eid, kind, author, occurred, duration, text, from_ref in tuples(
         t.TimelineEntry.select(t.TimelineEntry.id, t.TimelineEntry.kind, t.User.full_name,
                                t.TimelineEntry.occurred_at, t.TimelineEntry.duration_seconds,
                                t.TimelineEntry.text, moved.reference)

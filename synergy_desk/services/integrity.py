@@ -14,7 +14,7 @@ from synergy_desk.domain.enums import FundingKind
 from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services.common import GENESIS_HASH, canonical_json, row_hash
+from synergy_desk.services.common import GENESIS_HASH, canonical_json, row_hash, tuples
 
 #: Columns that are the chain itself, never part of what is hashed.
 _CHAIN_COLUMNS = frozenset({"id", "prev_hash", "row_hash"})
@@ -312,7 +312,7 @@ def _refs(numbers: NumberFormat, values: list[int]) -> str:
 def _orphan_problems() -> list[str]:
     problems: list[str] = []
     line = t.PaymentLine
-    no_lines = [n for (n,) in _tuples(
+    no_lines = [n for (n,) in tuples(
         t.Payment.select(t.Payment.receipt_number)
         .join(line, peewee.JOIN.LEFT_OUTER, on=(line.payment == t.Payment.id))
         .where(line.id.is_null()))]
@@ -320,7 +320,7 @@ def _orphan_problems() -> list[str]:
         problems.append(f"Receipt {_refs(RECEIPT, no_lines)} "
                         f"{'has' if len(no_lines) == 1 else 'have'} no lines.")
     payment = t.Payment.alias()
-    stray_lines = [i for (i,) in _tuples(
+    stray_lines = [i for (i,) in tuples(
         line.select(line.id)
         .join(payment, peewee.JOIN.LEFT_OUTER, on=(line.payment == payment.id))
         .where(payment.id.is_null()))]
@@ -342,7 +342,7 @@ def _funding_problems() -> list[str]:
     ]
     for kind, column, target, noun in targets:
         other = target.alias()
-        dangling = [str(ref) for (ref,) in _tuples(
+        dangling = [str(ref) for (ref,) in tuples(
             f.select(t.Incident.reference)
             .join(t.Incident, on=(f.incident == t.Incident.id))
             .switch(f)
@@ -352,7 +352,7 @@ def _funding_problems() -> list[str]:
         if dangling:
             problems.append(f"The funding of {_list_texts(dangling)} points at a {noun} that "
                             "does not exist.")
-    by_incident = {int(incident_id): (int(n), str(kind)) for incident_id, n, kind in _tuples(
+    by_incident = {int(incident_id): (int(n), str(kind)) for incident_id, n, kind in tuples(
         f.select(f.incident, fn.COUNT(f.id), fn.MIN(f.kind)).where(f.active)
         .group_by(f.incident))}
     unfunded_rows: list[str] = []
@@ -389,10 +389,6 @@ def _funding_problems() -> list[str]:
                         f"{'its' if len(mismatched) == 1 else 'their'} funding record.")
     return problems
 
-
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    """The rows of a query as plain tuples."""
-    return list(query.tuples())
 
 
 def _is_are(items: Sequence[object]) -> str:

@@ -11,8 +11,8 @@ from email.utils import formataddr, make_msgid
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.services import tickets
 from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.settings import office_settings
 
 __all__ = ["MailError", "SmtpSettings", "send_document", "send_test_email", "smtp_configured",
            "smtp_settings", "smtp_settings_from_form"]
@@ -48,7 +48,7 @@ class SmtpSettings:
 
 def smtp_settings() -> SmtpSettings:
     """The SMTP settings from the office's settings row."""
-    row = tickets.office_settings()
+    row = office_settings()
     return SmtpSettings(host=(row.smtp_host or "").strip(), port=int(row.smtp_port or 587),
                         user=row.smtp_user or "", password=row.smtp_password or "",
                         sender=(row.smtp_from or row.email or "").strip(),
@@ -85,7 +85,7 @@ def smtp_settings_from_form(actor: Actor, host: str, port: int, user: str,
         PermissionDenied: the actor is not a manager.
     """
     require(actor, MANAGERS, "test the mail server")
-    row = tickets.office_settings()
+    row = office_settings()
     return SmtpSettings(host=(host or "").strip(), port=int(port), user=(user or "").strip(),
                         password=(row.smtp_password or "") if password is None else password,
                         sender=(sender or "").strip(), starttls=bool(starttls),

@@ -22,6 +22,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.domain.money import MAX_PENCE, format_pence, format_rate, line_amounts
 from synergy_desk.domain.numbers import CREDIT_NOTE, RECEIPT, credit_note_text, receipt_text
+from synergy_desk.domain.zones import zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, office_details, tickets
@@ -37,6 +38,7 @@ from synergy_desk.services.common import (
     snapshot,
     text_or_empty,
     transaction,
+    tuples,
 )
 from synergy_desk.services.integrity import (
     CREDIT_NOTE_CHAIN,
@@ -44,6 +46,8 @@ from synergy_desk.services.integrity import (
     credit_note_content,
     payment_content,
 )
+from synergy_desk.services.office_time import date_text
+from synergy_desk.services.settings import office_settings
 
 #: Above this gross a receipt must be a full VAT invoice (UK: £250).
 FULL_INVOICE_ABOVE_PENCE = 25_000
@@ -160,7 +164,7 @@ def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None
             size or validity out of range; nothing to charge for.
     """
     get_or_404(t.Customer, customer_id, "customer")
-    settings = tickets.office_settings()
+    settings = office_settings()
     size = _ticket_size(ticket_size)
     days = _validity(ticket_validity_days, settings)
     incidents = _incidents_to_pay(customer_id, incident_ids, lock=False)
@@ -430,7 +434,7 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         require(actor, EVERYONE, "take payments")
         method = _method(request.method)
         customer = get_or_404(t.Customer, request.customer_id, "customer")
-        settings = tickets.office_settings()
+        settings = office_settings()
         size = _ticket_size(request.ticket_size)
         days = _validity(request.ticket_validity_days, settings)
         incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)
@@ -507,7 +511,7 @@ def _refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
     """Payment lines already refunded, with the credit note that refunded each."""
     if not line_ids:
         return {}
-    rows = tickets.tuples(
+    rows = tuples(
         t.CreditNoteLine.select(t.CreditNoteLine.payment_line, t.CreditNote.number)
         .join(t.CreditNote).where(t.CreditNoteLine.payment_line.in_(list(line_ids))))
     return {int(line_id): credit_note_text(n) for line_id, n in rows}
@@ -516,14 +520,14 @@ def _refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
 def _references(incident_ids: list[int]) -> dict[int, str]:
     if not incident_ids:
         return {}
-    return {int(i): str(ref) for i, ref in tickets.tuples(
+    return {int(i): str(ref) for i, ref in tuples(
         t.Incident.select(t.Incident.id, t.Incident.reference)
         .where(t.Incident.id.in_(incident_ids)))}
 
 
 def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
     office = _office_at(payment.taken_at)
-    zone = tickets.zone_named(office.timezone)
+    zone = zone_named(office.timezone)
     customer = payment.customer
     lines = _lines_of(payment.id)
     refunds = _refunds_of([ln.id for ln in lines])
@@ -543,12 +547,12 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
             incident_id=inc_id, incident_reference=refs.get(inc_id) if inc_id else None,
             ticket_id=tk.id if tk else None, ticket_size=tk.size if tk else None,
             ticket_expires_at=tk.expires_at if tk else None,
-            ticket_expires_text=tickets.date_text(tk.expires_at, zone) if tk else None,
+            ticket_expires_text=date_text(tk.expires_at, zone) if tk else None,
             refunded_on=refunds.get(ln.id)))
         totals = by_rate.setdefault(ln.vat_rate_bp, [0, 0])
         totals[0] += ln.net_pence
         totals[1] += ln.vat_pence
-    notes = tickets.tuples(t.CreditNote.select(t.CreditNote.number, t.CreditNote.gross_pence)
+    notes = tuples(t.CreditNote.select(t.CreditNote.number, t.CreditNote.gross_pence)
                            .where(t.CreditNote.payment == payment.id)
                            .order_by(t.CreditNote.number))
     method = PaymentMethod(payment.method)
@@ -603,7 +607,7 @@ def payments_for_customer(customer_id: int, limit: int = 20) -> list[PaymentSumm
     if not ids:
         return []
     items: dict[int, list[str]] = {i: [] for i in ids}
-    for pid, kind, ref, size in tickets.tuples(
+    for pid, kind, ref, size in tuples(
             t.PaymentLine.select(t.PaymentLine.payment, t.PaymentLine.kind, t.Incident.reference,
                                  t.SeasonTicket.size)
             .join(t.Incident, join_type=JOIN.LEFT_OUTER,
@@ -615,7 +619,7 @@ def payments_for_customer(customer_id: int, limit: int = 20) -> list[PaymentSumm
             .order_by(t.PaymentLine.payment, t.PaymentLine.position)):
         items[pid].append(ref if LineKind(kind) is LineKind.INCIDENT else f"Season ticket ({size})")
     refunded: dict[int, int] = {
-        int(pid): int(total or 0) for pid, total in tickets.tuples(
+        int(pid): int(total or 0) for pid, total in tuples(
             t.CreditNote.select(t.CreditNote.payment, fn.SUM(t.CreditNote.gross_pence))
             .where(t.CreditNote.payment.in_(ids)).group_by(t.CreditNote.payment))}
     return [PaymentSummary(p.id, receipt_text(p.receipt_number), p.taken_at,
@@ -688,7 +692,7 @@ def _refunded_state(payment: t.Payment) -> dict[str, Any]:
     """How much of a payment has been given back so far, for the audit's before and after."""
     refunded = int(t.CreditNote.select(fn.COALESCE(fn.SUM(t.CreditNote.gross_pence), 0))
                    .where(t.CreditNote.payment == payment.id).scalar() or 0)
-    lines = sorted(row[0] for row in tickets.tuples(
+    lines = sorted(row[0] for row in tuples(
         t.CreditNoteLine.select(t.CreditNoteLine.payment_line)
         .join(t.CreditNote).where(t.CreditNote.payment == payment.id)))
     return {"refunded_pence": refunded, "refunded_lines": lines,
@@ -750,7 +754,7 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
             raise ValidationError(
                 f"Only a whole payment can be voided, and part of {receipt} is chosen or was "
                 "refunded already; refund the lines instead.", "void")
-        funded = tickets.tuples(
+        funded = tuples(
             t.IncidentFunding.select(t.IncidentFunding.incident)
             .where(t.IncidentFunding.payment_line.in_([ln.id for ln in chosen])
                    & t.IncidentFunding.active))

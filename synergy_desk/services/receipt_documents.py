@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from synergy_desk.documents import (
     DocLine,
@@ -26,9 +25,11 @@ from synergy_desk.documents import Office as DocOffice
 from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, LineKind, PaymentMethod
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.zones import zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.services import customers, payments, tickets
 from synergy_desk.services.payments import CreditNoteInfo, ReceiptInfo
+from synergy_desk.services.settings import office_settings
 
 __all__ = [
     "RenderedDocument", "credit_note_doc", "document_for_number", "is_credit_note_number",
@@ -54,16 +55,9 @@ class RenderedDocument:
 
 # --- converting the services' data -----------------------------------------------------------
 
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name or "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
 def _day(moment: dt.datetime, zone_name: str) -> str:
     """A date as the documents print dates: 12/03/2027, in the office's zone."""
-    local = moment.replace(tzinfo=dt.UTC).astimezone(_zone(zone_name))
+    local = moment.replace(tzinfo=dt.UTC).astimezone(zone_named(zone_name))
     return f"{local:%d/%m/%Y}"
 
 
@@ -158,7 +152,7 @@ def _ledger_outcome(kind: LedgerKind, incident: tickets.TicketIncident | None) -
 
 def statement_doc(statement: tickets.TicketStatement) -> TicketStatementDoc:
     """The season-ticket statement as the document prints it (live balances: it is dated)."""
-    settings = tickets.office_settings()
+    settings = office_settings()
     logo = bytes(settings.logo) if settings.logo else None
     office = DocOffice(name=settings.company_name, address=settings.address,
                        vat_number=settings.vat_number, phone=settings.phone,
@@ -279,7 +273,7 @@ def ticket_statement_document(customer_id: int) -> RenderedDocument:
     """The season-ticket statement rendered, with its title, file name and e-mail defaults."""
     statement = tickets.statement(customer_id)
     pdf = render_ticket_statement(statement_doc(statement))
-    office = tickets.office_settings().company_name or "Synergy Desk"
+    office = office_settings().company_name or "Synergy Desk"
     day = f"{statement.generated_at:%Y-%m-%d}"
     return RenderedDocument(
         pdf=pdf, title=f"Season-ticket statement — {statement.customer_name}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
@@ -21,6 +21,7 @@ from synergy_desk.services.common import (
     require,
     snapshot,
     transaction,
+    tuples,
 )
 
 __all__ = ["EnhancementRow", "EscalationRow", "list_enhancement_requests",
@@ -83,9 +84,6 @@ class EscalationRow:
     updated_at: dt.datetime
 
 
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    return cast(list[tuple[Any, ...]], list(query.tuples()))
-
 
 def _enhancement_status(value: EnhancementStatus | str) -> EnhancementStatus:
     try:
@@ -120,7 +118,7 @@ def list_enhancement_requests(product_id: int | None = None,
         query = query.where(ER.product == product_id)
     if status is not None:
         query = query.where(ER.status == _enhancement_status(status))
-    requests = _tuples(query.order_by(ER.customer_count.desc(), ER.id))
+    requests = tuples(query.order_by(ER.customer_count.desc(), ER.id))
     names: dict[int, list[str]] = defaultdict(list)
     refs: dict[int, list[str]] = defaultdict(list)
     if requests:
@@ -132,7 +130,7 @@ def list_enhancement_requests(product_id: int | None = None,
                  .join(t.Incident, on=(t.EnhancementRequestCustomer.incident == t.Incident.id))
                  .where(t.EnhancementRequestCustomer.request.in_([r[0] for r in requests]))
                  .order_by(t.Customer.name, t.Incident.number))
-        for request_id, customer_name, reference in _tuples(asked):
+        for request_id, customer_name, reference in tuples(asked):
             if customer_name not in names[request_id]:
                 names[request_id].append(customer_name)
             refs[request_id].append(reference)
@@ -186,7 +184,7 @@ def list_escalations(status: EscalationStatus | str | None = None,
         query = query.where(t.Escalation.status == _escalation_status(status))
     if product_id is not None:
         query = query.where(t.Escalation.product == product_id)
-    rows = _tuples(query.order_by(t.Escalation.created_at.desc(), t.Escalation.id.desc()))
+    rows = tuples(query.order_by(t.Escalation.created_at.desc(), t.Escalation.id.desc()))
     return [EscalationRow(eid, incident_id, reference, subject, customer_name, product,
                           product_name, version, steps, EscalationStatus(state), response,
                           creator, created_at, updated_at)

@@ -43,17 +43,14 @@ from synergy_desk.domain.numbers import (
     receipt_text,
 )
 from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.zones import local_date, zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require
+from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require, tuples
 from synergy_desk.services.csv_safety import neutralise_cell
+from synergy_desk.services.office_time import office_today, office_zone
 from synergy_desk.services.registers import ENHANCEMENT_STATUS_LABELS, ESCALATION_STATUS_LABELS
-from synergy_desk.services.tickets import (
-    local_date,
-    office_settings,
-    office_zone,
-    tuples,
-)
+from synergy_desk.services.settings import office_settings
 
 __all__ = ["ReportKind", "REPORT_KINDS", "ReportTable", "ChartSeries", "ReportData",
            "MAX_PERIOD_DAYS", "report_kinds", "build_report", "report_pdf", "report_csv",
@@ -113,10 +110,6 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
-def _office_today(now: dt.datetime | None = None) -> dt.date:
-    return local_date(now or utcnow(), office_zone())
-
-
 def parse_day(text: str, *, today: dt.date | None = None) -> dt.date:
     """A day typed by a person: "2026-12-01", "01/12/2026", "today" or "yesterday".
 
@@ -127,7 +120,7 @@ def parse_day(text: str, *, today: dt.date | None = None) -> dt.date:
     """
     value = (text or "").strip().lower()
     if value in ("today", "yesterday"):
-        day = today if today is not None else _office_today()
+        day = today if today is not None else office_today()
         return day if value == "today" else day - dt.timedelta(days=1)
     parts: tuple[int, int, int] | None = None
     if match := _ISO.fullmatch(value):
@@ -925,10 +918,6 @@ def report_csv(data: ReportData) -> str:
 
 
 def _when(moment: dt.datetime, tz_name: str) -> str:
-    try:
-        zone = ZoneInfo(tz_name)
-    except (ValueError, KeyError):
-        zone = ZoneInfo("Europe/London")
-    loc = moment.replace(tzinfo=dt.UTC).astimezone(zone)
+    loc = moment.replace(tzinfo=dt.UTC).astimezone(zone_named(tz_name))
     return f"{loc:%d/%m/%Y %H:%M} {loc.tzname() or ''}".rstrip()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from synergy_desk.domain.errors import (
     ValidationError,
 )
 from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.zones import is_zone_name
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import office_details, users
@@ -39,7 +39,7 @@ from synergy_desk.services.customers import (
 )
 
 __all__ = [
-    "OfficeSettingsData", "get_settings", "update_settings", "setup_office", "ProductRow",
+    "OfficeSettingsData", "office_settings", "get_settings", "update_settings", "setup_office", "ProductRow",
     "ModuleRow", "list_products", "add_product", "update_product", "add_module",
     "update_module", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
 ]
@@ -95,6 +95,13 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
 def _settings_row() -> t.OfficeSettings | None:
     row: t.OfficeSettings | None = t.OfficeSettings.select().order_by(t.OfficeSettings.id).first()
     return row
+
+
+def office_settings() -> t.OfficeSettings:
+    """The office's settings row, or the defaults when none has been saved yet (nothing is
+    written: for reading prices, the VAT rate and the time zone)."""
+    row = _settings_row()
+    return row if row is not None else t.OfficeSettings()
 
 
 def _settings_row_or_create() -> t.OfficeSettings:
@@ -191,11 +198,9 @@ def _timezone(value: Any, field: str) -> str:
     name = value.strip() if isinstance(value, str) else ""
     if not name:
         raise ValidationError("Choose the office's time zone, such as Europe/London.", field)
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if not is_zone_name(name):
         raise ValidationError(
-            f"“{name}” is not a time zone; choose one such as Europe/London.", field) from None
+            f"“{name}” is not a time zone; choose one such as Europe/London.", field)
     return name
 
 

@@ -17,7 +17,7 @@ from synergy_desk.services import funding, registers
 from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.incidents import IncidentDetail, incident_detail
 from synergy_desk.services.registers import ESCALATION_STATUS_LABELS
-from synergy_desk.services.tickets import office_settings
+from synergy_desk.services.settings import office_settings
 
 __all__ = ["SummaryPdf", "incident_summary", "incident_summary_doc", "incident_summary_pdf",
            "register_pdf", "register_csv", "neutralise_cell", "REGISTER_TITLES"]

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import JOIN, fn
 
@@ -28,8 +27,10 @@ from synergy_desk.services.common import (
     require,
     text_or_empty,
     transaction,
+    tuples,
 )
 from synergy_desk.services.integrity import LEDGER_CHAIN, ledger_content
+from synergy_desk.services.office_time import date_text, office_zone
 
 #: Season tickets hold between one and ten incidents.
 MIN_TICKET_SIZE = 1
@@ -46,40 +47,6 @@ LEDGER_LABELS = {
 
 
 # --- small helpers the money services share ---
-
-def office_settings() -> t.OfficeSettings:
-    """The office's settings row, or the defaults when none has been saved yet."""
-    row = t.OfficeSettings.select().order_by(t.OfficeSettings.id).first()
-    return row if row is not None else t.OfficeSettings()
-
-
-def office_zone(settings: t.OfficeSettings | None = None) -> ZoneInfo:
-    return zone_named((settings or office_settings()).timezone)
-
-
-def zone_named(name: str | None) -> ZoneInfo:
-    """The time zone of that name; the office's default (London) when it is unknown."""
-    try:
-        return ZoneInfo(name or "Europe/London")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Europe/London")
-
-
-def local_date(moment: dt.datetime, zone: ZoneInfo) -> dt.date:
-    """The office's calendar date of a stored (naive UTC) moment."""
-    return moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
-
-
-def date_text(moment: dt.datetime | dt.date, zone: ZoneInfo | None = None) -> str:
-    """A date as people read it on a receipt: "12 Mar 2027" (moments shown in the office's zone)."""
-    day = local_date(moment, zone or office_zone()) if isinstance(moment, dt.datetime) else moment
-    return f"{day.day} {day:%b %Y}"
-
-
-def tuples(query: Any) -> list[tuple[Any, ...]]:
-    """A query's rows as plain tuples (peewee's type hints would see model rows)."""
-    return list(query.tuples())
-
 
 # --- the ledger ---
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
+from synergy_desk.domain.zones import DEFAULT_ZONE, zone_named
 
-_office_zone = "Europe/London"
+_office_zone = DEFAULT_ZONE
 
 
 def set_office_zone(name: str) -> None:
     global _office_zone
-    _office_zone = name or "Europe/London"
+    _office_zone = name or DEFAULT_ZONE
     clear_cache()
 
 
@@ -36,10 +37,7 @@ def office_today() -> dt.date:
 
 @lru_cache(maxsize=4)
 def _zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(_office_zone)
-    except ZoneInfoNotFoundError:
-        return ZoneInfo("UTC")
+    return zone_named(_office_zone)
 
 
 def local(value: dt.datetime | None) -> dt.datetime | None:

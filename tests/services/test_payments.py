@@ -17,7 +17,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services import funding, payments, tickets
+from synergy_desk.services import funding, office_time, payments, tickets
 from synergy_desk.services.integrity import check_sequences, check_tamper
 from tests.services.test_funding import (
     buy_ticket,
@@ -232,7 +232,7 @@ def test_selling_a_season_ticket_writes_its_purchase_to_the_ledger(office, recep
     assert ticket.size == 6 and ticket.price_pence == 39000
     assert ticket.expires_at - ticket.purchased_at == dt.timedelta(days=30)
     assert ticket.purchased_at == receipt.taken_at
-    assert line.ticket_expires_text == tickets.date_text(ticket.expires_at)
+    assert line.ticket_expires_text == office_time.date_text(ticket.expires_at)
     [entry] = t.TicketLedger.select()
     assert (entry.kind, entry.delta) == (LedgerKind.PURCHASE, 6)
     assert tickets.balance(ticket.id) == 6

@@ -22,7 +22,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
-from synergy_desk.services import funding, payments, reports, tickets
+from synergy_desk.services import funding, office_time, payments, reports, tickets
 from synergy_desk.services.common import Actor
 from tests.conftest import sqlite_steps
 from tests.services.test_funding import buy_ticket, cash, new_customer, new_incident
@@ -177,7 +177,7 @@ def test_reception_sees_only_their_own_takings_of_today(office, manager, recepti
     mine = payments.take_payment(reception, request(customer, PaymentMethod.CASH))
     payments.take_payment(manager, request(customer, PaymentMethod.CARD))
     now = utcnow()
-    today = tickets.local_date(now, tickets.office_zone())
+    today = office_time.office_today(now)
 
     data = reports.build_report(reception, "cashup", today, today, now=now)
     assert data.scope == "Takings of Rita Reception only"
@@ -270,7 +270,7 @@ def test_incidents_report_counts_a_small_scene(office, manager, engineer, produc
 def test_tickets_report_on_a_small_scene(office, manager, reception, product) -> None:
     customer = new_customer("Bolt Builders")
     now = utcnow()
-    today = tickets.local_date(now, tickets.office_zone())
+    today = office_time.office_today(now)
     soon = buy_ticket(reception, customer, size=5, days=10)
     later = buy_ticket(reception, customer, size=3, days=200)
     incident = new_incident(reception, customer, product)
@@ -301,7 +301,7 @@ def test_tickets_report_on_a_small_scene(office, manager, reception, product) ->
 def test_overrides_report_on_a_small_scene(office, manager, reception, product) -> None:
     customer = new_customer("Kind Co")
     now = utcnow()
-    today = tickets.local_date(now, tickets.office_zone())
+    today = office_time.office_today(now)
     waived = new_incident(reception, customer, product)
     funding.waive(manager, waived.id, WaiverKind.GOODWILL, "Long-standing customer")
     ticket = buy_ticket(reception, customer, size=4)
@@ -346,7 +346,7 @@ def test_registers_report_lists_requests_and_counts_escalations(office, manager,
         t.Escalation.create(incident=incident.id, product=product.id, status=status,
                             created_by=manager.id)
     now = utcnow()
-    today = tickets.local_date(now, tickets.office_zone())
+    today = office_time.office_today(now)
     data = reports.build_report(manager, "registers", today, today, now=now)
     requests = table(data, "Enhancement requests").rows
     assert [r[2] for r in requests] == ["Export to PDF", "Dark mode"]
@@ -500,7 +500,7 @@ def test_the_incidents_report_reads_the_period_in_a_few_queries(office, manager,
     for _ in range(3):
         new_incident(manager, customer, product)
     now = utcnow()
-    today = tickets.local_date(now, tickets.office_zone())
+    today = office_time.office_today(now)
     with count_queries() as counter:
         data = reports.build_report(manager, "incidents", today, today, now=now)
     # The permission check, the office, then the opened incidents grouped once, the resolved

@@ -1,0 +1,49 @@
+"""Time zones by name, and the office's calendar days of stored (naive UTC) moments.
+
+An office's zone is stored by name ("Europe/London"). A name this machine does not know (a
+typing slip, a zone missing from an old tzdata) reads as the office default, Europe/London,
+everywhere the program shows or prints a time: the window, receipts, reports and exports
+agree on one day whatever went wrong with the name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["DEFAULT_ZONE", "zone_named", "is_zone_name", "local_date", "day_text"]
+
+#: The office's zone until a manager chooses another.
+DEFAULT_ZONE = "Europe/London"
+
+
+@lru_cache(maxsize=32)
+def zone_named(name: str | None) -> ZoneInfo:
+    """The time zone of that name; Europe/London when the name is empty or unknown."""
+    try:
+        return ZoneInfo(name or DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+def is_zone_name(name: str) -> bool:
+    """Whether this machine knows a zone of that name."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+def local_date(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
+    """The calendar date in ``zone`` of a stored (naive UTC) moment."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone).date()
+
+
+def day_text(moment: dt.datetime | dt.date, zone: dt.tzinfo) -> str:
+    """A day as people read it on a receipt: "12 Mar 2027" (a moment is taken in ``zone``)."""
+    day = local_date(moment, zone) if isinstance(moment, dt.datetime) else moment
+    return f"{day.day} {day:%b %Y}"
