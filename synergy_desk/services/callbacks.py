@@ -10,7 +10,7 @@ from peewee import JOIN, ModelSelect, fn
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import TimelineKind
-from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import search_index
@@ -20,7 +20,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     fk_id,
-    for_update,
+    get_or_404,
     opt_fk_id,
     require,
     snapshot,
@@ -128,21 +128,15 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
         raise ValidationError("A call-back is promised for a time still to come.", "due_at")
     text = _text(note, "note", required=False)
     with transaction():
-        customer = t.Customer.get_or_none(t.Customer.id == customer_id)
-        if customer is None:
-            raise NotFound(f"There is no customer with number {customer_id}.")
+        customer = get_or_404(t.Customer, customer_id, "customer")
         if incident_id is not None:
-            incident = t.Incident.get_or_none(t.Incident.id == incident_id)
-            if incident is None:
-                raise NotFound(f"There is no incident with number {incident_id}.")
+            incident = get_or_404(t.Incident, incident_id, "incident")
             if fk_id(incident, "customer") != customer.id:
                 raise ValidationError(
                     f"{incident.reference} belongs to another customer, not {customer.name}.",
                     "incident")
         if contact_id is not None:
-            contact = t.Contact.get_or_none(t.Contact.id == contact_id)
-            if contact is None:
-                raise NotFound(f"There is no contact with number {contact_id}.")
+            contact = get_or_404(t.Contact, contact_id, "contact")
             if fk_id(contact, "customer") != customer.id:
                 raise ValidationError(f"{contact.name} is not a contact of {customer.name}.",
                                       "contact")
@@ -162,9 +156,7 @@ def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
     require(actor, ENGINEERS, "clear call-backs")
     text = _text(outcome, "outcome", required=True)
     with transaction():
-        row = for_update(t.CallBack.select().where(t.CallBack.id == callback_id)).first()
-        if row is None:
-            raise NotFound(f"There is no call-back with number {callback_id}.")
+        row = get_or_404(t.CallBack, callback_id, "call-back", lock=True)
         if row.done_at is not None:
             done_by = opt_fk_id(row, "done_by")
             who = t.User.get_by_id(done_by).full_name if done_by is not None else "someone"

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import peewee
 
@@ -23,6 +23,8 @@ __all__ = ["Actor", "require", "transaction", "read_snapshot", "edits_since", "a
            "for_update", "snapshot", "get_or_404", "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
 
 GENESIS_HASH = "0" * 64
+
+M = TypeVar("M", bound=BaseModel)
 
 #: Roles allowed to do engineers' work (start, log work, split, merge, resolve, ...).
 ENGINEERS = (Role.ENGINEER, Role.MANAGER)
@@ -263,8 +265,17 @@ def tuples(query: Any) -> list[tuple[Any, ...]]:
     return list(query.tuples())
 
 
-def get_or_404(model: type[BaseModel], pk: int, what: str) -> Any:
-    row = model.get_or_none(model._meta.primary_key == pk)
+def get_or_404(model: type[M], pk: int, what: str, *, lock: bool = False) -> M:
+    """The row of ``model`` with that id, or NotFound naming ``what`` ("customer").
+
+    With ``lock`` the row is locked for the rest of the caller's transaction (PostgreSQL's
+    FOR UPDATE; SQLite's IMMEDIATE transaction holds the whole file already).
+
+    Raises:
+        NotFound: "There is no customer with number 12."
+    """
+    query = model.select().where(model._meta.primary_key == pk)
+    row: M | None = (for_update(query) if lock else query).first()
     if row is None:
         raise NotFound(f"There is no {what} with number {pk}.")
     return row

@@ -267,9 +267,7 @@ def _contacts_of(customer_id: int) -> list[t.Contact]:
 
 
 def _summary(customer_id: int) -> CustomerSummary:
-    customer = t.Customer.get_or_none(t.Customer.id == customer_id)
-    if customer is None:
-        raise NotFound(f"There is no customer with number {customer_id}.")
+    customer = get_or_404(t.Customer, customer_id, "customer")
     open_count = (t.Incident.select()
                   .where((t.Incident.customer == customer_id)
                          & (t.Incident.status.in_(list(OPEN_STATUSES))))
@@ -307,9 +305,7 @@ def get_customer_for_edit(customer_id: int) -> CustomerForEdit:
     Raises:
         NotFound: no such customer.
     """
-    customer = t.Customer.get_or_none(t.Customer.id == customer_id)
-    if customer is None:
-        raise NotFound(f"There is no customer with number {customer_id}.")
+    customer = get_or_404(t.Customer, customer_id, "customer")
     return CustomerForEdit(
         customer.id, customer.account_code, customer.version,
         CustomerInput(name=customer.name, company=customer.company, address=customer.address,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, WaiverKind
-from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
+from synergy_desk.domain.errors import ConflictError, ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.zones import local_date
@@ -20,7 +20,6 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
-    for_update,
     get_or_404,
     require,
     snapshot,
@@ -169,11 +168,7 @@ def active_funding(incident_id: int) -> t.IncidentFunding | None:
 
 def lock_incident(incident_id: int) -> t.Incident:
     """Read an incident and lock it for the caller's transaction."""
-    row: t.Incident | None = for_update(
-        t.Incident.select().where(t.Incident.id == incident_id)).first()
-    if row is None:
-        raise NotFound(f"There is no incident with number {incident_id}.")
-    return row
+    return get_or_404(t.Incident, incident_id, "incident", lock=True)
 
 
 def check_fundable(incident: t.Incident) -> None:

@@ -25,7 +25,6 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import (
     ConflictError,
     FundingRequired,
-    NotFound,
     ValidationError,
 )
 from synergy_desk.domain.numbers import incident_reference
@@ -39,7 +38,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     fk_id,
-    for_update,
+    get_or_404,
     next_number,
     opt_fk_id,
     require,
@@ -224,21 +223,13 @@ def _ref(incident: t.Incident, notices: Iterable[str] = ()) -> IncidentRef:
 
 def _load(incident_id: int) -> t.Incident:
     """The incident, locked for the rest of the transaction."""
-    row: t.Incident | None = for_update(
-        t.Incident.select().where(t.Incident.id == incident_id)).first()
-    if row is None:
-        raise NotFound(f"There is no incident with number {incident_id}.")
-    return row
+    return get_or_404(t.Incident, incident_id, "incident", lock=True)
 
 
 def _load_pair(first_id: int, second_id: int) -> tuple[t.Incident, t.Incident]:
     # Lock in id order so two desks merging the same pair the other way round cannot deadlock.
-    rows = {row.id: row for row in for_update(
-        t.Incident.select().where(t.Incident.id.in_([first_id, second_id]))
-        .order_by(t.Incident.id))}
-    for wanted in (first_id, second_id):
-        if wanted not in rows:
-            raise NotFound(f"There is no incident with number {wanted}.")
+    rows = {i: get_or_404(t.Incident, i, "incident", lock=True)
+            for i in sorted({first_id, second_id})}
     return rows[first_id], rows[second_id]
 
 
@@ -327,34 +318,25 @@ def _product_and_module(product_id: int | None,
                         module_id: int | None) -> tuple[t.Product, t.Module | None]:
     if product_id is None:
         raise ValidationError("Choose the product the incident is about.", "product")
-    product = t.Product.get_or_none(t.Product.id == product_id)
-    if product is None:
-        raise NotFound(f"There is no product with number {product_id}.")
+    product = get_or_404(t.Product, product_id, "product")
     if not product.active:
         raise ValidationError(f"{product.name} is no longer supported.", "product")
     module = None
     if module_id is not None:
-        module = t.Module.get_or_none(t.Module.id == module_id)
-        if module is None:
-            raise NotFound(f"There is no module with number {module_id}.")
+        module = get_or_404(t.Module, module_id, "module")
         if fk_id(module, "product") != product.id:
             raise ValidationError(f"{module.name} is not a module of {product.name}.", "module")
     return product, module
 
 
 def _customer(customer_id: int) -> t.Customer:
-    customer = t.Customer.get_or_none(t.Customer.id == customer_id)
-    if customer is None:
-        raise NotFound(f"There is no customer with number {customer_id}.")
-    return customer
+    return get_or_404(t.Customer, customer_id, "customer")
 
 
 def _contact(customer: t.Customer, contact_id: int | None) -> t.Contact | None:
     if contact_id is None:
         return None
-    contact = t.Contact.get_or_none(t.Contact.id == contact_id)
-    if contact is None:
-        raise NotFound(f"There is no contact with number {contact_id}.")
+    contact = get_or_404(t.Contact, contact_id, "contact")
     if fk_id(contact, "customer") != customer.id:
         raise ValidationError(f"{contact.name} is not a contact of {customer.name}.", "contact")
     return contact
@@ -694,9 +676,7 @@ def _check_contract_still_covers(incident: t.Incident, product: t.Product) -> No
 
 
 def _engineer(engineer_id: int) -> t.User:
-    user = t.User.get_or_none(t.User.id == engineer_id)
-    if user is None:
-        raise NotFound(f"There is no user with number {engineer_id}.")
+    user = get_or_404(t.User, engineer_id, "user")
     if not user.active:
         raise ValidationError(f"{user.full_name} is no longer active.", "engineer")
     if Role(user.role) not in ENGINEERS:
@@ -1007,10 +987,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
             "enhancement")
     created = False
     if request_id is not None:
-        request = for_update(t.EnhancementRequest.select()
-                             .where(t.EnhancementRequest.id == request_id)).first()
-        if request is None:
-            raise NotFound(f"There is no enhancement request with number {request_id}.")
+        request = get_or_404(t.EnhancementRequest, request_id, "enhancement request", lock=True)
         if fk_id(request, "product") != fk_id(incident, "product"):
             raise ValidationError(
                 f"Enhancement request “{request.title}” is for another product.", "enhancement")
@@ -1236,9 +1213,7 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     Raises:
         NotFound: no such incident.
     """
-    incident = t.Incident.get_or_none(t.Incident.id == incident_id)
-    if incident is None:
-        raise NotFound(f"There is no incident with number {incident_id}.")
+    incident = get_or_404(t.Incident, incident_id, "incident")
     customer = t.Customer.get_by_id(fk_id(incident, "customer"))
     contact_id, module_id = opt_fk_id(incident, "contact"), opt_fk_id(incident, "module")
     contact = t.Contact.get_or_none(t.Contact.id == contact_id) if contact_id else None

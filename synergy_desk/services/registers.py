@@ -9,7 +9,7 @@ from typing import Literal
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
-from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -17,7 +17,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     fk_id,
-    for_update,
+    get_or_404,
     require,
     snapshot,
     transaction,
@@ -151,10 +151,7 @@ def set_enhancement_status(actor: Actor, request_id: int,
     require(actor, ENGINEERS, "change the status of enhancement requests")
     new = _enhancement_status(status)
     with transaction():
-        row = for_update(t.EnhancementRequest.select()
-                         .where(t.EnhancementRequest.id == request_id)).first()
-        if row is None:
-            raise NotFound(f"There is no enhancement request with number {request_id}.")
+        row = get_or_404(t.EnhancementRequest, request_id, "enhancement request", lock=True)
         if EnhancementStatus(row.status) is not new:
             before = snapshot(row, ["status", "updated_at"])
             row.status, row.updated_at = new, utcnow()
@@ -208,9 +205,7 @@ def update_escalation(actor: Actor, escalation_id: int, status: EscalationStatus
             "development_response")
     response = refuse_card_numbers(response, "development response")
     with transaction():
-        row = for_update(t.Escalation.select().where(t.Escalation.id == escalation_id)).first()
-        if row is None:
-            raise NotFound(f"There is no escalation with number {escalation_id}.")
+        row = get_or_404(t.Escalation, escalation_id, "escalation", lock=True)
         fields = ["status", "development_response", "updated_at"]
         before = snapshot(row, fields)
         row.status, row.development_response, row.updated_at = new, response, utcnow()

@@ -13,7 +13,6 @@ from peewee import fn
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
     ConflictError,
-    NotFound,
     PermissionDenied,
     ValidationError,
 )
@@ -540,9 +539,7 @@ def update_module(actor: Actor, module_id: int, *, name: str | None = None,
     """
     with transaction():
         require(actor, MANAGERS, "change the products")
-        module = t.Module.get_or_none(t.Module.id == module_id)
-        if module is None:
-            raise NotFound(f"There is no module with number {module_id}.")
+        module = get_or_404(t.Module, module_id, "module")
         values: dict[str, Any] = {}
         if name is not None:
             values["name"] = _module_name(name, int(module.__data__["product"]), module_id)

@@ -9,11 +9,12 @@ from typing import Literal
 
 from synergy_desk.documents import IncidentSummaryDoc, Office, TimelineDocRow
 from synergy_desk.domain.enums import FundingKind, TimelineKind
-from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, registers
+from synergy_desk.services.common import get_or_404
 from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.incidents import IncidentDetail, incident_detail
 from synergy_desk.services.registers import ESCALATION_STATUS_LABELS
@@ -206,10 +207,7 @@ def _register(register: str) -> Register:
 def _filters_text(register: Register, product_id: int | None, status: str | None) -> str:
     parts = []
     if product_id is not None:
-        name = t.Product.select(t.Product.name).where(t.Product.id == product_id).scalar()
-        if name is None:
-            raise NotFound(f"There is no product with number {product_id}.")
-        parts.append(f"product {name}")
+        parts.append(f"product {get_or_404(t.Product, product_id, 'product').name}")
     if status:
         labels: dict[str, str] = {
             **{k.value: v for k, v in registers.ENHANCEMENT_STATUS_LABELS.items()},
