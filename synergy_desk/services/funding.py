@@ -27,13 +27,13 @@ from synergy_desk.services.common import (
     transaction,
 )
 from synergy_desk.services.incident_state import update_incident
-from synergy_desk.services.office_time import date_text, office_zone
+from synergy_desk.services.office_time import date_text, office_today, office_zone
 from synergy_desk.services.settings import office_settings
 from synergy_desk.services.tickets import TicketInfo, TicketUse
 
 __all__ = [
     "ContractInfo", "Entitlement", "FundingInfo", "TicketUse", "attach_funding",
-    "create_contract", "end_funding_in_tx", "entitlement", "fund_from_contract",
+    "covering_contract", "create_contract", "end_funding_in_tx", "entitlement", "fund_from_contract",
     "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
 ]
 
@@ -98,15 +98,24 @@ class Entitlement:
         return FundingKind.NONE
 
 
-def _covering_contract(customer_id: int, product_id: int | None, day: dt.date) -> t.Contract | None:
+def covering_contract(customer_id: int, product_id: int | None,
+                      day: dt.date | None = None) -> t.Contract | None:
+    """The customer's contract that covers the product on the day (the office's today).
+
+    A contract without a product covers every product. Of several, the one for this very
+    product comes first, then the one that runs longest. With no product (the banner before
+    one is chosen) any current contract of the customer counts.
+    """
+    on = day or office_today()
     query = (t.Contract.select()
              .where((t.Contract.customer == customer_id) & ~t.Contract.cancelled
-                    & (t.Contract.starts_on <= day) & (t.Contract.ends_on >= day)))
+                    & (t.Contract.starts_on <= on) & (t.Contract.ends_on >= on)))
     if product_id is not None:
         query = query.where(t.Contract.product.is_null() | (t.Contract.product == product_id))
-    # A contract for this very product first, then the one that runs longest.
-    candidates = sorted(query, key=lambda c: (c.__data__.get("product") is None, -c.ends_on.toordinal(), c.id))
-    return candidates[0] if candidates else None
+    found: t.Contract | None = (
+        query.order_by(t.Contract.product.is_null(), t.Contract.ends_on.desc(), t.Contract.id)
+        .first())
+    return found
 
 
 def entitlement(customer_id: int, product_id: int | None = None,
@@ -122,7 +131,7 @@ def entitlement(customer_id: int, product_id: int | None = None,
     settings = office_settings()
     zone = office_zone(settings)
     today = local_date(now, zone)
-    contract = _covering_contract(customer.id, product_id, today)
+    contract = covering_contract(customer.id, product_id, today)
     all_tickets = tickets.tickets_for_customer(customer.id, now)
     live = tuple(i for i in all_tickets if i.is_live)
     total = sum(i.left for i in live)
@@ -406,9 +415,7 @@ def fund_from_contract(actor: Actor, incident_id: int) -> FundingInfo:
         require(actor, EVERYONE, "fund incidents from a contract")
         incident = lock_incident(incident_id)
         check_fundable(incident)
-        today = local_date(utcnow(), office_zone())
-        contract = _covering_contract(incident.__data__["customer"],
-                                      incident.__data__["product"], today)
+        contract = covering_contract(incident.__data__["customer"], incident.__data__["product"])
         if contract is None:
             raise ValidationError(
                 f"No support contract of {incident.customer.name} covers "

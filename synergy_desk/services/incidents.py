@@ -47,7 +47,6 @@ from synergy_desk.services.common import (
     tuples,
 )
 from synergy_desk.services.incident_state import bump_count, update_incident
-from synergy_desk.services.office_time import office_today
 
 __all__ = [
     "IncidentRef", "LogCallInput", "EscalationInput", "TimelineResult", "TimelineRow",
@@ -363,27 +362,10 @@ def _touch(incident: t.Incident) -> None:
     incident.last_activity_at = now
 
 
-def covering_contract(customer_id: int, product_id: int,
-                      on: dt.date | None = None) -> t.Contract | None:
-    """The customer's active contract that covers the product on the day, if any.
-
-    A contract without a product covers every product. Runs in the caller's transaction.
-    """
-    day = on or office_today()
-    found: t.Contract | None = (
-        t.Contract.select()
-        .where((t.Contract.customer == customer_id) & ~t.Contract.cancelled
-               & (t.Contract.starts_on <= day) & (t.Contract.ends_on >= day)
-               & (t.Contract.product.is_null() | (t.Contract.product == product_id)))
-        # A contract for this very product first, then the one that runs longest.
-        .order_by(t.Contract.product.is_null(), t.Contract.ends_on.desc(), t.Contract.id)
-        .first())
-    return found
-
-
 def _fund_from_contract(actor: Actor, incident: t.Incident) -> str:
     """Fund a new incident from the customer's contract, if one covers it (caller's transaction)."""
-    contract = covering_contract(fk_id(incident, "customer"), fk_id(incident, "product"))
+    contract = funding.covering_contract(fk_id(incident, "customer"),
+                                        fk_id(incident, "product"))
     if contract is None:
         return ""
     funding.attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)

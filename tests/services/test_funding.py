@@ -195,6 +195,34 @@ def test_a_contract_not_yet_started_or_ended_covers_nothing(office, manager, pro
     assert funding.entitlement(customer.id, product_id=product.id).contract is None
 
 
+def test_one_rule_chooses_the_covering_contract_for_banner_intake_and_funding(
+        office, manager, reception, product) -> None:
+    """A contract for this very product beats an all-products one; then the longest runs."""
+    from synergy_desk.services import incidents
+    from synergy_desk.services.incidents import LogCallInput
+
+    customer = new_customer()
+    start = dt.date(2020, 1, 1)
+    funding.create_contract(manager, customer.id, "ALL-LONG", start, dt.date(2099, 12, 31))
+    funding.create_contract(manager, customer.id, "PROD-SHORT", start, dt.date(2098, 1, 1),
+                            product_id=product.id)
+    funding.create_contract(manager, customer.id, "PROD-LONG", start, dt.date(2099, 1, 1),
+                            product_id=product.id)
+    other = office["product2"]
+    assert funding.covering_contract(customer.id, product.id).reference == "PROD-LONG"
+    assert funding.covering_contract(customer.id, other.id).reference == "ALL-LONG"
+    assert funding.entitlement(customer.id, product_id=product.id).contract.reference == "PROD-LONG"
+    ref = incidents.log_call(reception, LogCallInput(
+        customer_id=customer.id, product_id=product.id, subject="Posting fails", text="Rang"))
+    assert t.Contract.get_by_id(reload(t.Incident.get_by_id(ref.id)).__data__["contract"]) \
+        .reference == "PROD-LONG"
+    unfunded = new_incident(reception, customer, other)
+    assert funding.fund_from_contract(reception, unfunded.id).contract_reference == "ALL-LONG"
+    # On a day only the all-products contract covers, it is the one.
+    assert funding.covering_contract(customer.id, product.id,
+                                     dt.date(2099, 6, 1)).reference == "ALL-LONG"
+
+
 # --- tickets ---
 
 
