@@ -14,7 +14,7 @@ from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.zones import local_date
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import tickets
+from synergy_desk.services import credit_notes, tickets
 from synergy_desk.services.common import (
     EVERYONE,
     MANAGERS,
@@ -26,7 +26,12 @@ from synergy_desk.services.common import (
     text_or_empty,
     transaction,
 )
-from synergy_desk.services.incident_state import update_incident
+from synergy_desk.services.incident_state import (
+    active_funding,
+    check_fundable,
+    lock_incident,
+    update_incident,
+)
 from synergy_desk.services.office_time import date_text, office_today, office_zone
 from synergy_desk.services.settings import office_settings
 from synergy_desk.services.tickets import TicketInfo, TicketUse
@@ -166,32 +171,6 @@ def _linked(value: _T | None, what: str) -> _T:
     if value is None:
         raise RuntimeError(f"A funding record has lost its {what}.")
     return value
-
-
-def active_funding(incident_id: int) -> t.IncidentFunding | None:
-    row: t.IncidentFunding | None = (t.IncidentFunding.select()
-            .where((t.IncidentFunding.incident == incident_id) & t.IncidentFunding.active)
-            .order_by(t.IncidentFunding.id.desc()).first())
-    return row
-
-
-def lock_incident(incident_id: int) -> t.Incident:
-    """Read an incident and lock it for the caller's transaction."""
-    return get_or_404(t.Incident, incident_id, "incident", lock=True)
-
-
-def check_fundable(incident: t.Incident) -> None:
-    """Refuse unless the incident is open and has no funding."""
-    status = IncidentStatus(incident.status)
-    if not status.is_open:
-        raise ValidationError(
-            f"{incident.reference} is {status.label.lower()}; re-open it before funding it.")
-    current = active_funding(incident.id)
-    if current is not None or FundingKind(incident.funding) is not FundingKind.NONE:
-        kind = FundingKind(current.kind if current is not None else incident.funding)
-        raise ValidationError(
-            f"{incident.reference} is already funded ({kind.label.lower()}); nothing was "
-            "charged.")
 
 
 def attach_funding(actor: Actor, incident: t.Incident, kind: FundingKind, *,
@@ -364,10 +343,7 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
             return f"Payment {receipt} ({amount}) now funds {target.reference}."
         not_moved = f"The payment could not move to {target.reference} ({blocker}). "
     if refund:
-        # Imported here: payments builds on this module (it attaches funding when paid).
-        from synergy_desk.services import payments
-
-        note = payments.refund_line_in_tx(actor, line, why)
+        note = credit_notes.refund_line_in_tx(actor, line, why)
         return (f"{not_moved}Refunded {amount} from {receipt} on credit note "
                 f"{credit_note_text(note.number)}.")
     audit(actor, "funding.refund_due", "payment_line", line.id,

@@ -1,4 +1,5 @@
-"""Changing an incident safely: optimistic locking, the kept status counts, last activity."""
+"""Changing an incident safely: locking it, optimistic locking, the kept status counts, last
+activity, and whether it may be funded."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from synergy_desk.domain.enums import IncidentStatus
-from synergy_desk.domain.errors import ConflictError, NotFound
+from synergy_desk.domain.enums import FundingKind, IncidentStatus
+from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, utcnow
-from synergy_desk.services.common import Actor, audit, snapshot
+from synergy_desk.services.common import Actor, audit, get_or_404, snapshot
 
 #: Fields whose change moves an incident between the kept counts.
 _COUNTED = ("status", "engineer", "product")
@@ -119,3 +120,31 @@ def recount_all() -> None:
              for s, e, p, n in rows]
     for i in range(0, len(batch), 500):
         t.IncidentCount.insert_many(batch[i:i + 500]).execute()
+
+
+# --- locking and funding state, inside the caller's transaction ---
+
+def active_funding(incident_id: int) -> t.IncidentFunding | None:
+    row: t.IncidentFunding | None = (t.IncidentFunding.select()
+            .where((t.IncidentFunding.incident == incident_id) & t.IncidentFunding.active)
+            .order_by(t.IncidentFunding.id.desc()).first())
+    return row
+
+
+def lock_incident(incident_id: int) -> t.Incident:
+    """Read an incident and lock it for the caller's transaction."""
+    return get_or_404(t.Incident, incident_id, "incident", lock=True)
+
+
+def check_fundable(incident: t.Incident) -> None:
+    """Refuse unless the incident is open and has no funding."""
+    status = IncidentStatus(incident.status)
+    if not status.is_open:
+        raise ValidationError(
+            f"{incident.reference} is {status.label.lower()}; re-open it before funding it.")
+    current = active_funding(incident.id)
+    if current is not None or FundingKind(incident.funding) is not FundingKind.NONE:
+        kind = FundingKind(current.kind if current is not None else incident.funding)
+        raise ValidationError(
+            f"{incident.reference} is already funded ({kind.label.lower()}); nothing was "
+            "charged.")

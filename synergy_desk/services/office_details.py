@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from synergy_desk.documents.data import Office
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 
-__all__ = ["DETAIL_FIELDS", "OfficeDetailsAt", "details_at", "record_details"]
+__all__ = ["DETAIL_FIELDS", "OfficeDetailsAt", "details_at", "record_details", "printed_office"]
 
 #: The settings a printed document shows; a change to any of them starts a new period.
 DETAIL_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "logo", "timezone")
@@ -82,3 +83,14 @@ def details_at(moment: dt.datetime) -> OfficeDetailsAt:
     return OfficeDetailsAt(values["company_name"], values["address"], values["vat_number"],
                            display_phone(values["phone"]), values["email"], values["logo"],
                            values["timezone"] or "Europe/London")
+
+
+def printed_office(details: OfficeDetailsAt | t.OfficeSettings) -> Office:
+    """The supplier as a document prints it at its top, from details of a moment or from the
+    office's settings today (reports and summaries, which are printed as of now)."""
+    if isinstance(details, OfficeDetailsAt):
+        return Office(details.name, details.address, details.vat_number, details.phone,
+                      details.email, details.logo)
+    values = _values(details)
+    return Office(values["company_name"], values["address"], values["vat_number"],
+                  display_phone(values["phone"]), values["email"], values["logo"])

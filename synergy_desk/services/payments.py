@@ -1,4 +1,8 @@
-"""Taking payments before support: quotes, receipts, refunds and voids on credit notes."""
+"""Taking payments before support: quotes, receipts, and refunds or voids of a payment.
+
+The credit notes a refund issues are written by :mod:`credit_notes`; what funds an incident
+by :mod:`funding`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from peewee import JOIN, fn
 
@@ -21,11 +24,11 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.domain.money import MAX_PENCE, format_pence, format_rate, line_amounts
-from synergy_desk.domain.numbers import CREDIT_NOTE, RECEIPT, credit_note_text, receipt_text
+from synergy_desk.domain.numbers import RECEIPT, credit_note_text, receipt_text
 from synergy_desk.domain.zones import zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding, office_details, tickets
+from synergy_desk.services import credit_notes, funding, office_details, tickets
 from synergy_desk.services.common import (
     EVERYONE,
     MANAGERS,
@@ -40,10 +43,9 @@ from synergy_desk.services.common import (
     transaction,
     tuples,
 )
+from synergy_desk.services.incident_state import active_funding, check_fundable, lock_incident
 from synergy_desk.services.integrity import (
-    CREDIT_NOTE_CHAIN,
     PAYMENT_CHAIN,
-    credit_note_content,
     payment_content,
 )
 from synergy_desk.services.office_time import date_text
@@ -119,7 +121,7 @@ def _incidents_to_pay(customer_id: int, incident_ids: Iterable[int], *,
     # Locked in id order, whatever order they were chosen in, so two desks never deadlock.
     for incident_id in sorted(ids):
         if lock:
-            found[incident_id] = funding.lock_incident(incident_id)
+            found[incident_id] = lock_incident(incident_id)
         else:
             found[incident_id] = get_or_404(t.Incident, incident_id, "incident")
     out = [found[i] for i in ids]
@@ -127,7 +129,7 @@ def _incidents_to_pay(customer_id: int, incident_ids: Iterable[int], *,
         if incident.__data__["customer"] != customer_id:
             raise ValidationError(
                 f"{incident.reference} belongs to another customer.", "incident_ids")
-        funding.check_fundable(incident)
+        check_fundable(incident)
     return out
 
 
@@ -214,19 +216,6 @@ class ReceiptLine:
 
 
 @dataclass(frozen=True)
-class Office:
-    """The office's details as printed at the top of a receipt or credit note."""
-
-    name: str
-    address: str
-    vat_number: str
-    phone: str
-    email: str
-    timezone: str
-    logo: bytes | None = None
-
-
-@dataclass(frozen=True)
 class ReceiptInfo:
     """Everything a receipt (a UK VAT receipt or full VAT invoice) shows; its tax point is taken_at."""
 
@@ -234,7 +223,7 @@ class ReceiptInfo:
     number: str  # "R-000001"
     sequence_number: int  # 1
     taken_at: dt.datetime  # UTC
-    office: Office
+    office: office_details.OfficeDetailsAt
     customer_id: int
     account_code: str
     customer_name: str
@@ -261,51 +250,6 @@ class ReceiptInfo:
 
 
 @dataclass(frozen=True)
-class CreditNoteLineInfo:
-    payment_line_id: int
-    position: int
-    description: str
-    net_pence: int
-    vat_rate_bp: int
-    vat_rate_text: str
-    vat_pence: int
-    gross_pence: int
-    incident_reference: str | None = None
-    ticket_id: int | None = None
-
-
-@dataclass(frozen=True)
-class CreditNoteInfo:
-    """Everything a credit note shows: it mirrors the receipt it reverses (amounts positive)."""
-
-    credit_note_id: int
-    number: str  # "CN-000001"
-    sequence_number: int  # 1
-    kind: CreditNoteKind
-    kind_label: str  # "Refund" or "Void"
-    issued_at: dt.datetime  # UTC
-    reason: str
-    office: Office
-    customer_id: int
-    account_code: str
-    customer_name: str
-    customer_address: str
-    payment_id: int
-    receipt_number: str  # "R-000001"
-    receipt_taken_at: dt.datetime
-    lines: tuple[CreditNoteLineInfo, ...]
-    net_pence: int
-    vat_pence: int
-    gross_pence: int
-    method: PaymentMethod
-    method_label: str
-    reference_text: str
-    issued_by: str
-    full_invoice: bool
-    is_copy: bool
-
-
-@dataclass(frozen=True)
 class PaymentSummary:
     payment_id: int
     number: str  # "R-000001"
@@ -316,14 +260,6 @@ class PaymentSummary:
     refunded_pence: int
     items: str  # "INC-000012, Season ticket (10)"
     taken_by: str
-
-
-def _office_at(moment: dt.datetime) -> Office:
-    """The supplier as printed on a document issued at ``moment``: the details then in force,
-    so a reprint matches the original whatever has been changed since."""
-    details = office_details.details_at(moment)
-    return Office(details.name, details.address, details.vat_number, details.phone,
-                  details.email, details.timezone, details.logo)
 
 
 def _customer_address(customer: t.Customer) -> str:
@@ -360,14 +296,6 @@ def _reference_text(method: PaymentMethod, brand: str, last4: str, auth: str, ba
     if method is PaymentMethod.BANK_TRANSFER:
         return f"Bank transfer, reference {bank}"
     return f"Cash, {format_pence(tendered)} tendered, {format_pence(change)} change"
-
-
-def _refund_reference_text(method: PaymentMethod, brand: str, last4: str, bank: str) -> str:
-    if method is PaymentMethod.CARD:
-        return f"Refund to {brand} •••• {last4}"
-    if method is PaymentMethod.BANK_TRANSFER:
-        return f"Refund by bank transfer (paid with reference {bank})"
-    return "Refund in cash"
 
 
 def _method(value: object) -> PaymentMethod:
@@ -507,32 +435,14 @@ def _lines_of(payment_id: int) -> list[t.PaymentLine]:
                 .order_by(t.PaymentLine.position))
 
 
-def _refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
-    """Payment lines already refunded, with the credit note that refunded each."""
-    if not line_ids:
-        return {}
-    rows = tuples(
-        t.CreditNoteLine.select(t.CreditNoteLine.payment_line, t.CreditNote.number)
-        .join(t.CreditNote).where(t.CreditNoteLine.payment_line.in_(list(line_ids))))
-    return {int(line_id): credit_note_text(n) for line_id, n in rows}
-
-
-def _references(incident_ids: list[int]) -> dict[int, str]:
-    if not incident_ids:
-        return {}
-    return {int(i): str(ref) for i, ref in tuples(
-        t.Incident.select(t.Incident.id, t.Incident.reference)
-        .where(t.Incident.id.in_(incident_ids)))}
-
-
 def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
-    office = _office_at(payment.taken_at)
+    office = office_details.details_at(payment.taken_at)
     zone = zone_named(office.timezone)
     customer = payment.customer
     lines = _lines_of(payment.id)
-    refunds = _refunds_of([ln.id for ln in lines])
+    refunds = credit_notes.refunds_of([ln.id for ln in lines])
     incident_ids = [ln.__data__["incident"] for ln in lines if ln.__data__.get("incident")]
-    refs = _references(incident_ids)
+    refs = credit_notes.incident_references(incident_ids)
     ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
     ticket_rows = {tk.id: tk for tk in t.SeasonTicket.select()
                    .where(t.SeasonTicket.id.in_(ticket_ids))} if ticket_ids else {}
@@ -635,86 +545,9 @@ def _work_started(incident: t.Incident) -> bool:
             or IncidentStatus(incident.status) in _WORK_STARTED)
 
 
-def _issue_credit_note(actor: Actor, payment: t.Payment, lines: Sequence[t.PaymentLine],
-                       reason: str, kind: CreditNoteKind) -> t.CreditNote:
-    """Write a chained credit note reversing ``lines`` (inside the caller's transaction).
-
-    Season tickets on those lines lose what is left on them. Returns the credit note.
-    """
-    ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
-    locked = tickets.lock_tickets(ticket_ids)
-    # The credit-note number is taken before the double-refund check: its row lock makes a
-    # second manager refunding the same line wait, then see the first one's credit note.
-    number = next_number("credit_note")
-    already = _refunds_of([ln.id for ln in lines])
-    if already:
-        line = next(ln for ln in lines if ln.id in already)
-        raise ValidationError(
-            f"Line {line.position} of {receipt_text(payment.receipt_number)} "
-            f"({line.description}) has already been refunded on {already[line.id]}.", "line_ids")
-    refunded_before = _refunded_state(payment)
-    now = utcnow()
-    note = t.CreditNote(
-        number=number, payment=payment.id, kind=kind, reason=reason, method=payment.method,
-        net_pence=sum(ln.net_pence for ln in lines), vat_pence=sum(ln.vat_pence for ln in lines),
-        gross_pence=sum(ln.gross_pence for ln in lines), issued_by=actor.id, issued_at=now)
-    note_lines = [t.CreditNoteLine(payment_line=ln.id, description=ln.description,
-                                   net_pence=ln.net_pence, vat_rate_bp=ln.vat_rate_bp,
-                                   vat_pence=ln.vat_pence, gross_pence=ln.gross_pence)
-                  for ln in lines]
-    note.prev_hash, note.row_hash = chain_append(CREDIT_NOTE_CHAIN,
-                                                 credit_note_content(note, note_lines))
-    note.save(force_insert=True)
-    for cl in note_lines:
-        cl.credit_note = note
-        cl.save(force_insert=True)
-    cn_text = credit_note_text(number)
-    receipt = receipt_text(payment.receipt_number)
-    current = tickets.balances(locked)
-    for ticket_id, ticket in locked.items():
-        left = current[ticket_id]
-        if left > 0:
-            entry = tickets.append_ledger(actor.id, ticket, LedgerKind.CANCELLATION, -left,
-                                          reason=f"Refunded on credit note {cn_text}")
-            audit(actor, "ticket.cancel", "season_ticket", ticket_id, {"balance": left},
-                  {"balance": 0, "cancelled": left, "credit_note": cn_text, "receipt": receipt,
-                   "ledger_entry": entry.id})
-    audit(actor, f"payment.{kind.value}", "credit_note", note.id,
-          {"receipt": receipt, **refunded_before},
-          {**snapshot(note), "credit_note": cn_text, "receipt": receipt,
-           **_refunded_state(payment),
-           "lines": [snapshot(cl) for cl in note_lines],
-           "tickets_cancelled": {str(k): current[k] for k in locked}})
-    return note
-
-
-def _refunded_state(payment: t.Payment) -> dict[str, Any]:
-    """How much of a payment has been given back so far, for the audit's before and after."""
-    refunded = int(t.CreditNote.select(fn.COALESCE(fn.SUM(t.CreditNote.gross_pence), 0))
-                   .where(t.CreditNote.payment == payment.id).scalar() or 0)
-    lines = sorted(row[0] for row in tuples(
-        t.CreditNoteLine.select(t.CreditNoteLine.payment_line)
-        .join(t.CreditNote).where(t.CreditNote.payment == payment.id)))
-    return {"refunded_pence": refunded, "refunded_lines": lines,
-            "outstanding_pence": int(payment.gross_pence) - refunded}
-
-
-def refund_line_in_tx(actor: Actor, payment_line: t.PaymentLine, reason: str) -> t.CreditNote:
-    """Refund one payment line on a new credit note, inside the caller's transaction.
-
-    The caller deals with the funding of the incident the line paid for.
-
-    Raises:
-        PermissionDenied: the actor is not a manager.
-        ValidationError: the line was refunded before.
-    """
-    require(actor, MANAGERS, "refund payments")
-    payment = t.Payment.get_by_id(payment_line.__data__["payment"])
-    return _issue_credit_note(actor, payment, [payment_line], reason, CreditNoteKind.REFUND)
-
-
 def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = None,
-           reason: str, void: bool = False, confirm_work_started: bool = False) -> CreditNoteInfo:
+           reason: str, void: bool = False,
+           confirm_work_started: bool = False) -> credit_notes.CreditNoteInfo:
     """A manager refunds a whole payment or chosen lines (or voids it) on a new credit note.
 
     The receipt itself never changes. Incidents the refunded lines fund become unfunded;
@@ -735,7 +568,7 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
         payment = get_or_404(t.Payment, payment_id, "payment")
         receipt = receipt_text(payment.receipt_number)
         all_lines = _lines_of(payment.id)
-        refunded = _refunds_of([ln.id for ln in all_lines])
+        refunded = credit_notes.refunds_of([ln.id for ln in all_lines])
         if line_ids is None:
             chosen = [ln for ln in all_lines if ln.id not in refunded]
             if not chosen:
@@ -758,9 +591,9 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
             t.IncidentFunding.select(t.IncidentFunding.incident)
             .where(t.IncidentFunding.payment_line.in_([ln.id for ln in chosen])
                    & t.IncidentFunding.active))
-        incidents = [funding.lock_incident(i) for i in sorted({row[0] for row in funded})]
+        incidents = [lock_incident(i) for i in sorted({row[0] for row in funded})]
         # Re-read under the locks: a desk may have handed one back meanwhile.
-        incidents = [i for i in incidents if funding.active_funding(i.id) is not None]
+        incidents = [i for i in incidents if active_funding(i.id) is not None]
         started = [i for i in incidents if _work_started(i)]
         if started and not confirm_work_started:
             refs = ", ".join(i.reference for i in started)
@@ -769,54 +602,10 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
                 f"{'it' if len(started) == 1 else 'them'} unfunded. Confirm to refund anyway.",
                 "confirm_work_started")
         kind = CreditNoteKind.VOID if void else CreditNoteKind.REFUND
-        note = _issue_credit_note(actor, payment, chosen, why, kind)
+        note = credit_notes.issue_credit_note_in_tx(actor, payment, chosen, why, kind)
         cn_text = credit_note_text(note.number)
         for incident in incidents:
             funding.end_funding_in_tx(actor, incident, f"Refunded on credit note {cn_text}: {why}")
-    return _credit_note_info(note, is_copy=False)
+    return credit_notes.credit_note_info(note.number, copy=False)
 
 
-def _credit_note_info(note: t.CreditNote, *, is_copy: bool) -> CreditNoteInfo:
-    payment = note.payment
-    customer = payment.customer
-    rows = list(t.CreditNoteLine.select(t.CreditNoteLine, t.PaymentLine)
-                .join(t.PaymentLine)
-                .where(t.CreditNoteLine.credit_note == note.id)
-                .order_by(t.PaymentLine.position))
-    incident_ids = [r.payment_line.__data__["incident"] for r in rows
-                    if r.payment_line.__data__.get("incident")]
-    refs = _references(incident_ids)
-    lines = tuple(CreditNoteLineInfo(
-        r.payment_line.id, r.payment_line.position, r.description, r.net_pence, r.vat_rate_bp,
-        format_rate(r.vat_rate_bp), r.vat_pence, r.gross_pence,
-        incident_reference=refs.get(r.payment_line.__data__.get("incident")),
-        ticket_id=r.payment_line.__data__.get("ticket")) for r in rows)
-    method = PaymentMethod(note.method)
-    kind = CreditNoteKind(note.kind)
-    return CreditNoteInfo(
-        credit_note_id=note.id, number=credit_note_text(note.number),
-        sequence_number=note.number, kind=kind,
-        kind_label="Void" if kind is CreditNoteKind.VOID else "Refund", issued_at=note.issued_at,
-        reason=note.reason, office=_office_at(note.issued_at), customer_id=customer.id,
-        account_code=customer.account_code, customer_name=payment.customer_name,
-        customer_address=payment.customer_address, payment_id=payment.id,
-        receipt_number=receipt_text(payment.receipt_number),
-        receipt_taken_at=payment.taken_at, lines=lines, net_pence=note.net_pence,
-        vat_pence=note.vat_pence, gross_pence=note.gross_pence, method=method,
-        method_label=method.label,
-        reference_text=_refund_reference_text(method, payment.card_brand, payment.card_last4,
-                                              payment.bank_reference),
-        issued_by=note.issued_by.full_name, full_invoice=payment.full_invoice, is_copy=is_copy)
-
-
-def credit_note_info(number: str | int, *, copy: bool = True) -> CreditNoteInfo:
-    """A credit note by its number ("CN-000003", "3" or 3).
-
-    Raises:
-        NotFound: no such credit note.
-    """
-    value = CREDIT_NOTE.parse(number) if isinstance(number, str) else int(number)
-    note = t.CreditNote.get_or_none(t.CreditNote.number == value)
-    if note is None:
-        raise NotFound(f"There is no credit note {credit_note_text(value)}.")
-    return _credit_note_info(note, is_copy=copy)

@@ -27,8 +27,9 @@ from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, LineKind, Paym
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.zones import zone_named
 from synergy_desk.models import tables as t
-from synergy_desk.services import customers, payments, tickets
-from synergy_desk.services.payments import CreditNoteInfo, ReceiptInfo
+from synergy_desk.services import credit_notes, customers, office_details, payments, tickets
+from synergy_desk.services.credit_notes import CreditNoteInfo
+from synergy_desk.services.payments import ReceiptInfo
 from synergy_desk.services.settings import office_settings
 
 __all__ = [
@@ -59,12 +60,6 @@ def _day(moment: dt.datetime, zone_name: str) -> str:
     """A date as the documents print dates: 12/03/2027, in the office's zone."""
     local = moment.replace(tzinfo=dt.UTC).astimezone(zone_named(zone_name))
     return f"{local:%d/%m/%Y}"
-
-
-def _office(office: payments.Office) -> DocOffice:
-    # The details (logo too) in force when the document was issued: a reprint matches it.
-    return DocOffice(name=office.name, address=office.address, vat_number=office.vat_number,
-                     phone=office.phone, email=office.email, logo_png=office.logo)
 
 
 def _receipt_line_detail(line: payments.ReceiptLine, zone_name: str) -> str:
@@ -104,7 +99,7 @@ def receipt_doc(info: ReceiptInfo, *, copy: bool) -> ReceiptDoc:
     cash = info.method is PaymentMethod.CASH
     notes = [f"Account {info.account_code}"] if info.account_code else []
     return ReceiptDoc(
-        office=_office(info.office), number=info.number, kind="receipt",
+        office=office_details.printed_office(info.office), number=info.number, kind="receipt",
         issued_at=info.taken_at, timezone=zone_name, customer_name=info.customer_name,
         customer_address=info.customer_address, lines=lines, net_pence=info.net_pence,
         vat_pence=info.vat_pence, gross_pence=info.gross_pence, method_label=info.method_label,
@@ -131,7 +126,7 @@ def credit_note_doc(info: CreditNoteInfo, *, copy: bool) -> ReceiptDoc:
     if info.account_code:
         notes.append(f"Account {info.account_code}")
     return ReceiptDoc(
-        office=_office(info.office), number=info.number, kind="credit_note",
+        office=office_details.printed_office(info.office), number=info.number, kind="credit_note",
         issued_at=info.issued_at, timezone=zone_name, customer_name=info.customer_name,
         customer_address=info.customer_address, lines=tuple(lines), net_pence=info.net_pence,
         vat_pence=info.vat_pence, gross_pence=info.gross_pence, method_label=info.method_label,
@@ -204,7 +199,7 @@ def _info(number: str, copy: bool) -> ReceiptInfo | CreditNoteInfo:
         raise ValidationError("Give a receipt number such as R-000012 or a credit note number "
                               "such as CN-000003.", "number")
     if is_credit_note_number(number):
-        return payments.credit_note_info(number, copy=copy)
+        return credit_notes.credit_note_info(number, copy=copy)
     return payments.receipt_info(number, copy=copy)
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import peewee
 from peewee import SQL, fn
 
-from synergy_desk.documents.data import ChartSeries, Office, ReportDoc, ReportTable
+from synergy_desk.documents.data import ChartSeries, ReportDoc, ReportTable
 from synergy_desk.domain.enums import (
     CreditNoteKind,
     EnhancementStatus,
@@ -42,12 +42,12 @@ from synergy_desk.domain.numbers import (
     credit_note_text,
     receipt_text,
 )
-from synergy_desk.domain.phones import display_phone
 from synergy_desk.domain.zones import local_date, zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require, tuples
 from synergy_desk.services.csv_safety import neutralise_cell
+from synergy_desk.services.office_details import printed_office
 from synergy_desk.services.office_time import office_today, office_zone
 from synergy_desk.services.registers import ENHANCEMENT_STATUS_LABELS, ESCALATION_STATUS_LABELS
 from synergy_desk.services.settings import office_settings
@@ -211,12 +211,6 @@ def _money(pence: int | None) -> str:
 
 def _count(value: int | None) -> str:
     return f"{int(value or 0):,}"
-
-
-def _office(row: t.OfficeSettings) -> Office:
-    logo = bytes(row.logo) if row.logo is not None else None
-    return Office(row.company_name, row.address, row.vat_number, display_phone(row.phone),
-                  row.email, logo)
 
 
 def _user_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -867,7 +861,7 @@ def build_report(actor: Actor, name: str, start: dt.date, end: dt.date, *,
             name=kind.name, title=kind.title, start=start, end=end,
             period_text=period_text(start, end), generated_at=now,
             generated_by=actor.full_name, timezone=settings.timezone or "Europe/London",
-            office=_office(settings), summary=tuple(summary), tables=tuple(tables),
+            office=printed_office(settings), summary=tuple(summary), tables=tuple(tables),
             charts=tuple(charts), warnings=tuple(warnings),
             scope=f"Takings of {actor.full_name} only" if scoped else "")
 

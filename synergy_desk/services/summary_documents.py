@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from typing import Literal
 
-from synergy_desk.documents import IncidentSummaryDoc, Office, TimelineDocRow
+from synergy_desk.documents import IncidentSummaryDoc, TimelineDocRow
 from synergy_desk.domain.enums import FundingKind, TimelineKind
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.phones import display_phone
@@ -17,6 +17,7 @@ from synergy_desk.services import funding, registers
 from synergy_desk.services.common import get_or_404
 from synergy_desk.services.csv_safety import neutralise_cell
 from synergy_desk.services.incidents import IncidentDetail, incident_detail
+from synergy_desk.services.office_details import printed_office
 from synergy_desk.services.registers import ESCALATION_STATUS_LABELS
 from synergy_desk.services.settings import office_settings
 
@@ -44,12 +45,6 @@ _PDF_COLUMNS: dict[str, tuple[tuple[str, str, float], ...]] = {
                     ("Status", "Status", 0.15),
                     ("Development response", "Development response", 0.19)),
 }
-
-
-def _office(row: t.OfficeSettings) -> Office:
-    logo = bytes(row.logo) if row.logo is not None else None
-    return Office(row.company_name, row.address, row.vat_number, display_phone(row.phone),
-                  row.email, logo)
 
 
 def _customer_address(customer_id: int) -> str:
@@ -137,7 +132,7 @@ def _summary_doc(detail: IncidentDetail) -> IncidentSummaryDoc:
         customer = f"{customer} ({detail.customer_account_code})"
     ended_at = detail.resolved_at or detail.closed_at
     return IncidentSummaryDoc(
-        office=_office(settings), reference=detail.reference, subject=detail.subject,
+        office=printed_office(settings), reference=detail.reference, subject=detail.subject,
         description=detail.description, customer_name=customer,
         customer_address=_customer_address(detail.customer_id), contact=contact,
         product=detail.product_name, module=detail.module_name,
@@ -231,7 +226,7 @@ def register_pdf(register: str, *, product_id: int | None = None,
     picks = [header.index(name) for name, _, _ in columns]
     settings = office_settings()
     doc = RegisterDoc(
-        office=_office(settings), title=REGISTER_TITLES[which],
+        office=printed_office(settings), title=REGISTER_TITLES[which],
         filters=_filters_text(which, product_id, status),
         columns=tuple(label for _, label, _ in columns),
         widths=tuple(share for _, _, share in columns),

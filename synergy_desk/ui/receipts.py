@@ -15,8 +15,9 @@ from shiboken6 import isValid
 
 from synergy_desk.services import funding
 from synergy_desk.services.common import Actor
+from synergy_desk.services.credit_notes import CreditNoteInfo
 from synergy_desk.services.funding import TicketUse
-from synergy_desk.services.payments import CreditNoteInfo, ReceiptInfo
+from synergy_desk.services.payments import ReceiptInfo
 from synergy_desk.services.receipt_documents import RenderedDocument
 from synergy_desk.ui.errors import run_safely, show_error
 from synergy_desk.ui.worker import Background

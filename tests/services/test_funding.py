@@ -20,7 +20,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding, payments, tickets
+from synergy_desk.services import credit_notes, funding, payments, tickets
 from synergy_desk.services.common import Actor, next_number, transaction
 from synergy_desk.services.incident_state import bump_count
 
@@ -498,7 +498,7 @@ def test_hand_back_with_refund_issues_a_credit_note(office, manager, reception, 
     with transaction():
         done = funding.hand_back_funding(manager, reload(incident), "Out of remit", refund=True)
     assert done == "Refunded £90.00 from R-000001 on credit note CN-000001."
-    note = payments.credit_note_info("CN-000001")
+    note = credit_notes.credit_note_info("CN-000001")
     assert note.gross_pence == 9000 and note.reason == "Out of remit"
     assert reload(incident).status == IncidentStatus.AWAITING_PAYMENT
 

@@ -17,7 +17,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import NotFound, PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services import funding, office_time, payments, tickets
+from synergy_desk.services import credit_notes, funding, office_time, payments, tickets
 from synergy_desk.services.integrity import check_sequences, check_tamper
 from tests.services.test_funding import (
     buy_ticket,
@@ -422,10 +422,10 @@ def test_receipts_and_credit_notes_are_found_by_number(office, manager, receptio
     with pytest.raises(ValidationError):
         payments.receipt_info("banana")
     payments.refund(manager, receipt.payment_id, reason="Fixed itself")
-    assert payments.credit_note_info("CN-000001").receipt_number == "R-000001"
-    assert payments.credit_note_info(1).number == "CN-000001"
+    assert credit_notes.credit_note_info("CN-000001").receipt_number == "R-000001"
+    assert credit_notes.credit_note_info(1).number == "CN-000001"
     with pytest.raises(NotFound):
-        payments.credit_note_info("CN-000009")
+        credit_notes.credit_note_info("CN-000009")
 
 
 def test_payments_for_customer_lists_newest_first_with_refunds(office, manager, reception,

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.enums import FundingKind, PaymentMethod
-from synergy_desk.services import customers, funding, incidents, payments
+from synergy_desk.services import credit_notes, customers, funding, incidents, payments
 from synergy_desk.services.common import Actor
 from synergy_desk.ui import receipts
 from synergy_desk.ui.dialogs.payment import PaymentDialog
@@ -165,7 +165,7 @@ def test_refund_flow_shows_the_credit_note(
         tendered_pence=9000))
 
     def fake_ask(parent: QWidget | None, actor: Actor, payment_id: int
-                 ) -> payments.CreditNoteInfo:
+                 ) -> credit_notes.CreditNoteInfo:
         return payments.refund(actor, payment_id, reason="Out of remit")
 
     monkeypatch.setattr(RefundDialog, "ask", staticmethod(fake_ask))

@@ -26,7 +26,8 @@ from synergy_desk.domain.errors import DomainError, PermissionDenied, Validation
 from synergy_desk.domain.money import format_pence
 from synergy_desk.services import payments
 from synergy_desk.services.common import Actor
-from synergy_desk.services.payments import CreditNoteInfo, ReceiptInfo
+from synergy_desk.services.credit_notes import CreditNoteInfo
+from synergy_desk.services.payments import ReceiptInfo
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 
