@@ -48,8 +48,8 @@ def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: ob
     from synergy_desk.domain.enums import Role, TimelineKind
     from synergy_desk.models import tables as t
     from synergy_desk.models.database import open_database
-    from synergy_desk.services import incidents
     from synergy_desk.services.common import Actor
+    from synergy_desk.services.incidents import intake, work
 
     open_database(url, migrate_schema=False)
     user = (t.User.select().where((t.User.role == Role(role)) & t.User.active)
@@ -64,30 +64,30 @@ def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: ob
     # A desk that has been open a while: its first save (connection set-up, first write to
     # the full-text index) is not what people wait for all day.
     warm_up, _ = rng.choice(targets)
-    incidents.add_timeline_entry(actor, warm_up, TimelineKind.PHONE_IN, "Warm-up call.")
+    work.add_timeline_entry(actor, warm_up, TimelineKind.PHONE_IN, "Warm-up call.")
     start.wait()  # type: ignore[attr-defined]
     for n in range(saves):
         if pause_ms > 0:
             time.sleep(rng.uniform(0, 2 * pause_ms) / 1000)
         if role == "reception" and n % 2 == 0:
             customer = rng.randint(1, highest_customer)
-            call = incidents.LogCallInput(
+            call = intake.LogCallInput(
                 customer_id=customer, text="Caller rang about an error; details taken.",
                 duration_seconds=180, product_id=rng.choice(products),
                 subject=f"Benchmark call {n}: error when printing")
             kind = "log call, new incident"
-            sample = timed(lambda call=call: incidents.log_call(actor, call))  # type: ignore[misc]
+            sample = timed(lambda call=call: intake.log_call(actor, call))  # type: ignore[misc]
         elif role == "reception":
             incident_id, customer = rng.choice(targets)
-            call = incidents.LogCallInput(customer_id=customer, incident_id=incident_id,
+            call = intake.LogCallInput(customer_id=customer, incident_id=incident_id,
                                           text="Customer rang for an update.",
                                           duration_seconds=60)
             kind = "log call, open incident"
-            sample = timed(lambda call=call: incidents.log_call(actor, call))  # type: ignore[misc]
+            sample = timed(lambda call=call: intake.log_call(actor, call))  # type: ignore[misc]
         else:
             incident_id, _ = rng.choice(targets)
             kind = "add timeline entry"
-            sample = timed(lambda i=incident_id: incidents.add_timeline_entry(  # type: ignore[misc]
+            sample = timed(lambda i=incident_id: work.add_timeline_entry(  # type: ignore[misc]
                 actor, i, TimelineKind.NOTE, "Checked the logs; waiting for the customer.",
                 duration_seconds=300))
         samples.append((kind, sample.wall, sample.cpu))

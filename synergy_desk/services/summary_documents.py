@@ -16,7 +16,7 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services import funding, registers
 from synergy_desk.services.common import get_or_404
 from synergy_desk.services.csv_safety import neutralise_cell
-from synergy_desk.services.incidents import IncidentDetail, incident_detail
+from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
 from synergy_desk.services.office_details import printed_office
 from synergy_desk.services.registers import ESCALATION_STATUS_LABELS
 from synergy_desk.services.settings import office_settings

@@ -149,9 +149,9 @@ class IncidentDetail(QFrame):
 
     def show_incident(self, incident_id: int) -> None:
         from synergy_desk.domain.phones import display_phone
-        from synergy_desk.services import incidents
+        from synergy_desk.services.incidents.detail import incident_detail
 
-        detail = incidents.incident_detail(incident_id)
+        detail = incident_detail(incident_id)
         self._detail = detail
         self.incident_id = detail.id
         self.customer_id = detail.customer_id
@@ -269,10 +269,10 @@ class IncidentDetail(QFrame):
         return bool(ok)
 
     @staticmethod
-    def _incidents() -> Any:
-        from synergy_desk.services import incidents
+    def _work() -> Any:
+        from synergy_desk.services.incidents import work
 
-        return incidents
+        return work
 
     @staticmethod
     def _workbench() -> Any:
@@ -289,7 +289,7 @@ class IncidentDetail(QFrame):
                                           TimelineKind.PHONE_IN)
         if request is None:
             return
-        self._do(self._incidents().add_timeline_entry, self._actor, self.incident_id,
+        self._do(self._work().add_timeline_entry, self._actor, self.incident_id,
                  request.kind, request.text, duration_seconds=request.duration_seconds)
 
     def _take_payment_for(self, incident_id: int) -> bool:
@@ -337,7 +337,7 @@ class IncidentDetail(QFrame):
 
     def _on_claim_clicked(self) -> None:
         if self.incident_id is not None:
-            self._do(self._incidents().claim, self._actor, self.incident_id)
+            self._do(self._work().claim, self._actor, self.incident_id)
 
     def _on_start_work_clicked(self) -> None:
         if self.incident_id is None:
@@ -348,7 +348,7 @@ class IncidentDetail(QFrame):
 
     def _on_wait_customer_clicked(self) -> None:
         if self.incident_id is not None:
-            self._do(self._incidents().wait_on_customer, self._actor, self.incident_id,
+            self._do(self._work().wait_on_customer, self._actor, self.incident_id,
                      self.tr("Waiting for the customer to reply"))
 
     def _offer_funding(self, ref: Any) -> None:

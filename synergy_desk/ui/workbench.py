@@ -16,10 +16,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from synergy_desk.domain.errors import DomainError, FundingRequired
-from synergy_desk.services import callbacks, funding, incidents, settings, summary_documents
+from synergy_desk.services import callbacks, funding, settings, summary_documents
 from synergy_desk.services.callbacks import CallBackRow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, MANAGERS, Actor, require
-from synergy_desk.services.incidents import IncidentDetail, IncidentRef
+from synergy_desk.services.incidents import closing, reshape, work
+from synergy_desk.services.incidents.changes import IncidentRef
+from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
 from synergy_desk.services.summary_documents import SummaryPdf
 from synergy_desk.ui.callbacks_view import CallbacksView
 from synergy_desk.ui.dialogs.callback import CallbackDialog
@@ -60,7 +62,7 @@ def _allowed(parent: QWidget | None, actor: Actor, roles: tuple[object, ...],
 
 
 def _detail(parent: QWidget | None, incident_id: int) -> IncidentDetail | None:
-    return _call(parent, lambda: incidents.incident_detail(incident_id))
+    return _call(parent, lambda: incident_detail(incident_id))
 
 
 def _call(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
@@ -115,7 +117,7 @@ def start_work_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     it only a season ticket is offered.
     """
     try:
-        return incidents.start_work(actor, incident_id, expected_version=expected_version)
+        return work.start_work(actor, incident_id, expected_version=expected_version)
     except FundingRequired as refusal:
         detail = _detail(parent, incident_id)
         if detail is None:
@@ -135,7 +137,7 @@ def start_work_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
                 return None
         else:
             return None
-        return _call(parent, lambda: incidents.start_work(actor, incident_id))
+        return _call(parent, lambda: work.start_work(actor, incident_id))
     except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
         show_error(parent, exc)
         return None
@@ -163,7 +165,7 @@ def split_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     request = SplitDialog.ask(parent, detail, products)
     if request is None:
         return None
-    ref = _call(parent, lambda: incidents.split(
+    ref = _call(parent, lambda: reshape.split(
         actor, incident_id, request.entry_ids, subject=request.subject,
         product_id=request.product_id, description=request.description))
     if ref is not None and not _is_funded(ref) and offer_funding is not None:
@@ -191,7 +193,7 @@ def merge_flow(parent: QWidget | None, actor: Actor, incident_id: int) -> str | 
     request = MergeDialog.ask(parent, detail)
     if request is None:
         return None
-    return _call(parent, lambda: incidents.merge(actor, request.duplicate_id,
+    return _call(parent, lambda: reshape.merge(actor, request.duplicate_id,
                                                  request.survivor_id))
 
 
@@ -214,7 +216,7 @@ def resolve_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     if request is None:
         return None
     version = expected_version if expected_version is not None else detail.version
-    return _call(parent, lambda: incidents.resolve(
+    return _call(parent, lambda: closing.resolve(
         actor, incident_id, request.resolution, request.note,
         enhancement_request_id=request.enhancement_request_id,
         enhancement_title=request.enhancement_title, escalation=request.escalation,
@@ -243,14 +245,14 @@ def close_unresolved_flow(parent: QWidget | None, actor: Actor, incident_id: int
                           expected_version: int | None = None) -> IncidentRef | None:
     """Close an open incident that cannot be resolved, with the reason."""
     return _reason_flow(parent, actor, incident_id, ENGINEERS, "close incidents",
-                        CloseUnresolvedDialog, incidents.close_unresolved, expected_version)
+                        CloseUnresolvedDialog, closing.close_unresolved, expected_version)
 
 
 def reopen_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
                 expected_version: int | None = None) -> IncidentRef | None:
     """Re-open a resolved (or unresolved-closed) incident: the customer called back, no charge."""
     return _reason_flow(parent, actor, incident_id, ENGINEERS, "re-open incidents",
-                        ReopenDialog, incidents.reopen, expected_version)
+                        ReopenDialog, closing.reopen, expected_version)
 
 
 def out_of_remit_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
@@ -258,7 +260,7 @@ def out_of_remit_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     """A manager closes an incident as out of remit; its funding is handed back."""
     return _reason_flow(parent, actor, incident_id, MANAGERS,
                         "close incidents as out of remit", OutOfRemitDialog,
-                        incidents.out_of_remit, expected_version)
+                        closing.out_of_remit, expected_version)
 
 
 def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: int,

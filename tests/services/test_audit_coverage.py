@@ -30,7 +30,6 @@ from synergy_desk.services import (
     callbacks,
     customers,
     funding,
-    incidents,
     payments,
     registers,
     settings,
@@ -39,6 +38,7 @@ from synergy_desk.services import (
 )
 from synergy_desk.services.audit_log import kind_of
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import closing, intake, reshape, work
 from tests.conftest import PASSWORD
 from tests.services.test_funding import buy_ticket, cash, expire_ticket, new_customer, new_incident
 
@@ -98,25 +98,25 @@ def _line_of(payment_id: int) -> int:
 
 def _ticket_funded(s: Scene) -> int:
     """A new incident funded from the scene's season ticket."""
-    ref = incidents.create_incident(s.reception, s.customer, s.product, "On the ticket")
+    ref = intake.create_incident(s.reception, s.customer, s.product, "On the ticket")
     funding.fund_from_ticket(s.reception, ref.id)
     return ref.id
 
 
 def _started(s: Scene) -> int:
-    incidents.start_work(s.engineer, s.paid)
+    work.start_work(s.engineer, s.paid)
     return s.paid
 
 
 def _resolved(s: Scene) -> int:
-    incidents.resolve(s.engineer, s.paid, Resolution.SOLUTION, "Reinstalled the driver")
+    closing.resolve(s.engineer, s.paid, Resolution.SOLUTION, "Reinstalled the driver")
     return s.paid
 
 
 def _with_calls(s: Scene) -> list[int]:
     """Two calls on the paid incident; returns their timeline entries."""
     for text in ("First aspect", "Second aspect"):
-        incidents.log_call(s.reception, incidents.LogCallInput(s.customer, text=text,
+        intake.log_call(s.reception, intake.LogCallInput(s.customer, text=text,
                                                                incident_id=s.paid))
     return [e.id for e in t.TimelineEntry.select().where(t.TimelineEntry.incident == s.paid)
             .order_by(t.TimelineEntry.id)]
@@ -124,29 +124,29 @@ def _with_calls(s: Scene) -> list[int]:
 
 def _split(s: Scene) -> int:
     entries = _with_calls(s)
-    incidents.split(s.engineer, s.paid, entries[-1:], subject="Second aspect",
+    reshape.split(s.engineer, s.paid, entries[-1:], subject="Second aspect",
                     product_id=s.product)
     return s.paid
 
 
 def _merge(s: Scene) -> tuple[int, int]:
     """The paid incident (duplicate) merged into the unfunded one (survivor)."""
-    incidents.log_call(s.reception, incidents.LogCallInput(s.customer, text="Same again",
+    intake.log_call(s.reception, intake.LogCallInput(s.customer, text="Same again",
                                                            incident_id=s.paid))
-    incidents.merge(s.engineer, s.paid, s.unfunded)
+    reshape.merge(s.engineer, s.paid, s.unfunded)
     return s.paid, s.unfunded
 
 
 def _refund_due(s: Scene) -> int:
     """A paid duplicate merged into a funded survivor: its payment is left due for refund."""
     funding.waive(s.manager, s.unfunded, WaiverKind.GOODWILL, "Long wait")
-    incidents.merge(s.engineer, s.paid, s.unfunded)
+    reshape.merge(s.engineer, s.paid, s.unfunded)
     return _line_of(s.payment)
 
 
 def _out_of_remit_ticket(s: Scene) -> int:
     incident = _ticket_funded(s)
-    incidents.out_of_remit(s.manager, incident, "Wants a custom report written")
+    closing.out_of_remit(s.manager, incident, "Wants a custom report written")
     return incident
 
 
@@ -163,7 +163,7 @@ def _expire(s: Scene) -> int:
 
 
 def _enhancement(s: Scene) -> int:
-    incidents.resolve(s.engineer, s.paid, Resolution.ENHANCEMENT, "Wants a dark theme",
+    closing.resolve(s.engineer, s.paid, Resolution.ENHANCEMENT, "Wants a dark theme",
                       enhancement_title="Dark theme")
     return int(t.EnhancementRequest.get().id)
 
@@ -172,16 +172,16 @@ def _enhancement_counted(s: Scene) -> int:
     request = _enhancement(s)
     funding.waive(s.manager, s.unfunded, WaiverKind.GOODWILL, "Long wait")
     other = new_customer("Brook Farm")
-    ref = incidents.create_incident(s.reception, other.id, s.product, "Dark theme too")
+    ref = intake.create_incident(s.reception, other.id, s.product, "Dark theme too")
     funding.waive(s.manager, ref.id, WaiverKind.GOODWILL, "Long wait")
-    incidents.resolve(s.engineer, ref.id, Resolution.ENHANCEMENT, "Also wants it",
+    closing.resolve(s.engineer, ref.id, Resolution.ENHANCEMENT, "Also wants it",
                       enhancement_request_id=request)
     return request
 
 
 def _escalate(s: Scene) -> int:
-    incidents.resolve(s.engineer, s.paid, Resolution.ESCALATED, "Crashes on save",
-                      escalation=incidents.EscalationInput("Open, save, crash",
+    closing.resolve(s.engineer, s.paid, Resolution.ESCALATED, "Crashes on save",
+                      escalation=closing.EscalationInput("Open, save, crash",
                                                            product_version="12.4"))
     return int(t.Escalation.get().id)
 
@@ -189,9 +189,9 @@ def _escalate(s: Scene) -> int:
 def _escalation_reopened(s: Scene) -> int:
     escalation = _escalate(s)
     registers.update_escalation(s.engineer, escalation, EscalationStatus.FIXED, "Fixed in 12.5")
-    incidents.reopen(s.engineer, s.paid)
-    incidents.resolve(s.engineer, s.paid, Resolution.ESCALATED, "Still crashes",
-                      escalation=incidents.EscalationInput("Open, save, crash again",
+    closing.reopen(s.engineer, s.paid)
+    closing.resolve(s.engineer, s.paid, Resolution.ESCALATED, "Still crashes",
+                      escalation=closing.EscalationInput("Open, save, crash again",
                                                            product_version="12.5"))
     return escalation
 
@@ -257,32 +257,32 @@ class Case:
 
 CASES: list[Case] = [
     # Incidents: creation and every status change.
-    Case("create incident", lambda s: incidents.create_incident(
+    Case("create incident", lambda s: intake.create_incident(
         s.reception, s.customer, s.product, "Cannot post journals").id,
         "incident.create", "incident", "reception", created=("status", "subject", "customer")),
-    Case("log a call", lambda s: incidents.log_call(s.reception, incidents.LogCallInput(
+    Case("log a call", lambda s: intake.log_call(s.reception, intake.LogCallInput(
         s.customer, text="Still broken", incident_id=s.paid)).id,
         "incident.log_call", "incident", "reception", created=("entry", "duration_seconds")),
-    Case("edit incident", lambda s: incidents.edit_incident(
+    Case("edit incident", lambda s: intake.edit_incident(
         s.engineer, s.unfunded, _version(s.unfunded), subject="Cannot print remittances").id,
         "incident.edit", "incident", "engineer", changed=("subject", "version")),
-    Case("assign", lambda s: incidents.assign(s.engineer, s.paid, s.user).id,
+    Case("assign", lambda s: work.assign(s.engineer, s.paid, s.user).id,
          "incident.assign", "incident", "engineer", changed=("engineer",)),
-    Case("start work", lambda s: incidents.start_work(s.engineer, s.paid).id,
+    Case("start work", lambda s: work.start_work(s.engineer, s.paid).id,
          "incident.start", "incident", "engineer", changed=("status", "engineer")),
-    Case("wait on customer", lambda s: incidents.wait_on_customer(s.engineer, _started(s)).id,
+    Case("wait on customer", lambda s: work.wait_on_customer(s.engineer, _started(s)).id,
          "incident.wait", "incident", "engineer", changed=("status",)),
-    Case("resolve", lambda s: incidents.resolve(
+    Case("resolve", lambda s: closing.resolve(
         s.engineer, s.paid, Resolution.WORKAROUND, "Print to PDF first").id,
         "incident.resolve", "incident", "engineer",
         changed=("status", "resolution", "resolution_note", "resolved_by")),
-    Case("close unresolved", lambda s: incidents.close_unresolved(
+    Case("close unresolved", lambda s: closing.close_unresolved(
         s.engineer, s.paid, "Customer's hardware fault").id,
         "incident.close", "incident", "engineer", changed=("status", "resolution")),
-    Case("re-open", lambda s: incidents.reopen(s.engineer, _resolved(s)).id,
+    Case("re-open", lambda s: closing.reopen(s.engineer, _resolved(s)).id,
          "incident.reopen", "incident", "engineer",
          changed=("status", "resolution", "reopen_count")),
-    Case("out of remit", lambda s: incidents.out_of_remit(
+    Case("out of remit", lambda s: closing.out_of_remit(
         s.manager, s.paid, "Wants a custom report written").id,
         "incident.out_of_remit", "incident", "manager", changed=("status", "resolution")),
     Case("split", _split, "incident.split", "incident", "engineer",
@@ -315,7 +315,7 @@ CASES: list[Case] = [
          changed=("active",)),
     Case("hand back a waiver", lambda s: (
         funding.waive(s.manager, s.unfunded, WaiverKind.GOODWILL, "Long wait")
-        and incidents.out_of_remit(s.manager, s.unfunded, "Not our product").id),
+        and closing.out_of_remit(s.manager, s.unfunded, "Not our product").id),
         "funding.hand_back", "incident", "manager", changed=("active", "waiver_revoked_at")),
     Case("refund due", _refund_due, "funding.refund_due", "payment_line", "engineer",
          changed=("refund_due", "funds")),

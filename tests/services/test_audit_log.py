@@ -13,9 +13,10 @@ from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services import audit_log, customers, funding, incidents, payments, users
+from synergy_desk.services import audit_log, customers, funding, payments, users
 from synergy_desk.services.audit_log import AuditFilter, list_audit, run_tamper_check
 from synergy_desk.services.common import Actor, audit, transaction
+from synergy_desk.services.incidents import work
 from tests.conftest import sqlite_steps
 from tests.services.test_incidents import make_customer, new_call, pay_for
 from tests.services.test_integrity import sql
@@ -30,7 +31,7 @@ def history(office: dict[str, Any], product: t.Product) -> dict[str, Any]:
     first = new_call(reception, customer, product, subject="Printing fails")
     second = new_call(reception, customer, product, subject="Crash on open")
     receipt = pay_for(reception, customer, first.id)
-    incidents.start_work(engineer, first.id)
+    work.start_work(engineer, first.id)
     note = payments.refund(manager, receipt.payment_id, reason="Paid twice",
                            confirm_work_started=True)
     users.update_user(manager, office["engineer2"].id, role=Role.MANAGER)

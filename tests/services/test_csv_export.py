@@ -15,9 +15,10 @@ from synergy_desk.domain.enums import PaymentMethod, Role
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services import csv_export, csv_import, customers, incidents, payments
+from synergy_desk.services import csv_export, csv_import, customers, payments
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incident_list import IncidentFilter
+from synergy_desk.services.incidents import closing, work
 from tests.conftest import sqlite_steps
 from tests.ui.workbench_data import log_new, new_customer
 
@@ -220,8 +221,8 @@ def test_resolved_incident_columns(office: dict[str, Any], tmp_path: Path) -> No
     customer = new_customer(reception, "Fay Green")
     ref = log_new(reception, customer, office["product"].id, "Cannot print")
     funding.waive(office["manager"], ref.id, "goodwill", "Loyal")
-    incidents.start_work(office["engineer"], ref.id)
-    incidents.resolve(office["engineer"], ref.id, Resolution.SOLUTION, "Reinstalled driver")
+    work.start_work(office["engineer"], ref.id)
+    closing.resolve(office["engineer"], ref.id, Resolution.SOLUTION, "Reinstalled driver")
     out = tmp_path / "incidents.csv"
     csv_export.export_incidents(office["engineer"], out)
     header, row = read_rows(out)

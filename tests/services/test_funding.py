@@ -198,8 +198,8 @@ def test_a_contract_not_yet_started_or_ended_covers_nothing(office, manager, pro
 def test_one_rule_chooses_the_covering_contract_for_banner_intake_and_funding(
         office, manager, reception, product) -> None:
     """A contract for this very product beats an all-products one; then the longest runs."""
-    from synergy_desk.services import incidents
-    from synergy_desk.services.incidents import LogCallInput
+    from synergy_desk.services.incidents import intake
+    from synergy_desk.services.incidents.intake import LogCallInput
 
     customer = new_customer()
     start = dt.date(2020, 1, 1)
@@ -212,7 +212,7 @@ def test_one_rule_chooses_the_covering_contract_for_banner_intake_and_funding(
     assert funding.covering_contract(customer.id, product.id).reference == "PROD-LONG"
     assert funding.covering_contract(customer.id, other.id).reference == "ALL-LONG"
     assert funding.entitlement(customer.id, product_id=product.id).contract.reference == "PROD-LONG"
-    ref = incidents.log_call(reception, LogCallInput(
+    ref = intake.log_call(reception, LogCallInput(
         customer_id=customer.id, product_id=product.id, subject="Posting fails", text="Rang"))
     assert t.Contract.get_by_id(reload(t.Incident.get_by_id(ref.id)).__data__["contract"]) \
         .reference == "PROD-LONG"

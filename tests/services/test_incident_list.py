@@ -21,7 +21,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
-from synergy_desk.services import callbacks, funding, incidents
+from synergy_desk.services import callbacks, funding
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incident_list import (
     SORT_COLUMNS,
@@ -33,6 +33,8 @@ from synergy_desk.services.incident_list import (
     status_counts,
 )
 from synergy_desk.services.incident_state import bump_count
+from synergy_desk.services.incidents import closing, intake, reshape, work
+from synergy_desk.services.incidents.detail import incident_detail
 from tests.conftest import make_user
 from tests.services.test_incidents import (
     buy_ticket,
@@ -291,23 +293,23 @@ def test_kept_counts_equal_a_recount_after_a_day_of_work(
     a = in_progress(engineer, reception, alpha, product, "Blank invoices")
     b, _ = ticket_funded(reception, alpha, product, "Duplicate of blank invoices")
     c = in_progress(engineer, reception, alpha, payroll, "Tax codes wrong")
-    incidents.assign(engineer, c.id, erin.id)
-    incidents.add_timeline_entry(reception, a.id, TimelineKind.PHONE_IN, "Also reports")
-    split = incidents.split(engineer, a.id, [incidents.incident_detail(a.id).timeline[-1].id],
+    work.assign(engineer, c.id, erin.id)
+    work.add_timeline_entry(reception, a.id, TimelineKind.PHONE_IN, "Also reports")
+    split = reshape.split(engineer, a.id, [incident_detail(a.id).timeline[-1].id],
                             subject="Reports slow", product_id=payroll.id)
-    incidents.merge(engineer, b.id, a.id)
-    incidents.wait_on_customer(erin, c.id, "Sent a fix")
-    incidents.resolve(engineer, a.id, Resolution.SOLUTION, "Driver")
-    incidents.reopen(engineer, a.id, "Back again")
-    incidents.resolve(engineer, a.id, Resolution.WORKAROUND, "Print to PDF")
+    reshape.merge(engineer, b.id, a.id)
+    work.wait_on_customer(erin, c.id, "Sent a fix")
+    closing.resolve(engineer, a.id, Resolution.SOLUTION, "Driver")
+    closing.reopen(engineer, a.id, "Back again")
+    closing.resolve(engineer, a.id, Resolution.WORKAROUND, "Print to PDF")
     d = new_call(reception, bravo, product, subject="Login fails")
     pay_for(reception, bravo, d.id)
-    incidents.claim(erin, d.id)
-    incidents.out_of_remit(manager, d.id, "Custom report")
-    incidents.close_unresolved(engineer, waiting.id, "Never paid")
-    incidents.edit_incident(reception, split.id, split.version, product_id=product.id)
+    work.claim(erin, d.id)
+    closing.out_of_remit(manager, d.id, "Custom report")
+    closing.close_unresolved(engineer, waiting.id, "Never paid")
+    intake.edit_incident(reception, split.id, split.version, product_id=product.id)
     funding.fund_from_ticket(reception, split.id)
-    incidents.start_work(engineer, split.id)
+    work.start_work(engineer, split.id)
     soon = utcnow() + dt.timedelta(hours=1)
     callbacks.schedule_callback(reception, alpha.id, soon, "Ring back", incident_id=split.id)
     callbacks.schedule_callback(reception, alpha.id, soon, "Ring about c", incident_id=c.id)

@@ -27,9 +27,13 @@ from synergy_desk.domain.errors import (
 )
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
-from synergy_desk.services import funding, incidents, payments, registers, tickets
+from synergy_desk.services import funding, payments, registers, tickets
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import EscalationInput, IncidentRef, LogCallInput
+from synergy_desk.services.incidents import closing, intake, reshape, work
+from synergy_desk.services.incidents.changes import IncidentRef
+from synergy_desk.services.incidents.closing import EscalationInput
+from synergy_desk.services.incidents.detail import incident_detail
+from synergy_desk.services.incidents.intake import LogCallInput
 
 CARD = "4111 1111 1111 1111"
 
@@ -46,7 +50,7 @@ def make_customer(name: str = "Acme Joinery") -> t.Customer:
 def new_call(actor: Actor, customer: t.Customer, product: t.Product,
              subject: str = "Cannot print invoices", text: str = "Prints blank pages",
              duration: int = 120, **extra: object) -> IncidentRef:
-    return incidents.log_call(actor, LogCallInput(
+    return intake.log_call(actor, LogCallInput(
         customer_id=customer.id, product_id=product.id, subject=subject, text=text,
         duration_seconds=duration, **extra))  # type: ignore[arg-type]
 
@@ -80,7 +84,7 @@ def ticket_funded(actor: Actor, customer: t.Customer, product: t.Product,
 def in_progress(engineer: Actor, reception: Actor, customer: t.Customer,
                 product: t.Product, subject: str = "Cannot print invoices") -> IncidentRef:
     ref, _ = ticket_funded(reception, customer, product, subject)
-    return incidents.start_work(engineer, ref.id)
+    return work.start_work(engineer, ref.id)
 
 
 def row(ref: IncidentRef | int) -> t.Incident:
@@ -133,7 +137,7 @@ def test_log_call_opens_an_unfunded_incident_with_the_call_on_its_timeline(
 def test_a_second_call_continues_the_same_incident(reception: Actor, product: t.Product) -> None:
     customer = make_customer()
     first = new_call(reception, customer, product)
-    again = incidents.log_call(reception, LogCallInput(
+    again = intake.log_call(reception, LogCallInput(
         customer_id=customer.id, incident_id=first.id, text="Still blank", duration_seconds=60))
     assert again.id == first.id
     assert [e.text for e in entries(first)] == ["Prints blank pages", "Still blank"]
@@ -144,7 +148,7 @@ def test_a_call_cannot_continue_another_customers_incident(reception: Actor,
                                                            product: t.Product) -> None:
     theirs = new_call(reception, make_customer("Bravo Ltd"), product)
     with pytest.raises(ValidationError, match="another customer"):
-        incidents.log_call(reception, LogCallInput(
+        intake.log_call(reception, LogCallInput(
             customer_id=make_customer("Charlie Ltd").id, incident_id=theirs.id, text="Hello"))
     assert len(entries(theirs)) == 1
 
@@ -162,12 +166,12 @@ def test_a_call_on_a_resolved_incident_reopens_it_with_no_new_charge(
         engineer: Actor, reception: Actor, product: t.Product) -> None:
     customer = make_customer()
     ref, ticket_id = ticket_funded(reception, customer, product)
-    incidents.start_work(engineer, ref.id)
-    incidents.resolve(engineer, ref.id, Resolution.SOLUTION, "Reinstalled the printer driver")
+    work.start_work(engineer, ref.id)
+    closing.resolve(engineer, ref.id, Resolution.SOLUTION, "Reinstalled the printer driver")
     balance = tickets.balance(ticket_id)
     receipts = t.Payment.select().count()
 
-    again = incidents.log_call(reception, LogCallInput(
+    again = intake.log_call(reception, LogCallInput(
         customer_id=customer.id, incident_id=ref.id, text="Blank again", duration_seconds=30))
 
     assert again.status is IncidentStatus.IN_PROGRESS
@@ -183,9 +187,9 @@ def test_a_call_on_a_closed_incident_is_refused(engineer: Actor, reception: Acto
                                                 product: t.Product) -> None:
     customer = make_customer()
     ref = new_call(reception, customer, product)
-    incidents.close_unresolved(engineer, ref.id, "Customer never paid")
+    closing.close_unresolved(engineer, ref.id, "Customer never paid")
     with pytest.raises(ValidationError, match="closed"):
-        incidents.log_call(reception, LogCallInput(customer_id=customer.id,
+        intake.log_call(reception, LogCallInput(customer_id=customer.id,
                                                    incident_id=ref.id, text="Hello?"))
 
 
@@ -224,7 +228,7 @@ def test_a_card_number_in_the_subject_is_refused(reception: Actor, product: t.Pr
 def test_a_card_number_in_a_timeline_entry_is_masked(reception: Actor,
                                                      product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
-    result = incidents.add_timeline_entry(reception, ref.id, TimelineKind.NOTE,
+    result = work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE,
                                           f"Customer read out {CARD} — told them not to")
     assert result.masked is True
     assert "masked" in result.message
@@ -238,7 +242,7 @@ def test_a_plain_timeline_entry_is_not_reported_as_masked(engineer: Actor,
                                                           product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
     before = row(ref)
-    result = incidents.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT,
+    result = work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT,
                                           "Sent the driver link", occurred_at=utcnow())
     assert result.masked is False and result.message == ""
     after = row(ref)
@@ -253,7 +257,7 @@ def test_a_plain_timeline_entry_is_not_reported_as_masked(engineer: Actor,
 def test_reception_may_log_calls_and_notes(reception: Actor, product: t.Product,
                                            kind: TimelineKind) -> None:
     ref = new_call(reception, make_customer(), product)
-    incidents.add_timeline_entry(reception, ref.id, kind, "Rang back", duration_seconds=45)
+    work.add_timeline_entry(reception, ref.id, kind, "Rang back", duration_seconds=45)
     assert entries(ref)[-1].kind is kind
 
 
@@ -261,7 +265,7 @@ def test_events_cannot_be_typed_onto_a_timeline(engineer: Actor, reception: Acto
                                                 product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
     with pytest.raises(ValidationError):
-        incidents.add_timeline_entry(engineer, ref.id, TimelineKind.SYSTEM, "Resolved!")
+        work.add_timeline_entry(engineer, ref.id, TimelineKind.SYSTEM, "Resolved!")
 
 
 @pytest.mark.parametrize("duration", [-1, 24 * 60 * 60 + 1])
@@ -269,7 +273,7 @@ def test_a_call_duration_must_be_sensible(reception: Actor, product: t.Product,
                                           duration: int) -> None:
     ref = new_call(reception, make_customer(), product)
     with pytest.raises(ValidationError):
-        incidents.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_IN, "Call",
+        work.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_IN, "Call",
                                      duration_seconds=duration)
 
 
@@ -277,7 +281,7 @@ def test_a_timeline_entry_cannot_be_dated_in_the_future(reception: Actor,
                                                        product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
     with pytest.raises(ValidationError, match="future"):
-        incidents.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Later",
+        work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Later",
                                      occurred_at=utcnow() + dt.timedelta(hours=2))
 
 
@@ -288,7 +292,7 @@ def test_starting_an_unfunded_incident_raises_funding_required(
         engineer: Actor, reception: Actor, product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
     with pytest.raises(FundingRequired, match=f"{ref.reference} is not funded"):
-        incidents.start_work(engineer, ref.id)
+        work.start_work(engineer, ref.id)
     incident = row(ref)
     assert incident.status is IncidentStatus.AWAITING_PAYMENT
     assert incident.work_started_at is None and incident.engineer_id is None
@@ -300,7 +304,7 @@ def test_once_funded_the_incident_starts_and_is_taken_by_the_engineer(
     ref = new_call(reception, customer, product)
     pay_for(reception, customer, ref.id)
     assert row(ref).status is IncidentStatus.QUEUED
-    started = incidents.start_work(engineer, ref.id)
+    started = work.start_work(engineer, ref.id)
     assert started.status is IncidentStatus.IN_PROGRESS
     incident = row(ref)
     assert incident.engineer_id == engineer.id
@@ -311,9 +315,9 @@ def test_once_funded_the_incident_starts_and_is_taken_by_the_engineer(
 def test_waiting_on_the_customer_then_resuming(engineer: Actor, reception: Actor,
                                                product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
-    waiting = incidents.wait_on_customer(engineer, ref.id, "Asked for the error log")
+    waiting = work.wait_on_customer(engineer, ref.id, "Asked for the error log")
     assert waiting.status is IncidentStatus.WAITING_ON_CUSTOMER
-    resumed = incidents.resume(engineer, ref.id)
+    resumed = work.resume(engineer, ref.id)
     assert resumed.status is IncidentStatus.IN_PROGRESS
     assert "resumed" in entries(ref, system=True)[-1].text
 
@@ -322,20 +326,20 @@ def test_starting_twice_is_refused(engineer: Actor, reception: Actor,
                                    product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
     with pytest.raises(ValidationError, match="already in progress"):
-        incidents.start_work(engineer, ref.id)
+        work.start_work(engineer, ref.id)
 
 
 def test_assigning_and_claiming(engineer: Actor, reception: Actor, product: t.Product,
                                 office: dict[str, object]) -> None:
     erin: Actor = office["engineer2"]  # type: ignore[assignment]
     ref = new_call(reception, make_customer(), product)
-    assigned = incidents.assign(engineer, ref.id, erin.id)
+    assigned = work.assign(engineer, ref.id, erin.id)
     assert row(ref).engineer_id == erin.id
-    claimed = incidents.claim(engineer, ref.id, expected_version=assigned.version)
+    claimed = work.claim(engineer, ref.id, expected_version=assigned.version)
     assert row(ref).engineer_id == engineer.id
     with pytest.raises(ConflictError):
-        incidents.assign(engineer, ref.id, None, expected_version=assigned.version)
-    incidents.assign(engineer, ref.id, None, expected_version=claimed.version)
+        work.assign(engineer, ref.id, None, expected_version=assigned.version)
+    work.assign(engineer, ref.id, None, expected_version=claimed.version)
     assert row(ref).engineer_id is None
 
 
@@ -343,13 +347,13 @@ def test_only_engineers_and_managers_can_hold_incidents(engineer: Actor, recepti
                                                         product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
     with pytest.raises(ValidationError, match="reception"):
-        incidents.assign(engineer, ref.id, reception.id)
+        work.assign(engineer, ref.id, reception.id)
 
 
 def test_taking_an_in_progress_incident_off_everyone_puts_it_back_in_the_queue(
         engineer: Actor, reception: Actor, product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
-    assert incidents.assign(engineer, ref.id, None).status is IncidentStatus.QUEUED
+    assert work.assign(engineer, ref.id, None).status is IncidentStatus.QUEUED
 
 
 # --- optimistic locking ---
@@ -362,9 +366,9 @@ def test_a_stale_edit_names_who_changed_what_and_overwrites_nothing(
     ref = new_call(reception, make_customer(), product, description="First words")
     opened_version = ref.version  # both engineers open the incident now
 
-    incidents.edit_incident(erin, ref.id, opened_version, subject="Blank invoices on HP")
+    intake.edit_incident(erin, ref.id, opened_version, subject="Blank invoices on HP")
     with pytest.raises(ConflictError) as caught:
-        incidents.edit_incident(engineer, ref.id, opened_version,
+        intake.edit_incident(engineer, ref.id, opened_version,
                                 description="My better description")
 
     error = caught.value
@@ -381,7 +385,7 @@ def test_an_edit_with_the_current_version_saves(reception: Actor, product: t.Pro
                                                 office: dict[str, object]) -> None:
     payroll: t.Product = office["product2"]  # type: ignore[assignment]
     ref = new_call(reception, make_customer(), product)
-    saved = incidents.edit_incident(reception, ref.id, ref.version, product_id=payroll.id,
+    saved = intake.edit_incident(reception, ref.id, ref.version, product_id=payroll.id,
                                     priority="urgent", product_version="8.1")
     assert saved.version == ref.version + 1
     incident = row(ref)
@@ -411,13 +415,13 @@ def test_split_moves_the_chosen_entries_to_a_new_unfunded_incident(
     payroll: t.Product = office["product2"]  # type: ignore[assignment]
     customer = make_customer()
     ref = in_progress(engineer, reception, customer, product)
-    incidents.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_IN,
+    work.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_IN,
                                  "Also: payslips wrong", duration_seconds=200)
-    incidents.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_IN,
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_IN,
                                  "Payslip screenshot attached")
     first, second, third = entries(ref)
 
-    new = incidents.split(engineer, ref.id, [second.id, third.id],
+    new = reshape.split(engineer, ref.id, [second.id, third.id],
                           subject="Payslips show the wrong tax code", product_id=payroll.id)
 
     assert new.status is IncidentStatus.AWAITING_PAYMENT
@@ -438,18 +442,18 @@ def test_split_moves_the_chosen_entries_to_a_new_unfunded_incident(
     assert "Payslip screenshot" in searchable(new.id)
     assert "Payslip screenshot" not in searchable(ref.id)
     with pytest.raises(FundingRequired):
-        incidents.start_work(engineer, new.id)
+        work.start_work(engineer, new.id)
 
 
 def test_split_must_leave_an_entry_behind(engineer: Actor, reception: Actor,
                                           product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
-    incidents.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Second")
+    work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Second")
     everything = [e.id for e in entries(ref)]
     with pytest.raises(ValidationError, match="must stay"):
-        incidents.split(engineer, ref.id, everything, subject="All of it", product_id=product.id)
+        reshape.split(engineer, ref.id, everything, subject="All of it", product_id=product.id)
     with pytest.raises(ValidationError, match="at least one"):
-        incidents.split(engineer, ref.id, [], subject="Nothing", product_id=product.id)
+        reshape.split(engineer, ref.id, [], subject="Nothing", product_id=product.id)
     assert t.Incident.select().count() == 1
 
 
@@ -457,10 +461,10 @@ def test_split_refuses_entries_of_another_incident(engineer: Actor, reception: A
                                                    product: t.Product) -> None:
     customer = make_customer()
     ref = in_progress(engineer, reception, customer, product)
-    incidents.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Second")
+    work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Second")
     other = new_call(reception, customer, product, subject="Another thing")
     with pytest.raises(ValidationError, match="not on"):
-        incidents.split(engineer, ref.id, [entries(other)[0].id], subject="X",
+        reshape.split(engineer, ref.id, [entries(other)[0].id], subject="X",
                         product_id=product.id)
 
 
@@ -474,14 +478,14 @@ def test_merging_a_ticket_funded_duplicate_recredits_the_ticket(
     survivor, ticket_id = ticket_funded(reception, customer, product, "Invoices print blank")
     duplicate, same_ticket = ticket_funded(reception, customer, product, "Blank invoice prints")
     assert same_ticket == ticket_id and tickets.balance(ticket_id) == 8
-    incidents.add_timeline_entry(reception, survivor.id, TimelineKind.NOTE, "S early",
+    work.add_timeline_entry(reception, survivor.id, TimelineKind.NOTE, "S early",
                                  occurred_at=now - dt.timedelta(hours=3))
-    incidents.add_timeline_entry(reception, duplicate.id, TimelineKind.NOTE, "D middle",
+    work.add_timeline_entry(reception, duplicate.id, TimelineKind.NOTE, "D middle",
                                  occurred_at=now - dt.timedelta(hours=2))
-    incidents.add_timeline_entry(reception, survivor.id, TimelineKind.NOTE, "S late",
+    work.add_timeline_entry(reception, survivor.id, TimelineKind.NOTE, "S late",
                                  occurred_at=now - dt.timedelta(hours=1))
 
-    summary = incidents.merge(engineer, duplicate.id, survivor.id)
+    summary = reshape.merge(engineer, duplicate.id, survivor.id)
 
     assert tickets.balance(ticket_id) == 9
     assert f"{duplicate.reference} merged into {survivor.reference}" in summary
@@ -492,9 +496,9 @@ def test_merging_a_ticket_funded_duplicate_recredits_the_ticket(
     assert entries(duplicate) == []
     texts = [e.text for e in entries(survivor)][:3]
     assert texts == ["S early", "D middle", "S late"]
-    detail = incidents.incident_detail(survivor.id)
+    detail = incident_detail(survivor.id)
     assert [link.reference for link in detail.merged_duplicates] == [duplicate.reference]
-    assert incidents.incident_detail(duplicate.id).merged_into.reference == survivor.reference
+    assert incident_detail(duplicate.id).merged_into.reference == survivor.reference
     assert t.AuditLog.select().where(t.AuditLog.action == "incident.merge").count() >= 1
 
 
@@ -504,7 +508,7 @@ def test_merging_moves_a_payment_to_an_unfunded_survivor(engineer: Actor, recept
     survivor = new_call(reception, customer, product, subject="Invoices print blank")
     duplicate = new_call(reception, customer, product, subject="Blank invoice prints")
     pay_for(reception, customer, duplicate.id)
-    summary = incidents.merge(engineer, duplicate.id, survivor.id)
+    summary = reshape.merge(engineer, duplicate.id, survivor.id)
     assert "now funds " + survivor.reference in summary
     kept = row(survivor)
     assert kept.funding is FundingKind.PAYMENT and kept.status is IncidentStatus.QUEUED
@@ -516,9 +520,9 @@ def test_only_one_customers_incidents_can_be_merged(engineer: Actor, reception: 
     a = new_call(reception, make_customer("Alpha Ltd"), product)
     b = new_call(reception, make_customer("Bravo Ltd"), product)
     with pytest.raises(ValidationError, match="different customers"):
-        incidents.merge(engineer, a.id, b.id)
+        reshape.merge(engineer, a.id, b.id)
     with pytest.raises(ValidationError, match="itself"):
-        incidents.merge(engineer, a.id, a.id)
+        reshape.merge(engineer, a.id, a.id)
     assert row(a).status is IncidentStatus.AWAITING_PAYMENT
 
 
@@ -531,7 +535,7 @@ def test_resolution_is_one_of_the_four(engineer: Actor, reception: Actor, produc
                                        resolution: object) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
     with pytest.raises(ValidationError, match="one of"):
-        incidents.resolve(engineer, ref.id, resolution, "Note")  # type: ignore[arg-type]
+        closing.resolve(engineer, ref.id, resolution, "Note")  # type: ignore[arg-type]
     assert row(ref).status is IncidentStatus.IN_PROGRESS
 
 
@@ -539,20 +543,20 @@ def test_a_resolution_needs_a_note(engineer: Actor, reception: Actor,
                                    product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
     with pytest.raises(ValidationError, match="resolution note"):
-        incidents.resolve(engineer, ref.id, Resolution.SOLUTION, "  ")
+        closing.resolve(engineer, ref.id, Resolution.SOLUTION, "  ")
 
 
 def test_an_unfunded_incident_cannot_be_resolved(engineer: Actor, reception: Actor,
                                                  product: t.Product) -> None:
     ref = new_call(reception, make_customer(), product)
     with pytest.raises(FundingRequired):
-        incidents.resolve(engineer, ref.id, Resolution.SOLUTION, "Told them how")
+        closing.resolve(engineer, ref.id, Resolution.SOLUTION, "Told them how")
 
 
 def test_resolving_with_a_solution(engineer: Actor, reception: Actor,
                                    product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
-    done = incidents.resolve(engineer, ref.id, Resolution.WORKAROUND, "Print to PDF first")
+    done = closing.resolve(engineer, ref.id, Resolution.WORKAROUND, "Print to PDF first")
     assert done.status is IncidentStatus.RESOLVED
     incident = row(ref)
     assert incident.resolution is Resolution.WORKAROUND
@@ -564,19 +568,19 @@ def test_an_enhancement_request_counts_each_customer_once(
         engineer: Actor, reception: Actor, product: t.Product) -> None:
     alpha, bravo = make_customer("Alpha Ltd"), make_customer("Bravo Ltd")
     first = in_progress(engineer, reception, alpha, product, "Wants CSV export")
-    incidents.resolve(engineer, first.id, Resolution.ENHANCEMENT, "Forwarded to product",
+    closing.resolve(engineer, first.id, Resolution.ENHANCEMENT, "Forwarded to product",
                       enhancement_title="Export invoices to CSV")
     [request] = registers.list_enhancement_requests()
     assert request.customer_count == 1
 
     second = in_progress(engineer, reception, bravo, product, "CSV export please")
-    resolved = incidents.resolve(engineer, second.id, Resolution.ENHANCEMENT, "Same request",
+    resolved = closing.resolve(engineer, second.id, Resolution.ENHANCEMENT, "Same request",
                                  enhancement_request_id=request.id)
     assert any("2 customers" in n for n in resolved.notices)
     assert registers.list_enhancement_requests()[0].customer_count == 2
 
     third = in_progress(engineer, reception, alpha, product, "CSV export again")
-    incidents.resolve(engineer, third.id, Resolution.ENHANCEMENT, "Alpha asks again",
+    closing.resolve(engineer, third.id, Resolution.ENHANCEMENT, "Alpha asks again",
                       enhancement_request_id=request.id)
     [request] = registers.list_enhancement_requests()
     assert request.customer_count == 2
@@ -589,19 +593,19 @@ def test_an_enhancement_needs_a_request(engineer: Actor, reception: Actor,
                                         product: t.Product, office: dict[str, object]) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
     with pytest.raises(ValidationError, match="enhancement request"):
-        incidents.resolve(engineer, ref.id, Resolution.ENHANCEMENT, "Wants a feature")
+        closing.resolve(engineer, ref.id, Resolution.ENHANCEMENT, "Wants a feature")
     payroll: t.Product = office["product2"]  # type: ignore[assignment]
     other = t.EnhancementRequest.create(product=payroll.id, title="Payroll thing",
                                         created_by=engineer.id)
     with pytest.raises(ValidationError, match="another product"):
-        incidents.resolve(engineer, ref.id, Resolution.ENHANCEMENT, "Wants a feature",
+        closing.resolve(engineer, ref.id, Resolution.ENHANCEMENT, "Wants a feature",
                           enhancement_request_id=other.id)
 
 
 def test_an_escalation_lands_on_the_escalation_register(engineer: Actor, reception: Actor,
                                                         product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer("Alpha Ltd"), product)
-    incidents.resolve(engineer, ref.id, Resolution.ESCALATED, "Looks like a bug",
+    closing.resolve(engineer, ref.id, Resolution.ESCALATED, "Looks like a bug",
                       escalation=EscalationInput("1. Open an invoice\n2. Print",
                                                  product_version="12.4.1"))
     [escalation] = registers.list_escalations()
@@ -610,7 +614,7 @@ def test_an_escalation_lands_on_the_escalation_register(engineer: Actor, recepti
     assert escalation.product_version == "12.4.1"
     assert escalation.steps_to_reproduce == "1. Open an invoice\n2. Print"
     assert escalation.status is EscalationStatus.OPEN
-    assert incidents.incident_detail(ref.id).escalation_id == escalation.id
+    assert incident_detail(ref.id).escalation_id == escalation.id
 
 
 @pytest.mark.parametrize("escalation", [None, EscalationInput("  ", product_version="12.4"),
@@ -620,7 +624,7 @@ def test_an_escalation_needs_steps_and_a_version(engineer: Actor, reception: Act
                                                  escalation: EscalationInput | None) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
     with pytest.raises(ValidationError):
-        incidents.resolve(engineer, ref.id, Resolution.ESCALATED, "Bug", escalation=escalation)
+        closing.resolve(engineer, ref.id, Resolution.ESCALATED, "Bug", escalation=escalation)
     assert t.Escalation.select().count() == 0
     assert row(ref).status is IncidentStatus.IN_PROGRESS
 
@@ -633,12 +637,12 @@ def test_reopening_charges_nothing_new(engineer: Actor, reception: Actor,
     customer = make_customer()
     ref = new_call(reception, customer, product)
     receipt = pay_for(reception, customer, ref.id)
-    incidents.start_work(engineer, ref.id)
-    incidents.resolve(engineer, ref.id, Resolution.SOLUTION, "Driver reinstalled")
+    work.start_work(engineer, ref.id)
+    closing.resolve(engineer, ref.id, Resolution.SOLUTION, "Driver reinstalled")
     lines = t.PaymentLine.select().count()
     fundings = t.IncidentFunding.select().count()
 
-    reopened = incidents.reopen(engineer, ref.id, "Customer says it is back")
+    reopened = closing.reopen(engineer, ref.id, "Customer says it is back")
 
     assert reopened.status is IncidentStatus.IN_PROGRESS
     assert reopened.funding is FundingKind.PAYMENT
@@ -654,13 +658,13 @@ def test_reopening_charges_nothing_new(engineer: Actor, reception: Actor,
 def test_closing_unresolved_then_reopening(engineer: Actor, reception: Actor,
                                            product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
-    closed = incidents.close_unresolved(engineer, ref.id, "Cannot reproduce on any machine")
+    closed = closing.close_unresolved(engineer, ref.id, "Cannot reproduce on any machine")
     assert closed.status is IncidentStatus.CLOSED
     assert row(ref).resolution is Resolution.UNRESOLVED
     with pytest.raises(ValidationError, match="reason"):
-        incidents.close_unresolved(engineer, in_progress(
+        closing.close_unresolved(engineer, in_progress(
             engineer, reception, make_customer(), product).id, "")
-    assert incidents.reopen(engineer, ref.id).status is IncidentStatus.IN_PROGRESS
+    assert closing.reopen(engineer, ref.id).status is IncidentStatus.IN_PROGRESS
 
 
 def test_merged_and_out_of_remit_incidents_stay_closed(
@@ -668,19 +672,19 @@ def test_merged_and_out_of_remit_incidents_stay_closed(
     customer = make_customer()
     survivor = new_call(reception, customer, product)
     duplicate = new_call(reception, customer, product, subject="Same again")
-    incidents.merge(engineer, duplicate.id, survivor.id)
+    reshape.merge(engineer, duplicate.id, survivor.id)
     with pytest.raises(ValidationError, match="merged into"):
-        incidents.reopen(engineer, duplicate.id)
-    incidents.out_of_remit(manager, survivor.id, "Wants a custom report written")
+        closing.reopen(engineer, duplicate.id)
+    closing.out_of_remit(manager, survivor.id, "Wants a custom report written")
     with pytest.raises(ValidationError, match="out of remit"):
-        incidents.reopen(engineer, survivor.id)
+        closing.reopen(engineer, survivor.id)
 
 
 def test_out_of_remit_recredits_the_ticket(engineer: Actor, manager: Actor,
                                            reception: Actor, product: t.Product) -> None:
     ref, ticket_id = ticket_funded(reception, make_customer(), product)
     assert tickets.balance(ticket_id) == 9
-    closed = incidents.out_of_remit(manager, ref.id, "Wants their data file converted")
+    closed = closing.out_of_remit(manager, ref.id, "Wants their data file converted")
     assert closed.status is IncidentStatus.CLOSED and closed.funding is FundingKind.NONE
     assert row(ref).resolution is Resolution.OUT_OF_REMIT
     assert tickets.balance(ticket_id) == 10
@@ -692,7 +696,7 @@ def test_out_of_remit_refunds_a_payment_by_credit_note(manager: Actor, reception
     customer = make_customer()
     ref = new_call(reception, customer, product)
     pay_for(reception, customer, ref.id)
-    closed = incidents.out_of_remit(manager, ref.id, "Custom development")
+    closed = closing.out_of_remit(manager, ref.id, "Custom development")
     [note] = list(t.CreditNote.select())
     assert note.gross_pence == 9000  # £75 + 20% VAT
     assert any("CN-" in n for n in closed.notices)
@@ -709,11 +713,11 @@ def test_incident_detail_has_everything_the_pane_shows(engineer: Actor, receptio
                    description="Since Tuesday", product_version="12.4", duration=90)
     buy_ticket(reception, customer)
     funding.fund_from_ticket(reception, ref.id)
-    incidents.start_work(engineer, ref.id)
-    incidents.add_timeline_entry(engineer, ref.id, TimelineKind.REMOTE_SESSION,
+    work.start_work(engineer, ref.id)
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.REMOTE_SESSION,
                                  "Reinstalled driver", duration_seconds=900)
 
-    detail = incidents.incident_detail(ref.id)
+    detail = incident_detail(ref.id)
 
     assert (detail.reference, detail.customer_name, detail.contact_name) == (
         ref.reference, "Alpha Ltd", "Pat Jones")
@@ -732,4 +736,4 @@ def test_incident_detail_has_everything_the_pane_shows(engineer: Actor, receptio
 
 def test_detail_of_a_missing_incident_is_not_found(office: dict[str, object]) -> None:
     with pytest.raises(NotFound):
-        incidents.incident_detail(999)
+        incident_detail(999)

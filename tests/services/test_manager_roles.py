@@ -19,8 +19,9 @@ import pytest
 from synergy_desk.domain.enums import Role, WaiverKind
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import funding, incidents, payments, settings, tickets, users
+from synergy_desk.services import funding, payments, settings, tickets, users
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import closing
 from tests.conftest import PASSWORD
 from tests.services.test_funding import buy_ticket, cash, new_customer, new_incident
 
@@ -76,7 +77,7 @@ MANAGER_ONLY: list[tuple[str, Use]] = [
     ("payments.refund", lambda a, s: payments.refund(a, s.payment, reason="Paid twice")),
     ("payments.void", lambda a, s: payments.refund(a, s.payment, reason="Wrong", void=True)),
     ("tickets.adjust", lambda a, s: tickets.adjust(a, s.ticket, -1, "Goodwill correction")),
-    ("incidents.out_of_remit", lambda a, s: incidents.out_of_remit(
+    ("closing.out_of_remit", lambda a, s: closing.out_of_remit(
         a, s.paid, "Wants a custom report written")),
 ]
 

@@ -9,16 +9,17 @@ import pytest
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus, Resolution
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.services import incidents, registers
+from synergy_desk.services import registers
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import EscalationInput
+from synergy_desk.services.incidents import closing
+from synergy_desk.services.incidents.closing import EscalationInput
 from tests.services.test_incidents import in_progress, make_customer
 
 
 def enhancement(engineer: Actor, reception: Actor, customer: t.Customer, product: t.Product,
                 title: str | None = None, request_id: int | None = None) -> int:
     ref = in_progress(engineer, reception, customer, product, f"Wants {title or request_id}")
-    incidents.resolve(engineer, ref.id, Resolution.ENHANCEMENT, "Forwarded",
+    closing.resolve(engineer, ref.id, Resolution.ENHANCEMENT, "Forwarded",
                       enhancement_title=title, enhancement_request_id=request_id)
     return int(t.Incident.get_by_id(ref.id).enhancement_request_id)
 
@@ -26,7 +27,7 @@ def enhancement(engineer: Actor, reception: Actor, customer: t.Customer, product
 def escalate(engineer: Actor, reception: Actor, customer: t.Customer, product: t.Product,
              subject: str = "Crash on print") -> int:
     ref = in_progress(engineer, reception, customer, product, subject)
-    incidents.resolve(engineer, ref.id, Resolution.ESCALATED, "Suspected bug",
+    closing.resolve(engineer, ref.id, Resolution.ESCALATED, "Suspected bug",
                       escalation=EscalationInput("Open, print, crash", product_version="12.4"))
     return int(t.Escalation.get(t.Escalation.incident == ref.id).id)
 

@@ -308,9 +308,9 @@ def test_overrides_report_on_a_small_scene(office, manager, reception, product) 
     tickets.adjust(manager, ticket, -1, "Counted twice")
     paid = new_incident(reception, customer, product)
     receipt = payments.take_payment(reception, cash(customer, (paid.id,)))
-    from synergy_desk.services import incidents
+    from synergy_desk.services.incidents import closing
 
-    incidents.out_of_remit(manager, paid.id, "Hardware fault, not our software")
+    closing.out_of_remit(manager, paid.id, "Hardware fault, not our software")
 
     data = reports.build_report(manager, "overrides", today, today, now=now)
     waivers = table(data, "Waivers granted").rows

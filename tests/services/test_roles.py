@@ -18,9 +18,10 @@ from synergy_desk.domain.enums import EscalationStatus, Resolution, Role, Timeli
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import callbacks, incidents, registers
+from synergy_desk.services import callbacks, registers
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import EscalationInput
+from synergy_desk.services.incidents import closing, intake, reshape, work
+from synergy_desk.services.incidents.closing import EscalationInput
 from tests.services.test_incidents import entries, in_progress, make_customer, ticket_funded
 
 
@@ -42,13 +43,13 @@ def scene(engineer: Actor, reception: Actor, product: t.Product) -> Scene:
     customer = make_customer()
     queued, _ = ticket_funded(reception, customer, product, "Queued one")
     working = in_progress(engineer, reception, customer, product, "Working one")
-    incidents.add_timeline_entry(reception, working.id, TimelineKind.NOTE, "Second aspect")
+    work.add_timeline_entry(reception, working.id, TimelineKind.NOTE, "Second aspect")
     duplicate = in_progress(engineer, reception, customer, product, "Working one again")
     resolved = in_progress(engineer, reception, customer, product, "Wants CSV")
-    incidents.resolve(engineer, resolved.id, Resolution.ENHANCEMENT, "Forwarded",
+    closing.resolve(engineer, resolved.id, Resolution.ENHANCEMENT, "Forwarded",
                       enhancement_title="CSV export")
     bug = in_progress(engineer, reception, customer, product, "Crash")
-    incidents.resolve(engineer, bug.id, Resolution.ESCALATED, "Bug",
+    closing.resolve(engineer, bug.id, Resolution.ESCALATED, "Bug",
                       escalation=EscalationInput("Open and print", product_version="12.4"))
     promised = callbacks.schedule_callback(reception, customer.id,
                                            utcnow() + dt.timedelta(hours=1), "Ring back")
@@ -60,23 +61,23 @@ def scene(engineer: Actor, reception: Actor, product: t.Product) -> Scene:
 Use = Callable[[Actor, Scene], Any]
 
 ENGINEER_WORK: list[tuple[str, Use]] = [
-    ("start work", lambda a, s: incidents.start_work(a, s.queued)),
-    ("claim", lambda a, s: incidents.claim(a, s.queued)),
-    ("assign", lambda a, s: incidents.assign(a, s.queued, s.engineer_id)),
-    ("wait on customer", lambda a, s: incidents.wait_on_customer(a, s.working, "Asked")),
-    ("log e-mail in", lambda a, s: incidents.add_timeline_entry(
+    ("start work", lambda a, s: work.start_work(a, s.queued)),
+    ("claim", lambda a, s: work.claim(a, s.queued)),
+    ("assign", lambda a, s: work.assign(a, s.queued, s.engineer_id)),
+    ("wait on customer", lambda a, s: work.wait_on_customer(a, s.working, "Asked")),
+    ("log e-mail in", lambda a, s: work.add_timeline_entry(
         a, s.working, TimelineKind.EMAIL_IN, "Their reply")),
-    ("log e-mail out", lambda a, s: incidents.add_timeline_entry(
+    ("log e-mail out", lambda a, s: work.add_timeline_entry(
         a, s.working, TimelineKind.EMAIL_OUT, "Our answer")),
-    ("log remote session", lambda a, s: incidents.add_timeline_entry(
+    ("log remote session", lambda a, s: work.add_timeline_entry(
         a, s.working, TimelineKind.REMOTE_SESSION, "Connected", 600)),
-    ("split", lambda a, s: incidents.split(
+    ("split", lambda a, s: reshape.split(
         a, s.working, [entries(s.working)[-1].id], subject="Other aspect",
         product_id=s.product_id)),
-    ("merge", lambda a, s: incidents.merge(a, s.duplicate, s.working)),
-    ("resolve", lambda a, s: incidents.resolve(a, s.working, Resolution.SOLUTION, "Fixed")),
-    ("close unresolved", lambda a, s: incidents.close_unresolved(a, s.working, "No luck")),
-    ("re-open", lambda a, s: incidents.reopen(a, s.resolved, "Back again")),
+    ("merge", lambda a, s: reshape.merge(a, s.duplicate, s.working)),
+    ("resolve", lambda a, s: closing.resolve(a, s.working, Resolution.SOLUTION, "Fixed")),
+    ("close unresolved", lambda a, s: closing.close_unresolved(a, s.working, "No luck")),
+    ("re-open", lambda a, s: closing.reopen(a, s.resolved, "Back again")),
     ("set enhancement status", lambda a, s: registers.set_enhancement_status(
         a, s.request, "planned")),
     ("update escalation", lambda a, s: registers.update_escalation(
@@ -84,7 +85,7 @@ ENGINEER_WORK: list[tuple[str, Use]] = [
     ("clear call-back", lambda a, s: callbacks.clear_callback(a, s.callback, "Spoke")),
 ]
 MANAGER_WORK: list[tuple[str, Use]] = [
-    ("out of remit", lambda a, s: incidents.out_of_remit(a, s.working, "Custom report")),
+    ("out of remit", lambda a, s: closing.out_of_remit(a, s.working, "Custom report")),
 ]
 
 REFUSED = ([(name, use, Role.RECEPTION) for name, use in ENGINEER_WORK]
@@ -131,9 +132,9 @@ def test_reception_may_log_calls_create_incidents_and_promise_call_backs(
         office: dict[str, Any], scene: Scene, product: t.Product) -> None:
     rita: Actor = office["reception"]
     customer = t.Incident.get_by_id(scene.working).customer_id
-    incidents.create_incident(rita, customer, product.id, "Another problem")
-    incidents.add_timeline_entry(rita, scene.working, TimelineKind.PHONE_OUT, "Rang them")
-    incidents.edit_incident(rita, scene.queued, t.Incident.get_by_id(scene.queued).version,
+    intake.create_incident(rita, customer, product.id, "Another problem")
+    work.add_timeline_entry(rita, scene.working, TimelineKind.PHONE_OUT, "Rang them")
+    intake.edit_incident(rita, scene.queued, t.Incident.get_by_id(scene.queued).version,
                             description="More detail from the caller")
     callbacks.schedule_callback(rita, customer, utcnow() + dt.timedelta(hours=3), "Ring")
 
@@ -143,4 +144,4 @@ def test_a_deactivated_engineer_is_refused_at_once(office: dict[str, Any],
     eddie: Actor = office["engineer"]
     t.User.update(active=False).where(t.User.id == eddie.id).execute()
     with pytest.raises(PermissionDenied, match="no longer active"):
-        incidents.start_work(eddie, scene.queued)
+        work.start_work(eddie, scene.queued)

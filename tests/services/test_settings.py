@@ -317,14 +317,15 @@ def test_vat_numbers_are_normalised(typed: str, stored: str) -> None:
 def test_a_change_of_price_never_alters_an_issued_receipt(office: dict[str, Any],
                                                           manager: Actor) -> None:
     from synergy_desk.domain.enums import PaymentMethod
-    from synergy_desk.services import customers, incidents, payments
+    from synergy_desk.services import customers, payments
+    from synergy_desk.services.incidents import intake
     from synergy_desk.services.receipt_documents import receipt_pdf
 
     reception = office["reception"]
     customer = customers.create_customer(reception, customers.CustomerInput(
         name="Harriet Oduya", company="Oduya Joinery Ltd", phone="01632 960123",
         email="harriet@oduya.example", postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
-    ref = incidents.log_call(reception, incidents.LogCallInput(
+    ref = intake.log_call(reception, intake.LogCallInput(
         customer_id=customer.id, product_id=office["product"].id,
         subject="Cannot print payslips", text="Rang in."))
     taken = payments.take_payment(reception, payments.PaymentRequest(
@@ -341,7 +342,7 @@ def test_a_change_of_price_never_alters_an_issued_receipt(office: dict[str, Any]
     assert payments.receipt_info(taken.number) == info_before
     assert receipt_pdf(taken.number, copy=True) == pdf_before
     # A payment taken now is charged at the new prices.
-    ref2 = incidents.log_call(reception, incidents.LogCallInput(
+    ref2 = intake.log_call(reception, intake.LogCallInput(
         customer_id=customer.id, product_id=office["product"].id,
         subject="Year end will not close", text="Rang in."))
     new = payments.take_payment(reception, payments.PaymentRequest(

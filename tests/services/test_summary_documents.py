@@ -12,9 +12,11 @@ from pypdf import PdfReader
 
 from synergy_desk.domain.enums import PaymentMethod, Resolution, TimelineKind
 from synergy_desk.domain.errors import NotFound, ValidationError
-from synergy_desk.services import customers, funding, incidents, payments, summary_documents
+from synergy_desk.services import customers, funding, payments, summary_documents
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import EscalationInput
+from synergy_desk.services.incidents import changes, closing, intake, reshape, work
+from synergy_desk.services.incidents.closing import EscalationInput
+from synergy_desk.services.incidents.detail import incident_detail
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -30,8 +32,8 @@ def new_customer(actor: Actor, name: str, address: str = "4 Mill Lane\nLeeds",
 
 
 def open_incident(office: dict[str, Any], customer_id: int, subject: str,
-                  text: str) -> incidents.IncidentRef:
-    return incidents.log_call(office["reception"], incidents.LogCallInput(
+                  text: str) -> changes.IncidentRef:
+    return intake.log_call(office["reception"], intake.LogCallInput(
         customer_id=customer_id, product_id=office["product"].id, subject=subject, text=text,
         duration_seconds=7 * 60))
 
@@ -51,14 +53,14 @@ def test_summary_has_every_timeline_entry_the_funding_and_the_resolution(
     ref = open_incident(office, customer, "Printing to PDF fails",
                         "Printing any ledger to PDF fails with error 1603.")
     receipt = pay_for(office, customer, ref.id)
-    incidents.start_work(engineer, ref.id)
-    incidents.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT,
+    work.start_work(engineer, ref.id)
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT,
                                  "Asked for the spooler log.")
-    incidents.add_timeline_entry(engineer, ref.id, TimelineKind.REMOTE_SESSION,
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.REMOTE_SESSION,
                                  "Restarted the spooler remotely.", duration_seconds=25 * 60)
-    incidents.resolve(engineer, ref.id, Resolution.WORKAROUND,
+    closing.resolve(engineer, ref.id, Resolution.WORKAROUND,
                       "Restart the spooler before printing.")
-    detail = incidents.incident_detail(ref.id)
+    detail = incident_detail(ref.id)
 
     text = pdf_text(summary_documents.incident_summary_pdf(ref.id))
 
@@ -80,14 +82,14 @@ def test_summary_links_the_split_and_the_escalation(office: dict[str, Any]) -> N
     engineer = office["engineer"]
     customer = new_customer(office["reception"], "Nadia Rahman")
     ref = open_incident(office, customer, "Install fails", "Setup stops at 40%.")
-    second = incidents.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
+    second = work.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
                                           "Also: the payroll export crashes.")
-    new = incidents.split(engineer, ref.id, [second.entry_id], subject="Payroll export crashes",
+    new = reshape.split(engineer, ref.id, [second.entry_id], subject="Payroll export crashes",
                           product_id=office["product2"].id)
     funding.waive(office["manager"], new.id, "goodwill", "Found by our own release")
-    incidents.resolve(engineer, new.id, Resolution.ESCALATED, "Looks like a bug.",
+    closing.resolve(engineer, new.id, Resolution.ESCALATED, "Looks like a bug.",
                       escalation=EscalationInput("1. Export\n2. Crash", "8.1"))
-    escalation_id = incidents.incident_detail(new.id).escalation_id
+    escalation_id = incident_detail(new.id).escalation_id
 
     child = pdf_text(summary_documents.incident_summary_pdf(new.id))
     parent = pdf_text(summary_documents.incident_summary_pdf(ref.id))
@@ -131,12 +133,12 @@ def asked(office: dict[str, Any]) -> dict[str, Any]:
         ref = open_incident(office, customer, "Wants a feature", "Asked for a feature.")
         funding.waive(office["manager"], ref.id, "goodwill", "Demo")
         refs.append(ref)
-    incidents.resolve(engineer, refs[0].id, Resolution.ENHANCEMENT, "Wants CSV export",
+    closing.resolve(engineer, refs[0].id, Resolution.ENHANCEMENT, "Wants CSV export",
                       enhancement_title="=HYPERLINK(\"http://evil.example\",\"Export CSV\")")
-    first = incidents.incident_detail(refs[0].id).enhancement_request_id
-    incidents.resolve(engineer, refs[1].id, Resolution.ENHANCEMENT, "Same wish",
+    first = incident_detail(refs[0].id).enhancement_request_id
+    closing.resolve(engineer, refs[1].id, Resolution.ENHANCEMENT, "Same wish",
                       enhancement_request_id=first)
-    incidents.resolve(engineer, refs[2].id, Resolution.ESCALATED, "Crash on export",
+    closing.resolve(engineer, refs[2].id, Resolution.ESCALATED, "Crash on export",
                       escalation=EscalationInput("-1 in the amount field, then Save", "12.4"))
     return {"refs": refs, "request": first}
 

@@ -10,19 +10,20 @@ from PySide6.QtCore import Qt
 
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import callbacks, incidents
+from synergy_desk.services import callbacks
+from synergy_desk.services.incidents import changes
 from synergy_desk.ui.callbacks_view import CallbacksView
 from tests.ui.workbench_data import detail, incident_in_progress
 
 
 @pytest.fixture
-def working(office: dict[str, Any]) -> incidents.IncidentRef:
+def working(office: dict[str, Any]) -> changes.IncidentRef:
     return incident_in_progress(office)
 
 
 def test_callbacks_queue_marks_overdue_in_words_and_colour_and_clears_one(
         qtbot: Any, qtmodeltester: Any, office: dict[str, Any],
-        working: incidents.IncidentRef) -> None:
+        working: changes.IncidentRef) -> None:
     customer_id = detail(working.id).customer_id
     now = utcnow()
     early = callbacks.schedule_callback(office["reception"], customer_id,
@@ -53,7 +54,7 @@ def test_callbacks_queue_marks_overdue_in_words_and_colour_and_clears_one(
 
 
 def test_reception_sees_the_callbacks_queue_but_cannot_clear(
-        qtbot: Any, office: dict[str, Any], working: incidents.IncidentRef) -> None:
+        qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
     now = utcnow()
     callbacks.schedule_callback(office["reception"], detail(working.id).customer_id,
                                 now + dt.timedelta(minutes=10), "Soon")

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, TimelineKind
-from synergy_desk.services import customers, incidents, users
+from synergy_desk.services import customers, users
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import intake, work
 from synergy_desk.ui.dialogs.log_call import LogCallDialog, LoggedCall
 from synergy_desk.ui.dialogs.login import LoginDialog
 from synergy_desk.ui.main_window import MainWindow
@@ -100,7 +101,7 @@ def test_ctrl_l_opens_log_call_and_lands_on_the_new_incident(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary, prefs: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
     reception = office["reception"]
-    ref = incidents.log_call(reception, incidents.LogCallInput(
+    ref = intake.log_call(reception, intake.LogCallInput(
         customer_id=caller.id, product_id=office["product"].id, subject="Cannot print payslips",
         text="Printer greyed out"))
     asked: list[int | None] = []
@@ -167,9 +168,9 @@ def test_another_desks_change_refreshes_without_losing_the_selection(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         prefs: Any) -> None:
     engineer = office["engineer"]
-    first = incidents.log_call(engineer, incidents.LogCallInput(
+    first = intake.log_call(engineer, intake.LogCallInput(
         customer_id=caller.id, product_id=office["product"].id, subject="First aspect"))
-    second = incidents.log_call(engineer, incidents.LogCallInput(
+    second = intake.log_call(engineer, intake.LogCallInput(
         customer_id=caller.id, product_id=office["product"].id, subject="Second aspect"))
     window = make_window(qtbot, engineer, prefs)
     window.view_buttons["all"].click()
@@ -177,7 +178,7 @@ def test_another_desks_change_refreshes_without_losing_the_selection(
     assert window.detail.incident_id == first.id
     before = window.detail.timeline.topLevelItemCount()
     # Another desk (another user) adds a call to the selected incident.
-    incidents.add_timeline_entry(office["engineer2"], first.id, TimelineKind.PHONE_OUT,
+    work.add_timeline_entry(office["engineer2"], first.id, TimelineKind.PHONE_OUT,
                                  "Rang back with the fix", duration_seconds=120)
     with qtbot.waitSignal(window.refreshed, timeout=5000):
         window._on_poll_timeout()
@@ -206,7 +207,7 @@ def test_status_counts_on_the_filter_bar(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         prefs: Any) -> None:
     for n in range(3):
-        incidents.log_call(office["reception"], incidents.LogCallInput(
+        intake.log_call(office["reception"], intake.LogCallInput(
             customer_id=caller.id, product_id=office["product"].id, subject=f"Aspect {n}"))
     window = make_window(qtbot, office["reception"], prefs)
     assert window.view_buttons["awaiting_payment"].text().endswith("3")
@@ -217,10 +218,10 @@ def test_engineer_filter_lists_engineers_and_filters_the_list(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         prefs: Any) -> None:
     engineer = office["engineer"]
-    mine = incidents.log_call(engineer, incidents.LogCallInput(
+    mine = intake.log_call(engineer, intake.LogCallInput(
         customer_id=caller.id, product_id=office["product"].id, subject="Eddie's aspect"))
-    incidents.claim(engineer, mine.id)
-    incidents.log_call(engineer, incidents.LogCallInput(
+    work.claim(engineer, mine.id)
+    intake.log_call(engineer, intake.LogCallInput(
         customer_id=caller.id, product_id=office["product"].id, subject="Nobody's aspect"))
     window = make_window(qtbot, office["manager"], prefs)
     window.view_buttons["all"].click()

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod
 from synergy_desk.models import tables as t
-from synergy_desk.services import customers, funding, incidents, payments, receipt_documents
+from synergy_desk.services import customers, funding, payments, receipt_documents
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import changes, intake
 from synergy_desk.ui.dialogs.payment import PaymentDialog
 
 PAN = "4111 1111 1111 1111"
@@ -29,8 +30,8 @@ def caller(office: dict[str, Any]) -> customers.CustomerSummary:
                                 postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
 
 
-def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> incidents.IncidentRef:
-    return incidents.log_call(office["reception"], incidents.LogCallInput(
+def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> changes.IncidentRef:
+    return intake.log_call(office["reception"], intake.LogCallInput(
         customer_id=customer_id, product_id=office["product"].id, subject=subject,
         text="Customer rang about it."))
 

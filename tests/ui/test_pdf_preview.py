@@ -15,7 +15,8 @@ from PySide6.QtPrintSupport import QPrinter
 
 from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.models import tables as t
-from synergy_desk.services import customers, incidents, payments, receipt_documents
+from synergy_desk.services import customers, payments, receipt_documents
+from synergy_desk.services.incidents import intake
 from synergy_desk.ui.pdf_preview import (
     PdfPreviewDialog,
     PrintError,
@@ -38,7 +39,7 @@ def receipt(office: dict[str, Any]) -> payments.ReceiptInfo:
     customer = customers.create_customer(reception, customers.CustomerInput(
         name="Harriet Oduya", company="Oduya Joinery Ltd", phone="01632 960123",
         email="harriet@oduya.example", postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
-    ref = incidents.log_call(reception, incidents.LogCallInput(
+    ref = intake.log_call(reception, intake.LogCallInput(
         customer_id=customer.id, product_id=office["product"].id,
         subject="Cannot print payslips", text="Rang in."))
     return payments.take_payment(reception, payments.PaymentRequest(

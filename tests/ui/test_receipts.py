@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.enums import FundingKind, PaymentMethod
-from synergy_desk.services import credit_notes, customers, funding, incidents, payments
+from synergy_desk.services import credit_notes, customers, funding, payments
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import changes, intake
 from synergy_desk.ui import receipts
 from synergy_desk.ui.dialogs.payment import PaymentDialog
 from synergy_desk.ui.dialogs.refund import RefundDialog
@@ -41,8 +42,8 @@ def background(qtbot: Any) -> Iterator[Background]:
     assert worker.wait(20_000)
 
 
-def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> incidents.IncidentRef:
-    return incidents.log_call(office["reception"], incidents.LogCallInput(
+def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> changes.IncidentRef:
+    return intake.log_call(office["reception"], intake.LogCallInput(
         customer_id=customer_id, product_id=office["product"].id, subject=subject,
         text="Customer rang about it."))
 

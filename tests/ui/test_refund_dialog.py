@@ -11,15 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, PaymentMethod
 from synergy_desk.domain.errors import DomainError, PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import (
-    customers,
-    funding,
-    incidents,
-    payments,
-    receipt_documents,
-    tickets,
-)
+from synergy_desk.services import customers, funding, payments, receipt_documents, tickets
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import changes, intake, work
 from synergy_desk.ui.dialogs import refund as refund_module
 from synergy_desk.ui.dialogs.refund import RefundDialog
 
@@ -33,8 +27,8 @@ def caller(office: dict[str, Any]) -> customers.CustomerSummary:
                                 postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
 
 
-def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> incidents.IncidentRef:
-    return incidents.log_call(office["reception"], incidents.LogCallInput(
+def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> changes.IncidentRef:
+    return intake.log_call(office["reception"], intake.LogCallInput(
         customer_id=customer_id, product_id=office["product"].id, subject=subject,
         text="Customer rang about it."))
 
@@ -126,7 +120,7 @@ def test_work_started_asks_the_manager_before_refunding(
         monkeypatch: pytest.MonkeyPatch, confirm: bool) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
     receipt = pay_by_card(office, caller.id, (incident.id,))
-    incidents.start_work(office["engineer"], incident.id)
+    work.start_work(office["engineer"], incident.id)
     dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
     asked: list[str] = []
 

@@ -13,8 +13,10 @@ from PySide6.QtCore import Qt
 
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus, Resolution
 from synergy_desk.domain.errors import PermissionDenied
-from synergy_desk.services import funding, incidents, registers
-from synergy_desk.services.incidents import EscalationInput
+from synergy_desk.services import funding, registers
+from synergy_desk.services.incidents import closing
+from synergy_desk.services.incidents.closing import EscalationInput
+from synergy_desk.services.incidents.detail import incident_detail
 from synergy_desk.ui.registers import SORT_ROLE, RegistersWindow
 from synergy_desk.ui.worker import Background
 from tests.ui.workbench_data import log_new, new_customer
@@ -31,16 +33,16 @@ def filled(office: dict[str, Any]) -> dict[str, Any]:
         ref = log_new(office["reception"], customer, office[product].id, f"{name}'s problem")
         funding.waive(office["manager"], ref.id, "goodwill", "Test")
         refs.append(ref)
-    incidents.resolve(engineer, refs[0].id, Resolution.ENHANCEMENT, "wish",
+    closing.resolve(engineer, refs[0].id, Resolution.ENHANCEMENT, "wish",
                       enhancement_title="+Dark mode")
-    popular = incidents.incident_detail(refs[0].id).enhancement_request_id
-    incidents.resolve(engineer, refs[1].id, Resolution.ENHANCEMENT, "wish",
+    popular = incident_detail(refs[0].id).enhancement_request_id
+    closing.resolve(engineer, refs[1].id, Resolution.ENHANCEMENT, "wish",
                       enhancement_request_id=popular)
-    incidents.resolve(engineer, refs[2].id, Resolution.ENHANCEMENT, "wish",
+    closing.resolve(engineer, refs[2].id, Resolution.ENHANCEMENT, "wish",
                       enhancement_title="Bigger fonts")
-    incidents.resolve(engineer, refs[3].id, Resolution.ESCALATED, "bug",
+    closing.resolve(engineer, refs[3].id, Resolution.ESCALATED, "bug",
                       escalation=EscalationInput("=cmd|' /C calc'!A0 in a cell", "12.4"))
-    incidents.resolve(engineer, refs[4].id, Resolution.ESCALATED, "bug",
+    closing.resolve(engineer, refs[4].id, Resolution.ESCALATED, "bug",
                       escalation=EscalationInput("Open payroll; it crashes", "8.1"))
     return {"refs": refs, "popular": popular}
 

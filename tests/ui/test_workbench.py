@@ -25,15 +25,9 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import FundingRequired, PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import (
-    funding,
-    incidents,
-    payments,
-    registers,
-    settings,
-    tickets,
-)
+from synergy_desk.services import funding, payments, registers, settings, tickets
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import changes, closing, intake, reshape, work
 from synergy_desk.services.summary_documents import SummaryPdf
 from synergy_desk.ui import workbench
 from synergy_desk.ui.dialogs.callback import CallbackDialog
@@ -100,10 +94,10 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     assert started is not None and started.status is IncidentStatus.IN_PROGRESS
 
     # 3. Log a call with its duration, and a note: three entries of its own in all.
-    incidents.add_timeline_entry(engineer, ref.id, TimelineKind.PHONE_OUT,
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.PHONE_OUT,
                                  "Rang back: the payroll export also fails.",
                                  duration_seconds=12 * 60)
-    incidents.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
                                  "Payroll export error is a separate problem.")
     entries = [e for e in detail(ref.id).timeline if e.kind is not TimelineKind.SYSTEM]
     assert len(entries) == 3
@@ -121,7 +115,7 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     press_ok(dialog)
     assert dialog.request is not None
     monkeypatch.setattr(SplitDialog, "ask", staticmethod(lambda *a: dialog.request))
-    offered: list[incidents.IncidentRef] = []
+    offered: list[changes.IncidentRef] = []
     new = workbench.split_flow(None, engineer, ref.id, offer_funding=offered.append)
     assert new is not None and errors.shown == [errors.shown[0]]
     assert offered == [new]
@@ -160,7 +154,7 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     other_ref = log_new(office["reception"], other, product.id, "Wants a silent installer")
     buy_ticket(office["reception"], other, size=1)
     funding.fund_from_ticket(office["reception"], other_ref.id)
-    incidents.resolve(engineer, other_ref.id, Resolution.ENHANCEMENT, "Asked for /quiet",
+    closing.resolve(engineer, other_ref.id, Resolution.ENHANCEMENT, "Asked for /quiet",
                       enhancement_title="Silent installer option")
     request_id = registers.list_enhancement_requests(product.id)[0].id
     assert registers.list_enhancement_requests(product.id)[0].customer_count == 1
@@ -272,12 +266,12 @@ def test_start_work_after_payment_taken_from_the_shortcut(
 
 
 @pytest.fixture
-def working(office: dict[str, Any]) -> incidents.IncidentRef:
+def working(office: dict[str, Any]) -> changes.IncidentRef:
     return incident_in_progress(office)
 
 
 def test_split_dialog_needs_some_entries_not_all_and_a_subject(
-        qtbot: Any, office: dict[str, Any], working: incidents.IncidentRef) -> None:
+        qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
     dialog = SplitDialog(None, detail(working.id), settings.list_products())
     qtbot.addWidget(dialog)
     ids = sorted(own_entries(working.id))
@@ -303,7 +297,7 @@ def test_split_dialog_needs_some_entries_not_all_and_a_subject(
 
 
 def test_resolve_dialog_asks_for_what_each_resolution_needs(
-        qtbot: Any, office: dict[str, Any], working: incidents.IncidentRef) -> None:
+        qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
     dialog = ResolveDialog(None, detail(working.id))
     qtbot.addWidget(dialog)
     labels = [dialog.resolution_type.itemText(i) for i in range(dialog.resolution_type.count())]
@@ -331,7 +325,7 @@ def test_resolve_dialog_asks_for_what_each_resolution_needs(
 
 
 def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], errors: Errors,
-                                      working: incidents.IncidentRef,
+                                      working: changes.IncidentRef,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = ResolveDialog(None, detail(working.id))
     qtbot.addWidget(dialog)
@@ -346,10 +340,10 @@ def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], errors
 
 
 def test_resolve_flow_refuses_a_stale_version_and_says_who_changed_it(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: incidents.IncidentRef,
+        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     seen = detail(working.id).version
-    incidents.edit_incident(office["engineer2"], working.id, seen, subject="Reports blank (PDF)")
+    intake.edit_incident(office["engineer2"], working.id, seen, subject="Reports blank (PDF)")
     monkeypatch.setattr(ResolveDialog, "ask", staticmethod(
         lambda *a: ResolveRequest(Resolution.SOLUTION, "Fixed")))
     assert workbench.resolve_flow(None, office["engineer"], working.id,
@@ -359,7 +353,7 @@ def test_resolve_flow_refuses_a_stale_version_and_says_who_changed_it(
 
 
 def test_close_unresolved_needs_a_reason_then_reopen_costs_nothing(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: incidents.IncidentRef,
+        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     close = CloseUnresolvedDialog(None, detail(working.id))
     qtbot.addWidget(close)
@@ -434,7 +428,7 @@ def test_merge_dialog_offers_only_the_customers_incidents_that_are_not_closed(
     a = log_new(office["reception"], mine, office["product"].id, "A")
     b = log_new(office["reception"], mine, office["product"].id, "B")
     closed = log_new(office["reception"], mine, office["product"].id, "C")
-    incidents.close_unresolved(office["engineer"], closed.id, "Customer withdrew")
+    closing.close_unresolved(office["engineer"], closed.id, "Customer withdrew")
     log_new(office["reception"], theirs, office["product"].id, "D")
     dialog = MergeDialog(None, detail(a.id))
     qtbot.addWidget(dialog)
@@ -447,18 +441,18 @@ def test_merge_dialog_offers_only_the_customers_incidents_that_are_not_closed(
 
 @pytest.mark.parametrize("action", ["start", "split", "merge", "resolve"])
 def test_reception_cannot_start_split_merge_or_resolve(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: incidents.IncidentRef,
+        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch, action: str) -> None:
     reception: Actor = office["reception"]
-    incidents.wait_on_customer(office["engineer"], working.id)  # so starting is possible
+    work.wait_on_customer(office["engineer"], working.id)  # so starting is possible
     entry = sorted(own_entries(working.id))[0]
     other = log_new(reception, detail(working.id).customer_id, office["product"].id, "Dup")
     service_calls = {
-        "start": lambda: incidents.start_work(reception, working.id),
-        "split": lambda: incidents.split(reception, working.id, [entry], subject="Other",
+        "start": lambda: work.start_work(reception, working.id),
+        "split": lambda: reshape.split(reception, working.id, [entry], subject="Other",
                                          product_id=office["product"].id),
-        "merge": lambda: incidents.merge(reception, other.id, working.id),
-        "resolve": lambda: incidents.resolve(reception, working.id, Resolution.SOLUTION,
+        "merge": lambda: reshape.merge(reception, other.id, working.id),
+        "resolve": lambda: closing.resolve(reception, working.id, Resolution.SOLUTION,
                                              "Fixed"),
     }
     with pytest.raises(PermissionDenied):
@@ -482,7 +476,7 @@ def test_reception_cannot_start_split_merge_or_resolve(
 
 
 def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: incidents.IncidentRef,
+        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer_id = detail(working.id).customer_id
     dialog = CallbackDialog(None, customer_id, working.id, working.reference)
@@ -502,7 +496,7 @@ def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
 
 
 def test_callback_dialog_refuses_a_time_that_has_passed(
-        qtbot: Any, office: dict[str, Any], working: incidents.IncidentRef) -> None:
+        qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
     dialog = CallbackDialog(None, detail(working.id).customer_id, working.id)
     qtbot.addWidget(dialog)
     dialog.set_due_local(dt.datetime(2020, 1, 6, 9, 0))
@@ -515,7 +509,7 @@ def test_callback_dialog_refuses_a_time_that_has_passed(
 
 def test_summary_flow_renders_on_the_pdf_pool_and_opens_the_preview(
         qtbot: Any, office: dict[str, Any], errors: Errors,
-        working: incidents.IncidentRef) -> None:
+        working: changes.IncidentRef) -> None:
     from PySide6.QtWidgets import QApplication
 
     from synergy_desk.ui.pdf_preview import PdfPreviewDialog
@@ -555,7 +549,7 @@ def test_summary_flow_shows_an_error_for_a_missing_incident(
 
 
 def test_validation_errors_reach_show_error_not_the_user_as_a_traceback(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: incidents.IncidentRef,
+        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # An incident in progress cannot be re-opened: the service refuses, the flow shows it.
     monkeypatch.setattr(ReopenDialog, "ask", staticmethod(lambda *a: ReasonRequest("")))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from synergy_desk.domain.enums import PaymentMethod, TimelineKind
-from synergy_desk.services import customers, funding, incidents, payments
+from synergy_desk.services import customers, funding, payments
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import changes, intake, work
+from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
 
 
 def new_customer(actor: Actor, name: str) -> int:
@@ -16,8 +18,8 @@ def new_customer(actor: Actor, name: str) -> int:
 
 
 def log_new(actor: Actor, customer_id: int, product_id: int, subject: str,
-            text: str = "First call", duration: int = 0) -> incidents.IncidentRef:
-    return incidents.log_call(actor, incidents.LogCallInput(
+            text: str = "First call", duration: int = 0) -> changes.IncidentRef:
+    return intake.log_call(actor, intake.LogCallInput(
         customer_id=customer_id, product_id=product_id, subject=subject, text=text,
         duration_seconds=duration))
 
@@ -31,8 +33,8 @@ def buy_ticket(actor: Actor, customer_id: int, size: int = 10) -> int:
     return ticket_id
 
 
-def detail(incident_id: int) -> incidents.IncidentDetail:
-    return incidents.incident_detail(incident_id)
+def detail(incident_id: int) -> IncidentDetail:
+    return incident_detail(incident_id)
 
 
 def own_entries(incident_id: int) -> set[int]:
@@ -40,13 +42,13 @@ def own_entries(incident_id: int) -> set[int]:
     return {e.id for e in detail(incident_id).timeline if e.kind is not TimelineKind.SYSTEM}
 
 
-def incident_in_progress(office: dict[str, Any]) -> incidents.IncidentRef:
+def incident_in_progress(office: dict[str, Any]) -> changes.IncidentRef:
     """An incident in progress with three entries of its own, funded by a waiver."""
     customer = new_customer(office["reception"], "Farah Haddad")
     ref = log_new(office["reception"], customer, office["product"].id, "Reports are blank",
                   "Every report prints blank pages.", duration=300)
     funding.waive(office["manager"], ref.id, "goodwill", "Long-standing customer")
-    incidents.start_work(office["engineer"], ref.id)
+    work.start_work(office["engineer"], ref.id)
     for text in ("Asked for a sample report.", "Sample shows the font is missing."):
-        incidents.add_timeline_entry(office["engineer"], ref.id, TimelineKind.NOTE, text)
+        work.add_timeline_entry(office["engineer"], ref.id, TimelineKind.NOTE, text)
     return ref

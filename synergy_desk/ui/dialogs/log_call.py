@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Priority
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services import customers, funding, incidents, search, settings
+from synergy_desk.services import customers, funding, search, settings
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import intake
 
 
 @dataclass(frozen=True)
@@ -365,7 +366,7 @@ class LogCallDialog(QDialog):
             self.message.setText(self.tr("Choose the product."))
             self.product.setFocus()
             return
-        request = incidents.LogCallInput(
+        request = intake.LogCallInput(
             customer_id=self.customer_id,
             contact_id=self.contact.currentData(),
             incident_id=incident_id,
@@ -377,7 +378,7 @@ class LogCallDialog(QDialog):
             duration_seconds=self.minutes.value() * 60,
         )
         try:
-            ref = incidents.log_call(self._actor, request)
+            ref = intake.log_call(self._actor, request)
         except DomainError as exc:
             self.message.setText(exc.message)
             return

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import RESOLVING, EnhancementStatus, FundingKind, Resolution
 from synergy_desk.services import registers, settings
-from synergy_desk.services.incidents import EscalationInput, IncidentDetail
+from synergy_desk.services.incidents.closing import EscalationInput
+from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.registers import EnhancementRow
 
 #: Requests product management has not finished with: new customers can still be added.

@@ -1,0 +1,252 @@
+"""What every change to an incident shares, inside the caller's transaction: locking, the
+version a person saw, whether it is still open, the timeline's events, creating one, and the
+`IncidentRef` every change hands back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import JOIN
+
+from synergy_desk.domain.enums import (
+    FundingKind,
+    IncidentStatus,
+    Priority,
+    TimelineKind,
+)
+from synergy_desk.domain.errors import ConflictError, FundingRequired, ValidationError
+from synergy_desk.domain.numbers import incident_reference
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services import funding, search_index
+from synergy_desk.services.common import (
+    ENGINEERS,
+    Actor,
+    audit,
+    fk_id,
+    get_or_404,
+    next_number,
+    opt_fk_id,
+    snapshot,
+    tuples,
+)
+from synergy_desk.services.incident_state import bump_count, update_incident
+
+__all__ = [
+    "IncidentRef", "TimelineResult", "ref_of", "lock_pair", "status_of", "is_funded", "add_entry",
+    "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx", "changes_since",
+    "conflict", "check_version", "update_checked", "not_merged", "require_open",
+    "funding_required", "user_name", "reopen_changes", "reindex",
+]
+
+
+# Fields that only describe the save itself, not a change a person made.
+_BOOKKEEPING = ("version", "last_activity_at")
+
+
+@dataclass(frozen=True)
+class IncidentRef:
+    """An incident after a change: enough for the window to refresh it.
+
+    ``notices`` are one-line messages for the person who did it (a card number masked,
+    funding from a contract, a re-opened incident, funding handed back).
+    """
+
+    id: int
+    reference: str
+    status: IncidentStatus
+    funding: FundingKind
+    version: int
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineResult:
+    """A timeline entry just written; ``masked`` says a card number was taken out of it."""
+
+    entry_id: int
+    incident: IncidentRef
+    masked: bool
+    message: str = ""
+
+
+def ref_of(incident: t.Incident, notices: Iterable[str] = ()) -> IncidentRef:
+    return IncidentRef(incident.id, incident.reference, IncidentStatus(incident.status),
+                       FundingKind(incident.funding), incident.version,
+                       tuple(n for n in notices if n))
+
+
+def lock_pair(first_id: int, second_id: int) -> tuple[t.Incident, t.Incident]:
+    # Lock in id order so two desks merging the same pair the other way round cannot deadlock.
+    rows = {i: get_or_404(t.Incident, i, "incident", lock=True)
+            for i in sorted({first_id, second_id})}
+    return rows[first_id], rows[second_id]
+
+
+def status_of(incident: t.Incident) -> IncidentStatus:
+    return IncidentStatus(incident.status)
+
+
+def is_funded(incident: t.Incident) -> bool:
+    return FundingKind(incident.funding) is not FundingKind.NONE
+
+
+def add_entry(actor: Actor | None, incident_id: int, kind: TimelineKind, text: str, *,
+               duration_seconds: int = 0, occurred_at: dt.datetime | None = None,
+               moved_from: int | None = None) -> t.TimelineEntry:
+    now = utcnow()
+    return t.TimelineEntry.create(
+        incident=incident_id, kind=kind, author=actor.id if actor else None,
+        occurred_at=occurred_at or now, duration_seconds=duration_seconds, text=text,
+        moved_from=moved_from, created_at=now)
+
+
+def system_entry(actor: Actor | None, incident: t.Incident, text: str) -> None:
+    add_entry(actor, incident.id, TimelineKind.SYSTEM, text)
+
+
+def touch(incident: t.Incident) -> None:
+    """Mark activity without a new version: an added entry overwrites nobody's edit."""
+    now = utcnow()
+    t.Incident.update(last_activity_at=now).where(t.Incident.id == incident.id).execute()
+    incident.last_activity_at = now
+
+
+def fund_from_contract_in_tx(actor: Actor, incident: t.Incident) -> str:
+    """Fund a new incident from the customer's contract, if one covers it (caller's transaction)."""
+    contract = funding.covering_contract(fk_id(incident, "customer"),
+                                        fk_id(incident, "product"))
+    if contract is None:
+        return ""
+    funding.attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
+    return (f"{incident.reference} is covered by contract {contract.reference}; "
+            "no payment is needed.")
+
+
+def create_in_tx(actor: Actor, customer: t.Customer, contact: t.Contact | None, product: t.Product,
+            module: t.Module | None, *, subject: str, description: str, product_version: str,
+            priority: Priority, split_from: int | None = None) -> t.Incident:
+    """A new, unfunded incident; counted and audited (caller's transaction)."""
+    number = next_number("incident")
+    now = utcnow()
+    incident = t.Incident.create(
+        number=number, reference=incident_reference(number), customer=customer.id,
+        contact=contact.id if contact else None, product=product.id,
+        module=module.id if module else None, product_version=product_version,
+        subject=subject, description=description, status=IncidentStatus.AWAITING_PAYMENT,
+        priority=priority, engineer=None, funding=FundingKind.NONE, split_from=split_from,
+        opened_at=now, last_activity_at=now, created_by=actor.id, version=1)
+    bump_count(IncidentStatus.AWAITING_PAYMENT, None, product.id, +1)
+    audit(actor, "incident.create", "incident", incident.id, after=snapshot(incident))
+    return incident
+
+
+def changes_since(incident: t.Incident,
+                   expected_version: int) -> tuple[dict[str, tuple[object, object]], list[str]]:
+    """What was changed, and by whom, since the version a person had open (from the audit log)."""
+    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after, t.User.full_name)
+            .join(t.User, JOIN.LEFT_OUTER, on=(t.AuditLog.user == t.User.id))
+            .where((t.AuditLog.entity == "incident")
+                   & (t.AuditLog.entity_id == str(incident.id)))
+            .order_by(t.AuditLog.id.desc()).limit(500))
+    changes: dict[str, tuple[object, object]] = {}
+    names: list[str] = []
+    for before_text, after_text, who in tuples(rows):
+        after = json.loads(after_text) if after_text else {}
+        version = after.get("version") if isinstance(after, dict) else None
+        if not isinstance(version, int):
+            continue
+        if version <= expected_version:
+            break  # newest first: everything older was already seen by that person
+        before = json.loads(before_text) if before_text else {}
+        for key, value in after.items():
+            if key in _BOOKKEEPING:
+                continue
+            old = before.get(key) if isinstance(before, dict) else None
+            changes[key] = (old, changes[key][1]) if key in changes else (old, value)
+        name = who or "another desk"
+        if name not in names:
+            names.append(name)
+    names.reverse()
+    return {k: v for k, v in changes.items() if v[0] != v[1]}, names
+
+
+def conflict(incident: t.Incident, expected_version: int) -> ConflictError:
+    changes, names = changes_since(incident, expected_version)
+    who = " and ".join(names) if names else "another desk"
+    what = ", ".join(k.replace("_", " ") for k in changes) or "its details"
+    return ConflictError(
+        f"{incident.reference} was changed by {who} while you had it open ({what}); "
+        "nothing of yours was saved. Reload it and try again.",
+        changes=changes, changed_by=who)
+
+
+def check_version(incident: t.Incident, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != incident.version:
+        raise conflict(incident, expected_version)
+
+
+def update_checked(actor: Actor, incident: t.Incident, changes: dict[str, Any], *, action: str,
+            expected_version: int | None = None) -> t.Incident:
+    """update_incident, with the conflict message naming what the other person changed."""
+    check_version(incident, expected_version)
+    try:
+        return update_incident(actor, incident, changes, action=action,
+                               expected_version=expected_version)
+    except ConflictError:
+        fresh = t.Incident.get_by_id(incident.id)
+        raise conflict(fresh, incident.version) from None
+
+
+def not_merged(incident: t.Incident, doing: str) -> None:
+    if opt_fk_id(incident, "merged_into") is not None:
+        survivor = t.Incident.get_by_id(opt_fk_id(incident, "merged_into"))
+        raise ValidationError(
+            f"{incident.reference} was merged into {survivor.reference}; {doing} there instead.")
+
+
+def require_open(incident: t.Incident, doing: str) -> None:
+    not_merged(incident, doing)
+    status = status_of(incident)
+    if status is IncidentStatus.RESOLVED:
+        raise ValidationError(
+            f"{incident.reference} is resolved; re-open it before you {doing}.")
+    if status is IncidentStatus.CLOSED:
+        raise ValidationError(f"{incident.reference} is closed; you cannot {doing}.")
+
+
+def funding_required(incident: t.Incident, doing: str) -> FundingRequired:
+    return FundingRequired(
+        f"{incident.reference} is not funded: take a payment, redeem a season ticket, apply the "
+        f"customer's contract or ask a manager for a waiver before {doing}.")
+
+
+def user_name(user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    name = t.User.select(t.User.full_name).where(t.User.id == user_id).scalar()
+    return str(name or "")
+
+
+def reopen_changes(actor: Actor, incident: t.Incident) -> dict[str, Any]:
+    """Back to work after a resolution or an unresolved close; the funding stays as it was."""
+    engineer = opt_fk_id(incident, "engineer")
+    if is_funded(incident):
+        if engineer is None and actor.role in ENGINEERS:
+            engineer = actor.id
+        status = IncidentStatus.IN_PROGRESS if engineer is not None else IncidentStatus.QUEUED
+    else:
+        status = IncidentStatus.AWAITING_PAYMENT
+    return {"status": status, "engineer": engineer, "resolution": None, "resolution_note": "",
+            "resolved_at": None, "resolved_by": None, "closed_at": None,
+            "reopen_count": incident.reopen_count + 1}
+
+
+def reindex(*incidents: t.Incident) -> None:
+    for incident in incidents:
+        search_index.index_incident(incident.id)
+

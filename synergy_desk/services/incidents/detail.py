@@ -1,0 +1,187 @@
+"""The incident detail pane: everything about one incident, its funding and whole timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import JOIN
+
+from synergy_desk.domain.enums import (
+    EscalationStatus,
+    FundingKind,
+    IncidentStatus,
+    Priority,
+    Resolution,
+    TimelineKind,
+)
+from synergy_desk.models import tables as t
+from synergy_desk.services import funding
+from synergy_desk.services.common import (
+    fk_id,
+    get_or_404,
+    opt_fk_id,
+    tuples,
+)
+
+__all__ = ["TimelineRow", "IncidentLink", "IncidentDetail", "incident_detail"]
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    id: int
+    kind: TimelineKind
+    author_name: str
+    occurred_at: dt.datetime
+    duration_seconds: int
+    text: str
+    moved_from: str | None = None  # the reference it came from on a split or merge
+
+
+@dataclass(frozen=True)
+class IncidentLink:
+    id: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    """Everything the detail pane shows about one incident."""
+
+    id: int
+    reference: str
+    customer_id: int
+    customer_name: str
+    customer_account_code: str
+    contact_id: int | None
+    contact_name: str
+    contact_phone: str
+    product_id: int
+    product_name: str
+    module_id: int | None
+    module_name: str
+    product_version: str
+    subject: str
+    description: str
+    status: IncidentStatus
+    priority: Priority
+    engineer_id: int | None
+    engineer_name: str
+    funding: FundingKind
+    funding_description: str
+    funded_at: dt.datetime | None
+    resolution: Resolution | None
+    resolution_note: str
+    resolved_at: dt.datetime | None
+    resolved_by_name: str
+    closed_at: dt.datetime | None
+    opened_at: dt.datetime
+    last_activity_at: dt.datetime
+    work_started_at: dt.datetime | None
+    created_by_name: str
+    reopen_count: int
+    split_from: IncidentLink | None
+    split_children: tuple[IncidentLink, ...]
+    merged_into: IncidentLink | None
+    merged_duplicates: tuple[IncidentLink, ...]
+    enhancement_request_id: int | None
+    enhancement_title: str
+    escalation_id: int | None
+    escalation_status: EscalationStatus | None
+    version: int
+    timeline: tuple[TimelineRow, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    @property
+    def is_funded(self) -> bool:
+        return self.funding is not FundingKind.NONE
+
+
+def _funding_description(incident: t.Incident) -> str:
+    info = funding.funding_of(incident.id)
+    if info is None:
+        return ("Unfunded: take a payment, redeem a season ticket, apply a contract or ask a "
+                "manager for a waiver.")
+    if info.ticket_use:
+        return f"{info.description}: {info.ticket_use}"
+    return info.description
+
+
+def incident_detail(incident_id: int) -> IncidentDetail:
+    """Everything about one incident for the detail pane, its whole timeline included.
+
+    Raises:
+        NotFound: no such incident.
+    """
+    incident = get_or_404(t.Incident, incident_id, "incident")
+    customer = t.Customer.get_by_id(fk_id(incident, "customer"))
+    contact_id, module_id = opt_fk_id(incident, "contact"), opt_fk_id(incident, "module")
+    contact = t.Contact.get_or_none(t.Contact.id == contact_id) if contact_id else None
+    product = t.Product.get_by_id(fk_id(incident, "product"))
+    module = t.Module.get_or_none(t.Module.id == module_id) if module_id else None
+    engineer_id = opt_fk_id(incident, "engineer")
+    resolved_by, created_by = opt_fk_id(incident, "resolved_by"), fk_id(incident, "created_by")
+    names: dict[int | None, str] = {
+        uid: name for uid, name in tuples(
+            t.User.select(t.User.id, t.User.full_name)
+            .where(t.User.id.in_([i for i in (engineer_id, resolved_by, created_by) if i])))}
+
+    def link(other_id: int | None) -> IncidentLink | None:
+        if other_id is None:
+            return None
+        ref = t.Incident.select(t.Incident.reference).where(t.Incident.id == other_id).scalar()
+        return IncidentLink(other_id, ref)
+
+    def links(column: Any) -> tuple[IncidentLink, ...]:
+        return tuple(IncidentLink(i, r) for i, r in tuples(
+            t.Incident.select(t.Incident.id, t.Incident.reference)
+            .where(column == incident.id).order_by(t.Incident.id)))
+
+    request_id = opt_fk_id(incident, "enhancement_request")
+    request = (t.EnhancementRequest.get_or_none(t.EnhancementRequest.id == request_id)
+               if request_id is not None else None)
+    escalation = t.Escalation.get_or_none(t.Escalation.incident == incident.id)
+    moved = t.Incident.alias()
+    timeline = tuple(
+        TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref)
+        for eid, kind, author, occurred, duration, text, from_ref in tuples(
+        t.TimelineEntry.select(t.TimelineEntry.id, t.TimelineEntry.kind, t.User.full_name,
+                               t.TimelineEntry.occurred_at, t.TimelineEntry.duration_seconds,
+                               t.TimelineEntry.text, moved.reference)
+        .join(t.User, JOIN.LEFT_OUTER, on=(t.TimelineEntry.author == t.User.id))
+        .switch(t.TimelineEntry)
+        .join(moved, JOIN.LEFT_OUTER, on=(t.TimelineEntry.moved_from == moved.id))
+        .where(t.TimelineEntry.incident == incident.id)
+        .order_by(t.TimelineEntry.occurred_at, t.TimelineEntry.id)))
+    return IncidentDetail(
+        id=incident.id, reference=incident.reference, customer_id=customer.id,
+        customer_name=customer.name, customer_account_code=customer.account_code,
+        contact_id=contact.id if contact else None, contact_name=contact.name if contact else "",
+        contact_phone=contact.phone if contact else "", product_id=product.id,
+        product_name=product.name, module_id=module.id if module else None,
+        module_name=module.name if module else "", product_version=incident.product_version,
+        subject=incident.subject, description=incident.description,
+        status=IncidentStatus(incident.status), priority=Priority(incident.priority),
+        engineer_id=engineer_id, engineer_name=names.get(engineer_id, ""),
+        funding=FundingKind(incident.funding),
+        funding_description=_funding_description(incident), funded_at=incident.funded_at,
+        resolution=Resolution(incident.resolution) if incident.resolution else None,
+        resolution_note=incident.resolution_note, resolved_at=incident.resolved_at,
+        resolved_by_name=names.get(resolved_by, ""), closed_at=incident.closed_at,
+        opened_at=incident.opened_at, last_activity_at=incident.last_activity_at,
+        work_started_at=incident.work_started_at,
+        created_by_name=names.get(created_by, ""),
+        reopen_count=incident.reopen_count, split_from=link(opt_fk_id(incident, "split_from")),
+        split_children=links(t.Incident.split_from),
+        merged_into=link(opt_fk_id(incident, "merged_into")),
+        merged_duplicates=links(t.Incident.merged_into),
+        enhancement_request_id=request.id if request else None,
+        enhancement_title=request.title if request else "",
+        escalation_id=escalation.id if escalation else None,
+        escalation_status=EscalationStatus(escalation.status) if escalation else None,
+        version=incident.version, timeline=timeline)
+

@@ -1,0 +1,204 @@
+"""Working an incident: assigning it, starting (or resuming) work once it is funded, waiting on
+the customer, and adding calls, notes, e-mails and remote sessions to its timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from synergy_desk.domain.enums import (
+    IncidentStatus,
+    Role,
+    TimelineKind,
+)
+from synergy_desk.domain.errors import ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.common import (
+    ENGINEERS,
+    EVERYONE,
+    Actor,
+    get_or_404,
+    opt_fk_id,
+    require,
+    transaction,
+)
+from synergy_desk.services.incident_state import lock_incident
+from synergy_desk.services.incidents import fields
+from synergy_desk.services.incidents.changes import (
+    IncidentRef,
+    TimelineResult,
+    add_entry,
+    check_version,
+    funding_required,
+    is_funded,
+    not_merged,
+    ref_of,
+    reindex,
+    require_open,
+    status_of,
+    system_entry,
+    touch,
+    update_checked,
+    user_name,
+)
+
+__all__ = [
+    "PERSON_KINDS", "ENGINEER_KINDS", "assign", "claim", "start_work", "resume",
+    "wait_on_customer", "add_timeline_entry",
+]
+
+
+#: What anyone at the desk may put on a timeline: calls and notes ("log calls" is everyone's).
+PERSON_KINDS = (TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE)
+
+
+#: Logging e-mails and remote sessions is working the incident: engineers and managers only.
+ENGINEER_KINDS = (TimelineKind.EMAIL_IN, TimelineKind.EMAIL_OUT, TimelineKind.REMOTE_SESSION)
+
+
+def _engineer(engineer_id: int) -> t.User:
+    user = get_or_404(t.User, engineer_id, "user")
+    if not user.active:
+        raise ValidationError(f"{user.full_name} is no longer active.", "engineer")
+    if Role(user.role) not in ENGINEERS:
+        raise ValidationError(
+            f"{user.full_name} works on reception; incidents go to engineers or managers.",
+            "engineer")
+    return user
+
+
+def assign(actor: Actor, incident_id: int, engineer_id: int | None,
+           expected_version: int | None = None) -> IncidentRef:
+    """Give an open incident to an engineer, or take it off them (``None``).
+
+    An incident in progress that nobody holds goes back to the queue.
+
+    Raises:
+        ValidationError, NotFound, PermissionDenied, ConflictError.
+    """
+    require(actor, ENGINEERS, "assign incidents")
+    with transaction():
+        incident = lock_incident(incident_id)
+        check_version(incident, expected_version)
+        require_open(incident, "assign it")
+        changes: dict[str, Any] = {}
+        if engineer_id is not None:
+            user = _engineer(engineer_id)
+            changes["engineer"] = user.id
+            text = f"Assigned to {user.full_name} by {actor.full_name}."
+        else:
+            changes["engineer"] = None
+            text = f"Unassigned by {actor.full_name}."
+            if status_of(incident) is IncidentStatus.IN_PROGRESS:
+                changes["status"] = IncidentStatus.QUEUED
+        if changes["engineer"] == opt_fk_id(incident, "engineer") and "status" not in changes:
+            return ref_of(incident)
+        update_checked(actor, incident, changes, action="incident.assign",
+                expected_version=expected_version)
+        system_entry(actor, incident, text)
+        return ref_of(incident)
+
+
+def claim(actor: Actor, incident_id: int, expected_version: int | None = None) -> IncidentRef:
+    """Take an open incident for oneself."""
+    require(actor, ENGINEERS, "take incidents")
+    return assign(actor, incident_id, actor.id, expected_version)
+
+
+def start_work(actor: Actor, incident_id: int,
+               expected_version: int | None = None) -> IncidentRef:
+    """Start (or resume) work: a funded incident that is queued or waiting goes in progress.
+
+    Raises:
+        FundingRequired: the incident is not funded; support is paid before it is given.
+        ValidationError, NotFound, PermissionDenied, ConflictError.
+    """
+    require(actor, ENGINEERS, "start work on incidents")
+    with transaction():
+        incident = lock_incident(incident_id)
+        check_version(incident, expected_version)
+        require_open(incident, "start work on it")
+        if not is_funded(incident):
+            raise funding_required(incident, "work starts")
+        status = status_of(incident)
+        if status is IncidentStatus.IN_PROGRESS:
+            holder = user_name(opt_fk_id(incident, "engineer")) or "nobody"
+            raise ValidationError(f"{incident.reference} is already in progress ({holder}).")
+        if status not in (IncidentStatus.QUEUED, IncidentStatus.WAITING_ON_CUSTOMER):
+            raise ValidationError(
+                f"{incident.reference} is {status.label.lower()}; it cannot be started.")
+        changes: dict[str, Any] = {"status": IncidentStatus.IN_PROGRESS}
+        if opt_fk_id(incident, "engineer") is None:
+            changes["engineer"] = actor.id
+        if incident.work_started_at is None:
+            changes["work_started_at"] = utcnow()
+        resumed = status is IncidentStatus.WAITING_ON_CUSTOMER
+        update_checked(actor, incident, changes, action="incident.start",
+                expected_version=expected_version)
+        system_entry(actor, incident, f"Work {'resumed' if resumed else 'started'} by "
+                                 f"{actor.full_name}.")
+        return ref_of(incident)
+
+
+#: Resuming after waiting on the customer is starting work again.
+resume = start_work
+
+
+def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
+                     expected_version: int | None = None) -> IncidentRef:
+    """Park a funded incident until the customer comes back (an answer, a file, a test).
+
+    Raises:
+        ValidationError, NotFound, PermissionDenied, ConflictError.
+    """
+    require(actor, ENGINEERS, "put incidents on hold for the customer")
+    with transaction():
+        incident = lock_incident(incident_id)
+        check_version(incident, expected_version)
+        require_open(incident, "wait on the customer")
+        status = status_of(incident)
+        if status not in (IncidentStatus.IN_PROGRESS, IncidentStatus.QUEUED):
+            if status is IncidentStatus.AWAITING_PAYMENT:
+                raise funding_required(incident, "it can wait on the customer")
+            raise ValidationError(f"{incident.reference} is already waiting on the customer.")
+        text, masked = fields.masked_text(note, "note")
+        update_checked(actor, incident, {"status": IncidentStatus.WAITING_ON_CUSTOMER},
+                action="incident.wait", expected_version=expected_version)
+        system_entry(actor, incident, "Waiting on the customer" + (f": {text}" if text else "."))
+        reindex(incident)
+        return ref_of(incident, [fields.MASKED.format(what="note") if masked else ""])
+
+
+def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str, text: str,
+                       duration_seconds: int = 0,
+                       occurred_at: dt.datetime | None = None) -> TimelineResult:
+    """Add a call, note, e-mail or remote session to an incident's timeline.
+
+    Anyone may log phone calls and notes; e-mails and remote sessions are engineers' work.
+    A full card number in the text is masked (``masked=True``) and never stored.
+
+    Raises:
+        ValidationError, NotFound, PermissionDenied.
+    """
+    require(actor, EVERYONE, "log calls and notes")
+    try:
+        kind = TimelineKind(kind)
+    except ValueError:
+        raise ValidationError(f"“{kind}” is not a kind of timeline entry.", "kind") from None
+    if kind is TimelineKind.SYSTEM:
+        raise ValidationError("Events are written by the program, not typed in.", "kind")
+    if kind in ENGINEER_KINDS:
+        require(actor, ENGINEERS, f"log {kind.label.lower()}s")
+    with transaction():
+        incident = lock_incident(incident_id)
+        not_merged(incident, "add to its timeline")
+        body, masked = fields.masked_text(text, "text", required=True)
+        entry = add_entry(actor, incident.id, kind, body,
+                           duration_seconds=fields.duration(duration_seconds),
+                           occurred_at=fields.occurred_at(occurred_at))
+        touch(incident)
+        reindex(incident)
+        message = fields.MASKED.format(what="text") if masked else ""
+        return TimelineResult(entry.id, ref_of(incident, [message]), masked, message)
+
