@@ -123,6 +123,6 @@ def print_table(title: str, rows: Sequence[Figures], target_ms: float | None,
 def manager_actor() -> Any:
     """The office's first active manager, as the benchmarks act (the command line's choice)."""
     from synergy_desk.domain.enums import Role
-    from synergy_desk.services.users import command_actor
+    from synergy_desk.services.people.users import command_actor
 
     return command_actor(None, (Role.MANAGER,), "run the benchmarks")

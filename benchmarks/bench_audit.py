@@ -27,15 +27,15 @@ from peewee import fn
 
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services.audit_log import (
+from synergy_desk.services.common import Actor
+from synergy_desk.services.office.office_time import office_date, office_zone
+from synergy_desk.services.reporting.audit_log import (
     KINDS,
     AuditCursor,
     AuditFilter,
     AuditPage,
     list_audit,
 )
-from synergy_desk.services.common import Actor
-from synergy_desk.services.office_time import office_date, office_zone
 
 TARGET_MS = 50.0
 PAGE = 200

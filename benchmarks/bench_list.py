@@ -18,7 +18,7 @@ from peewee import fn
 
 from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.models import tables as t
-from synergy_desk.services.incident_list import (
+from synergy_desk.services.incidents.incident_list import (
     VIEWS,
     Cursor,
     IncidentFilter,

@@ -30,13 +30,13 @@ from peewee import fn
 
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
-from synergy_desk.services.csv_export import (
+from synergy_desk.services.data.csv_export import (
     ExportResult,
     export_customers,
     export_incidents,
     export_payments,
 )
-from synergy_desk.services.office_time import office_date
+from synergy_desk.services.office.office_time import office_date
 
 Export = Callable[..., ExportResult]
 EXPORTS: dict[str, Export] = {"customers": export_customers, "incidents": export_incidents,
@@ -140,7 +140,7 @@ def _traced(actor: Actor, name: str, folder: Path,
 
 
 def _backup(url: str, folder: Path) -> None:
-    from synergy_desk.services.backup import backup_database
+    from synergy_desk.services.data.backup import backup_database
 
     started = time.perf_counter()
     cpu = time.process_time()
@@ -153,7 +153,7 @@ def _backup(url: str, folder: Path) -> None:
 
 
 def _copy(source: str, target: str) -> None:
-    from synergy_desk.services.copy_to import copy_office
+    from synergy_desk.services.data.copy_to import copy_office
 
     stages: dict[str, float] = {}
     started = time.perf_counter()

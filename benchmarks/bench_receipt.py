@@ -18,7 +18,8 @@ from _bench import Figures, Sample, open_office, parse_args, print_table, timed
 
 from synergy_desk.documents import ReceiptDoc, render_receipt
 from synergy_desk.models import tables as t
-from synergy_desk.services import payments, receipt_documents
+from synergy_desk.services.money import payments
+from synergy_desk.services.reporting import receipt_documents
 
 TARGET_MS = 20.0
 

@@ -21,8 +21,8 @@ from playhouse.test_utils import count_queries
 
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
-from synergy_desk.services.office_time import office_date
-from synergy_desk.services.reports import (
+from synergy_desk.services.office.office_time import office_date
+from synergy_desk.services.reporting.reports import (
     REPORT_KINDS,
     ReportData,
     build_report,

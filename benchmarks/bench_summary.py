@@ -17,7 +17,10 @@ from peewee import fn
 
 from synergy_desk.documents import IncidentSummaryDoc, render_incident_summary
 from synergy_desk.models import tables as t
-from synergy_desk.services.summary_documents import incident_summary_doc, incident_summary_pdf
+from synergy_desk.services.reporting.summary_documents import (
+    incident_summary_doc,
+    incident_summary_pdf,
+)
 
 TARGET_MS = 150.0
 

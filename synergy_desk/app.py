@@ -110,8 +110,8 @@ def start(prefs: Any, database_url: str | None) -> Any:
 
     from synergy_desk.domain.errors import DatabaseError, DomainError
     from synergy_desk.models.database import open_database
-    from synergy_desk.services import settings as settings_service
-    from synergy_desk.services import users
+    from synergy_desk.services.office import settings as settings_service
+    from synergy_desk.services.people import users
     from synergy_desk.ui import formatting
     from synergy_desk.ui.dialogs.first_run import FirstRunDialog
     from synergy_desk.ui.dialogs.login import LoginDialog
@@ -195,7 +195,7 @@ def _load_demo(manager_username: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-    from synergy_desk.services import demo
+    from synergy_desk.demo import generator
 
     progress = QProgressDialog("Loading demo data…", "", 0, 100)
     progress.setObjectName("demoProgress")
@@ -209,7 +209,7 @@ def _load_demo(manager_username: str) -> None:
         QApplication.processEvents()
 
     try:
-        summary = demo.generate_demo(progress=step)
+        summary = generator.generate_demo(progress=step)
     except Exception as exc:  # noqa: BLE001 - the office works without demo data
         log.exception("Demo data failed")
         QMessageBox.warning(None, "Synergy Desk", f"The demo data could not be loaded: {exc}")

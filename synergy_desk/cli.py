@@ -108,7 +108,8 @@ def _add_init(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _run_init(args: argparse.Namespace) -> int:
-    from synergy_desk.services import settings, users
+    from synergy_desk.services.office import settings
+    from synergy_desk.services.people import users
 
     if (args.address or args.vat_number) and not args.company:
         raise UsageError("--address and --vat-number go with --company.")
@@ -164,8 +165,8 @@ def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from synergy_desk.services import integrity
     from synergy_desk.services.common import read_snapshot
+    from synergy_desk.services.reporting import integrity
 
     info = _open(args)
     # One moment of the office: a desk saving a payment meanwhile is not half seen.
@@ -258,19 +259,19 @@ class _ProgressBar:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from synergy_desk.services import demo
+    from synergy_desk.demo import generator
 
-    incidents = demo.SMALL_INCIDENTS if args.incidents is None else args.incidents
+    incidents = generator.SMALL_INCIDENTS if args.incidents is None else args.incidents
     if args.customers is not None:
         customers = args.customers
     elif args.incidents is None:
-        customers = demo.SMALL_CUSTOMERS
+        customers = generator.SMALL_CUSTOMERS
     else:
         customers = max(1, incidents // 10)
     info = _open(args)
     bar = _ProgressBar()
     try:
-        summary = demo.generate_demo(customers=customers, incidents=incidents,
+        summary = generator.generate_demo(customers=customers, incidents=incidents,
                                      timeline_per_incident=args.timeline, seed=args.seed,
                                      progress=bar)
     finally:

@@ -68,7 +68,7 @@ def _size(n: int) -> str:
 def run_backup(args: argparse.Namespace) -> int:
     """Write the backup; returns the exit status."""
     from synergy_desk.cli import _open, _ProgressBar
-    from synergy_desk.services import backup
+    from synergy_desk.services.data import backup
 
     info = _open(args)
     bar = _ProgressBar()
@@ -94,7 +94,7 @@ def run_restore(args: argparse.Namespace) -> int:
     """Restore the backup; returns the exit status."""
     from synergy_desk.cli import UsageError
     from synergy_desk.models.database import default_database_url, describe_url
-    from synergy_desk.services import backup
+    from synergy_desk.services.data import backup
 
     info = describe_url(args.database or default_database_url())
     source = Path(args.file)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     """Copy the office; returns the exit status."""
     from synergy_desk.cli import _ProgressBar
     from synergy_desk.models.database import default_database_url
-    from synergy_desk.services import copy_to
+    from synergy_desk.services.data import copy_to
 
     bar = _ProgressBar()
 

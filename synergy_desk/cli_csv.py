@@ -19,7 +19,7 @@ from synergy_desk.cli import _error
 def add_parser(subparsers: Any) -> None:
     """Add the ``import`` and ``export`` commands to the command line's sub-parsers."""
     from synergy_desk.cli import _common_options
-    from synergy_desk.services.csv_import import FIELDS
+    from synergy_desk.services.data.csv_import import FIELDS
 
     imp: argparse.ArgumentParser = subparsers.add_parser(
         "import", parents=[_common_options()],
@@ -77,7 +77,7 @@ def _day(text: str | None, option: str) -> dt.date | None:
     """A day given to --from or --to, read as the reports read it."""
     from synergy_desk.cli import UsageError
     from synergy_desk.domain.errors import ValidationError
-    from synergy_desk.services.reports import parse_day
+    from synergy_desk.services.reporting.reports import parse_day
 
     if text is None:
         return None
@@ -96,7 +96,7 @@ def _n(count: int, noun: str) -> str:
 def _mapping(guessed: dict[str, str], overrides: list[str], headers: tuple[str, ...]
              ) -> dict[str, str]:
     from synergy_desk.cli import UsageError
-    from synergy_desk.services.csv_import import FIELD_LABELS, FIELDS
+    from synergy_desk.services.data.csv_import import FIELD_LABELS, FIELDS
 
     by_label = {label.lower(): name for name, label in FIELD_LABELS.items()}
     mapping = dict(guessed)
@@ -123,7 +123,7 @@ def _mapping(guessed: dict[str, str], overrides: list[str], headers: tuple[str, 
 
 
 def _print_mapping(mapping: dict[str, str], headers: tuple[str, ...]) -> None:
-    from synergy_desk.services.csv_import import FIELD_LABELS, FIELDS
+    from synergy_desk.services.data.csv_import import FIELD_LABELS, FIELDS
 
     shown = ", ".join(f"{FIELD_LABELS[f].lower()} ← “{mapping[f]}”" for f in FIELDS
                       if f in mapping)
@@ -138,7 +138,7 @@ def _print_mapping(mapping: dict[str, str], headers: tuple[str, ...]) -> None:
 
 def _hint(problem: str) -> str:
     """The service's advice (written for the window) as the command line's options."""
-    from synergy_desk.services.csv_import import FIELD_LABELS
+    from synergy_desk.services.data.csv_import import FIELD_LABELS
 
     problem = problem.replace("Choose the delimiter.", "Give it with --delimiter.")
     for name, label in FIELD_LABELS.items():
@@ -168,7 +168,8 @@ def run_import(args: argparse.Namespace) -> int:
     """Check and import the file; returns the exit status (0 or 2)."""
     from synergy_desk.cli import _open, _ProgressBar
     from synergy_desk.domain.enums import Role
-    from synergy_desk.services import csv_import, users
+    from synergy_desk.services.data import csv_import
+    from synergy_desk.services.people import users
 
     csv_file = csv_import.read_csv(Path(args.file).expanduser(), encoding=args.encoding,
                                    delimiter=args.delimiter)
@@ -221,8 +222,8 @@ def run_export(args: argparse.Namespace) -> int:
     """Write the CSV file; returns the exit status (0, 1 or 2)."""
     from synergy_desk.cli import UsageError, _open, _ProgressBar
     from synergy_desk.domain.enums import Role
-    from synergy_desk.services import csv_export
-    from synergy_desk.services.users import command_actor
+    from synergy_desk.services.data import csv_export
+    from synergy_desk.services.people.users import command_actor
 
     if args.what == "customers" and (args.start or args.end):
         raise UsageError("--from and --to choose a period of incidents or payments; "

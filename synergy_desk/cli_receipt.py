@@ -14,7 +14,7 @@ from typing import Any
 
 from synergy_desk.cli import _error
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.files import write_file_atomically
+from synergy_desk.services.data.files import write_file_atomically
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Write the reprint; returns the exit status (0, 1 or 2)."""
     from synergy_desk.cli import _open
-    from synergy_desk.services import receipt_documents
+    from synergy_desk.services.reporting import receipt_documents
 
     try:
         _open(args)

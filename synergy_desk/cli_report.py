@@ -22,7 +22,7 @@ from synergy_desk.domain.errors import DomainError
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``report`` command to the command line's sub-parsers."""
     from synergy_desk.cli import _common_options
-    from synergy_desk.services.reports import REPORT_KINDS
+    from synergy_desk.services.reporting.reports import REPORT_KINDS
 
     names = "\n".join(f"  {k.name:<10} {k.title}" for k in REPORT_KINDS)
     p: argparse.ArgumentParser = subparsers.add_parser(
@@ -53,8 +53,9 @@ def run(args: argparse.Namespace) -> int:
     """Build and write the report; returns the exit status (0, 1 or 2)."""
     from synergy_desk.cli import _open
     from synergy_desk.domain.enums import Role
-    from synergy_desk.services import reports, users
-    from synergy_desk.services.files import write_file_atomically
+    from synergy_desk.services.data.files import write_file_atomically
+    from synergy_desk.services.people import users
+    from synergy_desk.services.reporting import reports
 
     out_text: str = args.out
     suffix = Path(out_text).suffix.lower()

@@ -34,7 +34,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 def password_hash() -> str:
-    from synergy_desk.services.users import hash_password
+    from synergy_desk.services.people.users import hash_password
 
     return hash_password(PASSWORD)
 
@@ -176,12 +176,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def small_demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small demo office in a SQLite file, made once a run (copy it before changing it)."""
-    from synergy_desk.services import demo
+    from synergy_desk.demo import generator
 
     path = tmp_path_factory.mktemp("small-demo") / "demo.sqlite3"
     open_database(sqlite_url(path))
     try:
-        demo.generate_demo(customers=12, incidents=40, timeline_per_incident=2)
+        generator.generate_demo(customers=12, incidents=40, timeline_per_incident=2)
     finally:
         close_database()
     return path

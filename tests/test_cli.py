@@ -13,7 +13,7 @@ import pytest
 from synergy_desk import __version__
 from synergy_desk.domain.enums import Role
 from synergy_desk.models.database import close_database, open_database, sqlite_url
-from synergy_desk.services.users import login
+from synergy_desk.services.people.users import login
 
 PASSWORD = "a long secret"
 
@@ -62,7 +62,7 @@ def test_init_with_company_sets_up_the_office_too(tmp_path: Path) -> None:
     assert "Synergy Support Ltd" in result.stdout
     open_database(sqlite_url(path))
     try:
-        from synergy_desk.services.settings import get_settings
+        from synergy_desk.services.office.settings import get_settings
 
         office = get_settings()
         assert login("mary", PASSWORD).role is Role.MANAGER
@@ -117,7 +117,7 @@ def test_init_refuses_a_missing_or_weak_password(tmp_path: Path, stdin: str,
     assert expected in assert_one_line_error(result, 2)
     open_database(url)
     try:
-        from synergy_desk.services.users import has_users
+        from synergy_desk.services.people.users import has_users
 
         assert not has_users()
     finally:

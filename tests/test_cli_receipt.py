@@ -15,8 +15,9 @@ from pypdf import PdfReader
 
 from synergy_desk import cli, cli_receipt
 from synergy_desk.domain.enums import PaymentMethod
-from synergy_desk.services import payments, receipt_documents
-from tests.services.test_funding import new_customer, new_incident
+from synergy_desk.services.money import payments
+from synergy_desk.services.reporting import receipt_documents
+from tests.services.money.test_funding import new_customer, new_incident
 
 
 def pdf_text(pdf: bytes) -> str:

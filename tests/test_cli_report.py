@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from synergy_desk import cli
 from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.domain.money import format_pence
-from synergy_desk.services import payments
-from tests.services.test_funding import new_customer
+from synergy_desk.services.money import payments
+from tests.services.money.test_funding import new_customer
 from tests.test_cli import assert_one_line_error, run_cli
 
 

@@ -40,9 +40,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services import audit_log, users
-from synergy_desk.services.audit_log import AuditCursor, AuditFilter, AuditPage, AuditRow
 from synergy_desk.services.common import ENGINEERS, Actor, require
+from synergy_desk.services.people import users
+from synergy_desk.services.reporting import audit_log
+from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditPage, AuditRow
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background

@@ -11,8 +11,8 @@ from shiboken6 import isValid
 
 from synergy_desk.models.base import utcnow
 from synergy_desk.models.database import DatabaseInfo
-from synergy_desk.services import backup
 from synergy_desk.services.common import Actor
+from synergy_desk.services.data import backup
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background

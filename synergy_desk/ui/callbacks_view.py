@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import callbacks
-from synergy_desk.services.callbacks import CallBackRow
 from synergy_desk.services.common import ENGINEERS, Actor
+from synergy_desk.services.incidents import callbacks
+from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.resolve import ReasonDialog, ReasonRequest
 from synergy_desk.ui.errors import show_error

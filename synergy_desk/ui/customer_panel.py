@@ -125,7 +125,8 @@ class CustomerPanel(QFrame):
 
     def show_customer(self, customer_id: int) -> None:
         # Imported when first needed: the window paints its list before it needs these.
-        from synergy_desk.services import customers, payments
+        from synergy_desk.services.money import payments
+        from synergy_desk.services.people import customers
 
         summary = customers.customer_summary(customer_id)
         self.customer_id = customer_id
@@ -182,7 +183,7 @@ class CustomerPanel(QFrame):
             self.recent_payments.addItem(self.tr("No payments yet"))
 
     def _show_entitlement(self, customer_id: int) -> None:
-        from synergy_desk.services import funding
+        from synergy_desk.services.money import funding
 
         ent = funding.entitlement(customer_id)
         text = html.escape(ent.summary)

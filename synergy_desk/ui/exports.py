@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.services import csv_export
 from synergy_desk.services.common import Actor
-from synergy_desk.services.csv_export import ExportResult
+from synergy_desk.services.data import csv_export
+from synergy_desk.services.data.csv_export import ExportResult
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk import __version__
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
-from synergy_desk.services import activity, incident_list
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import incident_list
+from synergy_desk.services.office import activity
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.global_search import GlobalSearch
@@ -354,7 +355,8 @@ class MainWindow(QMainWindow):
         self._on_filters_changed()
 
     def _fill_filters(self) -> None:
-        from synergy_desk.services import settings, users
+        from synergy_desk.services.office import settings
+        from synergy_desk.services.people import users
 
         try:
             people = [u for u in users.user_choices()
@@ -590,7 +592,7 @@ class MainWindow(QMainWindow):
 
     def lapse_expired_tickets(self) -> None:
         """Lapse what is left on expired season tickets, on the background helper."""
-        from synergy_desk.services import tickets
+        from synergy_desk.services.money import tickets
 
         def done(count: object) -> None:
             if isinstance(count, int) and count:
@@ -706,7 +708,8 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _on_adjust_ticket(self, customer_id: int) -> None:
-        from synergy_desk.services import customers, tickets
+        from synergy_desk.services.money import tickets
+        from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import TicketAdjustDialog
 
         try:
@@ -724,7 +727,9 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _on_record_contract(self, customer_id: int) -> None:
-        from synergy_desk.services import customers, funding, settings
+        from synergy_desk.services.money import funding
+        from synergy_desk.services.office import settings
+        from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import ContractDialog
 
         try:
@@ -819,7 +824,7 @@ class MainWindow(QMainWindow):
         request = ChangePasswordDialog.ask(self)
         if request is None:
             return
-        from synergy_desk.services import accounts
+        from synergy_desk.services.people import accounts
 
         try:
             accounts.change_password(self.actor, request[0], request[1])

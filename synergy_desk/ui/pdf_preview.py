@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.files import write_file_atomically
+from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background
 
@@ -369,7 +369,7 @@ class PdfPreviewDialog(QDialog):
 
     def _smtp_configured(self) -> bool:
         try:
-            from synergy_desk.services import mailer
+            from synergy_desk.services.office import mailer
 
             return mailer.smtp_configured()
         except Exception:  # noqa: BLE001 - without settings there is simply no e-mail
@@ -524,7 +524,7 @@ class PdfPreviewDialog(QDialog):
             self._say(self.tr("Type the address to send it to."), error=True)
             self.email_to.setFocus()
             return
-        from synergy_desk.services import mailer
+        from synergy_desk.services.office import mailer
 
         subject, body, filename, pdf = self._email_subject, self._email_body, self.filename, \
             self.pdf

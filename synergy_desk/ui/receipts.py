@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from shiboken6 import isValid
 
-from synergy_desk.services import funding
 from synergy_desk.services.common import Actor
-from synergy_desk.services.credit_notes import CreditNoteInfo
-from synergy_desk.services.funding import TicketUse
-from synergy_desk.services.payments import ReceiptInfo
-from synergy_desk.services.receipt_documents import RenderedDocument
+from synergy_desk.services.money import funding
+from synergy_desk.services.money.credit_notes import CreditNoteInfo
+from synergy_desk.services.money.funding import TicketUse
+from synergy_desk.services.money.payments import ReceiptInfo
+from synergy_desk.services.reporting.receipt_documents import RenderedDocument
 from synergy_desk.ui.errors import run_safely, show_error
 from synergy_desk.ui.worker import Background
 
@@ -66,7 +66,7 @@ def show_receipt(parent: QWidget | None, background: Background, number: str,
 
     ``copy`` marks a reprint (printed COPY); the receipt just taken is the original.
     """
-    from synergy_desk.services import receipt_documents
+    from synergy_desk.services.reporting import receipt_documents
 
     show_document(parent, background,
                   lambda: receipt_documents.document_for_number(number, copy=copy), on_shown)
@@ -138,7 +138,7 @@ def refund_flow(parent: QWidget | None, actor: Actor, background: Background, pa
 def ticket_statement_flow(parent: QWidget | None, background: Background, customer_id: int,
                           on_shown: Callable[[QWidget], None] | None = None) -> None:
     """The customer's season-ticket statement in the preview."""
-    from synergy_desk.services import receipt_documents
+    from synergy_desk.services.reporting import receipt_documents
 
     show_document(parent, background,
                   lambda: receipt_documents.ticket_statement_document(customer_id), on_shown)

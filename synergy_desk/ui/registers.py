@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
-from synergy_desk.services import registers, settings, summary_documents
 from synergy_desk.services.common import ENGINEERS, Actor
-from synergy_desk.services.registers import (
+from synergy_desk.services.incidents import registers
+from synergy_desk.services.incidents.registers import (
     ENHANCEMENT_STATUS_LABELS,
     ESCALATION_STATUS_LABELS,
     EnhancementRow,
     EscalationRow,
 )
+from synergy_desk.services.office import settings
+from synergy_desk.services.reporting import summary_documents
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background

@@ -55,10 +55,10 @@ from shiboken6 import isValid
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.services import reports
 from synergy_desk.services.common import Actor
-from synergy_desk.services.files import write_file_atomically
-from synergy_desk.services.reports import ReportData, ReportKind, ReportTable
+from synergy_desk.services.data.files import write_file_atomically
+from synergy_desk.services.reporting import reports
+from synergy_desk.services.reporting.reports import ReportData, ReportKind, ReportTable
 from synergy_desk.ui import formatting
 from synergy_desk.ui.chart import ChartWidget
 from synergy_desk.ui.errors import show_error

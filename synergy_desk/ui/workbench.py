@@ -16,13 +16,15 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from synergy_desk.domain.errors import DomainError, FundingRequired
-from synergy_desk.services import callbacks, funding, settings, summary_documents
-from synergy_desk.services.callbacks import CallBackRow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, MANAGERS, Actor, require
-from synergy_desk.services.incidents import closing, reshape, work
+from synergy_desk.services.incidents import callbacks, closing, reshape, work
+from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.services.incidents.changes import IncidentRef
 from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
-from synergy_desk.services.summary_documents import SummaryPdf
+from synergy_desk.services.money import funding
+from synergy_desk.services.office import settings
+from synergy_desk.services.reporting import summary_documents
+from synergy_desk.services.reporting.summary_documents import SummaryPdf
 from synergy_desk.ui.callbacks_view import CallbacksView
 from synergy_desk.ui.dialogs.callback import CallbackDialog
 from synergy_desk.ui.dialogs.merge import MergeDialog

@@ -26,21 +26,20 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import AuthenticationFailed, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import (
-    callbacks,
-    customers,
-    funding,
-    payments,
-    registers,
-    settings,
-    tickets,
-    users,
-)
-from synergy_desk.services.audit_log import kind_of
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import closing, intake, reshape, work
+from synergy_desk.services.incidents import callbacks, closing, intake, registers, reshape, work
+from synergy_desk.services.money import funding, payments, tickets
+from synergy_desk.services.office import settings
+from synergy_desk.services.people import customers, users
+from synergy_desk.services.reporting.audit_log import kind_of
 from tests.conftest import PASSWORD
-from tests.services.test_funding import buy_ticket, cash, expire_ticket, new_customer, new_incident
+from tests.services.money.test_funding import (
+    buy_ticket,
+    cash,
+    expire_ticket,
+    new_customer,
+    new_incident,
+)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import pytest
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod, Role
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, next_number, transaction
-from synergy_desk.services.incident_state import bump_count
-from synergy_desk.services.integrity import check_sequences, check_tamper
-from tests.services.test_funding import new_customer
+from synergy_desk.services.incidents.incident_state import bump_count
+from synergy_desk.services.reporting.integrity import check_sequences, check_tamper
+from tests.services.money.test_funding import new_customer
 
 PAYMENTS_PER_DESK = 300
 DESKS = 2
@@ -24,7 +24,7 @@ def _desk(url: str, actor: tuple[int, str, str, str], customer_id: int, incident
           start: Any, results: Any) -> None:
     """One desk: its own process and connection, taking one payment after another."""
     from synergy_desk.models.database import close_database, open_database
-    from synergy_desk.services import payments
+    from synergy_desk.services.money import payments
 
     numbers: list[int] = []
     errors: list[str] = []

@@ -29,9 +29,9 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import is_sqlite
 from synergy_desk.services.common import Actor
-from synergy_desk.services.integrity import check_database, check_sequences, check_tamper
+from synergy_desk.services.reporting.integrity import check_database, check_sequences, check_tamper
+from tests.services.money.test_funding import new_customer
 from tests.services.test_concurrency import _incidents
-from tests.services.test_funding import new_customer
 
 pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="Windows has no SIGKILL and no forkserver to start workers")
@@ -43,7 +43,7 @@ MOST_BEFORE_KILL = 5
 #: The kill lands this long (in seconds) after the worker says it is starting a payment.
 DELAY_RANGE = (0.0001, 0.03)
 WAIT_SECONDS = 60
-PRELOAD = ["synergy_desk.services.payments", "synergy_desk.models.database",
+PRELOAD = ["synergy_desk.services.money.payments", "synergy_desk.models.database",
            "tests.services.test_crash_safety"]
 
 
@@ -51,7 +51,7 @@ def _worker(url: str, actor: tuple[int, str, str, str], customer_id: int,
             incident_ids: list[int], progress: Any) -> None:
     """Take one payment after another, saying before each and after each (with its number)."""
     from synergy_desk.models.database import open_database
-    from synergy_desk.services import payments
+    from synergy_desk.services.money import payments
 
     try:
         open_database(url, migrate_schema=False)

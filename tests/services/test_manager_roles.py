@@ -19,11 +19,13 @@ import pytest
 from synergy_desk.domain.enums import Role, WaiverKind
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import funding, payments, settings, tickets, users
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import closing
+from synergy_desk.services.money import funding, payments, tickets
+from synergy_desk.services.office import settings
+from synergy_desk.services.people import users
 from tests.conftest import PASSWORD
-from tests.services.test_funding import buy_ticket, cash, new_customer, new_incident
+from tests.services.money.test_funding import buy_ticket, cash, new_customer, new_incident
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ CSV = b"Account Ref,Name,Telephone\r\nC900001,Brook Farm Supplies,0113 496 0123\
 
 
 def _import(actor: Actor) -> Any:
-    from synergy_desk.services import csv_import
+    from synergy_desk.services.data import csv_import
 
     data = csv_import.read_csv(CSV)
     return csv_import.import_customers(actor, data, csv_import.guess_mapping(data.headers))

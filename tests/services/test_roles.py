@@ -18,11 +18,15 @@ from synergy_desk.domain.enums import EscalationStatus, Resolution, Role, Timeli
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import callbacks, registers
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import closing, intake, reshape, work
+from synergy_desk.services.incidents import callbacks, closing, intake, registers, reshape, work
 from synergy_desk.services.incidents.closing import EscalationInput
-from tests.services.test_incidents import entries, in_progress, make_customer, ticket_funded
+from tests.services.incidents.test_incidents import (
+    entries,
+    in_progress,
+    make_customer,
+    ticket_funded,
+)
 
 
 @dataclass(frozen=True)

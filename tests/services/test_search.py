@@ -14,7 +14,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.services import search_index
 from synergy_desk.services.common import Actor, next_number
-from synergy_desk.services.customers import (
+from synergy_desk.services.people.customers import (
     ContactInput,
     CustomerInput,
     create_customer,

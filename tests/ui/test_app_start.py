@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from synergy_desk import app
 from synergy_desk.models.database import close_database, open_database, sqlite_url
-from synergy_desk.services import settings
+from synergy_desk.services.office import settings
 from synergy_desk.ui.dialogs.login import LoginDialog
 
 

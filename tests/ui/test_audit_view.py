@@ -9,14 +9,15 @@ from PySide6.QtCore import QModelIndex
 
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import audit_log, users
-from synergy_desk.services.audit_log import AuditFilter
 from synergy_desk.services.common import Actor
+from synergy_desk.services.people import users
+from synergy_desk.services.reporting import audit_log
+from synergy_desk.services.reporting.audit_log import AuditFilter
 from synergy_desk.ui import audit_view
 from synergy_desk.ui.audit_view import AuditLogModel, AuditLogWindow, open_audit_log
 from synergy_desk.ui.worker import Background
-from tests.services.test_incidents import make_customer, new_call, pay_for
-from tests.services.test_integrity import sql
+from tests.services.incidents.test_incidents import make_customer, new_call, pay_for
+from tests.services.reporting.test_integrity import sql
 from tests.ui.conftest import Errors, record_errors
 
 
@@ -169,7 +170,7 @@ def test_closing_the_window_while_the_check_runs_is_quiet(manager: Actor, histor
     import shiboken6
 
     from synergy_desk.models.base import utcnow
-    from synergy_desk.services.audit_log import TamperReport
+    from synergy_desk.services.reporting.audit_log import TamperReport
 
     background = Background()
     closed = AuditLogWindow(None, manager, background, page_size=3)

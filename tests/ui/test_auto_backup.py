@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import DomainError, PermissionDenied
 from synergy_desk.models.database import close_database, describe_url
-from synergy_desk.services import backup
 from synergy_desk.services.common import Actor
+from synergy_desk.services.data import backup
 from synergy_desk.ui import auto_backup
 from synergy_desk.ui.worker import Background
 from tests.conftest import make_user

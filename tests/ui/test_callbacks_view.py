@@ -10,8 +10,7 @@ from PySide6.QtCore import Qt
 
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import callbacks
-from synergy_desk.services.incidents import changes
+from synergy_desk.services.incidents import callbacks, changes
 from synergy_desk.ui.callbacks_view import CallbacksView
 from tests.ui.workbench_data import detail, incident_in_progress
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from synergy_desk.domain.enums import LedgerKind
 from synergy_desk.models import tables as t
-from synergy_desk.services import funding, tickets
+from synergy_desk.services.money import funding, tickets
 from synergy_desk.ui.dialogs.customer_cover import (
     AdjustRequest,
     ContractDialog,
@@ -18,7 +18,7 @@ from synergy_desk.ui.dialogs.customer_cover import (
     TicketAdjustDialog,
 )
 from synergy_desk.ui.main_window import MainWindow
-from tests.services.test_funding import buy_ticket, new_customer
+from tests.services.money.test_funding import buy_ticket, new_customer
 
 
 def _window(qtbot: Any, actor: Any, prefs: Any) -> MainWindow:

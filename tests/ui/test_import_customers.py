@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QColor
 
 from synergy_desk.models import tables as t
-from synergy_desk.services.csv_export import ExportResult
+from synergy_desk.services.data.csv_export import ExportResult
 from synergy_desk.ui import exports
 from synergy_desk.ui.dialogs import import_customers
 from synergy_desk.ui.dialogs.import_customers import ImportCustomersDialog

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from synergy_desk.services import accounts, users
 from synergy_desk.services.common import Actor
+from synergy_desk.services.people import accounts, users
 from synergy_desk.ui.dialogs.login import LoginDialog
 from synergy_desk.ui.dialogs.password import ChangePasswordDialog
 from tests.conftest import PASSWORD

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, TimelineKind
-from synergy_desk.services import customers, users
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import intake, work
+from synergy_desk.services.people import customers, users
 from synergy_desk.ui.dialogs.log_call import LogCallDialog, LoggedCall
 from synergy_desk.ui.dialogs.login import LoginDialog
 from synergy_desk.ui.main_window import MainWindow
@@ -239,8 +239,8 @@ def test_an_open_desk_lapses_expired_season_tickets(
         qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
     from synergy_desk.domain.enums import LedgerKind
     from synergy_desk.models import tables as t
-    from synergy_desk.services import tickets
-    from tests.services.test_funding import buy_ticket, expire_ticket, new_customer
+    from synergy_desk.services.money import tickets
+    from tests.services.money.test_funding import buy_ticket, expire_ticket, new_customer
 
     customer = new_customer()
     ticket_id = buy_ticket(office["reception"], customer, size=3)
@@ -279,7 +279,7 @@ def test_the_office_menu_opens_the_reports_each_role_may_run(
 
 def test_a_manager_changes_the_office_settings_and_products_from_the_office_menu(
         qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: Any) -> None:
-    from synergy_desk.services import settings
+    from synergy_desk.services.office import settings
     from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog
     from synergy_desk.ui.dialogs.products import ProductsDialog
 
@@ -313,7 +313,7 @@ def test_only_a_manager_is_offered_the_office_settings(
 def test_a_manager_backs_the_office_up_from_the_file_menu(
         qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
     from synergy_desk.models.database import describe_url
-    from synergy_desk.services import backup
+    from synergy_desk.services.data import backup
 
     info = describe_url(office["url"])
     window = make_window(qtbot, office["manager"], prefs)
@@ -323,7 +323,7 @@ def test_a_manager_backs_the_office_up_from_the_file_menu(
     qtbot.waitUntil(lambda: window.auto_backup is not None)
     assert window.auto_backup.active is (info.kind == "sqlite")
     if info.kind != "sqlite":
-        return  # a PostgreSQL office is backed up with pg_dump (tests/services/test_backup.py)
+        return  # a PostgreSQL office is backed up with pg_dump (tests/services/data/test_backup.py)
     folder = backup.backup_folder(info)
     before = set(folder.glob("*")) if folder.exists() else set()
     window.act_backup_now.trigger()

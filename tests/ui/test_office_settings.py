@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage
 from synergy_desk.domain.errors import ConflictError, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
-from synergy_desk.services.settings import get_settings, update_settings
+from synergy_desk.services.office.settings import get_settings, update_settings
 from synergy_desk.ui.dialogs import office_settings
 from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog, open_office_settings
 from synergy_desk.ui.worker import Background

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod
 from synergy_desk.models import tables as t
-from synergy_desk.services import customers, funding, payments, receipt_documents
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import changes, intake
+from synergy_desk.services.money import funding, payments
+from synergy_desk.services.people import customers
+from synergy_desk.services.reporting import receipt_documents
 from synergy_desk.ui.dialogs.payment import PaymentDialog
 
 PAN = "4111 1111 1111 1111"

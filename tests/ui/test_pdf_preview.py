@@ -15,8 +15,10 @@ from PySide6.QtPrintSupport import QPrinter
 
 from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.models import tables as t
-from synergy_desk.services import customers, payments, receipt_documents
 from synergy_desk.services.incidents import intake
+from synergy_desk.services.money import payments
+from synergy_desk.services.people import customers
+from synergy_desk.services.reporting import receipt_documents
 from synergy_desk.ui.pdf_preview import (
     PdfPreviewDialog,
     PrintError,

@@ -9,8 +9,8 @@ import pytest
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import settings as settings_service
 from synergy_desk.services.common import Actor
+from synergy_desk.services.office import settings as settings_service
 from synergy_desk.ui.dialogs import products
 from synergy_desk.ui.dialogs.products import CatalogueEntryDialog, ProductsDialog, open_products
 

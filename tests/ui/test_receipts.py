@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.enums import FundingKind, PaymentMethod
-from synergy_desk.services import credit_notes, customers, funding, payments
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import changes, intake
+from synergy_desk.services.money import credit_notes, funding, payments
+from synergy_desk.services.people import customers
 from synergy_desk.ui import receipts
 from synergy_desk.ui.dialogs.payment import PaymentDialog
 from synergy_desk.ui.dialogs.refund import RefundDialog

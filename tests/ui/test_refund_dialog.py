@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, PaymentMethod
 from synergy_desk.domain.errors import DomainError, PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import customers, funding, payments, receipt_documents, tickets
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import changes, intake, work
+from synergy_desk.services.money import funding, payments, tickets
+from synergy_desk.services.people import customers
+from synergy_desk.services.reporting import receipt_documents
 from synergy_desk.ui.dialogs import refund as refund_module
 from synergy_desk.ui.dialogs.refund import RefundDialog
 

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus, Resolution
 from synergy_desk.domain.errors import PermissionDenied
-from synergy_desk.services import funding, registers
-from synergy_desk.services.incidents import closing
+from synergy_desk.services.incidents import closing, registers
 from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import incident_detail
+from synergy_desk.services.money import funding
 from synergy_desk.ui.registers import SORT_ROLE, RegistersWindow
 from synergy_desk.ui.worker import Background
 from tests.ui.workbench_data import log_new, new_customer

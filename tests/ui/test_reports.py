@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush
 
 from synergy_desk.domain.enums import PaymentMethod
-from synergy_desk.services import payments
-from synergy_desk.services.reports import ChartSeries, ReportTable
+from synergy_desk.services.money import payments
+from synergy_desk.services.reporting.reports import ChartSeries, ReportTable
 from synergy_desk.ui import formatting
 from synergy_desk.ui import reports as reports_ui
 from synergy_desk.ui.chart import ChartWidget, nice_step

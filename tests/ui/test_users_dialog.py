@@ -12,8 +12,8 @@ from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import users
 from synergy_desk.services.common import Actor
+from synergy_desk.services.people import users
 from synergy_desk.ui.dialogs import users as users_ui
 from synergy_desk.ui.dialogs.users import (
     ResetPasswordDialog,

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QDialogButtonBox
 from synergy_desk.domain.enums import FundingKind, WaiverKind
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
-from synergy_desk.services import funding
 from synergy_desk.services.common import Actor
+from synergy_desk.services.money import funding
 from synergy_desk.ui.dialogs import waiver as waiver_ui
 from synergy_desk.ui.dialogs.waiver import WaiverDialog, WaiverRequest, waive_flow
 from synergy_desk.ui.incident_detail import IncidentDetail
-from tests.services.test_incidents import make_customer, new_call, pay_for
+from tests.services.incidents.test_incidents import make_customer, new_call, pay_for
 from tests.ui.conftest import Errors, record_errors
 
 

@@ -25,10 +25,11 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import FundingRequired, PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding, payments, registers, settings, tickets
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import changes, closing, intake, reshape, work
-from synergy_desk.services.summary_documents import SummaryPdf
+from synergy_desk.services.incidents import changes, closing, intake, registers, reshape, work
+from synergy_desk.services.money import funding, payments, tickets
+from synergy_desk.services.office import settings
+from synergy_desk.services.reporting.summary_documents import SummaryPdf
 from synergy_desk.ui import workbench
 from synergy_desk.ui.dialogs.callback import CallbackDialog
 from synergy_desk.ui.dialogs.merge import MergeDialog

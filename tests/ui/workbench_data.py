@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from synergy_desk.domain.enums import PaymentMethod, TimelineKind
-from synergy_desk.services import customers, funding, payments
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import changes, intake, work
 from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
+from synergy_desk.services.money import funding, payments
+from synergy_desk.services.people import customers
 
 
 def new_customer(actor: Actor, name: str) -> int:

@@ -22,7 +22,7 @@ from synergy_desk.domain.errors import ConflictError, FundingRequired, Validatio
 from synergy_desk.domain.numbers import incident_reference
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding, search_index
+from synergy_desk.services import search_index
 from synergy_desk.services.common import (
     ENGINEERS,
     Actor,
@@ -34,7 +34,8 @@ from synergy_desk.services.common import (
     snapshot,
     tuples,
 )
-from synergy_desk.services.incident_state import bump_count, update_incident
+from synergy_desk.services.incidents.incident_state import bump_count, update_incident
+from synergy_desk.services.money import funding
 
 __all__ = [
     "IncidentRef", "TimelineResult", "ref_of", "lock_pair", "status_of", "is_funded", "add_entry",

@@ -19,7 +19,6 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding
 from synergy_desk.services.common import (
     ENGINEERS,
     MANAGERS,
@@ -32,7 +31,6 @@ from synergy_desk.services.common import (
     snapshot,
     transaction,
 )
-from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -48,6 +46,8 @@ from synergy_desk.services.incidents.changes import (
     system_entry,
     update_checked,
 )
+from synergy_desk.services.incidents.incident_state import lock_incident
+from synergy_desk.services.money import funding
 
 __all__ = ["EscalationInput", "resolve", "close_unresolved", "reopen", "out_of_remit"]
 

@@ -17,13 +17,13 @@ from synergy_desk.domain.enums import (
     TimelineKind,
 )
 from synergy_desk.models import tables as t
-from synergy_desk.services import funding
 from synergy_desk.services.common import (
     fk_id,
     get_or_404,
     opt_fk_id,
     tuples,
 )
+from synergy_desk.services.money import funding
 
 __all__ = ["TimelineRow", "IncidentLink", "IncidentDetail", "incident_detail"]
 

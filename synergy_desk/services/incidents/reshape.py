@@ -14,7 +14,6 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import funding
 from synergy_desk.services.common import (
     ENGINEERS,
     Actor,
@@ -24,7 +23,6 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -40,6 +38,8 @@ from synergy_desk.services.incidents.changes import (
     touch,
     update_checked,
 )
+from synergy_desk.services.incidents.incident_state import lock_incident
+from synergy_desk.services.money import funding
 
 __all__ = ["split", "merge"]
 

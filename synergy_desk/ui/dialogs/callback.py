@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.models.base import utcnow
-from synergy_desk.services import customers
-from synergy_desk.services.callbacks import MAX_NOTE
+from synergy_desk.services.incidents.callbacks import MAX_NOTE
+from synergy_desk.services.people import customers
 from synergy_desk.ui import formatting
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.services.tickets import TicketInfo
+from synergy_desk.services.money.tickets import TicketInfo
 from synergy_desk.ui import formatting
 
 

@@ -32,7 +32,7 @@ from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.models.database import default_database_url, describe_url, sqlite_url
-from synergy_desk.services import connection
+from synergy_desk.services.data import connection
 from synergy_desk.ui.worker import Background
 
 

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from synergy_desk.services import csv_import
 from synergy_desk.services.common import Actor
-from synergy_desk.services.csv_import import (
+from synergy_desk.services.data import csv_import
+from synergy_desk.services.data.csv_import import (
     FIELD_LABELS,
     FIELDS,
     REQUIRED_FIELDS,

@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Priority
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services import customers, funding, search, settings
+from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import intake
+from synergy_desk.services.money import funding
+from synergy_desk.services.office import settings
+from synergy_desk.services.people import customers
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services import accounts
 from synergy_desk.services.common import Actor
+from synergy_desk.services.people import accounts
 from synergy_desk.ui.dialogs.password import ChangePasswordDialog
 
 

@@ -19,9 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
-from synergy_desk.services import funding
-from synergy_desk.services.incident_list import IncidentFilter, IncidentRow, Sort, list_incidents
 from synergy_desk.services.incidents.detail import IncidentDetail
+from synergy_desk.services.incidents.incident_list import (
+    IncidentFilter,
+    IncidentRow,
+    Sort,
+    list_incidents,
+)
+from synergy_desk.services.money import funding
 
 #: More than enough for one customer's incidents that are still open to merging.
 _CANDIDATE_LIMIT = 500

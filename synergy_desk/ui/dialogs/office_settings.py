@@ -42,10 +42,10 @@ from synergy_desk.domain.money import (
     parse_pence,
     parse_rate,
 )
-from synergy_desk.services import mailer
-from synergy_desk.services import settings as settings_service
 from synergy_desk.services.common import MANAGERS, Actor, require
-from synergy_desk.services.settings import OfficeSettingsData
+from synergy_desk.services.office import mailer
+from synergy_desk.services.office import settings as settings_service
+from synergy_desk.services.office.settings import OfficeSettingsData
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.worker import Background

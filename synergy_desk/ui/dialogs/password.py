@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.services import users
+from synergy_desk.services.people import users
 
 
 class ChangePasswordDialog(QDialog):

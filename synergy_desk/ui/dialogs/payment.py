@@ -32,9 +32,12 @@ from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.enums import FundingKind, PaymentMethod
 from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.domain.money import format_pence, parse_pence
-from synergy_desk.services import customers, funding, incident_list, payments, settings
 from synergy_desk.services.common import Actor
-from synergy_desk.services.payments import PaymentRequest, Quote, ReceiptInfo
+from synergy_desk.services.incidents import incident_list
+from synergy_desk.services.money import funding, payments
+from synergy_desk.services.money.payments import PaymentRequest, Quote, ReceiptInfo
+from synergy_desk.services.office import settings
+from synergy_desk.services.people import customers
 from synergy_desk.ui.errors import show_error
 
 CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club", "JCB")

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services import settings as settings_service
 from synergy_desk.services.common import MANAGERS, Actor, require
-from synergy_desk.services.settings import ModuleRow, ProductRow
+from synergy_desk.services.office import settings as settings_service
+from synergy_desk.services.office.settings import ModuleRow, ProductRow
 from synergy_desk.ui.errors import show_error
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]

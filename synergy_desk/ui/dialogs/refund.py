@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.errors import DomainError, PermissionDenied, ValidationError
 from synergy_desk.domain.money import format_pence
-from synergy_desk.services import payments
 from synergy_desk.services.common import Actor
-from synergy_desk.services.credit_notes import CreditNoteInfo
-from synergy_desk.services.payments import ReceiptInfo
+from synergy_desk.services.money import payments
+from synergy_desk.services.money.credit_notes import CreditNoteInfo
+from synergy_desk.services.money.payments import ReceiptInfo
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import RESOLVING, EnhancementStatus, FundingKind, Resolution
-from synergy_desk.services import registers, settings
+from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import IncidentDetail
-from synergy_desk.services.registers import EnhancementRow
+from synergy_desk.services.incidents.registers import EnhancementRow
+from synergy_desk.services.office import settings
 
 #: Requests product management has not finished with: new customers can still be added.
 _LIVE_REQUEST = (EnhancementStatus.OPEN, EnhancementStatus.PLANNED)

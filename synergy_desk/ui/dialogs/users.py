@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.services import users
 from synergy_desk.services.common import MANAGERS, Actor, require
-from synergy_desk.services.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
+from synergy_desk.services.people import users
+from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
 

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import WaiverKind
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services import funding
 from synergy_desk.services.common import MANAGERS, Actor, require
-from synergy_desk.services.funding import FundingInfo
+from synergy_desk.services.money import funding
+from synergy_desk.services.money.funding import FundingInfo
 from synergy_desk.ui.errors import show_error
 
 __all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]

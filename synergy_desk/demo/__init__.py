@@ -1,0 +1,2 @@
+"""Demo data: a realistic office for trying the program and measuring it (not a use case).
+"""

@@ -1,0 +1,3 @@
+"""The office's data as files and databases: backup and restore, moving to PostgreSQL, trying
+a database address, CSV import and export, and writing files safely.
+"""

@@ -1,0 +1,334 @@
+"""Moving a single-desk SQLite office into another database, usually a PostgreSQL server.
+
+Every table is copied row for row with its ids, in one transaction on the target: the
+counters and the tamper-evident chains come across as they were, the search index is rebuilt
+from the copied rows, and the copy is checked (row counts, tamper chains, number sequences)
+before it is committed, so a failed copy leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from synergy_desk.domain.errors import DatabaseError, ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import BaseModel, db
+from synergy_desk.models.database import (
+    close_database,
+    describe_url,
+    make_database,
+    migrate,
+    open_database,
+)
+from synergy_desk.services import search_index
+from synergy_desk.services.reporting import integrity
+
+__all__ = ["CopyResult", "copy_office", "ProgressCallback", "SEARCH_STAGE"]
+
+log = logging.getLogger(__name__)
+
+#: ``progress(rows done, rows in all, table)``.
+ProgressCallback = Callable[[int, int, str], None]
+
+#: The stage the progress callback is given while the search index is rebuilt (the others are
+#: table names).
+SEARCH_STAGE = "search index"
+#: Rows per INSERT, kept well under both databases' limit on bound parameters.
+_MAX_PARAMS = 30_000
+_MAX_ROWS = 1_000
+#: Tables that say an office lives in a database; a target holding any of them is refused.
+_OFFICE_TABLES: tuple[tuple[type[BaseModel], str], ...] = (
+    (t.User, "user"), (t.Customer, "customer"), (t.Incident, "incident"),
+    (t.Payment, "payment"),
+)
+#: Incident columns pointing at other incidents, which may come later in id order.
+_SELF_REFERENCES = ("split_from", "merged_into")
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    """A finished copy: from where to where, the rows per table, and how long it took."""
+
+    source: str
+    target: str
+    row_counts: tuple[tuple[str, int], ...]
+    seconds: float
+    #: Problems the source's own check already reported; the copy carries them unchanged.
+    carried_problems: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.row_counts)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(n for _, n in self.row_counts)
+
+
+def _sql(database: Any, sql: str, params: Sequence[Any] | None = None) -> Any:
+    return database.execute_sql(sql, params)
+
+
+def _problems() -> list[str]:
+    """The integrity check of whatever database the models are bound to."""
+    return [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+
+
+def _models() -> list[type[BaseModel]]:
+    """Every model, parents before the tables that point at them."""
+    ordered: list[type[BaseModel]] = getattr(peewee, "sort_models")(t.ALL_MODELS)  # noqa: B009
+    return ordered
+
+
+def _batch_rows(model: type[BaseModel]) -> int:
+    return max(1, min(_MAX_ROWS, _MAX_PARAMS // max(1, len(model._meta.sorted_fields))))
+
+
+def _source_rows(source: Any, model: type[BaseModel]) -> Iterator[list[list[Any]]]:
+    """The source's rows of ``model`` as Python values, a batch at a time, in key order."""
+    fields = model._meta.sorted_fields
+    pk: Any = model._meta.primary_key
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    table = model._meta.table_name
+    key_index = fields.index(pk)
+    size = _batch_rows(model)
+    last: Any = None
+    while True:
+        if last is None:
+            cursor = _sql(source, f'SELECT {columns} FROM "{table}" ORDER BY "{pk.column_name}" '
+                                  f"LIMIT {size}")
+        else:
+            cursor = _sql(source, f'SELECT {columns} FROM "{table}" WHERE "{pk.column_name}" > ? '
+                                  f'ORDER BY "{pk.column_name}" LIMIT {size}', (last,))
+        raw = cursor.fetchall()
+        if not raw:
+            return
+        last = raw[-1][key_index]
+        yield [[f.python_value(value) for f, value in zip(fields, row, strict=True)]
+               for row in raw]
+        if len(raw) < size:
+            return
+
+
+def _counts(database: Any) -> dict[str, int]:
+    present = set(database.get_tables())
+    return {m._meta.table_name: int(_sql(database, f'SELECT COUNT(*) FROM "{m._meta.table_name}"')
+                                    .fetchone()[0])
+            for m in t.ALL_MODELS if m._meta.table_name in present}
+
+
+def _refuse_if_office(display: str) -> None:
+    """Refuse a target that already holds an office (it is never overwritten)."""
+    present = set(db.get_tables())
+    found: list[str] = []
+    for model, noun in _OFFICE_TABLES:
+        table = model._meta.table_name
+        if table not in present:
+            continue
+        n = int(_sql(db, f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+        if n:
+            found.append(f"{n:,} {noun}{'s' if n != 1 else ''}")
+    if found:
+        raise ValidationError(
+            f"{display} already holds an office ({', '.join(found)}); copy-to only copies into "
+            "an empty database, so nothing was copied. Create a new, empty database for the "
+            "office and copy into that.")
+
+
+def _empty_target(models: Sequence[type[BaseModel]]) -> None:
+    """Clear what a new database starts with (its counters and chain heads, any defaults)."""
+    for model in reversed(models):
+        model.delete().execute()
+    for table in ("customer_search", "incident_search"):
+        _sql(db, f"DELETE FROM {table}")
+
+
+def _insert(model: type[BaseModel], rows: list[list[Any]]) -> None:
+    fields = model._meta.sorted_fields
+    model.insert_many(rows, fields=fields).as_rowcount().execute()
+
+
+def _copy_table(source: Any, model: type[BaseModel], done: int, total: int,
+                progress: ProgressCallback | None) -> int:
+    """Copy one table's rows (ids kept); returns the rows done so far in all."""
+    name = model._meta.table_name
+    links: list[tuple[int, Any, Any]] = []
+    positions: list[int] = []
+    if model is t.Incident:
+        names = [f.name for f in model._meta.sorted_fields]
+        positions = [names.index(n) for n in _SELF_REFERENCES]
+        id_position = names.index("id")
+    for rows in _source_rows(source, model):
+        if positions:
+            for row in rows:
+                pointers = [row[p] for p in positions]
+                if any(p is not None for p in pointers):
+                    links.append((row[id_position], *pointers))
+                    for p in positions:
+                        row[p] = None
+        _insert(model, rows)
+        done += len(rows)
+        if progress is not None:
+            progress(done, total, name)
+    # Inserted without them, so an incident may point at one that comes after it.
+    for incident_id, split_from, merged_into in links:
+        (t.Incident.update(split_from=split_from, merged_into=merged_into)
+         .where(t.Incident.id == incident_id).execute())
+    return done
+
+
+def _rebuild_search(progress: ProgressCallback | None) -> None:
+    """Fill the search tables from the copied rows, with the bodies the services index."""
+    param = db.param
+    insert = f"INSERT INTO {{table}} (rowid, body) VALUES ({param}, {param})"
+    total = t.Customer.select().count() + t.Incident.select().count()
+    done = 0
+    last = 0
+    while True:
+        customers = list(t.Customer.select().where(t.Customer.id > last)
+                         .order_by(t.Customer.id).limit(_MAX_ROWS))
+        if not customers:
+            break
+        ids = [c.id for c in customers]
+        contacts: dict[int, list[t.Contact]] = {i: [] for i in ids}
+        for contact in t.Contact.select().where(t.Contact.customer.in_(ids)).order_by(
+                t.Contact.id):
+            contacts[contact.__data__["customer"]].append(contact)
+        bodies = [(c.id, search_index.customer_body(c, contacts[c.id])) for c in customers]
+        db.cursor().executemany(insert.format(table="customer_search"), bodies)
+        done += len(customers)
+        last = ids[-1]
+        if progress is not None:
+            progress(done, total, SEARCH_STAGE)
+    last = 0
+    while True:
+        incidents = list(t.Incident.select(t.Incident.id, t.Incident.reference,
+                                           t.Incident.subject, t.Incident.description)
+                         .where(t.Incident.id > last).order_by(t.Incident.id).limit(_MAX_ROWS))
+        if not incidents:
+            break
+        ids = [i.id for i in incidents]
+        texts: dict[int, list[str]] = {i: [] for i in ids}
+        timeline: Any = (t.TimelineEntry.select(t.TimelineEntry.incident, t.TimelineEntry.text)
+                         .where(t.TimelineEntry.incident.in_(ids))
+                         .order_by(t.TimelineEntry.occurred_at, t.TimelineEntry.id).tuples())
+        for incident_id, text in timeline:
+            texts[incident_id].append(text)
+        bodies = [(i.id, search_index.incident_body(i, texts[i.id])) for i in incidents]
+        db.cursor().executemany(insert.format(table="incident_search"), bodies)
+        done += len(incidents)
+        last = ids[-1]
+        if progress is not None:
+            progress(done, total, SEARCH_STAGE)
+
+
+def _continue_serials(models: Sequence[type[BaseModel]]) -> None:
+    """PostgreSQL: new rows take ids after the copied ones (explicit ids leave SERIALs at 1)."""
+    if not isinstance(db.obj, peewee.PostgresqlDatabase):
+        return
+    for model in models:
+        if not isinstance(model._meta.primary_key, peewee.AutoField):
+            continue
+        table = model._meta.table_name
+        key: Any = model._meta.primary_key
+        column = key.column_name
+        _sql(db, f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                 f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
+
+
+def _verify(expected: dict[str, int], carried: list[str]) -> None:
+    """The copy holds exactly the source's rows, and checks as the source did."""
+    copied = _counts(db)
+    wrong = [f"{name} ({copied.get(name, 0):,} of {n:,})" for name, n in expected.items()
+             if copied.get(name, 0) != n]
+    if wrong:
+        raise DatabaseError(f"The copy is incomplete: {', '.join(wrong)}. Nothing was copied.")
+    for index, model, what in (("customer_search", t.Customer, "customer"),
+                               ("incident_search", t.Incident, "incident")):
+        searched = int(_sql(db, f"SELECT COUNT(*) FROM {index}").fetchone()[0])
+        if searched != expected.get(model._meta.table_name, 0):
+            raise DatabaseError(f"The copy's {what} search index is incomplete. Nothing was "
+                                "copied.")
+    problems = _problems()
+    if problems != carried:
+        new = [p for p in problems if p not in carried] or problems
+        raise DatabaseError(f"The copy does not check as the original does ({new[0]}); was "
+                            "the office in use while it was copied? Nothing was copied.")
+
+
+def copy_office(source_url: str, target_url: str, *,
+                progress: ProgressCallback | None = None) -> CopyResult:
+    """Copy the SQLite office at ``source_url`` into the empty database at ``target_url``.
+
+    The target's schema is created (or brought up to date); every table is copied in
+    dependency order with its ids, the counters and chain heads replaced by the source's,
+    the search tables rebuilt, PostgreSQL's id sequences moved past the copied ids, and the
+    whole copy checked, all in one transaction. The models stay bound to the target.
+
+    Raises:
+        ValidationError: the source is not a SQLite office, the target is the source, or the
+            target already holds an office; nothing was copied.
+        DatabaseError: either database cannot be opened, or the copy failed its check
+            (nothing was copied).
+    """
+    started = time.perf_counter()
+    source_info = describe_url(source_url)
+    target_info = describe_url(target_url)
+    if source_info.kind != "sqlite" or source_info.path is None:
+        raise ValidationError("copy-to moves a SQLite office; the database to copy from must "
+                              "be a SQLite file.")
+    if not source_info.path.is_file():
+        raise ValidationError(f"There is no database at {source_info.path} to copy.")
+    if target_info.path is not None and (
+            target_info.path.resolve() == source_info.path.resolve()):
+        raise ValidationError("The office cannot be copied onto itself; give another database.")
+
+    # The source is opened as every command opens it (brought up to date, backed up first),
+    # and its own check is taken so the copy can be held to it.
+    close_database()
+    open_database(source_url)
+    try:
+        carried = _problems()
+    finally:
+        close_database()
+
+    open_database(target_url, migrate_schema=False)
+    _refuse_if_office(target_info.display)
+    try:
+        migrate(db.obj, target_info.path)
+    except peewee.PeeweeException as exc:
+        raise DatabaseError(f"Cannot create the office's tables in {target_info.display}: "
+                            f"{str(exc).strip().splitlines()[0]}") from None
+
+    source = make_database(source_url)
+    source.connect()
+    models = _models()
+    try:
+        # One read transaction: every table is read from the same moment of the source.
+        _sql(source, "BEGIN")
+        expected = _counts(source)
+        total = sum(expected.values())
+        done = 0
+        with db.atomic():
+            _refuse_if_office(target_info.display)  # again, under the transaction
+            _empty_target(models)
+            for model in models:
+                done = _copy_table(source, model, done, total, progress)
+            _rebuild_search(progress)
+            _continue_serials(models)
+            _verify(expected, carried)
+        _sql(source, "ROLLBACK")
+    finally:
+        source.close()
+    counts = tuple((m._meta.table_name, expected.get(m._meta.table_name, 0))
+                   for m in t.ALL_MODELS)
+    log.info("Copied %s to %s: %d rows", source_info.display, target_info.display,
+             sum(n for _, n in counts))
+    return CopyResult(source_info.display, target_info.display, counts,
+                      round(time.perf_counter() - started, 3), tuple(carried))

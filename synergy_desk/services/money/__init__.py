@@ -1,0 +1,4 @@
+"""Money: season tickets, credit notes, how an incident is funded, and payments.
+
+Imports point one way: tickets -> credit_notes -> funding -> payments.
+"""

@@ -1,0 +1,557 @@
+"""The office's business settings, first-run set-up, and the catalogue of products and modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import fn
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import (
+    ConflictError,
+    PermissionDenied,
+    ValidationError,
+)
+from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.zones import is_zone_name
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.common import (
+    MANAGERS,
+    Actor,
+    audit,
+    edits_since,
+    get_or_404,
+    require,
+    snapshot,
+    transaction,
+)
+from synergy_desk.services.office import office_details
+from synergy_desk.services.people import users
+from synergy_desk.services.people.customers import (
+    checked_phone,
+    no_card_numbers,
+    without_control_characters,
+)
+
+__all__ = [
+    "OfficeSettingsData", "office_settings", "get_settings", "update_settings", "setup_office", "ProductRow",
+    "ModuleRow", "list_products", "add_product", "update_product", "add_module",
+    "update_module", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
+]
+
+#: A logo larger than this would bloat every receipt PDF.
+MAX_LOGO_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class OfficeSettingsData:
+    """The office's settings as plain values; the SMTP password is only said to be set or not."""
+
+    id: int
+    company_name: str
+    address: str
+    vat_number: str
+    phone: str  # as people write it
+    email: str
+    logo: bytes | None
+    incident_price_pence: int
+    vat_rate_bp: int
+    ticket_incident_price_pence: int
+    ticket_default_size: int
+    ticket_validity_days: int
+    timezone: str
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password_set: bool
+    smtp_from: str
+    smtp_starttls: bool
+    lockout_attempts: int
+    lockout_minutes: int
+    updated_at: dt.datetime
+    version: int
+
+
+def _data(row: t.OfficeSettings) -> OfficeSettingsData:
+    return OfficeSettingsData(
+        id=row.id, company_name=row.company_name, address=row.address,
+        vat_number=row.vat_number, phone=display_phone(row.phone), email=row.email,
+        logo=bytes(row.logo) if row.logo is not None else None,
+        incident_price_pence=row.incident_price_pence, vat_rate_bp=row.vat_rate_bp,
+        ticket_incident_price_pence=row.ticket_incident_price_pence,
+        ticket_default_size=row.ticket_default_size,
+        ticket_validity_days=row.ticket_validity_days, timezone=row.timezone,
+        smtp_host=row.smtp_host, smtp_port=row.smtp_port, smtp_user=row.smtp_user,
+        smtp_password_set=bool(row.smtp_password), smtp_from=row.smtp_from,
+        smtp_starttls=bool(row.smtp_starttls), lockout_attempts=row.lockout_attempts,
+        lockout_minutes=row.lockout_minutes, updated_at=row.updated_at, version=row.version)
+
+
+def _settings_row() -> t.OfficeSettings | None:
+    row: t.OfficeSettings | None = t.OfficeSettings.select().order_by(t.OfficeSettings.id).first()
+    return row
+
+
+def office_settings() -> t.OfficeSettings:
+    """The office's settings row, or the defaults when none has been saved yet (nothing is
+    written: for reading prices, the VAT rate and the time zone)."""
+    row = _settings_row()
+    return row if row is not None else t.OfficeSettings()
+
+
+def _settings_row_or_create() -> t.OfficeSettings:
+    """The one settings row, made with the defaults if missing (inside the caller's
+    transaction)."""
+    row = _settings_row()
+    if row is None:
+        row = t.OfficeSettings.create(updated_at=utcnow())
+    return row
+
+
+def get_settings() -> OfficeSettingsData:
+    """The office's settings (the row is created with the defaults on first use)."""
+    row = _settings_row()
+    if row is None:
+        with transaction():
+            row = _settings_row_or_create()
+    return _data(row)
+
+
+# --- validation ------------------------------------------------------------------------------
+
+def _int(value: Any, label: str, field: str, low: int, high: int, unit: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"The {label} must be a whole number.", field)
+    if not low <= value <= high:
+        suffix = f" {unit}" if unit else ""
+        raise ValidationError(
+            f"The {label} must be from {low:,} to {high:,}{suffix}; {value:,} is not.", field)
+    return value
+
+
+def _pence(label: str) -> Callable[[Any, str], int]:
+    def check(value: Any, field: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(
+                f"The {label} must be a whole number of pence (7500 for £75.00).", field)
+        if value < 0:
+            raise ValidationError(f"The {label} cannot be negative.", field)
+        if value > 100_000_000:
+            raise ValidationError(f"The {label} is too large.", field)
+        return value
+    return check
+
+
+def _ranged(label: str, low: int, high: int, unit: str = "") -> Callable[[Any, str], int]:
+    def check(value: Any, field: str) -> int:
+        return _int(value, label, field, low, high, unit)
+    return check
+
+
+def _free_text(label: str, max_length: int, required: bool = False) -> Callable[[Any, str], str]:
+    def check(value: Any, field: str) -> str:
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            raise ValidationError(f"The {label} must be text.", field)
+        text = without_control_characters(value).strip()
+        if required and not text:
+            raise ValidationError(f"Give the {label}.", field)
+        if len(text) > max_length:
+            raise ValidationError(
+                f"The {label} is too long ({len(text)} characters; at most {max_length}).",
+                field)
+        return no_card_numbers(text, label, field)
+    return check
+
+
+def normalise_vat_number(text: str | None) -> str:
+    """A UK VAT number as "GB" and 9 or 12 digits ("gb 123 4567 89" -> "GB123456789").
+
+    Raises:
+        ValidationError: anything else (an empty text is allowed: not VAT-registered).
+    """
+    compact = re.sub(r"[\s.-]", "", (text or "")).upper()
+    if not compact:
+        return ""
+    if compact.isdigit():
+        compact = "GB" + compact
+    if not re.fullmatch(r"GB(?:\d{9}|\d{12})", compact):
+        raise ValidationError(
+            f"“{(text or '').strip()}” is not a UK VAT number; it is GB followed by 9 digits "
+            "(or 12 for a branch), like GB123456789.", "vat_number")
+    return compact
+
+
+def _vat_number(value: Any, field: str) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("The VAT number must be text.", field)
+    return normalise_vat_number(value)
+
+
+def _timezone(value: Any, field: str) -> str:
+    name = value.strip() if isinstance(value, str) else ""
+    if not name:
+        raise ValidationError("Choose the office's time zone, such as Europe/London.", field)
+    if not is_zone_name(name):
+        raise ValidationError(
+            f"“{name}” is not a time zone; choose one such as Europe/London.", field)
+    return name
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
+
+
+def _email(label: str) -> Callable[[Any, str], str]:
+    def check(value: Any, field: str) -> str:
+        text = value.strip() if isinstance(value, str) else ""
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(f"The {label} must be text.", field)
+        if text and (len(text) > 200 or not _EMAIL.match(text)):
+            raise ValidationError(
+                f"“{text}” is not an e-mail address; type it like office@example.co.uk.", field)
+        return text
+    return check
+
+
+def _phone(value: Any, field: str) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ValidationError("The phone number must be text.", field)
+    return checked_phone(value, "phone number", field)
+
+
+def _logo(value: Any, field: str) -> bytes | None:
+    if value is None or value == b"":
+        return None
+    if not isinstance(value, bytes | bytearray | memoryview):
+        raise ValidationError("The logo must be an image file's contents.", field)
+    data = bytes(value)
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError(
+            f"The logo is too large ({len(data) // 1000:,} kB; at most "
+            f"{MAX_LOGO_BYTES // 1000:,} kB).", field)
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise ValidationError("The logo must be a PNG or JPEG image.", field)
+    return data
+
+
+def check_logo(data: bytes) -> bytes:
+    """The logo's bytes if they would be accepted on save (a PNG or JPEG of at most 1 MB).
+
+    Raises:
+        ValidationError: too large, or not a PNG or JPEG image.
+    """
+    checked = _logo(data, "logo")
+    if checked is None:
+        raise ValidationError("The logo file is empty.", "logo")
+    return checked
+
+
+def _bool(label: str) -> Callable[[Any, str], bool]:
+    def check(value: Any, field: str) -> bool:
+        if not isinstance(value, bool):
+            raise ValidationError(f"The {label} setting must be on or off.", field)
+        return value
+    return check
+
+
+def _password(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError("The mail server's password must be text.", field)
+    if len(value) > 200:
+        raise ValidationError("The mail server's password is too long.", field)
+    return value
+
+
+_VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
+    "company_name": _free_text("company name", 200),
+    "address": _free_text("company address", 2000),
+    "vat_number": _vat_number,
+    "phone": _phone,
+    "email": _email("office e-mail address"),
+    "logo": _logo,
+    "incident_price_pence": _pence("price of an incident"),
+    "vat_rate_bp": _ranged("VAT rate", 0, 10_000, "basis points (0% to 100%)"),
+    "ticket_incident_price_pence": _pence("season-ticket price per incident"),
+    "ticket_default_size": _ranged("season-ticket size", 1, 10, "incidents"),
+    "ticket_validity_days": _ranged("season-ticket validity", 1, 3650, "days"),
+    "timezone": _timezone,
+    "smtp_host": _free_text("mail server", 200),
+    "smtp_port": _ranged("mail server port", 1, 65535),
+    "smtp_user": _free_text("mail server user name", 200),
+    "smtp_password": _password,
+    "smtp_from": _email("sender address"),
+    "smtp_starttls": _bool("STARTTLS"),
+    "lockout_attempts": _ranged("number of failed log-ins before a lock-out", 1, 100),
+    "lockout_minutes": _ranged("lock-out time", 1, 1440, "minutes"),
+}
+
+
+def _validate(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(changes) - set(_VALIDATORS))
+    if unknown:
+        raise ValidationError(f"There is no setting called {', '.join(unknown)}.", unknown[0])
+    return {name: _VALIDATORS[name](value, name) for name, value in changes.items()}
+
+
+def update_settings(actor: Actor, expected_version: int, **changes: Any) -> OfficeSettingsData:
+    """Change some of the office's settings (managers only).
+
+    Prices are whole pence, the VAT rate basis points (2000 = 20%). Only the settings given
+    are changed; the audit log keeps their values before and after (the SMTP password hidden).
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
+        ValidationError: a value out of range or of the wrong shape; nothing is changed.
+        ConflictError: someone saved the settings since ``expected_version``.
+    """
+    with transaction():
+        require(actor, MANAGERS, "change the office's settings")
+        row = _settings_row_or_create()
+        if row.version != expected_version:
+            raise _conflict(row, expected_version)
+        values = _validate(changes)
+        changed = {k: v for k, v in values.items() if _stored(row, k) != v}
+        if not changed:
+            return _data(row)
+        before = snapshot(row, fields=list(changed))
+        printed_before = {name: _stored(row, name) for name in office_details.DETAIL_FIELDS}
+        new_version = expected_version + 1
+        updated = (t.OfficeSettings.update(
+            {**{getattr(t.OfficeSettings, k): v for k, v in changed.items()},
+             t.OfficeSettings.updated_at: utcnow(), t.OfficeSettings.version: new_version})
+            .where((t.OfficeSettings.id == row.id)
+                   & (t.OfficeSettings.version == expected_version)).execute())
+        if not updated:
+            raise _conflict(t.OfficeSettings.get_by_id(row.id), expected_version)
+        row = t.OfficeSettings.get_by_id(row.id)
+        # Documents already issued keep the details in force when they were issued.
+        office_details.record_details(actor, printed_before, row)
+        after = snapshot(row, fields=list(changed))
+        audit(actor, "settings.update", "settings", row.id,
+              {**before, "version": expected_version}, {**after, "version": new_version})
+        return _data(row)
+
+
+def _stored(row: t.OfficeSettings, name: str) -> Any:
+    value = getattr(row, name)
+    if name == "logo" and value is not None:
+        return bytes(value)
+    return value
+
+
+def _conflict(current: t.OfficeSettings, expected_version: int) -> ConflictError:
+    changes, who = edits_since("settings", current.id, expected_version)
+    who = who or "another desk"
+    what = ", ".join(k.replace("_", " ") for k in changes) or "some settings"
+    return ConflictError(
+        f"The office's settings were changed by {who} while you had them open ({what}); "
+        "nothing of yours was saved. Reload them and try again.",
+        changes=changes, changed_by=who)
+
+
+# --- first run -------------------------------------------------------------------------------
+
+def setup_office(company_name: str, address: str, vat_number: str, manager_username: str,
+                 manager_full_name: str, password: str) -> Actor:
+    """First run: the office's details and its first manager, together or not at all.
+
+    Raises:
+        PermissionDenied: the office already has users (log in as a manager instead).
+        ValidationError: a missing company name, a malformed VAT number, or a user name or
+            password that breaks the rules; nothing is created.
+    """
+    with transaction():
+        if t.User.select().exists():
+            raise PermissionDenied(
+                "This office is already set up; log in as a manager to change its details.")
+        values = _validate({"company_name": company_name, "address": address,
+                            "vat_number": vat_number})
+        if not values["company_name"]:
+            raise ValidationError("Give the company's name.", "company_name")
+        user = users._create(None, manager_username, manager_full_name, Role.MANAGER, password)
+        actor = Actor.from_user(user)
+        row = _settings_row()
+        if row is None:
+            row = t.OfficeSettings.create(updated_at=utcnow(), **values)
+            audit(actor, "settings.setup", "settings", row.id, None, snapshot(row))
+        else:
+            before = snapshot(row, fields=list(values))
+            (t.OfficeSettings.update(
+                {**{getattr(t.OfficeSettings, k): v for k, v in values.items()},
+                 t.OfficeSettings.updated_at: utcnow(),
+                 t.OfficeSettings.version: t.OfficeSettings.version + 1})
+             .where(t.OfficeSettings.id == row.id).execute())
+            row = t.OfficeSettings.get_by_id(row.id)
+            audit(actor, "settings.setup", "settings", row.id,
+                  {**before, "version": row.version - 1},
+                  {**snapshot(row, fields=list(values)), "version": row.version})
+        # Nothing was issued before the office was set up: these details hold from the start.
+        office_details.record_details(None, None, row)
+        return actor
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModuleRow:
+    id: int
+    product_id: int
+    name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    id: int
+    name: str
+    current_version: str
+    active: bool
+    modules: tuple[ModuleRow, ...] = ()
+
+
+def _module_row(module: t.Module) -> ModuleRow:
+    return ModuleRow(module.id, int(module.__data__["product"]), module.name, bool(module.active))
+
+
+def _product_row(product: t.Product, include_inactive: bool = True) -> ProductRow:
+    query = t.Module.select().where(t.Module.product == product.id)
+    if not include_inactive:
+        query = query.where(t.Module.active)
+    modules = tuple(_module_row(m) for m in query.order_by(t.Module.name))
+    return ProductRow(product.id, product.name, product.current_version, bool(product.active),
+                      modules)
+
+
+def list_products(include_inactive: bool = False) -> list[ProductRow]:
+    """Products with their modules, by name; retired ones (and retired modules) only if asked."""
+    products = t.Product.select().order_by(t.Product.name)
+    modules = t.Module.select().order_by(t.Module.name)
+    if not include_inactive:
+        products = products.where(t.Product.active)
+        modules = modules.where(t.Module.active)
+    by_product: dict[int, list[ModuleRow]] = {}
+    for module in modules:
+        by_product.setdefault(int(module.__data__["product"]), []).append(_module_row(module))
+    return [ProductRow(p.id, p.name, p.current_version, bool(p.active),
+                       tuple(by_product.get(p.id, ()))) for p in products]
+
+
+def _product_name(name: Any, product_id: int | None) -> str:
+    text = _free_text("product name", 120, required=True)(name, "name")
+    clash = t.Product.select(t.Product.id).where(fn.LOWER(t.Product.name) == text.lower())
+    if product_id is not None:
+        clash = clash.where(t.Product.id != product_id)
+    if clash.exists():
+        raise ValidationError(f"There is already a product called “{text}”.", "name")
+    return text
+
+
+def _module_name(name: Any, product_id: int, module_id: int | None) -> str:
+    text = _free_text("module name", 120, required=True)(name, "name")
+    clash = t.Module.select(t.Module.id).where(
+        (t.Module.product == product_id) & (fn.LOWER(t.Module.name) == text.lower()))
+    if module_id is not None:
+        clash = clash.where(t.Module.id != module_id)
+    if clash.exists():
+        raise ValidationError(f"This product already has a module called “{text}”.", "name")
+    return text
+
+
+def add_product(actor: Actor, name: str, current_version: str = "") -> ProductRow:
+    """Add a product to the catalogue (managers only).
+
+    Raises:
+        PermissionDenied: the actor is not a manager.
+        ValidationError: no name, or a product of that name exists.
+    """
+    with transaction():
+        require(actor, MANAGERS, "change the products")
+        values = {"name": _product_name(name, None),
+                  "current_version": _free_text("version", 40)(current_version,
+                                                                "current_version")}
+        product = t.Product.create(**values)
+        audit(actor, "product.create", "product", product.id, None, snapshot(product))
+        return _product_row(product)
+
+
+def update_product(actor: Actor, product_id: int, *, name: str | None = None,
+                   current_version: str | None = None,
+                   active: bool | None = None) -> ProductRow:
+    """Rename a product, set its current version, or retire/restore it (managers only).
+
+    Only the values given are written, so two managers changing different things do not undo
+    each other. Retiring keeps the product on existing incidents.
+
+    Raises:
+        PermissionDenied, ValidationError, NotFound.
+    """
+    with transaction():
+        require(actor, MANAGERS, "change the products")
+        product = get_or_404(t.Product, product_id, "product")
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = _product_name(name, product_id)
+        if current_version is not None:
+            values["current_version"] = _free_text("version", 40)(current_version,
+                                                                  "current_version")
+        if active is not None:
+            values["active"] = _bool("active")(active, "active")
+        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
+        if changed:
+            before = snapshot(product, fields=list(changed))
+            (t.Product.update({getattr(t.Product, k): v for k, v in changed.items()})
+             .where(t.Product.id == product_id).execute())
+            product = t.Product.get_by_id(product_id)
+            audit(actor, "product.update", "product", product_id, before,
+                  snapshot(product, fields=list(changed)))
+        return _product_row(product)
+
+
+def add_module(actor: Actor, product_id: int, name: str) -> ModuleRow:
+    """Add a module (plugin) to a product (managers only).
+
+    Raises:
+        PermissionDenied, ValidationError (no name, or the product has one of that name),
+        NotFound.
+    """
+    with transaction():
+        require(actor, MANAGERS, "change the products")
+        product = get_or_404(t.Product, product_id, "product")
+        module = t.Module.create(product=product.id,
+                                 name=_module_name(name, product.id, None))
+        audit(actor, "module.create", "module", module.id, None, snapshot(module))
+        return _module_row(module)
+
+
+def update_module(actor: Actor, module_id: int, *, name: str | None = None,
+                  active: bool | None = None) -> ModuleRow:
+    """Rename a module or retire/restore it (managers only).
+
+    Raises:
+        PermissionDenied, ValidationError, NotFound.
+    """
+    with transaction():
+        require(actor, MANAGERS, "change the products")
+        module = get_or_404(t.Module, module_id, "module")
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = _module_name(name, int(module.__data__["product"]), module_id)
+        if active is not None:
+            values["active"] = _bool("active")(active, "active")
+        changed = {k: v for k, v in values.items() if getattr(module, k) != v}
+        if changed:
+            before = snapshot(module, fields=list(changed))
+            (t.Module.update({getattr(t.Module, k): v for k, v in changed.items()})
+             .where(t.Module.id == module_id).execute())
+            module = t.Module.get_by_id(module_id)
+            audit(actor, "module.update", "module", module_id, before,
+                  snapshot(module, fields=list(changed)))
+        return _module_row(module)

@@ -1,0 +1,2 @@
+"""People: customers and their contacts, users and roles, and one's own account.
+"""

@@ -1,0 +1,252 @@
+"""PDFs about incidents and the registers: the incident summary and the two register listings."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Literal
+
+from synergy_desk.documents import IncidentSummaryDoc, TimelineDocRow
+from synergy_desk.domain.csv_cells import neutralise_cell
+from synergy_desk.domain.enums import FundingKind, TimelineKind
+from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.phones import display_phone
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.common import get_or_404
+from synergy_desk.services.incidents import registers
+from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
+from synergy_desk.services.incidents.registers import ESCALATION_STATUS_LABELS
+from synergy_desk.services.money import funding
+from synergy_desk.services.office.office_details import printed_office
+from synergy_desk.services.office.settings import office_settings
+
+__all__ = ["SummaryPdf", "incident_summary", "incident_summary_doc", "incident_summary_pdf",
+           "register_pdf", "register_csv", "neutralise_cell", "REGISTER_TITLES"]
+
+Register = Literal["enhancements", "escalations"]
+
+REGISTER_TITLES: dict[str, str] = {
+    "enhancements": "Enhancement-request register",
+    "escalations": "Escalation register",
+}
+
+#: The columns of each register's PDF: the CSV heading it takes, the heading printed and the
+#: share of the page's width (the CSV keeps every column; the page keeps what fits a portrait
+#: A4 without breaking words).
+_PDF_COLUMNS: dict[str, tuple[tuple[str, str, float], ...]] = {
+    "enhancements": (("Number", "No.", 0.06), ("Product", "Product", 0.13),
+                     ("Title", "Request", 0.25), ("Status", "Status", 0.10),
+                     ("Customers", "Asking", 0.09), ("Customer names", "Customers", 0.21),
+                     ("Incidents", "Incidents", 0.16)),
+    "escalations": (("Incident", "Incident", 0.13), ("Product", "Product", 0.14),
+                    ("Version", "Version", 0.10), ("Steps to reproduce", "Steps to reproduce",
+                                                   0.29),
+                    ("Status", "Status", 0.15),
+                    ("Development response", "Development response", 0.19)),
+}
+
+
+def _customer_address(customer_id: int) -> str:
+    row = (t.Customer.select(t.Customer.address, t.Customer.postcode)
+           .where(t.Customer.id == customer_id).first())
+    if row is None:
+        return ""
+    address = (row.address or "").strip()
+    postcode = (row.postcode or "").strip()
+    if postcode and postcode.replace(" ", "").upper() not in address.replace(" ", "").upper():
+        address = f"{address}\n{postcode}" if address else postcode
+    return address
+
+
+def _funding_text(detail: IncidentDetail) -> str:
+    info = funding.funding_of(detail.id)
+    if info is None:
+        return "Unfunded"
+    if info.kind is FundingKind.PAYMENT:
+        return f"Paid — receipt {info.receipt_number}"
+    if info.kind is FundingKind.TICKET:
+        return f"Season ticket {info.ticket_id} — {info.ticket_use}"
+    if info.kind is FundingKind.CONTRACT:
+        return f"Contract {info.contract_reference}"
+    reason = f": {info.waiver_reason}" if info.waiver_reason else ""
+    return f"{info.description}{reason}"
+
+
+def _links(detail: IncidentDetail) -> tuple[str, ...]:
+    links: list[str] = []
+    if detail.split_from is not None:
+        links.append(f"Split from {detail.split_from.reference}")
+    links += [f"Split into {link.reference}" for link in detail.split_children]
+    if detail.merged_into is not None:
+        links.append(f"Merged into {detail.merged_into.reference}")
+    links += [f"Duplicate {link.reference} merged into this incident"
+              for link in detail.merged_duplicates]
+    if detail.enhancement_request_id is not None:
+        count = (t.EnhancementRequest.select(t.EnhancementRequest.customer_count)
+                 .where(t.EnhancementRequest.id == detail.enhancement_request_id).scalar()) or 0
+        links.append(f"Enhancement request #{detail.enhancement_request_id}: "
+                     f"“{detail.enhancement_title}” ({count} customer"
+                     f"{'' if count == 1 else 's'} asking)")
+    if detail.escalation_id is not None:
+        status = (ESCALATION_STATUS_LABELS[detail.escalation_status]
+                  if detail.escalation_status is not None else "")
+        links.append(f"Escalation #{detail.escalation_id}"
+                     + (f" ({status.lower()})" if status else ""))
+    if detail.reopen_count:
+        links.append(f"Re-opened {detail.reopen_count} time"
+                     f"{'' if detail.reopen_count == 1 else 's'} (no new charge)")
+    return tuple(links)
+
+
+def _timeline(detail: IncidentDetail) -> tuple[TimelineDocRow, ...]:
+    rows = []
+    for entry in detail.timeline:
+        text = entry.text
+        if entry.moved_from:
+            text = f"{text}\n(moved here from {entry.moved_from})" if text else \
+                f"(moved here from {entry.moved_from})"
+        rows.append(TimelineDocRow(entry.occurred_at, TimelineKind(entry.kind).label,
+                                   entry.author_name, entry.duration_seconds, text))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class SummaryPdf:
+    """An incident summary ready to preview, save or e-mail."""
+
+    incident_id: int
+    reference: str
+    subject: str
+    #: Where to e-mail it by default: the incident's contact, else the customer ("" if none).
+    email_to: str
+    pdf: bytes
+
+
+def _summary_doc(detail: IncidentDetail) -> IncidentSummaryDoc:
+    settings = office_settings()
+    contact = " ".join(part for part in (detail.contact_name,
+                                         display_phone(detail.contact_phone)) if part)
+    customer = detail.customer_name
+    if detail.customer_account_code:
+        customer = f"{customer} ({detail.customer_account_code})"
+    ended_at = detail.resolved_at or detail.closed_at
+    return IncidentSummaryDoc(
+        office=printed_office(settings), reference=detail.reference, subject=detail.subject,
+        description=detail.description, customer_name=customer,
+        customer_address=_customer_address(detail.customer_id), contact=contact,
+        product=detail.product_name, module=detail.module_name,
+        product_version=detail.product_version, status_label=detail.status.label,
+        priority=detail.priority.value.title(), engineer=detail.engineer_name,
+        funding_text=_funding_text(detail), opened_at=detail.opened_at,
+        resolved_at=ended_at if detail.resolution is not None else None,
+        resolution_label=detail.resolution.label if detail.resolution is not None else "",
+        resolution_note=detail.resolution_note, links=_links(detail),
+        timeline=_timeline(detail), timezone=settings.timezone or "Europe/London",
+        printed_at=utcnow())
+
+
+def incident_summary_doc(incident_id: int) -> IncidentSummaryDoc:
+    """The plain data of an incident's summary: the incident, customer, funding, timeline.
+
+    Raises:
+        NotFound: no such incident.
+    """
+    return _summary_doc(incident_detail(incident_id))
+
+
+def incident_summary_pdf(incident_id: int) -> bytes:
+    """An incident's summary as PDF bytes: for the customer, product management or development.
+
+    Safe to call on a worker thread (it only reads).
+
+    Raises:
+        NotFound: no such incident.
+    """
+    from synergy_desk.documents import render_incident_summary
+
+    return render_incident_summary(incident_summary_doc(incident_id))
+
+
+def _email_for(detail: IncidentDetail) -> str:
+    if detail.contact_id is not None:
+        email = (t.Contact.select(t.Contact.email)
+                 .where(t.Contact.id == detail.contact_id).scalar())
+        if email:
+            return str(email)
+    email = t.Customer.select(t.Customer.email).where(t.Customer.id == detail.customer_id).scalar()
+    return str(email or "")
+
+
+def incident_summary(incident_id: int) -> SummaryPdf:
+    """The summary PDF with what a preview needs to name, save and e-mail it.
+
+    Safe to call on a worker thread (it only reads).
+
+    Raises:
+        NotFound: no such incident.
+    """
+    from synergy_desk.documents import render_incident_summary
+
+    detail = incident_detail(incident_id)
+    pdf = render_incident_summary(_summary_doc(detail))
+    return SummaryPdf(detail.id, detail.reference, detail.subject, _email_for(detail), pdf)
+
+
+def _register(register: str) -> Register:
+    if register not in REGISTER_TITLES:
+        raise ValidationError(f"There is no register called “{register}”.", "register")
+    return register  # type: ignore[return-value]
+
+
+def _filters_text(register: Register, product_id: int | None, status: str | None) -> str:
+    parts = []
+    if product_id is not None:
+        parts.append(f"product {get_or_404(t.Product, product_id, 'product').name}")
+    if status:
+        labels: dict[str, str] = {
+            **{k.value: v for k, v in registers.ENHANCEMENT_STATUS_LABELS.items()},
+            **{k.value: v for k, v in ESCALATION_STATUS_LABELS.items()}}
+        parts.append(f"status {labels.get(str(status), str(status)).lower()}")
+    return "Showing " + (", ".join(parts) if parts else "every entry")
+
+
+def register_pdf(register: str, *, product_id: int | None = None,
+                 status: str | None = None) -> bytes:
+    """One register (``"enhancements"`` or ``"escalations"``), filtered, as an A4 PDF.
+
+    Raises:
+        ValidationError: an unknown register or status. NotFound: an unknown product.
+    """
+    from synergy_desk.documents.registers import RegisterDoc, render_register
+
+    which = _register(register)
+    header, *rows = registers.register_csv_rows(which, product_id=product_id, status=status)
+    columns = _PDF_COLUMNS[which]
+    picks = [header.index(name) for name, _, _ in columns]
+    settings = office_settings()
+    doc = RegisterDoc(
+        office=printed_office(settings), title=REGISTER_TITLES[which],
+        filters=_filters_text(which, product_id, status),
+        columns=tuple(label for _, label, _ in columns),
+        widths=tuple(share for _, _, share in columns),
+        rows=tuple(tuple(row[i] for i in picks) for row in rows),
+        generated_at=utcnow(), timezone=settings.timezone or "Europe/London")
+    return render_register(doc)
+
+
+def register_csv(register: str, *, product_id: int | None = None,
+                 status: str | None = None) -> str:
+    """One register, filtered, as CSV text (header row first) safe to open in a spreadsheet.
+
+    Raises:
+        ValidationError: an unknown register or status.
+    """
+    rows = registers.register_csv_rows(_register(register), product_id=product_id,
+                                       status=status)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return out.getvalue()

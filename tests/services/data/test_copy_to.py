@@ -1,0 +1,167 @@
+"""copy-to: a SQLite office moved into another database gives the same lists, counts, searches
+and reports, keeps its numbering going, and never copies over an office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synergy_desk.demo import generator
+from synergy_desk.domain.enums import IncidentStatus, PaymentMethod, Role
+from synergy_desk.domain.errors import ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
+from synergy_desk.models.database import close_database, open_database, sqlite_url
+from synergy_desk.services import search
+from synergy_desk.services.common import Actor
+from synergy_desk.services.data import copy_to
+from synergy_desk.services.incidents import incident_list
+from synergy_desk.services.money import payments
+from synergy_desk.services.reporting import integrity
+
+NOW = dt.datetime(2030, 1, 1, 12, 0)
+VIEWS = ["all", "open", "awaiting_payment", "resolved", "callbacks_due"]
+SORTS = [("last_activity", True), ("customer", False), ("engineer", False), ("reference", True),
+         ("status", False)]
+
+
+def _snapshot() -> dict[str, Any]:
+    """What the window's services show of the database the models are bound to."""
+    out: dict[str, Any] = {}
+    for view in VIEWS:
+        for column, descending in SORTS:
+            filt = incident_list.IncidentFilter(view=view, now=NOW)
+            sort = incident_list.Sort(column, descending)
+            first = incident_list.list_incidents(filt, sort, limit=25)
+            second = (incident_list.list_incidents(filt, sort, after=first.next_cursor, limit=25)
+                      if first.next_cursor else None)
+            out[f"{view}/{column}"] = (first.rows, second.rows if second else ())
+    out["counts"] = incident_list.status_counts(now=NOW)
+    out["tamper"] = integrity.check_tamper()
+    out["sequences"] = integrity.check_sequences()
+    customer = t.Customer.select().order_by(t.Customer.id).first()
+    out["search"] = [search.search_customers(customer.name[:4]),
+                     search.search_customers(customer.postcode),
+                     search.search_incidents("error")]
+    out["cashup"] = _cashup()
+    out["table_counts"] = {m._meta.table_name: m.select().count() for m in t.ALL_MODELS}
+    return out
+
+
+def _manager() -> Actor:
+    return Actor.from_user(t.User.select().where(t.User.role == Role.MANAGER)
+                           .order_by(t.User.id).first())
+
+
+def _cashup() -> Any:
+    from synergy_desk.services.reporting import reports
+
+    last = t.Payment.select(t.Payment.taken_at).order_by(t.Payment.taken_at.desc()).scalar()
+    day = last.date()
+    return reports.build_report(_manager(), "cashup", day - dt.timedelta(days=6), day, now=NOW)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """A small demo office in SQLite, and what its services show."""
+    path = tmp_path_factory.mktemp("source") / "office.sqlite3"
+    open_database(sqlite_url(path))
+    try:
+        generator.generate_demo(customers=30, incidents=120, timeline_per_incident=2)
+        expected = _snapshot()
+    finally:
+        close_database()
+    return path, expected
+
+
+@pytest.fixture
+def source_url(source: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[str]:
+    path = tmp_path / "source.sqlite3"
+    shutil.copyfile(source[0], path)
+    yield sqlite_url(path)
+
+
+@pytest.fixture
+def empty_target(db_url: str) -> str:
+    """The test database (SQLite or PostgreSQL), empty and not bound."""
+    close_database()
+    return db_url
+
+
+def test_copy_gives_the_same_lists_counts_searches_and_reports(
+        source: tuple[Path, dict[str, Any]], source_url: str, empty_target: str) -> None:
+    seen: list[tuple[int, int, str]] = []
+    result = copy_to.copy_office(source_url, empty_target, progress=lambda *a: seen.append(a))
+    expected = source[1]
+    assert result.counts == expected["table_counts"]
+    assert result.carried_problems == ()
+    assert seen and seen[-1][2] == copy_to.SEARCH_STAGE
+    # The models are bound to the target now, as the command line expects.
+    copied = _snapshot()
+    for key, value in expected.items():
+        assert copied[key] == value, key
+    assert expected["tamper"] == [] and expected["sequences"] == []
+    assert dict(expected["cashup"].summary)["Receipts"] != "0"  # a week with takings
+
+
+def test_new_rows_continue_the_numbering(source_url: str, empty_target: str) -> None:
+    copy_to.copy_office(source_url, empty_target)
+    last_receipt = t.Payment.select(t.Payment.receipt_number).order_by(
+        t.Payment.receipt_number.desc()).scalar()
+    last_id = t.Payment.select(t.Payment.id).order_by(t.Payment.id.desc()).scalar()
+    incident = (t.Incident.select().where(t.Incident.status == IncidentStatus.AWAITING_PAYMENT)
+                .order_by(t.Incident.id).first())
+    receptionist = Actor.from_user(t.User.select().where(t.User.role == Role.RECEPTION).first())
+    receipt = payments.take_payment(receptionist, payments.PaymentRequest(
+        customer_id=incident.__data__["customer"], incident_ids=(incident.id,),
+        method=PaymentMethod.CASH, tendered_pence=100_000))
+    assert receipt.number == f"R-{last_receipt + 1:06d}"
+    assert t.Payment.select(t.Payment.id).order_by(t.Payment.id.desc()).scalar() == last_id + 1
+    customer = t.Customer.create(account_code="NEW001", name="After The Move")
+    assert customer.id == max(c.id for c in t.Customer.select(t.Customer.id))
+    assert integrity.check_tamper() == []
+    assert integrity.check_sequences() == []
+
+
+def test_a_second_copy_into_the_same_database_is_refused(source_url: str,
+                                                         empty_target: str) -> None:
+    copy_to.copy_office(source_url, empty_target)
+    before = {m._meta.table_name: m.select().count() for m in t.ALL_MODELS}
+    t.Product.create(name="Only In The Target")
+    close_database()
+    with pytest.raises(ValidationError, match="already holds an office"):
+        copy_to.copy_office(source_url, empty_target)
+    assert t.Product.select().where(t.Product.name == "Only In The Target").exists()
+    after = {m._meta.table_name: m.select().count() for m in t.ALL_MODELS}
+    assert after == {**before, "product": before["product"] + 1}
+
+
+def test_a_failed_copy_leaves_nothing_behind(source_url: str, empty_target: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(_progress: object) -> None:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(copy_to, "_rebuild_search", broken)
+    with pytest.raises(RuntimeError):
+        copy_to.copy_office(source_url, empty_target)
+    assert t.User.select().count() == 0
+    assert t.Incident.select().count() == 0
+    assert db.execute_sql("SELECT COUNT(*) FROM customer_search").fetchone()[0] == 0
+
+
+def test_a_copy_onto_itself_is_refused(source_url: str) -> None:
+    with pytest.raises(ValidationError, match="onto itself"):
+        copy_to.copy_office(source_url, source_url)
+
+
+def test_only_a_sqlite_office_is_copied(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="SQLite"):
+        copy_to.copy_office("postgresql://desk@localhost/office", sqlite_url(tmp_path / "x"))
+    with pytest.raises(ValidationError, match="no database"):
+        copy_to.copy_office(sqlite_url(tmp_path / "missing.sqlite3"),
+                            sqlite_url(tmp_path / "x.sqlite3"))

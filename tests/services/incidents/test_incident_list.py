@@ -1,0 +1,354 @@
+"""The incident list: views, every sort, keyset paging, one query a page, the kept counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from peewee import SqliteDatabase
+from playhouse.test_utils import assert_query_count
+
+from synergy_desk.domain.enums import (
+    OPEN_STATUSES,
+    FundingKind,
+    IncidentStatus,
+    Resolution,
+    Role,
+    TimelineKind,
+)
+from synergy_desk.domain.errors import ValidationError
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db, utcnow
+from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import callbacks, closing, intake, reshape, work
+from synergy_desk.services.incidents.detail import incident_detail
+from synergy_desk.services.incidents.incident_list import (
+    SORT_COLUMNS,
+    VIEWS,
+    Cursor,
+    IncidentFilter,
+    Sort,
+    list_incidents,
+    status_counts,
+)
+from synergy_desk.services.incidents.incident_state import bump_count
+from synergy_desk.services.money import funding
+from tests.conftest import make_user
+from tests.services.incidents.test_incidents import (
+    buy_ticket,
+    in_progress,
+    make_customer,
+    new_call,
+    pay_for,
+    ticket_funded,
+)
+
+BASE = dt.datetime(2024, 3, 1, 9, 0, 0)
+STATUSES = list(IncidentStatus)
+FUNDINGS = list(FundingKind)
+
+
+def build_office(office: dict[str, Any], n: int = 23) -> list[t.Incident]:
+    """Incidents written straight to the tables, with ties in every sort column."""
+    engineers = [office["engineer"].id, office["engineer2"].id, office["manager"].id, None]
+    products = [office["product"], office["product2"]]
+    # Two customers share a name: they must not interleave when sorted by customer.
+    customers = [make_customer(name) for name in
+                 ("Charlie Ltd", "Alpha Ltd", "Bravo Ltd", "Bravo Ltd", "Delta Ltd")]
+    made = []
+    for i in range(n):
+        status = STATUSES[i % len(STATUSES)]
+        engineer = engineers[(i * 7) % len(engineers)]
+        product = products[(i // 2) % 2]
+        incident = t.Incident.create(
+            number=i + 1, reference=f"INC-{i + 1:06d}", customer=customers[(i * 3) % 5].id,
+            product=product.id, subject=f"Subject {i % 4}", status=status,
+            engineer=engineer, funding=FUNDINGS[(i * 2) % len(FUNDINGS)],
+            opened_at=BASE - dt.timedelta(days=i // 3),
+            last_activity_at=BASE + dt.timedelta(minutes=(i * 5) % 7),
+            created_by=office["reception"].id)
+        bump_count(status, engineer, product.id, +1)
+        made.append(incident)
+    return made
+
+
+def _name(model: type[t.BaseModel], pk: int | None, attr: str) -> str:
+    if pk is None:
+        return ""
+    return str(getattr(model.get_by_id(pk), attr))
+
+
+def expected_key(column: str) -> Callable[[t.Incident], tuple[Any, ...]]:
+    keys: dict[str, Callable[[t.Incident], tuple[Any, ...]]] = {
+        "last_activity": lambda i: (i.last_activity_at, i.id),
+        "opened": lambda i: (i.opened_at, i.id),
+        "reference": lambda i: (i.number,),
+        "customer": lambda i: (_name(t.Customer, i.customer_id, "name"), i.customer_id,
+                               i.last_activity_at, i.id),
+        "subject": lambda i: (i.subject, i.id),
+        "product": lambda i: (_name(t.Product, i.product_id, "name"), i.product_id,
+                              i.last_activity_at, i.id),
+        "status": lambda i: (IncidentStatus(i.status).value, i.last_activity_at, i.id),
+        "funding": lambda i: (FundingKind(i.funding).value, i.last_activity_at, i.id),
+        "engineer": lambda i: (_name(t.User, i.engineer_id, "full_name"),
+                               i.engineer_id or 0, i.last_activity_at, i.id),
+    }
+    return keys[column]
+
+
+def all_pages(filt: IncidentFilter, sort: Sort, limit: int) -> list[int]:
+    ids: list[int] = []
+    page = list_incidents(filt, sort, limit=limit)
+    ids.extend(r.id for r in page.rows)
+    while page.next_cursor is not None:
+        page = list_incidents(filt, sort, after=page.next_cursor, limit=limit)
+        ids.extend(r.id for r in page.rows)
+    return ids
+
+
+def in_view(incident: t.Incident, view: str, me: int) -> bool:
+    status = IncidentStatus(incident.status)
+    return {
+        "mine": incident.engineer_id == me and status.is_open,
+        "unassigned": incident.engineer_id is None and status.is_open,
+        "awaiting_payment": status is IncidentStatus.AWAITING_PAYMENT,
+        "in_progress": status is IncidentStatus.IN_PROGRESS,
+        "waiting_on_customer": status is IncidentStatus.WAITING_ON_CUSTOMER,
+        "resolved": status is IncidentStatus.RESOLVED,
+        "open": status.is_open,
+        "all": True,
+    }[view]
+
+
+# --- sorting and paging ---
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["up", "down"])
+@pytest.mark.parametrize("column", SORT_COLUMNS)
+def test_paging_through_every_sort_gives_every_incident_once_in_order(
+        office: dict[str, Any], column: str, descending: bool) -> None:
+    made = build_office(office)
+    expected = [i.id for i in sorted(made, key=expected_key(column), reverse=descending)]
+    assert all_pages(IncidentFilter(view="all"), Sort(column, descending), limit=4) == expected
+
+
+@pytest.mark.parametrize("column", ["last_activity", "customer", "engineer", "reference"])
+@pytest.mark.parametrize("view", ["open", "unassigned", "resolved", "mine"])
+def test_paging_a_view_keeps_to_the_view_and_the_order(office: dict[str, Any], view: str,
+                                                       column: str) -> None:
+    made = build_office(office)
+    me = office["engineer"].id
+    wanted = [i for i in made if in_view(i, view, me)]
+    expected = [i.id for i in sorted(wanted, key=expected_key(column), reverse=True)]
+    assert expected, "the office should have incidents in every view"
+    got = all_pages(IncidentFilter(view=view, me=me), Sort(column, True), limit=3)
+    assert got == expected
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v != "callbacks_due"])
+def test_each_view_holds_what_it_says(office: dict[str, Any], view: str) -> None:
+    made = build_office(office)
+    me = office["engineer"].id
+    page = list_incidents(IncidentFilter(view=view, me=me), limit=1000)
+    assert {r.id for r in page.rows} == {i.id for i in made if in_view(i, view, me)}
+    assert page.next_cursor is None
+
+
+def test_engineer_product_and_customer_filters_narrow_the_view(office: dict[str, Any]) -> None:
+    made = build_office(office)
+    erin, payroll = office["engineer2"].id, office["product2"].id
+    customer = made[0].customer_id
+    for filt, wanted in [
+        (IncidentFilter(view="all", engineer_id=erin), lambda i: i.engineer_id == erin),
+        (IncidentFilter(view="all", product_id=payroll), lambda i: i.product_id == payroll),
+        (IncidentFilter(view="all", customer_id=customer),
+         lambda i: i.customer_id == customer),
+        (IncidentFilter(view="open", product_id=payroll, engineer_id=erin),
+         lambda i: i.product_id == payroll and i.engineer_id == erin
+         and IncidentStatus(i.status).is_open),
+    ]:
+        for column in ("last_activity", "customer", "engineer"):
+            got = all_pages(filt, Sort(column, False), limit=2)
+            expected = [i.id for i in sorted((i for i in made if wanted(i)),
+                                             key=expected_key(column))]
+            assert got == expected, (filt, column)
+
+
+def test_the_list_shows_the_joined_columns(engineer: Actor, reception: Actor,
+                                           product: t.Product) -> None:
+    ref = in_progress(engineer, reception, make_customer("Alpha Ltd"), product)
+    [shown] = list_incidents(IncidentFilter(view="all")).rows
+    assert (shown.reference, shown.customer_name, shown.product_name) == (
+        ref.reference, "Alpha Ltd", "Ledger Accounts")
+    assert (shown.status, shown.funding, shown.engineer_name) == (
+        IncidentStatus.IN_PROGRESS, FundingKind.TICKET, "Eddie Engineer")
+    assert shown.subject == "Cannot print invoices" and shown.version == ref.version
+    assert isinstance(shown.opened_at, dt.datetime)
+    assert isinstance(shown.last_activity_at, dt.datetime)
+
+
+@pytest.mark.parametrize("column", SORT_COLUMNS)
+def test_a_page_costs_one_query_however_deep(office: dict[str, Any], column: str) -> None:
+    build_office(office)
+    for view in ("all", "open", "mine"):
+        filt = IncidentFilter(view=view, me=office["engineer"].id)
+        with assert_query_count(1):
+            first = list_incidents(filt, Sort(column, True), limit=2)
+        assert first.next_cursor is not None
+        with assert_query_count(1):
+            list_incidents(filt, Sort(column, True), after=first.next_cursor, limit=2)
+
+
+def test_bad_views_sorts_and_cursors_are_refused(office: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        list_incidents(IncidentFilter(view="everything"))
+    with pytest.raises(ValidationError):
+        list_incidents(IncidentFilter(view="all"), Sort("colour"))
+    with pytest.raises(ValidationError):
+        list_incidents(IncidentFilter(view="mine"))  # nobody named as "me"
+    with pytest.raises(ValidationError):
+        list_incidents(IncidentFilter(view="all"), Sort("customer"), after=Cursor((1,)))
+    with pytest.raises(ValidationError):
+        list_incidents(IncidentFilter(view="all"), limit=0)
+
+
+# --- indexes ---
+
+
+def _page_plan(filt: IncidentFilter, sort: Sort) -> list[str]:
+    from synergy_desk.services.incidents.incident_list import _page_query
+
+    first = list_incidents(filt, sort, limit=2)
+    query, _ = _page_query(filt, sort, first.next_cursor, 2)
+    sql, params = query.sql()
+    lines = [r[-1] for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    return lines[:lines.index("SCAN page")]  # the page itself, before the shown columns
+
+
+@pytest.mark.parametrize("view", ["all", "resolved"])
+@pytest.mark.parametrize("column", [c for c in SORT_COLUMNS if c != "engineer"])
+def test_a_big_view_walks_an_index_in_sort_order(sqlite_db_url: str, password_hash: str,
+                                                 view: str, column: str) -> None:
+    office = _sqlite_office(password_hash)
+    build_office(office)
+    plan = _page_plan(IncidentFilter(view=view), Sort(column, True))
+    assert not any("TEMP B-TREE" in line for line in plan), plan
+    assert all("INDEX" in line or "PRIMARY KEY" in line for line in plan[1:]), plan
+
+
+@pytest.mark.parametrize("view", ["open", "mine", "unassigned", "awaiting_payment"])
+@pytest.mark.parametrize("column", SORT_COLUMNS)
+def test_a_working_set_is_found_by_its_index_not_by_walking_the_table(
+        sqlite_db_url: str, password_hash: str, view: str, column: str) -> None:
+    office = _sqlite_office(password_hash)
+    build_office(office)
+    plan = _page_plan(IncidentFilter(view=view, me=office["engineer"].id), Sort(column, False))
+    searches = [line for line in plan if "t1" in line and ("SEARCH" in line or "SCAN" in line)]
+    assert searches and all(line.startswith("SEARCH t1 USING") for line in searches), plan
+    assert all("incident_status" in line or "incident_engineer_id_status" in line
+               for line in searches), plan
+
+
+def _sqlite_office(password_hash: str) -> dict[str, Any]:
+    assert isinstance(db.obj, SqliteDatabase)
+    return {
+        "product": t.Product.create(name="Ledger Accounts"),
+        "product2": t.Product.create(name="Payroll Plus"),
+        "manager": make_user("mary", Role.MANAGER, password_hash, "Mary Manager"),
+        "engineer": make_user("eddie", Role.ENGINEER, password_hash, "Eddie Engineer"),
+        "engineer2": make_user("erin", Role.ENGINEER, password_hash, "Erin Engineer"),
+        "reception": make_user("rita", Role.RECEPTION, password_hash, "Rita Reception"),
+    }
+
+
+# --- the kept counts ---
+
+
+def _recount(me: int | None, engineer_id: int | None, product_id: int | None,
+             now: dt.datetime) -> dict[str, int]:
+    rows = list(t.Incident.select())
+    if engineer_id is not None:
+        rows = [i for i in rows if i.engineer_id == engineer_id]
+    if product_id is not None:
+        rows = [i for i in rows if i.product_id == product_id]
+    out = {view: sum(1 for i in rows if in_view(i, view, me or -1))
+           for view in VIEWS if view != "callbacks_due"}
+    due = {c.incident_id for c in t.CallBack.select()
+           .where(t.CallBack.done_at.is_null() & (t.CallBack.due_at <= now)
+                  & t.CallBack.incident.is_null(False))}
+    out["callbacks_due"] = sum(1 for i in rows if i.id in due)
+    return out
+
+
+def test_kept_counts_equal_a_recount_after_a_day_of_work(
+        engineer: Actor, manager: Actor, reception: Actor, product: t.Product,
+        office: dict[str, Any]) -> None:
+    erin: Actor = office["engineer2"]
+    payroll: t.Product = office["product2"]
+    alpha, bravo = make_customer("Alpha Ltd"), make_customer("Bravo Ltd")
+    buy_ticket(reception, alpha)
+    waiting = new_call(reception, bravo, payroll, subject="Payroll will not open")
+    a = in_progress(engineer, reception, alpha, product, "Blank invoices")
+    b, _ = ticket_funded(reception, alpha, product, "Duplicate of blank invoices")
+    c = in_progress(engineer, reception, alpha, payroll, "Tax codes wrong")
+    work.assign(engineer, c.id, erin.id)
+    work.add_timeline_entry(reception, a.id, TimelineKind.PHONE_IN, "Also reports")
+    split = reshape.split(engineer, a.id, [incident_detail(a.id).timeline[-1].id],
+                            subject="Reports slow", product_id=payroll.id)
+    reshape.merge(engineer, b.id, a.id)
+    work.wait_on_customer(erin, c.id, "Sent a fix")
+    closing.resolve(engineer, a.id, Resolution.SOLUTION, "Driver")
+    closing.reopen(engineer, a.id, "Back again")
+    closing.resolve(engineer, a.id, Resolution.WORKAROUND, "Print to PDF")
+    d = new_call(reception, bravo, product, subject="Login fails")
+    pay_for(reception, bravo, d.id)
+    work.claim(erin, d.id)
+    closing.out_of_remit(manager, d.id, "Custom report")
+    closing.close_unresolved(engineer, waiting.id, "Never paid")
+    intake.edit_incident(reception, split.id, split.version, product_id=product.id)
+    funding.fund_from_ticket(reception, split.id)
+    work.start_work(engineer, split.id)
+    soon = utcnow() + dt.timedelta(hours=1)
+    callbacks.schedule_callback(reception, alpha.id, soon, "Ring back", incident_id=split.id)
+    callbacks.schedule_callback(reception, alpha.id, soon, "Ring about c", incident_id=c.id)
+    later = soon + dt.timedelta(minutes=1)
+
+    for me, engineer_id, product_id in [(engineer.id, None, None), (erin.id, None, None),
+                                        (engineer.id, erin.id, None),
+                                        (None, None, payroll.id),
+                                        (erin.id, erin.id, payroll.id)]:
+        kept = status_counts(me=me, engineer_id=engineer_id, product_id=product_id, now=later)
+        assert kept == _recount(me, engineer_id, product_id, later), (me, engineer_id,
+                                                                       product_id)
+    counts = status_counts(me=engineer.id, now=later)
+    assert counts["all"] == t.Incident.select().count() == 6
+    assert counts["callbacks_due"] == 2
+    assert status_counts(me=engineer.id)["callbacks_due"] == 0
+    assert counts["open"] == sum(1 for i in t.Incident.select()
+                                 if IncidentStatus(i.status) in OPEN_STATUSES)
+
+
+def test_status_counts_read_the_kept_table_not_the_incidents(office: dict[str, Any]) -> None:
+    build_office(office)
+    # A count nobody kept is invisible to status_counts: proof it reads the kept table.
+    t.Incident.update(status=IncidentStatus.RESOLVED).execute()
+    counts = status_counts()
+    assert counts["resolved"] != t.Incident.select().count()
+    with assert_query_count(1):  # the kept counts and the due call-backs together
+        status_counts(me=office["engineer"].id)
+
+
+def test_the_callbacks_due_view_lists_incidents_with_a_call_back_due(
+        reception: Actor, product: t.Product) -> None:
+    customer = make_customer()
+    promised = new_call(reception, customer, product)
+    new_call(reception, customer, product, subject="Other thing")
+    due_at = utcnow() + dt.timedelta(hours=2)
+    callbacks.schedule_callback(reception, customer.id, due_at, "Call back",
+                                incident_id=promised.id)
+    later = due_at + dt.timedelta(minutes=5)
+    page = list_incidents(IncidentFilter(view="callbacks_due", now=later))
+    assert [r.id for r in page.rows] == [promised.id]
+    assert list_incidents(IncidentFilter(view="callbacks_due")).rows == ()

@@ -1,0 +1,377 @@
+"""Office settings, first-run set-up and the product catalogue."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from synergy_desk.models import tables as t
+from synergy_desk.services.common import Actor
+from synergy_desk.services.office.settings import (
+    OfficeSettingsData,
+    add_module,
+    add_product,
+    get_settings,
+    list_products,
+    normalise_vat_number,
+    setup_office,
+    update_module,
+    update_product,
+    update_settings,
+)
+from synergy_desk.services.people.users import login
+from tests.conftest import PASSWORD, make_user
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def settings_audit() -> list[t.AuditLog]:
+    return list(t.AuditLog.select().where(t.AuditLog.entity == "settings")
+                .order_by(t.AuditLog.id))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def test_get_settings_creates_the_row_with_defaults(db_url: str) -> None:
+    assert t.OfficeSettings.select().count() == 0
+    data = get_settings()
+    assert data.incident_price_pence == 7500
+    assert data.vat_rate_bp == 2000
+    assert data.ticket_default_size == 10
+    assert data.ticket_validity_days == 365
+    assert data.timezone == "Europe/London"
+    assert data.version == 1
+    assert get_settings().id == data.id
+    assert t.OfficeSettings.select().count() == 1
+
+
+def test_get_settings_reads_the_office(office: dict[str, object]) -> None:
+    data = get_settings()
+    assert data.company_name == "Synergy Support Ltd"
+    assert data.vat_number == "GB123456789"
+    assert not data.smtp_password_set
+    assert "smtp_password" not in OfficeSettingsData.__dataclass_fields__
+
+
+# --- changing ------------------------------------------------------------------------------
+
+
+def test_manager_changes_settings_with_audit(manager: Actor) -> None:
+    data = update_settings(manager, 1, incident_price_pence=8000, vat_rate_bp=1750,
+                           smtp_password="s3cret", phone="0113 496 0000",
+                           vat_number="gb 123 4567 89 012", timezone="America/New_York")
+    assert data.incident_price_pence == 8000
+    assert data.vat_rate_bp == 1750
+    assert data.smtp_password_set
+    assert data.phone == "0113 496 0000"
+    assert data.vat_number == "GB123456789012"
+    assert data.timezone == "America/New_York"
+    assert data.version == 2
+    (row,) = settings_audit()
+    assert row.action == "settings.update" and row.user_id == manager.id
+    before, after = json.loads(row.before), json.loads(row.after)
+    assert before["incident_price_pence"] == 7500 and after["incident_price_pence"] == 8000
+    assert before["vat_rate_bp"] == 2000 and after["vat_rate_bp"] == 1750
+    assert after["smtp_password"] == "(hidden)"
+    assert "s3cret" not in row.after
+    assert after["version"] == 2 and before["version"] == 1
+    assert "company_name" not in after  # only what changed
+
+
+@pytest.mark.parametrize("who", ["engineer", "reception"])
+def test_only_managers_change_settings(office: dict[str, Any], who: str) -> None:
+    with pytest.raises(PermissionDenied, match="managers"):
+        update_settings(office[who], 1, incident_price_pence=1)
+    assert get_settings().incident_price_pence == 7500
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"incident_price_pence": -1}, "incident_price_pence"),
+    ({"incident_price_pence": 75.0}, "incident_price_pence"),
+    ({"incident_price_pence": "7500"}, "incident_price_pence"),
+    ({"incident_price_pence": True}, "incident_price_pence"),
+    ({"ticket_incident_price_pence": -500}, "ticket_incident_price_pence"),
+    ({"vat_rate_bp": -1}, "vat_rate_bp"),
+    ({"vat_rate_bp": 10001}, "vat_rate_bp"),
+    ({"ticket_default_size": 0}, "ticket_default_size"),
+    ({"ticket_default_size": 11}, "ticket_default_size"),
+    ({"ticket_validity_days": 0}, "ticket_validity_days"),
+    ({"ticket_validity_days": 3651}, "ticket_validity_days"),
+    ({"timezone": "Mars/Olympus_Mons"}, "timezone"),
+    ({"timezone": ""}, "timezone"),
+    ({"timezone": "../../etc/passwd"}, "timezone"),
+    ({"vat_number": "GB12345678"}, "vat_number"),
+    ({"vat_number": "FR123456789"}, "vat_number"),
+    ({"vat_number": "GB1234567890"}, "vat_number"),
+    ({"smtp_port": 0}, "smtp_port"),
+    ({"smtp_port": 65536}, "smtp_port"),
+    ({"email": "office"}, "email"),
+    ({"smtp_from": "no at sign"}, "smtp_from"),
+    ({"phone": "12"}, "phone"),
+    ({"logo": b"GIF89a..."}, "logo"),
+    ({"smtp_starttls": "yes"}, "smtp_starttls"),
+    ({"company_name": "x" * 201}, "company_name"),
+    ({"address": "Card 4111 1111 1111 1111"}, "address"),
+    ({"no_such_setting": 1}, "no_such_setting"),
+])
+def test_bad_settings_are_refused_and_nothing_changes(manager: Actor, changes: dict[str, Any],
+                                                      field: str) -> None:
+    before = get_settings()
+    with pytest.raises(ValidationError) as caught:
+        update_settings(manager, 1, **{"incident_price_pence": 9999, **changes})
+    assert caught.value.field == field
+    assert get_settings() == before
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"vat_rate_bp": 0}, {"vat_rate_bp": 0}),
+    ({"vat_rate_bp": 10000}, {"vat_rate_bp": 10000}),
+    ({"incident_price_pence": 0}, {"incident_price_pence": 0}),
+    ({"ticket_default_size": 1, "ticket_validity_days": 3650},
+     {"ticket_default_size": 1, "ticket_validity_days": 3650}),
+    ({"vat_number": ""}, {"vat_number": ""}),
+    ({"vat_number": "123456789"}, {"vat_number": "GB123456789"}),
+    ({"smtp_port": 65535, "smtp_starttls": False}, {"smtp_port": 65535, "smtp_starttls": False}),
+    ({"logo": PNG}, {"logo": PNG}),
+    ({"email": " office@synergy.example "}, {"email": "office@synergy.example"}),
+])
+def test_edge_values_are_accepted(manager: Actor, changes: dict[str, Any],
+                                  expected: dict[str, Any]) -> None:
+    data = update_settings(manager, 1, **changes)
+    for name, value in expected.items():
+        assert getattr(data, name) == value
+        assert getattr(get_settings(), name) == value
+
+
+def test_stale_settings_are_refused_naming_who_and_what(manager: Actor, password_hash: str,
+                                                        ) -> None:
+    other = make_user("max", Role.MANAGER, password_hash, "Max Manager")
+    update_settings(other, 1, vat_rate_bp=1500)
+    with pytest.raises(ConflictError) as caught:
+        update_settings(manager, 1, incident_price_pence=9000)
+    assert caught.value.changed_by == "Max Manager"
+    assert caught.value.changes == {"vat_rate_bp": (2000, 1500)}
+    assert "Max Manager" in caught.value.message and "vat rate bp" in caught.value.message
+    data = get_settings()
+    assert data.incident_price_pence == 7500 and data.vat_rate_bp == 1500
+    assert data.version == 2
+
+
+def test_saving_unchanged_settings_keeps_the_version(manager: Actor) -> None:
+    data = update_settings(manager, 1, incident_price_pence=7500)
+    assert data.version == 1
+    assert settings_audit() == []
+
+
+def test_clearing_the_smtp_password(manager: Actor) -> None:
+    update_settings(manager, 1, smtp_password="s3cret")
+    assert not update_settings(manager, 2, smtp_password="").smtp_password_set
+
+
+# --- first run -----------------------------------------------------------------------------
+
+
+def test_setup_office_creates_settings_and_the_first_manager(db_url: str) -> None:
+    actor = setup_office("Synergy Support Ltd", "1 High Street\nLeeds", "GB 123 4567 89",
+                         "Mary", "Mary Manager", PASSWORD)
+    assert actor.role is Role.MANAGER and actor.username == "mary"
+    data = get_settings()
+    assert data.company_name == "Synergy Support Ltd"
+    assert data.vat_number == "GB123456789"
+    assert data.incident_price_pence == 7500
+    assert login("mary", PASSWORD).id == actor.id
+    actions = {row.action for row in t.AuditLog.select()}
+    assert {"user.create", "settings.setup"} <= actions
+
+
+def test_setup_office_keeps_an_existing_settings_row(db_url: str) -> None:
+    first = get_settings()
+    setup_office("Synergy Support Ltd", "", "", "mary", "Mary Manager", PASSWORD)
+    assert t.OfficeSettings.select().count() == 1
+    assert get_settings().id == first.id
+    assert get_settings().company_name == "Synergy Support Ltd"
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (("", "addr", "", "mary", "Mary Manager", PASSWORD), "company_name"),
+    (("Synergy", "addr", "GB12", "mary", "Mary Manager", PASSWORD), "vat_number"),
+    (("Synergy", "addr", "", "m", "Mary Manager", PASSWORD), "username"),
+    (("Synergy", "addr", "", "mary", "Mary Manager", "short"), "password"),
+    (("Synergy", "addr", "", "mary", "", PASSWORD), "full_name"),
+])
+def test_setup_office_is_all_or_nothing(db_url: str, args: tuple[str, ...], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        setup_office(*args)
+    assert caught.value.field == field
+    assert t.User.select().count() == 0
+    assert t.OfficeSettings.select().count() == 0
+
+
+def test_setup_office_is_refused_once_there_are_users(office: dict[str, object]) -> None:
+    with pytest.raises(PermissionDenied, match="already set up"):
+        setup_office("Another Ltd", "", "", "newboss", "New Boss", PASSWORD)
+    assert not t.User.select().where(t.User.username == "newboss").exists()
+    assert get_settings().company_name == "Synergy Support Ltd"
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+
+def test_list_products_with_their_modules(manager: Actor, product: t.Product) -> None:
+    add_module(manager, product.id, "Reports")
+    add_module(manager, product.id, "Bank feeds")
+    retired = add_module(manager, product.id, "Old importer")
+    update_module(manager, retired.id, active=False)
+    rows = list_products()
+    assert [p.name for p in rows] == ["Ledger Accounts", "Payroll Plus"]
+    assert [m.name for m in rows[0].modules] == ["Bank feeds", "Reports"]
+    assert rows[0].current_version == "12.4"
+    everything = list_products(include_inactive=True)
+    assert [m.name for m in everything[0].modules] == ["Bank feeds", "Old importer", "Reports"]
+
+
+def test_manager_adds_and_changes_a_product(manager: Actor) -> None:
+    row = add_product(manager, "  Stock Control ", "3.0")
+    assert row.name == "Stock Control" and row.current_version == "3.0" and row.active
+    row = update_product(manager, row.id, current_version="3.1", active=False)
+    assert row.current_version == "3.1" and not row.active
+    assert "Stock Control" not in [p.name for p in list_products()]
+    assert "Stock Control" in [p.name for p in list_products(include_inactive=True)]
+    actions = [(a.action, json.loads(a.after)) for a in t.AuditLog.select()
+               .where(t.AuditLog.entity == "product").order_by(t.AuditLog.id)]
+    assert actions[0][0] == "product.create"
+    assert actions[1] == ("product.update", {"current_version": "3.1", "active": False})
+
+
+@pytest.mark.parametrize("who", ["engineer", "reception"])
+def test_only_managers_change_the_catalogue(office: dict[str, Any], who: str) -> None:
+    actor, product = office[who], office["product"]
+    with pytest.raises(PermissionDenied):
+        add_product(actor, "Stock Control")
+    with pytest.raises(PermissionDenied):
+        update_product(actor, product.id, active=False)
+    with pytest.raises(PermissionDenied):
+        add_module(actor, product.id, "Reports")
+    assert [p.name for p in list_products()] == ["Ledger Accounts", "Payroll Plus"]
+
+
+def test_product_names_are_unique_whatever_their_case(manager: Actor,
+                                                      product: t.Product) -> None:
+    with pytest.raises(ValidationError, match="already a product"):
+        add_product(manager, "ledger ACCOUNTS")
+    with pytest.raises(ValidationError, match="already a product"):
+        update_product(manager, office_product2(), name="Ledger Accounts")
+    with pytest.raises(ValidationError):
+        add_product(manager, "   ")
+    # Renaming a product to its own name in another case is fine.
+    assert update_product(manager, product.id, name="LEDGER Accounts").name == "LEDGER Accounts"
+
+
+def office_product2() -> int:
+    return int(t.Product.get(t.Product.name == "Payroll Plus").id)
+
+
+def test_module_names_are_unique_within_a_product(manager: Actor, product: t.Product) -> None:
+    add_module(manager, product.id, "Reports")
+    with pytest.raises(ValidationError, match="already has a module"):
+        add_module(manager, product.id, "reports")
+    other = add_module(manager, office_product2(), "Reports")  # another product: fine
+    assert other.product_id == office_product2()
+    renamed = update_module(manager, other.id, name="Payslips")
+    assert renamed.name == "Payslips"
+
+
+def test_missing_products_and_modules_are_not_found(manager: Actor) -> None:
+    with pytest.raises(NotFound):
+        update_product(manager, 999, active=False)
+    with pytest.raises(NotFound):
+        add_module(manager, 999, "Reports")
+    with pytest.raises(NotFound):
+        update_module(manager, 999, active=False)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("GB123456789", "GB123456789"),
+    ("gb 123 4567 89", "GB123456789"),
+    ("GB-123-456-789-012", "GB123456789012"),
+    ("123456789", "GB123456789"),
+    ("", ""),
+])
+def test_vat_numbers_are_normalised(typed: str, stored: str) -> None:
+    assert normalise_vat_number(typed) == stored
+
+
+# --- prices never reach back into issued receipts --------------------------------------------
+
+
+def test_a_change_of_price_never_alters_an_issued_receipt(office: dict[str, Any],
+                                                          manager: Actor) -> None:
+    from synergy_desk.domain.enums import PaymentMethod
+    from synergy_desk.services.incidents import intake
+    from synergy_desk.services.money import payments
+    from synergy_desk.services.people import customers
+    from synergy_desk.services.reporting.receipt_documents import receipt_pdf
+
+    reception = office["reception"]
+    customer = customers.create_customer(reception, customers.CustomerInput(
+        name="Harriet Oduya", company="Oduya Joinery Ltd", phone="01632 960123",
+        email="harriet@oduya.example", postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
+    ref = intake.log_call(reception, intake.LogCallInput(
+        customer_id=customer.id, product_id=office["product"].id,
+        subject="Cannot print payslips", text="Rang in."))
+    taken = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer.id, incident_ids=(ref.id,), ticket_size=5,
+        method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242", auth_code="AB1234"))
+    info_before = payments.receipt_info(taken.number)
+    pdf_before = receipt_pdf(taken.number, copy=True)
+    assert info_before.gross_pence == 9000 + 39000  # £75 + 20%, and 5 × £65 + 20%
+
+    update_settings(manager, get_settings().version, incident_price_pence=12000,
+                    vat_rate_bp=1750, ticket_incident_price_pence=9900)
+
+    assert get_settings().incident_price_pence == 12000
+    assert payments.receipt_info(taken.number) == info_before
+    assert receipt_pdf(taken.number, copy=True) == pdf_before
+    # A payment taken now is charged at the new prices.
+    ref2 = intake.log_call(reception, intake.LogCallInput(
+        customer_id=customer.id, product_id=office["product"].id,
+        subject="Year end will not close", text="Rang in."))
+    new = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer.id, incident_ids=(ref2.id,), method=PaymentMethod.CARD,
+        card_brand="Visa", card_last4="4242", auth_code="AB1235"))
+    assert new.gross_pence == 12000 + 2100
+
+
+# --- the logo ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"", "empty"),
+    (b"GIF89a" + b"\x00" * 20, "PNG or JPEG"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 1_000_001, "too large"),
+])
+def test_a_logo_that_would_be_refused_on_save_is_refused_at_once(data: bytes,
+                                                                 message: str) -> None:
+    from synergy_desk.services.office.settings import check_logo
+
+    with pytest.raises(ValidationError, match=message) as caught:
+        check_logo(data)
+    assert caught.value.field == "logo"
+
+
+def test_a_png_or_jpeg_logo_is_accepted() -> None:
+    from synergy_desk.services.office.settings import check_logo
+
+    assert check_logo(PNG) == PNG
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+    assert check_logo(jpeg) == jpeg

@@ -1,0 +1,199 @@
+"""The incident summary and register documents, read back as a customer or developer would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from synergy_desk.domain.enums import PaymentMethod, Resolution, TimelineKind
+from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import changes, closing, intake, reshape, work
+from synergy_desk.services.incidents.closing import EscalationInput
+from synergy_desk.services.incidents.detail import incident_detail
+from synergy_desk.services.money import funding, payments
+from synergy_desk.services.people import customers
+from synergy_desk.services.reporting import summary_documents
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def new_customer(actor: Actor, name: str, address: str = "4 Mill Lane\nLeeds",
+                 postcode: str = "LS6 2AB") -> int:
+    return customers.create_customer(actor, customers.CustomerInput(
+        name=name, address=address, postcode=postcode)).id
+
+
+def open_incident(office: dict[str, Any], customer_id: int, subject: str,
+                  text: str) -> changes.IncidentRef:
+    return intake.log_call(office["reception"], intake.LogCallInput(
+        customer_id=customer_id, product_id=office["product"].id, subject=subject, text=text,
+        duration_seconds=7 * 60))
+
+
+def pay_for(office: dict[str, Any], customer_id: int, incident_id: int) -> str:
+    receipt = payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=customer_id, incident_ids=(incident_id,), method=PaymentMethod.CASH,
+        tendered_pence=10_000))
+    return receipt.number
+
+
+def test_summary_has_every_timeline_entry_the_funding_and_the_resolution(
+        office: dict[str, Any]) -> None:
+    engineer = office["engineer"]
+    customer = new_customer(office["reception"], "Łukasz Żółć", "12 High Street\nEly",
+                            "CB7 4AB")
+    ref = open_incident(office, customer, "Printing to PDF fails",
+                        "Printing any ledger to PDF fails with error 1603.")
+    receipt = pay_for(office, customer, ref.id)
+    work.start_work(engineer, ref.id)
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT,
+                                 "Asked for the spooler log.")
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.REMOTE_SESSION,
+                                 "Restarted the spooler remotely.", duration_seconds=25 * 60)
+    closing.resolve(engineer, ref.id, Resolution.WORKAROUND,
+                      "Restart the spooler before printing.")
+    detail = incident_detail(ref.id)
+
+    text = pdf_text(summary_documents.incident_summary_pdf(ref.id))
+
+    for entry in detail.timeline:
+        assert entry.text[:40] in text, entry.text
+        assert TimelineKind(entry.kind).label in text
+    assert len(detail.timeline) >= 5  # three of its own and the program's events
+    assert "Work-around" in text
+    assert "Restart the spooler before printing." in text
+    assert f"Paid — receipt {receipt}" in text
+    assert "Łukasz Żółć" in text and "CB7 4AB" in text
+    assert ref.reference in text and "Printing to PDF fails" in text
+    assert "Ledger Accounts" in text and "Synergy Support Ltd" in text
+    assert "Eddie Engineer" in text
+    assert "32 min" in text  # 7 min call + 25 min session, logged time in the heading
+
+
+def test_summary_links_the_split_and_the_escalation(office: dict[str, Any]) -> None:
+    engineer = office["engineer"]
+    customer = new_customer(office["reception"], "Nadia Rahman")
+    ref = open_incident(office, customer, "Install fails", "Setup stops at 40%.")
+    second = work.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
+                                          "Also: the payroll export crashes.")
+    new = reshape.split(engineer, ref.id, [second.entry_id], subject="Payroll export crashes",
+                          product_id=office["product2"].id)
+    funding.waive(office["manager"], new.id, "goodwill", "Found by our own release")
+    closing.resolve(engineer, new.id, Resolution.ESCALATED, "Looks like a bug.",
+                      escalation=EscalationInput("1. Export\n2. Crash", "8.1"))
+    escalation_id = incident_detail(new.id).escalation_id
+
+    child = pdf_text(summary_documents.incident_summary_pdf(new.id))
+    parent = pdf_text(summary_documents.incident_summary_pdf(ref.id))
+
+    assert f"Split from {ref.reference}" in child
+    assert f"Escalation #{escalation_id} (open)" in child
+    assert f"moved here from {ref.reference}" in child
+    assert "Also: the payroll export crashes." in child
+    assert "Escalated" in child and "Looks like a bug." in child
+    assert "Waived (goodwill)" in child and "Found by our own release" in child
+    assert f"Split into {new.reference}" in parent
+    assert "Also: the payroll export crashes." not in parent
+    assert "Not resolved yet" in parent and "Unfunded" in parent
+
+
+def test_summary_names_the_incident_and_whom_to_e_mail(office: dict[str, Any]) -> None:
+    customer = customers.create_customer(office["reception"], customers.CustomerInput(
+        name="Olu Adeyemi", email="accounts@adeyemi.example")).id
+    ref = open_incident(office, customer, "Bank feed stopped", "No transactions since Monday.")
+    summary = summary_documents.incident_summary(ref.id)
+    assert (summary.reference, summary.subject) == (ref.reference, "Bank feed stopped")
+    assert summary.email_to == "accounts@adeyemi.example"
+    assert "No transactions since Monday." in pdf_text(summary.pdf)
+
+
+def test_summary_of_a_missing_incident_is_not_found(office: dict[str, Any]) -> None:
+    with pytest.raises(NotFound):
+        summary_documents.incident_summary_pdf(424242)
+
+
+# --- the registers ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def asked(office: dict[str, Any]) -> dict[str, Any]:
+    """Two customers asking for one feature, a third for another, and one escalation."""
+    engineer = office["engineer"]
+    refs = []
+    for name in ("Anna Berg", "Bo Carlsson", "Cy Dahl"):
+        customer = new_customer(office["reception"], name)
+        ref = open_incident(office, customer, "Wants a feature", "Asked for a feature.")
+        funding.waive(office["manager"], ref.id, "goodwill", "Demo")
+        refs.append(ref)
+    closing.resolve(engineer, refs[0].id, Resolution.ENHANCEMENT, "Wants CSV export",
+                      enhancement_title="=HYPERLINK(\"http://evil.example\",\"Export CSV\")")
+    first = incident_detail(refs[0].id).enhancement_request_id
+    closing.resolve(engineer, refs[1].id, Resolution.ENHANCEMENT, "Same wish",
+                      enhancement_request_id=first)
+    closing.resolve(engineer, refs[2].id, Resolution.ESCALATED, "Crash on export",
+                      escalation=EscalationInput("-1 in the amount field, then Save", "12.4"))
+    return {"refs": refs, "request": first}
+
+
+def test_register_csv_neutralises_formulas_and_counts_the_customers(
+        office: dict[str, Any], asked: dict[str, Any]) -> None:
+    rows = list(csv.reader(io.StringIO(summary_documents.register_csv("enhancements"))))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["Number", "Product", "Title", "Status", "Customers"]
+    assert len(body) == 1
+    assert body[0][2] == "'=HYPERLINK(\"http://evil.example\",\"Export CSV\")"
+    assert body[0][4] == "2"
+    assert body[0][5] == "Anna Berg; Bo Carlsson"
+
+    escalations = list(csv.reader(io.StringIO(summary_documents.register_csv("escalations"))))
+    steps = escalations[0].index("Steps to reproduce")
+    assert escalations[1][steps] == "'-1 in the amount field, then Save"
+    assert escalations[1][1] == asked["refs"][2].reference
+
+
+@pytest.mark.parametrize("cell, safe", [
+    ("=1+1", "'=1+1"), ("+44 1632", "'+44 1632"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("Plain text", "Plain text"), ("", ""), ("1=1", "1=1"),
+])
+def test_neutralise_cell(cell: str, safe: str) -> None:
+    assert summary_documents.neutralise_cell(cell) == safe
+
+
+def test_register_csv_filters_by_product_and_status(office: dict[str, Any],
+                                                    asked: dict[str, Any]) -> None:
+    none = summary_documents.register_csv("enhancements", product_id=office["product2"].id)
+    assert len(list(csv.reader(io.StringIO(none)))) == 1  # the header only
+    planned = summary_documents.register_csv("escalations", status="fixed")
+    assert len(list(csv.reader(io.StringIO(planned)))) == 1
+    with pytest.raises(ValidationError):
+        summary_documents.register_csv("complaints")
+
+
+def test_register_pdfs_list_the_entries_with_their_filters(office: dict[str, Any],
+                                                           asked: dict[str, Any]) -> None:
+    text = pdf_text(summary_documents.register_pdf("enhancements",
+                                                   product_id=office["product"].id,
+                                                   status="open"))
+    assert "Enhancement-request register" in text
+    assert "product Ledger Accounts, status open" in text
+    assert "Anna Berg" in text and "Bo Carlsson" in text
+    assert "HYPERLINK" in text  # printed as text: a PDF runs no formulas
+
+    text = pdf_text(summary_documents.register_pdf("escalations"))
+    assert "Escalation register" in text and "Showing every entry" in text
+    assert asked["refs"][2].reference in text
+    assert "-1 in the amount field, then Save" in text
+    assert "12.4" in text
+
+    empty = pdf_text(summary_documents.register_pdf("escalations", status="fixed"))
+    assert "no entries" in empty
