@@ -11,7 +11,7 @@ import pytest
 from synergy_desk.domain.enums import Role
 from synergy_desk.models import tables as t
 from synergy_desk.models.database import close_database, open_database, sqlite_url
-from tests.test_cli import assert_one_line_error, run_cli
+from tests.cli.test_main import assert_one_line_error, run_cli
 
 HEADER = "A/C,Name,Street1,Town,Post Code,Contact Name,Telephone,E-mail,Notes"
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from synergy_desk import cli, cli_receipt
+from synergy_desk import cli
+from synergy_desk.cli import receipt as receipt_command
 from synergy_desk.domain.enums import PaymentMethod
+from synergy_desk.services.data import files
 from synergy_desk.services.money import payments
 from synergy_desk.services.reporting import receipt_documents
 from tests.services.money.test_funding import new_customer, new_incident
@@ -29,7 +31,7 @@ def parse(*argv: str) -> argparse.Namespace:
     """The arguments as the command line parses them, with the receipt command added."""
     parser = argparse.ArgumentParser(prog="synergy-desk")
     commands = parser.add_subparsers(dest="command")
-    cli_receipt.add_parser(commands)
+    receipt_command.add_parser(commands)
     return parser.parse_args(list(argv))
 
 
@@ -77,7 +79,7 @@ def test_a_folder_for_out_is_refused_with_the_file_name_to_give(
         capsys: pytest.CaptureFixture[str]) -> None:
     args = parse("receipt", "r-1", "--out", str(tmp_path), "--database", office["url"])
 
-    assert cli_receipt.run(args) == 2
+    assert receipt_command.run(args) == 2
 
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"synergy-desk: error: {tmp_path} is a folder; give the PDF file's name, "
@@ -90,7 +92,7 @@ def test_receipt_writes_a_credit_note_too(office: dict[str, Any], paid: payments
     out = tmp_path / "cn.pdf"
     args = parse("receipt", "CN-000001", "--out", str(out), "--database", office["url"])
 
-    assert cli_receipt.run(args) == 0
+    assert receipt_command.run(args) == 0
 
     text = pdf_text(out.read_bytes())
     assert "Credit note CN-000001" in text and "COPY" in text
@@ -103,7 +105,7 @@ def test_an_unknown_number_exits_2_with_one_line(
     out = tmp_path / "none.pdf"
     args = parse("receipt", number, "--out", str(out), "--database", office["url"])
 
-    assert cli_receipt.run(args) == 2
+    assert receipt_command.run(args) == 2
 
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("synergy-desk: error: ")
@@ -115,7 +117,7 @@ def test_a_folder_that_does_not_exist_exits_2_and_leaves_nothing(
     out = tmp_path / "missing folder" / "r.pdf"
     args = parse("receipt", "R-000001", "--out", str(out), "--database", office["url"])
 
-    assert cli_receipt.run(args) == 2
+    assert receipt_command.run(args) == 2
 
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"synergy-desk: error: There is no folder {out.parent} to save r.pdf in."]
@@ -128,11 +130,11 @@ def test_a_failed_write_exits_1_with_one_line(
     def full_disk(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli_receipt, "write_file_atomically", full_disk)
+    monkeypatch.setattr(files, "write_file_atomically", full_disk)
     out = tmp_path / "r.pdf"
     args = parse("receipt", "R-000001", "--out", str(out), "--database", office["url"])
 
-    assert cli_receipt.run(args) == 1
+    assert receipt_command.run(args) == 1
 
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"synergy-desk: error: could not write {out}: No space left on device."]

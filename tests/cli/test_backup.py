@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from synergy_desk.models.database import sqlite_url
-from tests.test_cli import assert_one_line_error, run_cli
+from tests.cli.test_main import assert_one_line_error, run_cli
 
 
 @pytest.fixture

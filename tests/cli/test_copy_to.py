@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from synergy_desk.models.database import close_database, sqlite_url
+from tests.cli.test_main import assert_one_line_error, run_cli
 from tests.conftest import POSTGRES_URL
-from tests.test_cli import assert_one_line_error, run_cli
 
 
 @pytest.fixture
@@ -60,6 +60,6 @@ def test_copy_to_an_address_that_is_not_a_database(office: Path, tmp_path: Path)
     ("sqlite:///office.sqlite3", "sqlite:///office.sqlite3"),
 ])
 def test_the_address_to_give_every_desk_hides_the_password(url: str, shown: str) -> None:
-    from synergy_desk.cli_copy import _address_to_give
+    from synergy_desk.cli.copy_to import _address_to_give
 
     assert _address_to_give(url) == shown

@@ -1,7 +1,6 @@
 """``synergy-desk copy-to URL``: move a single-desk SQLite office into another database.
 
-Registered in ``synergy_desk.cli`` (``COMMANDS``) through :func:`add_parser`. Exit status 0
-when copied; 2 when refused (the target already holds an office, a database that cannot be
+Exit status 0 when copied; 2 when refused (the target already holds an office, a database that cannot be
 used); 1 for anything else. Nothing is half-copied: the copy is one transaction.
 """
 
@@ -9,17 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
-from synergy_desk.cli import PROG
+from synergy_desk.cli.common import PROG, Commands, ProgressBar, common_options
+
+__all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: Any) -> None:
+def add_parser(commands: Commands) -> None:
     """Add the ``copy-to`` command to the command line's sub-parsers."""
-    from synergy_desk.cli import _common_options
-
-    p = subparsers.add_parser(
-        "copy-to", parents=[_common_options()],
+    p = commands.add_parser(
+        "copy-to", parents=[common_options()],
         help="copy this SQLite office into an empty database, e.g. a PostgreSQL server",
         description="Copy every table and row of the SQLite office (--database, or the file "
                     "in your data folder) into the empty database at URL, usually "
@@ -38,11 +36,10 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Copy the office; returns the exit status."""
-    from synergy_desk.cli import _ProgressBar
     from synergy_desk.models.database import default_database_url
     from synergy_desk.services.data import copy_to
 
-    bar = _ProgressBar()
+    bar = ProgressBar()
 
     def progress(done: int, total: int, stage: str) -> None:
         # One line per stage, not per table: "rows" while copying, then the search index.

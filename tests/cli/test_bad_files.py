@@ -24,7 +24,7 @@ import pytest
 
 from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
 from synergy_desk.models.database import close_database, open_database, sqlite_url
-from tests.test_cli import PASSWORD, assert_one_line_error
+from tests.cli.test_main import PASSWORD, assert_one_line_error
 
 POSIX = os.name == "posix"
 

@@ -232,9 +232,9 @@ def test_the_help_lists_the_exit_statuses(tmp_path: Path) -> None:
 
 def test_progress_off_a_terminal_is_a_line_a_stage_and_tenths_only_when_long(
         capsys: pytest.CaptureFixture[str]) -> None:
-    from synergy_desk.cli import _ProgressBar
+    from synergy_desk.cli.common import ProgressBar
 
-    bar = _ProgressBar()
+    bar = ProgressBar()
     for done in range(0, 101):
         bar(done, 100, "customers")
     for done in range(0, 20_001, 500):

@@ -1,28 +1,34 @@
-"""``synergy-desk import customers FILE`` and ``synergy-desk export WHAT --out FILE``: CSV files.
+"""``synergy-desk import customers FILE``: customers and their contacts from an accounts
+package's CSV file.
 
-Registered in ``synergy_desk.cli`` (``COMMANDS``) through :func:`add_parser`, which adds both
-commands. Exit status 0 when done; 2 for bad input (a bad file, bad rows, a wrong option, a
-user who may not do it), with the bad rows one per line on standard output and one line on
-standard error; 1 when the file cannot be written.
+Exit status 0 when done; 2 for bad input (a bad file, bad rows, a wrong option, a user who may
+not do it), with the bad rows one per line on standard output and one line on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from synergy_desk.cli import _error
+from synergy_desk.cli.common import (
+    Commands,
+    ProgressBar,
+    UsageError,
+    common_options,
+    error,
+    open_office,
+    plural,
+)
+
+__all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: Any) -> None:
-    """Add the ``import`` and ``export`` commands to the command line's sub-parsers."""
-    from synergy_desk.cli import _common_options
+def add_parser(commands: Commands) -> None:
+    """Add the ``import`` command to the command line's sub-parsers."""
     from synergy_desk.services.data.csv_import import FIELDS
 
-    imp: argparse.ArgumentParser = subparsers.add_parser(
-        "import", parents=[_common_options()],
+    imp: argparse.ArgumentParser = commands.add_parser(
+        "import", parents=[common_options()],
         help="import customers and their contacts from a CSV file",
         description="Import customers (and a contact each) from a CSV file as exported from an "
                     "accounts package (Sage, Xero, QuickBooks...). The columns are matched "
@@ -48,54 +54,11 @@ def add_parser(subparsers: Any) -> None:
     imp.add_argument("--user", metavar="NAME",
                      help="the manager the import is recorded against (default: the first "
                           "active manager)")
-    imp.set_defaults(handler=run_import)
-
-    exp: argparse.ArgumentParser = subparsers.add_parser(
-        "export", parents=[_common_options()],
-        help="export customers, incidents or payments to a CSV file",
-        description="Write customers (with their primary contact), incidents or payments "
-                    "(receipts, with refunds and the incidents paid for) to a CSV file for a "
-                    "spreadsheet: UTF-8, money as 75.00, dates as 2027-03-12, and no cell "
-                    "that a spreadsheet would run as a formula.")
-    exp.add_argument("what", choices=["customers", "incidents", "payments"],
-                     help="what to export")
-    exp.add_argument("--out", metavar="FILE", required=True,
-                     help="the CSV file to write (replaced if it exists)")
-    exp.add_argument("--from", dest="start", metavar="DATE",
-                     help="incidents opened or payments taken on or after this day "
-                          "(default: from the first)")
-    exp.add_argument("--to", dest="end", metavar="DATE",
-                     help="... and on or before this day (default: to the last)")
-    exp.add_argument("--user", metavar="NAME",
-                     help="the engineer or manager exporting (default: the first active "
-                          "manager)")
-    exp.epilog = "Dates: 2026-12-01, 01/12/2026, today or yesterday (the office's days)."
-    exp.set_defaults(handler=run_export)
-
-
-def _day(text: str | None, option: str) -> dt.date | None:
-    """A day given to --from or --to, read as the reports read it."""
-    from synergy_desk.cli import UsageError
-    from synergy_desk.domain.errors import ValidationError
-    from synergy_desk.services.reporting.reports import parse_day
-
-    if text is None:
-        return None
-    try:
-        return parse_day(text)
-    except ValidationError as exc:
-        raise UsageError(f"{option}: {exc.message}") from None
-
-
-def _n(count: int, noun: str) -> str:
-    """ "1 row", "2 rows", "1,204 customers"."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
+    imp.set_defaults(handler=run)
 
 
 def _mapping(guessed: dict[str, str], overrides: list[str], headers: tuple[str, ...]
              ) -> dict[str, str]:
-    from synergy_desk.cli import UsageError
     from synergy_desk.services.data.csv_import import FIELD_LABELS, FIELDS
 
     by_label = {label.lower(): name for name, label in FIELD_LABELS.items()}
@@ -158,15 +121,14 @@ def _refusal(problems: tuple[str, ...] | list[str], bad_rows: int, total: int, n
             else ""
         return f"{_hint(problems[0])}{more} {nothing}."
     if skip:
-        return (f"none of the {_n(total, 'row')} of {name} can be imported (each is listed "
+        return (f"none of the {plural(total, 'row')} of {name} can be imported (each is listed "
                 f"above). {nothing}.")
-    return (f"{bad_rows:,} of the {_n(total, 'row')} of {name} cannot be imported (listed "
+    return (f"{bad_rows:,} of the {plural(total, 'row')} of {name} cannot be imported (listed "
             f"above); correct them, or give --skip-bad-rows to import the others. {nothing}.")
 
 
-def run_import(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Check and import the file; returns the exit status (0 or 2)."""
-    from synergy_desk.cli import _open, _ProgressBar
     from synergy_desk.domain.enums import Role
     from synergy_desk.services.data import csv_import
     from synergy_desk.services.people import users
@@ -174,7 +136,7 @@ def run_import(args: argparse.Namespace) -> int:
     csv_file = csv_import.read_csv(Path(args.file).expanduser(), encoding=args.encoding,
                                    delimiter=args.delimiter)
     mapping = _mapping(csv_import.guess_mapping(csv_file.headers), args.map, csv_file.headers)
-    info = _open(args)
+    info = open_office(args)
     actor = users.command_actor(args.user, (Role.MANAGER,), "import customers")
     print(f"Reading {csv_file.name}: {csv_file.encoding}, cells separated by "
           f"{csv_file.delimiter_name}.")
@@ -187,14 +149,14 @@ def run_import(args: argparse.Namespace) -> int:
             print(bad)
         if preview.problems or (preview.bad_rows and not args.skip_bad_rows) \
                 or not preview.good_rows:
-            _error(_refusal(preview.problems, len(preview.bad_rows), preview.total_rows,
+            error(_refusal(preview.problems, len(preview.bad_rows), preview.total_rows,
                             csv_file.name, args.skip_bad_rows, dry_run=True))
             return 2
-        print(f"Checked {_n(preview.total_rows, 'row')}: {preview.good_rows:,} would be "
+        print(f"Checked {plural(preview.total_rows, 'row')}: {preview.good_rows:,} would be "
               "imported" + (f", {len(preview.bad_rows):,} skipped" if preview.bad_rows else "")
               + ". Nothing was imported (--dry-run).")
         return 0
-    bar = _ProgressBar()
+    bar = ProgressBar()
     try:
         result = csv_import.import_customers(
             actor, csv_file, mapping, skip_bad_rows=args.skip_bad_rows,
@@ -205,54 +167,14 @@ def run_import(args: argparse.Namespace) -> int:
             print(_hint(problem))
         for bad in exc.bad_rows:
             print(bad)
-        _error(_refusal(exc.problems, len(exc.bad_rows), exc.total_rows, csv_file.name,
+        error(_refusal(exc.problems, len(exc.bad_rows), exc.total_rows, csv_file.name,
                         args.skip_bad_rows, dry_run=False))
         return 2
     bar.finish()
     for bad in result.bad_rows:
         print(f"skipped {bad}")
-    print(f"Imported {_n(result.imported, 'customer')} ({result.first_account_code} to "
-          f"{result.last_account_code}) with {_n(result.contacts, 'contact')} into "
-          f"{info.display}" + (f"; skipped {_n(result.skipped, 'bad row')}"
+    print(f"Imported {plural(result.imported, 'customer')} ({result.first_account_code} to "
+          f"{result.last_account_code}) with {plural(result.contacts, 'contact')} into "
+          f"{info.display}" + (f"; skipped {plural(result.skipped, 'bad row')}"
                                if result.skipped else "") + ".")
-    return 0
-
-
-def run_export(args: argparse.Namespace) -> int:
-    """Write the CSV file; returns the exit status (0, 1 or 2)."""
-    from synergy_desk.cli import UsageError, _open, _ProgressBar
-    from synergy_desk.domain.enums import Role
-    from synergy_desk.services.data import csv_export
-    from synergy_desk.services.people.users import command_actor
-
-    if args.what == "customers" and (args.start or args.end):
-        raise UsageError("--from and --to choose a period of incidents or payments; "
-                         "customers are exported whole.")
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the CSV file's name, e.g. "
-                         f"{out / (args.what + '.csv')}.")
-    _open(args)
-    # Read after opening: "today" is the office's today, in its time zone.
-    args.start, args.end = _day(args.start, "--from"), _day(args.end, "--to")
-    if args.start and args.end and args.end < args.start:
-        raise UsageError(f"--to {args.end.isoformat()} is before --from "
-                         f"{args.start.isoformat()}.")
-    actor = command_actor(args.user, (Role.ENGINEER, Role.MANAGER), f"export {args.what}")
-    bar = _ProgressBar()
-    try:
-        if args.what == "customers":
-            result = csv_export.export_customers(actor, out, progress=bar)
-        elif args.what == "incidents":
-            result = csv_export.export_incidents(actor, out, start=args.start, end=args.end,
-                                                 progress=bar)
-        else:
-            result = csv_export.export_payments(actor, out, args.start, args.end,
-                                                progress=bar)
-    except OSError as exc:
-        bar.finish()
-        _error(f"could not write {out}: {exc.strerror or exc}.")
-        return 1
-    bar.finish()
-    print(f"Wrote {_n(result.rows, args.what[:-1])} to {out}.")
     return 0

@@ -15,8 +15,8 @@ from synergy_desk import cli
 from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.domain.money import format_pence
 from synergy_desk.services.money import payments
+from tests.cli.test_main import assert_one_line_error, run_cli
 from tests.services.money.test_funding import new_customer
-from tests.test_cli import assert_one_line_error, run_cli
 
 
 def pdf_text(pdf: bytes) -> str:
