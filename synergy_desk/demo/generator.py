@@ -36,7 +36,7 @@ from synergy_desk.domain.phones import phone_search_terms
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 from synergy_desk.services.common import GENESIS_HASH, audit
-from synergy_desk.services.incidents.incident_state import recount_all
+from synergy_desk.services.incident_state import recount_all
 from synergy_desk.services.money.payments import receipt_customer_name
 
 __all__ = ["DEMO_PASSWORD", "DemoSummary", "DemoUser", "ProgressCallback", "generate_demo",
@@ -1355,7 +1355,7 @@ class _Generator:
             tendered = -(-gross // 1000) * 1000  # rounded up to the next £10
         full_invoice = gross > 25_000
         name, address, rate = customer.name, customer.address, self.vat_rate
-        # Exactly what services.integrity.payment_content gives for this row once stored,
+        # Exactly what services.money.chains.payment_content gives for this row once stored,
         # written with its keys in sorted order (see _row_hash).
         content = {
             "auth_code": auth_code, "bank_reference": bank_reference, "card_brand": card_brand,
@@ -1381,7 +1381,7 @@ class _Generator:
                reason: str, user: int, at: dt.datetime) -> int:
         entry_id = self.tables["ledger"].take_id()
         values = (ticket_id, kind.value, delta, incident, reason, user, at)
-        # As services.integrity.ledger_content, keys in sorted order (see _row_hash).
+        # As services.money.chains.ledger_content, keys in sorted order (see _row_hash).
         prev, new = self.ledger_chain.link_content({
             "created_at": _iso(at), "delta": delta, "incident": incident, "kind": kind.value,
             "reason": reason, "ticket": ticket_id, "user": user})

@@ -30,7 +30,7 @@ from synergy_desk.models.base import db
 from synergy_desk.models.database import close_database, is_sqlite, open_database, sqlite_url
 from synergy_desk.services import search, search_index
 from synergy_desk.services.common import canonical_json, row_hash
-from synergy_desk.services.incidents.incident_state import recount_all
+from synergy_desk.services.incident_state import recount_all
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import integrity
 

@@ -11,7 +11,7 @@ import pytest
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod, Role
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, next_number, transaction
-from synergy_desk.services.incidents.incident_state import bump_count
+from synergy_desk.services.incident_state import bump_count
 from synergy_desk.services.reporting.integrity import check_sequences, check_tamper
 from tests.services.money.test_funding import new_customer
 

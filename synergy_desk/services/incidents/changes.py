@@ -34,7 +34,7 @@ from synergy_desk.services.common import (
     snapshot,
     tuples,
 )
-from synergy_desk.services.incidents.incident_state import bump_count, update_incident
+from synergy_desk.services.incident_state import bump_count, update_incident
 from synergy_desk.services.money import funding
 
 __all__ = [

@@ -31,6 +31,7 @@ from synergy_desk.services.common import (
     snapshot,
     transaction,
 )
+from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -46,7 +47,6 @@ from synergy_desk.services.incidents.changes import (
     system_entry,
     update_checked,
 )
-from synergy_desk.services.incidents.incident_state import lock_incident
 from synergy_desk.services.money import funding
 
 __all__ = ["EscalationInput", "resolve", "close_unresolved", "reopen", "out_of_remit"]

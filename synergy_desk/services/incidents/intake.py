@@ -24,6 +24,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
+from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -40,7 +41,6 @@ from synergy_desk.services.incidents.changes import (
     touch,
     update_checked,
 )
-from synergy_desk.services.incidents.incident_state import lock_incident
 
 __all__ = ["LogCallInput", "log_call", "create_incident", "edit_incident"]
 

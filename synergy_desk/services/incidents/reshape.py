@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
+from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -38,7 +39,6 @@ from synergy_desk.services.incidents.changes import (
     touch,
     update_checked,
 )
-from synergy_desk.services.incidents.incident_state import lock_incident
 from synergy_desk.services.money import funding
 
 __all__ = ["split", "merge"]

@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
+from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -41,7 +42,6 @@ from synergy_desk.services.incidents.changes import (
     update_checked,
     user_name,
 )
-from synergy_desk.services.incidents.incident_state import lock_incident
 
 __all__ = [
     "PERSON_KINDS", "ENGINEER_KINDS", "assign", "claim", "start_work", "resume",

@@ -33,8 +33,8 @@ from synergy_desk.services.common import (
     tuples,
 )
 from synergy_desk.services.money import tickets
+from synergy_desk.services.money.chains import CREDIT_NOTE_CHAIN, credit_note_content
 from synergy_desk.services.office import office_details
-from synergy_desk.services.reporting.integrity import CREDIT_NOTE_CHAIN, credit_note_content
 
 __all__ = ["CreditNoteLineInfo", "CreditNoteInfo", "issue_credit_note_in_tx",
            "refund_line_in_tx", "refunds_of", "incident_references", "credit_note_info"]

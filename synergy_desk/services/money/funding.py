@@ -25,7 +25,7 @@ from synergy_desk.services.common import (
     text_or_empty,
     transaction,
 )
-from synergy_desk.services.incidents.incident_state import (
+from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
     lock_incident,

@@ -42,19 +42,19 @@ from synergy_desk.services.common import (
     transaction,
     tuples,
 )
-from synergy_desk.services.incidents.incident_state import (
+from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
     lock_incident,
 )
 from synergy_desk.services.money import credit_notes, funding, tickets
-from synergy_desk.services.office import office_details
-from synergy_desk.services.office.office_time import date_text
-from synergy_desk.services.office.settings import office_settings
-from synergy_desk.services.reporting.integrity import (
+from synergy_desk.services.money.chains import (
     PAYMENT_CHAIN,
     payment_content,
 )
+from synergy_desk.services.office import office_details
+from synergy_desk.services.office.office_time import date_text
+from synergy_desk.services.office.settings import office_settings
 
 #: Above this gross a receipt must be a full VAT invoice (UK: £250).
 FULL_INVOICE_ABOVE_PENCE = 25_000

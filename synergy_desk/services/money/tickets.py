@@ -29,8 +29,8 @@ from synergy_desk.services.common import (
     transaction,
     tuples,
 )
+from synergy_desk.services.money.chains import LEDGER_CHAIN, ledger_content
 from synergy_desk.services.office.office_time import date_text, office_zone
-from synergy_desk.services.reporting.integrity import LEDGER_CHAIN, ledger_content
 
 #: Season tickets hold between one and ten incidents.
 MIN_TICKET_SIZE = 1

@@ -22,6 +22,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services.common import Actor
+from synergy_desk.services.incident_state import bump_count
 from synergy_desk.services.incidents import callbacks, closing, intake, reshape, work
 from synergy_desk.services.incidents.detail import incident_detail
 from synergy_desk.services.incidents.incident_list import (
@@ -33,7 +34,6 @@ from synergy_desk.services.incidents.incident_list import (
     list_incidents,
     status_counts,
 )
-from synergy_desk.services.incidents.incident_state import bump_count
 from synergy_desk.services.money import funding
 from tests.conftest import make_user
 from tests.services.incidents.test_incidents import (

@@ -21,7 +21,7 @@ from synergy_desk.domain.errors import NotFound, PermissionDenied, ValidationErr
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor, next_number, transaction
-from synergy_desk.services.incidents.incident_state import bump_count
+from synergy_desk.services.incident_state import bump_count
 from synergy_desk.services.money import credit_notes, funding, payments, tickets
 
 # --- shared helpers ---

@@ -8,7 +8,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import is_sqlite
 from synergy_desk.services.common import row_hash
-from synergy_desk.services.money import funding, payments
+from synergy_desk.services.money import chains, funding, payments
 from synergy_desk.services.reporting import integrity
 from tests.services.money.test_funding import buy_ticket, cash, new_customer, new_incident
 
@@ -78,7 +78,7 @@ def test_a_rehashed_row_still_breaks_the_chain(books) -> None:
     payment = t.Payment.get_by_id(books["first"])
     lines = list(t.PaymentLine.select().where(t.PaymentLine.payment == payment.id))
     payment.gross_pence = 1
-    forged = row_hash(payment.prev_hash, integrity.payment_content(payment, lines))
+    forged = row_hash(payment.prev_hash, chains.payment_content(payment, lines))
     sql("UPDATE payment SET gross_pence = 1, row_hash = %s WHERE id = %s", forged, payment.id)
     problems = integrity.check_tamper()
     assert [p.number for p in problems] == ["R-000002"]
