@@ -460,7 +460,9 @@ def test_a_report_takes_no_write_lock(sqlite_db_url: str, password_hash: str,
     manager = _sqlite_office(password_hash)
     path = db.database
     written: list[str] = []
-    build = reports._incidents
+    from synergy_desk.services.reporting.reports import incidents as incidents_report
+
+    build = incidents_report._incidents
 
     def incidents_while_a_desk_saves(period: Any) -> Any:
         other = sqlite3.connect(path, timeout=0)
@@ -473,7 +475,7 @@ def test_a_report_takes_no_write_lock(sqlite_db_url: str, password_hash: str,
             other.close()
         return build(period)
 
-    monkeypatch.setattr(reports, "_incidents", incidents_while_a_desk_saves)
+    monkeypatch.setattr(incidents_report, "_incidents", incidents_while_a_desk_saves)
     data = reports.build_report(manager, "incidents", DAY, DAY, now=NOON)
     assert written == ["saved"] and dict(data.summary)["Opened"] == "0"
 

@@ -1,0 +1,251 @@
+"""The end-of-day cash-up: takings by method and by user, refunds, net, the cash to be in the
+drawer, and the receipts and credit notes in number order with any gap flagged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee
+from peewee import SQL, fn
+
+from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.domain.enums import (
+    CreditNoteKind,
+    PaymentMethod,
+)
+from synergy_desk.domain.numbers import (
+    CREDIT_NOTE,
+    RECEIPT,
+    NumberFormat,
+    credit_note_text,
+    receipt_text,
+)
+from synergy_desk.models import tables as t
+from synergy_desk.services.common import Actor, tuples
+from synergy_desk.services.reporting.reports.helpers import (
+    ReportRequest,
+    Sections,
+    count_text,
+    method_label,
+    money_text,
+    user_names,
+)
+from synergy_desk.services.reporting.reports.period import DASH, Period
+
+__all__ = ["build"]
+
+
+def _missing_sentence(what: str, numbering: NumberFormat, numbers: list[int], where: str) -> str:
+    verb = "is" if len(numbers) == 1 else "are"
+    noun = what if len(numbers) == 1 else f"{what}s"
+    return f"{noun.capitalize()} {numbering.list_text(numbers)} {verb} missing{where}."
+
+
+@dataclass(frozen=True)
+class _Gaps:
+    #: Missing numbers that belong among the period's numbers (flagged in the listing).
+    in_period: tuple[int, ...]
+    #: Warnings about the numbering as a whole.
+    warnings: tuple[str, ...]
+
+
+def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, what: str,
+                   numbering: NumberFormat, period: Period, numbers: list[int]) -> _Gaps:
+    """Which numbers of a gap-free sequence are missing, judged as integrity.check_sequences.
+
+    The period's numbers should run on, without a hole, from the last number issued before the
+    period to the first issued after it (or the counter, when nothing came after).
+    """
+    model = column.model
+    # The numbers just before and after the period, found along the time index (numbers are
+    # issued in time order; MAX/MIN over the number would walk the whole numbering instead).
+    before = (model.select(column).where(moment < period.since)
+              .order_by(moment.desc(), column.desc()).limit(1).scalar())
+    after = (model.select(column).where(moment >= period.until)
+             .order_by(moment, column).limit(1).scalar())
+    last_value = int(t.Sequence.select(t.Sequence.last_value)
+                     .where(t.Sequence.name == counter).scalar() or 0)
+    low = int(before) + 1 if before is not None else 1
+    high = int(after) - 1 if after is not None else last_value
+    if numbers:
+        low, high = min(low, min(numbers)), max(high, max(numbers))
+    in_period: list[int] = []
+    span = (column >= low) & (column <= high)
+    # Counted along the unique index first: the numbers are read only when some are missing.
+    if high >= low and (model.select(fn.COUNT(column)).where(span).scalar() or 0) < (
+            high - low + 1):
+        present = {int(n) for (n,) in tuples(model.select(column).where(span))}
+        in_period = [n for n in range(low, high + 1) if n not in present]
+    warnings: list[str] = []
+    if in_period:
+        warnings.append(_missing_sentence(what, numbering, in_period, " from this period"))
+    # The sequence as a whole: 1..N with no hole, the counter at N. The column is unique, so
+    # no number repeats (counting the distinct numbers would sort the whole numbering).
+    # COUNT(*) alone is counted from the table's pages, MIN and MAX from the ends of the index.
+    total = int(model.select(fn.COUNT(SQL("*"))).scalar() or 0)
+    lowest = model.select(fn.MIN(column)).scalar()
+    highest = int(model.select(fn.MAX(column)).scalar() or 0)
+    if total and not (lowest == 1 and highest == total):
+        elsewhere: list[int] = []
+        expected = 1
+        skip = set(in_period)
+        for (number,) in model.select(column).order_by(column).tuples().iterator():
+            while expected < number:
+                if expected not in skip:
+                    elsewhere.append(expected)
+                expected += 1
+            expected = max(expected, number + 1)
+        if elsewhere:
+            warnings.append(_missing_sentence(what, numbering, elsewhere,
+                                              " from the numbering outside this period"))
+    if last_value != highest and not (high > highest and in_period):
+        warnings.append(
+            f"The {what} counter stands at {last_value} but the highest {what} number issued "
+            f"is {highest}.")
+    return _Gaps(tuple(in_period), tuple(warnings))
+
+
+def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
+        list[tuple[str, str]], list[ReportTable], list[ChartSeries], list[str]]:
+    P, CN = t.Payment, t.CreditNote  # noqa: N806
+    pay_where = period.within(P.taken_at)
+    note_where = period.within(CN.issued_at)
+    if scoped:
+        pay_where &= P.taken_by == actor.id
+        note_where &= CN.issued_by == actor.id
+
+    methods = list(PaymentMethod)
+    taken = {PaymentMethod(m): (int(c), int(n or 0), int(v or 0), int(g or 0))
+             for m, c, n, v, g in tuples(
+                 P.select(P.method, fn.COUNT(P.id), fn.SUM(P.net_pence), fn.SUM(P.vat_pence),
+                          fn.SUM(P.gross_pence)).where(pay_where).group_by(P.method))}
+    refunded = {PaymentMethod(m): (int(c), int(n or 0), int(v or 0), int(g or 0))
+                for m, c, n, v, g in tuples(
+                    CN.select(CN.method, fn.COUNT(CN.id), fn.SUM(CN.net_pence),
+                              fn.SUM(CN.vat_pence), fn.SUM(CN.gross_pence))
+                    .where(note_where).group_by(CN.method))}
+    zero = (0, 0, 0, 0)
+
+    def method_rows(data: dict[PaymentMethod, tuple[int, int, int, int]]
+                    ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+        rows = tuple((m.label, count_text(data.get(m, zero)[0]), money_text(data.get(m, zero)[1]),
+                      money_text(data.get(m, zero)[2]), money_text(data.get(m, zero)[3]))
+                     for m in methods)
+        sums = [sum(v[i] for v in data.values()) for i in range(4)]
+        return rows, ("Total", count_text(sums[0]), money_text(sums[1]), money_text(sums[2]),
+                      money_text(sums[3]))
+
+    money_cols = ("Method", "Count", "Net", "VAT", "Gross")
+    money_numeric = (False, True, True, True, True)
+    rows, totals = method_rows(taken)
+    tables = [ReportTable("Takings by payment method", money_cols, rows, money_numeric, totals,
+                          note="" if taken else "No payments in this period.")]
+
+    by_user = tuples(P.select(P.taken_by, fn.COUNT(P.id), fn.SUM(P.gross_pence))
+                     .where(pay_where).group_by(P.taken_by))
+    names = user_names(uid for uid, _, _ in by_user)
+    by_user.sort(key=lambda r: (names.get(int(r[0]), ""), r[0]))
+    tables.append(ReportTable(
+        "Takings by user", ("Taken by", "Receipts", "Gross"),
+        tuple((names.get(int(uid), f"User {uid}"), count_text(c), money_text(g))
+              for uid, c, g in by_user),
+        (False, True, True),
+        ("Total", count_text(sum(int(r[1]) for r in by_user)),
+         money_text(sum(int(r[2] or 0) for r in by_user))) if by_user else None,
+        note="" if by_user else "No payments in this period."))
+
+    rows, totals = method_rows(refunded)
+    tables.append(ReportTable("Refunds and voids by method (credit notes issued)", money_cols,
+                              rows, money_numeric, totals,
+                              note="" if refunded else "No refunds or voids in this period."))
+
+    net_rows = []
+    for m in methods:
+        gross, back = taken.get(m, zero)[3], refunded.get(m, zero)[3]
+        net_rows.append((m.label, money_text(gross), money_text(back), money_text(gross - back)))
+    gross_all = sum(v[3] for v in taken.values())
+    back_all = sum(v[3] for v in refunded.values())
+    tables.append(ReportTable("Net takings by method", ("Method", "Takings", "Refunds", "Net"),
+                              tuple(net_rows), (False, True, True, True),
+                              ("Total", money_text(gross_all), money_text(back_all),
+                               money_text(gross_all - back_all))))
+    cash = taken.get(PaymentMethod.CASH, zero)[3] - refunded.get(PaymentMethod.CASH, zero)[3]
+
+    # The receipts and credit notes in number order, with any hole in the numbering.
+    receipts = tuples(P.select(P.receipt_number, P.taken_at, P.customer_name, P.method,
+                               P.gross_pence, P.taken_by)
+                      .where(pay_where).order_by(P.receipt_number))
+    notes = tuples(CN.select(CN.number, CN.issued_at, P.receipt_number, CN.kind, CN.method,
+                             CN.gross_pence, CN.issued_by, CN.reason)
+                   .join(P, on=(CN.payment == P.id)).where(note_where).order_by(CN.number))
+    names.update(user_names([r[5] for r in receipts] + [r[6] for r in notes]))
+    receipt_gaps = _sequence_gaps(P.receipt_number, P.taken_at, "receipt", "receipt", RECEIPT,
+                                  period, [int(r[0]) for r in receipts])
+    note_gaps = _sequence_gaps(CN.number, CN.issued_at, "credit_note", "credit note", CREDIT_NOTE,
+                               period, [int(r[0]) for r in notes])
+
+    listing: list[tuple[int, tuple[str, ...], bool]] = [
+        (int(n), (receipt_text(n), period.when(at), name, method_label(m), money_text(g),
+                  names.get(int(uid), "")), False)
+        for n, at, name, m, g, uid in receipts]
+    listing += [(n, (receipt_text(n), DASH, "MISSING — no receipt has this number", DASH, DASH,
+                     DASH), True) for n in receipt_gaps.in_period]
+    listing.sort(key=lambda r: r[0])
+    tables.append(ReportTable(
+        "Receipts in number order", ("Receipt", "Time", "Customer", "Method", "Gross",
+                                     "Taken by"),
+        tuple(r[1] for r in listing), (False, False, False, False, True, False),
+        ("Total", "", f"{len(receipts):,} receipts", "", money_text(sum(int(r[4]) for r in receipts)),
+         "") if receipts else None,
+        tuple(i for i, r in enumerate(listing) if r[2]),
+        "" if listing else "No receipts in this period."))
+
+    note_listing: list[tuple[int, tuple[str, ...], bool]] = [
+        (int(n), (credit_note_text(n), period.when(at), receipt_text(rn),
+                  "Void" if CreditNoteKind(k) is CreditNoteKind.VOID else "Refund",
+                  method_label(m), money_text(g), names.get(int(uid), ""), reason), False)
+        for n, at, rn, k, m, g, uid, reason in notes]
+    note_listing += [(n, (credit_note_text(n), DASH, DASH, "MISSING", DASH, DASH, DASH,
+                          "No credit note has this number"), True)
+                     for n in note_gaps.in_period]
+    note_listing.sort(key=lambda r: r[0])
+    tables.append(ReportTable(
+        "Credit notes in number order", ("Credit note", "Time", "Receipt", "Kind", "Method",
+                                         "Gross", "Issued by", "Reason"),
+        tuple(r[1] for r in note_listing),
+        (False, False, False, False, False, True, False, False),
+        ("Total", "", "", f"{len(notes):,}", "", money_text(sum(int(r[5]) for r in notes)), "", "")
+        if notes else None,
+        tuple(i for i, r in enumerate(note_listing) if r[2]),
+        "" if note_listing else "No credit notes in this period."))
+
+    # Takings by day: a sum along the time index for each of the office's days (quicker, even
+    # for a year, than reading every payment of the period into Python).
+    days = period.days()
+    by_day: list[int] = []
+    for day in days:
+        since, until = period.day_range(day)
+        where = (P.taken_at >= since) & (P.taken_at < until)
+        if scoped:
+            where &= P.taken_by == actor.id
+        by_day.append(int(P.select(fn.SUM(P.gross_pence)).where(where).scalar() or 0))
+    charts = [
+        ChartSeries("Takings by day", tuple(f"{d:%d/%m}" for d in days),
+                    tuple(by_day), "pence", "bar"),
+        ChartSeries("Takings by method", tuple(m.label for m in methods),
+                    tuple(taken.get(m, zero)[3] for m in methods), "pence", "pie"),
+    ]
+    receipt_count = sum(v[0] for v in taken.values())
+    summary = [
+        ("Receipts", count_text(receipt_count)),
+        ("Gross takings", money_text(gross_all)),
+        ("Refunds and voids", money_text(back_all)),
+        ("Net takings", money_text(gross_all - back_all)),
+        ("Cash to be in the drawer (before any float)", money_text(cash)),
+    ]
+    return summary, tables, charts, list(receipt_gaps.warnings + note_gaps.warnings)
+
+
+def build(request: ReportRequest) -> Sections:
+    """The report's sections for the request's period."""
+    return _cashup(request.actor, request.period, request.own_takings_only)

@@ -1,0 +1,173 @@
+"""Every report a person can choose, who may run it, building one for a period, and its PDF
+and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from synergy_desk.documents.data import ChartSeries, ReportDoc, ReportTable
+from synergy_desk.domain.csv_cells import neutralise_cell
+from synergy_desk.domain.enums import (
+    Role,
+)
+from synergy_desk.domain.errors import PermissionDenied, ValidationError
+from synergy_desk.domain.zones import local_date, zone_named
+from synergy_desk.models.base import utcnow
+from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require
+from synergy_desk.services.office.office_details import printed_office
+from synergy_desk.services.office.office_time import office_zone
+from synergy_desk.services.office.settings import office_settings
+from synergy_desk.services.reporting.reports import cashup, incidents, overrides, registers, tickets
+from synergy_desk.services.reporting.reports.helpers import (
+    ReportRequest,
+    Sections,
+)
+from synergy_desk.services.reporting.reports.period import (
+    Period,
+    day_text,
+    period_text,
+    utc_start,
+    validate_period,
+)
+
+__all__ = ["ReportData", "ReportKind", "REPORT_KINDS", "ReportTable", "ChartSeries",
+           "report_kinds", "build_report", "report_pdf", "report_csv"]
+
+
+#: A report's data (the documents package's ReportDoc, named for the services' callers).
+ReportData = ReportDoc
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """One report a person can choose."""
+
+    name: str
+    title: str
+    description: str
+    reception_allowed: bool
+    #: Builds the report's sections (each report's module's ``build``).
+    build: Callable[[ReportRequest], Sections] = field(repr=False, compare=False)
+
+
+REPORT_KINDS: tuple[ReportKind, ...] = (
+    ReportKind("cashup", "End-of-day cash-up",
+               "Takings by payment method and by user, refunds, net, the receipts and credit "
+               "notes in number order, and the cash to be in the drawer.", True, cashup.build),
+    ReportKind("incidents", "Incidents",
+               "Incidents opened, resolved and closed, by status, resolution, product and "
+               "engineer, with the time to resolution.", False, incidents.build),
+    ReportKind("tickets", "Season tickets",
+               "Tickets sold, incidents redeemed, live balances, tickets expiring in the next "
+               "30 days and incidents lapsed.", False, tickets.build),
+    ReportKind("overrides", "Waivers and overrides",
+               "Waivers granted, ticket adjustments, refunds and voids, out-of-remit closures "
+               "and funding handed back.", False, overrides.build),
+    ReportKind("registers", "Registers",
+               "Enhancement requests by number of customers and escalations by status.", False,
+               registers.build),
+)
+
+
+_KINDS = {k.name: k for k in REPORT_KINDS}
+
+
+def report_kinds(actor: Actor) -> tuple[ReportKind, ...]:
+    """The reports the actor may run (reception: only the cash-up of their own takings)."""
+    if actor.role is Role.RECEPTION:
+        return tuple(k for k in REPORT_KINDS if k.reception_allowed)
+    return REPORT_KINDS
+
+
+def build_report(actor: Actor, name: str, start: dt.date, end: dt.date, *,
+                 now: dt.datetime | None = None) -> ReportData:
+    """Build one report for the office-local days ``start`` to ``end`` inclusive.
+
+    Raises:
+        ValidationError: an unknown report, a first day after the last, or a period longer
+            than :data:`MAX_PERIOD_DAYS`.
+        PermissionDenied: reception asking for anything but today's cash-up of their own
+            takings.
+    """
+    kind = _KINDS.get((name or "").strip().lower())
+    if kind is None:
+        choices = ", ".join(k.name for k in REPORT_KINDS)
+        raise ValidationError(f"There is no report called “{name}”; choose one of {choices}.",
+                              "name")
+    start, end = validate_period(start, end)
+    now = now or utcnow()
+    with read_snapshot():
+        require(actor, EVERYONE if kind.reception_allowed else ENGINEERS,
+                f"run the {kind.title.lower()} report")
+        settings = office_settings()
+        zone = office_zone(settings)
+        scoped = actor.role is Role.RECEPTION
+        if scoped:
+            today = local_date(now, zone)
+            if not start == end == today:
+                raise PermissionDenied(
+                    f"Reception may run the cash-up for today ({day_text(today)}) only; ask a "
+                    "manager for other days.")
+        period = Period(start, end, zone, utc_start(start, zone),
+                         utc_start(end + dt.timedelta(days=1), zone))
+        summary, tables, charts, warnings = kind.build(ReportRequest(actor, period, now, scoped))
+        return ReportDoc(
+            name=kind.name, title=kind.title, start=start, end=end,
+            period_text=period_text(start, end), generated_at=now,
+            generated_by=actor.full_name, timezone=settings.timezone or "Europe/London",
+            office=printed_office(settings), summary=tuple(summary), tables=tuple(tables),
+            charts=tuple(charts), warnings=tuple(warnings),
+            scope=f"Takings of {actor.full_name} only" if scoped else "")
+
+
+def report_pdf(data: ReportData) -> bytes:
+    """The report as PDF bytes (ReportLab; identical data gives identical bytes)."""
+    from synergy_desk.documents import render_report
+
+    return render_report(data)
+
+
+def report_csv(data: ReportData) -> str:
+    """The report as CSV text: what it is, the key figures, then every table with its title.
+
+    Cells a spreadsheet would run as a formula are neutralised.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+
+    def row(cells: Iterable[str]) -> None:
+        writer.writerow([neutralise_cell(str(c)) for c in cells])
+
+    row([data.title])
+    row(["Period", data.period_text])
+    row(["Office", data.office.name])
+    if data.scope:
+        row(["Scope", data.scope])
+    row(["Generated", f"{_when(data.generated_at, data.timezone)} by {data.generated_by}"])
+    for warning in data.warnings:
+        row(["Warning", warning])
+    writer.writerow([])
+    row(["Key figures"])
+    for label, value in data.summary:
+        row([label, value])
+    for table in data.tables:
+        writer.writerow([])
+        row([table.title])
+        row(table.columns)
+        for i, cells in enumerate(table.rows):
+            row(list(cells) + (["GAP"] if i in table.flagged_rows else []))
+        if table.totals is not None:
+            row(table.totals)
+        if table.note:
+            row([table.note])
+    return out.getvalue()
+
+
+def _when(moment: dt.datetime, tz_name: str) -> str:
+    loc = moment.replace(tzinfo=dt.UTC).astimezone(zone_named(tz_name))
+    return f"{loc:%d/%m/%Y %H:%M} {loc.tzname() or ''}".rstrip()
+
