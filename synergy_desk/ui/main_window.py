@@ -31,7 +31,7 @@ from synergy_desk import __version__
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
-from synergy_desk.services.office import activity
+from synergy_desk.services.office import activity, catalogue
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.global_search import GlobalSearch
@@ -355,13 +355,12 @@ class MainWindow(QMainWindow):
         self._on_filters_changed()
 
     def _fill_filters(self) -> None:
-        from synergy_desk.services.office import settings
         from synergy_desk.services.people import users
 
         try:
             people = [u for u in users.user_choices()
                       if u.active and u.role in (Role.ENGINEER, Role.MANAGER)]
-            products = settings.list_products(include_inactive=True)
+            products = catalogue.list_products(include_inactive=True)
         except Exception:  # noqa: BLE001 - the filters stay at "anyone"/"all"; poll retries
             log.exception("Could not read the engineers and products")
             self._set_connected(False)
@@ -728,13 +727,12 @@ class MainWindow(QMainWindow):
 
     def _on_record_contract(self, customer_id: int) -> None:
         from synergy_desk.services.money import funding
-        from synergy_desk.services.office import settings
         from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import ContractDialog
 
         try:
             name = customers.customer_summary(customer_id).name
-            request = ContractDialog.ask(self, name, settings.list_products())
+            request = ContractDialog.ask(self, name, catalogue.list_products())
             if request is None:
                 return
             contract = funding.create_contract(self.actor, customer_id, request.reference,

@@ -40,7 +40,7 @@ from synergy_desk.services.incidents.registers import (
     EnhancementRow,
     EscalationRow,
 )
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
 from synergy_desk.ui import formatting
 from synergy_desk.ui.errors import show_error
@@ -202,7 +202,7 @@ class RegistersWindow(QDialog):
         self._actor = actor
         self._background = background
         self._can_edit = actor.role in ENGINEERS
-        self._products = settings.list_products(include_inactive=True)
+        self._products = catalogue.list_products(include_inactive=True)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("registersTabs")

@@ -22,7 +22,7 @@ from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.services.incidents.changes import IncidentRef
 from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
 from synergy_desk.services.money import funding
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
 from synergy_desk.services.reporting.summary_documents import SummaryPdf
 from synergy_desk.ui.callbacks_view import CallbacksView
@@ -161,7 +161,7 @@ def split_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     detail = _detail(parent, incident_id)
     if detail is None:
         return None
-    products = _call(parent, settings.list_products)
+    products = _call(parent, catalogue.list_products)
     if products is None:
         return None
     request = SplitDialog.ask(parent, detail, products)

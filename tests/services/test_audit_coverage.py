@@ -29,7 +29,7 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import callbacks, closing, intake, registers, reshape, work
 from synergy_desk.services.money import funding, payments, tickets
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue, settings
 from synergy_desk.services.people import customers, users
 from synergy_desk.services.reporting.audit_log import kind_of
 from tests.conftest import PASSWORD
@@ -227,7 +227,7 @@ def _reset(s: Scene) -> int:
 
 
 def _product(s: Scene) -> int:
-    return settings.add_product(s.manager, "Stock Control").id
+    return catalogue.add_product(s.manager, "Stock Control").id
 
 
 def _settings(s: Scene) -> int:
@@ -405,15 +405,15 @@ CASES: list[Case] = [
          changed=("incident_price_pence", "version")),
     Case("add product", _product, "product.create", "product", "manager",
          created=("name", "active")),
-    Case("rename product", lambda s: settings.update_product(
+    Case("rename product", lambda s: catalogue.update_product(
         s.manager, s.product, name="Ledger Accounts Pro").id,
         "product.update", "product", "manager", changed=("name",)),
-    Case("retire product", lambda s: settings.update_product(
+    Case("retire product", lambda s: catalogue.update_product(
         s.manager, s.product, active=False).id,
         "product.update", "product", "manager", changed=("active",)),
-    Case("add module", lambda s: settings.add_module(s.manager, s.product, "Budgets").id,
+    Case("add module", lambda s: catalogue.add_module(s.manager, s.product, "Budgets").id,
          "module.create", "module", "manager", created=("name", "product")),
-    Case("rename module", lambda s: settings.update_module(
+    Case("rename module", lambda s: catalogue.update_module(
         s.manager, s.module, name="Payroll exports").id,
         "module.update", "module", "manager", changed=("name",)),
 ]

@@ -22,7 +22,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import closing
 from synergy_desk.services.money import funding, payments, tickets
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue, settings
 from synergy_desk.services.people import users
 from tests.conftest import PASSWORD
 from tests.services.money.test_funding import buy_ticket, cash, new_customer, new_incident
@@ -66,11 +66,11 @@ MANAGER_ONLY: list[tuple[str, Use]] = [
     ("users.list_users", lambda a, s: users.list_users(a)),
     ("settings.update_settings", lambda a, s: settings.update_settings(
         a, s.settings_version, incident_price_pence=1)),
-    ("settings.add_product", lambda a, s: settings.add_product(a, "Stock Control")),
-    ("settings.update_product", lambda a, s: settings.update_product(
+    ("catalogue.add_product", lambda a, s: catalogue.add_product(a, "Stock Control")),
+    ("catalogue.update_product", lambda a, s: catalogue.update_product(
         a, s.product, name="Renamed")),
-    ("settings.add_module", lambda a, s: settings.add_module(a, s.product, "Budgets")),
-    ("settings.update_module", lambda a, s: settings.update_module(
+    ("catalogue.add_module", lambda a, s: catalogue.add_module(a, s.product, "Budgets")),
+    ("catalogue.update_module", lambda a, s: catalogue.update_module(
         a, s.module, active=False)),
     ("funding.waive", lambda a, s: funding.waive(
         a, s.unfunded, WaiverKind.GOODWILL, "Long wait")),

@@ -279,7 +279,7 @@ def test_the_office_menu_opens_the_reports_each_role_may_run(
 
 def test_a_manager_changes_the_office_settings_and_products_from_the_office_menu(
         qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: Any) -> None:
-    from synergy_desk.services.office import settings
+    from synergy_desk.services.office import catalogue, settings
     from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog
     from synergy_desk.ui.dialogs.products import ProductsDialog
 
@@ -297,7 +297,7 @@ def test_a_manager_changes_the_office_settings_and_products_from_the_office_menu
 
     qtbot.waitUntil(lambda: window.product_filter.count() > 1)
     monkeypatch.setattr(ProductsDialog, "ask", classmethod(
-        lambda cls, parent, actor: settings.add_product(actor, "Stock Control", "3.0")))
+        lambda cls, parent, actor: catalogue.add_product(actor, "Stock Control", "3.0")))
     window.act_products.trigger()
     names = [window.product_filter.itemText(i) for i in range(window.product_filter.count())]
     assert "Stock Control" in names and names.count("Ledger Accounts") == 1

@@ -10,7 +10,7 @@ from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
-from synergy_desk.services.office import settings as settings_service
+from synergy_desk.services.office import catalogue
 from synergy_desk.ui.dialogs import products
 from synergy_desk.ui.dialogs.products import CatalogueEntryDialog, ProductsDialog, open_products
 
@@ -57,7 +57,7 @@ def select_product(dialog: ProductsDialog, name: str) -> None:
 
 def test_products_are_listed_with_the_modules_of_the_chosen_one(
         qtbot: Any, manager: Actor, product: t.Product) -> None:
-    settings_service.add_module(manager, product.id, "Bank Reconciliation")
+    catalogue.add_module(manager, product.id, "Bank Reconciliation")
     dialog = open_dialog(qtbot, manager)
     assert dialog.objectName() == "productsDialog"
     assert rows(dialog.product_list) == [["Ledger Accounts", "12.4", "Active"],
@@ -94,7 +94,7 @@ def test_a_product_is_retired_and_restored(qtbot: Any, manager: Actor,
     assert rows(dialog.product_list)[0] == ["Ledger Accounts", "12.4", "Retired"]
     assert dialog.retire_product_button.text() == "Re&store"
     assert not t.Product.get_by_id(product.id).active
-    assert [p.name for p in settings_service.list_products()] == ["Payroll Plus"]
+    assert [p.name for p in catalogue.list_products()] == ["Payroll Plus"]
     dialog.retire_product_button.click()
     assert t.Product.get_by_id(product.id).active
 
@@ -124,7 +124,7 @@ def test_modules_are_added_renamed_retired_and_restored(
 def test_a_name_already_used_is_told_in_the_entry_dialog(qtbot: Any, manager: Actor) -> None:
     dialog = CatalogueEntryDialog(
         None, "Add a product",
-        lambda name, version: settings_service.add_product(manager, name, version),
+        lambda name, version: catalogue.add_product(manager, name, version),
         version="")
     qtbot.addWidget(dialog)
     dialog.name.setText("payroll plus")

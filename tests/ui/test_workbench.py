@@ -28,7 +28,7 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import changes, closing, intake, registers, reshape, work
 from synergy_desk.services.money import funding, payments, tickets
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting.summary_documents import SummaryPdf
 from synergy_desk.ui import workbench
 from synergy_desk.ui.dialogs.callback import CallbackDialog
@@ -105,7 +105,7 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     assert [e.duration_seconds for e in entries if e.kind is TimelineKind.PHONE_OUT] == [720]
 
     # 4. Split the last two entries off through the split dialog.
-    dialog = SplitDialog(None, detail(ref.id), settings.list_products())
+    dialog = SplitDialog(None, detail(ref.id), catalogue.list_products())
     qtbot.addWidget(dialog)
     assert dialog.objectName() == "splitDialog"
     moving = {entries[1].id, entries[2].id}
@@ -273,7 +273,7 @@ def working(office: dict[str, Any]) -> changes.IncidentRef:
 
 def test_split_dialog_needs_some_entries_not_all_and_a_subject(
         qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
-    dialog = SplitDialog(None, detail(working.id), settings.list_products())
+    dialog = SplitDialog(None, detail(working.id), catalogue.list_products())
     qtbot.addWidget(dialog)
     ids = sorted(own_entries(working.id))
     # Events are listed but cannot be ticked.

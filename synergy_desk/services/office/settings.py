@@ -1,4 +1,5 @@
-"""The office's business settings, first-run set-up, and the catalogue of products and modules."""
+"""The office's business settings (company details, prices and VAT, season tickets, time zone,
+lock-out, the mail server) and the first-run set-up."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from peewee import fn
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
@@ -25,7 +24,6 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     edits_since,
-    get_or_404,
     require,
     snapshot,
     transaction,
@@ -39,9 +37,8 @@ from synergy_desk.services.people.customers import (
 )
 
 __all__ = [
-    "OfficeSettingsData", "office_settings", "get_settings", "update_settings", "setup_office", "ProductRow",
-    "ModuleRow", "list_products", "add_product", "update_product", "add_module",
-    "update_module", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
+    "OfficeSettingsData", "office_settings", "get_settings", "update_settings", "setup_office",
+    "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES", "free_text", "boolean",
 ]
 
 #: A logo larger than this would bloat every receipt PDF.
@@ -153,7 +150,7 @@ def _ranged(label: str, low: int, high: int, unit: str = "") -> Callable[[Any, s
     return check
 
 
-def _free_text(label: str, max_length: int, required: bool = False) -> Callable[[Any, str], str]:
+def free_text(label: str, max_length: int, required: bool = False) -> Callable[[Any, str], str]:
     def check(value: Any, field: str) -> str:
         if value is None:
             value = ""
@@ -252,7 +249,7 @@ def check_logo(data: bytes) -> bytes:
     return checked
 
 
-def _bool(label: str) -> Callable[[Any, str], bool]:
+def boolean(label: str) -> Callable[[Any, str], bool]:
     def check(value: Any, field: str) -> bool:
         if not isinstance(value, bool):
             raise ValidationError(f"The {label} setting must be on or off.", field)
@@ -271,8 +268,8 @@ def _password(value: Any, field: str) -> str:
 
 
 _VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
-    "company_name": _free_text("company name", 200),
-    "address": _free_text("company address", 2000),
+    "company_name": free_text("company name", 200),
+    "address": free_text("company address", 2000),
     "vat_number": _vat_number,
     "phone": _phone,
     "email": _email("office e-mail address"),
@@ -283,12 +280,12 @@ _VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
     "ticket_default_size": _ranged("season-ticket size", 1, 10, "incidents"),
     "ticket_validity_days": _ranged("season-ticket validity", 1, 3650, "days"),
     "timezone": _timezone,
-    "smtp_host": _free_text("mail server", 200),
+    "smtp_host": free_text("mail server", 200),
     "smtp_port": _ranged("mail server port", 1, 65535),
-    "smtp_user": _free_text("mail server user name", 200),
+    "smtp_user": free_text("mail server user name", 200),
     "smtp_password": _password,
     "smtp_from": _email("sender address"),
-    "smtp_starttls": _bool("STARTTLS"),
+    "smtp_starttls": boolean("STARTTLS"),
     "lockout_attempts": _ranged("number of failed log-ins before a lock-out", 1, 100),
     "lockout_minutes": _ranged("lock-out time", 1, 1440, "minutes"),
 }
@@ -396,162 +393,3 @@ def setup_office(company_name: str, address: str, vat_number: str, manager_usern
         # Nothing was issued before the office was set up: these details hold from the start.
         office_details.record_details(None, None, row)
         return actor
-
-
-# --- catalogue -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ModuleRow:
-    id: int
-    product_id: int
-    name: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class ProductRow:
-    id: int
-    name: str
-    current_version: str
-    active: bool
-    modules: tuple[ModuleRow, ...] = ()
-
-
-def _module_row(module: t.Module) -> ModuleRow:
-    return ModuleRow(module.id, int(module.__data__["product"]), module.name, bool(module.active))
-
-
-def _product_row(product: t.Product, include_inactive: bool = True) -> ProductRow:
-    query = t.Module.select().where(t.Module.product == product.id)
-    if not include_inactive:
-        query = query.where(t.Module.active)
-    modules = tuple(_module_row(m) for m in query.order_by(t.Module.name))
-    return ProductRow(product.id, product.name, product.current_version, bool(product.active),
-                      modules)
-
-
-def list_products(include_inactive: bool = False) -> list[ProductRow]:
-    """Products with their modules, by name; retired ones (and retired modules) only if asked."""
-    products = t.Product.select().order_by(t.Product.name)
-    modules = t.Module.select().order_by(t.Module.name)
-    if not include_inactive:
-        products = products.where(t.Product.active)
-        modules = modules.where(t.Module.active)
-    by_product: dict[int, list[ModuleRow]] = {}
-    for module in modules:
-        by_product.setdefault(int(module.__data__["product"]), []).append(_module_row(module))
-    return [ProductRow(p.id, p.name, p.current_version, bool(p.active),
-                       tuple(by_product.get(p.id, ()))) for p in products]
-
-
-def _product_name(name: Any, product_id: int | None) -> str:
-    text = _free_text("product name", 120, required=True)(name, "name")
-    clash = t.Product.select(t.Product.id).where(fn.LOWER(t.Product.name) == text.lower())
-    if product_id is not None:
-        clash = clash.where(t.Product.id != product_id)
-    if clash.exists():
-        raise ValidationError(f"There is already a product called “{text}”.", "name")
-    return text
-
-
-def _module_name(name: Any, product_id: int, module_id: int | None) -> str:
-    text = _free_text("module name", 120, required=True)(name, "name")
-    clash = t.Module.select(t.Module.id).where(
-        (t.Module.product == product_id) & (fn.LOWER(t.Module.name) == text.lower()))
-    if module_id is not None:
-        clash = clash.where(t.Module.id != module_id)
-    if clash.exists():
-        raise ValidationError(f"This product already has a module called “{text}”.", "name")
-    return text
-
-
-def add_product(actor: Actor, name: str, current_version: str = "") -> ProductRow:
-    """Add a product to the catalogue (managers only).
-
-    Raises:
-        PermissionDenied: the actor is not a manager.
-        ValidationError: no name, or a product of that name exists.
-    """
-    with transaction():
-        require(actor, MANAGERS, "change the products")
-        values = {"name": _product_name(name, None),
-                  "current_version": _free_text("version", 40)(current_version,
-                                                                "current_version")}
-        product = t.Product.create(**values)
-        audit(actor, "product.create", "product", product.id, None, snapshot(product))
-        return _product_row(product)
-
-
-def update_product(actor: Actor, product_id: int, *, name: str | None = None,
-                   current_version: str | None = None,
-                   active: bool | None = None) -> ProductRow:
-    """Rename a product, set its current version, or retire/restore it (managers only).
-
-    Only the values given are written, so two managers changing different things do not undo
-    each other. Retiring keeps the product on existing incidents.
-
-    Raises:
-        PermissionDenied, ValidationError, NotFound.
-    """
-    with transaction():
-        require(actor, MANAGERS, "change the products")
-        product = get_or_404(t.Product, product_id, "product")
-        values: dict[str, Any] = {}
-        if name is not None:
-            values["name"] = _product_name(name, product_id)
-        if current_version is not None:
-            values["current_version"] = _free_text("version", 40)(current_version,
-                                                                  "current_version")
-        if active is not None:
-            values["active"] = _bool("active")(active, "active")
-        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
-        if changed:
-            before = snapshot(product, fields=list(changed))
-            (t.Product.update({getattr(t.Product, k): v for k, v in changed.items()})
-             .where(t.Product.id == product_id).execute())
-            product = t.Product.get_by_id(product_id)
-            audit(actor, "product.update", "product", product_id, before,
-                  snapshot(product, fields=list(changed)))
-        return _product_row(product)
-
-
-def add_module(actor: Actor, product_id: int, name: str) -> ModuleRow:
-    """Add a module (plugin) to a product (managers only).
-
-    Raises:
-        PermissionDenied, ValidationError (no name, or the product has one of that name),
-        NotFound.
-    """
-    with transaction():
-        require(actor, MANAGERS, "change the products")
-        product = get_or_404(t.Product, product_id, "product")
-        module = t.Module.create(product=product.id,
-                                 name=_module_name(name, product.id, None))
-        audit(actor, "module.create", "module", module.id, None, snapshot(module))
-        return _module_row(module)
-
-
-def update_module(actor: Actor, module_id: int, *, name: str | None = None,
-                  active: bool | None = None) -> ModuleRow:
-    """Rename a module or retire/restore it (managers only).
-
-    Raises:
-        PermissionDenied, ValidationError, NotFound.
-    """
-    with transaction():
-        require(actor, MANAGERS, "change the products")
-        module = get_or_404(t.Module, module_id, "module")
-        values: dict[str, Any] = {}
-        if name is not None:
-            values["name"] = _module_name(name, int(module.__data__["product"]), module_id)
-        if active is not None:
-            values["active"] = _bool("active")(active, "active")
-        changed = {k: v for k, v in values.items() if getattr(module, k) != v}
-        if changed:
-            before = snapshot(module, fields=list(changed))
-            (t.Module.update({getattr(t.Module, k): v for k, v in changed.items()})
-             .where(t.Module.id == module_id).execute())
-            module = t.Module.get_by_id(module_id)
-            audit(actor, "module.update", "module", module_id, before,
-                  snapshot(module, fields=list(changed)))
-        return _module_row(module)

@@ -31,7 +31,7 @@ from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import intake
 from synergy_desk.services.money import funding
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue
 from synergy_desk.services.people import customers
 
 
@@ -210,7 +210,7 @@ class LogCallDialog(QDialog):
         self.search.returnPressed.connect(self._on_search_return)
         self.search.installEventFilter(self)
 
-        for product in settings.list_products():
+        for product in catalogue.list_products():
             self.product.addItem(product.name, product.id)
         self._set_incident_enabled(False)
         if customer_id is not None:

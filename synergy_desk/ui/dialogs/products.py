@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
-from synergy_desk.services.office import settings as settings_service
-from synergy_desk.services.office.settings import ModuleRow, ProductRow
+from synergy_desk.services.office import catalogue
+from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
 from synergy_desk.ui.errors import show_error
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
@@ -199,7 +199,7 @@ class ProductsDialog(QDialog):
         keep_product = product_id if product_id is not None else self.current_product_id()
         keep_module = module_id if module_id is not None else self.current_module_id()
         try:
-            self._products = settings_service.list_products(include_inactive=True)
+            self._products = catalogue.list_products(include_inactive=True)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             show_error(self, exc)
             return
@@ -300,7 +300,7 @@ class ProductsDialog(QDialog):
         actor = self._actor
         added = CatalogueEntryDialog.ask(
             self, self.tr("Add a product"),
-            lambda name, version: settings_service.add_product(actor, name, version),
+            lambda name, version: catalogue.add_product(actor, name, version),
             version="")
         if isinstance(added, ProductRow):
             self.refresh(product_id=added.id)
@@ -312,7 +312,7 @@ class ProductsDialog(QDialog):
         actor = self._actor
         changed = CatalogueEntryDialog.ask(
             self, self.tr("Edit %s") % product.name,
-            lambda name, version: settings_service.update_product(
+            lambda name, version: catalogue.update_product(
                 actor, product.id, name=name, current_version=version),
             name=product.name, version=product.current_version)
         if isinstance(changed, ProductRow):
@@ -322,7 +322,7 @@ class ProductsDialog(QDialog):
         product = self.current_product()
         if product is None:
             return
-        changed = self._call(settings_service.update_product, self._actor, product.id,
+        changed = self._call(catalogue.update_product, self._actor, product.id,
                              active=not product.active)
         if changed is not None:
             self.refresh(product_id=product.id)
@@ -334,7 +334,7 @@ class ProductsDialog(QDialog):
         actor = self._actor
         added = CatalogueEntryDialog.ask(
             self, self.tr("Add a module to %s") % product.name,
-            lambda name, _version: settings_service.add_module(actor, product.id, name))
+            lambda name, _version: catalogue.add_module(actor, product.id, name))
         if isinstance(added, ModuleRow):
             self.refresh(product_id=product.id, module_id=added.id)
 
@@ -345,7 +345,7 @@ class ProductsDialog(QDialog):
         actor = self._actor
         changed = CatalogueEntryDialog.ask(
             self, self.tr("Rename %s") % module.name,
-            lambda name, _version: settings_service.update_module(actor, module.id, name=name),
+            lambda name, _version: catalogue.update_module(actor, module.id, name=name),
             name=module.name)
         if isinstance(changed, ModuleRow):
             self.refresh(product_id=module.product_id, module_id=module.id)
@@ -354,7 +354,7 @@ class ProductsDialog(QDialog):
         module = self.current_module()
         if module is None:
             return
-        changed = self._call(settings_service.update_module, self._actor, module.id,
+        changed = self._call(catalogue.update_module, self._actor, module.id,
                              active=not module.active)
         if changed is not None:
             self.refresh(product_id=module.product_id, module_id=module.id)

@@ -30,7 +30,7 @@ from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.registers import EnhancementRow
-from synergy_desk.services.office import settings
+from synergy_desk.services.office import catalogue
 
 #: Requests product management has not finished with: new customers can still be added.
 _LIVE_REQUEST = (EnhancementStatus.OPEN, EnhancementStatus.PLANNED)
@@ -185,7 +185,7 @@ class ResolveDialog(QDialog):
         self.escalation_version = QLineEdit(detail.product_version)
         self.escalation_version.setObjectName("escalationVersion")
         self.escalation_version.setMaxLength(40)
-        current = next((p.current_version for p in settings.list_products(include_inactive=True)
+        current = next((p.current_version for p in catalogue.list_products(include_inactive=True)
                         if p.id == detail.product_id), "")
         if current:
             self.escalation_version.setPlaceholderText(self.tr("e.g. %s (the current version)")

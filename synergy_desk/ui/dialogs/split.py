@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.fields import MAX_SUBJECT
-from synergy_desk.services.office.settings import ProductRow
+from synergy_desk.services.office.catalogue import ProductRow
 from synergy_desk.ui import formatting
 
 
