@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import peewee
 
@@ -19,8 +20,11 @@ from synergy_desk.domain.errors import NotFound, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 
-__all__ = ["Actor", "require", "transaction", "read_snapshot", "edits_since", "audit", "next_number", "chain_append",
-           "for_update", "snapshot", "get_or_404", "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH"]
+__all__ = [
+    "Actor", "require", "transaction", "in_transaction", "read_snapshot", "edits_since", "audit",
+    "next_number", "chain_append", "for_update", "snapshot", "get_or_404", "tuples", "fk_id",
+    "opt_fk_id", "utcnow", "GENESIS_HASH",
+]
 
 GENESIS_HASH = "0" * 64
 
@@ -76,6 +80,26 @@ def require(actor: Actor, allowed: Iterable[Role], doing: str) -> None:
     if Role(row.role) not in allowed:
         raise PermissionDenied(
             f"Your role has been changed to {Role(row.role).value}; you may no longer {doing}.")
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def in_transaction(fn: Callable[P, T]) -> Callable[P, T]:
+    """Mark a building block that runs inside its caller's transaction, and hold it to that.
+
+    Such a function writes part of one use case (a ledger row, a funding record, an audit
+    row); called with no transaction open it would commit half of one, so it refuses.
+    """
+    @functools.wraps(fn)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        if db.transaction_depth() == 0:
+            raise RuntimeError(f"{fn.__name__} must run inside the caller's transaction")
+        return fn(*args, **kwargs)
+
+    guarded.__in_transaction__ = True  # type: ignore[attr-defined]
+    return guarded
 
 
 def transaction() -> Any:
@@ -148,6 +172,7 @@ def snapshot(row: peewee.Model, fields: Iterable[str] | None = None) -> dict[str
     return out
 
 
+@in_transaction
 def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
           before: Mapping[str, Any] | None = None,
           after: Mapping[str, Any] | None = None) -> None:
@@ -198,6 +223,7 @@ def edits_since(entity: str, entity_id: object, expected_version: int, *,
     return changes, (newer[0][2] if newer else None)
 
 
+@in_transaction
 def next_number(name: str, count: int = 1) -> int:
     """Take the next number (or ``count`` numbers) of a gap-free sequence, inside the caller's
     transaction; returns the last number taken.
@@ -205,8 +231,6 @@ def next_number(name: str, count: int = 1) -> int:
     The UPDATE locks the sequence's row until the transaction commits or rolls back, so a
     number is never used twice and a rolled-back transaction gives its numbers back.
     """
-    if db.transaction_depth() == 0:
-        raise RuntimeError("next_number must run inside a transaction")
     if count < 1:
         raise ValueError("take at least one number")
     updated = (t.Sequence.update(last_value=t.Sequence.last_value + count)
@@ -228,13 +252,12 @@ def row_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
     return digest.hexdigest()
 
 
+@in_transaction
 def chain_append(chain: str, content: Mapping[str, Any]) -> tuple[str, str]:
     """Link a new money row into its tamper-evident chain; returns (prev_hash, row_hash).
 
     Must run inside the transaction that writes the row, so chain and row commit together.
     """
-    if db.transaction_depth() == 0:
-        raise RuntimeError("chain_append must run inside a transaction")
     # Lock the chain head first (an UPDATE locks on both databases), then read it.
     locked = (t.ChainHead.update(length=t.ChainHead.length)
               .where(t.ChainHead.name == chain).execute())

@@ -11,7 +11,7 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, utcnow
-from synergy_desk.services.common import Actor, audit, get_or_404, snapshot
+from synergy_desk.services.common import Actor, audit, get_or_404, in_transaction, snapshot
 
 #: Fields whose change moves an incident between the kept counts.
 _COUNTED = ("status", "engineer", "product")
@@ -21,6 +21,7 @@ def _count_key(status: Any, engineer_id: int | None, product_id: int) -> tuple[s
     return (IncidentStatus(status).value, engineer_id or 0, product_id)
 
 
+@in_transaction
 def bump_count(status: Any, engineer_id: int | None, product_id: int, delta: int) -> None:
     """Add ``delta`` to the kept count for one (status, engineer, product) key."""
     key = _count_key(status, engineer_id, product_id)
@@ -49,6 +50,7 @@ def _describe(field: str, value: Any) -> Any:
     return value
 
 
+@in_transaction
 def update_incident(actor: Actor | None, incident: t.Incident, changes: dict[str, Any], *,
                     action: str, expected_version: int | None = None,
                     touch: bool = True) -> t.Incident:
@@ -131,6 +133,7 @@ def active_funding(incident_id: int) -> t.IncidentFunding | None:
     return row
 
 
+@in_transaction
 def lock_incident(incident_id: int) -> t.Incident:
     """Read an incident and lock it for the caller's transaction."""
     return get_or_404(t.Incident, incident_id, "incident", lock=True)

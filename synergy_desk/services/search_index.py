@@ -7,6 +7,7 @@ import peewee
 from synergy_desk.domain.phones import phone_search_terms
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
+from synergy_desk.services.common import in_transaction
 
 
 def _is_sqlite() -> bool:
@@ -35,6 +36,7 @@ def _upsert(table: str, rowid: int, body: str) -> None:
             "ON CONFLICT (rowid) DO UPDATE SET body = EXCLUDED.body", (rowid, body))
 
 
+@in_transaction
 def index_customer(customer_id: int) -> None:
     """Rebuild one customer's search text (call inside the transaction that changed it)."""
     customer = t.Customer.get_by_id(customer_id)
@@ -47,6 +49,7 @@ def incident_body(incident: t.Incident, timeline_texts: list[str]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+@in_transaction
 def index_incident(incident_id: int) -> None:
     """Rebuild one incident's search text from its subject, description and timeline."""
     incident = t.Incident.get_by_id(incident_id)

@@ -267,9 +267,10 @@ def test_incidents_are_found_by_words(incidents: list[t.Incident], query: str,
 def test_incident_search_finds_new_timeline_text(incidents: list[t.Incident],
                                                  reception: Actor) -> None:
     assert search_incidents("reinstalled") == []
-    t.TimelineEntry.create(incident=incidents[2].id, kind=TimelineKind.PHONE_IN,
-                           author=reception.id, text="Customer reinstalled the driver")
-    search_index.index_incident(incidents[2].id)
+    with db.atomic():
+        t.TimelineEntry.create(incident=incidents[2].id, kind=TimelineKind.PHONE_IN,
+                               author=reception.id, text="Customer reinstalled the driver")
+        search_index.index_incident(incidents[2].id)
     assert ids(search_incidents("reinstalled")) == [incidents[2].id]
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from synergy_desk.domain.enums import (
     FundingKind,
     IncidentStatus,
     Priority,
+    Role,
     TimelineKind,
 )
 from synergy_desk.domain.errors import ConflictError, FundingRequired, ValidationError
@@ -29,18 +31,21 @@ from synergy_desk.services.common import (
     audit,
     fk_id,
     get_or_404,
+    in_transaction,
     next_number,
     opt_fk_id,
+    require,
     snapshot,
+    transaction,
     tuples,
 )
-from synergy_desk.services.incident_state import bump_count, update_incident
+from synergy_desk.services.incident_state import bump_count, lock_incident, update_incident
 from synergy_desk.services.money import funding
 
 __all__ = [
-    "IncidentRef", "TimelineResult", "ref_of", "lock_pair", "status_of", "is_funded", "add_entry",
-    "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx", "changes_since",
-    "conflict", "check_version", "update_checked", "not_merged", "require_open",
+    "IncidentRef", "TimelineResult", "changing", "ref_of", "lock_pair", "status_of", "is_funded",
+    "add_entry", "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx",
+    "changes_since", "conflict", "check_version", "update_checked", "not_merged", "require_open",
     "funding_required", "user_name", "reopen_changes", "reindex",
 ]
 
@@ -96,9 +101,10 @@ def is_funded(incident: t.Incident) -> bool:
     return FundingKind(incident.funding) is not FundingKind.NONE
 
 
+@in_transaction
 def add_entry(actor: Actor | None, incident_id: int, kind: TimelineKind, text: str, *,
-               duration_seconds: int = 0, occurred_at: dt.datetime | None = None,
-               moved_from: int | None = None) -> t.TimelineEntry:
+              duration_seconds: int = 0, occurred_at: dt.datetime | None = None,
+              moved_from: int | None = None) -> t.TimelineEntry:
     now = utcnow()
     return t.TimelineEntry.create(
         incident=incident_id, kind=kind, author=actor.id if actor else None,
@@ -106,10 +112,12 @@ def add_entry(actor: Actor | None, incident_id: int, kind: TimelineKind, text: s
         moved_from=moved_from, created_at=now)
 
 
+@in_transaction
 def system_entry(actor: Actor | None, incident: t.Incident, text: str) -> None:
     add_entry(actor, incident.id, TimelineKind.SYSTEM, text)
 
 
+@in_transaction
 def touch(incident: t.Incident) -> None:
     """Mark activity without a new version: an added entry overwrites nobody's edit."""
     now = utcnow()
@@ -117,10 +125,10 @@ def touch(incident: t.Incident) -> None:
     incident.last_activity_at = now
 
 
+@in_transaction
 def fund_from_contract_in_tx(actor: Actor, incident: t.Incident) -> str:
     """Fund a new incident from the customer's contract, if one covers it (caller's transaction)."""
-    contract = funding.covering_contract(fk_id(incident, "customer"),
-                                        fk_id(incident, "product"))
+    contract = funding.covering_contract(fk_id(incident, "customer"), fk_id(incident, "product"))
     if contract is None:
         return ""
     funding.attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
@@ -128,9 +136,11 @@ def fund_from_contract_in_tx(actor: Actor, incident: t.Incident) -> str:
             "no payment is needed.")
 
 
-def create_in_tx(actor: Actor, customer: t.Customer, contact: t.Contact | None, product: t.Product,
-            module: t.Module | None, *, subject: str, description: str, product_version: str,
-            priority: Priority, split_from: int | None = None) -> t.Incident:
+@in_transaction
+def create_in_tx(actor: Actor, customer: t.Customer, contact: t.Contact | None,
+                 product: t.Product, module: t.Module | None, *, subject: str,
+                 description: str, product_version: str, priority: Priority,
+                 split_from: int | None = None) -> t.Incident:
     """A new, unfunded incident; counted and audited (caller's transaction)."""
     number = next_number("incident")
     now = utcnow()
@@ -147,7 +157,7 @@ def create_in_tx(actor: Actor, customer: t.Customer, contact: t.Contact | None, 
 
 
 def changes_since(incident: t.Incident,
-                   expected_version: int) -> tuple[dict[str, tuple[object, object]], list[str]]:
+                  expected_version: int) -> tuple[dict[str, tuple[object, object]], list[str]]:
     """What was changed, and by whom, since the version a person had open (from the audit log)."""
     rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after, t.User.full_name)
             .join(t.User, JOIN.LEFT_OUTER, on=(t.AuditLog.user == t.User.id))
@@ -191,8 +201,9 @@ def check_version(incident: t.Incident, expected_version: int | None) -> None:
         raise conflict(incident, expected_version)
 
 
+@in_transaction
 def update_checked(actor: Actor, incident: t.Incident, changes: dict[str, Any], *, action: str,
-            expected_version: int | None = None) -> t.Incident:
+                   expected_version: int | None = None) -> t.Incident:
     """update_incident, with the conflict message naming what the other person changed."""
     check_version(incident, expected_version)
     try:
@@ -208,6 +219,32 @@ def not_merged(incident: t.Incident, doing: str) -> None:
         survivor = t.Incident.get_by_id(opt_fk_id(incident, "merged_into"))
         raise ValidationError(
             f"{incident.reference} was merged into {survivor.reference}; {doing} there instead.")
+
+
+@contextmanager
+def changing(actor: Actor, incident_id: int, roles: Iterable[Role], doing: str, *,
+             expected_version: int | None = None, open_for: str | None = None,
+             not_merged_for: str | None = None) -> Iterator[t.Incident]:
+    """The opening every change to one incident shares, as one transaction.
+
+    Checks the actor's role (``doing`` names the work in the refusal, "resolve incidents")
+    inside the transaction, locks the incident, checks it is still the version the person
+    saw, and that it is open (``open_for``: "resolve it") or at least not merged
+    (``not_merged_for``); then gives the locked incident to the ``with`` block, whose writes
+    commit together or not at all.
+
+    Raises:
+        PermissionDenied, NotFound, ConflictError, ValidationError.
+    """
+    with transaction():
+        require(actor, roles, doing)
+        incident = lock_incident(incident_id)
+        check_version(incident, expected_version)
+        if open_for is not None:
+            require_open(incident, open_for)
+        elif not_merged_for is not None:
+            not_merged(incident, not_merged_for)
+        yield incident
 
 
 def require_open(incident: t.Incident, doing: str) -> None:

@@ -27,22 +27,17 @@ from synergy_desk.services.common import (
     fk_id,
     get_or_404,
     opt_fk_id,
-    require,
     snapshot,
-    transaction,
 )
-from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
-    check_version,
+    changing,
     funding_required,
     is_funded,
-    not_merged,
     ref_of,
     reindex,
     reopen_changes,
-    require_open,
     status_of,
     system_entry,
     update_checked,
@@ -106,9 +101,9 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
               .where((t.EnhancementRequestCustomer.request == request.id)
                      & (t.EnhancementRequestCustomer.incident == incident.id)).exists())
     if not exists:
-        t.EnhancementRequestCustomer.create(request=request.id, customer=fk_id(incident, "customer"),
-                                            incident=incident.id, added_by=actor.id,
-                                            added_at=utcnow())
+        t.EnhancementRequestCustomer.create(
+            request=request.id, customer=fk_id(incident, "customer"), incident=incident.id,
+            added_by=actor.id, added_at=utcnow())
     count = (t.EnhancementRequestCustomer
              .select(fn.COUNT(t.EnhancementRequestCustomer.customer.distinct()))
              .where(t.EnhancementRequestCustomer.request == request.id).scalar())
@@ -128,12 +123,13 @@ def _escalate(actor: Actor, incident: t.Incident, escalation: EscalationInput | 
         raise ValidationError(
             "An escalation needs the product, its version and the steps to reproduce.",
             "escalation")
-    steps, _ = fields.masked_text(escalation.steps_to_reproduce, "steps to reproduce", required=True)
+    steps, _ = fields.masked_text(escalation.steps_to_reproduce, "steps to reproduce",
+                                  required=True)
     product_id = escalation.product_id or fk_id(incident, "product")
     product, _ = fields.product_and_module(product_id, None)
     version = fields.product_version(escalation.product_version
-                            if escalation.product_version is not None
-                            else incident.product_version)
+                                     if escalation.product_version is not None
+                                     else incident.product_version)
     if not version:
         raise ValidationError("Give the version of the product the bug was seen in.",
                               "product_version")
@@ -169,12 +165,9 @@ def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: 
         FundingRequired: the incident was never funded (support is paid before it is given).
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, ENGINEERS, "resolve incidents")
-    kind = _resolution(resolution)
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        require_open(incident, "resolve it")
+    with changing(actor, incident_id, ENGINEERS, "resolve incidents",
+                  expected_version=expected_version, open_for="resolve it") as incident:
+        kind = _resolution(resolution)
         if not is_funded(incident):
             raise funding_required(incident, "it can be resolved")
         text, masked = fields.masked_text(note, "resolution note", required=True)
@@ -199,7 +192,7 @@ def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: 
             row, created = _escalate(actor, incident, escalation, text)
             notices.append(f"Escalated to development (escalation {row.id}).")
         update_checked(actor, incident, changes, action="incident.resolve",
-                expected_version=expected_version)
+                       expected_version=expected_version)
         system_entry(actor, incident, f"Resolved — {kind.label}: {text}")
         reindex(incident)
         return ref_of(incident, notices)
@@ -212,11 +205,8 @@ def close_unresolved(actor: Actor, incident_id: int, reason: str,
     Raises:
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, ENGINEERS, "close incidents")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        require_open(incident, "close it")
+    with changing(actor, incident_id, ENGINEERS, "close incidents",
+                  expected_version=expected_version, open_for="close it") as incident:
         text, masked = fields.masked_text(reason, "reason", required=True)
         update_checked(actor, incident, {
             "status": IncidentStatus.CLOSED, "resolution": Resolution.UNRESOLVED,
@@ -235,11 +225,9 @@ def reopen(actor: Actor, incident_id: int, note: str = "",
         ValidationError: merged or out-of-remit incidents stay closed.
         NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, ENGINEERS, "re-open incidents")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        not_merged(incident, "re-open that one")
+    with changing(actor, incident_id, ENGINEERS, "re-open incidents",
+                  expected_version=expected_version,
+                  not_merged_for="re-open that one") as incident:
         status = status_of(incident)
         resolution = Resolution(incident.resolution) if incident.resolution else None
         if status.is_open:
@@ -251,10 +239,10 @@ def reopen(actor: Actor, incident_id: int, note: str = "",
         if status is IncidentStatus.CLOSED and resolution is not Resolution.UNRESOLVED:
             raise ValidationError(f"{incident.reference} is closed and cannot be re-opened.")
         text, masked = fields.masked_text(note, "note")
-        update_checked(actor, incident, reopen_changes(actor, incident), action="incident.reopen",
-                expected_version=expected_version)
+        update_checked(actor, incident, reopen_changes(actor, incident),
+                       action="incident.reopen", expected_version=expected_version)
         system_entry(actor, incident, f"Re-opened by {actor.full_name} (no new charge)"
-                                 + (f": {text}" if text else "."))
+                                      + (f": {text}" if text else "."))
         reindex(incident)
         notices = [fields.MASKED.format(what="note") if masked else ""]
         if not is_funded(incident):
@@ -271,11 +259,9 @@ def out_of_remit(actor: Actor, incident_id: int, reason: str,
     Raises:
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, MANAGERS, "close incidents as out of remit")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        not_merged(incident, "close that one")
+    with changing(actor, incident_id, MANAGERS, "close incidents as out of remit",
+                  expected_version=expected_version,
+                  not_merged_for="close that one") as incident:
         if status_of(incident) is IncidentStatus.CLOSED:
             raise ValidationError(f"{incident.reference} is closed already.")
         text, masked = fields.masked_text(reason, "reason", required=True)
@@ -287,7 +273,8 @@ def out_of_remit(actor: Actor, incident_id: int, reason: str,
             "status": IncidentStatus.CLOSED, "resolution": Resolution.OUT_OF_REMIT,
             "resolution_note": text, "closed_at": utcnow()}, action="incident.out_of_remit")
         system_entry(actor, incident, f"Closed as out of remit by {actor.full_name}: {text}"
-                                 + (f" ({handed_back.rstrip('.')})." if handed_back else ""))
+                                      + (f" ({handed_back.rstrip('.')})." if handed_back else ""))
         reindex(incident)
-        return ref_of(incident, [fields.MASKED.format(what="reason") if masked else "", handed_back])
+        masked_notice = fields.MASKED.format(what="reason") if masked else ""
+        return ref_of(incident, [masked_notice, handed_back])
 

@@ -29,7 +29,7 @@ from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
     add_entry,
-    check_version,
+    changing,
     create_in_tx,
     fund_from_contract_in_tx,
     not_merged,
@@ -77,9 +77,9 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, EVERYONE, "log calls")
     notices: list[str] = []
     with transaction():
+        require(actor, EVERYONE, "log calls")
         customer = fields.customer(call.customer_id)
         contact = fields.contact(customer, call.contact_id)
         text, masked = fields.masked_text(call.text, "call notes")
@@ -101,10 +101,10 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
                     "an engineer to re-open it.", "incident")
             if status is IncidentStatus.RESOLVED:
                 update_checked(actor, incident, reopen_changes(actor, incident),
-                        action="incident.reopen")
+                               action="incident.reopen")
                 system_entry(actor, incident,
-                        f"Re-opened by a call from the customer (no new charge), "
-                        f"logged by {actor.full_name}.")
+                             f"Re-opened by a call from the customer (no new charge), "
+                             f"logged by {actor.full_name}.")
                 notices.append(f"{incident.reference} was resolved; the call re-opened it "
                                "with no new charge.")
             else:
@@ -118,7 +118,7 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
                 priority=fields.priority(call.priority))
             notices.append(fund_from_contract_in_tx(actor, incident))
         entry = add_entry(actor, incident.id, TimelineKind.PHONE_IN, text,
-                           duration_seconds=duration, occurred_at=occurred_at)
+                          duration_seconds=duration, occurred_at=occurred_at)
         audit(actor, "incident.log_call", "incident", incident.id,
               after={"entry": entry.id, "kind": TimelineKind.PHONE_IN,
                      "duration_seconds": duration, "masked_card_number": masked})
@@ -135,15 +135,16 @@ def create_incident(actor: Actor, customer_id: int, product_id: int, subject: st
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, EVERYONE, "create incidents")
     with transaction():
+        require(actor, EVERYONE, "create incidents")
         customer = fields.customer(customer_id)
         contact = fields.contact(customer, contact_id)
         product, module = fields.product_and_module(product_id, module_id)
-        incident = create_in_tx(actor, customer, contact, product, module, subject=fields.subject(subject),
-                           description=fields.description(description),
-                           product_version=fields.product_version(product_version),
-                           priority=fields.priority(priority))
+        incident = create_in_tx(actor, customer, contact, product, module,
+                                subject=fields.subject(subject),
+                                description=fields.description(description),
+                                product_version=fields.product_version(product_version),
+                                priority=fields.priority(priority))
         notice = fund_from_contract_in_tx(actor, incident)
         reindex(incident)
         return ref_of(incident, [notice])
@@ -164,11 +165,8 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
             which fields; nothing is written.
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, EVERYONE, "edit incidents")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        not_merged(incident, "edit it")
+    with changing(actor, incident_id, EVERYONE, "edit incidents",
+                  expected_version=expected_version, not_merged_for="edit it") as incident:
         if status_of(incident) is IncidentStatus.CLOSED:
             raise ValidationError(f"{incident.reference} is closed; its details are final.")
         changes: dict[str, Any] = {}
@@ -199,7 +197,7 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
         if not changes:
             return ref_of(incident)
         update_checked(actor, incident, changes, action="incident.edit",
-                expected_version=expected_version)
+                       expected_version=expected_version)
         reindex(incident)
         return ref_of(incident)
 

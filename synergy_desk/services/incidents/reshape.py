@@ -23,10 +23,10 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.incident_state import lock_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
+    changing,
     create_in_tx,
     fund_from_contract_in_tx,
     is_funded,
@@ -55,10 +55,8 @@ def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: 
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, ENGINEERS, "split incidents")
-    with transaction():
-        incident = lock_incident(incident_id)
-        not_merged(incident, "split it")
+    with changing(actor, incident_id, ENGINEERS, "split incidents",
+                  not_merged_for="split it") as incident:
         if status_of(incident) is IncidentStatus.CLOSED:
             raise ValidationError(f"{incident.reference} is closed; it cannot be split.")
         wanted = sorted(set(entry_ids))
@@ -89,18 +87,19 @@ def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: 
         customer = t.Customer.get_by_id(fk_id(incident, "customer"))
         contact = (t.Contact.get_by_id(opt_fk_id(incident, "contact"))
                    if opt_fk_id(incident, "contact") is not None else None)
-        new = create_in_tx(actor, customer, contact, product, module, subject=fields.subject(subject),
-                      description=fields.description(description),
-                      product_version=fields.product_version(product_version),
-                      priority=fields.priority(incident.priority), split_from=incident.id)
+        new = create_in_tx(actor, customer, contact, product, module,
+                           subject=fields.subject(subject),
+                           description=fields.description(description),
+                           product_version=fields.product_version(product_version),
+                           priority=fields.priority(incident.priority), split_from=incident.id)
         (t.TimelineEntry.update(incident=new.id, moved_from=incident.id)
          .where(t.TimelineEntry.id.in_(wanted)).execute())
         n = len(wanted)
         noun = "entry" if n == 1 else "entries"
         system_entry(actor, incident, f"{n} {noun} split off into {new.reference} "
-                                 f"({new.subject}) by {actor.full_name}.")
+                                      f"({new.subject}) by {actor.full_name}.")
         system_entry(actor, new, f"Split from {incident.reference} by {actor.full_name}; "
-                            f"{n} {noun} moved here.")
+                                 f"{n} {noun} moved here.")
         audit(actor, "incident.split", "incident", incident.id,
               {"entries": wanted, "entries_on": incident.reference, "split_into": None},
               {"entries": wanted, "entries_on": new.reference, "split_into": new.reference,
@@ -127,10 +126,10 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, ENGINEERS, "merge incidents")
-    if duplicate_id == survivor_id:
-        raise ValidationError("An incident cannot be merged into itself.")
     with transaction():
+        require(actor, ENGINEERS, "merge incidents")
+        if duplicate_id == survivor_id:
+            raise ValidationError("An incident cannot be merged into itself.")
         duplicate, survivor = lock_pair(duplicate_id, survivor_id)
         if fk_id(duplicate, "customer") != fk_id(survivor, "customer"):
             raise ValidationError(
@@ -163,10 +162,10 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
             "merged_into": survivor.id, "closed_at": now}, action="incident.merge")
         n = len(moving)
         noun = "entry" if n == 1 else "entries"
-        system_entry(actor, duplicate, f"Merged into {survivor.reference} by {actor.full_name}; "
-                                  f"{n} {noun} moved there.")
+        system_entry(actor, duplicate, f"Merged into {survivor.reference} by "
+                                       f"{actor.full_name}; {n} {noun} moved there.")
         system_entry(actor, survivor, f"{duplicate.reference} merged into this incident by "
-                                 f"{actor.full_name}; {n} {noun} moved here.")
+                                      f"{actor.full_name}; {n} {noun} moved here.")
         touch(survivor)
         audit(actor, "incident.merge", "incident", survivor.id,
               {"entries": moving, "entries_on": duplicate.reference,

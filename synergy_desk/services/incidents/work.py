@@ -29,13 +29,12 @@ from synergy_desk.services.incidents.changes import (
     IncidentRef,
     TimelineResult,
     add_entry,
-    check_version,
+    changing,
     funding_required,
     is_funded,
     not_merged,
     ref_of,
     reindex,
-    require_open,
     status_of,
     system_entry,
     touch,
@@ -77,11 +76,8 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
     Raises:
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, ENGINEERS, "assign incidents")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        require_open(incident, "assign it")
+    with changing(actor, incident_id, ENGINEERS, "assign incidents",
+                  expected_version=expected_version, open_for="assign it") as incident:
         changes: dict[str, Any] = {}
         if engineer_id is not None:
             user = _engineer(engineer_id)
@@ -95,15 +91,16 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
         if changes["engineer"] == opt_fk_id(incident, "engineer") and "status" not in changes:
             return ref_of(incident)
         update_checked(actor, incident, changes, action="incident.assign",
-                expected_version=expected_version)
+                       expected_version=expected_version)
         system_entry(actor, incident, text)
         return ref_of(incident)
 
 
 def claim(actor: Actor, incident_id: int, expected_version: int | None = None) -> IncidentRef:
     """Take an open incident for oneself."""
-    require(actor, ENGINEERS, "take incidents")
-    return assign(actor, incident_id, actor.id, expected_version)
+    with transaction():
+        require(actor, ENGINEERS, "take incidents")
+        return assign(actor, incident_id, actor.id, expected_version)
 
 
 def start_work(actor: Actor, incident_id: int,
@@ -114,11 +111,8 @@ def start_work(actor: Actor, incident_id: int,
         FundingRequired: the incident is not funded; support is paid before it is given.
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, ENGINEERS, "start work on incidents")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        require_open(incident, "start work on it")
+    with changing(actor, incident_id, ENGINEERS, "start work on incidents",
+                  expected_version=expected_version, open_for="start work on it") as incident:
         if not is_funded(incident):
             raise funding_required(incident, "work starts")
         status = status_of(incident)
@@ -135,9 +129,9 @@ def start_work(actor: Actor, incident_id: int,
             changes["work_started_at"] = utcnow()
         resumed = status is IncidentStatus.WAITING_ON_CUSTOMER
         update_checked(actor, incident, changes, action="incident.start",
-                expected_version=expected_version)
-        system_entry(actor, incident, f"Work {'resumed' if resumed else 'started'} by "
-                                 f"{actor.full_name}.")
+                       expected_version=expected_version)
+        system_entry(actor, incident,
+                     f"Work {'resumed' if resumed else 'started'} by {actor.full_name}.")
         return ref_of(incident)
 
 
@@ -152,11 +146,9 @@ def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
     Raises:
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    require(actor, ENGINEERS, "put incidents on hold for the customer")
-    with transaction():
-        incident = lock_incident(incident_id)
-        check_version(incident, expected_version)
-        require_open(incident, "wait on the customer")
+    with changing(actor, incident_id, ENGINEERS, "put incidents on hold for the customer",
+                  expected_version=expected_version,
+                  open_for="wait on the customer") as incident:
         status = status_of(incident)
         if status not in (IncidentStatus.IN_PROGRESS, IncidentStatus.QUEUED):
             if status is IncidentStatus.AWAITING_PAYMENT:
@@ -164,7 +156,7 @@ def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
             raise ValidationError(f"{incident.reference} is already waiting on the customer.")
         text, masked = fields.masked_text(note, "note")
         update_checked(actor, incident, {"status": IncidentStatus.WAITING_ON_CUSTOMER},
-                action="incident.wait", expected_version=expected_version)
+                       action="incident.wait", expected_version=expected_version)
         system_entry(actor, incident, "Waiting on the customer" + (f": {text}" if text else "."))
         reindex(incident)
         return ref_of(incident, [fields.MASKED.format(what="note") if masked else ""])
@@ -181,22 +173,22 @@ def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str,
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, EVERYONE, "log calls and notes")
-    try:
-        kind = TimelineKind(kind)
-    except ValueError:
-        raise ValidationError(f"“{kind}” is not a kind of timeline entry.", "kind") from None
-    if kind is TimelineKind.SYSTEM:
-        raise ValidationError("Events are written by the program, not typed in.", "kind")
-    if kind in ENGINEER_KINDS:
-        require(actor, ENGINEERS, f"log {kind.label.lower()}s")
     with transaction():
+        require(actor, EVERYONE, "log calls and notes")
+        try:
+            kind = TimelineKind(kind)
+        except ValueError:
+            raise ValidationError(f"“{kind}” is not a kind of timeline entry.", "kind") from None
+        if kind is TimelineKind.SYSTEM:
+            raise ValidationError("Events are written by the program, not typed in.", "kind")
+        if kind in ENGINEER_KINDS:
+            require(actor, ENGINEERS, f"log {kind.label.lower()}s")
         incident = lock_incident(incident_id)
         not_merged(incident, "add to its timeline")
         body, masked = fields.masked_text(text, "text", required=True)
         entry = add_entry(actor, incident.id, kind, body,
-                           duration_seconds=fields.duration(duration_seconds),
-                           occurred_at=fields.occurred_at(occurred_at))
+                          duration_seconds=fields.duration(duration_seconds),
+                          occurred_at=fields.occurred_at(occurred_at))
         touch(incident)
         reindex(incident)
         message = fields.MASKED.format(what="text") if masked else ""

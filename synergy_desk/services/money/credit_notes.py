@@ -27,6 +27,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     chain_append,
+    in_transaction,
     next_number,
     require,
     snapshot,
@@ -97,6 +98,7 @@ def refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
     return {int(line_id): credit_note_text(n) for line_id, n in rows}
 
 
+@in_transaction
 def issue_credit_note_in_tx(actor: Actor, payment: t.Payment,
                            lines: Sequence[t.PaymentLine], reason: str,
                            kind: CreditNoteKind) -> t.CreditNote:
@@ -162,6 +164,7 @@ def _refunded_state(payment: t.Payment) -> dict[str, Any]:
             "outstanding_pence": int(payment.gross_pence) - refunded}
 
 
+@in_transaction
 def refund_line_in_tx(actor: Actor, payment_line: t.PaymentLine, reason: str) -> t.CreditNote:
     """Refund one payment line on a new credit note, inside the caller's transaction.
 

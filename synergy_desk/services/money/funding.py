@@ -20,6 +20,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     get_or_404,
+    in_transaction,
     require,
     snapshot,
     text_or_empty,
@@ -173,6 +174,7 @@ def _linked(value: _T | None, what: str) -> _T:
     return value
 
 
+@in_transaction
 def attach_funding(actor: Actor, incident: t.Incident, kind: FundingKind, *,
                    payment_line: t.PaymentLine | None = None,
                    ticket_entry: t.TicketLedger | None = None,
@@ -210,6 +212,7 @@ def attach_funding(actor: Actor, incident: t.Incident, kind: FundingKind, *,
     return row
 
 
+@in_transaction
 def end_funding_in_tx(actor: Actor, incident: t.Incident, reason: str) -> t.IncidentFunding:
     """End the incident's active funding and mark it unfunded, inside the caller's transaction.
 
@@ -252,6 +255,7 @@ def _mark_unfunded(actor: Actor, incident: t.Incident, row: t.IncidentFunding,
            "reason": reason})
 
 
+@in_transaction
 def hand_back_funding(actor: Actor, incident: t.Incident, reason: str, *,
                       transfer_to: t.Incident | None = None, refund: bool = False) -> str:
     """Give back what funded an incident, inside the caller's transaction.

@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     chain_append,
     for_update,
     get_or_404,
+    in_transaction,
     read_snapshot,
     require,
     text_or_empty,
@@ -50,6 +51,7 @@ LEDGER_LABELS = {
 
 # --- the ledger ---
 
+@in_transaction
 def append_ledger(user_id: int, ticket: t.SeasonTicket, kind: LedgerKind, delta: int, *,
                   incident: t.Incident | int | None = None, reason: str = "") -> t.TicketLedger:
     """Append one chained row to a ticket's ledger, inside the caller's transaction.
@@ -63,6 +65,7 @@ def append_ledger(user_id: int, ticket: t.SeasonTicket, kind: LedgerKind, delta:
     return entry
 
 
+@in_transaction
 def lock_tickets(ticket_ids: Iterable[int]) -> dict[int, t.SeasonTicket]:
     """Lock season tickets (in id order, so two desks never deadlock) inside the caller's transaction."""
     ids = sorted(set(ticket_ids))

@@ -12,7 +12,7 @@ from synergy_desk.documents.data import Office
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import Actor, in_transaction
 
 __all__ = ["DETAIL_FIELDS", "OfficeDetailsAt", "details_at", "record_details", "printed_office"]
 
@@ -49,6 +49,7 @@ def _values(source: t.OfficeSettings | t.OfficeDetails | Mapping[str, Any]) -> d
     return values
 
 
+@in_transaction
 def record_details(actor: Actor | None, before: Mapping[str, Any] | None,
                    after: t.OfficeSettings) -> bool:
     """Start a new period of the office's details when a saved change touched them.

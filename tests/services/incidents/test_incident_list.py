@@ -21,7 +21,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import Actor, transaction
 from synergy_desk.services.incident_state import bump_count
 from synergy_desk.services.incidents import callbacks, closing, intake, reshape, work
 from synergy_desk.services.incidents.detail import incident_detail
@@ -62,14 +62,15 @@ def build_office(office: dict[str, Any], n: int = 23) -> list[t.Incident]:
         status = STATUSES[i % len(STATUSES)]
         engineer = engineers[(i * 7) % len(engineers)]
         product = products[(i // 2) % 2]
-        incident = t.Incident.create(
-            number=i + 1, reference=f"INC-{i + 1:06d}", customer=customers[(i * 3) % 5].id,
-            product=product.id, subject=f"Subject {i % 4}", status=status,
-            engineer=engineer, funding=FUNDINGS[(i * 2) % len(FUNDINGS)],
-            opened_at=BASE - dt.timedelta(days=i // 3),
-            last_activity_at=BASE + dt.timedelta(minutes=(i * 5) % 7),
-            created_by=office["reception"].id)
-        bump_count(status, engineer, product.id, +1)
+        with transaction():
+            incident = t.Incident.create(
+                number=i + 1, reference=f"INC-{i + 1:06d}", customer=customers[(i * 3) % 5].id,
+                product=product.id, subject=f"Subject {i % 4}", status=status,
+                engineer=engineer, funding=FUNDINGS[(i * 2) % len(FUNDINGS)],
+                opened_at=BASE - dt.timedelta(days=i // 3),
+                last_activity_at=BASE + dt.timedelta(minutes=(i * 5) % 7),
+                created_by=office["reception"].id)
+            bump_count(status, engineer, product.id, +1)
         made.append(incident)
     return made
 

@@ -57,9 +57,10 @@ def set_status(incident: t.Incident, status: IncidentStatus, *, started: bool = 
     changes: dict[object, object] = {t.Incident.status: status}
     if started:
         changes[t.Incident.work_started_at] = utcnow()
-    t.Incident.update(changes).where(t.Incident.id == incident.id).execute()
-    bump_count(old.status, None, old.__data__["product"], -1)
-    bump_count(status, None, old.__data__["product"], +1)
+    with transaction():
+        t.Incident.update(changes).where(t.Incident.id == incident.id).execute()
+        bump_count(old.status, None, old.__data__["product"], -1)
+        bump_count(status, None, old.__data__["product"], +1)
 
 
 def cash(customer: t.Customer, incident_ids: tuple[int, ...] = (), *,
