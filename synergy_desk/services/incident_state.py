@@ -13,6 +13,11 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, utcnow
 from synergy_desk.services.common import Actor, audit, get_or_404, in_transaction, snapshot
 
+__all__ = [
+    "bump_count", "update_incident", "conflict_for", "recount_all", "active_funding",
+    "lock_incident", "check_fundable",
+]
+
 #: Fields whose change moves an incident between the kept counts.
 _COUNTED = ("status", "engineer", "product")
 

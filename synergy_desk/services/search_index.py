@@ -9,6 +9,8 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.services.common import in_transaction
 
+__all__ = ["customer_body", "index_customer", "incident_body", "index_incident"]
+
 
 def _is_sqlite() -> bool:
     return isinstance(db.obj, peewee.SqliteDatabase)

@@ -40,7 +40,7 @@ from synergy_desk.models.database import (
     make_database,
     migration_names,
 )
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 
 __all__ = ["BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback", "backup_database",
            "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
@@ -671,7 +671,8 @@ def back_up_office(actor: Actor, url: str, target: Path | None = None, *,
     Raises:
         PermissionDenied: the actor is not a manager.
     """
-    require(actor, MANAGERS, "back up the office")
+    with read_snapshot():
+        require(actor, MANAGERS, "back up the office")
     return backup_database(url, target, progress=progress)
 
 

@@ -35,7 +35,7 @@ from synergy_desk.domain.money import format_pence
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
-from synergy_desk.services.common import ENGINEERS, Actor, require, tuples
+from synergy_desk.services.common import ENGINEERS, Actor, read_snapshot, require, tuples
 from synergy_desk.services.data.files import open_atomically
 from synergy_desk.services.incidents.incident_list import IncidentFilter, _conditions, _Plan
 from synergy_desk.services.office.office_time import office_zone
@@ -177,12 +177,14 @@ def export_customers(actor: Actor, path: str | os.PathLike[str], *,
         PermissionDenied: reception (exports are reports: engineers and managers).
         ValidationError: the path is a folder or its folder does not exist.
     """
-    require(actor, ENGINEERS, "export customers")
-    size = _check_batch_size(batch_size)
-    zone = office_zone()
-    total = int(t.Customer.select().count())
-    return _write(path, CUSTOMER_COLUMNS, _customer_batches(size, zone), total, progress,
-                  "customers")
+    # One snapshot of the office: the file is as it stood at one moment, and no desk waits.
+    with read_snapshot():
+        require(actor, ENGINEERS, "export customers")
+        size = _check_batch_size(batch_size)
+        zone = office_zone()
+        total = int(t.Customer.select().count())
+        return _write(path, CUSTOMER_COLUMNS, _customer_batches(size, zone), total, progress,
+                      "customers")
 
 
 # --- incidents -------------------------------------------------------------------------------
@@ -248,23 +250,25 @@ def export_incidents(actor: Actor, path: str | os.PathLike[str],
         PermissionDenied: reception.
         ValidationError: a period that ends before it starts, or an unusable path.
     """
-    require(actor, ENGINEERS, "export incidents")
-    size = _check_batch_size(batch_size)
-    zone = office_zone()
-    lower, upper = _bounds(start, end, zone)
-    count_query = t.Incident.select()
-    if filter is not None:
-        for condition in _conditions(filter, _Plan(sqlite=False, unbounded=True)):
-            count_query = count_query.where(condition)
-    if lower is not None:
-        count_query = count_query.where(t.Incident.opened_at >= lower)
-    if upper is not None:
-        count_query = count_query.where(t.Incident.opened_at < upper)
-    # The kept counts would be quicker for the whole table; this is once per export.
-    total = int(count_query.count())
-    return _write(path, INCIDENT_COLUMNS,
-                  _incident_batches(filter, lower, upper, size, zone), total, progress,
-                  "incidents")
+    # One snapshot of the office: the file is as it stood at one moment, and no desk waits.
+    with read_snapshot():
+        require(actor, ENGINEERS, "export incidents")
+        size = _check_batch_size(batch_size)
+        zone = office_zone()
+        lower, upper = _bounds(start, end, zone)
+        count_query = t.Incident.select()
+        if filter is not None:
+            for condition in _conditions(filter, _Plan(sqlite=False, unbounded=True)):
+                count_query = count_query.where(condition)
+        if lower is not None:
+            count_query = count_query.where(t.Incident.opened_at >= lower)
+        if upper is not None:
+            count_query = count_query.where(t.Incident.opened_at < upper)
+        # The kept counts would be quicker for the whole table; this is once per export.
+        total = int(count_query.count())
+        return _write(path, INCIDENT_COLUMNS,
+                      _incident_batches(filter, lower, upper, size, zone), total, progress,
+                      "incidents")
 
 
 # --- payments --------------------------------------------------------------------------------
@@ -373,15 +377,17 @@ def export_payments(actor: Actor, path: str | os.PathLike[str], start: dt.date |
         PermissionDenied: reception.
         ValidationError: a period that ends before it starts, or an unusable path.
     """
-    require(actor, ENGINEERS, "export payments")
-    size = _check_batch_size(batch_size)
-    zone = office_zone()
-    lower, upper = _bounds(start, end, zone)
-    count_query = t.Payment.select(fn.COUNT(t.Payment.id))
-    if lower is not None:
-        count_query = count_query.where(t.Payment.taken_at >= lower)
-    if upper is not None:
-        count_query = count_query.where(t.Payment.taken_at < upper)
-    total = int(count_query.scalar() or 0)
-    return _write(path, PAYMENT_COLUMNS, _payment_batches(lower, upper, size, zone), total,
-                  progress, "payments")
+    # One snapshot of the office: the file is as it stood at one moment, and no desk waits.
+    with read_snapshot():
+        require(actor, ENGINEERS, "export payments")
+        size = _check_batch_size(batch_size)
+        zone = office_zone()
+        lower, upper = _bounds(start, end, zone)
+        count_query = t.Payment.select(fn.COUNT(t.Payment.id))
+        if lower is not None:
+            count_query = count_query.where(t.Payment.taken_at >= lower)
+        if upper is not None:
+            count_query = count_query.where(t.Payment.taken_at < upper)
+        total = int(count_query.scalar() or 0)
+        return _write(path, PAYMENT_COLUMNS, _payment_batches(lower, upper, size, zone), total,
+                      progress, "payments")

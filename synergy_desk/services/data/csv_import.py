@@ -33,6 +33,7 @@ from synergy_desk.services.common import (
     audit,
     canonical_json,
     next_number,
+    read_snapshot,
     require,
     transaction,
     tuples,
@@ -763,7 +764,9 @@ def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str]
         ValidationError: a problem with the file or mapping, or bad rows (the first ones
             listed with their lines) when not skipping them; nothing was imported.
     """
-    require(actor, MANAGERS, "import customers")
+    with read_snapshot():
+        # Early, so a refused user does not wait for a long check; again when writing.
+        require(actor, MANAGERS, "import customers")
     checked = _check(csv_file, mapping, progress=progress)
     if checked.problems or (checked.bad and not skip_bad_rows):
         raise _refusal(checked)

@@ -5,3 +5,5 @@ funded; ``reshape`` splits and merges them; ``closing`` resolves, closes and re-
 ``detail`` reads one for the detail pane. ``fields`` says what each field may hold and
 ``changes`` holds what every change shares.
 """
+
+__all__: list[str] = []

@@ -121,13 +121,13 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
         ValidationError: the time has passed, or the incident or contact is someone else's.
         NotFound, PermissionDenied.
     """
-    require(actor, EVERYONE, "schedule call-backs")
-    due = _naive_utc(due_at)
-    now = utcnow()
-    if due <= now:
-        raise ValidationError("A call-back is promised for a time still to come.", "due_at")
-    text = _text(note, "note", required=False)
     with transaction():
+        require(actor, EVERYONE, "schedule call-backs")
+        due = _naive_utc(due_at)
+        now = utcnow()
+        if due <= now:
+            raise ValidationError("A call-back is promised for a time still to come.", "due_at")
+        text = _text(note, "note", required=False)
         customer = get_or_404(t.Customer, customer_id, "customer")
         if incident_id is not None:
             incident = get_or_404(t.Incident, incident_id, "incident")
@@ -153,9 +153,9 @@ def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
         ValidationError: no outcome, or the call-back was cleared already.
         NotFound, PermissionDenied.
     """
-    require(actor, ENGINEERS, "clear call-backs")
-    text = _text(outcome, "outcome", required=True)
     with transaction():
+        require(actor, ENGINEERS, "clear call-backs")
+        text = _text(outcome, "outcome", required=True)
         row = get_or_404(t.CallBack, callback_id, "call-back", lock=True)
         if row.done_at is not None:
             done_by = opt_fk_id(row, "done_by")

@@ -148,9 +148,9 @@ def set_enhancement_status(actor: Actor, request_id: int,
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, ENGINEERS, "change the status of enhancement requests")
-    new = _enhancement_status(status)
     with transaction():
+        require(actor, ENGINEERS, "change the status of enhancement requests")
+        new = _enhancement_status(status)
         row = get_or_404(t.EnhancementRequest, request_id, "enhancement request", lock=True)
         if EnhancementStatus(row.status) is not new:
             before = snapshot(row, ["status", "updated_at"])
@@ -196,15 +196,15 @@ def update_escalation(actor: Actor, escalation_id: int, status: EscalationStatus
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    require(actor, ENGINEERS, "update escalations")
-    new = _escalation_status(status)
-    response = (development_response or "").strip()
-    if len(response) > MAX_RESPONSE:
-        raise ValidationError(
-            f"The response is too long (at most {MAX_RESPONSE:,} characters).",
-            "development_response")
-    response = refuse_card_numbers(response, "development response")
     with transaction():
+        require(actor, ENGINEERS, "update escalations")
+        new = _escalation_status(status)
+        response = (development_response or "").strip()
+        if len(response) > MAX_RESPONSE:
+            raise ValidationError(
+                f"The response is too long (at most {MAX_RESPONSE:,} characters).",
+                "development_response")
+        response = refuse_card_numbers(response, "development response")
         row = get_or_404(t.Escalation, escalation_id, "escalation", lock=True)
         fields = ["status", "development_response", "updated_at"]
         before = snapshot(row, fields)

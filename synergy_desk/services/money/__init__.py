@@ -2,3 +2,5 @@
 
 Imports point one way: tickets -> credit_notes -> funding -> payments.
 """
+
+__all__: list[str] = []

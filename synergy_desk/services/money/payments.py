@@ -56,6 +56,12 @@ from synergy_desk.services.office import office_details
 from synergy_desk.services.office.office_time import date_text
 from synergy_desk.services.office.settings import office_settings
 
+__all__ = [
+    "FULL_INVOICE_ABOVE_PENCE", "MIN_VALIDITY_DAYS", "MAX_VALIDITY_DAYS", "QuoteLine", "Quote",
+    "quote", "PaymentRequest", "ReceiptLine", "ReceiptInfo", "PaymentSummary",
+    "receipt_customer_name", "take_payment", "receipt_info", "payments_for_customer", "refund",
+]
+
 #: Above this gross a receipt must be a full VAT invoice (UK: £250).
 FULL_INVOICE_ABOVE_PENCE = 25_000
 MIN_VALIDITY_DAYS = 1

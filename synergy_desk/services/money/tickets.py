@@ -33,6 +33,13 @@ from synergy_desk.services.common import (
 from synergy_desk.services.money.chains import LEDGER_CHAIN, ledger_content
 from synergy_desk.services.office.office_time import date_text, office_zone
 
+__all__ = [
+    "MIN_TICKET_SIZE", "MAX_TICKET_SIZE", "LEDGER_LABELS", "append_ledger", "lock_tickets",
+    "balance", "balances", "TicketInfo", "ticket_info", "tickets_for_customer", "live_tickets",
+    "TicketUse", "ticket_use", "expire_tickets", "adjust", "LedgerRow", "TicketIncident",
+    "StatementTicket", "TicketStatement", "statement",
+]
+
 #: Season tickets hold between one and ten incidents.
 MIN_TICKET_SIZE = 1
 MAX_TICKET_SIZE = 10
@@ -255,11 +262,11 @@ def expire_tickets(actor: Actor | None, now: dt.datetime | None = None) -> int:
     row names a user; the reason says it was automatic.
     """
     now = now or utcnow()
-    if actor is not None:
-        require(actor, EVERYONE, "lapse expired season tickets")
     # Finding them reads every expired ticket's ledger (half a second in a large office):
     # done without the write lock, so no desk waits; usually it finds none.
     with read_snapshot():
+        if actor is not None:
+            require(actor, EVERYONE, "lapse expired season tickets")
         candidates = [row[0] for row in tuples(
             t.SeasonTicket.select(t.SeasonTicket.id)
             .join(t.TicketLedger)

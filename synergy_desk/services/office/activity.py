@@ -6,6 +6,8 @@ from peewee import fn
 
 from synergy_desk.models import tables as t
 
+__all__ = ["change_token"]
+
 
 def change_token() -> tuple[int, int]:
     """The newest audit-log and timeline ids.

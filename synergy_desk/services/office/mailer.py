@@ -11,7 +11,7 @@ from email.utils import formataddr, make_msgid
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.office.settings import office_settings
 
 __all__ = ["MailError", "SmtpSettings", "send_document", "send_test_email", "smtp_configured",
@@ -84,8 +84,9 @@ def smtp_settings_from_form(actor: Actor, host: str, port: int, user: str,
     Raises:
         PermissionDenied: the actor is not a manager.
     """
-    require(actor, MANAGERS, "test the mail server")
-    row = office_settings()
+    with read_snapshot():
+        require(actor, MANAGERS, "test the mail server")
+        row = office_settings()
     return SmtpSettings(host=(host or "").strip(), port=int(port), user=(user or "").strip(),
                         password=(row.smtp_password or "") if password is None else password,
                         sender=(sender or "").strip(), starttls=bool(starttls),

@@ -31,10 +31,18 @@ from synergy_desk.services.common import (
     edits_since,
     for_update,
     get_or_404,
+    read_snapshot,
     require,
     snapshot,
     transaction,
 )
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH", "MAX_FULL_NAME_LENGTH", "hash_password", "check_password_rules",
+    "check_username", "check_full_name", "UserRow", "has_users", "create_first_manager",
+    "create_user", "login", "change_own_password", "reset_password", "unlock", "update_user",
+    "UserChoice", "user_choices", "list_users", "command_actor",
+]
 
 MIN_PASSWORD_LENGTH = 8
 MAX_FULL_NAME_LENGTH = 120
@@ -357,9 +365,10 @@ def list_users(actor: Actor) -> list[UserRow]:
     Raises:
         PermissionDenied: the actor is not a manager.
     """
-    require(actor, MANAGERS, "look after users")
-    now = utcnow()
-    return [_row(u, now) for u in t.User.select().order_by(t.User.full_name, t.User.id)]
+    with read_snapshot():
+        require(actor, MANAGERS, "look after users")
+        now = utcnow()
+        return [_row(u, now) for u in t.User.select().order_by(t.User.full_name, t.User.id)]
 
 
 # --- who the command line acts as ------------------------------------------------------
@@ -371,25 +380,26 @@ def command_actor(username: str | None, allowed: Sequence[Role], doing: str) -> 
         NotFound: no user of that name (or no active manager at all).
         PermissionDenied: the user named is inactive or has another role.
     """
-    if username:
-        user = t.User.get_or_none(fn.LOWER(t.User.username) == username.strip().lower())
-        if user is None:
-            raise NotFound(f"There is no user “{username.strip()}”.")
-    else:
-        user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
-                .order_by(t.User.id).first())
-        if user is None:
-            raise NotFound("The office has no active manager; create one with "
-                           "“synergy-desk init --manager NAME”.")
-    actor = Actor.from_user(user)
-    if not user.active or actor.role not in allowed:
-        # A command has no one logged in: say who was named, and how to name another.
-        who = " and ".join(_COMMAND_ROLES[r] for r in allowed)
-        state = "no longer active" if not user.active else f"a {actor.role.value} user"
-        raise PermissionDenied(f"Only {who} may {doing}; “{user.username}” is {state}. Name "
-                               "another user with --user.")
-    require(actor, allowed, doing)
-    return actor
+    with read_snapshot():
+        if username:
+            user = t.User.get_or_none(fn.LOWER(t.User.username) == username.strip().lower())
+            if user is None:
+                raise NotFound(f"There is no user “{username.strip()}”.")
+        else:
+            user = (t.User.select().where((t.User.role == Role.MANAGER) & t.User.active)
+                    .order_by(t.User.id).first())
+            if user is None:
+                raise NotFound("The office has no active manager; create one with "
+                               "“synergy-desk init --manager NAME”.")
+        actor = Actor.from_user(user)
+        if not user.active or actor.role not in allowed:
+            # A command has no one logged in: say who was named, and how to name another.
+            who = " and ".join(_COMMAND_ROLES[r] for r in allowed)
+            state = "no longer active" if not user.active else f"a {actor.role.value} user"
+            raise PermissionDenied(f"Only {who} may {doing}; “{user.username}” is {state}. Name "
+                                   "another user with --user.")
+        require(actor, allowed, doing)
+        return actor
 
 
 _COMMAND_ROLES = {Role.RECEPTION: "reception", Role.ENGINEER: "engineers",

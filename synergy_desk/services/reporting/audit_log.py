@@ -431,8 +431,12 @@ def list_audit(actor: Actor, filt: AuditFilter | None = None, after_id: AuditCur
         ValidationError: an unknown kind, a record that cannot be read, dates out of order,
             or a page size out of range.
     """
-    require(actor, ENGINEERS, "read the audit log")
-    filt = filt or AuditFilter()
+    with read_snapshot():
+        require(actor, ENGINEERS, "read the audit log")
+        return _page(filt or AuditFilter(), after_id, limit)
+
+
+def _page(filt: AuditFilter, after_id: AuditCursor | None, limit: int) -> AuditPage:
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"A page holds 1 to {MAX_LIMIT} rows.", "limit")
     log = t.AuditLog
@@ -594,8 +598,8 @@ def run_tamper_check(actor: Actor) -> TamperReport:
     Raises:
         PermissionDenied: reception (the check belongs with the audit log).
     """
-    require(actor, ENGINEERS, "run the tamper check")
     with read_snapshot():
+        require(actor, ENGINEERS, "run the tamper check")
         tamper = integrity.check_tamper()
         sequences = integrity.check_sequences()
     problems = tuple(

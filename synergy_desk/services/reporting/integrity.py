@@ -25,6 +25,11 @@ from synergy_desk.services.money.chains import (
     payment_content,
 )
 
+__all__ = [
+    "TamperProblem", "check_tamper", "check_sequences", "DAMAGED", "is_damage", "check_database",
+    "check_office",
+]
+
 _BATCH = 500
 
 

@@ -1,0 +1,124 @@
+"""How every service is written, held for all of them: a public list of names, the role checked
+inside the transaction, and building blocks that refuse to run outside their caller's."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import synergy_desk.services as services_package
+
+#: The context managers that open (or join) the one transaction of a use case.
+TRANSACTIONS = {"transaction", "read_snapshot", "changing", "atomic"}
+
+
+def service_modules() -> Iterator[ModuleType]:
+    for info in pkgutil.walk_packages(services_package.__path__, "synergy_desk.services."):
+        yield importlib.import_module(info.name)
+    yield services_package
+
+
+MODULES = sorted(service_modules(), key=lambda m: m.__name__)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_every_services_module_lists_its_public_names(module: ModuleType) -> None:
+    assert hasattr(module, "__all__"), f"{module.__name__} has no __all__"
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert missing == [], f"{module.__name__}.__all__ names what it lacks: {missing}"
+    assert len(set(module.__all__)) == len(module.__all__), f"{module.__name__}: a name twice"
+
+
+def _opens_transaction(node: ast.With) -> bool:
+    for item in node.items:
+        call = item.context_expr
+        if isinstance(call, ast.Call):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
+                call.func, "id", "")
+            if name in TRANSACTIONS:
+                return True
+    return False
+
+
+def _is_building_block(function: ast.FunctionDef) -> bool:
+    return any(getattr(d, "id", "") == "in_transaction" for d in function.decorator_list)
+
+
+def role_checks_outside_a_transaction(source: str) -> list[str]:
+    """The functions of ``source`` that call ``require`` outside a transaction's ``with``
+    (a building block marked ``@in_transaction`` runs inside its caller's, so it may)."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, function: ast.FunctionDef | None, inside: bool) -> None:
+        if isinstance(node, ast.FunctionDef):
+            function, inside = node, _is_building_block(node)
+        elif isinstance(node, ast.With) and _opens_transaction(node):
+            inside = True
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "require"
+                and not inside and function is not None):
+            found.append(f"{function.name} (line {node.lineno})")
+        for child in ast.iter_child_nodes(node):
+            visit(child, function, inside)
+
+    visit(ast.parse(source), None, False)
+    return found
+
+
+def test_the_role_check_finder_finds_a_check_before_the_transaction() -> None:
+    wrong = (
+        "def refund(actor):\n"
+        "    require(actor, MANAGERS, 'refund')\n"
+        "    with transaction():\n"
+        "        pass\n")
+    right = (
+        "def refund(actor):\n"
+        "    with transaction():\n"
+        "        require(actor, MANAGERS, 'refund')\n"
+        "@in_transaction\n"
+        "def refund_line_in_tx(actor):\n"
+        "    require(actor, MANAGERS, 'refund')\n")
+    assert role_checks_outside_a_transaction(wrong) == ["refund (line 2)"]
+    assert role_checks_outside_a_transaction(right) == []
+
+
+def test_every_role_check_is_inside_the_transaction_it_guards() -> None:
+    root = Path(services_package.__file__).parent
+    outside = {
+        str(path.relative_to(root)): found
+        for path in sorted(root.rglob("*.py"))
+        if (found := role_checks_outside_a_transaction(path.read_text(encoding="utf-8")))}
+    assert outside == {}
+
+
+def building_blocks() -> list[tuple[str, object]]:
+    blocks = []
+    for module in MODULES:
+        for name, value in inspect.getmembers(module, inspect.isfunction):
+            if getattr(value, "__in_transaction__", False) and value.__module__ == module.__name__:
+                blocks.append((f"{module.__name__}.{name}", value))
+    return blocks
+
+
+BLOCKS = building_blocks()
+
+
+def test_the_money_building_blocks_are_marked() -> None:
+    names = {name.rsplit(".", 1)[1] for name, _ in BLOCKS}
+    assert {"audit", "next_number", "chain_append", "attach_funding", "hand_back_funding",
+            "end_funding_in_tx", "issue_credit_note_in_tx", "refund_line_in_tx",
+            "append_ledger", "update_incident", "bump_count"} <= names
+
+
+@pytest.mark.parametrize(("name", "block"), BLOCKS, ids=[name for name, _ in BLOCKS])
+def test_a_building_block_refuses_to_run_outside_a_transaction(
+        sqlite_db_url: str, name: str, block: object) -> None:
+    assert callable(block)
+    with pytest.raises(RuntimeError, match="must run inside the caller's transaction"):
+        block()
