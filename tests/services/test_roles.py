@@ -21,7 +21,7 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import callbacks, closing, intake, registers, reshape, work
 from synergy_desk.services.incidents.closing import EscalationInput
-from tests.services.incidents.test_incidents import (
+from tests.services.incidents.incident_helpers import (
     entries,
     in_progress,
     make_customer,

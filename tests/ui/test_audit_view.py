@@ -16,7 +16,7 @@ from synergy_desk.services.reporting.audit_log import AuditFilter
 from synergy_desk.ui import audit_view
 from synergy_desk.ui.audit_view import AuditLogModel, AuditLogWindow, open_audit_log
 from synergy_desk.ui.worker import Background
-from tests.services.incidents.test_incidents import make_customer, new_call, pay_for
+from tests.services.incidents.incident_helpers import make_customer, new_call, pay_for
 from tests.services.reporting.test_integrity import sql
 from tests.ui.conftest import Errors, record_errors
 

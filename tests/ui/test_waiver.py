@@ -15,7 +15,7 @@ from synergy_desk.services.money import funding
 from synergy_desk.ui.dialogs import waiver as waiver_ui
 from synergy_desk.ui.dialogs.waiver import WaiverDialog, WaiverRequest, waive_flow
 from synergy_desk.ui.incident_detail import IncidentDetail
-from tests.services.incidents.test_incidents import make_customer, new_call, pay_for
+from tests.services.incidents.incident_helpers import make_customer, new_call, pay_for
 from tests.ui.conftest import Errors, record_errors
 
 

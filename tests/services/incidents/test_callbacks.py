@@ -12,7 +12,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import callbacks
-from tests.services.incidents.test_incidents import entries, make_customer, new_call, searchable
+from tests.services.incidents.incident_helpers import entries, make_customer, new_call, searchable
 
 HOUR = dt.timedelta(hours=1)
 

@@ -36,7 +36,7 @@ from synergy_desk.services.incidents.incident_list import (
 )
 from synergy_desk.services.money import funding
 from tests.conftest import make_user
-from tests.services.incidents.test_incidents import (
+from tests.services.incidents.incident_helpers import (
     buy_ticket,
     in_progress,
     make_customer,

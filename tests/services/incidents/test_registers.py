@@ -12,7 +12,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import closing, registers
 from synergy_desk.services.incidents.closing import EscalationInput
-from tests.services.incidents.test_incidents import in_progress, make_customer
+from tests.services.incidents.incident_helpers import in_progress, make_customer
 
 
 def enhancement(engineer: Actor, reception: Actor, customer: t.Customer, product: t.Product,

@@ -20,7 +20,7 @@ from synergy_desk.services.people import customers, users
 from synergy_desk.services.reporting import audit_log
 from synergy_desk.services.reporting.audit_log import AuditFilter, list_audit, run_tamper_check
 from tests.conftest import sqlite_steps
-from tests.services.incidents.test_incidents import make_customer, new_call, pay_for
+from tests.services.incidents.incident_helpers import make_customer, new_call, pay_for
 from tests.services.reporting.test_integrity import sql
 
 
