@@ -1,4 +1,4 @@
-"""The incident list page and the status counts (DESIGN §8: a page ≤ 5 ms at any depth and
+"""The incident list page and the status counts (docs/speed.md: a page ≤ 5 ms at any depth and
 with any filter; status counts ≤ 1 ms).
 
 For every view of the filter bar, an engineer and a product filter, and several sorts, it

@@ -1,4 +1,4 @@
-"""From a receipt number to PDF bytes (DESIGN §8: a receipt PDF ≤ 20 ms).
+"""From a receipt number to PDF bytes (docs/speed.md: a receipt PDF ≤ 20 ms).
 
 Picks receipts (and credit notes, if any) of a demo office at random and times
 ``services.receipt_documents.receipt_pdf``: the services reading the receipt, then ReportLab

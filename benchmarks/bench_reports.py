@@ -30,7 +30,7 @@ from synergy_desk.services.reporting.reports import (
     report_pdf,
 )
 
-#: Judged on p95, in ms. DESIGN §8 sets no figure for reports; these are this benchmark's
+#: Judged on p95, in ms. docs/speed.md sets no figure for reports; these are this benchmark's
 #: own: a manager waits well under a second for a day or a week, a few seconds for a year.
 TARGETS_MS = {"day": 500.0, "week": 500.0, "month": 1500.0, "year": 3000.0}
 DOCUMENT_TARGET_MS = 1000.0

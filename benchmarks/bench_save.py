@@ -1,4 +1,4 @@
-"""Saving with two desks at once (DESIGN §8: a save ≤ 50 ms at the 99th percentile).
+"""Saving with two desks at once (docs/speed.md: a save ≤ 50 ms at the 99th percentile).
 
 Two processes, each its own desk with its own connection, save at the same time, with short
 random pauses between saves (``--pause-ms``; 0 saves back to back): a receptionist logging calls (half new incidents, half calls on open incidents) and an

@@ -1,4 +1,4 @@
-"""Caller search per keystroke (DESIGN §8: ≤ 5 ms a keystroke in the database).
+"""Caller search per keystroke (docs/speed.md: ≤ 5 ms a keystroke in the database).
 
 Types real customers' names, contacts, phone numbers (in the ways people type them),
 postcodes and account codes one character at a time, and times every call of

@@ -1,4 +1,4 @@
-"""The incident summary from an incident's id to PDF bytes (DESIGN §8: ≤ 150 ms).
+"""The incident summary from an incident's id to PDF bytes (docs/speed.md: ≤ 150 ms).
 
 It times the whole service call a click on "Summary" makes (read the incident, its customer,
 funding and whole timeline, then render the PDF), and its two halves apart, over a spread of

@@ -1,4 +1,4 @@
-"""Window figures of DESIGN §8: start-up next to a bare PySide6 window, first paint, list memory.
+"""Window figures of docs/speed.md: start-up next to a bare PySide6 window, first paint, list memory.
 
     python benchmarks/bench_window.py --database sqlite:///office-1m.sqlite3
 

@@ -377,7 +377,7 @@ def test_embedded_fonts_ship_inside_the_package() -> None:
 
 
 def test_importing_the_documents_package_does_not_load_reportlab() -> None:
-    # The window must open without paying for ReportLab (DESIGN §8).
+    # The window must open without paying for ReportLab (docs/speed.md).
     code = ("import sys, synergy_desk.documents, synergy_desk.documents.data; "
             "print('reportlab' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN §2), enforced by the services themselves, not by hidden buttons.
+"""Who may do what (docs/roles.md), enforced by the services themselves, not by hidden buttons.
 
 One table holds every engineers-only and managers-only use case of the incident services;
 each is refused to the roles below it, with nothing written, and works for the lowest role

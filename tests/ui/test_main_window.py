@@ -336,7 +336,7 @@ def test_a_manager_backs_the_office_up_from_the_file_menu(
 
 MENU_ACTIONS = ("act_users", "act_audit_log", "act_import_customers", "act_office_settings",
                 "act_products", "act_backup_now", "act_database", "act_reports")
-#: Which of those each role is offered (DESIGN §2; the services refuse the rest anyway).
+#: Which of those each role is offered (docs/roles.md; the services refuse the rest anyway).
 OFFERED = {
     "reception": set(),
     "engineer": {"act_audit_log", "act_reports"},
