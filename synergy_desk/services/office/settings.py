@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from synergy_desk.domain.enums import Role
@@ -37,12 +37,15 @@ from synergy_desk.services.people.customers import (
 )
 
 __all__ = [
-    "OfficeSettingsData", "office_settings", "get_settings", "update_settings", "setup_office",
-    "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES", "free_text", "boolean",
+    "Setting", "SETTINGS", "SETTING", "OfficeSettingsData", "office_settings", "get_settings",
+    "update_settings", "setup_office", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
+    "free_text", "boolean",
 ]
 
 #: A logo larger than this would bloat every receipt PDF.
 MAX_LOGO_BYTES = 1_000_000
+#: No price of the office's is a million pounds or more.
+_MAX_PRICE_PENCE = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def _pence(label: str) -> Callable[[Any, str], int]:
                 f"The {label} must be a whole number of pence (7500 for £75.00).", field)
         if value < 0:
             raise ValidationError(f"The {label} cannot be negative.", field)
-        if value > 100_000_000:
+        if value > _MAX_PRICE_PENCE:
             raise ValidationError(f"The {label} is too large.", field)
         return value
     return check
@@ -267,35 +270,87 @@ def _password(value: Any, field: str) -> str:
     return value
 
 
-_VALIDATORS: dict[str, Callable[[Any, str], Any]] = {
-    "company_name": free_text("company name", 200),
-    "address": free_text("company address", 2000),
-    "vat_number": _vat_number,
-    "phone": _phone,
-    "email": _email("office e-mail address"),
-    "logo": _logo,
-    "incident_price_pence": _pence("price of an incident"),
-    "vat_rate_bp": _ranged("VAT rate", 0, 10_000, "basis points (0% to 100%)"),
-    "ticket_incident_price_pence": _pence("season-ticket price per incident"),
-    "ticket_default_size": _ranged("season-ticket size", 1, 10, "incidents"),
-    "ticket_validity_days": _ranged("season-ticket validity", 1, 3650, "days"),
-    "timezone": _timezone,
-    "smtp_host": free_text("mail server", 200),
-    "smtp_port": _ranged("mail server port", 1, 65535),
-    "smtp_user": free_text("mail server user name", 200),
-    "smtp_password": _password,
-    "smtp_from": _email("sender address"),
-    "smtp_starttls": boolean("STARTTLS"),
-    "lockout_attempts": _ranged("number of failed log-ins before a lock-out", 1, 100),
-    "lockout_minutes": _ranged("lock-out time", 1, 1440, "minutes"),
-}
+@dataclass(frozen=True)
+class Setting:
+    """One of the office's settings, declared once: what the service checks and what the
+    settings dialog builds its field from (range, unit, length), with the stored column's
+    default.
+
+    ``label`` names it in messages ("The season-ticket size must be from 1 to 10
+    incidents"); ``unit`` follows a number in messages and in the field ("10 incidents").
+    """
+
+    key: str
+    label: str
+    check: Callable[[Any, str], Any] = field(repr=False, compare=False)
+    low: int | None = None
+    high: int | None = None
+    unit: str = ""
+    max_length: int | None = None
+
+    @property
+    def default(self) -> Any:
+        """The value a new office starts with (the column's default)."""
+        return getattr(t.OfficeSettings, self.key).default
+
+    def validate(self, value: Any) -> Any:
+        """The value as it will be stored.
+
+        Raises:
+            ValidationError: naming this setting.
+        """
+        return self.check(value, self.key)
+
+
+def _text_setting(key: str, label: str, max_length: int) -> Setting:
+    return Setting(key, label, free_text(label, max_length), max_length=max_length)
+
+
+def _ranged_setting(key: str, label: str, low: int, high: int, unit: str = "",
+                    message_unit: str | None = None) -> Setting:
+    return Setting(key, label, _ranged(label, low, high, unit if message_unit is None
+                                       else message_unit), low=low, high=high, unit=unit)
+
+
+def _pence_setting(key: str, label: str) -> Setting:
+    return Setting(key, label, _pence(label), low=0, high=_MAX_PRICE_PENCE, unit="pence")
+
+
+#: Every setting a manager may change, in the order the dialog shows them.
+SETTINGS: tuple[Setting, ...] = (
+    _text_setting("company_name", "company name", 200),
+    _text_setting("address", "company address", 2000),
+    Setting("vat_number", "VAT number", _vat_number, max_length=20),
+    Setting("phone", "phone number", _phone, max_length=40),
+    Setting("email", "office e-mail address", _email("office e-mail address"),
+            max_length=200),
+    Setting("logo", "logo", _logo, high=MAX_LOGO_BYTES, unit="bytes"),
+    _pence_setting("incident_price_pence", "price of an incident"),
+    _ranged_setting("vat_rate_bp", "VAT rate", 0, 10_000, "basis points",
+                    "basis points (0% to 100%)"),
+    _pence_setting("ticket_incident_price_pence", "season-ticket price per incident"),
+    _ranged_setting("ticket_default_size", "season-ticket size", 1, 10, "incidents"),
+    _ranged_setting("ticket_validity_days", "season-ticket validity", 1, 3650, "days"),
+    Setting("timezone", "time zone", _timezone, max_length=64),
+    _ranged_setting("lockout_attempts", "number of failed log-ins before a lock-out", 1, 100,
+                    "failed log-ins", ""),
+    _ranged_setting("lockout_minutes", "lock-out time", 1, 1440, "minutes"),
+    _text_setting("smtp_host", "mail server", 200),
+    _ranged_setting("smtp_port", "mail server port", 1, 65535, "", ""),
+    _text_setting("smtp_user", "mail server user name", 200),
+    Setting("smtp_password", "mail server's password", _password, max_length=200),
+    Setting("smtp_from", "sender address", _email("sender address"), max_length=200),
+    Setting("smtp_starttls", "STARTTLS", boolean("STARTTLS")),
+)
+#: The settings by their key.
+SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
 
 def _validate(changes: dict[str, Any]) -> dict[str, Any]:
-    unknown = sorted(set(changes) - set(_VALIDATORS))
+    unknown = sorted(set(changes) - set(SETTING))
     if unknown:
         raise ValidationError(f"There is no setting called {', '.join(unknown)}.", unknown[0])
-    return {name: _VALIDATORS[name](value, name) for name, value in changes.items()}
+    return {name: SETTING[name].validate(value) for name, value in changes.items()}
 
 
 def update_settings(actor: Actor, expected_version: int, **changes: Any) -> OfficeSettingsData:

@@ -281,3 +281,39 @@ def test_a_png_or_jpeg_logo_is_accepted() -> None:
     assert check_logo(PNG) == PNG
     jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 16
     assert check_logo(jpeg) == jpeg
+
+
+# --- the settings, declared once -----------------------------------------------------------
+
+
+def test_every_setting_a_manager_may_change_is_declared_once() -> None:
+    from synergy_desk.services.office.settings import SETTING, SETTINGS
+
+    columns = {f.name for f in t.OfficeSettings._meta.sorted_fields} - {"id", "updated_at",
+                                                                         "version"}
+    assert [s.key for s in SETTINGS] == list(SETTING)
+    assert set(SETTING) == columns
+
+
+def test_every_declared_default_passes_its_own_check() -> None:
+    from synergy_desk.services.office.settings import SETTINGS
+
+    for setting in SETTINGS:
+        assert setting.validate(setting.default) == setting.default, setting.key
+
+
+@pytest.mark.parametrize("key", ["ticket_default_size", "ticket_validity_days", "lockout_minutes",
+                                 "lockout_attempts", "smtp_port", "vat_rate_bp"])
+def test_a_declared_range_is_the_one_the_service_holds(manager: Actor, key: str) -> None:
+    from synergy_desk.services.office.settings import SETTING
+
+    setting = SETTING[key]
+    assert setting.low is not None and setting.high is not None
+    version = get_settings().version
+    for wrong in (setting.low - 1, setting.high + 1):
+        with pytest.raises(ValidationError, match=f"from {setting.low:,} to {setting.high:,}"):
+            update_settings(manager, version, **{key: wrong})
+    for right in (setting.low, setting.high):
+        saved = update_settings(manager, version, **{key: right})
+        assert getattr(saved, key) == right
+        version = saved.version
