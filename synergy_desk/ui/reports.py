@@ -58,7 +58,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.services.reporting import reports
-from synergy_desk.services.reporting.reports import ReportData, ReportKind, ReportTable
+from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import formatting
 from synergy_desk.ui.chart import ChartWidget
 from synergy_desk.ui.errors import show_error
@@ -71,6 +71,9 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The report's name on each chooser entry.
 NAME_ROLE = Qt.ItemDataRole.UserRole
+
+#: What a row too short for its table shows in the missing columns.
+_NO_CELL = Cell.plain("")
 
 FLAG_INK = QColor("#a61b1b")
 FLAG_SHADE = QColor("#fde5e5")
@@ -122,7 +125,7 @@ class ReportTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns: tuple[str, ...] = ()
         self._numeric: tuple[bool, ...] = ()
-        self._rows: tuple[tuple[str, ...], ...] = ()
+        self._rows: tuple[tuple[Cell, ...], ...] = ()
         self._flagged: frozenset[int] = frozenset()
         self._totals = totals
         if table is not None:
@@ -160,9 +163,9 @@ class ReportTableModel(QAbstractTableModel):
                             else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _cell(self, row: int, column: int) -> str:
+    def _cell(self, row: int, column: int) -> Cell:
         cells = self._rows[row]
-        return cells[column] if column < len(cells) else ""
+        return cells[column] if column < len(cells) else _NO_CELL
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
@@ -170,12 +173,12 @@ class ReportTableModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._cell(row, column)
+            text = self._cell(row, column).text
             if role == Qt.ItemDataRole.ToolTipRole:
                 return text if len(text) > 40 else None
             return text
         if role == SORT_ROLE:
-            return sort_key(self._cell(row, column), self._numeric[column])
+            return sort_key(self._cell(row, column).text, self._numeric[column])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int((Qt.AlignmentFlag.AlignRight if self._numeric[column]
                         else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
@@ -304,7 +307,8 @@ class ReportTableBlock(QWidget):
             widest = bold_metrics.horizontalAdvance(heading) + 28
             for cells in sample:
                 if column < len(cells):
-                    widest = max(widest, bold_metrics.horizontalAdvance(cells[column]) + 18)
+                    widest = max(widest,
+                                 bold_metrics.horizontalAdvance(cells[column].text) + 18)
             widths.append(min(widest, 420))
         for column, width in enumerate(widths):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -849,7 +853,7 @@ class ReportsWindow(QDialog):
             layout.addWidget(label)
         return box
 
-    def _summary(self, summary: tuple[tuple[str, str], ...]) -> QFrame:
+    def _summary(self, summary: tuple[tuple[str, Cell], ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("reportSummary")
         box.setStyleSheet("QFrame#reportSummary { background:#eef1f5; border-radius:4px; }")
@@ -865,7 +869,7 @@ class ReportsWindow(QDialog):
             name = QLabel(label)
             name.setStyleSheet("color:#5f6b7a;")
             name.setWordWrap(True)
-            figure = QLabel(value)
+            figure = QLabel(value.text)
             figure.setObjectName("reportSummaryValue")
             figure.setAccessibleName(label)
             figure.setStyleSheet("font-size:13pt; font-weight:600; color:#1f2933;")

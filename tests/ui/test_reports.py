@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush
 
 from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.services.money import payments
-from synergy_desk.services.reporting.reports import ChartSeries, ReportTable
+from synergy_desk.services.reporting.reports import Cell, ChartSeries, ReportTable
 from synergy_desk.ui import formatting
 from synergy_desk.ui import reports as reports_ui
 from synergy_desk.ui.chart import ChartWidget, nice_step
@@ -222,16 +222,22 @@ def test_a_refused_report_is_shown_as_an_error(
 
 # --- the table model --------------------------------------------------------------------------
 
+def at(day: int, month: int, hour: int, minute: int) -> Cell:
+    return Cell.datetime(dt.datetime(2026, month, day, hour, minute))
+
+
 MONEY = ReportTable(
     title="Receipts in number order",
     columns=("Receipt", "Time", "Customer", "Gross"),
-    rows=(("R-000001", "01/12/2026 09:05", "Oduya Joinery", "£1,075.50"),
-          ("R-000002", "01/12/2026 10:40", "Ashby & Co", "£99.00"),
-          ("R-000003", "—", "Missing from the numbering", "—"),
-          ("R-000004", "30/11/2026 16:20", "Bell Farm", "£250.00"),
-          ("R-000005", "01/12/2026 11:00", "Cole Ltd", "-£2.50")),
+    rows=((Cell.plain("R-000001"), at(1, 12, 9, 5), Cell.plain("Oduya Joinery"),
+           Cell.money(107550)),
+          (Cell.plain("R-000002"), at(1, 12, 10, 40), Cell.plain("Ashby & Co"), Cell.money(9900)),
+          (Cell.plain("R-000003"), Cell.blank("datetime"), Cell.plain("Missing from the numbering"),
+           Cell.blank("money")),
+          (Cell.plain("R-000004"), at(30, 11, 16, 20), Cell.plain("Bell Farm"), Cell.money(25000)),
+          (Cell.plain("R-000005"), at(1, 12, 11, 0), Cell.plain("Cole Ltd"), Cell.money(-250))),
     numeric=(False, False, False, True),
-    totals=("Total", "", "4 receipts", "£1,422.00"),
+    totals=(Cell.plain("Total"), Cell.plain(""), Cell.plain("4 receipts"), Cell.money(142200)),
     flagged_rows=(2,),
 )
 

@@ -9,7 +9,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from synergy_desk.documents.data import ChartSeries, ReportDoc, ReportTable
+from synergy_desk.documents.data import Cell, ChartSeries, ReportDoc, ReportTable
 from synergy_desk.domain.csv_cells import neutralise_cell
 from synergy_desk.domain.enums import (
     Role,
@@ -34,7 +34,7 @@ from synergy_desk.services.reporting.reports.period import (
     validate_period,
 )
 
-__all__ = ["ReportData", "ReportKind", "REPORT_KINDS", "ReportTable", "ChartSeries",
+__all__ = ["ReportData", "ReportKind", "REPORT_KINDS", "Cell", "ReportTable", "ChartSeries",
            "report_kinds", "build_report", "report_pdf", "report_csv"]
 
 
@@ -152,16 +152,16 @@ def report_csv(data: ReportData) -> str:
         row(["Warning", warning])
     writer.writerow([])
     row(["Key figures"])
-    for label, value in data.summary:
-        row([label, value])
+    for label, figure in data.summary:
+        row([label, figure.text])
     for table in data.tables:
         writer.writerow([])
         row([table.title])
         row(table.columns)
         for i, cells in enumerate(table.rows):
-            row(list(cells) + (["GAP"] if i in table.flagged_rows else []))
+            row([c.text for c in cells] + (["GAP"] if i in table.flagged_rows else []))
         if table.totals is not None:
-            row(table.totals)
+            row([c.text for c in table.totals])
         if table.note:
             row([table.note])
     return out.getvalue()
