@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import sqlite3
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -445,6 +446,84 @@ def test_csv_has_every_table_and_neutralises_formulas(office, manager, reception
     assert all([title] in rows for title in titles)
     receipt_row = next(r for r in rows if r and r[0] == "R-000001")
     assert receipt_row[2] == "'=HYPERLINK(1)"
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def hand_made_report(**changes: Any) -> reports.ReportData:
+    """A report of chosen cells, as a report module would build it."""
+    from synergy_desk.documents import Office
+
+    listing = reports.ReportTable(
+        "Receipts in number order", ("Receipt", "Time", "Customer", "Gross", "Items"),
+        ((Cell.plain("R-000001"), Cell.datetime(dt.datetime(2026, 12, 1, 14, 5, 9, tzinfo=LONDON)),
+          Cell.plain("=HYPERLINK(1)"), Cell.money(107550), Cell.count(1204)),
+         (Cell.plain("R-000002"), Cell.blank("datetime"),
+          Cell.plain("MISSING — no receipt has this number"), Cell.blank("money"), Cell.blank()),
+         (Cell.plain("R-000003"), Cell.datetime(dt.datetime(2026, 7, 1, 0, 30, tzinfo=LONDON)),
+          Cell.plain("Cole Ltd"), Cell.money(-250), Cell.count(4, "4 of 10"))),
+        (False, False, False, True, True),
+        (Cell.plain("Total"), Cell.plain(""), Cell.plain("2 receipts"), Cell.money(107300),
+         Cell.count(12)), flagged_rows=(1,))
+    tickets_sold = reports.ReportTable(
+        "Season-ticket adjustments", ("Date", "Ticket", "Change", "Revoked"),
+        ((Cell.date(dt.date(2026, 1, 2)), Cell.number(1234), Cell.count(-1, "-1"),
+          Cell.blank("date", "No")),), (False, True, True, False))
+    values: dict[str, Any] = dict(
+        name="cashup", title="End-of-day cash-up", start=DAY, end=DAY, period_text="1 Dec 2026",
+        generated_at=NOON, generated_by="Mary Manager", timezone="Europe/London",
+        office=Office("Synergy Support Ltd", "", "", "", ""),
+        summary=(("Net takings", Cell.money(107550)), ("Receipts", Cell.count(12)),
+                 ("Median time to resolution", Cell.hours(8.1)),
+                 ("Refunds and voids", Cell.plain("3 (£270.00)"))),
+        tables=(listing, tickets_sold), charts=())
+    values.update(changes)
+    return reports.ReportData(**values)
+
+
+def test_the_csv_carries_numbers_and_iso_dates() -> None:
+    lines = reports.report_csv(hand_made_report()).splitlines()
+    start = lines.index("Key figures")
+    assert lines[start:start + 5] == [
+        "Key figures", "Net takings,1075.50", "Receipts,12",
+        # A duration stays as printed: hours alone would lose the unit ("4.2 days").
+        "Median time to resolution,8.1 h",
+        # Two figures in one are text.
+        "Refunds and voids,3 (£270.00)"]
+    start = lines.index("Receipts in number order")
+    assert lines[start:start + 6] == [
+        "Receipts in number order",
+        "Receipt,Time,Customer,Gross,Items",
+        # The office's time, ISO; a formula neutralised; money and counts as numbers.
+        "R-000001,2026-12-01 14:05:09,'=HYPERLINK(1),1075.50,1204",
+        # A flagged row keeps its dashes and its marker.
+        "R-000002,—,MISSING — no receipt has this number,—,—,GAP",
+        # A negative amount is a number, not a formula; "4 of 10" is the 4 left.
+        "R-000003,2026-07-01 00:30:00,Cole Ltd,-2.50,4",
+        "Total,,2 receipts,1073.00,12"]
+    start = lines.index("Season-ticket adjustments")
+    assert lines[start + 2] == "2026-01-02,1234,-1,No"
+
+
+def test_the_csv_is_what_a_spreadsheet_reads_as_numbers(office, manager, reception) -> None:
+    customer = new_customer()
+    for _ in range(12):
+        payments.take_payment(reception, request(customer, PaymentMethod.CASH))
+    move_money_to(dt.datetime(2026, 12, 1, 9, 0))
+    gross = sum(p.gross_pence for p in t.Payment.select())
+    net = sum(p.net_pence for p in t.Payment.select())
+    data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
+    text = reports.report_csv(data)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert "£" not in text
+    assert ["Receipts", "12"] in rows
+    assert ["Gross takings", f"{gross // 100}.{gross % 100:02d}"] in rows
+    by_method = rows[rows.index(["Takings by payment method"]) + 2:][:4]
+    assert by_method[0][:2] == ["Cash", "12"] and by_method[3][:2] == ["Total", "12"]
+    assert [Decimal(v) * 100 for v in by_method[3][2:]] == [net, gross - net, gross]
+    first = next(r for r in rows if r and r[0] == "R-000001")
+    assert first[1] == "2026-12-01 09:00:00"
 
 
 @pytest.mark.parametrize(("text", "day"), [
