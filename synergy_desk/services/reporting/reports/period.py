@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
-from synergy_desk.documents.data import DASH, Cell
+from synergy_desk.documents.data import Cell
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.zones import local_date
 from synergy_desk.services.office.office_time import office_today
 
-__all__ = ["MAX_PERIOD_DAYS", "DASH", "parse_day", "day_text", "period_text", "utc_start", "Period", "validate_period"]
+__all__ = ["MAX_PERIOD_DAYS", "parse_day", "day_text", "period_text", "utc_start", "Period", "validate_period"]
 
 
 #: The longest period a report covers, in days.
