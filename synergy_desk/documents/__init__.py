@@ -7,6 +7,7 @@ the window opens without it.
 from __future__ import annotations
 
 from synergy_desk.documents.data import (
+    Cell,
     ChartSeries,
     DocLine,
     IncidentSummaryDoc,
@@ -21,6 +22,7 @@ from synergy_desk.documents.data import (
 )
 
 __all__ = [
+    "Cell",
     "ChartSeries",
     "DocLine",
     "IncidentSummaryDoc",

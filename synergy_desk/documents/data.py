@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from synergy_desk.domain.enums import LedgerKind
+from synergy_desk.domain.money import format_pence
 
 ReceiptKind = Literal["receipt", "credit_note"]
+
+#: What a report's cell with no value prints.
+DASH = "—"
+
+#: What a report cell's value is (see :class:`Cell`).
+CellKind = Literal["text", "money", "count", "number", "hours", "date", "datetime"]
 
 
 @dataclass(frozen=True)
@@ -163,18 +170,86 @@ class TicketStatementDoc:
     tickets: tuple[TicketDoc, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a report: its value, to sort and export by, and its text as printed.
+
+    ``kind`` says what the value is: ``money`` integer pence; ``count`` a number of things;
+    ``number`` a whole number that names something (a ticket); ``hours`` a duration in hours;
+    ``date`` an office day; ``datetime`` a moment, zone-aware in the office's zone; ``text``
+    the text itself. A cell with nothing in it has the value None and prints a dash (or the
+    text it is given). Build cells with the class methods, which keep value and text together.
+    """
+
+    value: int | float | str | dt.date | dt.datetime | None
+    text: str
+    kind: CellKind = "text"
+
+    @classmethod
+    def plain(cls, text: str) -> Cell:
+        """Text that is its own value: a name, a reason, a receipt number."""
+        return cls(text, text)
+
+    @classmethod
+    def money(cls, pence: int) -> Cell:
+        """An amount in pence, printed "£1,075.50" (or "-£2.50")."""
+        value = int(pence)
+        return cls(value, format_pence(value), "money")
+
+    @classmethod
+    def count(cls, count: int, text: str | None = None) -> Cell:
+        """A number of things, printed "1,204", or as ``text`` says ("4 of 10")."""
+        value = int(count)
+        return cls(value, f"{value:,}" if text is None else text, "count")
+
+    @classmethod
+    def number(cls, number: int) -> Cell:
+        """A whole number that names something (a season ticket's number), printed as it is."""
+        value = int(number)
+        return cls(value, str(value), "number")
+
+    @classmethod
+    def hours(cls, hours: float | None) -> Cell:
+        """A duration: "3.5 h" below two days, "4.2 days" from then on; a dash for none."""
+        if hours is None:
+            return cls.blank("hours")
+        text = f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+        return cls(float(hours), text, "hours")
+
+    @classmethod
+    def date(cls, day: dt.date | None) -> Cell:
+        """An office day, printed "01/12/2026"; a dash for none."""
+        if day is None:
+            return cls.blank("date")
+        if isinstance(day, dt.datetime):
+            day = day.date()  # a day sorts among days, never among moments
+        return cls(day, f"{day:%d/%m/%Y}", "date")
+
+    @classmethod
+    def datetime(cls, moment: dt.datetime | None) -> Cell:
+        """A moment in the office's zone, printed "01/12/2026 14:05"; a dash for none."""
+        if moment is None:
+            return cls.blank("datetime")
+        return cls(moment, f"{moment:%d/%m/%Y %H:%M}", "datetime")
+
+    @classmethod
+    def blank(cls, kind: CellKind = "text", text: str = DASH) -> Cell:
+        """A cell with no value: a dash, or the text given (a waiver never revoked: "No")."""
+        return cls(None, text, kind)
+
+
 @dataclass(frozen=True)
 class ReportTable:
-    """One table of a report, its cells already formatted as printed."""
+    """One table of a report: each cell a value and its text as printed."""
 
     title: str
     columns: tuple[str, ...]
-    #: Text as printed ("£1,075.50", "R-000012", "—").
-    rows: tuple[tuple[str, ...], ...]
+    #: One cell per column (``Cell.money(107550)`` prints "£1,075.50").
+    rows: tuple[tuple[Cell, ...], ...]
     #: Right-align these columns.
     numeric: tuple[bool, ...]
     #: A totals row, or None.
-    totals: tuple[str, ...] | None = None
+    totals: tuple[Cell, ...] | None = None
     #: Row indexes to show as a problem (e.g. a gap in the numbering).
     flagged_rows: tuple[int, ...] = ()
     #: e.g. "No payments in this period."
@@ -209,8 +284,8 @@ class ReportDoc:
     generated_by: str
     timezone: str
     office: Office
-    #: Key figures: ("Net takings", "£1,234.00"), ...
-    summary: tuple[tuple[str, str], ...]
+    #: Key figures: ("Net takings", Cell.money(123400)), ...
+    summary: tuple[tuple[str, Cell], ...]
     tables: tuple[ReportTable, ...]
     charts: tuple[ChartSeries, ...]
     #: e.g. "Receipt R-000013 is missing."

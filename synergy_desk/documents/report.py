@@ -1,7 +1,8 @@
 """A manager's report as an A4 PDF: key figures, warnings, charts and tables.
 
-Fed a :class:`~synergy_desk.documents.data.ReportDoc` of text already formatted as printed;
-charts are drawn with ReportLab's own graphics so they print as sharp as the text.
+Fed a :class:`~synergy_desk.documents.data.ReportDoc`; every cell prints its text as the
+report wrote it (its value is for sorting and the CSV). Charts are drawn with ReportLab's own
+graphics so they print as sharp as the text.
 """
 
 from __future__ import annotations
@@ -197,8 +198,9 @@ def _widths(table: ReportTable) -> list[float]:
     sample = table.rows[:200]
     for i, name in enumerate(table.columns):
         longest = max([stringWidth(name, SANS_BOLD, 8.5)]
-                      + [stringWidth(row[i], SANS, 8.5) for row in sample]
-                      + ([stringWidth(table.totals[i], SANS_BOLD, 8.5)] if table.totals else []))
+                      + [stringWidth(row[i].text, SANS, 8.5) for row in sample]
+                      + ([stringWidth(table.totals[i].text, SANS_BOLD, 8.5)] if table.totals
+                         else []))
         wants.append(longest + 12)
     total = sum(wants)
     if total <= CONTENT_WIDTH:
@@ -207,7 +209,7 @@ def _widths(table: ReportTable) -> list[float]:
     # Too wide: the widest text columns are cut to one common width (and wrap). Figures,
     # dates and times keep their width: "01/12/2026 23:38" broken over two lines misreads.
     flexible = [i for i, num in enumerate(table.numeric)
-                if not num and any(any(ch.isalpha() for ch in row[i]) for row in sample)]
+                if not num and any(any(ch.isalpha() for ch in row[i].text) for row in sample)]
     fixed = sum(w for i, w in enumerate(wants) if i not in flexible)
     if not flexible or fixed >= CONTENT_WIDTH * 0.8:
         flexible, fixed = list(range(len(wants))), 0.0
@@ -254,7 +256,7 @@ def _table(table: ReportTable) -> list[Flowable]:
 
         head = [Paragraph(safe(name), st.cell_head_right if num else st.cell_head)
                 for name, num in zip(table.columns, table.numeric, strict=True)]
-        body = [[cell(text, num) for text, num in zip(row, table.numeric, strict=True)]
+        body = [[cell(c.text, num) for c, num in zip(row, table.numeric, strict=True)]
                 for row in rows]
         extra: list[tuple[object, ...]] = []
         for i in table.flagged_rows:
@@ -262,8 +264,8 @@ def _table(table: ReportTable) -> list[Flowable]:
                 extra += [("BACKGROUND", (0, i + 1), (-1, i + 1), _FLAG_FILL),
                           ("LINEBEFORE", (0, i + 1), (0, i + 1), 2.5, ALERT)]
         if table.totals is not None:
-            body.append([cell(text, num, bold=True)
-                         for text, num in zip(table.totals, table.numeric, strict=True)])
+            body.append([cell(c.text, num, bold=True)
+                         for c, num in zip(table.totals, table.numeric, strict=True)])
             extra += [("LINEABOVE", (0, len(body)), (-1, len(body)), 0.9, ACCENT),
                       ("BACKGROUND", (0, len(body)), (-1, len(body)), SHADE)]
         grid = LongTable([head, *body], colWidths=_widths(table), repeatRows=1, splitInRow=1)
@@ -303,8 +305,8 @@ def _summary(doc: ReportDoc) -> Flowable:
     st = styles()
     label = st.muted
     value = st.bold.clone("sd-report-figure", fontSize=12, leading=15)
-    cells = [[Paragraph(safe(name), label), Paragraph(safe(text), value)]
-             for name, text in doc.summary]
+    cells = [[Paragraph(safe(name), label), Paragraph(safe(figure.text), value)]
+             for name, figure in doc.summary]
     # Two figures a row.
     rows = []
     for i in range(0, len(cells), 2):

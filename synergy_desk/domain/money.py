@@ -60,6 +60,11 @@ def format_pence(pence: int, *, symbol: bool = True) -> str:
     return f"{sign}{'£' if symbol else ''}{pounds:,}.{rem:02d}"
 
 
+def decimal_pence(pence: int) -> str:
+    """Pence as a plain decimal a spreadsheet reads as a number: 107550 -> "1075.50"."""
+    return format_pence(pence, symbol=False).replace(",", "")
+
+
 def vat_pence(net_pence: int, rate_basis_points: int) -> int:
     """VAT on one line, rounded half-up to the penny.
 

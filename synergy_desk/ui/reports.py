@@ -8,7 +8,6 @@ are made from the report on screen, so what is saved is what was read.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.services.reporting import reports
-from synergy_desk.services.reporting.reports import ReportData, ReportKind, ReportTable
+from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import formatting
 from synergy_desk.ui.chart import ChartWidget
 from synergy_desk.ui.errors import show_error
@@ -67,63 +66,43 @@ from synergy_desk.ui.worker import Background
 __all__ = ["SORT_ROLE", "ReportTableModel", "ReportsWindow", "open_reports", "sort_key"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-#: The sort role: numbers and money sort by value, dates by date, other text without case.
+#: The sort role: each cell's place in its column sorted by value (see :func:`sort_key`), a
+#: whole number the proxy compares as it is.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The report's name on each chooser entry.
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
+#: What a row too short for its table shows in the missing columns.
+_NO_CELL = Cell.plain("")
+
 FLAG_INK = QColor("#a61b1b")
 FLAG_SHADE = QColor("#fde5e5")
-_NUMBER = re.compile(r"^\s*(?P<sign>[-−])?\s*£?\s*(?P<sign2>[-−])?(?P<digits>\d[\d,]*(?:\.\d+)?)")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?$")
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
-def sort_key(text: str, numeric: bool) -> float | str:
-    """How a cell sorts: a number column by value ("£1,075.50" as 1075.5), text by its words.
+def sort_key(cell: Cell) -> tuple[Any, ...]:
+    """How a cell sorts: by its value, never by its text ("£1,075.50" is 107550 pence).
 
-    Cells of a number column with no number in them ("—", "") sort before every number; dates
-    written as the reports write them sort by date.
+    Cells with no value ("—") come first; then the cells of each kind by value (text without
+    case), so a day is never compared with a number.
     """
-    if numeric:
-        match = _NUMBER.match(text)
-        if match is None:
-            return float("-inf")
-        value = float(match.group("digits").replace(",", ""))
-        return -value if match.group("sign") or match.group("sign2") else value
-    stripped = text.strip()
-    for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_DAY_MONTH_YEAR, "dMy")):
-        found = pattern.match(stripped)
-        if found is None:
-            continue
-        parts = found.groups()
-        if order == "ymd":
-            year, month, day = parts[0], parts[1], parts[2]
-        elif order == "dmy":
-            day, month, year = parts[0], parts[1], parts[2]
-        else:
-            month_number = _MONTHS.get(parts[1].lower())
-            if month_number is None:
-                break
-            day, month, year = parts[0], str(month_number), parts[2]
-        hour, minute = parts[3] or "0", parts[4] or "0"
-        return f"\x00{int(year):04d}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{int(minute):02d}"
-    return stripped.casefold()
+    if cell.value is None:
+        return (0,)
+    value = cell.value.casefold() if isinstance(cell.value, str) else cell.value
+    return (1, cell.kind, value)
 
 
 class ReportTableModel(QAbstractTableModel):
-    """One table of a report: the cells as the service wrote them, flagged rows in red."""
+    """One table of a report: the cells' text as the service wrote it, flagged rows in red."""
 
     def __init__(self, table: ReportTable | None = None, parent: QWidget | None = None, *,
                  totals: bool = False) -> None:
         super().__init__(parent)
         self._columns: tuple[str, ...] = ()
         self._numeric: tuple[bool, ...] = ()
-        self._rows: tuple[tuple[str, ...], ...] = ()
+        self._rows: tuple[tuple[Cell, ...], ...] = ()
         self._flagged: frozenset[int] = frozenset()
+        #: Each sorted column's places by value, worked out when it is first sorted.
+        self._places: dict[int, list[int]] = {}
         self._totals = totals
         if table is not None:
             self.set_table(table)
@@ -139,6 +118,7 @@ class ReportTableModel(QAbstractTableModel):
         else:
             self._rows = table.rows
             self._flagged = frozenset(table.flagged_rows)
+        self._places = {}
         self.endResetModel()
 
     def is_flagged(self, row: int) -> bool:
@@ -160,9 +140,24 @@ class ReportTableModel(QAbstractTableModel):
                             else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _cell(self, row: int, column: int) -> str:
+    def _cell(self, row: int, column: int) -> Cell:
         cells = self._rows[row]
-        return cells[column] if column < len(cells) else ""
+        return cells[column] if column < len(cells) else _NO_CELL
+
+    def _place(self, row: int, column: int) -> int:
+        # The proxy compares what the sort role gives it as Qt values, and a Python tuple is
+        # not one: the column is ordered here by sort_key, once, and each cell answers with
+        # its place (cells that sort alike share one, so the proxy keeps their order).
+        places = self._places.get(column)
+        if places is None:
+            keys = [sort_key(self._cell(r, column)) for r in range(len(self._rows))]
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            places = [0] * len(keys)
+            for position, r in enumerate(order):
+                before = order[position - 1]
+                places[r] = places[before] if position and keys[r] == keys[before] else position
+            self._places[column] = places
+        return places[row]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows) \
@@ -170,12 +165,12 @@ class ReportTableModel(QAbstractTableModel):
             return None
         row, column = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._cell(row, column)
+            text = self._cell(row, column).text
             if role == Qt.ItemDataRole.ToolTipRole:
                 return text if len(text) > 40 else None
             return text
         if role == SORT_ROLE:
-            return sort_key(self._cell(row, column), self._numeric[column])
+            return self._place(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int((Qt.AlignmentFlag.AlignRight if self._numeric[column]
                         else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
@@ -304,7 +299,8 @@ class ReportTableBlock(QWidget):
             widest = bold_metrics.horizontalAdvance(heading) + 28
             for cells in sample:
                 if column < len(cells):
-                    widest = max(widest, bold_metrics.horizontalAdvance(cells[column]) + 18)
+                    widest = max(widest,
+                                 bold_metrics.horizontalAdvance(cells[column].text) + 18)
             widths.append(min(widest, 420))
         for column, width in enumerate(widths):
             head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -849,7 +845,7 @@ class ReportsWindow(QDialog):
             layout.addWidget(label)
         return box
 
-    def _summary(self, summary: tuple[tuple[str, str], ...]) -> QFrame:
+    def _summary(self, summary: tuple[tuple[str, Cell], ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("reportSummary")
         box.setStyleSheet("QFrame#reportSummary { background:#eef1f5; border-radius:4px; }")
@@ -865,7 +861,7 @@ class ReportsWindow(QDialog):
             name = QLabel(label)
             name.setStyleSheet("color:#5f6b7a;")
             name.setWordWrap(True)
-            figure = QLabel(value)
+            figure = QLabel(value.text)
             figure.setObjectName("reportSummaryValue")
             figure.setAccessibleName(label)
             figure.setStyleSheet("font-size:13pt; font-weight:600; color:#1f2933;")

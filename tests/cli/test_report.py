@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from synergy_desk import cli
 from synergy_desk.domain.enums import PaymentMethod
-from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.money import decimal_pence, format_pence
 from synergy_desk.services.money import payments
 from tests.cli.test_main import assert_one_line_error, run_cli
 from tests.services.money.test_funding import new_customer
@@ -64,6 +64,8 @@ def test_cashup_as_pdf_and_csv(office: dict[str, Any], tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(to_stdout.stdout)))
     assert rows[0] == ["End-of-day cash-up"]
     assert next(r for r in rows if r and r[0] == "Receipts") == ["Receipts", "1"]
+    assert next(r for r in rows if r and r[0] == "Gross takings") == [
+        "Gross takings", decimal_pence(paid.gross_pence)]
     assert any(r and r[0] == paid.number for r in rows)
 
     file_csv = tmp_path / "tickets.csv"

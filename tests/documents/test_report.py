@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -10,6 +11,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from synergy_desk.documents import (
+    Cell,
     ChartSeries,
     Office,
     ReportDoc,
@@ -24,6 +26,11 @@ OFFICE = Office("Synergy Support Ltd", "1 High Street\nLeeds", "GB123456789", "0
                 "desk@example.com")
 
 
+def plain(*texts: str) -> tuple[Cell, ...]:
+    """Cells of text only, for tables whose values do not matter here."""
+    return tuple(Cell.plain(text) for text in texts)
+
+
 def pdf_text(pdf: bytes) -> str:
     reader = PdfReader(io.BytesIO(pdf))
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -35,14 +42,18 @@ def doc(**changes: object) -> ReportDoc:
         end=dt.date(2026, 12, 1), period_text="1 Dec 2026",
         generated_at=dt.datetime(2026, 12, 1, 18, 0), generated_by="Mary Manager",
         timezone="Europe/London", office=OFFICE,
-        summary=(("Net takings", "£1,234.50"), ("Cash to be in the drawer", "£400.00")),
+        summary=(("Net takings", Cell.money(123450)),
+                 ("Cash to be in the drawer", Cell.money(40000))),
         tables=(
             ReportTable("Takings by payment method", ("Method", "Count", "Gross"),
-                        (("Cash", "3", "£400.00"), ("Card", "2", "£834.50")),
-                        (False, True, True), ("Total", "5", "£1,234.50")),
+                        ((Cell.plain("Cash"), Cell.count(3), Cell.money(40000)),
+                         (Cell.plain("Card"), Cell.count(2), Cell.money(83450))),
+                        (False, True, True),
+                        (Cell.plain("Total"), Cell.count(5), Cell.money(123450))),
             ReportTable("Receipts in number order", ("Receipt", "Customer", "Gross"),
-                        (("R-000001", "Acme", "£90.00"), ("R-000002", "MISSING", "—"),
-                         ("R-000003", "Bolt", "£90.00")),
+                        ((Cell.plain("R-000001"), Cell.plain("Acme"), Cell.money(9000)),
+                         (Cell.plain("R-000002"), Cell.plain("MISSING"), Cell.blank("money")),
+                         (Cell.plain("R-000003"), Cell.plain("Bolt"), Cell.money(9000))),
                         (False, False, True), flagged_rows=(1,)),
         ),
         charts=(ChartSeries("Takings by day", ("01/12",), (123450,), "pence"),
@@ -65,12 +76,32 @@ def test_the_pdf_reads_back_with_its_totals_and_warnings() -> None:
     assert "R-000002 MISSING" in text
 
 
+def as_text(report: ReportDoc) -> ReportDoc:
+    """The same report with every cell plain text: what it printed before cells had values."""
+
+    def cells(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        return plain(*(c.text for c in row))
+
+    return dataclasses.replace(
+        report, summary=tuple((label, Cell.plain(f.text)) for label, f in report.summary),
+        tables=tuple(dataclasses.replace(
+            tb, rows=tuple(cells(r) for r in tb.rows),
+            totals=cells(tb.totals) if tb.totals is not None else None) for tb in report.tables))
+
+
+def test_a_cells_value_never_changes_what_is_printed() -> None:
+    typed = doc()
+    assert as_text(typed) != typed  # the values differ...
+    assert render_report(as_text(typed)) == render_report(typed)  # ...the PDF does not
+
+
 def test_identical_input_gives_identical_bytes() -> None:
     assert render_report(doc()) == render_report(doc())
 
 
 def test_a_long_listing_prints_its_first_rows_and_says_so() -> None:
-    rows = tuple((f"R-{n:06d}", "Acme", "£1.00") for n in range(1, MAX_PDF_ROWS + 6))
+    rows = tuple((Cell.plain(f"R-{n:06d}"), Cell.plain("Acme"), Cell.money(100))
+                 for n in range(1, MAX_PDF_ROWS + 6))
     long = ReportTable("Receipts in number order", ("Receipt", "Customer", "Gross"), rows,
                        (False, False, True))
     text = pdf_text(render_report(doc(tables=(long,), charts=(), warnings=())))
@@ -94,7 +125,7 @@ def test_an_empty_report_prints_its_notes() -> None:
 
 
 def test_rows_must_match_their_columns() -> None:
-    bad = ReportTable("Broken", ("A", "B"), (("1",),), (False, False))
+    bad = ReportTable("Broken", ("A", "B"), (plain("1"),), (False, False))
     with pytest.raises(ValueError, match="Broken"):
         render_report(doc(tables=(bad,)))
 
@@ -126,26 +157,28 @@ def test_dates_and_times_are_not_broken_over_two_lines() -> None:
     note = ReportTable(
         "Credit notes in number order",
         ("Credit note", "Time", "Receipt", "Kind", "Method", "Gross", "Issued by", "Reason"),
-        tuple((f"CN-00000{i}", "01/12/2026 23:38", "R-000146", "Refund", "Bank transfer",
-               "£90.00", "Helen Marsh", "Customer cancelled the order after a long wait")
+        tuple((Cell.plain(f"CN-00000{i}"), Cell.datetime(dt.datetime(2026, 12, 1, 23, 38)),
+               *plain("R-000146", "Refund", "Bank transfer"), Cell.money(9000),
+               *plain("Helen Marsh", "Customer cancelled the order after a long wait"))
               for i in range(1, 4)),
         (False, False, False, False, False, True, False, False))
     widths = _widths(note)
     assert sum(widths) == pytest.approx(CONTENT_WIDTH)
     assert widths[1] >= stringWidth("01/12/2026 23:38", SANS, 8.5) + 12
     assert widths[5] >= stringWidth("£90.00", SANS, 8.5) + 12
-    assert widths[7] < stringWidth(note.rows[0][7], SANS, 8.5)  # the reason wraps instead
+    assert widths[7] < stringWidth(note.rows[0][7].text, SANS, 8.5)  # the reason wraps
 
 
 @pytest.mark.parametrize("before", range(56, 68))
 def test_a_short_table_is_not_split_from_its_total(before: int) -> None:
     # A listing of ``before`` rows ends near the foot of page 2, where the short table lands.
     filler = ReportTable("Receipts in number order", ("Receipt", "Gross"),
-                         tuple((f"R-{i:06d}", "£90.00") for i in range(1, before)),
+                         tuple((Cell.plain(f"R-{i:06d}"), Cell.money(9000))
+                               for i in range(1, before)),
                          (False, True))
     small = ReportTable("By resolution", ("Resolution", "Incidents"),
-                        tuple((f"Kind {i}", "5") for i in range(7)), (False, True),
-                        ("Total", "35"))
+                        tuple((Cell.plain(f"Kind {i}"), Cell.count(5)) for i in range(7)),
+                        (False, True), (Cell.plain("Total"), Cell.count(35)))
     pages = _page_texts(render_report(doc(tables=(filler, small), charts=())))
     holding = [page for page in pages if "Kind 0 5" in page or "Total 35" in page]
     assert len(holding) == 1

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import (
     MAX_PENCE,
+    decimal_pence,
     format_pence,
     format_rate,
     line_amounts,
@@ -77,6 +78,16 @@ def test_formatting_groups_thousands_and_shows_two_decimals(amount: int) -> None
     assert len(decimals) == 2
     assert all(len(group) == 3 for group in whole.split(",")[1:])
     assert format_pence(-amount) == (f"-{text}" if amount else text)
+
+
+@given(st.integers(min_value=-MAX_PENCE, max_value=MAX_PENCE))
+@example(107550)
+@example(-250)
+def test_a_plain_decimal_is_the_pounds_a_spreadsheet_reads(amount: int) -> None:
+    text = decimal_pence(amount)
+    assert Decimal(text) * 100 == amount
+    assert "," not in text and "£" not in text and len(text.split(".")[1]) == 2
+    assert text == format_pence(amount, symbol=False).replace(",", "")
 
 
 @given(st.integers(min_value=0, max_value=9_999_999), st.integers(min_value=3, max_value=6),

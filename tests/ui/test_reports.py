@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush
 
 from synergy_desk.domain.enums import PaymentMethod
+from synergy_desk.domain.money import format_pence
 from synergy_desk.services.money import payments
-from synergy_desk.services.reporting.reports import ChartSeries, ReportTable
+from synergy_desk.services.reporting.reports import Cell, ChartSeries, ReportTable
 from synergy_desk.ui import formatting
 from synergy_desk.ui import reports as reports_ui
 from synergy_desk.ui.chart import ChartWidget, nice_step
@@ -178,7 +181,8 @@ def test_save_csv_writes_the_file_for_excel(
     text = raw.decode("utf-8-sig")
     assert "End-of-day cash-up" in text
     assert two_payments[0].number in text and two_payments[1].number in text
-    assert "£180.00" in text
+    # Money a spreadsheet reads as a number.
+    assert "Gross takings,180.00" in text and "£" not in text
 
 
 def test_save_pdf_and_preview(qtbot: Any, office: dict[str, Any],
@@ -222,16 +226,22 @@ def test_a_refused_report_is_shown_as_an_error(
 
 # --- the table model --------------------------------------------------------------------------
 
+def at(day: int, month: int, hour: int, minute: int) -> Cell:
+    return Cell.datetime(dt.datetime(2026, month, day, hour, minute))
+
+
 MONEY = ReportTable(
     title="Receipts in number order",
     columns=("Receipt", "Time", "Customer", "Gross"),
-    rows=(("R-000001", "01/12/2026 09:05", "Oduya Joinery", "£1,075.50"),
-          ("R-000002", "01/12/2026 10:40", "Ashby & Co", "£99.00"),
-          ("R-000003", "—", "Missing from the numbering", "—"),
-          ("R-000004", "30/11/2026 16:20", "Bell Farm", "£250.00"),
-          ("R-000005", "01/12/2026 11:00", "Cole Ltd", "-£2.50")),
+    rows=((Cell.plain("R-000001"), at(1, 12, 9, 5), Cell.plain("Oduya Joinery"),
+           Cell.money(107550)),
+          (Cell.plain("R-000002"), at(1, 12, 10, 40), Cell.plain("Ashby & Co"), Cell.money(9900)),
+          (Cell.plain("R-000003"), Cell.blank("datetime"), Cell.plain("Missing from the numbering"),
+           Cell.blank("money")),
+          (Cell.plain("R-000004"), at(30, 11, 16, 20), Cell.plain("Bell Farm"), Cell.money(25000)),
+          (Cell.plain("R-000005"), at(1, 12, 11, 0), Cell.plain("Cole Ltd"), Cell.money(-250))),
     numeric=(False, False, False, True),
-    totals=("Total", "", "4 receipts", "£1,422.00"),
+    totals=(Cell.plain("Total"), Cell.plain(""), Cell.plain("4 receipts"), Cell.money(142200)),
     flagged_rows=(2,),
 )
 
@@ -263,12 +273,67 @@ def test_sort_role_sorts_money_by_value_and_dates_by_date() -> None:
     proxy.sort(3, Qt.SortOrder.DescendingOrder)
     assert proxy.index(0, 3).data() == "£1,075.50"
     proxy.sort(1, Qt.SortOrder.AscendingOrder)
+    # No time first, then 30 Nov before the three of 1 Dec.
     assert [proxy.index(r, 0).data() for r in range(5)] == [
-        "R-000004", "R-000001", "R-000002", "R-000005", "R-000003"]
-    # As text, "£99.00" would come after "£1,075.50"; by value it comes before.
-    assert sort_key("£99.00", True) < sort_key("£1,075.50", True)
-    assert sort_key("1,234", True) == 1234.0
-    assert sort_key("8.6 h", True) == 8.6
+        "R-000003", "R-000004", "R-000001", "R-000002", "R-000005"]
+    proxy.sort(-1)
+    assert [proxy.index(r, 0).data() for r in range(5)] == [
+        "R-000001", "R-000002", "R-000003", "R-000004", "R-000005"]
+
+
+def sorted_texts(cells: list[Cell], order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+                 ) -> list[str]:
+    """One column of ``cells``, sorted as the window sorts it, as shown."""
+    model = ReportTableModel(ReportTable("Figures", ("Figure",), tuple((c,) for c in cells),
+                                         (True,)))
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.sort(0, order)
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+
+def test_money_sorts_by_its_pence_not_its_text() -> None:
+    # As text "£10.00" < "£1,075.50" < "£9.00".
+    cells = [Cell.money(1000), Cell.money(107550), Cell.money(900)]
+    assert sorted_texts(cells) == ["£9.00", "£10.00", "£1,075.50"]
+    assert sorted_texts(cells, Qt.SortOrder.DescendingOrder) == ["£1,075.50", "£10.00", "£9.00"]
+
+
+def test_days_and_times_sort_by_date_not_their_text() -> None:
+    # As text "02/01/2026" < "10/12/2025".
+    assert sorted_texts([Cell.date(dt.date(2026, 1, 2)), Cell.date(dt.date(2025, 12, 10))]) == [
+        "10/12/2025", "02/01/2026"]
+    moments = [dt.datetime(2026, 1, 2, 9, 0), None, dt.datetime(2025, 12, 10, 9, 0),
+               dt.datetime(2025, 12, 1, 23, 59)]
+    assert sorted_texts([Cell.datetime(m) for m in moments]) == [
+        "—", "01/12/2025 23:59", "10/12/2025 09:00", "02/01/2026 09:00"]
+
+
+def test_the_sort_reads_the_value_never_the_text() -> None:
+    assert sorted_texts([Cell.count(10, "ten"), Cell.count(2, "two")]) == ["two", "ten"]
+    # A duration: 8.1 hours before 4.2 days, whatever the digits say.
+    assert sorted_texts([Cell.hours(100.8), Cell.hours(8.1), Cell.hours(None)]) == [
+        "—", "8.1 h", "4.2 days"]
+    assert sort_key(Cell.money(900)) < sort_key(Cell.money(107550))
+
+
+def test_cells_of_different_kinds_sort_without_being_compared() -> None:
+    # A waiver never revoked ("No", no value) among days, and text beside a count: no error,
+    # the cells without a value first, each kind in its own order.
+    shown = sorted_texts([Cell.date(dt.date(2026, 3, 1)), Cell.blank("date", "No"),
+                          Cell.plain("b"), Cell.count(3), Cell.date(dt.date(2026, 1, 1)),
+                          Cell.plain("A")])
+    assert shown[0] == "No"
+    assert shown.index("01/01/2026") < shown.index("01/03/2026")
+    assert shown.index("A") < shown.index("b")
+    assert len({sort_key(c)[:2] for c in (Cell.count(3), Cell.date(dt.date(2026, 1, 1)))}) == 2
+
+
+@given(st.lists(st.integers(min_value=-10**9, max_value=10**9), max_size=40))
+def test_any_money_column_sorts_in_the_order_of_its_pence(pence: list[int]) -> None:
+    assert sorted_texts([Cell.money(p) for p in pence]) == [
+        format_pence(p) for p in sorted(pence)]
 
 
 @pytest.mark.parametrize(("which", "today", "expected"), [

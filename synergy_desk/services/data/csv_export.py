@@ -31,7 +31,7 @@ from synergy_desk.domain.enums import (
     Resolution,
 )
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.money import decimal_pence
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
@@ -68,7 +68,7 @@ class ExportResult:
 
 def money_text(pence: int) -> str:
     """Pence as a plain decimal a spreadsheet reads as a number: 107550 -> "1075.50"."""
-    return format_pence(pence, symbol=False).replace(",", "")
+    return decimal_pence(pence)
 
 
 def _when(value: Any, zone: ZoneInfo) -> str:

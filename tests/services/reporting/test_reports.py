@@ -6,7 +6,10 @@ import csv
 import datetime as dt
 import io
 import sqlite3
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -26,7 +29,9 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.money import funding, payments, tickets
 from synergy_desk.services.office import office_time
 from synergy_desk.services.reporting import reports
+from synergy_desk.services.reporting.reports import Cell
 from tests.conftest import sqlite_steps
+from tests.documents.test_report import as_text
 from tests.services.money.test_funding import buy_ticket, cash, new_customer, new_incident
 
 DAY = dt.date(2026, 12, 1)
@@ -63,6 +68,16 @@ def table(data: reports.ReportData, title: str) -> reports.ReportTable:
 
 def pounds(pence: int) -> str:
     return f"£{pence / 100:,.2f}"
+
+
+def texts(cells: Iterable[Cell]) -> tuple[str, ...]:
+    """The cells as printed."""
+    return tuple(c.text for c in cells)
+
+
+def figures(data: reports.ReportData) -> dict[str, Any]:
+    """The key figures' values, by label."""
+    return {label: figure.value for label, figure in data.summary}
 
 
 # --- the cash-up ---
@@ -103,23 +118,30 @@ def test_cashup_of_500_payments_equals_the_sums_of_the_tables(office, manager, r
 
     takings = table(data, "Takings by payment method")
     for row, m in zip(takings.rows, methods, strict=True):
-        assert row == (m.label, f"{count[m]:,}", pounds(net[m]), pounds(gross[m] - net[m]),
-                       pounds(gross[m]))
-    assert takings.totals == ("Total", "500", pounds(sum(net.values())),
-                              pounds(sum(gross.values()) - sum(net.values())),
-                              pounds(sum(gross.values())))
+        assert row == (Cell.plain(m.label), Cell.count(count[m]), Cell.money(net[m]),
+                       Cell.money(gross[m] - net[m]), Cell.money(gross[m]))
+        assert texts(row) == (m.label, f"{count[m]:,}", pounds(net[m]),
+                              pounds(gross[m] - net[m]), pounds(gross[m]))
+    assert takings.totals == (Cell.plain("Total"), Cell.count(500), Cell.money(sum(net.values())),
+                              Cell.money(sum(gross.values()) - sum(net.values())),
+                              Cell.money(sum(gross.values())))
     net_table = table(data, "Net takings by method")
     for row, m in zip(net_table.rows, methods, strict=True):
-        assert row == (m.label, pounds(gross[m]), pounds(back[m]), pounds(gross[m] - back[m]))
+        assert [c.value for c in row] == [m.label, gross[m], back[m], gross[m] - back[m]]
+        assert [c.kind for c in row] == ["text", "money", "money", "money"]
     summary = dict(data.summary)
-    assert summary["Net takings"] == pounds(sum(gross.values()) - sum(back.values()))
-    assert summary["Cash to be in the drawer (before any float)"] == pounds(
+    assert summary["Net takings"] == Cell.money(sum(gross.values()) - sum(back.values()))
+    assert summary["Net takings"].text == pounds(sum(gross.values()) - sum(back.values()))
+    assert summary["Cash to be in the drawer (before any float)"] == Cell.money(
         gross[PaymentMethod.CASH] - back[PaymentMethod.CASH])
+    assert summary["Receipts"] == Cell.count(500)
     by_user = table(data, "Takings by user")
-    assert {r[0]: r[1] for r in by_user.rows} == {"Mary Manager": "167", "Rita Reception": "333"}
+    assert {r[0].text: r[1].value for r in by_user.rows} == {"Mary Manager": 167,
+                                                           "Rita Reception": 333}
     listing = table(data, "Receipts in number order")
     assert len(listing.rows) == 500 and listing.flagged_rows == ()
-    assert [r[0] for r in listing.rows] == [f"R-{n:06d}" for n in range(1, 501)]
+    assert [r[0].text for r in listing.rows] == [f"R-{n:06d}" for n in range(1, 501)]
+    assert [r[1].value for r in listing.rows] == sorted(r[1].value for r in listing.rows)
     assert len(table(data, "Credit notes in number order").rows) == 4
     assert data.charts[0].values == (sum(gross.values()),)
     assert data.warnings == ()
@@ -136,12 +158,16 @@ def test_a_removed_receipt_is_flagged_as_a_gap(office, manager, reception) -> No
 
     data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
     listing = table(data, "Receipts in number order")
-    assert [r[0] for r in listing.rows] == ["R-000001", "R-000002", "R-000003", "R-000004",
-                                            "R-000005"]
+    assert [r[0].text for r in listing.rows] == ["R-000001", "R-000002", "R-000003",
+                                                 "R-000004", "R-000005"]
     assert listing.flagged_rows == (2,)
-    assert "MISSING" in listing.rows[2][2]
+    # The missing receipt's row reads as before; its time and amount have no value.
+    assert texts(listing.rows[2]) == ("R-000003", "—", "MISSING — no receipt has this number",
+                                      "—", "—", "—")
+    assert listing.rows[2][1] == Cell.blank("datetime")
+    assert listing.rows[2][4] == Cell.blank("money")
     assert any("R-000003" in w and "missing" in w for w in data.warnings)
-    assert dict(data.summary)["Receipts"] == "4"
+    assert dict(data.summary)["Receipts"] == Cell.count(4)
 
 
 def test_a_receipt_missing_on_another_day_is_warned_about(office, manager, reception) -> None:
@@ -169,9 +195,14 @@ def test_days_are_the_offices_days_in_summer_time(office, manager, reception) ->
                                 now=dt.datetime(2026, 7, 1, 12))
     june = reports.build_report(manager, "cashup", dt.date(2026, 6, 30), dt.date(2026, 6, 30),
                                 now=dt.datetime(2026, 7, 1, 12))
-    assert dict(july.summary)["Receipts"] == "1"
-    assert dict(june.summary)["Receipts"] == "0"
-    assert table(july, "Receipts in number order").rows[0][1] == "01/07/2026 00:30"
+    assert figures(july)["Receipts"] == 1
+    assert figures(june)["Receipts"] == 0
+    # The time is the office's: 00:30 summer time, a moment in the office's zone.
+    when = table(july, "Receipts in number order").rows[0][1]
+    assert when.text == "01/07/2026 00:30" and when.kind == "datetime"
+    assert when.value == dt.datetime(2026, 7, 1, 0, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert isinstance(when.value, dt.datetime) and when.value.utcoffset() == dt.timedelta(
+        hours=1)
 
 
 def test_reception_sees_only_their_own_takings_of_today(office, manager, reception) -> None:
@@ -183,10 +214,10 @@ def test_reception_sees_only_their_own_takings_of_today(office, manager, recepti
 
     data = reports.build_report(reception, "cashup", today, today, now=now)
     assert data.scope == "Takings of Rita Reception only"
-    assert [r[0] for r in table(data, "Receipts in number order").rows] == [mine.number]
-    assert dict(data.summary)["Gross takings"] == pounds(mine.gross_pence)
+    assert [r[0].text for r in table(data, "Receipts in number order").rows] == [mine.number]
+    assert dict(data.summary)["Gross takings"] == Cell.money(mine.gross_pence)
     everyone = reports.build_report(manager, "cashup", today, today, now=now)
-    assert dict(everyone.summary)["Receipts"] == "2" and everyone.scope == ""
+    assert figures(everyone)["Receipts"] == 2 and everyone.scope == ""
 
     with pytest.raises(PermissionDenied, match="today"):
         reports.build_report(reception, "cashup", today - dt.timedelta(days=1),
@@ -245,21 +276,26 @@ def test_incidents_report_counts_a_small_scene(office, manager, engineer, produc
           closed_at=dt.datetime(2026, 12, 6, 9))
 
     data = reports.build_report(manager, "incidents", DAY, dt.date(2026, 12, 31), now=NOON)
-    summary = dict(data.summary)
-    assert (summary["Opened"], summary["Resolved"], summary["Closed"]) == ("3", "2", "2")
-    # 4 hours and 25 days: median and mean about 12.58 days, printed 12.6.
-    assert summary["Median time to resolution"] == "12.6 days"
-    status = dict(table(data, "Incidents opened in the period").rows)
-    assert (status["Resolved"], status["In progress"], status["Closed"]) == ("1", "1", "1")
-    resolution = dict(table(data, "Incidents resolved or closed").rows)
+    summary = figures(data)
+    assert (summary["Opened"], summary["Resolved"], summary["Closed"]) == (3, 2, 2)
+    # 4 hours and 25 days: median and mean about 12.58 days (302 hours), printed 12.6.
+    median = dict(data.summary)["Median time to resolution"]
+    assert median.text == "12.6 days" and median.kind == "hours"
+    assert median.value == pytest.approx((4 + 25 * 24) / 2)
+    status = {r[0].text: r[1].value for r in table(data, "Incidents opened in the period").rows}
+    assert (status["Resolved"], status["In progress"], status["Closed"]) == (1, 1, 1)
+    resolution = {r[0].text: r[1] for r in table(data, "Incidents resolved or closed").rows}
     assert (resolution["Solution"], resolution["Work-around"],
-            resolution["Closed unresolved"], resolution["Escalated"]) == ("1", "1", "1", "0")
-    products = {r[0]: r[1:] for r in table(data, "By product").rows}
+            resolution["Closed unresolved"], resolution["Escalated"]) == (
+        Cell.count(1), Cell.count(1), Cell.count(1), Cell.count(0))
+    products = {r[0].text: texts(r[1:]) for r in table(data, "By product").rows}
     assert products == {"Ledger Accounts": ("2", "2"), "Payroll Plus": ("1", "0")}
-    engineers = {r[0]: r[1:] for r in table(data, "By engineer").rows}
-    assert engineers["Eddie Engineer"] == ("1", "2", "12.6 days", "12.6 days")
-    assert engineers["Erin Engineer"] == ("1", "0", "—", "—")
-    assert engineers["Unassigned"][:2] == ("1", "0")
+    engineers = {r[0].text: r[1:] for r in table(data, "By engineer").rows}
+    assert texts(engineers["Eddie Engineer"]) == ("1", "2", "12.6 days", "12.6 days")
+    assert engineers["Erin Engineer"] == (Cell.count(1), Cell.count(0), Cell.blank("hours"),
+                                          Cell.blank("hours"))
+    assert texts(engineers["Erin Engineer"]) == ("1", "0", "—", "—")
+    assert texts(engineers["Unassigned"][:2]) == ("1", "0")
     chart = data.charts[0]
     assert chart.title == "Incidents by resolution"
     assert dict(zip(chart.labels, chart.values, strict=True)) == {
@@ -283,21 +319,26 @@ def test_tickets_report_on_a_small_scene(office, manager, reception, product) ->
     tickets.expire_tickets(manager, now=now)
 
     data = reports.build_report(manager, "tickets", today, today, now=utcnow())
-    summary = dict(data.summary)
-    assert summary["Tickets sold"] == "3" and summary["Incidents bought"] == "10"
+    summary = figures(data)
+    assert summary["Tickets sold"] == 3 and summary["Incidents bought"] == 10
     gross = sum(p.gross_pence for p in t.Payment.select())
-    assert summary["Tickets sold, gross"] == pounds(gross)
-    assert summary["Incidents redeemed (net of re-credits)"] == "1"
-    assert summary["Incidents lapsed"] == "2"
+    assert dict(data.summary)["Tickets sold, gross"] == Cell.money(gross)
+    assert summary["Incidents redeemed (net of re-credits)"] == 1
+    assert summary["Incidents lapsed"] == 2
     live = table(data, "Live balances").rows
     used = next(tid for tid in (soon, later)
                 if tickets.balance(tid) < t.SeasonTicket.get_by_id(tid).size)
-    assert {(r[1], r[2]) for r in live} == {
+    assert {texts(r[1:3]) for r in live} == {
         (str(used), "4 of 5" if used == soon else "2 of 3"),
         (str(later if used == soon else soon), "3 of 3" if used == soon else "5 of 5")}
+    # "4 of 5" is the count of incidents left: the totals row adds those up.
+    assert sorted(r[2].value for r in live) == sorted([4, 3] if used == soon else [5, 2])
+    assert table(data, "Live balances").totals[2] == Cell.count(7)
     expiring = table(data, "Expiring in the 30 days").rows
-    assert [r[1] for r in expiring] == [str(soon)]
-    assert table(data, "Lapsed at expiry").rows[0][1:] == ("Gone Ltd", str(lapsing), "2")
+    assert [r[1] for r in expiring] == [Cell.number(soon)]
+    lapsed = table(data, "Lapsed at expiry").rows[0]
+    assert lapsed[1:] == (Cell.plain("Gone Ltd"), Cell.number(lapsing), Cell.count(2))
+    assert lapsed[0] == Cell.date(today)
 
 
 def test_overrides_report_on_a_small_scene(office, manager, reception, product) -> None:
@@ -316,24 +357,33 @@ def test_overrides_report_on_a_small_scene(office, manager, reception, product) 
 
     data = reports.build_report(manager, "overrides", today, today, now=now)
     waivers = table(data, "Waivers granted").rows
-    assert waivers[0][1:6] == (waived.reference, "Kind Co", "Goodwill",
-                               "Long-standing customer", "Mary Manager")
-    assert waivers[0][6] == "No"
+    assert texts(waivers[0][1:6]) == (waived.reference, "Kind Co", "Goodwill",
+                                      "Long-standing customer", "Mary Manager")
+    assert waivers[0][0] == Cell.date(today)
+    # Never revoked: no date, and the column says so.
+    assert waivers[0][6] == Cell.blank("date", "No")
     adjustments = table(data, "Season-ticket adjustments").rows
-    assert adjustments[0][1:] == ("Kind Co", str(ticket), "-1", "Counted twice", "Mary Manager")
+    assert texts(adjustments[0][1:]) == ("Kind Co", str(ticket), "-1", "Counted twice",
+                                         "Mary Manager")
+    assert adjustments[0][3] == Cell.count(-1, "-1")
     refunds = table(data, "Refunds and voids").rows
-    assert refunds[0][2] == receipt.number and refunds[0][4] == pounds(receipt.gross_pence)
-    assert "Out of remit" in refunds[0][5]
+    assert refunds[0][2].text == receipt.number
+    assert refunds[0][4] == Cell.money(receipt.gross_pence)
+    assert "Out of remit" in refunds[0][5].text
     remit = table(data, "Closed as out of remit").rows
-    assert remit[0][1:] == (paid.reference, "Kind Co", "Hardware fault, not our software",
-                            "Mary Manager")
+    assert texts(remit[0][1:]) == (paid.reference, "Kind Co", "Hardware fault, not our software",
+                                   "Mary Manager")
     # The reason is the one written at the time, whatever the incident says later.
     t.Incident.update(resolution_note="").where(t.Incident.id == paid.id).execute()
     again = reports.build_report(manager, "overrides", today, today, now=now)
-    assert table(again, "Closed as out of remit").rows[0][3] == "Hardware fault, not our software"
+    assert table(again, "Closed as out of remit").rows[0][3].text == (
+        "Hardware fault, not our software")
     handed = table(data, "Funding handed back").rows
-    assert handed[0][1] == paid.reference and "credit note CN-000001" in handed[0][4]
-    assert dict(data.summary)["Waivers granted"] == "1"
+    assert handed[0][1].text == paid.reference and "credit note CN-000001" in handed[0][4].text
+    assert figures(data)["Waivers granted"] == 1
+    # Two figures in one key figure: it stays the text it prints.
+    assert dict(data.summary)["Refunds and voids"] == Cell.plain(
+        f"1 ({pounds(receipt.gross_pence)})")
 
 
 def test_registers_report_lists_requests_and_counts_escalations(office, manager,
@@ -351,15 +401,37 @@ def test_registers_report_lists_requests_and_counts_escalations(office, manager,
     today = office_time.office_today(now)
     data = reports.build_report(manager, "registers", today, today, now=now)
     requests = table(data, "Enhancement requests").rows
-    assert [r[2] for r in requests] == ["Export to PDF", "Dark mode"]
-    assert requests[0][0] == str(popular.id) and requests[0][4] == "3"
-    counts = {r[0]: r[1:] for r in table(data, "Escalations by status").rows}
+    assert [r[2].text for r in requests] == ["Export to PDF", "Dark mode"]
+    assert requests[0][0] == Cell.number(popular.id) and requests[0][4] == Cell.count(3)
+    assert requests[0][5] == Cell.date(today)
+    counts = {r[0].text: texts(r[1:]) for r in table(data, "Escalations by status").rows}
     assert counts["Open"] == ("2", "2") and counts["Fixed"] == ("1", "1")
-    assert table(data, "Escalations by status").totals == ("Total", "3", "3")
-    assert len(table(data, "Escalation register").rows) == 3
+    assert table(data, "Escalations by status").totals == (Cell.plain("Total"), Cell.count(3),
+                                                           Cell.count(3))
+    register = table(data, "Escalation register").rows
+    assert len(register) == 3
+    # No version was given: a dash with no value.
+    assert {r[3] for r in register} == {Cell.blank()}
 
 
 # --- output and parsing ---
+
+
+def test_every_report_prints_what_its_cells_say(office, manager, reception, product) -> None:
+    customer = new_customer("Acme Joinery")
+    taken = [payments.take_payment(reception, request(customer, method))
+             for method in (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CASH)]
+    payments.refund(manager, taken[1].payment_id, reason="Bought by mistake")
+    move_money_to(dt.datetime(2026, 12, 1, 9, 0))
+    gone = t.Payment.get(t.Payment.receipt_number == 3)
+    t.PaymentLine.delete().where(t.PaymentLine.payment == gone.id).execute()
+    t.Payment.delete().where(t.Payment.id == gone.id).execute()
+    built = {kind.name: reports.build_report(manager, kind.name, DAY, DAY, now=NOON)
+             for kind in reports.report_kinds(manager)}
+    assert table(built["cashup"], "Receipts in number order").flagged_rows == (2,)
+    for name, data in built.items():
+        # The values are for sorting and the CSV: the PDF is the cells' text, as it was.
+        assert reports.report_pdf(data) == reports.report_pdf(as_text(data)), name
 
 
 def test_csv_has_every_table_and_neutralises_formulas(office, manager, reception) -> None:
@@ -374,6 +446,84 @@ def test_csv_has_every_table_and_neutralises_formulas(office, manager, reception
     assert all([title] in rows for title in titles)
     receipt_row = next(r for r in rows if r and r[0] == "R-000001")
     assert receipt_row[2] == "'=HYPERLINK(1)"
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def hand_made_report(**changes: Any) -> reports.ReportData:
+    """A report of chosen cells, as a report module would build it."""
+    from synergy_desk.documents import Office
+
+    listing = reports.ReportTable(
+        "Receipts in number order", ("Receipt", "Time", "Customer", "Gross", "Items"),
+        ((Cell.plain("R-000001"), Cell.datetime(dt.datetime(2026, 12, 1, 14, 5, 9, tzinfo=LONDON)),
+          Cell.plain("=HYPERLINK(1)"), Cell.money(107550), Cell.count(1204)),
+         (Cell.plain("R-000002"), Cell.blank("datetime"),
+          Cell.plain("MISSING — no receipt has this number"), Cell.blank("money"), Cell.blank()),
+         (Cell.plain("R-000003"), Cell.datetime(dt.datetime(2026, 7, 1, 0, 30, tzinfo=LONDON)),
+          Cell.plain("Cole Ltd"), Cell.money(-250), Cell.count(4, "4 of 10"))),
+        (False, False, False, True, True),
+        (Cell.plain("Total"), Cell.plain(""), Cell.plain("2 receipts"), Cell.money(107300),
+         Cell.count(12)), flagged_rows=(1,))
+    tickets_sold = reports.ReportTable(
+        "Season-ticket adjustments", ("Date", "Ticket", "Change", "Revoked"),
+        ((Cell.date(dt.date(2026, 1, 2)), Cell.number(1234), Cell.count(-1, "-1"),
+          Cell.blank("date", "No")),), (False, True, True, False))
+    values: dict[str, Any] = dict(
+        name="cashup", title="End-of-day cash-up", start=DAY, end=DAY, period_text="1 Dec 2026",
+        generated_at=NOON, generated_by="Mary Manager", timezone="Europe/London",
+        office=Office("Synergy Support Ltd", "", "", "", ""),
+        summary=(("Net takings", Cell.money(107550)), ("Receipts", Cell.count(12)),
+                 ("Median time to resolution", Cell.hours(8.1)),
+                 ("Refunds and voids", Cell.plain("3 (£270.00)"))),
+        tables=(listing, tickets_sold), charts=())
+    values.update(changes)
+    return reports.ReportData(**values)
+
+
+def test_the_csv_carries_numbers_and_iso_dates() -> None:
+    lines = reports.report_csv(hand_made_report()).splitlines()
+    start = lines.index("Key figures")
+    assert lines[start:start + 5] == [
+        "Key figures", "Net takings,1075.50", "Receipts,12",
+        # A duration stays as printed: hours alone would lose the unit ("4.2 days").
+        "Median time to resolution,8.1 h",
+        # Two figures in one are text.
+        "Refunds and voids,3 (£270.00)"]
+    start = lines.index("Receipts in number order")
+    assert lines[start:start + 6] == [
+        "Receipts in number order",
+        "Receipt,Time,Customer,Gross,Items",
+        # The office's time, ISO; a formula neutralised; money and counts as numbers.
+        "R-000001,2026-12-01 14:05:09,'=HYPERLINK(1),1075.50,1204",
+        # A flagged row keeps its dashes and its marker.
+        "R-000002,—,MISSING — no receipt has this number,—,—,GAP",
+        # A negative amount is a number, not a formula; "4 of 10" is the 4 left.
+        "R-000003,2026-07-01 00:30:00,Cole Ltd,-2.50,4",
+        "Total,,2 receipts,1073.00,12"]
+    start = lines.index("Season-ticket adjustments")
+    assert lines[start + 2] == "2026-01-02,1234,-1,No"
+
+
+def test_the_csv_is_what_a_spreadsheet_reads_as_numbers(office, manager, reception) -> None:
+    customer = new_customer()
+    for _ in range(12):
+        payments.take_payment(reception, request(customer, PaymentMethod.CASH))
+    move_money_to(dt.datetime(2026, 12, 1, 9, 0))
+    gross = sum(p.gross_pence for p in t.Payment.select())
+    net = sum(p.net_pence for p in t.Payment.select())
+    data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
+    text = reports.report_csv(data)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert "£" not in text
+    assert ["Receipts", "12"] in rows
+    assert ["Gross takings", f"{gross // 100}.{gross % 100:02d}"] in rows
+    by_method = rows[rows.index(["Takings by payment method"]) + 2:][:4]
+    assert by_method[0][:2] == ["Cash", "12"] and by_method[3][:2] == ["Total", "12"]
+    assert [Decimal(v) * 100 for v in by_method[3][2:]] == [net, gross - net, gross]
+    first = next(r for r in rows if r and r[0] == "R-000001")
+    assert first[1] == "2026-12-01 09:00:00"
 
 
 @pytest.mark.parametrize(("text", "day"), [
@@ -431,7 +581,7 @@ def test_a_days_cashup_reads_the_day_not_every_receipt(sqlite_db_url: str,
     short = sqlite_steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
     _payments_before(manager, customer, 301, 6000)
     data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
-    assert data.warnings == () and dict(data.summary)["Receipts"] == "0"
+    assert data.warnings == () and figures(data)["Receipts"] == 0
     # Twenty times the receipts on other days, about the same work for the day.
     long = sqlite_steps(lambda: reports.build_report(manager, "cashup", DAY, DAY, now=NOON))
     assert long < 2 * short + 5, (short, long)
@@ -477,7 +627,7 @@ def test_a_report_takes_no_write_lock(sqlite_db_url: str, password_hash: str,
 
     monkeypatch.setattr(incidents_report, "_incidents", incidents_while_a_desk_saves)
     data = reports.build_report(manager, "incidents", DAY, DAY, now=NOON)
-    assert written == ["saved"] and dict(data.summary)["Opened"] == "0"
+    assert written == ["saved"] and figures(data)["Opened"] == 0
 
 
 def test_the_escalation_register_lists_the_open_and_the_periods(office, manager,
@@ -492,9 +642,10 @@ def test_the_escalation_register_lists_the_open_and_the_periods(office, manager,
                             created_by=manager.id, created_at=at)
     data = reports.build_report(manager, "registers", DAY, DAY, now=NOON)
     rows = table(data, "Escalation register").rows
-    assert [(r[4], r[5]) for r in rows] == [("Acknowledged", "01/06/2025"),
-                                            ("Fixed", "01/12/2026")]
-    counts = {r[0]: r[1:] for r in table(data, "Escalations by status").rows}
+    assert [(r[4].text, r[5]) for r in rows] == [("Acknowledged", Cell.date(dt.date(2025, 6, 1))),
+                                                 ("Fixed", Cell.date(DAY))]
+    assert [r[5].text for r in rows] == ["01/06/2025", "01/12/2026"]
+    counts = {r[0].text: texts(r[1:]) for r in table(data, "Escalations by status").rows}
     assert counts["Fixed"] == ("2", "1") and counts["Won't fix"] == ("1", "0")
 
 
@@ -510,5 +661,6 @@ def test_the_incidents_report_reads_the_period_in_a_few_queries(office, manager,
     # The permission check, the office, then the opened incidents grouped once, the resolved
     # ones fetched once, the closed counted, the resolutions, the products and the names.
     assert counter.count <= 9, [q.msg[0][:80] for q in counter.get_queries()]
-    assert dict(data.summary)["Opened"] == "3"
-    assert table(data, "By product").rows == ((product.name, "3", "0"),)
+    assert figures(data)["Opened"] == 3
+    assert table(data, "By product").rows == ((Cell.plain(product.name), Cell.count(3),
+                                               Cell.count(0)),)

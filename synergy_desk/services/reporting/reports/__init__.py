@@ -2,7 +2,8 @@
 
 Each report is read in one transaction, aggregated in SQL over indexed columns, and returned
 as plain frozen data (``documents.ReportDoc``, here called :data:`ReportData`) that the window
-shows and the PDF and CSV are printed from. Days are the office's calendar days.
+shows and the PDF and CSV are printed from: every cell a value (pence, a count, an office day
+or moment) and its text as printed. Days are the office's calendar days.
 
 One module per report (``cashup``, ``incidents``, ``tickets``, ``overrides``, ``registers``),
 each with ``build(request)``; :mod:`.registry` lists them, says who may run which and builds
@@ -16,6 +17,7 @@ from synergy_desk.services.reporting.reports.period import (
 )
 from synergy_desk.services.reporting.reports.registry import (
     REPORT_KINDS,
+    Cell,
     ChartSeries,
     ReportData,
     ReportKind,
@@ -26,6 +28,6 @@ from synergy_desk.services.reporting.reports.registry import (
     report_pdf,
 )
 
-__all__ = ["ReportKind", "REPORT_KINDS", "ReportTable", "ChartSeries", "ReportData",
+__all__ = ["ReportKind", "REPORT_KINDS", "Cell", "ReportTable", "ChartSeries", "ReportData",
            "MAX_PERIOD_DAYS", "report_kinds", "build_report", "report_pdf", "report_csv",
            "parse_day", "period_text"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import peewee
 from peewee import SQL, fn
 
-from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.documents.data import Cell, ChartSeries, ReportTable
 from synergy_desk.domain.enums import (
     CreditNoteKind,
     PaymentMethod,
@@ -25,12 +25,12 @@ from synergy_desk.services.common import Actor, tuples
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
-    count_text,
+    count_cell,
     method_label,
-    money_text,
+    money_cell,
     user_names,
 )
-from synergy_desk.services.reporting.reports.period import DASH, Period
+from synergy_desk.services.reporting.reports.period import Period
 
 __all__ = ["build"]
 
@@ -105,8 +105,7 @@ def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, wha
     return _Gaps(tuple(in_period), tuple(warnings))
 
 
-def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
-        list[tuple[str, str]], list[ReportTable], list[ChartSeries], list[str]]:
+def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
     P, CN = t.Payment, t.CreditNote  # noqa: N806
     pay_where = period.within(P.taken_at)
     note_where = period.within(CN.issued_at)
@@ -127,13 +126,14 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
     zero = (0, 0, 0, 0)
 
     def method_rows(data: dict[PaymentMethod, tuple[int, int, int, int]]
-                    ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-        rows = tuple((m.label, count_text(data.get(m, zero)[0]), money_text(data.get(m, zero)[1]),
-                      money_text(data.get(m, zero)[2]), money_text(data.get(m, zero)[3]))
+                    ) -> tuple[tuple[tuple[Cell, ...], ...], tuple[Cell, ...]]:
+        rows = tuple((Cell.plain(m.label), count_cell(data.get(m, zero)[0]),
+                      money_cell(data.get(m, zero)[1]), money_cell(data.get(m, zero)[2]),
+                      money_cell(data.get(m, zero)[3]))
                      for m in methods)
         sums = [sum(v[i] for v in data.values()) for i in range(4)]
-        return rows, ("Total", count_text(sums[0]), money_text(sums[1]), money_text(sums[2]),
-                      money_text(sums[3]))
+        return rows, (Cell.plain("Total"), count_cell(sums[0]), money_cell(sums[1]),
+                      money_cell(sums[2]), money_cell(sums[3]))
 
     money_cols = ("Method", "Count", "Net", "VAT", "Gross")
     money_numeric = (False, True, True, True, True)
@@ -147,11 +147,11 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
     by_user.sort(key=lambda r: (names.get(int(r[0]), ""), r[0]))
     tables.append(ReportTable(
         "Takings by user", ("Taken by", "Receipts", "Gross"),
-        tuple((names.get(int(uid), f"User {uid}"), count_text(c), money_text(g))
+        tuple((Cell.plain(names.get(int(uid), f"User {uid}")), count_cell(c), money_cell(g))
               for uid, c, g in by_user),
         (False, True, True),
-        ("Total", count_text(sum(int(r[1]) for r in by_user)),
-         money_text(sum(int(r[2] or 0) for r in by_user))) if by_user else None,
+        (Cell.plain("Total"), count_cell(sum(int(r[1]) for r in by_user)),
+         money_cell(sum(int(r[2] or 0) for r in by_user))) if by_user else None,
         note="" if by_user else "No payments in this period."))
 
     rows, totals = method_rows(refunded)
@@ -162,13 +162,14 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
     net_rows = []
     for m in methods:
         gross, back = taken.get(m, zero)[3], refunded.get(m, zero)[3]
-        net_rows.append((m.label, money_text(gross), money_text(back), money_text(gross - back)))
+        net_rows.append((Cell.plain(m.label), money_cell(gross), money_cell(back),
+                         money_cell(gross - back)))
     gross_all = sum(v[3] for v in taken.values())
     back_all = sum(v[3] for v in refunded.values())
     tables.append(ReportTable("Net takings by method", ("Method", "Takings", "Refunds", "Net"),
                               tuple(net_rows), (False, True, True, True),
-                              ("Total", money_text(gross_all), money_text(back_all),
-                               money_text(gross_all - back_all))))
+                              (Cell.plain("Total"), money_cell(gross_all),
+                               money_cell(back_all), money_cell(gross_all - back_all))))
     cash = taken.get(PaymentMethod.CASH, zero)[3] - refunded.get(PaymentMethod.CASH, zero)[3]
 
     # The receipts and credit notes in number order, with any hole in the numbering.
@@ -184,29 +185,35 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
     note_gaps = _sequence_gaps(CN.number, CN.issued_at, "credit_note", "credit note", CREDIT_NOTE,
                                period, [int(r[0]) for r in notes])
 
-    listing: list[tuple[int, tuple[str, ...], bool]] = [
-        (int(n), (receipt_text(n), period.when(at), name, method_label(m), money_text(g),
-                  names.get(int(uid), "")), False)
+    listing: list[tuple[int, tuple[Cell, ...], bool]] = [
+        (int(n), (Cell.plain(receipt_text(n)), period.when(at), Cell.plain(name),
+                  Cell.plain(method_label(m)), money_cell(g),
+                  Cell.plain(names.get(int(uid), ""))), False)
         for n, at, name, m, g, uid in receipts]
-    listing += [(n, (receipt_text(n), DASH, "MISSING — no receipt has this number", DASH, DASH,
-                     DASH), True) for n in receipt_gaps.in_period]
+    listing += [(n, (Cell.plain(receipt_text(n)), Cell.blank("datetime"),
+                     Cell.plain("MISSING — no receipt has this number"), Cell.blank(),
+                     Cell.blank("money"), Cell.blank()), True)
+                for n in receipt_gaps.in_period]
     listing.sort(key=lambda r: r[0])
     tables.append(ReportTable(
         "Receipts in number order", ("Receipt", "Time", "Customer", "Method", "Gross",
                                      "Taken by"),
         tuple(r[1] for r in listing), (False, False, False, False, True, False),
-        ("Total", "", f"{len(receipts):,} receipts", "", money_text(sum(int(r[4]) for r in receipts)),
-         "") if receipts else None,
+        (Cell.plain("Total"), Cell.plain(""), Cell.plain(f"{len(receipts):,} receipts"),
+         Cell.plain(""), money_cell(sum(int(r[4]) for r in receipts)), Cell.plain(""))
+        if receipts else None,
         tuple(i for i, r in enumerate(listing) if r[2]),
         "" if listing else "No receipts in this period."))
 
-    note_listing: list[tuple[int, tuple[str, ...], bool]] = [
-        (int(n), (credit_note_text(n), period.when(at), receipt_text(rn),
-                  "Void" if CreditNoteKind(k) is CreditNoteKind.VOID else "Refund",
-                  method_label(m), money_text(g), names.get(int(uid), ""), reason), False)
+    note_listing: list[tuple[int, tuple[Cell, ...], bool]] = [
+        (int(n), (Cell.plain(credit_note_text(n)), period.when(at), Cell.plain(receipt_text(rn)),
+                  Cell.plain("Void" if CreditNoteKind(k) is CreditNoteKind.VOID else "Refund"),
+                  Cell.plain(method_label(m)), money_cell(g),
+                  Cell.plain(names.get(int(uid), "")), Cell.plain(reason)), False)
         for n, at, rn, k, m, g, uid, reason in notes]
-    note_listing += [(n, (credit_note_text(n), DASH, DASH, "MISSING", DASH, DASH, DASH,
-                          "No credit note has this number"), True)
+    note_listing += [(n, (Cell.plain(credit_note_text(n)), Cell.blank("datetime"), Cell.blank(),
+                          Cell.plain("MISSING"), Cell.blank(), Cell.blank("money"), Cell.blank(),
+                          Cell.plain("No credit note has this number")), True)
                      for n in note_gaps.in_period]
     note_listing.sort(key=lambda r: r[0])
     tables.append(ReportTable(
@@ -214,8 +221,9 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
                                          "Gross", "Issued by", "Reason"),
         tuple(r[1] for r in note_listing),
         (False, False, False, False, False, True, False, False),
-        ("Total", "", "", f"{len(notes):,}", "", money_text(sum(int(r[5]) for r in notes)), "", "")
-        if notes else None,
+        (Cell.plain("Total"), Cell.plain(""), Cell.plain(""), count_cell(len(notes)),
+         Cell.plain(""), money_cell(sum(int(r[5]) for r in notes)), Cell.plain(""),
+         Cell.plain("")) if notes else None,
         tuple(i for i, r in enumerate(note_listing) if r[2]),
         "" if note_listing else "No credit notes in this period."))
 
@@ -237,11 +245,11 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> tuple[
     ]
     receipt_count = sum(v[0] for v in taken.values())
     summary = [
-        ("Receipts", count_text(receipt_count)),
-        ("Gross takings", money_text(gross_all)),
-        ("Refunds and voids", money_text(back_all)),
-        ("Net takings", money_text(gross_all - back_all)),
-        ("Cash to be in the drawer (before any float)", money_text(cash)),
+        ("Receipts", count_cell(receipt_count)),
+        ("Gross takings", money_cell(gross_all)),
+        ("Refunds and voids", money_cell(back_all)),
+        ("Net takings", money_cell(gross_all - back_all)),
+        ("Cash to be in the drawer (before any float)", money_cell(cash)),
     ]
     return summary, tables, charts, list(receipt_gaps.warnings + note_gaps.warnings)
 

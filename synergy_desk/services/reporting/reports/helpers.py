@@ -1,5 +1,5 @@
-"""What the reports share: money and counts as the tables show them, user names, payment methods,
-times to resolution, and the sections a report is made of."""
+"""What the reports share: money and counts as report cells, user names, payment methods, and
+the sections a report is made of."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.documents.data import Cell, ChartSeries, ReportTable
 from synergy_desk.domain.enums import (
     PaymentMethod,
 )
-from synergy_desk.domain.money import format_pence
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, tuples
 from synergy_desk.services.reporting.reports.period import Period
 
-__all__ = ["Sections", "ReportRequest", "money_text", "count_text", "user_names", "method_label", "duration_text"]
+__all__ = ["Sections", "ReportRequest", "money_cell", "count_cell", "user_names", "method_label"]
 
 
 #: What a report is made of: key figures, tables, charts and warnings.
-Sections = tuple[list[tuple[str, str]], list[ReportTable], list[ChartSeries], list[str]]
+Sections = tuple[list[tuple[str, Cell]], list[ReportTable], list[ChartSeries], list[str]]
 
 
 @dataclass(frozen=True)
@@ -34,12 +33,14 @@ class ReportRequest:
     own_takings_only: bool
 
 
-def money_text(pence: int | None) -> str:
-    return format_pence(int(pence or 0))
+def money_cell(pence: int | None) -> Cell:
+    """Pence as a cell; a sum over no rows (None) is £0.00."""
+    return Cell.money(int(pence or 0))
 
 
-def count_text(value: int | None) -> str:
-    return f"{int(value or 0):,}"
+def count_cell(value: int | None) -> Cell:
+    """A count as a cell; a sum over no rows (None) is 0."""
+    return Cell.count(int(value or 0))
 
 
 def user_names(ids: Iterable[int | None]) -> dict[int, str]:
@@ -55,11 +56,3 @@ def method_label(value: object) -> str:
         return PaymentMethod(str(value)).label
     except ValueError:
         return str(value)
-
-
-def duration_text(hours: float) -> str:
-    """A time to resolution: "3.5 h" below two days, "4.2 days" above."""
-    if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} days"
-

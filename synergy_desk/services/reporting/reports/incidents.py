@@ -7,7 +7,7 @@ import statistics
 
 from peewee import fn
 
-from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.documents.data import Cell, ChartSeries, ReportTable
 from synergy_desk.domain.enums import (
     IncidentStatus,
     Resolution,
@@ -17,17 +17,15 @@ from synergy_desk.services.common import tuples
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
-    count_text,
-    duration_text,
+    count_cell,
     user_names,
 )
-from synergy_desk.services.reporting.reports.period import DASH, Period
+from synergy_desk.services.reporting.reports.period import Period
 
 __all__ = ["build"]
 
 
-def _incidents(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable],
-                                         list[ChartSeries], list[str]]:
+def _incidents(period: Period) -> Sections:
     I = t.Incident  # noqa: N806, E741
     opened_where = period.within(I.opened_at)
     resolved_where = period.within(I.resolved_at)
@@ -48,8 +46,8 @@ def _incidents(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
         status_counts[key] = status_counts.get(key, 0) + int(c)
     tables = [ReportTable(
         "Incidents opened in the period, by current status", ("Status", "Incidents"),
-        tuple((s.label, count_text(status_counts.get(s, 0))) for s in IncidentStatus),
-        (False, True), ("Total", count_text(opened)))]
+        tuple((Cell.plain(s.label), count_cell(status_counts.get(s, 0))) for s in IncidentStatus),
+        (False, True), (Cell.plain("Total"), count_cell(opened)))]
 
     ended = (resolved_where | closed_where) & I.resolution.is_null(False)
     resolution_counts = {Resolution(r): int(c) for r, c in tuples(
@@ -57,8 +55,8 @@ def _incidents(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     ended_total = sum(resolution_counts.values())
     tables.append(ReportTable(
         "Incidents resolved or closed in the period, by resolution", ("Resolution", "Incidents"),
-        tuple((r.label, count_text(resolution_counts.get(r, 0))) for r in Resolution),
-        (False, True), ("Total", count_text(ended_total)),
+        tuple((Cell.plain(r.label), count_cell(resolution_counts.get(r, 0))) for r in Resolution),
+        (False, True), (Cell.plain("Total"), count_cell(ended_total)),
         note="" if ended_total else "No incidents were resolved or closed in this period."))
 
     product_names = {int(pid): name for pid, name in tuples(
@@ -70,8 +68,9 @@ def _incidents(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
         products.setdefault(product_names.get(int(product), ""), [0, 0])[1] += 1
     tables.append(ReportTable(
         "By product", ("Product", "Opened", "Resolved"),
-        tuple((name, count_text(o), count_text(r)) for name, (o, r) in sorted(products.items())),
-        (False, True, True), ("Total", count_text(opened), count_text(resolved)),
+        tuple((Cell.plain(name), count_cell(o), count_cell(r))
+              for name, (o, r) in sorted(products.items())),
+        (False, True, True), (Cell.plain("Total"), count_cell(opened), count_cell(resolved)),
         note="" if products else "No incidents were opened or resolved in this period."))
 
     # Time to resolution: from opening to resolving, of the incidents resolved in the period.
@@ -91,21 +90,22 @@ def _incidents(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     for engineer in sorted(engineers, key=lambda e: (e == 0, names.get(e, ""))):
         o, r = engineers[engineer]
         hours_list = times.get(engineer, [])
-        eng_rows.append((names.get(engineer, "Unassigned") if engineer else "Unassigned",
-                         count_text(o), count_text(r),
-                         duration_text(statistics.median(hours_list)) if hours_list else DASH,
-                         duration_text(statistics.fmean(hours_list)) if hours_list else DASH))
-    median = duration_text(statistics.median(all_hours)) if all_hours else DASH
-    mean = duration_text(statistics.fmean(all_hours)) if all_hours else DASH
+        eng_rows.append((
+            Cell.plain(names.get(engineer, "Unassigned") if engineer else "Unassigned"),
+            count_cell(o), count_cell(r),
+            Cell.hours(statistics.median(hours_list) if hours_list else None),
+            Cell.hours(statistics.fmean(hours_list) if hours_list else None)))
+    median = Cell.hours(statistics.median(all_hours) if all_hours else None)
+    mean = Cell.hours(statistics.fmean(all_hours) if all_hours else None)
     tables.append(ReportTable(
         "By engineer", ("Engineer", "Opened", "Resolved", "Median time to resolution",
                         "Mean time to resolution"),
         tuple(eng_rows), (False, True, True, True, True),
-        ("Total", count_text(opened), count_text(resolved), median, mean),
+        (Cell.plain("Total"), count_cell(opened), count_cell(resolved), median, mean),
         note="" if eng_rows else "No incidents were opened or resolved in this period."))
 
-    summary = [("Opened", count_text(opened)), ("Resolved", count_text(resolved)),
-               ("Closed", count_text(closed)), ("Median time to resolution", median),
+    summary = [("Opened", count_cell(opened)), ("Resolved", count_cell(resolved)),
+               ("Closed", count_cell(closed)), ("Median time to resolution", median),
                ("Mean time to resolution", mean)]
     charts = [ChartSeries("Incidents by resolution",
                           tuple(r.label for r in Resolution if resolution_counts.get(r)),

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.documents.data import Cell, ReportTable
 from synergy_desk.domain.enums import (
     CreditNoteKind,
     LedgerKind,
@@ -22,8 +22,8 @@ from synergy_desk.services.common import tuples
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
-    count_text,
-    money_text,
+    count_cell,
+    money_cell,
     user_names,
 )
 from synergy_desk.services.reporting.reports.period import Period
@@ -55,8 +55,7 @@ def _after(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _overrides(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable],
-                                         list[ChartSeries], list[str]]:
+def _overrides(period: Period) -> Sections:
     W, L, ST, CN, P = (t.Waiver, t.TicketLedger, t.SeasonTicket,  # noqa: N806
                        t.CreditNote, t.Payment)
     waivers = tuples(W.select(W.granted_at, t.Incident.reference, t.Customer.name, W.kind,
@@ -68,8 +67,9 @@ def _overrides(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     tables = [ReportTable(
         "Waivers granted", ("Date", "Incident", "Customer", "Kind", "Reason", "Manager",
                             "Revoked"),
-        tuple((period.date(at), ref, name, WaiverKind(kind).label,
-               reason, manager, period.date(revoked) if revoked else "No")
+        tuple((period.date(at), Cell.plain(ref), Cell.plain(name),
+               Cell.plain(WaiverKind(kind).label), Cell.plain(reason), Cell.plain(manager),
+               period.date(revoked) if revoked else Cell.blank("date", "No"))
               for at, ref, name, kind, reason, manager, revoked in waivers),
         (False,) * 7, note="" if waivers else "No waivers were granted in this period.")]
 
@@ -84,7 +84,8 @@ def _overrides(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     tables.append(ReportTable(
         "Season-ticket adjustments", ("Date", "Customer", "Ticket", "Change", "Reason",
                                       "Manager"),
-        tuple((period.date(at), name, str(tid), f"{int(delta):+d}", reason, manager)
+        tuple((period.date(at), Cell.plain(name), Cell.number(tid),
+               Cell.count(delta, f"{int(delta):+d}"), Cell.plain(reason), Cell.plain(manager))
               for at, name, tid, delta, reason, manager in adjustments),
         (False, False, True, True, False, False),
         note="" if adjustments else "No season tickets were adjusted in this period."))
@@ -96,11 +97,13 @@ def _overrides(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
                    .where(period.within(CN.issued_at)).order_by(CN.number))
     tables.append(ReportTable(
         "Refunds and voids", ("Date", "Credit note", "Receipt", "Kind", "Gross", "Reason", "By"),
-        tuple((period.date(at), credit_note_text(n), receipt_text(rn),
-               "Void" if CreditNoteKind(k) is CreditNoteKind.VOID else "Refund", money_text(g),
-               reason, who) for at, n, rn, k, g, reason, who in notes),
+        tuple((period.date(at), Cell.plain(credit_note_text(n)), Cell.plain(receipt_text(rn)),
+               Cell.plain("Void" if CreditNoteKind(k) is CreditNoteKind.VOID else "Refund"),
+               money_cell(g), Cell.plain(reason), Cell.plain(who))
+              for at, n, rn, k, g, reason, who in notes),
         (False, False, False, False, True, False, False),
-        ("Total", f"{len(notes):,}", "", "", money_text(sum(int(r[4]) for r in notes)), "", "")
+        (Cell.plain("Total"), count_cell(len(notes)), Cell.plain(""), Cell.plain(""),
+         money_cell(sum(int(r[4]) for r in notes)), Cell.plain(""), Cell.plain(""))
         if notes else None,
         note="" if notes else "No refunds or voids in this period."))
 
@@ -114,26 +117,30 @@ def _overrides(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
 
     tables.append(ReportTable(
         "Closed as out of remit", ("Date", "Incident", "Customer", "Reason", "By"),
-        tuple((period.date(at), refs.get(int(eid), (f"#{eid}", ""))[0],
+        tuple((period.date(at), Cell.plain(refs.get(int(eid), (f"#{eid}", ""))[0]),
                # The reason as written then (re-opening clears the incident's own note).
-               refs.get(int(eid), ("", ""))[1],
-               str(_after(after_text).get("resolution_note", "")), who(uid))
+               Cell.plain(refs.get(int(eid), ("", ""))[1]),
+               Cell.plain(str(_after(after_text).get("resolution_note", ""))),
+               Cell.plain(who(uid)))
               for at, uid, eid, after_text in remit if str(eid).isdigit()),
         (False,) * 5, note="" if remit else "No incidents were closed as out of remit."))
     tables.append(ReportTable(
         "Funding handed back", ("Date", "Incident", "Customer", "Reason", "What was done",
                                 "By"),
-        tuple((period.date(at), refs.get(int(eid), (f"#{eid}", ""))[0],
-               refs.get(int(eid), ("", ""))[1], str(_after(after).get("reason", "")),
-               str(_after(after).get("done", "")), who(uid))
+        tuple((period.date(at), Cell.plain(refs.get(int(eid), (f"#{eid}", ""))[0]),
+               Cell.plain(refs.get(int(eid), ("", ""))[1]),
+               Cell.plain(str(_after(after).get("reason", ""))),
+               Cell.plain(str(_after(after).get("done", ""))), Cell.plain(who(uid)))
               for at, uid, eid, after in hand_backs if str(eid).isdigit()),
         (False,) * 6, note="" if hand_backs else "No funding was handed back in this period."))
 
-    summary = [("Waivers granted", count_text(len(waivers))),
-               ("Ticket adjustments", count_text(len(adjustments))),
-               ("Refunds and voids", f"{len(notes):,} ({money_text(sum(int(r[4]) for r in notes))})"),
-               ("Out of remit", count_text(len(remit))),
-               ("Funding handed back", count_text(len(hand_backs)))]
+    refunded = money_cell(sum(int(r[4]) for r in notes)).text
+    summary = [("Waivers granted", count_cell(len(waivers))),
+               ("Ticket adjustments", count_cell(len(adjustments))),
+               # Two figures in one: the count and the money (the table's total has both).
+               ("Refunds and voids", Cell.plain(f"{len(notes):,} ({refunded})")),
+               ("Out of remit", count_cell(len(remit))),
+               ("Funding handed back", count_cell(len(hand_backs)))]
     return summary, tables, [], []
 
 

@@ -1,5 +1,5 @@
 """The office's days a report covers: reading a typed day, the period's bounds as UTC instants,
-and how its moments print."""
+and its moments as report cells in the office's zone."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from zoneinfo import ZoneInfo
 
 import peewee
 
+from synergy_desk.documents.data import Cell
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.zones import local_date
 from synergy_desk.services.office.office_time import office_today
 
-__all__ = ["MAX_PERIOD_DAYS", "DASH", "parse_day", "day_text", "period_text", "utc_start", "Period", "validate_period"]
+__all__ = ["MAX_PERIOD_DAYS", "parse_day", "day_text", "period_text", "utc_start", "Period", "validate_period"]
 
 
 #: The longest period a report covers, in days.
 MAX_PERIOD_DAYS = 400
-
-
-DASH = "—"
 
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -93,16 +91,17 @@ class Period:
     def within(self, column: peewee.Field) -> peewee.Expression:
         return (column >= self.since) & (column < self.until)
 
-    def when(self, moment: dt.datetime | None) -> str:
+    def when(self, moment: dt.datetime | None) -> Cell:
+        """A stored (naive UTC) moment as a cell: the moment in the office's zone."""
         if moment is None:
-            return DASH
-        loc = moment.replace(tzinfo=dt.UTC).astimezone(self.zone)
-        return f"{loc:%d/%m/%Y %H:%M}"
+            return Cell.datetime(None)
+        return Cell.datetime(moment.replace(tzinfo=dt.UTC).astimezone(self.zone))
 
-    def date(self, moment: dt.datetime | None) -> str:
+    def date(self, moment: dt.datetime | None) -> Cell:
+        """A stored (naive UTC) moment as a cell: the office's day it fell on."""
         if moment is None:
-            return DASH
-        return f"{local_date(moment, self.zone):%d/%m/%Y}"
+            return Cell.date(None)
+        return Cell.date(local_date(moment, self.zone))
 
 
 def validate_period(start: object, end: object) -> tuple[dt.date, dt.date]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import fn
 
-from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.documents.data import Cell, ChartSeries, ReportTable
 from synergy_desk.domain.enums import (
     EnhancementStatus,
     EscalationStatus,
@@ -20,9 +20,9 @@ from synergy_desk.services.incidents.registers import (
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
-    count_text,
+    count_cell,
 )
-from synergy_desk.services.reporting.reports.period import DASH, Period
+from synergy_desk.services.reporting.reports.period import Period
 
 __all__ = ["build"]
 
@@ -36,8 +36,7 @@ def _sortable(moment: dt.datetime) -> float:
     return moment.replace(tzinfo=dt.UTC).timestamp()
 
 
-def _registers(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable],
-                                         list[ChartSeries], list[str]]:
+def _registers(period: Period) -> Sections:
     ER = t.EnhancementRequest  # noqa: N806
     # The register's own columns: the customers' names (a row for every incident that asked)
     # are not shown here, only how many asked.
@@ -48,9 +47,10 @@ def _registers(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     tables = [ReportTable(
         "Enhancement requests by number of customers",
         ("No.", "Product", "Request", "Status", "Customers", "Raised"),
-        tuple((str(rid), product, title, ENHANCEMENT_STATUS_LABELS[EnhancementStatus(status)],
-               count_text(asked), period.date(created)) for rid, product, title, status, asked,
-              created in requests),
+        tuple((Cell.number(rid), Cell.plain(product), Cell.plain(title),
+               Cell.plain(ENHANCEMENT_STATUS_LABELS[EnhancementStatus(status)]),
+               count_cell(asked), period.date(created))
+              for rid, product, title, status, asked, created in requests),
         (True, False, False, False, True, False),
         note="" if requests else "The enhancement-request register is empty.")]
 
@@ -62,10 +62,11 @@ def _registers(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
         .group_by(E.status))}
     tables.append(ReportTable(
         "Escalations by status", ("Status", "Escalations", "Raised in the period"),
-        tuple((ESCALATION_STATUS_LABELS[s], count_text(counts.get(s, 0)), count_text(new.get(s, 0)))
-              for s in EscalationStatus),
+        tuple((Cell.plain(ESCALATION_STATUS_LABELS[s]), count_cell(counts.get(s, 0)),
+               count_cell(new.get(s, 0))) for s in EscalationStatus),
         (False, True, True),
-        ("Total", count_text(sum(counts.values())), count_text(sum(new.values())))))
+        (Cell.plain("Total"), count_cell(sum(counts.values())),
+         count_cell(sum(new.values())))))
     # The escalations still with development, and those raised in the period (the closed
     # ones of earlier periods are counted above, not listed: an office has tens of thousands).
     escalations = tuples(
@@ -80,8 +81,10 @@ def _registers(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     tables.append(ReportTable(
         "Escalation register", ("Incident", "Customer", "Product", "Version", "Status",
                                 "Raised"),
-        tuple((ref, customer, product, version or DASH,
-               ESCALATION_STATUS_LABELS[EscalationStatus(status)], period.date(created))
+        tuple((Cell.plain(ref), Cell.plain(customer), Cell.plain(product),
+               Cell.plain(version) if version else Cell.blank(),
+               Cell.plain(ESCALATION_STATUS_LABELS[EscalationStatus(status)]),
+               period.date(created))
               for created, ref, customer, product, version, status, _id in escalations),
         (False,) * 6,
         note=("Escalations still open, and those raised in the period." if escalations
@@ -89,10 +92,10 @@ def _registers(period: Period) -> tuple[list[tuple[str, str]], list[ReportTable]
     open_requests = sum(1 for r in requests
                         if EnhancementStatus(r[3]) in (EnhancementStatus.OPEN,
                                                         EnhancementStatus.PLANNED))
-    summary = [("Enhancement requests", count_text(len(requests))),
-               ("Open or planned", count_text(open_requests)),
-               ("Escalations", count_text(sum(counts.values()))),
-               ("Escalations raised in the period", count_text(sum(new.values())))]
+    summary = [("Enhancement requests", count_cell(len(requests))),
+               ("Open or planned", count_cell(open_requests)),
+               ("Escalations", count_cell(sum(counts.values()))),
+               ("Escalations raised in the period", count_cell(sum(new.values())))]
     charts = [ChartSeries("Escalations by status",
                           tuple(ESCALATION_STATUS_LABELS[s] for s in EscalationStatus
                                 if counts.get(s)),

@@ -9,12 +9,13 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from synergy_desk.documents.data import ChartSeries, ReportDoc, ReportTable
+from synergy_desk.documents.data import Cell, ChartSeries, ReportDoc, ReportTable
 from synergy_desk.domain.csv_cells import neutralise_cell
 from synergy_desk.domain.enums import (
     Role,
 )
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
+from synergy_desk.domain.money import decimal_pence
 from synergy_desk.domain.zones import local_date, zone_named
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require
@@ -34,8 +35,8 @@ from synergy_desk.services.reporting.reports.period import (
     validate_period,
 )
 
-__all__ = ["ReportData", "ReportKind", "REPORT_KINDS", "ReportTable", "ChartSeries",
-           "report_kinds", "build_report", "report_pdf", "report_csv"]
+__all__ = ["ReportData", "ReportKind", "REPORT_KINDS", "Cell", "ReportTable", "ChartSeries",
+           "report_kinds", "build_report", "report_pdf", "report_csv", "csv_cell"]
 
 
 #: A report's data (the documents package's ReportDoc, named for the services' callers).
@@ -134,13 +135,17 @@ def report_pdf(data: ReportData) -> bytes:
 def report_csv(data: ReportData) -> str:
     """The report as CSV text: what it is, the key figures, then every table with its title.
 
-    Cells a spreadsheet would run as a formula are neutralised.
+    Figures are values a spreadsheet reads as numbers and dates (see :func:`csv_cell`); text
+    a spreadsheet would run as a formula is neutralised.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
 
     def row(cells: Iterable[str]) -> None:
         writer.writerow([neutralise_cell(str(c)) for c in cells])
+
+    def cell_row(cells: Iterable[Cell], *more: str) -> None:
+        writer.writerow([csv_cell(c) for c in cells] + list(more))
 
     row([data.title])
     row(["Period", data.period_text])
@@ -152,19 +157,43 @@ def report_csv(data: ReportData) -> str:
         row(["Warning", warning])
     writer.writerow([])
     row(["Key figures"])
-    for label, value in data.summary:
-        row([label, value])
+    for label, figure in data.summary:
+        writer.writerow([neutralise_cell(label), csv_cell(figure)])
     for table in data.tables:
         writer.writerow([])
         row([table.title])
         row(table.columns)
         for i, cells in enumerate(table.rows):
-            row(list(cells) + (["GAP"] if i in table.flagged_rows else []))
+            cell_row(cells, *(["GAP"] if i in table.flagged_rows else []))
         if table.totals is not None:
-            row(table.totals)
+            cell_row(table.totals)
         if table.note:
             row([table.note])
     return out.getvalue()
+
+
+def csv_cell(cell: Cell) -> str:
+    """A report cell as a spreadsheet should read it.
+
+    Money is a plain decimal (1075.50), counts and numbers whole numbers, office days ISO
+    (2026-12-01) and moments ISO in the office's time (2026-12-01 14:05:00), as the customer
+    and payment exports write them. A cell with no value, text and durations ("8.1 h", "4.2
+    days": hours alone would lose their unit) are written as printed, neutralised if a
+    spreadsheet would run them as a formula; the numbers written here never need it ("-2.50"
+    is a number, not a formula).
+    """
+    value = cell.value
+    if value is None:
+        return neutralise_cell(cell.text)
+    if cell.kind == "money" and isinstance(value, int):
+        return decimal_pence(value)
+    if cell.kind in ("count", "number") and isinstance(value, int):
+        return str(value)
+    if cell.kind == "datetime" and isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    if cell.kind == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralise_cell(cell.text)
 
 
 def _when(moment: dt.datetime, tz_name: str) -> str:

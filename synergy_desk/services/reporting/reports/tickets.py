@@ -4,10 +4,11 @@ soon and incidents lapsed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from peewee import fn
 
-from synergy_desk.documents.data import ChartSeries, ReportTable
+from synergy_desk.documents.data import Cell, ReportTable
 from synergy_desk.domain.enums import (
     LedgerKind,
 )
@@ -16,8 +17,8 @@ from synergy_desk.services.common import tuples
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
-    count_text,
-    money_text,
+    count_cell,
+    money_cell,
 )
 from synergy_desk.services.reporting.reports.period import Period, day_text, utc_start
 
@@ -28,8 +29,14 @@ __all__ = ["build"]
 EXPIRING_WITHIN_DAYS = 30
 
 
-def _tickets(period: Period, now: dt.datetime) -> tuple[
-        list[tuple[str, str]], list[ReportTable], list[ChartSeries], list[str]]:
+def _balance_row(period: Period, row: tuple[Any, ...]) -> tuple[Cell, ...]:
+    """A live ticket: its customer, number, incidents left ("4 of 10") and expiry."""
+    tid, name, size, expires, left = row
+    return (Cell.plain(name), Cell.number(tid), Cell.count(left, f"{int(left)} of {size}"),
+            period.date(expires))
+
+
+def _tickets(period: Period, now: dt.datetime) -> Sections:
     ST, L = t.SeasonTicket, t.TicketLedger  # noqa: N806
     sold_count, sold_size = tuples(ST.select(fn.COUNT(ST.id), fn.SUM(ST.size)).where(
         period.within(ST.purchased_at)))[0]
@@ -41,10 +48,11 @@ def _tickets(period: Period, now: dt.datetime) -> tuple[
                   .where(period.within(ST.purchased_at)).order_by(ST.purchased_at, ST.id))
     tables = [ReportTable(
         "Tickets sold", ("Ticket", "Customer", "Incidents", "Bought", "Expires"),
-        tuple((str(tid), name, count_text(size), period.date(bought), period.date(expires))
-              for tid, name, size, bought, expires in sold),
+        tuple((Cell.number(tid), Cell.plain(name), count_cell(size), period.date(bought),
+               period.date(expires)) for tid, name, size, bought, expires in sold),
         (True, False, True, False, False),
-        ("Total", f"{len(sold):,} tickets", count_text(sold_size), "", "") if sold else None,
+        (Cell.plain("Total"), Cell.plain(f"{len(sold):,} tickets"), count_cell(sold_size),
+         Cell.plain(""), Cell.plain("")) if sold else None,
         note="" if sold else "No season tickets were sold in this period.")]
 
     in_period = period.within(L.created_at)
@@ -58,8 +66,9 @@ def _tickets(period: Period, now: dt.datetime) -> tuple[
     recredited = kinds.get(LedgerKind.RECREDIT, 0)
     tables.append(ReportTable(
         "Incidents redeemed", ("", "Incidents"),
-        (("Redeemed", count_text(redeemed)), ("Re-credited (handed back)", count_text(recredited))),
-        (False, True), ("Net redeemed", count_text(redeemed - recredited))))
+        ((Cell.plain("Redeemed"), count_cell(redeemed)),
+         (Cell.plain("Re-credited (handed back)"), count_cell(recredited))),
+        (False, True), (Cell.plain("Net redeemed"), count_cell(redeemed - recredited))))
 
     balance = fn.SUM(L.delta)
     as_of = min(now, period.until)
@@ -72,11 +81,10 @@ def _tickets(period: Period, now: dt.datetime) -> tuple[
                   .order_by(t.Customer.name, ST.expires_at, ST.id))
     tables.append(ReportTable(
         "Live balances", ("Customer", "Ticket", "Left", "Expires"),
-        tuple((name, str(tid), f"{int(left)} of {size}", period.date(expires))
-              for tid, name, size, expires, left in live),
+        tuple(_balance_row(period, row) for row in live),
         (False, True, True, False),
-        ("Total", f"{len(live):,} tickets", count_text(sum(int(r[4]) for r in live)), "")
-        if live else None,
+        (Cell.plain("Total"), Cell.plain(f"{len(live):,} tickets"),
+         count_cell(sum(int(r[4]) for r in live)), Cell.plain("")) if live else None,
         note=("Balances now." if now < period.until else "Balances at the end of the period.")
         + ("" if live else " No live season tickets.")))
 
@@ -86,11 +94,10 @@ def _tickets(period: Period, now: dt.datetime) -> tuple[
     tables.append(ReportTable(
         f"Expiring in the {EXPIRING_WITHIN_DAYS} days after {day_text(period.end)}",
         ("Customer", "Ticket", "Left", "Expires"),
-        tuple((name, str(tid), f"{int(left)} of {size}", period.date(expires))
-              for tid, name, size, expires, left in expiring),
+        tuple(_balance_row(period, row) for row in expiring),
         (False, True, True, False),
-        ("Total", f"{len(expiring):,} tickets", count_text(sum(int(r[4]) for r in expiring)), "")
-        if expiring else None,
+        (Cell.plain("Total"), Cell.plain(f"{len(expiring):,} tickets"),
+         count_cell(sum(int(r[4]) for r in expiring)), Cell.plain("")) if expiring else None,
         note="" if expiring else "No live ticket expires in those days."))
 
     lapsed = tuples(L.select(L.created_at, t.Customer.name, ST.id, L.delta)
@@ -101,19 +108,20 @@ def _tickets(period: Period, now: dt.datetime) -> tuple[
     lapsed_total = -sum(int(r[3]) for r in lapsed)
     tables.append(ReportTable(
         "Lapsed at expiry", ("Date", "Customer", "Ticket", "Incidents lapsed"),
-        tuple((period.date(at), name, str(tid), count_text(-delta))
+        tuple((period.date(at), Cell.plain(name), Cell.number(tid), count_cell(-delta))
               for at, name, tid, delta in lapsed),
         (False, False, True, True),
-        ("Total", "", "", count_text(lapsed_total)) if lapsed else None,
+        (Cell.plain("Total"), Cell.plain(""), Cell.plain(""), count_cell(lapsed_total))
+        if lapsed else None,
         note="" if lapsed else "No incidents lapsed in this period."))
 
-    summary = [("Tickets sold", count_text(sold_count)),
-               ("Incidents bought", count_text(sold_size)),
-               ("Tickets sold, gross", money_text(sold_gross)),
-               ("Incidents redeemed (net of re-credits)", count_text(redeemed - recredited)),
-               ("Live tickets", count_text(len(live))),
-               (f"Expiring within {EXPIRING_WITHIN_DAYS} days", count_text(len(expiring))),
-               ("Incidents lapsed", count_text(lapsed_total))]
+    summary = [("Tickets sold", count_cell(sold_count)),
+               ("Incidents bought", count_cell(sold_size)),
+               ("Tickets sold, gross", money_cell(sold_gross)),
+               ("Incidents redeemed (net of re-credits)", count_cell(redeemed - recredited)),
+               ("Live tickets", count_cell(len(live))),
+               (f"Expiring within {EXPIRING_WITHIN_DAYS} days", count_cell(len(expiring))),
+               ("Incidents lapsed", count_cell(lapsed_total))]
     return summary, tables, [], []
 
 
