@@ -10,6 +10,8 @@ import phonenumbers
 from synergy_desk.domain.errors import ValidationError
 
 DEFAULT_REGION = "GB"
+#: The most digits a full international number has (E.164), its country code included.
+MAX_DIGITS = 15
 
 
 def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
@@ -21,6 +23,15 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
     raw = (text or "").strip()
     if not raw:
         return ""
+    # A full number has at most 15 digits after its international prefix (+ or 00): more
+    # were mistyped, and the parser would quietly drop some rather than refuse them.
+    significant = re.sub(r"\D", "", raw)
+    if raw.startswith("+"):
+        pass
+    elif significant.startswith("00"):
+        significant = significant[2:]
+    if len(significant) > MAX_DIGITS:
+        raise ValidationError(f"“{raw}” has too many digits to be a phone number.", "phone")
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

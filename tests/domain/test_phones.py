@@ -103,6 +103,14 @@ def test_too_few_digits_are_refused(digits: str) -> None:
         normalise_phone(digits)
 
 
+@pytest.mark.parametrize("typed", ["006200000000000000", "+62 0000 0000 0000 00",
+                                   "0044 20 7946 0123 4567"])
+def test_digits_beyond_a_full_number_are_refused_not_dropped(typed: str) -> None:
+    # "00" then 16 digits was once stored as a 15-digit number: a digit silently gone.
+    with pytest.raises(ValidationError, match="too many digits"):
+        normalise_phone(typed)
+
+
 @given(st.text("0123456789", min_size=18, max_size=30))
 def test_too_many_digits_are_refused(digits: str) -> None:
     with pytest.raises(ValidationError):
