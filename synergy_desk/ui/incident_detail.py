@@ -22,7 +22,7 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, R
 from synergy_desk.services.common import Actor
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
-from synergy_desk.ui.errors import run_safely
+from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.worker import Background
 
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
@@ -263,10 +263,13 @@ class IncidentDetail(QFrame):
 
     def _do(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
         """Run one service call; on success tell the window the incident changed."""
-        ok = run_safely(self, lambda: (fn(*args, **kwargs), True)[1])
-        if ok and self.incident_id is not None:
+        with reporting_errors(self) as outcome:
+            fn(*args, **kwargs)
+        if outcome.failed:
+            return False
+        if self.incident_id is not None:
             self.changed.emit(self.incident_id)
-        return bool(ok)
+        return True
 
     @staticmethod
     def _work() -> Any:

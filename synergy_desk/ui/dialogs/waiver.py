@@ -22,7 +22,8 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import FundingInfo
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors
+from synergy_desk.ui.operations import call
 
 __all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]
 
@@ -120,13 +121,9 @@ def waive_flow(parent: QWidget | None, actor: Actor, incident_id: int,
     try:
         require(actor, MANAGERS, "waive a charge")
     except DomainError as exc:
-        show_error(parent, exc)
+        errors.show_error(parent, exc)
         return None
     request = WaiverDialog.ask(parent, reference)
     if request is None:
         return None
-    try:
-        return funding.waive(actor, incident_id, request.kind, request.reason)
-    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
-        show_error(parent, exc)
-        return None
+    return call(parent, funding.waive, actor, incident_id, request.kind, request.reason)
