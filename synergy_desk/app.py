@@ -116,17 +116,21 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from synergy_desk.ui.dialogs.first_run import FirstRunDialog
     from synergy_desk.ui.dialogs.login import LoginDialog
     from synergy_desk.ui.main_window import MainWindow
+    from synergy_desk.ui.operations import reporting_errors
+
+    def cannot_open(exc: Exception) -> None:
+        if not isinstance(exc, DatabaseError):
+            log.error("Could not open the database", exc_info=exc)
 
     while True:
         url = database_url or prefs.database_url or None
-        try:
+        # A failure is a plain message, never a traceback.
+        with reporting_errors(None, failure=cannot_open) as opening:
             info = open_database(url)
+        if opening.error is None:
             break
-        except DatabaseError as exc:
-            message = exc.message
-        except Exception as exc:  # noqa: BLE001 - a plain message, never a traceback
-            log.exception("Could not open the database")
-            message = f"Cannot open the database: {exc}"
+        message = (opening.error.message if isinstance(opening.error, DatabaseError)
+                   else f"Cannot open the database: {opening.error}")
         # A database chosen in this desk's settings (not on the command line) can be changed
         # here, so a server that moved does not lock the desk out.
         if database_url or not prefs.database_url or not _choose_other_database(prefs, message):
@@ -196,6 +200,7 @@ def _load_demo(manager_username: str) -> None:
     from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
     from synergy_desk.demo import generator
+    from synergy_desk.ui.operations import reporting_errors
 
     progress = QProgressDialog("Loading demo data…", "", 0, 100)
     progress.setObjectName("demoProgress")
@@ -208,14 +213,18 @@ def _load_demo(manager_username: str) -> None:
         progress.setValue(int(100 * done / max(1, total)))
         QApplication.processEvents()
 
-    try:
-        summary = generator.generate_demo(progress=step)
-    except Exception as exc:  # noqa: BLE001 - the office works without demo data
-        log.exception("Demo data failed")
+    def failed(exc: Exception) -> None:
+        # The office works without demo data.
+        log.error("Demo data failed", exc_info=exc)
         QMessageBox.warning(None, "Synergy Desk", f"The demo data could not be loaded: {exc}")
-        return
+
+    try:
+        with reporting_errors(None, failure=failed) as loading:
+            summary = generator.generate_demo(progress=step)
     finally:
         progress.close()
+    if loading.failed:
+        return
     password = getattr(summary, "password", "")
     if password:
         QMessageBox.information(
