@@ -35,7 +35,7 @@ from synergy_desk.services.incidents import callbacks
 from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.resolve import ReasonDialog, ReasonRequest
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import reporting_errors
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 #: The sort role: values that sort by what they mean, not by their text.
@@ -256,11 +256,10 @@ class CallbacksView(QDialog):
         row = self.selected()
         if row is None:
             return None
-        try:
+        with reporting_errors(self) as clearing:
             done = callbacks.clear_callback(self._actor, row.id, outcome)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
-            self.refresh()
+        if clearing.failed:
+            self.refresh()  # cleared at another desk, perhaps: show what is true now
             return None
         self.cleared.emit(done.id)
         self.refresh()

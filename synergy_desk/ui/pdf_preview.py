@@ -57,6 +57,7 @@ from shiboken6 import isValid
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -368,13 +369,15 @@ class PdfPreviewDialog(QDialog):
         return button
 
     def _smtp_configured(self) -> bool:
-        try:
+        def unreadable(exc: Exception) -> None:
+            # Without the settings there is simply no e-mail.
+            log.error("Could not read the mail settings", exc_info=exc)
+
+        with reporting_errors(self, failure=unreadable):
             from synergy_desk.services.office import mailer
 
             return mailer.smtp_configured()
-        except Exception:  # noqa: BLE001 - without settings there is simply no e-mail
-            log.exception("Could not read the mail settings")
-            return False
+        return False
 
     @classmethod
     def open_document(cls, parent: QWidget | None, background: Background, pdf: bytes, *,
