@@ -16,8 +16,8 @@ from synergy_desk.services.incidents import changes, intake, work
 from synergy_desk.services.money import funding, payments, tickets
 from synergy_desk.services.people import customers
 from synergy_desk.services.reporting import receipt_documents
-from synergy_desk.ui.dialogs import refund as refund_module
 from synergy_desk.ui.dialogs.refund import RefundDialog
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -187,14 +187,12 @@ def test_a_void_covers_the_whole_payment(qtbot: Any, office: dict[str, Any],
 
 def test_the_dialog_is_not_offered_to_others(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        shown_errors: ShownErrors) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
     receipt = pay_by_card(office, caller.id, (incident.id,))
-    shown: list[BaseException] = []
-    monkeypatch.setattr(refund_module, "show_error", lambda _parent, exc: shown.append(exc))
 
     assert RefundDialog.ask(None, office["reception"], receipt.payment_id) is None
-    assert len(shown) == 1 and isinstance(shown[0], PermissionDenied)
+    assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], PermissionDenied)
     # And the service refuses anyway, whoever opens the dialog.
     with pytest.raises(DomainError):
         payments.refund(office["engineer"], receipt.payment_id, reason="Trying")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.errors import (
     ConflictError,
@@ -46,8 +45,8 @@ from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import OfficeSettingsData
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
@@ -575,27 +574,26 @@ class OfficeSettingsDialog(QDialog):
         if not changes:
             self.accept()
             return
-        try:
-            saved = settings_service.update_settings(self._actor, self._data.version, **changes)
-        except ConflictError as exc:
-            show_error(self, exc)
-            self.reload()
-            return
-        except ValidationError as exc:
-            self._validation_error(exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
+        with reporting_errors(self) as outcome:
+            try:
+                saved = settings_service.update_settings(self._actor, self._data.version,
+                                                         **changes)
+            except ConflictError as exc:
+                errors.show_error(self, exc)
+                self.reload()
+                return
+            except ValidationError as exc:
+                self._validation_error(exc)
+                return
+        if outcome.failed:
             return
         self.saved_data = saved
         self.accept()
 
     def reload(self) -> None:
         """Show the settings as they are saved now (after another desk changed them)."""
-        try:
-            data = settings_service.get_settings()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        data = call(self, settings_service.get_settings)
+        if data is None:
             return
         self._load(data)
         self.message.setText(self.tr("The settings have been reloaded as they are saved now."))
@@ -629,22 +627,19 @@ class OfficeSettingsDialog(QDialog):
             mailer.send_test_email(mailer.smtp_settings_from_form(
                 self._actor, host, port, user, password, sender, starttls), to)
 
-        def done(_result: object) -> None:
-            if isValid(self):
-                self._test_finished(True, self.tr(
-                    "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
-                    "then save these settings.") % (to, host, port))
+        def done(_result: None) -> None:
+            self._test_finished(True, self.tr(
+                "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
+                "then save these settings.") % (to, host, port))
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
+        def failed(exc: Exception) -> None:
             if not isinstance(exc, DomainError):
                 self._test_finished(False, self.tr("The test e-mail was not sent."))
-                show_error(self, exc)
+                errors.show_error(self, exc)
                 return
             self._test_finished(False, exc.message)
 
-        self._background.run(send, done, failed)
+        Op(self, self._background, send).success(done).failure(failed).run()
 
     def _test_finished(self, ok: bool, text: str) -> None:
         self._sending = False
@@ -659,11 +654,10 @@ class OfficeSettingsDialog(QDialog):
     def ask(cls, parent: QWidget | None, actor: Actor,
             background: Background) -> OfficeSettingsData | None:
         """Edit the office's settings (managers only); the saved settings, or None."""
-        try:
+        with reporting_errors(parent) as outcome:
             require(actor, MANAGERS, "change the office's settings")
             data = settings_service.get_settings()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(parent, exc)
+        if outcome.failed:
             return None
         dialog = cls(parent, actor, background, data)
         try:

@@ -38,7 +38,7 @@ from synergy_desk.services.money import funding, payments
 from synergy_desk.services.money.payments import PaymentRequest, Quote, ReceiptInfo
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import reporting_errors
 
 CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club", "JCB")
 #: At most this many of the customer's unfunded open incidents are offered at once.
@@ -638,18 +638,19 @@ class PaymentDialog(QDialog):
         self._taking = True
         self.take_button.setEnabled(False)
         try:
-            receipt = payments.take_payment(self._actor, request)
-        except DomainError as exc:
-            self._say(exc.message, error=True)
-            self._focus_field(getattr(exc, "field", None))
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug: the crash dialog and the log
-            show_error(self, exc)
-            return
+            with reporting_errors(self) as outcome:
+                try:
+                    receipt = payments.take_payment(self._actor, request)
+                except DomainError as exc:
+                    self._say(exc.message, error=True)
+                    self._focus_field(getattr(exc, "field", None))
+                    return
         finally:
             self._taking = False
             if self.receipt is None:
                 self.take_button.setEnabled(self.quote is not None)
+        if outcome.failed:
+            return
         self.receipt = receipt
         self.accept()
 

@@ -25,7 +25,8 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors
+from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
 
@@ -73,17 +74,16 @@ class CatalogueEntryDialog(QDialog):
         self.setMinimumWidth(360)
 
     def _on_buttons_accepted(self) -> None:
-        try:
-            self.result_value = self._save(self.name.text(), self.version.text())
-        except DomainError as exc:
-            self.message.setText(exc.message)
-            (self.version if getattr(exc, "field", None) == "current_version"
-             else self.name).setFocus()
-            return
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
-            return
-        self.accept()
+        with reporting_errors(self) as outcome:
+            try:
+                self.result_value = self._save(self.name.text(), self.version.text())
+            except DomainError as exc:
+                self.message.setText(exc.message)
+                (self.version if getattr(exc, "field", None) == "current_version"
+                 else self.name).setFocus()
+                return
+        if not outcome.failed:
+            self.accept()
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, save: Callable[[str, str], Any],
@@ -198,11 +198,10 @@ class ProductsDialog(QDialog):
         """Reload the catalogue, keeping (or moving to) the given product and module."""
         keep_product = product_id if product_id is not None else self.current_product_id()
         keep_module = module_id if module_id is not None else self.current_module_id()
-        try:
-            self._products = catalogue.list_products(include_inactive=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        products = call(self, catalogue.list_products, include_inactive=True)
+        if products is None:
             return
+        self._products = products
         self.product_list.blockSignals(True)
         self.product_list.clear()
         current: QTreeWidgetItem | None = None
@@ -288,12 +287,11 @@ class ProductsDialog(QDialog):
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A service call whose refusal is told in the dialog; None when refused."""
         self.message.clear()
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            self.message.setText(exc.message)
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
+        with reporting_errors(self):
+            try:
+                return fn(*args, **kwargs)
+            except DomainError as exc:
+                self.message.setText(exc.message)
         return None
 
     def _on_add_product_clicked(self) -> None:
@@ -365,7 +363,7 @@ class ProductsDialog(QDialog):
         try:
             require(actor, MANAGERS, "change the products and modules")
         except DomainError as exc:
-            show_error(parent, exc)
+            errors.show_error(parent, exc)
             return
         dialog = cls(parent, actor)
         try:

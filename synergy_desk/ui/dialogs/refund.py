@@ -28,8 +28,8 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payments
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.payments import ReceiptInfo
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.operations import call, reporting_errors
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _BAD = "#a61b1b"
@@ -200,25 +200,26 @@ class RefundDialog(QDialog):
         void = self.void_radio.isChecked()
         confirm = False
         while True:
-            try:
-                note = payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
-                                       reason=reason, void=void, confirm_work_started=confirm)
-            except ValidationError as exc:
-                if exc.field == "confirm_work_started" and not confirm:
-                    if self.confirm_work_started(exc.message):
-                        confirm = True
-                        continue
-                    self.message.setText(self.tr("Nothing was refunded."))
+            with reporting_errors(self) as outcome:
+                try:
+                    note = payments.refund(self._actor, self.receipt.payment_id,
+                                           line_ids=line_ids, reason=reason, void=void,
+                                           confirm_work_started=confirm)
+                except ValidationError as exc:
+                    if exc.field == "confirm_work_started" and not confirm:
+                        if self.confirm_work_started(exc.message):
+                            confirm = True
+                            continue
+                        self.message.setText(self.tr("Nothing was refunded."))
+                        return
+                    self.message.setText(exc.message)
+                    if exc.field == "reason":
+                        self.reason.setFocus()
                     return
-                self.message.setText(exc.message)
-                if exc.field == "reason":
-                    self.reason.setFocus()
-                return
-            except DomainError as exc:
-                self.message.setText(exc.message)
-                return
-            except Exception as exc:  # noqa: BLE001 - a bug: the crash dialog and the log
-                show_error(self, exc)
+                except DomainError as exc:
+                    self.message.setText(exc.message)
+                    return
+            if outcome.failed:
                 return
             break
         self.credit_note = note
@@ -228,12 +229,11 @@ class RefundDialog(QDialog):
     def ask(cls, parent: QWidget | None, actor: Actor, payment_id: int) -> CreditNoteInfo | None:
         """Refund or void a payment (managers only); the credit note, or None when cancelled."""
         if not actor.is_manager:
-            show_error(parent, PermissionDenied("Only managers may refund or void payments."))
+            errors.show_error(parent,
+                              PermissionDenied("Only managers may refund or void payments."))
             return None
-        try:
-            receipt = payments.receipt_info(payment_id, copy=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(parent, exc)
+        receipt = call(parent, payments.receipt_info, payment_id, copy=True)
+        if receipt is None:
             return None
         dialog = cls(parent, actor, receipt)
         try:

@@ -38,8 +38,8 @@ from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableModel",
            "UsersDialog", "open_users"]
@@ -377,10 +377,8 @@ class UsersDialog(QDialog):
     def reload(self, select_id: int | None = None) -> bool:
         """Read the users again; keep (or move to) the chosen one. False when refused."""
         keep = select_id if select_id is not None else self._current_id()
-        try:
-            rows = users.list_users(self._actor)
-        except Exception as exc:  # noqa: BLE001 - shown in the one place
-            show_error(self, exc)
+        rows = call(self, users.list_users, self._actor)
+        if rows is None:
             return False
         self.model.set_rows(rows)
         row = self.model.row_of(keep) if keep is not None else -1
@@ -434,13 +432,14 @@ class UsersDialog(QDialog):
     # -- actions -------------------------------------------------------------------------
 
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with reporting_errors(self, failure=self._on_refused):
             return fn(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
-            if isinstance(exc, DomainError):
-                self.reload()  # a conflict or a change elsewhere: show what is true now
-            return None
+        return None
+
+    def _on_refused(self, exc: Exception) -> None:
+        errors.show_error(self, exc)
+        if isinstance(exc, DomainError):
+            self.reload()  # a conflict or a change elsewhere: show what is true now
 
     def confirm(self, title: str, text: str, action: str) -> bool:
         """Ask before something that matters; True to go ahead."""
@@ -528,7 +527,7 @@ def open_users(parent: QWidget | None, actor: Actor) -> None:
     try:
         require(actor, MANAGERS, "look after users")
     except DomainError as exc:
-        show_error(parent, exc)
+        errors.show_error(parent, exc)
         return
     dialog = UsersDialog(parent, actor)
     try:
