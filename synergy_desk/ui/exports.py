@@ -27,8 +27,8 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_export
 from synergy_desk.services.data.csv_export import ExportResult
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 __all__ = ["EXPORTS", "ExportPeriod", "ExportPeriodDialog", "ask_save_path", "export_flow"]
@@ -144,7 +144,7 @@ def export_flow(parent: QWidget | None, actor: Actor, background: Background, wh
             on_done(result)
 
     if what not in EXPORTS:
-        show_error(parent, ValidationError(f"There is no export called “{what}”."))
+        errors.show_error(parent, ValidationError(f"There is no export called “{what}”."))
         finish(None)
         return
     period = ExportPeriod(None, None)
@@ -188,29 +188,25 @@ def export_flow(parent: QWidget | None, actor: Actor, background: Background, wh
         return csv_export.export_payments(actor, path, period.start, period.end,
                                           progress=report)
 
-    def done(result: object) -> None:
+    def ended() -> None:
         if isValid(progress):
             progress.reset()
             progress.deleteLater()
-        assert isinstance(result, ExportResult)
-        if parent is None or isValid(parent):
-            box = QMessageBox(parent)
-            box.setObjectName("exportDoneDialog")
-            box.setIcon(QMessageBox.Icon.Information)
-            box.setWindowTitle(box.tr("Export saved"))
-            box.setText(box.tr("Saved %s %s to %s.") % (f"{result.rows:,}", what, result.path))
-            box.open()
+
+    def done(result: ExportResult) -> None:
+        box = QMessageBox(parent)
+        box.setObjectName("exportDoneDialog")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(box.tr("Export saved"))
+        box.setText(box.tr("Saved %s %s to %s.") % (f"{result.rows:,}", what, result.path))
+        box.open()
         finish(result)
 
-    def failed(exc: BaseException) -> None:
-        if isValid(progress):
-            progress.reset()
-            progress.deleteLater()
-        if parent is None or isValid(parent):
-            if isinstance(exc, OSError):
-                exc = ValidationError(
-                    f"Could not save {Path(path).name}: {exc.strerror or exc}.")
-            show_error(parent, exc)
+    def failed(exc: Exception) -> None:
+        if isinstance(exc, OSError):
+            exc = ValidationError(f"Could not save {Path(path).name}: {exc.strerror or exc}.")
+        errors.show_error(parent, exc)
         finish(None)
 
-    background.run(work, done, failed)
+    # Nothing is said once the window that asked has closed.
+    Op(parent, background, work).finally_(ended).success(done).failure(failed).run()

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.models.database import default_database_url, describe_url, sqlite_url
 from synergy_desk.services.data import connection
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 
@@ -223,21 +223,22 @@ class DatabaseSettingsDialog(QDialog):
         self.test_button.setEnabled(False)
         self._show(True, self.tr("Connecting…"))
 
-        def done(result: object) -> None:
-            if not isValid(self) or token != self._probe_token:
-                return
+        def done(result: connection.ProbeResult) -> None:
+            if token != self._probe_token:
+                return  # an older test, overtaken by a newer one
             self.test_button.setEnabled(True)
-            assert isinstance(result, connection.ProbeResult)
             self._show(True, result.message)
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self) or token != self._probe_token:
+        def failed(exc: Exception) -> None:
+            # Whatever stops the connection is the answer to the test, said beside it.
+            if token != self._probe_token:
                 return
             self.test_button.setEnabled(True)
             message = exc.message if isinstance(exc, DomainError) else str(exc)
             self._show(False, " ".join(message.split()))
 
-        self._background.run(lambda: connection.probe(url), done, failed)
+        Op(self, self._background, lambda: connection.probe(url)) \
+            .success(done).failure(failed).run()
 
     # -- saving ----------------------------------------------------------------------------
 

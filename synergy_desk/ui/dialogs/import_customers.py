@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_import
@@ -38,7 +37,8 @@ from synergy_desk.services.data.csv_import import (
     ImportPreview,
     ImportResult,
 )
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 __all__ = ["ImportCustomersDialog", "open_import_customers"]
@@ -283,24 +283,24 @@ class ImportCustomersDialog(QDialog):
             mapping = csv_import.guess_mapping(csv_file.headers)
             return csv_file, mapping, csv_import.preview_import(csv_file, mapping)
 
-        def done(result: object) -> None:
-            if not isValid(self) or generation != self._generation:
-                return
-            assert isinstance(result, tuple)
+        def done(result: tuple[CsvFile, dict[str, str], ImportPreview]) -> None:
+            if generation != self._generation:
+                return  # the file or its format was changed meanwhile
             csv_file, mapping, preview = result
             self._csv = csv_file
             self._fill_mapping(csv_file, mapping)
             self._show_preview(preview)
 
-        self._background.run(work, done, lambda exc: self._failed(generation, exc))
+        Op(self, self._background, work).success(done) \
+            .failure(lambda exc: self._failed(generation, exc)).run()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not isValid(self) or generation != self._generation:
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
             return
         self.count_label.setText(str(exc) if not isinstance(exc, OSError) else
                                  self.tr("The file cannot be read."))
         self._update_buttons()
-        show_error(self, exc)
+        errors.show_error(self, exc)
 
     def _fill_mapping(self, csv_file: CsvFile, mapping: dict[str, str]) -> None:
         self._filling = True
@@ -335,14 +335,12 @@ class ImportCustomersDialog(QDialog):
         self.count_label.setText(self.tr("Checking the rows…"))
         self._update_buttons()
 
-        def done(result: object) -> None:
-            if not isValid(self) or generation != self._generation:
-                return
-            assert isinstance(result, ImportPreview)
-            self._show_preview(result)
+        def done(result: ImportPreview) -> None:
+            if generation == self._generation:
+                self._show_preview(result)
 
-        self._background.run(lambda: csv_import.preview_import(csv_file, mapping), done,
-                             lambda exc: self._failed(generation, exc))
+        Op(self, self._background, lambda: csv_import.preview_import(csv_file, mapping)) \
+            .success(done).failure(lambda exc: self._failed(generation, exc)).run()
 
     # --- the preview -------------------------------------------------------------------------
 
@@ -427,25 +425,20 @@ class ImportCustomersDialog(QDialog):
                 actor, csv_file, mapping, skip_bad_rows=skip,
                 progress=lambda done, total, stage: relay.progressed.emit(done, total, stage))
 
-        def done(result: object) -> None:
-            if not isValid(self):
-                return
-            assert isinstance(result, ImportResult)
-            self.result_value = result
+        def ended() -> None:
             self._importing = False
             self.progress.hide()
+
+        def done(result: ImportResult) -> None:
+            self.result_value = result
             self.accept()
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            self._importing = False
-            self.progress.hide()
+        def failed(exc: Exception) -> None:
             self._update_buttons()
             self.count_label.setText(self.tr("Nothing was imported."))
-            show_error(self, exc)
+            errors.show_error(self, exc)
 
-        self._background.run(work, done, failed)
+        Op(self, self._background, work).finally_(ended).success(done).failure(failed).run()
 
     def _on_relay_progressed(self, done: int, total: int, stage: str) -> None:
         if total:
