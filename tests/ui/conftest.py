@@ -103,20 +103,3 @@ class InlineBackground(Background):
 @pytest.fixture
 def inline_background() -> InlineBackground:
     return InlineBackground()
-
-
-class Errors:
-    """Stands in for a module's show_error: remembers what would have been shown."""
-
-    def __init__(self) -> None:
-        self.shown: list[BaseException] = []
-
-    def __call__(self, parent: object, exc: BaseException) -> None:
-        self.shown.append(exc)
-
-
-def record_errors(monkeypatch: pytest.MonkeyPatch, module: object) -> Errors:
-    """Catch what ``module`` would show through show_error, for the test to look at."""
-    recorder = Errors()
-    monkeypatch.setattr(module, "show_error", recorder)
-    return recorder

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,3 +239,55 @@ def test_the_display_is_looked_up_when_shown(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(operations.errors, "show_error", lambda _p, exc: seen.append(exc))
     call(window, refuse)
     assert len(seen) == 1
+
+
+# --- one way, held by a test -------------------------------------------------------------------
+
+PACKAGE = Path(__file__).resolve().parents[2] / "synergy_desk"
+#: The only places that catch everything: the helper, the error display and the worker
+#: thread that hands a job's error to the GUI thread. (The crash hook catches nothing: it is
+#: handed what nobody caught.)
+CATCH_ALL_ALLOWED = {"ui/operations.py", "ui/errors.py", "ui/worker.py"}
+
+
+def catch_alls(source: str) -> list[int]:
+    """The lines of ``except:``, ``except Exception`` and ``except BaseException`` clauses,
+    alone or in a tuple."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        caught = node.type
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        if caught is None or any(
+                (isinstance(n, ast.Name) and n.id in ("Exception", "BaseException"))
+                or (isinstance(n, ast.Attribute) and n.attr in ("Exception", "BaseException"))
+                for n in names):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("source, found", [
+    ("try:\n    f()\nexcept Exception:\n    pass\n", [3]),
+    ("try:\n    f()\nexcept (OSError, BaseException) as exc:\n    pass\n", [3]),
+    ("try:\n    f()\nexcept:\n    pass\n", [3]),
+    ("try:\n    f()\nexcept builtins.Exception:\n    pass\n", [3]),
+    ("try:\n    f()\nexcept (OSError, ValueError):\n    pass\n", []),
+])
+def test_catch_alls_are_found(source: str, found: list[int]) -> None:
+    assert catch_alls(source) == found
+
+
+def test_nothing_in_the_window_catches_everything_but_the_helper() -> None:
+    files = sorted((PACKAGE / "ui").rglob("*.py")) + [PACKAGE / "app.py"]
+    assert len(files) > 30
+    offenders = {}
+    for path in files:
+        name = path.relative_to(PACKAGE).as_posix()
+        if name in CATCH_ALL_ALLOWED:
+            continue
+        lines = catch_alls(path.read_text(encoding="utf-8"))
+        if lines:
+            offenders[name] = lines
+    assert offenders == {}, ("Show errors through synergy_desk.ui.operations (call, "
+                             "reporting_errors or Op), not a catch-all of your own")
