@@ -108,7 +108,7 @@ def start(prefs: Any, database_url: str | None) -> Any:
     """Open the database, run first-run and login; the main window, or an exit code."""
     from PySide6.QtWidgets import QMessageBox
 
-    from synergy_desk.domain.errors import DatabaseError, DomainError
+    from synergy_desk.domain.errors import DatabaseError
     from synergy_desk.models.database import open_database
     from synergy_desk.services.office import settings as settings_service
     from synergy_desk.services.people import users
@@ -138,21 +138,13 @@ def start(prefs: Any, database_url: str | None) -> Any:
             return 2
 
     if not users.has_users():
-        dialog = FirstRunDialog()
-        while True:
-            if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
-                return 0
-            request = dialog.result_request
-            assert request is not None
-            try:
-                settings_service.setup_office(
-                    company_name=request.company_name, address=request.address,
-                    vat_number=request.vat_number, manager_username=request.username,
-                    manager_full_name=request.full_name, password=request.password)
-            except DomainError as exc:
-                dialog.show_error(exc.message)
-                continue
-            break
+        # What the service refuses is said in the dialog, which stays open to put it right.
+        request = FirstRunDialog.ask(None, lambda office: settings_service.setup_office(
+            company_name=office.company_name, address=office.address,
+            vat_number=office.vat_number, manager_username=office.username,
+            manager_full_name=office.full_name, password=office.password))
+        if request is None:
+            return 0
         if request.load_demo:
             _load_demo(request.username)
         prefs.last_user = request.username

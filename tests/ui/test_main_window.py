@@ -48,11 +48,11 @@ def test_login_dialog_logs_in_from_the_keyboard(qtbot: Any, office: dict[str, An
     password.setFocus()
     qtbot.keyClicks(password, "wrong password")
     qtbot.keyClick(password, Qt.Key.Key_Return)
-    assert dialog.actor is None
+    assert dialog.value is None
     assert "Wrong user name or password" in dialog.findChild(QLabel, "loginMessage").text()
     qtbot.keyClicks(password, PASSWORD)
     qtbot.keyClick(password, Qt.Key.Key_Return)
-    assert dialog.actor is not None and dialog.actor.username == "rita"
+    assert dialog.value is not None and dialog.value.username == "rita"
 
 
 def test_reception_logs_a_call_from_the_keyboard_and_sees_it_listed(

@@ -37,7 +37,7 @@ def test_ok_waits_for_a_reason(qtbot: Any) -> None:
     dialog.reason.setPlainText("  Our bug in 12.4  ")
     assert ok.isEnabled()
     ok.click()
-    assert dialog.request == WaiverRequest(WaiverKind.WARRANTY, "Our bug in 12.4")
+    assert dialog.value == WaiverRequest(WaiverKind.WARRANTY, "Our bug in 12.4")
 
 
 def test_the_flow_waives_and_the_detail_says_so(qtbot: Any, manager: Actor, unfunded: Any,
