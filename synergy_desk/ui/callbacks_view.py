@@ -249,7 +249,7 @@ class CallbacksView(QDialog):
             self, object_name="callbackOutcomeDialog",
             title=self.tr("Call-back to %s done") % row.customer_name,
             explanation=self.tr("What came of the call? It goes on the incident's timeline."),
-            label=self.tr("&Outcome:"), action=self.tr("&Done"), required=True).ask_reason()
+            label=self.tr("&Outcome:"), action=self.tr("&Done"), required=True).ask_value()
 
     def clear_selected(self, outcome: str) -> CallBackRow | None:
         """Clear the selected call-back with this outcome; errors are shown, not raised."""

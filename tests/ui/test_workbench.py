@@ -110,8 +110,8 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     dialog.subject.setText("Payroll export fails")
     dialog.product.setCurrentIndex(dialog.product.findData(office["product2"].id))
     press_ok(dialog)
-    assert dialog.request is not None
-    monkeypatch.setattr(SplitDialog, "ask", staticmethod(lambda *a: dialog.request))
+    assert dialog.value is not None
+    monkeypatch.setattr(SplitDialog, "ask", staticmethod(lambda *a: dialog.value))
     offered: list[changes.IncidentRef] = []
     new = workbench.split_flow(None, engineer, ref.id, offer_funding=offered.append)
     assert new is not None and shown_errors.shown == [shown_errors.shown[0]]
@@ -134,9 +134,9 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     merge.choose(dup.id, ref.id)
     assert "re-credited" in merge.outcome.text()
     press_ok(merge)
-    assert merge.request is not None
-    assert (merge.request.duplicate_id, merge.request.survivor_id) == (dup.id, ref.id)
-    monkeypatch.setattr(MergeDialog, "ask", staticmethod(lambda *a: merge.request))
+    assert merge.value is not None
+    assert (merge.value.duplicate_id, merge.value.survivor_id) == (dup.id, ref.id)
+    monkeypatch.setattr(MergeDialog, "ask", staticmethod(lambda *a: merge.value))
     summary = workbench.merge_flow(None, engineer, ref.id)
     assert summary is not None and "re-credited" in summary.lower()
     assert tickets.balance(ticket_id) == 9
@@ -165,8 +165,8 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     assert "1 customer asking" in resolve.request_combo.currentText()
     resolve.resolution_note.setPlainText("Customer wants to install without prompts.")
     press_ok(resolve)
-    assert resolve.request is not None
-    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: resolve.request))
+    assert resolve.value is not None
+    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: resolve.value))
     resolved = workbench.resolve_flow(None, engineer, ref.id)
     assert resolved is not None and resolved.status is IncidentStatus.RESOLVED
     row = registers.list_enhancement_requests(product.id)[0]
@@ -183,8 +183,8 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     escalate.escalation_version.setText("8.1.2")
     escalate.escalation_steps.setPlainText("1. Open Payroll\n2. Export\n3. Error 0x80")
     press_ok(escalate)
-    assert escalate.request is not None
-    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: escalate.request))
+    assert escalate.value is not None
+    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: escalate.value))
     assert workbench.resolve_flow(None, engineer, new.id) is not None
 
     window = RegistersWindow(engineer)
@@ -278,19 +278,19 @@ def test_split_dialog_needs_some_entries_not_all_and_a_subject(
     assert events and all(not item.flags() & Qt.ItemFlag.ItemIsUserCheckable for item in events)
     dialog.subject.setText("Fonts missing")
     press_ok(dialog)
-    assert dialog.request is None and "at least one" in dialog.message.text()
+    assert dialog.value is None and "at least one" in dialog.message.text()
     dialog.set_checked(ids)
     press_ok(dialog)
-    assert dialog.request is None and "must stay" in dialog.message.text()
+    assert dialog.value is None and "must stay" in dialog.message.text()
     dialog.set_checked(ids[:1])
     dialog.subject.clear()
     press_ok(dialog)
-    assert dialog.request is None and "subject" in dialog.message.text()
+    assert dialog.value is None and "subject" in dialog.message.text()
     dialog.subject.setText("  Fonts   missing ")
     press_ok(dialog)
-    assert dialog.request is not None
-    assert dialog.request.entry_ids == (ids[0],) and dialog.request.subject == "Fonts missing"
-    assert dialog.request.product_id == office["product"].id
+    assert dialog.value is not None
+    assert dialog.value.entry_ids == (ids[0],) and dialog.value.subject == "Fonts missing"
+    assert dialog.value.product_id == office["product"].id
 
 
 def test_resolve_dialog_asks_for_what_each_resolution_needs(
@@ -300,25 +300,25 @@ def test_resolve_dialog_asks_for_what_each_resolution_needs(
     labels = [dialog.resolution_type.itemText(i) for i in range(dialog.resolution_type.count())]
     assert labels == ["Solution", "Work-around", "Enhancement request", "Escalated"]
     press_ok(dialog)
-    assert dialog.request is None and "note" in dialog.message.text()
+    assert dialog.value is None and "note" in dialog.message.text()
     dialog.resolution_note.setPlainText("Installed the missing font.")
     dialog.set_resolution(Resolution.ESCALATED)
     press_ok(dialog)
-    assert dialog.request is None and "version" in dialog.message.text()
+    assert dialog.value is None and "version" in dialog.message.text()
     dialog.escalation_version.setText("12.4")
     press_ok(dialog)
-    assert dialog.request is None and "steps" in dialog.message.text()
+    assert dialog.value is None and "steps" in dialog.message.text()
     # No request of this product exists yet: only a new one can be started, and needs a title.
     dialog.set_resolution(Resolution.ENHANCEMENT)
     assert not dialog.existing_radio.isEnabled() and dialog.new_radio.isChecked()
     press_ok(dialog)
-    assert dialog.request is None and "title" in dialog.message.text()
+    assert dialog.value is None and "title" in dialog.message.text()
     dialog.new_title.setText("Embed fonts in reports")
     press_ok(dialog)
-    assert dialog.request is not None
-    assert dialog.request.resolution is Resolution.ENHANCEMENT
-    assert dialog.request.enhancement_title == "Embed fonts in reports"
-    assert dialog.request.enhancement_request_id is None
+    assert dialog.value is not None
+    assert dialog.value.resolution is Resolution.ENHANCEMENT
+    assert dialog.value.enhancement_title == "Embed fonts in reports"
+    assert dialog.value.enhancement_request_id is None
 
 
 def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
@@ -328,7 +328,7 @@ def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], shown_
     qtbot.addWidget(dialog)
     dialog.resolution_note.setPlainText("Installed the missing font; reports print.")
     press_ok(dialog)
-    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: dialog.request))
+    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: dialog.value))
     ref = workbench.resolve_flow(None, office["engineer"], working.id)
     assert ref is not None
     after = detail(working.id)
@@ -356,10 +356,10 @@ def test_close_unresolved_needs_a_reason_then_reopen_costs_nothing(
     qtbot.addWidget(close)
     assert close.objectName() == "closeUnresolvedDialog"
     press_ok(close)
-    assert close.request is None and "reason" in close.message.text()
+    assert close.value is None and "reason" in close.message.text()
     close.text.setPlainText("Customer's server is being replaced; nothing more to do.")
     press_ok(close)
-    monkeypatch.setattr(CloseUnresolvedDialog, "ask", staticmethod(lambda *a: close.request))
+    monkeypatch.setattr(CloseUnresolvedDialog, "ask", staticmethod(lambda *a: close.value))
     closed = workbench.close_unresolved_flow(None, office["engineer"], working.id)
     assert closed is not None and closed.status is IncidentStatus.CLOSED
     assert detail(working.id).resolution is Resolution.UNRESOLVED
@@ -368,7 +368,7 @@ def test_close_unresolved_needs_a_reason_then_reopen_costs_nothing(
     qtbot.addWidget(reopen)
     assert "no new charge" in reopen.explanation.text()
     press_ok(reopen)  # the note is optional
-    monkeypatch.setattr(ReopenDialog, "ask", staticmethod(lambda *a: reopen.request))
+    monkeypatch.setattr(ReopenDialog, "ask", staticmethod(lambda *a: reopen.value))
     reopened = workbench.reopen_flow(None, office["engineer"], working.id)
     assert reopened is not None and reopened.status is IncidentStatus.IN_PROGRESS
     assert reopened.funding is FundingKind.WAIVER
@@ -392,7 +392,7 @@ def test_out_of_remit_is_for_managers_and_hands_the_ticket_back(
     assert "re-credited" in dialog.explanation.text()
     dialog.text.setPlainText("Implementing a macro in their data file is not support.")
     press_ok(dialog)
-    monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(lambda *a: dialog.request))
+    monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(lambda *a: dialog.value))
     closed = workbench.out_of_remit_flow(None, office["manager"], ref.id)
     assert closed is not None and closed.status is IncidentStatus.CLOSED
     assert tickets.balance(ticket_id) == 2
@@ -483,9 +483,9 @@ def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
     dialog.set_due_local(dt.datetime(year, 7, 1, 10, 0))
     dialog.note.setPlainText("Ring once the font is installed")
     press_ok(dialog)
-    assert dialog.request is not None
-    assert dialog.request.due_at == dt.datetime(year, 7, 1, 9, 0)
-    monkeypatch.setattr(CallbackDialog, "ask", staticmethod(lambda *a: dialog.request))
+    assert dialog.value is not None
+    assert dialog.value.due_at == dt.datetime(year, 7, 1, 9, 0)
+    monkeypatch.setattr(CallbackDialog, "ask", staticmethod(lambda *a: dialog.value))
     row = workbench.schedule_callback_flow(None, office["reception"], customer_id, working.id)
     assert row is not None and row.incident_id == working.id
     assert row.due_at == dt.datetime(year, 7, 1, 9, 0)
@@ -498,7 +498,7 @@ def test_callback_dialog_refuses_a_time_that_has_passed(
     qtbot.addWidget(dialog)
     dialog.set_due_local(dt.datetime(2020, 1, 6, 9, 0))
     press_ok(dialog)
-    assert dialog.request is None and "passed" in dialog.message.text()
+    assert dialog.value is None and "passed" in dialog.message.text()
 
 
 # --- the summary flow -----------------------------------------------------------------------
