@@ -146,10 +146,10 @@ def test_period_dialog_refuses_a_backwards_period(qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     dialog.start.setDate(QDate(2027, 3, 2))
     dialog.end.setDate(QDate(2027, 3, 1))
-    dialog._on_buttons_accepted()
-    assert dialog.period is None
+    dialog.accept()
+    assert dialog.value is None
     assert "ends before it starts" in dialog.message.text()
     dialog.end.setDate(QDate(2027, 3, 31))
-    dialog._on_buttons_accepted()
-    assert dialog.period == exports.ExportPeriod(
+    dialog.accept()
+    assert dialog.value == exports.ExportPeriod(
         QDate(2027, 3, 2).toPython(), QDate(2027, 3, 31).toPython())

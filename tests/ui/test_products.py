@@ -121,14 +121,14 @@ def test_a_name_already_used_is_told_in_the_entry_dialog(qtbot: Any, manager: Ac
         version="")
     qtbot.addWidget(dialog)
     dialog.name.setText("payroll plus")
-    dialog._on_buttons_accepted()
+    dialog.accept()
     assert "already a product called" in dialog.message.text()
     assert dialog.result() != CatalogueEntryDialog.DialogCode.Accepted
     assert t.Product.select().count() == 2
     dialog.name.setText("Payroll Cloud")
-    dialog._on_buttons_accepted()
+    dialog.accept()
     assert dialog.result() == CatalogueEntryDialog.DialogCode.Accepted
-    assert dialog.result_value.name == "Payroll Cloud"
+    assert dialog.value.name == "Payroll Cloud"
 
 
 def test_a_refusal_by_the_service_is_told_in_the_dialog(qtbot: Any, manager: Actor,

@@ -94,7 +94,7 @@ def test_the_add_dialog_checks_what_is_typed(qtbot: Any, username: str, full_nam
     widget.again.setText(again)
     press_ok(widget)
     assert complaint in widget.message.text()
-    assert widget.request is None and widget.result() == 0
+    assert widget.value is None and widget.result() == 0
 
 
 def test_the_add_dialog_gives_a_request(qtbot: Any) -> None:
@@ -106,7 +106,7 @@ def test_the_add_dialog_gives_a_request(qtbot: Any) -> None:
     widget.password.setText("long enough")
     widget.again.setText("long enough")
     press_ok(widget)
-    assert widget.request == UserRequest("sam.smith", "Sam Smith", Role.MANAGER, "long enough")
+    assert widget.value == UserRequest("sam.smith", "Sam Smith", Role.MANAGER, "long enough")
 
 
 def test_edit_changes_name_and_role(dialog: UsersDialog, qtbot: Any,
@@ -132,7 +132,7 @@ def test_edit_dialog_keeps_the_user_name(qtbot: Any, manager: Actor) -> None:
     assert widget.username.isReadOnly() and widget.username.text() == "eddie"
     widget.full_name.setText("Eddie Edwards")
     press_ok(widget)
-    assert widget.request == UserRequest("eddie", "Eddie Edwards", Role.ENGINEER, None)
+    assert widget.value == UserRequest("eddie", "Eddie Edwards", Role.ENGINEER, None)
 
 
 def test_a_stale_edit_is_refused_and_the_table_reloads(dialog: UsersDialog, shown_errors: ShownErrors,
@@ -208,11 +208,11 @@ def test_the_reset_dialog_checks_the_password(qtbot: Any, manager: Actor, new: s
     widget.new.setText(new)
     widget.again.setText(again)
     press_ok(widget)
-    assert complaint in widget.message.text() and widget.password is None
+    assert complaint in widget.message.text() and widget.value is None
     widget.again.setText(new if len(new) >= 8 else "")
     if len(new) >= 8:
         press_ok(widget)
-        assert widget.password == new
+        assert widget.value == new
 
 
 def test_insert_adds(dialog: UsersDialog, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:

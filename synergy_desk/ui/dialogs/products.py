@@ -26,6 +26,7 @@ from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
 from synergy_desk.ui import errors
+from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
@@ -35,17 +36,16 @@ _BAD = "#a61b1b"
 _RETIRED = "#8a94a3"
 
 
-class CatalogueEntryDialog(QDialog):
+class CatalogueEntryDialog(FormDialog[Any]):
     """A product's name and version, or a module's name; ``save`` is called on OK and what it
     raises is shown here, so a clash of names can be corrected without starting again."""
 
     def __init__(self, parent: QWidget | None, title: str, save: Callable[[str, str], Any],
                  name: str = "", version: str | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="catalogueMessage")
         self.setObjectName("catalogueEntryDialog")
         self.setWindowTitle(title)
         self._save = save
-        self.result_value: Any = None
         self.name = QLineEdit(name)
         self.name.setObjectName("catalogueName")
         self.version = QLineEdit(version or "")
@@ -57,45 +57,24 @@ class CatalogueEntryDialog(QDialog):
             form.addRow(self.tr("Current &version:"), self.version)
         else:
             self.version.hide()
-        self.message = QLabel()
-        self.message.setObjectName("catalogueMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_message_and_buttons(layout)
         self.name.setFocus()
         self.name.selectAll()
         self.setMinimumWidth(360)
 
-    def _on_buttons_accepted(self) -> None:
-        with reporting_errors(self) as outcome:
-            try:
-                self.result_value = self._save(self.name.text(), self.version.text())
-            except DomainError as exc:
-                self.message.setText(exc.message)
-                (self.version if getattr(exc, "field", None) == "current_version"
-                 else self.name).setFocus()
-                return
-        if not outcome.failed:
-            self.accept()
+    def answer(self) -> Any:
+        return self._save(self.name.text(), self.version.text())
+
+    def focus_for(self, exc: DomainError) -> QWidget | None:
+        return self.version if getattr(exc, "field", None) == "current_version" else self.name
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, save: Callable[[str, str], Any],
             name: str = "", version: str | None = None) -> Any:
         """What ``save`` returned, or None when cancelled; ``version`` None hides that field."""
-        dialog = cls(parent, title, save, name, version)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_value
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, title, save, name, version).ask_value()
 
 
 class ProductsDialog(QDialog):

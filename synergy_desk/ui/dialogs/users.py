@@ -39,6 +39,7 @@ from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
 from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableModel",
@@ -64,14 +65,13 @@ class UserRequest:
     password: str | None = None
 
 
-class UserEditDialog(QDialog):
+class UserEditDialog(FormDialog[UserRequest]):
     """Add a user (user name, full name, role, password twice) or edit one (name and role)."""
 
     def __init__(self, parent: QWidget | None, user: UserRow | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="userMessage")
         self.setObjectName("userEditDialog")
         self._user = user
-        self.request: UserRequest | None = None
         adding = user is None
         self.setWindowTitle(self.tr("Add a user") if adding
                             else self.tr("Edit %s") % user.full_name)  # type: ignore[union-attr]
@@ -106,25 +106,15 @@ class UserEditDialog(QDialog):
             hint.setStyleSheet("color:#5f6b7a;")
             hint.setWordWrap(True)
             form.addRow("", hint)
-        self.message = QLabel()
-        self.message.setObjectName("userMessage")
-        self.message.setStyleSheet(f"color:{_BAD};")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("&Add user") if adding else self.tr("&Save"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Add user") if adding else self.tr("&Save"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(420, 0)
         (self.username if adding else self.full_name).setFocus()
 
-    def problem(self) -> tuple[str, QWidget] | None:
-        """What is wrong with the entries (a message and the box to fix), or None."""
+    def validate(self) -> None:
+        """What is wrong with the entries (a message and the box to fix)."""
         # The users service's own rules, asked at once so the message comes before saving.
         checks: list[tuple[Callable[[], object], QWidget]] = [
             (lambda: users.check_full_name(self.full_name.text()), self.full_name)]
@@ -137,44 +127,29 @@ class UserEditDialog(QDialog):
             try:
                 check()
             except ValidationError as exc:
-                return exc.message, box
+                raise Problem(exc.message, box) from exc
         if self._user is None:
             if self.password.text() != self.again.text():
-                return self.tr("The two passwords are not the same."), self.again
-        return None
+                raise Problem(self.tr("The two passwords are not the same."), self.again)
 
-    def _on_buttons_accepted(self) -> None:
-        problem = self.problem()
-        if problem is not None:
-            text, box = problem
-            self.message.setText(text)
-            box.setFocus()
-            return
-        self.request = UserRequest(self.username.text().strip().lower(),
-                                   self.full_name.text().strip(), self.role.currentData(),
-                                   self.password.text() if self._user is None else None)
-        self.accept()
+    def answer(self) -> UserRequest:
+        return UserRequest(self.username.text().strip().lower(), self.full_name.text().strip(),
+                           self.role.currentData(),
+                           self.password.text() if self._user is None else None)
 
     @classmethod
     def ask(cls, parent: QWidget | None, user: UserRow | None = None) -> UserRequest | None:
         """Ask for a new user (``user`` None) or for changes to ``user``."""
-        dialog = cls(parent, user)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.request
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, user).ask_value()
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(FormDialog[str]):
     """A manager sets a new password (typed twice); the user must change it at next log-in."""
 
     def __init__(self, parent: QWidget | None, user: UserRow) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="resetMessage")
         self.setObjectName("resetPasswordDialog")
         self.setWindowTitle(self.tr("Reset the password of %s") % user.full_name)
-        self.password: str | None = None
         explanation = QLabel(self.tr("%s will be asked to choose a password of their own the "
                                      "next time they log in. A lock-out is lifted too.")
                              % user.full_name)
@@ -188,49 +163,29 @@ class ResetPasswordDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&New password:"), self.new)
         form.addRow(self.tr("New password &again:"), self.again)
-        self.message = QLabel()
-        self.message.setObjectName("resetMessage")
-        self.message.setStyleSheet(f"color:{_BAD};")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("&Reset password"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Reset password"))
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(400, 0)
         self.new.setFocus()
 
-    def _on_buttons_accepted(self) -> None:
-        text = self.new.text()
+    def validate(self) -> None:
         try:
-            users.check_password_rules(text)
+            users.check_password_rules(self.new.text())
         except ValidationError as exc:
-            self.message.setText(exc.message)
-            self.new.setFocus()
-            return
-        if text != self.again.text():
-            self.message.setText(self.tr("The two passwords are not the same."))
-            self.again.setFocus()
-            return
-        self.password = text
-        self.accept()
+            raise Problem(exc.message, self.new) from exc
+        if self.new.text() != self.again.text():
+            raise Problem(self.tr("The two passwords are not the same."), self.again)
+
+    def answer(self) -> str:
+        return self.new.text()
 
     @classmethod
     def ask(cls, parent: QWidget | None, user: UserRow) -> str | None:
         """The new password, or None when cancelled."""
-        dialog = cls(parent, user)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.password
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, user).ask_value()
 
 
 #: (heading, key)
