@@ -78,7 +78,7 @@ def test_reception_logs_a_call_from_the_keyboard_and_sees_it_listed(
     dialog.notes.setFocus()
     qtbot.keyClicks(dialog.notes, "Caller gets error 1603 half-way through setup.")
     qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    result = dialog.result_call
+    result = dialog.value
     assert result is not None and result.new_incident and result.needs_funding
 
     window.refresh(keep_selection=False)
