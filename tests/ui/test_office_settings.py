@@ -73,7 +73,7 @@ def test_price_and_vat_are_saved_with_an_audit_row(qtbot: Any, manager: Actor,
     assert dialog.result() == OfficeSettingsDialog.DialogCode.Accepted
     saved = get_settings()
     assert (saved.incident_price_pence, saved.vat_rate_bp, saved.version) == (8000, 1750, 2)
-    assert dialog.saved_data == saved
+    assert dialog.value == saved
     [row] = settings_audit()
     assert row.action == "settings.update" and row.user_id == manager.id
     after = json.loads(row.after)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -46,6 +45,7 @@ from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import OfficeSettingsData
 from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -61,15 +61,20 @@ _SPIN_FIELDS = ("ticket_default_size", "ticket_validity_days", "lockout_attempts
 _LOGO_PREVIEW = (200, 80)
 
 
-class OfficeSettingsDialog(QDialog):
-    """Edits the office's settings; Save sends only what changed, with the version loaded."""
+class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
+    """Edits the office's settings; Save sends only what changed, with the version loaded.
+
+    The answer is the settings as saved, or None when nothing had changed.
+    """
 
     #: A test e-mail has been sent (True) or has failed (False), with the words shown.
     test_email_finished = Signal(bool, str)
 
     def __init__(self, parent: QWidget | None, actor: Actor, background: Background,
                  data: OfficeSettingsData) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="officeSettingsMessage",
+                         buttons=QDialogButtonBox.StandardButton.Save
+                         | QDialogButtonBox.StandardButton.Cancel)
         self.setObjectName("officeSettingsDialog")
         self.setWindowTitle(self.tr("Office settings"))
         self._actor = actor
@@ -79,7 +84,6 @@ class OfficeSettingsDialog(QDialog):
         #: None: keep the saved password; "": remove it; text: the new one.
         self._password_change: str | None = None
         self._sending = False
-        self.saved_data: OfficeSettingsData | None = None
         self._fields: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self._tab_of: dict[str, int] = {}
@@ -91,20 +95,11 @@ class OfficeSettingsDialog(QDialog):
         self.tabs.addTab(self._office_tab(), self.tr("&Office"))
         self.tabs.addTab(self._email_tab(), self.tr("&E-mail"))
 
-        self.message = QLabel()
-        self.message.setObjectName("officeSettingsMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
-        self.buttons.accepted.connect(self._on_save_clicked)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(620, 560)
         self._load(data)
         self.company_name.setFocus()
@@ -544,7 +539,7 @@ class OfficeSettingsDialog(QDialog):
     def _clear_errors(self) -> None:
         for name in self._errors:
             self._clear_error(name)
-        self.message.clear()
+        self.clear_problem()
 
     def _field_error(self, name: str, text: str) -> None:
         label = self._errors[name]
@@ -560,35 +555,27 @@ class OfficeSettingsDialog(QDialog):
         if exc.field in self._errors:
             self._field_error(exc.field, exc.message)
         else:
-            self.message.setText(exc.message)
+            self.show_problem(exc.message)
 
     # -- saving -------------------------------------------------------------------------------------
 
-    def _on_save_clicked(self) -> None:
+    def validate(self) -> None:
         self._clear_errors()
-        try:
-            changes = self.changes()
-        except ValidationError as exc:
-            self._validation_error(exc)
-            return
+
+    def answer(self) -> OfficeSettingsData | None:
+        changes = self.changes()
         if not changes:
-            self.accept()
-            return
-        with reporting_errors(self) as outcome:
-            try:
-                saved = settings_service.update_settings(self._actor, self._data.version,
-                                                         **changes)
-            except ConflictError as exc:
-                errors.show_error(self, exc)
-                self.reload()
-                return
-            except ValidationError as exc:
-                self._validation_error(exc)
-                return
-        if outcome.failed:
-            return
-        self.saved_data = saved
-        self.accept()
+            return None
+        return settings_service.update_settings(self._actor, self._data.version, **changes)
+
+    def problem_raised(self, exc: DomainError) -> None:
+        if isinstance(exc, ValidationError):
+            self._validation_error(exc)  # under the field it is about
+        elif isinstance(exc, ConflictError):
+            errors.show_error(self, exc)  # what changed, and who changed it
+            self.reload()
+        else:
+            errors.show_error(self, exc)
 
     def reload(self) -> None:
         """Show the settings as they are saved now (after another desk changed them)."""
@@ -596,7 +583,7 @@ class OfficeSettingsDialog(QDialog):
         if data is None:
             return
         self._load(data)
-        self.message.setText(self.tr("The settings have been reloaded as they are saved now."))
+        self.show_problem(self.tr("The settings have been reloaded as they are saved now."))
 
     # -- test e-mail ----------------------------------------------------------------------------
 
@@ -659,14 +646,7 @@ class OfficeSettingsDialog(QDialog):
             data = settings_service.get_settings()
         if outcome.failed:
             return None
-        dialog = cls(parent, actor, background, data)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.saved_data
-            return None
-        finally:
-            # Dialogs with a parent would otherwise live as long as the window.
-            dialog.deleteLater()
+        return cls(parent, actor, background, data).ask_value()
 
 
 def open_office_settings(parent: QWidget | None, actor: Actor,
