@@ -234,7 +234,7 @@ def test_without_a_parent_the_callbacks_always_run(inline_background: InlineBack
 
 def test_the_display_is_looked_up_when_shown(monkeypatch: pytest.MonkeyPatch,
                                              window: QWidget) -> None:
-    # One patch point: the helper never holds on to the function it started with.
+    # One patch point: ui.operations never holds on to the function it started with.
     seen: list[BaseException] = []
     monkeypatch.setattr(operations.errors, "show_error", lambda _p, exc: seen.append(exc))
     call(window, refuse)
@@ -244,7 +244,7 @@ def test_the_display_is_looked_up_when_shown(monkeypatch: pytest.MonkeyPatch,
 # --- one way, held by a test -------------------------------------------------------------------
 
 PACKAGE = Path(__file__).resolve().parents[2] / "synergy_desk"
-#: The only places that catch everything: the helper, the error display and the worker
+#: The only places that catch everything: ui.operations, the error display and the worker
 #: thread that hands a job's error to the GUI thread. (The crash hook catches nothing: it is
 #: handed what nobody caught.)
 CATCH_ALL_ALLOWED = {"ui/operations.py", "ui/errors.py", "ui/worker.py"}
@@ -278,7 +278,7 @@ def test_catch_alls_are_found(source: str, found: list[int]) -> None:
     assert catch_alls(source) == found
 
 
-def test_nothing_in_the_window_catches_everything_but_the_helper() -> None:
+def test_nothing_in_the_window_catches_everything_but_ui_operations() -> None:
     files = sorted((PACKAGE / "ui").rglob("*.py")) + [PACKAGE / "app.py"]
     assert len(files) > 30
     offenders = {}
