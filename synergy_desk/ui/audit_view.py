@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,7 +43,7 @@ from synergy_desk.services.common import ENGINEERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
 from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditPage, AuditRow
-from synergy_desk.ui import errors, formatting
+from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -55,10 +55,9 @@ PageLoader = Callable[[AuditCursor | None, int], AuditPage]
 _COLUMNS = (("When", "at"), ("Who", "user"), ("What", "action"), ("Record", "record"),
             ("Change", "summary"))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_GOOD, _BAD, _QUIET = "#0f6b3a", "#a61b1b", "#5f6b7a"
-_CHANGED_BG = "#fff4c2"
-_KIND_COLOURS = {"money": "#0f6b3a", "status": "#1f4e8c", "users": "#6b3fa0",
-                 "settings": "#8a4b00"}
+_GOOD, _BAD, _QUIET = palette.SUCCESS, palette.ERROR, palette.MUTED
+_KIND_COLOURS = {"money": palette.SUCCESS, "status": palette.INFO, "users": palette.ACCENT,
+                 "settings": palette.WARNING}
 #: The "no date" value of the date boxes (shown as their special text).
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -155,7 +154,7 @@ class AuditLogModel(QAbstractTableModel):
             return row.summary if key == "summary" else row.action
         if role == Qt.ItemDataRole.ForegroundRole and key == "action":
             colour = _KIND_COLOURS.get(row.kind)
-            return QBrush(QColor(colour)) if colour else None
+            return colour.brush() if colour else None
         if role == ID_ROLE:
             return row.id
         return None
@@ -379,8 +378,8 @@ class AuditLogWindow(QDialog):
         else:
             self._say(self.tr("The newest %d entries; scroll down for older ones.") % n, _QUIET)
 
-    def _say(self, text: str, colour: str) -> None:
-        self.status.setStyleSheet(f"color:{colour};")
+    def _say(self, text: str, colour: palette.Colour) -> None:
+        self.status.setStyleSheet(colour.text_style())
         self.status.setText(text)
 
     def _on_model_failed(self, exc: object) -> None:
@@ -412,7 +411,7 @@ class AuditLogWindow(QDialog):
                       key=lambda k: (k not in changed, k))
         bold = QFont(self.detail.font())
         bold.setBold(True)
-        highlight = QBrush(QColor(_CHANGED_BG))
+        highlight = palette.HIGHLIGHT.brush()
         self.detail.setRowCount(len(keys))
         for i, key in enumerate(keys):
             cells = (key, _value_text(row.before.get(key)) if key in row.before else "",
@@ -434,7 +433,7 @@ class AuditLogWindow(QDialog):
             return
         self._checking = True
         self.check_button.setEnabled(False)
-        self.check_status.setStyleSheet(f"color:{_QUIET};")
+        self.check_status.setStyleSheet(_QUIET.text_style())
         self.check_status.setText(self.tr("Checking every money row and number… you can "
                                           "carry on reading the log."))
         actor = self._actor
@@ -456,17 +455,17 @@ class AuditLogWindow(QDialog):
         if report.ok:
             item = QListWidgetItem(self.tr("No problems: every money row matches its hash and "
                                            "every number runs without a gap."))
-            item.setForeground(QBrush(QColor(_GOOD)))
+            item.setForeground(_GOOD.brush())
             self.check_results.addItem(item)
-            self.check_status.setStyleSheet(f"color:{_GOOD};")
+            self.check_status.setStyleSheet(_GOOD.text_style())
             self.check_status.setText(self.tr("Tamper check passed (%s).") % when)
         else:
             for problem in report.problems:
                 item = QListWidgetItem(str(problem))
-                item.setForeground(QBrush(QColor(_BAD)))
+                item.setForeground(_BAD.brush())
                 item.setToolTip(str(problem))
                 self.check_results.addItem(item)
-            self.check_status.setStyleSheet(f"color:{_BAD}; font-weight:600;")
+            self.check_status.setStyleSheet(_BAD.text_style() + " font-weight:600;")
             count = len(report.problems)
             self.check_status.setText(
                 (self.tr("Tamper check found 1 problem (%s).") % when) if count == 1 else
@@ -484,7 +483,7 @@ class AuditLogWindow(QDialog):
 
     def _on_check_failed(self, exc: Exception) -> None:
         if isinstance(exc, DomainError):
-            self.check_status.setStyleSheet(f"color:{_BAD};")
+            self.check_status.setStyleSheet(_BAD.text_style())
             self.check_status.setText(exc.message)
         else:
             self.check_status.setText(self.tr("The tamper check could not run."))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.ui import palette
 from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
@@ -115,7 +116,7 @@ class GlobalSearch(QLineEdit):
     def _section(self, title: str) -> None:
         item = QListWidgetItem(title.upper())
         item.setFlags(Qt.ItemFlag.NoItemFlags)
-        item.setForeground(QColor("#666"))
+        item.setForeground(palette.SECONDARY.brush())
         font = item.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.85)

@@ -33,7 +33,7 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue
-from synergy_desk.ui import errors
+from synergy_desk.ui import errors, palette
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
 from synergy_desk.ui.incident_detail import IncidentDetail
@@ -581,7 +581,8 @@ class MainWindow(QMainWindow):
         self._connected = ok
         self.connection_label.setText(self.tr("● Connected") if ok
                                       else self.tr("● Connection lost — retrying"))
-        self.connection_label.setStyleSheet("color:#0f6b3a;" if ok else "color:#a61b1b;")
+        self.connection_label.setStyleSheet((palette.SUCCESS if ok else palette.ERROR)
+                                            .text_style())
 
     def _on_poll_timeout(self) -> None:
         """Another desk saved something: refresh without losing the user's place."""

@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.data.files import write_file_atomically
-from synergy_desk.ui import errors
+from synergy_desk.ui import errors, palette
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -291,7 +291,7 @@ class PdfPreviewDialog(QDialog):
         self.page_label = QLabel(self.tr("1 page") if pages == 1
                                  else self.tr("%d pages") % pages)
         self.page_label.setObjectName("pdfPages")
-        self.page_label.setStyleSheet("color:#5f6b7a;")
+        self.page_label.setStyleSheet(palette.MUTED.text_style())
 
         if email_enabled is None:
             email_enabled = self._smtp_configured()
@@ -401,7 +401,7 @@ class PdfPreviewDialog(QDialog):
     # -- status -------------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet("color:#a61b1b;" if error else "color:#0f6b3a;")
+        self.status.setStyleSheet((palette.ERROR if error else palette.SUCCESS).text_style())
         self.status.setText(text)
         if error:
             self.failed.emit(text)

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QColor
 
 from synergy_desk.models import tables as t
 from synergy_desk.services.data.csv_export import ExportResult
-from synergy_desk.ui import exports
+from synergy_desk.ui import exports, palette
 from synergy_desk.ui.dialogs import import_customers
 from synergy_desk.ui.dialogs.import_customers import ImportCustomersDialog
 from synergy_desk.ui.worker import Background
@@ -57,9 +56,10 @@ def test_bad_rows_are_red_and_block_the_import_until_skipped(
     assert "“12ab” is not a phone number" in dialog.bad_table.item(0, 1).text()
     bad = next(r for r in range(dialog.preview_table.rowCount())
                if dialog.preview_table.item(r, 0).text() == "14")
-    assert dialog.preview_table.item(bad, 0).background().color() == QColor("#fde2e2")
+    marked = palette.ERROR_TONE.background.qcolor()
+    assert dialog.preview_table.item(bad, 0).background().color() == marked
     good = dialog.preview_table.item(0, 0)
-    assert good.background().color() != QColor("#fde2e2")
+    assert good.background().color() != marked
     assert not dialog.import_button.isEnabled()
     assert "fix them in the file, or skip them" in dialog.count_label.text()
     dialog.skip_bad.setChecked(True)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.incidents.callbacks import MAX_NOTE
 from synergy_desk.services.people import customers
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
@@ -89,7 +89,7 @@ class CallbackDialog(FormDialog[CallbackRequest]):
         zone_name = getattr(self._zone, "key", None) or str(self._zone)
         zone_label = QLabel(self.tr("office time (%s)") % zone_name)
         zone_label.setObjectName("callbackZone")
-        zone_label.setStyleSheet("color:#555;")
+        zone_label.setStyleSheet(palette.SECONDARY.text_style())
         in_hour = QPushButton(self.tr("In an &hour"))
         in_hour.clicked.connect(self._on_in_hour_clicked)
         tomorrow = QPushButton(self.tr("&Tomorrow 9:00"))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.models.database import default_database_url, describe_url, sqlite_url
 from synergy_desk.services.data import connection
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
@@ -117,7 +118,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         layout = QVBoxLayout(self)
         if in_use:
             now = QLabel(self.tr("In use now: %s") % in_use)
-            now.setStyleSheet("color:#555;")
+            now.setStyleSheet(palette.SECONDARY.text_style())
             now.setWordWrap(True)
             layout.addWidget(now)
         layout.addWidget(self.use_sqlite)
@@ -207,7 +208,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
 
     def _show(self, ok: bool, text: str) -> None:
         if ok:
-            self.show_note(text, "#0f6b3a")
+            self.show_note(text, palette.SUCCESS)
         else:
             self.show_problem(text)
 

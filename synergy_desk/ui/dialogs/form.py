@@ -29,14 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError, ValidationError
+from synergy_desk.ui import palette
 from synergy_desk.ui.operations import reporting_errors
 
 __all__ = ["FormDialog", "Problem"]
 
 R = TypeVar("R")
-
-_PROBLEM_COLOUR = "#a61b1b"
-_NOTE_COLOUR = "#5f6b7a"
 
 Buttons = QDialogButtonBox.StandardButton
 
@@ -66,7 +64,7 @@ class FormDialog(QDialog, Generic[R]):
         self.message = QLabel()
         self.message.setObjectName(message_name)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_PROBLEM_COLOUR};")
+        self.message.setStyleSheet(palette.ERROR.text_style())
         self.buttons = QDialogButtonBox(buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -109,14 +107,14 @@ class FormDialog(QDialog, Generic[R]):
 
     def show_problem(self, text: str, focus: QWidget | None = None) -> None:
         """Say what stops the form, in the error colour; ``focus`` gets the cursor."""
-        self.message.setStyleSheet(f"color:{_PROBLEM_COLOUR};")
+        self.message.setStyleSheet(palette.ERROR.text_style())
         self.message.setText(text)
         if focus is not None:
             focus.setFocus()
 
-    def show_note(self, text: str, colour: str = _NOTE_COLOUR) -> None:
+    def show_note(self, text: str, colour: palette.Colour = palette.MUTED) -> None:
         """Say something that is not a problem (a hint, an answer to a test)."""
-        self.message.setStyleSheet(f"color:{colour};")
+        self.message.setStyleSheet(colour.text_style())
         self.message.setText(text)
 
     def clear_problem(self) -> None:

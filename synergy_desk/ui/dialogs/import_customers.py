@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,14 +37,14 @@ from synergy_desk.services.data.csv_import import (
     ImportPreview,
     ImportResult,
 )
-from synergy_desk.ui import errors
+from synergy_desk.ui import errors, palette
 from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 __all__ = ["ImportCustomersDialog", "open_import_customers"]
 
-_BAD_BACKGROUND = QColor("#fde2e2")
-_BAD_TEXT = QColor("#a61b1b")
+#: A row that cannot be imported.
+_BAD_ROW = palette.ERROR_TONE
 #: The bad rows listed on screen (the count says how many there are in all).
 _BAD_ROWS_SHOWN = 2000
 #: The preview's columns: the field each shows.
@@ -355,8 +355,8 @@ class ImportCustomersDialog(QDialog):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if shown.error:
-                    item.setBackground(QBrush(_BAD_BACKGROUND))
-                    item.setForeground(QBrush(_BAD_TEXT))
+                    item.setBackground(_BAD_ROW.background.brush())
+                    item.setForeground(_BAD_ROW.text.brush())
                     item.setToolTip(shown.error)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
@@ -368,7 +368,7 @@ class ImportCustomersDialog(QDialog):
             reason = QTableWidgetItem(bad_row.reason)
             reason.setToolTip(bad_row.reason)
             for item in (line, reason):
-                item.setForeground(QBrush(_BAD_TEXT))
+                item.setForeground(_BAD_ROW.text.brush())
             self.bad_table.setItem(row, 0, line)
             self.bad_table.setItem(row, 1, reason)
         self._show_count()

@@ -32,6 +32,7 @@ from synergy_desk.services.incidents import intake
 from synergy_desk.services.money import funding
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.people import customers
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
@@ -81,7 +82,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.entitlement = QLabel()
         self.entitlement.setObjectName("logCallEntitlement")
         self.entitlement.setWordWrap(True)
-        self.entitlement.setStyleSheet("background:#e3eefc; color:#1f4e8c; padding:4px;")
+        self.entitlement.setStyleSheet(palette.INFO_TONE.style() + " padding:4px;")
         self.entitlement.hide()
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
@@ -282,7 +283,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.chosen.setText(f"<b>{html.escape(summary.name)}</b>"
                             + (f" — {html.escape(summary.company)}"
                                if summary.company and summary.company != summary.name else "")
-                            + f" <span style='color:#555'>({html.escape(summary.account_code)})"
+                            + f" <span style='color:{palette.SECONDARY.hex()}'>"
+                              f"({html.escape(summary.account_code)})"
                               "</span>")
         ent = funding.entitlement(customer_id)
         self._tickets_left = ent.tickets_balance

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.people import accounts
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.dialogs.password import ChangePasswordDialog
 
@@ -41,7 +42,7 @@ class LoginDialog(FormDialog[Actor]):
         layout.addWidget(self.message)
         if database:
             where = QLabel(self.tr("Database: %s") % database)
-            where.setStyleSheet("color: #666;")
+            where.setStyleSheet(palette.SECONDARY.text_style())
             where.setWordWrap(True)
             layout.addWidget(where)
         layout.addWidget(self.buttons)

@@ -25,6 +25,7 @@ from synergy_desk.services.incidents.incident_list import (
     list_incidents,
 )
 from synergy_desk.services.money import funding
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 #: More than enough for one customer's incidents that are still open to merging.
@@ -118,7 +119,7 @@ class MergeDialog(FormDialog[MergeRequest]):
         self.outcome.setObjectName("mergeOutcome")
         self.outcome.setWordWrap(True)
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
-        self.outcome.setStyleSheet("background:#f3f4f6; padding:6px;")
+        self.outcome.setStyleSheet(f"background:{palette.PANEL.hex()}; padding:6px;")
         self.ok_button.setText(self.tr("&Merge"))
 
         layout = QVBoxLayout(self)

@@ -44,16 +44,14 @@ from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import OfficeSettingsData
-from synergy_desk.ui import errors, formatting
+from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
 
-_BAD = "#a61b1b"
-_QUIET = "#5f6b7a"
-_OK = "#1d6b32"
+_BAD, _QUIET, _OK = palette.ERROR, palette.MUTED, palette.SUCCESS
 _TEXT_FIELDS = ("company_name", "vat_number", "phone", "email", "smtp_host", "smtp_user",
                 "smtp_from")
 _SPIN_FIELDS = ("ticket_default_size", "ticket_validity_days", "lockout_attempts",
@@ -125,7 +123,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         error = QLabel()
         error.setObjectName(f"fieldError_{name}")
         error.setWordWrap(True)
-        error.setStyleSheet(f"color:{_BAD};")
+        error.setStyleSheet(_BAD.text_style())
         error.hide()
         box.addWidget(error)
         caption = QLabel(label)
@@ -175,7 +173,9 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.logo_preview.setObjectName("logoPreview")
         self.logo_preview.setFixedSize(*_LOGO_PREVIEW)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.logo_preview.setStyleSheet("border:1px solid #c9d1db; background:#fff;")
+        # The logo as it prints: on paper, whatever the desktop's colours.
+        self.logo_preview.setStyleSheet(f"border:1px solid {palette.FRAME.hex()}; "
+                                        f"background:{palette.PAPER.hex()};")
         self.choose_logo_button = QPushButton(self.tr("C&hoose…"))
         self.choose_logo_button.setObjectName("chooseLogoButton")
         self.choose_logo_button.clicked.connect(self._on_choose_logo_clicked)
@@ -199,7 +199,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                               "PNG or JPEG of at most %d kB.")
                       % (settings_service.MAX_LOGO_BYTES // 1000))
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"color:{_QUIET};")
+        hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", hint)
         return page
 
@@ -218,7 +218,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.incident_price = self._money_edit("settingsIncidentPrice")
         self.incident_gross = QLabel()
         self.incident_gross.setObjectName("incidentPriceGross")
-        self.incident_gross.setStyleSheet(f"color:{_QUIET};")
+        self.incident_gross.setStyleSheet(_QUIET.text_style())
         self.vat_rate = QLineEdit()
         self.vat_rate.setObjectName("settingsVatRate")
         self.vat_rate.setPlaceholderText("20")
@@ -228,7 +228,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.ticket_price = self._money_edit("settingsTicketPrice")
         self.ticket_gross = QLabel()
         self.ticket_gross.setObjectName("ticketPriceGross")
-        self.ticket_gross.setStyleSheet(f"color:{_QUIET};")
+        self.ticket_gross.setStyleSheet(_QUIET.text_style())
         self.ticket_size = self._spin("settingsTicketSize", 1, 10, self.tr(" incidents"))
         self.ticket_size.valueChanged.connect(self._on_prices_changed)
         self.ticket_days = self._spin("settingsTicketDays", 1, 3650, self.tr(" days"))
@@ -247,7 +247,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                               "New prices apply to payments taken from now on."))
         note.setObjectName("pricesNote")
         note.setWordWrap(True)
-        note.setStyleSheet(f"color:{_QUIET};")
+        note.setStyleSheet(_QUIET.text_style())
         form.addRow("", note)
         return page
 
@@ -270,7 +270,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         zone_hint = QLabel(self.tr("Times are stored in UTC and shown in this time zone on "
                                    "every desk and document."))
         zone_hint.setWordWrap(True)
-        zone_hint.setStyleSheet(f"color:{_QUIET};")
+        zone_hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.tr("Lock an account &after:"),
                   self.lockout_attempts, stretch=False)
@@ -330,7 +330,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         hint = QLabel(self.tr("The test e-mail uses the values on this page as they are now, "
                               "before you save them."))
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"color:{_QUIET};")
+        hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", hint)
         return page
 
@@ -606,7 +606,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         password, starttls = self._password_change, self.smtp_starttls.isChecked()
         self._sending = True
         self.test_button.setEnabled(False)
-        self.test_status.setStyleSheet(f"color:{_QUIET};")
+        self.test_status.setStyleSheet(_QUIET.text_style())
         self.test_status.setText(self.tr("Sending a test e-mail to %s through %s…")
                                  % (to, f"{host}:{port}" if host else self.tr("no server")))
 
@@ -631,7 +631,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
     def _test_finished(self, ok: bool, text: str) -> None:
         self._sending = False
         self.test_button.setEnabled(True)
-        self.test_status.setStyleSheet(f"color:{_OK if ok else _BAD};")
+        self.test_status.setStyleSheet((_OK if ok else _BAD).text_style())
         self.test_status.setText(text)
         self.test_email_finished.emit(ok, text)
 

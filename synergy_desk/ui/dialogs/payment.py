@@ -37,6 +37,7 @@ from synergy_desk.services.money import funding, payments
 from synergy_desk.services.money.payments import PaymentRequest, Quote, ReceiptInfo
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club", "JCB")
@@ -44,9 +45,7 @@ CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club
 MAX_INCIDENTS_LISTED = 200
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _TICKET = "ticket"
-_OK = "#0f6b3a"
-_BAD = "#a61b1b"
-_MUTED = "#5f6b7a"
+_OK, _BAD, _MUTED = palette.SUCCESS, palette.ERROR, palette.MUTED
 
 _CARD_REFUSED = (
     "That looked like a full card number, so it was wiped at once. Card numbers are never "
@@ -91,14 +90,14 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
 
         # -- who is paying ---------------------------------------------------------------------
         heading = QLabel(f"<span style='font-size:13pt; font-weight:600'>{html.escape(who)}"
-                         f"</span> <span style='color:{_MUTED}'>"
+                         f"</span> <span style='color:{_MUTED.hex()}'>"
                          f"{html.escape(summary.account_code)}</span>")
         heading.setObjectName("paymentCustomer")
         heading.setTextFormat(Qt.TextFormat.RichText)
         self.entitlement = QLabel(html.escape(ent.summary))
         self.entitlement.setObjectName("paymentEntitlement")
         self.entitlement.setWordWrap(True)
-        self.entitlement.setStyleSheet(f"color:{_MUTED};")
+        self.entitlement.setStyleSheet(_MUTED.text_style())
 
         # -- the basket ------------------------------------------------------------------------
         basket = QGroupBox(self.tr("What is being paid for"))
@@ -142,7 +141,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         days_label.setBuddy(self.ticket_days)
         price_each = format_pence(ent.ticket_incident_price_pence)
         ticket_hint = QLabel(self.tr("%s an incident + VAT") % price_each)
-        ticket_hint.setStyleSheet(f"color:{_MUTED};")
+        ticket_hint.setStyleSheet(_MUTED.text_style())
         ticket_row = QHBoxLayout()
         ticket_row.addWidget(self.ticket_check)
         ticket_row.addSpacing(12)
@@ -474,16 +473,16 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         try:
             tendered = parse_pence(self.amount.text(), field="amount tendered")
         except ValidationError as exc:
-            self.change.setStyleSheet(f"color:{_BAD};")
+            self.change.setStyleSheet(_BAD.text_style())
             self.change.setText(exc.message if self.amount.text().strip() else
                                 self.tr("Type the cash handed over"))
             return
         difference = tendered - self._total()
         if difference >= 0:
-            self.change.setStyleSheet(f"color:{_OK};")
+            self.change.setStyleSheet(_OK.text_style())
             self.change.setText(self.tr("Change to give: %s") % format_pence(difference))
         else:
-            self.change.setStyleSheet(f"color:{_BAD};")
+            self.change.setStyleSheet(_BAD.text_style())
             self.change.setText(self.tr("Short by %s") % format_pence(-difference))
 
     # -- handlers ---------------------------------------------------------------------------------
@@ -554,7 +553,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             # setText, unlike clear(), also empties the undo history that held the number.
             field.setText("")
             self._refused = field
-            field.setStyleSheet(f"border:2px solid {_BAD};")
+            field.setStyleSheet(f"border:2px solid {_BAD.hex()};")
             self._say(self.tr(_CARD_REFUSED), error=True)
             field.setFocus()
 

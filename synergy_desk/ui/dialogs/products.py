@@ -25,15 +25,13 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
-from synergy_desk.ui import errors
+from synergy_desk.ui import errors, palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
-_BAD = "#a61b1b"
-_RETIRED = "#8a94a3"
 
 
 class CatalogueEntryDialog(FormDialog[Any]):
@@ -126,7 +124,7 @@ class ProductsDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("productsMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
+        self.message.setStyleSheet(palette.ERROR.text_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -140,7 +138,7 @@ class ProductsDialog(QDialog):
         note = QLabel(self.tr("Retired products and modules stay on the incidents that name "
                               "them but are no longer offered for new ones."))
         note.setWordWrap(True)
-        note.setStyleSheet("color:#5f6b7a;")
+        note.setStyleSheet(palette.MUTED.text_style())
         layout.addWidget(note)
         layout.addWidget(self.message)
         layout.addWidget(buttons)

@@ -26,7 +26,7 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payments
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.payments import ReceiptInfo
-from synergy_desk.ui import errors, formatting
+from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.operations import call
 
@@ -46,7 +46,8 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         heading = QLabel(
             f"<span style='font-size:13pt; font-weight:600'>{html.escape(receipt.number)}</span>"
             f" &nbsp; {html.escape(receipt.customer_name)}<br>"
-            f"<span style='color:#5f6b7a'>{html.escape(format_pence(receipt.gross_pence))} by "
+            f"<span style='color:{palette.MUTED.hex()}'>"
+            f"{html.escape(format_pence(receipt.gross_pence))} by "
             f"{html.escape(receipt.method_label)}, "
             f"{html.escape(formatting.short_datetime(receipt.taken_at))}, taken by "
             f"{html.escape(receipt.taken_by)}</span>")

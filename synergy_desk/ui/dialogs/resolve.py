@@ -29,6 +29,7 @@ from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.registers import EnhancementRow
 from synergy_desk.services.office import catalogue
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 #: Requests product management has not finished with: new customers can still be added.
@@ -76,7 +77,8 @@ class ResolveDialog(FormDialog[ResolveRequest]):
 
         heading = QLabel(f"<b>{html.escape(detail.reference)}</b> — "
                          f"{html.escape(detail.subject)}<br>"
-                         f"<span style='color:#555'>{html.escape(detail.customer_name)} · "
+                         f"<span style='color:{palette.SECONDARY.hex()}'>"
+                         f"{html.escape(detail.customer_name)} · "
                          f"{html.escape(detail.product_name)}</span>")
         heading.setTextFormat(Qt.TextFormat.RichText)
         heading.setWordWrap(True)
@@ -135,7 +137,7 @@ class ResolveDialog(FormDialog[ResolveRequest]):
         self.request_customers = QLabel()
         self.request_customers.setObjectName("enhancementCustomers")
         self.request_customers.setWordWrap(True)
-        self.request_customers.setStyleSheet("color:#555;")
+        self.request_customers.setStyleSheet(palette.SECONDARY.text_style())
         self.new_radio = QRadioButton(self.tr("Start a &new request, titled:"))
         self.new_radio.setObjectName("enhancementNew")
         self.new_title = QLineEdit()

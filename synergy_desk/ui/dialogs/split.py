@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +24,7 @@ from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.fields import MAX_SUBJECT
 from synergy_desk.services.office.catalogue import ProductRow
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
@@ -39,7 +38,6 @@ class SplitRequest:
     description: str = ""
 
 
-_GREY = QColor("#6b7280")
 
 
 class SplitDialog(FormDialog[SplitRequest]):
@@ -86,7 +84,7 @@ class SplitDialog(FormDialog[SplitRequest]):
             if kind is TimelineKind.SYSTEM:
                 # Events are this incident's own history; the service refuses to move them.
                 for cell in cells:
-                    cell.setForeground(QBrush(_GREY))
+                    cell.setForeground(palette.INACTIVE.brush())
             else:
                 cells[0].setFlags(cells[0].flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 cells[0].setCheckState(Qt.CheckState.Unchecked)

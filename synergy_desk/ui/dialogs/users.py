@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,14 +38,13 @@ from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
-from synergy_desk.ui import errors, formatting
+from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableModel",
            "UsersDialog", "open_users"]
 
-_BAD = "#a61b1b"
 
 
 def _t(text: str) -> str:
@@ -103,7 +102,7 @@ class UserEditDialog(FormDialog[UserRequest]):
             form.addRow(self.tr("Password &again:"), self.again)
             hint = QLabel(self.tr("At least %d characters. They will be asked to keep it "
                                   "to themselves.") % MIN_PASSWORD_LENGTH)
-            hint.setStyleSheet("color:#5f6b7a;")
+            hint.setStyleSheet(palette.MUTED.text_style())
             hint.setWordWrap(True)
             form.addRow("", hint)
         self.ok_button.setText(self.tr("&Add user") if adding else self.tr("&Save"))
@@ -238,9 +237,9 @@ class UsersTableModel(QAbstractTableModel):
             return user.id
         if role == Qt.ItemDataRole.ForegroundRole:
             if not user.active:
-                return QBrush(QColor("#7a7a7a"))
+                return palette.INACTIVE.brush()
             if key == "locked_until" and user.locked:
-                return QBrush(QColor(_BAD))
+                return palette.ERROR.brush()
             return None
         if role == Qt.ItemDataRole.ToolTipRole and key == "locked_until" and user.locked:
             return _t("Locked out after too many failed log-ins; Unlock lets them in now.")
@@ -293,7 +292,7 @@ class UsersDialog(QDialog):
                                           self._on_unlock_clicked)
         self.status = QLabel()
         self.status.setObjectName("usersStatus")
-        self.status.setStyleSheet("color:#5f6b7a;")
+        self.status.setStyleSheet(palette.MUTED.text_style())
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -304,7 +303,7 @@ class UsersDialog(QDialog):
             side.addWidget(button)
         side.addStretch(1)
         hint = QLabel(self.tr("Enter edits, Ins adds,\nDel deactivates."))
-        hint.setStyleSheet("color:#5f6b7a;")
+        hint.setStyleSheet(palette.MUTED.text_style())
         side.addWidget(hint)
         body = QHBoxLayout()
         body.addWidget(self.table, 1)

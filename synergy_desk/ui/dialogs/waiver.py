@@ -20,7 +20,7 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import FundingInfo
-from synergy_desk.ui import errors
+from synergy_desk.ui import errors, palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import call
 
@@ -60,7 +60,7 @@ class WaiverDialog(FormDialog[WaiverRequest]):
             self.kind.addItem(self.tr(kind.label), kind)
         self.hint = QLabel()
         self.hint.setObjectName("waiverHint")
-        self.hint.setStyleSheet("color:#5f6b7a;")
+        self.hint.setStyleSheet(palette.MUTED.text_style())
         self.hint.setWordWrap(True)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("waiverReason")
