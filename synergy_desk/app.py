@@ -54,10 +54,10 @@ def main(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     use_office_locale_if_none()
 
-    from synergy_desk.ui.errors import show_crash
+    from synergy_desk.ui import errors
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
-        show_crash(QApplication.activeWindow(), exc_type, exc, tb)
+        errors.show_crash(QApplication.activeWindow(), exc_type, exc, tb)
 
     sys.excepthook = hook
 
