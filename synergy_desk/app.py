@@ -54,10 +54,10 @@ def main(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     use_office_locale_if_none()
 
-    from synergy_desk.ui.errors import show_crash
+    from synergy_desk.ui import errors
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
-        show_crash(QApplication.activeWindow(), exc_type, exc, tb)
+        errors.show_crash(QApplication.activeWindow(), exc_type, exc, tb)
 
     sys.excepthook = hook
 
@@ -108,7 +108,7 @@ def start(prefs: Any, database_url: str | None) -> Any:
     """Open the database, run first-run and login; the main window, or an exit code."""
     from PySide6.QtWidgets import QMessageBox
 
-    from synergy_desk.domain.errors import DatabaseError, DomainError
+    from synergy_desk.domain.errors import DatabaseError
     from synergy_desk.models.database import open_database
     from synergy_desk.services.office import settings as settings_service
     from synergy_desk.services.people import users
@@ -116,17 +116,21 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from synergy_desk.ui.dialogs.first_run import FirstRunDialog
     from synergy_desk.ui.dialogs.login import LoginDialog
     from synergy_desk.ui.main_window import MainWindow
+    from synergy_desk.ui.operations import reporting_errors
+
+    def cannot_open(exc: Exception) -> None:
+        if not isinstance(exc, DatabaseError):
+            log.error("Could not open the database", exc_info=exc)
 
     while True:
         url = database_url or prefs.database_url or None
-        try:
+        # A failure is a plain message, never a traceback.
+        with reporting_errors(None, failure=cannot_open) as opening:
             info = open_database(url)
+        if opening.error is None:
             break
-        except DatabaseError as exc:
-            message = exc.message
-        except Exception as exc:  # noqa: BLE001 - a plain message, never a traceback
-            log.exception("Could not open the database")
-            message = f"Cannot open the database: {exc}"
+        message = (opening.error.message if isinstance(opening.error, DatabaseError)
+                   else f"Cannot open the database: {opening.error}")
         # A database chosen in this desk's settings (not on the command line) can be changed
         # here, so a server that moved does not lock the desk out.
         if database_url or not prefs.database_url or not _choose_other_database(prefs, message):
@@ -134,21 +138,13 @@ def start(prefs: Any, database_url: str | None) -> Any:
             return 2
 
     if not users.has_users():
-        dialog = FirstRunDialog()
-        while True:
-            if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
-                return 0
-            request = dialog.result_request
-            assert request is not None
-            try:
-                settings_service.setup_office(
-                    company_name=request.company_name, address=request.address,
-                    vat_number=request.vat_number, manager_username=request.username,
-                    manager_full_name=request.full_name, password=request.password)
-            except DomainError as exc:
-                dialog.show_error(exc.message)
-                continue
-            break
+        # What the service refuses is said in the dialog, which stays open to put it right.
+        request = FirstRunDialog.ask(None, lambda office: settings_service.setup_office(
+            company_name=office.company_name, address=office.address,
+            vat_number=office.vat_number, manager_username=office.username,
+            manager_full_name=office.full_name, password=office.password))
+        if request is None:
+            return 0
         if request.load_demo:
             _load_demo(request.username)
         prefs.last_user = request.username
@@ -196,6 +192,7 @@ def _load_demo(manager_username: str) -> None:
     from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
     from synergy_desk.demo import generator
+    from synergy_desk.ui.operations import reporting_errors
 
     progress = QProgressDialog("Loading demo data…", "", 0, 100)
     progress.setObjectName("demoProgress")
@@ -208,14 +205,18 @@ def _load_demo(manager_username: str) -> None:
         progress.setValue(int(100 * done / max(1, total)))
         QApplication.processEvents()
 
-    try:
-        summary = generator.generate_demo(progress=step)
-    except Exception as exc:  # noqa: BLE001 - the office works without demo data
-        log.exception("Demo data failed")
+    def failed(exc: Exception) -> None:
+        # The office works without demo data.
+        log.error("Demo data failed", exc_info=exc)
         QMessageBox.warning(None, "Synergy Desk", f"The demo data could not be loaded: {exc}")
-        return
+
+    try:
+        with reporting_errors(None, failure=failed) as loading:
+            summary = generator.generate_demo(progress=step)
     finally:
         progress.close()
+    if loading.failed:
+        return
     password = getattr(summary, "password", "")
     if password:
         QMessageBox.information(

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,15 +37,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import ENGINEERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
 from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditPage, AuditRow
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
 __all__ = ["AuditLogModel", "AuditLogWindow", "open_audit_log"]
@@ -56,10 +55,9 @@ PageLoader = Callable[[AuditCursor | None, int], AuditPage]
 _COLUMNS = (("When", "at"), ("Who", "user"), ("What", "action"), ("Record", "record"),
             ("Change", "summary"))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_GOOD, _BAD, _QUIET = "#0f6b3a", "#a61b1b", "#5f6b7a"
-_CHANGED_BG = "#fff4c2"
-_KIND_COLOURS = {"money": "#0f6b3a", "status": "#1f4e8c", "users": "#6b3fa0",
-                 "settings": "#8a4b00"}
+_GOOD, _BAD, _QUIET = palette.SUCCESS, palette.ERROR, palette.MUTED
+_KIND_COLOURS = {"money": palette.SUCCESS, "status": palette.INFO, "users": palette.ACCENT,
+                 "settings": palette.WARNING}
 #: The "no date" value of the date boxes (shown as their special text).
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -87,28 +85,29 @@ class AuditLogModel(QAbstractTableModel):
         self._cursor = None
         self._exhausted = False
         self.endResetModel()
-        try:
-            self._fetch_page()
-        except Exception:
-            self._exhausted = True
-            raise
+        self._fetch_page()
 
     def _fetch_page(self) -> None:
+        """Load the next page; one that fails ends the paging until the next ``set_loader``."""
         if self._fetching or self._exhausted:
             return
         self._fetching = True
+        loaded = False
         try:
             page = self._loader(self._cursor, self._page_size)
-            self._cursor = page.next_cursor
-            if page.next_cursor is None or not page.rows:
-                self._exhausted = True
-            if page.rows:
-                first = len(self._rows)
-                self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-                self._rows.extend(page.rows)
-                self.endInsertRows()
+            loaded = True
         finally:
             self._fetching = False
+            if not loaded:
+                self._exhausted = True
+        self._cursor = page.next_cursor
+        if page.next_cursor is None or not page.rows:
+            self._exhausted = True
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         if parent.isValid():
@@ -118,11 +117,10 @@ class AuditLogModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        try:
+        # Qt calls this while the view scrolls: an error (the reader deactivated meanwhile)
+        # goes to the window through ``failed``.
+        with reporting_errors(None, failure=self.failed.emit):
             self._fetch_page()
-        except Exception as exc:  # noqa: BLE001 - e.g. the reader was deactivated meanwhile
-            self._exhausted = True
-            self.failed.emit(exc)
 
     @property
     def exhausted(self) -> bool:
@@ -156,7 +154,7 @@ class AuditLogModel(QAbstractTableModel):
             return row.summary if key == "summary" else row.action
         if role == Qt.ItemDataRole.ForegroundRole and key == "action":
             colour = _KIND_COLOURS.get(row.kind)
-            return QBrush(QColor(colour)) if colour else None
+            return colour.brush() if colour else None
         if role == ID_ROLE:
             return row.id
         return None
@@ -205,7 +203,7 @@ class AuditLogWindow(QDialog):
         try:
             people = users.user_choices()
         except DomainError as exc:
-            show_error(self, exc)
+            errors.show_error(self, exc)
             people = []
         for person in people:
             suffix = "" if person.active else self.tr(" (deactivated)")
@@ -356,14 +354,14 @@ class AuditLogWindow(QDialog):
 
     def refresh(self, *_args: object) -> None:
         """Show the first page for the filters as they are now."""
-        try:
-            self.model.set_loader(self._loader(self.current_filter()))
-        except DomainError as exc:
-            self._say(exc.message, _BAD)
-            self._show_detail(None)
-            return
-        except Exception as exc:  # noqa: BLE001 - a crash goes to the crash dialog
-            show_error(self, exc)
+        with reporting_errors(self) as outcome:
+            try:
+                self.model.set_loader(self._loader(self.current_filter()))
+            except DomainError as exc:
+                self._say(exc.message, _BAD)
+                self._show_detail(None)
+                return
+        if outcome.failed:
             return
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -380,15 +378,15 @@ class AuditLogWindow(QDialog):
         else:
             self._say(self.tr("The newest %d entries; scroll down for older ones.") % n, _QUIET)
 
-    def _say(self, text: str, colour: str) -> None:
-        self.status.setStyleSheet(f"color:{colour};")
+    def _say(self, text: str, colour: palette.Colour) -> None:
+        self.status.setStyleSheet(colour.text_style())
         self.status.setText(text)
 
     def _on_model_failed(self, exc: object) -> None:
         if isinstance(exc, DomainError):
             self._say(exc.message, _BAD)
         elif isinstance(exc, BaseException):
-            show_error(self, exc)
+            errors.show_error(self, exc)
 
     # -- the detail pane -----------------------------------------------------------------
 
@@ -413,7 +411,7 @@ class AuditLogWindow(QDialog):
                       key=lambda k: (k not in changed, k))
         bold = QFont(self.detail.font())
         bold.setBold(True)
-        highlight = QBrush(QColor(_CHANGED_BG))
+        highlight = palette.HIGHLIGHT.brush()
         self.detail.setRowCount(len(keys))
         for i, key in enumerate(keys):
             cells = (key, _value_text(row.before.get(key)) if key in row.before else "",
@@ -435,39 +433,39 @@ class AuditLogWindow(QDialog):
             return
         self._checking = True
         self.check_button.setEnabled(False)
-        self.check_status.setStyleSheet(f"color:{_QUIET};")
+        self.check_status.setStyleSheet(_QUIET.text_style())
         self.check_status.setText(self.tr("Checking every money row and number… you can "
                                           "carry on reading the log."))
         actor = self._actor
-        self._background.run(lambda: audit_log.run_tamper_check(actor),
-                             self._on_check_done, self._on_check_failed)
+        # Nothing comes back if the window is closed while the check runs.
+        Op(self, self._background, lambda: audit_log.run_tamper_check(actor)) \
+            .finally_(self._check_finished) \
+            .success(self._on_check_done) \
+            .failure(self._on_check_failed) \
+            .run()
 
     def _check_finished(self) -> None:
         self._checking = False
         self.check_button.setEnabled(True)
 
-    def _on_check_done(self, report: object) -> None:
-        if not isValid(self):
-            return  # the window was closed while the check ran
-        self._check_finished()
-        assert isinstance(report, audit_log.TamperReport)
+    def _on_check_done(self, report: audit_log.TamperReport) -> None:
         self.check_results.clear()
         self.check_results.setVisible(True)
         when = formatting.short_datetime(report.checked_at)
         if report.ok:
             item = QListWidgetItem(self.tr("No problems: every money row matches its hash and "
                                            "every number runs without a gap."))
-            item.setForeground(QBrush(QColor(_GOOD)))
+            item.setForeground(_GOOD.brush())
             self.check_results.addItem(item)
-            self.check_status.setStyleSheet(f"color:{_GOOD};")
+            self.check_status.setStyleSheet(_GOOD.text_style())
             self.check_status.setText(self.tr("Tamper check passed (%s).") % when)
         else:
             for problem in report.problems:
                 item = QListWidgetItem(str(problem))
-                item.setForeground(QBrush(QColor(_BAD)))
+                item.setForeground(_BAD.brush())
                 item.setToolTip(str(problem))
                 self.check_results.addItem(item)
-            self.check_status.setStyleSheet(f"color:{_BAD}; font-weight:600;")
+            self.check_status.setStyleSheet(_BAD.text_style() + " font-weight:600;")
             count = len(report.problems)
             self.check_status.setText(
                 (self.tr("Tamper check found 1 problem (%s).") % when) if count == 1 else
@@ -483,16 +481,13 @@ class AuditLogWindow(QDialog):
         line = max(self.check_results.sizeHintForRow(0), self.fontMetrics().height() + 4)
         self.check_results.setFixedHeight(rows * line + 2 * self.check_results.frameWidth() + 4)
 
-    def _on_check_failed(self, exc: BaseException) -> None:
-        if not isValid(self):
-            return  # the window was closed while the check ran
-        self._check_finished()
+    def _on_check_failed(self, exc: Exception) -> None:
         if isinstance(exc, DomainError):
-            self.check_status.setStyleSheet(f"color:{_BAD};")
+            self.check_status.setStyleSheet(_BAD.text_style())
             self.check_status.setText(exc.message)
         else:
             self.check_status.setText(self.tr("The tamper check could not run."))
-            show_error(self, exc)
+            errors.show_error(self, exc)
         self.tamper_checked.emit(exc)
 
 
@@ -502,7 +497,7 @@ def open_audit_log(parent: QWidget | None, actor: Actor,
     try:
         require(actor, ENGINEERS, "read the audit log")
     except DomainError as exc:
-        show_error(parent, exc)
+        errors.show_error(parent, exc)
         return None
     window = AuditLogWindow(parent, actor, background)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -14,7 +14,7 @@ from synergy_desk.models.database import DatabaseInfo
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import backup
 from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -74,28 +74,28 @@ class AutoBackup(QObject):
             return
         self.running = True
         url, folder, keep = self._info.url, self.folder, self.keep
-        self._background.run(lambda: backup.run_daily_backup(url, folder, keep, now=now),
-                             self._on_done, self._on_error)
+        # Nothing more is said once the window (and this, its child) has gone.
+        Op(self._window, self._background,
+           lambda: backup.run_daily_backup(url, folder, keep, now=now)) \
+            .finally_(self._on_ended).success(self._on_done).failure(self._on_error).run()
 
-    def _on_done(self, path: object) -> None:
+    def _on_ended(self) -> None:
         self.running = False
-        if not isinstance(path, Path):
+
+    def _on_done(self, path: Path | None) -> None:
+        if path is None:
             return
-        if isValid(self._window):
-            self._window.statusBar().showMessage(
-                self.tr("Backed up to %s") % str(path), MESSAGE_MS)
+        self._window.statusBar().showMessage(self.tr("Backed up to %s") % str(path), MESSAGE_MS)
         self.backed_up.emit(path)
 
-    def _on_error(self, exc: BaseException) -> None:
+    def _on_error(self, exc: Exception) -> None:
         # A routine failure (a full disk, a folder that cannot be written) is no reason to
         # stop a receptionist with a dialog: it goes in the status bar and the log, and the
         # next hour tries again.
-        self.running = False
         log.warning("The automatic backup failed: %s", exc, exc_info=exc)
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if isValid(self._window):
-            self._window.statusBar().showMessage(
-                self.tr("The automatic backup failed: %s") % text, MESSAGE_MS)
+        self._window.statusBar().showMessage(
+            self.tr("The automatic backup failed: %s") % text, MESSAGE_MS)
         self.failed.emit(text)
 
 
@@ -141,19 +141,15 @@ def backup_now(window: QMainWindow, background: Background, actor: Actor,
         return backup.back_up_office(
             actor, url, progress=lambda done, total, _stage: relay.moved.emit(done, total))
 
-    def done(result: object) -> None:
+    def ended() -> None:
         if isValid(dialog):
             dialog.close()
             dialog.deleteLater()
-        if isinstance(result, backup.BackupResult) and isValid(window):
-            window.statusBar().showMessage(
-                window.tr("Backed up to %s") % str(result.path), MESSAGE_MS)
 
-    def failed(exc: BaseException) -> None:
-        if isValid(dialog):
-            dialog.close()
-            dialog.deleteLater()
-        show_error(window, exc)  # asked for there and then: the person is told at once
+    def done(result: backup.BackupResult) -> None:
+        window.statusBar().showMessage(window.tr("Backed up to %s") % str(result.path),
+                                       MESSAGE_MS)
 
-    background.run(work, done, failed)
+    # A failure is shown as usual: asked for there and then, the person is told at once.
+    Op(window, background, work).finally_(ended).success(done).run()
     return dialog

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,9 +33,9 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import callbacks
 from synergy_desk.services.incidents.callbacks import CallBackRow
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.resolve import ReasonDialog, ReasonRequest
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import reporting_errors
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 #: The sort role: values that sort by what they mean, not by their text.
@@ -43,8 +43,8 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: How far ahead "due soon" looks when the queue is asked to show it.
 SOON_HOURS = 4
 
-_OVERDUE = (QColor("#a61b1b"), QColor("#fde5e5"))
-_DUE = (QColor("#8a4b00"), QColor("#fff1db"))
+_OVERDUE = palette.ERROR_TONE
+_DUE = palette.WARNING_TONE
 
 
 def lateness(row: CallBackRow, now: dt.datetime) -> str:
@@ -131,9 +131,9 @@ class CallbacksModel(QAbstractTableModel):
             return row.id
         due_now = row.due_at <= self._now
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and due_now:
-            return QBrush((_OVERDUE if row.overdue else _DUE)[0])
+            return (_OVERDUE if row.overdue else _DUE).text.brush()
         if role == Qt.ItemDataRole.BackgroundRole and column == 0 and due_now:
-            return QBrush((_OVERDUE if row.overdue else _DUE)[1])
+            return (_OVERDUE if row.overdue else _DUE).background.brush()
         if role == Qt.ItemDataRole.FontRole and column == 0 and row.overdue:
             font = QFont()
             font.setBold(True)
@@ -249,18 +249,17 @@ class CallbacksView(QDialog):
             self, object_name="callbackOutcomeDialog",
             title=self.tr("Call-back to %s done") % row.customer_name,
             explanation=self.tr("What came of the call? It goes on the incident's timeline."),
-            label=self.tr("&Outcome:"), action=self.tr("&Done"), required=True).ask_reason()
+            label=self.tr("&Outcome:"), action=self.tr("&Done"), required=True).ask_value()
 
     def clear_selected(self, outcome: str) -> CallBackRow | None:
         """Clear the selected call-back with this outcome; errors are shown, not raised."""
         row = self.selected()
         if row is None:
             return None
-        try:
+        with reporting_errors(self) as clearing:
             done = callbacks.clear_callback(self._actor, row.id, outcome)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
-            self.refresh()
+        if clearing.failed:
+            self.refresh()  # cleared at another desk, perhaps: show what is true now
             return None
         self.cleared.emit(done.id)
         self.refresh()

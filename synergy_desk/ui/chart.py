@@ -11,16 +11,17 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QP
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from synergy_desk.domain.money import format_pence
+from synergy_desk.ui import palette
 
-INK = QColor("#1f2933")
-MUTED = QColor("#5f6b7a")
-GRID = QColor("#e3e7ed")
-AXIS = QColor("#8a94a3")
-BAR = QColor("#2f5d8f")
-BAR_HOVER = QColor("#1f3a5f")
-#: Slices take these in turn; neighbours differ in lightness too, for grey-scale printing.
-PALETTE = ("#2f5d8f", "#e08a2c", "#3f9a66", "#b8455b", "#7a5fb0", "#4aa3b8",
-           "#a8863a", "#6b7a8c", "#d46fa7", "#8fb54a")
+# The chart is drawn on the report's white page, in the same colours on any desktop.
+INK = palette.CHART_INK.qcolor()
+MUTED = palette.CHART_MUTED.qcolor()
+GRID = palette.CHART_GRID.qcolor()
+AXIS = palette.CHART_AXIS.qcolor()
+BAR = palette.CHART_BAR.qcolor()
+BAR_HOVER = palette.CHART_BAR_HOVER.qcolor()
+#: Slices take these in turn.
+PALETTE = tuple(colour.hex() for colour in palette.CHART_SERIES)
 
 
 class Series(Protocol):
@@ -230,9 +231,9 @@ class ChartWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.fillRect(self.rect(), QColor("#ffffff"))
+        painter.fillRect(self.rect(), palette.PAPER.qcolor())
         title_font, base, small = self._fonts()
-        painter.setPen(QColor("#d5dbe3"))
+        painter.setPen(palette.CHART_FRAME.qcolor())
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
         if self._series is None:
             painter.end()
@@ -326,7 +327,7 @@ class ChartWidget(QWidget):
         total = self._total()
         pie = self._bars[0].rect
         angle = 90 * 16  # start at twelve o'clock, go clockwise
-        painter.setPen(QPen(QColor("#ffffff"), 1.5))
+        painter.setPen(QPen(palette.PAPER.qcolor(), 1.5))  # the seams between slices
         for i, bar in enumerate(self._bars):
             span = -round(360 * 16 * max(0, bar.value) / total)
             painter.setBrush(QColor(PALETTE[i % len(PALETTE)]))

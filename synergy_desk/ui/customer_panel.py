@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.domain.money import format_pence
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 
 
 class CustomerPanel(QFrame):
@@ -134,10 +134,11 @@ class CustomerPanel(QFrame):
         if summary.company and summary.company != summary.name:
             lines.append(html.escape(summary.company))
         details = " · ".join(x for x in (summary.account_code, summary.phone, summary.email) if x)
-        lines.append(f"<span style='color:#555'>{html.escape(details)}</span>")
+        quiet = palette.SECONDARY.hex()
+        lines.append(f"<span style='color:{quiet}'>{html.escape(details)}</span>")
         address = ", ".join(x for x in (summary.address.replace("\n", ", "), summary.postcode) if x)
         if address:
-            lines.append(f"<span style='color:#555'>{html.escape(address)}</span>")
+            lines.append(f"<span style='color:{quiet}'>{html.escape(address)}</span>")
         self.heading.setText("<br>".join(lines))
         self._show_entitlement(customer_id)
 
@@ -187,11 +188,11 @@ class CustomerPanel(QFrame):
 
         ent = funding.entitlement(customer_id)
         text = html.escape(ent.summary)
-        style = "background:#e3eefc; color:#1f4e8c;"
+        style = palette.INFO_TONE.style()
         if ent.nudge_new_ticket:
             text += "<br><b>" + html.escape(self.tr(
                 "Only a few incidents left: offer a new season ticket.")) + "</b>"
-            style = "background:#fff1db; color:#8a4b00;"
+            style = palette.WARNING_TONE.style()
         self.banner.setText(text)
         self.banner.setStyleSheet(f"QLabel#entitlementBanner {{ {style} padding:6px; "
                                   f"border-radius:4px; }}")

@@ -1,4 +1,8 @@
-"""The one place where service errors become a message dialog, and crashes a crash dialog."""
+"""The one place where service errors become a message dialog, and crashes a crash dialog.
+
+The window reaches these through :mod:`synergy_desk.ui.operations`, or calls them as
+``errors.show_error`` (looked up on this module, so that a test replaces them once).
+"""
 
 from __future__ import annotations
 
@@ -41,12 +45,3 @@ def show_crash(parent: QWidget | None, exc_type: type[BaseException], exc: BaseE
                 "details are in the log file. You can carry on working.")
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
     box.exec()
-
-
-def run_safely(parent: QWidget | None, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    """Call a service; on failure show the error and return None."""
-    try:
-        return fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-        show_error(parent, exc)
-        return None

@@ -11,8 +11,6 @@ from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -27,8 +25,9 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_export
 from synergy_desk.services.data.csv_export import ExportResult
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 __all__ = ["EXPORTS", "ExportPeriod", "ExportPeriodDialog", "ask_save_path", "export_flow"]
@@ -45,15 +44,14 @@ class ExportPeriod:
     end: dt.date | None
 
 
-class ExportPeriodDialog(QDialog):
+class ExportPeriodDialog(FormDialog[ExportPeriod]):
     """From and to dates, or the whole history."""
 
     def __init__(self, parent: QWidget | None, what: str) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="exportMessage")
         self.setObjectName("exportPeriodDialog")
         noun = self.tr("incidents opened") if what == "incidents" else self.tr("payments taken")
         self.setWindowTitle(self.tr("Export %s") % self.tr(what))
-        self.period: ExportPeriod | None = None
         # The office's today: the export reads its days in the office's time zone.
         day = formatting.office_today()
         today = QDate(day.year, day.month, day.day)
@@ -66,54 +64,36 @@ class ExportPeriodDialog(QDialog):
         self.whole = QCheckBox(self.tr("&Whole history"))
         self.whole.setObjectName("exportWhole")
         self.whole.toggled.connect(self._on_whole_toggled)
-        self.message = QLabel()
-        self.message.setObjectName("exportMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("&From:"), self.start)
         form.addRow(self.tr("&To:"), self.end)
         form.addRow("", self.whole)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Export…"))
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Export…"))
         intro = QLabel(self.tr("Export the %s on these days (both included):") % noun)
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_message_and_buttons(layout)
 
     @classmethod
     def ask(cls, parent: QWidget | None, what: str) -> ExportPeriod | None:
         """The period chosen, or None when cancelled."""
-        dialog = cls(parent, what)
-        try:
-            dialog.exec()
-            return dialog.period
-        finally:
-            dialog.deleteLater()
+        return cls(parent, what).ask_value()
 
     def _on_whole_toggled(self, whole: bool) -> None:
         self.start.setEnabled(not whole)
         self.end.setEnabled(not whole)
 
-    def _on_buttons_accepted(self) -> None:
+    def answer(self) -> ExportPeriod:
         if self.whole.isChecked():
-            self.period = ExportPeriod(None, None)
-            self.accept()
-            return
+            return ExportPeriod(None, None)
         start = self.start.date().toPython()
         end = self.end.date().toPython()
         assert isinstance(start, dt.date) and isinstance(end, dt.date)
         if end < start:
-            self.message.setText(self.tr("The period ends before it starts."))
-            return
-        self.period = ExportPeriod(start, end)
-        self.accept()
+            raise Problem(self.tr("The period ends before it starts."))
+        return ExportPeriod(start, end)
 
 
 def ask_save_path(parent: QWidget | None, what: str) -> str | None:
@@ -144,7 +124,7 @@ def export_flow(parent: QWidget | None, actor: Actor, background: Background, wh
             on_done(result)
 
     if what not in EXPORTS:
-        show_error(parent, ValidationError(f"There is no export called “{what}”."))
+        errors.show_error(parent, ValidationError(f"There is no export called “{what}”."))
         finish(None)
         return
     period = ExportPeriod(None, None)
@@ -188,29 +168,25 @@ def export_flow(parent: QWidget | None, actor: Actor, background: Background, wh
         return csv_export.export_payments(actor, path, period.start, period.end,
                                           progress=report)
 
-    def done(result: object) -> None:
+    def ended() -> None:
         if isValid(progress):
             progress.reset()
             progress.deleteLater()
-        assert isinstance(result, ExportResult)
-        if parent is None or isValid(parent):
-            box = QMessageBox(parent)
-            box.setObjectName("exportDoneDialog")
-            box.setIcon(QMessageBox.Icon.Information)
-            box.setWindowTitle(box.tr("Export saved"))
-            box.setText(box.tr("Saved %s %s to %s.") % (f"{result.rows:,}", what, result.path))
-            box.open()
+
+    def done(result: ExportResult) -> None:
+        box = QMessageBox(parent)
+        box.setObjectName("exportDoneDialog")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(box.tr("Export saved"))
+        box.setText(box.tr("Saved %s %s to %s.") % (f"{result.rows:,}", what, result.path))
+        box.open()
         finish(result)
 
-    def failed(exc: BaseException) -> None:
-        if isValid(progress):
-            progress.reset()
-            progress.deleteLater()
-        if parent is None or isValid(parent):
-            if isinstance(exc, OSError):
-                exc = ValidationError(
-                    f"Could not save {Path(path).name}: {exc.strerror or exc}.")
-            show_error(parent, exc)
+    def failed(exc: Exception) -> None:
+        if isinstance(exc, OSError):
+            exc = ValidationError(f"Could not save {Path(path).name}: {exc.strerror or exc}.")
+        errors.show_error(parent, exc)
         finish(None)
 
-    background.run(work, done, failed)
+    # Nothing is said once the window that asked has closed.
+    Op(parent, background, work).finally_(ended).success(done).failure(failed).run()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDateTime, QLocale, QTimeZone
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.domain.zones import DEFAULT_ZONE, zone_named
+from synergy_desk.ui import palette
 
 _office_zone = DEFAULT_ZONE
 
@@ -89,18 +90,18 @@ def duration(seconds: int) -> str:
 
 # Colours come with text, never alone: a status is always written out as well.
 STATUS_COLOURS = {
-    IncidentStatus.AWAITING_PAYMENT: ("#8a4b00", "#fff1db"),
-    IncidentStatus.QUEUED: ("#1f4e8c", "#e3eefc"),
-    IncidentStatus.IN_PROGRESS: ("#0f6b3a", "#dff5e8"),
-    IncidentStatus.WAITING_ON_CUSTOMER: ("#6b3fa0", "#efe6fa"),
-    IncidentStatus.RESOLVED: ("#4a4a4a", "#ececec"),
-    IncidentStatus.CLOSED: ("#4a4a4a", "#ececec"),
+    IncidentStatus.AWAITING_PAYMENT: palette.WARNING_TONE,
+    IncidentStatus.QUEUED: palette.INFO_TONE,
+    IncidentStatus.IN_PROGRESS: palette.SUCCESS_TONE,
+    IncidentStatus.WAITING_ON_CUSTOMER: palette.ACCENT_TONE,
+    IncidentStatus.RESOLVED: palette.NEUTRAL_TONE,
+    IncidentStatus.CLOSED: palette.NEUTRAL_TONE,
 }
 
 FUNDING_COLOURS = {
-    FundingKind.NONE: ("#a61b1b", "#fde5e5"),
-    FundingKind.PAYMENT: ("#0f6b3a", "#dff5e8"),
-    FundingKind.TICKET: ("#1f4e8c", "#e3eefc"),
-    FundingKind.CONTRACT: ("#1f4e8c", "#e3eefc"),
-    FundingKind.WAIVER: ("#6b3fa0", "#efe6fa"),
+    FundingKind.NONE: palette.ERROR_TONE,
+    FundingKind.PAYMENT: palette.SUCCESS_TONE,
+    FundingKind.TICKET: palette.INFO_TONE,
+    FundingKind.CONTRACT: palette.INFO_TONE,
+    FundingKind.WAIVER: palette.ACCENT_TONE,
 }

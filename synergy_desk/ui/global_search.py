@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.ui import palette
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -66,11 +68,12 @@ class GlobalSearch(QLineEdit):
     def _on_timer_timeout(self) -> None:
         text = self.text().strip()
         generation = self._generation
-        self._background.run(lambda: run_search(text),
-                             lambda result: self._on_results(generation, result),
-                             lambda exc: self._on_error(generation, exc))
+        # A failed search is said in the list, where the answer was expected.
+        Op(self, self._background, lambda: run_search(text)) \
+            .success(lambda result: self._on_results(generation, result)) \
+            .failure(lambda exc: self._on_error(generation, exc)).run()
 
-    def _on_error(self, generation: int, exc: BaseException) -> None:
+    def _on_error(self, generation: int, exc: Exception) -> None:
         if generation != self._generation:
             return
         self.popup.clear()
@@ -113,7 +116,7 @@ class GlobalSearch(QLineEdit):
     def _section(self, title: str) -> None:
         item = QListWidgetItem(title.upper())
         item.setFlags(Qt.ItemFlag.NoItemFlags)
-        item.setForeground(QColor("#666"))
+        item.setForeground(palette.SECONDARY.brush())
         font = item.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.85)

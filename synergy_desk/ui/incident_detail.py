@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, Role, TimelineKind
 from synergy_desk.services.common import Actor
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
-from synergy_desk.ui.errors import run_safely
+from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.worker import Background
 
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
@@ -158,15 +158,17 @@ class IncidentDetail(QFrame):
         self.version = detail.version
         status = IncidentStatus(detail.status)
         funding = FundingKind(detail.funding)
-        fg, bg = formatting.STATUS_COLOURS[status]
-        ffg, fbg = formatting.FUNDING_COLOURS[funding]
+        tone = formatting.STATUS_COLOURS[status]
+        funding_tone = formatting.FUNDING_COLOURS[funding]
         badge = ("<span style='color:{0}; background:{1}; padding:2px 6px;'>&nbsp;{2}&nbsp;"
                  "</span>")
         self.heading.setText(
             f"<b style='font-size:14pt'>{html.escape(detail.reference)}</b> &nbsp; "
             f"<b>{html.escape(detail.subject)}</b><br>"
-            + badge.format(fg, bg, html.escape(status.label)) + " &nbsp; "
-            + badge.format(ffg, fbg, html.escape(detail.funding_description or funding.label)))
+            + badge.format(tone.text.hex(), tone.background.hex(), html.escape(status.label))
+            + " &nbsp; "
+            + badge.format(funding_tone.text.hex(), funding_tone.background.hex(),
+                           html.escape(detail.funding_description or funding.label)))
         facts = [
             (self.tr("Customer"), detail.customer_name),
             (self.tr("Contact"), " ".join(x for x in (detail.contact_name,
@@ -191,7 +193,8 @@ class IncidentDetail(QFrame):
         if detail.merged_duplicates:
             facts.append((self.tr("Duplicates merged in"),
                           ", ".join(link.reference for link in detail.merged_duplicates)))
-        rows = "".join(f"<tr><td style='color:#555; padding-right:8px'>{html.escape(k)}</td>"
+        quiet = palette.SECONDARY.hex()
+        rows = "".join(f"<tr><td style='color:{quiet}; padding-right:8px'>{html.escape(k)}</td>"
                        f"<td>{html.escape(str(v))}</td></tr>" for k, v in facts)
         description = html.escape(detail.description).replace("\n", "<br>")
         self.facts.setText(f"<table>{rows}</table>"
@@ -263,10 +266,13 @@ class IncidentDetail(QFrame):
 
     def _do(self, fn: Any, *args: Any, **kwargs: Any) -> bool:
         """Run one service call; on success tell the window the incident changed."""
-        ok = run_safely(self, lambda: (fn(*args, **kwargs), True)[1])
-        if ok and self.incident_id is not None:
+        with reporting_errors(self) as outcome:
+            fn(*args, **kwargs)
+        if outcome.failed:
+            return False
+        if self.incident_id is not None:
             self.changed.emit(self.incident_id)
-        return bool(ok)
+        return True
 
     @staticmethod
     def _work() -> Any:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.ui import formatting
@@ -163,8 +162,8 @@ class IncidentTableModel(QAbstractTableModel):
             elif key == "funding":
                 colours = formatting.FUNDING_COLOURS.get(item.funding)
             if colours:
-                fg, bg = colours
-                return QBrush(QColor(fg if role == Qt.ItemDataRole.ForegroundRole else bg))
+                return (colours.text if role == Qt.ItemDataRole.ForegroundRole
+                        else colours.background).brush()
             return None
         if role == Qt.ItemDataRole.ToolTipRole and key in ("subject", "customer"):
             return self._display(item, key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -32,11 +33,12 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue
+from synergy_desk.ui import errors, palette
 from synergy_desk.ui.customer_panel import CustomerPanel
-from synergy_desk.ui.errors import show_error
 from synergy_desk.ui.global_search import GlobalSearch
 from synergy_desk.ui.incident_detail import IncidentDetail
 from synergy_desk.ui.incident_model import COLUMNS, ID_ROLE, IncidentTableModel, ListRow
+from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
 from synergy_desk.ui.worker import Background
 
@@ -357,13 +359,13 @@ class MainWindow(QMainWindow):
     def _fill_filters(self) -> None:
         from synergy_desk.services.people import users
 
-        try:
+        # Without them the filters stay at "anyone" and "all"; the poll tries again.
+        with reporting_errors(self, failure=self._lost_connection(
+                "Could not read the engineers and products")) as outcome:
             people = [u for u in users.user_choices()
                       if u.active and u.role in (Role.ENGINEER, Role.MANAGER)]
             products = catalogue.list_products(include_inactive=True)
-        except Exception:  # noqa: BLE001 - the filters stay at "anyone"/"all"; poll retries
-            log.exception("Could not read the engineers and products")
-            self._set_connected(False)
+        if outcome.failed:
             return
         for combo in (self.engineer_filter, self.product_filter):
             combo.blockSignals(True)
@@ -512,20 +514,29 @@ class MainWindow(QMainWindow):
         self._reload_list()
         self.refresh_counts()
 
-    def _reload_list(self, keep_rows: int = 0) -> None:
-        try:
-            self.model.reload(keep_rows)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+    def _lost_connection(self, what: str) -> Callable[[Exception], None]:
+        """A failure handler for what the poll retries: logged, and said in the status bar."""
+
+        def failed(exc: Exception) -> None:
+            log.error(what, exc_info=exc)
             self._set_connected(False)
-            show_error(self, exc)
+
+        return failed
+
+    def _on_list_failed(self, exc: Exception) -> None:
+        self._set_connected(False)
+        errors.show_error(self, exc)
+
+    def _reload_list(self, keep_rows: int = 0) -> None:
+        with reporting_errors(self, failure=self._on_list_failed):
+            self.model.reload(keep_rows)
 
     def refresh_counts(self) -> None:
-        try:
+        with reporting_errors(self, failure=self._lost_connection(
+                "Could not read the counts")) as outcome:  # the poll will try again
             counts = incident_list.status_counts(me=self.actor.id, engineer_id=self._engineer_id,
                                                  product_id=self._product_id)
-        except Exception:  # noqa: BLE001 - the poll will try again
-            log.exception("Could not read the counts")
-            self._set_connected(False)
+        if outcome.failed:
             return
         for key, label, _shortcut in VIEWS:
             count = counts.get(key)
@@ -549,22 +560,19 @@ class MainWindow(QMainWindow):
                     | QItemSelectionModel.SelectionFlag.Rows)
                 self.table.selectionModel().blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
-        try:
+        with reporting_errors(self):
             if self.detail.incident_id is not None:
                 self.detail.show_incident(self.detail.incident_id)
             if self.customer_panel.customer_id is not None:
                 self.customer_panel.show_customer(self.customer_panel.customer_id)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
         self._token = self._safe_token()
         self.refreshed.emit()
 
     def _safe_token(self) -> tuple[int, int]:
-        try:
+        with reporting_errors(self, failure=self._lost_connection(
+                "Lost the database connection")) as outcome:  # shown in the status bar
             token = activity.change_token()
-        except Exception:  # noqa: BLE001 - shown in the status bar
-            log.exception("Lost the database connection")
-            self._set_connected(False)
+        if outcome.failed:
             return self._token
         self._set_connected(True)
         return token
@@ -573,7 +581,8 @@ class MainWindow(QMainWindow):
         self._connected = ok
         self.connection_label.setText(self.tr("● Connected") if ok
                                       else self.tr("● Connection lost — retrying"))
-        self.connection_label.setStyleSheet("color:#0f6b3a;" if ok else "color:#a61b1b;")
+        self.connection_label.setStyleSheet((palette.SUCCESS if ok else palette.ERROR)
+                                            .text_style())
 
     def _on_poll_timeout(self) -> None:
         """Another desk saved something: refresh without losing the user's place."""
@@ -593,16 +602,17 @@ class MainWindow(QMainWindow):
         """Lapse what is left on expired season tickets, on the background helper."""
         from synergy_desk.services.money import tickets
 
-        def done(count: object) -> None:
-            if isinstance(count, int) and count:
+        def done(count: int) -> None:
+            if count:
                 self.statusBar().showMessage(
                     self.tr("%n expired season ticket(s) lapsed.", "", count), 10_000)
                 self.refresh()
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: Exception) -> None:
             log.warning("Could not lapse expired season tickets: %s", exc)
 
-        self.background.run(lambda: tickets.expire_tickets(None), done, failed)
+        Op(self, self.background, lambda: tickets.expire_tickets(None)) \
+            .success(done).failure(failed).run()
 
     # -- selection and opening -----------------------------------------------------------
 
@@ -617,13 +627,11 @@ class MainWindow(QMainWindow):
         self.detail.timeline.setFocus()
 
     def _show_incident(self, incident_id: int) -> None:
-        try:
+        with reporting_errors(self):
             self.detail.show_incident(incident_id)
             customer_id = self.detail.customer_id
             if customer_id is not None and customer_id != self.customer_panel.customer_id:
                 self.customer_panel.show_customer(customer_id)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
 
     def open_incident(self, incident_id: int) -> None:
         row = self.model.row_of(incident_id)
@@ -633,10 +641,8 @@ class MainWindow(QMainWindow):
         self._show_incident(incident_id)
 
     def open_customer(self, customer_id: int) -> None:
-        try:
+        with reporting_errors(self):
             self.customer_panel.show_customer(customer_id)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
 
     def _on_detail_changed(self, incident_id: int) -> None:
         self.refresh()
@@ -711,15 +717,14 @@ class MainWindow(QMainWindow):
         from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import TicketAdjustDialog
 
-        try:
+        with reporting_errors(self) as outcome:
             name = customers.customer_summary(customer_id).name
             request = TicketAdjustDialog.ask(self, name,
                                              tickets.tickets_for_customer(customer_id))
             if request is None:
                 return
             info = tickets.adjust(self.actor, request.ticket_id, request.delta, request.reason)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        if outcome.failed:
             return
         self.statusBar().showMessage(
             self.tr("Season ticket %s adjusted: %s.") % (info.id, info.summary), 10_000)
@@ -730,7 +735,7 @@ class MainWindow(QMainWindow):
         from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import ContractDialog
 
-        try:
+        with reporting_errors(self) as outcome:
             name = customers.customer_summary(customer_id).name
             request = ContractDialog.ask(self, name, catalogue.list_products())
             if request is None:
@@ -738,8 +743,7 @@ class MainWindow(QMainWindow):
             contract = funding.create_contract(self.actor, customer_id, request.reference,
                                                request.starts_on, request.ends_on,
                                                request.product_id)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        if outcome.failed:
             return
         self.statusBar().showMessage(self.tr("%s recorded.") % contract.summary, 10_000)
         self.refresh()
@@ -824,10 +828,9 @@ class MainWindow(QMainWindow):
             return
         from synergy_desk.services.people import accounts
 
-        try:
+        with reporting_errors(self) as outcome:
             accounts.change_password(self.actor, request[0], request[1])
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        if outcome.failed:
             return
         self.statusBar().showMessage(self.tr("Your password has been changed."), 5000)
 

@@ -52,11 +52,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.data.files import write_file_atomically
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, palette
+from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -291,7 +291,7 @@ class PdfPreviewDialog(QDialog):
         self.page_label = QLabel(self.tr("1 page") if pages == 1
                                  else self.tr("%d pages") % pages)
         self.page_label.setObjectName("pdfPages")
-        self.page_label.setStyleSheet("color:#5f6b7a;")
+        self.page_label.setStyleSheet(palette.MUTED.text_style())
 
         if email_enabled is None:
             email_enabled = self._smtp_configured()
@@ -368,13 +368,15 @@ class PdfPreviewDialog(QDialog):
         return button
 
     def _smtp_configured(self) -> bool:
-        try:
+        def unreadable(exc: Exception) -> None:
+            # Without the settings there is simply no e-mail.
+            log.error("Could not read the mail settings", exc_info=exc)
+
+        with reporting_errors(self, failure=unreadable):
             from synergy_desk.services.office import mailer
 
             return mailer.smtp_configured()
-        except Exception:  # noqa: BLE001 - without settings there is simply no e-mail
-            log.exception("Could not read the mail settings")
-            return False
+        return False
 
     @classmethod
     def open_document(cls, parent: QWidget | None, background: Background, pdf: bytes, *,
@@ -399,18 +401,18 @@ class PdfPreviewDialog(QDialog):
     # -- status -------------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet("color:#a61b1b;" if error else "color:#0f6b3a;")
+        self.status.setStyleSheet((palette.ERROR if error else palette.SUCCESS).text_style())
         self.status.setText(text)
         if error:
             self.failed.emit(text)
 
-    def _fail(self, exc: BaseException) -> None:
+    def _fail(self, exc: Exception) -> None:
         if isinstance(exc, DomainError):
             self._say(exc.message, error=True)
         else:
             self._say(self.tr("Something went wrong; the details are in the log file."),
                       error=True)
-            show_error(self, exc)
+            errors.show_error(self, exc)
 
     # -- zoom ---------------------------------------------------------------------------------
 
@@ -455,26 +457,19 @@ class PdfPreviewDialog(QDialog):
         self.print_button.setEnabled(False)
         self._say(self.tr("Printing…"))
 
-        def done(pages: object) -> None:
-            if not isValid(self):
-                return
+        def ended() -> None:
             self._busy.discard("print")
             self.print_button.setEnabled(True)
+
+        def done(pages: object) -> None:
             count = int(pages) if isinstance(pages, int) else 0
             self._say(self.tr("Sent 1 page to the printer.") if count == 1
                       else self.tr("Sent %d pages to the printer.") % count)
             self.printed.emit(count)
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            self._busy.discard("print")
-            self.print_button.setEnabled(True)
-            self._fail(exc)
-
         # The printer travels with the job, so it lives until the job is done.
-        self._background.run(lambda: paint_pdf(printer, pdf, text_family=family), done, failed,
-                             pdf=True)
+        Op(self, self._background, lambda: paint_pdf(printer, pdf, text_family=family)) \
+            .finally_(ended).success(done).failure(self._fail).run(pdf=True)
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -532,22 +527,19 @@ class PdfPreviewDialog(QDialog):
         self.send_button.setEnabled(False)
         self._say(self.tr("Sending to %s…") % to)
 
-        def done(_result: object) -> None:
-            if not isValid(self):
-                return
+        def ended() -> None:
             self._busy.discard("email")
             self.send_button.setEnabled(True)
+
+        def done(_result: object) -> None:
             self.email_bar.hide()
             self._say(self.tr("E-mailed to %s.") % to)
             self.emailed.emit(to)
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            self._busy.discard("email")
-            self.send_button.setEnabled(True)
+        def failed(exc: Exception) -> None:
             self._fail(exc)
             self.email_to.setFocus()
 
-        self._background.run(
-            lambda: mailer.send_document(to, subject, body, filename, pdf), done, failed)
+        Op(self, self._background,
+           lambda: mailer.send_document(to, subject, body, filename, pdf)) \
+            .finally_(ended).success(done).failure(failed).run()

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
-from shiboken6 import isValid
 
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import funding
@@ -19,7 +18,7 @@ from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.funding import TicketUse
 from synergy_desk.services.money.payments import ReceiptInfo
 from synergy_desk.services.reporting.receipt_documents import RenderedDocument
-from synergy_desk.ui.errors import run_safely, show_error
+from synergy_desk.ui.operations import Op, call
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -36,13 +35,11 @@ def show_document(parent: QWidget | None, background: Background,
                   on_shown: Callable[[QWidget], None] | None = None) -> None:
     """Render a document on the PDF thread, then open it in the preview (without blocking).
 
-    ``on_shown`` is called with the preview once it is open.
+    ``on_shown`` is called with the preview once it is open; nothing opens when ``parent``
+    has gone meanwhile.
     """
 
-    def done(result: object) -> None:
-        if parent is not None and not isValid(parent):
-            return  # the window went away while the document was being made
-        assert isinstance(result, RenderedDocument)
+    def done(result: RenderedDocument) -> None:
         from synergy_desk.ui.pdf_preview import PdfPreviewDialog
 
         dialog = PdfPreviewDialog.open_document(
@@ -52,12 +49,7 @@ def show_document(parent: QWidget | None, background: Background,
         if on_shown is not None:
             on_shown(dialog)
 
-    def failed(exc: BaseException) -> None:
-        if parent is not None and not isValid(parent):
-            return
-        show_error(parent, exc)
-
-    background.run(make, done, failed, pdf=True)
+    Op(parent, background, make).success(done).run(pdf=True)
 
 
 def show_receipt(parent: QWidget | None, background: Background, number: str,
@@ -79,12 +71,9 @@ def take_payment_flow(parent: QWidget | None, actor: Actor, background: Backgrou
     """The payment dialog, then its receipt in the preview; the receipt, or None if cancelled."""
     from synergy_desk.ui.dialogs.payment import PaymentDialog
 
-    try:
-        receipt = PaymentDialog.ask(parent, actor, customer_id, tuple(incident_ids),
-                                    offer_ticket)
-    except Exception as exc:  # noqa: BLE001 - e.g. the customer was removed meanwhile
-        show_error(parent, exc)
-        return None
+    # The dialog reads the customer: it may have been removed meanwhile.
+    receipt = call(parent, PaymentDialog.ask, parent, actor, customer_id, tuple(incident_ids),
+                   offer_ticket)
     if receipt is None:
         return None
     show_receipt(parent, background, receipt.number, copy=False, on_shown=on_shown)
@@ -109,8 +98,8 @@ def redeem_ticket_flow(parent: QWidget | None, actor: Actor, incident_id: int
     Tells the desk "incident N of M used, K left, expires …" in a message that does not block;
     a refusal (no live ticket, already funded) is shown as usual. None when refused.
     """
-    use = run_safely(parent, funding.fund_from_ticket, actor, incident_id)
-    if not isinstance(use, TicketUse):
+    use = call(parent, funding.fund_from_ticket, actor, incident_id)
+    if use is None:
         return None
     box = QMessageBox(parent)
     box.setObjectName("ticketRedeemedMessage")

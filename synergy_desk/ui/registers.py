@@ -42,8 +42,8 @@ from synergy_desk.services.incidents.registers import (
 )
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting
+from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -366,10 +366,8 @@ class RegistersWindow(QDialog):
 
     def refresh_enhancements(self, *_args: object) -> None:
         product, status = self._filters("enhancements")
-        try:
-            rows = registers.list_enhancement_requests(product, status)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        rows = call(self, registers.list_enhancement_requests, product, status)
+        if rows is None:
             return
         self.enhancement_model.set_rows(rows)
         self.enhancement_count.setText(self.tr("%s requests") % len(rows))
@@ -377,10 +375,8 @@ class RegistersWindow(QDialog):
 
     def refresh_escalations(self, *_args: object) -> None:
         product, status = self._filters("escalations")
-        try:
-            rows = registers.list_escalations(status, product)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        rows = call(self, registers.list_escalations, status, product)
+        if rows is None:
             return
         self.escalation_model.set_rows(rows)
         self.escalation_count.setText(self.tr("%s escalations") % len(rows))
@@ -442,11 +438,10 @@ class RegistersWindow(QDialog):
         row = self.selected_enhancement()
         if row is None:
             return
-        try:
+        with reporting_errors(self) as outcome:
             registers.set_enhancement_status(self._actor, row.id,
                                              self.enhancement_new_status.currentData())
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        if outcome.failed:
             return
         self.refresh_enhancements()
         self.select_enhancement(row.id)
@@ -456,12 +451,11 @@ class RegistersWindow(QDialog):
         row = self.selected_escalation()
         if row is None:
             return
-        try:
+        with reporting_errors(self) as outcome:
             registers.update_escalation(self._actor, row.id,
                                         self.escalation_new_status.currentData(),
                                         self.escalation_response.toPlainText())
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        if outcome.failed:
             return
         self.refresh_escalations()
         self.select_escalation(row.id)
@@ -489,11 +483,14 @@ class RegistersWindow(QDialog):
     def export_csv(self, register: str, path: str | Path) -> bool:
         """Save the register, as filtered on screen, as CSV (UTF-8 with a BOM for Excel)."""
         product, status = self._filters(register)
-        try:
-            text = summary_documents.register_csv(register, product_id=product, status=status)
-            Path(path).write_text(text, encoding="utf-8-sig", newline="")
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc if not isinstance(exc, OSError) else _save_failed(path, exc))
+        with reporting_errors(self) as outcome:
+            try:
+                text = summary_documents.register_csv(register, product_id=product,
+                                                      status=status)
+                Path(path).write_text(text, encoding="utf-8-sig", newline="")
+            except OSError as exc:
+                raise _save_failed(path, exc) from exc
+        if outcome.failed:
             return False
         self._saved(path)
         return True
@@ -505,28 +502,21 @@ class RegistersWindow(QDialog):
         def render() -> bytes:
             return summary_documents.register_pdf(register, product_id=product, status=status)
 
-        def done(pdf: object) -> None:
-            assert isinstance(pdf, bytes)
+        def done(pdf: bytes) -> None:
             try:
                 Path(path).write_bytes(pdf)
             except OSError as exc:
-                show_error(self, _save_failed(path, exc))
+                errors.show_error(self, _save_failed(path, exc))
                 return
             self._saved(path)
 
-        def failed(exc: BaseException) -> None:
-            show_error(self, exc)
-
         if self._background is None:
-            try:
-                pdf = render()
-            except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-                failed(exc)
-                return
-            done(pdf)
+            pdf = call(self, render)
+            if pdf is not None:
+                done(pdf)
         else:
             self.message.setText(self.tr("Preparing the PDF…"))
-            self._background.run(render, done, failed, pdf=True)
+            Op(self, self._background, render).success(done).run(pdf=True)
 
     def _saved(self, path: str | Path) -> None:
         self.message.setText(self.tr("Saved %s") % Path(path).name)

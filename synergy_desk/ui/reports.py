@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import ValidationError
@@ -58,9 +57,9 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
-from synergy_desk.ui import formatting
+from synergy_desk.ui import errors, formatting
 from synergy_desk.ui.chart import ChartWidget
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import Op, call
 from synergy_desk.ui.worker import Background
 
 __all__ = ["SORT_ROLE", "ReportTableModel", "ReportsWindow", "open_reports", "sort_key"]
@@ -710,25 +709,24 @@ class ReportsWindow(QDialog):
         def build() -> ReportData:
             return reports.build_report(actor, name, start, end)
 
-        def done(result: object) -> None:
-            if not isValid(self) or run_id != self._run_id:
+        def done(result: ReportData) -> None:
+            if run_id != self._run_id:
                 return  # a newer run was started meanwhile
-            assert isinstance(result, ReportData)
             self._set_running(False)
             self.show_report(result)
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self) or run_id != self._run_id:
+        def failed(exc: Exception) -> None:
+            if run_id != self._run_id:
                 return
             self._set_running(False)
             self.message.setText(str(exc) if isinstance(exc, ValidationError) else "")
             self.failed.emit(str(exc))
-            show_error(self, exc)
+            errors.show_error(self, exc)
 
         self._set_running(True)
         title = next((k.title for k in self._kinds if k.name == name), name)
         self.message.setText(self.tr("Building “%s”…") % self.tr(title))
-        self._background.run(build, done, failed)
+        Op(self, self._background, build).success(done).failure(failed).run()
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -910,21 +908,9 @@ class ReportsWindow(QDialog):
         def render() -> bytes:
             return reports.report_pdf(data)
 
-        def done(result: object) -> None:
-            if not isValid(self):
-                return
-            self.message.clear()
-            assert isinstance(result, bytes)
-            then(result)
-
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            self.message.clear()
-            show_error(self, exc)
-
         self.message.setText(self.tr("Preparing the PDF…"))
-        self._background.run(render, done, failed, pdf=True)
+        Op(self, self._background, render).finally_(self.message.clear).success(then) \
+            .run(pdf=True)
 
     def preview_pdf(self) -> None:
         """Open the report on screen as a PDF, to print or e-mail (without blocking)."""
@@ -967,10 +953,8 @@ class ReportsWindow(QDialog):
         """Write every table of the report as CSV (UTF-8 with a BOM, so Excel reads it)."""
         if self._data is None:
             return False
-        try:
-            text = reports.report_csv(self._data)
-        except Exception as exc:  # noqa: BLE001 - shown to the user in the one place
-            show_error(self, exc)
+        text = call(self, reports.report_csv, self._data)
+        if text is None:
             return False
         return self._write(path, text.encode("utf-8-sig"))
 
@@ -978,7 +962,7 @@ class ReportsWindow(QDialog):
         try:
             write_file_atomically(path, data)
         except OSError as exc:
-            show_error(self, ValidationError(
+            errors.show_error(self, ValidationError(
                 f"Could not save {Path(path).name}: {exc.strerror or exc}."))
             return False
         self.message.setText(self.tr("Saved %s") % Path(path).name)

@@ -1,16 +1,16 @@
 """The engineer's workbench flows: dialog, then service call, then errors shown; the window wires them.
 
-Each flow asks what it needs (a dialog with a typed ``ask``), calls one service, shows any
-error through ``show_error`` and returns the result, or None when cancelled or refused. The
-services check roles themselves; a flow checks first only so that nobody fills in a dialog
-that is bound to be refused.
+Each flow asks what it needs (a dialog with a typed ``ask``), calls one service through
+:mod:`~synergy_desk.ui.operations` (so any error is shown in the one way) and returns the
+result, or None when cancelled or refused. The services check roles themselves; a flow
+checks first only so that nobody fills in a dialog that is bound to be refused.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -25,6 +25,7 @@ from synergy_desk.services.money import funding
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
 from synergy_desk.services.reporting.summary_documents import SummaryPdf
+from synergy_desk.ui import errors
 from synergy_desk.ui.callbacks_view import CallbacksView
 from synergy_desk.ui.dialogs.callback import CallbackDialog
 from synergy_desk.ui.dialogs.merge import MergeDialog
@@ -35,7 +36,7 @@ from synergy_desk.ui.dialogs.resolve import (
     ResolveDialog,
 )
 from synergy_desk.ui.dialogs.split import SplitDialog
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.registers import RegistersWindow
 from synergy_desk.ui.worker import Background
 
@@ -47,8 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 #: Takes a payment for one incident (the window's payment dialog); True when it was paid.
 TakePayment = Callable[[int], bool]
 
@@ -58,21 +57,13 @@ def _allowed(parent: QWidget | None, actor: Actor, roles: tuple[object, ...],
     try:
         require(actor, roles, doing)  # type: ignore[arg-type]
     except DomainError as exc:
-        show_error(parent, exc)
+        errors.show_error(parent, exc)
         return False
     return True
 
 
 def _detail(parent: QWidget | None, incident_id: int) -> IncidentDetail | None:
-    return _call(parent, lambda: incident_detail(incident_id))
-
-
-def _call(parent: QWidget | None, fn: Callable[[], T]) -> T | None:
-    try:
-        return fn()
-    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
-        show_error(parent, exc)
-        return None
+    return call(parent, incident_detail, incident_id)
 
 
 # --- starting work, with the way round a refusal --------------------------------------------
@@ -118,31 +109,37 @@ def start_work_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     ``take_payment(incident_id)`` is the window's payment dialog for that incident; without
     it only a season ticket is offered.
     """
-    try:
-        return work.start_work(actor, incident_id, expected_version=expected_version)
-    except FundingRequired as refusal:
-        detail = _detail(parent, incident_id)
-        if detail is None:
-            return None
-        cover = _call(parent, lambda: funding.entitlement(detail.customer_id, detail.product_id))
-        tickets_left = cover.tickets_balance if cover is not None else 0
-        if tickets_left <= 0 and take_payment is None:
-            show_error(parent, refusal)
-            return None
-        choice = FundingShortcut.ask(parent, refusal.message, tickets_left,
-                                     take_payment is not None)
-        if choice == FundingShortcut.REDEEM:
-            if _call(parent, lambda: funding.fund_from_ticket(actor, incident_id)) is None:
-                return None
-        elif choice == FundingShortcut.PAY and take_payment is not None:
-            if not take_payment(incident_id):
-                return None
-        else:
-            return None
-        return _call(parent, lambda: work.start_work(actor, incident_id))
-    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
-        show_error(parent, exc)
+    with reporting_errors(parent):
+        try:
+            return work.start_work(actor, incident_id, expected_version=expected_version)
+        except FundingRequired as refusal:
+            return _fund_then_start(parent, actor, incident_id, refusal, take_payment)
+    return None
+
+
+def _fund_then_start(parent: QWidget | None, actor: Actor, incident_id: int,
+                     refusal: FundingRequired,
+                     take_payment: TakePayment | None) -> IncidentRef | None:
+    """Offer the ways to fund a refused incident; start work once one of them has."""
+    detail = _detail(parent, incident_id)
+    if detail is None:
         return None
+    cover = call(parent, funding.entitlement, detail.customer_id, detail.product_id)
+    tickets_left = cover.tickets_balance if cover is not None else 0
+    if tickets_left <= 0 and take_payment is None:
+        errors.show_error(parent, refusal)
+        return None
+    choice = FundingShortcut.ask(parent, refusal.message, tickets_left,
+                                 take_payment is not None)
+    if choice == FundingShortcut.REDEEM:
+        if call(parent, funding.fund_from_ticket, actor, incident_id) is None:
+            return None
+    elif choice == FundingShortcut.PAY and take_payment is not None:
+        if not take_payment(incident_id):
+            return None
+    else:
+        return None
+    return call(parent, work.start_work, actor, incident_id)
 
 
 # --- deciding what one incident is ------------------------------------------------------------
@@ -161,15 +158,15 @@ def split_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     detail = _detail(parent, incident_id)
     if detail is None:
         return None
-    products = _call(parent, catalogue.list_products)
+    products = call(parent, catalogue.list_products)
     if products is None:
         return None
     request = SplitDialog.ask(parent, detail, products)
     if request is None:
         return None
-    ref = _call(parent, lambda: reshape.split(
-        actor, incident_id, request.entry_ids, subject=request.subject,
-        product_id=request.product_id, description=request.description))
+    ref = call(parent, reshape.split, actor, incident_id, request.entry_ids,
+               subject=request.subject, product_id=request.product_id,
+               description=request.description)
     if ref is not None and not _is_funded(ref) and offer_funding is not None:
         offer_funding(ref)
     return ref
@@ -195,8 +192,7 @@ def merge_flow(parent: QWidget | None, actor: Actor, incident_id: int) -> str | 
     request = MergeDialog.ask(parent, detail)
     if request is None:
         return None
-    return _call(parent, lambda: reshape.merge(actor, request.duplicate_id,
-                                                 request.survivor_id))
+    return call(parent, reshape.merge, actor, request.duplicate_id, request.survivor_id)
 
 
 # --- resolving and closing ----------------------------------------------------------------
@@ -218,11 +214,10 @@ def resolve_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     if request is None:
         return None
     version = expected_version if expected_version is not None else detail.version
-    return _call(parent, lambda: closing.resolve(
-        actor, incident_id, request.resolution, request.note,
-        enhancement_request_id=request.enhancement_request_id,
-        enhancement_title=request.enhancement_title, escalation=request.escalation,
-        expected_version=version))
+    return call(parent, closing.resolve, actor, incident_id, request.resolution, request.note,
+                enhancement_request_id=request.enhancement_request_id,
+                enhancement_title=request.enhancement_title, escalation=request.escalation,
+                expected_version=version)
 
 
 def _reason_flow(parent: QWidget | None, actor: Actor, incident_id: int,
@@ -239,8 +234,7 @@ def _reason_flow(parent: QWidget | None, actor: Actor, incident_id: int,
     if request is None:
         return None
     version = expected_version if expected_version is not None else detail.version
-    return _call(parent, lambda: service(actor, incident_id, request.text,
-                                         expected_version=version))
+    return call(parent, service, actor, incident_id, request.text, expected_version=version)
 
 
 def close_unresolved_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
@@ -271,16 +265,13 @@ def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: in
     """Promise the customer a call back (about an incident, if given)."""
     if not _allowed(parent, actor, EVERYONE, "schedule call-backs"):
         return None
-    try:
-        request = CallbackDialog.ask(parent, customer_id, incident_id, reference)
-    except Exception as exc:  # noqa: BLE001 - e.g. the customer was removed meanwhile
-        show_error(parent, exc)
-        return None
+    # The dialog reads the customer: it may have been removed meanwhile.
+    request = call(parent, CallbackDialog.ask, parent, customer_id, incident_id, reference)
     if request is None:
         return None
-    return _call(parent, lambda: callbacks.schedule_callback(
-        actor, request.customer_id, request.due_at, request.note,
-        incident_id=request.incident_id, contact_id=request.contact_id))
+    return call(parent, callbacks.schedule_callback, actor, request.customer_id,
+                request.due_at, request.note, incident_id=request.incident_id,
+                contact_id=request.contact_id)
 
 
 def callbacks_due_flow(parent: QWidget | None, actor: Actor) -> CallbacksView:
@@ -330,4 +321,4 @@ def summary_flow(parent: QWidget | None, background: Background, incident_id: in
             email_body=(f"Please find attached the summary of incident {result.reference} "
                         f"({result.subject})."))
 
-    background.run(render, done, lambda exc: show_error(parent, exc), pdf=True)
+    Op(parent, background, render).success(done).run(pdf=True)

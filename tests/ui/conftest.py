@@ -1,13 +1,20 @@
-"""Fixtures for the window's tests: preferences in a temporary INI file, a customer with calls."""
+"""Fixtures for the window's tests: preferences in a temporary INI file, the one error display
+replaced for every test, and a background helper that runs its jobs at once."""
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.ui import errors
 from synergy_desk.ui.prefs import Preferences
+from synergy_desk.ui.worker import Background
 
 
 @pytest.fixture
@@ -15,18 +22,84 @@ def prefs(tmp_path: Path) -> Preferences:
     return Preferences(QSettings(str(tmp_path / "prefs.ini"), QSettings.Format.IniFormat))
 
 
-class Errors:
-    """Stands in for a module's show_error: remembers what would have been shown."""
+class ShownErrors:
+    """Stands in for the one error display: remembers what would have been shown.
+
+    A crash dialog (anything but a domain error) fails the test, unless the test said it
+    expects one with :meth:`expect_crash`.
+    """
 
     def __init__(self) -> None:
+        #: Everything shown, in order: domain errors as messages, anything else as crashes.
         self.shown: list[BaseException] = []
+        self.crashes: list[BaseException] = []
+        self._crash_expected = False
 
-    def __call__(self, parent: object, exc: BaseException) -> None:
+    @property
+    def messages(self) -> list[DomainError]:
+        """The domain errors shown as a message box."""
+        return [exc for exc in self.shown if isinstance(exc, DomainError)]
+
+    def expect_crash(self) -> None:
+        """This test means to reach the crash dialog."""
+        self._crash_expected = True
+
+    def show_error(self, parent: object, exc: BaseException) -> None:
         self.shown.append(exc)
+        if not isinstance(exc, DomainError):
+            self.crashes.append(exc)
+
+    def show_crash(self, parent: object, exc_type: type[BaseException], exc: BaseException,
+                   tb: Any) -> None:
+        self.shown.append(exc)
+        self.crashes.append(exc)
+
+    def check(self) -> None:
+        if self.crashes and not self._crash_expected:
+            details = "\n".join("".join(traceback.format_exception(exc))
+                                for exc in self.crashes)
+            pytest.fail(f"The crash dialog was shown:\n{details}", pytrace=False)
+        if self._crash_expected and not self.crashes:
+            pytest.fail("A crash dialog was expected but none was shown.", pytrace=False)
 
 
-def record_errors(monkeypatch: pytest.MonkeyPatch, module: object) -> Errors:
-    """Catch what ``module`` would show through show_error, for the test to look at."""
-    recorder = Errors()
-    monkeypatch.setattr(module, "show_error", recorder)
-    return recorder
+@pytest.fixture(autouse=True)
+def shown_errors(request: pytest.FixtureRequest,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[ShownErrors]:
+    """The error display of every window test; a test marked ``real_error_display`` keeps
+    the real message boxes (and answers them itself)."""
+    recorder = ShownErrors()
+    if request.node.get_closest_marker("real_error_display") is None:
+        monkeypatch.setattr(errors, "show_error", recorder.show_error)
+        monkeypatch.setattr(errors, "show_crash", recorder.show_crash)
+    yield recorder
+    recorder.check()
+
+
+class InlineBackground(Background):
+    """A background helper that runs each job at once, on the GUI thread.
+
+    The callbacks are called before ``run`` returns, so a test need not wait for them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs = 0
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[BaseException], None], *, pdf: bool = False) -> None:
+        self.jobs += 1
+        try:
+            result = fn()
+        except Exception as exc:  # noqa: BLE001 - handed over like the worker thread does
+            on_error(exc)
+            return
+        on_done(result)
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return True
+
+
+@pytest.fixture
+def inline_background() -> InlineBackground:
+    return InlineBackground()

@@ -65,6 +65,23 @@ def test_a_database_named_on_the_command_line_is_not_second_guessed(
     assert shown and "not a Synergy Desk database" in shown[0]
 
 
+def test_an_unexpected_failure_to_open_is_a_plain_message_and_logged(
+        qtbot: Any, prefs: Any, good_office: str, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from synergy_desk.models import database
+
+    def broken_driver(url: str | None) -> Any:
+        raise OSError("the driver could not be loaded")
+
+    shown: list[str] = []
+    monkeypatch.setattr(database, "open_database", broken_driver)
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: shown.append(text)))
+    assert app.start(prefs, database_url=good_office) == 2
+    assert shown == ["Cannot open the database: the driver could not be loaded"]
+    assert "Could not open the database" in caplog.text
+
+
 def test_declining_to_choose_another_database_quits_with_status_2(
         qtbot: Any, prefs: Any, broken: str, monkeypatch: pytest.MonkeyPatch) -> None:
     prefs.database_url = broken
@@ -94,3 +111,19 @@ def test_a_machine_without_a_locale_shows_british_dates(qtbot: Any,
     finally:
         QLocale.setDefault(original)
         formatting.clear_cache()
+
+
+def test_demo_data_that_fails_leaves_a_working_office_and_says_so(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from synergy_desk.demo import generator
+
+    def broken(**_kwargs: object) -> Any:
+        raise RuntimeError("out of disk space")
+
+    warned: list[str] = []
+    monkeypatch.setattr(generator, "generate_demo", broken)
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text: warned.append(text)))
+    app._load_demo("mary")
+    assert warned == ["The demo data could not be loaded: out of disk space"]
+    assert "Demo data failed" in caplog.text

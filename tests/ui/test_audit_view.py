@@ -13,17 +13,11 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
 from synergy_desk.services.reporting.audit_log import AuditFilter
-from synergy_desk.ui import audit_view
 from synergy_desk.ui.audit_view import AuditLogModel, AuditLogWindow, open_audit_log
 from synergy_desk.ui.worker import Background
 from tests.services.incidents.incident_helpers import make_customer, new_call, pay_for
 from tests.services.reporting.test_integrity import sql
-from tests.ui.conftest import Errors, record_errors
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    return record_errors(monkeypatch, audit_view)
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def history(office: dict[str, Any], product: t.Product) -> dict[str, Any]:
 
 
 @pytest.fixture
-def window(qtbot: Any, manager: Actor, history: dict[str, Any], errors: Errors) -> Any:
+def window(qtbot: Any, manager: Actor, history: dict[str, Any]) -> Any:
     background = Background()
     widget = AuditLogWindow(None, manager, background, page_size=3)
     qtbot.addWidget(widget)
@@ -152,12 +146,13 @@ def test_a_payment_altered_in_the_database_is_shown_in_red(window: Any, qtbot: A
     assert "found 1 problem" in window.check_status.text()
 
 
-def test_reception_cannot_open_the_log(office: dict[str, Any], errors: Errors) -> None:
+def test_reception_cannot_open_the_log(office: dict[str, Any],
+                                       shown_errors: ShownErrors) -> None:
     assert open_audit_log(None, office["reception"]) is None
-    assert isinstance(errors.shown[-1], PermissionDenied)
+    assert isinstance(shown_errors.shown[-1], PermissionDenied)
 
 
-def test_engineers_open_it(office: dict[str, Any], qtbot: Any, errors: Errors) -> None:
+def test_engineers_open_it(office: dict[str, Any], qtbot: Any) -> None:
     window = open_audit_log(None, office["engineer"])
     assert window is not None and window.objectName() == "auditLogWindow"
     qtbot.addWidget(window)
@@ -165,17 +160,29 @@ def test_engineers_open_it(office: dict[str, Any], qtbot: Any, errors: Errors) -
     window.close()
 
 
-def test_closing_the_window_while_the_check_runs_is_quiet(manager: Actor, history: Any,
-                                                          errors: Any) -> None:
+def test_closing_the_window_while_the_check_runs_is_quiet(
+        qtbot: Any, manager: Actor, history: Any, shown_errors: ShownErrors,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
     import shiboken6
 
-    from synergy_desk.models.base import utcnow
-    from synergy_desk.services.reporting.audit_log import TamperReport
+    from synergy_desk.services.reporting import audit_log
 
+    started, release = threading.Event(), threading.Event()
+
+    def slow_check(_actor: Actor) -> Any:
+        started.set()
+        release.wait(10)
+        raise RuntimeError("the connection went")
+
+    monkeypatch.setattr(audit_log, "run_tamper_check", slow_check)
     background = Background()
     closed = AuditLogWindow(None, manager, background, page_size=3)
-    background.wait()
+    closed.run_tamper_check()
+    assert started.wait(10)
     shiboken6.delete(closed)  # closed and deleted before the check came back
-    closed._on_check_done(TamperReport(utcnow(), ()))
-    closed._on_check_failed(RuntimeError("the connection went"))
-    assert errors.shown == []
+    release.set()
+    assert background.wait(10_000)
+    qtbot.wait(50)  # the queued answer arrives, and is dropped
+    assert shown_errors.shown == []

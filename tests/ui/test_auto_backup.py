@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from synergy_desk.domain.enums import Role
@@ -16,6 +16,7 @@ from synergy_desk.services.data import backup
 from synergy_desk.ui import auto_backup
 from synergy_desk.ui.worker import Background
 from tests.conftest import make_user
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -56,9 +57,7 @@ def test_daily_backup_is_made_once_and_shown_in_the_status_bar(
 
 def test_a_failed_backup_is_a_status_bar_warning_not_a_dialog(
         qtbot: QtBot, window: QMainWindow, closed_url: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    shown: list[object] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self))
+        shown_errors: ShownErrors) -> None:
     info = describe_url(closed_url)
     assert info.path is not None
     (info.path.parent / "backups").write_text("a file where the folder should be")
@@ -67,7 +66,7 @@ def test_a_failed_backup_is_a_status_bar_warning_not_a_dialog(
     with qtbot.waitSignal(auto.failed, timeout=10_000):
         auto.check()
     assert window.statusBar().currentMessage().startswith("The automatic backup failed:")
-    assert shown == []
+    assert shown_errors.shown == []
     assert not auto.running
     auto.stop()
 
@@ -94,28 +93,24 @@ def test_back_up_now_shows_progress_then_where(qtbot: QtBot, window: QMainWindow
 
 
 def test_back_up_now_failure_is_told(qtbot: QtBot, window: QMainWindow, manager: Actor,
-                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    errors: list[BaseException] = []
-    monkeypatch.setattr(auto_backup, "show_error", lambda _parent, exc: errors.append(exc))
+                                     shown_errors: ShownErrors, tmp_path: Path) -> None:
     info = describe_url("sqlite:///" + (tmp_path / "missing.sqlite3").as_posix())
     auto_backup.backup_now(window, Background(window), manager, info)
-    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
-    assert isinstance(errors[0], DomainError)
-    assert "no database" in str(errors[0])
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=10_000)
+    assert isinstance(shown_errors.shown[0], DomainError)
+    assert "no database" in str(shown_errors.shown[0])
 
 
 def test_back_up_now_is_refused_to_a_receptionist(qtbot: QtBot, window: QMainWindow,
                                                  closed_url: str, password_hash: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 shown_errors: ShownErrors) -> None:
     from synergy_desk.models.database import open_database
 
     open_database(closed_url)
     rita = make_user("rita", Role.RECEPTION, password_hash, "Rita Reception")
     close_database()
-    errors: list[BaseException] = []
-    monkeypatch.setattr(auto_backup, "show_error", lambda _parent, exc: errors.append(exc))
     info = describe_url(closed_url)
     auto_backup.backup_now(window, Background(window), rita, info)
-    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
-    assert isinstance(errors[0], PermissionDenied)
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=10_000)
+    assert isinstance(shown_errors.shown[0], PermissionDenied)
     assert not (info.path.parent / "backups").exists()

@@ -12,6 +12,7 @@ from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.incidents import callbacks, changes
 from synergy_desk.ui.callbacks_view import CallbacksView
+from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import detail, incident_in_progress
 
 
@@ -64,3 +65,18 @@ def test_reception_sees_the_callbacks_queue_but_cannot_clear(
     assert not view.done_button.isEnabled()
     with pytest.raises(PermissionDenied):
         callbacks.clear_callback(office["reception"], view.selected().id, "Done")
+
+
+def test_a_call_back_cleared_at_another_desk_is_told_and_the_list_reloads(
+        qtbot: Any, office: dict[str, Any], working: changes.IncidentRef,
+        shown_errors: ShownErrors) -> None:
+    now = utcnow()
+    promised = callbacks.schedule_callback(office["reception"], detail(working.id).customer_id,
+                                           now + dt.timedelta(minutes=10), "Soon")
+    view = CallbacksView(office["engineer"], now=lambda: now + dt.timedelta(hours=1))
+    qtbot.addWidget(view)
+    view.select_callback(promised.id)
+    callbacks.clear_callback(office["engineer2"], promised.id, "Erin rang them")
+    assert view.clear_selected("Rang back") is None
+    assert len(shown_errors.messages) == 1
+    assert view.model.rowCount() == 0  # what is true now

@@ -43,7 +43,7 @@ def test_the_adjust_dialog_checks_the_balance_and_wants_a_reason(
     dialog.reason.setPlainText("Two incidents logged in error on the old system")
     assert ok.isEnabled()
     ok.click()
-    assert dialog.request == AdjustRequest(ticket_id, -2,
+    assert dialog.value == AdjustRequest(ticket_id, -2,
                                            "Two incidents logged in error on the old system")
 
 
@@ -85,8 +85,8 @@ def test_the_contract_dialog_refuses_dates_out_of_order(qtbot: Any,
     qtbot.addWidget(dialog)
     dialog.reference.setText("SC-1")
     dialog.ends.setDate(dialog.starts.date().addDays(-1))
-    dialog._on_buttons_accepted()
-    assert dialog.request is None and "cannot end before" in dialog.message.text()
+    dialog.accept()
+    assert dialog.value is None and "cannot end before" in dialog.message.text()
 
 
 def test_reception_sees_no_override_buttons(qtbot: Any, office: dict[str, Any],

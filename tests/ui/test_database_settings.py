@@ -38,7 +38,7 @@ def test_testing_a_file_says_what_is_there_without_creating_it(
     target = tmp_path / "branch.sqlite3"
     dialog.sqlite_path.setText(str(target))
     dialog.test_button.click()
-    qtbot.waitUntil(lambda: "new office" in dialog.result.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "new office" in dialog.message.text(), timeout=10_000)
     assert not target.exists()
 
 
@@ -49,17 +49,17 @@ def test_a_missing_server_name_is_said_at_once(qtbot: Any, background: Any) -> N
     dialog.dbname.setText("office")
     dialog.user.setText("desk")
     dialog.test_button.click()
-    assert "server" in dialog.result.text()
-    dialog._on_buttons_accepted()
-    assert dialog.choice is None
+    assert "server" in dialog.message.text()
+    dialog.accept()
+    assert dialog.value is None
 
 
 def test_saving_the_default_file_stores_no_address(qtbot: Any, background: Any) -> None:
     dialog = DatabaseSettingsDialog(None, sqlite_url("elsewhere.sqlite3"), background)
     qtbot.addWidget(dialog)
     dialog._on_default_clicked()
-    dialog._on_buttons_accepted()
-    assert dialog.choice is not None and dialog.choice.url == ""
+    dialog.accept()
+    assert dialog.value is not None and dialog.value.url == ""
     assert dialog.url() == default_database_url()
 
 
@@ -90,4 +90,4 @@ def test_a_saved_address_that_cannot_be_read_opens_on_the_default_file(
     qtbot.addWidget(dialog)
     assert dialog.use_sqlite.isChecked()
     assert dialog.url() == default_database_url()
-    assert "cannot be used" in dialog.result.text()
+    assert "cannot be used" in dialog.message.text()

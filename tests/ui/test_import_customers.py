@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QColor
 
 from synergy_desk.models import tables as t
 from synergy_desk.services.data.csv_export import ExportResult
-from synergy_desk.ui import exports
+from synergy_desk.ui import exports, palette
 from synergy_desk.ui.dialogs import import_customers
 from synergy_desk.ui.dialogs.import_customers import ImportCustomersDialog
 from synergy_desk.ui.worker import Background
+from tests.ui.conftest import InlineBackground, ShownErrors
 
 HEADER = "A/C,Name,Street1,Town,Post Code,Contact Name,Telephone,E-mail,Notes"
 
@@ -30,28 +30,20 @@ def write_file(tmp_path: Path, count: int, bad_line: int | None = None) -> Path:
     return path
 
 
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(import_customers, "show_error", lambda parent, exc: shown.append(exc))
-    monkeypatch.setattr(exports, "show_error", lambda parent, exc: shown.append(exc))
-    return shown
-
-
 def open_dialog(qtbot: Any, office: dict[str, Any], path: Path,
                 monkeypatch: pytest.MonkeyPatch) -> ImportCustomersDialog:
-    background = Background()
-    dialog = ImportCustomersDialog(None, office["manager"], background)
+    """The dialog with the file read; its background jobs run at once."""
+    dialog = ImportCustomersDialog(None, office["manager"], InlineBackground())
     qtbot.addWidget(dialog)
     monkeypatch.setattr(dialog, "ask_open_path", lambda: str(path))
     dialog.choose_button.click()
-    qtbot.waitUntil(lambda: dialog.preview_table.rowCount() > 0, timeout=10_000)
+    assert dialog.preview_table.rowCount() > 0
     return dialog
 
 
 def test_bad_rows_are_red_and_block_the_import_until_skipped(
         qtbot: Any, office: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        errors: list[BaseException]) -> None:
+        shown_errors: ShownErrors) -> None:
     dialog = open_dialog(qtbot, office, write_file(tmp_path, 20, bad_line=14), monkeypatch)
     assert dialog.objectName() == "importCustomersDialog"
     assert dialog.mapping()["phone"] == "Telephone"
@@ -64,48 +56,48 @@ def test_bad_rows_are_red_and_block_the_import_until_skipped(
     assert "“12ab” is not a phone number" in dialog.bad_table.item(0, 1).text()
     bad = next(r for r in range(dialog.preview_table.rowCount())
                if dialog.preview_table.item(r, 0).text() == "14")
-    assert dialog.preview_table.item(bad, 0).background().color() == QColor("#fde2e2")
+    marked = palette.ERROR_TONE.background.qcolor()
+    assert dialog.preview_table.item(bad, 0).background().color() == marked
     good = dialog.preview_table.item(0, 0)
-    assert good.background().color() != QColor("#fde2e2")
+    assert good.background().color() != marked
     assert not dialog.import_button.isEnabled()
     assert "fix them in the file, or skip them" in dialog.count_label.text()
     dialog.skip_bad.setChecked(True)
     assert dialog.import_button.isEnabled()
     assert dialog.count_label.text() == "1 bad row of 20."  # no longer told to skip them
     dialog.import_button.click()
-    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=20_000)
     assert dialog.result_value is not None
     assert (dialog.result_value.imported, dialog.result_value.skipped) == (19, 1)
     assert t.Customer.select().count() == 19
-    assert errors == []
+    assert shown_errors.shown == []
 
 
 def test_changing_the_mapping_checks_again(qtbot: Any, office: dict[str, Any],
                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                           errors: list[BaseException]) -> None:
+                                           shown_errors: ShownErrors) -> None:
     dialog = open_dialog(qtbot, office, write_file(tmp_path, 5), monkeypatch)
     assert dialog.import_button.isEnabled()
     assert dialog.count_label.text() == "All 5 rows can be imported."
     name = dialog._combos["name"]
     name.setCurrentIndex(0)  # "(not imported)": the required name has no column
-    qtbot.waitUntil(lambda: "required" in dialog.count_label.text(), timeout=10_000)
+    assert "required" in dialog.count_label.text()
     assert not dialog.import_button.isEnabled()
     name.setCurrentIndex(name.findData("Contact Name"))
-    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=10_000)
+    assert dialog.import_button.isEnabled()
     assert dialog.preview_table.item(0, 2).text() == "Person 1"
 
 
 def test_a_refused_file_is_told(qtbot: Any, office: dict[str, Any], tmp_path: Path,
                                 monkeypatch: pytest.MonkeyPatch,
-                                errors: list[BaseException]) -> None:
+                                shown_errors: ShownErrors) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
     dialog = ImportCustomersDialog(None, office["manager"], Background())
     qtbot.addWidget(dialog)
     monkeypatch.setattr(dialog, "ask_open_path", lambda: str(path))
     dialog.choose_button.click()
-    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
-    assert "is empty" in str(errors[0])
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=10_000)
+    assert "is empty" in str(shown_errors.messages[0])
     assert not dialog.import_button.isEnabled()
 
 
@@ -117,7 +109,7 @@ def test_open_import_customers_returns_none_when_cancelled(
 
 def test_export_flow_asks_the_period_and_file_and_saves(
         qtbot: Any, office: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        errors: list[BaseException]) -> None:
+        inline_background: InlineBackground, shown_errors: ShownErrors) -> None:
     out = tmp_path / "payments.csv"
     asked: list[str] = []
     monkeypatch.setattr(exports.ExportPeriodDialog, "ask",
@@ -125,24 +117,25 @@ def test_export_flow_asks_the_period_and_file_and_saves(
                                     or exports.ExportPeriod(None, None)))
     monkeypatch.setattr(exports, "ask_save_path", lambda parent, what: str(out))
     results: list[ExportResult | None] = []
-    exports.export_flow(None, office["engineer"], Background(), "payments", results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    exports.export_flow(None, office["engineer"], inline_background, "payments",
+                        results.append)
     assert asked == ["payments"]
     assert results[0] is not None and results[0].path == str(out)
     assert out.read_text(encoding="utf-8-sig").startswith("Receipt,Date")
-    assert errors == []
+    assert shown_errors.shown == []
 
 
 def test_export_flow_refuses_reception(qtbot: Any, office: dict[str, Any], tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch,
-                                       errors: list[BaseException]) -> None:
+                                       inline_background: InlineBackground,
+                                       shown_errors: ShownErrors) -> None:
     out = tmp_path / "customers.csv"
     monkeypatch.setattr(exports, "ask_save_path", lambda parent, what: str(out))
     results: list[ExportResult | None] = []
-    exports.export_flow(None, office["reception"], Background(), "customers", results.append)
-    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    exports.export_flow(None, office["reception"], inline_background, "customers",
+                        results.append)
     assert results == [None]
-    assert "Only engineers and managers may export customers" in str(errors[0])
+    assert "Only engineers and managers may export customers" in str(shown_errors.shown[0])
     assert not out.exists()
 
 
@@ -153,10 +146,10 @@ def test_period_dialog_refuses_a_backwards_period(qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     dialog.start.setDate(QDate(2027, 3, 2))
     dialog.end.setDate(QDate(2027, 3, 1))
-    dialog._on_buttons_accepted()
-    assert dialog.period is None
+    dialog.accept()
+    assert dialog.value is None
     assert "ends before it starts" in dialog.message.text()
     dialog.end.setDate(QDate(2027, 3, 31))
-    dialog._on_buttons_accepted()
-    assert dialog.period == exports.ExportPeriod(
+    dialog.accept()
+    assert dialog.value == exports.ExportPeriod(
         QDate(2027, 3, 2).toPython(), QDate(2027, 3, 31).toPython())

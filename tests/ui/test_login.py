@@ -53,7 +53,7 @@ def test_a_normal_login_asks_for_no_new_password(qtbot: Any, reception: Actor,
                                                  forced: Forced) -> None:
     dialog = log_in(qtbot, "rita", PASSWORD)
     assert dialog.result() == LoginDialog.DialogCode.Accepted
-    assert dialog.actor == reception
+    assert dialog.value == reception
     assert forced.calls == []
 
 
@@ -64,7 +64,7 @@ def test_after_a_reset_the_login_demands_a_new_password_and_cancel_logs_no_one_i
     dialog = log_in(qtbot, "rita", TEMPORARY)
 
     assert forced.calls == [("rita", TEMPORARY)]
-    assert dialog.actor is None
+    assert dialog.value is None
     assert dialog.result() != LoginDialog.DialogCode.Accepted
     assert "choose a new one to log in" in dialog.message.text()
     assert accounts.must_change_password(reception.id)
@@ -78,7 +78,7 @@ def test_after_a_reset_the_new_password_is_saved_and_the_user_logged_in(
     dialog = log_in(qtbot, "rita", TEMPORARY)
 
     assert dialog.result() == LoginDialog.DialogCode.Accepted
-    assert dialog.actor == reception
+    assert dialog.value == reception
     assert not accounts.must_change_password(reception.id)
     assert users.login("rita", "my own secret") == reception
 
@@ -88,7 +88,7 @@ def test_a_wrong_password_asks_for_no_new_one(qtbot: Any, manager: Actor, recept
     users.reset_password(manager, reception.id, TEMPORARY)
     dialog = log_in(qtbot, "rita", "not the one")
     assert forced.calls == []
-    assert dialog.actor is None
+    assert dialog.value is None
     assert "Wrong user name or password" in dialog.message.text()
 
 

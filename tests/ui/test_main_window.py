@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, TimelineKind
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import intake, work
+from synergy_desk.services.incidents import incident_list, intake, work
 from synergy_desk.services.people import customers, users
 from synergy_desk.ui.dialogs.log_call import LogCallDialog, LoggedCall
 from synergy_desk.ui.dialogs.login import LoginDialog
 from synergy_desk.ui.main_window import MainWindow
 from tests.conftest import PASSWORD
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -47,11 +48,11 @@ def test_login_dialog_logs_in_from_the_keyboard(qtbot: Any, office: dict[str, An
     password.setFocus()
     qtbot.keyClicks(password, "wrong password")
     qtbot.keyClick(password, Qt.Key.Key_Return)
-    assert dialog.actor is None
+    assert dialog.value is None
     assert "Wrong user name or password" in dialog.findChild(QLabel, "loginMessage").text()
     qtbot.keyClicks(password, PASSWORD)
     qtbot.keyClick(password, Qt.Key.Key_Return)
-    assert dialog.actor is not None and dialog.actor.username == "rita"
+    assert dialog.value is not None and dialog.value.username == "rita"
 
 
 def test_reception_logs_a_call_from_the_keyboard_and_sees_it_listed(
@@ -77,7 +78,7 @@ def test_reception_logs_a_call_from_the_keyboard_and_sees_it_listed(
     dialog.notes.setFocus()
     qtbot.keyClicks(dialog.notes, "Caller gets error 1603 half-way through setup.")
     qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    result = dialog.result_call
+    result = dialog.value
     assert result is not None and result.new_incident and result.needs_funding
 
     window.refresh(keep_selection=False)
@@ -212,6 +213,25 @@ def test_status_counts_on_the_filter_bar(
     window = make_window(qtbot, office["reception"], prefs)
     assert window.view_buttons["awaiting_payment"].text().endswith("3")
     assert window.model.rowCount() == 3
+
+
+def test_a_lost_connection_is_said_in_the_status_bar_not_a_dialog(
+        qtbot: Any, office: dict[str, Any], prefs: Any, shown_errors: ShownErrors,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+    assert window.connection_label.text() == "● Connected"
+
+    def gone(**_filters: object) -> dict[str, int]:
+        raise ConnectionError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(incident_list, "status_counts", gone)
+    window.refresh_counts()
+    assert window.connection_label.text() == "● Connection lost — retrying"
+    assert shown_errors.shown == []  # the poll tries again; nobody is stopped by a dialog
+    assert "Could not read the counts" in caplog.text
+    monkeypatch.undo()
+    window.refresh()
+    assert window.connection_label.text() == "● Connected"
 
 
 def test_engineer_filter_lists_engineers_and_filters_the_list(

@@ -15,10 +15,10 @@ from synergy_desk.domain.errors import ConflictError, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.office.settings import get_settings, update_settings
-from synergy_desk.ui.dialogs import office_settings
 from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog, open_office_settings
 from synergy_desk.ui.worker import Background
 from tests.smtp_stub import smtp_stub
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -27,12 +27,6 @@ def background(qtbot: Any) -> Iterator[Background]:
     yield worker
     assert worker.wait(20_000)
 
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(office_settings, "show_error", lambda _parent, exc: shown.append(exc))
-    return shown
 
 
 def open_dialog(qtbot: Any, manager: Actor, background: Background) -> OfficeSettingsDialog:
@@ -79,7 +73,7 @@ def test_price_and_vat_are_saved_with_an_audit_row(qtbot: Any, manager: Actor,
     assert dialog.result() == OfficeSettingsDialog.DialogCode.Accepted
     saved = get_settings()
     assert (saved.incident_price_pence, saved.vat_rate_bp, saved.version) == (8000, 1750, 2)
-    assert dialog.saved_data == saved
+    assert dialog.value == saved
     [row] = settings_audit()
     assert row.action == "settings.update" and row.user_id == manager.id
     after = json.loads(row.after)
@@ -136,7 +130,7 @@ def test_a_vat_number_is_normalised_when_saved(qtbot: Any, manager: Actor,
 
 def test_a_change_from_another_desk_is_not_overwritten(
         qtbot: Any, manager: Actor, background: Background,
-        errors: list[BaseException]) -> None:
+        shown_errors: ShownErrors) -> None:
     dialog = open_dialog(qtbot, manager, background)
     dialog.incident_price.setText("99.00")
     # Meanwhile, at another desk:
@@ -144,7 +138,7 @@ def test_a_change_from_another_desk_is_not_overwritten(
 
     dialog.save_button.click()
 
-    [error] = errors
+    [error] = shown_errors.shown
     assert isinstance(error, ConflictError)
     assert "Mary Manager" in error.message and "company name" in error.message
     assert dialog.isVisible()
@@ -285,8 +279,8 @@ def test_a_file_that_is_not_a_logo_is_refused_under_the_field(
 @pytest.mark.parametrize("who", ["engineer", "reception"])
 def test_only_managers_open_the_settings(qtbot: Any, office: dict[str, Any],
                                          background: Background,
-                                         errors: list[BaseException], who: str) -> None:
+                                         shown_errors: ShownErrors, who: str) -> None:
     assert open_office_settings(None, office[who], background) is None  # nothing saved
-    [error] = errors
+    [error] = shown_errors.shown
     assert isinstance(error, PermissionDenied)
     assert "Only managers" in error.message

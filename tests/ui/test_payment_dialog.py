@@ -120,7 +120,7 @@ def test_card_payment_for_two_incidents_from_the_keyboard(
     press(qtbot, Qt.Key.Key_Return)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
-    receipt = dialog.receipt
+    receipt = dialog.value
     assert receipt is not None and receipt.number == "R-000001"
     assert receipt.card_last4 == "4242" and receipt.auth_code == "AB12CD"
     for ref in (first, second):
@@ -174,7 +174,7 @@ def test_a_full_card_number_typed_in_the_reference_is_refused_and_nothing_stored
     type_text(qtbot, "XY9876")
     press(qtbot, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.receipt is not None and dialog.receipt.auth_code == "XY9876"
+    assert dialog.value is not None and dialog.value.auth_code == "XY9876"
     payment = t.Payment.get()
     stored = " ".join(str(v) for v in payment.__data__.values())
     audit = " ".join(row.after for row in t.AuditLog.select())
@@ -214,8 +214,8 @@ def test_cash_shows_the_change_to_give_and_refuses_too_little(
     type_text(qtbot, "100.00")
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.receipt is not None
-    assert (dialog.receipt.tendered_pence, dialog.receipt.change_pence) == (10000, 1000)
+    assert dialog.value is not None
+    assert (dialog.value.tendered_pence, dialog.value.change_pence) == (10000, 1000)
 
 
 def test_a_new_season_ticket_above_250_pounds_forces_a_full_invoice(
@@ -240,7 +240,7 @@ def test_a_new_season_ticket_above_250_pounds_forces_a_full_invoice(
     dialog.amount.selectAll()
     type_text(qtbot, "240")
     press(qtbot, Qt.Key.Key_Return)
-    receipt = dialog.receipt
+    receipt = dialog.value
     assert receipt is not None
     [line] = receipt.lines
     assert line.ticket_size == 3 and receipt.full_invoice is False

@@ -11,15 +11,8 @@ from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.office import catalogue
-from synergy_desk.ui.dialogs import products
 from synergy_desk.ui.dialogs.products import CatalogueEntryDialog, ProductsDialog, open_products
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    shown: list[BaseException] = []
-    monkeypatch.setattr(products, "show_error", lambda _parent, exc: shown.append(exc))
-    return shown
+from tests.ui.conftest import ShownErrors
 
 
 def entries(monkeypatch: pytest.MonkeyPatch, name: str, version: str = "") -> list[str]:
@@ -128,14 +121,14 @@ def test_a_name_already_used_is_told_in_the_entry_dialog(qtbot: Any, manager: Ac
         version="")
     qtbot.addWidget(dialog)
     dialog.name.setText("payroll plus")
-    dialog._on_buttons_accepted()
+    dialog.accept()
     assert "already a product called" in dialog.message.text()
     assert dialog.result() != CatalogueEntryDialog.DialogCode.Accepted
     assert t.Product.select().count() == 2
     dialog.name.setText("Payroll Cloud")
-    dialog._on_buttons_accepted()
+    dialog.accept()
     assert dialog.result() == CatalogueEntryDialog.DialogCode.Accepted
-    assert dialog.result_value.name == "Payroll Cloud"
+    assert dialog.value.name == "Payroll Cloud"
 
 
 def test_a_refusal_by_the_service_is_told_in_the_dialog(qtbot: Any, manager: Actor,
@@ -151,8 +144,8 @@ def test_a_refusal_by_the_service_is_told_in_the_dialog(qtbot: Any, manager: Act
 
 @pytest.mark.parametrize("who", ["engineer", "reception"])
 def test_only_managers_open_the_catalogue(qtbot: Any, office: dict[str, Any],
-                                          errors: list[BaseException], who: str) -> None:
+                                          shown_errors: ShownErrors, who: str) -> None:
     open_products(None, office[who])
-    [error] = errors
+    [error] = shown_errors.shown
     assert isinstance(error, PermissionDenied)
     assert "Only managers" in error.message

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.enums import FundingKind, PaymentMethod
@@ -18,6 +19,7 @@ from synergy_desk.ui.dialogs.payment import PaymentDialog
 from synergy_desk.ui.dialogs.refund import RefundDialog
 from synergy_desk.ui.pdf_preview import PdfPreviewDialog
 from synergy_desk.ui.worker import Background
+from tests.ui.conftest import InlineBackground, ShownErrors
 
 
 @pytest.fixture
@@ -114,14 +116,30 @@ def test_show_receipt_reprints_a_receipt_marked_copy(
 
 def test_an_unknown_receipt_number_is_told_not_shown(
         qtbot: Any, office: dict[str, Any], window: QWidget, background: Background,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    errors: list[BaseException] = []
-    monkeypatch.setattr(receipts, "show_error", lambda _parent, exc: errors.append(exc))
+        shown_errors: ShownErrors) -> None:
     shown: list[QWidget] = []
     receipts.show_receipt(window, background, "R-000042", on_shown=shown.append)
-    qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
-    assert "There is no receipt R-000042" in str(errors[0])
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=20_000)
+    assert "There is no receipt R-000042" in str(shown_errors.messages[0])
     assert shown == []
+
+
+def test_a_document_is_dropped_when_its_window_has_gone(
+        office: dict[str, Any], caller: customers.CustomerSummary,
+        inline_background: InlineBackground, shown_errors: ShownErrors) -> None:
+    payments.take_payment(office["reception"], payments.PaymentRequest(
+        customer_id=caller.id, ticket_size=1, method=PaymentMethod.CASH, tendered_pence=9000))
+    gone = QWidget()
+    shown: list[QWidget] = []
+
+    def make() -> Any:
+        from synergy_desk.services.reporting import receipt_documents
+
+        shiboken6.delete(gone)  # the window closes while the document is being made
+        return receipt_documents.document_for_number("R-000001", copy=True)
+
+    receipts.show_document(gone, inline_background, make, on_shown=shown.append)
+    assert inline_background.jobs == 1 and shown == [] and shown_errors.shown == []
 
 
 def test_redeem_ticket_flow_says_how_much_is_left(
@@ -148,13 +166,10 @@ def test_redeem_ticket_flow_says_how_much_is_left(
 
 def test_redeem_ticket_flow_without_a_ticket_is_refused(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
-        window: QWidget, monkeypatch: pytest.MonkeyPatch) -> None:
+        window: QWidget, shown_errors: ShownErrors) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
-    errors: list[BaseException] = []
-    monkeypatch.setattr("synergy_desk.ui.errors.show_error",
-                        lambda _parent, exc: errors.append(exc))
     assert receipts.redeem_ticket_flow(window, office["reception"], incident.id) is None
-    assert "no live season ticket" in str(errors[0])
+    assert "no live season ticket" in str(shown_errors.messages[0])
     assert funding.funding_of(incident.id) is None
 
 

@@ -16,8 +16,8 @@ from synergy_desk.services.incidents import changes, intake, work
 from synergy_desk.services.money import funding, payments, tickets
 from synergy_desk.services.people import customers
 from synergy_desk.services.reporting import receipt_documents
-from synergy_desk.ui.dialogs import refund as refund_module
 from synergy_desk.ui.dialogs.refund import RefundDialog
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_a_refund_issues_the_next_credit_note_and_the_receipt_never_changes(
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     assert dialog.result() == QDialog.DialogCode.Accepted
-    note = dialog.credit_note
+    note = dialog.value
     assert note is not None and note.number == "CN-000001"
     assert [ln.payment_line_id for ln in note.lines] == [receipt.lines[0].line_id]
     assert note.gross_pence == 9000 and note.reason == "Duplicate of INC-000002"
@@ -94,8 +94,8 @@ def test_a_refund_issues_the_next_credit_note_and_the_receipt_never_changes(
     assert second_dialog.chosen_line_ids() == [receipt.lines[1].line_id]
     qtbot.keyClicks(second_dialog.reason, "Customer withdrew the call")
     qtbot.keyClick(second_dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert second_dialog.credit_note is not None
-    assert second_dialog.credit_note.number == "CN-000002"
+    assert second_dialog.value is not None
+    assert second_dialog.value.number == "CN-000002"
 
     # The original receipt, reprinted, is byte for byte what it was before the refunds.
     assert receipt_documents.receipt_pdf(receipt.number, copy=True) == reprint_before
@@ -137,7 +137,7 @@ def test_work_started_asks_the_manager_before_refunding(
     assert len(asked) == 1 and "Work has started on INC-000001" in asked[0]
     if confirm:
         assert dialog.result() == QDialog.DialogCode.Accepted
-        assert dialog.credit_note is not None and dialog.credit_note.number == "CN-000001"
+        assert dialog.value is not None and dialog.value.number == "CN-000001"
         assert funding.funding_of(incident.id) is None
         # Work had started: the incident stays in progress, unfunded.
         assert t.Incident.get_by_id(incident.id).status == IncidentStatus.IN_PROGRESS
@@ -161,7 +161,7 @@ def test_refunding_a_season_ticket_cancels_what_is_left_on_it(
     qtbot.keyClicks(dialog.reason, "Customer cancelled the ticket")
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    assert dialog.credit_note is not None
+    assert dialog.value is not None
     assert tickets.balance(ticket_id) == 0
     info = tickets.ticket_info(ticket_id)
     assert info.state == "cancelled" and info.cancelled == 9
@@ -181,20 +181,18 @@ def test_a_void_covers_the_whole_payment(qtbot: Any, office: dict[str, Any],
     dialog.void_radio.setChecked(True)
     qtbot.keyClicks(dialog.reason, "Keyed twice")
     dialog.refund_button.click()
-    assert dialog.credit_note is not None
-    assert dialog.credit_note.kind_label == "Void"
+    assert dialog.value is not None
+    assert dialog.value.kind_label == "Void"
 
 
 def test_the_dialog_is_not_offered_to_others(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        shown_errors: ShownErrors) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
     receipt = pay_by_card(office, caller.id, (incident.id,))
-    shown: list[BaseException] = []
-    monkeypatch.setattr(refund_module, "show_error", lambda _parent, exc: shown.append(exc))
 
     assert RefundDialog.ask(None, office["reception"], receipt.payment_id) is None
-    assert len(shown) == 1 and isinstance(shown[0], PermissionDenied)
+    assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], PermissionDenied)
     # And the service refuses anyway, whoever opens the dialog.
     with pytest.raises(DomainError):
         payments.refund(office["engineer"], receipt.payment_id, reason="Trying")

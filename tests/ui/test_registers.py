@@ -19,6 +19,7 @@ from synergy_desk.services.incidents.detail import incident_detail
 from synergy_desk.services.money import funding
 from synergy_desk.ui.registers import SORT_ROLE, RegistersWindow
 from synergy_desk.ui.worker import Background
+from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import log_new, new_customer
 
 
@@ -165,11 +166,9 @@ def test_export_pdf_renders_on_the_pdf_pool(qtbot: Any, office: dict[str, Any],
 
 def test_a_file_that_cannot_be_written_is_reported(
         qtbot: Any, office: dict[str, Any], filled: dict[str, Any], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    shown: list[BaseException] = []
-    monkeypatch.setattr("synergy_desk.ui.registers.show_error",
-                        lambda parent, exc: shown.append(exc))
+        shown_errors: ShownErrors) -> None:
     window = RegistersWindow(office["engineer"])
     qtbot.addWidget(window)
     assert not window.export_csv("enhancements", tmp_path / "missing" / "x.csv")
-    assert len(shown) == 1 and "Could not save x.csv" in str(shown[0])
+    assert len(shown_errors.messages) == 1
+    assert "Could not save x.csv" in str(shown_errors.messages[0])

@@ -30,6 +30,7 @@ from synergy_desk.ui.reports import (
     sort_key,
 )
 from synergy_desk.ui.worker import Background
+from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import log_new, new_customer
 
 
@@ -209,17 +210,15 @@ def test_save_pdf_and_preview(qtbot: Any, office: dict[str, Any],
 
 def test_a_refused_report_is_shown_as_an_error(
         qtbot: Any, office: dict[str, Any], background: Background,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        shown_errors: ShownErrors) -> None:
     window = window_for(qtbot, office["manager"], background)
-    shown: list[BaseException] = []
-    monkeypatch.setattr(reports_ui, "show_error", lambda _parent, exc: shown.append(exc))
     window.select_report("cashup")
     with qtbot.waitSignal(window.failed, timeout=20_000) as failed:
         # A period over the service's limit: refused with a message, nothing shown.
         window.set_period(dt.date(2020, 1, 1), dt.date(2026, 1, 1))
         window.run()
     assert "at most 400 days" in failed.args[0]
-    assert len(shown) == 1
+    assert len(shown_errors.messages) == 1
     assert window.report() is None
     assert window.run_button.isEnabled()
 

@@ -14,7 +14,6 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.people import users
-from synergy_desk.ui.dialogs import users as users_ui
 from synergy_desk.ui.dialogs.users import (
     ResetPasswordDialog,
     UserEditDialog,
@@ -22,16 +21,11 @@ from synergy_desk.ui.dialogs.users import (
     UsersDialog,
     open_users,
 )
-from tests.ui.conftest import Errors, record_errors
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    return record_errors(monkeypatch, users_ui)
-
-
-@pytest.fixture
-def dialog(qtbot: Any, manager: Actor, errors: Errors) -> UsersDialog:
+def dialog(qtbot: Any, manager: Actor) -> UsersDialog:
     widget = UsersDialog(None, manager)
     qtbot.addWidget(widget)
     widget.show()
@@ -71,13 +65,13 @@ def test_add_a_user(dialog: UsersDialog, monkeypatch: pytest.MonkeyPatch) -> Non
     assert users.login("sam", "long enough").id == sam.id
 
 
-def test_a_refused_add_is_shown_and_writes_nothing(dialog: UsersDialog, errors: Errors,
+def test_a_refused_add_is_shown_and_writes_nothing(dialog: UsersDialog, shown_errors: ShownErrors,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(UserEditDialog, "ask", classmethod(
         lambda cls, parent, user=None: UserRequest("mary", "Another Mary", Role.ENGINEER,
                                                    "long enough")))
     dialog.add_button.click()
-    assert isinstance(errors.shown[-1], ValidationError)
+    assert isinstance(shown_errors.shown[-1], ValidationError)
     assert t.User.select().count() == 4
 
 
@@ -100,7 +94,7 @@ def test_the_add_dialog_checks_what_is_typed(qtbot: Any, username: str, full_nam
     widget.again.setText(again)
     press_ok(widget)
     assert complaint in widget.message.text()
-    assert widget.request is None and widget.result() == 0
+    assert widget.value is None and widget.result() == 0
 
 
 def test_the_add_dialog_gives_a_request(qtbot: Any) -> None:
@@ -112,7 +106,7 @@ def test_the_add_dialog_gives_a_request(qtbot: Any) -> None:
     widget.password.setText("long enough")
     widget.again.setText("long enough")
     press_ok(widget)
-    assert widget.request == UserRequest("sam.smith", "Sam Smith", Role.MANAGER, "long enough")
+    assert widget.value == UserRequest("sam.smith", "Sam Smith", Role.MANAGER, "long enough")
 
 
 def test_edit_changes_name_and_role(dialog: UsersDialog, qtbot: Any,
@@ -138,10 +132,10 @@ def test_edit_dialog_keeps_the_user_name(qtbot: Any, manager: Actor) -> None:
     assert widget.username.isReadOnly() and widget.username.text() == "eddie"
     widget.full_name.setText("Eddie Edwards")
     press_ok(widget)
-    assert widget.request == UserRequest("eddie", "Eddie Edwards", Role.ENGINEER, None)
+    assert widget.value == UserRequest("eddie", "Eddie Edwards", Role.ENGINEER, None)
 
 
-def test_a_stale_edit_is_refused_and_the_table_reloads(dialog: UsersDialog, errors: Errors,
+def test_a_stale_edit_is_refused_and_the_table_reloads(dialog: UsersDialog, shown_errors: ShownErrors,
                                                        manager: Actor,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     select(dialog, "eddie")
@@ -151,7 +145,7 @@ def test_a_stale_edit_is_refused_and_the_table_reloads(dialog: UsersDialog, erro
     monkeypatch.setattr(UserEditDialog, "ask", classmethod(
         lambda cls, parent, user=None: UserRequest("eddie", "Eddie Here", Role.ENGINEER)))
     dialog.edit_button.click()
-    assert "changed by Mary Manager" in str(errors.shown[-1])
+    assert "changed by Mary Manager" in str(shown_errors.shown[-1])
     assert t.User.get(t.User.username == "eddie").full_name == "Eddie Elsewhere"
     names = [dialog.model.index(r, 0).data() for r in range(dialog.model.rowCount())]
     assert "Eddie Elsewhere" in names
@@ -175,12 +169,12 @@ def test_deactivate_asks_first(dialog: UsersDialog, qtbot: Any, confirmed: bool,
         assert len(asked) == 1
 
 
-def test_the_last_manager_is_kept(dialog: UsersDialog, errors: Errors,
+def test_the_last_manager_is_kept(dialog: UsersDialog, shown_errors: ShownErrors,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     select(dialog, "mary")
     monkeypatch.setattr(dialog, "confirm", lambda *a: True)
     dialog.active_button.click()
-    assert "last active manager" in str(errors.shown[-1])
+    assert "last active manager" in str(shown_errors.shown[-1])
     assert t.User.get(t.User.username == "mary").active
 
 
@@ -214,11 +208,11 @@ def test_the_reset_dialog_checks_the_password(qtbot: Any, manager: Actor, new: s
     widget.new.setText(new)
     widget.again.setText(again)
     press_ok(widget)
-    assert complaint in widget.message.text() and widget.password is None
+    assert complaint in widget.message.text() and widget.value is None
     widget.again.setText(new if len(new) >= 8 else "")
     if len(new) >= 8:
         press_ok(widget)
-        assert widget.password == new
+        assert widget.value == new
 
 
 def test_insert_adds(dialog: UsersDialog, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,8 +224,8 @@ def test_insert_adds(dialog: UsersDialog, qtbot: Any, monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize("who", ["reception", "engineer"])
-def test_others_are_refused_with_the_services_message(office: dict[str, Any], errors: Errors,
+def test_others_are_refused_with_the_services_message(office: dict[str, Any], shown_errors: ShownErrors,
                                                       who: str) -> None:
     open_users(None, office[who])
-    assert isinstance(errors.shown[-1], PermissionDenied)
-    assert "Only managers" in str(errors.shown[-1])
+    assert isinstance(shown_errors.shown[-1], PermissionDenied)
+    assert "Only managers" in str(shown_errors.shown[-1])

@@ -12,16 +12,10 @@ from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import funding
-from synergy_desk.ui.dialogs import waiver as waiver_ui
 from synergy_desk.ui.dialogs.waiver import WaiverDialog, WaiverRequest, waive_flow
 from synergy_desk.ui.incident_detail import IncidentDetail
 from tests.services.incidents.incident_helpers import make_customer, new_call, pay_for
-from tests.ui.conftest import Errors, record_errors
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    return record_errors(monkeypatch, waiver_ui)
+from tests.ui.conftest import ShownErrors
 
 
 @pytest.fixture
@@ -43,11 +37,11 @@ def test_ok_waits_for_a_reason(qtbot: Any) -> None:
     dialog.reason.setPlainText("  Our bug in 12.4  ")
     assert ok.isEnabled()
     ok.click()
-    assert dialog.request == WaiverRequest(WaiverKind.WARRANTY, "Our bug in 12.4")
+    assert dialog.value == WaiverRequest(WaiverKind.WARRANTY, "Our bug in 12.4")
 
 
 def test_the_flow_waives_and_the_detail_says_so(qtbot: Any, manager: Actor, unfunded: Any,
-                                                errors: Errors,
+                                                shown_errors: ShownErrors,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     detail = IncidentDetail(manager)
     qtbot.addWidget(detail)
@@ -65,7 +59,7 @@ def test_the_flow_waives_and_the_detail_says_so(qtbot: Any, manager: Actor, unfu
     detail.show_incident(unfunded.id)
     assert "Waived (goodwill) by Mary Manager" in detail.heading.text()
     assert not detail.buttons["waive"].isEnabled()
-    assert errors.shown == []
+    assert shown_errors.shown == []
 
 
 def test_a_funded_incident_cannot_be_waived(qtbot: Any, manager: Actor, reception: Actor,
@@ -89,21 +83,21 @@ def test_only_managers_see_the_button(qtbot: Any, office: dict[str, Any], unfund
 
 
 def test_the_flow_refuses_an_engineer_before_asking(office: dict[str, Any], unfunded: Any,
-                                                    errors: Errors,
+                                                    shown_errors: ShownErrors,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
     monkeypatch.setattr(WaiverDialog, "ask", classmethod(
         lambda cls, parent, reference: asked.append(reference)))
     assert waive_flow(None, office["engineer"], unfunded.id, unfunded.reference) is None
-    assert asked == [] and isinstance(errors.shown[-1], PermissionDenied)
+    assert asked == [] and isinstance(shown_errors.shown[-1], PermissionDenied)
     assert funding.funding_of(unfunded.id) is None
 
 
-def test_a_refusal_from_the_service_is_shown(manager: Actor, unfunded: Any, errors: Errors,
+def test_a_refusal_from_the_service_is_shown(manager: Actor, unfunded: Any, shown_errors: ShownErrors,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(WaiverDialog, "ask", classmethod(
         lambda cls, parent, reference: WaiverRequest(WaiverKind.INTERNAL, "Test")))
     assert waive_flow(None, manager, unfunded.id, unfunded.reference) is not None
     # Waiving it again: already funded.
     assert waive_flow(None, manager, unfunded.id, unfunded.reference) is None
-    assert "funded" in str(errors.shown[-1])
+    assert "funded" in str(shown_errors.shown[-1])

@@ -43,7 +43,7 @@ from synergy_desk.ui.dialogs.resolve import (
 )
 from synergy_desk.ui.dialogs.split import SplitDialog
 from synergy_desk.ui.registers import RegistersWindow
-from tests.ui.conftest import Errors, record_errors
+from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import (
     buy_ticket,
     detail,
@@ -55,10 +55,6 @@ from tests.ui.workbench_data import (
 
 # --- helpers ------------------------------------------------------------------------------
 
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
-    return record_errors(monkeypatch, workbench)
 
 
 def press_ok(dialog: Any) -> None:
@@ -73,7 +69,7 @@ def never_ask(*_args: object, **_kwargs: object) -> None:
 
 
 def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
-        qtbot: Any, office: dict[str, Any], errors: Errors,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         monkeypatch: pytest.MonkeyPatch) -> None:
     engineer: Actor = office["engineer"]
     product = office["product"]
@@ -83,8 +79,8 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
 
     # 1. Starting work on an unfunded incident is refused, and the flow says why.
     assert workbench.start_work_flow(None, engineer, ref.id) is None
-    assert len(errors.shown) == 1 and isinstance(errors.shown[0], FundingRequired)
-    assert "not funded" in str(errors.shown[0])
+    assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], FundingRequired)
+    assert "not funded" in str(shown_errors.shown[0])
     assert detail(ref.id).status is IncidentStatus.AWAITING_PAYMENT
 
     # 2. Fund it from a season ticket bought with a payment; now work starts.
@@ -114,11 +110,11 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     dialog.subject.setText("Payroll export fails")
     dialog.product.setCurrentIndex(dialog.product.findData(office["product2"].id))
     press_ok(dialog)
-    assert dialog.request is not None
-    monkeypatch.setattr(SplitDialog, "ask", staticmethod(lambda *a: dialog.request))
+    assert dialog.value is not None
+    monkeypatch.setattr(SplitDialog, "ask", staticmethod(lambda *a: dialog.value))
     offered: list[changes.IncidentRef] = []
     new = workbench.split_flow(None, engineer, ref.id, offer_funding=offered.append)
-    assert new is not None and errors.shown == [errors.shown[0]]
+    assert new is not None and shown_errors.shown == [shown_errors.shown[0]]
     assert offered == [new]
     new_detail = detail(new.id)
     assert new_detail.funding is FundingKind.NONE
@@ -138,9 +134,9 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     merge.choose(dup.id, ref.id)
     assert "re-credited" in merge.outcome.text()
     press_ok(merge)
-    assert merge.request is not None
-    assert (merge.request.duplicate_id, merge.request.survivor_id) == (dup.id, ref.id)
-    monkeypatch.setattr(MergeDialog, "ask", staticmethod(lambda *a: merge.request))
+    assert merge.value is not None
+    assert (merge.value.duplicate_id, merge.value.survivor_id) == (dup.id, ref.id)
+    monkeypatch.setattr(MergeDialog, "ask", staticmethod(lambda *a: merge.value))
     summary = workbench.merge_flow(None, engineer, ref.id)
     assert summary is not None and "re-credited" in summary.lower()
     assert tickets.balance(ticket_id) == 9
@@ -169,8 +165,8 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     assert "1 customer asking" in resolve.request_combo.currentText()
     resolve.resolution_note.setPlainText("Customer wants to install without prompts.")
     press_ok(resolve)
-    assert resolve.request is not None
-    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: resolve.request))
+    assert resolve.value is not None
+    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: resolve.value))
     resolved = workbench.resolve_flow(None, engineer, ref.id)
     assert resolved is not None and resolved.status is IncidentStatus.RESOLVED
     row = registers.list_enhancement_requests(product.id)[0]
@@ -187,8 +183,8 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     escalate.escalation_version.setText("8.1.2")
     escalate.escalation_steps.setPlainText("1. Open Payroll\n2. Export\n3. Error 0x80")
     press_ok(escalate)
-    assert escalate.request is not None
-    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: escalate.request))
+    assert escalate.value is not None
+    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: escalate.value))
     assert workbench.resolve_flow(None, engineer, new.id) is not None
 
     window = RegistersWindow(engineer)
@@ -200,14 +196,14 @@ def test_engineer_works_an_incident_from_refusal_to_split_merge_and_resolutions(
     assert found[0].product_version == "8.1.2"
     assert found[0].status is EscalationStatus.OPEN
     assert "Error 0x80" in found[0].steps_to_reproduce
-    assert errors.shown == [errors.shown[0]]  # nothing went wrong after the first refusal
+    assert shown_errors.shown == [shown_errors.shown[0]]  # nothing went wrong after the first refusal
 
 
 # --- start work: the refusal and the way round it -------------------------------------------
 
 
 def test_start_work_refused_offers_the_ticket_and_starts_once_redeemed(
-        qtbot: Any, office: dict[str, Any], errors: Errors,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer = new_customer(office["reception"], "Cara Lindqvist")
     ref = log_new(office["reception"], customer, office["product"].id, "Cannot post journals")
@@ -225,11 +221,11 @@ def test_start_work_refused_offers_the_ticket_and_starts_once_redeemed(
     assert started is not None and started.status is IncidentStatus.IN_PROGRESS
     assert started.funding is FundingKind.TICKET
     assert tickets.balance(ticket_id) == 2
-    assert errors.shown == []
+    assert shown_errors.shown == []
 
 
 def test_start_work_refused_and_cancelled_changes_nothing(
-        qtbot: Any, office: dict[str, Any], errors: Errors,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer = new_customer(office["reception"], "Dev Patel")
     ref = log_new(office["reception"], customer, office["product"].id, "Bank feed stopped")
@@ -243,7 +239,7 @@ def test_start_work_refused_and_cancelled_changes_nothing(
 
 
 def test_start_work_after_payment_taken_from_the_shortcut(
-        qtbot: Any, office: dict[str, Any], errors: Errors,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer = new_customer(office["reception"], "Eve Okafor")
     ref = log_new(office["reception"], customer, office["product"].id, "VAT return rejected")
@@ -282,19 +278,19 @@ def test_split_dialog_needs_some_entries_not_all_and_a_subject(
     assert events and all(not item.flags() & Qt.ItemFlag.ItemIsUserCheckable for item in events)
     dialog.subject.setText("Fonts missing")
     press_ok(dialog)
-    assert dialog.request is None and "at least one" in dialog.message.text()
+    assert dialog.value is None and "at least one" in dialog.message.text()
     dialog.set_checked(ids)
     press_ok(dialog)
-    assert dialog.request is None and "must stay" in dialog.message.text()
+    assert dialog.value is None and "must stay" in dialog.message.text()
     dialog.set_checked(ids[:1])
     dialog.subject.clear()
     press_ok(dialog)
-    assert dialog.request is None and "subject" in dialog.message.text()
+    assert dialog.value is None and "subject" in dialog.message.text()
     dialog.subject.setText("  Fonts   missing ")
     press_ok(dialog)
-    assert dialog.request is not None
-    assert dialog.request.entry_ids == (ids[0],) and dialog.request.subject == "Fonts missing"
-    assert dialog.request.product_id == office["product"].id
+    assert dialog.value is not None
+    assert dialog.value.entry_ids == (ids[0],) and dialog.value.subject == "Fonts missing"
+    assert dialog.value.product_id == office["product"].id
 
 
 def test_resolve_dialog_asks_for_what_each_resolution_needs(
@@ -304,35 +300,35 @@ def test_resolve_dialog_asks_for_what_each_resolution_needs(
     labels = [dialog.resolution_type.itemText(i) for i in range(dialog.resolution_type.count())]
     assert labels == ["Solution", "Work-around", "Enhancement request", "Escalated"]
     press_ok(dialog)
-    assert dialog.request is None and "note" in dialog.message.text()
+    assert dialog.value is None and "note" in dialog.message.text()
     dialog.resolution_note.setPlainText("Installed the missing font.")
     dialog.set_resolution(Resolution.ESCALATED)
     press_ok(dialog)
-    assert dialog.request is None and "version" in dialog.message.text()
+    assert dialog.value is None and "version" in dialog.message.text()
     dialog.escalation_version.setText("12.4")
     press_ok(dialog)
-    assert dialog.request is None and "steps" in dialog.message.text()
+    assert dialog.value is None and "steps" in dialog.message.text()
     # No request of this product exists yet: only a new one can be started, and needs a title.
     dialog.set_resolution(Resolution.ENHANCEMENT)
     assert not dialog.existing_radio.isEnabled() and dialog.new_radio.isChecked()
     press_ok(dialog)
-    assert dialog.request is None and "title" in dialog.message.text()
+    assert dialog.value is None and "title" in dialog.message.text()
     dialog.new_title.setText("Embed fonts in reports")
     press_ok(dialog)
-    assert dialog.request is not None
-    assert dialog.request.resolution is Resolution.ENHANCEMENT
-    assert dialog.request.enhancement_title == "Embed fonts in reports"
-    assert dialog.request.enhancement_request_id is None
+    assert dialog.value is not None
+    assert dialog.value.resolution is Resolution.ENHANCEMENT
+    assert dialog.value.enhancement_title == "Embed fonts in reports"
+    assert dialog.value.enhancement_request_id is None
 
 
-def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], errors: Errors,
+def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
                                       working: changes.IncidentRef,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     dialog = ResolveDialog(None, detail(working.id))
     qtbot.addWidget(dialog)
     dialog.resolution_note.setPlainText("Installed the missing font; reports print.")
     press_ok(dialog)
-    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: dialog.request))
+    monkeypatch.setattr(ResolveDialog, "ask", staticmethod(lambda *a: dialog.value))
     ref = workbench.resolve_flow(None, office["engineer"], working.id)
     assert ref is not None
     after = detail(working.id)
@@ -341,7 +337,7 @@ def test_resolve_flow_with_a_solution(qtbot: Any, office: dict[str, Any], errors
 
 
 def test_resolve_flow_refuses_a_stale_version_and_says_who_changed_it(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     seen = detail(working.id).version
     intake.edit_incident(office["engineer2"], working.id, seen, subject="Reports blank (PDF)")
@@ -349,21 +345,21 @@ def test_resolve_flow_refuses_a_stale_version_and_says_who_changed_it(
         lambda *a: ResolveRequest(Resolution.SOLUTION, "Fixed")))
     assert workbench.resolve_flow(None, office["engineer"], working.id,
                                   expected_version=seen) is None
-    assert len(errors.shown) == 1 and "Erin Engineer" in str(errors.shown[0])
+    assert len(shown_errors.shown) == 1 and "Erin Engineer" in str(shown_errors.shown[0])
     assert detail(working.id).status is IncidentStatus.IN_PROGRESS
 
 
 def test_close_unresolved_needs_a_reason_then_reopen_costs_nothing(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     close = CloseUnresolvedDialog(None, detail(working.id))
     qtbot.addWidget(close)
     assert close.objectName() == "closeUnresolvedDialog"
     press_ok(close)
-    assert close.request is None and "reason" in close.message.text()
+    assert close.value is None and "reason" in close.message.text()
     close.text.setPlainText("Customer's server is being replaced; nothing more to do.")
     press_ok(close)
-    monkeypatch.setattr(CloseUnresolvedDialog, "ask", staticmethod(lambda *a: close.request))
+    monkeypatch.setattr(CloseUnresolvedDialog, "ask", staticmethod(lambda *a: close.value))
     closed = workbench.close_unresolved_flow(None, office["engineer"], working.id)
     assert closed is not None and closed.status is IncidentStatus.CLOSED
     assert detail(working.id).resolution is Resolution.UNRESOLVED
@@ -372,15 +368,15 @@ def test_close_unresolved_needs_a_reason_then_reopen_costs_nothing(
     qtbot.addWidget(reopen)
     assert "no new charge" in reopen.explanation.text()
     press_ok(reopen)  # the note is optional
-    monkeypatch.setattr(ReopenDialog, "ask", staticmethod(lambda *a: reopen.request))
+    monkeypatch.setattr(ReopenDialog, "ask", staticmethod(lambda *a: reopen.value))
     reopened = workbench.reopen_flow(None, office["engineer"], working.id)
     assert reopened is not None and reopened.status is IncidentStatus.IN_PROGRESS
     assert reopened.funding is FundingKind.WAIVER
-    assert errors.shown == []
+    assert shown_errors.shown == []
 
 
 def test_out_of_remit_is_for_managers_and_hands_the_ticket_back(
-        qtbot: Any, office: dict[str, Any], errors: Errors,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer = new_customer(office["reception"], "Gus Mbeki")
     ref = log_new(office["reception"], customer, office["product"].id,
@@ -389,14 +385,14 @@ def test_out_of_remit_is_for_managers_and_hands_the_ticket_back(
     funding.fund_from_ticket(office["reception"], ref.id)
     monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(never_ask))
     assert workbench.out_of_remit_flow(None, office["engineer"], ref.id) is None
-    assert isinstance(errors.shown[-1], PermissionDenied)
+    assert isinstance(shown_errors.shown[-1], PermissionDenied)
 
     dialog = OutOfRemitDialog(None, detail(ref.id))
     qtbot.addWidget(dialog)
     assert "re-credited" in dialog.explanation.text()
     dialog.text.setPlainText("Implementing a macro in their data file is not support.")
     press_ok(dialog)
-    monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(lambda *a: dialog.request))
+    monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(lambda *a: dialog.value))
     closed = workbench.out_of_remit_flow(None, office["manager"], ref.id)
     assert closed is not None and closed.status is IncidentStatus.CLOSED
     assert tickets.balance(ticket_id) == 2
@@ -442,7 +438,7 @@ def test_merge_dialog_offers_only_the_customers_incidents_that_are_not_closed(
 
 @pytest.mark.parametrize("action", ["start", "split", "merge", "resolve"])
 def test_reception_cannot_start_split_merge_or_resolve(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch, action: str) -> None:
     reception: Actor = office["reception"]
     work.wait_on_customer(office["engineer"], working.id)  # so starting is possible
@@ -467,7 +463,7 @@ def test_reception_cannot_start_split_merge_or_resolve(
         "resolve": lambda: workbench.resolve_flow(None, reception, working.id),
     }
     assert flows[action]() is None
-    assert len(errors.shown) == 1 and isinstance(errors.shown[0], PermissionDenied)
+    assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], PermissionDenied)
     after = detail(working.id)
     assert after.status is IncidentStatus.WAITING_ON_CUSTOMER
     assert entry in own_entries(working.id)
@@ -477,7 +473,7 @@ def test_reception_cannot_start_split_merge_or_resolve(
 
 
 def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer_id = detail(working.id).customer_id
     dialog = CallbackDialog(None, customer_id, working.id, working.reference)
@@ -487,9 +483,9 @@ def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
     dialog.set_due_local(dt.datetime(year, 7, 1, 10, 0))
     dialog.note.setPlainText("Ring once the font is installed")
     press_ok(dialog)
-    assert dialog.request is not None
-    assert dialog.request.due_at == dt.datetime(year, 7, 1, 9, 0)
-    monkeypatch.setattr(CallbackDialog, "ask", staticmethod(lambda *a: dialog.request))
+    assert dialog.value is not None
+    assert dialog.value.due_at == dt.datetime(year, 7, 1, 9, 0)
+    monkeypatch.setattr(CallbackDialog, "ask", staticmethod(lambda *a: dialog.value))
     row = workbench.schedule_callback_flow(None, office["reception"], customer_id, working.id)
     assert row is not None and row.incident_id == working.id
     assert row.due_at == dt.datetime(year, 7, 1, 9, 0)
@@ -502,14 +498,14 @@ def test_callback_dialog_refuses_a_time_that_has_passed(
     qtbot.addWidget(dialog)
     dialog.set_due_local(dt.datetime(2020, 1, 6, 9, 0))
     press_ok(dialog)
-    assert dialog.request is None and "passed" in dialog.message.text()
+    assert dialog.value is None and "passed" in dialog.message.text()
 
 
 # --- the summary flow -----------------------------------------------------------------------
 
 
 def test_summary_flow_renders_on_the_pdf_pool_and_opens_the_preview(
-        qtbot: Any, office: dict[str, Any], errors: Errors,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         working: changes.IncidentRef) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -519,8 +515,8 @@ def test_summary_flow_renders_on_the_pdf_pool_and_opens_the_preview(
     background = Background()
     got: list[SummaryPdf] = []
     workbench.summary_flow(None, background, working.id, on_ready=got.append)
-    qtbot.waitUntil(lambda: bool(got) or bool(errors.shown), timeout=20_000)
-    assert errors.shown == []
+    qtbot.waitUntil(lambda: bool(got) or bool(shown_errors.shown), timeout=20_000)
+    assert shown_errors.shown == []
     assert got[0].reference == working.reference and got[0].pdf.startswith(b"%PDF")
 
     def preview() -> PdfPreviewDialog | None:
@@ -528,9 +524,9 @@ def test_summary_flow_renders_on_the_pdf_pool_and_opens_the_preview(
                      if isinstance(w, PdfPreviewDialog) and w.isVisible()), None)
 
     workbench.summary_flow(None, background, working.id)
-    qtbot.waitUntil(lambda: preview() is not None or bool(errors.shown), timeout=20_000)
+    qtbot.waitUntil(lambda: preview() is not None or bool(shown_errors.shown), timeout=20_000)
     shown = preview()
-    assert shown is not None and errors.shown == []
+    assert shown is not None and shown_errors.shown == []
     qtbot.addWidget(shown)
     assert shown.filename == f"{working.reference}.pdf"
     assert shown.document.pageCount() >= 1
@@ -539,21 +535,21 @@ def test_summary_flow_renders_on_the_pdf_pool_and_opens_the_preview(
 
 
 def test_summary_flow_shows_an_error_for_a_missing_incident(
-        qtbot: Any, office: dict[str, Any], errors: Errors) -> None:
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors) -> None:
     from synergy_desk.ui.worker import Background
 
     background = Background()
     got: list[bytes] = []
     workbench.summary_flow(None, background, 999_999, on_ready=got.append)
-    qtbot.waitUntil(lambda: bool(errors.shown), timeout=20_000)
-    assert got == [] and "999999" in str(errors.shown[0])
+    qtbot.waitUntil(lambda: bool(shown_errors.shown), timeout=20_000)
+    assert got == [] and "999999" in str(shown_errors.shown[0])
 
 
 def test_validation_errors_reach_show_error_not_the_user_as_a_traceback(
-        qtbot: Any, office: dict[str, Any], errors: Errors, working: changes.IncidentRef,
+        qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # An incident in progress cannot be re-opened: the service refuses, the flow shows it.
     monkeypatch.setattr(ReopenDialog, "ask", staticmethod(lambda *a: ReasonRequest("")))
     assert workbench.reopen_flow(None, office["engineer"], working.id) is None
-    assert len(errors.shown) == 1 and isinstance(errors.shown[0], ValidationError)
-    assert "open already" in str(errors.shown[0])
+    assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], ValidationError)
+    assert "open already" in str(shown_errors.shown[0])

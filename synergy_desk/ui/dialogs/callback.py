@@ -10,8 +10,6 @@ from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,7 +22,8 @@ from PySide6.QtWidgets import (
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.incidents.callbacks import MAX_NOTE
 from synergy_desk.services.people import customers
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
 @dataclass(frozen=True)
@@ -59,19 +58,18 @@ def _round_up(moment: dt.datetime, minutes: int = 15) -> dt.datetime:
     return moment + dt.timedelta(minutes=extra)
 
 
-class CallbackDialog(QDialog):
+class CallbackDialog(FormDialog[CallbackRequest]):
     """A date and time editor in the office's zone, a contact to ring and a note."""
 
     def __init__(self, parent: QWidget | None, customer_id: int,
                  incident_id: int | None = None, reference: str = "") -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="callbackMessage")
         self.setObjectName("callbackDialog")
         summary = customers.customer_summary(customer_id)
         self.setWindowTitle(self.tr("Call back %s") % summary.name)
         self._customer_id = customer_id
         self._incident_id = incident_id
         self._zone = office_zone()
-        self.request: CallbackRequest | None = None
 
         about = html.escape(summary.name)
         if reference:
@@ -91,7 +89,7 @@ class CallbackDialog(QDialog):
         zone_name = getattr(self._zone, "key", None) or str(self._zone)
         zone_label = QLabel(self.tr("office time (%s)") % zone_name)
         zone_label.setObjectName("callbackZone")
-        zone_label.setStyleSheet("color:#555;")
+        zone_label.setStyleSheet(palette.SECONDARY.text_style())
         in_hour = QPushButton(self.tr("In an &hour"))
         in_hour.clicked.connect(self._on_in_hour_clicked)
         tomorrow = QPushButton(self.tr("&Tomorrow 9:00"))
@@ -119,11 +117,6 @@ class CallbackDialog(QDialog):
         self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText(self.tr("What was promised, e.g. ring back once the log "
                                              "file has been read"))
-        self.message = QLabel()
-        self.message.setObjectName("callbackMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
-
         form = QFormLayout()
         when = QLabel(self.tr("&When:"))
         when.setBuddy(self.due)
@@ -131,17 +124,11 @@ class CallbackDialog(QDialog):
         form.addRow("", quick_row)
         form.addRow(self.tr("&Ring:"), self.contact)
         form.addRow(self.tr("&Note:"), self.note)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("&Schedule call-back"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Schedule call-back"))
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(480, 300)
         self.due.setFocus()
 
@@ -172,29 +159,22 @@ class CallbackDialog(QDialog):
         day = now_local.date() + dt.timedelta(days=1)
         self.set_due_local(dt.datetime(day.year, day.month, day.day, 9, 0))
 
-    def _on_buttons_accepted(self) -> None:
-        due = self.due_utc()
-        if due <= utcnow():
-            self.message.setText(self.tr("That time has passed: a call-back is promised for a "
-                                         "time still to come."))
-            self.due.setFocus()
-            return
-        note = self.note.toPlainText().strip()
-        if len(note) > MAX_NOTE:
-            self.message.setText(self.tr("The note is too long (at most %s characters).")
-                                 % f"{MAX_NOTE:,}")
-            self.note.setFocus()
-            return
+    def validate(self) -> None:
+        if self.due_utc() <= utcnow():
+            raise Problem(self.tr("That time has passed: a call-back is promised for a time "
+                                  "still to come."), self.due)
+        if len(self.note.toPlainText().strip()) > MAX_NOTE:
+            raise Problem(self.tr("The note is too long (at most %s characters).")
+                          % f"{MAX_NOTE:,}", self.note)
+
+    def answer(self) -> CallbackRequest:
         contact = self.contact.currentData()
-        self.request = CallbackRequest(self._customer_id, self._incident_id,
-                                       int(contact) if contact is not None else None, due, note)
-        self.accept()
+        return CallbackRequest(self._customer_id, self._incident_id,
+                               int(contact) if contact is not None else None, self.due_utc(),
+                               self.note.toPlainText().strip())
 
     @classmethod
     def ask(cls, parent: QWidget | None, customer_id: int, incident_id: int | None = None,
             reference: str = "") -> CallbackRequest | None:
         """Show the dialog; the call-back to schedule, or None when cancelled."""
-        dialog = cls(parent, customer_id, incident_id, reference)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.request
-        return None
+        return cls(parent, customer_id, incident_id, reference).ask_value()

@@ -10,8 +10,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.services.money.tickets import TicketInfo
 from synergy_desk.ui import formatting
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
 @dataclass(frozen=True)
@@ -42,14 +41,6 @@ class ContractRequest:
     product_id: int | None
     starts_on: dt.date
     ends_on: dt.date
-
-
-def _message_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("dialogMessage")
-    label.setStyleSheet("color:#a61b1b;")
-    label.setWordWrap(True)
-    return label
 
 
 class IncidentChangeBox(QSpinBox):
@@ -81,16 +72,15 @@ class IncidentChangeBox(QSpinBox):
         return state, text, pos
 
 
-class TicketAdjustDialog(QDialog):
+class TicketAdjustDialog(FormDialog[AdjustRequest]):
     """Choose a live ticket, how many incidents to add or take away, and why."""
 
     def __init__(self, parent: QWidget | None, customer_name: str,
                  tickets: list[TicketInfo]) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="dialogMessage")
         self.setObjectName("ticketAdjustDialog")
         self.setWindowTitle(self.tr("Adjust a season ticket — %s") % customer_name)
         self._tickets = [tk for tk in tickets if tk.is_live]
-        self.request: AdjustRequest | None = None
 
         self.ticket = QComboBox()
         self.ticket.setObjectName("adjustTicket")
@@ -109,25 +99,19 @@ class TicketAdjustDialog(QDialog):
         self.reason.setMaximumHeight(90)
         self.after = QLabel()
         self.after.setObjectName("adjustAfter")
-        self.message = _message_label()
 
         form = QFormLayout()
         form.addRow(self.tr("&Ticket:"), self.ticket)
         form.addRow(self.tr("&Change:"), self.delta)
         form.addRow("", self.after)
         form.addRow(self.tr("&Reason:"), self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Adjust"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Adjust"))
         layout = QVBoxLayout(self)
         if not self._tickets:
             layout.addWidget(QLabel(self.tr("This customer has no live season ticket; only a "
                                             "live ticket can be adjusted.")))
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.ticket.currentIndexChanged.connect(self._on_values_changed)
         self.delta.valueChanged.connect(self._on_values_changed)
         self.reason.textChanged.connect(self._on_values_changed)
@@ -141,7 +125,7 @@ class TicketAdjustDialog(QDialog):
     def _on_values_changed(self, *_args: object) -> None:
         ticket = self._chosen()
         delta = self.delta.value()
-        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok_button = self.ok_button
         if ticket is None:
             self.after.clear()
             ok_button.setEnabled(False)
@@ -149,38 +133,33 @@ class TicketAdjustDialog(QDialog):
         after = ticket.left + delta
         self.after.setText(self.tr("%s of %s left afterwards") % (after, ticket.size))
         valid = delta != 0 and 0 <= after <= ticket.size
-        self.message.setText("" if valid or delta == 0 else self.tr(
-            "The balance must stay between 0 and %s.") % ticket.size)
+        if valid or delta == 0:
+            self.clear_problem()
+        else:
+            self.show_problem(self.tr("The balance must stay between 0 and %s.") % ticket.size)
         ok_button.setEnabled(valid and bool(self.reason.toPlainText().strip()))
 
-    def _on_buttons_accepted(self) -> None:
+    def answer(self) -> AdjustRequest:
         ticket = self._chosen()
         reason = self.reason.toPlainText().strip()
         if ticket is None or not reason:
-            self.message.setText(self.tr("Choose a ticket and give the reason."))
-            return
-        self.request = AdjustRequest(ticket.id, self.delta.value(), reason)
-        self.accept()
+            raise Problem(self.tr("Choose a ticket and give the reason."))
+        return AdjustRequest(ticket.id, self.delta.value(), reason)
 
     @classmethod
     def ask(cls, parent: QWidget | None, customer_name: str,
             tickets: list[TicketInfo]) -> AdjustRequest | None:
-        dialog = cls(parent, customer_name, tickets)
-        try:
-            return dialog.request if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, customer_name, tickets).ask_value()
 
 
-class ContractDialog(QDialog):
+class ContractDialog(FormDialog[ContractRequest]):
     """A contract's reference, the product it covers (or all) and the dates it runs."""
 
     def __init__(self, parent: QWidget | None, customer_name: str,
                  products: list[Any]) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="dialogMessage")
         self.setObjectName("contractDialog")
         self.setWindowTitle(self.tr("Record a support contract — %s") % customer_name)
-        self.request: ContractRequest | None = None
         self.reference = QLineEdit()
         self.reference.setObjectName("contractReference")
         self.reference.setMaxLength(64)
@@ -198,44 +177,29 @@ class ContractDialog(QDialog):
         self.ends.setObjectName("contractEnds")
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
-        self.message = _message_label()
         form = QFormLayout()
         form.addRow(self.tr("&Reference:"), self.reference)
         form.addRow(self.tr("&Covers:"), self.product)
         form.addRow(self.tr("&Starts:"), self.starts)
         form.addRow(self.tr("&Ends:"), self.ends)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Record"))
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Record"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Incidents for the covered products within these "
                                         "dates need no payment.")))
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_message_and_buttons(layout)
         self.reference.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _on_buttons_accepted(self) -> None:
+    def answer(self) -> ContractRequest:
         reference = self.reference.text().strip()
         starts, ends = self.starts.date().toPython(), self.ends.date().toPython()
         if not reference:
-            self.message.setText(self.tr("Give the contract's reference."))
-            self.reference.setFocus()
-            return
+            raise Problem(self.tr("Give the contract's reference."), self.reference)
         if ends < starts:
-            self.message.setText(self.tr("A contract cannot end before it starts."))
-            self.ends.setFocus()
-            return
-        self.request = ContractRequest(reference, self.product.currentData(), starts, ends)
-        self.accept()
+            raise Problem(self.tr("A contract cannot end before it starts."), self.ends)
+        return ContractRequest(reference, self.product.currentData(), starts, ends)
 
     @classmethod
     def ask(cls, parent: QWidget | None, customer_name: str,
             products: list[Any]) -> ContractRequest | None:
-        dialog = cls(parent, customer_name, products)
-        try:
-            return dialog.request if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, customer_name, products).ask_value()

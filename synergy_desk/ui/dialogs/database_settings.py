@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlparse
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -28,11 +27,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.models.database import default_database_url, describe_url, sqlite_url
 from synergy_desk.services.data import connection
+from synergy_desk.ui import palette
+from synergy_desk.ui.dialogs.form import FormDialog
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 
@@ -44,17 +45,22 @@ class DatabaseChoice:
     display: str
 
 
-class DatabaseSettingsDialog(QDialog):
-    """Choose the SQLite file or the PostgreSQL server; test it; save it for the next start."""
+class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
+    """Choose the SQLite file or the PostgreSQL server; test it; save it for the next start.
+
+    The message line sits beside "Test connection": it gives the test's answer, and says why
+    an address cannot be saved.
+    """
 
     def __init__(self, parent: QWidget | None, current_url: str, background: Background,
                  in_use: str = "") -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="connectionResult",
+                         buttons=QDialogButtonBox.StandardButton.Save
+                         | QDialogButtonBox.StandardButton.Cancel)
         self.setObjectName("databaseSettingsDialog")
         self.setWindowTitle(self.tr("Database for this desk"))
         self._background = background
         self._probe_token = 0
-        self.choice: DatabaseChoice | None = None
 
         self.use_sqlite = QRadioButton(self.tr("A database &file on this computer (one desk)"))
         self.use_sqlite.setObjectName("useSqlite")
@@ -107,20 +113,12 @@ class DatabaseSettingsDialog(QDialog):
         self.test_button = QPushButton(self.tr("&Test connection"))
         self.test_button.setObjectName("testConnection")
         self.test_button.clicked.connect(self._on_test_clicked)
-        self.result = QLabel()
-        self.result.setObjectName("connectionResult")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
         if in_use:
             now = QLabel(self.tr("In use now: %s") % in_use)
-            now.setStyleSheet("color:#555;")
+            now.setStyleSheet(palette.SECONDARY.text_style())
             now.setWordWrap(True)
             layout.addWidget(now)
         layout.addWidget(self.use_sqlite)
@@ -129,11 +127,11 @@ class DatabaseSettingsDialog(QDialog):
         layout.addWidget(self.postgres_box)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
-        test_row.addWidget(self.result, 1)
+        test_row.addWidget(self.message, 1)
         layout.addLayout(test_row)
         layout.addWidget(QLabel(self.tr("A new choice takes effect when Synergy Desk next "
                                         "starts.")))
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.use_sqlite.toggled.connect(self._on_kind_toggled)
         self._load(current_url)
         self.setMinimumWidth(560)
@@ -171,7 +169,7 @@ class DatabaseSettingsDialog(QDialog):
         sqlite = self.use_sqlite.isChecked()
         self.sqlite_box.setEnabled(sqlite)
         self.postgres_box.setEnabled(not sqlite)
-        self.result.clear()
+        self.clear_problem()
 
     def url(self) -> str:
         """The address the form describes.
@@ -209,8 +207,10 @@ class DatabaseSettingsDialog(QDialog):
     # -- testing ---------------------------------------------------------------------------
 
     def _show(self, ok: bool, text: str) -> None:
-        self.result.setStyleSheet("color:#0f6b3a;" if ok else "color:#a61b1b;")
-        self.result.setText(text)
+        if ok:
+            self.show_note(text, palette.SUCCESS)
+        else:
+            self.show_problem(text)
 
     def _on_test_clicked(self) -> None:
         try:
@@ -223,39 +223,31 @@ class DatabaseSettingsDialog(QDialog):
         self.test_button.setEnabled(False)
         self._show(True, self.tr("Connecting…"))
 
-        def done(result: object) -> None:
-            if not isValid(self) or token != self._probe_token:
-                return
+        def done(result: connection.ProbeResult) -> None:
+            if token != self._probe_token:
+                return  # an older test, overtaken by a newer one
             self.test_button.setEnabled(True)
-            assert isinstance(result, connection.ProbeResult)
             self._show(True, result.message)
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self) or token != self._probe_token:
+        def failed(exc: Exception) -> None:
+            # Whatever stops the connection is the answer to the test, said beside it.
+            if token != self._probe_token:
                 return
             self.test_button.setEnabled(True)
             message = exc.message if isinstance(exc, DomainError) else str(exc)
             self._show(False, " ".join(message.split()))
 
-        self._background.run(lambda: connection.probe(url), done, failed)
+        Op(self, self._background, lambda: connection.probe(url)) \
+            .success(done).failure(failed).run()
 
     # -- saving ----------------------------------------------------------------------------
 
-    def _on_buttons_accepted(self) -> None:
-        try:
-            url = self.url()
-        except DomainError as exc:
-            self._show(False, exc.message)
-            return
+    def answer(self) -> DatabaseChoice:
+        url = self.url()
         stored = "" if url == default_database_url() else url
-        self.choice = DatabaseChoice(stored, describe_url(url).display)
-        self.accept()
+        return DatabaseChoice(stored, describe_url(url).display)
 
     @classmethod
     def ask(cls, parent: QWidget | None, current_url: str, background: Background,
             in_use: str = "") -> DatabaseChoice | None:
-        dialog = cls(parent, current_url, background, in_use)
-        try:
-            return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, current_url, background, in_use).ask_value()

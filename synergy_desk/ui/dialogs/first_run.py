@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,19 @@ class FirstRunRequest:
     load_demo: bool
 
 
-class FirstRunDialog(QDialog):
-    """Collects what a new office needs before anyone can log in; validates on the spot."""
+class FirstRunDialog(FormDialog[FirstRunRequest]):
+    """Collects what a new office needs before anyone can log in; validates on the spot.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    ``create`` is called with the details when they are accepted; what it raises is shown in
+    the dialog, which stays open.
+    """
+
+    def __init__(self, parent: QWidget | None = None,
+                 create: Callable[[FirstRunRequest], object] | None = None) -> None:
+        super().__init__(parent, message_name="firstRunMessage")
         self.setObjectName("firstRunDialog")
         self.setWindowTitle(self.tr("Welcome to Synergy Desk"))
+        self._create = create
         intro = QLabel(self.tr(
             "This database is new. Tell Synergy Desk about your office and create the first "
             "manager account; more users can be added later."))
@@ -75,54 +82,38 @@ class FirstRunDialog(QDialog):
 
         self.demo = QCheckBox(self.tr("Load &demo data (an example office to try things out)"))
         self.demo.setObjectName("firstRunDemo")
-        self.message = QLabel()
-        self.message.setObjectName("firstRunMessage")
-        self.message.setStyleSheet("color: #a61b1b;")
-        self.message.setWordWrap(True)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create office"))
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("Create office"))
         layout = QVBoxLayout(self)
-        for w in (intro, office, manager, self.demo, self.message, buttons):
+        for w in (intro, office, manager, self.demo, self.message, self.buttons):
             layout.addWidget(w)
-        self.result_request: FirstRunRequest | None = None
         self.setMinimumWidth(460)
 
-    def _fail(self, text: str, widget: QWidget) -> None:
-        self.message.setText(text)
-        widget.setFocus()
-
-    def _on_buttons_accepted(self) -> None:
+    def validate(self) -> None:
         if not self.company.text().strip():
-            return self._fail(self.tr("Give the office's company name."), self.company)
+            raise Problem(self.tr("Give the office's company name."), self.company)
         if not self.username.text().strip():
-            return self._fail(self.tr("Choose a user name for the first manager."), self.username)
+            raise Problem(self.tr("Choose a user name for the first manager."), self.username)
         if not self.full_name.text().strip():
-            return self._fail(self.tr("Give the manager's full name."), self.full_name)
+            raise Problem(self.tr("Give the manager's full name."), self.full_name)
         if len(self.password.text()) < 8:
-            return self._fail(self.tr("The password needs at least 8 characters."), self.password)
+            raise Problem(self.tr("The password needs at least 8 characters."), self.password)
         if self.password.text() != self.password2.text():
             self.password2.clear()
-            return self._fail(self.tr("The two passwords are not the same."), self.password2)
-        self.result_request = FirstRunRequest(
+            raise Problem(self.tr("The two passwords are not the same."), self.password2)
+
+    def answer(self) -> FirstRunRequest:
+        request = FirstRunRequest(
             self.company.text().strip(), self.address.toPlainText().strip(),
             self.vat.text().strip().upper().replace(" ", ""), self.username.text().strip(),
             self.full_name.text().strip(), self.password.text(), self.demo.isChecked())
-        self.accept()
-
-    def show_error(self, text: str) -> None:
-        self.message.setText(text)
+        if self._create is not None:
+            self._create(request)
+        return request
 
     @classmethod
-    def ask(cls, parent: QWidget | None = None) -> FirstRunRequest | None:
-        dialog = cls(parent)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_request
-            return None
-        finally:
-            # Dialogs with a parent would otherwise live as long as the window.
-            dialog.deleteLater()
+    def ask(cls, parent: QWidget | None = None,
+            create: Callable[[FirstRunRequest], object] | None = None
+            ) -> FirstRunRequest | None:
+        """The new office's details (created through ``create``), or None when cancelled."""
+        return cls(parent, create).ask_value()

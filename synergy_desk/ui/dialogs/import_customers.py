@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_import
@@ -38,13 +37,14 @@ from synergy_desk.services.data.csv_import import (
     ImportPreview,
     ImportResult,
 )
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, palette
+from synergy_desk.ui.operations import Op
 from synergy_desk.ui.worker import Background
 
 __all__ = ["ImportCustomersDialog", "open_import_customers"]
 
-_BAD_BACKGROUND = QColor("#fde2e2")
-_BAD_TEXT = QColor("#a61b1b")
+#: A row that cannot be imported.
+_BAD_ROW = palette.ERROR_TONE
 #: The bad rows listed on screen (the count says how many there are in all).
 _BAD_ROWS_SHOWN = 2000
 #: The preview's columns: the field each shows.
@@ -283,24 +283,24 @@ class ImportCustomersDialog(QDialog):
             mapping = csv_import.guess_mapping(csv_file.headers)
             return csv_file, mapping, csv_import.preview_import(csv_file, mapping)
 
-        def done(result: object) -> None:
-            if not isValid(self) or generation != self._generation:
-                return
-            assert isinstance(result, tuple)
+        def done(result: tuple[CsvFile, dict[str, str], ImportPreview]) -> None:
+            if generation != self._generation:
+                return  # the file or its format was changed meanwhile
             csv_file, mapping, preview = result
             self._csv = csv_file
             self._fill_mapping(csv_file, mapping)
             self._show_preview(preview)
 
-        self._background.run(work, done, lambda exc: self._failed(generation, exc))
+        Op(self, self._background, work).success(done) \
+            .failure(lambda exc: self._failed(generation, exc)).run()
 
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if not isValid(self) or generation != self._generation:
+    def _failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._generation:
             return
         self.count_label.setText(str(exc) if not isinstance(exc, OSError) else
                                  self.tr("The file cannot be read."))
         self._update_buttons()
-        show_error(self, exc)
+        errors.show_error(self, exc)
 
     def _fill_mapping(self, csv_file: CsvFile, mapping: dict[str, str]) -> None:
         self._filling = True
@@ -335,14 +335,12 @@ class ImportCustomersDialog(QDialog):
         self.count_label.setText(self.tr("Checking the rows…"))
         self._update_buttons()
 
-        def done(result: object) -> None:
-            if not isValid(self) or generation != self._generation:
-                return
-            assert isinstance(result, ImportPreview)
-            self._show_preview(result)
+        def done(result: ImportPreview) -> None:
+            if generation == self._generation:
+                self._show_preview(result)
 
-        self._background.run(lambda: csv_import.preview_import(csv_file, mapping), done,
-                             lambda exc: self._failed(generation, exc))
+        Op(self, self._background, lambda: csv_import.preview_import(csv_file, mapping)) \
+            .success(done).failure(lambda exc: self._failed(generation, exc)).run()
 
     # --- the preview -------------------------------------------------------------------------
 
@@ -357,8 +355,8 @@ class ImportCustomersDialog(QDialog):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if shown.error:
-                    item.setBackground(QBrush(_BAD_BACKGROUND))
-                    item.setForeground(QBrush(_BAD_TEXT))
+                    item.setBackground(_BAD_ROW.background.brush())
+                    item.setForeground(_BAD_ROW.text.brush())
                     item.setToolTip(shown.error)
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
@@ -370,7 +368,7 @@ class ImportCustomersDialog(QDialog):
             reason = QTableWidgetItem(bad_row.reason)
             reason.setToolTip(bad_row.reason)
             for item in (line, reason):
-                item.setForeground(QBrush(_BAD_TEXT))
+                item.setForeground(_BAD_ROW.text.brush())
             self.bad_table.setItem(row, 0, line)
             self.bad_table.setItem(row, 1, reason)
         self._show_count()
@@ -427,25 +425,20 @@ class ImportCustomersDialog(QDialog):
                 actor, csv_file, mapping, skip_bad_rows=skip,
                 progress=lambda done, total, stage: relay.progressed.emit(done, total, stage))
 
-        def done(result: object) -> None:
-            if not isValid(self):
-                return
-            assert isinstance(result, ImportResult)
-            self.result_value = result
+        def ended() -> None:
             self._importing = False
             self.progress.hide()
+
+        def done(result: ImportResult) -> None:
+            self.result_value = result
             self.accept()
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
-            self._importing = False
-            self.progress.hide()
+        def failed(exc: Exception) -> None:
             self._update_buttons()
             self.count_label.setText(self.tr("Nothing was imported."))
-            show_error(self, exc)
+            errors.show_error(self, exc)
 
-        self._background.run(work, done, failed)
+        Op(self, self._background, work).finally_(ended).success(done).failure(failed).run()
 
     def _on_relay_progressed(self, done: int, total: int, stage: str) -> None:
         if total:

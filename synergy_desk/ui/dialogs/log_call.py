@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -33,6 +32,8 @@ from synergy_desk.services.incidents import intake
 from synergy_desk.services.money import funding
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.people import customers
+from synergy_desk.ui import palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
 @dataclass(frozen=True)
@@ -49,18 +50,19 @@ class LoggedCall:
     then: str | None = None
 
 
-class LogCallDialog(QDialog):
+class LogCallDialog(FormDialog[LoggedCall]):
     """Reception's path from the keyboard: type, Down/Enter, Tab through, Ctrl+Enter."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, customer_id: int | None = None,
                  incident_id: int | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="logCallMessage")
         self.setObjectName("logCallDialog")
         self.setWindowTitle(self.tr("Log a call"))
         self._actor = actor
         self.customer_id: int | None = None
-        self.result_call: LoggedCall | None = None
         self._tickets_left = 0
+        #: What to do once the call is logged: "pay", "ticket", or None (just log it).
+        self._then: str | None = None
 
         # -- caller ------------------------------------------------------------------------
         caller = QGroupBox(self.tr("Caller"))
@@ -80,7 +82,7 @@ class LogCallDialog(QDialog):
         self.entitlement = QLabel()
         self.entitlement.setObjectName("logCallEntitlement")
         self.entitlement.setWordWrap(True)
-        self.entitlement.setStyleSheet("background:#e3eefc; color:#1f4e8c; padding:4px;")
+        self.entitlement.setStyleSheet(palette.INFO_TONE.style() + " padding:4px;")
         self.entitlement.hide()
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
@@ -160,13 +162,7 @@ class LogCallDialog(QDialog):
         form.addRow(self.tr("Call &length:"), self.minutes)
         self._new_only = [self.product, self.subject, self.description, self.priority]
 
-        self.message = QLabel()
-        self.message.setObjectName("logCallMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.log_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.log_button = self.ok_button
         self.log_button.setObjectName("logCallButton")
         self.log_button.setText(self.tr("&Log call  (Ctrl+Enter)"))
         self.log_button.setAutoDefault(False)
@@ -184,10 +180,8 @@ class LogCallDialog(QDialog):
                                               "season ticket (Ctrl+Shift+T)"))
         self.ticket_button.setAutoDefault(False)
         self.ticket_button.clicked.connect(self._on_log_and_redeem)
-        self.buttons.accepted.connect(self._on_log_clicked)
-        self.buttons.rejected.connect(self.reject)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self._on_log_clicked)
+            QShortcut(QKeySequence(seq), self, activated=self.accept)
         for seq in ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"):
             QShortcut(QKeySequence(seq), self, activated=self._on_log_and_pay)
         QShortcut(QKeySequence("Ctrl+Shift+T"), self,
@@ -198,8 +192,7 @@ class LogCallDialog(QDialog):
         layout.addWidget(caller)
         layout.addWidget(self.new_box)
         layout.addWidget(incident_box)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(620, 720)
 
         self._search_timer = QTimer(self)
@@ -235,10 +228,18 @@ class LogCallDialog(QDialog):
         self._search_timer.start()
 
     def _on_log_and_pay(self) -> None:
-        self._on_log_clicked("pay")
+        self._log_then("pay")
 
     def _on_log_and_redeem(self) -> None:
-        self._on_log_clicked("ticket")
+        self._log_then("ticket")
+
+    def _log_then(self, then: str) -> None:
+        """Log the call, asking the window to go on to the payment or the season ticket."""
+        self._then = then
+        try:
+            self.accept()
+        finally:
+            self._then = None
 
     def _run_search(self) -> None:
         text = self.search.text().strip()
@@ -248,7 +249,7 @@ class LogCallDialog(QDialog):
         try:
             hits = search.search_customers(text, limit=10)
         except DomainError as exc:
-            self.message.setText(exc.message)
+            self.show_problem(exc.message)
             return
         for hit in hits:
             bits = [hit.name]
@@ -282,7 +283,8 @@ class LogCallDialog(QDialog):
         self.chosen.setText(f"<b>{html.escape(summary.name)}</b>"
                             + (f" — {html.escape(summary.company)}"
                                if summary.company and summary.company != summary.name else "")
-                            + f" <span style='color:#555'>({html.escape(summary.account_code)})"
+                            + f" <span style='color:{palette.SECONDARY.hex()}'>"
+                              f"({html.escape(summary.account_code)})"
                               "</span>")
         ent = funding.entitlement(customer_id)
         self._tickets_left = ent.tickets_balance
@@ -344,9 +346,9 @@ class LogCallDialog(QDialog):
         try:
             summary = customers.create_customer(self._actor, data)
         except DomainError as exc:
-            self.message.setText(exc.message)
+            self.show_problem(exc.message)
             return
-        self.message.clear()
+        self.clear_problem()
         for w in (self.nc_name, self.nc_company, self.nc_phone, self.nc_email, self.nc_postcode,
                   self.nc_address):
             w.clear()
@@ -354,21 +356,20 @@ class LogCallDialog(QDialog):
 
     # -- logging --------------------------------------------------------------------------------
 
-    def _on_log_clicked(self, then: str | None = None) -> None:
+    def validate(self) -> None:
         if self.customer_id is None:
-            self.message.setText(self.tr("Find the caller first, or add them as a new customer."))
-            self.search.setFocus()
-            return
+            raise Problem(self.tr("Find the caller first, or add them as a new customer."),
+                          self.search)
         incident_id = self.incident.currentData()
         if incident_id is None and not self.subject.text().strip():
-            self.message.setText(self.tr("Give the incident a subject: the one problem or error "
-                                         "message this call is about."))
-            self.subject.setFocus()
-            return
+            raise Problem(self.tr("Give the incident a subject: the one problem or error "
+                                  "message this call is about."), self.subject)
         if incident_id is None and self.product.currentData() is None:
-            self.message.setText(self.tr("Choose the product."))
-            self.product.setFocus()
-            return
+            raise Problem(self.tr("Choose the product."), self.product)
+
+    def answer(self) -> LoggedCall:
+        assert self.customer_id is not None
+        incident_id = self.incident.currentData()
         request = intake.LogCallInput(
             customer_id=self.customer_id,
             contact_id=self.contact.currentData(),
@@ -380,24 +381,12 @@ class LogCallDialog(QDialog):
             text=self.notes.toPlainText().strip(),
             duration_seconds=self.minutes.value() * 60,
         )
-        try:
-            ref = intake.log_call(self._actor, request)
-        except DomainError as exc:
-            self.message.setText(exc.message)
-            return
-        self.result_call = LoggedCall(ref.id, ref.reference, self.customer_id,
-                                      ref.funding is FundingKind.NONE, incident_id is None,
-                                      ref.notices, then if isinstance(then, str) else None)
-        self.accept()
+        ref = intake.log_call(self._actor, request)
+        return LoggedCall(ref.id, ref.reference, self.customer_id,
+                          ref.funding is FundingKind.NONE, incident_id is None, ref.notices,
+                          self._then)
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, customer_id: int | None = None,
             incident_id: int | None = None) -> LoggedCall | None:
-        dialog = cls(parent, actor, customer_id, incident_id)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_call
-            return None
-        finally:
-            # Dialogs with a parent would otherwise live as long as the window.
-            dialog.deleteLater()
+        return cls(parent, actor, customer_id, incident_id).ask_value()

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +25,8 @@ from synergy_desk.services.incidents.incident_list import (
     list_incidents,
 )
 from synergy_desk.services.money import funding
+from synergy_desk.ui import palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 #: More than enough for one customer's incidents that are still open to merging.
 _CANDIDATE_LIMIT = 500
@@ -76,14 +76,13 @@ def merge_outcome(duplicate: IncidentRow, survivor: IncidentRow) -> list[str]:
     return lines
 
 
-class MergeDialog(QDialog):
+class MergeDialog(FormDialog[MergeRequest]):
     """Two lists of the same customer's incidents, a swap button and what will happen."""
 
     def __init__(self, parent: QWidget | None, detail: IncidentDetail) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="mergeMessage")
         self.setObjectName("mergeDialog")
         self.setWindowTitle(self.tr("Merge a duplicate incident"))
-        self.request: MergeRequest | None = None
         self._rows = {row.id: row for row in merge_candidates(detail.customer_id)}
 
         intro = QLabel(self.tr("Incidents of <b>%s</b>. The duplicate's timeline moves to the "
@@ -120,17 +119,8 @@ class MergeDialog(QDialog):
         self.outcome.setObjectName("mergeOutcome")
         self.outcome.setWordWrap(True)
         self.outcome.setTextFormat(Qt.TextFormat.RichText)
-        self.outcome.setStyleSheet("background:#f3f4f6; padding:6px;")
-        self.message = QLabel()
-        self.message.setObjectName("mergeMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Merge"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.outcome.setStyleSheet(f"background:{palette.PANEL.hex()}; padding:6px;")
+        self.ok_button.setText(self.tr("&Merge"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -164,9 +154,9 @@ class MergeDialog(QDialog):
             self.choose(survivor, duplicate)
 
     def _on_choice_changed(self, _index: int = 0) -> None:
-        self.message.clear()
+        self.clear_problem()
         duplicate, survivor = self._chosen()
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok = self.ok_button
         if duplicate is None or survivor is None or duplicate.id == survivor.id:
             self.outcome.setText(html.escape(self.tr(
                 "Choose two different incidents: the duplicate and the one it belongs to.")))
@@ -176,18 +166,13 @@ class MergeDialog(QDialog):
         self.outcome.setText("<br>".join(f"• {html.escape(line)}"
                                          for line in merge_outcome(duplicate, survivor)))
 
-    def _on_buttons_accepted(self) -> None:
+    def answer(self) -> MergeRequest:
         duplicate, survivor = self._chosen()
         if duplicate is None or survivor is None or duplicate.id == survivor.id:
-            self.message.setText(self.tr("An incident cannot be merged into itself."))
-            return
-        self.request = MergeRequest(duplicate.id, survivor.id)
-        self.accept()
+            raise Problem(self.tr("An incident cannot be merged into itself."))
+        return MergeRequest(duplicate.id, survivor.id)
 
     @classmethod
     def ask(cls, parent: QWidget | None, detail: IncidentDetail) -> MergeRequest | None:
         """Show the dialog; the pair chosen, or None when cancelled."""
-        dialog = cls(parent, detail)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.request
-        return None
+        return cls(parent, detail).ask_value()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from synergy_desk.domain.errors import (
     ConflictError,
@@ -46,15 +44,14 @@ from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import OfficeSettingsData
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui.dialogs.form import FormDialog
+from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
 
-_BAD = "#a61b1b"
-_QUIET = "#5f6b7a"
-_OK = "#1d6b32"
+_BAD, _QUIET, _OK = palette.ERROR, palette.MUTED, palette.SUCCESS
 _TEXT_FIELDS = ("company_name", "vat_number", "phone", "email", "smtp_host", "smtp_user",
                 "smtp_from")
 _SPIN_FIELDS = ("ticket_default_size", "ticket_validity_days", "lockout_attempts",
@@ -62,15 +59,20 @@ _SPIN_FIELDS = ("ticket_default_size", "ticket_validity_days", "lockout_attempts
 _LOGO_PREVIEW = (200, 80)
 
 
-class OfficeSettingsDialog(QDialog):
-    """Edits the office's settings; Save sends only what changed, with the version loaded."""
+class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
+    """Edits the office's settings; Save sends only what changed, with the version loaded.
+
+    The answer is the settings as saved, or None when nothing had changed.
+    """
 
     #: A test e-mail has been sent (True) or has failed (False), with the words shown.
     test_email_finished = Signal(bool, str)
 
     def __init__(self, parent: QWidget | None, actor: Actor, background: Background,
                  data: OfficeSettingsData) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="officeSettingsMessage",
+                         buttons=QDialogButtonBox.StandardButton.Save
+                         | QDialogButtonBox.StandardButton.Cancel)
         self.setObjectName("officeSettingsDialog")
         self.setWindowTitle(self.tr("Office settings"))
         self._actor = actor
@@ -80,7 +82,6 @@ class OfficeSettingsDialog(QDialog):
         #: None: keep the saved password; "": remove it; text: the new one.
         self._password_change: str | None = None
         self._sending = False
-        self.saved_data: OfficeSettingsData | None = None
         self._fields: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self._tab_of: dict[str, int] = {}
@@ -92,20 +93,11 @@ class OfficeSettingsDialog(QDialog):
         self.tabs.addTab(self._office_tab(), self.tr("&Office"))
         self.tabs.addTab(self._email_tab(), self.tr("&E-mail"))
 
-        self.message = QLabel()
-        self.message.setObjectName("officeSettingsMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
-        self.buttons.accepted.connect(self._on_save_clicked)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(620, 560)
         self._load(data)
         self.company_name.setFocus()
@@ -131,7 +123,7 @@ class OfficeSettingsDialog(QDialog):
         error = QLabel()
         error.setObjectName(f"fieldError_{name}")
         error.setWordWrap(True)
-        error.setStyleSheet(f"color:{_BAD};")
+        error.setStyleSheet(_BAD.text_style())
         error.hide()
         box.addWidget(error)
         caption = QLabel(label)
@@ -181,7 +173,9 @@ class OfficeSettingsDialog(QDialog):
         self.logo_preview.setObjectName("logoPreview")
         self.logo_preview.setFixedSize(*_LOGO_PREVIEW)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.logo_preview.setStyleSheet("border:1px solid #c9d1db; background:#fff;")
+        # The logo as it prints: on paper, whatever the desktop's colours.
+        self.logo_preview.setStyleSheet(f"border:1px solid {palette.FRAME.hex()}; "
+                                        f"background:{palette.PAPER.hex()};")
         self.choose_logo_button = QPushButton(self.tr("C&hoose…"))
         self.choose_logo_button.setObjectName("chooseLogoButton")
         self.choose_logo_button.clicked.connect(self._on_choose_logo_clicked)
@@ -205,7 +199,7 @@ class OfficeSettingsDialog(QDialog):
                               "PNG or JPEG of at most %d kB.")
                       % (settings_service.MAX_LOGO_BYTES // 1000))
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"color:{_QUIET};")
+        hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", hint)
         return page
 
@@ -224,7 +218,7 @@ class OfficeSettingsDialog(QDialog):
         self.incident_price = self._money_edit("settingsIncidentPrice")
         self.incident_gross = QLabel()
         self.incident_gross.setObjectName("incidentPriceGross")
-        self.incident_gross.setStyleSheet(f"color:{_QUIET};")
+        self.incident_gross.setStyleSheet(_QUIET.text_style())
         self.vat_rate = QLineEdit()
         self.vat_rate.setObjectName("settingsVatRate")
         self.vat_rate.setPlaceholderText("20")
@@ -234,7 +228,7 @@ class OfficeSettingsDialog(QDialog):
         self.ticket_price = self._money_edit("settingsTicketPrice")
         self.ticket_gross = QLabel()
         self.ticket_gross.setObjectName("ticketPriceGross")
-        self.ticket_gross.setStyleSheet(f"color:{_QUIET};")
+        self.ticket_gross.setStyleSheet(_QUIET.text_style())
         self.ticket_size = self._spin("settingsTicketSize", 1, 10, self.tr(" incidents"))
         self.ticket_size.valueChanged.connect(self._on_prices_changed)
         self.ticket_days = self._spin("settingsTicketDays", 1, 3650, self.tr(" days"))
@@ -253,7 +247,7 @@ class OfficeSettingsDialog(QDialog):
                               "New prices apply to payments taken from now on."))
         note.setObjectName("pricesNote")
         note.setWordWrap(True)
-        note.setStyleSheet(f"color:{_QUIET};")
+        note.setStyleSheet(_QUIET.text_style())
         form.addRow("", note)
         return page
 
@@ -276,7 +270,7 @@ class OfficeSettingsDialog(QDialog):
         zone_hint = QLabel(self.tr("Times are stored in UTC and shown in this time zone on "
                                    "every desk and document."))
         zone_hint.setWordWrap(True)
-        zone_hint.setStyleSheet(f"color:{_QUIET};")
+        zone_hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.tr("Lock an account &after:"),
                   self.lockout_attempts, stretch=False)
@@ -336,7 +330,7 @@ class OfficeSettingsDialog(QDialog):
         hint = QLabel(self.tr("The test e-mail uses the values on this page as they are now, "
                               "before you save them."))
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"color:{_QUIET};")
+        hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", hint)
         return page
 
@@ -545,7 +539,7 @@ class OfficeSettingsDialog(QDialog):
     def _clear_errors(self) -> None:
         for name in self._errors:
             self._clear_error(name)
-        self.message.clear()
+        self.clear_problem()
 
     def _field_error(self, name: str, text: str) -> None:
         label = self._errors[name]
@@ -561,44 +555,35 @@ class OfficeSettingsDialog(QDialog):
         if exc.field in self._errors:
             self._field_error(exc.field, exc.message)
         else:
-            self.message.setText(exc.message)
+            self.show_problem(exc.message)
 
     # -- saving -------------------------------------------------------------------------------------
 
-    def _on_save_clicked(self) -> None:
+    def validate(self) -> None:
         self._clear_errors()
-        try:
-            changes = self.changes()
-        except ValidationError as exc:
-            self._validation_error(exc)
-            return
+
+    def answer(self) -> OfficeSettingsData | None:
+        changes = self.changes()
         if not changes:
-            self.accept()
-            return
-        try:
-            saved = settings_service.update_settings(self._actor, self._data.version, **changes)
-        except ConflictError as exc:
-            show_error(self, exc)
+            return None
+        return settings_service.update_settings(self._actor, self._data.version, **changes)
+
+    def problem_raised(self, exc: DomainError) -> None:
+        if isinstance(exc, ValidationError):
+            self._validation_error(exc)  # under the field it is about
+        elif isinstance(exc, ConflictError):
+            errors.show_error(self, exc)  # what changed, and who changed it
             self.reload()
-            return
-        except ValidationError as exc:
-            self._validation_error(exc)
-            return
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
-            return
-        self.saved_data = saved
-        self.accept()
+        else:
+            errors.show_error(self, exc)
 
     def reload(self) -> None:
         """Show the settings as they are saved now (after another desk changed them)."""
-        try:
-            data = settings_service.get_settings()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        data = call(self, settings_service.get_settings)
+        if data is None:
             return
         self._load(data)
-        self.message.setText(self.tr("The settings have been reloaded as they are saved now."))
+        self.show_problem(self.tr("The settings have been reloaded as they are saved now."))
 
     # -- test e-mail ----------------------------------------------------------------------------
 
@@ -621,7 +606,7 @@ class OfficeSettingsDialog(QDialog):
         password, starttls = self._password_change, self.smtp_starttls.isChecked()
         self._sending = True
         self.test_button.setEnabled(False)
-        self.test_status.setStyleSheet(f"color:{_QUIET};")
+        self.test_status.setStyleSheet(_QUIET.text_style())
         self.test_status.setText(self.tr("Sending a test e-mail to %s through %s…")
                                  % (to, f"{host}:{port}" if host else self.tr("no server")))
 
@@ -629,27 +614,24 @@ class OfficeSettingsDialog(QDialog):
             mailer.send_test_email(mailer.smtp_settings_from_form(
                 self._actor, host, port, user, password, sender, starttls), to)
 
-        def done(_result: object) -> None:
-            if isValid(self):
-                self._test_finished(True, self.tr(
-                    "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
-                    "then save these settings.") % (to, host, port))
+        def done(_result: None) -> None:
+            self._test_finished(True, self.tr(
+                "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
+                "then save these settings.") % (to, host, port))
 
-        def failed(exc: BaseException) -> None:
-            if not isValid(self):
-                return
+        def failed(exc: Exception) -> None:
             if not isinstance(exc, DomainError):
                 self._test_finished(False, self.tr("The test e-mail was not sent."))
-                show_error(self, exc)
+                errors.show_error(self, exc)
                 return
             self._test_finished(False, exc.message)
 
-        self._background.run(send, done, failed)
+        Op(self, self._background, send).success(done).failure(failed).run()
 
     def _test_finished(self, ok: bool, text: str) -> None:
         self._sending = False
         self.test_button.setEnabled(True)
-        self.test_status.setStyleSheet(f"color:{_OK if ok else _BAD};")
+        self.test_status.setStyleSheet((_OK if ok else _BAD).text_style())
         self.test_status.setText(text)
         self.test_email_finished.emit(ok, text)
 
@@ -659,20 +641,12 @@ class OfficeSettingsDialog(QDialog):
     def ask(cls, parent: QWidget | None, actor: Actor,
             background: Background) -> OfficeSettingsData | None:
         """Edit the office's settings (managers only); the saved settings, or None."""
-        try:
+        with reporting_errors(parent) as outcome:
             require(actor, MANAGERS, "change the office's settings")
             data = settings_service.get_settings()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(parent, exc)
+        if outcome.failed:
             return None
-        dialog = cls(parent, actor, background, data)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.saved_data
-            return None
-        finally:
-            # Dialogs with a parent would otherwise live as long as the window.
-            dialog.deleteLater()
+        return cls(parent, actor, background, data).ask_value()
 
 
 def open_office_settings(parent: QWidget | None, actor: Actor,

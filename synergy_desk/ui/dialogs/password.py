@@ -5,31 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services.people import users
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
-class ChangePasswordDialog(QDialog):
+class ChangePasswordDialog(FormDialog[tuple[str, str]]):
     """Asks for the new password twice, and the current one unless it is already known.
 
     In the forced mode (``current_password`` given) there is no "current password" field: the
     login dialog has just checked it. ``change`` is then called with the new password; what it
-    raises is shown in the dialog, which stays open.
+    raises is shown in the dialog, which stays open. The answer is the current and the new
+    password.
     """
 
     def __init__(self, parent: QWidget | None = None, *, current_password: str | None = None,
                  username: str = "", change: Callable[[str], None] | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="changePasswordMessage")
         self.setObjectName("changePasswordDialog")
         self._known_current = current_password
         self._change = change
@@ -59,72 +53,54 @@ class ChangePasswordDialog(QDialog):
             self.old.hide()
         form.addRow(self.tr("&New password:"), self.new)
         form.addRow(self.tr("New password &again:"), self.again)
-        self.message = QLabel()
-        self.message.setObjectName("changePasswordMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#a61b1b;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         if forced:
             self.ok_button.setText(self.tr("Set password and log in"))
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_message_and_buttons(layout)
         (self.new if forced else self.old).setFocus()
         self.setMinimumWidth(380)
 
     def current(self) -> str:
         return self._known_current if self._known_current is not None else self.old.text()
 
-    def _fail(self, text: str, widget: QLineEdit) -> None:
-        self.message.setText(text)
-        widget.setFocus()
-        widget.selectAll()
+    def problem_raised(self, exc: DomainError) -> None:
+        super().problem_raised(exc)
+        field = self.focus_for(exc)
+        if isinstance(field, QLineEdit):
+            field.selectAll()
 
-    def _on_buttons_accepted(self) -> None:
+    def validate(self) -> None:
         if self._known_current is None and not self.old.text():
-            return self._fail(self.tr("Type your current password."), self.old)
+            raise Problem(self.tr("Type your current password."), self.old)
         try:
             users.check_password_rules(self.new.text())  # the service's rule, asked at once
         except ValidationError as exc:
-            return self._fail(exc.message, self.new)
+            raise Problem(exc.message, self.new) from exc
         if self.new.text() != self.again.text():
             self.again.clear()
-            return self._fail(self.tr("The two new passwords are not the same."), self.again)
+            raise Problem(self.tr("The two new passwords are not the same."), self.again)
         if self.new.text() == self.current():
             self.again.clear()
-            return self._fail(self.tr("Choose a new password that is not the same as the old "
-                                      "one."), self.new)
+            raise Problem(self.tr("Choose a new password that is not the same as the old "
+                                  "one."), self.new)
+
+    def answer(self) -> tuple[str, str]:
         if self._change is not None:
             try:
                 self._change(self.new.text())
             except DomainError as exc:
                 self.again.clear()
-                return self._fail(exc.message, self.new)
-        self.accept()
+                raise Problem(exc.message, self.new) from exc
+        return self.current(), self.new.text()
 
     @classmethod
     def ask(cls, parent: QWidget | None = None) -> tuple[str, str] | None:
         """The current and the new password, or None when cancelled."""
-        dialog = cls(parent)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.old.text(), dialog.new.text()
-            return None
-        finally:
-            # Dialogs with a parent would otherwise live as long as the window.
-            dialog.deleteLater()
+        return cls(parent).ask_value()
 
     @classmethod
     def ask_forced(cls, parent: QWidget | None, username: str, current_password: str,
                    change: Callable[[str], None]) -> bool:
         """After a reset: a new password, saved through ``change``; False when cancelled."""
-        dialog = cls(parent, current_password=current_password, username=username,
-                     change=change)
-        try:
-            return dialog.exec() == QDialog.DialogCode.Accepted
-        finally:
-            dialog.deleteLater()
+        return cls(parent, current_password=current_password, username=username,
+                   change=change).ask_value() is not None

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -38,16 +37,15 @@ from synergy_desk.services.money import funding, payments
 from synergy_desk.services.money.payments import PaymentRequest, Quote, ReceiptInfo
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club", "JCB")
 #: At most this many of the customer's unfunded open incidents are offered at once.
 MAX_INCIDENTS_LISTED = 200
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _TICKET = "ticket"
-_OK = "#0f6b3a"
-_BAD = "#a61b1b"
-_MUTED = "#5f6b7a"
+_OK, _BAD, _MUTED = palette.SUCCESS, palette.ERROR, palette.MUTED
 
 _CARD_REFUSED = (
     "That looked like a full card number, so it was wiped at once. Card numbers are never "
@@ -59,7 +57,7 @@ def _money_item_alignment() -> Qt.AlignmentFlag:
     return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(FormDialog[ReceiptInfo]):
     """What is being paid for, how, and the receipt; works from the keyboard alone.
 
     Tab runs lines → season ticket → method → amount → card or bank details → full invoice →
@@ -68,11 +66,10 @@ class PaymentDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, actor: Actor, customer_id: int,
                  incident_ids: Sequence[int] = (), offer_ticket: bool = False) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="paymentMessage")
         self.setObjectName("paymentDialog")
         self._actor = actor
         self.customer_id = customer_id
-        self.receipt: ReceiptInfo | None = None
         self.quote: Quote | None = None
         self._amount_edited = False
         self._full_invoice_wanted = False
@@ -93,14 +90,14 @@ class PaymentDialog(QDialog):
 
         # -- who is paying ---------------------------------------------------------------------
         heading = QLabel(f"<span style='font-size:13pt; font-weight:600'>{html.escape(who)}"
-                         f"</span> <span style='color:{_MUTED}'>"
+                         f"</span> <span style='color:{_MUTED.hex()}'>"
                          f"{html.escape(summary.account_code)}</span>")
         heading.setObjectName("paymentCustomer")
         heading.setTextFormat(Qt.TextFormat.RichText)
         self.entitlement = QLabel(html.escape(ent.summary))
         self.entitlement.setObjectName("paymentEntitlement")
         self.entitlement.setWordWrap(True)
-        self.entitlement.setStyleSheet(f"color:{_MUTED};")
+        self.entitlement.setStyleSheet(_MUTED.text_style())
 
         # -- the basket ------------------------------------------------------------------------
         basket = QGroupBox(self.tr("What is being paid for"))
@@ -144,7 +141,7 @@ class PaymentDialog(QDialog):
         days_label.setBuddy(self.ticket_days)
         price_each = format_pence(ent.ticket_incident_price_pence)
         ticket_hint = QLabel(self.tr("%s an incident + VAT") % price_each)
-        ticket_hint.setStyleSheet(f"color:{_MUTED};")
+        ticket_hint.setStyleSheet(_MUTED.text_style())
         ticket_row = QHBoxLayout()
         ticket_row.addWidget(self.ticket_check)
         ticket_row.addSpacing(12)
@@ -242,14 +239,9 @@ class PaymentDialog(QDialog):
         self.tender_form.addRow(self.full_invoice)
 
         # -- messages and buttons ------------------------------------------------------------
-        self.message = QLabel()
-        self.message.setObjectName("paymentMessage")
-        self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName(self.tr("Message"))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.take_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.take_button = self.ok_button
         self.take_button.setObjectName("takePaymentButton")
         self.take_button.setDefault(True)
         self.take_button.setMinimumHeight(34)
@@ -257,10 +249,8 @@ class PaymentDialog(QDialog):
                                             "(Enter or Ctrl+Enter)"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setAutoDefault(False)
-        self.buttons.accepted.connect(self._on_take_clicked)
-        self.buttons.rejected.connect(self.reject)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self._on_take_clicked)
+            QShortcut(QKeySequence(seq), self, activated=self.accept)
 
         columns = QHBoxLayout()
         columns.addWidget(basket, 3)
@@ -371,8 +361,10 @@ class PaymentDialog(QDialog):
 
     def _say(self, text: str, *, error: bool = False, about_choice: bool = False) -> None:
         self._message_about_choice = about_choice
-        self.message.setStyleSheet(f"color:{_BAD if error else _MUTED};")
-        self.message.setText(text)
+        if error:
+            self.show_problem(text)
+        else:
+            self.show_note(text)
 
     def _recompute(self) -> None:
         """Price the choice again with the service's own quote: lines, totals, invoice, change."""
@@ -481,16 +473,16 @@ class PaymentDialog(QDialog):
         try:
             tendered = parse_pence(self.amount.text(), field="amount tendered")
         except ValidationError as exc:
-            self.change.setStyleSheet(f"color:{_BAD};")
+            self.change.setStyleSheet(_BAD.text_style())
             self.change.setText(exc.message if self.amount.text().strip() else
                                 self.tr("Type the cash handed over"))
             return
         difference = tendered - self._total()
         if difference >= 0:
-            self.change.setStyleSheet(f"color:{_OK};")
+            self.change.setStyleSheet(_OK.text_style())
             self.change.setText(self.tr("Change to give: %s") % format_pence(difference))
         else:
-            self.change.setStyleSheet(f"color:{_BAD};")
+            self.change.setStyleSheet(_BAD.text_style())
             self.change.setText(self.tr("Short by %s") % format_pence(-difference))
 
     # -- handlers ---------------------------------------------------------------------------------
@@ -561,7 +553,7 @@ class PaymentDialog(QDialog):
             # setText, unlike clear(), also empties the undo history that held the number.
             field.setText("")
             self._refused = field
-            field.setStyleSheet(f"border:2px solid {_BAD};")
+            field.setStyleSheet(f"border:2px solid {_BAD.hex()};")
             self._say(self.tr(_CARD_REFUSED), error=True)
             field.setFocus()
 
@@ -614,53 +606,43 @@ class PaymentDialog(QDialog):
             bank_reference=reference if method is PaymentMethod.BANK_TRANSFER else "",
             full_invoice=self.full_invoice.isChecked())
 
-    def _on_take_clicked(self) -> None:
-        if self._taking:
-            return
+    def accept(self) -> None:
+        """Take the payment (Enter, Ctrl+Enter or the button); never twice at once."""
+        if not self._taking:
+            super().accept()
+
+    def validate(self) -> None:
         if self._refused is not None:
             # The first Enter after a refusal only points at the field again, so what was
             # left of a card number is never sent as a reference.
             field = self._refused
             self._refused = None
             field.setStyleSheet("")
-            self._say(self.tr("Check the highlighted field: the full card number was wiped. "
-                              "Type only the card brand, last four digits and auth code."),
-                      error=True)
-            field.setFocus()
-            field.selectAll()
-            return
-        try:
-            request = self.build_request()
-        except ValidationError as exc:
-            self._say(exc.message, error=True)
-            self._focus_field(exc.field)
-            return
+            raise Problem(self.tr("Check the highlighted field: the full card number was "
+                                  "wiped. Type only the card brand, last four digits and auth "
+                                  "code."), field)
+
+    def answer(self) -> ReceiptInfo:
+        request = self.build_request()
         self._taking = True
         self.take_button.setEnabled(False)
         try:
-            receipt = payments.take_payment(self._actor, request)
-        except DomainError as exc:
-            self._say(exc.message, error=True)
-            self._focus_field(getattr(exc, "field", None))
-            return
-        except Exception as exc:  # noqa: BLE001 - a bug: the crash dialog and the log
-            show_error(self, exc)
-            return
+            return payments.take_payment(self._actor, request)
         finally:
             self._taking = False
-            if self.receipt is None:
-                self.take_button.setEnabled(self.quote is not None)
-        self.receipt = receipt
-        self.accept()
+            self.take_button.setEnabled(self.quote is not None)
+
+    def problem_raised(self, exc: DomainError) -> None:
+        self._say(exc.message, error=True)
+        if isinstance(exc, Problem) and exc.widget is not None:
+            exc.widget.setFocus()
+            if isinstance(exc.widget, QLineEdit):
+                exc.widget.selectAll()
+        else:
+            self._focus_field(getattr(exc, "field", None))
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, customer_id: int,
             incident_ids: Sequence[int] = (), offer_ticket: bool = False) -> ReceiptInfo | None:
         """Take a payment; the receipt when it was taken, None when cancelled."""
-        dialog = cls(parent, actor, customer_id, incident_ids, offer_ticket)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.receipt
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, actor, customer_id, incident_ids, offer_ticket).ask_value()

@@ -25,26 +25,25 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, palette
+from synergy_desk.ui.dialogs.form import FormDialog
+from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
-_BAD = "#a61b1b"
-_RETIRED = "#8a94a3"
 
 
-class CatalogueEntryDialog(QDialog):
+class CatalogueEntryDialog(FormDialog[Any]):
     """A product's name and version, or a module's name; ``save`` is called on OK and what it
     raises is shown here, so a clash of names can be corrected without starting again."""
 
     def __init__(self, parent: QWidget | None, title: str, save: Callable[[str, str], Any],
                  name: str = "", version: str | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="catalogueMessage")
         self.setObjectName("catalogueEntryDialog")
         self.setWindowTitle(title)
         self._save = save
-        self.result_value: Any = None
         self.name = QLineEdit(name)
         self.name.setObjectName("catalogueName")
         self.version = QLineEdit(version or "")
@@ -56,46 +55,24 @@ class CatalogueEntryDialog(QDialog):
             form.addRow(self.tr("Current &version:"), self.version)
         else:
             self.version.hide()
-        self.message = QLabel()
-        self.message.setObjectName("catalogueMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.add_message_and_buttons(layout)
         self.name.setFocus()
         self.name.selectAll()
         self.setMinimumWidth(360)
 
-    def _on_buttons_accepted(self) -> None:
-        try:
-            self.result_value = self._save(self.name.text(), self.version.text())
-        except DomainError as exc:
-            self.message.setText(exc.message)
-            (self.version if getattr(exc, "field", None) == "current_version"
-             else self.name).setFocus()
-            return
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
-            return
-        self.accept()
+    def answer(self) -> Any:
+        return self._save(self.name.text(), self.version.text())
+
+    def focus_for(self, exc: DomainError) -> QWidget | None:
+        return self.version if getattr(exc, "field", None) == "current_version" else self.name
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, save: Callable[[str, str], Any],
             name: str = "", version: str | None = None) -> Any:
         """What ``save`` returned, or None when cancelled; ``version`` None hides that field."""
-        dialog = cls(parent, title, save, name, version)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.result_value
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, title, save, name, version).ask_value()
 
 
 class ProductsDialog(QDialog):
@@ -147,7 +124,7 @@ class ProductsDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("productsMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
+        self.message.setStyleSheet(palette.ERROR.text_style())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -161,7 +138,7 @@ class ProductsDialog(QDialog):
         note = QLabel(self.tr("Retired products and modules stay on the incidents that name "
                               "them but are no longer offered for new ones."))
         note.setWordWrap(True)
-        note.setStyleSheet("color:#5f6b7a;")
+        note.setStyleSheet(palette.MUTED.text_style())
         layout.addWidget(note)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
@@ -198,11 +175,10 @@ class ProductsDialog(QDialog):
         """Reload the catalogue, keeping (or moving to) the given product and module."""
         keep_product = product_id if product_id is not None else self.current_product_id()
         keep_module = module_id if module_id is not None else self.current_module_id()
-        try:
-            self._products = catalogue.list_products(include_inactive=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        products = call(self, catalogue.list_products, include_inactive=True)
+        if products is None:
             return
+        self._products = products
         self.product_list.blockSignals(True)
         self.product_list.clear()
         current: QTreeWidgetItem | None = None
@@ -288,12 +264,11 @@ class ProductsDialog(QDialog):
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A service call whose refusal is told in the dialog; None when refused."""
         self.message.clear()
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            self.message.setText(exc.message)
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
+        with reporting_errors(self):
+            try:
+                return fn(*args, **kwargs)
+            except DomainError as exc:
+                self.message.setText(exc.message)
         return None
 
     def _on_add_product_clicked(self) -> None:
@@ -365,7 +340,7 @@ class ProductsDialog(QDialog):
         try:
             require(actor, MANAGERS, "change the products and modules")
         except DomainError as exc:
-            show_error(parent, exc)
+            errors.show_error(parent, exc)
             return
         dialog = cls(parent, actor)
         try:

@@ -8,8 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,28 +26,28 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payments
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.payments import ReceiptInfo
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.operations import call
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
-_BAD = "#a61b1b"
 
 
-class RefundDialog(QDialog):
+class RefundDialog(FormDialog[CreditNoteInfo]):
     """Choose the lines, refund or void, give the reason; the credit note is the answer."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, receipt: ReceiptInfo) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="refundMessage")
         self.setObjectName("refundDialog")
         self.setWindowTitle(self.tr("Refund or void %s") % receipt.number)
         self._actor = actor
         self.receipt = receipt
-        self.credit_note: CreditNoteInfo | None = None
 
         heading = QLabel(
             f"<span style='font-size:13pt; font-weight:600'>{html.escape(receipt.number)}</span>"
             f" &nbsp; {html.escape(receipt.customer_name)}<br>"
-            f"<span style='color:#5f6b7a'>{html.escape(format_pence(receipt.gross_pence))} by "
+            f"<span style='color:{palette.MUTED.hex()}'>"
+            f"{html.escape(format_pence(receipt.gross_pence))} by "
             f"{html.escape(receipt.method_label)}, "
             f"{html.escape(formatting.short_datetime(receipt.taken_at))}, taken by "
             f"{html.escape(receipt.taken_by)}</span>")
@@ -108,21 +106,13 @@ class RefundDialog(QDialog):
         self.total = QLabel()
         self.total.setObjectName("refundTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.message = QLabel()
-        self.message.setObjectName("refundMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color:{_BAD};")
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.refund_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.refund_button = self.ok_button
         self.refund_button.setObjectName("refundButton")
         self.refund_button.setText(self.tr("&Issue credit note  (Ctrl+Enter)"))
         self.refund_button.setAutoDefault(False)
-        self.buttons.accepted.connect(self._on_refund_clicked)
-        self.buttons.rejected.connect(self.reject)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self._on_refund_clicked)
+            QShortcut(QKeySequence(seq), self, activated=self.accept)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -132,16 +122,14 @@ class RefundDialog(QDialog):
         layout.addLayout(kind_row)
         layout.addWidget(reason_label)
         layout.addWidget(self.reason)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(640, 440)
 
         self.lines.itemChanged.connect(self._on_choice_changed)
         self.void_radio.toggled.connect(self._on_choice_changed)
         self._on_choice_changed()
         if self._refundable == 0:
-            self.message.setText(self.tr("%s has been refunded in full already.")
-                                 % receipt.number)
+            self.show_problem(self.tr("%s has been refunded in full already.") % receipt.number)
             self.refund_button.setEnabled(False)
         self.lines.setFocus()
         first = next((self.lines.topLevelItem(i) for i in range(self.lines.topLevelItemCount())
@@ -184,61 +172,50 @@ class RefundDialog(QDialog):
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _on_refund_clicked(self) -> None:
-        if not self.refund_button.isEnabled():
-            return
-        reason = self.reason.toPlainText().strip()
-        if not reason:
-            self.message.setText(self.tr("Give the reason for handing the money back."))
-            self.reason.setFocus()
-            return
-        line_ids = None if self._whole() else self.chosen_line_ids()
+    def accept(self) -> None:
+        """Issue the credit note (the button or Ctrl+Enter), unless there is nothing to refund."""
+        if self.refund_button.isEnabled():
+            super().accept()
+
+    def _line_ids(self) -> list[int] | None:
+        """The lines to refund; None for the whole payment."""
+        return None if self._whole() else self.chosen_line_ids()
+
+    def validate(self) -> None:
+        if not self.reason.toPlainText().strip():
+            raise Problem(self.tr("Give the reason for handing the money back."), self.reason)
+        line_ids = self._line_ids()
         if line_ids is not None and not line_ids:
-            self.message.setText(self.tr("Tick the lines to refund."))
-            self.lines.setFocus()
-            return
+            raise Problem(self.tr("Tick the lines to refund."), self.lines)
+
+    def answer(self) -> CreditNoteInfo:
+        reason = self.reason.toPlainText().strip()
+        line_ids = self._line_ids()
         void = self.void_radio.isChecked()
-        confirm = False
-        while True:
-            try:
-                note = payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
-                                       reason=reason, void=void, confirm_work_started=confirm)
-            except ValidationError as exc:
-                if exc.field == "confirm_work_started" and not confirm:
-                    if self.confirm_work_started(exc.message):
-                        confirm = True
-                        continue
-                    self.message.setText(self.tr("Nothing was refunded."))
-                    return
-                self.message.setText(exc.message)
-                if exc.field == "reason":
-                    self.reason.setFocus()
-                return
-            except DomainError as exc:
-                self.message.setText(exc.message)
-                return
-            except Exception as exc:  # noqa: BLE001 - a bug: the crash dialog and the log
-                show_error(self, exc)
-                return
-            break
-        self.credit_note = note
-        self.accept()
+        try:
+            return payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
+                                   reason=reason, void=void)
+        except ValidationError as exc:
+            if exc.field != "confirm_work_started":
+                raise
+            if not self.confirm_work_started(exc.message):
+                raise Problem(self.tr("Nothing was refunded.")) from exc
+        return payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
+                               reason=reason, void=void, confirm_work_started=True)
+
+    def focus_for(self, exc: DomainError) -> QWidget | None:
+        if getattr(exc, "field", None) == "reason":
+            return self.reason
+        return super().focus_for(exc)
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, payment_id: int) -> CreditNoteInfo | None:
         """Refund or void a payment (managers only); the credit note, or None when cancelled."""
         if not actor.is_manager:
-            show_error(parent, PermissionDenied("Only managers may refund or void payments."))
+            errors.show_error(parent,
+                              PermissionDenied("Only managers may refund or void payments."))
             return None
-        try:
-            receipt = payments.receipt_info(payment_id, copy=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(parent, exc)
+        receipt = call(parent, payments.receipt_info, payment_id, copy=True)
+        if receipt is None:
             return None
-        dialog = cls(parent, actor, receipt)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.credit_note
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, actor, receipt).ask_value()

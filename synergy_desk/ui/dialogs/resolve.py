@@ -13,8 +13,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -31,6 +29,8 @@ from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.registers import EnhancementRow
 from synergy_desk.services.office import catalogue
+from synergy_desk.ui import palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 #: Requests product management has not finished with: new customers can still be added.
 _LIVE_REQUEST = (EnhancementStatus.OPEN, EnhancementStatus.PLANNED)
@@ -66,19 +66,19 @@ def _customers_text(row: EnhancementRow) -> str:
     return f"{n} customer{'' if n == 1 else 's'} asking"
 
 
-class ResolveDialog(QDialog):
+class ResolveDialog(FormDialog[ResolveRequest]):
     """The resolution, its note, and the request or escalation details it needs."""
 
     def __init__(self, parent: QWidget | None, detail: IncidentDetail) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="resolveMessage")
         self.setObjectName("resolveDialog")
         self.setWindowTitle(self.tr("Resolve %s") % detail.reference)
         self._detail = detail
-        self.request: ResolveRequest | None = None
 
         heading = QLabel(f"<b>{html.escape(detail.reference)}</b> — "
                          f"{html.escape(detail.subject)}<br>"
-                         f"<span style='color:#555'>{html.escape(detail.customer_name)} · "
+                         f"<span style='color:{palette.SECONDARY.hex()}'>"
+                         f"{html.escape(detail.customer_name)} · "
                          f"{html.escape(detail.product_name)}</span>")
         heading.setTextFormat(Qt.TextFormat.RichText)
         heading.setWordWrap(True)
@@ -99,16 +99,7 @@ class ResolveDialog(QDialog):
         self.enhancement_box = self._enhancement_box(detail)
         self.escalation_box = self._escalation_box(detail)
 
-        self.message = QLabel()
-        self.message.setObjectName("resolveMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Resolve"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Resolve"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -146,7 +137,7 @@ class ResolveDialog(QDialog):
         self.request_customers = QLabel()
         self.request_customers.setObjectName("enhancementCustomers")
         self.request_customers.setWordWrap(True)
-        self.request_customers.setStyleSheet("color:#555;")
+        self.request_customers.setStyleSheet(palette.SECONDARY.text_style())
         self.new_radio = QRadioButton(self.tr("Start a &new request, titled:"))
         self.new_radio.setObjectName("enhancementNew")
         self.new_title = QLineEdit()
@@ -215,7 +206,7 @@ class ResolveDialog(QDialog):
         self.enhancement_box.setVisible(kind is Resolution.ENHANCEMENT)
         self.escalation_box.setVisible(kind is Resolution.ESCALATED)
         self.resolution_note.setPlaceholderText(self.tr(_HINTS[kind]))
-        self.message.clear()
+        self.clear_problem()
         # Grow or shrink to the sections shown, never narrower than the dialog is now.
         self.resize(self.width(), self.sizeHint().height())
 
@@ -232,58 +223,44 @@ class ResolveDialog(QDialog):
         names = ", ".join(row.customer_names) or self.tr("nobody yet")
         self.request_customers.setText(self.tr("Asked for by: %s") % names)
 
-    def _problem(self) -> tuple[str, QWidget] | None:
+    def validate(self) -> None:
         kind = self.resolution()
         if not self.resolution_note.toPlainText().strip():
-            return self.tr("Write the resolution note."), self.resolution_note
+            raise Problem(self.tr("Write the resolution note."), self.resolution_note)
         if kind is Resolution.ENHANCEMENT:
             if self.existing_radio.isChecked():
                 if self.request_combo.currentData() is None:
-                    return self.tr("Choose the request to add this customer to."), \
-                        self.request_combo
+                    raise Problem(self.tr("Choose the request to add this customer to."),
+                                  self.request_combo)
             elif not " ".join(self.new_title.text().split()):
-                return self.tr("Give the new request a title."), self.new_title
+                raise Problem(self.tr("Give the new request a title."), self.new_title)
         if kind is Resolution.ESCALATED:
             if not self.escalation_version.text().strip():
-                return (self.tr("Give the version of the product the bug was seen in."),
-                        self.escalation_version)
+                raise Problem(self.tr("Give the version of the product the bug was seen in."),
+                              self.escalation_version)
             if not self.escalation_steps.toPlainText().strip():
-                return (self.tr("Write the steps development needs to reproduce it."),
-                        self.escalation_steps)
-        return None
+                raise Problem(self.tr("Write the steps development needs to reproduce it."),
+                              self.escalation_steps)
 
-    def _on_buttons_accepted(self) -> None:
-        problem = self._problem()
-        if problem is not None:
-            text, widget = problem
-            self.message.setText(text)
-            widget.setFocus()
-            return
+    def answer(self) -> ResolveRequest:
         kind = self.resolution()
         note = self.resolution_note.toPlainText().strip()
         if kind is Resolution.ENHANCEMENT:
             if self.existing_radio.isChecked():
-                self.request = ResolveRequest(kind, note,
-                                              enhancement_request_id=int(
-                                                  self.request_combo.currentData()))
-            else:
-                self.request = ResolveRequest(kind, note, enhancement_title=" ".join(
-                    self.new_title.text().split()))
-        elif kind is Resolution.ESCALATED:
-            self.request = ResolveRequest(kind, note, escalation=EscalationInput(
+                return ResolveRequest(kind, note, enhancement_request_id=int(
+                    self.request_combo.currentData()))
+            return ResolveRequest(kind, note, enhancement_title=" ".join(
+                self.new_title.text().split()))
+        if kind is Resolution.ESCALATED:
+            return ResolveRequest(kind, note, escalation=EscalationInput(
                 steps_to_reproduce=self.escalation_steps.toPlainText().strip(),
                 product_version=self.escalation_version.text().strip()))
-        else:
-            self.request = ResolveRequest(kind, note)
-        self.accept()
+        return ResolveRequest(kind, note)
 
     @classmethod
     def ask(cls, parent: QWidget | None, detail: IncidentDetail) -> ResolveRequest | None:
         """Show the dialog; the resolution chosen, or None when cancelled."""
-        dialog = cls(parent, detail)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.request
-        return None
+        return cls(parent, detail).ask_value()
 
 
 # --- the small reason dialogs ---------------------------------------------------------------
@@ -294,17 +271,16 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("ReasonDialog", text)
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(FormDialog[ReasonRequest]):
     """One text to type (a reason or a note), what will follow from it, and one button."""
 
     def __init__(self, parent: QWidget | None, *, object_name: str, title: str,
                  explanation: str, label: str, action: str, required: bool) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="reasonMessage")
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self._required = required
         self._label = label
-        self.request: ReasonRequest | None = None
         self.explanation = QLabel(explanation)
         self.explanation.setObjectName("reasonExplanation")
         self.explanation.setWordWrap(True)
@@ -312,39 +288,23 @@ class ReasonDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setObjectName("reasonText")
         self.text.setTabChangesFocus(True)
-        self.message = QLabel()
-        self.message.setObjectName("reasonMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(action)
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(action)
         caption = QLabel(label)
         caption.setBuddy(self.text)
         layout = QVBoxLayout(self)
         layout.addWidget(self.explanation)
         layout.addWidget(caption)
         layout.addWidget(self.text, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(480, 260)
         self.text.setFocus()
 
-    def _on_buttons_accepted(self) -> None:
-        text = self.text.toPlainText().strip()
-        if self._required and not text:
-            self.message.setText(self.tr("Write the reason first."))
-            self.text.setFocus()
-            return
-        self.request = ReasonRequest(text)
-        self.accept()
+    def validate(self) -> None:
+        if self._required and not self.text.toPlainText().strip():
+            raise Problem(self.tr("Write the reason first."), self.text)
 
-    def ask_reason(self) -> ReasonRequest | None:
-        if self.exec() == QDialog.DialogCode.Accepted:
-            return self.request
-        return None
+    def answer(self) -> ReasonRequest:
+        return ReasonRequest(self.text.toPlainText().strip())
 
 
 class CloseUnresolvedDialog(ReasonDialog):
@@ -363,7 +323,7 @@ class CloseUnresolvedDialog(ReasonDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, detail: IncidentDetail) -> ReasonRequest | None:
-        return cls(parent, detail).ask_reason()
+        return cls(parent, detail).ask_value()
 
 
 class ReopenDialog(ReasonDialog):
@@ -383,7 +343,7 @@ class ReopenDialog(ReasonDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, detail: IncidentDetail) -> ReasonRequest | None:
-        return cls(parent, detail).ask_reason()
+        return cls(parent, detail).ask_value()
 
 
 class OutOfRemitDialog(ReasonDialog):
@@ -411,4 +371,4 @@ class OutOfRemitDialog(ReasonDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, detail: IncidentDetail) -> ReasonRequest | None:
-        return cls(parent, detail).ask_reason()
+        return cls(parent, detail).ask_value()

@@ -6,12 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +24,8 @@ from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.fields import MAX_SUBJECT
 from synergy_desk.services.office.catalogue import ProductRow
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
 @dataclass(frozen=True)
@@ -40,19 +38,17 @@ class SplitRequest:
     description: str = ""
 
 
-_GREY = QColor("#6b7280")
 
 
-class SplitDialog(QDialog):
+class SplitDialog(FormDialog[SplitRequest]):
     """A checkable list of the timeline (when, what, who, text) and the new incident's fields."""
 
     def __init__(self, parent: QWidget | None, detail: IncidentDetail,
                  products: Sequence[ProductRow]) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="splitMessage")
         self.setObjectName("splitDialog")
         self.setWindowTitle(self.tr("Split %s into another incident") % detail.reference)
         self._detail = detail
-        self.request: SplitRequest | None = None
 
         intro = QLabel(self.tr(
             "Tick the entries about <b>another aspect</b> of the customer's problem. They move "
@@ -88,7 +84,7 @@ class SplitDialog(QDialog):
             if kind is TimelineKind.SYSTEM:
                 # Events are this incident's own history; the service refuses to move them.
                 for cell in cells:
-                    cell.setForeground(QBrush(_GREY))
+                    cell.setForeground(palette.INACTIVE.brush())
             else:
                 cells[0].setFlags(cells[0].flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 cells[0].setCheckState(Qt.CheckState.Unchecked)
@@ -122,24 +118,14 @@ class SplitDialog(QDialog):
         form.addRow(self.tr("&Product:"), self.product)
         form.addRow(self.tr("&Description:"), self.description)
 
-        self.message = QLabel()
-        self.message.setObjectName("splitMessage")
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("&Split"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Split"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.entries, 1)
         layout.addWidget(self.count_label)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self._update_count()
         self.resize(680, 520)
         self.entries.setFocus()
@@ -172,42 +158,33 @@ class SplitDialog(QDialog):
 
     def _on_entries_item_changed(self, _item: QTableWidgetItem) -> None:
         self._update_count()
-        self.message.clear()
+        self.clear_problem()
 
-    def _problem(self) -> tuple[str, QWidget] | None:
-        """What stops the split, and where to put the cursor; None when it can go ahead."""
+    def validate(self) -> None:
+        """What stops the split, and where to put the cursor."""
         chosen = self.checked_entry_ids()
         if not chosen:
-            return self.tr("Tick at least one entry to move to the new incident."), self.entries
+            raise Problem(self.tr("Tick at least one entry to move to the new incident."),
+                          self.entries)
         if len(chosen) == len(self._movable_items()):
-            return (self.tr("At least one entry must stay on %s; to move everything, edit its "
-                            "subject instead.") % self._detail.reference, self.entries)
+            raise Problem(self.tr("At least one entry must stay on %s; to move everything, edit "
+                                  "its subject instead.") % self._detail.reference, self.entries)
         if not " ".join(self.subject.text().split()):
-            return (self.tr("Give the new incident a subject: the one problem or error message "
-                            "it is about."), self.subject)
+            raise Problem(self.tr("Give the new incident a subject: the one problem or error "
+                                  "message it is about."), self.subject)
         if self.product.currentData() is None:
-            return self.tr("Choose the product the new incident is about."), self.product
-        return None
+            raise Problem(self.tr("Choose the product the new incident is about."),
+                          self.product)
 
-    def _on_buttons_accepted(self) -> None:
-        problem = self._problem()
-        if problem is not None:
-            text, widget = problem
-            self.message.setText(text)
-            widget.setFocus()
-            return
-        self.request = SplitRequest(
+    def answer(self) -> SplitRequest:
+        return SplitRequest(
             entry_ids=self.checked_entry_ids(),
             subject=" ".join(self.subject.text().split()),
             product_id=int(self.product.currentData()),
             description=self.description.toPlainText().strip())
-        self.accept()
 
     @classmethod
     def ask(cls, parent: QWidget | None, detail: IncidentDetail,
             products: Sequence[ProductRow]) -> SplitRequest | None:
         """Show the dialog; the engineer's choice, or None when cancelled."""
-        dialog = cls(parent, detail, products)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return dialog.request
-        return None
+        return cls(parent, detail, products).ask_value()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.enums import TimelineKind
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,14 @@ class TimelineRequest:
     duration_seconds: int
 
 
-class TimelineEntryDialog(QDialog):
+class TimelineEntryDialog(FormDialog[TimelineRequest]):
     """Kind, duration (with a running timer for a call in progress) and what was said or done."""
 
     def __init__(self, parent: QWidget | None, kinds: list[TimelineKind], reference: str,
                  default: TimelineKind | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="timelineEntryMessage",
+                         buttons=QDialogButtonBox.StandardButton.Save
+                         | QDialogButtonBox.StandardButton.Cancel)
         self.setObjectName("timelineEntryDialog")
         self.setWindowTitle(self.tr("Add to %s") % reference)
         self.kind = QComboBox()
@@ -63,22 +65,13 @@ class TimelineEntryDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setObjectName("timelineText")
         self.text.setTabChangesFocus(True)
-        self.message = QLabel()
-        self.message.setStyleSheet("color:#a61b1b;")
-        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("&Kind:"), self.kind)
         form.addRow(self.tr("Duration:"), row)  # a row of widgets takes no mnemonic
         form.addRow(self.tr("&What happened:"), self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.request: TimelineRequest | None = None
+        self.add_message_and_buttons(layout)
         self.text.setFocus()
         self.resize(480, 320)
 
@@ -96,31 +89,22 @@ class TimelineEntryDialog(QDialog):
         self.elapsed_label.setText(f"{minutes:d}:{seconds:02d}")
         self.minutes.setValue(max(self.minutes.value(), (self._elapsed + 59) // 60))
 
-    def _on_buttons_accepted(self) -> None:
+    def validate(self) -> None:
         text = self.text.toPlainText().strip()
         if not text:
-            self.message.setText(self.tr("Write what was said or done."))
-            self.text.setFocus()
-            return
+            raise Problem(self.tr("Write what was said or done."), self.text)
         if contains_card_number(text):
-            self.message.setText(self.tr(
+            raise Problem(self.tr(
                 "That text holds a full card number. Card numbers are never stored: remove it "
-                "(keep at most the last four digits)."))
-            self.text.setFocus()
-            return
+                "(keep at most the last four digits)."), self.text)
+
+    def answer(self) -> TimelineRequest:
         self._timer.stop()
         seconds = self._elapsed if self._elapsed else self.minutes.value() * 60
-        self.request = TimelineRequest(TimelineKind(self.kind.currentData()), text, seconds)
-        self.accept()
+        return TimelineRequest(TimelineKind(self.kind.currentData()),
+                               self.text.toPlainText().strip(), seconds)
 
     @classmethod
     def ask(cls, parent: QWidget | None, kinds: list[TimelineKind], reference: str,
             default: TimelineKind | None = None) -> TimelineRequest | None:
-        dialog = cls(parent, kinds, reference, default)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.request
-            return None
-        finally:
-            # Dialogs with a parent would otherwise live as long as the window.
-            dialog.deleteLater()
+        return cls(parent, kinds, reference, default).ask_value()

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,13 +38,13 @@ from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
-from synergy_desk.ui import formatting
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableModel",
            "UsersDialog", "open_users"]
 
-_BAD = "#a61b1b"
 
 
 def _t(text: str) -> str:
@@ -64,14 +64,13 @@ class UserRequest:
     password: str | None = None
 
 
-class UserEditDialog(QDialog):
+class UserEditDialog(FormDialog[UserRequest]):
     """Add a user (user name, full name, role, password twice) or edit one (name and role)."""
 
     def __init__(self, parent: QWidget | None, user: UserRow | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="userMessage")
         self.setObjectName("userEditDialog")
         self._user = user
-        self.request: UserRequest | None = None
         adding = user is None
         self.setWindowTitle(self.tr("Add a user") if adding
                             else self.tr("Edit %s") % user.full_name)  # type: ignore[union-attr]
@@ -103,28 +102,18 @@ class UserEditDialog(QDialog):
             form.addRow(self.tr("Password &again:"), self.again)
             hint = QLabel(self.tr("At least %d characters. They will be asked to keep it "
                                   "to themselves.") % MIN_PASSWORD_LENGTH)
-            hint.setStyleSheet("color:#5f6b7a;")
+            hint.setStyleSheet(palette.MUTED.text_style())
             hint.setWordWrap(True)
             form.addRow("", hint)
-        self.message = QLabel()
-        self.message.setObjectName("userMessage")
-        self.message.setStyleSheet(f"color:{_BAD};")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("&Add user") if adding else self.tr("&Save"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Add user") if adding else self.tr("&Save"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(420, 0)
         (self.username if adding else self.full_name).setFocus()
 
-    def problem(self) -> tuple[str, QWidget] | None:
-        """What is wrong with the entries (a message and the box to fix), or None."""
+    def validate(self) -> None:
+        """What is wrong with the entries (a message and the box to fix)."""
         # The users service's own rules, asked at once so the message comes before saving.
         checks: list[tuple[Callable[[], object], QWidget]] = [
             (lambda: users.check_full_name(self.full_name.text()), self.full_name)]
@@ -137,44 +126,29 @@ class UserEditDialog(QDialog):
             try:
                 check()
             except ValidationError as exc:
-                return exc.message, box
+                raise Problem(exc.message, box) from exc
         if self._user is None:
             if self.password.text() != self.again.text():
-                return self.tr("The two passwords are not the same."), self.again
-        return None
+                raise Problem(self.tr("The two passwords are not the same."), self.again)
 
-    def _on_buttons_accepted(self) -> None:
-        problem = self.problem()
-        if problem is not None:
-            text, box = problem
-            self.message.setText(text)
-            box.setFocus()
-            return
-        self.request = UserRequest(self.username.text().strip().lower(),
-                                   self.full_name.text().strip(), self.role.currentData(),
-                                   self.password.text() if self._user is None else None)
-        self.accept()
+    def answer(self) -> UserRequest:
+        return UserRequest(self.username.text().strip().lower(), self.full_name.text().strip(),
+                           self.role.currentData(),
+                           self.password.text() if self._user is None else None)
 
     @classmethod
     def ask(cls, parent: QWidget | None, user: UserRow | None = None) -> UserRequest | None:
         """Ask for a new user (``user`` None) or for changes to ``user``."""
-        dialog = cls(parent, user)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.request
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, user).ask_value()
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(FormDialog[str]):
     """A manager sets a new password (typed twice); the user must change it at next log-in."""
 
     def __init__(self, parent: QWidget | None, user: UserRow) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="resetMessage")
         self.setObjectName("resetPasswordDialog")
         self.setWindowTitle(self.tr("Reset the password of %s") % user.full_name)
-        self.password: str | None = None
         explanation = QLabel(self.tr("%s will be asked to choose a password of their own the "
                                      "next time they log in. A lock-out is lifted too.")
                              % user.full_name)
@@ -188,49 +162,29 @@ class ResetPasswordDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&New password:"), self.new)
         form.addRow(self.tr("New password &again:"), self.again)
-        self.message = QLabel()
-        self.message.setObjectName("resetMessage")
-        self.message.setStyleSheet(f"color:{_BAD};")
-        self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("&Reset password"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Reset password"))
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.resize(400, 0)
         self.new.setFocus()
 
-    def _on_buttons_accepted(self) -> None:
-        text = self.new.text()
+    def validate(self) -> None:
         try:
-            users.check_password_rules(text)
+            users.check_password_rules(self.new.text())
         except ValidationError as exc:
-            self.message.setText(exc.message)
-            self.new.setFocus()
-            return
-        if text != self.again.text():
-            self.message.setText(self.tr("The two passwords are not the same."))
-            self.again.setFocus()
-            return
-        self.password = text
-        self.accept()
+            raise Problem(exc.message, self.new) from exc
+        if self.new.text() != self.again.text():
+            raise Problem(self.tr("The two passwords are not the same."), self.again)
+
+    def answer(self) -> str:
+        return self.new.text()
 
     @classmethod
     def ask(cls, parent: QWidget | None, user: UserRow) -> str | None:
         """The new password, or None when cancelled."""
-        dialog = cls(parent, user)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.password
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, user).ask_value()
 
 
 #: (heading, key)
@@ -283,9 +237,9 @@ class UsersTableModel(QAbstractTableModel):
             return user.id
         if role == Qt.ItemDataRole.ForegroundRole:
             if not user.active:
-                return QBrush(QColor("#7a7a7a"))
+                return palette.INACTIVE.brush()
             if key == "locked_until" and user.locked:
-                return QBrush(QColor(_BAD))
+                return palette.ERROR.brush()
             return None
         if role == Qt.ItemDataRole.ToolTipRole and key == "locked_until" and user.locked:
             return _t("Locked out after too many failed log-ins; Unlock lets them in now.")
@@ -338,7 +292,7 @@ class UsersDialog(QDialog):
                                           self._on_unlock_clicked)
         self.status = QLabel()
         self.status.setObjectName("usersStatus")
-        self.status.setStyleSheet("color:#5f6b7a;")
+        self.status.setStyleSheet(palette.MUTED.text_style())
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -349,7 +303,7 @@ class UsersDialog(QDialog):
             side.addWidget(button)
         side.addStretch(1)
         hint = QLabel(self.tr("Enter edits, Ins adds,\nDel deactivates."))
-        hint.setStyleSheet("color:#5f6b7a;")
+        hint.setStyleSheet(palette.MUTED.text_style())
         side.addWidget(hint)
         body = QHBoxLayout()
         body.addWidget(self.table, 1)
@@ -377,10 +331,8 @@ class UsersDialog(QDialog):
     def reload(self, select_id: int | None = None) -> bool:
         """Read the users again; keep (or move to) the chosen one. False when refused."""
         keep = select_id if select_id is not None else self._current_id()
-        try:
-            rows = users.list_users(self._actor)
-        except Exception as exc:  # noqa: BLE001 - shown in the one place
-            show_error(self, exc)
+        rows = call(self, users.list_users, self._actor)
+        if rows is None:
             return False
         self.model.set_rows(rows)
         row = self.model.row_of(keep) if keep is not None else -1
@@ -434,13 +386,14 @@ class UsersDialog(QDialog):
     # -- actions -------------------------------------------------------------------------
 
     def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with reporting_errors(self, failure=self._on_refused):
             return fn(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the one place errors reach the user
-            show_error(self, exc)
-            if isinstance(exc, DomainError):
-                self.reload()  # a conflict or a change elsewhere: show what is true now
-            return None
+        return None
+
+    def _on_refused(self, exc: Exception) -> None:
+        errors.show_error(self, exc)
+        if isinstance(exc, DomainError):
+            self.reload()  # a conflict or a change elsewhere: show what is true now
 
     def confirm(self, title: str, text: str, action: str) -> bool:
         """Ask before something that matters; True to go ahead."""
@@ -528,7 +481,7 @@ def open_users(parent: QWidget | None, actor: Actor) -> None:
     try:
         require(actor, MANAGERS, "look after users")
     except DomainError as exc:
-        show_error(parent, exc)
+        errors.show_error(parent, exc)
         return
     dialog = UsersDialog(parent, actor)
     try:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -22,7 +20,9 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import FundingInfo
-from synergy_desk.ui.errors import show_error
+from synergy_desk.ui import errors, palette
+from synergy_desk.ui.dialogs.form import FormDialog
+from synergy_desk.ui.operations import call
 
 __all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]
 
@@ -41,14 +41,13 @@ class WaiverRequest:
     reason: str
 
 
-class WaiverDialog(QDialog):
+class WaiverDialog(FormDialog[WaiverRequest]):
     """The kind of waiver and why; OK stays disabled until a reason is written."""
 
     def __init__(self, parent: QWidget | None, incident_reference: str) -> None:
-        super().__init__(parent)
+        super().__init__(parent, message_name="waiverMessage")
         self.setObjectName("waiverDialog")
         self.setWindowTitle(self.tr("Waive the charge for %s") % incident_reference)
-        self.request: WaiverRequest | None = None
         explanation = QLabel(self.tr(
             "<b>%s</b> will be funded without payment, so work can start on it. The waiver, "
             "its reason and your name show on the incident and in the reports.")
@@ -61,7 +60,7 @@ class WaiverDialog(QDialog):
             self.kind.addItem(self.tr(kind.label), kind)
         self.hint = QLabel()
         self.hint.setObjectName("waiverHint")
-        self.hint.setStyleSheet("color:#5f6b7a;")
+        self.hint.setStyleSheet(palette.MUTED.text_style())
         self.hint.setWordWrap(True)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("waiverReason")
@@ -73,16 +72,11 @@ class WaiverDialog(QDialog):
         reason_label = QLabel(self.tr("&Reason:"))
         reason_label.setBuddy(self.reason)
         form.addRow(reason_label, self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("&Waive charge"))
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("&Waive charge"))
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         layout.addLayout(form, 1)
-        layout.addWidget(self.buttons)
+        self.add_message_and_buttons(layout)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.reason.textChanged.connect(self._on_reason_changed)
         self._on_kind_changed()
@@ -94,24 +88,18 @@ class WaiverDialog(QDialog):
         self.hint.setText(self.tr(_KINDS[max(0, self.kind.currentIndex())][1]))
 
     def _on_reason_changed(self) -> None:
-        self.ok.setEnabled(bool(self.reason.toPlainText().strip()))
+        self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
 
-    def _on_buttons_accepted(self) -> None:
-        text = self.reason.toPlainText().strip()
-        if not text:
-            return
-        self.request = WaiverRequest(self.kind.currentData(), text)
-        self.accept()
+    def accept(self) -> None:
+        if self.ok_button.isEnabled():  # not without a reason, however it is asked
+            super().accept()
+
+    def answer(self) -> WaiverRequest:
+        return WaiverRequest(self.kind.currentData(), self.reason.toPlainText().strip())
 
     @classmethod
     def ask(cls, parent: QWidget | None, incident_reference: str) -> WaiverRequest | None:
-        dialog = cls(parent, incident_reference)
-        try:
-            if dialog.exec() == QDialog.DialogCode.Accepted:
-                return dialog.request
-            return None
-        finally:
-            dialog.deleteLater()
+        return cls(parent, incident_reference).ask_value()
 
 
 def waive_flow(parent: QWidget | None, actor: Actor, incident_id: int,
@@ -120,13 +108,9 @@ def waive_flow(parent: QWidget | None, actor: Actor, incident_id: int,
     try:
         require(actor, MANAGERS, "waive a charge")
     except DomainError as exc:
-        show_error(parent, exc)
+        errors.show_error(parent, exc)
         return None
     request = WaiverDialog.ask(parent, reference)
     if request is None:
         return None
-    try:
-        return funding.waive(actor, incident_id, request.kind, request.reason)
-    except Exception as exc:  # noqa: BLE001 - the flows show every error in the one place
-        show_error(parent, exc)
-        return None
+    return call(parent, funding.waive, actor, incident_id, request.kind, request.reason)
