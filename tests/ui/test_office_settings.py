@@ -284,3 +284,24 @@ def test_only_managers_open_the_settings(qtbot: Any, office: dict[str, Any],
     [error] = shown_errors.shown
     assert isinstance(error, PermissionDenied)
     assert "Only managers" in error.message
+
+
+def test_each_field_is_built_from_its_declared_setting(qtbot: Any, manager: Actor,
+                                                       background: Background) -> None:
+    from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
+
+    from synergy_desk.services.office.settings import SETTING
+
+    dialog = open_dialog(qtbot, manager, background)
+    for key, widget in dialog._fields.items():
+        setting = SETTING[key]
+        if isinstance(widget, QSpinBox):
+            assert (widget.minimum(), widget.maximum()) == (setting.low, setting.high), key
+            assert widget.suffix().strip() == setting.unit, key
+        elif isinstance(widget, QLineEdit) and setting.max_length is not None:
+            assert widget.maxLength() == setting.max_length, key
+        captions = [label.text() for label in dialog.findChildren(QLabel)
+                    if label.buddy() is widget]
+        assert captions == ([setting.caption] if setting.caption else [""]), key
+    spins = [w for w in dialog._fields.values() if isinstance(w, QSpinBox)]
+    assert len(spins) == 5

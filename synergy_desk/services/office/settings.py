@@ -273,15 +273,17 @@ def _password(value: Any, field: str) -> str:
 @dataclass(frozen=True)
 class Setting:
     """One of the office's settings, declared once: what the service checks and what the
-    settings dialog builds its field from (range, unit, length), with the stored column's
-    default.
+    settings dialog builds its field from (caption, range, unit, length), with the stored
+    column's default.
 
     ``label`` names it in messages ("The season-ticket size must be from 1 to 10
-    incidents"); ``unit`` follows a number in messages and in the field ("10 incidents").
+    incidents"); ``caption`` heads its field in a form, ``&`` before its access key;
+    ``unit`` follows a number in messages and in the field ("10 incidents").
     """
 
     key: str
     label: str
+    caption: str
     check: Callable[[Any, str], Any] = field(repr=False, compare=False)
     low: int | None = None
     high: int | None = None
@@ -302,45 +304,52 @@ class Setting:
         return self.check(value, self.key)
 
 
-def _text_setting(key: str, label: str, max_length: int) -> Setting:
-    return Setting(key, label, free_text(label, max_length), max_length=max_length)
+def _text_setting(key: str, label: str, caption: str, max_length: int) -> Setting:
+    return Setting(key, label, caption, free_text(label, max_length), max_length=max_length)
 
 
-def _ranged_setting(key: str, label: str, low: int, high: int, unit: str = "",
+def _ranged_setting(key: str, label: str, caption: str, low: int, high: int, unit: str = "",
                     message_unit: str | None = None) -> Setting:
-    return Setting(key, label, _ranged(label, low, high, unit if message_unit is None
-                                       else message_unit), low=low, high=high, unit=unit)
+    check = _ranged(label, low, high, unit if message_unit is None else message_unit)
+    return Setting(key, label, caption, check, low=low, high=high, unit=unit)
 
 
-def _pence_setting(key: str, label: str) -> Setting:
-    return Setting(key, label, _pence(label), low=0, high=_MAX_PRICE_PENCE, unit="pence")
+def _pence_setting(key: str, label: str, caption: str) -> Setting:
+    return Setting(key, label, caption, _pence(label), low=0, high=_MAX_PRICE_PENCE,
+                   unit="pence")
 
 
 #: Every setting a manager may change, in the order the dialog shows them.
 SETTINGS: tuple[Setting, ...] = (
-    _text_setting("company_name", "company name", 200),
-    _text_setting("address", "company address", 2000),
-    Setting("vat_number", "VAT number", _vat_number, max_length=20),
-    Setting("phone", "phone number", _phone, max_length=40),
-    Setting("email", "office e-mail address", _email("office e-mail address"),
+    _text_setting("company_name", "company name", "Company &name:", 200),
+    _text_setting("address", "company address", "&Address:", 2000),
+    Setting("vat_number", "VAT number", "&VAT number:", _vat_number, max_length=20),
+    Setting("phone", "phone number", "P&hone:", _phone, max_length=40),
+    Setting("email", "office e-mail address", "E-&mail:", _email("office e-mail address"),
             max_length=200),
-    Setting("logo", "logo", _logo, high=MAX_LOGO_BYTES, unit="bytes"),
-    _pence_setting("incident_price_pence", "price of an incident"),
-    _ranged_setting("vat_rate_bp", "VAT rate", 0, 10_000, "basis points",
+    Setting("logo", "logo", "&Logo:", _logo, high=MAX_LOGO_BYTES, unit="bytes"),
+    _pence_setting("incident_price_pence", "price of an incident",
+                   "&Price of an incident (net):"),
+    _ranged_setting("vat_rate_bp", "VAT rate", "&VAT rate:", 0, 10_000, "basis points",
                     "basis points (0% to 100%)"),
-    _pence_setting("ticket_incident_price_pence", "season-ticket price per incident"),
-    _ranged_setting("ticket_default_size", "season-ticket size", 1, 10, "incidents"),
-    _ranged_setting("ticket_validity_days", "season-ticket validity", 1, 3650, "days"),
-    Setting("timezone", "time zone", _timezone, max_length=64),
-    _ranged_setting("lockout_attempts", "number of failed log-ins before a lock-out", 1, 100,
-                    "failed log-ins", ""),
-    _ranged_setting("lockout_minutes", "lock-out time", 1, 1440, "minutes"),
-    _text_setting("smtp_host", "mail server", 200),
-    _ranged_setting("smtp_port", "mail server port", 1, 65535, "", ""),
-    _text_setting("smtp_user", "mail server user name", 200),
-    Setting("smtp_password", "mail server's password", _password, max_length=200),
-    Setting("smtp_from", "sender address", _email("sender address"), max_length=200),
-    Setting("smtp_starttls", "STARTTLS", boolean("STARTTLS")),
+    _pence_setting("ticket_incident_price_pence", "season-ticket price per incident",
+                   "&Season ticket, per incident (net):"),
+    _ranged_setting("ticket_default_size", "season-ticket size", "Season ticket &size:", 1, 10,
+                    "incidents"),
+    _ranged_setting("ticket_validity_days", "season-ticket validity",
+                    "Season ticket va&lid for:", 1, 3650, "days"),
+    Setting("timezone", "time zone", "&Time zone:", _timezone, max_length=64),
+    _ranged_setting("lockout_attempts", "number of failed log-ins before a lock-out",
+                    "Lock an account &after:", 1, 100, "failed log-ins", ""),
+    _ranged_setting("lockout_minutes", "lock-out time", "Lock it &for:", 1, 1440, "minutes"),
+    _text_setting("smtp_host", "mail server", "Mail &server:", 200),
+    _ranged_setting("smtp_port", "mail server port", "P&ort:", 1, 65535, "", ""),
+    _text_setting("smtp_user", "mail server user name", "&User name:", 200),
+    Setting("smtp_password", "mail server's password", "Pass&word:", _password,
+            max_length=200),
+    Setting("smtp_from", "sender address", "Sen&der address:", _email("sender address"),
+            max_length=200),
+    Setting("smtp_starttls", "STARTTLS", "", boolean("STARTTLS")),
 )
 #: The settings by their key.
 SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}

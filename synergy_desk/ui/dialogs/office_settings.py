@@ -43,7 +43,7 @@ from synergy_desk.domain.money import (
 from synergy_desk.services.common import MANAGERS, Actor, require
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
-from synergy_desk.services.office.settings import OfficeSettingsData
+from synergy_desk.services.office.settings import SETTING, OfficeSettingsData
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.operations import Op, call, reporting_errors
@@ -52,10 +52,6 @@ from synergy_desk.ui.worker import Background
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
 
 _BAD, _QUIET, _OK = palette.ERROR, palette.MUTED, palette.SUCCESS
-_TEXT_FIELDS = ("company_name", "vat_number", "phone", "email", "smtp_host", "smtp_user",
-                "smtp_from")
-_SPIN_FIELDS = ("ticket_default_size", "ticket_validity_days", "lockout_attempts",
-                "lockout_minutes", "smtp_port")
 _LOGO_PREVIEW = (200, 80)
 
 
@@ -104,9 +100,11 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
 
     # -- building -------------------------------------------------------------------------------
 
-    def _row(self, form: QFormLayout, tab: int, name: str, label: str, widget: QWidget,
+    def _row(self, form: QFormLayout, tab: int, name: str, widget: QWidget,
              *extra: QWidget, stretch: bool = True, top: bool = False) -> None:
-        """A labelled field with the place for its error message under it."""
+        """A field captioned as its setting is declared, with the place for its error
+        message under it."""
+        caption_text = SETTING[name].caption
         cell = QWidget()
         box = QVBoxLayout(cell)
         box.setContentsMargins(0, 0, 0, 0)
@@ -126,7 +124,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         error.setStyleSheet(_BAD.text_style())
         error.hide()
         box.addWidget(error)
-        caption = QLabel(label)
+        caption = QLabel(self.tr(caption_text) if caption_text else "")
         caption.setBuddy(widget)
         form.addRow(caption, cell)
         self._fields[name] = widget
@@ -143,32 +141,40 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         outer.addStretch(1)
         return form
 
-    @staticmethod
-    def _spin(name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
+    def _spin(self, key: str, name: str) -> QSpinBox:
+        """A number field with its setting's declared range and unit."""
+        setting = SETTING[key]
+        assert setting.low is not None and setting.high is not None
         spin = QSpinBox()
         spin.setObjectName(name)
-        spin.setRange(low, high)
-        spin.setSuffix(suffix)
+        spin.setRange(setting.low, setting.high)
+        spin.setSuffix(self.tr(f" {setting.unit}") if setting.unit else "")
         spin.setMinimumWidth(110)
         return spin
+
+    @staticmethod
+    def _line(key: str, name: str, placeholder: str = "") -> QLineEdit:
+        """A text field no longer than its setting may be."""
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        max_length = SETTING[key].max_length
+        if max_length is not None:
+            edit.setMaxLength(max_length)
+        if placeholder:
+            edit.setPlaceholderText(placeholder)
+        return edit
 
     def _company_tab(self) -> QWidget:
         page = QWidget()
         form = self._form(page)
-        self.company_name = QLineEdit()
-        self.company_name.setObjectName("settingsCompanyName")
+        self.company_name = self._line("company_name", "settingsCompanyName")
         self.address = QPlainTextEdit()
         self.address.setObjectName("settingsAddress")
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(84)
-        self.vat_number = QLineEdit()
-        self.vat_number.setObjectName("settingsVatNumber")
-        self.vat_number.setPlaceholderText("GB123456789")
-        self.phone = QLineEdit()
-        self.phone.setObjectName("settingsPhone")
-        self.email = QLineEdit()
-        self.email.setObjectName("settingsEmail")
-        self.email.setPlaceholderText("office@example.co.uk")
+        self.vat_number = self._line("vat_number", "settingsVatNumber", "GB123456789")
+        self.phone = self._line("phone", "settingsPhone")
+        self.email = self._line("email", "settingsEmail", "office@example.co.uk")
         self.logo_preview = QLabel()
         self.logo_preview.setObjectName("logoPreview")
         self.logo_preview.setFixedSize(*_LOGO_PREVIEW)
@@ -188,16 +194,16 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         column.addWidget(self.choose_logo_button)
         column.addWidget(self.remove_logo_button)
         column.addStretch(1)
-        self._row(form, 0, "company_name", self.tr("Company &name:"), self.company_name)
-        self._row(form, 0, "address", self.tr("&Address:"), self.address)
-        self._row(form, 0, "vat_number", self.tr("&VAT number:"), self.vat_number)
-        self._row(form, 0, "phone", self.tr("P&hone:"), self.phone)
-        self._row(form, 0, "email", self.tr("E-&mail:"), self.email)
-        self._row(form, 0, "logo", self.tr("&Logo:"), self.logo_preview, logo_buttons,
+        self._row(form, 0, "company_name", self.company_name)
+        self._row(form, 0, "address", self.address)
+        self._row(form, 0, "vat_number", self.vat_number)
+        self._row(form, 0, "phone", self.phone)
+        self._row(form, 0, "email", self.email)
+        self._row(form, 0, "logo", self.logo_preview, logo_buttons,
                   stretch=False, top=True)
         hint = QLabel(self.tr("The logo prints at the top of receipts and other documents: a "
                               "PNG or JPEG of at most %d kB.")
-                      % (settings_service.MAX_LOGO_BYTES // 1000))
+                      % ((SETTING["logo"].high or 0) // 1000))
         hint.setWordWrap(True)
         hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", hint)
@@ -229,20 +235,16 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.ticket_gross = QLabel()
         self.ticket_gross.setObjectName("ticketPriceGross")
         self.ticket_gross.setStyleSheet(_QUIET.text_style())
-        self.ticket_size = self._spin("settingsTicketSize", 1, 10, self.tr(" incidents"))
+        self.ticket_size = self._spin("ticket_default_size", "settingsTicketSize")
         self.ticket_size.valueChanged.connect(self._on_prices_changed)
-        self.ticket_days = self._spin("settingsTicketDays", 1, 3650, self.tr(" days"))
-        self._row(form, 1, "incident_price_pence", self.tr("&Price of an incident (net):"),
-                  self.incident_price, self.incident_gross, stretch=False)
-        self._row(form, 1, "vat_rate_bp", self.tr("&VAT rate:"), self.vat_rate,
-                  QLabel("%"), stretch=False)
-        self._row(form, 1, "ticket_incident_price_pence",
-                  self.tr("&Season ticket, per incident (net):"), self.ticket_price,
-                  self.ticket_gross, stretch=False)
-        self._row(form, 1, "ticket_default_size", self.tr("Season ticket &size:"),
-                  self.ticket_size, stretch=False)
-        self._row(form, 1, "ticket_validity_days", self.tr("Season ticket va&lid for:"),
-                  self.ticket_days, stretch=False)
+        self.ticket_days = self._spin("ticket_validity_days", "settingsTicketDays")
+        self._row(form, 1, "incident_price_pence", self.incident_price, self.incident_gross,
+                  stretch=False)
+        self._row(form, 1, "vat_rate_bp", self.vat_rate, QLabel("%"), stretch=False)
+        self._row(form, 1, "ticket_incident_price_pence", self.ticket_price, self.ticket_gross,
+                  stretch=False)
+        self._row(form, 1, "ticket_default_size", self.ticket_size, stretch=False)
+        self._row(form, 1, "ticket_validity_days", self.ticket_days, stretch=False)
         note = QLabel(self.tr("Receipts already issued keep the prices they were issued at. "
                               "New prices apply to payments taken from now on."))
         note.setObjectName("pricesNote")
@@ -263,34 +265,27 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.timezone.setCompleter(completer)
-        self.lockout_attempts = self._spin("settingsLockoutAttempts", 1, 100,
-                                           self.tr(" failed log-ins"))
-        self.lockout_minutes = self._spin("settingsLockoutMinutes", 1, 1440, self.tr(" minutes"))
-        self._row(form, 2, "timezone", self.tr("&Time zone:"), self.timezone)
+        self.lockout_attempts = self._spin("lockout_attempts", "settingsLockoutAttempts")
+        self.lockout_minutes = self._spin("lockout_minutes", "settingsLockoutMinutes")
+        self._row(form, 2, "timezone", self.timezone)
         zone_hint = QLabel(self.tr("Times are stored in UTC and shown in this time zone on "
                                    "every desk and document."))
         zone_hint.setWordWrap(True)
         zone_hint.setStyleSheet(_QUIET.text_style())
         form.addRow("", zone_hint)
-        self._row(form, 2, "lockout_attempts", self.tr("Lock an account &after:"),
-                  self.lockout_attempts, stretch=False)
-        self._row(form, 2, "lockout_minutes", self.tr("Lock it &for:"), self.lockout_minutes,
-                  stretch=False)
+        self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
+        self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
         return page
 
     def _email_tab(self) -> QWidget:
         page = QWidget()
         form = self._form(page)
-        self.smtp_host = QLineEdit()
-        self.smtp_host.setObjectName("settingsSmtpHost")
-        self.smtp_host.setPlaceholderText("smtp.example.co.uk")
-        self.smtp_port = self._spin("settingsSmtpPort", 1, 65535)
-        self.smtp_user = QLineEdit()
-        self.smtp_user.setObjectName("settingsSmtpUser")
+        self.smtp_host = self._line("smtp_host", "settingsSmtpHost", "smtp.example.co.uk")
+        self.smtp_port = self._spin("smtp_port", "settingsSmtpPort")
+        self.smtp_user = self._line("smtp_user", "settingsSmtpUser")
         self.password_state = QLabel()
         self.password_state.setObjectName("smtpPasswordState")
-        self.smtp_password = QLineEdit()
-        self.smtp_password.setObjectName("settingsSmtpPassword")
+        self.smtp_password = self._line("smtp_password", "settingsSmtpPassword")
         self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.smtp_password.setPlaceholderText(self.tr("the new password"))
         self.smtp_password.textChanged.connect(self._on_password_text_changed)
@@ -300,20 +295,19 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.remove_password_button = QPushButton(self.tr("Remo&ve"))
         self.remove_password_button.setObjectName("removeSmtpPasswordButton")
         self.remove_password_button.clicked.connect(self._on_remove_password_clicked)
-        self.smtp_from = QLineEdit()
-        self.smtp_from.setObjectName("settingsSmtpFrom")
+        self.smtp_from = self._line("smtp_from", "settingsSmtpFrom")
         self.smtp_from.setPlaceholderText(self.tr("as the office's e-mail address"))
         self.smtp_starttls = QCheckBox(self.tr("Use &STARTTLS (port 587; leave off for port "
                                                "465, which is encrypted from the start)"))
         self.smtp_starttls.setObjectName("settingsSmtpStarttls")
-        self._row(form, 3, "smtp_host", self.tr("Mail &server:"), self.smtp_host)
-        self._row(form, 3, "smtp_port", self.tr("P&ort:"), self.smtp_port, stretch=False)
-        self._row(form, 3, "smtp_user", self.tr("&User name:"), self.smtp_user)
-        self._row(form, 3, "smtp_password", self.tr("Pass&word:"), self.password_state,
+        self._row(form, 3, "smtp_host", self.smtp_host)
+        self._row(form, 3, "smtp_port", self.smtp_port, stretch=False)
+        self._row(form, 3, "smtp_user", self.smtp_user)
+        self._row(form, 3, "smtp_password", self.password_state,
                   self.smtp_password, self.change_password_button,
                   self.remove_password_button)
-        self._row(form, 3, "smtp_from", self.tr("Sen&der address:"), self.smtp_from)
-        self._row(form, 3, "smtp_starttls", "", self.smtp_starttls)
+        self._row(form, 3, "smtp_from", self.smtp_from)
+        self._row(form, 3, "smtp_starttls", self.smtp_starttls)
         self.test_button = QPushButton(self.tr("Send &test e-mail…"))
         self.test_button.setObjectName("sendTestEmailButton")
         self.test_button.clicked.connect(self._on_test_clicked)
