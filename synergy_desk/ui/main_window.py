@@ -29,17 +29,18 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk import __version__
-from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
+from synergy_desk.domain.enums import Role
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
+from synergy_desk.ui.incident_columns import COLUMNS, ListRow, incident_table_model, to_list_row
 from synergy_desk.ui.incident_detail import IncidentDetail
-from synergy_desk.ui.incident_model import COLUMNS, ID_ROLE, IncidentTableModel, ListRow
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
+from synergy_desk.ui.table_model import ID_ROLE
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -62,14 +63,6 @@ LAPSE_FIRST_MS = 20_000
 LAPSE_EVERY_MS = 3_600_000
 #: When the window sets up its daily backup, after the first paint.
 AUTO_BACKUP_SETUP_MS = 1_000
-
-
-def to_list_row(row: Any) -> ListRow:
-    return ListRow(
-        id=row.id, reference=row.reference, customer=row.customer_name, subject=row.subject,
-        product=row.product_name, status=IncidentStatus(row.status),
-        funding=FundingKind(row.funding), engineer=row.engineer_name or "",
-        opened_at=row.opened_at, last_activity_at=row.last_activity_at, version=row.version)
 
 
 class MainWindow(QMainWindow):
@@ -97,7 +90,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
 
-        self.model = IncidentTableModel(self._load_page, page_size=100, parent=self)
+        self.model = incident_table_model(self._load_page, self)
+        # Queued: what the view was doing when a page failed ends before anything is shown.
+        self.model.failed.connect(self._on_list_failed, Qt.ConnectionType.QueuedConnection)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column,
                                                        Qt.SortOrder.DescendingOrder)
@@ -310,7 +305,8 @@ class MainWindow(QMainWindow):
         widths = (96, 170, 260, 120, 150, 110, 120, 125, 125)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+            if COLUMNS[column].stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
 
         self.customer_panel = CustomerPanel(can_refund=self.actor.role is Role.MANAGER)
@@ -495,11 +491,11 @@ class MainWindow(QMainWindow):
                                             engineer_id=self._engineer_id,
                                             product_id=self._product_id)
 
-    def _load_page(self, cursor: Any, limit: int, sort_key: str,
+    def _load_page(self, cursor: Any, limit: int, sort_key: str | None,
                    descending: bool) -> tuple[list[ListRow], Any]:
-        page = incident_list.list_incidents(
-            self.current_filter(), incident_list.Sort(column=sort_key, descending=descending),
-            after=cursor, limit=limit)
+        sort = incident_list.Sort(column=sort_key or "last_activity", descending=descending)
+        page = incident_list.list_incidents(self.current_filter(), sort, after=cursor,
+                                            limit=limit)
         return [to_list_row(r) for r in page.rows], page.next_cursor
 
     def _select_view(self, key: str) -> None:
@@ -523,9 +519,11 @@ class MainWindow(QMainWindow):
 
         return failed
 
-    def _on_list_failed(self, exc: Exception) -> None:
+    def _on_list_failed(self, exc: object) -> None:
+        """The list could not be read, on a reload or while it scrolled."""
         self._set_connected(False)
-        errors.show_error(self, exc)
+        if isinstance(exc, BaseException):
+            errors.show_error(self, exc)
 
     def _reload_list(self, keep_rows: int = 0) -> None:
         with reporting_errors(self, failure=self._on_list_failed):
@@ -852,5 +850,5 @@ class MainWindow(QMainWindow):
                                   "paid before support is given.") % __version__)
 
     def column_titles(self) -> list[str]:
-        return [c[1] for c in COLUMNS]
+        return [column.heading for column in COLUMNS]
 

@@ -234,6 +234,15 @@ def test_a_lost_connection_is_said_in_the_status_bar_not_a_dialog(
     assert window.connection_label.text() == "● Connected"
 
 
+def test_a_bug_while_the_list_scrolls_is_still_the_crash_dialog(
+        qtbot: Any, office: dict[str, Any], prefs: Any, shown_errors: ShownErrors) -> None:
+    window = make_window(qtbot, office["manager"], prefs)
+    shown_errors.expect_crash()
+    window.model.failed.emit(KeyError("last_activity"))
+    qtbot.waitUntil(lambda: bool(shown_errors.crashes))
+    assert isinstance(shown_errors.crashes[0], KeyError)
+
+
 def test_engineer_filter_lists_engineers_and_filters_the_list(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         prefs: Any) -> None:
