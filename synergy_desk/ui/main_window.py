@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import peewee
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -64,6 +65,9 @@ LAPSE_EVERY_MS = 3_600_000
 #: When the window sets up its daily backup, after the first paint.
 AUTO_BACKUP_SETUP_MS = 1_000
 
+#: What a lost or broken connection to the database raises (Peewee wraps the driver's errors).
+LOST_CONNECTION = (peewee.OperationalError, peewee.InterfaceError, ConnectionError)
+
 
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
@@ -83,6 +87,8 @@ class MainWindow(QMainWindow):
         self._product_id: int | None = None
         self._token: tuple[int, int] = (0, 0)
         self._connected = True
+        #: The list stopped on a lost connection: the poll reloads it once the database answers.
+        self._list_lost = False
 
         self._build_actions()
         self._build_toolbar()
@@ -520,14 +526,24 @@ class MainWindow(QMainWindow):
         return failed
 
     def _on_list_failed(self, exc: object) -> None:
-        """The list could not be read, on a reload or while it scrolled."""
+        """The list could not be read, on a reload or while it scrolled.
+
+        A lost connection is said in the status bar and logged, and the poll reloads the list
+        once the database answers again; anything else is shown.
+        """
         self._set_connected(False)
+        if isinstance(exc, LOST_CONNECTION):
+            log.error("Could not read the incident list", exc_info=exc)
+            self._list_lost = True
+            return
         if isinstance(exc, BaseException):
             errors.show_error(self, exc)
 
     def _reload_list(self, keep_rows: int = 0) -> None:
-        with reporting_errors(self, failure=self._on_list_failed):
+        with reporting_errors(self, failure=self._on_list_failed) as outcome:
             self.model.reload(keep_rows)
+        if not outcome.failed:
+            self._list_lost = False
 
     def refresh_counts(self) -> None:
         with reporting_errors(self, failure=self._lost_connection(
@@ -587,7 +603,7 @@ class MainWindow(QMainWindow):
         if not self.isVisible() or self.app_modal_open():
             return
         token = self._safe_token()
-        if token != self._token:
+        if token != self._token or (self._list_lost and self._connected):
             self.refresh()
 
     @staticmethod
