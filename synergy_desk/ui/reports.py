@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -185,7 +185,7 @@ class ReportTableBlock(QWidget):
         self.model.sort(-1)
         title = QLabel(table.title)
         title.setObjectName("reportTableTitle")
-        title.setStyleSheet("font-weight:600; font-size:11pt; color:#1f3a5f;")
+        title.setStyleSheet("font-weight:600; font-size:11pt; " + palette.HEADING.text_style())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.setSpacing(3)
@@ -193,7 +193,7 @@ class ReportTableBlock(QWidget):
         heading.setSpacing(10)
         heading.addWidget(title)
         count = QLabel(self._count_text())
-        count.setStyleSheet("color:#5f6b7a;")
+        count.setStyleSheet(palette.MUTED.text_style())
         heading.addWidget(count, 0, Qt.AlignmentFlag.AlignBottom)
         heading.addStretch(1)
         layout.addLayout(heading)
@@ -201,7 +201,7 @@ class ReportTableBlock(QWidget):
             note = QLabel(table.note)
             note.setObjectName("reportTableNote")
             note.setWordWrap(True)
-            note.setStyleSheet("color:#5f6b7a;")
+            note.setStyleSheet(palette.MUTED.text_style())
             layout.addWidget(note)
         self.totals_view: QTableView | None = None
         self.totals_model: TableModel[ReportRow] | None = None
@@ -230,7 +230,8 @@ class ReportTableBlock(QWidget):
                 self.totals_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
                 self.totals_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 self.totals_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-                self.totals_view.setStyleSheet("QTableView { background:#eef1f5; }")
+                self.totals_view.setStyleSheet(
+                    f"QTableView {{ background:{palette.SHADE.hex()}; }}")
                 body.addWidget(self.totals_view)
                 head = self.view.horizontalHeader()
                 head.sectionResized.connect(self._on_section_resized)
@@ -346,28 +347,28 @@ class _ChooserDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
         if selected:
-            painter.fillRect(option.rect, QColor("#dce7f5"))
+            painter.fillRect(option.rect, palette.SELECTED.qcolor())
             painter.fillRect(QRect(option.rect.left(), option.rect.top(), 4,
-                                   option.rect.height()), QColor("#1f3a5f"))
+                                   option.rect.height()), palette.HEADING.qcolor())
         elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(option.rect, QColor("#f1f4f8"))
-        painter.setPen(QColor("#e3e7ed"))
+            painter.fillRect(option.rect, palette.HOVER.qcolor())
+        painter.setPen(palette.RULE.qcolor())
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
         title_font, small = self._fonts(option)
         title, description = self._texts(index)
         area = option.rect.adjusted(self.PADDING + 4, self.PADDING, -self.PADDING, -self.PADDING)
         painter.setFont(title_font)
-        painter.setPen(QColor("#1f3a5f") if selected else QColor("#1f2933"))
+        painter.setPen((palette.HEADING if selected else palette.INK).qcolor())
         title_height = QFontMetrics(title_font).height()
         painter.drawText(QRect(area.left(), area.top(), area.width(), title_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
         painter.setFont(small)
-        painter.setPen(QColor("#4a5563"))
+        painter.setPen(palette.SECONDARY.qcolor())
         painter.drawText(QRect(area.left(), area.top() + title_height + 3, area.width(),
                                area.height() - title_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), description)
         if option.state & QStyle.StateFlag.State_HasFocus:
-            painter.setPen(QColor("#8aa8cc"))
+            painter.setPen(palette.FOCUS.qcolor())
             painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
         painter.restore()
 
@@ -436,7 +437,8 @@ class ReportsWindow(QDialog):
         # Each entry wraps its description to the list's width, so re-lay them on a resize.
         self.chooser.setResizeMode(QListView.ResizeMode.Adjust)
         self.chooser.setMouseTracking(True)
-        self.chooser.setStyleSheet("QListWidget { border:1px solid #c5ccd6; background:#ffffff; }")
+        self.chooser.setStyleSheet(f"QListWidget {{ border:1px solid {palette.FRAME.hex()}; "
+                                   f"background:{palette.PAGE.hex()}; }}")
         for kind in self._kinds:
             item = QListWidgetItem(self.tr(kind.title))
             item.setData(NAME_ROLE, kind.name)
@@ -468,7 +470,7 @@ class ReportsWindow(QDialog):
         self.message = QLabel()
         self.message.setObjectName("reportMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#5f6b7a;")
+        self.message.setStyleSheet(palette.MUTED.text_style())
         side.addWidget(self.message)
 
         main = QVBoxLayout()
@@ -478,7 +480,8 @@ class ReportsWindow(QDialog):
         self.scroll.setObjectName("reportScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        self.scroll.setStyleSheet("QScrollArea#reportScroll { background:#f7f8fa; }")
+        self.scroll.setStyleSheet(
+            f"QScrollArea#reportScroll {{ background:{palette.BACKDROP.hex()}; }}")
         main.addWidget(self.scroll, 1)
         self._show_placeholder(self.tr("Choose a report and a period, then press Run report "
                                        "(F5)."))
@@ -501,7 +504,7 @@ class ReportsWindow(QDialog):
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text)
-        label.setStyleSheet("font-weight:600; color:#1f3a5f;")
+        label.setStyleSheet("font-weight:600; " + palette.HEADING.text_style())
         return label
 
     def _period_box(self) -> QGroupBox:
@@ -541,7 +544,7 @@ class ReportsWindow(QDialog):
         self.period_note = QLabel()
         self.period_note.setObjectName("reportPeriodNote")
         self.period_note.setWordWrap(True)
-        self.period_note.setStyleSheet("color:#5f6b7a;")
+        self.period_note.setStyleSheet(palette.MUTED.text_style())
         grid.addWidget(self.period_note, 3, 0, 1, 2)
         if self._fixed_to_today:
             for widget in (self.date_from, self.date_to, *self.quick_buttons.values()):
@@ -574,7 +577,7 @@ class ReportsWindow(QDialog):
             button.setAutoDefault(False)
         self.result_label = QLabel()
         self.result_label.setObjectName("reportResultLabel")
-        self.result_label.setStyleSheet("color:#5f6b7a;")
+        self.result_label.setStyleSheet(palette.MUTED.text_style())
         row = QHBoxLayout()
         row.addWidget(self.result_label, 1)
         row.addWidget(self.preview_button)
@@ -710,7 +713,7 @@ class ReportsWindow(QDialog):
         label.setObjectName("reportPlaceholder")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        label.setStyleSheet("color:#5f6b7a; font-size:11pt;")
+        label.setStyleSheet(palette.MUTED.text_style() + " font-size:11pt;")
         layout.addWidget(label)
         self.scroll.setWidget(page)
 
@@ -719,7 +722,7 @@ class ReportsWindow(QDialog):
         self._data = data
         page = QWidget()
         page.setObjectName("reportPage")
-        page.setStyleSheet("QWidget#reportPage { background:#ffffff; }")
+        page.setStyleSheet(f"QWidget#reportPage {{ background:{palette.PAGE.hex()}; }}")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(18, 14, 18, 18)
         layout.setSpacing(10)
@@ -766,11 +769,11 @@ class ReportsWindow(QDialog):
         grid.setSpacing(2)
         title = QLabel(data.title)
         title.setObjectName("reportTitle")
-        title.setStyleSheet("font-size:16pt; font-weight:600; color:#1f3a5f;")
+        title.setStyleSheet("font-size:16pt; font-weight:600; " + palette.HEADING.text_style())
         grid.addWidget(title)
         period = QLabel(data.period_text)
         period.setObjectName("reportPeriodText")
-        period.setStyleSheet("font-size:11pt; color:#1f2933;")
+        period.setStyleSheet("font-size:11pt; " + palette.INK.text_style())
         grid.addWidget(period)
         details = [data.office.name] if data.office.name else []
         details.append(self.tr("generated %(when)s by %(who)s") % {
@@ -778,20 +781,22 @@ class ReportsWindow(QDialog):
         if data.timezone:
             details.append(self.tr("times in %s") % data.timezone)
         meta = QLabel(" · ".join(details))
-        meta.setStyleSheet("color:#5f6b7a;")
+        meta.setStyleSheet(palette.MUTED.text_style())
         grid.addWidget(meta)
         if data.scope:
             scope = QLabel(data.scope)
             scope.setObjectName("reportScope")
-            scope.setStyleSheet("color:#8a4b00; font-weight:600;")
+            scope.setStyleSheet(palette.WARNING.text_style() + " font-weight:600;")
             grid.addWidget(scope)
         return header
 
     def _warnings(self, warnings: tuple[str, ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("reportWarnings")
-        box.setStyleSheet("QFrame#reportWarnings { border:2px solid #b42318; border-radius:4px;"
-                          " background:#fff4f2; } QLabel { color:#8c1a12; border:none; }")
+        box.setStyleSheet(
+            f"QFrame#reportWarnings {{ border:2px solid {palette.ERROR.hex()}; "
+            f"border-radius:4px; background:{palette.ERROR_TONE.background.hex()}; }} "
+            f"QLabel {{ color:{palette.ERROR_TONE.text.hex()}; border:none; }}")
         layout = QVBoxLayout(box)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(3)
@@ -809,7 +814,8 @@ class ReportsWindow(QDialog):
     def _summary(self, summary: tuple[tuple[str, Cell], ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("reportSummary")
-        box.setStyleSheet("QFrame#reportSummary { background:#eef1f5; border-radius:4px; }")
+        box.setStyleSheet(f"QFrame#reportSummary {{ background:{palette.SHADE.hex()}; "
+                          "border-radius:4px; }")
         grid = QGridLayout(box)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(28)
@@ -820,12 +826,12 @@ class ReportsWindow(QDialog):
             cell = QVBoxLayout()
             cell.setSpacing(0)
             name = QLabel(label)
-            name.setStyleSheet("color:#5f6b7a;")
+            name.setStyleSheet(palette.MUTED.text_style())
             name.setWordWrap(True)
             figure = QLabel(value.text)
             figure.setObjectName("reportSummaryValue")
             figure.setAccessibleName(label)
-            figure.setStyleSheet("font-size:13pt; font-weight:600; color:#1f2933;")
+            figure.setStyleSheet("font-size:13pt; font-weight:600; " + palette.INK.text_style())
             figure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             cell.addWidget(name)
             cell.addWidget(figure)
