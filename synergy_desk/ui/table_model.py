@@ -110,6 +110,10 @@ def sort_order(value: Any) -> tuple[Any, ...]:
     return (1, type(value).__name__, value)
 
 
+def _id_of(row: Any) -> Any:
+    return row.id
+
+
 class TableModel(QAbstractTableModel, Generic[R]):
     """Rows under declared columns: all at once (``set_rows``) or page by page (a loader).
 
@@ -142,7 +146,8 @@ class TableModel(QAbstractTableModel, Generic[R]):
         self._sort_column = sort_column
         self._descending = descending
         self._sortable = sortable
-        self._row_id: Callable[[R], Any] = row_id or (lambda row: row.id)  # type: ignore[attr-defined]
+        #: A row's id: by default its ``id`` (every service row has one).
+        self._row_id: Callable[[R], Any] = row_id or _id_of
         #: The rows as given, in their own order, and which of them each row shown is (all
         #: at once only).
         self._given: list[R] = []
