@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from synergy_desk import __version__
 from synergy_desk.domain.enums import Role
@@ -782,8 +783,11 @@ class MainWindow(QMainWindow):
         self._keep(view)
 
     def _keep(self, window: QWidget) -> None:
-        """Keep a non-modal window alive while it is open."""
-        self._windows = [w for w in self._windows if w.isVisible()]
+        """Keep a non-modal window alive while it is open.
+
+        One that deleted itself on closing (the audit log) is let go without being asked.
+        """
+        self._windows = [w for w in self._windows if isValid(w) and w.isVisible()]
         self._windows.append(window)
 
     def _on_users(self) -> None:

@@ -339,6 +339,24 @@ def test_an_open_desk_lapses_expired_season_tickets(
     qtbot.waitUntil(lambda: "lapsed" in window.statusBar().currentMessage())
 
 
+def test_another_window_opens_after_the_audit_log_was_closed(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from shiboken6 import isValid
+
+    from synergy_desk.ui.audit_view import AuditLogWindow
+
+    window = make_window(qtbot, office["manager"], prefs)
+    window.act_audit_log.trigger()
+    audit = next(w for w in window._windows if isinstance(w, AuditLogWindow))
+    audit.close()  # it deletes itself on closing
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(audit)
+    window.act_callbacks.trigger()  # no crash dialog: the deleted window is let go
+    assert all(isValid(w) for w in window._windows) and len(window._windows) == 1
+    window._windows[0].close()
+
+
 def test_the_office_menu_opens_the_reports_each_role_may_run(
         qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
     from synergy_desk.ui.reports import ReportsWindow
