@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,19 +33,14 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import ENGINEERS, Actor, require
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
-from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditPage, AuditRow
+from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditRow
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.operations import Op, reporting_errors
+from synergy_desk.ui.table_model import Column, PageLoader, TableModel
 from synergy_desk.ui.worker import Background
 
-__all__ = ["AuditLogModel", "AuditLogWindow", "open_audit_log"]
+__all__ = ["COLUMNS", "AuditLogWindow", "open_audit_log"]
 
-#: Loads one page: (cursor after which to start, or None; page size) -> the page.
-PageLoader = Callable[[AuditCursor | None, int], AuditPage]
-
-_COLUMNS = (("When", "at"), ("Who", "user"), ("What", "action"), ("Record", "record"),
-            ("Change", "summary"))
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _GOOD, _BAD, _QUIET = palette.SUCCESS, palette.ERROR, palette.MUTED
 _KIND_COLOURS = {"money": palette.SUCCESS, "status": palette.INFO, "users": palette.ACCENT,
                  "settings": palette.WARNING}
@@ -62,113 +48,19 @@ _KIND_COLOURS = {"money": palette.SUCCESS, "status": palette.INFO, "users": pale
 _NO_DATE = QDate(2000, 1, 1)
 
 
-class AuditLogModel(QAbstractTableModel):
-    """Entries arrive a page at a time as the view scrolls; never two loads of one page."""
+def _t(text: str) -> str:
+    return QCoreApplication.translate("AuditLogWindow", text)
 
-    failed = Signal(object)
 
-    def __init__(self, loader: PageLoader, page_size: int = 200,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._loader = loader
-        self._page_size = page_size
-        self._rows: list[AuditRow] = []
-        self._cursor: AuditCursor | None = None
-        self._exhausted = True
-        self._fetching = False
-
-    def set_loader(self, loader: PageLoader) -> None:
-        """Show another filter's entries from the first page; raises what the loader raises."""
-        self._loader = loader
-        self.beginResetModel()
-        self._rows = []
-        self._cursor = None
-        self._exhausted = False
-        self.endResetModel()
-        self._fetch_page()
-
-    def _fetch_page(self) -> None:
-        """Load the next page; one that fails ends the paging until the next ``set_loader``."""
-        if self._fetching or self._exhausted:
-            return
-        self._fetching = True
-        loaded = False
-        try:
-            page = self._loader(self._cursor, self._page_size)
-            loaded = True
-        finally:
-            self._fetching = False
-            if not loaded:
-                self._exhausted = True
-        self._cursor = page.next_cursor
-        if page.next_cursor is None or not page.rows:
-            self._exhausted = True
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid():
-            return False
-        return not self._exhausted and not self._fetching
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
-            return
-        # Qt calls this while the view scrolls: an error (the reader deactivated meanwhile)
-        # goes to the window through ``failed``.
-        with reporting_errors(None, failure=self.failed.emit):
-            self._fetch_page()
-
-    @property
-    def exhausted(self) -> bool:
-        return self._exhausted
-
-    def row_at(self, row: int) -> AuditRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(_COLUMNS)):
-            return self.tr(_COLUMNS[section][0])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        key = _COLUMNS[index.column()][1]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("summary", "action"):
-            return row.summary if key == "summary" else row.action
-        if role == Qt.ItemDataRole.ForegroundRole and key == "action":
-            colour = _KIND_COLOURS.get(row.kind)
-            return colour.brush() if colour else None
-        if role == ID_ROLE:
-            return row.id
-        return None
-
-    def _display(self, row: AuditRow, key: str) -> str:
-        if key == "at":
-            return formatting.short_datetime(row.at)
-        if key == "user":
-            return row.user_name or self.tr("(the program)")
-        if key == "action":
-            return self.tr(row.action_label)
-        if key == "record":
-            return row.record_label
-        return row.summary
+#: The log's columns, newest entry first (the log is read in that order, never sorted).
+COLUMNS: tuple[Column[AuditRow], ...] = (
+    Column("When", lambda r: formatting.short_datetime(r.at), lambda r: r.at),
+    Column("Who", lambda r: r.user_name or _t("(the program)")),
+    Column("What", lambda r: _t(r.action_label), tooltip=lambda r: r.action,
+           foreground=lambda r: _KIND_COLOURS.get(r.kind)),
+    Column("Record", lambda r: r.record_label),
+    Column("Change", lambda r: r.summary, tooltip=lambda r: r.summary, stretch=True),
+)
 
 
 def _value_text(value: Any) -> str:
@@ -234,8 +126,9 @@ class AuditLogWindow(QDialog):
         bar.addWidget(self.apply)
 
         # -- the list and the detail --
-        self.model = AuditLogModel(self._loader(AuditFilter()), page_size, self)
-        self.model.failed.connect(self._on_model_failed)
+        self.model: TableModel[AuditRow] = TableModel(COLUMNS, self, page_size=page_size)
+        # Queued: the view has finished asking for the page before anything is shown.
+        self.model.failed.connect(self._on_model_failed, Qt.ConnectionType.QueuedConnection)
         self.table = QTableView()
         self.table.setObjectName("auditTable")
         self.table.setModel(self.model)
@@ -344,11 +237,13 @@ class AuditLogWindow(QDialog):
                            end=self._day(self.end), kind=self.kind.currentData(),
                            record=self.record.text().strip() or None)
 
-    def _loader(self, filt: AuditFilter) -> PageLoader:
+    def _loader(self, filt: AuditFilter) -> PageLoader[AuditRow]:
         actor = self._actor
 
-        def load(cursor: AuditCursor | None, limit: int) -> AuditPage:
-            return audit_log.list_audit(actor, filt, after_id=cursor, limit=limit)
+        def load(cursor: AuditCursor | None, limit: int, _sort_key: str | None,
+                 _descending: bool) -> tuple[tuple[AuditRow, ...], AuditCursor | None]:
+            page = audit_log.list_audit(actor, filt, after_id=cursor, limit=limit)
+            return page.rows, page.next_cursor
 
         return load
 
@@ -383,6 +278,7 @@ class AuditLogWindow(QDialog):
         self.status.setText(text)
 
     def _on_model_failed(self, exc: object) -> None:
+        """A page could not be read as the list scrolled: said plainly, or shown."""
         if isinstance(exc, DomainError):
             self._say(exc.message, _BAD)
         elif isinstance(exc, BaseException):

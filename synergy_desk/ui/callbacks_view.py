@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,10 +27,9 @@ from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.resolve import ReasonDialog, ReasonRequest
 from synergy_desk.ui.operations import reporting_errors
+from synergy_desk.ui.palette import Colour, Tone
+from synergy_desk.ui.table_model import Column, TableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-#: The sort role: values that sort by what they mean, not by their text.
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: How far ahead "due soon" looks when the queue is asked to show it.
 SOON_HOURS = 4
 
@@ -66,79 +56,37 @@ def lateness(row: CallBackRow, now: dt.datetime) -> str:
     return f"Due in {span}"
 
 
-class CallbacksModel(QAbstractTableModel):
-    """Call-backs as rows: state, due, customer, contact, incident, note, promised by."""
+def callback_columns(seen_at: Callable[[], dt.datetime]) -> tuple[Column[CallBackRow], ...]:
+    """The queue's columns: state, due, customer, who to ring, incident, note, promised by.
 
-    COLUMNS = ("State", "Due", "Customer", "Ring", "Incident", "Note", "Promised by")
+    ``seen_at`` is the moment the rows were read: the state is said, and coloured, as of then.
+    """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[CallBackRow] = []
-        self._now = utcnow()
-
-    def set_rows(self, rows: Sequence[CallBackRow], now: dt.datetime | None = None) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._now = now or utcnow()
-        self.endResetModel()
-
-    def row_at(self, row: int) -> CallBackRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's default
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.tr(self.COLUMNS[section])
-        return None
-
-    def _text(self, row: CallBackRow, column: int) -> str:
-        if column == 0:
-            return lateness(row, self._now)
-        if column == 1:
-            return formatting.short_datetime(row.due_at)
-        if column == 2:
-            return row.customer_name
-        if column == 3:
-            return " ".join(x for x in (row.contact_name, display_phone(row.contact_phone))
-                            if x) or "—"
-        if column == 4:
-            return row.incident_reference or "—"
-        if column == 5:
-            return " ".join(row.note.split())
-        return row.created_by_name
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def due_tone(row: CallBackRow) -> Tone | None:
+        if row.due_at > seen_at():
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if role == Qt.ItemDataRole.ToolTipRole and column == 5:
-                return row.note or None
-            return self._text(row, column) if role == Qt.ItemDataRole.DisplayRole else None
-        if role == SORT_ROLE:
-            if column in (0, 1):
-                return row.due_at.isoformat()
-            return self._text(row, column).casefold()
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        due_now = row.due_at <= self._now
-        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and due_now:
-            return (_OVERDUE if row.overdue else _DUE).text.brush()
-        if role == Qt.ItemDataRole.BackgroundRole and column == 0 and due_now:
-            return (_OVERDUE if row.overdue else _DUE).background.brush()
-        if role == Qt.ItemDataRole.FontRole and column == 0 and row.overdue:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+        return _OVERDUE if row.overdue else _DUE
+
+    def ink(row: CallBackRow) -> Colour | None:
+        tone = due_tone(row)
+        return tone.text if tone is not None else None
+
+    def shade(row: CallBackRow) -> Colour | None:
+        tone = due_tone(row)
+        return tone.background if tone is not None else None
+
+    return (
+        Column("State", lambda r: lateness(r, seen_at()), lambda r: r.due_at,
+               foreground=ink, background=shade, bold=lambda r: r.overdue),
+        Column("Due", lambda r: formatting.short_datetime(r.due_at), lambda r: r.due_at),
+        Column("Customer", lambda r: r.customer_name),
+        Column("Ring", lambda r: " ".join(
+            x for x in (r.contact_name, display_phone(r.contact_phone)) if x) or "—"),
+        Column("Incident", lambda r: r.incident_reference or "—"),
+        Column("Note", lambda r: " ".join(r.note.split()), tooltip=lambda r: r.note or None,
+               stretch=True),
+        Column("Promised by", lambda r: r.created_by_name),
+    )
 
 
 class CallbacksView(QDialog):
@@ -154,13 +102,12 @@ class CallbacksView(QDialog):
         self.setWindowTitle(self.tr("Call-backs due"))
         self._actor = actor
         self._now = now
-        self.model = CallbacksModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self._seen_at = now()
+        columns = callback_columns(lambda: self._seen_at)
+        self.model: TableModel[CallBackRow] = TableModel(columns, self)
         self.table = QTableView()
         self.table.setObjectName("callbacksTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -171,11 +118,11 @@ class CallbacksView(QDialog):
         head.setStretchLastSection(False)
         # The state, time and incident fit their contents; names get a fair share and can be
         # widened; the note takes the rest (its full text is the tooltip).
-        for column in range(len(CallbacksModel.COLUMNS)):
+        for column, declared in enumerate(columns):
             mode = QHeaderView.ResizeMode.ResizeToContents
             if column in (2, 3, 6):
                 mode = QHeaderView.ResizeMode.Interactive
-            elif column == 5:
+            elif declared.stretch:
                 mode = QHeaderView.ResizeMode.Stretch
             head.setSectionResizeMode(column, mode)
         for column, width in ((2, 170), (3, 190), (6, 110)):
@@ -216,7 +163,8 @@ class CallbacksView(QDialog):
     def refresh(self) -> None:
         now = self._now()
         rows = callbacks.due_callbacks(now, SOON_HOURS if self.soon.isChecked() else 0)
-        self.model.set_rows(rows, now)
+        self._seen_at = now
+        self.model.set_rows(rows)
         overdue = sum(1 for r in rows if r.overdue)
         self.summary.setText(self.tr("%1 due, %2 of them overdue")
                              .replace("%1", str(len(rows))).replace("%2", str(overdue)))
@@ -224,23 +172,19 @@ class CallbacksView(QDialog):
 
     def selected(self) -> CallBackRow | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def select_callback(self, callback_id: int) -> None:
-        for i in range(self.proxy.rowCount()):
-            index = self.proxy.index(i, 0)
-            if index.data(Qt.ItemDataRole.UserRole) == callback_id:
-                self.table.selectRow(i)
-                return
+        row = self.model.row_of(callback_id)
+        if row >= 0:
+            self.table.selectRow(row)
 
     def _on_selection_changed(self, *_args: object) -> None:
         self.done_button.setEnabled(self._can_clear and self.selected() is not None)
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
-        row = self.model.row_at(self.proxy.mapToSource(index).row())
-        if row.incident_id is not None:
+        row = self.model.row_at(index.row())
+        if row is not None and row.incident_id is not None:
             self.incident_requested.emit(row.incident_id)
 
     def ask_outcome(self, row: CallBackRow) -> ReasonRequest | None:

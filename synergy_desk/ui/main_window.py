@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import peewee
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -27,19 +28,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from synergy_desk import __version__
-from synergy_desk.domain.enums import FundingKind, IncidentStatus, Role
+from synergy_desk.domain.enums import Role
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
+from synergy_desk.ui.incident_columns import COLUMNS, ListRow, incident_table_model, to_list_row
 from synergy_desk.ui.incident_detail import IncidentDetail
-from synergy_desk.ui.incident_model import COLUMNS, ID_ROLE, IncidentTableModel, ListRow
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
+from synergy_desk.ui.table_model import ID_ROLE
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -63,13 +66,8 @@ LAPSE_EVERY_MS = 3_600_000
 #: When the window sets up its daily backup, after the first paint.
 AUTO_BACKUP_SETUP_MS = 1_000
 
-
-def to_list_row(row: Any) -> ListRow:
-    return ListRow(
-        id=row.id, reference=row.reference, customer=row.customer_name, subject=row.subject,
-        product=row.product_name, status=IncidentStatus(row.status),
-        funding=FundingKind(row.funding), engineer=row.engineer_name or "",
-        opened_at=row.opened_at, last_activity_at=row.last_activity_at, version=row.version)
+#: What a lost or broken connection to the database raises (Peewee wraps the driver's errors).
+LOST_CONNECTION = (peewee.OperationalError, peewee.InterfaceError, ConnectionError)
 
 
 class MainWindow(QMainWindow):
@@ -90,6 +88,8 @@ class MainWindow(QMainWindow):
         self._product_id: int | None = None
         self._token: tuple[int, int] = (0, 0)
         self._connected = True
+        #: The list stopped on a lost connection: the poll reloads it once the database answers.
+        self._list_lost = False
 
         self._build_actions()
         self._build_toolbar()
@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
 
-        self.model = IncidentTableModel(self._load_page, page_size=100, parent=self)
+        self.model = incident_table_model(self._load_page, self)
+        # Queued: what the view was doing when a page failed ends before anything is shown.
+        self.model.failed.connect(self._on_list_failed, Qt.ConnectionType.QueuedConnection)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column,
                                                        Qt.SortOrder.DescendingOrder)
@@ -310,7 +312,8 @@ class MainWindow(QMainWindow):
         widths = (96, 170, 260, 120, 150, 110, 120, 125, 125)
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+            if COLUMNS[column].stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
 
         self.customer_panel = CustomerPanel(can_refund=self.actor.role is Role.MANAGER)
@@ -495,11 +498,11 @@ class MainWindow(QMainWindow):
                                             engineer_id=self._engineer_id,
                                             product_id=self._product_id)
 
-    def _load_page(self, cursor: Any, limit: int, sort_key: str,
+    def _load_page(self, cursor: Any, limit: int, sort_key: str | None,
                    descending: bool) -> tuple[list[ListRow], Any]:
-        page = incident_list.list_incidents(
-            self.current_filter(), incident_list.Sort(column=sort_key, descending=descending),
-            after=cursor, limit=limit)
+        sort = incident_list.Sort(column=sort_key or "last_activity", descending=descending)
+        page = incident_list.list_incidents(self.current_filter(), sort, after=cursor,
+                                            limit=limit)
         return [to_list_row(r) for r in page.rows], page.next_cursor
 
     def _select_view(self, key: str) -> None:
@@ -523,13 +526,25 @@ class MainWindow(QMainWindow):
 
         return failed
 
-    def _on_list_failed(self, exc: Exception) -> None:
+    def _on_list_failed(self, exc: object) -> None:
+        """The list could not be read, on a reload or while it scrolled.
+
+        A lost connection is said in the status bar and logged, and the poll reloads the list
+        once the database answers again; anything else is shown.
+        """
         self._set_connected(False)
-        errors.show_error(self, exc)
+        if isinstance(exc, LOST_CONNECTION):
+            log.error("Could not read the incident list", exc_info=exc)
+            self._list_lost = True
+            return
+        if isinstance(exc, BaseException):
+            errors.show_error(self, exc)
 
     def _reload_list(self, keep_rows: int = 0) -> None:
-        with reporting_errors(self, failure=self._on_list_failed):
+        with reporting_errors(self, failure=self._on_list_failed) as outcome:
             self.model.reload(keep_rows)
+        if not outcome.failed:
+            self._list_lost = False
 
     def refresh_counts(self) -> None:
         with reporting_errors(self, failure=self._lost_connection(
@@ -589,7 +604,7 @@ class MainWindow(QMainWindow):
         if not self.isVisible() or self.app_modal_open():
             return
         token = self._safe_token()
-        if token != self._token:
+        if token != self._token or (self._list_lost and self._connected):
             self.refresh()
 
     @staticmethod
@@ -768,8 +783,11 @@ class MainWindow(QMainWindow):
         self._keep(view)
 
     def _keep(self, window: QWidget) -> None:
-        """Keep a non-modal window alive while it is open."""
-        self._windows = [w for w in self._windows if w.isVisible()]
+        """Keep a non-modal window alive while it is open.
+
+        One that deleted itself on closing (the audit log) is let go without being asked.
+        """
+        self._windows = [w for w in self._windows if isValid(w) and w.isVisible()]
         self._windows.append(window)
 
     def _on_users(self) -> None:
@@ -852,5 +870,5 @@ class MainWindow(QMainWindow):
                                   "paid before support is given.") % __version__)
 
     def column_titles(self) -> list[str]:
-        return [c[1] for c in COLUMNS]
+        return [column.heading for column in COLUMNS]
 

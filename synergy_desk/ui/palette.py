@@ -6,7 +6,7 @@ used (``colour.hex()``), from the desktop's colour scheme. A widget styled when 
 keeps its shade until it is built again.
 
 Some colours are the same in both schemes on purpose: those painted on paper-white (a
-report's chart, the preview of the logo that prints on receipts).
+report's chart, drawn as it prints, and the preview of the logo that prints on receipts).
 
 Colours never say something alone: a status, a refusal or a warning is always written out.
 """
@@ -23,6 +23,7 @@ __all__ = [
     "ERROR", "SUCCESS", "WARNING", "INFO", "ACCENT", "MUTED", "SECONDARY", "INACTIVE",
     "NEUTRAL", "ERROR_TONE", "SUCCESS_TONE", "WARNING_TONE", "INFO_TONE", "ACCENT_TONE",
     "NEUTRAL_TONE", "HIGHLIGHT", "PANEL", "FRAME", "PAPER",
+    "PAGE", "BACKDROP", "SHADE", "HEADING", "INK", "SELECTED", "HOVER", "RULE", "FOCUS",
     "CHART_INK", "CHART_MUTED", "CHART_GRID", "CHART_AXIS", "CHART_FRAME", "CHART_BAR",
     "CHART_BAR_HOVER", "CHART_SERIES",
 ]
@@ -115,7 +116,31 @@ FRAME = Colour("#c9d1db", "#4a525c")
 #: Paper: what prints is previewed on white, whatever the desktop.
 PAPER = Colour("#ffffff")
 
-# --- a report's chart, drawn on the report's white page -------------------------------------
+# --- a page to read: a report on screen -------------------------------------------------------
+
+#: The page a report is read on, and the list it is chosen from.
+PAGE = Colour("#ffffff", "#1f2124")
+#: Round the page.
+BACKDROP = Colour("#f7f8fa", "#2a2d31")
+#: A quiet shade of its own: a report's key figures, a table's totals row.
+SHADE = Colour("#eef1f5", "#2d333b")
+#: Titles and headings on a page to read.
+HEADING = Colour("#1f3a5f", "#a8c7fa")
+#: Text on a page to read that is set apart from the desktop's: the period, the key figures.
+INK = Colour("#1f2933", "#e3e6ea")
+
+# --- a list painted entry by entry (the reports window's chooser) ------------------------
+
+#: The entry chosen.
+SELECTED = Colour("#dce7f5", "#1f3a5c")
+#: The entry under the mouse.
+HOVER = Colour("#f1f4f8", "#292d33")
+#: The thin line between entries.
+RULE = Colour("#e3e7ed", "#3a4048")
+#: The frame round the entry that has the keyboard's focus.
+FOCUS = Colour("#8aa8cc", "#6f8fbf")
+
+# --- a report's chart, drawn on white as it prints -------------------------------------------
 
 CHART_INK = Colour("#1f2933")
 CHART_MUTED = Colour("#5f6b7a")

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,12 +36,8 @@ from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
 from synergy_desk.ui import errors, formatting
 from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-#: The sort role: counts sort as numbers, dates as dates, text without case.
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 R = TypeVar("R")
 
@@ -59,120 +47,41 @@ def _one_line(text: str, limit: int = 160) -> str:
     return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
-class _Column(Generic[R]):
-    def __init__(self, heading: str, text: Callable[[R], str],
-                 sort: Callable[[R], Any] | None = None,
-                 tooltip: Callable[[R], str] | None = None, *, number: bool = False,
-                 stretch: bool = False) -> None:
-        self.heading = heading
-        self.number = number
-        self.stretch = stretch
-        self.text = text
-        self.sort = sort or (lambda row: text(row).casefold())
-        self.tooltip = tooltip
+#: The enhancement-request register: request, product, how many asked, who, status.
+ENHANCEMENT_COLUMNS: tuple[Column[EnhancementRow], ...] = (
+    Column("Request", lambda r: r.title, tooltip=lambda r: r.description or r.title),
+    Column("Product", lambda r: r.product_name),
+    Column("Customers asking", lambda r: str(r.customer_count), lambda r: r.customer_count,
+           number=True),
+    Column("Which customers", lambda r: ", ".join(r.customer_names),
+           tooltip=lambda r: "\n".join(r.customer_names)
+           + ("\n\n" + ", ".join(r.incident_references) if r.incident_references else ""),
+           stretch=True),
+    Column("Status", lambda r: ENHANCEMENT_STATUS_LABELS[r.status],
+           lambda r: list(EnhancementStatus).index(r.status)),
+    Column("Raised", lambda r: formatting.short_date(r.created_at), lambda r: r.created_at),
+)
+
+#: The escalation register: incident, product, version, steps, status, development's answer.
+ESCALATION_COLUMNS: tuple[Column[EscalationRow], ...] = (
+    Column("Incident", lambda r: r.incident_reference,
+           tooltip=lambda r: f"{r.incident_subject}\n{r.customer_name}"),
+    Column("Product", lambda r: r.product_name),
+    Column("Version", lambda r: r.product_version),
+    Column("Steps to reproduce", lambda r: _one_line(r.steps_to_reproduce),
+           tooltip=lambda r: r.steps_to_reproduce, stretch=True),
+    Column("Status", lambda r: ESCALATION_STATUS_LABELS[r.status],
+           lambda r: list(EscalationStatus).index(r.status)),
+    Column("Development response", lambda r: _one_line(r.development_response),
+           tooltip=lambda r: r.development_response, stretch=True),
+    Column("Escalated", lambda r: formatting.short_date(r.created_at), lambda r: r.created_at),
+)
 
 
-class _RegisterModel(QAbstractTableModel, Generic[R]):
-    """Rows of a register as a table; the service gives plain rows, filtered already."""
-
-    COLUMNS: tuple[_Column[Any], ...] = ()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[R] = []
-
-    def set_rows(self, rows: Sequence[R]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[R]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
-            return self.tr(self.COLUMNS[section].heading)
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(self.COLUMNS):
-            return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        if role == SORT_ROLE:
-            return column.sort(row)
-        if role == ID_ROLE:
-            return row.id  # type: ignore[attr-defined]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.number:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-class EnhancementModel(_RegisterModel[EnhancementRow]):
-    """The enhancement-request register: request, product, how many asked, who, status."""
-
-    COLUMNS = (
-        _Column[EnhancementRow]("Request", lambda r: r.title,
-                                tooltip=lambda r: r.description or r.title),
-        _Column[EnhancementRow]("Product", lambda r: r.product_name),
-        _Column[EnhancementRow]("Customers asking", lambda r: str(r.customer_count),
-                                sort=lambda r: r.customer_count, number=True),
-        _Column[EnhancementRow]("Which customers", lambda r: ", ".join(r.customer_names),
-                                tooltip=lambda r: "\n".join(r.customer_names)
-                                + ("\n\n" + ", ".join(r.incident_references)
-                                   if r.incident_references else ""), stretch=True),
-        _Column[EnhancementRow]("Status", lambda r: ENHANCEMENT_STATUS_LABELS[r.status],
-                                sort=lambda r: list(EnhancementStatus).index(r.status)),
-        _Column[EnhancementRow]("Raised", lambda r: formatting.short_date(r.created_at),
-                                sort=lambda r: r.created_at.isoformat()),
-    )
-
-
-class EscalationModel(_RegisterModel[EscalationRow]):
-    """The escalation register: incident, product, version, steps, status, development's answer."""
-
-    COLUMNS = (
-        _Column[EscalationRow]("Incident", lambda r: r.incident_reference,
-                               sort=lambda r: r.incident_reference,
-                               tooltip=lambda r: f"{r.incident_subject}\n{r.customer_name}"),
-        _Column[EscalationRow]("Product", lambda r: r.product_name),
-        _Column[EscalationRow]("Version", lambda r: r.product_version),
-        _Column[EscalationRow]("Steps to reproduce", lambda r: _one_line(r.steps_to_reproduce),
-                               tooltip=lambda r: r.steps_to_reproduce, stretch=True),
-        _Column[EscalationRow]("Status", lambda r: ESCALATION_STATUS_LABELS[r.status],
-                               sort=lambda r: list(EscalationStatus).index(r.status)),
-        _Column[EscalationRow]("Development response",
-                               lambda r: _one_line(r.development_response),
-                               tooltip=lambda r: r.development_response, stretch=True),
-        _Column[EscalationRow]("Escalated", lambda r: formatting.short_date(r.created_at),
-                               sort=lambda r: r.created_at.isoformat()),
-    )
-
-
-def _table(name: str, model: _RegisterModel[Any],
-           parent: QWidget) -> tuple[QTableView, QSortFilterProxyModel]:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
+def _table(name: str, model: TableModel[Any]) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
-    view.setModel(proxy)
+    view.setModel(model)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -182,10 +91,10 @@ def _table(name: str, model: _RegisterModel[Any],
     head = view.horizontalHeader()
     head.setStretchLastSection(False)
     # Short columns fit their contents; the long texts share what is left (full text as tips).
-    for i, column in enumerate(model.COLUMNS):
+    for i, column in enumerate(model.columns):
         head.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if column.stretch
                                   else QHeaderView.ResizeMode.ResizeToContents)
-    return view, proxy
+    return view
 
 
 class RegistersWindow(QDialog):
@@ -255,9 +164,9 @@ class RegistersWindow(QDialog):
         self.enhancement_product = self._product_combo("enhancementProductFilter")
         self.enhancement_status = self._status_combo(
             "enhancementStatusFilter", ENHANCEMENT_STATUS_LABELS, everything=True)
-        self.enhancement_model = EnhancementModel(self)
-        self.enhancement_table, self.enhancement_proxy = _table(
-            "enhancementTable", self.enhancement_model, self)
+        self.enhancement_model: TableModel[EnhancementRow] = TableModel(ENHANCEMENT_COLUMNS,
+                                                                        self)
+        self.enhancement_table = _table("enhancementTable", self.enhancement_model)
         self.enhancement_table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         self.enhancement_count = QLabel()
         filters = QHBoxLayout()
@@ -299,9 +208,8 @@ class RegistersWindow(QDialog):
         self.escalation_product = self._product_combo("escalationProductFilter")
         self.escalation_status = self._status_combo(
             "escalationStatusFilter", ESCALATION_STATUS_LABELS, everything=True)
-        self.escalation_model = EscalationModel(self)
-        self.escalation_table, self.escalation_proxy = _table(
-            "escalationTable", self.escalation_model, self)
+        self.escalation_model: TableModel[EscalationRow] = TableModel(ESCALATION_COLUMNS, self)
+        self.escalation_table = _table("escalationTable", self.escalation_model)
         self.escalation_table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
         self.escalation_count = QLabel()
         filters = QHBoxLayout()
@@ -384,33 +292,29 @@ class RegistersWindow(QDialog):
 
     # --- selection and editing --------------------------------------------------------------
 
-    def _selected(self, table: QTableView, proxy: QSortFilterProxyModel,
-                  model: _RegisterModel[R]) -> R | None:
+    @staticmethod
+    def _selected(table: QTableView, model: TableModel[R]) -> R | None:
         rows = table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return model.row_at(proxy.mapToSource(rows[0]).row())
+        return model.row_at(rows[0].row()) if rows else None
 
     def selected_enhancement(self) -> EnhancementRow | None:
-        return self._selected(self.enhancement_table, self.enhancement_proxy,
-                              self.enhancement_model)
+        return self._selected(self.enhancement_table, self.enhancement_model)
 
     def selected_escalation(self) -> EscalationRow | None:
-        return self._selected(self.escalation_table, self.escalation_proxy,
-                              self.escalation_model)
+        return self._selected(self.escalation_table, self.escalation_model)
 
-    def _select(self, table: QTableView, proxy: QSortFilterProxyModel, row_id: int) -> bool:
-        for i in range(proxy.rowCount()):
-            if proxy.index(i, 0).data(ID_ROLE) == row_id:
-                table.selectRow(i)
-                return True
-        return False
+    @staticmethod
+    def _select(table: QTableView, model: TableModel[Any], row_id: int) -> bool:
+        row = model.row_of(row_id)
+        if row >= 0:
+            table.selectRow(row)
+        return row >= 0
 
     def select_enhancement(self, request_id: int) -> bool:
-        return self._select(self.enhancement_table, self.enhancement_proxy, request_id)
+        return self._select(self.enhancement_table, self.enhancement_model, request_id)
 
     def select_escalation(self, escalation_id: int) -> bool:
-        return self._select(self.escalation_table, self.escalation_proxy, escalation_id)
+        return self._select(self.escalation_table, self.escalation_model, escalation_id)
 
     def _on_enhancement_selection_changed(self, *_args: object) -> None:
         row = self.selected_enhancement()

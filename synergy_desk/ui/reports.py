@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -57,25 +57,25 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
-from synergy_desk.ui import errors, formatting
+from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.chart import ChartWidget
 from synergy_desk.ui.operations import Op, call
+from synergy_desk.ui.palette import Colour
+from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
 
-__all__ = ["SORT_ROLE", "ReportTableModel", "ReportsWindow", "open_reports", "sort_key"]
+__all__ = ["ReportRow", "ReportsWindow", "open_reports", "report_columns",
+           "report_table_model", "report_totals_model", "sort_key"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-#: The sort role: each cell's place in its column sorted by value (see :func:`sort_key`), a
-#: whole number the proxy compares as it is.
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The report's name on each chooser entry.
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
 #: What a row too short for its table shows in the missing columns.
 _NO_CELL = Cell.plain("")
 
-FLAG_INK = QColor("#a61b1b")
-FLAG_SHADE = QColor("#fde5e5")
+#: A flagged row (a gap in the numbering): red on a red shade, and its text says what is wrong.
+_FLAG = palette.ERROR_TONE
 
 
 def sort_key(cell: Cell) -> tuple[Any, ...]:
@@ -90,98 +90,61 @@ def sort_key(cell: Cell) -> tuple[Any, ...]:
     return (1, cell.kind, value)
 
 
-class ReportTableModel(QAbstractTableModel):
-    """One table of a report: the cells' text as the service wrote it, flagged rows in red."""
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One row of a report's table as the window shows it."""
 
-    def __init__(self, table: ReportTable | None = None, parent: QWidget | None = None, *,
-                 totals: bool = False) -> None:
-        super().__init__(parent)
-        self._columns: tuple[str, ...] = ()
-        self._numeric: tuple[bool, ...] = ()
-        self._rows: tuple[tuple[Cell, ...], ...] = ()
-        self._flagged: frozenset[int] = frozenset()
-        #: Each sorted column's places by value, worked out when it is first sorted.
-        self._places: dict[int, list[int]] = {}
-        self._totals = totals
-        if table is not None:
-            self.set_table(table)
+    #: Its place in the report's table (the service's order).
+    id: int
+    cells: tuple[Cell, ...]
+    #: Shown as a problem (a gap in the numbering).
+    flagged: bool = False
 
-    def set_table(self, table: ReportTable) -> None:
-        """Show a table (or, for the totals model, the table's totals row only)."""
-        self.beginResetModel()
-        self._columns = table.columns
-        self._numeric = tuple(table.numeric) + (False,) * (len(table.columns) - len(table.numeric))
-        if self._totals:
-            self._rows = (table.totals,) if table.totals is not None else ()
-            self._flagged = frozenset()
-        else:
-            self._rows = table.rows
-            self._flagged = frozenset(table.flagged_rows)
-        self._places = {}
-        self.endResetModel()
+    def cell(self, column: int) -> Cell:
+        return self.cells[column] if column < len(self.cells) else _NO_CELL
 
-    def is_flagged(self, row: int) -> bool:
-        return row in self._flagged
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
-        return 0 if parent.isValid() else len(self._rows)
+def report_columns(table: ReportTable, *, totals: bool = False) -> tuple[Column[ReportRow], ...]:
+    """A table's columns: each cell's text as the service wrote it, sorted by its value."""
+    numeric = tuple(table.numeric) + (False,) * (len(table.columns) - len(table.numeric))
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
-        return 0 if parent.isValid() else len(self._columns)
+    def ink(row: ReportRow) -> Colour | None:
+        return _FLAG.text if row.flagged else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation is Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._columns[section]
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int((Qt.AlignmentFlag.AlignRight if self._numeric[section]
-                            else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def shade(row: ReportRow) -> Colour | None:
+        return _FLAG.background if row.flagged else None
 
-    def _cell(self, row: int, column: int) -> Cell:
-        cells = self._rows[row]
-        return cells[column] if column < len(cells) else _NO_CELL
+    def bold(row: ReportRow) -> bool:
+        return totals or row.flagged
 
-    def _place(self, row: int, column: int) -> int:
-        # The proxy compares what the sort role gives it as Qt values, and a Python tuple is
-        # not one: the column is ordered here by sort_key, once, and each cell answers with
-        # its place (cells that sort alike share one, so the proxy keeps their order).
-        places = self._places.get(column)
-        if places is None:
-            keys = [sort_key(self._cell(r, column)) for r in range(len(self._rows))]
-            order = sorted(range(len(keys)), key=keys.__getitem__)
-            places = [0] * len(keys)
-            for position, r in enumerate(order):
-                before = order[position - 1]
-                places[r] = places[before] if position and keys[r] == keys[before] else position
-            self._places[column] = places
-        return places[row]
+    def column(i: int, heading: str) -> Column[ReportRow]:
+        def tip(row: ReportRow) -> str | None:
+            text = row.cell(i).text
+            return text if len(text) > 40 else None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(self._columns):
-            return None
-        row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self._cell(row, column).text
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text if len(text) > 40 else None
-            return text
-        if role == SORT_ROLE:
-            return self._place(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignRight if self._numeric[column]
-                        else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and row in self._flagged:
-            return QBrush(FLAG_INK)
-        if role == Qt.ItemDataRole.BackgroundRole and row in self._flagged:
-            return QBrush(FLAG_SHADE)
-        if role == Qt.ItemDataRole.FontRole and (self._totals or row in self._flagged):
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+        return Column(heading, lambda row: row.cell(i).text, lambda row: sort_key(row.cell(i)),
+                      tooltip=tip, foreground=ink, background=shade, bold=bold,
+                      number=numeric[i])
+
+    return tuple(column(i, heading) for i, heading in enumerate(table.columns))
+
+
+def report_table_model(table: ReportTable, parent: QObject | None = None
+                       ) -> TableModel[ReportRow]:
+    """A table's rows in the service's order until a heading is clicked; flagged rows in red."""
+    model: TableModel[ReportRow] = TableModel(report_columns(table), parent)
+    flagged = frozenset(table.flagged_rows)
+    model.set_rows([ReportRow(i, cells, i in flagged) for i, cells in enumerate(table.rows)])
+    return model
+
+
+def report_totals_model(table: ReportTable, parent: QObject | None = None
+                        ) -> TableModel[ReportRow]:
+    """A table's totals row, in bold, on its own: it never sorts with the rows."""
+    model: TableModel[ReportRow] = TableModel(report_columns(table, totals=True), parent,
+                                              sortable=False)
+    model.set_rows([ReportRow(0, table.totals)] if table.totals is not None else [])
+    return model
 
 
 def _table_view(name: str) -> QTableView:
@@ -194,6 +157,9 @@ def _table_view(name: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    # Headings sit over their cells: text on the left, figures (the model says) on the right.
+    view.horizontalHeader().setDefaultAlignment(
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return view
 
@@ -208,21 +174,18 @@ class ReportTableBlock(QWidget):
         super().__init__(parent)
         self.setObjectName(f"reportTableBlock{index}")
         self.table = table
-        self.model = ReportTableModel(table, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.model = report_table_model(table, self)
         self.view = _table_view("reportTable")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicatorShown(False)
         self.view.horizontalHeader().sortIndicatorChanged.connect(
             lambda *_a: self.view.horizontalHeader().setSortIndicatorShown(True))
         # Unsorted until someone clicks a heading: the service's order (e.g. by number) first.
-        self.proxy.sort(-1)
+        self.model.sort(-1)
         title = QLabel(table.title)
         title.setObjectName("reportTableTitle")
-        title.setStyleSheet("font-weight:600; font-size:11pt; color:#1f3a5f;")
+        title.setStyleSheet("font-weight:600; font-size:11pt; " + palette.HEADING.text_style())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.setSpacing(3)
@@ -230,7 +193,7 @@ class ReportTableBlock(QWidget):
         heading.setSpacing(10)
         heading.addWidget(title)
         count = QLabel(self._count_text())
-        count.setStyleSheet("color:#5f6b7a;")
+        count.setStyleSheet(palette.MUTED.text_style())
         heading.addWidget(count, 0, Qt.AlignmentFlag.AlignBottom)
         heading.addStretch(1)
         layout.addLayout(heading)
@@ -238,10 +201,10 @@ class ReportTableBlock(QWidget):
             note = QLabel(table.note)
             note.setObjectName("reportTableNote")
             note.setWordWrap(True)
-            note.setStyleSheet("color:#5f6b7a;")
+            note.setStyleSheet(palette.MUTED.text_style())
             layout.addWidget(note)
         self.totals_view: QTableView | None = None
-        self.totals_model: ReportTableModel | None = None
+        self.totals_model: TableModel[ReportRow] | None = None
         # The rows and the totals share one column: as wide as the text needs (a short table
         # is not stretched across a wide window, which would part labels from their figures).
         self.body = QWidget()
@@ -257,7 +220,7 @@ class ReportTableBlock(QWidget):
         if table.rows:
             body.addWidget(self.view)
             if table.totals is not None:
-                self.totals_model = ReportTableModel(table, self, totals=True)
+                self.totals_model = report_totals_model(table, self)
                 self.totals_view = _table_view("reportTotals")
                 self.totals_view.setModel(self.totals_model)
                 self.totals_view.horizontalHeader().hide()
@@ -267,7 +230,8 @@ class ReportTableBlock(QWidget):
                 self.totals_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
                 self.totals_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 self.totals_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-                self.totals_view.setStyleSheet("QTableView { background:#eef1f5; }")
+                self.totals_view.setStyleSheet(
+                    f"QTableView {{ background:{palette.SHADE.hex()}; }}")
                 body.addWidget(self.totals_view)
                 head = self.view.horizontalHeader()
                 head.sectionResized.connect(self._on_section_resized)
@@ -383,28 +347,28 @@ class _ChooserDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
         if selected:
-            painter.fillRect(option.rect, QColor("#dce7f5"))
+            painter.fillRect(option.rect, palette.SELECTED.qcolor())
             painter.fillRect(QRect(option.rect.left(), option.rect.top(), 4,
-                                   option.rect.height()), QColor("#1f3a5f"))
+                                   option.rect.height()), palette.HEADING.qcolor())
         elif option.state & QStyle.StateFlag.State_MouseOver:
-            painter.fillRect(option.rect, QColor("#f1f4f8"))
-        painter.setPen(QColor("#e3e7ed"))
+            painter.fillRect(option.rect, palette.HOVER.qcolor())
+        painter.setPen(palette.RULE.qcolor())
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
         title_font, small = self._fonts(option)
         title, description = self._texts(index)
         area = option.rect.adjusted(self.PADDING + 4, self.PADDING, -self.PADDING, -self.PADDING)
         painter.setFont(title_font)
-        painter.setPen(QColor("#1f3a5f") if selected else QColor("#1f2933"))
+        painter.setPen((palette.HEADING if selected else palette.INK).qcolor())
         title_height = QFontMetrics(title_font).height()
         painter.drawText(QRect(area.left(), area.top(), area.width(), title_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
         painter.setFont(small)
-        painter.setPen(QColor("#4a5563"))
+        painter.setPen(palette.SECONDARY.qcolor())
         painter.drawText(QRect(area.left(), area.top() + title_height + 3, area.width(),
                                area.height() - title_height),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), description)
         if option.state & QStyle.StateFlag.State_HasFocus:
-            painter.setPen(QColor("#8aa8cc"))
+            painter.setPen(palette.FOCUS.qcolor())
             painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
         painter.restore()
 
@@ -473,7 +437,8 @@ class ReportsWindow(QDialog):
         # Each entry wraps its description to the list's width, so re-lay them on a resize.
         self.chooser.setResizeMode(QListView.ResizeMode.Adjust)
         self.chooser.setMouseTracking(True)
-        self.chooser.setStyleSheet("QListWidget { border:1px solid #c5ccd6; background:#ffffff; }")
+        self.chooser.setStyleSheet(f"QListWidget {{ border:1px solid {palette.FRAME.hex()}; "
+                                   f"background:{palette.PAGE.hex()}; }}")
         for kind in self._kinds:
             item = QListWidgetItem(self.tr(kind.title))
             item.setData(NAME_ROLE, kind.name)
@@ -505,7 +470,7 @@ class ReportsWindow(QDialog):
         self.message = QLabel()
         self.message.setObjectName("reportMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#5f6b7a;")
+        self.message.setStyleSheet(palette.MUTED.text_style())
         side.addWidget(self.message)
 
         main = QVBoxLayout()
@@ -515,7 +480,8 @@ class ReportsWindow(QDialog):
         self.scroll.setObjectName("reportScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        self.scroll.setStyleSheet("QScrollArea#reportScroll { background:#f7f8fa; }")
+        self.scroll.setStyleSheet(
+            f"QScrollArea#reportScroll {{ background:{palette.BACKDROP.hex()}; }}")
         main.addWidget(self.scroll, 1)
         self._show_placeholder(self.tr("Choose a report and a period, then press Run report "
                                        "(F5)."))
@@ -538,7 +504,7 @@ class ReportsWindow(QDialog):
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text)
-        label.setStyleSheet("font-weight:600; color:#1f3a5f;")
+        label.setStyleSheet("font-weight:600; " + palette.HEADING.text_style())
         return label
 
     def _period_box(self) -> QGroupBox:
@@ -578,7 +544,7 @@ class ReportsWindow(QDialog):
         self.period_note = QLabel()
         self.period_note.setObjectName("reportPeriodNote")
         self.period_note.setWordWrap(True)
-        self.period_note.setStyleSheet("color:#5f6b7a;")
+        self.period_note.setStyleSheet(palette.MUTED.text_style())
         grid.addWidget(self.period_note, 3, 0, 1, 2)
         if self._fixed_to_today:
             for widget in (self.date_from, self.date_to, *self.quick_buttons.values()):
@@ -611,7 +577,7 @@ class ReportsWindow(QDialog):
             button.setAutoDefault(False)
         self.result_label = QLabel()
         self.result_label.setObjectName("reportResultLabel")
-        self.result_label.setStyleSheet("color:#5f6b7a;")
+        self.result_label.setStyleSheet(palette.MUTED.text_style())
         row = QHBoxLayout()
         row.addWidget(self.result_label, 1)
         row.addWidget(self.preview_button)
@@ -747,7 +713,7 @@ class ReportsWindow(QDialog):
         label.setObjectName("reportPlaceholder")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        label.setStyleSheet("color:#5f6b7a; font-size:11pt;")
+        label.setStyleSheet(palette.MUTED.text_style() + " font-size:11pt;")
         layout.addWidget(label)
         self.scroll.setWidget(page)
 
@@ -756,7 +722,7 @@ class ReportsWindow(QDialog):
         self._data = data
         page = QWidget()
         page.setObjectName("reportPage")
-        page.setStyleSheet("QWidget#reportPage { background:#ffffff; }")
+        page.setStyleSheet(f"QWidget#reportPage {{ background:{palette.PAGE.hex()}; }}")
         layout = QVBoxLayout(page)
         layout.setContentsMargins(18, 14, 18, 18)
         layout.setSpacing(10)
@@ -803,11 +769,11 @@ class ReportsWindow(QDialog):
         grid.setSpacing(2)
         title = QLabel(data.title)
         title.setObjectName("reportTitle")
-        title.setStyleSheet("font-size:16pt; font-weight:600; color:#1f3a5f;")
+        title.setStyleSheet("font-size:16pt; font-weight:600; " + palette.HEADING.text_style())
         grid.addWidget(title)
         period = QLabel(data.period_text)
         period.setObjectName("reportPeriodText")
-        period.setStyleSheet("font-size:11pt; color:#1f2933;")
+        period.setStyleSheet("font-size:11pt; " + palette.INK.text_style())
         grid.addWidget(period)
         details = [data.office.name] if data.office.name else []
         details.append(self.tr("generated %(when)s by %(who)s") % {
@@ -815,20 +781,22 @@ class ReportsWindow(QDialog):
         if data.timezone:
             details.append(self.tr("times in %s") % data.timezone)
         meta = QLabel(" · ".join(details))
-        meta.setStyleSheet("color:#5f6b7a;")
+        meta.setStyleSheet(palette.MUTED.text_style())
         grid.addWidget(meta)
         if data.scope:
             scope = QLabel(data.scope)
             scope.setObjectName("reportScope")
-            scope.setStyleSheet("color:#8a4b00; font-weight:600;")
+            scope.setStyleSheet(palette.WARNING.text_style() + " font-weight:600;")
             grid.addWidget(scope)
         return header
 
     def _warnings(self, warnings: tuple[str, ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("reportWarnings")
-        box.setStyleSheet("QFrame#reportWarnings { border:2px solid #b42318; border-radius:4px;"
-                          " background:#fff4f2; } QLabel { color:#8c1a12; border:none; }")
+        box.setStyleSheet(
+            f"QFrame#reportWarnings {{ border:2px solid {palette.ERROR.hex()}; "
+            f"border-radius:4px; background:{palette.ERROR_TONE.background.hex()}; }} "
+            f"QLabel {{ color:{palette.ERROR_TONE.text.hex()}; border:none; }}")
         layout = QVBoxLayout(box)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(3)
@@ -846,7 +814,8 @@ class ReportsWindow(QDialog):
     def _summary(self, summary: tuple[tuple[str, Cell], ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("reportSummary")
-        box.setStyleSheet("QFrame#reportSummary { background:#eef1f5; border-radius:4px; }")
+        box.setStyleSheet(f"QFrame#reportSummary {{ background:{palette.SHADE.hex()}; "
+                          "border-radius:4px; }")
         grid = QGridLayout(box)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(28)
@@ -857,12 +826,12 @@ class ReportsWindow(QDialog):
             cell = QVBoxLayout()
             cell.setSpacing(0)
             name = QLabel(label)
-            name.setStyleSheet("color:#5f6b7a;")
+            name.setStyleSheet(palette.MUTED.text_style())
             name.setWordWrap(True)
             figure = QLabel(value.text)
             figure.setObjectName("reportSummaryValue")
             figure.setAccessibleName(label)
-            figure.setStyleSheet("font-size:13pt; font-weight:600; color:#1f2933;")
+            figure.setStyleSheet("font-size:13pt; font-weight:600; " + palette.INK.text_style())
             figure.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             cell.addWidget(name)
             cell.addWidget(figure)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import peewee
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
-from synergy_desk.services.reporting.audit_log import AuditFilter
-from synergy_desk.ui.audit_view import AuditLogModel, AuditLogWindow, open_audit_log
+from synergy_desk.services.reporting.audit_log import AuditFilter, AuditRow
+from synergy_desk.ui import palette
+from synergy_desk.ui.audit_view import COLUMNS, AuditLogWindow, open_audit_log
+from synergy_desk.ui.table_model import TableModel
 from synergy_desk.ui.worker import Background
 from tests.services.incidents.incident_helpers import make_customer, new_call, pay_for
 from tests.services.reporting.test_integrity import sql
@@ -41,18 +44,21 @@ def window(qtbot: Any, manager: Actor, history: dict[str, Any]) -> Any:
     background.wait()
 
 
-def texts(model: AuditLogModel, column: int) -> list[str]:
+def texts(model: TableModel[AuditRow], column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
 def test_the_model_passes_the_model_tests_and_pages_lazily(qtmodeltester: Any, window: Any,
                                                            manager: Actor) -> None:
     qtmodeltester.check(window.model)
+    assert [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
+        "When", "Who", "What", "Record", "Change"]
 
-    def loader(cursor: Any, limit: int) -> audit_log.AuditPage:
-        return audit_log.list_audit(manager, after_id=cursor, limit=limit)
+    def loader(cursor: Any, limit: int, _key: Any, _descending: bool) -> Any:
+        page = audit_log.list_audit(manager, after_id=cursor, limit=limit)
+        return page.rows, page.next_cursor
 
-    model = AuditLogModel(loader, page_size=3)
+    model = TableModel(COLUMNS, page_size=3)
     model.set_loader(loader)
     assert model.rowCount() == 3 and model.canFetchMore(QModelIndex())
     total = len(audit_log.list_audit(manager, limit=1000).rows)
@@ -67,19 +73,64 @@ def test_the_model_passes_the_model_tests_and_pages_lazily(qtmodeltester: Any, w
 def test_fetch_more_never_runs_twice_for_one_page(manager: Actor, history: dict[str, Any],
                                                   qtbot: Any) -> None:
     calls: list[object] = []
-    model: AuditLogModel
+    model: TableModel[AuditRow]
 
-    def loader(cursor: Any, limit: int) -> audit_log.AuditPage:
+    def loader(cursor: Any, limit: int, _key: Any, _descending: bool) -> Any:
         calls.append(cursor)
         model.fetchMore(QModelIndex())  # a view asking again while the page loads
         assert not model.canFetchMore(QModelIndex())
-        return audit_log.list_audit(manager, after_id=cursor, limit=limit)
+        page = audit_log.list_audit(manager, after_id=cursor, limit=limit)
+        return page.rows, page.next_cursor
 
-    model = AuditLogModel(loader, page_size=2)
+    model = TableModel(COLUMNS, page_size=2)
     model.set_loader(loader)
     assert len(calls) == 1 and model.rowCount() == 2
     model.fetchMore(QModelIndex())
     assert len(calls) == 2 and model.rowCount() == 4
+
+
+def test_the_kind_of_change_is_coloured_and_the_code_is_the_tip(window: Any) -> None:
+    window.kind.setCurrentIndex(window.kind.findData("users"))
+    what = window.model.index(0, 2)
+    assert what.data() == "User changed"
+    assert what.data(Qt.ItemDataRole.ToolTipRole) == window.model.row_at(0).action
+    assert what.data(Qt.ItemDataRole.ForegroundRole).color().name() == palette.ACCENT.hex()
+    assert window.model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == \
+        window.model.row_at(0).summary
+
+
+def test_a_page_refused_while_scrolling_is_said_in_the_status_line(
+        window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+        shown_errors: ShownErrors) -> None:
+    listing = audit_log.list_audit
+
+    def refused(actor: Actor, filt: Any = None, *, after_id: Any = None,
+                limit: int = 200) -> Any:
+        if after_id is not None:  # the reader lost the role at another desk meanwhile
+            raise PermissionDenied("Your role may not read the audit log.")
+        return listing(actor, filt, after_id=after_id, limit=limit)
+
+    monkeypatch.setattr(audit_log, "list_audit", refused)
+    window.refresh()
+    assert window.model.canFetchMore(QModelIndex())
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.status.text() == "Your role may not read the audit log.")
+    assert window.model.rowCount() == 3 and not window.model.canFetchMore(QModelIndex())
+    assert shown_errors.shown == []
+
+
+def test_a_page_that_fails_while_scrolling_reaches_the_one_display(
+        window: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+        shown_errors: ShownErrors) -> None:
+    def gone(*_args: object, **_kwargs: object) -> Any:
+        raise peewee.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(audit_log, "list_audit", gone)
+    shown_errors.expect_crash()
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: bool(shown_errors.crashes))
+    assert isinstance(shown_errors.crashes[0], peewee.OperationalError)
+    assert window.model.rowCount() == 3 and window.model.stopped
 
 
 def test_filters_narrow_the_list(window: Any, history: dict[str, Any]) -> None:

@@ -43,6 +43,12 @@ def test_callbacks_queue_marks_overdue_in_words_and_colour_and_clears_one(
     assert view.model.rowCount() == 2
     assert view.model.index(1, 0).data().startswith("Due in")
     assert view.model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
+    # The state sorts by when the call is due, not by its words ("Due in" < "Overdue").
+    view.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [view.model.row_at(i).id for i in range(2)] == [later.id, early.id]
+    qtmodeltester.check(view.model)
+    view.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
 
     view.select_callback(early.id)
     assert view.done_button.isEnabled()

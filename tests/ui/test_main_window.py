@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import peewee
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, TimelineKind
@@ -14,6 +15,7 @@ from synergy_desk.services.incidents import incident_list, intake, work
 from synergy_desk.services.people import customers, users
 from synergy_desk.ui.dialogs.log_call import LogCallDialog, LoggedCall
 from synergy_desk.ui.dialogs.login import LoginDialog
+from synergy_desk.ui.incident_columns import PAGE_SIZE
 from synergy_desk.ui.main_window import MainWindow
 from tests.conftest import PASSWORD
 from tests.ui.conftest import ShownErrors
@@ -234,6 +236,70 @@ def test_a_lost_connection_is_said_in_the_status_bar_not_a_dialog(
     assert window.connection_label.text() == "● Connected"
 
 
+def test_a_page_lost_while_scrolling_takes_the_connection_lost_path(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary, prefs: Any,
+        shown_errors: ShownErrors, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    for n in range(PAGE_SIZE + 20):
+        intake.log_call(office["reception"], intake.LogCallInput(
+            customer_id=caller.id, product_id=office["product"].id, subject=f"Aspect {n}"))
+    listing = incident_list.list_incidents
+    asked: list[object] = []
+
+    def second_page_fails(filt: Any, sort: Any = None, *, after: Any = None,
+                          limit: int = 100) -> incident_list.IncidentPage:
+        asked.append(after)
+        if after is not None:  # the server went away between the first page and the second
+            raise peewee.OperationalError("server closed the connection unexpectedly")
+        return listing(filt, sort, after=after, limit=limit)
+
+    monkeypatch.setattr(incident_list, "list_incidents", second_page_fails)
+    window = make_window(qtbot, office["reception"], prefs)
+    assert window.model.rowCount() == PAGE_SIZE and window.model.canFetchMore(QModelIndex())
+    assert window.connection_label.text() == "● Connected"
+
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.connection_label.text() == "● Connection lost — retrying")
+    assert shown_errors.shown == []  # no crash dialog, no message: the status bar says it
+    assert "Could not read the incident list" in caplog.text
+    assert window.model.rowCount() == PAGE_SIZE
+    assert not window.model.canFetchMore(QModelIndex())  # not asked again and again
+    assert sum(1 for after in asked if after is not None) == 1
+
+    # The database answers again: the poll reloads the list, and it scrolls on.
+    monkeypatch.setattr(incident_list, "list_incidents", listing)
+    with qtbot.waitSignal(window.refreshed, timeout=5000):
+        window._on_poll_timeout()
+    assert window.connection_label.text() == "● Connected"
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE_SIZE + 20)
+    assert shown_errors.shown == []
+
+
+def test_a_reload_on_a_lost_connection_takes_the_same_path(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary, prefs: Any,
+        shown_errors: ShownErrors, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window(qtbot, office["manager"], prefs)
+
+    def gone(*_args: object, **_kwargs: object) -> incident_list.IncidentPage:
+        raise peewee.InterfaceError("connection already closed")
+
+    monkeypatch.setattr(incident_list, "list_incidents", gone)
+    window.view_buttons["all"].click()
+    assert window.connection_label.text() == "● Connection lost — retrying"
+    assert shown_errors.shown == []
+    assert window.model.rowCount() == 0 and not window.model.canFetchMore(QModelIndex())
+
+
+def test_a_bug_while_the_list_scrolls_is_still_the_crash_dialog(
+        qtbot: Any, office: dict[str, Any], prefs: Any, shown_errors: ShownErrors) -> None:
+    window = make_window(qtbot, office["manager"], prefs)
+    shown_errors.expect_crash()
+    window.model.failed.emit(KeyError("last_activity"))
+    qtbot.waitUntil(lambda: bool(shown_errors.crashes))
+    assert isinstance(shown_errors.crashes[0], KeyError)
+
+
 def test_engineer_filter_lists_engineers_and_filters_the_list(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         prefs: Any) -> None:
@@ -271,6 +337,24 @@ def test_an_open_desk_lapses_expired_season_tickets(
         t.TicketLedger.kind == LedgerKind.EXPIRY).exists(), timeout=10_000)
     assert tickets.balance(ticket_id) == 0
     qtbot.waitUntil(lambda: "lapsed" in window.statusBar().currentMessage())
+
+
+def test_another_window_opens_after_the_audit_log_was_closed(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from shiboken6 import isValid
+
+    from synergy_desk.ui.audit_view import AuditLogWindow
+
+    window = make_window(qtbot, office["manager"], prefs)
+    window.act_audit_log.trigger()
+    audit = next(w for w in window._windows if isinstance(w, AuditLogWindow))
+    audit.close()  # it deletes itself on closing
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(audit)
+    window.act_callbacks.trigger()  # no crash dialog: the deleted window is let go
+    assert all(isValid(w) for w in window._windows) and len(window._windows) == 1
+    window._windows[0].close()
 
 
 def test_the_office_menu_opens_the_reports_each_role_may_run(

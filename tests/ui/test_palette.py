@@ -15,8 +15,8 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.ui import formatting, palette
 
 PACKAGE = Path(__file__).resolve().parents[2] / "synergy_desk"
-#: Where a colour may be written out. The reports window still names its own.
-COLOURS_ALLOWED = {"ui/palette.py", "ui/reports.py"}
+#: Where a colour may be written out.
+COLOURS_ALLOWED = {"ui/palette.py"}
 HEX = re.compile(r"""["'][^"'\n]*#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?\b""")
 
 #: The window and base colours each role is read against: a light desktop's, a dark one's.
@@ -64,6 +64,37 @@ def test_each_tone_reads_on_its_own_background(name: str) -> None:
     assert tone.background.dark is not None and tone.text.dark is not None
     assert contrast(tone.text.light, tone.background.light) >= 4.5
     assert contrast(tone.text.dark, tone.background.dark) >= 4.5
+
+
+#: Text read on a page of its own (a report), and the grounds it is read on there.
+PAGE_TEXT = ("HEADING", "INK", "MUTED", "WARNING", "ERROR")
+PAGE_GROUNDS = ("PAGE", "SHADE", "BACKDROP")
+#: A hand-painted list's entry: its title and description on each state of the entry.
+ENTRY_TEXT = ("HEADING", "INK", "SECONDARY")
+ENTRY_GROUNDS = ("PAGE", "SELECTED", "HOVER")
+
+
+@pytest.mark.parametrize("name", PAGE_TEXT)
+def test_text_reads_on_a_page_to_read_in_both_schemes(name: str) -> None:
+    colour = getattr(palette, name)
+    assert colour.dark is not None
+    for ground in (getattr(palette, g) for g in PAGE_GROUNDS):
+        assert ground.dark is not None
+        assert contrast(colour.light, ground.light) >= 4.5
+        assert contrast(colour.dark, ground.dark) >= 4.5
+
+
+@pytest.mark.parametrize("name", ENTRY_TEXT)
+def test_a_chooser_entry_reads_whether_chosen_or_not(name: str) -> None:
+    colour = getattr(palette, name)
+    for ground in (getattr(palette, g) for g in ENTRY_GROUNDS):
+        assert contrast(colour.light, ground.light) >= 4.5
+        assert contrast(colour.dark, ground.dark) >= 4.5  # type: ignore[arg-type]
+
+
+def test_lines_and_frames_have_a_dark_shade() -> None:
+    for colour in (palette.RULE, palette.FOCUS, palette.FRAME):
+        assert colour.dark is not None and colour.dark != colour.light
 
 
 def test_every_status_and_funding_has_a_tone() -> None:

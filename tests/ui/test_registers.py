@@ -17,7 +17,8 @@ from synergy_desk.services.incidents import closing, registers
 from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import incident_detail
 from synergy_desk.services.money import funding
-from synergy_desk.ui.registers import SORT_ROLE, RegistersWindow
+from synergy_desk.ui.registers import RegistersWindow
+from synergy_desk.ui.table_model import SORT_ROLE
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import log_new, new_customer
@@ -69,8 +70,15 @@ def test_both_models_pass_the_model_tester_and_show_the_counts(
     assert model.index(popular, 3).data() == "Anna Berg, Bo Carlsson"
     assert model.index(popular, 4).data() == "Open"
     # The view sorts the most-asked-for first.
-    proxy = window.enhancement_proxy
-    assert proxy.index(0, 0).data() == "+Dark mode"
+    assert model.index(0, 0).data() == "+Dark mode"
+    assert model.headerData(2, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    # Raised sorts by the date, newest last when ascending; a selection keeps its row.
+    window.select_enhancement(filled["popular"])
+    window.enhancement_table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
+    raised = [model.index(i, 5).data(SORT_ROLE) for i in range(model.rowCount())]
+    assert raised == sorted(raised)
+    assert window.selected_enhancement().id == filled["popular"]
     escalations = window.escalation_model
     assert escalations.rowCount() == 2
     assert {escalations.index(i, 2).data() for i in range(2)} == {"12.4", "8.1"}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush
 
 from synergy_desk.domain.enums import PaymentMethod
@@ -22,13 +22,14 @@ from synergy_desk.ui import reports as reports_ui
 from synergy_desk.ui.chart import ChartWidget, nice_step
 from synergy_desk.ui.pdf_preview import PdfPreviewDialog
 from synergy_desk.ui.reports import (
-    SORT_ROLE,
     ReportsWindow,
-    ReportTableModel,
     open_reports,
     quick_period,
+    report_table_model,
+    report_totals_model,
     sort_key,
 )
+from synergy_desk.ui.table_model import SORT_ROLE, TableModel
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import log_new, new_customer
@@ -246,50 +247,58 @@ MONEY = ReportTable(
 
 
 def test_table_model_passes_the_model_tester(qtmodeltester: Any) -> None:
-    model = ReportTableModel(MONEY)
+    model = report_table_model(MONEY)
     qtmodeltester.check(model)
-    totals = ReportTableModel(MONEY, totals=True)
+    totals = report_totals_model(MONEY)
     qtmodeltester.check(totals)
     assert model.rowCount() == 5 and model.columnCount() == 4
     assert totals.rowCount() == 1 and totals.index(0, 3).data() == "£1,422.00"
+    assert totals.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
     assert model.headerData(3, Qt.Orientation.Horizontal) == "Gross"
+    assert model.headerData(3, Qt.Orientation.Horizontal,
+                            Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert model.index(0, 3).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
-    # The flagged row is red, and its text still says what is wrong.
+    # The flagged row is red on a red shade, in bold, and its text still says what is wrong.
     red = model.index(2, 0).data(Qt.ItemDataRole.ForegroundRole)
     assert isinstance(red, QBrush) and red.color().name() == "#a61b1b"
+    shade = model.index(2, 3).data(Qt.ItemDataRole.BackgroundRole)
+    assert isinstance(shade, QBrush) and shade.color().name() == "#fde5e5"
+    assert model.index(2, 1).data(Qt.ItemDataRole.FontRole).bold()
     assert model.index(1, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(1, 0).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert model.index(1, 0).data(Qt.ItemDataRole.FontRole) is None
     assert model.index(2, 2).data() == "Missing from the numbering"
+    assert model.index(0, 3).data(SORT_ROLE) == sort_key(Cell.money(107550))
 
 
-def test_sort_role_sorts_money_by_value_and_dates_by_date() -> None:
-    model = ReportTableModel(MONEY)
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.sort(3, Qt.SortOrder.AscendingOrder)
-    assert [proxy.index(r, 3).data() for r in range(5)] == [
+def test_rows_sort_money_by_value_and_dates_by_date_and_the_totals_stay() -> None:
+    model = report_table_model(MONEY)
+    model.sort(3, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, 3).data() for r in range(5)] == [
         "—", "-£2.50", "£99.00", "£250.00", "£1,075.50"]
-    proxy.sort(3, Qt.SortOrder.DescendingOrder)
-    assert proxy.index(0, 3).data() == "£1,075.50"
-    proxy.sort(1, Qt.SortOrder.AscendingOrder)
+    # The flagged row is still the gap, wherever it sorts to.
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
+    model.sort(3, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 3).data() == "£1,075.50"
+    model.sort(1, Qt.SortOrder.AscendingOrder)
     # No time first, then 30 Nov before the three of 1 Dec.
-    assert [proxy.index(r, 0).data() for r in range(5)] == [
+    assert [model.index(r, 0).data() for r in range(5)] == [
         "R-000003", "R-000004", "R-000001", "R-000002", "R-000005"]
-    proxy.sort(-1)
-    assert [proxy.index(r, 0).data() for r in range(5)] == [
+    model.sort(-1)
+    assert [model.index(r, 0).data() for r in range(5)] == [
         "R-000001", "R-000002", "R-000003", "R-000004", "R-000005"]
+    totals = report_totals_model(MONEY)
+    totals.sort(3, Qt.SortOrder.DescendingOrder)
+    assert totals.rowCount() == 1 and totals.index(0, 0).data() == "Total"
 
 
 def sorted_texts(cells: list[Cell], order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
                  ) -> list[str]:
     """One column of ``cells``, sorted as the window sorts it, as shown."""
-    model = ReportTableModel(ReportTable("Figures", ("Figure",), tuple((c,) for c in cells),
-                                         (True,)))
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.sort(0, order)
-    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    model: TableModel[Any] = report_table_model(
+        ReportTable("Figures", ("Figure",), tuple((c,) for c in cells), (True,)))
+    model.sort(0, order)
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
 
 
 def test_money_sorts_by_its_pence_not_its_text() -> None:

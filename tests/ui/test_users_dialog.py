@@ -14,6 +14,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.people import users
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.users import (
     ResetPasswordDialog,
     UserEditDialog,
@@ -163,6 +164,10 @@ def test_deactivate_asks_first(dialog: UsersDialog, qtbot: Any, confirmed: bool,
     assert t.User.get(t.User.username == "eddie").active is (not confirmed)
     if confirmed:
         assert dialog.active_button.text().replace("&", "") == "Reactivate"
+        greyed = dialog.table.currentIndex().siblingAtColumn(3)
+        assert greyed.data() == "No (deactivated)"
+        assert greyed.data(Qt.ItemDataRole.ForegroundRole).color().name() == \
+            palette.INACTIVE.hex()
         assert not dialog.reset_button.isEnabled()
         dialog.active_button.click()  # reactivating needs no confirmation
         assert t.User.get(t.User.username == "eddie").active
@@ -185,8 +190,11 @@ def test_reset_password_and_unlock(dialog: UsersDialog, monkeypatch: pytest.Monk
     dialog.reload()
     select(dialog, "rita")
     assert dialog.unlock_button.isEnabled()
-    locked_cell = dialog.model.index(dialog.table.currentIndex().row(), 4).data()
-    assert locked_cell
+    locked = dialog.model.index(dialog.table.currentIndex().row(), 4)
+    assert locked.data()
+    assert locked.data(Qt.ItemDataRole.ForegroundRole).color().name() == palette.ERROR.hex()
+    assert "Unlock lets them in" in locked.data(Qt.ItemDataRole.ToolTipRole)
+    assert locked.siblingAtColumn(0).data(Qt.ItemDataRole.ForegroundRole) is None
     dialog.unlock_button.click()
     assert t.User.get_by_id(rita.id).locked_until is None
     assert not dialog.unlock_button.isEnabled()

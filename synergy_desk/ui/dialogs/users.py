@@ -6,15 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,10 +33,11 @@ from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWOR
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.operations import call, reporting_errors
+from synergy_desk.ui.palette import Colour
+from synergy_desk.ui.table_model import Column, TableModel
 
-__all__ = ["UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersTableModel",
-           "UsersDialog", "open_users"]
-
+__all__ = ["COLUMNS", "UserRequest", "UserEditDialog", "ResetPasswordDialog", "UsersDialog",
+           "open_users"]
 
 
 def _t(text: str) -> str:
@@ -187,75 +180,32 @@ class ResetPasswordDialog(FormDialog[str]):
         return cls(parent, user).ask_value()
 
 
-#: (heading, key)
-_COLUMNS = (("Name", "full_name"), ("User name", "username"), ("Role", "role"),
-            ("Active", "active"), ("Locked until", "locked_until"),
-            ("Must change password", "must_change_password"))
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+def _quiet(user: UserRow) -> Colour | None:
+    """A deactivated user is greyed out, every cell of the row."""
+    return palette.INACTIVE if not user.active else None
 
 
-class UsersTableModel(QAbstractTableModel):
-    """Every user; a handful of rows, so they are all loaded at once."""
+def _lock_colour(user: UserRow) -> Colour | None:
+    return _quiet(user) or (palette.ERROR if user.locked else None)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[UserRow] = []
 
-    def set_rows(self, rows: list[UserRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> UserRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, user_id: int) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == user_id), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(_COLUMNS)):
-            return _t(_COLUMNS[section][0])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        user = self._rows[index.row()]
-        key = _COLUMNS[index.column()][1]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(user, key)
-        if role == ID_ROLE:
-            return user.id
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if not user.active:
-                return palette.INACTIVE.brush()
-            if key == "locked_until" and user.locked:
-                return palette.ERROR.brush()
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and key == "locked_until" and user.locked:
-            return _t("Locked out after too many failed log-ins; Unlock lets them in now.")
-        return None
-
-    @staticmethod
-    def _display(user: UserRow, key: str) -> str:
-        if key == "role":
-            return _t(ROLE_LABELS[user.role])
-        if key == "active":
-            return _t("Yes") if user.active else _t("No (deactivated)")
-        if key == "locked_until":
-            return formatting.short_datetime(user.locked_until) if user.locked else ""
-        if key == "must_change_password":
-            return _t("Yes") if user.must_change_password else ""
-        return str(getattr(user, key))
+#: Every user, all loaded at once (a handful of rows).
+COLUMNS: tuple[Column[UserRow], ...] = (
+    Column("Name", lambda u: u.full_name, foreground=_quiet, stretch=True),
+    Column("User name", lambda u: u.username, foreground=_quiet),
+    Column("Role", lambda u: _t(ROLE_LABELS[u.role]), lambda u: list(Role).index(u.role),
+           foreground=_quiet),
+    Column("Active", lambda u: _t("Yes") if u.active else _t("No (deactivated)"),
+           lambda u: not u.active, foreground=_quiet),
+    Column("Locked until",
+           lambda u: formatting.short_datetime(u.locked_until) if u.locked else "",
+           lambda u: u.locked_until if u.locked else None,
+           tooltip=lambda u: _t("Locked out after too many failed log-ins; Unlock lets them "
+                                "in now.") if u.locked else None,
+           foreground=_lock_colour),
+    Column("Must change password", lambda u: _t("Yes") if u.must_change_password else "",
+           lambda u: u.must_change_password, foreground=_quiet),
+)
 
 
 class UsersDialog(QDialog):
@@ -266,7 +216,7 @@ class UsersDialog(QDialog):
         self.setObjectName("usersDialog")
         self.setWindowTitle(self.tr("Users"))
         self._actor = actor
-        self.model = UsersTableModel(self)
+        self.model: TableModel[UserRow] = TableModel(COLUMNS, self)
         self.table = QTableView()
         self.table.setObjectName("usersTable")
         self.table.setModel(self.model)
@@ -278,7 +228,9 @@ class UsersDialog(QDialog):
         self.table.setTabKeyNavigation(False)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, declared in enumerate(COLUMNS):
+            if declared.stretch:
+                head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self._on_edit_clicked())
         self.table.installEventFilter(self)
 

@@ -1,0 +1,370 @@
+"""One table model for the window's lists: declared columns over plain rows, given all at once
+or loaded page by page.
+
+A list is declared as its columns (:class:`Column`): a heading, the text of a row, the value
+the column sorts by, and how a cell looks. :class:`TableModel` shows rows under them in one
+of two ways:
+
+- **all at once** (``set_rows``): a handful of users, the call-backs due, a report's table.
+  A heading click sorts the rows here, by each column's value (never its text);
+- **page by page** (a loader, ``reload``): the incident list and the audit log. The view
+  asks for the next page as it scrolls (``fetchMore``, one call of the loader a page, never
+  two at once); a heading click asks the loader again, in the order of the column's sort key,
+  from the first page: the database sorts, not the window.
+
+A page that cannot be loaded while the view scrolls is not raised into Qt: ``failed`` carries
+the error to the window, and no more pages are asked for until the next ``reload``.
+
+Rows are the plain frozen dataclasses the services return (or a few fields of them); the
+model never reads the database itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from synergy_desk.ui.operations import reporting_errors
+from synergy_desk.ui.palette import Colour
+
+__all__ = ["ID_ROLE", "SORT_ROLE", "Column", "PageLoader", "TableModel", "sort_order"]
+
+R = TypeVar("R")
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: The value a cell sorts by (a date, a number, text without case), never its display text.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The id of the cell's row.
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+#: Loads one page: (cursor after which to start, or None for the first page; how many rows;
+#: the sort key of the column sorted by, or None; descending) -> (the rows, the cursor of the
+#: next page, or None when there are no more).
+PageLoader = Callable[[Any, int, str | None, bool], tuple[Sequence[R], Any]]
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class Column(Generic[R]):
+    """One column of a list, declared once: what it is called, shows, sorts by and looks like.
+
+    Args:
+        heading: the column's heading (translated when shown).
+        text: the cell's text for a row.
+        value: what the column sorts by for a row (a date, a number); by default the text
+            without case.
+        tooltip: the cell's tooltip for a row, or None for none.
+        foreground: the colour role of the cell's text for a row, or None for the desktop's.
+        background: the colour role of the cell's background for a row, or None.
+        bold: whether the cell is in bold for a row.
+        number: a number: right-aligned, heading too.
+        stretch: the column takes the room the others leave.
+        sort_key: for a list loaded page by page, the name of the order the loader sorts by
+            when this column is chosen; a column without one does not sort such a list.
+    """
+
+    def __init__(self, heading: str, text: Callable[[R], str],
+                 value: Callable[[R], Any] | None = None, *,
+                 tooltip: Callable[[R], str | None] | None = None,
+                 foreground: Callable[[R], Colour | None] | None = None,
+                 background: Callable[[R], Colour | None] | None = None,
+                 bold: Callable[[R], bool] | None = None, number: bool = False,
+                 stretch: bool = False, sort_key: str | None = None) -> None:
+        self.heading = heading
+        self.text = text
+        self.value: Callable[[R], Any] = value or (lambda row: text(row).casefold())
+        self.tooltip = tooltip
+        self.foreground = foreground
+        self.background = background
+        self.bold = bold
+        self.number = number
+        self.stretch = stretch
+        self.sort_key = sort_key
+
+
+def sort_order(value: Any) -> tuple[Any, ...]:
+    """Where a value sorts: None first, then each kind of value in its own order.
+
+    Values of different kinds are never compared (a day with a number, a moment with a
+    zone with one without): the kind's name comes first. Text sorts without case.
+    """
+    if value is None:
+        return (0,)
+    if isinstance(value, bool | int | float):
+        return (1, "number", value)
+    if isinstance(value, str):
+        return (1, "text", value.casefold())
+    if isinstance(value, dt.datetime):
+        return (1, "moment" if value.tzinfo is None else "moment in a zone", value)
+    return (1, type(value).__name__, value)
+
+
+def _id_of(row: Any) -> Any:
+    return row.id
+
+
+class TableModel(QAbstractTableModel, Generic[R]):
+    """Rows under declared columns: all at once (``set_rows``) or page by page (a loader).
+
+    Args:
+        columns: the columns, in order.
+        parent: the Qt parent.
+        loader: loads a page; without one the rows are given with ``set_rows``.
+        page_size: how many rows a page holds.
+        sort_column: the column sorted by at first (-1: as the rows come).
+        descending: whether that order is descending.
+        sortable: False for a model that keeps its rows' order whatever is asked (a totals
+            row under a table).
+        row_id: a row's id (by default its ``id``).
+    """
+
+    #: A page could not be loaded while the view scrolled or sorted; carries the error.
+    failed = Signal(object)
+
+    #: However many rows were loaded, a reload loads at most this many again.
+    MAX_KEPT_ROWS = 5000
+
+    def __init__(self, columns: Sequence[Column[R]], parent: QObject | None = None, *,
+                 loader: PageLoader[R] | None = None, page_size: int = 100,
+                 sort_column: int = -1, descending: bool = False, sortable: bool = True,
+                 row_id: Callable[[R], Any] | None = None) -> None:
+        super().__init__(parent)
+        self._columns = tuple(columns)
+        self._loader = loader
+        self._page_size = max(1, page_size)
+        self._sort_column = sort_column
+        self._descending = descending
+        self._sortable = sortable
+        #: A row's id: by default its ``id`` (every service row has one).
+        self._row_id: Callable[[R], Any] = row_id or _id_of
+        #: The rows as given, in their own order, and which of them each row shown is (all
+        #: at once only).
+        self._given: list[R] = []
+        self._order: list[int] = []
+        #: The rows as shown.
+        self._rows: list[R] = []
+        self._cursor: Any = None
+        self._exhausted = loader is None
+        self._fetching = False
+        self._stopped = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- the columns -----------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[Column[R], ...]:
+        return self._columns
+
+    # -- rows given all at once ----------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        """Show these rows, in the order chosen (the model no longer loads pages)."""
+        self.beginResetModel()
+        self._loader = None
+        self._exhausted = True
+        self._stopped = False
+        self._given = list(rows)
+        self._arrange()
+        self.endResetModel()
+
+    def _arrange(self) -> None:
+        """Put the rows given in the order chosen (stable: equal values keep theirs)."""
+        order = list(range(len(self._given)))
+        if 0 <= self._sort_column < len(self._columns):
+            value = self._columns[self._sort_column].value
+            keys = [sort_order(value(row)) for row in self._given]
+            order.sort(key=keys.__getitem__, reverse=self._descending)
+        self._order = order
+        self._rows = [self._given[i] for i in order]
+
+    # -- rows loaded page by page --------------------------------------------------------
+
+    @property
+    def paged(self) -> bool:
+        """Whether the rows come page by page from a loader."""
+        return self._loader is not None
+
+    def set_loader(self, loader: PageLoader[R]) -> None:
+        """Show another loader's rows from the first page; raises what the loader raises."""
+        self._loader = loader
+        self._given, self._order = [], []
+        self.reload()
+
+    def reload(self, keep_rows: int = 0) -> None:
+        """Start again from the first page, loading at least ``keep_rows`` rows if there are.
+
+        Raises what the loader raises (the rows loaded until then stay); no more pages are
+        asked for until the next reload. Rows given all at once stay as they are.
+        """
+        if self._loader is None:
+            return
+        self.beginResetModel()
+        self._rows = []
+        self._cursor = None
+        self._exhausted = False
+        self._stopped = False
+        self.endResetModel()
+        self._load(max(self._page_size, min(keep_rows, self.MAX_KEPT_ROWS)))
+
+    def _load(self, want: int) -> None:
+        """Load pages until ``want`` rows have come or there are no more; one call a page."""
+        if self._fetching or self._exhausted or self._stopped or self._loader is None:
+            return
+        self._fetching = True
+        key = self._sort_key()
+        loaded = 0
+        try:
+            while loaded < want and not self._exhausted:
+                limit = min(self._page_size, want - loaded)
+                # A page that fails stops the loading until the next reload.
+                self._stopped = True
+                rows, cursor = self._loader(self._cursor, limit, key, self._descending)
+                self._stopped = False
+                self._cursor = cursor
+                if cursor is None or not rows:
+                    self._exhausted = True
+                if rows:
+                    first = len(self._rows)
+                    # Still fetching: Qt asks for more while the rows go in, and is told no.
+                    self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+                    self._rows.extend(rows)
+                    self.endInsertRows()
+                    loaded += len(rows)
+        finally:
+            self._fetching = False
+
+    def _sort_key(self) -> str | None:
+        if 0 <= self._sort_column < len(self._columns):
+            return self._columns[self._sort_column].sort_key
+        return None
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt's
+        if parent.isValid() or self._loader is None:
+            return False
+        return not (self._exhausted or self._fetching or self._stopped)
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008, N802 - Qt's
+        if parent.isValid() or not self.canFetchMore(parent):
+            return
+        # Qt calls this as the view scrolls: what goes wrong goes to the window by ``failed``.
+        with reporting_errors(None, failure=self.failed.emit):
+            self._load(self._page_size)
+
+    @property
+    def exhausted(self) -> bool:
+        """Every row is here: the loader had no more (always, for rows given at once)."""
+        return self._exhausted
+
+    @property
+    def stopped(self) -> bool:
+        """A page could not be loaded; none is asked for until the next reload."""
+        return self._stopped
+
+    # -- sorting -------------------------------------------------------------------------
+
+    @property
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Rows given at once are sorted here by value; a paged list asks the loader again."""
+        if not self._sortable or column >= len(self._columns):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._loader is not None:
+            if column < 0 or self._columns[column].sort_key is None:
+                return
+            self._sort_column, self._descending = column, descending
+            # Qt calls this when a heading is clicked: errors go to the window by ``failed``.
+            with reporting_errors(None, failure=self.failed.emit):
+                self.reload()
+            return
+        self._sort_column, self._descending = max(column, -1), descending
+        self.layoutAboutToBeChanged.emit()
+        before = self._order
+        self._arrange()
+        # Selections and the current row follow their rows to their new places.
+        place = {given: shown for shown, given in enumerate(self._order)}
+        old = self.persistentIndexList()
+        new = [self.index(place[before[index.row()]], index.column())
+               if 0 <= index.row() < len(before) else QModelIndex() for index in old]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # -- reading rows --------------------------------------------------------------------
+
+    def row_at(self, row: int) -> R | None:
+        """The row shown at ``row``, or None."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, row_id: Any) -> int:
+        """Where the row with this id is shown, or -1 (not there, or not loaded yet)."""
+        return next((i for i, row in enumerate(self._rows) if self._row_id(row) == row_id), -1)
+
+    def rows(self) -> list[R]:
+        """The rows, as shown."""
+        return list(self._rows)
+
+    def loaded_count(self) -> int:
+        return len(self._rows)
+
+    # -- Qt's table ----------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(column.heading)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.number:
+            return _RIGHT
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(self._columns):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip is not None else None
+        if role == SORT_ROLE:
+            return column.value(row)
+        if role == ID_ROLE:
+            return self._row_id(row)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = column.foreground(row) if column.foreground is not None else None
+            return colour.brush() if colour is not None else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = column.background(row) if column.background is not None else None
+            return colour.brush() if colour is not None else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if column.bold is not None and column.bold(row) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.number:
+            return _RIGHT
+        return None
