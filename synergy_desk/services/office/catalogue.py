@@ -4,7 +4,7 @@ retiring and restoring them (managers)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import fn
 
@@ -15,11 +15,14 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     get_or_404,
+    in_transaction,
     require,
     snapshot,
     transaction,
 )
 from synergy_desk.services.office.settings import boolean, free_text
+
+R = TypeVar("R", t.Product, t.Module)
 
 __all__ = ["ProductRow", "ModuleRow", "list_products", "add_product", "update_product",
            "add_module", "update_module"]
@@ -129,15 +132,7 @@ def update_product(actor: Actor, product_id: int, *, name: str | None = None,
                                                                   "current_version")
         if active is not None:
             values["active"] = boolean("active")(active, "active")
-        changed = {k: v for k, v in values.items() if getattr(product, k) != v}
-        if changed:
-            before = snapshot(product, fields=list(changed))
-            (t.Product.update({getattr(t.Product, k): v for k, v in changed.items()})
-             .where(t.Product.id == product_id).execute())
-            product = t.Product.get_by_id(product_id)
-            audit(actor, "product.update", "product", product_id, before,
-                  snapshot(product, fields=list(changed)))
-        return _product_row(product)
+        return _product_row(_write_changes(actor, product, values, "product"))
 
 
 def add_module(actor: Actor, product_id: int, name: str) -> ModuleRow:
@@ -171,12 +166,21 @@ def update_module(actor: Actor, module_id: int, *, name: str | None = None,
             values["name"] = _module_name(name, int(module.__data__["product"]), module_id)
         if active is not None:
             values["active"] = boolean("active")(active, "active")
-        changed = {k: v for k, v in values.items() if getattr(module, k) != v}
-        if changed:
-            before = snapshot(module, fields=list(changed))
-            (t.Module.update({getattr(t.Module, k): v for k, v in changed.items()})
-             .where(t.Module.id == module_id).execute())
-            module = t.Module.get_by_id(module_id)
-            audit(actor, "module.update", "module", module_id, before,
-                  snapshot(module, fields=list(changed)))
-        return _module_row(module)
+        return _module_row(_write_changes(actor, module, values, "module"))
+
+
+@in_transaction
+def _write_changes(actor: Actor, row: R, values: dict[str, Any], entity: str) -> R:
+    """Write the values that differ from the row's and audit them; the row as it is now."""
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if not changed:
+        return row
+    model = type(row)
+    row_id = int(row.id)
+    before = snapshot(row, fields=list(changed))
+    (model.update({getattr(model, k): v for k, v in changed.items()})
+     .where(model.id == row_id).execute())
+    fresh: R = model.get_by_id(row_id)
+    audit(actor, f"{entity}.update", entity, row_id, before,
+          snapshot(fresh, fields=list(changed)))
+    return fresh
