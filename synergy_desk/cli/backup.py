@@ -47,12 +47,9 @@ def run(args: argparse.Namespace) -> int:
     from synergy_desk.services.data import backup
 
     info = open_office(args)
-    bar = ProgressBar()
     target = Path(args.out) if args.out else None
-    try:
+    with ProgressBar() as bar:
         result = backup.backup_database(info.url, target, progress=bar)
-    finally:
-        bar.finish()
     print(f"Backed up {info.display} to {result.path} ({_size(result.size_bytes)}, "
           f"{result.total_rows:,} rows, {result.seconds:.1f} s).")
     return 0

@@ -142,7 +142,8 @@ def write_output(out: Path | None, payload: bytes) -> bool:
 
 
 class ProgressBar:
-    """A one-line progress bar on standard error.
+    """A one-line progress bar on standard error, used as ``with ProgressBar() as bar:`` so
+    its line is ended however the work ends.
 
     When standard error is not a terminal (a log, a scheduled task) it writes a line as each
     stage ends, and for a long stage (:data:`LONG_STAGE` items or more) one a tenth as well,
@@ -177,6 +178,14 @@ class ProgressBar:
             print(line, file=sys.stderr)
 
     def finish(self) -> None:
+        """End the bar's line (once), so what is printed next starts on a line of its own."""
         if self._tty and self._width:
             sys.stderr.write("\n")
             sys.stderr.flush()
+            self._width = 0
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.finish()

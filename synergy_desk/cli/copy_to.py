@@ -39,17 +39,14 @@ def run(args: argparse.Namespace) -> int:
     from synergy_desk.models.database import default_database_url
     from synergy_desk.services.data import copy_to
 
-    bar = ProgressBar()
+    with ProgressBar() as bar:
 
-    def progress(done: int, total: int, stage: str) -> None:
-        # One line per stage, not per table: "rows" while copying, then the search index.
-        bar(done, total, stage if stage == copy_to.SEARCH_STAGE else "rows")
+        def progress(done: int, total: int, stage: str) -> None:
+            # One line per stage, not per table: "rows" while copying, then the search index.
+            bar(done, total, stage if stage == copy_to.SEARCH_STAGE else "rows")
 
-    try:
         result = copy_to.copy_office(args.database or default_database_url(), args.url,
                                      progress=progress)
-    finally:
-        bar.finish()
     counts = result.counts
     print(f"Copied {result.source} to {result.target} in {result.seconds:.1f} s: "
           f"{result.total_rows:,} rows ({counts.get('customer', 0):,} customers, "

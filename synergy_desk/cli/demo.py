@@ -42,13 +42,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         customers = max(1, incidents // 10)
     info = open_office(args)
-    bar = ProgressBar()
-    try:
+    with ProgressBar() as bar:
         summary = generator.generate_demo(customers=customers, incidents=incidents,
                                           timeline_per_incident=args.timeline, seed=args.seed,
                                           progress=bar)
-    finally:
-        bar.finish()
     print(f"Filled {info.display} in {summary.seconds:.1f} s: {summary.customers:,} customers, "
           f"{summary.incidents:,} incidents, {summary.timeline_entries:,} timeline entries, "
           f"{summary.payments:,} payments.")

@@ -69,20 +69,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--to {args.end.isoformat()} is before --from "
                          f"{args.start.isoformat()}.")
     actor = command_actor(args.user, (Role.ENGINEER, Role.MANAGER), f"export {args.what}")
-    bar = ProgressBar()
     try:
-        if args.what == "customers":
-            result = csv_export.export_customers(actor, out, progress=bar)
-        elif args.what == "incidents":
-            result = csv_export.export_incidents(actor, out, start=args.start, end=args.end,
-                                                 progress=bar)
-        else:
-            result = csv_export.export_payments(actor, out, args.start, args.end,
-                                                progress=bar)
+        with ProgressBar() as bar:
+            if args.what == "customers":
+                result = csv_export.export_customers(actor, out, progress=bar)
+            elif args.what == "incidents":
+                result = csv_export.export_incidents(actor, out, start=args.start,
+                                                     end=args.end, progress=bar)
+            else:
+                result = csv_export.export_payments(actor, out, args.start, args.end,
+                                                    progress=bar)
     except OSError as exc:
-        bar.finish()
         error(f"could not write {out}: {exc.strerror or exc}.")
         return 1
-    bar.finish()
     print(f"Wrote {plural(result.rows, args.what[:-1])} to {out}.")
     return 0

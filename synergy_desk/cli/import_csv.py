@@ -156,13 +156,12 @@ def run(args: argparse.Namespace) -> int:
               "imported" + (f", {len(preview.bad_rows):,} skipped" if preview.bad_rows else "")
               + ". Nothing was imported (--dry-run).")
         return 0
-    bar = ProgressBar()
     try:
-        result = csv_import.import_customers(
-            actor, csv_file, mapping, skip_bad_rows=args.skip_bad_rows,
-            progress=lambda done, total, stage: bar(done, total, stage) if total else None)
+        with ProgressBar() as bar:
+            result = csv_import.import_customers(
+                actor, csv_file, mapping, skip_bad_rows=args.skip_bad_rows,
+                progress=lambda done, total, stage: bar(done, total, stage) if total else None)
     except csv_import.ImportRefused as exc:
-        bar.finish()
         for problem in exc.problems[1:]:
             print(_hint(problem))
         for bad in exc.bad_rows:
@@ -170,7 +169,6 @@ def run(args: argparse.Namespace) -> int:
         error(_refusal(exc.problems, len(exc.bad_rows), exc.total_rows, csv_file.name,
                         args.skip_bad_rows, dry_run=False))
         return 2
-    bar.finish()
     for bad in result.bad_rows:
         print(f"skipped {bad}")
     print(f"Imported {plural(result.imported, 'customer')} ({result.first_account_code} to "

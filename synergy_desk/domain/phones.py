@@ -26,9 +26,7 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
     # A full number has at most 15 digits after its international prefix (+ or 00): more
     # were mistyped, and the parser would quietly drop some rather than refuse them.
     significant = re.sub(r"\D", "", raw)
-    if raw.startswith("+"):
-        pass
-    elif significant.startswith("00"):
+    if not raw.startswith("+") and significant.startswith("00"):
         significant = significant[2:]
     if len(significant) > MAX_DIGITS:
         raise ValidationError(f"“{raw}” has too many digits to be a phone number.", "phone")

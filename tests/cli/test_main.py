@@ -244,3 +244,23 @@ def test_progress_off_a_terminal_is_a_line_a_stage_and_tenths_only_when_long(
     assert [line.split("%")[1].split()[0] for line in lines] == ["customers"] + ["incidents"] * 10
     assert "100.0%" in lines[0] and "customers 100/100" in lines[0]
     assert "10.0%" in lines[1] and "100.0%" in lines[-1]
+
+
+def test_on_a_terminal_the_bar_ends_its_line_once_however_the_work_ends(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from synergy_desk.cli.common import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with pytest.raises(RuntimeError), ProgressBar() as bar:
+        bar(5, 10, "rows")
+        raise RuntimeError("the work failed")
+    bar.finish()
+    assert screen.getvalue().startswith("\r[") and screen.getvalue().endswith("\n")
+    assert screen.getvalue().count("\n") == 1

@@ -10,6 +10,7 @@ from typing import Any
 
 from synergy_desk.documents.data import Office
 from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.zones import DEFAULT_ZONE
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor, in_transaction
@@ -83,7 +84,7 @@ def details_at(moment: dt.datetime) -> OfficeDetailsAt:
     values = _values(row)
     return OfficeDetailsAt(values["company_name"], values["address"], values["vat_number"],
                            display_phone(values["phone"]), values["email"], values["logo"],
-                           values["timezone"] or "Europe/London")
+                           values["timezone"] or DEFAULT_ZONE)
 
 
 def printed_office(details: OfficeDetailsAt | t.OfficeSettings) -> Office:

@@ -25,7 +25,7 @@ from synergy_desk.documents import Office as DocOffice
 from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, LineKind, PaymentMethod
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.domain.zones import zone_named
+from synergy_desk.domain.zones import DEFAULT_ZONE, zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.services.money import credit_notes, payments, tickets
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
@@ -173,7 +173,7 @@ def statement_doc(statement: tickets.TicketStatement) -> TicketStatementDoc:
     return TicketStatementDoc(
         office=office, customer_name=name, customer_address=address,
         account_code=statement.account_code, generated_at=statement.generated_at,
-        timezone=settings.timezone or "Europe/London", tickets=tuple(docs))
+        timezone=settings.timezone or DEFAULT_ZONE, tickets=tuple(docs))
 
 
 def _name_and_address(customer_id: int, name: str, address: str) -> tuple[str, str]:

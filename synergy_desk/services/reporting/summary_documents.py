@@ -12,6 +12,7 @@ from synergy_desk.domain.csv_cells import neutralise_cell
 from synergy_desk.domain.enums import FundingKind, TimelineKind
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.zones import DEFAULT_ZONE
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import get_or_404
@@ -143,7 +144,7 @@ def _summary_doc(detail: IncidentDetail) -> IncidentSummaryDoc:
         resolved_at=ended_at if detail.resolution is not None else None,
         resolution_label=detail.resolution.label if detail.resolution is not None else "",
         resolution_note=detail.resolution_note, links=_links(detail),
-        timeline=_timeline(detail), timezone=settings.timezone or "Europe/London",
+        timeline=_timeline(detail), timezone=settings.timezone or DEFAULT_ZONE,
         printed_at=utcnow())
 
 
@@ -232,7 +233,7 @@ def register_pdf(register: str, *, product_id: int | None = None,
         columns=tuple(label for _, label, _ in columns),
         widths=tuple(share for _, _, share in columns),
         rows=tuple(tuple(row[i] for i in picks) for row in rows),
-        generated_at=utcnow(), timezone=settings.timezone or "Europe/London")
+        generated_at=utcnow(), timezone=settings.timezone or DEFAULT_ZONE)
     return render_register(doc)
 
 

@@ -16,7 +16,7 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.domain.money import decimal_pence
-from synergy_desk.domain.zones import local_date, zone_named
+from synergy_desk.domain.zones import DEFAULT_ZONE, local_date, zone_named
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require
 from synergy_desk.services.office.office_details import printed_office
@@ -119,7 +119,7 @@ def build_report(actor: Actor, name: str, start: dt.date, end: dt.date, *,
         return ReportDoc(
             name=kind.name, title=kind.title, start=start, end=end,
             period_text=period_text(start, end), generated_at=now,
-            generated_by=actor.full_name, timezone=settings.timezone or "Europe/London",
+            generated_by=actor.full_name, timezone=settings.timezone or DEFAULT_ZONE,
             office=printed_office(settings), summary=tuple(summary), tables=tuple(tables),
             charts=tuple(charts), warnings=tuple(warnings),
             scope=f"Takings of {actor.full_name} only" if scoped else "")
