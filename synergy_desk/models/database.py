@@ -122,6 +122,13 @@ def make_database(url: str) -> peewee.Database:
     return peewee.PostgresqlDatabase(**kwargs)
 
 
+def is_lost_connection(exc: BaseException) -> bool:
+    """Whether an error says the database could not be reached or used just now (a server
+    gone away, a connection dropped, a file locked too long), rather than a fault in the
+    program: Peewee wraps the drivers' errors in these."""
+    return isinstance(exc, peewee.OperationalError | peewee.InterfaceError | ConnectionError)
+
+
 def is_sqlite() -> bool:
     return isinstance(db.obj, peewee.SqliteDatabase)
 

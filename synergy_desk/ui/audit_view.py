@@ -128,7 +128,7 @@ class AuditLogWindow(QDialog):
         # -- the list and the detail --
         self.model: TableModel[AuditRow] = TableModel(COLUMNS, self, page_size=page_size)
         # Queued: the view has finished asking for the page before anything is shown.
-        self.model.failed.connect(self._on_model_failed, Qt.ConnectionType.QueuedConnection)
+        self.model.failed.connect(self._on_model_failed)
         self.table = QTableView()
         self.table.setObjectName("auditTable")
         self.table.setModel(self.model)

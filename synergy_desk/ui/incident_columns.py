@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
+from synergy_desk.services.incidents import incident_list
 from synergy_desk.ui import formatting
 from synergy_desk.ui.table_model import Column, PageLoader, TableModel
 
@@ -49,9 +50,6 @@ def to_list_row(row: Any) -> ListRow:
         opened_at=row.opened_at, last_activity_at=row.last_activity_at, version=row.version)
 
 
-_STATUSES = list(IncidentStatus)
-_FUNDINGS = list(FundingKind)
-
 #: The columns, each sorted in the database by the sort key the list service understands.
 COLUMNS: tuple[Column[ListRow], ...] = (
     Column("Reference", lambda r: r.reference, sort_key="reference"),
@@ -60,11 +58,11 @@ COLUMNS: tuple[Column[ListRow], ...] = (
     Column("Subject", lambda r: r.subject, tooltip=lambda r: r.subject, stretch=True,
            sort_key="subject"),
     Column("Product", lambda r: r.product, sort_key="product"),
-    Column("Status", lambda r: r.status.label, lambda r: _STATUSES.index(r.status),
+    Column("Status", lambda r: r.status.label, lambda r: r.status,
            foreground=lambda r: formatting.STATUS_COLOURS[r.status].text,
            background=lambda r: formatting.STATUS_COLOURS[r.status].background,
            sort_key="status"),
-    Column("Funding", lambda r: r.funding.label, lambda r: _FUNDINGS.index(r.funding),
+    Column("Funding", lambda r: r.funding.label, lambda r: r.funding,
            foreground=lambda r: formatting.FUNDING_COLOURS[r.funding].text,
            background=lambda r: formatting.FUNDING_COLOURS[r.funding].background,
            sort_key="funding"),
@@ -75,8 +73,9 @@ COLUMNS: tuple[Column[ListRow], ...] = (
            lambda r: r.last_activity_at, sort_key="last_activity"),
 )
 
-#: The list opens on the latest activity first.
-DEFAULT_SORT_COLUMN = 8
+#: The list opens in the list service's own order (the latest activity first).
+DEFAULT_SORT_COLUMN = next(i for i, column in enumerate(COLUMNS)
+                           if column.sort_key == incident_list.Sort.column)
 
 
 def incident_table_model(loader: PageLoader[ListRow], parent: QObject | None = None,
@@ -84,4 +83,4 @@ def incident_table_model(loader: PageLoader[ListRow], parent: QObject | None = N
     """The incident list: pages from ``loader``, latest activity first until a heading is
     clicked."""
     return TableModel(COLUMNS, parent, loader=loader, page_size=page_size,
-                      sort_column=DEFAULT_SORT_COLUMN, descending=True)
+                      sort_column=DEFAULT_SORT_COLUMN, descending=incident_list.Sort.descending)

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -32,6 +31,7 @@ from shiboken6 import isValid
 
 from synergy_desk import __version__
 from synergy_desk.domain.enums import Role
+from synergy_desk.models.database import is_lost_connection
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue
@@ -66,10 +66,6 @@ LAPSE_EVERY_MS = 3_600_000
 #: When the window sets up its daily backup, after the first paint.
 AUTO_BACKUP_SETUP_MS = 1_000
 
-#: What a lost or broken connection to the database raises (Peewee wraps the driver's errors).
-LOST_CONNECTION = (peewee.OperationalError, peewee.InterfaceError, ConnectionError)
-
-
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
 
@@ -98,11 +94,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.model = incident_table_model(self._load_page, self)
-        # Queued: what the view was doing when a page failed ends before anything is shown.
-        self.model.failed.connect(self._on_list_failed, Qt.ConnectionType.QueuedConnection)
+        self.model.failed.connect(self._on_list_failed)
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSortIndicator(self.model.sort_column,
-                                                       Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(
+            self.model.sort_column, Qt.SortOrder.DescendingOrder if self.model.descending
+            else Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self._restore_state()
         self._select_view(self._view)
@@ -363,7 +359,7 @@ class MainWindow(QMainWindow):
         from synergy_desk.services.people import users
 
         # Without them the filters stay at "anyone" and "all"; the poll tries again.
-        with reporting_errors(self, failure=self._lost_connection(
+        with reporting_errors(self, failure=self._read_failed(
                 "Could not read the engineers and products")) as outcome:
             people = [u for u in users.user_choices()
                       if u.active and u.role in (Role.ENGINEER, Role.MANAGER)]
@@ -500,7 +496,8 @@ class MainWindow(QMainWindow):
 
     def _load_page(self, cursor: Any, limit: int, sort_key: str | None,
                    descending: bool) -> tuple[list[ListRow], Any]:
-        sort = incident_list.Sort(column=sort_key or "last_activity", descending=descending)
+        sort = incident_list.Sort(column=sort_key or incident_list.Sort.column,
+                                  descending=descending)
         page = incident_list.list_incidents(self.current_filter(), sort, after=cursor,
                                             limit=limit)
         return [to_list_row(r) for r in page.rows], page.next_cursor
@@ -517,37 +514,39 @@ class MainWindow(QMainWindow):
         self._reload_list()
         self.refresh_counts()
 
-    def _lost_connection(self, what: str) -> Callable[[Exception], None]:
-        """A failure handler for what the poll retries: logged, and said in the status bar."""
+    def _read_failed(self, what: str, *, list_lost: bool = False
+                     ) -> Callable[[Exception], None]:
+        """A failure handler for what the poll reads again.
+
+        A lost connection is logged and said in the status bar (with ``list_lost``, the poll
+        reloads the list once the database answers); anything else is shown like any error.
+        """
 
         def failed(exc: Exception) -> None:
+            if not is_lost_connection(exc):
+                errors.show_error(self, exc)
+                return
             log.error(what, exc_info=exc)
             self._set_connected(False)
+            if list_lost:
+                self._list_lost = True
 
         return failed
 
     def _on_list_failed(self, exc: object) -> None:
-        """The list could not be read, on a reload or while it scrolled.
-
-        A lost connection is said in the status bar and logged, and the poll reloads the list
-        once the database answers again; anything else is shown.
-        """
-        self._set_connected(False)
-        if isinstance(exc, LOST_CONNECTION):
-            log.error("Could not read the incident list", exc_info=exc)
-            self._list_lost = True
-            return
-        if isinstance(exc, BaseException):
-            errors.show_error(self, exc)
+        """The list could not be read while it scrolled or sorted (the model's ``failed``)."""
+        if isinstance(exc, Exception):
+            self._read_failed("Could not read the incident list", list_lost=True)(exc)
 
     def _reload_list(self, keep_rows: int = 0) -> None:
-        with reporting_errors(self, failure=self._on_list_failed) as outcome:
+        with reporting_errors(self, failure=self._read_failed(
+                "Could not read the incident list", list_lost=True)) as outcome:
             self.model.reload(keep_rows)
         if not outcome.failed:
             self._list_lost = False
 
     def refresh_counts(self) -> None:
-        with reporting_errors(self, failure=self._lost_connection(
+        with reporting_errors(self, failure=self._read_failed(
                 "Could not read the counts")) as outcome:  # the poll will try again
             counts = incident_list.status_counts(me=self.actor.id, engineer_id=self._engineer_id,
                                                  product_id=self._product_id)
@@ -584,7 +583,7 @@ class MainWindow(QMainWindow):
         self.refreshed.emit()
 
     def _safe_token(self) -> tuple[int, int]:
-        with reporting_errors(self, failure=self._lost_connection(
+        with reporting_errors(self, failure=self._read_failed(
                 "Lost the database connection")) as outcome:  # shown in the status bar
             token = activity.change_token()
         if outcome.failed:

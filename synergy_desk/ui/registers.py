@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.registers import (
@@ -58,7 +57,7 @@ ENHANCEMENT_COLUMNS: tuple[Column[EnhancementRow], ...] = (
            + ("\n\n" + ", ".join(r.incident_references) if r.incident_references else ""),
            stretch=True),
     Column("Status", lambda r: ENHANCEMENT_STATUS_LABELS[r.status],
-           lambda r: list(EnhancementStatus).index(r.status)),
+           lambda r: r.status),
     Column("Raised", lambda r: formatting.short_date(r.created_at), lambda r: r.created_at),
 )
 
@@ -71,7 +70,7 @@ ESCALATION_COLUMNS: tuple[Column[EscalationRow], ...] = (
     Column("Steps to reproduce", lambda r: _one_line(r.steps_to_reproduce),
            tooltip=lambda r: r.steps_to_reproduce, stretch=True),
     Column("Status", lambda r: ESCALATION_STATUS_LABELS[r.status],
-           lambda r: list(EscalationStatus).index(r.status)),
+           lambda r: r.status),
     Column("Development response", lambda r: _one_line(r.development_response),
            tooltip=lambda r: r.development_response, stretch=True),
     Column("Escalated", lambda r: formatting.short_date(r.created_at), lambda r: r.created_at),

@@ -65,7 +65,7 @@ from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
 
 __all__ = ["ReportRow", "ReportsWindow", "open_reports", "report_columns",
-           "report_table_model", "report_totals_model", "sort_key"]
+           "report_table_model", "report_totals_model"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 #: The report's name on each chooser entry.
@@ -76,18 +76,6 @@ _NO_CELL = Cell.plain("")
 
 #: A flagged row (a gap in the numbering): red on a red shade, and its text says what is wrong.
 _FLAG = palette.ERROR_TONE
-
-
-def sort_key(cell: Cell) -> tuple[Any, ...]:
-    """How a cell sorts: by its value, never by its text ("£1,075.50" is 107550 pence).
-
-    Cells with no value ("—") come first; then the cells of each kind by value (text without
-    case), so a day is never compared with a number.
-    """
-    if cell.value is None:
-        return (0,)
-    value = cell.value.casefold() if isinstance(cell.value, str) else cell.value
-    return (1, cell.kind, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +110,7 @@ def report_columns(table: ReportTable, *, totals: bool = False) -> tuple[Column[
             text = row.cell(i).text
             return text if len(text) > 40 else None
 
-        return Column(heading, lambda row: row.cell(i).text, lambda row: sort_key(row.cell(i)),
+        return Column(heading, lambda row: row.cell(i).text, lambda row: row.cell(i).value,
                       tooltip=tip, foreground=ink, background=shade, bold=bold,
                       number=numeric[i])
 
@@ -141,8 +129,7 @@ def report_table_model(table: ReportTable, parent: QObject | None = None
 def report_totals_model(table: ReportTable, parent: QObject | None = None
                         ) -> TableModel[ReportRow]:
     """A table's totals row, in bold, on its own: it never sorts with the rows."""
-    model: TableModel[ReportRow] = TableModel(report_columns(table, totals=True), parent,
-                                              sortable=False)
+    model: TableModel[ReportRow] = TableModel(report_columns(table, totals=True), parent)
     model.set_rows([ReportRow(0, table.totals)] if table.totals is not None else [])
     return model
 

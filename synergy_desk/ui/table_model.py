@@ -22,19 +22,23 @@ model never reads the database itself.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMetaMethod,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont
 
+from synergy_desk.ui import errors
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.palette import Colour
 
@@ -97,10 +101,14 @@ def sort_order(value: Any) -> tuple[Any, ...]:
     """Where a value sorts: None first, then each kind of value in its own order.
 
     Values of different kinds are never compared (a day with a number, a moment with a
-    zone with one without): the kind's name comes first. Text sorts without case.
+    zone with one without): the kind's name comes first. Text sorts without case; a member
+    of an enum (a status) in the order its enum declares, not by its text.
     """
     if value is None:
         return (0,)
+    if isinstance(value, enum.Enum):
+        members = list(type(value))
+        return (1, type(value).__name__, members.index(value))
     if isinstance(value, bool | int | float):
         return (1, "number", value)
     if isinstance(value, str):
@@ -111,7 +119,8 @@ def sort_order(value: Any) -> tuple[Any, ...]:
 
 
 def _id_of(row: Any) -> Any:
-    return row.id
+    """A row's id: every row the services give has one."""
+    return getattr(row, "id", None)
 
 
 class TableModel(QAbstractTableModel, Generic[R]):
@@ -124,12 +133,10 @@ class TableModel(QAbstractTableModel, Generic[R]):
         page_size: how many rows a page holds.
         sort_column: the column sorted by at first (-1: as the rows come).
         descending: whether that order is descending.
-        sortable: False for a model that keeps its rows' order whatever is asked (a totals
-            row under a table).
-        row_id: a row's id (by default its ``id``).
     """
 
-    #: A page could not be loaded while the view scrolled or sorted; carries the error.
+    #: A page could not be loaded while the view scrolled or sorted; carries the error. It
+    #: arrives after what Qt was doing ends; with nothing connected, the error is shown.
     failed = Signal(object)
 
     #: However many rows were loaded, a reload loads at most this many again.
@@ -137,17 +144,13 @@ class TableModel(QAbstractTableModel, Generic[R]):
 
     def __init__(self, columns: Sequence[Column[R]], parent: QObject | None = None, *,
                  loader: PageLoader[R] | None = None, page_size: int = 100,
-                 sort_column: int = -1, descending: bool = False, sortable: bool = True,
-                 row_id: Callable[[R], Any] | None = None) -> None:
+                 sort_column: int = -1, descending: bool = False) -> None:
         super().__init__(parent)
         self._columns = tuple(columns)
         self._loader = loader
         self._page_size = max(1, page_size)
         self._sort_column = sort_column
         self._descending = descending
-        self._sortable = sortable
-        #: A row's id: by default its ``id`` (every service row has one).
-        self._row_id: Callable[[R], Any] = row_id or _id_of
         #: The rows as given, in their own order, and which of them each row shown is (all
         #: at once only).
         self._given: list[R] = []
@@ -190,11 +193,6 @@ class TableModel(QAbstractTableModel, Generic[R]):
         self._rows = [self._given[i] for i in order]
 
     # -- rows loaded page by page --------------------------------------------------------
-
-    @property
-    def paged(self) -> bool:
-        """Whether the rows come page by page from a loader."""
-        return self._loader is not None
 
     def set_loader(self, loader: PageLoader[R]) -> None:
         """Show another loader's rows from the first page; raises what the loader raises."""
@@ -259,8 +257,16 @@ class TableModel(QAbstractTableModel, Generic[R]):
         if parent.isValid() or not self.canFetchMore(parent):
             return
         # Qt calls this as the view scrolls: what goes wrong goes to the window by ``failed``.
-        with reporting_errors(None, failure=self.failed.emit):
+        with reporting_errors(None, failure=self._hand_on):
             self._load(self._page_size)
+
+    def _hand_on(self, exc: Exception) -> None:
+        """A failure while Qt scrolled or sorted, for the window once Qt is done; with no one
+        to tell, the one error display shows it."""
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.failed)):
+            QTimer.singleShot(0, self, lambda: self.failed.emit(exc))
+        else:
+            errors.show_error(None, exc)
 
     @property
     def exhausted(self) -> bool:
@@ -284,7 +290,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Rows given at once are sorted here by value; a paged list asks the loader again."""
-        if not self._sortable or column >= len(self._columns):
+        if column >= len(self._columns):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         if self._loader is not None:
@@ -292,7 +298,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
                 return
             self._sort_column, self._descending = column, descending
             # Qt calls this when a heading is clicked: errors go to the window by ``failed``.
-            with reporting_errors(None, failure=self.failed.emit):
+            with reporting_errors(None, failure=self._hand_on):
                 self.reload()
             return
         self._sort_column, self._descending = max(column, -1), descending
@@ -315,7 +321,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
 
     def row_of(self, row_id: Any) -> int:
         """Where the row with this id is shown, or -1 (not there, or not loaded yet)."""
-        return next((i for i, row in enumerate(self._rows) if self._row_id(row) == row_id), -1)
+        return next((i for i, row in enumerate(self._rows) if _id_of(row) == row_id), -1)
 
     def rows(self) -> list[R]:
         """The rows, as shown."""
@@ -356,7 +362,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
         if role == SORT_ROLE:
             return column.value(row)
         if role == ID_ROLE:
-            return self._row_id(row)
+            return _id_of(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             colour = column.foreground(row) if column.foreground is not None else None
             return colour.brush() if colour is not None else None

@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import peewee
 import pytest
 from playhouse.schema_diff import diff_models
 
@@ -127,3 +128,16 @@ def test_up_to_date_sqlite_file_is_not_backed_up_on_open(tmp_path: Path) -> None
     close_database()
     assert "test_note" in _columns(path, "product")
     assert not list(tmp_path.glob("*.bak"))
+
+
+@pytest.mark.parametrize(("error", "lost"), [
+    (peewee.OperationalError("server closed the connection unexpectedly"), True),
+    (peewee.InterfaceError("connection already closed"), True),
+    (ConnectionError("reset by peer"), True),
+    (peewee.IntegrityError("UNIQUE constraint failed"), False),
+    (KeyError("status"), False),
+])
+def test_a_lost_connection_is_told_from_a_fault(error: BaseException, lost: bool) -> None:
+    from synergy_desk.models.database import is_lost_connection
+
+    assert is_lost_connection(error) is lost

@@ -11,7 +11,7 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.services.incidents.incident_list import IncidentRow
 from synergy_desk.ui import formatting
 from synergy_desk.ui.incident_columns import COLUMNS, incident_table_model, to_list_row
-from synergy_desk.ui.table_model import SORT_ROLE
+from synergy_desk.ui.table_model import SORT_ROLE, sort_order
 from tests.ui.test_table_model import FakeLoader, make_rows
 
 
@@ -40,7 +40,9 @@ def test_status_and_funding_are_text_with_colour(qtbot: Any) -> None:
     assert funding.data(Qt.ItemDataRole.ForegroundRole).color().name() == \
         formatting.FUNDING_COLOURS[row.funding].text.hex()
     assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is None
-    assert status.data(SORT_ROLE) == list(IncidentStatus).index(row.status)
+    # The status sorts in the order of the work, not by its text.
+    assert sort_order(COLUMNS[4].value(row)) == (1, "IncidentStatus",
+                                                 list(IncidentStatus).index(row.status))
     assert model.index(0, 8).data(SORT_ROLE) == row.last_activity_at
     assert model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole) == row.subject
     engineers = {model.index(r, 6).data() for r in range(model.rowCount())}

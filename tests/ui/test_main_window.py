@@ -298,6 +298,23 @@ def test_a_bug_while_the_list_scrolls_is_still_the_crash_dialog(
     window.model.failed.emit(KeyError("last_activity"))
     qtbot.waitUntil(lambda: bool(shown_errors.crashes))
     assert isinstance(shown_errors.crashes[0], KeyError)
+    # A fault of the program is not a lost connection: the status bar does not say so.
+    assert window.connection_label.text() == "● Connected"
+
+
+def test_a_bug_while_reading_the_counts_is_shown_not_taken_for_a_lost_connection(
+        qtbot: Any, office: dict[str, Any], prefs: Any, shown_errors: ShownErrors,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+
+    def broken(**_filters: object) -> dict[str, int]:
+        raise KeyError("awaiting_payment")
+
+    monkeypatch.setattr(incident_list, "status_counts", broken)
+    shown_errors.expect_crash()
+    window.refresh_counts()
+    assert [type(e) for e in shown_errors.crashes] == [KeyError]
+    assert window.connection_label.text() == "● Connected"
 
 
 def test_engineer_filter_lists_engineers_and_filters_the_list(

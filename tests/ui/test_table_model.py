@@ -33,16 +33,18 @@ def make_rows(n: int) -> list[ListRow]:
 class FakeLoader:
     """Serves pages from a list, counting calls, sorting by id like the service's keyset."""
 
-    def __init__(self, rows: Sequence[Any], fail_from_call: int | None = None) -> None:
+    def __init__(self, rows: Sequence[Any], fail_from_call: int | None = None,
+                 error: Exception | None = None) -> None:
         self.rows = list(rows)
         self.calls: list[tuple[Any, int, str | None, bool]] = []
         self.fail_from_call = fail_from_call
+        self.error = error
 
     def __call__(self, cursor: Any, limit: int, key: str | None,
                  descending: bool) -> tuple[list[Any], Any]:
         self.calls.append((cursor, limit, key, descending))
         if self.fail_from_call is not None and len(self.calls) >= self.fail_from_call:
-            raise ConnectionError("server closed the connection unexpectedly")
+            raise self.error or ConnectionError("server closed the connection unexpectedly")
         ordered = sorted(self.rows, key=lambda r: r.id, reverse=descending)
         start = 0 if cursor is None else cursor
         page = ordered[start:start + limit]
@@ -91,7 +93,7 @@ def test_a_static_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     qtmodeltester.check(model)
     model.sort(1, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
-    assert not model.canFetchMore(QModelIndex()) and model.exhausted and not model.paged
+    assert not model.canFetchMore(QModelIndex()) and model.exhausted
 
 
 def test_static_rows_keep_their_order_until_sorted_then_sort_by_value_not_text() -> None:
@@ -128,10 +130,19 @@ def test_values_of_different_kinds_are_never_compared() -> None:
     assert ordered.index("A") < ordered.index("b")
     assert ordered.index(2.5) < ordered.index(3)
     column = Column[Any]("Mixed", str, lambda v: v)
-    model: TableModel[Any] = TableModel((column,), row_id=id)
+    model: TableModel[Any] = TableModel((column,))
     model.set_rows(mixed)
     model.sort(0)
     assert model.rows()[0] is None
+
+
+def test_an_enum_sorts_in_the_order_it_declares_not_by_its_text() -> None:
+    from synergy_desk.domain.enums import IncidentStatus
+
+    statuses = list(IncidentStatus)
+    assert sorted(reversed(statuses), key=sort_order) == statuses
+    assert sorted(statuses, key=lambda s: s.value) != statuses  # the text would differ
+    assert sort_order(None) < sort_order(statuses[0])
 
 
 def test_a_selection_follows_its_row_when_sorted(qtbot: Any) -> None:
@@ -171,13 +182,6 @@ def test_the_cells_say_what_their_columns_declare() -> None:
     assert amount.data(Qt.ItemDataRole.FontRole) is None
     assert model.row_at(model.row_of(3)).name == "gamma"
     assert model.row_at(99) is None and model.row_of(99) == -1
-
-
-def test_a_model_that_does_not_sort_keeps_its_order() -> None:
-    model = TableModel(THING_COLUMNS, sortable=False)
-    model.set_rows(THINGS)
-    model.sort(0, Qt.SortOrder.AscendingOrder)
-    assert things(model) == ["beta", "Alpha", "gamma", "delta"]
 
 
 # --- pages loaded as the view scrolls ----------------------------------------------------------
@@ -314,6 +318,18 @@ def test_a_page_that_fails_while_scrolling_is_handed_on_and_loading_stops(qtbot:
     assert not model.stopped and model.canFetchMore(QModelIndex())
 
 
+def test_a_page_that_fails_with_nobody_listening_reaches_the_one_error_display(
+        shown_errors: Any) -> None:
+    from synergy_desk.domain.errors import NotFound
+
+    loader_error = NotFound("There is no such list.")
+    model = incident_table_model(FakeLoader(make_rows(300), fail_from_call=2, error=loader_error),
+                                 page_size=100)
+    model.reload()
+    model.fetchMore(QModelIndex())  # nothing is raised into Qt, and nothing is lost either
+    assert shown_errors.messages == [loader_error] and model.stopped
+
+
 def test_a_sort_that_fails_is_handed_on(qtbot: Any) -> None:
     loader = FakeLoader(make_rows(30), fail_from_call=2)
     model = incident_table_model(loader, page_size=50)
@@ -333,8 +349,8 @@ def test_a_reload_that_fails_raises_to_its_caller_and_stops(qtbot: Any) -> None:
 def test_given_rows_end_the_paging() -> None:
     model = TableModel(THING_COLUMNS, loader=FakeLoader(THINGS), page_size=2)
     model.reload()
-    assert model.paged and model.canFetchMore(QModelIndex())
+    assert model.canFetchMore(QModelIndex())
     model.set_rows(THINGS[:1])
-    assert not model.paged and not model.canFetchMore(QModelIndex())
+    assert not model.canFetchMore(QModelIndex())
     model.reload()  # nothing to load again
     assert things(model) == ["beta"]

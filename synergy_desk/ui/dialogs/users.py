@@ -193,7 +193,7 @@ def _lock_colour(user: UserRow) -> Colour | None:
 COLUMNS: tuple[Column[UserRow], ...] = (
     Column("Name", lambda u: u.full_name, foreground=_quiet, stretch=True),
     Column("User name", lambda u: u.username, foreground=_quiet),
-    Column("Role", lambda u: _t(ROLE_LABELS[u.role]), lambda u: list(Role).index(u.role),
+    Column("Role", lambda u: _t(ROLE_LABELS[u.role]), lambda u: u.role,
            foreground=_quiet),
     Column("Active", lambda u: _t("Yes") if u.active else _t("No (deactivated)"),
            lambda u: not u.active, foreground=_quiet),
