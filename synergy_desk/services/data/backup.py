@@ -235,6 +235,11 @@ def _sqlite_copy(source: sqlite3.Connection, dest: sqlite3.Connection,
 
 
 def _check_sqlite_header(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, from its first bytes.
+
+    Only for a file no connection of this process has open (a backup to restore): closing
+    the plain handle drops every lock this process holds on the file.
+    """
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
@@ -250,14 +255,14 @@ def _backup_sqlite(info: DatabaseInfo, target: Path,
     source_path = info.path
     if not source_path.is_file():
         raise DatabaseError(f"There is no database at {source_path} to back up.")
-    _check_sqlite_header(source_path)
+    # The live file is only ever read through SQLite, never opened as a plain file: closing
+    # a plain handle would drop the locks this process's own connections (an open desk)
+    # hold on it, and the next program to close its connection would then delete the
+    # write-ahead log the desk still writes to.
     started = time.perf_counter()
     temp = _temp_beside(target)
     try:
-        try:
-            source = sqlite3.connect(_uri(source_path, "rw"), uri=True, timeout=30)
-        except sqlite3.Error as exc:
-            raise DatabaseError(f"Cannot open {source_path}: {_first_line(exc)}.") from None
+        source = _open_source(source_path)
         try:
             dest = sqlite3.connect(str(temp))
             try:
@@ -283,6 +288,23 @@ def _backup_sqlite(info: DatabaseInfo, target: Path,
         raise
     return BackupResult(target, "sqlite", target.stat().st_size,
                         round(time.perf_counter() - started, 3), counts)
+
+
+def _open_source(path: Path) -> sqlite3.Connection:
+    """A connection to the database to back up, refused if the file is not a SQLite one."""
+    try:
+        source = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot open {path}: {_first_line(exc)}.") from None
+    try:
+        source.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error as exc:
+        source.close()
+        if "not a database" in str(exc):
+            raise ValidationError(
+                f"{path} is not a Synergy Desk database (not a SQLite file).") from None
+        raise DatabaseError(f"Cannot open {path}: {_first_line(exc)}.") from None
+    return source
 
 
 def sqlite_in_use(path: Path) -> bool:

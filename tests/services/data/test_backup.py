@@ -428,3 +428,36 @@ def test_a_desk_that_opens_the_database_during_a_restore_stops_it(
         for desk in desks:
             desk.close()
     assert desks and path.read_bytes() == before
+
+
+def test_a_backup_from_an_open_desk_keeps_the_desk_writing_to_the_office(
+        demo_url: str, tmp_path: Path) -> None:
+    """A desk's "Back up now" must not drop its own hold on the file: another process closing
+    afterwards would take itself for the last one and delete the write-ahead log the desk
+    still writes to, so what the desk saved next reached nobody else (and no backup)."""
+    path = _path(demo_url)
+    open_database(demo_url)  # this process is the desk, the database open in WAL mode
+    t.Product.create(name="Saved before the backup", current_version="1")
+    backup.backup_database(demo_url, tmp_path / "copy.sqlite3")
+    # Another desk's command opens the office as the program does (WAL) and closes it.
+    subprocess.run([sys.executable, "-c", "import sqlite3, sys; "
+                    "c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=wal'); "
+                    "c.execute('SELECT 1').fetchone(); c.close()", str(path)],
+                   check=True, timeout=60)
+    assert Path(f"{path}-wal").exists()
+    product = t.Product.create(name="Saved after the backup", current_version="1")
+    seen = subprocess.run([sys.executable, "-c", "import sqlite3, sys; "
+                           "c = sqlite3.connect(sys.argv[1]); print(c.execute("
+                           "'SELECT COUNT(*) FROM product WHERE id = ?', (int(sys.argv[2]),)"
+                           ").fetchone()[0])", str(path), str(product.id)],
+                          check=True, capture_output=True, text=True, timeout=60)
+    assert seen.stdout.strip() == "1"
+
+
+def test_a_file_that_is_not_a_database_is_not_backed_up(tmp_path: Path) -> None:
+    path = tmp_path / "office.sqlite3"
+    path.write_bytes(b"Milk\nEggs\nBread\n" * 300)
+    with pytest.raises(ValidationError, match="not a SQLite file"):
+        backup.backup_database(sqlite_url(path), tmp_path / "copy.sqlite3")
+    assert not (tmp_path / "copy.sqlite3").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["office.sqlite3"]
