@@ -4,7 +4,8 @@ Start-up, in order:
 1. faulthandler, so a hard crash still leaves a stack in the log folder;
 2. arguments (already parsed by :mod:`synergy_desk.cli`);
 3. logging to a rotating file;
-4. the QApplication;
+4. the QApplication, and Python's cycle collector moved onto the window's thread (see
+   :func:`collect_garbage_on_gui_thread`);
 5. the crash hook: an unexpected exception becomes the crash dialog and a log entry, never a
    traceback on a console the user cannot see;
 6. the database: opened and migrated; a failure (cannot open, not a database, written by a
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import gc
 import logging
 import os
 import sys
@@ -52,6 +54,7 @@ def main(args: argparse.Namespace) -> int:
     QCoreApplication.setApplicationName("Synergy Desk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    collect_garbage_on_gui_thread(app)
     use_office_locale_if_none()
 
     from synergy_desk.ui import errors
@@ -71,6 +74,30 @@ def main(args: argparse.Namespace) -> int:
     code = int(app.exec())
     _exit_now(code)
     return code
+
+
+#: How often the window's thread collects reference cycles, in milliseconds.
+GC_INTERVAL_MS = 30_000
+
+
+def collect_garbage_on_gui_thread(app: Any) -> Any:
+    """Collect reference cycles only on the window's thread, on a timer.
+
+    Python collects cycles on whichever thread happens to allocate when a threshold is
+    crossed: a background job (a receipt being drawn) could then free a dialog or a model
+    caught in a cycle, and a Qt object destroyed off its own thread crashes the process.
+    Automatic collection is turned off and a timer on the window's thread collects instead;
+    the timer is returned (parented to ``app``) so that a test can fire it.
+    """
+    from PySide6.QtCore import QTimer
+
+    gc.disable()
+    timer = QTimer(app)
+    timer.setObjectName("garbageCollector")
+    timer.setInterval(GC_INTERVAL_MS)
+    timer.timeout.connect(lambda: gc.collect())
+    timer.start()
+    return timer
 
 
 def use_office_locale_if_none() -> None:

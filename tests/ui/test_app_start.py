@@ -127,3 +127,41 @@ def test_demo_data_that_fails_leaves_a_working_office_and_says_so(
     app._load_demo("mary")
     assert warned == ["The demo data could not be loaded: out of disk space"]
     assert "Demo data failed" in caplog.text
+
+
+def test_cycles_are_collected_on_the_windows_thread_only(qtbot: Any) -> None:
+    """A background job never collects: a Qt object freed off its own thread crashes."""
+    import gc
+    import threading
+
+    from PySide6.QtWidgets import QApplication
+
+    collected_on: list[str] = []
+
+    def note(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            collected_on.append(threading.current_thread().name)
+
+    timer = app.collect_garbage_on_gui_thread(QApplication.instance())
+    gc.callbacks.append(note)
+    try:
+        assert not gc.isenabled()
+        assert timer.isActive() and timer.interval() == app.GC_INTERVAL_MS
+
+        def allocate_cycles() -> None:
+            for _ in range(50_000):
+                a: list[Any] = []
+                a.append(a)
+
+        worker = threading.Thread(target=allocate_cycles, name="worker")
+        worker.start()
+        worker.join()
+        assert "worker" not in collected_on
+
+        timer.timeout.emit()
+        assert collected_on == [threading.current_thread().name]
+    finally:
+        gc.callbacks.remove(note)
+        timer.stop()
+        timer.deleteLater()
+        gc.enable()
