@@ -16,12 +16,13 @@ from typing import Any, ParamSpec, TypeVar
 import peewee
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import NotFound, PermissionDenied
+from synergy_desk.domain.errors import ConflictError, NotFound, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 
 __all__ = [
-    "Actor", "require", "transaction", "in_transaction", "read_snapshot", "edits_since", "audit",
+    "Actor", "require", "transaction", "in_transaction", "read_snapshot", "edits_since",
+    "stale_edit", "audit",
     "next_number", "chain_append", "for_update", "snapshot", "get_or_404", "tuples", "fk_id",
     "opt_fk_id", "utcnow", "GENESIS_HASH",
 ]
@@ -194,10 +195,12 @@ def edits_since(entity: str, entity_id: object, expected_version: int, *,
     """What other desks changed on a record since the version a screen showed, from the log.
 
     Walks the record's audit rows newest first while their "after" names a version newer than
-    ``expected_version``. Returns each field that changed, as (what the stale screen showed,
-    what it is now), and who made the newest change (None when the log does not say).
-    ``actions`` limits the walk to the actions that give the record a new version;
-    ``ignore`` names fields that are not worth telling (the version itself always is).
+    ``expected_version`` (a row that names no version, such as a call logged against an
+    incident, saved no fields and is passed over). Returns each field that changed, as (what
+    the stale screen showed, what it is now), and who made the newest change (None when the
+    log does not say). ``actions`` limits the walk to the actions that give the record a new
+    version; ``ignore`` names fields that are not worth telling (the version itself always
+    is). A field changed and changed back is not told.
     """
     query = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after,
                                t.User.full_name.alias("who"))
@@ -209,18 +212,46 @@ def edits_since(entity: str, entity_id: object, expected_version: int, *,
     newer: list[tuple[dict[str, Any], dict[str, Any], str | None]] = []
     for row in query.order_by(t.AuditLog.id.desc()).limit(limit).objects():
         after = json.loads(row.after) if row.after else {}
-        version = after.get("version")
-        if not isinstance(version, int) or version <= expected_version:
-            break
+        version = after.get("version") if isinstance(after, dict) else None
+        if not isinstance(version, int):
+            continue
+        if version <= expected_version:
+            break  # newest first: everything older was on the screen already
         before = json.loads(row.before) if row.before else {}
-        newer.append((before, after, getattr(row, "who", None)))
+        newer.append((before if isinstance(before, dict) else {}, after,
+                      getattr(row, "who", None)))
     changes: dict[str, tuple[object, object]] = {}
     for before, after, _who in reversed(newer):  # oldest first: "was" is what the screen showed
         for key, value in after.items():
             if key in skip or (key not in changes and before.get(key) == value):
                 continue
             changes[key] = (changes[key][0] if key in changes else before.get(key), value)
-    return changes, (newer[0][2] if newer else None)
+    changed = {key: (was, now) for key, (was, now) in changes.items() if was != now}
+    return changed, (newer[0][2] if newer else None)
+
+
+def stale_edit(entity: str, entity_id: object, expected_version: int, subject: str, *,
+               labels: Mapping[str, str] | None = None, nothing: str = "its details",
+               plural: bool = False, actions: Iterable[str] | None = None,
+               ignore: Iterable[str] = (), limit: int = 200) -> ConflictError:
+    """The refusal of a save made from a screen older than the record: who changed it since,
+    and which fields (from :func:`edits_since`, named by ``labels`` where the column's own
+    name would not do).
+
+    ``subject`` names the record as the person knows it ("INC-000042", "The office's
+    settings"; ``plural`` for a plural one); ``nothing`` stands for the fields when the log
+    names none.
+    """
+    changes, newest = edits_since(entity, entity_id, expected_version, actions=actions,
+                                  ignore=ignore, limit=limit)
+    who = newest or "another desk"
+    names = labels or {}
+    what = ", ".join(names.get(key, key.replace("_", " ")) for key in changes) or nothing
+    were, them = ("were", "them") if plural else ("was", "it")
+    return ConflictError(
+        f"{subject} {were} changed by {who} while you had {them} open ({what}); nothing of "
+        f"yours was saved. Reload {them} and try again.",
+        changes=changes, changed_by=who)
 
 
 @in_transaction

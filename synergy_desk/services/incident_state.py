@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
-from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
+from synergy_desk.domain.errors import ConflictError, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, utcnow
-from synergy_desk.services.common import Actor, audit, get_or_404, in_transaction, snapshot
+from synergy_desk.services.common import (
+    Actor,
+    audit,
+    get_or_404,
+    in_transaction,
+    snapshot,
+    stale_edit,
+)
 
 __all__ = [
-    "bump_count", "update_incident", "conflict_for", "recount_all", "active_funding",
+    "bump_count", "update_incident", "incident_conflict", "recount_all", "active_funding",
     "lock_incident", "check_fundable",
 ]
 
@@ -77,7 +84,7 @@ def update_incident(actor: Actor | None, incident: t.Incident, changes: dict[str
                .where((t.Incident.id == incident.id) & (t.Incident.version == version))
                .execute())
     if not updated:
-        raise conflict_for(incident.id, version, incident)
+        raise incident_conflict(incident.id, version)
     old_key = (before["status"], before["engineer"], before["product"])
     for name, value in values.items():
         setattr(incident, name, value)
@@ -92,29 +99,12 @@ def update_incident(actor: Actor | None, incident: t.Incident, changes: dict[str
     return incident
 
 
-def conflict_for(incident_id: int, expected_version: int, mine: t.Incident | None) -> ConflictError:
-    current = t.Incident.get_or_none(t.Incident.id == incident_id)
-    if current is None:
-        raise NotFound(f"Incident {incident_id} no longer exists.")
-    changes: dict[str, tuple[object, object]] = {}
-    if mine is not None:
-        theirs = snapshot(current)
-        ours = snapshot(mine)
-        for key, value in theirs.items():
-            if key in ("version", "last_activity_at"):
-                continue
-            if ours.get(key) != value:
-                changes[key] = (ours.get(key), value)
-    last = (t.AuditLog.select(t.AuditLog, t.User.full_name.alias("who"))
-            .join(t.User, on=(t.AuditLog.user == t.User.id), join_type=JOIN.LEFT_OUTER)
-            .where((t.AuditLog.entity == "incident") & (t.AuditLog.entity_id == str(incident_id)))
-            .order_by(t.AuditLog.id.desc()).objects().first())
-    who = getattr(last, "who", None) or "another desk"
-    what = ", ".join(k.replace("_", " ") for k in changes) or "its details"
-    return ConflictError(
-        f"{current.reference} was changed by {who} while you had it open "
-        f"({what}); nothing of yours was saved. Reload it and try again.",
-        changes=changes, changed_by=who)
+def incident_conflict(incident_id: int, expected_version: int) -> ConflictError:
+    """The refusal of a change made from a screen that showed ``expected_version``: who saved
+    the incident since, and which fields."""
+    current = get_or_404(t.Incident, incident_id, "incident")
+    return stale_edit("incident", incident_id, expected_version, current.reference,
+                      ignore=("last_activity_at",), limit=500)
 
 
 def recount_all() -> None:

@@ -5,13 +5,10 @@ version a person saw, whether it is still open, the timeline's events, creating 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-
-from peewee import JOIN
 
 from synergy_desk.domain.enums import (
     FundingKind,
@@ -20,7 +17,7 @@ from synergy_desk.domain.enums import (
     Role,
     TimelineKind,
 )
-from synergy_desk.domain.errors import ConflictError, FundingRequired, ValidationError
+from synergy_desk.domain.errors import FundingRequired, ValidationError
 from synergy_desk.domain.numbers import incident_reference
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -37,21 +34,21 @@ from synergy_desk.services.common import (
     require,
     snapshot,
     transaction,
-    tuples,
 )
-from synergy_desk.services.incident_state import bump_count, lock_incident, update_incident
+from synergy_desk.services.incident_state import (
+    bump_count,
+    incident_conflict,
+    lock_incident,
+    update_incident,
+)
 from synergy_desk.services.money import funding
 
 __all__ = [
     "IncidentRef", "TimelineResult", "changing", "ref_of", "lock_pair", "status_of", "is_funded",
     "add_entry", "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx",
-    "changes_since", "conflict", "check_version", "update_checked", "not_merged", "require_open",
+    "check_version", "update_checked", "not_merged", "require_open",
     "funding_required", "user_name", "reopen_changes", "reindex",
 ]
-
-
-# Fields that only describe the save itself, not a change a person made.
-_BOOKKEEPING = ("version", "last_activity_at")
 
 
 @dataclass(frozen=True)
@@ -156,62 +153,18 @@ def create_in_tx(actor: Actor, customer: t.Customer, contact: t.Contact | None,
     return incident
 
 
-def changes_since(incident: t.Incident,
-                  expected_version: int) -> tuple[dict[str, tuple[object, object]], list[str]]:
-    """What was changed, and by whom, since the version a person had open (from the audit log)."""
-    rows = (t.AuditLog.select(t.AuditLog.before, t.AuditLog.after, t.User.full_name)
-            .join(t.User, JOIN.LEFT_OUTER, on=(t.AuditLog.user == t.User.id))
-            .where((t.AuditLog.entity == "incident")
-                   & (t.AuditLog.entity_id == str(incident.id)))
-            .order_by(t.AuditLog.id.desc()).limit(500))
-    changes: dict[str, tuple[object, object]] = {}
-    names: list[str] = []
-    for before_text, after_text, who in tuples(rows):
-        after = json.loads(after_text) if after_text else {}
-        version = after.get("version") if isinstance(after, dict) else None
-        if not isinstance(version, int):
-            continue
-        if version <= expected_version:
-            break  # newest first: everything older was already seen by that person
-        before = json.loads(before_text) if before_text else {}
-        for key, value in after.items():
-            if key in _BOOKKEEPING:
-                continue
-            old = before.get(key) if isinstance(before, dict) else None
-            changes[key] = (old, changes[key][1]) if key in changes else (old, value)
-        name = who or "another desk"
-        if name not in names:
-            names.append(name)
-    names.reverse()
-    return {k: v for k, v in changes.items() if v[0] != v[1]}, names
-
-
-def conflict(incident: t.Incident, expected_version: int) -> ConflictError:
-    changes, names = changes_since(incident, expected_version)
-    who = " and ".join(names) if names else "another desk"
-    what = ", ".join(k.replace("_", " ") for k in changes) or "its details"
-    return ConflictError(
-        f"{incident.reference} was changed by {who} while you had it open ({what}); "
-        "nothing of yours was saved. Reload it and try again.",
-        changes=changes, changed_by=who)
-
-
 def check_version(incident: t.Incident, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != incident.version:
-        raise conflict(incident, expected_version)
+        raise incident_conflict(incident.id, expected_version)
 
 
 @in_transaction
 def update_checked(actor: Actor, incident: t.Incident, changes: dict[str, Any], *, action: str,
                    expected_version: int | None = None) -> t.Incident:
-    """update_incident, with the conflict message naming what the other person changed."""
+    """update_incident, refused before anything is written when the person's screen was stale."""
     check_version(incident, expected_version)
-    try:
-        return update_incident(actor, incident, changes, action=action,
-                               expected_version=expected_version)
-    except ConflictError:
-        fresh = t.Incident.get_by_id(incident.id)
-        raise conflict(fresh, incident.version) from None
+    return update_incident(actor, incident, changes, action=action,
+                           expected_version=expected_version)
 
 
 def not_merged(incident: t.Incident, doing: str) -> None:

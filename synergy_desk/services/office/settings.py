@@ -23,9 +23,9 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
-    edits_since,
     require,
     snapshot,
+    stale_edit,
     transaction,
 )
 from synergy_desk.services.office import office_details
@@ -409,13 +409,8 @@ def _stored(row: t.OfficeSettings, name: str) -> Any:
 
 
 def _conflict(current: t.OfficeSettings, expected_version: int) -> ConflictError:
-    changes, who = edits_since("settings", current.id, expected_version)
-    who = who or "another desk"
-    what = ", ".join(k.replace("_", " ") for k in changes) or "some settings"
-    return ConflictError(
-        f"The office's settings were changed by {who} while you had them open ({what}); "
-        "nothing of yours was saved. Reload them and try again.",
-        changes=changes, changed_by=who)
+    return stale_edit("settings", current.id, expected_version, "The office's settings",
+                      plural=True, nothing="some settings")
 
 
 # --- first run -------------------------------------------------------------------------------

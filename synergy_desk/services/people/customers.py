@@ -20,11 +20,11 @@ from synergy_desk.services.common import (
     EVERYONE,
     Actor,
     audit,
-    edits_since,
     get_or_404,
     next_number,
     require,
     snapshot,
+    stale_edit,
     transaction,
 )
 
@@ -513,11 +513,6 @@ def remove_contact(actor: Actor, contact_id: int, expected_version: int) -> Cust
 
 def _conflict(current: t.Customer, expected_version: int) -> ConflictError:
     """Who changed the customer since ``expected_version``, and what, from the audit log."""
-    changes, who = edits_since("customer", current.id, expected_version, ignore=("updated_at",))
-    who = who or "another desk"
-    labels = [_FIELD_LABELS.get(k, k.replace("_", " ")) for k in changes]
-    what = ", ".join(labels) or "its details"
-    return ConflictError(
-        f"{current.account_code} ({current.name}) was changed by {who} while you had it open "
-        f"({what}); nothing of yours was saved. Reload it and try again.",
-        changes=changes, changed_by=who)
+    return stale_edit("customer", current.id, expected_version,
+                      f"{current.account_code} ({current.name})", labels=_FIELD_LABELS,
+                      ignore=("updated_at",))

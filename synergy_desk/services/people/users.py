@@ -28,12 +28,12 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
-    edits_since,
     for_update,
     get_or_404,
     read_snapshot,
     require,
     snapshot,
+    stale_edit,
     transaction,
 )
 
@@ -284,15 +284,10 @@ _USER_FIELD_LABELS = {"full_name": "full name", "must_change_password": "passwor
 
 def _conflict(user: t.User, expected_version: int) -> ConflictError:
     """Who changed the user since ``expected_version``, and what, from the audit log."""
-    changes, who = edits_since("user", user.id, expected_version, actions=_VERSIONED_ACTIONS,
-                               ignore=("locked_until", "failed_logins", "password_hash"),
-                               limit=50)
-    who = who or "another desk"
-    what = ", ".join(_USER_FIELD_LABELS.get(k, k.replace("_", " ")) for k in changes)
-    return ConflictError(
-        f"{user.full_name} ({user.username}) was changed by {who} while you had it open "
-        f"({what or 'their account'}); nothing of yours was saved. Look again and retry.",
-        changes=changes, changed_by=who)
+    return stale_edit("user", user.id, expected_version, f"{user.full_name} ({user.username})",
+                      labels=_USER_FIELD_LABELS, nothing="their account",
+                      actions=_VERSIONED_ACTIONS,
+                      ignore=("locked_until", "failed_logins", "password_hash"), limit=50)
 
 
 def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,

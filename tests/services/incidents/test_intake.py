@@ -168,6 +168,27 @@ def test_a_stale_edit_names_who_changed_what_and_overwrites_nothing(
     assert incident.version == opened_version + 1
 
 
+def test_a_stale_edit_sees_past_a_call_logged_since(
+        engineer: Actor, reception: Actor, product: t.Product,
+        office: dict[str, object]) -> None:
+    """A logged call saves no field; the walk back through the log passes over it to the
+    edit before it."""
+    erin: Actor = office["engineer2"]  # type: ignore[assignment]
+    ref = new_call(reception, make_customer(), product)
+    opened_version = ref.version
+
+    intake.edit_incident(erin, ref.id, opened_version, priority=Priority.HIGH)
+    intake.log_call(reception, LogCallInput(
+        customer_id=row(ref).customer_id, incident_id=ref.id, text="Still broken"))
+    with pytest.raises(ConflictError) as caught:
+        intake.edit_incident(engineer, ref.id, opened_version, subject="Something else")
+
+    assert caught.value.changed_by == "Erin Engineer"
+    assert set(caught.value.changes) == {"priority"}
+    assert "priority" in caught.value.message
+    assert row(ref).subject == "Cannot print invoices"
+
+
 def test_an_edit_with_the_current_version_saves(reception: Actor, product: t.Product,
                                                 office: dict[str, object]) -> None:
     payroll: t.Product = office["product2"]  # type: ignore[assignment]
