@@ -4,7 +4,6 @@ the test e-mail from the values on screen, and the logo."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,6 @@ from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog, open_o
 from synergy_desk.ui.worker import Background
 from tests.smtp_stub import smtp_stub
 from tests.ui.conftest import ShownErrors
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Iterator[Background]:
-    worker = Background()
-    yield worker
-    assert worker.wait(20_000)
-
 
 
 def open_dialog(qtbot: Any, manager: Actor, background: Background) -> OfficeSettingsDialog:
