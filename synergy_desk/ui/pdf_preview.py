@@ -55,7 +55,8 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.data.files import write_file_atomically
-from synergy_desk.ui import errors, palette
+from synergy_desk.ui import palette
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -334,9 +335,9 @@ class PdfPreviewDialog(QDialog):
         bar.addWidget(self.send_button)
         self.email_bar.hide()
 
-        self.status = QLabel()
-        self.status.setObjectName("pdfStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine(
+            "pdfStatus", crash_text=self.tr("Something went wrong; the details are in the log "
+                                            "file."))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -401,18 +402,15 @@ class PdfPreviewDialog(QDialog):
     # -- status -------------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet((palette.ERROR if error else palette.SUCCESS).text_style())
-        self.status.setText(text)
         if error:
+            self.status.problem(text)
             self.failed.emit(text)
+        else:
+            self.status.note(text, palette.SUCCESS)
 
     def _fail(self, exc: Exception) -> None:
-        if isinstance(exc, DomainError):
-            self._say(exc.message, error=True)
-        else:
-            self._say(self.tr("Something went wrong; the details are in the log file."),
-                      error=True)
-            errors.show_error(self, exc)
+        self.status.failure(exc)
+        self.failed.emit(self.status.text())
 
     # -- zoom ---------------------------------------------------------------------------------
 

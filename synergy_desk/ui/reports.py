@@ -59,6 +59,7 @@ from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.chart import ChartWidget
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
@@ -467,10 +468,7 @@ class ReportsWindow(QDialog):
         self.busy.setMaximumHeight(6)
         self.busy.hide()
         side.addWidget(self.busy)
-        self.message = QLabel()
-        self.message.setObjectName("reportMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(palette.MUTED.text_style())
+        self.message = MessageLine("reportMessage", colour=palette.MUTED)
         side.addWidget(self.message)
 
         main = QVBoxLayout()

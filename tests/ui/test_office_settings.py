@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QLabel
 
 from synergy_desk.domain.errors import ConflictError, PermissionDenied
 from synergy_desk.models import tables as t
@@ -47,7 +48,7 @@ def test_the_dialog_shows_the_saved_settings(qtbot: Any, manager: Actor,
     assert dialog.password_state.text() == "not set"
     assert dialog.incident_gross.text() == "£90.00 with VAT"
     assert "Receipts already issued keep the prices" in dialog.findChild(
-        type(dialog.message), "pricesNote").text()
+        QLabel, "pricesNote").text()
     assert dialog.changes() == {}
 
 

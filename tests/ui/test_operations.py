@@ -14,7 +14,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
-from synergy_desk.ui import operations
+from synergy_desk.ui import operations, palette
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import InlineBackground, ShownErrors
@@ -82,13 +83,56 @@ def test_a_failure_handler_that_raises_is_shown(window: QWidget,
 
 def test_a_specific_domain_error_can_be_handled_on_the_spot(
         window: QWidget, shown_errors: ShownErrors) -> None:
-    said: list[str] = []
-    with reporting_errors(window):
-        try:
-            raise ConflictError("Changed at another desk.")
-        except ConflictError as exc:
-            said.append(exc.message)
-    assert said == ["Changed at another desk."] and shown_errors.shown == []
+    line = MessageLine("windowMessage", window)
+    with reporting_errors(window, failure=line.failure) as outcome:
+        raise ConflictError("Changed at another desk.")
+    assert outcome.failed and line.text() == "Changed at another desk."
+    assert shown_errors.shown == []
+    # Anything else is not the line's to say: it goes to the one display.
+    shown_errors.expect_crash()
+    with reporting_errors(window, failure=line.failure):
+        crash()
+    assert [type(exc) for exc in shown_errors.crashes] == [ZeroDivisionError]
+    assert line.text() == "Changed at another desk."
+
+
+# --- the message line -------------------------------------------------------------------------
+
+
+def test_the_message_line_says_problems_and_notes_in_their_colours(window: QWidget) -> None:
+    line = MessageLine("formMessage", window)
+    assert line.objectName() == "formMessage" and line.wordWrap() and line.text() == ""
+    line.note("Connecting…", palette.SUCCESS)
+    assert line.text() == "Connecting…" and palette.SUCCESS.hex() in line.styleSheet()
+    line.problem("Refused.")
+    assert line.text() == "Refused." and palette.ERROR.hex() in line.styleSheet()
+    line.clear()
+    assert line.text() == ""
+
+
+def test_a_refusal_in_the_background_is_said_in_the_line(
+        window: QWidget, inline_background: InlineBackground,
+        shown_errors: ShownErrors) -> None:
+    line = MessageLine("jobMessage", window)
+    Op(window, inline_background, refuse).failure(line.failure).run()
+    assert line.text() == "The subject is empty." and shown_errors.shown == []
+
+
+def test_the_line_can_say_a_refusal_its_own_way(window: QWidget,
+                                                shown_errors: ShownErrors) -> None:
+    seen: list[str] = []
+    line = MessageLine("formMessage", window, refused=lambda exc: seen.append(exc.message))
+    line.failure(NotFound("The incident has gone."))
+    assert seen == ["The incident has gone."] and shown_errors.shown == []
+
+
+def test_a_bug_is_shown_and_the_line_says_so_when_asked(window: QWidget,
+                                                        shown_errors: ShownErrors) -> None:
+    shown_errors.expect_crash()
+    line = MessageLine("statusLine", window, crash_text="The check could not run.")
+    line.failure(KeyError("missing"))
+    assert line.text() == "The check could not run."
+    assert [type(exc) for exc in shown_errors.crashes] == [KeyError]
 
 
 # --- the real dialogs -------------------------------------------------------------------------

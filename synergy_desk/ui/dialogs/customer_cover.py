@@ -134,7 +134,7 @@ class TicketAdjustDialog(FormDialog[AdjustRequest]):
         self.after.setText(self.tr("%s of %s left afterwards") % (after, ticket.size))
         valid = delta != 0 and 0 <= after <= ticket.size
         if valid or delta == 0:
-            self.clear_problem()
+            self.message.clear()
         else:
             self.show_problem(self.tr("The balance must stay between 0 and %s.") % ticket.size)
         ok_button.setEnabled(valid and bool(self.reason.toPlainText().strip()))

@@ -154,7 +154,7 @@ class MergeDialog(FormDialog[MergeRequest]):
             self.choose(survivor, duplicate)
 
     def _on_choice_changed(self, _index: int = 0) -> None:
-        self.clear_problem()
+        self.message.clear()
         duplicate, survivor = self._chosen()
         ok = self.ok_button
         if duplicate is None or survivor is None or duplicate.id == survivor.id:

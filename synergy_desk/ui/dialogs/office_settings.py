@@ -46,6 +46,7 @@ from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import SETTING, OfficeSettingsData
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -79,7 +80,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._password_change: str | None = None
         self._sending = False
         self._fields: dict[str, QWidget] = {}
-        self._errors: dict[str, QLabel] = {}
+        self._errors: dict[str, MessageLine] = {}
         self._tab_of: dict[str, int] = {}
 
         self.tabs = QTabWidget()
@@ -118,10 +119,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         if not stretch:
             line.addStretch(1)
         box.addLayout(line)
-        error = QLabel()
-        error.setObjectName(f"fieldError_{name}")
-        error.setWordWrap(True)
-        error.setStyleSheet(_BAD.text_style())
+        error = MessageLine(f"fieldError_{name}")
         error.hide()
         box.addWidget(error)
         caption = QLabel(self.tr(caption_text) if caption_text else "")
@@ -311,9 +309,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.test_button = QPushButton(self.tr("Send &test e-mail…"))
         self.test_button.setObjectName("sendTestEmailButton")
         self.test_button.clicked.connect(self._on_test_clicked)
-        self.test_status = QLabel()
-        self.test_status.setObjectName("testEmailStatus")
-        self.test_status.setWordWrap(True)
+        self.test_status = MessageLine("testEmailStatus",
+                                       crash_text=self.tr("The test e-mail was not sent."))
         self.test_status.setTextFormat(Qt.TextFormat.PlainText)
         self.test_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
@@ -533,11 +530,11 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
     def _clear_errors(self) -> None:
         for name in self._errors:
             self._clear_error(name)
-        self.clear_problem()
+        self.message.clear()
 
     def _field_error(self, name: str, text: str) -> None:
         label = self._errors[name]
-        label.setText(text)
+        label.problem(text)
         label.show()
         self.tabs.setCurrentIndex(self._tab_of[name])
         widget = self._fields[name]
@@ -600,34 +597,28 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         password, starttls = self._password_change, self.smtp_starttls.isChecked()
         self._sending = True
         self.test_button.setEnabled(False)
-        self.test_status.setStyleSheet(_QUIET.text_style())
-        self.test_status.setText(self.tr("Sending a test e-mail to %s through %s…")
-                                 % (to, f"{host}:{port}" if host else self.tr("no server")))
+        self.test_status.note(self.tr("Sending a test e-mail to %s through %s…")
+                              % (to, f"{host}:{port}" if host else self.tr("no server")))
 
         def send() -> None:
             mailer.send_test_email(mailer.smtp_settings_from_form(
                 self._actor, host, port, user, password, sender, starttls), to)
 
+        def ended() -> None:
+            self._sending = False
+            self.test_button.setEnabled(True)
+
         def done(_result: None) -> None:
-            self._test_finished(True, self.tr(
+            self.test_status.note(self.tr(
                 "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
-                "then save these settings.") % (to, host, port))
+                "then save these settings.") % (to, host, port), _OK)
+            self.test_email_finished.emit(True, self.test_status.text())
 
         def failed(exc: Exception) -> None:
-            if not isinstance(exc, DomainError):
-                self._test_finished(False, self.tr("The test e-mail was not sent."))
-                errors.show_error(self, exc)
-                return
-            self._test_finished(False, exc.message)
+            self.test_status.failure(exc)
+            self.test_email_finished.emit(False, self.test_status.text())
 
-        Op(self, self._background, send).success(done).failure(failed).run()
-
-    def _test_finished(self, ok: bool, text: str) -> None:
-        self._sending = False
-        self.test_button.setEnabled(True)
-        self.test_status.setStyleSheet((_OK if ok else _BAD).text_style())
-        self.test_status.setText(text)
-        self.test_email_finished.emit(ok, text)
+        Op(self, self._background, send).finally_(ended).success(done).failure(failed).run()
 
     # -- entry point ----------------------------------------------------------------------------
 

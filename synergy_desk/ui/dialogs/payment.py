@@ -364,7 +364,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         if error:
             self.show_problem(text)
         else:
-            self.show_note(text)
+            self.message.note(text)
 
     def _recompute(self) -> None:
         """Price the choice again with the service's own quote: lines, totals, invoice, change."""

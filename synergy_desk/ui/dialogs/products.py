@@ -27,6 +27,7 @@ from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.dialogs.form import FormDialog
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
@@ -121,10 +122,7 @@ class ProductsDialog(QDialog):
         self.retire_module_button = QPushButton(self.tr("Ret&ire"))
         self.retire_module_button.setObjectName("retireModuleButton")
 
-        self.message = QLabel()
-        self.message.setObjectName("productsMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(palette.ERROR.text_style())
+        self.message = MessageLine("productsMessage")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -264,11 +262,8 @@ class ProductsDialog(QDialog):
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A service call whose refusal is told in the dialog; None when refused."""
         self.message.clear()
-        with reporting_errors(self):
-            try:
-                return fn(*args, **kwargs)
-            except DomainError as exc:
-                self.message.setText(exc.message)
+        with reporting_errors(self, failure=self.message.failure):
+            return fn(*args, **kwargs)
         return None
 
     def _on_add_product_clicked(self) -> None:

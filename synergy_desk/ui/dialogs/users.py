@@ -32,6 +32,7 @@ from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import call, reporting_errors
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
@@ -242,10 +243,7 @@ class UsersDialog(QDialog):
                                          self._on_reset_clicked)
         self.unlock_button = self._button("unlockUser", self.tr("&Unlock"),
                                           self._on_unlock_clicked)
-        self.status = QLabel()
-        self.status.setObjectName("usersStatus")
-        self.status.setStyleSheet(palette.MUTED.text_style())
-        self.status.setWordWrap(True)
+        self.status = MessageLine("usersStatus", colour=palette.MUTED)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
 
