@@ -29,14 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.common import ENGINEERS, Actor, require
+from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
 from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditRow
-from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.ui.operations import Op, allowed, call, reporting_errors
 from synergy_desk.ui.table_model import Column, PageLoader, TableModel
 from synergy_desk.ui.worker import Background
 
@@ -367,10 +366,7 @@ class AuditLogWindow(QDialog):
 def open_audit_log(parent: QWidget | None, actor: Actor,
                    background: Background | None = None) -> AuditLogWindow | None:
     """Open the audit log (engineers and managers; reception is told why not). Not modal."""
-    try:
-        require(actor, ENGINEERS, "read the audit log")
-    except DomainError as exc:
-        errors.show_error(parent, exc)
+    if not allowed(parent, actor, ENGINEERS, "read the audit log"):
         return None
     window = AuditLogWindow(parent, actor, background)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

@@ -15,22 +15,27 @@ Three shapes, for three kinds of call:
 - :class:`Op` for work on the background helper: callbacks arrive on the GUI thread, by
   default a failure is shown like any other, and nothing is called once the widget that
   asked has gone.
+
+:func:`allowed` asks the services' own role check before a dialog opens, so that nobody fills
+in a form that is bound to be refused (the service still refuses on its own).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
+from synergy_desk.domain.enums import Role
+from synergy_desk.services.common import Actor, require
 from synergy_desk.ui import errors
 from synergy_desk.ui.worker import Background
 
-__all__ = ["Op", "Outcome", "call", "reporting_errors"]
+__all__ = ["Op", "Outcome", "allowed", "call", "reporting_errors"]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +98,20 @@ def call(parent: QWidget | None, fn: Callable[P, T], *args: P.args,
     with reporting_errors(parent):
         return fn(*args, **kwargs)
     return None
+
+
+def allowed(parent: QWidget | None, actor: Actor, roles: Iterable[Role], doing: str) -> bool:
+    """Whether the actor may do this now, by the services' own rule and words; when not, the
+    refusal has been shown.
+
+    Example::
+
+        if not allowed(parent, actor, MANAGERS, "waive a charge"):
+            return None
+    """
+    with reporting_errors(parent) as outcome:
+        require(actor, roles, doing)
+    return not outcome.failed
 
 
 class Op(Generic[T]):

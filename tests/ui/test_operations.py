@@ -14,9 +14,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
+from synergy_desk.services.common import MANAGERS
 from synergy_desk.ui import operations, palette
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.ui.operations import Op, allowed, call, reporting_errors
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import InlineBackground, ShownErrors
 
@@ -133,6 +134,15 @@ def test_a_bug_is_shown_and_the_line_says_so_when_asked(window: QWidget,
     line.failure(KeyError("missing"))
     assert line.text() == "The check could not run."
     assert [type(exc) for exc in shown_errors.crashes] == [KeyError]
+
+
+def test_allowed_asks_the_services_own_role_check(office: dict[str, Any], window: QWidget,
+                                                 shown_errors: ShownErrors) -> None:
+    assert allowed(window, office["manager"], MANAGERS, "waive a charge")
+    assert shown_errors.shown == []
+    assert not allowed(window, office["engineer"], MANAGERS, "waive a charge")
+    assert [str(exc) for exc in shown_errors.messages] == [
+        "Only managers may waive a charge; you are logged in as engineer."]
 
 
 # --- the real dialogs -------------------------------------------------------------------------

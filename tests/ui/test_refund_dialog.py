@@ -184,6 +184,7 @@ def test_the_dialog_is_not_offered_to_others(
 
     assert RefundDialog.ask(None, office["reception"], receipt.payment_id) is None
     assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], PermissionDenied)
+    assert "Only managers may refund or void payments" in str(shown_errors.shown[0])
     # And the service refuses anyway, whoever opens the dialog.
     with pytest.raises(DomainError):
         payments.refund(office["engineer"], receipt.payment_id, reason="Trying")

@@ -40,14 +40,14 @@ from synergy_desk.domain.money import (
     parse_pence,
     parse_rate,
 )
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import SETTING, OfficeSettingsData
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.ui.operations import Op, allowed, call
 from synergy_desk.ui.worker import Background
 
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
@@ -626,10 +626,10 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
     def ask(cls, parent: QWidget | None, actor: Actor,
             background: Background) -> OfficeSettingsData | None:
         """Edit the office's settings (managers only); the saved settings, or None."""
-        with reporting_errors(parent) as outcome:
-            require(actor, MANAGERS, "change the office's settings")
-            data = settings_service.get_settings()
-        if outcome.failed:
+        if not allowed(parent, actor, MANAGERS, "change the office's settings"):
+            return None
+        data = call(parent, settings_service.get_settings)
+        if data is None:
             return None
         return cls(parent, actor, background, data).ask_value()
 

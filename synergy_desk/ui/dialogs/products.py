@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
-from synergy_desk.ui import errors, palette
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import call, reporting_errors
+from synergy_desk.ui.operations import allowed, call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
 
@@ -332,10 +332,7 @@ class ProductsDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor) -> None:
         """Show the catalogue to a manager; anyone else is told they may not."""
-        try:
-            require(actor, MANAGERS, "change the products and modules")
-        except DomainError as exc:
-            errors.show_error(parent, exc)
+        if not allowed(parent, actor, MANAGERS, "change the products and modules"):
             return
         dialog = cls(parent, actor)
         try:

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import call, reporting_errors
+from synergy_desk.ui.operations import allowed, call, reporting_errors
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
 
@@ -428,10 +428,7 @@ class UsersDialog(QDialog):
 
 def open_users(parent: QWidget | None, actor: Actor) -> None:
     """Open the users dialog (managers only; anyone else is told why not)."""
-    try:
-        require(actor, MANAGERS, "look after users")
-    except DomainError as exc:
-        errors.show_error(parent, exc)
+    if not allowed(parent, actor, MANAGERS, "look after users"):
         return
     dialog = UsersDialog(parent, actor)
     try:

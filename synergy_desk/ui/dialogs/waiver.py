@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import WaiverKind
-from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import FundingInfo
-from synergy_desk.ui import errors, palette
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import call
+from synergy_desk.ui.operations import allowed, call
 
 __all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]
 
@@ -105,10 +104,7 @@ class WaiverDialog(FormDialog[WaiverRequest]):
 def waive_flow(parent: QWidget | None, actor: Actor, incident_id: int,
                reference: str) -> FundingInfo | None:
     """A manager waives an incident's charge; None when cancelled or refused (and told why)."""
-    try:
-        require(actor, MANAGERS, "waive a charge")
-    except DomainError as exc:
-        errors.show_error(parent, exc)
+    if not allowed(parent, actor, MANAGERS, "waive a charge"):
         return None
     request = WaiverDialog.ask(parent, reference)
     if request is None:
