@@ -17,7 +17,7 @@ from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.services.common import MANAGERS
 from synergy_desk.ui import operations, palette
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import Op, allowed, call, reporting_errors
+from synergy_desk.ui.operations import Latest, Op, allowed, call, reporting_errors
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import InlineBackground, ShownErrors
 
@@ -269,6 +269,55 @@ def test_without_a_parent_the_callbacks_always_run(inline_background: InlineBack
     Op(None, inline_background, lambda: 7).success(results.append).run()
     Op(None, inline_background, refuse).run()
     assert results == [7] and len(shown_errors.messages) == 1
+
+
+class HeldBackground(Background):
+    """A background helper whose jobs end when the test says, in the order it says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: list[tuple[Any, Any, Any]] = []
+
+    def run(self, fn: Any, on_done: Any, on_error: Any, *, pdf: bool = False) -> None:
+        self.jobs.append((fn, on_done, on_error))
+
+    def end(self, job: int) -> None:
+        fn, on_done, on_error = self.jobs[job]
+        try:
+            result = fn()
+        except Exception as exc:  # noqa: BLE001 - handed over like the worker thread does
+            on_error(exc)
+            return
+        on_done(result)
+
+
+def test_an_answer_arriving_after_a_newer_run_is_dropped(window: QWidget,
+                                                         shown_errors: ShownErrors) -> None:
+    held = HeldBackground()
+    runs = Latest()
+    seen: list[str] = []
+    for name, job in (("first", lambda: "first"), ("second", lambda: "second"),
+                      ("third", refuse)):
+        Op(window, held, job).unless(runs.start()).success(seen.append) \
+            .failure(lambda exc, name=name: seen.append(f"{name} failed")) \
+            .finally_(lambda name=name: seen.append(f"{name} ended")).run()
+    held.end(1)  # the second ends first, but the third has started since
+    held.end(0)
+    assert seen == [] and shown_errors.shown == []
+    held.end(2)
+    assert seen == ["third ended", "third failed"]
+
+
+def test_a_forgotten_run_is_dropped_and_a_new_one_is_not(
+        window: QWidget, inline_background: InlineBackground) -> None:
+    held = HeldBackground()
+    runs = Latest()
+    seen: list[int] = []
+    Op(window, held, lambda: 1).unless(runs.start()).success(seen.append).run()
+    runs.forget()
+    held.end(0)
+    Op(window, inline_background, lambda: 2).unless(runs.start()).success(seen.append).run()
+    assert seen == [2]
 
 
 def test_the_display_is_looked_up_when_shown(monkeypatch: pytest.MonkeyPatch,

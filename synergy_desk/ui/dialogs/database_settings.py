@@ -33,7 +33,7 @@ from synergy_desk.models.database import default_database_url, describe_url, sql
 from synergy_desk.services.data import connection
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import Op, reporting_errors
+from synergy_desk.ui.operations import Latest, Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
 
@@ -60,7 +60,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         self.setObjectName("databaseSettingsDialog")
         self.setWindowTitle(self.tr("Database for this desk"))
         self._background = background
-        self._probe_token = 0
+        self._probes = Latest()
 
         self.use_sqlite = QRadioButton(self.tr("A database &file on this computer (one desk)"))
         self.use_sqlite.setObjectName("useSqlite")
@@ -211,26 +211,18 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
             url = self.url()
         if outcome.failed:
             return
-        self._probe_token += 1
-        token = self._probe_token
         self.test_button.setEnabled(False)
         self.message.note(self.tr("Connecting…"), palette.SUCCESS)
 
         def done(result: connection.ProbeResult) -> None:
-            if token != self._probe_token:
-                return  # an older test, overtaken by a newer one
-            self.test_button.setEnabled(True)
             self.message.note(result.message, palette.SUCCESS)
 
-        def failed(exc: Exception) -> None:
-            # What stops the connection is the answer to the test, said beside it.
-            if token != self._probe_token:
-                return
-            self.test_button.setEnabled(True)
-            self.message.failure(exc)
-
+        # What stops the connection is the answer to the test, said beside it; an older
+        # test, overtaken by a newer one, says nothing.
         Op(self, self._background, lambda: connection.probe(url)) \
-            .success(done).failure(failed).run()
+            .unless(self._probes.start()) \
+            .finally_(lambda: self.test_button.setEnabled(True)) \
+            .success(done).failure(self.message.failure).run()
 
     # -- saving ----------------------------------------------------------------------------
 
