@@ -86,7 +86,6 @@ class AuditLogWindow(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self._actor = actor
         self._background = background or Background(self)
-        self._checking = False
 
         # -- the filter bar --
         self.user = QComboBox()
@@ -309,23 +308,18 @@ class AuditLogWindow(QDialog):
 
     def run_tamper_check(self) -> None:
         """Run the check on a worker thread; the answer comes back as a list."""
-        if self._checking:
-            return
-        self._checking = True
+        if not self.check_button.isEnabled():
+            return  # a check is running
         self.check_button.setEnabled(False)
         self.check_status.note(self.tr("Checking every money row and number… you can "
                                        "carry on reading the log."))
         actor = self._actor
         # Nothing comes back if the window is closed while the check runs.
         Op(self, self._background, lambda: audit_log.run_tamper_check(actor)) \
-            .finally_(self._check_finished) \
+            .finally_(lambda: self.check_button.setEnabled(True)) \
             .success(self._on_check_done) \
             .failure(self._on_check_failed) \
             .run()
-
-    def _check_finished(self) -> None:
-        self._checking = False
-        self.check_button.setEnabled(True)
 
     def _on_check_done(self, report: audit_log.TamperReport) -> None:
         self.check_results.clear()

@@ -253,7 +253,6 @@ class PdfPreviewDialog(QDialog):
         self._background = background
         self._email_subject = email_subject or title
         self._email_body = email_body
-        self._busy: set[str] = set()
 
         self.document = QPdfDocument(self)
         self._buffer = QBuffer(self)
@@ -441,8 +440,8 @@ class PdfPreviewDialog(QDialog):
         return printer
 
     def _on_print_clicked(self) -> None:
-        if "print" in self._busy:
-            return
+        if not self.print_button.isEnabled():
+            return  # printing already
         printer = self.choose_printer()
         if printer is not None:
             self.print_to(printer)
@@ -451,13 +450,8 @@ class PdfPreviewDialog(QDialog):
         """Print on the background's PDF thread; ``printed`` or ``failed`` says how it went."""
         family = text_layer_family()
         pdf = self.pdf
-        self._busy.add("print")
         self.print_button.setEnabled(False)
         self._say(self.tr("Printing…"))
-
-        def ended() -> None:
-            self._busy.discard("print")
-            self.print_button.setEnabled(True)
 
         def done(pages: object) -> None:
             count = int(pages) if isinstance(pages, int) else 0
@@ -467,7 +461,8 @@ class PdfPreviewDialog(QDialog):
 
         # The printer travels with the job, so it lives until the job is done.
         Op(self, self._background, lambda: paint_pdf(printer, pdf, text_family=family)) \
-            .finally_(ended).success(done).failure(self._fail).run(pdf=True)
+            .finally_(lambda: self.print_button.setEnabled(True)) \
+            .success(done).failure(self._fail).run(pdf=True)
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -510,8 +505,8 @@ class PdfPreviewDialog(QDialog):
         self.email_to.selectAll()
 
     def _on_send_clicked(self) -> None:
-        if "email" in self._busy:
-            return
+        if not self.send_button.isEnabled():
+            return  # sending already
         to = self.email_to.text().strip()
         if not to:
             self._say(self.tr("Type the address to send it to."), error=True)
@@ -521,13 +516,8 @@ class PdfPreviewDialog(QDialog):
 
         subject, body, filename, pdf = self._email_subject, self._email_body, self.filename, \
             self.pdf
-        self._busy.add("email")
         self.send_button.setEnabled(False)
         self._say(self.tr("Sending to %s…") % to)
-
-        def ended() -> None:
-            self._busy.discard("email")
-            self.send_button.setEnabled(True)
 
         def done(_result: object) -> None:
             self.email_bar.hide()
@@ -540,4 +530,5 @@ class PdfPreviewDialog(QDialog):
 
         Op(self, self._background,
            lambda: mailer.send_document(to, subject, body, filename, pdf)) \
-            .finally_(ended).success(done).failure(failed).run()
+            .finally_(lambda: self.send_button.setEnabled(True)) \
+            .success(done).failure(failed).run()

@@ -78,7 +78,6 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._logo: bytes | None = data.logo
         #: None: keep the saved password; "": remove it; text: the new one.
         self._password_change: str | None = None
-        self._sending = False
         self._fields: dict[str, QWidget] = {}
         self._errors: dict[str, MessageLine] = {}
         self._tab_of: dict[str, int] = {}
@@ -586,8 +585,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         return text.strip() if ok and text.strip() else None
 
     def _on_test_clicked(self) -> None:
-        if self._sending:
-            return
+        if not self.test_button.isEnabled():
+            return  # a test e-mail is on its way
         sender = self.smtp_from.text().strip() or self.email.text().strip()
         to = self.ask_test_address(self.email.text().strip() or sender)
         if not to:
@@ -595,7 +594,6 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         host, port, user = (self.smtp_host.text().strip(), self.smtp_port.value(),
                             self.smtp_user.text().strip())
         password, starttls = self._password_change, self.smtp_starttls.isChecked()
-        self._sending = True
         self.test_button.setEnabled(False)
         self.test_status.note(self.tr("Sending a test e-mail to %s through %s…")
                               % (to, f"{host}:{port}" if host else self.tr("no server")))
@@ -603,10 +601,6 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         def send() -> None:
             mailer.send_test_email(mailer.smtp_settings_from_form(
                 self._actor, host, port, user, password, sender, starttls), to)
-
-        def ended() -> None:
-            self._sending = False
-            self.test_button.setEnabled(True)
 
         def done(_result: None) -> None:
             self.test_status.note(self.tr(
@@ -618,7 +612,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             self.test_status.failure(exc)
             self.test_email_finished.emit(False, self.test_status.text())
 
-        Op(self, self._background, send).finally_(ended).success(done).failure(failed).run()
+        Op(self, self._background, send).finally_(lambda: self.test_button.setEnabled(True)) \
+            .success(done).failure(failed).run()
 
     # -- entry point ----------------------------------------------------------------------------
 
