@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.data.files import write_file_atomically
 from synergy_desk.ui import palette
+from synergy_desk.ui.errors import file_problem
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
@@ -488,8 +489,7 @@ class PdfPreviewDialog(QDialog):
         try:
             write_file_atomically(target, self.pdf)
         except OSError as exc:
-            self._say(self.tr("Could not save %s: %s") % (target, exc.strerror or exc),
-                      error=True)
+            self._say(file_problem(target, exc, "save").message, error=True)
             return False
         self._say(self.tr("Saved %s.") % target)
         self.saved.emit(str(target))

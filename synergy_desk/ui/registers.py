@@ -392,7 +392,7 @@ class RegistersWindow(QDialog):
                                                       status=status)
                 Path(path).write_text(text, encoding="utf-8-sig", newline="")
             except OSError as exc:
-                raise _save_failed(path, exc) from exc
+                raise errors.file_problem(path, exc, "save") from exc
         if outcome.failed:
             return False
         self._saved(path)
@@ -409,7 +409,7 @@ class RegistersWindow(QDialog):
             try:
                 Path(path).write_bytes(pdf)
             except OSError as exc:
-                errors.show_error(self, _save_failed(path, exc))
+                errors.show_error(self, errors.file_problem(path, exc, "save"))
                 return
             self._saved(path)
 
@@ -424,9 +424,3 @@ class RegistersWindow(QDialog):
     def _saved(self, path: str | Path) -> None:
         self.message.note(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))
-
-
-def _save_failed(path: str | Path, exc: OSError) -> Exception:
-    from synergy_desk.domain.errors import ValidationError
-
-    return ValidationError(f"Could not save {Path(path).name}: {exc.strerror or exc}.")

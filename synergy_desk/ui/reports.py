@@ -920,8 +920,7 @@ class ReportsWindow(QDialog):
         try:
             write_file_atomically(path, data)
         except OSError as exc:
-            errors.show_error(self, ValidationError(
-                f"Could not save {Path(path).name}: {exc.strerror or exc}."))
+            errors.show_error(self, errors.file_problem(path, exc, "save"))
             return False
         self.message.setText(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))

@@ -292,8 +292,9 @@ class ImportCustomersDialog(QDialog):
             .success(done).failure(self._failed).run()
 
     def _failed(self, exc: Exception) -> None:
-        self.count_label.setText(str(exc) if not isinstance(exc, OSError) else
-                                 self.tr("The file cannot be read."))
+        if isinstance(exc, OSError):  # a file that cannot be read is not a bug
+            exc = errors.file_problem(self._path or "", exc, "read")
+        self.count_label.setText(str(exc))
         self._update_buttons()
         errors.show_error(self, exc)
 

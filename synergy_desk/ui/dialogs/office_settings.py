@@ -397,8 +397,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            self._field_error("logo", self.tr("Could not read %s: %s")
-                              % (path, exc.strerror or exc))
+            self._field_error("logo", errors.file_problem(path, exc, "read").message)
             return
         try:
             settings_service.check_logo(data)
