@@ -41,7 +41,6 @@ from synergy_desk.ui.worker import Background
 
 __all__ = ["COLUMNS", "AuditLogWindow", "open_audit_log"]
 
-_GOOD, _BAD, _QUIET = palette.SUCCESS, palette.ERROR, palette.MUTED
 _KIND_COLOURS = {"money": palette.SUCCESS, "status": palette.INFO, "users": palette.ACCENT,
                  "settings": palette.WARNING}
 #: The "no date" value of the date boxes (shown as their special text).
@@ -328,13 +327,13 @@ class AuditLogWindow(QDialog):
         if report.ok:
             item = QListWidgetItem(self.tr("No problems: every money row matches its hash and "
                                            "every number runs without a gap."))
-            item.setForeground(_GOOD.brush())
+            item.setForeground(palette.SUCCESS.brush())
             self.check_results.addItem(item)
-            self.check_status.note(self.tr("Tamper check passed (%s).") % when, _GOOD)
+            self.check_status.note(self.tr("Tamper check passed (%s).") % when, palette.SUCCESS)
         else:
             for problem in report.problems:
                 item = QListWidgetItem(str(problem))
-                item.setForeground(_BAD.brush())
+                item.setForeground(palette.ERROR.brush())
                 item.setToolTip(str(problem))
                 self.check_results.addItem(item)
             count = len(report.problems)

@@ -52,7 +52,6 @@ from synergy_desk.ui.worker import Background
 
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
 
-_BAD, _QUIET, _OK = palette.ERROR, palette.MUTED, palette.SUCCESS
 _LOGO_PREVIEW = (200, 80)
 
 
@@ -202,7 +201,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                               "PNG or JPEG of at most %d kB.")
                       % ((SETTING["logo"].high or 0) // 1000))
         hint.setWordWrap(True)
-        hint.setStyleSheet(_QUIET.text_style())
+        hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", hint)
         return page
 
@@ -221,7 +220,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.incident_price = self._money_edit("settingsIncidentPrice")
         self.incident_gross = QLabel()
         self.incident_gross.setObjectName("incidentPriceGross")
-        self.incident_gross.setStyleSheet(_QUIET.text_style())
+        self.incident_gross.setStyleSheet(palette.MUTED.text_style())
         self.vat_rate = QLineEdit()
         self.vat_rate.setObjectName("settingsVatRate")
         self.vat_rate.setPlaceholderText("20")
@@ -231,7 +230,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.ticket_price = self._money_edit("settingsTicketPrice")
         self.ticket_gross = QLabel()
         self.ticket_gross.setObjectName("ticketPriceGross")
-        self.ticket_gross.setStyleSheet(_QUIET.text_style())
+        self.ticket_gross.setStyleSheet(palette.MUTED.text_style())
         self.ticket_size = self._spin("ticket_default_size", "settingsTicketSize")
         self.ticket_size.valueChanged.connect(self._on_prices_changed)
         self.ticket_days = self._spin("ticket_validity_days", "settingsTicketDays")
@@ -246,7 +245,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                               "New prices apply to payments taken from now on."))
         note.setObjectName("pricesNote")
         note.setWordWrap(True)
-        note.setStyleSheet(_QUIET.text_style())
+        note.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", note)
         return page
 
@@ -268,7 +267,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         zone_hint = QLabel(self.tr("Times are stored in UTC and shown in this time zone on "
                                    "every desk and document."))
         zone_hint.setWordWrap(True)
-        zone_hint.setStyleSheet(_QUIET.text_style())
+        zone_hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
         self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
@@ -320,7 +319,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         hint = QLabel(self.tr("The test e-mail uses the values on this page as they are now, "
                               "before you save them."))
         hint.setWordWrap(True)
-        hint.setStyleSheet(_QUIET.text_style())
+        hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", hint)
         return page
 
@@ -604,7 +603,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         def done(_result: None) -> None:
             self.test_status.note(self.tr(
                 "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
-                "then save these settings.") % (to, host, port), _OK)
+                "then save these settings.") % (to, host, port), palette.SUCCESS)
             self.test_email_finished.emit(True, self.test_status.text())
 
         def failed(exc: Exception) -> None:
