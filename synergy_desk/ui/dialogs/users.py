@@ -335,12 +335,8 @@ class UsersDialog(QDialog):
 
     # -- actions -------------------------------------------------------------------------
 
-    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        with reporting_errors(self, failure=self._on_refused):
-            return fn(*args, **kwargs)
-        return None
-
     def _on_refused(self, exc: Exception) -> None:
+        """Every action's failure: shown, and after a refusal the list is read again."""
         errors.show_error(self, exc)
         if isinstance(exc, DomainError):
             self.reload()  # a conflict or a change elsewhere: show what is true now
@@ -364,12 +360,14 @@ class UsersDialog(QDialog):
         request = UserEditDialog.ask(self)
         if request is None:
             return
-        row = self._run(users.create_user, self._actor, request.username, request.full_name,
-                        request.role, request.password or "")
-        if row is not None:
-            self.reload(row.id)
-            self.status.setText(self.tr("%s added as %s.")
-                                % (row.full_name, self.tr(ROLE_LABELS[row.role]).lower()))
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            row = users.create_user(self._actor, request.username, request.full_name,
+                                    request.role, request.password or "")
+        if outcome.failed:
+            return
+        self.reload(row.id)
+        self.status.setText(self.tr("%s added as %s.")
+                            % (row.full_name, self.tr(ROLE_LABELS[row.role]).lower()))
 
     def _on_edit_clicked(self) -> None:
         user = self.current_user()
@@ -378,11 +376,13 @@ class UsersDialog(QDialog):
         request = UserEditDialog.ask(self, user)
         if request is None:
             return
-        row = self._run(users.update_user, self._actor, user.id, full_name=request.full_name,
-                        role=request.role, expected_version=user.version)
-        if row is not None:
-            self.reload(row.id)
-            self.status.setText(self.tr("%s saved.") % row.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            row = users.update_user(self._actor, user.id, full_name=request.full_name,
+                                    role=request.role, expected_version=user.version)
+        if outcome.failed:
+            return
+        self.reload(row.id)
+        self.status.setText(self.tr("%s saved.") % row.full_name)
 
     def _on_active_clicked(self) -> None:
         user = self.current_user()
@@ -398,12 +398,14 @@ class UsersDialog(QDialog):
                             "you can reactivate them later.") % user.full_name + yourself,
                     self.tr("&Deactivate")):
                 return
-        row = self._run(users.update_user, self._actor, user.id, active=not user.active,
-                        expected_version=user.version)
-        if row is not None:
-            self.reload(row.id)
-            self.status.setText((self.tr("%s reactivated.") if row.active
-                                 else self.tr("%s deactivated.")) % row.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            row = users.update_user(self._actor, user.id, active=not user.active,
+                                    expected_version=user.version)
+        if outcome.failed:
+            return
+        self.reload(row.id)
+        self.status.setText((self.tr("%s reactivated.") if row.active
+                             else self.tr("%s deactivated.")) % row.full_name)
 
     def _on_reset_clicked(self) -> None:
         user = self.current_user()
@@ -412,18 +414,24 @@ class UsersDialog(QDialog):
         password = ResetPasswordDialog.ask(self, user)
         if password is None:
             return
-        if self._run(lambda: (users.reset_password(self._actor, user.id, password), True)[1]):
-            self.reload(user.id)
-            self.status.setText(self.tr("Password of %s reset; they choose a new one at their "
-                                        "next log-in.") % user.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            users.reset_password(self._actor, user.id, password)
+        if outcome.failed:
+            return
+        self.reload(user.id)
+        self.status.setText(self.tr("Password of %s reset; they choose a new one at their "
+                                    "next log-in.") % user.full_name)
 
     def _on_unlock_clicked(self) -> None:
         user = self.current_user()
         if user is None:
             return
-        if self._run(lambda: (users.unlock(self._actor, user.id), True)[1]):
-            self.reload(user.id)
-            self.status.setText(self.tr("%s unlocked: they can log in now.") % user.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            users.unlock(self._actor, user.id)
+        if outcome.failed:
+            return
+        self.reload(user.id)
+        self.status.setText(self.tr("%s unlocked: they can log in now.") % user.full_name)
 
 
 def open_users(parent: QWidget | None, actor: Actor) -> None:
