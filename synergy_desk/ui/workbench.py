@@ -295,8 +295,7 @@ def summary_flow(parent: QWidget | None, background: Background, incident_id: in
     def render() -> SummaryPdf:
         return summary_documents.incident_summary(incident_id)
 
-    def done(result: object) -> None:
-        assert isinstance(result, SummaryPdf)
+    def done(result: SummaryPdf) -> None:
         if on_ready is not None:
             on_ready(result)
             return

@@ -280,7 +280,6 @@ class ReasonDialog(FormDialog[ReasonRequest]):
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self._required = required
-        self._label = label
         self.explanation = QLabel(explanation)
         self.explanation.setObjectName("reasonExplanation")
         self.explanation.setWordWrap(True)
