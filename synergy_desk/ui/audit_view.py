@@ -29,19 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.common import ENGINEERS, Actor, require
+from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.people import users
 from synergy_desk.services.reporting import audit_log
 from synergy_desk.services.reporting.audit_log import AuditCursor, AuditFilter, AuditRow
-from synergy_desk.ui import errors, formatting, palette
-from synergy_desk.ui.operations import Op, reporting_errors
+from synergy_desk.ui import formatting, palette
+from synergy_desk.ui.message_line import MessageLine
+from synergy_desk.ui.operations import Op, allowed, call, reporting_errors
 from synergy_desk.ui.table_model import Column, PageLoader, TableModel
 from synergy_desk.ui.worker import Background
 
 __all__ = ["COLUMNS", "AuditLogWindow", "open_audit_log"]
 
-_GOOD, _BAD, _QUIET = palette.SUCCESS, palette.ERROR, palette.MUTED
 _KIND_COLOURS = {"money": palette.SUCCESS, "status": palette.INFO, "users": palette.ACCENT,
                  "settings": palette.WARNING}
 #: The "no date" value of the date boxes (shown as their special text).
@@ -86,18 +85,12 @@ class AuditLogWindow(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self._actor = actor
         self._background = background or Background(self)
-        self._checking = False
 
         # -- the filter bar --
         self.user = QComboBox()
         self.user.setObjectName("auditUser")
         self.user.addItem(self.tr("Everyone"), None)
-        try:
-            people = users.user_choices()
-        except DomainError as exc:
-            errors.show_error(self, exc)
-            people = []
-        for person in people:
+        for person in call(self, users.user_choices) or []:
             suffix = "" if person.active else self.tr(" (deactivated)")
             self.user.addItem(f"{person.full_name}{suffix}", person.id)
         self.start = self._date_box("auditFrom")
@@ -173,15 +166,14 @@ class AuditLogWindow(QDialog):
         self.check_button.setToolTip(self.tr(
             "Recompute the hash chains of every payment, credit note and season-ticket ledger "
             "row, and check that receipt, credit-note and incident numbers have no gaps."))
-        self.check_status = QLabel()
-        self.check_status.setObjectName("tamperStatus")
+        self.check_status = MessageLine("tamperStatus", colour=palette.MUTED,
+                                        crash_text=self.tr("The tamper check could not run."))
+        self.check_status.setWordWrap(False)
         self.check_results = QListWidget()
         self.check_results.setObjectName("tamperResults")
         self.check_results.setVisible(False)
 
-        self.status = QLabel()
-        self.status.setObjectName("auditStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine("auditStatus", colour=palette.MUTED)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
 
@@ -249,14 +241,10 @@ class AuditLogWindow(QDialog):
 
     def refresh(self, *_args: object) -> None:
         """Show the first page for the filters as they are now."""
-        with reporting_errors(self) as outcome:
-            try:
-                self.model.set_loader(self._loader(self.current_filter()))
-            except DomainError as exc:
-                self._say(exc.message, _BAD)
-                self._show_detail(None)
-                return
+        with reporting_errors(self, failure=self.status.failure) as outcome:
+            self.model.set_loader(self._loader(self.current_filter()))
         if outcome.failed:
+            self._show_detail(None)
             return
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -267,22 +255,16 @@ class AuditLogWindow(QDialog):
     def _say_count(self) -> None:
         n = self.model.rowCount()
         if n == 0:
-            self._say(self.tr("No entries match these filters."), _QUIET)
+            self.status.note(self.tr("No entries match these filters."))
         elif self.model.exhausted:
-            self._say(self.tr("%d entries, newest first.") % n, _QUIET)
+            self.status.note(self.tr("%d entries, newest first.") % n)
         else:
-            self._say(self.tr("The newest %d entries; scroll down for older ones.") % n, _QUIET)
-
-    def _say(self, text: str, colour: palette.Colour) -> None:
-        self.status.setStyleSheet(colour.text_style())
-        self.status.setText(text)
+            self.status.note(self.tr("The newest %d entries; scroll down for older ones.") % n)
 
     def _on_model_failed(self, exc: object) -> None:
         """A page could not be read as the list scrolled: said plainly, or shown."""
-        if isinstance(exc, DomainError):
-            self._say(exc.message, _BAD)
-        elif isinstance(exc, BaseException):
-            errors.show_error(self, exc)
+        if isinstance(exc, Exception):
+            self.status.failure(exc)
 
     # -- the detail pane -----------------------------------------------------------------
 
@@ -325,24 +307,18 @@ class AuditLogWindow(QDialog):
 
     def run_tamper_check(self) -> None:
         """Run the check on a worker thread; the answer comes back as a list."""
-        if self._checking:
-            return
-        self._checking = True
+        if not self.check_button.isEnabled():
+            return  # a check is running
         self.check_button.setEnabled(False)
-        self.check_status.setStyleSheet(_QUIET.text_style())
-        self.check_status.setText(self.tr("Checking every money row and number… you can "
-                                          "carry on reading the log."))
+        self.check_status.note(self.tr("Checking every money row and number… you can "
+                                       "carry on reading the log."))
         actor = self._actor
         # Nothing comes back if the window is closed while the check runs.
         Op(self, self._background, lambda: audit_log.run_tamper_check(actor)) \
-            .finally_(self._check_finished) \
+            .finally_(lambda: self.check_button.setEnabled(True)) \
             .success(self._on_check_done) \
             .failure(self._on_check_failed) \
             .run()
-
-    def _check_finished(self) -> None:
-        self._checking = False
-        self.check_button.setEnabled(True)
 
     def _on_check_done(self, report: audit_log.TamperReport) -> None:
         self.check_results.clear()
@@ -351,21 +327,19 @@ class AuditLogWindow(QDialog):
         if report.ok:
             item = QListWidgetItem(self.tr("No problems: every money row matches its hash and "
                                            "every number runs without a gap."))
-            item.setForeground(_GOOD.brush())
+            item.setForeground(palette.SUCCESS.brush())
             self.check_results.addItem(item)
-            self.check_status.setStyleSheet(_GOOD.text_style())
-            self.check_status.setText(self.tr("Tamper check passed (%s).") % when)
+            self.check_status.note(self.tr("Tamper check passed (%s).") % when, palette.SUCCESS)
         else:
             for problem in report.problems:
                 item = QListWidgetItem(str(problem))
-                item.setForeground(_BAD.brush())
+                item.setForeground(palette.ERROR.brush())
                 item.setToolTip(str(problem))
                 self.check_results.addItem(item)
-            self.check_status.setStyleSheet(_BAD.text_style() + " font-weight:600;")
             count = len(report.problems)
-            self.check_status.setText(
+            self.check_status.problem(
                 (self.tr("Tamper check found 1 problem (%s).") % when) if count == 1 else
-                (self.tr("Tamper check found %d problems (%s).") % (count, when)))
+                (self.tr("Tamper check found %d problems (%s).") % (count, when)), bold=True)
         self._fit_results()
         self.tamper_checked.emit(report)
         # The check is itself audited: show its entry.
@@ -378,22 +352,14 @@ class AuditLogWindow(QDialog):
         self.check_results.setFixedHeight(rows * line + 2 * self.check_results.frameWidth() + 4)
 
     def _on_check_failed(self, exc: Exception) -> None:
-        if isinstance(exc, DomainError):
-            self.check_status.setStyleSheet(_BAD.text_style())
-            self.check_status.setText(exc.message)
-        else:
-            self.check_status.setText(self.tr("The tamper check could not run."))
-            errors.show_error(self, exc)
+        self.check_status.failure(exc)
         self.tamper_checked.emit(exc)
 
 
 def open_audit_log(parent: QWidget | None, actor: Actor,
                    background: Background | None = None) -> AuditLogWindow | None:
     """Open the audit log (engineers and managers; reception is told why not). Not modal."""
-    try:
-        require(actor, ENGINEERS, "read the audit log")
-    except DomainError as exc:
-        errors.show_error(parent, exc)
+    if not allowed(parent, actor, ENGINEERS, "read the audit log"):
         return None
     window = AuditLogWindow(parent, actor, background)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)

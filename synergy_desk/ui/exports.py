@@ -184,7 +184,7 @@ def export_flow(parent: QWidget | None, actor: Actor, background: Background, wh
 
     def failed(exc: Exception) -> None:
         if isinstance(exc, OSError):
-            exc = ValidationError(f"Could not save {Path(path).name}: {exc.strerror or exc}.")
+            exc = errors.file_problem(path, exc, "save")
         errors.show_error(parent, exc)
         finish(None)
 

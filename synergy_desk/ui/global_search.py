@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.ui import palette
-from synergy_desk.ui.operations import Op
+from synergy_desk.ui.operations import Latest, Op
 from synergy_desk.ui.worker import Background
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
@@ -40,7 +40,7 @@ class GlobalSearch(QLineEdit):
         self.setMinimumWidth(240)
         self.setMaximumWidth(520)
         self._background = background
-        self._generation = 0
+        self._searches = Latest()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -58,7 +58,7 @@ class GlobalSearch(QLineEdit):
     # -- typing --------------------------------------------------------------------------
 
     def _on_text_edited(self, text: str) -> None:
-        self._generation += 1
+        self._searches.forget()
         if len(text.strip()) < 2:
             self._timer.stop()
             self.popup.hide()
@@ -67,23 +67,21 @@ class GlobalSearch(QLineEdit):
 
     def _on_timer_timeout(self) -> None:
         text = self.text().strip()
-        generation = self._generation
-        # A failed search is said in the list, where the answer was expected.
+        # A failed search is said in the list, where the answer was expected; the answer to
+        # text since changed is dropped.
         Op(self, self._background, lambda: run_search(text)) \
-            .success(lambda result: self._on_results(generation, result)) \
-            .failure(lambda exc: self._on_error(generation, exc)).run()
+            .unless(self._searches.start()) \
+            .success(self._on_results).failure(self._on_error).run()
 
-    def _on_error(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def _on_error(self, exc: Exception) -> None:
         self.popup.clear()
         item = QListWidgetItem(self.tr("Search failed: %s") % exc)
         item.setFlags(Qt.ItemFlag.NoItemFlags)
         self.popup.addItem(item)
         self._show_popup()
 
-    def _on_results(self, generation: int, result: tuple[list[Any], list[Any]]) -> None:
-        if generation != self._generation or not self.hasFocus():
+    def _on_results(self, result: tuple[list[Any], list[Any]]) -> None:
+        if not self.hasFocus():
             return
         customers, incidents = result
         self.popup.clear()
@@ -180,7 +178,7 @@ class GlobalSearch(QLineEdit):
                 if self._timer.isActive():
                     # Enter before the debounce fired: search now, synchronously, then choose.
                     self._timer.stop()
-                    self._on_results(self._generation, run_search(self.text().strip()))
+                    self._on_results(run_search(self.text().strip()))
                 return self.choose_current()
             if key == Qt.Key.Key_Escape:
                 self.popup.hide()

@@ -14,23 +14,28 @@ Three shapes, for three kinds of call:
   place that handles errors its own way (a lost connection shown in the status bar);
 - :class:`Op` for work on the background helper: callbacks arrive on the GUI thread, by
   default a failure is shown like any other, and nothing is called once the widget that
-  asked has gone.
+  asked has gone, or once a newer run of the same job has started (:class:`Latest`).
+
+:func:`allowed` asks the services' own role check before a dialog opens, so that nobody fills
+in a form that is bound to be refused (the service still refuses on its own).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
+from synergy_desk.domain.enums import Role
+from synergy_desk.services.common import Actor, require
 from synergy_desk.ui import errors
 from synergy_desk.ui.worker import Background
 
-__all__ = ["Op", "Outcome", "call", "reporting_errors"]
+__all__ = ["Latest", "Op", "Outcome", "allowed", "call", "reporting_errors"]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +100,49 @@ def call(parent: QWidget | None, fn: Callable[P, T], *args: P.args,
     return None
 
 
+def allowed(parent: QWidget | None, actor: Actor, roles: Iterable[Role], doing: str) -> bool:
+    """Whether the actor may do this now, by the services' own rule and words; when not, the
+    refusal has been shown.
+
+    Example::
+
+        if not allowed(parent, actor, MANAGERS, "waive a charge"):
+            return None
+    """
+    with reporting_errors(parent) as outcome:
+        require(actor, roles, doing)
+    return not outcome.failed
+
+
+class Latest:
+    """Runs of one job where only the newest one's answer counts (a search as you type, a
+    report run again with other dates).
+
+    Example::
+
+        self._searches = Latest()
+        ...
+        Op(self, self._background, search).unless(self._searches.start()) \\
+            .success(self._on_results).run()
+
+    A run's answer is dropped, with no callback called, once a newer run has started or
+    :meth:`forget` was called.
+    """
+
+    def __init__(self) -> None:
+        self._runs = 0
+
+    def start(self) -> Callable[[], bool]:
+        """A new run; returns its test "is this run's answer stale?" for :meth:`Op.unless`."""
+        self._runs += 1
+        run = self._runs
+        return lambda: run != self._runs
+
+    def forget(self) -> None:
+        """No run started so far is wanted any more (the question was changed)."""
+        self._runs += 1
+
+
 class Op(Generic[T]):
     """One job on the background helper, its outcome handled on the GUI thread.
 
@@ -107,7 +155,8 @@ class Op(Generic[T]):
 
     By default a failure is shown like any other error; ``failure`` replaces that. A success
     or failure callback that raises is shown too. When ``parent`` has been deleted by the time
-    the job ends (its window closed), no callback is called: there is nobody to tell.
+    the job ends (its window closed), no callback is called: there is nobody to tell; nor when
+    the answer is stale (:meth:`unless`), as a newer run's answer is coming.
     """
 
     def __init__(self, parent: QWidget | None, background: Background,
@@ -118,6 +167,7 @@ class Op(Generic[T]):
         self._on_success: Callable[[T], object] | None = None
         self._on_failure: Failure | None = None
         self._on_finally: Callable[[], object] | None = None
+        self._stale: Callable[[], bool] | None = None
 
     def success(self, callback: Callable[[T], object]) -> Op[T]:
         """Called with the job's result."""
@@ -138,6 +188,12 @@ class Op(Generic[T]):
         self._on_finally = callback
         return self
 
+    def unless(self, stale: Callable[[], bool]) -> Op[T]:
+        """Drop the answer, calling nothing, when ``stale()`` is true as the job ends
+        (usually :meth:`Latest.start`)."""
+        self._stale = stale
+        return self
+
     def run(self, *, pdf: bool = False) -> None:
         """Start the job (``pdf``: on the single PDF thread, ReportLab not being re-entrant)."""
         self._background.run(self._fn, self._done, self._failed, pdf=pdf)
@@ -145,6 +201,9 @@ class Op(Generic[T]):
     def _gone(self) -> bool:
         if self._parent is not None and not isValid(self._parent):
             log.debug("A background job ended after its window closed")
+            return True
+        if self._stale is not None and self._stale():
+            log.debug("A background job's answer was overtaken by a newer run")
             return True
         return False
 

@@ -55,7 +55,9 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.data.files import write_file_atomically
-from synergy_desk.ui import errors, palette
+from synergy_desk.ui import palette
+from synergy_desk.ui.errors import file_problem
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -252,7 +254,6 @@ class PdfPreviewDialog(QDialog):
         self._background = background
         self._email_subject = email_subject or title
         self._email_body = email_body
-        self._busy: set[str] = set()
 
         self.document = QPdfDocument(self)
         self._buffer = QBuffer(self)
@@ -334,9 +335,9 @@ class PdfPreviewDialog(QDialog):
         bar.addWidget(self.send_button)
         self.email_bar.hide()
 
-        self.status = QLabel()
-        self.status.setObjectName("pdfStatus")
-        self.status.setWordWrap(True)
+        self.status = MessageLine(
+            "pdfStatus", crash_text=self.tr("Something went wrong; the details are in the log "
+                                            "file."))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -401,18 +402,15 @@ class PdfPreviewDialog(QDialog):
     # -- status -------------------------------------------------------------------------------
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet((palette.ERROR if error else palette.SUCCESS).text_style())
-        self.status.setText(text)
         if error:
+            self.status.problem(text)
             self.failed.emit(text)
+        else:
+            self.status.note(text, palette.SUCCESS)
 
     def _fail(self, exc: Exception) -> None:
-        if isinstance(exc, DomainError):
-            self._say(exc.message, error=True)
-        else:
-            self._say(self.tr("Something went wrong; the details are in the log file."),
-                      error=True)
-            errors.show_error(self, exc)
+        self.status.failure(exc)
+        self.failed.emit(self.status.text())
 
     # -- zoom ---------------------------------------------------------------------------------
 
@@ -443,8 +441,8 @@ class PdfPreviewDialog(QDialog):
         return printer
 
     def _on_print_clicked(self) -> None:
-        if "print" in self._busy:
-            return
+        if not self.print_button.isEnabled():
+            return  # printing already
         printer = self.choose_printer()
         if printer is not None:
             self.print_to(printer)
@@ -453,13 +451,8 @@ class PdfPreviewDialog(QDialog):
         """Print on the background's PDF thread; ``printed`` or ``failed`` says how it went."""
         family = text_layer_family()
         pdf = self.pdf
-        self._busy.add("print")
         self.print_button.setEnabled(False)
         self._say(self.tr("Printing…"))
-
-        def ended() -> None:
-            self._busy.discard("print")
-            self.print_button.setEnabled(True)
 
         def done(pages: object) -> None:
             count = int(pages) if isinstance(pages, int) else 0
@@ -469,7 +462,8 @@ class PdfPreviewDialog(QDialog):
 
         # The printer travels with the job, so it lives until the job is done.
         Op(self, self._background, lambda: paint_pdf(printer, pdf, text_family=family)) \
-            .finally_(ended).success(done).failure(self._fail).run(pdf=True)
+            .finally_(lambda: self.print_button.setEnabled(True)) \
+            .success(done).failure(self._fail).run(pdf=True)
 
     # -- saving -------------------------------------------------------------------------------
 
@@ -495,8 +489,7 @@ class PdfPreviewDialog(QDialog):
         try:
             write_file_atomically(target, self.pdf)
         except OSError as exc:
-            self._say(self.tr("Could not save %s: %s") % (target, exc.strerror or exc),
-                      error=True)
+            self._say(file_problem(target, exc, "save").message, error=True)
             return False
         self._say(self.tr("Saved %s.") % target)
         self.saved.emit(str(target))
@@ -512,8 +505,8 @@ class PdfPreviewDialog(QDialog):
         self.email_to.selectAll()
 
     def _on_send_clicked(self) -> None:
-        if "email" in self._busy:
-            return
+        if not self.send_button.isEnabled():
+            return  # sending already
         to = self.email_to.text().strip()
         if not to:
             self._say(self.tr("Type the address to send it to."), error=True)
@@ -523,13 +516,8 @@ class PdfPreviewDialog(QDialog):
 
         subject, body, filename, pdf = self._email_subject, self._email_body, self.filename, \
             self.pdf
-        self._busy.add("email")
         self.send_button.setEnabled(False)
         self._say(self.tr("Sending to %s…") % to)
-
-        def ended() -> None:
-            self._busy.discard("email")
-            self.send_button.setEnabled(True)
 
         def done(_result: object) -> None:
             self.email_bar.hide()
@@ -542,4 +530,5 @@ class PdfPreviewDialog(QDialog):
 
         Op(self, self._background,
            lambda: mailer.send_document(to, subject, body, filename, pdf)) \
-            .finally_(ended).success(done).failure(failed).run()
+            .finally_(lambda: self.send_button.setEnabled(True)) \
+            .success(done).failure(failed).run()

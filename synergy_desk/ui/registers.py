@@ -33,7 +33,8 @@ from synergy_desk.services.incidents.registers import (
 )
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
-from synergy_desk.ui import errors, formatting
+from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
@@ -116,9 +117,7 @@ class RegistersWindow(QDialog):
         self.tabs.setObjectName("registersTabs")
         self.tabs.addTab(self._enhancements_tab(), self.tr("&Enhancement requests"))
         self.tabs.addTab(self._escalations_tab(), self.tr("E&scalations"))
-        self.message = QLabel()
-        self.message.setObjectName("registersMessage")
-        self.message.setWordWrap(True)
+        self.message = MessageLine("registersMessage", colour=palette.MUTED)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
@@ -348,7 +347,7 @@ class RegistersWindow(QDialog):
             return
         self.refresh_enhancements()
         self.select_enhancement(row.id)
-        self.message.setText(self.tr("Request “%s” updated.") % row.title)
+        self.message.note(self.tr("Request “%s” updated.") % row.title)
 
     def _on_escalation_save_clicked(self) -> None:
         row = self.selected_escalation()
@@ -362,7 +361,7 @@ class RegistersWindow(QDialog):
             return
         self.refresh_escalations()
         self.select_escalation(row.id)
-        self.message.setText(self.tr("Escalation of %s updated.") % row.incident_reference)
+        self.message.note(self.tr("Escalation of %s updated.") % row.incident_reference)
 
     # --- exporting --------------------------------------------------------------------------
 
@@ -392,7 +391,7 @@ class RegistersWindow(QDialog):
                                                       status=status)
                 Path(path).write_text(text, encoding="utf-8-sig", newline="")
             except OSError as exc:
-                raise _save_failed(path, exc) from exc
+                raise errors.file_problem(path, exc, "save") from exc
         if outcome.failed:
             return False
         self._saved(path)
@@ -409,7 +408,7 @@ class RegistersWindow(QDialog):
             try:
                 Path(path).write_bytes(pdf)
             except OSError as exc:
-                errors.show_error(self, _save_failed(path, exc))
+                errors.show_error(self, errors.file_problem(path, exc, "save"))
                 return
             self._saved(path)
 
@@ -418,15 +417,9 @@ class RegistersWindow(QDialog):
             if pdf is not None:
                 done(pdf)
         else:
-            self.message.setText(self.tr("Preparing the PDF…"))
+            self.message.note(self.tr("Preparing the PDF…"))
             Op(self, self._background, render).success(done).run(pdf=True)
 
     def _saved(self, path: str | Path) -> None:
-        self.message.setText(self.tr("Saved %s") % Path(path).name)
+        self.message.note(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))
-
-
-def _save_failed(path: str | Path, exc: OSError) -> Exception:
-    from synergy_desk.domain.errors import ValidationError
-
-    return ValidationError(f"Could not save {Path(path).name}: {exc.strerror or exc}.")

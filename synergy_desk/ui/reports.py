@@ -59,7 +59,8 @@ from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.chart import ChartWidget
-from synergy_desk.ui.operations import Op, call
+from synergy_desk.ui.message_line import MessageLine
+from synergy_desk.ui.operations import Latest, Op, call
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
@@ -404,8 +405,7 @@ class ReportsWindow(QDialog):
         self._background = background
         self._kinds: tuple[ReportKind, ...] = reports.report_kinds(actor)
         self._fixed_to_today = actor.role is Role.RECEPTION
-        self._run_id = 0
-        self._running = False
+        self._runs = Latest()
         self._data: ReportData | None = None
         self.charts: list[ChartWidget] = []
         self.table_blocks: list[ReportTableBlock] = []
@@ -454,10 +454,7 @@ class ReportsWindow(QDialog):
         self.busy.setMaximumHeight(6)
         self.busy.hide()
         side.addWidget(self.busy)
-        self.message = QLabel()
-        self.message.setObjectName("reportMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(palette.MUTED.text_style())
+        self.message = MessageLine("reportMessage", colour=palette.MUTED)
         side.addWidget(self.message)
 
         main = QVBoxLayout()
@@ -623,7 +620,7 @@ class ReportsWindow(QDialog):
         self._on_parameters_changed()
 
     def _on_parameters_changed(self) -> None:
-        if self._data is None or self._running:
+        if self._data is None or self.is_running():
             return
         start, end = self.period()
         if (self._data.name, self._data.start, self._data.end) != (self.current_name(), start,
@@ -637,7 +634,8 @@ class ReportsWindow(QDialog):
     # --- running ----------------------------------------------------------------------------
 
     def is_running(self) -> bool:
-        return self._running
+        """Whether a report is being built (the busy bar shows while it is)."""
+        return not self.busy.isHidden()
 
     def report(self) -> ReportData | None:
         """The report on screen, if any."""
@@ -655,23 +653,12 @@ class ReportsWindow(QDialog):
         start, end = self.period()
         if self._fixed_to_today:
             start = end = formatting.office_today()
-        self._run_id += 1
-        run_id = self._run_id
         actor = self._actor
 
         def build() -> ReportData:
             return reports.build_report(actor, name, start, end)
 
-        def done(result: ReportData) -> None:
-            if run_id != self._run_id:
-                return  # a newer run was started meanwhile
-            self._set_running(False)
-            self.show_report(result)
-
         def failed(exc: Exception) -> None:
-            if run_id != self._run_id:
-                return
-            self._set_running(False)
             self.message.setText(str(exc) if isinstance(exc, ValidationError) else "")
             self.failed.emit(str(exc))
             errors.show_error(self, exc)
@@ -679,10 +666,12 @@ class ReportsWindow(QDialog):
         self._set_running(True)
         title = next((k.title for k in self._kinds if k.name == name), name)
         self.message.setText(self.tr("Building “%s”…") % self.tr(title))
-        Op(self, self._background, build).success(done).failure(failed).run()
+        # A run started meanwhile (other dates) makes this one's answer stale: it is dropped.
+        Op(self, self._background, build).unless(self._runs.start()) \
+            .finally_(lambda: self._set_running(False)) \
+            .success(self.show_report).failure(failed).run()
 
     def _set_running(self, running: bool) -> None:
-        self._running = running
         self.run_button.setEnabled(not running and bool(self._kinds))
         self.busy.setVisible(running)
         if running:
@@ -918,8 +907,7 @@ class ReportsWindow(QDialog):
         try:
             write_file_atomically(path, data)
         except OSError as exc:
-            errors.show_error(self, ValidationError(
-                f"Could not save {Path(path).name}: {exc.strerror or exc}."))
+            errors.show_error(self, errors.file_problem(path, exc, "save"))
             return False
         self.message.setText(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))

@@ -15,8 +15,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from synergy_desk.domain.errors import DomainError, FundingRequired
-from synergy_desk.services.common import ENGINEERS, EVERYONE, MANAGERS, Actor, require
+from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import FundingRequired
+from synergy_desk.services.common import ENGINEERS, EVERYONE, MANAGERS, Actor
 from synergy_desk.services.incidents import callbacks, closing, reshape, work
 from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.services.incidents.changes import IncidentRef
@@ -36,7 +37,7 @@ from synergy_desk.ui.dialogs.resolve import (
     ResolveDialog,
 )
 from synergy_desk.ui.dialogs.split import SplitDialog
-from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.ui.operations import Op, allowed, call, reporting_errors
 from synergy_desk.ui.registers import RegistersWindow
 from synergy_desk.ui.worker import Background
 
@@ -50,16 +51,6 @@ log = logging.getLogger(__name__)
 
 #: Takes a payment for one incident (the window's payment dialog); True when it was paid.
 TakePayment = Callable[[int], bool]
-
-
-def _allowed(parent: QWidget | None, actor: Actor, roles: tuple[object, ...],
-             doing: str) -> bool:
-    try:
-        require(actor, roles, doing)  # type: ignore[arg-type]
-    except DomainError as exc:
-        errors.show_error(parent, exc)
-        return False
-    return True
 
 
 def _detail(parent: QWidget | None, incident_id: int) -> IncidentDetail | None:
@@ -153,7 +144,7 @@ def split_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     Returns:
         The new incident, or None.
     """
-    if not _allowed(parent, actor, ENGINEERS, "split incidents"):
+    if not allowed(parent, actor, ENGINEERS, "split incidents"):
         return None
     detail = _detail(parent, incident_id)
     if detail is None:
@@ -184,7 +175,7 @@ def merge_flow(parent: QWidget | None, actor: Actor, incident_id: int) -> str | 
     Returns:
         One line saying what was done (entries moved, funding handed back), or None.
     """
-    if not _allowed(parent, actor, ENGINEERS, "merge incidents"):
+    if not allowed(parent, actor, ENGINEERS, "merge incidents"):
         return None
     detail = _detail(parent, incident_id)
     if detail is None:
@@ -205,7 +196,7 @@ def resolve_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
     ``expected_version`` is the version the window shows; without it, the version read when
     the dialog opened (so a change made at another desk meanwhile is never overwritten).
     """
-    if not _allowed(parent, actor, ENGINEERS, "resolve incidents"):
+    if not allowed(parent, actor, ENGINEERS, "resolve incidents"):
         return None
     detail = _detail(parent, incident_id)
     if detail is None:
@@ -221,11 +212,11 @@ def resolve_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
 
 
 def _reason_flow(parent: QWidget | None, actor: Actor, incident_id: int,
-                 roles: tuple[object, ...], doing: str, dialog: Any,
+                 roles: tuple[Role, ...], doing: str, dialog: Any,
                  service: Callable[..., IncidentRef],
                  expected_version: int | None) -> IncidentRef | None:
     """The flows that need only a written reason: check the role, ask, call the service."""
-    if not _allowed(parent, actor, roles, doing):
+    if not allowed(parent, actor, roles, doing):
         return None
     detail = _detail(parent, incident_id)
     if detail is None:
@@ -263,7 +254,7 @@ def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: in
                            incident_id: int | None = None,
                            reference: str = "") -> CallBackRow | None:
     """Promise the customer a call back (about an incident, if given)."""
-    if not _allowed(parent, actor, EVERYONE, "schedule call-backs"):
+    if not allowed(parent, actor, EVERYONE, "schedule call-backs"):
         return None
     # The dialog reads the customer: it may have been removed meanwhile.
     request = call(parent, CallbackDialog.ask, parent, customer_id, incident_id, reference)
@@ -304,8 +295,7 @@ def summary_flow(parent: QWidget | None, background: Background, incident_id: in
     def render() -> SummaryPdf:
         return summary_documents.incident_summary(incident_id)
 
-    def done(result: object) -> None:
-        assert isinstance(result, SummaryPdf)
+    def done(result: SummaryPdf) -> None:
         if on_ready is not None:
             on_ready(result)
             return

@@ -1,5 +1,6 @@
 """Fixtures for the window's tests: preferences in a temporary INI file, the one error display
-replaced for every test, and a background helper that runs its jobs at once."""
+replaced for every test, a plain parent widget, the background helper (real, or one that runs
+its jobs at once) and a customer who rings."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 from synergy_desk.domain.errors import DomainError
+from synergy_desk.services.people import customers
 from synergy_desk.ui import errors
 from synergy_desk.ui.prefs import Preferences
 from synergy_desk.ui.worker import Background
@@ -103,3 +106,29 @@ class InlineBackground(Background):
 @pytest.fixture
 def inline_background() -> InlineBackground:
     return InlineBackground()
+
+
+@pytest.fixture
+def window(qtbot: Any) -> QWidget:
+    """A plain widget to parent what a test opens."""
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def background(qtbot: Any) -> Iterator[Background]:
+    """The real background helper; the test waits for its jobs to end."""
+    worker = Background()
+    yield worker
+    assert worker.wait(20_000)
+
+
+@pytest.fixture
+def caller(office: dict[str, Any]) -> customers.CustomerSummary:
+    """A customer who rings in."""
+    return customers.create_customer(
+        office["reception"],
+        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
+                                phone="01632 960123", email="harriet@oduya.example",
+                                postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))

@@ -36,12 +36,14 @@ def test_the_adjust_dialog_checks_the_balance_and_wants_a_reason(
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert dialog.ticket.currentData() == ticket_id
     dialog.delta.setValue(1)  # 5 of 5 left: one more would be 6 of 5
-    assert not ok.isEnabled() and "between 0 and 5" in dialog.message.text()
+    ok.click()
+    assert dialog.value is None and "between 0 and 5" in dialog.message.text()
     dialog.delta.setValue(-2)
     assert "3 of 5 left" in dialog.after.text()
-    assert not ok.isEnabled()  # no reason yet
+    ok.click()  # no reason yet
+    assert dialog.value is None
+    assert dialog.message.text() == "Give the reason for the adjustment."
     dialog.reason.setPlainText("Two incidents logged in error on the old system")
-    assert ok.isEnabled()
     ok.click()
     assert dialog.value == AdjustRequest(ticket_id, -2,
                                            "Two incidents logged in error on the old system")

@@ -10,14 +10,6 @@ import pytest
 from synergy_desk.models.database import default_database_url, sqlite_url
 from synergy_desk.ui.dialogs.database_settings import DatabaseChoice, DatabaseSettingsDialog
 from synergy_desk.ui.main_window import MainWindow
-from synergy_desk.ui.worker import Background
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Any:
-    worker = Background()
-    yield worker
-    worker.wait(5000)
 
 
 def test_a_postgresql_address_is_loaded_into_its_parts(qtbot: Any, background: Any) -> None:

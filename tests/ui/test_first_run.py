@@ -53,6 +53,16 @@ def test_the_form_says_what_is_missing_and_where(qtbot: Any, db_url: str) -> Non
     assert dialog.isVisible() and not users.has_users()
 
 
+def test_the_password_rule_is_the_services(qtbot: Any, db_url: str) -> None:
+    dialog = open_dialog(qtbot)
+    fill(dialog)
+    for box in (dialog.password, dialog.password2):
+        box.setText("short")
+    dialog.ok_button.click()
+    assert dialog.message.text() == "A password needs at least 8 characters."
+    assert dialog.focusWidget() is dialog.password and not users.has_users()
+
+
 def test_a_refusal_from_the_service_is_said_in_the_dialog_which_stays_open(
         qtbot: Any, db_url: str) -> None:
     dialog = open_dialog(qtbot)

@@ -59,7 +59,7 @@ def test_a_problem_is_said_in_the_dialog_which_stays_open(qtbot: Any,
     assert dialog.message.text() == "Give the name."
     assert dialog.focusWidget() is dialog.name
     assert dialog.isVisible() and dialog.value is None and shown_errors.shown == []
-    dialog.clear_problem()
+    dialog.message.clear()
     assert dialog.message.text() == ""
 
 
@@ -113,7 +113,7 @@ def test_ask_value_gives_the_answer_or_none(qtbot: Any, accept: bool,
 
 def test_a_note_is_not_a_problem(qtbot: Any) -> None:
     dialog = open_dialog(qtbot)
-    dialog.show_note("Connecting…")
+    dialog.message.note("Connecting…")
     note_style = dialog.message.styleSheet()
     dialog.show_problem("Refused.")
     assert dialog.message.styleSheet() != note_style

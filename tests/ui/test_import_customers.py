@@ -101,6 +101,26 @@ def test_a_refused_file_is_told(qtbot: Any, office: dict[str, Any], tmp_path: Pa
     assert not dialog.import_button.isEnabled()
 
 
+def test_a_file_that_cannot_be_read_is_told_not_a_crash(
+        qtbot: Any, office: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        inline_background: InlineBackground, shown_errors: ShownErrors) -> None:
+    path = write_file(tmp_path, 3)
+
+    def unreadable(source: Any, **_kwargs: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(source))
+
+    monkeypatch.setattr(import_customers.csv_import, "read_csv", unreadable)
+    dialog = ImportCustomersDialog(None, office["manager"], inline_background)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialog, "ask_open_path", lambda: str(path))
+    dialog.choose_button.click()
+    said = "Could not read customers.csv: Permission denied."
+    assert [str(exc) for exc in shown_errors.messages] == [said]
+    assert shown_errors.crashes == []
+    assert dialog.count_label.text() == said
+    assert not dialog.import_button.isEnabled()
+
+
 def test_open_import_customers_returns_none_when_cancelled(
         office: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ImportCustomersDialog, "ask", classmethod(lambda cls, *a: None))

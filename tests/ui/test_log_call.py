@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 
 from synergy_desk.services.people import customers
 from synergy_desk.ui.dialogs.log_call import LogCallDialog
-
-
-@pytest.fixture
-def caller(office: dict[str, Any]) -> customers.CustomerSummary:
-    return customers.create_customer(
-        office["reception"],
-        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
-                                phone="01632 960123", email="harriet@oduya.example",
-                                postcode="LS6 2AB", address="4 Mill Lane, Leeds"))
 
 
 def open_dialog(qtbot: Any, office: dict[str, Any], customer_id: int | None = None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from synergy_desk.services.common import Actor
 from synergy_desk.services.people import accounts, users
@@ -105,7 +105,7 @@ def test_the_forced_dialog_explains_why_and_asks_no_current_password(
     users.reset_password(manager, reception.id, TEMPORARY)
     dialog = forced_dialog(qtbot, reception)
     dialog.show()
-    reason = dialog.findChild(type(dialog.message), "changePasswordReason")
+    reason = dialog.findChild(QLabel, "changePasswordReason")
     assert "A manager has reset the password of rita" in reason.text()
     assert not dialog.old.isVisible()
     assert dialog.new.isVisible() and dialog.again.isVisible()

@@ -21,15 +21,6 @@ from tests.conftest import PASSWORD
 from tests.ui.conftest import ShownErrors
 
 
-@pytest.fixture
-def caller(office: dict[str, Any]) -> customers.CustomerSummary:
-    return customers.create_customer(
-        office["reception"],
-        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
-                                phone="01632 960123", email="harriet@oduya.example",
-                                postcode="LS6 2AB", address="4 Mill Lane, Leeds"))
-
-
 def make_window(qtbot: Any, actor: Actor, prefs: Any) -> MainWindow:
     window = MainWindow(actor, prefs, "test database", "Synergy Support Ltd")
     qtbot.addWidget(window)

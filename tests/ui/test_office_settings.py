@@ -4,12 +4,12 @@ the test e-mail from the values on screen, and the logo."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QLabel
 
 from synergy_desk.domain.errors import ConflictError, PermissionDenied
 from synergy_desk.models import tables as t
@@ -19,14 +19,6 @@ from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog, open_o
 from synergy_desk.ui.worker import Background
 from tests.smtp_stub import smtp_stub
 from tests.ui.conftest import ShownErrors
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Iterator[Background]:
-    worker = Background()
-    yield worker
-    assert worker.wait(20_000)
-
 
 
 def open_dialog(qtbot: Any, manager: Actor, background: Background) -> OfficeSettingsDialog:
@@ -56,7 +48,7 @@ def test_the_dialog_shows_the_saved_settings(qtbot: Any, manager: Actor,
     assert dialog.password_state.text() == "not set"
     assert dialog.incident_gross.text() == "£90.00 with VAT"
     assert "Receipts already issued keep the prices" in dialog.findChild(
-        type(dialog.message), "pricesNote").text()
+        QLabel, "pricesNote").text()
     assert dialog.changes() == {}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import logging
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
-from synergy_desk.ui import operations
-from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.services.common import MANAGERS
+from synergy_desk.ui import operations, palette
+from synergy_desk.ui.message_line import MessageLine
+from synergy_desk.ui.operations import Latest, Op, allowed, call, reporting_errors
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import InlineBackground, ShownErrors
-
-
-@pytest.fixture
-def window(qtbot: Any) -> QWidget:
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Iterator[Background]:
-    worker = Background()
-    yield worker
-    assert worker.wait(10_000)
 
 
 def refuse() -> int:
@@ -97,13 +84,65 @@ def test_a_failure_handler_that_raises_is_shown(window: QWidget,
 
 def test_a_specific_domain_error_can_be_handled_on_the_spot(
         window: QWidget, shown_errors: ShownErrors) -> None:
-    said: list[str] = []
-    with reporting_errors(window):
-        try:
-            raise ConflictError("Changed at another desk.")
-        except ConflictError as exc:
-            said.append(exc.message)
-    assert said == ["Changed at another desk."] and shown_errors.shown == []
+    line = MessageLine("windowMessage", window)
+    with reporting_errors(window, failure=line.failure) as outcome:
+        raise ConflictError("Changed at another desk.")
+    assert outcome.failed and line.text() == "Changed at another desk."
+    assert shown_errors.shown == []
+    # Anything else is not the line's to say: it goes to the one display.
+    shown_errors.expect_crash()
+    with reporting_errors(window, failure=line.failure):
+        crash()
+    assert [type(exc) for exc in shown_errors.crashes] == [ZeroDivisionError]
+    assert line.text() == "Changed at another desk."
+
+
+# --- the message line -------------------------------------------------------------------------
+
+
+def test_the_message_line_says_problems_and_notes_in_their_colours(window: QWidget) -> None:
+    line = MessageLine("formMessage", window)
+    assert line.objectName() == "formMessage" and line.wordWrap() and line.text() == ""
+    line.note("Connecting…", palette.SUCCESS)
+    assert line.text() == "Connecting…" and palette.SUCCESS.hex() in line.styleSheet()
+    line.problem("Refused.")
+    assert line.text() == "Refused." and palette.ERROR.hex() in line.styleSheet()
+    line.clear()
+    assert line.text() == ""
+
+
+def test_a_refusal_in_the_background_is_said_in_the_line(
+        window: QWidget, inline_background: InlineBackground,
+        shown_errors: ShownErrors) -> None:
+    line = MessageLine("jobMessage", window)
+    Op(window, inline_background, refuse).failure(line.failure).run()
+    assert line.text() == "The subject is empty." and shown_errors.shown == []
+
+
+def test_the_line_can_say_a_refusal_its_own_way(window: QWidget,
+                                                shown_errors: ShownErrors) -> None:
+    seen: list[str] = []
+    line = MessageLine("formMessage", window, refused=lambda exc: seen.append(exc.message))
+    line.failure(NotFound("The incident has gone."))
+    assert seen == ["The incident has gone."] and shown_errors.shown == []
+
+
+def test_a_bug_is_shown_and_the_line_says_so_when_asked(window: QWidget,
+                                                        shown_errors: ShownErrors) -> None:
+    shown_errors.expect_crash()
+    line = MessageLine("statusLine", window, crash_text="The check could not run.")
+    line.failure(KeyError("missing"))
+    assert line.text() == "The check could not run."
+    assert [type(exc) for exc in shown_errors.crashes] == [KeyError]
+
+
+def test_allowed_asks_the_services_own_role_check(office: dict[str, Any], window: QWidget,
+                                                 shown_errors: ShownErrors) -> None:
+    assert allowed(window, office["manager"], MANAGERS, "waive a charge")
+    assert shown_errors.shown == []
+    assert not allowed(window, office["engineer"], MANAGERS, "waive a charge")
+    assert [str(exc) for exc in shown_errors.messages] == [
+        "Only managers may waive a charge; you are logged in as engineer."]
 
 
 # --- the real dialogs -------------------------------------------------------------------------
@@ -230,6 +269,55 @@ def test_without_a_parent_the_callbacks_always_run(inline_background: InlineBack
     Op(None, inline_background, lambda: 7).success(results.append).run()
     Op(None, inline_background, refuse).run()
     assert results == [7] and len(shown_errors.messages) == 1
+
+
+class HeldBackground(Background):
+    """A background helper whose jobs end when the test says, in the order it says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: list[tuple[Any, Any, Any]] = []
+
+    def run(self, fn: Any, on_done: Any, on_error: Any, *, pdf: bool = False) -> None:
+        self.jobs.append((fn, on_done, on_error))
+
+    def end(self, job: int) -> None:
+        fn, on_done, on_error = self.jobs[job]
+        try:
+            result = fn()
+        except Exception as exc:  # noqa: BLE001 - handed over like the worker thread does
+            on_error(exc)
+            return
+        on_done(result)
+
+
+def test_an_answer_arriving_after_a_newer_run_is_dropped(window: QWidget,
+                                                         shown_errors: ShownErrors) -> None:
+    held = HeldBackground()
+    runs = Latest()
+    seen: list[str] = []
+    for name, job in (("first", lambda: "first"), ("second", lambda: "second"),
+                      ("third", refuse)):
+        Op(window, held, job).unless(runs.start()).success(seen.append) \
+            .failure(lambda exc, name=name: seen.append(f"{name} failed")) \
+            .finally_(lambda name=name: seen.append(f"{name} ended")).run()
+    held.end(1)  # the second ends first, but the third has started since
+    held.end(0)
+    assert seen == [] and shown_errors.shown == []
+    held.end(2)
+    assert seen == ["third ended", "third failed"]
+
+
+def test_a_forgotten_run_is_dropped_and_a_new_one_is_not(
+        window: QWidget, inline_background: InlineBackground) -> None:
+    held = HeldBackground()
+    runs = Latest()
+    seen: list[int] = []
+    Op(window, held, lambda: 1).unless(runs.start()).success(seen.append).run()
+    runs.forget()
+    held.end(0)
+    Op(window, inline_background, lambda: 2).unless(runs.start()).success(seen.append).run()
+    assert seen == [2]
 
 
 def test_the_display_is_looked_up_when_shown(monkeypatch: pytest.MonkeyPatch,

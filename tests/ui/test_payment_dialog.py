@@ -23,15 +23,6 @@ from synergy_desk.ui.dialogs.payment import PaymentDialog
 PAN = "4111 1111 1111 1111"
 
 
-@pytest.fixture
-def caller(office: dict[str, Any]) -> customers.CustomerSummary:
-    return customers.create_customer(
-        office["reception"],
-        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
-                                phone="01632 960123", email="harriet@oduya.example",
-                                postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
-
-
 def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> changes.IncidentRef:
     return intake.log_call(office["reception"], intake.LogCallInput(
         customer_id=customer_id, product_id=office["product"].id, subject=subject,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +46,6 @@ def receipt(office: dict[str, Any]) -> payments.ReceiptInfo:
     return payments.take_payment(reception, payments.PaymentRequest(
         customer_id=customer.id, incident_ids=(ref.id,), method=PaymentMethod.CARD,
         card_brand="Visa", card_last4="4242", auth_code="AB1234"))
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Iterator[Background]:
-    worker = Background()
-    yield worker
-    assert worker.wait(20_000)
 
 
 def open_preview(qtbot: Any, background: Background, number: str) -> PdfPreviewDialog:

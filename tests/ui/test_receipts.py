@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,29 +19,6 @@ from synergy_desk.ui.dialogs.refund import RefundDialog
 from synergy_desk.ui.pdf_preview import PdfPreviewDialog
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import InlineBackground, ShownErrors
-
-
-@pytest.fixture
-def caller(office: dict[str, Any]) -> customers.CustomerSummary:
-    return customers.create_customer(
-        office["reception"],
-        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
-                                phone="01632 960123", email="harriet@oduya.example",
-                                postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
-
-
-@pytest.fixture
-def window(qtbot: Any) -> QWidget:
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    return widget
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Iterator[Background]:
-    worker = Background()
-    yield worker
-    assert worker.wait(20_000)
 
 
 def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> changes.IncidentRef:

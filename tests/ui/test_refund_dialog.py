@@ -20,15 +20,6 @@ from synergy_desk.ui.dialogs.refund import RefundDialog
 from tests.ui.conftest import ShownErrors
 
 
-@pytest.fixture
-def caller(office: dict[str, Any]) -> customers.CustomerSummary:
-    return customers.create_customer(
-        office["reception"],
-        customers.CustomerInput(name="Harriet Oduya", company="Oduya Joinery Ltd",
-                                phone="01632 960123", email="harriet@oduya.example",
-                                postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
-
-
 def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> changes.IncidentRef:
     return intake.log_call(office["reception"], intake.LogCallInput(
         customer_id=customer_id, product_id=office["product"].id, subject=subject,
@@ -193,6 +184,7 @@ def test_the_dialog_is_not_offered_to_others(
 
     assert RefundDialog.ask(None, office["reception"], receipt.payment_id) is None
     assert len(shown_errors.shown) == 1 and isinstance(shown_errors.shown[0], PermissionDenied)
+    assert "Only managers may refund or void payments" in str(shown_errors.shown[0])
     # And the service refuses anyway, whoever opens the dialog.
     with pytest.raises(DomainError):
         payments.refund(office["engineer"], receipt.payment_id, reason="Trying")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,6 @@ from synergy_desk.ui.table_model import SORT_ROLE, TableModel, sort_order
 from synergy_desk.ui.worker import Background
 from tests.ui.conftest import ShownErrors
 from tests.ui.workbench_data import log_new, new_customer
-
-
-@pytest.fixture
-def background(qtbot: Any) -> Iterator[Background]:
-    worker = Background()
-    yield worker
-    assert worker.wait(20_000)
 
 
 @pytest.fixture

@@ -412,7 +412,9 @@ def test_merge_dialog_says_a_payment_is_kept_for_an_unfunded_survivor(
     assert "kept and now funds" in dialog.outcome.text()
     assert first.reference in dialog.outcome.text()
     dialog.choose(first.id, first.id)
-    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.value is None
+    assert dialog.message.text() == "An incident cannot be merged into itself."
     dialog.choose(first.id, dup.id)
     dialog.swap_button.click()
     assert (dialog.duplicate.currentData(), dialog.survivor.currentData()) == (dup.id, first.id)

@@ -114,7 +114,6 @@ class TicketAdjustDialog(FormDialog[AdjustRequest]):
         self.add_message_and_buttons(layout)
         self.ticket.currentIndexChanged.connect(self._on_values_changed)
         self.delta.valueChanged.connect(self._on_values_changed)
-        self.reason.textChanged.connect(self._on_values_changed)
         self._on_values_changed()
         self.setMinimumWidth(460)
 
@@ -124,27 +123,32 @@ class TicketAdjustDialog(FormDialog[AdjustRequest]):
 
     def _on_values_changed(self, *_args: object) -> None:
         ticket = self._chosen()
-        delta = self.delta.value()
-        ok_button = self.ok_button
         if ticket is None:
             self.after.clear()
-            ok_button.setEnabled(False)
             return
-        after = ticket.left + delta
-        self.after.setText(self.tr("%s of %s left afterwards") % (after, ticket.size))
-        valid = delta != 0 and 0 <= after <= ticket.size
-        if valid or delta == 0:
-            self.clear_problem()
-        else:
-            self.show_problem(self.tr("The balance must stay between 0 and %s.") % ticket.size)
-        ok_button.setEnabled(valid and bool(self.reason.toPlainText().strip()))
+        self.after.setText(self.tr("%s of %s left afterwards")
+                           % (ticket.left + self.delta.value(), ticket.size))
+
+    def validate(self) -> None:
+        """The adjust service's own rules, in its words, before the dialog closes."""
+        ticket = self._chosen()
+        delta = self.delta.value()
+        if ticket is None:
+            raise Problem(self.tr("Choose the live ticket to adjust."), self.ticket)
+        if delta == 0:
+            raise Problem(self.tr("Give the number of incidents to add or take away."),
+                          self.delta)
+        if not 0 <= ticket.left + delta <= ticket.size:
+            raise Problem(self.tr("Season ticket %s has %s of %s left; the balance must stay "
+                                  "between 0 and %s.")
+                          % (ticket.id, ticket.left, ticket.size, ticket.size), self.delta)
+        if not self.reason.toPlainText().strip():
+            raise Problem(self.tr("Give the reason for the adjustment."), self.reason)
 
     def answer(self) -> AdjustRequest:
         ticket = self._chosen()
-        reason = self.reason.toPlainText().strip()
-        if ticket is None or not reason:
-            raise Problem(self.tr("Choose a ticket and give the reason."))
-        return AdjustRequest(ticket.id, self.delta.value(), reason)
+        assert ticket is not None  # validate() has checked
+        return AdjustRequest(ticket.id, self.delta.value(), self.reason.toPlainText().strip())
 
     @classmethod
     def ask(cls, parent: QWidget | None, customer_name: str,

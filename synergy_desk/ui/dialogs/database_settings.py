@@ -33,7 +33,7 @@ from synergy_desk.models.database import default_database_url, describe_url, sql
 from synergy_desk.services.data import connection
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import Op
+from synergy_desk.ui.operations import Latest, Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
 
@@ -60,7 +60,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         self.setObjectName("databaseSettingsDialog")
         self.setWindowTitle(self.tr("Database for this desk"))
         self._background = background
-        self._probe_token = 0
+        self._probes = Latest()
 
         self.use_sqlite = QRadioButton(self.tr("A database &file on this computer (one desk)"))
         self.use_sqlite.setObjectName("useSqlite")
@@ -146,7 +146,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
             # say why, so the desk can be pointed somewhere that works.
             self._load_address("")
             message = exc.message if isinstance(exc, DomainError) else str(exc)
-            self._show(False, self.tr("The saved address cannot be used: %s") % message)
+            self.message.problem(self.tr("The saved address cannot be used: %s") % message)
 
     def _load_address(self, url: str) -> None:
         info = describe_url(url or default_database_url())
@@ -169,7 +169,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         sqlite = self.use_sqlite.isChecked()
         self.sqlite_box.setEnabled(sqlite)
         self.postgres_box.setEnabled(not sqlite)
-        self.clear_problem()
+        self.message.clear()
 
     def url(self) -> str:
         """The address the form describes.
@@ -206,39 +206,23 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
 
     # -- testing ---------------------------------------------------------------------------
 
-    def _show(self, ok: bool, text: str) -> None:
-        if ok:
-            self.show_note(text, palette.SUCCESS)
-        else:
-            self.show_problem(text)
-
     def _on_test_clicked(self) -> None:
-        try:
+        with reporting_errors(self, failure=self.message.failure) as outcome:
             url = self.url()
-        except DomainError as exc:
-            self._show(False, exc.message)
+        if outcome.failed:
             return
-        self._probe_token += 1
-        token = self._probe_token
         self.test_button.setEnabled(False)
-        self._show(True, self.tr("Connecting…"))
+        self.message.note(self.tr("Connecting…"), palette.SUCCESS)
 
         def done(result: connection.ProbeResult) -> None:
-            if token != self._probe_token:
-                return  # an older test, overtaken by a newer one
-            self.test_button.setEnabled(True)
-            self._show(True, result.message)
+            self.message.note(result.message, palette.SUCCESS)
 
-        def failed(exc: Exception) -> None:
-            # Whatever stops the connection is the answer to the test, said beside it.
-            if token != self._probe_token:
-                return
-            self.test_button.setEnabled(True)
-            message = exc.message if isinstance(exc, DomainError) else str(exc)
-            self._show(False, " ".join(message.split()))
-
+        # What stops the connection is the answer to the test, said beside it; an older
+        # test, overtaken by a newer one, says nothing.
         Op(self, self._background, lambda: connection.probe(url)) \
-            .success(done).failure(failed).run()
+            .unless(self._probes.start()) \
+            .finally_(lambda: self.test_button.setEnabled(True)) \
+            .success(done).failure(self.message.failure).run()
 
     # -- saving ----------------------------------------------------------------------------
 

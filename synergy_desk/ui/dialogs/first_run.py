@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from synergy_desk.domain.errors import ValidationError
+from synergy_desk.services.people import users
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
@@ -96,8 +98,10 @@ class FirstRunDialog(FormDialog[FirstRunRequest]):
             raise Problem(self.tr("Choose a user name for the first manager."), self.username)
         if not self.full_name.text().strip():
             raise Problem(self.tr("Give the manager's full name."), self.full_name)
-        if len(self.password.text()) < 8:
-            raise Problem(self.tr("The password needs at least 8 characters."), self.password)
+        try:
+            users.check_password_rules(self.password.text())  # the service's own rule
+        except ValidationError as exc:
+            raise Problem(exc.message, self.password) from exc
         if self.password.text() != self.password2.text():
             self.password2.clear()
             raise Problem(self.tr("The two passwords are not the same."), self.password2)

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QPushButton,
     QWidget,
 )
 
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.ui import palette
+from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import reporting_errors
 
 __all__ = ["FormDialog", "Problem"]
@@ -48,7 +47,8 @@ class Problem(ValidationError):
 
 
 class FormDialog(QDialog, Generic[R]):
-    """A message line (``message``), a button box (``buttons``) and a checked, typed answer.
+    """A message line (``message``, a :class:`MessageLine`), a button box (``buttons``) and a
+    checked, typed answer.
 
     A subclass builds its fields, then places ``self.message`` and ``self.buttons`` in its
     layout (usually last, with :meth:`add_message_and_buttons`), and implements
@@ -61,10 +61,8 @@ class FormDialog(QDialog, Generic[R]):
         super().__init__(parent)
         #: The answer, once the dialog has been accepted.
         self.value: R | None = None
-        self.message = QLabel()
-        self.message.setObjectName(message_name)
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(palette.ERROR.text_style())
+        #: Where a refusal is said (and, with ``note``, anything else worth saying).
+        self.message = MessageLine(message_name, refused=self.problem_raised)
         self.buttons = QDialogButtonBox(buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -107,30 +105,18 @@ class FormDialog(QDialog, Generic[R]):
 
     def show_problem(self, text: str, focus: QWidget | None = None) -> None:
         """Say what stops the form, in the error colour; ``focus`` gets the cursor."""
-        self.message.setStyleSheet(palette.ERROR.text_style())
-        self.message.setText(text)
+        self.message.problem(text)
         if focus is not None:
             focus.setFocus()
-
-    def show_note(self, text: str, colour: palette.Colour = palette.MUTED) -> None:
-        """Say something that is not a problem (a hint, an answer to a test)."""
-        self.message.setStyleSheet(colour.text_style())
-        self.message.setText(text)
-
-    def clear_problem(self) -> None:
-        self.message.clear()
 
     # -- accepting ----------------------------------------------------------------------------
 
     def accept(self) -> None:
         """Accept the form if its checks and its answer allow; otherwise say why and stay."""
-        with reporting_errors(self) as outcome:
-            try:
-                self.validate()
-                value = self.answer()
-            except DomainError as exc:
-                self.problem_raised(exc)
-                return
+        # A refusal goes to problem_raised, through the message line; a bug to the crash dialog.
+        with reporting_errors(self, failure=self.message.failure) as outcome:
+            self.validate()
+            value = self.answer()
         if outcome.failed:
             return
         self.value = value

@@ -38,7 +38,7 @@ from synergy_desk.services.data.csv_import import (
     ImportResult,
 )
 from synergy_desk.ui import errors, palette
-from synergy_desk.ui.operations import Op
+from synergy_desk.ui.operations import Latest, Op
 from synergy_desk.ui.worker import Background
 
 __all__ = ["ImportCustomersDialog", "open_import_customers"]
@@ -71,7 +71,7 @@ class ImportCustomersDialog(QDialog):
         self._path: str | None = None
         self._csv: CsvFile | None = None
         self._preview: ImportPreview | None = None
-        self._generation = 0
+        self._reads = Latest()
         self._filling = False
         self._importing = False
         self.result_value: ImportResult | None = None
@@ -268,8 +268,6 @@ class ImportCustomersDialog(QDialog):
 
     def _read(self) -> None:
         assert self._path is not None
-        self._generation += 1
-        generation = self._generation
         path = self._path
         encoding = self.encoding.currentData()
         delimiter = self.delimiter.currentData()
@@ -284,21 +282,19 @@ class ImportCustomersDialog(QDialog):
             return csv_file, mapping, csv_import.preview_import(csv_file, mapping)
 
         def done(result: tuple[CsvFile, dict[str, str], ImportPreview]) -> None:
-            if generation != self._generation:
-                return  # the file or its format was changed meanwhile
             csv_file, mapping, preview = result
             self._csv = csv_file
             self._fill_mapping(csv_file, mapping)
             self._show_preview(preview)
 
-        Op(self, self._background, work).success(done) \
-            .failure(lambda exc: self._failed(generation, exc)).run()
+        # Read again when the file or its format changes meanwhile: this answer is dropped.
+        Op(self, self._background, work).unless(self._reads.start()) \
+            .success(done).failure(self._failed).run()
 
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
-        self.count_label.setText(str(exc) if not isinstance(exc, OSError) else
-                                 self.tr("The file cannot be read."))
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, OSError):  # a file that cannot be read is not a bug
+            exc = errors.file_problem(self._path or "", exc, "read")
+        self.count_label.setText(str(exc))
         self._update_buttons()
         errors.show_error(self, exc)
 
@@ -327,20 +323,15 @@ class ImportCustomersDialog(QDialog):
     def _on_mapping_changed(self) -> None:
         if self._filling or self._csv is None:
             return
-        self._generation += 1
-        generation = self._generation
         csv_file = self._csv
         mapping = self.mapping()
         self._preview = None
         self.count_label.setText(self.tr("Checking the rows…"))
         self._update_buttons()
 
-        def done(result: ImportPreview) -> None:
-            if generation == self._generation:
-                self._show_preview(result)
-
         Op(self, self._background, lambda: csv_import.preview_import(csv_file, mapping)) \
-            .success(done).failure(lambda exc: self._failed(generation, exc)).run()
+            .unless(self._reads.start()) \
+            .success(self._show_preview).failure(self._failed).run()
 
     # --- the preview -------------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Priority
-from synergy_desk.domain.errors import DomainError
 from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import intake
@@ -34,6 +33,7 @@ from synergy_desk.services.office import catalogue
 from synergy_desk.services.people import customers
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.operations import reporting_errors
 
 
 @dataclass(frozen=True)
@@ -246,10 +246,9 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.results.clear()
         if len(text) < 2:
             return
-        try:
+        with reporting_errors(self, failure=self.message.failure) as outcome:
             hits = search.search_customers(text, limit=10)
-        except DomainError as exc:
-            self.show_problem(exc.message)
+        if outcome.failed:
             return
         for hit in hits:
             bits = [hit.name]
@@ -343,12 +342,11 @@ class LogCallDialog(FormDialog[LoggedCall]):
             name=self.nc_name.text().strip(), company=self.nc_company.text().strip(),
             address=self.nc_address.text().strip(), postcode=self.nc_postcode.text().strip(),
             email=self.nc_email.text().strip(), phone=self.nc_phone.text().strip(), notes="")
-        try:
+        with reporting_errors(self, failure=self.message.failure) as outcome:
             summary = customers.create_customer(self._actor, data)
-        except DomainError as exc:
-            self.show_problem(exc.message)
+        if outcome.failed:
             return
-        self.clear_problem()
+        self.message.clear()
         for w in (self.nc_name, self.nc_company, self.nc_phone, self.nc_email, self.nc_postcode,
                   self.nc_address):
             w.clear()

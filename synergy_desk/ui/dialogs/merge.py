@@ -154,22 +154,26 @@ class MergeDialog(FormDialog[MergeRequest]):
             self.choose(survivor, duplicate)
 
     def _on_choice_changed(self, _index: int = 0) -> None:
-        self.clear_problem()
+        self.message.clear()
         duplicate, survivor = self._chosen()
-        ok = self.ok_button
         if duplicate is None or survivor is None or duplicate.id == survivor.id:
             self.outcome.setText(html.escape(self.tr(
                 "Choose two different incidents: the duplicate and the one it belongs to.")))
-            ok.setEnabled(False)
             return
-        ok.setEnabled(True)
         self.outcome.setText("<br>".join(f"• {html.escape(line)}"
                                          for line in merge_outcome(duplicate, survivor)))
 
+    def validate(self) -> None:
+        duplicate, survivor = self._chosen()
+        if duplicate is None or survivor is None:
+            raise Problem(self.tr("Choose two different incidents: the duplicate and the one "
+                                  "it belongs to."), self.duplicate)
+        if duplicate.id == survivor.id:
+            raise Problem(self.tr("An incident cannot be merged into itself."), self.survivor)
+
     def answer(self) -> MergeRequest:
         duplicate, survivor = self._chosen()
-        if duplicate is None or survivor is None or duplicate.id == survivor.id:
-            raise Problem(self.tr("An incident cannot be merged into itself."))
+        assert duplicate is not None and survivor is not None  # validate() has checked
         return MergeRequest(duplicate.id, survivor.id)
 
     @classmethod

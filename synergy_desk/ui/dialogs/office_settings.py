@@ -40,18 +40,18 @@ from synergy_desk.domain.money import (
     parse_pence,
     parse_rate,
 )
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import SETTING, OfficeSettingsData
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import Op, call, reporting_errors
+from synergy_desk.ui.message_line import MessageLine
+from synergy_desk.ui.operations import Op, allowed, call
 from synergy_desk.ui.worker import Background
 
 __all__ = ["OfficeSettingsDialog", "open_office_settings"]
 
-_BAD, _QUIET, _OK = palette.ERROR, palette.MUTED, palette.SUCCESS
 _LOGO_PREVIEW = (200, 80)
 
 
@@ -77,9 +77,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._logo: bytes | None = data.logo
         #: None: keep the saved password; "": remove it; text: the new one.
         self._password_change: str | None = None
-        self._sending = False
         self._fields: dict[str, QWidget] = {}
-        self._errors: dict[str, QLabel] = {}
+        self._errors: dict[str, MessageLine] = {}
         self._tab_of: dict[str, int] = {}
 
         self.tabs = QTabWidget()
@@ -118,10 +117,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         if not stretch:
             line.addStretch(1)
         box.addLayout(line)
-        error = QLabel()
-        error.setObjectName(f"fieldError_{name}")
-        error.setWordWrap(True)
-        error.setStyleSheet(_BAD.text_style())
+        error = MessageLine(f"fieldError_{name}")
         error.hide()
         box.addWidget(error)
         caption = QLabel(self.tr(caption_text) if caption_text else "")
@@ -205,7 +201,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                               "PNG or JPEG of at most %d kB.")
                       % ((SETTING["logo"].high or 0) // 1000))
         hint.setWordWrap(True)
-        hint.setStyleSheet(_QUIET.text_style())
+        hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", hint)
         return page
 
@@ -224,7 +220,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.incident_price = self._money_edit("settingsIncidentPrice")
         self.incident_gross = QLabel()
         self.incident_gross.setObjectName("incidentPriceGross")
-        self.incident_gross.setStyleSheet(_QUIET.text_style())
+        self.incident_gross.setStyleSheet(palette.MUTED.text_style())
         self.vat_rate = QLineEdit()
         self.vat_rate.setObjectName("settingsVatRate")
         self.vat_rate.setPlaceholderText("20")
@@ -234,7 +230,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.ticket_price = self._money_edit("settingsTicketPrice")
         self.ticket_gross = QLabel()
         self.ticket_gross.setObjectName("ticketPriceGross")
-        self.ticket_gross.setStyleSheet(_QUIET.text_style())
+        self.ticket_gross.setStyleSheet(palette.MUTED.text_style())
         self.ticket_size = self._spin("ticket_default_size", "settingsTicketSize")
         self.ticket_size.valueChanged.connect(self._on_prices_changed)
         self.ticket_days = self._spin("ticket_validity_days", "settingsTicketDays")
@@ -249,7 +245,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                               "New prices apply to payments taken from now on."))
         note.setObjectName("pricesNote")
         note.setWordWrap(True)
-        note.setStyleSheet(_QUIET.text_style())
+        note.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", note)
         return page
 
@@ -271,7 +267,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         zone_hint = QLabel(self.tr("Times are stored in UTC and shown in this time zone on "
                                    "every desk and document."))
         zone_hint.setWordWrap(True)
-        zone_hint.setStyleSheet(_QUIET.text_style())
+        zone_hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
         self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
@@ -311,9 +307,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.test_button = QPushButton(self.tr("Send &test e-mail…"))
         self.test_button.setObjectName("sendTestEmailButton")
         self.test_button.clicked.connect(self._on_test_clicked)
-        self.test_status = QLabel()
-        self.test_status.setObjectName("testEmailStatus")
-        self.test_status.setWordWrap(True)
+        self.test_status = MessageLine("testEmailStatus",
+                                       crash_text=self.tr("The test e-mail was not sent."))
         self.test_status.setTextFormat(Qt.TextFormat.PlainText)
         self.test_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
@@ -324,7 +319,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         hint = QLabel(self.tr("The test e-mail uses the values on this page as they are now, "
                               "before you save them."))
         hint.setWordWrap(True)
-        hint.setStyleSheet(_QUIET.text_style())
+        hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", hint)
         return page
 
@@ -401,8 +396,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            self._field_error("logo", self.tr("Could not read %s: %s")
-                              % (path, exc.strerror or exc))
+            self._field_error("logo", errors.file_problem(path, exc, "read").message)
             return
         try:
             settings_service.check_logo(data)
@@ -533,11 +527,11 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
     def _clear_errors(self) -> None:
         for name in self._errors:
             self._clear_error(name)
-        self.clear_problem()
+        self.message.clear()
 
     def _field_error(self, name: str, text: str) -> None:
         label = self._errors[name]
-        label.setText(text)
+        label.problem(text)
         label.show()
         self.tabs.setCurrentIndex(self._tab_of[name])
         widget = self._fields[name]
@@ -589,8 +583,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         return text.strip() if ok and text.strip() else None
 
     def _on_test_clicked(self) -> None:
-        if self._sending:
-            return
+        if not self.test_button.isEnabled():
+            return  # a test e-mail is on its way
         sender = self.smtp_from.text().strip() or self.email.text().strip()
         to = self.ask_test_address(self.email.text().strip() or sender)
         if not to:
@@ -598,36 +592,26 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         host, port, user = (self.smtp_host.text().strip(), self.smtp_port.value(),
                             self.smtp_user.text().strip())
         password, starttls = self._password_change, self.smtp_starttls.isChecked()
-        self._sending = True
         self.test_button.setEnabled(False)
-        self.test_status.setStyleSheet(_QUIET.text_style())
-        self.test_status.setText(self.tr("Sending a test e-mail to %s through %s…")
-                                 % (to, f"{host}:{port}" if host else self.tr("no server")))
+        self.test_status.note(self.tr("Sending a test e-mail to %s through %s…")
+                              % (to, f"{host}:{port}" if host else self.tr("no server")))
 
         def send() -> None:
             mailer.send_test_email(mailer.smtp_settings_from_form(
                 self._actor, host, port, user, password, sender, starttls), to)
 
         def done(_result: None) -> None:
-            self._test_finished(True, self.tr(
+            self.test_status.note(self.tr(
                 "A test e-mail was sent to %s through %s:%d. Check that it has arrived; "
-                "then save these settings.") % (to, host, port))
+                "then save these settings.") % (to, host, port), palette.SUCCESS)
+            self.test_email_finished.emit(True, self.test_status.text())
 
         def failed(exc: Exception) -> None:
-            if not isinstance(exc, DomainError):
-                self._test_finished(False, self.tr("The test e-mail was not sent."))
-                errors.show_error(self, exc)
-                return
-            self._test_finished(False, exc.message)
+            self.test_status.failure(exc)
+            self.test_email_finished.emit(False, self.test_status.text())
 
-        Op(self, self._background, send).success(done).failure(failed).run()
-
-    def _test_finished(self, ok: bool, text: str) -> None:
-        self._sending = False
-        self.test_button.setEnabled(True)
-        self.test_status.setStyleSheet((_OK if ok else _BAD).text_style())
-        self.test_status.setText(text)
-        self.test_email_finished.emit(ok, text)
+        Op(self, self._background, send).finally_(lambda: self.test_button.setEnabled(True)) \
+            .success(done).failure(failed).run()
 
     # -- entry point ----------------------------------------------------------------------------
 
@@ -635,10 +619,10 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
     def ask(cls, parent: QWidget | None, actor: Actor,
             background: Background) -> OfficeSettingsData | None:
         """Edit the office's settings (managers only); the saved settings, or None."""
-        with reporting_errors(parent) as outcome:
-            require(actor, MANAGERS, "change the office's settings")
-            data = settings_service.get_settings()
-        if outcome.failed:
+        if not allowed(parent, actor, MANAGERS, "change the office's settings"):
+            return None
+        data = call(parent, settings_service.get_settings)
+        if data is None:
             return None
         return cls(parent, actor, background, data).ask_value()
 

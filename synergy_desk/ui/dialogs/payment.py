@@ -45,7 +45,6 @@ CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club
 MAX_INCIDENTS_LISTED = 200
 _ID_ROLE = Qt.ItemDataRole.UserRole
 _TICKET = "ticket"
-_OK, _BAD, _MUTED = palette.SUCCESS, palette.ERROR, palette.MUTED
 
 _CARD_REFUSED = (
     "That looked like a full card number, so it was wiped at once. Card numbers are never "
@@ -90,14 +89,14 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
 
         # -- who is paying ---------------------------------------------------------------------
         heading = QLabel(f"<span style='font-size:13pt; font-weight:600'>{html.escape(who)}"
-                         f"</span> <span style='color:{_MUTED.hex()}'>"
+                         f"</span> <span style='color:{palette.MUTED.hex()}'>"
                          f"{html.escape(summary.account_code)}</span>")
         heading.setObjectName("paymentCustomer")
         heading.setTextFormat(Qt.TextFormat.RichText)
         self.entitlement = QLabel(html.escape(ent.summary))
         self.entitlement.setObjectName("paymentEntitlement")
         self.entitlement.setWordWrap(True)
-        self.entitlement.setStyleSheet(_MUTED.text_style())
+        self.entitlement.setStyleSheet(palette.MUTED.text_style())
 
         # -- the basket ------------------------------------------------------------------------
         basket = QGroupBox(self.tr("What is being paid for"))
@@ -141,7 +140,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         days_label.setBuddy(self.ticket_days)
         price_each = format_pence(ent.ticket_incident_price_pence)
         ticket_hint = QLabel(self.tr("%s an incident + VAT") % price_each)
-        ticket_hint.setStyleSheet(_MUTED.text_style())
+        ticket_hint.setStyleSheet(palette.MUTED.text_style())
         ticket_row = QHBoxLayout()
         ticket_row.addWidget(self.ticket_check)
         ticket_row.addSpacing(12)
@@ -364,7 +363,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         if error:
             self.show_problem(text)
         else:
-            self.show_note(text)
+            self.message.note(text)
 
     def _recompute(self) -> None:
         """Price the choice again with the service's own quote: lines, totals, invoice, change."""
@@ -473,16 +472,16 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         try:
             tendered = parse_pence(self.amount.text(), field="amount tendered")
         except ValidationError as exc:
-            self.change.setStyleSheet(_BAD.text_style())
+            self.change.setStyleSheet(palette.ERROR.text_style())
             self.change.setText(exc.message if self.amount.text().strip() else
                                 self.tr("Type the cash handed over"))
             return
         difference = tendered - self._total()
         if difference >= 0:
-            self.change.setStyleSheet(_OK.text_style())
+            self.change.setStyleSheet(palette.SUCCESS.text_style())
             self.change.setText(self.tr("Change to give: %s") % format_pence(difference))
         else:
-            self.change.setStyleSheet(_BAD.text_style())
+            self.change.setStyleSheet(palette.ERROR.text_style())
             self.change.setText(self.tr("Short by %s") % format_pence(-difference))
 
     # -- handlers ---------------------------------------------------------------------------------
@@ -553,7 +552,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             # setText, unlike clear(), also empties the undo history that held the number.
             field.setText("")
             self._refused = field
-            field.setStyleSheet(f"border:2px solid {_BAD.hex()};")
+            field.setStyleSheet(f"border:2px solid {palette.ERROR.hex()};")
             self._say(self.tr(_CARD_REFUSED), error=True)
             field.setFocus()
 

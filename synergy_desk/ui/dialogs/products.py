@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
-from synergy_desk.ui import errors, palette
+from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import call, reporting_errors
+from synergy_desk.ui.message_line import MessageLine
+from synergy_desk.ui.operations import allowed, call, reporting_errors
 
 __all__ = ["CatalogueEntryDialog", "ProductsDialog", "open_products"]
 
@@ -121,10 +122,7 @@ class ProductsDialog(QDialog):
         self.retire_module_button = QPushButton(self.tr("Ret&ire"))
         self.retire_module_button.setObjectName("retireModuleButton")
 
-        self.message = QLabel()
-        self.message.setObjectName("productsMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(palette.ERROR.text_style())
+        self.message = MessageLine("productsMessage")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -264,11 +262,8 @@ class ProductsDialog(QDialog):
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A service call whose refusal is told in the dialog; None when refused."""
         self.message.clear()
-        with reporting_errors(self):
-            try:
-                return fn(*args, **kwargs)
-            except DomainError as exc:
-                self.message.setText(exc.message)
+        with reporting_errors(self, failure=self.message.failure):
+            return fn(*args, **kwargs)
         return None
 
     def _on_add_product_clicked(self) -> None:
@@ -337,10 +332,7 @@ class ProductsDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor) -> None:
         """Show the catalogue to a manager; anyone else is told they may not."""
-        try:
-            require(actor, MANAGERS, "change the products and modules")
-        except DomainError as exc:
-            errors.show_error(parent, exc)
+        if not allowed(parent, actor, MANAGERS, "change the products and modules"):
             return
         dialog = cls(parent, actor)
         try:

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError, PermissionDenied, ValidationError
+from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.domain.money import format_pence
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.money import payments
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.payments import ReceiptInfo
-from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
-from synergy_desk.ui.operations import call
+from synergy_desk.ui.operations import allowed, call
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -211,9 +211,7 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, payment_id: int) -> CreditNoteInfo | None:
         """Refund or void a payment (managers only); the credit note, or None when cancelled."""
-        if not actor.is_manager:
-            errors.show_error(parent,
-                              PermissionDenied("Only managers may refund or void payments."))
+        if not allowed(parent, actor, MANAGERS, "refund or void payments"):
             return None
         receipt = call(parent, payments.receipt_info, payment_id, copy=True)
         if receipt is None:

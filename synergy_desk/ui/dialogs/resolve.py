@@ -206,7 +206,7 @@ class ResolveDialog(FormDialog[ResolveRequest]):
         self.enhancement_box.setVisible(kind is Resolution.ENHANCEMENT)
         self.escalation_box.setVisible(kind is Resolution.ESCALATED)
         self.resolution_note.setPlaceholderText(self.tr(_HINTS[kind]))
-        self.clear_problem()
+        self.message.clear()
         # Grow or shrink to the sections shown, never narrower than the dialog is now.
         self.resize(self.width(), self.sizeHint().height())
 
@@ -280,7 +280,6 @@ class ReasonDialog(FormDialog[ReasonRequest]):
         self.setObjectName(object_name)
         self.setWindowTitle(title)
         self._required = required
-        self._label = label
         self.explanation = QLabel(explanation)
         self.explanation.setObjectName("reasonExplanation")
         self.explanation.setWordWrap(True)

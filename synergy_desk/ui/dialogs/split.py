@@ -158,7 +158,7 @@ class SplitDialog(FormDialog[SplitRequest]):
 
     def _on_entries_item_changed(self, _item: QTableWidgetItem) -> None:
         self._update_count()
-        self.clear_problem()
+        self.message.clear()
 
     def validate(self) -> None:
         """What stops the split, and where to put the cursor."""

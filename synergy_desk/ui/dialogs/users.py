@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import DomainError, ValidationError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.people import users
 from synergy_desk.services.people.users import MAX_FULL_NAME_LENGTH, MIN_PASSWORD_LENGTH, UserRow
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
-from synergy_desk.ui.operations import call, reporting_errors
+from synergy_desk.ui.message_line import MessageLine
+from synergy_desk.ui.operations import allowed, call, reporting_errors
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
 
@@ -242,10 +243,7 @@ class UsersDialog(QDialog):
                                          self._on_reset_clicked)
         self.unlock_button = self._button("unlockUser", self.tr("&Unlock"),
                                           self._on_unlock_clicked)
-        self.status = QLabel()
-        self.status.setObjectName("usersStatus")
-        self.status.setStyleSheet(palette.MUTED.text_style())
-        self.status.setWordWrap(True)
+        self.status = MessageLine("usersStatus", colour=palette.MUTED)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
 
@@ -337,12 +335,8 @@ class UsersDialog(QDialog):
 
     # -- actions -------------------------------------------------------------------------
 
-    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        with reporting_errors(self, failure=self._on_refused):
-            return fn(*args, **kwargs)
-        return None
-
     def _on_refused(self, exc: Exception) -> None:
+        """Every action's failure: shown, and after a refusal the list is read again."""
         errors.show_error(self, exc)
         if isinstance(exc, DomainError):
             self.reload()  # a conflict or a change elsewhere: show what is true now
@@ -366,12 +360,14 @@ class UsersDialog(QDialog):
         request = UserEditDialog.ask(self)
         if request is None:
             return
-        row = self._run(users.create_user, self._actor, request.username, request.full_name,
-                        request.role, request.password or "")
-        if row is not None:
-            self.reload(row.id)
-            self.status.setText(self.tr("%s added as %s.")
-                                % (row.full_name, self.tr(ROLE_LABELS[row.role]).lower()))
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            row = users.create_user(self._actor, request.username, request.full_name,
+                                    request.role, request.password or "")
+        if outcome.failed:
+            return
+        self.reload(row.id)
+        self.status.setText(self.tr("%s added as %s.")
+                            % (row.full_name, self.tr(ROLE_LABELS[row.role]).lower()))
 
     def _on_edit_clicked(self) -> None:
         user = self.current_user()
@@ -380,11 +376,13 @@ class UsersDialog(QDialog):
         request = UserEditDialog.ask(self, user)
         if request is None:
             return
-        row = self._run(users.update_user, self._actor, user.id, full_name=request.full_name,
-                        role=request.role, expected_version=user.version)
-        if row is not None:
-            self.reload(row.id)
-            self.status.setText(self.tr("%s saved.") % row.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            row = users.update_user(self._actor, user.id, full_name=request.full_name,
+                                    role=request.role, expected_version=user.version)
+        if outcome.failed:
+            return
+        self.reload(row.id)
+        self.status.setText(self.tr("%s saved.") % row.full_name)
 
     def _on_active_clicked(self) -> None:
         user = self.current_user()
@@ -400,12 +398,14 @@ class UsersDialog(QDialog):
                             "you can reactivate them later.") % user.full_name + yourself,
                     self.tr("&Deactivate")):
                 return
-        row = self._run(users.update_user, self._actor, user.id, active=not user.active,
-                        expected_version=user.version)
-        if row is not None:
-            self.reload(row.id)
-            self.status.setText((self.tr("%s reactivated.") if row.active
-                                 else self.tr("%s deactivated.")) % row.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            row = users.update_user(self._actor, user.id, active=not user.active,
+                                    expected_version=user.version)
+        if outcome.failed:
+            return
+        self.reload(row.id)
+        self.status.setText((self.tr("%s reactivated.") if row.active
+                             else self.tr("%s deactivated.")) % row.full_name)
 
     def _on_reset_clicked(self) -> None:
         user = self.current_user()
@@ -414,26 +414,29 @@ class UsersDialog(QDialog):
         password = ResetPasswordDialog.ask(self, user)
         if password is None:
             return
-        if self._run(lambda: (users.reset_password(self._actor, user.id, password), True)[1]):
-            self.reload(user.id)
-            self.status.setText(self.tr("Password of %s reset; they choose a new one at their "
-                                        "next log-in.") % user.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            users.reset_password(self._actor, user.id, password)
+        if outcome.failed:
+            return
+        self.reload(user.id)
+        self.status.setText(self.tr("Password of %s reset; they choose a new one at their "
+                                    "next log-in.") % user.full_name)
 
     def _on_unlock_clicked(self) -> None:
         user = self.current_user()
         if user is None:
             return
-        if self._run(lambda: (users.unlock(self._actor, user.id), True)[1]):
-            self.reload(user.id)
-            self.status.setText(self.tr("%s unlocked: they can log in now.") % user.full_name)
+        with reporting_errors(self, failure=self._on_refused) as outcome:
+            users.unlock(self._actor, user.id)
+        if outcome.failed:
+            return
+        self.reload(user.id)
+        self.status.setText(self.tr("%s unlocked: they can log in now.") % user.full_name)
 
 
 def open_users(parent: QWidget | None, actor: Actor) -> None:
     """Open the users dialog (managers only; anyone else is told why not)."""
-    try:
-        require(actor, MANAGERS, "look after users")
-    except DomainError as exc:
-        errors.show_error(parent, exc)
+    if not allowed(parent, actor, MANAGERS, "look after users"):
         return
     dialog = UsersDialog(parent, actor)
     try:

@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import WaiverKind
-from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.common import MANAGERS, Actor, require
+from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import FundingInfo
-from synergy_desk.ui import errors, palette
-from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import call
+from synergy_desk.ui import palette
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.operations import allowed, call
 
 __all__ = ["WaiverRequest", "WaiverDialog", "waive_flow"]
 
@@ -42,7 +41,7 @@ class WaiverRequest:
 
 
 class WaiverDialog(FormDialog[WaiverRequest]):
-    """The kind of waiver and why; OK stays disabled until a reason is written."""
+    """The kind of waiver and why; without a reason it is refused, as the service would."""
 
     def __init__(self, parent: QWidget | None, incident_reference: str) -> None:
         super().__init__(parent, message_name="waiverMessage")
@@ -78,21 +77,16 @@ class WaiverDialog(FormDialog[WaiverRequest]):
         layout.addLayout(form, 1)
         self.add_message_and_buttons(layout)
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
-        self.reason.textChanged.connect(self._on_reason_changed)
         self._on_kind_changed()
-        self._on_reason_changed()
         self.resize(460, 280)
         self.reason.setFocus()
 
     def _on_kind_changed(self, *_args: object) -> None:
         self.hint.setText(self.tr(_KINDS[max(0, self.kind.currentIndex())][1]))
 
-    def _on_reason_changed(self) -> None:
-        self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
-
-    def accept(self) -> None:
-        if self.ok_button.isEnabled():  # not without a reason, however it is asked
-            super().accept()
+    def validate(self) -> None:
+        if not self.reason.toPlainText().strip():
+            raise Problem(self.tr("Give the reason for waiving the charge."), self.reason)
 
     def answer(self) -> WaiverRequest:
         return WaiverRequest(self.kind.currentData(), self.reason.toPlainText().strip())
@@ -105,10 +99,7 @@ class WaiverDialog(FormDialog[WaiverRequest]):
 def waive_flow(parent: QWidget | None, actor: Actor, incident_id: int,
                reference: str) -> FundingInfo | None:
     """A manager waives an incident's charge; None when cancelled or refused (and told why)."""
-    try:
-        require(actor, MANAGERS, "waive a charge")
-    except DomainError as exc:
-        errors.show_error(parent, exc)
+    if not allowed(parent, actor, MANAGERS, "waive a charge"):
         return None
     request = WaiverDialog.ask(parent, reference)
     if request is None:
