@@ -4,38 +4,21 @@ The window reaches these through :mod:`synergy_desk.ui.operations`, or calls the
 ``errors.show_error`` (looked up on this module, so that a test replaces them once).
 
 A file the window reads or writes itself (an export, a logo, a CSV to import) that cannot be
-read or written is not a bug: :func:`file_problem` turns the operating system's error into a
-refusal in plain words, shown like any other.
+read or written is not a bug: :func:`synergy_desk.services.data.files.file_problem` turns the
+operating system's error into a refusal in plain words, shown like any other.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import traceback
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from synergy_desk.domain.errors import ConflictError, DomainError, ValidationError
+from synergy_desk.domain.errors import ConflictError, DomainError
 
 log = logging.getLogger(__name__)
-
-
-def file_problem(path: str | os.PathLike[str], exc: OSError, doing: str) -> ValidationError:
-    """What to tell the person when a file could not be read or written.
-
-    Example: ``file_problem("x.csv", PermissionError(13, "Permission denied"), "save")`` says
-    "Could not save x.csv: Permission denied."
-
-    Args:
-        path: the file.
-        exc: what the operating system said.
-        doing: "save", "read", …
-    """
-    return ValidationError(f"Could not {doing} {Path(path).name}: {exc.strerror or exc}.",
-                           "path")
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

@@ -25,6 +25,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_export
 from synergy_desk.services.data.csv_export import ExportResult
+from synergy_desk.services.data.files import file_problem
 from synergy_desk.ui import errors, formatting
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.operations import Op
@@ -184,7 +185,7 @@ def export_flow(parent: QWidget | None, actor: Actor, background: Background, wh
 
     def failed(exc: Exception) -> None:
         if isinstance(exc, OSError):
-            exc = errors.file_problem(path, exc, "save")
+            exc = file_problem(path, exc, "save")
         errors.show_error(parent, exc)
         finish(None)
 

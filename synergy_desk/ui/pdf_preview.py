@@ -54,9 +54,8 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.data.files import write_file_atomically
+from synergy_desk.services.data.files import file_problem, write_file_atomically
 from synergy_desk.ui import palette
-from synergy_desk.ui.errors import file_problem
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background

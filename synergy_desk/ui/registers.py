@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.services.common import ENGINEERS, Actor
+from synergy_desk.services.data.files import file_problem
 from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.registers import (
     ENHANCEMENT_STATUS_LABELS,
@@ -391,7 +392,7 @@ class RegistersWindow(QDialog):
                                                       status=status)
                 Path(path).write_text(text, encoding="utf-8-sig", newline="")
             except OSError as exc:
-                raise errors.file_problem(path, exc, "save") from exc
+                raise file_problem(path, exc, "save") from exc
         if outcome.failed:
             return False
         self._saved(path)
@@ -408,7 +409,7 @@ class RegistersWindow(QDialog):
             try:
                 Path(path).write_bytes(pdf)
             except OSError as exc:
-                errors.show_error(self, errors.file_problem(path, exc, "save"))
+                errors.show_error(self, file_problem(path, exc, "save"))
                 return
             self._saved(path)
 

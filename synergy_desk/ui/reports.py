@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
-from synergy_desk.services.data.files import write_file_atomically
+from synergy_desk.services.data.files import file_problem, write_file_atomically
 from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import errors, formatting, palette
@@ -907,7 +907,7 @@ class ReportsWindow(QDialog):
         try:
             write_file_atomically(path, data)
         except OSError as exc:
-            errors.show_error(self, errors.file_problem(path, exc, "save"))
+            errors.show_error(self, file_problem(path, exc, "save"))
             return False
         self.message.setText(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))

@@ -41,6 +41,7 @@ from synergy_desk.models.database import (
     migration_names,
 )
 from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
+from synergy_desk.services.data.files import file_problem
 
 __all__ = ["BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback", "backup_database",
            "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
@@ -244,7 +245,7 @@ def _check_sqlite_header(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise file_problem(path, exc, "read") from None
     if head != SQLITE_HEADER:
         raise ValidationError(f"{path} is not a Synergy Desk backup (not a SQLite file).")
 
@@ -745,7 +746,7 @@ def verify_backup(path: Path) -> BackupInfo:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise file_problem(path, exc, "read") from None
     if head.startswith(PGDUMP_HEADER):
         return _verify_pgdump(path)
     if head == SQLITE_HEADER:

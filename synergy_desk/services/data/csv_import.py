@@ -38,6 +38,7 @@ from synergy_desk.services.common import (
     transaction,
     tuples,
 )
+from synergy_desk.services.data.files import file_problem
 from synergy_desk.services.people.customers import (
     ContactInput,
     CustomerInput,
@@ -151,7 +152,7 @@ def _read_bytes(source: str | os.PathLike[str] | bytes) -> tuple[str, bytes]:
     except FileNotFoundError:
         raise ValidationError(f"There is no file {path}.", "path") from None
     except OSError as exc:
-        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.", "path") from None
+        raise file_problem(path, exc, "read") from None
     if path.is_dir():
         raise ValidationError(f"{path} is a folder, not a CSV file.", "path")
     # Refused before a byte is read: a file this size is not one customer list.
@@ -161,7 +162,7 @@ def _read_bytes(source: str | os.PathLike[str] | bytes) -> tuple[str, bytes]:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ValidationError(f"Cannot read {path}: {exc.strerror or exc}.", "path") from None
+        raise file_problem(path, exc, "read") from None
     if len(data) > MAX_FILE_BYTES:  # it grew while we looked
         raise _too_big(name, len(data))
     return name, data

@@ -1,4 +1,5 @@
-"""Writing files so that a reader sees the old file or the whole new one, never half of it."""
+"""Files the program reads and writes: written so that a reader sees the old file or the whole
+new one, never half of it; a file that cannot be read or written said in plain words."""
 
 from __future__ import annotations
 
@@ -9,7 +10,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["open_atomically", "write_file_atomically"]
+from synergy_desk.domain.errors import ValidationError
+
+__all__ = ["file_problem", "open_atomically", "write_file_atomically"]
+
+
+def file_problem(path: str | os.PathLike[str], exc: OSError, doing: str) -> ValidationError:
+    """A file that could not be read or written, as a refusal in plain words: the person
+    chose the file, so it is not a fault in the program.
+
+    Example: ``file_problem("x.csv", PermissionError(13, "Permission denied"), "save")`` says
+    "Could not save x.csv: Permission denied."
+
+    Args:
+        path: the file.
+        exc: what the operating system said.
+        doing: "save", "read", …
+    """
+    return ValidationError(f"Could not {doing} {Path(path).name}: {exc.strerror or exc}.",
+                           "path")
 
 
 @contextmanager

@@ -37,6 +37,7 @@ from synergy_desk.services.data.csv_import import (
     ImportPreview,
     ImportResult,
 )
+from synergy_desk.services.data.files import file_problem
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.operations import Latest, Op
 from synergy_desk.ui.worker import Background
@@ -293,7 +294,7 @@ class ImportCustomersDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, OSError):  # a file that cannot be read is not a bug
-            exc = errors.file_problem(self._path or "", exc, "read")
+            exc = file_problem(self._path or "", exc, "read")
         self.count_label.setText(str(exc))
         self._update_buttons()
         errors.show_error(self, exc)

@@ -41,6 +41,7 @@ from synergy_desk.domain.money import (
     parse_rate,
 )
 from synergy_desk.services.common import MANAGERS, Actor
+from synergy_desk.services.data.files import file_problem
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import SETTING, OfficeSettingsData
@@ -396,7 +397,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            self._field_error("logo", errors.file_problem(path, exc, "read").message)
+            self._field_error("logo", file_problem(path, exc, "read").message)
             return
         try:
             settings_service.check_logo(data)
