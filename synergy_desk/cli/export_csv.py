@@ -51,7 +51,7 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the CSV file; returns the exit status (0, 1 or 2)."""
-    from synergy_desk.domain.enums import Role
+    from synergy_desk.services.common import ENGINEERS
     from synergy_desk.services.data import csv_export
     from synergy_desk.services.people.users import command_actor
 
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.end < args.start:
         raise UsageError(f"--to {args.end.isoformat()} is before --from "
                          f"{args.start.isoformat()}.")
-    actor = command_actor(args.user, (Role.ENGINEER, Role.MANAGER), f"export {args.what}")
+    actor = command_actor(args.user, ENGINEERS, f"export {args.what}")
     try:
         with ProgressBar() as bar:
             if args.what == "customers":

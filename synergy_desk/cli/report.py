@@ -55,7 +55,7 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; returns the exit status (0, 1 or 2)."""
-    from synergy_desk.domain.enums import Role
+    from synergy_desk.services.common import ENGINEERS
     from synergy_desk.services.people import users
     from synergy_desk.services.reporting import reports
 
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         out = output_file(out_text, args.name + suffix)
         open_office(args)
-        actor = users.command_actor(args.user, (Role.ENGINEER, Role.MANAGER), "run reports")
+        actor = users.command_actor(args.user, ENGINEERS, "run reports")
         start = reports.parse_day(args.start)
         end = reports.parse_day(args.end)
         data = reports.build_report(actor, args.name, start, end)

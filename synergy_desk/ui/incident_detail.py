@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, Role, TimelineKind
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
 from synergy_desk.ui.operations import reporting_errors
@@ -73,7 +73,7 @@ class IncidentDetail(QFrame):
         self.timeline.setColumnWidth(3, 80)
 
         self.buttons: dict[str, QPushButton] = {}
-        engineer = actor.role in (Role.ENGINEER, Role.MANAGER)
+        engineer = actor.role in ENGINEERS
         # Toolbars, not rows of buttons: on a narrow screen the buttons that do not fit move
         # into the toolbar's » menu instead of widening the window.
         desk_row = QToolBar()
@@ -289,7 +289,7 @@ class IncidentDetail(QFrame):
     def _on_log_call_clicked(self) -> None:
         if self.incident_id is None or self._detail is None:
             return
-        kinds = ENGINEER_KINDS if self._actor.role in (Role.ENGINEER, Role.MANAGER) \
+        kinds = ENGINEER_KINDS if self._actor.role in ENGINEERS \
             else RECEPTION_KINDS
         request = TimelineEntryDialog.ask(self, kinds, self._detail.reference,
                                           TimelineKind.PHONE_IN)

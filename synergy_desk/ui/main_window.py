@@ -32,7 +32,7 @@ from shiboken6 import isValid
 from synergy_desk import __version__
 from synergy_desk.domain.enums import Role
 from synergy_desk.models.database import is_lost_connection
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue
 from synergy_desk.ui import errors, palette
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         with reporting_errors(self, failure=self._read_failed(
                 "Could not read the engineers and products")) as outcome:
             people = [u for u in users.user_choices()
-                      if u.active and u.role in (Role.ENGINEER, Role.MANAGER)]
+                      if u.active and u.role in ENGINEERS]
             products = catalogue.list_products(include_inactive=True)
         if outcome.failed:
             return
