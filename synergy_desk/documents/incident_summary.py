@@ -17,7 +17,6 @@ from synergy_desk.documents.layout import (
     PageFurniture,
     address_lines,
     build_pdf,
-    format_datetime,
     format_duration,
     header,
     key_values,
@@ -26,6 +25,7 @@ from synergy_desk.documents.layout import (
     styles,
     table_style,
 )
+from synergy_desk.domain.zones import format_datetime
 
 _CELL_SIZE = 8.5
 _CELL_PADDING = 8

@@ -38,7 +38,6 @@ from reportlab.platypus import (
 from synergy_desk.documents.data import Office
 from synergy_desk.documents.fonts import SANS, SANS_BOLD, register_fonts
 from synergy_desk.domain.cards import mask_card_numbers
-from synergy_desk.domain.zones import zone_named
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -63,34 +62,6 @@ _LOGO_MAX_HEIGHT = 18 * mm
 
 
 # --- times ---------------------------------------------------------------------------------
-
-@lru_cache(maxsize=16)
-def zone(name: str) -> dt.tzinfo:
-    """The office's time zone; Europe/London when the name is unknown."""
-    return zone_named(name)
-
-
-def local(value: dt.datetime, tz_name: str) -> dt.datetime:
-    """A stored (naive UTC) time in the office's zone."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(zone(tz_name))
-
-
-def format_datetime(value: dt.datetime | None, tz_name: str) -> str:
-    """E.g. "12/03/2026 14:05 GMT": UK date order, with the zone so nobody guesses."""
-    if value is None:
-        return ""
-    loc = local(value, tz_name)
-    return f"{loc:%d/%m/%Y %H:%M} {loc.tzname() or ''}".rstrip()
-
-
-def format_date(value: dt.datetime | None, tz_name: str) -> str:
-    """E.g. "12/03/2026", the day as the office saw it."""
-    if value is None:
-        return ""
-    return f"{local(value, tz_name):%d/%m/%Y}"
-
 
 def format_duration(seconds: int) -> str:
     """E.g. "45 min" or "1 h 05 min"; empty for none."""

@@ -22,7 +22,6 @@ from synergy_desk.documents.layout import (
     PageFurniture,
     address_lines,
     build_pdf,
-    format_datetime,
     header,
     key_values,
     plain,
@@ -31,6 +30,7 @@ from synergy_desk.documents.layout import (
     table_style,
 )
 from synergy_desk.domain.money import format_pence, format_rate
+from synergy_desk.domain.zones import format_datetime
 
 #: Above this total (in pence) only a full VAT invoice will do (HMRC: £250).
 SIMPLIFIED_LIMIT_PENCE = 25_000

@@ -17,7 +17,6 @@ from synergy_desk.documents.layout import (
     CONTENT_WIDTH,
     PageFurniture,
     build_pdf,
-    format_datetime,
     header,
     key_values,
     plain,
@@ -25,6 +24,7 @@ from synergy_desk.documents.layout import (
     styles,
     table_style,
 )
+from synergy_desk.domain.zones import format_datetime
 
 __all__ = ["RegisterDoc", "render_register"]
 

@@ -39,7 +39,6 @@ from synergy_desk.documents.layout import (
     PageFurniture,
     build_pdf,
     fit,
-    format_datetime,
     header,
     key_values,
     plain,
@@ -48,6 +47,7 @@ from synergy_desk.documents.layout import (
     table_style,
 )
 from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.zones import format_datetime
 
 __all__ = ["render_report", "report_footer", "wrap_label", "MAX_PDF_ROWS", "KEEP_TOGETHER_ROWS"]
 

@@ -17,8 +17,6 @@ from synergy_desk.documents.layout import (
     PageFurniture,
     address_lines,
     build_pdf,
-    format_date,
-    format_datetime,
     header,
     key_values,
     plain,
@@ -27,6 +25,7 @@ from synergy_desk.documents.layout import (
     table_style,
 )
 from synergy_desk.domain.enums import LedgerKind
+from synergy_desk.domain.zones import format_date, format_datetime
 
 # Date | Entry | Incident | Outcome or reason (the rest) | Change | Balance.
 _LEDGER_WIDTHS = (22 * mm, 30 * mm, 24 * mm, 16 * mm, 17 * mm)

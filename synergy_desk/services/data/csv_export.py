@@ -34,6 +34,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import decimal_pence
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.zones import utc_start
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import ENGINEERS, Actor, read_snapshot, require, tuples
 from synergy_desk.services.data.files import open_atomically
@@ -90,13 +91,8 @@ def _bounds(start: dt.date | None, end: dt.date | None,
         raise ValidationError(
             f"The period ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
             "end")
-
-    def utc_midnight(day: dt.date) -> dt.datetime:
-        local = dt.datetime.combine(day, dt.time(), tzinfo=zone)
-        return local.astimezone(dt.UTC).replace(tzinfo=None)
-
-    return (utc_midnight(start) if start is not None else None,
-            utc_midnight(end + dt.timedelta(days=1)) if end is not None else None)
+    return (utc_start(start, zone) if start is not None else None,
+            utc_start(end + dt.timedelta(days=1), zone) if end is not None else None)
 
 
 def _write(path: str | os.PathLike[str], header: Sequence[str],

@@ -32,4 +32,4 @@ def date_text(moment: dt.datetime | dt.date, zone: ZoneInfo | None = None) -> st
     """A date as people read it on a receipt: "12 Mar 2027" (moments in the office's zone)."""
     if isinstance(moment, dt.datetime):
         return day_text(moment, zone or office_zone())
-    return day_text(moment, dt.UTC)
+    return day_text(moment)

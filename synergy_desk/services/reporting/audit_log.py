@@ -14,6 +14,7 @@ from peewee import JOIN, SQL, Case, Cast
 
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.numbers import account_code, credit_note_text, receipt_text
+from synergy_desk.domain.zones import utc_start
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services.common import (
@@ -344,9 +345,8 @@ def _bounds(filt: AuditFilter) -> tuple[dt.datetime | None, dt.datetime | None]:
             if value.tzinfo is not None:
                 value = value.astimezone(dt.UTC).replace(tzinfo=None)
             return value
-        day = value + dt.timedelta(days=1) if next_day else value
-        local = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-        return local.astimezone(dt.UTC).replace(tzinfo=None)
+        assert zone is not None  # a day was given, so the zone was read
+        return utc_start(value + dt.timedelta(days=1) if next_day else value, zone)
 
     lower = utc(start, False) if start is not None else None
     upper = utc(end, True) if end is not None else None

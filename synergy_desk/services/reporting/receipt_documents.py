@@ -8,7 +8,6 @@ is the original with COPY on it, byte for byte otherwise.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from synergy_desk.documents import Office as DocOffice
 from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, LineKind, PaymentMethod
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.domain.zones import DEFAULT_ZONE, zone_named
+from synergy_desk.domain.zones import DEFAULT_ZONE, format_date
 from synergy_desk.models import tables as t
 from synergy_desk.services.money import credit_notes, payments, tickets
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
@@ -58,16 +57,10 @@ class RenderedDocument:
 
 # --- converting the services' data -----------------------------------------------------------
 
-def _day(moment: dt.datetime, zone_name: str) -> str:
-    """A date as the documents print dates: 12/03/2027, in the office's zone."""
-    local = moment.replace(tzinfo=dt.UTC).astimezone(zone_named(zone_name))
-    return f"{local:%d/%m/%Y}"
-
-
 def _receipt_line_detail(line: payments.ReceiptLine, zone_name: str) -> str:
     if line.kind is LineKind.SEASON_TICKET and line.ticket_size is not None:
         noun = "incident" if line.ticket_size == 1 else "incidents"
-        expires = (f", expires {_day(line.ticket_expires_at, zone_name)}"
+        expires = (f", expires {format_date(line.ticket_expires_at, zone_name)}"
                    if line.ticket_expires_at is not None else "")
         number = f"Season ticket {line.ticket_id}: " if line.ticket_id is not None else ""
         return f"{number}{line.ticket_size} {noun}{expires}"
@@ -122,7 +115,7 @@ def credit_note_doc(info: CreditNoteInfo, *, copy: bool) -> ReceiptDoc:
         lines.append(DocLine(description=ln.description, net_pence=ln.net_pence,
                              vat_rate_bp=ln.vat_rate_bp, vat_pence=ln.vat_pence,
                              gross_pence=ln.gross_pence, detail=detail))
-    original = f"Original receipt {info.receipt_number} of {_day(info.receipt_taken_at, zone_name)}."
+    original = f"Original receipt {info.receipt_number} of {format_date(info.receipt_taken_at, zone_name)}."
     notes = [f"Void: the whole payment is cancelled. {original}"
              if info.kind is CreditNoteKind.VOID else original]
     if info.account_code:

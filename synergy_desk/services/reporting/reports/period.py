@@ -12,10 +12,10 @@ import peewee
 
 from synergy_desk.documents.data import Cell
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.domain.zones import local_date
+from synergy_desk.domain.zones import day_text, local_date, utc_start
 from synergy_desk.services.office.office_time import office_today
 
-__all__ = ["MAX_PERIOD_DAYS", "parse_day", "day_text", "period_text", "utc_start", "Period", "validate_period"]
+__all__ = ["MAX_PERIOD_DAYS", "parse_day", "period_text", "Period", "validate_period"]
 
 
 #: The longest period a report covers, in days.
@@ -55,21 +55,11 @@ def parse_day(text: str, *, today: dt.date | None = None) -> dt.date:
         raise ValidationError(f"{text.strip()} is not a date in the calendar.", "date") from None
 
 
-def day_text(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def period_text(start: dt.date, end: dt.date) -> str:
     """ "1 Dec 2026" for one day, "1 Nov 2026 – 30 Nov 2026" for longer."""
     if start == end:
         return day_text(start)
     return f"{day_text(start)} – {day_text(end)}"
-
-
-def utc_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    """The (naive UTC) instant the office's day begins, daylight saving included."""
-    local = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

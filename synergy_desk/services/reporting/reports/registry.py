@@ -16,7 +16,13 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.domain.money import decimal_pence
-from synergy_desk.domain.zones import DEFAULT_ZONE, local_date, zone_named
+from synergy_desk.domain.zones import (
+    DEFAULT_ZONE,
+    day_text,
+    format_datetime,
+    local_date,
+    utc_start,
+)
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapshot, require
 from synergy_desk.services.office.office_details import printed_office
@@ -29,9 +35,7 @@ from synergy_desk.services.reporting.reports.helpers import (
 )
 from synergy_desk.services.reporting.reports.period import (
     Period,
-    day_text,
     period_text,
-    utc_start,
     validate_period,
 )
 
@@ -152,7 +156,7 @@ def report_csv(data: ReportData) -> str:
     row(["Office", data.office.name])
     if data.scope:
         row(["Scope", data.scope])
-    row(["Generated", f"{_when(data.generated_at, data.timezone)} by {data.generated_by}"])
+    row(["Generated", f"{format_datetime(data.generated_at, data.timezone)} by {data.generated_by}"])
     for warning in data.warnings:
         row(["Warning", warning])
     writer.writerow([])
@@ -194,9 +198,3 @@ def csv_cell(cell: Cell) -> str:
     if cell.kind == "date" and isinstance(value, dt.date):
         return value.isoformat()
     return neutralise_cell(cell.text)
-
-
-def _when(moment: dt.datetime, tz_name: str) -> str:
-    loc = moment.replace(tzinfo=dt.UTC).astimezone(zone_named(tz_name))
-    return f"{loc:%d/%m/%Y %H:%M} {loc.tzname() or ''}".rstrip()
-

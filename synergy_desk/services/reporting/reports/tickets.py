@@ -12,6 +12,7 @@ from synergy_desk.documents.data import Cell, ReportTable
 from synergy_desk.domain.enums import (
     LedgerKind,
 )
+from synergy_desk.domain.zones import day_text, utc_start
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import tuples
 from synergy_desk.services.reporting.reports.helpers import (
@@ -20,7 +21,7 @@ from synergy_desk.services.reporting.reports.helpers import (
     count_cell,
     money_cell,
 )
-from synergy_desk.services.reporting.reports.period import Period, day_text, utc_start
+from synergy_desk.services.reporting.reports.period import Period
 
 __all__ = ["build"]
 
