@@ -86,11 +86,12 @@ def test_a_folder_for_out_is_refused_with_the_file_name_to_give(
                    f"e.g. {tmp_path / 'R-000001 COPY.pdf'}."]
 
 
+@pytest.mark.parametrize("typed", ["CN-000001", "cn1", "CN1"])
 def test_receipt_writes_a_credit_note_too(office: dict[str, Any], paid: payments.ReceiptInfo,
-                                          tmp_path: Path) -> None:
+                                          tmp_path: Path, typed: str) -> None:
     payments.refund(office["manager"], paid.payment_id, reason="Out of remit")
     out = tmp_path / "cn.pdf"
-    args = parse("receipt", "CN-000001", "--out", str(out), "--database", office["url"])
+    args = parse("receipt", typed, "--out", str(out), "--database", office["url"])
 
     assert receipt_command.run(args) == 0
 

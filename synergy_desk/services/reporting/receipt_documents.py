@@ -8,7 +8,6 @@ is the original with COPY on it, byte for byte otherwise.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from synergy_desk.documents import (
@@ -20,10 +19,10 @@ from synergy_desk.documents import (
     render_receipt,
     render_ticket_statement,
 )
-from synergy_desk.documents import Office as DocOffice
 from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, LineKind, PaymentMethod
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.numbers import CREDIT_NOTE
 from synergy_desk.domain.zones import DEFAULT_ZONE, format_date
 from synergy_desk.models import tables as t
 from synergy_desk.services.money import credit_notes, payments, tickets
@@ -38,9 +37,6 @@ __all__ = [
     "receipt_doc", "receipt_pdf", "statement_doc", "ticket_statement_document",
     "ticket_statement_pdf",
 ]
-
-_CREDIT_NOTE = re.compile(r"\s*CN\b", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class RenderedDocument:
@@ -143,10 +139,7 @@ def _ledger_outcome(kind: LedgerKind, incident: tickets.TicketIncident | None) -
 def statement_doc(statement: tickets.TicketStatement) -> TicketStatementDoc:
     """The season-ticket statement as the document prints it (live balances: it is dated)."""
     settings = office_settings()
-    logo = bytes(settings.logo) if settings.logo else None
-    office = DocOffice(name=settings.company_name, address=settings.address,
-                       vat_number=settings.vat_number, phone=settings.phone,
-                       email=settings.email, logo_png=logo)
+    office = office_details.printed_office(settings)
     docs = []
     for st in statement.tickets:
         info = st.ticket
@@ -186,7 +179,7 @@ def _name_and_address(customer_id: int, name: str, address: str) -> tuple[str, s
 
 def is_credit_note_number(number: str) -> bool:
     """True for a credit note's number ("CN-000003"), false for a receipt's ("R-000012")."""
-    return bool(_CREDIT_NOTE.match(number or ""))
+    return CREDIT_NOTE.find(number or "", prefix_required=True) is not None
 
 
 def _info(number: str, copy: bool) -> ReceiptInfo | CreditNoteInfo:

@@ -231,6 +231,28 @@ def test_ticket_statement_lists_each_ticket_its_ledger_and_incidents(
     assert tickets.balance(ticket_id) == 9
 
 
+def test_ticket_statement_prints_the_offices_phone_as_the_receipts_do(
+        office, reception, customer) -> None:
+    t.OfficeSettings.update(phone="+441632960999").execute()
+    receipt = payments.take_payment(reception, cash(customer, ticket_size=10))
+
+    statement = pdf_text(receipt_documents.ticket_statement_pdf(customer.id))
+    printed = pdf_text(receipt_documents.receipt_pdf(receipt.number, copy=False))
+
+    assert "01632 960999" in statement and "01632 960999" in printed
+    assert "+441632960999" not in statement
+
+
+@pytest.mark.parametrize("typed", ["CN-000001", "cn-1", "CN1", " cn 000001 "])
+def test_a_credit_note_number_is_known_however_it_is_typed(typed: str) -> None:
+    assert receipt_documents.is_credit_note_number(typed)
+
+
+@pytest.mark.parametrize("typed", ["R-000001", "r1", "1", "", "banana", "C000001"])
+def test_anything_else_is_not_a_credit_note_number(typed: str) -> None:
+    assert not receipt_documents.is_credit_note_number(typed)
+
+
 def test_ticket_statement_of_a_customer_without_tickets(office, customer) -> None:
     text = pdf_text(receipt_documents.ticket_statement_pdf(customer.id))
 
