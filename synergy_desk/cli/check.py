@@ -7,7 +7,7 @@ import argparse
 import logging
 import sys
 
-from synergy_desk.cli.common import Commands, common_options, open_office
+from synergy_desk.cli.common import Commands, common_options, open_office, plural
 
 __all__ = ["add_parser", "run"]
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         print(problem)
     if problems:
         log.warning("check of %s found %d problem(s)", info.display, len(problems))
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found in "
+        print(f"{plural(len(problems), 'problem')} found in "
               f"{info.display} (listed on standard output); nothing was changed.",
               file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PROG", "UsageError", "Parser", "Commands", "common_options", "error",
            "open_office", "count_arg", "plural", "day_option", "output_file", "write_output",
-           "ProgressBar"]
+           "cannot_write", "ProgressBar"]
 
 PROG = "synergy-desk"
 
@@ -136,9 +136,14 @@ def write_output(out: Path | None, payload: bytes) -> bool:
     try:
         write_file_atomically(out, payload)
     except OSError as exc:
-        error(f"could not write {out}: {exc.strerror or exc}.")
+        cannot_write(out, exc)
         return False
     return True
+
+
+def cannot_write(out: Path, exc: OSError) -> None:
+    """Say on standard error that the output file could not be written (exit status 1)."""
+    error(f"could not write {out}: {exc.strerror or exc}.")
 
 
 class ProgressBar:

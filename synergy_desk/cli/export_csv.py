@@ -8,16 +8,16 @@ file cannot be written.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from synergy_desk.cli.common import (
     Commands,
     ProgressBar,
     UsageError,
+    cannot_write,
     common_options,
     day_option,
-    error,
     open_office,
+    output_file,
     plural,
 )
 
@@ -58,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "customers" and (args.start or args.end):
         raise UsageError("--from and --to choose a period of incidents or payments; "
                          "customers are exported whole.")
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the CSV file's name, e.g. "
-                         f"{out / (args.what + '.csv')}.")
+    out = output_file(args.out, args.what + ".csv", "CSV file")
+    if out is None:
+        raise UsageError("give the CSV file's name to --out; the export is not written to "
+                         "standard output.")
     open_office(args)
     # Read after opening: "today" is the office's today, in its time zone.
     args.start, args.end = day_option(args.start, "--from"), day_option(args.end, "--to")
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
                 result = csv_export.export_payments(actor, out, args.start, args.end,
                                                     progress=bar)
     except OSError as exc:
-        error(f"could not write {out}: {exc.strerror or exc}.")
+        cannot_write(out, exc)
         return 1
     print(f"Wrote {plural(result.rows, args.what[:-1])} to {out}.")
     return 0

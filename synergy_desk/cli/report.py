@@ -15,6 +15,7 @@ from synergy_desk.cli.common import (
     Commands,
     UsageError,
     common_options,
+    day_option,
     error,
     open_office,
     output_file,
@@ -68,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
         out = output_file(out_text, args.name + suffix)
         open_office(args)
         actor = users.command_actor(args.user, ENGINEERS, "run reports")
-        start = reports.parse_day(args.start)
-        end = reports.parse_day(args.end)
+        start, end = day_option(args.start, "--from"), day_option(args.end, "--to")
+        assert start is not None and end is not None  # both default to "today"
         data = reports.build_report(actor, args.name, start, end)
         if out is None or suffix == ".csv":
             payload = reports.report_csv(data).encode("utf-8-sig" if out else "utf-8")
