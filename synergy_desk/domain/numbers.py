@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from synergy_desk.domain.errors import ValidationError
 
-__all__ = ["NumberFormat", "RECEIPT", "CREDIT_NOTE", "INCIDENT", "ACCOUNT_CODE",
+__all__ = ["NumberFormat", "listed", "RECEIPT", "CREDIT_NOTE", "INCIDENT", "ACCOUNT_CODE",
            "receipt_text", "credit_note_text", "incident_reference", "account_code"]
 
 
@@ -62,10 +62,16 @@ class NumberFormat:
 
     def list_text(self, numbers: Sequence[int], shown: int = 10) -> str:
         """Numbers as a sentence lists them: "R-000003, R-000007 and 4 more"."""
-        text = ", ".join(self.text(n) for n in numbers[:shown])
-        if len(numbers) > shown:
-            text += f" and {len(numbers) - shown} more"
-        return text
+        return listed([self.text(n) for n in numbers], shown)
+
+
+def listed(texts: Sequence[str], shown: int = 10) -> str:
+    """Names as a sentence lists them, the first ``shown`` of them: "INC-000003, INC-000007
+    and 4 more"."""
+    text = ", ".join(texts[:shown])
+    if len(texts) > shown:
+        text += f" and {len(texts) - shown} more"
+    return text
 
 
 RECEIPT = NumberFormat("R-", "receipt")

@@ -157,3 +157,9 @@ def test_vat_rates_format_and_parse_back(rate: int) -> None:
                                             (0, "0%"), (1234, "12.34%")])
 def test_vat_rates_read_as_people_write_them(rate: int, text: str) -> None:
     assert format_rate(rate) == text
+
+
+def test_a_spreadsheet_amount_is_a_plain_decimal() -> None:
+    assert decimal_pence(107550) == "1075.50"
+    assert decimal_pence(0) == "0.00"
+    assert decimal_pence(-250) == "-2.50"

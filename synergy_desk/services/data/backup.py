@@ -235,21 +235,6 @@ def _sqlite_copy(source: sqlite3.Connection, dest: sqlite3.Connection,
         source.backup(dest, pages=-1)
 
 
-def _check_sqlite_header(path: Path) -> None:
-    """Refuse a file that is not a SQLite database, from its first bytes.
-
-    Only for a file no connection of this process has open (a backup to restore): closing
-    the plain handle drops every lock this process holds on the file.
-    """
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise file_problem(path, exc, "read") from None
-    if head != SQLITE_HEADER:
-        raise ValidationError(f"{path} is not a Synergy Desk backup (not a SQLite file).")
-
-
 def _backup_sqlite(info: DatabaseInfo, target: Path,
                    progress: ProgressCallback | None) -> BackupResult:
     assert info.path is not None
@@ -354,7 +339,7 @@ def _exclusive(path: Path) -> Iterator[sqlite3.Connection]:
 
 
 def _verify_sqlite(path: Path) -> BackupInfo:
-    _check_sqlite_header(path)
+    """Check a SQLite backup (its first bytes already read as SQLite's)."""
     database = peewee.SqliteDatabase(_uri(path, "ro"), uri=True, timeout=30)
     try:
         try:

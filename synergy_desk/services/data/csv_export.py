@@ -42,8 +42,7 @@ from synergy_desk.services.incidents.incident_list import IncidentFilter, _condi
 from synergy_desk.services.office.office_time import office_zone
 
 __all__ = ["ExportResult", "export_customers", "export_incidents", "export_payments",
-           "CUSTOMER_COLUMNS", "INCIDENT_COLUMNS", "PAYMENT_COLUMNS", "BATCH_SIZE",
-           "money_text"]
+           "CUSTOMER_COLUMNS", "INCIDENT_COLUMNS", "PAYMENT_COLUMNS", "BATCH_SIZE"]
 
 #: Rows read per query.
 BATCH_SIZE = 2000
@@ -65,11 +64,6 @@ PAYMENT_COLUMNS = ("Receipt", "Date", "Account Code", "Customer", "Method", "Ref
 class ExportResult:
     path: str
     rows: int
-
-
-def money_text(pence: int) -> str:
-    """Pence as a plain decimal a spreadsheet reads as a number: 107550 -> "1075.50"."""
-    return decimal_pence(pence)
 
 
 def _when(value: Any, zone: ZoneInfo) -> str:
@@ -354,8 +348,8 @@ def _payment_batches(lower: dt.datetime | None, upper: dt.datetime | None, batch
             kind = PaymentMethod(method)
             out.append([
                 receipt_text(int(number)), _when(taken_at, zone), code, customer, kind.label,
-                _payment_reference(kind, brand, last4, auth, bank), money_text(net),
-                money_text(vat), money_text(gross), money_text(refunded.get(pid, 0)),
+                _payment_reference(kind, brand, last4, auth, bank), decimal_pence(net),
+                decimal_pence(vat), decimal_pence(gross), decimal_pence(refunded.get(pid, 0)),
                 ", ".join(notes.get(pid, [])), ", ".join(incidents[pid]),
                 "; ".join(items[pid]), taken_by])
         yield out

@@ -23,6 +23,7 @@ import peewee
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.csv_cells import restore_cell
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.numbers import account_code
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
@@ -44,7 +45,6 @@ from synergy_desk.services.people.customers import (
     CustomerInput,
     _clean_contact,
     _clean_customer,
-    format_account_code,
     without_control_characters,
 )
 
@@ -688,7 +688,7 @@ def _generated_codes(count: int, taken: set[str]) -> list[str]:
     """New account codes as the customers service makes them, skipping any already used."""
     out: list[str] = []
     while len(out) < count:
-        candidates = [format_account_code(n) for n in _take_numbers(count - len(out))]
+        candidates = [account_code(n) for n in _take_numbers(count - len(out))]
         clash = _codes_in_use(candidates) | (taken & set(candidates))
         out.extend(c for c in candidates if c not in clash)
     return out

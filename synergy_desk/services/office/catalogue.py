@@ -49,10 +49,9 @@ def _module_row(module: t.Module) -> ModuleRow:
     return ModuleRow(module.id, int(module.__data__["product"]), module.name, bool(module.active))
 
 
-def _product_row(product: t.Product, include_inactive: bool = True) -> ProductRow:
+def _product_row(product: t.Product) -> ProductRow:
+    """A product with all its modules, retired ones too (as a manager edits them)."""
     query = t.Module.select().where(t.Module.product == product.id)
-    if not include_inactive:
-        query = query.where(t.Module.active)
     modules = tuple(_module_row(m) for m in query.order_by(t.Module.name))
     return ProductRow(product.id, product.name, product.current_version, bool(product.active),
                       modules)

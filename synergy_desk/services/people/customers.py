@@ -32,7 +32,7 @@ __all__ = [
     "CustomerInput", "ContactInput", "ContactRow", "IncidentBrief", "CustomerSummary",
     "CustomerForEdit", "create_customer", "update_customer", "add_contact", "update_contact",
     "remove_contact", "customer_summary", "get_customer_for_edit", "normalise_postcode",
-    "normalise_email", "format_account_code", "without_control_characters", "no_card_numbers",
+    "normalise_email", "without_control_characters", "no_card_numbers",
     "checked_phone", "RECENT_INCIDENTS",
 ]
 
@@ -179,10 +179,6 @@ def normalise_email(text: str | None, what: str = "e-mail address",
         raise ValidationError(
             f"“{email}” is not an {what}; type it like name@example.co.uk.", field_name)
     return email
-
-
-def format_account_code(number: int) -> str:
-    return account_code(number)
 
 
 def without_control_characters(text: str) -> str:
@@ -337,7 +333,7 @@ def create_customer(actor: Actor, data: CustomerInput,
         cleaned_contacts = [_clean_contact(c) for c in contacts]
         if sum(1 for c in cleaned_contacts if c["is_primary"]) > 1:
             raise ValidationError("Only one contact can be the primary contact.", "is_primary")
-        code = format_account_code(next_number("customer"))
+        code = account_code(next_number("customer"))
         now = utcnow()
         customer = t.Customer.create(account_code=code, created_at=now, updated_at=now,
                                      **values)

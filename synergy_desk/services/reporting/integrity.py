@@ -12,7 +12,7 @@ import peewee
 from peewee import SQL, fn
 
 from synergy_desk.domain.enums import FundingKind
-from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat
+from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat, listed
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.services.common import GENESIS_HASH, row_hash, tuples
@@ -317,7 +317,7 @@ def _funding_problems() -> list[str]:
             .where((f.kind == kind) & other.id.is_null())
             .order_by(t.Incident.number))]
         if dangling:
-            problems.append(f"The funding of {_list_texts(dangling)} points at a {noun} that "
+            problems.append(f"The funding of {listed(dangling)} points at a {noun} that "
                             "does not exist.")
     by_incident = {int(incident_id): (int(n), str(kind)) for incident_id, n, kind in tuples(
         f.select(f.incident, fn.COUNT(f.id), fn.MIN(f.kind)).where(f.active)
@@ -343,27 +343,19 @@ def _funding_problems() -> list[str]:
         elif held_kind != str(kind):
             mismatched.append(reference)
     if missing_rows:
-        problems.append(f"{_list_texts(missing_rows)} {_is_are(missing_rows)} marked funded "
+        problems.append(f"{listed(missing_rows)} {_is_are(missing_rows)} marked funded "
                         "but no funding record says by what.")
     if unfunded_rows:
-        problems.append(f"{_list_texts(unfunded_rows)} {_is_are(unfunded_rows)} marked unfunded "
+        problems.append(f"{listed(unfunded_rows)} {_is_are(unfunded_rows)} marked unfunded "
                         f"but still {'has' if len(unfunded_rows) == 1 else 'have'} an active "
                         "funding record.")
     if doubled:
-        problems.append(f"{_list_texts(doubled)} {_is_are(doubled)} funded more than once.")
+        problems.append(f"{listed(doubled)} {_is_are(doubled)} funded more than once.")
     if mismatched:
-        problems.append(f"The funding of {_list_texts(mismatched)} does not match "
+        problems.append(f"The funding of {listed(mismatched)} does not match "
                         f"{'its' if len(mismatched) == 1 else 'their'} funding record.")
     return problems
 
 
-
 def _is_are(items: Sequence[object]) -> str:
     return "is" if len(items) == 1 else "are"
-
-
-def _list_texts(items: Sequence[str], shown: int = 10) -> str:
-    text = ", ".join(items[:shown])
-    if len(items) > shown:
-        text += f" and {len(items) - shown} more"
-    return text

@@ -108,12 +108,6 @@ def test_payments_have_plain_money_refunds_and_incidents(
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-def test_money_text_is_a_plain_decimal() -> None:
-    assert csv_export.money_text(107550) == "1075.50"
-    assert csv_export.money_text(0) == "0.00"
-    assert csv_export.money_text(-250) == "-2.50"
-
-
 def test_period_filter_takes_the_office_days(office: dict[str, Any], tmp_path: Path) -> None:
     receipts = _paid_incidents(office)
     # Move the first receipt to 31 March, 23:30 in London (22:30 UTC, summer time).

@@ -35,7 +35,8 @@ from synergy_desk.services.reporting.reports.period import Period
 __all__ = ["build"]
 
 
-def _missing_sentence(what: str, numbering: NumberFormat, numbers: list[int], where: str) -> str:
+def _missing_sentence(numbering: NumberFormat, numbers: list[int], where: str) -> str:
+    what = numbering.what
     verb = "is" if len(numbers) == 1 else "are"
     noun = what if len(numbers) == 1 else f"{what}s"
     return f"{noun.capitalize()} {numbering.list_text(numbers)} {verb} missing{where}."
@@ -49,7 +50,7 @@ class _Gaps:
     warnings: tuple[str, ...]
 
 
-def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, what: str,
+def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str,
                    numbering: NumberFormat, period: Period, numbers: list[int]) -> _Gaps:
     """Which numbers of a gap-free sequence are missing, judged as integrity.check_sequences.
 
@@ -78,7 +79,7 @@ def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, wha
         in_period = [n for n in range(low, high + 1) if n not in present]
     warnings: list[str] = []
     if in_period:
-        warnings.append(_missing_sentence(what, numbering, in_period, " from this period"))
+        warnings.append(_missing_sentence(numbering, in_period, " from this period"))
     # The sequence as a whole: 1..N with no hole, the counter at N. The column is unique, so
     # no number repeats (counting the distinct numbers would sort the whole numbering).
     # COUNT(*) alone is counted from the table's pages, MIN and MAX from the ends of the index.
@@ -96,11 +97,11 @@ def _sequence_gaps(column: peewee.Field, moment: peewee.Field, counter: str, wha
                 expected += 1
             expected = max(expected, number + 1)
         if elsewhere:
-            warnings.append(_missing_sentence(what, numbering, elsewhere,
+            warnings.append(_missing_sentence(numbering, elsewhere,
                                               " from the numbering outside this period"))
     if last_value != highest and not (high > highest and in_period):
         warnings.append(
-            f"The {what} counter stands at {last_value} but the highest {what} number issued "
+            f"The {numbering.what} counter stands at {last_value} but the highest {numbering.what} number issued "
             f"is {highest}.")
     return _Gaps(tuple(in_period), tuple(warnings))
 
@@ -180,9 +181,9 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
                              CN.gross_pence, CN.issued_by, CN.reason)
                    .join(P, on=(CN.payment == P.id)).where(note_where).order_by(CN.number))
     names.update(user_names([r[5] for r in receipts] + [r[6] for r in notes]))
-    receipt_gaps = _sequence_gaps(P.receipt_number, P.taken_at, "receipt", "receipt", RECEIPT,
+    receipt_gaps = _sequence_gaps(P.receipt_number, P.taken_at, "receipt", RECEIPT,
                                   period, [int(r[0]) for r in receipts])
-    note_gaps = _sequence_gaps(CN.number, CN.issued_at, "credit_note", "credit note", CREDIT_NOTE,
+    note_gaps = _sequence_gaps(CN.number, CN.issued_at, "credit_note", CREDIT_NOTE,
                                period, [int(r[0]) for r in notes])
 
     listing: list[tuple[int, tuple[Cell, ...], bool]] = [
