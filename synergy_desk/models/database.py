@@ -122,11 +122,31 @@ def make_database(url: str) -> peewee.Database:
     return peewee.PostgresqlDatabase(**kwargs)
 
 
+#: SQLite's primary result codes that mean the file could not be used just now: busy or
+#: locked too long, a read or write that failed, a file that could not be opened.
+_SQLITE_UNREACHABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
+                                 sqlite3.SQLITE_CANTOPEN})
+
+
 def is_lost_connection(exc: BaseException) -> bool:
     """Whether an error says the database could not be reached or used just now (a server
     gone away, a connection dropped, a file locked too long), rather than a fault in the
-    program: Peewee wraps the drivers' errors in these."""
-    return isinstance(exc, peewee.OperationalError | peewee.InterfaceError | ConnectionError)
+    program.
+
+    Peewee wraps the drivers' errors, the original being the one it was raised from. On
+    PostgreSQL an operational error is the connection's (a query's faults are programming
+    errors); SQLite reports a wrong column as an operational error too, so there its result
+    code decides.
+    """
+    if isinstance(exc, peewee.InterfaceError | ConnectionError):
+        return True
+    if not isinstance(exc, peewee.OperationalError):
+        return False
+    original = exc.__context__
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNREACHABLE
+    return True
 
 
 def is_sqlite() -> bool:

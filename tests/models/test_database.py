@@ -141,3 +141,40 @@ def test_a_lost_connection_is_told_from_a_fault(error: BaseException, lost: bool
     from synergy_desk.models.database import is_lost_connection
 
     assert is_lost_connection(error) is lost
+
+
+def _sqlite_error(database: peewee.SqliteDatabase, sql: str) -> peewee.OperationalError:
+    with pytest.raises(peewee.OperationalError) as caught:
+        database.connect(reuse_if_open=True)
+        database.execute_sql(sql)
+    database.close()
+    return caught.value
+
+
+def test_a_sqlite_fault_in_the_program_is_not_a_lost_connection(tmp_path: Path) -> None:
+    """SQLite says "no such column" as an operational error, like a locked file; only the
+    file that cannot be used is a lost connection."""
+    from synergy_desk.models.database import is_lost_connection
+
+    working = peewee.SqliteDatabase(str(tmp_path / "office.sqlite3"))
+    assert not is_lost_connection(_sqlite_error(working, "SELECT nope FROM sqlite_master"))
+    assert not is_lost_connection(_sqlite_error(working, "SELEKT 1"))
+    assert not is_lost_connection(_sqlite_error(working, "SELECT * FROM no_such_table"))
+
+    unreachable = peewee.SqliteDatabase(str(tmp_path / "no such folder" / "office.sqlite3"))
+    assert is_lost_connection(_sqlite_error(unreachable, "SELECT 1"))
+
+
+def test_a_sqlite_file_locked_too_long_is_a_lost_connection(tmp_path: Path) -> None:
+    from synergy_desk.models.database import is_lost_connection
+
+    path = tmp_path / "office.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        waiting = peewee.SqliteDatabase(str(path), timeout=0.1)
+        assert is_lost_connection(_sqlite_error(waiting, "SELECT * FROM t"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
