@@ -39,7 +39,11 @@ class FundingRequired(DomainError):
 
 
 class ConflictError(DomainError):
-    """Someone else saved the same record first; nothing was overwritten."""
+    """Someone else saved the same record first; nothing was overwritten.
+
+    ``changes`` maps each field changed since to (what the stale screen showed, what it is
+    now); ``changed_by`` names the last person to save it.
+    """
 
     title = "Changed by someone else"
 

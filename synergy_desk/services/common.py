@@ -191,7 +191,7 @@ def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
 
 def edits_since(entity: str, entity_id: object, expected_version: int, *,
                 actions: Iterable[str] | None = None, ignore: Iterable[str] = (),
-                limit: int = 200) -> tuple[dict[str, tuple[object, object]], str | None]:
+                limit: int = 200) -> tuple[dict[str, tuple[object, object]], list[str]]:
     """What other desks changed on a record since the version a screen showed, from the log.
 
     Walks the record's audit rows newest first while their "after" names a version newer than
@@ -227,7 +227,8 @@ def edits_since(entity: str, entity_id: object, expected_version: int, *,
                 continue
             changes[key] = (changes[key][0] if key in changes else before.get(key), value)
     changed = {key: (was, now) for key, (was, now) in changes.items() if was != now}
-    return changed, (newer[0][2] if newer else None)
+    names = list(dict.fromkeys(who or "another desk" for _b, _a, who in reversed(newer)))
+    return changed, names
 
 
 def stale_edit(entity: str, entity_id: object, expected_version: int, subject: str, *,
@@ -240,18 +241,18 @@ def stale_edit(entity: str, entity_id: object, expected_version: int, subject: s
 
     ``subject`` names the record as the person knows it ("INC-000042", "The office's
     settings"; ``plural`` for a plural one); ``nothing`` stands for the fields when the log
-    names none.
+    names none. The message names everyone who saved it since; ``changed_by`` is the last.
     """
-    changes, newest = edits_since(entity, entity_id, expected_version, actions=actions,
+    changes, people = edits_since(entity, entity_id, expected_version, actions=actions,
                                   ignore=ignore, limit=limit)
-    who = newest or "another desk"
-    names = labels or {}
-    what = ", ".join(names.get(key, key.replace("_", " ")) for key in changes) or nothing
+    people = people or ["another desk"]
+    field_names = labels or {}
+    what = ", ".join(field_names.get(key, key.replace("_", " ")) for key in changes) or nothing
     were, them = ("were", "them") if plural else ("was", "it")
     return ConflictError(
-        f"{subject} {were} changed by {who} while you had {them} open ({what}); nothing of "
-        f"yours was saved. Reload {them} and try again.",
-        changes=changes, changed_by=who)
+        f"{subject} {were} changed by {' and '.join(people)} while you had {them} open "
+        f"({what}); nothing of yours was saved. Reload {them} and try again.",
+        changes=changes, changed_by=people[-1])
 
 
 @in_transaction

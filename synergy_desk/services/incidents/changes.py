@@ -39,14 +39,13 @@ from synergy_desk.services.incident_state import (
     bump_count,
     incident_conflict,
     lock_incident,
-    update_incident,
 )
 from synergy_desk.services.money import funding
 
 __all__ = [
     "IncidentRef", "TimelineResult", "changing", "ref_of", "lock_pair", "status_of", "is_funded",
     "add_entry", "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx",
-    "check_version", "update_checked", "not_merged", "require_open",
+    "check_version", "not_merged", "require_open",
     "funding_required", "user_name", "reopen_changes", "reindex",
 ]
 
@@ -156,15 +155,6 @@ def create_in_tx(actor: Actor, customer: t.Customer, contact: t.Contact | None,
 def check_version(incident: t.Incident, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != incident.version:
         raise incident_conflict(incident.id, expected_version)
-
-
-@in_transaction
-def update_checked(actor: Actor, incident: t.Incident, changes: dict[str, Any], *, action: str,
-                   expected_version: int | None = None) -> t.Incident:
-    """update_incident, refused before anything is written when the person's screen was stale."""
-    check_version(incident, expected_version)
-    return update_incident(actor, incident, changes, action=action,
-                           expected_version=expected_version)
 
 
 def not_merged(incident: t.Incident, doing: str) -> None:

@@ -29,6 +29,7 @@ from synergy_desk.services.common import (
     opt_fk_id,
     snapshot,
 )
+from synergy_desk.services.incident_state import update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -40,7 +41,6 @@ from synergy_desk.services.incidents.changes import (
     reopen_changes,
     status_of,
     system_entry,
-    update_checked,
 )
 from synergy_desk.services.money import funding
 
@@ -191,7 +191,7 @@ def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: 
         elif kind is Resolution.ESCALATED:
             row, created = _escalate(actor, incident, escalation, text)
             notices.append(f"Escalated to development (escalation {row.id}).")
-        update_checked(actor, incident, changes, action="incident.resolve",
+        update_incident(actor, incident, changes, action="incident.resolve",
                        expected_version=expected_version)
         system_entry(actor, incident, f"Resolved — {kind.label}: {text}")
         reindex(incident)
@@ -208,7 +208,7 @@ def close_unresolved(actor: Actor, incident_id: int, reason: str,
     with changing(actor, incident_id, ENGINEERS, "close incidents",
                   expected_version=expected_version, open_for="close it") as incident:
         text, masked = fields.masked_text(reason, "reason", required=True)
-        update_checked(actor, incident, {
+        update_incident(actor, incident, {
             "status": IncidentStatus.CLOSED, "resolution": Resolution.UNRESOLVED,
             "resolution_note": text, "closed_at": utcnow()},
             action="incident.close", expected_version=expected_version)
@@ -239,7 +239,7 @@ def reopen(actor: Actor, incident_id: int, note: str = "",
         if status is IncidentStatus.CLOSED and resolution is not Resolution.UNRESOLVED:
             raise ValidationError(f"{incident.reference} is closed and cannot be re-opened.")
         text, masked = fields.masked_text(note, "note")
-        update_checked(actor, incident, reopen_changes(actor, incident),
+        update_incident(actor, incident, reopen_changes(actor, incident),
                        action="incident.reopen", expected_version=expected_version)
         system_entry(actor, incident, f"Re-opened by {actor.full_name} (no new charge)"
                                       + (f": {text}" if text else "."))
@@ -269,7 +269,7 @@ def out_of_remit(actor: Actor, incident_id: int, reason: str,
         if is_funded(incident):
             handed_back = funding.hand_back_funding(
                 actor, incident, f"Out of remit: {text}", refund=True)
-        update_checked(actor, incident, {
+        update_incident(actor, incident, {
             "status": IncidentStatus.CLOSED, "resolution": Resolution.OUT_OF_REMIT,
             "resolution_note": text, "closed_at": utcnow()}, action="incident.out_of_remit")
         system_entry(actor, incident, f"Closed as out of remit by {actor.full_name}: {text}"

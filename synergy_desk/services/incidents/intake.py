@@ -24,7 +24,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.incident_state import lock_incident
+from synergy_desk.services.incident_state import lock_incident, update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -39,7 +39,6 @@ from synergy_desk.services.incidents.changes import (
     status_of,
     system_entry,
     touch,
-    update_checked,
 )
 
 __all__ = ["LogCallInput", "log_call", "create_incident", "edit_incident"]
@@ -100,7 +99,7 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
                     f"{incident.reference} is closed. Log the call as a new incident, or ask "
                     "an engineer to re-open it.", "incident")
             if status is IncidentStatus.RESOLVED:
-                update_checked(actor, incident, reopen_changes(actor, incident),
+                update_incident(actor, incident, reopen_changes(actor, incident),
                                action="incident.reopen")
                 system_entry(actor, incident,
                              f"Re-opened by a call from the customer (no new charge), "
@@ -196,7 +195,7 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
         changes = {k: v for k, v in changes.items() if _differs(incident, k, v)}
         if not changes:
             return ref_of(incident)
-        update_checked(actor, incident, changes, action="incident.edit",
+        update_incident(actor, incident, changes, action="incident.edit",
                        expected_version=expected_version)
         reindex(incident)
         return ref_of(incident)

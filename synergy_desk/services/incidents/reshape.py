@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
+from synergy_desk.services.incident_state import update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -37,7 +38,6 @@ from synergy_desk.services.incidents.changes import (
     status_of,
     system_entry,
     touch,
-    update_checked,
 )
 from synergy_desk.services.money import funding
 
@@ -156,7 +156,7 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
             handed_back = funding.hand_back_funding(
                 actor, duplicate, f"Merged into {survivor.reference}", transfer_to=transfer)
         now = utcnow()
-        update_checked(actor, duplicate, {
+        update_incident(actor, duplicate, {
             "status": IncidentStatus.CLOSED, "resolution": Resolution.MERGED,
             "resolution_note": f"Duplicate of {survivor.reference}.",
             "merged_into": survivor.id, "closed_at": now}, action="incident.merge")

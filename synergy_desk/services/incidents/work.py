@@ -23,7 +23,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.incident_state import lock_incident
+from synergy_desk.services.incident_state import lock_incident, update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -38,7 +38,6 @@ from synergy_desk.services.incidents.changes import (
     status_of,
     system_entry,
     touch,
-    update_checked,
     user_name,
 )
 
@@ -90,7 +89,7 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
                 changes["status"] = IncidentStatus.QUEUED
         if changes["engineer"] == opt_fk_id(incident, "engineer") and "status" not in changes:
             return ref_of(incident)
-        update_checked(actor, incident, changes, action="incident.assign",
+        update_incident(actor, incident, changes, action="incident.assign",
                        expected_version=expected_version)
         system_entry(actor, incident, text)
         return ref_of(incident)
@@ -128,7 +127,7 @@ def start_work(actor: Actor, incident_id: int,
         if incident.work_started_at is None:
             changes["work_started_at"] = utcnow()
         resumed = status is IncidentStatus.WAITING_ON_CUSTOMER
-        update_checked(actor, incident, changes, action="incident.start",
+        update_incident(actor, incident, changes, action="incident.start",
                        expected_version=expected_version)
         system_entry(actor, incident,
                      f"Work {'resumed' if resumed else 'started'} by {actor.full_name}.")
@@ -155,7 +154,7 @@ def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
                 raise funding_required(incident, "it can wait on the customer")
             raise ValidationError(f"{incident.reference} is already waiting on the customer.")
         text, masked = fields.masked_text(note, "note")
-        update_checked(actor, incident, {"status": IncidentStatus.WAITING_ON_CUSTOMER},
+        update_incident(actor, incident, {"status": IncidentStatus.WAITING_ON_CUSTOMER},
                        action="incident.wait", expected_version=expected_version)
         system_entry(actor, incident, "Waiting on the customer" + (f": {text}" if text else "."))
         reindex(incident)

@@ -189,6 +189,24 @@ def test_a_stale_edit_sees_past_a_call_logged_since(
     assert row(ref).subject == "Cannot print invoices"
 
 
+def test_a_stale_edit_names_everyone_who_saved_since(
+        engineer: Actor, reception: Actor, manager: Actor, product: t.Product,
+        office: dict[str, object]) -> None:
+    erin: Actor = office["engineer2"]  # type: ignore[assignment]
+    ref = new_call(reception, make_customer(), product)
+    opened_version = ref.version
+
+    intake.edit_incident(erin, ref.id, opened_version, subject="Blank invoices on HP")
+    intake.edit_incident(manager, ref.id, opened_version + 1, priority=Priority.HIGH)
+    with pytest.raises(ConflictError) as caught:
+        intake.edit_incident(engineer, ref.id, opened_version, description="Mine")
+
+    error = caught.value
+    assert f"changed by Erin Engineer and {manager.full_name} while" in error.message
+    assert set(error.changes) == {"subject", "priority"}
+    assert error.changed_by == manager.full_name  # the last to save it
+
+
 def test_an_edit_with_the_current_version_saves(reception: Actor, product: t.Product,
                                                 office: dict[str, object]) -> None:
     payroll: t.Product = office["product2"]  # type: ignore[assignment]
