@@ -22,9 +22,9 @@ from synergy_desk.models.base import BaseModel, db, utcnow
 
 __all__ = [
     "Actor", "require", "transaction", "in_transaction", "read_snapshot", "edits_since",
-    "stale_edit", "audit",
-    "next_number", "chain_append", "for_update", "snapshot", "get_or_404", "tuples", "fk_id",
-    "opt_fk_id", "utcnow", "GENESIS_HASH",
+    "stale_edit", "audit", "next_number", "chain_append", "for_update", "snapshot", "get_or_404",
+    "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH", "ENGINEERS", "EVERYONE", "MANAGERS",
+    "canonical_json", "row_hash", "text_or_empty"
 ]
 
 GENESIS_HASH = "0" * 64

@@ -34,6 +34,38 @@ def test_every_services_module_lists_its_public_names(module: ModuleType) -> Non
     missing = [name for name in module.__all__ if not hasattr(module, name)]
     assert missing == [], f"{module.__name__}.__all__ names what it lacks: {missing}"
     assert len(set(module.__all__)) == len(module.__all__), f"{module.__name__}: a name twice"
+    unlisted = sorted(set(public_definitions(module)) - set(module.__all__))
+    assert unlisted == [], f"{module.__name__} defines public names its __all__ leaves out"
+
+
+def public_definitions(module: ModuleType) -> Iterator[str]:
+    """The public functions, classes and UPPER_CASE constants a module defines itself."""
+    if module.__file__ is None or not module.__file__.endswith(".py"):
+        return
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names = [node.name]
+        elif isinstance(node, ast.Assign):
+            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        else:
+            continue
+        for name in names:
+            constant = name.isupper() and len(name) > 1  # not a type variable (T, P)
+            if not name.startswith("_") and (constant or not isinstance(node, ast.Assign
+                                                                         | ast.AnnAssign)):
+                yield name
+
+
+def test_a_public_name_left_out_of_all_is_found(tmp_path: Path) -> None:
+    source = tmp_path / "sample.py"
+    source.write_text("T = 1\nLIMIT = 5\n_HIDDEN = 2\nlog = None\n"
+                      "def shown(): pass\ndef _private(): pass\nclass Row: pass\n")
+    module = ModuleType("sample")
+    module.__file__ = str(source)
+    assert sorted(public_definitions(module)) == ["LIMIT", "Row", "shown"]
 
 
 def _opens_transaction(node: ast.With) -> bool:

@@ -43,10 +43,12 @@ from synergy_desk.models.database import (
 from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.data.files import file_problem
 
-__all__ = ["BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback", "backup_database",
-           "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
-           "run_daily_backup", "daily_backups", "find_pg_tool", "table_names",
-           "sqlite_in_use"]
+__all__ = [
+    "BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback",
+    "backup_database", "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
+    "run_daily_backup", "daily_backups", "find_pg_tool", "table_names", "sqlite_in_use",
+    "PGDUMP_HEADER", "SQLITE_HEADER"
+]
 
 log = logging.getLogger(__name__)
 

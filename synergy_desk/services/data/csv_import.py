@@ -50,8 +50,9 @@ from synergy_desk.services.people.customers import (
 
 __all__ = [
     "MAX_FILE_BYTES", "FIELDS", "FIELD_LABELS", "REQUIRED_FIELDS", "DELIMITERS", "CsvFile",
-    "CsvRow", "BadRow", "PreviewRow", "ImportPreview", "ImportResult", "read_csv",
-    "guess_mapping", "preview_import", "import_customers", "delimiter_name", "ImportRefused",
+    "CsvRow", "BadRow", "PreviewRow", "ImportPreview", "ImportResult", "read_csv", "guess_mapping",
+    "preview_import", "import_customers", "delimiter_name", "ImportRefused", "BATCH_SIZE",
+    "SHOWN_IN_MESSAGE"
 ]
 
 #: The largest file one import takes; a bigger one is refused before it is read.

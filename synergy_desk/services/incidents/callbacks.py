@@ -28,8 +28,10 @@ from synergy_desk.services.common import (
     tuples,
 )
 
-__all__ = ["CallBackRow", "schedule_callback", "clear_callback", "due_callbacks",
-           "callbacks_due_count", "callbacks_of_customer"]
+__all__ = [
+    "CallBackRow", "schedule_callback", "clear_callback", "due_callbacks", "callbacks_due_count",
+    "callbacks_of_customer", "MAX_NOTE"
+]
 
 MAX_NOTE = 2_000
 

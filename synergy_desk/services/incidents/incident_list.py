@@ -28,8 +28,10 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 
-__all__ = ["VIEWS", "VIEW_LABELS", "SORT_COLUMNS", "IncidentFilter", "Sort", "Cursor",
-           "IncidentRow", "IncidentPage", "list_incidents", "status_counts"]
+__all__ = [
+    "VIEWS", "VIEW_LABELS", "SORT_COLUMNS", "IncidentFilter", "Sort", "Cursor", "IncidentRow",
+    "IncidentPage", "list_incidents", "status_counts", "MAX_LIMIT"
+]
 
 #: The filter bar's views, in the order it shows them.
 VIEWS = ("mine", "unassigned", "awaiting_payment", "in_progress", "waiting_on_customer",

@@ -24,9 +24,11 @@ from synergy_desk.services.common import (
     tuples,
 )
 
-__all__ = ["EnhancementRow", "EscalationRow", "list_enhancement_requests",
-           "set_enhancement_status", "list_escalations", "update_escalation",
-           "register_csv_rows", "ENHANCEMENT_STATUS_LABELS", "ESCALATION_STATUS_LABELS"]
+__all__ = [
+    "EnhancementRow", "EscalationRow", "list_enhancement_requests", "set_enhancement_status",
+    "list_escalations", "update_escalation", "register_csv_rows", "ENHANCEMENT_STATUS_LABELS",
+    "ESCALATION_STATUS_LABELS", "MAX_RESPONSE"
+]
 
 ENHANCEMENT_STATUS_LABELS = {
     EnhancementStatus.OPEN: "Open",

@@ -39,8 +39,9 @@ from synergy_desk.services.office.settings import office_settings
 
 __all__ = [
     "ContractInfo", "Entitlement", "FundingInfo", "TicketUse", "attach_funding",
-    "covering_contract", "create_contract", "end_funding_in_tx", "entitlement", "fund_from_contract",
-    "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
+    "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
+    "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
+    "NUDGE_AT", "RECENTLY_RAN_OUT"
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.

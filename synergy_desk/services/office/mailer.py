@@ -14,8 +14,10 @@ from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.office.settings import office_settings
 
-__all__ = ["MailError", "SmtpSettings", "send_document", "send_test_email", "smtp_configured",
-           "smtp_settings", "smtp_settings_from_form"]
+__all__ = [
+    "MailError", "SmtpSettings", "send_document", "send_test_email", "smtp_configured",
+    "smtp_settings", "smtp_settings_from_form", "TIMEOUT_SECONDS"
+]
 
 #: How long to wait for the mail server before giving up, in seconds.
 TIMEOUT_SECONDS = 30

@@ -15,7 +15,10 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor, in_transaction
 
-__all__ = ["DETAIL_FIELDS", "OfficeDetailsAt", "details_at", "record_details", "printed_office"]
+__all__ = [
+    "DETAIL_FIELDS", "OfficeDetailsAt", "details_at", "record_details", "printed_office",
+    "BEGINNING"
+]
 
 #: The settings a printed document shows; a change to any of them starts a new period.
 DETAIL_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "logo", "timezone")

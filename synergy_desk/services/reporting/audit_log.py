@@ -30,8 +30,8 @@ from synergy_desk.services.reporting import integrity
 
 __all__ = [
     "KINDS", "ActionChoice", "AuditFilter", "AuditCursor", "AuditRow", "AuditPage",
-    "IntegrityProblem", "TamperReport", "audit_actions", "kind_of", "action_label",
-    "list_audit", "run_tamper_check", "MAX_LIMIT",
+    "IntegrityProblem", "TamperReport", "audit_actions", "kind_of", "action_label", "list_audit",
+    "run_tamper_check", "MAX_LIMIT", "summarise"
 ]
 
 MAX_LIMIT = 1000

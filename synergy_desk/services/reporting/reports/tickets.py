@@ -23,7 +23,7 @@ from synergy_desk.services.reporting.reports.helpers import (
 )
 from synergy_desk.services.reporting.reports.period import Period
 
-__all__ = ["build"]
+__all__ = ["build", "EXPIRING_WITHIN_DAYS"]
 
 
 #: Tickets expiring within this many days of the report's end are listed.
