@@ -17,12 +17,27 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from synergy_desk.domain.errors import ConflictError, DomainError
+from synergy_desk.models.database import is_lost_connection
 
 log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Tell the user what went wrong; domain errors in plain words, anything else as a crash."""
+    """Tell the user what went wrong; domain errors in plain words, a database that cannot be
+    reached just now as that, anything else as a crash."""
+    if is_lost_connection(exc):
+        log.warning("The database could not be reached", exc_info=exc)
+        box = QMessageBox(parent)
+        box.setObjectName("connectionLostDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Database unavailable")
+        detail = str(exc).strip().splitlines()
+        box.setText("The office database could not be reached just now"
+                    + (f" ({detail[0]})" if detail else "") + ". Try again in a moment; if "
+                    "it goes on, check the network and the database server. Anything not "
+                    "shown as saved was not saved.")
+        box.exec()
+        return
     if isinstance(exc, DomainError):
         box = QMessageBox(parent)
         box.setObjectName("errorDialog")

@@ -574,7 +574,8 @@ class MainWindow(QMainWindow):
                     | QItemSelectionModel.SelectionFlag.Rows)
                 self.table.selectionModel().blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
-        with reporting_errors(self):
+        with reporting_errors(self, failure=self._read_failed(
+                "Could not read the incident or the customer")):
             if self.detail.incident_id is not None:
                 self.detail.show_incident(self.detail.incident_id)
             if self.customer_panel.customer_id is not None:

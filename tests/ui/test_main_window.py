@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QWidget
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, TimelineKind
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list, intake, work
+from synergy_desk.services.office import activity
 from synergy_desk.services.people import customers, users
 from synergy_desk.ui.dialogs.log_call import LogCallDialog, LoggedCall
 from synergy_desk.ui.dialogs.login import LoginDialog
@@ -225,6 +226,27 @@ def test_a_lost_connection_is_said_in_the_status_bar_not_a_dialog(
     monkeypatch.undo()
     window.refresh()
     assert window.connection_label.text() == "● Connected"
+
+
+def test_a_refresh_that_cannot_read_the_open_incident_says_connection_lost(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary, prefs: Any,
+        shown_errors: ShownErrors, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    ref = intake.log_call(office["reception"], intake.LogCallInput(
+        customer_id=caller.id, product_id=office["product"].id, subject="Printer"))
+    window = make_window(qtbot, office["reception"], prefs)
+    window.detail.show_incident(ref.id)
+
+    def gone(*_args: object) -> Any:
+        raise peewee.OperationalError("server closed the connection unexpectedly")
+
+    # The list was read; then the server went away before the incident and the poll's token.
+    monkeypatch.setattr(window.detail, "show_incident", gone)
+    monkeypatch.setattr(activity, "change_token", gone)
+    window.refresh()
+    assert window.connection_label.text() == "● Connection lost — retrying"
+    assert shown_errors.shown == []  # the poll, not a dialog, says it
+    assert "Could not read the incident or the customer" in caplog.text
 
 
 def test_a_page_lost_while_scrolling_takes_the_connection_lost_path(

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import peewee
 import pytest
 import shiboken6
 from PySide6.QtCore import QTimer
@@ -185,6 +186,27 @@ def test_the_real_display_shows_a_bug_as_a_crash_and_logs_it(
     records = [r for r in caplog.records if r.name == "synergy_desk.ui.errors"]
     assert len(records) == 1 and records[0].exc_info is not None
     assert records[0].exc_info[0] is ZeroDivisionError
+
+
+@pytest.mark.real_error_display
+def test_the_real_display_says_a_lost_connection_plainly(
+        qtbot: Any, window: QWidget, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """A database that cannot be reached is not a bug: no crash dialog, no traceback."""
+    gone = peewee.SqliteDatabase(str(tmp_path / "unplugged drive" / "office.sqlite3"))
+
+    def unreachable() -> int:
+        gone.connect()
+        return 1
+
+    seen: list[QMessageBox] = []
+    answer_next_box(seen)
+    with caplog.at_level(logging.WARNING, logger="synergy_desk.ui.errors"):
+        assert call(window, unreachable) is None
+    assert seen[0].objectName() == "connectionLostDialog"
+    assert "could not be reached just now (unable to open database file)" in seen[0].text()
+    assert seen[0].detailedText() == ""
+    assert [r.levelno for r in caplog.records if r.name == "synergy_desk.ui.errors"] == [
+        logging.WARNING]
 
 
 # --- background operations --------------------------------------------------------------------
