@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.services.data.files import file_problem, write_file_atomically
+from synergy_desk.services.data.files import save_file
 from synergy_desk.ui import palette
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, reporting_errors
@@ -486,9 +486,9 @@ class PdfPreviewDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_name(target.name + ".pdf")
         try:
-            write_file_atomically(target, self.pdf)
-        except OSError as exc:
-            self._say(file_problem(target, exc, "save").message, error=True)
+            save_file(target, self.pdf)
+        except DomainError as exc:  # said in the preview's status line, beside the buttons
+            self._say(exc.message, error=True)
             return False
         self._say(self.tr("Saved %s.") % target)
         self.saved.emit(str(target))

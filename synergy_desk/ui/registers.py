@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.services.common import ENGINEERS, Actor
-from synergy_desk.services.data.files import file_problem
+from synergy_desk.services.data.files import save_file
 from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.registers import (
     ENHANCEMENT_STATUS_LABELS,
@@ -34,7 +34,7 @@ from synergy_desk.services.incidents.registers import (
 )
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting import summary_documents
-from synergy_desk.ui import errors, formatting, palette
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.table_model import Column, TableModel
@@ -387,12 +387,8 @@ class RegistersWindow(QDialog):
         """Save the register, as filtered on screen, as CSV (UTF-8 with a BOM for Excel)."""
         product, status = self._filters(register)
         with reporting_errors(self) as outcome:
-            try:
-                text = summary_documents.register_csv(register, product_id=product,
-                                                      status=status)
-                Path(path).write_text(text, encoding="utf-8-sig", newline="")
-            except OSError as exc:
-                raise file_problem(path, exc, "save") from exc
+            text = summary_documents.register_csv(register, product_id=product, status=status)
+            save_file(path, text.encode("utf-8-sig"))
         if outcome.failed:
             return False
         self._saved(path)
@@ -406,12 +402,10 @@ class RegistersWindow(QDialog):
             return summary_documents.register_pdf(register, product_id=product, status=status)
 
         def done(pdf: bytes) -> None:
-            try:
-                Path(path).write_bytes(pdf)
-            except OSError as exc:
-                errors.show_error(self, file_problem(path, exc, "save"))
-                return
-            self._saved(path)
+            with reporting_errors(self) as outcome:
+                save_file(path, pdf)
+            if not outcome.failed:
+                self._saved(path)
 
         if self._background is None:
             pdf = call(self, render)

@@ -54,13 +54,13 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.services.common import Actor
-from synergy_desk.services.data.files import file_problem, write_file_atomically
+from synergy_desk.services.data.files import save_file
 from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.chart import ChartWidget
 from synergy_desk.ui.message_line import MessageLine
-from synergy_desk.ui.operations import Latest, Op, call
+from synergy_desk.ui.operations import Latest, Op, call, reporting_errors
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
@@ -904,10 +904,9 @@ class ReportsWindow(QDialog):
         return self._write(path, text.encode("utf-8-sig"))
 
     def _write(self, path: str | Path, data: bytes) -> bool:
-        try:
-            write_file_atomically(path, data)
-        except OSError as exc:
-            errors.show_error(self, file_problem(path, exc, "save"))
+        with reporting_errors(self) as outcome:
+            save_file(path, data)
+        if outcome.failed:
             return False
         self.message.setText(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from synergy_desk.domain.errors import ValidationError
 
-__all__ = ["file_problem", "open_atomically", "write_file_atomically"]
+__all__ = ["file_problem", "open_atomically", "write_file_atomically", "save_file"]
 
 
 def file_problem(path: str | os.PathLike[str], exc: OSError, doing: str) -> ValidationError:
@@ -56,3 +56,15 @@ def write_file_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     """Write the bytes beside the target, flush them to disk, then rename over the target."""
     with open_atomically(path) as out:
         out.write(data)
+
+
+def save_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Save a file a person chose (an export, a PDF): whole or not at all.
+
+    Raises:
+        ValidationError: it could not be written (:func:`file_problem` says why).
+    """
+    try:
+        write_file_atomically(path, data)
+    except OSError as exc:
+        raise file_problem(path, exc, "save") from None

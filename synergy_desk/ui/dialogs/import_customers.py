@@ -37,7 +37,6 @@ from synergy_desk.services.data.csv_import import (
     ImportPreview,
     ImportResult,
 )
-from synergy_desk.services.data.files import file_problem
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.operations import Latest, Op
 from synergy_desk.ui.worker import Background
@@ -293,8 +292,6 @@ class ImportCustomersDialog(QDialog):
             .success(done).failure(self._failed).run()
 
     def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, OSError):  # a file that cannot be read is not a bug
-            exc = file_problem(self._path or "", exc, "read")
         self.count_label.setText(str(exc))
         self._update_buttons()
         errors.show_error(self, exc)
