@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import save_file
 from synergy_desk.services.reporting import reports
@@ -625,7 +625,7 @@ class ReportsWindow(QDialog):
         start, end = self.period()
         if (self._data.name, self._data.start, self._data.end) != (self.current_name(), start,
                                                                    end):
-            self.message.setText(self.tr(
+            self.message.note(self.tr(
                 "The report shown is “%(title)s” for %(period)s; press Run report for the one "
                 "chosen.") % {"title": self._data.title, "period": self._data.period_text})
         else:
@@ -659,13 +659,16 @@ class ReportsWindow(QDialog):
             return reports.build_report(actor, name, start, end)
 
         def failed(exc: Exception) -> None:
-            self.message.setText(str(exc) if isinstance(exc, ValidationError) else "")
+            if isinstance(exc, DomainError):
+                self.message.problem(exc.message)
+            else:
+                self.message.clear()
             self.failed.emit(str(exc))
             errors.show_error(self, exc)
 
         self._set_running(True)
         title = next((k.title for k in self._kinds if k.name == name), name)
-        self.message.setText(self.tr("Building “%s”…") % self.tr(title))
+        self.message.note(self.tr("Building “%s”…") % self.tr(title))
         # A run started meanwhile (other dates) makes this one's answer stale: it is dropped.
         Op(self, self._background, build).unless(self._runs.start()) \
             .finally_(lambda: self._set_running(False)) \
@@ -853,7 +856,7 @@ class ReportsWindow(QDialog):
         def render() -> bytes:
             return reports.report_pdf(data)
 
-        self.message.setText(self.tr("Preparing the PDF…"))
+        self.message.note(self.tr("Preparing the PDF…"))
         Op(self, self._background, render).finally_(self.message.clear).success(then) \
             .run(pdf=True)
 
@@ -908,7 +911,7 @@ class ReportsWindow(QDialog):
             save_file(path, data)
         if outcome.failed:
             return False
-        self.message.setText(self.tr("Saved %s") % Path(path).name)
+        self.message.note(self.tr("Saved %s") % Path(path).name)
         self.exported.emit(str(path))
         return True
 

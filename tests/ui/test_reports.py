@@ -16,7 +16,7 @@ from synergy_desk.domain.enums import PaymentMethod
 from synergy_desk.domain.money import format_pence
 from synergy_desk.services.money import payments
 from synergy_desk.services.reporting.reports import Cell, ChartSeries, ReportTable
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui import reports as reports_ui
 from synergy_desk.ui.chart import ChartWidget, nice_step
 from synergy_desk.ui.pdf_preview import PdfPreviewDialog
@@ -213,6 +213,13 @@ def test_a_refused_report_is_shown_as_an_error(
     assert len(shown_errors.messages) == 1
     assert window.report() is None
     assert window.run_button.isEnabled()
+    assert "at most 400 days" in window.message.text()
+    assert palette.ERROR.hex() in window.message.styleSheet()  # said as a refusal
+
+    window.set_period(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    with qtbot.waitSignal(window.report_shown, timeout=20_000):
+        window.run()
+        assert palette.ERROR.hex() not in window.message.styleSheet()  # "Building…" is not red
 
 
 # --- the table model --------------------------------------------------------------------------
