@@ -93,6 +93,11 @@ def test_a_refund_issues_the_next_credit_note_and_the_receipt_never_changes(
     third = open_dialog(qtbot, manager, receipt.payment_id)
     assert not third.refund_button.isEnabled()
     assert "refunded in full already" in third.message.text()
+    qtbot.keyClicks(third.reason, "Again")
+    qtbot.keyClick(third.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert third.value is None  # Ctrl+Enter says why, and refunds nothing
+    assert "refunded in full already" in third.message.text()
+    assert t.CreditNote.select().where(t.CreditNote.payment == receipt.payment_id).count() == 2
 
 
 def test_a_reason_is_required(qtbot: Any, office: dict[str, Any],

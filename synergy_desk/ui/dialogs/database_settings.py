@@ -33,7 +33,7 @@ from synergy_desk.models.database import default_database_url, describe_url, sql
 from synergy_desk.services.data import connection
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
-from synergy_desk.ui.operations import Latest, Op, reporting_errors
+from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
 
@@ -60,7 +60,6 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         self.setObjectName("databaseSettingsDialog")
         self.setWindowTitle(self.tr("Database for this desk"))
         self._background = background
-        self._probes = Latest()
 
         self.use_sqlite = QRadioButton(self.tr("A database &file on this computer (one desk)"))
         self.use_sqlite.setObjectName("useSqlite")
@@ -217,10 +216,9 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         def done(result: connection.ProbeResult) -> None:
             self.message.note(result.message, palette.SUCCESS)
 
-        # What stops the connection is the answer to the test, said beside it; an older
-        # test, overtaken by a newer one, says nothing.
+        # What stops the connection is the answer to the test, said beside it. The button
+        # stays disabled until the answer comes, so one test runs at a time.
         Op(self, self._background, lambda: connection.probe(url)) \
-            .unless(self._probes.start()) \
             .finally_(lambda: self.test_button.setEnabled(True)) \
             .success(done).failure(self.message.failure).run()
 

@@ -73,7 +73,6 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         self._amount_edited = False
         self._full_invoice_wanted = False
         self._refused: QLineEdit | None = None
-        self._taking = False
         # The message shows a hint about the choice (cleared as the choice becomes good) or
         # an answer about taking the payment (kept until the next try).
         self._message_about_choice = False
@@ -605,11 +604,6 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             bank_reference=reference if method is PaymentMethod.BANK_TRANSFER else "",
             full_invoice=self.full_invoice.isChecked())
 
-    def accept(self) -> None:
-        """Take the payment (Enter, Ctrl+Enter or the button); never twice at once."""
-        if not self._taking:
-            super().accept()
-
     def validate(self) -> None:
         if self._refused is not None:
             # The first Enter after a refusal only points at the field again, so what was
@@ -622,14 +616,8 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                                   "code."), field)
 
     def answer(self) -> ReceiptInfo:
-        request = self.build_request()
-        self._taking = True
-        self.take_button.setEnabled(False)
-        try:
-            return payments.take_payment(self._actor, request)
-        finally:
-            self._taking = False
-            self.take_button.setEnabled(self.quote is not None)
+        # On the window's thread: no second press is handled until this one has been answered.
+        return payments.take_payment(self._actor, self.build_request())
 
     def problem_raised(self, exc: DomainError) -> None:
         self._say(exc.message, error=True)

@@ -128,8 +128,8 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         self.lines.itemChanged.connect(self._on_choice_changed)
         self.void_radio.toggled.connect(self._on_choice_changed)
         self._on_choice_changed()
-        if self._refundable == 0:
-            self.show_problem(self.tr("%s has been refunded in full already.") % receipt.number)
+        if self._refundable == 0:  # said at once; Refund has nothing to do
+            self.show_problem(self._refunded_in_full())
             self.refund_button.setEnabled(False)
         self.lines.setFocus()
         first = next((self.lines.topLevelItem(i) for i in range(self.lines.topLevelItemCount())
@@ -172,16 +172,16 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
-    def accept(self) -> None:
-        """Issue the credit note (the button or Ctrl+Enter), unless there is nothing to refund."""
-        if self.refund_button.isEnabled():
-            super().accept()
-
     def _line_ids(self) -> list[int] | None:
         """The lines to refund; None for the whole payment."""
         return None if self._whole() else self.chosen_line_ids()
 
+    def _refunded_in_full(self) -> str:
+        return self.tr("%s has been refunded in full already.") % self.receipt.number
+
     def validate(self) -> None:
+        if self._refundable == 0:  # Ctrl+Enter with the button disabled
+            raise Problem(self._refunded_in_full())
         if not self.reason.toPlainText().strip():
             raise Problem(self.tr("Give the reason for handing the money back."), self.reason)
         line_ids = self._line_ids()
