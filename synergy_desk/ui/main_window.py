@@ -732,14 +732,14 @@ class MainWindow(QMainWindow):
         from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import TicketAdjustDialog
 
+        actor = self.actor
         with reporting_errors(self) as outcome:
             name = customers.customer_summary(customer_id).name
-            request = TicketAdjustDialog.ask(self, name,
-                                             tickets.tickets_for_customer(customer_id))
-            if request is None:
-                return
-            info = tickets.adjust(self.actor, request.ticket_id, request.delta, request.reason)
-        if outcome.failed:
+            info = TicketAdjustDialog.ask(
+                self, name, tickets.tickets_for_customer(customer_id),
+                lambda ticket_id, delta, reason: tickets.adjust(actor, ticket_id, delta,
+                                                                reason))
+        if outcome.failed or info is None:
             return
         self.statusBar().showMessage(
             self.tr("Season ticket %s adjusted: %s.") % (info.id, info.summary), 10_000)
@@ -750,15 +750,14 @@ class MainWindow(QMainWindow):
         from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import ContractDialog
 
+        actor = self.actor
         with reporting_errors(self) as outcome:
             name = customers.customer_summary(customer_id).name
-            request = ContractDialog.ask(self, name, catalogue.list_products())
-            if request is None:
-                return
-            contract = funding.create_contract(self.actor, customer_id, request.reference,
-                                               request.starts_on, request.ends_on,
-                                               request.product_id)
-        if outcome.failed:
+            contract = ContractDialog.ask(
+                self, name, catalogue.list_products(),
+                lambda reference, product_id, starts, ends: funding.create_contract(
+                    actor, customer_id, reference, starts, ends, product_id))
+        if outcome.failed or contract is None:
             return
         self.statusBar().showMessage(self.tr("%s recorded.") % contract.summary, 10_000)
         self.refresh()

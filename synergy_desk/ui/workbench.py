@@ -28,7 +28,7 @@ from synergy_desk.services.reporting import summary_documents
 from synergy_desk.services.reporting.summary_documents import SummaryPdf
 from synergy_desk.ui import errors
 from synergy_desk.ui.callbacks_view import CallbacksView
-from synergy_desk.ui.dialogs.callback import CallbackDialog
+from synergy_desk.ui.dialogs.callback import CallbackDialog, CallbackRequest
 from synergy_desk.ui.dialogs.merge import MergeDialog
 from synergy_desk.ui.dialogs.resolve import (
     CloseUnresolvedDialog,
@@ -256,13 +256,14 @@ def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: in
     """Promise the customer a call back (about an incident, if given)."""
     if not allowed(parent, actor, EVERYONE, "schedule call-backs"):
         return None
+    def schedule(request: CallbackRequest) -> CallBackRow:
+        return callbacks.schedule_callback(actor, request.customer_id, request.due_at,
+                                           request.note, incident_id=request.incident_id,
+                                           contact_id=request.contact_id)
+
     # The dialog reads the customer: it may have been removed meanwhile.
-    request = call(parent, CallbackDialog.ask, parent, customer_id, incident_id, reference)
-    if request is None:
-        return None
-    return call(parent, callbacks.schedule_callback, actor, request.customer_id,
-                request.due_at, request.note, incident_id=request.incident_id,
-                contact_id=request.contact_id)
+    return call(parent, CallbackDialog.ask, parent, schedule, customer_id, incident_id,
+                reference)
 
 
 def callbacks_due_flow(parent: QWidget | None, actor: Actor) -> CallbacksView:

@@ -26,12 +26,20 @@ from synergy_desk.domain.errors import FundingRequired, PermissionDenied, Valida
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import changes, closing, intake, registers, reshape, work
+from synergy_desk.services.incidents import (
+    callbacks,
+    changes,
+    closing,
+    intake,
+    registers,
+    reshape,
+    work,
+)
 from synergy_desk.services.money import funding, payments, tickets
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.reporting.summary_documents import SummaryPdf
 from synergy_desk.ui import workbench
-from synergy_desk.ui.dialogs.callback import CallbackDialog
+from synergy_desk.ui.dialogs.callback import CallbackDialog, CallbackRequest
 from synergy_desk.ui.dialogs.merge import MergeDialog
 from synergy_desk.ui.dialogs.resolve import (
     CloseUnresolvedDialog,
@@ -478,16 +486,21 @@ def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
         qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors, working: changes.IncidentRef,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer_id = detail(working.id).customer_id
-    dialog = CallbackDialog(None, customer_id, working.id, working.reference)
+    asked: list[CallbackRequest] = []
+    dialog = CallbackDialog(None, asked.append, customer_id, working.id,  # type: ignore[arg-type]
+                            working.reference)
     qtbot.addWidget(dialog)
     year = utcnow().year + 2
     # 10:00 in London in July is 09:00 UTC (British Summer Time).
     dialog.set_due_local(dt.datetime(year, 7, 1, 10, 0))
     dialog.note.setPlainText("Ring once the font is installed")
     press_ok(dialog)
-    assert dialog.value is not None
-    assert dialog.value.due_at == dt.datetime(year, 7, 1, 9, 0)
-    monkeypatch.setattr(CallbackDialog, "ask", staticmethod(lambda *a: dialog.value))
+    assert len(asked) == 1
+    assert asked[0].due_at == dt.datetime(year, 7, 1, 9, 0)
+
+    # The flow gives the dialog the service, which schedules what the form says.
+    monkeypatch.setattr(CallbackDialog, "ask", staticmethod(
+        lambda parent, schedule, *a: schedule(asked[0])))
     row = workbench.schedule_callback_flow(None, office["reception"], customer_id, working.id)
     assert row is not None and row.incident_id == working.id
     assert row.due_at == dt.datetime(year, 7, 1, 9, 0)
@@ -496,11 +509,17 @@ def test_callback_dialog_takes_office_time_and_the_flow_schedules_it(
 
 def test_callback_dialog_refuses_a_time_that_has_passed(
         qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
-    dialog = CallbackDialog(None, detail(working.id).customer_id, working.id)
+    customer_id = detail(working.id).customer_id
+    dialog = CallbackDialog(
+        None, lambda request: callbacks.schedule_callback(
+            office["reception"], request.customer_id, request.due_at, request.note,
+            incident_id=request.incident_id), customer_id, working.id)
     qtbot.addWidget(dialog)
     dialog.set_due_local(dt.datetime(2020, 1, 6, 9, 0))
     press_ok(dialog)
     assert dialog.value is None and "passed" in dialog.message.text()
+    assert dialog.focus_for(ValidationError("x", "due_at")) is dialog.due
+    assert callbacks.callbacks_of_customer(customer_id) == []  # nothing was scheduled
 
 
 # --- the summary flow -----------------------------------------------------------------------

@@ -128,7 +128,8 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
         due = _naive_utc(due_at)
         now = utcnow()
         if due <= now:
-            raise ValidationError("A call-back is promised for a time still to come.", "due_at")
+            raise ValidationError("That time has passed: a call-back is promised for a time "
+                                  "still to come.", "due_at")
         text = _text(note, "note", required=False)
         customer = get_or_404(t.Customer, customer_id, "customer")
         if incident_id is not None:

@@ -1,9 +1,15 @@
-"""Promise a customer a call back: when (in the office's time zone), whom to ring, and why."""
+"""Promise a customer a call back: when (in the office's time zone), whom to ring, and why.
+
+The dialog is given the service call that schedules it and calls it when accepted: a time
+already past or a note too long is refused by the service, said in the dialog beside the
+field, and the dialog stays open.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
@@ -20,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.incidents.callbacks import MAX_NOTE
+from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.services.people import customers
 from synergy_desk.ui import formatting, palette
-from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.dialogs.form import FormDialog
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ class CallbackRequest:
     contact_id: int | None
     due_at: dt.datetime
     note: str
+
+
+#: Schedules the call-back the form describes; the call-back as the queue shows it.
+Schedule = Callable[[CallbackRequest], CallBackRow]
 
 
 def office_zone() -> dt.tzinfo:
@@ -58,12 +68,14 @@ def _round_up(moment: dt.datetime, minutes: int = 15) -> dt.datetime:
     return moment + dt.timedelta(minutes=extra)
 
 
-class CallbackDialog(FormDialog[CallbackRequest]):
-    """A date and time editor in the office's zone, a contact to ring and a note."""
+class CallbackDialog(FormDialog[CallBackRow]):
+    """A date and time editor in the office's zone, a contact to ring and a note;
+    ``schedule`` schedules the call-back."""
 
-    def __init__(self, parent: QWidget | None, customer_id: int,
+    def __init__(self, parent: QWidget | None, schedule: Schedule, customer_id: int,
                  incident_id: int | None = None, reference: str = "") -> None:
         super().__init__(parent, message_name="callbackMessage")
+        self._schedule = schedule
         self.setObjectName("callbackDialog")
         summary = customers.customer_summary(customer_id)
         self.setWindowTitle(self.tr("Call back %s") % summary.name)
@@ -125,6 +137,7 @@ class CallbackDialog(FormDialog[CallbackRequest]):
         form.addRow(self.tr("&Ring:"), self.contact)
         form.addRow(self.tr("&Note:"), self.note)
         self.ok_button.setText(self.tr("&Schedule call-back"))
+        self.fields = {"due_at": self.due, "note": self.note}
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
@@ -159,22 +172,18 @@ class CallbackDialog(FormDialog[CallbackRequest]):
         day = now_local.date() + dt.timedelta(days=1)
         self.set_due_local(dt.datetime(day.year, day.month, day.day, 9, 0))
 
-    def validate(self) -> None:
-        if self.due_utc() <= utcnow():
-            raise Problem(self.tr("That time has passed: a call-back is promised for a time "
-                                  "still to come."), self.due)
-        if len(self.note.toPlainText().strip()) > MAX_NOTE:
-            raise Problem(self.tr("The note is too long (at most %s characters).")
-                          % f"{MAX_NOTE:,}", self.note)
-
-    def answer(self) -> CallbackRequest:
+    def request(self) -> CallbackRequest:
+        """The call-back the form describes."""
         contact = self.contact.currentData()
         return CallbackRequest(self._customer_id, self._incident_id,
                                int(contact) if contact is not None else None, self.due_utc(),
                                self.note.toPlainText().strip())
 
+    def answer(self) -> CallBackRow:
+        return self._schedule(self.request())
+
     @classmethod
-    def ask(cls, parent: QWidget | None, customer_id: int, incident_id: int | None = None,
-            reference: str = "") -> CallbackRequest | None:
-        """Show the dialog; the call-back to schedule, or None when cancelled."""
-        return cls(parent, customer_id, incident_id, reference).ask_value()
+    def ask(cls, parent: QWidget | None, schedule: Schedule, customer_id: int,
+            incident_id: int | None = None, reference: str = "") -> CallBackRow | None:
+        """Show the dialog; the call-back as scheduled, or None when cancelled."""
+        return cls(parent, schedule, customer_id, incident_id, reference).ask_value()

@@ -1,9 +1,14 @@
-"""A manager's changes to a customer's cover: adjust a season ticket, record a support contract."""
+"""A manager's changes to a customer's cover: adjust a season ticket, record a support contract.
+
+Each dialog is given the service call that does the change, and calls it when accepted: what
+the service refuses (a balance out of range, a reference the customer already has) is said in
+the dialog, beside the field to put right, and the dialog stays open.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -19,28 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from synergy_desk.services.money.funding import ContractInfo
 from synergy_desk.services.money.tickets import TicketInfo
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
-
-@dataclass(frozen=True)
-class AdjustRequest:
-    """Add (positive) or take away (negative) incidents on one live ticket, with the reason."""
-
-    ticket_id: int
-    delta: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class ContractRequest:
-    """A support contract to record: all products (``product_id`` None) or one."""
-
-    reference: str
-    product_id: int | None
-    starts_on: dt.date
-    ends_on: dt.date
+#: Adjusts a ticket: (ticket id, change in incidents, reason) -> the ticket afterwards.
+Adjust = Callable[[int, int, str], TicketInfo]
+#: Records a contract: (reference, product id or None for all, starts, ends) -> the contract.
+Record = Callable[[str, int | None, dt.date, dt.date], ContractInfo]
 
 
 class IncidentChangeBox(QSpinBox):
@@ -72,12 +64,14 @@ class IncidentChangeBox(QSpinBox):
         return state, text, pos
 
 
-class TicketAdjustDialog(FormDialog[AdjustRequest]):
-    """Choose a live ticket, how many incidents to add or take away, and why."""
+class TicketAdjustDialog(FormDialog[TicketInfo]):
+    """Choose a live ticket, how many incidents to add or take away, and why; ``adjust``
+    makes the change."""
 
     def __init__(self, parent: QWidget | None, customer_name: str,
-                 tickets: list[TicketInfo]) -> None:
+                 tickets: list[TicketInfo], adjust: Adjust) -> None:
         super().__init__(parent, message_name="dialogMessage")
+        self._adjust = adjust
         self.setObjectName("ticketAdjustDialog")
         self.setWindowTitle(self.tr("Adjust a season ticket — %s") % customer_name)
         self._tickets = [tk for tk in tickets if tk.is_live]
@@ -112,6 +106,7 @@ class TicketAdjustDialog(FormDialog[AdjustRequest]):
                                             "live ticket can be adjusted.")))
         layout.addLayout(form)
         self.add_message_and_buttons(layout)
+        self.fields = {"delta": self.delta, "reason": self.reason}
         self.ticket.currentIndexChanged.connect(self._on_values_changed)
         self.delta.valueChanged.connect(self._on_values_changed)
         self._on_values_changed()
@@ -130,38 +125,29 @@ class TicketAdjustDialog(FormDialog[AdjustRequest]):
                            % (ticket.left + self.delta.value(), ticket.size))
 
     def validate(self) -> None:
-        """The adjust service's own rules, in its words, before the dialog closes."""
-        ticket = self._chosen()
-        delta = self.delta.value()
-        if ticket is None:
+        if self._chosen() is None:
             raise Problem(self.tr("Choose the live ticket to adjust."), self.ticket)
-        if delta == 0:
-            raise Problem(self.tr("Give the number of incidents to add or take away."),
-                          self.delta)
-        if not 0 <= ticket.left + delta <= ticket.size:
-            raise Problem(self.tr("Season ticket %s has %s of %s left; the balance must stay "
-                                  "between 0 and %s.")
-                          % (ticket.id, ticket.left, ticket.size, ticket.size), self.delta)
-        if not self.reason.toPlainText().strip():
-            raise Problem(self.tr("Give the reason for the adjustment."), self.reason)
 
-    def answer(self) -> AdjustRequest:
+    def answer(self) -> TicketInfo:
         ticket = self._chosen()
         assert ticket is not None  # validate() has checked
-        return AdjustRequest(ticket.id, self.delta.value(), self.reason.toPlainText().strip())
+        return self._adjust(ticket.id, self.delta.value(), self.reason.toPlainText())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, customer_name: str,
-            tickets: list[TicketInfo]) -> AdjustRequest | None:
-        return cls(parent, customer_name, tickets).ask_value()
+    def ask(cls, parent: QWidget | None, customer_name: str, tickets: list[TicketInfo],
+            adjust: Adjust) -> TicketInfo | None:
+        """The ticket as adjusted, or None when cancelled."""
+        return cls(parent, customer_name, tickets, adjust).ask_value()
 
 
-class ContractDialog(FormDialog[ContractRequest]):
-    """A contract's reference, the product it covers (or all) and the dates it runs."""
+class ContractDialog(FormDialog[ContractInfo]):
+    """A contract's reference, the product it covers (or all) and the dates it runs;
+    ``record`` records it."""
 
     def __init__(self, parent: QWidget | None, customer_name: str,
-                 products: list[Any]) -> None:
+                 products: list[Any], record: Record) -> None:
         super().__init__(parent, message_name="dialogMessage")
+        self._record = record
         self.setObjectName("contractDialog")
         self.setWindowTitle(self.tr("Record a support contract — %s") % customer_name)
         self.reference = QLineEdit()
@@ -192,18 +178,16 @@ class ContractDialog(FormDialog[ContractRequest]):
         layout.addWidget(QLabel(self.tr("Incidents for the covered products within these "
                                         "dates need no payment.")))
         self.add_message_and_buttons(layout)
+        self.fields = {"reference": self.reference, "starts_on": self.starts,
+                       "ends_on": self.ends}
         self.reference.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def answer(self) -> ContractRequest:
-        reference = self.reference.text().strip()
-        starts, ends = self.starts.date().toPython(), self.ends.date().toPython()
-        if not reference:
-            raise Problem(self.tr("Give the contract's reference."), self.reference)
-        if ends < starts:
-            raise Problem(self.tr("A contract cannot end before it starts."), self.ends)
-        return ContractRequest(reference, self.product.currentData(), starts, ends)
+    def answer(self) -> ContractInfo:
+        return self._record(self.reference.text(), self.product.currentData(),
+                            self.starts.date().toPython(), self.ends.date().toPython())
 
     @classmethod
-    def ask(cls, parent: QWidget | None, customer_name: str,
-            products: list[Any]) -> ContractRequest | None:
-        return cls(parent, customer_name, products).ask_value()
+    def ask(cls, parent: QWidget | None, customer_name: str, products: list[Any],
+            record: Record) -> ContractInfo | None:
+        """The contract as recorded, or None when cancelled."""
+        return cls(parent, customer_name, products, record).ask_value()

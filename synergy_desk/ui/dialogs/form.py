@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
+    QLineEdit,
     QPushButton,
     QWidget,
 )
@@ -70,6 +71,9 @@ class FormDialog(QDialog, Generic[R]):
         assert accepting is not None, "a form dialog has an OK or Save button"
         #: The button that accepts the form (OK or Save).
         self.ok_button: QPushButton = accepting
+        #: The box to put right for a service's refusal, by the field the refusal names
+        #: (``ValidationError.field``: "reason", "due_at", ...).
+        self.fields: dict[str, QWidget] = {}
 
     def add_message_and_buttons(self, layout: QBoxLayout) -> None:
         """Put the message line and the buttons at the end of a box layout."""
@@ -98,8 +102,11 @@ class FormDialog(QDialog, Generic[R]):
         self.show_problem(exc.message, self.focus_for(exc))
 
     def focus_for(self, exc: DomainError) -> QWidget | None:
-        """The field to put right for a refusal (a :class:`Problem` names its own)."""
-        return exc.widget if isinstance(exc, Problem) else None
+        """The field to put right for a refusal: a :class:`Problem` names its own; a
+        service's refusal names its field, found in :attr:`fields`."""
+        if isinstance(exc, Problem):
+            return exc.widget
+        return self.fields.get(getattr(exc, "field", None) or "")
 
     # -- the message line ---------------------------------------------------------------------
 
@@ -108,6 +115,8 @@ class FormDialog(QDialog, Generic[R]):
         self.message.problem(text)
         if focus is not None:
             focus.setFocus()
+            if isinstance(focus, QLineEdit):
+                focus.selectAll()  # typing replaces what was refused
 
     # -- accepting ----------------------------------------------------------------------------
 

@@ -63,12 +63,6 @@ class ChangePasswordDialog(FormDialog[tuple[str, str]]):
     def current(self) -> str:
         return self._known_current if self._known_current is not None else self.old.text()
 
-    def problem_raised(self, exc: DomainError) -> None:
-        super().problem_raised(exc)
-        field = self.focus_for(exc)
-        if isinstance(field, QLineEdit):
-            field.selectAll()
-
     def validate(self) -> None:
         if self._known_current is None and not self.old.text():
             raise Problem(self.tr("Type your current password."), self.old)

@@ -259,6 +259,14 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         layout.addLayout(columns, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.fields = {
+            "card_brand": self.card_brand, "card_last4": self.card_last4,
+            "auth_code": self.reference, "bank_reference": self.reference,
+            "payment reference": self.reference, "tendered_pence": self.amount,
+            "full_invoice": self.full_invoice, "incident_ids": self.lines,
+            "ticket_size": self.ticket_size, "ticket_validity_days": self.ticket_days,
+            "method": self.method,
+        }
 
         self.setTabOrder(self.lines, self.ticket_check)
         self.setTabOrder(self.ticket_check, self.ticket_size)
@@ -557,20 +565,11 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
 
     # -- taking the payment ---------------------------------------------------------------------------
 
-    _FIELD_WIDGETS = {
-        "card_brand": "card_brand", "card_last4": "card_last4", "auth_code": "reference",
-        "bank_reference": "reference", "payment reference": "reference",
-        "tendered_pence": "amount", "full_invoice": "full_invoice", "incident_ids": "lines",
-        "ticket_size": "ticket_size", "ticket_validity_days": "ticket_days", "method": "method",
-    }
-
-    def _focus_field(self, field: str | None) -> None:
-        name = self._FIELD_WIDGETS.get(field or "")
-        widget = getattr(self, name, None) if name else None
-        if isinstance(widget, QWidget) and widget.isVisible() and widget.isEnabled():
-            widget.setFocus()
-            if isinstance(widget, QLineEdit):
-                widget.selectAll()
+    def focus_for(self, exc: DomainError) -> QWidget | None:
+        widget = super().focus_for(exc)
+        # A field the chosen method hides (a card's last digits for cash) is not pointed at.
+        return widget if widget is None or (widget.isVisible() and widget.isEnabled()) \
+            else None
 
     def build_request(self) -> PaymentRequest:
         """The request as typed; the service checks everything again.
@@ -620,13 +619,8 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         return payments.take_payment(self._actor, self.build_request())
 
     def problem_raised(self, exc: DomainError) -> None:
-        self._say(exc.message, error=True)
-        if isinstance(exc, Problem) and exc.widget is not None:
-            exc.widget.setFocus()
-            if isinstance(exc.widget, QLineEdit):
-                exc.widget.selectAll()
-        else:
-            self._focus_field(getattr(exc, "field", None))
+        self._message_about_choice = False
+        super().problem_raised(exc)
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, customer_id: int,

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.office import catalogue
 from synergy_desk.services.office.catalogue import ModuleRow, ProductRow
@@ -59,15 +58,13 @@ class CatalogueEntryDialog(FormDialog[Any]):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         self.add_message_and_buttons(layout)
+        self.fields = {"name": self.name, "current_version": self.version}
         self.name.setFocus()
         self.name.selectAll()
         self.setMinimumWidth(360)
 
     def answer(self) -> Any:
         return self._save(self.name.text(), self.version.text())
-
-    def focus_for(self, exc: DomainError) -> QWidget | None:
-        return self.version if getattr(exc, "field", None) == "current_version" else self.name
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, save: Callable[[str, str], Any],

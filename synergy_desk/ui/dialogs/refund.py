@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.errors import DomainError, ValidationError
+from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import format_pence
 from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.money import payments
@@ -123,6 +123,7 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         layout.addWidget(reason_label)
         layout.addWidget(self.reason)
         self.add_message_and_buttons(layout)
+        self.fields = {"reason": self.reason}
         self.resize(640, 440)
 
         self.lines.itemChanged.connect(self._on_choice_changed)
@@ -202,11 +203,6 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
                 raise Problem(self.tr("Nothing was refunded.")) from exc
         return payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
                                reason=reason, void=void, confirm_work_started=True)
-
-    def focus_for(self, exc: DomainError) -> QWidget | None:
-        if getattr(exc, "field", None) == "reason":
-            return self.reason
-        return super().focus_for(exc)
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, payment_id: int) -> CreditNoteInfo | None:
