@@ -185,6 +185,7 @@ def test_cash_shows_the_change_to_give_and_refuses_too_little(
     assert dialog.method.currentData() == PaymentMethod.CASH.value
     assert dialog.amount.text() == "90.00"
     assert dialog.change.text() == "Change to give: £0.00"
+    width = dialog.minimumSizeHint().width()
     press(qtbot, Qt.Key.Key_Tab)
     assert focused() is dialog.amount
     dialog.amount.selectAll()
@@ -201,6 +202,12 @@ def test_cash_shows_the_change_to_give_and_refuses_too_little(
     dialog.amount.selectAll()
     type_text(qtbot, "75.005")
     assert "two decimal places" in dialog.change.text()
+    dialog.amount.selectAll()
+    type_text(qtbot, "8O")  # a tired O for a nought
+    assert "is not an amount of money" in dialog.change.text()
+    QApplication.processEvents()  # the layout settles
+    assert dialog.minimumSizeHint().width() <= width  # it wraps; the dialog is no wider
+    assert dialog.width() <= width
     dialog.amount.selectAll()
     type_text(qtbot, "100.00")
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

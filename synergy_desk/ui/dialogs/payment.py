@@ -203,6 +203,9 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         change_font.setPointSizeF(change_font.pointSizeF() * 1.3)
         change_font.setBold(True)
         self.change.setFont(change_font)
+        # A long refusal ("… is not an amount of money; type it like …") wraps under the
+        # amount instead of widening the dialog past the screen.
+        self.change.setWordWrap(True)
         self.card_brand = QLineEdit()
         self.card_brand.setObjectName("cardBrand")
         self.card_brand.setMaxLength(24)
