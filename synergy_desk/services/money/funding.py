@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from peewee import fn
+
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, WaiverKind
 from synergy_desk.domain.errors import ConflictError, ValidationError
@@ -462,10 +464,13 @@ def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: d
             raise ValidationError("A contract cannot end before it starts.", "ends_on")
         if product_id is not None:
             get_or_404(t.Product, product_id, "product")
-        if (t.Contract.select().where((t.Contract.customer == customer_id)
-                                      & (t.Contract.reference == ref) & ~t.Contract.cancelled)
-                .exists()):
-            raise ValidationError(f"This customer already has contract {ref}.", "reference")
+        # "sc-12" is the contract "SC-12" typed in a hurry, not another one.
+        same = (t.Contract.select(t.Contract.reference)
+                .where((t.Contract.customer == customer_id)
+                       & (fn.LOWER(t.Contract.reference) == ref.lower()) & ~t.Contract.cancelled)
+                .scalar())
+        if same is not None:
+            raise ValidationError(f"This customer already has contract {same}.", "reference")
         contract = t.Contract.create(customer=customer_id, reference=ref, product=product_id,
                                      starts_on=starts_on, ends_on=ends_on,
                                      created_by=actor.id, created_at=utcnow())

@@ -362,6 +362,9 @@ def test_a_contract_is_checked(office, manager) -> None:
     with pytest.raises(ValidationError, match="already has contract SC-1"):
         funding.create_contract(manager, customer.id, "SC-1", dt.date(2026, 1, 1),
                                 dt.date(2027, 1, 1))
+    with pytest.raises(ValidationError, match="already has contract SC-1"):  # typed in a hurry
+        funding.create_contract(manager, customer.id, " sc-1", dt.date(2026, 1, 1),
+                                dt.date(2027, 1, 1))
     assert t.AuditLog.select().where(t.AuditLog.action == "contract.create").count() == 1
 
 
