@@ -74,3 +74,17 @@ class DatabaseError(DomainError):
 
 class SchemaTooNew(DatabaseError):
     """The database was written by a newer version of the program; it is left untouched."""
+
+
+class LockTimeout(DomainError):
+    """Another desk held what this change needed for longer than a desk waits; nothing of
+    this change was saved, and trying again in a moment usually works."""
+
+    title = "Another desk is saving"
+
+
+class OfficeReplaced(DomainError):
+    """The office database this desk opened was replaced (restored from a backup) while the
+    desk was open; nothing more is written until the desk opens the office again."""
+
+    title = "The office was restored"
