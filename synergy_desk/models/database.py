@@ -22,13 +22,24 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 HISTORY_TABLE = "schema_migration"
 APP_NAME = "SynergyDesk"
 
-# SQLite settings: write-ahead log, enforced foreign keys, a generous busy timeout so a desk
+#: How long a desk waits for a lock another desk holds (SQLite's busy timeout, PostgreSQL's
+#: lock_timeout) before it gives up with a readable message. Every transaction that writes is
+#: short, so a wait this long means the other desk is stuck (a dropped network, a frozen
+#: program), not busy.
+LOCK_WAIT_SECONDS = 10
+
+#: How long PostgreSQL lets one of this program's sessions sit idle inside a transaction that
+#: writes before it ends the session, so a desk that froze or lost its network mid-payment
+#: frees the receipt counter instead of holding it until the server notices the dead line.
+IDLE_IN_TRANSACTION_SECONDS = 60
+
+# SQLite settings: write-ahead log, enforced foreign keys, a bounded busy timeout so a desk
 # waits for another desk's short transaction instead of failing, and FULL sync so money that
 # was committed survives a power cut.
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 30_000,
+    "busy_timeout": LOCK_WAIT_SECONDS * 1000,
     "synchronous": "full",
     "cache_size": -32_000,
     "temp_store": "memory",
@@ -98,7 +109,8 @@ def make_database(url: str) -> peewee.Database:
         # Every transaction starts IMMEDIATE: a deferred one that reads and then writes fails
         # with "database is locked" when two desks save at once.
         return peewee.SqliteDatabase(
-            str(info.path), pragmas=SQLITE_PRAGMAS, timeout=30, lock_type="IMMEDIATE",
+            str(info.path), pragmas=SQLITE_PRAGMAS, timeout=LOCK_WAIT_SECONDS,
+            lock_type="IMMEDIATE",
             check_same_thread=False)
     parsed = urlparse(url)
     try:
@@ -117,6 +129,14 @@ def make_database(url: str) -> peewee.Database:
         kwargs["port"] = parsed.port
     kwargs["connect_timeout"] = 10
     kwargs["application_name"] = "synergy-desk"
+    # Waits for another session's locks are bounded; a session left idle in a transaction
+    # is ended by the server; the server's keep-alives find a desk whose line went dead
+    # within about a minute (each setting this session's own).
+    kwargs["options"] = " ".join(f"-c {name}={value}" for name, value in (
+        ("lock_timeout", f"{LOCK_WAIT_SECONDS}s"),
+        ("idle_in_transaction_session_timeout", f"{IDLE_IN_TRANSACTION_SECONDS}s"),
+        ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"),
+        ("tcp_keepalives_count", "3")))
     if not kwargs["database"]:
         raise DatabaseError("The PostgreSQL address names no database; add /NAME at its end.")
     return peewee.PostgresqlDatabase(**kwargs)
@@ -126,6 +146,58 @@ def make_database(url: str) -> peewee.Database:
 #: locked too long, a read or write that failed, a file that could not be opened.
 _SQLITE_UNREACHABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR,
                                  sqlite3.SQLITE_CANTOPEN})
+
+
+#: PostgreSQL's error codes for a transaction that lost a race with another session's and
+#: may simply be run again: a deadlock broken by the server, a serialisation failure.
+_PG_RUN_AGAIN = frozenset({"40P01", "40001"})
+#: PostgreSQL's code for a lock not granted within lock_timeout.
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+#: SQLite's extended code for a write refused because the snapshot it read is out of date;
+#: the transaction may simply be run again.
+_SQLITE_BUSY_SNAPSHOT = 517
+
+
+def _driver_error(exc: BaseException) -> BaseException | None:
+    """The driver's own error that Peewee's error was raised from (Peewee keeps it as
+    ``orig``)."""
+    original = getattr(exc, "orig", None)
+    if isinstance(original, BaseException):
+        return original
+    return exc.__cause__ or exc.__context__
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    original = _driver_error(exc)
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return str(state) if state else None
+
+
+def is_run_again(exc: BaseException) -> bool:
+    """Whether a transaction failed only because another desk's transaction got in its way
+    (a deadlock the server broke, a serialisation failure, a stale SQLite snapshot), so that
+    running it again from the start is safe and will usually succeed."""
+    if not isinstance(exc, peewee.DatabaseError):
+        return False
+    if _sqlstate(exc) in _PG_RUN_AGAIN:
+        return True
+    original = _driver_error(exc)
+    return (isinstance(original, sqlite3.Error)
+            and getattr(original, "sqlite_errorcode", None) == _SQLITE_BUSY_SNAPSHOT)
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether an error says a lock another desk holds was not granted in time (PostgreSQL's
+    lock_timeout, SQLite's busy timeout)."""
+    if not isinstance(exc, peewee.DatabaseError):
+        return False
+    if _sqlstate(exc) == _PG_LOCK_NOT_AVAILABLE:
+        return True
+    original = _driver_error(exc)
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return False
 
 
 def is_lost_connection(exc: BaseException) -> bool:
@@ -140,7 +212,9 @@ def is_lost_connection(exc: BaseException) -> bool:
     """
     if isinstance(exc, peewee.InterfaceError | ConnectionError):
         return True
-    if not isinstance(exc, peewee.OperationalError):
+    if not isinstance(exc, peewee.OperationalError) or is_run_again(exc):
+        return False
+    if _sqlstate(exc) == _PG_LOCK_NOT_AVAILABLE:
         return False
     original = exc.__context__
     if isinstance(original, sqlite3.Error):

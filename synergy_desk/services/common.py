@@ -8,6 +8,9 @@ import enum
 import functools
 import hashlib
 import json
+import logging
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,12 +19,15 @@ from typing import Any, ParamSpec, TypeVar
 import peewee
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import ConflictError, NotFound, PermissionDenied
+from synergy_desk.domain.errors import ConflictError, LockTimeout, NotFound, PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
+from synergy_desk.models.database import is_lock_timeout, is_run_again
+
+log = logging.getLogger(__name__)
 
 __all__ = [
-    "Actor", "require", "transaction", "in_transaction", "read_snapshot", "edits_since",
+    "Actor", "require", "transaction", "retried", "RUN_ATTEMPTS", "in_transaction", "read_snapshot", "edits_since",
     "stale_edit", "audit", "next_number", "chain_append", "for_update", "snapshot", "get_or_404",
     "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH", "ENGINEERS", "EVERYONE", "MANAGERS",
     "canonical_json", "row_hash", "text_or_empty"
@@ -103,9 +109,73 @@ def in_transaction(fn: Callable[P, T]) -> Callable[P, T]:
     return guarded
 
 
-def transaction() -> Any:
-    """One service call, one transaction (IMMEDIATE on SQLite)."""
-    return db.atomic()
+#: How many times one service call runs a transaction that lost a race with another desk's
+#: (a deadlock, a serialisation failure) before it gives up with a readable message.
+RUN_ATTEMPTS = 4
+
+
+def _driver_message(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _lock_timeout() -> LockTimeout:
+    return LockTimeout(
+        "Another desk is still saving something this change needs (or has stopped half-way "
+        "through, for example after losing its network); nothing of yours was saved. Try "
+        "again in a moment.")
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One service call, one transaction (IMMEDIATE on SQLite).
+
+    A lock another desk held for longer than a desk waits (``LOCK_WAIT_SECONDS``) ends the
+    transaction with :class:`LockTimeout`, a readable message, instead of the driver's error.
+    The function that opens it is :func:`retried`, which runs it again when it lost a race.
+    """
+    try:
+        with db.atomic():
+            yield
+    except peewee.DatabaseError as exc:
+        if is_lock_timeout(exc):
+            raise _lock_timeout() from exc
+        raise
+
+
+def retried(fn: Callable[P, T]) -> Callable[P, T]:
+    """Run a service function's transaction again when it lost a race with another desk's.
+
+    The one place where a transaction that failed with a deadlock or a serialisation failure
+    (PostgreSQL), or a stale snapshot (SQLite), is run again: from the start, as it rolled
+    back whole, up to :data:`RUN_ATTEMPTS` times with a short random pause, so the person
+    never sees it; after the last attempt it is a :class:`LockTimeout`. Every function that
+    opens a transaction is marked with it (the conventions test holds them to it, and to one
+    transaction each, so nothing committed is run twice). Called inside a transaction
+    already, the function runs once: the outermost call is the one retried.
+    """
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        if db.transaction_depth() > 0:
+            return fn(*args, **kwargs)
+        attempt = 1
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except peewee.DatabaseError as exc:
+                if not is_run_again(exc):
+                    raise
+                if attempt >= RUN_ATTEMPTS:
+                    log.warning("%s lost a race with another desk %d times; giving up: %s",
+                                fn.__name__, attempt, _driver_message(exc))
+                    raise _lock_timeout() from exc
+                log.info("%s lost a race with another desk (%s); running it again",
+                         fn.__name__, _driver_message(exc))
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
+                attempt += 1
+
+    run.__retried__ = True  # type: ignore[attr-defined]
+    return run
 
 
 @contextmanager
@@ -121,6 +191,10 @@ def read_snapshot() -> Iterator[None]:
         yield
     elif isinstance(database, peewee.PostgresqlDatabase):
         with database.atomic(isolation_level="REPEATABLE READ"):
+            # A long report may think between its queries; it holds no row lock, so the
+            # server's limit on a session idle inside a transaction is not for it.
+            database.execute_sql(  # type: ignore[no-untyped-call]
+                "SET LOCAL idle_in_transaction_session_timeout = 0")
             yield
     else:
         with database.atomic(lock_type="DEFERRED"):

@@ -154,3 +154,110 @@ def test_a_building_block_refuses_to_run_outside_a_transaction(
     assert callable(block)
     with pytest.raises(RuntimeError, match="must run inside the caller's transaction"):
         block()
+
+
+#: The context managers that open the write transaction of a use case (a read snapshot
+#: takes no lock, so it never loses a race).
+WRITE_TRANSACTIONS = {"transaction", "changing"}
+
+
+def _opens_write_transaction(node: ast.With) -> bool:
+    for item in node.items:
+        call = item.context_expr
+        if isinstance(call, ast.Call):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
+                call.func, "id", "")
+            if name in WRITE_TRANSACTIONS:
+                return True
+    return False
+
+
+def _decorators(function: ast.FunctionDef) -> set[str]:
+    return {d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", "")
+            for d in function.decorator_list}
+
+
+def unretried_transactions(source: str) -> list[str]:
+    """The functions of ``source`` that open a write transaction but are not run again when
+    it loses a race (``@retried``), or open more than one, or open one in a loop (running such
+    a function again would repeat what it had committed). A context manager that opens one
+    (``changing``) is the transaction its callers open, so they answer for it."""
+    found: list[str] = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        decorators = _decorators(function)
+        if "contextmanager" in decorators:
+            continue
+        opened: list[ast.With] = []
+        looped: list[ast.With] = []
+
+        def visit(node: ast.AST, in_loop: bool, opened: list[ast.With] = opened,
+                  looped: list[ast.With] = looped) -> None:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                return  # a nested function answers for itself
+            if isinstance(node, ast.With) and _opens_write_transaction(node):
+                opened.append(node)
+                if in_loop:
+                    looped.append(node)
+            in_loop = in_loop or isinstance(node, ast.For | ast.While)
+            for child in ast.iter_child_nodes(node):
+                visit(child, in_loop)
+
+        for statement in function.body:
+            visit(statement, False)
+        if not opened:
+            continue
+        if "retried" not in decorators:
+            found.append(f"{function.name} (line {function.lineno}) is not @retried")
+        elif len(opened) > 1 or looped:
+            found.append(f"{function.name} (line {function.lineno}) opens more than one "
+                         "transaction")
+    return found
+
+
+def test_the_retry_finder_finds_a_transaction_that_is_not_run_again() -> None:
+    wrong = (
+        "def pay(actor):\n"
+        "    with transaction():\n"
+        "        pass\n"
+        "@retried\n"
+        "def import_rows(batches):\n"
+        "    for batch in batches:\n"
+        "        with transaction():\n"
+        "            pass\n"
+        "@retried\n"
+        "def twice():\n"
+        "    with transaction():\n"
+        "        pass\n"
+        "    with changing(actor, 1, ENGINEERS, 'claim'):\n"
+        "        pass\n")
+    right = (
+        "@retried\n"
+        "def pay(actor):\n"
+        "    with transaction():\n"
+        "        pass\n"
+        "    return read_back()\n"
+        "@contextmanager\n"
+        "def changing(actor):\n"
+        "    with transaction():\n"
+        "        yield\n"
+        "def import_rows(batches):\n"
+        "    for batch in batches:\n"
+        "        write_batch(batch)\n"
+        "def snapshot_only():\n"
+        "    with read_snapshot():\n"
+        "        pass\n")
+    assert unretried_transactions(wrong) == [
+        "pay (line 1) is not @retried", "import_rows (line 5) opens more than one transaction",
+        "twice (line 10) opens more than one transaction"]
+    assert unretried_transactions(right) == []
+
+
+def test_every_transaction_is_run_again_when_it_loses_a_race() -> None:
+    root = Path(services_package.__file__).parent
+    found = {
+        str(path.relative_to(root)): missing
+        for path in sorted(root.rglob("*.py"))
+        if (missing := unretried_transactions(path.read_text(encoding="utf-8")))}
+    assert found == {}

@@ -36,6 +36,7 @@ from synergy_desk.services.common import (
     next_number,
     read_snapshot,
     require,
+    retried,
     transaction,
     tuples,
 )
@@ -750,6 +751,7 @@ def _write_batch(batch: list[tuple[str, _Clean]], actor: Actor, file_name: str) 
     return len(contacts)
 
 
+@retried
 def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str], *,
                      skip_bad_rows: bool = False,
                      progress: ProgressCallback | None = None) -> ImportResult:

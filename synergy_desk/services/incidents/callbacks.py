@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     get_or_404,
     opt_fk_id,
     require,
+    retried,
     snapshot,
     transaction,
     tuples,
@@ -114,6 +115,7 @@ def _row(callback_id: int) -> CallBackRow:
     return _rows(_query().where(t.CallBack.id == callback_id), utcnow())[0]
 
 
+@retried
 def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note: str, *,
                       incident_id: int | None = None,
                       contact_id: int | None = None) -> CallBackRow:
@@ -149,6 +151,7 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
         return _row(row.id)
 
 
+@retried
 def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
     """Mark a call-back made, with what came of it; it goes on the incident's timeline.
 

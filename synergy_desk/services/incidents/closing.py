@@ -27,6 +27,7 @@ from synergy_desk.services.common import (
     fk_id,
     get_or_404,
     opt_fk_id,
+    retried,
     snapshot,
 )
 from synergy_desk.services.incident_state import update_incident
@@ -152,6 +153,7 @@ def _escalate(actor: Actor, incident: t.Incident, escalation: EscalationInput | 
     return row, True
 
 
+@retried
 def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: str, *,
             enhancement_request_id: int | None = None, enhancement_title: str | None = None,
             escalation: EscalationInput | None = None,
@@ -198,6 +200,7 @@ def resolve(actor: Actor, incident_id: int, resolution: Resolution | str, note: 
         return ref_of(incident, notices)
 
 
+@retried
 def close_unresolved(actor: Actor, incident_id: int, reason: str,
                      expected_version: int | None = None) -> IncidentRef:
     """Close an open incident that cannot be resolved, with the reason.
@@ -217,6 +220,7 @@ def close_unresolved(actor: Actor, incident_id: int, reason: str,
         return ref_of(incident, [fields.MASKED.format(what="reason") if masked else ""])
 
 
+@retried
 def reopen(actor: Actor, incident_id: int, note: str = "",
            expected_version: int | None = None) -> IncidentRef:
     """Re-open a resolved incident, or one closed unresolved; the customer is not charged again.
@@ -250,6 +254,7 @@ def reopen(actor: Actor, incident_id: int, note: str = "",
         return ref_of(incident, notices)
 
 
+@retried
 def out_of_remit(actor: Actor, incident_id: int, reason: str,
                  expected_version: int | None = None) -> IncidentRef:
     """Close an incident as outside what support covers and hand its funding back.

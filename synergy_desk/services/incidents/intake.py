@@ -22,6 +22,7 @@ from synergy_desk.services.common import (
     fk_id,
     opt_fk_id,
     require,
+    retried,
     transaction,
 )
 from synergy_desk.services.incident_state import lock_incident, update_incident
@@ -66,6 +67,7 @@ class LogCallInput:
     occurred_at: dt.datetime | None = None
 
 
+@retried
 def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
     """Log a phone call: continue one of the customer's incidents or open a new one.
 
@@ -125,6 +127,7 @@ def log_call(actor: Actor, call: LogCallInput) -> IncidentRef:
         return ref_of(incident, notices)
 
 
+@retried
 def create_incident(actor: Actor, customer_id: int, product_id: int, subject: str, *,
                     contact_id: int | None = None, module_id: int | None = None,
                     product_version: str = "", description: str = "",
@@ -149,6 +152,7 @@ def create_incident(actor: Actor, customer_id: int, product_id: int, subject: st
         return ref_of(incident, [notice])
 
 
+@retried
 def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
                   subject: str | None = None, description: str | None = None,
                   priority: Priority | str | None = None, product_id: int | None = None,

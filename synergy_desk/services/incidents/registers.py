@@ -19,6 +19,7 @@ from synergy_desk.services.common import (
     fk_id,
     get_or_404,
     require,
+    retried,
     snapshot,
     transaction,
     tuples,
@@ -143,6 +144,7 @@ def list_enhancement_requests(product_id: int | None = None,
              updated_at) in requests]
 
 
+@retried
 def set_enhancement_status(actor: Actor, request_id: int,
                            status: EnhancementStatus | str) -> EnhancementRow:
     """Record what product management decided about a request.
@@ -191,6 +193,7 @@ def list_escalations(status: EscalationStatus | str | None = None,
                  version, steps, state, response, creator, created_at, updated_at) in rows]
 
 
+@retried
 def update_escalation(actor: Actor, escalation_id: int, status: EscalationStatus | str,
                       development_response: str) -> EscalationRow:
     """Record development's answer to an escalation and where it stands.

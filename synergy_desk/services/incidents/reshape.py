@@ -21,6 +21,7 @@ from synergy_desk.services.common import (
     fk_id,
     opt_fk_id,
     require,
+    retried,
     transaction,
 )
 from synergy_desk.services.incident_state import update_incident
@@ -44,6 +45,7 @@ from synergy_desk.services.money import funding
 __all__ = ["split", "merge"]
 
 
+@retried
 def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: str,
           product_id: int, description: str = "", module_id: int | None = None,
           product_version: str = "") -> IncidentRef:
@@ -113,6 +115,7 @@ def split(actor: Actor, incident_id: int, entry_ids: Sequence[int], *, subject: 
         return ref_of(new, [notice])
 
 
+@retried
 def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
     """Merge a duplicate incident into the one that carries on.
 

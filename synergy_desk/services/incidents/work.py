@@ -21,6 +21,7 @@ from synergy_desk.services.common import (
     get_or_404,
     opt_fk_id,
     require,
+    retried,
     transaction,
 )
 from synergy_desk.services.incident_state import lock_incident, update_incident
@@ -66,6 +67,7 @@ def _engineer(engineer_id: int) -> t.User:
     return user
 
 
+@retried
 def assign(actor: Actor, incident_id: int, engineer_id: int | None,
            expected_version: int | None = None) -> IncidentRef:
     """Give an open incident to an engineer, or take it off them (``None``).
@@ -95,6 +97,7 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
         return ref_of(incident)
 
 
+@retried
 def claim(actor: Actor, incident_id: int, expected_version: int | None = None) -> IncidentRef:
     """Take an open incident for oneself."""
     with transaction():
@@ -102,6 +105,7 @@ def claim(actor: Actor, incident_id: int, expected_version: int | None = None) -
         return assign(actor, incident_id, actor.id, expected_version)
 
 
+@retried
 def start_work(actor: Actor, incident_id: int,
                expected_version: int | None = None) -> IncidentRef:
     """Start (or resume) work: a funded incident that is queued or waiting goes in progress.
@@ -138,6 +142,7 @@ def start_work(actor: Actor, incident_id: int,
 resume = start_work
 
 
+@retried
 def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
                      expected_version: int | None = None) -> IncidentRef:
     """Park a funded incident until the customer comes back (an answer, a file, a test).
@@ -161,6 +166,7 @@ def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
         return ref_of(incident, [fields.MASKED.format(what="note") if masked else ""])
 
 
+@retried
 def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str, text: str,
                        duration_seconds: int = 0,
                        occurred_at: dt.datetime | None = None) -> TimelineResult:

@@ -24,6 +24,7 @@ from synergy_desk.services.common import (
     get_or_404,
     in_transaction,
     require,
+    retried,
     snapshot,
     text_or_empty,
     transaction,
@@ -363,6 +364,7 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
 
 # --- public services ---
 
+@retried
 def fund_from_ticket(actor: Actor, incident_id: int) -> TicketUse:
     """Redeem one incident from the customer's earliest-expiring live season ticket.
 
@@ -388,6 +390,7 @@ def fund_from_ticket(actor: Actor, incident_id: int) -> TicketUse:
         return tickets.ticket_use(entry)
 
 
+@retried
 def fund_from_contract(actor: Actor, incident_id: int) -> FundingInfo:
     """Fund an incident from the customer's support contract covering its product today.
 
@@ -409,6 +412,7 @@ def fund_from_contract(actor: Actor, incident_id: int) -> FundingInfo:
         return info
 
 
+@retried
 def waive(actor: Actor, incident_id: int, kind: WaiverKind, reason: str) -> FundingInfo:
     """A manager funds an incident without payment, with a written reason.
 
@@ -437,6 +441,7 @@ def waive(actor: Actor, incident_id: int, kind: WaiverKind, reason: str) -> Fund
         return info
 
 
+@retried
 def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: dt.date,
                     ends_on: dt.date, product_id: int | None = None) -> ContractInfo:
     """A manager records a support contract (all products, or one).

@@ -37,6 +37,7 @@ from synergy_desk.services.common import (
     get_or_404,
     next_number,
     require,
+    retried,
     snapshot,
     text_or_empty,
     transaction,
@@ -351,6 +352,7 @@ def _payment_details(request: PaymentRequest, method: PaymentMethod,
     return "", "", "", "", tendered
 
 
+@retried
 def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
     """Take a payment, issue the next receipt and fund the incidents it pays for.
 
@@ -556,6 +558,7 @@ def _work_started(incident: t.Incident) -> bool:
             or IncidentStatus(incident.status) in _WORK_STARTED)
 
 
+@retried
 def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = None,
            reason: str, void: bool = False,
            confirm_work_started: bool = False) -> credit_notes.CreditNoteInfo:

@@ -26,6 +26,7 @@ from synergy_desk.services.common import (
     in_transaction,
     read_snapshot,
     require,
+    retried,
     text_or_empty,
     transaction,
     tuples,
@@ -253,6 +254,7 @@ def ticket_use(entry: t.TicketLedger) -> TicketUse:
 
 # --- use cases ---
 
+@retried
 def expire_tickets(actor: Actor | None, now: dt.datetime | None = None) -> int:
     """Lapse what is left on every ticket past its expiry; returns how many tickets lapsed.
 
@@ -295,6 +297,7 @@ def expire_tickets(actor: Actor | None, now: dt.datetime | None = None) -> int:
         return lapsed_tickets
 
 
+@retried
 def adjust(actor: Actor, ticket_id: int, delta: int, reason: str) -> TicketInfo:
     """A manager's correction of a live ticket's balance, with a written reason.
 

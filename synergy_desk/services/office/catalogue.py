@@ -17,6 +17,7 @@ from synergy_desk.services.common import (
     get_or_404,
     in_transaction,
     require,
+    retried,
     snapshot,
     transaction,
 )
@@ -92,6 +93,7 @@ def _module_name(name: Any, product_id: int, module_id: int | None) -> str:
     return text
 
 
+@retried
 def add_product(actor: Actor, name: str, current_version: str = "") -> ProductRow:
     """Add a product to the catalogue (managers only).
 
@@ -109,6 +111,7 @@ def add_product(actor: Actor, name: str, current_version: str = "") -> ProductRo
         return _product_row(product)
 
 
+@retried
 def update_product(actor: Actor, product_id: int, *, name: str | None = None,
                    current_version: str | None = None,
                    active: bool | None = None) -> ProductRow:
@@ -134,6 +137,7 @@ def update_product(actor: Actor, product_id: int, *, name: str | None = None,
         return _product_row(_write_changes(actor, product, values, "product"))
 
 
+@retried
 def add_module(actor: Actor, product_id: int, name: str) -> ModuleRow:
     """Add a module (plugin) to a product (managers only).
 
@@ -150,6 +154,7 @@ def add_module(actor: Actor, product_id: int, name: str) -> ModuleRow:
         return _module_row(module)
 
 
+@retried
 def update_module(actor: Actor, module_id: int, *, name: str | None = None,
                   active: bool | None = None) -> ModuleRow:
     """Rename a module or retire/restore it (managers only).

@@ -24,6 +24,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     require,
+    retried,
     snapshot,
     stale_edit,
     transaction,
@@ -113,6 +114,7 @@ def _settings_row_or_create() -> t.OfficeSettings:
     return row
 
 
+@retried
 def get_settings() -> OfficeSettingsData:
     """The office's settings (the row is created with the defaults on first use)."""
     row = _settings_row()
@@ -362,6 +364,7 @@ def _validate(changes: dict[str, Any]) -> dict[str, Any]:
     return {name: SETTING[name].validate(value) for name, value in changes.items()}
 
 
+@retried
 def update_settings(actor: Actor, expected_version: int, **changes: Any) -> OfficeSettingsData:
     """Change some of the office's settings (managers only).
 
@@ -415,6 +418,7 @@ def _conflict(current: t.OfficeSettings, expected_version: int) -> ConflictError
 
 # --- first run -------------------------------------------------------------------------------
 
+@retried
 def setup_office(company_name: str, address: str, vat_number: str, manager_username: str,
                  manager_full_name: str, password: str) -> Actor:
     """First run: the office's details and its first manager, together or not at all.

@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     get_or_404,
     next_number,
     require,
+    retried,
     snapshot,
     stale_edit,
     transaction,
@@ -318,6 +319,7 @@ def _make_primary(customer_id: int, contact_id: int) -> None:
             & t.Contact.is_primary).execute())
 
 
+@retried
 def create_customer(actor: Actor, data: CustomerInput,
                     contacts: tuple[ContactInput, ...] | list[ContactInput] = ()
                     ) -> CustomerSummary:
@@ -347,6 +349,7 @@ def create_customer(actor: Actor, data: CustomerInput,
         return _summary(customer.id)
 
 
+@retried
 def update_customer(actor: Actor, customer_id: int, expected_version: int,
                     data: CustomerInput) -> CustomerSummary:
     """Save an edited customer if nobody else saved it since ``expected_version``.
@@ -399,6 +402,7 @@ def _bump_version(customer: t.Customer, expected_version: int) -> int:
     return new_version
 
 
+@retried
 def add_contact(actor: Actor, customer_id: int, expected_version: int,
                 data: ContactInput) -> CustomerSummary:
     """Add a contact to a customer; a new primary contact replaces the old one as primary.
@@ -435,6 +439,7 @@ def _contact_of(customer_id: int | None, contact_id: int) -> t.Contact:
     return contact
 
 
+@retried
 def update_contact(actor: Actor, contact_id: int, expected_version: int,
                    data: ContactInput) -> CustomerSummary:
     """Save an edited contact; ``expected_version`` is the version of its customer.
@@ -463,6 +468,7 @@ def update_contact(actor: Actor, contact_id: int, expected_version: int,
         return _summary(customer.id)
 
 
+@retried
 def remove_contact(actor: Actor, contact_id: int, expected_version: int) -> CustomerSummary:
     """Remove a contact who is no longer at the customer.
 

@@ -32,6 +32,7 @@ from synergy_desk.services.common import (
     get_or_404,
     read_snapshot,
     require,
+    retried,
     snapshot,
     stale_edit,
     transaction,
@@ -139,6 +140,7 @@ def has_users() -> bool:
     return t.User.select().exists()
 
 
+@retried
 def create_first_manager(username: str, full_name: str, password: str) -> Actor:
     """Create the office's first manager; refused once any user exists."""
     with transaction():
@@ -149,6 +151,7 @@ def create_first_manager(username: str, full_name: str, password: str) -> Actor:
         return Actor.from_user(user)
 
 
+@retried
 def create_user(actor: Actor, username: str, full_name: str, role: Role | str,
                 password: str) -> UserRow:
     with transaction():
@@ -169,6 +172,7 @@ def _create(actor: Actor | None, username: str, full_name: str, role: Role,
     return user
 
 
+@retried
 def login(username: str, password: str) -> Actor:
     """Check a user name and password.
 
@@ -222,6 +226,7 @@ def login(username: str, password: str) -> Actor:
     return Actor.from_user(user)
 
 
+@retried
 def change_own_password(actor: Actor, old_password: str, new_password: str) -> None:
     with transaction():
         # A user deactivated at another desk may no longer change anything, this included.
@@ -242,6 +247,7 @@ def change_own_password(actor: Actor, old_password: str, new_password: str) -> N
               {"must_change_password": False, "version": user.version + 1})
 
 
+@retried
 def reset_password(actor: Actor, user_id: int, new_password: str) -> None:
     with transaction():
         require(actor, MANAGERS, "reset passwords")
@@ -256,6 +262,7 @@ def reset_password(actor: Actor, user_id: int, new_password: str) -> None:
               {"must_change_password": True, "locked_until": None, "version": user.version + 1})
 
 
+@retried
 def unlock(actor: Actor, user_id: int) -> None:
     with transaction():
         require(actor, MANAGERS, "unlock accounts")
@@ -290,6 +297,7 @@ def _conflict(user: t.User, expected_version: int) -> ConflictError:
                       ignore=("locked_until", "failed_logins", "password_hash"), limit=50)
 
 
+@retried
 def update_user(actor: Actor, user_id: int, *, full_name: str | None = None,
                 role: Role | str | None = None, active: bool | None = None,
                 expected_version: int | None = None) -> UserRow:

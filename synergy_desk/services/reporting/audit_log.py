@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     audit,
     read_snapshot,
     require,
+    retried,
     transaction,
 )
 from synergy_desk.services.office.office_time import office_zone
@@ -588,6 +589,7 @@ class TamperReport:
         return not self.problems
 
 
+@retried
 def run_tamper_check(actor: Actor) -> TamperReport:
     """Recompute the money rows' hash chains and check the numbering; audit that it ran.
 
