@@ -28,11 +28,6 @@ APP_NAME = "SynergyDesk"
 #: program), not busy.
 LOCK_WAIT_SECONDS = 10
 
-#: How long PostgreSQL lets one of this program's sessions sit idle inside a transaction that
-#: writes before it ends the session, so a desk that froze or lost its network mid-payment
-#: frees the receipt counter instead of holding it until the server notices the dead line.
-IDLE_IN_TRANSACTION_SECONDS = 60
-
 # SQLite settings: write-ahead log, enforced foreign keys, a bounded busy timeout so a desk
 # waits for another desk's short transaction instead of failing, and FULL sync so money that
 # was committed survives a power cut.
@@ -129,12 +124,11 @@ def make_database(url: str) -> peewee.Database:
         kwargs["port"] = parsed.port
     kwargs["connect_timeout"] = 10
     kwargs["application_name"] = "synergy-desk"
-    # Waits for another session's locks are bounded; a session left idle in a transaction
-    # is ended by the server; the server's keep-alives find a desk whose line went dead
-    # within about a minute (each setting this session's own).
+    # Waits for another session's locks are bounded, and the server's keep-alives find a
+    # desk whose line went dead within about a minute and end its session, so a payment it
+    # left half-way frees the receipt counter (each setting this session's own).
     kwargs["options"] = " ".join(f"-c {name}={value}" for name, value in (
         ("lock_timeout", f"{LOCK_WAIT_SECONDS}s"),
-        ("idle_in_transaction_session_timeout", f"{IDLE_IN_TRANSACTION_SECONDS}s"),
         ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"),
         ("tcp_keepalives_count", "3")))
     if not kwargs["database"]:

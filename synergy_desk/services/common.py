@@ -191,10 +191,6 @@ def read_snapshot() -> Iterator[None]:
         yield
     elif isinstance(database, peewee.PostgresqlDatabase):
         with database.atomic(isolation_level="REPEATABLE READ"):
-            # A long report may think between its queries; it holds no row lock, so the
-            # server's limit on a session idle inside a transaction is not for it.
-            database.execute_sql(  # type: ignore[no-untyped-call]
-                "SET LOCAL idle_in_transaction_session_timeout = 0")
             yield
     else:
         with database.atomic(lock_type="DEFERRED"):
