@@ -23,7 +23,7 @@ from synergy_desk.services.common import (
     require,
     transaction,
 )
-from synergy_desk.services.incident_state import update_incident
+from synergy_desk.services.incident_state import counts_in_one_pass, update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -126,7 +126,7 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, ENGINEERS, "merge incidents")
         if duplicate_id == survivor_id:
             raise ValidationError("An incident cannot be merged into itself.")

@@ -45,6 +45,7 @@ from synergy_desk.services.common import (
 from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
+    counts_in_one_pass,
     lock_incident,
 )
 from synergy_desk.services.money import credit_notes, funding, tickets
@@ -369,7 +370,7 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
                          (request.auth_code, "authorisation code"),
                          (request.bank_reference, "payment reference")):
         refuse_card_numbers(value if isinstance(value, str) else "", label)
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, EVERYONE, "take payments")
         method = _method(request.method)
         customer = get_or_404(t.Customer, request.customer_id, "customer")
@@ -571,7 +572,7 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
             ``confirm_work_started``).
         NotFound: no such payment.
     """
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, MANAGERS, "refund or void payments")
         why = refuse_card_numbers(text_or_empty(reason), "reason")
         if not why:

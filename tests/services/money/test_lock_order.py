@@ -1,0 +1,193 @@
+"""Desks colliding over money: payments against refunds, and the one order every money
+transaction takes its row locks in (docs/storage.md, Locking)."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from synergy_desk.domain.enums import IncidentStatus, PaymentMethod, Role
+from synergy_desk.models import tables as t
+from synergy_desk.models.base import db
+from synergy_desk.models.database import is_postgres
+from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents import reshape
+from synergy_desk.services.money import payments
+from synergy_desk.services.reporting import integrity
+from tests.services.money.test_funding import cash, new_customer, new_incident
+
+#: How long a desk waits for the other before the test gives up on it.
+WAIT = 30.0
+
+
+# --- the kept counts are locked in key order, after every other lock ---
+
+_COUNT_UPDATE = re.compile(r'^UPDATE "incident_count"')
+_OTHER_LOCK = re.compile(r'^UPDATE "(sequence|chain_head)"|FOR (NO KEY )?UPDATE')
+
+
+@contextmanager
+def statements() -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
+    """Every statement the program sends while the block runs, as (SQL, parameters)."""
+    seen: list[tuple[str, tuple[Any, ...]]] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if isinstance(record.msg, tuple) and len(record.msg) == 2:
+                sql, params = record.msg
+                seen.append((str(sql), tuple(params or ())))
+
+    logger = logging.getLogger("peewee")
+    handler = Catch(logging.DEBUG)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield seen
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def count_keys(seen: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[str, int, int]]:
+    """The kept-count rows each UPDATE of incident_count touched, in the order sent."""
+    keys = []
+    for sql, params in seen:
+        if _COUNT_UPDATE.match(sql):
+            status, engineer_id, product_id = params[-3:]
+            keys.append((str(status), int(engineer_id), int(product_id)))
+    return keys
+
+
+def assert_counts_locked_last_in_key_order(seen: list[tuple[str, tuple[Any, ...]]]) -> None:
+    keys = count_keys(seen)
+    assert keys, "the transaction changed no kept count"
+    assert keys == sorted(keys), f"kept counts locked out of key order: {keys}"
+    assert len(keys) == len(set(keys)), f"a kept count was locked in two passes: {keys}"
+    first = next(i for i, (sql, _) in enumerate(seen) if _COUNT_UPDATE.match(sql))
+    later = [sql for sql, _ in seen[first:] if _OTHER_LOCK.search(sql)]
+    assert later == [], f"rows locked after the kept counts: {later}"
+
+
+def test_a_payment_and_a_refund_lock_the_kept_counts_in_the_same_key_order(
+        office, manager, reception, product) -> None:
+    """A payment moves incidents awaiting payment → queued and a refund queued → awaiting
+    payment: both must lock the two counts in key order, or two desks deadlock."""
+    customer = new_customer()
+    a = new_incident(reception, customer, product)
+    b = new_incident(reception, customer, product)
+    with statements() as paying:
+        receipt = payments.take_payment(reception, cash(customer, (a.id, b.id)))
+    assert_counts_locked_last_in_key_order(paying)
+    with statements() as refunding:
+        payments.refund(manager, receipt.payment_id, reason="Paid twice")
+    assert_counts_locked_last_in_key_order(refunding)
+    assert sorted(count_keys(paying)) == sorted(count_keys(refunding))
+
+
+def test_a_merge_moving_a_payment_locks_each_kept_count_once_in_key_order(
+        office, engineer, reception, product) -> None:
+    customer = new_customer()
+    survivor = new_incident(reception, customer, product, "Invoices print blank")
+    duplicate = new_incident(reception, customer, product, "Blank invoice prints")
+    payments.take_payment(reception, cash(customer, (duplicate.id,)))
+    with statements() as merging:
+        reshape.merge(engineer, duplicate.id, survivor.id)
+    # The duplicate queued → closed, the survivor awaiting payment → queued: in one pass.
+    assert_counts_locked_last_in_key_order(merging)
+    assert integrity.check_office() == []
+
+
+# --- desks paying and refunding at once never deadlock ---
+
+DESKS = 3
+SECONDS = 4.0
+
+
+def _paying_and_refunding_desk(url: str, actor: tuple[int, str, str, str], customer_id: int,
+                               incident_ids: list[int], start: Any, results: Any) -> None:
+    """One desk in its own process: pay for an incident, refund it, pay again, for a while."""
+    from synergy_desk.models.database import close_database, open_database
+    from synergy_desk.services.money import payments as desk_payments
+
+    done = 0
+    errors: list[str] = []
+    try:
+        open_database(url, migrate_schema=False)
+        who = Actor(actor[0], actor[1], actor[2], Role(actor[3]))
+        start.wait(timeout=60)
+        until = time.monotonic() + SECONDS
+        while time.monotonic() < until:
+            for incident_id in incident_ids:
+                try:
+                    receipt = desk_payments.take_payment(who, desk_payments.PaymentRequest(
+                        customer_id=customer_id, incident_ids=(incident_id,),
+                        method=PaymentMethod.CASH, tendered_pence=100_000))
+                    desk_payments.refund(who, receipt.payment_id, reason="Paid by mistake")
+                    done += 2
+                except Exception as exc:  # every failure is reported to the parent
+                    errors.append(f"{type(exc).__name__}: {exc}")
+        close_database()
+    except Exception as exc:
+        errors.append(f"desk failed: {type(exc).__name__}: {exc}")
+    results.put((done, errors))
+
+
+def _deadlocks() -> int:
+    db.execute_sql("SELECT pg_stat_clear_snapshot()")
+    return int(db.execute_sql("SELECT deadlocks FROM pg_stat_database "
+                              "WHERE datname = current_database()").fetchone()[0])
+
+
+@pytest.mark.slow
+def test_desks_paying_and_refunding_at_once_never_deadlock(db_url, office, manager,
+                                                           product) -> None:
+    if not is_postgres():
+        pytest.skip("SQLite has one write lock for the whole file: nothing to deadlock on")
+    desks = []
+    for n in range(DESKS):
+        customer = new_customer(f"Desk {n} Ltd")
+        ids = [new_incident(manager, customer, product, f"Problem {n}.{i}").id for i in range(3)]
+        desks.append((customer.id, ids))
+    deadlocks_before = _deadlocks()
+
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(DESKS)
+    results = ctx.Queue()
+    who = (manager.id, manager.username, manager.full_name, manager.role.value)
+    processes = [ctx.Process(target=_paying_and_refunding_desk,
+                             args=(db_url, who, customer_id, ids, start, results))
+                 for customer_id, ids in desks]
+    for p in processes:
+        p.start()
+    outcomes = []
+    try:
+        for _ in processes:
+            outcomes.append(results.get(timeout=SECONDS + 120))
+    except queue.Empty:
+        pytest.fail("a desk did not finish in time")
+    finally:
+        for p in processes:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+
+    errors = [e for _, errs in outcomes for e in errs]
+    done = sum(n for n, _ in outcomes)
+    print(f"{DESKS} desks, {SECONDS:.0f} s: {done} payments and refunds, {len(errors)} failed")
+    assert errors == []
+    assert done > 0
+    time.sleep(0.5)  # PostgreSQL publishes a backend's statistics when it ends
+    assert _deadlocks() == deadlocks_before
+    assert integrity.check_office() == []
+    assert (t.IncidentCount.select(t.IncidentCount.count)
+            .where(t.IncidentCount.status == IncidentStatus.AWAITING_PAYMENT).scalar()
+            == DESKS * 3)
