@@ -5,11 +5,15 @@ activity, and whether it may be funded.
 this one order, taking only the steps it needs, so two desks never wait for each other in a
 circle (a deadlock):
 
-1. incidents, by id (:func:`lock_incident`, always called in ascending id order);
-2. season tickets, by id (``tickets.lock_tickets``);
-3. the number sequences, then the chain heads of the money rows, each by name
+1. the customer (:func:`lock_customer`), when the transaction decides on several of the
+   customer's incidents at once — a refund (which incidents does the payment fund now?) and a
+   merge (where does the duplicate's payment go?);
+2. incidents, by id (:func:`lock_incident`, always called in ascending id order);
+3. season tickets, by id (``tickets.lock_tickets``);
+4. the payment being refunded (``credit_notes.issue_credit_note_in_tx``);
+5. the number sequences, then the chain heads of the money rows, each by name
    (``next_number``, ``chain_append``);
-4. the kept status counts, by key (status, engineer, product), last of all
+6. the kept status counts, by key (status, engineer, product), last of all
    (:func:`counts_in_one_pass`).
 
 What a transaction decides on (which incidents a payment funds, whether a line was refunded,
@@ -23,10 +27,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import peewee
 from peewee import fn
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
-from synergy_desk.domain.errors import ConflictError, ValidationError
+from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 from synergy_desk.services.common import (
@@ -40,7 +45,7 @@ from synergy_desk.services.common import (
 
 __all__ = [
     "CountKey", "bump_count", "counts_in_one_pass", "update_incident", "incident_conflict",
-    "recount_all", "active_funding", "lock_incident", "check_fundable",
+    "recount_all", "active_funding", "lock_customer", "lock_incident", "check_fundable",
 ]
 
 #: Fields whose change moves an incident between the kept counts.
@@ -198,6 +203,26 @@ def active_funding(incident_id: int) -> t.IncidentFunding | None:
     row: t.IncidentFunding | None = (t.IncidentFunding.select()
             .where((t.IncidentFunding.incident == incident_id) & t.IncidentFunding.active)
             .order_by(t.IncidentFunding.id.desc()).first())
+    return row
+
+
+@in_transaction
+def lock_customer(customer_id: int) -> t.Customer:
+    """Read a customer and lock it for the caller's transaction: the first lock of the order.
+
+    Taken by the transactions that decide on several of the customer's incidents at once (a
+    refund, a merge), so that two of them run one after the other and the second sees what
+    the first did. On PostgreSQL the lock is FOR NO KEY UPDATE: a desk adding an incident,
+    call or call-back for the customer (which only needs the customer to exist) never waits
+    for it. SQLite's IMMEDIATE transaction holds the whole file already.
+    """
+    query = t.Customer.select().where(t.Customer.id == customer_id)
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        # Peewee takes the clause's own text; its type hints know only True.
+        query = query.for_update("FOR NO KEY UPDATE")  # type: ignore[arg-type]
+    row: t.Customer | None = query.first()
+    if row is None:
+        raise NotFound(f"There is no customer with number {customer_id}.")
     return row
 
 

@@ -27,6 +27,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     chain_append,
+    get_or_404,
     in_transaction,
     next_number,
     require,
@@ -105,18 +106,22 @@ def issue_credit_note_in_tx(actor: Actor, payment: t.Payment,
     """Write a chained credit note reversing ``lines`` (inside the caller's transaction).
 
     Season tickets on those lines lose what is left on them. Returns the credit note.
+
+    Locks the tickets, then the payment (the lock order of
+    :mod:`synergy_desk.services.incident_state`), and only then reads what was refunded
+    before: a second manager refunding the same line waits for the first, then sees the
+    first one's credit note.
     """
     ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
     locked = tickets.lock_tickets(ticket_ids)
-    # The credit-note number is taken before the double-refund check: its row lock makes a
-    # second manager refunding the same line wait, then see the first one's credit note.
-    number = next_number("credit_note")
+    get_or_404(t.Payment, payment.id, "payment", lock=True)
     already = refunds_of([ln.id for ln in lines])
     if already:
         line = next(ln for ln in lines if ln.id in already)
         raise ValidationError(
             f"Line {line.position} of {receipt_text(payment.receipt_number)} "
             f"({line.description}) has already been refunded on {already[line.id]}.", "line_ids")
+    number = next_number("credit_note")
     refunded_before = _refunded_state(payment)
     now = utcnow()
     note = t.CreditNote(

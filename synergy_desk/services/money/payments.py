@@ -46,6 +46,7 @@ from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
     counts_in_one_pass,
+    lock_customer,
     lock_incident,
 )
 from synergy_desk.services.money import credit_notes, funding, tickets
@@ -557,6 +558,11 @@ def _work_started(incident: t.Incident) -> bool:
             or IncidentStatus(incident.status) in _WORK_STARTED)
 
 
+def _funded_by(incident: t.Incident, line_ids: set[int]) -> bool:
+    row = active_funding(incident.id)
+    return row is not None and row.__data__.get("payment_line") in line_ids
+
+
 def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = None,
            reason: str, void: bool = False,
            confirm_work_started: bool = False) -> credit_notes.CreditNoteInfo:
@@ -564,6 +570,11 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
 
     The receipt itself never changes. Incidents the refunded lines fund become unfunded;
     refunded season tickets lose what is left on them.
+
+    Which incidents the lines fund is read under the customer's lock, the first of the lock
+    order (see :mod:`synergy_desk.services.incident_state`): a merge at another desk that
+    moves one of these payments to another incident takes it too, so the refund sees the
+    payment where the merge left it and takes the cover away from that incident.
 
     Raises:
         PermissionDenied: the actor is not a manager.
@@ -578,6 +589,7 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
         if not why:
             raise ValidationError("Give the reason for the refund.", "reason")
         payment = get_or_404(t.Payment, payment_id, "payment")
+        lock_customer(payment.__data__["customer"])
         receipt = receipt_text(payment.receipt_number)
         all_lines = _lines_of(payment.id)
         refunded = credit_notes.refunds_of([ln.id for ln in all_lines])
@@ -599,13 +611,16 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
             raise ValidationError(
                 f"Only a whole payment can be voided, and part of {receipt} is chosen or was "
                 "refunded already; refund the lines instead.", "void")
+        chosen_ids = {ln.id for ln in chosen}
         funded = tuples(
             t.IncidentFunding.select(t.IncidentFunding.incident)
-            .where(t.IncidentFunding.payment_line.in_([ln.id for ln in chosen])
+            .where(t.IncidentFunding.payment_line.in_(list(chosen_ids))
                    & t.IncidentFunding.active))
         incidents = [lock_incident(i) for i in sorted({row[0] for row in funded})]
-        # Re-read under the locks: a desk may have handed one back meanwhile.
-        incidents = [i for i in incidents if active_funding(i.id) is not None]
+        # Re-read under the incidents' locks: a desk may have handed one back meanwhile (a
+        # close as out of remit does not take the customer's lock; nothing that does not
+        # take it can move a payment to another incident).
+        incidents = [i for i in incidents if _funded_by(i, chosen_ids)]
         started = [i for i in incidents if _work_started(i)]
         if started and not confirm_work_started:
             refs = ", ".join(i.reference for i in started)

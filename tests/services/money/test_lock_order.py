@@ -1,5 +1,5 @@
-"""Desks colliding over money: payments against refunds, and the one order every money
-transaction takes its row locks in (docs/storage.md, Locking)."""
+"""Desks colliding over money: a merge against a refund, payments against refunds, and the one
+order every money transaction takes its row locks in (docs/storage.md, Locking)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,173 @@ import logging
 import multiprocessing
 import queue
 import re
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from synergy_desk.domain.enums import IncidentStatus, PaymentMethod, Role
+from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod, Resolution, Role
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import is_postgres
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import reshape
-from synergy_desk.services.money import payments
+from synergy_desk.services.money import credit_notes, funding, payments
 from synergy_desk.services.reporting import integrity
-from tests.services.money.test_funding import cash, new_customer, new_incident
+from tests.services.money.test_funding import cash, new_customer, new_incident, reload
 
 #: How long a desk waits for the other before the test gives up on it.
 WAIT = 30.0
+
+
+# --- two desks in threads, each with its own connection ---
+
+class Desk(threading.Thread):
+    """One desk: a thread with its own database connection running one service call."""
+
+    def __init__(self, name: str, work: Callable[[], object]) -> None:
+        super().__init__(name=name, daemon=True)
+        self._work = work
+        self.result: object = None
+        self.error: BaseException | None = None
+        self.backend: int | None = None  # PostgreSQL's process id for this desk's connection
+        self.connected = threading.Event()
+        self.go = threading.Event()
+
+    def run(self) -> None:
+        try:
+            db.connect(reuse_if_open=True)
+            if is_postgres():
+                self.backend = int(db.connection().info.backend_pid)
+            self.connected.set()
+            if not self.go.wait(WAIT):
+                raise TimeoutError(f"{self.name} was never told to go")
+            self.result = self._work()
+        except BaseException as exc:  # handed to the test, which fails on it
+            self.error = exc
+        finally:
+            self.connected.set()
+            db.close()
+
+    def finish(self) -> object:
+        self.join(WAIT)
+        assert not self.is_alive(), f"{self.name} did not finish"
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def wait_until_blocked(desk: Desk) -> None:
+    """Return once ``desk`` is waiting for a lock another desk holds.
+
+    PostgreSQL says which sessions block a backend. SQLite has one lock for the whole file, so
+    the other desk is simply given time to reach it (its busy timeout makes it wait there).
+    """
+    if not is_postgres():
+        time.sleep(0.5)
+        return
+    import psycopg
+
+    deadline = time.monotonic() + WAIT
+    with psycopg.connect(_postgres_dsn(), autocommit=True) as watcher:
+        while time.monotonic() < deadline:
+            row = watcher.execute("SELECT cardinality(pg_blocking_pids(%s))",
+                                  (desk.backend,)).fetchone()
+            if row is not None and row[0] > 0:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"{desk.name} never waited for the other desk's lock")
+
+
+def _postgres_dsn() -> str:
+    from tests.conftest import POSTGRES_URL
+
+    return POSTGRES_URL
+
+
+def paid_duplicate_and_unfunded_survivor(reception: Actor, product: t.Product
+                                         ) -> tuple[t.Incident, t.Incident, int]:
+    """The survivor B (unfunded) and the duplicate A, paid for on its own receipt."""
+    customer = new_customer()
+    survivor = new_incident(reception, customer, product, "Invoices print blank")
+    duplicate = new_incident(reception, customer, product, "Blank invoice prints")
+    receipt = payments.take_payment(reception, cash(customer, (duplicate.id,)))
+    return duplicate, survivor, receipt.payment_id
+
+
+def assert_no_double_benefit(survivor: t.Incident, duplicate: t.Incident) -> None:
+    """The refunded payment funds nothing: the customer has the money or the cover, not both."""
+    kept = reload(survivor)
+    assert funding.funding_of(survivor.id) is None, (
+        f"{survivor.reference} is still funded by a payment that was refunded")
+    assert kept.funding is FundingKind.NONE
+    assert IncidentStatus(kept.status) is IncidentStatus.AWAITING_PAYMENT
+    merged = reload(duplicate)
+    assert Resolution(merged.resolution) is Resolution.MERGED
+    assert merged.funding is FundingKind.NONE
+    assert t.IncidentFunding.select().where(t.IncidentFunding.active).count() == 0
+    assert integrity.check_office() == []
+
+
+def test_a_refund_waiting_on_a_merge_unfunds_the_incident_the_payment_moved_to(
+        office, engineer, manager, reception, product, monkeypatch) -> None:
+    """The merge moves A's payment to B while the manager refunds A's receipt: the refund,
+    which had to wait for the merge, must take the cover away from B too."""
+    duplicate, survivor, payment_id = paid_duplicate_and_unfunded_survivor(reception, product)
+    refund = Desk("refund", lambda: payments.refund(manager, payment_id,
+                                                    reason="Customer asked for the money back"))
+    merge = Desk("merge", lambda: reshape.merge(engineer, duplicate.id, survivor.id))
+    real_lock_pair = reshape.lock_pair
+
+    def lock_pair_then_let_the_refund_run(first: int, second: int) -> Any:
+        pair = real_lock_pair(first, second)
+        refund.go.set()  # the merge holds its locks: now the manager presses Refund
+        wait_until_blocked(refund)
+        return pair
+
+    monkeypatch.setattr(reshape, "lock_pair", lock_pair_then_let_the_refund_run)
+    for desk in (refund, merge):
+        desk.start()
+        assert desk.connected.wait(WAIT)
+    merge.go.set()
+    summary = merge.finish()
+    note = refund.finish()
+
+    assert f"now funds {survivor.reference}" in str(summary)
+    assert isinstance(note, credit_notes.CreditNoteInfo) and note.gross_pence == 9000
+    assert_no_double_benefit(survivor, duplicate)
+
+
+def test_a_merge_waiting_on_a_refund_moves_no_refunded_payment(
+        office, engineer, manager, reception, product, monkeypatch) -> None:
+    """The other way round: the refund holds its locks first; the merge that waited for it
+    finds the duplicate unfunded and moves nothing."""
+    duplicate, survivor, payment_id = paid_duplicate_and_unfunded_survivor(reception, product)
+    refund = Desk("refund", lambda: payments.refund(manager, payment_id,
+                                                    reason="Customer asked for the money back"))
+    merge = Desk("merge", lambda: reshape.merge(engineer, duplicate.id, survivor.id))
+    real_issue = credit_notes.issue_credit_note_in_tx
+
+    def issue_then_let_the_merge_run(*args: Any, **kwargs: Any) -> Any:
+        note = real_issue(*args, **kwargs)
+        merge.go.set()
+        wait_until_blocked(merge)
+        return note
+
+    monkeypatch.setattr(credit_notes, "issue_credit_note_in_tx", issue_then_let_the_merge_run)
+    for desk in (refund, merge):
+        desk.start()
+        assert desk.connected.wait(WAIT)
+    refund.go.set()
+    note = refund.finish()
+    summary = merge.finish()
+
+    assert isinstance(note, credit_notes.CreditNoteInfo)
+    assert "now funds" not in str(summary)
+    assert_no_double_benefit(survivor, duplicate)
 
 
 # --- the kept counts are locked in key order, after every other lock ---
