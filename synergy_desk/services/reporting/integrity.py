@@ -367,7 +367,7 @@ def _double_benefit_problems() -> list[str]:
 
     An active funding by a payment line that a credit note refunded (or voided) is one. A
     season ticket refunded after some of its incidents were used leaves those incidents
-    funded, by design (docs/money.md, Receipts and credit notes): only an incident
+    funded, by design (docs/money.md, Season tickets refunded after use): only an incident
     redeemed after the ticket's cancellation — later in the ticket's ledger than the
     cancellation the refund wrote — is one.
     """

@@ -21,7 +21,7 @@ from synergy_desk.models.base import db
 from synergy_desk.models.database import is_postgres
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import reshape
-from synergy_desk.services.money import credit_notes, funding, payments
+from synergy_desk.services.money import credit_notes, funding, payments, tickets
 from synergy_desk.services.reporting import integrity
 from tests.services.money.test_funding import cash, new_customer, new_incident, reload
 
@@ -174,6 +174,47 @@ def test_a_merge_waiting_on_a_refund_moves_no_refunded_payment(
     assert isinstance(note, credit_notes.CreditNoteInfo)
     assert "now funds" not in str(summary)
     assert_no_double_benefit(survivor, duplicate)
+
+
+def test_a_ticket_refund_waiting_on_a_redemption_counts_that_incident_as_used(
+        office, manager, reception, product, monkeypatch) -> None:
+    """A desk redeems the ticket while the manager refunds it: the refund reads what is used
+    and left under the ticket's lock, so it gives back only what is really unused and the
+    incident redeemed first keeps its funding."""
+    customer = new_customer()
+    receipt = payments.take_payment(reception, cash(customer, ticket_size=3))
+    ticket_id = receipt.lines[0].ticket_id
+    first = new_incident(reception, customer, product, "Payroll will not run")
+    funding.fund_from_ticket(reception, first.id)
+    second = new_incident(reception, customer, product, "Backup fails")
+    refund = Desk("refund", lambda: payments.refund(manager, receipt.payment_id,
+                                                    reason="Customer closing down"))
+    redeem = Desk("redeem", lambda: funding.fund_from_ticket(reception, second.id))
+    real_append = tickets.append_ledger
+
+    def append_then_let_the_refund_run(*args: Any, **kwargs: Any) -> Any:
+        entry = real_append(*args, **kwargs)
+        if threading.current_thread() is redeem:
+            refund.go.set()  # the redemption holds the ticket: now the manager refunds it
+            wait_until_blocked(refund)
+        return entry
+
+    monkeypatch.setattr(tickets, "append_ledger", append_then_let_the_refund_run)
+    for desk in (refund, redeem):
+        desk.start()
+        assert desk.connected.wait(WAIT)
+    redeem.go.set()
+    redeem.finish()
+    note = refund.finish()
+
+    assert isinstance(note, credit_notes.CreditNoteInfo)
+    assert note.gross_pence == 7_800  # one of three unused: £65.00 + £13.00 VAT
+    assert tickets.ticket_info(ticket_id).state == "cancelled"
+    assert tickets.balance(ticket_id) == 0
+    for incident in (first, second):
+        info = funding.funding_of(incident.id)
+        assert info is not None and info.kind is FundingKind.TICKET
+    assert integrity.check_office() == []
 
 
 # --- the kept counts are locked in key order, after every other lock ---
