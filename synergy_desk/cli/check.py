@@ -21,10 +21,11 @@ def add_parser(commands: Commands) -> None:
         help="check the database, the money rows for tampering and the numbers for gaps",
         description="Check the database itself (SQLite: PRAGMA integrity_check and every "
                     "reference; PostgreSQL: every table readable), that every receipt has its "
-                    "lines and every funded incident a funding record that exists, recompute "
-                    "the hash chain of every payment, credit note and season-ticket ledger "
-                    "row, and check that receipt, credit-note and incident numbers run 1..N "
-                    "with no gap or repeat. Exit status 1 if anything is wrong.")
+                    "lines and every funded incident a funding record that exists and was not "
+                    "refunded, recompute the hash chain of every payment, credit note and "
+                    "season-ticket ledger row, and check that receipt, credit-note and "
+                    "incident numbers run 1..N with no gap or repeat. Exit status 1 if "
+                    "anything is wrong.")
     p.set_defaults(handler=run)
 
 

@@ -1,8 +1,10 @@
 """The season-ticket statement: every ticket of a customer, its ledger and what it paid for.
 
 A ticket's balance is the sum of its append-only ledger, so the statement prints the ledger with
-the balance after each entry, the incidents each redemption paid for with their outcomes, and
-the incidents that lapsed unused at expiry.
+the balance after each entry, the incidents each redemption paid for with their outcomes, the
+incidents that lapsed unused at expiry, and, for a ticket refunded after use, the refund with
+its amount (the cancellation's entry) and the incidents used before it, which keep their
+funding.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from synergy_desk.documents.layout import (
     table_style,
 )
 from synergy_desk.domain.enums import LedgerKind
+from synergy_desk.domain.numbers import listed
 from synergy_desk.domain.zones import format_date, format_datetime
 
 # Date | Entry | Incident | Outcome or reason (the rest) | Change | Balance.
@@ -93,6 +96,18 @@ def _check(ticket: TicketDoc) -> None:
 def lapsed(ticket: TicketDoc) -> int:
     """How many unused incidents the ticket lost at expiry."""
     return sum(-row.delta for row in ticket.ledger if row.kind == LedgerKind.EXPIRY)
+
+
+def used_before_refund(ticket: TicketDoc) -> list[str]:
+    """The incidents the ticket paid for before its refund (its first cancellation), net of
+    any handed back before it, in the order they were redeemed."""
+    net: dict[str, int] = {}
+    for row in ticket.ledger:
+        if row.kind == LedgerKind.CANCELLATION:
+            return [ref for ref, n in net.items() if n > 0]
+        if row.incident_ref and row.kind in (LedgerKind.REDEMPTION, LedgerKind.RECREDIT):
+            net[row.incident_ref] = net.get(row.incident_ref, 0) - row.delta
+    return []  # never refunded
 
 
 def _redeemed(ticket: TicketDoc) -> int:
@@ -167,4 +182,12 @@ def _ticket(ticket: TicketDoc, doc: TicketStatementDoc) -> list[Flowable]:
         out.append(Paragraph(
             f"{gone} unused incident{'s' if gone != 1 else ''} lapsed when the ticket expired "
             f"on {format_date(ticket.expires_at, tz)}.", st.muted))
+    kept = used_before_refund(ticket)
+    if kept:
+        many = len(kept) != 1
+        out.append(Spacer(1, 1.5 * mm))
+        out.append(Paragraph(
+            f"{safe(listed(kept))} {'were' if many else 'was'} used "
+            f"before the refund and keep{'' if many else 's'} {'their' if many else 'its'} "
+            "funding.", st.muted))
     return out

@@ -133,3 +133,36 @@ def test_a_long_history_runs_over_pages() -> None:
 
 def test_identical_input_gives_identical_bytes() -> None:
     assert render_ticket_statement(statement()) == render_ticket_statement(statement())
+
+
+REFUNDED = ticket("ST-2026-007", dt.datetime(2026, 1, 5, 9, 0), [
+    (LedgerKind.PURCHASE, "Bought", 3, "", "", "Bought on receipt R-000300"),
+    (LedgerKind.REDEMPTION, "Incident", -1, "INC-000401",
+     "Payroll: In progress (used before the refund; still funded)", ""),
+    (LedgerKind.REDEMPTION, "Incident", -1, "INC-000402",
+     "Backup: Solution (used before the refund; still funded)", ""),
+    (LedgerKind.CANCELLATION, "Cancelled (refunded)", -1, "", "",
+     "Refunded on credit note CN-000009: 1 unused incident of 3 refunded pro rata, £78.00"),
+], "cancelled", size=3)
+
+
+def test_a_ticket_refunded_after_use_says_what_was_used_before_and_what_came_back() -> None:
+    text = flat(pdf_text(render_ticket_statement(statement(tickets=(REFUNDED,)))))
+
+    assert ("Cancelled (refunded) Refunded on credit note CN-000009: 1 unused incident of 3 "
+            "refunded pro rata, £78.00 -1 0") in text
+    assert "INC-000401 Payroll: In progress (used before the refund; still funded)" in text
+    assert ("INC-000401, INC-000402 were used before the refund and keep their funding."
+            in text)
+
+
+def test_a_ticket_refunded_unused_names_no_incident_used_before() -> None:
+    unused = ticket("ST-2026-008", dt.datetime(2026, 1, 5, 9, 0), [
+        (LedgerKind.PURCHASE, "Bought", 3, "", "", ""),
+        (LedgerKind.CANCELLATION, "Cancelled (refunded)", -3, "", "",
+         "Refunded on credit note CN-000010, £234.00"),
+    ], "cancelled", size=3)
+    text = flat(pdf_text(render_ticket_statement(statement(tickets=(unused,)))))
+
+    assert "Refunded on credit note CN-000010, £234.00" in text
+    assert "used before the refund" not in text

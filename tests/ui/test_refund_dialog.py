@@ -194,3 +194,69 @@ def test_the_dialog_is_not_offered_to_others(
     with pytest.raises(DomainError):
         payments.refund(office["engineer"], receipt.payment_id, reason="Trying")
     assert t.CreditNote.select().count() == 0
+
+
+def used_ticket(office: dict[str, Any], caller_id: int, used: int
+                ) -> tuple[payments.ReceiptInfo, int, list[changes.IncidentRef]]:
+    """A season ticket of 3 bought by card, ``used`` incidents redeemed and worked on."""
+    receipt = pay_by_card(office, caller_id, ticket_size=3)
+    ticket_id = receipt.lines[0].ticket_id
+    assert ticket_id is not None
+    incidents = []
+    for n in range(used):
+        incident = log_incident(office, caller_id, f"Problem {n + 1}")
+        funding.fund_from_ticket(office["reception"], incident.id)
+        work.start_work(office["engineer"], incident.id)
+        incidents.append(incident)
+    return receipt, ticket_id, incidents
+
+
+def test_a_used_ticket_offers_pro_rata_first_showing_both_amounts(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    receipt, ticket_id, used = used_ticket(office, caller.id, 2)
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+
+    assert dialog.ticket_choice.isVisible()
+    assert dialog.pro_rata_radio.isChecked() and not dialog.full_radio.isChecked()
+    assert "£78.00" in dialog.pro_rata_radio.text()
+    assert "£234.00" in dialog.full_radio.text()
+    assert "2 of 3" in dialog.ticket_facts.text()
+    assert not dialog.full_reason.isEnabled()
+    assert "£78.00" in dialog.total.text()
+    qtbot.keyClicks(dialog.reason, "Customer closing down")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.value is not None and dialog.value.gross_pence == 7_800
+    assert tickets.ticket_info(ticket_id).state == "cancelled"
+    assert all(funding.funding_of(i.id) is not None for i in used)  # used before the refund
+
+
+def test_the_full_price_needs_a_reason_in_the_dialog(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    receipt, _, used = used_ticket(office, caller.id, 2)
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+    qtbot.keyClicks(dialog.reason, "Customer closing down")
+    dialog.full_radio.setChecked(True)
+    assert dialog.full_reason.isEnabled()
+    assert "£234.00" in dialog.total.text()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "why the used incidents" in dialog.message.text()
+    assert focused() is dialog.full_reason
+    assert t.CreditNote.select().count() == 0
+
+    qtbot.keyClicks(dialog.full_reason, "Our upgrade broke their payroll twice")
+    qtbot.keyClick(dialog.full_reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.value is not None and dialog.value.gross_pence == 23_400
+    assert "Our upgrade broke their payroll twice" in dialog.value.reason
+    assert all(funding.funding_of(i.id) is not None for i in used)
+
+
+def test_an_unused_ticket_has_no_choice_to_make(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    receipt, _, _ = used_ticket(office, caller.id, 0)
+    dialog = open_dialog(qtbot, office["manager"], receipt.payment_id)
+    assert not dialog.ticket_choice.isVisible()
+    assert "£234.00" in dialog.total.text()

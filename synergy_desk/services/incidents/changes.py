@@ -37,6 +37,7 @@ from synergy_desk.services.common import (
 )
 from synergy_desk.services.incident_state import (
     bump_count,
+    counts_in_one_pass,
     incident_conflict,
     lock_incident,
 )
@@ -174,12 +175,13 @@ def changing(actor: Actor, incident_id: int, roles: Iterable[Role], doing: str, 
     inside the transaction, locks the incident, checks it is still the version the person
     saw, and that it is open (``open_for``: "resolve it") or at least not merged
     (``not_merged_for``); then gives the locked incident to the ``with`` block, whose writes
-    commit together or not at all.
+    commit together or not at all. The kept counts the block changes are written at its end,
+    in key order (a split, an out-of-remit close change several).
 
     Raises:
         PermissionDenied, NotFound, ConflictError, ValidationError.
     """
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, roles, doing)
         incident = lock_incident(incident_id)
         check_version(incident, expected_version)

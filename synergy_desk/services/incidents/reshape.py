@@ -19,12 +19,17 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     fk_id,
+    get_or_404,
     opt_fk_id,
     require,
     retried,
     transaction,
 )
-from synergy_desk.services.incident_state import update_incident
+from synergy_desk.services.incident_state import (
+    counts_in_one_pass,
+    lock_customer,
+    update_incident,
+)
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -123,16 +128,26 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
     duplicate is closed as merged and its funding is handed back (a ticket incident is
     re-credited; a payment moves to the survivor if that is unfunded).
 
+    The customer is locked before the two incidents (the lock order of
+    :mod:`synergy_desk.services.incident_state`), as a refund does: a manager refunding the
+    duplicate's receipt meanwhile either goes first (the merge then finds the duplicate
+    unfunded and moves nothing) or waits and finds the payment on the survivor.
+
     Returns:
         One line saying what was done.
 
     Raises:
         ValidationError, NotFound, PermissionDenied.
     """
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, ENGINEERS, "merge incidents")
         if duplicate_id == survivor_id:
             raise ValidationError("An incident cannot be merged into itself.")
+        # An incident never changes customer, so reading whose they are needs no lock.
+        customers = {fk_id(get_or_404(t.Incident, i, "incident"), "customer")
+                     for i in (duplicate_id, survivor_id)}
+        if len(customers) == 1:
+            lock_customer(customers.pop())
         duplicate, survivor = lock_pair(duplicate_id, survivor_id)
         if fk_id(duplicate, "customer") != fk_id(survivor, "customer"):
             raise ValidationError(

@@ -5,6 +5,11 @@ A receipt never changes once issued; money goes back only on a new credit note (
 numbered from its own gap-free sequence. What happens to the incidents a refunded line
 funded is the caller's business (:mod:`payments` ends their funding; :mod:`funding` hands it
 back).
+
+A season ticket refunded after some of its incidents were used gives back the unused ones
+pro rata (:func:`pro_rata_amounts`); the full price only by the manager's explicit choice
+(:attr:`TicketRefund.FULL`) with a written reason. The incidents it paid for before the
+refund keep their funding.
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from peewee import fn
 
 from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, PaymentMethod
 from synergy_desk.domain.errors import NotFound, ValidationError
-from synergy_desk.domain.money import format_rate
+from synergy_desk.domain.money import LineAmounts, format_pence, format_rate, line_amounts
 from synergy_desk.domain.numbers import CREDIT_NOTE, credit_note_text, receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -27,6 +33,7 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     chain_append,
+    get_or_404,
     in_transaction,
     next_number,
     require,
@@ -37,8 +44,12 @@ from synergy_desk.services.money import tickets
 from synergy_desk.services.money.chains import CREDIT_NOTE_CHAIN, credit_note_content
 from synergy_desk.services.office import office_details
 
-__all__ = ["CreditNoteLineInfo", "CreditNoteInfo", "issue_credit_note_in_tx",
+__all__ = ["CreditNoteLineInfo", "CreditNoteInfo", "TicketRefund", "TicketRefundQuote",
+           "pro_rata_amounts", "ticket_refund_quotes", "issue_credit_note_in_tx",
            "refund_line_in_tx", "refunds_of", "incident_references", "credit_note_info"]
+
+#: A credit note line's description is cut to the column's length.
+_DESCRIPTION_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,72 @@ class CreditNoteInfo:
     is_copy: bool
 
 
+# --- season tickets refunded after use ---
+
+class TicketRefund(StrEnum):
+    """How much of a season ticket a refund gives back."""
+
+    #: The unused incidents' share of the price (the default).
+    PRO_RATA = "pro_rata"
+    #: The whole price, used incidents included: the manager's explicit choice, with a reason.
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class TicketRefundQuote:
+    """What refunding one season-ticket line would give back, either way."""
+
+    line_id: int
+    ticket_id: int
+    size: int
+    used: int  # incidents the ticket paid for, net of any handed back
+    unused: int  # incidents still on it to refund: none once it has expired
+    pro_rata: LineAmounts
+    full: LineAmounts
+
+    @property
+    def differs(self) -> bool:
+        """Whether the manager has a choice to make (some of the ticket is used or gone)."""
+        return self.pro_rata.gross_pence != self.full.gross_pence
+
+
+def pro_rata_amounts(net_pence: int, vat_rate_bp: int, unused: int, size: int) -> LineAmounts:
+    """The unused incidents' share of a ticket line: its net times unused / size, rounded up
+    to the penny (in the customer's favour), with VAT worked out on that net as on any line
+    (once, half-up), so the credit note's line adds up as a receipt's does."""
+    if size <= 0 or not 0 <= unused <= size:
+        raise ValueError(f"{unused} unused of a ticket of {size}")
+    net = -(-net_pence * unused // size)
+    return line_amounts(net, vat_rate_bp)
+
+
+def _quote(line: t.PaymentLine, now: dt.datetime) -> TicketRefundQuote:
+    ticket_id = int(line.__data__["ticket"])
+    info = tickets.ticket_info(ticket_id, now)
+    unused = 0 if info.state == "expired" else max(0, min(info.left, info.size))
+    full = LineAmounts(line.net_pence, line.vat_rate_bp, line.vat_pence, line.gross_pence)
+    pro_rata = (full if unused == info.size
+                else pro_rata_amounts(line.net_pence, line.vat_rate_bp, unused, info.size))
+    return TicketRefundQuote(line.id, ticket_id, info.size, info.used, unused, pro_rata, full)
+
+
+def ticket_refund_quotes(lines: Sequence[t.PaymentLine]) -> tuple[TicketRefundQuote, ...]:
+    """What refunding each season-ticket line of ``lines`` not refunded yet would give back,
+    pro rata and in full (read now; the refund reads it again under the ticket's lock)."""
+    ticket_lines = [ln for ln in lines if ln.__data__.get("ticket")]
+    refunded = refunds_of([ln.id for ln in ticket_lines])
+    now = utcnow()
+    return tuple(_quote(ln, now) for ln in ticket_lines if ln.id not in refunded)
+
+
+def _incidents(n: int) -> str:
+    return f"{n} incident{'s' if n != 1 else ''}"
+
+
+def _used(n: int) -> str:
+    return f"{n} used incident{'s' if n != 1 else ''}"
+
+
 # --- issuing ---
 
 def refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
@@ -101,56 +178,143 @@ def refunds_of(line_ids: Sequence[int]) -> dict[int, str]:
 @in_transaction
 def issue_credit_note_in_tx(actor: Actor, payment: t.Payment,
                            lines: Sequence[t.PaymentLine], reason: str,
-                           kind: CreditNoteKind) -> t.CreditNote:
+                           kind: CreditNoteKind, *,
+                           ticket_refund: TicketRefund = TicketRefund.PRO_RATA,
+                           full_refund_reason: str = "") -> t.CreditNote:
     """Write a chained credit note reversing ``lines`` (inside the caller's transaction).
 
-    Season tickets on those lines lose what is left on them. Returns the credit note.
+    Season tickets on those lines lose what is left on them. A ticket line gives back the
+    unused incidents' share of its price, unless ``ticket_refund`` is FULL with a
+    ``full_refund_reason`` (then the whole line, used incidents included). Returns the
+    credit note.
+
+    Locks the tickets, then the payment (the lock order of
+    :mod:`synergy_desk.services.incident_state`), and only then reads what was refunded
+    before: a second manager refunding the same line waits for the first, then sees the
+    first one's credit note.
     """
     ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
     locked = tickets.lock_tickets(ticket_ids)
-    # The credit-note number is taken before the double-refund check: its row lock makes a
-    # second manager refunding the same line wait, then see the first one's credit note.
-    number = next_number("credit_note")
+    get_or_404(t.Payment, payment.id, "payment", lock=True)
+    receipt = receipt_text(payment.receipt_number)
     already = refunds_of([ln.id for ln in lines])
     if already:
         line = next(ln for ln in lines if ln.id in already)
         raise ValidationError(
-            f"Line {line.position} of {receipt_text(payment.receipt_number)} "
+            f"Line {line.position} of {receipt} "
             f"({line.description}) has already been refunded on {already[line.id]}.", "line_ids")
-    refunded_before = _refunded_state(payment)
     now = utcnow()
+    # What each ticket has used and has left, read under the tickets' locks: a desk redeeming
+    # one meanwhile has either finished (and counts as used) or waits for this refund.
+    quotes = {q.line_id: q for q in (_quote(ln, now) for ln in lines if ln.__data__.get("ticket"))}
+    choice = _ticket_choice(kind, quotes, ticket_refund, full_refund_reason)
+    if choice is TicketRefund.FULL and any(q.differs for q in quotes.values()):
+        used = sum(q.used for q in quotes.values())
+        reason = (f"{reason.rstrip('.')}. Full price refunded, the {_used(used)} "
+                  f"included: {full_refund_reason}")
+    number = next_number("credit_note")
+    refunded_before = _refunded_state(payment)
+    cn_text = credit_note_text(number)
+    amounts: dict[int, LineAmounts] = {}
+    note_lines = []
+    for ln in lines:
+        quote = quotes.get(ln.id)
+        description = ln.description
+        if quote is not None and quote.differs and choice is TicketRefund.PRO_RATA:
+            amounts[ln.id] = quote.pro_rata
+            description = (f"{description} — {quote.unused} of {_incidents(quote.size)} "
+                           "unused, refunded pro rata")[:_DESCRIPTION_MAX]
+        else:
+            amounts[ln.id] = LineAmounts(ln.net_pence, ln.vat_rate_bp, ln.vat_pence,
+                                         ln.gross_pence)
+        a = amounts[ln.id]
+        note_lines.append(t.CreditNoteLine(
+            payment_line=ln.id, description=description, net_pence=a.net_pence,
+            vat_rate_bp=a.vat_rate_bp, vat_pence=a.vat_pence, gross_pence=a.gross_pence))
     note = t.CreditNote(
         number=number, payment=payment.id, kind=kind, reason=reason, method=payment.method,
-        net_pence=sum(ln.net_pence for ln in lines), vat_pence=sum(ln.vat_pence for ln in lines),
-        gross_pence=sum(ln.gross_pence for ln in lines), issued_by=actor.id, issued_at=now)
-    note_lines = [t.CreditNoteLine(payment_line=ln.id, description=ln.description,
-                                   net_pence=ln.net_pence, vat_rate_bp=ln.vat_rate_bp,
-                                   vat_pence=ln.vat_pence, gross_pence=ln.gross_pence)
-                  for ln in lines]
+        net_pence=sum(cl.net_pence for cl in note_lines),
+        vat_pence=sum(cl.vat_pence for cl in note_lines),
+        gross_pence=sum(cl.gross_pence for cl in note_lines), issued_by=actor.id,
+        issued_at=now)
     note.prev_hash, note.row_hash = chain_append(CREDIT_NOTE_CHAIN,
                                                  credit_note_content(note, note_lines))
     note.save(force_insert=True)
     for cl in note_lines:
         cl.credit_note = note
         cl.save(force_insert=True)
-    cn_text = credit_note_text(number)
-    receipt = receipt_text(payment.receipt_number)
     current = tickets.balances(locked)
-    for ticket_id, ticket in locked.items():
+    refunded_tickets: dict[str, dict[str, object]] = {}
+    for quote in quotes.values():
+        ticket_id = quote.ticket_id
         left = current[ticket_id]
-        if left > 0:
-            entry = tickets.append_ledger(actor.id, ticket, LedgerKind.CANCELLATION, -left,
-                                          reason=f"Refunded on credit note {cn_text}")
-            audit(actor, "ticket.cancel", "season_ticket", ticket_id, {"balance": left},
-                  {"balance": 0, "cancelled": left, "credit_note": cn_text, "receipt": receipt,
-                   "ledger_entry": entry.id})
+        back = amounts[quote.line_id].gross_pence
+        if choice is TicketRefund.PRO_RATA or not quote.differs:
+            why = (f"Refunded on credit note {cn_text}: {quote.unused} unused "
+                   f"{'incident' if quote.unused == 1 else 'incidents'} of {quote.size} "
+                   f"refunded pro rata, {format_pence(back)}" if quote.differs
+                   else f"Refunded on credit note {cn_text}, {format_pence(back)}")
+        else:
+            why = (f"Refunded in full on credit note {cn_text}, {format_pence(back)}, the "
+                   f"{_used(quote.used)} included")
+        # Written even when nothing is left: the ledger says the ticket was refunded, so it
+        # can never be revived, and what it paid for before this entry was used before it.
+        entry = tickets.append_ledger(actor.id, locked[ticket_id], LedgerKind.CANCELLATION,
+                                      -left, reason=why)
+        refunded_tickets[str(ticket_id)] = {
+            "choice": (TicketRefund.FULL if quote.differs and choice is TicketRefund.FULL
+                       else TicketRefund.PRO_RATA).value,
+            "size": quote.size, "used": quote.used, "unused": quote.unused,
+            "refunded_pence": back, "full_price_pence": quote.full.gross_pence}
+        audit(actor, "ticket.cancel", "season_ticket", ticket_id, {"balance": left},
+              {"balance": 0, "cancelled": left, "credit_note": cn_text, "receipt": receipt,
+               "ledger_entry": entry.id, **refunded_tickets[str(ticket_id)]})
+    after: dict[str, Any] = {
+        **snapshot(note), "credit_note": cn_text, "receipt": receipt, **_refunded_state(payment),
+        "lines": [snapshot(cl) for cl in note_lines],
+        "tickets_cancelled": {str(k): current[k] for k in locked}}
+    if refunded_tickets:
+        after["tickets_refunded"] = refunded_tickets
+        if choice is TicketRefund.FULL and any(q.differs for q in quotes.values()):
+            after["full_refund_reason"] = full_refund_reason
     audit(actor, f"payment.{kind.value}", "credit_note", note.id,
-          {"receipt": receipt, **refunded_before},
-          {**snapshot(note), "credit_note": cn_text, "receipt": receipt,
-           **_refunded_state(payment),
-           "lines": [snapshot(cl) for cl in note_lines],
-           "tickets_cancelled": {str(k): current[k] for k in locked}})
+          {"receipt": receipt, **refunded_before}, after)
     return note
+
+
+def _ticket_choice(kind: CreditNoteKind, quotes: dict[int, TicketRefundQuote],
+                   choice: TicketRefund, full_reason: str) -> TicketRefund:
+    """The refund's choice for its ticket lines, refused when it cannot stand."""
+    try:
+        choice = TicketRefund(choice)
+    except ValueError:
+        raise ValidationError("Choose how much of the season ticket to refund.",
+                              "ticket_refund") from None
+    used = [q for q in quotes.values() if q.differs]
+    if not used:
+        return TicketRefund.PRO_RATA  # nothing used: pro rata is the full price
+    first = used[0]
+    state = (f"season ticket {first.ticket_id} has {first.used} of {_incidents(first.size)} "
+             f"used and {first.unused} left to refund")
+    if choice is TicketRefund.FULL:
+        if not full_reason.strip():
+            raise ValidationError(
+                "Say why the used incidents are refunded too; without a reason only the unused "
+                "ones are refunded, pro rata. Nothing was refunded.", "full_refund_reason")
+        return choice
+    if kind is CreditNoteKind.VOID:
+        raise ValidationError(
+            f"A void hands back the whole payment, but {state}. Refund the unused incidents "
+            "instead, or choose the full price with a reason. Nothing was refunded.",
+            "ticket_refund")
+    if any(q.unused == 0 for q in used):
+        empty = next(q for q in used if q.unused == 0)
+        raise ValidationError(
+            f"Season ticket {empty.ticket_id} has no unused incidents left "
+            f"({empty.used} of {_incidents(empty.size)} used), so there is nothing to refund "
+            "pro rata; choose the full price with a reason. Nothing was refunded.",
+            "ticket_refund")
+    return choice
 
 
 def _refunded_state(payment: t.Payment) -> dict[str, Any]:

@@ -334,6 +334,11 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
     line = _linked(row.payment_line, "payment line")
     receipt = receipt_text(line.payment.receipt_number)
     amount = format_pence(line.gross_pence)
+    # Read under the incident's lock: a refund of this line ends its funding under the same
+    # lock, so a line refunded already funds nothing and must not move on.
+    refunded = credit_notes.refunds_of([line.id]).get(line.id)
+    if refunded is not None:
+        return f"Payment {receipt} ({amount}) was refunded on credit note {refunded} already."
     not_moved = ""
     if transfer_to is not None:
         target = lock_incident(transfer_to.id)

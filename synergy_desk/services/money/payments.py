@@ -46,6 +46,8 @@ from synergy_desk.services.common import (
 from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
+    counts_in_one_pass,
+    lock_customer,
     lock_incident,
 )
 from synergy_desk.services.money import credit_notes, funding, tickets
@@ -53,6 +55,7 @@ from synergy_desk.services.money.chains import (
     PAYMENT_CHAIN,
     payment_content,
 )
+from synergy_desk.services.money.credit_notes import TicketRefund, TicketRefundQuote
 from synergy_desk.services.office import office_details
 from synergy_desk.services.office.office_time import date_text
 from synergy_desk.services.office.settings import office_settings
@@ -61,6 +64,7 @@ __all__ = [
     "FULL_INVOICE_ABOVE_PENCE", "MIN_VALIDITY_DAYS", "MAX_VALIDITY_DAYS", "QuoteLine", "Quote",
     "quote", "PaymentRequest", "ReceiptLine", "ReceiptInfo", "PaymentSummary",
     "receipt_customer_name", "take_payment", "receipt_info", "payments_for_customer", "refund",
+    "ticket_refund_quotes", "TicketRefund", "TicketRefundQuote",
 ]
 
 #: Above this gross a receipt must be a full VAT invoice (UK: £250).
@@ -371,7 +375,7 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
                          (request.auth_code, "authorisation code"),
                          (request.bank_reference, "payment reference")):
         refuse_card_numbers(value if isinstance(value, str) else "", label)
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, EVERYONE, "take payments")
         method = _method(request.method)
         customer = get_or_404(t.Customer, request.customer_id, "customer")
@@ -558,28 +562,60 @@ def _work_started(incident: t.Incident) -> bool:
             or IncidentStatus(incident.status) in _WORK_STARTED)
 
 
+def _funded_by(incident: t.Incident, line_ids: set[int]) -> bool:
+    row = active_funding(incident.id)
+    return row is not None and row.__data__.get("payment_line") in line_ids
+
+
+def ticket_refund_quotes(payment_id: int) -> tuple[TicketRefundQuote, ...]:
+    """What refunding each season ticket of a receipt would give back, pro rata and in full
+    (for the refund dialog to show both before the manager chooses).
+
+    Raises:
+        NotFound: no such payment.
+    """
+    get_or_404(t.Payment, payment_id, "payment")
+    return credit_notes.ticket_refund_quotes(_lines_of(payment_id))
+
+
 @retried
 def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = None,
-           reason: str, void: bool = False,
-           confirm_work_started: bool = False) -> credit_notes.CreditNoteInfo:
+           reason: str, void: bool = False, confirm_work_started: bool = False,
+           ticket_refund: TicketRefund = TicketRefund.PRO_RATA,
+           full_refund_reason: str = "") -> credit_notes.CreditNoteInfo:
     """A manager refunds a whole payment or chosen lines (or voids it) on a new credit note.
 
     The receipt itself never changes. Incidents the refunded lines fund become unfunded;
-    refunded season tickets lose what is left on them.
+    refunded season tickets lose what is left on them. A season ticket some of whose
+    incidents were used gives back the unused ones' share of its price (pro rata); the full
+    price only with ``ticket_refund`` FULL and a ``full_refund_reason``. The incidents it
+    paid for before the refund keep their funding.
+
+    Which incidents the lines fund is read under the customer's lock, the first of the lock
+    order (see :mod:`synergy_desk.services.incident_state`): a merge at another desk that
+    moves one of these payments to another incident takes it too, so the refund sees the
+    payment where the merge left it and takes the cover away from that incident.
 
     Raises:
         PermissionDenied: the actor is not a manager.
         ValidationError: no reason; a line not on this receipt or refunded before; a void of
             part of a payment; work started on an incident it funds (unless
-            ``confirm_work_started``).
+            ``confirm_work_started``); a used season ticket voided, or refunded pro rata
+            with nothing unused on it, or in full without a reason.
         NotFound: no such payment.
     """
-    with transaction():
+    with transaction(), counts_in_one_pass():
         require(actor, MANAGERS, "refund or void payments")
         why = refuse_card_numbers(text_or_empty(reason), "reason")
         if not why:
             raise ValidationError("Give the reason for the refund.", "reason")
+        try:
+            why_full = refuse_card_numbers(text_or_empty(full_refund_reason),
+                                           "reason for the full refund")
+        except ValidationError as exc:  # named by its parameter, so the dialog finds the field
+            raise ValidationError(str(exc), "full_refund_reason") from None
         payment = get_or_404(t.Payment, payment_id, "payment")
+        lock_customer(payment.__data__["customer"])
         receipt = receipt_text(payment.receipt_number)
         all_lines = _lines_of(payment.id)
         refunded = credit_notes.refunds_of([ln.id for ln in all_lines])
@@ -601,13 +637,16 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
             raise ValidationError(
                 f"Only a whole payment can be voided, and part of {receipt} is chosen or was "
                 "refunded already; refund the lines instead.", "void")
+        chosen_ids = {ln.id for ln in chosen}
         funded = tuples(
             t.IncidentFunding.select(t.IncidentFunding.incident)
-            .where(t.IncidentFunding.payment_line.in_([ln.id for ln in chosen])
+            .where(t.IncidentFunding.payment_line.in_(list(chosen_ids))
                    & t.IncidentFunding.active))
         incidents = [lock_incident(i) for i in sorted({row[0] for row in funded})]
-        # Re-read under the locks: a desk may have handed one back meanwhile.
-        incidents = [i for i in incidents if active_funding(i.id) is not None]
+        # Re-read under the incidents' locks: a desk may have handed one back meanwhile (a
+        # close as out of remit does not take the customer's lock; nothing that does not
+        # take it can move a payment to another incident).
+        incidents = [i for i in incidents if _funded_by(i, chosen_ids)]
         started = [i for i in incidents if _work_started(i)]
         if started and not confirm_work_started:
             refs = ", ".join(i.reference for i in started)
@@ -616,7 +655,9 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
                 f"{'it' if len(started) == 1 else 'them'} unfunded. Confirm to refund anyway.",
                 "confirm_work_started")
         kind = CreditNoteKind.VOID if void else CreditNoteKind.REFUND
-        note = credit_notes.issue_credit_note_in_tx(actor, payment, chosen, why, kind)
+        note = credit_notes.issue_credit_note_in_tx(actor, payment, chosen, why, kind,
+                                                    ticket_refund=ticket_refund,
+                                                    full_refund_reason=why_full)
         cn_text = credit_note_text(note.number)
         for incident in incidents:
             funding.end_funding_in_tx(actor, incident, f"Refunded on credit note {cn_text}: {why}")

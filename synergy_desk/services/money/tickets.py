@@ -158,7 +158,8 @@ class TicketInfo:
 
 
 def _state(ticket: t.SeasonTicket, sums: dict[LedgerKind, int], now: dt.datetime) -> str:
-    if sums.get(LedgerKind.CANCELLATION, 0):
+    # A refund always writes its cancellation, even of nothing left: its presence decides.
+    if LedgerKind.CANCELLATION in sums:
         return "cancelled"
     if ticket.expires_at <= now:
         return "expired"
@@ -220,7 +221,7 @@ def live_tickets(customer_id: int, now: dt.datetime, *, lock: bool = False
     out = []
     for tk in found:
         left = sum(sums[tk.id].values())
-        if left > 0 and not sums[tk.id].get(LedgerKind.CANCELLATION, 0):
+        if left > 0 and LedgerKind.CANCELLATION not in sums[tk.id]:
             out.append((tk, left))
     return out
 
@@ -356,6 +357,8 @@ class TicketIncident:
     status: IncidentStatus
     outcome: str  # the resolution or the status, as people read it
     handed_back: bool
+    #: Paid for before the ticket was refunded: it keeps its funding (docs/money.md).
+    used_before_refund: bool = False
 
 
 @dataclass(frozen=True)
@@ -405,10 +408,15 @@ def statement(customer_id: int) -> TicketStatement:
     per_ticket: dict[int, list[LedgerRow]] = {i: [] for i in infos}
     redeemed: dict[int, dict[int, tuple[dt.datetime, int]]] = {i: {} for i in infos}
     running: dict[int, int] = dict.fromkeys(infos, 0)
+    refunded: set[int] = set()  # tickets whose cancellation (by a refund) has been passed
+    used_before: dict[int, set[int]] = {i: set() for i in infos}
     for e in entries:
         tid = e.__data__["ticket"]
         running[tid] += e.delta
         kind = LedgerKind(e.kind)
+        if kind is LedgerKind.CANCELLATION and tid not in refunded:
+            refunded.add(tid)
+            used_before[tid] = {i for i, (_at, net) in redeemed[tid].items() if net > 0}
         per_ticket[tid].append(LedgerRow(e.id, e.created_at, kind, LEDGER_LABELS[kind], e.delta,
                                          running[tid], getattr(e, "ref", None), e.reason,
                                          getattr(e, "who", "")))
@@ -422,7 +430,8 @@ def statement(customer_id: int) -> TicketStatement:
         for inc_id, (at, net) in redeemed[tid].items():
             inc = incidents[inc_id]
             rows.append(TicketIncident(inc.id, inc.reference, inc.subject, at,
-                                       IncidentStatus(inc.status), _outcome(inc), net <= 0))
+                                       IncidentStatus(inc.status), _outcome(inc), net <= 0,
+                                       net > 0 and inc_id in used_before[tid]))
         tickets.append(StatementTicket(info, tuple(per_ticket[tid]), tuple(rows)))
     return TicketStatement(customer.id, customer.name, customer.account_code,
                            customer.address, now, tuple(tickets))

@@ -11,7 +11,7 @@ from typing import Any
 import peewee
 from peewee import SQL, fn
 
-from synergy_desk.domain.enums import FundingKind
+from synergy_desk.domain.enums import CreditNoteKind, FundingKind, LedgerKind
 from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat, listed
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
@@ -200,7 +200,8 @@ def check_database() -> list[str]:
     ``PRAGMA foreign_key_check`` over every reference; on both (PostgreSQL keeps its own pages
     whole) every table the program uses must exist and be readable. Then:
     every receipt has its lines, every line its receipt, every funded incident exactly one
-    active funding row of its kind, and every funding row points at a record that exists.
+    active funding row of its kind, every funding row points at a record that exists, and no
+    incident is still funded by money the customer was given back.
     """
     return _database_problems()[0]
 
@@ -295,6 +296,7 @@ def _orphan_problems() -> list[str]:
         problems.append(f"{len(stray_lines)} payment line{'s' if len(stray_lines) != 1 else ''} "
                         "belong to no receipt.")
     problems += _funding_problems()
+    problems += _double_benefit_problems()
     return problems
 
 
@@ -354,6 +356,77 @@ def _funding_problems() -> list[str]:
     if mismatched:
         problems.append(f"The funding of {listed(mismatched)} does not match "
                         f"{'its' if len(mismatched) == 1 else 'their'} funding record.")
+    return problems
+
+
+_BOTH = "the customer has the money back and the cover"
+
+
+def _double_benefit_problems() -> list[str]:
+    """Incidents still funded by money the customer has been given back.
+
+    An active funding by a payment line that a credit note refunded (or voided) is one. A
+    season ticket refunded after some of its incidents were used leaves those incidents
+    funded, by design (docs/money.md, Season tickets refunded after use): only an incident
+    redeemed after the ticket's cancellation — later in the ticket's ledger than the
+    cancellation the refund wrote — is one.
+    """
+    f = t.IncidentFunding
+    line = t.PaymentLine
+    problems: list[str] = []
+    seen: set[str] = set()
+    for reference, receipt, note, kind in tuples(
+            f.select(t.Incident.reference, t.Payment.receipt_number, t.CreditNote.number,
+                     t.CreditNote.kind)
+            .join(t.Incident, on=(f.incident == t.Incident.id))
+            .switch(f).join(line, on=(f.payment_line == line.id))
+            .join(t.Payment, on=(line.payment == t.Payment.id))
+            .switch(line).join(t.CreditNoteLine, on=(t.CreditNoteLine.payment_line == line.id))
+            .join(t.CreditNote, on=(t.CreditNoteLine.credit_note == t.CreditNote.id))
+            .where(f.active & (f.kind == FundingKind.PAYMENT))
+            .order_by(t.Incident.number, t.CreditNote.number)):
+        if reference in seen:
+            continue
+        seen.add(reference)
+        how = ("which was voided" if CreditNoteKind(kind) is CreditNoteKind.VOID
+               else "whose line was refunded")
+        problems.append(f"{reference} is still funded by receipt {RECEIPT.text(receipt)}, "
+                        f"{how} on credit note {CREDIT_NOTE.text(note)}: {_BOTH}.")
+    cancelled = {int(ticket): int(first) for ticket, first in tuples(
+        t.TicketLedger.select(t.TicketLedger.ticket, fn.MIN(t.TicketLedger.id))
+        .where(t.TicketLedger.kind == LedgerKind.CANCELLATION)
+        .group_by(t.TicketLedger.ticket))}
+    if not cancelled:
+        return problems
+    late = [(str(reference), int(ticket)) for reference, ticket, entry_id in tuples(
+        f.select(t.Incident.reference, t.TicketLedger.ticket, t.TicketLedger.id)
+        .join(t.Incident, on=(f.incident == t.Incident.id))
+        .switch(f).join(t.TicketLedger, on=(f.ticket_entry == t.TicketLedger.id))
+        .where(f.active & (f.kind == FundingKind.TICKET)
+               & t.TicketLedger.ticket.in_(list(cancelled)))
+        .order_by(t.Incident.number))
+        if int(entry_id) > cancelled[int(ticket)]]
+    if not late:
+        return problems
+    refunds: dict[int, tuple[int, int]] = {}
+    for ticket, receipt, note in tuples(
+            line.select(line.ticket, t.Payment.receipt_number, t.CreditNote.number)
+            .join(t.Payment, on=(line.payment == t.Payment.id))
+            .switch(line).join(t.CreditNoteLine, on=(t.CreditNoteLine.payment_line == line.id))
+            .join(t.CreditNote, on=(t.CreditNoteLine.credit_note == t.CreditNote.id))
+            .where(line.ticket.in_(sorted({ticket for _, ticket in late})))
+            .order_by(t.CreditNote.number)):
+        refunds.setdefault(int(ticket), (int(receipt), int(note)))
+    for reference, ticket in late:
+        if ticket in refunds:
+            receipt, note = refunds[ticket]
+            problems.append(
+                f"{reference} is funded by season ticket {ticket} (receipt "
+                f"{RECEIPT.text(receipt)}), redeemed after the ticket was refunded on credit "
+                f"note {CREDIT_NOTE.text(note)}: {_BOTH}.")
+        else:
+            problems.append(f"{reference} is funded by season ticket {ticket}, redeemed after "
+                            "the ticket was cancelled.")
     return problems
 
 

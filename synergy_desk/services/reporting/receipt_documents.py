@@ -133,6 +133,8 @@ def _ledger_outcome(kind: LedgerKind, incident: tickets.TicketIncident | None) -
         return f"{incident.subject}: handed back"
     if incident.handed_back:
         return f"{incident.subject}: {incident.outcome} (handed back)"
+    if incident.used_before_refund:
+        return f"{incident.subject}: {incident.outcome} (used before the refund; still funded)"
     return f"{incident.subject}: {incident.outcome}"
 
 

@@ -1,16 +1,23 @@
-"""A manager refunds or voids a payment (whole, or chosen lines) on a new credit note."""
+"""A manager refunds or voids a payment (whole, or chosen lines) on a new credit note.
+
+A season ticket some of whose incidents were used is refunded pro rata unless the manager
+chooses the full price and says why; the dialog shows both amounts, pro rata chosen.
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QRadioButton,
@@ -25,7 +32,7 @@ from synergy_desk.domain.money import format_pence
 from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.money import payments
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
-from synergy_desk.services.money.payments import ReceiptInfo
+from synergy_desk.services.money.payments import ReceiptInfo, TicketRefund, TicketRefundQuote
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.operations import allowed, call
@@ -36,12 +43,17 @@ _ID_ROLE = Qt.ItemDataRole.UserRole
 class RefundDialog(FormDialog[CreditNoteInfo]):
     """Choose the lines, refund or void, give the reason; the credit note is the answer."""
 
-    def __init__(self, parent: QWidget | None, actor: Actor, receipt: ReceiptInfo) -> None:
+    def __init__(self, parent: QWidget | None, actor: Actor, receipt: ReceiptInfo,
+                 ticket_quotes: Sequence[TicketRefundQuote] | None = None) -> None:
         super().__init__(parent, message_name="refundMessage")
         self.setObjectName("refundDialog")
         self.setWindowTitle(self.tr("Refund or void %s") % receipt.number)
         self._actor = actor
         self.receipt = receipt
+        if ticket_quotes is None:
+            ticket_quotes = payments.ticket_refund_quotes(receipt.payment_id)
+        #: What each season-ticket line not yet refunded would give back, both ways.
+        self._quotes = {q.line_id: q for q in ticket_quotes}
 
         heading = QLabel(
             f"<span style='font-size:13pt; font-weight:600'>{html.escape(receipt.number)}</span>"
@@ -95,6 +107,8 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         kind_row.addWidget(self.void_radio)
         kind_row.addStretch(1)
 
+        self.ticket_choice = self._ticket_choice_box()
+
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("refundReason")
         self.reason.setTabChangesFocus(True)
@@ -120,14 +134,17 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         layout.addWidget(self.lines, 1)
         layout.addWidget(self.total)
         layout.addLayout(kind_row)
+        layout.addWidget(self.ticket_choice)
         layout.addWidget(reason_label)
         layout.addWidget(self.reason)
         self.add_message_and_buttons(layout)
-        self.fields = {"reason": self.reason}
-        self.resize(640, 440)
+        self.fields = {"reason": self.reason, "full_refund_reason": self.full_reason,
+                       "ticket_refund": self.pro_rata_radio}
+        self.resize(640, 560 if self._choosable() else 440)
 
         self.lines.itemChanged.connect(self._on_choice_changed)
         self.void_radio.toggled.connect(self._on_choice_changed)
+        self.full_radio.toggled.connect(self._on_choice_changed)
         self._on_choice_changed()
         if self._refundable == 0:  # said at once; Refund has nothing to do
             self.show_problem(self._refunded_in_full())
@@ -137,6 +154,63 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
                       if self.lines.topLevelItem(i).flags() & Qt.ItemFlag.ItemIsEnabled), None)
         if first is not None:
             self.lines.setCurrentItem(first)
+
+    def _ticket_choice_box(self) -> QGroupBox:
+        """Pro rata (chosen) or the full price with a reason, for a season ticket in use."""
+        box = QGroupBox(self.tr("Season ticket"))
+        box.setObjectName("ticketRefundChoice")
+        self.ticket_facts = QLabel()
+        self.ticket_facts.setObjectName("ticketRefundFacts")
+        self.ticket_facts.setWordWrap(True)
+        self.pro_rata_radio = QRadioButton()
+        self.pro_rata_radio.setObjectName("ticketRefundProRata")
+        self.full_radio = QRadioButton()
+        self.full_radio.setObjectName("ticketRefundFull")
+        self.pro_rata_radio.setChecked(True)
+        choice = QButtonGroup(box)
+        choice.addButton(self.pro_rata_radio)
+        choice.addButton(self.full_radio)
+        self.full_reason = QLineEdit()
+        self.full_reason.setObjectName("fullRefundReason")
+        self.full_reason.setMaxLength(300)
+        self.full_reason.setPlaceholderText(
+            self.tr("Required for the full price: the used incidents are paid back too"))
+        full_reason_label = QLabel(self.tr("&Why the used incidents are refunded too:"))
+        full_reason_label.setBuddy(self.full_reason)
+        self.full_reason.returnPressed.connect(self.accept)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.ticket_facts)
+        layout.addWidget(self.pro_rata_radio)
+        layout.addWidget(self.full_radio)
+        layout.addWidget(full_reason_label)
+        layout.addWidget(self.full_reason)
+        quote = self._choosable()
+        if quote is not None:
+            noun = self.tr("incident") if quote.unused == 1 else self.tr("incidents")
+            self.ticket_facts.setText(
+                self.tr("Season ticket %s: %s of %s incidents used. The used incidents keep "
+                        "their funding either way.") % (quote.ticket_id, quote.used, quote.size))
+            self.pro_rata_radio.setText(
+                self.tr("&Unused incidents only, pro rata (%s %s): %s")
+                % (quote.unused, noun, format_pence(quote.pro_rata.gross_pence)))
+            self.full_radio.setText(
+                self.tr("The full &price, the used incidents included: %s")
+                % format_pence(quote.full.gross_pence))
+        box.setVisible(quote is not None)
+        return box
+
+    def _choosable(self) -> TicketRefundQuote | None:
+        """The season ticket on this receipt whose refund is a choice (some of it used)."""
+        return next((q for q in self._quotes.values() if q.differs), None)
+
+    def _full(self) -> bool:
+        return self.full_radio.isChecked()
+
+    def _line_gross(self, line_id: int, gross: int) -> int:
+        quote = self._quotes.get(line_id)
+        if quote is None or not quote.differs:
+            return gross
+        return quote.full.gross_pence if self._full() else quote.pro_rata.gross_pence
 
     # -- the choice -----------------------------------------------------------------------------
 
@@ -155,7 +229,12 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
 
     def _on_choice_changed(self, *_args: object) -> None:
         chosen = set(self.chosen_line_ids())
-        gross = sum(ln.gross_pence for ln in self.receipt.lines if ln.line_id in chosen)
+        gross = sum(self._line_gross(ln.line_id, ln.gross_pence)
+                    for ln in self.receipt.lines if ln.line_id in chosen)
+        quote = self._choosable()
+        ticket_chosen = quote is not None and quote.line_id in chosen
+        self.ticket_choice.setEnabled(ticket_chosen)
+        self.full_reason.setEnabled(ticket_chosen and self._full())
         voidable = self._whole() and self._refundable == len(self.receipt.lines)
         self.void_radio.setEnabled(voidable)
         if not voidable and self.void_radio.isChecked():
@@ -188,21 +267,29 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         line_ids = self._line_ids()
         if line_ids is not None and not line_ids:
             raise Problem(self.tr("Tick the lines to refund."), self.lines)
+        if self.full_reason.isEnabled() and not self.full_reason.text().strip():
+            raise Problem(self.tr("Say why the used incidents are refunded too, or refund the "
+                                  "unused ones only."), self.full_reason)
 
     def answer(self) -> CreditNoteInfo:
         reason = self.reason.toPlainText().strip()
         line_ids = self._line_ids()
         void = self.void_radio.isChecked()
+        full = self.ticket_choice.isEnabled() and self._full()
+        choice = TicketRefund.FULL if full else TicketRefund.PRO_RATA
+        why_full = self.full_reason.text().strip() if full else ""
         try:
             return payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
-                                   reason=reason, void=void)
+                                   reason=reason, void=void, ticket_refund=choice,
+                                   full_refund_reason=why_full)
         except ValidationError as exc:
             if exc.field != "confirm_work_started":
                 raise
             if not self.confirm_work_started(exc.message):
                 raise Problem(self.tr("Nothing was refunded.")) from exc
         return payments.refund(self._actor, self.receipt.payment_id, line_ids=line_ids,
-                               reason=reason, void=void, confirm_work_started=True)
+                               reason=reason, void=void, confirm_work_started=True,
+                               ticket_refund=choice, full_refund_reason=why_full)
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, payment_id: int) -> CreditNoteInfo | None:
@@ -212,4 +299,7 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         receipt = call(parent, payments.receipt_info, payment_id, copy=True)
         if receipt is None:
             return None
-        return cls(parent, actor, receipt).ask_value()
+        quotes = call(parent, payments.ticket_refund_quotes, payment_id)
+        if quotes is None:
+            return None
+        return cls(parent, actor, receipt, quotes).ask_value()

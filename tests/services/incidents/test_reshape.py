@@ -18,10 +18,10 @@ from synergy_desk.domain.errors import (
 )
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.common import Actor
+from synergy_desk.services.common import Actor, transaction
 from synergy_desk.services.incidents import reshape, work
 from synergy_desk.services.incidents.detail import incident_detail
-from synergy_desk.services.money import tickets
+from synergy_desk.services.money import credit_notes, tickets
 from tests.services.incidents.incident_helpers import (
     entries,
     in_progress,
@@ -146,3 +146,27 @@ def test_only_one_customers_incidents_can_be_merged(engineer: Actor, reception: 
     with pytest.raises(ValidationError, match="itself"):
         reshape.merge(engineer, a.id, a.id)
     assert row(a).status is IncidentStatus.AWAITING_PAYMENT
+
+
+def test_merging_never_moves_a_payment_that_was_refunded(engineer: Actor, reception: Actor,
+                                                         manager: Actor,
+                                                         product: t.Product) -> None:
+    """A line refunded while it still funded the duplicate (as a refund that lost a race
+    with the merge once left it) funds nothing more: the survivor is not given it."""
+    customer = make_customer()
+    survivor = new_call(reception, customer, product, subject="Invoices print blank")
+    duplicate = new_call(reception, customer, product, subject="Blank invoice prints")
+    receipt = pay_for(reception, customer, duplicate.id)
+    with transaction():  # the credit note alone, the funding left as it was
+        credit_notes.refund_line_in_tx(
+            manager, t.PaymentLine.get_by_id(receipt.lines[0].line_id), "Money back")
+
+    summary = reshape.merge(engineer, duplicate.id, survivor.id)
+
+    assert "refunded on credit note CN-000001 already" in summary
+    assert "now funds" not in summary
+    kept = row(survivor)
+    assert kept.funding is FundingKind.NONE
+    assert kept.status is IncidentStatus.AWAITING_PAYMENT
+    assert row(duplicate).funding is FundingKind.NONE
+    assert t.IncidentFunding.select().where(t.IncidentFunding.active).count() == 0

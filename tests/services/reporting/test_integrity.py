@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from synergy_desk.domain.enums import CreditNoteKind, FundingKind, LedgerKind
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import is_sqlite
-from synergy_desk.services.common import row_hash
-from synergy_desk.services.money import chains, funding, payments
+from synergy_desk.services.common import row_hash, transaction
+from synergy_desk.services.money import chains, credit_notes, funding, payments, tickets
 from synergy_desk.services.reporting import integrity
 from tests.services.money.test_funding import buy_ticket, cash, new_customer, new_incident
 
@@ -233,3 +234,62 @@ def test_the_whole_check_of_a_sound_office_finds_nothing(office, reception, prod
     assert integrity.check_office() == []
     sql("UPDATE payment SET gross_pence = %s", 1)
     assert [p.split(":")[0] for p in integrity.check_office()] == ["R-000001"]
+
+
+# --- an incident funded by money the customer has been given back ---
+
+
+def test_an_incident_funded_by_a_refunded_line_is_reported(office, manager, reception,
+                                                           product) -> None:
+    """A credit note written while the line still funded its incident (a refund that lost a
+    race with a merge once did this): the customer has the money back and the cover."""
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    receipt = payments.take_payment(reception, cash(customer, (incident.id,)))
+    assert integrity.check_office() == []
+    with transaction():  # the credit note alone, the funding left as it was
+        credit_notes.refund_line_in_tx(
+            manager, t.PaymentLine.get_by_id(receipt.lines[0].line_id), "Money back")
+    assert integrity.check_database() == [
+        f"{incident.reference} is still funded by receipt R-000001, whose line was refunded "
+        "on credit note CN-000001: the customer has the money back and the cover."]
+
+
+def test_an_incident_funded_by_a_voided_payment_is_reported(office, manager, reception,
+                                                            product) -> None:
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    receipt = payments.take_payment(reception, cash(customer, (incident.id,)))
+    payment = t.Payment.get_by_id(receipt.payment_id)
+    with transaction():
+        credit_notes.issue_credit_note_in_tx(manager, payment, list(payment.lines),
+                                             "Keyed twice", CreditNoteKind.VOID)
+    assert integrity.check_database() == [
+        f"{incident.reference} is still funded by receipt R-000001, which was voided on "
+        "credit note CN-000001: the customer has the money back and the cover."]
+
+
+def test_a_ticket_refunded_after_use_leaves_its_used_incidents_funded_without_a_problem(
+        office, manager, reception, product) -> None:
+    """Incidents a ticket paid for before its refund keep their funding (docs/money.md); one
+    redeemed after the refund is a double benefit."""
+    customer = new_customer()
+    ticket_id = buy_ticket(reception, customer, size=3)
+    used = new_incident(reception, customer, product)
+    funding.fund_from_ticket(reception, used.id)
+    payment = t.Payment.select().where(t.Payment.customer == customer.id).get()
+    payments.refund(manager, payment.id, reason="Cancelled the ticket")
+    assert funding.funding_of(used.id) is not None
+    assert integrity.check_office() == []
+
+    late = new_incident(reception, customer, product)
+    with transaction():  # redeemed behind the refund's back
+        ticket = t.SeasonTicket.get_by_id(ticket_id)
+        entry = tickets.append_ledger(reception.id, ticket, LedgerKind.REDEMPTION, -1,
+                                      incident=late.id)
+        funding.attach_funding(reception, t.Incident.get_by_id(late.id), FundingKind.TICKET,
+                               ticket_entry=entry)
+    assert integrity.check_database() == [
+        f"{late.reference} is funded by season ticket {ticket_id} (receipt R-000001), "
+        "redeemed after the ticket was refunded on credit note CN-000001: the customer has "
+        "the money back and the cover."]
