@@ -73,16 +73,20 @@ def _office_kind() -> str:
         return "empty"
     if settings == COMPANY and set(users) <= {CASHIER, MANAGER}:
         return "ours"
-    return (f"it holds an office ({settings or 'no company name'}, {len(users)} users) that "
-            "this benchmark did not set up")
+    return (f"it holds an office ({settings or 'no company name'}, {len(users)} "
+            f"user{'s' if len(users) != 1 else ''}) that this benchmark did not set up")
 
 
 def open_bench_office(url: str) -> tuple[Any, tuple[int, int, int, int]]:
     """Open (and if need be set up) the benchmark's office: its database's description, and
     the ids of the cashier, the manager, the customer and the product."""
+    from synergy_desk.domain.errors import DatabaseError
     from synergy_desk.models.database import close_database, open_database
 
-    open_database(url, migrate_schema=False)
+    try:
+        open_database(url, migrate_schema=False)
+    except DatabaseError as exc:
+        raise SystemExit(f"bench_desks: {exc}") from None
     kind = _office_kind()
     if kind not in ("empty", "ours"):
         close_database()
