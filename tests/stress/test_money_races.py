@@ -89,7 +89,7 @@ def _payments_to_refund(reception: Actor, customer: t.Customer, product: t.Produ
 
 
 @pytest.mark.stress
-@pytest.mark.parametrize(("desks", "rounds"), [(2, 50), (4, 30)], ids=["2 desks", "4 desks"])
+@pytest.mark.parametrize(("desks", "rounds"), [(2, 60), (4, 40)], ids=["2 desks", "4 desks"])
 def test_desks_taking_payments_and_refunding_at_once_lose_no_receipt_and_meet_no_lock_error(
         db_url: str, office: dict[str, Any], reception: Actor, manager: Actor,
         product: t.Product, tmp_path: Path, desks: int, rounds: int) -> None:
