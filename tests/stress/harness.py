@@ -140,6 +140,7 @@ def _desk_main(index: int, url: str, script: str, kwargs: dict[str, Any], result
         close_database()
     except BaseException as exc:  # a desk that cannot go on says why, then ends
         results.put(("crash", index, f"{_class_name(exc)}: {str(exc).strip()[:500]}"))
+        barrier.abort()  # the others stop waiting for it at their next round
     finally:
         results.put(("done", index))
 
@@ -227,9 +228,9 @@ class DeskRun:
         deadline = time.monotonic() + timeout
         while len(self._done) < len(self._processes):
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not self._take(remaining):
-                if time.monotonic() >= deadline:
-                    break
+            if remaining <= 0:
+                break
+            self._take(remaining)
         while self._take(0):
             pass
         for i in range(len(self._processes)):
@@ -413,9 +414,9 @@ def office_state() -> dict[str, Any]:
     return state
 
 
-#: What a message a person reads never says: a driver, the SQL underneath, a traceback.
-_RAW = ("psycopg", "sqlite", "peewee", "operationalerror", "traceback", "lock_timeout",
-        "canceling statement", "database is locked", "deadlock detected", "select ", "update ")
+#: What a message a person reads never says: the driver's or the database's own words.
+_RAW = ("psycopg", "sqlite3", "peewee", "operationalerror", "traceback", "lock_timeout",
+        "canceling statement", "database is locked", "deadlock detected", "lock not available")
 
 
 def unreadable(message: str) -> list[str]:
