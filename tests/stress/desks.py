@@ -129,3 +129,25 @@ def guess_passwords(desk: Desk, username: str, guesses: int) -> None:
         desk.sync()
         desk.attempt("login", lambda n=n: users.login(username, f"wrong guess {desk.index}-{n}"),
                      round=n, summary=lambda actor: actor.username)
+
+
+# --- for the harness's own test ---
+
+def report_every_ending(desk: Desk) -> None:
+    """A success, a refusal and a raw database error, then a crash."""
+    from synergy_desk.domain.errors import ValidationError
+    from synergy_desk.models.base import db
+
+    def refuse() -> None:
+        raise ValidationError("That is not allowed; nothing was changed.")
+
+    desk.attempt("succeed", lambda: 42, summary=lambda value: value)
+    desk.attempt("refuse", refuse, round=1)
+    desk.attempt("fail", lambda: db.execute_sql("SELECT * FROM no_such_table"), round=2)
+    raise RuntimeError("the desk gave up")
+
+
+def wait_for_go(desk: Desk) -> None:
+    """A desk that does nothing until the test says "go"."""
+    desk.event("go").wait(120)
+    desk.record("went")
