@@ -68,13 +68,13 @@ def test_a_public_name_left_out_of_all_is_found(tmp_path: Path) -> None:
     assert sorted(public_definitions(module)) == ["LIMIT", "Row", "shown"]
 
 
-def _opens_transaction(node: ast.With) -> bool:
+def _opens_transaction(node: ast.With, kinds: set[str] = TRANSACTIONS) -> bool:
     for item in node.items:
         call = item.context_expr
         if isinstance(call, ast.Call):
             name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
                 call.func, "id", "")
-            if name in TRANSACTIONS:
+            if name in kinds:
                 return True
     return False
 
@@ -161,17 +161,6 @@ def test_a_building_block_refuses_to_run_outside_a_transaction(
 WRITE_TRANSACTIONS = {"transaction", "changing"}
 
 
-def _opens_write_transaction(node: ast.With) -> bool:
-    for item in node.items:
-        call = item.context_expr
-        if isinstance(call, ast.Call):
-            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(
-                call.func, "id", "")
-            if name in WRITE_TRANSACTIONS:
-                return True
-    return False
-
-
 def _decorators(function: ast.FunctionDef) -> set[str]:
     return {d.attr if isinstance(d, ast.Attribute) else getattr(d, "id", "")
             for d in function.decorator_list}
@@ -196,7 +185,7 @@ def unretried_transactions(source: str) -> list[str]:
                   looped: list[ast.With] = looped) -> None:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                 return  # a nested function answers for itself
-            if isinstance(node, ast.With) and _opens_write_transaction(node):
+            if isinstance(node, ast.With) and _opens_transaction(node, WRITE_TRANSACTIONS):
                 opened.append(node)
                 if in_loop:
                     looped.append(node)
