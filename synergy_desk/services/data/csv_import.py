@@ -718,6 +718,11 @@ class UndoneImport:
     removed: int
     kept: tuple[str, ...]
 
+    @property
+    def sentence(self) -> str:
+        """What was done, as a desk or a command tells it."""
+        return f"An import of {self.file_name} had stopped half-way; {_what_became_of_it(self)}"
+
 
 class ImportStopped(ConflictError):
     """Another desk found this import stopped and undid it; nothing was imported."""
@@ -1098,7 +1103,8 @@ def _what_became_of_it(outcome: UndoneImport | None) -> str:
                 "starts or a command runs, so nothing is imported.")
     if not outcome.kept:
         return (f"the {outcome.removed:,} customer{'s' if outcome.removed != 1 else ''} it had "
-                "added were removed again, so nothing was imported.")
+                f"added {'were' if outcome.removed != 1 else 'was'} removed again, so nothing "
+                "was imported.")
     shown = ", ".join(outcome.kept[:SHOWN_IN_MESSAGE])
     more = f" and {len(outcome.kept) - SHOWN_IN_MESSAGE:,} more" \
         if len(outcome.kept) > SHOWN_IN_MESSAGE else ""
