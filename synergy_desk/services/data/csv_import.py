@@ -1070,20 +1070,24 @@ def _stopped(import_id: int, exc: BaseException,
     if isinstance(exc, ImportStopped):
         return None  # another desk is undoing it
     outcome: UndoneImport | None = None
+    claimed = True
     host, pid = _this_desk()
     CI = t.CustomerImport  # noqa: N806
     try:
         with transaction():
-            claimed = (CI.update(state=UNDOING, heartbeat_at=_database_now())
-                       .where((CI.id == import_id) & (CI.state == IMPORTING) & (CI.host == host)
-                              & (CI.pid == pid)).execute())
+            claimed = bool(CI.update(state=UNDOING, heartbeat_at=_database_now())
+                           .where((CI.id == import_id) & (CI.state == IMPORTING)
+                                  & (CI.host == host) & (CI.pid == pid)).execute())
         if claimed:
-            why = str(exc) if isinstance(exc, DomainError | _Clash) else type(exc).__name__
+            detail = " ".join(str(exc).split())[:200]
+            why = detail if isinstance(exc, DomainError | _Clash) else (
+                f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)
             outcome = _undo(import_id, why, progress)
     except Exception:
         # The database failed again: the next desk to start, or the next command, undoes it.
         log.warning("The failed import %s could not be undone now", import_id, exc_info=True)
-    what = _what_became_of_it(outcome)
+    what = (_what_became_of_it(outcome) if claimed or outcome is not None else
+            "another desk is removing the customers it had added, so nothing is imported.")
     log.warning("Import %s stopped (%s): %s", import_id, exc, what)
     if isinstance(exc, _Clash):
         return ValidationError(

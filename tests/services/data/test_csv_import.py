@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable
@@ -13,7 +14,7 @@ import pytest
 
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import db
+from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_import
@@ -507,3 +508,21 @@ def test_each_batch_is_its_own_short_transaction(manager: Actor, tmp_path: Path,
     assert seen[-1][0] == 3_000
     assert t.CustomerImport.get().state == "done"
     assert t.Customer.select().where(t.Customer.customer_import.is_null()).count() == 0
+
+
+def test_an_import_taken_for_stopped_by_another_desk_stops_at_its_next_batch(
+        manager: Actor, tmp_path: Path, small_batches: int) -> None:
+    path = write(tmp_path, [SAGE_HEADER, *sage_rows(2_000)])
+    undone: list[list[csv_import.UndoneImport]] = []
+
+    def looks_stalled() -> None:
+        # As if the desk doing it had not moved it on for longer than an import may stall.
+        long_ago = utcnow() - csv_import.STALLED_AFTER - dt.timedelta(seconds=5)
+        t.CustomerImport.update(heartbeat_at=long_ago).execute()
+        undone.append(csv_import.undo_stopped_imports())
+
+    with pytest.raises(csv_import.ImportStopped, match="another desk took it for stopped"):
+        import_file(manager, path, progress=_after_batches(1, looks_stalled))
+    assert [(u.removed, u.kept) for u in undone[0]] == [(500, ())]
+    assert t.Customer.select().count() == 0
+    assert t.CustomerImport.get().state == "undone"
