@@ -909,14 +909,15 @@ class _Progress:
     last_code: str = ""
 
 
-def _take_batch_codes(import_id: int, count: int, file_codes: list[str], taken: set[str],
-                      numbers: _Numbers, first: bool) -> list[str]:
+def _take_batch_codes(actor: Actor, import_id: int, count: int, file_codes: list[str],
+                      taken: set[str], numbers: _Numbers, first: bool) -> list[str]:
     """Take the batch's new account codes in a transaction of their own, recorded on the
     import (so an undo can give them back): the customers' sequence is locked for a moment,
     not for the whole batch, so a desk adding a customer meanwhile does not wait for it."""
     if not count and not first:
         return []
     with transaction():
+        require(actor, MANAGERS, "import customers")
         if not _beat(import_id, IMPORTING):
             raise _taken_over()
         if first:
@@ -932,8 +933,8 @@ def _write_one_batch(import_id: int, actor: Actor, file_name: str, rows: list[_C
                      done: _Progress) -> _Progress:
     """Write ``rows`` in one transaction; returns how far the import has got."""
     kept = [c for c in rows if c.account_code]
-    new_codes = iter(_take_batch_codes(import_id, len(rows) - len(kept), file_codes, taken,
-                                       numbers, first=done.written == 0))
+    new_codes = iter(_take_batch_codes(actor, import_id, len(rows) - len(kept), file_codes,
+                                       taken, numbers, first=done.written == 0))
     coded = [(c.account_code or next(new_codes), c) for c in rows]
     try:
         with transaction():
