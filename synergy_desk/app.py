@@ -9,7 +9,8 @@ Start-up, in order:
 5. the crash hook: an unexpected exception becomes the crash dialog and a log entry, never a
    traceback on a console the user cannot see;
 6. the database: opened and migrated; a failure (cannot open, not a database, written by a
-   newer version) is a plain dialog and exit code 2;
+   newer version) is a plain dialog and exit code 2; a customer import whose desk stopped
+   half-way is undone (with progress, and a message saying so);
 7. first run on a new database (office details and the first manager, demo data if wanted);
 8. login;
 9. the main window.
@@ -141,6 +142,7 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from synergy_desk.services.people import users
     from synergy_desk.ui import formatting
     from synergy_desk.ui.dialogs.first_run import FirstRunDialog
+    from synergy_desk.ui.dialogs.import_customers import undo_stopped_imports
     from synergy_desk.ui.dialogs.login import LoginDialog
     from synergy_desk.ui.main_window import MainWindow
     from synergy_desk.ui.operations import reporting_errors
@@ -164,6 +166,8 @@ def start(prefs: Any, database_url: str | None) -> Any:
             QMessageBox.critical(None, "Synergy Desk", message)
             return 2
 
+    # An import whose desk stopped half-way is undone before anyone works with its customers.
+    undo_stopped_imports(None)
     if not users.has_users():
         # What the service refuses is said in the dialog, which stays open to put it right.
         request = FirstRunDialog.ask(None, lambda office: settings_service.setup_office(

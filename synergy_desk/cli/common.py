@@ -75,6 +75,11 @@ def open_office(args: argparse.Namespace) -> DatabaseInfo:
 
     info = open_database(args.database)
     log.info("opened %s", info.display)
+    from synergy_desk.services.data.csv_import import undo_stopped_imports
+
+    # An import whose process was killed half-way is undone before anything else is done.
+    for undone in undo_stopped_imports():
+        print(f"{PROG}: {undone.sentence}", file=sys.stderr)
     return info
 
 

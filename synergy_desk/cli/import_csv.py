@@ -2,7 +2,8 @@
 package's CSV file.
 
 Exit status 0 when done; 2 for bad input (a bad file, bad rows, a wrong option, a user who may
-not do it), with the bad rows one per line on standard output and one line on standard error.
+not do it, an account code another desk took while it ran), with the bad rows one per line on
+standard output and one line on standard error. Nothing is imported unless all of it is.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ def add_parser(commands: Commands) -> None:
                     "to the customer's fields by their headings; --map overrides a match. "
                     "Every row is checked first: with any bad row nothing is imported (the "
                     "bad rows are listed with their line numbers) unless --skip-bad-rows is "
-                    "given.")
+                    "given. The customers are then written in short batches, so the desks "
+                    "keep working; an import that stops part-way (refused, interrupted, or "
+                    "its process killed) has what it wrote removed again, at once or by the "
+                    "next command.")
     imp.add_argument("what", choices=["customers"], help="what to import: customers")
     imp.add_argument("file", metavar="FILE", help="the CSV file")
     imp.add_argument("--map", metavar="FIELD=HEADING", action="append", default=[],

@@ -116,6 +116,34 @@ class ChainHead(BaseModel):
     length = IntegerField(default=0)
 
 
+class CustomerImport(BaseModel):
+    """One import of customers from a file, written in short batches.
+
+    Each customer it adds carries its id, so an import that fails part-way, or whose process
+    dies, is undone whole (``state``: importing, done, undoing, undone). The desk doing the
+    work moves ``heartbeat_at`` on (the database's clock) with every batch and is named by
+    ``host`` and ``pid``; an import whose desk is gone is undone by the next one to look.
+    """
+
+    id = AutoField()
+    file_name = CharField(max_length=255)
+    state = CharField(max_length=16)
+    started_by = ForeignKeyField(User, null=True)
+    started_at = UTCDateTimeField(default=utcnow)
+    finished_at = UTCDateTimeField(null=True)
+    heartbeat_at = UTCDateTimeField()
+    host = CharField(max_length=255, default="")
+    pid = IntegerField(default=0)
+    written = IntegerField(default=0)
+    #: The customers' sequence before the import took any of it, and after its last take;
+    #: None once another desk took a number in between (then nothing can be given back).
+    sequence_before = IntegerField(null=True)
+    sequence_after = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("state",), False),)
+
+
 class Customer(BaseModel):
     id = AutoField()
     account_code = CharField(max_length=32, unique=True)
@@ -129,6 +157,8 @@ class Customer(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
+    #: The import that added the customer (None: added at a desk).
+    customer_import = ForeignKeyField(CustomerImport, null=True)
 
     class Meta:
         indexes = ((("name",), False),)
@@ -489,7 +519,8 @@ class AuditLog(BaseModel):
 
 
 ALL_MODELS: list[type[BaseModel]] = [
-    User, OfficeSettings, Sequence, ChainHead, Customer, Contact, Product, Module, Contract,
+    User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
+    Module, Contract,
     EnhancementRequest, Incident, IncidentCount, TimelineEntry, CallBack, SeasonTicket, Payment,
     PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, IncidentFunding,
     EnhancementRequestCustomer,

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -247,3 +253,44 @@ def test_a_file_whose_headings_match_nothing_says_so(tmp_path: Path, office_url:
     assert_one_line_error(result, 2)
     assert "Columns: none of the headings matched" in result.stdout
     assert "Columns: ." not in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="kills the importing process with SIGKILL")
+def test_an_import_killed_half_way_is_undone_by_the_next_command(
+        tmp_path: Path, office_url: str) -> None:
+    path = write(tmp_path, [HEADER, *rows(9_999), *[r.replace("AC", "AD") for r in rows(9_999)]])
+    database = office_url.removeprefix("sqlite:///")
+    env = dict(os.environ, SYNERGY_DESK_LOG_DIR=str(tmp_path / "log"))
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "synergy_desk", "--database", office_url, "import", "customers",
+         str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    written = 0
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and importing.poll() is None and not written:
+            time.sleep(0.05)
+            connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+            try:
+                written = connection.execute("SELECT COUNT(*) FROM customer").fetchone()[0]
+            except sqlite3.OperationalError:
+                written = 0  # the first batch is being written
+            finally:
+                connection.close()
+    finally:
+        importing.kill()
+        importing.wait(timeout=30)
+    assert 0 < written < 19_998, "the import was not caught half-way"
+    assert customer_count(office_url) > 0
+
+    result = run_cli(tmp_path, "--database", office_url, "check")
+
+    assert result.returncode == 0, result.stderr
+    told = re.fullmatch(r"synergy-desk: An import of customers\.csv had stopped half-way; the "
+                        r"([\d,]+) customers it had added were removed again, so nothing was "
+                        r"imported\.\n", result.stderr)
+    assert told is not None, result.stderr
+    assert int(told.group(1).replace(",", "")) >= written
+    assert customer_count(office_url) == 0
+    # Once undone, it is told no more.
+    assert "import" not in run_cli(tmp_path, "--database", office_url, "check").stderr

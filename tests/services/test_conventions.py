@@ -172,7 +172,9 @@ def unretried_transactions(source: str) -> list[str]:
     a function again would repeat what it had committed). A context manager that opens one
     (``changing``) is the transaction its callers open, so they answer for it."""
     found: list[str] = []
-    for function in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    retried = _retried_names(tree)
+    for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef):
             continue
         decorators = _decorators(function)
@@ -199,10 +201,23 @@ def unretried_transactions(source: str) -> list[str]:
             continue
         if "retried" not in decorators:
             found.append(f"{function.name} (line {function.lineno}) is not @retried")
-        elif len(opened) > 1 or looped:
+        elif len(opened) > 1 or looped or _commits_outside(function, opened[0], retried):
             found.append(f"{function.name} (line {function.lineno}) opens more than one "
                          "transaction")
     return found
+
+
+def _retried_names(tree: ast.AST) -> set[str]:
+    return {node.name for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef) and "retried" in _decorators(node)}
+
+
+def _commits_outside(function: ast.FunctionDef, opened: ast.With, retried: set[str]) -> bool:
+    """Whether the function calls another of its module's transactions outside its own (which
+    would commit before it, and be run again with it)."""
+    inside = {id(node) for node in ast.walk(opened)}
+    return any(isinstance(node, ast.Call) and getattr(node.func, "id", "") in retried
+               and id(node) not in inside for node in ast.walk(function))
 
 
 def test_the_retry_finder_finds_a_transaction_that_is_not_run_again() -> None:
@@ -220,6 +235,15 @@ def test_the_retry_finder_finds_a_transaction_that_is_not_run_again() -> None:
         "    with transaction():\n"
         "        pass\n"
         "    with changing(actor, 1, ENGINEERS, 'claim'):\n"
+        "        pass\n"
+        "@retried\n"
+        "def count_attempt():\n"
+        "    with transaction():\n"
+        "        pass\n"
+        "@retried\n"
+        "def log_in():\n"
+        "    count_attempt()\n"
+        "    with transaction():\n"
         "        pass\n")
     right = (
         "@retried\n"
@@ -239,7 +263,8 @@ def test_the_retry_finder_finds_a_transaction_that_is_not_run_again() -> None:
         "        pass\n")
     assert unretried_transactions(wrong) == [
         "pay (line 1) is not @retried", "import_rows (line 5) opens more than one transaction",
-        "twice (line 10) opens more than one transaction"]
+        "twice (line 10) opens more than one transaction",
+        "log_in (line 20) opens more than one transaction"]
     assert unretried_transactions(right) == []
 
 

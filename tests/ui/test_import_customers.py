@@ -177,3 +177,57 @@ def test_period_dialog_refuses_a_backwards_period(qtbot: Any) -> None:
     dialog.accept()
     assert dialog.value == exports.ExportPeriod(
         QDate(2027, 3, 2).toPython(), QDate(2027, 3, 31).toPython())
+
+
+def test_an_import_stopped_part_way_says_its_customers_were_removed_again(
+        qtbot: Any, office: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        shown_errors: ShownErrors) -> None:
+    from synergy_desk.services.data import csv_import
+
+    dialog = open_dialog(qtbot, office, write_file(tmp_path, 1_200), monkeypatch)
+    monkeypatch.setattr(csv_import, "MAX_BATCH_ROWS", csv_import.FIRST_BATCH_ROWS)
+    pauses = [0]
+
+    def another_desk_takes_a_code() -> None:
+        pauses[0] += 1
+        if pauses[0] == 1:  # between the first batch and the second
+            t.Customer.create(account_code="AC1100", name="Typed in meanwhile")
+
+    monkeypatch.setattr(csv_import, "_pause", another_desk_takes_a_code)
+    dialog.import_button.click()
+    said = shown_errors.messages[0].message
+    assert "“AC1100” was given to another customer" in said
+    assert "the 1,000 customers it had added were removed again" in said  # two batches
+    assert dialog.count_label.text() == said
+    assert dialog.result_value is None and dialog.import_button.isEnabled()
+    assert [c.name for c in t.Customer.select()] == ["Typed in meanwhile"]
+
+
+def test_a_desk_starting_undoes_an_import_whose_process_died(
+        qtbot: Any, office: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from synergy_desk.models.base import utcnow
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    died = t.CustomerImport.create(file_name="big.csv", state="importing",
+                                   started_by=office["manager"].id, heartbeat_at=utcnow(),
+                                   host=socket.gethostname(), pid=int(ended.stdout), written=3)
+    for n in range(3):
+        t.Customer.create(account_code=f"BIG{n}", name=f"Big {n}", customer_import=died.id)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: told.append(box.text()) or 0)
+
+    import_customers.undo_stopped_imports(None)
+
+    assert told == ["An import of big.csv had stopped half-way; the 3 customers it had added "
+                    "were removed again, so nothing was imported."]
+    assert t.Customer.select().count() == 0
+    told.clear()
+    import_customers.undo_stopped_imports(None)
+    assert told == []

@@ -150,3 +150,20 @@ def test_changing_ones_own_password_refuses_the_same_one(qtbot: Any) -> None:
     dialog.ok_button.click()
     assert "not the same as the old one" in dialog.message.text()
     assert dialog.result() != ChangePasswordDialog.DialogCode.Accepted
+
+
+def test_the_dialog_tells_a_locked_or_deactivated_account_only_to_the_right_password(
+        qtbot: Any, office: dict[str, Any], forced: Forced) -> None:
+    users.update_user(office["manager"], office["engineer"].id, active=False)
+    for _ in range(5):
+        log_in(qtbot, "rita", "not the one")
+    answers = {who: log_in(qtbot, who, "not the one").message.text()
+               for who in ("rita", "eddie", "nobody")}
+    assert set(answers.values()) == {"Wrong user name or password."}
+    locked = log_in(qtbot, "rita", PASSWORD)
+    assert locked.message.text().startswith("This account is locked after too many failed "
+                                            "attempts; try again in 15 minutes")
+    assert locked.message.wordWrap()
+    assert locked.value is None and locked.password.text() == ""
+    deactivated = log_in(qtbot, "eddie", PASSWORD)
+    assert deactivated.message.text() == "This account has been deactivated; ask a manager."

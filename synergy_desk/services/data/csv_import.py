@@ -2,17 +2,25 @@
 
 Reading a file (:func:`read_csv`) finds its encoding and delimiter; :func:`guess_mapping`
 matches its headings to the customer's fields; :func:`preview_import` shows the first rows as
-they would be imported and every bad row of the whole file; :func:`import_customers` writes
-them all in one transaction, or nothing when a row is bad (unless told to skip bad rows).
+they would be imported and every bad row of the whole file; :func:`import_customers` checks
+every row without the write lock, then writes them in short batches so other desks keep saving,
+and imports nothing when a row is bad (unless told to skip bad rows) or when a batch fails
+(what was written is removed again); :func:`undo_stopped_imports` removes an import whose
+process died half-way.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
+import logging
 import os
 import re
+import socket
+import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +30,7 @@ import peewee
 
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.csv_cells import restore_cell
-from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.errors import ConflictError, DomainError, ValidationError
 from synergy_desk.domain.numbers import account_code
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models import tables as t
@@ -33,6 +41,8 @@ from synergy_desk.services.common import (
     Actor,
     audit,
     canonical_json,
+    for_update,
+    in_transaction,
     next_number,
     read_snapshot,
     require,
@@ -53,7 +63,10 @@ __all__ = [
     "MAX_FILE_BYTES", "FIELDS", "FIELD_LABELS", "REQUIRED_FIELDS", "DELIMITERS", "CsvFile",
     "CsvRow", "BadRow", "PreviewRow", "ImportPreview", "ImportResult", "read_csv", "guess_mapping",
     "preview_import", "import_customers", "delimiter_name", "ImportRefused", "BATCH_SIZE",
-    "SHOWN_IN_MESSAGE"
+    "SHOWN_IN_MESSAGE", "ProgressCallback", "UndoneImport", "ImportStopped",
+    "undo_stopped_imports", "FIRST_BATCH_ROWS", "MAX_BATCH_ROWS", "BATCH_SECONDS",
+    "SQLITE_PAUSE_SECONDS", "STALLED_AFTER", "UNDO_BATCH_ROWS", "IMPORTING", "DONE", "UNDOING",
+    "UNDONE",
 ]
 
 #: The largest file one import takes; a bigger one is refused before it is read.
@@ -61,7 +74,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #: Delimiters looked for when none is given: comma, semicolon, tab and bar.
 DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar (|)"}
-#: Rows written per INSERT statement.
+#: Rows written per INSERT statement (a batch's transaction writes one or more of these).
 BATCH_SIZE = 500
 #: How many bad rows a refusal's message lists (the preview has them all).
 SHOWN_IN_MESSAGE = 10
@@ -557,15 +570,6 @@ def _preview_values(clean: _Clean) -> dict[str, str]:
     return values
 
 
-def _codes_in_use(codes: Sequence[str]) -> set[str]:
-    used: set[str] = set()
-    for start in range(0, len(codes), BATCH_SIZE):
-        chunk = list(codes[start:start + BATCH_SIZE])
-        used.update(str(c) for (c,) in tuples(t.Customer.select(t.Customer.account_code)
-                                              .where(t.Customer.account_code.in_(chunk))))
-    return used
-
-
 @dataclass
 class _Checked:
     clean: list[_Clean]
@@ -623,8 +627,9 @@ def _check(csv_file: CsvFile, mapping: Mapping[str, str], *, preview_limit: int 
             "Choose the delimiter.")
     if out.total == 0 and not out.problems:
         out.problems.append(f"“{csv_file.name}” has a heading row but no customers under it.")
-    # Account codes the office already has.
-    in_use = _codes_in_use(list(first_line_of))
+    # Account codes the office already has, read in one snapshot that takes no write lock.
+    with read_snapshot():
+        in_use = _codes_in_use(list(first_line_of))
     if in_use:
         kept = []
         heading = headers[columns["account_code"]]
@@ -675,22 +680,153 @@ def _refusal(checked: _Checked) -> ImportRefused:
 
 
 # --- writing ---------------------------------------------------------------------------------
+#
+# The file is checked whole first, without the write lock. Then it is written in batches, each
+# its own short transaction, so other desks save between them; every customer written carries
+# the import's id (the customer_import table), and an import that fails part-way is undone
+# batch by batch. An import whose desk died is undone by the next desk to look
+# (undo_stopped_imports: at start-up, before a command, before the next import).
+
+#: Rows the first batch writes; later batches are sized to take about BATCH_SECONDS each.
+FIRST_BATCH_ROWS = 500
+#: The most rows one batch writes, however quick the database is.
+MAX_BATCH_ROWS = 5_000
+#: How long one batch's transaction should last: another desk waits at most about this long.
+BATCH_SECONDS = 0.3
+#: On SQLite, the pause after each batch. A desk waiting for the write lock tries again every
+#: 100 ms at the most (SQLite's busy handler), so a longer pause lets every waiting desk in.
+SQLITE_PAUSE_SECONDS = 0.11
+#: An import not moved on for this long has stopped (its desk was switched off or lost the
+#: database), whatever its process looks like.
+STALLED_AFTER = dt.timedelta(minutes=2)
+#: Customers removed per transaction when an import is undone.
+UNDO_BATCH_ROWS = 1_000
+
+#: The states of an import.
+IMPORTING, DONE, UNDOING, UNDONE = "importing", "done", "undoing", "undone"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UndoneImport:
+    """An import that was undone: how many of its customers were removed, and the account
+    codes of any kept because a desk had already used them (an incident, a payment, an edit).
+    """
+
+    file_name: str
+    started_at: dt.datetime
+    removed: int
+    kept: tuple[str, ...]
+
+    @property
+    def sentence(self) -> str:
+        """What was done, as a desk or a command tells it."""
+        return f"An import of {self.file_name} had stopped half-way; {_what_became_of_it(self)}"
+
+
+class ImportStopped(ConflictError):
+    """Another desk found this import stopped and undid it; nothing was imported."""
+
+
+class _Clash(Exception):
+    """A batch met an account code another desk gave a customer after the file was checked."""
+
+    def __init__(self, line: int, code: str) -> None:
+        super().__init__(f"line {line}: {code}")
+        self.line = line
+        self.code = code
+
 
 def _is_sqlite() -> bool:
     return isinstance(db.obj, peewee.SqliteDatabase)
 
 
-def _take_numbers(count: int) -> range:
-    """Take ``count`` numbers of the customers' sequence at once (inside the transaction)."""
-    last = next_number("customer", count)
-    return range(last - count + 1, last + 1)
+def _database_now() -> dt.datetime:
+    """The database's clock in UTC, so every desk judges a heartbeat by the same clock."""
+    if _is_sqlite():
+        return utcnow()  # the file is read and written on this machine
+    cursor = db.execute_sql("SELECT CAST(clock_timestamp() AT TIME ZONE 'UTC' AS timestamp)")
+    value: dt.datetime = cursor.fetchone()[0]
+    return value
 
 
-def _generated_codes(count: int, taken: set[str]) -> list[str]:
+def _this_desk() -> tuple[str, int]:
+    """This process as an import names the desk doing it: host name and process id."""
+    return socket.gethostname()[:255], os.getpid()
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process of this machine with that id is running (True when unsure)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000 | 0x00100000, False, pid)  # query, synchronize
+        if not handle:
+            return bool(ctypes.get_last_error() == 5)  # access denied: it is there
+        try:
+            return bool(kernel32.WaitForSingleObject(handle, 0) == 0x102)  # still running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: it is there
+    return True
+
+
+@in_transaction
+def _beat(import_id: int, in_state: str, **changes: Any) -> bool:
+    """Move the import's heartbeat on (and write ``changes``) if this desk still does it in
+    ``in_state``; False when another desk has taken it over. Locks the import's row."""
+    host, pid = _this_desk()
+    fields = {getattr(t.CustomerImport, k): v for k, v in changes.items()}
+    fields[t.CustomerImport.heartbeat_at] = _database_now()
+    CI = t.CustomerImport  # noqa: N806
+    return bool(CI.update(fields)
+                .where((CI.id == import_id) & (CI.state == in_state) & (CI.host == host)
+                       & (CI.pid == pid)).execute())
+
+
+@dataclass
+class _Numbers:
+    """What the import took from the customers' sequence: the value before its first take and
+    after its last; ``before`` is None once another desk took a number in between."""
+
+    before: int | None = None
+    after: int | None = None
+
+    def took(self, start: int, end: int) -> None:
+        if self.after is None:
+            self.before = start
+        elif start != self.after:
+            self.before = None
+        self.after = end
+
+
+def _codes_in_use(codes: Sequence[str]) -> set[str]:
+    used: set[str] = set()
+    for start in range(0, len(codes), BATCH_SIZE):
+        chunk = list(codes[start:start + BATCH_SIZE])
+        used.update(str(c) for (c,) in tuples(t.Customer.select(t.Customer.account_code)
+                                              .where(t.Customer.account_code.in_(chunk))))
+    return used
+
+
+@in_transaction
+def _take_codes(count: int, taken: set[str], numbers: _Numbers) -> list[str]:
     """New account codes as the customers service makes them, skipping any already used."""
     out: list[str] = []
     while len(out) < count:
-        candidates = [account_code(n) for n in _take_numbers(count - len(out))]
+        wanted = count - len(out)
+        last = next_number("customer", wanted)
+        numbers.took(last - wanted, last)
+        candidates = [account_code(n) for n in range(last - wanted + 1, last + 1)]
         clash = _codes_in_use(candidates) | (taken & set(candidates))
         out.extend(c for c in candidates if c not in clash)
     return out
@@ -699,13 +835,22 @@ def _generated_codes(count: int, taken: set[str]) -> list[str]:
 _NUMBERED_CODE = re.compile(r"^C(\d{6,9})$")
 
 
-def _advance_sequence_past(codes: Sequence[str]) -> None:
+@in_transaction
+def _advance_sequence_past(codes: Sequence[str], numbers: _Numbers) -> None:
     """Keep later customers' generated codes clear of numbered codes taken from the file."""
     highest = max((int(m.group(1)) for c in codes if (m := _NUMBERED_CODE.match(c))),
                   default=0)
-    if highest:
-        (t.Sequence.update(last_value=highest)
-         .where((t.Sequence.name == "customer") & (t.Sequence.last_value < highest)).execute())
+    if not highest:
+        return
+    S = t.Sequence  # noqa: N806
+    # Lock the sequence's row first (an UPDATE locks on both databases), then read it.
+    if not S.update(last_value=S.last_value).where(S.name == "customer").execute():
+        S.insert(name="customer", last_value=0).on_conflict_ignore().execute()
+        S.update(last_value=S.last_value).where(S.name == "customer").execute()
+    current = int(S.select(S.last_value).where(S.name == "customer").scalar())
+    if current < highest:
+        S.update(last_value=highest).where(S.name == "customer").execute()
+        numbers.took(current, highest)
 
 
 def _insert_search_rows(rows: list[tuple[int, str]]) -> None:
@@ -721,10 +866,14 @@ def _insert_search_rows(rows: list[tuple[int, str]]) -> None:
                        "ON CONFLICT (rowid) DO UPDATE SET body = EXCLUDED.body", flat)
 
 
-def _write_batch(batch: list[tuple[str, _Clean]], actor: Actor, file_name: str) -> int:
+def _write_batch(batch: list[tuple[str, _Clean]], actor: Actor, file_name: str,
+                 import_id: int) -> int:
+    """Write up to :data:`BATCH_SIZE` customers with their contacts, search entries and audit
+    rows (inside the caller's transaction); returns how many contacts were written."""
     now = utcnow()
     t.Customer.insert_many([
-        {"account_code": code, "created_at": now, "updated_at": now, **clean.customer}
+        {"account_code": code, "created_at": now, "updated_at": now,
+         "customer_import": import_id, **clean.customer}
         for code, clean in batch]).execute()
     ids = {str(code): int(cid) for cid, code in tuples(
            t.Customer.select(t.Customer.id, t.Customer.account_code)
@@ -746,31 +895,138 @@ def _write_batch(batch: list[tuple[str, _Clean]], actor: Actor, file_name: str) 
          "entity_id": str(ids[code]), "before": "",
          "after": canonical_json({"account_code": code, **clean.customer,
                                   "contacts": [clean.contact] if clean.contact else [],
-                                  "imported_from": file_name})}
+                                  "imported_from": file_name, "import": import_id})}
         for code, clean in batch]).execute()
     return len(contacts)
 
 
+@dataclass
+class _Progress:
+    """How far an import has got: rows written, contacts, the first and last codes."""
+
+    written: int = 0
+    contacts: int = 0
+    first_code: str = ""
+    last_code: str = ""
+
+
 @retried
+def _take_batch_codes(actor: Actor, import_id: int, count: int, file_codes: list[str],
+                      taken: set[str], numbers: _Numbers, first: bool) -> list[str]:
+    """Take the batch's new account codes in a transaction of their own, recorded on the
+    import (so an undo can give them back): the customers' sequence is locked for a moment,
+    not for the whole batch, so a desk adding a customer meanwhile does not wait for it."""
+    if not count and not first:
+        return []
+    with transaction():
+        require(actor, MANAGERS, "import customers")
+        if not _beat(import_id, IMPORTING):
+            raise _taken_over()
+        if first:
+            _advance_sequence_past(file_codes, numbers)
+        codes = _take_codes(count, taken, numbers) if count else []
+        (t.CustomerImport.update(sequence_before=numbers.before, sequence_after=numbers.after)
+         .where(t.CustomerImport.id == import_id).execute())
+    return codes
+
+
+def _write_one_batch(import_id: int, actor: Actor, file_name: str, rows: list[_Clean],
+                     file_codes: list[str], taken: set[str], numbers: _Numbers,
+                     done: _Progress) -> _Progress:
+    """Write ``rows``: their new account codes first, then the rows in one transaction;
+    returns how far the import has got."""
+    kept = [c for c in rows if c.account_code]
+    new_codes = iter(_take_batch_codes(actor, import_id, len(rows) - len(kept), file_codes,
+                                       taken, numbers, first=done.written == 0))
+    coded = [(c.account_code or next(new_codes), c) for c in rows]
+    return _write_coded_batch(import_id, actor, file_name, coded, kept, done)
+
+
+@retried
+def _write_coded_batch(import_id: int, actor: Actor, file_name: str,
+                       coded: list[tuple[str, _Clean]], kept: list[_Clean],
+                       done: _Progress) -> _Progress:
+    """Write one batch whose account codes are settled, in one transaction."""
+    try:
+        with transaction():
+            require(actor, MANAGERS, "import customers")
+            if not _beat(import_id, IMPORTING):
+                raise _taken_over()
+            # Another desk may have given a customer one of these codes since the check.
+            clash = _codes_in_use([c.account_code for c in kept])
+            if clash:
+                first = next(c for c in kept if c.account_code in clash)
+                raise _Clash(first.line, first.account_code)
+            contacts = 0
+            for start in range(0, len(coded), BATCH_SIZE):
+                contacts += _write_batch(coded[start:start + BATCH_SIZE], actor, file_name,
+                                         import_id)
+            after = _Progress(done.written + len(coded), done.contacts + contacts,
+                              done.first_code or coded[0][0], coded[-1][0])
+            (t.CustomerImport.update(written=after.written)
+             .where(t.CustomerImport.id == import_id).execute())
+    except peewee.IntegrityError:
+        # The same, when the other desk's customer was saved at the very moment (PostgreSQL).
+        clash = _codes_in_use([c.account_code for c in kept])
+        if not clash:
+            raise
+        first = next(c for c in kept if c.account_code in clash)
+        raise _Clash(first.line, first.account_code) from None
+    return after
+
+
+def _taken_over() -> ImportStopped:
+    return ImportStopped(
+        f"This import had not moved on for {_minutes(STALLED_AFTER)}, so another desk took it "
+        "for stopped and undid it; nothing was imported. Import the file again.")
+
+
+def _minutes(span: dt.timedelta) -> str:
+    minutes = max(1, round(span.total_seconds() / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _next_batch_rows(rows: int, seconds: float) -> int:
+    """Rows for the next batch, so that it takes about :data:`BATCH_SECONDS`."""
+    wanted = MAX_BATCH_ROWS if seconds <= 0 else int(rows * BATCH_SECONDS / seconds)
+    return max(BATCH_SIZE, min(MAX_BATCH_ROWS, wanted // BATCH_SIZE * BATCH_SIZE))
+
+
+def _pause() -> None:
+    """Let desks waiting for SQLite's write lock in between two batches."""
+    if _is_sqlite():
+        time.sleep(SQLITE_PAUSE_SECONDS)
+
+
 def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str], *,
                      skip_bad_rows: bool = False,
                      progress: ProgressCallback | None = None) -> ImportResult:
-    """Add every customer of the file (with its contact), in one transaction.
+    """Add every customer of the file (with its contact), in short batches.
 
-    Every row is checked first. With any bad row, and ``skip_bad_rows`` not set, nothing is
-    written. Account codes in the file are kept; rows without one get the next codes, as
-    customers added by hand do. One audit row, ``customer.import``, records the counts.
+    Every row is checked first, without holding the write lock. With any bad row, and
+    ``skip_bad_rows`` not set, nothing is written. Then the customers are written a batch at a
+    time, each batch its own short transaction, so other desks keep saving while a long file
+    imports. If a batch is refused (another desk gave a customer one of the file's account
+    codes meanwhile, the manager was deactivated, the database failed), the batches already
+    written are removed again, so a file is imported whole or not at all; an import whose
+    process dies is undone by :func:`undo_stopped_imports`. Account codes in the file are
+    kept; rows without one get the next codes, as customers added by hand do. One audit row,
+    ``customer.import``, records the counts when it is done.
 
-    ``progress(done, total, stage)`` is called now and then (total is 0 while checking).
+    ``progress(done, total, stage)`` is called now and then: stage "checking" (total 0),
+    "importing" after each batch, and "undoing" while a failed import is removed again.
 
     Raises:
-        PermissionDenied: the actor is not a manager.
+        PermissionDenied: the actor is not a manager (or no longer is); nothing was imported.
         ValidationError: a problem with the file or mapping, or bad rows (the first ones
-            listed with their lines) when not skipping them; nothing was imported.
+            listed with their lines) when not skipping them, or an account code another desk
+            took meanwhile; nothing was imported.
+        ImportStopped: another desk found the import stopped and undid it.
     """
     with read_snapshot():
-        # Early, so a refused user does not wait for a long check; again when writing.
+        # Early, so a refused user does not wait for a long check; again with every batch.
         require(actor, MANAGERS, "import customers")
+    undo_stopped_imports()
     checked = _check(csv_file, mapping, progress=progress)
     if checked.problems or (checked.bad and not skip_bad_rows):
         raise _refusal(checked)
@@ -778,31 +1034,242 @@ def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str]
         raise ImportRefused(
             f"None of the {checked.total:,} rows can be imported ({checked.bad[0]}).",
             checked.bad, total_rows=checked.total)
-    total = len(checked.clean)
+    rows = checked.clean
+    total = len(rows)
+    file_codes = [c.account_code for c in rows if c.account_code]
+    taken = set(file_codes)
+    import_id = _start_import(actor, csv_file.name)
+    numbers = _Numbers()
+    done = _Progress()
+    batch_rows = FIRST_BATCH_ROWS
+    try:
+        while done.written < total:
+            batch = rows[done.written:done.written + batch_rows]
+            started = time.monotonic()
+            done = _write_one_batch(import_id, actor, csv_file.name, batch, file_codes, taken,
+                                    numbers, done)
+            batch_rows = _next_batch_rows(len(batch), time.monotonic() - started)
+            if progress is not None:
+                progress(done.written, total, "importing")
+            _pause()
+        _finish_import(actor, import_id, {
+            "file": csv_file.name, "import": import_id, "rows": checked.total,
+            "imported": total, "contacts": done.contacts, "skipped": len(checked.bad),
+            "first_account_code": done.first_code, "last_account_code": done.last_code})
+    except BaseException as exc:
+        replacement = _stopped(import_id, exc, progress)
+        if replacement is not None:
+            raise replacement from exc
+        raise
+    return ImportResult(imported=total, contacts=done.contacts, skipped=len(checked.bad),
+                        bad_rows=tuple(checked.bad), first_account_code=done.first_code,
+                        last_account_code=done.last_code)
+
+
+@retried
+def _start_import(actor: Actor, file_name: str) -> int:
+    """Record a new import, in the state "importing", by this desk; returns its id."""
+    host, pid = _this_desk()
     with transaction():
         require(actor, MANAGERS, "import customers")
-        # Another desk may have added a customer with one of these codes since the check.
-        kept_codes = [c.account_code for c in checked.clean if c.account_code]
-        clash = _codes_in_use(kept_codes)
-        if clash:
-            first = next(c for c in checked.clean if c.account_code in clash)
-            raise ValidationError(
-                f"line {first.line}: the account code “{first.account_code}” was given to "
-                "another customer a moment ago; nothing was imported. Try again.", "rows")
-        _advance_sequence_past(kept_codes)
-        new_codes = iter(_generated_codes(sum(1 for c in checked.clean if not c.account_code),
-                                          set(kept_codes)))
-        coded = [(c.account_code or next(new_codes), c) for c in checked.clean]
-        contacts = 0
-        for start in range(0, total, BATCH_SIZE):
-            contacts += _write_batch(coded[start:start + BATCH_SIZE], actor, csv_file.name)
-            if progress is not None:
-                progress(min(total, start + BATCH_SIZE), total, "importing")
-        audit(actor, "customer.import", "customer", "", None, {
-            "file": csv_file.name, "rows": checked.total, "imported": total,
-            "contacts": contacts, "skipped": len(checked.bad),
-            "first_account_code": coded[0][0], "last_account_code": coded[-1][0]})
-    return ImportResult(imported=total, contacts=contacts, skipped=len(checked.bad),
-                        bad_rows=tuple(checked.bad), first_account_code=coded[0][0],
-                        last_account_code=coded[-1][0])
+        return int(t.CustomerImport.insert(
+            file_name=file_name[:255], state=IMPORTING, started_by=actor.id,
+            started_at=utcnow(), heartbeat_at=_database_now(), host=host, pid=pid).execute())
 
+
+@retried
+def _finish_import(actor: Actor, import_id: int, counts: dict[str, Any]) -> None:
+    """Mark an import done and audit what it wrote."""
+    with transaction():
+        require(actor, MANAGERS, "import customers")
+        if not _beat(import_id, IMPORTING, state=DONE, finished_at=utcnow()):
+            raise _taken_over()
+        audit(actor, "customer.import", "customer", "", None, counts)
+
+
+@retried
+def _claim_undo(import_id: int, seen_state: str, seen_host: str, seen_pid: int) -> bool:
+    """Take an import over for undoing, only as it was seen (so two desks looking at once
+    undo it once); whether this desk has it now."""
+    host, pid = _this_desk()
+    CI = t.CustomerImport  # noqa: N806
+    with transaction():
+        return bool(CI.update(state=UNDOING, host=host, pid=pid, heartbeat_at=_database_now())
+                    .where((CI.id == import_id) & (CI.state == seen_state)
+                           & (CI.host == seen_host) & (CI.pid == seen_pid)).execute())
+
+
+def _stopped(import_id: int, exc: BaseException,
+             progress: ProgressCallback | None) -> DomainError | None:
+    """Undo an import that failed part-way; the error to raise instead of ``exc`` (None: raise
+    ``exc`` itself, its message saying what became of what was written)."""
+    if isinstance(exc, ImportStopped):
+        return None  # another desk is undoing it
+    outcome: UndoneImport | None = None
+    claimed = True
+    host, pid = _this_desk()
+    try:
+        claimed = _claim_undo(import_id, IMPORTING, host, pid)
+        if claimed:
+            detail = " ".join(str(exc).split())[:200]
+            why = detail if isinstance(exc, DomainError | _Clash) else (
+                f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__)
+            outcome = _undo(import_id, why, progress)
+    except Exception:
+        # The database failed again: the next desk to start, or the next command, undoes it.
+        log.warning("The failed import %s could not be undone now", import_id, exc_info=True)
+    what = (_what_became_of_it(outcome) if claimed or outcome is not None else
+            "another desk is removing the customers it had added, so nothing is imported.")
+    log.warning("Import %s stopped (%s): %s", import_id, exc, what)
+    if isinstance(exc, _Clash):
+        return ValidationError(
+            f"line {exc.line}: the account code “{exc.code}” was given to another customer "
+            f"while the file was being imported, so the import stopped there; {what} Import "
+            "the file again to see that row listed.", "rows")
+    if isinstance(exc, DomainError):
+        exc.message = f"{exc.message} The import stopped there; {what}"
+        exc.args = (exc.message,)
+    return None
+
+
+def _what_became_of_it(outcome: UndoneImport | None) -> str:
+    """The customers a stopped import had written, as its refusal tells it."""
+    if outcome is None:
+        return ("the customers it had added are removed again the next time Synergy Desk "
+                "starts or a command runs, so nothing is imported.")
+    if not outcome.kept:
+        return (f"the {outcome.removed:,} customer{'s' if outcome.removed != 1 else ''} it had "
+                f"added {'were' if outcome.removed != 1 else 'was'} removed again, so nothing "
+                "was imported.")
+    shown = ", ".join(outcome.kept[:SHOWN_IN_MESSAGE])
+    more = f" and {len(outcome.kept) - SHOWN_IN_MESSAGE:,} more" \
+        if len(outcome.kept) > SHOWN_IN_MESSAGE else ""
+    return (f"the {outcome.removed:,} customers it had added were removed again, except "
+            f"{len(outcome.kept):,} that desks had already used ({shown}{more}), which were "
+            "kept.")
+
+
+def _used_customers(ids: list[int]) -> set[int]:
+    """Which of these customers a desk has used: changed them, or recorded anything for them
+    (an incident, a payment, a call-back ... any row that points at a customer)."""
+    used = {int(i) for (i,) in tuples(t.Customer.select(t.Customer.id)
+                                      .where(t.Customer.id.in_(ids) & (t.Customer.version != 1)))}
+    for fk, model in t.Customer._meta.backrefs.items():
+        if model is t.Contact:
+            continue  # a desk's change to a contact moves the customer's version on
+        used.update(int(i) for (i,) in tuples(model.select(fk).where(fk.in_(ids)).distinct()))
+    return used
+
+
+def _undo(import_id: int, why: str, progress: ProgressCallback | None) -> UndoneImport | None:
+    """Remove the customers an import wrote (this desk has claimed it: state "undoing"), a
+    batch at a time; returns what was done, or None when another desk took the undo over.
+
+    A customer a desk has used meanwhile is kept (and named); the numbers the import took are
+    given back when no other desk took one since and nothing was kept.
+    """
+    job = t.CustomerImport.get_by_id(import_id)
+    kept: list[str] = []
+    removed = 0
+    last_id = 0
+    while True:
+        batch = _undo_batch(import_id, last_id)
+        if batch is None:
+            return None
+        last_id, gone, batch_kept = batch
+        if not last_id:
+            break
+        kept += batch_kept
+        removed += gone
+        if progress is not None:
+            progress(removed, max(int(job.written), removed), "undoing")
+        _pause()
+    if not _finish_undo(job, why, kept):
+        return None
+    return UndoneImport(str(job.file_name), job.started_at, int(job.written) - len(kept),
+                        tuple(kept))
+
+
+@retried
+def _undo_batch(import_id: int, after_id: int) -> tuple[int, int, list[str]] | None:
+    """Remove the next batch of an import's customers past ``after_id``, keeping those a desk
+    has used: (the last id looked at, 0 when none was left; how many were removed; the
+    account codes kept), or None when another desk took the undo over."""
+    C = t.Customer  # noqa: N806
+    with transaction():
+        if not _beat(import_id, UNDOING):
+            return None
+        ids = [int(i) for (i,) in tuples(for_update(
+            C.select(C.id).where((C.customer_import == import_id) & (C.id > after_id))
+            .order_by(C.id).limit(UNDO_BATCH_ROWS)))]
+        if not ids:
+            return 0, 0, []
+        used = _used_customers(ids)
+        gone = [i for i in ids if i not in used]
+        kept = [str(c) for (c,) in tuples(C.select(C.account_code)
+                                          .where(C.id.in_(sorted(used))).order_by(C.id))
+                ] if used else []
+        if gone:
+            t.Contact.delete().where(t.Contact.customer.in_(gone)).execute()
+            params = ", ".join("?" if _is_sqlite() else "%s" for _ in gone)
+            db.execute_sql(f"DELETE FROM customer_search WHERE rowid IN ({params})", gone)
+            C.delete().where(C.id.in_(gone)).execute()
+        return ids[-1], len(gone), kept
+
+
+@retried
+def _finish_undo(job: t.CustomerImport, why: str, kept: list[str]) -> bool:
+    """Mark an undone import so, give its numbers back when nobody took one since and nothing
+    was kept, and audit it; False when another desk took the undo over."""
+    import_id = int(job.id)
+    with transaction():
+        if not _beat(import_id, UNDOING, state=UNDONE, finished_at=utcnow()):
+            return False
+        before, after = job.sequence_before, job.sequence_after
+        if before is not None and after is not None and not kept:
+            # Nobody took a number since: the import's numbers are given back, as a
+            # transaction that rolls back gives its number back.
+            (t.Sequence.update(last_value=before)
+             .where((t.Sequence.name == "customer") & (t.Sequence.last_value == after))
+             .execute())
+        audit(None, "customer.import_undone", "customer", "", None, {
+            "file": job.file_name, "import": import_id, "written": int(job.written),
+            "removed": int(job.written) - len(kept), "kept": kept, "why": why})
+    return True
+
+
+def _has_stopped(host: str, pid: int, heartbeat: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether the desk doing an import has stopped: it has not moved the import on for
+    :data:`STALLED_AFTER`, or it ran on this machine and its process is gone."""
+    if heartbeat is None or now - heartbeat > STALLED_AFTER:
+        return True
+    this_host, this_pid = _this_desk()
+    return host == this_host and pid != this_pid and not _process_alive(pid)
+
+
+def undo_stopped_imports(progress: ProgressCallback | None = None) -> list[UndoneImport]:
+    """Undo every import whose desk stopped before finishing it (or before finishing undoing
+    it): a process killed or a machine switched off half-way through a long file.
+
+    Cheap when there is none (one query on a small table): run it when a desk starts and
+    before each command. An import still running at another desk is left alone. Returns the
+    imports undone here, oldest first.
+    """
+    CI = t.CustomerImport  # noqa: N806
+    found = tuples(CI.select(CI.id, CI.state, CI.host, CI.pid, CI.heartbeat_at)
+                   .where(CI.state.in_([IMPORTING, UNDOING])).order_by(CI.id))
+    if not found:
+        return []
+    now = _database_now()
+    out = []
+    for import_id, state, old_host, old_pid, heartbeat in found:
+        if not _has_stopped(str(old_host), int(old_pid), heartbeat, now):
+            continue
+        if not _claim_undo(int(import_id), str(state), str(old_host), int(old_pid)):
+            continue
+        log.warning("Undoing import %s: its desk (%s, process %s) stopped before it finished",
+                    import_id, old_host, old_pid)
+        outcome = _undo(int(import_id), "its desk stopped before it finished", progress)
+        if outcome is not None:
+            out.append(outcome)
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,7 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from peewee import fn
+from peewee import Case, fn
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
@@ -172,58 +173,156 @@ def _create(actor: Actor | None, username: str, full_name: str, role: Role,
     return user
 
 
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash no password matches, checked when there is no account's own to check, so an
+    unknown user name costs the same work as a known one."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One log-in attempt on an account, counted before its password is checked.
+
+    ``number`` is its place among the failures since the last success (1 for the first);
+    numbers are taken one at a time however many desks guess at once. Only the first
+    ``attempts`` may log in; the next as many again are checked only to tell the right
+    password that the account is locked; the rest are not checked at all.
+    """
+
+    user_id: int
+    number: int
+    attempts: int
+    minutes: int
+    active: bool
+    password_hash: str
+    locked_until: dt.datetime | None
+
+    @property
+    def may_log_in(self) -> bool:
+        return self.number <= self.attempts
+
+    @property
+    def is_checked(self) -> bool:
+        return self.number <= 2 * self.attempts
+
+
 @retried
+def _reserve_attempt(name: str, now: dt.datetime) -> _Attempt | None:
+    """Count an attempt on the account called ``name`` before its password is checked, and
+    lock the account when it is the office's last allowed one; None when there is no such
+    account.
+
+    One short transaction: each UPDATE locks the user's row (on SQLite the transaction holds
+    the write lock), so two desks counting at once count twice, and each attempt gets a number
+    of its own. A lock that has run out starts the count again.
+    """
+    U = t.User  # noqa: N806
+    with transaction():
+        settings = t.OfficeSettings.select(t.OfficeSettings.lockout_attempts,
+                                           t.OfficeSettings.lockout_minutes).first()
+        attempts = max(1, int(settings.lockout_attempts)) if settings else 5
+        minutes = int(settings.lockout_minutes) if settings else 15
+        (U.update(failed_logins=0, locked_until=None)
+         .where((U.username == name) & U.locked_until.is_null(False) & (U.locked_until <= now))
+         .execute())
+        until = now + dt.timedelta(minutes=minutes)
+        (U.update(failed_logins=U.failed_logins + 1,
+                  locked_until=Case(None, [(U.failed_logins + 1 == attempts, until)],
+                                    U.locked_until))
+         .where(U.username == name).execute())
+        row = (U.select(U.id, U.failed_logins, U.active, U.password_hash, U.locked_until)
+               .where(U.username == name).tuples().first())
+    if row is None:
+        return None
+    user_id, number, active, stored, locked_until = row
+    return _Attempt(int(user_id), int(number), attempts, minutes, bool(active), str(stored),
+                    locked_until)
+
+
+def _password_matches(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher().verify(stored, password or ""))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _locked_message(locked_until: dt.datetime | None, now: dt.datetime) -> str:
+    left = (locked_until - now).total_seconds() if locked_until is not None else 0
+    minutes = max(1, int(left // 60) + 1)
+    return (f"This account is locked after too many failed attempts; try again in "
+            f"{minutes} minute{'s' if minutes != 1 else ''} or ask a manager to unlock it.")
+
+
 def login(username: str, password: str) -> Actor:
     """Check a user name and password.
 
+    The attempt is counted first, in a short transaction of its own, and the password is
+    checked after it, holding no lock: however many desks guess at once, every failure is
+    counted and the account locks at the office's number of attempts
+    (``lockout_attempts``, for ``lockout_minutes``); no guess beyond that number can log in.
+    A wrong password is told "Wrong user name or password." whatever the account — unknown,
+    locked or deactivated — after the same work; only the right password is told that the
+    account is locked or deactivated. While it is locked, the password is checked for as many
+    attempts again (to tell the right one so); after that no guess is checked until the lock
+    runs out.
+
     Raises:
-        AuthenticationFailed: wrong details, an inactive account, or one locked for a while
-            after repeated failures (the message says until when).
+        AuthenticationFailed: wrong details; or, with the right password, an account that
+            is deactivated, or locked for a while after repeated failures (the message says
+            how long).
     """
     name = (username or "").strip().lower()
     now = utcnow()
+    attempt = _reserve_attempt(name, now) if name else None
+    if attempt is None or not attempt.is_checked:
+        _password_matches(_stand_in_hash(), password)  # the same work, whatever the answer
+        raise AuthenticationFailed(_WRONG)
+    if not _password_matches(attempt.password_hash, password):
+        if attempt.number == attempt.attempts:
+            _audit_lock(attempt, now)
+        raise AuthenticationFailed(_WRONG)
+    if not attempt.active:
+        raise AuthenticationFailed("This account has been deactivated; ask a manager.")
+    if not attempt.may_log_in:
+        raise AuthenticationFailed(_locked_message(attempt.locked_until, now))
+    return _logged_in(attempt.user_id, password)
+
+
+@retried
+def _logged_in(user_id: int, password: str) -> Actor:
+    """The right password: the failures are forgotten, the hash renewed if it is out of date,
+    and the log-in audited."""
     with transaction():
-        user = t.User.get_or_none(t.User.username == name)
-        if user is None:
-            raise AuthenticationFailed("Wrong user name or password.")
-        if not user.active:
+        user = t.User.get_or_none(t.User.id == user_id)
+        if user is None or not user.active:  # deactivated while the password was checked
             raise AuthenticationFailed("This account has been deactivated; ask a manager.")
-        if user.locked_until is not None and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            raise AuthenticationFailed(
-                f"This account is locked after too many failed attempts; try again in "
-                f"{minutes} minute{'s' if minutes != 1 else ''} or ask a manager to unlock it.")
-        try:
-            _hasher().verify(user.password_hash, password or "")
-        except (VerificationError, InvalidHashError):
-            settings = t.OfficeSettings.select().first()
-            attempts = settings.lockout_attempts if settings else 5
-            minutes = settings.lockout_minutes if settings else 15
-            failures = user.failed_logins + 1
-            changes: dict[object, object] = {t.User.failed_logins: failures}
-            if failures >= attempts:
-                until = now + dt.timedelta(minutes=minutes)
-                changes[t.User.locked_until] = until
-                changes[t.User.failed_logins] = 0
-                audit(None, "user.locked", "user", user.id,
-                      {"locked_until": user.locked_until, "failed_logins": user.failed_logins},
-                      {"locked_until": until, "failed_logins": 0,
-                       "failed_attempts": failures, "locked_minutes": minutes})
-            t.User.update(changes).where(t.User.id == user.id).execute()
-            # The failure count must be kept even though the login fails.
-            failed = True
-        else:
-            failed = False
-            if user.failed_logins or user.locked_until:
-                (t.User.update(failed_logins=0, locked_until=None)
-                 .where(t.User.id == user.id).execute())
-            if _hasher().check_needs_rehash(user.password_hash):
-                (t.User.update(password_hash=hash_password(password))
-                 .where(t.User.id == user.id).execute())
-            audit(Actor.from_user(user), "user.login", "user", user.id)
-    if failed:
-        raise AuthenticationFailed("Wrong user name or password.")
-    return Actor.from_user(user)
+        (t.User.update(failed_logins=0, locked_until=None)
+         .where(t.User.id == user.id).execute())
+        if _hasher().check_needs_rehash(user.password_hash):
+            (t.User.update(password_hash=hash_password(password))
+             .where(t.User.id == user.id).execute())
+        actor = Actor.from_user(user)
+        audit(actor, "user.login", "user", user.id)
+    return actor
+
+
+_WRONG = "Wrong user name or password."
+
+
+@retried
+def _audit_lock(attempt: _Attempt, now: dt.datetime) -> None:
+    """Record the lock the last allowed attempt took, once its password proved wrong (unless
+    the right password logged in meanwhile and lifted it)."""
+    U = t.User  # noqa: N806
+    with transaction():
+        still = (U.update(locked_until=U.locked_until)
+                 .where((U.id == attempt.user_id) & (U.locked_until > now)).execute())
+        if still:
+            audit(None, "user.locked", "user", attempt.user_id,
+                  {"locked_until": None, "failed_logins": attempt.number - 1},
+                  {"locked_until": attempt.locked_until, "failed_logins": attempt.number,
+                   "failed_attempts": attempt.number, "locked_minutes": attempt.minutes})
 
 
 @retried

@@ -84,6 +84,7 @@ _ACTION_LABELS: dict[str, str] = {
     "customer.create": "Customer added",
     "customer.update": "Customer changed",
     "customer.import": "Customers imported",
+    "customer.import_undone": "Customer import undone",
     "contact.add": "Contact added",
     "contact.update": "Contact changed",
     "contact.remove": "Contact removed",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from synergy_desk.domain.errors import DomainError
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_import
 from synergy_desk.services.data.csv_import import (
@@ -36,12 +37,13 @@ from synergy_desk.services.data.csv_import import (
     CsvFile,
     ImportPreview,
     ImportResult,
+    UndoneImport,
 )
 from synergy_desk.ui import errors, palette
-from synergy_desk.ui.operations import Latest, Op
+from synergy_desk.ui.operations import Latest, Op, reporting_errors
 from synergy_desk.ui.worker import Background
 
-__all__ = ["ImportCustomersDialog", "open_import_customers"]
+__all__ = ["ImportCustomersDialog", "open_import_customers", "undo_stopped_imports"]
 
 #: A row that cannot be imported.
 _BAD_ROW = palette.ERROR_TONE
@@ -424,7 +426,10 @@ class ImportCustomersDialog(QDialog):
 
         def failed(exc: Exception) -> None:
             self._update_buttons()
-            self.count_label.setText(self.tr("Nothing was imported."))
+            # A refusal says what became of anything written before it (removed again, or
+            # kept because a desk had used it); anything else is said by the error display.
+            self.count_label.setText(exc.message if isinstance(exc, DomainError)
+                                     else self.tr("Nothing was imported."))
             errors.show_error(self, exc)
 
         Op(self, self._background, work).finally_(ended).success(done).failure(failed).run()
@@ -433,14 +438,17 @@ class ImportCustomersDialog(QDialog):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-            self.count_label.setText(self.tr("Importing… %s of %s") % (f"{done:,}",
-                                                                       f"{total:,}"))
+            text = (self.tr("The import stopped: removing what it wrote… %s of %s")
+                    if stage == "undoing" else self.tr("Importing… %s of %s"))
+            self.count_label.setText(text % (f"{done:,}", f"{total:,}"))
         else:
             self.count_label.setText(self.tr("Checking… %s rows") % f"{done:,}")
 
     def reject(self) -> None:
         if self._importing:
-            return  # the import runs in one transaction; it finishes or rolls back whole
+            # The import finishes, or stops and removes what it wrote, on its own; the dialog
+            # stays to say which.
+            return
         super().reject()
 
 
@@ -463,3 +471,41 @@ def open_import_customers(parent: QWidget | None, actor: Actor,
         box.setText(text)
         box.open()
     return result
+
+
+def undo_stopped_imports(parent: QWidget | None) -> list[UndoneImport]:
+    """When a desk starts: undo any import whose desk stopped half-way (a process killed, a
+    machine switched off), showing progress while it runs, and say what was done."""
+    from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+    shown: list[QProgressDialog] = []
+
+    def step(done: int, total: int, stage: str) -> None:
+        if not shown:
+            dialog = QProgressDialog(
+                QApplication.translate("ImportCustomers",
+                                       "Removing an import that stopped half-way…"), "", 0, 0,
+                parent)
+            dialog.setObjectName("undoImportProgress")
+            dialog.setCancelButton(None)  # type: ignore[arg-type]
+            dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+            dialog.setMinimumDuration(0)
+            shown.append(dialog)
+        shown[0].setRange(0, max(total, done, 1))
+        shown[0].setValue(done)
+        QApplication.processEvents()
+
+    undone: list[UndoneImport] = []
+    try:
+        with reporting_errors(parent):
+            undone = csv_import.undo_stopped_imports(progress=step)
+    finally:
+        for dialog in shown:
+            dialog.close()
+            dialog.deleteLater()
+    for outcome in undone:
+        box = QMessageBox(QMessageBox.Icon.Information, "Synergy Desk", outcome.sentence,
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("importUndoneMessage")
+        box.exec()
+    return undone

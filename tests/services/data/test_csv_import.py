@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import peewee
 import pytest
 
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import csv_import
 from synergy_desk.services.data.csv_import import ImportRefused
 from synergy_desk.services.people.customers import CustomerInput, create_customer
+from tests.services.money.test_funding import new_incident
 
 SAGE_HEADER = ("A/C,Name,Street1,Street2,Town,County,Post Code,Contact Name,Telephone,"
                "E-mail,Notes")
@@ -32,7 +39,7 @@ def write(tmp_path: Path, lines: list[str], *, encoding: str = "utf-8",
     return path
 
 
-def import_file(actor: Actor, path: Path, **options: bool) -> csv_import.ImportResult:
+def import_file(actor: Actor, path: Path, **options: Any) -> csv_import.ImportResult:
     csv_file = csv_import.read_csv(path)
     return csv_import.import_customers(actor, csv_file,
                                        csv_import.guess_mapping(csv_file.headers), **options)
@@ -305,3 +312,217 @@ def test_unknown_encoding_and_delimiter_are_told() -> None:
         csv_import.read_csv(b"Name\r\nA\r\n", delimiter="ab")
     with pytest.raises(ValidationError, match="not written in utf-8"):
         csv_import.read_csv("Name\r\nCafé\r\n".encode("cp1252"), encoding="utf-8")
+
+
+# --- written in short batches, undone whole when one fails --------------------------------
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Batches of 500 rows however quick the database is, so a test knows what each holds."""
+    monkeypatch.setattr(csv_import, "MAX_BATCH_ROWS", csv_import.FIRST_BATCH_ROWS)
+    return csv_import.FIRST_BATCH_ROWS
+
+
+def _search_rows() -> int:
+    return int(db.execute_sql("SELECT COUNT(*) FROM customer_search").fetchone()[0])
+
+
+def _as_another_desk(work: Callable[[], object]) -> None:
+    """Run ``work`` on a connection of its own (a thread), as another desk would."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the test below
+            failed.append(exc)
+        finally:
+            db.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the other desk could not save while the import ran"
+    assert failed == []
+
+
+def _after_batches(count: int, action: Callable[[], object]) -> csv_import.ProgressCallback:
+    """A progress callback that does ``action`` once, after ``count`` batches were written."""
+    seen = [0]
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if stage == "importing":
+            seen[0] += 1
+            if seen[0] == count:
+                action()
+
+    return progress
+
+
+def test_one_bad_row_at_the_end_of_a_long_file_imports_nothing(
+        manager: Actor, tmp_path: Path) -> None:
+    rows = sage_rows(3_000)
+    rows[-1] = rows[-1].replace("c3000@example.co.uk", "no address")
+    path = write(tmp_path, [SAGE_HEADER, *rows])
+    with pytest.raises(ImportRefused) as refused:
+        import_file(manager, path)
+    assert [b.line for b in refused.value.bad_rows] == [3_001]
+    assert "nothing was imported" in refused.value.message
+    assert t.Customer.select().count() == 0
+    assert t.Contact.select().count() == 0
+    assert _search_rows() == 0
+    assert not t.AuditLog.select().where(t.AuditLog.entity == "customer").exists()
+
+
+def test_an_account_code_another_desk_takes_during_the_import_undoes_all_of_it(
+        manager: Actor, tmp_path: Path, small_batches: int) -> None:
+    path = write(tmp_path, [SAGE_HEADER, *sage_rows(3_000)])
+    csv_file = csv_import.read_csv(path)
+
+    def another_desk() -> None:
+        _as_another_desk(lambda: t.Customer.create(account_code="SAGE2900",
+                                                   name="Typed in meanwhile"))
+
+    with pytest.raises(ValidationError) as refused:
+        csv_import.import_customers(manager, csv_file, csv_import.guess_mapping(csv_file.headers),
+                                    progress=_after_batches(1, another_desk))
+    message = refused.value.message
+    assert "line 2901" in message and "SAGE2900" in message
+    assert "nothing was imported" in message
+    assert [c.name for c in t.Customer.select()] == ["Typed in meanwhile"]
+    assert t.Contact.select().count() == 0
+    assert _search_rows() == 0
+    assert t.CustomerImport.get().state == "undone"
+    undone = t.AuditLog.get(t.AuditLog.action == "customer.import_undone")
+    after = json.loads(undone.after)
+    assert after["file"] == "customers.csv" and after["removed"] > 0 and after["kept"] == []
+    assert not t.AuditLog.select().where(t.AuditLog.action == "customer.import").exists()
+
+
+def test_a_fault_in_a_later_batch_leaves_nothing_of_the_import(
+        manager: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        small_batches: int) -> None:
+    path = write(tmp_path, ["Name,Contact Name", *[f"Customer {n},Person {n}"
+                                                   for n in range(4_000)]])
+    before = t.Sequence.get_by_id("customer").last_value
+    write_batch = csv_import._write_batch
+    calls = [0]
+
+    def full_disk(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise peewee.OperationalError("database or disk is full")
+        return write_batch(*args, **kwargs)
+
+    monkeypatch.setattr(csv_import, "_write_batch", full_disk)
+    written: list[int] = []
+    with pytest.raises(peewee.OperationalError, match="disk is full"):
+        import_file(manager, path, progress=lambda done, total, stage: written.append(done)
+                    if stage == "importing" else None)
+    assert calls[0] == 3
+    assert written == [500, 1000]  # two batches were committed before the third failed
+    assert t.Customer.select().count() == 0
+    assert t.Contact.select().count() == 0
+    assert _search_rows() == 0
+    # No other desk took a number meanwhile: the import's generated codes are given back.
+    assert t.Sequence.get_by_id("customer").last_value == before
+    assert create_customer(manager, CustomerInput(name="Next")).account_code == \
+        f"C{before + 1:06d}"
+
+
+def test_codes_a_desk_took_during_an_undone_import_stay_unique(
+        manager: Actor, tmp_path: Path, small_batches: int) -> None:
+    path = write(tmp_path, ["Name,Notes", *[f"Customer {n},Note {n}" for n in range(3_000)]])
+    desk: list[str] = []
+
+    def desk_then_fault() -> None:
+        desk.append(create_customer(manager, CustomerInput(name="Walk-in")).account_code)
+        raise KeyboardInterrupt  # the person stops the command (Ctrl+C)
+
+    with pytest.raises(KeyboardInterrupt):
+        import_file(manager, path, progress=_after_batches(1, desk_then_fault))
+    assert [c.account_code for c in t.Customer.select()] == desk
+    later = create_customer(manager, CustomerInput(name="Later")).account_code
+    assert later > desk[0]
+    assert t.CustomerImport.get().state == "undone"
+
+
+def test_a_customer_a_desk_used_during_an_undone_import_is_kept(
+        office: dict[str, Any], manager: Actor, reception: Actor, tmp_path: Path,
+        small_batches: int) -> None:
+    path = write(tmp_path, [SAGE_HEADER, *sage_rows(3_000)])
+    used: list[int] = []
+
+    def log_a_call() -> None:
+        customer = t.Customer.get(t.Customer.account_code == "SAGE001")
+        used.append(new_incident(reception, customer, office["product"]).id)
+
+    def take_a_code() -> None:
+        _as_another_desk(lambda: t.Customer.create(account_code="SAGE2999", name="Meanwhile"))
+
+    progress_1 = _after_batches(1, log_a_call)
+    progress_2 = _after_batches(2, take_a_code)
+
+    def progress(done: int, total: int, stage: str) -> None:
+        progress_1(done, total, stage)
+        progress_2(done, total, stage)
+
+    with pytest.raises(ValidationError) as refused:
+        import_file(manager, path, progress=progress)
+    assert "SAGE001" in refused.value.message and "kept" in refused.value.message
+    kept = t.Customer.get(t.Customer.account_code == "SAGE001")
+    assert t.Incident.get_by_id(used[0]).customer_id == kept.id
+    assert sorted(c.account_code for c in t.Customer.select()) == ["SAGE001", "SAGE2999"]
+    # The kept customer is whole: its contact and its search entry stay with it.
+    assert [c.customer_id for c in t.Contact.select()] == [kept.id]
+    assert [r.id for r in search.search_customers("Person 1")][:1] == [kept.id]
+    undone = json.loads(t.AuditLog.get(t.AuditLog.action == "customer.import_undone").after)
+    assert undone["kept"] == ["SAGE001"]
+
+
+def test_a_manager_deactivated_during_the_import_stops_it(
+        office: dict[str, Any], manager: Actor, tmp_path: Path, small_batches: int) -> None:
+    path = write(tmp_path, ["Name,Notes", *[f"Customer {n},Note {n}" for n in range(3_000)]])
+
+    def deactivate() -> None:
+        t.User.update(active=False).where(t.User.id == manager.id).execute()
+
+    with pytest.raises(PermissionDenied, match="no longer active"):
+        import_file(manager, path, progress=_after_batches(1, deactivate))
+    assert t.Customer.select().count() == 0
+
+
+def test_each_batch_is_its_own_short_transaction(manager: Actor, tmp_path: Path,
+                                                 small_batches: int) -> None:
+    path = write(tmp_path, [SAGE_HEADER, *sage_rows(3_000)])
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if stage == "importing":
+            # Between batches nothing is held: what is written so far is committed.
+            seen.append((done, db.transaction_depth()))
+
+    import_file(manager, path, progress=progress)
+    assert len(seen) >= 2
+    assert all(depth == 0 for _, depth in seen)
+    assert seen[-1][0] == 3_000
+    assert t.CustomerImport.get().state == "done"
+    assert t.Customer.select().where(t.Customer.customer_import.is_null()).count() == 0
+
+
+def test_an_import_taken_for_stopped_by_another_desk_stops_at_its_next_batch(
+        manager: Actor, tmp_path: Path, small_batches: int) -> None:
+    path = write(tmp_path, [SAGE_HEADER, *sage_rows(2_000)])
+    undone: list[list[csv_import.UndoneImport]] = []
+
+    def looks_stalled() -> None:
+        # As if the desk doing it had not moved it on for longer than an import may stall.
+        long_ago = utcnow() - csv_import.STALLED_AFTER - dt.timedelta(seconds=5)
+        t.CustomerImport.update(heartbeat_at=long_ago).execute()
+        undone.append(csv_import.undo_stopped_imports())
+
+    with pytest.raises(csv_import.ImportStopped, match="another desk took it for stopped"):
+        import_file(manager, path, progress=_after_batches(1, looks_stalled))
+    assert [(u.removed, u.kept) for u in undone[0]] == [(500, ())]
+    assert t.Customer.select().count() == 0
+    assert t.CustomerImport.get().state == "undone"
