@@ -276,6 +276,8 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         raise DatabaseError(
             f"Cannot bring the database {info.display} up to date: {_first_line(exc)}") from None
     db.initialize(database)
+    if info.path is not None:
+        _opened_files.add(_file_key(info.path))
     return info
 
 
@@ -284,10 +286,31 @@ def close_database() -> None:
         db.obj.close()
 
 
+#: The SQLite files (device, inode) this process has opened with :func:`open_database`.
+_opened_files: set[tuple[int, int]] = set()
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    try:
+        status = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (status.st_dev, status.st_ino)
+
+
 def _check_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
+        if _file_key(path) in _opened_files:
+            # This process has had the file open through SQLite, and may still (a worker
+            # thread's connection): its first bytes are not read again as a plain file. On
+            # POSIX systems closing any handle on a file releases every lock the process
+            # holds on it, SQLite's too, and a desk whose locks are gone looks closed to the
+            # restore's check and to the next program that closes the database (which then
+            # takes itself for the last one). The file was checked when first opened.
+            _check_access(path)
+            return
         try:
             with path.open("rb") as fh:
                 head = fh.read(_HEADER_SIZE)
@@ -297,13 +320,7 @@ def _check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"{path} is not a Synergy Desk database (not a SQLite file).")
         if head:
             _check_sqlite_size(path, head)
-        if not os.access(path, os.W_OK):
-            raise DatabaseError(f"Cannot open the database {path}: the file is read-only.")
-        if not os.access(path.parent, os.W_OK):
-            # SQLite keeps its write-ahead log and lock files beside the database.
-            raise DatabaseError(
-                f"Cannot open the database {path}: its folder is read-only (the database "
-                "keeps its log files beside it).")
+        _check_access(path)
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -311,6 +328,16 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from None
     if not os.access(path.parent, os.W_OK):
         raise DatabaseError(f"Cannot create {path}: the folder is read-only.")
+
+
+def _check_access(path: Path) -> None:
+    if not os.access(path, os.W_OK):
+        raise DatabaseError(f"Cannot open the database {path}: the file is read-only.")
+    if not os.access(path.parent, os.W_OK):
+        # SQLite keeps its write-ahead log and lock files beside the database.
+        raise DatabaseError(
+            f"Cannot open the database {path}: its folder is read-only (the database "
+            "keeps its log files beside it).")
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -31,6 +31,11 @@ t.Incident.select().count()
 if sys.argv[2] == "reading":
     db.execute_sql("BEGIN")
     db.execute_sql("SELECT COUNT(*) FROM customer").fetchone()
+if sys.argv[2] == "opened again":
+    # The same process opens the office a second time (a log-in after a restore, a retry at
+    # start-up), its first connection still open.
+    open_database(sys.argv[1])
+    t.Incident.select().count()
 print("ready", flush=True)
 sys.stdin.readline()
 """
@@ -208,7 +213,7 @@ def test_restore_of_a_bad_file_is_refused_and_changes_nothing(
     assert sorted(p.name for p in path.parent.iterdir()) == neighbours
 
 
-@pytest.mark.parametrize("mode", ["idle", "reading"])
+@pytest.mark.parametrize("mode", ["idle", "reading", "opened again"])
 def test_restore_is_refused_while_another_process_has_the_database_open(
         demo_url: str, tmp_path: Path, holder: object, mode: str) -> None:
     good = backup.backup_database(demo_url, tmp_path / "good.sqlite3").path
