@@ -14,6 +14,7 @@ import peewee
 
 from synergy_desk._lazy_drivers import load_postgres_driver
 from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
+from synergy_desk.models import generation
 from synergy_desk.models.base import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -275,6 +276,12 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         database.close()
         raise DatabaseError(
             f"Cannot bring the database {info.display} up to date: {_first_line(exc)}") from None
+    try:
+        # Which copy of the office this process opened: a restore changes it (see generation).
+        generation.remember(database)
+    except peewee.PeeweeException as exc:
+        database.close()
+        raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     db.initialize(database)
     if info.path is not None:
         _opened_files.add(_file_key(info.path))

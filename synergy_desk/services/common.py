@@ -17,6 +17,7 @@ import peewee
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import ConflictError, NotFound, PermissionDenied
+from synergy_desk.models import generation
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 
@@ -103,9 +104,19 @@ def in_transaction(fn: Callable[P, T]) -> Callable[P, T]:
     return guarded
 
 
-def transaction() -> Any:
-    """One service call, one transaction (IMMEDIATE on SQLite)."""
-    return db.atomic()
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One service call, one transaction (IMMEDIATE on SQLite).
+
+    The outermost one first checks that the office is still the one this process opened
+    (a restore gives it a new generation): if not, :class:`OfficeReplaced` and nothing is
+    written.
+    """
+    outermost = db.transaction_depth() == 0
+    with db.atomic():
+        if outermost:
+            generation.check_unchanged()
+        yield
 
 
 @contextmanager
