@@ -9,16 +9,23 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from synergy_desk.demo import generator
-from synergy_desk.domain.errors import DatabaseError, ValidationError
+from synergy_desk.domain.errors import DatabaseError, OfficeReplaced, ValidationError
+from synergy_desk.models import generation
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import close_database, describe_url, open_database, sqlite_url
+from synergy_desk.services.common import Actor
 from synergy_desk.services.data import backup
+from synergy_desk.services.money import payments
+from synergy_desk.services.money.payments import ReceiptInfo
+from synergy_desk.services.office import desks
 from synergy_desk.services.reporting import integrity
+from tests.services.money.test_funding import cash, new_customer, new_incident
 
 HOLDER = r"""
 import sys
@@ -466,3 +473,156 @@ def test_a_file_that_is_not_a_database_is_not_backed_up(tmp_path: Path) -> None:
         backup.backup_database(sqlite_url(path), tmp_path / "copy.sqlite3")
     assert not (tmp_path / "copy.sqlite3").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["office.sqlite3"]
+
+
+# --- desks open on the office, the generation, the money a backup lacks (both databases) --
+
+@pytest.fixture
+def taken(office: dict[str, Any], tmp_path: Path) -> backup.BackupResult:
+    """A backup of the office as the fixture made it (users, products, settings)."""
+    return backup.backup_database(str(office["url"]), tmp_path / "taken")
+
+
+def _cash_payment(actor: Actor, office: dict[str, Any], name: str) -> ReceiptInfo:
+    customer = new_customer(name)
+    incident = new_incident(actor, customer, office["product"])
+    return payments.take_payment(actor, cash(customer, (incident.id,)))
+
+
+def _aged(token: str, seconds: float) -> None:
+    when = desks.database_now() - dt.timedelta(seconds=seconds)
+    t.DeskSession.update(last_seen_at=when).where(t.DeskSession.token == token).execute()
+
+
+def _reconnect_if_ended(url: str) -> None:
+    """A PostgreSQL desk whose session --disconnect ended opens a new one for its next job,
+    remembering the office it opened."""
+    if not url.startswith("sqlite"):
+        db.obj.close()
+
+
+def test_restore_is_refused_while_a_desk_is_live_naming_it(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    desks.register(office["reception"], computer="RECEPTION-PC")
+    desks.register(office["engineer"], computer="ENGINEER-PC")
+    t.Product.create(name="Made after the backup")
+    close_database()  # only the heartbeats say who is working
+    with pytest.raises(ValidationError) as refused:
+        backup.restore_database(url, taken.path)
+    message = refused.value.message
+    assert "2 desks are open" in message
+    assert "Rita Reception on RECEPTION-PC (last seen" in message
+    assert "Eddie Engineer on ENGINEER-PC (last seen" in message
+    assert "--disconnect" in message and "Nothing was changed" in message
+    open_database(url)
+    assert t.Product.select().where(t.Product.name == "Made after the backup").exists()
+    assert t.DeskSession.select().count() == 2
+
+
+def test_a_desk_that_stopped_beating_does_not_stop_a_restore(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    token = desks.register(office["reception"], computer="RECEPTION-PC")
+    _aged(token, desks.LIVE_SECONDS + 30)  # its computer was switched off, window open
+    close_database()
+    result = backup.restore_database(url, taken.path)
+    assert result.disconnected == ()
+    open_database(url)
+    assert not t.DeskSession.select().exists()
+
+
+def test_disconnect_restores_under_a_live_desk_which_then_writes_nothing(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    reception = office["reception"]
+    desks.register(reception, computer="RECEPTION-PC")
+    before = generation.read(db.obj)
+    # This process is the desk: its database stays open through the restore.
+    result = backup.restore_database(url, taken.path, force_stop=True)
+    assert [d.computer for d in result.disconnected] == ["RECEPTION-PC"]
+    _reconnect_if_ended(url)
+    with pytest.raises(OfficeReplaced, match="restored from a backup at"):
+        _cash_payment(reception, office, "Too Late Ltd")
+    close_database()
+    open_database(url)
+    assert generation.read(db.obj) not in (before, None)
+    assert "restored from" in t.OfficeGeneration.get_by_id(1).reason
+    assert not t.DeskSession.select().exists()
+    assert not t.Customer.select().where(t.Customer.name == "Too Late Ltd").exists()
+    _cash_payment(reception, office, "Welcome Back Ltd")  # the desk opened again works
+
+
+def test_the_money_the_backup_lacks_is_listed(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    reception, manager = office["reception"], office["manager"]
+    first = _cash_payment(reception, office, "Oduya Joinery")
+    second = _cash_payment(reception, office, "Harrow Books")
+    note = payments.refund(manager, first.payment_id, reason="Paid twice")
+    close_database()
+    result = backup.restore_database(url, taken.path)
+    assert [(m.kind, m.number, m.gross_pence, m.customer) for m in result.missing] == [
+        ("receipt", first.number, first.gross_pence, "Oduya Joinery"),
+        ("receipt", second.number, second.gross_pence, "Harrow Books"),
+        ("credit note", note.number, note.gross_pence, "Oduya Joinery"),
+    ]
+    assert all(not m.replaced for m in result.missing)
+    assert result.missing[0].at == first.taken_at
+    assert result.missing[0].text().startswith(f"{first.number} £90.00 taken ")
+    assert result.previous is not None and result.previous.is_file()
+
+
+def test_a_receipt_number_the_backup_holds_for_another_payment_is_listed(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    url = str(office["url"])
+    reception = office["reception"]
+    _cash_payment(reception, office, "In Both Ltd")
+    earlier = backup.backup_database(url, tmp_path / "earlier")
+    _cash_payment(reception, office, "Later Ltd")
+    later = backup.backup_database(url, tmp_path / "later")
+    close_database()
+    backup.restore_database(url, earlier.path)
+    open_database(url)
+    # Back on the earlier office, the next payment takes the number Later Ltd had.
+    again = _cash_payment(reception, office, "Another Ltd")
+    close_database()
+    result = backup.restore_database(url, later.path)
+    assert [(m.number, m.customer, m.replaced) for m in result.missing] == [
+        (again.number, "Another Ltd", True)]
+    assert "the backup holds that number for another payment" in result.missing[0].text()
+
+
+def test_nothing_is_listed_when_the_backup_has_every_payment(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    url = str(office["url"])
+    _cash_payment(office["reception"], office, "In The Backup Ltd")
+    taken = backup.backup_database(url, tmp_path / "taken")
+    close_database()
+    assert backup.restore_database(url, taken.path).missing == ()
+
+
+def test_sqlite_restore_writes_into_the_office_file_itself(
+        sqlite_db_url: str, tmp_path: Path, password_hash: str) -> None:
+    """Every connection open on the office (any desk) sees the restored database: nothing can
+    go on writing to a file that is no longer the office."""
+    path = _path(sqlite_db_url)
+    t.Product.create(name="In the backup")
+    taken = backup.backup_database(sqlite_db_url, tmp_path / "taken.sqlite3")
+    t.Product.create(name="Not in the backup")
+    close_database()
+    os.chmod(path, 0o640)
+    inode = path.stat().st_ino
+    desk = sqlite3.connect(str(path), isolation_level=None)  # a desk that stays open
+    desk.execute("SELECT COUNT(*) FROM product").fetchone()
+    try:
+        backup.restore_database(sqlite_db_url, taken.path, force_stop=True)
+        assert path.stat().st_ino == inode and path.stat().st_mode & 0o777 == 0o640
+        names = {row[0] for row in desk.execute("SELECT name FROM product")}
+        assert names == {"In the backup"}
+        desk.execute("INSERT INTO product (name, current_version, active) VALUES ('x', '', 1)")
+    finally:
+        desk.close()
+    assert "x" in {row[0] for row in sqlite3.connect(str(path)).execute(
+        "SELECT name FROM product")}
+    assert sqlite3.connect(str(path)).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
