@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import peewee
 
+from synergy_desk.domain.errors import OfficeReplaced
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services.common import Actor, transaction, tuples
@@ -131,12 +132,14 @@ def beat(actor: Actor | None, token: str, *, program: str = PROGRAM) -> None:
 def leave(token: str) -> None:
     """The desk with this token has closed.
 
-    Raises:
-        OfficeReplaced: the office was restored since this process opened it (its row went
-            with the office it was in); nothing is written.
+    On an office restored since this process opened it nothing is written: the desk's row
+    went with the office it was in.
     """
-    with transaction():
-        t.DeskSession.delete().where(t.DeskSession.token == token).execute()
+    try:
+        with transaction():
+            t.DeskSession.delete().where(t.DeskSession.token == token).execute()
+    except OfficeReplaced:
+        return
 
 
 def live_desks(*, database: peewee.Database | None = None,
