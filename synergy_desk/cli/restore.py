@@ -76,9 +76,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Restored {result.target} from {source} ({sum(result.counts.values()):,} rows, "
           f"{result.seconds:.1f} s).{kept}")
     if result.disconnected:
-        now = max(desk.last_seen_at for desk in result.disconnected)
         print(f"Open when the office was restored, and told so at their next change: "
-              f"{desks.desks_sentence(result.disconnected, now)}.")
+              f"{desks.desks_sentence(result.disconnected)}.")
     if result.missing:
         count = len(result.missing)
         receipts = sum(1 for item in result.missing if item.kind == "receipt")

@@ -519,9 +519,10 @@ def _copy_into_office(target: Path, temp: Path, source: Path
                 restored.close()
             was = _sqlite_generation(hold)
             passing = generation.new_value()
-            hold.execute(f'UPDATE "{generation.TABLE}" SET value = ?, changed_at = ?, '
-                         "reason = ? WHERE id = 1",
-                         (passing, _db_time(utcnow()), f"restoring from {source.name}"[:300]))
+            if was is not None:  # (an office no desk of this version has opened has none)
+                hold.execute(f'UPDATE "{generation.TABLE}" SET value = ?, changed_at = ?, '
+                             "reason = ? WHERE id = 1",
+                             (passing, _db_time(utcnow()), f"restoring from {source.name}"[:300]))
             hold.execute("COMMIT")
         except BaseException:
             if hold.in_transaction:
@@ -584,7 +585,7 @@ def _restore_sqlite(info: DatabaseInfo, source: Path, checked: BackupInfo,
         live = _sqlite_live_desks(target)
         if not disconnect:
             if live:
-                raise ValidationError(_live_message(str(target), live))
+                raise ValidationError(_live_message(str(target), live, utcnow()))
             if sqlite_in_use(target):
                 raise ValidationError(_in_use_message(target))
     page_size = _sqlite_page_size(target) if existing else None
@@ -632,8 +633,7 @@ def _in_use_message(target: Path) -> str:
             "ahead anyway. Nothing was changed.")
 
 
-def _live_message(display: str, live: list[desks.Desk]) -> str:
-    now = max(desk.last_seen_at for desk in live)
+def _live_message(display: str, live: list[desks.Desk], now: dt.datetime) -> str:
     are = "desks are" if len(live) != 1 else "desk is"
     return (f"{len(live)} {are} open on {display}: {desks.desks_sentence(live, now)}. Close "
             "Synergy Desk there and try again, or restore with --disconnect to go ahead "
@@ -936,7 +936,8 @@ def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> Res
             live = desks.live_desks(database=holder)
             others = _pg_other_sessions(holder)
             if not force_stop and live:
-                raise ValidationError(_live_message(info.display, live))
+                raise ValidationError(_live_message(info.display, live,
+                                                    desks.database_now(holder)))
             if others and not force_stop:
                 raise ValidationError(
                     f"{len(others)} other session{'s are' if len(others) != 1 else ' is'} "
@@ -956,7 +957,8 @@ def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> Res
             raise DatabaseError(f"Cannot check who uses {info.display}: "
                                 f"{_first_line(exc)}") from None
         passing = generation.new_value()
-        _set_pg_generation(holder, passing, f"restoring from {source.name}")
+        if was is not None:  # (an office no desk of this version has opened has none)
+            _set_pg_generation(holder, passing, f"restoring from {source.name}")
         try:
             aside = backup_folder(info) / f"synergy-desk-{name}.before-restore-{_stamp()}.dump"
             previous = _backup_postgres(info, aside, None).path

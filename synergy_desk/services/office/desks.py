@@ -56,16 +56,20 @@ class Desk:
         """Whole seconds since its last heartbeat (never negative)."""
         return max(0, int((now - self.last_seen_at).total_seconds()))
 
+    def who_where(self) -> str:
+        """"Rita Reception on RECEPTION-PC"."""
+        who = self.user_name or "someone not logged in"
+        return f"{who} on {self.computer or 'an unnamed computer'}"
+
     def describe(self, now: dt.datetime) -> str:
         """"Rita Reception on RECEPTION-PC (last seen 12 s ago)"."""
-        who = self.user_name or "someone not logged in"
-        where = self.computer or "an unnamed computer"
-        return f"{who} on {where} (last seen {self.seen_ago(now)} s ago)"
+        return f"{self.who_where()} (last seen {self.seen_ago(now)} s ago)"
 
 
-def desks_sentence(desks: Iterable[Desk], now: dt.datetime) -> str:
-    """The desks in one phrase: "Rita Reception on DESK-1 (…) and Eddie Engineer on DESK-2 (…)"."""
-    parts = [desk.describe(now) for desk in desks]
+def desks_sentence(desks: Iterable[Desk], now: dt.datetime | None = None) -> str:
+    """The desks in one phrase: "Rita Reception on DESK-1 (last seen 3 s ago) and Eddie
+    Engineer on DESK-2 (…)"; without ``now``, only who and where."""
+    parts = [desk.describe(now) if now is not None else desk.who_where() for desk in desks]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
