@@ -1082,12 +1082,21 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False,
                      checked: BackupInfo | None = None) -> RestoreResult:
     """Replace the office database with a backup, keeping the current one aside first.
 
-    The backup is checked before anything is touched. A SQLite database that any desk has
-    open is refused (SQLite offers no way to stop another program, so ``force_stop`` does not
-    apply); the backup is copied in beside the database and renamed over it, and the current
-    file is kept as ``NAME.before-restore-STAMP.bak``. A PostgreSQL database is refused while
-    other sessions are connected unless ``force_stop`` ends them; it is dumped to the backup
-    folder, then restored with ``pg_restore --clean`` in one transaction.
+    The backup is checked before anything is touched. The restore is refused while any desk
+    is live (its heartbeat is recent), naming them, and while another program has the
+    database open (a SQLite file this cannot have to itself; other PostgreSQL sessions),
+    unless ``force_stop``: then PostgreSQL sessions are ended, and on either database every
+    desk that was open is refused at its next change (the office's generation changes) and
+    listed in the result's ``disconnected``.
+
+    The current database is kept aside first (``NAME.before-restore-STAMP.bak`` beside a
+    SQLite file; a dump in the backup folder for PostgreSQL) and compared with the backup:
+    its receipts and credit notes the backup lacks are the result's ``missing``. No desk
+    saves anything in between. A SQLite backup is then copied into the office's own file
+    with SQLite's backup API (never renamed over it, so every open connection sees the
+    restored database); a PostgreSQL one is restored with ``pg_restore --clean`` in one
+    transaction. Either way the restored office is brought up to date, gets a new
+    generation, and lists no desks.
 
     Raises:
         ValidationError: the backup is not usable or is of the other kind of database, or the
