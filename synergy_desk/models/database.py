@@ -283,8 +283,6 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         database.close()
         raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     db.initialize(database)
-    if info.path is not None:
-        _opened_files.add(_file_key(info.path))
     return info
 
 
@@ -293,29 +291,40 @@ def close_database() -> None:
         db.obj.close()
 
 
-#: The SQLite files (device, inode) this process has opened with :func:`open_database`.
-_opened_files: set[tuple[int, int]] = set()
+def open_in_this_process(path: Path) -> bool:
+    """Whether this process holds a descriptor open on the file (always False on Windows).
 
-
-def _file_key(path: Path) -> tuple[int, int]:
+    On POSIX systems closing *any* descriptor on a file releases every lock the process holds
+    on it, SQLite's included (SQLite guards only its own descriptors). A program that has the
+    office open (a desk, any thread's connection) must not open it as a plain file: once its
+    locks are gone it looks closed to a restore's check, and the next program to close the
+    database takes itself for the last one and removes the log the desk still writes to.
+    When this cannot be told, the answer is yes.
+    """
+    if os.name != "posix":
+        return False
     try:
-        status = path.stat()
+        target = path.stat()
+        names = os.listdir("/dev/fd")
     except OSError:
-        return (-1, -1)
-    return (status.st_dev, status.st_ino)
+        return True
+    for name in names:
+        try:
+            status = os.fstat(int(name))
+        except (OSError, ValueError):
+            continue
+        if (status.st_dev, status.st_ino) == (target.st_dev, target.st_ino):
+            return True
+    return False
 
 
 def _check_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
-        if _file_key(path) in _opened_files:
-            # This process has had the file open through SQLite, and may still (a worker
-            # thread's connection): its first bytes are not read again as a plain file. On
-            # POSIX systems closing any handle on a file releases every lock the process
-            # holds on it, SQLite's too, and a desk whose locks are gone looks closed to the
-            # restore's check and to the next program that closes the database (which then
-            # takes itself for the last one). The file was checked when first opened.
+        if open_in_this_process(path):
+            # Open here already (a second opening: a log-in after a restore, a retry at
+            # start-up), so SQLite has read it: its first bytes are not read again.
             _check_access(path)
             return
         try:
