@@ -572,8 +572,7 @@ def _sqlite_page_size(path: Path) -> int:
         conn.close()
 
 
-def _restore_sqlite(info: DatabaseInfo, source: Path, checked: BackupInfo,
-                    disconnect: bool) -> RestoreResult:
+def _restore_sqlite(info: DatabaseInfo, source: Path, disconnect: bool) -> RestoreResult:
     assert info.path is not None
     target = info.path
     if source.resolve() == (target.resolve() if target.exists() else target.absolute()):
@@ -953,12 +952,12 @@ def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> Res
             was = generation.read(holder)
             office = _pg_money(holder)
             zone = _pg_zone(holder)
+            passing = generation.new_value()
+            if was is not None:  # (an office no desk of this version has opened has none)
+                _set_pg_generation(holder, passing, f"restoring from {source.name}")
         except peewee.PeeweeException as exc:
             raise DatabaseError(f"Cannot check who uses {info.display}: "
                                 f"{_first_line(exc)}") from None
-        passing = generation.new_value()
-        if was is not None:  # (an office no desk of this version has opened has none)
-            _set_pg_generation(holder, passing, f"restoring from {source.name}")
         try:
             aside = backup_folder(info) / f"synergy-desk-{name}.before-restore-{_stamp()}.dump"
             previous = _backup_postgres(info, aside, None).path
@@ -1119,7 +1118,7 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False,
             "restored into a PostgreSQL database: give its postgresql:// address with "
             "--database. Nothing was changed.")
     if info.kind == "sqlite":
-        return _restore_sqlite(info, source, checked, force_stop)
+        return _restore_sqlite(info, source, force_stop)
     return _restore_postgres(info, source, force_stop)
 
 

@@ -8,6 +8,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -654,3 +655,52 @@ def test_an_office_older_than_the_desk_list_is_restored_and_brought_up_to_date(
         assert conn.execute("SELECT name FROM product").fetchall() == [("In the backup",)]
     finally:
         conn.close()
+
+
+def test_a_desk_saving_as_the_backup_goes_into_postgresql_waits_and_is_refused(
+        office: dict[str, Any], taken: backup.BackupResult,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between pg_restore's commit and the new generation the office holds the backup's own
+    generation, which may be the one a desk opened: the restore's advisory lock keeps every
+    change waiting until the new one is written."""
+    import threading
+
+    import psycopg
+
+    from synergy_desk.services.people import customers
+
+    url = str(office["url"])
+    if url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only: on SQLite the backup goes in as one write transaction")
+    reception = office["reception"]
+    outcome: list[BaseException | None] = []
+
+    def a_desk_saves() -> None:
+        try:
+            customers.create_customer(reception, customers.CustomerInput(name="Mid Restore"))
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+        finally:
+            db.close()
+
+    check_schema = backup.check_schema_not_newer
+    desk = threading.Thread(target=a_desk_saves)
+
+    def restored_and_a_desk_saves_now(database: Any) -> None:
+        desk.start()
+        with psycopg.connect(url, autocommit=True) as watcher:
+            deadline = time.monotonic() + 30
+            while not watcher.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = "
+                                      "'advisory' AND NOT granted").fetchone()[0]:
+                assert time.monotonic() < deadline, "the desk's change did not wait"
+                time.sleep(0.05)  # another session's state: nothing to wait on but it
+        check_schema(database)
+
+    monkeypatch.setattr(backup, "check_schema_not_newer", restored_and_a_desk_saves_now)
+    backup.restore_database(url, taken.path, force_stop=True)
+    desk.join(timeout=60)
+    assert len(outcome) == 1 and isinstance(outcome[0], OfficeReplaced)
+    close_database()
+    open_database(url)
+    assert not t.Customer.select().where(t.Customer.name == "Mid Restore").exists()
