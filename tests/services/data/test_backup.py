@@ -704,3 +704,48 @@ def test_a_desk_saving_as_the_backup_goes_into_postgresql_waits_and_is_refused(
     close_database()
     open_database(url)
     assert not t.Customer.select().where(t.Customer.name == "Mid Restore").exists()
+
+
+def test_a_desk_saving_while_the_office_is_kept_aside_is_refused_and_loses_nothing(
+        office: dict[str, Any], taken: backup.BackupResult,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The office kept aside and the restored one both lack what a desk would save between
+    them: the restore holds the office (SQLite's write lock, PostgreSQL's advisory lock) and
+    gives it a passing generation before letting go."""
+    import threading
+
+    from synergy_desk.services.people import customers
+
+    url = str(office["url"])
+    reception = office["reception"]
+    outcome: list[BaseException | None] = []
+
+    def a_desk_saves() -> None:
+        try:
+            customers.create_customer(reception, customers.CustomerInput(name="Meanwhile Ltd"))
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+        finally:
+            db.close()
+
+    compare = backup._missing_money
+    desk = threading.Thread(target=a_desk_saves)
+
+    def kept_aside_and_a_desk_saves(*args: Any) -> Any:
+        desk.start()
+        # Unguarded, the desk's change would be done in a moment; guarded, it waits.
+        desk.join(timeout=1)
+        assert desk.is_alive(), f"the desk saved while the office was kept aside: {outcome}"
+        return compare(*args)
+
+    monkeypatch.setattr(backup, "_missing_money", kept_aside_and_a_desk_saves)
+    result = backup.restore_database(url, taken.path, force_stop=True)
+    desk.join(timeout=60)
+    assert len(outcome) == 1 and isinstance(outcome[0], OfficeReplaced)
+    close_database()
+    open_database(url)
+    assert not t.Customer.select().where(t.Customer.name == "Meanwhile Ltd").exists()
+    if result.previous is not None and result.previous.suffix == ".bak":
+        assert sqlite3.connect(str(result.previous)).execute(
+            "SELECT COUNT(*) FROM customer WHERE name = 'Meanwhile Ltd'").fetchone() == (0,)
