@@ -605,7 +605,7 @@ def test_nothing_is_listed_when_the_backup_has_every_payment(
 
 
 def test_sqlite_restore_writes_into_the_office_file_itself(
-        sqlite_db_url: str, tmp_path: Path, password_hash: str) -> None:
+        sqlite_db_url: str, tmp_path: Path) -> None:
     """Every connection open on the office (any desk) sees the restored database: nothing can
     go on writing to a file that is no longer the office."""
     path = _path(sqlite_db_url)
