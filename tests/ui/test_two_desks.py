@@ -115,12 +115,15 @@ def _start(tmp_path: Path, url: str, user: str, heartbeat_ms: int) -> Desk:
 
 
 def _stop(desk: Desk) -> None:
-    if desk.proc.poll() is None:
-        try:
-            desk.send("quit")
-            desk.expect("closed", 30)
-            desk.proc.wait(timeout=30)
-        except (OSError, subprocess.TimeoutExpired):
+    """Quit the desk as a person would; one that does not end is killed, never left behind."""
+    if desk.proc.poll() is not None:
+        return
+    try:
+        desk.send("quit")
+        desk.expect("closed", 30)
+        desk.proc.wait(timeout=30)
+    finally:
+        if desk.proc.poll() is None:
             desk.proc.kill()
             desk.proc.wait(timeout=30)
 
@@ -241,6 +244,8 @@ def test_a_restore_under_two_open_desks_leaves_neither_writing_to_a_lost_office(
         assert _receipts(path) == ["R-000001"]
         assert _latest_write(kept) <= finished
     finally:
-        _stop(rita)
-        _stop(eddie)
+        try:
+            _stop(rita)
+        finally:
+            _stop(eddie)
     assert rita.proc.returncode == 0 and eddie.proc.returncode == 0
