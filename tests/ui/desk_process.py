@@ -28,6 +28,7 @@ import argparse
 import os
 import sys
 import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -35,6 +36,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMessage
 from shiboken6 import isValid
 
 POLL_MS = 50
+#: How long a desk whose test has gone may take to quit before it is ended.
+QUIT_SECONDS = 20
 
 
 def say(*words: object) -> None:
@@ -106,7 +109,10 @@ class Driver(QObject):
         for line in sys.stdin:
             if line.strip():
                 self.command.emit(line.strip())
+        # The test has gone: quit, and do not outlive it whatever is still open.
         self.command.emit("quit")
+        time.sleep(QUIT_SECONDS)
+        os._exit(3)
 
     # -- doing what is asked --------------------------------------------------------------------
 
