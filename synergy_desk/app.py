@@ -13,7 +13,8 @@ Start-up, in order:
    half-way is undone (with progress, and a message saying so);
 7. first run on a new database (office details and the first manager, demo data if wanted);
 8. login;
-9. the main window.
+9. the main window; when the office is restored from a backup under it, the window says so
+   and the desk goes back to 6 (the restored office is opened, and the log-in asked again).
 """
 
 from __future__ import annotations
@@ -68,13 +69,39 @@ def main(args: argparse.Namespace) -> int:
     from synergy_desk.ui.prefs import Preferences
 
     prefs = Preferences(QSettings())
-    window = start(prefs, database_url=getattr(args, "database", None))
+    url = getattr(args, "database", None)
+    window = start(prefs, database_url=url)
     if isinstance(window, int):
         return window
     window.show()
     code = int(app.exec())
+    while code == errors.RETURN_TO_LOGIN:
+        # The office was restored from a backup under this desk (the window said so): open
+        # the restored office and log in again, as at start-up.
+        window = _open_again(app, prefs, url, window)
+        if isinstance(window, int):
+            code = window
+            break
+        window.show()
+        app.setQuitOnLastWindowClosed(True)
+        code = int(app.exec())
     _exit_now(code)
     return code
+
+
+def _open_again(app: Any, prefs: Any, url: str | None, old: Any) -> Any:
+    """Close the desk's windows and its database, then start again from opening the office:
+    the new main window, or an exit code."""
+    from synergy_desk.models.database import close_database
+    from synergy_desk.ui import errors
+
+    # Closing the last window would end the program, not return it to the log-in.
+    app.setQuitOnLastWindowClosed(False)
+    app.closeAllWindows()  # the window takes itself off the office's list of desks
+    old.deleteLater()
+    close_database()
+    app.setProperty(errors.OFFICE_REPLACED_TOLD, False)
+    return start(prefs, database_url=url)
 
 
 #: How often the window's thread collects reference cycles, in milliseconds.

@@ -1,7 +1,8 @@
 """``synergy-desk restore FILE``: replace the office database with a backup, after checking it.
 
 Exit status 0 when done; 2 for bad input (a file that is not a usable backup, a database in
-use, a restore not confirmed); 1 for anything else.
+use by desks that were not to be disconnected, a restore not confirmed); 1 for anything else.
+What the restored office lacks (receipts and credit notes taken since the backup) is printed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from synergy_desk.cli.common import Commands, UsageError, common_options
+from synergy_desk.cli.common import Commands, UsageError, common_options, plural
 
 __all__ = ["add_parser", "run"]
 
@@ -22,18 +23,23 @@ def add_parser(commands: Commands) -> None:
         help="replace the office database with a backup",
         description="Replace the office database (--database) with a backup made by the "
                     "backup command: a .sqlite3 backup into a SQLite office, a .dump into a "
-                    "PostgreSQL one. The backup is checked first; the database is refused "
-                    "while a desk has it open (close Synergy Desk on every desk first); the "
-                    "current database is kept aside (NAME.before-restore-DATE-TIME.bak "
-                    "beside a SQLite file, a .dump in the backups folder for PostgreSQL) "
-                    "before it is replaced. Asks for confirmation unless --yes is given.")
+                    "PostgreSQL one. The backup is checked first. The restore is refused while "
+                    "any desk is open on the office (each open window says so every few "
+                    "seconds; the refusal names them) or another program has it open, unless "
+                    "--disconnect is given. The current database is kept aside "
+                    "(NAME.before-restore-DATE-TIME.bak beside a SQLite file, a .dump in the "
+                    "backups folder for PostgreSQL) before it is replaced, and the receipts "
+                    "and credit notes it has that the backup lacks are listed. Asks for "
+                    "confirmation unless --yes is given.")
     r.add_argument("file", metavar="FILE", help="the backup file to restore")
     r.add_argument("--yes", action="store_true",
                    help="do not ask for confirmation (required when standard input is not a "
                         "terminal)")
     r.add_argument("--disconnect", action="store_true",
-                   help="PostgreSQL only: end the other sessions connected to the database "
-                        "first, instead of refusing")
+                   help="restore even while desks are open: on PostgreSQL their sessions are "
+                        "ended; on either database each desk that was open is refused at its "
+                        "next change, told the office was restored, and saves nothing more "
+                        "until it is opened again")
     r.set_defaults(handler=run)
 
 
@@ -49,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     """Restore the backup; returns the exit status."""
     from synergy_desk.models.database import default_database_url, describe_url
     from synergy_desk.services.data import backup
+    from synergy_desk.services.office import desks
 
     info = describe_url(args.database or default_database_url())
     source = Path(args.file)
@@ -68,4 +75,17 @@ def run(args: argparse.Namespace) -> int:
     kept = f" The previous database is kept as {result.previous}." if result.previous else ""
     print(f"Restored {result.target} from {source} ({sum(result.counts.values()):,} rows, "
           f"{result.seconds:.1f} s).{kept}")
+    if result.disconnected:
+        print(f"Open when the office was restored, and told so at their next change: "
+              f"{desks.desks_sentence(result.disconnected)}.")
+    if result.missing:
+        count = len(result.missing)
+        receipts = sum(1 for item in result.missing if item.kind == "receipt")
+        what = " and ".join(plural(n, noun) for n, noun in
+                            ((receipts, "receipt"), (count - receipts, "credit note")) if n)
+        print(f"{what} of the office {'is' if count == 1 else 'are'} not in the backup, so "
+              f"the restored office does not have {'it' if count == 1 else 'them'}"
+              + (f" (kept in {result.previous})" if result.previous else "") + ":")
+        for item in result.missing:
+            print(f"  {item.text()}")
     return 0

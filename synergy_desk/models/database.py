@@ -14,6 +14,7 @@ import peewee
 
 from synergy_desk._lazy_drivers import load_postgres_driver
 from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
+from synergy_desk.models import generation
 from synergy_desk.models.base import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -343,6 +344,12 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         database.close()
         raise DatabaseError(
             f"Cannot bring the database {info.display} up to date: {_first_line(exc)}") from None
+    try:
+        # Which copy of the office this process opened: a restore changes it (see generation).
+        generation.remember(database)
+    except peewee.PeeweeException as exc:
+        database.close()
+        raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     db.initialize(database)
     return info
 
@@ -352,10 +359,42 @@ def close_database() -> None:
         db.obj.close()
 
 
+def open_in_this_process(path: Path) -> bool:
+    """Whether this process holds a descriptor open on the file (always False on Windows).
+
+    On POSIX systems closing *any* descriptor on a file releases every lock the process holds
+    on it, SQLite's included (SQLite guards only its own descriptors). A program that has the
+    office open (a desk, any thread's connection) must not open it as a plain file: once its
+    locks are gone it looks closed to a restore's check, and the next program to close the
+    database takes itself for the last one and removes the log the desk still writes to.
+    When this cannot be told, the answer is yes.
+    """
+    if os.name != "posix":
+        return False
+    try:
+        target = path.stat()
+        names = os.listdir("/dev/fd")
+    except OSError:
+        return True
+    for name in names:
+        try:
+            status = os.fstat(int(name))
+        except (OSError, ValueError):
+            continue
+        if (status.st_dev, status.st_ino) == (target.st_dev, target.st_ino):
+            return True
+    return False
+
+
 def _check_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
+        if open_in_this_process(path):
+            # Open here already (a second opening: a log-in after a restore, a retry at
+            # start-up), so SQLite has read it: its first bytes are not read again.
+            _check_access(path)
+            return
         try:
             with path.open("rb") as fh:
                 head = fh.read(_HEADER_SIZE)
@@ -365,13 +404,7 @@ def _check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"{path} is not a Synergy Desk database (not a SQLite file).")
         if head:
             _check_sqlite_size(path, head)
-        if not os.access(path, os.W_OK):
-            raise DatabaseError(f"Cannot open the database {path}: the file is read-only.")
-        if not os.access(path.parent, os.W_OK):
-            # SQLite keeps its write-ahead log and lock files beside the database.
-            raise DatabaseError(
-                f"Cannot open the database {path}: its folder is read-only (the database "
-                "keeps its log files beside it).")
+        _check_access(path)
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -379,6 +412,16 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from None
     if not os.access(path.parent, os.W_OK):
         raise DatabaseError(f"Cannot create {path}: the folder is read-only.")
+
+
+def _check_access(path: Path) -> None:
+    if not os.access(path, os.W_OK):
+        raise DatabaseError(f"Cannot open the database {path}: the file is read-only.")
+    if not os.access(path.parent, os.W_OK):
+        # SQLite keeps its write-ahead log and lock files beside the database.
+        raise DatabaseError(
+            f"Cannot open the database {path}: its folder is read-only (the database "
+            "keeps its log files beside it).")
 
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -518,6 +518,40 @@ class AuditLog(BaseModel):
                    (("action", "at"), False), (("user", "at"), False))
 
 
+class OfficeGeneration(BaseModel):
+    """Which copy of the office this database is: one row, given a new random value by every
+    restore.
+
+    A desk remembers the value it opened and reads it again at the start of every change; a
+    different value means the database was replaced under it, and the change is refused.
+    """
+
+    id = IntegerField(primary_key=True)  # always 1
+    value = CharField(max_length=64)
+    changed_at = UTCDateTimeField(default=utcnow)
+    reason = CharField(max_length=300, default="")
+
+
+class DeskSession(BaseModel):
+    """A desk (one open window) on the office: who, on which computer, in which program.
+
+    The window writes ``last_seen_at`` every few seconds while it is open and removes the row
+    when it closes; a desk is live while its last heartbeat is recent.
+    """
+
+    id = AutoField()
+    token = CharField(max_length=64, unique=True)
+    user = ForeignKeyField(User, null=True)
+    computer = CharField(max_length=200, default="")
+    process_id = IntegerField(default=0)
+    program = CharField(max_length=100, default="")
+    started_at = UTCDateTimeField(default=utcnow)
+    last_seen_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("last_seen_at",), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
     Module, Contract,
@@ -526,3 +560,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     EnhancementRequestCustomer,
     Escalation, AuditLog, OfficeDetails,
 ]
+
+#: What the desks keep about this one database rather than about the office: which copy of the
+#: office it is, and who has it open. Not office data: copy-to does not carry them to another
+#: database, a backup does not count them, a restore writes them afresh.
+SESSION_MODELS: list[type[BaseModel]] = [OfficeGeneration, DeskSession]

@@ -20,6 +20,7 @@ import peewee
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import ConflictError, LockTimeout, NotFound, PermissionDenied
+from synergy_desk.models import generation
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 from synergy_desk.models.database import is_lock_timeout, is_run_again
@@ -27,7 +28,8 @@ from synergy_desk.models.database import is_lock_timeout, is_run_again
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Actor", "require", "transaction", "retried", "RUN_ATTEMPTS", "in_transaction", "read_snapshot", "edits_since",
+    "Actor", "require", "transaction", "retried", "RUN_ATTEMPTS", "in_transaction",
+    "read_snapshot", "edits_since",
     "stale_edit", "audit", "next_number", "chain_append", "for_update", "snapshot", "get_or_404",
     "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH", "ENGINEERS", "EVERYONE", "MANAGERS",
     "canonical_json", "row_hash", "text_or_empty"
@@ -130,12 +132,18 @@ def _lock_timeout() -> LockTimeout:
 def transaction() -> Iterator[None]:
     """One service call, one transaction (IMMEDIATE on SQLite).
 
-    A lock another desk held for longer than a desk waits (``LOCK_WAIT_SECONDS``) ends the
-    transaction with :class:`LockTimeout`, a readable message, instead of the driver's error.
-    The function that opens it is :func:`retried`, which runs it again when it lost a race.
+    The outermost one first checks that the office is still the one this process opened
+    (a restore gives it a new generation): if not, :class:`OfficeReplaced` and nothing is
+    written. A lock another desk held for longer than a desk waits (``LOCK_WAIT_SECONDS``)
+    ends the transaction with :class:`LockTimeout`, a readable message, instead of the
+    driver's error. The function that opens it is :func:`retried`, which runs it again when
+    it lost a race.
     """
+    outermost = db.transaction_depth() == 0
     try:
         with db.atomic():
+            if outermost:
+                generation.check_unchanged()
             yield
     except peewee.DatabaseError as exc:
         if is_lock_timeout(exc):

@@ -31,10 +31,11 @@ from shiboken6 import isValid
 
 from synergy_desk import __version__
 from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import OfficeReplaced
 from synergy_desk.models.database import is_lost_connection
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import incident_list
-from synergy_desk.services.office import activity, catalogue
+from synergy_desk.services.office import activity, catalogue, desks
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
@@ -65,6 +66,8 @@ LAPSE_FIRST_MS = 20_000
 LAPSE_EVERY_MS = 3_600_000
 #: When the window sets up its daily backup, after the first paint.
 AUTO_BACKUP_SETUP_MS = 1_000
+#: How often an open window tells the office it is still open (a restore names live desks).
+HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
 
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
@@ -116,6 +119,13 @@ class MainWindow(QMainWindow):
         self._lapse.timeout.connect(self.lapse_expired_tickets)
         self._lapse.start()
         QTimer.singleShot(LAPSE_FIRST_MS, self.lapse_expired_tickets)
+
+        # Started by attach_database: the desk is on the office's list while it beats.
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setObjectName("deskHeartbeat")
+        self.heartbeat.setInterval(HEARTBEAT_MS)
+        self.heartbeat.timeout.connect(self._beat)
+        self._desk_token: str | None = None
 
     # -- building ------------------------------------------------------------------------
 
@@ -401,6 +411,36 @@ class MainWindow(QMainWindow):
         self.set_database_label(("SQLite: " if info.kind == "sqlite" else "PostgreSQL: ")
                                 + info.display)
         QTimer.singleShot(AUTO_BACKUP_SETUP_MS, self._start_daily_backup)
+        self._beat()
+        self.heartbeat.start()
+
+    def _beat(self) -> None:
+        """Tell the office this desk is open (the first time, put it on the list), on the
+        background helper."""
+        actor, token = self.actor, self._desk_token
+        program = f"Synergy Desk {__version__}"
+
+        def beat() -> str | OfficeReplaced:
+            try:
+                if token is None:
+                    return desks.register(actor, program=program)
+                desks.beat(actor, token, program=program)
+            except OfficeReplaced as exc:
+                return exc  # said on the window's thread, below
+            return token
+
+        def failed(exc: Exception) -> None:
+            # A lost connection is shown in the status bar; the next beat tries again.
+            log.warning("The desk's heartbeat was not written: %s", exc)
+
+        Op(self, self.background, beat).success(self._on_beaten).failure(failed).run()
+
+    def _on_beaten(self, outcome: str | OfficeReplaced) -> None:
+        if isinstance(outcome, OfficeReplaced):
+            self.heartbeat.stop()  # the office it beat for is gone
+            errors.show_error(self, outcome)
+            return
+        self._desk_token = outcome
 
     def _start_daily_backup(self) -> None:
         from synergy_desk.ui.auto_backup import start_daily_backup
@@ -481,6 +521,14 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._poll.stop()
         self._lapse.stop()
+        self.heartbeat.stop()
+        if self._desk_token is not None:
+            def not_left(exc: Exception) -> None:
+                log.warning("The desk could not take itself off the office's list: %s", exc)
+
+            with reporting_errors(self, failure=not_left):
+                desks.leave(self._desk_token)
+            self._desk_token = None
         if self.auto_backup is not None:
             self.auto_backup.stop()
         self.save_state()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from synergy_desk.domain.enums import Role
+from synergy_desk.domain.errors import OfficeReplaced
 from synergy_desk.services.common import Actor, require
 from synergy_desk.ui import errors
 from synergy_desk.ui.worker import Background
@@ -83,7 +84,9 @@ def reporting_errors(parent: QWidget | None, *,
 
 
 def _fail(parent: QWidget | None, exc: Exception, failure: Failure | None) -> None:
-    if failure is None:
+    # An office replaced under the desk is the whole window's business, not a form's: it
+    # always reaches the one display, which takes the desk back to the log-in.
+    if failure is None or isinstance(exc, OfficeReplaced):
         errors.show_error(parent, exc)
         return
     try:

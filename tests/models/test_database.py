@@ -178,3 +178,18 @@ def test_a_sqlite_file_locked_too_long_is_a_lost_connection(tmp_path: Path) -> N
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_a_file_this_process_holds_open_is_told_apart(tmp_path: Path) -> None:
+    """What decides whether open_database may read a file's first bytes as a plain file."""
+    from synergy_desk.models.database import open_in_this_process
+
+    path = tmp_path / "office.sqlite3"
+    conn = sqlite3.connect(str(path))
+    conn.execute("CREATE TABLE kept (x)")
+    try:
+        assert open_in_this_process(path)
+    finally:
+        conn.close()
+    assert not open_in_this_process(path)
+    assert open_in_this_process(tmp_path / "missing.sqlite3")  # cannot tell: not read

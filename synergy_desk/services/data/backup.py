@@ -4,6 +4,16 @@ A SQLite office is copied with SQLite's online backup API, a few pages at a time
 working while it runs; a PostgreSQL office with ``pg_dump`` (custom format) from the PostgreSQL
 client tools. A backup is written beside its final name and renamed into place only once it
 has been checked, so a half-written backup never carries a backup's name.
+
+A restore never leaves a desk writing to a database that is no longer the office. It is
+refused while any desk is live (its heartbeat, see :mod:`synergy_desk.services.office.desks`)
+or, second, while another program holds the database open, unless told to disconnect them.
+The restored database gets a new generation (:mod:`synergy_desk.models.generation`), which
+every desk checks before each change, so a desk that was left open is refused instead of
+writing. A SQLite backup is copied *into* the office's file through SQLite's backup API, so
+every connection open on it sees the restored database; the file is never renamed over. The
+office's receipts and credit notes that the backup lacks are listed, and kept aside with the
+database that was replaced.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +38,11 @@ from urllib.parse import unquote, urlparse
 
 import peewee
 
+from synergy_desk.domain import zones
 from synergy_desk.domain.errors import DatabaseError, DomainError, ValidationError
+from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.numbers import CREDIT_NOTE, RECEIPT
+from synergy_desk.models import generation
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.models.database import (
@@ -38,16 +52,19 @@ from synergy_desk.models.database import (
     default_data_dir,
     describe_url,
     make_database,
+    migrate,
     migration_names,
+    sqlite_url,
 )
 from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.data.files import file_problem
+from synergy_desk.services.office import desks
 
 __all__ = [
     "BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback",
     "backup_database", "verify_backup", "restore_database", "backup_folder", "daily_backup_due",
     "run_daily_backup", "daily_backups", "find_pg_tool", "table_names", "sqlite_in_use",
-    "PGDUMP_HEADER", "SQLITE_HEADER"
+    "PGDUMP_HEADER", "SQLITE_HEADER", "MissingMoney"
 ]
 
 log = logging.getLogger(__name__)
@@ -109,6 +126,32 @@ class BackupInfo:
 
 
 @dataclass(frozen=True)
+class MissingMoney:
+    """A receipt or credit note of the office that the restored office does not have.
+
+    It is in the database kept aside (:attr:`RestoreResult.previous`).
+    """
+
+    kind: str  # "receipt" or "credit note"
+    number: str  # "R-000012", "CN-000003"
+    gross_pence: int
+    at: dt.datetime  # when it was taken or issued (UTC)
+    when: str  # the same, as people read it in the office's time zone
+    customer: str
+    replaced: bool  # the backup holds this number for another payment
+
+    def text(self) -> str:
+        """"R-000012 £90.00 taken 05/12/2026 12:40 GMT, Harriet Oduya"."""
+        verb = "taken" if self.kind == "receipt" else "issued"
+        line = f"{self.number} {format_pence(self.gross_pence)} {verb} {self.when}"
+        if self.customer:
+            line += f", {self.customer}"
+        if self.replaced:
+            line += " (the backup holds that number for another payment)"
+        return line
+
+
+@dataclass(frozen=True)
 class RestoreResult:
     """A finished restore: what replaced what, and where the previous database was kept."""
 
@@ -117,6 +160,11 @@ class RestoreResult:
     previous: Path | None  # the database as it was, kept aside (None: there was none)
     row_counts: tuple[tuple[str, int], ...]
     seconds: float
+    #: The office's receipts and credit notes the backup lacks (they are in ``previous``).
+    missing: tuple[MissingMoney, ...] = ()
+    #: The desks that were live when the restore went ahead (with --disconnect): each is
+    #: refused at its next change and told the office was restored.
+    disconnected: tuple[desks.Desk, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -373,56 +421,194 @@ def _verify_sqlite(path: Path) -> BackupInfo:
     return BackupInfo(path, "sqlite", path.stat().st_size, applied, counts, len(tables))
 
 
-def _restore_sqlite(info: DatabaseInfo, source: Path, checked: BackupInfo) -> RestoreResult:
+def _office_connection(path: Path, *, timeout: float = 30) -> sqlite3.Connection:
+    """A connection of the restore's own to the office file (no pragmas: the file keeps the
+    write-ahead log it is in)."""
+    try:
+        conn = sqlite3.connect(_uri(path, "rw"), uri=True, timeout=timeout,
+                               isolation_level=None)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot open {path}: {_first_line(exc)}.") from None
+    return conn
+
+
+def _sqlite_live_desks(path: Path) -> list[desks.Desk]:
+    """The desks live on a SQLite office, read through a connection of the restore's own."""
+    database = peewee.SqliteDatabase(_uri(path, "rw"), uri=True, timeout=30)
+    try:
+        database.connect()
+        return desks.live_desks(database=database)
+    except peewee.DatabaseError as exc:
+        raise DatabaseError(f"Cannot read {path}: {_first_line(exc)}.") from None
+    finally:
+        database.close()
+
+
+def _prepare_sqlite_copy(source: Path, temp: Path, new_generation: str,
+                         page_size: int | None) -> tuple[tuple[str, int], ...]:
+    """The checked backup, copied to ``temp`` and made ready to become the office: in the
+    office's page size and the write-ahead log, its schema brought up to date, a new
+    generation, no desks. Returns its row counts."""
+    src = sqlite3.connect(_uri(source, "ro"), uri=True)
+    try:
+        dest = sqlite3.connect(str(temp))
+        try:
+            src.backup(dest)
+            if page_size and dest.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                # Copied page for page into the office, the two must agree.
+                dest.execute(f"PRAGMA page_size = {int(page_size)}")
+                dest.execute("VACUUM")
+        finally:
+            dest.close()
+    finally:
+        src.close()
+    database = make_database(sqlite_url(temp))
+    try:
+        database.connect()
+        migrate(database)  # a backup made by an older version is brought up to date
+        with database.atomic():
+            database.execute_sql(  # type: ignore[no-untyped-call]
+                f'DELETE FROM "{generation.TABLE}"')
+            database.execute_sql(  # type: ignore[no-untyped-call]
+                f'INSERT INTO "{generation.TABLE}" (id, value, changed_at, reason) '
+                "VALUES (1, ?, ?, ?)",
+                (new_generation, _db_time(utcnow()), f"restored from {source.name}"[:300]))
+            # The desks it lists were open on another copy of the office.
+            database.execute_sql(  # type: ignore[no-untyped-call]
+                f'DELETE FROM "{t.DeskSession._meta.table_name}"')
+        return _sqlite_counts(_connection(database))
+    finally:
+        database.close()
+
+
+def _db_time(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _copy_into_office(target: Path, temp: Path, source: Path
+                      ) -> tuple[Path, tuple[MissingMoney, ...]]:
+    """Keep the office aside and copy the prepared database into its file.
+
+    While the office is kept aside and compared with the backup, this holds the office's
+    write lock: no desk saves anything the kept copy would not have. Before letting go it
+    gives the office a passing generation, so a desk that saves in the moment before the copy
+    starts is refused too. The copy itself is one write transaction into the same file, with
+    SQLite's backup API: every connection open on it sees the old office or the restored one,
+    whole, and none keeps a file of its own.
+    """
+    hold = _office_connection(target)
+    previous = _aside_name(target)
+    try:
+        hold.execute("BEGIN IMMEDIATE")
+        try:
+            reader = _office_connection(target)
+            try:
+                keep = sqlite3.connect(str(previous))
+                try:
+                    reader.backup(keep)
+                    keep.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    keep.close()
+            finally:
+                reader.close()
+            restored = sqlite3.connect(_uri(temp, "ro"), uri=True)
+            try:
+                missing = _missing_money(_sqlite_money(hold), _sqlite_money(restored),
+                                         _sqlite_zone(hold))
+            finally:
+                restored.close()
+            was = _sqlite_generation(hold)
+            passing = generation.new_value()
+            if was is not None:  # (an office no desk of this version has opened has none)
+                hold.execute(f'UPDATE "{generation.TABLE}" SET value = ?, changed_at = ?, '
+                             "reason = ? WHERE id = 1",
+                             (passing, _db_time(utcnow()), f"restoring from {source.name}"[:300]))
+            hold.execute("COMMIT")
+        except BaseException:
+            if hold.in_transaction:
+                hold.execute("ROLLBACK")
+            _remove_quietly(previous)
+            raise
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Restoring {target} failed before anything was changed: "
+                            f"{_first_line(exc)}.") from None
+    finally:
+        hold.close()
+    dest = _office_connection(target)
+    try:
+        src = sqlite3.connect(_uri(temp, "ro"), uri=True)
+        try:
+            src.backup(dest)
+        finally:
+            src.close()
+        dest.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    except sqlite3.Error as exc:
+        # The copy is one transaction: the office is as it was. Its desks may carry on.
+        with suppress(sqlite3.Error):
+            dest.execute(f'UPDATE "{generation.TABLE}" SET value = ? WHERE value = ?',
+                         (was, passing))
+        raise DatabaseError(f"Restoring {target} failed ({_first_line(exc)}); the office is "
+                            f"as it was, and also kept as {previous}.") from None
+    finally:
+        dest.close()
+    return previous, missing
+
+
+def _sqlite_generation(conn: sqlite3.Connection) -> str | None:
+    try:
+        row = conn.execute(f'SELECT value FROM "{generation.TABLE}" WHERE id = 1').fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return str(row[0]) if row else None
+
+
+def _sqlite_page_size(path: Path) -> int:
+    conn = _office_connection(path)
+    try:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read {path}: {_first_line(exc)}.") from None
+    finally:
+        conn.close()
+
+
+def _restore_sqlite(info: DatabaseInfo, source: Path, disconnect: bool) -> RestoreResult:
     assert info.path is not None
     target = info.path
     if source.resolve() == (target.resolve() if target.exists() else target.absolute()):
         raise ValidationError("That file is the database itself; choose a backup to restore.")
-    if sqlite_in_use(target):
-        raise ValidationError(_in_use_message(target))
     started = time.perf_counter()
-    previous: Path | None = None
-    temp = _temp_beside(target)
-    try:
-        # The backup's pages, copied into a file beside the database; renamed in at the end.
-        src = sqlite3.connect(_uri(source, "ro"), uri=True)
-        try:
-            dest = sqlite3.connect(str(temp))
-            try:
-                src.backup(dest)
-                # The program runs the database in WAL mode; the backup file is not.
-                dest.execute("PRAGMA journal_mode = WAL")
-            finally:
-                dest.close()
-        finally:
-            src.close()
-        _remove_quietly(Path(f"{temp}-wal"))
-        _remove_quietly(Path(f"{temp}-shm"))
-        if target.exists():
-            try:
-                with _exclusive(target) as current:
-                    # Everything committed, in the main file, and kept aside before it goes.
-                    current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    previous = _aside_name(target)
-                    keep = sqlite3.connect(str(previous))
-                    try:
-                        current.backup(keep)
-                    finally:
-                        keep.close()
-            except _InUse:
-                raise ValidationError(_in_use_message(target)) from None
-            # Asked again at the last moment: a desk that opened the database while the old
-            # file was kept aside would otherwise lose its log below. (The lock itself cannot
-            # be held over the rename: Windows renames no open file.)
+    existing = target.exists()
+    live: list[desks.Desk] = []
+    if existing:
+        live = _sqlite_live_desks(target)
+        if not disconnect:
+            if live:
+                raise ValidationError(_live_message(str(target), live, utcnow()))
             if sqlite_in_use(target):
                 raise ValidationError(_in_use_message(target))
-            # The log and index of the old file must not be applied to the new one.
-            _remove_quietly(Path(f"{target}-wal"))
-            _remove_quietly(Path(f"{target}-shm"))
-        os.replace(temp, target)
-    except BaseException:
-        _remove_quietly(temp)
-        raise
+    page_size = _sqlite_page_size(target) if existing else None
+    previous: Path | None = None
+    missing: tuple[MissingMoney, ...] = ()
+    temp = _temp_beside(target)
+    try:
+        try:
+            expected = _prepare_sqlite_copy(source, temp, generation.new_value(), page_size)
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            raise DatabaseError(f"The backup {source} could not be made ready to restore: "
+                                f"{_first_line(exc)}. Nothing was changed.") from None
+        if not existing:
+            # A new file: nobody can have open what was not there.
+            os.replace(temp, target)
+        else:
+            # Asked again at the last moment: a desk that opened the database while the
+            # backup was made ready would otherwise have its work replaced unasked.
+            if not disconnect and sqlite_in_use(target):
+                raise ValidationError(_in_use_message(target))
+            previous, missing = _copy_into_office(target, temp, source)
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            _remove_quietly(leftover)
     # Prove the restored database opens and holds what the backup held.
     check = sqlite3.connect(_uri(target, "rw"), uri=True, timeout=30)
     try:
@@ -432,17 +618,83 @@ def _restore_sqlite(info: DatabaseInfo, source: Path, checked: BackupInfo) -> Re
         ok, counts = _first_line(exc), ()
     finally:
         check.close()
-    if ok != "ok" or counts != checked.row_counts:
+    if ok != "ok" or counts != expected:
         raise DatabaseError(
             f"The restored database {target} does not match the backup ({ok}); the previous "
             f"database is kept as {previous}.")
     return RestoreResult(str(target), source, previous, counts,
-                         round(time.perf_counter() - started, 3))
+                         round(time.perf_counter() - started, 3), missing, tuple(live))
 
 
 def _in_use_message(target: Path) -> str:
     return (f"The database {target} is open at a desk (or in another program); close Synergy "
-            "Desk everywhere it is open and try again. Nothing was changed.")
+            "Desk everywhere it is open and try again, or restore with --disconnect to go "
+            "ahead anyway. Nothing was changed.")
+
+
+def _live_message(display: str, live: list[desks.Desk], now: dt.datetime) -> str:
+    are = "desks are" if len(live) != 1 else "desk is"
+    return (f"{len(live)} {are} open on {display}: {desks.desks_sentence(live, now)}. Close "
+            "Synergy Desk there and try again, or restore with --disconnect to go ahead "
+            "anyway (each desk is then told the office was restored and saves nothing more "
+            "until it is opened again). Nothing was changed.")
+
+
+# --- what the office has that the backup lacks ------------------------------------------
+
+#: (kind, number) -> (gross pence, when, customer)
+_Money = dict[tuple[str, int], tuple[int, dt.datetime | None, str]]
+
+_PAYMENTS_SQL = "SELECT receipt_number, gross_pence, taken_at, customer_name FROM payment"
+_CREDIT_NOTES_SQL = ("SELECT c.number, c.gross_pence, c.issued_at, p.customer_name "
+                     "FROM credit_note c JOIN payment p ON p.id = c.payment_id")
+
+
+def _as_moment(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else (
+            value.astimezone(dt.UTC).replace(tzinfo=None))
+    if isinstance(value, str) and value:
+        try:
+            return _as_moment(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return None
+    return None
+
+
+def _money(payments: Iterable[tuple[Any, ...]], notes: Iterable[tuple[Any, ...]]) -> _Money:
+    found: _Money = {}
+    for kind, rows in (("receipt", payments), ("credit note", notes)):
+        for number, gross, at, customer in rows:
+            found[(kind, int(number))] = (int(gross), _as_moment(at), str(customer or ""))
+    return found
+
+
+def _sqlite_money(conn: sqlite3.Connection) -> _Money:
+    return _money(conn.execute(_PAYMENTS_SQL).fetchall(),
+                  conn.execute(_CREDIT_NOTES_SQL).fetchall())
+
+
+def _sqlite_zone(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT timezone FROM office_settings ORDER BY id LIMIT 1").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def _missing_money(office: _Money, restored: _Money,
+                   zone: str | None) -> tuple[MissingMoney, ...]:
+    """The office's receipts and credit notes the restored office will not have: numbers it
+    lacks, or holds for another amount or moment."""
+    missing: list[MissingMoney] = []
+    for (kind, number), (gross, at, customer) in sorted(
+            office.items(), key=lambda item: (item[0][0] != "receipt", item[0][1])):
+        there = restored.get((kind, number))
+        if there is not None and there[:2] == (gross, at):
+            continue
+        text = (RECEIPT if kind == "receipt" else CREDIT_NOTE).text(number)
+        missing.append(MissingMoney(kind, text, gross, at or dt.datetime.min,
+                                    zones.format_datetime(at, zone), customer,
+                                    there is not None))
+    return tuple(missing)
 
 
 def _aside_name(target: Path) -> Path:
@@ -604,22 +856,7 @@ def _verify_pgdump(path: Path) -> BackupInfo:
 
 def _copy_values(script: str, table: str, column: str) -> list[str]:
     """The values of one column in the COPY block that pg_restore prints for ``table``."""
-    values: list[str] = []
-    inside = False
-    position = 0
-    for line in script.splitlines():
-        if not inside:
-            match = re.match(r'COPY\s+(?:\S+\.)?"?' + re.escape(table) + r'"?\s*\((.*)\)\s+FROM',
-                             line)
-            if match:
-                columns = [c.strip().strip('"') for c in match.group(1).split(",")]
-                position = columns.index(column) if column in columns else 0
-                inside = True
-            continue
-        if line == "\\.":
-            break
-        values.append(line.split("\t")[position])
-    return values
+    return [row.get(column) or "" for row in _copy_rows(script, table)]
 
 
 def _pg_other_sessions(database: peewee.Database) -> list[tuple[int, str, str]]:
@@ -630,43 +867,136 @@ def _pg_other_sessions(database: peewee.Database) -> list[tuple[int, str, str]]:
     return [(int(pid), str(user), str(app)) for pid, user, app in rows]
 
 
+def _pg_money(database: peewee.Database) -> _Money:
+    return _money(_sql(database, _PAYMENTS_SQL).fetchall(),
+                  _sql(database, _CREDIT_NOTES_SQL).fetchall())
+
+
+def _pgdump_money(pg_restore: str, path: Path) -> _Money:
+    """The receipts and credit notes in a pg_dump archive, read from its data."""
+    data = _run_tool([pg_restore, "--data-only", "--table=payment", "--table=credit_note",
+                      "--file=-", str(path)], dict(os.environ),
+                     f"Reading the PostgreSQL backup {path}")
+    payments = _copy_rows(data.stdout, "payment")
+    names = {row.get("id"): row.get("customer_name") or "" for row in payments}
+    return _money(
+        ((row["receipt_number"], row["gross_pence"], row["taken_at"], row["customer_name"])
+         for row in payments),
+        ((row["number"], row["gross_pence"], row["issued_at"],
+          names.get(row.get("payment_id"), "")) for row in _copy_rows(data.stdout,
+                                                                      "credit_note")))
+
+
+_COPY_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+                 "\\": "\\"}
+
+
+def _copy_field(text: str) -> str | None:
+    """One field of COPY's text format, its backslash escapes undone (\\N is NULL)."""
+    if text == "\\N":
+        return None
+    return re.sub(r"\\(.)", lambda m: _COPY_ESCAPES.get(m.group(1), m.group(1)), text)
+
+
+def _copy_rows(script: str, table: str) -> list[dict[str, str | None]]:
+    """The rows of ``table`` in the COPY block that pg_restore prints, by column name."""
+    rows: list[dict[str, str | None]] = []
+    columns: list[str] | None = None
+    for line in script.splitlines():
+        if columns is None:
+            match = re.match(r'COPY\s+(?:\S+\.)?"?' + re.escape(table) + r'"?\s*\((.*)\)\s+FROM',
+                             line)
+            if match:
+                columns = [c.strip().strip('"') for c in match.group(1).split(",")]
+            continue
+        if line == "\\.":
+            break
+        rows.append(dict(zip(columns, (_copy_field(f) for f in line.split("\t")),
+                             strict=False)))
+    return rows
+
+
+def _pg_zone(database: peewee.Database) -> str | None:
+    row = _sql(database, "SELECT timezone FROM office_settings ORDER BY id LIMIT 1").fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> RestoreResult:
     pg_restore = find_pg_tool("pg_restore")
     find_pg_tool("pg_dump")  # the database is dumped aside before it is replaced
     env, name = _pg_env(info.url)
     started = time.perf_counter()
-    database = _pg_connect(info.url)
+    # This session holds the office for the whole restore: desks take the advisory lock
+    # shared at the start of every change, so none saves anything from the moment the
+    # office is kept aside until the restored one has its new generation.
+    holder = _pg_connect(info.url)
     try:
-        others = _pg_other_sessions(database)
-        if others and not force_stop:
-            raise ValidationError(
-                f"{len(others)} other session{'s are' if len(others) != 1 else ' is'} "
-                f"connected to {info.display} (desks or other programs); close Synergy Desk "
-                "everywhere it is open, or end those sessions, and try again. Nothing was "
-                "changed.")
-        for pid, _user, _app in others:
-            ended = _sql(database, "SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
-            if not ended or not ended[0]:
-                raise ValidationError(f"Session {pid} on {info.display} could not be ended; "
-                                      "nothing was changed.")
-    except peewee.PeeweeException as exc:
-        raise DatabaseError(f"Cannot check who uses {info.display}: "
-                            f"{_first_line(exc)}") from None
+        try:
+            live = desks.live_desks(database=holder)
+            others = _pg_other_sessions(holder)
+            if not force_stop and live:
+                raise ValidationError(_live_message(info.display, live,
+                                                    desks.database_now(holder)))
+            if others and not force_stop:
+                raise ValidationError(
+                    f"{len(others)} other session{'s are' if len(others) != 1 else ' is'} "
+                    f"connected to {info.display} (desks or other programs); close Synergy "
+                    "Desk everywhere it is open, or end those sessions (restore with "
+                    "--disconnect), and try again. Nothing was changed.")
+            for pid, _user, _app in others:
+                ended = _sql(holder, "SELECT pg_terminate_backend(%s)", (pid,)).fetchone()
+                if not ended or not ended[0]:
+                    raise ValidationError(f"Session {pid} on {info.display} could not be "
+                                          "ended; nothing was changed.")
+            _sql(holder, "SELECT pg_advisory_lock(%s)", (generation.ADVISORY_KEY,))
+            was = generation.read(holder)
+            office = _pg_money(holder)
+            zone = _pg_zone(holder)
+            passing = generation.new_value()
+            if was is not None:  # (an office no desk of this version has opened has none)
+                _set_pg_generation(holder, passing, f"restoring from {source.name}")
+        except peewee.PeeweeException as exc:
+            raise DatabaseError(f"Cannot check who uses {info.display}: "
+                                f"{_first_line(exc)}") from None
+        try:
+            aside = backup_folder(info) / f"synergy-desk-{name}.before-restore-{_stamp()}.dump"
+            previous = _backup_postgres(info, aside, None).path
+            missing = _missing_money(office, _pgdump_money(pg_restore, source), zone)
+            _run_tool([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                       "--single-transaction", "--exit-on-error", "--no-password",
+                       f"--dbname={name}", str(source)], env, "pg_restore")
+        except BaseException:
+            # pg_restore runs in one transaction: the office is as it was, and its desks
+            # may carry on.
+            with suppress(peewee.PeeweeException):
+                _sql(holder, f'UPDATE "{generation.TABLE}" SET value = %s WHERE value = %s',
+                     (was, passing))
+            raise
+        try:
+            check_schema_not_newer(holder)
+            migrate(holder)  # a backup made by an older version is brought up to date
+            with holder.atomic():
+                _set_pg_generation(holder, generation.new_value(),
+                                   f"restored from {source.name}")
+                # The desks it lists were open on another copy of the office.
+                _sql(holder, f'DELETE FROM "{t.DeskSession._meta.table_name}"')
+            counts = _pg_counts(holder)
+        except peewee.PeeweeException as exc:
+            raise DatabaseError(f"The backup was restored into {info.display} but could not "
+                                f"be made ready: {_first_line(exc)}. The previous database "
+                                f"is kept as {previous}.") from None
     finally:
-        database.close()
-    aside = backup_folder(info) / f"synergy-desk-{name}.before-restore-{_stamp()}.dump"
-    previous = _backup_postgres(info, aside, None).path
-    _run_tool([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",
-               "--single-transaction", "--exit-on-error", "--no-password",
-               f"--dbname={name}", str(source)], env, "pg_restore")
-    database = _pg_connect(info.url)
-    try:
-        check_schema_not_newer(database)
-        counts = _pg_counts(database)
-    finally:
-        database.close()
+        holder.close()  # lets go of the advisory lock: the desks waiting find the new office
     return RestoreResult(info.display, source, previous, counts,
-                         round(time.perf_counter() - started, 3))
+                         round(time.perf_counter() - started, 3), missing, tuple(live))
+
+
+def _set_pg_generation(database: peewee.Database, value: str, reason: str) -> None:
+    updated = _sql(database, f'UPDATE "{generation.TABLE}" SET value = %s, changed_at = %s, '
+                             "reason = %s WHERE id = 1", (value, utcnow(), reason[:300]))
+    if not updated.rowcount:
+        _sql(database, f'INSERT INTO "{generation.TABLE}" (id, value, changed_at, reason) '
+                       "VALUES (1, %s, %s, %s)", (value, utcnow(), reason[:300]))
 
 
 # --- the public functions ----------------------------------------------------------------
@@ -751,12 +1081,21 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False,
                      checked: BackupInfo | None = None) -> RestoreResult:
     """Replace the office database with a backup, keeping the current one aside first.
 
-    The backup is checked before anything is touched. A SQLite database that any desk has
-    open is refused (SQLite offers no way to stop another program, so ``force_stop`` does not
-    apply); the backup is copied in beside the database and renamed over it, and the current
-    file is kept as ``NAME.before-restore-STAMP.bak``. A PostgreSQL database is refused while
-    other sessions are connected unless ``force_stop`` ends them; it is dumped to the backup
-    folder, then restored with ``pg_restore --clean`` in one transaction.
+    The backup is checked before anything is touched. The restore is refused while any desk
+    is live (its heartbeat is recent), naming them, and while another program has the
+    database open (a SQLite file this cannot have to itself; other PostgreSQL sessions),
+    unless ``force_stop``: then PostgreSQL sessions are ended, and on either database every
+    desk that was open is refused at its next change (the office's generation changes) and
+    listed in the result's ``disconnected``.
+
+    The current database is kept aside first (``NAME.before-restore-STAMP.bak`` beside a
+    SQLite file; a dump in the backup folder for PostgreSQL) and compared with the backup:
+    its receipts and credit notes the backup lacks are the result's ``missing``. No desk
+    saves anything in between. A SQLite backup is then copied into the office's own file
+    with SQLite's backup API (never renamed over it, so every open connection sees the
+    restored database); a PostgreSQL one is restored with ``pg_restore --clean`` in one
+    transaction. Either way the restored office is brought up to date, gets a new
+    generation, and lists no desks.
 
     Raises:
         ValidationError: the backup is not usable or is of the other kind of database, or the
@@ -779,7 +1118,7 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False,
             "restored into a PostgreSQL database: give its postgresql:// address with "
             "--database. Nothing was changed.")
     if info.kind == "sqlite":
-        return _restore_sqlite(info, source, checked)
+        return _restore_sqlite(info, source, force_stop)
     return _restore_postgres(info, source, force_stop)
 
 

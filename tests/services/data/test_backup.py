@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from synergy_desk.demo import generator
-from synergy_desk.domain.errors import DatabaseError, ValidationError
+from synergy_desk.domain.errors import DatabaseError, OfficeReplaced, ValidationError
+from synergy_desk.models import generation
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import close_database, describe_url, open_database, sqlite_url
+from synergy_desk.services.common import Actor
 from synergy_desk.services.data import backup
+from synergy_desk.services.money import payments
+from synergy_desk.services.money.payments import ReceiptInfo
+from synergy_desk.services.office import desks
 from synergy_desk.services.reporting import integrity
+from tests.services.money.test_funding import cash, new_customer, new_incident
 
 HOLDER = r"""
 import sys
@@ -31,6 +40,11 @@ t.Incident.select().count()
 if sys.argv[2] == "reading":
     db.execute_sql("BEGIN")
     db.execute_sql("SELECT COUNT(*) FROM customer").fetchone()
+if sys.argv[2] == "opened again":
+    # The same process opens the office a second time (a log-in after a restore, a retry at
+    # start-up), its first connection still open.
+    open_database(sys.argv[1])
+    t.Incident.select().count()
 print("ready", flush=True)
 sys.stdin.readline()
 """
@@ -208,7 +222,7 @@ def test_restore_of_a_bad_file_is_refused_and_changes_nothing(
     assert sorted(p.name for p in path.parent.iterdir()) == neighbours
 
 
-@pytest.mark.parametrize("mode", ["idle", "reading"])
+@pytest.mark.parametrize("mode", ["idle", "reading", "opened again"])
 def test_restore_is_refused_while_another_process_has_the_database_open(
         demo_url: str, tmp_path: Path, holder: object, mode: str) -> None:
     good = backup.backup_database(demo_url, tmp_path / "good.sqlite3").path
@@ -461,3 +475,277 @@ def test_a_file_that_is_not_a_database_is_not_backed_up(tmp_path: Path) -> None:
         backup.backup_database(sqlite_url(path), tmp_path / "copy.sqlite3")
     assert not (tmp_path / "copy.sqlite3").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["office.sqlite3"]
+
+
+# --- desks open on the office, the generation, the money a backup lacks (both databases) --
+
+@pytest.fixture
+def taken(office: dict[str, Any], tmp_path: Path) -> backup.BackupResult:
+    """A backup of the office as the fixture made it (users, products, settings)."""
+    return backup.backup_database(str(office["url"]), tmp_path / "taken")
+
+
+def _cash_payment(actor: Actor, office: dict[str, Any], name: str) -> ReceiptInfo:
+    customer = new_customer(name)
+    incident = new_incident(actor, customer, office["product"])
+    return payments.take_payment(actor, cash(customer, (incident.id,)))
+
+
+def _aged(token: str, seconds: float) -> None:
+    when = desks.database_now() - dt.timedelta(seconds=seconds)
+    t.DeskSession.update(last_seen_at=when).where(t.DeskSession.token == token).execute()
+
+
+def _reconnect_if_ended(url: str) -> None:
+    """A PostgreSQL desk whose session --disconnect ended opens a new one for its next job,
+    remembering the office it opened."""
+    if not url.startswith("sqlite"):
+        db.obj.close()
+
+
+def test_restore_is_refused_while_a_desk_is_live_naming_it(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    desks.register(office["reception"], computer="RECEPTION-PC")
+    _aged(desks.register(office["engineer"], computer="ENGINEER-PC"), 40)
+    t.Product.create(name="Made after the backup")
+    close_database()  # only the heartbeats say who is working
+    with pytest.raises(ValidationError) as refused:
+        backup.restore_database(url, taken.path)
+    message = refused.value.message
+    assert "2 desks are open" in message
+    assert re.search(r"Rita Reception on RECEPTION-PC \(last seen [0-5] s ago\)", message)
+    assert re.search(r"Eddie Engineer on ENGINEER-PC \(last seen 4[0-5] s ago\)", message)
+    assert "--disconnect" in message and "Nothing was changed" in message
+    open_database(url)
+    assert t.Product.select().where(t.Product.name == "Made after the backup").exists()
+    assert t.DeskSession.select().count() == 2
+
+
+def test_a_desk_that_stopped_beating_does_not_stop_a_restore(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    token = desks.register(office["reception"], computer="RECEPTION-PC")
+    _aged(token, desks.LIVE_SECONDS + 30)  # its computer was switched off, window open
+    close_database()
+    result = backup.restore_database(url, taken.path)
+    assert result.disconnected == ()
+    open_database(url)
+    assert not t.DeskSession.select().exists()
+
+
+def test_disconnect_restores_under_a_live_desk_which_then_writes_nothing(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    reception = office["reception"]
+    desks.register(reception, computer="RECEPTION-PC")
+    before = generation.read(db.obj)
+    # This process is the desk: its database stays open through the restore.
+    result = backup.restore_database(url, taken.path, force_stop=True)
+    assert [d.computer for d in result.disconnected] == ["RECEPTION-PC"]
+    _reconnect_if_ended(url)
+    with pytest.raises(OfficeReplaced, match="restored from a backup at"):
+        _cash_payment(reception, office, "Too Late Ltd")
+    close_database()
+    open_database(url)
+    assert generation.read(db.obj) not in (before, None)
+    assert "restored from" in t.OfficeGeneration.get_by_id(1).reason
+    assert not t.DeskSession.select().exists()
+    assert not t.Customer.select().where(t.Customer.name == "Too Late Ltd").exists()
+    _cash_payment(reception, office, "Welcome Back Ltd")  # the desk opened again works
+
+
+def test_the_money_the_backup_lacks_is_listed(
+        office: dict[str, Any], taken: backup.BackupResult) -> None:
+    url = str(office["url"])
+    reception, manager = office["reception"], office["manager"]
+    first = _cash_payment(reception, office, "Oduya Joinery")
+    second = _cash_payment(reception, office, "Harrow Books")
+    note = payments.refund(manager, first.payment_id, reason="Paid twice")
+    close_database()
+    result = backup.restore_database(url, taken.path)
+    assert [(m.kind, m.number, m.gross_pence, m.customer) for m in result.missing] == [
+        ("receipt", first.number, first.gross_pence, "Oduya Joinery"),
+        ("receipt", second.number, second.gross_pence, "Harrow Books"),
+        ("credit note", note.number, note.gross_pence, "Oduya Joinery"),
+    ]
+    assert all(not m.replaced for m in result.missing)
+    assert result.missing[0].at == first.taken_at
+    assert result.missing[0].text().startswith(f"{first.number} £90.00 taken ")
+    assert result.previous is not None and result.previous.is_file()
+
+
+def test_a_receipt_number_the_backup_holds_for_another_payment_is_listed(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    url = str(office["url"])
+    reception = office["reception"]
+    _cash_payment(reception, office, "In Both Ltd")
+    earlier = backup.backup_database(url, tmp_path / "earlier")
+    _cash_payment(reception, office, "Later Ltd")
+    later = backup.backup_database(url, tmp_path / "later")
+    close_database()
+    backup.restore_database(url, earlier.path)
+    open_database(url)
+    # Back on the earlier office, the next payment takes the number Later Ltd had.
+    again = _cash_payment(reception, office, "Another Ltd")
+    close_database()
+    result = backup.restore_database(url, later.path)
+    assert [(m.number, m.customer, m.replaced) for m in result.missing] == [
+        (again.number, "Another Ltd", True)]
+    assert "the backup holds that number for another payment" in result.missing[0].text()
+
+
+def test_nothing_is_listed_when_the_backup_has_every_payment(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    url = str(office["url"])
+    _cash_payment(office["reception"], office, "In The Backup Ltd")
+    taken = backup.backup_database(url, tmp_path / "taken")
+    close_database()
+    assert backup.restore_database(url, taken.path).missing == ()
+
+
+def test_sqlite_restore_writes_into_the_office_file_itself(
+        sqlite_db_url: str, tmp_path: Path) -> None:
+    """Every connection open on the office (any desk) sees the restored database: nothing can
+    go on writing to a file that is no longer the office."""
+    path = _path(sqlite_db_url)
+    t.Product.create(name="In the backup")
+    taken = backup.backup_database(sqlite_db_url, tmp_path / "taken.sqlite3")
+    t.Product.create(name="Not in the backup")
+    close_database()
+    os.chmod(path, 0o640)
+    inode = path.stat().st_ino
+    desk = sqlite3.connect(str(path), isolation_level=None)  # a desk that stays open
+    desk.execute("SELECT COUNT(*) FROM product").fetchone()
+    try:
+        backup.restore_database(sqlite_db_url, taken.path, force_stop=True)
+        assert path.stat().st_ino == inode and path.stat().st_mode & 0o777 == 0o640
+        names = {row[0] for row in desk.execute("SELECT name FROM product")}
+        assert names == {"In the backup"}
+        desk.execute("INSERT INTO product (name, current_version, active) VALUES ('x', '', 1)")
+    finally:
+        desk.close()
+    assert "x" in {row[0] for row in sqlite3.connect(str(path)).execute(
+        "SELECT name FROM product")}
+    assert sqlite3.connect(str(path)).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_office_older_than_the_desk_list_is_restored_and_brought_up_to_date(
+        tmp_path: Path) -> None:
+    """A restore run before any desk of this version opened the office: neither the office
+    nor its backup has the desks' tables yet."""
+    from synergy_desk.models.database import MIGRATIONS_DIR
+
+    older = tmp_path / "older-migrations"
+    older.mkdir()
+    for name in ("0001_initial.py", "0002_office_details_and_report_indexes.py"):
+        (older / name).write_text((MIGRATIONS_DIR / name).read_text())
+    url = sqlite_url(tmp_path / "office.sqlite3")
+    open_database(url, migrations_dir=older)
+    t.Product.create(name="In the backup")
+    close_database()
+    taken = backup.backup_database(url, tmp_path / "taken.sqlite3")
+    result = backup.restore_database(url, taken.path)
+    assert result.missing == () and result.disconnected == ()
+    conn = sqlite3.connect(str(_path(url)))
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM schema_migration")}
+        assert "0003_desk_sessions_and_generation" in names
+        assert conn.execute("SELECT COUNT(*) FROM office_generation").fetchone()[0] == 1
+        assert conn.execute("SELECT name FROM product").fetchall() == [("In the backup",)]
+    finally:
+        conn.close()
+
+
+def test_a_desk_saving_as_the_backup_goes_into_postgresql_waits_and_is_refused(
+        office: dict[str, Any], taken: backup.BackupResult,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between pg_restore's commit and the new generation the office holds the backup's own
+    generation, which may be the one a desk opened: the restore's advisory lock keeps every
+    change waiting until the new one is written."""
+    import threading
+
+    import psycopg
+
+    from synergy_desk.services.people import customers
+
+    url = str(office["url"])
+    if url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only: on SQLite the backup goes in as one write transaction")
+    reception = office["reception"]
+    outcome: list[BaseException | None] = []
+
+    def a_desk_saves() -> None:
+        try:
+            customers.create_customer(reception, customers.CustomerInput(name="Mid Restore"))
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+        finally:
+            db.close()
+
+    check_schema = backup.check_schema_not_newer
+    desk = threading.Thread(target=a_desk_saves)
+
+    def restored_and_a_desk_saves_now(database: Any) -> None:
+        desk.start()
+        with psycopg.connect(url, autocommit=True) as watcher:
+            deadline = time.monotonic() + 30
+            while not watcher.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = "
+                                      "'advisory' AND NOT granted").fetchone()[0]:
+                assert time.monotonic() < deadline, "the desk's change did not wait"
+                time.sleep(0.05)  # another session's state: nothing to wait on but it
+        check_schema(database)
+
+    monkeypatch.setattr(backup, "check_schema_not_newer", restored_and_a_desk_saves_now)
+    backup.restore_database(url, taken.path, force_stop=True)
+    desk.join(timeout=60)
+    assert len(outcome) == 1 and isinstance(outcome[0], OfficeReplaced)
+    close_database()
+    open_database(url)
+    assert not t.Customer.select().where(t.Customer.name == "Mid Restore").exists()
+
+
+def test_a_desk_saving_while_the_office_is_kept_aside_is_refused_and_loses_nothing(
+        office: dict[str, Any], taken: backup.BackupResult,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The office kept aside and the restored one both lack what a desk would save between
+    them: the restore holds the office (SQLite's write lock, PostgreSQL's advisory lock) and
+    gives it a passing generation before letting go."""
+    import threading
+
+    from synergy_desk.services.people import customers
+
+    url = str(office["url"])
+    reception = office["reception"]
+    outcome: list[BaseException | None] = []
+
+    def a_desk_saves() -> None:
+        try:
+            customers.create_customer(reception, customers.CustomerInput(name="Meanwhile Ltd"))
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+        finally:
+            db.close()
+
+    compare = backup._missing_money
+    desk = threading.Thread(target=a_desk_saves)
+
+    def kept_aside_and_a_desk_saves(*args: Any) -> Any:
+        desk.start()
+        # Unguarded, the desk's change would be done in a moment; guarded, it waits.
+        desk.join(timeout=1)
+        assert desk.is_alive(), f"the desk saved while the office was kept aside: {outcome}"
+        return compare(*args)
+
+    monkeypatch.setattr(backup, "_missing_money", kept_aside_and_a_desk_saves)
+    result = backup.restore_database(url, taken.path, force_stop=True)
+    desk.join(timeout=60)
+    assert len(outcome) == 1 and isinstance(outcome[0], OfficeReplaced)
+    close_database()
+    open_database(url)
+    assert not t.Customer.select().where(t.Customer.name == "Meanwhile Ltd").exists()
+    if result.previous is not None and result.previous.suffix == ".bak":
+        assert sqlite3.connect(str(result.previous)).execute(
+            "SELECT COUNT(*) FROM customer WHERE name = 'Meanwhile Ltd'").fetchone() == (0,)

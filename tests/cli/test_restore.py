@@ -1,0 +1,47 @@
+"""``synergy-desk restore`` with desks open on the office, on SQLite and PostgreSQL: refused
+naming them, or gone ahead with --disconnect, saying what the backup lacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from synergy_desk.models.database import close_database
+from synergy_desk.services.data import backup
+from synergy_desk.services.money import payments
+from synergy_desk.services.office import desks
+from tests.cli.test_main import assert_one_line_error, run_cli
+from tests.services.money.test_funding import cash, new_customer, new_incident
+
+
+def test_restore_names_the_open_desks_and_goes_ahead_with_disconnect(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    url = str(office["url"])
+    taken = backup.backup_database(url, tmp_path / "taken").path
+    customer = new_customer("Oduya Joinery")
+    incident = new_incident(office["reception"], customer, office["product"])
+    receipt = payments.take_payment(office["reception"], cash(customer, (incident.id,)))
+    desks.register(office["reception"], computer="RECEPTION-PC")
+    close_database()
+    refused = run_cli(tmp_path, "--database", url, "restore", str(taken), "--yes")
+    line = assert_one_line_error(refused, 2)
+    assert "1 desk is open" in line and "Rita Reception on RECEPTION-PC (last seen" in line
+    assert "--disconnect" in line and "Nothing was changed" in line
+    done = run_cli(tmp_path, "--database", url, "restore", str(taken), "--yes", "--disconnect")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Restored ")
+    assert any("told so at their next change: Rita Reception on RECEPTION-PC" in line
+               for line in lines)
+    assert "1 receipt of the office is not in the backup" in done.stdout
+    assert f"  {receipt.number} £90.00 taken " in done.stdout
+    assert "Oduya Joinery" in done.stdout
+
+
+def test_the_help_says_disconnect_applies_to_both_databases(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "restore", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "PostgreSQL only" not in text
+    assert "each desk that was open is refused at its next change" in text
