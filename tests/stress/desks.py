@@ -121,16 +121,6 @@ def pay_while_held(desk: Desk, actor: Sequence[Any], customer_id: int, incident_
                  summary=_receipt)
 
 
-def guess_passwords(desk: Desk, username: str, guesses: int) -> None:
-    """Each round: wait for the other desks, then try a wrong password."""
-    from synergy_desk.services.people import users
-
-    for n in range(guesses):
-        desk.sync()
-        desk.attempt("login", lambda n=n: users.login(username, f"wrong guess {desk.index}-{n}"),
-                     round=n, summary=lambda actor: actor.username)
-
-
 # --- for the harness's own test ---
 
 def report_every_ending(desk: Desk) -> None:
