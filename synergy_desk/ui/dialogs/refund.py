@@ -188,8 +188,8 @@ class RefundDialog(FormDialog[CreditNoteInfo]):
         if quote is not None:
             noun = self.tr("incident") if quote.unused == 1 else self.tr("incidents")
             self.ticket_facts.setText(
-                self.tr("Season ticket %s: %s of %s incidents used. The used incidents keep "
-                        "their funding either way.") % (quote.ticket_id, quote.used, quote.size))
+                self.tr("This season ticket: %s of %s incidents used. The used incidents keep "
+                        "their funding either way.") % (quote.used, quote.size))
             self.pro_rata_radio.setText(
                 self.tr("&Unused incidents only, pro rata (%s %s): %s")
                 % (quote.unused, noun, format_pence(quote.pro_rata.gross_pence)))
