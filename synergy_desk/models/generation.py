@@ -11,6 +11,7 @@ with :class:`~synergy_desk.domain.errors.OfficeReplaced` before anything is writ
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 import weakref
 from typing import Any
@@ -21,7 +22,7 @@ from synergy_desk.domain import zones
 from synergy_desk.domain.errors import OfficeReplaced
 from synergy_desk.models.base import db
 
-__all__ = ["TABLE", "ADVISORY_KEY", "new_value", "read", "remember", "remembered",
+__all__ = ["TABLE", "ADVISORY_KEY", "BACKUP_REASON", "new_value", "read", "remember", "remembered",
            "check_unchanged", "replaced_message"]
 
 #: The one-row table that holds the generation.
@@ -32,6 +33,14 @@ ADVISORY_KEY = 0x5379446B
 
 #: What each open database object was when this process opened it (None: it had none).
 _opened: weakref.WeakKeyDictionary[peewee.Database, str | None] = weakref.WeakKeyDictionary()
+#: Which file (SQLite: device and inode) or which table (PostgreSQL: the generation table's
+#: object id) held it: a file renamed over the office, or a table dropped and made again by a
+#: restore made by hand, is another office even if it carries the same generation.
+_holder: weakref.WeakKeyDictionary[peewee.Database, tuple[int, int] | int | None] = \
+    weakref.WeakKeyDictionary()
+#: The reason a backup gives the generation of its copy, so that a backup copied over the
+#: office by hand is never taken for the office it was made from.
+BACKUP_REASON = "a backup"
 
 
 def new_value() -> str:
@@ -68,7 +77,22 @@ def remember(database: peewee.Database) -> str | None:
     """Remember the generation of a database this process has just opened; returns it."""
     value = read(database) if TABLE in database.get_tables() else None
     _opened[database] = value
+    _holder[database] = _held_by(database) if value is not None else None
     return value
+
+
+def _held_by(database: peewee.Database) -> tuple[int, int] | int | None:
+    """What holds the office now: the SQLite file's device and inode (None when the file is
+    gone), or the object id of PostgreSQL's generation table."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        row = database.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT %s::regclass::oid", (TABLE,)).fetchone()
+        return int(row[0])
+    try:
+        found = os.stat(str(database.database))
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 def remembered(database: peewee.Database) -> str | None:
@@ -94,12 +118,22 @@ def check_unchanged() -> None:
     opened = _opened.get(database)
     if opened is None:
         return  # opened without a generation (or not by open_database): nothing to compare
+    held = _holder.get(database)
     if isinstance(database, peewee.PostgresqlDatabase):
-        database.execute_sql(  # type: ignore[no-untyped-call]
-            "SELECT pg_advisory_xact_lock_shared(%s)", (ADVISORY_KEY,))
-    current = read(database)
-    if current != opened:
+        # The restore's lock first, then (in the same statement) the table that holds the
+        # generation now, which a restore made by hand drops and makes again.
+        row = database.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT pg_advisory_xact_lock_shared(%s), %s::regclass::oid",
+            (ADVISORY_KEY, TABLE)).fetchone()
+        holder_now: tuple[int, int] | int | None = int(row[1])
+    else:
+        # A file renamed over the office (or the office moved away): this connection still
+        # reads and writes the file it opened, which is no longer the office.
+        holder_now = _held_by(database)
+    if read(database) != opened:
         raise OfficeReplaced(replaced_message(_when(database)))
+    if held is not None and holder_now != held:
+        raise OfficeReplaced(replaced_message(""))
 
 
 def _when(database: peewee.Database) -> str:
@@ -107,13 +141,13 @@ def _when(database: peewee.Database) -> str:
     database does not say)."""
     try:
         row = database.execute_sql(  # type: ignore[no-untyped-call]
-            f'SELECT changed_at FROM "{TABLE}" WHERE id = 1').fetchone()
+            f'SELECT changed_at, reason FROM "{TABLE}" WHERE id = 1').fetchone()
         zone_row = database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT timezone FROM office_settings ORDER BY id LIMIT 1").fetchone()
     except peewee.DatabaseError:
         return ""
-    if not row or row[0] is None:
-        return ""
+    if not row or row[0] is None or str(row[1] or "").startswith(BACKUP_REASON):
+        return ""  # a backup copied over the office: when it was made is not when it came
     moment: Any = row[0]
     if isinstance(moment, str):
         try:

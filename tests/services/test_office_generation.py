@@ -101,3 +101,62 @@ def test_a_database_opened_without_a_generation_is_not_refused(db_url: str,
     generation._opened.pop(db.obj, None)
     _restored_elsewhere(db_url)
     customers.create_customer(reception, customers.CustomerInput(name="Unchecked Ltd"))
+
+
+def test_a_file_renamed_over_the_office_is_not_written_to(db_url: str, reception: Actor,
+                                                          tmp_path: Any) -> None:
+    """A copy of the office put in its place by renaming (a restore made by hand): this desk's
+    connection still has the old file open, which is no longer the office; it writes nothing
+    to either, though the copy carries the same generation."""
+    import shutil
+
+    office = describe_url(db_url).path
+    if office is None:
+        pytest.skip("a SQLite office is a file")
+    sqlite_db_url = db_url
+    customers.create_customer(reception, customers.CustomerInput(name="Before Ltd"))
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copyfile(office, copy)
+    copy.replace(office)
+    with pytest.raises(OfficeReplaced, match="not saved"):
+        customers.create_customer(reception, customers.CustomerInput(name="After Ltd"))
+    close_database()
+    open_database(sqlite_db_url, migrate_schema=False)
+    assert t.Customer.select().where(t.Customer.name == "After Ltd").count() == 0
+    customers.create_customer(reception, customers.CustomerInput(name="Reopened Ltd"))
+
+
+@pytest.mark.postgres
+def test_a_generation_table_made_again_is_another_office(db_url: str,
+                                                         reception: Actor) -> None:
+    """A restore made by hand (pg_restore --clean) drops the tables and makes them again: the
+    generation may be the same, the table holding it is not."""
+    if describe_url(db_url).kind != "postgresql":
+        pytest.skip("PostgreSQL's tables have object ids")
+    same = generation.read(db.obj)
+    _elsewhere(db_url, "DROP TABLE office_generation")
+    _elsewhere(db_url, "CREATE TABLE office_generation (id INTEGER PRIMARY KEY, "
+                       "value VARCHAR(64) NOT NULL, changed_at TIMESTAMP NOT NULL, "
+                       "reason VARCHAR(300) NOT NULL DEFAULT '')")
+    _elsewhere(db_url, "INSERT INTO office_generation VALUES (1, %s, now(), '')", (same,))
+    before = _customers(db_url)
+    with pytest.raises(OfficeReplaced):
+        customers.create_customer(reception, customers.CustomerInput(name="After Ltd"))
+    assert _customers(db_url) == before
+
+
+def test_a_backup_is_a_copy_of_its_own(sqlite_db_url: str, tmp_path: Any) -> None:
+    """A backup carries a generation of its own, so the office it was made from is never
+    taken for it (a backup copied over the office by hand is noticed like a restore)."""
+    from synergy_desk.services.data import backup
+
+    made = backup.backup_database(sqlite_db_url, tmp_path / "copy.sqlite3")
+    conn = sqlite3.connect(str(made.path))
+    try:
+        value, reason = conn.execute(
+            "SELECT value, reason FROM office_generation WHERE id = 1").fetchone()
+    finally:
+        conn.close()
+    assert value != generation.read(db.obj)
+    assert reason == generation.BACKUP_REASON

@@ -285,6 +285,17 @@ def _sqlite_copy(source: sqlite3.Connection, dest: sqlite3.Connection,
         source.backup(dest, pages=-1)
 
 
+def _give_copy_its_own_generation(copy: sqlite3.Connection) -> None:
+    """A backup is another copy of the office: a desk whose office is replaced by it, even by
+    hand (the file copied over the office), sees a generation it did not open."""
+    has_table = copy.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             (generation.TABLE,)).fetchone()
+    if has_table:
+        with copy:
+            copy.execute(f'UPDATE "{generation.TABLE}" SET value = ?, reason = ?',
+                         (generation.new_value(), generation.BACKUP_REASON))
+
+
 def _backup_sqlite(info: DatabaseInfo, target: Path,
                    progress: ProgressCallback | None) -> BackupResult:
     assert info.path is not None
@@ -305,6 +316,7 @@ def _backup_sqlite(info: DatabaseInfo, target: Path,
                 _sqlite_copy(source, dest, progress, "backup")
                 # A backup is one self-contained file, not a file plus its write-ahead log.
                 dest.execute("PRAGMA journal_mode = DELETE")
+                _give_copy_its_own_generation(dest)
                 result = dest.execute("PRAGMA integrity_check").fetchall()
                 if [tuple(r) for r in result] != [("ok",)]:
                     raise DatabaseError(
