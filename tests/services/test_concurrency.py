@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import queue
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, next_number, transaction
 from synergy_desk.services.incident_state import bump_count
 from synergy_desk.services.reporting.integrity import check_sequences, check_tamper
+from tests.desk_processes import run_desks
 from tests.services.money.test_funding import new_customer
 
 PAYMENTS_PER_DESK = 300
@@ -80,19 +80,8 @@ def test_two_desks_taking_payments_at_once_get_gap_free_receipts(
         ctx.Process(target=_desk, args=(db_url, (a.id, a.username, a.full_name, a.role.value),
                                         customer.id, ids, start, results))
         for a, ids in desks]
-    for p in processes:
-        p.start()
-    outcomes = []
-    try:
-        for _ in processes:
-            outcomes.append(results.get(timeout=WAIT_SECONDS))
-    except queue.Empty:
-        pytest.fail("a desk did not finish its payments in time")
-    finally:
-        for p in processes:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.kill()
+    outcomes = run_desks(processes, results, WAIT_SECONDS,
+                         "a desk did not finish its payments")
     assert all(p.exitcode == 0 for p in processes)
 
     errors = [e for _, errs in outcomes for e in errs]

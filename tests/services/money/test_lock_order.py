@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import queue
 import re
 import threading
 import time
@@ -23,6 +22,7 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import reshape
 from synergy_desk.services.money import credit_notes, funding, payments, tickets
 from synergy_desk.services.reporting import integrity
+from tests.desk_processes import run_desks
 from tests.services.money.test_funding import cash, new_customer, new_incident, reload
 
 #: How long a desk waits for the other before the test gives up on it.
@@ -355,19 +355,7 @@ def test_desks_paying_and_refunding_at_once_never_deadlock(db_url, office, manag
     processes = [ctx.Process(target=_paying_and_refunding_desk,
                              args=(db_url, who, customer_id, ids, start, results))
                  for customer_id, ids in desks]
-    for p in processes:
-        p.start()
-    outcomes = []
-    try:
-        for _ in processes:
-            outcomes.append(results.get(timeout=SECONDS + 120))
-    except queue.Empty:
-        pytest.fail("a desk did not finish in time")
-    finally:
-        for p in processes:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.kill()
+    outcomes = run_desks(processes, results, SECONDS + 120, "a desk did not finish")
 
     errors = [e for _, errs in outcomes for e in errs]
     done = sum(n for n, _ in outcomes)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import queue
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.people import users
 from tests.conftest import PASSWORD
+from tests.desk_processes import run_desks
 
 WRONG = "Wrong user name or password."
 
@@ -89,19 +89,7 @@ def _guess_at_once(url: str, username: str, processes: int, guesses: int
     workers = [_ctx.Process(target=_guesser, args=(url, username, "not the password", guesses,
                                                    start, results))
                for _ in range(processes)]
-    for worker in workers:
-        worker.start()
-    outcomes = []
-    try:
-        for _ in workers:
-            outcomes.append(results.get(timeout=240))
-    except queue.Empty:
-        pytest.fail("a guessing process did not finish")
-    finally:
-        for worker in workers:
-            worker.join(timeout=30)
-            if worker.is_alive():
-                worker.kill()
+    outcomes = run_desks(workers, results, 240, "a guessing process did not finish")
     assert [e for *_, errors in outcomes for e in errors] == []
     answers = [a for answers, *_ in outcomes for a in answers]
     checks = sum(checks for _, checks, _, _ in outcomes)
