@@ -14,7 +14,7 @@ database (PostgreSQL: one with no tables, or with the schema and nothing in it) 
 that office again on later runs. A database that holds anything else is refused and left
 untouched: it would otherwise write thousands of receipts into a real office.
 
-    python benchmarks/bench_desks.py --database sqlite:////tmp/desks.sqlite3
+    python benchmarks/bench_desks.py --database sqlite:///desks.sqlite3
     python benchmarks/bench_desks.py --database postgresql://USER:PASSWORD@HOST/NAME \\
         --desks 1,2,4 --payments 300 --refund-every 3
 """
