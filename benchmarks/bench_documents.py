@@ -1,6 +1,12 @@
 """How long the PDFs take: a receipt (target ≤ 20 ms) and an incident summary (≤ 150 ms).
 
-Run: python benchmarks/bench_documents.py [--runs N]
+Run: python benchmarks/bench_documents.py [--runs N] [--logo]
+
+With --logo it also times receipts whose office logo is ordinary (240 × 80), larger than print
+needs (4,000 × 1,500: drawn from a copy scaled once to 1,200 pixels across) and huge
+(a 12,000 × 12,000 PNG of a few kB, which used to take seconds and gigabytes per receipt: now
+refused on upload from its header, and left off a document if one was stored before), and the
+upload's check of each.
 
 Each document is rendered once first (font registration and ReportLab's imports are a one-off
 cost of the first document), then N times; the script prints the median and 95th percentile of
@@ -10,7 +16,9 @@ the wall-clock time, and of the CPU time, which is steadier on a busy machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import io
 import statistics
 import sys
 import time
@@ -124,9 +132,47 @@ def _measure(label: str, render: Callable[[], bytes], runs: int, target_ms: floa
           f" | {size / 1024:.0f} KiB{goal}")
 
 
+def _png(width: int, height: int, mode: str = "RGB") -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new(mode, (width, height), 0 if mode == "P" else "#1f3a5f")
+    if mode != "P":
+        ImageDraw.Draw(image).ellipse((0, 0, width // 3, height - 1), fill="#f0b429")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _logos(runs: int) -> None:
+    from synergy_desk.domain.errors import ValidationError
+    from synergy_desk.services.office.settings import check_logo
+
+    print("\nreceipts with a logo (the first render of each includes any one-off scaling)")
+    for label, data in (("logo 240 × 80", _png(240, 80)),
+                        ("logo 4,000 × 1,500", _png(4000, 1500)),
+                        ("logo 12,000 × 12,000", _png(12000, 12000, "P"))):
+        w = time.perf_counter()
+        try:
+            stored = len(check_logo(data))
+            verdict = f"stored as {stored / 1024:.0f} KiB"
+        except ValidationError as exc:
+            verdict = f"refused: {exc.message}"
+        check_ms = (time.perf_counter() - w) * 1000
+        print(f"  {label}: {len(data) / 1024:.0f} KiB file; upload check {check_ms:.0f} ms, "
+              f"{verdict}")
+        doc = dataclasses.replace(_receipt(False),
+                                  office=dataclasses.replace(OFFICE, logo_png=data))
+        w = time.perf_counter()
+        render_receipt(doc)
+        print(f"  {label}: first receipt {(time.perf_counter() - w) * 1000:.0f} ms")
+        _measure(f"receipt, {label}", lambda doc=doc: render_receipt(doc), runs, 20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="renders per document (default 50)")
+    parser.add_argument("--logo", action="store_true",
+                        help="also time receipts with ordinary, large and huge logos")
     args = parser.parse_args()
     start = time.perf_counter()
     render_receipt(_receipt(False))
@@ -142,6 +188,8 @@ def main() -> None:
              max(args.runs // 2, 5), 150)
     _measure("ticket statement (3 tickets)", lambda: render_ticket_statement(statement),
              max(args.runs // 2, 5), None)
+    if args.logo:
+        _logos(args.runs)
 
 
 if __name__ == "__main__":

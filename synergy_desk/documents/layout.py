@@ -35,6 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from synergy_desk.documents import pictures
 from synergy_desk.documents.data import Office
 from synergy_desk.documents.fonts import SANS, SANS_BOLD, register_fonts
 from synergy_desk.domain.cards import mask_card_numbers
@@ -195,9 +196,27 @@ def table_style(*extra: tuple[Any, ...], header: bool = True) -> TableStyle:
 
 # --- header --------------------------------------------------------------------------------
 
-def _logo(png: bytes | None) -> Image | None:
-    """The office's logo scaled into its box, or None when absent or unreadable."""
-    if not png:
+@lru_cache(maxsize=4)
+def _printable_logo(data: bytes) -> bytes | None:
+    """The logo at no more than 600 pixels on its longer side (scaled once per process, and
+    only when it is larger); None when it is not a PNG or JPEG or so large (over 25 million
+    pixels, stored before uploads were checked) that decoding it would hold up every
+    document."""
+    size = pictures.picture_size(data)
+    if size is None or pictures.too_many_pixels(size):
+        return None
+    try:
+        return pictures.scaled_down(data, pictures.PRINT_SIDE)
+    except (OSError, ValueError):
+        return None
+
+
+def _logo(stored: bytes | None) -> Image | None:
+    """The office's logo scaled into its box, or None when absent, unreadable or huge."""
+    if not stored:
+        return None
+    png = _printable_logo(bytes(stored))
+    if png is None:
         return None
     try:
         reader = ImageReader(io.BytesIO(png))

@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 import sys
+import warnings
 from typing import Any
 
 import pytest
@@ -274,6 +275,37 @@ def test_a_damaged_logo_is_left_out_and_the_receipt_still_prints(logo: bytes) ->
 
     assert len(PdfReader(io.BytesIO(damaged)).pages[0].images) == 0
     assert "VAT reg. no. GB 123 4567 89" in pdf_text(damaged)
+
+
+def _png_of(width: int, height: int, mode: str = "RGB") -> bytes:
+    image = Image.new(mode, (width, height), 0 if mode == "P" else "#1f3a5f")
+    if mode != "P":
+        ImageDraw.Draw(image).ellipse((0, 0, width // 3, height - 1), fill="#f0b429")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_stored_logo_of_huge_dimensions_is_left_out_without_a_warning() -> None:
+    # 12,000 × 12,000 pixels in a few kB: decoding it took seconds and gigabytes per receipt.
+    huge = _png_of(12_000, 12_000, "P")
+    assert len(huge) < 100_000
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pdf = render_receipt(receipt(office=dataclasses.replace(OFFICE, logo_png=huge)))
+    assert [str(w.message) for w in caught] == []
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 0
+    assert "VAT reg. no. GB 123 4567 89" in pdf_text(pdf)
+
+
+def test_a_stored_logo_larger_than_print_needs_is_drawn_from_a_smaller_copy() -> None:
+    large = _png_of(4_000, 1_500)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pdf = render_receipt(receipt(office=dataclasses.replace(OFFICE, logo_png=large)))
+    assert [str(w.message) for w in caught] == []
+    (image,) = PdfReader(io.BytesIO(pdf)).pages[0].images
+    assert max(image.image.size) == 600
 
 
 @pytest.mark.parametrize("sign", [1, -1], ids=["given-positive", "given-negative"])

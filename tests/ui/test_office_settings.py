@@ -3,6 +3,7 @@ the test e-mail from the values on screen, and the logo."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,30 @@ def test_a_file_that_is_not_a_logo_is_refused_under_the_field(
     dialog.choose_logo_file = lambda: str(tmp_path / "missing.png")  # type: ignore[method-assign]
     dialog.choose_logo_button.click()
     assert "Could not read" in dialog.field_error("logo")
+
+
+def test_a_logo_of_huge_dimensions_is_refused_and_a_large_one_kept_scaled(
+        qtbot: Any, manager: Actor, background: Background, tmp_path: Path) -> None:
+    from PIL import Image
+
+    huge = tmp_path / "huge.png"
+    Image.new("P", (12_000, 12_000), 0).save(huge, "PNG", optimize=True)
+    dialog = open_dialog(qtbot, manager, background)
+    dialog.choose_logo_file = lambda: str(huge)  # type: ignore[method-assign]
+    dialog.choose_logo_button.click()
+    assert "12,000 × 12,000 pixels" in dialog.field_error("logo")
+    assert dialog.changes() == {}
+
+    large = tmp_path / "large.png"
+    Image.new("RGB", (2400, 800), "#1d4e89").save(large, "PNG")
+    dialog.choose_logo_file = lambda: str(large)  # type: ignore[method-assign]
+    dialog.choose_logo_button.click()
+    assert dialog.field_error("logo") == ""
+    dialog.save_button.click()
+    stored = get_settings().logo
+    assert stored is not None
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (1200, 400)
 
 
 @pytest.mark.parametrize("who", ["engineer", "reception"])

@@ -4,11 +4,13 @@ lock-out, the mail server) and the first-run set-up."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from synergy_desk.documents import pictures
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
     ConflictError,
@@ -239,11 +241,32 @@ def _logo(value: Any, field: str) -> bytes | None:
             f"{MAX_LOGO_BYTES // 1000:,} kB).", field)
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise ValidationError("The logo must be a PNG or JPEG image.", field)
+    size = pictures.picture_size(data)
+    if size is None:
+        # Its header is unreadable: stored as given, and left off documents (as a damaged
+        # picture always was); the settings dialog checks a chosen file opens as a picture.
+        return data
+    if pictures.too_many_pixels(size):
+        side = math.isqrt(pictures.MAX_PIXELS)
+        raise ValidationError(
+            f"The logo is too large ({size[0]:,} × {size[1]:,} pixels; at most "
+            f"{pictures.MAX_PIXELS // 1_000_000} million pixels, such as {side:,} × "
+            f"{side:,}).", field)
+    # A larger picture is stored scaled down, once: it prints no sharper, only slower.
+    try:
+        data = pictures.scaled_down(data)
+    except (OSError, ValueError) as exc:
+        raise ValidationError("The logo could not be read as a picture.", field) from exc
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError(
+            f"The logo is too large even at {pictures.MAX_SIDE:,} pixels across "
+            f"({len(data) // 1000:,} kB; at most {MAX_LOGO_BYTES // 1000:,} kB).", field)
     return data
 
 
 def check_logo(data: bytes) -> bytes:
-    """The logo's bytes if they would be accepted on save (a PNG or JPEG of at most 1 MB).
+    """The logo's bytes as they would be stored on save: a PNG or JPEG of at most 1 MB and
+    25 million pixels, scaled down to 1,200 pixels on its longer side if it is larger.
 
     Raises:
         ValidationError: too large, or not a PNG or JPEG image.

@@ -199,7 +199,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._row(form, 0, "logo", self.logo_preview, logo_buttons,
                   stretch=False, top=True)
         hint = QLabel(self.tr("The logo prints at the top of receipts and other documents: a "
-                              "PNG or JPEG of at most %d kB.")
+                              "PNG or JPEG of at most %d kB; a larger picture is kept at 1,200 pixels across.")
                       % ((SETTING["logo"].high or 0) // 1000))
         hint.setWordWrap(True)
         hint.setStyleSheet(palette.MUTED.text_style())
@@ -400,7 +400,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             self._field_error("logo", file_problem(path, exc, "read").message)
             return
         try:
-            settings_service.check_logo(data)
+            # As it will be stored: a picture larger than print needs comes back scaled down.
+            data = settings_service.check_logo(data)
         except ValidationError as exc:
             self._field_error("logo", exc.message)
             return

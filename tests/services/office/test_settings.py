@@ -317,3 +317,64 @@ def test_a_declared_range_is_the_one_the_service_holds(manager: Actor, key: str)
         saved = update_settings(manager, version, **{key: right})
         assert getattr(saved, key) == right
         version = saved.version
+
+
+def huge_png(width: int = 12_000, height: int = 12_000) -> bytes:
+    """A few kB of PNG that claims 12,000 × 12,000 pixels (a palette picture of zeros)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("P", (width, height), 0).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def big_png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "#1f3a5f")
+    ImageDraw.Draw(image).ellipse((0, 0, width // 3, height - 1), fill="#f0b429")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_logo_of_huge_dimensions_is_refused_from_its_header_without_decoding_it(
+        manager: Actor, recwarn: pytest.WarningsRecorder) -> None:
+    import time
+
+    from synergy_desk.services.office.settings import check_logo
+
+    data = huge_png()
+    assert len(data) < 100_000  # tiny on disk: only the header tells
+    started = time.perf_counter()
+    with pytest.raises(ValidationError, match=r"too large \(12,000 × 12,000 pixels") as caught:
+        check_logo(data)
+    assert caught.value.field == "logo"
+    assert time.perf_counter() - started < 1.0  # it was never decoded
+    version = get_settings().version
+    with pytest.raises(ValidationError, match="12,000 × 12,000 pixels"):
+        update_settings(manager, version, logo=data)
+    assert get_settings().logo is None
+    assert not [w for w in recwarn if "DecompressionBomb" in type(w.message).__name__]
+
+
+def test_a_large_logo_is_stored_scaled_down_to_1200_pixels_across(manager: Actor) -> None:
+    import io
+
+    from PIL import Image
+
+    from synergy_desk.services.office.settings import check_logo
+
+    data = big_png(3000, 1000)
+    scaled = check_logo(data)
+    with Image.open(io.BytesIO(scaled)) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 400))
+    update_settings(manager, get_settings().version, logo=data)
+    assert get_settings().logo == scaled
+    # A logo already small enough is stored as it was given.
+    small = big_png(600, 200)
+    assert check_logo(small) == small
