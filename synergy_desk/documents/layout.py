@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from synergy_desk.documents import pictures
 from synergy_desk.documents.data import Office
 from synergy_desk.documents.fonts import SANS, SANS_BOLD, register_fonts
+from synergy_desk.documents.scripts import printable
 from synergy_desk.domain.cards import mask_card_numbers
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -84,14 +85,16 @@ def pdf_date(value: dt.datetime) -> str:
 # --- text ----------------------------------------------------------------------------------
 
 def safe(value: str) -> str:
-    """Free text for a Paragraph: card numbers masked, markup escaped, line breaks kept."""
+    """Free text for a Paragraph: card numbers masked, markup escaped, line breaks kept, and
+    as it should be drawn (right-to-left lines in visual order, "�" for what no font has)."""
     cleaned = mask_card_numbers(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return escape(cleaned).replace("\n", "<br/>")
+    return escape(printable(cleaned)).replace("\n", "<br/>")
 
 
 def plain(value: str) -> str:
-    """Free text for a plain table cell or canvas string: card numbers masked."""
-    return mask_card_numbers(value or "")
+    """Free text for a plain table cell or canvas string: card numbers masked, and as it
+    should be drawn (see ``safe``)."""
+    return printable(mask_card_numbers(value or ""))
 
 
 def address_lines(address: str) -> list[str]:
@@ -289,7 +292,7 @@ def header(office: Office, right: list[Flowable]) -> Table:
 
 @dataclass(frozen=True)
 class PageFurniture:
-    """What is drawn on every page around the flowables."""
+    """What is drawn on every page around the flowables (its free text already ``plain``)."""
 
     #: Left of the footer, e.g. the office's name and VAT number.
     footer: str
@@ -315,7 +318,8 @@ def _draw_page(canvas: Canvas, furniture: PageFurniture, page: int) -> None:
     canvas.line(MARGIN, 15 * mm, PAGE_WIDTH - MARGIN, 15 * mm)
     canvas.setFillColor(MUTED)
     canvas.setFont(SANS, FOOTER_SIZE)
-    canvas.drawString(MARGIN, 11 * mm, fit(furniture.footer, SANS, FOOTER_SIZE, FOOTER_WIDTH))
+    canvas.drawString(MARGIN, 11 * mm,
+                      fit(furniture.footer, SANS, FOOTER_SIZE, FOOTER_WIDTH))
     if page > 1 and furniture.running_header:
         canvas.setFont(SANS, 8)
         canvas.drawString(MARGIN, PAGE_HEIGHT - 10 * mm,

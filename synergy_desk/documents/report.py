@@ -96,7 +96,8 @@ def _bar_chart(series: ChartSeries) -> Drawing:
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 10, series.title, fontName=SANS_BOLD, fontSize=10,
                        fillColor=ACCENT))
-    count = len(series.labels)
+    labels = [plain(label) for label in series.labels]
+    count = len(labels)
     chart = VerticalBarChart()
     chart.x, chart.y = 18 * mm, 16 * mm
     chart.width, chart.height = width - 22 * mm, height - 32 * mm
@@ -118,12 +119,12 @@ def _bar_chart(series: ChartSeries) -> Drawing:
     chart.valueAxis.strokeColor = RULE
     chart.valueAxis.gridStrokeColor = SHADE
     chart.valueAxis.visibleGrid = True
-    chart.categoryAxis.categoryNames = list(series.labels) or [""]
+    chart.categoryAxis.categoryNames = labels or [""]
     if count <= 12:
         # Upright labels: long ones wrap onto lines of their bar's width rather than run into
         # their neighbours.
         slot = chart.width / max(count, 1) - 4
-        chart.categoryAxis.categoryNames = [wrap_label(label, slot) for label in series.labels]
+        chart.categoryAxis.categoryNames = [wrap_label(label, slot) for label in labels]
         chart.categoryAxis.labels.leading = 8.5
         chart.categoryAxis.labels.textAnchor = "middle"
     chart.categoryAxis.strokeColor = RULE
@@ -138,7 +139,7 @@ def _bar_chart(series: ChartSeries) -> Drawing:
         # One label a week on a long period; the bars still show every day.
         step = -(-count // 60) if count > 120 else 7
         chart.categoryAxis.categoryNames = [
-            label if i % step == 0 else "" for i, label in enumerate(series.labels)]
+            label if i % step == 0 else "" for i, label in enumerate(labels)]
     if count <= 16:
         # Few bars: each carries its value.
         chart.barLabelFormat = lambda v: _value_text(int(v), series.unit) if v else ""
@@ -155,7 +156,8 @@ def _pie_chart(series: ChartSeries) -> Drawing:
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 10, series.title, fontName=SANS_BOLD, fontSize=10,
                        fillColor=ACCENT))
-    shown = [(label, value) for label, value in zip(series.labels, series.values, strict=True)
+    shown = [(plain(label), value)
+             for label, value in zip(series.labels, series.values, strict=True)
              if value > 0]
     total = sum(v for _, v in shown)
     if not shown:
