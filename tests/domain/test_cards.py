@@ -196,3 +196,46 @@ def test_card_number_followed_by_cvv_or_expiry_is_found(text: str) -> None:
 
 def test_international_dialling_prefix_is_not_a_card() -> None:
     assert not contains_card_number("ring 0044 1632 960 106")
+
+
+# --- card numbers typed with any separator ----------------------------------------------------
+
+#: What people put between a card number's digit groups, or what copying it brings along.
+SEPARATORS = ["  ", "\u00a0", "\u202f", "\u2013", "\u2014", ".", "/", "\t", "\n", "\r\n", "_",
+              ",", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", " - ", ". ", "\u200b "]
+
+
+@st.composite
+def oddly_typed_card_numbers(draw: st.DrawFn) -> tuple[str, str]:
+    """(a card number with any separators from SEPARATORS between any of its digits, digits)."""
+    digits = draw(card_numbers())
+    out = []
+    for i, digit in enumerate(digits):
+        if i and draw(st.booleans()):
+            out.append(draw(st.sampled_from(SEPARATORS)))
+        out.append(digit)
+    if draw(st.booleans()):  # full-width digits, as a Japanese keyboard types them
+        out = [chr(ord(c) - ord("0") + 0xFF10) if c.isdigit() and draw(st.booleans()) else c
+               for c in out]
+    return "".join(out), digits
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
+def test_card_numbers_with_other_separators_are_found(sep: str) -> None:
+    text = f"card {sep.join(['4111', '1111', '1111', '1111'])} thanks"
+    assert contains_card_number(text)
+    assert mask_card_numbers(text) == "card [card •••• 1111] thanks"
+    with pytest.raises(ValidationError, match="card number"):
+        refuse_card_numbers(text, "notes")
+
+
+@given(oddly_typed_card_numbers(), _WORDS, _WORDS)
+def test_a_card_number_with_any_separators_is_found_and_masked(
+        card: tuple[str, str], before: str, after: str) -> None:
+    typed, digits = card
+    text = f"{before} {typed} {after}"
+    assert contains_card_number(text)
+    masked = mask_card_numbers(text)
+    assert f"[card •••• {digits[-4:]}]" in masked
+    assert not contains_card_number(masked)
+    assert masked.startswith(before) and masked.endswith(after)

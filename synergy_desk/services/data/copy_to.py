@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -150,8 +151,43 @@ def _empty_target(models: Sequence[type[BaseModel]]) -> None:
 
 
 def _insert(model: type[BaseModel], rows: list[list[Any]]) -> None:
+    """Insert a batch; a row the target refuses is named (table and id) with the reason."""
     fields = model._meta.sorted_fields
-    model.insert_many(rows, fields=fields).as_rowcount().execute()
+    try:
+        with db.atomic():  # a savepoint: after a refusal the transaction can still look
+            model.insert_many(rows, fields=fields).as_rowcount().execute()
+    except peewee.DatabaseError as exc:
+        _name_the_row(model, rows, exc)
+        raise
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _name_the_row(model: type[BaseModel], rows: list[list[Any]],
+                  batch_error: peewee.DatabaseError) -> None:
+    """Raise DatabaseError naming the first of ``rows`` the target refuses, and why."""
+    fields = model._meta.sorted_fields
+    key = fields.index(model._meta.primary_key)
+    name = model._meta.table_name.replace("_", " ")
+    for row in rows:
+        try:
+            with db.atomic():
+                model.insert_many([row], fields=fields).as_rowcount().execute()
+        except peewee.DatabaseError as exc:
+            controls = [f.name.replace("_", " ") for f, value in zip(fields, row, strict=True)
+                        if isinstance(value, str) and any(
+                            ch not in "\t\n" and unicodedata.category(ch) == "Cc"
+                            for ch in value)]
+            why = (f"there is a control character (such as NUL) in its "
+                   f"{' and '.join(controls)} that the database cannot store"
+                   if controls else _first_line(exc))
+            raise DatabaseError(
+                f"{name} {row[key]}: {why}. Correct that {name} in the office being copied "
+                "and copy again. Nothing was copied.") from None
+    raise DatabaseError(f"{name}: {_first_line(batch_error)}. Nothing was copied.") from None
 
 
 def _copy_table(source: Any, model: type[BaseModel], done: int, total: int,

@@ -11,6 +11,7 @@ from peewee import JOIN, ModelSelect, fn
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import search_index
@@ -70,7 +71,7 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
 
 
 def _text(value: str | None, what: str, *, required: bool) -> str:
-    text = (value or "").strip()
+    text = sanitised(value, what.replace(" ", "_"), what).strip()
     if required and not text:
         raise ValidationError(f"Write the {what}.", what.replace(" ", "_"))
     if len(text) > MAX_NOTE:

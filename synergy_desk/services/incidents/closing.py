@@ -17,6 +17,7 @@ from synergy_desk.domain.enums import (
     Resolution,
 )
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -86,7 +87,7 @@ def _enhancement(actor: Actor, incident: t.Incident, request_id: int | None,
             raise ValidationError(
                 f"Enhancement request “{request.title}” is for another product.", "enhancement")
     else:
-        clean = " ".join((title or "").split())
+        clean = " ".join(sanitised(title, "enhancement_title", "request's title").split())
         if len(clean) > 200:
             raise ValidationError("The request's title is too long (at most 200 characters).",
                                   "enhancement_title")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from synergy_desk.domain.cards import mask_card_numbers, refuse_card_numbers
+from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import (
     Priority,
 )
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.text import masked_text as _masked
+from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -44,18 +46,17 @@ MASKED = ("A card number in the {what} was masked to its last four digits; "
 def masked_text(text: str | None, what: str, *, required: bool = False,
                  limit: int = MAX_TEXT) -> tuple[str, bool]:
     """Free text with any full card number masked; says whether one was."""
-    raw = (text or "").strip()
+    raw = sanitised(text, what.replace(" ", "_"), what).strip()
     if required and not raw:
         raise ValidationError(f"Write the {what}.", what.replace(" ", "_"))
     if len(raw) > limit:
         raise ValidationError(f"The {what} is too long (at most {limit:,} characters).",
                               what.replace(" ", "_"))
-    masked = mask_card_numbers(raw)
-    return masked, masked != raw
+    return _masked(raw, what.replace(" ", "_"), what)
 
 
 def subject(value: str | None) -> str:
-    subject = " ".join((value or "").split())
+    subject = " ".join(sanitised(value, "subject").split())
     if not subject:
         raise ValidationError(
             "Give the incident a subject: the one problem or error message it is about.",
@@ -68,7 +69,7 @@ def subject(value: str | None) -> str:
 
 
 def description(value: str | None) -> str:
-    text = (value or "").strip()
+    text = sanitised(value, "description").strip()
     if len(text) > MAX_TEXT:
         raise ValidationError(f"The description is too long (at most {MAX_TEXT:,} characters).",
                               "description")
@@ -76,7 +77,7 @@ def description(value: str | None) -> str:
 
 
 def product_version(value: str | None) -> str:
-    text = (value or "").strip()
+    text = sanitised(value, "product_version", "product version").strip()
     if len(text) > 40:
         raise ValidationError("The product version is too long (at most 40 characters).",
                               "product_version")

@@ -10,6 +10,7 @@ from typing import Literal
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import EnhancementStatus, EscalationStatus
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -204,7 +205,8 @@ def update_escalation(actor: Actor, escalation_id: int, status: EscalationStatus
     with transaction():
         require(actor, ENGINEERS, "update escalations")
         new = _escalation_status(status)
-        response = (development_response or "").strip()
+        response = sanitised(development_response, "development_response",
+                             "development response").strip()
         if len(response) > MAX_RESPONSE:
             raise ValidationError(
                 f"The response is too long (at most {MAX_RESPONSE:,} characters).",

@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 
 from peewee import fn
 
-from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, WaiverKind
 from synergy_desk.domain.errors import ConflictError, ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
+from synergy_desk.domain.text import screened_text
 from synergy_desk.domain.zones import local_date
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -26,7 +26,6 @@ from synergy_desk.services.common import (
     require,
     retried,
     snapshot,
-    text_or_empty,
     transaction,
 )
 from synergy_desk.services.incident_state import (
@@ -277,7 +276,7 @@ def hand_back_funding(actor: Actor, incident: t.Incident, reason: str, *,
         PermissionDenied: ``refund`` asked for by someone who is not a manager.
         ValidationError: no reason, or the incident is not funded.
     """
-    why = refuse_card_numbers(text_or_empty(reason), "reason")
+    why = screened_text(reason, "reason")
     if not why:
         raise ValidationError("Give the reason for handing the funding back.", "reason")
     if refund:
@@ -427,7 +426,7 @@ def waive(actor: Actor, incident_id: int, kind: WaiverKind, reason: str) -> Fund
     """
     with transaction():
         require(actor, MANAGERS, "waive a charge")
-        why = refuse_card_numbers(text_or_empty(reason), "reason")
+        why = screened_text(reason, "reason")
         if not why:
             raise ValidationError("Give the reason for waiving the charge.", "reason")
         try:
@@ -460,7 +459,7 @@ def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: d
     with transaction():
         require(actor, MANAGERS, "record support contracts")
         get_or_404(t.Customer, customer_id, "customer")
-        ref = refuse_card_numbers(text_or_empty(reference), "contract reference")
+        ref = screened_text(reference, "contract reference")
         if not ref:
             raise ValidationError("Give the contract's reference.", "reference")
         if len(ref) > 64:

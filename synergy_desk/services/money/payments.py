@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
-from synergy_desk.domain.cards import refuse_card_numbers, validate_last_four
+from synergy_desk.domain.cards import validate_last_four
 from synergy_desk.domain.enums import (
     CreditNoteKind,
     FundingKind,
@@ -25,6 +25,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import NotFound, ValidationError
 from synergy_desk.domain.money import MAX_PENCE, format_pence, format_rate, line_amounts
 from synergy_desk.domain.numbers import RECEIPT, credit_note_text, receipt_text
+from synergy_desk.domain.text import screened_text
 from synergy_desk.domain.zones import zone_named
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -337,7 +338,7 @@ def _payment_details(request: PaymentRequest, method: PaymentMethod,
                 "up to 16).", "auth_code")
         return brand, last4, auth.upper(), "", gross
     if method is PaymentMethod.BANK_TRANSFER:
-        bank = text_or_empty(request.bank_reference)
+        bank = screened_text(request.bank_reference, "bank_reference", "payment reference")
         if not bank:
             raise ValidationError("Give the bank transfer's reference.", "bank_reference")
         if len(bank) > 64:
@@ -374,7 +375,7 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
     for value, label in ((request.card_brand, "card brand"), (request.card_last4, "last four digits"),
                          (request.auth_code, "authorisation code"),
                          (request.bank_reference, "payment reference")):
-        refuse_card_numbers(value if isinstance(value, str) else "", label)
+        screened_text(value if isinstance(value, str) else "", label)
     with transaction(), counts_in_one_pass():
         require(actor, EVERYONE, "take payments")
         method = _method(request.method)
@@ -606,11 +607,11 @@ def refund(actor: Actor, payment_id: int, *, line_ids: Iterable[int] | None = No
     """
     with transaction(), counts_in_one_pass():
         require(actor, MANAGERS, "refund or void payments")
-        why = refuse_card_numbers(text_or_empty(reason), "reason")
+        why = screened_text(reason, "reason")
         if not why:
             raise ValidationError("Give the reason for the refund.", "reason")
         try:
-            why_full = refuse_card_numbers(text_or_empty(full_refund_reason),
+            why_full = screened_text(full_refund_reason,
                                            "reason for the full refund")
         except ValidationError as exc:  # named by its parameter, so the dialog finds the field
             raise ValidationError(str(exc), "full_refund_reason") from None

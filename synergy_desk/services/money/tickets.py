@@ -9,10 +9,10 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import IncidentStatus, LedgerKind, Resolution
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.numbers import receipt_text
+from synergy_desk.domain.text import screened_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -27,7 +27,6 @@ from synergy_desk.services.common import (
     read_snapshot,
     require,
     retried,
-    text_or_empty,
     transaction,
     tuples,
 )
@@ -308,7 +307,7 @@ def adjust(actor: Actor, ticket_id: int, delta: int, reason: str) -> TicketInfo:
     """
     with transaction():
         require(actor, MANAGERS, "adjust season tickets")
-        why = refuse_card_numbers(text_or_empty(reason), "reason")
+        why = screened_text(reason, "reason")
         if not why:
             raise ValidationError("Give the reason for the adjustment.", "reason")
         if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:

@@ -11,6 +11,7 @@ from email.utils import formataddr, make_msgid
 
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.errors import DomainError, ValidationError
+from synergy_desk.domain.text import sanitised, screened_text
 from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.office.settings import office_settings
 
@@ -71,8 +72,7 @@ def _address(value: str) -> str:
 
 
 def _one_line(value: str, what: str) -> str:
-    text = " ".join((value or "").split())
-    return refuse_card_numbers(text, what)
+    return screened_text(value, what, one_line=True)
 
 
 def smtp_settings_from_form(actor: Actor, host: str, port: int, user: str,
@@ -172,7 +172,7 @@ def send_document(to: str, subject: str, body: str, filename: str, pdf_bytes: by
     if not pdf_bytes.startswith(b"%PDF"):
         raise ValueError("send_document sends PDF documents only")
     message = _new_message(settings, sender, recipient, subject)
-    message.set_content(refuse_card_numbers(body or "", "message"))
+    message.set_content(refuse_card_numbers(sanitised(body, "message"), "message"))
     safe_name = re.sub(r"[\\/:*?\"<>|\r\n]+", "_", filename or "document.pdf")
     if not safe_name.lower().endswith(".pdf"):
         safe_name += ".pdf"

@@ -18,6 +18,7 @@ from synergy_desk.domain.errors import (
     ValidationError,
 )
 from synergy_desk.domain.phones import display_phone
+from synergy_desk.domain.text import sanitised
 from synergy_desk.domain.zones import is_zone_name
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -36,7 +37,6 @@ from synergy_desk.services.people import users
 from synergy_desk.services.people.customers import (
     checked_phone,
     no_card_numbers,
-    without_control_characters,
 )
 
 __all__ = [
@@ -163,7 +163,7 @@ def free_text(label: str, max_length: int, required: bool = False) -> Callable[[
             value = ""
         if not isinstance(value, str):
             raise ValidationError(f"The {label} must be text.", field)
-        text = without_control_characters(value).strip()
+        text = sanitised(value, field, label).strip()
         if required and not text:
             raise ValidationError(f"Give the {label}.", field)
         if len(text) > max_length:

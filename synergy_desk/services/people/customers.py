@@ -13,6 +13,7 @@ from synergy_desk.domain.enums import OPEN_STATUSES, IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
 from synergy_desk.domain.numbers import account_code
 from synergy_desk.domain.phones import display_phone, normalise_phone
+from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import search_index
@@ -173,7 +174,7 @@ def normalise_postcode(text: str | None) -> str:
 def normalise_email(text: str | None, what: str = "e-mail address",
                     field_name: str = "email") -> str:
     """The address trimmed, or a ValidationError if it is not shaped like name@domain.tld."""
-    email = without_control_characters(text or "").strip()
+    email = sanitised(text, field_name, what).strip()
     if not email:
         return ""
     if len(email) > 200 or not _EMAIL.match(email):
@@ -198,7 +199,7 @@ def no_card_numbers(text: str, label: str, field_name: str) -> str:
 
 def _text(value: str | None, label: str, field_name: str, max_length: int | None,
           required: bool = False) -> str:
-    text = without_control_characters(value or "").strip()
+    text = sanitised(value, field_name, label).strip()
     if required and not text:
         raise ValidationError(f"Give the {label}.", field_name)
     if max_length is not None and len(text) > max_length:
@@ -210,7 +211,7 @@ def _text(value: str | None, label: str, field_name: str, max_length: int | None
 
 def checked_phone(value: str | None, label: str, field_name: str) -> str:
     """A typed phone number as E.164, or a ValidationError saying how to type it."""
-    raw = without_control_characters(value or "").strip()
+    raw = sanitised(value, field_name, label).strip()
     try:
         e164 = normalise_phone(raw)
     except ValidationError as exc:

@@ -22,6 +22,7 @@ from synergy_desk.domain.errors import (
     PermissionDenied,
     ValidationError,
 )
+from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
@@ -95,7 +96,7 @@ def _check_username(username: str) -> str:
 
 
 def _check_full_name(full_name: str | None) -> str:
-    full = (full_name or "").strip()
+    full = sanitised(full_name, "full_name", "full name").strip()
     if not full:
         raise ValidationError("Give the person's full name.", "full_name")
     if len(full) > MAX_FULL_NAME_LENGTH:

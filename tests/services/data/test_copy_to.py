@@ -3,8 +3,10 @@ and reports, keeps its numbering going, and never copies over an office."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +15,16 @@ import pytest
 
 from synergy_desk.demo import generator
 from synergy_desk.domain.enums import IncidentStatus, PaymentMethod, Role
-from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.errors import DatabaseError, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import close_database, open_database, sqlite_url
 from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import copy_to
-from synergy_desk.services.incidents import incident_list
+from synergy_desk.services.incidents import incident_list, intake
 from synergy_desk.services.money import payments
+from synergy_desk.services.people import customers
 from synergy_desk.services.reporting import integrity
 
 NOW = dt.datetime(2030, 1, 1, 12, 0)
@@ -165,3 +168,52 @@ def test_only_a_sqlite_office_is_copied(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="no database"):
         copy_to.copy_office(sqlite_url(tmp_path / "missing.sqlite3"),
                             sqlite_url(tmp_path / "x.sqlite3"))
+
+
+# --- text the target cannot hold ------------------------------------------------------------
+
+
+def _plant(path: Path, sql: str) -> int:
+    """Change the SQLite office by hand (as a program other than this one might); the row id."""
+    with contextlib.closing(sqlite3.connect(path)) as raw, raw:
+        row_id = int(raw.execute("SELECT MIN(id) FROM customer").fetchone()[0]) + 1
+        raw.execute(sql, (row_id,))
+    return row_id
+
+
+def test_a_row_the_target_cannot_hold_is_named_and_nothing_is_copied(
+        source_url: str, tmp_path: Path, empty_target: str) -> None:
+    if not empty_target.startswith("postgres"):
+        pytest.skip("SQLite holds NUL characters in text")
+    row_id = _plant(tmp_path / "source.sqlite3",
+                    "UPDATE customer SET notes = 'rang' || char(0) || ' twice' || char(7) "
+                    "WHERE id = ?")
+    with pytest.raises(DatabaseError) as caught:
+        copy_to.copy_office(source_url, empty_target)
+    message = caught.value.message
+    assert message.startswith(f"customer {row_id}: there is a control character (such as NUL) in its notes "), message
+    assert message.endswith("Nothing was copied.")
+    assert t.Customer.select().count() == 0
+    assert t.User.select().count() == 0
+
+
+def test_an_office_whose_text_went_through_the_services_copies_cleanly(
+        source_url: str, tmp_path: Path, empty_target: str) -> None:
+    close_database()
+    open_database(source_url)
+    try:
+        manager = _manager()
+        made = customers.create_customer(manager, customers.CustomerInput(
+            name="Nul\x00 Ltd", notes="rang\x00 twice\x07\r\nthen\x1b wrote"))
+        product = t.Product.select().order_by(t.Product.id).first()
+        ref = intake.log_call(manager, intake.LogCallInput(
+            customer_id=made.id, product_id=product.id, subject="Jams\x00 on\x0b page two",
+            description="Line one\x00\r\nline two\x7f", text="Said\x00 so\x1f"))
+    finally:
+        close_database()
+    copy_to.copy_office(source_url, empty_target)
+    customer = t.Customer.get_by_id(made.id)
+    assert (customer.name, customer.notes) == ("Nul Ltd", "rang twice\nthen wrote")
+    incident = t.Incident.get_by_id(ref.id)
+    assert (incident.subject, incident.description) == ("Jams on page two", "Line one\nline two")
+    assert integrity.check_tamper() == []
