@@ -65,8 +65,11 @@ def common_options() -> Parser:
 
 
 def error(message: str) -> None:
-    """Print a one-line error on standard error, prefixed with the program's name."""
-    one_line = " ".join(message.split())
+    """Print a one-line error on standard error, prefixed with the program's name (a
+    database address in it without its password)."""
+    from synergy_desk.logging_setup import redact_secrets
+
+    one_line = " ".join(redact_secrets(message).split())
     print(f"{PROG}: error: {one_line}", file=sys.stderr)
 
 

@@ -44,3 +44,12 @@ def test_a_malformed_address_is_bad_input_and_its_password_is_not_written(
     log_text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "log").glob("*"))
     for text in (result.stderr, result.stdout, verbose.stderr, log_text):
         assert "Pa55word" not in text
+
+
+def test_an_error_line_never_shows_a_password(capsys: pytest.CaptureFixture[str]) -> None:
+    from synergy_desk.cli.common import error
+
+    error("could not reach postgresql://desk:Pa55word@db.office.lan/office: timed out")
+    assert capsys.readouterr().err == (
+        "synergy-desk: error: could not reach postgresql://desk:***@db.office.lan/office: "
+        "timed out\n")
