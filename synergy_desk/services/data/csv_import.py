@@ -128,6 +128,7 @@ class CsvFile:
                             strict=False)
         previous_end = 0
         first = True
+        total_lines: int | None = None
         while True:
             start = previous_end + 1
             try:
@@ -137,10 +138,15 @@ class CsvFile:
             except csv.Error:  # a cell past the reader's limit: a quote left open
                 raise _unclosed_quote(self.name, self.text, start, self.delimiter) from None
             previous_end = reader.line_num
-            # A quote left open near the end swallows the lines after it into one cell.
-            if (record and ("\n" in record[-1] or "\r" in record[-1])
-                    and _quote_opened_at(self.text, start, self.delimiter) is not None):
-                raise _unclosed_quote(self.name, self.text, start, self.delimiter)
+            # A quote left open near the end swallows the lines after it into one cell: a
+            # record whose last cell spans lines and that ran to the end of the file is
+            # looked at again (once: only the last record can).
+            if record and ("\n" in record[-1] or "\r" in record[-1]):
+                if total_lines is None:
+                    total_lines = sum(1 for _ in io.StringIO(self.text, newline=""))
+                if (previous_end >= total_lines
+                        and _quote_opened_at(self.text, start, self.delimiter) is not None):
+                    raise _unclosed_quote(self.name, self.text, start, self.delimiter)
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             if first:
@@ -267,15 +273,17 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str]:
                 f"“{name}” is not written in {encoding} (byte {exc.start + 1} cannot be read "
                 "in it); choose another encoding.", "encoding") from None
         return text, codec
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # UTF-16 (as Excel's "Unicode text" writes it), told by its byte-order mark.
-        codec = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+    for bom, codec in _BYTE_ORDER_MARKS:
+        if not data.startswith(bom):
+            continue
+        # UTF-16 (as Excel's "Unicode text" writes it) or UTF-32, told by its byte-order mark.
         try:
-            return data[2:].decode(codec), codec
+            return data[len(bom):].decode(codec), codec
         except UnicodeDecodeError as exc:
             raise ValidationError(
-                f"“{name}” starts as UTF-16 text but byte {exc.start + 3:,} cannot be read in "
-                "it; save it again and choose that file.", "encoding") from None
+                f"“{name}” starts as {codec.upper()} text but byte {exc.start + len(bom) + 1:,} "
+                "cannot be read in it; save it again and choose that file.",
+                "encoding") from None
     if b"\x00" in data[:_SAMPLE_BYTES]:
         raise ValidationError(
             f"“{name}” does not look like a CSV file (it holds binary data). Export the list "
@@ -297,6 +305,12 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str]:
         raise ValidationError(
             f"“{name}” is neither UTF-8 nor Windows-1252 text; choose its encoding.",
             "encoding") from None
+
+
+#: Byte-order marks and their encodings, UTF-32's first (its little-endian mark starts with
+#: UTF-16's).
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def _line_of(data: bytes, offset: int) -> int:

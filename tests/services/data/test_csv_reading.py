@@ -44,7 +44,9 @@ def test_a_whole_windows_1252_file_is_still_read_as_windows_1252() -> None:
 
 
 @pytest.mark.parametrize("bom_codec", [(codecs.BOM_UTF16_LE, "utf-16-le"),
-                                       (codecs.BOM_UTF16_BE, "utf-16-be")])
+                                       (codecs.BOM_UTF16_BE, "utf-16-be"),
+                                       (codecs.BOM_UTF32_LE, "utf-32-le"),
+                                       (codecs.BOM_UTF32_BE, "utf-32-be")])
 def test_a_utf16_file_is_told_by_its_byte_order_mark(bom_codec: tuple[bytes, str]) -> None:
     bom, codec = bom_codec
     data = bom + "Name\tTown\r\nZoë Brontë\tHaworth\r\nAnn\tLeeds\r\n".encode(codec)
@@ -72,6 +74,17 @@ def test_a_quote_left_open_near_the_end_names_its_line_too() -> None:
     # Quotes that close, over several lines, are cells.
     closed = csv_import.read_csv(b'Name,Notes\r\nAnn,"two\r\nlines"\r\nBob,x\r\n')
     assert [row.line for row in closed.rows()] == [2, 4]
+
+
+def test_many_cells_over_several_lines_are_read_in_one_pass() -> None:
+    import time
+
+    rows = "".join(f'C{n},"line one\r\nline two"\r\n' for n in range(60_000))
+    csv_file = csv_import.read_csv(("Name,Notes\r\n" + rows).encode())
+    began = time.monotonic()
+    lines = [row.line for row in csv_file.rows()]
+    assert time.monotonic() - began < 5
+    assert lines[:2] == [2, 4] and len(lines) == 60_000
 
 
 def test_a_quote_left_open_in_the_heading_row_names_line_1() -> None:
