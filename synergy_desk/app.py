@@ -180,6 +180,11 @@ def start(prefs: Any, database_url: str | None) -> Any:
 
     while True:
         url = database_url or prefs.database_url or None
+        if url and not database_url and prefs.database_password_needed:
+            # No credential store keeps the server's password: it is asked for each start.
+            url = _ask_database_password(url)
+            if url is None:
+                return 0
         # A failure is a plain message, never a traceback.
         with reporting_errors(None, failure=cannot_open) as opening:
             info = open_database(url)
@@ -217,6 +222,22 @@ def start(prefs: Any, database_url: str | None) -> Any:
     window = MainWindow(actor, prefs, info.display, office.company_name)
     window.attach_database(info)
     return window
+
+
+def _ask_database_password(url: str) -> str | None:
+    """The saved address with the password the person types in, or None if they cancel."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from synergy_desk.models.database import postgres_parts
+
+    parts = postgres_parts(url)
+    password, ok = QInputDialog.getText(
+        None, "Synergy Desk",
+        f"Password for the office database {parts.display}\n(this computer has no password "
+        "store to keep it in):", QLineEdit.EchoMode.Password)
+    if not ok:
+        return None
+    return str(parts.url(password))
 
 
 def _choose_other_database(prefs: Any, message: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import tempfile
 from logging.handlers import RotatingFileHandler
@@ -16,6 +17,23 @@ LOG_DIR_ENV = "SYNERGY_DESK_LOG_DIR"
 MAX_BYTES = 2_000_000
 BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
+
+#: An address's password: what lies between "KIND://USER:" and the last "@" before a space.
+_PASSWORD_IN_ADDRESS = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:)\S*(?=@)")
+
+
+def redact_secrets(text: str) -> str:
+    """The text with the password of every database address in it replaced by ***
+    (postgresql://mary:SECRET@host/office becomes postgresql://mary:***@host/office)."""
+    return _PASSWORD_IN_ADDRESS.sub(r"\1***", text)
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter that never writes a database password: the message, the traceback and any
+    exception's text all pass through :func:`redact_secrets`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_secrets(super().format(record))
 
 
 def default_log_dir() -> Path:
@@ -47,14 +65,14 @@ def configure_logging(verbose: bool = False, log_dir: Path | None = None) -> Pat
     path = _existing_file_handler_path(root)
     if path is None:
         handler, path = _file_handler(log_dir or default_log_dir())
-        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.setFormatter(RedactingFormatter(FORMAT))
         handler.set_name("synergy-desk-file")
         root.addHandler(handler)
 
     if verbose and not any(h.get_name() == "synergy-desk-stderr" for h in root.handlers):
         echo = logging.StreamHandler(sys.stderr)
         echo.setLevel(logging.INFO)
-        echo.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        echo.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
         echo.set_name("synergy-desk-stderr")
         root.addHandler(echo)
     return path

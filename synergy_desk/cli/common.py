@@ -54,18 +54,22 @@ def common_options() -> Parser:
     """Options every command accepts after its name as well as before it."""
     common = Parser(add_help=False)
     # SUPPRESS: a sub-command's default must not overwrite a value given before its name.
-    common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
-                        help="the office database: sqlite:///FILE or "
-                             "postgresql://USER:PASSWORD@HOST/NAME (default: the SQLite file "
-                             "in your data folder)")
+    common.add_argument("--database", metavar="URL|FILE", default=argparse.SUPPRESS,
+                        help="the office database: a SQLite file's path, sqlite:///FILE or "
+                             "postgresql://USER:PASSWORD@HOST/NAME, with # / ? @ : %% in a "
+                             "password written %%23 %%2F %%3F %%40 %%3A %%25 (default: the "
+                             "SQLite file in your data folder)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="also print the log on standard error")
     return common
 
 
 def error(message: str) -> None:
-    """Print a one-line error on standard error, prefixed with the program's name."""
-    one_line = " ".join(message.split())
+    """Print a one-line error on standard error, prefixed with the program's name (a
+    database address in it without its password)."""
+    from synergy_desk.logging_setup import redact_secrets
+
+    one_line = " ".join(redact_secrets(message).split())
     print(f"{PROG}: error: {one_line}", file=sys.stderr)
 
 

@@ -49,8 +49,10 @@ def add_parser(commands: Commands) -> None:
                      help="the character between cells: , ; | or tab (default: found from "
                           "the file)")
     imp.add_argument("--encoding", metavar="E",
-                     help="the file's encoding, e.g. utf-8 or cp1252 (default: UTF-8, else "
-                          "Windows-1252)")
+                     help="the file's encoding, e.g. utf-8 or cp1252 (default: UTF-16 when "
+                          "the file starts with its byte-order mark, else UTF-8, else "
+                          "Windows-1252; a file mixing UTF-8 with another encoding is "
+                          "refused)")
     imp.add_argument("--skip-bad-rows", action="store_true",
                      help="import the good rows and leave the bad ones out (they are listed)")
     imp.add_argument("--dry-run", action="store_true",

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlparse
+from urllib.parse import quote, unquote
 
 import peewee
 
 from synergy_desk._lazy_drivers import load_postgres_driver
 from synergy_desk.domain.errors import DatabaseError, SchemaTooNew
+from synergy_desk.logging_setup import redact_secrets
 from synergy_desk.models import generation
 from synergy_desk.models.base import db, utcnow
 
@@ -54,9 +57,15 @@ def default_database_url() -> str:
 
 
 def sqlite_url(path: Path | str) -> str:
-    """The address of a SQLite file; characters an address gives a meaning to (# ? %) are
-    escaped, so a folder named "Accounts #2" is read as the folder it is."""
+    """The address of a SQLite file; characters an address gives a meaning to (# ? %), spaces
+    and letters outside ASCII are percent-encoded, so a folder named "Accounts #2" is read as
+    the folder it is."""
     return "sqlite:///" + quote(Path(path).resolve().as_posix(), safe="/:")
+
+
+#: An address starts with its kind and "://" (sqlite://, postgresql://); anything else is the
+#: path of a SQLite file. A kind of one letter is a Windows drive (C:\ or C:/), not a kind.
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
 
 
 @dataclass(frozen=True)
@@ -70,31 +79,183 @@ class DatabaseInfo:
 
 
 def describe_url(url: str) -> DatabaseInfo:
-    parsed = urlparse(url)
-    scheme = parsed.scheme.lower()
+    """What an address names. A plain path (no ``kind://`` in front) is a SQLite file,
+    taken exactly as written, relative to the current folder.
+
+    Raises:
+        DatabaseError: the address is malformed or of a kind this program does not use; the
+            message never repeats a password.
+    """
+    match = _SCHEME.match(url)
+    if match is None:
+        if not url.strip():
+            raise DatabaseError("The database address is empty; give a SQLite file or "
+                                "postgresql://USER@HOST/NAME.")
+        path = Path(url).expanduser()
+        return DatabaseInfo(sqlite_url(path), "sqlite", str(path), path)
+    scheme = match.group(1).lower()
     if scheme == "sqlite":
         path = _sqlite_path(url)
         return DatabaseInfo(url, "sqlite", str(path), path)
     if scheme in ("postgres", "postgresql"):
-        netloc = parsed.hostname or "localhost"
-        if parsed.port:
-            netloc += f":{parsed.port}"
-        user = f"{parsed.username}@" if parsed.username else ""
-        return DatabaseInfo(url, "postgresql", f"postgresql://{user}{netloc}{parsed.path}", None)
+        parts = postgres_parts(url)
+        return DatabaseInfo(url, "postgresql", parts.display, None)
     raise DatabaseError(
-        f"“{url}” is not a database address this program understands; use sqlite:///FILE "
-        "or postgresql://USER@HOST/NAME.")
+        f"“{redact_url(url)}” is not a database address this program understands; use "
+        "sqlite:///FILE, a file's path, or postgresql://USER@HOST/NAME.")
 
 
 def _sqlite_path(url: str) -> Path:
-    parsed = urlparse(url)
-    # As Peewee reads it: sqlite:///relative.db, sqlite:////absolute/file, sqlite:///C:/file.
-    raw = unquote(parsed.path)[1:]
-    if parsed.netloc:  # sqlite://relative/path is a common slip for sqlite:///relative/path
-        raw = parsed.netloc + "/" + raw
+    """The file a sqlite:// address names. Everything after sqlite:/// is the path: ``#`` and
+    ``?`` are part of it (a SQLite address has no query or fragment), and %XX is the escaped
+    character (write a ``%`` as %25)."""
+    match = _SCHEME.match(url)
+    rest = url[match.end():] if match else url
+    # As Peewee reads it: sqlite:///relative.db, sqlite:////absolute/file, sqlite:///C:/file;
+    # sqlite://relative/path is a common slip for sqlite:///relative/path.
+    try:
+        raw = unquote(rest[1:] if rest.startswith("/") else rest, errors="strict")
+    except UnicodeDecodeError:
+        raise DatabaseError("The SQLite address has a %-escape that is not UTF-8 text; write "
+                            "a “%” in a file's name as %25, or give the file's path.") from None
     if not raw:
-        raise DatabaseError("The SQLite address names no file; use sqlite:///PATH/TO/FILE.")
+        raise DatabaseError("The SQLite address names no file; use sqlite:///PATH/TO/FILE "
+                            "or the file's path.")
     return Path(raw)
+
+
+_PERCENT_HINT = ("characters such as # / ? @ : % in a user name or password are written "
+                 "percent-encoded (%23 %2F %3F %40 %3A %25)")
+
+#: What a PostgreSQL address may say after its "?", and the values it may take (None: any).
+_PG_OPTIONS: dict[str, frozenset[str] | None] = {
+    "sslmode": frozenset({"disable", "allow", "prefer", "require", "verify-ca",
+                          "verify-full"}),
+    "sslrootcert": None, "sslcert": None, "sslkey": None,
+    "connect_timeout": None,
+}
+
+_HOST_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class PostgresParts:
+    """A PostgreSQL address taken apart, each part percent-decoded."""
+
+    user: str
+    password: str
+    host: str
+    port: int | None
+    database: str
+    options: dict[str, str]
+
+    @property
+    def display(self) -> str:
+        """The address without its password (for the window, the command line, the log)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        user = f"{quote(self.user, safe='')}@" if self.user else ""
+        port = f":{self.port}" if self.port else ""
+        return f"postgresql://{user}{host}{port}/{quote(self.database, safe='')}"
+
+    def url(self, password: str | None = None) -> str:
+        """The address again, with ``password`` (by default its own; "" for none)."""
+        secret = self.password if password is None else password
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        user = quote(self.user, safe="")
+        if secret:
+            user += ":" + quote(secret, safe="")
+        at = f"{user}@" if user else ""
+        port = f":{self.port}" if self.port else ""
+        query = "&".join(f"{name}={quote(value, safe='')}" for name, value in self.options.items())
+        return (f"postgresql://{at}{host}{port}/{quote(self.database, safe='')}"
+                + (f"?{query}" if query else ""))
+
+
+def _malformed(problem: str) -> DatabaseError:
+    return DatabaseError(f"The PostgreSQL address is malformed: {problem}; {_PERCENT_HINT}.")
+
+
+def _decoded(text: str, what: str) -> str:
+    try:
+        return unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        raise _malformed(f"its {what} has a %-escape that is not UTF-8 text") from None
+
+
+def postgres_parts(url: str) -> PostgresParts:
+    """Take a postgresql://USER:PASSWORD@HOST:PORT/NAME?OPTION=VALUE address apart.
+
+    Raises:
+        DatabaseError: a one-line reason (a port that is not a number, an IPv6 address
+            without its closing bracket, an option this program does not know, no server
+            or no database named); it never repeats the password.
+    """
+    match = _SCHEME.match(url)
+    rest = url[match.end():] if match else url
+    # The user name and password end at the last "@": one that holds # / ? (which should be
+    # written %23 %2F %3F) is still read as written.
+    userinfo, _, remainder = rest.rpartition("@")
+    if "#" in remainder:
+        raise _malformed("it has a “#” after the server's name")
+    hostport, slash, tail = remainder.partition("/")
+    if not slash:
+        raise _malformed("it names no database (add /NAME at its end)")
+    path, _, query = tail.partition("?")
+    user, colon, password = userinfo.partition(":")
+    if hostport.startswith("["):
+        inside, bracket, after = hostport[1:].partition("]")
+        if not bracket:
+            raise _malformed("its IPv6 address has no closing “]”")
+        try:
+            host = str(ipaddress.IPv6Address(inside))
+        except ValueError:
+            raise _malformed("what is inside [ ] is not an IPv6 address") from None
+        if after and not after.startswith(":"):
+            raise _malformed("something follows the IPv6 address's “]” that is not “:PORT”")
+        port_text = after[1:] if after else None
+    else:
+        if "[" in hostport or "]" in hostport:
+            raise _malformed("an IPv6 address is written inside [ ]")
+        host, colon_port, port_text_raw = hostport.partition(":")
+        port_text = port_text_raw if colon_port else None
+        if not host:
+            raise _malformed("it names no server (postgresql://USER@HOST/NAME)")
+        if not _HOST_NAME.match(host):
+            raise _malformed("its server name has characters a server name cannot have")
+    port: int | None = None
+    if port_text is not None:
+        if not port_text.isascii() or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise _malformed("its port is not a number from 1 to 65535")
+        port = int(port_text)
+    database = _decoded(path, "database name")
+    if not database:
+        raise _malformed("it names no database (add /NAME at its end)")
+    if "/" in path:
+        raise _malformed("its database name has a “/” in it")
+    options: dict[str, str] = {}
+    if query:
+        for pair in query.split("&"):
+            name, equals, value = pair.partition("=")
+            name = _decoded(name, "options")
+            if not equals or name not in _PG_OPTIONS:
+                known = ", ".join(sorted(_PG_OPTIONS))
+                raise _malformed(f"it has an option this program does not know (it knows "
+                                 f"{known})")
+            value = _decoded(value, "options")
+            allowed = _PG_OPTIONS[name]
+            if allowed is not None and value not in allowed:
+                raise _malformed(f"{name} must be one of {', '.join(sorted(allowed))}")
+            if name == "connect_timeout" and not (value.isascii() and value.isdigit()):
+                raise _malformed("connect_timeout must be a whole number of seconds")
+            options[name] = value
+    return PostgresParts(_decoded(user, "user name"),
+                         _decoded(password, "password") if colon else "",
+                         host, port, database, options)
+
+
+def redact_url(text: str) -> str:
+    """The text with every address's password replaced by ***."""
+    return redact_secrets(text)
 
 
 def make_database(url: str) -> peewee.Database:
@@ -108,21 +269,19 @@ def make_database(url: str) -> peewee.Database:
             str(info.path), pragmas=SQLITE_PRAGMAS, timeout=LOCK_WAIT_SECONDS,
             lock_type="IMMEDIATE",
             check_same_thread=False)
-    parsed = urlparse(url)
+    parts = postgres_parts(url)
     try:
         load_postgres_driver()  # loaded only for an office on PostgreSQL
     except ImportError:
         raise DatabaseError(
             "The PostgreSQL driver is not installed; install synergy-desk[postgres].") from None
-    kwargs: dict[str, Any] = {"database": unquote(parsed.path.lstrip("/"))}
-    if parsed.username:
-        kwargs["user"] = unquote(parsed.username)
-    if parsed.password:
-        kwargs["password"] = unquote(parsed.password)
-    if parsed.hostname:
-        kwargs["host"] = parsed.hostname
-    if parsed.port:
-        kwargs["port"] = parsed.port
+    kwargs: dict[str, Any] = {"database": parts.database, "host": parts.host}
+    if parts.user:
+        kwargs["user"] = parts.user
+    if parts.password:
+        kwargs["password"] = parts.password
+    if parts.port:
+        kwargs["port"] = parts.port
     kwargs["connect_timeout"] = 10
     kwargs["application_name"] = "synergy-desk"
     # Waits for another session's locks are bounded, and the server's keep-alives find a
@@ -132,8 +291,9 @@ def make_database(url: str) -> peewee.Database:
         ("lock_timeout", f"{LOCK_WAIT_SECONDS}s"),
         ("tcp_keepalives_idle", "30"), ("tcp_keepalives_interval", "10"),
         ("tcp_keepalives_count", "3")))
-    if not kwargs["database"]:
-        raise DatabaseError("The PostgreSQL address names no database; add /NAME at its end.")
+    kwargs.update(parts.options)
+    if "connect_timeout" in parts.options:
+        kwargs["connect_timeout"] = int(parts.options["connect_timeout"])
     return peewee.PostgresqlDatabase(**kwargs)
 
 

@@ -1,8 +1,35 @@
-"""Per-user preferences (window state, database URL, last user) behind one typed class."""
+"""Per-user preferences (window state, database URL, last user) behind one typed class.
+
+The database address is kept without its password: the password goes to the system's
+credential store (Windows Credential Manager, the macOS Keychain, the Secret Service) through
+``keyring``. Where there is no store the password is kept nowhere and asked for at log-in.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSettings
+
+from synergy_desk.domain.errors import DomainError
+from synergy_desk.models.database import postgres_parts
+
+log = logging.getLogger(__name__)
+
+#: The name this program's passwords are kept under in the credential store.
+KEYRING_SERVICE = "Synergy Desk"
+
+
+def _credential_store() -> Any | None:
+    """The system's credential store, or None when there is none (keyring's fail backend)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    store = keyring.get_keyring()
+    return None if isinstance(store, fail.Keyring) else store
 
 
 class Preferences:
@@ -61,11 +88,39 @@ class Preferences:
 
     @property
     def database_url(self) -> str:
-        return str(self._s.value("database/url", "", type=str))
+        """The address this desk's settings choose ("" for the default file), with its
+        password from the credential store when one is kept there."""
+        stored = str(self._s.value("database/url", "", type=str))
+        parts = _postgres(stored)
+        if parts is None:
+            return stored
+        if parts.password:
+            # Saved by an earlier version with its password: move the password to the store.
+            self.database_url = stored
+            return stored
+        password = _stored_password(parts.display)
+        return parts.url(password) if password else stored
 
     @database_url.setter
     def database_url(self, value: str) -> None:
-        self._s.setValue("database/url", value)
+        parts = _postgres(value)
+        if parts is None:
+            self._s.setValue("database/url", value)
+            self._s.remove("database/askPassword")
+            return
+        self._s.setValue("database/url", parts.url(""))
+        kept = _keep_password(parts.display, parts.password)
+        # A password that could not be kept is asked for at log-in.
+        self._s.setValue("database/askPassword", bool(parts.password) and not kept)
+
+    @property
+    def database_password_needed(self) -> bool:
+        """Whether the saved address has a password that no credential store keeps, so that
+        it is asked for at log-in."""
+        if not self._s.value("database/askPassword", False, type=bool):
+            return False
+        parts = _postgres(str(self._s.value("database/url", "", type=str)))
+        return parts is not None and not parts.password and not _stored_password(parts.display)
 
     @property
     def last_user(self) -> str:
@@ -81,3 +136,47 @@ class Preferences:
 
     def sync(self) -> None:
         self._s.sync()
+
+
+def _postgres(url: str) -> Any | None:
+    """The parts of a PostgreSQL address, or None for anything else (or one unreadable)."""
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        return None
+    try:
+        return postgres_parts(url)
+    except DomainError:
+        return None
+
+
+def _stored_password(account: str) -> str:
+    store = _credential_store()
+    if store is None:
+        return ""
+    from keyring.errors import KeyringError
+
+    try:
+        return str(store.get_password(KEYRING_SERVICE, account) or "")
+    except KeyringError as exc:  # a locked or unreachable store: the password is asked for
+        log.warning("The credential store could not be read: %s", type(exc).__name__)
+        return ""
+
+
+def _keep_password(account: str, password: str) -> bool:
+    """Keep (or, for "", forget) the password in the credential store; whether it is kept."""
+    store = _credential_store()
+    if store is None:
+        return not password
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        if password:
+            store.set_password(KEYRING_SERVICE, account, password)
+        else:
+            try:
+                store.delete_password(KEYRING_SERVICE, account)
+            except PasswordDeleteError:
+                pass  # none was kept
+    except KeyringError as exc:
+        log.warning("The credential store could not be written: %s", type(exc).__name__)
+        return not password
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -294,3 +295,47 @@ def test_an_import_killed_half_way_is_undone_by_the_next_command(
     assert customer_count(office_url) == 0
     # Once undone, it is told no more.
     assert "import" not in run_cli(tmp_path, "--database", office_url, "check").stderr
+
+
+# --- files that used to be read wrong: mixed encodings, UTF-16, a quote left open, one column
+
+def _import(tmp_path: Path, url: str, path: Path,
+            *options: str) -> subprocess.CompletedProcess[str]:
+    return run_cli(tmp_path, "--database", url, "import", "customers", str(path), *options)
+
+
+def test_a_mixed_file_is_refused_naming_the_line(tmp_path: Path, office_url: str) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("Name\r\nZoë Brontë\r\n".encode() + "Renée\r\n".encode("cp1252"))
+    error = assert_one_line_error(_import(tmp_path, office_url, path), 2)
+    assert "line 3 is not UTF-8" in error
+    assert customer_count(office_url) == 0
+
+
+def test_a_quote_left_open_is_refused_naming_its_line(tmp_path: Path, office_url: str) -> None:
+    path = tmp_path / "open.csv"
+    path.write_bytes(("Name,Notes\r\nAnn,x\r\nBob,\"open\r\n" + "Cid,y\r\n" * 30_000).encode())
+    error = assert_one_line_error(_import(tmp_path, office_url, path), 2)
+    assert "line 3 that is never closed" in error
+    assert customer_count(office_url) == 0
+
+
+@pytest.mark.parametrize("options", [(), ("--delimiter", ",")])
+def test_one_column_of_names_imports(tmp_path: Path, office_url: str,
+                                     options: tuple[str, ...]) -> None:
+    path = tmp_path / "names.csv"
+    path.write_bytes("Name\r\nAnn Smith\r\nZoë Brontë\r\n".encode())
+    result = _import(tmp_path, office_url, path, *options)
+    assert result.returncode == 0, result.stderr
+    assert customer_count(office_url) == 2
+
+
+@pytest.mark.parametrize(("bom", "codec"), [(codecs.BOM_UTF16_LE, "utf-16-le"),
+                                            (codecs.BOM_UTF16_BE, "utf-16-be")])
+def test_a_utf16_file_imports(tmp_path: Path, office_url: str, bom: bytes, codec: str) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(bom + "Name\tTown\r\nZoë Brontë\tHaworth\r\n".encode(codec))
+    result = _import(tmp_path, office_url, path)
+    assert result.returncode == 0, result.stderr
+    assert codec in result.stdout
+    assert customer_count(office_url) == 1

@@ -9,7 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
@@ -18,6 +21,37 @@ from synergy_desk.services.people import customers
 from synergy_desk.ui import errors
 from synergy_desk.ui.prefs import Preferences
 from synergy_desk.ui.worker import Background
+
+
+class MemoryKeyring(KeyringBackend):
+    """A credential store in memory, so no test reads or writes the real one."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def credential_store() -> Iterator[MemoryKeyring]:
+    """Every window test keeps passwords in memory (a test may swap in keyring's fail
+    backend: a computer with no store)."""
+    saved = keyring.get_keyring()
+    store = MemoryKeyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(saved)
 
 
 @pytest.fixture

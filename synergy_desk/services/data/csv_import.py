@@ -128,9 +128,25 @@ class CsvFile:
                             strict=False)
         previous_end = 0
         first = True
-        for record in reader:
+        total_lines: int | None = None
+        while True:
             start = previous_end + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # a cell past the reader's limit: a quote left open
+                raise _unclosed_quote(self.name, self.text, start, self.delimiter) from None
             previous_end = reader.line_num
+            # A quote left open near the end swallows the lines after it into one cell: a
+            # record whose last cell spans lines and that ran to the end of the file is
+            # looked at again (once: only the last record can).
+            if record and ("\n" in record[-1] or "\r" in record[-1]):
+                if total_lines is None:
+                    total_lines = sum(1 for _ in io.StringIO(self.text, newline=""))
+                if (previous_end >= total_lines
+                        and _quote_opened_at(self.text, start, self.delimiter) is not None):
+                    raise _unclosed_quote(self.name, self.text, start, self.delimiter)
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             if first:
@@ -183,6 +199,58 @@ def _read_bytes(source: str | os.PathLike[str] | bytes) -> tuple[str, bytes]:
     return name, data
 
 
+def _quote_opened_at(text: str, start_line: int, delimiter: str) -> int | None:
+    """The line of the quote a record starting on ``start_line`` opens and never closes (the
+    rest of the file taken as that record), or None when every quote is closed."""
+    offset = 0
+    for _ in range(start_line - 1):
+        found = _next_line_start(text, offset)
+        if found is None:
+            return None
+        offset = found
+    line = start_line
+    in_quote = False
+    opened = 0
+    at_cell_start = True
+    index = offset
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if in_quote:
+            if char == '"':
+                if index + 1 < length and text[index + 1] == '"':
+                    index += 1
+                else:
+                    in_quote = False
+            elif char == "\n" or (char == "\r" and text[index + 1:index + 2] != "\n"):
+                line += 1
+        elif char == '"' and at_cell_start:
+            in_quote, opened = True, line
+        elif char in "\r\n":
+            return None  # the record ended with every quote closed
+        at_cell_start = char == delimiter and not in_quote
+        index += 1
+    return opened if in_quote else None
+
+
+def _next_line_start(text: str, offset: int) -> int | None:
+    found = min((i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0),
+                default=-1)
+    if found < 0:
+        return None
+    if text.startswith("\r\n", found):
+        return found + 2
+    return found + 1
+
+
+def _unclosed_quote(name: str, text: str, start_line: int, delimiter: str) -> ValidationError:
+    line = _quote_opened_at(text, start_line, delimiter) or start_line
+    return ValidationError(
+        f"“{name}” has a quote (\") on line {line:,} that is never closed, so the rest of the "
+        "file would be read as one cell. Close the quote (or remove it) and import the file "
+        "again; nothing was imported.", "path")
+
+
 def _too_big(name: str, size: int) -> ValidationError:
     return ValidationError(
         f"“{name}” is {_size_text(size)}; one import takes at most "
@@ -205,14 +273,31 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str]:
                 f"“{name}” is not written in {encoding} (byte {exc.start + 1} cannot be read "
                 "in it); choose another encoding.", "encoding") from None
         return text, codec
+    for bom, codec in _BYTE_ORDER_MARKS:
+        if not data.startswith(bom):
+            continue
+        # UTF-16 (as Excel's "Unicode text" writes it) or UTF-32, told by its byte-order mark.
+        try:
+            return data[len(bom):].decode(codec), codec
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                f"“{name}” starts as {codec.upper()} text but byte {exc.start + len(bom) + 1:,} "
+                "cannot be read in it; save it again and choose that file.",
+                "encoding") from None
     if b"\x00" in data[:_SAMPLE_BYTES]:
         raise ValidationError(
             f"“{name}” does not look like a CSV file (it holds binary data). Export the list "
             "from your accounts package as CSV and choose that file.", "path")
     try:
         return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    mixed = _utf8_line_after(data, first_bad)
+    if mixed is not None:
+        raise ValidationError(
+            f"“{name}” mixes two encodings: line {_line_of(data, first_bad):,} is not UTF-8 "
+            f"but line {mixed:,} is, so no one encoding reads it all. Save it again as UTF-8 "
+            "(or give its encoding) and import it again; nothing was imported.", "encoding")
     try:
         # What UK accounts packages write when they do not write UTF-8.
         return data.decode("cp1252"), "cp1252"
@@ -220,6 +305,31 @@ def _decode(name: str, data: bytes, encoding: str | None) -> tuple[str, str]:
         raise ValidationError(
             f"“{name}” is neither UTF-8 nor Windows-1252 text; choose its encoding.",
             "encoding") from None
+
+
+#: Byte-order marks and their encodings, UTF-32's first (its little-endian mark starts with
+#: UTF-16's).
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _utf8_line_after(data: bytes, first_bad: int) -> int | None:
+    """In a file that is not all UTF-8 (its first byte that is not at ``first_bad``), the
+    first line beyond ASCII that is UTF-8, or None when there is none: then the whole file is
+    in another encoding. (A Windows-1252 line is almost never UTF-8 by chance.)"""
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            continue
+        return number
+    return None
 
 
 def _check_delimiter(delimiter: str) -> str:
@@ -287,12 +397,16 @@ def read_csv(source: str | os.PathLike[str] | bytes, *, encoding: str | None = N
              delimiter: str | None = None) -> CsvFile:
     """Read a CSV file: its encoding, delimiter and headings, and its rows to iterate.
 
-    The encoding is UTF-8 (with or without a byte-order mark), else Windows-1252, unless
-    given; the delimiter is found among comma, semicolon, tab and bar, unless given.
+    The encoding is UTF-16 when the file starts with its byte-order mark, else UTF-8 (with
+    or without a byte-order mark), else Windows-1252 when no line is UTF-8, unless given; a
+    file mixing UTF-8 lines with lines in another encoding is refused, naming the first line
+    that is not UTF-8. The delimiter is found among comma, semicolon, tab and bar, unless
+    given.
 
     Raises:
         ValidationError: the file is missing, larger than :data:`MAX_FILE_BYTES` (refused
-            before it is read), not text in the encoding, or has no heading row.
+            before it is read), not text in the encoding, mixes encodings, or has no heading
+            row (or a quote in it that is never closed).
     """
     name, data = _read_bytes(source)
     text, codec = _decode(name, data, encoding)
@@ -306,7 +420,7 @@ def read_csv(source: str | os.PathLike[str] | bytes, *, encoding: str | None = N
                 header = record
                 break
     except csv.Error:
-        header = None
+        raise _unclosed_quote(name, text, 1, chosen) from None
     if header is None:
         raise ValidationError(f"“{name}” is empty: it has no heading row.", "path")
     return CsvFile(name=name, encoding=codec, delimiter=chosen,
@@ -485,7 +599,9 @@ _FIELD_OF_ERROR = {
 
 def _mapping_problems(csv_file: CsvFile, mapping: Mapping[str, str]) -> list[str]:
     problems = []
-    if len(csv_file.headers) == 1:
+    # One column is a list of names; it is wrong only when its heading holds another
+    # delimiter (the cells were separated by something else).
+    if len(csv_file.headers) == 1 and any(d in csv_file.headers[0] for d in DELIMITERS):
         others = ", ".join(delimiter_name(d) for d in DELIMITERS if d != csv_file.delimiter)
         problems.append(
             f"The file has one column only when its cells are separated by "

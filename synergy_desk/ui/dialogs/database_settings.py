@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,7 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.errors import DomainError
-from synergy_desk.models.database import default_database_url, describe_url, sqlite_url
+from synergy_desk.models.database import (
+    default_database_url,
+    describe_url,
+    postgres_parts,
+    sqlite_url,
+)
 from synergy_desk.services.data import connection
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog
@@ -107,7 +111,11 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         pg_form.addRow(self.tr("Data&base:"), self.dbname)
         pg_form.addRow(self.tr("&User:"), self.user)
         pg_form.addRow(self.tr("Pass&word:"), self.password)
-        pg_form.addRow("", QLabel(self.tr("The password is kept in this desk's settings.")))
+        kept = QLabel(self.tr("The password is kept in this computer's password store, not in "
+                              "the settings; where there is none it is asked for at each "
+                              "start."))
+        kept.setWordWrap(True)
+        pg_form.addRow("", kept)
 
         self.test_button = QPushButton(self.tr("&Test connection"))
         self.test_button.setObjectName("testConnection")
@@ -149,18 +157,17 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
 
     def _load_address(self, url: str) -> None:
         info = describe_url(url or default_database_url())
-        parsed = urlparse(url)
-        port = parsed.port if info.kind != "sqlite" else None  # ValueError: out of range
         if info.kind == "sqlite":
             assert info.path is not None
             self.sqlite_path.setText(str(info.path))
             self.use_sqlite.setChecked(True)
         else:
-            self.host.setText(parsed.hostname or "")
-            self.port.setValue(port or 5432)
-            self.dbname.setText(unquote(parsed.path.lstrip("/")))
-            self.user.setText(unquote(parsed.username or ""))
-            self.password.setText(unquote(parsed.password or ""))
+            parts = postgres_parts(url)
+            self.host.setText(parts.host)
+            self.port.setValue(parts.port or 5432)
+            self.dbname.setText(parts.database)
+            self.user.setText(parts.user)
+            self.password.setText(parts.password)
             self.use_postgres.setChecked(True)
         self._on_kind_toggled()
 
