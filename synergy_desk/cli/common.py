@@ -70,11 +70,21 @@ def error(message: str) -> None:
 
 
 def open_office(args: argparse.Namespace) -> DatabaseInfo:
-    """Open (and bring up to date) the office database the command was given."""
+    """Open (and bring up to date) the office database the command was given.
+
+    Temporary files that a killed command left beside the office or in its backups folder
+    are removed.
+    """
     from synergy_desk.models.database import open_database
+    from synergy_desk.services.data.files import remove_stale_temporaries
 
     info = open_database(args.database)
     log.info("opened %s", info.display)
+    if info.path is not None:
+        folder = info.path.resolve().parent
+        for stale in (remove_stale_temporaries(folder)
+                      + remove_stale_temporaries(folder / "backups")):
+            log.info("removed %s, left by a command that was stopped half-way", stale)
     from synergy_desk.services.data.csv_import import undo_stopped_imports
 
     # An import whose process was killed half-way is undone before anything else is done.
@@ -118,6 +128,8 @@ def output_file(text: str, example_name: str, what: str = "file") -> Path | None
 
     Raises:
         UsageError: a folder, or a file in a folder that does not exist.
+        ValidationError: a file that must not be written over (a database or its logs, a
+            backup, a device, a pipe).
     """
     if text == "-":
         return None
@@ -126,6 +138,10 @@ def output_file(text: str, example_name: str, what: str = "file") -> Path | None
         raise UsageError(f"{out} is a folder; give the {what}'s name, e.g. {out / example_name}.")
     if not out.parent.is_dir():
         raise UsageError(f"There is no folder {out.parent} to save {out.name} in.")
+    from synergy_desk.services.data.files import refuse_to_overwrite
+
+    # Never over the office, its logs, a backup, a device or a pipe (exit status 2).
+    refuse_to_overwrite(out)
     return out
 
 
