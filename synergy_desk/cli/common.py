@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from synergy_desk.models.database import DatabaseInfo
 
 __all__ = ["PROG", "UsageError", "Parser", "Commands", "common_options", "error",
-           "open_office", "count_arg", "plural", "day_option", "output_file", "write_output",
+           "open_office", "office_must_exist", "count_arg", "plural", "day_option", "output_file", "write_output",
            "cannot_write", "ProgressBar"]
 
 PROG = "synergy-desk"
@@ -69,16 +69,17 @@ def error(message: str) -> None:
     print(f"{PROG}: error: {one_line}", file=sys.stderr)
 
 
-def open_office(args: argparse.Namespace) -> DatabaseInfo:
+def open_office(args: argparse.Namespace, *, create: bool = False) -> DatabaseInfo:
     """Open (and bring up to date) the office database the command was given.
 
-    Temporary files that a killed command left beside the office or in its backups folder
-    are removed.
+    Only ``init`` passes ``create``: any other command on a missing or empty SQLite file is
+    refused (exit status 2) and creates nothing. Temporary files that a killed command left
+    beside the office or in its backups folder are removed.
     """
     from synergy_desk.models.database import open_database
     from synergy_desk.services.data.files import remove_stale_temporaries
 
-    info = open_database(args.database)
+    info = open_database(args.database, create=create)
     log.info("opened %s", info.display)
     if info.path is not None:
         folder = info.path.resolve().parent
@@ -91,6 +92,17 @@ def open_office(args: argparse.Namespace) -> DatabaseInfo:
     for undone in undo_stopped_imports():
         print(f"{PROG}: {undone.sentence}", file=sys.stderr)
     return info
+
+
+def office_must_exist(url: str) -> None:
+    """Refuse a SQLite office file that is missing or empty, before anything is written.
+
+    Raises:
+        DatabaseError: naming the path (exit status 2).
+    """
+    from synergy_desk.models.database import require_existing_office
+
+    require_existing_office(url)
 
 
 def count_arg(text: str) -> int:
