@@ -1045,15 +1045,16 @@ def backup_database(url: str, target: Path | None = None, *,
 
     Args:
         url: the database (``sqlite:///…`` or ``postgresql://…``).
-        target: the backup file (replaced if it exists), or a folder to put it in; by default
-            ``synergy-desk-YYYYmmdd-HHMMSS.sqlite3`` (``.dump`` for PostgreSQL) in
-            :func:`backup_folder`.
+        target: the backup file (a plain file that is not a database is replaced), or a
+            folder to put it in; by default ``synergy-desk-YYYYmmdd-HHMMSS.sqlite3``
+            (``.dump`` for PostgreSQL) in :func:`backup_folder`.
         progress: called with (pages done, pages in all, "backup") as the copy goes.
 
     Raises:
         DatabaseError: the database cannot be read, the copy failed its check, or (for
             PostgreSQL) the client tools are not installed.
-        ValidationError: the target is the database itself.
+        ValidationError: the target is the database itself, its logs, another backup, a
+            device or a pipe (nothing is written).
     """
     info = describe_url(url)
     target = _resolve_target(info, target)
