@@ -164,7 +164,7 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from PySide6.QtWidgets import QMessageBox
 
     from synergy_desk.domain.errors import DatabaseError
-    from synergy_desk.models.database import open_database
+    from synergy_desk.models.database import open_database, require_existing_office
     from synergy_desk.services.office import settings as settings_service
     from synergy_desk.services.people import users
     from synergy_desk.ui import formatting
@@ -187,6 +187,11 @@ def start(prefs: Any, database_url: str | None) -> Any:
                 return 0
         # A failure is a plain message, never a traceback.
         with reporting_errors(None, failure=cannot_open) as opening:
+            # Only the first run, on this machine's own office file, creates a database (and
+            # then asks for the office's details); a database named on the command line or in
+            # the settings that is not there is said, not made empty.
+            if url is not None:
+                require_existing_office(url)
             info = open_database(url)
         if opening.error is None:
             break

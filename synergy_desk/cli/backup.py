@@ -26,7 +26,8 @@ def add_parser(commands: Commands) -> None:
                     "name, and the command prints where it went. Put it back with "
                     f"{PROG} restore FILE.")
     p.add_argument("--out", metavar="FILE",
-                   help="the backup file to write (replaced if it exists), or a folder to "
+                   help="the backup file to write (never over the database, its logs or "
+                        "another backup: give a new name), or a folder to "
                         "write it in (default: synergy-desk-DATE-TIME.sqlite3 or .dump in "
                         "the folder “backups” beside a SQLite database; for a PostgreSQL "
                         "one, in “backups” in your data folder)")

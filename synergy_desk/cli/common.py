@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from synergy_desk.models.database import DatabaseInfo
 
 __all__ = ["PROG", "UsageError", "Parser", "Commands", "common_options", "error",
-           "open_office", "count_arg", "plural", "day_option", "output_file", "write_output",
+           "open_office", "office_must_exist", "count_arg", "plural", "day_option", "output_file", "write_output",
            "cannot_write", "ProgressBar"]
 
 PROG = "synergy-desk"
@@ -73,18 +73,40 @@ def error(message: str) -> None:
     print(f"{PROG}: error: {one_line}", file=sys.stderr)
 
 
-def open_office(args: argparse.Namespace) -> DatabaseInfo:
-    """Open (and bring up to date) the office database the command was given."""
-    from synergy_desk.models.database import open_database
+def open_office(args: argparse.Namespace, *, create: bool = False) -> DatabaseInfo:
+    """Open (and bring up to date) the office database the command was given.
 
-    info = open_database(args.database)
+    Only ``init`` passes ``create``: any other command on a missing or empty SQLite file is
+    refused (exit status 2) and creates nothing. Temporary files that a killed command left
+    beside the office or in its backups folder are removed.
+    """
+    from synergy_desk.models.database import open_database
+    from synergy_desk.services.data.files import remove_stale_temporaries
+
+    info = open_database(args.database, create=create)
     log.info("opened %s", info.display)
+    if info.path is not None:
+        folder = info.path.resolve().parent
+        for stale in (remove_stale_temporaries(folder)
+                      + remove_stale_temporaries(folder / "backups")):
+            log.info("removed %s, left by a command that was stopped half-way", stale)
     from synergy_desk.services.data.csv_import import undo_stopped_imports
 
     # An import whose process was killed half-way is undone before anything else is done.
     for undone in undo_stopped_imports():
         print(f"{PROG}: {undone.sentence}", file=sys.stderr)
     return info
+
+
+def office_must_exist(url: str) -> None:
+    """Refuse a SQLite office file that is missing or empty, before anything is written.
+
+    Raises:
+        DatabaseError: naming the path (exit status 2).
+    """
+    from synergy_desk.models.database import require_existing_office
+
+    require_existing_office(url)
 
 
 def count_arg(text: str) -> int:
@@ -122,6 +144,8 @@ def output_file(text: str, example_name: str, what: str = "file") -> Path | None
 
     Raises:
         UsageError: a folder, or a file in a folder that does not exist.
+        ValidationError: a file that must not be written over (a database or its logs, a
+            backup, a device, a pipe).
     """
     if text == "-":
         return None
@@ -130,6 +154,10 @@ def output_file(text: str, example_name: str, what: str = "file") -> Path | None
         raise UsageError(f"{out} is a folder; give the {what}'s name, e.g. {out / example_name}.")
     if not out.parent.is_dir():
         raise UsageError(f"There is no folder {out.parent} to save {out.name} in.")
+    from synergy_desk.services.data.files import refuse_to_overwrite
+
+    # Never over the office, its logs, a backup, a device or a pipe (exit status 2).
+    refuse_to_overwrite(out)
     return out
 
 

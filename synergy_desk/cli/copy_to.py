@@ -9,7 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from synergy_desk.cli.common import PROG, Commands, ProgressBar, common_options
+from synergy_desk.cli.common import (
+    PROG,
+    Commands,
+    ProgressBar,
+    common_options,
+    office_must_exist,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -39,13 +45,15 @@ def run(args: argparse.Namespace) -> int:
     from synergy_desk.models.database import default_database_url
     from synergy_desk.services.data import copy_to
 
+    source = args.database or default_database_url()
+    office_must_exist(source)
     with ProgressBar() as bar:
 
         def progress(done: int, total: int, stage: str) -> None:
             # One line per stage, not per table: "rows" while copying, then the search index.
             bar(done, total, stage if stage == copy_to.SEARCH_STAGE else "rows")
 
-        result = copy_to.copy_office(args.database or default_database_url(), args.url,
+        result = copy_to.copy_office(source, args.url,
                                      progress=progress)
     counts = result.counts
     print(f"Copied {result.source} to {result.target} in {result.seconds:.1f} s: "

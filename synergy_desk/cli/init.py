@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.address or args.vat_number) and not args.company:
         raise UsageError("--address and --vat-number go with --company.")
-    info = open_office(args)
+    info = open_office(args, create=True)
     if users.has_users():
         raise UsageError(f"{info.display} already has users; log in as a manager to add more.")
     password = _read_new_password(args.manager)

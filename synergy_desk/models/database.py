@@ -467,10 +467,12 @@ def migrate(database: peewee.Database, sqlite_path: Path | None = None,
 
 
 def open_database(url: str | None = None, *, migrate_schema: bool = True,
-                  migrations_dir: Path | None = None) -> DatabaseInfo:
+                  migrations_dir: Path | None = None, create: bool = True) -> DatabaseInfo:
     """Bind the models to the database at ``url`` and bring its schema up to date.
 
-    ``migrations_dir`` replaces the package's migrations folder (for tests).
+    ``migrations_dir`` replaces the package's migrations folder (for tests). With
+    ``create=False`` a SQLite file that is missing or empty (0 bytes) is refused, and nothing
+    (no file, no folder) is created: only ``init`` and the window's first run create an office.
 
     Raises:
         DatabaseError: the database cannot be opened (with a one-line reason).
@@ -479,6 +481,8 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
     url = url or default_database_url()
     info = describe_url(url)
     if info.path is not None:
+        if not create:
+            require_existing_office(url)
         _check_sqlite_file(info.path)
     database = make_database(url)
     try:
@@ -512,6 +516,19 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     db.initialize(database)
     return info
+
+
+def require_existing_office(url: str) -> None:
+    """Refuse a SQLite office file that is missing or empty (0 bytes), creating nothing: a
+    mistyped path must not become a new, empty office.
+
+    Raises:
+        DatabaseError: naming the path.
+    """
+    path = describe_url(url).path
+    if path is not None and (not path.exists() or (path.is_file() and path.stat().st_size == 0)):
+        raise DatabaseError(f"There is no office database at {path}; give the right "
+                            "--database, or create one with `synergy-desk init`.")
 
 
 def close_database() -> None:

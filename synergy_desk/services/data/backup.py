@@ -27,7 +27,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -57,7 +56,11 @@ from synergy_desk.models.database import (
     sqlite_url,
 )
 from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
-from synergy_desk.services.data.files import file_problem
+from synergy_desk.services.data.files import (
+    file_problem,
+    refuse_to_overwrite,
+    temporary_beside,
+)
 from synergy_desk.services.office import desks
 
 __all__ = [
@@ -207,16 +210,15 @@ def _uri(path: Path, mode: str) -> str:
 
 
 def _temp_beside(target: Path) -> Path:
-    """An empty file in the target's folder, to be renamed over the target when complete."""
+    """An empty file in the target's folder, to be renamed over the target when complete; its
+    name carries this process's id, so one left by a killed process is removed by the next
+    write into that folder."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                    dir=target.parent)
+        return temporary_beside(target)
     except OSError as exc:
         raise DatabaseError(f"Cannot write in {target.parent}: "
                             f"{exc.strerror or exc}.") from None
-    os.close(fd)
-    return Path(name)
 
 
 def _remove_quietly(path: Path) -> None:
@@ -251,8 +253,11 @@ def _resolve_target(info: DatabaseInfo, target: Path | None) -> Path:
     if target.is_dir():
         return target / _default_target(info).name
     if info.path is not None and target.exists() and target.resolve() == info.path.resolve():
-        raise ValidationError("The backup cannot replace the database it is a copy of; give "
-                              "another file name.")
+        raise ValidationError(f"{target} is the office database: the backup cannot replace "
+                              "the database it is a copy of; nothing was written. Give another "
+                              "file name.")
+    # Not over a device, a folder, the office's logs or another backup either.
+    refuse_to_overwrite(target)
     return target
 
 
@@ -514,15 +519,21 @@ def _copy_into_office(target: Path, temp: Path, source: Path
         hold.execute("BEGIN IMMEDIATE")
         try:
             reader = _office_connection(target)
+            # Written under a temporary name and given its own only when whole: a restore
+            # killed half-way leaves no half copy that looks like the office kept aside.
+            keeping = _temp_beside(previous)
             try:
-                keep = sqlite3.connect(str(previous))
+                keep = sqlite3.connect(str(keeping))
                 try:
                     reader.backup(keep)
                     keep.execute("PRAGMA journal_mode = DELETE")
                 finally:
                     keep.close()
+                os.replace(keeping, previous)
             finally:
                 reader.close()
+                for leftover in (keeping, Path(f"{keeping}-journal")):
+                    _remove_quietly(leftover)
             restored = sqlite3.connect(_uri(temp, "ro"), uri=True)
             try:
                 missing = _missing_money(_sqlite_money(hold), _sqlite_money(restored),
@@ -1034,15 +1045,16 @@ def backup_database(url: str, target: Path | None = None, *,
 
     Args:
         url: the database (``sqlite:///…`` or ``postgresql://…``).
-        target: the backup file (replaced if it exists), or a folder to put it in; by default
-            ``synergy-desk-YYYYmmdd-HHMMSS.sqlite3`` (``.dump`` for PostgreSQL) in
-            :func:`backup_folder`.
+        target: the backup file (a plain file that is not a database is replaced), or a
+            folder to put it in; by default ``synergy-desk-YYYYmmdd-HHMMSS.sqlite3``
+            (``.dump`` for PostgreSQL) in :func:`backup_folder`.
         progress: called with (pages done, pages in all, "backup") as the copy goes.
 
     Raises:
         DatabaseError: the database cannot be read, the copy failed its check, or (for
             PostgreSQL) the client tools are not installed.
-        ValidationError: the target is the database itself.
+        ValidationError: the target is the database itself, its logs, another backup, a
+            device or a pipe (nothing is written).
     """
     info = describe_url(url)
     target = _resolve_target(info, target)
