@@ -512,6 +512,9 @@ class AuditLog(BaseModel):
     entity_id = CharField(max_length=32, default="")
     before = TextField(default="")
     after = TextField(default="")
+    # The audit log's own tamper-evident chain (services/money/chains.py, audit_content).
+    prev_hash = CharField(max_length=64, default="")
+    row_hash = CharField(max_length=64, default="")
 
     class Meta:
         indexes = ((("entity", "entity_id"), False), (("at",), False),

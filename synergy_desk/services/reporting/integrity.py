@@ -1,10 +1,12 @@
-"""Checking the office: tamper chains of the money rows, number sequences, and rows that point
-nowhere. What each money row's hash covers is built in :mod:`synergy_desk.services.money.chains`."""
+"""Checking the office: tamper chains of the money rows and of the audit log, audited records
+against their last image in the log, number sequences, and rows that point nowhere. What each money row's hash covers is built in :mod:`synergy_desk.services.money.chains`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +17,13 @@ from synergy_desk.domain.enums import CreditNoteKind, FundingKind, LedgerKind
 from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat, listed
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services.common import GENESIS_HASH, row_hash, tuples
+from synergy_desk.services.common import GENESIS_HASH, row_hash, snapshot, tuples
 from synergy_desk.services.money.chains import (
+    AUDIT_CHAIN,
     CREDIT_NOTE_CHAIN,
     LEDGER_CHAIN,
     PAYMENT_CHAIN,
+    audit_content,
     credit_note_content,
     ledger_content,
     payment_content,
@@ -27,7 +31,7 @@ from synergy_desk.services.money.chains import (
 
 __all__ = [
     "TamperProblem", "check_tamper", "check_sequences", "DAMAGED", "is_damage", "check_database",
-    "check_office",
+    "check_office", "check_audit_chain", "check_records",
 ]
 
 _BATCH = 500
@@ -45,7 +49,8 @@ class TamperProblem:
     problem: str
 
     def __str__(self) -> str:
-        what = self.number or (f"{self.chain} row {self.row_id}" if self.row_id else self.chain)
+        chain = "audit log" if self.chain == AUDIT_CHAIN else self.chain
+        what = self.number or (f"{chain} row {self.row_id}" if self.row_id else chain)
         return f"{what}: {self.problem}"
 
 
@@ -115,6 +120,32 @@ def _ledger_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]
             yield e.id, None, e.prev_hash, e.row_hash, ledger_content(e)
 
 
+def _audit_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
+    for batch in _batches(t.AuditLog):
+        for e in batch:
+            yield e.id, None, e.prev_hash, e.row_hash, audit_content(e)
+
+
+def check_audit_chain() -> list[TamperProblem]:
+    """Walk the audit log's own chain, a batch at a time; report the first broken row.
+
+    A row deleted, altered or slipped in outside the program breaks the chain there; the rows
+    after a broken one are counted, not listed one by one (after a deletion the rest of the
+    log is still as written). The chain head catches rows cut off the end.
+    """
+    found: list[TamperProblem] = []
+    _walk(AUDIT_CHAIN, _audit_rows(), found)
+    rows = [p for p in found if p.row_id is not None]
+    problems = rows[:1]
+    if len(rows) > 1:
+        first = rows[0]
+        problems = [TamperProblem(
+            AUDIT_CHAIN, first.row_id, None,
+            f"{first.problem} (the first broken row; {len(rows) - 1} more "
+            f"after it {'is' if len(rows) == 2 else 'are'} broken too)")]
+    return problems + [p for p in found if p.row_id is None]
+
+
 def check_tamper() -> list[TamperProblem]:
     """Walk the payment, credit-note and season-ticket ledger chains; report every bad row.
 
@@ -126,6 +157,7 @@ def check_tamper() -> list[TamperProblem]:
     _walk(PAYMENT_CHAIN, _payment_rows(), problems)
     _walk(CREDIT_NOTE_CHAIN, _credit_note_rows(), problems)
     _walk(LEDGER_CHAIN, _ledger_rows(), problems)
+    problems += check_audit_chain()
     return problems
 
 
@@ -209,13 +241,14 @@ def check_database() -> list[str]:
 def check_office() -> list[str]:
     """Everything ``synergy-desk check`` checks, each problem one line (none: all is well).
 
-    The database itself first; the hash chains and the numbering only when every row can be
-    read (a damaged file or a missing table is the problem to report, not what follows
+    The database itself first; the hash chains (the audit log's too), the numbering and the
+    audited records against the log only when every row can be read (a damaged file or a missing table is the problem to report, not what follows
     from it).
     """
     problems, readable = _database_problems()
     if readable:
-        problems += [str(p) for p in check_tamper()] + check_sequences()
+        problems += ([str(p) for p in check_tamper()] + check_sequences()
+                     + check_records())
     return problems
 
 
@@ -432,3 +465,127 @@ def _double_benefit_problems() -> list[str]:
 
 def _is_are(items: Sequence[object]) -> str:
     return "is" if len(items) == 1 else "are"
+
+
+# --- records against the audit log's last image of them ---
+
+#: The fields compared, per kind of record; only those the audit log holds an image of.
+_USER_FIELDS = ("username", "full_name", "role", "active")
+_TICKET_FIELDS = ("customer", "size", "price_pence", "expires_at")
+_WAIVER_FIELDS = ("incident", "kind", "reason", "granted_by")
+_CONTRACT_FIELDS = ("customer", "reference", "product", "starts_on", "ends_on", "cancelled")
+#: Settings that are not the office's business: bookkeeping, secrets, the logo's bytes.
+_SETTINGS_SKIPPED = frozenset({"id", "version", "updated_at", "logo", "smtp_password"})
+_PRINTED_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "timezone")
+
+
+def _images() -> dict[tuple[str, str], dict[str, Any]]:
+    """Each audited record's last image: the "after"s of its audit rows merged, oldest first.
+
+    Read a batch of rows at a time (keyset on the id), so a long log is never held whole;
+    only the records compared are kept.
+    """
+    a = t.AuditLog
+    wanted = ((a.entity.in_(["user", "season_ticket", "contract", "settings"]))
+              | (a.action == "funding.waive"))
+    images: dict[tuple[str, str], dict[str, Any]] = {}
+    last = 0
+    while True:
+        rows = tuples(a.select(a.id, a.entity, a.entity_id, a.action, a.after)
+                      .where((a.id > last) & wanted).order_by(a.id).limit(_BATCH))
+        if not rows:
+            return images
+        for _row_id, entity, entity_id, action, after in rows:
+            if not after:
+                continue
+            try:
+                image = json.loads(after)
+            except ValueError:
+                continue  # an altered row: the chain check reports it
+            if not isinstance(image, dict):
+                continue
+            if action == "funding.waive":
+                if "id" not in image:
+                    continue
+                key = ("waiver", str(image["id"]))
+            else:
+                key = (str(entity), str(entity_id))
+            images.setdefault(key, {}).update(image)
+        last = rows[-1][0]
+
+
+def _same(recorded: Any, current: Any) -> bool:
+    if recorded == current:
+        return True
+    if isinstance(recorded, str) and isinstance(current, str):
+        try:
+            was, now = dt.datetime.fromisoformat(recorded), dt.datetime.fromisoformat(current)
+        except ValueError:
+            return False
+        if was.tzinfo is not None:
+            was = was.astimezone(dt.UTC).replace(tzinfo=None)
+        if now.tzinfo is not None:
+            now = now.astimezone(dt.UTC).replace(tzinfo=None)
+        return was == now
+    return False
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _differences(what: str, image: Mapping[str, Any], current: Mapping[str, Any],
+                 fields: Sequence[str]) -> list[str]:
+    told = [f"{name.replace('_', ' ')} is {_shown(current[name])}, the audit log last "
+            f"recorded {_shown(image[name])}"
+            for name in fields
+            if name in image and name in current and not _same(image[name], current[name])]
+    return [f"{what}: {'; '.join(told)}."] if told else []
+
+
+def check_records() -> list[str]:
+    """Users, season tickets, waivers, contracts and the office's settings and printed details
+    compared with the last image the audit log holds of each, every difference by record.
+
+    Every change the program makes to these records writes that image; a record that differs
+    was changed outside the program (a record the log never saw, such as one made before
+    the audit log existed, is not compared).
+    """
+    images = _images()
+    problems: list[str] = []
+
+    def compare(entity: str, model: Any, fields: Sequence[str] | None,
+                name: Any) -> None:
+        ids = sorted(int(i) for (kind, i) in images if kind == entity and i.isdigit())
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            rows = {row.id: row for row in model.select().where(model.id.in_(chunk))}
+            for record_id in chunk:
+                image = images[(entity, str(record_id))]
+                row = rows.get(record_id)
+                if row is None:
+                    problems.append(f"{name(None, record_id)}: it is missing, though the audit "
+                                    "log recorded it; it was deleted outside the program.")
+                    continue
+                current = snapshot(row)
+                wanted = fields or [k for k in current if k not in _SETTINGS_SKIPPED]
+                problems.extend(_differences(name(row, record_id), image, current, wanted))
+
+    compare("user", t.User, _USER_FIELDS,
+            lambda row, i: f"user {row.username if row else i}")
+    compare("season_ticket", t.SeasonTicket, _TICKET_FIELDS,
+            lambda row, i: f"season ticket {i}")
+    compare("waiver", t.Waiver, _WAIVER_FIELDS, lambda row, i: f"waiver {i}")
+    compare("contract", t.Contract, _CONTRACT_FIELDS,
+            lambda row, i: f"contract {row.reference if row else i}")
+    compare("settings", t.OfficeSettings, None, lambda row, i: "the office's settings")
+    settings = [image for (kind, _i), image in images.items() if kind == "settings"]
+    printed = t.OfficeDetails.select().order_by(t.OfficeDetails.id.desc()).first()
+    if settings and printed is not None:
+        problems += _differences("the office's printed details", settings[-1],
+                                 snapshot(printed), _PRINTED_FIELDS)
+    return problems
