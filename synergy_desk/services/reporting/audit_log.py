@@ -110,6 +110,9 @@ _ACTION_LABELS: dict[str, str] = {
     "module.create": "Module added",
     "module.update": "Module changed",
     "integrity.check": "Tamper check",
+    "export.customers": "Customers exported",
+    "export.incidents": "Incidents exported",
+    "export.payments": "Payments exported",
     "demo.generate": "Demo data",
 }
 
