@@ -9,9 +9,13 @@ _BATCH = 1000
 
 
 def up(migrator, db):
+    # The database's own default too: a row slipped in by hand without them is stored (and
+    # breaks the chain, which is how it is found).
     migrator.migrate(
-        migrator.add_column('audit_log', 'prev_hash', CharField(max_length=64, default='')),
-        migrator.add_column('audit_log', 'row_hash', CharField(max_length=64, default='')),
+        migrator.add_column('audit_log', 'prev_hash', CharField(
+            max_length=64, default='', constraints=[SQL("DEFAULT ''")])),
+        migrator.add_column('audit_log', 'row_hash', CharField(
+            max_length=64, default='', constraints=[SQL("DEFAULT ''")])),
     )
 
     class AuditLog(Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BlobField,
     BooleanField,
@@ -513,8 +514,8 @@ class AuditLog(BaseModel):
     before = TextField(default="")
     after = TextField(default="")
     # The audit log's own tamper-evident chain (services/money/chains.py, audit_content).
-    prev_hash = CharField(max_length=64, default="")
-    row_hash = CharField(max_length=64, default="")
+    prev_hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
+    row_hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("entity", "entity_id"), False), (("at",), False),

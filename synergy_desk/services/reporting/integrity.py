@@ -1,13 +1,18 @@
 """Checking the office: tamper chains of the money rows and of the audit log, audited records
-against their last image in the log, number sequences, and rows that point nowhere. What each money row's hash covers is built in :mod:`synergy_desk.services.money.chains`."""
+against their last image in the log, number sequences, and rows that point nowhere; a backup
+before it is restored. What each hash covers is built in
+:mod:`synergy_desk.services.money.chains`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import peewee
@@ -17,7 +22,7 @@ from synergy_desk.domain.enums import CreditNoteKind, FundingKind, LedgerKind
 from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat, listed
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services.common import GENESIS_HASH, row_hash, snapshot, tuples
+from synergy_desk.services.common import GENESIS_HASH, read_snapshot, row_hash, snapshot, tuples
 from synergy_desk.services.money.chains import (
     AUDIT_CHAIN,
     CREDIT_NOTE_CHAIN,
@@ -31,7 +36,8 @@ from synergy_desk.services.money.chains import (
 
 __all__ = [
     "TamperProblem", "check_tamper", "check_sequences", "DAMAGED", "is_damage", "check_database",
-    "check_office", "check_audit_chain", "check_records",
+    "check_office", "check_audit_chain", "check_records", "check_sqlite_backup",
+    "check_database_at", "tampered_message",
 ]
 
 _BATCH = 500
@@ -242,8 +248,8 @@ def check_office() -> list[str]:
     """Everything ``synergy-desk check`` checks, each problem one line (none: all is well).
 
     The database itself first; the hash chains (the audit log's too), the numbering and the
-    audited records against the log only when every row can be read (a damaged file or a missing table is the problem to report, not what follows
-    from it).
+    audited records against the log only when every row can be read (a damaged file or a
+    missing table is the problem to report, not what follows from it).
     """
     problems, readable = _database_problems()
     if readable:
@@ -589,3 +595,74 @@ def check_records() -> list[str]:
         problems += _differences("the office's printed details", settings[-1],
                                  snapshot(printed), _PRINTED_FIELDS)
     return problems
+
+
+# --- another copy of the office: a backup before it is restored ---
+
+@contextmanager
+def _checking(database: peewee.Database) -> Iterator[None]:
+    """The models read ``database`` for the duration (the office this process has open, if
+    any, is bound again afterwards)."""
+    previous = db.obj
+    db.initialize(database)
+    try:
+        yield
+    finally:
+        db.initialize(previous)
+
+
+def _check_other(database: peewee.Database) -> list[str]:
+    with _checking(database), read_snapshot():
+        return check_office()
+
+
+def check_sqlite_backup(source: Path) -> list[str]:
+    """Everything :func:`check_office` checks, run on a SQLite backup before it is restored.
+
+    The backup itself is only read: a temporary copy of it is brought up to date (a backup
+    made by an older version lacks the newer columns) and checked, then removed.
+    """
+    from synergy_desk.models.database import make_database, migrate, sqlite_url
+
+    with tempfile.TemporaryDirectory(prefix="synergy-desk-check-") as folder:
+        copy = Path(folder) / "backup.sqlite3"
+        original = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(str(copy))
+            try:
+                original.backup(target)
+            finally:
+                target.close()
+        finally:
+            original.close()
+        database = make_database(sqlite_url(copy))
+        try:
+            database.connect()
+            migrate(database)
+            return _check_other(database)
+        finally:
+            database.close()
+
+
+def check_database_at(url: str) -> list[str]:
+    """Everything :func:`check_office` checks, run on the database at ``url`` (a PostgreSQL
+    office just restored, before the restore is announced), on a connection of its own."""
+    from synergy_desk.models.database import make_database
+
+    database = make_database(url)
+    try:
+        database.connect()
+        return _check_other(database)
+    finally:
+        database.close()
+
+
+def tampered_message(source: Path, problems: Sequence[str], *, restored: bool) -> str:
+    """The refusal of a backup that fails the checks, naming what they found."""
+    shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5
+                                       else "")
+    state = ("the office was put back as it was before the restore"
+             if restored else "nothing was changed")
+    return (f"The backup {source} is not as the program wrote it ({len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}: {shown}); {state}. To restore it "
+            "all the same, say so explicitly (restore --accept-tampered).")
