@@ -196,3 +196,33 @@ def test_the_migration_chains_the_rows_written_before_it(tmp_path) -> None:
     finally:
         close_database()
 
+
+
+def test_later_changes_by_the_program_are_no_false_alarm(records, manager, engineer) -> None:
+    """Each change the program makes to these records leaves an image the check agrees with."""
+    from synergy_desk.domain.enums import Role
+    from synergy_desk.services.money import tickets
+    from synergy_desk.services.office import settings
+
+    users.update_user(manager, records["rosa"], role=Role.ENGINEER, full_name="Rosa Rossi")
+    users.update_user(manager, records["rosa"], active=False)
+    users.reset_password(manager, engineer.id, "another long pass 2")
+    tickets.adjust(manager, records["ticket"], -1, "Used by phone")
+    current = settings.get_settings()
+    settings.update_settings(manager, current.version, company_name="Synergy Two Ltd",
+                             incident_price_pence=8000)
+    assert integrity.check_records() == []
+    sql("UPDATE \"user\" SET active = %s WHERE id = %s", True, records["rosa"])
+    assert integrity.check_records() == [
+        "user rosa: active is yes, the audit log last recorded no."]
+
+
+def test_an_untampered_demo_office_passes_on_either_database(db_url) -> None:
+    from synergy_desk.demo import generator
+
+    generator.generate_demo(customers=10, incidents=30, timeline_per_incident=2)
+    assert integrity.check_office() == []
+    sql("UPDATE office_settings SET vat_number = %s", "GB000000000")
+    assert [p for p in integrity.check_office() if "vat number" in p] == [
+        "the office's settings: vat number is GB000000000, the audit log last recorded "
+        "GB 284 7716 39."]
