@@ -43,15 +43,16 @@ def add_parser(commands: Commands) -> None:
     exp.add_argument("--to", dest="end", metavar="DATE",
                      help="... and on or before this day (default: to the last)")
     exp.add_argument("--user", metavar="NAME",
-                     help="the engineer or manager exporting (default: the first active "
-                          "manager)")
+                     help="the user exporting, named in the audit log: a manager for "
+                          "customers and payments, an engineer or manager for incidents "
+                          "(default: the first active manager)")
     exp.epilog = "Dates: 2026-12-01, 01/12/2026, today or yesterday (the office's days)."
     exp.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the CSV file; returns the exit status (0, 1 or 2)."""
-    from synergy_desk.services.common import ENGINEERS
+    from synergy_desk.services.common import ENGINEERS, MANAGERS
     from synergy_desk.services.data import csv_export
     from synergy_desk.services.people.users import command_actor
 
@@ -68,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
     if args.start and args.end and args.end < args.start:
         raise UsageError(f"--to {args.end.isoformat()} is before --from "
                          f"{args.start.isoformat()}.")
-    actor = command_actor(args.user, ENGINEERS, f"export {args.what}")
+    # The command acts as a user of the office, like the window: customers' personal details
+    # and payments are managers' to export, and the export is audited under that user's name.
+    allowed = ENGINEERS if args.what == "incidents" else MANAGERS
+    actor = command_actor(args.user, allowed, f"export {args.what}")
     try:
         with ProgressBar() as bar:
             if args.what == "customers":

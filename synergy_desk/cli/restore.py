@@ -23,14 +23,16 @@ def add_parser(commands: Commands) -> None:
         help="replace the office database with a backup",
         description="Replace the office database (--database) with a backup made by the "
                     "backup command: a .sqlite3 backup into a SQLite office, a .dump into a "
-                    "PostgreSQL one. The backup is checked first. The restore is refused while "
-                    "any desk is open on the office (each open window says so every few "
-                    "seconds; the refusal names them) or another program has it open, unless "
-                    "--disconnect is given. The current database is kept aside "
-                    "(NAME.before-restore-DATE-TIME.bak beside a SQLite file, a .dump in the "
-                    "backups folder for PostgreSQL) before it is replaced, and the receipts "
-                    "and credit notes it has that the backup lacks are listed. Asks for "
-                    "confirmation unless --yes is given.")
+                    "PostgreSQL one. The backup is checked first, as the check command "
+                    "checks an office (hash chains, audit log, numbering); one that fails is "
+                    "refused, naming what was found, unless --accept-tampered is given. The "
+                    "restore is refused while any desk is open on the office (each open "
+                    "window says so every few seconds; the refusal names them) or another "
+                    "program has it open, unless --disconnect is given. The current database "
+                    "is kept aside (NAME.before-restore-DATE-TIME.bak beside a SQLite file, a "
+                    ".dump in the backups folder for PostgreSQL) before it is replaced, and "
+                    "the receipts and credit notes it has that the backup lacks are listed. "
+                    "Asks for confirmation unless --yes is given.")
     r.add_argument("file", metavar="FILE", help="the backup file to restore")
     r.add_argument("--yes", action="store_true",
                    help="do not ask for confirmation (required when standard input is not a "
@@ -40,6 +42,10 @@ def add_parser(commands: Commands) -> None:
                         "ended; on either database each desk that was open is refused at its "
                         "next change, told the office was restored, and saves nothing more "
                         "until it is opened again")
+    r.add_argument("--accept-tampered", action="store_true",
+                   help="restore a backup even though the tamper, audit-log and numbering "
+                        "checks find problems in it (they are named; without this the "
+                        "backup is refused)")
     r.set_defaults(handler=run)
 
 
@@ -71,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             print("Nothing was changed.", file=sys.stderr)
             return 2
     result = backup.restore_database(info.url, source, force_stop=args.disconnect,
-                                     checked=checked)
+                                     checked=checked, accept_tampered=args.accept_tampered)
     kept = f" The previous database is kept as {result.previous}." if result.previous else ""
     print(f"Restored {result.target} from {source} ({sum(result.counts.values()):,} rows, "
           f"{result.seconds:.1f} s).{kept}")

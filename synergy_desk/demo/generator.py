@@ -35,7 +35,7 @@ from synergy_desk.domain.numbers import account_code, incident_reference, receip
 from synergy_desk.domain.phones import phone_search_terms
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
-from synergy_desk.services.common import GENESIS_HASH, audit
+from synergy_desk.services.common import GENESIS_HASH, audit, snapshot
 from synergy_desk.services.incident_state import recount_all
 from synergy_desk.services.money.payments import receipt_customer_name
 
@@ -733,18 +733,28 @@ class _Generator:
 
     # -- set-up ---------------------------------------------------------------------------------
     def setup_office(self) -> None:
+        from synergy_desk.services.office.office_details import record_details
         from synergy_desk.services.people.users import hash_password
 
         settings = t.OfficeSettings.select().first()
         if settings is None:
             settings = t.OfficeSettings.create()
         if not settings.company_name:
-            (t.OfficeSettings.update(
-                company_name="Pennine Software Support Ltd",
-                address="Unit 4, Calder Park\nDenby Dale Road\nWakefield\nWF4 3BA",
-                vat_number="GB 284 7716 39", phone="+441134960000",
-                email="support@penninesupport.example", version=t.OfficeSettings.version + 1)
+            details = {"company_name": "Pennine Software Support Ltd",
+                       "address": "Unit 4, Calder Park\nDenby Dale Road\nWakefield\nWF4 3BA",
+                       "vat_number": "GB 284 7716 39", "phone": "+441134960000",
+                       "email": "support@penninesupport.example"}
+            before = dict(settings.__data__)
+            (t.OfficeSettings.update(**details, version=t.OfficeSettings.version + 1)
              .where(t.OfficeSettings.id == settings.id).execute())
+            settings = t.OfficeSettings.get_by_id(settings.id)
+            # In the audit log like a change made in the settings window, so the tamper check
+            # compares the office's details with what the program wrote.
+            if t.OfficeDetails.select().exists():
+                record_details(None, before, settings)
+            audit(None, "settings.update", "settings", settings.id,
+                  {**{k: before[k] for k in details}, "version": before["version"]},
+                  {**details, "version": settings.version})
         settings = t.OfficeSettings.get_by_id(settings.id)
         self.settings_price = settings.incident_price_pence
         self.settings_ticket_price = settings.ticket_incident_price_pence
@@ -763,8 +773,9 @@ class _Generator:
         for username, full_name, role in wanted:
             if username in taken:
                 continue
-            t.User.create(username=username, full_name=full_name, role=role.value,
-                          password_hash=password_hash, created_at=self.start)
+            user = t.User.create(username=username, full_name=full_name, role=role.value,
+                                 password_hash=password_hash, created_at=self.start)
+            audit(None, "user.create", "user", user.id, None, snapshot(user))
             created.append(DemoUser(username, full_name, role))
         self.demo_users = tuple(created)
         self.users_by_role: dict[Role, list[int]] = {r: [] for r in Role}

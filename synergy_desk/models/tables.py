@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     AutoField,
     BlobField,
     BooleanField,
@@ -512,6 +513,9 @@ class AuditLog(BaseModel):
     entity_id = CharField(max_length=32, default="")
     before = TextField(default="")
     after = TextField(default="")
+    # The audit log's own tamper-evident chain (services/money/chains.py, audit_content).
+    prev_hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
+    row_hash = CharField(max_length=64, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("entity", "entity_id"), False), (("at",), False),

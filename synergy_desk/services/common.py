@@ -255,8 +255,12 @@ def snapshot(row: peewee.Model, fields: Iterable[str] | None = None) -> dict[str
 def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
           before: Mapping[str, Any] | None = None,
           after: Mapping[str, Any] | None = None) -> None:
-    """Append one row to the audit log (inside the caller's transaction)."""
-    t.AuditLog.create(
+    """Append one row to the audit log (inside the caller's transaction).
+
+    The row is linked into the audit log's own hash chain (like the money rows'), so a row
+    deleted, altered or slipped in outside the program is found by the tamper check.
+    """
+    row = t.AuditLog(
         at=utcnow(),
         user=actor.id if actor else None,
         action=action,
@@ -265,6 +269,13 @@ def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
         before=canonical_json(before) if before else "",
         after=canonical_json(after) if after else "",
     )
+    # Every column but the chain's own, as the database will hold it: the same content as
+    # services.money.chains.audit_content, which the tamper check recomputes from the row.
+    content = {field.name: field.db_value(row.__data__.get(field.name))
+               for field in row._meta.sorted_fields
+               if field.name not in ("id", "prev_hash", "row_hash")}
+    row.prev_hash, row.row_hash = chain_append("audit", content)
+    row.save(force_insert=True)
 
 
 def edits_since(entity: str, entity_id: object, expected_version: int, *,

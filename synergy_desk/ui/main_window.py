@@ -212,7 +212,8 @@ class MainWindow(QMainWindow):
             action = self._action(f"actionExport_{what}", label, None,
                                   lambda _c=False, w=what: self._on_export(w),
                                   self.tr("Save as a CSV file for a spreadsheet"))
-            action.setVisible(not reception)
+            # Customers' personal details and payments are managers' to export.
+            action.setVisible(manager if what in ("customers", "payments") else not reception)
             self.export_actions[what] = action
         for action in (self.act_office_settings, self.act_products, self.act_backup_now,
                        self.act_users, self.act_import_customers):

@@ -67,7 +67,7 @@ def test_import_then_export_customers(tmp_path: Path, office_url: str) -> None:
     assert customer_count(office_url) == 3
     out = tmp_path / "out.csv"
     result = run_cli(tmp_path, "--database", office_url, "export", "customers", "--out",
-                     str(out), "--user", "eddie")
+                     str(out), "--user", "mary")
     assert result.returncode == 0, result.stderr
     assert "Wrote 3 customers" in result.stdout
     exported = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
@@ -195,8 +195,12 @@ def test_export_incidents_and_payments_with_a_period(tmp_path: Path, demo_office
     (["export", "customers", "--out", "x.csv", "--from", "2027-02-01"],
      "customers are exported whole"),
     (["export", "payments", "--out", "x.csv", "--user", "rita"],
-     "Only engineers and managers may export payments; “rita” is a reception user. Name "
+     "Only managers may export payments; “rita” is a reception user. Name "
      "another user with --user."),
+    (["export", "customers", "--out", "x.csv", "--user", "eddie"],
+     "Only managers may export customers; “eddie” is"),
+    (["export", "incidents", "--out", "x.csv", "--user", "rita"],
+     "Only engineers and managers may export incidents; “rita” is a reception user."),
     (["export", "payments", "--out", "x.csv", "--user", "nobody"], "There is no user"),
     (["import", "customers", "missing.csv"], "There is no file"),
 ])

@@ -45,3 +45,29 @@ def test_the_help_says_disconnect_applies_to_both_databases(tmp_path: Path) -> N
     text = " ".join(result.stdout.split())
     assert "PostgreSQL only" not in text
     assert "each desk that was open is refused at its next change" in text
+
+
+def test_a_tampered_backup_is_refused_unless_accept_tampered(
+        tmp_path: Path, office: dict[str, Any], reception: Any) -> None:
+    import sqlite3
+
+    url = str(office["url"])
+    if not url.startswith("sqlite"):
+        return  # a pg_dump archive cannot be edited by hand here; the services test has it
+    customer = new_customer()
+    incident = new_incident(reception, customer, office["product"])
+    payments.take_payment(reception, cash(customer, (incident.id,)))
+    close_database()
+    taken = backup.backup_database(url, tmp_path / "b.sqlite3")
+    conn = sqlite3.connect(str(taken.path))
+    conn.execute("UPDATE payment SET gross_pence = 1")
+    conn.commit()
+    conn.close()
+    refused = run_cli(tmp_path, "--database", url, "restore", str(taken.path), "--yes")
+    message = assert_one_line_error(refused, 2)
+    assert "is not as the program wrote it" in message and "R-000001" in message
+    assert "nothing was changed" in message and "--accept-tampered" in message
+    done = run_cli(tmp_path, "--database", url, "restore", str(taken.path), "--yes",
+                   "--accept-tampered")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Restored ")

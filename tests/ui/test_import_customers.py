@@ -141,7 +141,7 @@ def test_export_flow_asks_the_period_and_file_and_saves(
                                     or exports.ExportPeriod(None, None)))
     monkeypatch.setattr(exports, "ask_save_path", lambda parent, what: str(out))
     results: list[ExportResult | None] = []
-    exports.export_flow(None, office["engineer"], inline_background, "payments",
+    exports.export_flow(None, office["manager"], inline_background, "payments",
                         results.append)
     assert asked == ["payments"]
     assert results[0] is not None and results[0].path == str(out)
@@ -159,7 +159,23 @@ def test_export_flow_refuses_reception(qtbot: Any, office: dict[str, Any], tmp_p
     exports.export_flow(None, office["reception"], inline_background, "customers",
                         results.append)
     assert results == [None]
-    assert "Only engineers and managers may export customers" in str(shown_errors.shown[0])
+    assert "Only managers may export customers" in str(shown_errors.shown[0])
+    assert not out.exists()
+
+
+def test_export_flow_refuses_an_engineer_customers_and_payments(
+        qtbot: Any, office: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        inline_background: InlineBackground, shown_errors: ShownErrors) -> None:
+    out = tmp_path / "export.csv"
+    monkeypatch.setattr(exports.ExportPeriodDialog, "ask",
+                        classmethod(lambda cls, parent, what: exports.ExportPeriod(None, None)))
+    monkeypatch.setattr(exports, "ask_save_path", lambda parent, what: str(out))
+    results: list[ExportResult | None] = []
+    for what in ("customers", "payments"):
+        exports.export_flow(None, office["engineer"], inline_background, what, results.append)
+    assert results == [None, None]
+    assert [str(e).split(";")[0] for e in shown_errors.shown] == [
+        "Only managers may export customers", "Only managers may export payments"]
     assert not out.exists()
 
 

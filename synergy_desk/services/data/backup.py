@@ -62,6 +62,7 @@ from synergy_desk.services.data.files import (
     temporary_beside,
 )
 from synergy_desk.services.office import desks
+from synergy_desk.services.reporting import integrity
 
 __all__ = [
     "BackupResult", "BackupInfo", "back_up_office", "RestoreResult", "ProgressCallback",
@@ -1102,7 +1103,8 @@ def verify_backup(path: Path) -> BackupInfo:
 
 
 def restore_database(url: str, source: Path, *, force_stop: bool = False,
-                     checked: BackupInfo | None = None) -> RestoreResult:
+                     checked: BackupInfo | None = None,
+                     accept_tampered: bool = False) -> RestoreResult:
     """Replace the office database with a backup, keeping the current one aside first.
 
     The backup is checked before anything is touched. The restore is refused while any desk
@@ -1121,9 +1123,15 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False,
     transaction. Either way the restored office is brought up to date, gets a new
     generation, and lists no desks.
 
+    Unless ``accept_tampered``, the backup must also pass what ``check`` checks (hash chains,
+    the audit log, numbering, records against the log): a SQLite backup is checked on a
+    temporary copy before anything is touched; a PostgreSQL dump, which only a database can
+    read, is checked once restored, before the restore is reported, and on a problem the
+    office is restored again from the copy kept aside.
+
     Raises:
         ValidationError: the backup is not usable or is of the other kind of database, or the
-            database is in use; nothing was changed.
+            database is in use, or the backup fails the checks (naming what they found).
         DatabaseError: the database cannot be opened, or the PostgreSQL tools are missing.
     """
     info = describe_url(url)
@@ -1142,8 +1150,18 @@ def restore_database(url: str, source: Path, *, force_stop: bool = False,
             "restored into a PostgreSQL database: give its postgresql:// address with "
             "--database. Nothing was changed.")
     if info.kind == "sqlite":
+        found = [] if accept_tampered else integrity.check_sqlite_backup(source)
+        if found:
+            raise ValidationError(integrity.tampered_message(source, found, restored=False))
         return _restore_sqlite(info, source, force_stop)
-    return _restore_postgres(info, source, force_stop)
+    result = _restore_postgres(info, source, force_stop)
+    found = [] if accept_tampered else integrity.check_database_at(info.url)
+    if found:
+        if result.previous is not None:
+            _restore_postgres(info, result.previous, True)
+        raise ValidationError(integrity.tampered_message(source, found,
+                                                         restored=result.previous is not None))
+    return result
 
 
 # --- the daily automatic backup ----------------------------------------------------------

@@ -5,6 +5,10 @@ into a temporary file beside the target, which replaces the target only when the
 written. Files are UTF-8 with a byte-order mark (so Excel reads accented names), money is a
 plain decimal ("75.00"), times are ISO dates and times in the office's time zone, and every
 text cell that a spreadsheet would run as a formula is neutralised.
+
+Customers (everyone's personal details) and payments are managers' to export; incidents are
+engineers' and managers'. Every export written is in the audit log ("export.customers",
+"export.incidents", "export.payments") with who, the period and how many rows.
 """
 
 from __future__ import annotations
@@ -36,7 +40,17 @@ from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.domain.zones import utc_start
 from synergy_desk.models import tables as t
-from synergy_desk.services.common import ENGINEERS, Actor, read_snapshot, require, tuples
+from synergy_desk.services.common import (
+    ENGINEERS,
+    MANAGERS,
+    Actor,
+    audit,
+    read_snapshot,
+    require,
+    retried,
+    transaction,
+    tuples,
+)
 from synergy_desk.services.data.files import open_atomically
 from synergy_desk.services.incidents.incident_list import IncidentFilter, _conditions, _Plan
 from synergy_desk.services.office.office_time import office_zone
@@ -164,17 +178,32 @@ def export_customers(actor: Actor, path: str | os.PathLike[str], *,
     Reads only: it takes no write lock, so other desks carry on saving while it runs.
 
     Raises:
-        PermissionDenied: reception (exports are reports: engineers and managers).
+        PermissionDenied: not a manager (every customer's personal details are managers'
+            alone to take out of the office).
         ValidationError: the path is a folder or its folder does not exist.
     """
     # One snapshot of the office: the file is as it stood at one moment, and no desk waits.
     with read_snapshot():
-        require(actor, ENGINEERS, "export customers")
+        require(actor, MANAGERS, "export customers")
         size = _check_batch_size(batch_size)
         zone = office_zone()
         total = int(t.Customer.select().count())
-        return _write(path, CUSTOMER_COLUMNS, _customer_batches(size, zone), total, progress,
-                      "customers")
+        result = _write(path, CUSTOMER_COLUMNS, _customer_batches(size, zone), total,
+                        progress, "customers")
+    _record_export(actor, "customers", None, None, result.rows)
+    return result
+
+
+@retried
+def _record_export(actor: Actor, what: str, start: dt.date | None, end: dt.date | None,
+                   rows: int) -> None:
+    """The audit row of an export written: who, what ("export.customers"), the period, rows."""
+    entity = {"customers": "customer", "incidents": "incident", "payments": "payment"}[what]
+    allowed = ENGINEERS if what == "incidents" else MANAGERS
+    with transaction():
+        require(actor, allowed, f"export {what}")
+        audit(actor, f"export.{what}", entity, "", None,
+              {"rows": rows, "from": start, "to": end})
 
 
 # --- incidents -------------------------------------------------------------------------------
@@ -256,9 +285,11 @@ def export_incidents(actor: Actor, path: str | os.PathLike[str],
             count_query = count_query.where(t.Incident.opened_at < upper)
         # The kept counts would be quicker for the whole table; this is once per export.
         total = int(count_query.count())
-        return _write(path, INCIDENT_COLUMNS,
-                      _incident_batches(filter, lower, upper, size, zone), total, progress,
-                      "incidents")
+        result = _write(path, INCIDENT_COLUMNS,
+                        _incident_batches(filter, lower, upper, size, zone), total, progress,
+                        "incidents")
+    _record_export(actor, "incidents", start, end, result.rows)
+    return result
 
 
 # --- payments --------------------------------------------------------------------------------
@@ -364,12 +395,12 @@ def export_payments(actor: Actor, path: str | os.PathLike[str], start: dt.date |
     refunded on credit notes, the incidents it paid for and what else it sold.
 
     Raises:
-        PermissionDenied: reception.
+        PermissionDenied: not a manager (payments are managers' to export).
         ValidationError: a period that ends before it starts, or an unusable path.
     """
     # One snapshot of the office: the file is as it stood at one moment, and no desk waits.
     with read_snapshot():
-        require(actor, ENGINEERS, "export payments")
+        require(actor, MANAGERS, "export payments")
         size = _check_batch_size(batch_size)
         zone = office_zone()
         lower, upper = _bounds(start, end, zone)
@@ -379,5 +410,7 @@ def export_payments(actor: Actor, path: str | os.PathLike[str], start: dt.date |
         if upper is not None:
             count_query = count_query.where(t.Payment.taken_at < upper)
         total = int(count_query.scalar() or 0)
-        return _write(path, PAYMENT_COLUMNS, _payment_batches(lower, upper, size, zone), total,
-                      progress, "payments")
+        result = _write(path, PAYMENT_COLUMNS, _payment_batches(lower, upper, size, zone),
+                        total, progress, "payments")
+    _record_export(actor, "payments", start, end, result.rows)
+    return result

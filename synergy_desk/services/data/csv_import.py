@@ -40,7 +40,6 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
-    canonical_json,
     for_update,
     in_transaction,
     next_number,
@@ -1006,13 +1005,12 @@ def _write_batch(batch: list[tuple[str, _Clean]], actor: Actor, file_name: str,
     _insert_search_rows(search_rows)
     # Each customer's own audit row, as if added by hand, so the audit log finds it by its
     # account code; written in bulk with the rest of the batch.
-    t.AuditLog.insert_many([
-        {"at": now, "user": actor.id, "action": "customer.create", "entity": "customer",
-         "entity_id": str(ids[code]), "before": "",
-         "after": canonical_json({"account_code": code, **clean.customer,
-                                  "contacts": [clean.contact] if clean.contact else [],
-                                  "imported_from": file_name, "import": import_id})}
-        for code, clean in batch]).execute()
+    # One at a time: each row is linked into the audit log's hash chain.
+    for code, clean in batch:
+        audit(actor, "customer.create", "customer", ids[code], None,
+              {"account_code": code, **clean.customer,
+               "contacts": [clean.contact] if clean.contact else [],
+               "imported_from": file_name, "import": import_id})
     return len(contacts)
 
 

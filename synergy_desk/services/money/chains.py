@@ -13,7 +13,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import canonical_json
 
 __all__ = ["PAYMENT_CHAIN", "CREDIT_NOTE_CHAIN", "LEDGER_CHAIN", "payment_content",
-           "credit_note_content", "ledger_content"]
+           "credit_note_content", "ledger_content", "AUDIT_CHAIN", "audit_content"]
 
 #: Columns that are the chain itself, never part of what is hashed.
 _CHAIN_COLUMNS = frozenset({"id", "prev_hash", "row_hash"})
@@ -22,6 +22,9 @@ _CHAIN_COLUMNS = frozenset({"id", "prev_hash", "row_hash"})
 PAYMENT_CHAIN = "payment"
 CREDIT_NOTE_CHAIN = "credit_note"
 LEDGER_CHAIN = "ticket_ledger"
+#: The audit log's own chain: a row deleted, altered or slipped in by hand breaks it.
+#: (services.common.audit writes it, hashing the same content as :func:`audit_content`.)
+AUDIT_CHAIN = "audit"
 
 
 def _columns(row: peewee.Model, exclude: Iterable[str]) -> dict[str, Any]:
@@ -58,4 +61,9 @@ def credit_note_content(note: t.CreditNote, lines: Sequence[t.CreditNoteLine]) -
 
 def ledger_content(entry: t.TicketLedger) -> dict[str, Any]:
     """What a season-ticket ledger row's hash covers: every column of the row."""
+    return _columns(entry, _CHAIN_COLUMNS)
+
+
+def audit_content(entry: t.AuditLog) -> dict[str, Any]:
+    """What an audit row's hash covers: when, who, what, and the images before and after."""
     return _columns(entry, _CHAIN_COLUMNS)

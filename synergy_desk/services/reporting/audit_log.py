@@ -110,6 +110,9 @@ _ACTION_LABELS: dict[str, str] = {
     "module.create": "Module added",
     "module.update": "Module changed",
     "integrity.check": "Tamper check",
+    "export.customers": "Customers exported",
+    "export.incidents": "Incidents exported",
+    "export.payments": "Payments exported",
     "demo.generate": "Demo data",
 }
 
@@ -572,7 +575,7 @@ def summarise(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
 class IntegrityProblem:
     """One thing the tamper or sequence check found wrong."""
 
-    check: str  # "tamper" or "sequence"
+    check: str  # "tamper", "sequence" or "record" (a record unlike its last audited image)
     record: str  # "R-000012", "ticket_ledger row 7", "Receipts", ...
     problem: str
 
@@ -592,10 +595,11 @@ class TamperReport:
 
 @retried
 def run_tamper_check(actor: Actor) -> TamperReport:
-    """Recompute the money rows' hash chains and check the numbering; audit that it ran.
+    """Recompute the money rows' and the audit log's hash chains, check the numbering and the
+    audited records against the log; audit that it ran.
 
-    Returns the problems of :func:`integrity.check_tamper` and
-    :func:`integrity.check_sequences` as plain rows (none when all is well), and writes an
+    Returns the problems of :func:`integrity.check_tamper`, :func:`integrity.check_sequences`
+    and :func:`integrity.check_records` as plain rows (none when all is well), and writes an
     "integrity.check" entry with how many were found.
 
     Raises:
@@ -605,14 +609,17 @@ def run_tamper_check(actor: Actor) -> TamperReport:
         require(actor, ENGINEERS, "run the tamper check")
         tamper = integrity.check_tamper()
         sequences = integrity.check_sequences()
+        records = integrity.check_records()
     problems = tuple(
         [IntegrityProblem("tamper", p.number or (f"{p.chain.replace('_', ' ')} row {p.row_id}"
                                                  if p.row_id else p.chain.replace("_", " ")),
                           p.problem) for p in tamper]
-        + [IntegrityProblem("sequence", "", text) for text in sequences])
+        + [IntegrityProblem("sequence", "", text) for text in sequences]
+        + [IntegrityProblem("record", "", text) for text in records])
     now = utcnow()
     with transaction():
         require(actor, ENGINEERS, "run the tamper check")
         audit(actor, "integrity.check", "database", "", None,
-              {"problems": len(problems), "tamper": len(tamper), "sequences": len(sequences)})
+              {"problems": len(problems), "tamper": len(tamper), "sequences": len(sequences),
+               "records": len(records)})
     return TamperReport(now, problems)

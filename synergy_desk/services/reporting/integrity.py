@@ -1,11 +1,18 @@
-"""Checking the office: tamper chains of the money rows, number sequences, and rows that point
-nowhere. What each money row's hash covers is built in :mod:`synergy_desk.services.money.chains`."""
+"""Checking the office: tamper chains of the money rows and of the audit log, audited records
+against their last image in the log, number sequences, and rows that point nowhere; a backup
+before it is restored. What each hash covers is built in
+:mod:`synergy_desk.services.money.chains`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import peewee
@@ -15,11 +22,13 @@ from synergy_desk.domain.enums import CreditNoteKind, FundingKind, LedgerKind
 from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat, listed
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services.common import GENESIS_HASH, row_hash, tuples
+from synergy_desk.services.common import GENESIS_HASH, read_snapshot, row_hash, snapshot, tuples
 from synergy_desk.services.money.chains import (
+    AUDIT_CHAIN,
     CREDIT_NOTE_CHAIN,
     LEDGER_CHAIN,
     PAYMENT_CHAIN,
+    audit_content,
     credit_note_content,
     ledger_content,
     payment_content,
@@ -27,7 +36,8 @@ from synergy_desk.services.money.chains import (
 
 __all__ = [
     "TamperProblem", "check_tamper", "check_sequences", "DAMAGED", "is_damage", "check_database",
-    "check_office",
+    "check_office", "check_audit_chain", "check_records", "check_sqlite_backup",
+    "check_database_at", "tampered_message",
 ]
 
 _BATCH = 500
@@ -45,7 +55,8 @@ class TamperProblem:
     problem: str
 
     def __str__(self) -> str:
-        what = self.number or (f"{self.chain} row {self.row_id}" if self.row_id else self.chain)
+        chain = "audit log" if self.chain == AUDIT_CHAIN else self.chain
+        what = self.number or (f"{chain} row {self.row_id}" if self.row_id else chain)
         return f"{what}: {self.problem}"
 
 
@@ -115,6 +126,32 @@ def _ledger_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]
             yield e.id, None, e.prev_hash, e.row_hash, ledger_content(e)
 
 
+def _audit_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
+    for batch in _batches(t.AuditLog):
+        for e in batch:
+            yield e.id, None, e.prev_hash, e.row_hash, audit_content(e)
+
+
+def check_audit_chain() -> list[TamperProblem]:
+    """Walk the audit log's own chain, a batch at a time; report the first broken row.
+
+    A row deleted, altered or slipped in outside the program breaks the chain there; the rows
+    after a broken one are counted, not listed one by one (after a deletion the rest of the
+    log is still as written). The chain head catches rows cut off the end.
+    """
+    found: list[TamperProblem] = []
+    _walk(AUDIT_CHAIN, _audit_rows(), found)
+    rows = [p for p in found if p.row_id is not None]
+    problems = rows[:1]
+    if len(rows) > 1:
+        first = rows[0]
+        problems = [TamperProblem(
+            AUDIT_CHAIN, first.row_id, None,
+            f"{first.problem} (the first broken row; {len(rows) - 1} more "
+            f"after it {'is' if len(rows) == 2 else 'are'} broken too)")]
+    return problems + [p for p in found if p.row_id is None]
+
+
 def check_tamper() -> list[TamperProblem]:
     """Walk the payment, credit-note and season-ticket ledger chains; report every bad row.
 
@@ -126,6 +163,7 @@ def check_tamper() -> list[TamperProblem]:
     _walk(PAYMENT_CHAIN, _payment_rows(), problems)
     _walk(CREDIT_NOTE_CHAIN, _credit_note_rows(), problems)
     _walk(LEDGER_CHAIN, _ledger_rows(), problems)
+    problems += check_audit_chain()
     return problems
 
 
@@ -209,13 +247,14 @@ def check_database() -> list[str]:
 def check_office() -> list[str]:
     """Everything ``synergy-desk check`` checks, each problem one line (none: all is well).
 
-    The database itself first; the hash chains and the numbering only when every row can be
-    read (a damaged file or a missing table is the problem to report, not what follows
-    from it).
+    The database itself first; the hash chains (the audit log's too), the numbering and the
+    audited records against the log only when every row can be read (a damaged file or a
+    missing table is the problem to report, not what follows from it).
     """
     problems, readable = _database_problems()
     if readable:
-        problems += [str(p) for p in check_tamper()] + check_sequences()
+        problems += ([str(p) for p in check_tamper()] + check_sequences()
+                     + check_records())
     return problems
 
 
@@ -432,3 +471,198 @@ def _double_benefit_problems() -> list[str]:
 
 def _is_are(items: Sequence[object]) -> str:
     return "is" if len(items) == 1 else "are"
+
+
+# --- records against the audit log's last image of them ---
+
+#: The fields compared, per kind of record; only those the audit log holds an image of.
+_USER_FIELDS = ("username", "full_name", "role", "active")
+_TICKET_FIELDS = ("customer", "size", "price_pence", "expires_at")
+_WAIVER_FIELDS = ("incident", "kind", "reason", "granted_by")
+_CONTRACT_FIELDS = ("customer", "reference", "product", "starts_on", "ends_on", "cancelled")
+#: Settings that are not the office's business: bookkeeping, secrets, the logo's bytes.
+_SETTINGS_SKIPPED = frozenset({"id", "version", "updated_at", "logo", "smtp_password"})
+_PRINTED_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "timezone")
+
+
+def _images() -> dict[tuple[str, str], dict[str, Any]]:
+    """Each audited record's last image: the "after"s of its audit rows merged, oldest first.
+
+    Read a batch of rows at a time (keyset on the id), so a long log is never held whole;
+    only the records compared are kept.
+    """
+    a = t.AuditLog
+    wanted = ((a.entity.in_(["user", "season_ticket", "contract", "settings"]))
+              | (a.action == "funding.waive"))
+    images: dict[tuple[str, str], dict[str, Any]] = {}
+    last = 0
+    while True:
+        rows = tuples(a.select(a.id, a.entity, a.entity_id, a.action, a.after)
+                      .where((a.id > last) & wanted).order_by(a.id).limit(_BATCH))
+        if not rows:
+            return images
+        for _row_id, entity, entity_id, action, after in rows:
+            if not after:
+                continue
+            try:
+                image = json.loads(after)
+            except ValueError:
+                continue  # an altered row: the chain check reports it
+            if not isinstance(image, dict):
+                continue
+            if action == "funding.waive":
+                if "id" not in image:
+                    continue
+                key = ("waiver", str(image["id"]))
+            else:
+                key = (str(entity), str(entity_id))
+            images.setdefault(key, {}).update(image)
+        last = rows[-1][0]
+
+
+def _same(recorded: Any, current: Any) -> bool:
+    if recorded == current:
+        return True
+    if isinstance(recorded, str) and isinstance(current, str):
+        try:
+            was, now = dt.datetime.fromisoformat(recorded), dt.datetime.fromisoformat(current)
+        except ValueError:
+            return False
+        if was.tzinfo is not None:
+            was = was.astimezone(dt.UTC).replace(tzinfo=None)
+        if now.tzinfo is not None:
+            now = now.astimezone(dt.UTC).replace(tzinfo=None)
+        return was == now
+    return False
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _differences(what: str, image: Mapping[str, Any], current: Mapping[str, Any],
+                 fields: Sequence[str]) -> list[str]:
+    told = [f"{name.replace('_', ' ')} is {_shown(current[name])}, the audit log last "
+            f"recorded {_shown(image[name])}"
+            for name in fields
+            if name in image and name in current and not _same(image[name], current[name])]
+    return [f"{what}: {'; '.join(told)}."] if told else []
+
+
+def check_records() -> list[str]:
+    """Users, season tickets, waivers, contracts and the office's settings and printed details
+    compared with the last image the audit log holds of each, every difference by record.
+
+    Every change the program makes to these records writes that image; a record that differs
+    was changed outside the program (a record the log never saw, such as one made before
+    the audit log existed, is not compared).
+    """
+    images = _images()
+    problems: list[str] = []
+
+    def compare(entity: str, model: Any, fields: Sequence[str] | None,
+                name: Any) -> None:
+        ids = sorted(int(i) for (kind, i) in images if kind == entity and i.isdigit())
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            rows = {row.id: row for row in model.select().where(model.id.in_(chunk))}
+            for record_id in chunk:
+                image = images[(entity, str(record_id))]
+                row = rows.get(record_id)
+                if row is None:
+                    problems.append(f"{name(None, record_id)}: it is missing, though the audit "
+                                    "log recorded it; it was deleted outside the program.")
+                    continue
+                current = snapshot(row)
+                wanted = fields or [k for k in current if k not in _SETTINGS_SKIPPED]
+                problems.extend(_differences(name(row, record_id), image, current, wanted))
+
+    compare("user", t.User, _USER_FIELDS,
+            lambda row, i: f"user {row.username if row else i}")
+    compare("season_ticket", t.SeasonTicket, _TICKET_FIELDS,
+            lambda row, i: f"season ticket {i}")
+    compare("waiver", t.Waiver, _WAIVER_FIELDS, lambda row, i: f"waiver {i}")
+    compare("contract", t.Contract, _CONTRACT_FIELDS,
+            lambda row, i: f"contract {row.reference if row else i}")
+    compare("settings", t.OfficeSettings, None, lambda row, i: "the office's settings")
+    settings = [image for (kind, _i), image in images.items() if kind == "settings"]
+    printed = t.OfficeDetails.select().order_by(t.OfficeDetails.id.desc()).first()
+    if settings and printed is not None:
+        problems += _differences("the office's printed details", settings[-1],
+                                 snapshot(printed), _PRINTED_FIELDS)
+    return problems
+
+
+# --- another copy of the office: a backup before it is restored ---
+
+@contextmanager
+def _checking(database: peewee.Database) -> Iterator[None]:
+    """The models read ``database`` for the duration (the office this process has open, if
+    any, is bound again afterwards)."""
+    previous = db.obj
+    db.initialize(database)
+    try:
+        yield
+    finally:
+        db.initialize(previous)
+
+
+def _check_other(database: peewee.Database) -> list[str]:
+    with _checking(database), read_snapshot():
+        return check_office()
+
+
+def check_sqlite_backup(source: Path) -> list[str]:
+    """Everything :func:`check_office` checks, run on a SQLite backup before it is restored.
+
+    The backup itself is only read: a temporary copy of it is brought up to date (a backup
+    made by an older version lacks the newer columns) and checked, then removed.
+    """
+    from synergy_desk.models.database import make_database, migrate, sqlite_url
+
+    with tempfile.TemporaryDirectory(prefix="synergy-desk-check-") as folder:
+        copy = Path(folder) / "backup.sqlite3"
+        original = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(str(copy))
+            try:
+                original.backup(target)
+            finally:
+                target.close()
+        finally:
+            original.close()
+        database = make_database(sqlite_url(copy))
+        try:
+            database.connect()
+            migrate(database)
+            return _check_other(database)
+        finally:
+            database.close()
+
+
+def check_database_at(url: str) -> list[str]:
+    """Everything :func:`check_office` checks, run on the database at ``url`` (a PostgreSQL
+    office just restored, before the restore is announced), on a connection of its own."""
+    from synergy_desk.models.database import make_database
+
+    database = make_database(url)
+    try:
+        database.connect()
+        return _check_other(database)
+    finally:
+        database.close()
+
+
+def tampered_message(source: Path, problems: Sequence[str], *, restored: bool) -> str:
+    """The refusal of a backup that fails the checks, naming what they found."""
+    shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5
+                                       else "")
+    state = ("the office was put back as it was before the restore"
+             if restored else "nothing was changed")
+    return (f"The backup {source} is not as the program wrote it ({len(problems)} "
+            f"problem{'s' if len(problems) != 1 else ''}: {shown}); {state}. To restore it "
+            "all the same, say so explicitly (restore --accept-tampered).")

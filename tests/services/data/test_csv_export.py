@@ -90,7 +90,7 @@ def test_payments_have_plain_money_refunds_and_incidents(
         office: dict[str, Any], tmp_path: Path) -> None:
     _paid_incidents(office)
     out = tmp_path / "payments.csv"
-    result = csv_export.export_payments(office["engineer"], out)
+    result = csv_export.export_payments(office["manager"], out)
     assert result.rows == 3
     header, *rows = read_rows(out)
     assert header == list(csv_export.PAYMENT_COLUMNS)
@@ -181,12 +181,45 @@ def test_customers_batches_hold_every_customer_once(manager: Actor, tmp_path: Pa
 
 def test_reception_may_not_export(office: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
+    with pytest.raises(PermissionDenied, match="engineers and managers"):
+        csv_export.export_incidents(office["reception"], out)
     for export in (lambda: csv_export.export_customers(office["reception"], out),
-                   lambda: csv_export.export_incidents(office["reception"], out),
                    lambda: csv_export.export_payments(office["reception"], out)):
-        with pytest.raises(PermissionDenied, match="engineers and managers"):
+        with pytest.raises(PermissionDenied, match="Only managers"):
             export()
     assert not out.exists()
+
+
+def test_only_managers_export_personal_details_and_payments(
+        office: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    before = t.AuditLog.select().count()
+    for export in (lambda: csv_export.export_customers(office["engineer"], out),
+                   lambda: csv_export.export_payments(office["engineer"], out)):
+        with pytest.raises(PermissionDenied, match="Only managers may export"):
+            export()
+    assert not out.exists()
+    assert t.AuditLog.select().count() == before
+    assert csv_export.export_incidents(office["engineer"], out).rows == 0
+
+
+def test_each_export_is_in_the_audit_log(office: dict[str, Any], tmp_path: Path) -> None:
+    manager = office["manager"]
+    _paid_incidents(office)
+    csv_export.export_customers(manager, tmp_path / "c.csv")
+    csv_export.export_payments(manager, tmp_path / "p.csv", dt.date(2026, 1, 1),
+                               dt.date(2026, 12, 31))
+    csv_export.export_incidents(office["engineer"], tmp_path / "i.csv")
+    rows = list(t.AuditLog.select().where(t.AuditLog.action.startswith("export."))
+                .order_by(t.AuditLog.id))
+    assert [(r.action, r.entity, r.user_id) for r in rows] == [
+        ("export.customers", "customer", manager.id), ("export.payments", "payment", manager.id),
+        ("export.incidents", "incident", office["engineer"].id)]
+    import json
+    customers_after, payments_after, incidents_after = (json.loads(r.after) for r in rows)
+    assert customers_after == {"rows": 1, "from": None, "to": None}
+    assert payments_after == {"rows": 3, "from": "2026-01-01", "to": "2026-12-31"}
+    assert incidents_after["from"] is None and incidents_after["rows"] >= 1
 
 
 def test_a_failed_export_leaves_the_old_file(office: dict[str, Any], tmp_path: Path,

@@ -223,10 +223,11 @@ def test_a_payment_altered_with_sql_is_reported(office: dict[str, Any],
     assert "altered" in problem.problem and str(problem).startswith("R-000001: ")
     entry = (t.AuditLog.select().where(t.AuditLog.action == "integrity.check")
              .order_by(t.AuditLog.id.desc()).get())
-    assert json.loads(entry.after) == {"problems": 1, "sequences": 0, "tamper": 1}
+    assert json.loads(entry.after) == {"problems": 1, "records": 0, "sequences": 0,
+                                        "tamper": 1}
     # And it shows in the log's own list.
     [row] = list_audit(office["manager"], AuditFilter(action="integrity.check")).rows
-    assert row.summary == "problems: 1; sequences: 0; tamper: 1"
+    assert row.summary == "problems: 1; records: 0; sequences: 0; tamper: 1"
 
 
 def test_a_number_gap_is_reported_too(office: dict[str, Any], history: dict[str, Any]) -> None:
