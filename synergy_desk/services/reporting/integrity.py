@@ -37,10 +37,14 @@ from synergy_desk.services.money.chains import (
 __all__ = [
     "TamperProblem", "check_tamper", "check_sequences", "DAMAGED", "is_damage", "check_database",
     "check_office", "check_audit_chain", "check_records", "check_sqlite_backup",
-    "check_database_at", "tampered_message",
+    "check_database_at", "tampered_message", "IMAGES_AFTER",
 ]
 
 _BATCH = 500
+#: The mark (a chain head's length) of the last audit row written before the log was chained:
+#: records are compared only with the images written after it, as earlier versions did not
+#: record every change of them.
+IMAGES_AFTER = "audit.images_after"
 
 
 # --- the tamper check ---
@@ -495,7 +499,10 @@ def _images() -> dict[tuple[str, str], dict[str, Any]]:
     wanted = ((a.entity.in_(["user", "season_ticket", "contract", "settings"]))
               | (a.action == "funding.waive"))
     images: dict[tuple[str, str], dict[str, Any]] = {}
-    last = 0
+    # Only the images written since the audit log was chained: earlier versions did not
+    # record every change of these records, so an older image proves nothing.
+    start = t.ChainHead.get_or_none(t.ChainHead.name == IMAGES_AFTER)
+    last = int(start.length) if start is not None else 0
     while True:
         rows = tuples(a.select(a.id, a.entity, a.entity_id, a.action, a.after)
                       .where((a.id > last) & wanted).order_by(a.id).limit(_BATCH))

@@ -198,6 +198,49 @@ def test_the_migration_chains_the_rows_written_before_it(tmp_path) -> None:
 
 
 
+def test_an_office_upgraded_is_compared_only_with_what_was_recorded_since(tmp_path) -> None:
+    """An office kept by an earlier version, which did not record every change of its
+    settings: its old images prove nothing and raise no alarm; a change made outside the
+    program after the upgrade to a record audited since is found."""
+    import shutil
+
+    from synergy_desk.models.base import db as bound
+    from synergy_desk.models.database import (
+        MIGRATIONS_DIR,
+        close_database,
+        open_database,
+        sqlite_url,
+    )
+    from synergy_desk.services.common import audit, transaction
+
+    older = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, older,
+                    ignore=shutil.ignore_patterns("__pycache__", "0005_*"))
+    path = tmp_path / "office.sqlite3"
+    open_database(sqlite_url(path), migrations_dir=older)
+    try:
+        rita = t.User.create(username="rita", full_name="Rita", role="reception",
+                             password_hash="x")
+        bound.execute_sql(
+            "INSERT INTO audit_log (at, action, entity, entity_id, before, after) "
+            "VALUES ('2025-01-01 12:00:00.000000', 'user.create', 'user', ?, '', ?)",
+            (str(rita.id), '{"full_name":"Rita R"}'))  # not what the row says: never recorded
+    finally:
+        close_database()
+    open_database(sqlite_url(path))
+    try:
+        assert integrity.check_records() == []
+        with transaction():
+            audit(None, "user.update", "user", rita.id, None,
+                  {"full_name": "Rita", "role": "reception"})
+        assert integrity.check_records() == []
+        t.User.update(role="manager").where(t.User.id == rita.id).execute()
+        [problem] = integrity.check_records()
+        assert "user rita" in problem and "manager" in problem
+    finally:
+        close_database()
+
+
 def test_later_changes_by_the_program_are_no_false_alarm(records, manager, engineer) -> None:
     """Each change the program makes to these records leaves an image the check agrees with."""
     from synergy_desk.domain.enums import Role
