@@ -198,7 +198,8 @@ def test_export_incidents_and_payments_with_a_period(tmp_path: Path, demo_office
      "Only managers may export payments; “rita” is a reception user. Name "
      "another user with --user."),
     (["export", "customers", "--out", "x.csv", "--user", "eddie"],
-     "Only managers may export customers; “eddie” is"),
+     "Only managers may export customers; “eddie” is an engineer user. Name another user "
+     "with --user."),
     (["export", "incidents", "--out", "x.csv", "--user", "rita"],
      "Only engineers and managers may export incidents; “rita” is a reception user."),
     (["export", "payments", "--out", "x.csv", "--user", "nobody"], "There is no user"),

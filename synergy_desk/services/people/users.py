@@ -498,7 +498,9 @@ def command_actor(username: str | None, allowed: Sequence[Role], doing: str) -> 
         if not user.active or actor.role not in allowed:
             # A command has no one logged in: say who was named, and how to name another.
             who = " and ".join(_COMMAND_ROLES[r] for r in allowed)
-            state = "no longer active" if not user.active else f"a {actor.role.value} user"
+            article = "an" if actor.role.value[0] in "aeiou" else "a"
+            state = ("no longer active" if not user.active
+                     else f"{article} {actor.role.value} user")
             raise PermissionDenied(f"Only {who} may {doing}; “{user.username}” is {state}. Name "
                                    "another user with --user.")
         require(actor, allowed, doing)
