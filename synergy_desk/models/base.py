@@ -3,12 +3,52 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from peewee import DatabaseProxy, DateTimeField, Model
+from peewee import Database, DatabaseProxy, DateTimeField, Model
+
+
+class OfficeProxy(DatabaseProxy):
+    """The proxy the models are bound through: the office this process opened, for every
+    thread; and for one thread a while, another copy of the office it reads (a backup being
+    checked before it is restored), which the other threads never see."""
+
+    __slots__ = ("_office", "_here")
+
+    def __init__(self) -> None:
+        self._here = threading.local()
+        super().__init__()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in ("obj", "_callbacks", "_Model", "_office", "_here"):
+            raise AttributeError("Cannot set attribute on proxy.")
+        object.__setattr__(self, name, value)
+
+    @property
+    def obj(self) -> Any:
+        other = getattr(self._here, "database", None)
+        return other if other is not None else self._office
+
+    @obj.setter
+    def obj(self, value: Any) -> None:
+        self._office = value
+
+    @contextmanager
+    def reading(self, database: Database) -> Iterator[None]:
+        """The models read ``database`` in this thread for the duration."""
+        previous = getattr(self._here, "database", None)
+        self._here.database = database
+        try:
+            yield
+        finally:
+            self._here.database = previous
+
 
 #: Bound at start-up from a URL by :func:`synergy_desk.models.database.open_database`.
-db = DatabaseProxy()
+db = OfficeProxy()
 
 
 def utcnow() -> dt.datetime:

@@ -721,13 +721,15 @@ def _missing_money(office: _Money, restored: _Money,
     return tuple(missing)
 
 
-def _aside_name(target: Path) -> Path:
+def _aside_name(target: Path, suffix: str = ".bak") -> Path:
+    """A name for the office kept aside before a restore that no file has yet (two restores
+    in one second, such as a refused one and the putting back, never share one)."""
     stamp = _stamp()
-    aside = target.with_name(f"{target.name}.before-restore-{stamp}.bak")
+    aside = target.with_name(f"{target.name}.before-restore-{stamp}{suffix}")
     n = 1
     while aside.exists():
         n += 1
-        aside = target.with_name(f"{target.name}.before-restore-{stamp}-{n}.bak")
+        aside = target.with_name(f"{target.name}.before-restore-{stamp}-{n}{suffix}")
     return aside
 
 
@@ -983,7 +985,7 @@ def _restore_postgres(info: DatabaseInfo, source: Path, force_stop: bool) -> Res
             raise DatabaseError(f"Cannot check who uses {info.display}: "
                                 f"{_first_line(exc)}") from None
         try:
-            aside = backup_folder(info) / f"synergy-desk-{name}.before-restore-{_stamp()}.dump"
+            aside = _aside_name(backup_folder(info) / f"synergy-desk-{name}", ".dump")
             previous = _backup_postgres(info, aside, None).path
             missing = _missing_money(office, _pgdump_money(pg_restore, source), zone)
             _run_tool([pg_restore, "--clean", "--if-exists", "--no-owner", "--no-privileges",

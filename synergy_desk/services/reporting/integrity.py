@@ -608,14 +608,10 @@ def check_records() -> list[str]:
 
 @contextmanager
 def _checking(database: peewee.Database) -> Iterator[None]:
-    """The models read ``database`` for the duration (the office this process has open, if
-    any, is bound again afterwards)."""
-    previous = db.obj
-    db.initialize(database)
-    try:
+    """The models read ``database`` in this thread for the duration (every other thread of
+    the process, a desk's, goes on with the office it opened)."""
+    with db.reading(database):  # this thread only: a desk's thread keeps its office
         yield
-    finally:
-        db.initialize(previous)
 
 
 def _check_other(database: peewee.Database) -> list[str]:
