@@ -428,16 +428,23 @@ def backup_sqlite_file(path: Path, label: str) -> Path | None:
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
-    source = sqlite3.connect(str(path))
+    copy_sqlite_file(path, target)
+    return target
+
+
+def copy_sqlite_file(source: Path, target: Path) -> None:
+    """Copy a SQLite database page for page through SQLite's online backup API: consistent
+    while others write to it, and the source only read (its path escaped as a URI, so a
+    folder named "Accounts #2" is the folder it is)."""
+    original = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
     try:
         dest = sqlite3.connect(str(target))
         try:
-            source.backup(dest)
+            original.backup(dest)
         finally:
             dest.close()
     finally:
-        source.close()
-    return target
+        original.close()
 
 
 def migrate(database: peewee.Database, sqlite_path: Path | None = None,

@@ -48,6 +48,7 @@ from synergy_desk.models.database import (
     HISTORY_TABLE,
     DatabaseInfo,
     check_schema_not_newer,
+    copy_sqlite_file,
     default_data_dir,
     describe_url,
     make_database,
@@ -467,19 +468,16 @@ def _prepare_sqlite_copy(source: Path, temp: Path, new_generation: str,
     """The checked backup, copied to ``temp`` and made ready to become the office: in the
     office's page size and the write-ahead log, its schema brought up to date, a new
     generation, no desks. Returns its row counts."""
-    src = sqlite3.connect(_uri(source, "ro"), uri=True)
-    try:
+    copy_sqlite_file(source, temp)
+    if page_size:
         dest = sqlite3.connect(str(temp))
         try:
-            src.backup(dest)
-            if page_size and dest.execute("PRAGMA page_size").fetchone()[0] != page_size:
+            if dest.execute("PRAGMA page_size").fetchone()[0] != page_size:
                 # Copied page for page into the office, the two must agree.
                 dest.execute(f"PRAGMA page_size = {int(page_size)}")
                 dest.execute("VACUUM")
         finally:
             dest.close()
-    finally:
-        src.close()
     database = make_database(sqlite_url(temp))
     try:
         database.connect()

@@ -625,19 +625,16 @@ def check_sqlite_backup(source: Path) -> list[str]:
     The backup itself is only read: a temporary copy of it is brought up to date (a backup
     made by an older version lacks the newer columns) and checked, then removed.
     """
-    from synergy_desk.models.database import make_database, migrate, sqlite_url
+    from synergy_desk.models.database import (
+        copy_sqlite_file,
+        make_database,
+        migrate,
+        sqlite_url,
+    )
 
     with tempfile.TemporaryDirectory(prefix="synergy-desk-check-") as folder:
         copy = Path(folder) / "backup.sqlite3"
-        original = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-        try:
-            target = sqlite3.connect(str(copy))
-            try:
-                original.backup(target)
-            finally:
-                target.close()
-        finally:
-            original.close()
+        copy_sqlite_file(source, copy)
         database = make_database(sqlite_url(copy))
         try:
             database.connect()

@@ -115,3 +115,17 @@ def test_a_tampered_postgresql_backup_is_refused_and_the_office_put_back(
     open_database(url)
     assert "Made After The Backup" not in _products()
 
+
+
+def test_a_backup_in_a_folder_named_with_a_hash_is_checked_where_it_is(
+        sqlite_office: dict[str, Any], tmp_path: Path) -> None:
+    """The check reads the backup through an address: "Accounts #2" is a folder, not a cut."""
+    from synergy_desk.services.reporting import integrity
+
+    _office_with_receipts(sqlite_office, 2)
+    folder = tmp_path / "Accounts #2"
+    folder.mkdir()
+    taken = backup.backup_database(str(sqlite_office["url"]), folder / "office.sqlite3")
+    assert integrity.check_sqlite_backup(taken.path) == []
+    _edit_sqlite(taken.path, "UPDATE payment SET gross_pence = 1 WHERE receipt_number = 2")
+    assert any("R-000002" in str(problem) for problem in integrity.check_sqlite_backup(taken.path))
