@@ -56,6 +56,21 @@ class MessageLine(QLabel):
         """Say something that is not a problem: a hint, progress, what was done."""
         self.setStyleSheet(colour.text_style() + (" font-weight:600;" if bold else ""))
         self.setText(text)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """A longer message wraps onto more lines: the window it is in grows to show them all
+        (it never shrinks, so it does not jump as messages come and go)."""
+        window = self.window()
+        layout = window.layout() if window is not self else None
+        if layout is None or not window.isVisible():
+            return
+        layout.activate()
+        width = window.width()
+        needed = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed > window.height():
+            window.resize(width, needed)
 
     def failure(self, exc: Exception) -> None:
         """A refusal is said here; anything else goes to the one display."""

@@ -167,3 +167,27 @@ def test_the_dialog_tells_a_locked_or_deactivated_account_only_to_the_right_pass
     assert locked.value is None and locked.password.text() == ""
     deactivated = log_in(qtbot, "eddie", PASSWORD)
     assert deactivated.message.text() == "This account has been deactivated; ask a manager."
+
+
+def test_a_refusal_of_several_lines_is_shown_whole(qtbot: Any) -> None:
+    """The locked account's message wraps onto three lines: the dialog grows to show them,
+    not squeezing the fields and cutting the last line off."""
+    from synergy_desk.domain.errors import AuthenticationFailed
+
+    def locked(_name: str, _password: str) -> Actor:
+        raise AuthenticationFailed(
+            "This account is locked after too many failed attempts; try again in 15 minutes "
+            "or ask a manager to unlock it.")
+
+    dialog = LoginDialog(None, locked, office_name="Pennine Software Support Ltd",
+                         last_user="kate.dunn")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.password.setText("the right one")
+    dialog.accept()
+    message = dialog.findChild(QLabel, "loginMessage")
+    assert "unlock it" in message.text()
+    dialog.layout().activate()
+    assert message.height() >= message.heightForWidth(message.width())
+    assert dialog.password.height() >= dialog.password.sizeHint().height()
