@@ -174,6 +174,8 @@ class Contact(BaseModel):
     phone = CharField(max_length=32, default="")
     is_primary = BooleanField(default=False)
     created_at = UTCDateTimeField(default=utcnow)
+    #: When the contact left the customer: kept on past incidents, offered for nothing new.
+    retired_at = UTCDateTimeField(null=True)
 
     class Meta:
         indexes = ((("phone",), False),)

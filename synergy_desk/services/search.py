@@ -294,7 +294,8 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
         return []
     contacts_by_customer: dict[int, list[t.Contact]] = {}
     for contact in (t.Contact.select()
-                    .where(t.Contact.customer.in_([c.id for c in ranked]))
+                    .where(t.Contact.customer.in_([c.id for c in ranked])
+                           & t.Contact.retired_at.is_null())
                     .order_by(t.Contact.is_primary.desc(), t.Contact.name)):
         contacts_by_customer.setdefault(int(contact.__data__["customer"]), []).append(contact)
     return [

@@ -22,6 +22,8 @@ def customer_body(customer: t.Customer, contacts: list[t.Contact]) -> str:
              customer.postcode, customer.postcode.replace(" ", "")]
     parts.extend(phone_search_terms(customer.phone))
     for contact in contacts:
+        if getattr(contact, "retired_at", None) is not None:
+            continue  # a contact who has left no longer finds the customer
         parts.extend([contact.name, contact.email])
         parts.extend(phone_search_terms(contact.phone))
     return " | ".join(p.strip().lower() for p in parts if p and p.strip())

@@ -359,9 +359,9 @@ CASES: list[Case] = [
         s.reception, _contact(s)[1], _customer_version(s.customer),
         customers.ContactInput("Pat Jones", job_title="Office manager")).id,
         "contact.update", "customer", "reception", changed=("contacts", "version")),
-    Case("remove contact", lambda s: customers.remove_contact(
+    Case("retire contact", lambda s: customers.retire_contact(
         s.reception, _contact(s)[1], _customer_version(s.customer)).id,
-        "contact.remove", "customer", "reception", changed=("contacts", "version")),
+        "contact.retire", "customer", "reception", changed=("contacts", "version")),
     Case("promise a call-back", _callback, "callback.schedule", "callback", "reception",
          created=("due_at", "note", "customer")),
     Case("clear a call-back", lambda s: callbacks.clear_callback(

@@ -29,6 +29,7 @@ from synergy_desk.services.common import (
     transaction,
     tuples,
 )
+from synergy_desk.services.incidents import fields
 
 __all__ = [
     "CallBackRow", "schedule_callback", "clear_callback", "due_callbacks", "callbacks_due_count",
@@ -142,10 +143,7 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
                     f"{incident.reference} belongs to another customer, not {customer.name}.",
                     "incident")
         if contact_id is not None:
-            contact = get_or_404(t.Contact, contact_id, "contact")
-            if fk_id(contact, "customer") != customer.id:
-                raise ValidationError(f"{contact.name} is not a contact of {customer.name}.",
-                                      "contact")
+            fields.contact(customer, contact_id)  # theirs, and still there
         row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
                                 due_at=due, note=text, created_by=actor.id, created_at=now)
         audit(actor, "callback.schedule", "callback", row.id, after=snapshot(row))

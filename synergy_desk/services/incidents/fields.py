@@ -140,5 +140,9 @@ def contact(customer: t.Customer, contact_id: int | None) -> t.Contact | None:
     contact = get_or_404(t.Contact, contact_id, "contact")
     if fk_id(contact, "customer") != customer.id:
         raise ValidationError(f"{contact.name} is not a contact of {customer.name}.", "contact")
+    if contact.retired_at is not None:
+        raise ValidationError(
+            f"{contact.name} has left {customer.name}; choose another contact, or add them "
+            "again as a new contact if they are back.", "contact")
     return contact
 

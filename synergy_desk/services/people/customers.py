@@ -11,7 +11,7 @@ from typing import Any
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import OPEN_STATUSES, IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
-from synergy_desk.domain.numbers import account_code
+from synergy_desk.domain.numbers import ACCOUNT_CODE, account_code
 from synergy_desk.domain.phones import display_phone, normalise_phone
 from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
@@ -33,9 +33,9 @@ from synergy_desk.services.common import (
 __all__ = [
     "CustomerInput", "ContactInput", "ContactRow", "IncidentBrief", "CustomerSummary",
     "CustomerForEdit", "create_customer", "update_customer", "add_contact", "update_contact",
-    "remove_contact", "customer_summary", "get_customer_for_edit", "normalise_postcode",
+    "retire_contact", "remove_contact", "customer_summary", "get_customer_for_edit", "normalise_postcode",
     "normalise_email", "without_control_characters", "no_card_numbers",
-    "checked_phone", "RECENT_INCIDENTS",
+    "checked_phone", "RECENT_INCIDENTS", "MAX_ACCOUNT_CODE",
 ]
 
 #: How many of a customer's latest incidents the summary carries.
@@ -44,7 +44,11 @@ RECENT_INCIDENTS = 10
 _FIELD_LABELS = {
     "name": "name", "company": "company", "address": "address", "postcode": "postcode",
     "email": "e-mail", "phone": "phone", "notes": "notes", "contacts": "contacts",
+    "account_code": "account code",
 }
+
+#: The longest account code a customer may be given (an accounts package's own code).
+MAX_ACCOUNT_CODE = 32
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class CustomerInput:
     email: str = ""
     phone: str = ""
     notes: str = ""
+    #: Only when editing: the customer's new account code ("" keeps the one it has).
+    account_code: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class ContactRow:
     email: str
     phone: str  # as people write it, e.g. "01632 960123"
     is_primary: bool
+    #: When the contact left the customer (None: still there, offered for new calls).
+    retired_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,9 +114,12 @@ class CustomerSummary:
     phone: str  # as people write it
     notes: str
     version: int
+    #: The contacts still at the customer: the ones offered for new calls.
     contacts: tuple[ContactRow, ...] = field(default=())
     open_incidents: int = 0
     recent_incidents: tuple[IncidentBrief, ...] = field(default=())
+    #: Contacts who have left: kept on their past incidents and calls, offered for nothing new.
+    retired_contacts: tuple[ContactRow, ...] = field(default=())
 
     @property
     def primary_contact(self) -> ContactRow | None:
@@ -256,10 +267,12 @@ def _clean_contact(data: ContactInput) -> dict[str, Any]:
 
 def _contact_row(contact: t.Contact) -> ContactRow:
     return ContactRow(contact.id, contact.name, contact.job_title, contact.email,
-                      display_phone(contact.phone), bool(contact.is_primary))
+                      display_phone(contact.phone), bool(contact.is_primary),
+                      contact.retired_at)
 
 
 def _contacts_of(customer_id: int) -> list[t.Contact]:
+    """All the customer's contacts, retired ones too: the primary first, then by name."""
     return list(t.Contact.select().where(t.Contact.customer == customer_id)
                 .order_by(t.Contact.is_primary.desc(), t.Contact.name, t.Contact.id))
 
@@ -270,6 +283,7 @@ def _summary(customer_id: int) -> CustomerSummary:
                   .where((t.Incident.customer == customer_id)
                          & (t.Incident.status.in_(list(OPEN_STATUSES))))
                   .count())
+    contacts = _contacts_of(customer_id)
     recent = (t.Incident.select(t.Incident.id, t.Incident.reference, t.Incident.subject,
                                 t.Incident.status, t.Incident.opened_at)
               .where(t.Incident.customer == customer_id)
@@ -280,11 +294,12 @@ def _summary(customer_id: int) -> CustomerSummary:
         company=customer.company, address=customer.address, postcode=customer.postcode,
         email=customer.email, phone=display_phone(customer.phone), notes=customer.notes,
         version=customer.version,
-        contacts=tuple(_contact_row(c) for c in _contacts_of(customer_id)),
+        contacts=tuple(_contact_row(c) for c in contacts if c.retired_at is None),
         open_incidents=int(open_count),
         recent_incidents=tuple(
             IncidentBrief(row.id, row.reference, row.subject, IncidentStatus(row.status),
                           row.opened_at) for row in recent),
+        retired_contacts=tuple(_contact_row(c) for c in contacts if c.retired_at is not None),
     )
 
 
@@ -308,7 +323,8 @@ def get_customer_for_edit(customer_id: int) -> CustomerForEdit:
         customer.id, customer.account_code, customer.version,
         CustomerInput(name=customer.name, company=customer.company, address=customer.address,
                       postcode=customer.postcode, email=customer.email,
-                      phone=display_phone(customer.phone), notes=customer.notes))
+                      phone=display_phone(customer.phone), notes=customer.notes,
+                      account_code=customer.account_code))
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -366,7 +382,9 @@ def update_customer(actor: Actor, customer_id: int, expected_version: int,
         customer = get_or_404(t.Customer, customer_id, "customer")
         if customer.version != expected_version:
             raise _conflict(customer, expected_version)
-        values = _clean_customer(data)
+        values: dict[str, str] = _clean_customer(data)
+        if data.account_code.strip():
+            values["account_code"] = _new_account_code(customer, data.account_code)
         changed = {k: v for k, v in values.items() if getattr(customer, k) != v}
         if not changed:
             return _summary(customer_id)
@@ -384,6 +402,35 @@ def update_customer(actor: Actor, customer_id: int, expected_version: int,
         audit(actor, "customer.update", "customer", customer_id,
               {**before, "version": expected_version}, {**changed, "version": new_version})
         return _summary(customer_id)
+
+
+def _new_account_code(customer: t.Customer, typed: str) -> str:
+    """The account code typed for an existing customer, checked (inside the transaction).
+
+    Raises:
+        ValidationError: too long, in the program's own numbering (C000042: those are given
+            out in turn, and a typed one would later be given to a new customer too), or
+            another customer's.
+    """
+    code = " ".join(sanitised(typed, "account_code", "account code").upper().split())
+    if code == customer.account_code:
+        return code
+    if len(code) > MAX_ACCOUNT_CODE:
+        raise ValidationError(
+            f"The account code is too long ({len(code)} characters; at most "
+            f"{MAX_ACCOUNT_CODE}).", "account_code")
+    code = no_card_numbers(code, "account code", "account_code")
+    if ACCOUNT_CODE.find(code, prefix_required=True) is not None:
+        raise ValidationError(
+            f"Codes like {ACCOUNT_CODE.example()} are given out by the program in turn; type "
+            "the customer's own code from your accounts instead, like ACME01.", "account_code")
+    other = (t.Customer.select(t.Customer.id, t.Customer.name)
+             .where((t.Customer.account_code == code) & (t.Customer.id != customer.id)).first())
+    if other is not None:
+        raise ValidationError(
+            f"The account code {code} is already {other.name}'s; choose another.",
+            "account_code")
+    return code
 
 
 def _bump_version(customer: t.Customer, expected_version: int) -> int:
@@ -454,6 +501,10 @@ def update_contact(actor: Actor, contact_id: int, expected_version: int,
         require(actor, EVERYONE, "change contacts")
         contact = _contact_of(None, contact_id)
         customer = t.Customer.get_by_id(_customer_of(contact))
+        if contact.retired_at is not None:
+            raise ValidationError(
+                f"{contact.name} has left {customer.name}; add them again as a new contact "
+                "if they are back.", "contact")
         values = _clean_contact(data)
         before = snapshot(contact)
         new_version = _bump_version(customer, expected_version)
@@ -470,32 +521,25 @@ def update_contact(actor: Actor, contact_id: int, expected_version: int,
 
 
 @retried
-def remove_contact(actor: Actor, contact_id: int, expected_version: int) -> CustomerSummary:
-    """Remove a contact who is no longer at the customer.
+def retire_contact(actor: Actor, contact_id: int, expected_version: int) -> CustomerSummary:
+    """Mark a contact as no longer at the customer.
 
-    Refused while the contact is on an open incident or a call-back still to be made (someone
-    may need to ring them). Closed and resolved incidents keep their history and simply lose
-    the link (the audit log keeps who the contact was).
+    The contact is kept, so the incidents and calls they were on still show who it was; they
+    are simply not offered for new calls, incidents or call-backs any more. Refused while a
+    call-back to them is still to be made (someone has promised to ring them).
 
     Raises:
         ConflictError: the customer or its contacts changed since ``expected_version``.
-        ValidationError: the contact is still needed by open work.
+        ValidationError: the contact is waiting for a call-back, or has left already.
         NotFound: no such contact.
     """
     with transaction():
-        require(actor, EVERYONE, "remove contacts")
+        require(actor, EVERYONE, "retire contacts")
         contact = _contact_of(None, contact_id)
         customer = t.Customer.get_by_id(_customer_of(contact))
-        open_refs = [row.reference for row in
-                     t.Incident.select(t.Incident.reference)
-                     .where((t.Incident.contact == contact_id)
-                            & (t.Incident.status.in_(list(OPEN_STATUSES))))
-                     .order_by(t.Incident.number).limit(4)]
-        if open_refs:
-            shown = ", ".join(open_refs[:3]) + (" and more" if len(open_refs) > 3 else "")
-            raise ValidationError(
-                f"{contact.name} is the contact on open incidents ({shown}); choose another "
-                "contact on them first.", "contact")
+        if contact.retired_at is not None:
+            raise ValidationError(f"{contact.name} has already left {customer.name}.",
+                                  "contact")
         pending_callbacks = (t.CallBack.select()
                              .where((t.CallBack.contact == contact_id)
                                     & t.CallBack.done_at.is_null()).count())
@@ -504,12 +548,17 @@ def remove_contact(actor: Actor, contact_id: int, expected_version: int) -> Cust
                 f"{contact.name} is waiting for a call-back; make or cancel it first.", "contact")
         before = snapshot(contact)
         new_version = _bump_version(customer, expected_version)
-        t.Contact.delete().where(t.Contact.id == contact_id).execute()
+        (t.Contact.update(retired_at=utcnow(), is_primary=False)
+         .where(t.Contact.id == contact_id).execute())
         search_index.index_customer(customer.id)
-        audit(actor, "contact.remove", "customer", customer.id,
+        audit(actor, "contact.retire", "customer", customer.id,
               {"contacts": before, "version": expected_version},
-              {"contacts": None, "version": new_version})
+              {"contacts": snapshot(t.Contact.get_by_id(contact_id)), "version": new_version})
         return _summary(customer.id)
+
+
+#: The earlier name: a contact who leaves is retired, never deleted.
+remove_contact = retire_contact
 
 
 # --- conflicts -------------------------------------------------------------------------------

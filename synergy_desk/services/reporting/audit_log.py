@@ -88,6 +88,7 @@ _ACTION_LABELS: dict[str, str] = {
     "contact.add": "Contact added",
     "contact.update": "Contact changed",
     "contact.remove": "Contact removed",
+    "contact.retire": "Contact left",
     "callback.schedule": "Call-back promised",
     "callback.clear": "Call-back cleared",
     "enhancement.create": "Enhancement request added",

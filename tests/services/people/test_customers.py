@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,6 +13,8 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services import search_index
 from synergy_desk.services.common import Actor, next_number
+from synergy_desk.services.incidents import callbacks, intake
+from synergy_desk.services.incidents.intake import LogCallInput
 from synergy_desk.services.people.customers import (
     RECENT_INCIDENTS,
     ContactInput,
@@ -22,6 +25,7 @@ from synergy_desk.services.people.customers import (
     get_customer_for_edit,
     normalise_postcode,
     remove_contact,
+    retire_contact,
     update_contact,
     update_customer,
 )
@@ -313,37 +317,127 @@ def test_bad_contact_phone_is_refused(reception: Actor) -> None:
     assert t.Customer.get_by_id(created.id).version == 1
 
 
-def test_remove_contact(reception: Actor) -> None:
-    created = create_customer(reception, acme(), [ContactInput("Bob Jones")])
-    summary = remove_contact(reception, created.contacts[0].id, 1)
+def test_a_retired_contact_is_kept_but_no_longer_offered(reception: Actor) -> None:
+    created = create_customer(reception, acme(), [ContactInput("Bob Jones", is_primary=True)])
+    contact_id = created.contacts[0].id
+    summary = retire_contact(reception, contact_id, 1)
     assert summary.contacts == ()
+    assert [c.name for c in summary.retired_contacts] == ["Bob Jones"]
+    assert summary.retired_contacts[0].retired_at is not None
+    assert summary.primary_contact is None
     assert summary.version == 2
+    assert t.Contact.get_by_id(contact_id).retired_at is not None
     assert search_customers("bob jones") == []
-    before = json.loads(audit_rows(created.id)[-1].before)
-    assert before["contacts"]["name"] == "Bob Jones"
+    row = audit_rows(created.id)[-1]
+    assert row.action == "contact.retire"
+    assert json.loads(row.before)["contacts"]["name"] == "Bob Jones"
+    assert json.loads(row.before)["contacts"]["retired_at"] is None
+    assert json.loads(row.after)["contacts"]["retired_at"] is not None
 
 
-def test_contact_on_an_open_incident_cannot_be_removed(reception: Actor,
-                                                       product: t.Product) -> None:
+def test_remove_contact_is_retiring(reception: Actor) -> None:
+    assert remove_contact is retire_contact
+
+
+def test_a_contact_on_an_open_incident_retires_and_stays_on_it(reception: Actor,
+                                                               product: t.Product) -> None:
     created = create_customer(reception, acme(), [ContactInput("Bob Jones")])
     contact_id = created.contacts[0].id
     incident = make_incident(created.id, reception, product, contact_id=contact_id)
-    with pytest.raises(ValidationError, match=incident.reference):
-        remove_contact(reception, contact_id, 1)
-    assert t.Contact.get_or_none(t.Contact.id == contact_id) is not None
-    assert t.Customer.get_by_id(created.id).version == 1
+    retire_contact(reception, contact_id, 1)
+    assert t.Incident.get_by_id(incident.id).contact_id == contact_id
+    assert t.Customer.get_by_id(created.id).version == 2
 
 
-def test_removing_a_contact_detaches_closed_incidents(reception: Actor,
-                                                      product: t.Product) -> None:
+def test_retiring_keeps_closed_incidents_linked(reception: Actor,
+                                                product: t.Product) -> None:
     created = create_customer(reception, acme(), [ContactInput("Bob Jones")])
     contact_id = created.contacts[0].id
     incident = make_incident(created.id, reception, product, IncidentStatus.CLOSED,
                              contact_id=contact_id)
-    remove_contact(reception, contact_id, 1)
+    retire_contact(reception, contact_id, 1)
     reloaded = t.Incident.get_by_id(incident.id)
-    assert reloaded.contact_id is None
+    assert reloaded.contact_id == contact_id
     assert reloaded.customer_id == created.id
+
+
+def test_a_retired_contact_is_refused_for_new_calls_and_call_backs(
+        reception: Actor, product: t.Product) -> None:
+    created = create_customer(reception, acme(), [ContactInput("Bob Jones")])
+    contact_id = created.contacts[0].id
+    retire_contact(reception, contact_id, 1)
+    with pytest.raises(ValidationError, match="has left") as caught:
+        intake.log_call(reception, LogCallInput(customer_id=created.id, contact_id=contact_id,
+                                                product_id=product.id, subject="Won't print"))
+    assert caught.value.field == "contact"
+    with pytest.raises(ValidationError, match="has left"):
+        callbacks.schedule_callback(reception, created.id,
+                                    utcnow() + dt.timedelta(hours=2), "Ring", contact_id=contact_id)
+    assert t.Incident.select().count() == 0
+    assert t.CallBack.select().count() == 0
+
+
+def test_a_retired_contact_cannot_be_edited_or_retired_again(reception: Actor) -> None:
+    created = create_customer(reception, acme(), [ContactInput("Bob Jones")])
+    contact_id = created.contacts[0].id
+    retire_contact(reception, contact_id, 1)
+    with pytest.raises(ValidationError, match="has left"):
+        update_contact(reception, contact_id, 2, ContactInput("Robert Jones"))
+    with pytest.raises(ValidationError, match="already left"):
+        retire_contact(reception, contact_id, 2)
+    assert t.Contact.get_by_id(contact_id).name == "Bob Jones"
+    assert t.Customer.get_by_id(created.id).version == 2
+
+
+def test_retiring_with_a_stale_version_changes_nothing(reception: Actor,
+                                                       engineer: Actor) -> None:
+    created = create_customer(reception, acme(), [ContactInput("Bob Jones")])
+    update_customer(engineer, created.id, 1, acme(name="Jane Smythe"))
+    with pytest.raises(ConflictError, match="name"):
+        retire_contact(reception, created.contacts[0].id, 1)
+    assert t.Contact.get_by_id(created.contacts[0].id).retired_at is None
+
+
+# --- account codes ---------------------------------------------------------------------------
+
+
+def test_an_account_code_can_be_changed_to_the_customer_s_own(reception: Actor) -> None:
+    created = create_customer(reception, acme())
+    saved = update_customer(reception, created.id, 1, acme(account_code=" acme01 "))
+    assert saved.account_code == "ACME01"
+    assert saved.version == 2
+    assert [h.id for h in search_customers("ACME01")] == [created.id]
+    row = audit_rows(created.id)[-1]
+    assert json.loads(row.before)["account_code"] == "C000001"
+    assert json.loads(row.after)["account_code"] == "ACME01"
+    assert get_customer_for_edit(created.id).data.account_code == "ACME01"
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("C000002", "given out by the program"),
+    ("c12", "given out by the program"),
+    ("X" * 33, "too long"),
+    ("TAKEN", "already Other Ltd's"),
+])
+def test_a_bad_account_code_is_refused_and_nothing_changes(reception: Actor, typed: str,
+                                                          says: str) -> None:
+    created = create_customer(reception, acme())
+    other = create_customer(reception, acme(name="Other Ltd", company="Other Ltd"))
+    update_customer(reception, other.id, 1, acme(name="Other Ltd", company="Other Ltd",
+                                                 account_code="TAKEN"))
+    with pytest.raises(ValidationError, match=says) as caught:
+        update_customer(reception, created.id, 1, acme(name="Changed", account_code=typed))
+    assert caught.value.field == "account_code"
+    customer = t.Customer.get_by_id(created.id)
+    assert (customer.account_code, customer.name, customer.version) == (
+        "C000001", "Jane Smith", 1)
+
+
+def test_keeping_the_account_code_as_it_is_saves(reception: Actor) -> None:
+    created = create_customer(reception, acme())
+    saved = update_customer(reception, created.id, 1,
+                            acme(name="Jane Smythe", account_code="C000001"))
+    assert (saved.account_code, saved.name) == ("C000001", "Jane Smythe")
 
 
 def test_contact_waiting_for_a_call_back_cannot_be_removed(reception: Actor) -> None:
