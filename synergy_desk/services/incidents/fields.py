@@ -8,6 +8,7 @@ import datetime as dt
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import (
     Priority,
+    Role,
 )
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.text import masked_text as _masked
@@ -15,6 +16,7 @@ from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
+    ENGINEERS,
     fk_id,
     get_or_404,
 )
@@ -22,7 +24,7 @@ from synergy_desk.services.common import (
 __all__ = [
     "MAX_SUBJECT", "MAX_TEXT", "MAX_DURATION_SECONDS", "CLOCK_SKEW", "MASKED", "masked_text",
     "subject", "description", "product_version", "priority", "duration", "occurred_at",
-    "product_and_module", "customer", "contact",
+    "product_and_module", "customer", "contact", "engineer",
 ]
 
 
@@ -146,3 +148,15 @@ def contact(customer: t.Customer, contact_id: int | None) -> t.Contact | None:
             "again as a new contact if they are back.", "contact")
     return contact
 
+
+
+def engineer(engineer_id: int) -> t.User:
+    """The active engineer or manager an incident may go to."""
+    user = get_or_404(t.User, engineer_id, "user")
+    if not user.active:
+        raise ValidationError(f"{user.full_name} is no longer active.", "engineer")
+    if Role(user.role) not in ENGINEERS:
+        raise ValidationError(
+            f"{user.full_name} works on reception; incidents go to engineers or managers.",
+            "engineer")
+    return user

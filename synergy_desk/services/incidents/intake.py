@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from synergy_desk.domain.enums import (
-    FundingKind,
     IncidentStatus,
     Priority,
     TimelineKind,
@@ -26,7 +25,7 @@ from synergy_desk.services.common import (
     transaction,
 )
 from synergy_desk.services.incident_state import lock_incident, update_incident
-from synergy_desk.services.incidents import fields
+from synergy_desk.services.incidents import details, fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
     add_entry,
@@ -42,7 +41,8 @@ from synergy_desk.services.incidents.changes import (
     touch,
 )
 
-__all__ = ["LogCallInput", "log_call", "create_incident", "edit_incident"]
+__all__ = ["LogCallInput", "log_call", "create_incident", "edit_incident", "LastDetails",
+           "last_module_and_version"]
 
 
 @dataclass(frozen=True)
@@ -161,12 +161,16 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
     """Save edits to an incident's details; ``None`` leaves a field as it is.
 
     Changing the product drops a module of the old product unless ``module_id`` is given;
-    ``clear_module`` removes the module.
+    ``clear_module`` removes the module. The product, module, version and priority are
+    anyone's to put right while the incident is at intake and the engineers' and managers'
+    after (:func:`details.may_change_details`); their changes go on the timeline.
 
     Raises:
         ConflictError: someone saved the incident after ``expected_version``; names who and
             which fields; nothing is written.
-        ValidationError, NotFound, PermissionDenied.
+        PermissionDenied: reception changing the product, module, version or priority of an
+            incident past intake.
+        ValidationError, NotFound.
     """
     with changing(actor, incident_id, EVERYONE, "edit incidents",
                   expected_version=expected_version, not_merged_for="edit it") as incident:
@@ -177,30 +181,20 @@ def edit_incident(actor: Actor, incident_id: int, expected_version: int, *,
             changes["subject"] = fields.subject(subject)
         if description is not None:
             changes["description"] = fields.description(description)
-        if priority is not None:
-            changes["priority"] = fields.priority(priority)
-        if product_version is not None:
-            changes["product_version"] = fields.product_version(product_version)
-        new_product_id = product_id if product_id is not None else fk_id(incident, "product")
-        if product_id is not None or module_id is not None or clear_module:
-            keep_module = opt_fk_id(incident, "module")
-            if clear_module:
-                keep_module = None
-            elif module_id is not None:
-                keep_module = module_id
-            elif product_id is not None and product_id != fk_id(incident, "product"):
-                keep_module = None
-            product, module = fields.product_and_module(new_product_id, keep_module)
-            if product.id != fk_id(incident, "product"):
-                _check_contract_still_covers(incident, product)
-                changes["product"] = product.id
-            if (module.id if module else None) != opt_fk_id(incident, "module"):
-                changes["module"] = module.id if module else None
         changes = {k: v for k, v in changes.items() if _differs(incident, k, v)}
-        if not changes:
+        corrected = details.detail_changes(
+            incident, product_id=product_id, module_id=module_id, clear_module=clear_module,
+            product_version=product_version, priority=priority)
+        if corrected:
+            details.may_change_details(actor, incident)
+        if not changes and not corrected:
             return ref_of(incident)
-        update_incident(actor, incident, changes, action="incident.edit",
+        before = {k: incident.__data__.get(k) for k in corrected}
+        update_incident(actor, incident, {**changes, **corrected}, action="incident.edit",
                        expected_version=expected_version)
+        if corrected:
+            system_entry(actor, incident, details.describe_detail_changes(actor, before,
+                                                                          corrected))
         reindex(incident)
         return ref_of(incident)
 
@@ -210,14 +204,27 @@ def _differs(incident: t.Incident, name: str, value: Any) -> bool:
     return bool(current != value)
 
 
-def _check_contract_still_covers(incident: t.Incident, product: t.Product) -> None:
-    contract_id = opt_fk_id(incident, "contract")
-    if FundingKind(incident.funding) is not FundingKind.CONTRACT or contract_id is None:
-        return
-    contract = t.Contract.get_by_id(contract_id)
-    covered = opt_fk_id(contract, "product")
-    if covered is not None and covered != product.id:
-        raise ValidationError(
-            f"{incident.reference} is funded by contract {contract.reference}, which does not "
-            f"cover {product.name}. Log the other product as a new incident.", "product")
+@dataclass(frozen=True)
+class LastDetails:
+    """The module and version of a customer's latest incident on a product, to fill in the
+    next one's (a caller usually rings about the same installation)."""
 
+    reference: str
+    module_id: int | None
+    module_name: str
+    product_version: str
+
+
+def last_module_and_version(customer_id: int, product_id: int) -> LastDetails | None:
+    """The module and version of the customer's latest incident on the product, or None."""
+    row = (t.Incident.select(t.Incident.reference, t.Incident.module, t.Incident.product_version)
+           .where((t.Incident.customer == customer_id) & (t.Incident.product == product_id))
+           .order_by(t.Incident.opened_at.desc(), t.Incident.id.desc()).first())
+    if row is None:
+        return None
+    module_id = opt_fk_id(row, "module")
+    module_name = ""
+    if module_id is not None:
+        module_name = str(t.Module.select(t.Module.name)
+                          .where(t.Module.id == module_id).scalar() or "")
+    return LastDetails(row.reference, module_id, module_name, row.product_version)

@@ -8,17 +8,14 @@ from typing import Any
 
 from synergy_desk.domain.enums import (
     IncidentStatus,
-    Role,
     TimelineKind,
 )
 from synergy_desk.domain.errors import ValidationError
-from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
     ENGINEERS,
     EVERYONE,
     Actor,
-    get_or_404,
     opt_fk_id,
     require,
     retried,
@@ -56,17 +53,6 @@ PERSON_KINDS = (TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE
 ENGINEER_KINDS = (TimelineKind.EMAIL_IN, TimelineKind.EMAIL_OUT, TimelineKind.REMOTE_SESSION)
 
 
-def _engineer(engineer_id: int) -> t.User:
-    user = get_or_404(t.User, engineer_id, "user")
-    if not user.active:
-        raise ValidationError(f"{user.full_name} is no longer active.", "engineer")
-    if Role(user.role) not in ENGINEERS:
-        raise ValidationError(
-            f"{user.full_name} works on reception; incidents go to engineers or managers.",
-            "engineer")
-    return user
-
-
 @retried
 def assign(actor: Actor, incident_id: int, engineer_id: int | None,
            expected_version: int | None = None) -> IncidentRef:
@@ -81,7 +67,7 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
                   expected_version=expected_version, open_for="assign it") as incident:
         changes: dict[str, Any] = {}
         if engineer_id is not None:
-            user = _engineer(engineer_id)
+            user = fields.engineer(engineer_id)
             changes["engineer"] = user.id
             text = f"Assigned to {user.full_name} by {actor.full_name}."
         else:
