@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +23,9 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.domain.money import format_pence
 from synergy_desk.ui import formatting, palette
+
+if TYPE_CHECKING:
+    from synergy_desk.services.people.customers import CustomerSummary
 
 
 class CustomerPanel(QFrame):
@@ -32,12 +38,20 @@ class CustomerPanel(QFrame):
     refund_requested = Signal(int)
     adjust_ticket_requested = Signal(int)
     contract_requested = Signal(int)
+    #: Asked of the window with the customer shown (and the contact chosen, where it applies).
+    log_call_requested = Signal(int)
+    edit_customer_requested = Signal(int)
+    add_contact_requested = Signal(int)
+    edit_contact_requested = Signal(int, int)
+    retire_contact_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None, can_refund: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("customerPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.customer_id: int | None = None
+        #: The customer as last shown: its version is what an edit from the panel saves against.
+        self.summary: CustomerSummary | None = None
 
         self.heading = QLabel(self.tr("No customer selected"))
         self.heading.setObjectName("customerHeading")
@@ -98,8 +112,11 @@ class CustomerPanel(QFrame):
                   self.contract_button):
             b.setEnabled(False)
 
+        edit_row, contact_row = self._build_edit_actions()
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(edit_row)
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         for title, widget in ((self.tr("Contacts"), self.contacts),
@@ -109,11 +126,121 @@ class CustomerPanel(QFrame):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
             inner.setContentsMargins(4, 4, 4, 4)
+            if widget is self.contacts:
+                inner.addWidget(contact_row)
             inner.addWidget(widget)
             layout.addWidget(box, 1)
 
+    def _build_edit_actions(self) -> tuple[QToolBar, QToolBar]:
+        """Log a call for the customer shown, edit them, and add, edit or retire contacts.
+
+        Toolbars rather than buttons: on a narrow panel what does not fit moves into the
+        toolbar's » menu. The contact actions are also the contact list's context menu.
+        """
+        def action(name: str, text: str, tip: str, slot: object) -> QAction:
+            act = QAction(text, self)
+            act.setObjectName(name)
+            act.setToolTip(tip)
+            act.setEnabled(False)
+            act.triggered.connect(slot)
+            return act
+
+        self.act_log_call = action(
+            "customerLogCall", self.tr("Log call…"),
+            self.tr("Log a call from this customer (Ctrl+Shift+C)"), self._on_log_call)
+        self.act_edit_customer = action(
+            "customerEdit", self.tr("Edit customer…"),
+            self.tr("Change the customer's name, company, address, phone, e-mail, account "
+                    "code or notes (Ctrl+Shift+U)"), self._on_edit_customer)
+        self.act_add_contact = action(
+            "contactAdd", self.tr("Add contact…"),
+            self.tr("Add a contact at this customer (Ctrl+Shift+N)"), self._on_add_contact)
+        self.act_edit_contact = action(
+            "contactEdit", self.tr("Edit contact…"),
+            self.tr("Change the contact chosen in the list"), self._on_edit_contact)
+        self.act_retire_contact = action(
+            "contactRetire", self.tr("Contact has left…"),
+            self.tr("The contact chosen no longer works there: kept on past incidents, no "
+                    "longer offered for new calls"), self._on_retire_contact)
+        edit_row = QToolBar()
+        edit_row.setObjectName("customerEditActions")
+        edit_row.addAction(self.act_log_call)
+        edit_row.addAction(self.act_edit_customer)
+        contact_row = QToolBar()
+        contact_row.setObjectName("contactActions")
+        for act in (self.act_add_contact, self.act_edit_contact, self.act_retire_contact):
+            contact_row.addAction(act)
+            self.contacts.addAction(act)
+        self.contacts.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.contacts.currentItemChanged.connect(self._on_contacts_current_changed)
+        self.contacts.itemActivated.connect(lambda _item: self._on_edit_contact())
+        return edit_row, contact_row
+
+    def chosen_contact_id(self) -> int | None:
+        """The contact chosen in the list (still at the customer), or None."""
+        item = self.contacts.currentItem()
+        data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return data if isinstance(data, int) else None
+
+    def _on_contacts_current_changed(self, *_args: object) -> None:
+        chosen = self.chosen_contact_id() is not None
+        self.act_edit_contact.setEnabled(chosen)
+        self.act_retire_contact.setEnabled(chosen)
+
+    def _set_edit_actions_enabled(self, enabled: bool) -> None:
+        for act in (self.act_log_call, self.act_edit_customer, self.act_add_contact):
+            act.setEnabled(enabled)
+        self._on_contacts_current_changed()
+
+    def _fill_contacts(self, summary: CustomerSummary) -> None:
+        """The contacts still there, the main one marked; those who left greyed at the end."""
+        self.contacts.clear()
+        for contact in summary.contacts:
+            bits = [contact.name]
+            if contact.job_title:
+                bits.append(contact.job_title)
+            for extra in (contact.phone, contact.email):
+                if extra:
+                    bits.append(extra)
+            text = " — ".join(bits)
+            if contact.is_primary:
+                text += self.tr("  (main contact)")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, contact.id)
+            self.contacts.addItem(item)
+        for contact in summary.retired_contacts:
+            item = QListWidgetItem(self.tr("%s  (has left)") % contact.name)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setForeground(palette.SECONDARY.brush())
+            self.contacts.addItem(item)
+        self._on_contacts_current_changed()
+
+    def _on_log_call(self) -> None:
+        if self.customer_id is not None:
+            self.log_call_requested.emit(self.customer_id)
+
+    def _on_edit_customer(self) -> None:
+        if self.customer_id is not None:
+            self.edit_customer_requested.emit(self.customer_id)
+
+    def _on_add_contact(self) -> None:
+        if self.customer_id is not None:
+            self.add_contact_requested.emit(self.customer_id)
+
+    def _on_edit_contact(self) -> None:
+        contact_id = self.chosen_contact_id()
+        if self.customer_id is not None and contact_id is not None:
+            self.edit_contact_requested.emit(self.customer_id, contact_id)
+
+    def _on_retire_contact(self) -> None:
+        contact_id = self.chosen_contact_id()
+        if self.customer_id is not None and contact_id is not None:
+            self.retire_contact_requested.emit(self.customer_id, contact_id)
+
     def clear(self) -> None:
         self.customer_id = None
+        self.summary = None
+        self._set_edit_actions_enabled(False)
         for b in (self.pay_button, self.statement_button, self.refund_button,
                   self.adjust_button, self.contract_button):
             b.setEnabled(False)
@@ -130,6 +257,7 @@ class CustomerPanel(QFrame):
 
         summary = customers.customer_summary(customer_id)
         self.customer_id = customer_id
+        self.summary = summary
         lines = [f"<b style='font-size:14pt'>{html.escape(summary.name)}</b>"]
         if summary.company and summary.company != summary.name:
             lines.append(html.escape(summary.company))
@@ -142,18 +270,8 @@ class CustomerPanel(QFrame):
         self.heading.setText("<br>".join(lines))
         self._show_entitlement(customer_id)
 
-        self.contacts.clear()
-        for contact in summary.contacts:
-            bits = [contact.name]
-            if contact.job_title:
-                bits.append(contact.job_title)
-            for extra in (contact.phone, contact.email):
-                if extra:
-                    bits.append(extra)
-            text = " — ".join(bits)
-            if contact.is_primary:
-                text += self.tr("  (main contact)")
-            self.contacts.addItem(text)
+        self._fill_contacts(summary)
+        self._set_edit_actions_enabled(True)
 
         self.open_incidents.clear()
         for inc in summary.recent_incidents:

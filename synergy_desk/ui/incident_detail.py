@@ -87,6 +87,7 @@ class IncidentDetail(QFrame):
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
                          self._on_callback_clicked)
         self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
+        self._add_change_button()
         work_row = QToolBar()
         work_row.setObjectName("incidentWorkActions")
         self._row = work_row
@@ -240,6 +241,7 @@ class IncidentDetail(QFrame):
             "reopen": reopenable,
             "outOfRemit": status is not IncidentStatus.CLOSED and not merged,
             "waive": open_ and not funded,
+            "changeFields": status is not IncidentStatus.CLOSED and not merged,
         }
         for name, button in self.buttons.items():
             button.setEnabled(rules.get(name, False))
@@ -249,6 +251,23 @@ class IncidentDetail(QFrame):
                         "(Ctrl+Shift+S)") if not funded else self.tr("Start work (Ctrl+Shift+S)"))
         if "resolve" in self.buttons and not funded:
             self.buttons["resolve"].setToolTip(self.tr("Needs funding first"))
+
+    # -- changing the incident's engineer and details --------------------------------------
+
+    def _add_change_button(self) -> None:
+        # Its shortcut (Ctrl+Shift+I) is the window's Incident → Change incident… action.
+        self._add_button("changeFields", self.tr("Change…"), None, self.change_fields)
+        self.buttons["changeFields"].setToolTip(self.tr(
+            "Reassign it, or change its product, module, version or priority (Ctrl+Shift+I)"))
+
+    def change_fields(self) -> None:
+        """Reassign the incident shown, or change its product, module, version or priority."""
+        from synergy_desk.ui.dialogs.incident_fields import change_incident_flow
+
+        button = self.buttons.get("changeFields")
+        if self._detail is None or button is None or not button.isEnabled():
+            return
+        self._done(change_incident_flow(self, self._actor, self._detail))
 
     # -- running the actions -------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSizePolicy,
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
             self.model.sort_column, Qt.SortOrder.DescendingOrder if self.model.descending
             else Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self._build_customer_editing()
         self._restore_state()
         self._select_view(self._view)
 
@@ -742,6 +744,146 @@ class MainWindow(QMainWindow):
                 % logged.reference, 10_000)
         else:
             self.statusBar().showMessage(self.tr("Call logged on %s.") % logged.reference, 6000)
+
+    # -- editing what the panel shows, and who a new call is from --------------------------
+
+    def _build_customer_editing(self) -> None:
+        """The Customer menu (edit the customer, add, edit and retire contacts, log a call for
+        the customer shown), the incident menu's Change incident…, and the panel's requests."""
+        #: The customer just chosen from the search, and the incident shown as it was chosen:
+        #: only while both still stand does a new call start with that caller.
+        self._chosen_caller: tuple[int, int | None] | None = None
+        panel = self.customer_panel
+        self.act_log_call_for_customer = self._action(
+            "actionLogCallForCustomer", self.tr("&Log call for this customer…"), "Ctrl+Shift+C",
+            lambda: self._on_log_call_for(panel.customer_id),
+            self.tr("Log a call from the customer shown in the panel (Ctrl+Shift+C)"))
+        self.act_edit_customer = self._action(
+            "actionEditCustomer", self.tr("&Edit customer…"), "Ctrl+Shift+U",
+            lambda: self._on_edit_customer(panel.customer_id),
+            self.tr("Change the customer shown in the panel (Ctrl+Shift+U)"))
+        self.act_add_contact = self._action(
+            "actionAddContact", self.tr("&Add contact…"), "Ctrl+Shift+N",
+            lambda: self._on_add_contact(panel.customer_id),
+            self.tr("Add a contact at the customer shown (Ctrl+Shift+N)"))
+        self.act_edit_contact = self._action(
+            "actionEditContact", self.tr("Edit c&ontact…"), None,
+            lambda: self._on_edit_contact(panel.customer_id, panel.chosen_contact_id()),
+            self.tr("Change the contact chosen in the customer panel"))
+        self.act_retire_contact = self._action(
+            "actionRetireContact", self.tr("Contact has le&ft…"), None,
+            lambda: self._on_retire_contact(panel.customer_id, panel.chosen_contact_id()),
+            self.tr("The contact chosen in the customer panel no longer works there"))
+        self.act_change_incident = self._action(
+            "actionChangeIncident", self.tr("C&hange incident…"), "Ctrl+Shift+I",
+            self.detail.change_fields,
+            self.tr("Reassign the incident shown, or change its product, module, version or "
+                    "priority (Ctrl+Shift+I)"))
+        menu = QMenu(self.tr("&Customer"), self)
+        menu.setObjectName("customerMenu")
+        for action in (self.act_log_call_for_customer, self.act_edit_customer):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in (self.act_add_contact, self.act_edit_contact, self.act_retire_contact):
+            menu.addAction(action)
+        bar = self.menuBar()
+        titles = {a.text(): a for a in bar.actions()}
+        if "&Office" in titles:
+            bar.insertMenu(titles["&Office"], menu)
+        else:
+            bar.addMenu(menu)
+        incident_menu = titles.get("&Incident")
+        if incident_menu is not None and incident_menu.menu() is not None:
+            incident_menu.menu().addAction(self.act_change_incident)  # type: ignore[union-attr]
+        panel.log_call_requested.connect(self._on_log_call_for)
+        panel.edit_customer_requested.connect(self._on_edit_customer)
+        panel.add_contact_requested.connect(self._on_add_contact)
+        panel.edit_contact_requested.connect(self._on_edit_contact)
+        panel.retire_contact_requested.connect(self._on_retire_contact)
+        self.search.customer_chosen.connect(self._on_caller_chosen)
+
+    def _on_caller_chosen(self, customer_id: int) -> None:
+        self._chosen_caller = (customer_id, self.detail.incident_id)
+
+    def _caller_for_new_call(self) -> int | None:
+        """Who a call logged from the toolbar or Ctrl+L is from: the customer just chosen from
+        the search while the panel still shows them; otherwise nobody yet (the panel may be
+        showing whoever's incident was last looked at, not the person on the phone)."""
+        chosen = self._chosen_caller
+        if chosen is None:
+            return None
+        customer_id, incident_id = chosen
+        if customer_id != self.customer_panel.customer_id or incident_id != self.detail.incident_id:
+            self._chosen_caller = None
+            return None
+        return customer_id
+
+    def _needs_customer(self, customer_id: int | None) -> bool:
+        if customer_id is None:
+            self.statusBar().showMessage(
+                self.tr("Find the customer first (Ctrl+K)."), 6000)
+            return True
+        return False
+
+    def _on_log_call_for(self, customer_id: int | None) -> None:
+        """Log a call from the customer shown: the panel's own Log call…."""
+        if self._needs_customer(customer_id):
+            return
+        self._chosen_caller = (customer_id, self.detail.incident_id)  # type: ignore[assignment]
+        self._on_log_call()
+
+    def _customer_saved(self, summary: Any, text: str) -> None:
+        if summary is None:
+            return
+        self.open_customer(summary.id)
+        self.statusBar().showMessage(text, 6000)
+        self.refresh()
+
+    def _on_edit_customer(self, customer_id: int | None) -> None:
+        from synergy_desk.ui.dialogs.customer_editor import edit_customer_flow
+
+        if self._needs_customer(customer_id):
+            return
+        assert customer_id is not None
+        saved = edit_customer_flow(self, self.actor, customer_id)
+        self._customer_saved(saved, self.tr("Customer saved."))
+
+    def _on_add_contact(self, customer_id: int | None) -> None:
+        from synergy_desk.ui.dialogs.customer_editor import add_contact_flow
+
+        if self._needs_customer(customer_id):
+            return
+        assert customer_id is not None
+        saved = add_contact_flow(self, self.actor, customer_id)
+        self._customer_saved(saved, self.tr("Contact added."))
+
+    def _contact_chosen(self, customer_id: int | None, contact_id: int | None) -> bool:
+        if self._needs_customer(customer_id):
+            return False
+        if contact_id is None:
+            self.statusBar().showMessage(
+                self.tr("Choose the contact in the customer panel's list first."), 6000)
+            return False
+        return True
+
+    def _on_edit_contact(self, customer_id: int | None, contact_id: int | None) -> None:
+        from synergy_desk.ui.dialogs.customer_editor import edit_contact_flow
+
+        if not self._contact_chosen(customer_id, contact_id):
+            return
+        assert customer_id is not None and contact_id is not None
+        saved = edit_contact_flow(self, self.actor, customer_id, contact_id)
+        self._customer_saved(saved, self.tr("Contact saved."))
+
+    def _on_retire_contact(self, customer_id: int | None, contact_id: int | None) -> None:
+        from synergy_desk.ui.dialogs.customer_editor import retire_contact_flow
+
+        summary = self.customer_panel.summary
+        if not self._contact_chosen(customer_id, contact_id) or summary is None:
+            return
+        assert contact_id is not None
+        saved = retire_contact_flow(self, self.actor, summary, contact_id)
+        self._customer_saved(saved, self.tr("The contact is marked as having left."))
 
     def _on_take_payment(self, customer_id: int | None,
                          incident_ids: tuple[int, ...] = ()) -> None:
