@@ -723,7 +723,7 @@ class MainWindow(QMainWindow):
     def _on_log_call(self) -> None:
         from synergy_desk.ui.dialogs.log_call import LogCallDialog
 
-        logged = LogCallDialog.ask(self, self.actor, self.customer_panel.customer_id)
+        logged = LogCallDialog.ask(self, self.actor, self._caller_for_new_call())
         if logged is None:
             return
         self.refresh(keep_selection=False)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -125,11 +126,35 @@ class LogCallDialog(FormDialog[LoggedCall]):
         incident_box = QGroupBox(self.tr("Incident"))
         self.contact = QComboBox()
         self.contact.setObjectName("logCallContact")
+        self.new_contact_button = QPushButton(self.tr("N&ew contact…"))
+        self.new_contact_button.setObjectName("logCallNewContact")
+        self.new_contact_button.setToolTip(self.tr("Add the caller as a new contact at this "
+                                                   "customer"))
+        self.new_contact_button.setAutoDefault(False)
+        self.new_contact_button.clicked.connect(self._on_new_contact_clicked)
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(self.contact, 1)
+        contact_row.addWidget(self.new_contact_button)
         self.incident = QComboBox()
         self.incident.setObjectName("logCallIncident")
         self.incident.currentIndexChanged.connect(self._on_incident_changed)
         self.product = QComboBox()
         self.product.setObjectName("logCallProduct")
+        self.module = QComboBox()
+        self.module.setObjectName("logCallModule")
+        self.version = QLineEdit()
+        self.version.setObjectName("logCallVersion")
+        self.version.setMaxLength(40)
+        self.version_hint = QLabel()
+        self.version_hint.setObjectName("logCallVersionHint")
+        self.version_hint.setStyleSheet(palette.MUTED.text_style())
+        module_row = QHBoxLayout()
+        module_row.addWidget(self.module, 1)
+        version_label = QLabel(self.tr("&Version:"))
+        version_label.setBuddy(self.version)
+        module_row.addWidget(version_label)
+        module_row.addWidget(self.version)
+        module_row.addWidget(self.version_hint)
         self.subject = QLineEdit()
         self.subject.setObjectName("logCallSubject")
         self.subject.setMaxLength(200)
@@ -152,15 +177,17 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.minutes.setRange(0, 600)
         self.minutes.setSuffix(self.tr(" min"))
         form = QFormLayout(incident_box)
-        form.addRow(self.tr("C&ontact:"), self.contact)
+        form.addRow(self.tr("C&ontact:"), contact_row)
         form.addRow(self.tr("&Incident:"), self.incident)
         form.addRow(self.tr("&Product:"), self.product)
+        form.addRow(self.tr("&Module:"), module_row)
         form.addRow(self.tr("&Subject:"), self.subject)
         form.addRow(self.tr("&Description:"), self.description)
         form.addRow(self.tr("P&riority:"), self.priority)
         form.addRow(self.tr("Call &notes:"), self.notes)
         form.addRow(self.tr("Call &length:"), self.minutes)
-        self._new_only = [self.product, self.subject, self.description, self.priority]
+        self._new_only = [self.product, self.module, self.version, self.subject,
+                          self.description, self.priority]
 
         self.log_button = self.ok_button
         self.log_button.setObjectName("logCallButton")
@@ -203,8 +230,11 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.search.returnPressed.connect(self._on_search_return)
         self.search.installEventFilter(self)
 
-        for product in catalogue.list_products():
+        self._products = {p.id: p for p in catalogue.list_products()}
+        for product in self._products.values():
             self.product.addItem(product.name, product.id)
+        self.product.currentIndexChanged.connect(self._on_product_changed)
+        self._on_product_changed()
         self._set_incident_enabled(False)
         if customer_id is not None:
             self.choose_customer(customer_id, incident_id)
@@ -277,6 +307,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
             self.choose_customer(customer_id)
 
     def choose_customer(self, customer_id: int, incident_id: int | None = None) -> None:
+        if not self._may_drop_new_customer():
+            return
         summary = customers.customer_summary(customer_id)
         self.customer_id = customer_id
         self.chosen.setText(f"<b>{html.escape(summary.name)}</b>"
@@ -290,12 +322,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.entitlement.setText(ent.summary + (
             self.tr(" — offer a new season ticket") if ent.nudge_new_ticket else ""))
         self.entitlement.show()
-        self.contact.clear()
-        self.contact.addItem(self.tr("(the customer)"), None)
-        for contact in summary.contacts:
-            self.contact.addItem(contact.name, contact.id)
-            if contact.is_primary:
-                self.contact.setCurrentIndex(self.contact.count() - 1)
+        self._fill_contacts(summary)
         self.incident.blockSignals(True)
         self.incident.clear()
         self.incident.addItem(self.tr("New incident"), None)
@@ -310,11 +337,13 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.incident.blockSignals(False)
         self._set_incident_enabled(True)
         self._on_incident_changed()
+        self._on_product_changed()
         self.new_box.hide()
         (self.notes if self.incident.currentData() is not None else self.incident).setFocus()
 
     def _set_incident_enabled(self, enabled: bool) -> None:
-        for w in (self.contact, self.incident, self.notes, self.minutes, *self._new_only):
+        for w in (self.contact, self.new_contact_button, self.incident, self.notes,
+                  self.minutes, *self._new_only):
             w.setEnabled(enabled)
         self.log_button.setEnabled(enabled)
         self.pay_button.setEnabled(enabled)
@@ -328,6 +357,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
     # -- adding a customer inline --------------------------------------------------------------
 
     def _on_new_customer_clicked(self) -> None:
+        # The caller is someone new: whoever was chosen before is not them.
+        self._unchoose_customer()
         self.new_box.show()
         typed = self.search.text().strip()
         if typed and not self.nc_name.text():
@@ -352,9 +383,108 @@ class LogCallDialog(FormDialog[LoggedCall]):
             w.clear()
         self.choose_customer(summary.id)
 
+    def _new_customer_fields(self) -> tuple[QLineEdit, ...]:
+        return (self.nc_name, self.nc_company, self.nc_phone, self.nc_email, self.nc_postcode,
+                self.nc_address)
+
+    def new_customer_typed(self) -> bool:
+        """Whether a new customer is half typed in (and not yet added)."""
+        return self.new_box.isVisibleTo(self) and any(
+            w.text().strip() for w in self._new_customer_fields())
+
+    def _may_drop_new_customer(self) -> bool:
+        """Whether the new-customer form may go: it is empty, or the person says so."""
+        if not self.new_customer_typed():
+            self.new_box.hide()
+            return True
+        typed = self.nc_name.text().strip() or self.nc_company.text().strip() \
+            or self.nc_phone.text().strip()
+        answer = QMessageBox.question(
+            self, self.tr("New customer not added"),
+            self.tr("You were adding a new customer (%s) who has not been added yet.\n\n"
+                    "Drop what you typed?") % typed,
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Discard:
+            self.nc_name.setFocus()
+            return False
+        for w in self._new_customer_fields():
+            w.clear()
+        self.new_box.hide()
+        return True
+
+    def _unchoose_customer(self) -> None:
+        self.customer_id = None
+        self._tickets_left = 0
+        self.chosen.setText(self.tr("No caller chosen yet"))
+        self.entitlement.hide()
+        self.contact.clear()
+        self.incident.blockSignals(True)
+        self.incident.clear()
+        self.incident.blockSignals(False)
+        self._set_incident_enabled(False)
+
+    def reject(self) -> None:
+        """Escape, Cancel or closing the window: never drops a half-typed customer unasked."""
+        if self._may_drop_new_customer():
+            super().reject()
+
+    # -- the contact, module and version ---------------------------------------------------------
+
+    def _on_new_contact_clicked(self) -> None:
+        from synergy_desk.ui.dialogs.customer_editor import add_contact_flow
+
+        if self.customer_id is None:
+            return
+        before = {self.contact.itemData(i) for i in range(self.contact.count())}
+        saved = add_contact_flow(self, self._actor, self.customer_id)
+        if saved is None:
+            return
+        incident_id = self.incident.currentData()
+        self._fill_contacts(saved)
+        added = [c.id for c in saved.contacts if c.id not in before]
+        if added:
+            self.contact.setCurrentIndex(self.contact.findData(added[0]))
+        if incident_id is not None:
+            self.incident.setCurrentIndex(self.incident.findData(incident_id))
+
+    def _fill_contacts(self, summary: customers.CustomerSummary) -> None:
+        """The customer's contacts still there (those who have left are not offered)."""
+        self.contact.clear()
+        self.contact.addItem(self.tr("(the customer)"), None)
+        for contact in summary.contacts:
+            self.contact.addItem(contact.name, contact.id)
+            if contact.is_primary:
+                self.contact.setCurrentIndex(self.contact.count() - 1)
+
+    def _on_product_changed(self, *_args: object) -> None:
+        """The product's modules; module and version as on the caller's last incident on it."""
+        product = self._products.get(self.product.currentData())
+        self.module.clear()
+        self.module.addItem(self.tr("(none)"), None)
+        for module in product.modules if product is not None else ():
+            self.module.addItem(module.name, module.id)
+        self.version.clear()
+        self.version.setPlaceholderText(product.current_version if product else "")
+        self.version_hint.clear()
+        if product is None or self.customer_id is None:
+            return
+        with reporting_errors(self, failure=self.message.failure) as outcome:
+            last = intake.last_module_and_version(self.customer_id, product.id)
+        if outcome.failed or last is None:
+            return
+        index = self.module.findData(last.module_id)
+        self.module.setCurrentIndex(max(index, 0))
+        self.version.setText(last.product_version)
+        self.version_hint.setText(self.tr("as on %s") % last.reference)
+
     # -- logging --------------------------------------------------------------------------------
 
     def validate(self) -> None:
+        if self.new_customer_typed():
+            raise Problem(self.tr("Add the new customer first (Add customer), or clear the "
+                                  "form: the call is not logged for anyone else."),
+                          self.nc_add)
         if self.customer_id is None:
             raise Problem(self.tr("Find the caller first, or add them as a new customer."),
                           self.search)
@@ -373,6 +503,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
             contact_id=self.contact.currentData(),
             incident_id=incident_id,
             product_id=self.product.currentData() if incident_id is None else None,
+            module_id=self.module.currentData() if incident_id is None else None,
+            product_version=self.version.text().strip() if incident_id is None else "",
             subject=self.subject.text().strip() if incident_id is None else "",
             description=self.description.toPlainText().strip(),
             priority=Priority(self.priority.currentData()),
