@@ -112,7 +112,7 @@ class CustomerPanel(QFrame):
                   self.contract_button):
             b.setEnabled(False)
 
-        edit_row, contact_row = self._build_edit_actions()
+        edit_row = self._build_edit_actions()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -126,15 +126,13 @@ class CustomerPanel(QFrame):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
             inner.setContentsMargins(4, 4, 4, 4)
-            if widget is self.contacts:
-                inner.addWidget(contact_row)
             inner.addWidget(widget)
             layout.addWidget(box, 1)
 
-    def _build_edit_actions(self) -> tuple[QToolBar, QToolBar]:
+    def _build_edit_actions(self) -> QToolBar:
         """Log a call for the customer shown, edit them, and add, edit or retire contacts.
 
-        Toolbars rather than buttons: on a narrow panel what does not fit moves into the
+        A toolbar rather than buttons: on a narrow panel what does not fit moves into the
         toolbar's » menu. The contact actions are also the contact list's context menu.
         """
         def action(name: str, text: str, tip: str, slot: object) -> QAction:
@@ -166,15 +164,14 @@ class CustomerPanel(QFrame):
         edit_row.setObjectName("customerEditActions")
         edit_row.addAction(self.act_log_call)
         edit_row.addAction(self.act_edit_customer)
-        contact_row = QToolBar()
-        contact_row.setObjectName("contactActions")
+        edit_row.addSeparator()
         for act in (self.act_add_contact, self.act_edit_contact, self.act_retire_contact):
-            contact_row.addAction(act)
+            edit_row.addAction(act)
             self.contacts.addAction(act)
         self.contacts.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.contacts.currentItemChanged.connect(self._on_contacts_current_changed)
         self.contacts.itemActivated.connect(lambda _item: self._on_edit_contact())
-        return edit_row, contact_row
+        return edit_row
 
     def chosen_contact_id(self) -> int | None:
         """The contact chosen in the list (still at the customer), or None."""

@@ -195,7 +195,7 @@ class ContactEditor(FormDialog[CustomerSummary]):
         layout.addLayout(form)
         layout.addStretch(1)
         self.add_message_and_buttons(layout)
-        self.resize(460, 280)
+        self.resize(460, self.sizeHint().height())
         self.name.setFocus()
 
     def typed(self) -> ContactInput:

@@ -117,7 +117,7 @@ class IncidentFieldsDialog(FormDialog[IncidentRef]):
         layout.addWidget(self.note)
         layout.addStretch(1)
         self.add_message_and_buttons(layout)
-        self.resize(480, 320)
+        self.resize(480, self.sizeHint().height())
         (self.engineer if engineer else self.product).setFocus()
 
     @staticmethod
