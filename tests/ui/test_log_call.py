@@ -234,3 +234,27 @@ def test_a_new_contact_is_added_inline_and_the_call_is_theirs(
     assert dialog.value is not None
     contact = t.Contact.get(t.Contact.name == "Sam Patel")
     assert t.Incident.get_by_id(dialog.value.incident_id).contact_id == contact.id
+
+
+def test_enter_in_the_search_chooses_the_caller_and_nothing_else(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    dialog = open_dialog(qtbot, office)
+    qtbot.keyClicks(dialog.search, "Oduya")
+    qtbot.waitUntil(lambda: dialog.results.count() > 0
+                    and dialog.results.item(0).data(Qt.ItemDataRole.UserRole) is not None)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert dialog.customer_id == caller.id
+    assert dialog.message.text() == ""  # no attempt to log a call without a subject
+    assert dialog.isVisible()
+
+
+def test_the_contact_and_module_labels_take_the_cursor_to_their_boxes(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    dialog = open_dialog(qtbot, office, caller.id)
+    buddies = {label.text(): label.buddy() for label in dialog.findChildren(QLabel)
+               if label.buddy() is not None}
+    assert buddies["C&ontact:"] is dialog.contact
+    assert buddies["&Module:"] is dialog.module
+    assert buddies["&Version:"] is dialog.version

@@ -177,10 +177,14 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.minutes.setRange(0, 600)
         self.minutes.setSuffix(self.tr(" min"))
         form = QFormLayout(incident_box)
-        form.addRow(self.tr("C&ontact:"), contact_row)
+        contact_label = QLabel(self.tr("C&ontact:"))
+        contact_label.setBuddy(self.contact)
+        form.addRow(contact_label, contact_row)
         form.addRow(self.tr("&Incident:"), self.incident)
         form.addRow(self.tr("&Product:"), self.product)
-        form.addRow(self.tr("&Module:"), module_row)
+        module_label = QLabel(self.tr("&Module:"))
+        module_label.setBuddy(self.module)
+        form.addRow(module_label, module_row)
         form.addRow(self.tr("&Subject:"), self.subject)
         form.addRow(self.tr("&Description:"), self.description)
         form.addRow(self.tr("P&riority:"), self.priority)
@@ -247,6 +251,12 @@ class LogCallDialog(FormDialog[LoggedCall]):
         from PySide6.QtCore import QEvent
 
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                    and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                # Enter chooses the caller found; it must not also press the dialog's default
+                # button and try to log a call that has no subject yet.
+                self._on_search_return()
+                return True
             if event.key() == Qt.Key.Key_Down and self.results.count():
                 self.results.setFocus()
                 if self.results.currentRow() < 0:
