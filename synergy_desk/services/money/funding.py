@@ -8,7 +8,13 @@ from typing import Any, TypeVar
 
 from peewee import fn
 
-from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, WaiverKind
+from synergy_desk.domain.enums import (
+    FundingKind,
+    IncidentStatus,
+    LedgerKind,
+    TimelineKind,
+    WaiverKind,
+)
 from synergy_desk.domain.errors import ConflictError, ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
@@ -43,7 +49,7 @@ __all__ = [
     "ContractInfo", "Entitlement", "FundingInfo", "TicketUse", "attach_funding",
     "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
     "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
-    "NUDGE_AT", "RECENTLY_RAN_OUT"
+    "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "redeem_in_tx", "timeline_note",
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.
@@ -366,6 +372,32 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
             "it from the receipt.")
 
 
+def timeline_note(actor: Actor, incident: t.Incident, text: str) -> None:
+    """A system line on the incident's timeline, inside the caller's transaction (the
+    incidents area, which owns the timeline, builds on this one and cannot be called here)."""
+    now = utcnow()
+    t.TimelineEntry.create(incident=incident.id, kind=TimelineKind.SYSTEM, author=actor.id,
+                           occurred_at=now, text=text, created_at=now)
+
+
+def bought_with_reason(receipt: str) -> str:
+    """The ledger reason of a redemption made by the payment that bought the ticket (the
+    receipt finds the incidents it funded by it)."""
+    return f"Funded with the ticket bought on receipt {receipt}"
+
+
+@in_transaction
+def redeem_in_tx(actor: Actor, incident: t.Incident, ticket: t.SeasonTicket, left: int, *,
+                 reason: str = "") -> TicketUse:
+    """Fund the locked incident with one incident of the locked ticket holding ``left``."""
+    entry = tickets.append_ledger(actor.id, ticket, LedgerKind.REDEMPTION, -1,
+                                  incident=incident.id, reason=reason)
+    attach_funding(actor, incident, FundingKind.TICKET, ticket_entry=entry)
+    audit(actor, "ticket.redeem", "season_ticket", ticket.id, {"balance": left},
+          {"balance": left - 1, "incident": incident.reference, "ledger_entry": entry.id})
+    return tickets.ticket_use(entry)
+
+
 # --- public services ---
 
 @retried
@@ -386,12 +418,7 @@ def fund_from_ticket(actor: Actor, incident_id: int) -> TicketUse:
                 f"{incident.customer.name} has no live season ticket with incidents left; "
                 "take a payment or sell a new ticket.")
         ticket, left = live[0]
-        entry = tickets.append_ledger(actor.id, ticket, LedgerKind.REDEMPTION, -1,
-                                      incident=incident.id)
-        attach_funding(actor, incident, FundingKind.TICKET, ticket_entry=entry)
-        audit(actor, "ticket.redeem", "season_ticket", ticket.id, {"balance": left},
-              {"balance": left - 1, "incident": incident.reference, "ledger_entry": entry.id})
-        return tickets.ticket_use(entry)
+        return redeem_in_tx(actor, incident, ticket, left)
 
 
 @retried

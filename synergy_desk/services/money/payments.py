@@ -97,7 +97,11 @@ class QuoteLine:
 
 @dataclass(frozen=True)
 class Quote:
-    """What a payment would charge: one line per incident and per season ticket, VAT per line."""
+    """What a payment would charge: one line per incident and per season ticket, VAT per line.
+
+    Incidents paid for with a new season ticket are funded from it (``ticket_funds``, in the
+    order chosen, as many as it holds) and have no line of their own.
+    """
 
     customer_id: int
     lines: tuple[QuoteLine, ...]
@@ -105,6 +109,7 @@ class Quote:
     vat_pence: int
     gross_pence: int
     full_invoice_required: bool
+    ticket_funds: tuple[int, ...] = ()
 
 
 def _ticket_size(size: object) -> int | None:
@@ -154,7 +159,10 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
                  validity_days: int, settings: t.OfficeSettings) -> Quote:
     rate = settings.vat_rate_bp
     lines = []
-    for incident in incidents:
+    # A ticket bought with incidents funds them (cover follows the customer): only those it
+    # cannot hold are charged per incident.
+    from_ticket = tuple(i.id for i in incidents[:ticket_size or 0])
+    for incident in incidents[len(from_ticket):]:
         amounts = line_amounts(settings.incident_price_pence, rate)
         lines.append(QuoteLine(
             LineKind.INCIDENT, f"{incident.reference} — {incident.subject}"[:_DESCRIPTION_MAX],
@@ -170,7 +178,8 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
             ticket_size=ticket_size, ticket_validity_days=validity_days))
     gross = sum(ln.gross_pence for ln in lines)
     return Quote(customer_id, tuple(lines), sum(ln.net_pence for ln in lines),
-                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE)
+                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE,
+                 from_ticket)
 
 
 def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
@@ -230,6 +239,9 @@ class ReceiptLine:
     ticket_expires_at: dt.datetime | None = None
     ticket_expires_text: str | None = None
     refunded_on: str | None = None  # the credit note's number, once refunded
+    #: The incidents a ticket bought on this receipt funded at once, as the customer is told:
+    #: "INC-000012: incident 1 of 10 used, 9 left, expires 5 Dec 2027".
+    ticket_uses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -429,6 +441,7 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
             line.payment = payment
             line.save(force_insert=True)
         receipt = receipt_text(number)
+        by_id = {i.id: i for i in incidents}
         if ticket is not None:
             purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
                                              reason=f"Bought on receipt {receipt}")
@@ -436,7 +449,12 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
             audit(actor, "ticket.purchase", "season_ticket", ticket.id, {"balance": 0},
                   {**snapshot(ticket), "balance": size or 0, "receipt": receipt,
                    "ledger_entry": purchase.id})
-        by_id = {i.id: i for i in incidents}
+            for used, incident_id in enumerate(q.ticket_funds):
+                use = funding.redeem_in_tx(actor, by_id[incident_id], ticket, (size or 0) - used,
+                                           reason=funding.bought_with_reason(receipt))
+                funding.timeline_note(actor, by_id[incident_id],
+                                      f"Funded from season ticket {ticket.id}, bought on receipt "
+                                      f"{receipt}: {use.text}.")
         for line in lines:
             if line.kind is LineKind.INCIDENT:
                 funding.attach_funding(actor, by_id[line.__data__["incident"]],
@@ -464,6 +482,16 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
     ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
     ticket_rows = {tk.id: tk for tk in t.SeasonTicket.select()
                    .where(t.SeasonTicket.id.in_(ticket_ids))} if ticket_ids else {}
+    uses: dict[int, list[str]] = {}
+    if ticket_ids:
+        for entry in (t.TicketLedger.select()
+                      .where(t.TicketLedger.ticket.in_(ticket_ids)
+                             & (t.TicketLedger.kind == LedgerKind.REDEMPTION)
+                             & (t.TicketLedger.reason == funding.bought_with_reason(
+                                 receipt_text(payment.receipt_number))))
+                      .order_by(t.TicketLedger.id)):
+            use = tickets.ticket_use(entry)
+            uses.setdefault(use.ticket_id, []).append(f"{use.incident_reference}: {use.text}")
     out_lines = []
     by_rate: dict[int, list[int]] = {}
     for ln in lines:
@@ -476,7 +504,8 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
             ticket_id=tk.id if tk else None, ticket_size=tk.size if tk else None,
             ticket_expires_at=tk.expires_at if tk else None,
             ticket_expires_text=date_text(tk.expires_at, zone) if tk else None,
-            refunded_on=refunds.get(ln.id)))
+            refunded_on=refunds.get(ln.id),
+            ticket_uses=tuple(uses.get(tk.id, ())) if tk else ()))
         totals = by_rate.setdefault(ln.vat_rate_bp, [0, 0])
         totals[0] += ln.net_pence
         totals[1] += ln.vat_pence

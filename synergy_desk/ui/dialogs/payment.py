@@ -44,6 +44,7 @@ CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club
 #: At most this many of the customer's unfunded open incidents are offered at once.
 MAX_INCIDENTS_LISTED = 200
 _ID_ROLE = Qt.ItemDataRole.UserRole
+_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 _TICKET = "ticket"
 
 _CARD_REFUSED = (
@@ -338,6 +339,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                 continue
             item = QTreeWidgetItem([f"{row.reference} — {row.subject}", "", "", ""])
             item.setData(0, _ID_ROLE, row.id)
+            item.setData(0, _TEXT_ROLE, f"{row.reference} — {row.subject}")
             item.setToolTip(0, f"{row.reference} — {row.subject} ({row.status.label})")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable)
@@ -396,6 +398,14 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                 if item.data(0, _ID_ROLE) == _TICKET:
                     continue
                 line = by_incident.get(incident_id)
+                if self.quote is not None and incident_id in self.quote.ticket_funds:
+                    # Funded from the ticket bought with it: no charge of its own.
+                    item.setText(0, self.tr("%s  (from the new season ticket)")
+                                 % item.data(0, _TEXT_ROLE))
+                    for column in (1, 2, 3):
+                        item.setText(column, "—")
+                    continue
+                item.setText(0, str(item.data(0, _TEXT_ROLE)))
                 amounts = ((line.net_pence, line.vat_pence, line.gross_pence) if line
                            else self._per_incident)
                 for column, value in zip((1, 2, 3), amounts, strict=True):
