@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
             "actionTakePayment", self.tr("Take pa&yment…"), "Ctrl+Shift+Y",
             lambda: self._on_take_payment(self.customer_panel.customer_id),
             self.tr("Take a payment from the customer shown (Ctrl+Shift+Y)"))
+        self._build_cover_actions()
         self.act_registers = self._action(
             "actionRegisters", self.tr("&Registers…"), "Ctrl+Shift+G", self._on_registers,
             self.tr("Enhancement requests and escalations (Ctrl+Shift+G)"))
@@ -449,6 +450,13 @@ class MainWindow(QMainWindow):
         if self.auto_backup is None and self.database_info is not None:
             self.auto_backup = start_daily_backup(self, self.background, self.database_info)
 
+    def _build_cover_actions(self) -> None:
+        self.act_apply_cover = self._action(
+            "actionApplyCover", self.tr("Apply contract / &ticket"), "Ctrl+Shift+T",
+            lambda: self.detail.apply_cover(),
+            self.tr("Fund the incident shown from the customer's support contract or season "
+                    "ticket (Ctrl+Shift+T)"))
+
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
@@ -467,6 +475,7 @@ class MainWindow(QMainWindow):
         incident_menu = menu.addMenu(self.tr("&Incident"))
         incident_menu.addAction(self.act_log_call)
         incident_menu.addAction(self.act_take_payment)
+        incident_menu.addAction(self.act_apply_cover)
         incident_menu.addSeparator()
         incident_menu.addAction(self.act_callbacks)
         incident_menu.addAction(self.act_registers)
@@ -809,7 +818,17 @@ class MainWindow(QMainWindow):
         if outcome.failed or contract is None:
             return
         self.statusBar().showMessage(self.tr("%s recorded.") % contract.summary, 10_000)
+        self._offer_new_contract(contract)
         self.refresh()
+
+    def _offer_new_contract(self, contract: Any) -> None:
+        from synergy_desk.ui.dialogs.customer_cover import offer_contract_funding
+
+        funded = offer_contract_funding(self, self.actor, contract)
+        if funded:
+            self.statusBar().showMessage(
+                self.tr("%s recorded; it now funds %s.") % (contract.summary, ", ".join(funded)),
+                10_000)
 
     def _on_reports(self, report: str | None = None) -> None:
         from synergy_desk.ui.reports import open_reports

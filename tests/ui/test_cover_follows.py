@@ -3,15 +3,24 @@ contract or ticket is offered to the incidents waiting for payment."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from synergy_desk.domain.enums import FundingKind, LineKind
 from synergy_desk.models import tables as t
+from synergy_desk.services.incidents import changes
 from synergy_desk.services.money import funding, tickets
+from synergy_desk.services.office.office_time import office_today
 from synergy_desk.services.people import customers
 from synergy_desk.services.reporting import receipt_documents
+from synergy_desk.ui import receipts
+from synergy_desk.ui.dialogs.customer_cover import ContractDialog
+from synergy_desk.ui.dialogs.split import CoverOffer
+from synergy_desk.ui.main_window import MainWindow
+from tests.services.money.test_funding import buy_ticket, new_customer, new_incident
 from tests.ui.test_payment_dialog import focused, log_incident, open_dialog, pdf_text, press
 
 
@@ -44,3 +53,102 @@ def test_a_ticket_bought_with_an_incident_funds_it_from_the_new_ticket(
     assert (ticket.used, ticket.left) == (1, 9)
     text = pdf_text(receipt_documents.receipt_pdf(receipt.number, copy=False))
     assert f"incident 1 of 10 used, 9 left, expires {ticket.expires_text}" in text
+
+
+# --- contracts and tickets offered to incidents waiting for payment ---
+
+
+def _window(qtbot: Any, actor: Any, prefs: Any) -> MainWindow:
+    window = MainWindow(actor, prefs, "test database", "Synergy Support Ltd")
+    qtbot.addWidget(window)
+    return window
+
+
+def _record_contract(monkeypatch: pytest.MonkeyPatch, reference: str = "SC-2027-001") -> None:
+    today = office_today()
+    monkeypatch.setattr(ContractDialog, "ask", classmethod(
+        lambda cls, parent, name, products, record: record(
+            reference, None, today, today + dt.timedelta(days=364))))
+
+
+@pytest.mark.parametrize("agree", [True, False], ids=["agreed", "declined"])
+def test_a_contract_recorded_funds_the_open_incidents_it_covers_when_the_user_agrees(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: pytest.MonkeyPatch,
+        agree: bool) -> None:
+    customer = new_customer()
+    waiting = [new_incident(office["reception"], customer, office["product"], f"Problem {i}")
+               for i in range(2)]
+    window = _window(qtbot, office["manager"], prefs)
+    window.open_customer(customer.id)
+    asked: list[str] = []
+    monkeypatch.setattr(CoverOffer, "ask", staticmethod(
+        lambda parent, title, text: asked.append(text) or agree))
+    _record_contract(monkeypatch)
+
+    window.customer_panel.contract_button.click()
+
+    assert len(asked) == 1 and "covers 2 incidents awaiting payment" in asked[0]
+    assert all(i.reference in asked[0] for i in waiting)
+    kinds = {FundingKind(t.Incident.get_by_id(i.id).funding) for i in waiting}
+    assert kinds == ({FundingKind.CONTRACT} if agree else {FundingKind.NONE})
+    if agree:
+        assert "now funds" in window.statusBar().currentMessage()
+
+
+def test_reception_applies_the_contract_or_ticket_to_an_awaiting_payment_incident(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    reception = office["reception"]
+    customer = new_customer()
+    buy_ticket(reception, customer, size=10)
+    incident = new_incident(reception, customer, office["product"], "Cannot print payslips")
+    window = _window(qtbot, reception, prefs)
+    window.open_customer(customer.id)
+    window.open_incident(incident.id)
+    button = window.detail.buttons["applyCover"]
+    assert button.isEnabled() and "Ctrl+Shift+T" in button.toolTip()
+    assert window.act_apply_cover.shortcut().toString() == "Ctrl+Shift+T"
+    assert window.act_apply_cover in window.menuBar().actions()[1].menu().actions()
+
+    window.act_apply_cover.trigger()
+
+    info = funding.funding_of(incident.id)
+    assert info is not None and info.kind is FundingKind.TICKET
+    assert info.ticket_use is not None and "1 of 10 used, 9 left" in info.ticket_use
+    qtbot.waitUntil(lambda: not window.detail.buttons["applyCover"].isEnabled())
+
+    second = new_incident(reception, customer, office["product"], "Year end will not close")
+    funding.create_contract(office["manager"], customer.id, "SC-9", office_today(),
+                            office_today() + dt.timedelta(days=30))
+    window.open_incident(second.id)
+    window.detail.buttons["applyCover"].click()
+    info = funding.funding_of(second.id)
+    assert info is not None and info.contract_reference == "SC-9"
+
+
+@pytest.mark.parametrize("agree", [True, False], ids=["agreed", "declined"])
+def test_a_split_offers_the_customers_ticket_before_the_payment_dialog(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: pytest.MonkeyPatch,
+        agree: bool) -> None:
+    engineer = office["engineer"]
+    customer = new_customer()
+    buy_ticket(office["reception"], customer, size=10)
+    incident = new_incident(office["reception"], customer, office["product"], "Split off")
+    window = _window(qtbot, engineer, prefs)
+    window.open_customer(customer.id)
+    window.open_incident(incident.id)
+    order: list[str] = []
+    monkeypatch.setattr(CoverOffer, "ask", staticmethod(
+        lambda parent, title, text: order.append(f"offer: {text}") or agree))
+    monkeypatch.setattr(receipts, "take_payment_flow",
+                        lambda *a, **k: order.append("payment dialog"))
+
+    window.detail._offer_funding(changes.ref_of(incident))
+
+    assert order[0].startswith("offer: ") and "season ticket (10 incidents left)" in order[0]
+    if agree:
+        assert order == order[:1]
+        info = funding.funding_of(incident.id)
+        assert info is not None and info.kind is FundingKind.TICKET
+    else:
+        assert order[1:] == ["payment dialog"]
+        assert funding.funding_of(incident.id) is None

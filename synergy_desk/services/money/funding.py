@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -37,6 +38,7 @@ from synergy_desk.services.common import (
 from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
+    counts_in_one_pass,
     lock_incident,
     update_incident,
 )
@@ -49,7 +51,8 @@ __all__ = [
     "ContractInfo", "Entitlement", "FundingInfo", "TicketUse", "attach_funding",
     "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
     "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
-    "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "redeem_in_tx", "timeline_note",
+    "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "Awaiting", "awaiting_cover",
+    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "redeem_in_tx", "timeline_note",
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.
@@ -172,6 +175,17 @@ def entitlement(customer_id: int, product_id: int | None = None,
         total, settings.vat_rate_bp, price.net_pence, price.vat_pence, price.gross_pence,
         settings.ticket_default_size, settings.ticket_incident_price_pence, nudge,
         "; ".join(parts))
+
+
+def incident_cover(incident_id: int) -> Entitlement:
+    """The cover of an incident's customer for its product (what a split offers before asking
+    for money).
+
+    Raises:
+        NotFound: no such incident.
+    """
+    incident = get_or_404(t.Incident, incident_id, "incident")
+    return entitlement(incident.__data__["customer"], incident.__data__["product"])
 
 
 # --- internal helpers, inside the caller's transaction ---
@@ -441,6 +455,112 @@ def fund_from_contract(actor: Actor, incident_id: int) -> FundingInfo:
         info = funding_of(incident.id)
         assert info is not None
         return info
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """An incident of the customer's that waits for payment and a cover could fund."""
+
+    id: int
+    reference: str
+    subject: str
+    product_name: str
+
+
+def _contract_covers(contract: t.Contract, incident: t.Incident, day: dt.date) -> bool:
+    product = contract.__data__.get("product")
+    return (not contract.cancelled and contract.starts_on <= day <= contract.ends_on
+            and (product is None or product == incident.__data__["product"]))
+
+
+def awaiting_cover(contract_id: int) -> list[Awaiting]:
+    """The customer's open incidents awaiting payment that the contract covers today (what
+    recording it offers to fund), oldest first.
+
+    Raises:
+        NotFound: no such contract.
+    """
+    contract = get_or_404(t.Contract, contract_id, "contract")
+    today = office_today()
+    if contract.cancelled or not contract.starts_on <= today <= contract.ends_on:
+        return []
+    query = (t.Incident.select(t.Incident, t.Product.name.alias("product_name"))
+             .join(t.Product, on=(t.Incident.product == t.Product.id))
+             .where((t.Incident.customer == contract.__data__["customer"])
+                    & (t.Incident.status == IncidentStatus.AWAITING_PAYMENT)
+                    & (t.Incident.funding == FundingKind.NONE)
+                    & t.Incident.merged_into.is_null())
+             .order_by(t.Incident.id))
+    if contract.__data__.get("product") is not None:
+        query = query.where(t.Incident.product == contract.__data__["product"])
+    return [Awaiting(i.id, i.reference, i.subject, getattr(i, "product_name", ""))
+            for i in query.objects()]
+
+
+@retried
+def fund_awaiting_from_contract(actor: Actor, contract_id: int,
+                                incident_ids: Iterable[int]) -> list[str]:
+    """Fund the chosen incidents awaiting payment from the contract (the offer made when a
+    contract is recorded); returns the references funded. An incident funded meanwhile at
+    another desk, or that the contract does not cover, is left as it is.
+
+    Raises:
+        NotFound: no such contract.
+    """
+    with transaction(), counts_in_one_pass():
+        require(actor, EVERYONE, "fund incidents from a contract")
+        contract = get_or_404(t.Contract, contract_id, "contract")
+        today = office_today()
+        done = []
+        # Locked in id order (the lock order), whatever order they were chosen in.
+        for incident_id in sorted(set(incident_ids)):
+            incident = lock_incident(incident_id)
+            if (incident.__data__["customer"] != contract.__data__["customer"]
+                    or FundingKind(incident.funding) is not FundingKind.NONE
+                    or active_funding(incident.id) is not None
+                    or not IncidentStatus(incident.status).is_open
+                    or not _contract_covers(contract, incident, today)):
+                continue
+            attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
+            timeline_note(actor, incident,
+                          f"Funded from support contract {contract.reference}.")
+            done.append(incident.reference)
+        return done
+
+
+@retried
+def apply_cover(actor: Actor, incident_id: int) -> str:
+    """Fund an unfunded incident from the customer's cover: the contract covering its product
+    today, else the earliest-expiring live season ticket. Anyone at the desk may do it.
+
+    Returns:
+        What the desk tells the caller ("INC-000012 is funded from contract SC-12." or the
+        ticket's "incident 4 of 10 used, 6 left, expires …").
+
+    Raises:
+        ValidationError: the incident is already funded or not open, or the customer has
+            neither a covering contract nor a ticket with incidents left.
+    """
+    with transaction():
+        require(actor, EVERYONE, "fund incidents from a contract or season ticket")
+        incident = lock_incident(incident_id)
+        check_fundable(incident)
+        contract = covering_contract(incident.__data__["customer"], incident.__data__["product"])
+        if contract is not None:
+            attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
+            text = f"{incident.reference} is funded from support contract {contract.reference}."
+            timeline_note(actor, incident, f"Funded from support contract {contract.reference}.")
+            return text
+        live = tickets.live_tickets(incident.__data__["customer"], utcnow(), lock=True)
+        if not live:
+            raise ValidationError(
+                f"{incident.customer.name} has no support contract covering "
+                f"{incident.product.name} and no season ticket with incidents left; "
+                "take a payment instead. Nothing was changed.")
+        ticket, left = live[0]
+        use = redeem_in_tx(actor, incident, ticket, left)
+        timeline_note(actor, incident, f"Funded from season ticket {ticket.id}: {use.text}.")
+        return f"{incident.reference} is funded from season ticket {ticket.id}: {use.text}."
 
 
 @retried

@@ -24,10 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from synergy_desk.services.common import Actor
+from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import ContractInfo
 from synergy_desk.services.money.tickets import TicketInfo
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.dialogs.split import CoverOffer
+from synergy_desk.ui.operations import call
 
 #: Adjusts a ticket: (ticket id, change in incidents, reason) -> the ticket afterwards.
 Adjust = Callable[[int, int, str], TicketInfo]
@@ -191,3 +195,25 @@ class ContractDialog(FormDialog[ContractInfo]):
             record: Record) -> ContractInfo | None:
         """The contract as recorded, or None when cancelled."""
         return cls(parent, customer_name, products, record).ask_value()
+
+
+def offer_contract_funding(parent: QWidget | None, actor: Actor,
+                           contract: ContractInfo) -> list[str]:
+    """Offer a contract just recorded to the customer's open incidents awaiting payment that
+    it covers; the references it funded (none when there were none or the offer was declined).
+    """
+    waiting = call(parent, funding.awaiting_cover, contract.id)
+    if not waiting:
+        return []
+    shown = ", ".join(f"{w.reference} ({w.subject})" for w in waiting[:8])
+    if len(waiting) > 8:
+        shown += f" and {len(waiting) - 8} more"
+    noun = "incident" if len(waiting) == 1 else "incidents"
+    if not CoverOffer.ask(parent, "Fund from the new contract",
+                          f"Contract {contract.reference} covers {len(waiting)} {noun} "
+                          f"awaiting payment: {shown}. Fund {'it' if len(waiting) == 1 else 'them'}"
+                          " from the contract now?"):
+        return []
+    done = call(parent, funding.fund_awaiting_from_contract, actor, contract.id,
+                [w.id for w in waiting])
+    return done or []
