@@ -17,7 +17,7 @@ from synergy_desk.domain.enums import (
     WaiverKind,
 )
 from synergy_desk.domain.errors import ConflictError, ValidationError
-from synergy_desk.domain.money import format_pence, line_amounts
+from synergy_desk.domain.money import MAX_PENCE, format_pence, line_amounts
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.text import screened_text
 from synergy_desk.domain.zones import local_date
@@ -52,7 +52,7 @@ __all__ = [
     "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
     "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
     "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "Awaiting", "awaiting_cover",
-    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "redeem_in_tx", "timeline_note",
+    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "contract_info", "redeem_in_tx", "timeline_note",
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.
@@ -73,6 +73,8 @@ class ContractInfo:
     starts_on: dt.date
     ends_on: dt.date
     cancelled: bool
+    price_pence: int = 0
+    ended_early: bool = False
 
     @property
     def summary(self) -> str:
@@ -80,11 +82,13 @@ class ContractInfo:
         return f"Contract {self.reference}{product} until {date_text(self.ends_on)}"
 
 
-def _contract_info(contract: t.Contract) -> ContractInfo:
+def contract_info(contract: t.Contract) -> ContractInfo:
+    """A contract row as the services hand it out."""
     product = contract.product if contract.__data__.get("product") else None
     return ContractInfo(contract.id, contract.__data__["customer"], contract.reference,
                         product.id if product else None, product.name if product else None,
-                        contract.starts_on, contract.ends_on, contract.cancelled)
+                        contract.starts_on, contract.ends_on, contract.cancelled,
+                        contract.price_pence, contract.ended_early_at is not None)
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,7 @@ def entitlement(customer_id: int, product_id: int | None = None,
     nudge = contract is None and (0 < total <= NUDGE_AT or (total == 0 and ran_out_lately))
     parts = []
     if contract is not None:
-        parts.append(_contract_info(contract).summary)
+        parts.append(contract_info(contract).summary)
     if live:
         first = live[0]
         text = f"Season ticket: {first.left} of {first.size} left, expires {first.expires_text}"
@@ -171,7 +175,7 @@ def entitlement(customer_id: int, product_id: int | None = None,
     if not parts:
         parts.append(f"Pay per incident: {format_pence(price.gross_pence)} inc. VAT")
     return Entitlement(
-        customer.id, product_id, now, _contract_info(contract) if contract else None, live,
+        customer.id, product_id, now, contract_info(contract) if contract else None, live,
         total, settings.vat_rate_bp, price.net_pence, price.vat_pence, price.gross_pence,
         settings.ticket_default_size, settings.ticket_incident_price_pence, nudge,
         "; ".join(parts))
@@ -594,13 +598,15 @@ def waive(actor: Actor, incident_id: int, kind: WaiverKind, reason: str) -> Fund
 
 @retried
 def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: dt.date,
-                    ends_on: dt.date, product_id: int | None = None) -> ContractInfo:
-    """A manager records a support contract (all products, or one).
+                    ends_on: dt.date, product_id: int | None = None, *,
+                    price_pence: int = 0) -> ContractInfo:
+    """A manager records a support contract (all products, or one) and its price, net of VAT
+    (0 when none is recorded; a receipt line for it is taken like any payment).
 
     Raises:
         PermissionDenied: the actor is not a manager.
-        ValidationError: no reference, a reference the customer already has, or dates out
-            of order.
+        ValidationError: no reference, a reference the customer already has, dates out
+            of order, or a price that is not a whole number of pence from 0 up.
         NotFound: no such customer or product.
     """
     with transaction():
@@ -620,6 +626,10 @@ def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: d
             raise ValidationError("A contract cannot end before it starts.", "ends_on")
         if product_id is not None:
             get_or_404(t.Product, product_id, "product")
+        if (not isinstance(price_pence, int) or isinstance(price_pence, bool)
+                or not 0 <= price_pence <= MAX_PENCE):
+            raise ValidationError("Give the contract's price as an amount of money from £0.",
+                                  "price_pence")
         # "sc-12" is the contract "SC-12" typed in a hurry, not another one.
         same = (t.Contract.select(t.Contract.reference)
                 .where((t.Contract.customer == customer_id)
@@ -629,9 +639,10 @@ def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: d
             raise ValidationError(f"This customer already has contract {same}.", "reference")
         contract = t.Contract.create(customer=customer_id, reference=ref, product=product_id,
                                      starts_on=starts_on, ends_on=ends_on,
+                                     price_pence=price_pence,
                                      created_by=actor.id, created_at=utcnow())
         audit(actor, "contract.create", "contract", contract.id, None, snapshot(contract))
-        return _contract_info(contract)
+        return contract_info(contract)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from synergy_desk.services.incident_state import (
     lock_customer,
     lock_incident,
 )
-from synergy_desk.services.money import credit_notes, funding, tickets
+from synergy_desk.services.money import contracts, credit_notes, funding, tickets
 from synergy_desk.services.money.chains import (
     PAYMENT_CHAIN,
     payment_content,
@@ -155,8 +155,31 @@ def _incidents_to_pay(customer_id: int, incident_ids: Iterable[int], *,
     return out
 
 
+def _contract_to_pay(customer_id: int, contract_id: int | None, *,
+                     lock: bool) -> t.Contract | None:
+    """The customer's contract to charge for: priced, not cancelled, not paid for already."""
+    if contract_id is None:
+        return None
+    contract = get_or_404(t.Contract, contract_id, "contract", lock=lock)
+    if contract.__data__["customer"] != customer_id:
+        raise ValidationError(f"Contract {contract.reference} belongs to another customer.",
+                              "contract_id")
+    if contract.cancelled:
+        raise ValidationError(f"Contract {contract.reference} was cancelled.", "contract_id")
+    if contract.price_pence <= 0:
+        raise ValidationError(f"Contract {contract.reference} has no price; a manager sets its "
+                              "price first.", "contract_id")
+    paid = [receipt for _line, receipt, gross in contracts.paid_lines([contract.id])[contract.id]
+            if gross > 0]
+    if paid:
+        raise ValidationError(f"Contract {contract.reference} was paid for on receipt "
+                              f"{paid[0]} already.", "contract_id")
+    return contract
+
+
 def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size: int | None,
-                 validity_days: int, settings: t.OfficeSettings) -> Quote:
+                 validity_days: int, settings: t.OfficeSettings,
+                 contract: t.Contract | None = None) -> Quote:
     rate = settings.vat_rate_bp
     lines = []
     # A ticket bought with incidents funds them (cover follows the customer): only those it
@@ -176,6 +199,13 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
             f"Season ticket, {ticket_size} {noun}, valid {validity_days} days",
             amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence,
             ticket_size=ticket_size, ticket_validity_days=validity_days))
+    if contract is not None:
+        amounts = line_amounts(contract.price_pence, rate)
+        lines.append(QuoteLine(
+            LineKind.CONTRACT,
+            contracts.contract_line_text(contract.reference, contract.starts_on,
+                                         contract.ends_on)[:_DESCRIPTION_MAX],
+            amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence))
     gross = sum(ln.gross_pence for ln in lines)
     return Quote(customer_id, tuple(lines), sum(ln.net_pence for ln in lines),
                  sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE,
@@ -183,7 +213,7 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
 
 
 def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
-          ticket_validity_days: int | None = None) -> Quote:
+          ticket_validity_days: int | None = None, contract_id: int | None = None) -> Quote:
     """Price a payment before it is taken (the same rules and figures take_payment uses).
 
     Raises:
@@ -196,10 +226,11 @@ def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None
     size = _ticket_size(ticket_size)
     days = _validity(ticket_validity_days, settings)
     incidents = _incidents_to_pay(customer_id, incident_ids, lock=False)
-    if not incidents and size is None:
+    contract = _contract_to_pay(customer_id, contract_id, lock=False)
+    if not incidents and size is None and contract is None:
         raise ValidationError("Choose the incidents to pay for or a season ticket.",
                               "incident_ids")
-    return _build_quote(customer_id, incidents, size, days, settings)
+    return _build_quote(customer_id, incidents, size, days, settings, contract)
 
 
 # --- receipts ---
@@ -219,6 +250,7 @@ class PaymentRequest:
     auth_code: str = ""
     bank_reference: str = ""
     full_invoice: bool = False
+    contract_id: int | None = None  # a support contract to charge for, at its price
 
 
 @dataclass(frozen=True)
@@ -396,10 +428,12 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         size = _ticket_size(request.ticket_size)
         days = _validity(request.ticket_validity_days, settings)
         incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)
-        if not incidents and size is None:
+        # After the incidents (the lock order): two desks cannot both take its payment.
+        contract = _contract_to_pay(customer.id, request.contract_id, lock=True)
+        if not incidents and size is None and contract is None:
             raise ValidationError("Choose the incidents to pay for or a season ticket.",
                                   "incident_ids")
-        q = _build_quote(customer.id, incidents, size, days, settings)
+        q = _build_quote(customer.id, incidents, size, days, settings, contract)
         if q.gross_pence <= 0:
             raise ValidationError("There is nothing to charge; a manager can waive the charge "
                                   "instead.")
@@ -442,6 +476,12 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
             line.save(force_insert=True)
         receipt = receipt_text(number)
         by_id = {i.id: i for i in incidents}
+        for line in lines:
+            if line.kind is LineKind.CONTRACT and contract is not None:
+                t.ContractPayment.create(contract=contract.id, payment_line=line.id)
+                audit(actor, "contract.pay", "contract", contract.id, {"paid_pence": 0},
+                      {"paid_pence": line.gross_pence, "receipt": receipt,
+                       "payment_line": line.id})
         if ticket is not None:
             purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
                                              reason=f"Bought on receipt {receipt}")
@@ -574,7 +614,10 @@ def payments_for_customer(customer_id: int, limit: int = 20) -> list[PaymentSumm
                   on=(t.PaymentLine.ticket == t.SeasonTicket.id))
             .where(t.PaymentLine.payment.in_(ids))
             .order_by(t.PaymentLine.payment, t.PaymentLine.position)):
-        items[pid].append(ref if LineKind(kind) is LineKind.INCIDENT else f"Season ticket ({size})")
+        line_kind = LineKind(kind)
+        items[pid].append(ref if line_kind is LineKind.INCIDENT
+                          else f"Season ticket ({size})" if line_kind is LineKind.SEASON_TICKET
+                          else "Support contract")
     refunded: dict[int, int] = {
         int(pid): int(total or 0) for pid, total in tuples(
             t.CreditNote.select(t.CreditNote.payment, fn.SUM(t.CreditNote.gross_pence))

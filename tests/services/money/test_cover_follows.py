@@ -7,12 +7,20 @@ import datetime as dt
 
 import pytest
 
-from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, LineKind
-from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.enums import (
+    FundingKind,
+    IncidentStatus,
+    LedgerKind,
+    LineKind,
+    PaymentMethod,
+)
+from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
-from synergy_desk.services.money import funding, payments, tickets
+from synergy_desk.models.base import db, utcnow
+from synergy_desk.services.common import transaction
+from synergy_desk.services.money import contracts, funding, payments, tickets
 from synergy_desk.services.office.office_time import office_today
-from synergy_desk.services.reporting import integrity, receipt_documents
+from synergy_desk.services.reporting import integrity, receipt_documents, reports
 from tests.services.money.test_funding import (
     buy_ticket,
     cash,
@@ -181,3 +189,160 @@ def test_a_split_off_incident_sees_the_customers_cover(office, reception, produc
     buy_ticket(reception, customer, size=10)
     cover = funding.incident_cover(incident.id)
     assert cover.covered_by is FundingKind.TICKET and cover.tickets_balance == 10
+
+
+# --- contracts: lists, end dates, early ends, price and payment, the report ---
+
+
+def test_contracts_are_listed_per_customer_and_for_the_office(
+        office, reception, manager, product) -> None:
+    first, second = new_customer("Acme Joinery"), new_customer("Oduya Bakery")
+    a = _contract(manager, first, product, "SC-A")
+    b = _contract(manager, second, None, "SC-B")
+    incident = new_incident(reception, first, product)
+    funding.fund_from_contract(reception, incident.id)
+
+    mine = contracts.list_contracts(first.id)
+    assert [r.reference for r in mine] == ["SC-A"]
+    assert mine[0].product_name == product.name and mine[0].state == "current"
+    assert mine[0].incidents_covered == 1 and mine[0].customer_name == "Acme Joinery"
+    everyone = contracts.list_contracts()
+    assert {r.id for r in everyone} == {a.id, b.id}
+    assert next(r for r in everyone if r.id == b.id).product_name == "All products"
+
+
+def test_a_manager_changes_the_end_date_with_a_reason_and_it_is_audited(
+        office, reception, manager, product) -> None:
+    customer = new_customer()
+    contract = _contract(manager, customer)
+    new_end = contract.ends_on + dt.timedelta(days=90)
+    with pytest.raises(PermissionDenied):
+        contracts.change_end(reception, contract.id, new_end, "Renewed")
+    with pytest.raises(ValidationError, match="reason"):
+        contracts.change_end(manager, contract.id, new_end, "  ")
+    with pytest.raises(ValidationError, match="before that"):
+        contracts.change_end(manager, contract.id, contract.starts_on - dt.timedelta(days=1),
+                             "Typo")
+
+    info = contracts.change_end(manager, contract.id, new_end, "Renewed for a quarter")
+
+    assert info.ends_on == new_end
+    row = t.AuditLog.select().where(t.AuditLog.action == "contract.change_end").get()
+    assert '"reason":"Renewed for a quarter"' in row.after
+    assert contract.ends_on.isoformat() in row.before and new_end.isoformat() in row.after
+    assert integrity.check_office() == []
+
+
+def test_ending_early_stops_cover_after_the_end_and_keeps_funding_given(
+        office, reception, manager, product) -> None:
+    customer = new_customer()
+    today = office_today()
+    contract = _contract(manager, customer, starts=today - dt.timedelta(days=30))
+    funded = new_incident(reception, customer, product, "Funded while it ran")
+    funding.fund_from_contract(reception, funded.id)
+
+    with pytest.raises(ValidationError, match="reason"):
+        contracts.end_early(manager, contract.id, today - dt.timedelta(days=1), "")
+    info = contracts.end_early(manager, contract.id, today - dt.timedelta(days=1),
+                               "Customer went into administration")
+
+    assert info.ended_early and info.ends_on == today - dt.timedelta(days=1)
+    assert reload(funded).funding == FundingKind.CONTRACT  # keeps its funding
+    later = new_incident(reception, customer, product, "After the end")
+    with pytest.raises(ValidationError):
+        funding.fund_from_contract(reception, later.id)
+    assert funding.covering_contract(customer.id, product.id) is None
+    row = contracts.contract_row(contract.id)
+    assert row.state == "ended early" and row.ended_early_reason == \
+        "Customer went into administration"
+    assert row.ended_early_by == manager.full_name
+    with pytest.raises(ValidationError, match="ended already"):
+        contracts.end_early(manager, contract.id, today - dt.timedelta(days=2), "Again")
+    assert integrity.check_office() == []
+
+
+def test_a_contracts_price_is_paid_on_a_receipt_line_with_vat(
+        office, reception, manager, product) -> None:
+    customer = new_customer()
+    today = office_today()
+    contract = funding.create_contract(manager, customer.id, "SC-77", today,
+                                       today + dt.timedelta(days=364), price_pence=120_000)
+    q = payments.quote(customer.id, [], contract_id=contract.id)
+    (line,) = q.lines
+    assert line.kind is LineKind.CONTRACT
+    assert (line.net_pence, line.vat_pence, line.gross_pence) == (120_000, 24_000, 144_000)
+
+    receipt = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer.id, contract_id=contract.id, method=PaymentMethod.CARD,
+        card_brand="Visa", card_last4="4242", auth_code="A1"))
+
+    (paid,) = receipt.lines
+    expected = contracts.contract_line_text("SC-77", contract.starts_on, contract.ends_on)
+    assert paid.description == expected and "–" in expected
+    assert receipt.full_invoice  # above £250
+    row = contracts.contract_row(contract.id)
+    assert (row.price_pence, row.paid_pence, row.receipts) == (120_000, 144_000,
+                                                               (receipt.number,))
+    text = pdf_text(receipt_documents.receipt_pdf(receipt.number, copy=False))
+    assert "Support contract SC-77," in text
+    with pytest.raises(ValidationError, match="paid for on receipt"):
+        payments.quote(customer.id, [], contract_id=contract.id)
+    assert "Support contract" in payments.payments_for_customer(customer.id)[0].items
+    assert integrity.check_office() == []
+
+
+def test_a_contract_without_a_price_cannot_be_charged(office, reception, manager) -> None:
+    customer = new_customer()
+    contract = _contract(manager, customer)
+    with pytest.raises(ValidationError, match="no price"):
+        payments.quote(customer.id, [], contract_id=contract.id)
+    with pytest.raises(ValidationError):
+        funding.create_contract(manager, customer.id, "SC-X", office_today(), office_today(),
+                                price_pence=-5)
+
+
+def test_the_contracts_report_counts_incidents_covered_per_contract(
+        office, reception, manager, product) -> None:
+    customer = new_customer()
+    contract = _contract(manager, customer, reference="SC-R")
+    _contract(manager, new_customer("Quiet Ltd"), reference="SC-Q")
+    for i in range(3):
+        funding.fund_from_contract(reception, new_incident(reception, customer, product,
+                                                           f"Covered {i}").id)
+    today = office_today()
+
+    data = reports.build_report(manager, "contracts", today, today)
+
+    per_contract = data.tables[0]
+    assert per_contract.title == "Incidents covered per contract"
+    first = per_contract.rows[0]
+    assert first[0].text == "SC-R" and first[8].value == 3 and first[9].value == 3
+    assert per_contract.rows[1][0].text == "SC-Q" and per_contract.rows[1][8].value == 0
+    assert len(data.tables[1].rows) == 3
+    csv_text = reports.report_csv(data)
+    assert "Incidents covered per contract" in csv_text and "SC-R" in csv_text
+    pdf = reports.report_pdf(data)
+    assert "Incidents covered per contract" in pdf_text(pdf)
+    with pytest.raises(PermissionDenied):
+        reports.build_report(reception, "contracts", today, today)
+    assert contract.id
+
+
+def test_check_raises_no_false_alarm_for_contracts_written_before_and_after_the_terms(
+        office, reception, manager) -> None:
+    customer = new_customer()
+    today = office_today()
+    # A row as the earlier version wrote it: none of the new columns named.
+    with transaction():
+        db.execute_sql(
+            "INSERT INTO contract (customer_id, reference, starts_on, ends_on, notes, "
+            f"cancelled, created_by_id, created_at) VALUES ({', '.join([db.param] * 8)})",
+            (customer.id, "SC-OLD", today, today + dt.timedelta(days=10), "", False,
+             manager.id, utcnow()))
+    old = t.Contract.get(t.Contract.reference == "SC-OLD")
+    assert (old.price_pence, old.ended_early_reason, old.ended_early_at) == (0, "", None)
+    new = funding.create_contract(manager, customer.id, "SC-NEW", today,
+                                  today + dt.timedelta(days=10), price_pence=5_000)
+    contracts.change_end(manager, old.id, today + dt.timedelta(days=20), "Extended")
+    contracts.end_early(manager, new.id, today, "Replaced by SC-OLD")
+    assert integrity.check_office() == []
