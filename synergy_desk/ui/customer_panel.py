@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -32,6 +33,7 @@ class CustomerPanel(QFrame):
     refund_requested = Signal(int)
     adjust_ticket_requested = Signal(int)
     contract_requested = Signal(int)
+    contracts_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, can_refund: bool = False) -> None:
         super().__init__(parent)
@@ -98,6 +100,7 @@ class CustomerPanel(QFrame):
                   self.contract_button):
             b.setEnabled(False)
 
+        self._add_contracts_action()
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.banner)
@@ -111,6 +114,17 @@ class CustomerPanel(QFrame):
             inner.setContentsMargins(4, 4, 4, 4)
             inner.addWidget(widget)
             layout.addWidget(box, 1)
+
+    def _add_contracts_action(self) -> None:
+        """The customer's contract list, from the banner's context menu (and the window's
+        Office menu)."""
+        self.contracts_action = QAction(self.tr("Support contracts of this customer…"), self)
+        self.contracts_action.setObjectName("customerContracts")
+        self.contracts_action.triggered.connect(
+            lambda: self.customer_id is not None
+            and self.contracts_requested.emit(self.customer_id))
+        self.banner.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.banner.addAction(self.contracts_action)
 
     def clear(self) -> None:
         self.customer_id = None

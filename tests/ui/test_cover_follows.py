@@ -17,7 +17,9 @@ from synergy_desk.services.office.office_time import office_today
 from synergy_desk.services.people import customers
 from synergy_desk.services.reporting import receipt_documents
 from synergy_desk.ui import receipts
-from synergy_desk.ui.dialogs.customer_cover import ContractDialog
+from synergy_desk.ui.contracts_view import ContractsView
+from synergy_desk.ui.dialogs.customer_cover import ContractDialog, ContractEndDialog
+from synergy_desk.ui.dialogs.payment import PaymentDialog
 from synergy_desk.ui.dialogs.split import CoverOffer
 from synergy_desk.ui.main_window import MainWindow
 from tests.services.money.test_funding import buy_ticket, new_customer, new_incident
@@ -152,3 +154,129 @@ def test_a_split_offers_the_customers_ticket_before_the_payment_dialog(
     else:
         assert order[1:] == ["payment dialog"]
         assert funding.funding_of(incident.id) is None
+
+
+# --- the contract list ---
+
+
+def _contracts_for(office: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    manager = office["manager"]
+    first, second = new_customer("Acme Joinery"), new_customer("Oduya Bakery")
+    today = office_today()
+    a = funding.create_contract(manager, first.id, "SC-A", today - dt.timedelta(days=10),
+                                today + dt.timedelta(days=355), office["product"].id,
+                                price_pence=100_000)
+    b = funding.create_contract(manager, second.id, "SC-B", today, today + dt.timedelta(days=30))
+    return first, second, a, b
+
+
+def test_the_contract_list_per_customer_and_for_the_office(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    first, _second, a, b = _contracts_for(office)
+    window = _window(qtbot, office["reception"], prefs)
+    office_menu = next(m.menu() for m in window.menuBar().actions()
+                       if m.menu() and m.menu().objectName() == "officeMenu")
+    assert window.act_contracts in office_menu.actions()
+    assert window.act_contracts.shortcut().toString() == "Ctrl+Shift+N"
+
+    window.act_contracts.trigger()
+    view = qtbot.waitUntil(lambda: window.findChild(ContractsView) is not None) or \
+        window.findChild(ContractsView)
+    assert view.objectName() == "contractList"
+    assert {r.reference for r in view.rows} == {"SC-A", "SC-B"}
+    assert not view.table.isColumnHidden(1)
+    # Reception sees the list and may take the payment; the terms are a manager's.
+    assert view.change_end_button.isHidden() and view.end_early_button.isHidden()
+    view.close()
+
+    window.open_customer(first.id)
+    window.customer_panel.contracts_action.trigger()
+    mine = [v for v in window.findChildren(ContractsView) if v.customer_id == first.id][0]
+    assert [r.reference for r in mine.rows] == ["SC-A"]
+    assert mine.table.isColumnHidden(1)
+    assert mine.table.item(0, 6).text() == "£1,000.00" and mine.table.item(0, 7).text() == "—"
+    assert b.id
+
+
+def test_a_manager_changes_the_end_and_ends_a_contract_early_from_the_list(
+        qtbot: Any, office: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    first, _second, a, _b = _contracts_for(office)
+    view = ContractsView(None, office["manager"], first.id, "Acme Joinery")
+    qtbot.addWidget(view)
+    assert view.change_end_button.isEnabled() and view.end_early_button.isEnabled()
+    opened: list[str] = []
+
+    def fill(dialog: ContractEndDialog, day: dt.date, reason: str) -> None:
+        dialog.day.setDate(day)
+        dialog.reason.setPlainText(reason)
+        dialog.accept()
+
+    def ask(cls: Any, parent: Any, reference: str, ends_on: dt.date, change: Any,
+            contract_id: int, *, early: bool) -> Any:
+        dialog = cls(parent, reference, ends_on, change, contract_id, early=early)
+        opened.append(dialog.objectName())
+        fill(dialog, ends_on + dt.timedelta(days=31) if not early
+             else office_today() - dt.timedelta(days=1),
+             "Renewed for a month" if not early else "Customer closed down")
+        return dialog.value
+
+    monkeypatch.setattr(ContractEndDialog, "ask", classmethod(ask))
+    view.change_end_button.click()
+    assert opened[0] == "contractEndDialog"
+    assert view.rows[0].ends_on == a.ends_on + dt.timedelta(days=31)
+    assert t.AuditLog.select().where(t.AuditLog.action == "contract.change_end").count() == 1
+
+    view.end_early_button.click()
+    assert opened[1] == "contractEarlyEndDialog"
+    row = view.rows[0]
+    assert row.state == "ended early" and row.ended_early_reason == "Customer closed down"
+    assert "Ended early by" in view.detail.text()
+    assert not view.end_early_button.isEnabled()
+
+
+def test_a_contracts_price_is_taken_as_a_receipt_line_from_the_list(
+        qtbot: Any, office: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    first, _second, a, _b = _contracts_for(office)
+    view = ContractsView(None, office["reception"], first.id, "Acme Joinery")
+    qtbot.addWidget(view)
+    assert view.pay_button.isEnabled()
+    seen: list[Any] = []
+
+    def pay(cls: Any, parent: Any, actor: Any, customer_id: int, incident_ids: Any = (),
+            offer_ticket: bool = False, contract_id: int | None = None) -> Any:
+        dialog = cls(parent, actor, customer_id, incident_ids, offer_ticket, contract_id)
+        top = dialog.lines.topLevelItem(0)
+        assert top.text(0).startswith("Support contract SC-A, ")
+        assert dialog.total_label.text() == "£1,200.00"  # £1,000 + 20% VAT
+        dialog.amount.setText("1200.00")
+        dialog.accept()
+        seen.append(dialog.value)
+        return dialog.value
+
+    monkeypatch.setattr(PaymentDialog, "ask", classmethod(pay))
+    view.pay_button.click()
+
+    assert seen and seen[0] is not None
+    receipt = seen[0]
+    assert [ln.kind for ln in receipt.lines] == [LineKind.CONTRACT]
+    assert view.rows[0].receipts == (receipt.number,)
+    assert view.table.item(0, 7).text() == "£1,200.00"
+    assert not view.pay_button.isEnabled()
+    text = pdf_text(receipt_documents.receipt_pdf(receipt.number, copy=False))
+    assert "Support contract SC-A," in text
+
+
+def test_the_contract_dialog_takes_a_price_net_of_vat(qtbot: Any, office: dict[str, Any]) -> None:
+    customer = new_customer()
+    manager = office["manager"]
+    dialog = ContractDialog(
+        None, "Acme", [], lambda reference, product, starts, ends, **price:
+        funding.create_contract(manager, customer.id, reference, starts, ends, product, **price))
+    qtbot.addWidget(dialog)
+    dialog.reference.setText("SC-P")
+    dialog.price.setText("75.005")
+    dialog.accept()
+    assert dialog.value is None and "two decimal places" in dialog.message.text()
+    dialog.price.setText("£1,200.00")
+    dialog.accept()
+    assert dialog.value is not None and dialog.value.price_pence == 120_000
