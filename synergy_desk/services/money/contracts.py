@@ -73,8 +73,8 @@ def contract_line_text(reference: str, starts_on: dt.date, ends_on: dt.date) -> 
 def _state(contract: t.Contract, today: dt.date) -> ContractState:
     if contract.cancelled:
         return "cancelled"
-    if contract.ended_early_at is not None and contract.ends_on < today:
-        return "ended early"
+    if contract.ended_early_at is not None:
+        return "ended early"  # (it still covers up to and including its last day)
     if today < contract.starts_on:
         return "not started"
     if today > contract.ends_on:
