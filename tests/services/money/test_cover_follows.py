@@ -346,3 +346,18 @@ def test_check_raises_no_false_alarm_for_contracts_written_before_and_after_the_
     contracts.change_end(manager, old.id, today + dt.timedelta(days=20), "Extended")
     contracts.end_early(manager, new.id, today, "Replaced by SC-OLD")
     assert integrity.check_office() == []
+
+
+def test_check_reports_a_contracts_price_or_end_changed_outside_the_program(
+        office, manager) -> None:
+    customer = new_customer()
+    today = office_today()
+    contract = funding.create_contract(manager, customer.id, "SC-T", today,
+                                       today + dt.timedelta(days=10), price_pence=5_000)
+    contracts.end_early(manager, contract.id, today, "Replaced")
+    assert integrity.check_office() == []
+    (t.Contract.update(price_pence=1, ends_on=today + dt.timedelta(days=300))
+     .where(t.Contract.id == contract.id).execute())
+    problems = integrity.check_records()
+    assert len(problems) == 1 and "contract SC-T" in problems[0]
+    assert "price pence is 1" in problems[0] and "ends on" in problems[0]
