@@ -131,6 +131,7 @@ class PaymentMethod(StrEnum):
 class LineKind(StrEnum):
     INCIDENT = "incident"
     SEASON_TICKET = "season_ticket"
+    CONTRACT = "contract"
 
 
 class CreditNoteKind(StrEnum):

@@ -213,6 +213,12 @@ class Contract(BaseModel):
     cancelled = BooleanField(default=False)
     created_by = ForeignKeyField(User)
     created_at = UTCDateTimeField(default=utcnow)
+    #: The agreed price, net of VAT, in pence (0: none recorded).
+    price_pence = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    #: Set when a manager ends it before its planned end (then ends_on is its last day).
+    ended_early_at = UTCDateTimeField(null=True)
+    ended_early_by = ForeignKeyField(User, null=True, backref="contracts_ended")
+    ended_early_reason = TextField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class EnhancementRequest(BaseModel):
@@ -384,6 +390,15 @@ class PaymentLine(BaseModel):
 
     class Meta:
         indexes = ((("payment", "position"), True),)
+
+
+class ContractPayment(BaseModel):
+    """A receipt line that paid for a support contract (kept beside the line: a payment
+    line's own columns are what the payment chain hashes, so they never change)."""
+
+    id = AutoField()
+    contract = ForeignKeyField(Contract, backref="payments")
+    payment_line = ForeignKeyField(PaymentLine, unique=True, backref="contract_paid")
 
 
 class CreditNote(BaseModel):
@@ -562,7 +577,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
     Module, Contract,
     EnhancementRequest, Incident, IncidentCount, TimelineEntry, CallBack, SeasonTicket, Payment,
-    PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, IncidentFunding,
+    PaymentLine, ContractPayment, CreditNote, CreditNoteLine, TicketLedger, Waiver,
+    IncidentFunding,
     EnhancementRequestCustomer,
     Escalation, AuditLog, OfficeDetails,
 ]

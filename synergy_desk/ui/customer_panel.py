@@ -44,6 +44,7 @@ class CustomerPanel(QFrame):
     add_contact_requested = Signal(int)
     edit_contact_requested = Signal(int, int)
     retire_contact_requested = Signal(int, int)
+    contracts_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, can_refund: bool = False) -> None:
         super().__init__(parent)
@@ -114,6 +115,7 @@ class CustomerPanel(QFrame):
 
         edit_row = self._build_edit_actions()
 
+        self._add_contracts_action()
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(edit_row)
@@ -233,6 +235,17 @@ class CustomerPanel(QFrame):
         contact_id = self.chosen_contact_id()
         if self.customer_id is not None and contact_id is not None:
             self.retire_contact_requested.emit(self.customer_id, contact_id)
+
+    def _add_contracts_action(self) -> None:
+        """The customer's contract list, from the banner's context menu (and the window's
+        Office menu)."""
+        self.contracts_action = QAction(self.tr("Support contracts of this customer…"), self)
+        self.contracts_action.setObjectName("customerContracts")
+        self.contracts_action.triggered.connect(
+            lambda: self.customer_id is not None
+            and self.contracts_requested.emit(self.customer_id))
+        self.banner.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.banner.addAction(self.contracts_action)
 
     def clear(self) -> None:
         self.customer_id = None

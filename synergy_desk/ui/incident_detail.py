@@ -82,8 +82,12 @@ class IncidentDetail(QFrame):
         self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
         self._add_button("takePayment", self.tr("Take &payment…"), "Ctrl+Shift+Y",
                          self._on_take_payment_clicked)
-        self._add_button("redeemTicket", self.tr("Use season &ticket"), "Ctrl+Shift+T",
-                         self._on_redeem_ticket_clicked)
+        # Its shortcut (Ctrl+Shift+T) is the window's Incident menu's, which calls apply_cover.
+        self._add_button("applyCover", self.tr("Apply contract / &ticket"), None,
+                         self._on_apply_cover_clicked)
+        self.buttons["applyCover"].setToolTip(
+            self.tr("Fund it from the customer's support contract or season ticket "
+                    "(Ctrl+Shift+T)"))
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
                          self._on_callback_clicked)
         self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
@@ -226,7 +230,7 @@ class IncidentDetail(QFrame):
         rules = {
             "logCall": not merged and status is not IncidentStatus.CLOSED,
             "takePayment": open_ and not funded,
-            "redeemTicket": open_ and not funded,
+            "applyCover": open_ and not funded,
             "callback": True,
             "summary": True,
             "claim": open_ and detail.engineer_id != self._actor.id,
@@ -371,6 +375,22 @@ class IncidentDetail(QFrame):
             self, self._actor, self.incident_id, expected_version=self.version,
             take_payment=self._take_payment_for))
 
+    def apply_cover(self) -> None:
+        """Fund the shown incident from the customer's contract, else their season ticket."""
+        if self.buttons["applyCover"].isEnabled():
+            self._on_apply_cover_clicked()
+
+    def _on_apply_cover_clicked(self) -> None:
+        from synergy_desk.services.money import funding
+        from synergy_desk.ui.operations import call
+
+        if self.incident_id is None:
+            return
+        text = call(self.window(), funding.apply_cover, self._actor, self.incident_id)
+        if text is not None:
+            self.notice.emit(text)
+            self.changed.emit(self.incident_id)
+
     def _on_wait_customer_clicked(self) -> None:
         if self.incident_id is not None:
             self._do(self._work().wait_on_customer, self._actor, self.incident_id,
@@ -379,8 +399,14 @@ class IncidentDetail(QFrame):
     def _offer_funding(self, ref: Any) -> None:
         """A split-off aspect needs its own funding: offer to take it at once."""
         from synergy_desk.ui import receipts
+        from synergy_desk.ui.dialogs.split import offer_cover
 
         self.notice.emit(self.tr("%s split off; it needs its own funding.") % ref.reference)
+        # The customer's contract or season ticket comes before asking for money.
+        funded = offer_cover(self.window(), self._actor, ref)
+        if funded:
+            self.notice.emit(funded)
+            return
         if self.customer_id is not None:
             receipts.take_payment_flow(self.window(), self._actor, self._background,
                                        self.customer_id, (ref.id,))

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
             "actionTakePayment", self.tr("Take pa&yment…"), "Ctrl+Shift+Y",
             lambda: self._on_take_payment(self.customer_panel.customer_id),
             self.tr("Take a payment from the customer shown (Ctrl+Shift+Y)"))
+        self._build_cover_actions()
         self.act_registers = self._action(
             "actionRegisters", self.tr("&Registers…"), "Ctrl+Shift+G", self._on_registers,
             self.tr("Enhancement requests and escalations (Ctrl+Shift+G)"))
@@ -333,6 +334,7 @@ class MainWindow(QMainWindow):
         self.customer_panel.refund_requested.connect(self._on_refund)
         self.customer_panel.adjust_ticket_requested.connect(self._on_adjust_ticket)
         self.customer_panel.contract_requested.connect(self._on_record_contract)
+        self.customer_panel.contracts_requested.connect(self._on_contracts)
         self.detail = IncidentDetail(self.actor, self.background)
         self.detail.changed.connect(self._on_detail_changed)
         self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -451,6 +453,21 @@ class MainWindow(QMainWindow):
         if self.auto_backup is None and self.database_info is not None:
             self.auto_backup = start_daily_backup(self, self.background, self.database_info)
 
+    def _build_cover_actions(self) -> None:
+        self.act_contracts = self._action(
+            "actionContracts", self.tr("Support &contracts…"), "Ctrl+Shift+A",
+            lambda: self._on_contracts(None),
+            self.tr("Every support contract of the office (Ctrl+Shift+A)"))
+        self.act_customer_contracts = self._action(
+            "actionCustomerContracts", self.tr("Customer's c&ontracts…"), "Ctrl+Shift+J",
+            self._on_customer_contracts,
+            self.tr("The support contracts of the customer shown (Ctrl+Shift+J)"))
+        self.act_apply_cover = self._action(
+            "actionApplyCover", self.tr("Apply contract / &ticket"), "Ctrl+Shift+T",
+            lambda: self.detail.apply_cover(),
+            self.tr("Fund the incident shown from the customer's support contract or season "
+                    "ticket (Ctrl+Shift+T)"))
+
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
@@ -469,6 +486,7 @@ class MainWindow(QMainWindow):
         incident_menu = menu.addMenu(self.tr("&Incident"))
         incident_menu.addAction(self.act_log_call)
         incident_menu.addAction(self.act_take_payment)
+        incident_menu.addAction(self.act_apply_cover)
         incident_menu.addSeparator()
         incident_menu.addAction(self.act_callbacks)
         incident_menu.addAction(self.act_registers)
@@ -477,6 +495,8 @@ class MainWindow(QMainWindow):
         office_menu.addAction(self.act_takings)
         office_menu.addAction(self.act_reports)
         office_menu.addAction(self.act_audit_log)
+        office_menu.addAction(self.act_contracts)
+        office_menu.addAction(self.act_customer_contracts)
         office_menu.addSeparator()
         office_menu.addAction(self.act_users)
         office_menu.addAction(self.act_office_settings)
@@ -951,7 +971,40 @@ class MainWindow(QMainWindow):
         if outcome.failed or contract is None:
             return
         self.statusBar().showMessage(self.tr("%s recorded.") % contract.summary, 10_000)
+        self._offer_new_contract(contract)
         self.refresh()
+
+    def _on_customer_contracts(self) -> None:
+        if self.customer_panel.customer_id is None:
+            self.statusBar().showMessage(self.tr("Find a customer first: their contracts are "
+                                                 "listed then."), 6000)
+            return
+        self._on_contracts(self.customer_panel.customer_id)
+
+    def _on_contracts(self, customer_id: int | None) -> None:
+        from synergy_desk.services.people import customers
+        from synergy_desk.ui.contracts_view import ContractsView
+
+        name = ""
+        if customer_id is not None:
+            with reporting_errors(self) as outcome:
+                name = customers.customer_summary(customer_id).name
+            if outcome.failed:
+                return
+        view = ContractsView(self, self.actor, customer_id, name, self.background)
+        view.changed.connect(lambda: self.refresh())
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._keep(view)
+        view.show()
+
+    def _offer_new_contract(self, contract: Any) -> None:
+        from synergy_desk.ui.dialogs.customer_cover import offer_contract_funding
+
+        funded = offer_contract_funding(self, self.actor, contract)
+        if funded:
+            self.statusBar().showMessage(
+                self.tr("%s recorded; it now funds %s.") % (contract.summary, ", ".join(funded)),
+                10_000)
 
     def _on_reports(self, report: str | None = None) -> None:
         from synergy_desk.ui.reports import open_reports

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from peewee import fn
 
-from synergy_desk.domain.enums import FundingKind, IncidentStatus, LedgerKind, WaiverKind
+from synergy_desk.domain.enums import (
+    FundingKind,
+    IncidentStatus,
+    LedgerKind,
+    TimelineKind,
+    WaiverKind,
+)
 from synergy_desk.domain.errors import ConflictError, ValidationError
-from synergy_desk.domain.money import format_pence, line_amounts
+from synergy_desk.domain.money import MAX_PENCE, format_pence, line_amounts
 from synergy_desk.domain.numbers import credit_note_text, receipt_text
 from synergy_desk.domain.text import screened_text
 from synergy_desk.domain.zones import local_date
@@ -31,6 +38,7 @@ from synergy_desk.services.common import (
 from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
+    counts_in_one_pass,
     lock_incident,
     update_incident,
 )
@@ -43,7 +51,8 @@ __all__ = [
     "ContractInfo", "Entitlement", "FundingInfo", "TicketUse", "attach_funding",
     "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
     "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
-    "NUDGE_AT", "RECENTLY_RAN_OUT"
+    "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "Awaiting", "awaiting_cover",
+    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "contract_info", "redeem_in_tx", "timeline_note",
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.
@@ -64,6 +73,8 @@ class ContractInfo:
     starts_on: dt.date
     ends_on: dt.date
     cancelled: bool
+    price_pence: int = 0
+    ended_early: bool = False
 
     @property
     def summary(self) -> str:
@@ -71,11 +82,13 @@ class ContractInfo:
         return f"Contract {self.reference}{product} until {date_text(self.ends_on)}"
 
 
-def _contract_info(contract: t.Contract) -> ContractInfo:
+def contract_info(contract: t.Contract) -> ContractInfo:
+    """A contract row as the services hand it out."""
     product = contract.product if contract.__data__.get("product") else None
     return ContractInfo(contract.id, contract.__data__["customer"], contract.reference,
                         product.id if product else None, product.name if product else None,
-                        contract.starts_on, contract.ends_on, contract.cancelled)
+                        contract.starts_on, contract.ends_on, contract.cancelled,
+                        contract.price_pence, contract.ended_early_at is not None)
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,7 @@ def entitlement(customer_id: int, product_id: int | None = None,
     nudge = contract is None and (0 < total <= NUDGE_AT or (total == 0 and ran_out_lately))
     parts = []
     if contract is not None:
-        parts.append(_contract_info(contract).summary)
+        parts.append(contract_info(contract).summary)
     if live:
         first = live[0]
         text = f"Season ticket: {first.left} of {first.size} left, expires {first.expires_text}"
@@ -162,10 +175,21 @@ def entitlement(customer_id: int, product_id: int | None = None,
     if not parts:
         parts.append(f"Pay per incident: {format_pence(price.gross_pence)} inc. VAT")
     return Entitlement(
-        customer.id, product_id, now, _contract_info(contract) if contract else None, live,
+        customer.id, product_id, now, contract_info(contract) if contract else None, live,
         total, settings.vat_rate_bp, price.net_pence, price.vat_pence, price.gross_pence,
         settings.ticket_default_size, settings.ticket_incident_price_pence, nudge,
         "; ".join(parts))
+
+
+def incident_cover(incident_id: int) -> Entitlement:
+    """The cover of an incident's customer for its product (what a split offers before asking
+    for money).
+
+    Raises:
+        NotFound: no such incident.
+    """
+    incident = get_or_404(t.Incident, incident_id, "incident")
+    return entitlement(incident.__data__["customer"], incident.__data__["product"])
 
 
 # --- internal helpers, inside the caller's transaction ---
@@ -366,6 +390,32 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
             "it from the receipt.")
 
 
+def timeline_note(actor: Actor, incident: t.Incident, text: str) -> None:
+    """A system line on the incident's timeline, inside the caller's transaction (the
+    incidents area, which owns the timeline, builds on this one and cannot be called here)."""
+    now = utcnow()
+    t.TimelineEntry.create(incident=incident.id, kind=TimelineKind.SYSTEM, author=actor.id,
+                           occurred_at=now, text=text, created_at=now)
+
+
+def bought_with_reason(receipt: str) -> str:
+    """The ledger reason of a redemption made by the payment that bought the ticket (the
+    receipt finds the incidents it funded by it)."""
+    return f"Funded with the ticket bought on receipt {receipt}"
+
+
+@in_transaction
+def redeem_in_tx(actor: Actor, incident: t.Incident, ticket: t.SeasonTicket, left: int, *,
+                 reason: str = "") -> TicketUse:
+    """Fund the locked incident with one incident of the locked ticket holding ``left``."""
+    entry = tickets.append_ledger(actor.id, ticket, LedgerKind.REDEMPTION, -1,
+                                  incident=incident.id, reason=reason)
+    attach_funding(actor, incident, FundingKind.TICKET, ticket_entry=entry)
+    audit(actor, "ticket.redeem", "season_ticket", ticket.id, {"balance": left},
+          {"balance": left - 1, "incident": incident.reference, "ledger_entry": entry.id})
+    return tickets.ticket_use(entry)
+
+
 # --- public services ---
 
 @retried
@@ -386,12 +436,7 @@ def fund_from_ticket(actor: Actor, incident_id: int) -> TicketUse:
                 f"{incident.customer.name} has no live season ticket with incidents left; "
                 "take a payment or sell a new ticket.")
         ticket, left = live[0]
-        entry = tickets.append_ledger(actor.id, ticket, LedgerKind.REDEMPTION, -1,
-                                      incident=incident.id)
-        attach_funding(actor, incident, FundingKind.TICKET, ticket_entry=entry)
-        audit(actor, "ticket.redeem", "season_ticket", ticket.id, {"balance": left},
-              {"balance": left - 1, "incident": incident.reference, "ledger_entry": entry.id})
-        return tickets.ticket_use(entry)
+        return redeem_in_tx(actor, incident, ticket, left)
 
 
 @retried
@@ -414,6 +459,112 @@ def fund_from_contract(actor: Actor, incident_id: int) -> FundingInfo:
         info = funding_of(incident.id)
         assert info is not None
         return info
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """An incident of the customer's that waits for payment and a cover could fund."""
+
+    id: int
+    reference: str
+    subject: str
+    product_name: str
+
+
+def _contract_covers(contract: t.Contract, incident: t.Incident, day: dt.date) -> bool:
+    product = contract.__data__.get("product")
+    return (not contract.cancelled and contract.starts_on <= day <= contract.ends_on
+            and (product is None or product == incident.__data__["product"]))
+
+
+def awaiting_cover(contract_id: int) -> list[Awaiting]:
+    """The customer's open incidents awaiting payment that the contract covers today (what
+    recording it offers to fund), oldest first.
+
+    Raises:
+        NotFound: no such contract.
+    """
+    contract = get_or_404(t.Contract, contract_id, "contract")
+    today = office_today()
+    if contract.cancelled or not contract.starts_on <= today <= contract.ends_on:
+        return []
+    query = (t.Incident.select(t.Incident, t.Product.name.alias("product_name"))
+             .join(t.Product, on=(t.Incident.product == t.Product.id))
+             .where((t.Incident.customer == contract.__data__["customer"])
+                    & (t.Incident.status == IncidentStatus.AWAITING_PAYMENT)
+                    & (t.Incident.funding == FundingKind.NONE)
+                    & t.Incident.merged_into.is_null())
+             .order_by(t.Incident.id))
+    if contract.__data__.get("product") is not None:
+        query = query.where(t.Incident.product == contract.__data__["product"])
+    return [Awaiting(i.id, i.reference, i.subject, getattr(i, "product_name", ""))
+            for i in query.objects()]
+
+
+@retried
+def fund_awaiting_from_contract(actor: Actor, contract_id: int,
+                                incident_ids: Iterable[int]) -> list[str]:
+    """Fund the chosen incidents awaiting payment from the contract (the offer made when a
+    contract is recorded); returns the references funded. An incident funded meanwhile at
+    another desk, or that the contract does not cover, is left as it is.
+
+    Raises:
+        NotFound: no such contract.
+    """
+    with transaction(), counts_in_one_pass():
+        require(actor, EVERYONE, "fund incidents from a contract")
+        contract = get_or_404(t.Contract, contract_id, "contract")
+        today = office_today()
+        done = []
+        # Locked in id order (the lock order), whatever order they were chosen in.
+        for incident_id in sorted(set(incident_ids)):
+            incident = lock_incident(incident_id)
+            if (incident.__data__["customer"] != contract.__data__["customer"]
+                    or FundingKind(incident.funding) is not FundingKind.NONE
+                    or active_funding(incident.id) is not None
+                    or not IncidentStatus(incident.status).is_open
+                    or not _contract_covers(contract, incident, today)):
+                continue
+            attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
+            timeline_note(actor, incident,
+                          f"Funded from support contract {contract.reference}.")
+            done.append(incident.reference)
+        return done
+
+
+@retried
+def apply_cover(actor: Actor, incident_id: int) -> str:
+    """Fund an unfunded incident from the customer's cover: the contract covering its product
+    today, else the earliest-expiring live season ticket. Anyone at the desk may do it.
+
+    Returns:
+        What the desk tells the caller ("INC-000012 is funded from contract SC-12." or the
+        ticket's "incident 4 of 10 used, 6 left, expires …").
+
+    Raises:
+        ValidationError: the incident is already funded or not open, or the customer has
+            neither a covering contract nor a ticket with incidents left.
+    """
+    with transaction():
+        require(actor, EVERYONE, "fund incidents from a contract or season ticket")
+        incident = lock_incident(incident_id)
+        check_fundable(incident)
+        contract = covering_contract(incident.__data__["customer"], incident.__data__["product"])
+        if contract is not None:
+            attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
+            text = f"{incident.reference} is funded from support contract {contract.reference}."
+            timeline_note(actor, incident, f"Funded from support contract {contract.reference}.")
+            return text
+        live = tickets.live_tickets(incident.__data__["customer"], utcnow(), lock=True)
+        if not live:
+            raise ValidationError(
+                f"{incident.customer.name} has no support contract covering "
+                f"{incident.product.name} and no season ticket with incidents left; "
+                "take a payment instead. Nothing was changed.")
+        ticket, left = live[0]
+        use = redeem_in_tx(actor, incident, ticket, left)
+        timeline_note(actor, incident, f"Funded from season ticket {ticket.id}: {use.text}.")
+        return f"{incident.reference} is funded from season ticket {ticket.id}: {use.text}."
 
 
 @retried
@@ -447,13 +598,15 @@ def waive(actor: Actor, incident_id: int, kind: WaiverKind, reason: str) -> Fund
 
 @retried
 def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: dt.date,
-                    ends_on: dt.date, product_id: int | None = None) -> ContractInfo:
-    """A manager records a support contract (all products, or one).
+                    ends_on: dt.date, product_id: int | None = None, *,
+                    price_pence: int = 0) -> ContractInfo:
+    """A manager records a support contract (all products, or one) and its price, net of VAT
+    (0 when none is recorded; a receipt line for it is taken like any payment).
 
     Raises:
         PermissionDenied: the actor is not a manager.
-        ValidationError: no reference, a reference the customer already has, or dates out
-            of order.
+        ValidationError: no reference, a reference the customer already has, dates out
+            of order, or a price that is not a whole number of pence from 0 up.
         NotFound: no such customer or product.
     """
     with transaction():
@@ -473,6 +626,10 @@ def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: d
             raise ValidationError("A contract cannot end before it starts.", "ends_on")
         if product_id is not None:
             get_or_404(t.Product, product_id, "product")
+        if (not isinstance(price_pence, int) or isinstance(price_pence, bool)
+                or not 0 <= price_pence <= MAX_PENCE):
+            raise ValidationError("Give the contract's price as an amount of money from £0.",
+                                  "price_pence")
         # "sc-12" is the contract "SC-12" typed in a hurry, not another one.
         same = (t.Contract.select(t.Contract.reference)
                 .where((t.Contract.customer == customer_id)
@@ -482,9 +639,10 @@ def create_contract(actor: Actor, customer_id: int, reference: str, starts_on: d
             raise ValidationError(f"This customer already has contract {same}.", "reference")
         contract = t.Contract.create(customer=customer_id, reference=ref, product=product_id,
                                      starts_on=starts_on, ends_on=ends_on,
+                                     price_pence=price_pence,
                                      created_by=actor.id, created_at=utcnow())
         audit(actor, "contract.create", "contract", contract.id, None, snapshot(contract))
-        return _contract_info(contract)
+        return contract_info(contract)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from synergy_desk.services.incident_state import (
     lock_customer,
     lock_incident,
 )
-from synergy_desk.services.money import credit_notes, funding, tickets
+from synergy_desk.services.money import contracts, credit_notes, funding, tickets
 from synergy_desk.services.money.chains import (
     PAYMENT_CHAIN,
     payment_content,
@@ -97,7 +97,11 @@ class QuoteLine:
 
 @dataclass(frozen=True)
 class Quote:
-    """What a payment would charge: one line per incident and per season ticket, VAT per line."""
+    """What a payment would charge: one line per incident and per season ticket, VAT per line.
+
+    Incidents paid for with a new season ticket are funded from it (``ticket_funds``, in the
+    order chosen, as many as it holds) and have no line of their own.
+    """
 
     customer_id: int
     lines: tuple[QuoteLine, ...]
@@ -105,6 +109,7 @@ class Quote:
     vat_pence: int
     gross_pence: int
     full_invoice_required: bool
+    ticket_funds: tuple[int, ...] = ()
 
 
 def _ticket_size(size: object) -> int | None:
@@ -150,11 +155,37 @@ def _incidents_to_pay(customer_id: int, incident_ids: Iterable[int], *,
     return out
 
 
+def _contract_to_pay(customer_id: int, contract_id: int | None, *,
+                     lock: bool) -> t.Contract | None:
+    """The customer's contract to charge for: priced, not cancelled, not paid for already."""
+    if contract_id is None:
+        return None
+    contract = get_or_404(t.Contract, contract_id, "contract", lock=lock)
+    if contract.__data__["customer"] != customer_id:
+        raise ValidationError(f"Contract {contract.reference} belongs to another customer.",
+                              "contract_id")
+    if contract.cancelled:
+        raise ValidationError(f"Contract {contract.reference} was cancelled.", "contract_id")
+    if contract.price_pence <= 0:
+        raise ValidationError(f"Contract {contract.reference} has no price; a manager sets its "
+                              "price first.", "contract_id")
+    paid = [receipt for _line, receipt, gross in contracts.paid_lines([contract.id])[contract.id]
+            if gross > 0]
+    if paid:
+        raise ValidationError(f"Contract {contract.reference} was paid for on receipt "
+                              f"{paid[0]} already.", "contract_id")
+    return contract
+
+
 def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size: int | None,
-                 validity_days: int, settings: t.OfficeSettings) -> Quote:
+                 validity_days: int, settings: t.OfficeSettings,
+                 contract: t.Contract | None = None) -> Quote:
     rate = settings.vat_rate_bp
     lines = []
-    for incident in incidents:
+    # A ticket bought with incidents funds them (cover follows the customer): only those it
+    # cannot hold are charged per incident.
+    from_ticket = tuple(i.id for i in incidents[:ticket_size or 0])
+    for incident in incidents[len(from_ticket):]:
         amounts = line_amounts(settings.incident_price_pence, rate)
         lines.append(QuoteLine(
             LineKind.INCIDENT, f"{incident.reference} — {incident.subject}"[:_DESCRIPTION_MAX],
@@ -168,13 +199,21 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
             f"Season ticket, {ticket_size} {noun}, valid {validity_days} days",
             amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence,
             ticket_size=ticket_size, ticket_validity_days=validity_days))
+    if contract is not None:
+        amounts = line_amounts(contract.price_pence, rate)
+        lines.append(QuoteLine(
+            LineKind.CONTRACT,
+            contracts.contract_line_text(contract.reference, contract.starts_on,
+                                         contract.ends_on)[:_DESCRIPTION_MAX],
+            amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence))
     gross = sum(ln.gross_pence for ln in lines)
     return Quote(customer_id, tuple(lines), sum(ln.net_pence for ln in lines),
-                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE)
+                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE,
+                 from_ticket)
 
 
 def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
-          ticket_validity_days: int | None = None) -> Quote:
+          ticket_validity_days: int | None = None, contract_id: int | None = None) -> Quote:
     """Price a payment before it is taken (the same rules and figures take_payment uses).
 
     Raises:
@@ -187,10 +226,11 @@ def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None
     size = _ticket_size(ticket_size)
     days = _validity(ticket_validity_days, settings)
     incidents = _incidents_to_pay(customer_id, incident_ids, lock=False)
-    if not incidents and size is None:
+    contract = _contract_to_pay(customer_id, contract_id, lock=False)
+    if not incidents and size is None and contract is None:
         raise ValidationError("Choose the incidents to pay for or a season ticket.",
                               "incident_ids")
-    return _build_quote(customer_id, incidents, size, days, settings)
+    return _build_quote(customer_id, incidents, size, days, settings, contract)
 
 
 # --- receipts ---
@@ -210,6 +250,7 @@ class PaymentRequest:
     auth_code: str = ""
     bank_reference: str = ""
     full_invoice: bool = False
+    contract_id: int | None = None  # a support contract to charge for, at its price
 
 
 @dataclass(frozen=True)
@@ -230,6 +271,9 @@ class ReceiptLine:
     ticket_expires_at: dt.datetime | None = None
     ticket_expires_text: str | None = None
     refunded_on: str | None = None  # the credit note's number, once refunded
+    #: The incidents a ticket bought on this receipt funded at once, as the customer is told:
+    #: "INC-000012: incident 1 of 10 used, 9 left, expires 5 Dec 2027".
+    ticket_uses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -384,10 +428,12 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         size = _ticket_size(request.ticket_size)
         days = _validity(request.ticket_validity_days, settings)
         incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)
-        if not incidents and size is None:
+        # After the incidents (the lock order): two desks cannot both take its payment.
+        contract = _contract_to_pay(customer.id, request.contract_id, lock=True)
+        if not incidents and size is None and contract is None:
             raise ValidationError("Choose the incidents to pay for or a season ticket.",
                                   "incident_ids")
-        q = _build_quote(customer.id, incidents, size, days, settings)
+        q = _build_quote(customer.id, incidents, size, days, settings, contract)
         if q.gross_pence <= 0:
             raise ValidationError("There is nothing to charge; a manager can waive the charge "
                                   "instead.")
@@ -429,6 +475,13 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
             line.payment = payment
             line.save(force_insert=True)
         receipt = receipt_text(number)
+        by_id = {i.id: i for i in incidents}
+        for line in lines:
+            if line.kind is LineKind.CONTRACT and contract is not None:
+                t.ContractPayment.create(contract=contract.id, payment_line=line.id)
+                audit(actor, "contract.pay", "contract", contract.id, {"paid_pence": 0},
+                      {"paid_pence": line.gross_pence, "receipt": receipt,
+                       "payment_line": line.id})
         if ticket is not None:
             purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
                                              reason=f"Bought on receipt {receipt}")
@@ -436,7 +489,12 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
             audit(actor, "ticket.purchase", "season_ticket", ticket.id, {"balance": 0},
                   {**snapshot(ticket), "balance": size or 0, "receipt": receipt,
                    "ledger_entry": purchase.id})
-        by_id = {i.id: i for i in incidents}
+            for used, incident_id in enumerate(q.ticket_funds):
+                use = funding.redeem_in_tx(actor, by_id[incident_id], ticket, (size or 0) - used,
+                                           reason=funding.bought_with_reason(receipt))
+                funding.timeline_note(actor, by_id[incident_id],
+                                      f"Funded from season ticket {ticket.id}, bought on receipt "
+                                      f"{receipt}: {use.text}.")
         for line in lines:
             if line.kind is LineKind.INCIDENT:
                 funding.attach_funding(actor, by_id[line.__data__["incident"]],
@@ -464,6 +522,16 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
     ticket_ids = [ln.__data__["ticket"] for ln in lines if ln.__data__.get("ticket")]
     ticket_rows = {tk.id: tk for tk in t.SeasonTicket.select()
                    .where(t.SeasonTicket.id.in_(ticket_ids))} if ticket_ids else {}
+    uses: dict[int, list[str]] = {}
+    if ticket_ids:
+        for entry in (t.TicketLedger.select()
+                      .where(t.TicketLedger.ticket.in_(ticket_ids)
+                             & (t.TicketLedger.kind == LedgerKind.REDEMPTION)
+                             & (t.TicketLedger.reason == funding.bought_with_reason(
+                                 receipt_text(payment.receipt_number))))
+                      .order_by(t.TicketLedger.id)):
+            use = tickets.ticket_use(entry)
+            uses.setdefault(use.ticket_id, []).append(f"{use.incident_reference}: {use.text}")
     out_lines = []
     by_rate: dict[int, list[int]] = {}
     for ln in lines:
@@ -476,7 +544,8 @@ def _receipt_info(payment: t.Payment, *, is_copy: bool) -> ReceiptInfo:
             ticket_id=tk.id if tk else None, ticket_size=tk.size if tk else None,
             ticket_expires_at=tk.expires_at if tk else None,
             ticket_expires_text=date_text(tk.expires_at, zone) if tk else None,
-            refunded_on=refunds.get(ln.id)))
+            refunded_on=refunds.get(ln.id),
+            ticket_uses=tuple(uses.get(tk.id, ())) if tk else ()))
         totals = by_rate.setdefault(ln.vat_rate_bp, [0, 0])
         totals[0] += ln.net_pence
         totals[1] += ln.vat_pence
@@ -545,7 +614,10 @@ def payments_for_customer(customer_id: int, limit: int = 20) -> list[PaymentSumm
                   on=(t.PaymentLine.ticket == t.SeasonTicket.id))
             .where(t.PaymentLine.payment.in_(ids))
             .order_by(t.PaymentLine.payment, t.PaymentLine.position)):
-        items[pid].append(ref if LineKind(kind) is LineKind.INCIDENT else f"Season ticket ({size})")
+        line_kind = LineKind(kind)
+        items[pid].append(ref if line_kind is LineKind.INCIDENT
+                          else f"Season ticket ({size})" if line_kind is LineKind.SEASON_TICKET
+                          else "Support contract")
     refunded: dict[int, int] = {
         int(pid): int(total or 0) for pid, total in tuples(
             t.CreditNote.select(t.CreditNote.payment, fn.SUM(t.CreditNote.gross_pence))

@@ -483,7 +483,8 @@ def _is_are(items: Sequence[object]) -> str:
 _USER_FIELDS = ("username", "full_name", "role", "active")
 _TICKET_FIELDS = ("customer", "size", "price_pence", "expires_at")
 _WAIVER_FIELDS = ("incident", "kind", "reason", "granted_by")
-_CONTRACT_FIELDS = ("customer", "reference", "product", "starts_on", "ends_on", "cancelled")
+_CONTRACT_FIELDS = ("customer", "reference", "product", "starts_on", "ends_on", "cancelled",
+                    "price_pence", "ended_early_reason")
 #: Settings that are not the office's business: bookkeeping, secrets, the logo's bytes.
 _SETTINGS_SKIPPED = frozenset({"id", "version", "updated_at", "logo", "smtp_password"})
 _PRINTED_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "timezone")

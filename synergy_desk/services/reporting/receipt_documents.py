@@ -59,7 +59,9 @@ def _receipt_line_detail(line: payments.ReceiptLine, zone_name: str) -> str:
         expires = (f", expires {format_date(line.ticket_expires_at, zone_name)}"
                    if line.ticket_expires_at is not None else "")
         number = f"Season ticket {line.ticket_id}: " if line.ticket_id is not None else ""
-        return f"{number}{line.ticket_size} {noun}{expires}"
+        # The incidents it funded at once: "INC-000012: incident 1 of 10 used, 9 left, ...".
+        funded = "".join(f"; funds {use}" for use in line.ticket_uses)
+        return f"{number}{line.ticket_size} {noun}{expires}{funded}"
     if line.kind is LineKind.INCIDENT:
         return "Per-incident support charge"
     return ""

@@ -24,15 +24,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from synergy_desk.domain.money import parse_pence
+from synergy_desk.services.common import Actor
+from synergy_desk.services.money import funding
 from synergy_desk.services.money.funding import ContractInfo
 from synergy_desk.services.money.tickets import TicketInfo
 from synergy_desk.ui import formatting
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.dialogs.split import CoverOffer
+from synergy_desk.ui.operations import call
 
 #: Adjusts a ticket: (ticket id, change in incidents, reason) -> the ticket afterwards.
 Adjust = Callable[[int, int, str], TicketInfo]
-#: Records a contract: (reference, product id or None for all, starts, ends) -> the contract.
-Record = Callable[[str, int | None, dt.date, dt.date], ContractInfo]
+#: Records a contract: (reference, product id or None for all, starts, ends) -> the contract;
+#: a price (net pence) is passed as ``price_pence`` when one is given.
+Record = Callable[..., ContractInfo]
+#: Changes a contract's end: (contract id, the date, reason) -> the contract.
+ChangeEnd = Callable[[int, dt.date, str], ContractInfo]
 
 
 class IncidentChangeBox(QSpinBox):
@@ -167,11 +175,15 @@ class ContractDialog(FormDialog[ContractInfo]):
         self.ends.setObjectName("contractEnds")
         for edit in (self.starts, self.ends):
             edit.setCalendarPopup(True)
+        self.price = QLineEdit()
+        self.price.setObjectName("contractPrice")
+        self.price.setPlaceholderText(self.tr("net of VAT, e.g. 1,200.00 (blank: none yet)"))
         form = QFormLayout()
         form.addRow(self.tr("&Reference:"), self.reference)
         form.addRow(self.tr("&Covers:"), self.product)
         form.addRow(self.tr("&Starts:"), self.starts)
         form.addRow(self.tr("&Ends:"), self.ends)
+        form.addRow(self.tr("&Price:"), self.price)
         self.ok_button.setText(self.tr("&Record"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -179,15 +191,87 @@ class ContractDialog(FormDialog[ContractInfo]):
                                         "dates need no payment.")))
         self.add_message_and_buttons(layout)
         self.fields = {"reference": self.reference, "starts_on": self.starts,
-                       "ends_on": self.ends}
+                       "ends_on": self.ends, "price_pence": self.price}
         self.reference.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def answer(self) -> ContractInfo:
+        text = self.price.text().strip()
+        price = parse_pence(text, field="price_pence") if text else 0
+        extra = {"price_pence": price} if price else {}
         return self._record(self.reference.text(), self.product.currentData(),
-                            self.starts.date().toPython(), self.ends.date().toPython())
+                            self.starts.date().toPython(), self.ends.date().toPython(), **extra)
 
     @classmethod
     def ask(cls, parent: QWidget | None, customer_name: str, products: list[Any],
             record: Record) -> ContractInfo | None:
         """The contract as recorded, or None when cancelled."""
         return cls(parent, customer_name, products, record).ask_value()
+
+
+
+class ContractEndDialog(FormDialog[ContractInfo]):
+    """A new end date for a contract, or its early end (its last day), with the reason;
+    ``change`` makes the change."""
+
+    def __init__(self, parent: QWidget | None, reference: str, ends_on: dt.date,
+                 change: ChangeEnd, contract_id: int, *, early: bool) -> None:
+        super().__init__(parent, message_name="dialogMessage")
+        self._change, self._contract_id = change, contract_id
+        self.setObjectName("contractEarlyEndDialog" if early else "contractEndDialog")
+        self.setWindowTitle(self.tr("End contract %s early") % reference if early
+                            else self.tr("Change the end of contract %s") % reference)
+        day = formatting.office_today() if early else ends_on
+        self.day = QDateEdit(QDate(day.year, day.month, day.day))
+        self.day.setObjectName("contractEndDate")
+        self.day.setCalendarPopup(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("contractEndReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setMaximumHeight(90)
+        self.reason.setPlaceholderText(self.tr("Why (kept in the audit log)"))
+        form = QFormLayout()
+        form.addRow(self.tr("&Last day covered:") if early else self.tr("&Ends on:"), self.day)
+        form.addRow(self.tr("&Reason:"), self.reason)
+        layout = QVBoxLayout(self)
+        note = QLabel(self.tr("Incidents it funds already keep their funding; incidents after "
+                              "its last day are not covered by it.") if early else
+                      self.tr("It now runs until %s.") % formatting.short_date(ends_on))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        self.ok_button.setText(self.tr("&End early") if early else self.tr("&Change"))
+        self.add_message_and_buttons(layout)
+        self.fields = {"ends_on": self.day, "last_day": self.day, "reason": self.reason}
+        self.setMinimumWidth(440)
+
+    def answer(self) -> ContractInfo:
+        return self._change(self._contract_id, self.day.date().toPython(),
+                            self.reason.toPlainText())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, reference: str, ends_on: dt.date, change: ChangeEnd,
+            contract_id: int, *, early: bool) -> ContractInfo | None:
+        """The contract as changed, or None when cancelled."""
+        return cls(parent, reference, ends_on, change, contract_id, early=early).ask_value()
+
+
+def offer_contract_funding(parent: QWidget | None, actor: Actor,
+                           contract: ContractInfo) -> list[str]:
+    """Offer a contract just recorded to the customer's open incidents awaiting payment that
+    it covers; the references it funded (none when there were none or the offer was declined).
+    """
+    waiting = call(parent, funding.awaiting_cover, contract.id)
+    if not waiting:
+        return []
+    shown = ", ".join(f"{w.reference} ({w.subject})" for w in waiting[:8])
+    if len(waiting) > 8:
+        shown += f" and {len(waiting) - 8} more"
+    noun = "incident" if len(waiting) == 1 else "incidents"
+    if not CoverOffer.ask(parent, "Fund from the new contract",
+                          f"Contract {contract.reference} covers {len(waiting)} {noun} "
+                          f"awaiting payment: {shown}. Fund {'it' if len(waiting) == 1 else 'them'}"
+                          " from the contract now?"):
+        return []
+    done = call(parent, funding.fund_awaiting_from_contract, actor, contract.id,
+                [w.id for w in waiting])
+    return done or []

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.cards import contains_card_number
-from synergy_desk.domain.enums import FundingKind, PaymentMethod
+from synergy_desk.domain.enums import FundingKind, LineKind, PaymentMethod
 from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.domain.money import format_pence, parse_pence
 from synergy_desk.services.common import Actor
@@ -44,7 +44,9 @@ CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club
 #: At most this many of the customer's unfunded open incidents are offered at once.
 MAX_INCIDENTS_LISTED = 200
 _ID_ROLE = Qt.ItemDataRole.UserRole
+_TEXT_ROLE = Qt.ItemDataRole.UserRole + 1
 _TICKET = "ticket"
+_CONTRACT = "contract"
 
 _CARD_REFUSED = (
     "That looked like a full card number, so it was wiped at once. Card numbers are never "
@@ -64,8 +66,11 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
     """
 
     def __init__(self, parent: QWidget | None, actor: Actor, customer_id: int,
-                 incident_ids: Sequence[int] = (), offer_ticket: bool = False) -> None:
+                 incident_ids: Sequence[int] = (), offer_ticket: bool = False,
+                 contract_id: int | None = None) -> None:
         super().__init__(parent, message_name="paymentMessage")
+        #: A support contract being paid for (chosen from the contract list).
+        self.contract_id = contract_id
         self.setObjectName("paymentDialog")
         self._actor = actor
         self.customer_id = customer_id
@@ -338,6 +343,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                 continue
             item = QTreeWidgetItem([f"{row.reference} — {row.subject}", "", "", ""])
             item.setData(0, _ID_ROLE, row.id)
+            item.setData(0, _TEXT_ROLE, f"{row.reference} — {row.subject}")
             item.setToolTip(0, f"{row.reference} — {row.subject} ({row.status.label})")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable)
@@ -380,10 +386,11 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         incident_ids = self.chosen_incident_ids()
         size = self.ticket_size.value() if self.ticket_check.isChecked() else None
         self.quote = None
-        if incident_ids or size is not None:
+        if incident_ids or size is not None or self.contract_id is not None:
             try:
                 self.quote = payments.quote(self.customer_id, incident_ids, size,
-                                            self.ticket_days.value() if size else None)
+                                            self.ticket_days.value() if size else None,
+                                            self.contract_id)
             except DomainError as exc:
                 self._say(exc.message, error=True, about_choice=True)
         by_incident = {ln.incident_id: ln for ln in (self.quote.lines if self.quote else ())
@@ -393,9 +400,17 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             for i in range(self.lines.topLevelItemCount()):
                 item = self.lines.topLevelItem(i)
                 incident_id = item.data(0, _ID_ROLE)
-                if item.data(0, _ID_ROLE) == _TICKET:
+                if item.data(0, _ID_ROLE) in (_TICKET, _CONTRACT):
                     continue
                 line = by_incident.get(incident_id)
+                if self.quote is not None and incident_id in self.quote.ticket_funds:
+                    # Funded from the ticket bought with it: no charge of its own.
+                    item.setText(0, self.tr("%s  (from the new season ticket)")
+                                 % item.data(0, _TEXT_ROLE))
+                    for column in (1, 2, 3):
+                        item.setText(column, "—")
+                    continue
+                item.setText(0, str(item.data(0, _TEXT_ROLE)))
                 amounts = ((line.net_pence, line.vat_pence, line.gross_pence) if line
                            else self._per_incident)
                 for column, value in zip((1, 2, 3), amounts, strict=True):
@@ -403,6 +418,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                     item.setForeground(column, self.palette().text() if line
                                        else self.palette().placeholderText())
             self._show_ticket_line()
+            self._show_contract_line()
         finally:
             self.lines.blockSignals(False)
         q = self.quote
@@ -412,7 +428,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         self.take_button.setText(self.tr("&Take payment  %s") % format_pence(q.gross_pence)
                                  if q else self.tr("&Take payment"))
         self.take_button.setEnabled(q is not None)
-        if q is None and not (incident_ids or size is not None):
+        if q is None and not (incident_ids or size is not None or self.contract_id is not None):
             self._say(self.tr("Tick the incidents the customer is paying for, or sell a season "
                               "ticket."), about_choice=True)
         elif q is not None and self._message_about_choice:
@@ -441,6 +457,27 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             for column in (1, 2, 3):
                 existing.setTextAlignment(column, _money_item_alignment())
             self.lines.addTopLevelItem(existing)
+        existing.setText(0, line.description)
+        for column, value in zip((1, 2, 3), (line.net_pence, line.vat_pence, line.gross_pence),
+                                 strict=True):
+            existing.setText(column, format_pence(value))
+
+    def _show_contract_line(self) -> None:
+        line = next((ln for ln in (self.quote.lines if self.quote else ())
+                     if ln.kind is LineKind.CONTRACT), None)
+        existing = next((self.lines.topLevelItem(i) for i in range(self.lines.topLevelItemCount())
+                         if self.lines.topLevelItem(i).data(0, _ID_ROLE) == _CONTRACT), None)
+        if line is None:
+            if existing is not None:
+                self.lines.takeTopLevelItem(self.lines.indexOfTopLevelItem(existing))
+            return
+        if existing is None:
+            existing = QTreeWidgetItem()
+            existing.setData(0, _ID_ROLE, _CONTRACT)
+            existing.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            for column in (1, 2, 3):
+                existing.setTextAlignment(column, _money_item_alignment())
+            self.lines.insertTopLevelItem(0, existing)
         existing.setText(0, line.description)
         for column, value in zip((1, 2, 3), (line.net_pence, line.vat_pence, line.gross_pence),
                                  strict=True):
@@ -583,7 +620,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         """
         incident_ids = self.chosen_incident_ids()
         size = self.ticket_size.value() if self.ticket_check.isChecked() else None
-        if not incident_ids and size is None:
+        if not incident_ids and size is None and self.contract_id is None:
             raise ValidationError(self.tr("Tick the incidents the customer is paying for, or "
                                           "sell a season ticket."), "incident_ids")
         method = self._method()
@@ -604,7 +641,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             card_last4=self.card_last4.text().strip() if method is PaymentMethod.CARD else "",
             auth_code=reference if method is PaymentMethod.CARD else "",
             bank_reference=reference if method is PaymentMethod.BANK_TRANSFER else "",
-            full_invoice=self.full_invoice.isChecked())
+            full_invoice=self.full_invoice.isChecked(), contract_id=self.contract_id)
 
     def validate(self) -> None:
         if self._refused is not None:
@@ -627,6 +664,8 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
 
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, customer_id: int,
-            incident_ids: Sequence[int] = (), offer_ticket: bool = False) -> ReceiptInfo | None:
+            incident_ids: Sequence[int] = (), offer_ticket: bool = False,
+            contract_id: int | None = None) -> ReceiptInfo | None:
         """Take a payment; the receipt when it was taken, None when cancelled."""
-        return cls(parent, actor, customer_id, incident_ids, offer_ticket).ask_value()
+        return cls(parent, actor, customer_id, incident_ids, offer_ticket,
+                   contract_id).ask_value()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -20,12 +21,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.enums import TimelineKind
+from synergy_desk.domain.enums import FundingKind, TimelineKind
+from synergy_desk.services.common import Actor
+from synergy_desk.services.incidents.changes import IncidentRef
 from synergy_desk.services.incidents.detail import IncidentDetail
 from synergy_desk.services.incidents.fields import MAX_SUBJECT
+from synergy_desk.services.money import funding
 from synergy_desk.services.office.catalogue import ProductRow
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.operations import call
+
+
+class CoverOffer:
+    """Asks whether to fund incidents from the customer's cover before asking for money."""
+
+    @staticmethod
+    def ask(parent: QWidget | None, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setObjectName("coverOffer")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def offer_cover(parent: QWidget | None, actor: Actor, ref: IncidentRef) -> str | None:
+    """Offer the customer's contract or season ticket for an incident split off unfunded.
+
+    Returns:
+        What the desk tells the caller once it is funded from the cover; None when the
+        customer has no cover, the offer was declined or refused (then ask for money).
+    """
+    cover = call(parent, funding.incident_cover, ref.id)
+    if cover is None or cover.covered_by is FundingKind.NONE:
+        return None
+    if cover.contract is not None:
+        what = f"support contract {cover.contract.reference}"
+    else:
+        what = (f"season ticket ({cover.tickets_balance} incident"
+                f"{'' if cover.tickets_balance == 1 else 's'} left)")
+    if not CoverOffer.ask(parent, "Fund from the customer's cover",
+                          f"{ref.reference} needs its own funding. Fund it from the "
+                          f"customer's {what} instead of taking a payment?"):
+        return None
+    return call(parent, funding.apply_cover, actor, ref.id)
 
 
 @dataclass(frozen=True)

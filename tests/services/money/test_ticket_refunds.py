@@ -184,20 +184,21 @@ def test_a_void_of_a_used_ticket_needs_the_full_choice(office, manager, receptio
 
 def test_a_ticket_and_an_incident_on_one_receipt(office, manager, reception,
                                                  product) -> None:
-    """The incident line comes back whole; the ticket line pro rata."""
+    """The incident bought with the ticket is funded from it and keeps that funding; the
+    ticket line comes back pro rata (its only line: the incident has none of its own)."""
     customer = new_customer()
-    paid = new_incident(reception, customer, product, "Paid on its own line")
-    receipt = payments.take_payment(reception, cash(customer, (paid.id,), ticket_size=SIZE))
+    first = new_incident(reception, customer, product, "Funded by the ticket bought with it")
+    receipt = payments.take_payment(reception, cash(customer, (first.id,), ticket_size=SIZE))
     ticket_id = receipt.lines[-1].ticket_id
-    assert ticket_id is not None
+    assert ticket_id is not None and len(receipt.lines) == 1
     used = new_incident(reception, customer, product, "Used from the ticket")
     funding.fund_from_ticket(reception, used.id)
 
     note = payments.refund(manager, receipt.payment_id, reason="Leaving us")
 
-    assert [ln.gross_pence for ln in note.lines] == [9_000, 15_600]
-    assert note.gross_pence == 24_600
-    assert funding.funding_of(paid.id) is None  # its own line was refunded
+    assert [ln.gross_pence for ln in note.lines] == [7_800]
+    assert note.gross_pence == 7_800
+    assert funding.funding_of(first.id) is not None  # used before the refund
     assert funding.funding_of(used.id) is not None  # used before the refund
     assert integrity.check_office() == []
 

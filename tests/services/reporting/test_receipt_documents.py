@@ -126,10 +126,10 @@ def test_a_reprint_is_the_original_with_copy_and_never_changes(
     original = receipt_documents.receipt_pdf(receipt.number, copy=False)
     before = receipt_documents.receipt_pdf(receipt.number, copy=True)
 
-    # The ticket is used and the incident refunded: neither may change the receipt.
+    # The ticket is used again and refunded: neither may change the receipt.
     funding.fund_from_ticket(reception, later.id)
     payments.refund(manager, receipt.payment_id, line_ids=[receipt.lines[0].line_id],
-                    reason="Duplicate of another incident")
+                    reason="Customer closing down")
     after = receipt_documents.receipt_pdf(receipt.number, copy=True)
 
     assert after == before
@@ -137,7 +137,9 @@ def test_a_reprint_is_the_original_with_copy_and_never_changes(
     # Apart from COPY, what the customer reads is the same.
     reprint_text = pdf_text(before).replace("COPY ", "")
     assert re.sub(r"Copy of receipt .*? payment\. ", "", reprint_text) == pdf_text(original)
-    assert "9 left" not in pdf_text(after) and "CN-" not in pdf_text(after)
+    # It says what the ticket held when it funded the incident paid for, never a later balance.
+    assert "1 of 10 used, 9 left" in pdf_text(after)
+    assert "8 left" not in pdf_text(after) and "CN-" not in pdf_text(after)
 
 
 def test_credit_note_mirrors_the_receipt_it_reverses(office, reception, manager, product,

@@ -5,7 +5,8 @@ as plain frozen data (``documents.ReportDoc``, here called :data:`ReportData`) t
 shows and the PDF and CSV are printed from: every cell a value (pence, a count, an office day
 or moment) and its text as printed. Days are the office's calendar days.
 
-One module per report (``cashup``, ``incidents``, ``tickets``, ``overrides``, ``registers``),
+One module per report (``cashup``, ``incidents``, ``tickets``, ``contracts``, ``overrides``,
+``registers``),
 each with ``build(request)``; :mod:`.registry` lists them, says who may run which and builds
 one; :mod:`.period` reads days and periods. This package's names are the ones callers use.
 """

@@ -28,7 +28,14 @@ from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor, read_snapsh
 from synergy_desk.services.office.office_details import printed_office
 from synergy_desk.services.office.office_time import office_zone
 from synergy_desk.services.office.settings import office_settings
-from synergy_desk.services.reporting.reports import cashup, incidents, overrides, registers, tickets
+from synergy_desk.services.reporting.reports import (
+    cashup,
+    contracts,
+    incidents,
+    overrides,
+    registers,
+    tickets,
+)
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
@@ -69,6 +76,9 @@ REPORT_KINDS: tuple[ReportKind, ...] = (
     ReportKind("tickets", "Season tickets",
                "Tickets sold, incidents redeemed, live balances, tickets expiring in the next "
                "30 days and incidents lapsed.", False, tickets.build),
+    ReportKind("contracts", "Support contracts",
+               "Incidents covered per contract, with each contract's dates, state, price and "
+               "what was paid for it.", False, contracts.build),
     ReportKind("overrides", "Waivers and overrides",
                "Waivers granted, ticket adjustments, refunds and voids, out-of-remit closures "
                "and funding handed back.", False, overrides.build),
