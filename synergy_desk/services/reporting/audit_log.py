@@ -69,6 +69,7 @@ _ACTION_LABELS: dict[str, str] = {
     "contract.create": "Contract recorded",
     "incident.create": "Incident created",
     "incident.log_call": "Call logged",
+    "incident.for_customer": "Entry for the customer or staff only",
     "incident.edit": "Incident edited",
     "incident.assign": "Engineer assigned",
     "incident.start": "Work started",
