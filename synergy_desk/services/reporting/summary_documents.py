@@ -20,7 +20,7 @@ from synergy_desk.domain.enums import FundingKind, TimelineKind
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.numbers import receipt_text
 from synergy_desk.domain.phones import printed_phone
-from synergy_desk.domain.zones import DEFAULT_ZONE
+from synergy_desk.domain.zones import DEFAULT_ZONE, format_date
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import get_or_404
@@ -54,18 +54,22 @@ REGISTER_TITLES: dict[str, str] = {
 
 #: The columns of each register's PDF: the CSV heading it takes, the heading printed and the
 #: share of the page's width (the CSV keeps every column; the page keeps what fits a portrait
-#: A4 without breaking words).
+#: A4 without breaking words). The date is the office's day, as the registers window shows it.
 _PDF_COLUMNS: dict[str, tuple[tuple[str, str, float], ...]] = {
-    "enhancements": (("Number", "No.", 0.06), ("Product", "Product", 0.13),
-                     ("Title", "Request", 0.25), ("Status", "Status", 0.10),
-                     ("Customers", "Asking", 0.09), ("Customer names", "Customers", 0.21),
-                     ("Incidents", "Incidents", 0.16)),
-    "escalations": (("Incident", "Incident", 0.13), ("Product", "Product", 0.14),
-                    ("Version", "Version", 0.10), ("Steps to reproduce", "Steps to reproduce",
-                                                   0.29),
-                    ("Status", "Status", 0.15),
-                    ("Development response", "Development response", 0.19)),
+    "enhancements": (("Number", "No.", 0.05), ("Product", "Product", 0.11),
+                     ("Title", "Request", 0.21), ("Status", "Status", 0.10),
+                     ("Customers", "Asking", 0.08), ("Customer names", "Customers", 0.18),
+                     ("Incidents", "Incidents", 0.14), ("Raised on", "Raised", 0.13)),
+    "escalations": (("Incident", "Incident", 0.12), ("Product", "Product", 0.12),
+                    ("Version", "Version", 0.08), ("Steps to reproduce", "Steps to reproduce",
+                                                   0.25),
+                    ("Status", "Status", 0.13),
+                    ("Development response", "Development response", 0.17),
+                    ("Escalated on", "Escalated", 0.13)),
 }
+
+#: The CSV's date columns, which hold the UTC day: the PDF prints the office's day instead.
+_PDF_DATES = {"enhancements": "Raised on", "escalations": "Escalated on"}
 
 
 def _customer_address(customer_id: int) -> str:
@@ -304,14 +308,30 @@ def register_pdf(register: str, *, product_id: int | None = None,
     columns = _PDF_COLUMNS[which]
     picks = [header.index(name) for name, _, _ in columns]
     settings = office_settings()
+    zone = settings.timezone or DEFAULT_ZONE
+    days = _office_days(which, product_id, status, zone)
+    number = header.index("Number")
+    dated = header.index(_PDF_DATES[which])
+
+    def cell(row: list[str], i: int) -> str:
+        return days.get(row[number], row[i]) if i == dated else row[i]
+
     doc = RegisterDoc(
         office=printed_office(settings), title=REGISTER_TITLES[which],
         filters=_filters_text(which, product_id, status),
         columns=tuple(label for _, label, _ in columns),
         widths=tuple(share for _, _, share in columns),
-        rows=tuple(tuple(row[i] for i in picks) for row in rows),
-        generated_at=utcnow(), timezone=settings.timezone or DEFAULT_ZONE)
+        rows=tuple(tuple(cell(row, i) for i in picks) for row in rows),
+        generated_at=utcnow(), timezone=zone)
     return render_register(doc)
+
+
+def _office_days(which: Register, product_id: int | None, status: str | None,
+                 zone: str) -> dict[str, str]:
+    """Each entry's number with the office's day it was raised or escalated on."""
+    entries = (registers.list_enhancement_requests(product_id, status)
+               if which == "enhancements" else registers.list_escalations(status, product_id))
+    return {str(entry.id): format_date(entry.created_at, zone) for entry in entries}
 
 
 def register_csv(register: str, *, product_id: int | None = None,

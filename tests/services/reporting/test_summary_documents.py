@@ -283,3 +283,19 @@ def test_register_pdfs_list_the_entries_with_their_filters(office: dict[str, Any
 
     empty = pdf_text(summary_documents.register_pdf("escalations", status="fixed"))
     assert "no entries" in empty
+
+
+def test_register_pdfs_show_the_day_the_screen_shows(office: dict[str, Any],
+                                                     asked: dict[str, Any]) -> None:
+    from synergy_desk.models import tables as t
+
+    # Half past eleven at night in UTC is half past midnight the next day in London (BST):
+    # the registers window shows the office's day, and so must the PDF.
+    late = __import__("datetime").datetime(2026, 6, 30, 23, 30)
+    t.Escalation.update(created_at=late).execute()
+    t.EnhancementRequest.update(created_at=late).execute()
+    for register, heading in (("escalations", "Escalated"), ("enhancements", "Raised")):
+        text = pdf_text(summary_documents.register_pdf(register))
+        assert heading in text
+        assert "01/07/2026" in text, register
+        assert "30/06/2026" not in text and "2026-06-30" not in text
