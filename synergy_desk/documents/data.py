@@ -272,6 +272,10 @@ class ReportTable:
     flagged_rows: tuple[int, ...] = ()
     #: e.g. "No payments in this period."
     note: str = ""
+    #: Columns of free text (a refund's reason) the PDF prints on one line, cut short with an
+    #: ellipsis, so one long reason does not stretch its row over many lines; the CSV and the
+    #: screen keep the whole text.
+    one_line: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
