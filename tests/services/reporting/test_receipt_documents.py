@@ -243,6 +243,7 @@ def test_ticket_statement_lists_each_ticket_its_ledger_and_incidents(
     assert "Harriet Oduya, Oduya Joinery Ltd 4 Mill Lane Leeds LS6 2AB" in text
     # By the receipt the customer was given, never by the database's id for the ticket.
     assert "Ticket bought on R-000001 10 incidents" in text
+    assert "Bought on R-000001" in text  # its line in the summary table
     assert f"Ticket {ticket_id}" not in text
     assert "Bought on receipt R-000001 +10 10" in text
     assert f"Incident {incident.reference} Cannot print payslips: Queued -1 9" in text
