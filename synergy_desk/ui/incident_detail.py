@@ -69,7 +69,7 @@ class IncidentDetail(QFrame):
         self.timeline.setWordWrap(True)
         self.timeline.setUniformRowHeights(False)
         self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 110)
+        self.timeline.setColumnWidth(1, 160)  # "Note for the customer", "… (staff only)"
         self.timeline.setColumnWidth(2, 110)
         self.timeline.setColumnWidth(3, 80)
 

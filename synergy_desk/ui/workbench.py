@@ -312,8 +312,9 @@ def summary_flow(parent: QWidget | None, background: Background, incident_id: in
             parent, background, result.pdf, title=title % result.reference,
             filename=f"{result.reference}{' internal' if internal else ''}.pdf",
             email_to=result.email_to,
-            email_subject=f"Incident {result.reference}: {result.subject}",
-            email_body=(f"Please find attached the summary of incident {result.reference} "
-                        f"({result.subject})."))
+            email_subject=(f"{'Internal (staff only): ' if internal else ''}"
+                           f"Incident {result.reference}: {result.subject}"),
+            email_body=(f"Please find attached the {'internal ' if internal else ''}summary of "
+                        f"incident {result.reference} ({result.subject})."))
 
     Op(parent, background, render).success(done).run(pdf=True)

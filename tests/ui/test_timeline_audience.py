@@ -141,6 +141,8 @@ def test_the_summary_is_printed_for_the_customer_or_for_the_staff(
     customer, internal = shown
     assert customer["email_to"] == "orla@byrne.example"
     assert internal["email_to"] == "" and "staff only" in internal["title"]
+    assert internal["email_subject"].startswith("Internal (staff only): ")
+    assert customer["email_subject"] == f"Incident {incident.reference}: Backups fail at night"
     assert "Keep the server on overnight." in pdf_text(customer["pdf"])
     assert "hopeless" not in pdf_text(customer["pdf"])
     assert "hopeless" in pdf_text(internal["pdf"])
