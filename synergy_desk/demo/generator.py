@@ -33,6 +33,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import format_pence, line_amounts
 from synergy_desk.domain.numbers import account_code, incident_reference, receipt_text
 from synergy_desk.domain.phones import phone_search_terms
+from synergy_desk.domain.timeline import for_customer_by_default
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 from synergy_desk.services.common import GENESIS_HASH, audit, snapshot
@@ -1024,7 +1025,7 @@ class _Generator:
                 "last_activity_at", "created_by", "version")),
             "timeline": _Table(t.TimelineEntry, (
                 "id", "incident", "kind", "author", "occurred_at", "duration_seconds", "text",
-                "moved_from", "created_at")),
+                "moved_from", "created_at", "for_customer")),
             "ticket": _Table(t.SeasonTicket, (
                 "id", "customer", "size", "price_pence", "purchased_at", "expires_at",
                 "created_by")),
@@ -1527,7 +1528,7 @@ class _Generator:
         first_text = f"{contact_first} rang: {pick(_FIRST_CALLS)}"
         when = ts(opened)
         out.append((take(), iid, "phone_in", created_by, when, 120 + int(r() * 900),
-                    first_text, None, when))
+                    first_text, None, when, True))
         plan: list[tuple[str, str, int]] = []
         if split_from:
             plan.append(("system", f"Split from {self.ref_of(split_from)}: a second "
@@ -1577,12 +1578,13 @@ class _Generator:
             else:
                 duration = int(r() * 900)
             when = ts(at)
-            out.append((take(), iid, kind, author, when, duration, text, None, when))
+            out.append((take(), iid, kind, author, when, duration, text, None, when,
+                        for_customer_by_default(kind, text)))
         if closing is not None and want > 1:
             # The outcome is the last thing that happened.
             last = out[-1]
             when = ts(end)
-            out[-1] = last[:4] + (when,) + last[5:8] + (when,)
+            out[-1] = last[:4] + (when,) + last[5:8] + (when,) + last[9:]
         return out
 
 

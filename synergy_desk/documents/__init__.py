@@ -19,6 +19,7 @@ from synergy_desk.documents.data import (
     TicketDoc,
     TicketStatementDoc,
     TimelineDocRow,
+    ticket_label,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "render_receipt",
     "render_report",
     "render_ticket_statement",
+    "ticket_label",
 ]
 
 

@@ -23,6 +23,15 @@ DASH = "—"
 CellKind = Literal["text", "money", "count", "number", "hours", "date", "datetime"]
 
 
+def ticket_label(receipt_number: str | None, purchased_on: str) -> str:
+    """A season ticket as the customer knows it, after the word "Ticket": by the receipt that
+    sold it ("bought on R-000123"), or by its purchase date when no receipt sold it ("of
+    12/01/2026"). The id the database gives a ticket is never printed: nobody was told it."""
+    if receipt_number:
+        return f"bought on {receipt_number}"
+    return f"of {purchased_on}"
+
+
 @dataclass(frozen=True)
 class Office:
     """The supplier printed at the top of every document."""
@@ -94,11 +103,18 @@ class TimelineDocRow:
     author: str
     duration_seconds: int
     text: str
+    #: The customer sees it (their version prints only these; the staff's marks the notes).
+    for_customer: bool = False
 
 
 @dataclass(frozen=True)
 class IncidentSummaryDoc:
-    """An incident with its whole timeline, for the customer or for development."""
+    """An incident with its timeline, for the customer or (``internal``) for the staff.
+
+    The customer's version is given only the entries they see and funding as they know it;
+    the internal one has every entry, waiver reasons and who granted them, for the office,
+    product management or development.
+    """
 
     office: Office
     reference: str
@@ -123,6 +139,8 @@ class IncidentSummaryDoc:
     timeline: tuple[TimelineDocRow, ...]
     timezone: str
     printed_at: dt.datetime
+    #: The staff's version: headed and footed "Internal — staff only".
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,6 +272,10 @@ class ReportTable:
     flagged_rows: tuple[int, ...] = ()
     #: e.g. "No payments in this period."
     note: str = ""
+    #: Columns of free text (a refund's reason) the PDF prints on one line, cut short with an
+    #: ellipsis, so one long reason does not stretch its row over many lines; the CSV and the
+    #: screen keep the whole text.
+    one_line: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

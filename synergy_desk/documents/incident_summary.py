@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, LongTable, Paragraph, Spacer, Table
 
-from synergy_desk.documents.data import IncidentSummaryDoc
+from synergy_desk.documents.data import IncidentSummaryDoc, TimelineDocRow
 from synergy_desk.documents.fonts import SANS
 from synergy_desk.documents.layout import (
     CONTENT_WIDTH,
@@ -30,6 +30,9 @@ from synergy_desk.domain.zones import format_datetime
 _CELL_SIZE = 8.5
 _CELL_PADDING = 8
 
+#: How the staff's version is marked, at its top and on every page's foot.
+_INTERNAL = "Internal — staff only"
+
 # When | Entry | By | Time | Details (the rest).
 _TIMELINE_WIDTHS = (22 * mm, 27 * mm, 27 * mm, 19 * mm)
 
@@ -41,6 +44,7 @@ def render_incident_summary(doc: IncidentSummaryDoc) -> bytes:
     identity: list[Flowable] = [
         Paragraph("Incident summary", st.title_right),
         Paragraph(safe(doc.reference), st.big_right),
+        *([Paragraph(f"<b>{_INTERNAL}</b>", st.right)] if doc.internal else []),
         Spacer(1, 2 * mm),
         key_values([("Status", doc.status_label), ("Opened", format_datetime(doc.opened_at, tz)),
                     ("Resolved", format_datetime(doc.resolved_at, tz) or "—")],
@@ -64,13 +68,15 @@ def render_incident_summary(doc: IncidentSummaryDoc) -> bytes:
         ]))
     footer = " · ".join(part for part in (
         plain(doc.office.name), f"Incident {plain(doc.reference)}",
+        _INTERNAL if doc.internal else "",
         f"Printed {format_datetime(doc.printed_at, tz)}") if part.strip())
     return build_pdf(
         story,
         furniture=PageFurniture(
             footer=footer,
             running_header=f"Incident {plain(doc.reference)} — {plain(doc.subject)} (continued)"),
-        title=f"Incident {plain(doc.reference)}: {plain(doc.subject)}",
+        title=f"Incident {plain(doc.reference)}: {plain(doc.subject)}"
+              + (f" ({_INTERNAL})" if doc.internal else ""),
         subject=f"Incident summary for {plain(doc.customer_name)}",
         author=plain(doc.office.name), created_at=doc.printed_at,
     )
@@ -119,7 +125,7 @@ def _timeline(doc: IncidentSummaryDoc) -> list[Flowable]:
     for row in doc.timeline:
         rows.append([
             _stacked(format_datetime(row.occurred_at, doc.timezone)),
-            _cell(row.kind_label, _TIMELINE_WIDTHS[1]),
+            _cell(_kind(row, doc.internal), _TIMELINE_WIDTHS[1]),
             _cell(row.author or "—", _TIMELINE_WIDTHS[2]),
             format_duration(row.duration_seconds),
             Paragraph(safe(row.text) or "—", st.cell),
@@ -129,6 +135,13 @@ def _timeline(doc: IncidentSummaryDoc) -> list[Flowable]:
     table = LongTable(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(table_style(("FONTSIZE", (3, 1), (3, -1), 8)))
     return [Paragraph(heading, st.heading), table]
+
+
+def _kind(row: TimelineDocRow, internal: bool) -> str:
+    """The entry's kind; on the staff's version a note the customer sees says so."""
+    if internal and row.for_customer and row.kind_label == "Note":
+        return "Note\n(for the customer)"
+    return row.kind_label
 
 
 def _stacked(when: str) -> str:

@@ -40,6 +40,7 @@ from synergy_desk.documents.data import Office
 from synergy_desk.documents.fonts import SANS, SANS_BOLD, register_fonts
 from synergy_desk.documents.scripts import printable
 from synergy_desk.domain.cards import mask_card_numbers
+from synergy_desk.domain.phones import printed_phone
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -246,7 +247,8 @@ def office_block(office: Office) -> list[Flowable]:
     lines = [safe(line) for line in address_lines(office.address)]
     if office.vat_number.strip():
         lines.append(f"VAT reg. no. {safe(office.vat_number.strip())}")
-    contact = " · ".join(safe(v.strip()) for v in (office.phone, office.email) if v.strip())
+    contact = " · ".join(safe(v) for v in (printed_phone(office.phone), office.email.strip())
+                         if v)
     if contact:
         lines.append(contact)
     if lines:

@@ -30,6 +30,7 @@ from synergy_desk.documents.layout import (
     table_style,
 )
 from synergy_desk.domain.money import format_pence, format_rate
+from synergy_desk.domain.phones import printed_phone
 from synergy_desk.domain.zones import format_datetime
 
 #: Above this total (in pence) only a full VAT invoice will do (HMRC: £250).
@@ -120,7 +121,7 @@ class _Receipt:
         footer = " · ".join(part for part in (
             plain(office.name),
             f"VAT reg. no. {plain(office.vat_number)}" if self.vat_registered else "",
-            plain(office.phone), plain(office.email)) if part.strip())
+            plain(printed_phone(office.phone)), plain(office.email)) if part.strip())
         return build_pdf(
             story,
             furniture=PageFurniture(

@@ -53,6 +53,10 @@ __all__ = ["render_report", "report_footer", "wrap_label", "MAX_PDF_ROWS", "KEEP
 
 #: A listing longer than this prints its first rows only, and says so (the CSV has them all).
 MAX_PDF_ROWS = 2000
+#: The least room a column of text shortened to one line takes.
+_ONE_LINE_MIN = 25 * mm
+#: A cell's left and right padding together (see layout.table_style), plus a point to spare.
+_CELL_PADDING = 9
 #: A table of at most this many rows (and its total) is never split across two pages.
 KEEP_TOGETHER_ROWS = 25
 
@@ -197,24 +201,54 @@ def _chart(series: ChartSeries) -> Flowable:
 def _widths(table: ReportTable) -> list[float]:
     """Column widths from what the columns hold: short columns never wrap, long text does."""
     wants: list[float] = []
+    floors: list[float] = []
     sample = table.rows[:200]
     for i, name in enumerate(table.columns):
-        longest = max([stringWidth(name, SANS_BOLD, 8.5)]
-                      + [stringWidth(row[i].text, SANS, 8.5) for row in sample]
-                      + ([stringWidth(table.totals[i].text, SANS_BOLD, 8.5)] if table.totals
-                         else []))
+        heading = stringWidth(name, SANS_BOLD, 8.5)
+        total = stringWidth(table.totals[i].text, SANS_BOLD, 8.5) if table.totals else 0.0
+        longest = max([heading, total] + [stringWidth(row[i].text, SANS, 8.5) for row in sample])
         wants.append(longest + 12)
+        floors.append(max(heading, total) + 12)
+    one_line = {i for i in table.one_line if 0 <= i < len(wants)}
+    if one_line:
+        return _widths_with_one_line(table, wants, floors, one_line)
+    return _spread(table, wants, set())
+
+
+def _widths_with_one_line(table: ReportTable, wants: list[float], floors: list[float],
+                          one_line: set[int]) -> list[float]:
+    """Text shortened to one line takes the room the other columns leave, so names and
+    figures keep their width; when they leave too little, it takes its least room and the
+    other columns of words wrap."""
+    if sum(wants) <= CONTENT_WIDTH:
+        return _spread(table, wants, one_line)
+    rest = CONTENT_WIDTH - sum(w for i, w in enumerate(wants) if i not in one_line)
+    least = {i: max(_ONE_LINE_MIN, floors[i]) for i in one_line}
+    if rest >= sum(least.values()):
+        asked = sum(wants[i] for i in one_line)
+        return [rest * w / asked if i in one_line else w for i, w in enumerate(wants)]
+    return _spread(table, [least[i] if i in one_line else w for i, w in enumerate(wants)],
+                   one_line)
+
+
+def _spread(table: ReportTable, wants: list[float], keep: set[int]) -> list[float]:
+    """The wanted widths fitted to the page; the columns in ``keep`` are never narrowed."""
+    sample = table.rows[:200]
     total = sum(wants)
     if total <= CONTENT_WIDTH:
         # Spread the room left over in proportion, so the table spans the page.
         return [w * CONTENT_WIDTH / total for w in wants]
     # Too wide: the widest text columns are cut to one common width (and wrap). Figures,
-    # dates and times keep their width: "01/12/2026 23:38" broken over two lines misreads.
+    # dates and times keep their width: "01/12/2026 23:38" broken over two lines misreads;
+    # beside a one-line column, so do numbers such as "CN-000012" (nowhere to wrap).
     flexible = [i for i, num in enumerate(table.numeric)
-                if not num and any(any(ch.isalpha() for ch in row[i].text) for row in sample)]
+                if not num and i not in keep
+                and any(any(ch.isalpha() for ch in row[i].text) for row in sample)
+                and (not keep or any(" " in row[i].text.strip() for row in sample))]
     fixed = sum(w for i, w in enumerate(wants) if i not in flexible)
-    if not flexible or fixed >= CONTENT_WIDTH * 0.8:
-        flexible, fixed = list(range(len(wants))), 0.0
+    if not flexible or (not keep and fixed >= CONTENT_WIDTH * 0.8):
+        flexible = [i for i in range(len(wants)) if i not in keep]
+        fixed = sum(wants[i] for i in keep)
     room = CONTENT_WIDTH - fixed
     low, high = 0.0, max(wants[i] for i in flexible)
     for _ in range(40):
@@ -229,6 +263,18 @@ def _widths(table: ReportTable) -> list[float]:
     for i in capped:
         widths[i] += spare / len(capped)
     return widths
+
+
+def _one_line(text: str, width: float, font: str = SANS) -> str:
+    """Free text on one line of the cell's width, cut short with an ellipsis if it is longer."""
+    flat = " ".join(text.split())
+    if stringWidth(flat, font, 8.5) <= width:
+        return flat
+    # Cut near the width first (no character is narrower than "i"): then a few are trimmed.
+    cut = flat[:int(width / stringWidth("i", font, 8.5)) + 1]
+    while cut and stringWidth(cut + "…", font, 8.5) > width:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
 
 
 def _table(table: ReportTable) -> list[Flowable]:
@@ -258,7 +304,10 @@ def _table(table: ReportTable) -> list[Flowable]:
 
         head = [Paragraph(safe(name), st.cell_head_right if num else st.cell_head)
                 for name, num in zip(table.columns, table.numeric, strict=True)]
-        body = [[cell(c.text, num) for c, num in zip(row, table.numeric, strict=True)]
+        widths = _widths(table)
+        short = {i: widths[i] - _CELL_PADDING for i in table.one_line}
+        body = [[cell(_one_line(c.text, short[i]) if i in short else c.text, num)
+                 for i, (c, num) in enumerate(zip(row, table.numeric, strict=True))]
                 for row in rows]
         extra: list[tuple[object, ...]] = []
         for i in table.flagged_rows:
@@ -266,11 +315,13 @@ def _table(table: ReportTable) -> list[Flowable]:
                 extra += [("BACKGROUND", (0, i + 1), (-1, i + 1), _FLAG_FILL),
                           ("LINEBEFORE", (0, i + 1), (0, i + 1), 2.5, ALERT)]
         if table.totals is not None:
-            body.append([cell(c.text, num, bold=True)
-                         for c, num in zip(table.totals, table.numeric, strict=True)])
+            body.append([cell(_one_line(c.text, short[i], SANS_BOLD) if i in short
+                              else c.text, num, bold=True)
+                         for i, (c, num) in enumerate(zip(table.totals, table.numeric,
+                                                          strict=True))])
             extra += [("LINEABOVE", (0, len(body)), (-1, len(body)), 0.9, ACCENT),
                       ("BACKGROUND", (0, len(body)), (-1, len(body)), SHADE)]
-        grid = LongTable([head, *body], colWidths=_widths(table), repeatRows=1, splitInRow=1)
+        grid = LongTable([head, *body], colWidths=widths, repeatRows=1, splitInRow=1)
         grid.setStyle(table_style(*extra))
         if len(body) <= KEEP_TOGETHER_ROWS:
             # A short table moves to the next page whole rather than leave its total behind.

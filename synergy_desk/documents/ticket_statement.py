@@ -126,7 +126,7 @@ def _summary(doc: TicketStatementDoc) -> Table:
            for i, text in enumerate(head[1:], start=1))]]
     for ticket in doc.tickets:
         rows.append([
-            Paragraph(safe(ticket.label), st.cell),
+            Paragraph(safe(ticket.label[:1].upper() + ticket.label[1:]), st.cell),
             format_date(ticket.purchased_at, doc.timezone),
             format_date(ticket.expires_at, doc.timezone),
             str(ticket.size), str(_redeemed(ticket)), str(lapsed(ticket)), str(ticket.balance),

@@ -70,6 +70,18 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def printed_phone(text: str) -> str:
+    """Any stored phone number, E.164 or as it was typed, the one way documents print it.
+
+    What cannot be read as a number (an extension in words, say) prints as it was written.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    e164 = try_normalise_phone(text)
+    return display_phone(e164) if e164 else text
+
+
 def phone_search_terms(e164: str) -> list[str]:
     """Digit strings under which a stored number should be findable (E.164 and national)."""
     return list(_phone_search_terms(e164))

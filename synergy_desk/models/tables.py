@@ -311,6 +311,8 @@ class TimelineEntry(BaseModel):
     text = TextField(default="")
     moved_from = ForeignKeyField(Incident, null=True)
     created_at = UTCDateTimeField(default=utcnow)
+    #: Printed on what the customer is given (summary, e-mails); otherwise staff only.
+    for_customer = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     class Meta:
         indexes = ((("incident", "occurred_at"), False),)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QMenu,
     QPushButton,
     QToolBar,
     QTreeWidget,
@@ -68,7 +69,7 @@ class IncidentDetail(QFrame):
         self.timeline.setWordWrap(True)
         self.timeline.setUniformRowHeights(False)
         self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 110)
+        self.timeline.setColumnWidth(1, 160)  # "Note for the customer", "… (staff only)"
         self.timeline.setColumnWidth(2, 110)
         self.timeline.setColumnWidth(3, 80)
 
@@ -92,6 +93,7 @@ class IncidentDetail(QFrame):
                          self._on_callback_clicked)
         self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
         self._add_change_button()
+        self._build_summary_menu()
         work_row = QToolBar()
         work_row.setObjectName("incidentWorkActions")
         self._row = work_row
@@ -122,6 +124,7 @@ class IncidentDetail(QFrame):
         if engineer:
             layout.addWidget(work_row)
         layout.addWidget(self.timeline, 1)
+        self._build_timeline_menu()
         self._set_enabled(False)
 
     def _add_button(self, name: str, text: str, shortcut: str | None, slot: Any) -> None:
@@ -208,12 +211,16 @@ class IncidentDetail(QFrame):
         for entry in detail.timeline:
             item = QTreeWidgetItem([
                 formatting.short_datetime(entry.occurred_at),
-                TimelineKind(entry.kind).label,
+                self._kind_text(entry),
                 entry.author_name or "",
                 formatting.duration(entry.duration_seconds),
                 entry.text,
             ])
             item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
+            item.setData(1, Qt.ItemDataRole.UserRole, entry.for_customer)
+            item.setToolTip(1, self.tr("The customer sees this entry.") if entry.for_customer
+                            else self.tr("For the staff only: not on what the customer is "
+                                         "given."))
             item.setToolTip(4, entry.text)
             self.timeline.addTopLevelItem(item)
         self._update_buttons(detail)
@@ -319,7 +326,8 @@ class IncidentDetail(QFrame):
         if request is None:
             return
         self._do(self._work().add_timeline_entry, self._actor, self.incident_id,
-                 request.kind, request.text, duration_seconds=request.duration_seconds)
+                 request.kind, request.text, duration_seconds=request.duration_seconds,
+                 for_customer=request.for_customer)
 
     def _take_payment_for(self, incident_id: int) -> bool:
         from synergy_desk.ui import receipts
@@ -360,9 +368,94 @@ class IncidentDetail(QFrame):
             self.notice.emit(self.tr("Call-back scheduled."))
             self.changed.emit(self._detail.id)
 
+    # -- the summary: the customer's version or the staff's ----------------------------------
+
+    def _build_summary_menu(self) -> None:
+        self.summary_menu = QMenu(self)
+        self.summary_menu.setObjectName("summaryMenu")
+        self.summary_actions: dict[str, QAction] = {}
+        for audience, text in (("customer", self.tr("For the &customer")),
+                               ("internal", self.tr("&Internal (staff only)"))):
+            action = self.summary_menu.addAction(text)
+            action.setObjectName(f"summary_{audience}")
+            action.triggered.connect(lambda _c=False, a=audience: self.print_summary(a))
+            self.summary_actions[audience] = action
+        self.summary_actions["customer"].setToolTip(self.tr(
+            "Only what the customer sees: no internal notes, waiver reasons or staff events"))
+
     def _on_summary_clicked(self) -> None:
+        if self.incident_id is None:
+            return
+        button = self.buttons["summary"]
+        self.summary_menu.setActiveAction(self.summary_actions["customer"])
+        self.summary_menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+
+    def print_summary(self, audience: str) -> None:
+        """Preview the summary for the customer (``"customer"``) or the staff (``"internal"``)."""
         if self.incident_id is not None:
-            self._workbench().summary_flow(self.window(), self._background, self.incident_id)
+            self._workbench().summary_flow(self.window(), self._background, self.incident_id,
+                                           audience=audience)
+
+    # -- who sees a timeline entry --------------------------------------------------------------
+
+    def _build_timeline_menu(self) -> None:
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline.customContextMenuRequested.connect(self._on_timeline_menu_requested)
+        self.timeline_menu = QMenu(self)
+        self.timeline_menu.setObjectName("timelineMenu")
+        self.act_for_customer = QAction(self.tr("For the c&ustomer"), self)
+        self.act_for_customer.setObjectName("timelineForCustomerAction")
+        self.act_for_customer.setCheckable(True)
+        self.act_for_customer.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.act_for_customer.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.act_for_customer.setToolTip(self.tr(
+            "Whether the customer sees the chosen entry on their summary (Ctrl+Shift+F)"))
+        self.act_for_customer.triggered.connect(self._on_for_customer_triggered)
+        self.timeline.addAction(self.act_for_customer)
+        self.timeline_menu.addAction(self.act_for_customer)
+        self.timeline.currentItemChanged.connect(self._update_for_customer_action)
+        self._update_for_customer_action()
+
+    def _kind_text(self, entry: Any) -> str:
+        kind = TimelineKind(entry.kind)
+        if kind is TimelineKind.SYSTEM:
+            return kind.label
+        if kind is TimelineKind.NOTE and entry.for_customer:
+            return self.tr("Note for the customer")
+        if kind is not TimelineKind.NOTE and not entry.for_customer:
+            return self.tr("%s (staff only)") % kind.label
+        return kind.label
+
+    def _chosen_entry(self) -> Any:
+        item = self.timeline.currentItem()
+        if item is None or self._detail is None:
+            return None
+        entry_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((e for e in self._detail.timeline if e.id == entry_id), None)
+
+    def _update_for_customer_action(self, *_args: object) -> None:
+        entry = self._chosen_entry()
+        usable = entry is not None and TimelineKind(entry.kind) is not TimelineKind.SYSTEM
+        self.act_for_customer.setEnabled(usable)
+        self.act_for_customer.setChecked(bool(entry is not None and entry.for_customer))
+
+    def _on_timeline_menu_requested(self, pos: Any) -> None:
+        item = self.timeline.itemAt(pos)
+        if item is not None:
+            self.timeline.setCurrentItem(item)
+        self._update_for_customer_action()
+        self.timeline_menu.popup(self.timeline.viewport().mapToGlobal(pos))
+
+    def _on_for_customer_triggered(self) -> None:
+        entry = self._chosen_entry()
+        if entry is None or TimelineKind(entry.kind) is TimelineKind.SYSTEM:
+            self._update_for_customer_action()
+            return
+        wanted = not entry.for_customer
+        if self._do(self._work().set_entry_for_customer, self._actor, entry.id, wanted):
+            self.notice.emit(self.tr("The entry is now on what the customer is given.")
+                             if wanted else self.tr("The entry is now for the staff only."))
+        self._update_for_customer_action()
 
     def _on_claim_clicked(self) -> None:
         if self.incident_id is not None:

@@ -285,16 +285,18 @@ def registers_flow(parent: QWidget | None, actor: Actor,
 
 
 def summary_flow(parent: QWidget | None, background: Background, incident_id: int, *,
-                 on_ready: Callable[[SummaryPdf], None] | None = None) -> None:
+                 on_ready: Callable[[SummaryPdf], None] | None = None,
+                 audience: str = "customer") -> None:
     """Render the incident summary on the background's PDF pool, then preview it.
 
-    The preview (print, save, e-mail to the incident's contact) opens without blocking; with
-    ``on_ready`` the rendered summary goes there instead. Errors (an incident removed
-    meanwhile) are shown, never raised.
+    ``audience`` is ``"customer"`` (what the customer sees; e-mailed to the incident's
+    contact) or ``"internal"`` (everything, for the staff; not addressed to the customer).
+    The preview (print, save, e-mail) opens without blocking; with ``on_ready`` the rendered
+    summary goes there instead. Errors (an incident removed meanwhile) are shown, never raised.
     """
 
     def render() -> SummaryPdf:
-        return summary_documents.incident_summary(incident_id)
+        return summary_documents.incident_summary(incident_id, audience)
 
     def done(result: SummaryPdf) -> None:
         if on_ready is not None:
@@ -303,13 +305,16 @@ def summary_flow(parent: QWidget | None, background: Background, incident_id: in
         # Qt PDF loads only when a document is first shown, not with the window.
         from synergy_desk.ui.pdf_preview import PdfPreviewDialog
 
+        internal = result.audience == "internal"
+        title = (QCoreApplication.translate("workbench", "Internal summary %s (staff only)")
+                 if internal else QCoreApplication.translate("workbench", "Incident summary %s"))
         PdfPreviewDialog.open_document(
-            parent, background, result.pdf,
-            title=QCoreApplication.translate("workbench", "Incident summary %s")
-            % result.reference,
-            filename=f"{result.reference}.pdf", email_to=result.email_to,
-            email_subject=f"Incident {result.reference}: {result.subject}",
-            email_body=(f"Please find attached the summary of incident {result.reference} "
-                        f"({result.subject})."))
+            parent, background, result.pdf, title=title % result.reference,
+            filename=f"{result.reference}{' internal' if internal else ''}.pdf",
+            email_to=result.email_to,
+            email_subject=(f"{'Internal (staff only): ' if internal else ''}"
+                           f"Incident {result.reference}: {result.subject}"),
+            email_body=(f"Please find attached the {'internal ' if internal else ''}summary of "
+                        f"incident {result.reference} ({result.subject})."))
 
     Op(parent, background, render).success(done).run(pdf=True)

@@ -153,3 +153,14 @@ def test_identical_input_gives_identical_bytes() -> None:
     doc = summary(timeline=timeline(12))
 
     assert render_incident_summary(doc) == render_incident_summary(doc)
+
+
+def test_the_staffs_summary_says_it_is_internal_and_marks_notes_for_the_customer() -> None:
+    note = dataclasses.replace(timeline(3)[1], kind_label="Note", for_customer=True,
+                               text="Back up first.")
+    internal = pdf_text(render_incident_summary(summary(timeline=(note,), internal=True)))
+    customer = pdf_text(render_incident_summary(summary(timeline=(note,))))
+    assert flat(internal).count("Internal — staff only") >= 2  # at the top and on the foot
+    assert "Note (for the customer)" in flat(internal)
+    assert "Internal" not in customer and "(for the customer)" not in customer
+    assert "Back up first." in customer

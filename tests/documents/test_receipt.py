@@ -415,3 +415,20 @@ def test_importing_the_documents_package_does_not_load_reportlab() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("stored", ["+441353123456", "01353 123456", "01353123456",
+                                    "(01353) 123-456"])
+def test_the_offices_phone_prints_one_way_on_every_document(stored: str) -> None:
+    from synergy_desk.documents import render_incident_summary, render_ticket_statement
+    from tests.documents.test_incident_summary import summary
+    from tests.documents.test_ticket_statement import statement
+
+    office = dataclasses.replace(OFFICE, phone=stored)
+    for pdf in (render_receipt(receipt(office=office)),
+                render_incident_summary(summary(office=office)),
+                render_ticket_statement(statement(office=office))):
+        text = flat(pdf_text(pdf))
+        assert "01353 123456" in text
+        assert "+441353123456" not in text and "01353123456" not in text
+        assert "(01353)" not in text

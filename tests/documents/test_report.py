@@ -194,3 +194,31 @@ def test_a_title_too_long_for_the_footer_gives_way_to_the_time() -> None:
     assert "…" in footer
     assert all("Generated 01/12/2026 18:00 GMT" in page
                for page in _page_texts(render_report(report)))
+
+
+def test_a_long_reason_is_shortened_to_one_line_with_an_ellipsis() -> None:
+    reason = ("Customer asked for this incident to be refunded because it was logged twice "
+              "by mistake on the same day and the engineer confirmed it with the customer.")
+    notes = ReportTable(
+        "Credit notes in number order", ("Credit note", "Method", "Gross", "Reason"),
+        ((Cell.plain("CN-000001"), Cell.plain("Bank transfer"), Cell.money(-78000),
+          Cell.plain(reason)),
+         (Cell.plain("CN-000002"), Cell.plain("Cash"), Cell.money(-9000), Cell.plain("Void"))),
+        (False, False, True, False),
+        (Cell.plain("Total"), Cell.plain("2 credit notes"), Cell.money(-87000), Cell.plain("")),
+        one_line=(3,))
+    pdf = render_report(doc(tables=(notes,)))
+    lines = [line.strip() for line in
+             "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).splitlines()]
+    # Each cell reads back as a line of its own: the reason is one line, cut with "…".
+    start = lines.index("CN-000001")
+    assert lines[start:start + 5] == ["CN-000001", "Bank transfer", "-£780.00",
+                                      lines[start + 3], "CN-000002"]
+    assert lines[start + 3].startswith("Customer asked for this incident")
+    assert lines[start + 3].endswith("…") and len(lines[start + 3]) < len(reason)
+    assert reason not in flat_text(pdf)
+    assert "Total 2 credit notes -£870.00" in flat_text(pdf)
+
+
+def flat_text(pdf: bytes) -> str:
+    return " ".join(pdf_text(pdf).split())

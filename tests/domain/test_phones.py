@@ -14,6 +14,7 @@ from synergy_desk.domain.phones import (
     normalise_phone,
     phone_query_digits,
     phone_search_terms,
+    printed_phone,
     try_normalise_phone,
 )
 
@@ -163,3 +164,15 @@ def test_looks_like_phone(text: str, phone_like: bool) -> None:
 def test_local_only_numbers_are_refused(typed: str) -> None:
     with pytest.raises(ValidationError):
         normalise_phone(typed)
+
+
+@pytest.mark.parametrize(("stored", "printed"), [
+    ("+441353123456", "01353 123456"),
+    ("01353 123456", "01353 123456"),
+    ("01353123456", "01353 123456"),
+    ("+33 1 42 68 53 00", "+33 1 42 68 53 00"),
+    ("", ""),
+    ("ask for Jo on reception", "ask for Jo on reception"),
+])
+def test_printed_phone_is_one_format_whatever_was_stored(stored: str, printed: str) -> None:
+    assert printed_phone(stored) == printed

@@ -107,6 +107,12 @@ def _started(s: Scene) -> int:
     return s.paid
 
 
+def _marked_for_customer(s: Scene) -> int:
+    note = work.add_timeline_entry(s.engineer, s.paid, "note", "Fixed in the next release")
+    work.set_entry_for_customer(s.engineer, note.entry_id, True)
+    return s.paid
+
+
 def _resolved(s: Scene) -> int:
     closing.resolve(s.engineer, s.paid, Resolution.SOLUTION, "Reinstalled the driver")
     return s.paid
@@ -262,6 +268,8 @@ CASES: list[Case] = [
     Case("log a call", lambda s: intake.log_call(s.reception, intake.LogCallInput(
         s.customer, text="Still broken", incident_id=s.paid)).id,
         "incident.log_call", "incident", "reception", created=("entry", "duration_seconds")),
+    Case("mark an entry for the customer", _marked_for_customer, "incident.for_customer",
+         "incident", "engineer", changed=("for_customer",)),
     Case("edit incident", lambda s: intake.edit_incident(
         s.engineer, s.unfunded, _version(s.unfunded), subject="Cannot print remittances").id,
         "incident.edit", "incident", "engineer", changed=("subject", "version")),

@@ -174,7 +174,7 @@ def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
         if incident_id is not None:
             t.TimelineEntry.create(incident=incident_id, kind=TimelineKind.PHONE_OUT,
                                    author=actor.id, occurred_at=now, text=f"Call-back: {text}",
-                                   created_at=now)
+                                   created_at=now, for_customer=True)
             (t.Incident.update(last_activity_at=now)
              .where(t.Incident.id == incident_id).execute())
             search_index.index_incident(incident_id)

@@ -19,6 +19,7 @@ from synergy_desk.domain.enums import (
 )
 from synergy_desk.domain.errors import FundingRequired, ValidationError
 from synergy_desk.domain.numbers import incident_reference
+from synergy_desk.domain.timeline import for_customer_by_default
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import search_index
@@ -101,12 +102,16 @@ def is_funded(incident: t.Incident) -> bool:
 @in_transaction
 def add_entry(actor: Actor | None, incident_id: int, kind: TimelineKind, text: str, *,
               duration_seconds: int = 0, occurred_at: dt.datetime | None = None,
-              moved_from: int | None = None) -> t.TimelineEntry:
+              moved_from: int | None = None,
+              for_customer: bool | None = None) -> t.TimelineEntry:
+    # Who sees it when nobody says: the one rule of domain.timeline.
+    if for_customer is None:
+        for_customer = for_customer_by_default(kind, text)
     now = utcnow()
     return t.TimelineEntry.create(
         incident=incident_id, kind=kind, author=actor.id if actor else None,
         occurred_at=occurred_at or now, duration_seconds=duration_seconds, text=text,
-        moved_from=moved_from, created_at=now)
+        moved_from=moved_from, created_at=now, for_customer=for_customer)
 
 
 @in_transaction

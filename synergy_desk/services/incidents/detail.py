@@ -37,6 +37,7 @@ class TimelineRow:
     duration_seconds: int
     text: str
     moved_from: str | None = None  # the reference it came from on a split or merge
+    for_customer: bool = False  # printed on what the customer is given
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,13 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     escalation = t.Escalation.get_or_none(t.Escalation.incident == incident.id)
     moved = t.Incident.alias()
     timeline = tuple(
-        TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref)
-        for eid, kind, author, occurred, duration, text, from_ref in tuples(
+        TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref,
+                    bool(shown))
+        for eid, kind, author, occurred, duration, text, from_ref, shown in tuples(
         t.TimelineEntry.select(t.TimelineEntry.id, t.TimelineEntry.kind, t.User.full_name,
                                t.TimelineEntry.occurred_at, t.TimelineEntry.duration_seconds,
-                               t.TimelineEntry.text, moved.reference)
+                               t.TimelineEntry.text, moved.reference,
+                               t.TimelineEntry.for_customer)
         .join(t.User, JOIN.LEFT_OUTER, on=(t.TimelineEntry.author == t.User.id))
         .switch(t.TimelineEntry)
         .join(moved, JOIN.LEFT_OUTER, on=(t.TimelineEntry.moved_from == moved.id))

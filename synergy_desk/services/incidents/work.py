@@ -11,11 +11,15 @@ from synergy_desk.domain.enums import (
     TimelineKind,
 )
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.zones import format_datetime
+from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
     ENGINEERS,
     EVERYONE,
     Actor,
+    audit,
+    get_or_404,
     opt_fk_id,
     require,
     retried,
@@ -38,10 +42,11 @@ from synergy_desk.services.incidents.changes import (
     touch,
     user_name,
 )
+from synergy_desk.services.office.office_time import office_zone
 
 __all__ = [
     "PERSON_KINDS", "ENGINEER_KINDS", "assign", "claim", "start_work", "resume",
-    "wait_on_customer", "add_timeline_entry",
+    "wait_on_customer", "add_timeline_entry", "set_entry_for_customer",
 ]
 
 
@@ -155,11 +160,15 @@ def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
 @retried
 def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str, text: str,
                        duration_seconds: int = 0,
-                       occurred_at: dt.datetime | None = None) -> TimelineResult:
+                       occurred_at: dt.datetime | None = None,
+                       for_customer: bool | None = None) -> TimelineResult:
     """Add a call, note, e-mail or remote session to an incident's timeline.
 
     Anyone may log phone calls and notes; e-mails and remote sessions are engineers' work.
     A full card number in the text is masked (``masked=True``) and never stored.
+    ``for_customer`` says whether what the customer is given (their summary, e-mails) carries
+    the entry; ``None`` takes the kind's default: calls, e-mails and remote sessions yes,
+    notes no (see ``domain.timeline``).
 
     Raises:
         ValidationError, NotFound, PermissionDenied.
@@ -179,9 +188,60 @@ def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str,
         body, masked = fields.masked_text(text, "text", required=True)
         entry = add_entry(actor, incident.id, kind, body,
                           duration_seconds=fields.duration(duration_seconds),
-                          occurred_at=fields.occurred_at(occurred_at))
+                          occurred_at=fields.occurred_at(occurred_at),
+                          for_customer=_flag(for_customer))
         touch(incident)
         reindex(incident)
         message = fields.MASKED.format(what="text") if masked else ""
         return TimelineResult(entry.id, ref_of(incident, [message]), masked, message)
 
+
+
+def _flag(value: bool | None) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValidationError("Say yes or no: is the entry for the customer?", "for_customer")
+
+
+@retried
+def set_entry_for_customer(actor: Actor, entry_id: int, for_customer: bool) -> TimelineResult:
+    """Mark a call, note, e-mail or remote session for the customer, or back to staff only.
+
+    Whoever may log an entry of its kind may change who sees it; the program's own events
+    follow the rule of ``domain.timeline`` and are not changed by hand. Audited, and said on
+    the timeline (as an internal event).
+
+    Raises:
+        ValidationError, NotFound, PermissionDenied.
+    """
+    with transaction():
+        require(actor, EVERYONE, "mark timeline entries for the customer")
+        wanted = _flag(for_customer)
+        if wanted is None:
+            raise ValidationError("Say yes or no: is the entry for the customer?",
+                                  "for_customer")
+        entry = get_or_404(t.TimelineEntry, entry_id, "timeline entry")
+        kind = TimelineKind(entry.kind)
+        if kind is TimelineKind.SYSTEM:
+            raise ValidationError(
+                "Events are written by the program; which of them the customer sees is fixed.",
+                "entry")
+        if kind in ENGINEER_KINDS:
+            require(actor, ENGINEERS, f"change who sees {kind.label.lower()}s")
+        incident = lock_incident(entry.__data__["incident"])
+        not_merged(incident, "change its timeline")
+        # Re-read under the incident's lock: two desks toggling see each other's change.
+        entry = t.TimelineEntry.get_by_id(entry_id)
+        if bool(entry.for_customer) is not wanted:
+            (t.TimelineEntry.update(for_customer=wanted)
+             .where(t.TimelineEntry.id == entry.id).execute())
+            audit(actor, "incident.for_customer", "incident", incident.id,
+                  before={"entry": entry.id, "for_customer": bool(entry.for_customer)},
+                  after={"entry": entry.id, "for_customer": wanted})
+            when = format_datetime(entry.occurred_at, office_zone().key)
+            system_entry(actor, incident,
+                         f"{kind.label} of {when} "
+                         f"{'marked for the customer' if wanted else 'made internal (staff only)'}"
+                         f" by {actor.full_name}.")
+            touch(incident)
+        return TimelineResult(entry.id, ref_of(incident), False)

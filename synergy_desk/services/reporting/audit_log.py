@@ -72,6 +72,7 @@ _ACTION_LABELS: dict[str, str] = {
     "contract.pay": "Contract paid for",
     "incident.create": "Incident created",
     "incident.log_call": "Call logged",
+    "incident.for_customer": "Entry for the customer or staff only",
     "incident.edit": "Incident edited",
     "incident.assign": "Engineer assigned",
     "incident.start": "Work started",

@@ -8,6 +8,7 @@ is the original with COPY on it, byte for byte otherwise.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from synergy_desk.documents import (
@@ -18,6 +19,7 @@ from synergy_desk.documents import (
     TicketStatementDoc,
     render_receipt,
     render_ticket_statement,
+    ticket_label,
 )
 from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.enums import CreditNoteKind, LedgerKind, LineKind, PaymentMethod
@@ -145,6 +147,10 @@ def statement_doc(statement: tickets.TicketStatement) -> TicketStatementDoc:
     settings = office_settings()
     office = office_details.printed_office(settings)
     docs = []
+    # Two tickets sold on one receipt are told apart by the order they were sold in.
+    per_receipt = Counter(st.ticket.receipt_number for st in statement.tickets
+                          if st.ticket.receipt_number)
+    seen: Counter[str] = Counter()
     for st in statement.tickets:
         info = st.ticket
         by_ref = {inc.reference: inc for inc in st.incidents}
@@ -153,7 +159,11 @@ def statement_doc(statement: tickets.TicketStatement) -> TicketStatementDoc:
             incident_ref=e.incident_reference or "",
             outcome=_ledger_outcome(e.kind, by_ref.get(e.incident_reference or "")),
             reason=e.reason, kind=e.kind) for e in st.entries)
-        label = f"{info.id}" + (f" ({info.receipt_number})" if info.receipt_number else "")
+        label = ticket_label(info.receipt_number,
+                             format_date(info.purchased_at, settings.timezone or DEFAULT_ZONE))
+        if info.receipt_number and per_receipt[info.receipt_number] > 1:
+            seen[info.receipt_number] += 1
+            label += f" ({seen[info.receipt_number]} of {per_receipt[info.receipt_number]})"
         balance = rows[-1].balance_after if rows else info.left
         docs.append(TicketDoc(label=label, size=info.size, purchased_at=info.purchased_at,
                               expires_at=info.expires_at, state=info.state, balance=balance,

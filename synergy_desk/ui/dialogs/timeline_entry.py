@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.cards import contains_card_number
 from synergy_desk.domain.enums import TimelineKind
+from synergy_desk.domain.timeline import for_customer_by_default
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 
@@ -28,6 +30,8 @@ class TimelineRequest:
     kind: TimelineKind
     text: str
     duration_seconds: int
+    #: Printed on what the customer is given (their summary, e-mails); otherwise staff only.
+    for_customer: bool = False
 
 
 class TimelineEntryDialog(FormDialog[TimelineRequest]):
@@ -65,15 +69,34 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
         self.text = QPlainTextEdit()
         self.text.setObjectName("timelineText")
         self.text.setTabChangesFocus(True)
+        # Who sees it: ticked by the kind (calls and e-mails yes, notes no) until changed.
+        self.for_customer = QCheckBox(self.tr("For the c&ustomer"))
+        self.for_customer.setObjectName("timelineForCustomer")
+        self.for_customer.setToolTip(self.tr(
+            "Ticked, the entry is on what the customer is given (their summary, e-mails); "
+            "otherwise it is for the staff only."))
+        self._for_customer_changed = False
+        self.for_customer.clicked.connect(self._on_for_customer_clicked)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self._on_kind_changed()
         form = QFormLayout()
         form.addRow(self.tr("&Kind:"), self.kind)
         form.addRow(self.tr("Duration:"), row)  # a row of widgets takes no mnemonic
         form.addRow(self.tr("&What happened:"), self.text)
+        form.addRow("", self.for_customer)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         self.add_message_and_buttons(layout)
         self.text.setFocus()
         self.resize(480, 320)
+
+    def _on_kind_changed(self, _index: int = 0) -> None:
+        if not self._for_customer_changed:
+            self.for_customer.setChecked(
+                for_customer_by_default(TimelineKind(self.kind.currentData()), ""))
+
+    def _on_for_customer_clicked(self) -> None:
+        self._for_customer_changed = True
 
     def _on_timer_button_toggled(self, running: bool) -> None:
         if running:
@@ -102,7 +125,8 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
         self._timer.stop()
         seconds = self._elapsed if self._elapsed else self.minutes.value() * 60
         return TimelineRequest(TimelineKind(self.kind.currentData()),
-                               self.text.toPlainText().strip(), seconds)
+                               self.text.toPlainText().strip(), seconds,
+                               self.for_customer.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, kinds: list[TimelineKind], reference: str,

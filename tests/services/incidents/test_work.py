@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -13,6 +14,7 @@ from synergy_desk.domain.enums import (
 from synergy_desk.domain.errors import (
     ConflictError,
     FundingRequired,
+    PermissionDenied,
     ValidationError,
 )
 from synergy_desk.models import tables as t
@@ -157,3 +159,72 @@ def test_taking_an_in_progress_incident_off_everyone_puts_it_back_in_the_queue(
         engineer: Actor, reception: Actor, product: t.Product) -> None:
     ref = in_progress(engineer, reception, make_customer(), product)
     assert work.assign(engineer, ref.id, None).status is IncidentStatus.QUEUED
+
+
+# --- who sees an entry: the customer, or staff only -------------------------------------------
+
+def _flag(entry_id: int) -> bool:
+    return bool(t.TimelineEntry.get_by_id(entry_id).for_customer)
+
+
+def test_a_note_is_internal_unless_marked_for_the_customer(reception: Actor,
+                                                           product: t.Product) -> None:
+    ref = new_call(reception, make_customer(), product)
+    internal = work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE,
+                                       "Customer was rude; manager says no goodwill")
+    shared = work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE,
+                                     "Please keep the error log for us", for_customer=True)
+    call = work.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_IN, "Rang to chase")
+    hidden_call = work.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_OUT,
+                                          "Rang their IT firm", for_customer=False)
+    assert not _flag(internal.entry_id)
+    assert _flag(shared.entry_id)
+    assert _flag(call.entry_id)
+    assert not _flag(hidden_call.entry_id)
+    # The program's own events: the customer's call logged above is theirs; an assignment not.
+    kinds = {e.text: bool(e.for_customer) for e in t.TimelineEntry.select()
+             .where(t.TimelineEntry.incident == ref.id)}
+    assert all(shown is False for text, shown in kinds.items() if text.startswith("Assigned"))
+
+
+def test_marking_an_entry_for_the_customer_is_audited_and_on_the_timeline(
+        reception: Actor, engineer: Actor, product: t.Product) -> None:
+    ref = new_call(reception, make_customer(), product)
+    note = work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, "Fixed in 4.2")
+    work.set_entry_for_customer(engineer, note.entry_id, True)
+    assert _flag(note.entry_id)
+    row_ = (t.AuditLog.select().where(t.AuditLog.action == "incident.for_customer")
+            .order_by(t.AuditLog.id.desc()).first())
+    assert row_ is not None and row_.user_id == engineer.id and row_.entity_id == str(ref.id)
+    assert json.loads(row_.before) == {"entry": note.entry_id, "for_customer": False}
+    assert json.loads(row_.after) == {"entry": note.entry_id, "for_customer": True}
+    event = entries(ref.id, system=True)[-1]
+    assert "marked for the customer" in event.text and event.for_customer is False
+    # Back to staff only; doing it twice changes nothing more.
+    work.set_entry_for_customer(reception, note.entry_id, False)
+    work.set_entry_for_customer(reception, note.entry_id, False)
+    assert not _flag(note.entry_id)
+    assert (t.AuditLog.select().where(t.AuditLog.action == "incident.for_customer")
+            .count()) == 2
+
+
+def test_the_programs_events_are_not_marked_by_hand(reception: Actor, engineer: Actor,
+                                                    product: t.Product) -> None:
+    ref = new_call(reception, make_customer(), product)
+    work.assign(engineer, ref.id, engineer.id)
+    event = entries(ref.id, system=True)[-1]
+    assert event.kind == TimelineKind.SYSTEM
+    with pytest.raises(ValidationError, match="written by the program"):
+        work.set_entry_for_customer(engineer, event.id, True)
+    assert not _flag(event.id)
+
+
+def test_only_engineers_change_who_sees_an_email(reception: Actor, engineer: Actor,
+                                                 product: t.Product) -> None:
+    ref = in_progress(engineer, reception, make_customer(), product)
+    mail = work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_IN, "Log attached")
+    with pytest.raises(PermissionDenied):
+        work.set_entry_for_customer(reception, mail.entry_id, False)
+    assert _flag(mail.entry_id)
+    work.set_entry_for_customer(engineer, mail.entry_id, False)
+    assert not _flag(mail.entry_id)

@@ -163,6 +163,23 @@ def test_credit_note_mirrors_the_receipt_it_reverses(office, reception, manager,
     assert "COPY" in reprint and "Credit note CN-000001" in reprint
 
 
+def test_a_credit_note_of_a_full_vat_invoice_carries_the_customers_address(
+        office, reception, manager, product, customer) -> None:
+    # Four incidents at £90: £360, over £250, so the receipt printed as a full VAT invoice
+    # with the customer's address; refunding one line (£90) must print it too.
+    incidents = [new_incident(reception, customer, product, f"Problem {n}") for n in range(4)]
+    receipt = payments.take_payment(reception, card(customer, tuple(i.id for i in incidents)))
+    invoice = pdf_text(receipt_documents.receipt_pdf(receipt.number, copy=False))
+    assert "VAT invoice R-000001" in invoice and "4 Mill Lane Leeds LS6 2AB" in invoice
+
+    note = payments.refund(manager, receipt.payment_id, line_ids=[receipt.lines[0].line_id],
+                           reason="Logged twice")
+    text = pdf_text(receipt_documents.receipt_pdf(note.number, copy=False))
+
+    assert "Invoice to Harriet Oduya, Oduya Joinery Ltd 4 Mill Lane Leeds LS6 2AB" in text
+    assert "Total refunded incl. VAT -£90.00" in text
+
+
 def test_a_void_says_the_whole_payment_is_cancelled(office, reception, manager, product,
                                                     customer) -> None:
     incident = new_incident(reception, customer, product)
@@ -226,7 +243,10 @@ def test_ticket_statement_lists_each_ticket_its_ledger_and_incidents(
 
     assert "Season-ticket statement" in text
     assert "Harriet Oduya, Oduya Joinery Ltd 4 Mill Lane Leeds LS6 2AB" in text
-    assert f"Ticket {ticket_id} (R-000001)" in text
+    # By the receipt the customer was given, never by the database's id for the ticket.
+    assert "Ticket bought on R-000001 10 incidents" in text
+    assert "Bought on R-000001" in text  # its line in the summary table
+    assert f"Ticket {ticket_id}" not in text
     assert "Bought on receipt R-000001 +10 10" in text
     assert f"Incident {incident.reference} Cannot print payslips: Queued -1 9" in text
     assert "1 used, 9 left" in text

@@ -147,6 +147,35 @@ def test_cashup_of_500_payments_equals_the_sums_of_the_tables(office, manager, r
     assert data.warnings == ()
 
 
+def test_cashup_totals_sit_under_their_columns_and_long_reasons_print_on_one_line(
+        office, manager, reception) -> None:
+    customer = new_customer()
+    paid = [payments.take_payment(reception, request(customer, PaymentMethod.CASH))
+            for _ in range(3)]
+    long_reason = ("Customer asked for this season ticket to be refunded because it was sold "
+                   "twice by mistake on the same day, and the manager confirmed it with them.")
+    payments.refund(manager, paid[0].payment_id, reason=long_reason)
+    payments.refund(manager, paid[1].payment_id, reason="Keyed twice", void=True)
+    move_money_to(dt.datetime(2026, 12, 1, 9, 0))
+
+    data = reports.build_report(manager, "cashup", DAY, DAY, now=NOON)
+
+    for tb in data.tables:
+        if tb.totals is None:
+            continue
+        for cell, numeric, column in zip(tb.totals, tb.numeric, tb.columns, strict=True):
+            if cell.kind in ("money", "count"):
+                assert numeric, f"{tb.title}: the total {cell.text} is under “{column}”"
+    notes = table(data, "Credit notes in number order")
+    assert notes.totals is not None
+    assert texts(notes.totals) == ("Total", "", "", "", "", pounds(notes.totals[5].value),
+                                   "", "2 credit notes")
+    assert notes.totals[5].value == sum(row[5].value for row in notes.rows)
+    reason = notes.columns.index("Reason")
+    assert notes.one_line == (reason,)
+    assert notes.rows[0][reason].text == long_reason  # the CSV keeps it whole
+
+
 def test_a_removed_receipt_is_flagged_as_a_gap(office, manager, reception) -> None:
     customer = new_customer()
     for _ in range(5):

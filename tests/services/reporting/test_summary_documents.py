@@ -64,7 +64,7 @@ def test_summary_has_every_timeline_entry_the_funding_and_the_resolution(
                       "Restart the spooler before printing.")
     detail = incident_detail(ref.id)
 
-    text = pdf_text(summary_documents.incident_summary_pdf(ref.id))
+    text = pdf_text(summary_documents.incident_summary_pdf(ref.id, "internal"))
 
     for entry in detail.timeline:
         assert entry.text[:40] in text, entry.text
@@ -93,8 +93,8 @@ def test_summary_links_the_split_and_the_escalation(office: dict[str, Any]) -> N
                       escalation=EscalationInput("1. Export\n2. Crash", "8.1"))
     escalation_id = incident_detail(new.id).escalation_id
 
-    child = pdf_text(summary_documents.incident_summary_pdf(new.id))
-    parent = pdf_text(summary_documents.incident_summary_pdf(ref.id))
+    child = pdf_text(summary_documents.incident_summary_pdf(new.id, "internal"))
+    parent = pdf_text(summary_documents.incident_summary_pdf(ref.id, "internal"))
 
     assert f"Split from {ref.reference}" in child
     assert f"Escalation #{escalation_id} (open)" in child
@@ -115,6 +115,92 @@ def test_summary_names_the_incident_and_whom_to_e_mail(office: dict[str, Any]) -
     assert (summary.reference, summary.subject) == (ref.reference, "Bank feed stopped")
     assert summary.email_to == "accounts@adeyemi.example"
     assert "No transactions since Monday." in pdf_text(summary.pdf)
+
+
+@pytest.fixture
+def waived_case(office: dict[str, Any]) -> dict[str, Any]:
+    """A waived incident with an internal note, a note for the customer, a call and an e-mail."""
+    engineer = office["engineer"]
+    customer = customers.create_customer(office["reception"], customers.CustomerInput(
+        name="Priya Shah", email="priya@shah.example", address="7 Quay Street\nBristol",
+        postcode="BS1 4DJ")).id
+    ref = open_incident(office, customer, "Year end will not close",
+                        "Year-end close stops with error 42.")
+    funding.waive(office["manager"], ref.id, "goodwill", "Our last update caused it")
+    work.start_work(engineer, ref.id)
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
+                            "Customer is on the watch list; no more goodwill after this.")
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.NOTE,
+                            "Please take a backup before running the fix.", for_customer=True)
+    work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT, "Sent the fix script.")
+    closing.resolve(engineer, ref.id, Resolution.SOLUTION, "Ran the fix; year end closed.")
+    return {"ref": ref, "customer": customer}
+
+
+def test_the_customers_summary_leaves_out_waiver_reasons_internal_notes_and_managers(
+        office: dict[str, Any], waived_case: dict[str, Any]) -> None:
+    ref = waived_case["ref"]
+    customer = pdf_text(summary_documents.incident_summary_pdf(ref.id))
+    internal = pdf_text(summary_documents.incident_summary_pdf(ref.id, "internal"))
+
+    for secret in ("Our last update caused it", "Mary Manager", "watch list", "Waived",
+                   "Work started", "Internal"):
+        assert secret not in customer, secret
+        assert secret in internal, secret
+    for shared in ("Please take a backup before running the fix.", "Sent the fix script.",
+                   "Ran the fix; year end closed.", "Resolved — Solution",
+                   "Year-end close stops with error 42."):
+        assert shared in customer, shared
+        assert shared in internal, shared
+    assert "No charge" in customer
+    assert "Note (for the customer)" in internal and "Internal — staff only" in internal
+
+
+def test_the_summary_for_the_customer_is_the_default_and_the_only_one_addressed(
+        office: dict[str, Any], waived_case: dict[str, Any]) -> None:
+    ref = waived_case["ref"]
+    default = summary_documents.incident_summary(ref.id)
+    internal = summary_documents.incident_summary(ref.id, "internal")
+    assert default.audience == "customer" and default.email_to == "priya@shah.example"
+    assert "watch list" not in pdf_text(default.pdf)
+    assert internal.audience == "internal" and internal.email_to == ""
+    with pytest.raises(ValidationError, match="customer or internal"):
+        summary_documents.incident_summary(ref.id, "everyone")
+
+
+def test_e_mailing_a_summary_sends_the_customers_version(
+        office: dict[str, Any], waived_case: dict[str, Any]) -> None:
+    from tests.smtp_stub import smtp_stub
+
+    ref = waived_case["ref"]
+    with smtp_stub() as (port, received, _refuse):
+        office["settings"].__class__.update(
+            smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+            smtp_from="desk@synergy.example").execute()
+        sent_to = summary_documents.email_incident_summary(ref.id)
+    assert sent_to == "priya@shah.example"
+    [message] = received.messages
+    assert message["To"] == "priya@shah.example"
+    assert message["Subject"] == f"Incident {ref.reference}: Year end will not close"
+    [attachment] = list(message.iter_attachments())
+    text = pdf_text(attachment.get_content())
+    assert "Please take a backup before running the fix." in text
+    for secret in ("Our last update caused it", "Mary Manager", "watch list"):
+        assert secret not in text
+
+
+def test_a_ticket_funded_summary_names_the_ticket_by_its_receipt(
+        office: dict[str, Any]) -> None:
+    reception = office["reception"]
+    customer = new_customer(reception, "Tomás Ruiz")
+    bought = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer, ticket_size=10, method=PaymentMethod.CASH,
+        tendered_pence=1_000_000))
+    ref = open_incident(office, customer, "Reports are blank", "Every report prints blank.")
+    funding.fund_from_ticket(reception, ref.id)
+    for audience in ("customer", "internal"):
+        text = pdf_text(summary_documents.incident_summary_pdf(ref.id, audience))
+        assert f"Season ticket bought on {bought.number} — incident 1 of 10 used" in text
 
 
 def test_summary_of_a_missing_incident_is_not_found(office: dict[str, Any]) -> None:
@@ -197,3 +283,19 @@ def test_register_pdfs_list_the_entries_with_their_filters(office: dict[str, Any
 
     empty = pdf_text(summary_documents.register_pdf("escalations", status="fixed"))
     assert "no entries" in empty
+
+
+def test_register_pdfs_show_the_day_the_screen_shows(office: dict[str, Any],
+                                                     asked: dict[str, Any]) -> None:
+    from synergy_desk.models import tables as t
+
+    # Half past eleven at night in UTC is half past midnight the next day in London (BST):
+    # the registers window shows the office's day, and so must the PDF.
+    late = __import__("datetime").datetime(2026, 6, 30, 23, 30)
+    t.Escalation.update(created_at=late).execute()
+    t.EnhancementRequest.update(created_at=late).execute()
+    for register, heading in (("escalations", "Escalated"), ("enhancements", "Raised")):
+        text = pdf_text(summary_documents.register_pdf(register))
+        assert heading in text
+        assert "01/07/2026" in text, register
+        assert "30/06/2026" not in text and "2026-06-30" not in text

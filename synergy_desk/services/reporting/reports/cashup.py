@@ -222,11 +222,13 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
                                          "Gross", "Issued by", "Reason"),
         tuple(r[1] for r in note_listing),
         (False, False, False, False, False, True, False, False),
-        (Cell.plain("Total"), Cell.plain(""), Cell.plain(""), count_cell(len(notes)),
-         Cell.plain(""), money_cell(sum(int(r[5]) for r in notes)), Cell.plain(""),
-         Cell.plain("")) if notes else None,
+        # The count in words under the widest text column, as the receipts' listing has it.
+        (Cell.plain("Total"), Cell.plain(""), Cell.plain(""), Cell.plain(""), Cell.plain(""),
+         money_cell(sum(int(r[5]) for r in notes)), Cell.plain(""),
+         Cell.plain(f"{len(notes):,} credit note{'' if len(notes) == 1 else 's'}"))
+        if notes else None,
         tuple(i for i, r in enumerate(note_listing) if r[2]),
-        "" if note_listing else "No credit notes in this period."))
+        "" if note_listing else "No credit notes in this period.", one_line=(7,)))
 
     # Takings by day: a sum along the time index for each of the office's days (quicker, even
     # for a year, than reading every payment of the period into Python).
