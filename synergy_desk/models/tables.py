@@ -75,6 +75,8 @@ class OfficeSettings(BaseModel):
     smtp_starttls = BooleanField(default=True)
     lockout_attempts = IntegerField(default=5)
     lockout_minutes = IntegerField(default=15)
+    #: A drawer count further than this from the expected cash needs a reason.
+    cash_variance_threshold_pence = IntegerField(default=500)
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -449,6 +451,27 @@ class Waiver(BaseModel):
         indexes = ((("granted_at",), False),)
 
 
+class CashCount(BaseModel):
+    """A count of the cash drawer for one office day. Every count is kept; the latest of a day
+    is the one the cash-up shows."""
+
+    id = AutoField()
+    day = DateField()
+    #: Whose takings were counted: one person's own (reception), or NULL for the whole office.
+    drawer_of = ForeignKeyField(User, null=True, backref="+")
+    float_pence = IntegerField()
+    counted_pence = IntegerField()
+    expected_pence = IntegerField()
+    variance_pence = IntegerField()
+    threshold_pence = IntegerField()
+    reason = TextField(default="")
+    counted_by = ForeignKeyField(User, backref="+")
+    counted_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "counted_at"), False),)
+
+
 class IncidentFunding(BaseModel):
     """What funds an incident: exactly one active row per funded incident.
 
@@ -562,7 +585,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     EnhancementRequest, Incident, IncidentCount, TimelineEntry, CallBack, SeasonTicket, Payment,
     PaymentLine, CreditNote, CreditNoteLine, TicketLedger, Waiver, IncidentFunding,
     EnhancementRequestCustomer,
-    Escalation, AuditLog, OfficeDetails,
+    Escalation, AuditLog, OfficeDetails, CashCount,
 ]
 
 #: What the desks keep about this one database rather than about the office: which copy of the

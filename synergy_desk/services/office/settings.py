@@ -76,6 +76,7 @@ class OfficeSettingsData:
     smtp_starttls: bool
     lockout_attempts: int
     lockout_minutes: int
+    cash_variance_threshold_pence: int
     updated_at: dt.datetime
     version: int
 
@@ -92,7 +93,9 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
         smtp_host=row.smtp_host, smtp_port=row.smtp_port, smtp_user=row.smtp_user,
         smtp_password_set=bool(row.smtp_password), smtp_from=row.smtp_from,
         smtp_starttls=bool(row.smtp_starttls), lockout_attempts=row.lockout_attempts,
-        lockout_minutes=row.lockout_minutes, updated_at=row.updated_at, version=row.version)
+        lockout_minutes=row.lockout_minutes,
+        cash_variance_threshold_pence=row.cash_variance_threshold_pence,
+        updated_at=row.updated_at, version=row.version)
 
 
 def _settings_row() -> t.OfficeSettings | None:
@@ -364,6 +367,8 @@ SETTINGS: tuple[Setting, ...] = (
     _ranged_setting("ticket_validity_days", "season-ticket validity",
                     "Season ticket va&lid for:", 1, 3650, "days"),
     Setting("timezone", "time zone", "&Time zone:", _timezone, max_length=64),
+    _pence_setting("cash_variance_threshold_pence", "cash variance allowed without a reason",
+                   "Cash &drawer variance allowed:"),
     _ranged_setting("lockout_attempts", "number of failed log-ins before a lock-out",
                     "Lock an account &after:", 1, 100, "failed log-ins", ""),
     _ranged_setting("lockout_minutes", "lock-out time", "Lock it &for:", 1, 1440, "minutes"),

@@ -272,7 +272,19 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
         self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
+        self._cash_variance_row(form)
         return page
+
+    def _cash_variance_row(self, form: QFormLayout) -> None:
+        self.cash_variance = self._money_edit("settingsCashVariance")
+        self.cash_variance.setPlaceholderText("5.00")
+        self._row(form, 2, "cash_variance_threshold_pence", self.cash_variance, stretch=False)
+        hint = QLabel(self.tr("A count of the cash drawer further than this from the cash "
+                              "expected (float + cash takings − cash refunds) needs a reason."))
+        hint.setObjectName("cashVarianceHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
 
     def _email_tab(self) -> QWidget:
         page = QWidget()
@@ -343,6 +355,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.timezone.setCurrentText(data.timezone)
         self.lockout_attempts.setValue(data.lockout_attempts)
         self.lockout_minutes.setValue(data.lockout_minutes)
+        self.cash_variance.setText(format_pence(data.cash_variance_threshold_pence,
+                                                symbol=False))
         self.smtp_host.setText(data.smtp_host)
         self.smtp_port.setValue(data.smtp_port)
         self.smtp_user.setText(data.smtp_user)
@@ -496,6 +510,9 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "timezone": self.timezone.currentText().strip(),
             "lockout_attempts": self.lockout_attempts.value(),
             "lockout_minutes": self.lockout_minutes.value(),
+            "cash_variance_threshold_pence": self._money(
+                self.cash_variance, "cash_variance_threshold_pence",
+                "cash variance allowed without a reason"),
             "smtp_host": self.smtp_host.text().strip(),
             "smtp_port": self.smtp_port.value(),
             "smtp_user": self.smtp_user.text().strip(),
