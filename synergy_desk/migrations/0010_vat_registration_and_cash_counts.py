@@ -1,11 +1,20 @@
-"""The cash variance a count may show without a reason, and the counts of the cash drawer."""
+"""Whether the office is VAT-registered (kept with the printed details too, so a document
+reprints as it was issued), the cash variance a count may show without a reason, and the
+counts of the cash drawer.
+
+Every office upgraded here charged VAT until now: it stays VAT-registered, and so do the
+details its documents were printed with."""
 from peewee import *
 
 
 def up(migrator, db):
     migrator.migrate(
+        migrator.add_column('office_settings', 'vat_registered', BooleanField(
+            default=True, constraints=[SQL("DEFAULT TRUE")])),
         migrator.add_column('office_settings', 'cash_variance_threshold_pence', IntegerField(
             default=500, constraints=[SQL("DEFAULT 500")])),
+        migrator.add_column('office_details', 'vat_registered', BooleanField(
+            default=True, constraints=[SQL("DEFAULT TRUE")])),
     )
 
     class User(Model):
@@ -34,5 +43,7 @@ def up(migrator, db):
 def down(migrator, db):
     migrator.migrate(
         migrator.drop_table('cash_count'),
+        migrator.drop_column('office_details', 'vat_registered'),
         migrator.drop_column('office_settings', 'cash_variance_threshold_pence'),
+        migrator.drop_column('office_settings', 'vat_registered'),
     )

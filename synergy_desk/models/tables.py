@@ -75,6 +75,9 @@ class OfficeSettings(BaseModel):
     smtp_starttls = BooleanField(default=True)
     lockout_attempts = IntegerField(default=5)
     lockout_minutes = IntegerField(default=15)
+    #: Whether the office charges VAT; a registered office issues no receipt until its VAT
+    #: number and address are set.
+    vat_registered = BooleanField(default=True)
     #: A drawer count further than this from the expected cash needs a reason.
     cash_variance_threshold_pence = IntegerField(default=500)
     updated_at = UTCDateTimeField(default=utcnow)
@@ -97,6 +100,7 @@ class OfficeDetails(BaseModel):
     email = CharField(max_length=200, default="")
     logo = BlobField(null=True)
     timezone = CharField(max_length=64, default="Europe/London")
+    vat_registered = BooleanField(default=True)
     recorded_by = ForeignKeyField(User, null=True)
     recorded_at = UTCDateTimeField(default=utcnow)
 

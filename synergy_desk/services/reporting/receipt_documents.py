@@ -98,7 +98,7 @@ def receipt_doc(info: ReceiptInfo, *, copy: bool) -> ReceiptDoc:
         tendered_pence=info.tendered_pence if cash else None,
         change_pence=info.change_pence if cash else None,
         taken_by=info.taken_by, full_invoice=info.full_invoice, copy=copy,
-        notes=tuple(notes))
+        notes=tuple(notes), vat_registered=info.office.vat_registered)
 
 
 def credit_note_doc(info: CreditNoteInfo, *, copy: bool) -> ReceiptDoc:
@@ -123,7 +123,9 @@ def credit_note_doc(info: CreditNoteInfo, *, copy: bool) -> ReceiptDoc:
         vat_pence=info.vat_pence, gross_pence=info.gross_pence, method_label=info.method_label,
         reference_masked=mask_card_numbers(info.reference_text), tendered_pence=None,
         change_pence=None, taken_by=info.issued_by, full_invoice=info.full_invoice, copy=copy,
-        original_number=info.receipt_number, reason=info.reason, notes=tuple(notes))
+        original_number=info.receipt_number, reason=info.reason, notes=tuple(notes),
+        # As the receipt it reverses: VAT is handed back only where VAT was charged.
+        vat_registered=office_details.details_at(info.receipt_taken_at).vat_registered)
 
 
 def _ledger_outcome(kind: LedgerKind, incident: tickets.TicketIncident | None) -> str:
