@@ -14,6 +14,8 @@ total, with no VAT columns.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -110,7 +112,9 @@ class _Receipt:
 
     def render(self) -> bytes:
         doc = self.doc
-        story: list[Flowable] = [header(doc.office, self._identity()), Spacer(1, 4 * mm)]
+        # An office that charged no VAT prints no VAT number, whatever is on record.
+        office = replace(doc.office, vat_number="") if self.no_vat else doc.office
+        story: list[Flowable] = [header(office, self._identity()), Spacer(1, 4 * mm)]
         if doc.copy:
             story.append(Paragraph(
                 f"Copy of {self.noun} {safe(doc.number)}, first issued "
@@ -124,7 +128,6 @@ class _Receipt:
         # The totals, payment and closing words stay together: never a page of "Thank you".
         story.append(KeepTogether([self._totals(), *self._no_vat(), Spacer(1, 6 * mm),
                                    *self._payment(), *self._notes()]))
-        office = doc.office
         footer = " · ".join(part for part in (
             plain(office.name),
             f"VAT reg. no. {plain(office.vat_number)}" if self.vat_registered else "",

@@ -420,7 +420,7 @@ class CashCountDialog(FormDialog[cash_counts.CashCountInfo]):
         intro.setWordWrap(True)
         self.float_edit = QLineEdit()
         self.float_edit.setObjectName("cashCountFloat")
-        self.float_edit.setPlaceholderText("100.00")
+        self.float_edit.setPlaceholderText("0.00")
         self.counted = QLineEdit()
         self.counted.setObjectName("cashCountCounted")
         self.counted.setPlaceholderText("0.00")

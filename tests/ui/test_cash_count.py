@@ -103,14 +103,14 @@ def test_reception_counts_the_drawer_and_the_cashup_pdf_shows_expected_counted_a
         window.count_button.click()
     figures = window.summary()
     assert figures["Float"] == "£100.00"
-    assert figures["Expected in the drawer (float + cash takings − cash refunds)"] == "£190.00"
+    assert figures["Expected in the drawer"] == "£190.00"
     assert figures["Counted"] == "£187.50"
     assert figures["Variance (counted − expected)"] == "-£2.50"
 
     text = _pdf_text(window, qtbot, tmp_path, monkeypatch)
     flat = " ".join(text.split())
     assert "Float £100.00" in flat
-    assert "Expected in the drawer (float + cash takings − cash refunds) £190.00" in flat
+    assert "Expected in the drawer £190.00" in flat
     assert "Counted £187.50" in flat
     assert "Variance (counted − expected) -£2.50" in flat
     assert "Cash drawer counted" in flat and "Rita Reception" in flat

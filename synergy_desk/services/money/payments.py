@@ -173,8 +173,10 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
             amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence,
             ticket_size=ticket_size, ticket_validity_days=validity_days))
     gross = sum(ln.gross_pence for ln in lines)
+    # Only a VAT-registered office issues VAT invoices, full ones above the limit.
+    full = bool(settings.vat_registered) and gross > FULL_INVOICE_ABOVE_PENCE
     return Quote(customer_id, tuple(lines), sum(ln.net_pence for ln in lines),
-                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE)
+                 sum(ln.vat_pence for ln in lines), gross, full)
 
 
 def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,

@@ -235,7 +235,8 @@ def document_for_number(number: str, *, copy: bool) -> RenderedDocument:
         body = (f"Please find attached credit note {info.number}, reversing receipt "
                 f"{info.receipt_number}.")
     else:
-        full = info.full_invoice or info.gross_pence > payments.FULL_INVOICE_ABOVE_PENCE
+        full = info.office.vat_registered and (
+            info.full_invoice or info.gross_pence > payments.FULL_INVOICE_ABOVE_PENCE)
         title = f"{'VAT invoice' if full else 'Receipt'} {info.number}"
         body = f"Please find attached {title[0].lower()}{title[1:]}. Thank you for your custom."
     if copy:

@@ -74,6 +74,9 @@ def test_an_office_not_registered_charges_no_vat_and_its_receipt_says_so(
     assert "VAT rate" not in text and "incl. VAT" not in text and "of which VAT" not in text
     assert "VAT receipt" not in text and "VAT reg. no." not in text
     assert f"Receipt {receipt.number}" in text and "Total £205.00" in text
+    # No VAT invoice is forced above £250, so no customer address is needed for one.
+    big = payments.quote(customer.id, (), ticket_size=10)
+    assert big.gross_pence == 65_000 and not big.full_invoice_required
     # The refund mirrors it: no VAT handed back, and the credit note says so too.
     note = payments.refund(manager, receipt.payment_id, reason="Bought by mistake")
     assert note.vat_pence == 0
@@ -113,6 +116,7 @@ def test_receipts_already_issued_reprint_unchanged_after_a_switch(
     _change(manager, vat_registered=True)
     later = receipt_documents.receipt_pdf(unregistered.number, copy=True)
     assert "Not VAT registered — no VAT charged" in _pdf_text(later)
+    assert "GB123456789" not in _pdf_text(later)  # on record, but no VAT was charged
     assert receipt_documents.receipt_pdf(registered.number, copy=True) == first
 
 

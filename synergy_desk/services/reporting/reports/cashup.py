@@ -268,35 +268,40 @@ def _count_summary(count: cash_counts.CashCountInfo | None) -> list[tuple[str, C
         return [("Drawer counted", Cell.plain("Not counted yet"))]
     return [
         ("Float", money_cell(count.float_pence)),
-        ("Expected in the drawer (float + cash takings − cash refunds)",
+        ("Expected in the drawer",
          money_cell(count.expected_pence)),
         ("Counted", money_cell(count.counted_pence)),
         ("Variance (counted − expected)", money_cell(count.variance_pence)),
     ]
 
 
+def _counted_by(period: Period, day: dt.date, count: cash_counts.CashCountInfo) -> str:
+    """ "Helen Marsh, 17:42" (the date too when the drawer was counted on a later day)."""
+    local = count.counted_at.replace(tzinfo=dt.UTC).astimezone(period.zone)
+    when = f"{local:%H:%M}" if local.date() == day else f"{local:%d/%m/%Y %H:%M}"
+    return f"{count.counted_by}, {when}"
+
+
 def _drawer_table(period: Period,
                   counts: dict[dt.date, cash_counts.CashCountInfo]) -> ReportTable:
     """The latest count of each day's drawer: expected, counted and the variance."""
     rows = tuple(
-        (Cell.date(day), money_cell(c.float_pence), money_cell(c.cash_taken_pence),
-         money_cell(c.expected_pence), money_cell(c.counted_pence),
-         money_cell(c.variance_pence), Cell.plain(c.counted_by), period.when(c.counted_at),
-         Cell.plain(c.reason))
+        (Cell.date(day), money_cell(c.float_pence), money_cell(c.expected_pence),
+         money_cell(c.counted_pence), money_cell(c.variance_pence),
+         Cell.plain(_counted_by(period, day, c)), Cell.plain(c.reason))
         for day, c in sorted(counts.items()))
     totals = None
     if len(rows) > 1:
         values = list(counts.values())
         totals = (Cell.plain("Total"), money_cell(sum(c.float_pence for c in values)),
-                  money_cell(sum(c.cash_taken_pence for c in values)),
                   money_cell(sum(c.expected_pence for c in values)),
                   money_cell(sum(c.counted_pence for c in values)),
                   money_cell(sum(c.variance_pence for c in values)), Cell.plain(""),
-                  Cell.plain(""), Cell.plain(""))
+                  Cell.plain(""))
     return ReportTable(
-        "Cash drawer counted", ("Day", "Float", "Cash takings", "Expected", "Counted",
-                                "Variance", "Counted by", "Counted at", "Reason"),
-        rows, (False, True, True, True, True, True, False, False, False), totals, (),
+        "Cash drawer counted", ("Day", "Float", "Expected", "Counted", "Variance",
+                                "Counted by", "Reason"),
+        rows, (False, True, True, True, True, False, False), totals, (),
         "" if rows else "The drawer was not counted in this period.")
 
 
