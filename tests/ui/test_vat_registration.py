@@ -110,6 +110,7 @@ def test_the_till_charges_no_vat_for_an_office_not_registered(
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.amount.text() == "75.00"
+    assert dialog.full_invoice.text() == "Full &invoice (customer's address)"
     dialog.ok_button.click()
     assert dialog.value is not None
     assert (dialog.value.vat_pence, dialog.value.gross_pence) == (0, 7500)
