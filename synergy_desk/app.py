@@ -210,7 +210,8 @@ def start(prefs: Any, database_url: str | None) -> Any:
         request = FirstRunDialog.ask(None, lambda office: settings_service.setup_office(
             company_name=office.company_name, address=office.address,
             vat_number=office.vat_number, manager_username=office.username,
-            manager_full_name=office.full_name, password=office.password))
+            manager_full_name=office.full_name, password=office.password,
+            vat_registered=office.vat_registered))
         if request is None:
             return 0
         if request.load_demo:

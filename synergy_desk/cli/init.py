@@ -30,6 +30,10 @@ def add_parser(commands: Commands) -> None:
                    help="the office's postal address (with --company)")
     p.add_argument("--vat-number", metavar="TEXT", default="",
                    help="the office's VAT registration number (with --company)")
+    p.add_argument("--not-vat-registered", action="store_true",
+                   help="the office is not VAT-registered: no VAT is charged and receipts say "
+                        "so (with --company; by default an office is VAT-registered and issues "
+                        "no receipt until its VAT number and address are set)")
     p.set_defaults(handler=run)
 
 
@@ -38,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
     from synergy_desk.services.office import settings
     from synergy_desk.services.people import users
 
-    if (args.address or args.vat_number) and not args.company:
-        raise UsageError("--address and --vat-number go with --company.")
+    if (args.address or args.vat_number or args.not_vat_registered) and not args.company:
+        raise UsageError("--address, --vat-number and --not-vat-registered go with --company.")
+    if args.vat_number and args.not_vat_registered:
+        raise UsageError("an office that is not VAT-registered has no VAT number; give one of "
+                         "--vat-number and --not-vat-registered.")
     info = open_office(args, create=True)
     if users.has_users():
         raise UsageError(f"{info.display} already has users; log in as a manager to add more.")
@@ -48,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     if args.company:
         actor = settings.setup_office(
             company_name=args.company, address=args.address, vat_number=args.vat_number,
-            manager_username=args.manager, manager_full_name=full_name, password=password)
+            manager_username=args.manager, manager_full_name=full_name, password=password,
+            vat_registered=not args.not_vat_registered)
     else:
         actor = users.create_first_manager(args.manager, full_name, password)
     what = f"the office “{args.company}” and " if args.company else ""

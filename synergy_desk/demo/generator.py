@@ -759,7 +759,7 @@ class _Generator:
         settings = t.OfficeSettings.get_by_id(settings.id)
         self.settings_price = settings.incident_price_pence
         self.settings_ticket_price = settings.ticket_incident_price_pence
-        self.vat_rate = settings.vat_rate_bp
+        self.vat_rate = settings.vat_rate_bp if settings.vat_registered else 0
         self.ticket_size = settings.ticket_default_size
         self.ticket_days = settings.ticket_validity_days
         self.company_name = settings.company_name

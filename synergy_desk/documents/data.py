@@ -92,6 +92,9 @@ class ReceiptDoc:
     reason: str = ""
     #: Extra lines printed under the payment, e.g. a season ticket's balance.
     notes: tuple[str, ...] = ()
+    #: False when the office was not VAT-registered: no VAT was charged, and the document
+    #: says so and prints no VAT columns.
+    vat_registered: bool = True
 
 
 @dataclass(frozen=True)

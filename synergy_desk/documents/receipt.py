@@ -6,9 +6,15 @@ the payment date, shown in the office's zone), each item with its VAT rate, and 
 including VAT. That is a *simplified* VAT invoice, allowed up to £250. A *full* VAT invoice,
 printed on request or whenever the total is above £250, adds the customer's name and address,
 each line's net, VAT and gross, and the totals of net, VAT and gross.
+
+An office that is not VAT-registered charges no VAT: its receipt says so ("Not VAT
+registered — no VAT charged"), is not a VAT invoice, and prints one amount per line and the
+total, with no VAT columns.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
@@ -35,6 +41,8 @@ from synergy_desk.domain.zones import format_datetime
 
 #: Above this total (in pence) only a full VAT invoice will do (HMRC: £250).
 SIMPLIFIED_LIMIT_PENCE = 25_000
+#: What a document of an office that is not VAT-registered says about VAT.
+NO_VAT_CHARGED = "Not VAT registered — no VAT charged"
 
 
 def render_receipt(doc: ReceiptDoc) -> bytes:
@@ -81,8 +89,10 @@ class _Receipt:
     def __init__(self, doc: ReceiptDoc) -> None:
         self.doc = doc
         self.credit = doc.kind == "credit_note"
-        self.full = is_full_invoice(doc)
-        self.vat_registered = bool(doc.office.vat_number.strip())
+        #: The office charged no VAT: no VAT columns, and the document says so.
+        self.no_vat = not doc.vat_registered
+        self.full = is_full_invoice(doc) and not self.no_vat
+        self.vat_registered = doc.vat_registered and bool(doc.office.vat_number.strip())
         self.st = styles()
 
     # Credit notes always print negative amounts, whichever sign the caller used.
@@ -103,7 +113,9 @@ class _Receipt:
 
     def render(self) -> bytes:
         doc = self.doc
-        story: list[Flowable] = [header(doc.office, self._identity()), Spacer(1, 4 * mm)]
+        # An office that charged no VAT prints no VAT number, whatever is on record.
+        office = replace(doc.office, vat_number="") if self.no_vat else doc.office
+        story: list[Flowable] = [header(office, self._identity()), Spacer(1, 4 * mm)]
         if doc.copy:
             story.append(Paragraph(
                 f"Copy of {self.noun} {safe(doc.number)}, first issued "
@@ -115,9 +127,8 @@ class _Receipt:
         story.append(self._lines_table())
         story.append(Spacer(1, 3 * mm))
         # The totals, payment and closing words stay together: never a page of "Thank you".
-        story.append(KeepTogether([self._totals(), Spacer(1, 6 * mm), *self._payment(),
-                                   *self._notes()]))
-        office = doc.office
+        story.append(KeepTogether([self._totals(), *self._no_vat(), Spacer(1, 6 * mm),
+                                   *self._payment(), *self._notes()]))
         footer = " · ".join(part for part in (
             plain(office.name),
             f"VAT reg. no. {plain(office.vat_number)}" if self.vat_registered else "",
@@ -146,6 +157,8 @@ class _Receipt:
             kind = ("Full VAT invoice" if self.full else "Simplified VAT invoice") \
                 if self.vat_registered else "Receipt"
             out.append(Paragraph(f"{kind} · paid in full", st.muted_right))
+        if self.no_vat:
+            out.append(Paragraph(NO_VAT_CHARGED, st.muted_right))
         out.append(Spacer(1, 2 * mm))
         out.append(key_values(rows, CONTENT_WIDTH * 0.48, label_width=CONTENT_WIDTH * 0.48 - 44 * mm))
         return out
@@ -154,10 +167,11 @@ class _Receipt:
         """The customer (with the address on a full invoice) and, for a credit note, why."""
         doc, st = self.doc, self.st
         left: list[Flowable] = []
-        if doc.customer_name.strip() or self.full:
-            left.append(Paragraph("Customer" if not self.full else "Invoice to", st.muted))
+        with_address = self.full or (self.no_vat and doc.full_invoice)
+        if doc.customer_name.strip() or with_address:
+            left.append(Paragraph("Customer" if not with_address else "Invoice to", st.muted))
             left.append(Paragraph(safe(doc.customer_name) or "—", st.bold))
-            if self.full:
+            if with_address:
                 lines = address_lines(doc.customer_address)
                 if lines:
                     left.append(Paragraph("<br/>".join(safe(line) for line in lines), st.body))
@@ -186,7 +200,12 @@ class _Receipt:
         """One row per item; a full invoice shows net, rate, VAT and gross, a simplified one
         the rate and the amount including VAT."""
         st = self.st
-        if self.full:
+        if self.no_vat:
+            widths = [34 * mm]
+            head = ["Description", "Amount"]
+            rows = [[self._description(line), self.money(line.gross_pence)]
+                    for line in self.doc.lines]
+        elif self.full:
             widths = [22 * mm, 19 * mm, 22 * mm, 24 * mm]
             head = ["Description", "Net", "VAT rate", "VAT", "Gross"]
             rows = [[self._description(line), self.money(line.net_pence),
@@ -209,7 +228,10 @@ class _Receipt:
         doc = self.doc
         rows: list[tuple[str, str]] = []
         total_label = "Total refunded incl. VAT" if self.credit else "Total incl. VAT"
-        if self.full:
+        if self.no_vat:
+            rows.append(("Total refunded" if self.credit else "Total",
+                         self.money(doc.gross_pence)))
+        elif self.full:
             rows.append(("Total net", self.money(doc.net_pence)))
             by_rate = _vat_by_rate(doc.lines)
             if len(by_rate) > 1:
@@ -240,6 +262,12 @@ class _Receipt:
             ("BOTTOMPADDING", (0, total_row), (-1, total_row), 5),
         ]))
         return table
+
+    def _no_vat(self) -> list[Flowable]:
+        """Under the total of an office that is not VAT-registered: that no VAT was charged."""
+        if not self.no_vat:
+            return []
+        return [Spacer(1, 2 * mm), Paragraph(NO_VAT_CHARGED + ".", self.st.muted_right)]
 
     def _payment(self) -> list[Flowable]:
         """How it was paid (or refunded), the masked reference, cash tendered, who took it."""

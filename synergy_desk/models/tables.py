@@ -75,6 +75,11 @@ class OfficeSettings(BaseModel):
     smtp_starttls = BooleanField(default=True)
     lockout_attempts = IntegerField(default=5)
     lockout_minutes = IntegerField(default=15)
+    #: Whether the office charges VAT; a registered office issues no receipt until its VAT
+    #: number and address are set.
+    vat_registered = BooleanField(default=True)
+    #: A drawer count further than this from the expected cash needs a reason.
+    cash_variance_threshold_pence = IntegerField(default=500)
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -95,6 +100,7 @@ class OfficeDetails(BaseModel):
     email = CharField(max_length=200, default="")
     logo = BlobField(null=True)
     timezone = CharField(max_length=64, default="Europe/London")
+    vat_registered = BooleanField(default=True)
     recorded_by = ForeignKeyField(User, null=True)
     recorded_at = UTCDateTimeField(default=utcnow)
 
@@ -468,6 +474,27 @@ class Waiver(BaseModel):
         indexes = ((("granted_at",), False),)
 
 
+class CashCount(BaseModel):
+    """A count of the cash drawer for one office day. Every count is kept; the latest of a day
+    is the one the cash-up shows."""
+
+    id = AutoField()
+    day = DateField()
+    #: Whose takings were counted: one person's own (reception), or NULL for the whole office.
+    drawer_of = ForeignKeyField(User, null=True, backref="+")
+    float_pence = IntegerField()
+    counted_pence = IntegerField()
+    expected_pence = IntegerField()
+    variance_pence = IntegerField()
+    threshold_pence = IntegerField()
+    reason = TextField(default="")
+    counted_by = ForeignKeyField(User, backref="+")
+    counted_at = UTCDateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "counted_at"), False),)
+
+
 class IncidentFunding(BaseModel):
     """What funds an incident: exactly one active row per funded incident.
 
@@ -582,7 +609,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     PaymentLine, ContractPayment, CreditNote, CreditNoteLine, TicketLedger, Waiver,
     IncidentFunding,
     EnhancementRequestCustomer,
-    Escalation, AuditLog, OfficeDetails,
+    Escalation, AuditLog, OfficeDetails, CashCount,
 ]
 
 #: What the desks keep about this one database rather than about the office: which copy of the

@@ -493,6 +493,7 @@ class MainWindow(QMainWindow):
         office_menu = menu.addMenu(self.tr("&Office"))
         office_menu.setObjectName("officeMenu")
         office_menu.addAction(self.act_takings)
+        self._add_count_drawer_action(office_menu)
         office_menu.addAction(self.act_reports)
         office_menu.addAction(self.act_audit_log)
         office_menu.addAction(self.act_contracts)
@@ -1005,6 +1006,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("%s recorded; it now funds %s.") % (contract.summary, ", ".join(funded)),
                 10_000)
+
+    def _add_count_drawer_action(self, menu: QMenu) -> None:
+        self.act_count_drawer = self._action(
+            "actionCountDrawer", self.tr("Count the cash dra&wer…"), "Ctrl+Shift+H",
+            self._on_count_drawer,
+            self.tr("Count the cash in the drawer at the end of today (Ctrl+Shift+H)"))
+        menu.addAction(self.act_count_drawer)
+
+    def _on_count_drawer(self) -> None:
+        from synergy_desk.ui.reports import open_reports
+
+        window = open_reports(self, self.actor, self.background, "cashup")
+        window.set_quick_period("today")
+        self._keep(window)
+        window.count_drawer()
 
     def _on_reports(self, report: str | None = None) -> None:
         from synergy_desk.ui.reports import open_reports

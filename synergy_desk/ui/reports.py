@@ -30,15 +30,18 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFileDialog,
+    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -52,20 +55,25 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import Role
-from synergy_desk.domain.errors import DomainError
+from synergy_desk.domain.errors import DomainError, ValidationError
+from synergy_desk.domain.money import format_pence, parse_pence
+from synergy_desk.domain.zones import day_text
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import save_file
+from synergy_desk.services.money import cash_counts
+from synergy_desk.services.office import settings as office_settings
 from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.chart import ChartWidget
+from synergy_desk.ui.dialogs.form import FormDialog, Problem
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Latest, Op, call, reporting_errors
 from synergy_desk.ui.palette import Colour
 from synergy_desk.ui.table_model import Column, TableModel
 from synergy_desk.ui.worker import Background
 
-__all__ = ["ReportRow", "ReportsWindow", "open_reports", "report_columns",
+__all__ = ["ReportRow", "ReportsWindow", "CashCountDialog", "open_reports", "report_columns",
            "report_table_model", "report_totals_model"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -382,6 +390,125 @@ QUICK_PERIODS = (("today", "Today"), ("yesterday", "Yesterday"), ("week", "This 
                  ("month", "This month"), ("last_month", "Last month"))
 
 
+class CashCountDialog(FormDialog[cash_counts.CashCountInfo]):
+    """Count the drawer at the end of a day: the float and the cash counted, set against the
+    cash the day's takings put there; a variance over the manager's threshold needs a reason.
+
+    Saving calls the service: a refusal (no reason for a large variance) is shown here and the
+    dialog stays open.
+    """
+
+    def __init__(self, parent: QWidget | None, actor: Actor,
+                 expected: cash_counts.ExpectedCash, threshold_pence: int) -> None:
+        super().__init__(parent, message_name="cashCountMessage")
+        self.setObjectName("cashCountDialog")
+        self._actor = actor
+        self._expected = expected
+        self._threshold = threshold_pence
+        self.setWindowTitle(self.tr("Count the cash drawer — %s") % day_text(expected.day))
+        whose = (self.tr("your own takings") if expected.drawer_of is not None
+                 else self.tr("the whole office's takings"))
+        intro = QLabel(self.tr(
+            "Count the cash in the drawer, the float included, for %(whose)s on %(day)s. "
+            "Cash takings %(taken)s, cash refunds %(back)s: %(net)s should be in the drawer "
+            "besides the float.") % {
+                "whose": whose, "day": day_text(expected.day),
+                "taken": format_pence(expected.cash_taken_pence),
+                "back": format_pence(expected.cash_refunded_pence),
+                "net": format_pence(expected.takings_pence)})
+        intro.setObjectName("cashCountIntro")
+        intro.setWordWrap(True)
+        self.float_edit = QLineEdit()
+        self.float_edit.setObjectName("cashCountFloat")
+        self.float_edit.setPlaceholderText("0.00")
+        self.counted = QLineEdit()
+        self.counted.setObjectName("cashCountCounted")
+        self.counted.setPlaceholderText("0.00")
+        self.variance = QLabel()
+        self.variance.setObjectName("cashCountVariance")
+        self.variance.setWordWrap(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("cashCountReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(self.tr(
+            "Why the drawer holds more or less than expected (needed over %s)")
+            % format_pence(threshold_pence))
+        self.fields = {"float_pence": self.float_edit, "counted_pence": self.counted,
+                       "reason": self.reason}
+        form = QFormLayout()
+        float_label = QLabel(self.tr("&Float:"))
+        float_label.setBuddy(self.float_edit)
+        form.addRow(float_label, self.float_edit)
+        counted_label = QLabel(self.tr("Cash c&ounted (float included):"))
+        counted_label.setBuddy(self.counted)
+        form.addRow(counted_label, self.counted)
+        form.addRow("", self.variance)
+        reason_label = QLabel(self.tr("&Reason:"))
+        reason_label.setBuddy(self.reason)
+        form.addRow(reason_label, self.reason)
+        self.ok_button.setText(self.tr("&Save count"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form, 1)
+        self.add_message_and_buttons(layout)
+        self.float_edit.textChanged.connect(self._on_amount_changed)
+        self.counted.textChanged.connect(self._on_amount_changed)
+        self._on_amount_changed()
+        self.resize(520, 340)
+        self.float_edit.setFocus()
+
+    def _amounts(self) -> tuple[int, int]:
+        """(float, counted) as typed; raises ValidationError for the box to put right."""
+        float_pence = parse_pence(self.float_edit.text() or "0", field="float")
+        counted = parse_pence(self.counted.text(), field="cash counted")
+        return float_pence, counted
+
+    def _on_amount_changed(self, *_args: object) -> None:
+        try:
+            float_pence, counted = self._amounts()
+        except ValidationError:
+            float_text = self.float_edit.text() or "0"
+            try:
+                expected = parse_pence(float_text, field="float") + self._expected.takings_pence
+                self.variance.setText(self.tr("Expected in the drawer: %s") %
+                                      format_pence(expected))
+            except ValidationError:
+                self.variance.setText("")
+            self.variance.setStyleSheet(palette.MUTED.text_style())
+            return
+        expected = float_pence + self._expected.takings_pence
+        difference = counted - expected
+        if difference == 0:
+            text = self.tr("Expected %s: the drawer is right.") % format_pence(expected)
+        else:
+            word = self.tr("over") if difference > 0 else self.tr("short")
+            text = self.tr("Expected %(expected)s: %(diff)s %(word)s.") % {
+                "expected": format_pence(expected), "diff": format_pence(abs(difference)),
+                "word": word}
+            if abs(difference) > self._threshold:
+                text += " " + self.tr("Give the reason.")
+        tone = palette.SUCCESS if abs(difference) <= self._threshold else palette.ERROR
+        self.variance.setStyleSheet(tone.text_style())
+        self.variance.setText(text)
+
+    def validate(self) -> None:
+        try:
+            self._amounts()
+        except ValidationError as exc:
+            widget = self.float_edit if exc.field == "float" else self.counted
+            raise Problem(exc.message, widget) from None
+
+    def answer(self) -> cash_counts.CashCountInfo:
+        float_pence, counted = self._amounts()
+        return cash_counts.count_drawer(self._actor, self._expected.day, counted, float_pence,
+                                        self.reason.toPlainText())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, actor: Actor, expected: cash_counts.ExpectedCash,
+            threshold_pence: int) -> cash_counts.CashCountInfo | None:
+        return cls(parent, actor, expected, threshold_pence).ask_value()
+
+
 class ReportsWindow(QDialog):
     """Choose a report and its period, run it in the background, read it, preview or save it."""
 
@@ -391,6 +518,8 @@ class ReportsWindow(QDialog):
     exported = Signal(str)
     #: Building the report failed (the message shown).
     failed = Signal(str)
+    #: The drawer was counted (the CashCountInfo saved).
+    drawer_counted = Signal(object)
 
     def __init__(self, actor: Actor, background: Background,
                  parent: QWidget | None = None) -> None:
@@ -483,6 +612,7 @@ class ReportsWindow(QDialog):
             self.run_button.setEnabled(False)
             self._show_placeholder(self.tr("You may not run any reports."))
         self._set_exports_enabled(False)
+        self.count_button.setEnabled(self._count_day() is not None)
 
     # --- building ---------------------------------------------------------------------------
 
@@ -541,6 +671,13 @@ class ReportsWindow(QDialog):
         return box
 
     def _action_bar(self) -> QHBoxLayout:
+        self.count_button = QPushButton(self.tr("Count dra&wer…"))
+        self.count_button.setObjectName("countDrawerButton")
+        self.count_button.setToolTip(self.tr(
+            "Count the cash in the drawer for the day of the cash-up (Ctrl+Shift+H)"))
+        self.count_button.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.count_button.setAutoDefault(False)
+        self.count_button.clicked.connect(self.count_drawer)
         self.preview_button = QPushButton(self.tr("&Preview PDF…"))
         self.preview_button.setObjectName("reportPreviewPdf")
         self.preview_button.setToolTip(self.tr("Open the report as a PDF to print (Ctrl+P)"))
@@ -564,6 +701,7 @@ class ReportsWindow(QDialog):
         self.result_label.setStyleSheet(palette.MUTED.text_style())
         row = QHBoxLayout()
         row.addWidget(self.result_label, 1)
+        row.addWidget(self.count_button)
         row.addWidget(self.preview_button)
         row.addWidget(self.save_pdf_button)
         row.addWidget(self.save_csv_button)
@@ -619,7 +757,37 @@ class ReportsWindow(QDialog):
     def _on_chooser_changed(self, _row: int) -> None:
         self._on_parameters_changed()
 
+    def _count_day(self) -> dt.date | None:
+        """The day whose drawer may be counted: the cash-up's single day (reception: today)."""
+        if self.current_name() != "cashup":
+            return None
+        if self._fixed_to_today:
+            return formatting.office_today()
+        start, end = self.period()
+        return start if start == end else None
+
+    def count_drawer(self) -> cash_counts.CashCountInfo | None:
+        """Count the drawer for the cash-up's day; the cash-up is run again to show it."""
+        day = self._count_day()
+        if day is None:
+            self.message.note(self.tr("Choose the cash-up and a single day to count its drawer."))
+            return None
+        expected = call(self, cash_counts.expected_cash, self._actor, day)
+        if expected is None:
+            return None
+        current = call(self, office_settings.get_settings)
+        if current is None:
+            return None
+        info = CashCountDialog.ask(self, self._actor, expected,
+                                   current.cash_variance_threshold_pence)
+        if info is None:
+            return None
+        self.drawer_counted.emit(info)
+        self.run()
+        return info
+
     def _on_parameters_changed(self) -> None:
+        self.count_button.setEnabled(self._count_day() is not None)
         if self._data is None or self.is_running():
             return
         start, end = self.period()

@@ -45,7 +45,7 @@ from synergy_desk.services.incident_state import (
 from synergy_desk.services.money import credit_notes, tickets
 from synergy_desk.services.money.tickets import TicketInfo, TicketUse
 from synergy_desk.services.office.office_time import date_text, office_today, office_zone
-from synergy_desk.services.office.settings import office_settings
+from synergy_desk.services.office.settings import charged_vat_rate, office_settings
 
 __all__ = [
     "ContractInfo", "Entitlement", "FundingInfo", "TicketUse", "attach_funding",
@@ -157,7 +157,7 @@ def entitlement(customer_id: int, product_id: int | None = None,
     all_tickets = tickets.tickets_for_customer(customer.id, now)
     live = tuple(i for i in all_tickets if i.is_live)
     total = sum(i.left for i in live)
-    price = line_amounts(settings.incident_price_pence, settings.vat_rate_bp)
+    price = line_amounts(settings.incident_price_pence, charged_vat_rate(settings))
     ran_out_lately = any(
         i.state == "used up" or (i.state == "expired" and now - i.expires_at <= RECENTLY_RAN_OUT)
         for i in all_tickets)
@@ -173,10 +173,11 @@ def entitlement(customer_id: int, product_id: int | None = None,
             text += f" (+{more} more ticket{'s' if more > 1 else ''}, {total} left in all)"
         parts.append(text)
     if not parts:
-        parts.append(f"Pay per incident: {format_pence(price.gross_pence)} inc. VAT")
+        parts.append(f"Pay per incident: {format_pence(price.gross_pence)}"
+                     + (" inc. VAT" if settings.vat_registered else " (no VAT)"))
     return Entitlement(
         customer.id, product_id, now, contract_info(contract) if contract else None, live,
-        total, settings.vat_rate_bp, price.net_pence, price.vat_pence, price.gross_pence,
+        total, charged_vat_rate(settings), price.net_pence, price.vat_pence, price.gross_pence,
         settings.ticket_default_size, settings.ticket_incident_price_pence, nudge,
         "; ".join(parts))
 

@@ -59,7 +59,11 @@ from synergy_desk.services.money.chains import (
 from synergy_desk.services.money.credit_notes import TicketRefund, TicketRefundQuote
 from synergy_desk.services.office import office_details
 from synergy_desk.services.office.office_time import date_text
-from synergy_desk.services.office.settings import office_settings
+from synergy_desk.services.office.settings import (
+    charged_vat_rate,
+    missing_for_receipts,
+    office_settings,
+)
 
 __all__ = [
     "FULL_INVOICE_ABOVE_PENCE", "MIN_VALIDITY_DAYS", "MAX_VALIDITY_DAYS", "QuoteLine", "Quote",
@@ -180,7 +184,7 @@ def _contract_to_pay(customer_id: int, contract_id: int | None, *,
 def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size: int | None,
                  validity_days: int, settings: t.OfficeSettings,
                  contract: t.Contract | None = None) -> Quote:
-    rate = settings.vat_rate_bp
+    rate = charged_vat_rate(settings)  # none for an office that is not VAT-registered
     lines = []
     # A ticket bought with incidents funds them (cover follows the customer): only those it
     # cannot hold are charged per incident.
@@ -207,9 +211,10 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
                                          contract.ends_on)[:_DESCRIPTION_MAX],
             amounts.net_pence, rate, amounts.vat_pence, amounts.gross_pence))
     gross = sum(ln.gross_pence for ln in lines)
+    # Only a VAT-registered office issues VAT invoices, full ones above the limit.
+    full = bool(settings.vat_registered) and gross > FULL_INVOICE_ABOVE_PENCE
     return Quote(customer_id, tuple(lines), sum(ln.net_pence for ln in lines),
-                 sum(ln.vat_pence for ln in lines), gross, gross > FULL_INVOICE_ABOVE_PENCE,
-                 from_ticket)
+                 sum(ln.vat_pence for ln in lines), gross, full, from_ticket)
 
 
 def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
@@ -401,6 +406,23 @@ def _payment_details(request: PaymentRequest, method: PaymentMethod,
     return "", "", "", "", tendered
 
 
+def _check_receipts_allowed(settings: t.OfficeSettings) -> None:
+    """A VAT-registered office issues no receipt without its VAT number and address (it would
+    be an invalid VAT receipt).
+
+    Raises:
+        ValidationError: naming what to set and who can set it.
+    """
+    missing = missing_for_receipts(settings)
+    if missing:
+        what = " and ".join(f"its {m}" for m in missing)
+        raise ValidationError(
+            f"No receipt can be issued: the office is VAT-registered but {what} "
+            f"{'is' if len(missing) == 1 else 'are'} not set. A manager can set "
+            f"{'it' if len(missing) == 1 else 'them'} in Office settings (or say there that "
+            "the office is not VAT-registered). Nothing was charged.", "vat_number")
+
+
 @retried
 def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
     """Take a payment, issue the next receipt and fund the incidents it pays for.
@@ -413,7 +435,8 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         PermissionDenied: the actor may not take payments.
         NotFound: no such customer or incident.
         ValidationError: anything wrong with the request, including a full card number in
-            any field (then nothing at all is stored).
+            any field (then nothing at all is stored), or a VAT-registered office without its
+            VAT number or address (no receipt may be issued).
     """
     # Card numbers first: the message must be about the card number, whatever else is wrong.
     for value, label in ((request.card_brand, "card brand"), (request.card_last4, "last four digits"),
@@ -422,9 +445,10 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         screened_text(value if isinstance(value, str) else "", label)
     with transaction(), counts_in_one_pass():
         require(actor, EVERYONE, "take payments")
+        settings = office_settings()
+        _check_receipts_allowed(settings)  # before anything is written or numbered
         method = _method(request.method)
         customer = get_or_404(t.Customer, request.customer_id, "customer")
-        settings = office_settings()
         size = _ticket_size(request.ticket_size)
         days = _validity(request.ticket_validity_days, settings)
         incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)

@@ -21,7 +21,8 @@ __all__ = [
 ]
 
 #: The settings a printed document shows; a change to any of them starts a new period.
-DETAIL_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "logo", "timezone")
+DETAIL_FIELDS = ("company_name", "address", "vat_number", "phone", "email", "logo", "timezone",
+                 "vat_registered")
 
 #: Details recorded from the start hold for every document issued before any change.
 BEGINNING = dt.datetime(1970, 1, 1)
@@ -38,6 +39,9 @@ class OfficeDetailsAt:
     email: str
     logo: bytes | None
     timezone: str
+    #: Whether VAT was charged: a document of a moment the office was not VAT-registered says
+    #: so and prints no VAT.
+    vat_registered: bool = True
 
 
 def _values(source: t.OfficeSettings | t.OfficeDetails | Mapping[str, Any]) -> dict[str, Any]:
@@ -47,8 +51,10 @@ def _values(source: t.OfficeSettings | t.OfficeDetails | Mapping[str, Any]) -> d
         values = {name: getattr(source, name) for name in DETAIL_FIELDS}
     logo = values["logo"]
     values["logo"] = bytes(logo) if logo is not None else None
+    # Details recorded before registration was asked were those of a VAT-registered office.
+    values["vat_registered"] = values["vat_registered"] is None or bool(values["vat_registered"])
     for name in DETAIL_FIELDS:
-        if name != "logo" and values[name] is None:
+        if name not in ("logo", "vat_registered") and values[name] is None:
             values[name] = ""
     return values
 
@@ -87,7 +93,7 @@ def details_at(moment: dt.datetime) -> OfficeDetailsAt:
     values = _values(row)
     return OfficeDetailsAt(values["company_name"], values["address"], values["vat_number"],
                            display_phone(values["phone"]), values["email"], values["logo"],
-                           values["timezone"] or DEFAULT_ZONE)
+                           values["timezone"] or DEFAULT_ZONE, values["vat_registered"])
 
 
 def printed_office(details: OfficeDetailsAt | t.OfficeSettings) -> Office:

@@ -42,7 +42,7 @@ from synergy_desk.services.people.customers import (
 __all__ = [
     "Setting", "SETTINGS", "SETTING", "OfficeSettingsData", "office_settings", "get_settings",
     "update_settings", "setup_office", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
-    "free_text", "boolean",
+    "free_text", "boolean", "charged_vat_rate", "missing_for_receipts",
 ]
 
 #: A logo larger than this would bloat every receipt PDF.
@@ -76,6 +76,8 @@ class OfficeSettingsData:
     smtp_starttls: bool
     lockout_attempts: int
     lockout_minutes: int
+    vat_registered: bool
+    cash_variance_threshold_pence: int
     updated_at: dt.datetime
     version: int
 
@@ -92,7 +94,9 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
         smtp_host=row.smtp_host, smtp_port=row.smtp_port, smtp_user=row.smtp_user,
         smtp_password_set=bool(row.smtp_password), smtp_from=row.smtp_from,
         smtp_starttls=bool(row.smtp_starttls), lockout_attempts=row.lockout_attempts,
-        lockout_minutes=row.lockout_minutes, updated_at=row.updated_at, version=row.version)
+        lockout_minutes=row.lockout_minutes, vat_registered=bool(row.vat_registered),
+        cash_variance_threshold_pence=row.cash_variance_threshold_pence,
+        updated_at=row.updated_at, version=row.version)
 
 
 def _settings_row() -> t.OfficeSettings | None:
@@ -105,6 +109,22 @@ def office_settings() -> t.OfficeSettings:
     written: for reading prices, the VAT rate and the time zone)."""
     row = _settings_row()
     return row if row is not None else t.OfficeSettings()
+
+
+def charged_vat_rate(settings: t.OfficeSettings) -> int:
+    """The VAT rate new charges carry, in basis points: the office's rate when it is
+    VAT-registered, none when it is not."""
+    return int(settings.vat_rate_bp) if settings.vat_registered else 0
+
+
+def missing_for_receipts(settings: t.OfficeSettings) -> list[str]:
+    """What a VAT-registered office must set before it issues a receipt ("VAT number",
+    "address"); nothing for an office that is not VAT-registered."""
+    if not settings.vat_registered:
+        return []
+    return [label for label, value in (("VAT number", settings.vat_number),
+                                       ("address", settings.address))
+            if not (value or "").strip()]
 
 
 def _settings_row_or_create() -> t.OfficeSettings:
@@ -348,6 +368,7 @@ def _pence_setting(key: str, label: str, caption: str) -> Setting:
 SETTINGS: tuple[Setting, ...] = (
     _text_setting("company_name", "company name", "Company &name:", 200),
     _text_setting("address", "company address", "&Address:", 2000),
+    Setting("vat_registered", "VAT-registered", "", boolean("VAT-registered")),
     Setting("vat_number", "VAT number", "&VAT number:", _vat_number, max_length=20),
     Setting("phone", "phone number", "P&hone:", _phone, max_length=40),
     Setting("email", "office e-mail address", "E-&mail:", _email("office e-mail address"),
@@ -364,6 +385,8 @@ SETTINGS: tuple[Setting, ...] = (
     _ranged_setting("ticket_validity_days", "season-ticket validity",
                     "Season ticket va&lid for:", 1, 3650, "days"),
     Setting("timezone", "time zone", "&Time zone:", _timezone, max_length=64),
+    _pence_setting("cash_variance_threshold_pence", "cash variance allowed without a reason",
+                   "Cash &drawer variance allowed:"),
     _ranged_setting("lockout_attempts", "number of failed log-ins before a lock-out",
                     "Lock an account &after:", 1, 100, "failed log-ins", ""),
     _ranged_setting("lockout_minutes", "lock-out time", "Lock it &for:", 1, 1440, "minutes"),
@@ -443,8 +466,11 @@ def _conflict(current: t.OfficeSettings, expected_version: int) -> ConflictError
 
 @retried
 def setup_office(company_name: str, address: str, vat_number: str, manager_username: str,
-                 manager_full_name: str, password: str) -> Actor:
+                 manager_full_name: str, password: str, *, vat_registered: bool = True) -> Actor:
     """First run: the office's details and its first manager, together or not at all.
+
+    A VAT-registered office (the default) charges VAT and issues no receipt until its VAT
+    number and address are set; one that is not charges none.
 
     Raises:
         PermissionDenied: the office already has users (log in as a manager instead).
@@ -456,7 +482,7 @@ def setup_office(company_name: str, address: str, vat_number: str, manager_usern
             raise PermissionDenied(
                 "This office is already set up; log in as a manager to change its details.")
         values = _validate({"company_name": company_name, "address": address,
-                            "vat_number": vat_number})
+                            "vat_number": vat_number, "vat_registered": vat_registered})
         if not values["company_name"]:
             raise ValidationError("Give the company's name.", "company_name")
         user = users._create(None, manager_username, manager_full_name, Role.MANAGER, password)

@@ -41,7 +41,7 @@ MAX_LIMIT = 1000
 #: everything no other kind claims.
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "money": ("Money", ("payment.", "ticket.", "funding.", "contract.", "credit.",
-                        "integrity.")),
+                        "integrity.", "cash.")),
     "status": ("Incidents", ("incident.",)),
     "customers": ("Customers and call-backs", ("customer.", "contact.", "callback.")),
     "registers": ("Registers", ("enhancement.", "escalation.")),
@@ -55,6 +55,7 @@ _ACTION_LABELS: dict[str, str] = {
     "payment.take": "Payment taken",
     "payment.refund": "Refund",
     "payment.void": "Void",
+    "cash.count": "Drawer counted",
     "ticket.redeem": "Season ticket used",
     "ticket.adjust": "Season ticket adjusted",
     "ticket.expired": "Season ticket expired",

@@ -102,7 +102,7 @@ def receipt_doc(info: ReceiptInfo, *, copy: bool) -> ReceiptDoc:
         tendered_pence=info.tendered_pence if cash else None,
         change_pence=info.change_pence if cash else None,
         taken_by=info.taken_by, full_invoice=info.full_invoice, copy=copy,
-        notes=tuple(notes))
+        notes=tuple(notes), vat_registered=info.office.vat_registered)
 
 
 def credit_note_doc(info: CreditNoteInfo, *, copy: bool) -> ReceiptDoc:
@@ -127,7 +127,9 @@ def credit_note_doc(info: CreditNoteInfo, *, copy: bool) -> ReceiptDoc:
         vat_pence=info.vat_pence, gross_pence=info.gross_pence, method_label=info.method_label,
         reference_masked=mask_card_numbers(info.reference_text), tendered_pence=None,
         change_pence=None, taken_by=info.issued_by, full_invoice=info.full_invoice, copy=copy,
-        original_number=info.receipt_number, reason=info.reason, notes=tuple(notes))
+        original_number=info.receipt_number, reason=info.reason, notes=tuple(notes),
+        # As the receipt it reverses: VAT is handed back only where VAT was charged.
+        vat_registered=office_details.details_at(info.receipt_taken_at).vat_registered)
 
 
 def _ledger_outcome(kind: LedgerKind, incident: tickets.TicketIncident | None) -> str:
@@ -245,7 +247,8 @@ def document_for_number(number: str, *, copy: bool) -> RenderedDocument:
         body = (f"Please find attached credit note {info.number}, reversing receipt "
                 f"{info.receipt_number}.")
     else:
-        full = info.full_invoice or info.gross_pence > payments.FULL_INVOICE_ABOVE_PENCE
+        full = info.office.vat_registered and (
+            info.full_invoice or info.gross_pence > payments.FULL_INVOICE_ABOVE_PENCE)
         title = f"{'VAT invoice' if full else 'Receipt'} {info.number}"
         body = f"Please find attached {title[0].lower()}{title[1:]}. Thank you for your custom."
     if copy:

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +33,8 @@ class FirstRunRequest:
     full_name: str
     password: str
     load_demo: bool
+    #: Whether the office charges VAT (then receipts need its VAT number and address).
+    vat_registered: bool = True
 
 
 class FirstRunDialog(FormDialog[FirstRunRequest]):
@@ -63,7 +68,14 @@ class FirstRunDialog(FormDialog[FirstRunRequest]):
         form = QFormLayout(office)
         form.addRow(self.tr("Company &name:"), self.company)
         form.addRow(self.tr("&Address:"), self.address)
+        form.addRow(self.tr("VAT-registered?"), self._vat_question())
         form.addRow(self.tr("&VAT number:"), self.vat)
+        self.vat_note = QLabel()
+        self.vat_note.setObjectName("firstRunVatNote")
+        self.vat_note.setWordWrap(True)
+        form.addRow("", self.vat_note)
+        self.vat.textChanged.connect(self._on_vat_changed)
+        self._on_vat_changed()
 
         manager = QGroupBox(self.tr("First manager"))
         self.username = QLineEdit()
@@ -91,9 +103,49 @@ class FirstRunDialog(FormDialog[FirstRunRequest]):
             layout.addWidget(w)
         self.setMinimumWidth(460)
 
+    def _vat_question(self) -> QWidget:
+        """Yes or no: neither is chosen until the office says (a VAT number typed says yes)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.vat_registered_yes = QRadioButton(self.tr("&Yes, we charge VAT"))
+        self.vat_registered_yes.setObjectName("firstRunVatRegistered")
+        self.vat_registered_no = QRadioButton(self.tr("N&o, no VAT is charged"))
+        self.vat_registered_no.setObjectName("firstRunNotVatRegistered")
+        self._vat_choice = QButtonGroup(self)
+        for button in (self.vat_registered_yes, self.vat_registered_no):
+            self._vat_choice.addButton(button)
+            row.addWidget(button)
+            button.toggled.connect(self._on_vat_changed)
+        row.addStretch(1)
+        return box
+
+    def vat_registered(self) -> bool | None:
+        """The answer to "VAT-registered?": None while it is not given."""
+        if self.vat_registered_yes.isChecked():
+            return True
+        if self.vat_registered_no.isChecked():
+            return False
+        return True if self.vat.text().strip() else None
+
+    def _on_vat_changed(self, *_args: object) -> None:
+        registered = self.vat_registered()
+        self.vat.setEnabled(registered is not False)
+        if registered is False:
+            text = self.tr("No VAT is charged; receipts say the office is not VAT-registered.")
+        elif registered:
+            text = self.tr("Receipts charge VAT and show the VAT number and address; none is "
+                           "issued until both are set.")
+        else:
+            text = self.tr("Say whether the office is VAT-registered.")
+        self.vat_note.setText(text)
+
     def validate(self) -> None:
         if not self.company.text().strip():
             raise Problem(self.tr("Give the office's company name."), self.company)
+        if self.vat_registered() is None:
+            raise Problem(self.tr("Say whether the office is VAT-registered: Yes, and give its "
+                                  "VAT number, or No."), self.vat_registered_yes)
         if not self.username.text().strip():
             raise Problem(self.tr("Choose a user name for the first manager."), self.username)
         if not self.full_name.text().strip():
@@ -107,10 +159,12 @@ class FirstRunDialog(FormDialog[FirstRunRequest]):
             raise Problem(self.tr("The two passwords are not the same."), self.password2)
 
     def answer(self) -> FirstRunRequest:
+        registered = self.vat_registered() is not False
         request = FirstRunRequest(
             self.company.text().strip(), self.address.toPlainText().strip(),
-            self.vat.text().strip().upper().replace(" ", ""), self.username.text().strip(),
-            self.full_name.text().strip(), self.password.text(), self.demo.isChecked())
+            self.vat.text().strip().upper().replace(" ", "") if registered else "",
+            self.username.text().strip(), self.full_name.text().strip(), self.password.text(),
+            self.demo.isChecked(), registered)
         if self._create is not None:
             self._create(request)
         return request

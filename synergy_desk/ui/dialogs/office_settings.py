@@ -170,6 +170,9 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.address.setTabChangesFocus(True)
         self.address.setFixedHeight(84)
         self.vat_number = self._line("vat_number", "settingsVatNumber", "GB123456789")
+        self.vat_registered = QCheckBox(self.tr("The office is VAT-re&gistered"))
+        self.vat_registered.setObjectName("settingsVatRegistered")
+        self.vat_registered.toggled.connect(self._on_vat_registered_toggled)
         self.phone = self._line("phone", "settingsPhone")
         self.email = self._line("email", "settingsEmail", "office@example.co.uk")
         self.logo_preview = QLabel()
@@ -193,7 +196,13 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         column.addStretch(1)
         self._row(form, 0, "company_name", self.company_name)
         self._row(form, 0, "address", self.address)
+        self._row(form, 0, "vat_registered", self.vat_registered)
         self._row(form, 0, "vat_number", self.vat_number)
+        self.vat_note = QLabel()
+        self.vat_note.setObjectName("vatRegisteredNote")
+        self.vat_note.setWordWrap(True)
+        self.vat_note.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", self.vat_note)
         self._row(form, 0, "phone", self.phone)
         self._row(form, 0, "email", self.email)
         self._row(form, 0, "logo", self.logo_preview, logo_buttons,
@@ -228,6 +237,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.vat_rate.setMaximumWidth(80)
         self.vat_rate.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.vat_rate.textChanged.connect(self._on_prices_changed)
+        self.vat_registered.toggled.connect(self._on_prices_changed)
         self.ticket_price = self._money_edit("settingsTicketPrice")
         self.ticket_gross = QLabel()
         self.ticket_gross.setObjectName("ticketPriceGross")
@@ -272,7 +282,19 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
         self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
+        self._cash_variance_row(form)
         return page
+
+    def _cash_variance_row(self, form: QFormLayout) -> None:
+        self.cash_variance = self._money_edit("settingsCashVariance")
+        self.cash_variance.setPlaceholderText("5.00")
+        self._row(form, 2, "cash_variance_threshold_pence", self.cash_variance, stretch=False)
+        hint = QLabel(self.tr("A count of the cash drawer further than this from the cash "
+                              "expected (float + cash takings − cash refunds) needs a reason."))
+        hint.setObjectName("cashVarianceHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
 
     def _email_tab(self) -> QWidget:
         page = QWidget()
@@ -333,6 +355,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.company_name.setText(data.company_name)
         self.address.setPlainText(data.address)
         self.vat_number.setText(data.vat_number)
+        self.vat_registered.setChecked(data.vat_registered)
+        self._on_vat_registered_toggled(data.vat_registered)
         self.phone.setText(data.phone)
         self.email.setText(data.email)
         self.incident_price.setText(format_pence(data.incident_price_pence, symbol=False))
@@ -343,6 +367,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.timezone.setCurrentText(data.timezone)
         self.lockout_attempts.setValue(data.lockout_attempts)
         self.lockout_minutes.setValue(data.lockout_minutes)
+        self.cash_variance.setText(format_pence(data.cash_variance_threshold_pence,
+                                                symbol=False))
         self.smtp_host.setText(data.smtp_host)
         self.smtp_port.setValue(data.smtp_port)
         self.smtp_user.setText(data.smtp_user)
@@ -356,6 +382,16 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._show_logo()
         self._clear_errors()
         self._on_prices_changed()
+
+    def _on_vat_registered_toggled(self, registered: bool) -> None:
+        if registered:
+            text = self.tr("Receipts charge VAT at the rate on the Prices tab and show the VAT "
+                           "number and address; none is issued while either is missing.")
+        else:
+            text = self.tr("No VAT is charged on new payments, and receipts say the office is "
+                           "not VAT-registered. Receipts already issued keep the VAT they "
+                           "charged.")
+        self.vat_note.setText(text)
 
     # -- live figures -----------------------------------------------------------------------------
 
@@ -372,6 +408,9 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
                 net = None
             if net is None or rate is None:
                 label.setText("")
+                continue
+            if not self.vat_registered.isChecked():
+                label.setText(self.tr("no VAT charged"))
                 continue
             text = self.tr("%s with VAT") % format_pence(line_amounts(net, rate).gross_pence)
             if ticket:
@@ -481,6 +520,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         values: dict[str, Any] = {
             "company_name": self.company_name.text().strip(),
             "address": self.address.toPlainText().strip(),
+            "vat_registered": self.vat_registered.isChecked(),
             "vat_number": self.vat_number.text().strip(),
             "phone": self.phone.text().strip(),
             "email": self.email.text().strip(),
@@ -496,6 +536,9 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "timezone": self.timezone.currentText().strip(),
             "lockout_attempts": self.lockout_attempts.value(),
             "lockout_minutes": self.lockout_minutes.value(),
+            "cash_variance_threshold_pence": self._money(
+                self.cash_variance, "cash_variance_threshold_pence",
+                "cash variance allowed without a reason"),
             "smtp_host": self.smtp_host.text().strip(),
             "smtp_port": self.smtp_port.value(),
             "smtp_user": self.smtp_user.text().strip(),

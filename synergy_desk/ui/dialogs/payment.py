@@ -84,6 +84,8 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
 
         summary = customers.customer_summary(customer_id)
         office = settings.get_settings()
+        #: An office not VAT-registered charges no VAT and issues no VAT invoices.
+        self._vat_registered = office.vat_registered
         ent = funding.entitlement(customer_id)
         self._per_incident = (ent.incident_net_pence, ent.incident_vat_pence,
                               ent.incident_gross_pence)
@@ -143,7 +145,8 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         days_label = QLabel(self.tr("&Valid for:"))
         days_label.setBuddy(self.ticket_days)
         price_each = format_pence(ent.ticket_incident_price_pence)
-        ticket_hint = QLabel(self.tr("%s an incident + VAT") % price_each)
+        ticket_hint = QLabel((self.tr("%s an incident + VAT") if office.vat_registered
+                              else self.tr("%s an incident (no VAT)")) % price_each)
         ticket_hint.setStyleSheet(palette.MUTED.text_style())
         ticket_row = QHBoxLayout()
         ticket_row.addWidget(self.ticket_check)
@@ -494,8 +497,9 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         else:
             self.full_invoice.setEnabled(True)
             self.full_invoice.setChecked(self._full_invoice_wanted)
-            self.full_invoice.setText(self.tr("Full VAT &invoice (customer's address, net and "
-                                              "VAT per line)"))
+            self.full_invoice.setText(
+                self.tr("Full VAT &invoice (customer's address, net and VAT per line)")
+                if self._vat_registered else self.tr("Full &invoice (customer's address)"))
         self.full_invoice.blockSignals(False)
 
     def _total(self) -> int:

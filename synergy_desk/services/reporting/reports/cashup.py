@@ -3,6 +3,7 @@ drawer, and the receipts and credit notes in number order with any gap flagged."
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import peewee
@@ -22,6 +23,7 @@ from synergy_desk.domain.numbers import (
 )
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, tuples
+from synergy_desk.services.money import cash_counts
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
@@ -172,6 +174,9 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
                               (Cell.plain("Total"), money_cell(gross_all),
                                money_cell(back_all), money_cell(gross_all - back_all))))
     cash = taken.get(PaymentMethod.CASH, zero)[3] - refunded.get(PaymentMethod.CASH, zero)[3]
+    counts = cash_counts.latest_counts(period.start, period.end,
+                                       actor.id if scoped else None)
+    tables.append(_drawer_table(period, counts))
 
     # The receipts and credit notes in number order, with any hole in the numbering.
     receipts = tuples(P.select(P.receipt_number, P.taken_at, P.customer_name, P.method,
@@ -254,7 +259,52 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
         ("Net takings", money_cell(gross_all - back_all)),
         ("Cash to be in the drawer (before any float)", money_cell(cash)),
     ]
+    if period.start == period.end:
+        summary += _count_summary(counts.get(period.start))
     return summary, tables, charts, list(receipt_gaps.warnings + note_gaps.warnings)
+
+
+def _count_summary(count: cash_counts.CashCountInfo | None) -> list[tuple[str, Cell]]:
+    """The day's drawer among the key figures: the latest count, or that it was not counted."""
+    if count is None:
+        return [("Drawer counted", Cell.plain("Not counted yet"))]
+    return [
+        ("Float", money_cell(count.float_pence)),
+        ("Expected in the drawer",
+         money_cell(count.expected_pence)),
+        ("Counted", money_cell(count.counted_pence)),
+        ("Variance (counted − expected)", money_cell(count.variance_pence)),
+    ]
+
+
+def _counted_by(period: Period, day: dt.date, count: cash_counts.CashCountInfo) -> str:
+    """ "Helen Marsh, 17:42" (the date too when the drawer was counted on a later day)."""
+    local = count.counted_at.replace(tzinfo=dt.UTC).astimezone(period.zone)
+    when = f"{local:%H:%M}" if local.date() == day else f"{local:%d/%m/%Y %H:%M}"
+    return f"{count.counted_by}, {when}"
+
+
+def _drawer_table(period: Period,
+                  counts: dict[dt.date, cash_counts.CashCountInfo]) -> ReportTable:
+    """The latest count of each day's drawer: expected, counted and the variance."""
+    rows = tuple(
+        (Cell.date(day), money_cell(c.float_pence), money_cell(c.expected_pence),
+         money_cell(c.counted_pence), money_cell(c.variance_pence),
+         Cell.plain(_counted_by(period, day, c)), Cell.plain(c.reason))
+        for day, c in sorted(counts.items()))
+    totals = None
+    if len(rows) > 1:
+        values = list(counts.values())
+        totals = (Cell.plain("Total"), money_cell(sum(c.float_pence for c in values)),
+                  money_cell(sum(c.expected_pence for c in values)),
+                  money_cell(sum(c.counted_pence for c in values)),
+                  money_cell(sum(c.variance_pence for c in values)), Cell.plain(""),
+                  Cell.plain(""))
+    return ReportTable(
+        "Cash drawer counted", ("Day", "Float", "Expected", "Counted", "Variance",
+                                "Counted by", "Reason"),
+        rows, (False, True, True, True, True, False, False), totals, (),
+        "" if rows else "The drawer was not counted in this period.")
 
 
 def build(request: ReportRequest) -> Sections:
