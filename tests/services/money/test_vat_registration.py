@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from synergy_desk.domain.enums import LineKind
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.services.money import funding, payments
@@ -59,26 +60,33 @@ def test_an_office_not_registered_charges_no_vat_and_its_receipt_says_so(
         office, manager, reception, product) -> None:
     _change(manager, vat_registered=False, vat_number="")
     customer = new_customer()
-    incident = new_incident(reception, customer, product)
-    quote = payments.quote(customer.id, (incident.id,), ticket_size=2)
-    assert [(ln.vat_rate_bp, ln.vat_pence) for ln in quote.lines] == [(0, 0), (0, 0)]
-    assert (quote.net_pence, quote.vat_pence, quote.gross_pence) == (7500 + 13000, 0, 20500)
+    # Two incidents and a one-incident ticket: the ticket funds the first, the second is
+    # charged per incident, so the receipt has an incident line and a ticket line.
+    first = new_incident(reception, customer, product)
+    second = new_incident(reception, customer, product)
+    ids = (first.id, second.id)
+    quote = payments.quote(customer.id, ids, ticket_size=1)
+    assert [(ln.kind, ln.vat_rate_bp, ln.vat_pence) for ln in quote.lines] == [
+        (LineKind.INCIDENT, 0, 0), (LineKind.SEASON_TICKET, 0, 0)]
+    assert (quote.net_pence, quote.vat_pence, quote.gross_pence) == (7500 + 6500, 0, 14000)
     assert funding.entitlement(customer.id).summary == "Pay per incident: £75.00 (no VAT)"
 
-    receipt = payments.take_payment(reception, cash(customer, (incident.id,), ticket_size=2))
-    assert (receipt.net_pence, receipt.vat_pence, receipt.gross_pence) == (20500, 0, 20500)
+    receipt = payments.take_payment(reception, cash(customer, ids, ticket_size=1))
+    assert (receipt.net_pence, receipt.vat_pence, receipt.gross_pence) == (14000, 0, 14000)
     assert all(ln.vat_rate_bp == 0 and ln.vat_pence == 0 for ln in receipt.lines)
     assert receipt.office.vat_registered is False
     text = _pdf_text(receipt_documents.receipt_pdf(receipt.number, copy=True))
     assert "Not VAT registered — no VAT charged" in text
     assert "VAT rate" not in text and "incl. VAT" not in text and "of which VAT" not in text
     assert "VAT receipt" not in text and "VAT reg. no." not in text
-    assert f"Receipt {receipt.number}" in text and "Total £205.00" in text
+    assert f"Receipt {receipt.number}" in text and "Total £140.00" in text
     # No VAT invoice is forced above £250, so no customer address is needed for one.
     big = payments.quote(customer.id, (), ticket_size=10)
     assert big.gross_pence == 65_000 and not big.full_invoice_required
     # The refund mirrors it: no VAT handed back, and the credit note says so too.
-    note = payments.refund(manager, receipt.payment_id, reason="Bought by mistake")
+    third = new_incident(reception, customer, product)
+    single = payments.take_payment(reception, cash(customer, (third.id,)))
+    note = payments.refund(manager, single.payment_id, reason="Bought by mistake")
     assert note.vat_pence == 0
     note_text = _pdf_text(receipt_documents.receipt_pdf(note.number, copy=True))
     assert "Not VAT registered — no VAT charged" in note_text and "VAT rate" not in note_text
