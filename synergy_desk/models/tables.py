@@ -303,6 +303,9 @@ class TimelineEntry(BaseModel):
     text = TextField(default="")
     moved_from = ForeignKeyField(Incident, null=True)
     created_at = UTCDateTimeField(default=utcnow)
+    # An outgoing call or e-mail about paying, which may be logged before the incident is
+    # funded; any other outgoing entry is support work and waits for the funding.
+    about_payment = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     class Meta:
         indexes = ((("incident", "occurred_at"), False),)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -28,6 +29,7 @@ class TimelineRequest:
     kind: TimelineKind
     text: str
     duration_seconds: int
+    about_payment: bool = False
 
 
 class TimelineEntryDialog(FormDialog[TimelineRequest]):
@@ -69,11 +71,27 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
         form.addRow(self.tr("&Kind:"), self.kind)
         form.addRow(self.tr("Duration:"), row)  # a row of widgets takes no mnemonic
         form.addRow(self.tr("&What happened:"), self.text)
+        # An outgoing call or e-mail about paying is the intake, logged before the funding.
+        self.about_payment = QCheckBox(self.tr("About &payment (not support work)"))
+        self.about_payment.setObjectName("timelineAboutPayment")
+        self.about_payment.setToolTip(self.tr(
+            "Tick for a call or e-mail to the customer about paying: it may be logged while "
+            "the incident is unfunded. Support work waits for the funding."))
+        self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)
+        self._on_kind_current_index_changed()
+        form.addRow("", self.about_payment)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         self.add_message_and_buttons(layout)
         self.text.setFocus()
         self.resize(480, 320)
+
+    def _on_kind_current_index_changed(self, *_args: object) -> None:
+        payable = self.kind.currentData() in (TimelineKind.PHONE_OUT.value,
+                                              TimelineKind.EMAIL_OUT.value)
+        self.about_payment.setEnabled(payable)
+        if not payable:
+            self.about_payment.setChecked(False)
 
     def _on_timer_button_toggled(self, running: bool) -> None:
         if running:
@@ -102,7 +120,8 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
         self._timer.stop()
         seconds = self._elapsed if self._elapsed else self.minutes.value() * 60
         return TimelineRequest(TimelineKind(self.kind.currentData()),
-                               self.text.toPlainText().strip(), seconds)
+                               self.text.toPlainText().strip(), seconds,
+                               about_payment=self.about_payment.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, kinds: list[TimelineKind], reference: str,
