@@ -691,11 +691,33 @@ class MainWindow(QMainWindow):
         self.detail.timeline.setFocus()
 
     def _show_incident(self, incident_id: int) -> None:
+        """Show the incident, its customer in the panel and its row highlighted: one at a time."""
         with reporting_errors(self):
             self.detail.show_incident(incident_id)
             customer_id = self.detail.customer_id
             if customer_id is not None and customer_id != self.customer_panel.customer_id:
                 self.customer_panel.show_customer(customer_id)
+        self._highlight(self.detail.incident_id)
+
+    def _highlight(self, incident_id: int | None) -> None:
+        """Highlight the incident's row, or no row when the list does not show it (never
+        another incident's row)."""
+        row = self.model.row_of(incident_id) if incident_id is not None else -1
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if row >= 0 and current.isValid() and current.row() == row \
+                and selection.isRowSelected(row, QModelIndex()):
+            return
+        selection.blockSignals(True)  # the detail already shows it
+        if row >= 0:
+            selection.setCurrentIndex(self.model.index(row, 0),
+                                      QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            selection.clearSelection()
+            selection.clearCurrentIndex()
+        selection.blockSignals(False)
+        self.table.viewport().update()
 
     def open_incident(self, incident_id: int) -> None:
         row = self.model.row_of(incident_id)
@@ -705,8 +727,12 @@ class MainWindow(QMainWindow):
         self._show_incident(incident_id)
 
     def open_customer(self, customer_id: int) -> None:
+        """Show a customer; an incident of another customer no longer shows beside them."""
         with reporting_errors(self):
             self.customer_panel.show_customer(customer_id)
+        if self.detail.customer_id is not None and self.detail.customer_id != customer_id:
+            self.detail.clear()
+            self._highlight(None)
 
     def _on_detail_changed(self, incident_id: int) -> None:
         self.refresh()

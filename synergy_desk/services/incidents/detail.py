@@ -16,6 +16,8 @@ from synergy_desk.domain.enums import (
     Resolution,
     TimelineKind,
 )
+from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.numbers import receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import (
     fk_id,
@@ -23,7 +25,7 @@ from synergy_desk.services.common import (
     opt_fk_id,
     tuples,
 )
-from synergy_desk.services.money import funding
+from synergy_desk.services.money import credit_notes, funding
 
 __all__ = ["TimelineRow", "IncidentLink", "IncidentDetail", "incident_detail"]
 
@@ -101,14 +103,59 @@ class IncidentDetail:
         return self.funding is not FundingKind.NONE
 
 
+_ASK_FOR_FUNDING = ("take a payment, redeem a season ticket, apply a contract or ask a "
+                    "manager for a waiver.")
+
+
 def _funding_description(incident: t.Incident) -> str:
+    """The funding line: what funds it, or what became of its funding, or what it needs."""
     info = funding.funding_of(incident.id)
-    if info is None:
-        return ("Unfunded: take a payment, redeem a season ticket, apply a contract or ask a "
-                "manager for a waiver.")
-    if info.ticket_use:
-        return f"{info.description}: {info.ticket_use}"
-    return info.description
+    if info is not None:
+        return f"{info.description}: {info.ticket_use}" if info.ticket_use else info.description
+    ended = (t.IncidentFunding.select()
+             .where((t.IncidentFunding.incident == incident.id) & ~t.IncidentFunding.active)
+             .order_by(t.IncidentFunding.ended_at.desc(), t.IncidentFunding.id.desc()).first())
+    what = _what_became_of(incident, ended) if ended is not None else ""
+    merged_into = opt_fk_id(incident, "merged_into")
+    if merged_into is not None:
+        survivor = t.Incident.select(t.Incident.reference).where(
+            t.Incident.id == merged_into).scalar()
+        return f"Merged into {survivor}" + (f"; {what}." if what else ".")
+    if IncidentStatus(incident.status).is_open:
+        return f"{what}; unfunded: {_ASK_FOR_FUNDING}" if what \
+            else f"Unfunded: {_ASK_FOR_FUNDING}"
+    return f"{what}." if what else "Closed without funding: nothing was charged."
+
+
+def _what_became_of(incident: t.Incident, ended: t.IncidentFunding) -> str:
+    """What happened to funding that no longer funds the incident, in a few words."""
+    kind = FundingKind(ended.kind)
+    if kind is FundingKind.TICKET:
+        ticket_id = t.TicketLedger.select(t.TicketLedger.ticket).where(
+            t.TicketLedger.id == opt_fk_id(ended, "ticket_entry")).scalar()
+        return f"Handed back: season ticket {ticket_id} was re-credited"
+    if kind is FundingKind.WAIVER:
+        return "Handed back: the waiver was revoked"
+    if kind is FundingKind.CONTRACT:
+        reference = t.Contract.select(t.Contract.reference).where(
+            t.Contract.id == opt_fk_id(ended, "contract")).scalar()
+        return f"Handed back: contract {reference} no longer funds it"
+    line_id = opt_fk_id(ended, "payment_line")
+    if line_id is None:
+        return "Handed back"
+    refunded = credit_notes.refunds_of([line_id]).get(line_id)
+    if refunded is not None:
+        return f"Refunded on credit note {refunded}"
+    line = t.PaymentLine.get_by_id(line_id)
+    receipt = receipt_text(line.payment.receipt_number)
+    now_funds = (t.Incident.select(t.Incident.reference)
+                 .join(t.IncidentFunding, on=(t.IncidentFunding.incident == t.Incident.id))
+                 .where((t.IncidentFunding.payment_line == line_id) & t.IncidentFunding.active
+                        & (t.Incident.id != incident.id)).scalar())
+    if now_funds is not None:
+        return f"Handed back: payment {receipt} now funds {now_funds}"
+    return (f"Handed back: payment {receipt} ({format_pence(line.gross_pence)}) is due for "
+            "refund")
 
 
 def incident_detail(incident_id: int) -> IncidentDetail:
