@@ -105,9 +105,10 @@ class IncidentDetail(QFrame):
                              self._on_close_unresolved_clicked)
             self._add_button("reopen", self.tr("Re-&open…"), "Ctrl+Shift+O",
                              self._on_reopen_clicked)
+            # Engineers judge the remit; every letter of it is another button's mnemonic.
+            self._add_button("outOfRemit", self.tr("Out of remit…"), "Ctrl+Shift+X",
+                             self._on_out_of_remit_clicked)
             if actor.role is Role.MANAGER:
-                self._add_button("outOfRemit", self.tr("Out of re&mit…"), None,
-                                 self._on_out_of_remit_clicked)
                 self._add_button("waive", self.tr("Wai&ve charge…"), None,
                                  self._on_waive_clicked)
 

@@ -201,6 +201,11 @@ class MainWindow(QMainWindow):
             "actionAuditLog", self.tr("&Audit log…"), None, self._on_audit_log,
             self.tr("Who changed what and when, and the tamper check of the money rows"))
         self.act_audit_log.setVisible(not reception)
+        self.act_refund_queue = self._action(
+            "actionRefundQueue", self.tr("Re&funds awaiting approval…"), "Ctrl+Shift+F",
+            self._on_refund_queue,
+            self.tr("Out-of-remit refunds to approve or decline (Ctrl+Shift+F)"))
+        self.act_refund_queue.setVisible(manager)
         self.act_import_customers = self._action(
             "actionImportCustomers", self.tr("&Import customers from CSV…"), None,
             self._on_import_customers, self.tr("Customers and contacts from an accounts "
@@ -475,6 +480,7 @@ class MainWindow(QMainWindow):
         office_menu.addAction(self.act_takings)
         office_menu.addAction(self.act_reports)
         office_menu.addAction(self.act_audit_log)
+        office_menu.addAction(self.act_refund_queue)
         office_menu.addSeparator()
         office_menu.addAction(self.act_users)
         office_menu.addAction(self.act_office_settings)
@@ -855,6 +861,15 @@ class MainWindow(QMainWindow):
         view.incident_requested.connect(self.open_incident)
         view.cleared.connect(lambda *_a: self.refresh_counts())
         self._keep(view)
+
+    def _on_refund_queue(self) -> None:
+        from synergy_desk.ui.refund_queue import refund_queue_flow
+
+        window = refund_queue_flow(self, self.actor, self.background)
+        if window is not None:
+            window.decided.connect(lambda _incident: self.refresh())
+            window.incident_requested.connect(self.open_incident)
+            self._keep(window)
 
     def _keep(self, window: QWidget) -> None:
         """Keep a non-modal window alive while it is open.

@@ -154,8 +154,17 @@ def _what_became_of(incident: t.Incident, ended: t.IncidentFunding) -> str:
                         & (t.Incident.id != incident.id)).scalar())
     if now_funds is not None:
         return f"Handed back: payment {receipt} now funds {now_funds}"
-    return (f"Handed back: payment {receipt} ({format_pence(line.gross_pence)}) is due for "
-            "refund")
+    amount = format_pence(line.gross_pence)
+    asked = (t.RefundRequest.select(t.RefundRequest.state)
+             .where((t.RefundRequest.payment_line == line_id)
+                    & (t.RefundRequest.incident == incident.id))
+             .order_by(t.RefundRequest.id.desc()).scalar())
+    if asked == "pending":
+        return (f"Handed back: the refund of payment {receipt} ({amount}) awaits a manager's "
+                "approval")
+    if asked == "declined":
+        return f"Handed back: the refund of payment {receipt} ({amount}) was declined"
+    return f"Handed back: payment {receipt} ({amount}) is due for refund"
 
 
 def incident_detail(incident_id: int) -> IncidentDetail:
