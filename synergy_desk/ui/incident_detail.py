@@ -205,7 +205,8 @@ class IncidentDetail(QFrame):
         for entry in detail.timeline:
             item = QTreeWidgetItem([
                 formatting.short_datetime(entry.occurred_at),
-                TimelineKind(entry.kind).label,
+                TimelineKind(entry.kind).label
+                + (self.tr(" (about payment)") if getattr(entry, "about_payment", False) else ""),
                 entry.author_name or "",
                 formatting.duration(entry.duration_seconds),
                 entry.text,

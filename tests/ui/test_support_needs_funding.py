@@ -113,4 +113,8 @@ def test_a_call_about_payment_is_logged_while_unfunded(
     assert pane.log_entry(request) is True
     assert [e.text for e in _entries(ref.id, TimelineKind.PHONE_OUT)] == [
         "Rang to take the card payment"]
+    assert [e.about_payment for e in _entries(ref.id, TimelineKind.PHONE_OUT)] == [True]
+    pane.show_incident(ref.id)
+    last = pane.timeline.topLevelItem(pane.timeline.topLevelItemCount() - 1)
+    assert last.text(1) == "Phone call out (about payment)"
     assert shown_errors.shown == []

@@ -39,6 +39,7 @@ class TimelineRow:
     duration_seconds: int
     text: str
     moved_from: str | None = None  # the reference it came from on a split or merge
+    about_payment: bool = False  # an outgoing call or e-mail about paying, not support work
 
 
 @dataclass(frozen=True)
@@ -203,11 +204,13 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     escalation = t.Escalation.get_or_none(t.Escalation.incident == incident.id)
     moved = t.Incident.alias()
     timeline = tuple(
-        TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref)
-        for eid, kind, author, occurred, duration, text, from_ref in tuples(
+        TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref,
+                    bool(about))
+        for eid, kind, author, occurred, duration, text, from_ref, about in tuples(
         t.TimelineEntry.select(t.TimelineEntry.id, t.TimelineEntry.kind, t.User.full_name,
                                t.TimelineEntry.occurred_at, t.TimelineEntry.duration_seconds,
-                               t.TimelineEntry.text, moved.reference)
+                               t.TimelineEntry.text, moved.reference,
+                               t.TimelineEntry.about_payment)
         .join(t.User, JOIN.LEFT_OUTER, on=(t.TimelineEntry.author == t.User.id))
         .switch(t.TimelineEntry)
         .join(moved, JOIN.LEFT_OUTER, on=(t.TimelineEntry.moved_from == moved.id))
