@@ -1203,7 +1203,8 @@ class _Generator:
             owed += per - want
             entries = self.timeline(
                 iid, contact_first, product, subject, description, opened, end, want,
-                created_by, engineer, extra_entries, closing, split_from, merged_into)
+                created_by, engineer, extra_entries, closing, split_from, merged_into,
+                funded_at if funded else None)
             last_activity = entries[-1][4]
 
             reopen_count = 1 if resolution and resolution not in (
@@ -1520,7 +1521,13 @@ class _Generator:
                  description: str, opened: dt.datetime, end: dt.datetime, want: int,
                  created_by: int, engineer: int | None, extra: list[tuple[str, str, int]],
                  closing: tuple[str, str, int] | None, split_from: int | None,
-                 merged_into: int | None) -> list[tuple[Any, ...]]:
+                 merged_into: int | None,
+                 funded_at: dt.datetime | None) -> list[tuple[Any, ...]]:
+        """The incident's timeline; support work only once it was funded (``funded_at``).
+
+        Paid before support: before the funding (or with none) only the intake is written,
+        calls and e-mails from the customer and notes, as the services allow.
+        """
         r, pick, fill = self.r, self.pick, self.fill
         take = self.tables["timeline"].take_id
         out: list[tuple[Any, ...]] = []
@@ -1569,6 +1576,9 @@ class _Generator:
         points = sorted(r() for _ in plan)
         for (kind, text, author), point in zip(plan, points, strict=True):
             at = opened + dt.timedelta(seconds=int(60 + (span - 60) * point))
+            if kind in _SUPPORT_KINDS and (funded_at is None or at < funded_at):
+                kind, texts = _INTAKE[int(r() * len(_INTAKE))]
+                text = fill(pick(texts), product)
             if kind == "system":
                 duration = 0
             elif kind in ("phone_in", "phone_out"):
@@ -1586,6 +1596,12 @@ class _Generator:
             when = ts(end)
             out[-1] = last[:4] + (when,) + last[5:8] + (when,) + last[9:]
         return out
+
+
+#: Support work, which the services refuse on an unfunded incident, and the intake the demo
+#: writes instead before an incident is funded.
+_SUPPORT_KINDS = ("remote_session", "phone_out", "email_out")
+_INTAKE = (("phone_in", _CALL_IN), ("email_in", _EMAIL_IN), ("note", _NOTES))
 
 
 # ---------------------------------------------------------------------------------------------

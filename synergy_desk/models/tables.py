@@ -319,6 +319,9 @@ class TimelineEntry(BaseModel):
     created_at = UTCDateTimeField(default=utcnow)
     #: Printed on what the customer is given (summary, e-mails); otherwise staff only.
     for_customer = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    # An outgoing call or e-mail about paying, which may be logged before the incident is
+    # funded; any other outgoing entry is support work and waits for the funding.
+    about_payment = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
     class Meta:
         indexes = ((("incident", "occurred_at"), False),)
@@ -602,6 +605,29 @@ class DeskSession(BaseModel):
         indexes = ((("last_seen_at",), False),)
 
 
+class RefundRequest(BaseModel):
+    """A paid incident closed as out of remit: its refund waits for a manager's decision.
+
+    ``state`` is "pending", then "approved" (with the credit note) or "declined" (with the
+    manager's reason).
+    """
+
+    id = AutoField()
+    incident = ForeignKeyField(Incident, backref="refund_requests")
+    payment_line = ForeignKeyField(PaymentLine, backref="refund_requests")
+    reason = TextField(default="")
+    state = CharField(max_length=16, default="pending")
+    requested_by = ForeignKeyField(User, backref="+")
+    requested_at = UTCDateTimeField(default=utcnow)
+    decided_by = ForeignKeyField(User, null=True, backref="+")
+    decided_at = UTCDateTimeField(null=True)
+    decision_reason = TextField(default="")
+    credit_note = ForeignKeyField(CreditNote, null=True, backref="+")
+
+    class Meta:
+        indexes = ((("state", "requested_at"), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
     Module, Contract,
@@ -610,6 +636,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     IncidentFunding,
     EnhancementRequestCustomer,
     Escalation, AuditLog, OfficeDetails, CashCount,
+    RefundRequest,
 ]
 
 #: What the desks keep about this one database rather than about the office: which copy of the

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -312,19 +313,49 @@ class CustomerPanel(QFrame):
             self.recent_payments.addItem(self.tr("No payments yet"))
 
     def _show_entitlement(self, customer_id: int) -> None:
-        from synergy_desk.services.money import funding
+        from synergy_desk.services.money import funding, tickets
 
         ent = funding.entitlement(customer_id)
-        text = html.escape(ent.summary)
-        style = palette.INFO_TONE.style()
-        if ent.nudge_new_ticket:
-            text += "<br><b>" + html.escape(self.tr(
-                "Only a few incidents left: offer a new season ticket.")) + "</b>"
-            style = palette.WARNING_TONE.style()
+        text, warn = self.banner_text(ent, tickets.tickets_for_customer(customer_id, ent.at))
+        style = palette.WARNING_TONE.style() if warn else palette.INFO_TONE.style()
         self.banner.setText(text)
         self.banner.setStyleSheet(f"QLabel#entitlementBanner {{ {style} padding:6px; "
                                   f"border-radius:4px; }}")
         self.banner.show()
+
+    def banner_text(self, ent: Any, all_tickets: Sequence[Any]) -> tuple[str, bool]:
+        """The entitlement banner (rich text) and whether it is a warning.
+
+        Says plainly when the customer's last season ticket expired or is used up, and how
+        many incidents are left when reception should offer a new ticket.
+        """
+        def incidents(n: int) -> str:
+            return self.tr("1 incident") if n == 1 else self.tr("%1 incidents").replace(
+                "%1", str(n))
+
+        lines = [html.escape(ent.summary)]
+        if ent.contract is None and ent.tickets_balance == 0:
+            ended = [i for i in all_tickets if i.state in ("expired", "used up")]
+            if ended:
+                last = max(ended, key=lambda i: (i.expires_at if i.state == "expired"
+                                                 else i.purchased_at, i.id))
+                if last.state == "expired":
+                    text = self.tr("Season ticket %1 expired %2").replace(
+                        "%1", str(last.id)).replace("%2", last.expires_text)
+                    if last.lapsed:
+                        text += self.tr(", %1 lapsed").replace("%1", incidents(last.lapsed))
+                    lines.append(html.escape(text + "."))
+                else:
+                    lines.append(html.escape(
+                        self.tr("Season ticket %1 is used up: all %2 used.")
+                        .replace("%1", str(last.id)).replace("%2", incidents(last.size))))
+        if not ent.nudge_new_ticket:
+            return "<br>".join(lines), False
+        nudge = (self.tr("Only %1 left: offer a new season ticket.").replace(
+                     "%1", incidents(ent.tickets_balance)) if ent.tickets_balance > 0
+                 else self.tr("No incidents left: offer a new season ticket."))
+        lines.append(f"<b>{html.escape(nudge)}</b>")
+        return "<br>".join(lines), True
 
     def _on_pay_clicked(self) -> None:
         if self.customer_id is not None:

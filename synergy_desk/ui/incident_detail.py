@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, Role, TimelineKind
+from synergy_desk.domain.errors import FundingRequired
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import formatting, palette
-from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
+from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.worker import Background
 
@@ -111,9 +112,10 @@ class IncidentDetail(QFrame):
                              self._on_close_unresolved_clicked)
             self._add_button("reopen", self.tr("Re-&open…"), "Ctrl+Shift+O",
                              self._on_reopen_clicked)
+            # Engineers judge the remit; every letter of it is another button's mnemonic.
+            self._add_button("outOfRemit", self.tr("Out of remit…"), "Ctrl+Shift+X",
+                             self._on_out_of_remit_clicked)
             if actor.role is Role.MANAGER:
-                self._add_button("outOfRemit", self.tr("Out of re&mit…"), None,
-                                 self._on_out_of_remit_clicked)
                 self._add_button("waive", self.tr("Wai&ve charge…"), None,
                                  self._on_waive_clicked)
 
@@ -325,9 +327,66 @@ class IncidentDetail(QFrame):
                                           TimelineKind.PHONE_IN)
         if request is None:
             return
-        self._do(self._work().add_timeline_entry, self._actor, self.incident_id,
-                 request.kind, request.text, duration_seconds=request.duration_seconds,
-                 for_customer=request.for_customer)
+        self.log_entry(request)
+
+    def log_entry(self, request: TimelineRequest) -> bool:
+        """Put an entry on the shown incident's timeline.
+
+        Support work on an unfunded incident is refused as starting work is; the same ways
+        to fund it at once are offered, and the entry is logged once one of them has.
+        """
+        incident_id = self.incident_id
+        if incident_id is None:
+            return False
+
+        def add() -> object:
+            return self._work().add_timeline_entry(
+                self._actor, incident_id, request.kind, request.text,
+                duration_seconds=request.duration_seconds, for_customer=request.for_customer,
+                about_payment=request.about_payment)
+
+        with reporting_errors(self) as outcome:
+            try:
+                add()
+            except FundingRequired as refusal:
+                if not self._fund_after_refusal(incident_id, refusal):
+                    return False
+                add()
+        if outcome.failed:
+            return False
+        self.changed.emit(incident_id)
+        return True
+
+    def _fund_after_refusal(self, incident_id: int, refusal: FundingRequired) -> bool:
+        """The refusal with the shortcuts starting work offers; True once it is funded."""
+        from synergy_desk.services.money import funding
+        from synergy_desk.ui import errors
+        from synergy_desk.ui.operations import call
+
+        shortcut = self._workbench().FundingShortcut
+        cover = call(self, funding.entitlement, self._detail.customer_id,
+                     self._detail.product_id) if self._detail is not None else None
+        tickets_left = cover.tickets_balance if cover is not None else 0
+        can_pay = self.customer_id is not None
+        if tickets_left <= 0 and not can_pay:
+            errors.show_error(self, refusal)
+            return False
+        choice = shortcut.ask(self, refusal.message, tickets_left, can_pay)
+        if choice == shortcut.REDEEM:
+            use = call(self, funding.fund_from_ticket, self._actor, incident_id)
+            if use is None:
+                return False
+            self.notice.emit(self._receipts().redeem_ticket_text(use))
+            return True
+        if choice == shortcut.PAY:
+            return self._take_payment_for(incident_id)
+        return False
+
+    @staticmethod
+    def _receipts() -> Any:
+        from synergy_desk.ui import receipts
+
+        return receipts
 
     def _take_payment_for(self, incident_id: int) -> bool:
         from synergy_desk.ui import receipts
@@ -420,6 +479,8 @@ class IncidentDetail(QFrame):
         kind = TimelineKind(entry.kind)
         if kind is TimelineKind.SYSTEM:
             return kind.label
+        if getattr(entry, "about_payment", False):
+            return self.tr("%s (about payment)") % kind.label
         if kind is TimelineKind.NOTE and entry.for_customer:
             return self.tr("Note for the customer")
         if kind is not TimelineKind.NOTE and not entry.for_customer:

@@ -204,6 +204,11 @@ class MainWindow(QMainWindow):
             "actionAuditLog", self.tr("&Audit log…"), None, self._on_audit_log,
             self.tr("Who changed what and when, and the tamper check of the money rows"))
         self.act_audit_log.setVisible(not reception)
+        self.act_refund_queue = self._action(
+            "actionRefundQueue", self.tr("Re&funds awaiting approval…"), "Ctrl+Shift+Q",
+            self._on_refund_queue,
+            self.tr("Out-of-remit refunds to approve or decline (Ctrl+Shift+Q)"))
+        self.act_refund_queue.setVisible(manager)
         self.act_import_customers = self._action(
             "actionImportCustomers", self.tr("&Import customers from CSV…"), None,
             self._on_import_customers, self.tr("Customers and contacts from an accounts "
@@ -498,6 +503,7 @@ class MainWindow(QMainWindow):
         office_menu.addAction(self.act_audit_log)
         office_menu.addAction(self.act_contracts)
         office_menu.addAction(self.act_customer_contracts)
+        office_menu.addAction(self.act_refund_queue)
         office_menu.addSeparator()
         office_menu.addAction(self.act_users)
         office_menu.addAction(self.act_office_settings)
@@ -714,11 +720,33 @@ class MainWindow(QMainWindow):
         self.detail.timeline.setFocus()
 
     def _show_incident(self, incident_id: int) -> None:
+        """Show the incident, its customer in the panel and its row highlighted: one at a time."""
         with reporting_errors(self):
             self.detail.show_incident(incident_id)
             customer_id = self.detail.customer_id
             if customer_id is not None and customer_id != self.customer_panel.customer_id:
                 self.customer_panel.show_customer(customer_id)
+        self._highlight(self.detail.incident_id)
+
+    def _highlight(self, incident_id: int | None) -> None:
+        """Highlight the incident's row, or no row when the list does not show it (never
+        another incident's row)."""
+        row = self.model.row_of(incident_id) if incident_id is not None else -1
+        selection = self.table.selectionModel()
+        current = selection.currentIndex()
+        if row >= 0 and current.isValid() and current.row() == row \
+                and selection.isRowSelected(row, QModelIndex()):
+            return
+        selection.blockSignals(True)  # the detail already shows it
+        if row >= 0:
+            selection.setCurrentIndex(self.model.index(row, 0),
+                                      QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            selection.clearSelection()
+            selection.clearCurrentIndex()
+        selection.blockSignals(False)
+        self.table.viewport().update()
 
     def open_incident(self, incident_id: int) -> None:
         row = self.model.row_of(incident_id)
@@ -728,8 +756,12 @@ class MainWindow(QMainWindow):
         self._show_incident(incident_id)
 
     def open_customer(self, customer_id: int) -> None:
+        """Show a customer; an incident of another customer no longer shows beside them."""
         with reporting_errors(self):
             self.customer_panel.show_customer(customer_id)
+        if self.detail.customer_id is not None and self.detail.customer_id != customer_id:
+            self.detail.clear()
+            self._highlight(None)
 
     def _on_detail_changed(self, incident_id: int) -> None:
         self.refresh()
@@ -1040,6 +1072,15 @@ class MainWindow(QMainWindow):
         view.incident_requested.connect(self.open_incident)
         view.cleared.connect(lambda *_a: self.refresh_counts())
         self._keep(view)
+
+    def _on_refund_queue(self) -> None:
+        from synergy_desk.ui.refund_queue import refund_queue_flow
+
+        window = refund_queue_flow(self, self.actor, self.background)
+        if window is not None:
+            window.decided.connect(lambda _incident: self.refresh())
+            window.incident_requested.connect(self.open_incident)
+            self._keep(window)
 
     def _keep(self, window: QWidget) -> None:
         """Keep a non-modal window alive while it is open.

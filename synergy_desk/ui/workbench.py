@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import FundingRequired
-from synergy_desk.services.common import ENGINEERS, EVERYONE, MANAGERS, Actor
+from synergy_desk.services.common import ENGINEERS, EVERYONE, Actor
 from synergy_desk.services.incidents import callbacks, closing, reshape, work
 from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.services.incidents.changes import IncidentRef
@@ -244,8 +244,9 @@ def reopen_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
 
 def out_of_remit_flow(parent: QWidget | None, actor: Actor, incident_id: int, *,
                       expected_version: int | None = None) -> IncidentRef | None:
-    """A manager closes an incident as out of remit; its funding is handed back."""
-    return _reason_flow(parent, actor, incident_id, MANAGERS,
+    """An engineer closes an incident as out of remit; its funding is handed back (a
+    payment's refund waits for a manager's approval)."""
+    return _reason_flow(parent, actor, incident_id, ENGINEERS,
                         "close incidents as out of remit", OutOfRemitDialog,
                         closing.out_of_remit, expected_version)
 

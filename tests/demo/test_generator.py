@@ -282,3 +282,36 @@ def test_a_failed_bulk_write_is_reported_and_leaves_every_index(sqlite_db_url: s
     assert indexes_after == indexes_before
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def _support_before_funding() -> list[str]:
+    """Support work the demo wrote on an incident before anything funded it."""
+    funded_from = {incident: first for incident, first in
+                   t.IncidentFunding.select(t.IncidentFunding.incident,
+                                            fn.MIN(t.IncidentFunding.created_at))
+                   .group_by(t.IncidentFunding.incident).tuples()}
+    found = []
+    for entry in t.TimelineEntry.select().where(
+            t.TimelineEntry.kind.in_(["remote_session", "phone_out", "email_out"])):
+        kind = str(entry.kind.value if hasattr(entry.kind, "value") else entry.kind)
+        if kind != "remote_session" and (entry.about_payment
+                                         or entry.text.startswith("Call-back:")):
+            continue  # the intake: a message about paying, or the promised call back
+        start = funded_from.get(entry.incident_id)
+        if start is None or entry.occurred_at < start:
+            found.append(f"{kind} of {entry.duration_seconds // 60} min on "
+                         f"{entry.incident.reference}")
+    return found
+
+
+@pytest.mark.parametrize("sizes", [{}, {"customers": 40, "incidents": 300,
+                                          "timeline_per_incident": 6, "seed": 7},
+                                    {"customers": 40, "incidents": 300,
+                                     "timeline_per_incident": 6, "seed": 2024}],
+                         ids=["the-small-office", "seed-7", "seed-2024"])
+def test_the_demo_writes_no_support_work_before_an_incident_is_funded(
+        db_url: str, sizes: dict[str, int]) -> None:
+    # Paid before support: an awaiting-payment incident carries only the intake, and a funded
+    # one has no remote session or outgoing support entry dated before its funding.
+    generate_demo(**sizes)
+    assert _support_before_funding() == []

@@ -21,7 +21,7 @@ from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import closing
-from synergy_desk.services.money import funding, payments, tickets
+from synergy_desk.services.money import funding, payments, refund_queue, tickets
 from synergy_desk.services.office import catalogue, settings
 from synergy_desk.services.people import users
 from tests.conftest import PASSWORD
@@ -39,6 +39,7 @@ class Scene:
     module: int
     user: int  # an engineer the managers look after
     settings_version: int
+    refund_request: int  # a paid incident an engineer closed as out of remit
 
 
 @pytest.fixture
@@ -50,9 +51,12 @@ def scene(office: dict[str, Any], product: t.Product) -> Scene:
     receipt = payments.take_payment(reception, cash(customer, (paid.id,)))
     ticket = buy_ticket(reception, customer, size=5)
     module = t.Module.create(product=product.id, name="Payroll export")
+    macro = new_incident(reception, customer, product, "Write our macro")
+    payments.take_payment(reception, cash(customer, (macro.id,)))
+    closing.out_of_remit(office["engineer"], macro.id, "Writing macros is not support")
     return Scene(customer.id, unfunded.id, paid.id, receipt.payment_id, ticket, product.id,
                  module.id, office["engineer2"].id,
-                 int(t.OfficeSettings.get().version))
+                 int(t.OfficeSettings.get().version), int(t.RefundRequest.select().get().id))
 
 
 Use = Callable[[Actor, Scene], Any]
@@ -79,8 +83,10 @@ MANAGER_ONLY: list[tuple[str, Use]] = [
     ("payments.refund", lambda a, s: payments.refund(a, s.payment, reason="Paid twice")),
     ("payments.void", lambda a, s: payments.refund(a, s.payment, reason="Wrong", void=True)),
     ("tickets.adjust", lambda a, s: tickets.adjust(a, s.ticket, -1, "Goodwill correction")),
-    ("closing.out_of_remit", lambda a, s: closing.out_of_remit(
-        a, s.paid, "Wants a custom report written")),
+    ("refund_queue.approve_refund", lambda a, s: refund_queue.approve_refund(
+        a, s.refund_request)),
+    ("refund_queue.decline_refund", lambda a, s: refund_queue.decline_refund(
+        a, s.refund_request, "Support was given first")),
 ]
 
 CSV = b"Account Ref,Name,Telephone\r\nC900001,Brook Farm Supplies,0113 496 0123\r\n"

@@ -21,10 +21,13 @@ from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import callbacks, closing, intake, registers, reshape, work
 from synergy_desk.services.incidents.closing import EscalationInput
+from synergy_desk.services.money import refund_queue
 from tests.services.incidents.incident_helpers import (
     entries,
     in_progress,
     make_customer,
+    new_call,
+    pay_for,
     ticket_funded,
 )
 
@@ -40,6 +43,7 @@ class Scene:
     callback: int
     engineer_id: int
     product_id: int
+    refund: int  # a paid incident closed as out of remit: its refund waits for a manager
 
 
 @pytest.fixture
@@ -57,9 +61,12 @@ def scene(engineer: Actor, reception: Actor, product: t.Product) -> Scene:
                       escalation=EscalationInput("Open and print", product_version="12.4"))
     promised = callbacks.schedule_callback(reception, customer.id,
                                            utcnow() + dt.timedelta(hours=1), "Ring back")
+    paid = new_call(reception, customer, product, subject="Write our macro")
+    pay_for(reception, customer, paid.id)
+    closing.out_of_remit(engineer, paid.id, "Writing macros is not support")
     return Scene(queued.id, working.id, duplicate.id, resolved.id,
                  int(t.EnhancementRequest.select().get().id), int(t.Escalation.select().get().id),
-                 promised.id, engineer.id, product.id)
+                 promised.id, engineer.id, product.id, int(t.RefundRequest.select().get().id))
 
 
 Use = Callable[[Actor, Scene], Any]
@@ -87,9 +94,12 @@ ENGINEER_WORK: list[tuple[str, Use]] = [
     ("update escalation", lambda a, s: registers.update_escalation(
         a, s.escalation, EscalationStatus.ACKNOWLEDGED, "Looking")),
     ("clear call-back", lambda a, s: callbacks.clear_callback(a, s.callback, "Spoke")),
+    ("out of remit", lambda a, s: closing.out_of_remit(a, s.working, "Custom report")),
 ]
 MANAGER_WORK: list[tuple[str, Use]] = [
-    ("out of remit", lambda a, s: closing.out_of_remit(a, s.working, "Custom report")),
+    ("approve out-of-remit refund", lambda a, s: refund_queue.approve_refund(a, s.refund)),
+    ("decline out-of-remit refund", lambda a, s: refund_queue.decline_refund(
+        a, s.refund, "Support was given first")),
 ]
 
 REFUSED = ([(name, use, Role.RECEPTION) for name, use in ENGINEER_WORK]

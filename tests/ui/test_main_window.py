@@ -174,7 +174,8 @@ def test_another_desks_change_refreshes_without_losing_the_selection(
     before = window.detail.timeline.topLevelItemCount()
     # Another desk (another user) adds a call to the selected incident.
     work.add_timeline_entry(office["engineer2"], first.id, TimelineKind.PHONE_OUT,
-                                 "Rang back with the fix", duration_seconds=120)
+                                 "Rang back about the payment", duration_seconds=120,
+                                 about_payment=True)
     with qtbot.waitSignal(window.refreshed, timeout=5000):
         window._on_poll_timeout()
     assert window.detail.incident_id == first.id

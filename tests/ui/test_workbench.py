@@ -383,7 +383,7 @@ def test_close_unresolved_needs_a_reason_then_reopen_costs_nothing(
     assert shown_errors.shown == []
 
 
-def test_out_of_remit_is_for_managers_and_hands_the_ticket_back(
+def test_out_of_remit_is_for_engineers_and_hands_the_ticket_back(
         qtbot: Any, office: dict[str, Any], shown_errors: ShownErrors,
         monkeypatch: pytest.MonkeyPatch) -> None:
     customer = new_customer(office["reception"], "Gus Mbeki")
@@ -392,7 +392,7 @@ def test_out_of_remit_is_for_managers_and_hands_the_ticket_back(
     ticket_id = buy_ticket(office["reception"], customer, size=2)
     funding.fund_from_ticket(office["reception"], ref.id)
     monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(never_ask))
-    assert workbench.out_of_remit_flow(None, office["engineer"], ref.id) is None
+    assert workbench.out_of_remit_flow(None, office["reception"], ref.id) is None
     assert isinstance(shown_errors.shown[-1], PermissionDenied)
 
     dialog = OutOfRemitDialog(None, detail(ref.id))
@@ -401,7 +401,7 @@ def test_out_of_remit_is_for_managers_and_hands_the_ticket_back(
     dialog.text.setPlainText("Implementing a macro in their data file is not support.")
     press_ok(dialog)
     monkeypatch.setattr(OutOfRemitDialog, "ask", staticmethod(lambda *a: dialog.value))
-    closed = workbench.out_of_remit_flow(None, office["manager"], ref.id)
+    closed = workbench.out_of_remit_flow(None, office["engineer"], ref.id)
     assert closed is not None and closed.status is IncidentStatus.CLOSED
     assert tickets.balance(ticket_id) == 2
 

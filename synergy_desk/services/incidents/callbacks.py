@@ -30,6 +30,8 @@ from synergy_desk.services.common import (
     tuples,
 )
 from synergy_desk.services.incidents import fields
+from synergy_desk.services.incident_events import incident_event
+from synergy_desk.services.office.office_time import date_text, office_zone
 
 __all__ = [
     "CallBackRow", "schedule_callback", "clear_callback", "due_callbacks", "callbacks_due_count",
@@ -113,6 +115,13 @@ def _rows(query: ModelSelect[Any], now: dt.datetime) -> list[CallBackRow]:
     return out
 
 
+def _when(due: dt.datetime) -> str:
+    """A stored (naive UTC) moment as the office reads it: "12 Mar 2027 14:30"."""
+    zone = office_zone()
+    local = due.replace(tzinfo=dt.UTC).astimezone(zone)
+    return f"{date_text(due, zone)} {local:%H:%M}"
+
+
 def _row(callback_id: int) -> CallBackRow:
     return _rows(_query().where(t.CallBack.id == callback_id), utcnow())[0]
 
@@ -146,6 +155,10 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
             fields.contact(customer, contact_id)  # theirs, and still there
         row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
                                 due_at=due, note=text, created_by=actor.id, created_at=now)
+        if incident_id is not None:
+            incident_event(actor, incident_id, f"Call-back promised for {_when(due)} by "
+                                               f"{actor.full_name}" + (f": {text.rstrip('.')}."
+                                                                       if text else "."))
         audit(actor, "callback.schedule", "callback", row.id, after=snapshot(row))
         return _row(row.id)
 

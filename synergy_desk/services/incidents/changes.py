@@ -49,6 +49,7 @@ __all__ = [
     "add_entry", "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx",
     "check_version", "not_merged", "require_open",
     "funding_required", "user_name", "reopen_changes", "reindex",
+    "SUPPORT_KINDS", "PAYABLE_KINDS", "is_support_work", "refuse_support_unless_funded",
 ]
 
 
@@ -103,7 +104,8 @@ def is_funded(incident: t.Incident) -> bool:
 def add_entry(actor: Actor | None, incident_id: int, kind: TimelineKind, text: str, *,
               duration_seconds: int = 0, occurred_at: dt.datetime | None = None,
               moved_from: int | None = None,
-              for_customer: bool | None = None) -> t.TimelineEntry:
+              for_customer: bool | None = None,
+              about_payment: bool = False) -> t.TimelineEntry:
     # Who sees it when nobody says: the one rule of domain.timeline.
     if for_customer is None:
         for_customer = for_customer_by_default(kind, text)
@@ -111,7 +113,8 @@ def add_entry(actor: Actor | None, incident_id: int, kind: TimelineKind, text: s
     return t.TimelineEntry.create(
         incident=incident_id, kind=kind, author=actor.id if actor else None,
         occurred_at=occurred_at or now, duration_seconds=duration_seconds, text=text,
-        moved_from=moved_from, created_at=now, for_customer=for_customer)
+        moved_from=moved_from, created_at=now, for_customer=for_customer,
+        about_payment=about_payment)
 
 
 @in_transaction
@@ -211,6 +214,35 @@ def funding_required(incident: t.Incident, doing: str) -> FundingRequired:
     return FundingRequired(
         f"{incident.reference} is not funded: take a payment, redeem a season ticket, apply the "
         f"customer's contract or ask a manager for a waiver before {doing}.")
+
+
+#: Timeline entries that are support work: an unfunded incident takes none of them.
+SUPPORT_KINDS = (TimelineKind.REMOTE_SESSION, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_OUT)
+#: The outgoing entries that may be about paying rather than support (a remote session never is).
+PAYABLE_KINDS = (TimelineKind.PHONE_OUT, TimelineKind.EMAIL_OUT)
+
+
+def is_support_work(kind: TimelineKind, about_payment: bool = False) -> bool:
+    """Whether an entry of this kind is support work, which waits for the incident's funding.
+
+    Calls and e-mails from the customer and notes are the intake; an outgoing call or e-mail
+    about paying (``about_payment``) is too. Remote sessions and every other outgoing call or
+    reply are support.
+    """
+    if kind not in SUPPORT_KINDS:
+        return False
+    return not (about_payment and kind in PAYABLE_KINDS)
+
+
+def refuse_support_unless_funded(incident: t.Incident, kind: TimelineKind,
+                                 about_payment: bool = False) -> None:
+    """Support is paid before it is given: refuse support work on an unfunded incident.
+
+    Raises:
+        FundingRequired: the entry is support work and the incident is not funded.
+    """
+    if is_support_work(kind, about_payment) and not is_funded(incident):
+        raise funding_required(incident, "support work is logged")
 
 
 def user_name(user_id: int | None) -> str:

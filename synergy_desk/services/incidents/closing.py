@@ -13,6 +13,7 @@ from synergy_desk.domain.enums import (
     RESOLVING,
     EnhancementStatus,
     EscalationStatus,
+    FundingKind,
     IncidentStatus,
     Resolution,
 )
@@ -22,7 +23,6 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import (
     ENGINEERS,
-    MANAGERS,
     Actor,
     audit,
     fk_id,
@@ -31,7 +31,7 @@ from synergy_desk.services.common import (
     retried,
     snapshot,
 )
-from synergy_desk.services.incident_state import update_incident
+from synergy_desk.services.incident_state import active_funding, update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -44,7 +44,7 @@ from synergy_desk.services.incidents.changes import (
     status_of,
     system_entry,
 )
-from synergy_desk.services.money import funding
+from synergy_desk.services.money import credit_notes, funding, refund_queue
 
 __all__ = ["EscalationInput", "resolve", "close_unresolved", "reopen", "out_of_remit"]
 
@@ -258,14 +258,16 @@ def reopen(actor: Actor, incident_id: int, note: str = "",
 @retried
 def out_of_remit(actor: Actor, incident_id: int, reason: str,
                  expected_version: int | None = None) -> IncidentRef:
-    """Close an incident as outside what support covers and hand its funding back.
+    """Engineers judge the remit: close an incident as outside what support covers.
 
-    A payment is refunded by credit note; a season-ticket incident is re-credited.
+    Its cover is handed back at once: a season-ticket incident is re-credited, a waiver
+    revoked, a contract stops funding it. A payment's refund waits in the queue for a
+    manager's approval (:mod:`~synergy_desk.services.money.refund_queue`).
 
     Raises:
         ValidationError, NotFound, PermissionDenied, ConflictError.
     """
-    with changing(actor, incident_id, MANAGERS, "close incidents as out of remit",
+    with changing(actor, incident_id, ENGINEERS, "close incidents as out of remit",
                   expected_version=expected_version,
                   not_merged_for="close that one") as incident:
         if status_of(incident) is IncidentStatus.CLOSED:
@@ -273,8 +275,12 @@ def out_of_remit(actor: Actor, incident_id: int, reason: str,
         text, masked = fields.masked_text(reason, "reason", required=True)
         handed_back = ""
         if is_funded(incident):
-            handed_back = funding.hand_back_funding(
-                actor, incident, f"Out of remit: {text}", refund=True)
+            paid_by = active_funding(incident.id)
+            line = paid_by.payment_line if paid_by is not None and \
+                FundingKind(paid_by.kind) is FundingKind.PAYMENT else None
+            handed_back = funding.hand_back_funding(actor, incident, f"Out of remit: {text}")
+            if line is not None and not credit_notes.refunds_of([line.id]):
+                handed_back = refund_queue.queue_refund_in_tx(actor, incident, line, text)
         update_incident(actor, incident, {
             "status": IncidentStatus.CLOSED, "resolution": Resolution.OUT_OF_REMIT,
             "resolution_note": text, "closed_at": utcnow()}, action="incident.out_of_remit")

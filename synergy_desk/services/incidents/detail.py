@@ -16,6 +16,8 @@ from synergy_desk.domain.enums import (
     Resolution,
     TimelineKind,
 )
+from synergy_desk.domain.money import format_pence
+from synergy_desk.domain.numbers import receipt_text
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import (
     fk_id,
@@ -23,7 +25,7 @@ from synergy_desk.services.common import (
     opt_fk_id,
     tuples,
 )
-from synergy_desk.services.money import funding
+from synergy_desk.services.money import credit_notes, funding
 
 __all__ = ["TimelineRow", "IncidentLink", "IncidentDetail", "incident_detail"]
 
@@ -38,6 +40,7 @@ class TimelineRow:
     text: str
     moved_from: str | None = None  # the reference it came from on a split or merge
     for_customer: bool = False  # printed on what the customer is given
+    about_payment: bool = False  # an outgoing call or e-mail about paying, not support work
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,68 @@ class IncidentDetail:
         return self.funding is not FundingKind.NONE
 
 
+_ASK_FOR_FUNDING = ("take a payment, redeem a season ticket, apply a contract or ask a "
+                    "manager for a waiver.")
+
+
 def _funding_description(incident: t.Incident) -> str:
+    """The funding line: what funds it, or what became of its funding, or what it needs."""
     info = funding.funding_of(incident.id)
-    if info is None:
-        return ("Unfunded: take a payment, redeem a season ticket, apply a contract or ask a "
-                "manager for a waiver.")
-    if info.ticket_use:
-        return f"{info.description}: {info.ticket_use}"
-    return info.description
+    if info is not None:
+        return f"{info.description}: {info.ticket_use}" if info.ticket_use else info.description
+    ended = (t.IncidentFunding.select()
+             .where((t.IncidentFunding.incident == incident.id) & ~t.IncidentFunding.active)
+             .order_by(t.IncidentFunding.ended_at.desc(), t.IncidentFunding.id.desc()).first())
+    what = _what_became_of(incident, ended) if ended is not None else ""
+    merged_into = opt_fk_id(incident, "merged_into")
+    if merged_into is not None:
+        survivor = t.Incident.select(t.Incident.reference).where(
+            t.Incident.id == merged_into).scalar()
+        return f"Merged into {survivor}" + (f"; {what}." if what else ".")
+    if IncidentStatus(incident.status).is_open:
+        return f"{what}; unfunded: {_ASK_FOR_FUNDING}" if what \
+            else f"Unfunded: {_ASK_FOR_FUNDING}"
+    return f"{what}." if what else "Closed without funding: nothing was charged."
+
+
+def _what_became_of(incident: t.Incident, ended: t.IncidentFunding) -> str:
+    """What happened to funding that no longer funds the incident, in a few words."""
+    kind = FundingKind(ended.kind)
+    if kind is FundingKind.TICKET:
+        ticket_id = t.TicketLedger.select(t.TicketLedger.ticket).where(
+            t.TicketLedger.id == opt_fk_id(ended, "ticket_entry")).scalar()
+        return f"Handed back: season ticket {ticket_id} was re-credited"
+    if kind is FundingKind.WAIVER:
+        return "Handed back: the waiver was revoked"
+    if kind is FundingKind.CONTRACT:
+        reference = t.Contract.select(t.Contract.reference).where(
+            t.Contract.id == opt_fk_id(ended, "contract")).scalar()
+        return f"Handed back: contract {reference} no longer funds it"
+    line_id = opt_fk_id(ended, "payment_line")
+    if line_id is None:
+        return "Handed back"
+    refunded = credit_notes.refunds_of([line_id]).get(line_id)
+    if refunded is not None:
+        return f"Refunded on credit note {refunded}"
+    line = t.PaymentLine.get_by_id(line_id)
+    receipt = receipt_text(line.payment.receipt_number)
+    now_funds = (t.Incident.select(t.Incident.reference)
+                 .join(t.IncidentFunding, on=(t.IncidentFunding.incident == t.Incident.id))
+                 .where((t.IncidentFunding.payment_line == line_id) & t.IncidentFunding.active
+                        & (t.Incident.id != incident.id)).scalar())
+    if now_funds is not None:
+        return f"Handed back: payment {receipt} now funds {now_funds}"
+    amount = format_pence(line.gross_pence)
+    asked = (t.RefundRequest.select(t.RefundRequest.state)
+             .where((t.RefundRequest.payment_line == line_id)
+                    & (t.RefundRequest.incident == incident.id))
+             .order_by(t.RefundRequest.id.desc()).scalar())
+    if asked == "pending":
+        return (f"Handed back: the refund of payment {receipt} ({amount}) awaits a manager's "
+                "approval")
+    if asked == "declined":
+        return f"Handed back: the refund of payment {receipt} ({amount}) was declined"
+    return f"Handed back: payment {receipt} ({amount}) is due for refund"
 
 
 def incident_detail(incident_id: int) -> IncidentDetail:
@@ -149,12 +206,12 @@ def incident_detail(incident_id: int) -> IncidentDetail:
     moved = t.Incident.alias()
     timeline = tuple(
         TimelineRow(eid, TimelineKind(kind), author or "", occurred, duration, text, from_ref,
-                    bool(shown))
-        for eid, kind, author, occurred, duration, text, from_ref, shown in tuples(
+                    bool(shown), bool(about))
+        for eid, kind, author, occurred, duration, text, from_ref, shown, about in tuples(
         t.TimelineEntry.select(t.TimelineEntry.id, t.TimelineEntry.kind, t.User.full_name,
                                t.TimelineEntry.occurred_at, t.TimelineEntry.duration_seconds,
                                t.TimelineEntry.text, moved.reference,
-                               t.TimelineEntry.for_customer)
+                               t.TimelineEntry.for_customer, t.TimelineEntry.about_payment)
         .join(t.User, JOIN.LEFT_OUTER, on=(t.TimelineEntry.author == t.User.id))
         .switch(t.TimelineEntry)
         .join(moved, JOIN.LEFT_OUTER, on=(t.TimelineEntry.moved_from == moved.id))

@@ -28,6 +28,7 @@ from synergy_desk.services.common import (
 from synergy_desk.services.incident_state import lock_incident, update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
+    PAYABLE_KINDS,
     IncidentRef,
     TimelineResult,
     add_entry,
@@ -36,6 +37,7 @@ from synergy_desk.services.incidents.changes import (
     is_funded,
     not_merged,
     ref_of,
+    refuse_support_unless_funded,
     reindex,
     status_of,
     system_entry,
@@ -160,17 +162,22 @@ def wait_on_customer(actor: Actor, incident_id: int, note: str = "",
 @retried
 def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str, text: str,
                        duration_seconds: int = 0,
-                       occurred_at: dt.datetime | None = None,
-                       for_customer: bool | None = None) -> TimelineResult:
+                       occurred_at: dt.datetime | None = None, *,
+                       for_customer: bool | None = None,
+                       about_payment: bool = False) -> TimelineResult:
     """Add a call, note, e-mail or remote session to an incident's timeline.
 
     Anyone may log phone calls and notes; e-mails and remote sessions are engineers' work.
-    A full card number in the text is masked (``masked=True``) and never stored.
-    ``for_customer`` says whether what the customer is given (their summary, e-mails) carries
-    the entry; ``None`` takes the kind's default: calls, e-mails and remote sessions yes,
-    notes no (see ``domain.timeline``).
+    Support is paid before it is given: while the incident is unfunded only the intake is
+    logged on it (calls and e-mails in, notes, and an outgoing call or e-mail marked
+    ``about_payment``); a remote session or any other outgoing call or reply is refused, for
+    every role, as starting work is. A full card number in the text is masked
+    (``masked=True``) and never stored. ``for_customer`` says whether what the customer is
+    given (their summary, e-mails) carries the entry; ``None`` takes the kind's default:
+    calls, e-mails and remote sessions yes, notes no (see ``domain.timeline``).
 
     Raises:
+        FundingRequired: support work on an unfunded incident.
         ValidationError, NotFound, PermissionDenied.
     """
     with transaction():
@@ -181,15 +188,18 @@ def add_timeline_entry(actor: Actor, incident_id: int, kind: TimelineKind | str,
             raise ValidationError(f"“{kind}” is not a kind of timeline entry.", "kind") from None
         if kind is TimelineKind.SYSTEM:
             raise ValidationError("Events are written by the program, not typed in.", "kind")
-        if kind in ENGINEER_KINDS:
-            require(actor, ENGINEERS, f"log {kind.label.lower()}s")
         incident = lock_incident(incident_id)
         not_merged(incident, "add to its timeline")
+        # The same refusal for every role, before the role is looked at.
+        about = bool(about_payment) and kind in PAYABLE_KINDS
+        refuse_support_unless_funded(incident, kind, about)
+        if kind in ENGINEER_KINDS:
+            require(actor, ENGINEERS, f"log {kind.label.lower()}s")
         body, masked = fields.masked_text(text, "text", required=True)
         entry = add_entry(actor, incident.id, kind, body,
                           duration_seconds=fields.duration(duration_seconds),
                           occurred_at=fields.occurred_at(occurred_at),
-                          for_customer=_flag(for_customer))
+                          for_customer=_flag(for_customer), about_payment=about)
         touch(incident)
         reindex(incident)
         message = fields.MASKED.format(what="text") if masked else ""

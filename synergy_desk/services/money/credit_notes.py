@@ -40,6 +40,7 @@ from synergy_desk.services.common import (
     snapshot,
     tuples,
 )
+from synergy_desk.services.incident_events import incident_event, refund_event_text
 from synergy_desk.services.money import tickets
 from synergy_desk.services.money.chains import CREDIT_NOTE_CHAIN, credit_note_content
 from synergy_desk.services.office import office_details
@@ -243,6 +244,9 @@ def issue_credit_note_in_tx(actor: Actor, payment: t.Payment,
     for cl in note_lines:
         cl.credit_note = note
         cl.save(force_insert=True)
+    for ln in (ln for ln in lines if ln.__data__.get("incident")):
+        incident_event(actor, ln.__data__["incident"], refund_event_text(
+            kind, amounts[ln.id].gross_pence, receipt, cn_text, reason))
     current = tickets.balances(locked)
     refunded_tickets: dict[str, dict[str, object]] = {}
     for quote in quotes.values():

@@ -14,6 +14,7 @@ from synergy_desk.domain.enums import (
     IncidentStatus,
     LedgerKind,
     TimelineKind,
+    PaymentMethod,
     WaiverKind,
 )
 from synergy_desk.domain.errors import ConflictError, ValidationError
@@ -35,6 +36,7 @@ from synergy_desk.services.common import (
     snapshot,
     transaction,
 )
+from synergy_desk.services.incident_events import incident_event
 from synergy_desk.services.incident_state import (
     active_funding,
     check_fundable,
@@ -237,6 +239,7 @@ def attach_funding(actor: Actor, incident: t.Incident, kind: FundingKind, *,
     update_incident(actor, incident, changes, action="incident.funded")
     audit(actor, "funding.attach", "incident", incident.id, {"funding": was, "active": False},
           {**snapshot(row), "funding": kind})
+    incident_event(actor, incident.id, _funded_text(row))
     return row
 
 
@@ -692,3 +695,22 @@ def funding_of(incident_id: int) -> FundingInfo | None:
                        description=f"Waived ({waiver_kind.label.lower()}) by "
                                    f"{waiver.granted_by.full_name}",
                        waiver_kind=waiver_kind, waiver_reason=waiver.reason)
+
+
+def _funded_text(row: t.IncidentFunding) -> str:
+    """The timeline's line for the funding an incident has just been given."""
+    kind = FundingKind(row.kind)
+    if kind is FundingKind.PAYMENT:
+        line = _linked(row.payment_line, "payment line")
+        payment = line.payment
+        return (f"Paid {format_pence(line.gross_pence)} by "
+                f"{PaymentMethod(payment.method).label.lower()}: receipt "
+                f"{receipt_text(payment.receipt_number)}.")
+    if kind is FundingKind.TICKET:
+        use = tickets.ticket_use(_linked(row.ticket_entry, "ticket entry"))
+        return f"Season ticket {use.ticket_id}: {use.text}."
+    if kind is FundingKind.CONTRACT:
+        return f"Covered by contract {_linked(row.contract, 'contract').reference}."
+    waiver = _linked(row.waiver, "waiver")
+    return (f"Charge waived by {waiver.granted_by.full_name} "
+            f"({WaiverKind(waiver.kind).label.lower()}): {waiver.reason.rstrip('.')}.")

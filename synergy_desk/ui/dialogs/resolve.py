@@ -346,12 +346,14 @@ class ReopenDialog(ReasonDialog):
 
 
 class OutOfRemitDialog(ReasonDialog):
-    """A manager closes an incident as outside what support covers and hands its funding back."""
+    """An engineer closes an incident as outside what support covers and hands its funding
+    back (a payment's refund waits for a manager's approval)."""
 
     def __init__(self, parent: QWidget | None, detail: IncidentDetail) -> None:
         handed_back = {
             FundingKind.NONE: _t("It is unfunded: nothing is handed back."),
-            FundingKind.PAYMENT: _t("The payment (%s) is refunded on a credit note.")
+            FundingKind.PAYMENT: _t("The refund of the payment (%s) goes to a manager for "
+                                    "approval; the credit note is issued when it is approved.")
             % detail.funding_description,
             FundingKind.TICKET: _t("The season-ticket incident is re-credited to the "
                                         "ticket."),

@@ -32,6 +32,7 @@ class TimelineRequest:
     duration_seconds: int
     #: Printed on what the customer is given (their summary, e-mails); otherwise staff only.
     for_customer: bool = False
+    about_payment: bool = False
 
 
 class TimelineEntryDialog(FormDialog[TimelineRequest]):
@@ -84,6 +85,15 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
         form.addRow(self.tr("Duration:"), row)  # a row of widgets takes no mnemonic
         form.addRow(self.tr("&What happened:"), self.text)
         form.addRow("", self.for_customer)
+        # An outgoing call or e-mail about paying is the intake, logged before the funding.
+        self.about_payment = QCheckBox(self.tr("About &payment (not support work)"))
+        self.about_payment.setObjectName("timelineAboutPayment")
+        self.about_payment.setToolTip(self.tr(
+            "Tick for a call or e-mail to the customer about paying: it may be logged while "
+            "the incident is unfunded. Support work waits for the funding."))
+        self.kind.currentIndexChanged.connect(self._on_kind_current_index_changed)
+        self._on_kind_current_index_changed()
+        form.addRow("", self.about_payment)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         self.add_message_and_buttons(layout)
@@ -97,6 +107,13 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
 
     def _on_for_customer_clicked(self) -> None:
         self._for_customer_changed = True
+
+    def _on_kind_current_index_changed(self, *_args: object) -> None:
+        payable = self.kind.currentData() in (TimelineKind.PHONE_OUT.value,
+                                              TimelineKind.EMAIL_OUT.value)
+        self.about_payment.setEnabled(payable)
+        if not payable:
+            self.about_payment.setChecked(False)
 
     def _on_timer_button_toggled(self, running: bool) -> None:
         if running:
@@ -126,7 +143,8 @@ class TimelineEntryDialog(FormDialog[TimelineRequest]):
         seconds = self._elapsed if self._elapsed else self.minutes.value() * 60
         return TimelineRequest(TimelineKind(self.kind.currentData()),
                                self.text.toPlainText().strip(), seconds,
-                               self.for_customer.isChecked())
+                               self.for_customer.isChecked(),
+                               about_payment=self.about_payment.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, kinds: list[TimelineKind], reference: str,

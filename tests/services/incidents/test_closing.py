@@ -19,7 +19,7 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import closing, registers, reshape, work
 from synergy_desk.services.incidents.closing import EscalationInput
 from synergy_desk.services.incidents.detail import incident_detail
-from synergy_desk.services.money import funding, tickets
+from synergy_desk.services.money import funding, refund_queue, tickets
 from tests.services.incidents.incident_helpers import (
     entries,
     in_progress,
@@ -190,12 +190,15 @@ def test_out_of_remit_recredits_the_ticket(engineer: Actor, manager: Actor,
     assert any("re-credited" in n for n in closed.notices)
 
 
-def test_out_of_remit_refunds_a_payment_by_credit_note(manager: Actor, reception: Actor,
-                                                       product: t.Product) -> None:
+def test_out_of_remit_refunds_a_payment_by_credit_note_once_a_manager_approves(
+        manager: Actor, reception: Actor, product: t.Product) -> None:
     customer = make_customer()
     ref = new_call(reception, customer, product)
     pay_for(reception, customer, ref.id)
     closed = closing.out_of_remit(manager, ref.id, "Custom development")
+    assert t.CreditNote.select().count() == 0  # the refund waits in the queue
+    assert any("waits for a manager's approval" in n for n in closed.notices)
+    [waiting] = refund_queue.pending_refunds()
+    refund_queue.approve_refund(manager, waiting.id)
     [note] = list(t.CreditNote.select())
     assert note.gross_pence == 9000  # £75 + 20% VAT
-    assert any("CN-" in n for n in closed.notices)

@@ -48,7 +48,9 @@ def test_a_card_number_in_a_timeline_entry_is_masked(reception: Actor,
 def test_a_plain_timeline_entry_is_not_reported_as_masked(engineer: Actor,
                                                           reception: Actor,
                                                           product: t.Product) -> None:
-    ref = new_call(reception, make_customer(), product)
+    customer = make_customer()
+    ref = new_call(reception, customer, product)
+    pay_for(reception, customer, ref.id)  # a reply is support work: it waits for the funding
     before = row(ref)
     result = work.add_timeline_entry(engineer, ref.id, TimelineKind.EMAIL_OUT,
                                           "Sent the driver link", occurred_at=utcnow())
@@ -65,7 +67,9 @@ def test_a_plain_timeline_entry_is_not_reported_as_masked(engineer: Actor,
 def test_reception_may_log_calls_and_notes(reception: Actor, product: t.Product,
                                            kind: TimelineKind) -> None:
     ref = new_call(reception, make_customer(), product)
-    work.add_timeline_entry(reception, ref.id, kind, "Rang back", duration_seconds=45)
+    # While it is unfunded an outgoing call is logged only when it is about paying.
+    work.add_timeline_entry(reception, ref.id, kind, "Rang back", duration_seconds=45,
+                            about_payment=kind is TimelineKind.PHONE_OUT)
     assert entries(ref)[-1].kind is kind
 
 
