@@ -1066,6 +1066,7 @@ class _Generator:
         span = max(1.0, (now - start).total_seconds())
         n_customers = len(self.customers)
         always = max(1, n_customers // 5)
+        busiest = max(opened_seconds, default=0)
         for i in range(n):
             iid = incident_table.take_id()
             number = first_number + i
@@ -1091,7 +1092,9 @@ class _Generator:
                            f"{pick(_EXTRA_DESCRIPTIONS)} Running {spec.name} {version} on "
                            f"{pick(_WINDOWS)}.")
             age_days = (now - opened).total_seconds() / 86_400
-            status = self.pick_status(age_days)
+            # How far the work has gone counts from the office's last working day, not from
+            # now: on a Sunday or a Monday morning, Friday's calls are still the newest work.
+            status = self.pick_status((busiest - offset) / 86_400)
             roll = r()
             priority = ("normal" if roll < 0.75 else "high" if roll < 0.88 else "low"
                         if roll < 0.97 else "urgent")

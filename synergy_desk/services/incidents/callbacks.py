@@ -29,8 +29,8 @@ from synergy_desk.services.common import (
     transaction,
     tuples,
 )
-from synergy_desk.services.incidents import fields
 from synergy_desk.services.incident_events import incident_event
+from synergy_desk.services.incidents import fields
 from synergy_desk.services.office.office_time import date_text, office_zone
 
 __all__ = [

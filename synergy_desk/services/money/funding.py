@@ -13,8 +13,8 @@ from synergy_desk.domain.enums import (
     FundingKind,
     IncidentStatus,
     LedgerKind,
-    TimelineKind,
     PaymentMethod,
+    TimelineKind,
     WaiverKind,
 )
 from synergy_desk.domain.errors import ConflictError, ValidationError

@@ -180,7 +180,8 @@ def test_a_note_is_internal_unless_marked_for_the_customer(reception: Actor,
                                      "Please keep the error log for us", for_customer=True)
     call = work.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_IN, "Rang to chase")
     hidden_call = work.add_timeline_entry(reception, ref.id, TimelineKind.PHONE_OUT,
-                                          "Rang their IT firm", for_customer=False)
+                                          "Rang their accounts team about the invoice",
+                                          for_customer=False, about_payment=True)
     assert not _flag(internal.entry_id)
     assert _flag(shared.entry_id)
     assert _flag(call.entry_id)
