@@ -75,6 +75,8 @@ class OfficeSettings(BaseModel):
     smtp_starttls = BooleanField(default=True)
     lockout_attempts = IntegerField(default=5)
     lockout_minutes = IntegerField(default=15)
+    #: A desk left idle this many minutes locks itself (0: never).
+    idle_lock_minutes = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -316,6 +318,8 @@ class CallBack(BaseModel):
     due_at = UTCDateTimeField()
     note = TextField(default="")
     created_by = ForeignKeyField(User)
+    #: Who it was promised to; None: any engineer.
+    assigned_to = ForeignKeyField(User, null=True, backref="callbacks_assigned")
     created_at = UTCDateTimeField(default=utcnow)
     done_at = UTCDateTimeField(null=True)
     done_by = ForeignKeyField(User, null=True)

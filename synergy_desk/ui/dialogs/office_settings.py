@@ -1,5 +1,5 @@
 """The manager's office settings: company details and logo, prices and VAT, the office's time
-zone and lock-out, and the mail server (with a test e-mail sent from the values on screen)."""
+zone, lock-out and the desks' idle lock, and the mail server (with a test e-mail sent from the values on screen)."""
 
 from __future__ import annotations
 
@@ -272,7 +272,21 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         form.addRow("", zone_hint)
         self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
         self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
+        self._idle_lock_row(form)
         return page
+
+    def _idle_lock_row(self, form: QFormLayout) -> None:
+        """How long a desk may stand idle before it locks itself (0 is "Never")."""
+        self.idle_lock = self._spin("idle_lock_minutes", "settingsIdleLock")
+        self.idle_lock.setSpecialValueText(self.tr("Never"))
+        self._row(form, 2, "idle_lock_minutes", self.idle_lock, stretch=False)
+        hint = QLabel(self.tr("A desk nobody has touched for this long hides its data until "
+                              "the same person types their password, or someone else logs "
+                              "in; what was being typed stays where it was."))
+        hint.setObjectName("idleLockHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
 
     def _email_tab(self) -> QWidget:
         page = QWidget()
@@ -343,6 +357,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.timezone.setCurrentText(data.timezone)
         self.lockout_attempts.setValue(data.lockout_attempts)
         self.lockout_minutes.setValue(data.lockout_minutes)
+        self.idle_lock.setValue(data.idle_lock_minutes)
         self.smtp_host.setText(data.smtp_host)
         self.smtp_port.setValue(data.smtp_port)
         self.smtp_user.setText(data.smtp_user)
@@ -496,6 +511,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "timezone": self.timezone.currentText().strip(),
             "lockout_attempts": self.lockout_attempts.value(),
             "lockout_minutes": self.lockout_minutes.value(),
+            "idle_lock_minutes": self.idle_lock.value(),
             "smtp_host": self.smtp_host.text().strip(),
             "smtp_port": self.smtp_port.value(),
             "smtp_user": self.smtp_user.text().strip(),
