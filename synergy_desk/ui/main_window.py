@@ -37,6 +37,7 @@ from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue, desks
 from synergy_desk.ui import errors, palette
+from synergy_desk.ui.callback_notifier import CallbackNotifier
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
 from synergy_desk.ui.incident_columns import COLUMNS, ListRow, incident_table_model, to_list_row
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._build_desk_session()
+        self._build_callback_reminders()
 
         self.model = incident_table_model(self._load_page, self)
         self.model.failed.connect(self._on_list_failed)
@@ -1017,6 +1019,7 @@ class MainWindow(QMainWindow):
         self._lift_curtains()
         self.idle_watch.set_minutes(self.idle_watch.minutes)  # idle from now
         self.statusBar().showMessage(self.tr("Unlocked."), 4000)
+        self.callback_notifier.check()  # what fell due while the desk was locked
 
     def _on_lock_screen_someone_else(self) -> None:
         self.lock_screen = None
@@ -1067,8 +1070,38 @@ class MainWindow(QMainWindow):
         """The lock, the idle watch and what they hold are let go (the window is closing)."""
         self._session_over = True
         self.idle_watch.stop()
+        self.callback_notifier.stop()
         if self.lock_screen is not None:
             self.lock_screen.end()
             self.lock_screen = None
         self._lift_curtains()
 
+
+    # -- call-backs that remind ------------------------------------------------------------
+
+    def _build_callback_reminders(self) -> None:
+        """A notification when a call-back promised to this desk's user (or, for engineers,
+        to nobody in particular) falls due; clicking it opens the call-back."""
+        self.callback_notifier = CallbackNotifier(self, self.actor,
+                                                  may_show=lambda: not self.locked)
+        self.callback_notifier.open_requested.connect(self._on_callback_notice_opened)
+        self.callback_notifier.start()
+
+    def _on_callback_notice_opened(self, row: object) -> None:
+        from synergy_desk.services.incidents.callbacks import CallBackRow
+        from synergy_desk.ui import workbench
+
+        if not isinstance(row, CallBackRow):
+            return
+        if row.incident_id is not None:
+            self.open_incident(row.incident_id)
+        else:
+            self.open_customer(row.customer_id)
+        view = workbench.callbacks_due_flow(self, self.actor)
+        view.incident_requested.connect(self.open_incident)
+        view.cleared.connect(lambda *_a: self.refresh_counts())
+        view.select_callback(row.id)
+        if view.selected() is None:  # promised for a moment still to come by this clock
+            view.soon.setChecked(True)
+            view.select_callback(row.id)
+        self._keep(view)
