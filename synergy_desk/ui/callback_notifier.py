@@ -13,7 +13,7 @@ import html
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 from shiboken6 import isValid
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 CHECK_MS = 30_000
 #: Room kept between a notification and the window's edge, and between notifications.
 _MARGIN = 12
+#: At most this many notifications at once; more fallen due together are one "and N more".
+MOST_AT_ONCE = 3
 
 
 class CallbackNotice(QFrame):
@@ -42,9 +44,10 @@ class CallbackNotice(QFrame):
 
     opened = Signal(object)
 
-    def __init__(self, row: CallBackRow, parent: QWidget) -> None:
+    def __init__(self, row: CallBackRow, parent: QWidget, more: int = 0) -> None:
         super().__init__(parent)
         self.row = row
+        self.more = more
         self.put_away = False
         self.setObjectName("callbackNotification")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -64,6 +67,9 @@ class CallbackNotice(QFrame):
         if row.note:
             note = " ".join(row.note.split())
             lines.append(html.escape(note if len(note) <= 90 else note[:89] + "…"))
+        if more:  # several fell due at once: the rest are in the queue
+            lines = [f"<b>{html.escape(self.tr('%d more call-backs due') % more)}</b>",
+                     html.escape(self.tr("Open the call-backs due to see them all."))]
         self.text = QLabel("<br>".join(lines))
         self.text.setObjectName("callbackNotificationText")
         self.text.setWordWrap(True)
@@ -109,6 +115,8 @@ class CallbackNotifier(QObject):
 
     #: A notification was clicked: the call-back to open.
     open_requested = Signal(object)
+    #: The "and N more" notification was clicked: open the call-backs due.
+    queue_requested = Signal()
 
     def __init__(self, window: QWidget, actor: Actor,
                  now: Callable[[], dt.datetime] = utcnow,
@@ -146,10 +154,17 @@ class CallbackNotifier(QObject):
         if reading.failed:
             return []
         new = [row for row in due if row.id not in self._shown]
+        room = max(1, MOST_AT_ONCE - len(self.visible_notices()))
+        each = new if len(new) <= room else new[:room - 1]
+        rest = new[len(each):]
         for row in new:
             self._shown.add(row.id)
-            notice = CallbackNotice(row, self._window)
-            notice.opened.connect(self.open_requested.emit)
+        for row, more in [(row, 0) for row in each] + ([(rest[0], len(rest))] if rest else []):
+            notice = CallbackNotice(row, self._window, more)
+            if more:
+                notice.opened.connect(lambda _row: self.queue_requested.emit())
+            else:
+                notice.opened.connect(self.open_requested.emit)
             notice.destroyed.connect(lambda _o=None, n=notice: self._forget(n))
             self.notices.append(notice)
         if new:
@@ -167,16 +182,25 @@ class CallbackNotifier(QObject):
         """Stack the notifications up from the window's lower right corner."""
         if not isValid(self._window) or not self._may_show():
             return  # a locked window's curtain stays on top
-        bottom = self._window.height() - _MARGIN
+        # Within the part of the window on the screen (a window larger than the screen is
+        # not cut off at its edge).
+        area = self._window.rect()
+        screen = self._window.screen()
+        if screen is not None:
+            shown = screen.availableGeometry()
+            area = area.intersected(QRect(self._window.mapFromGlobal(shown.topLeft()),
+                                          shown.size()))
+        right = area.right() + 1
+        bottom = area.bottom() + 1 - _MARGIN
         status = getattr(self._window, "statusBar", None)
-        if callable(status):
+        if callable(status) and area.bottom() + 1 >= self._window.height():
             bottom -= status().height()
         for notice in self.notices:
             if not isValid(notice) or notice.put_away:
                 continue
             notice.adjustSize()
             height = notice.sizeHint().height()
-            notice.move(self._window.width() - notice.width() - _MARGIN, bottom - height)
+            notice.move(right - notice.width() - _MARGIN, bottom - height)
             notice.show()
             notice.raise_()
             bottom -= height + _MARGIN // 2

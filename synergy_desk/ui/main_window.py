@@ -1085,6 +1085,7 @@ class MainWindow(QMainWindow):
         self.callback_notifier = CallbackNotifier(self, self.actor,
                                                   may_show=lambda: not self.locked)
         self.callback_notifier.open_requested.connect(self._on_callback_notice_opened)
+        self.callback_notifier.queue_requested.connect(self._on_callbacks_due)
         self.callback_notifier.start()
 
     def _on_callback_notice_opened(self, row: object) -> None:

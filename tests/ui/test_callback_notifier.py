@@ -119,3 +119,22 @@ def test_a_locked_desk_shows_no_notification_until_it_is_unlocked(
     eddie.lock_screen.password.setText(PASSWORD)
     assert eddie.lock_screen.unlock()
     assert shown(eddie) == [promised.id]
+
+
+def test_many_falling_due_at_once_are_a_few_notifications_and_one_for_the_rest(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    working = incident_in_progress(office)
+    customer_id = detail(working.id).customer_id
+    now = utcnow()
+    promised = [callbacks.schedule_callback(office["reception"], customer_id,
+                                            now + (i + 1) * MINUTE, f"Call {i}")
+                for i in range(5)]
+    eddie = desk(qtbot, office, prefs, "engineer", now + 10 * MINUTE)
+    assert len(eddie.callback_notifier.check()) == 5
+    notices = eddie.callback_notifier.visible_notices()
+    assert [n.more for n in notices] == [0, 0, 3]
+    assert [n.row.id for n in notices[:2]] == [promised[0].id, promised[1].id]
+    assert "3 more call-backs due" in notices[2].text.text()
+    notices[2].open_button.click()
+    assert [w for w in eddie._windows if isinstance(w, CallbacksView)]
+    assert eddie.callback_notifier.check() == []  # each shown once
