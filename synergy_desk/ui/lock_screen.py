@@ -195,8 +195,8 @@ class LockScreen(QWidget):
         self.message = MessageLine("lockMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if open_windows:
-            self.message.note(self.tr("%s's open windows are kept, as they were, until they "
-                                      "unlock.") % actor.full_name)
+            self.message.note(self.tr("Their open windows stay as they were until they "
+                                      "unlock."))
 
         row = QHBoxLayout()
         row.addStretch(1)
@@ -210,7 +210,7 @@ class LockScreen(QWidget):
         other_row.addStretch(1)
         panel = QWidget()
         panel.setObjectName("lockPanel")
-        panel.setMaximumWidth(560)
+        panel.setFixedWidth(520)  # a message that wraps gets the height it needs
         inner = QVBoxLayout(panel)
         inner.addWidget(title)
         inner.addWidget(said)

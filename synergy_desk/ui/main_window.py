@@ -955,6 +955,7 @@ class MainWindow(QMainWindow):
                                      [self.act_lock, self.act_switch_user, self.act_log_out])
         self.file_menu.insertSeparator(self.act_quit)
         self.lock_screen: LockScreen | None = None
+        self._closed_lock_screen: LockScreen | None = None
         self._curtains: list[Curtain] = []
         self._session_over = False
         self.idle_watch = IdleWatch(self)
@@ -1014,15 +1015,22 @@ class MainWindow(QMainWindow):
                 curtain.lift()
         self._curtains = []
 
-    def _on_lock_screen_unlocked(self, _actor: object) -> None:
+    def _let_go_of_lock_screen(self) -> None:
+        # Kept until the next lock: the lock screen is still inside its own signal (the
+        # Return key, the button's click) and deletes itself once that is over; dropping the
+        # last reference here would delete it under its own feet.
+        self._closed_lock_screen = self.lock_screen
         self.lock_screen = None
+
+    def _on_lock_screen_unlocked(self, _actor: object) -> None:
+        self._let_go_of_lock_screen()
         self._lift_curtains()
         self.idle_watch.set_minutes(self.idle_watch.minutes)  # idle from now
         self.statusBar().showMessage(self.tr("Unlocked."), 4000)
         self.callback_notifier.check()  # what fell due while the desk was locked
 
     def _on_lock_screen_someone_else(self) -> None:
-        self.lock_screen = None
+        self._let_go_of_lock_screen()
         self._lift_curtains()
         self.log_out()
 
@@ -1073,7 +1081,7 @@ class MainWindow(QMainWindow):
         self.callback_notifier.stop()
         if self.lock_screen is not None:
             self.lock_screen.end()
-            self.lock_screen = None
+            self._let_go_of_lock_screen()
         self._lift_curtains()
 
 

@@ -185,3 +185,16 @@ def test_someone_else_is_asked_before_open_windows_are_closed(
     screen.password.setText(PASSWORD)
     assert screen.unlock()
     dialog.close()
+
+
+def test_unlocking_with_the_return_key_holds_when_nothing_else_keeps_the_lock_screen(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    """Seen at the real window: the lock screen was let go inside its own Return key and the
+    program crashed; here only its password field is held, as the key press holds it."""
+    window, _clock = idle_desk(qtbot, office, prefs)
+    window.lock()
+    field = window.lock_screen.password
+    field.setText(PASSWORD)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert not window.locked and not covered(window)
