@@ -680,6 +680,8 @@ class MainWindow(QMainWindow):
 
     def lapse_expired_tickets(self) -> None:
         """Lapse what is left on expired season tickets, on the background helper."""
+        if self._session_over:
+            return  # a window closed (or logged out) before its first lapse came round
         from synergy_desk.services.money import tickets
 
         def done(count: int) -> None:
