@@ -15,6 +15,8 @@ Start-up, in order:
 8. login;
 9. the main window; when the office is restored from a backup under it, the window says so
    and the desk goes back to 6 (the restored office is opened, and the log-in asked again).
+   Logging out or switching user (a shared reception computer) goes back to 8 only: the
+   window closes its session and the next person's window opens on the same database.
 """
 
 from __future__ import annotations
@@ -98,7 +100,10 @@ def _open_again(app: Any, prefs: Any, url: str | None, old: Any) -> Any:
     # Closing the last window would end the program, not return it to the log-in.
     app.setQuitOnLastWindowClosed(False)
     app.closeAllWindows()  # the window takes itself off the office's list of desks
-    old.deleteLater()
+    from shiboken6 import isValid
+
+    if isValid(old):  # a window a log-out replaced is gone already
+        old.deleteLater()
     close_database()
     app.setProperty(errors.OFFICE_REPLACED_TOLD, False)
     return start(prefs, database_url=url)
@@ -171,7 +176,6 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from synergy_desk.ui.dialogs.first_run import FirstRunDialog
     from synergy_desk.ui.dialogs.import_customers import undo_stopped_imports
     from synergy_desk.ui.dialogs.login import LoginDialog
-    from synergy_desk.ui.main_window import MainWindow
     from synergy_desk.ui.operations import reporting_errors
 
     def cannot_open(exc: Exception) -> None:
@@ -225,9 +229,58 @@ def start(prefs: Any, database_url: str | None) -> Any:
     if actor is None:
         return 0
     prefs.last_user = actor.username
-    window = MainWindow(actor, prefs, info.display, office.company_name)
+    return open_window(actor, prefs, info, office.company_name)
+
+
+def open_window(actor: Any, prefs: Any, info: Any, office_name: str) -> Any:
+    """The main window for a user on the open database; when its person logs out or
+    switches user, the next person's window opens in its place (not shown yet)."""
+    from synergy_desk.ui.main_window import MainWindow
+
+    window = MainWindow(actor, prefs, info.display, office_name)
     window.attach_database(info)
+    window.session_ended.connect(
+        lambda next_actor: _next_session(window, prefs, info, office_name, next_actor))
     return window
+
+
+def _next_session(old: Any, prefs: Any, info: Any, office_name: str, actor: Any) -> Any:
+    """After a log-out (``actor`` None: the log-in is asked) or a switch of user: the old
+    window is closed, the database stays open, and the next person's window is shown. The
+    new window, or None when nobody logged in (the program then ends)."""
+    from PySide6.QtWidgets import QApplication
+    from shiboken6 import isValid
+
+    from synergy_desk.services.people import users
+    from synergy_desk.ui.dialogs.login import LoginDialog
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    quit_when_closed = app.quitOnLastWindowClosed()
+    # Closing the old window must not end the program while the log-in is asked.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        if isValid(old):
+            old.close()
+            old.deleteLater()
+        if actor is None:
+            actor = LoginDialog.ask(None, users.login, office_name, "", info.display)
+        if actor is None:
+            _quit(app)
+            return None
+        prefs.last_user = actor.username
+        window = open_window(actor, prefs, info, office_name)
+        window.show()
+        window.activateWindow()
+        return window
+    finally:
+        app.setQuitOnLastWindowClosed(quit_when_closed)
+
+
+def _quit(app: Any) -> None:
+    """Nobody logged in after a log-out: the program ends, as if the log-in at start-up had
+    been cancelled."""
+    app.quit()
 
 
 def _ask_database_password(url: str) -> str | None:

@@ -80,6 +80,8 @@ class OfficeSettings(BaseModel):
     vat_registered = BooleanField(default=True)
     #: A drawer count further than this from the expected cash needs a reason.
     cash_variance_threshold_pence = IntegerField(default=500)
+    #: A desk left idle this many minutes locks itself (0: never).
+    idle_lock_minutes = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -335,6 +337,8 @@ class CallBack(BaseModel):
     due_at = UTCDateTimeField()
     note = TextField(default="")
     created_by = ForeignKeyField(User)
+    #: Who it was promised to; None: any engineer.
+    assigned_to = ForeignKeyField(User, null=True, backref="callbacks_assigned")
     created_at = UTCDateTimeField(default=utcnow)
     done_at = UTCDateTimeField(null=True)
     done_by = ForeignKeyField(User, null=True)

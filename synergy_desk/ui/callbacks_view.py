@@ -1,4 +1,5 @@
-"""The call-backs due queue: due and overdue call-backs, overdue ones marked, cleared with "Done"."""
+"""The call-backs due queue: due and overdue call-backs, overdue ones marked, whom each was
+promised to, cleared with "Done" (by anyone at a desk, reception included)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.common import ENGINEERS, Actor
+from synergy_desk.services.common import EVERYONE, Actor
 from synergy_desk.services.incidents import callbacks
 from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.ui import formatting, palette
@@ -57,7 +58,8 @@ def lateness(row: CallBackRow, now: dt.datetime) -> str:
 
 
 def callback_columns(seen_at: Callable[[], dt.datetime]) -> tuple[Column[CallBackRow], ...]:
-    """The queue's columns: state, due, customer, who to ring, incident, note, promised by.
+    """The queue's columns: state, due, customer, who to ring, incident, note, promised by,
+    promised to.
 
     ``seen_at`` is the moment the rows were read: the state is said, and coloured, as of then.
     """
@@ -86,6 +88,7 @@ def callback_columns(seen_at: Callable[[], dt.datetime]) -> tuple[Column[CallBac
         Column("Note", lambda r: " ".join(r.note.split()), tooltip=lambda r: r.note or None,
                stretch=True),
         Column("Promised by", lambda r: r.created_by_name),
+        Column("Promised to", lambda r: r.assigned_to_name or "Any engineer"),
     )
 
 
@@ -120,12 +123,12 @@ class CallbacksView(QDialog):
         # widened; the note takes the rest (its full text is the tooltip).
         for column, declared in enumerate(columns):
             mode = QHeaderView.ResizeMode.ResizeToContents
-            if column in (2, 3, 6):
+            if column in (2, 3, 6, 7):
                 mode = QHeaderView.ResizeMode.Interactive
             elif declared.stretch:
                 mode = QHeaderView.ResizeMode.Stretch
             head.setSectionResizeMode(column, mode)
-        for column, width in ((2, 170), (3, 190), (6, 110)):
+        for column, width in ((2, 170), (3, 190), (6, 110), (7, 110)):
             self.table.setColumnWidth(column, width)
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
@@ -142,9 +145,8 @@ class CallbacksView(QDialog):
         self.done_button.clicked.connect(self._on_done_button_clicked)
         self.refresh_button = QPushButton(self.tr("&Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
-        self._can_clear = actor.role in ENGINEERS
-        if not self._can_clear:
-            self.done_button.setToolTip(self.tr("Engineers and managers clear call-backs"))
+        # Anyone at a desk marks a call-back done: reception rings customers back too.
+        self._can_clear = actor.role in EVERYONE
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)

@@ -38,10 +38,12 @@ from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, catalogue, desks
 from synergy_desk.ui import errors, palette
+from synergy_desk.ui.callback_notifier import CallbackNotifier
 from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
 from synergy_desk.ui.incident_columns import COLUMNS, ListRow, incident_table_model, to_list_row
 from synergy_desk.ui.incident_detail import IncidentDetail
+from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
 from synergy_desk.ui.table_model import ID_ROLE
@@ -74,6 +76,9 @@ class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
 
     refreshed = Signal()
+    #: The person at the desk logged out (None: ask who logs in next) or switched to another
+    #: (the user the next window is for); the window has left the office's list of desks.
+    session_ended = Signal(object)
 
     def __init__(self, actor: Actor, prefs: Preferences, database_label: str,
                  office_name: str = "") -> None:
@@ -81,6 +86,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.actor = actor
         self.prefs = prefs
+        self.office_name = office_name
         self.background = Background(self)
         self.setWindowTitle(f"{office_name or 'Synergy Desk'} — Synergy Desk")
         self._view = "mine" if actor.role is not Role.RECEPTION else "awaiting_payment"
@@ -96,6 +102,8 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
         self._build_menus()
+        self._build_desk_session()
+        self._build_callback_reminders()
 
         self.model = incident_table_model(self._load_page, self)
         self.model.failed.connect(self._on_list_failed)
@@ -205,9 +213,9 @@ class MainWindow(QMainWindow):
             self.tr("Who changed what and when, and the tamper check of the money rows"))
         self.act_audit_log.setVisible(not reception)
         self.act_refund_queue = self._action(
-            "actionRefundQueue", self.tr("Re&funds awaiting approval…"), "Ctrl+Shift+Q",
+            "actionRefundQueue", self.tr("Re&funds awaiting approval…"), "Ctrl+Shift+V",
             self._on_refund_queue,
-            self.tr("Out-of-remit refunds to approve or decline (Ctrl+Shift+Q)"))
+            self.tr("Out-of-remit refunds to approve or decline (Ctrl+Shift+V)"))
         self.act_refund_queue.setVisible(manager)
         self.act_import_customers = self._action(
             "actionImportCustomers", self.tr("&Import customers from CSV…"), None,
@@ -476,6 +484,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu(self.tr("&File"))
+        self.file_menu = file_menu
         file_menu.addAction(self.act_password)
         file_menu.addAction(self.act_database)
         file_menu.addAction(self.act_backup_now)
@@ -549,9 +558,16 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.end_session()
+        super().closeEvent(event)
+
+    def end_session(self) -> None:
+        """Stop the timers and take the desk off the office's list (closing, logging out or
+        switching user); a second call does nothing more."""
         self._poll.stop()
         self._lapse.stop()
         self.heartbeat.stop()
+        self._end_desk_session()
         if self._desk_token is not None:
             def not_left(exc: Exception) -> None:
                 log.warning("The desk could not take itself off the office's list: %s", exc)
@@ -563,7 +579,6 @@ class MainWindow(QMainWindow):
             self.auto_backup.stop()
         self.save_state()
         self.background.wait(3000)
-        super().closeEvent(event)
 
     # -- the list ------------------------------------------------------------------------
 
@@ -684,6 +699,7 @@ class MainWindow(QMainWindow):
         token = self._safe_token()
         if token != self._token or (self._list_lost and self._connected):
             self.refresh()
+            self.read_idle_lock()  # the manager may have changed it at another desk
 
     @staticmethod
     def app_modal_open() -> bool:
@@ -693,6 +709,8 @@ class MainWindow(QMainWindow):
 
     def lapse_expired_tickets(self) -> None:
         """Lapse what is left on expired season tickets, on the background helper."""
+        if self._session_over:
+            return  # a window closed (or logged out) before its first lapse came round
         from synergy_desk.services.money import tickets
 
         def done(count: int) -> None:
@@ -1130,6 +1148,7 @@ class MainWindow(QMainWindow):
             return
         self.setWindowTitle(f"{saved.company_name or 'Synergy Desk'} — Synergy Desk")
         self.statusBar().showMessage(self.tr("The office's settings have been saved."), 8000)
+        self.idle_watch.set_minutes(saved.idle_lock_minutes)
         self.refresh()
 
     def _on_products(self) -> None:
@@ -1172,3 +1191,180 @@ class MainWindow(QMainWindow):
     def column_titles(self) -> list[str]:
         return [column.heading for column in COLUMNS]
 
+    # -- the desk's session: lock, switch user, log out ------------------------------------
+
+    def _build_desk_session(self) -> None:
+        """File ▸ Lock the desk, Switch user and Log out, and the idle lock."""
+        self.act_lock = self._action(
+            "actionLockDesk", self.tr("Loc&k the desk"), "Ctrl+Shift+L", self.lock,
+            self.tr("Hide the desk's data until you type your password (Ctrl+Shift+L)"))
+        self.act_switch_user = self._action(
+            "actionSwitchUser", self.tr("S&witch user…"), "Ctrl+Shift+W", self.switch_user,
+            self.tr("Someone else logs in at this desk; the database stays open "
+                    "(Ctrl+Shift+W)"))
+        self.act_log_out = self._action(
+            "actionLogOut", self.tr("&Log out"), "Ctrl+Shift+Q", self.log_out,
+            self.tr("End your session and show the log-in, without quitting (Ctrl+Shift+Q)"))
+        self.file_menu.insertActions(self.act_quit,
+                                     [self.act_lock, self.act_switch_user, self.act_log_out])
+        self.file_menu.insertSeparator(self.act_quit)
+        self.lock_screen: LockScreen | None = None
+        self._closed_lock_screen: LockScreen | None = None
+        self._curtains: list[Curtain] = []
+        self._session_over = False
+        self.idle_watch = IdleWatch(self)
+        self.idle_watch.idle.connect(self.lock)
+        QTimer.singleShot(200, self.read_idle_lock)
+
+    def read_idle_lock(self) -> None:
+        """Lock after the minutes idle the office's settings say (0: never)."""
+        from synergy_desk.services.office import settings as settings_service
+
+        with reporting_errors(self, failure=self._read_failed(
+                "Could not read the idle lock")) as outcome:  # the poll tries again
+            minutes = settings_service.get_settings().idle_lock_minutes
+        if not outcome.failed and minutes != self.idle_watch.minutes \
+                and not self._session_over:
+            self.idle_watch.set_minutes(minutes)
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_screen is not None
+
+    def _other_windows(self) -> list[QWidget]:
+        """The program's other open windows (dialogs, the registers, the audit log...)."""
+        from PySide6.QtWidgets import QApplication
+
+        kinds = (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Tool,
+                 Qt.WindowType.Sheet)
+        return [w for w in QApplication.topLevelWidgets()
+                if w is not self and w is not self.lock_screen and w.isVisible()
+                and w.windowType() in kinds]
+
+    def lock(self) -> None:
+        """Hide every open window's data behind a curtain and show the lock screen; what
+        was open, half typed or not, stays as it was under its curtain."""
+        from PySide6.QtWidgets import QApplication
+
+        from synergy_desk.services.people import users
+
+        if self.lock_screen is not None or self._session_over or not self.isVisible():
+            return
+        while (popup := QApplication.activePopupWidget()) is not None:
+            popup.close()  # an open menu or list would show over the curtain
+        others = self._other_windows()
+        self._curtains = [Curtain(w) for w in (self, *others)]
+        self.lock_screen = LockScreen(self, self.actor, users.login, self.office_name,
+                                      len(others))
+        self.lock_screen.unlocked.connect(self._on_lock_screen_unlocked)
+        self.lock_screen.someone_else.connect(self._on_lock_screen_someone_else)
+        self.idle_watch.timer.stop()
+        self.lock_screen.show()
+        self.lock_screen.raise_()
+        self.lock_screen.activateWindow()
+
+    def _lift_curtains(self) -> None:
+        for curtain in self._curtains:
+            if isValid(curtain):
+                curtain.lift()
+        self._curtains = []
+
+    def _let_go_of_lock_screen(self) -> None:
+        # Kept until the next lock: the lock screen is still inside its own signal (the
+        # Return key, the button's click) and deletes itself once that is over; dropping the
+        # last reference here would delete it under its own feet.
+        self._closed_lock_screen = self.lock_screen
+        self.lock_screen = None
+
+    def _on_lock_screen_unlocked(self, _actor: object) -> None:
+        self._let_go_of_lock_screen()
+        self._lift_curtains()
+        self.idle_watch.set_minutes(self.idle_watch.minutes)  # idle from now
+        self.statusBar().showMessage(self.tr("Unlocked."), 4000)
+        self.callback_notifier.check()  # what fell due while the desk was locked
+
+    def _on_lock_screen_someone_else(self) -> None:
+        self._let_go_of_lock_screen()
+        self._lift_curtains()
+        self.log_out()
+
+    def _close_other_windows(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        for window in self._other_windows():
+            if isinstance(window, QDialog):
+                window.reject()  # a dialog waiting for an answer gets "cancel"
+            else:
+                window.close()
+
+    def switch_user(self) -> None:
+        """Someone else logs in at this desk: the window opens again as them, on the same
+        database; cancelled (or the same person), nothing changes."""
+        from synergy_desk.services.people import users
+        from synergy_desk.ui.dialogs.login import LoginDialog
+
+        where = self.database_info.display if self.database_info is not None else ""
+        actor = LoginDialog.ask(self, users.login, self.office_name, "", where)
+        if actor is None:
+            return
+        if actor.id == self.actor.id:
+            self.statusBar().showMessage(
+                self.tr("You are logged in as %s already.") % self.actor.full_name, 8000)
+            return
+        self._close_other_windows()
+        QTimer.singleShot(0, lambda: self._end_as(actor))
+
+    def log_out(self) -> None:
+        """End this person's session (the desk leaves the office's list) and show the
+        log-in; the program keeps running."""
+        self._close_other_windows()
+        # After the dialogs just cancelled have returned from their own event loops.
+        QTimer.singleShot(0, lambda: self._end_as(None))
+
+    def _end_as(self, actor: Actor | None) -> None:
+        if self._session_over:
+            return
+        self.end_session()
+        self.hide()
+        self.session_ended.emit(actor)
+
+    def _end_desk_session(self) -> None:
+        """The lock, the idle watch and what they hold are let go (the window is closing)."""
+        self._session_over = True
+        self.idle_watch.stop()
+        self.callback_notifier.stop()
+        if self.lock_screen is not None:
+            self.lock_screen.end()
+            self._let_go_of_lock_screen()
+        self._lift_curtains()
+
+
+    # -- call-backs that remind ------------------------------------------------------------
+
+    def _build_callback_reminders(self) -> None:
+        """A notification when a call-back promised to this desk's user (or, for engineers,
+        to nobody in particular) falls due; clicking it opens the call-back."""
+        self.callback_notifier = CallbackNotifier(self, self.actor,
+                                                  may_show=lambda: not self.locked)
+        self.callback_notifier.open_requested.connect(self._on_callback_notice_opened)
+        self.callback_notifier.queue_requested.connect(self._on_callbacks_due)
+        self.callback_notifier.start()
+
+    def _on_callback_notice_opened(self, row: object) -> None:
+        from synergy_desk.services.incidents.callbacks import CallBackRow
+        from synergy_desk.ui import workbench
+
+        if not isinstance(row, CallBackRow):
+            return
+        if row.incident_id is not None:
+            self.open_incident(row.incident_id)
+        else:
+            self.open_customer(row.customer_id)
+        view = workbench.callbacks_due_flow(self, self.actor)
+        view.incident_requested.connect(self.open_incident)
+        view.cleared.connect(lambda *_a: self.refresh_counts())
+        view.select_callback(row.id)
+        if view.selected() is None:  # promised for a moment still to come by this clock
+            view.soon.setChecked(True)
+            view.select_callback(row.id)
+        self._keep(view)

@@ -260,7 +260,8 @@ def schedule_callback_flow(parent: QWidget | None, actor: Actor, customer_id: in
     def schedule(request: CallbackRequest) -> CallBackRow:
         return callbacks.schedule_callback(actor, request.customer_id, request.due_at,
                                            request.note, incident_id=request.incident_id,
-                                           contact_id=request.contact_id)
+                                           contact_id=request.contact_id,
+                                           assigned_to=request.assigned_to)
 
     # The dialog reads the customer: it may have been removed meanwhile.
     return call(parent, CallbackDialog.ask, parent, schedule, customer_id, incident_id,

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.incidents import callbacks, changes
 from synergy_desk.ui.callbacks_view import CallbacksView
@@ -59,18 +58,23 @@ def test_callbacks_queue_marks_overdue_in_words_and_colour_and_clears_one(
     assert "Call-back: Rang back; the font fixed it." in texts
 
 
-def test_reception_sees_the_callbacks_queue_but_cannot_clear(
+def test_reception_marks_a_call_back_done_from_the_queue(
         qtbot: Any, office: dict[str, Any], working: changes.IncidentRef) -> None:
     now = utcnow()
-    callbacks.schedule_callback(office["reception"], detail(working.id).customer_id,
-                                now + dt.timedelta(minutes=10), "Soon")
+    promised = callbacks.schedule_callback(
+        office["reception"], detail(working.id).customer_id, now + dt.timedelta(minutes=10),
+        "Soon", incident_id=working.id, assigned_to=office["engineer"].id)
     view = CallbacksView(office["reception"], now=lambda: now + dt.timedelta(hours=1))
     qtbot.addWidget(view)
+    assert view.model.index(0, 7).data() == "Eddie Engineer"  # promised to
     view.table.selectRow(0)
     assert view.selected() is not None
-    assert not view.done_button.isEnabled()
-    with pytest.raises(PermissionDenied):
-        callbacks.clear_callback(office["reception"], view.selected().id, "Done")
+    assert view.done_button.isEnabled()
+    done = view.clear_selected("Spoke to them; they will try the fix tonight")
+    assert done is not None and done.id == promised.id and done.done_by_name == "Rita Reception"
+    assert view.model.rowCount() == 0
+    texts = [e.text for e in detail(working.id).timeline]
+    assert "Call-back: Spoke to them; they will try the fix tonight" in texts
 
 
 def test_a_call_back_cleared_at_another_desk_is_told_and_the_list_reloads(

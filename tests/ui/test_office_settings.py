@@ -321,4 +321,22 @@ def test_each_field_is_built_from_its_declared_setting(qtbot: Any, manager: Acto
                     if label.buddy() is widget]
         assert captions == ([setting.caption] if setting.caption else [""]), key
     spins = [w for w in dialog._fields.values() if isinstance(w, QSpinBox)]
-    assert len(spins) == 5
+    assert len(spins) == 6
+
+
+def test_the_idle_lock_is_set_in_minutes_never_by_default_and_audited(
+        qtbot: Any, manager: Actor, background: Background) -> None:
+    from PySide6.QtWidgets import QSpinBox
+
+    dialog = open_dialog(qtbot, manager, background)
+    idle = dialog.findChild(QSpinBox, "settingsIdleLock")
+    assert idle is not None and idle.value() == 0
+    assert idle.text() == "Never"  # 0 minutes is said as what it means
+    dialog.tabs.setCurrentIndex(2)
+    assert idle.isVisible()
+    idle.setValue(10)
+    assert idle.text() == "10 minutes idle"
+    assert dialog.changes() == {"idle_lock_minutes": 10}
+    dialog.save_button.click()
+    assert get_settings().idle_lock_minutes == 10
+    assert json.loads(settings_audit()[-1].after)["idle_lock_minutes"] == 10

@@ -125,7 +125,7 @@ def test_the_queue_is_on_the_office_menu_for_managers_only(
     action = window.act_refund_queue
     assert action.isVisible() and action in window.office_menu.actions()
     assert action.text() == "Re&funds awaiting approval…"
-    assert action.shortcut().toString() == "Ctrl+Shift+Q"
+    assert action.shortcut().toString() == "Ctrl+Shift+V"
     action.trigger()
     queue = window.findChild(RefundQueueWindow, "refundQueue")
     assert queue is not None and queue.isVisible() and queue.table.rowCount() == 1

@@ -35,7 +35,7 @@ from synergy_desk.services.office.office_time import date_text, office_zone
 
 __all__ = [
     "CallBackRow", "schedule_callback", "clear_callback", "due_callbacks", "callbacks_due_count",
-    "callbacks_of_customer", "MAX_NOTE"
+    "callbacks_of_customer", "MAX_NOTE", "callbacks_due_for"
 ]
 
 MAX_NOTE = 2_000
@@ -62,6 +62,9 @@ class CallBackRow:
     done_by_name: str
     outcome: str
     overdue: bool
+    #: Who it was promised to; None: any engineer.
+    assigned_to_id: int | None = None
+    assigned_to_name: str = ""
 
 
 
@@ -87,11 +90,13 @@ def _query() -> ModelSelect[Any]:
     contact = t.Contact.alias()
     creator = t.User.alias()
     doer = t.User.alias()
+    owner = t.User.alias()
     return (t.CallBack
             .select(t.CallBack.id, t.CallBack.customer, t.Customer.name, t.CallBack.contact,
                     contact.name, contact.phone, t.CallBack.incident, t.Incident.reference,
                     t.CallBack.due_at, t.CallBack.note, creator.full_name, t.CallBack.created_at,
-                    t.CallBack.done_at, doer.full_name, t.CallBack.outcome)
+                    t.CallBack.done_at, doer.full_name, t.CallBack.outcome,
+                    t.CallBack.assigned_to, owner.full_name)
             .join(t.Customer, on=(t.CallBack.customer == t.Customer.id))
             .switch(t.CallBack)
             .join(contact, JOIN.LEFT_OUTER, on=(t.CallBack.contact == contact.id))
@@ -100,18 +105,20 @@ def _query() -> ModelSelect[Any]:
             .switch(t.CallBack)
             .join(creator, on=(t.CallBack.created_by == creator.id))
             .switch(t.CallBack)
-            .join(doer, JOIN.LEFT_OUTER, on=(t.CallBack.done_by == doer.id)))
+            .join(doer, JOIN.LEFT_OUTER, on=(t.CallBack.done_by == doer.id))
+            .switch(t.CallBack)
+            .join(owner, JOIN.LEFT_OUTER, on=(t.CallBack.assigned_to == owner.id)))
 
 
 def _rows(query: ModelSelect[Any], now: dt.datetime) -> list[CallBackRow]:
     out = []
     for (cid, customer_id, customer_name, contact_id, contact_name, contact_phone, incident_id,
-         reference, due_at, note, creator, created_at, done_at, doer, outcome) in \
-            tuples(query):
+         reference, due_at, note, creator, created_at, done_at, doer, outcome, owner_id,
+         owner) in tuples(query):
         out.append(CallBackRow(
             cid, customer_id, customer_name, contact_id, contact_name or "", contact_phone or "",
             incident_id, reference or "", due_at, note, creator or "", created_at, done_at,
-            doer or "", outcome, done_at is None and due_at < now))
+            doer or "", outcome, done_at is None and due_at < now, owner_id, owner or ""))
     return out
 
 
@@ -129,8 +136,10 @@ def _row(callback_id: int) -> CallBackRow:
 @retried
 def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note: str, *,
                       incident_id: int | None = None,
-                      contact_id: int | None = None) -> CallBackRow:
-    """Promise to call a customer back at a time in the future.
+                      contact_id: int | None = None,
+                      assigned_to: int | None = None) -> CallBackRow:
+    """Promise to call a customer back at a time in the future; ``assigned_to`` is the user
+    it is promised to (None: any engineer), whose desk is reminded when it falls due.
 
     Raises:
         ValidationError: the time has passed, or the incident or contact is someone else's.
@@ -153,8 +162,10 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
                     "incident")
         if contact_id is not None:
             fields.contact(customer, contact_id)  # theirs, and still there
+        owner = _owner(assigned_to)
         row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
-                                due_at=due, note=text, created_by=actor.id, created_at=now)
+                                due_at=due, note=text, created_by=actor.id, created_at=now,
+                                assigned_to=owner)
         if incident_id is not None:
             incident_event(actor, incident_id, f"Call-back promised for {_when(due)} by "
                                                f"{actor.full_name}" + (f": {text.rstrip('.')}."
@@ -165,14 +176,15 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
 
 @retried
 def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
-    """Mark a call-back made, with what came of it; it goes on the incident's timeline.
+    """Mark a call-back made, with what came of it (anyone at a desk: reception rings back
+    too); it goes on the incident's timeline when it has one.
 
     Raises:
         ValidationError: no outcome, or the call-back was cleared already.
         NotFound, PermissionDenied.
     """
     with transaction():
-        require(actor, ENGINEERS, "clear call-backs")
+        require(actor, EVERYONE, "clear call-backs")  # reception makes calls too
         text = _text(outcome, "outcome", required=True)
         row = get_or_404(t.CallBack, callback_id, "call-back", lock=True)
         if row.done_at is not None:
@@ -220,3 +232,27 @@ def callbacks_of_customer(customer_id: int, *, include_done: bool = False) -> li
     if not include_done:
         query = query.where(t.CallBack.done_at.is_null())
     return _rows(query.order_by(t.CallBack.due_at, t.CallBack.id), utcnow())
+
+
+def _owner(user_id: int | None) -> int | None:
+    """The user a call-back is promised to, checked (inside the caller's transaction)."""
+    if user_id is None:
+        return None
+    user = get_or_404(t.User, user_id, "user")
+    if not user.active:
+        raise ValidationError(f"{user.full_name} no longer works here: promise the call-back "
+                              "to someone who does, or to any engineer.", "assigned_to")
+    return int(user.id)
+
+
+def callbacks_due_for(actor: Actor, now: dt.datetime | None = None) -> list[CallBackRow]:
+    """The call-backs not yet made that are due now and this user's desk is to be reminded
+    of: those promised to them, and (for engineers and managers) those promised to nobody in
+    particular; oldest first."""
+    at = _naive_utc(now) if now is not None else utcnow()
+    mine = t.CallBack.assigned_to == actor.id
+    if actor.role in ENGINEERS:
+        mine = mine | t.CallBack.assigned_to.is_null()
+    query = (_query().where(t.CallBack.done_at.is_null() & (t.CallBack.due_at <= at) & mine)
+             .order_by(t.CallBack.due_at, t.CallBack.id))
+    return _rows(query, at)

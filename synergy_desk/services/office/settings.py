@@ -1,5 +1,5 @@
 """The office's business settings (company details, prices and VAT, season tickets, time zone,
-lock-out, the mail server) and the first-run set-up."""
+lock-out and the desks' idle lock, the mail server) and the first-run set-up."""
 
 from __future__ import annotations
 
@@ -80,6 +80,8 @@ class OfficeSettingsData:
     cash_variance_threshold_pence: int
     updated_at: dt.datetime
     version: int
+    #: A desk left idle this many minutes locks itself; 0: never.
+    idle_lock_minutes: int = 0
 
 
 def _data(row: t.OfficeSettings) -> OfficeSettingsData:
@@ -96,7 +98,7 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
         smtp_starttls=bool(row.smtp_starttls), lockout_attempts=row.lockout_attempts,
         lockout_minutes=row.lockout_minutes, vat_registered=bool(row.vat_registered),
         cash_variance_threshold_pence=row.cash_variance_threshold_pence,
-        updated_at=row.updated_at, version=row.version)
+        updated_at=row.updated_at, version=row.version, idle_lock_minutes=row.idle_lock_minutes)
 
 
 def _settings_row() -> t.OfficeSettings | None:
@@ -390,6 +392,8 @@ SETTINGS: tuple[Setting, ...] = (
     _ranged_setting("lockout_attempts", "number of failed log-ins before a lock-out",
                     "Lock an account &after:", 1, 100, "failed log-ins", ""),
     _ranged_setting("lockout_minutes", "lock-out time", "Lock it &for:", 1, 1440, "minutes"),
+    _ranged_setting("idle_lock_minutes", "idle time before a desk locks",
+                    "Loc&k the desk after:", 0, 1440, "minutes idle", "minutes (0: never)"),
     _text_setting("smtp_host", "mail server", "Mail &server:", 200),
     _ranged_setting("smtp_port", "mail server port", "P&ort:", 1, 65535, "", ""),
     _text_setting("smtp_user", "mail server user name", "&User name:", 200),

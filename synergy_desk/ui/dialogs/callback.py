@@ -41,6 +41,8 @@ class CallbackRequest:
     contact_id: int | None
     due_at: dt.datetime
     note: str
+    #: The user it is promised to; None: any engineer.
+    assigned_to: int | None = None
 
 
 #: Schedules the call-back the form describes; the call-back as the queue shows it.
@@ -124,6 +126,8 @@ class CallbackDialog(FormDialog[CallBackRow]):
         if summary.primary_contact is not None:
             self.contact.setCurrentIndex(self.contact.findData(summary.primary_contact.id))
 
+        self.owner = self._owner_choice()
+
         self.note = QPlainTextEdit()
         self.note.setObjectName("callbackNote")
         self.note.setTabChangesFocus(True)
@@ -135,9 +139,10 @@ class CallbackDialog(FormDialog[CallBackRow]):
         form.addRow(when, due_row)
         form.addRow("", quick_row)
         form.addRow(self.tr("&Ring:"), self.contact)
+        form.addRow(self.tr("&Promised to:"), self.owner)
         form.addRow(self.tr("&Note:"), self.note)
         self.ok_button.setText(self.tr("&Schedule call-back"))
-        self.fields = {"due_at": self.due, "note": self.note}
+        self.fields = {"due_at": self.due, "note": self.note, "assigned_to": self.owner}
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
@@ -175,9 +180,27 @@ class CallbackDialog(FormDialog[CallBackRow]):
     def request(self) -> CallbackRequest:
         """The call-back the form describes."""
         contact = self.contact.currentData()
+        owner = self.owner.currentData()
         return CallbackRequest(self._customer_id, self._incident_id,
                                int(contact) if contact is not None else None, self.due_utc(),
-                               self.note.toPlainText().strip())
+                               self.note.toPlainText().strip(),
+                               int(owner) if owner is not None else None)
+
+    def _owner_choice(self) -> QComboBox:
+        """Any engineer (every engineer's desk is reminded), or one person: engineers and
+        managers first, then reception."""
+        from synergy_desk.domain.enums import Role
+        from synergy_desk.services.people import users
+
+        combo = QComboBox()
+        combo.setObjectName("callbackAssignedTo")
+        combo.addItem(self.tr("Any engineer"), None)
+        people = [u for u in users.user_choices() if u.active]
+        people.sort(key=lambda u: (u.role is Role.RECEPTION, u.full_name.lower()))
+        for user in people:
+            combo.addItem(f"{user.full_name} ({user.role.value})", user.id)
+        combo.setToolTip(self.tr("Whose desk is reminded when the call-back falls due"))
+        return combo
 
     def answer(self) -> CallBackRow:
         return self._schedule(self.request())

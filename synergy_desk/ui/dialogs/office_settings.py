@@ -1,5 +1,5 @@
 """The manager's office settings: company details and logo, prices and VAT, the office's time
-zone and lock-out, and the mail server (with a test e-mail sent from the values on screen)."""
+zone, lock-out and the desks' idle lock, and the mail server (with a test e-mail sent from the values on screen)."""
 
 from __future__ import annotations
 
@@ -283,6 +283,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._row(form, 2, "lockout_attempts", self.lockout_attempts, stretch=False)
         self._row(form, 2, "lockout_minutes", self.lockout_minutes, stretch=False)
         self._cash_variance_row(form)
+        self._idle_lock_row(form)
         return page
 
     def _cash_variance_row(self, form: QFormLayout) -> None:
@@ -292,6 +293,19 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         hint = QLabel(self.tr("A count of the cash drawer further than this from the cash "
                               "expected (float + cash takings − cash refunds) needs a reason."))
         hint.setObjectName("cashVarianceHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
+
+    def _idle_lock_row(self, form: QFormLayout) -> None:
+        """How long a desk may stand idle before it locks itself (0 is "Never")."""
+        self.idle_lock = self._spin("idle_lock_minutes", "settingsIdleLock")
+        self.idle_lock.setSpecialValueText(self.tr("Never"))
+        self._row(form, 2, "idle_lock_minutes", self.idle_lock, stretch=False)
+        hint = QLabel(self.tr("A desk nobody has touched for this long hides its data until "
+                              "the same person types their password, or someone else logs "
+                              "in; what was being typed stays where it was."))
+        hint.setObjectName("idleLockHint")
         hint.setWordWrap(True)
         hint.setStyleSheet(palette.MUTED.text_style())
         form.addRow("", hint)
@@ -369,6 +383,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.lockout_minutes.setValue(data.lockout_minutes)
         self.cash_variance.setText(format_pence(data.cash_variance_threshold_pence,
                                                 symbol=False))
+        self.idle_lock.setValue(data.idle_lock_minutes)
         self.smtp_host.setText(data.smtp_host)
         self.smtp_port.setValue(data.smtp_port)
         self.smtp_user.setText(data.smtp_user)
@@ -539,6 +554,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "cash_variance_threshold_pence": self._money(
                 self.cash_variance, "cash_variance_threshold_pence",
                 "cash variance allowed without a reason"),
+            "idle_lock_minutes": self.idle_lock.value(),
             "smtp_host": self.smtp_host.text().strip(),
             "smtp_port": self.smtp_port.value(),
             "smtp_user": self.smtp_user.text().strip(),

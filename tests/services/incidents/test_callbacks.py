@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from typing import Any
 
 import pytest
 
@@ -116,3 +118,80 @@ def test_a_customers_call_backs_for_the_panel(engineer: Actor, reception: Actor)
     callbacks.clear_callback(engineer, done.id, "Spoke to them")
     assert [c.id for c in callbacks.callbacks_of_customer(customer.id)] == [open_one.id]
     assert len(callbacks.callbacks_of_customer(customer.id, include_done=True)) == 2
+
+
+# --- promised to someone; reminding the desk it was promised to -----------------------------
+
+
+def test_a_call_back_is_promised_to_one_user_or_to_any_engineer(
+        reception: Actor, engineer: Actor) -> None:
+    customer = make_customer()
+    theirs = callbacks.schedule_callback(reception, customer.id, utcnow() + HOUR, "Ring",
+                                         assigned_to=engineer.id)
+    assert (theirs.assigned_to_id, theirs.assigned_to_name) == (engineer.id, "Eddie Engineer")
+    anyone = callbacks.schedule_callback(reception, customer.id, utcnow() + HOUR, "Ring")
+    assert (anyone.assigned_to_id, anyone.assigned_to_name) == (None, "")
+    audited = t.AuditLog.get(t.AuditLog.entity_id == str(theirs.id))
+    assert json.loads(audited.after)["assigned_to"] == engineer.id
+
+
+def test_a_call_back_is_not_promised_to_a_stranger_or_a_leaver(
+        reception: Actor, office: dict[str, Any]) -> None:
+    customer = make_customer()
+    with pytest.raises(NotFound):
+        callbacks.schedule_callback(reception, customer.id, utcnow() + HOUR, "", assigned_to=999)
+    t.User.update(active=False).where(t.User.id == office["engineer2"].id).execute()
+    with pytest.raises(ValidationError, match="no longer works here"):
+        callbacks.schedule_callback(reception, customer.id, utcnow() + HOUR, "",
+                                    assigned_to=office["engineer2"].id)
+    assert t.CallBack.select().count() == 0
+
+
+def test_the_desk_is_reminded_of_its_own_and_engineers_of_the_unassigned(
+        office: dict[str, Any]) -> None:
+    rita, eddie, erin, mary = (office[k] for k in ("reception", "engineer", "engineer2",
+                                                    "manager"))
+    customer = make_customer()
+    now = utcnow()
+    for_eddie = callbacks.schedule_callback(rita, customer.id, now + HOUR, "E",
+                                            assigned_to=eddie.id)
+    for_rita = callbacks.schedule_callback(rita, customer.id, now + HOUR, "R",
+                                           assigned_to=rita.id)
+    anyone = callbacks.schedule_callback(rita, customer.id, now + 2 * HOUR, "Any")
+    later = callbacks.schedule_callback(rita, customer.id, now + 5 * HOUR, "Later",
+                                        assigned_to=eddie.id)
+
+    def due(actor: Actor, at: dt.datetime) -> list[int]:
+        return [c.id for c in callbacks.callbacks_due_for(actor, at)]
+
+    assert due(eddie, now) == []  # nothing due yet
+    at = now + 3 * HOUR
+    assert due(eddie, at) == [for_eddie.id, anyone.id]
+    assert due(erin, at) == [anyone.id]  # every engineer's desk for the unassigned
+    assert due(mary, at) == [anyone.id]
+    assert due(rita, at) == [for_rita.id]  # reception only their own
+    assert later.id in due(eddie, now + 6 * HOUR)
+    callbacks.clear_callback(erin, anyone.id, "Rang them")
+    assert due(eddie, at) == [for_eddie.id]  # a cleared one is no longer due
+
+
+def test_reception_marks_a_call_back_done_with_its_outcome_on_the_timeline(
+        reception: Actor, product: t.Product) -> None:
+    customer = make_customer()
+    ref = new_call(reception, customer, product)
+    promised = callbacks.schedule_callback(reception, customer.id, utcnow() + HOUR, "Ring",
+                                           incident_id=ref.id)
+    with pytest.raises(ValidationError, match="outcome"):
+        callbacks.clear_callback(reception, promised.id, "  ")
+    done = callbacks.clear_callback(reception, promised.id, "Left a message with their office")
+    assert done.done_by_name == "Rita Reception" and done.done_at is not None
+    assert entries(ref)[-1].text == "Call-back: Left a message with their office"
+    audited = t.AuditLog.get(t.AuditLog.action == "callback.clear")
+    assert audited.user_id == reception.id and "Left a message" in audited.after
+
+
+def test_reception_marks_done_a_call_back_with_no_incident(reception: Actor) -> None:
+    promised = callbacks.schedule_callback(reception, make_customer().id, utcnow() + HOUR, "")
+    done = callbacks.clear_callback(reception, promised.id, "They will ring us")
+    assert done.outcome == "They will ring us"
+    assert t.AuditLog.select().where(t.AuditLog.action == "callback.clear").count() == 1

@@ -379,3 +379,54 @@ def test_a_large_logo_is_stored_scaled_down_to_1200_pixels_across(manager: Actor
     # A logo already small enough is stored as it was given.
     small = big_png(600, 200)
     assert check_logo(small) == small
+
+
+# --- the desk's idle lock ------------------------------------------------------------------
+
+
+def test_a_new_office_never_locks_its_desks_when_idle(db_url: str) -> None:
+    assert get_settings().idle_lock_minutes == 0
+
+
+def test_the_manager_sets_the_idle_lock_and_it_is_audited(manager: Actor) -> None:
+    saved = update_settings(manager, get_settings().version, idle_lock_minutes=10)
+    assert saved.idle_lock_minutes == 10
+    last = settings_audit()[-1]
+    assert json.loads(last.before)["idle_lock_minutes"] == 0
+    assert json.loads(last.after)["idle_lock_minutes"] == 10
+    assert update_settings(manager, saved.version, idle_lock_minutes=0).idle_lock_minutes == 0
+
+
+@pytest.mark.parametrize("who", ["reception", "engineer"])
+def test_only_a_manager_sets_the_idle_lock(office: dict[str, Any], who: str) -> None:
+    with pytest.raises(PermissionDenied):
+        update_settings(office[who], get_settings().version, idle_lock_minutes=5)
+    assert get_settings().idle_lock_minutes == 0
+
+
+@pytest.mark.parametrize("wrong", [-1, 1441, "5", 2.5, True])
+def test_an_idle_lock_that_is_not_a_number_of_minutes_is_refused(manager: Actor,
+                                                                 wrong: Any) -> None:
+    with pytest.raises(ValidationError) as raised:
+        update_settings(manager, get_settings().version, idle_lock_minutes=wrong)
+    assert raised.value.field == "idle_lock_minutes"
+    assert get_settings().idle_lock_minutes == 0
+
+
+def test_check_finds_no_false_alarm_in_the_idle_lock_before_or_after_it_is_set(
+        db_url: str) -> None:
+    from synergy_desk.services.reporting import integrity
+    from tests.services.reporting.test_integrity import sql
+
+    mary = setup_office("Synergy Support Ltd", "", "", "mary", "Mary Manager", PASSWORD)
+    assert integrity.check_records() == []  # the set-up's image holds the column's default
+    # An image written before the column existed (an older version's set-up) lacks it.
+    sql("UPDATE audit_log SET after = %s WHERE action = %s",
+        json.dumps({"company_name": "Synergy Support Ltd"}), "settings.setup")
+    assert "idle_lock_minutes" not in t.AuditLog.get(t.AuditLog.action == "settings.setup").after
+    assert integrity.check_records() == []
+    update_settings(mary, get_settings().version, idle_lock_minutes=15)
+    assert integrity.check_records() == []
+    sql("UPDATE office_settings SET idle_lock_minutes = %s", 0)
+    assert integrity.check_records() == [
+        "the office's settings: idle lock minutes is 0, the audit log last recorded 15."]
