@@ -193,14 +193,24 @@ def test_a_desk_killed_while_taking_payments_leaves_no_half_written_money(
     assert check_sequences() == []
     assert check_tamper() == []
     assert check_database() == []
-    # Every incident line of every receipt funds its incident, and nothing else is funded.
+    # Every receipt funds its one incident, and nothing else is funded: an incident line by
+    # the payment, a season ticket bought with the incident by that ticket (cover follows the
+    # customer), whose one redemption is on its ledger.
     paid_incidents = (t.PaymentLine.select()
                       .where(t.PaymentLine.kind == LineKind.INCIDENT).count())
+    tickets_bought = (t.PaymentLine.select()
+                      .where(t.PaymentLine.kind == LineKind.SEASON_TICKET).count())
     funded = (t.Incident.select().where(t.Incident.funding == FundingKind.PAYMENT).count())
     active = (t.IncidentFunding.select()
               .join(t.PaymentLine, on=(t.IncidentFunding.payment_line == t.PaymentLine.id))
               .where(t.IncidentFunding.active).count())
-    assert paid_incidents == funded == active == total
+    assert paid_incidents == funded == active
+    from_tickets = (t.Incident.select().where(t.Incident.funding == FundingKind.TICKET).count())
+    redeemed = (t.IncidentFunding.select()
+                .where(t.IncidentFunding.active & t.IncidentFunding.ticket_entry.is_null(False))
+                .count())
+    assert tickets_bought == from_tickets == redeemed
+    assert paid_incidents + tickets_bought == total
     assert sorted(reported) == sorted(set(reported)) and set(reported) <= set(numbers)
 
     figures = {"backend": backend, "seed": seed, "kills": KILLS,
