@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
         if not self.prefs.window_geometry.isEmpty():
             self.restoreGeometry(self.prefs.window_geometry)
         else:
-            self.resize(1400, 860)
+            self._fit_to_screen()
         if not self.prefs.window_state.isEmpty():
             self.restoreState(self.prefs.window_state)
         width, height = self.width(), self.height()
@@ -548,6 +548,21 @@ class MainWindow(QMainWindow):
             self.right.setSizes([int(height * 0.4), int(height * 0.6)])
         if not self.prefs.header_state.isEmpty():
             self.table.horizontalHeader().restoreState(self.prefs.header_state)
+
+    def _fit_to_screen(self) -> None:
+        """First start: a roomy window, but never larger than the screen it opens on (a
+        1366 × 768 laptop lost the status bar and the right-hand panes off its edges)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1400, 860)
+            return
+        room = screen.availableGeometry()
+        width, height = min(1400, room.width()), min(860, room.height())
+        self.resize(width, height)
+        self.move(room.x() + (room.width() - width) // 2, room.y() + (room.height() - height) // 2)
+        if width < 1400 or height < 860:
+            # A small screen: the whole of it, title bar and frame included.
+            self.setWindowState(Qt.WindowState.WindowMaximized)
 
     def save_state(self) -> None:
         self.prefs.window_geometry = self.saveGeometry()

@@ -513,3 +513,15 @@ def test_the_menu_entries_open_users_audit_log_import_and_export(
         action.trigger()
     assert opened == ["users", "audit", "import", "export customers", "export incidents",
                       "export payments"]
+
+
+def test_on_first_start_the_window_fits_the_screen_it_opens_on(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    """No saved size: the window is never larger than the screen's free area (a 1366 × 768
+    laptop lost the status bar and the right-hand panes off its edges), and a screen smaller
+    than the roomy default gets the window maximised."""
+    window = make_window(qtbot, office["reception"], prefs)
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()
+    small = room.width() < 1400 or room.height() < 860
+    assert bool(window.windowState() & Qt.WindowState.WindowMaximized) == small
