@@ -82,8 +82,12 @@ class IncidentDetail(QFrame):
         desk_row.setObjectName("incidentDeskActions")
         self._row = desk_row
         self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
-        self._add_button("takePayment", self.tr("Take &payment…"), "Ctrl+Shift+Y",
+        # Its shortcut (Ctrl+Shift+Y) is the window's Incident menu's, which pays for the
+        # incident shown when it awaits payment (two keys alike cancel each other out in Qt).
+        self._add_button("takePayment", self.tr("Take &payment…"), None,
                          self._on_take_payment_clicked)
+        self.buttons["takePayment"].setToolTip(
+            self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
         # Its shortcut (Ctrl+Shift+T) is the window's Incident menu's, which calls apply_cover.
         self._add_button("applyCover", self.tr("Apply contract / &ticket"), None,
                          self._on_apply_cover_clicked)
@@ -399,6 +403,15 @@ class IncidentDetail(QFrame):
             self.notice.emit(self.tr("Payment taken: receipt %s.") % receipt.number)
             self.changed.emit(incident_id)
         return receipt is not None
+
+    def can_take_payment(self) -> bool:
+        """Whether the incident shown awaits a payment (its Take payment… is enabled)."""
+        return self.incident_id is not None and self.buttons["takePayment"].isEnabled()
+
+    def take_payment(self) -> None:
+        """Take the payment for the incident shown, when it awaits one."""
+        if self.can_take_payment():
+            self._on_take_payment_clicked()
 
     def _on_take_payment_clicked(self) -> None:
         if self.incident_id is not None:

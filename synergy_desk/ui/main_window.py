@@ -175,8 +175,9 @@ class MainWindow(QMainWindow):
                                            "Ctrl+1", lambda: self.table.setFocus())
         self.act_take_payment = self._action(
             "actionTakePayment", self.tr("Take pa&yment…"), "Ctrl+Shift+Y",
-            lambda: self._on_take_payment(self.customer_panel.customer_id),
-            self.tr("Take a payment from the customer shown (Ctrl+Shift+Y)"))
+            self._on_take_payment_action,
+            self.tr("Take a payment from the customer shown, for the incident shown when it "
+                    "awaits one (Ctrl+Shift+Y)"))
         self._build_cover_actions()
         self.act_registers = self._action(
             "actionRegisters", self.tr("&Registers…"), "Ctrl+Shift+G", self._on_registers,
@@ -970,6 +971,13 @@ class MainWindow(QMainWindow):
         assert contact_id is not None
         saved = retire_contact_flow(self, self.actor, summary, contact_id)
         self._customer_saved(saved, self.tr("The contact is marked as having left."))
+
+    def _on_take_payment_action(self) -> None:
+        if (self.detail.can_take_payment()
+                and self.detail.customer_id == self.customer_panel.customer_id):
+            self.detail.take_payment()
+        else:
+            self._on_take_payment(self.customer_panel.customer_id)
 
     def _on_take_payment(self, customer_id: int | None,
                          incident_ids: tuple[int, ...] = ()) -> None:

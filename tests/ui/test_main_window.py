@@ -525,3 +525,23 @@ def test_on_first_start_the_window_fits_the_screen_it_opens_on(
     assert window.width() <= room.width() and window.height() <= room.height()
     small = room.width() < 1400 or room.height() < 860
     assert bool(window.windowState() & Qt.WindowState.WindowMaximized) == small
+
+
+@pytest.mark.parametrize("role", ["reception", "engineer", "manager"])
+def test_no_two_shortcuts_of_the_window_are_the_same_keys(
+        qtbot: Any, office: dict[str, Any], prefs: Any, role: str) -> None:
+    """Two actions on the same keys cancel each other out in Qt ("ambiguous shortcut"), so
+    neither runs: Ctrl+Shift+Y did nothing once the detail and the window both had it."""
+    from PySide6.QtGui import QAction, QShortcut
+
+    window = make_window(qtbot, office[role], prefs)
+    seen: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for keys in action.shortcuts():
+            seen.setdefault(keys.toString(), []).append(
+                action.objectName() or action.text() or "an action")
+    for shortcut in window.findChildren(QShortcut):
+        seen.setdefault(shortcut.key().toString(), []).append(
+            shortcut.objectName() or "a shortcut")
+    clashes = {keys: names for keys, names in seen.items() if keys and len(names) > 1}
+    assert clashes == {}
