@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from synergy_desk.domain.errors import AuthenticationFailed
 from synergy_desk.services.common import Actor
+from synergy_desk.services.people.users import WRONG_LOGIN
 from synergy_desk.ui import palette
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import reporting_errors
@@ -237,7 +239,7 @@ class LockScreen(QWidget):
         if not password:
             self.message.problem(self.tr("Type your password to unlock the desk."))
             return False
-        with reporting_errors(self, failure=self.message.failure) as checking:
+        with reporting_errors(self, failure=self._unlock_failed) as checking:
             actor = self._authenticate(self._actor.username, password)
         if checking.failed:
             self.password.setFocus()
@@ -249,6 +251,13 @@ class LockScreen(QWidget):
         self.unlocked.emit(actor)
         self.close()
         return True
+
+    def _unlock_failed(self, exc: Exception) -> None:
+        # Only the password was typed here: the log-in's "user name or password" would puzzle.
+        if isinstance(exc, AuthenticationFailed) and exc.message == WRONG_LOGIN:
+            self.message.problem(self.tr("Wrong password: the desk is still locked."))
+        else:
+            self.message.failure(exc)
 
     def confirm_someone_else(self) -> bool:
         """Ask before the locked person's open windows are closed (tests replace this)."""

@@ -91,7 +91,7 @@ def test_the_same_persons_password_unlocks_and_a_wrong_one_counts(
     screen = lock_screen()
     screen.findChild(QLineEdit, "lockPassword").setText("not my password")
     assert screen.unlock() is False
-    assert "Wrong user name or password" in screen.findChild(QWidget, "lockMessage").text()
+    assert "Wrong password: the desk is still locked." in screen.findChild(QWidget, "lockMessage").text()
     assert window.locked and covered(window)
     assert t.User.get(t.User.username == "rita").failed_logins == 1  # counted like a log-in
     screen.findChild(QLineEdit, "lockPassword").setText(PASSWORD)

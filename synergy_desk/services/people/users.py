@@ -44,7 +44,7 @@ __all__ = [
     "MIN_PASSWORD_LENGTH", "MAX_FULL_NAME_LENGTH", "hash_password", "check_password_rules",
     "check_username", "check_full_name", "UserRow", "has_users", "create_first_manager",
     "create_user", "login", "change_own_password", "reset_password", "unlock", "update_user",
-    "UserChoice", "user_choices", "list_users", "command_actor",
+    "UserChoice", "user_choices", "list_users", "command_actor", "WRONG_LOGIN",
 ]
 
 MIN_PASSWORD_LENGTH = 8
@@ -278,11 +278,11 @@ def login(username: str, password: str) -> Actor:
     attempt = _reserve_attempt(name, now) if name else None
     if attempt is None or not attempt.is_checked:
         _password_matches(_stand_in_hash(), password)  # the same work, whatever the answer
-        raise AuthenticationFailed(_WRONG)
+        raise AuthenticationFailed(WRONG_LOGIN)
     if not _password_matches(attempt.password_hash, password):
         if attempt.number == attempt.attempts:
             _audit_lock(attempt, now)
-        raise AuthenticationFailed(_WRONG)
+        raise AuthenticationFailed(WRONG_LOGIN)
     if not attempt.active:
         raise AuthenticationFailed("This account has been deactivated; ask a manager.")
     if not attempt.may_log_in:
@@ -308,7 +308,8 @@ def _logged_in(user_id: int, password: str) -> Actor:
     return actor
 
 
-_WRONG = "Wrong user name or password."
+#: What a wrong user name or password is told, whatever the account (nothing to learn from it).
+WRONG_LOGIN = "Wrong user name or password."
 
 
 @retried
