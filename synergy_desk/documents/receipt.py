@@ -169,7 +169,9 @@ class _Receipt:
         left: list[Flowable] = []
         with_address = self.full or (self.no_vat and doc.full_invoice)
         if doc.customer_name.strip() or with_address:
-            left.append(Paragraph("Customer" if not with_address else "Invoice to", st.muted))
+            label = ("Customer" if not with_address
+                     else "Credited to" if self.credit else "Invoice to")
+            left.append(Paragraph(label, st.muted))
             left.append(Paragraph(safe(doc.customer_name) or "—", st.bold))
             if with_address:
                 lines = address_lines(doc.customer_address)

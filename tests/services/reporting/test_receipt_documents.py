@@ -176,7 +176,9 @@ def test_a_credit_note_of_a_full_vat_invoice_carries_the_customers_address(
                            reason="Logged twice")
     text = pdf_text(receipt_documents.receipt_pdf(note.number, copy=False))
 
-    assert "Invoice to Harriet Oduya, Oduya Joinery Ltd 4 Mill Lane Leeds LS6 2AB" in text
+    # Addressed like the invoice, but it is no invoice: it says whom the money goes back to.
+    assert "Credited to Harriet Oduya, Oduya Joinery Ltd 4 Mill Lane Leeds LS6 2AB" in text
+    assert "Invoice to" not in text
     assert "Total refunded incl. VAT -£90.00" in text
 
 
