@@ -319,15 +319,29 @@ def _draw_page(canvas: Canvas, furniture: PageFurniture, page: int) -> None:
     canvas.setLineWidth(0.5)
     canvas.line(MARGIN, 15 * mm, PAGE_WIDTH - MARGIN, 15 * mm)
     canvas.setFillColor(MUTED)
-    canvas.setFont(SANS, FOOTER_SIZE)
-    canvas.drawString(MARGIN, 11 * mm,
-                      fit(furniture.footer, SANS, FOOTER_SIZE, FOOTER_WIDTH))
+    size = footer_size(furniture.footer)
+    canvas.setFont(SANS, size)
+    canvas.drawString(MARGIN, 11 * mm, fit(furniture.footer, SANS, size, FOOTER_WIDTH))
     if page > 1 and furniture.running_header:
         canvas.setFont(SANS, 8)
         canvas.drawString(MARGIN, PAGE_HEIGHT - 10 * mm,
                           fit(furniture.running_header, SANS, 8, CONTENT_WIDTH))
         canvas.line(MARGIN, PAGE_HEIGHT - 11.5 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 11.5 * mm)
     canvas.restoreState()
+
+
+#: The smallest the footer's text is set to make the whole of it fit before it is cut short.
+FOOTER_MIN_SIZE = 6.0
+
+
+def footer_size(text: str) -> float:
+    """The footer's text size: smaller, down to a still readable size, when the office's name,
+    VAT number, phone and e-mail would otherwise be cut short (a customer lost the end of the
+    e-mail address)."""
+    size = FOOTER_SIZE
+    while size > FOOTER_MIN_SIZE and stringWidth(text, SANS, size) > FOOTER_WIDTH:
+        size -= 0.25
+    return size
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:

@@ -432,3 +432,16 @@ def test_the_offices_phone_prints_one_way_on_every_document(stored: str) -> None
         assert "01353 123456" in text
         assert "+441353123456" not in text and "01353123456" not in text
         assert "(01353)" not in text
+
+
+def test_the_footer_prints_the_whole_of_a_long_office_line() -> None:
+    """The footer is set smaller rather than cut short: a credit note printed
+    'support@penninesupport.exa…' and lost the end of the office's e-mail address."""
+    office = dataclasses.replace(OFFICE, name="Pennine Software Support Ltd",
+                                 vat_number="GB 284 7716 39", phone="0113 496 0000",
+                                 email="support@penninesupport.example")
+    for doc in (receipt(office=office), credit_note(office=office)):
+        text = flat(pdf_text(render_receipt(doc)))
+        assert ("Pennine Software Support Ltd · VAT reg. no. GB 284 7716 39 · 0113 496 0000 · "
+                "support@penninesupport.example") in text
+        assert "…" not in text
