@@ -14,7 +14,6 @@ from synergy_desk.domain.enums import (
     IncidentStatus,
     LedgerKind,
     PaymentMethod,
-    TimelineKind,
     WaiverKind,
 )
 from synergy_desk.domain.errors import ConflictError, ValidationError
@@ -54,7 +53,7 @@ __all__ = [
     "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
     "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
     "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "Awaiting", "awaiting_cover",
-    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "contract_info", "redeem_in_tx", "timeline_note",
+    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "contract_info", "redeem_in_tx",
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.
@@ -394,14 +393,6 @@ def _hand_back_payment(actor: Actor, incident: t.Incident, row: t.IncidentFundin
             "it from the receipt.")
 
 
-def timeline_note(actor: Actor, incident: t.Incident, text: str) -> None:
-    """A system line on the incident's timeline, inside the caller's transaction (the
-    incidents area, which owns the timeline, builds on this one and cannot be called here)."""
-    now = utcnow()
-    t.TimelineEntry.create(incident=incident.id, kind=TimelineKind.SYSTEM, author=actor.id,
-                           occurred_at=now, text=text, created_at=now)
-
-
 def bought_with_reason(receipt: str) -> str:
     """The ledger reason of a redemption made by the payment that bought the ticket (the
     receipt finds the incidents it funded by it)."""
@@ -530,8 +521,6 @@ def fund_awaiting_from_contract(actor: Actor, contract_id: int,
                     or not _contract_covers(contract, incident, today)):
                 continue
             attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
-            timeline_note(actor, incident,
-                          f"Funded from support contract {contract.reference}.")
             done.append(incident.reference)
         return done
 
@@ -556,9 +545,7 @@ def apply_cover(actor: Actor, incident_id: int) -> str:
         contract = covering_contract(incident.__data__["customer"], incident.__data__["product"])
         if contract is not None:
             attach_funding(actor, incident, FundingKind.CONTRACT, contract=contract)
-            text = f"{incident.reference} is funded from support contract {contract.reference}."
-            timeline_note(actor, incident, f"Funded from support contract {contract.reference}.")
-            return text
+            return f"{incident.reference} is funded from support contract {contract.reference}."
         live = tickets.live_tickets(incident.__data__["customer"], utcnow(), lock=True)
         if not live:
             raise ValidationError(
@@ -567,7 +554,6 @@ def apply_cover(actor: Actor, incident_id: int) -> str:
                 "take a payment instead. Nothing was changed.")
         ticket, left = live[0]
         use = redeem_in_tx(actor, incident, ticket, left)
-        timeline_note(actor, incident, f"Funded from season ticket {ticket.id}: {use.text}.")
         return f"{incident.reference} is funded from season ticket {ticket.id}: {use.text}."
 
 
@@ -707,8 +693,11 @@ def _funded_text(row: t.IncidentFunding) -> str:
                 f"{PaymentMethod(payment.method).label.lower()}: receipt "
                 f"{receipt_text(payment.receipt_number)}.")
     if kind is FundingKind.TICKET:
-        use = tickets.ticket_use(_linked(row.ticket_entry, "ticket entry"))
-        return f"Season ticket {use.ticket_id}: {use.text}."
+        entry = _linked(row.ticket_entry, "ticket entry")
+        use = tickets.ticket_use(entry)
+        # A ticket bought with the incident says so (its ledger reason names the receipt).
+        why = f" {entry.reason.rstrip('.')}." if entry.reason else ""
+        return f"Season ticket {use.ticket_id}: {use.text}.{why}"
     if kind is FundingKind.CONTRACT:
         return f"Covered by contract {_linked(row.contract, 'contract').reference}."
     waiver = _linked(row.waiver, "waiver")

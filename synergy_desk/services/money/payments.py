@@ -514,11 +514,8 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
                   {**snapshot(ticket), "balance": size or 0, "receipt": receipt,
                    "ledger_entry": purchase.id})
             for used, incident_id in enumerate(q.ticket_funds):
-                use = funding.redeem_in_tx(actor, by_id[incident_id], ticket, (size or 0) - used,
-                                           reason=funding.bought_with_reason(receipt))
-                funding.timeline_note(actor, by_id[incident_id],
-                                      f"Funded from season ticket {ticket.id}, bought on receipt "
-                                      f"{receipt}: {use.text}.")
+                funding.redeem_in_tx(actor, by_id[incident_id], ticket, (size or 0) - used,
+                                     reason=funding.bought_with_reason(receipt))
         for line in lines:
             if line.kind is LineKind.INCIDENT:
                 funding.attach_funding(actor, by_id[line.__data__["incident"]],

@@ -13,6 +13,7 @@ from synergy_desk.domain.enums import (
     LedgerKind,
     LineKind,
     PaymentMethod,
+    TimelineKind,
 )
 from synergy_desk.domain.errors import PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
@@ -114,7 +115,8 @@ def test_a_contract_recorded_funds_the_open_incidents_it_covers_when_asked(
         assert reload(incident).status == IncidentStatus.QUEUED
         timeline = [e.text for e in t.TimelineEntry.select().where(
             t.TimelineEntry.incident == incident.id)]
-        assert "Funded from support contract SC-1." in timeline
+        # One line for the funding, written where every funding is (attach_funding).
+        assert [x for x in timeline if "contract SC-1" in x] == ["Covered by contract SC-1."]
     assert reload(elsewhere).funding == FundingKind.NONE
     assert funding.awaiting_cover(contract.id) == []
     assert t.AuditLog.select().where(t.AuditLog.action == "funding.attach").count() == 2
@@ -149,6 +151,12 @@ def test_apply_cover_uses_the_contract_else_the_ticket_for_reception(
     with pytest.raises(ValidationError):
         funding.apply_cover(reception, second.id)
     assert integrity.check_office() == []
+    # Each funding is one line on its incident's timeline, not one per writer.
+    for incident, words in ((first, "Season ticket"), (second, "contract SC-1")):
+        events = [e.text for e in t.TimelineEntry.select().where(
+            (t.TimelineEntry.incident == incident.id)
+            & (t.TimelineEntry.kind == TimelineKind.SYSTEM))]
+        assert len([x for x in events if words in x]) == 1, events
 
 
 def test_two_desks_funding_one_incident_from_ticket_and_contract_fund_it_once(
