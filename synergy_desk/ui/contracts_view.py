@@ -150,7 +150,9 @@ class ContractsView(QDialog):
     def _update_buttons(self) -> None:
         row = self.chosen()
         running = row is not None and row.state in ("current", "not started")
-        self.change_end_button.setEnabled(row is not None and row.state != "cancelled")
+        # The services refuse both too: an early end is not undone by moving the end date.
+        self.change_end_button.setEnabled(row is not None
+                                          and row.state not in ("cancelled", "ended early"))
         self.end_early_button.setEnabled(running)
         self.pay_button.setEnabled(row is not None and row.price_pence > 0
                                    and not row.receipts and row.state != "cancelled")

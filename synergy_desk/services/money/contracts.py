@@ -178,7 +178,7 @@ def change_end(actor: Actor, contract_id: int, ends_on: dt.date, reason: str) ->
     Raises:
         PermissionDenied: the actor is not a manager.
         ValidationError: no reason, the same date, a date before it starts, or the contract
-            was cancelled.
+            was cancelled or ended early.
         NotFound: no such contract.
     """
     with transaction():
@@ -189,6 +189,10 @@ def change_end(actor: Actor, contract_id: int, ends_on: dt.date, reason: str) ->
         if contract.cancelled:
             raise ValidationError(f"Contract {contract.reference} was cancelled; nothing was "
                                   "changed.")
+        if contract.ended_early_at is not None:
+            raise ValidationError(f"Contract {contract.reference} was ended early; its end "
+                                  "cannot be moved. Record a new contract instead; nothing "
+                                  "was changed.")
         if day < contract.starts_on:
             raise ValidationError(
                 f"Contract {contract.reference} starts on {date_text(contract.starts_on)}; it "

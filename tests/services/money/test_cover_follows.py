@@ -266,6 +266,11 @@ def test_ending_early_stops_cover_after_the_end_and_keeps_funding_given(
     assert row.ended_early_by == manager.full_name
     with pytest.raises(ValidationError, match="ended already"):
         contracts.end_early(manager, contract.id, today - dt.timedelta(days=2), "Again")
+    # Moving the end of a contract ended early would undo the early end while it is still
+    # reported as one: refused, nothing changed.
+    with pytest.raises(ValidationError, match="ended early"):
+        contracts.change_end(manager, contract.id, today + dt.timedelta(days=90), "Renewed")
+    assert contracts.contract_row(contract.id).ends_on == today - dt.timedelta(days=1)
     assert integrity.check_office() == []
 
 
