@@ -499,6 +499,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         incident_menu = menu.addMenu(self.tr("&Incident"))
+        self.incident_menu = incident_menu
         incident_menu.addAction(self.act_log_call)
         incident_menu.addAction(self.act_take_payment)
         incident_menu.addAction(self.act_apply_cover)
@@ -873,15 +874,9 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         for action in (self.act_add_contact, self.act_edit_contact, self.act_retire_contact):
             menu.addAction(action)
-        bar = self.menuBar()
-        titles = {a.text(): a for a in bar.actions()}
-        if "&Office" in titles:
-            bar.insertMenu(titles["&Office"], menu)
-        else:
-            bar.addMenu(menu)
-        incident_menu = titles.get("&Incident")
-        if incident_menu is not None and incident_menu.menu() is not None:
-            incident_menu.menu().addAction(self.act_change_incident)  # type: ignore[union-attr]
+        # Found by the menus kept when they were built, not by their (translated) titles.
+        self.menuBar().insertMenu(self.office_menu.menuAction(), menu)
+        self.incident_menu.addAction(self.act_change_incident)
         panel.log_call_requested.connect(self._on_log_call_for)
         panel.edit_customer_requested.connect(self._on_edit_customer)
         panel.add_contact_requested.connect(self._on_add_contact)
