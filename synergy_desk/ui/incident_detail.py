@@ -349,42 +349,26 @@ class IncidentDetail(QFrame):
                 duration_seconds=request.duration_seconds, for_customer=request.for_customer,
                 about_payment=request.about_payment)
 
+        funded = False
         with reporting_errors(self) as outcome:
             try:
                 add()
             except FundingRequired as refusal:
                 if not self._fund_after_refusal(incident_id, refusal):
                     return False
+                funded = True  # shown as funded even if the entry then fails
                 add()
-        if outcome.failed:
+        if outcome.failed and not funded:
             return False
         self.changed.emit(incident_id)
-        return True
+        return not outcome.failed
 
     def _fund_after_refusal(self, incident_id: int, refusal: FundingRequired) -> bool:
         """The refusal with the shortcuts starting work offers; True once it is funded."""
-        from synergy_desk.services.money import funding
-        from synergy_desk.ui import errors
-        from synergy_desk.ui.operations import call
-
-        shortcut = self._workbench().FundingShortcut
-        cover = call(self, funding.entitlement, self._detail.customer_id,
-                     self._detail.product_id) if self._detail is not None else None
-        tickets_left = cover.tickets_balance if cover is not None else 0
-        can_pay = self.customer_id is not None
-        if tickets_left <= 0 and not can_pay:
-            errors.show_error(self, refusal)
-            return False
-        choice = shortcut.ask(self, refusal.message, tickets_left, can_pay)
-        if choice == shortcut.REDEEM:
-            use = call(self, funding.fund_from_ticket, self._actor, incident_id)
-            if use is None:
-                return False
-            self.notice.emit(self._receipts().redeem_ticket_text(use))
-            return True
-        if choice == shortcut.PAY:
-            return self._take_payment_for(incident_id)
-        return False
+        return bool(self._workbench().fund_after_refusal(
+            self, self._actor, incident_id, refusal,
+            self._take_payment_for if self.customer_id is not None else None,
+            redeemed=lambda use: self.notice.emit(self._receipts().redeem_ticket_text(use))))
 
     @staticmethod
     def _receipts() -> Any:

@@ -112,25 +112,38 @@ def _fund_then_start(parent: QWidget | None, actor: Actor, incident_id: int,
                      refusal: FundingRequired,
                      take_payment: TakePayment | None) -> IncidentRef | None:
     """Offer the ways to fund a refused incident; start work once one of them has."""
+    if not fund_after_refusal(parent, actor, incident_id, refusal, take_payment):
+        return None
+    return call(parent, work.start_work, actor, incident_id)
+
+
+def fund_after_refusal(parent: QWidget | None, actor: Actor, incident_id: int,
+                       refusal: FundingRequired, take_payment: TakePayment | None, *,
+                       redeemed: Callable[[Any], None] | None = None) -> bool:
+    """The refusal of work on an unfunded incident, with the ways to fund it at once: redeem
+    the customer's season ticket, or ``take_payment(incident_id)`` (the window's payment
+    dialog; without it only a ticket is offered). True once the incident is funded;
+    ``redeemed`` is told the ticket's use."""
     detail = _detail(parent, incident_id)
     if detail is None:
-        return None
+        return False
     cover = call(parent, funding.entitlement, detail.customer_id, detail.product_id)
     tickets_left = cover.tickets_balance if cover is not None else 0
     if tickets_left <= 0 and take_payment is None:
         errors.show_error(parent, refusal)
-        return None
+        return False
     choice = FundingShortcut.ask(parent, refusal.message, tickets_left,
                                  take_payment is not None)
     if choice == FundingShortcut.REDEEM:
-        if call(parent, funding.fund_from_ticket, actor, incident_id) is None:
-            return None
-    elif choice == FundingShortcut.PAY and take_payment is not None:
-        if not take_payment(incident_id):
-            return None
-    else:
-        return None
-    return call(parent, work.start_work, actor, incident_id)
+        use = call(parent, funding.fund_from_ticket, actor, incident_id)
+        if use is None:
+            return False
+        if redeemed is not None:
+            redeemed(use)
+        return True
+    if choice == FundingShortcut.PAY and take_payment is not None:
+        return bool(take_payment(incident_id))
+    return False
 
 
 # --- deciding what one incident is ------------------------------------------------------------
