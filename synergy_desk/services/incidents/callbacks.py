@@ -12,6 +12,7 @@ from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.text import sanitised
+from synergy_desk.domain.zones import format_datetime
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
 from synergy_desk.services import search_index
@@ -31,7 +32,8 @@ from synergy_desk.services.common import (
 )
 from synergy_desk.services.incident_events import incident_event
 from synergy_desk.services.incidents import fields
-from synergy_desk.services.office.office_time import date_text, office_zone
+from synergy_desk.services.incidents.changes import add_entry
+from synergy_desk.services.office.office_time import office_zone
 
 __all__ = [
     "CallBackRow", "schedule_callback", "clear_callback", "due_callbacks", "callbacks_due_count",
@@ -122,13 +124,6 @@ def _rows(query: ModelSelect[Any], now: dt.datetime) -> list[CallBackRow]:
     return out
 
 
-def _when(due: dt.datetime) -> str:
-    """A stored (naive UTC) moment as the office reads it: "12 Mar 2027 14:30"."""
-    zone = office_zone()
-    local = due.replace(tzinfo=dt.UTC).astimezone(zone)
-    return f"{date_text(due, zone)} {local:%H:%M}"
-
-
 def _row(callback_id: int) -> CallBackRow:
     return _rows(_query().where(t.CallBack.id == callback_id), utcnow())[0]
 
@@ -167,7 +162,8 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
                                 due_at=due, note=text, created_by=actor.id, created_at=now,
                                 assigned_to=owner)
         if incident_id is not None:
-            incident_event(actor, incident_id, f"Call-back promised for {_when(due)} by "
+            incident_event(actor, incident_id, f"Call-back promised for "
+                                               f"{format_datetime(due, office_zone().key)} by "
                                                f"{actor.full_name}" + (f": {text.rstrip('.')}."
                                                                        if text else "."))
         audit(actor, "callback.schedule", "callback", row.id, after=snapshot(row))
@@ -197,9 +193,9 @@ def clear_callback(actor: Actor, callback_id: int, outcome: str) -> CallBackRow:
          .where(t.CallBack.id == row.id).execute())
         incident_id = opt_fk_id(row, "incident")
         if incident_id is not None:
-            t.TimelineEntry.create(incident=incident_id, kind=TimelineKind.PHONE_OUT,
-                                   author=actor.id, occurred_at=now, text=f"Call-back: {text}",
-                                   created_at=now, for_customer=True)
+            # Who sees it follows the one rule of every entry (a call out: the customer does).
+            add_entry(actor, incident_id, TimelineKind.PHONE_OUT, f"Call-back: {text}",
+                      occurred_at=now)
             (t.Incident.update(last_activity_at=now)
              .where(t.Incident.id == incident_id).execute())
             search_index.index_incident(incident_id)
