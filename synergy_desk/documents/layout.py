@@ -348,6 +348,8 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     """The text, cut short with an ellipsis if it would run past the width."""
     if stringWidth(text, font, size) <= width:
         return text
+    # Cut near the width first (no character is narrower than "i"): then a few are trimmed.
+    text = text[:int(width / stringWidth("i", font, size)) + 1]
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"

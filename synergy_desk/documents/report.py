@@ -267,14 +267,7 @@ def _spread(table: ReportTable, wants: list[float], keep: set[int]) -> list[floa
 
 def _one_line(text: str, width: float, font: str = SANS) -> str:
     """Free text on one line of the cell's width, cut short with an ellipsis if it is longer."""
-    flat = " ".join(text.split())
-    if stringWidth(flat, font, 8.5) <= width:
-        return flat
-    # Cut near the width first (no character is narrower than "i"): then a few are trimmed.
-    cut = flat[:int(width / stringWidth("i", font, 8.5)) + 1]
-    while cut and stringWidth(cut + "…", font, 8.5) > width:
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
+    return fit(" ".join(text.split()), font, 8.5, width)
 
 
 def _table(table: ReportTable) -> list[Flowable]:
