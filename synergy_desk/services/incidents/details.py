@@ -4,6 +4,7 @@ the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ from synergy_desk.services.incidents.changes import (
 )
 
 __all__ = [
-    "DETAIL_FIELDS", "IncidentChange", "at_intake", "may_change_details", "detail_changes",
+    "DETAIL_FIELDS", "IncidentChange", "at_intake", "is_at_intake", "may_change_details", "detail_changes",
     "describe_detail_changes", "change_incident",
 ]
 
@@ -59,9 +60,15 @@ class IncidentChange:
     priority: Priority | str
 
 
+def is_at_intake(status: IncidentStatus | str, work_started_at: dt.datetime | None) -> bool:
+    """Whether an incident in this state is still being taken in: queued or awaiting
+    payment, never started (the window greys its fields by the same rule)."""
+    return IncidentStatus(status) in _INTAKE_STATUSES and work_started_at is None
+
+
 def at_intake(incident: t.Incident) -> bool:
     """Whether the incident is still being taken in: queued or awaiting payment, never started."""
-    return status_of(incident) in _INTAKE_STATUSES and incident.work_started_at is None
+    return is_at_intake(status_of(incident), incident.work_started_at)
 
 
 @in_transaction

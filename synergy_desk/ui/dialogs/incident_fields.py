@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.enums import IncidentStatus, Priority
+from synergy_desk.domain.enums import Priority
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import details
 from synergy_desk.services.incidents.changes import IncidentRef
@@ -29,7 +29,6 @@ from synergy_desk.ui.operations import reporting_errors
 __all__ = ["IncidentFieldsDialog", "change_incident_flow"]
 
 #: Statuses in which whoever takes the calls may still put the details right.
-_INTAKE = (IncidentStatus.AWAITING_PAYMENT, IncidentStatus.QUEUED)
 
 
 class IncidentFieldsDialog(FormDialog[IncidentRef]):
@@ -46,7 +45,7 @@ class IncidentFieldsDialog(FormDialog[IncidentRef]):
         self._detail = detail
         self._products = {p.id: p for p in products}
         engineer = actor.role in ENGINEERS
-        at_intake = IncidentStatus(detail.status) in _INTAKE
+        at_intake = details.is_at_intake(detail.status, detail.work_started_at)
 
         heading = QLabel(f"<b>{html.escape(detail.reference)}</b> &nbsp; "
                          f"{html.escape(detail.subject)}")
