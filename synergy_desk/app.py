@@ -80,7 +80,7 @@ def main(args: argparse.Namespace) -> int:
     while code == errors.RETURN_TO_LOGIN:
         # The office was restored from a backup under this desk (the window said so): open
         # the restored office and log in again, as at start-up.
-        window = _open_again(app, prefs, url, window)
+        window = _open_again(app, prefs, url)
         if isinstance(window, int):
             code = window
             break
@@ -91,7 +91,7 @@ def main(args: argparse.Namespace) -> int:
     return code
 
 
-def _open_again(app: Any, prefs: Any, url: str | None, old: Any) -> Any:
+def _open_again(app: Any, prefs: Any, url: str | None) -> Any:
     """Close the desk's windows and its database, then start again from opening the office:
     the new main window, or an exit code."""
     from synergy_desk.models.database import close_database
@@ -100,10 +100,11 @@ def _open_again(app: Any, prefs: Any, url: str | None, old: Any) -> Any:
     # Closing the last window would end the program, not return it to the log-in.
     app.setQuitOnLastWindowClosed(False)
     app.closeAllWindows()  # the window takes itself off the office's list of desks
-    from shiboken6 import isValid
-
-    if isValid(old):  # a window a log-out replaced is gone already
-        old.deleteLater()
+    # The main window open now: the one started with, or the one a log-out or a switch of
+    # user put in its place (the one replaced is deleted already).
+    for widget in app.topLevelWidgets():
+        if widget.objectName() == "mainWindow":
+            widget.deleteLater()
     close_database()
     app.setProperty(errors.OFFICE_REPLACED_TOLD, False)
     return start(prefs, database_url=url)

@@ -182,3 +182,28 @@ def test_a_window_left_open_by_the_last_person_is_closed_at_log_out(
     assert not kept.isVisible()  # Rita does not see what Eddie had open
     for new in open_windows():
             new.close()
+
+
+def test_returning_to_the_log_in_after_a_switch_of_user_deletes_the_window_open_now(
+        qtbot: Any, office: dict[str, Any], prefs: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The office restored under a desk sends it back to the log-in: the window deleted is
+    the one open now, the next person's after a switch of user, not only the one the desk
+    started with (a closed window was left alive on a closed database)."""
+    from PySide6.QtCore import QEvent
+    from shiboken6 import isValid
+
+    from synergy_desk.models import database
+
+    window = open_desk(qtbot, office, prefs, "reception")
+    QTimer.singleShot(0, lambda: answer_login("eddie"))
+    action(window, "actionLogOut").trigger()
+    qtbot.waitUntil(lambda: open_windows() not in ([], [window]), timeout=10_000)
+    [new] = open_windows()
+    monkeypatch.setattr(database, "close_database", lambda: None)  # the test keeps its office
+    monkeypatch.setattr(app, "start", lambda _prefs, database_url=None: 0)
+    qapp = QApplication.instance()
+    assert app._open_again(qapp, prefs, None) == 0
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(new)
+    qapp.setQuitOnLastWindowClosed(True)
