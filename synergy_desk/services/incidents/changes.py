@@ -42,9 +42,11 @@ from synergy_desk.services.incident_state import (
     incident_conflict,
     lock_incident,
 )
+from synergy_desk.services.incidents import fields
 from synergy_desk.services.money import funding
 
 __all__ = [
+    "assignment_changes",
     "IncidentRef", "TimelineResult", "changing", "ref_of", "lock_pair", "status_of", "is_funded",
     "add_entry", "system_entry", "touch", "fund_from_contract_in_tx", "create_in_tx",
     "check_version", "not_merged", "require_open",
@@ -243,6 +245,23 @@ def refuse_support_unless_funded(incident: t.Incident, kind: TimelineKind,
     """
     if is_support_work(kind, about_payment) and not is_funded(incident):
         raise funding_required(incident, "support work is logged")
+
+
+def assignment_changes(actor: Actor, incident: t.Incident,
+                       engineer_id: int | None) -> tuple[dict[str, Any], str]:
+    """The changes that give the incident to an engineer (or take it off its engineer:
+    ``None``; one in progress that nobody holds goes back to the queue) and its timeline line.
+    Reassigning through any form says and does the same."""
+    if engineer_id is not None:
+        user = fields.engineer(engineer_id)
+        return {"engineer": user.id}, f"Assigned to {user.full_name} by {actor.full_name}."
+    changes: dict[str, Any] = {"engineer": None}
+    if status_of(incident) is IncidentStatus.IN_PROGRESS:
+        changes["status"] = IncidentStatus.QUEUED
+    held_by = opt_fk_id(incident, "engineer")
+    text = (f"Unassigned from {user_name(held_by)} by {actor.full_name}." if held_by is not None
+            else f"Unassigned by {actor.full_name}.")
+    return changes, text
 
 
 def user_name(user_id: int | None) -> str:

@@ -25,18 +25,18 @@ from synergy_desk.services.incident_state import update_incident
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
+    assignment_changes,
     changing,
     ref_of,
     reindex,
     require_open,
     status_of,
     system_entry,
-    user_name,
 )
 
 __all__ = [
-    "DETAIL_FIELDS", "IncidentChange", "at_intake", "is_at_intake", "may_change_details", "detail_changes",
-    "describe_detail_changes", "change_incident",
+    "DETAIL_FIELDS", "IncidentChange", "at_intake", "is_at_intake", "may_change_details",
+    "detail_changes", "describe_detail_changes", "change_incident",
 ]
 
 #: The fields that say what an incident is about, put right at intake or by an engineer.
@@ -178,16 +178,7 @@ def change_incident(actor: Actor, incident_id: int, expected_version: int,
         if change.engineer_id != opt_fk_id(incident, "engineer"):
             require(actor, ENGINEERS, "reassign incidents")
             require_open(incident, "reassign it")
-            if change.engineer_id is None:
-                changes["engineer"] = None
-                assigned = (f"Unassigned from {user_name(opt_fk_id(incident, 'engineer'))} "
-                            f"by {actor.full_name}.")
-                if status_of(incident) is IncidentStatus.IN_PROGRESS:
-                    changes["status"] = IncidentStatus.QUEUED
-            else:
-                engineer = fields.engineer(change.engineer_id)
-                changes["engineer"] = engineer.id
-                assigned = f"Assigned to {engineer.full_name} by {actor.full_name}."
+            changes, assigned = assignment_changes(actor, incident, change.engineer_id)
         details = detail_changes(
             incident, product_id=change.product_id, module_id=change.module_id,
             clear_module=change.module_id is None, product_version=change.product_version,

@@ -32,6 +32,7 @@ from synergy_desk.services.incidents.changes import (
     IncidentRef,
     TimelineResult,
     add_entry,
+    assignment_changes,
     changing,
     funding_required,
     is_funded,
@@ -72,16 +73,7 @@ def assign(actor: Actor, incident_id: int, engineer_id: int | None,
     """
     with changing(actor, incident_id, ENGINEERS, "assign incidents",
                   expected_version=expected_version, open_for="assign it") as incident:
-        changes: dict[str, Any] = {}
-        if engineer_id is not None:
-            user = fields.engineer(engineer_id)
-            changes["engineer"] = user.id
-            text = f"Assigned to {user.full_name} by {actor.full_name}."
-        else:
-            changes["engineer"] = None
-            text = f"Unassigned by {actor.full_name}."
-            if status_of(incident) is IncidentStatus.IN_PROGRESS:
-                changes["status"] = IncidentStatus.QUEUED
+        changes, text = assignment_changes(actor, incident, engineer_id)
         if changes["engineer"] == opt_fk_id(incident, "engineer") and "status" not in changes:
             return ref_of(incident)
         update_incident(actor, incident, changes, action="incident.assign",
