@@ -1101,13 +1101,15 @@ class MainWindow(QMainWindow):
         window = workbench.registers_flow(self, self.actor, self.background)
         self._keep(window)
 
-    def _on_callbacks_due(self) -> None:
+    def _on_callbacks_due(self) -> Any:
+        """The call-backs queue, wired to this window; returned for a caller to select in."""
         from synergy_desk.ui import workbench
 
         view = workbench.callbacks_due_flow(self, self.actor)
         view.incident_requested.connect(self.open_incident)
         view.cleared.connect(lambda *_a: self.refresh_counts())
         self._keep(view)
+        return view
 
     def _on_refund_queue(self) -> None:
         from synergy_desk.ui.refund_queue import refund_queue_flow
@@ -1370,7 +1372,6 @@ class MainWindow(QMainWindow):
 
     def _on_callback_notice_opened(self, row: object) -> None:
         from synergy_desk.services.incidents.callbacks import CallBackRow
-        from synergy_desk.ui import workbench
 
         if not isinstance(row, CallBackRow):
             return
@@ -1378,11 +1379,8 @@ class MainWindow(QMainWindow):
             self.open_incident(row.incident_id)
         else:
             self.open_customer(row.customer_id)
-        view = workbench.callbacks_due_flow(self, self.actor)
-        view.incident_requested.connect(self.open_incident)
-        view.cleared.connect(lambda *_a: self.refresh_counts())
+        view = self._on_callbacks_due()
         view.select_callback(row.id)
         if view.selected() is None:  # promised for a moment still to come by this clock
             view.soon.setChecked(True)
             view.select_callback(row.id)
-        self._keep(view)
