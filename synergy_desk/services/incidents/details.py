@@ -33,6 +33,7 @@ from synergy_desk.services.incidents.changes import (
     status_of,
     system_entry,
 )
+from synergy_desk.services.money import funding
 
 __all__ = [
     "DETAIL_FIELDS", "IncidentChange", "at_intake", "is_at_intake", "may_change_details",
@@ -204,8 +205,7 @@ def _check_contract_still_covers(incident: t.Incident, product: t.Product) -> No
     if FundingKind(incident.funding) is not FundingKind.CONTRACT or contract_id is None:
         return
     contract = t.Contract.get_by_id(contract_id)
-    covered = opt_fk_id(contract, "product")
-    if covered is not None and covered != product.id:
+    if not funding.contract_covers_product(contract, product.id):
         raise ValidationError(
             f"{incident.reference} is funded by contract {contract.reference}, which does not "
             f"cover {product.name}. Log the other product as a new incident.", "product")

@@ -53,7 +53,8 @@ __all__ = [
     "covering_contract", "create_contract", "end_funding_in_tx", "entitlement",
     "fund_from_contract", "fund_from_ticket", "funding_of", "hand_back_funding", "waive",
     "NUDGE_AT", "RECENTLY_RAN_OUT", "bought_with_reason", "Awaiting", "awaiting_cover",
-    "fund_awaiting_from_contract", "apply_cover", "incident_cover", "contract_info", "redeem_in_tx",
+    "fund_awaiting_from_contract", "contract_covers_product", "apply_cover", "incident_cover",
+    "contract_info", "redeem_in_tx",
 ]
 
 #: A customer whose last ticket ran out this recently is still offered a new one.
@@ -466,10 +467,15 @@ class Awaiting:
     product_name: str
 
 
-def _contract_covers(contract: t.Contract, incident: t.Incident, day: dt.date) -> bool:
+def contract_covers_product(contract: t.Contract, product_id: int) -> bool:
+    """Whether the contract is for this product: one without a product covers every one."""
     product = contract.__data__.get("product")
+    return product is None or product == product_id
+
+
+def _contract_covers(contract: t.Contract, incident: t.Incident, day: dt.date) -> bool:
     return (not contract.cancelled and contract.starts_on <= day <= contract.ends_on
-            and (product is None or product == incident.__data__["product"]))
+            and contract_covers_product(contract, incident.__data__["product"]))
 
 
 def awaiting_cover(contract_id: int) -> list[Awaiting]:
