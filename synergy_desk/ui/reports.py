@@ -61,7 +61,6 @@ from synergy_desk.domain.zones import day_text
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data.files import save_file
 from synergy_desk.services.money import cash_counts
-from synergy_desk.services.office import settings as office_settings
 from synergy_desk.services.reporting import reports
 from synergy_desk.services.reporting.reports import Cell, ReportData, ReportKind, ReportTable
 from synergy_desk.ui import errors, formatting, palette
@@ -775,11 +774,7 @@ class ReportsWindow(QDialog):
         expected = call(self, cash_counts.expected_cash, self._actor, day)
         if expected is None:
             return None
-        current = call(self, office_settings.get_settings)
-        if current is None:
-            return None
-        info = CashCountDialog.ask(self, self._actor, expected,
-                                   current.cash_variance_threshold_pence)
+        info = CashCountDialog.ask(self, self._actor, expected, expected.threshold_pence)
         if info is None:
             return None
         self.drawer_counted.emit(info)

@@ -4,6 +4,7 @@ manager allows."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -48,6 +49,8 @@ class ExpectedCash:
     drawer_of: int | None
     cash_taken_pence: int
     cash_refunded_pence: int
+    #: The variance a count may show without a reason (the office's setting when read).
+    threshold_pence: int = 0
 
     @property
     def takings_pence(self) -> int:
@@ -158,7 +161,9 @@ def expected_cash(actor: Actor, day: dt.date) -> ExpectedCash:
     """
     with read_snapshot():
         require(actor, EVERYONE, "count the cash drawer")
-        return _expected(_checked_day(actor, day), _scope(actor))
+        expected = _expected(_checked_day(actor, day), _scope(actor))
+        return dataclasses.replace(
+            expected, threshold_pence=int(office_settings().cash_variance_threshold_pence))
 
 
 @retried

@@ -83,6 +83,8 @@ def test_a_variance_beyond_the_threshold_needs_a_reason(office, manager) -> None
     today = office_today()
     current = settings.get_settings()
     settings.update_settings(manager, current.version, cash_variance_threshold_pence=300)
+    # The dialog is told the same threshold the count is checked against.
+    assert cash_counts.expected_cash(manager, today).threshold_pence == 300
     with pytest.raises(ValidationError) as refused:
         cash_counts.count_drawer(manager, today, counted_pence=TICKET_GROSS - 301,
                                  float_pence=0)
