@@ -243,7 +243,6 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.act_log_call)
         toolbar.addAction(self.act_take_payment)
         toolbar.addAction(self.act_callbacks)
@@ -257,6 +256,27 @@ class MainWindow(QMainWindow):
         self.search.incident_chosen.connect(self.open_incident)
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
+        self._add_icons(toolbar)
+
+    #: The icon (resources/icons) of each action that has one, by the action's attribute.
+    ACTION_ICONS: dict[str, str] = {
+        "act_log_call": "phone-plus", "act_take_payment": "cash",
+        "act_callbacks": "phone-outgoing", "act_registers": "clipboard-list",
+        "act_reports": "report-money", "act_takings": "cash-register",
+        "act_refresh": "refresh", "act_search": "search",
+    }
+
+    def _add_icons(self, toolbar: QToolBar) -> None:
+        """The application icon on the window; icons on the actions, in the palette's colours
+        and drawn again when it changes; on the toolbar, text beside them where it has room,
+        icons alone where the window is narrow."""
+        from synergy_desk.ui import icons
+
+        self.setWindowIcon(icons.app_icon())
+        self.icon_tint = icons.IconTint(self)
+        for attribute, name in self.ACTION_ICONS.items():
+            self.icon_tint.set(getattr(self, attribute), name)
+        self.toolbar_fit = icons.ToolbarFit(toolbar)
 
     def _build_central(self) -> None:
         central = QWidget()
