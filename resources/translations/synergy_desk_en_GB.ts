@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Synergy Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fonts licence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Icons licence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Document fonts: DejaVu Sans 2.37. Copyright © 2003 Bitstream, Inc. (Bitstream Vera); DejaVu changes are in the public domain. Under the Bitstream Vera licence: see the Fonts licence tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Icons: Tabler Icons 3.52.0. Copyright © 2020-2026 Paweł Kuna. Under the MIT licence: see the Icons licence tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditLogWindow</name>
     <message>
         <source>Audit log</source>
@@ -1068,6 +1095,34 @@
     </message>
 </context>
 <context>
+    <name>HelpWindow</name>
+    <message>
+        <source>Synergy Desk guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <extracomment>(page, title) in the contents list&apos;s order.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reception&apos;s path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The engineer&apos;s workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The manager&apos;s day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImportCustomers</name>
     <message>
         <source>Removing an import that stopped half-way…</source>
@@ -1984,6 +2039,7 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>Engineer:</source>
+        <extracomment>The icon (resources/icons) of each action that has one, by the action&apos;s attribute.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2195,11 +2251,19 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>About Synergy Desk</source>
+        <source>Synergy Desk &amp;guide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&lt;b&gt;Synergy Desk&lt;/b&gt; %s&lt;br&gt;Per-incident software support, paid before support is given.</source>
+        <source>A short guide to the desk: reception, engineers, managers (F1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every shortcut of this window (Ctrl+/)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2859,6 +2923,18 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QMainWindow</name>
+    <message>
+        <source>Window</source>
+        <extracomment>The page of the keyboard shortcuts, made from the window&apos;s actions. The licence texts Help ▸ About shows, in the resources. The action&apos;s text as a menu shows it, without its mnemonic&apos;s &quot;&amp;&quot;. Its keys, as the desktop writes them (&quot;Ctrl+L&quot;); several are joined by &quot;, &quot;. Where it lives: &quot;File&quot;, &quot;File ▸ Export as CSV&quot;, &quot;Incident detail&quot;, or &quot;Window&quot; for a shortcut that is in no menu.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident detail</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

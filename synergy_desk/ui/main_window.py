@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -548,7 +547,7 @@ class MainWindow(QMainWindow):
         for key, label, _shortcut in VIEWS:
             view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
         help_menu = menu.addMenu(self.tr("&Help"))
-        help_menu.addAction(self.act_about)
+        self._build_help_menu(help_menu)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -1223,10 +1222,41 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("This desk will use %s from its next start.") % choice.display, 15_000)
 
+    def _build_help_menu(self, help_menu: QMenu) -> None:
+        """Help: the guide (F1), its keyboard shortcuts page (Ctrl+/) and About."""
+        self.help_menu = help_menu
+        self.help_window: Any = None
+        self.act_help = self._action(
+            "actionHelp", self.tr("Synergy Desk &guide"), "F1", lambda: self.show_help(),
+            self.tr("A short guide to the desk: reception, engineers, managers (F1)"))
+        self.act_shortcuts = self._action(
+            "actionKeyboardShortcuts", self.tr("&Keyboard shortcuts"), "Ctrl+/",
+            lambda: self.show_help("shortcuts"),
+            self.tr("Every shortcut of this window (Ctrl+/)"))
+        help_menu.addAction(self.act_help)
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addSeparator()
+        help_menu.addAction(self.act_about)
+        for action, name in ((self.act_help, "help"), (self.act_shortcuts, "keyboard"),
+                             (self.act_about, "info-circle")):
+            self.icon_tint.set(action, name)
+
+    def show_help(self, page: str | None = None) -> Any:
+        """Open the guide (the one open, raised) on ``page``, by default the role's own page;
+        returned for a caller to look at."""
+        from synergy_desk.ui import help as guide
+
+        if page is None:
+            page = {Role.RECEPTION: "reception", Role.ENGINEER: "engineer"}.get(
+                self.actor.role, "manager")
+        current = self.help_window if isValid(self.help_window) else None
+        self.help_window = guide.open_help(self, page, current)
+        return self.help_window
+
     def _on_about(self) -> None:
-        QMessageBox.about(self, self.tr("About Synergy Desk"),
-                          self.tr("<b>Synergy Desk</b> %s<br>Per-incident software support, "
-                                  "paid before support is given.") % __version__)
+        from synergy_desk.ui.help import AboutDialog
+
+        AboutDialog.show_for(self, self.db_label.text())
 
     def column_titles(self) -> list[str]:
         return [column.heading for column in COLUMNS]

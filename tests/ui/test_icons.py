@@ -103,8 +103,12 @@ def test_every_icon_the_window_names_is_in_the_resources(qapp: Any) -> None:
         icons.icon("no-such-icon")
 
 
-def test_every_icon_in_the_resources_is_used() -> None:
-    used = set(MainWindow.ACTION_ICONS.values()) | {"help", "keyboard", "info-circle"}
+def test_every_icon_in_the_resources_is_used_and_every_one_used_is_there(
+        qtbot: Any, manager: Actor, prefs: Any) -> None:
+    window = make_window(qtbot, manager, prefs)
+    used = set(window.icon_tint.names().values())
+    assert set(MainWindow.ACTION_ICONS.values()) <= used
+    assert all(icons.icon_exists(name) for name in used)
     shipped = {p.stem for p in (ROOT / "resources" / "icons").glob("*.svg")}
     assert shipped == used
 
