@@ -178,7 +178,6 @@ class HelpWindow(QWidget):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, page)
             self.contents.addItem(item)
-        self.contents.setMaximumWidth(self.contents.sizeHintForColumn(0) + 40)
         self.browser = QTextBrowser()
         self.browser.setObjectName("helpBrowser")
         self.browser.setOpenLinks(False)
@@ -188,9 +187,18 @@ class HelpWindow(QWidget):
         splitter.addWidget(self.contents)
         splitter.addWidget(self.browser)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([self.contents.sizeHintForColumn(0) + 24, 640])
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
-        self.resize(820, 560)
+        # The guide's own keys: Ctrl+/ turns to the shortcuts page here too, Escape closes it.
+        shortcuts = QAction(self)
+        shortcuts.setShortcut(QKeySequence("Ctrl+/"))
+        shortcuts.triggered.connect(lambda: self.show_page(SHORTCUTS))
+        close = QAction(self)
+        close.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        close.triggered.connect(self.close)
+        self.addActions([shortcuts, close])
+        self.resize(860, 560)
 
     @property
     def page(self) -> str:

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QTextBrowser
+from shiboken6 import isValid
 
 from synergy_desk import __version__
 from synergy_desk.services.common import Actor
@@ -218,7 +219,19 @@ def test_the_guide_closes_with_its_window_and_opens_again(qtbot: Any, manager: A
     window = make_window(qtbot, manager, prefs)
     first = window.show_help()
     first.close()
-    qtbot.waitUntil(lambda: not first.isVisible())
+    qtbot.waitUntil(lambda: not isValid(first) or not first.isVisible())
     second = window.show_help("shortcuts")
     assert second.isVisible() and second.page == "shortcuts"
     assert second.windowFlags() & Qt.WindowType.Window
+
+
+def test_in_the_guide_ctrl_slash_turns_to_the_shortcuts_and_escape_closes_it(
+        qtbot: Any, manager: Actor, prefs: Any) -> None:
+    window = make_window(qtbot, manager, prefs)
+    help_window = _open_help(qtbot, window, "F1")
+    help_window.activateWindow()
+    qtbot.waitUntil(help_window.isActiveWindow)
+    qtbot.keyClick(help_window.browser, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    assert help_window.page == guide.SHORTCUTS
+    qtbot.keyClick(help_window.contents, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not isValid(help_window) or not help_window.isVisible())
