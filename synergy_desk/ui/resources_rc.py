@@ -274,7 +274,7 @@ E OR THE USE OR \
 OTHER DEALINGS I\
 N THE\x0aSOFTWARE.\x0a\
 \
-\x00\x00\x07\x8f\
+\x00\x00\x07\xd9\
 <\
 h1>Reception's p\
 ath</h1>\x0a<p>A ca\
@@ -360,222 +360,232 @@ Ctrl+E e-mails i\
 t.</li>\x0a</ol>\x0a<h\
 2>Through the da\
 y</h2>\x0a<ul>\x0a<li>\
-The list opens o\
-n <i>Awaiting pa\
-yment</i>; <b>Al\
-t+1</b> \xe2\x80\xa6 <b>A\
-lt+8</b> choose \
-the views\x0aand <b\
->Ctrl+1</b> goes\
- to the list.</l\
-i>\x0a<li><b>Call-b\
-acks due\xe2\x80\xa6</b> \
-(Ctrl+Shift+K) l\
-ists the calls p\
-romised; one fal\
-ling due pops up\
- in\x0athe lower ri\
-ght corner of th\
-e window.</li>\x0a<\
-li><b>Office \xe2\x96\xb8\
- Today's takings\
-\xe2\x80\xa6</b> (Ctrl+Sh\
-ift+D) is your c\
-ash-up, and <b>C\
-ount the cash\x0adr\
-awer\xe2\x80\xa6</b> (Ctr\
-l+Shift+H) recor\
-ds the float and\
- the cash counte\
-d.</li>\x0a<li>Leav\
-ing the desk: <b\
->File \xe2\x96\xb8 Lock t\
-he desk</b> (Ctr\
-l+Shift+L), <b>S\
-witch user\xe2\x80\xa6</b\
->\x0a(Ctrl+Shift+W)\
- or <b>Log out</\
-b> (Ctrl+Shift+Q\
-).</li>\x0a</ul>\x0a\
-\x00\x00\x05+\
+The views in the\
+ filter bar (<i>\
+Awaiting payment\
+</i> among them)\
+ choose which in\
+cidents\x0athe list\
+ shows; <b>Alt+1\
+</b> \xe2\x80\xa6 <b>Alt+\
+8</b> choose the\
+m from the keybo\
+ard and <b>Ctrl+\
+1</b>\x0agoes to th\
+e list.</li>\x0a<li\
+><b>Call-backs d\
+ue\xe2\x80\xa6</b> (Ctrl+\
+Shift+K) lists t\
+he calls promise\
+d; one falling d\
+ue pops up in\x0ath\
+e lower right co\
+rner of the wind\
+ow.</li>\x0a<li><b>\
+Office \xe2\x96\xb8 Today\
+'s takings\xe2\x80\xa6</b\
+> (Ctrl+Shift+D)\
+ is your cash-up\
+, and <b>Count t\
+he cash\x0adrawer\xe2\x80\
+\xa6</b> (Ctrl+Shif\
+t+H) records the\
+ float and the c\
+ash counted.</li\
+>\x0a<li>Leaving th\
+e desk: <b>File \
+\xe2\x96\xb8 Lock the des\
+k</b> (Ctrl+Shif\
+t+L), <b>Switch \
+user\xe2\x80\xa6</b>\x0a(Ctr\
+l+Shift+W) or <b\
+>Log out</b> (Ct\
+rl+Shift+Q).</li\
+>\x0a</ul>\x0a\
+\x00\x00\x05-\
 <\
 h1>The manager's\
  day</h1>\x0a<ul>\x0a<\
-li>The list open\
-s on <i>My incid\
-ents</i>; <i>All\
-</i> (Alt+8) and\
- the Engineer an\
-d Product\x0afilter\
-s show the whole\
- office's work.<\
+li>The views of \
+the filter bar, \
+<i>All</i> (Alt+\
+8) among them, a\
+nd the Engineer \
+and Product\x0afilt\
+ers show the who\
+le office's work\
+.</li>\x0a<li><b>Of\
+fice \xe2\x96\xb8 Reports\
+\xe2\x80\xa6</b> (Ctrl+Sh\
+ift+E): the cash\
+-up by day and p\
+ayment method, i\
+ncidents\x0aby stat\
+us, resolution a\
+nd engineer, sea\
+son-ticket balan\
+ces and expiries\
+, and the\x0aregist\
+ers.</li>\x0a<li><b\
+>Office \xe2\x96\xb8 Refu\
+nds awaiting app\
+roval\xe2\x80\xa6</b> (Ct\
+rl+Shift+V): app\
+rove an out-of-r\
+emit refund,\x0awhi\
+ch opens the cre\
+dit note to prin\
+t, or decline it\
+ with a reason.<\
+/li>\x0a<li>Money o\
+n the customer p\
+anel: <b>Refund\xe2\
+\x80\xa6</b> a payment\
+, <b>Adjust tick\
+et\xe2\x80\xa6</b> and re\
+cord a\x0asupport <\
+b>Contract\xe2\x80\xa6</b\
+>; <b>Waive char\
+ge\xe2\x80\xa6</b> on an \
+incident.</li>\x0a<\
+li><b>Office \xe2\x96\xb8\
+ Users\xe2\x80\xa6</b> ad\
+ds people, sets \
+their roles, res\
+ets passwords an\
+d unlocks them;\x0a\
+<b>Office settin\
+gs\xe2\x80\xa6</b> holds \
+the company deta\
+ils, prices, VAT\
+, season tickets\
+, the time zone,\
+\x0ae-mail and how \
+soon an idle des\
+k locks; <b>Prod\
+ucts and modules\
+\xe2\x80\xa6</b> the prod\
+ucts supported.<\
 /li>\x0a<li><b>Offi\
-ce \xe2\x96\xb8 Reports\xe2\x80\
-\xa6</b> (Ctrl+Shif\
-t+E): the cash-u\
-p by day and pay\
-ment method, inc\
-idents\x0aby status\
-, resolution and\
- engineer, seaso\
-n-ticket balance\
-s and expiries, \
-and the\x0aregister\
-s.</li>\x0a<li><b>O\
-ffice \xe2\x96\xb8 Refund\
-s awaiting appro\
-val\xe2\x80\xa6</b> (Ctrl\
-+Shift+V): appro\
-ve an out-of-rem\
-it refund,\x0awhich\
- opens the credi\
-t note to print,\
- or decline it w\
-ith a reason.</l\
-i>\x0a<li>Money on \
-the customer pan\
-el: <b>Refund\xe2\x80\xa6\
-</b> a payment, \
-<b>Adjust ticket\
-\xe2\x80\xa6</b> and reco\
-rd a\x0asupport <b>\
-Contract\xe2\x80\xa6</b>;\
- <b>Waive charge\
-\xe2\x80\xa6</b> on an in\
-cident.</li>\x0a<li\
-><b>Office \xe2\x96\xb8 U\
-sers\xe2\x80\xa6</b> adds\
- people, sets th\
-eir roles, reset\
-s passwords and \
-unlocks them;\x0a<b\
->Office settings\
-\xe2\x80\xa6</b> holds th\
-e company detail\
-s, prices, VAT, \
-season tickets, \
-the time zone,\x0ae\
--mail and how so\
-on an idle desk \
-locks; <b>Produc\
-ts and modules\xe2\x80\
-\xa6</b> the produc\
-ts supported.</l\
-i>\x0a<li><b>Office\
- \xe2\x96\xb8 Audit log\xe2\x80\
-\xa6</b>: who chang\
-ed what and when\
-, and the tamper\
- check of the mo\
-ney\x0arows.</li>\x0a<\
-li><b>File \xe2\x96\xb8 B\
-ack up now\xe2\x80\xa6</b\
-> makes a consis\
-tent copy of the\
- office's databa\
-se while the\x0ades\
-ks work; <b>Data\
-base for this de\
-sk\xe2\x80\xa6</b> points\
- this desk at a \
-SQLite file or t\
-he office's\x0aPost\
-greSQL server.</\
-li>\x0a</ul>\x0a\
-\x00\x00\x05\xc0\
+ce \xe2\x96\xb8 Audit log\
+\xe2\x80\xa6</b>: who cha\
+nged what and wh\
+en, and the tamp\
+er check of the \
+money\x0arows.</li>\
+\x0a<li><b>File \xe2\x96\xb8\
+ Back up now\xe2\x80\xa6<\
+/b> makes a cons\
+istent copy of t\
+he office's data\
+base while the\x0ad\
+esks work; <b>Da\
+tabase for this \
+desk\xe2\x80\xa6</b> poin\
+ts this desk at \
+a SQLite file or\
+ the office's\x0aPo\
+stgreSQL server.\
+</li>\x0a</ul>\x0a\
+\x00\x00\x06\x0d\
 <\
 h1>The engineer'\
 s workbench</h1>\
-\x0a<p>The list ope\
-ns on <i>My inci\
-dents</i>. Choos\
-e an incident wi\
-th the arrow key\
-s: the customer\x0a\
-panel shows its \
-customer and the\
- incident detail\
- below shows its\
- facts, its time\
-line and the\x0aact\
-ions that make s\
-ense for it as i\
-t stands.</p>\x0a<u\
-l>\x0a<li><b>Assign\
- to me</b>, then\
- <b>Start work</\
-b> (Ctrl+Shift+S\
-). Work starts o\
-nly on a funded\x0a\
-incident; when i\
-t is not, the wi\
-ndow offers the \
-customer's contr\
-act or season ti\
-cket, or a\x0apayme\
-nt.</li>\x0a<li><b>\
-Log call</b> (Ct\
-rl+T) writes a c\
-all, a note, an \
-e-mail or a remo\
-te session on th\
-e\x0atimeline, with\
- the time it too\
-k. <i>For the cu\
-stomer</i> says \
-whether the cust\
-omer sees it in\x0a\
-their summary; C\
-trl+Shift+F in t\
-he timeline chan\
-ges that for an \
-entry already wr\
-itten.</li>\x0a<li>\
-<b>Wait on custo\
-mer</b> parks th\
-e incident; <b>C\
-all back\xe2\x80\xa6</b> \
-(Ctrl+Shift+B) p\
-romises a\x0acall a\
-t a time.</li>\x0a<\
-li><b>Split\xe2\x80\xa6</\
-b> (Ctrl+Shift+P\
-) takes a second\
- problem off int\
-o an incident of\
- its own;\x0a<b>Mer\
-ge\xe2\x80\xa6</b> (Ctrl+\
-Shift+M) folds a\
- duplicate into \
-the incident it \
-repeats.</li>\x0a<l\
-i><b>Resolve\xe2\x80\xa6<\
-/b> (Ctrl+Shift+\
-R) records how i\
-t ended; <b>Re-o\
-pen\xe2\x80\xa6</b> (Ctrl\
-+Shift+O)\x0abrings\
- it back; <b>Out\
- of remit\xe2\x80\xa6</b>\
- (Ctrl+Shift+X) \
-closes one the o\
-ffice does not s\
-upport.</li>\x0a<li\
-><b>Summary PDF\xe2\
-\x80\xa6</b> (Ctrl+P) \
-prints the incid\
-ent for the cust\
-omer, or the int\
-ernal version\x0awi\
-th every entry.<\
-/li>\x0a<li><b>Regi\
-sters\xe2\x80\xa6</b> (Ct\
-rl+Shift+G) list\
-s the enhancemen\
-t requests and e\
-scalations raise\
-d\x0afrom resolutio\
-ns.</li>\x0a</ul>\x0a\
+\x0a<p><i>My incide\
+nts</i> (Alt+1) \
+lists the open i\
+ncidents you hol\
+d and <i>Unassig\
+ned</i>\x0a(Alt+2) \
+those nobody hol\
+ds yet. Choose a\
+n incident with \
+the arrow keys: \
+the customer\x0apan\
+el shows its cus\
+tomer and the in\
+cident detail be\
+low shows its fa\
+cts, its timelin\
+e and the\x0aaction\
+s that make sens\
+e for it as it s\
+tands.</p>\x0a<ul>\x0a\
+<li><b>Assign to\
+ me</b>, then <b\
+>Start work</b> \
+(Ctrl+Shift+S). \
+Work starts only\
+ on a funded\x0ainc\
+ident; when it i\
+s not, the windo\
+w offers the cus\
+tomer's contract\
+ or season ticke\
+t, or a\x0apayment.\
+</li>\x0a<li><b>Log\
+ call</b> (Ctrl+\
+T) writes a call\
+, a note, an e-m\
+ail or a remote \
+session on the\x0at\
+imeline, with th\
+e time it took. \
+<i>For the custo\
+mer</i> says whe\
+ther the custome\
+r sees it in\x0athe\
+ir summary; Ctrl\
++Shift+F in the \
+timeline changes\
+ that for an ent\
+ry already writt\
+en.</li>\x0a<li><b>\
+Wait on customer\
+</b> parks the i\
+ncident; <b>Call\
+ back\xe2\x80\xa6</b> (Ct\
+rl+Shift+B) prom\
+ises a\x0acall at a\
+ time.</li>\x0a<li>\
+<b>Split\xe2\x80\xa6</b> \
+(Ctrl+Shift+P) t\
+akes a second pr\
+oblem off into a\
+n incident of it\
+s own;\x0a<b>Merge\xe2\
+\x80\xa6</b> (Ctrl+Shi\
+ft+M) folds a du\
+plicate into the\
+ incident it rep\
+eats.</li>\x0a<li><\
+b>Resolve\xe2\x80\xa6</b>\
+ (Ctrl+Shift+R) \
+records how it e\
+nded; <b>Re-open\
+\xe2\x80\xa6</b> (Ctrl+Sh\
+ift+O)\x0abrings it\
+ back; <b>Out of\
+ remit\xe2\x80\xa6</b> (C\
+trl+Shift+X) clo\
+ses one the offi\
+ce does not supp\
+ort.</li>\x0a<li><b\
+>Summary PDF\xe2\x80\xa6<\
+/b> (Ctrl+P) pri\
+nts the incident\
+ for the custome\
+r, or the intern\
+al version\x0awith \
+every entry.</li\
+>\x0a<li><b>Registe\
+rs\xe2\x80\xa6</b> (Ctrl+\
+Shift+G) lists t\
+he enhancement r\
+equests and esca\
+lations raised\x0af\
+rom resolutions.\
+</li>\x0a</ul>\x0a\
 \x00\x00\x02\xf2\
 <\
 h1>Synergy Desk<\
@@ -1168,22 +1178,22 @@ qt_resource_struct = b"\
 \x00\x00\x00b\x00\x02\x00\x00\x00\x02\x00\x00\x00\x06\
 \x00\x00\x00x\x00\x00\x00\x00\x00\x01\x00\x00\x02*\
 \x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0c\x15\
-\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x00%\xc6\
-\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x00-\xd5\
-\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x004\xe0\
-\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00;)\
-\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00<\xe4\
-\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x00%\xeb\
-\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x009\x8c\
-\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x002\xb6\
-\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x000I\
-\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x00*\x15\
-\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x00(Z\
-\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x00+\xf1\
-\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00\x17\xdd\
-\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00\x1d\x0c\
+\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x00&_\
+\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x00.n\
+\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x005y\
+\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00;\xc2\
+\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00=}\
+\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x00&\x84\
+\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00:%\
+\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x003O\
+\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x000\xe2\
+\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x00*\xae\
+\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x00(\xf3\
+\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x00,\x8a\
+\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00\x18'\
+\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00\x1dX\
 \x00\x00\x00\xd8\x00\x00\x00\x00\x00\x01\x00\x00\x10J\
-\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00\x22\xd0\
+\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00#i\
 "
 
 def qInitResources():
