@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDirIterator, QFile, QIODevice
+from PySide6.QtGui import QImage
 
 from synergy_desk.ui import resources_rc  # noqa: F401 - registers the resources
 
@@ -115,9 +116,30 @@ def test_the_windows_icon_has_every_size_windows_asks_for() -> None:
     assert _ico_sizes((RESOURCES / "synergy-desk.ico").read_bytes()) == [16, 24, 32, 48, 64, 256]
 
 
+def _ico_images(data: bytes) -> list[QImage]:
+    images = []
+    _reserved, _kind, count = struct.unpack_from("<HHH", data)
+    for i in range(count):
+        *_head, length, offset = struct.unpack_from("<BBBBHHII", data, 6 + 16 * i)
+        images.append(QImage.fromData(data[offset:offset + length], "PNG"))
+    return images
+
+
 def test_the_windows_icon_is_drawn_from_the_svg(qapp: Any) -> None:
-    assert _build_tool().ico_bytes(RESOURCES / "synergy-desk.svg") == \
-        (RESOURCES / "synergy-desk.ico").read_bytes(), "run python tools/build_resources.py"
+    # Compared as pictures, not bytes: another Qt may encode the same PNG differently.
+    committed = _ico_images((RESOURCES / "synergy-desk.ico").read_bytes())
+    drawn = _ico_images(_build_tool().ico_bytes(RESOURCES / "synergy-desk.svg"))
+    assert [i.width() for i in committed] == [i.width() for i in drawn]
+    for old, new in zip(committed, drawn, strict=True):
+        for x, y in ((0, 0), (old.width() // 2, old.height() // 2), (old.width() // 5, 4)):
+            a, b = old.pixelColor(x, y), new.pixelColor(x, y)
+            assert max(abs(a.red() - b.red()), abs(a.green() - b.green()),
+                       abs(a.blue() - b.blue()), abs(a.alpha() - b.alpha())) <= 8, \
+                "the .ico is not the SVG: run python tools/build_resources.py"
+    big = committed[-1]
+    assert big.pixelColor(0, 0).alpha() == 0  # the rounded corner
+    assert big.pixelColor(128, 20).name() == "#1f4e8c"  # the desk's blue
+    assert big.pixelColor(60, 90).name() == "#ffffff"  # the speech bubble
 
 
 def test_the_icon_set_keeps_its_licence() -> None:
