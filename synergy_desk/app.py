@@ -58,6 +58,9 @@ def main(args: argparse.Namespace) -> int:
     QCoreApplication.setApplicationName("Synergy Desk")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from synergy_desk.ui.icons import install_application_resources
+
+    install_application_resources(app)  # the application icon on every window
     collect_garbage_on_gui_thread(app)
     use_office_locale_if_none()
 

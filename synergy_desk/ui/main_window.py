@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -243,7 +242,6 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.act_log_call)
         toolbar.addAction(self.act_take_payment)
         toolbar.addAction(self.act_callbacks)
@@ -257,6 +255,27 @@ class MainWindow(QMainWindow):
         self.search.incident_chosen.connect(self.open_incident)
         toolbar.addWidget(self.search)
         self.addToolBar(toolbar)
+        self._add_icons(toolbar)
+
+    #: The icon (resources/icons) of each action that has one, by the action's attribute.
+    ACTION_ICONS: dict[str, str] = {
+        "act_log_call": "phone-plus", "act_take_payment": "cash",
+        "act_callbacks": "phone-outgoing", "act_registers": "clipboard-list",
+        "act_reports": "report-money", "act_takings": "cash-register",
+        "act_refresh": "refresh", "act_search": "search",
+    }
+
+    def _add_icons(self, toolbar: QToolBar) -> None:
+        """The application icon on the window; icons on the actions, in the palette's colours
+        and drawn again when it changes; on the toolbar, text beside them where it has room,
+        icons alone where the window is narrow."""
+        from synergy_desk.ui import icons
+
+        self.setWindowIcon(icons.app_icon())
+        self.icon_tint = icons.IconTint(self)
+        for attribute, name in self.ACTION_ICONS.items():
+            self.icon_tint.set(getattr(self, attribute), name)
+        self.toolbar_fit = icons.ToolbarFit(toolbar)
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -528,7 +547,7 @@ class MainWindow(QMainWindow):
         for key, label, _shortcut in VIEWS:
             view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
         help_menu = menu.addMenu(self.tr("&Help"))
-        help_menu.addAction(self.act_about)
+        self._build_help_menu(help_menu)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -1203,10 +1222,41 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("This desk will use %s from its next start.") % choice.display, 15_000)
 
+    def _build_help_menu(self, help_menu: QMenu) -> None:
+        """Help: the guide (F1), its keyboard shortcuts page (Ctrl+/) and About."""
+        self.help_menu = help_menu
+        self.help_window: Any = None
+        self.act_help = self._action(
+            "actionHelp", self.tr("Synergy Desk &guide"), "F1", lambda: self.show_help(),
+            self.tr("A short guide to the desk: reception, engineers, managers (F1)"))
+        self.act_shortcuts = self._action(
+            "actionKeyboardShortcuts", self.tr("&Keyboard shortcuts"), "Ctrl+/",
+            lambda: self.show_help("shortcuts"),
+            self.tr("Every shortcut of this window (Ctrl+/)"))
+        help_menu.addAction(self.act_help)
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addSeparator()
+        help_menu.addAction(self.act_about)
+        for action, name in ((self.act_help, "help"), (self.act_shortcuts, "keyboard"),
+                             (self.act_about, "info-circle")):
+            self.icon_tint.set(action, name)
+
+    def show_help(self, page: str | None = None) -> Any:
+        """Open the guide (the one open, raised) on ``page``, by default the role's own page;
+        returned for a caller to look at."""
+        from synergy_desk.ui import help as guide
+
+        if page is None:
+            page = {Role.RECEPTION: "reception", Role.ENGINEER: "engineer"}.get(
+                self.actor.role, "manager")
+        current = self.help_window if isValid(self.help_window) else None
+        self.help_window = guide.open_help(self, page, current)
+        return self.help_window
+
     def _on_about(self) -> None:
-        QMessageBox.about(self, self.tr("About Synergy Desk"),
-                          self.tr("<b>Synergy Desk</b> %s<br>Per-incident software support, "
-                                  "paid before support is given.") % __version__)
+        from synergy_desk.ui.help import AboutDialog
+
+        AboutDialog.show_for(self, self.db_label.text())
 
     def column_titles(self) -> list[str]:
         return [column.heading for column in COLUMNS]
