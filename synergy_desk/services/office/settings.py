@@ -436,7 +436,7 @@ SETTINGS: tuple[Setting, ...] = (
             boolean("phone system listener's office network")),
     _ranged_setting("phone_listener_port", "phone system listener's port", "Po&rt:",
                     1024, 65535, "", ""),
-    Setting("phone_listener_token", "phone system's token", "&Token:", _token,
+    Setting("phone_listener_token", "phone system's token", "To&ken:", _token,
             max_length=100),
 )
 #: The settings by their key.
