@@ -75,6 +75,11 @@ def test_a_call_rings_is_answered_and_ends_in_the_log(reception: Actor, known: t
     actions = [a.action for a in t.AuditLog.select().where(t.AuditLog.entity == "call")
                .order_by(t.AuditLog.id)]
     assert actions == ["call.ring", "call.answer", "call.end"]
+    from synergy_desk.services.reporting.audit_log import action_label, kind_of
+
+    assert [(kind_of(a), action_label(a)) for a in actions] == [
+        ("customers", "Call rang (phone system)"), ("customers", "Call answered (phone system)"),
+        ("customers", "Call ended (phone system)")]
 
 
 def test_an_answer_by_a_name_no_user_has_keeps_the_name(reception: Actor,
