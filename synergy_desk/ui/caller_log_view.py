@@ -117,6 +117,8 @@ class CallerLogView(QDialog):
         self.refresh_button.clicked.connect(self.refresh)
         self.close_button = QPushButton(self.tr("Close"))
         self.close_button.clicked.connect(self.close)
+        for button in (self.open_button, self.refresh_button, self.close_button):
+            button.setAutoDefault(False)  # Enter on a call opens its caller, not Refresh
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)

@@ -74,6 +74,11 @@ def test_the_caller_log_lists_todays_calls_missed_ones_marked(qtbot: Any, recept
     with qtbot.waitSignal(view.customer_requested) as opened:
         view.table.doubleClicked.emit(view.model.index(1, 0))
     assert opened.args == [customer.id]
+    view.table.setFocus()
+    view.table.selectRow(1)
+    with qtbot.waitSignal(view.customer_requested) as by_key:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)  # Enter opens the caller too
+    assert by_key.args == [customer.id] and view.isVisible()
     view.table.selectRow(0)  # a stranger: nobody to open
     assert not view.open_button.isEnabled()
     view.table.selectRow(2)

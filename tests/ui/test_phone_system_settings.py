@@ -39,6 +39,7 @@ def test_turning_it_on_makes_a_token_shows_the_address_and_saves(
     assert dialog.phone_address.text() == f"http://127.0.0.1:8765{CTI_PATH}{token}"
     dialog.phone_port.setValue(9000)
     assert dialog.phone_address.text() == f"http://127.0.0.1:9000{CTI_PATH}{token}"
+    assert dialog.phone_address.cursorPosition() == 0  # shown from its start
     dialog.copy_address_button.click()
     assert QApplication.clipboard().text() == dialog.phone_address.text()
     dialog.copy_token_button.click()

@@ -455,6 +455,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             phone_system_url(host, self.phone_port.value(), self._phone_token)
             if on and self._phone_token else "")
         self.copy_address_button.setEnabled(bool(self.phone_address.text()))
+        for edit in (self.phone_token, self.phone_address):
+            edit.setCursorPosition(0)  # read from its start: the address's host and port
 
     # -- loading ----------------------------------------------------------------------------------
 
