@@ -242,3 +242,36 @@ def test_a_body_that_is_no_event_is_told_in_one_line() -> None:
                            TOKEN)
     with pytest.raises(ValidationError, match="has no “event”"):
         read_phone_request(CTI_PATH + TOKEN, {}, b"callId=1", TOKEN)
+
+
+def test_two_desks_told_of_the_same_events_at_once_record_each_once(
+        reception: Actor, engineer: Actor, known: t.Customer) -> None:
+    """The phone system's events reach two desks at the same moment (each with its own
+    connection): every call is still one row, and each missed call one call-back."""
+    import threading
+
+    calls = [f"race-{n}" for n in range(8)]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def desk(actor: Actor) -> None:
+        try:
+            start.wait(timeout=30)
+            for call_id in calls:
+                ring(actor, call_id)
+                hang_up(actor, call_id)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test, not hidden
+            failures.append(exc)
+
+    desks = [threading.Thread(target=desk, args=(who,)) for who in (reception, engineer)]
+    for thread in desks:
+        thread.start()
+    for thread in desks:
+        thread.join(120)
+    assert failures == []
+    assert t.CallerLog.select().count() == len(calls)
+    assert t.CallBack.select().count() == len(calls)
+    assert sorted(r.call_back_id for r in caller_log()) == sorted(
+        c.id for c in t.CallBack.select())
+    assert t.AuditLog.select().where(t.AuditLog.action == "callback.schedule").count() == len(
+        calls)
