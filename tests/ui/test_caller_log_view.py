@@ -65,10 +65,15 @@ def test_the_caller_log_lists_todays_calls_missed_ones_marked(qtbot: Any, recept
     assert view.model.index(2, 4).data(Qt.ItemDataRole.BackgroundRole) is None
     assert view.summary.text() == "3 calls, 2 of them missed"
 
-    view.missed.setChecked(True)
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # missed only
+    qtbot.waitUntil(view.missed.isChecked)  # a mnemonic clicks as if pressed, a moment later
     assert [r.call_id for r in view.model.rows()] == ["s-1", "m-1"]
     view.missed.setChecked(False)
-    view.today.setChecked(False)
+    qtbot.keyClick(view.table, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # every day's
+    qtbot.waitUntil(lambda: not view.today.isChecked())
     assert [r.call_id for r in view.model.rows()] == ["s-1", "m-1", "a-1", "old"]
 
     with qtbot.waitSignal(view.customer_requested) as opened:
