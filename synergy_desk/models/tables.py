@@ -82,6 +82,13 @@ class OfficeSettings(BaseModel):
     cash_variance_threshold_pence = IntegerField(default=500)
     #: A desk left idle this many minutes locks itself (0: never).
     idle_lock_minutes = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    #: The listener for the phone system's call events: off unless the manager turns it on;
+    #: on the desk's own loopback address unless opened to the office network; the port it
+    #: listens on; and the office's secret every event must carry.
+    phone_listener_enabled = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    phone_listener_open = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    phone_listener_port = IntegerField(default=8765, constraints=[SQL("DEFAULT 8765")])
+    phone_listener_token = CharField(max_length=100, default="", constraints=[SQL("DEFAULT ''")])
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -632,6 +639,38 @@ class RefundRequest(BaseModel):
         indexes = ((("state", "requested_at"), False),)
 
 
+class CallerLog(BaseModel):
+    """One telephone call the phone system told the office of: who rang (or was rung), when,
+    who answered and for how long; a missed call from a known customer names the call-back
+    it became.
+
+    ``direction`` is "in" or "out"; ``outcome`` is "" while the call lasts, then "answered"
+    or "missed". The numbers are E.164 where they could be read as phone numbers, else as
+    the phone system sent them ("anonymous").
+    """
+
+    id = AutoField()
+    call_id = CharField(max_length=100, unique=True)
+    direction = CharField(max_length=3, default="in")
+    from_number = CharField(max_length=40, default="")
+    to_number = CharField(max_length=40, default="")
+    customer = ForeignKeyField(Customer, null=True, backref="calls", on_delete="SET NULL")
+    contact = ForeignKeyField(Contact, null=True, backref="+", on_delete="SET NULL")
+    started_at = UTCDateTimeField(default=utcnow)
+    answered_at = UTCDateTimeField(null=True)
+    answered_by = ForeignKeyField(User, null=True, backref="+")
+    answered_by_name = CharField(max_length=200, default="")
+    ended_at = UTCDateTimeField(null=True)
+    duration_seconds = IntegerField(default=0)
+    outcome = CharField(max_length=16, default="")
+    hangup_cause = CharField(max_length=40, default="")
+    call_back = ForeignKeyField(CallBack, null=True, backref="+", on_delete="SET NULL")
+    recorded_by = ForeignKeyField(User, null=True, backref="+")
+
+    class Meta:
+        indexes = ((("started_at",), False), (("customer", "started_at"), False))
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
     Module, Contract,
@@ -640,7 +679,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     IncidentFunding,
     EnhancementRequestCustomer,
     Escalation, AuditLog, OfficeDetails, CashCount,
-    RefundRequest,
+    RefundRequest, CallerLog,
 ]
 
 #: What the desks keep about this one database rather than about the office: which copy of the

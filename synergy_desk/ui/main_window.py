@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_desk_session()
         self._build_callback_reminders()
+        self._build_phone_listener()
 
         self.model = incident_table_model(self._load_page, self)
         self.model.failed.connect(self._on_list_failed)
@@ -1188,6 +1189,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{saved.company_name or 'Synergy Desk'} — Synergy Desk")
         self.statusBar().showMessage(self.tr("The office's settings have been saved."), 8000)
         self.idle_watch.set_minutes(saved.idle_lock_minutes)
+        self.apply_phone_settings(saved)
         self.refresh()
 
     def _on_products(self) -> None:
@@ -1403,6 +1405,7 @@ class MainWindow(QMainWindow):
         self._session_over = True
         self.idle_watch.stop()
         self.callback_notifier.stop()
+        self.phone_listener.stop()
         if self.lock_screen is not None:
             self.lock_screen.end()
             self._let_go_of_lock_screen()
@@ -1434,3 +1437,68 @@ class MainWindow(QMainWindow):
         if view.selected() is None:  # promised for a moment still to come by this clock
             view.soon.setChecked(True)
             view.select_callback(row.id)
+
+    # -- the phone system's calls ------------------------------------------------------------
+
+    def _build_phone_listener(self) -> None:
+        """Office ▸ Caller log (Ctrl+D), and the listener for the phone system's call events,
+        started when the office's settings turn it on."""
+        from synergy_desk.ui.phone_listener import PhoneListener
+
+        self.act_caller_log = self._action(
+            "actionCallerLog", self.tr("Caller &log…"), "Ctrl+D", self._on_caller_log,
+            self.tr("Who rang, when, who answered and for how long; missed calls (Ctrl+D)"))
+        self.office_menu.insertAction(self.act_reports, self.act_caller_log)
+        self._caller_log_view: QWidget | None = None
+        #: What the listener was last started with (port, token, open); None: not wanted.
+        self._phone_wanted: tuple[int, str, bool] | None = None
+        self.phone_listener = PhoneListener(self.actor, self)
+        self.phone_listener.notice.connect(lambda text: self.statusBar().showMessage(text,
+                                                                                    15_000))
+        self.phone_listener.call_recorded.connect(self._on_call_recorded)
+        QTimer.singleShot(0, self.read_phone_settings)
+
+    def read_phone_settings(self) -> None:
+        """Listen for the phone system when the office's settings say so."""
+        from synergy_desk.services.office import settings as settings_service
+
+        with reporting_errors(self, failure=self._read_failed(
+                "Could not read the phone system's settings")) as outcome:
+            data = settings_service.get_settings()
+        if not outcome.failed and not self._session_over:
+            self.apply_phone_settings(data)
+
+    def apply_phone_settings(self, data: Any) -> None:
+        """Start, restart or stop the listener as these settings say."""
+        listener = self.phone_listener
+        wanted = ((data.phone_listener_port, data.phone_listener_token,
+                   bool(data.phone_listener_open)) if data.phone_listener_enabled else None)
+        if wanted == self._phone_wanted and listener.running == bool(wanted):
+            return
+        self._phone_wanted = wanted
+        listener.stop()
+        if wanted is not None and listener.start(wanted[0], wanted[1],
+                                                 open_to_network=wanted[2]):
+            self.statusBar().showMessage(
+                self.tr("Listening for the phone system's calls on port %d.") % wanted[0],
+                8000)
+
+    def _on_call_recorded(self, row: Any) -> None:
+        view = self._caller_log_view
+        if view is not None and isValid(view) and view.isVisible():
+            view.refresh()  # type: ignore[attr-defined]
+        if getattr(row, "call_back_id", None) is not None:
+            self.refresh_counts()  # a missed call became a call-back
+
+    def _on_caller_log(self) -> None:
+        from synergy_desk.ui.caller_log_view import caller_log_flow
+
+        view = self._caller_log_view
+        if view is not None and isValid(view) and view.isVisible():
+            view.raise_()
+            view.activateWindow()
+            return
+        view = caller_log_flow(self, self.actor)
+        view.customer_requested.connect(self.open_customer)
+        self._caller_log_view = view
+        self._keep(view)

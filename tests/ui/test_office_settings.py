@@ -321,7 +321,7 @@ def test_each_field_is_built_from_its_declared_setting(qtbot: Any, manager: Acto
                     if label.buddy() is widget]
         assert captions == ([setting.caption] if setting.caption else [""]), key
     spins = [w for w in dialog._fields.values() if isinstance(w, QSpinBox)]
-    assert len(spins) == 6
+    assert len(spins) == 7  # with the phone system listener's port
 
 
 def test_the_idle_lock_is_set_in_minutes_never_by_default_and_audited(

@@ -23,6 +23,7 @@ from synergy_desk.services.common import (
     audit,
     fk_id,
     get_or_404,
+    in_transaction,
     opt_fk_id,
     require,
     retried,
@@ -37,7 +38,7 @@ from synergy_desk.services.office.office_time import office_zone
 
 __all__ = [
     "CallBackRow", "schedule_callback", "clear_callback", "due_callbacks", "callbacks_due_count",
-    "callbacks_of_customer", "MAX_NOTE", "callbacks_due_for"
+    "callbacks_of_customer", "MAX_NOTE", "callbacks_due_for", "add_callback"
 ]
 
 MAX_NOTE = 2_000
@@ -158,16 +159,28 @@ def schedule_callback(actor: Actor, customer_id: int, due_at: dt.datetime, note:
         if contact_id is not None:
             fields.contact(customer, contact_id)  # theirs, and still there
         owner = _owner(assigned_to)
-        row = t.CallBack.create(customer=customer.id, incident=incident_id, contact=contact_id,
-                                due_at=due, note=text, created_by=actor.id, created_at=now,
-                                assigned_to=owner)
+        row = add_callback(actor, customer.id, due, text, incident_id=incident_id,
+                           contact_id=contact_id, assigned_to=owner, created_at=now)
         if incident_id is not None:
             incident_event(actor, incident_id, f"Call-back promised for "
                                                f"{format_datetime(due, office_zone().key)} by "
                                                f"{actor.full_name}" + (f": {text.rstrip('.')}."
                                                                        if text else "."))
-        audit(actor, "callback.schedule", "callback", row.id, after=snapshot(row))
         return _row(row.id)
+
+
+@in_transaction
+def add_callback(actor: Actor, customer_id: int, due: dt.datetime, note: str, *,
+                 incident_id: int | None = None, contact_id: int | None = None,
+                 assigned_to: int | None = None,
+                 created_at: dt.datetime | None = None) -> t.CallBack:
+    """Put a call-back, checked already, in the queue and the audit log (inside the caller's
+    transaction): a promise made at the desk, or a missed call from a known customer."""
+    row = t.CallBack.create(customer=customer_id, incident=incident_id, contact=contact_id,
+                            due_at=due, note=note, created_by=actor.id,
+                            created_at=created_at or utcnow(), assigned_to=assigned_to)
+    audit(actor, "callback.schedule", "callback", row.id, after=snapshot(row))
+    return row
 
 
 @retried

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ from synergy_desk.services.people.customers import (
 __all__ = [
     "Setting", "SETTINGS", "SETTING", "OfficeSettingsData", "office_settings", "get_settings",
     "update_settings", "setup_office", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
-    "free_text", "boolean", "charged_vat_rate", "missing_for_receipts",
+    "free_text", "boolean", "charged_vat_rate", "missing_for_receipts", "new_phone_token",
 ]
 
 #: A logo larger than this would bloat every receipt PDF.
@@ -82,6 +83,12 @@ class OfficeSettingsData:
     version: int
     #: A desk left idle this many minutes locks itself; 0: never.
     idle_lock_minutes: int = 0
+    #: The listener for the phone system's call events: on, open to the office network (else
+    #: the loopback address only), its port, and the secret every event must carry.
+    phone_listener_enabled: bool = False
+    phone_listener_open: bool = False
+    phone_listener_port: int = 8765
+    phone_listener_token: str = ""
 
 
 def _data(row: t.OfficeSettings) -> OfficeSettingsData:
@@ -98,7 +105,11 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
         smtp_starttls=bool(row.smtp_starttls), lockout_attempts=row.lockout_attempts,
         lockout_minutes=row.lockout_minutes, vat_registered=bool(row.vat_registered),
         cash_variance_threshold_pence=row.cash_variance_threshold_pence,
-        updated_at=row.updated_at, version=row.version, idle_lock_minutes=row.idle_lock_minutes)
+        updated_at=row.updated_at, version=row.version, idle_lock_minutes=row.idle_lock_minutes,
+        phone_listener_enabled=bool(row.phone_listener_enabled),
+        phone_listener_open=bool(row.phone_listener_open),
+        phone_listener_port=row.phone_listener_port,
+        phone_listener_token=row.phone_listener_token)
 
 
 def _settings_row() -> t.OfficeSettings | None:
@@ -307,6 +318,23 @@ def boolean(label: str) -> Callable[[Any, str], bool]:
     return check
 
 
+def new_phone_token() -> str:
+    """A new secret for the phone system's listener (URL-safe, 32 random bytes)."""
+    return secrets.token_urlsafe(32)
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+def _token(value: Any, field: str) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ValidationError("The phone system's token must be 20 to 100 letters, digits, "
+                              "dashes or underscores; ask for a new one.", field)
+    return value
+
+
 def _password(value: Any, field: str) -> str:
     if value is None:
         return ""
@@ -402,6 +430,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_from", "sender address", "Sen&der address:", _email("sender address"),
             max_length=200),
     Setting("smtp_starttls", "STARTTLS", "", boolean("STARTTLS")),
+    Setting("phone_listener_enabled", "phone system listener", "",
+            boolean("phone system listener")),
+    Setting("phone_listener_open", "phone system listener's office network", "",
+            boolean("phone system listener's office network")),
+    _ranged_setting("phone_listener_port", "phone system listener's port", "Po&rt:",
+                    1024, 65535, "", ""),
+    Setting("phone_listener_token", "phone system's token", "To&ken:", _token,
+            max_length=100),
 )
 #: The settings by their key.
 SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}
@@ -432,6 +468,10 @@ def update_settings(actor: Actor, expected_version: int, **changes: Any) -> Offi
         if row.version != expected_version:
             raise _conflict(row, expected_version)
         values = _validate(changes)
+        if values.get("phone_listener_enabled") and not values.get(
+                "phone_listener_token", row.phone_listener_token):
+            # A listener is never on without its secret: the first one is made here.
+            values["phone_listener_token"] = new_phone_token()
         changed = {k: v for k, v in values.items() if _stored(row, k) != v}
         if not changed:
             return _data(row)

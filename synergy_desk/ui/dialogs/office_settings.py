@@ -1,14 +1,17 @@
 """The manager's office settings: company details and logo, prices and VAT, the office's time
-zone, lock-out and the desks' idle lock, and the mail server (with a test e-mail sent from the values on screen)."""
+zone, lock-out and the desks' idle lock, the mail server (with a test e-mail sent from the values on screen),
+and the listener for the phone system's calls (its port, whether the office network reaches it,
+and its token)."""
 
 from __future__ import annotations
 
+import socket
 import zoneinfo
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +45,7 @@ from synergy_desk.domain.money import (
 )
 from synergy_desk.services.common import MANAGERS, Actor
 from synergy_desk.services.data.files import file_problem
+from synergy_desk.services.incidents.caller_log import phone_system_url
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office import settings as settings_service
 from synergy_desk.services.office.settings import SETTING, OfficeSettingsData
@@ -88,6 +92,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.tabs.addTab(self._prices_tab(), self.tr("&Prices"))
         self.tabs.addTab(self._office_tab(), self.tr("&Office"))
         self.tabs.addTab(self._email_tab(), self.tr("&E-mail"))
+        self._phone_token = data.phone_listener_token
+        self.tabs.addTab(self._phone_tab(), self.tr("Phone s&ystem"))
 
         self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
@@ -360,6 +366,98 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         form.addRow("", hint)
         return page
 
+    def _phone_tab(self) -> QWidget:
+        """The listener for the phone system's call events: on or off, who reaches it, its
+        port and token, and the address to give the phone system."""
+        page = QWidget()
+        form = self._form(page)
+        self.phone_listener = QCheckBox(self.tr("&Listen for the phone system's calls"))
+        self.phone_listener.setObjectName("settingsPhoneListener")
+        self.phone_listener.toggled.connect(self._on_phone_listener_toggled)
+        self.phone_open = QCheckBox(self.tr("Open to the office &network, not only to "
+                                            "programs on the desk's own computer"))
+        self.phone_open.setObjectName("settingsPhoneOpen")
+        self.phone_open.toggled.connect(self._show_phone_address)
+        self.phone_port = self._spin("phone_listener_port", "settingsPhonePort")
+        self.phone_port.setGroupSeparatorShown(False)
+        self.phone_port.valueChanged.connect(self._show_phone_address)
+        self.phone_token = self._line("phone_listener_token", "settingsPhoneToken")
+        self.phone_token.setReadOnly(True)
+        self.phone_token.setPlaceholderText(self.tr("made when the listener is turned on"))
+        self.copy_token_button = QPushButton(self.tr("Copy &token"))
+        self.copy_token_button.setObjectName("copyPhoneTokenButton")
+        self.copy_token_button.clicked.connect(
+            lambda: self._copy(self.phone_token.text(), self.tr("The token")))
+        self.new_token_button = QPushButton(self.tr("Ne&w token"))
+        self.new_token_button.setObjectName("newPhoneTokenButton")
+        self.new_token_button.setToolTip(self.tr("A new secret: the phone system must be given "
+                                                 "the new address once you save"))
+        self.new_token_button.clicked.connect(self._on_new_token_clicked)
+        self.phone_address = QLineEdit()
+        self.phone_address.setObjectName("settingsPhoneAddress")
+        self.phone_address.setReadOnly(True)
+        self.copy_address_button = QPushButton(self.tr("Copy a&ddress"))
+        self.copy_address_button.setObjectName("copyPhoneAddressButton")
+        self.copy_address_button.clicked.connect(
+            lambda: self._copy(self.phone_address.text(), self.tr("The address")))
+        self._row(form, 4, "phone_listener_enabled", self.phone_listener)
+        self._row(form, 4, "phone_listener_open", self.phone_open)
+        self._row(form, 4, "phone_listener_port", self.phone_port, stretch=False)
+        self._row(form, 4, "phone_listener_token", self.phone_token, self.copy_token_button,
+                  self.new_token_button)
+        address_caption = QLabel(self.tr("&Address for the phone system:"))
+        address_caption.setBuddy(self.phone_address)
+        address_row = QHBoxLayout()
+        address_row.addWidget(self.phone_address, 1)
+        address_row.addWidget(self.copy_address_button)
+        form.addRow(address_caption, address_row)
+        self.phone_status = QLabel()
+        self.phone_status.setObjectName("phoneSystemCopied")
+        self.phone_status.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", self.phone_status)
+        hint = QLabel(self.tr(
+            "Phone systems that tell a help desk of their calls (the generic CTI form: "
+            "newCall, answer, hangup) post them to this address; a request without the token "
+            "is refused. Calls go in the caller log, and a missed call from a known customer "
+            "becomes a call-back. Give the phone system the address of one desk: every desk "
+            "listens while this is on, but only the one it is given hears the calls. On the "
+            "office network, use that computer's name or address in place of the one shown."))
+        hint.setObjectName("phoneSystemHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
+        return page
+
+    def _on_phone_listener_toggled(self, on: bool) -> None:
+        if on and not self._phone_token:
+            self._phone_token = settings_service.new_phone_token()
+        self._show_phone_address()
+
+    def _on_new_token_clicked(self) -> None:
+        self._phone_token = settings_service.new_phone_token()
+        self._show_phone_address()
+        self.phone_status.setText(self.tr("A new token: it takes the old one's place when "
+                                          "you save."))
+
+    def _copy(self, text: str, what: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.phone_status.setText(self.tr("%s is on the clipboard.") % what)
+
+    def _show_phone_address(self, *_args: object) -> None:
+        self.phone_token.setText(self._phone_token)
+        on = self.phone_listener.isChecked()
+        for widget in (self.phone_open, self.phone_port, self.copy_token_button,
+                       self.new_token_button, self.phone_address, self.copy_address_button):
+            widget.setEnabled(on)
+        self.copy_token_button.setEnabled(on and bool(self._phone_token))
+        host = socket.gethostname() if self.phone_open.isChecked() else "127.0.0.1"
+        self.phone_address.setText(
+            phone_system_url(host, self.phone_port.value(), self._phone_token)
+            if on and self._phone_token else "")
+        self.copy_address_button.setEnabled(bool(self.phone_address.text()))
+        for edit in (self.phone_token, self.phone_address):
+            edit.setCursorPosition(0)  # read from its start: the address's host and port
+
     # -- loading ----------------------------------------------------------------------------------
 
     def _load(self, data: OfficeSettingsData) -> None:
@@ -384,6 +482,14 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.cash_variance.setText(format_pence(data.cash_variance_threshold_pence,
                                                 symbol=False))
         self.idle_lock.setValue(data.idle_lock_minutes)
+        self._phone_token = data.phone_listener_token
+        self.phone_listener.blockSignals(True)
+        self.phone_listener.setChecked(data.phone_listener_enabled)
+        self.phone_listener.blockSignals(False)
+        self.phone_open.setChecked(data.phone_listener_open)
+        self.phone_port.setValue(data.phone_listener_port)
+        self.phone_status.clear()
+        self._show_phone_address()
         self.smtp_host.setText(data.smtp_host)
         self.smtp_port.setValue(data.smtp_port)
         self.smtp_user.setText(data.smtp_user)
@@ -560,6 +666,10 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "smtp_user": self.smtp_user.text().strip(),
             "smtp_from": self.smtp_from.text().strip(),
             "smtp_starttls": self.smtp_starttls.isChecked(),
+            "phone_listener_enabled": self.phone_listener.isChecked(),
+            "phone_listener_open": self.phone_open.isChecked(),
+            "phone_listener_port": self.phone_port.value(),
+            "phone_listener_token": self._phone_token,
         }
         if self._password_change is not None:
             values["smtp_password"] = self._password_change
