@@ -61,6 +61,10 @@ def main(args: argparse.Namespace) -> int:
     collect_garbage_on_gui_thread(app)
     use_office_locale_if_none()
 
+    from synergy_desk.ui.screen import keep_dialogs_on_screen
+
+    keep_dialogs_on_screen(app)  # every dialog fits the screen it opens on
+
     from synergy_desk.ui import errors
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:

@@ -46,6 +46,7 @@ from synergy_desk.ui.incident_detail import IncidentDetail
 from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
+from synergy_desk.ui.screen import FRAME_ALLOWANCE, fits_a_screen
 from synergy_desk.ui.table_model import ID_ROLE
 from synergy_desk.ui.worker import Background
 
@@ -71,6 +72,7 @@ LAPSE_EVERY_MS = 3_600_000
 AUTO_BACKUP_SETUP_MS = 1_000
 #: How often an open window tells the office it is still open (a restore names live desks).
 HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
+
 
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
@@ -271,6 +273,7 @@ class MainWindow(QMainWindow):
         views = QWidget()
         row = QHBoxLayout(views)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)  # all eight fit beside the filters on a 1280-wide (150 %) screen
         scroller = QScrollArea()
         scroller.setObjectName("filterViews")
         scroller.setWidget(views)
@@ -303,7 +306,7 @@ class MainWindow(QMainWindow):
         self.engineer_filter.addItem(self.tr("Anyone"), None)
         self.engineer_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.engineer_filter.setMinimumContentsLength(10)
+        self.engineer_filter.setMinimumContentsLength(8)
         self.engineer_filter.currentIndexChanged.connect(self._on_filters_changed)
         row.addWidget(self.engineer_filter)
         row.addWidget(QLabel(self.tr("Product:")))
@@ -315,7 +318,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(150, self._fill_filters)
         self.product_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.product_filter.setMinimumContentsLength(10)
+        self.product_filter.setMinimumContentsLength(8)
         self.product_filter.currentIndexChanged.connect(self._on_filters_changed)
         row.addWidget(self.product_filter)
         outer.addWidget(filter_bar)
@@ -355,10 +358,10 @@ class MainWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
-        self.right.addWidget(self.customer_panel)
+        self.right.addWidget(self._scrolling(self.customer_panel, "customerPanelArea"))
         self.right.addWidget(self.detail)
-        self.right.setStretchFactor(0, 2)
-        self.right.setStretchFactor(1, 3)
+        self.right.setStretchFactor(0, 1)
+        self.right.setStretchFactor(1, 2)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.table)
@@ -532,36 +535,60 @@ class MainWindow(QMainWindow):
 
     # -- state ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _scrolling(widget: QWidget, name: str) -> QScrollArea:
+        """A pane that scrolls when the splitter makes it shorter than its contents, rather
+        than holding the whole window taller than the screen."""
+        area = QScrollArea()
+        area.setObjectName(name)
+        area.setWidget(widget)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setMinimumHeight(0)
+        return area
+
     def _restore_state(self) -> None:
-        if not self.prefs.window_geometry.isEmpty():
-            self.restoreGeometry(self.prefs.window_geometry)
+        """The window where it was left, when that still fits a screen; otherwise (a saved
+        window bigger than the screen, or on a monitor since unplugged) fitted afresh, with
+        the panes in their first-start proportions."""
+        geometry = self.prefs.window_geometry
+        fits = not geometry.isEmpty() and fits_a_screen(geometry)
+        if fits:
+            self.restoreGeometry(geometry)
         else:
             self._fit_to_screen()
-        if not self.prefs.window_state.isEmpty():
+        if fits and not self.prefs.window_state.isEmpty():
             self.restoreState(self.prefs.window_state)
         width, height = self.width(), self.height()
-        if not self.prefs.splitter_state.isEmpty():
+        if fits and not self.prefs.splitter_state.isEmpty():
             self.splitter.restoreState(self.prefs.splitter_state)
         else:
-            self.splitter.setSizes([int(width * 0.6), int(width * 0.4)])
-        if not self.prefs.right_splitter_state.isEmpty():
+            self.splitter.setSizes([int(width * 0.58), int(width * 0.42)])
+        if fits and not self.prefs.right_splitter_state.isEmpty():
             self.right.restoreState(self.prefs.right_splitter_state)
         else:
-            self.right.setSizes([int(height * 0.4), int(height * 0.6)])
+            # The timeline is what an engineer reads: the incident gets two thirds.
+            self.right.setSizes([int(height * 0.33), int(height * 0.67)])
         if not self.prefs.header_state.isEmpty():
             self.table.horizontalHeader().restoreState(self.prefs.header_state)
 
     def _fit_to_screen(self) -> None:
-        """First start: a roomy window, but never larger than the screen it opens on (a
-        1366 × 768 laptop lost the status bar and the right-hand panes off its edges)."""
+        """First start (or a saved window that no longer fits): a roomy window, but never
+        larger than the screen it opens on (a 1366 × 768 laptop lost the status bar and the
+        right-hand panes off its edges; at 150 % a 1920 × 1080 screen is 1280 × 720)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             self.resize(1400, 860)
             return
         room = screen.availableGeometry()
-        width, height = min(1400, room.width()), min(860, room.height())
+        # The frame (title bar and borders) is not known before the window is shown.
+        frame_w, frame_h = FRAME_ALLOWANCE
+        width = min(1400, room.width() - frame_w)
+        height = min(860, room.height() - frame_h)
         self.resize(width, height)
-        self.move(room.x() + (room.width() - width) // 2, room.y() + (room.height() - height) // 2)
+        self.move(room.x() + (room.width() - width - frame_w) // 2,
+                  room.y() + (room.height() - height - frame_h) // 2)
         if width < 1400 or height < 860:
             # A small screen: the whole of it, title bar and frame included.
             self.setWindowState(Qt.WindowState.WindowMaximized)
