@@ -75,6 +75,9 @@ def main(args: argparse.Namespace) -> int:
     from synergy_desk.ui.prefs import Preferences
 
     prefs = Preferences(QSettings())
+    from synergy_desk.ui import palette
+
+    palette.use_appearance(prefs.appearance)  # the desktop's scheme, or light or dark
     url = getattr(args, "database", None)
     window = start(prefs, database_url=url)
     if isinstance(window, int):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -530,8 +530,33 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for key, label, _shortcut in VIEWS:
             view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
+        self._build_appearance_menu(view_menu)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
+
+    def _build_appearance_menu(self, view_menu: QMenu) -> None:
+        """View → Appearance: follow the desktop's light or dark scheme, or choose one for
+        this desk; the window is re-coloured at once and opens so next time."""
+        menu = view_menu.addMenu(self.tr("&Appearance"))
+        menu.setObjectName("appearanceMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.appearance_actions: dict[str, QAction] = {}
+        for appearance in palette.Appearance:
+            action = menu.addAction(self.tr(appearance.label))
+            action.setObjectName(f"appearance_{appearance.value}")
+            action.setCheckable(True)
+            action.setChecked(appearance.value == self.prefs.appearance)
+            action.triggered.connect(lambda _c=False, a=appearance: self.set_appearance(a))
+            group.addAction(action)
+            self.appearance_actions[appearance.value] = action
+
+    def set_appearance(self, appearance: palette.Appearance) -> None:
+        """Colour the window as chosen, and keep the choice for this desk."""
+        self.prefs.appearance = appearance.value
+        self.prefs.sync()
+        self.appearance_actions[appearance.value].setChecked(True)
+        palette.use_appearance(appearance)
 
     # -- state ---------------------------------------------------------------------------
 
