@@ -26,6 +26,7 @@ from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
 from synergy_desk.ui.operations import reporting_errors
+from synergy_desk.ui.screen import VerticalScroll
 from synergy_desk.ui.worker import Background
 
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
@@ -140,12 +141,7 @@ class IncidentDetail(QFrame):
     def _facts_area(self) -> QScrollArea:
         """The facts and description scroll in a few lines' height, so that on a small
         screen the timeline keeps the room and the window never outgrows the screen."""
-        area = QScrollArea()
-        area.setObjectName("incidentFactsArea")
-        area.setWidget(self.facts)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area = VerticalScroll(self.facts, "incidentFactsArea")
         lines = self.fontMetrics().lineSpacing()
         area.setMinimumHeight(lines * 3)
         area.setMaximumHeight(lines * FACT_LINES)

@@ -46,7 +46,7 @@ from synergy_desk.ui.incident_detail import IncidentDetail
 from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
-from synergy_desk.ui.screen import FRAME_ALLOWANCE, fits_a_screen
+from synergy_desk.ui.screen import FRAME_ALLOWANCE, VerticalScroll, fits_a_screen
 from synergy_desk.ui.table_model import ID_ROLE
 from synergy_desk.ui.worker import Background
 
@@ -358,7 +358,8 @@ class MainWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
-        self.right.addWidget(self._scrolling(self.customer_panel, "customerPanelArea"))
+        # It scrolls when the splitter makes it short, rather than hold the window taller.
+        self.right.addWidget(VerticalScroll(self.customer_panel, "customerPanelArea"))
         self.right.addWidget(self.detail)
         self.right.setStretchFactor(0, 1)
         self.right.setStretchFactor(1, 2)
@@ -559,19 +560,6 @@ class MainWindow(QMainWindow):
         palette.use_appearance(appearance)
 
     # -- state ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _scrolling(widget: QWidget, name: str) -> QScrollArea:
-        """A pane that scrolls when the splitter makes it shorter than its contents, rather
-        than holding the whole window taller than the screen."""
-        area = QScrollArea()
-        area.setObjectName(name)
-        area.setWidget(widget)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        area.setMinimumHeight(0)
-        return area
 
     def _restore_state(self) -> None:
         """The window where it was left, when that still fits a screen; otherwise (a saved

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QDataStream, QEvent, QObject, QRect
+from PySide6.QtCore import QByteArray, QDataStream, QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QStyle, QWidget
 
-__all__ = ["FRAME_ALLOWANCE", "KeepOnScreen", "fit_on_screen", "fits_a_screen",
-           "keep_dialogs_on_screen", "saved_frame"]
+__all__ = ["FRAME_ALLOWANCE", "KeepOnScreen", "VerticalScroll", "fit_on_screen",
+           "fits_a_screen", "keep_dialogs_on_screen", "saved_frame"]
 
 #: Room left round a window for its title bar and borders before it is shown (logical px).
 FRAME_ALLOWANCE = (16, 40)
@@ -24,6 +24,26 @@ FRAME_ALLOWANCE = (16, 40)
 _GEOMETRY_MAGIC = 0x1D9D0CB
 #: Set on a dialog once it has been fitted, so that a dialog shown again keeps its size.
 _FITTED = "synergyDeskFitted"
+
+
+class VerticalScroll(QScrollArea):
+    """A pane that scrolls up and down when it is given less height than its contents
+    (rather than holding the window taller than the screen), but keeps the width its
+    contents need: nothing is cut off at its right-hand edge."""
+
+    def __init__(self, widget: QWidget, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return QSize(width + bar + 2 * self.frameWidth(), super().minimumSizeHint().height())
 
 
 def saved_frame(geometry: QByteArray) -> QRect | None:

@@ -142,6 +142,7 @@ def main() -> int:
     screen = window.screen()
     parts: dict[str, Any] = {name: seen(window.findChild(QWidget, name)) for name in PARTS}
     parts["statusBar"] = seen(window.statusBar())
+    widths = {name: window.findChild(QWidget, name).width() for name in PARTS}
     for key, button in window.view_buttons.items():
         parts[f"filter_{key}"] = seen(button)
     dialogs = {name: measure(app, make) for name, make in dialog_makers(window, incident.id)}
@@ -151,6 +152,7 @@ def main() -> int:
         "frame": rect(window.frameGeometry()),
         "minimum": [window.minimumSizeHint().width(), window.minimumSizeHint().height()],
         "parts": parts,
+        "widths": widths,
         "actions": actions,
         "dialogs": dialogs,
     }), flush=True)
