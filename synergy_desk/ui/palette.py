@@ -327,6 +327,8 @@ class SchemeKeeper(QObject):
         self.setObjectName("colourScheme")
         self._app = app
         self._dark = is_dark()
+        #: Whether the window's own palette stands in for the desktop's.
+        self._own_colours = False
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
         app.installEventFilter(self)
 
@@ -334,17 +336,29 @@ class SchemeKeeper(QObject):
         global _chosen
         _chosen = appearance
         hints = QGuiApplication.styleHints()
+        can_ask = hasattr(hints, "setColorScheme")  # Qt 6.8 and later
         if appearance is Appearance.DESKTOP:
-            hints.unsetColorScheme()
-            self._app.setPalette(QPalette())  # the desktop's own again
+            if can_ask:
+                hints.unsetColorScheme()
+            self._desktop_colours()
         else:
             wanted = (Qt.ColorScheme.Dark if appearance is Appearance.DARK
                       else Qt.ColorScheme.Light)
-            hints.setColorScheme(wanted)
-            # A desktop that cannot show the scheme asked for is given the window's own.
-            self._app.setPalette(QPalette() if hints.colorScheme() == wanted
-                                 else desktop_palette(appearance is Appearance.DARK))
+            if can_ask:
+                hints.setColorScheme(wanted)
+            if hints.colorScheme() == wanted:
+                self._desktop_colours()
+            else:
+                # A desktop that cannot show the scheme asked for: the window's own colours.
+                self._app.setPalette(desktop_palette(appearance is Appearance.DARK))
+                self._own_colours = True
         self._scheme_changed()
+
+    def _desktop_colours(self) -> None:
+        """The desktop's own palette again, where the window had put its own in place."""
+        if self._own_colours:
+            self._own_colours = False
+            self._app.setPalette(QPalette())
 
     def _scheme_changed(self, *_args: object) -> None:
         dark = is_dark()
