@@ -73,9 +73,9 @@ def fits_a_screen(geometry: QByteArray) -> bool:
                for screen in QGuiApplication.screens())
 
 
-def fit_on_screen(window: QWidget) -> None:
+def fit_on_screen(window: QWidget, *, move: bool = True) -> None:
     """Shrink a top-level window to the free area of its screen (never below its minimum)
-    and move it wholly onto that screen."""
+    and, with ``move``, move it wholly onto that screen."""
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return
@@ -87,6 +87,8 @@ def fit_on_screen(window: QWidget) -> None:
     height = max(window.minimumHeight(), min(window.height(), room.height() - frame_h))
     if (width, height) != (window.width(), window.height()):
         window.resize(width, height)
+    if not move:
+        return
     x = min(max(window.x(), room.left()), room.right() + 1 - width - frame_w)
     y = min(max(window.y(), room.top()), room.bottom() + 1 - height - frame_h)
     x, y = max(x, room.left()), max(y, room.top())
@@ -95,13 +97,18 @@ def fit_on_screen(window: QWidget) -> None:
 
 
 class KeepOnScreen(QObject):
-    """Fits every dialog to its screen as it is first shown (see :func:`fit_on_screen`)."""
+    """Fits every dialog to its screen as it is first shown (see :func:`fit_on_screen`).
+
+    The filter sees the dialog's show before the dialog does: a dialog that places itself
+    (over its parent, kept on the screen by Qt) is only made small enough to be placed; one
+    moved to a place of its own is also moved wholly onto the screen.
+    """
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
         if (event.type() == QEvent.Type.Show and isinstance(watched, QDialog)
                 and watched.isWindow() and not watched.property(_FITTED)):
             watched.setProperty(_FITTED, True)
-            fit_on_screen(watched)
+            fit_on_screen(watched, move=watched.testAttribute(Qt.WidgetAttribute.WA_Moved))
         return False
 
 

@@ -107,6 +107,10 @@ def test_the_window_fits_the_screen(demo_office: Path, tmp_path: Path, user: str
     # title bar.
     for name, dialog in seen["dialogs"].items():
         assert inside(dialog["frame"], screen), (name, dialog)
+        # Placed over the window, as a dialog is, not pushed into a corner.
+        x, y, w, h = dialog["frame"]
+        fx, fy, fw, fh = seen["frame"]
+        assert abs((x + w // 2) - (fx + fw // 2)) <= 40, (name, dialog, seen["frame"])
         least_width, least_height = dialog["minimum"]
         assert least_width + FRAME_ALLOWANCE[0] <= screen[2], (name, dialog)
         assert least_height + FRAME_ALLOWANCE[1] <= screen[3], (name, dialog)
