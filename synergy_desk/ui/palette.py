@@ -41,7 +41,7 @@ __all__ = [
     "desktop_palette", "recoloured", "recolour_widgets", "shade_map", "DARK_DESKTOP",
     "ERROR", "SUCCESS", "WARNING", "INFO", "ACCENT", "MUTED", "SECONDARY", "INACTIVE",
     "NEUTRAL", "ERROR_TONE", "SUCCESS_TONE", "WARNING_TONE", "INFO_TONE", "ACCENT_TONE",
-    "NEUTRAL_TONE", "HIGHLIGHT", "PANEL", "FRAME", "PAPER",
+    "NEUTRAL_TONE", "HIGHLIGHT", "PANEL", "FRAME", "PAPER", "PAPER_TEXT",
     "PAGE", "BACKDROP", "SHADE", "HEADING", "INK", "SELECTED", "HOVER", "RULE", "FOCUS",
     "CHART_INK", "CHART_MUTED", "CHART_GRID", "CHART_AXIS", "CHART_FRAME", "CHART_BAR",
     "CHART_BAR_HOVER", "CHART_SERIES",
@@ -153,6 +153,8 @@ PANEL = Colour("#f3f4f6", "#2e3135")
 FRAME = Colour("#c9d1db", "#4a525c")
 #: Paper: what prints is previewed on white, whatever the desktop.
 PAPER = Colour("#ffffff")
+#: Text written on paper in the window (the logo preview's "No logo"), whatever the desktop.
+PAPER_TEXT = Colour("#59636f")
 
 # --- a page to read: a report on screen -------------------------------------------------------
 

@@ -136,3 +136,18 @@ def test_a_new_window_shows_the_appearance_kept_for_the_desk(
     qtbot.addWidget(window)
     assert window.appearance_actions["light"].isChecked()
     assert not window.appearance_actions["desktop"].isChecked()
+
+
+def test_the_logo_preview_stays_paper_with_paper_text_in_the_dark(
+        qtbot: Any, office: dict[str, Any], background: Any) -> None:
+    from synergy_desk.services.office.settings import get_settings
+    from synergy_desk.ui.dialogs.office_settings import OfficeSettingsDialog
+
+    palette.use_appearance(palette.Appearance.DARK)
+    dialog = OfficeSettingsDialog(None, office["manager"], background, get_settings())
+    qtbot.addWidget(dialog)
+    preview = dialog.logo_preview
+    assert f"background:{palette.PAPER.light};" in preview.styleSheet()
+    assert f"color:{palette.PAPER_TEXT.light};" in preview.styleSheet()
+    palette.use_appearance(palette.Appearance.DESKTOP)
+    assert f"color:{palette.PAPER_TEXT.light};" in preview.styleSheet()

@@ -103,8 +103,16 @@ def test_every_status_and_funding_has_a_tone() -> None:
 
 
 def test_paper_colours_are_the_same_on_any_desktop() -> None:
-    for colour in (palette.PAPER, palette.CHART_INK, palette.CHART_BAR, *palette.CHART_SERIES):
+    for colour in (palette.PAPER, palette.PAPER_TEXT, palette.CHART_INK, palette.CHART_BAR,
+                   *palette.CHART_SERIES):
         assert colour.dark is None
+
+
+def test_text_on_paper_reads_in_both_schemes() -> None:
+    """The logo preview is white paper in a dark window too: its text is not the window's."""
+    assert contrast(palette.PAPER_TEXT.light, palette.PAPER.light) >= 4.5
+    assert contrast(palette.CHART_INK.light, palette.PAPER.light) >= 4.5
+    assert contrast(palette.CHART_MUTED.light, palette.PAPER.light) >= 4.5
 
 
 @pytest.fixture
