@@ -64,6 +64,10 @@ def main(args: argparse.Namespace) -> int:
     collect_garbage_on_gui_thread(app)
     use_office_locale_if_none()
 
+    from synergy_desk.ui.screen import keep_dialogs_on_screen
+
+    keep_dialogs_on_screen(app)  # every dialog fits the screen it opens on
+
     from synergy_desk.ui import errors
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
@@ -74,6 +78,9 @@ def main(args: argparse.Namespace) -> int:
     from synergy_desk.ui.prefs import Preferences
 
     prefs = Preferences(QSettings())
+    from synergy_desk.ui import palette
+
+    palette.use_appearance(prefs.appearance)  # the desktop's scheme, or light or dark
     url = getattr(args, "database", None)
     window = start(prefs, database_url=url)
     if isinstance(window, int):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,11 +26,15 @@ from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
 from synergy_desk.ui.operations import reporting_errors
+from synergy_desk.ui.screen import VerticalScroll
 from synergy_desk.ui.worker import Background
 
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
 ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_IN,
                   TimelineKind.EMAIL_OUT, TimelineKind.NOTE, TimelineKind.REMOTE_SESSION]
+
+#: How many lines of facts show before they scroll: the rest of the height is the timeline's.
+FACT_LINES = 8
 
 
 class IncidentDetail(QFrame):
@@ -125,13 +130,22 @@ class IncidentDetail(QFrame):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.facts)
+        layout.addWidget(self._facts_area())
         layout.addWidget(desk_row)
         if engineer:
             layout.addWidget(work_row)
         layout.addWidget(self.timeline, 1)
         self._build_timeline_menu()
         self._set_enabled(False)
+
+    def _facts_area(self) -> QScrollArea:
+        """The facts and description scroll in a few lines' height, so that on a small
+        screen the timeline keeps the room and the window never outgrows the screen."""
+        area = VerticalScroll(self.facts, "incidentFactsArea")
+        lines = self.fontMetrics().lineSpacing()
+        area.setMinimumHeight(lines * 3)
+        area.setMaximumHeight(lines * FACT_LINES)
+        return area
 
     def _add_button(self, name: str, text: str, shortcut: str | None, slot: Any) -> None:
         button = QPushButton(text)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -45,6 +45,7 @@ from synergy_desk.ui.incident_detail import IncidentDetail
 from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
+from synergy_desk.ui.screen import FRAME_ALLOWANCE, VerticalScroll, fits_a_screen
 from synergy_desk.ui.table_model import ID_ROLE
 from synergy_desk.ui.worker import Background
 
@@ -70,6 +71,7 @@ LAPSE_EVERY_MS = 3_600_000
 AUTO_BACKUP_SETUP_MS = 1_000
 #: How often an open window tells the office it is still open (a restore names live desks).
 HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
+
 
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         views = QWidget()
         row = QHBoxLayout(views)
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)  # all eight fit beside the filters on a 1280-wide (150 %) screen
         scroller = QScrollArea()
         scroller.setObjectName("filterViews")
         scroller.setWidget(views)
@@ -323,7 +326,7 @@ class MainWindow(QMainWindow):
         self.engineer_filter.addItem(self.tr("Anyone"), None)
         self.engineer_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.engineer_filter.setMinimumContentsLength(10)
+        self.engineer_filter.setMinimumContentsLength(8)
         self.engineer_filter.currentIndexChanged.connect(self._on_filters_changed)
         row.addWidget(self.engineer_filter)
         row.addWidget(QLabel(self.tr("Product:")))
@@ -335,7 +338,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(150, self._fill_filters)
         self.product_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.product_filter.setMinimumContentsLength(10)
+        self.product_filter.setMinimumContentsLength(8)
         self.product_filter.currentIndexChanged.connect(self._on_filters_changed)
         row.addWidget(self.product_filter)
         outer.addWidget(filter_bar)
@@ -375,10 +378,11 @@ class MainWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
-        self.right.addWidget(self.customer_panel)
+        # It scrolls when the splitter makes it short, rather than hold the window taller.
+        self.right.addWidget(VerticalScroll(self.customer_panel, "customerPanelArea"))
         self.right.addWidget(self.detail)
-        self.right.setStretchFactor(0, 2)
-        self.right.setStretchFactor(1, 3)
+        self.right.setStretchFactor(0, 1)
+        self.right.setStretchFactor(1, 2)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.table)
@@ -547,41 +551,77 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for key, label, _shortcut in VIEWS:
             view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
+        self._build_appearance_menu(view_menu)
         help_menu = menu.addMenu(self.tr("&Help"))
         self._build_help_menu(help_menu)
+
+    def _build_appearance_menu(self, view_menu: QMenu) -> None:
+        """View → Appearance: follow the desktop's light or dark scheme, or choose one for
+        this desk; the window is re-coloured at once and opens so next time."""
+        menu = view_menu.addMenu(self.tr("&Appearance"))
+        menu.setObjectName("appearanceMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.appearance_actions: dict[str, QAction] = {}
+        for appearance in palette.Appearance:
+            action = menu.addAction(self.tr(appearance.label))
+            action.setObjectName(f"appearance_{appearance.value}")
+            action.setCheckable(True)
+            action.setChecked(appearance.value == self.prefs.appearance)
+            action.triggered.connect(lambda _c=False, a=appearance: self.set_appearance(a))
+            group.addAction(action)
+            self.appearance_actions[appearance.value] = action
+
+    def set_appearance(self, appearance: palette.Appearance) -> None:
+        """Colour the window as chosen, and keep the choice for this desk."""
+        self.prefs.appearance = appearance.value
+        self.prefs.sync()
+        self.appearance_actions[appearance.value].setChecked(True)
+        palette.use_appearance(appearance)
 
     # -- state ---------------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        if not self.prefs.window_geometry.isEmpty():
-            self.restoreGeometry(self.prefs.window_geometry)
+        """The window where it was left, when that still fits a screen; otherwise (a saved
+        window bigger than the screen, or on a monitor since unplugged) fitted afresh, with
+        the panes in their first-start proportions."""
+        geometry = self.prefs.window_geometry
+        fits = not geometry.isEmpty() and fits_a_screen(geometry)
+        if fits:
+            self.restoreGeometry(geometry)
         else:
             self._fit_to_screen()
-        if not self.prefs.window_state.isEmpty():
+        if fits and not self.prefs.window_state.isEmpty():
             self.restoreState(self.prefs.window_state)
         width, height = self.width(), self.height()
-        if not self.prefs.splitter_state.isEmpty():
+        if fits and not self.prefs.splitter_state.isEmpty():
             self.splitter.restoreState(self.prefs.splitter_state)
         else:
-            self.splitter.setSizes([int(width * 0.6), int(width * 0.4)])
-        if not self.prefs.right_splitter_state.isEmpty():
+            self.splitter.setSizes([int(width * 0.58), int(width * 0.42)])
+        if fits and not self.prefs.right_splitter_state.isEmpty():
             self.right.restoreState(self.prefs.right_splitter_state)
         else:
-            self.right.setSizes([int(height * 0.4), int(height * 0.6)])
+            # The timeline is what an engineer reads: the incident gets two thirds.
+            self.right.setSizes([int(height * 0.33), int(height * 0.67)])
         if not self.prefs.header_state.isEmpty():
             self.table.horizontalHeader().restoreState(self.prefs.header_state)
 
     def _fit_to_screen(self) -> None:
-        """First start: a roomy window, but never larger than the screen it opens on (a
-        1366 × 768 laptop lost the status bar and the right-hand panes off its edges)."""
+        """First start (or a saved window that no longer fits): a roomy window, but never
+        larger than the screen it opens on (a 1366 × 768 laptop lost the status bar and the
+        right-hand panes off its edges; at 150 % a 1920 × 1080 screen is 1280 × 720)."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             self.resize(1400, 860)
             return
         room = screen.availableGeometry()
-        width, height = min(1400, room.width()), min(860, room.height())
+        # The frame (title bar and borders) is not known before the window is shown.
+        frame_w, frame_h = FRAME_ALLOWANCE
+        width = min(1400, room.width() - frame_w)
+        height = min(860, room.height() - frame_h)
         self.resize(width, height)
-        self.move(room.x() + (room.width() - width) // 2, room.y() + (room.height() - height) // 2)
+        self.move(room.x() + (room.width() - width - frame_w) // 2,
+                  room.y() + (room.height() - height - frame_h) // 2)
         if width < 1400 or height < 860:
             # A small screen: the whole of it, title bar and frame included.
             self.setWindowState(Qt.WindowState.WindowMaximized)

@@ -29,7 +29,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontDatabase,
     QFontMetricsF,
@@ -125,7 +124,7 @@ def _paint_text_layer(painter: QPainter, document: QPdfDocument, page: int, scal
     if not text:
         return
     font = QFont(family)
-    painter.setPen(QColor(0, 0, 0, 0))
+    painter.setPen(Qt.GlobalColor.transparent)
 
     def draw(words: str, box: QRectF) -> None:
         if box.isEmpty() or not words.strip():
@@ -211,7 +210,7 @@ def _paint_page(painter: QPainter, document: QPdfDocument, page: int, device_dpi
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
     # Qt PDF leaves the paper transparent; a printer's paper is white.
-    painter.fillRect(target, Qt.GlobalColor.white)
+    painter.fillRect(target, palette.PAPER.qcolor())
     painter.drawImage(target, image)
     painter.restore()
     _paint_text_layer(painter, document, page, scale, origin, family)

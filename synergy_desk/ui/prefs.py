@@ -1,4 +1,5 @@
-"""Per-user preferences (window state, database URL, last user) behind one typed class.
+"""Per-user preferences (window state, appearance, database URL, last user) behind one typed
+class.
 
 The database address is kept without its password: the password goes to the system's
 credential store (Windows Credential Manager, the macOS Keychain, the Secret Service) through
@@ -16,6 +17,9 @@ from synergy_desk.domain.errors import DomainError
 from synergy_desk.models.database import postgres_parts
 
 log = logging.getLogger(__name__)
+
+#: The appearances a desk may choose (those of ui.palette.Appearance).
+APPEARANCES = ("desktop", "light", "dark")
 
 #: The name this program's passwords are kept under in the credential store.
 KEYRING_SERVICE = "Synergy Desk"
@@ -129,6 +133,17 @@ class Preferences:
     @last_user.setter
     def last_user(self, value: str) -> None:
         self._s.setValue("login/lastUser", value)
+
+    @property
+    def appearance(self) -> str:
+        """How this desk colours the window: "desktop" (follow the desktop's scheme, the
+        default), "light" or "dark"; anything else read is taken as "desktop"."""
+        value = str(self._s.value("window/appearance", "desktop", type=str))
+        return value if value in APPEARANCES else "desktop"
+
+    @appearance.setter
+    def appearance(self, value: str) -> None:
+        self._s.setValue("window/appearance", value if value in APPEARANCES else "desktop")
 
     @property
     def poll_seconds(self) -> int:

@@ -103,8 +103,16 @@ def test_every_status_and_funding_has_a_tone() -> None:
 
 
 def test_paper_colours_are_the_same_on_any_desktop() -> None:
-    for colour in (palette.PAPER, palette.CHART_INK, palette.CHART_BAR, *palette.CHART_SERIES):
+    for colour in (palette.PAPER, palette.PAPER_TEXT, palette.CHART_INK, palette.CHART_BAR,
+                   *palette.CHART_SERIES):
         assert colour.dark is None
+
+
+def test_text_on_paper_reads_in_both_schemes() -> None:
+    """The logo preview is white paper in a dark window too: its text is not the window's."""
+    assert contrast(palette.PAPER_TEXT.light, palette.PAPER.light) >= 4.5
+    assert contrast(palette.CHART_INK.light, palette.PAPER.light) >= 4.5
+    assert contrast(palette.CHART_MUTED.light, palette.PAPER.light) >= 4.5
 
 
 @pytest.fixture
@@ -144,6 +152,128 @@ def test_no_colour_is_written_out_anywhere_else_in_the_window() -> None:
         if lines:
             found[name] = lines
     assert found == {}, "Name the colour's role in synergy_desk/ui/palette.py"
+
+
+#: A colour written out some other way: a Qt colour constant (transparent is no colour), a
+#: QColor made from numbers or a name, rgb(), or a colour named in a style sheet.
+NAMED = ("white|black|red|green|blue|yellow|gray|grey|orange|purple|pink|brown|navy|maroon"
+         "|silver|teal|olive|lime|aqua|fuchsia|cyan|magenta|darkgray|lightgray|darkred")
+OTHER_COLOUR = re.compile(
+    r"Qt\.GlobalColor\.(?!transparent\b)\w+"
+    r"|Qt\.(?:" + NAMED + r")\b"
+    r"|QColor\(\s*(?:\d|[\"'])"
+    r"|\brgba?\("
+    r"|(?:color|background(?:-color)?|border(?:-\w+)?)\s*:[^;\"']*\b(?:" + NAMED + r")\b",
+    re.IGNORECASE)
+
+
+def test_no_colour_is_written_out_another_way_in_the_window() -> None:
+    files = sorted((PACKAGE / "ui").rglob("*.py")) + [PACKAGE / "app.py"]
+    found = {}
+    for path in files:
+        name = path.relative_to(PACKAGE).as_posix()
+        if name in COLOURS_ALLOWED:
+            continue
+        lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if OTHER_COLOUR.search(line)]
+        if lines:
+            found[name] = lines
+    assert found == {}, "Name the colour's role in synergy_desk/ui/palette.py"
+
+
+@pytest.mark.parametrize("line, found", [
+    ("item.setForeground(column, Qt.GlobalColor.gray)", True),
+    ("painter.fillRect(target, Qt.GlobalColor.white)", True),
+    ("painter.setPen(QColor(0, 0, 0, 0))", True),
+    ("QColor('red')", True),
+    ('label.setStyleSheet("color: red; font-weight: 600")', True),
+    ('widget.setStyleSheet("background-color:rgb(255, 0, 0)")', True),
+    ('painter.setPen(Qt.GlobalColor.transparent)', False),
+    ('"QLineEdit { background: transparent; border: none; }"', False),
+    ("QColor(shade)", False),
+    ('"The caller\'s name is Black"', False),
+])
+def test_a_colour_written_out_another_way_is_noticed(line: str, found: bool) -> None:
+    assert bool(OTHER_COLOUR.search(line)) is found
+
+
+def _roles() -> dict[str, palette.Colour]:
+    named: dict[str, palette.Colour] = {}
+    for name in palette.__all__:
+        value = getattr(palette, name)
+        if isinstance(value, palette.Colour):
+            named[name] = value
+        elif isinstance(value, palette.Tone):
+            named[f"{name}.text"], named[f"{name}.background"] = value.text, value.background
+        elif isinstance(value, tuple):
+            named.update((f"{name}[{i}]", c) for i, c in enumerate(value))
+    return named
+
+
+def test_each_shade_belongs_to_one_scheme_so_an_open_window_can_be_recoloured() -> None:
+    """Re-colouring swaps one scheme's shades for the other's: a shade must say which role
+    and scheme it is (paper-white is never mistaken for the page a report is read on)."""
+    light_to_dark: dict[str, str] = {}
+    fixed: set[str] = set()
+    dark: set[str] = set()
+    for colour in _roles().values():
+        if colour.dark is None:
+            fixed.add(colour.light.lower())
+            continue
+        assert light_to_dark.setdefault(colour.light.lower(), colour.dark.lower()) \
+            == colour.dark.lower(), colour
+        dark.add(colour.dark.lower())
+    assert not fixed & set(light_to_dark), fixed & set(light_to_dark)
+    assert not fixed & dark and not dark & set(light_to_dark)
+    assert len(set(light_to_dark.values())) == len(light_to_dark)
+
+
+def _grounds(qapp: QApplication, dark: bool) -> list[str]:
+    """The backgrounds text is drawn on in a scheme: the window, the boxes and lists, and
+    their alternate rows."""
+    colours = palette.desktop_palette(dark)
+    return [colours.color(role).name() for role in (
+        QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase,
+        QPalette.ColorRole.Button)]
+
+
+@pytest.mark.parametrize("name", TEXT)
+def test_text_reads_on_every_background_of_each_scheme(qapp: QApplication, name: str) -> None:
+    colour = getattr(palette, name)
+    for ground in _grounds(qapp, dark=False):
+        assert contrast(colour.light, ground) >= 4.5, (colour.light, ground)
+    for ground in _grounds(qapp, dark=True):
+        assert contrast(colour.dark, ground) >= 4.5, (colour.dark, ground)
+
+
+@pytest.mark.parametrize("status", list(IncidentStatus) + list(FundingKind))
+def test_every_status_and_funding_reads_in_both_schemes(status: Any) -> None:
+    tone = (formatting.STATUS_COLOURS.get(status) if isinstance(status, IncidentStatus)
+            else formatting.FUNDING_COLOURS[status])
+    assert tone is not None and tone.text.dark and tone.background.dark
+    assert contrast(tone.text.light, tone.background.light) >= 4.5
+    assert contrast(tone.text.dark, tone.background.dark) >= 4.5
+
+
+def test_the_windows_own_dark_reads(qapp: QApplication) -> None:
+    """The dark the window takes on a desktop that cannot show dark itself."""
+    dark = palette.desktop_palette(True)
+    role = QPalette.ColorRole
+
+    def on(text: QPalette.ColorRole, ground: QPalette.ColorRole,
+           group: QPalette.ColorGroup = QPalette.ColorGroup.Active) -> float:
+        return contrast(dark.color(group, text).name(), dark.color(group, ground).name())
+
+    assert dark.color(role.Window).lightness() < 64
+    for text, ground in ((role.WindowText, role.Window), (role.Text, role.Base),
+                         (role.Text, role.AlternateBase), (role.ButtonText, role.Button),
+                         (role.HighlightedText, role.Highlight), (role.ToolTipText,
+                                                                 role.ToolTipBase),
+                         (role.PlaceholderText, role.Base), (role.Link, role.Base)):
+        assert on(text, ground) >= 4.5, (text, ground)
+    disabled = QPalette.ColorGroup.Disabled
+    assert on(role.Text, role.Base, disabled) >= 3
+    assert on(role.WindowText, role.Window, disabled) >= 3
 
 
 @pytest.mark.parametrize("line, found", [

@@ -187,7 +187,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # The logo as it prints: on paper, whatever the desktop's colours.
         self.logo_preview.setStyleSheet(f"border:1px solid {palette.FRAME.hex()}; "
-                                        f"background:{palette.PAPER.hex()};")
+                                        f"background:{palette.PAPER.hex()}; "
+                                        f"color:{palette.PAPER_TEXT.hex()};")
         self.choose_logo_button = QPushButton(self.tr("C&hoose…"))
         self.choose_logo_button.setObjectName("chooseLogoButton")
         self.choose_logo_button.clicked.connect(self._on_choose_logo_clicked)

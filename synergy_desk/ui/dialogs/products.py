@@ -194,7 +194,7 @@ class ProductsDialog(QDialog):
     def _grey(item: QTreeWidgetItem, active: bool) -> None:
         if not active:
             for column in range(item.columnCount()):
-                item.setForeground(column, Qt.GlobalColor.gray)
+                item.setForeground(column, palette.INACTIVE.brush())
 
     def current_product(self) -> ProductRow | None:
         product_id = self.current_product_id()
