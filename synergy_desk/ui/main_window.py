@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -46,7 +45,7 @@ from synergy_desk.ui.incident_detail import IncidentDetail
 from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
-from synergy_desk.ui.table_model import ID_ROLE
+from synergy_desk.ui.table_model import ID_ROLE, ListView, SpareWidth, size_columns_to_contents
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -71,6 +70,10 @@ LAPSE_EVERY_MS = 3_600_000
 AUTO_BACKUP_SETUP_MS = 1_000
 #: How often an open window tells the office it is still open (a restore names live desks).
 HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
+#: The widest a list column is made to fit its contents (the user may widen it further).
+LIST_COLUMN_MAX_WIDTH = 240
+#: Subject takes the width the other columns leave, never less than this.
+LIST_SUBJECT_MIN_WIDTH = 220
 
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
             self.model.sort_column, Qt.SortOrder.DescendingOrder if self.model.descending
             else Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self._set_up_list_columns()
         self._build_customer_editing()
         self._restore_state()
         self._select_view(self._view)
@@ -320,7 +324,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.product_filter)
         outer.addWidget(filter_bar)
 
-        self.table = QTableView()
+        self.table = ListView()
         self.table.setObjectName("incidentTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -330,14 +334,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionsMovable(True)
-        widths = (96, 170, 260, 120, 150, 110, 120, 125, 125)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
-            if COLUMNS[column].stretch:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionsMovable(True)
         self.table.activated.connect(self._on_table_activated)
 
         self.customer_panel = CustomerPanel(can_refund=self.actor.role is Role.MANAGER)
@@ -548,8 +545,7 @@ class MainWindow(QMainWindow):
             self.right.restoreState(self.prefs.right_splitter_state)
         else:
             self.right.setSizes([int(height * 0.4), int(height * 0.6)])
-        if not self.prefs.header_state.isEmpty():
-            self.table.horizontalHeader().restoreState(self.prefs.header_state)
+        self._restore_list_header()
 
     def _fit_to_screen(self) -> None:
         """First start: a roomy window, but never larger than the screen it opens on (a
@@ -571,7 +567,7 @@ class MainWindow(QMainWindow):
         self.prefs.window_state = self.saveState()
         self.prefs.splitter_state = self.splitter.saveState()
         self.prefs.right_splitter_state = self.right.saveState()
-        self.prefs.header_state = self.table.horizontalHeader().saveState()
+        self._save_list_header()
         self.prefs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
@@ -598,6 +594,45 @@ class MainWindow(QMainWindow):
         self.background.wait(3000)
 
     # -- the list ------------------------------------------------------------------------
+
+    def _set_up_list_columns(self) -> None:
+        """Subject takes the width the other columns leave; the others are sized to their
+        contents on first use (the first rows loaded), then kept as the user leaves them."""
+        stretch = next(i for i, column in enumerate(COLUMNS) if column.stretch)
+        self.subject_width = SpareWidth(self.table, stretch, LIST_SUBJECT_MIN_WIDTH)
+        #: Whether the columns have their widths: sized to the rows, or restored.
+        self._list_sized = False
+
+    def _list_columns_key(self) -> str:
+        """Which columns a saved header belongs to: a header saved for another set is not
+        restored over this one."""
+        return "|".join(column.heading for column in COLUMNS)
+
+    def _restore_list_header(self) -> None:
+        """The widths, order and sort this user left the list in, when saved for these
+        columns; Subject still takes the spare width."""
+        state = self.prefs.list_header(self.actor.username, self._list_columns_key())
+        header = self.table.horizontalHeader()
+        if state.isEmpty() or not header.restoreState(state) \
+                or header.count() != len(COLUMNS):
+            return
+        self._list_sized = True
+        header.setSectionResizeMode(self.subject_width.column,
+                                    QHeaderView.ResizeMode.Interactive)
+        self.subject_width.fit()
+
+    def _save_list_header(self) -> None:
+        self.prefs.set_list_header(self.actor.username, self._list_columns_key(),
+                                   self.table.horizontalHeader().saveState())
+
+    def _size_list_columns(self) -> None:
+        """On first use, once there are rows: each column as wide as its contents need."""
+        if self._list_sized or self.model.rowCount() == 0:
+            return
+        self._list_sized = True
+        size_columns_to_contents(self.table, LIST_COLUMN_MAX_WIDTH,
+                                 skip=(self.subject_width.column,))
+        self.subject_width.fit()
 
     def current_filter(self) -> Any:
         return incident_list.IncidentFilter(view=self._view, me=self.actor.id,
@@ -654,6 +689,7 @@ class MainWindow(QMainWindow):
             self.model.reload(keep_rows)
         if not outcome.failed:
             self._list_lost = False
+            self._size_list_columns()
 
     def refresh_counts(self) -> None:
         with reporting_errors(self, failure=self._read_failed(
