@@ -5,13 +5,16 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,6 +33,28 @@ from synergy_desk.ui.worker import Background
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
 ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_IN,
                   TimelineKind.EMAIL_OUT, TimelineKind.NOTE, TimelineKind.REMOTE_SESSION]
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows of the timeline as tall as their wrapped text in the column's width."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return size
+        # The text's own margins, as the style draws them inside the cell.
+        margin = 2 * (self._tree.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._tree) + 1)
+        width = max(1, self._tree.columnWidth(index.column()) - margin)
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 1_000_000),
+                                              int(Qt.TextFlag.TextWordWrap), str(text))
+        return QSize(size.width(), max(size.height(), box.height() + 4))
 
 
 class IncidentDetail(QFrame):
@@ -73,6 +98,7 @@ class IncidentDetail(QFrame):
         self.timeline.setColumnWidth(1, 160)  # "Note for the customer", "… (staff only)"
         self.timeline.setColumnWidth(2, 110)
         self.timeline.setColumnWidth(3, 80)
+        self._wrap_timeline_notes()
 
         self.buttons: dict[str, QPushButton] = {}
         engineer = actor.role in ENGINEERS
@@ -471,6 +497,17 @@ class IncidentDetail(QFrame):
         self.timeline_menu.addAction(self.act_for_customer)
         self.timeline.currentItemChanged.connect(self._update_for_customer_action)
         self._update_for_customer_action()
+
+    def _wrap_timeline_notes(self) -> None:
+        """Each entry's notes wrap onto as many lines as they need, re-wrapped when a column
+        or the timeline changes width: a long note reads whole without hovering."""
+        self.timeline.setItemDelegate(_WrappingDelegate(self.timeline))
+        self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
+        relayout = QTimer(self.timeline)
+        relayout.setSingleShot(True)
+        relayout.setInterval(0)
+        relayout.timeout.connect(self.timeline.doItemsLayout)
+        self.timeline.header().sectionResized.connect(lambda *_a: relayout.start())
 
     def _kind_text(self, entry: Any) -> str:
         kind = TimelineKind(entry.kind)
