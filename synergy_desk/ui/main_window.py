@@ -60,7 +60,12 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("callbacks_due", "Call-backs due", "Alt+6"),
     ("resolved", "Resolved", "Alt+7"),
     ("all", "All", "Alt+8"),
+    ("open", "All open", "Alt+9"),
 )
+
+#: The view each role opens on until its user chooses another: reception the callers who
+#: still owe for their incidents, engineers their own queue, managers every open incident.
+ROLE_VIEWS = {Role.RECEPTION: "awaiting_payment", Role.ENGINEER: "mine", Role.MANAGER: "open"}
 
 
 #: When the open desk lapses expired season tickets: soon after start-up, then hourly.
@@ -92,7 +97,7 @@ class MainWindow(QMainWindow):
         self.office_name = office_name
         self.background = Background(self)
         self.setWindowTitle(f"{office_name or 'Synergy Desk'} — Synergy Desk")
-        self._view = "mine" if actor.role is not Role.RECEPTION else "awaiting_payment"
+        self._view = self._first_view()
         self._engineer_id: int | None = None
         self._product_id: int | None = None
         self._token: tuple[int, int] = (0, 0)
@@ -647,8 +652,15 @@ class MainWindow(QMainWindow):
                                             limit=limit)
         return [to_list_row(r) for r in page.rows], page.next_cursor
 
+    def _first_view(self) -> str:
+        """The view this user chose last, or their role's own until they choose one."""
+        chosen = self.prefs.last_view(self.actor.username)
+        known = {key for key, _label, _shortcut in VIEWS}
+        return chosen if chosen in known else ROLE_VIEWS.get(self.actor.role, "mine")
+
     def _select_view(self, key: str) -> None:
         self._view = key
+        self.prefs.set_last_view(self.actor.username, key)
         self.view_buttons[key].setChecked(True)
         self._reload_list()
         self.refresh_counts()
