@@ -6,16 +6,15 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QMenu,
-    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -27,12 +26,25 @@ from synergy_desk.domain.errors import FundingRequired
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
+from synergy_desk.ui.flow_layout import FlowBar
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.worker import Background
 
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
 ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_IN,
                   TimelineKind.EMAIL_OUT, TimelineKind.NOTE, TimelineKind.REMOTE_SESSION]
+
+
+#: The menu text of an action whose button's mnemonic is taken in the Incident menu or the
+#: list's context menu (another entry there has its letter).
+_MENU_TEXTS = {
+    "logCall": "Log &call on this incident…",
+    "summary": "Summ&ary PDF…",
+    "claim": "Ass&ign to me",
+    "merge": "&Merge…",
+    "resolve": "R&esolve…",
+    "outOfRemit": "Out o&f remit…",
+}
 
 
 class _WrappingDelegate(QStyledItemDelegate):
@@ -100,24 +112,28 @@ class IncidentDetail(QFrame):
         self.timeline.setColumnWidth(3, 80)
         self._wrap_timeline_notes()
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QToolButton] = {}
+        #: Every action on the incident shown, in the order its buttons show: the same
+        #: actions are the window's Incident menu and the list's context menu, so each is
+        #: enabled alike everywhere.
+        self.actions: dict[str, QAction] = {}
         engineer = actor.role in ENGINEERS
-        # Toolbars, not rows of buttons: on a narrow screen the buttons that do not fit move
-        # into the toolbar's » menu instead of widening the window.
-        desk_row = QToolBar()
-        desk_row.setObjectName("incidentDeskActions")
-        self._row = desk_row
+        # One row of buttons that wraps onto more rows on a narrow window: every action stays
+        # in view (a toolbar hid those that did not fit behind a » menu).
+        self.action_bar = FlowBar()
+        self.action_bar.setObjectName("incidentActions")
+        self._row = self.action_bar.flow
         self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
         # Its shortcut (Ctrl+Shift+Y) is the window's Incident menu's, which pays for the
         # incident shown when it awaits payment (two keys alike cancel each other out in Qt).
         self._add_button("takePayment", self.tr("Take &payment…"), None,
                          self._on_take_payment_clicked)
-        self.buttons["takePayment"].setToolTip(
+        self.actions["takePayment"].setToolTip(
             self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
         # Its shortcut (Ctrl+Shift+T) is the window's Incident menu's, which calls apply_cover.
         self._add_button("applyCover", self.tr("Apply contract / &ticket"), None,
                          self._on_apply_cover_clicked)
-        self.buttons["applyCover"].setToolTip(
+        self.actions["applyCover"].setToolTip(
             self.tr("Fund it from the customer's support contract or season ticket "
                     "(Ctrl+Shift+T)"))
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
@@ -125,9 +141,6 @@ class IncidentDetail(QFrame):
         self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
         self._add_change_button()
         self._build_summary_menu()
-        work_row = QToolBar()
-        work_row.setObjectName("incidentWorkActions")
-        self._row = work_row
         if engineer:
             self._add_button("claim", self.tr("Assign to &me"), None, self._on_claim_clicked)
             self._add_button("startWork", self.tr("&Start work"), "Ctrl+Shift+S",
@@ -152,30 +165,38 @@ class IncidentDetail(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.facts)
-        layout.addWidget(desk_row)
-        if engineer:
-            layout.addWidget(work_row)
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.timeline, 1)
         self._build_timeline_menu()
         self._set_enabled(False)
 
     def _add_button(self, name: str, text: str, shortcut: str | None, slot: Any) -> None:
-        button = QPushButton(text)
-        button.setObjectName(name + "Button")
-        button.clicked.connect(slot)
+        """The action ``name`` and its button. The button shows ``text`` (its mnemonic is the
+        button's); a menu shows the action's menu text, whose mnemonic is unique in the
+        Incident menu and the list's context menu."""
+        action = QAction(self.tr(_MENU_TEXTS.get(name, text)), self)
+        action.setObjectName(f"incidentAction_{name}")
+        action.setIconText(text)
+        action.triggered.connect(lambda _checked=False: slot())
         if shortcut:
-            action = QAction(self)
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _c=False, b=button: b.isEnabled() and b.click())
-            self.addAction(action)
-            button.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+            action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+        else:
+            action.setToolTip(text.replace("&", ""))
+        # A disabled action's shortcut does nothing, as its button does nothing.
+        self.addAction(action)
+        button = QToolButton()
+        button.setObjectName(name + "Button")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setDefaultAction(action)
+        self.actions[name] = action
         self.buttons[name] = button
         self._row.addWidget(button)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for button in self.buttons.values():
-            button.setEnabled(enabled)
+        for action in self.actions.values():
+            action.setEnabled(enabled)
 
     def clear(self) -> None:
         self.incident_id = None
@@ -286,29 +307,30 @@ class IncidentDetail(QFrame):
             "waive": open_ and not funded,
             "changeFields": status is not IncidentStatus.CLOSED and not merged,
         }
-        for name, button in self.buttons.items():
-            button.setEnabled(rules.get(name, False))
-        if "startWork" in self.buttons:
-            self.buttons["startWork"].setToolTip(
+        for name, action in self.actions.items():
+            action.setEnabled(rules.get(name, False))
+        if "startWork" in self.actions:
+            self.actions["startWork"].setToolTip(
                 self.tr("Needs funding first: take a payment or use a season ticket "
                         "(Ctrl+Shift+S)") if not funded else self.tr("Start work (Ctrl+Shift+S)"))
-        if "resolve" in self.buttons and not funded:
-            self.buttons["resolve"].setToolTip(self.tr("Needs funding first"))
+        if "resolve" in self.actions:
+            self.actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
+                                               else self.tr("Resolve… (Ctrl+Shift+R)"))
 
     # -- changing the incident's engineer and details --------------------------------------
 
     def _add_change_button(self) -> None:
         # Its shortcut (Ctrl+Shift+I) is the window's Incident → Change incident… action.
         self._add_button("changeFields", self.tr("Change…"), None, self.change_fields)
-        self.buttons["changeFields"].setToolTip(self.tr(
+        self.actions["changeFields"].setToolTip(self.tr(
             "Reassign it, or change its product, module, version or priority (Ctrl+Shift+I)"))
 
     def change_fields(self) -> None:
         """Reassign the incident shown, or change its product, module, version or priority."""
         from synergy_desk.ui.dialogs.incident_fields import change_incident_flow
 
-        button = self.buttons.get("changeFields")
-        if self._detail is None or button is None or not button.isEnabled():
+        action = self.actions.get("changeFields")
+        if self._detail is None or action is None or not action.isEnabled():
             return
         self._done(change_incident_flow(self, self._actor, self._detail))
 
@@ -416,7 +438,7 @@ class IncidentDetail(QFrame):
 
     def can_take_payment(self) -> bool:
         """Whether the incident shown awaits a payment (its Take payment… is enabled)."""
-        return self.incident_id is not None and self.buttons["takePayment"].isEnabled()
+        return self.incident_id is not None and self.actions["takePayment"].isEnabled()
 
     def take_payment(self) -> None:
         """Take the payment for the incident shown, when it awaits one."""
@@ -470,7 +492,10 @@ class IncidentDetail(QFrame):
             return
         button = self.buttons["summary"]
         self.summary_menu.setActiveAction(self.summary_actions["customer"])
-        self.summary_menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        # Beside its button; where the button is not on view, where the pointer is.
+        place = button.mapToGlobal(button.rect().bottomLeft()) if button.isVisible() \
+            else QCursor.pos()
+        self.summary_menu.popup(place)
 
     def print_summary(self, audience: str) -> None:
         """Preview the summary for the customer (``"customer"``) or the staff (``"internal"``)."""
@@ -565,7 +590,7 @@ class IncidentDetail(QFrame):
 
     def apply_cover(self) -> None:
         """Fund the shown incident from the customer's contract, else their season ticket."""
-        if self.buttons["applyCover"].isEnabled():
+        if self.actions["applyCover"].isEnabled():
             self._on_apply_cover_clicked()
 
     def _on_apply_cover_clicked(self) -> None:

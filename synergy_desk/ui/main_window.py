@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self._set_up_list_columns()
         self._build_customer_editing()
+        self._build_incident_actions()
         self._restore_state()
         self._select_view(self._view)
 
@@ -597,6 +598,67 @@ class MainWindow(QMainWindow):
             self.auto_backup.stop()
         self.save_state()
         self.background.wait(3000)
+
+    # -- every incident action in the Incident menu and the list's context menu ------------
+
+    def _build_incident_actions(self) -> None:
+        """The incident detail's actions, in the Incident menu and in a context menu on the
+        list's rows (right-click, the Menu key or Shift+F10), enabled alike everywhere.
+
+        Three have a window action of their own, with the shortcut: Take payment…
+        (Ctrl+Shift+Y, which also takes a payment from the customer shown when no incident
+        awaits one), Apply contract / ticket (Ctrl+Shift+T) and Change incident…
+        (Ctrl+Shift+I); the last two are enabled as the detail's are.
+        """
+        own = {"takePayment": self.act_take_payment, "applyCover": self.act_apply_cover,
+               "changeFields": self.act_change_incident}
+        for name in ("applyCover", "changeFields"):
+            self._follow_enabled(own[name], self.detail.actions[name])
+        #: The actions on the incident shown, in the detail's order.
+        self.incident_actions: list[QAction] = [own.get(name, action)
+                                                for name, action in self.detail.actions.items()]
+        self.incident_menu.addSeparator()
+        for name, action in self.detail.actions.items():
+            if name not in own:
+                self.incident_menu.addAction(action)
+        self.incident_context_menu = QMenu(self)
+        self.incident_context_menu.setObjectName("incidentContextMenu")
+        self.incident_context_menu.addActions(self.incident_actions)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        self.act_row_menu = QAction(self.tr("Actions on the incident"), self.table)
+        self.act_row_menu.setObjectName("actionIncidentContextMenu")
+        self.act_row_menu.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
+        self.act_row_menu.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_row_menu.triggered.connect(self._on_row_menu_key)
+        self.table.addAction(self.act_row_menu)
+
+    @staticmethod
+    def _follow_enabled(follower: QAction, leader: QAction) -> None:
+        follower.setEnabled(leader.isEnabled())
+        leader.changed.connect(lambda: follower.setEnabled(leader.isEnabled()))
+
+    def _on_table_context_menu_requested(self, pos: Any) -> None:
+        """Right-click on a row: that incident is chosen, and its actions offered."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        if self.table.currentIndex().row() != index.row():
+            self.table.setCurrentIndex(index)
+        self._show_incident_menu(self.table.viewport().mapToGlobal(pos))
+
+    def _on_row_menu_key(self) -> None:
+        """The Menu key or Shift+F10 on the list: the chosen row's actions, beside it."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        rect = self.table.visualRect(index)
+        self._show_incident_menu(self.table.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def _show_incident_menu(self, where: Any) -> None:
+        if self.detail.incident_id is None:
+            return  # the incident could not be read: said already
+        self.incident_context_menu.popup(where)
 
     # -- the list ------------------------------------------------------------------------
 

@@ -66,3 +66,45 @@ def test_a_long_note_wraps_in_the_timeline_and_reads_whole(
     detail.resize(520, 600)
     qtbot.waitUntil(lambda: timeline.visualItemRect(long).height() > before)
     assert timeline.visualItemRect(long).height() >= wrapped_height(detail, LONG_NOTE)
+
+
+def test_every_button_of_the_managers_full_set_is_on_view_at_1366_by_768(
+        qtbot: Any, office: dict[str, Any], prefs: Any, engineer: Actor, incident: Any) -> None:
+    from tests.ui.test_main_window import make_window
+
+    window = make_window(qtbot, office["manager"], prefs)
+    window.showNormal()
+    window.resize(1366, 768)
+    window.open_incident(incident.id)
+    detail = window.detail
+    assert len(detail.buttons) == 16  # the manager's full set
+    bar = detail.action_bar
+
+    def all_on_view() -> bool:
+        for button in detail.buttons.values():
+            if not button.isVisible():
+                return False
+            place = button.geometry()
+            if not bar.rect().contains(place):
+                return False
+            if button.visibleRegion().boundingRect() != button.rect():
+                return False  # clipped by the bar or the detail
+        return True
+
+    qtbot.waitUntil(all_on_view)
+    assert (window.width(), window.height()) == (1366, 768)  # the window did not grow
+    tops = {button.geometry().top() for button in detail.buttons.values()}
+    assert len(tops) > 1  # wrapped onto more rows, not squeezed or hidden
+    # Nothing overlaps: the timeline starts below the last row of buttons.
+    assert detail.timeline.geometry().top() >= bar.geometry().bottom()
+    # A narrower detail wraps onto more rows and still shows them all.
+    alone = IncidentDetail(office["manager"])
+    qtbot.addWidget(alone)
+    alone.resize(380, 500)
+    alone.show()
+    qtbot.waitExposed(alone)
+    alone.show_incident(incident.id)
+    qtbot.waitUntil(lambda: all(alone.action_bar.rect().contains(b.geometry())
+                                and b.visibleRegion().boundingRect() == b.rect()
+                                for b in alone.buttons.values()))
+    assert len({b.geometry().top() for b in alone.buttons.values()}) > len(tops)
