@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt,
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
+    QHeaderView,
     QLabel,
     QMenu,
     QStyle,
@@ -106,10 +107,6 @@ class IncidentDetail(QFrame):
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setWordWrap(True)
         self.timeline.setUniformRowHeights(False)
-        self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 160)  # "Note for the customer", "… (staff only)"
-        self.timeline.setColumnWidth(2, 110)
-        self.timeline.setColumnWidth(3, 80)
         self._wrap_timeline_notes()
 
         self.buttons: dict[str, QToolButton] = {}
@@ -526,6 +523,16 @@ class IncidentDetail(QFrame):
     def _wrap_timeline_notes(self) -> None:
         """Each entry's notes wrap onto as many lines as they need, re-wrapped when a column
         or the timeline changes width: a long note reads whole without hovering."""
+        header = self.timeline.header()
+        # When, Who and Time as wide as their text; What wraps ("Note for the customer",
+        # "… (staff only)"); Notes takes the rest of the width, never less than a readable
+        # column, the timeline scrolling sideways below that.
+        fit = QHeaderView.ResizeMode.ResizeToContents
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, fit)
+        self.timeline.setColumnWidth(1, 120)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
         self.timeline.setItemDelegate(_WrappingDelegate(self.timeline))
         self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
         relayout = QTimer(self.timeline)

@@ -77,8 +77,10 @@ AUTO_BACKUP_SETUP_MS = 1_000
 HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
 #: The widest a list column is made to fit its contents (the user may widen it further).
 LIST_COLUMN_MAX_WIDTH = 240
-#: Subject takes the width the other columns leave, never less than this.
+#: Subject takes the width the other columns leave, never less than this, nor less than
+#: its first page's subjects need up to LIST_SUBJECT_ROOM.
 LIST_SUBJECT_MIN_WIDTH = 220
+LIST_SUBJECT_ROOM = 340
 
 class MainWindow(QMainWindow):
     """Everything a desk needs on one screen; reception's path works from the keyboard."""
@@ -669,6 +671,8 @@ class MainWindow(QMainWindow):
         self.subject_width = SpareWidth(self.table, stretch, LIST_SUBJECT_MIN_WIDTH)
         #: Whether the columns have their widths: sized to the rows, or restored.
         self._list_sized = False
+        #: Whether Subject's least width has been measured on the rows.
+        self._subject_room_set = False
 
     def _list_columns_key(self) -> str:
         """Which columns a saved header belongs to: a header saved for another set is not
@@ -693,12 +697,21 @@ class MainWindow(QMainWindow):
                                    self.table.horizontalHeader().saveState())
 
     def _size_list_columns(self) -> None:
-        """On first use, once there are rows: each column as wide as its contents need."""
-        if self._list_sized or self.model.rowCount() == 0:
+        """On first use, once there are rows: each column as wide as its contents need; and
+        in each session, the room Subject keeps."""
+        if self.model.rowCount() == 0 or (self._list_sized and self._subject_room_set):
             return
-        self._list_sized = True
-        size_columns_to_contents(self.table, LIST_COLUMN_MAX_WIDTH,
-                                 skip=(self.subject_width.column,))
+        if not self._list_sized:
+            self._list_sized = True
+            size_columns_to_contents(self.table, LIST_COLUMN_MAX_WIDTH,
+                                     skip=(self.subject_width.column,))
+        if not self._subject_room_set:
+            self._subject_room_set = True
+            # Where the list is too narrow for every column, Subject keeps room for the
+            # first page's subjects (within reason) and the list scrolls sideways instead.
+            subjects = self.table.sizeHintForColumn(self.subject_width.column)
+            self.subject_width.minimum = max(LIST_SUBJECT_MIN_WIDTH,
+                                             min(subjects, LIST_SUBJECT_ROOM))
         self.subject_width.fit()
 
     def current_filter(self) -> Any:
@@ -723,9 +736,16 @@ class MainWindow(QMainWindow):
     def _select_view(self, key: str) -> None:
         self._view = key
         self.prefs.set_last_view(self.actor.username, key)
+        QTimer.singleShot(0, self, self._show_view_button)
         self.view_buttons[key].setChecked(True)
         self._reload_list()
         self.refresh_counts()
+
+    def _show_view_button(self) -> None:
+        """The chosen view's button in sight, where the view buttons scroll sideways."""
+        scroller = self.findChild(QScrollArea, "filterViews")
+        if scroller is not None:
+            scroller.ensureWidgetVisible(self.view_buttons[self._view], 0, 0)
 
     def _on_filters_changed(self, *_args: object) -> None:
         self._engineer_id = self.engineer_filter.currentData()

@@ -63,7 +63,7 @@ def test_columns_are_sized_to_their_contents_and_subject_takes_the_rest(
         assert header.sectionSize(column) >= min(needed, 240), COLUMNS[column].heading
         if needed > header.defaultSectionSize():
             assert header.sectionSize(column) != header.defaultSectionSize()
-    assert header.sectionSize(SUBJECT) == max(LIST_SUBJECT_MIN_WIDTH, spare(table))
+    assert header.sectionSize(SUBJECT) == max(window.subject_width.minimum, spare(table))
     # A wider list gives Subject the room; the other columns stay as they are.
     before = [header.sectionSize(c) for c in range(len(COLUMNS)) if c != SUBJECT]
     subject = header.sectionSize(SUBJECT)
@@ -71,12 +71,13 @@ def test_columns_are_sized_to_their_contents_and_subject_takes_the_rest(
     window.splitter.setSizes([1700, 700])
     qtbot.waitUntil(lambda: header.sectionSize(SUBJECT) > subject)
     assert [header.sectionSize(c) for c in range(len(COLUMNS)) if c != SUBJECT] == before
-    assert header.sectionSize(SUBJECT) == max(LIST_SUBJECT_MIN_WIDTH, spare(table))
-    assert spare(table) > LIST_SUBJECT_MIN_WIDTH
+    assert header.sectionSize(SUBJECT) == max(window.subject_width.minimum, spare(table))
+    assert spare(table) > window.subject_width.minimum
     # A narrower one keeps Subject readable and scrolls sideways.
     window.resize(1366, 768)
     window.splitter.setSizes([400, 966])
-    qtbot.waitUntil(lambda: header.sectionSize(SUBJECT) == LIST_SUBJECT_MIN_WIDTH)
+    qtbot.waitUntil(lambda: header.sectionSize(SUBJECT) == window.subject_width.minimum)
+    assert window.subject_width.minimum >= LIST_SUBJECT_MIN_WIDTH
 
 
 def test_the_users_own_widths_are_kept_after_a_restart(
@@ -92,11 +93,11 @@ def test_the_users_own_widths_are_kept_after_a_restart(
     assert header.sectionSize(CUSTOMER) == 333
     # Still stretching after the restore.
     assert header.sectionResizeMode(SUBJECT) is not QHeaderView.ResizeMode.Fixed
-    assert header.sectionSize(SUBJECT) == max(LIST_SUBJECT_MIN_WIDTH, spare(again.table))
+    assert header.sectionSize(SUBJECT) == max(again.subject_width.minimum, spare(again.table))
     again.resize(2400, 900)
     again.splitter.setSizes([1700, 700])
-    qtbot.waitUntil(lambda: header.sectionSize(SUBJECT) == max(LIST_SUBJECT_MIN_WIDTH,
-                                                               spare(again.table)))
+    qtbot.waitUntil(lambda: header.sectionSize(SUBJECT) == max(
+        again.subject_width.minimum, spare(again.table)))
     assert header.sectionSize(CUSTOMER) == 333
 
     # Another person at the same desk has their own widths.

@@ -20,6 +20,12 @@ def test_each_role_opens_on_its_own_view(qtbot: Any, office: dict[str, Any],
     window = make_window(qtbot, office[role], prefs)
     assert window._view == view and window.view_buttons[view].isChecked()
     assert window.current_filter().view == view
+    # Its button is in sight where the view buttons scroll sideways.
+    window.showNormal()
+    window.resize(1366, 768)
+    window._select_view(view)
+    button = window.view_buttons[view]
+    qtbot.waitUntil(lambda: button.visibleRegion().boundingRect() == button.rect())
 
 
 def test_the_manager_sees_every_open_incident_on_opening(
