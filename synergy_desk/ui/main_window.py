@@ -673,6 +673,12 @@ class MainWindow(QMainWindow):
         self._list_sized = False
         #: Whether Subject's least width has been measured on the rows.
         self._subject_room_set = False
+        self.table.turned_round.connect(self._on_list_turned_round)
+
+    def _on_list_turned_round(self) -> None:
+        self.statusBar().showMessage(self.tr(
+            "The list is long: Ctrl+End shows its end by sorting it the other way round. "
+            "Click the column's heading to turn it back."), 10_000)
 
     def _list_columns_key(self) -> str:
         """Which columns a saved header belongs to: a header saved for another set is not

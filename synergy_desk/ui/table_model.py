@@ -274,17 +274,24 @@ class TableModel(QAbstractTableModel, Generic[R]):
     #: How many rows a page holds while the list is loaded to its end (the list service's
     #: largest page: fewer round trips than the view's pages of a screenful).
     END_PAGE_SIZE = 1000
+    #: The most rows Ctrl+End loads to reach the end, as many as a reload keeps (about 3 MB
+    #: of rows, under a tenth of a second); a longer list is turned round instead
+    #: (:meth:`ListView.moveCursor`).
+    END_MAX_ROWS = MAX_KEPT_ROWS
 
-    def fetch_to_end(self) -> None:
-        """Load every page still to come, so the last row shown is the list's real last row.
+    def fetch_to_end(self, max_rows: int | None = None) -> bool:
+        """Load the pages still to come, so the last row shown is the list's real last row;
+        whether every row is here now.
 
-        Pages of :attr:`END_PAGE_SIZE` rows, one loader call each; what goes wrong goes to
-        the window by ``failed`` (the rows loaded until then stay).
+        At most ``max_rows`` rows in all (None: however many there are), in pages of
+        :attr:`END_PAGE_SIZE` rows, one loader call each; what goes wrong goes to the window
+        by ``failed`` (the rows loaded until then stay).
         """
-        if not self.canFetchMore():
-            return
-        with reporting_errors(None, failure=self._hand_on):
-            self._load(sys.maxsize, max(self._page_size, self.END_PAGE_SIZE))
+        if self.canFetchMore():
+            want = sys.maxsize if max_rows is None else max(0, max_rows - len(self._rows))
+            with reporting_errors(None, failure=self._hand_on):
+                self._load(want, max(self._page_size, self.END_PAGE_SIZE))
+        return self._exhausted
 
     def _hand_on(self, exc: Exception) -> None:
         """A failure while Qt scrolled or sorted, for the window once Qt is done; with no one
@@ -409,21 +416,41 @@ class ListView(QTableView):
     """A table over a :class:`TableModel`: Ctrl+End goes to the list's real last row.
 
     Qt's Ctrl+End stops at the last row loaded so far; here the pages still to come are
-    loaded first (a list given all at once has none).
+    loaded first (a list given all at once has none). A list longer than
+    :attr:`TableModel.END_MAX_ROWS` is not loaded whole (its rows would outgrow the list's
+    memory and take seconds): it is turned round instead — sorted the other way by the same
+    column, the heading's arrow saying so — and its first row, the real last one, chosen.
     """
+
+    #: Ctrl+End turned a long list round to show its end: the rows it holds beyond those
+    #: loaded are not known, only that there are more than END_MAX_ROWS.
+    turned_round = Signal()
 
     def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,  # noqa: N802, N803
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:
         if cursorAction == QAbstractItemView.CursorAction.MoveEnd \
                 and modifiers & Qt.KeyboardModifier.ControlModifier:
             model = self.model()
+            column = max(0, self.currentIndex().column())
             if isinstance(model, TableModel):
-                model.fetch_to_end()
+                if not model.fetch_to_end(model.END_MAX_ROWS) and not model.stopped \
+                        and self._turn_round(model):
+                    return model.index(0, column) if model.rowCount() else QModelIndex()
             rows = model.rowCount() if model is not None else 0
             if rows:
                 # Qt's own goes to the first row when none is current yet.
-                return model.index(rows - 1, max(0, self.currentIndex().column()))
+                return model.index(rows - 1, column)
         return super().moveCursor(cursorAction, modifiers)
+
+    def _turn_round(self, model: TableModel[Any]) -> bool:
+        """Sort the other way by the column sorted by; False when the list cannot be."""
+        column = model.sort_column
+        if not 0 <= column < len(model.columns) or model.columns[column].sort_key is None:
+            return False
+        self.sortByColumn(column, Qt.SortOrder.AscendingOrder if model.descending
+                          else Qt.SortOrder.DescendingOrder)
+        self.turned_round.emit()
+        return True
 
 
 def size_columns_to_contents(view: QTableView, cap: int, *, skip: Sequence[int] = ()) -> None:

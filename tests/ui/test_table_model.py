@@ -398,3 +398,30 @@ def test_a_page_that_fails_on_the_way_to_the_end_is_handed_to_the_window(qtbot: 
     model.fetch_to_end()
     qtbot.waitUntil(lambda: bool(failures))
     assert model.stopped and model.rowCount() == 1100
+
+
+def test_ctrl_end_turns_a_very_long_list_round_rather_than_load_it_whole(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TableModel, "END_MAX_ROWS", 500)
+    loader = FakeLoader(make_rows(2350))
+    model = incident_table_model(loader, page_size=100)
+    model.reload()
+    assert model.descending and model.index(0, 0).data(ID_ROLE) == 2350  # newest first
+    view = ListView()
+    qtbot.addWidget(view)
+    view.setSortingEnabled(True)
+    view.setModel(model)
+    view.horizontalHeader().setSortIndicator(model.sort_column, Qt.SortOrder.DescendingOrder)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setFocus()
+    with qtbot.waitSignal(view.turned_round):
+        qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    # At most END_MAX_ROWS were loaded before the list was turned round.
+    assert sum(limit for _c, limit, _k, _d in loader.calls) <= 500 + 3 * 100 < 2350
+    assert not model.descending
+    assert view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    # The row chosen is the list's real last row: the oldest, first now.
+    assert view.currentIndex().row() == 0 and view.currentIndex().data(ID_ROLE) == 1
+    assert model.rowCount() <= 200
