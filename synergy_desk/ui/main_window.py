@@ -699,8 +699,11 @@ class MainWindow(QMainWindow):
         self.subject_width.fit()
 
     def _save_list_header(self) -> None:
+        """The list's header and view as this user leaves them (kept with the window's state,
+        as the session ends)."""
         self.prefs.set_list_header(self.actor.username, self._list_columns_key(),
                                    self.table.horizontalHeader().saveState())
+        self.prefs.set_last_view(self.actor.username, self._view)
 
     def _size_list_columns(self) -> None:
         """On first use, once there are rows: each column as wide as its contents need; and
@@ -741,7 +744,6 @@ class MainWindow(QMainWindow):
 
     def _select_view(self, key: str) -> None:
         self._view = key
-        self.prefs.set_last_view(self.actor.username, key)
         QTimer.singleShot(0, self, self._show_view_button)
         self.view_buttons[key].setChecked(True)
         self._reload_list()
