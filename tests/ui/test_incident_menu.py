@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from synergy_desk.domain.enums import Resolution
 from synergy_desk.models import tables as t
@@ -81,6 +81,10 @@ def test_every_incident_action_is_in_the_incident_menu_and_the_rows_context_menu
     actor: Actor = office[role]
     window = make_window(qtbot, actor, prefs)
     window.view_buttons["all"].click()
+    assert window.findChild(QMenu, "incidentContextMenu") is window.incident_context_menu
+    assert window.detail.findChild(QWidget, "incidentActions") is window.detail.action_bar
+    assert all(window.detail.findChild(QAction, f"incidentAction_{name}") is action
+               for name, action in window.detail.actions.items())
     check_menus(window, role)  # nothing shown: every one disabled
     assert not any(window.detail.actions[name].isEnabled() for name in ROLE_ACTIONS[role])
     for which in ("unfunded", "working", "resolved"):

@@ -123,3 +123,13 @@ def test_a_header_saved_for_an_older_set_of_columns_is_not_restored(
     assert header.count() == len(COLUMNS)
     assert all(header.sectionSize(c) > 20 for c in range(len(COLUMNS)))
     assert header.sectionSize(SUBJECT) >= LIST_SUBJECT_MIN_WIDTH
+
+
+def test_ctrl_end_on_a_long_list_says_it_turned_the_list_round(
+        qtbot: Any, office: dict[str, Any], prefs: Preferences) -> None:
+    log_calls(office)
+    window = open_window(qtbot, office["manager"], prefs)
+    # The view turns a list longer than TableModel.END_MAX_ROWS round (held by
+    # tests/ui/test_table_model.py); the window says so.
+    window.table.turned_round.emit()
+    assert "Ctrl+End shows its end" in window.statusBar().currentMessage()
