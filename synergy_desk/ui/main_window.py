@@ -628,12 +628,18 @@ class MainWindow(QMainWindow):
         self.incident_context_menu.addActions(self.incident_actions)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
-        self.act_row_menu = QAction(self.tr("Actions on the incident"), self.table)
+        self.act_row_menu = QAction(self.tr("Actio&ns on the chosen incident…"), self.table)
         self.act_row_menu.setObjectName("actionIncidentContextMenu")
         self.act_row_menu.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
+        # The keys work in the list (where the row is chosen); the menu entry anywhere.
         self.act_row_menu.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_row_menu.setToolTip(self.tr(
+            "The chosen incident's actions, beside its row (Shift+F10 or the Menu key in the "
+            "list)"))
         self.act_row_menu.triggered.connect(self._on_row_menu_key)
         self.table.addAction(self.act_row_menu)
+        self.incident_menu.addSeparator()
+        self.incident_menu.addAction(self.act_row_menu)
 
     @staticmethod
     def _follow_enabled(follower: QAction, leader: QAction) -> None:

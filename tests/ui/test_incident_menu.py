@@ -113,6 +113,12 @@ def test_a_right_click_chooses_the_row_and_offers_its_actions(
     assert window.detail.actions["reopen"].isEnabled()
     assert not window.detail.actions["waive"].isEnabled()
     menu.close()
+    # The Incident menu names the keys, and opens the menu beside the chosen row too.
+    assert window.act_row_menu in window.incident_menu.actions()
+    assert window.act_row_menu.shortcut().toString() == "Shift+F10"
+    window.act_row_menu.trigger()
+    qtbot.waitUntil(menu.isVisible)
+    menu.close()
     # The Menu key and Shift+F10 offer the chosen row's actions from the keyboard.
     window.table.setFocus()
     for key, modifier in ((Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier),
