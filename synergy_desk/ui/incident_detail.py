@@ -5,15 +5,18 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
+    QHeaderView,
     QLabel,
     QMenu,
-    QPushButton,
     QScrollArea,
-    QToolBar,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,6 +28,7 @@ from synergy_desk.domain.errors import FundingRequired
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
+from synergy_desk.ui.flow_layout import FlowBar, FlowScroll
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.screen import VerticalScroll
 from synergy_desk.ui.worker import Background
@@ -35,6 +39,40 @@ ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EM
 
 #: How many lines of facts show before they scroll: the rest of the height is the timeline's.
 FACT_LINES = 8
+
+
+#: The menu text of an action whose button's mnemonic is taken in the Incident menu or the
+#: list's context menu (another entry there has its letter).
+_MENU_TEXTS = {
+    "logCall": "Log &call on this incident…",
+    "summary": "Summ&ary PDF…",
+    "claim": "Ass&ign to me",
+    "merge": "&Merge…",
+    "resolve": "R&esolve…",
+    "outOfRemit": "Out o&f remit…",
+}
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows of the timeline as tall as their wrapped text in the column's width."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt's
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return size
+        # The text's own margins, as the style draws them inside the cell.
+        margin = 2 * (self._tree.style().pixelMetric(
+            QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._tree) + 1)
+        width = max(1, self._tree.columnWidth(index.column()) - margin)
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 1_000_000),
+                                              int(Qt.TextFlag.TextWordWrap), str(text))
+        return QSize(size.width(), max(size.height(), box.height() + 4))
 
 
 class IncidentDetail(QFrame):
@@ -68,35 +106,39 @@ class IncidentDetail(QFrame):
 
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("timeline")
+        # The timeline is what the engineer reads: on a short screen the rows of buttons
+        # scroll before it drops below about ten entries.
+        self.timeline.setMinimumHeight(self.fontMetrics().height() * 12)
         self.timeline.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Who"),
                                        self.tr("Time"), self.tr("Notes")])
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setWordWrap(True)
         self.timeline.setUniformRowHeights(False)
-        self.timeline.setColumnWidth(0, 130)
-        self.timeline.setColumnWidth(1, 160)  # "Note for the customer", "… (staff only)"
-        self.timeline.setColumnWidth(2, 110)
-        self.timeline.setColumnWidth(3, 80)
+        self._wrap_timeline_notes()
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QToolButton] = {}
+        #: Every action on the incident shown, in the order its buttons show: the same
+        #: actions are the window's Incident menu and the list's context menu, so each is
+        #: enabled alike everywhere.
+        self.actions: dict[str, QAction] = {}
         engineer = actor.role in ENGINEERS
-        # Toolbars, not rows of buttons: on a narrow screen the buttons that do not fit move
-        # into the toolbar's » menu instead of widening the window.
-        desk_row = QToolBar()
-        desk_row.setObjectName("incidentDeskActions")
-        self._row = desk_row
+        # One row of buttons that wraps onto more rows on a narrow window: every action stays
+        # in view (a toolbar hid those that did not fit behind a » menu).
+        self.action_bar = FlowBar()
+        self.action_bar.setObjectName("incidentActions")
+        self._row = self.action_bar.flow
         self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
         # Its shortcut (Ctrl+Shift+Y) is the window's Incident menu's, which pays for the
         # incident shown when it awaits payment (two keys alike cancel each other out in Qt).
         self._add_button("takePayment", self.tr("Take &payment…"), None,
                          self._on_take_payment_clicked)
-        self.buttons["takePayment"].setToolTip(
+        self.actions["takePayment"].setToolTip(
             self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
         # Its shortcut (Ctrl+Shift+T) is the window's Incident menu's, which calls apply_cover.
         self._add_button("applyCover", self.tr("Apply contract / &ticket"), None,
                          self._on_apply_cover_clicked)
-        self.buttons["applyCover"].setToolTip(
+        self.actions["applyCover"].setToolTip(
             self.tr("Fund it from the customer's support contract or season ticket "
                     "(Ctrl+Shift+T)"))
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
@@ -104,9 +146,6 @@ class IncidentDetail(QFrame):
         self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
         self._add_change_button()
         self._build_summary_menu()
-        work_row = QToolBar()
-        work_row.setObjectName("incidentWorkActions")
-        self._row = work_row
         if engineer:
             self._add_button("claim", self.tr("Assign to &me"), None, self._on_claim_clicked)
             self._add_button("startWork", self.tr("&Start work"), "Ctrl+Shift+S",
@@ -131,9 +170,9 @@ class IncidentDetail(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self._facts_area())
-        layout.addWidget(desk_row)
-        if engineer:
-            layout.addWidget(work_row)
+        # In a window too short for every row of buttons, the rows scroll (the timeline keeps
+        # its room and the window stays on the screen).
+        layout.addWidget(FlowScroll(self.action_bar))
         layout.addWidget(self.timeline, 1)
         self._build_timeline_menu()
         self._set_enabled(False)
@@ -148,22 +187,32 @@ class IncidentDetail(QFrame):
         return area
 
     def _add_button(self, name: str, text: str, shortcut: str | None, slot: Any) -> None:
-        button = QPushButton(text)
-        button.setObjectName(name + "Button")
-        button.clicked.connect(slot)
+        """The action ``name`` and its button. The button shows ``text`` (its mnemonic is the
+        button's); a menu shows the action's menu text, whose mnemonic is unique in the
+        Incident menu and the list's context menu."""
+        action = QAction(self.tr(_MENU_TEXTS.get(name, text)), self)
+        action.setObjectName(f"incidentAction_{name}")
+        action.setIconText(text)
+        action.triggered.connect(lambda _checked=False: slot())
         if shortcut:
-            action = QAction(self)
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _c=False, b=button: b.isEnabled() and b.click())
-            self.addAction(action)
-            button.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+            action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+        else:
+            action.setToolTip(text.replace("&", ""))
+        # A disabled action's shortcut does nothing, as its button does nothing.
+        self.addAction(action)
+        button = QToolButton()
+        button.setObjectName(name + "Button")
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setDefaultAction(action)
+        self.actions[name] = action
         self.buttons[name] = button
         self._row.addWidget(button)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for button in self.buttons.values():
-            button.setEnabled(enabled)
+        for action in self.actions.values():
+            action.setEnabled(enabled)
 
     def clear(self) -> None:
         self.incident_id = None
@@ -274,29 +323,30 @@ class IncidentDetail(QFrame):
             "waive": open_ and not funded,
             "changeFields": status is not IncidentStatus.CLOSED and not merged,
         }
-        for name, button in self.buttons.items():
-            button.setEnabled(rules.get(name, False))
-        if "startWork" in self.buttons:
-            self.buttons["startWork"].setToolTip(
+        for name, action in self.actions.items():
+            action.setEnabled(rules.get(name, False))
+        if "startWork" in self.actions:
+            self.actions["startWork"].setToolTip(
                 self.tr("Needs funding first: take a payment or use a season ticket "
                         "(Ctrl+Shift+S)") if not funded else self.tr("Start work (Ctrl+Shift+S)"))
-        if "resolve" in self.buttons and not funded:
-            self.buttons["resolve"].setToolTip(self.tr("Needs funding first"))
+        if "resolve" in self.actions:
+            self.actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
+                                               else self.tr("Resolve… (Ctrl+Shift+R)"))
 
     # -- changing the incident's engineer and details --------------------------------------
 
     def _add_change_button(self) -> None:
         # Its shortcut (Ctrl+Shift+I) is the window's Incident → Change incident… action.
         self._add_button("changeFields", self.tr("Change…"), None, self.change_fields)
-        self.buttons["changeFields"].setToolTip(self.tr(
+        self.actions["changeFields"].setToolTip(self.tr(
             "Reassign it, or change its product, module, version or priority (Ctrl+Shift+I)"))
 
     def change_fields(self) -> None:
         """Reassign the incident shown, or change its product, module, version or priority."""
         from synergy_desk.ui.dialogs.incident_fields import change_incident_flow
 
-        button = self.buttons.get("changeFields")
-        if self._detail is None or button is None or not button.isEnabled():
+        action = self.actions.get("changeFields")
+        if self._detail is None or action is None or not action.isEnabled():
             return
         self._done(change_incident_flow(self, self._actor, self._detail))
 
@@ -404,7 +454,7 @@ class IncidentDetail(QFrame):
 
     def can_take_payment(self) -> bool:
         """Whether the incident shown awaits a payment (its Take payment… is enabled)."""
-        return self.incident_id is not None and self.buttons["takePayment"].isEnabled()
+        return self.incident_id is not None and self.actions["takePayment"].isEnabled()
 
     def take_payment(self) -> None:
         """Take the payment for the incident shown, when it awaits one."""
@@ -458,7 +508,10 @@ class IncidentDetail(QFrame):
             return
         button = self.buttons["summary"]
         self.summary_menu.setActiveAction(self.summary_actions["customer"])
-        self.summary_menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        # Beside its button; where the button is not on view, where the pointer is.
+        place = button.mapToGlobal(button.rect().bottomLeft()) if button.isVisible() \
+            else QCursor.pos()
+        self.summary_menu.popup(place)
 
     def print_summary(self, audience: str) -> None:
         """Preview the summary for the customer (``"customer"``) or the staff (``"internal"``)."""
@@ -485,6 +538,27 @@ class IncidentDetail(QFrame):
         self.timeline_menu.addAction(self.act_for_customer)
         self.timeline.currentItemChanged.connect(self._update_for_customer_action)
         self._update_for_customer_action()
+
+    def _wrap_timeline_notes(self) -> None:
+        """Each entry's notes wrap onto as many lines as they need, re-wrapped when a column
+        or the timeline changes width: a long note reads whole without hovering."""
+        header = self.timeline.header()
+        # When, Who and Time as wide as their text; What wraps ("Note for the customer",
+        # "… (staff only)"); Notes takes the rest of the width, never less than a readable
+        # column, the timeline scrolling sideways below that.
+        fit = QHeaderView.ResizeMode.ResizeToContents
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, fit)
+        self.timeline.setColumnWidth(1, 120)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(40)
+        self.timeline.setItemDelegate(_WrappingDelegate(self.timeline))
+        self.timeline.setTextElideMode(Qt.TextElideMode.ElideNone)
+        relayout = QTimer(self.timeline)
+        relayout.setSingleShot(True)
+        relayout.setInterval(0)
+        relayout.timeout.connect(self.timeline.doItemsLayout)
+        self.timeline.header().sectionResized.connect(lambda *_a: relayout.start())
 
     def _kind_text(self, entry: Any) -> str:
         kind = TimelineKind(entry.kind)
@@ -542,7 +616,7 @@ class IncidentDetail(QFrame):
 
     def apply_cover(self) -> None:
         """Fund the shown incident from the customer's contract, else their season ticket."""
-        if self.buttons["applyCover"].isEnabled():
+        if self.actions["applyCover"].isEnabled():
             self._on_apply_cover_clicked()
 
     def _on_apply_cover_clicked(self) -> None:

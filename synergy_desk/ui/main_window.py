@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -46,7 +45,7 @@ from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
 from synergy_desk.ui.screen import FRAME_ALLOWANCE, VerticalScroll, fits_a_screen
-from synergy_desk.ui.table_model import ID_ROLE
+from synergy_desk.ui.table_model import ID_ROLE, ListView, SpareWidth, size_columns_to_contents
 from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,12 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("callbacks_due", "Call-backs due", "Alt+6"),
     ("resolved", "Resolved", "Alt+7"),
     ("all", "All", "Alt+8"),
+    ("open", "All open", "Alt+9"),
 )
+
+#: The view each role opens on until its user chooses another: reception the callers who
+#: still owe for their incidents, engineers their own queue, managers every open incident.
+ROLE_VIEWS = {Role.RECEPTION: "awaiting_payment", Role.ENGINEER: "mine", Role.MANAGER: "open"}
 
 
 #: When the open desk lapses expired season tickets: soon after start-up, then hourly.
@@ -71,6 +75,12 @@ LAPSE_EVERY_MS = 3_600_000
 AUTO_BACKUP_SETUP_MS = 1_000
 #: How often an open window tells the office it is still open (a restore names live desks).
 HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
+#: The widest a list column is made to fit its contents (the user may widen it further).
+LIST_COLUMN_MAX_WIDTH = 240
+#: Subject takes the width the other columns leave, never less than this, nor less than
+#: its first page's subjects need up to LIST_SUBJECT_ROOM.
+LIST_SUBJECT_MIN_WIDTH = 220
+LIST_SUBJECT_ROOM = 340
 
 
 class MainWindow(QMainWindow):
@@ -90,7 +100,7 @@ class MainWindow(QMainWindow):
         self.office_name = office_name
         self.background = Background(self)
         self.setWindowTitle(f"{office_name or 'Synergy Desk'} — Synergy Desk")
-        self._view = "mine" if actor.role is not Role.RECEPTION else "awaiting_payment"
+        self._view = self._first_view()
         self._engineer_id: int | None = None
         self._product_id: int | None = None
         self._token: tuple[int, int] = (0, 0)
@@ -114,7 +124,9 @@ class MainWindow(QMainWindow):
             self.model.sort_column, Qt.SortOrder.DescendingOrder if self.model.descending
             else Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self._set_up_list_columns()
         self._build_customer_editing()
+        self._build_incident_actions()
         self._restore_state()
         self._select_view(self._view)
 
@@ -320,18 +332,22 @@ class MainWindow(QMainWindow):
         row.addStretch(1)
         scroller.setFixedHeight(views.sizeHint().height() + 14)
         row = bar_row
-        row.addWidget(QLabel(self.tr("Engineer:")))
+        # The filters' own first entries say what they filter, so they need no labels beside
+        # them and the nine views keep their room on a 1280-wide screen (1920 at 150 %).
         self.engineer_filter = QComboBox()
         self.engineer_filter.setObjectName("filterEngineer")
-        self.engineer_filter.addItem(self.tr("Anyone"), None)
+        self.engineer_filter.setToolTip(self.tr("Engineer"))
+        self.engineer_filter.setAccessibleName(self.tr("Engineer"))
+        self.engineer_filter.addItem(self.tr("Any engineer"), None)
         self.engineer_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.engineer_filter.setMinimumContentsLength(8)
         self.engineer_filter.currentIndexChanged.connect(self._on_filters_changed)
         row.addWidget(self.engineer_filter)
-        row.addWidget(QLabel(self.tr("Product:")))
         self.product_filter = QComboBox()
         self.product_filter.setObjectName("filterProduct")
+        self.product_filter.setToolTip(self.tr("Product"))
+        self.product_filter.setAccessibleName(self.tr("Product"))
         self.product_filter.addItem(self.tr("All products"), None)
         # The engineers and products are filled in just after the list is first painted
         # (they need the settings and users services, which the first paint does not).
@@ -343,7 +359,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.product_filter)
         outer.addWidget(filter_bar)
 
-        self.table = QTableView()
+        self.table = ListView()
         self.table.setObjectName("incidentTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -353,14 +369,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionsMovable(True)
-        widths = (96, 170, 260, 120, 150, 110, 120, 125, 125)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
-            if COLUMNS[column].stretch:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionsMovable(True)
         self.table.activated.connect(self._on_table_activated)
 
         self.customer_panel = CustomerPanel(can_refund=self.actor.role is Role.MANAGER)
@@ -603,8 +612,7 @@ class MainWindow(QMainWindow):
         else:
             # The timeline is what an engineer reads: the incident gets two thirds.
             self.right.setSizes([int(height * 0.33), int(height * 0.67)])
-        if not self.prefs.header_state.isEmpty():
-            self.table.horizontalHeader().restoreState(self.prefs.header_state)
+        self._restore_list_header()
 
     def _fit_to_screen(self) -> None:
         """First start (or a saved window that no longer fits): a roomy window, but never
@@ -631,7 +639,7 @@ class MainWindow(QMainWindow):
         self.prefs.window_state = self.saveState()
         self.prefs.splitter_state = self.splitter.saveState()
         self.prefs.right_splitter_state = self.right.saveState()
-        self.prefs.header_state = self.table.horizontalHeader().saveState()
+        self._save_list_header()
         self.prefs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
@@ -657,7 +665,133 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.background.wait(3000)
 
+    # -- every incident action in the Incident menu and the list's context menu ------------
+
+    def _build_incident_actions(self) -> None:
+        """The incident detail's actions, in the Incident menu and in a context menu on the
+        list's rows (right-click, the Menu key or Shift+F10), enabled alike everywhere.
+
+        Three have a window action of their own, with the shortcut: Take payment…
+        (Ctrl+Shift+Y, which also takes a payment from the customer shown when no incident
+        awaits one), Apply contract / ticket (Ctrl+Shift+T) and Change incident…
+        (Ctrl+Shift+I); the last two are enabled as the detail's are.
+        """
+        own = {"takePayment": self.act_take_payment, "applyCover": self.act_apply_cover,
+               "changeFields": self.act_change_incident}
+        for name in ("applyCover", "changeFields"):
+            self._follow_enabled(own[name], self.detail.actions[name])
+        #: The actions on the incident shown, in the detail's order.
+        self.incident_actions: list[QAction] = [own.get(name, action)
+                                                for name, action in self.detail.actions.items()]
+        self.incident_menu.addSeparator()
+        for name, action in self.detail.actions.items():
+            if name not in own:
+                self.incident_menu.addAction(action)
+        self.incident_context_menu = QMenu(self)
+        self.incident_context_menu.setObjectName("incidentContextMenu")
+        self.incident_context_menu.addActions(self.incident_actions)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        self.act_row_menu = QAction(self.tr("Actio&ns on the chosen incident…"), self.table)
+        self.act_row_menu.setObjectName("actionIncidentContextMenu")
+        self.act_row_menu.setShortcuts([QKeySequence("Shift+F10"), QKeySequence(Qt.Key.Key_Menu)])
+        # The keys work in the list (where the row is chosen); the menu entry anywhere.
+        self.act_row_menu.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.act_row_menu.setToolTip(self.tr(
+            "The chosen incident's actions, beside its row (Shift+F10 or the Menu key in the "
+            "list)"))
+        self.act_row_menu.triggered.connect(self._on_row_menu_key)
+        self.table.addAction(self.act_row_menu)
+        self.incident_menu.addSeparator()
+        self.incident_menu.addAction(self.act_row_menu)
+
+    @staticmethod
+    def _follow_enabled(follower: QAction, leader: QAction) -> None:
+        follower.setEnabled(leader.isEnabled())
+        leader.changed.connect(lambda: follower.setEnabled(leader.isEnabled()))
+
+    def _on_table_context_menu_requested(self, pos: Any) -> None:
+        """Right-click on a row: that incident is chosen, and its actions offered."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        if self.table.currentIndex().row() != index.row():
+            self.table.setCurrentIndex(index)
+        self._show_incident_menu(self.table.viewport().mapToGlobal(pos))
+
+    def _on_row_menu_key(self) -> None:
+        """The Menu key or Shift+F10 on the list: the chosen row's actions, beside it."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        rect = self.table.visualRect(index)
+        self._show_incident_menu(self.table.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def _show_incident_menu(self, where: Any) -> None:
+        if self.detail.incident_id is None:
+            return  # the incident could not be read: said already
+        self.incident_context_menu.popup(where)
+
     # -- the list ------------------------------------------------------------------------
+
+    def _set_up_list_columns(self) -> None:
+        """Subject takes the width the other columns leave; the others are sized to their
+        contents on first use (the first rows loaded), then kept as the user leaves them."""
+        stretch = next(i for i, column in enumerate(COLUMNS) if column.stretch)
+        self.subject_width = SpareWidth(self.table, stretch, LIST_SUBJECT_MIN_WIDTH)
+        #: Whether the columns have their widths: sized to the rows, or restored.
+        self._list_sized = False
+        #: Whether Subject's least width has been measured on the rows.
+        self._subject_room_set = False
+        self.table.turned_round.connect(self._on_list_turned_round)
+
+    def _on_list_turned_round(self) -> None:
+        self.statusBar().showMessage(self.tr(
+            "The list is long: Ctrl+End shows its end by sorting it the other way round. "
+            "Click the column's heading to turn it back."), 10_000)
+
+    def _list_columns_key(self) -> str:
+        """Which columns a saved header belongs to: a header saved for another set is not
+        restored over this one."""
+        return "|".join(column.heading for column in COLUMNS)
+
+    def _restore_list_header(self) -> None:
+        """The widths, order and sort this user left the list in, when saved for these
+        columns; Subject still takes the spare width."""
+        state = self.prefs.list_header(self.actor.username, self._list_columns_key())
+        header = self.table.horizontalHeader()
+        if state.isEmpty() or not header.restoreState(state) \
+                or header.count() != len(COLUMNS):
+            return
+        self._list_sized = True
+        header.setSectionResizeMode(self.subject_width.column,
+                                    QHeaderView.ResizeMode.Interactive)
+        self.subject_width.fit()
+
+    def _save_list_header(self) -> None:
+        """The list's header and view as this user leaves them (kept with the window's state,
+        as the session ends)."""
+        self.prefs.set_list_header(self.actor.username, self._list_columns_key(),
+                                   self.table.horizontalHeader().saveState())
+        self.prefs.set_last_view(self.actor.username, self._view)
+
+    def _size_list_columns(self) -> None:
+        """On first use, once there are rows: each column as wide as its contents need; and
+        in each session, the room Subject keeps."""
+        if self.model.rowCount() == 0 or (self._list_sized and self._subject_room_set):
+            return
+        if not self._list_sized:
+            self._list_sized = True
+            size_columns_to_contents(self.table, LIST_COLUMN_MAX_WIDTH,
+                                     skip=(self.subject_width.column,))
+        if not self._subject_room_set:
+            self._subject_room_set = True
+            # Where the list is too narrow for every column, Subject keeps room for the
+            # first page's subjects (within reason) and the list scrolls sideways instead.
+            subjects = self.table.sizeHintForColumn(self.subject_width.column)
+            self.subject_width.minimum = max(LIST_SUBJECT_MIN_WIDTH,
+                                             min(subjects, LIST_SUBJECT_ROOM))
+        self.subject_width.fit()
 
     def current_filter(self) -> Any:
         return incident_list.IncidentFilter(view=self._view, me=self.actor.id,
@@ -672,11 +806,24 @@ class MainWindow(QMainWindow):
                                             limit=limit)
         return [to_list_row(r) for r in page.rows], page.next_cursor
 
+    def _first_view(self) -> str:
+        """The view this user chose last, or their role's own until they choose one."""
+        chosen = self.prefs.last_view(self.actor.username)
+        known = {key for key, _label, _shortcut in VIEWS}
+        return chosen if chosen in known else ROLE_VIEWS.get(self.actor.role, "mine")
+
     def _select_view(self, key: str) -> None:
         self._view = key
+        QTimer.singleShot(0, self, self._show_view_button)
         self.view_buttons[key].setChecked(True)
         self._reload_list()
         self.refresh_counts()
+
+    def _show_view_button(self) -> None:
+        """The chosen view's button in sight, where the view buttons scroll sideways."""
+        scroller = self.findChild(QScrollArea, "filterViews")
+        if scroller is not None:
+            scroller.ensureWidgetVisible(self.view_buttons[self._view], 0, 0)
 
     def _on_filters_changed(self, *_args: object) -> None:
         self._engineer_id = self.engineer_filter.currentData()
@@ -714,6 +861,7 @@ class MainWindow(QMainWindow):
             self.model.reload(keep_rows)
         if not outcome.failed:
             self._list_lost = False
+            self._size_list_columns()
 
     def refresh_counts(self) -> None:
         with reporting_errors(self, failure=self._read_failed(

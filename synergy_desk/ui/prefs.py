@@ -1,6 +1,9 @@
 """Per-user preferences (window state, appearance, database URL, last user) behind one typed
 class.
 
+What differs between the people who log in at one desk (the incident list's column widths,
+the view each chose last) is kept under each one's user name.
+
 The database address is kept without its password: the password goes to the system's
 credential store (Windows Credential Manager, the macOS Keychain, the Secret Service) through
 ``keyring``. Where there is no store the password is kept nowhere and asked for at log-in.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -89,6 +93,30 @@ class Preferences:
     @header_state.setter
     def header_state(self, value: QByteArray) -> None:
         self._s.setValue("incidentTable/header", value)
+
+    @staticmethod
+    def _user_key(user: str, key: str) -> str:
+        """A key of one user's own (a name with a slash in it makes no extra group)."""
+        return f"users/{quote(user, safe='')}/{key}"
+
+    def list_header(self, user: str, columns: str) -> QByteArray:
+        """The incident list's header as ``user`` left it (widths, order, sort), or empty
+        when it was saved for another set of ``columns`` (an older version's list)."""
+        kept = str(self._s.value(self._user_key(user, "incidentTable/columns"), "", type=str))
+        if kept != columns:
+            return QByteArray()
+        return self._bytes(self._user_key(user, "incidentTable/header"))
+
+    def set_list_header(self, user: str, columns: str, state: QByteArray) -> None:
+        self._s.setValue(self._user_key(user, "incidentTable/columns"), columns)
+        self._s.setValue(self._user_key(user, "incidentTable/header"), state)
+
+    def last_view(self, user: str) -> str:
+        """The view of the incident list ``user`` chose last ("" for none yet)."""
+        return str(self._s.value(self._user_key(user, "incidentTable/view"), "", type=str))
+
+    def set_last_view(self, user: str, view: str) -> None:
+        self._s.setValue(self._user_key(user, "incidentTable/view"), view)
 
     @property
     def database_url(self) -> str:

@@ -17,17 +17,24 @@ the error to the window, and no more pages are asked for until the next ``reload
 
 Rows are the plain frozen dataclasses the services return (or a few fields of them); the
 model never reads the database itself.
+
+Beside the model live the pieces a list's view needs to be readable: :class:`ListView` (a
+table whose Ctrl+End reaches the real last row, loading the pages still to come),
+:func:`size_columns_to_contents` (each column as wide as its heading and the rows loaded,
+within a cap) and :class:`SpareWidth` (one column takes the width the others leave).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QMetaMethod,
     QModelIndex,
     QObject,
@@ -37,12 +44,14 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from synergy_desk.ui import errors
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.palette import Colour
 
-__all__ = ["ID_ROLE", "SORT_ROLE", "Column", "PageLoader", "TableModel", "sort_order"]
+__all__ = ["ID_ROLE", "SORT_ROLE", "Column", "ListView", "PageLoader", "SpareWidth", "TableModel",
+           "size_columns_to_contents", "sort_order"]
 
 R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -216,16 +225,18 @@ class TableModel(QAbstractTableModel, Generic[R]):
         self.endResetModel()
         self._load(max(self._page_size, min(keep_rows, self.MAX_KEPT_ROWS)))
 
-    def _load(self, want: int) -> None:
-        """Load pages until ``want`` rows have come or there are no more; one call a page."""
+    def _load(self, want: int, page_size: int | None = None) -> None:
+        """Load pages until ``want`` rows have come or there are no more; one call a page
+        (of ``page_size`` rows, or the model's own)."""
         if self._fetching or self._exhausted or self._stopped or self._loader is None:
             return
         self._fetching = True
         key = self._sort_key()
         loaded = 0
+        page = max(1, page_size or self._page_size)
         try:
             while loaded < want and not self._exhausted:
-                limit = min(self._page_size, want - loaded)
+                limit = min(page, want - loaded)
                 # A page that fails stops the loading until the next reload.
                 self._stopped = True
                 rows, cursor = self._loader(self._cursor, limit, key, self._descending)
@@ -259,6 +270,28 @@ class TableModel(QAbstractTableModel, Generic[R]):
         # Qt calls this as the view scrolls: what goes wrong goes to the window by ``failed``.
         with reporting_errors(None, failure=self._hand_on):
             self._load(self._page_size)
+
+    #: How many rows a page holds while the list is loaded to its end (the list service's
+    #: largest page: fewer round trips than the view's pages of a screenful).
+    END_PAGE_SIZE = 1000
+    #: The most rows Ctrl+End loads to reach the end, as many as a reload keeps (about 3 MB
+    #: of rows, under a tenth of a second); a longer list is turned round instead
+    #: (:meth:`ListView.moveCursor`).
+    END_MAX_ROWS = MAX_KEPT_ROWS
+
+    def fetch_to_end(self, max_rows: int | None = None) -> bool:
+        """Load the pages still to come, so the last row shown is the list's real last row;
+        whether every row is here now.
+
+        At most ``max_rows`` rows in all (None: however many there are), in pages of
+        :attr:`END_PAGE_SIZE` rows, one loader call each; what goes wrong goes to the window
+        by ``failed`` (the rows loaded until then stay).
+        """
+        if self.canFetchMore():
+            want = sys.maxsize if max_rows is None else max(0, max_rows - len(self._rows))
+            with reporting_errors(None, failure=self._hand_on):
+                self._load(want, max(self._page_size, self.END_PAGE_SIZE))
+        return self._exhausted
 
     def _hand_on(self, exc: Exception) -> None:
         """A failure while Qt scrolled or sorted, for the window once Qt is done; with no one
@@ -374,3 +407,107 @@ class TableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.number:
             return _RIGHT
         return None
+
+
+# -- the view of a list ------------------------------------------------------------------------
+
+
+class ListView(QTableView):
+    """A table over a :class:`TableModel`: Ctrl+End goes to the list's real last row.
+
+    Qt's Ctrl+End stops at the last row loaded so far; here the pages still to come are
+    loaded first (a list given all at once has none). A list longer than
+    :attr:`TableModel.END_MAX_ROWS` is not loaded whole (its rows would outgrow the list's
+    memory and take seconds): it is turned round instead — sorted the other way by the same
+    column, the heading's arrow saying so — and its first row, the real last one, chosen.
+    """
+
+    #: Ctrl+End turned a long list round to show its end: the rows it holds beyond those
+    #: loaded are not known, only that there are more than END_MAX_ROWS.
+    turned_round = Signal()
+
+    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,  # noqa: N802, N803
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        if cursorAction == QAbstractItemView.CursorAction.MoveEnd \
+                and modifiers & Qt.KeyboardModifier.ControlModifier:
+            model = self.model()
+            column = max(0, self.currentIndex().column())
+            if isinstance(model, TableModel):
+                if not model.fetch_to_end(model.END_MAX_ROWS) and not model.stopped \
+                        and self._turn_round(model):
+                    return model.index(0, column) if model.rowCount() else QModelIndex()
+            rows = model.rowCount() if model is not None else 0
+            if rows:
+                # Qt's own goes to the first row when none is current yet.
+                return model.index(rows - 1, column)
+        return super().moveCursor(cursorAction, modifiers)
+
+    def _turn_round(self, model: TableModel[Any]) -> bool:
+        """Sort the other way by the column sorted by; False when the list cannot be."""
+        column = model.sort_column
+        if not 0 <= column < len(model.columns) or model.columns[column].sort_key is None:
+            return False
+        self.sortByColumn(column, Qt.SortOrder.AscendingOrder if model.descending
+                          else Qt.SortOrder.DescendingOrder)
+        self.turned_round.emit()
+        return True
+
+
+def size_columns_to_contents(view: QTableView, cap: int, *, skip: Sequence[int] = ()) -> None:
+    """Make each column as wide as its heading and the rows loaded need, at most ``cap``
+    pixels (a column in ``skip`` keeps its width)."""
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        if column in skip or view.isColumnHidden(column):
+            continue
+        # The heading's hint has room for the sort arrow when the list sorts.
+        wanted = max(header.sectionSizeHint(column), view.sizeHintForColumn(column))
+        view.setColumnWidth(column, min(wanted, cap))
+
+
+class SpareWidth(QObject):
+    """Keeps one column of a table as wide as the room the other columns leave, never
+    narrower than ``minimum`` (then the table scrolls sideways instead).
+
+    Qt's own stretch mode would squeeze the column to nothing on a narrow screen and would
+    not let the user widen it; here the user's widths of the other columns are kept, and
+    the column takes what is left whenever the table or another column changes width.
+    """
+
+    def __init__(self, view: QTableView, column: int, minimum: int) -> None:
+        super().__init__(view)
+        self._view = view
+        self.column = column
+        self.minimum = minimum
+        self._busy = False
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._on_header_section_resized)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        """Give the column the room the others leave now."""
+        view = self._view
+        header = view.horizontalHeader()
+        if self._busy or not 0 <= self.column < header.count():
+            return
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c != self.column and not header.isSectionHidden(c))
+        width = max(self.minimum, view.viewport().width() - others)
+        if header.sectionSize(self.column) != width:
+            self._busy = True
+            try:
+                header.resizeSection(self.column, width)
+            finally:
+                self._busy = False
+
+    def _on_header_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column != self.column:
+            self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False

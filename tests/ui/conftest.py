@@ -4,6 +4,7 @@ its jobs at once) and a customer who rings."""
 
 from __future__ import annotations
 
+import gc
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -52,6 +53,19 @@ def credential_store() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(store)
     yield store
     keyring.set_keyring(saved)
+
+
+@pytest.fixture(autouse=True)
+def garbage_on_the_gui_thread() -> Iterator[None]:
+    """Reference cycles are collected on the window's thread only, as the program does
+    (``app.collect_garbage_on_gui_thread``): a collection set off by a background job's
+    allocation would free Qt objects off their thread and crash the run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if enabled:
+        gc.enable()
 
 
 @pytest.fixture

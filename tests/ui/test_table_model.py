@@ -15,7 +15,14 @@ from PySide6.QtWidgets import QTableView
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.ui import palette
 from synergy_desk.ui.incident_columns import ListRow, incident_table_model
-from synergy_desk.ui.table_model import ID_ROLE, SORT_ROLE, Column, TableModel, sort_order
+from synergy_desk.ui.table_model import (
+    ID_ROLE,
+    SORT_ROLE,
+    Column,
+    ListView,
+    TableModel,
+    sort_order,
+)
 
 
 def make_rows(n: int) -> list[ListRow]:
@@ -354,3 +361,67 @@ def test_given_rows_end_the_paging() -> None:
     assert not model.canFetchMore(QModelIndex())
     model.reload()  # nothing to load again
     assert things(model) == ["beta"]
+
+
+def test_ctrl_end_reaches_the_real_last_row_of_a_list_longer_than_a_page(qtbot: Any) -> None:
+    loader = FakeLoader(make_rows(2350))
+    model = TableModel(incident_table_model(loader).columns, loader=loader, page_size=100)
+    model.reload()
+    view = ListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setFocus()
+    assert model.rowCount() < 2350
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert model.rowCount() == 2350 and model.exhausted
+    assert view.currentIndex().row() == 2349
+    assert view.currentIndex().data(ID_ROLE) == 2350
+    # Big pages to the end, not a screenful a call.
+    assert max(limit for _cursor, limit, _key, _desc in loader.calls) == TableModel.END_PAGE_SIZE
+    assert len(loader.calls) <= 1 + 3
+    # Back at the top, Ctrl+End again asks for nothing more.
+    calls = len(loader.calls)
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert len(loader.calls) == calls and view.currentIndex().row() == 2349
+
+
+def test_a_page_that_fails_on_the_way_to_the_end_is_handed_to_the_window(qtbot: Any) -> None:
+    loader = FakeLoader(make_rows(2350), fail_from_call=3)
+    model = TableModel(incident_table_model(loader).columns, loader=loader, page_size=100)
+    model.reload()
+    failures: list[object] = []
+    model.failed.connect(failures.append)
+    model.fetch_to_end()
+    qtbot.waitUntil(lambda: bool(failures))
+    assert model.stopped and model.rowCount() == 1100
+
+
+def test_ctrl_end_turns_a_very_long_list_round_rather_than_load_it_whole(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TableModel, "END_MAX_ROWS", 500)
+    loader = FakeLoader(make_rows(2350))
+    model = incident_table_model(loader, page_size=100)
+    model.reload()
+    assert model.descending and model.index(0, 0).data(ID_ROLE) == 2350  # newest first
+    view = ListView()
+    qtbot.addWidget(view)
+    view.setSortingEnabled(True)
+    view.setModel(model)
+    view.horizontalHeader().setSortIndicator(model.sort_column, Qt.SortOrder.DescendingOrder)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setFocus()
+    with qtbot.waitSignal(view.turned_round):
+        qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    # At most END_MAX_ROWS were loaded before the list was turned round.
+    assert sum(limit for _c, limit, _k, _d in loader.calls) <= 500 + 3 * 100 < 2350
+    assert not model.descending
+    assert view.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    # The row chosen is the list's real last row: the oldest, first now.
+    assert view.currentIndex().row() == 0 and view.currentIndex().data(ID_ROLE) == 1
+    assert model.rowCount() <= 200
