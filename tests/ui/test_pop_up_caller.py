@@ -102,6 +102,22 @@ def test_an_unknown_number_opens_the_new_customer_form_with_the_number_filled_in
     dialog.reject()
 
 
+def test_escape_closes_an_unknown_callers_pop_up_without_asking_about_the_number_given(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+    window.pop_up_caller("01632 960777")
+    dialog = popped_dialog(qtbot, window)
+    assert not dialog.new_customer_typed()  # the number came with the call
+    qtbot.keyClick(dialog.nc_name, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window._call_dialog is None)
+    window.pop_up_caller("01632 960777")
+    dialog = popped_dialog(qtbot, window)
+    qtbot.keyClicks(dialog.nc_name, "Half typed")
+    assert dialog.new_customer_typed()  # a name typed is asked about, as ever
+    dialog.nc_name.clear()
+    dialog.reject()
+
+
 def test_a_number_several_callers_have_asks_which_in_a_short_list(
         qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
     reception = office["reception"]

@@ -62,6 +62,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self._actor = actor
         self.customer_id: int | None = None
         self._tickets_left = 0
+        #: The number an incoming call filled in the new-customer form with.
+        self._phone_given = ""
         #: The chosen customer's cover (what the entitlement line says).
         self._entitlement: funding.Entitlement | None = None
         #: What to do once the call is logged: "pay", "ticket", or None (just log it).
@@ -389,6 +391,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.search.setText(phone)
         self._on_new_customer_clicked()
         self.nc_phone.setText(phone)
+        self._phone_given = phone
         self.nc_add.setDefault(True)
         self.nc_name.setFocus()
 
@@ -427,8 +430,10 @@ class LogCallDialog(FormDialog[LoggedCall]):
 
     def new_customer_typed(self) -> bool:
         """Whether a new customer is half typed in (and not yet added)."""
+        # The number an incoming call filled in is not something the person typed.
         return self.new_box.isVisibleTo(self) and any(
-            w.text().strip() for w in self._new_customer_fields())
+            w.text().strip() for w in self._new_customer_fields()
+            if not (w is self.nc_phone and w.text() == self._phone_given))
 
     def _may_drop_new_customer(self) -> bool:
         """Whether the new-customer form may go: it is empty, or the person says so."""
