@@ -1414,6 +1414,18 @@ class MainWindow(QMainWindow):
             self.tr("Log the call that came in while another window was open (F8)"))
         self.act_open_waiting_call.setEnabled(False)
         self.incident_menu.insertAction(self.act_take_payment, self.act_open_waiting_call)
+        self.act_desk_settings = self._action(
+            "actionDeskSettings", self.tr("&This desk…"), None, self._on_desk_settings,
+            self.tr("This computer's own settings: whether phone links (tel:, callto:) open "
+                    "Synergy Desk"))
+        self.file_menu.insertAction(self.act_backup_now, self.act_desk_settings)
+
+    def _on_desk_settings(self) -> None:
+        from synergy_desk.ui.dialogs.desk_settings import DeskSettingsDialog
+
+        done = DeskSettingsDialog.ask(self)
+        if done is not None:
+            self.statusBar().showMessage(done, 10_000)
 
     def pop_up_caller(self, number: str) -> None:
         """An incoming call: the window comes to the front and opens log-a-call with the
