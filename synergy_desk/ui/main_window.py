@@ -1406,6 +1406,11 @@ class MainWindow(QMainWindow):
         self.caller_status.setAutoRaise(True)
         self.caller_status.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.caller_status.clicked.connect(self.open_waiting_call)
+        # A long cover (a contract and tickets) is cut at the window's edge, never widening
+        # the window past the screen; the tooltip has it whole.
+        self.caller_status.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
+        self.caller_status.setMinimumWidth(120)
         self.caller_status.hide()
         self.statusBar().insertPermanentWidget(0, self.caller_status, 1)
         self.act_open_waiting_call = self._action(
@@ -1475,7 +1480,9 @@ class MainWindow(QMainWindow):
         from synergy_desk.services.money import funding
         from synergy_desk.services.people.phone_book import callers_with_number
 
-        text = self.tr("Incoming call: %s") % display_phone(e164)
+        # A call that waits says so first: a narrow window cuts the middle of the line.
+        text = (self.tr("Call waiting (click, or F8): %s") if self._waiting_call is not None
+                else self.tr("Incoming call: %s")) % display_phone(e164)
         with reporting_errors(self, failure=self._read_failed(
                 "Could not look up the caller")) as outcome:
             matches = callers_with_number(e164)
@@ -1491,10 +1498,9 @@ class MainWindow(QMainWindow):
                 text += f": {cover}" if cover else ""
             else:
                 text += self.tr(" — %n callers have this number", "", len(matches))
-        if self._waiting_call is not None:
-            text += self.tr(" — waiting: click here or press F8")
         self.caller_status.setText(text)
-        self.caller_status.setToolTip(self.tr("Click to log this call (F8 while it waits)"))
+        self.caller_status.setToolTip(
+            text + "\n" + self.tr("Click to log this call (F8 while it waits)"))
         self.caller_status.show()
         self.act_open_waiting_call.setEnabled(self._waiting_call is not None)
 

@@ -149,7 +149,7 @@ def test_a_call_while_a_dialog_is_open_waits_in_the_status_bar_until_f8(
     window.pop_up_caller("07700 900123")
     qtbot.wait(50)
     assert window._call_dialog is None and busy.isVisible()  # the payment is not lost
-    assert window.caller_status.text().endswith("— waiting: click here or press F8")
+    assert window.caller_status.text().startswith("Call waiting (click, or F8): 07700 900123")
     assert "Jane Smith at Acme Ltd" in window.caller_status.text()
     assert window.act_open_waiting_call.isEnabled()
     window.open_waiting_call()  # still busy: said, and the call still waits
@@ -161,12 +161,12 @@ def test_a_call_while_a_dialog_is_open_waits_in_the_status_bar_until_f8(
     qtbot.keyClick(window, Qt.Key.Key_F8)
     dialog = popped_dialog(qtbot, window)
     assert dialog.customer_id == customer.id and dialog.contact.currentText() == "Jane Smith"
-    assert not window.caller_status.text().endswith("press F8")
+    assert window.caller_status.text().startswith("Incoming call: 07700 900123")
     assert not window.act_open_waiting_call.isEnabled()
     window.pop_up_caller("07700 900456")  # a second call while the first is being logged
     assert window._call_dialog is dialog
     assert "Raj Patel" in window.caller_status.text()
-    assert window.caller_status.text().endswith("press F8")
+    assert window.caller_status.text().startswith("Call waiting (click, or F8): 07700 900456")
     dialog.reject()
     qtbot.waitUntil(lambda: window._call_dialog is None)
     window.caller_status.click()
