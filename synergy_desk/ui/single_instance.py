@@ -20,6 +20,7 @@ import getpass
 import logging
 import os
 import re
+import sys
 import time
 from typing import Any
 
@@ -61,6 +62,12 @@ def hand_over_call(number: str, name: str | None = None, timeout_ms: int = HAND_
 
     Needs no QApplication: the command line calls it before deciding to start a window.
     """
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        # Windows lets a program bring its window to the front only when the person just
+        # used it; this command is that program, and it passes the right on to the window.
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # ASFW_ANY
     socket = QLocalSocket()
     socket.connectToServer(name or server_name())
     if not socket.waitForConnected(timeout_ms):

@@ -182,3 +182,25 @@ def test_a_number_that_cannot_be_read_is_said_in_the_status_bar(
     assert window._call_dialog is None
     assert window.statusBar().currentMessage().startswith(
         "A call came in from a number that cannot be read:")
+
+
+def test_a_call_to_a_locked_desk_waits_behind_the_lock(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.conftest import PASSWORD
+
+    acme(office)
+    window = make_window(qtbot, office["reception"], prefs)
+    window.lock()
+    assert window.locked
+    window.pop_up_caller("07700 900123")
+    qtbot.wait(50)
+    assert window._call_dialog is None  # nothing of the caller shows over the lock
+    assert window.act_open_waiting_call.isEnabled()
+    screen = window.lock_screen
+    screen.findChild(QLineEdit, "lockPassword").setText(PASSWORD)
+    assert screen.unlock()
+    window.open_waiting_call()
+    assert popped_dialog(qtbot, window).contact.currentText() == "Jane Smith"
+    window._call_dialog.reject()
