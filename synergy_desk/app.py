@@ -12,9 +12,11 @@ Start-up, in order:
    newer version) is a plain dialog and exit code 2; a customer import whose desk stopped
    half-way is undone (with progress, and a message saying so);
 7. first run on a new database (office details and the first manager, demo data if wanted);
-8. login;
-9. the main window; when the office is restored from a backup under it, the window says so
-   and the desk goes back to 6 (the restored office is opened, and the log-in asked again).
+8. login (the window listens for calls handed over by ``synergy-desk call`` from before the
+   log-in, one listener per user session: see :mod:`synergy_desk.ui.single_instance`);
+9. the main window, which pops up the caller the program was started for, if any; when the
+   office is restored from a backup under it, the window says so and the desk goes back to 6
+   (the restored office is opened, and the log-in asked again).
    Logging out or switching user (a shared reception computer) goes back to 8 only: the
    window closes its session and the next person's window opens on the same database.
 """
@@ -82,10 +84,13 @@ def main(args: argparse.Namespace) -> int:
 
     palette.use_appearance(prefs.appearance)  # the desktop's scheme, or light or dark
     url = getattr(args, "database", None)
+    # Listening before the log-in: a second call meanwhile comes here, not to a second desk.
+    _listen_for_calls(app, getattr(args, "call_number", None))
     window = start(prefs, database_url=url)
     if isinstance(window, int):
         return window
     window.show()
+    _calls_go_to(window)
     code = int(app.exec())
     while code == errors.RETURN_TO_LOGIN:
         # The office was restored from a backup under this desk (the window said so): open
@@ -95,10 +100,44 @@ def main(args: argparse.Namespace) -> int:
             code = window
             break
         window.show()
+        _calls_go_to(window)
         app.setQuitOnLastWindowClosed(True)
         code = int(app.exec())
     _exit_now(code)
     return code
+
+
+def _listen_for_calls(app: Any, first_call: str | None) -> Any:
+    """The window's end of ``synergy-desk call`` (one per user session); ``first_call`` is
+    the number the program was started for, popped up once someone has logged in."""
+    from synergy_desk.ui.single_instance import IncomingCalls
+
+    calls = IncomingCalls(app)
+    calls.setObjectName("incomingCalls")
+    calls.listen()
+    if first_call:
+        calls.receive(first_call)
+    return calls
+
+
+def _calls_go_to(window: Any) -> None:
+    """Numbers handed over from now on pop up in this main window."""
+    from PySide6.QtWidgets import QApplication
+
+    from synergy_desk.ui.single_instance import IncomingCalls
+
+    app = QApplication.instance()
+    calls = app.findChild(IncomingCalls, "incomingCalls") if app is not None else None
+    if calls is not None:
+        calls.window_opened(window)
+
+
+def hand_over_call(number: str) -> bool:
+    """Give an incoming number to the window open in this user's session; False when no
+    window listens (the caller then starts one)."""
+    from synergy_desk.ui.single_instance import hand_over_call as hand_over
+
+    return hand_over(number)
 
 
 def _open_again(app: Any, prefs: Any, url: str | None) -> Any:
@@ -283,6 +322,7 @@ def _next_session(old: Any, prefs: Any, info: Any, office_name: str, actor: Any)
         window = open_window(actor, prefs, info, office_name)
         window.show()
         window.activateWindow()
+        _calls_go_to(window)
         return window
     finally:
         app.setQuitOnLastWindowClosed(quit_when_closed)

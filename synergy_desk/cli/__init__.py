@@ -23,6 +23,7 @@ from types import ModuleType
 from synergy_desk import __version__
 from synergy_desk.cli import (
     backup,
+    call,
     check,
     copy_to,
     demo,
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 #: Every command, in the order ``--help`` lists them: each module has ``add_parser`` and
 #: ``run``.
 COMMANDS: tuple[ModuleType, ...] = (init, demo, check, receipt, backup, restore, copy_to,
-                                    report, import_csv, export_csv)
+                                    report, import_csv, export_csv, call)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
 def _open_window(args: argparse.Namespace) -> int:
     try:
         import synergy_desk.app as app
@@ -82,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     parser = build_parser()
+    # A tel: or callto: link alone is a call: Windows opens the program that way for a link.
+    argv = call.link_as_command(list(sys.argv[1:] if argv is None else argv),
+                                _command_names(parser))
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

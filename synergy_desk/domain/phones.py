@@ -116,3 +116,51 @@ def phone_query_digits(text: str, region: str = DEFAULT_REGION) -> str:
     if full and len(re.sub(r"\D", "", text)) >= 9:
         return full.lstrip("+")
     return re.sub(r"\D", "", text)
+
+
+#: The URL schemes a softphone, a CRM or a web page uses to hand a number to the desk.
+CALL_SCHEMES = ("tel", "callto")
+
+
+def is_call_url(text: str) -> bool:
+    """True when the text is a ``tel:`` or ``callto:`` URL (any case), not a bare number."""
+    scheme, colon, _rest = (text or "").strip().partition(":")
+    return bool(colon) and scheme.lower() in CALL_SCHEMES
+
+
+def number_in_call_url(text: str) -> str:
+    """The number a ``tel:`` or ``callto:`` URL dials, as it was written in the URL.
+
+    Accepts what softphones and web pages send: ``tel:+44 20 7946 0000``, ``tel://+44…``,
+    ``callto://+44…``, percent-encoded (``tel:%2B44%2020…``), with parameters after a
+    semicolon (``;ext=12``, ``;phone-context=…``) or a query (``?…``), which do not name the
+    caller and are left out.
+
+    Raises:
+        ValidationError: when the text is not such a URL, or it holds no number.
+    """
+    from urllib.parse import unquote
+
+    raw = (text or "").strip()
+    if not is_call_url(raw):
+        raise ValidationError(f"“{raw}” is not a tel: or callto: link.", "phone")
+    rest = unquote(raw.partition(":")[2]).strip()
+    rest = rest.removeprefix("//").strip().rstrip("/")
+    number = re.split(r"[;?#]", rest, maxsplit=1)[0].strip()
+    if not number:
+        raise ValidationError(f"“{raw}” names no phone number.", "phone")
+    return number
+
+
+def number_for_call(text: str, region: str = DEFAULT_REGION) -> str:
+    """The caller's number in E.164 form, from a number typed in any format or from a
+    ``tel:``/``callto:`` URL.
+
+    Raises:
+        ValidationError: when no phone number can be read from it.
+    """
+    raw = (text or "").strip()
+    number = number_in_call_url(raw) if is_call_url(raw) else raw
+    if not number:
+        raise ValidationError("No phone number was given.", "phone")
+    return normalise_phone(number, region)

@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         self._build_desk_session()
         self._build_callback_reminders()
         self._build_phone_listener()
+        self._build_incoming_calls()
+        # A call the phone system announces pops its caller up, as `synergy-desk call` does.
+        self.phone_listener.call_rang.connect(self.pop_up_caller)
 
         self.model = incident_table_model(self._load_page, self)
         self.model.failed.connect(self._on_list_failed)
@@ -1020,8 +1023,12 @@ class MainWindow(QMainWindow):
         from synergy_desk.ui.dialogs.log_call import LogCallDialog
 
         logged = LogCallDialog.ask(self, self.actor, self._caller_for_new_call())
-        if logged is None:
-            return
+        if logged is not None:
+            self._on_call_logged(logged)
+
+    def _on_call_logged(self, logged: Any) -> None:
+        """A call was logged: its incident shown, then the payment or the season ticket the
+        desk asked for, or a word in the status bar."""
         self.refresh(keep_selection=False)
         self.customer_panel.show_customer(logged.customer_id)
         self.open_incident(logged.incident_id)
@@ -1690,3 +1697,190 @@ class MainWindow(QMainWindow):
         view.customer_requested.connect(self.open_customer)
         self._caller_log_view = view
         self._keep(view)
+
+    # -- the caller popped up by an incoming call --------------------------------------------
+
+    def _build_incoming_calls(self) -> None:
+        """The status bar's caller (the incoming number and the caller's cover; clicking it
+        opens a call that waits) and Incident ▸ Open the waiting call (F8)."""
+        #: The number of a call that came in while something else was open (E.164).
+        self._waiting_call: str | None = None
+        #: The latest call's number (E.164): clicking the status bar's caller opens it again.
+        self._last_call: str | None = None
+        #: The pop-up's own dialog (the chooser or log-a-call) while it is open.
+        self._call_dialog: QWidget | None = None
+        self.caller_status = QToolButton()
+        self.caller_status.setObjectName("callerStatus")
+        self.caller_status.setAutoRaise(True)
+        self.caller_status.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.caller_status.clicked.connect(self.open_waiting_call)
+        # A long cover (a contract and tickets) is cut at the window's edge, never widening
+        # the window past the screen; the tooltip has it whole.
+        self.caller_status.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
+        self.caller_status.setMinimumWidth(120)
+        self.caller_status.hide()
+        self.statusBar().insertPermanentWidget(0, self.caller_status, 1)
+        self.act_open_waiting_call = self._action(
+            "actionOpenWaitingCall", self.tr("Open the waitin&g call"), "F8",
+            self.open_waiting_call,
+            self.tr("Log the call that came in while another window was open (F8)"))
+        self.act_open_waiting_call.setEnabled(False)
+        self.incident_menu.insertAction(self.act_take_payment, self.act_open_waiting_call)
+        self.act_desk_settings = self._action(
+            "actionDeskSettings", self.tr("&This desk…"), None, self._on_desk_settings,
+            self.tr("This computer's own settings: whether phone links (tel:, callto:) open "
+                    "Synergy Desk"))
+        self.file_menu.insertAction(self.act_backup_now, self.act_desk_settings)
+
+    def _on_desk_settings(self) -> None:
+        from synergy_desk.ui.dialogs.desk_settings import DeskSettingsDialog
+
+        done = DeskSettingsDialog.ask(self)
+        if done is not None:
+            self.statusBar().showMessage(done, 10_000)
+
+    def pop_up_caller(self, number: str) -> None:
+        """An incoming call: the window comes to the front and opens log-a-call with the
+        caller found by their number (their contact chosen, the cursor in Subject), a short
+        list when several callers have the number, or the new-customer form with the number
+        filled in. The number and the caller's cover show in the status bar.
+
+        Whatever is open already (a payment half taken, another call) is left as it is: the
+        call waits in the status bar until it is clicked or F8 is pressed. The dialog opens
+        once this returns, so a caller (the local socket, the phone system) never waits on
+        it.
+        """
+        from synergy_desk.domain.errors import ValidationError
+        from synergy_desk.domain.phones import number_for_call
+
+        if self._session_over:
+            return
+        try:
+            e164 = number_for_call(number)
+        except ValidationError as exc:
+            self.statusBar().showMessage(
+                self.tr("A call came in from a number that cannot be read: %s") % exc.message,
+                15_000)
+            return
+        self._last_call = e164
+        busy = self.locked or not self.isVisible() or self._call_dialog is not None \
+            or self.app_modal_open()
+        self._waiting_call = e164 if busy else None
+        self._show_caller(e164)
+        self._come_forward()
+        if not busy:
+            QTimer.singleShot(0, lambda: self._open_call(e164))
+
+    def _come_forward(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        QApplication.alert(self)  # the taskbar flashes where the desktop keeps focus elsewhere
+
+    def _show_caller(self, e164: str) -> None:
+        """The incoming number in the status bar, with who has it and their cover (what the
+        customer panel's entitlement banner says)."""
+        from synergy_desk.domain.phones import display_phone
+        from synergy_desk.services.money import funding
+        from synergy_desk.services.people.phone_book import callers_with_number
+
+        # A call that waits says so first: a narrow window cuts the middle of the line.
+        text = (self.tr("Call waiting (click, or F8): %s") if self._waiting_call is not None
+                else self.tr("Incoming call: %s")) % display_phone(e164)
+        with reporting_errors(self, failure=self._read_failed(
+                "Could not look up the caller")) as outcome:
+            matches = callers_with_number(e164)
+            customers = {m.customer_id for m in matches}
+            cover = funding.entitlement(matches[0].customer_id).summary \
+                if len(customers) == 1 else ""
+        if not outcome.failed:
+            if not matches:
+                text += self.tr(" — not a customer yet")
+            elif len(matches) == 1 or len(customers) == 1:
+                match = matches[0]
+                text += f" — {match.label if len(matches) == 1 else match.customer_name}"
+                text += f": {cover}" if cover else ""
+            else:
+                text += self.tr(" — %n callers have this number", "", len(matches))
+        self.caller_status.setText(text)
+        self.caller_status.setToolTip(
+            text + "\n" + self.tr("Click to log this call (F8 while it waits)"))
+        self.caller_status.show()
+        self.act_open_waiting_call.setEnabled(self._waiting_call is not None)
+
+    def open_waiting_call(self) -> None:
+        """Open the call waiting in the status bar (or the latest call, clicked again)."""
+        e164 = self._waiting_call or self._last_call
+        if e164 is None:
+            return
+        if self.locked or self._call_dialog is not None or self.app_modal_open():
+            self.statusBar().showMessage(
+                self.tr("Finish or close the window open first; the call still waits."), 8000)
+            return
+        self._waiting_call = None
+        self._show_caller(e164)
+        self._open_call(e164)
+
+    def _open_call(self, e164: str) -> None:
+        """Log-a-call for the caller with the number, after asking which when several have
+        it."""
+        from synergy_desk.domain.phones import display_phone
+        from synergy_desk.services.people.phone_book import callers_with_number
+        from synergy_desk.ui.dialogs.caller_choice import CallerChoiceDialog
+
+        if self._session_over or self._call_dialog is not None:
+            return
+        with reporting_errors(self) as outcome:
+            matches = callers_with_number(e164)
+        if outcome.failed:
+            return
+        if len(matches) > 1:
+            chooser = CallerChoiceDialog(self, display_phone(e164), matches)
+            chooser.finished.connect(
+                lambda code: self._on_caller_choice_finished(chooser, int(code), e164))
+            self._call_dialog = chooser
+            chooser.open()
+            return
+        self._open_popped_log_call(matches[0] if matches else None, e164)
+
+    def _on_caller_choice_finished(self, chooser: Any, code: int, e164: str) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        self._call_dialog = None
+        chooser.deleteLater()
+        if code == QDialog.DialogCode.Accepted.value:
+            self._open_popped_log_call(chooser.chosen(), e164)
+
+    def _open_popped_log_call(self, match: Any, e164: str) -> None:
+        from synergy_desk.domain.phones import display_phone
+        from synergy_desk.ui.dialogs.log_call import LogCallDialog
+
+        with reporting_errors(self) as outcome:
+            dialog = LogCallDialog(self, self.actor,
+                                   match.customer_id if match is not None else None)
+        if outcome.failed:
+            return
+        if match is not None:
+            dialog.pop_up_known(match.contact_id)
+        else:
+            dialog.pop_up_unknown(display_phone(e164))
+        dialog.finished.connect(lambda code: self._on_popped_call_finished(dialog, int(code)))
+        self._call_dialog = dialog
+        # Not exec(): the socket or phone system that rang is not kept waiting in a nested
+        # event loop, and a second call meanwhile is told it waits.
+        dialog.open()
+
+    def _on_popped_call_finished(self, dialog: Any, code: int) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        self._call_dialog = None
+        logged = dialog.value if code == QDialog.DialogCode.Accepted.value else None
+        dialog.deleteLater()
+        if logged is not None:
+            self._on_call_logged(logged)
+        elif self._waiting_call is None:
+            self.table.setFocus()

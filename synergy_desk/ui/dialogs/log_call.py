@@ -62,6 +62,10 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self._actor = actor
         self.customer_id: int | None = None
         self._tickets_left = 0
+        #: The number an incoming call filled in the new-customer form with.
+        self._phone_given = ""
+        #: The chosen customer's cover (what the entitlement line says).
+        self._entitlement: funding.Entitlement | None = None
         #: What to do once the call is logged: "pay", "ticket", or None (just log it).
         self._then: str | None = None
 
@@ -328,6 +332,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
                               f"({html.escape(summary.account_code)})"
                               "</span>")
         ent = funding.entitlement(customer_id)
+        self._entitlement = ent
         self._tickets_left = ent.tickets_balance
         self.entitlement.setText(ent.summary + (
             self.tr(" — offer a new season ticket") if ent.nudge_new_ticket else ""))
@@ -364,6 +369,32 @@ class LogCallDialog(FormDialog[LoggedCall]):
         for w in self._new_only:
             w.setEnabled(new and self.customer_id is not None)
 
+    # -- a caller popped up by an incoming call ---------------------------------------------
+
+    def pop_up_known(self, contact_id: int | None) -> None:
+        """The caller is chosen already (found by their number): their contact is chosen, the
+        cursor waits in Subject, and Enter logs the call, funded from the customer's season
+        ticket when that is what would fund it (no contract covers them)."""
+        if contact_id is not None:
+            index = self.contact.findData(contact_id)
+            if index >= 0:
+                self.contact.setCurrentIndex(index)
+        self.incident.setCurrentIndex(0)  # a new incident: the caller rings about something
+        ent = self._entitlement
+        by_ticket = ent is not None and ent.contract is None and ent.tickets_balance > 0
+        (self.ticket_button if by_ticket else self.log_button).setDefault(True)
+        self.subject.setFocus()
+
+    def pop_up_unknown(self, phone: str) -> None:
+        """Nobody has the number: the new-customer form, its phone filled in, the cursor in
+        Name."""
+        self.search.setText(phone)
+        self._on_new_customer_clicked()
+        self.nc_phone.setText(phone)
+        self._phone_given = phone
+        self.nc_add.setDefault(True)
+        self.nc_name.setFocus()
+
     # -- adding a customer inline --------------------------------------------------------------
 
     def _on_new_customer_clicked(self) -> None:
@@ -399,8 +430,10 @@ class LogCallDialog(FormDialog[LoggedCall]):
 
     def new_customer_typed(self) -> bool:
         """Whether a new customer is half typed in (and not yet added)."""
+        # The number an incoming call filled in is not something the person typed.
         return self.new_box.isVisibleTo(self) and any(
-            w.text().strip() for w in self._new_customer_fields())
+            w.text().strip() for w in self._new_customer_fields()
+            if not (w is self.nc_phone and w.text() == self._phone_given))
 
     def _may_drop_new_customer(self) -> bool:
         """Whether the new-customer form may go: it is empty, or the person says so."""
@@ -426,6 +459,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
     def _unchoose_customer(self) -> None:
         self.customer_id = None
         self._tickets_left = 0
+        self._entitlement = None
         self.chosen.setText(self.tr("No caller chosen yet"))
         self.entitlement.hide()
         self.contact.clear()
