@@ -1882,5 +1882,8 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
         if logged is not None:
             self._on_call_logged(logged)
+            if self._waiting_call is None and self._last_call is not None:
+                # The caller's cover as it is now (a ticket just used says one fewer left).
+                self._show_caller(self._last_call)
         elif self._waiting_call is None:
             self.table.setFocus()

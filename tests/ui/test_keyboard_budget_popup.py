@@ -84,6 +84,8 @@ def test_a_known_caller_with_a_season_ticket_is_funded_and_queued_within_4_actio
     keys.press(Qt.Key.Key_Return)  # 3
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
     assert window.detail.incident_id == incident.id  # the incident is shown at the desk
+    # The status bar's caller tells the cover as it is now: one incident fewer left.
+    assert "9 of 10 left" in window.caller_status.text()
 
     print(f"\nPop-up to a funded, queued incident (known caller, season ticket): "
           f"{keys.actions} actions (budget {BUDGET})")
