@@ -274,105 +274,163 @@ E OR THE USE OR \
 OTHER DEALINGS I\
 N THE\x0aSOFTWARE.\x0a\
 \
-\x00\x00\x07\xd9\
+\x00\x00\x0by\
 <\
 h1>Reception's p\
 ath</h1>\x0a<p>A ca\
-ller rings. From\
- the keyboard al\
-one:</p>\x0a<ol>\x0a<l\
-i><b>Find the ca\
-ller.</b> Press \
-<b>Ctrl+K</b> (o\
-r Ctrl+F) and ty\
-pe any part of t\
-heir name,\x0acompa\
-ny, contact, pho\
-ne number, e-mai\
-l, postcode or a\
-ccount code. Cho\
-ose the customer\
- with the\x0aarrow \
-keys and Enter: \
-the customer pan\
-el shows them, w\
-ith the entitlem\
-ent banner (thei\
-r\x0acontract, seas\
-on-ticket balanc\
-e and expiry, or\
- the price of on\
-e incident).</li\
->\x0a<li><b>Log the\
- call.</b> Press\
- <b>Ctrl+L</b> s\
-traight after ch\
-oosing the custo\
-mer, and the\x0alog\
--call dialog ope\
-ns with them as \
-the caller (Ctrl\
-+Shift+C logs a \
-call for whoever\
- the panel\x0ashows\
-). For someone n\
-ew press <b>Ctrl\
-+N</b> in the di\
-alog and add the\
-m there. Write t\
-he\x0asubject, choo\
-se the product, \
-module and versi\
-on, and press <b\
->Ctrl+Enter</b>.\
-</li>\x0a<li><b>Fun\
-d the incident.<\
-/b> <b>Ctrl+Shif\
-t+Enter</b> logs\
- the call and ta\
-kes the payment \
-at\x0aonce; <b>Ctrl\
-+Shift+T</b> log\
-s it and uses th\
-e caller's seaso\
-n ticket. An inc\
-ident already\x0alo\
-gged is paid for\
- with <b>Take pa\
-yment\xe2\x80\xa6</b> (Ct\
-rl+Shift+Y) or f\
-unded from the c\
-ustomer's\x0acontra\
-ct or ticket wit\
-h <b>Incident \xe2\x96\
-\xb8 Apply contract\
- / ticket</b> (C\
-trl+Shift+T).</l\
-i>\x0a<li><b>The re\
-ceipt.</b> After\
- a payment the r\
-eceipt opens in \
-the preview: <b>\
-Ctrl+P</b>\x0aprint\
-s it, Ctrl+S sav\
-es it as a PDF, \
-Ctrl+E e-mails i\
-t.</li>\x0a</ol>\x0a<h\
-2>Through the da\
-y</h2>\x0a<ul>\x0a<li>\
-The views in the\
- filter bar (<i>\
-Awaiting payment\
-</i> among them)\
- choose which in\
-cidents\x0athe list\
- shows; <b>Alt+1\
-</b> \xe2\x80\xa6 <b>Alt+\
-8</b> choose the\
-m from the keybo\
-ard and <b>Ctrl+\
-1</b>\x0agoes to th\
-e list.</li>\x0a<li\
+ller rings. Wher\
+e the desk's pho\
+ne or softphone \
+hands the number\
+ over (a\x0a<code>t\
+el:</code> link,\
+ <code>synergy-d\
+esk call NUMBER<\
+/code>, or the o\
+ffice's phone sy\
+stem),\x0athe calle\
+r pops up before\
+ anyone types: l\
+og-a-call opens \
+with the custome\
+r and contact ch\
+osen\x0aand the cur\
+sor in Subject; \
+type the subject\
+ and press <b>En\
+ter</b> (and Ent\
+er again when th\
+e\x0aseason ticket \
+is used). A numb\
+er nobody has op\
+ens the new-cust\
+omer form with t\
+he phone filled\x0a\
+in. A call that \
+comes while anot\
+her window is op\
+en waits in the \
+status bar: clic\
+k it, or press\x0a<\
+b>F8</b>. The st\
+atus bar shows t\
+he incoming numb\
+er with the call\
+er's cover.</p>\x0a\
+<p>Otherwise, fr\
+om the keyboard \
+alone:</p>\x0a<ol>\x0a\
+<li><b>Find the \
+caller.</b> Pres\
+s <b>Ctrl+K</b> \
+(or Ctrl+F) and \
+type any part of\
+ their name,\x0acom\
+pany, contact, p\
+hone number, e-m\
+ail, postcode or\
+ account code. C\
+hoose the custom\
+er with the\x0aarro\
+w keys and Enter\
+: the customer p\
+anel shows them,\
+ with the entitl\
+ement banner (th\
+eir\x0acontract, se\
+ason-ticket bala\
+nce and expiry, \
+or the price of \
+one incident).</\
+li>\x0a<li><b>Log t\
+he call.</b> Pre\
+ss <b>Ctrl+L</b>\
+ straight after \
+choosing the cus\
+tomer, and the\x0al\
+og-call dialog o\
+pens with them a\
+s the caller (Ct\
+rl+Shift+C logs \
+a call for whoev\
+er the panel\x0asho\
+ws). For someone\
+ new press <b>Ct\
+rl+N</b> in the \
+dialog and add t\
+hem there. Write\
+ the\x0asubject, ch\
+oose the product\
+, module and ver\
+sion, and press \
+<b>Ctrl+Enter</b\
+>.</li>\x0a<li><b>F\
+und the incident\
+.</b> <b>Ctrl+Sh\
+ift+Enter</b> lo\
+gs the call and \
+takes the paymen\
+t at\x0aonce; <b>Ct\
+rl+Shift+T</b> l\
+ogs it and uses \
+the caller's sea\
+son ticket. An i\
+ncident already\x0a\
+logged is paid f\
+or with <b>Take \
+payment\xe2\x80\xa6</b> (\
+Ctrl+Shift+Y) or\
+ funded from the\
+ customer's\x0acont\
+ract or ticket w\
+ith <b>Incident \
+\xe2\x96\xb8 Apply contra\
+ct / ticket</b> \
+(Ctrl+Shift+T).<\
+/li>\x0a<li><b>The \
+receipt.</b> Aft\
+er a payment the\
+ receipt opens i\
+n the preview: <\
+b>Ctrl+P</b>\x0apri\
+nts it, Ctrl+S s\
+aves it as a PDF\
+, Ctrl+E e-mails\
+ it.</li>\x0a</ol>\x0a\
+<h2>Through the \
+day</h2>\x0a<ul>\x0a<l\
+i>The views in t\
+he filter bar (<\
+i>Awaiting payme\
+nt</i> among the\
+m) choose which \
+incidents\x0athe li\
+st shows; <b>Alt\
++1</b> \xe2\x80\xa6 <b>Al\
+t+9</b> choose t\
+hem from the key\
+board and <b>Ctr\
+l+1</b>\x0agoes to \
+the list. Recept\
+ion's list opens\
+ on <i>Awaiting \
+payment</i>, the\
+n on the view yo\
+u chose\x0alast.</l\
+i>\x0a<li><b>Office\
+ \xe2\x96\xb8 Caller log\xe2\
+\x80\xa6</b> (Ctrl+D) \
+lists who rang, \
+when, who answer\
+ed and for how l\
+ong,\x0awhere the o\
+ffice's phone sy\
+stem tells the d\
+esk; a missed ca\
+ll from a custom\
+er is already a\x0a\
+call-back in the\
+ queue.</li>\x0a<li\
 ><b>Call-backs d\
 ue\xe2\x80\xa6</b> (Ctrl+\
 Shift+K) lists t\
@@ -402,92 +460,104 @@ l+Shift+W) or <b\
 >Log out</b> (Ct\
 rl+Shift+Q).</li\
 >\x0a</ul>\x0a\
-\x00\x00\x05-\
+\x00\x00\x05\xe1\
 <\
 h1>The manager's\
  day</h1>\x0a<ul>\x0a<\
-li>The views of \
-the filter bar, \
-<i>All</i> (Alt+\
-8) among them, a\
-nd the Engineer \
-and Product\x0afilt\
-ers show the who\
-le office's work\
-.</li>\x0a<li><b>Of\
-fice \xe2\x96\xb8 Reports\
-\xe2\x80\xa6</b> (Ctrl+Sh\
-ift+E): the cash\
--up by day and p\
-ayment method, i\
-ncidents\x0aby stat\
-us, resolution a\
-nd engineer, sea\
-son-ticket balan\
-ces and expiries\
-, and the\x0aregist\
-ers.</li>\x0a<li><b\
->Office \xe2\x96\xb8 Refu\
-nds awaiting app\
-roval\xe2\x80\xa6</b> (Ct\
-rl+Shift+V): app\
-rove an out-of-r\
-emit refund,\x0awhi\
-ch opens the cre\
-dit note to prin\
-t, or decline it\
- with a reason.<\
-/li>\x0a<li>Money o\
-n the customer p\
-anel: <b>Refund\xe2\
-\x80\xa6</b> a payment\
-, <b>Adjust tick\
-et\xe2\x80\xa6</b> and re\
-cord a\x0asupport <\
-b>Contract\xe2\x80\xa6</b\
->; <b>Waive char\
-ge\xe2\x80\xa6</b> on an \
-incident.</li>\x0a<\
-li><b>Office \xe2\x96\xb8\
- Users\xe2\x80\xa6</b> ad\
-ds people, sets \
-their roles, res\
-ets passwords an\
-d unlocks them;\x0a\
-<b>Office settin\
-gs\xe2\x80\xa6</b> holds \
-the company deta\
-ils, prices, VAT\
-, season tickets\
-, the time zone,\
-\x0ae-mail and how \
-soon an idle des\
-k locks; <b>Prod\
-ucts and modules\
-\xe2\x80\xa6</b> the prod\
-ucts supported.<\
+li>The list open\
+s on <i>All open\
+</i> (Alt+9); th\
+e views of the f\
+ilter bar, <i>Al\
+l</i>\x0a(Alt+8) am\
+ong them, and th\
+e Engineer and P\
+roduct filters s\
+how the whole of\
+fice's work.</li\
+>\x0a<li><b>Office \
+\xe2\x96\xb8 Reports\xe2\x80\xa6</\
+b> (Ctrl+Shift+E\
+): the cash-up b\
+y day and paymen\
+t method, incide\
+nts\x0aby status, r\
+esolution and en\
+gineer, season-t\
+icket balances a\
+nd expiries, and\
+ the\x0aregisters.<\
 /li>\x0a<li><b>Offi\
-ce \xe2\x96\xb8 Audit log\
-\xe2\x80\xa6</b>: who cha\
-nged what and wh\
-en, and the tamp\
-er check of the \
-money\x0arows.</li>\
-\x0a<li><b>File \xe2\x96\xb8\
- Back up now\xe2\x80\xa6<\
-/b> makes a cons\
-istent copy of t\
-he office's data\
-base while the\x0ad\
-esks work; <b>Da\
-tabase for this \
-desk\xe2\x80\xa6</b> poin\
-ts this desk at \
-a SQLite file or\
- the office's\x0aPo\
-stgreSQL server.\
-</li>\x0a</ul>\x0a\
-\x00\x00\x06\x0d\
+ce \xe2\x96\xb8 Refunds a\
+waiting approval\
+\xe2\x80\xa6</b> (Ctrl+Sh\
+ift+V): approve \
+an out-of-remit \
+refund,\x0awhich op\
+ens the credit n\
+ote to print, or\
+ decline it with\
+ a reason.</li>\x0a\
+<li>Money on the\
+ customer panel:\
+ <b>Refund\xe2\x80\xa6</b\
+> a payment, <b>\
+Adjust ticket\xe2\x80\xa6\
+</b> and record \
+a\x0asupport <b>Con\
+tract\xe2\x80\xa6</b>; <b\
+>Waive charge\xe2\x80\xa6\
+</b> on an incid\
+ent.</li>\x0a<li><b\
+>Office \xe2\x96\xb8 User\
+s\xe2\x80\xa6</b> adds pe\
+ople, sets their\
+ roles, resets p\
+asswords and unl\
+ocks them;\x0a<b>Of\
+fice settings\xe2\x80\xa6\
+</b> holds the c\
+ompany details, \
+prices, VAT, sea\
+son tickets, the\
+ time zone,\x0ae-ma\
+il, how soon an \
+idle desk locks,\
+ and the <b>Phon\
+e system</b>: a \
+listener that ta\
+kes the\x0aoffice p\
+hone system's ca\
+ll events (newCa\
+ll, answer, hang\
+up) with the off\
+ice's token; <b>\
+Products and mod\
+ules\xe2\x80\xa6</b> the \
+products support\
+ed.</li>\x0a<li><b>\
+Office \xe2\x96\xb8 Audit\
+ log\xe2\x80\xa6</b>: who\
+ changed what an\
+d when, and the \
+tamper check of \
+the money\x0arows.<\
+/li>\x0a<li><b>File\
+ \xe2\x96\xb8 Back up now\
+\xe2\x80\xa6</b> makes a \
+consistent copy \
+of the office's \
+database while t\
+he\x0adesks work; <\
+b>Database for t\
+his desk\xe2\x80\xa6</b> \
+points this desk\
+ at a SQLite fil\
+e or the office'\
+s\x0aPostgreSQL ser\
+ver.</li>\x0a</ul>\x0a\
+\
+\x00\x00\x06\xa1\
 <\
 h1>The engineer'\
 s workbench</h1>\
@@ -510,82 +580,92 @@ cts, its timelin\
 e and the\x0aaction\
 s that make sens\
 e for it as it s\
-tands.</p>\x0a<ul>\x0a\
-<li><b>Assign to\
- me</b>, then <b\
->Start work</b> \
-(Ctrl+Shift+S). \
-Work starts only\
- on a funded\x0ainc\
-ident; when it i\
-s not, the windo\
-w offers the cus\
-tomer's contract\
- or season ticke\
-t, or a\x0apayment.\
-</li>\x0a<li><b>Log\
- call</b> (Ctrl+\
-T) writes a call\
-, a note, an e-m\
-ail or a remote \
-session on the\x0at\
-imeline, with th\
-e time it took. \
-<i>For the custo\
-mer</i> says whe\
-ther the custome\
-r sees it in\x0athe\
-ir summary; Ctrl\
-+Shift+F in the \
-timeline changes\
- that for an ent\
-ry already writt\
-en.</li>\x0a<li><b>\
-Wait on customer\
-</b> parks the i\
-ncident; <b>Call\
- back\xe2\x80\xa6</b> (Ct\
-rl+Shift+B) prom\
-ises a\x0acall at a\
- time.</li>\x0a<li>\
-<b>Split\xe2\x80\xa6</b> \
-(Ctrl+Shift+P) t\
-akes a second pr\
-oblem off into a\
-n incident of it\
-s own;\x0a<b>Merge\xe2\
-\x80\xa6</b> (Ctrl+Shi\
-ft+M) folds a du\
-plicate into the\
- incident it rep\
-eats.</li>\x0a<li><\
-b>Resolve\xe2\x80\xa6</b>\
- (Ctrl+Shift+R) \
-records how it e\
-nded; <b>Re-open\
-\xe2\x80\xa6</b> (Ctrl+Sh\
-ift+O)\x0abrings it\
- back; <b>Out of\
- remit\xe2\x80\xa6</b> (C\
-trl+Shift+X) clo\
-ses one the offi\
-ce does not supp\
-ort.</li>\x0a<li><b\
->Summary PDF\xe2\x80\xa6<\
-/b> (Ctrl+P) pri\
-nts the incident\
- for the custome\
-r, or the intern\
-al version\x0awith \
-every entry.</li\
->\x0a<li><b>Registe\
-rs\xe2\x80\xa6</b> (Ctrl+\
-Shift+G) lists t\
-he enhancement r\
-equests and esca\
-lations raised\x0af\
-rom resolutions.\
-</li>\x0a</ul>\x0a\
+tands. Every one\
+ of those action\
+s is also in the\
+\x0a<b>Incident</b>\
+ menu and in the\
+ list's context \
+menu (right-clic\
+k a row, or Shif\
+t+F10), with\x0aits\
+ shortcut.</p>\x0a<\
+ul>\x0a<li><b>Assig\
+n to me</b>, the\
+n <b>Start work<\
+/b> (Ctrl+Shift+\
+S). Work starts \
+only on a funded\
+\x0aincident; when \
+it is not, the w\
+indow offers the\
+ customer's cont\
+ract or season t\
+icket, or a\x0apaym\
+ent.</li>\x0a<li><b\
+>Log call</b> (C\
+trl+T) writes a \
+call, a note, an\
+ e-mail or a rem\
+ote session on t\
+he\x0atimeline, wit\
+h the time it to\
+ok. <i>For the c\
+ustomer</i> says\
+ whether the cus\
+tomer sees it in\
+\x0atheir summary; \
+Ctrl+Shift+F in \
+the timeline cha\
+nges that for an\
+ entry already w\
+ritten.</li>\x0a<li\
+><b>Wait on cust\
+omer</b> parks t\
+he incident; <b>\
+Call back\xe2\x80\xa6</b>\
+ (Ctrl+Shift+B) \
+promises a\x0acall \
+at a time.</li>\x0a\
+<li><b>Split\xe2\x80\xa6<\
+/b> (Ctrl+Shift+\
+P) takes a secon\
+d problem off in\
+to an incident o\
+f its own;\x0a<b>Me\
+rge\xe2\x80\xa6</b> (Ctrl\
++Shift+M) folds \
+a duplicate into\
+ the incident it\
+ repeats.</li>\x0a<\
+li><b>Resolve\xe2\x80\xa6\
+</b> (Ctrl+Shift\
++R) records how \
+it ended; <b>Re-\
+open\xe2\x80\xa6</b> (Ctr\
+l+Shift+O)\x0abring\
+s it back; <b>Ou\
+t of remit\xe2\x80\xa6</b\
+> (Ctrl+Shift+X)\
+ closes one the \
+office does not \
+support.</li>\x0a<l\
+i><b>Summary PDF\
+\xe2\x80\xa6</b> (Ctrl+P)\
+ prints the inci\
+dent for the cus\
+tomer, or the in\
+ternal version\x0aw\
+ith every entry.\
+</li>\x0a<li><b>Reg\
+isters\xe2\x80\xa6</b> (C\
+trl+Shift+G) lis\
+ts the enhanceme\
+nt requests and \
+escalations rais\
+ed\x0afrom resoluti\
+ons.</li>\x0a</ul>\x0a\
+\
 \x00\x00\x02\xf2\
 <\
 h1>Synergy Desk<\
@@ -1178,22 +1258,22 @@ qt_resource_struct = b"\
 \x00\x00\x00b\x00\x02\x00\x00\x00\x02\x00\x00\x00\x06\
 \x00\x00\x00x\x00\x00\x00\x00\x00\x01\x00\x00\x02*\
 \x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0c\x15\
-\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x00&_\
-\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x00.n\
-\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x005y\
-\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00;\xc2\
-\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00=}\
-\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x00&\x84\
-\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00:%\
-\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x003O\
-\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x000\xe2\
-\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x00*\xae\
-\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x00(\xf3\
-\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x00,\x8a\
-\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00\x18'\
-\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00\x1dX\
+\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x00+G\
+\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x003V\
+\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x00:a\
+\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00@\xaa\
+\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00Be\
+\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x00+l\
+\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00?\x0d\
+\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x0087\
+\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x005\xca\
+\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x00/\x96\
+\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x00-\xdb\
+\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x001r\
+\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00\x1b\xc7\
+\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00!\xac\
 \x00\x00\x00\xd8\x00\x00\x00\x00\x00\x01\x00\x00\x10J\
-\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00#i\
+\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00(Q\
 "
 
 def qInitResources():
