@@ -81,10 +81,11 @@ class IncidentDetail(QFrame):
         desk_row = QToolBar()
         desk_row.setObjectName("incidentDeskActions")
         self._row = desk_row
-        self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
+        self._add_button("logCall", self.tr("&Log call"), "Ctrl+T", self._on_log_call_clicked)
         # Its shortcut (Ctrl+Shift+Y) is the window's Incident menu's, which pays for the
-        # incident shown when it awaits payment (two keys alike cancel each other out in Qt).
-        self._add_button("takePayment", self.tr("Take &payment…"), None,
+        # incident shown when it awaits payment (two keys alike cancel each other out in Qt);
+        # no letter of its own: P is Split's, Y the customer panel's Take payment.
+        self._add_button("takePayment", self.tr("Take payment…"), None,
                          self._on_take_payment_clicked)
         self.buttons["takePayment"].setToolTip(
             self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
@@ -96,7 +97,7 @@ class IncidentDetail(QFrame):
                     "(Ctrl+Shift+T)"))
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
                          self._on_callback_clicked)
-        self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
+        self._add_button("summary", self.tr("Summ&ary PDF…"), "Ctrl+P", self._on_summary_clicked)
         self._add_change_button()
         self._build_summary_menu()
         work_row = QToolBar()
@@ -114,13 +115,14 @@ class IncidentDetail(QFrame):
                              self._on_resolve_clicked)
             self._add_button("closeUnresolved", self.tr("Close &unresolved…"), None,
                              self._on_close_unresolved_clicked)
-            self._add_button("reopen", self.tr("Re-&open…"), "Ctrl+Shift+O",
+            # Every letter of it is a menu's or another button's mnemonic: Ctrl+Shift+O.
+            self._add_button("reopen", self.tr("Re-open…"), "Ctrl+Shift+O",
                              self._on_reopen_clicked)
             # Engineers judge the remit; every letter of it is another button's mnemonic.
             self._add_button("outOfRemit", self.tr("Out of remit…"), "Ctrl+Shift+X",
                              self._on_out_of_remit_clicked)
             if actor.role is Role.MANAGER:
-                self._add_button("waive", self.tr("Wai&ve charge…"), None,
+                self._add_button("waive", self.tr("Waive char&ge…"), None,
                                  self._on_waive_clicked)
 
         layout = QVBoxLayout(self)

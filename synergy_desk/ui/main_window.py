@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
             self.tr("Take a payment from the customer shown, for the incident shown when it "
                     "awaits one (Ctrl+Shift+Y)"))
         self._build_cover_actions()
+        self._build_view_actions()
         self.act_registers = self._action(
             "actionRegisters", self.tr("&Registers…"), "Ctrl+Shift+G", self._on_registers,
             self.tr("Enhancement requests and escalations (Ctrl+Shift+G)"))
@@ -239,6 +240,15 @@ class MainWindow(QMainWindow):
         self.auto_backup: Any = None
         self._windows: list[QWidget] = []
 
+    def _build_view_actions(self) -> None:
+        """One window action per view of the list, on Alt+1…Alt+8, shown in the View menu."""
+        self.view_actions: dict[str, QAction] = {}
+        for key, label, shortcut in VIEWS:
+            self.view_actions[key] = self._action(
+                f"actionView_{key}", self.tr(label), shortcut,
+                lambda _c=False, k=key: self._select_view(k),
+                f"{self.tr(label)} ({shortcut})")
+
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
@@ -288,8 +298,9 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"filter_{key}")
             button.setCheckable(True)
             button.setText(self.tr(label))
+            # Its keys are the View menu's action (see _build_view_actions): a button's own
+            # shortcut inside the scrolling bar never fired.
             button.setToolTip(f"{self.tr(label)} ({shortcut})")
-            button.setShortcut(QKeySequence(shortcut))
             button.clicked.connect(lambda _c=False, k=key: self._select_view(k))
             self.view_group.addButton(button)
             self.view_buttons[key] = button
@@ -525,8 +536,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_focus_list)
         view_menu.addAction(self.act_refresh)
         view_menu.addSeparator()
-        for key, label, _shortcut in VIEWS:
-            view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
+        for action in self.view_actions.values():
+            view_menu.addAction(action)
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.act_about)
 

@@ -188,8 +188,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
         form.addRow(self.tr("&Subject:"), self.subject)
         form.addRow(self.tr("&Description:"), self.description)
         form.addRow(self.tr("P&riority:"), self.priority)
-        form.addRow(self.tr("Call &notes:"), self.notes)
-        form.addRow(self.tr("Call &length:"), self.minutes)
+        form.addRow(self.tr("&Call notes:"), self.notes)
+        form.addRow(self.tr("Call lengt&h:"), self.minutes)
         self._new_only = [self.product, self.module, self.version, self.subject,
                           self.description, self.priority]
 
@@ -198,7 +198,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.log_button.setText(self.tr("&Log call  (Ctrl+Enter)"))
         self.log_button.setAutoDefault(False)
         self.log_button.setDefault(False)
-        self.pay_button = self.buttons.addButton(self.tr("Log && take &payment"),
+        self.pay_button = self.buttons.addButton(self.tr("Log && take pa&yment"),
                                                  QDialogButtonBox.ButtonRole.ActionRole)
         self.pay_button.setObjectName("logCallAndPay")
         self.pay_button.setToolTip(self.tr("Log the call, then take payment (Ctrl+Shift+Enter)"))
