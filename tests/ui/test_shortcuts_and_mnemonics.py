@@ -218,3 +218,243 @@ def test_one_enter_takes_the_payment_after_a_pasted_card_number_is_wiped(
     QTest.keyClick(dialog.reference, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.value is not None and dialog.value.auth_code == "654321"
+
+
+# -- every window and dialog of the program ------------------------------------------------------
+
+
+@pytest.fixture
+def desk(office: dict[str, Any]) -> dict[str, Any]:
+    """What the dialogs show: a customer with a contact, a season ticket, an incident awaiting
+    payment, one in progress with entries, and a receipt paid by card."""
+    from synergy_desk.services.money import payments
+    from synergy_desk.services.people import customers
+    from tests.ui.workbench_data import buy_ticket
+
+    reception = office["reception"]
+    customer = new_customer(reception, "Harriet Oduya")
+    customers.add_contact(reception, customer, customers.customer_summary(customer).version,
+                          customers.ContactInput(name="Sam Oduya", phone="01632 960124",
+                                                 email="sam@oduya.example"))
+    buy_ticket(reception, customer, size=5)
+    unfunded = log_new(reception, customer, office["product"].id, "Payroll will not post")
+    paid = log_new(reception, customer, office["product"].id, "Bank feed stopped")
+    receipt = payments.take_payment(reception, payments.PaymentRequest(
+        customer_id=customer, incident_ids=(paid.id,), method=PaymentMethod.CARD,
+        card_brand="Visa", card_last4="4242", auth_code="AB1234"))
+    working = incident_in_progress(office)
+    return {**office, "customer": customer, "unfunded": unfunded.id, "working": working.id,
+            "receipt": receipt}
+
+
+def _never(*_args: object, **_kwargs: object) -> Any:
+    raise AssertionError("nothing is saved while the keys are checked")
+
+
+def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
+    """Each window or dialog class of the program, made as the program makes it (some in more
+    than one state: each counts as the window a person sees)."""
+    from synergy_desk.services.incidents.detail import incident_detail
+    from synergy_desk.services.money import cash_counts, tickets
+    from synergy_desk.services.money.refund_queue import RefundRequestRow
+    from synergy_desk.services.office import catalogue, settings
+    from synergy_desk.services.office.office_time import office_today
+    from synergy_desk.services.people import customers, users
+    from synergy_desk.services.reporting import receipt_documents
+    from synergy_desk.ui import exports
+    from synergy_desk.ui.audit_view import AuditLogWindow
+    from synergy_desk.ui.callbacks_view import CallbacksView
+    from synergy_desk.ui.contracts_view import ContractsView
+    from synergy_desk.ui.dialogs import (
+        callback,
+        customer_cover,
+        customer_editor,
+        database_settings,
+        first_run,
+        import_customers,
+        incident_fields,
+        login,
+        merge,
+        office_settings,
+        password,
+        products,
+        refund,
+        resolve,
+        split,
+        timeline_entry,
+        waiver,
+    )
+    from synergy_desk.ui.dialogs import users as users_dialogs
+    from synergy_desk.ui.lock_screen import LockScreen
+    from synergy_desk.ui.pdf_preview import PdfPreviewDialog
+    from synergy_desk.ui.refund_queue import DeclineRefundDialog, RefundQueueWindow
+    from synergy_desk.ui.registers import RegistersWindow
+    from synergy_desk.ui.reports import CashCountDialog, ReportsWindow
+    from tests.ui.conftest import InlineBackground
+
+    def bg() -> InlineBackground:
+        return InlineBackground()
+
+    def user_row(d: dict[str, Any]) -> Any:
+        return next(u for u in users.list_users(d["manager"]) if u.username == "rita")
+
+    def summary(d: dict[str, Any]) -> Any:
+        return customers.customer_summary(d["customer"])
+
+    return {
+        "CallbackDialog": lambda d: [callback.CallbackDialog(
+            None, _never, d["customer"], d["unfunded"], "INC-1")],
+        "TicketAdjustDialog": lambda d: [customer_cover.TicketAdjustDialog(
+            None, "Harriet Oduya", tickets.tickets_for_customer(d["customer"]), _never)],
+        "ContractDialog": lambda d: [customer_cover.ContractDialog(
+            None, "Harriet Oduya", catalogue.list_products(), _never)],
+        "ContractEndDialog": lambda d: [customer_cover.ContractEndDialog(
+            None, "SC-1", office_today(), _never, 1, early=early) for early in (False, True)],
+        "CustomerEditor": lambda d: [customer_editor.CustomerEditor(
+            None, d["reception"], customers.get_customer_for_edit(d["customer"]))],
+        "ContactEditor": lambda d: [customer_editor.ContactEditor(
+            None, d["reception"], summary(d)), customer_editor.ContactEditor(
+            None, d["reception"], summary(d), summary(d).contacts[0])],
+        "DatabaseSettingsDialog": lambda d: [database_settings.DatabaseSettingsDialog(
+            None, d["url"], bg())],
+        "FirstRunDialog": lambda d: [first_run.FirstRunDialog(None)],
+        "ImportCustomersDialog": lambda d: [import_customers.ImportCustomersDialog(
+            None, d["manager"], bg())],
+        "IncidentFieldsDialog": lambda d: [incident_fields.IncidentFieldsDialog(
+            None, d["manager"], incident_detail(d["unfunded"]), catalogue.list_products(),
+            users.user_choices())],
+        "LogCallDialog": lambda d: [LogCallDialog(None, d["reception"]),
+                                    LogCallDialog(None, d["reception"], d["customer"])],
+        "LoginDialog": lambda d: [login.LoginDialog(None, users.login, "Synergy Support Ltd")],
+        "MergeDialog": lambda d: [merge.MergeDialog(None, detail(d["working"]))],
+        "OfficeSettingsDialog": lambda d: [office_settings.OfficeSettingsDialog(
+            None, d["manager"], bg(), settings.get_settings())],
+        "ChangePasswordDialog": lambda d: [
+            password.ChangePasswordDialog(None),
+            password.ChangePasswordDialog(None, current_password="x", username="rita")],
+        "PaymentDialog": lambda d: [
+            PaymentDialog(None, d["reception"], d["customer"], (d["unfunded"],)),
+            PaymentDialog(None, d["reception"], d["customer"], offer_ticket=True)],
+        "CatalogueEntryDialog": lambda d: [
+            products.CatalogueEntryDialog(None, "Product", _never, "Ledger", "12.4"),
+            products.CatalogueEntryDialog(None, "Module", _never, "Bank feeds")],
+        "ProductsDialog": lambda d: [products.ProductsDialog(None, d["manager"])],
+        "RefundDialog": lambda d: [refund.RefundDialog(None, d["manager"], d["receipt"])],
+        "ResolveDialog": lambda d: [resolve.ResolveDialog(None, detail(d["working"]))],
+        "CloseUnresolvedDialog": lambda d: [resolve.CloseUnresolvedDialog(
+            None, detail(d["working"]))],
+        "ReopenDialog": lambda d: [resolve.ReopenDialog(None, detail(d["working"]))],
+        "OutOfRemitDialog": lambda d: [resolve.OutOfRemitDialog(None, detail(d["working"]))],
+        "SplitDialog": lambda d: [split.SplitDialog(None, detail(d["working"]),
+                                                    catalogue.list_products())],
+        "TimelineEntryDialog": lambda d: [timeline_entry.TimelineEntryDialog(
+            None, list(timeline_entry.TimelineKind), "INC-000001")],
+        "UserEditDialog": lambda d: [users_dialogs.UserEditDialog(None),
+                                     users_dialogs.UserEditDialog(None, user_row(d))],
+        "ResetPasswordDialog": lambda d: [users_dialogs.ResetPasswordDialog(None, user_row(d))],
+        "UsersDialog": lambda d: [users_dialogs.UsersDialog(None, d["manager"])],
+        "WaiverDialog": lambda d: [waiver.WaiverDialog(None, "INC-000001")],
+        "AuditLogWindow": lambda d: [AuditLogWindow(None, d["manager"], bg())],
+        "CallbacksView": lambda d: [CallbacksView(d["reception"])],
+        "ContractsView": lambda d: [ContractsView(None, d["manager"]), ContractsView(
+            None, d["manager"], d["customer"], "Harriet Oduya")],
+        "ExportPeriodDialog": lambda d: [exports.ExportPeriodDialog(None, "incidents")],
+        "LockScreen": lambda d: [LockScreen(QWidget(), d["reception"], users.login)],
+        "PdfPreviewDialog": lambda d: [PdfPreviewDialog(
+            None, receipt_documents.receipt_pdf(d["receipt"].number, copy=True),
+            title="Receipt", filename="receipt.pdf", background=bg())],
+        "RefundQueueWindow": lambda d: [RefundQueueWindow(d["manager"], bg())],
+        "DeclineRefundDialog": lambda d: [DeclineRefundDialog(None, RefundRequestRow(
+            1, d["unfunded"], "INC-1", "Payroll", "Harriet Oduya", "R-000001", 1, 9000,
+            "Out of remit", "Eddie", d["receipt"].taken_at))],
+        "RegistersWindow": lambda d: [RegistersWindow(d["engineer"])],
+        "CashCountDialog": lambda d: [CashCountDialog(
+            None, d["reception"], cash_counts.expected_cash(d["reception"], office_today()),
+            500)],
+        "ReportsWindow": lambda d: [ReportsWindow(d["manager"], bg())],
+    }
+
+
+#: Base classes, never shown on their own.
+NOT_SHOWN = {"FormDialog", "ReasonDialog"}
+
+
+def _window_classes() -> set[str]:
+    """Every class of the window's code that is a dialog or a window of its own."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import synergy_desk.ui
+    import synergy_desk.ui.dialogs
+    from synergy_desk.ui.lock_screen import LockScreen
+
+    found: set[str] = set()
+    for package in (synergy_desk.ui, synergy_desk.ui.dialogs):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == module.__name__ and (
+                        issubclass(cls, QDialog) or issubclass(cls, LockScreen)):
+                    found.add(name)
+    return found - NOT_SHOWN
+
+
+def test_every_dialog_of_the_program_is_walked() -> None:
+    assert _window_classes() == set(_factories())
+
+
+def _clashes(widget: QWidget, state: str) -> list[str]:
+    found = []
+    for letter, owners in duplicate_mnemonics(widget).items():
+        found.append(f"{widget.objectName()} ({state}): &{letter} on {owners}")
+    for keys, owners in ambiguous_shortcuts(widget).items():
+        found.append(f"{widget.objectName()} ({state}): {keys} on {owners}")
+    return found
+
+
+def test_no_dialog_has_two_owners_for_a_letter_or_a_key(
+        qtbot: Any, desk: dict[str, Any]) -> None:
+    """Every dialog and window of the program, in each state that shows other widgets."""
+    clashes: list[str] = []
+    for name, make in _factories().items():
+        for widget in make(desk):
+            qtbot.addWidget(widget)
+            widget.show()
+            qtbot.waitExposed(widget)
+            assert widget.objectName(), name
+            clashes += _clashes(widget, "as opened")
+            states: list[str] = []
+            # The states are applied one after another; each is checked as it is shown.
+            from PySide6.QtWidgets import QComboBox, QRadioButton, QTabWidget
+
+            for tabs in widget.findChildren(QTabWidget):
+                for index in range(tabs.count()):
+                    tabs.setCurrentIndex(index)
+                    states.append(f"tab {tabs.tabText(index)!r}")
+                    clashes += _clashes(widget, states[-1])
+            for combo in widget.findChildren(QComboBox):
+                if combo.objectName() in ("resolutionType", "paymentMethod"):
+                    for index in range(combo.count()):
+                        combo.setCurrentIndex(index)
+                        clashes += _clashes(widget, f"{combo.itemText(index)!r} chosen")
+            for radio in widget.findChildren(QRadioButton):
+                if radio.isVisibleTo(widget) and radio.isEnabled():
+                    radio.setChecked(True)
+                    clashes += _clashes(widget, f"{radio.text()!r} chosen")
+            widget.close()
+    assert clashes == [], "\n".join(clashes)
+
+
+def test_the_offer_to_fund_an_incident_has_one_owner_for_each_letter(
+        qtbot: Any, desk: dict[str, Any], window: QWidget) -> None:
+    """The message box start work shows for an unfunded incident (redeem, pay or cancel)."""
+    from synergy_desk.ui import workbench
+
+    clashes: list[str] = []
+    closer = ModalCloser(lambda box: clashes.extend(_clashes(box, "as opened")))
+    workbench.start_work_flow(window, desk["engineer"], desk["unfunded"],
+                              take_payment=_never)
+    closer.stop()
+    assert closer.opened == ["fundingShortcut"]
+    assert clashes == []
