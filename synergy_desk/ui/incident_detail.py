@@ -141,6 +141,7 @@ class IncidentDetail(QFrame):
         button.clicked.connect(slot)
         if shortcut:
             action = QAction(self)
+            action.setObjectName(name + "Shortcut")
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _c=False, b=button: b.isEnabled() and b.click())

@@ -458,3 +458,231 @@ def test_the_offer_to_fund_an_incident_has_one_owner_for_each_letter(
     closer.stop()
     assert closer.opened == ["fundingShortcut"]
     assert clashes == []
+
+
+# -- every shortcut shown is alive ---------------------------------------------------------------
+
+#: Shortcuts whose action would end the test's window (quit, lock, switch user, log out): the
+#: key is held to reach that action, alone and unambiguous, and the action is not run (their
+#: own tests run them: tests/ui/test_log_out.py, tests/ui/test_lock_screen.py).
+ENDS_THE_WINDOW = {"actionQuit", "actionLockDesk", "actionSwitchUser", "actionLogOut"}
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+                    .replace("…", "").split()).lower()
+
+
+def readme_shortcuts() -> list[str]:
+    """The key sequences of the README's list of the window's keyboard shortcuts."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Keyboard shortcuts")
+    end = readme.index("\n#", start + 4)
+    found: list[str] = []
+    for line in readme[start:end].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or len(cells) < 2 or set(cells[0]) <= {"-", " "} \
+                or cells[0] == "Keys":
+            continue
+        for part in cells[0].split(","):
+            part = part.strip()
+            span = re.fullmatch(r"(.*\+)(\d) … \1(\d)", part)
+            if span:
+                found.extend(f"{span.group(1)}{n}" for n in
+                             range(int(span.group(2)), int(span.group(3)) + 1))
+            else:
+                found.append(part)
+    return found
+
+
+class Fired:
+    """Which actions, shortcuts and buttons of a window answered a key."""
+
+    def __init__(self, window: QWidget) -> None:
+        from PySide6.QtCore import QEvent, QObject
+        from PySide6.QtGui import QAction, QShortcut
+        from PySide6.QtWidgets import QAbstractButton
+
+        self.names: list[str] = []
+        self.ambiguous: list[str] = []
+        fired = self
+
+        class Stop(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+                if event.type() == QEvent.Type.Shortcut:
+                    fired.names.append(watched.objectName())
+                    return True
+                return False
+
+        self._stop = Stop()
+        for action in window.findChildren(QAction):
+            if action.objectName() in ENDS_THE_WINDOW:
+                action.installEventFilter(self._stop)
+            action.triggered.connect(
+                lambda _c=False, a=action: self.names.append(a.objectName() or a.text()))
+        for shortcut in window.findChildren(QShortcut):
+            shortcut.activated.connect(lambda s=shortcut: self.names.append(s.objectName()))
+            shortcut.activatedAmbiguously.connect(
+                lambda s=shortcut: self.ambiguous.append(s.objectName()))
+        for button in window.findChildren(QAbstractButton):
+            button.clicked.connect(lambda _c=False, b=button: self.names.append(b.objectName()))
+
+
+def _owners(window: QWidget) -> dict[str, list[Any]]:
+    """Each key sequence with the live actions and shortcuts that own it."""
+    from PySide6.QtGui import QShortcut
+
+    from tests.ui.keys import _live_actions, _shown
+
+    owners: dict[str, list[Any]] = {}
+    for action, _name in _live_actions(window):
+        for keys in action.shortcuts():
+            owners.setdefault(keys.toString(), []).append(action)
+    for shortcut in window.findChildren(QShortcut):
+        parent = shortcut.parent()
+        if shortcut.isEnabled() and isinstance(parent, QWidget) and _shown(parent, window):
+            for keys in shortcut.keys():
+                owners.setdefault(keys.toString(), []).append(shortcut)
+    return owners
+
+
+def _tooltips(window: QWidget) -> dict[str, list[Any]]:
+    """Each key sequence a tooltip of the window names, with what carries the tooltip."""
+    from PySide6.QtGui import QAction
+
+    from tests.ui.keys import _shown, keys_in_tip
+
+    named: dict[str, list[Any]] = {}
+    for widget in [window, *window.findChildren(QWidget)]:
+        if _shown(widget, window):
+            for keys in keys_in_tip(widget.toolTip()):
+                named.setdefault(keys, []).append(widget)
+    for action in window.findChildren(QAction):
+        if action.isVisible() and action.toolTip() != _plain(action.text()):
+            for keys in keys_in_tip(action.toolTip()):
+                named.setdefault(keys, []).append(action)
+    return named
+
+
+def _focus_for(window: MainWindow, owner: Any) -> QWidget:
+    """Where the keyboard focus is when the key is pressed: the list, or inside the widget of
+    an action that answers only there (the timeline's)."""
+    from PySide6.QtGui import QAction
+
+    if isinstance(owner, QAction) and \
+            owner.shortcutContext() is Qt.ShortcutContext.WidgetWithChildrenShortcut:
+        widget = owner.associatedObjects()[0]
+        assert isinstance(widget, QWidget)
+        return widget
+    return window.table
+
+
+def _tidy(qtbot: Any, window: MainWindow) -> None:
+    """Close what a key opened beside the window, and make the window active again."""
+    window.background.wait(10_000)
+    qtbot.wait(10)
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        popup.close()
+    for widget in QApplication.topLevelWidgets():
+        if widget is not window and widget.isVisible() and widget.isWindow() \
+                and widget.objectName() != "globalSearchResults":
+            widget.close()
+    if not window.isActiveWindow():
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+
+
+def _choose_a_call(window: MainWindow) -> None:
+    """The call on the incident's timeline is the chosen entry (Ctrl+Shift+F marks it)."""
+    from synergy_desk.domain.enums import TimelineKind
+
+    timeline = window.detail.timeline
+    for index in range(timeline.topLevelItemCount()):
+        item = timeline.topLevelItem(index)
+        timeline.setCurrentItem(item)
+        entry = window.detail._chosen_entry()
+        if entry is not None and TimelineKind(entry.kind) is not TimelineKind.SYSTEM:
+            return
+    raise AssertionError("the incident shown has no call on its timeline")
+
+
+def _exercise(qtbot: Any, window: MainWindow, keys: str) -> tuple[Any, list[str]]:
+    """Press the keys in the window as a person would; the owner, and what answered."""
+    _choose_a_call(window)
+    owners = _owners(window).get(QKeySequence(keys).toString(), [])
+    assert len(owners) == 1, f"{keys} belongs to {[o.objectName() for o in owners]}"
+    owner = owners[0]
+    _focus_for(window, owner).setFocus()
+    window.fired.names.clear()
+    closer = ModalCloser()
+    press(qtbot, window, keys)
+    closer.stop()
+    _tidy(qtbot, window)
+    assert window.fired.ambiguous == []
+    answered = list(window.fired.names)
+    assert owner.objectName() in answered, f"{keys}: {owner.objectName()} did not answer"
+    return owner, answered + closer.opened
+
+
+def _corresponds(carrier: Any, owner: Any, answered: list[str]) -> bool:
+    """Whether what answered the key is what the tooltip's widget or action offers."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton, QToolButton
+
+    if carrier is owner or carrier.objectName() in answered:
+        return True
+    if isinstance(carrier, QToolButton) and carrier.defaultAction() is owner:
+        return True
+    # A button of the incident detail answers its keys through its own action, which presses
+    # it only while it is enabled (a disabled button's keys do nothing, as it says).
+    if owner.objectName() == carrier.objectName().removesuffix("Button") + "Shortcut":
+        return carrier.isEnabled() == (carrier.objectName() in answered)
+    text = carrier.text() if isinstance(carrier, (QAbstractButton, QAction)) else ""
+    mine, its = _plain(text), _plain(owner.text())
+    return bool(mine and its) and (mine.startswith(its) or its.startswith(mine))
+
+
+@pytest.mark.slow
+def test_every_shortcut_in_the_menus_tooltips_and_readme_does_what_it_says(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from synergy_desk.ui import main_window
+
+    # The window's background jobs (a summary PDF, a report) run at once, on this thread.
+    from tests.ui.conftest import InlineBackground
+
+    monkeypatch.setattr(main_window, "Background", lambda _parent=None: InlineBackground())
+    readme = readme_shortcuts()
+    assert "Ctrl+L" in readme and "Alt+8" in readme
+    exercised: set[str] = set()
+    for role in ROLES:
+        window = make_window(qtbot, office[role], prefs)
+        show_unfunded_incident(office, window)
+        window.fired = Fired(window)  # type: ignore[attr-defined]
+        _choose_a_call(window)
+        owners = _owners(window)
+
+        # Every shortcut of an action of the window (its menus' among them) answers.
+        for keys in sorted(owners):
+            owner, answered = _exercise(qtbot, window, keys)
+            exercised.add(keys)
+            if owner.objectName().startswith("actionView_"):
+                assert window._view == owner.objectName().removeprefix("actionView_")
+
+        # Every tooltip names keys that do what its widget or action does.
+        for keys, carriers in sorted(_tooltips(window).items()):
+            assert QKeySequence(keys).toString() in owners, \
+                f"{keys} is named in a tooltip ({carriers[0].objectName()}) but nothing has it"
+            owner, answered = _exercise(qtbot, window, keys)
+            for carrier in carriers:
+                assert _corresponds(carrier, owner, answered), (
+                    f"{keys}: the tooltip of {carrier.objectName()} ({carrier.toolTip()!r}) "
+                    f"but {owner.objectName()} answered")
+        window.close()
+
+    # Every key the README lists answers in the window of some role.
+    missing = [keys for keys in readme if QKeySequence(keys).toString() not in exercised]
+    assert missing == [], f"the README names keys no action of the window has: {missing}"
