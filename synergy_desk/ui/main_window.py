@@ -6,12 +6,23 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QChildEvent,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -100,6 +111,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_central()
+        self._build_keyboard_focus()
         self._build_status_bar()
         self._build_menus()
         self._build_desk_session()
@@ -378,6 +390,44 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def _build_keyboard_focus(self) -> None:
+        """Tab leaves the incident list (the arrow keys move within it), and the keyboard is
+        back in the list whenever a dialog of the window closes (see childEvent)."""
+        self.table.setTabKeyNavigation(False)
+        # The detail and the customer panel open dialogs of their own.
+        self.detail.installEventFilter(self)
+        self.customer_panel.installEventFilter(self)
+
+    def childEvent(self, event: QChildEvent) -> None:  # noqa: N802 - Qt override
+        # A dialog of the window is watched from its first showing, for its closing.
+        if event.type() == QEvent.Type.ChildPolished and isinstance(event.child(), QDialog):
+            event.child().installEventFilter(self)
+        super().childEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog) \
+                and (watched.isModal() or watched.isActiveWindow()):
+            # The person was in the dialog: the keyboard goes back to where they work.
+            QTimer.singleShot(0, self._back_to_the_list)
+        elif event.type() == QEvent.Type.ChildPolished and isinstance(event, QChildEvent) \
+                and isinstance(event.child(), QDialog):
+            event.child().installEventFilter(self)
+        return super().eventFilter(watched, event)
+
+    def _back_to_the_list(self) -> None:
+        """The keyboard back in the incident list, once no dialog of the window is open (and
+        unless the person has gone on to another window meanwhile)."""
+        active = QApplication.activeWindow()
+        if not isValid(self) or not self.isVisible() \
+                or (active is not None and active is not self and active.isVisible()) \
+                or QApplication.activeModalWidget() is not None \
+                or any(isinstance(w, QDialog) and w.isVisible()
+                       for owner in (self, self.detail, self.customer_panel)
+                       for w in owner.children()):
+            return
+        self.activateWindow()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _refill_filters(self) -> None:
         """Read the engineers and products again, keeping what each filter has chosen."""

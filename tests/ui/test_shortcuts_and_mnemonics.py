@@ -686,3 +686,67 @@ def test_every_shortcut_in_the_menus_tooltips_and_readme_does_what_it_says(
     # Every key the README lists answers in the window of some role.
     missing = [keys for keys in readme if QKeySequence(keys).toString() not in exercised]
     assert missing == [], f"the README names keys no action of the window has: {missing}"
+
+
+# -- Tab and the keyboard focus --------------------------------------------------------------------
+
+
+def test_tab_leaves_the_incident_list_and_the_arrows_move_within_it(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+    customer = new_customer(office["reception"], "Harriet Oduya")
+    for subject in ("Payroll will not post", "Bank feed stopped", "Reports are blank"):
+        log_new(office["reception"], customer, office["product"].id, subject)
+    window.refresh(keep_selection=False)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3)
+    window.table.setFocus()
+    window.table.selectRow(0)
+    QTest.keyClick(window.table, Qt.Key.Key_Down)
+    assert window.table.currentIndex().row() == 1
+    QTest.keyClick(window.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not window.table
+    assert window.table.currentIndex().row() == 1
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab,
+                   Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is window.table
+
+
+@pytest.mark.parametrize(("role", "keys", "dialog"), [
+    ("reception", "Ctrl+L", "logCallDialog"),
+    ("reception", "Ctrl+Shift+Y", "paymentDialog"),
+    ("reception", "Ctrl+Shift+U", "customerEditor"),
+    ("engineer", "Ctrl+Shift+I", "incidentFieldsDialog"),
+    ("engineer", "Ctrl+T", "timelineEntryDialog"),
+    ("manager", "Ctrl+Shift+B", "callbackDialog"),
+])
+def test_the_keyboard_is_back_in_the_list_when_a_dialog_closes(
+        qtbot: Any, office: dict[str, Any], prefs: Any, role: str, keys: str,
+        dialog: str) -> None:
+    window = make_window(qtbot, office[role], prefs)
+    show_unfunded_incident(office, window)
+    window.search.setFocus()  # where the caller was found
+    closer = ModalCloser()
+    press(qtbot, window, keys)
+    closer.stop()
+    assert closer.opened == [dialog]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.table, timeout=2000)
+
+
+def test_the_keyboard_is_back_in_the_list_after_a_call_is_logged(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+    customer = new_customer(office["reception"], "Harriet Oduya")
+    window.open_customer(customer)
+    window.search.setFocus()
+
+    def log_it(dialog: QDialog) -> None:
+        assert isinstance(dialog, LogCallDialog)
+        dialog.subject.setText("Bank feed stopped")
+        dialog.accept()
+
+    closer = ModalCloser(log_it)
+    press(qtbot, window, "Ctrl+Shift+C")
+    closer.stop()
+    assert closer.opened == ["logCallDialog"]
+    assert t.Incident.select().count() == 1
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.table, timeout=2000)
