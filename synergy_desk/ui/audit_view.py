@@ -160,7 +160,7 @@ class AuditLogWindow(QDialog):
         detail_layout.addWidget(self.detail, 1)
 
         # -- the tamper check --
-        self.check_button = QPushButton(self.tr("Run &tamper check"))
+        self.check_button = QPushButton(self.tr("Run tamper &check"))
         self.check_button.setObjectName("tamperCheckButton")
         self.check_button.setAutoDefault(False)
         self.check_button.setToolTip(self.tr(

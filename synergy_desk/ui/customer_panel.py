@@ -83,10 +83,10 @@ class CustomerPanel(QFrame):
         self.pay_button.setToolTip(self.tr("Take a payment for incidents or a season ticket "
                                            "(Ctrl+Shift+Y)"))
         self.pay_button.clicked.connect(self._on_pay_clicked)
-        self.statement_button = QPushButton(self.tr("Ticket &statement…"))
+        self.statement_button = QPushButton(self.tr("Tic&ket statement…"))
         self.statement_button.setObjectName("customerStatement")
         self.statement_button.clicked.connect(self._on_statement_clicked)
-        self.refund_button = QPushButton(self.tr("Re&fund…"))
+        self.refund_button = QPushButton(self.tr("Refun&d…"))
         self.refund_button.setObjectName("customerRefund")
         self.refund_button.clicked.connect(self._on_refund_clicked)
         self.refund_button.setVisible(can_refund)

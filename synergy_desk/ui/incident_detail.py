@@ -121,29 +121,30 @@ class IncidentDetail(QFrame):
         #: Every action on the incident shown, in the order its buttons show: the same
         #: actions are the window's Incident menu and the list's context menu, so each is
         #: enabled alike everywhere.
-        self.actions: dict[str, QAction] = {}
+        self.incident_actions: dict[str, QAction] = {}
         engineer = actor.role in ENGINEERS
         # One row of buttons that wraps onto more rows on a narrow window: every action stays
         # in view (a toolbar hid those that did not fit behind a » menu).
         self.action_bar = FlowBar()
         self.action_bar.setObjectName("incidentActions")
         self._row = self.action_bar.flow
-        self._add_button("logCall", self.tr("Log &call"), "Ctrl+T", self._on_log_call_clicked)
+        self._add_button("logCall", self.tr("&Log call"), "Ctrl+T", self._on_log_call_clicked)
         # Its shortcut (Ctrl+Shift+Y) is the window's Incident menu's, which pays for the
-        # incident shown when it awaits payment (two keys alike cancel each other out in Qt).
-        self._add_button("takePayment", self.tr("Take &payment…"), None,
+        # incident shown when it awaits payment (two keys alike cancel each other out in Qt);
+        # no letter of its own: P is Split's, Y the customer panel's Take payment.
+        self._add_button("takePayment", self.tr("Take payment…"), None,
                          self._on_take_payment_clicked)
-        self.actions["takePayment"].setToolTip(
+        self.incident_actions["takePayment"].setToolTip(
             self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
         # Its shortcut (Ctrl+Shift+T) is the window's Incident menu's, which calls apply_cover.
         self._add_button("applyCover", self.tr("Apply contract / &ticket"), None,
                          self._on_apply_cover_clicked)
-        self.actions["applyCover"].setToolTip(
+        self.incident_actions["applyCover"].setToolTip(
             self.tr("Fund it from the customer's support contract or season ticket "
                     "(Ctrl+Shift+T)"))
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
                          self._on_callback_clicked)
-        self._add_button("summary", self.tr("Summar&y PDF…"), "Ctrl+P", self._on_summary_clicked)
+        self._add_button("summary", self.tr("Summ&ary PDF…"), "Ctrl+P", self._on_summary_clicked)
         self._add_change_button()
         self._build_summary_menu()
         if engineer:
@@ -158,13 +159,14 @@ class IncidentDetail(QFrame):
                              self._on_resolve_clicked)
             self._add_button("closeUnresolved", self.tr("Close &unresolved…"), None,
                              self._on_close_unresolved_clicked)
-            self._add_button("reopen", self.tr("Re-&open…"), "Ctrl+Shift+O",
+            # Every letter of it is a menu's or another button's mnemonic: Ctrl+Shift+O.
+            self._add_button("reopen", self.tr("Re-open…"), "Ctrl+Shift+O",
                              self._on_reopen_clicked)
             # Engineers judge the remit; every letter of it is another button's mnemonic.
             self._add_button("outOfRemit", self.tr("Out of remit…"), "Ctrl+Shift+X",
                              self._on_out_of_remit_clicked)
             if actor.role is Role.MANAGER:
-                self._add_button("waive", self.tr("Wai&ve charge…"), None,
+                self._add_button("waive", self.tr("Waive char&ge…"), None,
                                  self._on_waive_clicked)
 
         layout = QVBoxLayout(self)
@@ -206,12 +208,12 @@ class IncidentDetail(QFrame):
         button.setObjectName(name + "Button")
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setDefaultAction(action)
-        self.actions[name] = action
+        self.incident_actions[name] = action
         self.buttons[name] = button
         self._row.addWidget(button)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for action in self.actions.values():
+        for action in self.incident_actions.values():
             action.setEnabled(enabled)
 
     def clear(self) -> None:
@@ -323,14 +325,14 @@ class IncidentDetail(QFrame):
             "waive": open_ and not funded,
             "changeFields": status is not IncidentStatus.CLOSED and not merged,
         }
-        for name, action in self.actions.items():
+        for name, action in self.incident_actions.items():
             action.setEnabled(rules.get(name, False))
-        if "startWork" in self.actions:
-            self.actions["startWork"].setToolTip(
+        if "startWork" in self.incident_actions:
+            self.incident_actions["startWork"].setToolTip(
                 self.tr("Needs funding first: take a payment or use a season ticket "
                         "(Ctrl+Shift+S)") if not funded else self.tr("Start work (Ctrl+Shift+S)"))
-        if "resolve" in self.actions:
-            self.actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
+        if "resolve" in self.incident_actions:
+            self.incident_actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
                                                else self.tr("Resolve… (Ctrl+Shift+R)"))
 
     # -- changing the incident's engineer and details --------------------------------------
@@ -338,14 +340,14 @@ class IncidentDetail(QFrame):
     def _add_change_button(self) -> None:
         # Its shortcut (Ctrl+Shift+I) is the window's Incident → Change incident… action.
         self._add_button("changeFields", self.tr("Change…"), None, self.change_fields)
-        self.actions["changeFields"].setToolTip(self.tr(
+        self.incident_actions["changeFields"].setToolTip(self.tr(
             "Reassign it, or change its product, module, version or priority (Ctrl+Shift+I)"))
 
     def change_fields(self) -> None:
         """Reassign the incident shown, or change its product, module, version or priority."""
         from synergy_desk.ui.dialogs.incident_fields import change_incident_flow
 
-        action = self.actions.get("changeFields")
+        action = self.incident_actions.get("changeFields")
         if self._detail is None or action is None or not action.isEnabled():
             return
         self._done(change_incident_flow(self, self._actor, self._detail))
@@ -454,7 +456,7 @@ class IncidentDetail(QFrame):
 
     def can_take_payment(self) -> bool:
         """Whether the incident shown awaits a payment (its Take payment… is enabled)."""
-        return self.incident_id is not None and self.actions["takePayment"].isEnabled()
+        return self.incident_id is not None and self.incident_actions["takePayment"].isEnabled()
 
     def take_payment(self) -> None:
         """Take the payment for the incident shown, when it awaits one."""
@@ -616,7 +618,7 @@ class IncidentDetail(QFrame):
 
     def apply_cover(self) -> None:
         """Fund the shown incident from the customer's contract, else their season ticket."""
-        if self.actions["applyCover"].isEnabled():
+        if self.incident_actions["applyCover"].isEnabled():
             self._on_apply_cover_clicked()
 
     def _on_apply_cover_clicked(self) -> None:

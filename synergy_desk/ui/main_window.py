@@ -6,12 +6,23 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QChildEvent,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -111,6 +122,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_central()
+        self._build_keyboard_focus()
         self._build_status_bar()
         self._build_menus()
         self._build_desk_session()
@@ -196,6 +208,7 @@ class MainWindow(QMainWindow):
             self.tr("Take a payment from the customer shown, for the incident shown when it "
                     "awaits one (Ctrl+Shift+Y)"))
         self._build_cover_actions()
+        self._build_view_actions()
         self.act_registers = self._action(
             "actionRegisters", self.tr("&Registers…"), "Ctrl+Shift+G", self._on_registers,
             self.tr("Enhancement requests and escalations (Ctrl+Shift+G)"))
@@ -255,6 +268,15 @@ class MainWindow(QMainWindow):
         self.database_info: Any = None
         self.auto_backup: Any = None
         self._windows: list[QWidget] = []
+
+    def _build_view_actions(self) -> None:
+        """One window action per view of the list, on Alt+1…Alt+8, shown in the View menu."""
+        self.view_actions: dict[str, QAction] = {}
+        for key, label, shortcut in VIEWS:
+            self.view_actions[key] = self._action(
+                f"actionView_{key}", self.tr(label), shortcut,
+                lambda _c=False, k=key: self._select_view(k),
+                f"{self.tr(label)} ({shortcut})")
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar(self.tr("Main"))
@@ -326,8 +348,9 @@ class MainWindow(QMainWindow):
             button.setObjectName(f"filter_{key}")
             button.setCheckable(True)
             button.setText(self.tr(label))
+            # Its keys are the View menu's action (see _build_view_actions): a button's own
+            # shortcut inside the scrolling bar never fired.
             button.setToolTip(f"{self.tr(label)} ({shortcut})")
-            button.setShortcut(QKeySequence(shortcut))
             button.clicked.connect(lambda _c=False, k=key: self._select_view(k))
             self.view_group.addButton(button)
             self.view_buttons[key] = button
@@ -403,6 +426,44 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+
+    def _build_keyboard_focus(self) -> None:
+        """Tab leaves the incident list (the arrow keys move within it), and the keyboard is
+        back in the list whenever a dialog of the window closes (see childEvent)."""
+        self.table.setTabKeyNavigation(False)
+        # The detail and the customer panel open dialogs of their own.
+        self.detail.installEventFilter(self)
+        self.customer_panel.installEventFilter(self)
+
+    def childEvent(self, event: QChildEvent) -> None:  # noqa: N802 - Qt override
+        # A dialog of the window is watched from its first showing, for its closing.
+        if event.type() == QEvent.Type.ChildPolished and isinstance(event.child(), QDialog):
+            event.child().installEventFilter(self)
+        super().childEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Hide and isinstance(watched, QDialog) \
+                and (watched.isModal() or watched.isActiveWindow()):
+            # The person was in the dialog: the keyboard goes back to where they work.
+            QTimer.singleShot(0, self._back_to_the_list)
+        elif event.type() == QEvent.Type.ChildPolished and isinstance(event, QChildEvent) \
+                and isinstance(event.child(), QDialog):
+            event.child().installEventFilter(self)
+        return super().eventFilter(watched, event)
+
+    def _back_to_the_list(self) -> None:
+        """The keyboard back in the incident list, once no dialog of the window is open (and
+        unless the person has gone on to another window meanwhile)."""
+        active = QApplication.activeWindow()
+        if not isValid(self) or not self.isVisible() \
+                or (active is not None and active is not self and active.isVisible()) \
+                or QApplication.activeModalWidget() is not None \
+                or any(isinstance(w, QDialog) and w.isVisible()
+                       for owner in (self, self.detail, self.customer_panel)
+                       for w in owner.children()):
+            return
+        self.activateWindow()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _refill_filters(self) -> None:
         """Read the engineers and products again, keeping what each filter has chosen."""
@@ -561,8 +622,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_focus_list)
         view_menu.addAction(self.act_refresh)
         view_menu.addSeparator()
-        for key, label, _shortcut in VIEWS:
-            view_menu.addAction(self.tr(label), lambda k=key: self._select_view(k))
+        for action in self.view_actions.values():
+            view_menu.addAction(action)
         self._build_appearance_menu(view_menu)
         help_menu = menu.addMenu(self.tr("&Help"))
         self._build_help_menu(help_menu)
@@ -682,12 +743,12 @@ class MainWindow(QMainWindow):
         own = {"takePayment": self.act_take_payment, "applyCover": self.act_apply_cover,
                "changeFields": self.act_change_incident}
         for name in ("applyCover", "changeFields"):
-            self._follow_enabled(own[name], self.detail.actions[name])
+            self._follow_enabled(own[name], self.detail.incident_actions[name])
         #: The actions on the incident shown, in the detail's order.
         self.incident_actions: list[QAction] = [own.get(name, action)
-                                                for name, action in self.detail.actions.items()]
+                                                for name, action in self.detail.incident_actions.items()]
         self.incident_menu.addSeparator()
-        for name, action in self.detail.actions.items():
+        for name, action in self.detail.incident_actions.items():
             if name not in own:
                 self.incident_menu.addAction(action)
         self.incident_context_menu = QMenu(self)
@@ -1702,7 +1763,7 @@ class MainWindow(QMainWindow):
 
     def _build_incoming_calls(self) -> None:
         """The status bar's caller (the incoming number and the caller's cover; clicking it
-        opens a call that waits) and Incident ▸ Open the waiting call (F8)."""
+        opens a call that waits) and Incident ▸ Open the incoming call (F8)."""
         #: The number of a call that came in while something else was open (E.164).
         self._waiting_call: str | None = None
         #: The latest call's number (E.164): clicking the status bar's caller opens it again.
@@ -1722,10 +1783,9 @@ class MainWindow(QMainWindow):
         self.caller_status.hide()
         self.statusBar().insertPermanentWidget(0, self.caller_status, 1)
         self.act_open_waiting_call = self._action(
-            "actionOpenWaitingCall", self.tr("Open the waitin&g call"), "F8",
+            "actionOpenWaitingCall", self.tr("&Open the incoming call"), "F8",
             self.open_waiting_call,
-            self.tr("Log the call that came in while another window was open (F8)"))
-        self.act_open_waiting_call.setEnabled(False)
+            self.tr("Log the call waiting in the status bar, or the latest call again (F8)"))
         self.incident_menu.insertAction(self.act_take_payment, self.act_open_waiting_call)
         self.act_desk_settings = self._action(
             "actionDeskSettings", self.tr("&This desk…"), None, self._on_desk_settings,
@@ -1810,12 +1870,12 @@ class MainWindow(QMainWindow):
         self.caller_status.setToolTip(
             text + "\n" + self.tr("Click to log this call (F8 while it waits)"))
         self.caller_status.show()
-        self.act_open_waiting_call.setEnabled(self._waiting_call is not None)
 
     def open_waiting_call(self) -> None:
         """Open the call waiting in the status bar (or the latest call, clicked again)."""
         e164 = self._waiting_call or self._last_call
         if e164 is None:
+            self.statusBar().showMessage(self.tr("No call has come in at this desk yet."), 8000)
             return
         if self.locked or self._call_dialog is not None or self.app_modal_open():
             self.statusBar().showMessage(

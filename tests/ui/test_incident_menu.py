@@ -36,7 +36,7 @@ def menu_actions(menu: QMenu) -> list[QAction]:
 
 def entry_for(window: MainWindow, name: str) -> QAction:
     """The action the menus show for the detail's action ``name``."""
-    detail_action = window.detail.actions[name]
+    detail_action = window.detail.incident_actions[name]
     own = {"takePayment": window.act_take_payment, "applyCover": window.act_apply_cover,
            "changeFields": window.act_change_incident}
     return own.get(name, detail_action)
@@ -44,7 +44,7 @@ def entry_for(window: MainWindow, name: str) -> QAction:
 
 def check_menus(window: MainWindow, role: str) -> None:
     names = ROLE_ACTIONS[role]
-    assert list(window.detail.actions) == names
+    assert list(window.detail.incident_actions) == names
     incident_menu = menu_actions(window.incident_menu)
     context_menu = menu_actions(window.incident_context_menu)
     assert context_menu == [entry_for(window, name) for name in names]
@@ -84,16 +84,16 @@ def test_every_incident_action_is_in_the_incident_menu_and_the_rows_context_menu
     assert window.findChild(QMenu, "incidentContextMenu") is window.incident_context_menu
     assert window.detail.findChild(QWidget, "incidentActions") is window.detail.action_bar
     assert all(window.detail.findChild(QAction, f"incidentAction_{name}") is action
-               for name, action in window.detail.actions.items())
+               for name, action in window.detail.incident_actions.items())
     check_menus(window, role)  # nothing shown: every one disabled
-    assert not any(window.detail.actions[name].isEnabled() for name in ROLE_ACTIONS[role])
+    assert not any(window.detail.incident_actions[name].isEnabled() for name in ROLE_ACTIONS[role])
     for which in ("unfunded", "working", "resolved"):
         window.open_incident(incidents[which].id)
         check_menus(window, role)
     manager_only = {"waive": ("unfunded", True), "reopen": ("resolved", True),
                     "resolve": ("unfunded", False), "startWork": ("working", False)}
     for name, (which, enabled) in manager_only.items():
-        if name in window.detail.actions:
+        if name in window.detail.incident_actions:
             window.open_incident(incidents[which].id)
             assert entry_for(window, name).isEnabled() is enabled, (name, which)
 
@@ -110,8 +110,8 @@ def test_a_right_click_chooses_the_row_and_offers_its_actions(
     qtbot.waitUntil(menu.isVisible)
     assert window.detail.incident_id == incidents["resolved"].id
     assert window.table.currentIndex().row() == row
-    assert window.detail.actions["reopen"].isEnabled()
-    assert not window.detail.actions["waive"].isEnabled()
+    assert window.detail.incident_actions["reopen"].isEnabled()
+    assert not window.detail.incident_actions["waive"].isEnabled()
     menu.close()
     # The Incident menu names the keys, and opens the menu beside the chosen row too.
     assert window.act_row_menu in window.incident_menu.actions()
@@ -139,12 +139,12 @@ def test_an_action_chosen_from_the_context_menu_acts_on_that_row(
     row = window.model.row_of(working.id)
     window.table.customContextMenuRequested.emit(
         window.table.visualRect(window.model.index(row, 0)).center())
-    claim = window.detail.actions["claim"]
+    claim = window.detail.incident_actions["claim"]
     assert claim in window.incident_context_menu.actions() and claim.isEnabled()
     window.incident_context_menu.close()
     claim.trigger()
     qtbot.waitUntil(lambda: t.Incident.get_by_id(working.id).engineer_id == manager.id)
-    assert not window.detail.actions["claim"].isEnabled()  # it is the manager's now
+    assert not window.detail.incident_actions["claim"].isEnabled()  # it is the manager's now
 
 
 def test_a_shared_actions_shortcut_still_works_once_and_only_when_enabled(

@@ -162,7 +162,7 @@ def test_a_call_while_a_dialog_is_open_waits_in_the_status_bar_until_f8(
     dialog = popped_dialog(qtbot, window)
     assert dialog.customer_id == customer.id and dialog.contact.currentText() == "Jane Smith"
     assert window.caller_status.text().startswith("Incoming call: 07700 900123")
-    assert not window.act_open_waiting_call.isEnabled()
+    assert window._waiting_call is None  # nothing waits now; F8 would open this call again
     window.pop_up_caller("07700 900456")  # a second call while the first is being logged
     assert window._call_dialog is dialog
     assert "Raj Patel" in window.caller_status.text()
@@ -204,3 +204,21 @@ def test_a_call_to_a_locked_desk_waits_behind_the_lock(
     window.open_waiting_call()
     assert popped_dialog(qtbot, window).contact.currentText() == "Jane Smith"
     window._call_dialog.reject()
+
+
+def test_f8_opens_the_latest_call_again_and_says_when_there_has_been_none(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    customer = acme(office)
+    window = make_window(qtbot, office["reception"], prefs)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    assert window._call_dialog is None
+    assert window.statusBar().currentMessage() == "No call has come in at this desk yet."
+    window.pop_up_caller("07700 900123")
+    popped_dialog(qtbot, window).reject()  # Escape by mistake: the caller is still on the line
+    qtbot.waitUntil(lambda: window._call_dialog is None)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    dialog = popped_dialog(qtbot, window)
+    assert dialog.customer_id == customer.id and dialog.contact.currentText() == "Jane Smith"
+    dialog.reject()

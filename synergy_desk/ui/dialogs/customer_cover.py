@@ -184,7 +184,7 @@ class ContractDialog(FormDialog[ContractInfo]):
         form.addRow(self.tr("&Starts:"), self.starts)
         form.addRow(self.tr("&Ends:"), self.ends)
         form.addRow(self.tr("&Price:"), self.price)
-        self.ok_button.setText(self.tr("&Record"))
+        self.ok_button.setText(self.tr("Rec&ord"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Incidents for the covered products within these "

@@ -108,7 +108,7 @@ class DatabaseSettingsDialog(FormDialog[DatabaseChoice]):
         pg_form = QFormLayout(self.postgres_box)
         pg_form.addRow(self.tr("&Server:"), self.host)
         pg_form.addRow(self.tr("P&ort:"), self.port)
-        pg_form.addRow(self.tr("Data&base:"), self.dbname)
+        pg_form.addRow(self.tr("D&atabase:"), self.dbname)
         pg_form.addRow(self.tr("&User:"), self.user)
         pg_form.addRow(self.tr("Pass&word:"), self.password)
         kept = QLabel(self.tr("The password is kept in this computer's password store, not in "

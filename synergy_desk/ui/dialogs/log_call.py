@@ -116,6 +116,10 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.nc_add = QPushButton(self.tr("&Add customer"))
         self.nc_add.setObjectName("newCustomerAdd")
         self.nc_add.clicked.connect(self._on_nc_add_clicked)
+        # Enter in any of the new customer's fields adds them (then on to the subject).
+        for field in (self.nc_name, self.nc_company, self.nc_phone, self.nc_email,
+                      self.nc_postcode, self.nc_address):
+            field.returnPressed.connect(self._on_nc_add_clicked)
         nc_form = QFormLayout(self.new_box)
         nc_form.addRow(self.tr("Name:"), self.nc_name)
         nc_form.addRow(self.tr("Company:"), self.nc_company)
@@ -192,8 +196,8 @@ class LogCallDialog(FormDialog[LoggedCall]):
         form.addRow(self.tr("&Subject:"), self.subject)
         form.addRow(self.tr("&Description:"), self.description)
         form.addRow(self.tr("P&riority:"), self.priority)
-        form.addRow(self.tr("Call &notes:"), self.notes)
-        form.addRow(self.tr("Call &length:"), self.minutes)
+        form.addRow(self.tr("&Call notes:"), self.notes)
+        form.addRow(self.tr("Call lengt&h:"), self.minutes)
         self._new_only = [self.product, self.module, self.version, self.subject,
                           self.description, self.priority]
 
@@ -202,7 +206,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self.log_button.setText(self.tr("&Log call  (Ctrl+Enter)"))
         self.log_button.setAutoDefault(False)
         self.log_button.setDefault(False)
-        self.pay_button = self.buttons.addButton(self.tr("Log && take &payment"),
+        self.pay_button = self.buttons.addButton(self.tr("Log && take pa&yment"),
                                                  QDialogButtonBox.ButtonRole.ActionRole)
         self.pay_button.setObjectName("logCallAndPay")
         self.pay_button.setToolTip(self.tr("Log the call, then take payment (Ctrl+Shift+Enter)"))
@@ -354,7 +358,14 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self._on_incident_changed()
         self._on_product_changed()
         self.new_box.hide()
-        (self.notes if self.incident.currentData() is not None else self.incident).setFocus()
+        # Straight to what is typed next: the notes of the incident asked for, the subject of
+        # a new one when the caller has none open, or the choice between them.
+        if self.incident.currentData() is not None:
+            self.notes.setFocus()
+        elif self.incident.count() == 1:
+            self.subject.setFocus()
+        else:
+            self.incident.setFocus()
 
     def _set_incident_enabled(self, enabled: bool) -> None:
         for w in (self.contact, self.new_contact_button, self.incident, self.notes,
@@ -407,7 +418,11 @@ class LogCallDialog(FormDialog[LoggedCall]):
                 self.nc_phone.setText(typed)
             else:
                 self.nc_name.setText(typed)
-        self.nc_name.setFocus()
+        # The name typed in the search asks for the phone next, a number typed asks the name.
+        if self.nc_name.text() and not self.nc_phone.text():
+            self.nc_phone.setFocus()
+        else:
+            self.nc_name.setFocus()
 
     def _on_nc_add_clicked(self) -> None:
         data = customers.CustomerInput(

@@ -189,10 +189,10 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.logo_preview.setStyleSheet(f"border:1px solid {palette.FRAME.hex()}; "
                                         f"background:{palette.PAPER.hex()}; "
                                         f"color:{palette.PAPER_TEXT.hex()};")
-        self.choose_logo_button = QPushButton(self.tr("C&hoose…"))
+        self.choose_logo_button = QPushButton(self.tr("Choo&se…"))
         self.choose_logo_button.setObjectName("chooseLogoButton")
         self.choose_logo_button.clicked.connect(self._on_choose_logo_clicked)
-        self.remove_logo_button = QPushButton(self.tr("Re&move"))
+        self.remove_logo_button = QPushButton(self.tr("&Remove"))
         self.remove_logo_button.setObjectName("removeLogoButton")
         self.remove_logo_button.clicked.connect(self._on_remove_logo_clicked)
         logo_buttons = QWidget()
@@ -337,7 +337,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.remove_password_button.clicked.connect(self._on_remove_password_clicked)
         self.smtp_from = self._line("smtp_from", "settingsSmtpFrom")
         self.smtp_from.setPlaceholderText(self.tr("as the office's e-mail address"))
-        self.smtp_starttls = QCheckBox(self.tr("Use &STARTTLS (port 587; leave off for port "
+        self.smtp_starttls = QCheckBox(self.tr("Use STARTT&LS (port 587; leave off for port "
                                                "465, which is encrypted from the start)"))
         self.smtp_starttls.setObjectName("settingsSmtpStarttls")
         self._row(form, 3, "smtp_host", self.smtp_host)

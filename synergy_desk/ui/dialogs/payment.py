@@ -40,6 +40,8 @@ from synergy_desk.services.people import customers
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
+#: The most digits a card number has: what follows a wiped number may be the rest of it.
+MAX_CARD_DIGITS = 19
 CARD_BRANDS = ("Visa", "Mastercard", "American Express", "Maestro", "Diners Club", "JCB")
 #: At most this many of the customer's unfunded open incidents are offered at once.
 MAX_INCIDENTS_LISTED = 200
@@ -78,6 +80,13 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         self._amount_edited = False
         self._full_invoice_wanted = False
         self._refused: QLineEdit | None = None
+        #: What was typed into the refused field since the wipe that may be the rest of the
+        #: card number (digits, spaces, dashes typed on at its end); None once the wipe came
+        #: from a paste, which leaves no rest behind.
+        self._rest: str | None = None
+        self._wiped_digits = 0
+        #: Each card field's text before its last edit (a paste adds many characters at once).
+        self._before: dict[int, str] = {}
         # The message shows a hint about the choice (cleared as the choice becomes good) or
         # an answer about taking the payment (kept until the next try).
         self._message_about_choice = False
@@ -599,13 +608,36 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
 
     def _on_text_edited(self, field: QLineEdit) -> None:
         """Refuse a full card number the moment it is typed: wipe it, never keep it."""
+        before = self._before.get(id(field), "")
+        self._before[id(field)] = field.text()
         if contains_card_number(field.text()):
+            typed_on = len(field.text()) - len(before) == 1
+            self._wiped_digits = sum(ch.isdigit() for ch in field.text())
             # setText, unlike clear(), also empties the undo history that held the number.
             field.setText("")
+            self._before[id(field)] = ""
             self._refused = field
+            self._rest = "" if typed_on else None
             field.setStyleSheet(f"border:2px solid {palette.ERROR.hex()};")
             self._say(self.tr(_CARD_REFUSED), error=True)
             field.setFocus()
+        elif field is self._refused:
+            self._on_refused_field_edited(field)
+
+    def _on_refused_field_edited(self, field: QLineEdit) -> None:
+        """Keystrokes that may go on with the wiped number keep the refusal (the next Enter
+        only points at the field); anything else typed there (over them, or more digits than
+        a card number has) is the person's own, and one Enter then takes the payment."""
+        text = field.text()
+        rest = self._rest
+        if rest is not None and text.startswith(rest) and len(text) > len(rest) \
+                and all(ch.isdigit() or ch in " -" for ch in text[len(rest):]) \
+                and self._wiped_digits + sum(ch.isdigit() for ch in text) <= MAX_CARD_DIGITS:
+            self._rest = text
+            return
+        self._refused = None
+        self._rest = None
+        field.setStyleSheet("")
 
     # -- taking the payment ---------------------------------------------------------------------------
 
@@ -653,6 +685,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             # left of a card number is never sent as a reference.
             field = self._refused
             self._refused = None
+            self._rest = None
             field.setStyleSheet("")
             raise Problem(self.tr("Check the highlighted field: the full card number was "
                                   "wiped. Type only the card brand, last four digits and auth "

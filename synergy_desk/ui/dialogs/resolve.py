@@ -93,7 +93,7 @@ class ResolveDialog(FormDialog[ResolveRequest]):
         self.resolution_note.setMinimumHeight(90)
 
         form = QFormLayout()
-        form.addRow(self.tr("&Resolution:"), self.resolution_type)
+        form.addRow(self.tr("Res&olution:"), self.resolution_type)
         form.addRow(self.tr("&Note:"), self.resolution_note)
 
         self.enhancement_box = self._enhancement_box(detail)
@@ -138,7 +138,7 @@ class ResolveDialog(FormDialog[ResolveRequest]):
         self.request_customers.setObjectName("enhancementCustomers")
         self.request_customers.setWordWrap(True)
         self.request_customers.setStyleSheet(palette.SECONDARY.text_style())
-        self.new_radio = QRadioButton(self.tr("Start a &new request, titled:"))
+        self.new_radio = QRadioButton(self.tr("Start a ne&w request, titled:"))
         self.new_radio.setObjectName("enhancementNew")
         self.new_title = QLineEdit()
         self.new_title.setObjectName("enhancementTitle")

@@ -157,7 +157,7 @@ class SplitDialog(FormDialog[SplitRequest]):
         form.addRow(self.tr("&Product:"), self.product)
         form.addRow(self.tr("&Description:"), self.description)
 
-        self.ok_button.setText(self.tr("&Split"))
+        self.ok_button.setText(self.tr("Spl&it"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -93,7 +93,7 @@ class UserEditDialog(FormDialog[UserRequest]):
         form.addRow(self.tr("&Role:"), self.role)
         if adding:
             form.addRow(self.tr("&Password:"), self.password)
-            form.addRow(self.tr("Password &again:"), self.again)
+            form.addRow(self.tr("Password a&gain:"), self.again)
             hint = QLabel(self.tr("At least %d characters. They will be asked to keep it "
                                   "to themselves.") % MIN_PASSWORD_LENGTH)
             hint.setStyleSheet(palette.MUTED.text_style())
