@@ -49,7 +49,7 @@ def server_name() -> str:
     try:
         user = getpass.getuser()
     except (OSError, KeyError, ImportError):  # no user name in the environment or passwd
-        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+        user = os.path.basename(os.path.expanduser("~")) or "user"
     domain = os.environ.get("USERDOMAIN", "") if os.name == "nt" else ""
     name = "synergy-desk-" + _safe(f"{domain}.{user}" if domain else user)
     instance = os.environ.get(INSTANCE_VARIABLE, "").strip()
