@@ -258,3 +258,23 @@ def test_the_contact_and_module_labels_take_the_cursor_to_their_boxes(
     assert buddies["C&ontact:"] is dialog.contact
     assert buddies["&Module:"] is dialog.module
     assert buddies["&Version:"] is dialog.version
+
+
+def test_the_new_customer_form_takes_the_incidents_place_so_the_dialog_fits_a_laptop(
+        qtbot: Any, office: dict[str, Any]) -> None:
+    """With the new-customer form open, log-a-call ran off a 1366 × 768 screen (its buttons
+    below the edge); the incident's fields, greyed until there is a caller, give it their
+    place and come back once the customer is added."""
+    from synergy_desk.ui.screen import FRAME_ALLOWANCE
+
+    dialog = open_dialog(qtbot, office)
+    dialog.pop_up_unknown("01632 960777")
+    qtbot.waitUntil(lambda: dialog.new_box.isVisible())
+    assert not dialog.incident_box.isVisible()
+    assert dialog.minimumSizeHint().height() + FRAME_ALLOWANCE[1] <= 768 - 40  # a taskbar
+    assert dialog.height() + FRAME_ALLOWANCE[1] <= 768 - 40
+    qtbot.keyClicks(dialog.nc_name, "Priya Raman")
+    qtbot.keyClick(dialog.nc_name, Qt.Key.Key_Return)  # Enter adds the customer
+    qtbot.waitUntil(lambda: dialog.customer_id is not None)
+    assert dialog.incident_box.isVisible() and not dialog.new_box.isVisible()
+    assert dialog.focusWidget() is dialog.subject

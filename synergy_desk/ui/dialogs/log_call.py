@@ -132,6 +132,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
 
         # -- the incident ----------------------------------------------------------------------
         incident_box = QGroupBox(self.tr("Incident"))
+        self.incident_box = incident_box
         self.contact = QComboBox()
         self.contact.setObjectName("logCallContact")
         self.new_contact_button = QPushButton(self.tr("N&ew contact…"))
@@ -357,7 +358,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
         self._set_incident_enabled(True)
         self._on_incident_changed()
         self._on_product_changed()
-        self.new_box.hide()
+        self._show_new_customer_form(False)
         # Straight to what is typed next: the notes of the incident asked for, the subject of
         # a new one when the caller has none open, or the choice between them.
         if self.incident.currentData() is not None:
@@ -408,10 +409,19 @@ class LogCallDialog(FormDialog[LoggedCall]):
 
     # -- adding a customer inline --------------------------------------------------------------
 
+    def _show_new_customer_form(self, shown: bool) -> None:
+        """The new-customer form in place of the incident's fields (which wait, greyed, for a
+        caller anyway), so the dialog fits a 1366 × 768 screen; the fields come back once the
+        customer is added or the form is dropped."""
+        self.new_box.setVisible(shown)
+        self.incident_box.setVisible(not shown)
+        if shown:
+            self.adjustSize()
+
     def _on_new_customer_clicked(self) -> None:
         # The caller is someone new: whoever was chosen before is not them.
         self._unchoose_customer()
-        self.new_box.show()
+        self._show_new_customer_form(True)
         typed = self.search.text().strip()
         if typed and not self.nc_name.text():
             if sum(ch.isdigit() for ch in typed) >= 6:
@@ -453,7 +463,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
     def _may_drop_new_customer(self) -> bool:
         """Whether the new-customer form may go: it is empty, or the person says so."""
         if not self.new_customer_typed():
-            self.new_box.hide()
+            self._show_new_customer_form(False)
             return True
         typed = self.nc_name.text().strip() or self.nc_company.text().strip() \
             or self.nc_phone.text().strip()
@@ -468,7 +478,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
             return False
         for w in self._new_customer_fields():
             w.clear()
-        self.new_box.hide()
+        self._show_new_customer_form(False)
         return True
 
     def _unchoose_customer(self) -> None:
