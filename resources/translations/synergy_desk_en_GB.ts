@@ -84,7 +84,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Run &amp;tamper check</source>
+        <source>Run tamper &amp;check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -281,6 +281,59 @@
     </message>
     <message>
         <source>&amp;Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallerChoiceDialog</name>
+    <message>
+        <source>Who is calling?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n caller(s) have the number %1. Who is it?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Someone new (add a customer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CallerLogView</name>
+    <message>
+        <source>Caller log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Today only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Missed calls only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the caller in the window (or double-click the call)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 calls, %2 of them missed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -511,7 +564,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Record</source>
+        <source>Rec&amp;ord</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -701,11 +754,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Ticket &amp;statement…</source>
+        <source>Tic&amp;ket statement…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Re&amp;fund…</source>
+        <source>Refun&amp;d…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -868,7 +921,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Data&amp;base:</source>
+        <source>D&amp;atabase:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -928,6 +981,45 @@
     </message>
     <message>
         <source>&amp;Decline the refund</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DeskSettingsDialog</name>
+    <message>
+        <source>This desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone links</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open &amp;tel: and callto: links with Synergy Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A softphone, a CRM or a web page that dials a number then pops the caller up here. Registered for you only; no administrator is needed. To make Synergy Desk the program for phone links, choose it in Windows Settings ▸ Apps ▸ Default apps.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone links are registered on Windows. On this computer, have the softphone run “synergy-desk call NUMBER” (or open tel: links with synergy-desk).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Windows did not let the phone links be changed (%s). Try again, or ask whoever looks after this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone links now open Synergy Desk. Choose it for tel: in Windows Settings ▸ Apps ▸ Default apps if Windows asks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone links no longer open Synergy Desk.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1313,6 +1405,7 @@
     <name>IncidentDetail</name>
     <message>
         <source>Choose an incident from the list</source>
+        <extracomment>How many lines of facts show before they scroll: the rest of the height is the timeline&apos;s. The menu text of an action whose button&apos;s mnemonic is taken in the Incident menu or the list&apos;s context menu (another entry there has its letter).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1336,14 +1429,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Log &amp;call</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Take &amp;payment…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Take the payment for this incident (Ctrl+Shift+Y)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1357,10 +1442,6 @@
     </message>
     <message>
         <source>Call &amp;back…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Summar&amp;y PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1392,15 +1473,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Re-&amp;open…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Out of remit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Wai&amp;ve charge…</source>
+        <source>&amp;Log call</source>
+        <extracomment>Every action on the incident shown, in the order its buttons show: the same actions are the window&apos;s Incident menu and the list&apos;s context menu, so each is enabled alike everywhere.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take payment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summ&amp;ary PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-open…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waive char&amp;ge…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1469,6 +1563,10 @@
     </message>
     <message>
         <source>Needs funding first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve… (Ctrl+Shift+R)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1657,7 +1755,7 @@
     </message>
     <message>
         <source>Caller</source>
-        <extracomment>What to do once the call is logged: &quot;pay&quot;, &quot;ticket&quot;, or None (just log it).</extracomment>
+        <extracomment>The number an incoming call filled in the new-customer form with. The chosen customer&apos;s cover (what the entitlement line says). What to do once the call is logged: &quot;pay&quot;, &quot;ticket&quot;, or None (just log it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1757,19 +1855,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Call &amp;notes:</source>
+        <source>&amp;Call notes:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Call &amp;length:</source>
+        <source>Call lengt&amp;h:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log &amp;&amp; take pa&amp;yment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Log call  (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Log &amp;&amp; take &amp;payment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1874,7 +1972,7 @@ Drop what you typed?</source>
     <name>MainWindow</name>
     <message>
         <source>&amp;Log call…</source>
-        <extracomment>(view key of the list service, label, shortcut) When the open desk lapses expired season tickets: soon after start-up, then hourly. When the window sets up its daily backup, after the first paint. How often an open window tells the office it is still open (a restore names live desks). The person at the desk logged out (None: ask who logs in next) or switched to another (the user the next window is for); the window has left the office&apos;s list of desks. The list stopped on a lost connection: the poll reloads it once the database answers.</extracomment>
+        <extracomment>(view key of the list service, label, shortcut) The view each role opens on until its user chooses another: reception the callers who still owe for their incidents, engineers their own queue, managers every open incident. When the open desk lapses expired season tickets: soon after start-up, then hourly. When the window sets up its daily backup, after the first paint. How often an open window tells the office it is still open (a restore names live desks). The widest a list column is made to fit its contents (the user may widen it further). Subject takes the width the other columns leave, never less than this, nor less than its first page&apos;s subjects need up to LIST_SUBJECT_ROOM. The person at the desk logged out (None: ask who logs in next) or switched to another (the user the next window is for); the window has left the office&apos;s list of desks. The list stopped on a lost connection: the poll reloads it once the database answers.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2038,16 +2136,16 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Engineer:</source>
+        <source>Engineer</source>
         <extracomment>The icon (resources/icons) of each action that has one, by the action&apos;s attribute.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Anyone</source>
+        <source>Any engineer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Product:</source>
+        <source>Product</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2100,6 +2198,24 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actio&amp;ns on the chosen incident…</source>
+        <extracomment>The actions on the incident shown, in the detail&apos;s order.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chosen incident&apos;s actions, beside its row (Shift+F10 or the Menu key in the list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The list is long: Ctrl+End shows its end by sorting it the other way round. Click the column&apos;s heading to turn it back.</source>
+        <extracomment>Whether the columns have their widths: sized to the rows, or restored. Whether Subject&apos;s least width has been measured on the rows.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2298,6 +2414,71 @@ Drop what you typed?</source>
         <source>You are logged in as %s already.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Caller &amp;log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who rang, when, who answered and for how long; missed calls (Ctrl+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listening for the phone system&apos;s calls on port %d.</source>
+        <extracomment>What the listener was last started with (port, token, open); None: not wanted.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open the incoming call</source>
+        <extracomment>The number of a call that came in while something else was open (E.164). The latest call&apos;s number (E.164): clicking the status bar&apos;s caller opens it again. The pop-up&apos;s own dialog (the chooser or log-a-call) while it is open.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Log the call waiting in the status bar, or the latest call again (F8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;This desk…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This computer&apos;s own settings: whether phone links (tel:, callto:) open Synergy Desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A call came in from a number that cannot be read: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call waiting (click, or F8): %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incoming call: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — not a customer yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source> — %n callers have this number</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click to log this call (F8 while it waits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No call has come in at this desk yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish or close the window open first; the call still waits.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MergeDialog</name>
@@ -2364,19 +2545,15 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Phone s&amp;ystem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source> {setting.unit}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The office is VAT-re&amp;gistered</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>C&amp;hoose…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Re&amp;move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2420,7 +2597,15 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Use &amp;STARTTLS (port 587; leave off for port 465, which is encrypted from the start)</source>
+        <source>Choo&amp;se…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use STARTT&amp;LS (port 587; leave off for port 465, which is encrypted from the start)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2433,6 +2618,58 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>The test e-mail uses the values on this page as they are now, before you save them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Listen for the phone system&apos;s calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open to the office &amp;network, not only to programs on the desk&apos;s own computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>made when the listener is turned on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy &amp;token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ne&amp;w token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new secret: the phone system must be given the new address once you save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy a&amp;ddress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Address for the phone system:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone systems that tell a help desk of their calls (the generic CTI form: newCall, answer, hangup) post them to this address; a request without the token is refused. Calls go in the caller log, and a missed call from a known customer becomes a call-back. Give the phone system the address of one desk: every desk listens while this is on, but only the one it is given hears the calls. On the office network, use that computer&apos;s name or address in place of the one shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new token: it takes the old one&apos;s place when you save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s is on the clipboard.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2516,7 +2753,7 @@ Drop what you typed?</source>
     <name>PaymentDialog</name>
     <message>
         <source>Take payment — %s</source>
-        <extracomment>At most this many of the customer&apos;s unfunded open incidents are offered at once. A support contract being paid for (chosen from the contract list). An office not VAT-registered charges no VAT and issues no VAT invoices.</extracomment>
+        <extracomment>The most digits a card number has: what follows a wiped number may be the rest of it. At most this many of the customer&apos;s unfunded open incidents are offered at once. A support contract being paid for (chosen from the contract list). What was typed into the refused field since the wipe that may be the rest of the card number (digits, spaces, dashes typed on at its end); None once the wipe came from a paste, which leaves no rest behind. Each card field&apos;s text before its last edit (a paste adds many characters at once). An office not VAT-registered charges no VAT and issues no VAT invoices.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2817,6 +3054,18 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>E-mailed to %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PhoneListener</name>
+    <message>
+        <source>The phone system&apos;s listener has no token yet; a manager makes one in Office settings.</source>
+        <extracomment>How long the phone system&apos;s request waits for the window to record its event. An incoming call rang: the caller&apos;s number (E.164 where it is one). A call event was recorded: the call as the caller log now has it (a CallerLogRow). Something the desk&apos;s user should know (the port in use, the listener started). From the server&apos;s thread to the window&apos;s (queued).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The phone system&apos;s listener could not use port %d (%s); calls are not being recorded at this desk.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3372,10 +3621,6 @@ They stay on the incidents and calls they were on, but are no longer offered for
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Resolution:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Note:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3400,7 +3645,11 @@ They stay on the incidents and calls they were on, but are no longer offered for
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Start a &amp;new request, titled:</source>
+        <source>Res&amp;olution:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a ne&amp;w request, titled:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3501,7 +3750,7 @@ They stay on the incidents and calls they were on, but are no longer offered for
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Split</source>
+        <source>Spl&amp;it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3659,7 +3908,7 @@ They stay on the incidents and calls they were on, but are no longer offered for
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Password &amp;again:</source>
+        <source>Password a&amp;gain:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
