@@ -1750,7 +1750,7 @@
     <name>LogCallDialog</name>
     <message>
         <source>Log a call</source>
-        <extracomment>What the desk asked to do next: &quot;pay&quot; (take payment), &quot;ticket&quot; (use a season ticket).</extracomment>
+        <extracomment>What the desk asked to do next: &quot;pay&quot; (take payment), &quot;ticket&quot; (use a season ticket). A new customer was added in the dialog (their id).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

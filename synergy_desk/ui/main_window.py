@@ -1928,11 +1928,17 @@ class MainWindow(QMainWindow):
             dialog.pop_up_known(match.contact_id)
         else:
             dialog.pop_up_unknown(display_phone(e164))
+            # Once the caller is added, the status bar names them and their cover.
+            dialog.customer_added.connect(lambda _id: self._caller_added(e164))
         dialog.finished.connect(lambda code: self._on_popped_call_finished(dialog, int(code)))
         self._call_dialog = dialog
         # Not exec(): the socket or phone system that rang is not kept waiting in a nested
         # event loop, and a second call meanwhile is told it waits.
         dialog.open()
+
+    def _caller_added(self, e164: str) -> None:
+        if self._waiting_call is None and not self._session_over:
+            self._show_caller(e164)
 
     def _on_popped_call_finished(self, dialog: Any, code: int) -> None:
         from PySide6.QtWidgets import QDialog

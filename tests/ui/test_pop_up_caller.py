@@ -99,6 +99,10 @@ def test_an_unknown_number_opens_the_new_customer_form_with_the_number_filled_in
     qtbot.waitUntil(lambda: dialog.customer_id is not None)
     added = customers.customer_summary(dialog.customer_id)
     assert (added.name, added.phone) == ("Brand New Caller", "01632 960777")
+    # The status bar names the caller now, with their cover.
+    assert window.caller_status.text() == (
+        f"Incoming call: 01632 960777 — Brand New Caller ({added.account_code}): "
+        f"{funding.entitlement(added.id).summary}")
     dialog.reject()
 
 

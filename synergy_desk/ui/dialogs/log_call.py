@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -53,6 +53,9 @@ class LoggedCall:
 
 class LogCallDialog(FormDialog[LoggedCall]):
     """Reception's path from the keyboard: type, Down/Enter, Tab through, Ctrl+Enter."""
+
+    #: A new customer was added in the dialog (their id).
+    customer_added = Signal(int)
 
     def __init__(self, parent: QWidget | None, actor: Actor, customer_id: int | None = None,
                  incident_id: int | None = None) -> None:
@@ -448,6 +451,7 @@ class LogCallDialog(FormDialog[LoggedCall]):
                   self.nc_address):
             w.clear()
         self.choose_customer(summary.id)
+        self.customer_added.emit(summary.id)
 
     def _new_customer_fields(self) -> tuple[QLineEdit, ...]:
         return (self.nc_name, self.nc_company, self.nc_phone, self.nc_email, self.nc_postcode,
