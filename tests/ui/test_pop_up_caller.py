@@ -135,6 +135,12 @@ def test_a_number_several_callers_have_asks_which_in_a_short_list(
     assert [chooser.list.item(i).text() for i in range(chooser.list.count())] == [
         f"Alpha Ltd ({first.account_code})", "Bravo Ltd (C000002)",
         "Someone new (add a customer)"]
+    from PySide6.QtWidgets import QLabel
+
+    assert "2 callers have the number 01632 960999. Who is it?" in [
+        label.text() for label in chooser.findChildren(QLabel)]
+    # Each caller's whole line shows: the list is as wide as its longest line.
+    assert chooser.list.viewport().width() >= chooser.list.sizeHintForColumn(0)
     qtbot.keyClick(chooser.list, Qt.Key.Key_Return)  # the first, chosen already
     dialog = popped_dialog(qtbot, window)
     assert dialog.customer_id == first.id

@@ -28,8 +28,9 @@ class CallerChoiceDialog(QDialog):
         self.setObjectName("callerChoiceDialog")
         self.setWindowTitle(self.tr("Who is calling?"))
         self.matches = matches
-        label = QLabel(self.tr("%n caller(s) have the number %1. Who is it?", "",
-                               len(matches)).replace("%1", phone))
+        # The chooser opens only when several callers have the number.
+        label = QLabel(self.tr("%1 callers have the number %2. Who is it?")
+                       .replace("%1", str(len(matches))).replace("%2", phone))
         label.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("callerChoiceList")
@@ -41,6 +42,9 @@ class CallerChoiceDialog(QDialog):
         someone_new.setData(Qt.ItemDataRole.UserRole, -1)
         self.list.addItem(someone_new)
         self.list.setCurrentRow(0)
+        # Wide enough for each caller's whole line (the dialog is kept on the screen).
+        self.list.setMinimumWidth(self.list.sizeHintForColumn(0) + 2 * self.list.frameWidth()
+                                  + self.list.verticalScrollBar().sizeHint().width())
         self.list.itemActivated.connect(lambda _item: self.accept())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
