@@ -105,7 +105,9 @@ def unregister_url_schemes(writer: RegistryWriter) -> None:
         if _opens_the_desk(writer.get_value(rf"{key}\shell\open\command", "")):
             writer.delete_tree(key)
     writer.delete_tree(rf"Software\Classes\{PROG_ID}")
-    writer.delete_tree(r"Software\SynergyDesk")
+    # Only the capabilities: the program's own settings live beside them under the
+    # organisation's key and are the user's to keep.
+    writer.delete_tree(CAPABILITIES)
     writer.delete_value(r"Software\RegisteredApplications", APP_NAME)
 
 
@@ -116,8 +118,12 @@ def url_schemes_registered(writer: RegistryWriter) -> bool:
 
 def _opens_the_desk(command: str | None) -> bool:
     """Whether a link's command runs Synergy Desk (this copy or another of it)."""
-    return command is not None and (command == program_command()[1]
-                                    or "synergy" in command.lower())
+    if command is None:
+        return False
+    lowered = command.lower()
+    # Another copy of the desk: the Windows program, or the module run by Python.
+    return command == program_command()[1] or lowered.endswith(
+        ('\\synergy-desk.exe" "%1"', '-m synergy_desk "%1"'))
 
 
 class SettingsWriter:

@@ -148,3 +148,19 @@ def test_this_desk_is_in_the_file_menu(qtbot: Any, office: dict[str, Any], prefs
     monkeypatch.setattr(DeskSettingsDialog, "ask", classmethod(lambda cls, parent: "Done."))
     window.act_desk_settings.trigger()
     assert window.statusBar().currentMessage() == "Done."
+
+
+def test_taking_it_away_keeps_the_desks_own_settings_and_a_look_alike_program() -> None:
+    """The program's preferences live under the organisation's key beside its capabilities;
+    another vendor's program whose name merely contains the word is not the desk."""
+    reg = FakeRegistry()
+    register_url_schemes(reg, COMMAND)
+    reg.values[(r"Software\SynergyDesk\Synergy Desk", "mainWindow/geometry")] = "kept"
+    reg.values[(r"Software\Classes\callto\shell\open\command", "")] = \
+        '"C:\\Synergy Phones\\softphone.exe" "%1"'
+    unregister_url_schemes(reg)
+    assert reg.get_value(r"Software\SynergyDesk\Synergy Desk", "mainWindow/geometry") == "kept"
+    assert reg.get_value(r"Software\SynergyDesk\Capabilities", "ApplicationName") is None
+    assert reg.get_value(r"Software\Classes\callto\shell\open\command", "") == \
+        '"C:\\Synergy Phones\\softphone.exe" "%1"'
+    assert reg.get_value(r"Software\Classes\tel\shell\open\command", "") is None
