@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -166,10 +167,18 @@ class PhoneListener(QObject):
             self.call_rang.emit(row.from_number)
 
 
+def _without_token(line: str) -> str:
+    """A request's line for the log, the office's token (the address's last part) hidden."""
+    return re.sub(re.escape(caller_log.CTI_PATH) + r"[^\s?\"]*", caller_log.CTI_PATH + "…",
+                  line)
+
+
 def _handler(listener: PhoneListener) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "SynergyDesk"
         sys_version = ""
+        # A client that stops half-way through its request lets go of its thread.
+        timeout = 10
 
         def do_POST(self) -> None:  # noqa: N802 - the standard library's name
             length_text = self.headers.get("Content-Length", "0") or "0"
@@ -196,6 +205,6 @@ def _handler(listener: PhoneListener) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(payload)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            log.info("Phone system: " + format, *args)
+            log.info("Phone system: %s", _without_token(format % args))
 
     return Handler

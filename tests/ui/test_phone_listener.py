@@ -166,3 +166,24 @@ def test_it_listens_on_the_loopback_address_unless_opened(qtbot: Any, reception:
     finally:
         phone.stop()
     assert not phone.running
+
+
+def test_the_log_never_holds_the_offices_token(qtbot: Any, listener: PhoneListener,
+                                               known: t.Customer,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="synergy_desk.ui.phone_listener"):
+        assert post(qtbot, listener, {"event": "newCall", "from": "441632960123",
+                                      "to": "441632000999", "direction": "in",
+                                      "callId": "4712"})[0] == 200
+        assert post(qtbot, listener, {"event": "newCall"}, token="a-wrong-guess")[0] == 401
+        qtbot.waitUntil(lambda: sum("Phone system" in r.getMessage()
+                                    for r in caplog.records) >= 2)
+    lines = [r.getMessage() for r in caplog.records if "Phone system" in r.getMessage()]
+    assert all(TOKEN not in line and "a-wrong-guess" not in line for line in lines), lines
+    assert any(f"{CTI_PATH}…" in line for line in lines), lines
+
+
+def test_a_client_that_stops_half_way_lets_go_of_its_thread() -> None:
+    from synergy_desk.ui.phone_listener import _handler
+
+    assert _handler(PhoneListener.__new__(PhoneListener)).timeout == 10
