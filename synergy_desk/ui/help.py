@@ -13,7 +13,7 @@ import platform
 from dataclasses import dataclass
 
 import PySide6
-from PySide6.QtCore import QFile, QIODevice, Qt, QUrl, qVersion
+from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -34,23 +34,13 @@ from PySide6.QtWidgets import (
 
 from synergy_desk import __version__
 from synergy_desk.ui import icons
+from synergy_desk.ui.icons import resource_text
 
 #: The page of the keyboard shortcuts, made from the window's actions.
 SHORTCUTS = "shortcuts"
 #: The licence texts Help ▸ About shows, in the resources.
 FONT_LICENCE = ":/licences/DejaVu-LICENSE.txt"
 ICON_LICENCE = ":/licences/Tabler-Icons-LICENSE.txt"
-
-
-def resource_text(path: str) -> str:
-    """A text file of the compiled resources (a help page, a licence)."""
-    file = QFile(path)
-    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise KeyError(f"{path} is not in the resources.")
-    try:
-        return bytes(file.readAll().data()).decode("utf-8")
-    finally:
-        file.close()
 
 
 @dataclass(frozen=True)

@@ -49,14 +49,21 @@ def icon_exists(name: str) -> bool:
     return QFile.exists(f"{ICON_FOLDER}/{name}.svg")
 
 
-def _svg(name: str) -> str:
-    file = QFile(f"{ICON_FOLDER}/{name}.svg")
+def resource_text(path: str) -> str:
+    """A text file of the compiled resources (an icon, a help page, a licence)."""
+    file = QFile(path)
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise KeyError(f"No icon called {name!r} in the resources.")
+        raise KeyError(f"{path} is not in the resources.")
     try:
         return bytes(file.readAll().data()).decode("utf-8")
     finally:
         file.close()
+
+
+def _svg(name: str) -> str:
+    if not icon_exists(name):
+        raise KeyError(f"No icon called {name!r} in the resources.")
+    return resource_text(f"{ICON_FOLDER}/{name}.svg")
 
 
 def _pixmap(svg: str, colour: str, size: int) -> QPixmap:

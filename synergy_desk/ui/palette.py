@@ -220,7 +220,7 @@ DARK_DESKTOP: dict[QPalette.ColorRole, str] = {
     QPalette.ColorRole.Link: "#8ab4f8",
     QPalette.ColorRole.LinkVisited: "#c58af9",
 }
-_DARK_DISABLED_TEXT = "#8e96a3"
+_DARK_DISABLED_TEXT = INACTIVE.dark or INACTIVE.light
 
 
 def desktop_palette(dark: bool) -> QPalette:
