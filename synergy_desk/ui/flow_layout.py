@@ -8,17 +8,19 @@ it needs.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QLayout,
     QLayoutItem,
-    QScrollArea,
     QSizePolicy,
     QStyle,
     QWidget,
 )
+
+from synergy_desk.ui.screen import VerticalScroll
 
 __all__ = ["FlowBar", "FlowLayout", "FlowScroll"]
 
@@ -150,7 +152,7 @@ class FlowBar(QWidget):
         self._fit_height()
 
 
-class FlowScroll(QScrollArea):
+class FlowScroll(VerticalScroll):
     """A :class:`FlowBar` that asks for all its rows but, in a window too short for them,
     keeps one row and scrolls the rest, rather than hold the window taller than the screen.
 
@@ -159,14 +161,14 @@ class FlowScroll(QScrollArea):
     """
 
     def __init__(self, bar: FlowBar) -> None:
-        super().__init__()
-        self.bar = bar
-        self.setWidget(bar)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        super().__init__(bar, "incidentActionsArea")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         bar.installEventFilter(self)
+
+    @property
+    def bar(self) -> FlowBar:
+        """The bar of buttons scrolled."""
+        return cast(FlowBar, self.widget())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
         if watched is self.bar and event.type() in (QEvent.Type.Resize,
