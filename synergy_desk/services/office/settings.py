@@ -468,7 +468,7 @@ def update_settings(actor: Actor, expected_version: int, **changes: Any) -> Offi
         if row.version != expected_version:
             raise _conflict(row, expected_version)
         values = _validate(changes)
-        if values.get("phone_listener_enabled") and not values.get(
+        if values.get("phone_listener_enabled", row.phone_listener_enabled) and not values.get(
                 "phone_listener_token", row.phone_listener_token):
             # A listener is never on without its secret: the first one is made here.
             values["phone_listener_token"] = new_phone_token()

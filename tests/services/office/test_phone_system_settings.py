@@ -69,3 +69,9 @@ def test_the_tamper_check_raises_no_false_alarm_over_the_listener(db_url: str) -
     sql("UPDATE office_settings SET phone_listener_open = %s", False)
     assert integrity.check_records() == [
         "the office's settings: phone listener open is no, the audit log last recorded yes."]
+
+
+def test_a_listener_already_on_is_never_left_without_its_secret(manager: Actor) -> None:
+    on = update_settings(manager, get_settings().version, phone_listener_enabled=True)
+    cleared = update_settings(manager, on.version, phone_listener_token="")
+    assert cleared.phone_listener_enabled and len(cleared.phone_listener_token) >= 40
