@@ -24,7 +24,7 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from shiboken6 import isValid
 
@@ -110,7 +110,8 @@ class IncomingCalls(QObject):
         self.server.newConnection.connect(self._on_server_new_connection)
         self._window: Any = None
         self._pending: str | None = None
-        self.call_received.connect(self._on_call_received)
+        # Queued: the program that rang has its answer before the window pops anything up.
+        self.call_received.connect(self._on_call_received, Qt.ConnectionType.QueuedConnection)
 
     def listen(self) -> bool:
         """Start listening; False when another window of this session listens already."""
@@ -159,16 +160,22 @@ class IncomingCalls(QObject):
 
     def _on_server_new_connection(self) -> None:
         while (socket := self.server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._on_socket_ready_read(s))
+            # A slot, not a closure over this object: a closure kept by the socket's
+            # connection would make the socket the last holder of this object, which would
+            # then be deleted from inside the socket's own deletion and delete it twice.
+            socket.readyRead.connect(self._on_socket_ready_read)
             socket.disconnected.connect(socket.deleteLater)
             # A connection that says nothing is not kept open.
             QTimer.singleShot(HAND_OVER_MS * 2, socket, socket.abort)
             if socket.bytesAvailable():
-                self._on_socket_ready_read(socket)
+                self._read_call(socket)
 
-    def _on_socket_ready_read(self, socket: QLocalSocket) -> None:
-        if not isValid(socket):
-            return
+    def _on_socket_ready_read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket) and isValid(socket):
+            self._read_call(socket)
+
+    def _read_call(self, socket: QLocalSocket) -> None:
         if not socket.canReadLine():
             if socket.bytesAvailable() > MAX_LINE:
                 socket.abort()
@@ -182,5 +189,4 @@ class IncomingCalls(QObject):
             return
         socket.write(b"OK\n")
         socket.flush()
-        # After answering: the program that rang is not kept waiting on the window.
-        QTimer.singleShot(0, self, lambda: self.receive(number))
+        self.receive(number)

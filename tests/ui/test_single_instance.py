@@ -196,3 +196,47 @@ def test_the_window_started_for_a_call_pops_the_caller_up_once_logged_in(
         calls.close()
         calls.setParent(None)
         calls.deleteLater()
+
+
+_DROPPED_AFTER_A_HAND_OVER = """
+import threading, time
+from PySide6.QtWidgets import QApplication
+from synergy_desk.ui.single_instance import IncomingCalls, hand_over_call
+
+app = QApplication([])
+
+
+def hand_over_then_drop():
+    calls = IncomingCalls()
+    assert calls.listen()
+    received, answers = [], []
+    calls.call_received.connect(received.append)
+    caller = threading.Thread(target=lambda: answers.append(hand_over_call("+441134960000")))
+    caller.start()
+    while not (answers and received):
+        app.processEvents()
+        time.sleep(0.001)
+    caller.join()
+    time.sleep(0.2)  # the caller has hung up; its going is not yet seen by the loop
+    calls.close()
+    return answers, received
+
+
+print(hand_over_then_drop())
+for _ in range(20):  # the hang-up seen after the object that listened is gone
+    app.processEvents()
+    time.sleep(0.01)
+print("still running")
+"""
+
+
+def test_an_object_that_listened_goes_cleanly_after_a_caller_hangs_up(
+        tmp_path: Path, instance: str) -> None:
+    """Its own process: this used to end in a segmentation fault (the socket's connection
+    held the last reference to the listener, which was deleted from inside the socket's own
+    deletion)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-c", _DROPPED_AFTER_A_HAND_OVER], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["([True], ['+441134960000'])", "still running"]
