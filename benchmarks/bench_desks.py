@@ -196,12 +196,12 @@ def _desk(index: int, url: str, cashier_id: int, manager_id: int, customer_id: i
             break
         ticket = 2 if n % 5 == 4 else None
         if (n + index) % 2:
-            request = payments.PaymentRequest(
+            request = payments.PaymentInput(
                 customer_id=customer_id, incident_ids=(incident_id,), ticket_size=ticket,
                 method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242",
                 auth_code=f"B{index}N{n}")
         else:
-            request = payments.PaymentRequest(
+            request = payments.PaymentInput(
                 customer_id=customer_id, incident_ids=(incident_id,), ticket_size=ticket,
                 method=PaymentMethod.CASH, tendered_pence=100_000)
         began = time.perf_counter()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from synergy_desk.domain.errors import ValidationError
 
 __all__ = ["NumberFormat", "listed", "RECEIPT", "CREDIT_NOTE", "INCIDENT", "ACCOUNT_CODE",
-           "receipt_text", "credit_note_text", "incident_reference", "account_code"]
+           "PAYMENT_REQUEST", "receipt_text", "credit_note_text", "payment_request_text", "incident_reference", "account_code"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ RECEIPT = NumberFormat("R-", "receipt")
 CREDIT_NOTE = NumberFormat("CN-", "credit note")
 INCIDENT = NumberFormat("INC-", "incident")
 ACCOUNT_CODE = NumberFormat("C", "account code")
+PAYMENT_REQUEST = NumberFormat("PR-", "payment request")
 
 
 def receipt_text(number: int) -> str:
@@ -88,6 +89,11 @@ def receipt_text(number: int) -> str:
 def credit_note_text(number: int) -> str:
     """``CN-000003``."""
     return CREDIT_NOTE.text(number)
+
+
+def payment_request_text(number: int) -> str:
+    """``PR-000007``."""
+    return PAYMENT_REQUEST.text(number)
 
 
 def incident_reference(number: int) -> str:

@@ -89,6 +89,14 @@ class OfficeSettings(BaseModel):
     phone_listener_open = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
     phone_listener_port = IntegerField(default=8765, constraints=[SQL("DEFAULT 8765")])
     phone_listener_token = CharField(max_length=100, default="", constraints=[SQL("DEFAULT ''")])
+    #: The office's bank account, as payment requests print it for a customer paying by
+    #: transfer; and how many days a request gives the customer to pay.
+    bank_account_name = CharField(max_length=100, default="", constraints=[SQL("DEFAULT ''")])
+    bank_sort_code = CharField(max_length=8, default="", constraints=[SQL("DEFAULT ''")])
+    bank_account_number = CharField(max_length=8, default="", constraints=[SQL("DEFAULT ''")])
+    bank_iban = CharField(max_length=42, default="", constraints=[SQL("DEFAULT ''")])
+    bank_bic = CharField(max_length=11, default="", constraints=[SQL("DEFAULT ''")])
+    request_due_days = IntegerField(default=14, constraints=[SQL("DEFAULT 14")])
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -671,6 +679,87 @@ class CallerLog(BaseModel):
         indexes = ((("started_at",), False), (("customer", "started_at"), False))
 
 
+class PaymentRequest(BaseModel):
+    """A payment request (``PR-000001``): the office asks a customer to pay by bank transfer
+    for incidents and/or a season ticket, at the prices of the day it was issued.
+
+    ``state`` is "open" until the money has all arrived ("paid", with the receipt it was
+    issued on) or a manager cancels it ("cancelled", with the reason). Not a receipt and not
+    a VAT invoice: the receipt is issued when the money arrives.
+    """
+
+    id = AutoField()
+    number = IntegerField(unique=True)
+    reference = CharField(max_length=18, unique=True)
+    customer = ForeignKeyField(Customer, backref="payment_requests")
+    net_pence = IntegerField()
+    vat_pence = IntegerField()
+    gross_pence = IntegerField()
+    due_on = DateField()
+    state = CharField(max_length=16, default="open")
+    bank_account_name = CharField(max_length=100, default="")
+    bank_sort_code = CharField(max_length=8, default="")
+    bank_account_number = CharField(max_length=8, default="")
+    bank_iban = CharField(max_length=42, default="")
+    bank_bic = CharField(max_length=11, default="")
+    issued_by = ForeignKeyField(User, backref="+")
+    issued_at = UTCDateTimeField(default=utcnow)
+    payment = ForeignKeyField(Payment, null=True, backref="+")
+    cancelled_by = ForeignKeyField(User, null=True, backref="+")
+    cancelled_at = UTCDateTimeField(null=True)
+    cancel_reason = TextField(default="")
+    reminded_at = UTCDateTimeField(null=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("state", "due_on"), False), (("customer", "issued_at"), False),
+                   (("issued_at",), False))
+
+
+class PaymentRequestLine(BaseModel):
+    """What a request charges for, priced when it was issued: an incident, or a season
+    ticket (its size and validity); an incident the new ticket will fund is listed with no
+    charge of its own (``from_ticket``)."""
+
+    id = AutoField()
+    request = ForeignKeyField(PaymentRequest, backref="lines")
+    position = IntegerField()
+    kind = EnumField(LineKind, max_length=16)
+    incident = ForeignKeyField(Incident, null=True, backref="+")
+    from_ticket = BooleanField(default=False)
+    description = CharField(max_length=300)
+    net_pence = IntegerField(default=0)
+    vat_rate_bp = IntegerField(default=0)
+    vat_pence = IntegerField(default=0)
+    gross_pence = IntegerField(default=0)
+    ticket_size = IntegerField(null=True)
+    ticket_validity_days = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("request", "position"), True), (("incident",), False))
+
+
+class BankTransfer(BaseModel):
+    """Money that arrived in the office's bank account for a payment request: recorded by
+    hand or matched from the bank's statement (``statement_key`` then names the statement
+    line, so the same line is never recorded twice). Never changed once written; chained like
+    every money row."""
+
+    id = AutoField()
+    request = ForeignKeyField(PaymentRequest, backref="transfers")
+    received_on = DateField()
+    amount_pence = IntegerField()
+    bank_reference = CharField(max_length=140, default="")
+    statement_key = CharField(max_length=64, null=True, unique=True)
+    recorded_by = ForeignKeyField(User, backref="+")
+    recorded_at = UTCDateTimeField(default=utcnow)
+    prev_hash = CharField(max_length=64)
+    row_hash = CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("received_on",), False),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
     Module, Contract,
@@ -679,7 +768,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     IncidentFunding,
     EnhancementRequestCustomer,
     Escalation, AuditLog, OfficeDetails, CashCount,
-    RefundRequest, CallerLog,
+    RefundRequest, CallerLog, PaymentRequest, PaymentRequestLine, BankTransfer,
 ]
 
 #: What the desks keep about this one database rather than about the office: which copy of the

@@ -32,6 +32,7 @@ from peewee import fn
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ConflictError, NotFound, ValidationError
+from synergy_desk.domain.numbers import payment_request_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
 from synergy_desk.services.common import (
@@ -236,7 +237,7 @@ def lock_incident(incident_id: int) -> t.Incident:
 
 
 def check_fundable(incident: t.Incident) -> None:
-    """Refuse unless the incident is open and has no funding."""
+    """Refuse unless the incident is open, has no funding and waits for no bank transfer."""
     status = IncidentStatus(incident.status)
     if not status.is_open:
         raise ValidationError(
@@ -247,3 +248,14 @@ def check_fundable(incident: t.Incident) -> None:
         raise ValidationError(
             f"{incident.reference} is already funded ({kind.label.lower()}); nothing was "
             "charged.")
+    waiting = (t.PaymentRequest.select(t.PaymentRequest.number)
+               .join(t.PaymentRequestLine, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
+               .where((t.PaymentRequestLine.incident == incident.id)
+                      & (t.PaymentRequest.state == "open"))
+               .scalar())
+    if waiting is not None:
+        # The customer was asked to pay by transfer: paid another way too, it would be paid twice.
+        raise ValidationError(
+            f"{incident.reference} is awaiting a bank transfer on payment request "
+            f"{payment_request_text(waiting)}; record the transfer when it arrives, or a "
+            "manager cancels the request first. Nothing was charged.")

@@ -40,7 +40,7 @@ def paid(office: dict[str, Any]) -> payments.ReceiptInfo:
     reception = office["reception"]
     customer = new_customer()
     incident = new_incident(reception, customer, office["product"], "Cannot print payslips")
-    return payments.take_payment(reception, payments.PaymentRequest(
+    return payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(incident.id,), method=PaymentMethod.CARD,
         card_brand="Visa", card_last4="4242", auth_code="AB1234"))
 

@@ -26,7 +26,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def take_cash(office: dict[str, Any]) -> payments.ReceiptInfo:
     customer = new_customer("Acme Joinery")
-    return payments.take_payment(office["reception"], payments.PaymentRequest(
+    return payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=customer.id, ticket_size=2, method=PaymentMethod.CASH,
         tendered_pence=100_000))
 

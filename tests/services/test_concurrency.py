@@ -34,12 +34,12 @@ def _desk(url: str, actor: tuple[int, str, str, str], customer_id: int, incident
         start.wait(timeout=60)
         for i, incident_id in enumerate(incident_ids):
             if i % 2:
-                request = payments.PaymentRequest(
+                request = payments.PaymentInput(
                     customer_id=customer_id, incident_ids=(incident_id,),
                     ticket_size=2 if i % 3 == 0 else None, method=PaymentMethod.CARD,
                     card_brand="Visa", card_last4="4242", auth_code=f"A{i:05d}")
             else:
-                request = payments.PaymentRequest(
+                request = payments.PaymentInput(
                     customer_id=customer_id, incident_ids=(incident_id,),
                     ticket_size=3 if i % 3 == 0 else None, method=PaymentMethod.CASH,
                     tendered_pence=100_000)

@@ -78,7 +78,7 @@ def test_a_payment_behind_a_held_receipt_counter_gives_up_with_a_readable_messag
         office: dict[str, Any], reception: Actor) -> None:
     customer = new_customer()
     incident = new_incident(reception, customer, office["product"])  # type: ignore[arg-type]
-    request = payments.PaymentRequest(customer_id=customer.id, incident_ids=(incident.id,),
+    request = payments.PaymentInput(customer_id=customer.id, incident_ids=(incident.id,),
                                       method=PaymentMethod.CASH, tendered_pence=10_000)
     _shorter_wait()
     with _receipt_counter_held(str(office["url"])):

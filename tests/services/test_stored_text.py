@@ -91,7 +91,7 @@ def test_no_card_number_however_typed_reaches_the_database_a_summary_or_a_csv(
     _attempt(lambda: work.add_timeline_entry(reception, ref.id, TimelineKind.NOTE, text))
     _attempt(lambda: callbacks.schedule_callback(
         reception, customer.id, dt.datetime.now(dt.UTC) + dt.timedelta(days=1), text))
-    _attempt(lambda: payments.take_payment(reception, payments.PaymentRequest(
+    _attempt(lambda: payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(ref.id,), method=PaymentMethod.BANK_TRANSFER,
         bank_reference=typed)))
     _attempt(lambda: funding.waive(manager, ref.id, WaiverKind.GOODWILL, text))
@@ -150,7 +150,7 @@ def _stores(office: dict[str, Any]) -> dict[str, tuple[Callable[[str], object],
         "waiver reason": (lambda s: funding.waive(manager, ref.id, WaiverKind.GOODWILL, s),
                           lambda: newest(t.Waiver).reason, t.Waiver, "reason"),
         "bank reference": (
-            lambda s: payments.take_payment(reception, payments.PaymentRequest(
+            lambda s: payments.take_payment(reception, payments.PaymentInput(
                 customer_id=customer.id, incident_ids=(ref.id,),
                 method=PaymentMethod.BANK_TRANSFER, bank_reference=s)),
             lambda: newest(t.Payment).bank_reference, t.Payment, "payment reference"),

@@ -69,12 +69,12 @@ def pay_and_refund(desk: Desk, taker: Sequence[Any], manager: Sequence[Any],
         if n < len(to_pay):
             customer, incidents, ticket, method = to_pay[n]
             if method == "card":
-                request = payments.PaymentRequest(
+                request = payments.PaymentInput(
                     customer_id=customer, incident_ids=incidents, ticket_size=ticket,
                     method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242",
                     auth_code=f"D{desk.index}R{n}")
             else:
-                request = payments.PaymentRequest(
+                request = payments.PaymentInput(
                     customer_id=customer, incident_ids=incidents, ticket_size=ticket,
                     method=PaymentMethod.CASH, tendered_pence=100_000)
             desk.attempt("take_payment", lambda r=request: payments.take_payment(cashier, r),
@@ -109,7 +109,7 @@ def pay_while_held(desk: Desk, actor: Sequence[Any], customer_id: int, incident_
     from synergy_desk.services.money import payments
 
     who = actor_of(actor)
-    request = payments.PaymentRequest(customer_id=customer_id, incident_ids=(incident_id,),
+    request = payments.PaymentInput(customer_id=customer_id, incident_ids=(incident_id,),
                                       method=PaymentMethod.CASH, tendered_pence=10_000)
     if not desk.event("held").wait(wait_seconds):
         raise RuntimeError("the other desk never took the receipt counter")

@@ -27,7 +27,7 @@ def cash_taken(office: dict[str, Any]) -> payments.ReceiptInfo:
     customer = new_customer(office["reception"], "Harriet Oduya")
     incident = log_new(office["reception"], customer, office["product"].id,
                        "Harriet's reports are blank")
-    return payments.take_payment(office["reception"], payments.PaymentRequest(
+    return payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=customer, incident_ids=(incident.id,), method=PaymentMethod.CASH,
         tendered_pence=10_000))
 

@@ -147,7 +147,7 @@ def ticket_holder(office: dict[str, Any]) -> customers.CustomerSummary:
         office["reception"], customers.CustomerInput(
             name="Harriet Oduya", company="Oduya Joinery Ltd", phone="01632 960123",
             address="4 Mill Lane\nLeeds", postcode="LS6 2AB"))
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, ticket_size=10, method=PaymentMethod.CASH,
         tendered_pence=1_000_000))
     return caller

@@ -264,7 +264,7 @@ def test_only_the_customers_unfunded_open_incidents_are_offered(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary) -> None:
     unpaid = log_incident(office, caller.id, "Cannot print payslips")
     paid = log_incident(office, caller.id, "Bank feed stopped")
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, incident_ids=(paid.id,), method=PaymentMethod.CASH,
         tendered_pence=9000))
     dialog = open_dialog(qtbot, office["reception"], caller.id, (unpaid.id, paid.id))

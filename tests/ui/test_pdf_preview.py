@@ -43,7 +43,7 @@ def receipt(office: dict[str, Any]) -> payments.ReceiptInfo:
     ref = intake.log_call(reception, intake.LogCallInput(
         customer_id=customer.id, product_id=office["product"].id,
         subject="Cannot print payslips", text="Rang in."))
-    return payments.take_payment(reception, payments.PaymentRequest(
+    return payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(ref.id,), method=PaymentMethod.CARD,
         card_brand="Visa", card_last4="4242", auth_code="AB1234"))
 

@@ -45,7 +45,7 @@ def test_take_payment_flow_opens_the_receipt_in_the_preview(
                  incident_ids: tuple[int, ...] = (), offer_ticket: bool = False
                  ) -> payments.ReceiptInfo:
         asked.append((customer_id, tuple(incident_ids), offer_ticket))
-        return payments.take_payment(actor, payments.PaymentRequest(
+        return payments.take_payment(actor, payments.PaymentInput(
             customer_id=customer_id, incident_ids=tuple(incident_ids),
             method=PaymentMethod.CASH, tendered_pence=10000))
 
@@ -80,7 +80,7 @@ def test_show_receipt_reprints_a_receipt_marked_copy(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         window: QWidget, background: Background) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
         tendered_pence=9000))
     shown: list[QWidget] = []
@@ -103,7 +103,7 @@ def test_an_unknown_receipt_number_is_told_not_shown(
 def test_a_document_is_dropped_when_its_window_has_gone(
         office: dict[str, Any], caller: customers.CustomerSummary,
         inline_background: InlineBackground, shown_errors: ShownErrors) -> None:
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, ticket_size=1, method=PaymentMethod.CASH, tendered_pence=9000))
     gone = QWidget()
     shown: list[QWidget] = []
@@ -121,7 +121,7 @@ def test_a_document_is_dropped_when_its_window_has_gone(
 def test_redeem_ticket_flow_says_how_much_is_left(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         window: QWidget) -> None:
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, ticket_size=3, method=PaymentMethod.CASH, tendered_pence=30000))
     incident = log_incident(office, caller.id, "Cannot print payslips")
 
@@ -153,7 +153,7 @@ def test_refund_flow_shows_the_credit_note(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         window: QWidget, background: Background, monkeypatch: pytest.MonkeyPatch) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
-    receipt = payments.take_payment(office["reception"], payments.PaymentRequest(
+    receipt = payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
         tendered_pence=9000))
 
@@ -174,7 +174,7 @@ def test_refund_flow_shows_the_credit_note(
 def test_ticket_statement_flow_shows_the_statement(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         window: QWidget, background: Background) -> None:
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, ticket_size=10, method=PaymentMethod.CASH,
         tendered_pence=100000))
     shown: list[QWidget] = []
@@ -188,7 +188,7 @@ def test_a_preview_without_a_parent_window_stays_open_until_closed(
         qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
         background: Background) -> None:
     incident = log_incident(office, caller.id, "Cannot print payslips")
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
         tendered_pence=9000))
 

@@ -28,7 +28,7 @@ def log_incident(office: dict[str, Any], customer_id: int, subject: str) -> chan
 
 def pay_by_card(office: dict[str, Any], customer_id: int, incident_ids: tuple[int, ...] = (),
                 ticket_size: int | None = None) -> payments.ReceiptInfo:
-    return payments.take_payment(office["reception"], payments.PaymentRequest(
+    return payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=customer_id, incident_ids=incident_ids, ticket_size=ticket_size,
         method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242", auth_code="AB1234"))
 

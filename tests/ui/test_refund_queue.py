@@ -27,7 +27,7 @@ def _paid_and_closed(office: dict[str, Any], shown_errors: ShownErrors,
     """A paid incident an engineer closes as out of remit from the window."""
     customer = new_customer(office["reception"], "Ivy Osei")
     ref = log_new(office["reception"], customer, office["product"].id, "Write a VBA macro")
-    receipt = payments.take_payment(office["reception"], payments.PaymentRequest(
+    receipt = payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=customer, incident_ids=(ref.id,), method="cash", tendered_pence=9000))
     dialog = OutOfRemitDialog(None, detail(ref.id))
     assert "goes to a manager for approval" in dialog.explanation.text()

@@ -43,7 +43,7 @@ def two_payments(office: dict[str, Any]) -> list[payments.ReceiptInfo]:
         incident = log_new(office["reception"], customer, office["product"].id,
                            f"{name}'s reports are blank")
         card = method is PaymentMethod.CARD
-        taken.append(payments.take_payment(actor, payments.PaymentRequest(
+        taken.append(payments.take_payment(actor, payments.PaymentInput(
             customer_id=customer, incident_ids=(incident.id,), method=method,
             tendered_pence=None if card else 10_000, card_brand="Visa" if card else "",
             card_last4="4242" if card else "", auth_code="A1B2C3" if card else "")))

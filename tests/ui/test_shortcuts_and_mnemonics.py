@@ -249,7 +249,7 @@ def desk(office: dict[str, Any]) -> dict[str, Any]:
     buy_ticket(reception, customer, size=5)
     unfunded = log_new(reception, customer, office["product"].id, "Payroll will not post")
     paid = log_new(reception, customer, office["product"].id, "Bank feed stopped")
-    receipt = payments.take_payment(reception, payments.PaymentRequest(
+    receipt = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer, incident_ids=(paid.id,), method=PaymentMethod.CARD,
         card_brand="Visa", card_last4="4242", auth_code="AB1234"))
     working = incident_in_progress(office)

@@ -256,7 +256,7 @@ def test_start_work_after_payment_taken_from_the_shortcut(
                                      workbench.FundingShortcut.PAY))
 
     def take_payment(incident_id: int) -> bool:
-        payments.take_payment(office["reception"], payments.PaymentRequest(
+        payments.take_payment(office["reception"], payments.PaymentInput(
             customer_id=customer, incident_ids=(incident_id,), method=PaymentMethod.CASH,
             tendered_pence=10_000))
         return True
@@ -411,7 +411,7 @@ def test_merge_dialog_says_a_payment_is_kept_for_an_unfunded_survivor(
     customer = new_customer(office["reception"], "Hana Suzuki")
     first = log_new(office["reception"], customer, office["product"].id, "Year end won't close")
     dup = log_new(office["reception"], customer, office["product"].id, "Year end closing fails")
-    payments.take_payment(office["reception"], payments.PaymentRequest(
+    payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=customer, incident_ids=(dup.id,), method=PaymentMethod.CASH,
         tendered_pence=10_000))
     dialog = MergeDialog(None, detail(first.id))

@@ -26,7 +26,7 @@ def log_new(actor: Actor, customer_id: int, product_id: int, subject: str,
 
 
 def buy_ticket(actor: Actor, customer_id: int, size: int = 10) -> int:
-    receipt = payments.take_payment(actor, payments.PaymentRequest(
+    receipt = payments.take_payment(actor, payments.PaymentInput(
         customer_id=customer_id, ticket_size=size, method=PaymentMethod.CASH,
         tendered_pence=1_000_000))
     ticket_id = receipt.lines[-1].ticket_id

@@ -18,7 +18,7 @@ from synergy_desk.domain.enums import (
     TimelineKind,
 )
 from synergy_desk.domain.errors import FundingRequired, ValidationError
-from synergy_desk.domain.numbers import incident_reference
+from synergy_desk.domain.numbers import incident_reference, payment_request_text
 from synergy_desk.domain.timeline import for_customer_by_default
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -35,6 +35,7 @@ from synergy_desk.services.common import (
     require,
     snapshot,
     transaction,
+    tuples,
 )
 from synergy_desk.services.incident_state import (
     bump_count,
@@ -44,6 +45,7 @@ from synergy_desk.services.incident_state import (
 )
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.money import funding
+from synergy_desk.services.office.office_time import date_text
 
 __all__ = [
     "assignment_changes",
@@ -213,6 +215,17 @@ def require_open(incident: t.Incident, doing: str) -> None:
 
 
 def funding_required(incident: t.Incident, doing: str) -> FundingRequired:
+    waiting = tuples(
+        t.PaymentRequest.select(t.PaymentRequest.number, t.PaymentRequest.due_on)
+        .join(t.PaymentRequestLine, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
+        .where((t.PaymentRequestLine.incident == incident.id)
+               & (t.PaymentRequest.state == "open")).limit(1))
+    if waiting:
+        number, due_on = waiting[0]
+        return FundingRequired(
+            f"{incident.reference} is awaiting a bank transfer (payment request "
+            f"{payment_request_text(number)}, due {date_text(due_on)}); the money must arrive "
+            f"and be recorded before {doing}.")
     return FundingRequired(
         f"{incident.reference} is not funded: take a payment, redeem a season ticket, apply the "
         f"customer's contract or ask a manager for a waiver before {doing}.")

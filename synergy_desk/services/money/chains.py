@@ -13,7 +13,8 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import canonical_json
 
 __all__ = ["PAYMENT_CHAIN", "CREDIT_NOTE_CHAIN", "LEDGER_CHAIN", "payment_content",
-           "credit_note_content", "ledger_content", "AUDIT_CHAIN", "audit_content"]
+           "credit_note_content", "ledger_content", "AUDIT_CHAIN", "audit_content",
+           "TRANSFER_CHAIN", "transfer_content"]
 
 #: Columns that are the chain itself, never part of what is hashed.
 _CHAIN_COLUMNS = frozenset({"id", "prev_hash", "row_hash"})
@@ -22,6 +23,8 @@ _CHAIN_COLUMNS = frozenset({"id", "prev_hash", "row_hash"})
 PAYMENT_CHAIN = "payment"
 CREDIT_NOTE_CHAIN = "credit_note"
 LEDGER_CHAIN = "ticket_ledger"
+#: Money that arrived by bank transfer for a payment request.
+TRANSFER_CHAIN = "bank_transfer"
 #: The audit log's own chain: a row deleted, altered or slipped in by hand breaks it.
 #: (services.common.audit writes it, hashing the same content as :func:`audit_content`.)
 AUDIT_CHAIN = "audit"
@@ -67,3 +70,8 @@ def ledger_content(entry: t.TicketLedger) -> dict[str, Any]:
 def audit_content(entry: t.AuditLog) -> dict[str, Any]:
     """What an audit row's hash covers: when, who, what, and the images before and after."""
     return _columns(entry, _CHAIN_COLUMNS)
+
+
+def transfer_content(transfer: t.BankTransfer) -> dict[str, Any]:
+    """What a bank transfer's hash covers: every column of the row."""
+    return _columns(transfer, _CHAIN_COLUMNS)

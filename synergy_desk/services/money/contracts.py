@@ -2,7 +2,7 @@
 changed end date, an early end with its reason, and what was paid for them.
 
 Recording a contract and funding incidents from one are :mod:`funding`'s; the receipt line
-that pays for one is taken by :mod:`payments` (a ``PaymentRequest`` naming the contract).
+that pays for one is taken by :mod:`payments` (a ``PaymentInput`` naming the contract).
 """
 
 from __future__ import annotations

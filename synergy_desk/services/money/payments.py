@@ -67,8 +67,8 @@ from synergy_desk.services.office.settings import (
 
 __all__ = [
     "FULL_INVOICE_ABOVE_PENCE", "MIN_VALIDITY_DAYS", "MAX_VALIDITY_DAYS", "QuoteLine", "Quote",
-    "quote", "PaymentRequest", "ReceiptLine", "ReceiptInfo", "PaymentSummary",
-    "receipt_customer_name", "take_payment", "receipt_info", "payments_for_customer", "refund",
+    "quote", "quote_in_tx", "customer_address", "PaymentInput", "ReceiptLine", "ReceiptInfo", "PaymentSummary",
+    "receipt_customer_name", "take_payment", "take_payment_in_tx", "receipt_info", "payments_for_customer", "refund",
     "ticket_refund_quotes", "TicketRefund", "TicketRefundQuote",
 ]
 
@@ -217,6 +217,26 @@ def _build_quote(customer_id: int, incidents: Sequence[t.Incident], ticket_size:
                  sum(ln.vat_pence for ln in lines), gross, full, from_ticket)
 
 
+def quote_in_tx(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
+                ticket_validity_days: int | None = None) -> Quote:
+    """Price incidents and/or a season ticket inside the caller's transaction, the incidents
+    locked (by id) and checked as a payment checks them: for a payment request, which charges
+    them later at these prices.
+
+    Raises:
+        NotFound: no such customer or incident.
+        ValidationError: as :func:`quote`.
+    """
+    settings = office_settings()
+    size = _ticket_size(ticket_size)
+    days = _validity(ticket_validity_days, settings)
+    incidents = _incidents_to_pay(customer_id, incident_ids, lock=True)
+    if not incidents and size is None:
+        raise ValidationError("Choose the incidents to pay for or a season ticket.",
+                              "incident_ids")
+    return _build_quote(customer_id, incidents, size, days, settings)
+
+
 def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None = None,
           ticket_validity_days: int | None = None, contract_id: int | None = None) -> Quote:
     """Price a payment before it is taken (the same rules and figures take_payment uses).
@@ -241,7 +261,7 @@ def quote(customer_id: int, incident_ids: Iterable[int], ticket_size: int | None
 # --- receipts ---
 
 @dataclass(frozen=True)
-class PaymentRequest:
+class PaymentInput:
     """Everything the payment dialog collects; take_payment checks it all."""
 
     customer_id: int
@@ -328,7 +348,8 @@ class PaymentSummary:
     taken_by: str
 
 
-def _customer_address(customer: t.Customer) -> str:
+def customer_address(customer: t.Customer) -> str:
+    """The customer's address as a document prints it, with the postcode."""
     address = customer.address.strip()
     postcode = customer.postcode.strip()
     if postcode and postcode.replace(" ", "").upper() not in address.replace(" ", "").upper():
@@ -371,7 +392,7 @@ def _method(value: object) -> PaymentMethod:
         raise ValidationError("Choose how the customer is paying.", "method") from None
 
 
-def _payment_details(request: PaymentRequest, method: PaymentMethod,
+def _payment_details(request: PaymentInput, method: PaymentMethod,
                      gross: int) -> tuple[str, str, str, str, int]:
     """The card/bank/cash details to store: (brand, last4, auth, bank ref, tendered)."""
     if method is PaymentMethod.CARD:
@@ -424,7 +445,7 @@ def _check_receipts_allowed(settings: t.OfficeSettings) -> None:
 
 
 @retried
-def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
+def take_payment(actor: Actor, request: PaymentInput) -> ReceiptInfo:
     """Take a payment, issue the next receipt and fund the incidents it pays for.
 
     One transaction: the receipt number, the payment and its lines (chained), any season
@@ -445,86 +466,99 @@ def take_payment(actor: Actor, request: PaymentRequest) -> ReceiptInfo:
         screened_text(value if isinstance(value, str) else "", label)
     with transaction(), counts_in_one_pass():
         require(actor, EVERYONE, "take payments")
-        settings = office_settings()
-        _check_receipts_allowed(settings)  # before anything is written or numbered
-        method = _method(request.method)
-        customer = get_or_404(t.Customer, request.customer_id, "customer")
-        size = _ticket_size(request.ticket_size)
-        days = _validity(request.ticket_validity_days, settings)
-        incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)
-        # After the incidents (the lock order): two desks cannot both take its payment.
-        contract = _contract_to_pay(customer.id, request.contract_id, lock=True)
-        if not incidents and size is None and contract is None:
-            raise ValidationError("Choose the incidents to pay for or a season ticket.",
-                                  "incident_ids")
-        q = _build_quote(customer.id, incidents, size, days, settings, contract)
-        if q.gross_pence <= 0:
-            raise ValidationError("There is nothing to charge; a manager can waive the charge "
-                                  "instead.")
-        brand, last4, auth, bank, tendered = _payment_details(request, method, q.gross_pence)
-        full_invoice = bool(request.full_invoice) or q.full_invoice_required
-        address = _customer_address(customer)
-        if full_invoice and not address:
-            raise ValidationError(
-                f"A full VAT invoice needs the customer's address; add {customer.name}'s "
-                "address first.", "full_invoice")
-
-        now = utcnow()
-        ticket = None
-        if size is not None:
-            ticket = t.SeasonTicket.create(
-                customer=customer.id, size=size, price_pence=q.lines[-1].net_pence,
-                purchased_at=now, expires_at=now + dt.timedelta(days=days),
-                created_by=actor.id)
-        # From here to the commit, other desks wait for the receipt number: keep it short.
-        number = next_number("receipt")
-        payment = t.Payment(
-            receipt_number=number, customer=customer.id, method=method,
-            net_pence=q.net_pence, vat_pence=q.vat_pence, gross_pence=q.gross_pence,
-            tendered_pence=tendered, card_brand=brand, card_last4=last4, auth_code=auth,
-            bank_reference=bank, full_invoice=full_invoice,
-            customer_name=_customer_name(customer), customer_address=address,
-            taken_by=actor.id, taken_at=now)
-        lines = [
-            t.PaymentLine(
-                position=i, kind=ql.kind, incident=ql.incident_id,
-                ticket=ticket.id if ql.kind is LineKind.SEASON_TICKET and ticket else None,
-                description=ql.description, net_pence=ql.net_pence, vat_rate_bp=ql.vat_rate_bp,
-                vat_pence=ql.vat_pence, gross_pence=ql.gross_pence)
-            for i, ql in enumerate(q.lines, start=1)]
-        payment.prev_hash, payment.row_hash = chain_append(
-            PAYMENT_CHAIN, payment_content(payment, lines))
-        payment.save(force_insert=True)
-        for line in lines:
-            line.payment = payment
-            line.save(force_insert=True)
-        receipt = receipt_text(number)
-        by_id = {i.id: i for i in incidents}
-        for line in lines:
-            if line.kind is LineKind.CONTRACT and contract is not None:
-                t.ContractPayment.create(contract=contract.id, payment_line=line.id)
-                audit(actor, "contract.pay", "contract", contract.id, {"paid_pence": 0},
-                      {"paid_pence": line.gross_pence, "receipt": receipt,
-                       "payment_line": line.id})
-        if ticket is not None:
-            purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
-                                             reason=f"Bought on receipt {receipt}")
-            # The ticket's own history starts here, so filtering the log by it finds the sale.
-            audit(actor, "ticket.purchase", "season_ticket", ticket.id, {"balance": 0},
-                  {**snapshot(ticket), "balance": size or 0, "receipt": receipt,
-                   "ledger_entry": purchase.id})
-            for used, incident_id in enumerate(q.ticket_funds):
-                funding.redeem_in_tx(actor, by_id[incident_id], ticket, (size or 0) - used,
-                                     reason=funding.bought_with_reason(receipt))
-        for line in lines:
-            if line.kind is LineKind.INCIDENT:
-                funding.attach_funding(actor, by_id[line.__data__["incident"]],
-                                       FundingKind.PAYMENT, payment_line=line)
-        audit(actor, "payment.take", "payment", payment.id, None,
-              {**snapshot(payment), "receipt": receipt,
-               "lines": [snapshot(ln) for ln in lines]})
+        payment = take_payment_in_tx(actor, request)
     # Read back after the commit, so the receipt number's lock is held no longer than needed.
     return _receipt_info(payment, is_copy=False)
+
+
+def take_payment_in_tx(actor: Actor, request: PaymentInput, *, taken_at: dt.datetime | None = None,
+                       priced: Quote | None = None) -> t.Payment:
+    """Take a payment inside the caller's transaction (after its role check); returns the
+    payment row.
+
+    ``taken_at`` is the tax point when it is not now (a bank transfer that arrived earlier);
+    ``priced`` charges what was quoted before (a payment request's lines at the prices of the
+    day it was issued) instead of today's prices, for the same incidents and ticket.
+    """
+    settings = office_settings()
+    _check_receipts_allowed(settings)  # before anything is written or numbered
+    method = _method(request.method)
+    customer = get_or_404(t.Customer, request.customer_id, "customer")
+    size = _ticket_size(request.ticket_size)
+    days = _validity(request.ticket_validity_days, settings)
+    incidents = _incidents_to_pay(customer.id, request.incident_ids, lock=True)
+    # After the incidents (the lock order): two desks cannot both take its payment.
+    contract = _contract_to_pay(customer.id, request.contract_id, lock=True)
+    if not incidents and size is None and contract is None:
+        raise ValidationError("Choose the incidents to pay for or a season ticket.",
+                              "incident_ids")
+    q = priced or _build_quote(customer.id, incidents, size, days, settings, contract)
+    if q.gross_pence <= 0:
+        raise ValidationError("There is nothing to charge; a manager can waive the charge "
+                              "instead.")
+    brand, last4, auth, bank, tendered = _payment_details(request, method, q.gross_pence)
+    full_invoice = bool(request.full_invoice) or q.full_invoice_required
+    address = customer_address(customer)
+    if full_invoice and not address:
+        raise ValidationError(
+            f"A full VAT invoice needs the customer's address; add {customer.name}'s "
+            "address first.", "full_invoice")
+
+    now = taken_at or utcnow()
+    ticket = None
+    if size is not None:
+        ticket = t.SeasonTicket.create(
+            customer=customer.id, size=size, price_pence=q.lines[-1].net_pence,
+            purchased_at=now, expires_at=now + dt.timedelta(days=days),
+            created_by=actor.id)
+    # From here to the commit, other desks wait for the receipt number: keep it short.
+    number = next_number("receipt")
+    payment = t.Payment(
+        receipt_number=number, customer=customer.id, method=method,
+        net_pence=q.net_pence, vat_pence=q.vat_pence, gross_pence=q.gross_pence,
+        tendered_pence=tendered, card_brand=brand, card_last4=last4, auth_code=auth,
+        bank_reference=bank, full_invoice=full_invoice,
+        customer_name=_customer_name(customer), customer_address=address,
+        taken_by=actor.id, taken_at=now)
+    lines = [
+        t.PaymentLine(
+            position=i, kind=ql.kind, incident=ql.incident_id,
+            ticket=ticket.id if ql.kind is LineKind.SEASON_TICKET and ticket else None,
+            description=ql.description, net_pence=ql.net_pence, vat_rate_bp=ql.vat_rate_bp,
+            vat_pence=ql.vat_pence, gross_pence=ql.gross_pence)
+        for i, ql in enumerate(q.lines, start=1)]
+    payment.prev_hash, payment.row_hash = chain_append(
+        PAYMENT_CHAIN, payment_content(payment, lines))
+    payment.save(force_insert=True)
+    for line in lines:
+        line.payment = payment
+        line.save(force_insert=True)
+    receipt = receipt_text(number)
+    by_id = {i.id: i for i in incidents}
+    for line in lines:
+        if line.kind is LineKind.CONTRACT and contract is not None:
+            t.ContractPayment.create(contract=contract.id, payment_line=line.id)
+            audit(actor, "contract.pay", "contract", contract.id, {"paid_pence": 0},
+                  {"paid_pence": line.gross_pence, "receipt": receipt,
+                   "payment_line": line.id})
+    if ticket is not None:
+        purchase = tickets.append_ledger(actor.id, ticket, LedgerKind.PURCHASE, size or 0,
+                                         reason=f"Bought on receipt {receipt}")
+        # The ticket's own history starts here, so filtering the log by it finds the sale.
+        audit(actor, "ticket.purchase", "season_ticket", ticket.id, {"balance": 0},
+              {**snapshot(ticket), "balance": size or 0, "receipt": receipt,
+               "ledger_entry": purchase.id})
+        for used, incident_id in enumerate(q.ticket_funds):
+            funding.redeem_in_tx(actor, by_id[incident_id], ticket, (size or 0) - used,
+                                 reason=funding.bought_with_reason(receipt))
+    for line in lines:
+        if line.kind is LineKind.INCIDENT:
+            funding.attach_funding(actor, by_id[line.__data__["incident"]],
+                                   FundingKind.PAYMENT, payment_line=line)
+    audit(actor, "payment.take", "payment", payment.id, None,
+          {**snapshot(payment), "receipt": receipt,
+           "lines": [snapshot(ln) for ln in lines]})
+    return payment
 
 
 def _lines_of(payment_id: int) -> list[t.PaymentLine]:

@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synergy_desk.documents import pictures
+from synergy_desk.domain.bank import (
+    clean_account_number,
+    clean_bic,
+    clean_iban,
+    clean_sort_code,
+)
 from synergy_desk.domain.enums import Role
 from synergy_desk.domain.errors import (
     ConflictError,
@@ -89,6 +95,13 @@ class OfficeSettingsData:
     phone_listener_open: bool = False
     phone_listener_port: int = 8765
     phone_listener_token: str = ""
+    #: The office's bank account as payment requests print it, and the days a request gives.
+    bank_account_name: str = ""
+    bank_sort_code: str = ""
+    bank_account_number: str = ""
+    bank_iban: str = ""
+    bank_bic: str = ""
+    request_due_days: int = 14
 
 
 def _data(row: t.OfficeSettings) -> OfficeSettingsData:
@@ -109,7 +122,10 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
         phone_listener_enabled=bool(row.phone_listener_enabled),
         phone_listener_open=bool(row.phone_listener_open),
         phone_listener_port=row.phone_listener_port,
-        phone_listener_token=row.phone_listener_token)
+        phone_listener_token=row.phone_listener_token,
+        bank_account_name=row.bank_account_name, bank_sort_code=row.bank_sort_code,
+        bank_account_number=row.bank_account_number, bank_iban=row.bank_iban,
+        bank_bic=row.bank_bic, request_due_days=row.request_due_days)
 
 
 def _settings_row() -> t.OfficeSettings | None:
@@ -345,6 +361,22 @@ def _password(value: Any, field: str) -> str:
     return value
 
 
+def _bank(clean: Callable[[str], str]) -> Callable[[Any, str], str]:
+    """A bank detail checked and written as the bank prints it (an empty one is allowed)."""
+
+    def check(value: Any, field: str) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise ValidationError("Bank details are text.", field)
+        try:
+            return clean(value)
+        except ValidationError as exc:
+            raise ValidationError(str(exc), field) from None
+
+    return check
+
+
 @dataclass(frozen=True)
 class Setting:
     """One of the office's settings, declared once: what the service checks and what the
@@ -438,6 +470,15 @@ SETTINGS: tuple[Setting, ...] = (
                     1024, 65535, "", ""),
     Setting("phone_listener_token", "phone system's token", "To&ken:", _token,
             max_length=100),
+    _text_setting("bank_account_name", "bank account's name", "Account &name:", 100),
+    Setting("bank_sort_code", "sort code", "&Sort code:", _bank(clean_sort_code),
+            max_length=8),
+    Setting("bank_account_number", "account number", "Account n&umber:",
+            _bank(clean_account_number), max_length=8),
+    Setting("bank_iban", "IBAN", "&IBAN:", _bank(clean_iban), max_length=42),
+    Setting("bank_bic", "BIC", "&BIC:", _bank(clean_bic), max_length=11),
+    _ranged_setting("request_due_days", "time a payment request gives to pay",
+                    "Payment &due after:", 1, 365, "days"),
 )
 #: The settings by their key.
 SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -19,7 +19,14 @@ import peewee
 from peewee import SQL, fn
 
 from synergy_desk.domain.enums import CreditNoteKind, FundingKind, LedgerKind
-from synergy_desk.domain.numbers import CREDIT_NOTE, INCIDENT, RECEIPT, NumberFormat, listed
+from synergy_desk.domain.numbers import (
+    CREDIT_NOTE,
+    INCIDENT,
+    PAYMENT_REQUEST,
+    RECEIPT,
+    NumberFormat,
+    listed,
+)
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.services.common import GENESIS_HASH, read_snapshot, row_hash, snapshot, tuples
@@ -28,10 +35,12 @@ from synergy_desk.services.money.chains import (
     CREDIT_NOTE_CHAIN,
     LEDGER_CHAIN,
     PAYMENT_CHAIN,
+    TRANSFER_CHAIN,
     audit_content,
     credit_note_content,
     ledger_content,
     payment_content,
+    transfer_content,
 )
 
 __all__ = [
@@ -130,6 +139,12 @@ def _ledger_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]
             yield e.id, None, e.prev_hash, e.row_hash, ledger_content(e)
 
 
+def _transfer_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
+    for batch in _batches(t.BankTransfer):
+        for e in batch:
+            yield e.id, None, e.prev_hash, e.row_hash, transfer_content(e)
+
+
 def _audit_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
     for batch in _batches(t.AuditLog):
         for e in batch:
@@ -157,7 +172,8 @@ def check_audit_chain() -> list[TamperProblem]:
 
 
 def check_tamper() -> list[TamperProblem]:
-    """Walk the payment, credit-note and season-ticket ledger chains; report every bad row.
+    """Walk the payment, credit-note, season-ticket ledger and bank-transfer chains; report
+    every bad row.
 
     Each row's hash is recomputed from its stored content and the previous row's hash with
     the same content builders the writers use, so any column changed, any row removed or
@@ -167,6 +183,7 @@ def check_tamper() -> list[TamperProblem]:
     _walk(PAYMENT_CHAIN, _payment_rows(), problems)
     _walk(CREDIT_NOTE_CHAIN, _credit_note_rows(), problems)
     _walk(LEDGER_CHAIN, _ledger_rows(), problems)
+    _walk(TRANSFER_CHAIN, _transfer_rows(), problems)
     problems += check_audit_chain()
     return problems
 
@@ -217,10 +234,13 @@ def _number_gaps(label: str, numbers: NumberFormat, column: peewee.Field,
 
 
 def check_sequences() -> list[str]:
-    """Receipts, credit notes and incidents numbered 1..N with no gap or repeat, counters at N."""
+    """Receipts, credit notes, incidents and payment requests numbered 1..N with no gap or
+    repeat, counters at N."""
     return (_number_gaps("Receipt", RECEIPT, t.Payment.receipt_number, "receipt")
             + _number_gaps("Credit note", CREDIT_NOTE, t.CreditNote.number, "credit_note")
-            + _number_gaps("Incident", INCIDENT, t.Incident.number, "incident"))
+            + _number_gaps("Incident", INCIDENT, t.Incident.number, "incident")
+            + _number_gaps("Payment request", PAYMENT_REQUEST, t.PaymentRequest.number,
+                           "payment_request"))
 
 
 # --- the database itself, and rows that point nowhere ---

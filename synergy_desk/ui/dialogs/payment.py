@@ -34,7 +34,7 @@ from synergy_desk.domain.money import format_pence, parse_pence
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.money import funding, payments
-from synergy_desk.services.money.payments import PaymentRequest, Quote, ReceiptInfo
+from synergy_desk.services.money.payments import PaymentInput, Quote, ReceiptInfo
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
 from synergy_desk.ui import palette
@@ -647,7 +647,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         return widget if widget is None or (widget.isVisible() and widget.isEnabled()) \
             else None
 
-    def build_request(self) -> PaymentRequest:
+    def build_request(self) -> PaymentInput:
         """The request as typed; the service checks everything again.
 
         Raises:
@@ -669,7 +669,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                     self.tr("The cash handed over (%s) is less than the total (%s).")
                     % (format_pence(tendered), format_pence(self._total())), tendered_field)
         reference = self.reference.text().strip()
-        return PaymentRequest(
+        return PaymentInput(
             customer_id=self.customer_id, incident_ids=incident_ids, ticket_size=size,
             ticket_validity_days=self.ticket_days.value() if size is not None else None,
             method=method, tendered_pence=tendered,

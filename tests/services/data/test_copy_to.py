@@ -120,7 +120,7 @@ def test_new_rows_continue_the_numbering(source_url: str, empty_target: str) -> 
     incident = (t.Incident.select().where(t.Incident.status == IncidentStatus.AWAITING_PAYMENT)
                 .order_by(t.Incident.id).first())
     receptionist = Actor.from_user(t.User.select().where(t.User.role == Role.RECEPTION).first())
-    receipt = payments.take_payment(receptionist, payments.PaymentRequest(
+    receipt = payments.take_payment(receptionist, payments.PaymentInput(
         customer_id=incident.__data__["customer"], incident_ids=(incident.id,),
         method=PaymentMethod.CASH, tendered_pence=100_000))
     assert receipt.number == f"R-{last_receipt + 1:06d}"

@@ -79,7 +79,7 @@ def _paid_incidents(office: dict[str, Any]) -> list[int]:
     receipts = []
     for subject in ("Printing fails", "=cmd|' /C calc'!A0", "Export is slow"):
         ref = log_new(reception, customer, office["product"].id, subject)
-        receipts.append(payments.take_payment(reception, payments.PaymentRequest(
+        receipts.append(payments.take_payment(reception, payments.PaymentInput(
             customer_id=customer, incident_ids=(ref.id,), method=PaymentMethod.CARD,
             card_brand="Visa", card_last4="4242", auth_code="A1B2")).payment_id)
     payments.refund(manager, receipts[1], reason="Taken twice")

@@ -38,7 +38,7 @@ def new_call(actor: Actor, customer: t.Customer, product: t.Product,
 
 def buy_ticket(actor: Actor, customer: t.Customer, size: int = 10) -> int:
     """Sell the customer a season ticket; returns its id."""
-    receipt = payments.take_payment(actor, payments.PaymentRequest(
+    receipt = payments.take_payment(actor, payments.PaymentInput(
         customer_id=customer.id, ticket_size=size, method=PaymentMethod.CASH,
         tendered_pence=1_000_000))
     ticket_id = receipt.lines[-1].ticket_id
@@ -47,7 +47,7 @@ def buy_ticket(actor: Actor, customer: t.Customer, size: int = 10) -> int:
 
 
 def pay_for(actor: Actor, customer: t.Customer, *incident_ids: int) -> payments.ReceiptInfo:
-    return payments.take_payment(actor, payments.PaymentRequest(
+    return payments.take_payment(actor, payments.PaymentInput(
         customer_id=customer.id, incident_ids=tuple(incident_ids), method=PaymentMethod.CASH,
         tendered_pence=1_000_000))
 

@@ -27,7 +27,7 @@ def _take_cash(actor: Actor, customer: t.Customer) -> payments.ReceiptInfo:
 
 
 def _take_card(actor: Actor, customer: t.Customer) -> payments.ReceiptInfo:
-    return payments.take_payment(actor, payments.PaymentRequest(
+    return payments.take_payment(actor, payments.PaymentInput(
         customer_id=customer.id, ticket_size=1, method=PaymentMethod.CARD, card_brand="Visa",
         card_last4="4242", auth_code="123456"))
 

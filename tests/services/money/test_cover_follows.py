@@ -285,7 +285,7 @@ def test_a_contracts_price_is_paid_on_a_receipt_line_with_vat(
     assert line.kind is LineKind.CONTRACT
     assert (line.net_pence, line.vat_pence, line.gross_pence) == (120_000, 24_000, 144_000)
 
-    receipt = payments.take_payment(reception, payments.PaymentRequest(
+    receipt = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, contract_id=contract.id, method=PaymentMethod.CARD,
         card_brand="Visa", card_last4="4242", auth_code="A1"))
 

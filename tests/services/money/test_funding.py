@@ -65,8 +65,8 @@ def set_status(incident: t.Incident, status: IncidentStatus, *, started: bool = 
 
 def cash(customer: t.Customer, incident_ids: tuple[int, ...] = (), *,
          ticket_size: int | None = None, ticket_validity_days: int | None = None,
-         tendered: int = 1_000_000, full_invoice: bool = False) -> payments.PaymentRequest:
-    return payments.PaymentRequest(
+         tendered: int = 1_000_000, full_invoice: bool = False) -> payments.PaymentInput:
+    return payments.PaymentInput(
         customer_id=customer.id, incident_ids=incident_ids, ticket_size=ticket_size,
         ticket_validity_days=ticket_validity_days, method=PaymentMethod.CASH,
         tendered_pence=tendered, full_invoice=full_invoice)

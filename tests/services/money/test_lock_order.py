@@ -317,7 +317,7 @@ def _paying_and_refunding_desk(url: str, actor: tuple[int, str, str, str], custo
         while time.monotonic() < until:
             for incident_id in incident_ids:
                 try:
-                    receipt = desk_payments.take_payment(who, desk_payments.PaymentRequest(
+                    receipt = desk_payments.take_payment(who, desk_payments.PaymentInput(
                         customer_id=customer_id, incident_ids=(incident_id,),
                         method=PaymentMethod.CASH, tendered_pence=100_000))
                     desk_payments.refund(who, receipt.payment_id, reason="Paid by mistake")

@@ -33,11 +33,11 @@ VISA = "4242424242424242"  # passes the Luhn check, as every real card number do
 
 
 def card(customer: t.Customer, incident_ids: tuple[int, ...] = (), **fields: object
-         ) -> payments.PaymentRequest:
+         ) -> payments.PaymentInput:
     values: dict[str, object] = {"card_brand": "Visa", "card_last4": "4242",
                                  "auth_code": "123456"}
     values.update(fields)
-    return payments.PaymentRequest(customer_id=customer.id, incident_ids=incident_ids,
+    return payments.PaymentInput(customer_id=customer.id, incident_ids=incident_ids,
                                    method=PaymentMethod.CARD, **values)  # type: ignore[arg-type]
 
 
@@ -189,7 +189,7 @@ def test_cash_must_cover_the_total(office, reception, product) -> None:
     with pytest.raises(ValidationError, match="less than the total"):
         payments.take_payment(reception, cash(customer, (incident.id,), tendered=8999))
     with pytest.raises(ValidationError, match="cash handed over"):
-        payments.take_payment(reception, payments.PaymentRequest(
+        payments.take_payment(reception, payments.PaymentInput(
             customer_id=customer.id, incident_ids=(incident.id,), method=PaymentMethod.CASH))
     receipt = payments.take_payment(reception, cash(customer, (incident.id,), tendered=9000))
     assert receipt.change_pence == 0
@@ -198,11 +198,11 @@ def test_cash_must_cover_the_total(office, reception, product) -> None:
 def test_bank_transfer_needs_a_reference(office, reception, product) -> None:
     customer = new_customer()
     incident = new_incident(reception, customer, product)
-    request = payments.PaymentRequest(customer_id=customer.id, incident_ids=(incident.id,),
+    request = payments.PaymentInput(customer_id=customer.id, incident_ids=(incident.id,),
                                       method=PaymentMethod.BANK_TRANSFER)
     with pytest.raises(ValidationError, match="reference"):
         payments.take_payment(reception, request)
-    receipt = payments.take_payment(reception, payments.PaymentRequest(
+    receipt = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(incident.id,),
         method=PaymentMethod.BANK_TRANSFER, bank_reference="ACME INV 77"))
     assert receipt.reference_text == "Bank transfer, reference ACME INV 77"

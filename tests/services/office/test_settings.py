@@ -235,7 +235,7 @@ def test_a_change_of_price_never_alters_an_issued_receipt(office: dict[str, Any]
     ref = intake.log_call(reception, intake.LogCallInput(
         customer_id=customer.id, product_id=office["product"].id,
         subject="Cannot print payslips", text="Rang in."))
-    taken = payments.take_payment(reception, payments.PaymentRequest(
+    taken = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(ref.id,), ticket_size=5,
         method=PaymentMethod.CARD, card_brand="Visa", card_last4="4242", auth_code="AB1234"))
     info_before = payments.receipt_info(taken.number)
@@ -253,7 +253,7 @@ def test_a_change_of_price_never_alters_an_issued_receipt(office: dict[str, Any]
     ref2 = intake.log_call(reception, intake.LogCallInput(
         customer_id=customer.id, product_id=office["product"].id,
         subject="Year end will not close", text="Rang in."))
-    new = payments.take_payment(reception, payments.PaymentRequest(
+    new = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(ref2.id,), method=PaymentMethod.CARD,
         card_brand="Visa", card_last4="4242", auth_code="AB1235"))
     assert new.gross_pence == 12000 + 2100

@@ -40,8 +40,8 @@ def customer(office, reception) -> t.Customer:
 
 
 def card(customer: t.Customer, incident_ids: tuple[int, ...] = (), **extra: object
-         ) -> payments.PaymentRequest:
-    return payments.PaymentRequest(customer_id=customer.id, incident_ids=incident_ids,
+         ) -> payments.PaymentInput:
+    return payments.PaymentInput(customer_id=customer.id, incident_ids=incident_ids,
                                    method=PaymentMethod.CARD, card_brand="Visa",
                                    card_last4="4242", auth_code="AB1234", **extra)  # type: ignore[arg-type]
 
@@ -109,7 +109,7 @@ def test_cash_receipt_shows_what_was_tendered_and_the_change(office, reception, 
 def test_bank_transfer_receipt_shows_the_bank_reference(office, reception, product,
                                                         customer) -> None:
     incident = new_incident(reception, customer, product)
-    receipt = payments.take_payment(reception, payments.PaymentRequest(
+    receipt = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer.id, incident_ids=(incident.id,),
         method=PaymentMethod.BANK_TRANSFER, bank_reference="ODUYA-INV-77"))
 

@@ -40,14 +40,14 @@ NOON = dt.datetime(2026, 12, 1, 12, 0)
 
 
 def request(customer: t.Customer, method: PaymentMethod, size: int = 1
-            ) -> payments.PaymentRequest:
+            ) -> payments.PaymentInput:
     if method is PaymentMethod.CASH:
         return cash(customer, ticket_size=size)
     if method is PaymentMethod.CARD:
-        return payments.PaymentRequest(customer_id=customer.id, ticket_size=size,
+        return payments.PaymentInput(customer_id=customer.id, ticket_size=size,
                                        method=method, card_brand="Visa", card_last4="4242",
                                        auth_code="123456")
-    return payments.PaymentRequest(customer_id=customer.id, ticket_size=size, method=method,
+    return payments.PaymentInput(customer_id=customer.id, ticket_size=size, method=method,
                                    bank_reference="BACS 991")
 
 

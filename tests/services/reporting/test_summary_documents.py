@@ -41,7 +41,7 @@ def open_incident(office: dict[str, Any], customer_id: int, subject: str,
 
 
 def pay_for(office: dict[str, Any], customer_id: int, incident_id: int) -> str:
-    receipt = payments.take_payment(office["reception"], payments.PaymentRequest(
+    receipt = payments.take_payment(office["reception"], payments.PaymentInput(
         customer_id=customer_id, incident_ids=(incident_id,), method=PaymentMethod.CASH,
         tendered_pence=10_000))
     return receipt.number
@@ -193,7 +193,7 @@ def test_a_ticket_funded_summary_names_the_ticket_by_its_receipt(
         office: dict[str, Any]) -> None:
     reception = office["reception"]
     customer = new_customer(reception, "Tomás Ruiz")
-    bought = payments.take_payment(reception, payments.PaymentRequest(
+    bought = payments.take_payment(reception, payments.PaymentInput(
         customer_id=customer, ticket_size=10, method=PaymentMethod.CASH,
         tendered_pence=1_000_000))
     ref = open_incident(office, customer, "Reports are blank", "Every report prints blank.")
