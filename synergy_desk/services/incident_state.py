@@ -8,6 +8,8 @@ circle (a deadlock):
 1. the customer (:func:`lock_customer`), when the transaction decides on several of the
    customer's incidents at once — a refund (which incidents does the payment fund now?) and a
    merge (where does the duplicate's payment go?);
+   Recording money for a payment request locks the request's row here, first
+   (``payment_requests.record_transfer``);
 2. incidents, by id (:func:`lock_incident`, always called in ascending id order);
 3. season tickets, by id (``tickets.lock_tickets``);
 4. the payment being refunded (``credit_notes.issue_credit_note_in_tx``);
