@@ -745,8 +745,13 @@ class _Generator:
                        "address": "Unit 4, Calder Park\nDenby Dale Road\nWakefield\nWF4 3BA",
                        "vat_number": "GB 284 7716 39", "phone": "+441134960000",
                        "email": "support@penninesupport.example"}
+            # An account customers can pay by transfer (the sort code and account number of
+            # the banks' published examples; the IBAN is the standard's own example).
+            bank = {"bank_account_name": "Pennine Software Support Ltd",
+                    "bank_sort_code": "20-20-15", "bank_account_number": "55555555",
+                    "bank_iban": "GB33 BUKB 2020 1555 5555 55", "bank_bic": "BUKBGB22"}
             before = dict(settings.__data__)
-            (t.OfficeSettings.update(**details, version=t.OfficeSettings.version + 1)
+            (t.OfficeSettings.update(**details, **bank, version=t.OfficeSettings.version + 1)
              .where(t.OfficeSettings.id == settings.id).execute())
             settings = t.OfficeSettings.get_by_id(settings.id)
             # In the audit log like a change made in the settings window, so the tamper check
@@ -754,8 +759,8 @@ class _Generator:
             if t.OfficeDetails.select().exists():
                 record_details(None, before, settings)
             audit(None, "settings.update", "settings", settings.id,
-                  {**{k: before[k] for k in details}, "version": before["version"]},
-                  {**details, "version": settings.version})
+                  {**{k: before[k] for k in {**details, **bank}}, "version": before["version"]},
+                  {**details, **bank, "version": settings.version})
         settings = t.OfficeSettings.get_by_id(settings.id)
         self.settings_price = settings.incident_price_pence
         self.settings_ticket_price = settings.ticket_incident_price_pence
