@@ -137,3 +137,111 @@ def test_reception_may_not_run_it_and_engineers_may(
         reports.build_report(reception, "requests", today(), today())
     assert "requests" not in [k.name for k in reports.report_kinds(reception)]
     assert reports.build_report(engineer, "requests", today(), today()).summary[0][1].value == 5
+
+
+# --- the cash-up counts bank transfers by the day the money arrived -----------------------
+
+
+@pytest.fixture
+def transfers(office: dict[str, Any], manager: Actor, reception: Actor,
+              product: t.Product) -> dict[str, Any]:
+    """Two days of bank transfers: PR-000001 (£90) paid in two parts, £50 the day before
+    yesterday and £40 yesterday; PR-000002 (£90) paid £95 yesterday; PR-000003 (£90) £30
+    yesterday and still open; and £90 paid by transfer at the counter yesterday."""
+    from synergy_desk.domain.enums import PaymentMethod
+    from synergy_desk.services.money import payments
+
+    set_bank(manager)
+    first, second, third = (one_request(reception, product, name) for name in (
+        "Acme Joinery", "Bolt Builders", "Cole Carpets"))
+    before, day = today() - dt.timedelta(days=2), today() - dt.timedelta(days=1)
+    record = payment_requests.record_transfer
+    record(reception, first.request_id, received_on=before, amount_pence=5000)
+    paid_first = record(reception, first.request_id, received_on=day, amount_pence=4000)
+    paid_second = record(reception, second.request_id, received_on=day, amount_pence=9500)
+    record(reception, third.request_id, received_on=day, amount_pence=3000)
+    customer = new_customer("Dale Dental")
+    counter = payments.take_payment(reception, payments.PaymentInput(
+        customer_id=customer.id, incident_ids=(new_incident(reception, customer, product).id,),
+        method=PaymentMethod.BANK_TRANSFER, bank_reference="FASTER PAYMENT DALE"))
+    moment = paid_first.receipt.taken_at  # type: ignore[union-attr]  # noon yesterday, UTC
+    t.Payment.update(taken_at=moment).where(t.Payment.receipt_number == 3).execute()
+    assert paid_first.receipt is not None and paid_second.receipt is not None
+    return {"before": before, "day": day, "receipts": (paid_first.receipt.number,
+                                                       paid_second.receipt.number,
+                                                       counter.number)}
+
+
+BANK_TABLE = "Bank transfers received, not yet receipted / overpaid"
+ARRIVED = "Bank transfers that arrived (to match the bank statement)"
+
+
+def bank_rows(data: reports.ReportData) -> list[tuple[str, ...]]:
+    found = next(tb for tb in data.tables if tb.title == BANK_TABLE)
+    return [tuple(c.text for c in row) for row in found.rows]
+
+
+def test_the_cashup_counts_bank_transfers_on_the_day_the_money_arrived(
+        transfers: dict[str, Any], manager: Actor) -> None:
+    day, before = transfers["day"], transfers["before"]
+    assert transfers["receipts"] == ("R-000001", "R-000002", "R-000003")
+    data = reports.build_report(manager, "cashup", day, day)
+    takings = next(tb for tb in data.tables if tb.title == "Takings by payment method")
+    bank = next(row for row in takings.rows if row[0].text == "Bank transfer")
+    assert (bank[1].text, bank[4].text) == ("3", "£270.00")  # the receipts of the day
+    assert bank_rows(data) == [
+        ("PR-000001", "Acme Joinery", "£40.00", "£90.00", "-£50.00",
+         "Receipt R-000001 includes £50.00 that arrived before this period"),
+        ("PR-000002", "Bolt Builders", "£95.00", "£90.00", "£5.00",
+         "£5.00 over the request — to refund or hold"),
+        ("PR-000003", "Cole Carpets", "£30.00", "£0.00", "£30.00",
+         "Part payment — £60.00 still to come")]
+    table = next(tb for tb in data.tables if tb.title == BANK_TABLE)
+    assert table.totals is not None
+    assert tuple(c.text for c in table.totals)[2:5] == ("£165.00", "£180.00", "-£15.00")
+    # £40 + £95 + £30 by request and £90 at the counter: what the bank statement shows.
+    assert dict(data.summary)[ARRIVED].text == "£255.00"
+
+    earlier = reports.build_report(manager, "cashup", before, before)
+    assert bank_rows(earlier) == [
+        ("PR-000001", "Acme Joinery", "£50.00", "£0.00", "£50.00",
+         f"Part payment — receipted later on R-000001 ({day:%d/%m/%Y})")]
+    assert dict(earlier.summary)[ARRIVED].text == "£50.00"
+
+    both = reports.build_report(manager, "cashup", before, day)
+    assert [row[0] for row in bank_rows(both)] == ["PR-000002", "PR-000003"]
+    assert dict(both.summary)[ARRIVED].text == "£305.00"
+
+
+def test_a_day_with_no_bank_transfers_says_so(office: dict[str, Any], manager: Actor) -> None:
+    data = reports.build_report(manager, "cashup", today(), today())
+    table = next(tb for tb in data.tables if tb.title == BANK_TABLE)
+    assert table.rows == () and table.note == (
+        "Every bank transfer that arrived in this period is in its receipts.")
+    assert ARRIVED not in dict(data.summary)
+
+
+def test_the_cashup_pdf_prints_the_bank_transfers(transfers: dict[str, Any],
+                                                   manager: Actor) -> None:
+    day = transfers["day"]
+    text = pdf_text(reports.report_pdf(reports.build_report(manager, "cashup", day, day)))
+    assert BANK_TABLE in text and "£5.00 over the request — to refund or hold" in text
+    assert "£255.00" in text
+
+
+def test_receptions_cashup_lists_only_the_transfers_they_recorded(
+        office: dict[str, Any], manager: Actor, reception: Actor, engineer: Actor,
+        product: t.Product) -> None:
+    set_bank(manager)
+    mine, theirs = (one_request(reception, product, name) for name in ("Acme Joinery",
+                                                                       "Bolt Builders"))
+    payment_requests.record_transfer(reception, mine.request_id, received_on=today(),
+                                     amount_pence=2000)
+    payment_requests.record_transfer(engineer, theirs.request_id, received_on=today(),
+                                     amount_pence=3000)
+    own = reports.build_report(reception, "cashup", today(), today())
+    assert [row[0] for row in bank_rows(own)] == ["PR-000001"]
+    assert dict(own.summary)[ARRIVED].text == "£20.00"
+    everyone = reports.build_report(manager, "cashup", today(), today())
+    assert [row[0] for row in bank_rows(everyone)] == ["PR-000001", "PR-000002"]
+    assert dict(everyone.summary)[ARRIVED].text == "£50.00"
