@@ -101,32 +101,31 @@ def _email_body(info: RequestInfo, office: str, reminder: bool) -> str:
                 if info.state == "paid" else f"cancelled: {info.cancel_reason}")
         return (f"Dear {info.customer_name},\n\nPlease find attached payment request "
                 f"{info.number}, which is {what}. There is nothing to pay.\n\n{office}\n")
+    amount = format_pence(info.gross_pence)
+    if info.received_pence:
+        amount += (f"; {format_pence(info.received_pence)} has arrived, so {format_pence(to_pay)} "
+                   "is still to pay")
     if reminder:
         days = (office_today() - info.due_on).days
         late = (f"{days} day{'' if days == 1 else 's'} overdue" if days > 0 else "due today"
                 if days == 0 else f"due by {info.due_text}")
-        opening = (f"This is a reminder that payment request {info.number} for "
-                   f"{format_pence(to_pay)} was due by {info.due_text} and is {late}. If you "
-                   "have paid it in the last few days, thank you, and please ignore this "
-                   "reminder.")
+        opening = (f"This is a reminder that payment request {info.number} for {amount} was "
+                   f"due by {info.due_text} and is {late}. If you have paid it in the last few "
+                   "days, thank you, and please ignore this reminder.")
     else:
-        opening = (f"Please find attached payment request {info.number} for "
-                   f"{format_pence(to_pay)}, due by {info.due_text}.")
+        opening = (f"Please find attached payment request {info.number} for {amount}, due by "
+                   f"{info.due_text}.")
     bank = info.bank
     rows = [("Amount", format_pence(to_pay)), ("Account name", bank.account_name),
             ("Sort code", bank.sort_code), ("Account number", bank.account_number),
             ("IBAN", bank.iban), ("BIC", bank.bic), ("Reference", info.reference)]
     details = "\n".join(f"  {label + ':':<16}{value}" for label, value in rows if value)
-    received = ""
-    if info.received_pence:
-        received = (f"\n{format_pence(info.received_pence)} has arrived already; "
-                    f"{format_pence(to_pay)} is still to pay.\n")
     items = ", ".join(ln.incident_reference for ln in info.lines if ln.incident_reference)
     terms = PAYMENT_TERMS if not items else PAYMENT_TERMS.replace(
         "these incidents", f"your incident{'s' if ',' in items else ''} {items}")
     return (f"Dear {info.customer_name},\n\n{opening}\n\nTo pay by bank transfer:\n{details}\n"
             f"\nPlease quote the reference {info.reference} so we can match your payment.\n"
-            f"{received}\n{terms} {NOT_A_RECEIPT}\n\n{office}\n")
+            f"\n{terms} {NOT_A_RECEIPT}\n\n{office}\n")
 
 
 def request_document(number_or_id: str | int, *, reminder: bool = False) -> RenderedDocument:

@@ -93,7 +93,9 @@ def test_a_part_paid_request_asks_for_the_rest(
     day = f"{arrived.day} {arrived:%b %Y}"
     assert f"£100.00 received on {day} — £68.00 still to pay" in text
     assert "Amount to pay: £68.00" in text and "Still to pay £68.00" in text
-    assert "£68.00" in document.email_subject and "£68.00 is still to pay" in document.email_body
+    assert "£68.00" in document.email_subject and (
+        "for £168.00; £100.00 has arrived, so £68.00 is still to pay, due by") in \
+        document.email_body
 
 
 def test_paid_and_cancelled_requests_print_so(
