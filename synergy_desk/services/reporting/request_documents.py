@@ -8,12 +8,8 @@ the due date and the bank details in its text too: a customer can pay from the e
 
 from __future__ import annotations
 
-from synergy_desk.documents.payment_request import (
-    NOT_A_RECEIPT,
-    PAYMENT_TERMS,
-    PaymentRequestDoc,
-    RequestDocLine,
-)
+from typing import TYPE_CHECKING
+
 from synergy_desk.domain.enums import LineKind
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import format_pence
@@ -26,6 +22,9 @@ from synergy_desk.services.office.office_time import office_today
 from synergy_desk.services.office.settings import office_settings
 from synergy_desk.services.reporting.receipt_documents import RenderedDocument
 
+if TYPE_CHECKING:  # ReportLab loads only when a document is first printed, not on import
+    from synergy_desk.documents.payment_request import PaymentRequestDoc, RequestDocLine
+
 __all__ = ["FROM_TICKET", "request_doc", "request_document", "request_pdf", "send_request"]
 
 #: How an incident the season ticket on the same request will fund is described.
@@ -33,6 +32,8 @@ FROM_TICKET = "funded by the season ticket above"
 
 
 def _line(line: RequestLine) -> RequestDocLine:
+    from synergy_desk.documents.payment_request import RequestDocLine
+
     if line.from_ticket:
         return RequestDocLine(line.description, 0, line.vat_rate_bp, 0, 0, FROM_TICKET,
                               no_charge=True)
@@ -50,6 +51,8 @@ def _line(line: RequestLine) -> RequestDocLine:
 def request_doc(info: RequestInfo, *, reminder: bool = False) -> PaymentRequestDoc:
     """The request as the document prints it: the office and bank account as at issue, and
     the money received, paid or cancelled as it is now."""
+    from synergy_desk.documents.payment_request import PaymentRequestDoc
+
     if info.office is not None:
         office = office_details.printed_office(info.office)
         zone_name = info.office.timezone or DEFAULT_ZONE
@@ -94,6 +97,8 @@ def request_pdf(number_or_id: str | int, *, reminder: bool = False) -> bytes:
 
 
 def _email_body(info: RequestInfo, office: str, reminder: bool) -> str:
+    from synergy_desk.documents.payment_request import NOT_A_RECEIPT, PAYMENT_TERMS
+
     to_pay = info.outstanding_pence
     if info.state != OPEN:
         what = ("paid in full" + (f" (receipt {info.receipt_number})"
