@@ -70,7 +70,7 @@ def test_manager_runs_the_cashup_and_sees_the_totals(
     assert not window.isModal()
     assert [window.chooser.item(i).data(reports_ui.NAME_ROLE)
             for i in range(window.chooser.count())] == [
-        "cashup", "incidents", "tickets", "contracts", "overrides", "registers"]
+        "cashup", "incidents", "tickets", "contracts", "overrides", "registers", "requests"]
     assert window.chooser.item(0).toolTip().startswith("Takings by payment method")
     assert window.select_report("cashup")
     window.set_quick_period("today")

@@ -253,23 +253,24 @@ def test_reception_sees_only_their_own_takings_of_today(office, manager, recepti
                              today - dt.timedelta(days=1), now=now)
     with pytest.raises(PermissionDenied, match="today"):
         reports.build_report(reception, "cashup", today - dt.timedelta(days=1), today, now=now)
-    for name in ("incidents", "tickets", "contracts", "overrides", "registers"):
+    for name in ("incidents", "tickets", "contracts", "overrides", "registers", "requests"):
         with pytest.raises(PermissionDenied):
             reports.build_report(reception, name, today, today, now=now)
     assert [k.name for k in reports.report_kinds(reception)] == ["cashup"]
-    assert len(reports.report_kinds(manager)) == 6
+    assert len(reports.report_kinds(manager)) == 7
 
 
 def test_engineers_may_run_every_report(office, engineer) -> None:
     assert [k.name for k in reports.report_kinds(engineer)] == [
-        "cashup", "incidents", "tickets", "contracts", "overrides", "registers"]
+        "cashup", "incidents", "tickets", "contracts", "overrides", "registers", "requests"]
     for kind in reports.report_kinds(engineer):
         data = reports.build_report(engineer, kind.name, DAY, DAY, now=NOON)
         assert data.title == kind.title and data.period_text == "1 Dec 2026"
 
 
 @pytest.mark.parametrize(("name", "start", "end", "message"), [
-    ("takings", DAY, DAY, "cashup, incidents, tickets, contracts, overrides, registers"),
+    ("takings", DAY, DAY,
+     "cashup, incidents, tickets, contracts, overrides, registers, requests"),
     ("cashup", DAY, DAY - dt.timedelta(days=1), "after its last day"),
     ("cashup", DAY, DAY + dt.timedelta(days=400), "at most 400 days"),
 ])

@@ -6,7 +6,7 @@ shows and the PDF and CSV are printed from: every cell a value (pence, a count, 
 or moment) and its text as printed. Days are the office's calendar days.
 
 One module per report (``cashup``, ``incidents``, ``tickets``, ``contracts``, ``overrides``,
-``registers``),
+``registers``, ``requests``),
 each with ``build(request)``; :mod:`.registry` lists them, says who may run which and builds
 one; :mod:`.period` reads days and periods. This package's names are the ones callers use.
 """

@@ -14,16 +14,20 @@ from synergy_desk.domain.enums import (
     CreditNoteKind,
     PaymentMethod,
 )
+from synergy_desk.domain.money import format_pence
 from synergy_desk.domain.numbers import (
     CREDIT_NOTE,
     RECEIPT,
     NumberFormat,
     credit_note_text,
+    payment_request_text,
     receipt_text,
 )
+from synergy_desk.domain.zones import local_date
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, tuples
 from synergy_desk.services.money import cash_counts
+from synergy_desk.services.money.payments import receipt_customer_name
 from synergy_desk.services.reporting.reports.helpers import (
     ReportRequest,
     Sections,
@@ -177,6 +181,8 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
     counts = cash_counts.latest_counts(period.start, period.end,
                                        actor.id if scoped else None)
     tables.append(_drawer_table(period, counts))
+    bank_table, bank_difference = _bank_transfers(actor, period, scoped)
+    tables.append(bank_table)
 
     # The receipts and credit notes in number order, with any hole in the numbering.
     receipts = tuples(P.select(P.receipt_number, P.taken_at, P.customer_name, P.method,
@@ -259,9 +265,92 @@ def _cashup(actor: Actor, period: Period, scoped: bool) -> Sections:
         ("Net takings", money_cell(gross_all - back_all)),
         ("Cash to be in the drawer (before any float)", money_cell(cash)),
     ]
+    bank_takings = taken.get(PaymentMethod.BANK_TRANSFER, zero)[3]
+    if bank_takings or bank_table.rows:
+        # The receipts' bank transfers with the money they do not (yet) account for: what
+        # the bank statement shows arrived in the period.
+        summary.append(("Bank transfers that arrived (to match the bank statement)",
+                        money_cell(bank_takings + bank_difference)))
     if period.start == period.end:
         summary += _count_summary(counts.get(period.start))
     return summary, tables, charts, list(receipt_gaps.warnings + note_gaps.warnings)
+
+
+def _bank_transfers(actor: Actor, period: Period, scoped: bool) -> tuple[ReportTable, int]:
+    """Money that arrived by bank transfer for payment requests in the period and is not in
+    the period's receipts, and receipts of the period for money that arrived before it: a
+    part payment (its receipt comes when the rest arrives), money over a request, money on a
+    cancelled request. Returns the table and the sum of its differences (arrived − receipted).
+
+    A request's receipt carries the day its money arrived as its tax point, so a request paid
+    in one transfer is in the receipts of that day and is not listed here.
+    """
+    PR, BT, P = t.PaymentRequest, t.BankTransfer, t.Payment  # noqa: N806
+    arrived_where = (BT.received_on >= period.start) & (BT.received_on <= period.end)
+    receipted_where = period.within(P.taken_at)
+    if scoped:
+        arrived_where &= BT.recorded_by == actor.id
+        receipted_where &= P.taken_by == actor.id
+    arrived = {int(rid): int(total or 0) for rid, total in tuples(
+        BT.select(BT.request, fn.SUM(BT.amount_pence)).where(arrived_where)
+        .group_by(BT.request))}
+    receipted = {int(rid) for (rid,) in tuples(
+        PR.select(PR.id).join(P, on=(PR.payment == P.id)).where(receipted_where))}
+    ids = sorted(set(arrived) | receipted)
+    rows: list[tuple[tuple[Cell, ...], int, int]] = []
+    if ids:
+        details = tuples(
+            PR.select(PR.id, PR.number, PR.gross_pence, PR.state, t.Customer.name,
+                      t.Customer.company, P.receipt_number, P.taken_at, P.gross_pence)
+            .join(t.Customer, on=(PR.customer == t.Customer.id))
+            .switch(PR).join(P, peewee.JOIN.LEFT_OUTER, on=(PR.payment == P.id))
+            .where(PR.id.in_(ids)).order_by(PR.number))
+        everything = {int(rid): int(total or 0) for rid, total in tuples(
+            BT.select(BT.request, fn.SUM(BT.amount_pence)).where(BT.request.in_(ids))
+            .group_by(BT.request))}
+        before = {int(rid): int(total or 0) for rid, total in tuples(
+            BT.select(BT.request, fn.SUM(BT.amount_pence))
+            .where(BT.request.in_(ids) & (BT.received_on < period.start))
+            .group_by(BT.request))}
+        for rid, number, gross, state, name, company, receipt, taken_at, receipt_gross in details:
+            rid = int(rid)
+            came = arrived.get(rid, 0)
+            counted = int(receipt_gross or 0) if rid in receipted else 0
+            difference = came - counted
+            if difference == 0:
+                continue
+            why: list[str] = []
+            if state == "cancelled":
+                why.append("Request cancelled — to return")
+            elif state == "open":
+                why.append(f"Part payment — {format_pence(int(gross) - everything.get(rid, 0))} "
+                           "still to come")
+            elif rid in receipted:
+                if before.get(rid, 0):
+                    why.append(f"Receipt {receipt_text(receipt)} includes "
+                               f"{format_pence(before[rid])} that arrived before this period")
+                over = everything.get(rid, 0) - int(gross)
+                if over > 0:
+                    why.append(f"{format_pence(over)} over the request — to refund or hold")
+            elif receipt is not None and taken_at is not None:
+                day = local_date(taken_at, period.zone)
+                when = "later" if day > period.end else "earlier"
+                why.append(f"Part payment — receipted {when} on {receipt_text(receipt)} "
+                           f"({day:%d/%m/%Y})")
+            rows.append(((Cell.plain(payment_request_text(number)),
+                          Cell.plain(receipt_customer_name(name, company or "")),
+                          money_cell(came), money_cell(counted), money_cell(difference),
+                          Cell.plain("; ".join(why))), came, counted))
+    came_total, counted_total = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    difference_total = came_total - counted_total
+    table = ReportTable(
+        "Bank transfers received, not yet receipted / overpaid",
+        ("Request", "Customer", "Arrived", "In receipts", "Difference", "Why"),
+        tuple(r[0] for r in rows), (False, False, True, True, True, False),
+        (Cell.plain("Total"), Cell.plain(""), money_cell(came_total), money_cell(counted_total),
+         money_cell(difference_total), Cell.plain("")) if rows else None,
+        (), "" if rows else "Every bank transfer that arrived in this period is in its receipts.")
+    return table, difference_total
 
 
 def _count_summary(count: cash_counts.CashCountInfo | None) -> list[tuple[str, Cell]]:

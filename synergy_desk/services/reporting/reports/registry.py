@@ -34,6 +34,7 @@ from synergy_desk.services.reporting.reports import (
     incidents,
     overrides,
     registers,
+    requests,
     tickets,
 )
 from synergy_desk.services.reporting.reports.helpers import (
@@ -85,6 +86,10 @@ REPORT_KINDS: tuple[ReportKind, ...] = (
     ReportKind("registers", "Registers",
                "Enhancement requests by number of customers and escalations by status.", False,
                registers.build),
+    ReportKind("requests", "Payment requests",
+               "Payment requests issued: what was asked, what has arrived and what is still to "
+               "come, open, part paid, overdue, paid and cancelled, with totals per status.",
+               False, requests.build),
 )
 
 
