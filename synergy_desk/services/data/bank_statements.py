@@ -664,7 +664,7 @@ def _match_one(line: StatementLine, by_number: Mapping[int, RequestFacts],
         if found.check_ok:
             return _proposal(line, request, "by reference", remaining, paid_by)
         if line.amount_pence == left:
-            return _proposal(line, request, "by reference (no check character) and amount",
+            return _proposal(line, request, "by reference without check character, and amount",
                              remaining, paid_by)
         return ProposedLine(line, reason=f"Reference {found.text} has no check character and "
                                          f"{request.number} has {format_pence(left)} to come, "
