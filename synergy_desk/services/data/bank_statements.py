@@ -139,6 +139,10 @@ def open_statement(source: str | os.PathLike[str] | bytes, *, encoding: str | No
         data = bytes(source) if isinstance(source, bytes | bytearray) \
             else Path(source).read_bytes()
         return StatementFile(name=name, kind="OFX", ofx_lines=_ofx_lines(name, data))
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValidationError(f"“{name}” is not a bank statement (it holds binary data). Export "
+                              "the statement from your bank as CSV or OFX and choose that "
+                              "file.", "path")
     csv_file = read_csv(source, encoding=encoding, delimiter=delimiter)
     records = list(_records(csv_file))
     if not records:

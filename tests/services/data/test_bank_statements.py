@@ -174,7 +174,7 @@ def test_identical_lines_of_one_day_are_told_apart_by_their_order(tmp_path: Path
                                                             "amount"),
     (b"Date,Description,Amount\n,A,10.00\n", "line 2 has no date"),
     (b"OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><BANK", "not an OFX statement"),
-    (b"\x00\x01\x02binary", "does not look like a CSV file"),
+    (b"\x00\x01\x02binary", "is not a bank statement (it holds binary data)"),
 ])
 def test_a_bad_file_is_one_clear_sentence(text: bytes, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
