@@ -73,6 +73,7 @@ def test_reception_records_the_ticked_matches_and_sees_receipts_and_queue(
     summary = dialog.summary.text()
     assert summary.startswith("Recorded 4 transfers. Receipts issued: R-000002, R-000003, "
                               "R-000004.")
+    assert "still waits" not in summary  # Bramley's part, then the rest: paid
     incidents = statement_office["incidents"]
     assert "Now in the queue: " + incidents["acme"].reference in summary
     for key in ("acme", "bramley1", "bramley2", "foster"):

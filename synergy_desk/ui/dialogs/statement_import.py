@@ -120,7 +120,7 @@ class StatementImportDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         for column in (DESCRIPTION, CUSTOMER):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(EFFECT, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._on_item_changed)
 
         self.summary = QLabel()
@@ -279,7 +279,8 @@ class StatementImportDialog(QDialog):
                     self.table.setItem(row, column, item)
         finally:
             self._filling = False
-        self.table.resizeColumnsToContents()
+        for column in (DESCRIPTION, CUSTOMER):
+            self.table.resizeColumnToContents(column)
         # The description and customer are cut to a share of the width; their tooltips show
         # the rest, and the last column takes what is left.
         self.table.setColumnWidth(DESCRIPTION, min(self.table.columnWidth(DESCRIPTION), 300))
@@ -302,8 +303,11 @@ class StatementImportDialog(QDialog):
 
     def _update_record_button(self) -> None:
         count = len(self.chosen_keys())
-        self.record_button.setText(self.tr("&Record 1 transfer") if count == 1
-                                   else self.tr("&Record %d transfers") % count)
+        if count == 0:
+            self.record_button.setText(self.tr("&Record transfers"))
+        else:
+            self.record_button.setText(self.tr("&Record 1 transfer") if count == 1
+                                       else self.tr("&Record %d transfers") % count)
         self.record_button.setEnabled(count > 0)
         matched = len(self._preview.matched) if self._preview is not None else 0
         if self._preview is not None and not self.summary.text():
@@ -337,7 +341,10 @@ class StatementImportDialog(QDialog):
             parts.append(self.tr("Receipts issued: %s.") % ", ".join(result.receipts))
         if result.queued:
             parts.append(self.tr("Now in the queue: %s.") % ", ".join(result.queued))
-        for done in result.recorded:
+        # Each request as the last line recorded for it left it (a part, then the rest, is
+        # simply paid).
+        last = {done.number: done for done in result.recorded}
+        for done in last.values():
             if done.receipt_number is None:
                 parts.append(self.tr("%s still waits for %s.") % (
                     done.number, format_pence(done.outstanding_pence)))
