@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ValidationError
@@ -191,6 +193,20 @@ def test_a_missing_file_says_so(tmp_path: Path) -> None:
     ("1,234.56", 123456), ("-12.00", -1200), ("£90.00", 9000), ("-£5", -500),
     ("(12.00)", -1200), ("12.00 CR", 1200), ("12.00 DR", -1200), ("+0.41", 41), (".5", 50)])
 def test_statement_amounts(text: str, pence: int) -> None:
+    assert bs.parse_statement_amount(text) == pence
+
+
+@given(st.integers(min_value=-10**9, max_value=10**9), st.sampled_from(
+    ["plain", "grouped", "pound", "brackets", "crdr"]))
+def test_every_amount_a_bank_prints_reads_back(pence: int, style: str) -> None:
+    units, rest = divmod(abs(pence), 100)
+    number = f"{units:,}.{rest:02d}" if style != "plain" else f"{units}.{rest:02d}"
+    if style == "pound":
+        number = f"£{number}"
+    if pence < 0:
+        text = {"brackets": f"({number})", "crdr": f"{number} DR"}.get(style, f"-{number}")
+    else:
+        text = f"{number} CR" if style == "crdr" else number
     assert bs.parse_statement_amount(text) == pence
 
 
