@@ -670,7 +670,7 @@ def _match_one(line: StatementLine, by_number: Mapping[int, RequestFacts],
         if line.amount_pence == left:
             return _proposal(line, request, "by reference without check character, and amount",
                              remaining, paid_by)
-        return ProposedLine(line, reason=f"Reference {found.text} has no check character and "
+        return ProposedLine(line, reason=f"{found.text} lacks its check character: "
                                          f"{request.number} has {format_pence(left)} to come, "
                                          f"not {amount}")
     # No reference: one open request for exactly this amount, from a customer the line names.

@@ -283,8 +283,8 @@ class StatementImportDialog(QDialog):
             self.table.resizeColumnToContents(column)
         # The description and customer are cut to a share of the width; their tooltips show
         # the rest, and the last column takes what is left.
-        self.table.setColumnWidth(DESCRIPTION, min(self.table.columnWidth(DESCRIPTION), 300))
-        self.table.setColumnWidth(CUSTOMER, min(self.table.columnWidth(CUSTOMER), 230))
+        self.table.setColumnWidth(DESCRIPTION, min(self.table.columnWidth(DESCRIPTION), 280))
+        self.table.setColumnWidth(CUSTOMER, min(self.table.columnWidth(CUSTOMER), 200))
         self._update_record_button()
 
     def chosen_keys(self) -> list[str]:

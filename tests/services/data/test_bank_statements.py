@@ -267,7 +267,7 @@ def test_a_reference_without_its_check_character_needs_the_amount_to_come() -> N
     assert not short.matched  # the first paid it all
     alone = bs.match_lines([line("ACME PR1", 4500)], [facts(1)], {})[0]
     assert not alone.matched
-    assert "no check character and PR-000001 has £90.00 to come, not £45.00" in alone.reason
+    assert alone.reason == "PR1 lacks its check character: PR-000001 has £90.00 to come, not £45.00"
 
 
 def test_paid_cancelled_over_and_recorded_lines() -> None:
