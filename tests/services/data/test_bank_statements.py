@@ -380,3 +380,50 @@ def test_only_the_chosen_lines_are_recorded(statement_office: dict[str, Any],
     assert [r.number for r in result.recorded] == ["PR-000003"]
     assert payment_requests.request_info("PR-000001").state == payment_requests.OPEN
     assert db.transaction_depth() == 0
+
+
+def _import_desk(url: str, actor: tuple[int, str, str, str], start: Any, results: Any) -> None:
+    """One desk, its own process: matches the statement, then records every match."""
+    from synergy_desk.domain.enums import Role
+    from synergy_desk.models.database import close_database, open_database
+
+    try:
+        open_database(url, migrate_schema=False)
+        who = Actor(actor[0], actor[1], actor[2], Role(actor[3]))
+        preview = bs.preview_statement(STATEMENTS / "barclays.csv")
+        start.wait(timeout=60)  # both desks have the same matches before either records
+        result = bs.record_matches(who, preview, [p.line.key for p in preview.matched])
+        outcome: tuple[Any, ...] = ("done", [r.line.key for r in result.recorded],
+                                    [r.message for r in result.refused])
+        close_database()
+    except Exception as exc:  # every failure is reported to the parent, none hidden
+        outcome = ("failed", f"{type(exc).__name__}: {exc}", [])
+    results.put(outcome)
+
+
+@pytest.mark.slow
+def test_two_desks_importing_one_statement_at_once_record_each_line_once(
+        db_url: str, statement_office: dict[str, Any], reception: Actor,
+        engineer: Actor) -> None:
+    import multiprocessing
+
+    from synergy_desk.services.reporting.integrity import check_sequences, check_tamper
+    from tests.desk_processes import run_desks
+
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(2)
+    results = ctx.Queue()
+    processes = [ctx.Process(target=_import_desk, args=(
+        db_url, (a.id, a.username, a.full_name, a.role.value), start, results))
+        for a in (reception, engineer)]
+    outcomes = run_desks(processes, results, 120, "a desk did not import the statement")
+    assert [kind for kind, _, _ in outcomes] == ["done", "done"], outcomes
+    recorded = [key for _, keys, _ in outcomes for key in keys]
+    assert len(recorded) == len(set(recorded)) == 5, outcomes
+    refused = [message for _, _, messages in outcomes for message in messages]
+    assert len(refused) == 5  # what one desk recorded, the other was told of
+    assert all("recorded already" in m or "paid already" in m for m in refused), refused
+    assert t.BankTransfer.select().where(t.BankTransfer.statement_key.is_null(False)).count() \
+        == 5
+    assert t.Payment.select().count() == 5  # Eastgate's by hand, and four receipts
+    assert check_tamper() == [] and check_sequences() == []
