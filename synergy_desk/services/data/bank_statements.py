@@ -165,7 +165,7 @@ def open_statement(source: str | os.PathLike[str] | bytes, *, encoding: str | No
     sample = tuple(tuple(cells) for _, cells in body[:5])
     statement = StatementFile(name=name, kind="CSV", headers=headers, has_headings=has_headings,
                               columns=columns, sure=False, sample=sample, csv_file=csv_file,
-                              first_line=body[0][0] if body else 0)
+                              first_line=body[0][0] if body else records[-1][0] + 1)
     sure = _complete(columns)
     if sure:
         try:

@@ -184,6 +184,11 @@ def test_a_bad_file_is_one_clear_sentence(text: bytes, message: str) -> None:
     assert message in str(caught.value)
 
 
+def test_a_statement_of_headings_alone_has_no_lines() -> None:
+    statement, lines = bs.read_statement(b"Date,Description,Amount\r\n")
+    assert statement.sure and lines == ()
+
+
 def test_a_missing_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="There is no file"):
         bs.read_statement(tmp_path / "nothing.csv")
