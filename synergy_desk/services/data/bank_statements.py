@@ -34,6 +34,7 @@ from pathlib import Path
 from peewee import fn
 
 from synergy_desk.domain.bank import find_reference
+from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.errors import DomainError, PermissionDenied, ValidationError
 from synergy_desk.domain.money import MAX_PENCE, format_pence
 from synergy_desk.domain.numbers import payment_request_text, receipt_text
@@ -829,7 +830,9 @@ def record_matches(actor: Actor, preview: StatementPreview, chosen: Iterable[str
         try:
             result = payment_requests.record_transfer(
                 actor, proposal.request_id, received_on=line.date,
-                amount_pence=line.amount_pence, bank_reference=line.description[:140],
+                amount_pence=line.amount_pence,
+                # A card number a payer typed into their reference is kept as its last four.
+                bank_reference=mask_card_numbers(line.description)[:140],
                 statement_key=line.key)
         except DomainError as exc:
             if isinstance(exc, PermissionDenied):

@@ -432,3 +432,16 @@ def test_two_desks_importing_one_statement_at_once_record_each_line_once(
         == 5
     assert t.Payment.select().count() == 5  # Eastgate's by hand, and four receipts
     assert check_tamper() == [] and check_sequences() == []
+
+
+def test_a_card_number_in_a_statement_line_is_never_stored(
+        statement_office: dict[str, Any], reception: Actor, tmp_path: Path) -> None:
+    path = tmp_path / "card.csv"
+    path.write_text("Date,Description,Amount\n02/12/2026,ACME JOINERY PR1-Z 4111 1111 1111 1111,"
+                    "90.00\n")
+    preview = bs.preview_statement(path)
+    result = bs.record_matches(reception, preview, [p.line.key for p in preview.matched])
+    assert [r.number for r in result.recorded] == ["PR-000001"] and result.refused == ()
+    stored = t.BankTransfer.get(t.BankTransfer.statement_key == preview.lines[0].line.key)
+    assert "4111" not in stored.bank_reference.replace(" ", "")[:-4]
+    assert stored.bank_reference.startswith("ACME JOINERY PR1-Z")
