@@ -447,8 +447,8 @@ def statement_lines(statement: StatementFile,
         if date is None:
             raise ValidationError(f"“{name}” line {line:,}: “{date_text}” is not a date "
                                   "(such as 05/12/2026).", "date")
-        description = " ".join(part for part in (_cell(cells, headers, h)
-                                                 for h in chosen["description"]) if part)
+        description = mask_card_numbers(" ".join(
+            part for part in (_cell(cells, headers, h) for h in chosen["description"]) if part))
         bank_id = _cell(cells, headers, chosen["reference"][0]) if chosen.get("reference") \
             else ""
         identity = (date.isoformat(), amount, description.upper(), bank_id)
@@ -503,7 +503,8 @@ def _ofx_lines(name: str, data: bytes) -> tuple[StatementLine, ...]:
         if not fitid:
             raise ValidationError(f"“{name}” transaction {position:,} has no FITID, the bank's "
                                   "id of the line; the file cannot be matched safely.", "path")
-        description = " ".join(part for part in (text("NAME"), text("MEMO")) if part)
+        description = mask_card_numbers(" ".join(part for part in (text("NAME"), text("MEMO"))
+                                                 if part))
         out.append(StatementLine(position, date, amount, description, fitid, _ofx_key(fitid)))
     if not out and root.find(".//BANKTRANLIST") is None and root.find(".//STMTRS") is None \
             and root.find(".//CCSTMTRS") is None:

@@ -440,6 +440,7 @@ def test_a_card_number_in_a_statement_line_is_never_stored(
     path.write_text("Date,Description,Amount\n02/12/2026,ACME JOINERY PR1-Z 4111 1111 1111 1111,"
                     "90.00\n")
     preview = bs.preview_statement(path)
+    assert preview.lines[0].line.description == "ACME JOINERY PR1-Z [card •••• 1111]"
     result = bs.record_matches(reception, preview, [p.line.key for p in preview.matched])
     assert [r.number for r in result.recorded] == ["PR-000001"] and result.refused == ()
     stored = t.BankTransfer.get(t.BankTransfer.statement_key == preview.lines[0].line.key)
