@@ -43,6 +43,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, read_snapshot, tuples
 from synergy_desk.services.data.csv_import import MAX_FILE_BYTES, CsvFile, read_csv
 from synergy_desk.services.money import payment_requests
+from synergy_desk.services.money.payments import receipt_customer_name
 from synergy_desk.services.people.customers import without_control_characters
 
 __all__ = [
@@ -725,16 +726,10 @@ def _request_facts(numbers: Iterable[int]) -> list[RequestFacts]:
             number=payment_request_text(number), state=str(state),
             outstanding_pence=max(0, gross - got) if state == payment_requests.OPEN else 0,
             gross_pence=int(gross),
-            customer_name=_shown_name(str(name), str(company)),
+            customer_name=receipt_customer_name(str(name), str(company)),
             names=tuple(n for n in (normalised_name(name), normalised_name(company)) if n),
             receipt_number=receipts.get(int(payment or 0), ""), cancel_reason=str(reason)))
     return out
-
-
-def _shown_name(name: str, company: str) -> str:
-    from synergy_desk.services.money.payments import receipt_customer_name
-
-    return receipt_customer_name(name, company)
 
 
 def _recorded(keys: Sequence[str]) -> dict[str, str]:
