@@ -1,5 +1,6 @@
 """``synergy-desk import customers FILE``: customers and their contacts from an accounts
-package's CSV file.
+package's CSV file (``import statement FILE``, the bank's statement, is
+:mod:`synergy_desk.cli.import_statement`).
 
 Exit status 0 when done; 2 for bad input (a bad file, bad rows, a wrong option, a user who may
 not do it, an account code another desk took while it ran), with the bad rows one per line on
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from synergy_desk.cli import import_statement
 from synergy_desk.cli.common import (
     Commands,
     ProgressBar,
@@ -30,7 +32,7 @@ def add_parser(commands: Commands) -> None:
 
     imp: argparse.ArgumentParser = commands.add_parser(
         "import", parents=[common_options()],
-        help="import customers and their contacts from a CSV file",
+        help="import customers from a CSV file, or the bank's statement (CSV or OFX)",
         description="Import customers (and a contact each) from a CSV file as exported from an "
                     "accounts package (Sage, Xero, QuickBooks...). The columns are matched "
                     "to the customer's fields by their headings; --map overrides a match. "
@@ -39,9 +41,10 @@ def add_parser(commands: Commands) -> None:
                     "given. The customers are then written in short batches, so the desks "
                     "keep working; an import that stops part-way (refused, interrupted, or "
                     "its process killed) has what it wrote removed again, at once or by the "
-                    "next command.")
-    imp.add_argument("what", choices=["customers"], help="what to import: customers")
-    imp.add_argument("file", metavar="FILE", help="the CSV file")
+                    "next command. " + import_statement.DESCRIPTION)
+    imp.add_argument("what", choices=["customers", "statement"],
+                     help="what to import: customers, or the bank's statement")
+    imp.add_argument("file", metavar="FILE", help="the CSV file (a statement: CSV or OFX)")
     imp.add_argument("--map", metavar="FIELD=HEADING", action="append", default=[],
                      help="take FIELD from the column headed HEADING (HEADING empty: leave "
                           f"the field out); the fields are {', '.join(FIELDS)}")
@@ -60,6 +63,7 @@ def add_parser(commands: Commands) -> None:
     imp.add_argument("--user", metavar="NAME",
                      help="the manager the import is recorded against (default: the first "
                           "active manager)")
+    import_statement.add_arguments(imp)
     imp.set_defaults(handler=run)
 
 
@@ -135,6 +139,8 @@ def _refusal(problems: tuple[str, ...] | list[str], bad_rows: int, total: int, n
 
 def run(args: argparse.Namespace) -> int:
     """Check and import the file; returns the exit status (0 or 2)."""
+    if args.what == "statement":
+        return import_statement.run(args)
     from synergy_desk.domain.enums import Role
     from synergy_desk.services.data import csv_import
     from synergy_desk.services.people import users

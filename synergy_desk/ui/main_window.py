@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
             "actionImportCustomers", self.tr("&Import customers from CSV…"), None,
             self._on_import_customers, self.tr("Customers and contacts from an accounts "
                                                "package's CSV file"))
+        self._build_statement_action()
         self.export_actions: dict[str, QAction] = {}
         for what, label in (("customers", self.tr("&Customers…")),
                             ("incidents", self.tr("&Incidents…")),
@@ -588,6 +589,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_backup_now)
         file_menu.addSeparator()
         file_menu.addAction(self.act_import_customers)
+        file_menu.addAction(self.act_import_statement)
         export_menu = file_menu.addMenu(self.tr("&Export as CSV"))
         export_menu.setObjectName("exportMenu")
         for action in self.export_actions.values():
@@ -1423,6 +1425,20 @@ class MainWindow(QMainWindow):
         result = open_import_customers(self, self.actor, self.background)
         if result is not None:
             self.refresh()
+
+    def _build_statement_action(self) -> None:
+        """File ▸ Import bank statement… (Ctrl+I): transfers found on the bank's statement."""
+        self.act_import_statement = self._action(
+            "actionImportStatement", self.tr("Import bank &statement…"), "Ctrl+I",
+            self._on_import_statement,
+            self.tr("Match the bank statement's lines to open payment requests and record "
+                    "the transfers (Ctrl+I)"))
+
+    def _on_import_statement(self) -> None:
+        from synergy_desk.ui.dialogs.statement_import import open_statement_import
+
+        if open_statement_import(self, self.actor) is not None:
+            self.refresh()  # incidents paid for are in the queue now
 
     def _on_export(self, what: str) -> None:
         from synergy_desk.ui.exports import export_flow

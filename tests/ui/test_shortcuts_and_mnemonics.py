@@ -295,6 +295,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         refund,
         resolve,
         split,
+        statement_import,
         timeline_entry,
         waiver,
     )
@@ -362,6 +363,9 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         "OutOfRemitDialog": lambda d: [resolve.OutOfRemitDialog(None, detail(d["working"]))],
         "SplitDialog": lambda d: [split.SplitDialog(None, detail(d["working"]),
                                                     catalogue.list_products())],
+        "StatementImportDialog": lambda d: [
+            statement_import.StatementImportDialog(None, d["reception"]),
+            _statement_loaded(statement_import.StatementImportDialog(None, d["reception"]))],
         "TimelineEntryDialog": lambda d: [timeline_entry.TimelineEntryDialog(
             None, list(timeline_entry.TimelineKind), "INC-000001")],
         "UserEditDialog": lambda d: [users_dialogs.UserEditDialog(None),
@@ -393,6 +397,15 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         "DeskSettingsDialog": lambda d: [desk_settings.DeskSettingsDialog(None, windows=False)],
         "AboutDialog": lambda d: [AboutDialog(None, "SQLite: office.sqlite3")],
     }
+
+
+def _statement_loaded(dialog: Any) -> Any:
+    """The statement window with a statement's lines and its columns shown."""
+    from pathlib import Path
+
+    dialog.load(str(Path(__file__).parents[1] / "data" / "statements" / "barclays.csv"))
+    dialog.columns_button.setChecked(True)
+    return dialog
 
 
 #: Base classes, never shown on their own.
