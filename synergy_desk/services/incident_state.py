@@ -24,6 +24,7 @@ what is left on a ticket) is read again after the lock that guards it is held, n
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,11 +45,13 @@ from synergy_desk.services.common import (
     in_transaction,
     snapshot,
     stale_edit,
+    tuples,
 )
 
 __all__ = [
     "CountKey", "bump_count", "counts_in_one_pass", "update_incident", "incident_conflict",
     "recount_all", "active_funding", "lock_customer", "lock_incident", "check_fundable",
+    "open_request", "check_no_open_request",
 ]
 
 #: Fields whose change moves an incident between the kept counts.
@@ -250,14 +253,33 @@ def check_fundable(incident: t.Incident) -> None:
         raise ValidationError(
             f"{incident.reference} is already funded ({kind.label.lower()}); nothing was "
             "charged.")
-    waiting = (t.PaymentRequest.select(t.PaymentRequest.number)
-               .join(t.PaymentRequestLine, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
-               .where((t.PaymentRequestLine.incident == incident.id)
-                      & (t.PaymentRequest.state == "open"))
-               .scalar())
+    # The customer was asked to pay by transfer: paid another way too, it would be paid twice.
+    check_no_open_request(incident, "paid for another way",
+                          "record the transfer when it arrives, or a manager cancels the "
+                          "request first. Nothing was charged.")
+
+
+def open_request(incident_id: int) -> tuple[int, dt.date] | None:
+    """The number and due date of the open payment request the incident awaits, if any."""
+    rows = tuples(
+        t.PaymentRequest.select(t.PaymentRequest.number, t.PaymentRequest.due_on)
+        .join(t.PaymentRequestLine, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
+        .where((t.PaymentRequestLine.incident == incident_id)
+               & (t.PaymentRequest.state == "open")).limit(1))
+    return (int(rows[0][0]), rows[0][1]) if rows else None
+
+
+def check_no_open_request(incident: t.Incident, doing: str,
+                          instead: str = "a manager cancels the request first.") -> None:
+    """Refuse while the incident awaits a bank transfer on an open payment request: the
+    money that arrives for it must still find it open and unfunded.
+
+    Raises:
+        ValidationError: "INC-000004 is awaiting a bank transfer on payment request
+            PR-000002, so it cannot be merged; a manager cancels the request first."
+    """
+    waiting = open_request(incident.id)
     if waiting is not None:
-        # The customer was asked to pay by transfer: paid another way too, it would be paid twice.
         raise ValidationError(
             f"{incident.reference} is awaiting a bank transfer on payment request "
-            f"{payment_request_text(waiting)}; record the transfer when it arrives, or a "
-            "manager cancels the request first. Nothing was charged.")
+            f"{payment_request_text(waiting[0])}, so it cannot be {doing}; {instead}")

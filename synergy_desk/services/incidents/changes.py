@@ -35,13 +35,13 @@ from synergy_desk.services.common import (
     require,
     snapshot,
     transaction,
-    tuples,
 )
 from synergy_desk.services.incident_state import (
     bump_count,
     counts_in_one_pass,
     incident_conflict,
     lock_incident,
+    open_request,
 )
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.money import funding
@@ -215,13 +215,9 @@ def require_open(incident: t.Incident, doing: str) -> None:
 
 
 def funding_required(incident: t.Incident, doing: str) -> FundingRequired:
-    waiting = tuples(
-        t.PaymentRequest.select(t.PaymentRequest.number, t.PaymentRequest.due_on)
-        .join(t.PaymentRequestLine, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
-        .where((t.PaymentRequestLine.incident == incident.id)
-               & (t.PaymentRequest.state == "open")).limit(1))
-    if waiting:
-        number, due_on = waiting[0]
+    waiting = open_request(incident.id)
+    if waiting is not None:
+        number, due_on = waiting
         return FundingRequired(
             f"{incident.reference} is awaiting a bank transfer (payment request "
             f"{payment_request_text(number)}, due {date_text(due_on)}); the money must arrive "

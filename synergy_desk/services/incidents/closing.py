@@ -31,7 +31,11 @@ from synergy_desk.services.common import (
     retried,
     snapshot,
 )
-from synergy_desk.services.incident_state import active_funding, update_incident
+from synergy_desk.services.incident_state import (
+    active_funding,
+    check_no_open_request,
+    update_incident,
+)
 from synergy_desk.services.incidents import fields
 from synergy_desk.services.incidents.changes import (
     IncidentRef,
@@ -211,6 +215,7 @@ def close_unresolved(actor: Actor, incident_id: int, reason: str,
     """
     with changing(actor, incident_id, ENGINEERS, "close incidents",
                   expected_version=expected_version, open_for="close it") as incident:
+        check_no_open_request(incident, "closed")
         text, masked = fields.masked_text(reason, "reason", required=True)
         update_incident(actor, incident, {
             "status": IncidentStatus.CLOSED, "resolution": Resolution.UNRESOLVED,
@@ -272,6 +277,7 @@ def out_of_remit(actor: Actor, incident_id: int, reason: str,
                   not_merged_for="close that one") as incident:
         if status_of(incident) is IncidentStatus.CLOSED:
             raise ValidationError(f"{incident.reference} is closed already.")
+        check_no_open_request(incident, "closed")
         text, masked = fields.masked_text(reason, "reason", required=True)
         handed_back = ""
         if is_funded(incident):

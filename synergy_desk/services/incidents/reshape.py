@@ -26,6 +26,7 @@ from synergy_desk.services.common import (
     transaction,
 )
 from synergy_desk.services.incident_state import (
+    check_no_open_request,
     counts_in_one_pass,
     lock_customer,
     update_incident,
@@ -157,6 +158,8 @@ def merge(actor: Actor, duplicate_id: int, survivor_id: int) -> str:
             not_merged(incident, "merge with it")
             if status_of(incident) is IncidentStatus.CLOSED:
                 raise ValidationError(f"{incident.reference} is closed; it cannot be merged.")
+        # The money that arrives for it must still find the incident open and unfunded.
+        check_no_open_request(duplicate, f"merged into {survivor.reference}")
         moving = [e.id for e in t.TimelineEntry.select(t.TimelineEntry.id)
                   .where((t.TimelineEntry.incident == duplicate.id)
                          & (t.TimelineEntry.kind != TimelineKind.SYSTEM))]

@@ -301,3 +301,36 @@ def test_two_desks_recording_the_same_request_at_once_record_it_once(
     assert t.BankTransfer.select().count() == 1 and t.Payment.select().count() == 1
     assert FundingKind(reload(incident).funding) is FundingKind.PAYMENT
     assert check_tamper() == [] and check_sequences() == []
+
+
+def test_an_incident_awaiting_a_transfer_is_neither_merged_nor_closed_under_it(
+        banked: dict[str, Any], reception: Actor, engineer: Actor, manager: Actor,
+        product: t.Product) -> None:
+    """The money that arrives must still find its incidents open and unfunded: a merge or a
+    close while the request is open would leave a transfer nobody can record."""
+    from synergy_desk.services.incidents import closing, reshape
+
+    customer = new_customer()
+    waiting, other = (new_incident(reception, customer, product, subject=s)
+                      for s in ("Cannot print", "Cannot print either"))
+    request = issued(reception, customer, waiting)
+    with pytest.raises(ValidationError, match="awaiting a bank transfer on payment request "
+                                              "PR-000001, so it cannot be merged into"):
+        reshape.merge(engineer, waiting.id, other.id)
+    with pytest.raises(ValidationError, match="cannot be closed"):
+        closing.close_unresolved(engineer, waiting.id, "Customer went quiet")
+    with pytest.raises(ValidationError, match="cannot be closed"):
+        closing.out_of_remit(engineer, waiting.id, "Data work")
+    assert reload(waiting).status == IncidentStatus.AWAITING_PAYMENT
+    # The other way round is fine: the incident awaiting the transfer carries on.
+    reshape.merge(engineer, other.id, waiting.id)
+    result = payment_requests.record_transfer(reception, request.request_id,
+                                              received_on=today(), amount_pence=9000)
+    assert result.receipt is not None
+    assert reload(waiting).status == IncidentStatus.QUEUED
+    # Once a manager cancels the request, the incident can be closed like any other.
+    again = new_incident(reception, customer, product)
+    second = issued(reception, customer, again)
+    payment_requests.cancel_request(manager, second.request_id, "Customer went elsewhere")
+    closing.close_unresolved(engineer, again.id, "Customer went elsewhere")
+    assert reload(again).status == IncidentStatus.CLOSED
