@@ -50,6 +50,7 @@ _MENU_TEXTS = {
     "merge": "&Merge…",
     "resolve": "R&esolve…",
     "outOfRemit": "Out o&f remit…",
+    "requestTransfer": "Ask for a ban&k transfer…",
 }
 
 
@@ -142,6 +143,7 @@ class IncidentDetail(QFrame):
         self.incident_actions["applyCover"].setToolTip(
             self.tr("Fund it from the customer's support contract or season ticket "
                     "(Ctrl+Shift+T)"))
+        self._add_transfer_button()
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
                          self._on_callback_clicked)
         self._add_button("summary", self.tr("Summ&ary PDF…"), "Ctrl+P", self._on_summary_clicked)
@@ -232,13 +234,15 @@ class IncidentDetail(QFrame):
 
         detail = incident_detail(incident_id)
         self._detail = detail
+        self.awaiting = self._awaiting_transfer(detail.id)
         self.incident_id = detail.id
         self.customer_id = detail.customer_id
         self.version = detail.version
         status = IncidentStatus(detail.status)
         funding = FundingKind(detail.funding)
         tone = formatting.STATUS_COLOURS[status]
-        funding_tone = formatting.FUNDING_COLOURS[funding]
+        funding_tone = (palette.WARNING_TONE if self.awaiting
+                        else formatting.FUNDING_COLOURS[funding])
         badge = ("<span style='color:{0}; background:{1}; padding:2px 6px;'>&nbsp;{2}&nbsp;"
                  "</span>")
         self.heading.setText(
@@ -247,7 +251,8 @@ class IncidentDetail(QFrame):
             + badge.format(tone.text.hex(), tone.background.hex(), html.escape(status.label))
             + " &nbsp; "
             + badge.format(funding_tone.text.hex(), funding_tone.background.hex(),
-                           html.escape(detail.funding_description or funding.label)))
+                           html.escape(self.awaiting or detail.funding_description
+                                       or funding.label)))
         facts = [
             (self.tr("Customer"), detail.customer_name),
             (self.tr("Contact"), " ".join(x for x in (detail.contact_name,
@@ -324,6 +329,7 @@ class IncidentDetail(QFrame):
             "outOfRemit": status is not IncidentStatus.CLOSED and not merged,
             "waive": open_ and not funded,
             "changeFields": status is not IncidentStatus.CLOSED and not merged,
+            "requestTransfer": open_ and not funded and not self.awaiting,
         }
         for name, action in self.incident_actions.items():
             action.setEnabled(rules.get(name, False))
@@ -334,6 +340,37 @@ class IncidentDetail(QFrame):
         if "resolve" in self.incident_actions:
             self.incident_actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
                                                else self.tr("Resolve… (Ctrl+Shift+R)"))
+
+    # -- asking for a bank transfer ----------------------------------------------------------
+
+    def _add_transfer_button(self) -> None:
+        # Its shortcut (Ctrl+Shift+Z) works wherever the window has the focus; no letter of
+        # its own: every letter of it is another button's or a menu's mnemonic.
+        self.awaiting = ""
+        self._add_button("requestTransfer", self.tr("Ask for a bank transfer…"),
+                         "Ctrl+Shift+Z", self.request_transfer)
+
+    @staticmethod
+    def _awaiting_transfer(incident_id: int) -> str:
+        """"Awaiting transfer PR-000001 (£90.00, due 19 Dec 2026)", or "" when not on a request."""
+        from synergy_desk.services.money import payment_requests
+
+        return payment_requests.awaiting_transfer([incident_id]).get(incident_id, "")
+
+    def request_transfer(self) -> None:
+        """Ask for the shown incident's money by bank transfer: a payment request, then its PDF
+        to print or e-mail; the incident waits for the transfer."""
+        action = self.incident_actions["requestTransfer"]
+        incident_id, customer_id = self.incident_id, self.customer_id
+        if incident_id is None or customer_id is None or not action.isEnabled():
+            return
+        info = self._receipts().request_payment_flow(self.window(), self._actor,
+                                                     self._background, customer_id,
+                                                     (incident_id,))
+        if info is not None:
+            self.notice.emit(self.tr("Payment request %s issued: %s.")
+                             % (info.number, info.awaiting_text))
+            self.changed.emit(incident_id)
 
     # -- changing the incident's engineer and details --------------------------------------
 
@@ -449,6 +486,12 @@ class IncidentDetail(QFrame):
             return False
         receipt = receipts.take_payment_flow(self.window(), self._actor, self._background,
                                              self.customer_id, (incident_id,))
+        if isinstance(receipt, receipts.RequestInfo):
+            # Asked for by bank transfer: it waits, unfunded, for the money.
+            self.notice.emit(self.tr("Payment request %s issued: %s.")
+                             % (receipt.number, receipt.awaiting_text))
+            self.changed.emit(incident_id)
+            return False
         if receipt is not None:
             self.notice.emit(self.tr("Payment taken: receipt %s.") % receipt.number)
             self.changed.emit(incident_id)

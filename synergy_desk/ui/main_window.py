@@ -1260,10 +1260,18 @@ class MainWindow(QMainWindow):
             return
         receipt = receipts.take_payment_flow(self, self.actor, self.background, customer_id,
                                              incident_ids)
-        if receipt is not None:
+        if isinstance(receipt, receipts.RequestInfo):
+            self._request_issued(receipt)
+        elif receipt is not None:
             self.statusBar().showMessage(self.tr("Payment taken: receipt %s.") % receipt.number,
                                          10_000)
             self.refresh()
+
+    def _request_issued(self, info: Any) -> None:
+        """A payment request was issued from the payment dialog: its incidents now wait."""
+        self.statusBar().showMessage(
+            self.tr("Payment request %s issued: %s.") % (info.number, info.awaiting_text), 10_000)
+        self.refresh()
 
     def _on_ticket_statement(self, customer_id: int) -> None:
         from synergy_desk.ui import receipts

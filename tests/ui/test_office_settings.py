@@ -348,7 +348,7 @@ def test_the_bank_page_saves_the_details_as_the_bank_prints_them(
 
     dialog = open_dialog(qtbot, manager, background)
     dialog.tabs.setCurrentIndex(5)
-    assert dialog.tabs.tabText(5) == "Ban&k"
+    assert dialog.tabs.tabText(5) == "&Bank"
     assert dialog.bank_sort_code.isVisible()
     assert duplicate_mnemonics(dialog) == {}
     assert dialog.request_due_days.value() == 14

@@ -291,6 +291,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         merge,
         office_settings,
         password,
+        payment_request,
         products,
         refund,
         resolve,
@@ -392,7 +393,21 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         "CallerLogView": lambda d: [CallerLogView(d["reception"])],
         "DeskSettingsDialog": lambda d: [desk_settings.DeskSettingsDialog(None, windows=False)],
         "AboutDialog": lambda d: [AboutDialog(None, "SQLite: office.sqlite3")],
+        # Without the office's bank details (no Issue button), then with them.
+        "PaymentRequestDialog": lambda d: [
+            payment_request.PaymentRequestDialog(None, d["reception"], d["customer"],
+                                                 (d["unfunded"],)),
+            _banked(d, lambda: payment_request.PaymentRequestDialog(
+                None, d["reception"], d["customer"], (d["unfunded"],), ticket_size=5))],
     }
+
+
+def _banked(d: dict[str, Any], make: Callable[[], QWidget]) -> QWidget:
+    """A window made once the office's bank details are set."""
+    from tests.ui.test_payment_request_dialog import set_bank
+
+    set_bank(d["manager"])
+    return make()
 
 
 #: Base classes, never shown on their own.

@@ -94,7 +94,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.tabs.addTab(self._email_tab(), self.tr("&E-mail"))
         self._phone_token = data.phone_listener_token
         self.tabs.addTab(self._phone_tab(), self.tr("Phone s&ystem"))
-        self.tabs.addTab(self._bank_tab(), self.tr("Ban&k"))
+        self.tabs.addTab(self._bank_tab(), self.tr("&Bank"))
 
         self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
