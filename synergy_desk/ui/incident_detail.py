@@ -357,6 +357,12 @@ class IncidentDetail(QFrame):
 
         return payment_requests.awaiting_transfer([incident_id]).get(incident_id, "")
 
+    def _refused_awaiting(self, refusal: FundingRequired) -> bool:
+        from synergy_desk.ui import errors
+
+        errors.show_error(self, refusal)
+        return False
+
     def request_transfer(self) -> None:
         """Ask for the shown incident's money by bank transfer: a payment request, then its PDF
         to print or e-mail; the incident waits for the transfer."""
@@ -468,6 +474,8 @@ class IncidentDetail(QFrame):
 
     def _fund_after_refusal(self, incident_id: int, refusal: FundingRequired) -> bool:
         """The refusal with the shortcuts starting work offers; True once it is funded."""
+        if self.awaiting:
+            return self._refused_awaiting(refusal)
         return bool(self._workbench().fund_after_refusal(
             self, self._actor, incident_id, refusal,
             self._take_payment_for if self.customer_id is not None else None,
@@ -654,6 +662,12 @@ class IncidentDetail(QFrame):
 
     def _on_start_work_clicked(self) -> None:
         if self.incident_id is None:
+            return
+        if self.awaiting:
+            # Only the money arriving funds it: the service's refusal says so, no offer of
+            # another way to pay that would be refused too.
+            self._do(self._work().start_work, self._actor, self.incident_id,
+                     expected_version=self.version)
             return
         self._done(self._workbench().start_work_flow(
             self, self._actor, self.incident_id, expected_version=self.version,

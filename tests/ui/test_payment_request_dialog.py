@@ -260,3 +260,44 @@ def test_the_incidents_action_asks_for_a_transfer_and_the_incident_shows_it_awai
                     in window.detail.heading.text())
     assert not action.isEnabled()  # asked for once
     assert "Awaiting transfer PR-000001" in window.statusBar().currentMessage()
+
+
+def test_the_customer_panel_shows_which_incidents_await_a_transfer(
+        qtbot: Any, banked: dict[str, Any]) -> None:
+    from synergy_desk.ui.customer_panel import CustomerPanel
+
+    customer, incident = unfunded(banked)
+    _same, other = unfunded(banked, "Bank feed stopped", customer)
+    payment_requests.issue_request(banked["reception"], payment_requests.RequestInput(
+        customer, (incident,)))
+    panel = CustomerPanel()
+    qtbot.addWidget(panel)
+    panel.show_customer(customer)
+    texts = {panel.open_incidents.item(i).data(Qt.ItemDataRole.UserRole):
+             panel.open_incidents.item(i).text() for i in range(panel.open_incidents.count())}
+    assert "Awaiting transfer PR-000001 (£90.00, due " in texts[incident]
+    assert "Awaiting transfer" not in texts[other]
+
+
+def test_start_work_on_an_incident_awaiting_a_transfer_says_the_services_refusal(
+        qtbot: Any, banked: dict[str, Any], shown_errors: Any) -> None:
+    """No offer of a ticket or a payment: only the money arriving funds it."""
+    from synergy_desk.domain.errors import FundingRequired
+    from synergy_desk.services.money import payments
+    from synergy_desk.ui.incident_detail import IncidentDetail
+
+    customer, incident = unfunded(banked)
+    payments.take_payment(banked["reception"], payments.PaymentInput(
+        customer_id=customer, ticket_size=5, method=PaymentMethod.CASH, tendered_pence=50000))
+    payment_requests.issue_request(banked["reception"], payment_requests.RequestInput(
+        customer, (incident,)))
+    detail = IncidentDetail(banked["engineer"])
+    qtbot.addWidget(detail)
+    detail.show_incident(incident)
+    assert detail.awaiting.startswith("Awaiting transfer PR-000001")
+    assert not detail.incident_actions["requestTransfer"].isEnabled()
+    detail.incident_actions["startWork"].trigger()
+    [refusal] = shown_errors.shown
+    assert isinstance(refusal, FundingRequired)
+    assert "awaiting a bank transfer (payment request PR-000001, due " in refusal.message
+    assert t.Incident.get_by_id(incident).funding == FundingKind.NONE
