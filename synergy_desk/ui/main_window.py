@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self._build_callback_reminders()
         self._build_phone_listener()
         self._build_incoming_calls()
+        self._build_transfer_actions()
         # A call the phone system announces pops its caller up, as `synergy-desk call` does.
         self.phone_listener.call_rang.connect(self.pop_up_caller)
 
@@ -1266,6 +1267,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Payment taken: receipt %s.") % receipt.number,
                                          10_000)
             self.refresh()
+
+    def _build_transfer_actions(self) -> None:
+        """Office ▸ Record a bank transfer… (Ctrl+G): money that arrived for a payment request."""
+        self.act_record_transfer = self._action(
+            "actionRecordTransfer", self.tr("Record a &bank transfer…"), "Ctrl+G",
+            lambda: self.record_transfer(),
+            self.tr("Money that arrived for a payment request: find it by its reference, the "
+                    "customer or the amount (Ctrl+G)"))
+        self.office_menu.insertAction(self.act_reports, self.act_record_transfer)
+
+    def record_transfer(self, request_id: int | None = None) -> Any:
+        """Record a bank transfer by hand; what it did, or None."""
+        from synergy_desk.ui import receipts
+
+        result = receipts.record_transfer_flow(self, self.actor, self.background, request_id)
+        if result is not None:
+            from synergy_desk.ui.dialogs.record_transfer import transfer_outcome
+
+            self.statusBar().showMessage(transfer_outcome(result), 15_000)
+            self.refresh()
+        return result
 
     def _request_issued(self, info: Any) -> None:
         """A payment request was issued from the payment dialog: its incidents now wait."""

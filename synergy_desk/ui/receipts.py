@@ -17,7 +17,7 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.money import funding
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.funding import TicketUse
-from synergy_desk.services.money.payment_requests import RequestInfo
+from synergy_desk.services.money.payment_requests import RequestInfo, TransferResult
 from synergy_desk.services.money.payments import ReceiptInfo
 from synergy_desk.services.reporting.receipt_documents import RenderedDocument
 from synergy_desk.ui.operations import Op, call
@@ -25,7 +25,8 @@ from synergy_desk.ui.worker import Background
 
 log = logging.getLogger(__name__)
 
-__all__ = ["redeem_ticket_flow", "refund_flow", "request_document", "request_payment_flow",
+__all__ = ["record_transfer_flow", "redeem_ticket_flow", "refund_flow", "request_document",
+           "request_payment_flow",
            "send_request", "show_document", "show_payment_request", "show_receipt",
            "take_payment_flow", "ticket_statement_flow"]
 
@@ -185,3 +186,28 @@ def ticket_statement_flow(parent: QWidget | None, background: Background, custom
 
     show_document(parent, background,
                   lambda: receipt_documents.ticket_statement_document(customer_id), on_shown)
+
+
+def record_transfer_flow(parent: QWidget | None, actor: Actor, background: Background,
+                         request_id: int | None = None, *, search: str = "",
+                         on_shown: Callable[[QWidget], None] | None = None
+                         ) -> TransferResult | None:
+    """Record a bank transfer by hand against an open payment request, then say what it did
+    ("Receipt R-000010 issued; INC-000004 is now in the queue", "£50.00 recorded; £40.00
+    still to come on PR-000001") and, when it paid the request, open the receipt."""
+    from synergy_desk.ui.dialogs.record_transfer import RecordTransferDialog, transfer_outcome
+
+    result = call(parent, RecordTransferDialog.ask, parent, actor, request_id, search)
+    if result is None:
+        return None
+    box = QMessageBox(parent)
+    box.setObjectName("transferRecordedMessage")
+    box.setIcon(QMessageBox.Icon.Warning if result.over_pence else QMessageBox.Icon.Information)
+    box.setWindowTitle("Bank transfer recorded")
+    box.setText(transfer_outcome(result))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
+    if result.receipt is not None:
+        show_receipt(parent, background, result.receipt.number, copy=False, on_shown=on_shown)
+    return result

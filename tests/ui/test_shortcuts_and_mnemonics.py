@@ -293,6 +293,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         password,
         payment_request,
         products,
+        record_transfer,
         refund,
         resolve,
         split,
@@ -399,6 +400,8 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
                                                  (d["unfunded"],)),
             _banked(d, lambda: payment_request.PaymentRequestDialog(
                 None, d["reception"], d["customer"], (d["unfunded"],), ticket_size=5))],
+        "RecordTransferDialog": lambda d: [record_transfer.RecordTransferDialog(
+            None, d["reception"])],
     }
 
 
