@@ -1269,13 +1269,36 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def _build_transfer_actions(self) -> None:
-        """Office ▸ Record a bank transfer… (Ctrl+G): money that arrived for a payment request."""
+        """Office ▸ Payment requests… (Ctrl+J) and Record a bank transfer… (Ctrl+G): chasing
+        the money asked for, and recording it when it arrives."""
         self.act_record_transfer = self._action(
             "actionRecordTransfer", self.tr("Record a &bank transfer…"), "Ctrl+G",
             lambda: self.record_transfer(),
             self.tr("Money that arrived for a payment request: find it by its reference, the "
                     "customer or the amount (Ctrl+G)"))
         self.office_menu.insertAction(self.act_reports, self.act_record_transfer)
+        self.act_payment_requests = self._action(
+            "actionPaymentRequests", self.tr("Payment re&quests…"), "Ctrl+J",
+            lambda: self.payment_requests(),
+            self.tr("Payment requests open, overdue with the customer's phone, or all: "
+                    "show, record the transfer, remind or cancel (Ctrl+J)"))
+        self.office_menu.insertAction(self.act_record_transfer, self.act_payment_requests)
+        self._requests_view: Any = None
+
+    def payment_requests(self) -> Any:
+        """The payment-requests window (one; raised when open already)."""
+        from synergy_desk.ui.requests_view import requests_view_flow
+
+        view = self._requests_view
+        if view is not None and isValid(view) and view.isVisible():
+            view.raise_()
+            view.activateWindow()
+            return view
+        view = requests_view_flow(self, self.actor, self.background)
+        view.changed.connect(lambda: self.refresh())
+        self._requests_view = view
+        self._keep(view)
+        return view
 
     def record_transfer(self, request_id: int | None = None) -> Any:
         """Record a bank transfer by hand; what it did, or None."""

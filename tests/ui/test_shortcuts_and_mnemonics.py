@@ -307,6 +307,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
     from synergy_desk.ui.refund_queue import DeclineRefundDialog, RefundQueueWindow
     from synergy_desk.ui.registers import RegistersWindow
     from synergy_desk.ui.reports import CashCountDialog, ReportsWindow
+    from synergy_desk.ui.requests_view import CancelRequestDialog, RequestsView
     from tests.ui.conftest import InlineBackground
 
     def bg() -> InlineBackground:
@@ -402,6 +403,9 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
                 None, d["reception"], d["customer"], (d["unfunded"],), ticket_size=5))],
         "RecordTransferDialog": lambda d: [record_transfer.RecordTransferDialog(
             None, d["reception"])],
+        "RequestsView": lambda d: [RequestsView(d["reception"], bg()),
+                                   RequestsView(d["manager"], bg())],
+        "CancelRequestDialog": lambda d: [CancelRequestDialog(None, "PR-000001")],
     }
 
 
