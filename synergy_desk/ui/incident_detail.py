@@ -312,8 +312,9 @@ class IncidentDetail(QFrame):
                                           and detail.resolution is Resolution.UNRESOLVED)))
         rules = {
             "logCall": not merged and status is not IncidentStatus.CLOSED,
-            "takePayment": open_ and not funded,
-            "applyCover": open_ and not funded,
+            # On an open request only the money arriving funds it: paid twice otherwise.
+            "takePayment": open_ and not funded and not self.awaiting,
+            "applyCover": open_ and not funded and not self.awaiting,
             "callback": True,
             "summary": True,
             "claim": open_ and detail.engineer_id != self._actor.id,
@@ -333,6 +334,9 @@ class IncidentDetail(QFrame):
         }
         for name, action in self.incident_actions.items():
             action.setEnabled(rules.get(name, False))
+        self.incident_actions["takePayment"].setToolTip(
+            self.tr("%s: record the transfer when the money arrives") % self.awaiting
+            if self.awaiting else self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
         if "startWork" in self.incident_actions:
             self.incident_actions["startWork"].setToolTip(
                 self.tr("Needs funding first: take a payment or use a season ticket "

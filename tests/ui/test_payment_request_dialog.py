@@ -301,3 +301,30 @@ def test_start_work_on_an_incident_awaiting_a_transfer_says_the_services_refusal
     assert isinstance(refusal, FundingRequired)
     assert "awaiting a bank transfer (payment request PR-000001, due " in refusal.message
     assert t.Incident.get_by_id(incident).funding == FundingKind.NONE
+
+
+def test_an_incident_awaiting_a_transfer_cannot_be_paid_for_another_way_at_the_desk(
+        qtbot: Any, banked: dict[str, Any]) -> None:
+    """Paid at the counter too, it would be paid twice: not offered, and the detail's Take
+    payment… and Apply contract / ticket are greyed saying what it waits for."""
+    from synergy_desk.ui.incident_detail import IncidentDetail
+
+    customer, incident = unfunded(banked)
+    _same, other = unfunded(banked, "Bank feed stopped", customer)
+    payment_requests.issue_request(banked["reception"], payment_requests.RequestInput(
+        customer, (incident,)))
+    dialog = open_dialog(qtbot, PaymentDialog(None, banked["reception"], customer, (incident,)))
+    listed = [dialog.lines.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+              for i in range(dialog.lines.topLevelItemCount())]
+    assert listed == [other]
+    assert "INC-000001 is awaiting transfer PR-000001 (£90.00, due " in dialog.message.text()
+    detail = IncidentDetail(banked["reception"])
+    qtbot.addWidget(detail)
+    detail.show_incident(incident)
+    for name in ("takePayment", "applyCover"):
+        assert not detail.incident_actions[name].isEnabled(), name
+    assert detail.incident_actions["takePayment"].toolTip().startswith(
+        "Awaiting transfer PR-000001")
+    detail.show_incident(other)
+    assert detail.incident_actions["takePayment"].isEnabled()
+    assert detail.incident_actions["requestTransfer"].isEnabled()

@@ -37,7 +37,7 @@ from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.domain.money import format_pence, parse_pence
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
-from synergy_desk.services.money import funding, payments
+from synergy_desk.services.money import funding, payment_requests, payments
 from synergy_desk.services.money.payments import PaymentInput, Quote, ReceiptInfo
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
@@ -306,7 +306,7 @@ class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
         self.setTabOrder(self.take_button, self.cancel_button)
 
         # -- filling in -------------------------------------------------------------------------
-        chosen, missing = self._fill_incidents(incident_ids)
+        chosen, missing, waiting = self._fill_incidents(incident_ids)
         self.ticket_check.setChecked(offer_ticket)
         self._set_ticket_enabled(offer_ticket)
         self.lines.itemChanged.connect(self._on_lines_item_changed)
@@ -326,6 +326,9 @@ class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
                               "not listed.") if missing == 1 else
                       self.tr("%d incidents asked for are already funded or closed, so they "
                               "are not listed.") % missing)
+        if waiting:
+            self._say(self.tr("%s: record the transfer when the money arrives. Not listed "
+                              "here, so it is not paid twice.") % "; ".join(waiting))
         self.resize(940, 560)
         if chosen or offer_ticket:
             self.method.setFocus()
@@ -344,10 +347,12 @@ class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
-    def _fill_incidents(self, wanted: Sequence[int]) -> tuple[int, int]:
-        """List the customer's unfunded open incidents, ticking those asked for.
+    def _fill_incidents(self, wanted: Sequence[int]) -> tuple[int, int, list[str]]:
+        """List the customer's unfunded open incidents not awaiting a bank transfer, ticking
+        those asked for.
 
-        Returns how many were ticked, and how many asked for cannot be paid for.
+        Returns how many were ticked, how many asked for are funded or closed, and what those
+        asked for that await a transfer are waiting for.
         """
         page = incident_list.list_incidents(
             incident_list.IncidentFilter(view="open", customer_id=self.customer_id),
@@ -355,9 +360,13 @@ class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
         wanted_set = set(wanted)
         chosen = 0
         listed: set[int] = set()
+        awaiting = payment_requests.awaiting_transfer(
+            row.id for row in page.rows if row.funding is FundingKind.NONE)
         for row in page.rows:
             if row.funding is not FundingKind.NONE:
                 continue
+            if row.id in awaiting:
+                continue  # asked for by a payment request: only the transfer funds it
             item = QTreeWidgetItem([f"{row.reference} — {row.subject}", "", "", ""])
             item.setData(0, _ID_ROLE, row.id)
             item.setData(0, _TEXT_ROLE, f"{row.reference} — {row.subject}")
@@ -371,7 +380,10 @@ class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
             self.lines.addTopLevelItem(item)
             listed.add(row.id)
             chosen += ticked
-        return chosen, len(wanted_set - listed)
+        refs = {row.id: row.reference for row in page.rows}
+        waiting = [f"{refs[i]} is a{awaiting[i][1:]}" for i in sorted(wanted_set)
+                   if i in awaiting]
+        return chosen, len(wanted_set - listed - set(awaiting)), waiting
 
     def _set_ticket_enabled(self, on: bool) -> None:
         self.ticket_size.setEnabled(on)

@@ -110,6 +110,7 @@ class RecordTransferDialog(FormDialog[TransferResult]):
         self.received.setCalendarPopup(True)
         self.received.setMaximumDate(_qdate(today))  # money cannot arrive after today
         self.received.setDate(_qdate(today))
+        self.received.setMinimumWidth(140)
         self.amount = QLineEdit()
         self.amount.setObjectName("transferAmount")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -124,7 +125,9 @@ class RecordTransferDialog(FormDialog[TransferResult]):
         self.chosen_text.setObjectName("transferChosen")
         self.chosen_text.setWordWrap(True)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # The date and the amount as wide as they need; the bank's reference takes the rest.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.bank_reference.setMinimumWidth(420)
         for caption, widget in ((self.tr("Received &on:"), self.received),
                                 (self.tr("&Amount received:"), self.amount),
                                 (self.tr("Bank's refere&nce:"), self.bank_reference)):
@@ -237,7 +240,7 @@ class RecordTransferDialog(FormDialog[TransferResult]):
             return
         got = (self.tr("; %s received so far") % format_pence(row.received_pence)
                if row.received_pence else "")
-        self.chosen_text.setText(self.tr("%s for %s: %s asked for %s, due %s%s.") % (
+        self.chosen_text.setText(self.tr("%s, %s: %s for %s, due %s%s.") % (
             row.number, row.customer_name, format_pence(row.gross_pence), row.items,
             date_text(row.due_on), got))
         self.amount.setText(format_pence(row.outstanding_pence, symbol=False))
