@@ -69,6 +69,26 @@ def test_the_request_is_found_by_reference_customer_or_amount(
     assert "No open payment request matches" in dialog.message.text()
 
 
+def test_enter_in_the_search_goes_on_to_the_amount_and_records_nothing(
+        qtbot: Any, banked: dict[str, Any]) -> None:  # noqa: F811 - fixture
+    """It pressed Record at once, with the amount not yet looked at."""
+    customer, incident = unfunded(banked)
+    info = issue(banked, customer, incident)
+    dialog = open_dialog(qtbot, banked["reception"])
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.search.setFocus()
+    qtbot.keyClicks(dialog.search, info.reference)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.focusWidget() is dialog.amount
+    assert t.BankTransfer.select().count() == 0
+    qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert t.BankTransfer.select().count() == 1
+
+
 def test_a_mistyped_reference_is_told_not_matched(
         qtbot: Any, banked: dict[str, Any]) -> None:  # noqa: F811 - fixture
     customer, incident = unfunded(banked)

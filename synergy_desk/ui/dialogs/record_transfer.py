@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
@@ -156,7 +157,8 @@ class RecordTransferDialog(FormDialog[TransferResult]):
         self.search.textChanged.connect(self._on_search_text_changed)
         self.requests.currentItemChanged.connect(self._on_requests_current_changed)
         self.requests.itemDoubleClicked.connect(lambda *_a: self.amount.setFocus())
-        self.search.returnPressed.connect(self._on_search_return_pressed)
+        # Enter in the search goes on to the amount; it does not record the money at once.
+        self.search.installEventFilter(self)
         self._find(chosen=request_id)
         self.resize(760, 560)
         self.search.setFocus()
@@ -226,10 +228,15 @@ class RecordTransferDialog(FormDialog[TransferResult]):
     def _on_search_text_changed(self, _text: str) -> None:
         self._find()
 
-    def _on_search_return_pressed(self) -> None:
-        if self.chosen() is not None:
-            self.amount.setFocus()
-            self.amount.selectAll()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.chosen() is not None:
+                self.amount.setFocus()
+                self.amount.selectAll()
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_requests_current_changed(self, *_args: object) -> None:
         row = self.chosen()
