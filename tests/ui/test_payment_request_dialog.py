@@ -91,6 +91,7 @@ def test_the_dialog_shows_the_incidents_due_date_amount_and_bank_details(
     assert dialog.objectName() == "paymentRequestDialog"
     assert dialog.incidents.count() == 2  # the other unfunded incident is offered
     assert dialog.chosen_incident_ids() == (first,)
+    assert dialog.incidents.currentRow() == 0
     assert dialog.amount.text().startswith("£90.00")
     due = office_today() + dt.timedelta(days=14)
     assert dialog.due.date() == QDate(due.year, due.month, due.day)
@@ -124,9 +125,13 @@ def test_without_the_bank_details_it_says_what_a_manager_must_set_and_offers_no_
 
 def test_issue_numbers_the_request_and_the_incident_waits_unfunded(
         qtbot: Any, banked: dict[str, Any]) -> None:
-    customer, incident = unfunded(banked)
+    customer, older = unfunded(banked, "Bank feed stopped")
+    _same, incident = unfunded(banked, customer=customer)
     dialog = open_dialog(qtbot, PaymentRequestDialog(None, banked["reception"], customer,
                                                      (incident,)))
+    # The cursor is on the incident asked for, not on the customer's older one.
+    assert dialog.incidents.currentItem().data(Qt.ItemDataRole.UserRole) == incident
+    assert dialog.chosen_incident_ids() == (incident,)
     due = office_today() + dt.timedelta(days=7)
     dialog.due.setDate(QDate(due.year, due.month, due.day))
     qtbot.keyClick(dialog.issue_button, Qt.Key.Key_Return)

@@ -140,6 +140,7 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
         self.due.setMinimumDate(_qdate(today))
         self.due.setMaximumDate(_qdate(today + dt.timedelta(days=payment_requests.MAX_DUE_DAYS)))
         self.due.setDate(_qdate(today + dt.timedelta(days=office.request_due_days)))
+        self.due.setMinimumWidth(140)
         self.amount = QLabel()
         self.amount.setObjectName("requestAmount")
         self.amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -148,7 +149,7 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
         self.bank.setWordWrap(True)
         self.bank.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         due_label = QLabel(self.tr("&Due on:"))
         due_label.setBuddy(self.due)
         form.addRow(due_label, self.due)
@@ -217,8 +218,11 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
             item.setCheckState(Qt.CheckState.Checked if row.id in wanted_set
                                else Qt.CheckState.Unchecked)
             self.incidents.addItem(item)
+        ticked = [i for i in range(self.incidents.count())
+                  if self.incidents.item(i).checkState() == Qt.CheckState.Checked]
         if self.incidents.count():
-            self.incidents.setCurrentRow(0)
+            # The cursor on the incident asked for, not on another the customer has open.
+            self.incidents.setCurrentRow(ticked[0] if ticked else 0)
 
     # -- what is chosen ---------------------------------------------------------------------
 
