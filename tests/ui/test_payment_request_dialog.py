@@ -106,6 +106,8 @@ def test_the_dialog_shows_the_incidents_due_date_amount_and_bank_details(
     dialog.ticket_size.setValue(2)
     # Two incidents from a ticket of two: the ticket's price only.
     assert dialog.amount.text().startswith("£156.00")
+    assert dialog.amount.text().endswith(
+        "the season ticket, which will fund INC-000001, INC-000002")
 
 
 def test_without_the_bank_details_it_says_what_a_manager_must_set_and_offers_no_issue(

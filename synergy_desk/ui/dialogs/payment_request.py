@@ -143,6 +143,7 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
         self.due.setMinimumWidth(140)
         self.amount = QLabel()
         self.amount.setObjectName("requestAmount")
+        self.amount.setWordWrap(True)
         self.amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.bank = QLabel()
         self.bank.setObjectName("requestBank")
@@ -258,9 +259,15 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
             self.amount.setStyleSheet(palette.MUTED.text_style())
         else:
             self.amount.setStyleSheet("font-weight:600;")
-            self.amount.setText(self.tr("%s (net %s, VAT %s)") % (
+            text = (self.tr("%s (net %s, VAT %s)") % (
                 format_pence(q.gross_pence), format_pence(q.net_pence),
                 format_pence(q.vat_pence)) if q.vat_pence else format_pence(q.gross_pence))
+            if q.ticket_funds:
+                refs = [self.incidents.item(i).text().split(" — ")[0]
+                        for i in range(self.incidents.count())
+                        if self.incidents.item(i).data(_ID_ROLE) in q.ticket_funds]
+                text += self.tr(": the season ticket, which will fund %s") % ", ".join(refs)
+            self.amount.setText(text)
             self.message.clear()
         self.issue_button.setEnabled(q is not None and not self.missing)
 
