@@ -141,6 +141,7 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
         self.due.setMaximumDate(_qdate(today + dt.timedelta(days=payment_requests.MAX_DUE_DAYS)))
         self.due.setDate(_qdate(today + dt.timedelta(days=office.request_due_days)))
         self.due.setMinimumWidth(140)
+        self.due.setMaximumWidth(200)  # a date, not a line of text
         self.amount = QLabel()
         self.amount.setObjectName("requestAmount")
         self.amount.setWordWrap(True)
@@ -150,7 +151,7 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
         self.bank.setWordWrap(True)
         self.bank.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         due_label = QLabel(self.tr("&Due on:"))
         due_label.setBuddy(self.due)
         form.addRow(due_label, self.due)
