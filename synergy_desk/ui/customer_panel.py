@@ -285,12 +285,17 @@ class CustomerPanel(QFrame):
         self._set_edit_actions_enabled(True)
 
         self.open_incidents.clear()
+        awaiting = self._awaiting_transfer(summary)
         for inc in summary.recent_incidents:
             status = IncidentStatus(inc.status)
             if not status.is_open:
                 continue
             item = QListWidgetItem(f"{inc.reference}  {inc.subject}  [{status.label}]")
             item.setData(Qt.ItemDataRole.UserRole, inc.id)
+            if inc.id in awaiting:
+                item.setText(f"{item.text()}  {awaiting[inc.id]}")
+                item.setToolTip(awaiting[inc.id])
+                item.setForeground(palette.WARNING.brush())
             self.open_incidents.addItem(item)
         if self.open_incidents.count() == 0:
             self.open_incidents.addItem(self.tr("None open"))
@@ -311,6 +316,15 @@ class CustomerPanel(QFrame):
         self.refund_button.setEnabled(False)
         if self.recent_payments.count() == 0:
             self.recent_payments.addItem(self.tr("No payments yet"))
+
+    @staticmethod
+    def _awaiting_transfer(summary: CustomerSummary) -> dict[int, str]:
+        """The open incidents on a payment request, with what each awaits: "Awaiting transfer
+        PR-000001 (£90.00, due 19 Dec 2026)"."""
+        from synergy_desk.services.money import payment_requests
+
+        return payment_requests.awaiting_transfer(
+            inc.id for inc in summary.recent_incidents if IncidentStatus(inc.status).is_open)
 
     def _show_entitlement(self, customer_id: int) -> None:
         from synergy_desk.services.money import funding, tickets

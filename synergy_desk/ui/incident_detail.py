@@ -50,6 +50,7 @@ _MENU_TEXTS = {
     "merge": "&Merge…",
     "resolve": "R&esolve…",
     "outOfRemit": "Out o&f remit…",
+    "requestTransfer": "Ask for a ban&k transfer…",
 }
 
 
@@ -142,6 +143,7 @@ class IncidentDetail(QFrame):
         self.incident_actions["applyCover"].setToolTip(
             self.tr("Fund it from the customer's support contract or season ticket "
                     "(Ctrl+Shift+T)"))
+        self._add_transfer_button()
         self._add_button("callback", self.tr("Call &back…"), "Ctrl+Shift+B",
                          self._on_callback_clicked)
         self._add_button("summary", self.tr("Summ&ary PDF…"), "Ctrl+P", self._on_summary_clicked)
@@ -232,13 +234,15 @@ class IncidentDetail(QFrame):
 
         detail = incident_detail(incident_id)
         self._detail = detail
+        self.awaiting = self._awaiting_transfer(detail.id)
         self.incident_id = detail.id
         self.customer_id = detail.customer_id
         self.version = detail.version
         status = IncidentStatus(detail.status)
         funding = FundingKind(detail.funding)
         tone = formatting.STATUS_COLOURS[status]
-        funding_tone = formatting.FUNDING_COLOURS[funding]
+        funding_tone = (palette.WARNING_TONE if self.awaiting
+                        else formatting.FUNDING_COLOURS[funding])
         badge = ("<span style='color:{0}; background:{1}; padding:2px 6px;'>&nbsp;{2}&nbsp;"
                  "</span>")
         self.heading.setText(
@@ -247,7 +251,8 @@ class IncidentDetail(QFrame):
             + badge.format(tone.text.hex(), tone.background.hex(), html.escape(status.label))
             + " &nbsp; "
             + badge.format(funding_tone.text.hex(), funding_tone.background.hex(),
-                           html.escape(detail.funding_description or funding.label)))
+                           html.escape(self.awaiting or detail.funding_description
+                                       or funding.label)))
         facts = [
             (self.tr("Customer"), detail.customer_name),
             (self.tr("Contact"), " ".join(x for x in (detail.contact_name,
@@ -307,8 +312,9 @@ class IncidentDetail(QFrame):
                                           and detail.resolution is Resolution.UNRESOLVED)))
         rules = {
             "logCall": not merged and status is not IncidentStatus.CLOSED,
-            "takePayment": open_ and not funded,
-            "applyCover": open_ and not funded,
+            # On an open request only the money arriving funds it: paid twice otherwise.
+            "takePayment": open_ and not funded and not self.awaiting,
+            "applyCover": open_ and not funded and not self.awaiting,
             "callback": True,
             "summary": True,
             "claim": open_ and detail.engineer_id != self._actor.id,
@@ -324,9 +330,13 @@ class IncidentDetail(QFrame):
             "outOfRemit": status is not IncidentStatus.CLOSED and not merged,
             "waive": open_ and not funded,
             "changeFields": status is not IncidentStatus.CLOSED and not merged,
+            "requestTransfer": open_ and not funded and not self.awaiting,
         }
         for name, action in self.incident_actions.items():
             action.setEnabled(rules.get(name, False))
+        self.incident_actions["takePayment"].setToolTip(
+            self.tr("%s: record the transfer when the money arrives") % self.awaiting
+            if self.awaiting else self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
         if "startWork" in self.incident_actions:
             self.incident_actions["startWork"].setToolTip(
                 self.tr("Needs funding first: take a payment or use a season ticket "
@@ -334,6 +344,43 @@ class IncidentDetail(QFrame):
         if "resolve" in self.incident_actions:
             self.incident_actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
                                                else self.tr("Resolve… (Ctrl+Shift+R)"))
+
+    # -- asking for a bank transfer ----------------------------------------------------------
+
+    def _add_transfer_button(self) -> None:
+        # Its shortcut (Ctrl+Shift+Z) works wherever the window has the focus; no letter of
+        # its own: every letter of it is another button's or a menu's mnemonic.
+        self.awaiting = ""
+        self._add_button("requestTransfer", self.tr("Ask for a bank transfer…"),
+                         "Ctrl+Shift+Z", self.request_transfer)
+
+    @staticmethod
+    def _awaiting_transfer(incident_id: int) -> str:
+        """"Awaiting transfer PR-000001 (£90.00, due 19 Dec 2026)", or "" when not on a request."""
+        from synergy_desk.services.money import payment_requests
+
+        return payment_requests.awaiting_transfer([incident_id]).get(incident_id, "")
+
+    def _refused_awaiting(self, refusal: FundingRequired) -> bool:
+        from synergy_desk.ui import errors
+
+        errors.show_error(self, refusal)
+        return False
+
+    def request_transfer(self) -> None:
+        """Ask for the shown incident's money by bank transfer: a payment request, then its PDF
+        to print or e-mail; the incident waits for the transfer."""
+        action = self.incident_actions["requestTransfer"]
+        incident_id, customer_id = self.incident_id, self.customer_id
+        if incident_id is None or customer_id is None or not action.isEnabled():
+            return
+        info = self._receipts().request_payment_flow(self.window(), self._actor,
+                                                     self._background, customer_id,
+                                                     (incident_id,))
+        if info is not None:
+            self.notice.emit(self.tr("Payment request %s issued: %s.")
+                             % (info.number, info.awaiting_text))
+            self.changed.emit(incident_id)
 
     # -- changing the incident's engineer and details --------------------------------------
 
@@ -431,6 +478,8 @@ class IncidentDetail(QFrame):
 
     def _fund_after_refusal(self, incident_id: int, refusal: FundingRequired) -> bool:
         """The refusal with the shortcuts starting work offers; True once it is funded."""
+        if self.awaiting:
+            return self._refused_awaiting(refusal)
         return bool(self._workbench().fund_after_refusal(
             self, self._actor, incident_id, refusal,
             self._take_payment_for if self.customer_id is not None else None,
@@ -449,6 +498,12 @@ class IncidentDetail(QFrame):
             return False
         receipt = receipts.take_payment_flow(self.window(), self._actor, self._background,
                                              self.customer_id, (incident_id,))
+        if isinstance(receipt, receipts.RequestInfo):
+            # Asked for by bank transfer: it waits, unfunded, for the money.
+            self.notice.emit(self.tr("Payment request %s issued: %s.")
+                             % (receipt.number, receipt.awaiting_text))
+            self.changed.emit(incident_id)
+            return False
         if receipt is not None:
             self.notice.emit(self.tr("Payment taken: receipt %s.") % receipt.number)
             self.changed.emit(incident_id)
@@ -611,6 +666,12 @@ class IncidentDetail(QFrame):
 
     def _on_start_work_clicked(self) -> None:
         if self.incident_id is None:
+            return
+        if self.awaiting:
+            # Only the money arriving funds it: the service's refusal says so, no offer of
+            # another way to pay that would be refused too.
+            self._do(self._work().start_work, self._actor, self.incident_id,
+                     expected_version=self.version)
             return
         self._done(self._workbench().start_work_flow(
             self, self._actor, self.incident_id, expected_version=self.version,

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self._build_callback_reminders()
         self._build_phone_listener()
         self._build_incoming_calls()
+        self._build_transfer_actions()
         # A call the phone system announces pops its caller up, as `synergy-desk call` does.
         self.phone_listener.call_rang.connect(self.pop_up_caller)
 
@@ -1262,10 +1263,62 @@ class MainWindow(QMainWindow):
             return
         receipt = receipts.take_payment_flow(self, self.actor, self.background, customer_id,
                                              incident_ids)
-        if receipt is not None:
+        if isinstance(receipt, receipts.RequestInfo):
+            self._request_issued(receipt)
+        elif receipt is not None:
             self.statusBar().showMessage(self.tr("Payment taken: receipt %s.") % receipt.number,
                                          10_000)
             self.refresh()
+
+    def _build_transfer_actions(self) -> None:
+        """Office ▸ Payment requests… (Ctrl+J) and Record a bank transfer… (Ctrl+G): chasing
+        the money asked for, and recording it when it arrives."""
+        self.act_record_transfer = self._action(
+            "actionRecordTransfer", self.tr("Record a &bank transfer…"), "Ctrl+G",
+            lambda: self.record_transfer(),
+            self.tr("Money that arrived for a payment request: find it by its reference, the "
+                    "customer or the amount (Ctrl+G)"))
+        self.office_menu.insertAction(self.act_reports, self.act_record_transfer)
+        self.act_payment_requests = self._action(
+            "actionPaymentRequests", self.tr("Payment re&quests…"), "Ctrl+J",
+            lambda: self.payment_requests(),
+            self.tr("Payment requests open, overdue with the customer's phone, or all: "
+                    "show, record the transfer, remind or cancel (Ctrl+J)"))
+        self.office_menu.insertAction(self.act_record_transfer, self.act_payment_requests)
+        self._requests_view: Any = None
+
+    def payment_requests(self) -> Any:
+        """The payment-requests window (one; raised when open already)."""
+        from synergy_desk.ui.requests_view import requests_view_flow
+
+        view = self._requests_view
+        if view is not None and isValid(view) and view.isVisible():
+            view.raise_()
+            view.activateWindow()
+            return view
+        view = requests_view_flow(self, self.actor, self.background)
+        view.changed.connect(lambda: self.refresh())
+        self._requests_view = view
+        self._keep(view)
+        return view
+
+    def record_transfer(self, request_id: int | None = None) -> Any:
+        """Record a bank transfer by hand; what it did, or None."""
+        from synergy_desk.ui import receipts
+
+        result = receipts.record_transfer_flow(self, self.actor, self.background, request_id)
+        if result is not None:
+            from synergy_desk.ui.dialogs.record_transfer import transfer_outcome
+
+            self.statusBar().showMessage(transfer_outcome(result), 15_000)
+            self.refresh()
+        return result
+
+    def _request_issued(self, info: Any) -> None:
+        """A payment request was issued from the payment dialog: its incidents now wait."""
+        self.statusBar().showMessage(
+            self.tr("Payment request %s issued: %s.") % (info.number, info.awaiting_text), 10_000)
+        self.refresh()
 
     def _on_ticket_statement(self, customer_id: int) -> None:
         from synergy_desk.ui import receipts

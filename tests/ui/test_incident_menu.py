@@ -19,12 +19,14 @@ from synergy_desk.ui.prefs import Preferences
 from tests.services.incidents.incident_helpers import in_progress, make_customer, new_call
 from tests.ui.test_main_window import make_window
 
-DESK = ["logCall", "takePayment", "applyCover", "callback", "summary", "changeFields"]
+DESK = ["logCall", "takePayment", "applyCover", "requestTransfer", "callback", "summary",
+        "changeFields"]
 WORK = ["claim", "startWork", "waitCustomer", "split", "merge", "resolve", "closeUnresolved",
         "reopen", "outOfRemit"]
 ROLE_ACTIONS = {"reception": DESK, "engineer": DESK + WORK, "manager": DESK + WORK + ["waive"]}
 #: The shortcut each action shows, wherever it is shown.
 SHORTCUTS = {"logCall": "Ctrl+T", "takePayment": "Ctrl+Shift+Y", "applyCover": "Ctrl+Shift+T",
+             "requestTransfer": "Ctrl+Shift+Z",
              "callback": "Ctrl+Shift+B", "summary": "Ctrl+P", "changeFields": "Ctrl+Shift+I",
              "startWork": "Ctrl+Shift+S", "split": "Ctrl+Shift+P", "merge": "Ctrl+Shift+M",
              "resolve": "Ctrl+Shift+R", "reopen": "Ctrl+Shift+O", "outOfRemit": "Ctrl+Shift+X"}

@@ -321,7 +321,7 @@ def test_each_field_is_built_from_its_declared_setting(qtbot: Any, manager: Acto
                     if label.buddy() is widget]
         assert captions == ([setting.caption] if setting.caption else [""]), key
     spins = [w for w in dialog._fields.values() if isinstance(w, QSpinBox)]
-    assert len(spins) == 7  # with the phone system listener's port
+    assert len(spins) == 8  # with the phone system listener's port and a request's due days
 
 
 def test_the_idle_lock_is_set_in_minutes_never_by_default_and_audited(
@@ -340,3 +340,53 @@ def test_the_idle_lock_is_set_in_minutes_never_by_default_and_audited(
     dialog.save_button.click()
     assert get_settings().idle_lock_minutes == 10
     assert json.loads(settings_audit()[-1].after)["idle_lock_minutes"] == 10
+
+
+def test_the_bank_page_saves_the_details_as_the_bank_prints_them(
+        qtbot: Any, manager: Actor, background: Background) -> None:
+    from tests.ui.keys import duplicate_mnemonics
+
+    dialog = open_dialog(qtbot, manager, background)
+    dialog.tabs.setCurrentIndex(5)
+    assert dialog.tabs.tabText(5) == "&Bank"
+    assert dialog.bank_sort_code.isVisible()
+    assert duplicate_mnemonics(dialog) == {}
+    assert dialog.request_due_days.value() == 14
+    dialog.bank_account_name.setText("Synergy Support Ltd")
+    dialog.bank_sort_code.setText("200000")
+    dialog.bank_account_number.setText("55779911")
+    dialog.bank_iban.setText("gb33bukb20201555555555")
+    dialog.bank_bic.setText("bukbgb22")
+    dialog.request_due_days.setValue(10)
+
+    dialog.save_button.click()
+
+    assert dialog.result() == OfficeSettingsDialog.DialogCode.Accepted
+    saved = get_settings()
+    assert (saved.bank_account_name, saved.bank_sort_code, saved.bank_account_number,
+            saved.bank_iban, saved.bank_bic, saved.request_due_days) == (
+        "Synergy Support Ltd", "20-00-00", "55779911", "GB33 BUKB 2020 1555 5555 55",
+        "BUKBGB22", 10)
+    assert json.loads(settings_audit()[-1].after)["bank_sort_code"] == "20-00-00"
+
+
+@pytest.mark.parametrize(("widget", "text", "field"), [
+    ("bank_sort_code", "20-00-0", "bank_sort_code"),
+    ("bank_account_number", "5577991", "bank_account_number"),
+    ("bank_iban", "GB33BUKB20201555555556", "bank_iban"),
+    ("bank_bic", "BUKB", "bank_bic"),
+])
+def test_a_bank_detail_the_service_refuses_is_told_under_its_field(
+        qtbot: Any, manager: Actor, background: Background, widget: str, text: str,
+        field: str) -> None:
+    dialog = open_dialog(qtbot, manager, background)
+    dialog.company_name.setText("Renamed Ltd")
+    getattr(dialog, widget).setText(text)
+
+    dialog.save_button.click()
+
+    assert dialog.isVisible()
+    assert dialog.field_error(field)
+    assert dialog.tabs.currentIndex() == 5
+    assert dialog.focusWidget() is getattr(dialog, widget)
+    assert get_settings().version == 1  # nothing was saved, the company's name neither

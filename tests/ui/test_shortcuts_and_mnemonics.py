@@ -291,7 +291,9 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         merge,
         office_settings,
         password,
+        payment_request,
         products,
+        record_transfer,
         refund,
         resolve,
         split,
@@ -306,6 +308,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
     from synergy_desk.ui.refund_queue import DeclineRefundDialog, RefundQueueWindow
     from synergy_desk.ui.registers import RegistersWindow
     from synergy_desk.ui.reports import CashCountDialog, ReportsWindow
+    from synergy_desk.ui.requests_view import CancelRequestDialog, RequestsView
     from tests.ui.conftest import InlineBackground
 
     def bg() -> InlineBackground:
@@ -396,6 +399,17 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         "CallerLogView": lambda d: [CallerLogView(d["reception"])],
         "DeskSettingsDialog": lambda d: [desk_settings.DeskSettingsDialog(None, windows=False)],
         "AboutDialog": lambda d: [AboutDialog(None, "SQLite: office.sqlite3")],
+        # Without the office's bank details (no Issue button), then with them.
+        "PaymentRequestDialog": lambda d: [
+            payment_request.PaymentRequestDialog(None, d["reception"], d["customer"],
+                                                 (d["unfunded"],)),
+            _banked(d, lambda: payment_request.PaymentRequestDialog(
+                None, d["reception"], d["customer"], (d["unfunded"],), ticket_size=5))],
+        "RecordTransferDialog": lambda d: [record_transfer.RecordTransferDialog(
+            None, d["reception"])],
+        "RequestsView": lambda d: [RequestsView(d["reception"], bg()),
+                                   RequestsView(d["manager"], bg())],
+        "CancelRequestDialog": lambda d: [CancelRequestDialog(None, "PR-000001")],
     }
 
 
@@ -406,6 +420,14 @@ def _statement_loaded(dialog: Any) -> Any:
     dialog.load(str(Path(__file__).parents[1] / "data" / "statements" / "barclays.csv"))
     dialog.columns_button.setChecked(True)
     return dialog
+
+
+def _banked(d: dict[str, Any], make: Callable[[], QWidget]) -> QWidget:
+    """A window made once the office's bank details are set."""
+    from tests.ui.test_payment_request_dialog import set_bank
+
+    set_bank(d["manager"])
+    return make()
 
 
 #: Base classes, never shown on their own.

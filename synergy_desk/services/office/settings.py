@@ -476,7 +476,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bank_account_number", "account number", "Account n&umber:",
             _bank(clean_account_number), max_length=8),
     Setting("bank_iban", "IBAN", "&IBAN:", _bank(clean_iban), max_length=42),
-    Setting("bank_bic", "BIC", "&BIC:", _bank(clean_bic), max_length=11),
+    Setting("bank_bic", "BIC", "BIC (S&WIFT):", _bank(clean_bic), max_length=11),
     _ranged_setting("request_due_days", "time a payment request gives to pay",
                     "Payment &due after:", 1, 365, "days"),
 )

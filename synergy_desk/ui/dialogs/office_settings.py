@@ -1,7 +1,7 @@
 """The manager's office settings: company details and logo, prices and VAT, the office's time
 zone, lock-out and the desks' idle lock, the mail server (with a test e-mail sent from the values on screen),
-and the listener for the phone system's calls (its port, whether the office network reaches it,
-and its token)."""
+the listener for the phone system's calls (its port, whether the office network reaches it,
+and its token), and the bank account payment requests print."""
 
 from __future__ import annotations
 
@@ -94,6 +94,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.tabs.addTab(self._email_tab(), self.tr("&E-mail"))
         self._phone_token = data.phone_listener_token
         self.tabs.addTab(self._phone_tab(), self.tr("Phone s&ystem"))
+        self.tabs.addTab(self._bank_tab(), self.tr("&Bank"))
 
         self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
@@ -429,6 +430,36 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         form.addRow("", hint)
         return page
 
+    def _bank_tab(self) -> QWidget:
+        """The office's bank account as payment requests print it, and the days they give."""
+        page = QWidget()
+        form = self._form(page)
+        self.bank_account_name = self._line("bank_account_name", "settingsBankAccountName",
+                                            "Synergy Support Ltd")
+        self.bank_sort_code = self._line("bank_sort_code", "settingsBankSortCode", "20-00-00")
+        self.bank_account_number = self._line("bank_account_number",
+                                              "settingsBankAccountNumber", "55779911")
+        self.bank_iban = self._line("bank_iban", "settingsBankIban",
+                                    "GB33 BUKB 2020 1555 5555 55")
+        self.bank_bic = self._line("bank_bic", "settingsBankBic", "BUKBGB22")
+        self.request_due_days = self._spin("request_due_days", "settingsRequestDueDays")
+        self._row(form, 5, "bank_account_name", self.bank_account_name)
+        self._row(form, 5, "bank_sort_code", self.bank_sort_code)
+        self._row(form, 5, "bank_account_number", self.bank_account_number)
+        self._row(form, 5, "bank_iban", self.bank_iban)
+        self._row(form, 5, "bank_bic", self.bank_bic)
+        self._row(form, 5, "request_due_days", self.request_due_days, stretch=False)
+        hint = QLabel(self.tr(
+            "Payment requests print these details for a customer paying by bank transfer "
+            "before support. The account's name, sort code and account number are needed "
+            "before a request can be issued; the IBAN and BIC are for payers abroad. A "
+            "request issued keeps the details it was issued with."))
+        hint.setObjectName("bankHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
+        return page
+
     def _on_phone_listener_toggled(self, on: bool) -> None:
         if on and not self._phone_token:
             self._phone_token = settings_service.new_phone_token()
@@ -491,6 +522,12 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.phone_port.setValue(data.phone_listener_port)
         self.phone_status.clear()
         self._show_phone_address()
+        self.bank_account_name.setText(data.bank_account_name)
+        self.bank_sort_code.setText(data.bank_sort_code)
+        self.bank_account_number.setText(data.bank_account_number)
+        self.bank_iban.setText(data.bank_iban)
+        self.bank_bic.setText(data.bank_bic)
+        self.request_due_days.setValue(data.request_due_days)
         self.smtp_host.setText(data.smtp_host)
         self.smtp_port.setValue(data.smtp_port)
         self.smtp_user.setText(data.smtp_user)
@@ -671,6 +708,12 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "phone_listener_open": self.phone_open.isChecked(),
             "phone_listener_port": self.phone_port.value(),
             "phone_listener_token": self._phone_token,
+            "bank_account_name": self.bank_account_name.text().strip(),
+            "bank_sort_code": self.bank_sort_code.text().strip(),
+            "bank_account_number": self.bank_account_number.text().strip(),
+            "bank_iban": self.bank_iban.text().strip(),
+            "bank_bic": self.bank_bic.text().strip(),
+            "request_due_days": self.request_due_days.value(),
         }
         if self._password_change is not None:
             values["smtp_password"] = self._password_change

@@ -1,4 +1,8 @@
-"""The till: take a payment for incidents and/or a new season ticket, and issue its receipt."""
+"""The till: take a payment for incidents and/or a new season ticket, and issue its receipt.
+
+Bank transfer is paid before support too: chosen here, it asks for the money with a payment
+request for the same incidents and ticket (the receipt comes when the money arrives).
+"""
 
 from __future__ import annotations
 
@@ -33,12 +37,13 @@ from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.domain.money import format_pence, parse_pence
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import incident_list
-from synergy_desk.services.money import funding, payments
+from synergy_desk.services.money import funding, payment_requests, payments
 from synergy_desk.services.money.payments import PaymentInput, Quote, ReceiptInfo
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
 from synergy_desk.ui import palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.dialogs.payment_request import RequestAsked
 
 #: The most digits a card number has: what follows a wiped number may be the rest of it.
 MAX_CARD_DIGITS = 19
@@ -60,7 +65,7 @@ def _money_item_alignment() -> Qt.AlignmentFlag:
     return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class PaymentDialog(FormDialog[ReceiptInfo]):
+class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
     """What is being paid for, how, and the receipt; works from the keyboard alone.
 
     Tab runs lines → season ticket → method → amount → card or bank details → full invoice →
@@ -301,7 +306,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         self.setTabOrder(self.take_button, self.cancel_button)
 
         # -- filling in -------------------------------------------------------------------------
-        chosen, missing = self._fill_incidents(incident_ids)
+        chosen, missing, waiting = self._fill_incidents(incident_ids)
         self.ticket_check.setChecked(offer_ticket)
         self._set_ticket_enabled(offer_ticket)
         self.lines.itemChanged.connect(self._on_lines_item_changed)
@@ -321,6 +326,9 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                               "not listed.") if missing == 1 else
                       self.tr("%d incidents asked for are already funded or closed, so they "
                               "are not listed.") % missing)
+        if waiting:
+            self._say(self.tr("%s: record the transfer when the money arrives. Not listed "
+                              "here, so it is not paid twice.") % "; ".join(waiting))
         self.resize(940, 560)
         if chosen or offer_ticket:
             self.method.setFocus()
@@ -339,10 +347,12 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
-    def _fill_incidents(self, wanted: Sequence[int]) -> tuple[int, int]:
-        """List the customer's unfunded open incidents, ticking those asked for.
+    def _fill_incidents(self, wanted: Sequence[int]) -> tuple[int, int, list[str]]:
+        """List the customer's unfunded open incidents not awaiting a bank transfer, ticking
+        those asked for.
 
-        Returns how many were ticked, and how many asked for cannot be paid for.
+        Returns how many were ticked, how many asked for are funded or closed, and what those
+        asked for that await a transfer are waiting for.
         """
         page = incident_list.list_incidents(
             incident_list.IncidentFilter(view="open", customer_id=self.customer_id),
@@ -350,9 +360,13 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         wanted_set = set(wanted)
         chosen = 0
         listed: set[int] = set()
+        awaiting = payment_requests.awaiting_transfer(
+            row.id for row in page.rows if row.funding is FundingKind.NONE)
         for row in page.rows:
             if row.funding is not FundingKind.NONE:
                 continue
+            if row.id in awaiting:
+                continue  # asked for by a payment request: only the transfer funds it
             item = QTreeWidgetItem([f"{row.reference} — {row.subject}", "", "", ""])
             item.setData(0, _ID_ROLE, row.id)
             item.setData(0, _TEXT_ROLE, f"{row.reference} — {row.subject}")
@@ -366,7 +380,10 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
             self.lines.addTopLevelItem(item)
             listed.add(row.id)
             chosen += ticked
-        return chosen, len(wanted_set - listed)
+        refs = {row.id: row.reference for row in page.rows}
+        waiting = [f"{refs[i]} is a{awaiting[i][1:]}" for i in sorted(wanted_set)
+                   if i in awaiting]
+        return chosen, len(wanted_set - listed - set(awaiting)), waiting
 
     def _set_ticket_enabled(self, on: bool) -> None:
         self.ticket_size.setEnabled(on)
@@ -437,8 +454,7 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         self.net_label.setText(format_pence(q.net_pence if q else 0))
         self.vat_label.setText(format_pence(q.vat_pence if q else 0))
         self.total_label.setText(format_pence(q.gross_pence if q else 0))
-        self.take_button.setText(self.tr("&Take payment  %s") % format_pence(q.gross_pence)
-                                 if q else self.tr("&Take payment"))
+        self._show_take_text()
         self.take_button.setEnabled(q is not None)
         if q is None and not (incident_ids or size is not None or self.contract_id is not None):
             self._say(self.tr("Tick the incidents the customer is paying for, or sell a season "
@@ -494,6 +510,25 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         for column, value in zip((1, 2, 3), (line.net_pence, line.vat_pence, line.gross_pence),
                                  strict=True):
             existing.setText(column, format_pence(value))
+
+    def asks_for_transfer(self) -> bool:
+        """Whether accepting asks for a bank transfer with a payment request (Bank transfer
+        chosen) rather than taking the money now. A support contract's payment is recorded
+        as it arrives: a payment request asks only for incidents and season tickets."""
+        return self._method() is PaymentMethod.BANK_TRANSFER and self.contract_id is None
+
+    def _show_take_text(self) -> None:
+        q = self.quote
+        if self.asks_for_transfer():
+            self.take_button.setText(self.tr("&Issue a payment request…"))
+            self.take_button.setToolTip(self.tr(
+                "Ask for the money with a payment request: the office's bank details, a "
+                "reference and a due date (Enter or Ctrl+Enter)"))
+            return
+        self.take_button.setText(self.tr("&Take payment  %s") % format_pence(q.gross_pence)
+                                 if q else self.tr("&Take payment"))
+        self.take_button.setToolTip(self.tr("Take the payment and print the receipt "
+                                            "(Enter or Ctrl+Enter)"))
 
     def _apply_full_invoice_rule(self) -> None:
         forced = bool(self.quote and self.quote.full_invoice_required)
@@ -573,11 +608,15 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         form.setRowVisible(self.change, cash)
         form.setRowVisible(self.card_brand, card)
         form.setRowVisible(self.card_last4, card)
-        form.setRowVisible(self.reference, not cash)
+        transfer = self.asks_for_transfer()
+        form.setRowVisible(self.reference, not cash and not transfer)
+        # The receipt is issued when the money arrives, with the invoice the amount needs.
+        form.setRowVisible(self.full_invoice, not transfer)
         amount_label = form.labelForField(self.amount)
         reference_label = form.labelForField(self.reference)
         if isinstance(amount_label, QLabel):
             amount_label.setText(self.tr("Amount ten&dered:") if cash
+                                 else self.tr("Amount asked for:") if transfer
                                  else self.tr("Amount charged:"))
         if isinstance(reference_label, QLabel):
             reference_label.setText(self.tr("&Auth code:") if card
@@ -594,6 +633,14 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
         if not cash:
             self._amount_edited = False
         self._sync_amount()
+        self._show_take_text()
+        if transfer:
+            self._say(self.tr("Paid by bank transfer before support: the customer is sent a "
+                              "payment request with the office's bank details; the incidents "
+                              "start once the money has arrived."))
+        elif not self._message_about_choice and self.message.text().startswith(
+                self.tr("Paid by bank transfer")):
+            self._say("")
         if cash and self.amount.hasFocus():
             self.amount.selectAll()
 
@@ -691,7 +738,12 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
                                   "wiped. Type only the card brand, last four digits and auth "
                                   "code."), field)
 
-    def answer(self) -> ReceiptInfo:
+    def answer(self) -> ReceiptInfo | RequestAsked:
+        if self.asks_for_transfer():
+            # Nothing is taken: the payment request's dialog asks for the money next.
+            paying = self.build_request()
+            return RequestAsked(paying.customer_id, paying.incident_ids, paying.ticket_size,
+                                paying.ticket_validity_days)
         # On the window's thread: no second press is handled until this one has been answered.
         return payments.take_payment(self._actor, self.build_request())
 
@@ -702,7 +754,8 @@ class PaymentDialog(FormDialog[ReceiptInfo]):
     @classmethod
     def ask(cls, parent: QWidget | None, actor: Actor, customer_id: int,
             incident_ids: Sequence[int] = (), offer_ticket: bool = False,
-            contract_id: int | None = None) -> ReceiptInfo | None:
-        """Take a payment; the receipt when it was taken, None when cancelled."""
+            contract_id: int | None = None) -> ReceiptInfo | RequestAsked | None:
+        """Take a payment; the receipt when it was taken, what to ask for by payment request
+        when Bank transfer was chosen, None when cancelled."""
         return cls(parent, actor, customer_id, incident_ids, offer_ticket,
                    contract_id).ask_value()
