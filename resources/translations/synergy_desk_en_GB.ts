@@ -290,12 +290,9 @@
         <source>Who is calling?</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>%n caller(s) have the number %1. Who is it?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+    <message>
+        <source>%1 callers have the number %2. Who is it?</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Someone new (add a customer)</source>
@@ -334,6 +331,26 @@
     </message>
     <message>
         <source>%1 calls, %2 of them missed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CancelRequestDialog</name>
+    <message>
+        <source>Cancel payment request %s</source>
+        <extracomment>At most this many requests are listed at once (newest first).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request is cancelled and its incidents are awaiting payment again, to be paid another way or asked for anew. Money already received for it stays on the record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Why is it cancelled?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the re&amp;quest</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1554,6 +1571,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%s: record the transfer when the money arrives</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Needs funding first: take a payment or use a season ticket (Ctrl+Shift+S)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1567,6 +1588,14 @@
     </message>
     <message>
         <source>Resolve… (Ctrl+Shift+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask for a bank transfer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payment request %s issued: %s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2327,6 +2356,26 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Record a &amp;bank transfer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Money that arrived for a payment request: find it by its reference, the customer or the amount (Ctrl+G)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payment re&amp;quests…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payment requests open, overdue with the customer&apos;s phone, or all: show, record the transfer, remind or cancel (Ctrl+J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payment request %s issued: %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Credit note %s issued.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2352,6 +2401,14 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>Count the cash in the drawer at the end of today (Ctrl+Shift+H)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import bank &amp;statement…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Match the bank statement&apos;s lines to open payment requests and record the transfers (Ctrl+I)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2601,6 +2658,10 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Bank</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2662,6 +2723,10 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>Phone systems that tell a help desk of their calls (the generic CTI form: newCall, answer, hangup) post them to this address; a request without the token is refused. Calls go in the caller log, and a missed call from a known customer becomes a call-back. Give the phone system the address of one desk: every desk listens while this is on, but only the one it is given hears the calls. On the office network, use that computer&apos;s name or address in place of the one shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Payment requests print these details for a customer paying by bank transfer before support. The account&apos;s name, sort code and account number are needed before a request can be issued; the IBAN and BIC are for payers abroad. A request issued keeps the details it was issued with.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2873,7 +2938,19 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%s: record the transfer when the money arrives. Not listed here, so it is not paid twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%s  (from the new season ticket)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Issue a payment request…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask for the money with a payment request: the office&apos;s bank details, a reference and a due date (Enter or Ctrl+Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2913,6 +2990,10 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Amount asked for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Amount charged:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2929,11 +3010,99 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Paid by bank transfer before support: the customer is sent a payment request with the office&apos;s bank details; the incidents start once the money has arrived.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paid by bank transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The cash handed over (%s) is less than the total (%s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Check the highlighted field: the full card number was wiped. Type only the card brand, last four digits and auth code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRequestDialog</name>
+    <message>
+        <source>Ask for a bank transfer — %s</source>
+        <extracomment>At most this many of the customer&apos;s unfunded open incidents are offered at once.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The customer is sent a numbered payment request with the office&apos;s bank details and a reference. The incidents wait, unfunded, until the money arrives and is recorded; then the receipt is issued and they join the queue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incidents to ask for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask &amp;for (Space ticks an incident):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;season ticket</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Season ticket size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Si&amp;ze:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the customer is asked to pay for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Due on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pay to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Issue request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number the request and show it to print or e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No payment request can be issued yet: the office&apos;s bank details lack %s. A manager sets them in Office ▸ Office settings ▸ Bank.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick the incidents to ask for, or a season ticket.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s (net %s, VAT %s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>: the season ticket, which will fund %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tick the incidents the customer is asked to pay for, or a season ticket.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3204,6 +3373,102 @@ They stay on the incidents and calls they were on, but are no longer offered for
     <name>ReasonDialog</name>
     <message>
         <source>Write the reason first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordTransferDialog</name>
+    <message>
+        <source>Record a bank transfer</source>
+        <extracomment>At most this many open requests are listed for a search.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference (PR12-X), customer or amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find the request:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open payment requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still to come</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open re&amp;quests:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As it appears on the bank statement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received &amp;on:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Amount received:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bank&apos;s refere&amp;nce:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record the money against the request chosen (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%s” is not a valid payment reference: its last character does not match (mistyped?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No open payment request matches “%s”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the request the money is for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>; %s received so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s, %s: %s for %s, due %s%s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the payment request the money is for.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3587,6 +3852,121 @@ They stay on the incidents and calls they were on, but are no longer offered for
     </message>
 </context>
 <context>
+    <name>RequestsView</name>
+    <message>
+        <source>Payment requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests still waiting for money</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>O&amp;verdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Past their due date: chase them by phone or a reminder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open, paid and cancelled requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference, customer or amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request as the customer has it (or double-click it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Record transfer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Money that arrived for this request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send re&amp;minder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail the customer a reminder with the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel request…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel it with a reason; its incidents await payment again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 requests; %2 overdue; %3 still to come</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a manager can cancel a payment request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The customer has no e-mail address: ring them on %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>their number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The office has no mail server set (Office settings ▸ E-mail).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (last sent %s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail the customer a reminder with the request%s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending a reminder for %s…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reminder for %s e-mailed to %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s cancelled; its incidents are awaiting payment again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResetPasswordDialog</name>
     <message>
         <source>Reset the password of %s</source>
@@ -3771,6 +4151,122 @@ They stay on the incidents and calls they were on, but are no longer offered for
     </message>
     <message>
         <source>Choose the product the new incident is about.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatementImportDialog</name>
+    <message>
+        <source>Import the bank statement</source>
+        <extracomment>The table&apos;s columns. The mapping&apos;s rows: (field, label with its mnemonic); the description may take two columns.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the statement as your bank exports it (CSV or OFX). Each line of money in is matched to an open payment request by its reference, or by its amount and the customer&apos;s name; untick any you do not want, then record them. A line recorded once is never recorded again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose &amp;file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Co&amp;lumns…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Statement:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which column holds what</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pays, or why not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Record transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the bank statement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bank statements (*.csv *.ofx *.qfx *.txt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The columns of this file could not all be told from their headings: choose the date, the description and the amount (or paid in and paid out).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Record 1 transfer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Record %d transfers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%d of the statement&apos;s lines matched to payment requests; %d left unmatched (the reason is beside each).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded 1 transfer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded %d transfers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipts issued: %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Now in the queue: %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s still waits for %s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s was paid %s over, to refund or hold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not recorded for %s: %s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

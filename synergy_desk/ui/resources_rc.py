@@ -274,7 +274,7 @@ E OR THE USE OR \
 OTHER DEALINGS I\
 N THE\x0aSOFTWARE.\x0a\
 \
-\x00\x00\x0by\
+\x00\x00\x10\xa6\
 <\
 h1>Reception's p\
 ath</h1>\x0a<p>A ca\
@@ -397,70 +397,153 @@ nts it, Ctrl+S s\
 aves it as a PDF\
 , Ctrl+E e-mails\
  it.</li>\x0a</ol>\x0a\
-<h2>Through the \
-day</h2>\x0a<ul>\x0a<l\
-i>The views in t\
-he filter bar (<\
-i>Awaiting payme\
-nt</i> among the\
-m) choose which \
-incidents\x0athe li\
-st shows; <b>Alt\
-+1</b> \xe2\x80\xa6 <b>Al\
-t+9</b> choose t\
-hem from the key\
-board and <b>Ctr\
-l+1</b>\x0agoes to \
-the list. Recept\
-ion's list opens\
- on <i>Awaiting \
-payment</i>, the\
-n on the view yo\
-u chose\x0alast.</l\
-i>\x0a<li><b>Office\
- \xe2\x96\xb8 Caller log\xe2\
-\x80\xa6</b> (Ctrl+D) \
-lists who rang, \
-when, who answer\
-ed and for how l\
-ong,\x0awhere the o\
-ffice's phone sy\
-stem tells the d\
-esk; a missed ca\
-ll from a custom\
-er is already a\x0a\
-call-back in the\
- queue.</li>\x0a<li\
-><b>Call-backs d\
-ue\xe2\x80\xa6</b> (Ctrl+\
-Shift+K) lists t\
-he calls promise\
-d; one falling d\
-ue pops up in\x0ath\
-e lower right co\
-rner of the wind\
-ow.</li>\x0a<li><b>\
-Office \xe2\x96\xb8 Today\
-'s takings\xe2\x80\xa6</b\
-> (Ctrl+Shift+D)\
- is your cash-up\
-, and <b>Count t\
-he cash\x0adrawer\xe2\x80\
-\xa6</b> (Ctrl+Shif\
-t+H) records the\
- float and the c\
-ash counted.</li\
->\x0a<li>Leaving th\
-e desk: <b>File \
-\xe2\x96\xb8 Lock the des\
-k</b> (Ctrl+Shif\
-t+L), <b>Switch \
-user\xe2\x80\xa6</b>\x0a(Ctr\
-l+Shift+W) or <b\
->Log out</b> (Ct\
-rl+Shift+Q).</li\
->\x0a</ul>\x0a\
-\x00\x00\x05\xe1\
+<h2>Paying by ba\
+nk transfer</h2>\
+\x0a<p>A caller who\
+ pays by bank tr\
+ansfer pays befo\
+re support too. \
+Choose <b>Bank t\
+ransfer</b> in\x0at\
+he payment dialo\
+g (or <b>Inciden\
+t \xe2\x96\xb8 Ask for a \
+bank transfer\xe2\x80\xa6\
+</b>, Ctrl+Shift\
++Z): the payment\
+\x0arequest lists t\
+he incidents, a \
+season ticket if\
+ they want one, \
+the due date and\
+ the office's\x0aba\
+nk details; <b>I\
+ssue request</b>\
+ numbers it (PR-\
+000001) and open\
+s it to print or\
+ e-mail\x0a(Ctrl+E)\
+. Its reference,\
+ such as <code>P\
+R1-Z</code>, is \
+what the custome\
+r types in their\
+\x0abanking app. Th\
+e incidents say \
+<i>Awaiting tran\
+sfer</i> and nob\
+ody can start th\
+em.</p>\x0a<ul>\x0a<li\
+>When the money \
+arrives: <b>Offi\
+ce \xe2\x96\xb8 Record a \
+bank transfer\xe2\x80\xa6\
+</b> (Ctrl+G) fi\
+nds the request\x0a\
+by its reference\
+, the customer o\
+r the amount; re\
+cord the day it \
+arrived and the \
+amount. The\x0arece\
+ipt is issued th\
+en and the incid\
+ents join the qu\
+eue. Part of the\
+ money keeps the\
+ request\x0aopen fo\
+r the rest.</li>\
+\x0a<li>Or import t\
+he bank's statem\
+ent: <b>File \xe2\x96\xb8\
+ Import bank sta\
+tement\xe2\x80\xa6</b> (C\
+trl+I) reads the\
+ CSV\x0aor OFX file\
+ the bank export\
+s, matches each \
+payment in to it\
+s request, and r\
+ecords the ones\x0a\
+you leave ticked\
+. A statement im\
+ported twice rec\
+ords nothing twi\
+ce.</li>\x0a<li><b>\
+Office \xe2\x96\xb8 Payme\
+nt requests\xe2\x80\xa6</\
+b> (Ctrl+J) show\
+s the open and o\
+verdue requests \
+with the\x0acustome\
+r's phone number\
+, and sends a re\
+minder by e-mail\
+.</li>\x0a</ul>\x0a<h2\
+>Through the day\
+</h2>\x0a<ul>\x0a<li>T\
+he views in the \
+filter bar (<i>A\
+waiting payment<\
+/i> among them) \
+choose which inc\
+idents\x0athe list \
+shows; <b>Alt+1<\
+/b> \xe2\x80\xa6 <b>Alt+9\
+</b> choose them\
+ from the keyboa\
+rd and <b>Ctrl+1\
+</b>\x0agoes to the\
+ list. Reception\
+'s list opens on\
+ <i>Awaiting pay\
+ment</i>, then o\
+n the view you c\
+hose\x0alast.</li>\x0a\
+<li><b>Office \xe2\x96\
+\xb8 Caller log\xe2\x80\xa6<\
+/b> (Ctrl+D) lis\
+ts who rang, whe\
+n, who answered \
+and for how long\
+,\x0awhere the offi\
+ce's phone syste\
+m tells the desk\
+; a missed call \
+from a customer \
+is already a\x0acal\
+l-back in the qu\
+eue.</li>\x0a<li><b\
+>Call-backs due\xe2\
+\x80\xa6</b> (Ctrl+Shi\
+ft+K) lists the \
+calls promised; \
+one falling due \
+pops up in\x0athe l\
+ower right corne\
+r of the window.\
+</li>\x0a<li><b>Off\
+ice \xe2\x96\xb8 Today's \
+takings\xe2\x80\xa6</b> (\
+Ctrl+Shift+D) is\
+ your cash-up, a\
+nd <b>Count the \
+cash\x0adrawer\xe2\x80\xa6</\
+b> (Ctrl+Shift+H\
+) records the fl\
+oat and the cash\
+ counted.</li>\x0a<\
+li>Leaving the d\
+esk: <b>File \xe2\x96\xb8\
+ Lock the desk</\
+b> (Ctrl+Shift+L\
+), <b>Switch use\
+r\xe2\x80\xa6</b>\x0a(Ctrl+S\
+hift+W) or <b>Lo\
+g out</b> (Ctrl+\
+Shift+Q).</li>\x0a<\
+/ul>\x0a\
+\x00\x00\x07A\
 <\
 h1>The manager's\
  day</h1>\x0a<ul>\x0a<\
@@ -508,7 +591,29 @@ a\x0asupport <b>Con\
 tract\xe2\x80\xa6</b>; <b\
 >Waive charge\xe2\x80\xa6\
 </b> on an incid\
-ent.</li>\x0a<li><b\
+ent.</li>\x0a<li>Ba\
+nk transfers: se\
+t the office's b\
+ank account in <\
+b>Office setting\
+s \xe2\x96\xb8 Bank</b> b\
+efore\x0aanyone iss\
+ues a payment re\
+quest. In <b>Off\
+ice \xe2\x96\xb8 Payment \
+requests\xe2\x80\xa6</b> \
+(Ctrl+J) a manag\
+er\x0acancels a req\
+uest, with a rea\
+son, when the cu\
+stomer pays anot\
+her way; the <i>\
+Payment\x0arequests\
+</i> report list\
+s them open, pai\
+d, part paid, ov\
+erdue and cancel\
+led.</li>\x0a<li><b\
 >Office \xe2\x96\xb8 User\
 s\xe2\x80\xa6</b> adds pe\
 ople, sets their\
@@ -1258,22 +1363,22 @@ qt_resource_struct = b"\
 \x00\x00\x00b\x00\x02\x00\x00\x00\x02\x00\x00\x00\x06\
 \x00\x00\x00x\x00\x00\x00\x00\x00\x01\x00\x00\x02*\
 \x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0c\x15\
-\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x00+G\
-\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x003V\
-\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x00:a\
-\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00@\xaa\
-\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00Be\
-\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x00+l\
-\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00?\x0d\
-\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x0087\
-\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x005\xca\
-\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x00/\x96\
-\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x00-\xdb\
-\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x001r\
-\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00\x1b\xc7\
-\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00!\xac\
+\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x001\xd4\
+\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x009\xe3\
+\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x00@\xee\
+\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00G7\
+\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00H\xf2\
+\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x001\xf9\
+\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00E\x9a\
+\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x00>\xc4\
+\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x00<W\
+\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x006#\
+\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x004h\
+\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x007\xff\
+\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00 \xf4\
+\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00(9\
 \x00\x00\x00\xd8\x00\x00\x00\x00\x00\x01\x00\x00\x10J\
-\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00(Q\
+\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00.\xde\
 "
 
 def qInitResources():
