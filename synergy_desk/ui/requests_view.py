@@ -28,7 +28,6 @@ from synergy_desk.domain.phones import display_phone
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payment_requests
 from synergy_desk.services.money.payment_requests import RequestSummary
-from synergy_desk.services.office.office_time import date_text
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.resolve import ReasonDialog
 from synergy_desk.ui.message_line import MessageLine
@@ -57,7 +56,7 @@ REQUEST_COLUMNS: tuple[Column[RequestSummary], ...] = (
            f"{r.items}", stretch=True),
     Column("Phone", lambda r: display_phone(r.customer_phone) if r.customer_phone else "—"),
     Column("Issued", lambda r: formatting.short_date(r.issued_at), lambda r: r.issued_at),
-    Column("Due", lambda r: date_text(r.due_on), lambda r: r.due_on, foreground=_ink),
+    Column("Due", lambda r: formatting.short_date(r.due_on), lambda r: r.due_on, foreground=_ink),
     Column("Amount", lambda r: format_pence(r.gross_pence), lambda r: r.gross_pence,
            number=True),
     Column("Received", lambda r: format_pence(r.received_pence) if r.received_pence else "—",
@@ -211,8 +210,10 @@ class RequestsView(QDialog):
         self.model.set_rows(rows)
         overdue = sum(1 for r in rows if r.status == "overdue")
         outstanding = sum(r.outstanding_pence for r in rows)
-        self.summary.setText(self.tr("%1 requests; %2 overdue; %3 still to come")
-                             .replace("%1", str(len(rows))).replace("%2", str(overdue))
+        listed = (self.tr("1 request") if len(rows) == 1
+                  else self.tr("%1 requests").replace("%1", str(len(rows))))
+        self.summary.setText(self.tr("%1; %2 overdue; %3 still to come")
+                             .replace("%1", listed).replace("%2", str(overdue))
                              .replace("%3", format_pence(outstanding)))
         if chosen is not None:
             self.select(chosen.request_id)

@@ -662,8 +662,8 @@ def record_transfer(actor: Actor, request_id: int, *, received_on: dt.date, amou
             receipt = receipt_text(payment.receipt_number)
             audit(actor, "payment_request.paid", "payment_request", row.id, {"state": OPEN},
                   {"state": PAID, "receipt": receipt, "number": text})
-            event = (f"Bank transfer for {text} arrived ({format_pence(total)}); receipt "
-                     f"{receipt} issued.")
+            # The funding's own event names the receipt; this one the request and the day.
+            event = f"{text} paid: the bank transfer arrived on {date_text(received_on)}."
         else:
             event = (f"Part of the bank transfer for {text} arrived: {format_pence(total)} of "
                      f"{format_pence(row.gross_pence)}.")
