@@ -274,6 +274,28 @@ def key_values(rows: Sequence[tuple[str, str]], width: float, *,
     return table
 
 
+def side_by_side(left: list[Flowable], right: list[Flowable]) -> Table:
+    """Two blocks next to each other with no padding, as the party and the document's
+    particulars stand under a header: the left one a little wider."""
+    table = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.52, CONTENT_WIDTH * 0.48])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def described(description: str, detail: str, st: Styles) -> list[Flowable]:
+    """An item's cell: its description, and its detail in small type beneath when it has one."""
+    cell: list[Flowable] = [Paragraph(safe(description), st.cell)]
+    if detail.strip():
+        cell.append(Paragraph(safe(detail), st.cell_detail))
+    return cell
+
+
 def header(office: Office, right: list[Flowable]) -> Table:
     """The top of the first page: the office on the left, the document's identity right."""
     left_width = CONTENT_WIDTH * 0.52

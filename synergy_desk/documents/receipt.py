@@ -28,10 +28,12 @@ from synergy_desk.documents.layout import (
     PageFurniture,
     address_lines,
     build_pdf,
+    described,
     header,
     key_values,
     plain,
     safe,
+    side_by_side,
     styles,
     table_style,
 )
@@ -182,21 +184,10 @@ class _Receipt:
             right.append(Paragraph(f"Refund of receipt {safe(doc.original_number)}", st.bold))
             if doc.reason.strip():
                 right.append(Paragraph(f"Reason: {safe(doc.reason)}", st.body))
-        table = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.52, CONTENT_WIDTH * 0.48])
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))
-        return table
+        return side_by_side(left, right)
 
     def _description(self, line: DocLine) -> list[Flowable]:
-        cell: list[Flowable] = [Paragraph(safe(line.description), self.st.cell)]
-        if line.detail.strip():
-            cell.append(Paragraph(safe(line.detail), self.st.cell_detail))
-        return cell
+        return described(line.description, line.detail, self.st)
 
     def _lines_table(self) -> Table:
         """One row per item; a full invoice shows net, rate, VAT and gross, a simplified one
