@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +23,7 @@ from synergy_desk.services.incidents.caller_log import CallerLogRow
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.palette import Colour
-from synergy_desk.ui.table_model import Column, TableModel
+from synergy_desk.ui.table_model import Column, TableModel, read_only_table
 
 __all__ = ["CallerLogView", "caller_log_flow", "call_state", "CALLER_LOG_COLUMNS"]
 
@@ -79,21 +77,9 @@ class CallerLogView(QDialog):
         self.setWindowTitle(self.tr("Caller log"))
         self._actor = actor
         self.model: TableModel[CallerLogRow] = TableModel(CALLER_LOG_COLUMNS, self)
-        self.table = QTableView()
-        self.table.setObjectName("callerLogTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self.model, "callerLogTable")
         self.table.setWordWrap(False)
-        head = self.table.horizontalHeader()
-        head.setStretchLastSection(False)
-        for column, declared in enumerate(CALLER_LOG_COLUMNS):
-            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if declared.stretch
-                                      else QHeaderView.ResizeMode.ResizeToContents)
-        head.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(3, 240)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated.connect(self._on_table_double_clicked)

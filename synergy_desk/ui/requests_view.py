@@ -9,15 +9,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +30,7 @@ from synergy_desk.ui.dialogs.resolve import ReasonDialog
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call, reporting_errors
 from synergy_desk.ui.palette import Colour
-from synergy_desk.ui.table_model import Column, TableModel
+from synergy_desk.ui.table_model import Column, TableModel, read_only_table
 from synergy_desk.ui.worker import Background
 
 __all__ = ["CancelRequestDialog", "REQUEST_COLUMNS", "RequestsView", "requests_view_flow"]
@@ -99,20 +96,8 @@ class RequestsView(QDialog):
         self._background = background
         self._smtp: bool | None = None
         self.model: TableModel[RequestSummary] = TableModel(REQUEST_COLUMNS, self)
-        self.table = QTableView()
-        self.table.setObjectName("paymentRequestsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self.model, "paymentRequestsTable")
         self.table.setWordWrap(False)
-        head = self.table.horizontalHeader()
-        head.setStretchLastSection(False)
-        for column, declared in enumerate(REQUEST_COLUMNS):
-            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if declared.stretch
-                                      else QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.table.activated.connect(self._on_table_double_clicked)
 

@@ -51,7 +51,7 @@ from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.palette import Colour
 
 __all__ = ["ID_ROLE", "SORT_ROLE", "Column", "ListView", "PageLoader", "SpareWidth", "TableModel",
-           "size_columns_to_contents", "sort_order"]
+           "size_columns_to_contents", "sort_order", "read_only_table"]
 
 R = TypeVar("R")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -451,6 +451,26 @@ class ListView(QTableView):
                           else Qt.SortOrder.DescendingOrder)
         self.turned_round.emit()
         return True
+
+
+def read_only_table(model: TableModel[Any], name: str) -> QTableView:
+    """A table of a window's list: whole rows chosen one at a time, nothing edited in place,
+    Tab leaving it (arrows move within), no row numbers; the columns declared ``stretch``
+    take the spare width, the others fit their contents."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    head = table.horizontalHeader()
+    head.setStretchLastSection(False)
+    for column, declared in enumerate(model.columns):
+        head.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if declared.stretch
+                                  else QHeaderView.ResizeMode.ResizeToContents)
+    return table
 
 
 def size_columns_to_contents(view: QTableView, cap: int, *, skip: Sequence[int] = ()) -> None:

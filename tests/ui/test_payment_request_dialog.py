@@ -14,24 +14,15 @@ from synergy_desk.domain.enums import FundingKind, PaymentMethod
 from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payment_requests
-from synergy_desk.services.office import settings
 from synergy_desk.services.office.office_time import office_today
 from synergy_desk.services.reporting.receipt_documents import RenderedDocument
 from synergy_desk.ui import receipts
 from synergy_desk.ui.dialogs.payment import PaymentDialog
 from synergy_desk.ui.dialogs.payment_request import PaymentRequestDialog, RequestAsked
 from synergy_desk.ui.main_window import MainWindow
+from tests.services.money.test_payment_requests import set_bank
 from tests.ui.keys import duplicate_mnemonics
 from tests.ui.workbench_data import log_new, new_customer
-
-BANK = {"bank_account_name": "Synergy Support Ltd", "bank_sort_code": "20 00 00",
-        "bank_account_number": "55779911", "bank_iban": "GB33BUKB20201555555555",
-        "bank_bic": "BUKBGB22"}
-
-
-def set_bank(manager: Actor, **values: Any) -> None:
-    current = settings.get_settings()
-    settings.update_settings(manager, current.version, **(BANK | values))
 
 
 @pytest.fixture
