@@ -105,3 +105,5 @@ FUNDING_COLOURS = {
     FundingKind.CONTRACT: palette.INFO_TONE,
     FundingKind.WAIVER: palette.ACCENT_TONE,
 }
+#: Unfunded, but asked for by a payment request: waiting for the bank, not for reception.
+AWAITING_TRANSFER_TONE = palette.WARNING_TONE

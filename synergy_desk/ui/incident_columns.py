@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.services.incidents import incident_list
-from synergy_desk.ui import formatting
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.table_model import Column, PageLoader, TableModel
 
 __all__ = ["COLUMNS", "DEFAULT_SORT_COLUMN", "PAGE_SIZE", "ListRow", "incident_table_model",
@@ -39,6 +39,7 @@ class ListRow:
     opened_at: dt.datetime
     last_activity_at: dt.datetime
     version: int
+    awaiting_transfer: bool = False
 
 
 def to_list_row(row: Any) -> ListRow:
@@ -47,7 +48,17 @@ def to_list_row(row: Any) -> ListRow:
         id=row.id, reference=row.reference, customer=row.customer_name, subject=row.subject,
         product=row.product_name, status=IncidentStatus(row.status),
         funding=FundingKind(row.funding), engineer=row.engineer_name or "",
-        opened_at=row.opened_at, last_activity_at=row.last_activity_at, version=row.version)
+        opened_at=row.opened_at, last_activity_at=row.last_activity_at, version=row.version,
+        awaiting_transfer=row.awaiting_transfer)
+
+
+def _funding_text(row: ListRow) -> str:
+    return "Awaiting transfer" if row.awaiting_transfer else row.funding.label
+
+
+def _funding_tone(row: ListRow) -> palette.Tone:
+    return formatting.AWAITING_TRANSFER_TONE if row.awaiting_transfer \
+        else formatting.FUNDING_COLOURS[row.funding]
 
 
 #: The columns, each sorted in the database by the sort key the list service understands.
@@ -62,9 +73,9 @@ COLUMNS: tuple[Column[ListRow], ...] = (
            foreground=lambda r: formatting.STATUS_COLOURS[r.status].text,
            background=lambda r: formatting.STATUS_COLOURS[r.status].background,
            sort_key="status"),
-    Column("Funding", lambda r: r.funding.label, lambda r: r.funding,
-           foreground=lambda r: formatting.FUNDING_COLOURS[r.funding].text,
-           background=lambda r: formatting.FUNDING_COLOURS[r.funding].background,
+    Column("Funding", _funding_text, lambda r: r.funding,
+           foreground=lambda r: _funding_tone(r).text,
+           background=lambda r: _funding_tone(r).background,
            sort_key="funding"),
     Column("Engineer", lambda r: r.engineer or "—", sort_key="engineer"),
     Column("Opened", lambda r: formatting.short_datetime(r.opened_at),

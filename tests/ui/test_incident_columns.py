@@ -10,8 +10,13 @@ from PySide6.QtCore import QModelIndex, Qt
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.services.incidents.incident_list import IncidentRow
 from synergy_desk.ui import formatting
-from synergy_desk.ui.incident_columns import COLUMNS, incident_table_model, to_list_row
-from synergy_desk.ui.table_model import SORT_ROLE, sort_order
+from synergy_desk.ui.incident_columns import (
+    COLUMNS,
+    ListRow,
+    incident_table_model,
+    to_list_row,
+)
+from synergy_desk.ui.table_model import SORT_ROLE, TableModel, sort_order
 from tests.ui.test_table_model import FakeLoader, make_rows
 
 
@@ -59,3 +64,22 @@ def test_a_service_row_becomes_a_list_row() -> None:
         engineer_name="", opened_at=at, last_activity_at=at, version=3))
     assert (row.id, row.customer, row.product, row.engineer, row.version) == (
         7, "Oduya Joinery", "Ledger", "", 3)
+
+
+def test_an_incident_awaiting_a_bank_transfer_says_so_in_the_funding_column() -> None:
+    at = dt.datetime(2026, 1, 1, 9, 0)
+    base = {"customer_id": 1, "customer_name": "Oduya Joinery", "subject": "Blank reports",
+            "product_id": 2, "product_name": "Ledger", "status": IncidentStatus.AWAITING_PAYMENT,
+            "funding": FundingKind.NONE, "engineer_id": None, "engineer_name": "",
+            "opened_at": at, "last_activity_at": at, "version": 1}
+    rows = [to_list_row(IncidentRow(id=1, reference="INC-000001", **base)),
+            to_list_row(IncidentRow(id=2, reference="INC-000002", awaiting_transfer=True,
+                                    **base))]
+    model: TableModel[ListRow] = TableModel(COLUMNS)
+    model.set_rows(rows)
+    funding = [c.heading for c in COLUMNS].index("Funding")
+    assert [model.index(r, funding).data() for r in range(2)] == ["Unfunded",
+                                                                 "Awaiting transfer"]
+    tones = {model.index(r, funding).data(Qt.ItemDataRole.BackgroundRole).color().name()
+             for r in range(2)}
+    assert len(tones) == 2  # told apart by colour as well as by word

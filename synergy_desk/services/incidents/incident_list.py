@@ -100,6 +100,8 @@ class IncidentRow:
     opened_at: dt.datetime
     last_activity_at: dt.datetime
     version: int
+    #: Unfunded, and on an open payment request: the bank transfer is awaited.
+    awaiting_transfer: bool = False
 
 
 @dataclass(frozen=True)
@@ -409,9 +411,14 @@ def _page_query(filt: IncidentFilter, sort: Sort, after: Cursor | None,
         raise ValidationError(f"The list cannot be sorted by “{sort.column}”.", "sort")
     page = page.alias("page")
     keys = tuple(getattr(page.c, f"k{n}") for n in range(n_keys))
+    # Read through the index on the request lines' incident, for the page's rows alone.
+    awaiting = fn.EXISTS(
+        t.PaymentRequestLine.select(SQL("1"))
+        .join(t.PaymentRequest, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
+        .where((t.PaymentRequestLine.incident == I.id) & (t.PaymentRequest.state == "open")))
     query = (I.select(I.id, I.reference, I.customer, t.Customer.name, I.subject, I.product,
                       t.Product.name, I.status, I.funding, I.engineer, t.User.full_name,
-                      I.opened_at, I.last_activity_at, I.version, *keys)
+                      I.opened_at, I.last_activity_at, I.version, awaiting, *keys)
              .join(page, on=(I.id == page.c.pid))
              .switch(I).join(t.Customer, on=(I.customer == t.Customer.id))
              .switch(I).join(t.Product, on=(I.product == t.Product.id))
@@ -447,7 +454,8 @@ def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
     raw = raw[:limit]
     rows = tuple(
         IncidentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], IncidentStatus(r[7]),
-                    FundingKind(r[8]), r[9], r[10] or "", _when(r[11]), _when(r[12]), r[13])
+                    FundingKind(r[8]), r[9], r[10] or "", _when(r[11]), _when(r[12]), r[13],
+                    bool(r[14]))
         for r in raw)
     # The keys go back to the database as they came (text times on SQLite compare exactly).
     cursor = Cursor(tuple(raw[-1][-n_keys:])) if more and raw else None

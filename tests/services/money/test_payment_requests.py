@@ -334,3 +334,21 @@ def test_an_incident_awaiting_a_transfer_is_neither_merged_nor_closed_under_it(
     payment_requests.cancel_request(manager, second.request_id, "Customer went elsewhere")
     closing.close_unresolved(engineer, again.id, "Customer went elsewhere")
     assert reload(again).status == IncidentStatus.CLOSED
+
+
+def test_the_incident_list_marks_the_incidents_awaiting_a_transfer(
+        banked: dict[str, Any], reception: Actor, manager: Actor, product: t.Product) -> None:
+    from synergy_desk.services.incidents.incident_list import IncidentFilter, list_incidents
+
+    customer = new_customer()
+    asked, other = (new_incident(reception, customer, product, subject=s)
+                    for s in ("Cannot print", "Slow start"))
+    request = issued(reception, customer, asked)
+
+    def awaiting() -> dict[int, bool]:
+        rows = list_incidents(IncidentFilter(view="awaiting_payment")).rows
+        return {r.id: r.awaiting_transfer for r in rows}
+
+    assert awaiting() == {asked.id: True, other.id: False}
+    payment_requests.cancel_request(manager, request.request_id, "Paying by card")
+    assert awaiting() == {asked.id: False, other.id: False}
