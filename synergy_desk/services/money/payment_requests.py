@@ -268,6 +268,14 @@ def issue_request(actor: Actor, request: RequestInput) -> RequestInfo:
         if priced.gross_pence <= 0:
             raise ValidationError("There is nothing to ask for; a manager can waive the charge "
                                   "instead.")
+        # What the receipt will need when the money arrives, asked for now: money that has
+        # arrived must never wait on a detail nobody can fill in at the time.
+        payments.check_receipts_allowed(settings)
+        if priced.full_invoice_required and not payments.customer_address(customer):
+            raise ValidationError(
+                f"The receipt for more than £250 will be a full VAT invoice, which needs the "
+                f"customer's address: add {customer.name}'s address first. Nothing was issued.",
+                "customer")
         number = next_number("payment_request")
         bank = bank_details(settings)
         row = t.PaymentRequest.create(

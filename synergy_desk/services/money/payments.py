@@ -67,7 +67,7 @@ from synergy_desk.services.office.settings import (
 
 __all__ = [
     "FULL_INVOICE_ABOVE_PENCE", "MIN_VALIDITY_DAYS", "MAX_VALIDITY_DAYS", "QuoteLine", "Quote",
-    "quote", "quote_in_tx", "customer_address", "PaymentInput", "ReceiptLine", "ReceiptInfo", "PaymentSummary",
+    "quote", "quote_in_tx", "customer_address", "check_receipts_allowed", "PaymentInput", "ReceiptLine", "ReceiptInfo", "PaymentSummary",
     "receipt_customer_name", "take_payment", "take_payment_in_tx", "receipt_info", "payments_for_customer", "refund",
     "ticket_refund_quotes", "TicketRefund", "TicketRefundQuote",
 ]
@@ -427,7 +427,7 @@ def _payment_details(request: PaymentInput, method: PaymentMethod,
     return "", "", "", "", tendered
 
 
-def _check_receipts_allowed(settings: t.OfficeSettings) -> None:
+def check_receipts_allowed(settings: t.OfficeSettings) -> None:
     """A VAT-registered office issues no receipt without its VAT number and address (it would
     be an invalid VAT receipt).
 
@@ -481,7 +481,7 @@ def take_payment_in_tx(actor: Actor, request: PaymentInput, *, taken_at: dt.date
     day it was issued) instead of today's prices, for the same incidents and ticket.
     """
     settings = office_settings()
-    _check_receipts_allowed(settings)  # before anything is written or numbered
+    check_receipts_allowed(settings)  # before anything is written or numbered
     method = _method(request.method)
     customer = get_or_404(t.Customer, request.customer_id, "customer")
     size = _ticket_size(request.ticket_size)

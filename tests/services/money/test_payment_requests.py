@@ -352,3 +352,19 @@ def test_the_incident_list_marks_the_incidents_awaiting_a_transfer(
     assert awaiting() == {asked.id: True, other.id: False}
     payment_requests.cancel_request(manager, request.request_id, "Paying by card")
     assert awaiting() == {asked.id: False, other.id: False}
+
+
+def test_a_request_is_not_issued_when_its_receipt_could_not_be(
+        banked: dict[str, Any], reception: Actor, manager: Actor, product: t.Product) -> None:
+    """The money must never arrive for a request whose receipt cannot be issued."""
+    nowhere = new_customer("Kaur Estate Agents", address="", postcode="")
+    incidents = [new_incident(reception, nowhere, product, subject=f"Problem {i}")
+                 for i in range(3)]
+    # £270.00: a full VAT invoice, which names the customer's address.
+    with pytest.raises(ValidationError, match="needs the customer's address"):
+        issued(reception, nowhere, *incidents)
+    current = settings.get_settings()
+    settings.update_settings(manager, current.version, vat_number="")
+    with pytest.raises(ValidationError, match="VAT number"):
+        issued(reception, nowhere, incidents[0])
+    assert t.PaymentRequest.select().count() == 0
