@@ -10,6 +10,7 @@ from typing import Any
 from peewee import (
     JOIN,
     SQL,
+    Case,
     ColumnBase,
     CompoundSelectQuery,
     Expression,
@@ -411,11 +412,13 @@ def _page_query(filt: IncidentFilter, sort: Sort, after: Cursor | None,
         raise ValidationError(f"The list cannot be sorted by “{sort.column}”.", "sort")
     page = page.alias("page")
     keys = tuple(getattr(page.c, f"k{n}") for n in range(n_keys))
-    # Read through the index on the request lines' incident, for the page's rows alone.
-    awaiting = fn.EXISTS(
+    # Read through the index on the request lines' incident, for the page's unfunded rows
+    # alone (a funded incident is on no open request).
+    awaiting = Case(None, ((I.funding == FundingKind.NONE.value, fn.EXISTS(
         t.PaymentRequestLine.select(SQL("1"))
         .join(t.PaymentRequest, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
-        .where((t.PaymentRequestLine.incident == I.id) & (t.PaymentRequest.state == "open")))
+        .where((t.PaymentRequestLine.incident == I.id)
+               & (t.PaymentRequest.state == "open")))),), False)
     query = (I.select(I.id, I.reference, I.customer, t.Customer.name, I.subject, I.product,
                       t.Product.name, I.status, I.funding, I.engineer, t.User.full_name,
                       I.opened_at, I.last_activity_at, I.version, awaiting, *keys)
