@@ -125,6 +125,15 @@ class ReferenceFound:
     def check_ok(self) -> bool:
         return bool(self.check) and mod_37_36.is_valid(f"{self.number}{self.check}")
 
+    def checked_reading(self) -> ReferenceFound | None:
+        """A reference read without a check character may be one whose check character is a
+        digit, typed straight after the number ("PR389" for PR38-9): that reading, when its
+        last digit checks, else None."""
+        digits = str(self.number)
+        if self.check or len(digits) < 2 or not mod_37_36.is_valid(digits):
+            return None
+        return ReferenceFound(int(digits[:-1]), digits[-1], self.text)
+
 
 def find_reference(text: str) -> ReferenceFound | None:
     """The first payment reference in a statement line's text, in any case and spacing

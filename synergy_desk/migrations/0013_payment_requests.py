@@ -45,6 +45,8 @@ def up(migrator, db):
         number = IntegerField(unique=True)
         reference = CharField(max_length=18, unique=True)
         customer = ForeignKeyField(Customer, backref='+')
+        customer_name = CharField(max_length=200, default='')
+        customer_address = TextField(default='')
         net_pence = IntegerField()
         vat_pence = IntegerField()
         gross_pence = IntegerField()

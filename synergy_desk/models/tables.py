@@ -692,6 +692,10 @@ class PaymentRequest(BaseModel):
     number = IntegerField(unique=True)
     reference = CharField(max_length=18, unique=True)
     customer = ForeignKeyField(Customer, backref="payment_requests")
+    #: Who the receipt will be made out to, as the request was issued (its name and
+    #: address then), so money that arrives later is receipted as asked.
+    customer_name = CharField(max_length=200, default="")
+    customer_address = TextField(default="")
     net_pence = IntegerField()
     vat_pence = IntegerField()
     gross_pence = IntegerField()

@@ -204,6 +204,7 @@ class IncidentDetail(QFrame):
             action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
         else:
             action.setToolTip(text.replace("&", ""))
+        action.setProperty("usualToolTip", action.toolTip())
         # A disabled action's shortcut does nothing, as its button does nothing.
         self.addAction(action)
         button = QToolButton()
@@ -241,7 +242,7 @@ class IncidentDetail(QFrame):
         status = IncidentStatus(detail.status)
         funding = FundingKind(detail.funding)
         tone = formatting.STATUS_COLOURS[status]
-        funding_tone = (palette.WARNING_TONE if self.awaiting
+        funding_tone = (formatting.AWAITING_TRANSFER_TONE if self.awaiting
                         else formatting.FUNDING_COLOURS[funding])
         badge = ("<span style='color:{0}; background:{1}; padding:2px 6px;'>&nbsp;{2}&nbsp;"
                  "</span>")
@@ -325,10 +326,12 @@ class IncidentDetail(QFrame):
             "split": status is not IncidentStatus.CLOSED and not merged and entries >= 2,
             "merge": status is not IncidentStatus.CLOSED and not merged,
             "resolve": open_ and funded,
-            "closeUnresolved": open_,
+            # While a request waits, the money that arrives must find the incident open and
+            # unfunded: a manager cancels the request first (the service says so too).
+            "closeUnresolved": open_ and not self.awaiting,
             "reopen": reopenable,
-            "outOfRemit": status is not IncidentStatus.CLOSED and not merged,
-            "waive": open_ and not funded,
+            "outOfRemit": status is not IncidentStatus.CLOSED and not merged and not self.awaiting,
+            "waive": open_ and not funded and not self.awaiting,
             "changeFields": status is not IncidentStatus.CLOSED and not merged,
             "requestTransfer": open_ and not funded and not self.awaiting,
         }
@@ -337,6 +340,12 @@ class IncidentDetail(QFrame):
         self.incident_actions["takePayment"].setToolTip(
             self.tr("%s: record the transfer when the money arrives") % self.awaiting
             if self.awaiting else self.tr("Take the payment for this incident (Ctrl+Shift+Y)"))
+        for name in ("closeUnresolved", "outOfRemit", "waive"):
+            if name in self.incident_actions:
+                action = self.incident_actions[name]
+                action.setToolTip(
+                    self.tr("%s: a manager cancels the request first") % self.awaiting
+                    if self.awaiting else str(action.property("usualToolTip")))
         if "startWork" in self.incident_actions:
             self.incident_actions["startWork"].setToolTip(
                 self.tr("Needs funding first: take a payment or use a season ticket "

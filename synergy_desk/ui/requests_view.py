@@ -321,8 +321,11 @@ class RequestsView(QDialog):
         info = call(self, payment_requests.cancel_request, self._actor, row.request_id, reason)
         if info is None:
             return
-        self.status.note(self.tr("%s cancelled; its incidents are awaiting payment again.")
-                         % info.number)
+        said = self.tr("%s cancelled; its incidents are awaiting payment again.") % info.number
+        if info.over_pence:
+            said += " " + self.tr("%s that arrived for it is to be returned to the customer "
+                                  "or held for them.") % format_pence(info.over_pence)
+        self.status.note(said)
         self.refresh()
         self.changed.emit()
 

@@ -1,10 +1,11 @@
 """A caller on the phone pays by bank transfer before support, end to end in the window: the
 call pops them up, the call is logged, Bank transfer chosen issues the payment request, the
-request is e-mailed from its preview; then the money is recorded by hand and the incident
-joins the queue with its receipt."""
+request is e-mailed from its preview; then the bank's statement is imported, its line is
+matched to the request by the reference, and the incident joins the queue with its receipt."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod
 from synergy_desk.models import tables as t
-from synergy_desk.services.money import payment_requests
+from synergy_desk.services.money import payment_requests, payments
+from synergy_desk.services.office.office_time import office_date
+from synergy_desk.services.office.office_time import office_today as today
 from synergy_desk.services.people import customers
 from synergy_desk.services.people.customers import CustomerInput
 from synergy_desk.ui.main_window import MainWindow
@@ -42,18 +45,25 @@ def answer(dialog: QDialog) -> None:
     elif name == "paymentRequestDialog":
         assert dialog.amount.text().startswith("£90.00")  # type: ignore[attr-defined]
         dialog.issue_button.click()  # type: ignore[attr-defined]
-    elif name == "recordTransferDialog":
-        info = payment_requests.request_info("PR-000001")
-        # Typed as the bank's statement shows it: lower case, a space for the hyphen.
-        dialog.search.setText(info.reference.lower().replace("-", " "))  # type: ignore[attr-defined]
-        assert dialog.amount.text() == "90.00"  # type: ignore[attr-defined]
-        dialog.bank_reference.setText("ODUYA JOINERY " + info.reference)  # type: ignore[attr-defined]
+    elif name == "statementImportDialog":
+        dialog.ask_open_path = lambda: STATEMENT[0]  # type: ignore[attr-defined]
+        dialog.choose_button.click()  # type: ignore[attr-defined]
+        table = dialog.table  # type: ignore[attr-defined]
+        assert table.rowCount() == 2  # the customer's transfer, and a card payment out
+        assert dialog.record_button.text() == "&Record 1 transfer"  # type: ignore[attr-defined]
         dialog.record_button.click()  # type: ignore[attr-defined]
+        assert dialog.summary.text().startswith(  # type: ignore[attr-defined]
+            "Recorded 1 transfer. Receipts issued: R-000001.")
+        dialog.accept()
 
 
-def test_from_a_caller_on_the_phone_to_a_request_e_mailed_then_the_money_and_the_queue(
+#: The bank's statement, as the test writes it (the file's path, once written).
+STATEMENT: list[str] = []
+
+
+def test_from_a_caller_on_the_phone_to_a_request_e_mailed_then_the_statement_and_the_queue(
         qtbot: Any, banked: dict[str, Any], prefs: Any,  # noqa: F811 - fixture
-        request_pdf: None) -> None:  # noqa: F811 - fixture
+        request_pdf: None, tmp_path: Path) -> None:  # noqa: F811 - fixture
     caller = customers.create_customer(banked["reception"], CustomerInput(
         name="Harriet Oduya", company="Oduya Joinery Ltd", phone="0113 496 0000",
         email="harriet@oduya.example", postcode="LS6 2AB", address="4 Mill Lane\nLeeds"))
@@ -99,23 +109,31 @@ def test_from_a_caller_on_the_phone_to_a_request_e_mailed_then_the_money_and_the
         assert attachments == ["PR-000001.pdf"]
         preview.close()
 
-    # Days later the money is in the bank: recorded by hand (Ctrl+G), found by its reference.
+    # The money is in the bank: the bank's statement (a Barclays export: the payer's
+    # reference as they typed it, lower case and spaced) is imported with Ctrl+I.
+    statement = tmp_path / "statement.csv"
+    statement.write_text(
+        "Number,Date,Account,Amount,Subcategory,Memo\n"
+        f",{today():%d/%m/%Y},20-00-00 55779911,90.00,Bank Credit,"
+        f"ODUYA JOINERY {info.reference.lower().replace('-', ' ')}\n"
+        f",{today():%d/%m/%Y},20-00-00 55779911,-12.50,Debit Card,STAPLES 4021\n")
+    STATEMENT[:] = [str(statement)]
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    press(qtbot, window, "Ctrl+G")
+    press(qtbot, window, "Ctrl+I")
     closer.stop()
-    assert "recordTransferDialog" in closer.opened
+    assert "statementImportDialog" in closer.opened
     row = t.Incident.get_by_id(incident.id)
     assert row.funding == FundingKind.PAYMENT
     assert IncidentStatus(row.status) is IncidentStatus.QUEUED
     paid = payment_requests.request_info("PR-000001")
     assert paid.state == payment_requests.PAID and paid.receipt_number == "R-000001"
-    assert window.statusBar().currentMessage() == (
-        "Receipt R-000001 issued; INC-000001 is now in the queue.")
-    qtbot.waitUntil(lambda: preview_titled("Receipt R-000001") is not None, timeout=20_000)
-    receipt = preview_titled("Receipt R-000001")
-    assert receipt is not None
-    text = receipt.document.getAllText(0).text()
-    assert "R-000001" in text and "Bank transfer" in text
-    receipt.close()
+    assert [tr.from_statement for tr in paid.transfers] == [True]
+    # The incident shows its receipt, and the receipt says how it was paid.
+    window.detail.show_incident(incident.id)
+    qtbot.waitUntil(lambda: "Receipt R-000001" in window.detail.heading.text(),
+                    timeout=10_000)
+    receipt = payments.receipt_info("R-000001")
+    assert receipt.method is PaymentMethod.BANK_TRANSFER and receipt.gross_pence == 9000
+    assert office_date(receipt.taken_at) == today()
     assert window.background.wait(20_000)

@@ -326,3 +326,29 @@ def test_an_incident_awaiting_a_transfer_cannot_be_paid_for_another_way_at_the_d
     detail.show_incident(other)
     assert detail.incident_actions["takePayment"].isEnabled()
     assert detail.incident_actions["requestTransfer"].isEnabled()
+
+
+def test_an_incident_awaiting_a_transfer_is_not_offered_to_be_closed_or_waived(
+        qtbot: Any, banked: dict[str, Any]) -> None:
+    """The money that arrives must find it open and unfunded: close, out of remit and waive
+    are greyed naming the request (the service refuses them too), and come back once the
+    request is cancelled."""
+    from synergy_desk.ui.incident_detail import IncidentDetail
+
+    customer, incident = unfunded(banked)
+    request = payment_requests.issue_request(banked["manager"], payment_requests.RequestInput(
+        customer, (incident,)))
+    detail = IncidentDetail(banked["manager"])
+    qtbot.addWidget(detail)
+    detail.show_incident(incident)
+    for name in ("closeUnresolved", "outOfRemit", "waive"):
+        action = detail.incident_actions[name]
+        assert not action.isEnabled(), name
+        assert action.toolTip().startswith("Awaiting transfer PR-000001"), name
+        assert action.toolTip().endswith("a manager cancels the request first"), name
+    payment_requests.cancel_request(banked["manager"], request.request_id, "Paying by card")
+    detail.show_incident(incident)
+    for name in ("closeUnresolved", "outOfRemit", "waive"):
+        action = detail.incident_actions[name]
+        assert action.isEnabled(), name
+        assert "Awaiting" not in action.toolTip(), name

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payment_requests
 from synergy_desk.services.office.office_time import office_today
@@ -112,9 +113,13 @@ def test_the_whole_amount_issues_the_receipt_and_the_incident_joins_the_queue(
         qtbot: Any, banked: dict[str, Any]) -> None:  # noqa: F811 - fixture
     customer, incident = unfunded(banked)
     info = issue(banked, customer, incident)
+    t.PaymentRequest.update(issued_at=utcnow() - dt.timedelta(days=2)).execute()
     dialog = open_dialog(qtbot, banked["reception"], info.request_id)
     yesterday = office_today() - dt.timedelta(days=1)
     dialog.received.setDate(QDate(yesterday.year, yesterday.month, yesterday.day))
+    # Nothing before the day the request was issued can be chosen (a mistyped year).
+    issued = office_today() - dt.timedelta(days=2)
+    assert dialog.received.minimumDate() == QDate(issued.year, issued.month, issued.day)
     record(qtbot, dialog, dialog.amount.text())
     assert dialog.result() == QDialog.DialogCode.Accepted
     result = dialog.value

@@ -152,6 +152,16 @@ def test_a_manager_cancels_with_a_reason_and_the_incident_awaits_payment_again(
     assert payment_requests.awaiting_transfer([requests["incident"]]) == {}
     assert "PR-000001" not in numbers(view)  # Open lists it no more
     assert "PR-000001 cancelled" in view.status.text()
+    assert "to be returned" not in view.status.text()  # nothing had arrived for it
+    # A request part of whose money had arrived: that money is to go back (or be held).
+    payment_requests.record_transfer(requests["reception"], requests["overdue"].request_id,
+                                     received_on=office_today(), amount_pence=4000)
+    view.refresh()
+    view.table.selectRow(row_of(view, "PR-000002"))
+    with qtbot.waitSignal(view.changed):
+        view.cancel_button.click()
+    assert view.status.text().endswith(
+        "£40.00 that arrived for it is to be returned to the customer or held for them.")
 
 
 def test_the_cancel_reason_dialog_needs_a_reason(qtbot: Any, requests: dict[str, Any]) -> None:

@@ -550,6 +550,9 @@ class RequestFacts:
     names: tuple[str, ...]  # the customer's name and company, normalised
     receipt_number: str = ""
     cancel_reason: str = ""
+    #: Money recorded by hand for it (the day and the amount): a statement line that is the
+    #: same money is not recorded again.
+    by_hand: tuple[tuple[dt.date, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -615,14 +618,39 @@ def match_lines(lines: Sequence[StatementLine], requests: Iterable[RequestFacts]
     remaining = {r.request_id: r.outstanding_pence for r in by_number.values()
                  if r.state == payment_requests.OPEN}
     paid_by: dict[int, StatementLine] = {}
+    # Each transfer recorded by hand stands for one statement line at most.
+    by_hand = {r.request_id: list(r.by_hand) for r in by_number.values() if r.by_hand}
     out: dict[int, ProposedLine] = {}
     # Lloyds lists the newest line first: a day's lines are then taken from the bottom up.
     step = 1 if not lines or lines[0].date <= lines[-1].date else -1
     order = sorted(range(len(lines)), key=lambda i: (lines[i].date, step * i))
     for index in order:
         line = lines[index]
-        out[index] = _match_one(line, by_number, remaining, paid_by, recorded)
+        proposed = _match_one(line, by_number, remaining, paid_by, recorded)
+        out[index] = _unless_by_hand(proposed, by_hand, remaining, paid_by)
     return tuple(out[i] for i in range(len(lines)))
+
+
+def _unless_by_hand(proposed: ProposedLine, by_hand: dict[int, list[tuple[dt.date, int]]],
+                    remaining: dict[int, int], paid_by: dict[int, StatementLine]
+                    ) -> ProposedLine:
+    """The proposal, unless its line is money a desk recorded by hand for the same request
+    (the same amount, within a few days): then the line is not proposed again, and what the
+    proposal took off the request is given back."""
+    if proposed.request_id is None:
+        return proposed
+    line = proposed.line
+    days = dt.timedelta(days=payment_requests.SAME_MONEY_DAYS)
+    for entry in by_hand.get(proposed.request_id, []):
+        day, amount = entry
+        if amount == line.amount_pence and abs(day - line.date) <= days:
+            by_hand[proposed.request_id].remove(entry)
+            remaining[proposed.request_id] += line.amount_pence - proposed.over_pence
+            if paid_by.get(proposed.request_id) is line:
+                del paid_by[proposed.request_id]
+            return ProposedLine(line, reason=f"Recorded by hand already on {proposed.number} "
+                                             f"(arrived {day_text(day)})")
+    return proposed
 
 
 def _proposal(line: StatementLine, request: RequestFacts, how: str,
@@ -647,6 +675,17 @@ def _match_one(line: StatementLine, by_number: Mapping[int, RequestFacts],
         return ProposedLine(line, reason="No money in")
     amount = format_pence(line.amount_pence)
     found = find_reference(line.description)
+    other = found.checked_reading() if found is not None else None
+    if found is not None and other is not None:
+        # "PR389": PR-000389 without its check character, or PR38-9 without its dash.
+        as_typed, as_checked = by_number.get(found.number), by_number.get(other.number)
+        open_ = [r for r in (as_typed, as_checked)
+                 if r is not None and r.state == payment_requests.OPEN]
+        if len(open_) > 1:
+            return ProposedLine(line, reason=f"{found.text} may be {open_[0].number} or "
+                                             f"{open_[1].number}: find the request by hand")
+        if as_checked is not None and (as_typed is None or as_typed not in open_):
+            found = other
     request = by_number.get(found.number) if found is not None else None
     if found is not None and found.check:
         if not found.check_ok:
@@ -718,6 +757,15 @@ def _request_facts(numbers: Iterable[int]) -> list[RequestFacts]:
     receipts = {int(pid): receipt_text(n) for pid, n in tuples(
         t.Payment.select(t.Payment.id, t.Payment.receipt_number)
         .where(t.Payment.id.in_(payment_ids)))} if payment_ids else {}
+    by_hand: dict[int, list[tuple[dt.date, int]]] = {}
+    for start in range(0, len(ids), 500):
+        for rid, day, amount in tuples(
+                t.BankTransfer.select(t.BankTransfer.request, t.BankTransfer.received_on,
+                                      t.BankTransfer.amount_pence)
+                .where(t.BankTransfer.request.in_(ids[start:start + 500])
+                       & t.BankTransfer.statement_key.is_null())
+                .order_by(t.BankTransfer.received_on, t.BankTransfer.id)):
+            by_hand.setdefault(int(rid), []).append((day, int(amount)))
     out = []
     for rid, number, state, gross, reason, payment, name, company in rows:
         got = received.get(int(rid), 0)
@@ -728,7 +776,8 @@ def _request_facts(numbers: Iterable[int]) -> list[RequestFacts]:
             gross_pence=int(gross),
             customer_name=receipt_customer_name(str(name), str(company)),
             names=tuple(n for n in (normalised_name(name), normalised_name(company)) if n),
-            receipt_number=receipts.get(int(payment or 0), ""), cancel_reason=str(reason)))
+            receipt_number=receipts.get(int(payment or 0), ""), cancel_reason=str(reason),
+            by_hand=tuple(by_hand.get(int(rid), ()))))
     return out
 
 
@@ -761,8 +810,11 @@ def preview_statement(source: str | os.PathLike[str] | bytes | StatementFile
     else:
         statement, lines = None, tuple(source)
     with read_snapshot():
-        numbers = [found.number for found in (find_reference(ln.description) for ln in lines)
-                   if found is not None]
+        numbers = []
+        for found in (find_reference(ln.description) for ln in lines):
+            if found is not None:
+                other = found.checked_reading()
+                numbers += [found.number] + ([other.number] if other is not None else [])
         facts = _request_facts(numbers)
         recorded = _recorded([ln.key for ln in lines])
     proposed = match_lines(lines, facts, recorded)

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, IntegrityError, fn
 
 from synergy_desk.domain.bank import BankDetails, find_reference, payment_reference
 from synergy_desk.domain.enums import LineKind, PaymentMethod
@@ -39,7 +39,7 @@ from synergy_desk.domain.numbers import (
 from synergy_desk.domain.text import screened_text
 from synergy_desk.domain.zones import utc_start
 from synergy_desk.models import tables as t
-from synergy_desk.models.base import utcnow
+from synergy_desk.models.base import db, utcnow
 from synergy_desk.services.common import (
     EVERYONE,
     MANAGERS,
@@ -60,7 +60,12 @@ from synergy_desk.services.incident_state import counts_in_one_pass
 from synergy_desk.services.money import payments
 from synergy_desk.services.money.chains import TRANSFER_CHAIN, transfer_content
 from synergy_desk.services.office import office_details
-from synergy_desk.services.office.office_time import date_text, office_today, office_zone
+from synergy_desk.services.office.office_time import (
+    date_text,
+    office_date,
+    office_today,
+    office_zone,
+)
 from synergy_desk.services.office.settings import office_settings
 
 __all__ = [
@@ -68,6 +73,7 @@ __all__ = [
     "RequestInfo", "RequestSummary", "TransferResult", "bank_details", "missing_bank_details",
     "issue_request", "request_info", "find_requests", "awaiting_transfer", "record_transfer",
     "cancel_request", "mark_reminded", "statement_keys_recorded", "MAX_DUE_DAYS",
+    "hand_recorded", "SAME_MONEY_DAYS",
 ]
 
 OPEN = "open"
@@ -149,7 +155,10 @@ class RequestSummary:
 
     @property
     def over_pence(self) -> int:
-        """Money received beyond the request, for the office to refund or hold."""
+        """Money received beyond the request, for the office to refund or hold: all of it
+        for a cancelled request."""
+        if self.state == CANCELLED:
+            return self.received_pence
         return max(0, self.received_pence - self.gross_pence)
 
     @property
@@ -280,6 +289,8 @@ def issue_request(actor: Actor, request: RequestInput) -> RequestInfo:
         bank = bank_details(settings)
         row = t.PaymentRequest.create(
             number=number, reference=payment_reference(number), customer=customer.id,
+            customer_name=payments.receipt_customer_name(customer.name, customer.company),
+            customer_address=payments.customer_address(customer),
             net_pence=priced.net_pence, vat_pence=priced.vat_pence,
             gross_pence=priced.gross_pence, due_on=due_on, state=OPEN,
             bank_account_name=bank.account_name, bank_sort_code=bank.sort_code,
@@ -394,8 +405,8 @@ def _find_row(number_or_id: str | int) -> t.PaymentRequest:
     if isinstance(number_or_id, int) and not isinstance(number_or_id, bool):
         return get_or_404(t.PaymentRequest, number_or_id, "payment request")
     text = str(number_or_id).strip()
-    found = find_reference(text.replace(" ", ""))
-    number = found.number if found is not None and found.text else PAYMENT_REQUEST.find(text)
+    found = find_reference(text)
+    number = found.number if found is not None else PAYMENT_REQUEST.find(text)
     if number is None:
         raise ValidationError(f"“{text}” is not a payment request number such as PR-000012 "
                               "or a reference such as PR12-X.")
@@ -403,6 +414,9 @@ def _find_row(number_or_id: str | int) -> t.PaymentRequest:
         raise ValidationError(f"“{text}” is not a valid payment reference: its last character "
                               "does not match (mistyped?).")
     row = t.PaymentRequest.get_or_none(t.PaymentRequest.number == number)
+    other = found.checked_reading() if found is not None else None
+    if row is None and other is not None:  # "PR389" typed for PR38-9
+        row = t.PaymentRequest.get_or_none(t.PaymentRequest.number == other.number)
     if row is None:
         raise NotFound(f"There is no payment request {payment_request_text(number)}.")
     return row
@@ -452,10 +466,11 @@ def request_info(number_or_id: str | int) -> RequestInfo:
                          tr.statement_key is not None, users.get(tr.__data__["recorded_by"], ""),
                          tr.recorded_at)
             for tr in rows)
-        customer = t.Customer.get_by_id(summary.customer_id)
+        # Made out as it was issued: the name and address the receipt will carry.
+        asked = {name: getattr(summary, name) for name in RequestSummary.__dataclass_fields__}
+        asked["customer_name"] = row.customer_name or summary.customer_name
         return RequestInfo(
-            **{name: getattr(summary, name) for name in RequestSummary.__dataclass_fields__},
-            sequence_number=row.number, customer_address=payments.customer_address(customer),
+            **asked, sequence_number=row.number, customer_address=row.customer_address,
             lines=tuple(out_lines), net_pence=row.net_pence, vat_pence=row.vat_pence,
             vat_by_rate=tuple((rate, n, v) for rate, (n, v) in sorted(by_rate.items())),
             issued_by=users.get(row.__data__["issued_by"], ""),
@@ -505,7 +520,10 @@ def find_requests(text: str = "", *, states: Iterable[str] | None = None,
 
 
 def _matching(needle: str) -> object:
-    found = find_reference(needle.replace(" ", ""))
+    found = find_reference(needle)
+    other = found.checked_reading() if found is not None else None
+    if other is not None:  # "PR389": PR-000389, or PR38-9 typed without its dash
+        return t.PaymentRequest.number.in_([found.number, other.number])  # type: ignore[union-attr]
     number = found.number if found is not None else PAYMENT_REQUEST.find(needle,
                                                                          prefix_required=True)
     if number is not None:
@@ -544,6 +562,26 @@ def awaiting_transfer(incident_ids: Iterable[int]) -> dict[int, str]:
     return {int(incident): _awaiting_text(payment_request_text(number), gross,
                                           received.get(int(rid), 0), date_text(due, zone))
             for incident, rid, number, gross, due in rows}
+
+
+#: How far apart the day a desk typed and the day on the bank's statement may be for the
+#: same money (a weekend, a bank holiday).
+SAME_MONEY_DAYS = 4
+
+
+def hand_recorded(request_id: int, received_on: dt.date, amount_pence: int) -> dt.date | None:
+    """The day of a transfer recorded by hand for the request with this amount, within
+    :data:`SAME_MONEY_DAYS` of ``received_on``: a statement line that is the same money, which
+    must not be recorded again. None when there is none."""
+    days = dt.timedelta(days=SAME_MONEY_DAYS)
+    found = (t.BankTransfer.select(t.BankTransfer.received_on)
+             .where((t.BankTransfer.request == request_id)
+                    & t.BankTransfer.statement_key.is_null()
+                    & (t.BankTransfer.amount_pence == amount_pence)
+                    & t.BankTransfer.received_on.between(received_on - days,
+                                                         received_on + days))
+             .order_by(t.BankTransfer.received_on).scalar())
+    return found  # type: ignore[no-any-return]
 
 
 def statement_keys_recorded(keys: Iterable[str]) -> dict[str, str]:
@@ -606,8 +644,9 @@ def record_transfer(actor: Actor, request_id: int, *, received_on: dt.date, amou
         PermissionDenied: the actor may not record transfers.
         NotFound: no such request.
         ValidationError: the request is paid or cancelled; an amount of nothing or too much;
-            a date in the future; a full card number in the bank's reference; a statement line
-            recorded before; the office cannot issue receipts (VAT details missing).
+            a date in the future or before the request was issued; a full card number in the
+            bank's reference; a statement line recorded before, or one that is money recorded
+            by hand already; the office cannot issue receipts (VAT details missing).
     """
     screened_text(bank_reference if isinstance(bank_reference, str) else "", "bank_reference",
                   "bank's reference")
@@ -640,21 +679,25 @@ def record_transfer(actor: Actor, request_id: int, *, received_on: dt.date, amou
         if row.state == CANCELLED:
             raise ValidationError(f"{text} was cancelled ({row.cancel_reason}); nothing was "
                                   "recorded.", "request")
+        issued_on = office_date(row.issued_at)
+        if received_on < issued_on:
+            raise ValidationError(
+                f"{text} was issued on {date_text(issued_on)}: its money cannot have arrived "
+                "before that. Check the date.", "received_on")
+        if statement_key is not None:
+            by_hand = hand_recorded(row.id, received_on, amount_pence)
+            if by_hand is not None:
+                raise ValidationError(
+                    f"{format_pence(amount_pence)} for {text} was recorded by hand already "
+                    f"(arrived {date_text(by_hand)}); the statement line is that money, and "
+                    "nothing was recorded again.", "statement_key")
         before = _received([row.id]).get(row.id, 0)
-        transfer = t.BankTransfer(
-            request=row.id, received_on=received_on, amount_pence=amount_pence,
-            bank_reference=reference, statement_key=statement_key, recorded_by=actor.id,
-            recorded_at=utcnow())
-        transfer.prev_hash, transfer.row_hash = chain_append(TRANSFER_CHAIN,
-                                                             transfer_content(transfer))
-        transfer.save(force_insert=True)
         total = before + amount_pence
-        audit(actor, "payment_request.transfer", "payment_request", row.id,
-              {"received_pence": before},
-              {"received_pence": total, "transfer": snapshot(transfer), "number": text})
         payment = None
         if total >= row.gross_pence:
             # Paid: the request stops guarding its incidents before the receipt funds them.
+            # The receipt comes first (it locks the incidents, then the numbers and chains:
+            # the lock order); the transfer's own chain and the audit follow.
             row.state = PAID
             row.version += 1
             row.save()
@@ -663,10 +706,28 @@ def record_transfer(actor: Actor, request_id: int, *, received_on: dt.date, amou
                          .order_by(t.PaymentRequestLine.position))
             settings = office_settings()
             quote, paying = _priced(row, lines, settings)
-            payment = payments.take_payment_in_tx(actor, paying, taken_at=_taken_at(received_on),
-                                                  priced=quote)
+            payment = payments.take_payment_in_tx(
+                actor, paying, taken_at=_taken_at(received_on), priced=quote,
+                billed_to=(row.customer_name, row.customer_address))
             row.payment = payment
             row.save()
+        transfer = t.BankTransfer(
+            request=row.id, received_on=received_on, amount_pence=amount_pence,
+            bank_reference=reference, statement_key=statement_key, recorded_by=actor.id,
+            recorded_at=utcnow())
+        transfer.prev_hash, transfer.row_hash = chain_append(TRANSFER_CHAIN,
+                                                             transfer_content(transfer))
+        try:
+            with db.atomic():  # a savepoint: PostgreSQL's transaction survives the refusal
+                transfer.save(force_insert=True)
+        except IntegrityError:
+            # Another desk recorded this statement line, for another request, meanwhile.
+            raise ValidationError("That statement line was recorded already at another desk; "
+                                  "nothing was recorded.", "statement_key") from None
+        audit(actor, "payment_request.transfer", "payment_request", row.id,
+              {"received_pence": before},
+              {"received_pence": total, "transfer": snapshot(transfer), "number": text})
+        if payment is not None:
             receipt = receipt_text(payment.receipt_number)
             audit(actor, "payment_request.paid", "payment_request", row.id, {"state": OPEN},
                   {"state": PAID, "receipt": receipt, "number": text})

@@ -472,13 +472,15 @@ def take_payment(actor: Actor, request: PaymentInput) -> ReceiptInfo:
 
 
 def take_payment_in_tx(actor: Actor, request: PaymentInput, *, taken_at: dt.datetime | None = None,
-                       priced: Quote | None = None) -> t.Payment:
+                       priced: Quote | None = None,
+                       billed_to: tuple[str, str] | None = None) -> t.Payment:
     """Take a payment inside the caller's transaction (after its role check); returns the
     payment row.
 
     ``taken_at`` is the tax point when it is not now (a bank transfer that arrived earlier);
     ``priced`` charges what was quoted before (a payment request's lines at the prices of the
-    day it was issued) instead of today's prices, for the same incidents and ticket.
+    day it was issued) instead of today's prices, for the same incidents and ticket;
+    ``billed_to`` is the customer's name and address as they were asked then.
     """
     settings = office_settings()
     check_receipts_allowed(settings)  # before anything is written or numbered
@@ -498,7 +500,7 @@ def take_payment_in_tx(actor: Actor, request: PaymentInput, *, taken_at: dt.date
                               "instead.")
     brand, last4, auth, bank, tendered = _payment_details(request, method, q.gross_pence)
     full_invoice = bool(request.full_invoice) or q.full_invoice_required
-    address = customer_address(customer)
+    name, address = billed_to or (_customer_name(customer), customer_address(customer))
     if full_invoice and not address:
         raise ValidationError(
             f"A full VAT invoice needs the customer's address; add {customer.name}'s "
@@ -518,7 +520,7 @@ def take_payment_in_tx(actor: Actor, request: PaymentInput, *, taken_at: dt.date
         net_pence=q.net_pence, vat_pence=q.vat_pence, gross_pence=q.gross_pence,
         tendered_pence=tendered, card_brand=brand, card_last4=last4, auth_code=auth,
         bank_reference=bank, full_invoice=full_invoice,
-        customer_name=_customer_name(customer), customer_address=address,
+        customer_name=name, customer_address=address,
         taken_by=actor.id, taken_at=now)
     lines = [
         t.PaymentLine(

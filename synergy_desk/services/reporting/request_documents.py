@@ -8,6 +8,7 @@ the due date and the bank details in its text too: a customer can pay from the e
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from synergy_desk.domain.enums import LineKind
@@ -24,6 +25,8 @@ from synergy_desk.services.reporting.receipt_documents import RenderedDocument
 
 if TYPE_CHECKING:  # ReportLab loads only when a document is first printed, not on import
     from synergy_desk.documents.payment_request import PaymentRequestDoc, RequestDocLine
+
+log = logging.getLogger(__name__)
 
 __all__ = ["FROM_TICKET", "request_doc", "request_document", "request_pdf", "send_request"]
 
@@ -201,6 +204,11 @@ def send_request(actor: Actor, request_id: int, *, to: str | None = None,
     mailer.send_document(address, document.email_subject, document.email_body,
                          document.filename, document.pdf)
     if reminder:
-        payment_requests.mark_reminded(actor, request_id)
+        try:
+            payment_requests.mark_reminded(actor, request_id)
+        except ValidationError:
+            # The money was recorded at another desk while the reminder went: it has gone all
+            # the same, and the request is no longer open to be marked.
+            log.info("A reminder of request %s went as it was paid or cancelled.", request_id)
     return address
 

@@ -26,7 +26,7 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payment_requests
 from synergy_desk.services.money.payment_requests import RequestSummary, TransferResult
 from synergy_desk.services.office.office_time import date_text, office_today
-from synergy_desk.ui import palette
+from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.form import FormDialog, Problem
 
 __all__ = ["RecordTransferDialog", "transfer_outcome"]
@@ -168,7 +168,7 @@ class RecordTransferDialog(FormDialog[TransferResult]):
     def _find(self, chosen: int | None = None) -> None:
         text = self.search.text().strip()
         found: Sequence[RequestSummary] = ()
-        reference = find_reference(text.replace(" ", ""))
+        reference = find_reference(text)
         if reference is not None and reference.check and not reference.check_ok:
             # A mistyped reference may be another request's number: nothing is offered.
             self.message.problem(self.tr("“%s” is not a valid payment reference: its last "
@@ -251,6 +251,10 @@ class RecordTransferDialog(FormDialog[TransferResult]):
             row.number, row.customer_name, format_pence(row.gross_pence), row.items,
             date_text(row.due_on), got))
         self.amount.setText(format_pence(row.outstanding_pence, symbol=False))
+        # Its money cannot have arrived before the request was issued (a mistyped year).
+        issued = formatting.local(row.issued_at)
+        if issued is not None:
+            self.received.setMinimumDate(_qdate(issued.date()))
 
     # -- recording --------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from synergy_desk.domain.bank import find_reference
 from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
@@ -85,6 +86,8 @@ def make_office(manager: Actor, reception: Actor, product: t.Product) -> dict[st
         6: issued(reception, eastgate, incidents["eastgate"]),
         7: issued(reception, foster, incidents["foster"]),
     }
+    # Issued before the statement's first day (money never arrives before its request).
+    t.PaymentRequest.update(issued_at=dt.datetime(2026, 11, 30, 9, 0)).execute()
     # Eastgate paid at the counter's bank-transfer screen before the statement came.
     payment_requests.record_transfer(reception, requests[6].request_id,
                                      received_on=dt.date(2026, 12, 3), amount_pence=9000)
@@ -247,9 +250,10 @@ def line(text: str, pence: int, day: int = 1, n: int = 1) -> StatementLine:
 
 
 def facts(number: int, outstanding: int = 9000, *, state: str = "open", gross: int = 9000,
-          name: str = "Acme Joinery Ltd", receipt: str = "", reason: str = "") -> RequestFacts:
+          name: str = "Acme Joinery Ltd", receipt: str = "", reason: str = "",
+          by_hand: tuple[tuple[dt.date, int], ...] = ()) -> RequestFacts:
     return RequestFacts(number, number, f"PR-{number:06d}", state, outstanding, gross, name,
-                        (bs.normalised_name(name),), receipt, reason)
+                        (bs.normalised_name(name),), receipt, reason, by_hand)
 
 
 def test_a_wrong_check_character_is_never_matched_not_even_by_amount_and_name() -> None:
@@ -446,3 +450,31 @@ def test_a_card_number_in_a_statement_line_is_never_stored(
     stored = t.BankTransfer.get(t.BankTransfer.statement_key == preview.lines[0].line.key)
     assert "4111" not in stored.bank_reference.replace(" ", "")[:-4]
     assert stored.bank_reference.startswith("ACME JOINERY PR1-Z")
+
+
+def test_money_recorded_by_hand_is_not_proposed_again_from_the_statement() -> None:
+    """£45.00 of £90.00 recorded by hand: the statement's £45.00 line of about that day is
+    the same money, whether found by reference or by amount and name; the rest is not."""
+    hand = ((dt.date(2026, 12, 2), 4500),)
+    by_reference, by_name, rest = bs.match_lines(
+        [line("ACME JOINERY LTD PR1-Z", 4500, day=3, n=1),
+         line("ACME JOINERY LTD", 4500, day=3, n=2),
+         line("ACME JOINERY LTD PR1-Z", 4500, day=9, n=3)],
+        [facts(1, 4500, by_hand=hand)], {})
+    assert not by_reference.matched
+    assert by_reference.reason == "Recorded by hand already on PR-000001 (arrived 2 Dec 2026)"
+    # The one transfer by hand stands for one line: the next line of that amount pays the rest.
+    assert by_name.matched and by_name.effect == bs.FULL
+    assert not rest.matched and "paid in full by the line" in rest.reason
+
+
+def test_a_reference_whose_digit_check_lost_its_dash_is_read_both_ways() -> None:
+    """"PR389" is PR-000389 without its check character, or PR38-9 typed without the dash."""
+    assert find_reference("PR389") is not None
+    both = bs.match_lines([line("ACME PR389", 9000)], [facts(38), facts(389)], {})[0]
+    assert not both.matched
+    assert both.reason == "PR389 may be PR-000389 or PR-000038: find the request by hand"
+    only_checked = bs.match_lines([line("ACME PR389", 4000)], [facts(38)], {})[0]
+    assert only_checked.number == "PR-000038" and only_checked.how == "by reference"
+    only_typed = bs.match_lines([line("ACME PR389", 9000)], [facts(389)], {})[0]
+    assert only_typed.number == "PR-000389"

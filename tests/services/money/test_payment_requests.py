@@ -13,6 +13,7 @@ from synergy_desk.domain.bank import find_reference, payment_reference
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, PaymentMethod, Role
 from synergy_desk.domain.errors import FundingRequired, NotFound, PermissionDenied, ValidationError
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import work
 from synergy_desk.services.money import payment_requests, payments
@@ -110,6 +111,8 @@ def test_recording_the_transfer_issues_the_receipt_and_funds_the_incidents_at_on
     customer = new_customer()
     incident = new_incident(reception, customer, product)
     request = issued(reception, customer, incident)
+    # Issued three days ago; the money arrived two days ago.
+    t.PaymentRequest.update(issued_at=utcnow() - dt.timedelta(days=3)).execute()
     arrived = today() - dt.timedelta(days=2)
     result = payment_requests.record_transfer(
         reception, request.request_id, received_on=arrived, amount_pence=9000,
@@ -368,3 +371,80 @@ def test_a_request_is_not_issued_when_its_receipt_could_not_be(
     with pytest.raises(ValidationError, match="VAT number"):
         issued(reception, nowhere, incidents[0])
     assert t.PaymentRequest.select().count() == 0
+
+
+def test_a_statement_line_that_is_money_recorded_by_hand_is_refused(
+        banked: dict[str, Any], reception: Actor, product: t.Product) -> None:
+    from synergy_desk.services.data import bank_statements as bs
+
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    request = issued(reception, customer, incident)
+    payment_requests.record_transfer(reception, request.request_id, received_on=today(),
+                                     amount_pence=4500)
+    # The bank's line for the same £45.00: shown as recorded, and refused if sent anyway.
+    csv = (f"Date,Description,Amount\n{today():%d/%m/%Y},ACME JOINERY {request.reference},"
+           "45.00\n").encode()
+    preview = bs.preview_statement(csv)
+    (proposed,) = preview.lines
+    assert not proposed.matched and proposed.reason.startswith("Recorded by hand already")
+    with pytest.raises(ValidationError, match="recorded by hand already"):
+        payment_requests.record_transfer(reception, request.request_id, received_on=today(),
+                                         amount_pence=4500, statement_key=proposed.line.key)
+    assert t.BankTransfer.select().count() == 1 and t.Payment.select().count() == 0
+    assert reload(incident).status == IncidentStatus.AWAITING_PAYMENT
+
+
+def test_the_receipt_is_made_out_as_the_request_was_issued(
+        banked: dict[str, Any], reception: Actor, product: t.Product) -> None:
+    """The customer's address removed after a request over £250 was issued: the money that
+    arrives is still receipted, to the name and address the request was issued to."""
+    from synergy_desk.services.people import customers
+
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    request = issued(reception, customer, incident, ticket_size=5)  # £390.00: a full invoice
+    assert request.customer_address == "2 Mill Lane\nYork\nYO1 7HH"
+    editing = customers.get_customer_for_edit(customer.id)
+    customers.update_customer(reception, customer.id, editing.version, customers.CustomerInput(
+        name="Acme Joinery", address="", postcode=""))
+    result = payment_requests.record_transfer(reception, request.request_id,
+                                              received_on=today(), amount_pence=39_000)
+    assert result.receipt is not None and result.receipt.full_invoice
+    assert result.receipt.customer_address == "2 Mill Lane\nYork\nYO1 7HH"
+
+
+def test_money_cannot_have_arrived_before_the_request_was_issued(
+        banked: dict[str, Any], reception: Actor, product: t.Product) -> None:
+    customer = new_customer()
+    request = issued(reception, customer, new_incident(reception, customer, product))
+    with pytest.raises(ValidationError, match="cannot have arrived before") as caught:
+        payment_requests.record_transfer(reception, request.request_id,
+                                         received_on=dt.date(2019, 1, 1), amount_pence=9000)
+    assert caught.value.field == "received_on"
+    assert t.BankTransfer.select().count() == 0 and t.Payment.select().count() == 0
+
+
+def test_a_reference_is_read_with_a_space_before_a_digit_check_character(
+        banked: dict[str, Any], reception: Actor, product: t.Product) -> None:
+    """PR38-9 typed "PR38 9" or "pr38 9" is PR-000038, never PR-000389."""
+    customer = new_customer()
+    incident = new_incident(reception, customer, product)
+    request = issued(reception, customer, incident)
+    t.PaymentRequest.update(number=38, reference=payment_reference(38)).where(
+        t.PaymentRequest.id == request.request_id).execute()
+    assert payment_reference(38) == "PR38-9"
+    for typed in ("PR38-9", "PR38 9", "pr38 9", "PR389"):
+        assert payment_requests.request_info(typed).number == "PR-000038", typed
+        assert [r.number for r in payment_requests.find_requests(typed)] == ["PR-000038"], typed
+
+
+def test_money_on_a_cancelled_request_is_all_to_return(
+        banked: dict[str, Any], reception: Actor, manager: Actor, product: t.Product) -> None:
+    customer = new_customer()
+    request = issued(reception, customer, new_incident(reception, customer, product))
+    payment_requests.record_transfer(reception, request.request_id, received_on=today(),
+                                     amount_pence=4000)
+    cancelled = payment_requests.cancel_request(manager, request.request_id, "Wrong customer")
+    assert cancelled.received_pence == 4000 and cancelled.over_pence == 4000
+    assert cancelled.outstanding_pence == 0

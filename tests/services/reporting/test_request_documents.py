@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payment_requests
 from synergy_desk.services.money.payment_requests import RequestInput
@@ -85,6 +86,7 @@ def test_the_document_carries_everything_needed_to_pay_from_the_e_mail_alone(
 def test_a_part_paid_request_asks_for_the_rest(
         request_for: payment_requests.RequestInfo, reception: Actor) -> None:
     info = request_for
+    t.PaymentRequest.update(issued_at=utcnow() - dt.timedelta(days=2)).execute()
     arrived = today() - dt.timedelta(days=1)
     payment_requests.record_transfer(reception, info.request_id, received_on=arrived,
                                      amount_pence=10_000)

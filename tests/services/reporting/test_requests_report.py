@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from synergy_desk.domain.errors import PermissionDenied
 from synergy_desk.models import tables as t
+from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
 from synergy_desk.services.money import payment_requests
 from synergy_desk.services.money.payment_requests import RequestInput
@@ -155,6 +156,8 @@ def transfers(office: dict[str, Any], manager: Actor, reception: Actor,
     first, second, third = (one_request(reception, product, name) for name in (
         "Acme Joinery", "Bolt Builders", "Cole Carpets"))
     before, day = today() - dt.timedelta(days=2), today() - dt.timedelta(days=1)
+    # Issued before the money came (it never arrives before its request).
+    t.PaymentRequest.update(issued_at=utcnow() - dt.timedelta(days=3)).execute()
     record = payment_requests.record_transfer
     record(reception, first.request_id, received_on=before, amount_pence=5000)
     paid_first = record(reception, first.request_id, received_on=day, amount_pence=4000)
