@@ -1575,6 +1575,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%s: a manager cancels the request first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Needs funding first: take a payment or use a season ticket (Ctrl+Shift+S)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3926,7 +3930,19 @@ They stay on the incidents and calls they were on, but are no longer offered for
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 requests; %2 overdue; %3 still to come</source>
+        <source>1 request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1; %2 overdue; %3 still to come</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s that arrived for it is to be returned to the customer or held for them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
