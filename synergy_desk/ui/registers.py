@@ -7,13 +7,11 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -37,7 +35,7 @@ from synergy_desk.services.reporting import summary_documents
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import Op, call, reporting_errors
-from synergy_desk.ui.table_model import Column, TableModel
+from synergy_desk.ui.table_model import Column, TableModel, read_only_table
 from synergy_desk.ui.worker import Background
 
 R = TypeVar("R")
@@ -80,21 +78,10 @@ ESCALATION_COLUMNS: tuple[Column[EscalationRow], ...] = (
 
 
 def _table(name: str, model: TableModel[Any]) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    head = view.horizontalHeader()
-    head.setStretchLastSection(False)
     # Short columns fit their contents; the long texts share what is left (full text as tips).
-    for i, column in enumerate(model.columns):
-        head.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if column.stretch
-                                  else QHeaderView.ResizeMode.ResizeToContents)
+    view = read_only_table(model, name)
+    view.setSortingEnabled(True)
+    view.setWordWrap(False)
     return view
 
 
