@@ -288,6 +288,29 @@ def side_by_side(left: list[Flowable], right: list[Flowable]) -> Table:
     return table
 
 
+def totals_table(rows: list[tuple[str, str]], total_row: int,
+                 *extra: tuple[Any, ...]) -> Table:
+    """A document's totals, right-aligned under its items, row ``total_row`` (the amount the
+    document is about) large and ruled in the accent colour; ``extra`` styles after those."""
+    width = 92 * mm
+    table = Table(rows, colWidths=[width - 32 * mm, 32 * mm], hAlign="RIGHT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("FONTNAME", (0, total_row), (-1, total_row), SANS_BOLD),
+        ("FONTSIZE", (0, total_row), (-1, total_row), 11),
+        ("TEXTCOLOR", (0, total_row), (-1, total_row), ACCENT),
+        ("LINEABOVE", (0, total_row), (-1, total_row), 1, ACCENT),
+        ("LINEBELOW", (0, total_row), (-1, total_row), 1, ACCENT),
+        *extra,
+    ]))
+    return table
+
+
 def described(description: str, detail: str, st: Styles) -> list[Flowable]:
     """An item's cell: its description, and its detail in small type beneath when it has one."""
     cell: list[Flowable] = [Paragraph(safe(description), st.cell)]

@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from synergy_desk.documents.data import Office
-from synergy_desk.documents.fonts import SANS, SANS_BOLD
+from synergy_desk.documents.fonts import SANS_BOLD
 from synergy_desk.documents.layout import (
     ACCENT,
     ALERT,
@@ -39,6 +39,7 @@ from synergy_desk.documents.layout import (
     side_by_side,
     styles,
     table_style,
+    totals_table,
 )
 from synergy_desk.domain.money import format_pence, format_rate
 from synergy_desk.domain.phones import printed_phone
@@ -310,23 +311,8 @@ class _Request:
         if doc.received_pence:
             rows.append(("Received so far", format_pence(-doc.received_pence)))
             rows.append(("Still to pay", format_pence(doc.outstanding_pence)))
-        width = 92 * mm
-        table = Table(rows, colWidths=[width - 32 * mm, 32 * mm], hAlign="RIGHT")
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), SANS),
-            ("FONTSIZE", (0, 0), (-1, -1), 9.5),
-            ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("FONTNAME", (0, total_row), (-1, total_row), SANS_BOLD),
-            ("FONTSIZE", (0, total_row), (-1, total_row), 11),
-            ("TEXTCOLOR", (0, total_row), (-1, total_row), ACCENT),
-            ("LINEABOVE", (0, total_row), (-1, total_row), 1, ACCENT),
-            ("LINEBELOW", (0, total_row), (-1, total_row), 1, ACCENT),
-            ("FONTNAME", (0, -1), (-1, -1), SANS_BOLD),
-        ]))
-        return table
+        return totals_table(rows, total_row,
+                            ("FONTNAME", (0, -1), (-1, -1), SANS_BOLD))
 
     def _received_text(self) -> str:
         """ "£40.00 received on 3 Dec 2026 — £50.00 still to pay"."""

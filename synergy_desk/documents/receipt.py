@@ -17,12 +17,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from synergy_desk.documents.data import DocLine, ReceiptDoc
-from synergy_desk.documents.fonts import SANS, SANS_BOLD
 from synergy_desk.documents.layout import (
-    ACCENT,
     CONTENT_WIDTH,
     RULE,
     PageFurniture,
@@ -36,6 +34,7 @@ from synergy_desk.documents.layout import (
     side_by_side,
     styles,
     table_style,
+    totals_table,
 )
 from synergy_desk.domain.money import format_pence, format_rate
 from synergy_desk.domain.phones import printed_phone
@@ -237,24 +236,9 @@ class _Receipt:
             rows.append((total_label, self.money(doc.gross_pence)))
             rows.append(("of which VAT", self.money(doc.vat_pence)))
         total_row = len(rows) - 1 if self.full else 0
-        width = 92 * mm
-        table = Table(rows, colWidths=[width - 32 * mm, 32 * mm], hAlign="RIGHT")
-        table.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, -1), SANS),
-            ("FONTSIZE", (0, 0), (-1, -1), 9.5),
-            ("ALIGN", (0, 0), (-1, -1), "RIGHT"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("FONTNAME", (0, total_row), (-1, total_row), SANS_BOLD),
-            ("FONTSIZE", (0, total_row), (-1, total_row), 11),
-            ("TEXTCOLOR", (0, total_row), (-1, total_row), ACCENT),
-            ("LINEABOVE", (0, total_row), (-1, total_row), 1, ACCENT),
-            ("LINEBELOW", (0, total_row), (-1, total_row), 1, ACCENT),
-            ("TOPPADDING", (0, total_row), (-1, total_row), 4),
-            ("BOTTOMPADDING", (0, total_row), (-1, total_row), 5),
-        ]))
-        return table
+        return totals_table(rows, total_row,
+                            ("TOPPADDING", (0, total_row), (-1, total_row), 4),
+                            ("BOTTOMPADDING", (0, total_row), (-1, total_row), 5))
 
     def _no_vat(self) -> list[Flowable]:
         """Under the total of an office that is not VAT-registered: that no VAT was charged."""
