@@ -17,22 +17,26 @@ Each dialog keeps its typed class-method entry point, written with :meth:`FormDi
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import html
+from typing import Any, Generic, TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
 )
 
 from synergy_desk.domain.errors import DomainError, ValidationError
+from synergy_desk.ui import palette
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import reporting_errors
 
-__all__ = ["FormDialog", "Problem"]
+__all__ = ["FormDialog", "Problem", "payer_heading"]
 
 R = TypeVar("R")
 
@@ -140,3 +144,16 @@ class FormDialog(QDialog, Generic[R]):
         finally:
             # Dialogs with a parent would otherwise live as long as the window.
             self.deleteLater()
+
+
+def payer_heading(summary: Any, name: str) -> tuple[str, QLabel]:
+    """Who a money dialog is for ("Harriet Oduya — Oduya Joinery Ltd", the company only when
+    it adds to the name) and the heading that shows it with the account code."""
+    who = summary.name + (f" — {summary.company}"
+                          if summary.company and summary.company != summary.name else "")
+    heading = QLabel(f"<span style='font-size:13pt; font-weight:600'>{html.escape(who)}"
+                     f"</span> <span style='color:{palette.MUTED.hex()}'>"
+                     f"{html.escape(summary.account_code)}</span>")
+    heading.setObjectName(name)
+    heading.setTextFormat(Qt.TextFormat.RichText)
+    return who, heading

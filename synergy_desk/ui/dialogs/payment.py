@@ -42,7 +42,7 @@ from synergy_desk.services.money.payments import PaymentInput, Quote, ReceiptInf
 from synergy_desk.services.office import settings
 from synergy_desk.services.people import customers
 from synergy_desk.ui import palette
-from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.dialogs.form import FormDialog, Problem, payer_heading
 from synergy_desk.ui.dialogs.payment_request import RequestAsked
 
 #: The most digits a card number has: what follows a wiped number may be the rest of it.
@@ -103,16 +103,10 @@ class PaymentDialog(FormDialog[ReceiptInfo | RequestAsked]):
         ent = funding.entitlement(customer_id)
         self._per_incident = (ent.incident_net_pence, ent.incident_vat_pence,
                               ent.incident_gross_pence)
-        who = summary.name + (f" — {summary.company}"
-                              if summary.company and summary.company != summary.name else "")
+        who, heading = payer_heading(summary, "paymentCustomer")
         self.setWindowTitle(self.tr("Take payment — %s") % who)
 
         # -- who is paying ---------------------------------------------------------------------
-        heading = QLabel(f"<span style='font-size:13pt; font-weight:600'>{html.escape(who)}"
-                         f"</span> <span style='color:{palette.MUTED.hex()}'>"
-                         f"{html.escape(summary.account_code)}</span>")
-        heading.setObjectName("paymentCustomer")
-        heading.setTextFormat(Qt.TextFormat.RichText)
         self.entitlement = QLabel(html.escape(ent.summary))
         self.entitlement.setObjectName("paymentEntitlement")
         self.entitlement.setWordWrap(True)

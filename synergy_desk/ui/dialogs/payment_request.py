@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ from synergy_desk.services.office import settings
 from synergy_desk.services.office.office_time import office_today
 from synergy_desk.services.people import customers
 from synergy_desk.ui import palette
-from synergy_desk.ui.dialogs.form import FormDialog, Problem
+from synergy_desk.ui.dialogs.form import FormDialog, Problem, payer_heading
 
 __all__ = ["PaymentRequestDialog", "RequestAsked", "bank_details_text"]
 
@@ -87,15 +86,8 @@ class PaymentRequestDialog(FormDialog[RequestInfo]):
         office = settings.get_settings()
         self._validity_days = ticket_validity_days or office.ticket_validity_days
         summary = customers.customer_summary(customer_id)
-        who = summary.name + (f" — {summary.company}"
-                              if summary.company and summary.company != summary.name else "")
+        who, heading = payer_heading(summary, "paymentRequestCustomer")
         self.setWindowTitle(self.tr("Ask for a bank transfer — %s") % who)
-
-        heading = QLabel(f"<span style='font-size:13pt; font-weight:600'>{html.escape(who)}"
-                         f"</span> <span style='color:{palette.MUTED.hex()}'>"
-                         f"{html.escape(summary.account_code)}</span>")
-        heading.setObjectName("paymentRequestCustomer")
-        heading.setTextFormat(Qt.TextFormat.RichText)
         explain = QLabel(self.tr(
             "The customer is sent a numbered payment request with the office's bank details "
             "and a reference. The incidents wait, unfunded, until the money arrives and is "
