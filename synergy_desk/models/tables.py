@@ -5,6 +5,7 @@ from __future__ import annotations
 from peewee import (
     SQL,
     AutoField,
+    BigIntegerField,
     BlobField,
     BooleanField,
     CharField,
@@ -97,6 +98,22 @@ class OfficeSettings(BaseModel):
     bank_iban = CharField(max_length=42, default="", constraints=[SQL("DEFAULT ''")])
     bank_bic = CharField(max_length=11, default="", constraints=[SQL("DEFAULT ''")])
     request_due_days = IntegerField(default=14, constraints=[SQL("DEFAULT 14")])
+    #: The support mailbox (IMAP): its server, port, security ("ssl", "starttls" or "none"),
+    #: user and password (kept as the SMTP one is), and the folder read. No host: no mailbox.
+    imap_host = CharField(max_length=200, default="", constraints=[SQL("DEFAULT ''")])
+    imap_port = IntegerField(default=993, constraints=[SQL("DEFAULT 993")])
+    imap_security = CharField(max_length=8, default="ssl", constraints=[SQL("DEFAULT 'ssl'")])
+    imap_user = CharField(max_length=200, default="", constraints=[SQL("DEFAULT ''")])
+    imap_password = CharField(max_length=200, default="", constraints=[SQL("DEFAULT ''")])
+    imap_folder = CharField(max_length=200, default="INBOX", constraints=[SQL("DEFAULT 'INBOX'")])
+    #: Attachments kept per message, in kilobytes all told; the rest are listed, not kept.
+    mail_attachment_limit_kb = IntegerField(default=10240, constraints=[SQL("DEFAULT 10240")])
+    #: Messages from one sender in an hour beyond which the rest are held in triage.
+    mail_flood_limit = IntegerField(default=20, constraints=[SQL("DEFAULT 20")])
+    #: Whether a message that waits to be sorted is acknowledged to its sender.
+    mail_acknowledge = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    #: Closes every reply written from an incident.
+    mail_signature = TextField(default="", constraints=[SQL("DEFAULT ''")])
     updated_at = UTCDateTimeField(default=utcnow)
     version = IntegerField(default=1)
 
@@ -764,6 +781,101 @@ class BankTransfer(BaseModel):
         indexes = ((("received_on",), False),)
 
 
+class MailboxState(BaseModel):
+    """The support mailbox as the desks share it: which desk fetches (``holder``, until
+    ``lease_until``; any desk takes over once that has passed), and how far the folder has
+    been read (``uid_validity`` and the last ``last_uid`` stored), so that nothing is taken
+    twice, even across restarts."""
+
+    id = AutoField()
+    name = CharField(max_length=32, unique=True)
+    holder = CharField(max_length=200, default="")
+    lease_until = UTCDateTimeField(null=True)
+    uid_validity = BigIntegerField(null=True)
+    last_uid = BigIntegerField(default=0)
+    last_fetch_at = UTCDateTimeField(null=True)
+    last_error = TextField(default="")
+
+
+class EmailMessage(BaseModel):
+    """One e-mail, in ("in": read from the support mailbox) or out ("out": written at a desk,
+    or a document sent).
+
+    An incoming message is ``state`` "filed" (on ``incident``'s timeline), "triage" (waiting
+    to be sorted), "held" (its sender flooded the mailbox) or "not_support" (spam, sales). An
+    outgoing one is "queued" (to be sent at ``next_attempt_at``), "sending" (a desk has it
+    until ``claimed_until``), "sent", or "failed" (given up on; shown until someone sends it
+    again or cancels it), or "cancelled". The body is plain text, screened for card numbers
+    before it was stored; an HTML-only message's text is read from its HTML.
+    """
+
+    id = AutoField()
+    direction = CharField(max_length=3)
+    state = CharField(max_length=12)
+    message_id = CharField(max_length=255, unique=True)
+    in_reply_to = CharField(max_length=255, default="")
+    reference_ids = TextField(default="")
+    uid_validity = BigIntegerField(null=True)
+    uid = BigIntegerField(null=True)
+    from_address = CharField(max_length=320, default="")
+    from_name = CharField(max_length=200, default="")
+    to_addresses = TextField(default="")
+    cc_addresses = TextField(default="")
+    subject = TextField(default="")
+    body_text = TextField(default="")
+    sent_at = UTCDateTimeField(null=True)
+    received_at = UTCDateTimeField(default=utcnow)
+    size_bytes = IntegerField(default=0)
+    auto_reply = BooleanField(default=False)
+    masked = BooleanField(default=False)
+    customer = ForeignKeyField(Customer, null=True, backref="+", on_delete="SET NULL")
+    contact = ForeignKeyField(Contact, null=True, backref="+", on_delete="SET NULL")
+    incident = ForeignKeyField(Incident, null=True, backref="emails")
+    note = TextField(default="")
+    sorted_by = ForeignKeyField(User, null=True, backref="+")
+    sorted_at = UTCDateTimeField(null=True)
+    written_by = ForeignKeyField(User, null=True, backref="+")
+    attempts = IntegerField(default=0)
+    next_attempt_at = UTCDateTimeField(null=True)
+    claimed_until = UTCDateTimeField(null=True)
+    last_error = TextField(default="")
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("uid_validity", "uid"), True), (("direction", "state", "received_at"), False),
+                   (("from_address", "received_at"), False), (("incident",), False))
+
+
+class EmailAttachment(BaseModel):
+    """A file that came with (or went with) an e-mail: kept in the database, so the office's
+    one database (and so every backup and copy) holds it, unless it was over the office's
+    limit (``data`` None: listed, not kept)."""
+
+    id = AutoField()
+    message = ForeignKeyField(EmailMessage, backref="attachments", on_delete="CASCADE")
+    position = IntegerField()
+    filename = CharField(max_length=255)
+    content_type = CharField(max_length=127, default="application/octet-stream")
+    size_bytes = IntegerField(default=0)
+    data = BlobField(null=True)
+
+    class Meta:
+        indexes = ((("message", "position"), True),)
+
+
+class EmailLink(BaseModel):
+    """Which timeline entry shows an e-mail on which incident (a message split into two
+    incidents is on both timelines)."""
+
+    id = AutoField()
+    message = ForeignKeyField(EmailMessage, backref="links", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, backref="+")
+    entry = ForeignKeyField(TimelineEntry, unique=True, backref="+")
+
+    class Meta:
+        indexes = ((("message", "incident"), False), (("incident",), False))
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User, OfficeSettings, Sequence, ChainHead, CustomerImport, Customer, Contact, Product,
     Module, Contract,
@@ -773,6 +885,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     EnhancementRequestCustomer,
     Escalation, AuditLog, OfficeDetails, CashCount,
     RefundRequest, CallerLog, PaymentRequest, PaymentRequestLine, BankTransfer,
+    MailboxState, EmailMessage, EmailAttachment, EmailLink,
 ]
 
 #: What the desks keep about this one database rather than about the office: which copy of the
