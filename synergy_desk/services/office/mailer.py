@@ -16,7 +16,7 @@ from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.office.settings import office_settings
 
 __all__ = [
-    "MailError", "SmtpSettings", "send_document", "send_test_email", "smtp_configured",
+    "MailError", "SmtpSettings", "address_or_error", "send_document", "send_test_email", "smtp_configured",
     "smtp_settings", "smtp_settings_from_form", "TIMEOUT_SECONDS"
 ]
 
@@ -63,7 +63,12 @@ def smtp_configured() -> bool:
     return smtp_settings().configured
 
 
-def _address(value: str) -> str:
+def address_or_error(value: str) -> str:
+    """One e-mail address, trimmed.
+
+    Raises:
+        ValidationError: it is not an address such as accounts@example.co.uk.
+    """
     text = (value or "").strip()
     if not _ADDRESS.fullmatch(text):
         raise ValidationError(f"“{text}” is not an e-mail address such as "
@@ -167,7 +172,7 @@ def send_document(to: str, subject: str, body: str, filename: str, pdf_bytes: by
     if not settings.configured:
         raise ValidationError("No mail server is set in the office's settings; a manager can "
                               "set one, or save the PDF and send it yourself.", "smtp_host")
-    recipient = _address(to)
+    recipient = address_or_error(to)
     sender = _check_server(settings)
     if not pdf_bytes.startswith(b"%PDF"):
         raise ValueError("send_document sends PDF documents only")
@@ -197,7 +202,7 @@ def send_test_email(settings: SmtpSettings, to: str) -> None:
     if not settings.sender or not _ADDRESS.fullmatch(settings.sender):
         raise ValidationError("Give the sender address first (or the office's e-mail "
                               "address), such as office@example.co.uk.", "smtp_from")
-    recipient = _address(to)
+    recipient = address_or_error(to)
     sender = _check_server(settings)
     message = _new_message(settings, sender, recipient, "Test e-mail from Synergy Desk")
     office = settings.office_name or "your office"
