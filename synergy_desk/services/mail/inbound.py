@@ -419,9 +419,11 @@ def _sort(parsed: ParsedMessage, message: t.EmailMessage, flood: bool, flood_lim
         return Received(message.id, HELD, None, None, message.note)
     found = _threaded_incident(parsed)
     if found is not None:
-        incident = follow_merges(lock_incident(found))
-        if incident.id != found:
-            incident = lock_incident(incident.id)
+        # Only the incident the mail ends on is locked: a merged one never changes again, and
+        # locking it too would take two incidents' locks against the ascending id order.
+        incident = lock_incident(follow_merges(t.Incident.get_by_id(found)).id)
+        while opt_fk_id(incident, "merged_into") is not None:  # merged while we looked
+            incident = lock_incident(follow_merges(incident).id)
         status = status_of(incident)
         resolution = Resolution(incident.resolution) if incident.resolution else None
         note = ""
