@@ -20,7 +20,13 @@ from tests.services.incidents.incident_helpers import (
     pay_for,
     row,
 )
-from tests.services.mail.mail_helpers import OFFICE, customer_with_contact, office_mail, raw_mail
+from tests.services.mail.mail_helpers import (
+    OFFICE,
+    customer_with_contact,
+    office_mail,
+    raw_mail,
+    reindex_customer,
+)
 
 CARD = "4111 1111 1111 1111"
 
@@ -85,9 +91,23 @@ def test_a_sender_is_matched_by_domain_but_never_by_a_public_mail_service(
     assert [(c.customer_id, c.how) for c in exact] == [(other.id, "contact address")]
 
 
+def test_the_customers_own_address_matches_and_a_lookalike_domain_does_not(
+        settings: t.OfficeSettings) -> None:
+    customer, _ = customer_with_contact()
+    t.Customer.update(email="Accounts@Acme-Joinery.co.uk").where(
+        t.Customer.id == customer.id).execute()
+    reindex_customer(customer.id)
+    [own] = inbound.sender_candidates("accounts@acme-joinery.co.uk")
+    assert (own.customer_id, own.contact_id, own.how) == (customer.id, None, "contact address")
+    assert inbound.sender_candidates("raj@acme-joinery.co.uk.evil.example") == []
+    assert inbound.sender_candidates("raj@joinery.co.uk") == []
+    assert inbound.sender_candidates("not an address") == []
+
+
 def test_a_contact_who_has_left_is_not_matched_by_address(settings: t.OfficeSettings) -> None:
     _customer, contact = customer_with_contact()
     t.Contact.update(retired_at=utcnow()).where(t.Contact.id == contact.id).execute()
+    reindex_customer(_customer.id)
     matched = inbound.sender_candidates("raj.patel@acme-joinery.co.uk")
     assert all(c.contact_id is None for c in matched)
 
