@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import CapabilityError, IMAPClientError, LoginError
 
 from synergy_desk.domain.errors import DomainError, ValidationError
 from synergy_desk.models import tables as t
@@ -48,8 +48,9 @@ MAILBOX = "support"
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 #: How long to wait for the mailbox server before giving up, in seconds.
 TIMEOUT_SECONDS = 30
-#: Where the server does not offer IDLE, the mailbox is asked this often, in seconds.
-POLL_SECONDS = 60
+#: Where the server does not offer IDLE, the mailbox is asked this often, in seconds (no
+#: longer than a third of the lease, which is renewed as often).
+POLL_SECONDS = 30
 
 
 class MailboxError(DomainError):
@@ -169,6 +170,11 @@ def _connect(settings: ImapSettings) -> IMAPClient:
         _drop(client)
         raise MailboxError(f"The mailbox server {settings.host} refused the user name "
                            f"“{settings.user}” or its password; nothing was read.") from None
+    except CapabilityError:
+        _drop(client)
+        raise MailboxError(f"The mailbox server at {_where(settings)} does not offer STARTTLS; "
+                           "choose SSL/TLS (usually port 993) or none as its security. Nothing "
+                           "was read.") from None
     except socket.gaierror:
         raise MailboxError(f"The mailbox server “{settings.host}” is not known; check its "
                            "name. Nothing was read.") from None
@@ -481,7 +487,7 @@ class Fetcher:
             if any(uid > last_uid for uid in client.search(["UID", f"{last_uid + 1}:*"])):
                 return
             self._renew_if_due()
-            pause = min(step, left)
+            pause = min(POLL_SECONDS, left)
             if stop is not None:
                 if stop.wait(pause):
                     return

@@ -66,6 +66,8 @@ def test_a_connection_test_says_what_it_found_and_that_the_server_offers_idle(
     ({"folder": "Nowhere"}, "has no folder “Nowhere”"),
     ({"port": "closed"}, "Nothing answers at 127.0.0.1"),
     ({"host": "no-such-host.invalid"}, "is not known"),
+    ({"security": "ssl"}, "A secure connection to 127.0.0.1, port"),
+    ({"security": "starttls"}, "does not offer STARTTLS; choose SSL/TLS"),
 ])
 def test_a_connection_that_fails_says_why_in_plain_words(imap_server: ImapServer,
                                                           change: dict[str, Any],
@@ -316,3 +318,43 @@ def test_an_auto_reply_sends_nothing_back(office: dict[str, Any], imap_server: I
     assert ack["Auto-Submitted"] == "auto-replied"
     assert outbox.send_due("desk-1").sent == 0
     assert [to for _sender, to in smtp_sink.envelopes] == [["raj@acme.example"]]
+
+
+def test_without_idle_the_wait_asks_the_server_until_mail_arrives(
+        office: dict[str, Any], imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from imapclient import IMAPClient
+
+    real = IMAPClient.has_capability
+    monkeypatch.setattr(IMAPClient, "has_capability",
+                        lambda self, name: False if name == "IDLE" else real(self, name))
+    monkeypatch.setattr(IMAPClient, "idle", lambda self: pytest.fail("IDLE was used"))
+    monkeypatch.setattr(mailbox, "POLL_SECONDS", 0.2)
+    fetcher = Fetcher("desk-1", imap_server.settings())
+    try:
+        assert fetcher.fetch_new().stored == 0
+        timer = threading.Timer(0.3, imap_server.append, [message()])
+        started = time.monotonic()
+        timer.start()
+        fetcher.wait_for_mail(20, threading.Event())
+        timer.join()
+        assert time.monotonic() - started < 10
+        assert fetcher.fetch_new().stored == 1
+    finally:
+        fetcher.close()
+
+
+def test_a_message_over_the_hard_cap_is_passed_over_and_named(
+        office: dict[str, Any], imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    imap_server.append(message("Huge", body="x" * 5000))
+    imap_server.append(message("Small"))
+    monkeypatch.setattr(mailbox, "MAX_MESSAGE_BYTES", 4000)
+    fetcher = Fetcher("desk-1", imap_server.settings())
+    try:
+        report = fetcher.fetch_new()
+    finally:
+        fetcher.close()
+    assert report.stored == 1 and "larger than" in report.errors[0]
+    assert [m.subject for m in stored_in()] == ["Small"]
+    status = mailbox.mailbox_status()
+    assert "left in the mailbox" in status.last_error
+    assert t.MailboxState.get(t.MailboxState.name == "support").last_uid == stored_in()[0].uid
