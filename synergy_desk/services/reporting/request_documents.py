@@ -162,7 +162,7 @@ def request_document(number_or_id: str | int, *, reminder: bool = False) -> Rend
         filename=f"{info.number}{' reminder' if reminder else ''}.pdf",
         customer_id=info.customer_id, email_to=info.customer_email,
         email_subject=f"{subject} from {office}",
-        email_body=_email_body(info, office, reminder))
+        email_body=_email_body(info, office, reminder), incident_ids=info.incident_ids)
 
 
 def _check_sendable(actor: Actor, request_id: int, reminder: bool) -> RequestInfo:
@@ -207,7 +207,7 @@ def send_request(actor: Actor, request_id: int, *, to: str | None = None,
     outbox.email_document(actor, to=address, subject=document.email_subject,
                           body=document.email_body, filename=document.filename,
                           pdf=document.pdf, customer_id=info.customer_id,
-                          incident_ids=info.incident_ids)
+                          incident_ids=document.incident_ids)
     if reminder:
         try:
             payment_requests.mark_reminded(actor, request_id)
