@@ -396,6 +396,11 @@ class Fetcher:
                        f"({_words(exc)}); it is tried again shortly.")
             errors.append(message)
             _note(message)
+        except DomainError as exc:
+            # Storing a message failed (the database busy for too long, say): the cursor
+            # stays before it, so the next fetch takes it again.
+            errors.append(str(exc))
+            _note(str(exc))
         return FetchReport(errors=errors, **counts)
 
     def _fetch(self, counts: dict[str, int], errors: list[str]) -> None:
@@ -459,11 +464,15 @@ class Fetcher:
                 self._idle(client, deadline, step, stop)
             else:
                 self._poll(client, deadline, step, stop)
-        except (MailboxError, IMAPClientError, OSError) as exc:
+        except (ValidationError, MailboxError, IMAPClientError, OSError) as exc:
             log.info("Waiting for mail stopped: %s", exc)
             self.close()
+            # Not at once: a desk whose server is down does not ask it again in a tight loop.
+            pause = min(step, max(0.0, deadline - time.monotonic()))
             if stop is not None:
-                stop.wait(min(step, max(0.0, deadline - time.monotonic())))
+                stop.wait(pause)
+            else:
+                time.sleep(pause)
 
     def _idle(self, client: IMAPClient, deadline: float, step: float,
               stop: threading.Event | None) -> None:
@@ -475,7 +484,8 @@ class Fetcher:
                 responses = client.idle_check(timeout=min(step, left, 1.0 if stop else step))
                 if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
                     return
-                self._renew_if_due()
+                if not self._renew_if_due():
+                    return  # another desk has the mailbox now
         finally:
             client.idle_done()
 
@@ -486,7 +496,8 @@ class Fetcher:
             client.noop()
             if any(uid > last_uid for uid in client.search(["UID", f"{last_uid + 1}:*"])):
                 return
-            self._renew_if_due()
+            if not self._renew_if_due():
+                return  # another desk has the mailbox now
             pause = min(POLL_SECONDS, left)
             if stop is not None:
                 if stop.wait(pause):

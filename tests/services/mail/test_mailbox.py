@@ -358,3 +358,27 @@ def test_a_message_over_the_hard_cap_is_passed_over_and_named(
     status = mailbox.mailbox_status()
     assert "left in the mailbox" in status.last_error
     assert t.MailboxState.get(t.MailboxState.name == "support").last_uid == stored_in()[0].uid
+
+
+def test_a_message_that_cannot_be_stored_is_told_and_taken_again_next_time(
+        office: dict[str, Any], imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from synergy_desk.domain.errors import LockTimeout
+    from synergy_desk.services.mail import inbound
+
+    imap_server.append(message())
+    real = inbound.receive
+
+    def busy(raw: bytes, **kwargs: Any) -> Any:
+        raise LockTimeout("Another desk is still saving something this change needs.")
+
+    monkeypatch.setattr(inbound, "receive", busy)
+    fetcher = Fetcher("desk-1", imap_server.settings())
+    try:
+        report = fetcher.fetch_new()
+        assert report.stored == 0 and "still saving" in report.errors[0]
+        assert "still saving" in mailbox.mailbox_status().last_error
+        monkeypatch.setattr(inbound, "receive", real)
+        assert fetcher.fetch_new().stored == 1
+    finally:
+        fetcher.close()
+    assert mailbox.mailbox_status().last_error == ""
