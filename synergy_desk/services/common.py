@@ -234,7 +234,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(_jsonable(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-_SECRET_FIELDS = {"password_hash", "smtp_password", "logo", "phone_listener_token"}
+_SECRET_FIELDS = {"password_hash", "smtp_password", "imap_password", "logo",
+                  "phone_listener_token"}
 
 
 def snapshot(row: peewee.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:

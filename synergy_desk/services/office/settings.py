@@ -1,5 +1,6 @@
 """The office's business settings (company details, prices and VAT, season tickets, time zone,
-lock-out and the desks' idle lock, the mail server) and the first-run set-up."""
+lock-out and the desks' idle lock, the mail server, the support mailbox) and the first-run
+set-up."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ __all__ = [
     "Setting", "SETTINGS", "SETTING", "OfficeSettingsData", "office_settings", "get_settings",
     "update_settings", "setup_office", "normalise_vat_number", "check_logo", "MAX_LOGO_BYTES",
     "free_text", "boolean", "charged_vat_rate", "missing_for_receipts", "new_phone_token",
+    "IMAP_SECURITY",
 ]
 
 #: A logo larger than this would bloat every receipt PDF.
@@ -102,6 +104,18 @@ class OfficeSettingsData:
     bank_iban: str = ""
     bank_bic: str = ""
     request_due_days: int = 14
+    #: The support mailbox (IMAP; the password is only said to be set or not) and what is
+    #: done with the mail read from it.
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_security: str = "ssl"
+    imap_user: str = ""
+    imap_password_set: bool = False
+    imap_folder: str = "INBOX"
+    mail_attachment_limit_kb: int = 10240
+    mail_flood_limit: int = 20
+    mail_acknowledge: bool = False
+    mail_signature: str = ""
 
 
 def _data(row: t.OfficeSettings) -> OfficeSettingsData:
@@ -125,7 +139,12 @@ def _data(row: t.OfficeSettings) -> OfficeSettingsData:
         phone_listener_token=row.phone_listener_token,
         bank_account_name=row.bank_account_name, bank_sort_code=row.bank_sort_code,
         bank_account_number=row.bank_account_number, bank_iban=row.bank_iban,
-        bank_bic=row.bank_bic, request_due_days=row.request_due_days)
+        bank_bic=row.bank_bic, request_due_days=row.request_due_days,
+        imap_host=row.imap_host, imap_port=row.imap_port, imap_security=row.imap_security,
+        imap_user=row.imap_user, imap_password_set=bool(row.imap_password),
+        imap_folder=row.imap_folder, mail_attachment_limit_kb=row.mail_attachment_limit_kb,
+        mail_flood_limit=row.mail_flood_limit, mail_acknowledge=bool(row.mail_acknowledge),
+        mail_signature=row.mail_signature)
 
 
 def _settings_row() -> t.OfficeSettings | None:
@@ -351,14 +370,37 @@ def _token(value: Any, field: str) -> str:
     return value
 
 
-def _password(value: Any, field: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError("The mail server's password must be text.", field)
-    if len(value) > 200:
-        raise ValidationError("The mail server's password is too long.", field)
-    return value
+def _secret(label: str) -> Callable[[Any, str], str]:
+    def check(value: Any, field: str) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise ValidationError(f"The {label} must be text.", field)
+        if len(value) > 200:
+            raise ValidationError(f"The {label} is too long.", field)
+        return value
+    return check
+
+
+_password = _secret("mail server's password")
+
+#: How the support mailbox's connection is protected, as the settings store it.
+IMAP_SECURITY = ("ssl", "starttls", "none")
+
+
+def _imap_security(value: Any, field: str) -> str:
+    if value not in IMAP_SECURITY:
+        raise ValidationError("The mailbox's security must be SSL/TLS, STARTTLS or none.", field)
+    return str(value)
+
+
+def _folder(value: Any, field: str) -> str:
+    text = free_text("mailbox folder", 200)(value, field)
+    if not text:
+        raise ValidationError("Give the mailbox folder to read, such as INBOX.", field)
+    if any(ch in text for ch in "*%\"\r\n"):
+        raise ValidationError(f"“{text}” is not a folder name; give one such as INBOX.", field)
+    return text
 
 
 def _bank(clean: Callable[[str], str]) -> Callable[[Any, str], str]:
@@ -479,6 +521,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bank_bic", "BIC", "BIC (S&WIFT):", _bank(clean_bic), max_length=11),
     _ranged_setting("request_due_days", "time a payment request gives to pay",
                     "Payment &due after:", 1, 365, "days"),
+    _text_setting("imap_host", "mailbox server", "Mailbox &server:", 200),
+    _ranged_setting("imap_port", "mailbox server port", "Po&rt:", 1, 65535, "", ""),
+    Setting("imap_security", "mailbox security", "Securi&ty:", _imap_security, max_length=8),
+    _text_setting("imap_user", "mailbox user name", "&User name:", 200),
+    Setting("imap_password", "mailbox password", "Pass&word:", _secret("mailbox password"),
+            max_length=200),
+    Setting("imap_folder", "mailbox folder", "&Folder:", _folder, max_length=200),
+    _ranged_setting("mail_attachment_limit_kb", "attachments kept per e-mail",
+                    "&Keep attachments up to:", 0, 51200, "KB", "KB (0: none)"),
+    _ranged_setting("mail_flood_limit", "e-mails from one sender in an hour before they are held",
+                    "&Hold a sender after:", 1, 1000, "e-mails an hour"),
+    Setting("mail_acknowledge", "acknowledgement of new e-mail", "",
+            boolean("acknowledgement of new e-mail")),
+    _text_setting("mail_signature", "e-mail signature", "Si&gnature:", 2000),
 )
 #: The settings by their key.
 SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}

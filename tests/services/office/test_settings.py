@@ -430,3 +430,33 @@ def test_check_finds_no_false_alarm_in_the_idle_lock_before_or_after_it_is_set(
     sql("UPDATE office_settings SET idle_lock_minutes = %s", 0)
     assert integrity.check_records() == [
         "the office's settings: idle lock minutes is 0, the audit log last recorded 15."]
+
+
+# --- the support mailbox -------------------------------------------------------------------
+
+
+def test_the_mailbox_settings_are_checked_and_its_password_never_shown(manager: Actor) -> None:
+    data = update_settings(manager, get_settings().version, imap_host=" imap.example.co.uk ",
+                           imap_port=143, imap_security="starttls", imap_user="support",
+                           imap_password="imap-s3cret", imap_folder="Support",
+                           mail_attachment_limit_kb=0, mail_flood_limit=5,
+                           mail_acknowledge=True, mail_signature="Kind regards,\nThe desk")
+    assert (data.imap_host, data.imap_port, data.imap_security, data.imap_folder) == (
+        "imap.example.co.uk", 143, "starttls", "Support")
+    assert data.imap_password_set and data.mail_acknowledge
+    assert (data.mail_attachment_limit_kb, data.mail_flood_limit) == (0, 5)
+    assert "imap_password" not in OfficeSettingsData.__dataclass_fields__
+    row = settings_audit()[-1]
+    assert "imap-s3cret" not in row.after and json.loads(row.after)["imap_password"] == "(hidden)"
+    version = data.version
+    for key, wrong, words in (("imap_port", 0, "from 1 to 65,535"),
+                              ("imap_port", 65536, "from 1 to 65,535"),
+                              ("imap_security", "tls", "SSL/TLS, STARTTLS or none"),
+                              ("imap_folder", "", "folder"),
+                              ("imap_folder", "IN*", "not a folder name"),
+                              ("mail_attachment_limit_kb", 51201, "from 0 to 51,200"),
+                              ("mail_flood_limit", 0, "from 1 to 1,000"),
+                              ("mail_signature", "Card 4111 1111 1111 1111", "card number")):
+        with pytest.raises(ValidationError, match=words):
+            update_settings(manager, version, **{key: wrong})
+    assert get_settings().version == version
