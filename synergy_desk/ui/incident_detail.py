@@ -583,7 +583,7 @@ class IncidentDetail(QFrame):
         """Preview the summary for the customer (``"customer"``) or the staff (``"internal"``)."""
         if self.incident_id is not None:
             self._workbench().summary_flow(self.window(), self._background, self.incident_id,
-                                           audience=audience)
+                                           audience=audience, actor=self._actor)
 
     # -- who sees a timeline entry --------------------------------------------------------------
 

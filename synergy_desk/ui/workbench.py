@@ -301,13 +301,15 @@ def registers_flow(parent: QWidget | None, actor: Actor,
 
 def summary_flow(parent: QWidget | None, background: Background, incident_id: int, *,
                  on_ready: Callable[[SummaryPdf], None] | None = None,
-                 audience: str = "customer") -> None:
+                 audience: str = "customer", actor: Actor | None = None) -> None:
     """Render the incident summary on the background's PDF pool, then preview it.
 
     ``audience`` is ``"customer"`` (what the customer sees; e-mailed to the incident's
     contact) or ``"internal"`` (everything, for the staff; not addressed to the customer).
     The preview (print, save, e-mail) opens without blocking; with ``on_ready`` the rendered
     summary goes there instead. Errors (an incident removed meanwhile) are shown, never raised.
+    The customer's summary is e-mailed through the outbox, on the incident's timeline as
+    "E-mail out" sent by ``actor``; the internal one is never logged as sent to the customer.
     """
 
     def render() -> SummaryPdf:
@@ -330,6 +332,8 @@ def summary_flow(parent: QWidget | None, background: Background, incident_id: in
             email_subject=(f"{'Internal (staff only): ' if internal else ''}"
                            f"Incident {result.reference}: {result.subject}"),
             email_body=(f"Please find attached the {'internal ' if internal else ''}summary of "
-                        f"incident {result.reference} ({result.subject})."))
+                        f"incident {result.reference} ({result.subject})."),
+            send=None if internal else (lambda to: summary_documents.email_incident_summary(
+                incident_id, to, actor)))
 
     Op(parent, background, render).success(done).run(pdf=True)
