@@ -213,10 +213,18 @@ def _occurred_at(message: t.EmailMessage) -> dt.datetime:
 
 @in_transaction
 def file_in_tx(message: t.EmailMessage, incident: t.Incident) -> t.TimelineEntry:
-    """Put the message on the incident's timeline as "E-mail in" (caller's transaction)."""
+    """Put the message on the incident's timeline as "E-mail in" (caller's transaction); an
+    incident waiting on the customer goes back to work (unless the message is automatic)."""
     entry = add_entry(None, incident.id, TimelineKind.EMAIL_IN, entry_text(message),
                       occurred_at=_occurred_at(message))
     t.EmailLink.create(message=message.id, incident=incident.id, entry=entry.id)
+    if status_of(incident) is IncidentStatus.WAITING_ON_CUSTOMER and not message.auto_reply:
+        # The customer has answered: the incident is the desk's to work again.
+        engineer = opt_fk_id(incident, "engineer")
+        update_incident(None, incident, {"status": IncidentStatus.IN_PROGRESS if engineer
+                                         else IncidentStatus.QUEUED}, action="incident.resume")
+        system_entry(None, incident, "The customer answered by e-mail; back "
+                     + ("in progress." if engineer else "in the queue."))
     touch(incident)
     reindex(incident)
     return entry

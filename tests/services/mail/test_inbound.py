@@ -178,6 +178,42 @@ def test_a_reply_to_a_resolved_incident_reopens_it_without_a_charge(
     assert newest(incident_id).kind is TimelineKind.EMAIL_IN
 
 
+def test_the_customers_answer_by_e_mail_puts_an_incident_waiting_on_them_back_to_work(
+        settings: t.OfficeSettings, engineer: Actor, reception: Actor,
+        product: t.Product) -> None:
+    customer, _ = customer_with_contact()
+    ref = new_call(reception, customer, product)
+    pay_for(reception, customer, ref.id)
+    work.start_work(engineer, ref.id)
+    work.wait_on_customer(engineer, ref.id, "Asked for the log file")
+
+    got = inbound.receive(raw_mail(subject=f"Re: Printer offline [{ref.reference}]",
+                                   body="The log is attached."))
+
+    assert got.outcome == "filed"
+    incident = row(ref.id)
+    assert incident.status is IncidentStatus.IN_PROGRESS
+    assert incident.engineer_id == engineer.id
+    assert any(e.text == "The customer answered by e-mail; back in progress."
+               for e in entries(ref.id, system=True))
+
+
+def test_an_out_of_office_reply_leaves_an_incident_waiting_on_the_customer(
+        settings: t.OfficeSettings, engineer: Actor, reception: Actor,
+        product: t.Product) -> None:
+    customer, _ = customer_with_contact()
+    ref = new_call(reception, customer, product)
+    pay_for(reception, customer, ref.id)
+    work.start_work(engineer, ref.id)
+    work.wait_on_customer(engineer, ref.id)
+
+    got = inbound.receive(raw_mail(subject=f"Out of Office: Re: Printer offline "
+                                           f"[{ref.reference}]", body="Away until Monday."))
+
+    assert got.outcome == "filed"
+    assert row(ref.id).status is IncidentStatus.WAITING_ON_CUSTOMER
+
+
 def test_a_reply_to_a_closed_unresolved_incident_waits_in_triage_saying_which(
         settings: t.OfficeSettings, engineer: Actor, reception: Actor,
         product: t.Product) -> None:
