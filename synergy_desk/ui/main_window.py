@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
     #: The person at the desk logged out (None: ask who logs in next) or switched to another
     #: (the user the next window is for); the window has left the office's list of desks.
     session_ended = Signal(object)
+    #: Mail was stored or sent by the desk's mail worker.
+    mail_changed = Signal()
 
     def __init__(self, actor: Actor, prefs: Preferences, database_label: str,
                  office_name: str = "") -> None:
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self._build_phone_listener()
         self._build_incoming_calls()
         self._build_transfer_actions()
+        self._build_mail()
         # A call the phone system announces pops its caller up, as `synergy-desk call` does.
         self.phone_listener.call_rang.connect(self.pop_up_caller)
 
@@ -531,6 +534,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(AUTO_BACKUP_SETUP_MS, self._start_daily_backup)
         self._beat()
         self.heartbeat.start()
+        self.start_mail()
 
     def _beat(self) -> None:
         """Tell the office this desk is open (the first time, put it on the list), on the
@@ -729,6 +733,7 @@ class MainWindow(QMainWindow):
             self._desk_token = None
         if self.auto_backup is not None:
             self.auto_backup.stop()
+        self.mail_worker.stop()
         self.save_state()
         self.background.wait(3000)
 
@@ -949,6 +954,7 @@ class MainWindow(QMainWindow):
         loaded = self.model.loaded_count()
         self._reload_list(keep_rows=loaded)
         self.refresh_counts()
+        self.refresh_mail_counts()
         if selected is not None:
             row = self.model.row_of(selected)
             if row >= 0:
@@ -1313,6 +1319,51 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(transfer_outcome(result), 15_000)
             self.refresh()
         return result
+
+    # -- mail: the worker that reads and sends it, and the status bar's line -----------------
+
+    def _build_mail(self) -> None:
+        """The mail worker (started once the desk is attached to its office) and the status
+        bar's "E-mail: 3 to sort · 1 not sent"."""
+        from synergy_desk.ui.mail_worker import MailStatusLabel, MailWorker, desk_holder
+
+        self.mail_worker = MailWorker(desk_holder(self.actor.username), self)
+        self.mail_status = MailStatusLabel(self)
+        self.statusBar().insertPermanentWidget(0, self.mail_status)
+        self.mail_status.open_view.connect(self._on_mail_status_link)
+        self.mail_worker.problem.connect(self.mail_status.show_problem)
+        self.mail_worker.changed.connect(self._on_mail_changed)
+
+    def start_mail(self) -> None:
+        """Read the support mailbox and send the outbox from this desk from now on."""
+        self.mail_worker.start()
+        self.refresh_mail_counts()
+
+    def refresh_mail_counts(self) -> None:
+        """Read the mail counts again for the status bar (while the worker runs)."""
+        from synergy_desk.ui.mail_worker import read_mail_counts
+
+        if not self.mail_worker.running:
+            return
+
+        def failed(exc: Exception) -> None:
+            log.warning("The mail counts were not read: %s", exc)
+
+        Op(self, self.background, read_mail_counts) \
+            .success(lambda counts: self.mail_status.show_counts(*counts)) \
+            .failure(failed).run()
+
+    def _on_mail_changed(self) -> None:
+        """Mail was stored or sent: the counts, the incident shown and the mail views."""
+        self.refresh_mail_counts()
+        self.mail_changed.emit()
+        if self.detail.incident_id is not None and not self.app_modal_open():
+            self.refresh()
+
+    def _on_mail_status_link(self, which: str) -> None:
+        opener = getattr(self, "email_triage" if which == "triage" else "outbox", None)
+        if opener is not None:
+            opener()
 
     def _request_issued(self, info: Any) -> None:
         """A payment request was issued from the payment dialog: its incidents now wait."""
