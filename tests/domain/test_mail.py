@@ -1,0 +1,190 @@
+"""Reading e-mail: raw messages, references in subjects, replies, auto-replies, file names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+
+import pytest
+
+from synergy_desk.domain.mail import (
+    find_incident_reference,
+    html_to_text,
+    is_auto_reply,
+    is_risky_attachment,
+    parse_message,
+    quoted,
+    safe_filename,
+    subject_with_reference,
+)
+
+
+def _raw(**headers: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = headers.pop("From", "Raj Patel <Raj.Patel@Example.co.uk>")
+    message["To"] = "support@synergy.example"
+    message["Subject"] = headers.pop("Subject", "Printer offline")
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    return message
+
+
+def test_a_plain_message_is_read_with_its_addresses_lower_case() -> None:
+    message = _raw(Message_ID="<abc@example.co.uk>", Date="Sat, 05 Dec 2026 14:02:00 +0100",
+                   In_Reply_To="<out1@synergy.example>",
+                   References="<first@x.example> <out1@synergy.example>",
+                   Cc="Ann <ANN@example.co.uk>")
+    message.set_content("It stopped printing.\n")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.message_id == "<abc@example.co.uk>"
+    assert parsed.from_address == "raj.patel@example.co.uk"
+    assert parsed.from_name == "Raj Patel"
+    assert parsed.to == ("support@synergy.example",)
+    assert parsed.cc == ("ann@example.co.uk",)
+    assert parsed.in_reply_to == "<out1@synergy.example>"
+    assert parsed.references == ("<first@x.example>", "<out1@synergy.example>")
+    assert parsed.sent_at == dt.datetime(2026, 12, 5, 13, 2, tzinfo=dt.UTC)
+    assert parsed.body_text == "It stopped printing."
+    assert not parsed.auto_reply
+    assert parsed.size_bytes == len(message.as_bytes())
+
+
+def test_a_message_without_a_message_id_gets_the_same_one_each_time() -> None:
+    message = _raw()
+    message.set_content("hello")
+    raw = message.as_bytes()
+    first, again = parse_message(raw), parse_message(raw)
+    assert first.message_id == again.message_id
+    assert first.message_id.startswith("<") and first.message_id.endswith(">")
+    assert parse_message(raw + b"x").message_id != first.message_id
+
+
+@pytest.mark.parametrize("raw", [
+    b"",
+    b"garbage without headers",
+    b"From: \xff\xfe broken <a@b.c>\r\nSubject: =?utf-8?q?caf=C3?=\r\n\r\n\xff\xfe body",
+    b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain; "
+    b"charset=no-such-charset\r\n\r\nbody\xe9\r\n--x",
+    b"Date: not a date\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!notbase64",
+])
+def test_a_malformed_message_is_read_without_raising(raw: bytes) -> None:
+    parsed = parse_message(raw)
+    for text in (parsed.body_text, parsed.subject, parsed.from_name):
+        assert not any("\ud800" <= ch <= "\udfff" for ch in text)
+    assert parsed.message_id
+
+
+def test_an_html_only_message_reads_as_text_without_tags_or_remote_content() -> None:
+    message = _raw()
+    message.set_content(
+        "<html><head><style>p {color: red}</style><script>alert('x')</script></head>"
+        "<body><p>Hello <b>team</b>,</p><img src='https://tracker.example/pixel.gif'>"
+        "<p>See <a href='https://example.com/x'>the log</a>.</p></body></html>", subtype="html")
+    parsed = parse_message(message.as_bytes())
+    assert "Hello team," in parsed.body_text
+    assert "the log" in parsed.body_text
+    for unwanted in ("<", "alert", "color", "tracker.example"):
+        assert unwanted not in parsed.body_text
+
+
+def test_plain_text_is_preferred_to_html_and_attachments_are_kept_in_order() -> None:
+    message = _raw()
+    message.set_content("The plain words")
+    message.add_alternative("<p>The html words</p>", subtype="html")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf",
+                           filename="log.pdf")
+    message.add_attachment(b"\x89PNG", maintype="image", subtype="png", filename="shot.png")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "The plain words"
+    assert [(a.filename, a.content_type, a.data) for a in parsed.attachments] == [
+        ("log.pdf", "application/pdf", b"%PDF-1.4"), ("shot.png", "image/png", b"\x89PNG")]
+
+
+def test_an_inline_image_without_a_name_is_an_attachment() -> None:
+    message = _raw()
+    message.set_content("see below")
+    message.add_related(b"\x89PNG", maintype="image", subtype="png", cid="<img1@x>")
+    parsed = parse_message(message.as_bytes())
+    assert [a.content_type for a in parsed.attachments] == ["image/png"]
+    assert parsed.attachments[0].filename.endswith(".png")
+
+
+@pytest.mark.parametrize(("subject", "reference"), [
+    ("Re: Printer offline [INC-000123]", "INC-000123"),
+    ("[inc-123] still broken", "INC-000123"),
+    ("RE: [ INC-42 ]", "INC-000042"),
+    ("About INC-000123 without brackets", None),
+    ("Nothing here", None),
+    ("[INC-0]", None),
+])
+def test_the_reference_in_a_subject_is_found(subject: str, reference: str | None) -> None:
+    assert find_incident_reference(subject) == reference
+
+
+@pytest.mark.parametrize(("subject", "expected"), [
+    ("Printer offline", "Re: Printer offline [INC-000123]"),
+    ("Re: Printer offline", "Re: Printer offline [INC-000123]"),
+    ("RE: Re: AW: Printer offline [INC-000123]", "Re: Printer offline [INC-000123]"),
+    ("Re: [inc-123] Printer offline", "Re: [inc-123] Printer offline"),
+    ("", "Re: [INC-000123]"),
+])
+def test_a_replys_subject_carries_the_reference_once(subject: str, expected: str) -> None:
+    assert subject_with_reference(subject, "INC-000123") == expected
+
+
+def test_a_quoted_message_names_who_wrote_it_and_when() -> None:
+    assert quoted("Line one\n\nLine two\n", "Raj Patel", "5 Dec 2026 14:02") == (
+        "On 5 Dec 2026 14:02, Raj Patel wrote:\n> Line one\n>\n> Line two")
+
+
+@pytest.mark.parametrize("headers", [
+    {"Auto-Submitted": "auto-replied"},
+    {"auto-submitted": "auto-generated; owner-email=x@y"},
+    {"Precedence": "bulk"}, {"Precedence": "junk"}, {"Precedence": "list"},
+    {"X-Autoreply": "yes"}, {"X-Autorespond": "yes"},
+    {"List-Id": "<news.example.com>"},
+    {"Return-Path": "<>"},
+    {"From": "MAILER-DAEMON@mail.example.com"},
+    {"Subject": "Out of Office: Printer offline"},
+    {"Subject": "Automatic reply: Printer offline"},
+    {"Subject": "Auto: Printer offline"},
+])
+def test_machine_written_mail_is_an_auto_reply(headers: dict[str, str]) -> None:
+    assert is_auto_reply(headers)
+
+
+@pytest.mark.parametrize("headers", [
+    {"Auto-Submitted": "no", "Subject": "Printer offline"},
+    {"Precedence": "normal", "From": "raj@example.co.uk"},
+    {"Return-Path": "<raj@example.co.uk>", "Subject": "Re: out of paper"},
+])
+def test_a_persons_mail_is_not_an_auto_reply(headers: dict[str, str]) -> None:
+    assert not is_auto_reply(headers)
+
+
+def test_html_to_text_keeps_words_and_drops_scripts() -> None:
+    text = html_to_text("<div>One<br>Two</div><script>evil()</script>")
+    assert "One" in text and "Two" in text and "evil" not in text
+
+
+@pytest.mark.parametrize(("name", "safe"), [
+    ("report.pdf", "report.pdf"),
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Windows\\evil.txt", "evil.txt"),
+    ('a<b>c:"d|e?.txt', "a_b_c__d_e_.txt"),
+    ("CON.txt", "_CON.txt"),
+    ("", "attachment"),
+    ("...", "attachment"),
+    ("x" * 300 + ".pdf", "x" * 146 + ".pdf"),
+])
+def test_a_file_name_is_made_safe_to_save(name: str, safe: str) -> None:
+    assert safe_filename(name) == safe
+
+
+@pytest.mark.parametrize(("name", "risky"), [
+    ("setup.exe", True), ("invoice.pdf.exe", True), ("SCRIPT.JS", True), ("run.ps1", True),
+    ("shortcut.lnk", True), ("bad.exe. ", True), ("invoice\u202efdp.exe", True),
+    ("report.pdf", False), ("photo.png", False), ("noextension", False),
+])
+def test_files_that_run_programs_are_risky(name: str, risky: bool) -> None:
+    assert is_risky_attachment(name) is risky
