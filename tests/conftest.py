@@ -216,3 +216,31 @@ def sqlite_steps(call: Any, every: int = 1000) -> int:
     finally:
         connection.set_progress_handler(None, every)
     return steps[0]
+
+
+# --- real mail servers on the loopback address -----------------------------------------------
+
+@pytest.fixture
+def imap_server() -> Iterator[Any]:
+    """A Dovecot IMAP server of the test's own, with one user and an empty INBOX (skipped
+    where Dovecot is not installed; under CI that is a failure, never a skip)."""
+    from tests import mail_servers
+
+    if not mail_servers.dovecot_installed():
+        message = f"Dovecot is not installed ({mail_servers.DOVECOT}); the IMAP tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(message + " and CI runs them")
+        pytest.skip(message)
+    server, running = mail_servers.start_dovecot()
+    try:
+        yield server
+    finally:
+        mail_servers.stop_dovecot(running)
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Any]:
+    """An SMTP server on the loopback address keeping the messages it is sent (aiosmtpd)."""
+    from tests import mail_servers
+
+    yield from mail_servers.run_smtp_sink()

@@ -16,8 +16,9 @@ from synergy_desk.services.common import MANAGERS, Actor, read_snapshot, require
 from synergy_desk.services.office.settings import office_settings
 
 __all__ = [
-    "MailError", "SmtpSettings", "address_or_error", "send_document", "send_test_email", "smtp_configured",
-    "smtp_settings", "smtp_settings_from_form", "TIMEOUT_SECONDS"
+    "MailError", "SmtpSettings", "address_or_error", "deliver", "send_document",
+    "send_test_email", "smtp_configured", "smtp_settings", "smtp_settings_from_form",
+    "TIMEOUT_SECONDS"
 ]
 
 #: How long to wait for the mail server before giving up, in seconds.
@@ -27,9 +28,19 @@ _SMTPS_PORT = 465
 
 
 class MailError(DomainError):
-    """The mail server could not be reached, or refused the message; nothing was sent."""
+    """The mail server could not be reached, or refused the message; nothing was sent.
+
+    ``permanent`` when the server refused the message itself (a 5xx answer: no such
+    recipient, sender refused), so sending it again would be refused again; otherwise the
+    failure may pass (the server down, a time-out, a 4xx answer, a log-in refused until a
+    manager mends the settings).
+    """
 
     title = "E-mail not sent"
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -126,6 +137,30 @@ def _new_message(settings: SmtpSettings, sender: str, recipient: str,
     return message
 
 
+def _server_words(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) \
+        else str(exc.smtp_error)
+    return f"{exc.smtp_code} {' '.join(text.split())}"
+
+
+def _refusals(exc: smtplib.SMTPRecipientsRefused) -> tuple[bool, str]:
+    """Whether every recipient was refused for good (5xx), and the server's words."""
+    codes = [code for code, _text in exc.recipients.values()]
+    words = "; ".join(f"{address}: {code} {' '.join(text.decode('utf-8', 'replace').split())}"
+                      for address, (code, text) in exc.recipients.items())
+    return bool(codes) and all(code >= 500 for code in codes), words
+
+
+def deliver(settings: SmtpSettings, message: EmailMessage, fallback: str) -> None:
+    """Hand one finished message to the mail server (its To and Cc are the recipients);
+    ``fallback`` ends the message of an error that may pass.
+
+    Raises:
+        MailError: in plain words; ``permanent`` when the server refused the message for good.
+    """
+    _deliver(settings, str(message["To"]), message, fallback)
+
+
 def _deliver(settings: SmtpSettings, recipient: str, message: EmailMessage,
              fallback: str) -> None:
     """Hand one message to the mail server; ``fallback`` ends the message of a network error."""
@@ -149,9 +184,14 @@ def _deliver(settings: SmtpSettings, recipient: str, message: EmailMessage,
         raise MailError(f"The mail server {settings.host}:{settings.port} does not offer what "
                         f"the settings ask of it ({exc}); check STARTTLS and the user name. "
                         "Nothing was sent.") from None
-    except smtplib.SMTPRecipientsRefused:
-        raise MailError(f"The mail server would not deliver to {recipient}; check the "
-                        "address. Nothing was sent.") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        permanent, words = _refusals(exc)
+        raise MailError(f"The mail server would not deliver to {recipient} ({words}); check "
+                        "the address. Nothing was sent.", permanent=permanent) from None
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        raise MailError(f"The mail server refused the message ({_server_words(exc)}). "
+                        f"Nothing was sent; {fallback}", permanent=exc.smtp_code >= 500) \
+            from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
         raise MailError(f"Could not send the e-mail through {settings.host}:{settings.port} "
                         f"({exc.__class__.__name__}: {exc}). Nothing was sent; "

@@ -1,0 +1,463 @@
+"""The outbox: replies written from an incident, and the sending of every queued e-mail
+through the office's mail server, retried with a growing pause and never dropped silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from peewee import JOIN, Expression
+
+from synergy_desk.domain.enums import TimelineKind
+from synergy_desk.domain.errors import ConflictError, ValidationError
+from synergy_desk.domain.mail import quoted, subject_with_reference
+from synergy_desk.domain.zones import format_datetime as office_datetime
+from synergy_desk.models import tables as t
+from synergy_desk.services.common import (
+    ENGINEERS,
+    EVERYONE,
+    Actor,
+    audit,
+    fk_id,
+    get_or_404,
+    opt_fk_id,
+    read_snapshot,
+    require,
+    retried,
+    transaction,
+    utcnow,
+)
+from synergy_desk.services.incidents.changes import (
+    add_entry,
+    is_funded,
+    refuse_support_unless_funded,
+)
+from synergy_desk.services.mail.outgoing import (
+    CANCELLED,
+    FAILED,
+    QUEUED,
+    SENDING,
+    SENT,
+    OutgoingFile,
+    queue_in_tx,
+)
+from synergy_desk.services.office import mailer
+from synergy_desk.services.office.settings import office_settings
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "BACKOFF_MINUTES", "CLAIM_SECONDS", "MAX_ATTEMPTS", "OutboxCounts", "OutboxRow",
+    "QueuedMail", "ReplyDraft", "SendReport", "cancel", "draft_reply", "outbox_counts",
+    "outbox_list", "retry_now", "send_due", "send_now", "send_reply",
+]
+
+#: The pause after each failed attempt, in minutes (the last repeats): eight attempts in all
+#: spread over about a day, then the message is marked failed.
+BACKOFF_MINUTES = (1, 5, 15, 60, 120, 240, 480)
+MAX_ATTEMPTS = 8
+#: A desk sending a message has it for this long; past it, another desk may send it.
+CLAIM_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    """A reply as the editor opens it; ``needs_about_payment`` when the incident is unfunded
+    (only a message about paying may go, and it must say so)."""
+
+    incident_id: int
+    to: str
+    cc: str
+    subject: str
+    body: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    needs_about_payment: bool
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """A message written into the outbox, and its line on the incident's timeline."""
+
+    email_id: int
+    entry_id: int | None
+    incident_reference: str
+    notice: str
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What one round of sending did; ``errors`` in plain words."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message in the outbox, as its list shows it."""
+
+    email_id: int
+    state: str
+    to: str
+    subject: str
+    incident_reference: str
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    last_error: str
+    written_by_name: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """Messages waiting to go (queued or being sent) and messages given up on."""
+
+    waiting: int
+    failed: int
+
+
+# --- writing a reply -------------------------------------------------------------------------
+
+def _last_in(incident_id: int) -> t.EmailMessage | None:
+    row: t.EmailMessage | None = (
+        t.EmailMessage.select().join(t.EmailLink, on=(t.EmailLink.message == t.EmailMessage.id))
+        .where((t.EmailLink.incident == incident_id) & (t.EmailMessage.direction == "in"))
+        .order_by(t.EmailMessage.received_at.desc(), t.EmailMessage.id.desc()).first())
+    return row
+
+
+def _incident_address(incident: t.Incident) -> str:
+    contact_id = opt_fk_id(incident, "contact")
+    if contact_id is not None:
+        email = t.Contact.select(t.Contact.email).where(t.Contact.id == contact_id).scalar()
+        if email:
+            return str(email).strip()
+    email = (t.Customer.select(t.Customer.email)
+             .where(t.Customer.id == fk_id(incident, "customer")).scalar())
+    return str(email or "").strip()
+
+
+def draft_reply(actor: Actor, incident_id: int) -> ReplyDraft:
+    """A reply to the incident's last e-mail in (else to its contact, else its customer),
+    with the reference in the subject, the last message quoted and the office's signature.
+
+    Raises:
+        PermissionDenied: the actor is not an engineer or manager. NotFound: no such incident.
+    """
+    with read_snapshot():
+        require(actor, ENGINEERS, "write e-mail replies")
+        incident = get_or_404(t.Incident, incident_id, "incident")
+        last = _last_in(incident_id)
+        settings = office_settings()
+        signature = (settings.mail_signature or "").strip()
+        funded = is_funded(incident)
+    parts = ["", ""]
+    if signature:
+        parts += [signature, ""]
+    if last is not None:
+        who = last.from_name or last.from_address
+        when = office_datetime(last.sent_at or last.received_at, settings.timezone)
+        parts.append(quoted(last.body_text, who, when))
+        references = tuple(last.reference_ids.split()) + (last.message_id,)
+        return ReplyDraft(incident_id, last.from_address, "",
+                          subject_with_reference(last.subject or incident.subject,
+                                                 incident.reference),
+                          "\n".join(parts).rstrip() + "\n", last.message_id,
+                          tuple(dict.fromkeys(references)), not funded)
+    return ReplyDraft(incident_id, _incident_address(incident), "",
+                      subject_with_reference(incident.subject, incident.reference),
+                      "\n".join(parts).rstrip() + "\n", "", (), not funded)
+
+
+@retried
+def send_reply(actor: Actor, incident_id: int, *, to: str, subject: str, body: str,
+               cc: str = "", in_reply_to: str = "", references: Sequence[str] = (),
+               files: Sequence[OutgoingFile] = (), about_payment: bool = False) -> QueuedMail:
+    """Write an engineer's reply into the outbox; it is on the incident's timeline as
+    "E-mail out" at once and goes out with the next round of sending.
+
+    Raises:
+        PermissionDenied: the actor is not an engineer or manager.
+        NotFound: no such incident.
+        FundingRequired: the incident is unfunded and the reply is not about paying.
+        ValidationError: an address that is not one, no subject, a full card number.
+    """
+    with transaction():
+        require(actor, ENGINEERS, "write e-mail replies")
+        incident = get_or_404(t.Incident, incident_id, "incident", lock=True)
+        refuse_support_unless_funded(incident, TimelineKind.EMAIL_OUT, about_payment)
+        message = queue_in_tx(actor, to=to, subject=subject, body=body, incident_id=incident_id,
+                              customer_id=fk_id(incident, "customer"), cc=cc,
+                              in_reply_to=in_reply_to, references=references, files=files,
+                              about_payment=about_payment)
+        entry_id = (t.EmailLink.select(t.EmailLink.entry)
+                    .where(t.EmailLink.message == message.id).scalar())
+        audit(actor, "email.reply", "email_message", message.id, None,
+              {"incident": incident_id, "to": message.to_addresses,
+               "subject": message.subject})
+        return QueuedMail(message.id, entry_id, incident.reference,
+                          f"The reply to {message.to_addresses} is in the outbox and goes out "
+                          "in a moment.")
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Outgoing:
+    id: int
+    message_id: str
+    to: str
+    cc: str
+    subject: str
+    body: str
+    in_reply_to: str
+    references: str
+    auto_reply: bool
+    attempts: int
+    files: tuple[OutgoingFile, ...]
+
+
+def _due(now: dt.datetime) -> Expression:
+    m = t.EmailMessage
+    return (m.direction == "out") & (
+        ((m.state == QUEUED) & (m.next_attempt_at <= now))
+        | ((m.state == SENDING) & (m.claimed_until < now)))
+
+
+@retried
+def _claim(limit: int, only: int | None = None) -> list[int]:
+    """Take up to ``limit`` due messages for this desk (one short transaction); a message
+    another desk took meanwhile is not taken twice."""
+    with transaction():
+        now = utcnow()
+        m = t.EmailMessage
+        where = _due(now)
+        if only is not None:
+            where = (m.id == only) & where
+        ids = [row.id for row in m.select(m.id).where(where)
+               .order_by(m.next_attempt_at, m.id).limit(limit)]
+        claimed: list[int] = []
+        for email_id in ids:
+            taken = (m.update({m.state: SENDING,
+                               m.claimed_until: now + dt.timedelta(seconds=CLAIM_SECONDS),
+                               m.attempts: m.attempts + 1, m.version: m.version + 1})
+                     .where((m.id == email_id) & _due(now))
+                     .execute())
+            if taken:
+                claimed.append(email_id)
+        return claimed
+
+
+def _outgoing(email_id: int) -> _Outgoing:
+    with read_snapshot():
+        row = t.EmailMessage.get_by_id(email_id)
+        files = tuple(OutgoingFile(a.filename, a.content_type, bytes(a.data))
+                      for a in t.EmailAttachment.select()
+                      .where(t.EmailAttachment.message == email_id)
+                      .order_by(t.EmailAttachment.position) if a.data is not None)
+    return _Outgoing(row.id, row.message_id, row.to_addresses, row.cc_addresses, row.subject,
+                     row.body_text, row.in_reply_to, row.reference_ids, bool(row.auto_reply),
+                     int(row.attempts), files)
+
+
+def _mime(settings: mailer.SmtpSettings, mail: _Outgoing) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = (formataddr((settings.office_name, settings.sender))
+                       if settings.office_name else settings.sender)
+    message["To"] = mail.to
+    if mail.cc:
+        message["Cc"] = mail.cc
+    message["Subject"] = mail.subject
+    message["Message-ID"] = mail.message_id
+    message["Date"] = format_datetime(utcnow())
+    if mail.in_reply_to:
+        message["In-Reply-To"] = mail.in_reply_to
+    if mail.references:
+        message["References"] = mail.references
+    if mail.auto_reply:
+        message["Auto-Submitted"] = "auto-replied"
+        message["X-Auto-Response-Suppress"] = "All"
+    message.set_content(mail.body)
+    for file in mail.files:
+        maintype, _slash, subtype = file.content_type.partition("/")
+        if not subtype:
+            maintype, subtype = "application", "octet-stream"
+        message.add_attachment(file.data, maintype=maintype, subtype=subtype,
+                               filename=file.filename)
+    return message
+
+
+@retried
+def _mark_sent(email_id: int) -> None:
+    with transaction():
+        m = t.EmailMessage
+        (m.update({m.state: SENT, m.sent_at: utcnow(), m.claimed_until: None,
+                   m.last_error: "", m.version: m.version + 1})
+         .where((m.id == email_id) & (m.state == SENDING)).execute())
+
+
+@retried
+def _mark_failed_attempt(email_id: int, error: str, permanent: bool) -> str:
+    """Note a failed attempt: retried later, or (refused for good, or the last attempt)
+    failed; returns the new state."""
+    with transaction():
+        m = t.EmailMessage
+        row = m.get_by_id(email_id)
+        attempts = int(row.attempts)
+        now = utcnow()
+        if permanent or attempts >= MAX_ATTEMPTS:
+            state, due = FAILED, None
+        else:
+            pause = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+            state, due = QUEUED, now + dt.timedelta(minutes=pause)
+        (m.update({m.state: state, m.next_attempt_at: due, m.claimed_until: None,
+                   m.last_error: error, m.version: m.version + 1})
+         .where((m.id == email_id) & (m.state == SENDING)).execute())
+        return state
+
+
+def _send_claimed(email_id: int) -> tuple[str, str]:
+    """Send one claimed message; its new state and, when it did not go, why."""
+    mail = _outgoing(email_id)
+    settings = mailer.smtp_settings()
+    try:
+        if not settings.configured:
+            raise mailer.MailError("No mail server is set in the office's settings; a manager "
+                                   "can set one.")
+        if "@" not in settings.sender:
+            raise mailer.MailError("The office's settings give no sender address for e-mail; "
+                                   "a manager can set one.")
+        mailer.deliver(settings, _mime(settings, mail), "it is tried again later.")
+    except mailer.MailError as exc:
+        log.info("E-mail %s not sent (attempt %s): %s", email_id, mail.attempts, exc)
+        return _mark_failed_attempt(email_id, str(exc), exc.permanent), str(exc)
+    _mark_sent(email_id)
+    return SENT, ""
+
+
+def send_due(holder: str, limit: int = 20) -> SendReport:
+    """Send the messages that are due, each once however many desks call this at once.
+
+    Each is claimed in a short transaction, sent through the office's mail server, then
+    marked sent, or queued again with a growing pause and its error noted, or after the last
+    attempt (or a refusal for good) marked failed. ``holder`` names the desk in the log.
+
+    Runs on a worker thread (it waits for the network).
+    """
+    sent = retrying = failed = 0
+    errors: list[str] = []
+    for email_id in _claim(limit):
+        state, error = _send_claimed(email_id)
+        if state == SENT:
+            sent += 1
+            continue
+        errors.append(error)
+        if state == FAILED:
+            failed += 1
+        else:
+            retrying += 1
+    if errors:
+        log.info("%s sent %d e-mails; %d not: %s", holder, sent, len(errors), errors[0])
+    return SendReport(sent, retrying, failed, tuple(errors))
+
+
+def send_now(email_id: int) -> str:
+    """Send one queued message at once (a document just e-mailed); "" when it went, else why
+    not (it stays in the outbox and is tried again later)."""
+    if not _claim(1, only=email_id):
+        return "It is being sent by another desk."
+    state, error = _send_claimed(email_id)
+    return "" if state == SENT else error
+
+
+# --- the outbox's list and its actions -------------------------------------------------------
+
+def outbox_list(states: Sequence[str] = (QUEUED, SENDING, FAILED)) -> list[OutboxRow]:
+    """The outgoing messages in ``states``, the oldest first."""
+    m = t.EmailMessage
+    with read_snapshot():
+        query = (m.select(m, t.Incident.reference, t.User.full_name)
+                 .join(t.Incident, JOIN.LEFT_OUTER, on=(m.incident == t.Incident.id))
+                 .switch(m).join(t.User, JOIN.LEFT_OUTER, on=(m.written_by == t.User.id))
+                 .where((m.direction == "out") & m.state.in_(list(states)))
+                 .order_by(m.received_at, m.id).limit(1000).objects())
+        return [OutboxRow(row.id, row.state, row.to_addresses, row.subject,
+                          getattr(row, "reference", None) or "", int(row.attempts),
+                          row.next_attempt_at, row.last_error or "",
+                          getattr(row, "full_name", None) or "", row.received_at)
+                for row in query]
+
+
+def outbox_counts() -> OutboxCounts:
+    """How many messages wait to go, and how many were given up on."""
+    m = t.EmailMessage
+    with read_snapshot():
+        out = m.direction == "out"
+        waiting = m.select().where(out & m.state.in_([QUEUED, SENDING])).count()
+        failed = m.select().where(out & (m.state == FAILED)).count()
+    return OutboxCounts(waiting, failed)
+
+
+def _outgoing_row(email_id: int) -> t.EmailMessage:
+    row = get_or_404(t.EmailMessage, email_id, "e-mail", lock=True)
+    if row.direction != "out":
+        raise ValidationError("That e-mail came in; only e-mail going out is sent again or "
+                              "cancelled.", "email")
+    if row.state == SENDING and row.claimed_until is not None and row.claimed_until > utcnow():
+        raise ConflictError("That e-mail is being sent at this moment; nothing was changed.")
+    return row
+
+
+@retried
+def retry_now(actor: Actor, email_id: int) -> None:
+    """Send a queued or failed message with the next round, with its attempts counted
+    afresh.
+
+    Raises:
+        NotFound, ValidationError (sent or cancelled already), ConflictError (being sent).
+    """
+    with transaction():
+        require(actor, EVERYONE, "send e-mail again")
+        row = _outgoing_row(email_id)
+        if row.state not in (QUEUED, FAILED, SENDING):
+            raise ValidationError(f"That e-mail is {row.state} already; nothing was changed.",
+                                  "email")
+        m = t.EmailMessage
+        m.update({m.state: QUEUED, m.next_attempt_at: utcnow(), m.attempts: 0,
+                  m.claimed_until: None, m.version: m.version + 1}).where(
+            m.id == email_id).execute()
+        audit(actor, "email.retry", "email_message", email_id,
+              {"state": row.state, "attempts": row.attempts}, {"state": QUEUED, "attempts": 0})
+
+
+@retried
+def cancel(actor: Actor, email_id: int) -> None:
+    """Take a queued or failed message out of the outbox without sending it (it stays on
+    the incident's timeline, marked cancelled).
+
+    Raises:
+        NotFound, ValidationError (sent already), ConflictError (being sent).
+    """
+    with transaction():
+        require(actor, EVERYONE, "cancel e-mail")
+        row = _outgoing_row(email_id)
+        if row.state not in (QUEUED, FAILED, SENDING):
+            raise ValidationError(f"That e-mail is {row.state} already; nothing was changed.",
+                                  "email")
+        m = t.EmailMessage
+        m.update({m.state: CANCELLED, m.next_attempt_at: None, m.claimed_until: None,
+                  m.version: m.version + 1}).where(m.id == email_id).execute()
+        incident_id = opt_fk_id(row, "incident")
+        if incident_id is not None:
+            add_entry(actor, incident_id, TimelineKind.SYSTEM,
+                      f"The e-mail “{row.subject}” to {row.to_addresses} was cancelled by "
+                      f"{actor.full_name}; it was not sent.")
+        audit(actor, "email.cancel", "email_message", email_id, {"state": row.state},
+              {"state": CANCELLED})
