@@ -1333,6 +1333,51 @@ class MainWindow(QMainWindow):
         self.mail_status.open_view.connect(self._on_mail_status_link)
         self.mail_worker.problem.connect(self.mail_status.show_problem)
         self.mail_worker.changed.connect(self._on_mail_changed)
+        self.detail.reply_queued.connect(lambda _email_id: self._on_reply_queued())
+        self.act_email_triage = self._action(
+            "actionEmailTriage", self.tr("E-&mail to sort…"), "Ctrl+M",
+            lambda: self.email_triage(),
+            self.tr("Messages from the support mailbox about no incident yet: make an "
+                    "incident, attach to one, or set aside (Ctrl+M)"))
+        self.office_menu.insertAction(self.act_record_transfer, self.act_email_triage)
+        self._triage_view: Any = None
+        self.act_reply_email = self._action(
+            "actionReplyEmail", self.tr("Reply by e-mail…"), "Ctrl+R",
+            lambda: self.detail.reply_by_email(),
+            self.tr("Write to the customer about the incident shown: the last message "
+                    "quoted, the reference in the subject (Ctrl+R)"))
+        self.incident_menu.insertAction(self.act_callbacks, self.act_reply_email)
+        self.act_reply_email.setVisible(self.actor.role in ENGINEERS)
+        self.act_reply_email.setEnabled(False)
+        self.detail.shown.connect(
+            lambda: self.act_reply_email.setEnabled(self.detail.can_reply()))
+
+    def email_triage(self, view: str = "triage") -> Any:
+        """The E-mail to sort window (one; raised when open already)."""
+        from synergy_desk.ui.email_triage_view import email_triage_flow
+
+        window = self._triage_view
+        if window is not None and isValid(window):
+            window.set_view(view)
+            window.show()
+            window.raise_()
+            window.activateWindow()
+            return window
+        window = email_triage_flow(self, self.actor, self.background, view)
+        window.changed.connect(self._on_mail_sorted)
+        self.mail_changed.connect(window.refresh)
+        self._triage_view = window
+        self._keep(window)
+        return window
+
+    def _on_reply_queued(self) -> None:
+        """A reply is in the outbox: send it now, not at the next turn."""
+        self.mail_worker.send_now()
+        self.refresh_mail_counts()
+
+    def _on_mail_sorted(self) -> None:
+        self.refresh_mail_counts()
+        self.refresh()
 
     def start_mail(self) -> None:
         """Read the support mailbox and send the outbox from this desk from now on."""

@@ -26,7 +26,7 @@ def open_dialog(qtbot: Any, manager: Actor, background: Background) -> OfficeSet
 def test_the_mailbox_page_saves_the_account_and_how_mail_is_kept(
         qtbot: Any, manager: Actor, background: Background) -> None:
     dialog = open_dialog(qtbot, manager, background)
-    assert dialog.tabs.tabText(6) == "&Mailbox"
+    assert dialog.tabs.tabText(6) == "Mailbo&x"
     assert dialog.imap_port.value() == 993 and dialog.imap_security.currentData() == "ssl"
     assert dialog.imap_password_state.text() == "not set"
     assert dialog.attachment_limit.value() == 10.0

@@ -102,7 +102,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._phone_token = data.phone_listener_token
         self.tabs.addTab(self._phone_tab(), self.tr("Phone s&ystem"))
         self.tabs.addTab(self._bank_tab(), self.tr("&Bank"))
-        self.tabs.addTab(self._mailbox_tab(), self.tr("&Mailbox"))
+        self.tabs.addTab(self._mailbox_tab(), self.tr("Mailbo&x"))
 
         self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
