@@ -1341,6 +1341,12 @@ class MainWindow(QMainWindow):
                     "incident, attach to one, or set aside (Ctrl+M)"))
         self.office_menu.insertAction(self.act_record_transfer, self.act_email_triage)
         self._triage_view: Any = None
+        self.act_outbox = self._action(
+            "actionOutbox", self.tr("Outbo&x…"), "Ctrl+U", lambda: self.outbox(),
+            self.tr("E-mail waiting to go, and e-mail the mail server refused: send again or "
+                    "cancel (Ctrl+U)"))
+        self.office_menu.insertAction(self.act_record_transfer, self.act_outbox)
+        self._outbox_view: Any = None
         self.act_reply_email = self._action(
             "actionReplyEmail", self.tr("Reply by e-mail…"), "Ctrl+R",
             lambda: self.detail.reply_by_email(),
@@ -1367,6 +1373,25 @@ class MainWindow(QMainWindow):
         window.changed.connect(self._on_mail_sorted)
         self.mail_changed.connect(window.refresh)
         self._triage_view = window
+        self._keep(window)
+        return window
+
+    def outbox(self) -> Any:
+        """The outbox window (one; raised when open already)."""
+        from synergy_desk.ui.outbox_view import outbox_flow
+
+        window = self._outbox_view
+        if window is not None and isValid(window):
+            window.refresh()
+            window.show()
+            window.raise_()
+            window.activateWindow()
+            return window
+        window = outbox_flow(self, self.actor, self.background)
+        window.changed.connect(self._on_mail_sorted)
+        window.send_now.connect(self.mail_worker.send_now)
+        self.mail_changed.connect(window.refresh)
+        self._outbox_view = window
         self._keep(window)
         return window
 

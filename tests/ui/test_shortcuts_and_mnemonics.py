@@ -308,6 +308,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
     from synergy_desk.ui.email_triage_view import EmailTriageView, NotSupportDialog
     from synergy_desk.ui.help import AboutDialog
     from synergy_desk.ui.lock_screen import LockScreen
+    from synergy_desk.ui.outbox_view import OutboxView
     from synergy_desk.ui.pdf_preview import PdfPreviewDialog
     from synergy_desk.ui.refund_queue import DeclineRefundDialog, RefundQueueWindow
     from synergy_desk.ui.registers import RegistersWindow
@@ -422,6 +423,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         "IncidentFromEmailDialog": lambda d: [_with_mail(d, lambda: IncidentFromEmailDialog(
             None, d["reception"], triage.message_detail(_email_id(d))))],
         "NotSupportDialog": lambda d: [NotSupportDialog(None, "Printer offline")],
+        "OutboxView": lambda d: [OutboxView(d["reception"], bg()), OutboxView(d["manager"], bg())],
         # An unfunded incident's reply (about payment asked) and a funded one's.
         "ReplyEditor": lambda d: [
             ReplyEditor(None, d["engineer"], "INC-1",
