@@ -220,10 +220,8 @@ def sqlite_steps(call: Any, every: int = 1000) -> int:
 
 # --- real mail servers on the loopback address -----------------------------------------------
 
-@pytest.fixture
-def imap_server() -> Iterator[Any]:
-    """A Dovecot IMAP server of the test's own, with one user and an empty INBOX (skipped
-    where Dovecot is not installed; under CI that is a failure, never a skip)."""
+@pytest.fixture(scope="session")
+def _dovecot() -> Iterator[Any]:
     from tests import mail_servers
 
     if not mail_servers.dovecot_installed():
@@ -236,6 +234,15 @@ def imap_server() -> Iterator[Any]:
         yield server
     finally:
         mail_servers.stop_dovecot(running)
+
+
+@pytest.fixture
+def imap_server(_dovecot: Any) -> Any:
+    """A Dovecot IMAP server on the loopback address with one user and an empty INBOX (one
+    server a run, emptied for each test; skipped where Dovecot is not installed, and under CI
+    that is a failure, never a skip)."""
+    _dovecot.empty()
+    return _dovecot
 
 
 @pytest.fixture

@@ -78,6 +78,18 @@ class ImapServer:
         finally:
             client.logout()
 
+    def empty(self, folder: str = "INBOX") -> None:
+        """Delete every message in the folder (its UIDs go on rising, as a real server's)."""
+        client = self.client()
+        try:
+            client.select_folder(folder)
+            uids = client.search(["ALL"])
+            if uids:
+                client.delete_messages(uids)
+                client.expunge()
+        finally:
+            client.logout()
+
     def settings(self, **changes: Any) -> Any:
         """ImapSettings for this server (plain IMAP on the loopback address)."""
         from synergy_desk.services.mail.mailbox import ImapSettings
@@ -121,6 +133,8 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login}

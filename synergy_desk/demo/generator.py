@@ -36,8 +36,9 @@ from synergy_desk.domain.phones import phone_search_terms
 from synergy_desk.domain.timeline import for_customer_by_default
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db, utcnow
-from synergy_desk.services.common import GENESIS_HASH, audit, snapshot
+from synergy_desk.services.common import GENESIS_HASH, audit, snapshot, tuples
 from synergy_desk.services.incident_state import recount_all
+from synergy_desk.services.mail import inbound
 from synergy_desk.services.money.payments import receipt_customer_name
 
 __all__ = ["DEMO_PASSWORD", "DemoSummary", "DemoUser", "ProgressCallback", "generate_demo",
@@ -1732,6 +1733,53 @@ def _analyse(tell: Callable[[int, int, str], None]) -> None:
     tell(1, 1, "analyse")
 
 
+def _demo_mail(seed: int) -> None:
+    """A handful of e-mails waiting to be sorted, received as a desk receives them: questions
+    from customers' contacts, one from a stranger, an out-of-office, and a reply to an
+    incident that was closed unresolved (which mail does not re-open). None of them files
+    itself, so the incidents' timelines are as the rest of the demo made them."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    rng = Random(seed * 7919 + 17)
+    now = utcnow().replace(tzinfo=dt.UTC)
+    people = tuples(t.Contact.select(t.Contact.name, t.Contact.email, t.Contact.customer)
+                    .where((t.Contact.email != "") & t.Contact.retired_at.is_null())
+                    .order_by(t.Contact.id).limit(40))
+    if not people:
+        return
+    mail: list[tuple[str, str, str, str, dict[str, str]]] = []
+    for (name, address, _customer), (subject, body) in zip(
+            rng.sample(people, min(2, len(people))),
+            (("Question about year-end", "Can you tell me how to roll the ledger over "
+              "to the new year? We close on Friday."),
+             ("Licence renewal", "Our licence expires next month; who do we talk to?")),
+            strict=False):
+        mail.append((name, address, subject, body, {}))
+    mail.append(("Sam Taylor", "sam.taylor.accounts@gmail.com", "Do you support Payroll?",
+                 "We are thinking of buying Payroll Plus. Do you support it?", {}))
+    name, address = people[-1][0], people[-1][1]
+    mail.append((name, address, "Out of Office: Question about year-end",
+                 "I am out of the office until Monday.", {"Auto-Submitted": "auto-replied"}))
+    closed = (t.Incident.select(t.Incident.reference, t.Incident.subject)
+              .where((t.Incident.status == "closed")
+                     & (t.Incident.resolution == Resolution.UNRESOLVED.value))
+              .order_by(t.Incident.id).first())
+    if closed is not None:
+        mail.append((people[0][0], people[0][1], f"Re: {closed.subject} [{closed.reference}]",
+                     "It has started happening again.", {}))
+    for n, (name, address, subject, body, headers) in enumerate(mail):
+        message = EmailMessage()
+        message["From"] = f"{name} <{address}>"
+        message["To"] = "support@penninesupport.example"
+        message["Subject"] = subject
+        message["Message-ID"] = f"<demo-{seed}-{n}@{address.rsplit('@', 1)[-1]}>"
+        message["Date"] = format_datetime(now - dt.timedelta(minutes=37 * (len(mail) - n)))
+        for key, value in headers.items():
+            message[key] = value
+        message.set_content(body)
+        inbound.receive(message.as_bytes())
+
 def generate_demo(*, customers: int = SMALL_CUSTOMERS, incidents: int = SMALL_INCIDENTS,
                   timeline_per_incident: int = 3, seed: int = 1,
                   progress: ProgressCallback | None = None) -> DemoSummary:
@@ -1778,6 +1826,7 @@ def generate_demo(*, customers: int = SMALL_CUSTOMERS, incidents: int = SMALL_IN
         with db.atomic():
             generator.finish()
         generator.tell(1, 1, "counts")
+    _demo_mail(seed)
     _analyse(generator.tell)
     c = generator.counts
     return DemoSummary(

@@ -257,7 +257,8 @@ def subject_with_reference(subject: str, reference: str) -> str:
         if stripped == text:
             break
         text = stripped
-    if find_incident_reference(text) != reference:
+    carried = {f"INC-{int(m.group(1)):06d}" for m in _REFERENCE.finditer(text)}
+    if reference not in carried:
         text = f"{text} [{reference}]".strip()
     return f"Re: {text}"
 

@@ -242,8 +242,12 @@ class PdfPreviewDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, pdf: bytes, *, title: str, filename: str,
                  background: Background, email_to: str = "", email_subject: str = "",
-                 email_body: str = "", email_enabled: bool | None = None) -> None:
+                 email_body: str = "", email_enabled: bool | None = None,
+                 send: Callable[[str], object] | None = None) -> None:
         super().__init__(parent)
+        #: How the document is e-mailed to an address (on the worker thread); by default
+        #: straight through the mail server, with nothing kept.
+        self._send = send
         self.setObjectName("pdfPreview")
         self.setWindowTitle(title)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -380,10 +384,12 @@ class PdfPreviewDialog(QDialog):
     @classmethod
     def open_document(cls, parent: QWidget | None, background: Background, pdf: bytes, *,
                       title: str, filename: str, email_to: str = "", email_subject: str = "",
-                      email_body: str = "") -> PdfPreviewDialog:
+                      email_body: str = "",
+                      send: Callable[[str], object] | None = None) -> PdfPreviewDialog:
         """Show a document without blocking: the desk goes on working while it is open."""
         dialog = cls(parent, pdf, title=title, filename=filename, background=background,
-                     email_to=email_to, email_subject=email_subject, email_body=email_body)
+                     email_to=email_to, email_subject=email_subject, email_body=email_body,
+                     send=send)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         if parent is None:
             _unparented.add(dialog)
@@ -526,7 +532,9 @@ class PdfPreviewDialog(QDialog):
             self._fail(exc)
             self.email_to.setFocus()
 
+        send = self._send
         Op(self, self._background,
-           lambda: mailer.send_document(to, subject, body, filename, pdf)) \
+           (lambda: send(to)) if send is not None
+           else (lambda: mailer.send_document(to, subject, body, filename, pdf))) \
             .finally_(lambda: self.send_button.setEnabled(True)) \
             .success(done).failure(failed).run()

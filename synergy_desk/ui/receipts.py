@@ -44,12 +44,15 @@ def show_document(parent: QWidget | None, background: Background,
     """
 
     def done(result: RenderedDocument) -> None:
+        from synergy_desk.services.reporting import receipt_documents
         from synergy_desk.ui.pdf_preview import PdfPreviewDialog
 
+        # E-mailed through the outbox: logged on the incidents it concerns, kept if it fails.
         dialog = PdfPreviewDialog.open_document(
             parent, background, result.pdf, title=result.title, filename=result.filename,
             email_to=result.email_to, email_subject=result.email_subject,
-            email_body=result.email_body)
+            email_body=result.email_body,
+            send=lambda to: receipt_documents.send_document(None, result, to))
         if on_shown is not None:
             on_shown(dialog)
 

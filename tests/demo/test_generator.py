@@ -315,3 +315,16 @@ def test_the_demo_writes_no_support_work_before_an_incident_is_funded(
     # one has no remote session or outgoing support entry dated before its funding.
     generate_demo(**sizes)
     assert _support_before_funding() == []
+
+
+def test_the_demo_office_has_e_mail_waiting_to_be_sorted(sqlite_db_url: str) -> None:
+    from synergy_desk.services.mail import triage
+
+    generate_demo(customers=20, incidents=60, seed=3)
+    rows = triage.triage_list()
+    assert len(rows) >= 4
+    assert any(r.customer_id is not None for r in rows)
+    assert any(r.auto_reply for r in rows)
+    assert any(r.from_address.endswith("@gmail.com") and r.customer_id is None for r in rows)
+    assert t.EmailLink.select().count() == 0
+    assert not t.EmailMessage.select().where(t.EmailMessage.direction == "out").exists()

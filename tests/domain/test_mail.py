@@ -6,6 +6,8 @@ import datetime as dt
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synergy_desk.domain.mail import (
     find_incident_reference,
@@ -127,6 +129,8 @@ def test_the_reference_in_a_subject_is_found(subject: str, reference: str | None
     ("RE: Re: AW: Printer offline [INC-000123]", "Re: Printer offline [INC-000123]"),
     ("Re: [inc-123] Printer offline", "Re: [inc-123] Printer offline"),
     ("", "Re: [INC-000123]"),
+    ("Re: [INC-5] and [INC-000123]", "Re: [INC-5] and [INC-000123]"),
+    ("Re: [INC-5] printer", "Re: [INC-5] printer [INC-000123]"),
 ])
 def test_a_replys_subject_carries_the_reference_once(subject: str, expected: str) -> None:
     assert subject_with_reference(subject, "INC-000123") == expected
@@ -188,3 +192,40 @@ def test_a_file_name_is_made_safe_to_save(name: str, safe: str) -> None:
 ])
 def test_files_that_run_programs_are_risky(name: str, risky: bool) -> None:
     assert is_risky_attachment(name) is risky
+
+
+_SAMPLE = (b"From: Raj <raj@example.co.uk>\r\nSubject: =?utf-8?b?Y2Fmw6k=?=\r\n"
+           b"Message-ID: <m1@example.co.uk>\r\nContent-Type: multipart/mixed; boundary=b\r\n"
+           b"\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n--b\r\n"
+           b"Content-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64"
+           b"\r\n\r\nJVBERg==\r\n--b--\r\n")
+
+
+def _no_broken_characters(text: str) -> bool:
+    return not any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_at_all_are_read_without_raising(raw: bytes) -> None:
+    parsed = parse_message(raw)
+    assert parsed.message_id.startswith("<") and parsed.size_bytes == len(raw)
+    assert all(_no_broken_characters(text) for text in (
+        parsed.subject, parsed.body_text, parsed.from_name, parsed.message_id))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, len(_SAMPLE) - 1), st.binary(min_size=1, max_size=20))
+def test_a_damaged_message_is_read_without_raising(at: int, junk: bytes) -> None:
+    parsed = parse_message(_SAMPLE[:at] + junk + _SAMPLE[at:])
+    assert _no_broken_characters(parsed.body_text + parsed.subject + parsed.from_name)
+    assert all(isinstance(a.data, bytes) for a in parsed.attachments)
+
+
+@given(st.text(max_size=80), st.integers(1, 999_999))
+def test_a_replys_subject_always_carries_the_reference_once(subject: str, number: int) -> None:
+    reference = f"INC-{number:06d}"
+    reply = subject_with_reference(subject, reference)
+    assert reply.startswith("Re: ") and not reply.lower().startswith("re: re:")
+    assert find_incident_reference(reply) is not None
+    assert subject_with_reference(reply, reference) == reply

@@ -203,3 +203,31 @@ def test_a_preview_without_a_parent_window_stays_open_until_closed(
     assert preview.windowTitle() == "Receipt R-000001 (copy)"
     preview.close()
     qtbot.waitUntil(lambda: open_previews() == [], timeout=5000)
+
+
+def test_a_receipt_e_mailed_from_its_preview_goes_through_the_outbox_onto_the_timeline(
+        qtbot: Any, office: dict[str, Any], caller: customers.CustomerSummary,
+        window: QWidget, background: Background, smtp_sink: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from synergy_desk.models import tables as t
+
+    t.OfficeSettings.update(smtp_host=smtp_sink.host, smtp_port=smtp_sink.port,
+                            smtp_starttls=False, smtp_from="desk@synergy.example").execute()
+    incident = log_incident(office, caller.id, "Cannot print payslips")
+    payments.take_payment(office["reception"], payments.PaymentInput(
+        customer_id=caller.id, incident_ids=(incident.id,), method=PaymentMethod.CASH,
+        tendered_pence=9000))
+    shown: list[QWidget] = []
+    receipts.show_receipt(window, background, "R-000001", copy=False, on_shown=shown.append)
+    preview = wait_for_preview(qtbot, shown)
+    preview.email_button.click()
+    preview.email_to.setText("accounts@example.com")
+    with qtbot.waitSignal(preview.emailed, timeout=30_000):
+        qtbot.keyClick(preview.email_to, Qt.Key.Key_Return)
+    (message,) = smtp_sink.wait_for(1)
+    assert message["To"] == "accounts@example.com"
+    (row,) = t.EmailMessage.select().where(t.EmailMessage.direction == "out")
+    assert (row.state, row.incident_id) == ("sent", incident.id)
+    (link,) = t.EmailLink.select().where(t.EmailLink.message == row.id)
+    assert t.TimelineEntry.get_by_id(link.entry_id).kind == "email_out"

@@ -23,6 +23,7 @@ from synergy_desk.domain.numbers import incident_reference
 from synergy_desk.domain.text import masked_text
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
+from synergy_desk.services import search
 from synergy_desk.services.common import (
     Actor,
     fk_id,
@@ -68,6 +69,8 @@ _NO_REPLY = frozenset({"postmaster", "mailer-daemon", "noreply", "no-reply", "no
 #: A message dated further back than this is read as received (a wrong clock, not history).
 _PLAUSIBLE_AGE = dt.timedelta(days=366)
 _MAX_SUBJECT = 998
+#: Customers read from the search index for one sender (their addresses then compared).
+_MATCH_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -104,45 +107,56 @@ def _label(name: str, company: str) -> str:
 
 def sender_candidates(address: str, limit: int = 10) -> list[CustomerCandidate]:
     """The customers a sender may be: by a current contact's address, then the customer's own
-    address, then (not for public mail services) by the domain of either."""
+    address, then (not for public mail services) by the domain of either.
+
+    The customers' search index (lower-cased, trigram-indexed on both engines) finds the few
+    customers whose text holds the address or "@domain"; their addresses are then compared
+    exactly, so no query compares every contact's address.
+    """
     address = address.strip().lower()
     if "@" not in address:
         return []
-    out: dict[int, CustomerCandidate] = {}
-    contacts = (t.Contact.select(t.Contact.id, t.Contact.customer, t.Contact.name,
-                                 t.Customer.name.alias("customer_name"), t.Customer.company)
-                .join(t.Customer)
-                .where((peewee.fn.LOWER(t.Contact.email) == address)
-                       & t.Contact.retired_at.is_null())
-                .order_by(t.Contact.is_primary.desc(), t.Contact.id).limit(limit))
-    for row in _rows(contacts):
-        out.setdefault(row["customer"], CustomerCandidate(
-            row["customer"], row["id"],
-            f"{row['name']}, {_label(row['customer_name'], row['company'])}",
-            "contact address"))
-    customers = (t.Customer.select(t.Customer.id, t.Customer.name, t.Customer.company)
-                 .where(peewee.fn.LOWER(t.Customer.email) == address)
-                 .order_by(t.Customer.id).limit(limit))
-    for row in _rows(customers):
-        out.setdefault(row["id"], CustomerCandidate(
-            row["id"], None, _label(row["name"], row["company"]), "contact address"))
     domain = address.rsplit("@", 1)[1]
-    if not out and not is_public_domain(domain):
-        pattern = f"%@{domain}"
-        for row in _rows(t.Contact.select(t.Contact.customer, t.Customer.name,
-                                          t.Customer.company)
-                         .join(t.Customer)
-                         .where(peewee.fn.LOWER(t.Contact.email) ** pattern
-                                & t.Contact.retired_at.is_null())
-                         .order_by(t.Contact.customer).limit(limit)):
-            out.setdefault(row["customer"], CustomerCandidate(
-                row["customer"], None, _label(row["name"], row["company"]), "domain"))
-        for row in _rows(t.Customer.select(t.Customer.id, t.Customer.name, t.Customer.company)
-                         .where(peewee.fn.LOWER(t.Customer.email) ** pattern)
-                         .order_by(t.Customer.id).limit(limit)):
-            out.setdefault(row["id"], CustomerCandidate(
-                row["id"], None, _label(row["name"], row["company"]), "domain"))
+    by_address = _customers_holding(address)
+    out: dict[int, CustomerCandidate] = {}
+    for customer_id, (label, _own, contacts) in by_address.items():
+        for contact_id, name, email in contacts:
+            if email == address:
+                out.setdefault(customer_id, CustomerCandidate(
+                    customer_id, contact_id, f"{name}, {label}", "contact address"))
+    for customer_id, (label, own, _contacts) in by_address.items():
+        if own == address:
+            out.setdefault(customer_id, CustomerCandidate(
+                customer_id, None, label, "contact address"))
+    if not out and domain and not is_public_domain(domain):
+        for customer_id, (label, own, contacts) in _customers_holding("@" + domain).items():
+            if own.endswith("@" + domain) or any(
+                    email.endswith("@" + domain) for _i, _n, email in contacts):
+                out.setdefault(customer_id, CustomerCandidate(customer_id, None, label,
+                                                              "domain"))
     return list(out.values())[:limit]
+
+
+def _customers_holding(fragment: str) -> dict[int, tuple[str, str, list[tuple[int, str, str]]]]:
+    """Customers whose search text holds ``fragment``: their label, own address and current
+    contacts (id, name, address), addresses lower-case."""
+    ids = [hit.id for hit in search.search_customers(fragment, limit=_MATCH_LIMIT)]
+    if not ids:
+        return {}
+    out: dict[int, tuple[str, str, list[tuple[int, str, str]]]] = {}
+    for customer_id, name, company, email in tuples(
+            t.Customer.select(t.Customer.id, t.Customer.name, t.Customer.company,
+                              t.Customer.email)
+            .where(t.Customer.id.in_(ids)).order_by(t.Customer.id)):
+        out[int(customer_id)] = (_label(name, company), (email or "").strip().lower(), [])
+    for contact_id, customer_id, name, email in tuples(
+            t.Contact.select(t.Contact.id, t.Contact.customer, t.Contact.name, t.Contact.email)
+            .where(t.Contact.customer.in_(ids) & t.Contact.retired_at.is_null())
+            .order_by(t.Contact.is_primary.desc(), t.Contact.id)):
+        if int(customer_id) in out:
+            out[int(customer_id)][2].append((int(contact_id), name,
+                                             (email or "").strip().lower()))
+    return out
 
 
 def _rows(query: Any) -> list[dict[str, Any]]:
@@ -398,12 +412,14 @@ def _match_customer(message: t.EmailMessage) -> None:
 
 
 def _contact_of(customer_id: int, address: str) -> int | None:
-    value = (t.Contact.select(t.Contact.id)
-             .where((t.Contact.customer == customer_id)
-                    & (peewee.fn.LOWER(t.Contact.email) == address)
-                    & t.Contact.retired_at.is_null())
-             .order_by(t.Contact.id).scalar())
-    return int(value) if value is not None else None
+    # One customer's current contacts (by its foreign key's index), compared exactly.
+    for contact_id, email in tuples(
+            t.Contact.select(t.Contact.id, t.Contact.email)
+            .where((t.Contact.customer == customer_id) & t.Contact.retired_at.is_null())
+            .order_by(t.Contact.is_primary.desc(), t.Contact.id)):
+        if (email or "").strip().lower() == address:
+            return int(contact_id)
+    return None
 
 
 def _sort(parsed: ParsedMessage, message: t.EmailMessage, flood: bool, flood_limit: int,
@@ -419,9 +435,11 @@ def _sort(parsed: ParsedMessage, message: t.EmailMessage, flood: bool, flood_lim
         return Received(message.id, HELD, None, None, message.note)
     found = _threaded_incident(parsed)
     if found is not None:
-        incident = follow_merges(lock_incident(found))
-        if incident.id != found:
-            incident = lock_incident(incident.id)
+        # Only the incident the mail ends on is locked: a merged one never changes again, and
+        # locking it too would take two incidents' locks against the ascending id order.
+        incident = lock_incident(follow_merges(t.Incident.get_by_id(found)).id)
+        while opt_fk_id(incident, "merged_into") is not None:  # merged while we looked
+            incident = lock_incident(follow_merges(incident).id)
         status = status_of(incident)
         resolution = Resolution(incident.resolution) if incident.resolution else None
         note = ""

@@ -44,6 +44,7 @@ from synergy_desk.services.mail.outgoing import (
     SENT,
     OutgoingFile,
     queue_in_tx,
+    timeline_text,
 )
 from synergy_desk.services.office import mailer
 from synergy_desk.services.office.settings import office_settings
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "BACKOFF_MINUTES", "CLAIM_SECONDS", "MAX_ATTEMPTS", "OutboxCounts", "OutboxRow",
     "QueuedMail", "ReplyDraft", "SendReport", "cancel", "draft_reply", "outbox_counts",
-    "outbox_list", "retry_now", "send_due", "send_now", "send_reply",
+    "outbox_list", "retry_now", "send_due", "send_now", "send_reply", "email_document",
 ]
 
 #: The pause after each failed attempt, in minutes (the last repeats): eight attempts in all
@@ -375,6 +376,61 @@ def send_now(email_id: int) -> str:
         return "It is being sent by another desk."
     state, error = _send_claimed(email_id)
     return "" if state == SENT else error
+
+
+# --- documents ------------------------------------------------------------------------------
+
+@retried
+def _queue_document(actor: Actor | None, to: str, subject: str, body: str, filename: str,
+                    pdf: bytes, customer_id: int | None, incident_ids: Sequence[int],
+                    about_payment: bool) -> int:
+    with transaction():
+        ids = list(dict.fromkeys(incident_ids))
+        first = ids[0] if ids else None
+        message = queue_in_tx(actor, to=to, subject=subject, body=body, incident_id=first,
+                              customer_id=customer_id, about_payment=about_payment,
+                              files=[OutgoingFile(filename, "application/pdf", pdf)])
+        for incident_id in ids[1:]:
+            entry = add_entry(actor, incident_id, TimelineKind.EMAIL_OUT,
+                              timeline_text(message.to_addresses, message.subject,
+                                            message.body_text), about_payment=about_payment)
+            t.EmailLink.create(message=message.id, incident=incident_id, entry=entry.id)
+        return int(message.id)
+
+
+def email_document(actor: Actor | None, *, to: str, subject: str, body: str, filename: str,
+                   pdf: bytes, customer_id: int | None = None, incident_ids: Sequence[int] = (),
+                   about_payment: bool = True) -> str:
+    """E-mail a document (a receipt, a payment request, a summary) through the outbox: it is
+    written there, and on the timeline of each incident it concerns as "E-mail out", then
+    sent at once. Returns the address it went to.
+
+    Runs on a worker thread (it waits for the network).
+
+    Raises:
+        ValidationError: no mail server or sender address set, an address that is not one,
+            a full card number in the text; nothing was written.
+        MailError: the server could not be reached or refused it; the message stays in the
+            outbox (to be sent again shortly, or marked failed when refused for good) and
+            the error says so.
+    """
+    settings = mailer.smtp_settings()
+    if not settings.configured:
+        raise ValidationError("No mail server is set in the office's settings; a manager can "
+                              "set one, or save the PDF and send it yourself.", "smtp_host")
+    if "@" not in settings.sender:
+        raise ValidationError("The office's settings give no sender address for e-mail; a "
+                              "manager can set one.", "smtp_from")
+    email_id = _queue_document(actor, to, subject, body, filename, pdf, customer_id,
+                               incident_ids, about_payment)
+    error = send_now(email_id)
+    if error:
+        with read_snapshot():
+            state = t.EmailMessage.get_by_id(email_id).state
+        kept = (" It is in the outbox, marked failed." if state == FAILED else
+                " It is kept in the outbox and sent again in a few minutes.")
+        raise mailer.MailError(error + kept, permanent=state == FAILED)
+    return str(to).strip()
 
 
 # --- the outbox's list and its actions -------------------------------------------------------

@@ -36,7 +36,6 @@ from synergy_desk.services.incidents.changes import (
     fund_from_contract_in_tx,
     not_merged,
     ref_of,
-    reindex,
     status_of,
 )
 from synergy_desk.services.mail.inbound import (
@@ -373,7 +372,6 @@ def create_incident_from_email(actor: Actor, email_id: int, *, customer_id: int,
                                 priority=fields.priority(priority))
         notice = fund_from_contract_in_tx(actor, incident)
         file_in_tx(message, incident)
-        reindex(incident)
         _sorted(actor, message, "create_incident",
                 state=TRIAGE if another_aspect else FILED,
                 incident=opt_fk_id(message, "incident") or incident.id,

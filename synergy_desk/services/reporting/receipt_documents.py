@@ -27,6 +27,8 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.numbers import CREDIT_NOTE
 from synergy_desk.domain.zones import DEFAULT_ZONE, format_date
 from synergy_desk.models import tables as t
+from synergy_desk.services.common import Actor
+from synergy_desk.services.mail import outbox
 from synergy_desk.services.money import credit_notes, payments, tickets
 from synergy_desk.services.money.credit_notes import CreditNoteInfo
 from synergy_desk.services.money.payments import ReceiptInfo
@@ -37,7 +39,7 @@ from synergy_desk.services.people import customers
 __all__ = [
     "RenderedDocument", "credit_note_doc", "document_for_number", "is_credit_note_number",
     "receipt_doc", "receipt_pdf", "statement_doc", "ticket_statement_document",
-    "ticket_statement_pdf",
+    "ticket_statement_pdf", "send_document",
 ]
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class RenderedDocument:
     email_to: str  # the customer's (or their main contact's) address; "" when none
     email_subject: str
     email_body: str
+    #: The incidents it concerns (a receipt's paid incidents): an e-mailed copy is on their
+    #: timelines as "E-mail out".
+    incident_ids: tuple[int, ...] = ()
 
 
 # --- converting the services' data -----------------------------------------------------------
@@ -253,11 +258,36 @@ def document_for_number(number: str, *, copy: bool) -> RenderedDocument:
         body = f"Please find attached {title[0].lower()}{title[1:]}. Thank you for your custom."
     if copy:
         title += " (copy)"
+    incident_ids = () if isinstance(info, CreditNoteInfo) else tuple(dict.fromkeys(
+        line.incident_id for line in info.lines if line.incident_id is not None))
     return RenderedDocument(
         pdf=pdf, title=title, filename=f"{info.number}{' COPY' if copy else ''}.pdf",
         customer_id=info.customer_id, email_to=_customer_email(info.customer_id),
         email_subject=f"{title} from {office}",
-        email_body=f"Dear {info.customer_name},\n\n{body}\n\n{office}\n")
+        email_body=f"Dear {info.customer_name},\n\n{body}\n\n{office}\n",
+        incident_ids=incident_ids)
+
+
+def send_document(actor: Actor | None, document: RenderedDocument, to: str | None = None) -> str:
+    """E-mail a rendered receipt, credit note or statement to ``to`` (default: the
+    customer's address) through the outbox, on the timeline of the incidents it concerns as
+    "E-mail out"; returns the address it went to.
+
+    Runs on a worker thread (it waits for the network).
+
+    Raises:
+        ValidationError: no address, no mail server, an address that is not one.
+        MailError: the server could not be reached or refused it (kept in the outbox, as
+            the error says).
+    """
+    address = (to or "").strip() or document.email_to
+    if not address:
+        raise ValidationError("The customer has no e-mail address; type the address to send "
+                              f"{document.title} to. Nothing was sent.", "to")
+    return outbox.email_document(actor, to=address, subject=document.email_subject,
+                                 body=document.email_body, filename=document.filename,
+                                 pdf=document.pdf, customer_id=document.customer_id,
+                                 incident_ids=document.incident_ids)
 
 
 def ticket_statement_pdf(customer_id: int) -> bytes:

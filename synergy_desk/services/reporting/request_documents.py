@@ -16,6 +16,7 @@ from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.money import format_pence
 from synergy_desk.domain.zones import DEFAULT_ZONE, local_date, zone_named
 from synergy_desk.services.common import EVERYONE, Actor, read_snapshot, require
+from synergy_desk.services.mail import outbox
 from synergy_desk.services.money import payment_requests
 from synergy_desk.services.money.payment_requests import OPEN, RequestInfo, RequestLine
 from synergy_desk.services.office import mailer, office_details
@@ -161,7 +162,7 @@ def request_document(number_or_id: str | int, *, reminder: bool = False) -> Rend
         filename=f"{info.number}{' reminder' if reminder else ''}.pdf",
         customer_id=info.customer_id, email_to=info.customer_email,
         email_subject=f"{subject} from {office}",
-        email_body=_email_body(info, office, reminder))
+        email_body=_email_body(info, office, reminder), incident_ids=info.incident_ids)
 
 
 def _check_sendable(actor: Actor, request_id: int, reminder: bool) -> RequestInfo:
@@ -177,9 +178,10 @@ def _check_sendable(actor: Actor, request_id: int, reminder: bool) -> RequestInf
 def send_request(actor: Actor, request_id: int, *, to: str | None = None,
                  reminder: bool = False) -> str:
     """E-mail a payment request (or, with ``reminder``, a reminder of an open one) with its
-    PDF attached, to the customer or to ``to``; returns the address it went to. A reminder
-    sent is noted on the request (the overdue view shows when); a send that fails notes
-    nothing.
+    PDF attached, to the customer or to ``to``; returns the address it went to. It goes
+    through the outbox, so it is on the timeline of each incident it asks payment for as
+    "E-mail out". A reminder sent is noted on the request (the overdue view shows when); a
+    send that fails notes nothing (the message stays in the outbox to be sent again).
 
     Runs on a worker thread (it may wait for the network).
 
@@ -188,7 +190,8 @@ def send_request(actor: Actor, request_id: int, *, to: str | None = None,
         NotFound: no such request.
         ValidationError: no address to send to, no mail server set, a reminder of a request
             that is not open, or an address that is not one.
-        MailError: the server could not be reached or refused the message.
+        MailError: the server could not be reached or refused the message (kept in the
+            outbox, as the error says).
     """
     info = _check_sendable(actor, request_id, reminder)
     address = (to or "").strip() or info.customer_email
@@ -201,8 +204,10 @@ def send_request(actor: Actor, request_id: int, *, to: str | None = None,
                               f"set one, or save the PDF and send it yourself. {nothing}",
                               "smtp_host")
     document = request_document(request_id, reminder=reminder)
-    mailer.send_document(address, document.email_subject, document.email_body,
-                         document.filename, document.pdf)
+    outbox.email_document(actor, to=address, subject=document.email_subject,
+                          body=document.email_body, filename=document.filename,
+                          pdf=document.pdf, customer_id=info.customer_id,
+                          incident_ids=document.incident_ids)
     if reminder:
         try:
             payment_requests.mark_reminded(actor, request_id)

@@ -23,12 +23,12 @@ from synergy_desk.domain.phones import printed_phone
 from synergy_desk.domain.zones import DEFAULT_ZONE, format_date
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.common import get_or_404
+from synergy_desk.services.common import Actor, get_or_404
 from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
 from synergy_desk.services.incidents.registers import ESCALATION_STATUS_LABELS
+from synergy_desk.services.mail import outbox
 from synergy_desk.services.money import funding
-from synergy_desk.services.office import mailer
 from synergy_desk.services.office.office_details import printed_office
 from synergy_desk.services.office.office_time import date_text
 from synergy_desk.services.office.settings import office_settings
@@ -253,15 +253,17 @@ def incident_summary(incident_id: int, audience: str = "customer") -> SummaryPdf
     return SummaryPdf(detail.id, detail.reference, detail.subject, email_to, pdf, which)
 
 
-def email_incident_summary(incident_id: int, to: str | None = None) -> str:
+def email_incident_summary(incident_id: int, to: str | None = None,
+                           actor: Actor | None = None) -> str:
     """E-mail the customer's summary of an incident; returns the address it went to.
 
     Always the customer's version, whoever asks: the internal one is never sent by this.
-    ``to`` defaults to the incident's contact, else the customer.
+    ``to`` defaults to the incident's contact, else the customer. It goes through the outbox
+    and is on the incident's timeline as "E-mail out".
 
     Raises:
         NotFound: no such incident. ValidationError: no address, no mail server, or a bad
-        address. MailError: the server refused it.
+        address. MailError: the server refused it (kept in the outbox, as the error says).
     """
     summary = incident_summary(incident_id, "customer")
     address = (to or "").strip() or summary.email_to
@@ -269,11 +271,14 @@ def email_incident_summary(incident_id: int, to: str | None = None) -> str:
         raise ValidationError(f"Neither the contact nor the customer of {summary.reference} "
                               "has an e-mail address; type the address to send it to.", "to")
     office = office_settings().company_name or "Synergy Desk"
-    mailer.send_document(
-        address, f"Incident {summary.reference}: {summary.subject}",
-        f"Please find attached the summary of incident {summary.reference} "
-        f"({summary.subject}).\n\n{office}\n", f"{summary.reference}.pdf", summary.pdf)
-    return address
+    customer_id = t.Incident.select(t.Incident.customer).where(
+        t.Incident.id == incident_id).scalar()
+    return outbox.email_document(
+        actor, to=address, subject=f"Incident {summary.reference}: {summary.subject}",
+        body=f"Please find attached the summary of incident {summary.reference} "
+             f"({summary.subject}).\n\n{office}\n", filename=f"{summary.reference}.pdf",
+        pdf=summary.pdf, customer_id=customer_id, incident_ids=(incident_id,),
+        about_payment=False)
 
 
 def _register(register: str) -> Register:

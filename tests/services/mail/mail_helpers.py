@@ -10,6 +10,8 @@ from email.utils import format_datetime, make_msgid
 
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
+from synergy_desk.services import search_index
+from synergy_desk.services.common import transaction
 
 OFFICE = "support@synergy.example"
 
@@ -45,7 +47,15 @@ def customer_with_contact(name: str = "Acme Joinery", email: str = "Raj.Patel@Ac
     customer = t.Customer.create(account_code=f"M{next(_codes):06d}", name=name,
                                  company=name, address="2 Mill Lane\nYork", postcode="YO1 7HH")
     person = t.Contact.create(customer=customer.id, name=contact, email=email)
+    reindex_customer(customer.id)
     return customer, person
+
+
+def reindex_customer(customer_id: int) -> None:
+    """As the customer services do after every change: the search text the sender is
+    matched through."""
+    with transaction():
+        search_index.index_customer(customer_id)
 
 
 def office_mail(settings: t.OfficeSettings, **values: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor, transaction
 from synergy_desk.services.incidents import closing, reshape, work
 from synergy_desk.services.mail import inbound, outgoing, triage
+from synergy_desk.services.money import funding
 from tests.services.incidents.incident_helpers import entries, new_call, pay_for, row
 from tests.services.mail.mail_helpers import customer_with_contact, office_mail, raw_mail
 
@@ -92,6 +94,21 @@ def test_an_incident_made_from_an_email_is_unfunded_and_has_it_on_its_timeline(
     # Support work waits for the money like any new incident's.
     with pytest.raises(Exception, match="not funded"):
         work.add_timeline_entry(reception, ref.id, TimelineKind.EMAIL_OUT, "Try this")
+
+
+def test_an_incident_from_an_email_is_funded_at_once_by_a_contract_that_covers_it(
+        manager: Actor, reception: Actor, product: t.Product,
+        acme: tuple[t.Customer, t.Contact]) -> None:
+    customer, _ = acme
+    today = dt.date.today()
+    funding.create_contract(manager, customer.id, "SC-1", today - dt.timedelta(days=10),
+                            today + dt.timedelta(days=300))
+    detail = arrived()
+    ref = triage.create_incident_from_email(
+        reception, detail.email_id, customer_id=customer.id, product_id=product.id,
+        subject="Printer offline", expected_version=detail.version)
+    assert ref.funding is FundingKind.CONTRACT
+    assert any("covered by contract SC-1" in notice for notice in ref.notices)
 
 
 def test_one_message_about_two_aspects_makes_two_incidents(

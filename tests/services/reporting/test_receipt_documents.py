@@ -286,3 +286,30 @@ def test_ticket_statement_of_a_customer_without_tickets(office, customer) -> Non
 def test_ticket_statement_of_an_unknown_customer_is_not_found(office) -> None:
     with pytest.raises(NotFound):
         receipt_documents.ticket_statement_pdf(9999)
+
+
+def test_a_receipt_e_mailed_is_in_the_outbox_as_sent_and_on_the_incidents_timeline(
+        office, reception, product, customer, smtp_sink) -> None:
+    from synergy_desk.domain.enums import TimelineKind
+
+    office["settings"].__class__.update(
+        smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False,
+        smtp_from="desk@synergy.example").execute()
+    incident = new_incident(reception, customer, product)
+    receipt = payments.take_payment(reception, card(customer, (incident.id,)))
+    doc = receipt_documents.document_for_number(receipt.number, copy=False)
+    assert doc.incident_ids == (incident.id,)
+
+    assert receipt_documents.send_document(reception, doc) == "harriet@oduya.example"
+
+    (message,) = smtp_sink.wait_for(1)
+    assert message["Subject"] == "Receipt R-000001 from Synergy Support Ltd"
+    assert [a.get_filename() for a in message.iter_attachments()] == ["R-000001.pdf"]
+    (row,) = t.EmailMessage.select().where(t.EmailMessage.direction == "out")
+    assert (row.state, row.to_addresses, row.written_by_id) == (
+        "sent", "harriet@oduya.example", reception.id)
+    assert message["Message-ID"] == row.message_id
+    (link,) = t.EmailLink.select().where(t.EmailLink.message == row.id)
+    entry = t.TimelineEntry.get_by_id(link.entry_id)
+    assert (entry.incident_id, entry.kind) == (incident.id, TimelineKind.EMAIL_OUT.value)
+    assert "Receipt R-000001" in entry.text

@@ -219,3 +219,24 @@ def test_a_paid_request_is_not_reminded(
     with pytest.raises(ValidationError, match="is paid; no reminder is needed. Nothing was "
                                               "sent."):
         request_documents.send_request(reception, info.request_id, reminder=True)
+
+
+def test_a_request_e_mailed_is_on_each_incidents_timeline_and_a_failure_stays_in_the_outbox(
+        office: dict[str, Any], request_for: payment_requests.RequestInfo,
+        reception: Actor) -> None:
+    from synergy_desk.services.office.mailer import MailError
+    from tests.mail_servers import free_port
+
+    info = request_for
+    mail_server(office, free_port())  # nobody listens there
+    with pytest.raises(MailError, match="kept in the outbox and sent again"):
+        request_documents.send_request(reception, info.request_id)
+    (row,) = t.EmailMessage.select().where(t.EmailMessage.direction == "out")
+    assert row.state == "queued" and "Could not send" in row.last_error
+    links = t.EmailLink.select().where(t.EmailLink.message == row.id)
+    assert sorted(link.incident_id for link in links) == sorted(info.incident_ids)
+    for link in links:
+        entry = t.TimelineEntry.get_by_id(link.entry_id)
+        assert entry.kind == "email_out" and entry.about_payment
+        assert "Payment request PR-000001" in entry.text
+    assert len(info.incident_ids) == 2

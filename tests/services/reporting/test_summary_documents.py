@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from synergy_desk.domain.enums import PaymentMethod, Resolution, TimelineKind
 from synergy_desk.domain.errors import NotFound, ValidationError
+from synergy_desk.models import tables as t
 from synergy_desk.services.common import Actor
 from synergy_desk.services.incidents import changes, closing, intake, reshape, work
 from synergy_desk.services.incidents.closing import EscalationInput
@@ -299,3 +300,17 @@ def test_register_pdfs_show_the_day_the_screen_shows(office: dict[str, Any],
         assert heading in text
         assert "01/07/2026" in text, register
         assert "30/06/2026" not in text and "2026-06-30" not in text
+
+
+def test_a_summary_e_mailed_is_in_the_outbox_as_sent_and_on_its_timeline(
+        office: dict[str, Any], waived_case: dict[str, Any], smtp_sink: Any) -> None:
+    ref = waived_case["ref"]
+    office["settings"].__class__.update(
+        smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False,
+        smtp_from="desk@synergy.example").execute()
+    summary_documents.email_incident_summary(ref.id)
+    smtp_sink.wait_for(1)
+    (row,) = t.EmailMessage.select().where(t.EmailMessage.direction == "out")
+    assert row.state == "sent" and row.incident_id == ref.id
+    (link,) = t.EmailLink.select().where(t.EmailLink.message == row.id)
+    assert t.TimelineEntry.get_by_id(link.entry_id).kind == "email_out"
