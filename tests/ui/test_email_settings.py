@@ -5,6 +5,7 @@ on screen with the plain reason when it fails."""
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 from synergy_desk.models import tables as t
@@ -21,6 +22,13 @@ def open_dialog(qtbot: Any, manager: Actor, background: Background) -> OfficeSet
     qtbot.waitExposed(dialog)
     dialog.tabs.setCurrentIndex(6)
     return dialog
+
+
+def closed_port() -> int:
+    """A port on the loopback address nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_the_mailbox_page_saves_the_account_and_how_mail_is_kept(
@@ -57,3 +65,19 @@ def test_the_mailbox_page_saves_the_account_and_how_mail_is_kept(
     assert again.imap_password_state.text() == "set"
     assert "imap_password" not in again.changes()  # blank keeps the saved one
     assert again.changes() == {}
+
+
+def test_test_connection_says_plainly_that_a_server_is_not_there(
+        qtbot: Any, manager: Actor, background: Background) -> None:
+    dialog = open_dialog(qtbot, manager, background)
+    dialog.imap_host.setText("127.0.0.1")
+    dialog.imap_security.setCurrentIndex(dialog.imap_security.findData("none"))
+    dialog.imap_port.setValue(closed_port())
+    dialog.imap_user.setText("support@synergy.example")
+    with qtbot.waitSignal(dialog.mailbox_test_finished, timeout=30_000) as finished:
+        dialog.mailbox_test_button.click()
+    assert finished.args[0] is False
+    text = dialog.mailbox_status.text()
+    assert "127.0.0.1" in text and "Traceback" not in text and "Errno" not in text
+    assert dialog.mailbox_test_button.isEnabled()
+    assert get_settings().version == 1  # testing saves nothing

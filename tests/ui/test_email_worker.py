@@ -67,10 +67,45 @@ def test_the_worker_says_a_problem_plainly_and_stops_cleanly_on_log_out(
     qtbot.waitUntil(lambda: open_windows() not in ([], [window]), timeout=20_000)
     assert not worker.running
     assert worker._background._pool.activeThreadCount() == 0  # no thread left running
-    held = [s.holder for s in t.MailboxState.select()]
-    assert worker.holder not in held  # the lease was let go
     [new] = open_windows()
     assert new.mail_worker.running and new.mail_worker is not worker
+    # The desk let the mailbox go: the next person's takes it at once, not when it expires.
+    qtbot.waitUntil(lambda: t.MailboxState.get().holder == new.mail_worker.holder,
+                    timeout=20_000)
     new.close()
     assert not new.mail_worker.running
     assert new.mail_worker._background._pool.activeThreadCount() == 0
+
+
+def test_the_worker_fetches_new_mail_and_sends_a_reply_at_once_against_real_servers(
+        qtbot: Any, office: dict[str, Any], imap_server: Any, smtp_sink: Any) -> None:
+    from synergy_desk.models.base import db
+    from synergy_desk.services.mail import outgoing
+    from synergy_desk.ui.mail_worker import MailWorker
+    from tests.services.mail.mail_helpers import raw_mail
+
+    t.OfficeSettings.update(
+        imap_host=imap_server.host, imap_port=imap_server.port, imap_security="none",
+        imap_user=imap_server.user, imap_password=imap_server.password,
+        smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False,
+        smtp_from="support@synergy.example").execute()
+    imap_server.append(raw_mail(subject="Printer offline"))
+    worker = MailWorker(desk_holder("rita"), wait_seconds=1.0, retry_seconds=1.0)
+    problems: list[str] = []
+    worker.problem.connect(problems.append)
+    with qtbot.waitSignal(worker.changed, timeout=20_000):
+        worker.start()
+    [stored] = t.EmailMessage.select().where(t.EmailMessage.direction == "in")
+    assert stored.subject == "Printer offline" and stored.state == "triage"
+    assert worker.holding
+
+    with db.atomic():
+        outgoing.queue_in_tx(None, to="raj.patel@acme-joinery.co.uk", subject="Your receipt",
+                             body="Attached.")
+    with qtbot.waitSignal(worker.changed, timeout=20_000):
+        worker.send_now()
+    [sent] = smtp_sink.wait_for(1)
+    assert sent["Subject"] == "Your receipt"
+    assert worker.stop()
+    assert not worker.running and worker._background._pool.activeThreadCount() == 0
+    assert [p for p in problems if p] == []
