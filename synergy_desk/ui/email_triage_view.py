@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +48,13 @@ from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.dialogs.resolve import ReasonDialog
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import call, reporting_errors
-from synergy_desk.ui.table_model import Column, TableModel, read_only_table
+from synergy_desk.ui.table_model import (
+    Column,
+    SpareWidth,
+    TableModel,
+    read_only_table,
+    size_columns_to_contents,
+)
 from synergy_desk.ui.worker import Background
 
 __all__ = ["EmailTriageView", "TRIAGE", "HELD", "NOT_SUPPORT", "email_triage_flow",
@@ -82,6 +90,28 @@ def _sender(row: Any) -> str:
     if row.from_name and row.from_name != row.from_address:
         return f"{row.from_name} <{row.from_address}>"
     return str(row.from_address)
+
+
+#: The list's column that takes the width the others leave.
+SUBJECT_COLUMN = 3
+#: No other column is wider than this when it is fitted to its contents.
+COLUMN_CAP = 280
+
+
+def fitted_columns(table: QTableView, spare: int,
+                   cap: int = COLUMN_CAP) -> Callable[[], None]:
+    """Columns the user may widen, fitted to what they show (at most ``cap`` pixels),
+    column ``spare`` taking the width the others leave; the function that fits them again."""
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+    subject = SpareWidth(table, spare, 200)
+
+    def fit() -> None:
+        size_columns_to_contents(table, cap, skip=(spare,))
+        subject.fit()
+
+    return fit
 
 
 TRIAGE_COLUMNS: tuple[Column[Any], ...] = (
@@ -239,6 +269,7 @@ class EmailTriageView(QDialog):
         self.model: TableModel[Any] = TableModel(TRIAGE_COLUMNS, self)
         self.table = read_only_table(self.model, "emailTriageTable")
         self.table.setWordWrap(False)
+        self._fit_columns = fitted_columns(self.table, SUBJECT_COLUMN)
 
         self.filters = QButtonGroup(self)
         self.filter_buttons: dict[str, QPushButton] = {}
@@ -289,6 +320,7 @@ class EmailTriageView(QDialog):
         self.attachments.setObjectName("emailAttachments")
         self.attachments.setMaximumHeight(72)
         self.attachments.itemActivated.connect(lambda _i: self.open_attachment())
+        self.attachments.currentRowChanged.connect(lambda _row: self._enable())
         self.open_button = self._button("emailOpenAttachment", self.tr("&Open…"),
                                         self.tr("Open the attachment with the desktop's "
                                                 "program, after a question"),
@@ -346,6 +378,7 @@ class EmailTriageView(QDialog):
         self.splitter.addWidget(reading)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([230, 400])
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         for button in (self.new_button, self.attach_button, self.not_support_button,
@@ -401,6 +434,7 @@ class EmailTriageView(QDialog):
         if outcome.failed:
             return
         self.model.set_rows(rows)
+        self._fit_columns()
         self.filter_buttons[TRIAGE].setText(self.tr("&To sort (%d)") % counts.triage)
         self.filter_buttons[HELD].setText(self.tr("H&eld (%d)") % counts.held)
         listed = (self.tr("1 message") if len(rows) == 1
@@ -520,9 +554,10 @@ class EmailTriageView(QDialog):
         self.attach_button.setEnabled(state in (TRIAGE, HELD))
         self.not_support_button.setEnabled(state in (TRIAGE, HELD))
         self.back_button.setEnabled(state in (HELD, NOT_SUPPORT))
-        has_file = self.attachments.currentRow() >= 0
-        self.open_button.setEnabled(has_file)
-        self.save_button.setEnabled(has_file)
+        info = self._attachment()
+        # A file not kept cannot be had; one that could be a program is only ever saved.
+        self.open_button.setEnabled(info is not None and info.kept and not info.risky)
+        self.save_button.setEnabled(info is not None and info.kept)
 
     # -- attachments ------------------------------------------------------------------------
 

@@ -25,17 +25,18 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QWidget
 from shiboken6 import isValid
 
 from synergy_desk.domain.errors import DomainError, OfficeReplaced
 from synergy_desk.models.database import is_lost_connection
+from synergy_desk.ui import palette
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.worker import Background
 
-__all__ = ["MailWorker", "MailTurn", "MailStatusLabel", "desk_holder", "read_mail_counts",
+__all__ = ["MailWorker", "MailTurn", "MailStatusLabel", "WindowKeys", "desk_holder", "read_mail_counts",
            "plain_problem", "WAIT_SECONDS", "RETRY_SECONDS"]
 
 log = logging.getLogger(__name__)
@@ -274,13 +275,33 @@ class MailStatusLabel(QLabel):
                      else self.tr("%d waiting to go") % waiting if waiting else "")
             if going:
                 parts.append(f'<a href="outbox">{html.escape(going)}</a>')
-        text = self.tr("E-mail: ") + " · ".join(parts) if parts else ""
         if self._problem:
-            problem = html.escape(self._problem)
-            text = f"{text} — {problem}" if text else self.tr("E-mail: ") + problem
+            # Short here, out of the way of the status bar's other items; the sentence is
+            # the tooltip's (and the status bar's message when it first comes).
+            warning = palette.WARNING.hex()
+            parts.append(f"<span style='color:{warning}'>"
+                         f"{html.escape(self.tr('not working'))}</span>")
+        text = self.tr("E-mail: ") + " · ".join(parts) if parts else ""
         self.setText(text)
         self.setToolTip(self._problem)
         self.setVisible(bool(text))
+
+
+class WindowKeys(QObject):
+    """Keeps the window's own shortcuts working while a text box has the keyboard: a line
+    edit on Linux takes Ctrl+U for itself (delete to the start of the line), which would make
+    Office ▸ Outbox… (Ctrl+U) do nothing from the search box."""
+
+    def __init__(self, parent: QObject, keys: list[QKeySequence]) -> None:
+        super().__init__(parent)
+        self._keys = [key.toString() for key in keys]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination()).toString()
+            if pressed in self._keys:
+                return True  # not the text box's: the window's shortcut has it
+        return False
 
 
 def read_mail_counts() -> tuple[int, int, int, int]:

@@ -1331,7 +1331,7 @@ class MainWindow(QMainWindow):
         self.mail_status = MailStatusLabel(self)
         self.statusBar().insertPermanentWidget(0, self.mail_status)
         self.mail_status.open_view.connect(self._on_mail_status_link)
-        self.mail_worker.problem.connect(self.mail_status.show_problem)
+        self.mail_worker.problem.connect(self._on_mail_problem)
         self.mail_worker.changed.connect(self._on_mail_changed)
         self.detail.reply_queued.connect(lambda _email_id: self._on_reply_queued())
         self.act_email_triage = self._action(
@@ -1346,6 +1346,10 @@ class MainWindow(QMainWindow):
             self.tr("E-mail waiting to go, and e-mail the mail server refused: send again or "
                     "cancel (Ctrl+U)"))
         self.office_menu.insertAction(self.act_record_transfer, self.act_outbox)
+        from synergy_desk.ui.mail_worker import WindowKeys
+
+        self._window_keys = WindowKeys(self, self.act_outbox.shortcuts())
+        self.search.installEventFilter(self._window_keys)
         self._outbox_view: Any = None
         self.act_reply_email = self._action(
             "actionReplyEmail", self.tr("Reply by e-mail…"), "Ctrl+R",
@@ -1394,6 +1398,13 @@ class MainWindow(QMainWindow):
         self._outbox_view = window
         self._keep(window)
         return window
+
+    def _on_mail_problem(self, text: str) -> None:
+        """The mail worker met a problem (or is past it): said once in the status bar, and
+        kept in the e-mail line's tooltip."""
+        self.mail_status.show_problem(text)
+        if text:
+            self.statusBar().showMessage(self.tr("E-mail: %s") % text, 20_000)
 
     def _on_reply_queued(self) -> None:
         """A reply is in the outbox: send it now, not at the next turn."""

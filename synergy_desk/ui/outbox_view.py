@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from synergy_desk.domain.enums import Role
 from synergy_desk.services.common import Actor
 from synergy_desk.ui import formatting, palette
+from synergy_desk.ui.email_triage_view import fitted_columns
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.palette import Colour
@@ -83,6 +84,7 @@ class OutboxView(QDialog):
         self.model: TableModel[Any] = TableModel(OUTBOX_COLUMNS, self)
         self.table = read_only_table(self.model, "outboxTable")
         self.table.setWordWrap(False)
+        self._fit_columns = fitted_columns(self.table, 8, cap=190)  # the error takes what is left
         self.summary = QLabel()
         self.summary.setObjectName("outboxSummary")
         self.status = MessageLine("outboxMessage")
@@ -113,7 +115,7 @@ class OutboxView(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(bottom)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.resize(1100, 420)
+        self.resize(1300, 440)
         self.refresh()
 
     def _button(self, name: str, text: str, tip: str, slot: Callable[[], object]) -> QPushButton:
@@ -134,6 +136,7 @@ class OutboxView(QDialog):
         if outcome.failed:
             return
         self.model.set_rows(rows)
+        self._fit_columns()
         failed = sum(1 for r in rows if r.state == "failed")
         self.summary.setText(self.tr("%d waiting to go; %d not sent")
                              % (len(rows) - failed, failed))

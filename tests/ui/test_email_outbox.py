@@ -66,3 +66,45 @@ def test_a_manager_cancels_a_message(qtbot: Any, manager: Actor, background: Bac
     assert view.cancel()
     assert t.EmailMessage.get_by_id(refused).state == "cancelled"
     assert view.model.rowCount() == 0
+
+
+
+def test_ctrl_u_reaches_the_window_from_a_text_box_that_wants_it_for_itself(
+        qtbot: Any) -> None:
+    """On Linux a line edit takes Ctrl+U (delete to the start of the line) before the
+    window's shortcut: the box here does the same, and the window's keys keep it."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from synergy_desk.ui.mail_worker import WindowKeys
+
+    class GreedyBox(QLineEdit):
+        def event(self, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # as Linux's key bindings do for Ctrl+U
+                return True
+            return super().event(event)
+
+    def press(window: QWidget, box: QLineEdit) -> bool:
+        fired: list[bool] = []
+        action = QAction("Outbox…", window)
+        action.setShortcut(QKeySequence("Ctrl+U"))
+        action.triggered.connect(lambda: fired.append(True))
+        window.addAction(action)
+        box.setFocus()
+        qtbot.waitUntil(box.hasFocus)
+        qtbot.keyClick(box, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+        return bool(fired)
+
+    for keep in (False, True):
+        window = QWidget()
+        qtbot.addWidget(window)
+        box = GreedyBox(window)
+        QVBoxLayout(window).addWidget(box)
+        if keep:
+            box.installEventFilter(WindowKeys(window, [QKeySequence("Ctrl+U")]))
+        window.show()
+        window.activateWindow()
+        qtbot.waitExposed(window)
+        assert press(window, box) is keep

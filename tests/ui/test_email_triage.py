@@ -139,6 +139,7 @@ def test_an_attachment_opens_only_after_a_question_and_a_program_never(
     asked.clear()
     window.files.confirm_open = lambda text: asked.append(text) or True  # type: ignore[method-assign]
     window.attachments.setCurrentRow(1)
+    assert not window.open_button.isEnabled() and window.save_button.isEnabled()
     assert window.open_attachment() is None
     assert asked == [] and len(opened) == 1  # never asked, never opened
     assert "setup.exe could be a program" in window.status.text()
