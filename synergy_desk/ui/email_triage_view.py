@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synergy_desk.domain.enums import IncidentStatus
+from synergy_desk.domain.enums import FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.mail import is_risky_attachment, safe_filename
 from synergy_desk.services.common import Actor
@@ -598,7 +598,31 @@ class EmailTriageView(QDialog):
         if ref.notices:
             text += " " + " ".join(ref.notices)
         self._sorted(text)
+        if ref.funding is FundingKind.NONE and self.offer_payment(ref.reference):
+            self._take_payment(ref)
         return ref
+
+    def offer_payment(self, reference: str) -> bool:
+        """Ask whether the customer pays now, as logging a call offers (tests replace this)."""
+        return QMessageBox.question(
+            self, self.tr("Take payment"),
+            self.tr("%s waits for payment before work starts. Take the payment now (the "
+                    "customer on the phone, or a payment request by bank transfer)?")
+            % reference,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+
+    def _take_payment(self, ref: Any) -> None:
+        from synergy_desk.services.incidents.detail import incident_detail
+        from synergy_desk.ui import receipts
+
+        detail = call(self, incident_detail, ref.id)
+        if detail is None:
+            return
+        paid = receipts.take_payment_flow(self, self._actor, self._background,
+                                          detail.customer_id, (ref.id,))
+        if paid is not None:
+            self.changed.emit()
 
     def ask_incident(self) -> str | None:
         """Ask which incident the message belongs to (tests replace this)."""

@@ -43,19 +43,25 @@ ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EM
 log = logging.getLogger(__name__)
 
 
-def email_state_text(email: Any) -> str:
+def _when(value: Any) -> str:
+    """A time today as "14:02", another day's with its date."""
+    loc = formatting.local(value)
+    if loc is not None and loc.date() == formatting.office_today():
+        return loc.strftime("%H:%M")
+    return formatting.short_datetime(value)
+
+
+def email_state_text(email: Any, sent_at: Any = None, next_at: Any = None) -> str:
     """How an e-mail going out stands: "queued", "sent 14:02", "not sent: … — will try again
-    at 14:20", "failed: …", "cancelled"."""
-    sent_at = getattr(email, "sent_at", None)
-    next_at = getattr(email, "next_attempt_at", None)
+    at 14:20", "failed: …", "cancelled" (``sent_at`` and ``next_at`` as the outbox has them)."""
     if email.state == "sent":
-        return f"sent {formatting.short_datetime(sent_at)}" if sent_at else "sent"
+        return f"sent {_when(sent_at)}" if sent_at else "sent"
     if email.state == "failed":
         return f"failed: {email.last_error}" if email.last_error else "failed"
     if email.state == "cancelled":
         return "cancelled"
     if email.last_error:
-        again = (f" — will try again at {formatting.short_datetime(next_at)}" if next_at
+        again = (f" — will try again at {_when(next_at)}" if next_at
                  else " — will try again")
         return f"not sent: {email.last_error}{again}"
     return "sending" if email.state == "sending" else "queued"
@@ -401,6 +407,7 @@ class IncidentDetail(QFrame):
             self.emails = triage.emails_on_timeline(incident_id)
         if outcome.failed or not self.emails:
             return
+        times = self._sending_times()
         for index in range(self.timeline.topLevelItemCount()):
             item = self.timeline.topLevelItem(index)
             email = self.emails.get(item.data(0, Qt.ItemDataRole.UserRole))
@@ -408,7 +415,8 @@ class IncidentDetail(QFrame):
                 continue
             what = item.text(1)
             if email.direction == "out":
-                what = f"{what}\n{email_state_text(email)}"
+                sent_at, next_at = times.get(email.email_id, (None, None))
+                what = f"{what}\n{email_state_text(email, sent_at, next_at)}"
                 if email.state in ("failed",) or (email.last_error and email.state != "sent"):
                     item.setForeground(1, palette.ERROR.qcolor())
             item.setText(1, what)
@@ -419,6 +427,26 @@ class IncidentDetail(QFrame):
             for info in email.attachments:
                 self._add_attachment_row(item, info)
             item.setExpanded(True)
+
+    def _sending_times(self) -> dict[int, tuple[Any, Any]]:
+        """When each e-mail out went, or is tried again: (sent at, next try) by its id."""
+        from synergy_desk.services.mail import outbox, triage
+
+        times: dict[int, tuple[Any, Any]] = {}
+        outgoing = [e for e in self.emails.values() if e.direction == "out"]
+        if not outgoing:
+            return times
+        with reporting_errors(self, failure=lambda exc: log.warning(
+                "When the incident's e-mails went was not read: %s", exc)):
+            waiting = {row.email_id: row.next_attempt_at
+                       for row in outbox.outbox_list(("queued", "sending"))}
+            for email in outgoing:
+                if email.state == "sent":
+                    times[email.email_id] = (triage.message_detail(email.email_id).sent_at,
+                                             None)
+                elif email.email_id in waiting:
+                    times[email.email_id] = (None, waiting[email.email_id])
+        return times
 
     def _add_attachment_row(self, parent: QTreeWidgetItem, info: Any) -> None:
         from synergy_desk.domain.mail import safe_filename

@@ -120,13 +120,41 @@ def test_a_file_over_the_offices_limit_is_not_attached(
 
 
 def test_the_state_of_an_e_mail_going_out_reads_plainly() -> None:
+    import datetime as dt
+
+    from synergy_desk.models.base import utcnow
+    from synergy_desk.ui import formatting
+
     class Out:
         state, last_error = "queued", ""
 
     out = Out()
     assert email_state_text(out) == "queued"
     out.last_error = "The mail server did not answer"
-    assert email_state_text(out).startswith("not sent: The mail server did not answer — will "
-                                            "try again")
+    later = utcnow() + dt.timedelta(minutes=5)
+    at = formatting.local(later).strftime("%H:%M")
+    said = email_state_text(out, None, later)
+    assert said.startswith("not sent: The mail server did not answer — will try again at ")
+    assert formatting.local(later).date() != formatting.office_today() or said.endswith(at)
     out.state = "failed"
     assert email_state_text(out) == "failed: The mail server did not answer"
+    out.state, out.last_error = "sent", ""
+    now = utcnow()
+    assert email_state_text(out, now, None) == f"sent {formatting.local(now).strftime('%H:%M')}"
+
+
+def test_the_timeline_says_when_a_reply_went(
+        qtbot: Any, engineer: Actor, written: dict[str, Any]) -> None:
+    from synergy_desk.models.base import utcnow
+    from synergy_desk.ui import formatting
+
+    ref = written["ref"]
+    queued = outbox.send_reply(engineer, ref.id, to="farah@haddad.example",
+                               subject=f"Re: Reports are blank [{ref.reference}]",
+                               body="The font is installed now.")
+    sent_at = utcnow()
+    t.EmailMessage.update(state="sent", sent_at=sent_at).where(
+        t.EmailMessage.id == queued.email_id).execute()
+    detail = show(qtbot, engineer, ref.id)
+    assert email_rows(detail)[-1][0] == (
+        f"E-mail out\nsent {formatting.local(sent_at).strftime('%H:%M')}")

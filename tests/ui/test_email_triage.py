@@ -87,8 +87,11 @@ def test_a_new_incident_from_the_message_is_unfunded_with_the_message_on_its_tim
         dialog.product.setCurrentIndex(dialog.product.findData(office["product"].id))
         dialog.accept()
 
+    offered: list[str] = []
+    window.offer_payment = lambda reference: offered.append(reference) or False  # type: ignore[method-assign]
     QTimer.singleShot(0, lambda: answer_modal(fill))
     ref = window.new_incident()
+    assert offered == [ref.reference]  # the payment is offered, as logging a call does
     assert ref is not None and ref.funding is FundingKind.NONE
     assert seen == ["Raj Patel, Acme Joinery (contact address)", "Printer offline"]
     assert window.status.text() == f"{ref.reference} is open; it waits for payment before work starts."
@@ -147,3 +150,23 @@ def test_an_attachment_opens_only_after_a_question_and_a_program_never(
     target = path.parent / "kept.exe"
     window.files.choose_save_path = lambda _name: str(target)  # type: ignore[method-assign]
     assert window.save_attachment() == target and target.read_bytes() == b"MZ program"
+
+
+def test_a_message_is_attached_to_an_incident_by_its_reference(
+        qtbot: Any, reception: Actor, background: Background, mail: dict[str, Any],
+        office: dict[str, Any]) -> None:
+    from tests.ui.workbench_data import log_new
+
+    ref = log_new(reception, mail["customer"].id, office["product"].id, "Printer offline")
+    window = open_view(qtbot, reception, background)
+    assert any(choice.startswith(ref.reference) for choice in window._incident_choices())
+    window.ask_incident = lambda: "nonsense"  # type: ignore[method-assign]
+    assert window.attach_to_incident() is None
+    assert "There is no incident nonsense" in window.status.text()
+    window.ask_incident = lambda: ref.reference.lower()  # type: ignore[method-assign]
+    attached = window.attach_to_incident()
+    assert attached is not None and attached.id == ref.id
+    assert window.status.text().startswith(f"The message is on {ref.reference} now.")
+    [email] = triage.emails_on_timeline(ref.id).values()
+    assert email.email_id == mail["email_id"]
+    assert window.model.rowCount() == 0
