@@ -331,18 +331,18 @@ class EmailTriageView(QDialog):
         self.files = AttachmentActions(self, self._say, self._problem)
 
         self.new_button = self._button(
-            "emailNewIncident", self.tr("New &incident…"),
+            "emailNewIncident", self.tr("New &incident…  (Ctrl+N)"),
             self.tr("A new incident from this message (Ctrl+N)"), self.new_incident, "Ctrl+N")
         self.attach_button = self._button(
-            "emailAttachToIncident", self.tr("&Attach to incident…"),
+            "emailAttachToIncident", self.tr("&Attach to incident…  (Ctrl+J)"),
             self.tr("Put the message on an incident already open (Ctrl+J)"),
             self.attach_to_incident, "Ctrl+J")
         self.not_support_button = self._button(
-            "emailNotSupport", self.tr("Not su&pport…"),
+            "emailNotSupport", self.tr("Not su&pport…  (Ctrl+D)"),
             self.tr("Spam, sales or a wrong address: set it aside with a reason (Ctrl+D)"),
             self.not_support, "Ctrl+D")
         self.back_button = self._button(
-            "emailBackToSort", self.tr("&Back to sort"),
+            "emailBackToSort", self.tr("&Back to sort  (Ctrl+B)"),
             self.tr("Put a held or not-support message back to be sorted (Ctrl+B)"),
             self.back_to_sort, "Ctrl+B")
         self.close_button = self._button("emailTriageClose", self.tr("Close"), "", self.close)

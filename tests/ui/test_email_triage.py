@@ -170,3 +170,24 @@ def test_a_message_is_attached_to_an_incident_by_its_reference(
     [email] = triage.emails_on_timeline(ref.id).values()
     assert email.email_id == mail["email_id"]
     assert window.model.rowCount() == 0
+
+
+def test_the_sorting_keys_work_from_the_list(
+        qtbot: Any, reception: Actor, background: Background, mail: dict[str, Any]) -> None:
+    from PySide6.QtCore import Qt
+
+    window = open_view(qtbot, reception, background)
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus)
+    assert "(Ctrl+D)" in window.not_support_button.text()
+    window.ask_not_support_reason = lambda _subject: "Spam"  # type: ignore[method-assign]
+    qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.rowCount() == 0
+    window.set_view(NOT_SUPPORT)
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus)
+    qtbot.keyClick(window.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.rowCount() == 0
+    window.set_view(TRIAGE)
+    assert window.model.rowCount() == 1
