@@ -1095,15 +1095,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>New &amp;incident…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>A new incident from this message (Ctrl+N)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Attach to incident…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1111,15 +1103,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Not su&amp;pport…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Spam, sales or a wrong address: set it aside with a reason (Ctrl+D)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Back to sort</source>
+        <source>New &amp;incident…  (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Attach to incident…  (Ctrl+J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not su&amp;pport…  (Ctrl+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Back to sort  (Ctrl+B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
