@@ -1041,6 +1041,209 @@
     </message>
 </context>
 <context>
+    <name>EmailTriageView</name>
+    <message>
+        <source>E-mail to sort</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To sort</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages about no incident yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;eld</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages from a sender who wrote too often in an hour: held, not turned into incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Not support</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages marked not support (spam, sales)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sender, subject or text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the attachment with the desktop&apos;s program, after a question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the attachment as a file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new incident from this message (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the message on an incident already open (Ctrl+J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spam, sales or a wrong address: set it aside with a reason (Ctrl+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;incident…  (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Attach to incident…  (Ctrl+J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not su&amp;pport…  (Ctrl+D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Back to sort  (Ctrl+B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put a held or not-support message back to be sorted (Ctrl+B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attachments:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To sort (%d)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;eld (%d)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%d messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No message chosen.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cc: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Received: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An automatic reply: nothing is sent back to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A card number in it was masked before it was kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — over the limit, not kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — could be a program: save only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sender matches no customer: choose one when you make the incident.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Possibly: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, matched by %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take payment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s waits for payment before work starts. Take the payment now (the customer on the phone, or a payment request by bank transfer)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach to incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident (its reference, or one of the customer&apos;s):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The incident&apos;s reference:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message is on %s now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Marked not support; it waits under Not support.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message is back in the list to sort.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ExportPeriodDialog</name>
     <message>
         <source>incidents opened</source>
@@ -1422,7 +1625,7 @@
     <name>IncidentDetail</name>
     <message>
         <source>Choose an incident from the list</source>
-        <extracomment>How many lines of facts show before they scroll: the rest of the height is the timeline&apos;s. The menu text of an action whose button&apos;s mnemonic is taken in the Incident menu or the list&apos;s context menu (another entry there has its letter).</extracomment>
+        <extracomment>How many lines of facts show before they scroll: the rest of the height is the timeline&apos;s. The menu text of an action whose button&apos;s mnemonic is taken in the Incident menu or the list&apos;s context menu (another entry there has its letter). A reply was put in the outbox (its e-mail&apos;s id): the desk sends it at once. An incident was shown (or shown again).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1595,6 +1798,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The incident&apos;s e-mails could not be read just now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attachment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — over the limit, not kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — could be a program: save only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Ask for a bank transfer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1724,6 +1959,90 @@
     </message>
     <message>
         <source>Choose the product.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentFromEmailDialog</name>
+    <message>
+        <source>New incident from e-mail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From %s: “%s”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another customer: name, company, e-mail, phone or account</source>
+        <extracomment>The contact each customer offered was matched by (None: the customer).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This message has &amp;another aspect: keep it to sort for a second incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ustomer:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Find another:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ontact:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Product:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Module:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Subject:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;riority:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Create incident  (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As matched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No customer found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(the customer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the customer the e-mail is from (or find them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the product the incident is about.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the incident a subject: one aspect of the problem.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2002,10 +2321,34 @@ Drop what you typed?</source>
     </message>
 </context>
 <context>
+    <name>MailStatusLabel</name>
+    <message>
+        <source>%d to sort</source>
+        <extracomment>How long the desk holding the mailbox waits for new mail before it looks again (and sends what is due in the outbox). How long a desk that does not hold the mailbox, or met a problem, waits before trying again. Mail was stored or sent: what shows it should be read again. A problem in plain words (&quot;&quot; once a turn has gone well again). The worker has stopped (logged out, closed, or the office was replaced). &quot;triage&quot; or &quot;outbox&quot;: the part clicked.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (%d held)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%d not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%d waiting to go</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail: </source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>&amp;Log call…</source>
-        <extracomment>(view key of the list service, label, shortcut) The view each role opens on until its user chooses another: reception the callers who still owe for their incidents, engineers their own queue, managers every open incident. When the open desk lapses expired season tickets: soon after start-up, then hourly. When the window sets up its daily backup, after the first paint. How often an open window tells the office it is still open (a restore names live desks). The widest a list column is made to fit its contents (the user may widen it further). Subject takes the width the other columns leave, never less than this, nor less than its first page&apos;s subjects need up to LIST_SUBJECT_ROOM. The person at the desk logged out (None: ask who logs in next) or switched to another (the user the next window is for); the window has left the office&apos;s list of desks. The list stopped on a lost connection: the poll reloads it once the database answers.</extracomment>
+        <extracomment>(view key of the list service, label, shortcut) The view each role opens on until its user chooses another: reception the callers who still owe for their incidents, engineers their own queue, managers every open incident. When the open desk lapses expired season tickets: soon after start-up, then hourly. When the window sets up its daily backup, after the first paint. How often an open window tells the office it is still open (a restore names live desks). The widest a list column is made to fit its contents (the user may widen it further). Subject takes the width the other columns leave, never less than this, nor less than its first page&apos;s subjects need up to LIST_SUBJECT_ROOM. The person at the desk logged out (None: ask who logs in next) or switched to another (the user the next window is for); the window has left the office&apos;s list of desks. Mail was stored or sent by the desk&apos;s mail worker. The list stopped on a lost connection: the poll reloads it once the database answers.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2376,6 +2719,34 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>E-&amp;mail to sort…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages from the support mailbox about no incident yet: make an incident, attach to one, or set aside (Ctrl+M)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outbo&amp;x…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail waiting to go, and e-mail the mail server refused: send again or cancel (Ctrl+U)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply by e-mail…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write to the customer about the incident shown: the last message quoted, the reference in the subject (Ctrl+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E-mail: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Payment request %s issued: %s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2582,15 +2953,34 @@ Drop what you typed?</source>
     </message>
 </context>
 <context>
+    <name>NotSupportDialog</name>
+    <message>
+        <source>Not support</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%s” leaves the list to sort and waits under Not support, where it can be brought back. Nothing is sent to the sender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Why is it not support?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Mark not support</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OfficeSettingsDialog</name>
     <message>
         <source>Office settings</source>
-        <extracomment>A test e-mail has been sent (True) or has failed (False), with the words shown.</extracomment>
+        <extracomment>A test e-mail has been sent (True) or has failed (False), with the words shown. The mailbox&apos;s connection test has answered (True) or failed (False), with the words shown.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Company</source>
-        <extracomment>None: keep the saved password; &quot;&quot;: remove it; text: the new one.</extracomment>
+        <extracomment>None: keep the saved password; &quot;&quot;: remove it; text: the new one. The same for the mailbox&apos;s password.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2666,6 +3056,10 @@ Drop what you typed?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Mailbo&amp;x</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Remove</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2731,6 +3125,51 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>Payment requests print these details for a customer paying by bank transfer before support. The account&apos;s name, sort code and account number are needed before a request can be issued; the IBAN and BIC are for payers abroad. A request issued keeps the details it was issued with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSL/TLS (port 993)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 143)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None (only on the office&apos;s own network)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ch&amp;ange…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test co&amp;nnection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The mailbox could not be tested.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> MB a message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acknow&amp;ledge new mail that waits to be sorted (never an auto-reply)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synergy Support
+0113 496 0000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One desk at a time reads the mailbox; any other takes over when it closes. Attachments beyond the limit are listed but not kept. A sender who writes more often than this in an hour is held to be sorted, not turned into incidents. The test uses the values on this page as they are now, before you save them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %s…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2815,6 +3254,69 @@ Drop what you typed?</source>
     </message>
     <message>
         <source>A test e-mail was sent to %s through %s:%d. Check that it has arrived; then save these settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OutboxView</name>
+    <message>
+        <source>Outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Send again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the message with the next round, its tries counted afresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not send it (managers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replies, receipts and payment requests wait here until the office&apos;s mail server takes them. A message the server refused is tried again after 1, 5, 15 and 60 minutes and then less often; after the last try it is marked not sent and stays here until someone sends it again or a manager cancels it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%d waiting to go; %d not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not send it; it stays on its incident, marked cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a manager can cancel a message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%s” goes out again at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel “%s”? It will not be sent; its incident keeps it, marked cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%s” was cancelled; it will not be sent.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3114,7 +3616,7 @@ Drop what you typed?</source>
     <name>PdfPreviewDialog</name>
     <message>
         <source>&amp;Print…</source>
-        <extracomment>Pages are rasterised for the printer at its resolution, but never finer than this.</extracomment>
+        <extracomment>Pages are rasterised for the printer at its resolution, but never finer than this. How the document is e-mailed to an address (on the worker thread); by default straight through the mail server, with nothing kept.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3716,6 +4218,86 @@ They stay on the incidents and calls they were on, but are no longer offered for
     </message>
     <message>
         <source>Saved %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReplyEditor</name>
+    <message>
+        <source>Reply by e-mail — %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others to copy, separated by commas</source>
+        <extracomment>The files to send: (filename, content type, data).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Attach file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This message is about &amp;paying for the incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cc:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subj&amp;ect:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Message:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Send  (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the reply in the outbox; it goes out at once (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It goes as a message about paying; support itself waits for the payment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This incident is not paid for yet: until it is, only a message about paying for it may be sent. Tick the box above if this one is; support waits for the payment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s (%s) would take the message over the office&apos;s limit of %s for attachments; it was not attached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attachments: %s of the office&apos;s %s a message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the address to send the reply to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the reply a subject.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This incident is not paid for yet, so only a message about paying may be sent: tick “about paying” if it is; nothing was sent.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4604,6 +5186,54 @@ Del deactivates.</source>
     </message>
     <message>
         <source>Writing %s…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>self._parent</name>
+    <message>
+        <source>Open the attachment</source>
+        <extracomment>At most this many messages are listed at once (newest first). The list&apos;s column that takes the width the others leave. No other column is wider than this when it is fitted to its contents.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the attachment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s (%s) was over the office&apos;s limit for attachments and was not kept; ask the sender for it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s could be a program, so it is not opened from here: a program sent by e-mail can do anything to this computer. Use Save as… only if you know the sender meant to send it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open %s (%s) with the program your desktop uses for it? Files from e-mail can carry viruses: open it only if you expected it from this sender.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s could not be written for opening (%s); nothing was opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The desktop has no program to open %s; use Save as… instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s opened with the desktop&apos;s program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s was over the office&apos;s limit for attachments and was not kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s could not be saved there (%s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s saved as %s.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

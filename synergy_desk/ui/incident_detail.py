@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
     QScrollArea,
     QStyle,
     QStyledItemDelegate,
@@ -24,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, Role, TimelineKind
-from synergy_desk.domain.errors import FundingRequired
+from synergy_desk.domain.errors import FundingRequired, ValidationError
 from synergy_desk.services.common import ENGINEERS, Actor
-from synergy_desk.ui import formatting, palette
+from synergy_desk.ui import errors, formatting, palette
 from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
 from synergy_desk.ui.flow_layout import FlowBar, FlowScroll
 from synergy_desk.ui.operations import reporting_errors
@@ -36,6 +39,33 @@ from synergy_desk.ui.worker import Background
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
 ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_IN,
                   TimelineKind.EMAIL_OUT, TimelineKind.NOTE, TimelineKind.REMOTE_SESSION]
+
+log = logging.getLogger(__name__)
+
+
+def _when(value: Any) -> str:
+    """A time today as "14:02", another day's with its date."""
+    loc = formatting.local(value)
+    if loc is not None and loc.date() == formatting.office_today():
+        return loc.strftime("%H:%M")
+    return formatting.short_datetime(value)
+
+
+def email_state_text(email: Any, sent_at: Any = None, next_at: Any = None) -> str:
+    """How an e-mail going out stands: "queued", "sent 14:02", "not sent: … — will try again
+    at 14:20", "failed: …", "cancelled" (``sent_at`` and ``next_at`` as the outbox has them)."""
+    if email.state == "sent":
+        return f"sent {_when(sent_at)}" if sent_at else "sent"
+    if email.state == "failed":
+        return f"failed: {email.last_error}" if email.last_error else "failed"
+    if email.state == "cancelled":
+        return "cancelled"
+    if email.last_error:
+        again = (f" — will try again at {_when(next_at)}" if next_at
+                 else " — will try again")
+        return f"not sent: {email.last_error}{again}"
+    return "sending" if email.state == "sending" else "queued"
+
 
 #: How many lines of facts show before they scroll: the rest of the height is the timeline's.
 FACT_LINES = 8
@@ -82,6 +112,10 @@ class IncidentDetail(QFrame):
     changed = Signal(int)
     customer_requested = Signal(int)
     notice = Signal(str)
+    #: A reply was put in the outbox (its e-mail's id): the desk sends it at once.
+    reply_queued = Signal(int)
+    #: An incident was shown (or shown again).
+    shown = Signal()
 
     def __init__(self, actor: Actor, background: Background | None = None,
                  parent: QWidget | None = None) -> None:
@@ -228,6 +262,7 @@ class IncidentDetail(QFrame):
         self.facts.clear()
         self.timeline.clear()
         self._set_enabled(False)
+        self.shown.emit()
 
     def show_incident(self, incident_id: int) -> None:
         from synergy_desk.domain.phones import display_phone
@@ -300,7 +335,9 @@ class IncidentDetail(QFrame):
                                          "given."))
             item.setToolTip(4, entry.text)
             self.timeline.addTopLevelItem(item)
+        self._show_emails(detail.id)
         self._update_buttons(detail)
+        self.shown.emit()
 
     def _update_buttons(self, detail: Any) -> None:
         status = IncidentStatus(detail.status)
@@ -353,6 +390,123 @@ class IncidentDetail(QFrame):
         if "resolve" in self.incident_actions:
             self.incident_actions["resolve"].setToolTip(self.tr("Needs funding first") if not funded
                                                else self.tr("Resolve… (Ctrl+Shift+R)"))
+
+    # -- e-mail on the timeline ----------------------------------------------------------------
+
+    def _show_emails(self, incident_id: int) -> None:
+        """E-mails in and out on the timeline: who from or to, the subject, the state of one
+        going out, and each attachment with Open… and Save as…."""
+        from synergy_desk.services.mail import triage
+
+        def unreadable(exc: Exception) -> None:
+            self.notice.emit(self.tr("The incident's e-mails could not be read just now."))
+            log.warning("The incident's e-mails were not read: %s", exc)
+
+        self.emails: dict[int, Any] = {}
+        with reporting_errors(self, failure=unreadable) as outcome:
+            self.emails = triage.emails_on_timeline(incident_id)
+        if outcome.failed or not self.emails:
+            return
+        times = self._sending_times()
+        for index in range(self.timeline.topLevelItemCount()):
+            item = self.timeline.topLevelItem(index)
+            email = self.emails.get(item.data(0, Qt.ItemDataRole.UserRole))
+            if email is None:
+                continue
+            what = item.text(1)
+            if email.direction == "out":
+                sent_at, next_at = times.get(email.email_id, (None, None))
+                what = f"{what}\n{email_state_text(email, sent_at, next_at)}"
+                if email.state in ("failed",) or (email.last_error and email.state != "sent"):
+                    item.setForeground(1, palette.ERROR.qcolor())
+            item.setText(1, what)
+            item.setData(2, Qt.ItemDataRole.UserRole, email.email_id)
+            heading = (self.tr("From: %s") % email.from_text if email.direction == "in"
+                       else self.tr("To: %s") % email.to_text)
+            item.setToolTip(1, f"{heading}\n{self.tr('Subject: %s') % email.subject}")
+            for info in email.attachments:
+                self._add_attachment_row(item, info)
+            item.setExpanded(True)
+
+    def _sending_times(self) -> dict[int, tuple[Any, Any]]:
+        """When each e-mail out went, or is tried again: (sent at, next try) by its id."""
+        from synergy_desk.services.mail import outbox, triage
+
+        times: dict[int, tuple[Any, Any]] = {}
+        outgoing = [e for e in self.emails.values() if e.direction == "out"]
+        if not outgoing:
+            return times
+        with reporting_errors(self, failure=lambda exc: log.warning(
+                "When the incident's e-mails went was not read: %s", exc)):
+            waiting = {row.email_id: row.next_attempt_at
+                       for row in outbox.outbox_list(("queued", "sending"))}
+            for email in outgoing:
+                if email.state == "sent":
+                    times[email.email_id] = (triage.message_detail(email.email_id).sent_at,
+                                             None)
+                elif email.email_id in waiting:
+                    times[email.email_id] = (None, waiting[email.email_id])
+        return times
+
+    def _add_attachment_row(self, parent: QTreeWidgetItem, info: Any) -> None:
+        from synergy_desk.domain.mail import safe_filename
+        from synergy_desk.ui.email_triage_view import size_text
+
+        child = QTreeWidgetItem(["", self.tr("Attachment")])
+        child.setData(0, Qt.ItemDataRole.UserRole, None)
+        parent.addChild(child)
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        name = f"{safe_filename(info.filename)} ({size_text(info.size_bytes)})"
+        if not info.kept:
+            name += self.tr(" — over the limit, not kept")
+        elif info.risky:
+            name += self.tr(" — could be a program: save only")
+        label = QLabel(name)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(label)
+        for text, slot in ((self.tr("Open…"), self.attachment_files().open),
+                           (self.tr("Save as…"), self.attachment_files().save)):
+            button = QPushButton(text)
+            button.setObjectName("timelineAttachmentOpen" if text.startswith("Open")
+                                 else "timelineAttachmentSave")
+            button.setAutoDefault(False)
+            button.setEnabled(info.kept and not (text.startswith("Open") and info.risky))
+            button.clicked.connect(lambda _c=False, f=slot, i=info: f(i))
+            row.addWidget(button)
+        row.addStretch(1)
+        self.timeline.setItemWidget(child, 4, cell)
+
+    def attachment_files(self) -> Any:
+        """Open… and Save as… for the timeline's attachments (one, asked like the triage)."""
+        from synergy_desk.ui.email_triage_view import AttachmentActions
+
+        if getattr(self, "_attachment_files", None) is None:
+            self._attachment_files = AttachmentActions(
+                self, self.notice.emit,
+                lambda text: errors.show_error(self, ValidationError(text)))
+        return self._attachment_files
+
+    def can_reply(self) -> bool:
+        """Whether the incident shown may be answered by e-mail from here (engineers)."""
+        return (self._actor.role in ENGINEERS and self._detail is not None
+                and self._detail.merged_into is None)
+
+    def reply_by_email(self) -> None:
+        """Incident ▸ Reply by e-mail… (Ctrl+R): the reply editor, drafted; once queued, the
+        desk sends it at once and the timeline shows it."""
+        from synergy_desk.ui.dialogs.reply_editor import reply_flow
+
+        if self.incident_id is None or self._detail is None or not self.can_reply():
+            return
+        queued = reply_flow(self.window(), self._actor, self.incident_id,
+                            self._detail.reference)
+        if queued is None:
+            return
+        self.notice.emit(queued.notice)
+        self.reply_queued.emit(queued.email_id)
+        self.changed.emit(self.incident_id)
 
     # -- asking for a bank transfer ----------------------------------------------------------
 

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
     #: The person at the desk logged out (None: ask who logs in next) or switched to another
     #: (the user the next window is for); the window has left the office's list of desks.
     session_ended = Signal(object)
+    #: Mail was stored or sent by the desk's mail worker.
+    mail_changed = Signal()
 
     def __init__(self, actor: Actor, prefs: Preferences, database_label: str,
                  office_name: str = "") -> None:
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self._build_phone_listener()
         self._build_incoming_calls()
         self._build_transfer_actions()
+        self._build_mail()
         # A call the phone system announces pops its caller up, as `synergy-desk call` does.
         self.phone_listener.call_rang.connect(self.pop_up_caller)
 
@@ -531,6 +534,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(AUTO_BACKUP_SETUP_MS, self._start_daily_backup)
         self._beat()
         self.heartbeat.start()
+        self.start_mail()
 
     def _beat(self) -> None:
         """Tell the office this desk is open (the first time, put it on the list), on the
@@ -729,6 +733,7 @@ class MainWindow(QMainWindow):
             self._desk_token = None
         if self.auto_backup is not None:
             self.auto_backup.stop()
+        self.mail_worker.stop()
         self.save_state()
         self.background.wait(3000)
 
@@ -949,6 +954,7 @@ class MainWindow(QMainWindow):
         loaded = self.model.loaded_count()
         self._reload_list(keep_rows=loaded)
         self.refresh_counts()
+        self.refresh_mail_counts()
         if selected is not None:
             row = self.model.row_of(selected)
             if row >= 0:
@@ -1313,6 +1319,132 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(transfer_outcome(result), 15_000)
             self.refresh()
         return result
+
+    # -- mail: the worker that reads and sends it, and the status bar's line -----------------
+
+    def _build_mail(self) -> None:
+        """The mail worker (started once the desk is attached to its office) and the status
+        bar's "E-mail: 3 to sort · 1 not sent"."""
+        from synergy_desk.ui.mail_worker import MailStatusLabel, MailWorker, desk_holder
+
+        self.mail_worker = MailWorker(desk_holder(self.actor.username), self)
+        self.mail_status = MailStatusLabel(self)
+        self.statusBar().insertPermanentWidget(0, self.mail_status)
+        self.mail_status.open_view.connect(self._on_mail_status_link)
+        self.mail_worker.problem.connect(self._on_mail_problem)
+        self.mail_worker.changed.connect(self._on_mail_changed)
+        self.detail.reply_queued.connect(lambda _email_id: self._on_reply_queued())
+        self.act_email_triage = self._action(
+            "actionEmailTriage", self.tr("E-&mail to sort…"), "Ctrl+M",
+            lambda: self.email_triage(),
+            self.tr("Messages from the support mailbox about no incident yet: make an "
+                    "incident, attach to one, or set aside (Ctrl+M)"))
+        self.office_menu.insertAction(self.act_record_transfer, self.act_email_triage)
+        self._triage_view: Any = None
+        self.act_outbox = self._action(
+            "actionOutbox", self.tr("Outbo&x…"), "Ctrl+U", lambda: self.outbox(),
+            self.tr("E-mail waiting to go, and e-mail the mail server refused: send again or "
+                    "cancel (Ctrl+U)"))
+        self.office_menu.insertAction(self.act_record_transfer, self.act_outbox)
+        from synergy_desk.ui.mail_worker import WindowKeys
+
+        self._window_keys = WindowKeys(self, self.act_outbox.shortcuts())
+        self.search.installEventFilter(self._window_keys)
+        self._outbox_view: Any = None
+        self.act_reply_email = self._action(
+            "actionReplyEmail", self.tr("Reply by e-mail…"), "Ctrl+R",
+            lambda: self.detail.reply_by_email(),
+            self.tr("Write to the customer about the incident shown: the last message "
+                    "quoted, the reference in the subject (Ctrl+R)"))
+        self.incident_menu.insertAction(self.act_callbacks, self.act_reply_email)
+        self.act_reply_email.setVisible(self.actor.role in ENGINEERS)
+        self.act_reply_email.setEnabled(False)
+        self.detail.shown.connect(
+            lambda: self.act_reply_email.setEnabled(self.detail.can_reply()))
+
+    def email_triage(self, view: str = "triage") -> Any:
+        """The E-mail to sort window (one; raised when open already)."""
+        from synergy_desk.ui.email_triage_view import email_triage_flow
+
+        window = self._triage_view
+        if window is not None and isValid(window):
+            window.set_view(view)
+            window.show()
+            window.raise_()
+            window.activateWindow()
+            return window
+        window = email_triage_flow(self, self.actor, self.background, view)
+        window.changed.connect(self._on_mail_sorted)
+        self.mail_changed.connect(window.refresh)
+        self._triage_view = window
+        self._keep(window)
+        return window
+
+    def outbox(self) -> Any:
+        """The outbox window (one; raised when open already)."""
+        from synergy_desk.ui.outbox_view import outbox_flow
+
+        window = self._outbox_view
+        if window is not None and isValid(window):
+            window.refresh()
+            window.show()
+            window.raise_()
+            window.activateWindow()
+            return window
+        window = outbox_flow(self, self.actor, self.background)
+        window.changed.connect(self._on_mail_sorted)
+        window.send_now.connect(self.mail_worker.send_now)
+        self.mail_changed.connect(window.refresh)
+        self._outbox_view = window
+        self._keep(window)
+        return window
+
+    def _on_mail_problem(self, text: str) -> None:
+        """The mail worker met a problem (or is past it): said once in the status bar, and
+        kept in the e-mail line's tooltip."""
+        self.mail_status.show_problem(text)
+        if text:
+            self.statusBar().showMessage(self.tr("E-mail: %s") % text, 20_000)
+
+    def _on_reply_queued(self) -> None:
+        """A reply is in the outbox: send it now, not at the next turn."""
+        self.mail_worker.send_now()
+        self.refresh_mail_counts()
+
+    def _on_mail_sorted(self) -> None:
+        self.refresh_mail_counts()
+        self.refresh()
+
+    def start_mail(self) -> None:
+        """Read the support mailbox and send the outbox from this desk from now on."""
+        self.mail_worker.start()
+        self.refresh_mail_counts()
+
+    def refresh_mail_counts(self) -> None:
+        """Read the mail counts again for the status bar (while the worker runs)."""
+        from synergy_desk.ui.mail_worker import read_mail_counts
+
+        if not self.mail_worker.running:
+            return
+
+        def failed(exc: Exception) -> None:
+            log.warning("The mail counts were not read: %s", exc)
+
+        Op(self, self.background, read_mail_counts) \
+            .success(lambda counts: self.mail_status.show_counts(*counts)) \
+            .failure(failed).run()
+
+    def _on_mail_changed(self) -> None:
+        """Mail was stored or sent: the counts, the incident shown and the mail views."""
+        self.refresh_mail_counts()
+        self.mail_changed.emit()
+        if self.detail.incident_id is not None and not self.app_modal_open():
+            self.refresh()
+
+    def _on_mail_status_link(self, which: str) -> None:
+        opener = getattr(self, "email_triage" if which == "triage" else "outbox", None)
+        if opener is not None:
+            opener()
 
     def _request_issued(self, info: Any) -> None:
         """A payment request was issued from the payment dialog: its incidents now wait."""

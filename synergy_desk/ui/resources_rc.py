@@ -274,7 +274,7 @@ E OR THE USE OR \
 OTHER DEALINGS I\
 N THE\x0aSOFTWARE.\x0a\
 \
-\x00\x00\x10\xa6\
+\x00\x00\x16\xcf\
 <\
 h1>Reception's p\
 ath</h1>\x0a<p>A ca\
@@ -480,70 +480,168 @@ r's phone number\
 , and sends a re\
 minder by e-mail\
 .</li>\x0a</ul>\x0a<h2\
->Through the day\
-</h2>\x0a<ul>\x0a<li>T\
-he views in the \
-filter bar (<i>A\
-waiting payment<\
-/i> among them) \
-choose which inc\
-idents\x0athe list \
-shows; <b>Alt+1<\
-/b> \xe2\x80\xa6 <b>Alt+9\
-</b> choose them\
- from the keyboa\
-rd and <b>Ctrl+1\
-</b>\x0agoes to the\
- list. Reception\
-'s list opens on\
- <i>Awaiting pay\
-ment</i>, then o\
-n the view you c\
-hose\x0alast.</li>\x0a\
-<li><b>Office \xe2\x96\
-\xb8 Caller log\xe2\x80\xa6<\
-/b> (Ctrl+D) lis\
-ts who rang, whe\
-n, who answered \
-and for how long\
-,\x0awhere the offi\
-ce's phone syste\
-m tells the desk\
-; a missed call \
-from a customer \
-is already a\x0acal\
-l-back in the qu\
-eue.</li>\x0a<li><b\
->Call-backs due\xe2\
-\x80\xa6</b> (Ctrl+Shi\
-ft+K) lists the \
-calls promised; \
-one falling due \
-pops up in\x0athe l\
-ower right corne\
-r of the window.\
-</li>\x0a<li><b>Off\
-ice \xe2\x96\xb8 Today's \
-takings\xe2\x80\xa6</b> (\
-Ctrl+Shift+D) is\
- your cash-up, a\
-nd <b>Count the \
-cash\x0adrawer\xe2\x80\xa6</\
-b> (Ctrl+Shift+H\
-) records the fl\
-oat and the cash\
- counted.</li>\x0a<\
-li>Leaving the d\
-esk: <b>File \xe2\x96\xb8\
- Lock the desk</\
-b> (Ctrl+Shift+L\
-), <b>Switch use\
-r\xe2\x80\xa6</b>\x0a(Ctrl+S\
-hift+W) or <b>Lo\
-g out</b> (Ctrl+\
-Shift+Q).</li>\x0a<\
-/ul>\x0a\
-\x00\x00\x07A\
+>E-mail to sort<\
+/h2>\x0a<p>The supp\
+ort mailbox is r\
+ead by the desks\
+. A message that\
+ names its incid\
+ent\x0a(<code>[INC-\
+000123]</code> i\
+n the subject) o\
+r answers one of\
+ the office's e-\
+mails goes on\x0ath\
+at incident's ti\
+meline by itself\
+; everything els\
+e waits in <b>Of\
+fice \xe2\x96\xb8 E-mail \
+to sort\xe2\x80\xa6</b>\x0a(\
+<b>Ctrl+M</b>, o\
+r click \x22E-mail:\
+ 3 to sort\x22 in t\
+he status bar). \
+Work it like the\
+ phone:</p>\x0a<ul>\
+\x0a<li>The list sh\
+ows when each me\
+ssage came, who \
+from, the custom\
+er the sender wa\
+s matched to\x0a(by\
+ a contact's add\
+ress, else by th\
+e address's doma\
+in) and how many\
+ files it carrie\
+s. The\x0amessage c\
+hosen is shown b\
+elow as plain te\
+xt, with the cus\
+tomer's entitlem\
+ent banner.</li>\
+\x0a<li><b>New inci\
+dent\xe2\x80\xa6</b> (Ctr\
+l+N) opens the i\
+ncident with the\
+ customer, conta\
+ct and subject\x0af\
+illed in: choose\
+ the product and\
+ press Ctrl+Ente\
+r. Like any new \
+incident it wait\
+s for\x0apayment un\
+less a contract \
+covers it. A mes\
+sage about two p\
+roblems: tick \x22a\
+nother aspect\x22 a\
+nd\x0ait stays in t\
+he list for the \
+second incident.\
+</li>\x0a<li><b>Att\
+ach to incident\xe2\
+\x80\xa6</b> (Ctrl+J) \
+puts it on an in\
+cident already o\
+pen (a resolved \
+one\x0ais re-opened\
+ at no charge). \
+<b>Not support\xe2\x80\
+\xa6</b> (Ctrl+D) s\
+ets spam and sal\
+es aside with a\x0a\
+reason; <b>Back \
+to sort</b> (Ctr\
+l+B) brings it b\
+ack. <b>Held</b>\
+ lists the messa\
+ges of a sender\x0a\
+who wrote too of\
+ten in an hour.<\
+/li>\x0a<li>Files: \
+<b>Open\xe2\x80\xa6</b> a\
+sks first and op\
+ens the file wit\
+h the desktop's \
+own program;\x0aa f\
+ile that could b\
+e a program (.ex\
+e, .js, invoice.\
+pdf.exe \xe2\x80\xa6) is \
+never opened, on\
+ly saved with\x0a<b\
+>Save as\xe2\x80\xa6</b>.\
+ Nothing in a me\
+ssage is run or \
+fetched from the\
+ internet.</li>\x0a\
+</ul>\x0a<h2>Throug\
+h the day</h2>\x0a<\
+ul>\x0a<li>The view\
+s in the filter \
+bar (<i>Awaiting\
+ payment</i> amo\
+ng them) choose \
+which incidents\x0a\
+the list shows; \
+<b>Alt+1</b> \xe2\x80\xa6\
+ <b>Alt+9</b> ch\
+oose them from t\
+he keyboard and \
+<b>Ctrl+1</b>\x0ago\
+es to the list. \
+Reception's list\
+ opens on <i>Awa\
+iting payment</i\
+>, then on the v\
+iew you chose\x0ala\
+st.</li>\x0a<li><b>\
+Office \xe2\x96\xb8 Calle\
+r log\xe2\x80\xa6</b> (Ct\
+rl+D) lists who \
+rang, when, who \
+answered and for\
+ how long,\x0awhere\
+ the office's ph\
+one system tells\
+ the desk; a mis\
+sed call from a \
+customer is alre\
+ady a\x0acall-back \
+in the queue.</l\
+i>\x0a<li><b>Call-b\
+acks due\xe2\x80\xa6</b> \
+(Ctrl+Shift+K) l\
+ists the calls p\
+romised; one fal\
+ling due pops up\
+ in\x0athe lower ri\
+ght corner of th\
+e window.</li>\x0a<\
+li><b>Office \xe2\x96\xb8\
+ Today's takings\
+\xe2\x80\xa6</b> (Ctrl+Sh\
+ift+D) is your c\
+ash-up, and <b>C\
+ount the cash\x0adr\
+awer\xe2\x80\xa6</b> (Ctr\
+l+Shift+H) recor\
+ds the float and\
+ the cash counte\
+d.</li>\x0a<li>Leav\
+ing the desk: <b\
+>File \xe2\x96\xb8 Lock t\
+he desk</b> (Ctr\
+l+Shift+L), <b>S\
+witch user\xe2\x80\xa6</b\
+>\x0a(Ctrl+Shift+W)\
+ or <b>Log out</\
+b> (Ctrl+Shift+Q\
+).</li>\x0a</ul>\x0a\
+\x00\x00\x0a\xdb\
 <\
 h1>The manager's\
  day</h1>\x0a<ul>\x0a<\
@@ -661,8 +759,65 @@ points this desk\
 e or the office'\
 s\x0aPostgreSQL ser\
 ver.</li>\x0a</ul>\x0a\
-\
-\x00\x00\x06\xa1\
+<h2>The support \
+mailbox</h2>\x0a<p>\
+<b>Office \xe2\x96\xb8 Of\
+fice settings \xe2\x96\
+\xb8 Mailbox</b> se\
+ts the mailbox t\
+he desks read: t\
+he IMAP server,\x0a\
+port, security (\
+SSL/TLS on 993, \
+STARTTLS on 143)\
+, user, password\
+ (left blank, th\
+e saved one\x0ais k\
+ept) and folder.\
+ <b>Test connect\
+ion</b> tries th\
+e values on the \
+page before you \
+save them\x0aand sa\
+ys what it found\
+ or, in plain wo\
+rds, what stoppe\
+d it. One desk a\
+t a time reads t\
+he\x0amailbox; when\
+ it closes anoth\
+er takes over. T\
+he same page set\
+s how much of a \
+message's\x0aattach\
+ments is kept (t\
+he rest is liste\
+d, not kept), ho\
+w many messages \
+an hour one send\
+er may\x0asend befo\
+re the rest are \
+held, whether ne\
+w mail waiting t\
+o be sorted is a\
+cknowledged to i\
+ts\x0asender (never\
+ an automatic re\
+ply), and the si\
+gnature of every\
+ reply. <b>Offic\
+e \xe2\x96\xb8 Outbox\xe2\x80\xa6<\
+/b>\x0a(Ctrl+U) lis\
+ts mail waiting \
+to go and mail t\
+he server refuse\
+d; a manager may\
+ cancel a\x0amessag\
+e there (it stay\
+s on its inciden\
+t, marked cancel\
+led).</p>\x0a\
+\x00\x00\x0a,\
 <\
 h1>The engineer'\
 s workbench</h1>\
@@ -770,7 +925,63 @@ nt requests and \
 escalations rais\
 ed\x0afrom resoluti\
 ons.</li>\x0a</ul>\x0a\
-\
+<h2>E-mail on th\
+e incident</h2>\x0a\
+<p>E-mails the c\
+ustomer sends ab\
+out an incident \
+are on its timel\
+ine as <b>E-mail\
+ in</b>, with\x0ath\
+e sender, the su\
+bject, the text \
+and the files (e\
+ach with <b>Open\
+\xe2\x80\xa6</b>, which a\
+sks first, and\x0a<\
+b>Save as\xe2\x80\xa6</b>\
+). <b>Incident \xe2\
+\x96\xb8 Reply by e-ma\
+il\xe2\x80\xa6</b> (<b>Ct\
+rl+R</b>) opens \
+the reply: to th\
+e\x0alast sender, t\
+he incident's re\
+ference in the s\
+ubject, their me\
+ssage quoted and\
+ the office's\x0asi\
+gnature below. A\
+ttach files with\
+in the office's \
+limit and press \
+<b>Ctrl+Enter</b\
+>: the reply\x0ais \
+on the timeline \
+as <b>E-mail out\
+</b> at once, \x22q\
+ueued\x22, then \x22se\
+nt 14:02\x22 once t\
+he mail\x0aserver h\
+as taken it. A r\
+eply the server \
+refuses says why\
+ and when it is \
+tried again; aft\
+er the\x0alast try \
+it waits in <b>O\
+ffice \xe2\x96\xb8 Outbox\
+\xe2\x80\xa6</b> (<b>Ctrl\
++U</b>), where <\
+b>Send again</b>\
+ tries at\x0aonce. \
+While an inciden\
+t is not paid fo\
+r, only a messag\
+e about paying m\
+ay go: tick \x22abo\
+ut\x0apaying\x22 when \
+it is.</p>\x0a\
 \x00\x00\x02\xf2\
 <\
 h1>Synergy Desk<\
@@ -1363,22 +1574,22 @@ qt_resource_struct = b"\
 \x00\x00\x00b\x00\x02\x00\x00\x00\x02\x00\x00\x00\x06\
 \x00\x00\x00x\x00\x00\x00\x00\x00\x01\x00\x00\x02*\
 \x00\x00\x00\xa2\x00\x00\x00\x00\x00\x01\x00\x00\x0c\x15\
-\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x001\xd4\
-\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x009\xe3\
-\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x00@\xee\
-\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00G7\
-\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00H\xf2\
-\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x001\xf9\
-\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00E\x9a\
-\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x00>\xc4\
-\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x00<W\
-\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x006#\
-\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x004h\
-\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x007\xff\
-\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00 \xf4\
-\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x00(9\
+\x00\x00\x01R\x00\x00\x00\x00\x00\x01\x00\x00?\x22\
+\x00\x00\x01\xf4\x00\x00\x00\x00\x00\x01\x00\x00G1\
+\x00\x00\x02Z\x00\x00\x00\x00\x00\x01\x00\x00N<\
+\x00\x00\x02\x9c\x00\x00\x00\x00\x00\x01\x00\x00T\x85\
+\x00\x00\x02\xc0\x00\x00\x00\x00\x00\x01\x00\x00V@\
+\x00\x00\x01\x82\x00\x00\x00\x00\x00\x01\x00\x00?G\
+\x00\x00\x02\x82\x00\x00\x00\x00\x00\x01\x00\x00R\xe8\
+\x00\x00\x02D\x00\x00\x00\x00\x00\x01\x00\x00L\x12\
+\x00\x00\x02\x1e\x00\x00\x00\x00\x00\x01\x00\x00I\xa5\
+\x00\x00\x01\xbc\x00\x00\x00\x00\x00\x01\x00\x00Cq\
+\x00\x00\x01\xa0\x00\x00\x00\x00\x00\x01\x00\x00A\xb6\
+\x00\x00\x01\xd2\x00\x00\x00\x00\x00\x01\x00\x00EM\
+\x00\x00\x00\xfa\x00\x00\x00\x00\x00\x01\x00\x00'\x1d\
+\x00\x00\x01\x18\x00\x00\x00\x00\x00\x01\x00\x001\xfc\
 \x00\x00\x00\xd8\x00\x00\x00\x00\x00\x01\x00\x00\x10J\
-\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00.\xde\
+\x00\x00\x018\x00\x00\x00\x00\x00\x01\x00\x00<,\
 "
 
 def qInitResources():

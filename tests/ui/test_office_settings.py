@@ -321,7 +321,8 @@ def test_each_field_is_built_from_its_declared_setting(qtbot: Any, manager: Acto
                     if label.buddy() is widget]
         assert captions == ([setting.caption] if setting.caption else [""]), key
     spins = [w for w in dialog._fields.values() if isinstance(w, QSpinBox)]
-    assert len(spins) == 8  # with the phone system listener's port and a request's due days
+    assert len(spins) == 10  # with the phone system listener's port, a request's due days,
+    # the mailbox's port and its flood limit
 
 
 def test_the_idle_lock_is_set_in_minutes_never_by_default_and_audited(

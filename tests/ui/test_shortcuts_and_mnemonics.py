@@ -265,6 +265,7 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
     """Each window or dialog class of the program, made as the program makes it (some in more
     than one state: each counts as the window a person sees)."""
     from synergy_desk.services.incidents.detail import incident_detail
+    from synergy_desk.services.mail import outbox, triage
     from synergy_desk.services.money import cash_counts, tickets
     from synergy_desk.services.money.refund_queue import RefundRequestRow
     from synergy_desk.services.office import catalogue, settings
@@ -302,8 +303,12 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         waiver,
     )
     from synergy_desk.ui.dialogs import users as users_dialogs
+    from synergy_desk.ui.dialogs.incident_from_email import IncidentFromEmailDialog
+    from synergy_desk.ui.dialogs.reply_editor import ReplyEditor
+    from synergy_desk.ui.email_triage_view import EmailTriageView, NotSupportDialog
     from synergy_desk.ui.help import AboutDialog
     from synergy_desk.ui.lock_screen import LockScreen
+    from synergy_desk.ui.outbox_view import OutboxView
     from synergy_desk.ui.pdf_preview import PdfPreviewDialog
     from synergy_desk.ui.refund_queue import DeclineRefundDialog, RefundQueueWindow
     from synergy_desk.ui.registers import RegistersWindow
@@ -410,7 +415,40 @@ def _factories() -> dict[str, Callable[[dict[str, Any]], list[QWidget]]]:
         "RequestsView": lambda d: [RequestsView(d["reception"], bg()),
                                    RequestsView(d["manager"], bg())],
         "CancelRequestDialog": lambda d: [CancelRequestDialog(None, "PR-000001")],
+        # E-mail to sort with a message chosen (a held one too), and what is done from it.
+        "EmailTriageView": lambda d: [_with_mail(d, lambda: EmailTriageView(d["reception"],
+                                                                            bg())),
+                                      _with_mail(d, lambda: EmailTriageView(
+                                          d["reception"], bg(), view="not_support"))],
+        "IncidentFromEmailDialog": lambda d: [_with_mail(d, lambda: IncidentFromEmailDialog(
+            None, d["reception"], triage.message_detail(_email_id(d))))],
+        "NotSupportDialog": lambda d: [NotSupportDialog(None, "Printer offline")],
+        "OutboxView": lambda d: [OutboxView(d["reception"], bg()), OutboxView(d["manager"], bg())],
+        # An unfunded incident's reply (about payment asked) and a funded one's.
+        "ReplyEditor": lambda d: [
+            ReplyEditor(None, d["engineer"], "INC-1",
+                        outbox.draft_reply(d["engineer"], d["unfunded"]), 10240),
+            ReplyEditor(None, d["engineer"], "INC-2",
+                        outbox.draft_reply(d["engineer"], d["working"]), 10240)],
     }
+
+
+def _email_id(d: dict[str, Any]) -> int:
+    """A message waiting to be sorted (received once for all the windows that show it)."""
+    from synergy_desk.services.mail import inbound
+    from tests.services.mail.mail_helpers import raw_mail
+
+    if "email_id" not in d:
+        d["email_id"] = inbound.receive(raw_mail(
+            sender="Sam Oduya <sam@oduya.example>", subject="Printer offline",
+            files=(("report.pdf", "application/pdf", b"%PDF-1.4"),))).email_id
+    return int(d["email_id"])
+
+
+def _with_mail(d: dict[str, Any], make: Callable[[], QWidget]) -> QWidget:
+    """A window made once a message waits to be sorted."""
+    _email_id(d)
+    return make()
 
 
 def _statement_loaded(dialog: Any) -> Any:

@@ -1,7 +1,8 @@
 """The manager's office settings: company details and logo, prices and VAT, the office's time
 zone, lock-out and the desks' idle lock, the mail server (with a test e-mail sent from the values on screen),
 the listener for the phone system's calls (its port, whether the office network reaches it,
-and its token), and the bank account payment requests print."""
+and its token), the bank account payment requests print, and the support mailbox (with a
+test of the connection from the values on screen) and how its mail is kept and answered."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -68,6 +71,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
 
     #: A test e-mail has been sent (True) or has failed (False), with the words shown.
     test_email_finished = Signal(bool, str)
+    #: The mailbox's connection test has answered (True) or failed (False), with the words shown.
+    mailbox_test_finished = Signal(bool, str)
 
     def __init__(self, parent: QWidget | None, actor: Actor, background: Background,
                  data: OfficeSettingsData) -> None:
@@ -82,6 +87,8 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._logo: bytes | None = data.logo
         #: None: keep the saved password; "": remove it; text: the new one.
         self._password_change: str | None = None
+        #: The same for the mailbox's password.
+        self._imap_password_change: str | None = None
         self._fields: dict[str, QWidget] = {}
         self._errors: dict[str, MessageLine] = {}
         self._tab_of: dict[str, int] = {}
@@ -95,6 +102,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self._phone_token = data.phone_listener_token
         self.tabs.addTab(self._phone_tab(), self.tr("Phone s&ystem"))
         self.tabs.addTab(self._bank_tab(), self.tr("&Bank"))
+        self.tabs.addTab(self._mailbox_tab(), self.tr("Mailbo&x"))
 
         self.save_button = self.ok_button
         self.save_button.setObjectName("officeSettingsSave")
@@ -460,6 +468,159 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         form.addRow("", hint)
         return page
 
+    def _mailbox_tab(self) -> QWidget:
+        """The support mailbox the desks read (IMAP), with a test of the values on screen,
+        and how its mail is kept and answered."""
+        page = QWidget()
+        form = self._form(page)
+        self.imap_host = self._line("imap_host", "settingsImapHost", "imap.example.co.uk")
+        self.imap_port = self._spin("imap_port", "settingsImapPort")
+        self.imap_port.setGroupSeparatorShown(False)
+        self.imap_security = QComboBox()
+        self.imap_security.setObjectName("settingsImapSecurity")
+        for value, text in (("ssl", self.tr("SSL/TLS (port 993)")),
+                            ("starttls", self.tr("STARTTLS (port 143)")),
+                            ("none", self.tr("None (only on the office's own network)"))):
+            self.imap_security.addItem(text, value)
+        self.imap_security.currentIndexChanged.connect(self._on_imap_security_changed)
+        self.imap_user = self._line("imap_user", "settingsImapUser", "support@example.co.uk")
+        self.imap_password_state = QLabel()
+        self.imap_password_state.setObjectName("imapPasswordState")
+        self.imap_password = self._line("imap_password", "settingsImapPassword")
+        self.imap_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.imap_password.setPlaceholderText(self.tr("the new password"))
+        self.imap_password.textChanged.connect(self._on_imap_password_text_changed)
+        self.change_imap_password_button = QPushButton(self.tr("Ch&ange…"))
+        self.change_imap_password_button.setObjectName("changeImapPasswordButton")
+        self.change_imap_password_button.clicked.connect(self._on_change_imap_password_clicked)
+        self.remove_imap_password_button = QPushButton(self.tr("Remo&ve"))
+        self.remove_imap_password_button.setObjectName("removeImapPasswordButton")
+        self.remove_imap_password_button.clicked.connect(self._on_remove_imap_password_clicked)
+        self.imap_folder = self._line("imap_folder", "settingsImapFolder", "INBOX")
+        self._row(form, 6, "imap_host", self.imap_host)
+        self._row(form, 6, "imap_port", self.imap_port, stretch=False)
+        self._row(form, 6, "imap_security", self.imap_security, stretch=False)
+        self._row(form, 6, "imap_user", self.imap_user)
+        self._row(form, 6, "imap_password", self.imap_password_state, self.imap_password,
+                  self.change_imap_password_button, self.remove_imap_password_button)
+        self._row(form, 6, "imap_folder", self.imap_folder)
+        self.mailbox_test_button = QPushButton(self.tr("Test co&nnection"))
+        self.mailbox_test_button.setObjectName("testMailboxButton")
+        self.mailbox_test_button.clicked.connect(self._on_mailbox_test_clicked)
+        self.mailbox_status = MessageLine(
+            "testMailboxStatus", crash_text=self.tr("The mailbox could not be tested."))
+        self.mailbox_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.mailbox_status.setWordWrap(True)
+        self.mailbox_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.mailbox_test_button)
+        test_row.addStretch(1)
+        form.addRow("", test_row)
+        form.addRow("", self.mailbox_status)
+        self.attachment_limit = QDoubleSpinBox()
+        self.attachment_limit.setObjectName("settingsAttachmentLimit")
+        self.attachment_limit.setDecimals(1)
+        high = (SETTING["mail_attachment_limit_kb"].high or 0) / 1024
+        self.attachment_limit.setRange(0.0, high)
+        self.attachment_limit.setSingleStep(1.0)
+        self.attachment_limit.setSuffix(self.tr(" MB a message"))
+        self.attachment_limit.setMinimumWidth(150)
+        self.flood_limit = self._spin("mail_flood_limit", "settingsFloodLimit")
+        self.mail_acknowledge = QCheckBox(self.tr(
+            "Acknow&ledge new mail that waits to be sorted (never an auto-reply)"))
+        self.mail_acknowledge.setObjectName("settingsMailAcknowledge")
+        self.mail_signature = QPlainTextEdit()
+        self.mail_signature.setObjectName("settingsMailSignature")
+        self.mail_signature.setTabChangesFocus(True)
+        self.mail_signature.setFixedHeight(72)
+        self.mail_signature.setPlaceholderText(self.tr("Synergy Support\n0113 496 0000"))
+        self._row(form, 6, "mail_attachment_limit_kb", self.attachment_limit, stretch=False)
+        self._row(form, 6, "mail_flood_limit", self.flood_limit, stretch=False)
+        self._row(form, 6, "mail_acknowledge", self.mail_acknowledge)
+        self._row(form, 6, "mail_signature", self.mail_signature)
+        hint = QLabel(self.tr(
+            "One desk at a time reads the mailbox; any other takes over when it closes. "
+            "Attachments beyond the limit are listed but not kept. A sender who writes more "
+            "often than this in an hour is held to be sorted, not turned into incidents. The "
+            "test uses the values on this page as they are now, before you save them."))
+        hint.setObjectName("mailboxHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet(palette.MUTED.text_style())
+        form.addRow("", hint)
+        return page
+
+    def _on_imap_security_changed(self, _index: int) -> None:
+        """The usual port follows the security chosen, when the port was the usual one."""
+        usual = {"ssl": 993, "starttls": 143, "none": 143}
+        if self.imap_port.value() in usual.values():
+            self.imap_port.setValue(usual.get(str(self.imap_security.currentData()), 993))
+
+    def _show_imap_password_state(self) -> None:
+        if self._imap_password_change == "" and self.imap_password.isHidden():
+            text = self.tr("removed when you save")
+        elif self._imap_password_change:
+            text = self.tr("changed when you save")
+        elif self._data.imap_password_set:
+            text = self.tr("set")
+        else:
+            text = self.tr("not set")
+        self.imap_password_state.setText(text)
+        keeps_saved = self._data.imap_password_set and self._imap_password_change != ""
+        self.remove_imap_password_button.setEnabled(
+            keeps_saved or bool(self._imap_password_change))
+
+    def _on_change_imap_password_clicked(self) -> None:
+        self.imap_password.show()
+        self.imap_password.setFocus()
+
+    def _on_imap_password_text_changed(self, text: str) -> None:
+        self._imap_password_change = text or None
+        self._show_imap_password_state()
+
+    def _on_remove_imap_password_clicked(self) -> None:
+        self.imap_password.blockSignals(True)
+        self.imap_password.clear()
+        self.imap_password.blockSignals(False)
+        self.imap_password.hide()
+        self._imap_password_change = "" if self._data.imap_password_set else None
+        self._show_imap_password_state()
+
+    def _on_mailbox_test_clicked(self) -> None:
+        """Connect to the mailbox with the values on screen, on the background helper, with a
+        busy cursor; its one sentence, or the plain reason it failed, below the button."""
+        if not self.mailbox_test_button.isEnabled():
+            return  # a test is under way
+        from synergy_desk.services.mail import mailbox
+
+        host, port, user = (self.imap_host.text().strip(), self.imap_port.value(),
+                            self.imap_user.text().strip())
+        security = str(self.imap_security.currentData())
+        folder = self.imap_folder.text().strip() or "INBOX"
+        password, actor = self._imap_password_change, self._actor
+        self.mailbox_test_button.setEnabled(False)
+        self.mailbox_status.note(self.tr("Connecting to %s…")
+                                 % (f"{host}:{port}" if host else self.tr("no server")))
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+
+        def connect() -> str:
+            return mailbox.test_connection(mailbox.imap_settings_from_form(
+                actor, host, port, security, user, password, folder))
+
+        def done(sentence: str) -> None:
+            self.mailbox_status.note(sentence, palette.SUCCESS)
+            self.mailbox_test_finished.emit(True, self.mailbox_status.text())
+
+        def failed(exc: Exception) -> None:
+            self.mailbox_status.failure(exc)
+            self.mailbox_test_finished.emit(False, self.mailbox_status.text())
+
+        def finished() -> None:
+            QApplication.restoreOverrideCursor()
+            self.mailbox_test_button.setEnabled(True)
+
+        Op(self, self._background, connect).finally_(finished) \
+            .success(done).failure(failed).run()
+
     def _on_phone_listener_toggled(self, on: bool) -> None:
         if on and not self._phone_token:
             self._phone_token = settings_service.new_phone_token()
@@ -538,9 +699,30 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         self.smtp_password.blockSignals(False)
         self.smtp_password.hide()
         self._show_password_state()
+        self._load_mailbox(data)
         self._show_logo()
         self._clear_errors()
         self._on_prices_changed()
+
+    def _load_mailbox(self, data: OfficeSettingsData) -> None:
+        self._imap_password_change = None
+        self.imap_host.setText(data.imap_host)
+        self.imap_security.blockSignals(True)
+        self.imap_security.setCurrentIndex(max(0, self.imap_security.findData(data.imap_security)))
+        self.imap_security.blockSignals(False)
+        self.imap_port.setValue(data.imap_port)
+        self.imap_user.setText(data.imap_user)
+        self.imap_folder.setText(data.imap_folder)
+        self.imap_password.blockSignals(True)
+        self.imap_password.clear()
+        self.imap_password.blockSignals(False)
+        self.imap_password.hide()
+        self._show_imap_password_state()
+        self.mailbox_status.clear()
+        self.attachment_limit.setValue(data.mail_attachment_limit_kb / 1024)
+        self.flood_limit.setValue(data.mail_flood_limit)
+        self.mail_acknowledge.setChecked(data.mail_acknowledge)
+        self.mail_signature.setPlainText(data.mail_signature)
 
     def _on_vat_registered_toggled(self, registered: bool) -> None:
         if registered:
@@ -715,8 +897,21 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
             "bank_bic": self.bank_bic.text().strip(),
             "request_due_days": self.request_due_days.value(),
         }
+        values.update({
+            "imap_host": self.imap_host.text().strip(),
+            "imap_port": self.imap_port.value(),
+            "imap_security": str(self.imap_security.currentData()),
+            "imap_user": self.imap_user.text().strip(),
+            "imap_folder": self.imap_folder.text().strip() or "INBOX",
+            "mail_attachment_limit_kb": round(self.attachment_limit.value() * 1024),
+            "mail_flood_limit": self.flood_limit.value(),
+            "mail_acknowledge": self.mail_acknowledge.isChecked(),
+            "mail_signature": self.mail_signature.toPlainText().strip(),
+        })
         if self._password_change is not None:
             values["smtp_password"] = self._password_change
+        if self._imap_password_change is not None:
+            values["imap_password"] = self._imap_password_change
         return values
 
     def changes(self) -> dict[str, Any]:
@@ -724,7 +919,7 @@ class OfficeSettingsDialog(FormDialog[OfficeSettingsData | None]):
         loaded = self._data
         out: dict[str, Any] = {}
         for name, value in self.form_values().items():
-            if name == "smtp_password" or value != getattr(loaded, name):
+            if name in ("smtp_password", "imap_password") or value != getattr(loaded, name):
                 out[name] = value
         return out
 
