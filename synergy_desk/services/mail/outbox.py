@@ -20,6 +20,7 @@ from synergy_desk.models import tables as t
 from synergy_desk.services.common import (
     ENGINEERS,
     EVERYONE,
+    MANAGERS,
     Actor,
     audit,
     fk_id,
@@ -496,13 +497,13 @@ def retry_now(actor: Actor, email_id: int) -> None:
 @retried
 def cancel(actor: Actor, email_id: int) -> None:
     """Take a queued or failed message out of the outbox without sending it (it stays on
-    the incident's timeline, marked cancelled).
+    the incident's timeline, marked cancelled). Managers only: anyone may send one again.
 
     Raises:
-        NotFound, ValidationError (sent already), ConflictError (being sent).
+        NotFound, PermissionDenied, ValidationError (sent already), ConflictError (being sent).
     """
     with transaction():
-        require(actor, EVERYONE, "cancel e-mail")
+        require(actor, MANAGERS, "cancel e-mail waiting in the outbox")
         row = _outgoing_row(email_id)
         if row.state not in (QUEUED, FAILED, SENDING):
             raise ValidationError(f"That e-mail is {row.state} already; nothing was changed.",
