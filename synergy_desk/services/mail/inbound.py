@@ -47,7 +47,7 @@ from synergy_desk.services.mail import outgoing
 from synergy_desk.services.office.settings import office_settings
 
 __all__ = [
-    "FILED", "TRIAGE", "HELD", "NOT_SUPPORT", "PUBLIC_DOMAINS", "Received", "CustomerCandidate",
+    "ACKNOWLEDGE_EVERY", "FILED", "TRIAGE", "HELD", "NOT_SUPPORT", "PUBLIC_DOMAINS", "Received", "CustomerCandidate",
     "receive", "sender_candidates", "is_public_domain", "entry_text", "file_in_tx",
     "reopen_by_email_in_tx", "follow_merges", "attachment_line", "who_wrote",
 ]
@@ -65,6 +65,9 @@ _PUBLIC_FAMILIES = ("hotmail.", "live.", "yahoo.", "gmx.", "msn.", "ymail.")
 #: Local parts of addresses no person reads: never acknowledged.
 _NO_REPLY = frozenset({"postmaster", "mailer-daemon", "noreply", "no-reply", "no_reply",
                        "donotreply", "do-not-reply", "do_not_reply", "bounce", "bounces"})
+
+#: A sender is acknowledged at most once in this long.
+ACKNOWLEDGE_EVERY = dt.timedelta(days=1)
 
 #: A message dated further back than this is read as received (a wrong clock, not history).
 _PLAUSIBLE_AGE = dt.timedelta(days=366)
@@ -296,7 +299,14 @@ def _may_acknowledge(parsed: ParsedMessage) -> bool:
     if parsed.auto_reply or "@" not in address or address in _office_addresses():
         return False
     local = address.split("@", 1)[0]
-    return local not in _NO_REPLY and not local.startswith(("noreply", "no-reply"))
+    if local in _NO_REPLY or local.startswith(("noreply", "no-reply")):
+        return False
+    # One automatic answer a day per address, however much it writes.
+    m = t.EmailMessage
+    return not (m.select(m.id)
+                .where((m.direction == "out") & m.auto_reply & (m.to_addresses == address)
+                       & (m.received_at > utcnow() - ACKNOWLEDGE_EVERY))
+                .exists())
 
 
 def _keep_attachments(message_id: int, files: Sequence[ParsedAttachment],

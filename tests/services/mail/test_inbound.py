@@ -349,6 +349,23 @@ def test_a_persons_message_in_triage_is_acknowledged_once_and_the_answer_not_aga
     assert len(outbox()) == 1
 
 
+def test_a_sender_is_acknowledged_at_most_once_a_day_however_much_they_write(
+        settings: t.OfficeSettings) -> None:
+    # Twenty offers from one sender, each under the flood limit, must not make twenty
+    # acknowledgements: one answer a day per address, as automatic answers should be.
+    office_mail(settings, mail_acknowledge=True)
+    for n in range(5):
+        assert inbound.receive(raw_mail(subject=f"Offer number {n}",
+                                        message_id=f"<offer{n}@acme-joinery.co.uk>")
+                               ).outcome == "triage"
+    [ack] = outbox()
+    assert ack.in_reply_to == "<offer0@acme-joinery.co.uk>"
+    # A day later the next message is acknowledged again.
+    t.EmailMessage.update(received_at=utcnow() - dt.timedelta(days=1, minutes=1)).execute()
+    inbound.receive(raw_mail(subject="Another question", message_id="<q2@acme-joinery.co.uk>"))
+    assert len(outbox()) == 2
+
+
 def test_nothing_is_acknowledged_when_the_office_has_it_off(settings: t.OfficeSettings) -> None:
     inbound.receive(raw_mail())
     assert outbox() == []
@@ -367,7 +384,7 @@ def test_a_flooding_sender_is_held_and_nothing_comes_of_it(
     assert held.outcome == "held" and held.incident_id is None
     assert "more than 3 messages within an hour" in stored(held.email_id).note
     assert row(incident_id).status is IncidentStatus.RESOLVED
-    assert len(outbox()) == 3  # the first three were acknowledged, the held one not
+    assert len(outbox()) == 1  # the first was acknowledged (once a day a sender), the held one not
     other = inbound.receive(raw_mail(sender="ann@acme-joinery.co.uk"))
     assert other.outcome == "triage"
 
