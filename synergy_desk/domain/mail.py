@@ -21,13 +21,21 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 __all__ = [
     "ParsedAttachment", "ParsedMessage", "parse_message", "find_incident_reference",
     "subject_with_reference", "quoted", "is_auto_reply", "html_to_text", "safe_filename",
-    "is_risky_attachment", "RISKY_EXTENSIONS",
+    "is_risky_attachment", "RISKY_EXTENSIONS", "OPENABLE_EXTENSIONS",
 ]
 
-#: Files that run when they are opened on a Windows desktop.
+#: Files that run when they are opened on a Windows desktop: named in the warning.
 RISKY_EXTENSIONS = frozenset({
     ".exe", ".bat", ".cmd", ".com", ".scr", ".msi", ".js", ".jse", ".vbs", ".vbe", ".wsf",
     ".ps1", ".jar", ".hta", ".lnk", ".reg", ".dll", ".cpl", ".pif"})
+
+#: The only files the desk offers to open with the desktop's program: documents and pictures
+#: that cannot carry a program or a macro, nor a page that fetches from the internet. Anything
+#: else (a script, a disk image, a web page, a macro workbook, a shortcut, a file with no
+#: extension) may only be saved.
+OPENABLE_EXTENSIONS = frozenset({
+    ".pdf", ".txt", ".log", ".csv", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff",
+    ".webp", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".rtf"})
 
 _REFERENCE = re.compile(r"\[\s*inc\s*[-\u2010-\u2015 ]?\s*0*([0-9]{1,9})\s*\]", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw|r)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
@@ -325,8 +333,10 @@ def safe_filename(name: str) -> str:
 
 
 def is_risky_attachment(filename: str) -> bool:
-    """Whether a file would run a program when opened (invoice.pdf.exe included)."""
+    """Whether a file may not be opened from the desk, only saved: anything but a plain
+    document or picture (``OPENABLE_EXTENSIONS``); invoice.pdf.exe and hidden
+    right-to-left tricks included."""
     text = "".join(ch for ch in (filename or "") if unicodedata.category(ch) not in ("Cf", "Cc"))
     text = text.strip().rstrip(". ").lower()
     dot = text.rfind(".")
-    return dot >= 0 and text[dot:].strip() in RISKY_EXTENSIONS
+    return dot < 0 or text[dot:].strip() not in OPENABLE_EXTENSIONS

@@ -10,6 +10,8 @@ The attachment helpers here are shared with the incident's timeline.
 
 from __future__ import annotations
 
+import sys
+
 import html
 import logging
 import os
@@ -126,6 +128,18 @@ TRIAGE_COLUMNS: tuple[Column[Any], ...] = (
 )
 
 
+def mark_from_the_internet(path: Path) -> None:
+    """On Windows, mark a file written from an e-mail as come from the internet (its
+    Zone.Identifier stream), so Office's Protected View and SmartScreen treat it so."""
+    if sys.platform != "win32":
+        return
+    try:
+        with open(f"{path}:Zone.Identifier", "w", encoding="ascii") as stream:
+            stream.write("[ZoneTransfer]\r\nZoneId=3\r\n")
+    except OSError:
+        log.warning("Could not mark %s as from the internet", path.name)
+
+
 class AttachmentActions:
     """Open… and Save as… for an e-mail's attachment, for any window that lists them.
 
@@ -171,9 +185,9 @@ class AttachmentActions:
             return None
         if info.risky or is_risky_attachment(info.filename):
             self._problem(self._parent.tr(
-                "%s could be a program, so it is not opened from here: a program sent by "
-                "e-mail can do anything to this computer. Use Save as… only if you know "
-                "the sender meant to send it.") % name)
+                "%s is not a plain document or picture, so it is not opened from here: a "
+                "file of this kind sent by e-mail can run a program or fetch from the "
+                "internet. Use Save as… only if you know the sender meant to send it.") % name)
             return None
         if not self.confirm_open(self._parent.tr(
                 "Open %s (%s) with the program your desktop uses for it? Files from e-mail "
@@ -190,6 +204,7 @@ class AttachmentActions:
         try:
             path.write_bytes(data)
             path.chmod(0o600)
+            mark_from_the_internet(path)
         except OSError as exc:
             self._problem(self._parent.tr("%s could not be written for opening (%s); nothing "
                                           "was opened.") % (name, exc.strerror or exc))
@@ -502,7 +517,7 @@ class EmailTriageView(QDialog):
                 if not info.kept:
                     text += self.tr(" — over the limit, not kept")
                 elif info.risky:
-                    text += self.tr(" — could be a program: save only")
+                    text += self.tr(" — save only: not a plain document or picture")
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, info.attachment_id)
                 self.attachments.addItem(item)

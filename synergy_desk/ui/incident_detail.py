@@ -462,7 +462,7 @@ class IncidentDetail(QFrame):
         if not info.kept:
             name += self.tr(" — over the limit, not kept")
         elif info.risky:
-            name += self.tr(" — could be a program: save only")
+            name += self.tr(" — save only: not a plain document or picture")
         label = QLabel(name)
         label.setTextFormat(Qt.TextFormat.PlainText)
         row.addWidget(label)

@@ -188,9 +188,13 @@ def test_a_file_name_is_made_safe_to_save(name: str, safe: str) -> None:
 @pytest.mark.parametrize(("name", "risky"), [
     ("setup.exe", True), ("invoice.pdf.exe", True), ("SCRIPT.JS", True), ("run.ps1", True),
     ("shortcut.lnk", True), ("bad.exe. ", True), ("invoice\u202efdp.exe", True),
-    ("report.pdf", False), ("photo.png", False), ("noextension", False),
+    ("report.pdf", False), ("photo.png", False), ("Notes.TXT", False), ("sheet.xlsx", False),
+    # Not on the list of plain documents and pictures: saved, never opened from the desk.
+    ("noextension", True), ("help.chm", True), ("link.url", True), ("disk.iso", True),
+    ("page.html", True), ("drawing.svg", True), ("macro.xlsm", True), ("macro.docm", True),
+    ("run.sh", True), ("app.desktop", True), ("tool.AppImage", True), ("old.doc", True),
 ])
-def test_files_that_run_programs_are_risky(name: str, risky: bool) -> None:
+def test_only_plain_documents_and_pictures_may_be_opened(name: str, risky: bool) -> None:
     assert is_risky_attachment(name) is risky
 
 

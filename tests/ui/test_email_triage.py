@@ -145,7 +145,7 @@ def test_an_attachment_opens_only_after_a_question_and_a_program_never(
     assert not window.open_button.isEnabled() and window.save_button.isEnabled()
     assert window.open_attachment() is None
     assert asked == [] and len(opened) == 1  # never asked, never opened
-    assert "setup.exe could be a program" in window.status.text()
+    assert "setup.exe is not a plain document or picture" in window.status.text()
 
     target = path.parent / "kept.exe"
     window.files.choose_save_path = lambda _name: str(target)  # type: ignore[method-assign]
