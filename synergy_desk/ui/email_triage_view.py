@@ -10,11 +10,10 @@ The attachment helpers here are shared with the incident's timeline.
 
 from __future__ import annotations
 
-import sys
-
 import html
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
