@@ -57,6 +57,7 @@ def up(migrator, db):
 
     class MailboxState(Model):
         name = CharField(max_length=32, unique=True)
+        mailbox_key = CharField(max_length=700, default='')
         holder = CharField(max_length=200, default='')
         lease_until = DateTimeField(null=True)
         uid_validity = BigIntegerField(null=True)
@@ -103,7 +104,7 @@ def up(migrator, db):
         class Meta:
             database = db
             table_name = 'email_message'
-            indexes = ((('uid_validity', 'uid'), True),
+            indexes = ((('uid_validity', 'uid'), False),
                        (('direction', 'state', 'received_at'), False),
                        (('from_address', 'received_at'), False), (('incident',), False))
 

@@ -789,6 +789,10 @@ class MailboxState(BaseModel):
 
     id = AutoField()
     name = CharField(max_length=32, unique=True)
+    #: Which server, user and folder ``uid_validity`` and ``last_uid`` belong to: UIDs mean
+    #: nothing in another folder, so a changed mailbox is read afresh (its Message-IDs still
+    #: stop anything being stored twice).
+    mailbox_key = CharField(max_length=700, default="")
     holder = CharField(max_length=200, default="")
     lease_until = UTCDateTimeField(null=True)
     uid_validity = BigIntegerField(null=True)
@@ -842,7 +846,7 @@ class EmailMessage(BaseModel):
     version = IntegerField(default=1)
 
     class Meta:
-        indexes = ((("uid_validity", "uid"), True), (("direction", "state", "received_at"), False),
+        indexes = ((("uid_validity", "uid"), False), (("direction", "state", "received_at"), False),
                    (("from_address", "received_at"), False), (("incident",), False))
 
 

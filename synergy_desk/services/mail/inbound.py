@@ -11,6 +11,7 @@ from typing import Any
 
 import peewee
 
+from synergy_desk.domain.cards import mask_card_numbers
 from synergy_desk.domain.enums import IncidentStatus, Resolution, TimelineKind
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.mail import (
@@ -59,7 +60,12 @@ FILED, TRIAGE, HELD, NOT_SUPPORT = "filed", "triage", "held", "not_support"
 PUBLIC_DOMAINS = frozenset({
     "gmail.com", "googlemail.com", "outlook.com", "icloud.com", "me.com", "mac.com", "aol.com",
     "btinternet.com", "sky.com", "proton.me", "protonmail.com", "pm.me", "mail.com",
-    "talktalk.net", "virginmedia.com", "zoho.com", "yandex.com", "fastmail.com"})
+    "talktalk.net", "virginmedia.com", "zoho.com", "yandex.com", "fastmail.com",
+    "ntlworld.com", "blueyonder.co.uk", "tiscali.co.uk", "aol.co.uk", "outlook.co.uk",
+    "btopenworld.com", "virgin.net", "plus.com", "orange.net", "o2.co.uk", "gmx.co.uk",
+    "tutanota.com", "hey.com", "qq.com", "163.com", "mail.ru", "web.de", "t-online.de",
+    "free.fr", "orange.fr", "laposte.net", "libero.it", "bigpond.com", "shaw.ca",
+    "comcast.net", "verizon.net", "att.net", "sbcglobal.net", "rocketmail.com"})
 _PUBLIC_FAMILIES = ("hotmail.", "live.", "yahoo.", "gmx.", "msn.", "ymail.")
 
 #: Local parts of addresses no person reads: never acknowledged.
@@ -222,12 +228,17 @@ def file_in_tx(message: t.EmailMessage, incident: t.Incident) -> t.TimelineEntry
                       occurred_at=_occurred_at(message))
     t.EmailLink.create(message=message.id, incident=incident.id, entry=entry.id)
     if status_of(incident) is IncidentStatus.WAITING_ON_CUSTOMER and not message.auto_reply:
-        # The customer has answered: the incident is the desk's to work again.
+        # The customer has answered: the incident is the desk's to work again, once it is
+        # paid for (support is paid before it is given).
         engineer = opt_fk_id(incident, "engineer")
-        update_incident(None, incident, {"status": IncidentStatus.IN_PROGRESS if engineer
-                                         else IncidentStatus.QUEUED}, action="incident.resume")
-        system_entry(None, incident, "The customer answered by e-mail; back "
-                     + ("in progress." if engineer else "in the queue."))
+        if not is_funded(incident):
+            status, now = IncidentStatus.AWAITING_PAYMENT, "awaiting payment before work resumes."
+        elif engineer is not None:
+            status, now = IncidentStatus.IN_PROGRESS, "back in progress."
+        else:
+            status, now = IncidentStatus.QUEUED, "back in the queue."
+        update_incident(None, incident, {"status": status}, action="incident.resume")
+        system_entry(None, incident, f"The customer answered by e-mail; {now}")
     touch(incident)
     reindex(incident)
     return entry
@@ -267,9 +278,15 @@ def follow_merges(incident: t.Incident) -> t.Incident:
     return incident
 
 
-def _threaded_incident(parsed: ParsedMessage) -> int | None:
-    """The incident a message replies to: by In-Reply-To, then References (newest first),
-    then the reference in its subject."""
+def _threaded_incident(parsed: ParsedMessage) -> tuple[int | None, str]:
+    """The incident a message replies to, by In-Reply-To, then References (newest first),
+    then the reference in its subject; and, when the subject names an incident the sender
+    may not write onto, why it was not threaded.
+
+    Message-IDs cannot be guessed; an incident's reference can. A subject's reference counts
+    only from an address of that incident's customer (one of its contacts or its own), as a
+    caller on the phone is asked who they are: a stranger naming INC-000001 re-opens nothing
+    and reads nothing of it."""
     wanted = [i for i in (parsed.in_reply_to, *reversed(parsed.references)) if i]
     if wanted:
         found: dict[str, int] = dict(tuples(
@@ -278,14 +295,21 @@ def _threaded_incident(parsed: ParsedMessage) -> int | None:
                    & t.EmailMessage.incident.is_null(False))))
         for message_id in wanted:
             if message_id in found:
-                return int(found[message_id])
+                return int(found[message_id]), ""
     reference = find_incident_reference(parsed.subject)
     if reference is None:
-        return None
+        return None, ""
     number = int(reference.split("-", 1)[1])
-    value = (t.Incident.select(t.Incident.id)
-             .where(t.Incident.reference == incident_reference(number)).scalar())
-    return int(value) if value is not None else None
+    row = (t.Incident.select(t.Incident.id, t.Incident.reference, t.Incident.customer)
+           .where(t.Incident.reference == incident_reference(number)).tuples().first())
+    if row is None:
+        return None, ""
+    incident_id, ref, customer_id = row
+    if any(c.customer_id == customer_id for c in sender_candidates(parsed.from_address)
+           if c.how == "contact address"):
+        return int(incident_id), ""
+    return None, (f"Names {ref} in its subject, but {parsed.from_address or 'the sender'} is "
+                  "not an address of that incident's customer; it was not put on it.")
 
 
 def _office_addresses() -> set[str]:
@@ -301,29 +325,66 @@ def _may_acknowledge(parsed: ParsedMessage) -> bool:
     local = address.split("@", 1)[0]
     if local in _NO_REPLY or local.startswith(("noreply", "no-reply")):
         return False
-    # One automatic answer a day per address, however much it writes.
     m = t.EmailMessage
+    # An answer to one of the office's own automatic answers is never answered (a ticketing
+    # system answering ours would otherwise go back and forth).
+    answered = [i for i in (parsed.in_reply_to, *parsed.references) if i]
+    if answered and m.select(m.id).where(m.message_id.in_(answered) & (m.direction == "out")
+                                         & m.auto_reply).exists():
+        return False
+    # One automatic answer a day per address, however much it writes.
     return not (m.select(m.id)
                 .where((m.direction == "out") & m.auto_reply & (m.to_addresses == address)
                        & (m.received_at > utcnow() - ACKNOWLEDGE_EVERY))
                 .exists())
 
 
+def _screened_file(file: ParsedAttachment) -> tuple[str, str, bytes, bool]:
+    """A file as it may be stored: a text file with any full card number masked, a forwarded
+    e-mail as its text (sender, subject, body; masked), anything else as it came. Returns the
+    name, content type, bytes and whether a card number was masked."""
+    name, masked = masked_text(" ".join(file.filename.split()), "filename")
+    name = (name or "attachment")[:255]
+    kind = file.content_type.split(";", 1)[0].strip().lower()
+    if kind == "message/rfc822":
+        inner = parse_message(file.data)
+        text = (f"From: {who_wrote(inner.from_name, inner.from_address)}\n"
+                f"Subject: {inner.subject}\n\n{inner.body_text}")
+        if inner.attachments:
+            text += (f"\n\n[The {len(inner.attachments)} file(s) attached to this forwarded "
+                     "e-mail were not kept.]")
+        screened = mask_card_numbers(text)
+        stem = name[:-4] if name.lower().endswith(".eml") else name
+        return (f"{stem[:250]}.txt", "text/plain", screened.encode("utf-8"),
+                masked or screened != text)
+    if kind.startswith("text/"):
+        try:
+            text = file.data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = file.data.decode("cp1252", "replace")
+        screened = mask_card_numbers(text)
+        if screened != text:
+            return name, kind, screened.encode("utf-8"), True
+    return name, file.content_type[:127], file.data, masked
+
+
 def _keep_attachments(message_id: int, files: Sequence[ParsedAttachment],
-                      limit_kb: int) -> int:
-    """Store the files in order, keeping their bytes until the limit is reached."""
+                      limit_kb: int) -> bool:
+    """Store the files in order, keeping their bytes until the limit is reached; says
+    whether a card number was masked in one of them."""
     room = max(0, limit_kb) * 1024
     kept = 0
+    any_masked = False
     for position, file in enumerate(files, start=1):
-        name, _masked = masked_text(" ".join(file.filename.split()), "filename")
-        keep = kept + len(file.data) <= room
+        name, kind, data, masked = _screened_file(file)
+        any_masked = any_masked or masked
+        keep = kept + len(data) <= room
         if keep:
-            kept += len(file.data)
+            kept += len(data)
         t.EmailAttachment.create(
-            message=message_id, position=position, filename=(name or "attachment")[:255],
-            content_type=file.content_type[:127], size_bytes=len(file.data),
-            data=file.data if keep else None)
-    return kept
+            message=message_id, position=position, filename=name, content_type=kind,
+            size_bytes=len(data), data=data if keep else None)
+    return any_masked
 
 
 def _capped(body: str) -> str:
@@ -334,12 +395,12 @@ def _capped(body: str) -> str:
             + f"\n\n[… the rest of this message was not kept: it is {size} KB long]")
 
 
-def _duplicate(parsed: ParsedMessage, uid_validity: int | None,
-               uid: int | None) -> int | None:
-    condition = t.EmailMessage.message_id == parsed.message_id
-    if uid_validity is not None and uid is not None:
-        condition |= (t.EmailMessage.uid_validity == uid_validity) & (t.EmailMessage.uid == uid)
-    value = t.EmailMessage.select(t.EmailMessage.id).where(condition).scalar()
+def _duplicate(parsed: ParsedMessage) -> int | None:
+    """The message stored already with this Message-ID (a message without one has one made
+    from its content, so the same message fetched again is known by it too). UIDs are not
+    asked: they mean nothing once the office reads another folder or server."""
+    value = (t.EmailMessage.select(t.EmailMessage.id)
+             .where(t.EmailMessage.message_id == parsed.message_id).scalar())
     return int(value) if value is not None else None
 
 
@@ -384,14 +445,14 @@ def receive(raw: bytes, *, uid_validity: int | None = None, uid: int | None = No
     the message waits in triage with a note. Anything else waits in triage with its sender
     matched to a customer. A sender past the office's flood limit is held; an auto-reply is
     kept but never re-opens anything and is never answered. Card numbers in the subject and
-    body are masked before anything is stored. The same Message-ID, or the same UID of the
-    same mailbox, again is a "duplicate" and changes nothing, even from two desks at once.
+    body are masked before anything is stored. The same Message-ID again (a message without one
+    is known by its content) is a "duplicate" and changes nothing, even from two desks at once.
     """
     if not raw.strip():
         return Received(0, "ignored", None, None, "The message was empty; nothing was stored.")
     parsed = parse_message(raw)
     with transaction(), counts_in_one_pass():
-        existing = _duplicate(parsed, uid_validity, uid)
+        existing = _duplicate(parsed)
         if existing is not None:
             return Received(existing, "duplicate", None, None,
                             "This message was stored already; nothing was changed.")
@@ -415,10 +476,13 @@ def receive(raw: bytes, *, uid_validity: int | None = None, uid: int | None = No
         except peewee.IntegrityError:
             # Another desk stored it a moment ago (its transaction committed while ours
             # waited on the unique index): the same message, stored once.
-            again = _duplicate(parsed, uid_validity, uid)
+            again = _duplicate(parsed)
             return Received(again or 0, "duplicate", None, None,
                             "This message was stored already; nothing was changed.")
-        _keep_attachments(message.id, parsed.attachments, int(settings.mail_attachment_limit_kb))
+        if _keep_attachments(message.id, parsed.attachments,
+                             int(settings.mail_attachment_limit_kb)) and not message.masked:
+            message.masked = True
+            message.save()
         return _sort(parsed, message, flood, int(settings.mail_flood_limit),
                      bool(settings.mail_acknowledge))
 
@@ -451,7 +515,9 @@ def _sort(parsed: ParsedMessage, message: t.EmailMessage, flood: bool, flood_lim
                         "messages within an hour.")
         message.save()
         return Received(message.id, HELD, None, None, message.note)
-    found = _threaded_incident(parsed)
+    found, refused = _threaded_incident(parsed)
+    if refused:
+        message.note = refused
     if found is not None:
         # Only the incident the mail ends on is locked: a merged one never changes again, and
         # locking it too would take two incidents' locks against the ascending id order.

@@ -263,10 +263,18 @@ def test_the_same_message_received_twice_is_stored_once(settings: t.OfficeSettin
     again = inbound.receive(raw, uid_validity=7, uid=2)
     assert first.outcome == "triage"
     assert (again.outcome, again.email_id) == ("duplicate", first.email_id)
+    assert t.EmailMessage.select().count() == 1
+    # The same numbers in another folder or on another server (UIDVALIDITY is only unique
+    # within one folder) name a different message: it is stored, never taken for this one.
     other = inbound.receive(raw_mail(message_id="<other@acme-joinery.co.uk>"),
                             uid_validity=7, uid=1)
-    assert (other.outcome, other.email_id) == ("duplicate", first.email_id)
-    assert t.EmailMessage.select().count() == 1
+    assert other.outcome == "triage" and other.email_id != first.email_id
+    assert t.EmailMessage.select().count() == 2
+    # A message with no Message-ID is known by its content when it is fetched again.
+    bare = raw_mail(message_id="<x@y>").replace(b"Message-ID: <x@y>\n", b"")
+    assert b"Message-ID" not in bare
+    assert inbound.receive(bare, uid_validity=7, uid=3).outcome == "triage"
+    assert inbound.receive(bare, uid_validity=8, uid=1).outcome == "duplicate"
     assert inbound.receive(b"  \r\n").outcome == "ignored"
 
 
@@ -481,3 +489,92 @@ def test_the_entry_is_dated_as_sent_unless_the_date_is_implausible(
                              date=future.replace(tzinfo=dt.UTC)))
     last = newest(ref)
     assert before - dt.timedelta(seconds=1) <= last.occurred_at <= utcnow()
+
+
+# --- what a stranger's or a machine's mail may not do ----------------------------------------
+
+
+def test_a_stranger_naming_an_incident_in_the_subject_reopens_and_reads_nothing(
+        settings: t.OfficeSettings, engineer: Actor, reception: Actor,
+        product: t.Product) -> None:
+    customer, _ = customer_with_contact()
+    incident_id = resolved_incident(engineer, reception, customer, product)
+    reference = row(incident_id).reference
+    before = t.TimelineEntry.select().where(t.TimelineEntry.incident == incident_id).count()
+
+    got = inbound.receive(raw_mail(sender="Mallory <mallory@evil.example>",
+                                   subject=f"Re: [{reference}] please send the licence file"))
+
+    assert got.outcome == "triage" and got.incident_id is None
+    assert row(incident_id).status is IncidentStatus.RESOLVED
+    assert t.TimelineEntry.select().where(t.TimelineEntry.incident == incident_id).count() \
+        == before
+    message = stored(got.email_id)
+    assert message.customer_id is None and message.incident_id is None
+    assert message.note.startswith(f"Names {reference} in its subject, but "
+                                   "mallory@evil.example is not an address of")
+
+
+def test_the_customers_answer_on_an_unfunded_incident_waits_for_payment_not_work(
+        settings: t.OfficeSettings, engineer: Actor, reception: Actor,
+        product: t.Product) -> None:
+    customer, _ = customer_with_contact()
+    ref = new_call(reception, customer, product)
+    pay_for(reception, customer, ref.id)
+    work.start_work(engineer, ref.id)
+    work.wait_on_customer(engineer, ref.id)
+    # The payment handed back while it waited (the refund leaves it waiting, unfunded).
+    t.Incident.update(funding=FundingKind.NONE).where(t.Incident.id == ref.id).execute()
+
+    inbound.receive(raw_mail(subject=f"Re: [{ref.reference}]", body="Here is the log."))
+
+    assert row(ref.id).status is IncidentStatus.AWAITING_PAYMENT
+    assert any(e.text == "The customer answered by e-mail; awaiting payment before work "
+                         "resumes." for e in entries(ref.id, system=True))
+
+
+def test_an_answer_to_the_offices_acknowledgement_is_never_answered_again(
+        settings: t.OfficeSettings) -> None:
+    # Another help desk answering ours without saying it is automatic: no ping-pong.
+    office_mail(settings, mail_acknowledge=True)
+    inbound.receive(raw_mail(sender="Desk <desk@other-helpdesk.example>",
+                             message_id="<q1@other-helpdesk.example>"))
+    [ack] = outbox()
+    t.EmailMessage.update(received_at=utcnow() - dt.timedelta(days=2)).execute()
+    got = inbound.receive(raw_mail(sender="Desk <desk@other-helpdesk.example>",
+                                   subject="Re: Re: Printer offline",
+                                   In_Reply_To=ack.message_id))
+    assert got.outcome == "triage"
+    assert outbox() == [ack]
+
+
+def test_a_sender_at_a_big_uk_mail_service_is_not_matched_by_its_domain(
+        settings: t.OfficeSettings) -> None:
+    customer_with_contact(email="jo.bloggs@ntlworld.com", contact="Jo Bloggs")
+    got = inbound.receive(raw_mail(sender="Someone <someone.else@ntlworld.com>"))
+    assert stored(got.email_id).customer_id is None
+
+
+def test_card_numbers_in_text_files_and_forwarded_mail_are_masked_before_they_are_kept(
+        settings: t.OfficeSettings) -> None:
+    import email
+    import email.policy
+
+    forwarded = email.message_from_bytes(
+        raw_mail(sender="Ann <ann@acme-joinery.co.uk>", subject="Card details",
+                 body=f"My card is {CARD}."), policy=email.policy.default)
+    outer = email.message_from_bytes(raw_mail(files=(
+        ("details.txt", "text/plain", f"card: {CARD}\n".encode()),
+        ("photo.png", "image/png", b"\x89PNG not a card"))), policy=email.policy.default)
+    outer.add_attachment(forwarded, filename="message.eml")  # type: ignore[attr-defined]
+    got = inbound.receive(outer.as_bytes())
+    message = stored(got.email_id)
+    assert message.masked
+    files = {a.filename: bytes(a.data).decode("utf-8", "replace") for a in
+             t.EmailAttachment.select().where(t.EmailAttachment.message == message.id)}
+    assert set(files) == {"details.txt", "message.txt", "photo.png"}
+    assert "1111" in files["details.txt"]
+    for name, text in files.items():
+        assert "4111111111111111" not in "".join(ch for ch in text if ch.isdigit()), name
+    assert files["message.txt"].startswith(
+        "From: Ann <ann@acme-joinery.co.uk>\nSubject: Card details")

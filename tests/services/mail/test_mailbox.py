@@ -22,7 +22,8 @@ from synergy_desk.services.mail import mailbox, outbox
 from synergy_desk.services.mail.mailbox import Fetcher, MailboxError
 from synergy_desk.services.money import tickets
 from tests.mail_servers import ImapServer, SmtpSink
-from tests.services.incidents.incident_helpers import make_customer, ticket_funded
+from tests.services.incidents.incident_helpers import ticket_funded
+from tests.services.mail.mail_helpers import customer_with_contact
 
 
 def message(subject: str = "Printer offline", body: str = "It stopped printing this morning.",
@@ -123,7 +124,8 @@ def test_a_new_message_lands_in_triage_and_the_cursor_moves(
 
 def test_a_reply_with_the_reference_threads_onto_its_incident(
         reception: Actor, product: t.Product, imap_server: ImapServer) -> None:
-    customer = make_customer()
+    # The sender is the customer's contact: a subject's reference counts only from them.
+    customer, _ = customer_with_contact(email="raj@acme.example")
     ticket_funded(reception, customer, product, subject="Other work")
     ref, _ticket = ticket_funded(reception, customer, product)
     imap_server.append(message(f"Re: Cannot print invoices [{ref.reference}]",
@@ -144,7 +146,8 @@ def test_a_reply_with_the_reference_threads_onto_its_incident(
 def test_a_reply_to_a_resolved_incident_reopens_it_without_a_charge(
         engineer: Actor, reception: Actor, product: t.Product,
         imap_server: ImapServer) -> None:
-    customer = make_customer()
+    # The sender is the customer's contact: a subject's reference counts only from them.
+    customer, _ = customer_with_contact(email="raj@acme.example")
     ref, ticket_id = ticket_funded(reception, customer, product)
     work.start_work(engineer, ref.id)
     closing.resolve(engineer, ref.id, Resolution.SOLUTION, "Reinstalled the printer driver")
