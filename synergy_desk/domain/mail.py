@@ -258,17 +258,24 @@ def find_incident_reference(subject: str) -> str | None:
 
 def subject_with_reference(subject: str, reference: str) -> str:
     """A reply's subject: "Re: Printer offline [INC-000123]", never "Re: Re:" nor the
-    reference twice."""
+    reference twice, and no other incident's reference (a reply to one incident must not be
+    found as another's)."""
     text = " ".join((subject or "").split())
     while True:
         stripped = _REPLY_PREFIX.sub("", text, count=1)
+        stripped = " ".join(_REFERENCE.sub(
+            lambda m: m.group(0) if _reference_of(m) == reference else " ", stripped).split())
         if stripped == text:
             break
         text = stripped
-    carried = {f"INC-{int(m.group(1)):06d}" for m in _REFERENCE.finditer(text)}
+    carried = {_reference_of(m) for m in _REFERENCE.finditer(text)}
     if reference not in carried:
         text = f"{text} [{reference}]".strip()
     return f"Re: {text}"
+
+
+def _reference_of(match: re.Match[str]) -> str:
+    return f"INC-{int(match.group(1)):06d}"
 
 
 def quoted(body: str, who: str, when_text: str) -> str:

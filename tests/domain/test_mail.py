@@ -129,8 +129,13 @@ def test_the_reference_in_a_subject_is_found(subject: str, reference: str | None
     ("RE: Re: AW: Printer offline [INC-000123]", "Re: Printer offline [INC-000123]"),
     ("Re: [inc-123] Printer offline", "Re: [inc-123] Printer offline"),
     ("", "Re: [INC-000123]"),
-    ("Re: [INC-5] and [INC-000123]", "Re: [INC-5] and [INC-000123]"),
-    ("Re: [INC-5] printer", "Re: [INC-5] printer [INC-000123]"),
+    # Another incident's reference is taken out: the reply is found as this incident's.
+    ("Re: [INC-5] and [INC-000123]", "Re: and [INC-000123]"),
+    ("Re: [INC-5] printer", "Re: printer [INC-000123]"),
+    ("Re: Printer [INC-000001]", "Re: Printer [INC-000123]"),
+    ("Re: [INC-000001] Printer [inc-7] [INC-000123]", "Re: Printer [INC-000123]"),
+    ("[INC-000001] Re: Printer", "Re: Printer [INC-000123]"),
+    ("[INC-[INC-5]1] Printer", "Re: Printer [INC-000123]"),
 ])
 def test_a_replys_subject_carries_the_reference_once(subject: str, expected: str) -> None:
     assert subject_with_reference(subject, "INC-000123") == expected
@@ -231,5 +236,17 @@ def test_a_replys_subject_always_carries_the_reference_once(subject: str, number
     reference = f"INC-{number:06d}"
     reply = subject_with_reference(subject, reference)
     assert reply.startswith("Re: ") and not reply.lower().startswith("re: re:")
-    assert find_incident_reference(reply) is not None
+    assert find_incident_reference(reply) == reference
     assert subject_with_reference(reply, reference) == reply
+
+
+@given(st.lists(st.integers(1, 999_999), max_size=3), st.text(max_size=30),
+       st.integers(1, 999_999))
+def test_a_replys_subject_is_found_as_its_own_incident_whatever_it_carried(
+        others: list[int], words: str, number: int) -> None:
+    subject = " ".join([words, *(f"[INC-{n:06d}]" for n in others)])
+    reference = f"INC-{number:06d}"
+    reply = subject_with_reference(subject, reference)
+    assert find_incident_reference(reply) == reference
+    assert subject_with_reference(reply, reference) == reply
+
