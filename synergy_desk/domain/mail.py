@@ -145,19 +145,45 @@ def _filename(part: Message) -> str:
     return _clean(str(name)) if name else ""
 
 
-def _walk(part: Message, plain: list[str], html: list[str],
-          files: list[ParsedAttachment]) -> None:
-    """Read a part: its text (the first plain and HTML bodies) and its attachments."""
+def _children(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    return [c for c in payload if isinstance(c, Message)] if isinstance(payload, list) else []
+
+
+def _joined(bodies: list[str]) -> str:
+    """Bodies as one text: each non-empty one, in order, a blank line between them."""
+    texts = (b.replace("\r\n", "\n").replace("\r", "\n").strip("\n") for b in bodies)
+    return "\n\n".join(t for t in texts if t.strip())
+
+
+def _walk(part: Message, bodies: list[str], files: list[ParsedAttachment]) -> None:
+    """Read a part: its texts into ``bodies`` (HTML read as text) and its attachments.
+
+    A multipart/alternative is one body (its plain part when that has words, else its HTML);
+    every other text/plain or text/html part that is not an attachment is a body of its own,
+    so text, an inline picture and more text keep both texts.
+    """
     content_type = part.get_content_type()
     if content_type == "message/rfc822":
         files.append(ParsedAttachment(_filename(part) or "message.eml", content_type,
                                       _payload_bytes(part)))
         return
+    if content_type == "multipart/alternative":
+        plain = ""
+        other = ""
+        for child in _children(part):
+            child_bodies: list[str] = []
+            _walk(child, child_bodies, files)
+            text = _joined(child_bodies)
+            if child.get_content_type() == "text/plain":
+                plain = plain or text
+            else:
+                other = other or text
+        bodies.append(plain or other)
+        return
     if part.is_multipart():
-        payload = part.get_payload()
-        for child in payload if isinstance(payload, list) else ():
-            if isinstance(child, Message):
-                _walk(child, plain, html, files)
+        for child in _children(part):
+            _walk(child, bodies, files)
         return
     filename = _filename(part)
     try:
@@ -166,7 +192,8 @@ def _walk(part: Message, plain: list[str], html: list[str],
         disposition = ""
     if content_type in ("text/plain", "text/html") and not filename and disposition != \
             "attachment":
-        (plain if content_type == "text/plain" else html).append(_payload_text(part))
+        text = _payload_text(part)
+        bodies.append(text if content_type == "text/plain" else html_to_text(text))
         return
     if not filename:
         subtype = content_type.split("/", 1)[-1] or "bin"
@@ -205,7 +232,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
 
     Never raises on a malformed message: a message without a Message-ID gets a stable one made
     from a hash of its bytes (the same message fetched again gets the same one); undecodable
-    text reads with replacement characters; an HTML-only body is read as plain text.
+    text reads with replacement characters; an HTML body is read as plain text. The body is
+    every text the sender wrote, in order, a blank line between them (see ``_walk``).
     """
     message = email.message_from_bytes(raw, policy=email.policy.default)
     headers = {name.lower(): _header(message, name) for name in dict.fromkeys(message.keys())}
@@ -214,19 +242,12 @@ def parse_message(raw: bytes) -> ParsedMessage:
         f"<{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.synergy-desk.invalid>")
     reply_to_ids = _message_ids(headers.get("in-reply-to", ""))
     name, address = parseaddr(headers.get("from", ""))
-    plain: list[str] = []
-    html: list[str] = []
+    bodies: list[str] = []
     files: list[ParsedAttachment] = []
     try:
-        _walk(message, plain, html, files)
+        _walk(message, bodies, files)
     except Exception:  # noqa: BLE001 - a structure past reading: keep what was read
         pass
-    if any(p.strip() for p in plain):
-        body = next(p for p in plain if p.strip())
-    elif html:
-        body = html_to_text(next((h for h in html if h.strip()), html[0]))
-    else:
-        body = plain[0] if plain else ""
     return ParsedMessage(
         message_id=message_id,
         in_reply_to=reply_to_ids[0] if reply_to_ids else "",
@@ -237,7 +258,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         cc=_addresses([headers.get("cc", "")]),
         subject=headers.get("subject", ""),
         sent_at=_sent_at(headers.get("date", "")),
-        body_text=body.replace("\r\n", "\n").replace("\r", "\n").strip("\n"),
+        body_text=_joined(bodies),
         attachments=tuple(files),
         auto_reply=is_auto_reply(headers),
         size_bytes=len(raw))

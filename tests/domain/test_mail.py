@@ -250,3 +250,67 @@ def test_a_replys_subject_is_found_as_its_own_incident_whatever_it_carried(
     assert find_incident_reference(reply) == reference
     assert subject_with_reference(reply, reference) == reply
 
+
+# The body: every text the customer wrote, in order.
+
+_TEXT_IMAGE_TEXT = (
+    b"From: Raj <raj@acme.example>\r\nTo: support@synergy.example\r\nSubject: Printer\r\n"
+    b"Message-ID: <a1@acme.example>\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHere is the screenshot:\r\n"
+    b"--B\r\nContent-Type: image/png\r\nContent-Disposition: inline\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"The error appears after step 3.\r\n--B--\r\n")
+
+_HTML_AND_DISCLAIMER = (
+    b"From: Raj <raj@acme.example>\r\nTo: support@synergy.example\r\nSubject: Printer\r\n"
+    b"Message-ID: <a2@acme.example>\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+    b"--B\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    b"<p>The invoice run crashes with error 42 every morning.</p>\r\n"
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"This e-mail is confidential.\r\n--B--\r\n")
+
+
+def test_text_an_inline_image_and_more_text_keep_both_texts_in_order() -> None:
+    parsed = parse_message(_TEXT_IMAGE_TEXT)
+    assert parsed.body_text == "Here is the screenshot:\n\nThe error appears after step 3."
+    assert [a.content_type for a in parsed.attachments] == ["image/png"]
+
+
+def test_an_html_body_with_a_gateways_plain_disclaimer_keeps_the_html_words() -> None:
+    parsed = parse_message(_HTML_AND_DISCLAIMER)
+    assert parsed.body_text == (
+        "The invoice run crashes with error 42 every morning.\n\nThis e-mail is confidential.")
+
+
+def test_an_alternative_counts_once_and_its_plain_part_is_the_one_read() -> None:
+    message = _raw()
+    message.set_content("First words")
+    message.add_alternative("<p>First words in html</p>", subtype="html")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf",
+                           filename="log.pdf")
+    message.add_attachment("Second words", disposition="inline")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "First words\n\nSecond words"
+    assert [a.filename for a in parsed.attachments] == ["log.pdf"]
+
+
+def test_an_alternative_with_an_empty_plain_part_is_read_from_its_html() -> None:
+    message = _raw()
+    message.set_content("  \n")
+    message.add_alternative("<p>Only the html has words</p>", subtype="html")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "Only the html has words"
+
+
+def test_a_text_file_sent_as_an_attachment_is_not_read_into_the_body() -> None:
+    message = _raw()
+    message.set_content("See the log.")
+    message.add_attachment("secret log lines", filename="log.txt")
+    message.add_attachment("<p>page</p>", subtype="html", disposition="attachment")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "See the log."
+    assert len(parsed.attachments) == 2
+
