@@ -39,7 +39,7 @@ OPENABLE_EXTENSIONS = frozenset({
 
 _REFERENCE = re.compile(r"\[\s*inc\s*[-\u2010-\u2015 ]?\s*0*([0-9]{1,9})\s*\]", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw|r)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f-\x9f\u2028\u2029]+>")
 _OUT_OF_OFFICE = re.compile(
     r"^\s*(?:out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?reply|auto:|"
     r"autoreply|abwesenheit|absence|on holiday|away from the office|"
@@ -87,6 +87,14 @@ def _clean(text: str) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """A header's text as one line any database holds: control characters (NUL included) and
+    line or paragraph separators read as spaces, runs of spaces as one."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+                   for ch in _clean(text))
+    return " ".join(text.split())
+
+
 def _header(message: Message, name: str) -> str:
     """One header's decoded text, or "" (a header broken past reading is left out)."""
     try:
@@ -99,7 +107,7 @@ def _header(message: Message, name: str) -> str:
         text = str(value)
     except Exception:  # noqa: BLE001
         text = ""
-    return _clean(" ".join(text.split()))
+    return _one_line(text)
 
 
 def _message_ids(text: str) -> tuple[str, ...]:
@@ -142,7 +150,7 @@ def _filename(part: Message) -> str:
         name = part.get_filename()
     except Exception:  # noqa: BLE001
         name = None
-    return _clean(str(name)) if name else ""
+    return _one_line(str(name)) if name else ""
 
 
 def _children(part: Message) -> list[Message]:
@@ -163,7 +171,7 @@ def _walk(part: Message, bodies: list[str], files: list[ParsedAttachment]) -> No
     every other text/plain or text/html part that is not an attachment is a body of its own,
     so text, an inline picture and more text keep both texts.
     """
-    content_type = part.get_content_type()
+    content_type = _one_line(part.get_content_type())
     if content_type == "message/rfc822":
         files.append(ParsedAttachment(_filename(part) or "message.eml", content_type,
                                       _payload_bytes(part)))
@@ -231,7 +239,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Read a raw message (RFC 5322 bytes) into what the program keeps of it.
 
     Never raises on a malformed message: a message without a Message-ID gets a stable one made
-    from a hash of its bytes (the same message fetched again gets the same one); undecodable
+    from a hash of its bytes (the same message fetched again gets the same one), and so does
+    one whose Message-ID holds a control character; every value read from a header is
+    one line without control characters (a NUL would be refused by PostgreSQL); undecodable
     text reads with replacement characters; an HTML body is read as plain text. The body is
     every text the sender wrote, in order, a blank line between them (see ``_walk``).
     """
@@ -253,7 +263,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         in_reply_to=reply_to_ids[0] if reply_to_ids else "",
         references=_message_ids(headers.get("references", "")),
         from_address=address.strip().lower() if "@" in address else "",
-        from_name=_clean(" ".join(name.split())).strip('"\' '),
+        from_name=_one_line(name).strip('"\' '),
         to=_addresses([headers.get("to", "")]),
         cc=_addresses([headers.get("cc", "")]),
         subject=headers.get("subject", ""),

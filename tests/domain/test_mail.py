@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import unicodedata
 from email.message import EmailMessage
 
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synergy_desk.domain.mail import (
+    ParsedMessage,
     find_incident_reference,
     html_to_text,
     is_auto_reply,
@@ -314,3 +317,71 @@ def test_a_text_file_sent_as_an_attachment_is_not_read_into_the_body() -> None:
     assert parsed.body_text == "See the log."
     assert len(parsed.attachments) == 2
 
+
+# Headers: nothing a database or a single line refuses.
+
+def _forbidden(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+
+
+def _header_values(parsed: ParsedMessage) -> list[str]:
+    return [parsed.message_id, parsed.in_reply_to, *parsed.references, parsed.from_address,
+            parsed.from_name, *parsed.to, *parsed.cc, parsed.subject,
+            *(a.filename for a in parsed.attachments),
+            *(a.content_type for a in parsed.attachments)]
+
+
+@pytest.mark.parametrize("header", [
+    b"In-Reply-To: =?utf-8?q?<c=00d@x>?=",
+    b"References: =?utf-8?q?<a@x>_<c=00d@x>?=",
+    b"Message-ID: =?utf-8?q?<c=00d@x>?=",
+    b"Message-ID: <c\x00d@x>",
+    b"From: =?utf-8?q?Raj=00Patel?= <r=?utf-8?q?=00?=aj@x.example>",
+    b"From: Raj\x00 <raj\x00@x.example>",
+    b"To: =?utf-8?q?a=00b@x.example?=",
+    b"Cc: a\x00b@x.example, =?utf-8?q?Ann=07=1B?= <ann@x.example>",
+    b"Subject: =?utf-8?q?one=E2=80=A8two=E2=80=A9three=00four=0Afive=C2=85six?=",
+])
+def test_no_header_value_carries_a_control_character(header: bytes) -> None:
+    raw = (b"From: raj@x.example\r\nTo: support@synergy.example\r\nSubject: x\r\n"
+           + header + b"\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+           b"Content-Type: text/plain\r\nContent-Disposition: attachment; "
+           b"filename=\"=?utf-8?q?a=00b.txt?=\"\r\n\r\nx\r\n--B--\r\n")
+    parsed = parse_message(raw)
+    assert not [v for v in _header_values(parsed) if _forbidden(v)]
+    assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")
+    assert "\n" not in parsed.subject
+
+
+def test_a_message_id_left_empty_by_its_control_characters_gets_the_stable_one() -> None:
+    raw = b"From: raj@x.example\r\nMessage-ID: =?utf-8?q?<c=00d@x>?=\r\n\r\nhi\r\n"
+    parsed = parse_message(raw)
+    assert parsed.message_id.endswith("@no-message-id.synergy-desk.invalid>")
+    assert parse_message(raw).message_id == parsed.message_id
+
+
+def test_a_subject_with_line_separators_is_one_line() -> None:
+    raw = (b"From: raj@x.example\r\nSubject: =?utf-8?q?Printer=E2=80=A8offline=00"
+           b"_again?=\r\n\r\nhi\r\n")
+    assert parse_message(raw).subject == "Printer offline again"
+
+
+_HEADER_NAMES = ("From", "To", "Cc", "Subject", "Message-ID", "In-Reply-To", "References",
+                 "Content-Type", "Content-Disposition")
+
+
+def _encoded_word(text: str) -> bytes:
+    return b"=?utf-8?b?" + base64.b64encode(text.encode("utf-8")) + b"?="
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_HEADER_NAMES), st.one_of(
+    st.binary(max_size=60), st.text(max_size=40).map(_encoded_word),
+    st.text(max_size=40).map(lambda s: s.encode("utf-8", "surrogatepass")))), max_size=8))
+def test_random_header_bytes_never_give_a_value_with_a_control_character(
+        headers: list[tuple[str, bytes]]) -> None:
+    raw = b"".join(name.encode() + b": " + value.replace(b"\r", b" ").replace(b"\n", b" ")
+                   + b"\r\n" for name, value in headers) + b"\r\nbody\r\n"
+    parsed = parse_message(raw)
+    assert not [v for v in _header_values(parsed) if _forbidden(v)]
+    assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")
