@@ -39,7 +39,7 @@ OPENABLE_EXTENSIONS = frozenset({
 
 _REFERENCE = re.compile(r"\[\s*inc\s*[-\u2010-\u2015 ]?\s*0*([0-9]{1,9})\s*\]", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw|r)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f-\x9f\u2028\u2029]+>")
 _OUT_OF_OFFICE = re.compile(
     r"^\s*(?:out of (?:the )?office|automatic reply|auto(?:matic)?[ -]?reply|auto:|"
     r"autoreply|abwesenheit|absence|on holiday|away from the office|"
@@ -87,6 +87,14 @@ def _clean(text: str) -> str:
     return text
 
 
+def _one_line(text: str) -> str:
+    """A header's text as one line any database holds: control characters (NUL included) and
+    line or paragraph separators read as spaces, runs of spaces as one."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+                   for ch in _clean(text))
+    return " ".join(text.split())
+
+
 def _header(message: Message, name: str) -> str:
     """One header's decoded text, or "" (a header broken past reading is left out)."""
     try:
@@ -99,7 +107,7 @@ def _header(message: Message, name: str) -> str:
         text = str(value)
     except Exception:  # noqa: BLE001
         text = ""
-    return _clean(" ".join(text.split()))
+    return _one_line(text)
 
 
 def _message_ids(text: str) -> tuple[str, ...]:
@@ -142,22 +150,48 @@ def _filename(part: Message) -> str:
         name = part.get_filename()
     except Exception:  # noqa: BLE001
         name = None
-    return _clean(str(name)) if name else ""
+    return _one_line(str(name)) if name else ""
 
 
-def _walk(part: Message, plain: list[str], html: list[str],
-          files: list[ParsedAttachment]) -> None:
-    """Read a part: its text (the first plain and HTML bodies) and its attachments."""
-    content_type = part.get_content_type()
+def _children(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    return [c for c in payload if isinstance(c, Message)] if isinstance(payload, list) else []
+
+
+def _joined(bodies: list[str]) -> str:
+    """Bodies as one text: each non-empty one, in order, a blank line between them."""
+    texts = (b.replace("\r\n", "\n").replace("\r", "\n").strip("\n") for b in bodies)
+    return "\n\n".join(t for t in texts if t.strip())
+
+
+def _walk(part: Message, bodies: list[str], files: list[ParsedAttachment]) -> None:
+    """Read a part: its texts into ``bodies`` (HTML read as text) and its attachments.
+
+    A multipart/alternative is one body (its plain part when that has words, else its HTML);
+    every other text/plain or text/html part that is not an attachment is a body of its own,
+    so text, an inline picture and more text keep both texts.
+    """
+    content_type = _one_line(part.get_content_type())
     if content_type == "message/rfc822":
         files.append(ParsedAttachment(_filename(part) or "message.eml", content_type,
                                       _payload_bytes(part)))
         return
+    if content_type == "multipart/alternative":
+        plain = ""
+        other = ""
+        for child in _children(part):
+            child_bodies: list[str] = []
+            _walk(child, child_bodies, files)
+            text = _joined(child_bodies)
+            if child.get_content_type() == "text/plain":
+                plain = plain or text
+            else:
+                other = other or text
+        bodies.append(plain or other)
+        return
     if part.is_multipart():
-        payload = part.get_payload()
-        for child in payload if isinstance(payload, list) else ():
-            if isinstance(child, Message):
-                _walk(child, plain, html, files)
+        for child in _children(part):
+            _walk(child, bodies, files)
         return
     filename = _filename(part)
     try:
@@ -166,7 +200,8 @@ def _walk(part: Message, plain: list[str], html: list[str],
         disposition = ""
     if content_type in ("text/plain", "text/html") and not filename and disposition != \
             "attachment":
-        (plain if content_type == "text/plain" else html).append(_payload_text(part))
+        text = _payload_text(part)
+        bodies.append(text if content_type == "text/plain" else html_to_text(text))
         return
     if not filename:
         subtype = content_type.split("/", 1)[-1] or "bin"
@@ -204,8 +239,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Read a raw message (RFC 5322 bytes) into what the program keeps of it.
 
     Never raises on a malformed message: a message without a Message-ID gets a stable one made
-    from a hash of its bytes (the same message fetched again gets the same one); undecodable
-    text reads with replacement characters; an HTML-only body is read as plain text.
+    from a hash of its bytes (the same message fetched again gets the same one), and so does
+    one whose Message-ID holds a control character; every value read from a header is
+    one line without control characters (a NUL would be refused by PostgreSQL); undecodable
+    text reads with replacement characters; an HTML body is read as plain text. The body is
+    every text the sender wrote, in order, a blank line between them (see ``_walk``).
     """
     message = email.message_from_bytes(raw, policy=email.policy.default)
     headers = {name.lower(): _header(message, name) for name in dict.fromkeys(message.keys())}
@@ -214,30 +252,23 @@ def parse_message(raw: bytes) -> ParsedMessage:
         f"<{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.synergy-desk.invalid>")
     reply_to_ids = _message_ids(headers.get("in-reply-to", ""))
     name, address = parseaddr(headers.get("from", ""))
-    plain: list[str] = []
-    html: list[str] = []
+    bodies: list[str] = []
     files: list[ParsedAttachment] = []
     try:
-        _walk(message, plain, html, files)
+        _walk(message, bodies, files)
     except Exception:  # noqa: BLE001 - a structure past reading: keep what was read
         pass
-    if any(p.strip() for p in plain):
-        body = next(p for p in plain if p.strip())
-    elif html:
-        body = html_to_text(next((h for h in html if h.strip()), html[0]))
-    else:
-        body = plain[0] if plain else ""
     return ParsedMessage(
         message_id=message_id,
         in_reply_to=reply_to_ids[0] if reply_to_ids else "",
         references=_message_ids(headers.get("references", "")),
         from_address=address.strip().lower() if "@" in address else "",
-        from_name=_clean(" ".join(name.split())).strip('"\' '),
+        from_name=_one_line(name).strip('"\' '),
         to=_addresses([headers.get("to", "")]),
         cc=_addresses([headers.get("cc", "")]),
         subject=headers.get("subject", ""),
         sent_at=_sent_at(headers.get("date", "")),
-        body_text=body.replace("\r\n", "\n").replace("\r", "\n").strip("\n"),
+        body_text=_joined(bodies),
         attachments=tuple(files),
         auto_reply=is_auto_reply(headers),
         size_bytes=len(raw))
@@ -258,17 +289,24 @@ def find_incident_reference(subject: str) -> str | None:
 
 def subject_with_reference(subject: str, reference: str) -> str:
     """A reply's subject: "Re: Printer offline [INC-000123]", never "Re: Re:" nor the
-    reference twice."""
+    reference twice, and no other incident's reference (a reply to one incident must not be
+    found as another's)."""
     text = " ".join((subject or "").split())
     while True:
         stripped = _REPLY_PREFIX.sub("", text, count=1)
+        stripped = " ".join(_REFERENCE.sub(
+            lambda m: m.group(0) if _reference_of(m) == reference else " ", stripped).split())
         if stripped == text:
             break
         text = stripped
-    carried = {f"INC-{int(m.group(1)):06d}" for m in _REFERENCE.finditer(text)}
+    carried = {_reference_of(m) for m in _REFERENCE.finditer(text)}
     if reference not in carried:
         text = f"{text} [{reference}]".strip()
     return f"Re: {text}"
+
+
+def _reference_of(match: re.Match[str]) -> str:
+    return f"INC-{int(match.group(1)):06d}"
 
 
 def quoted(body: str, who: str, when_text: str) -> str:

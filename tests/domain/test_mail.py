@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import unicodedata
 from email.message import EmailMessage
 
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synergy_desk.domain.mail import (
+    ParsedMessage,
     find_incident_reference,
     html_to_text,
     is_auto_reply,
@@ -129,8 +132,13 @@ def test_the_reference_in_a_subject_is_found(subject: str, reference: str | None
     ("RE: Re: AW: Printer offline [INC-000123]", "Re: Printer offline [INC-000123]"),
     ("Re: [inc-123] Printer offline", "Re: [inc-123] Printer offline"),
     ("", "Re: [INC-000123]"),
-    ("Re: [INC-5] and [INC-000123]", "Re: [INC-5] and [INC-000123]"),
-    ("Re: [INC-5] printer", "Re: [INC-5] printer [INC-000123]"),
+    # Another incident's reference is taken out: the reply is found as this incident's.
+    ("Re: [INC-5] and [INC-000123]", "Re: and [INC-000123]"),
+    ("Re: [INC-5] printer", "Re: printer [INC-000123]"),
+    ("Re: Printer [INC-000001]", "Re: Printer [INC-000123]"),
+    ("Re: [INC-000001] Printer [inc-7] [INC-000123]", "Re: Printer [INC-000123]"),
+    ("[INC-000001] Re: Printer", "Re: Printer [INC-000123]"),
+    ("[INC-[INC-5]1] Printer", "Re: Printer [INC-000123]"),
 ])
 def test_a_replys_subject_carries_the_reference_once(subject: str, expected: str) -> None:
     assert subject_with_reference(subject, "INC-000123") == expected
@@ -231,5 +239,149 @@ def test_a_replys_subject_always_carries_the_reference_once(subject: str, number
     reference = f"INC-{number:06d}"
     reply = subject_with_reference(subject, reference)
     assert reply.startswith("Re: ") and not reply.lower().startswith("re: re:")
-    assert find_incident_reference(reply) is not None
+    assert find_incident_reference(reply) == reference
     assert subject_with_reference(reply, reference) == reply
+
+
+@given(st.lists(st.integers(1, 999_999), max_size=3), st.text(max_size=30),
+       st.integers(1, 999_999))
+def test_a_replys_subject_is_found_as_its_own_incident_whatever_it_carried(
+        others: list[int], words: str, number: int) -> None:
+    subject = " ".join([words, *(f"[INC-{n:06d}]" for n in others)])
+    reference = f"INC-{number:06d}"
+    reply = subject_with_reference(subject, reference)
+    assert find_incident_reference(reply) == reference
+    assert subject_with_reference(reply, reference) == reply
+
+
+# The body: every text the customer wrote, in order.
+
+_TEXT_IMAGE_TEXT = (
+    b"From: Raj <raj@acme.example>\r\nTo: support@synergy.example\r\nSubject: Printer\r\n"
+    b"Message-ID: <a1@acme.example>\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHere is the screenshot:\r\n"
+    b"--B\r\nContent-Type: image/png\r\nContent-Disposition: inline\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"The error appears after step 3.\r\n--B--\r\n")
+
+_HTML_AND_DISCLAIMER = (
+    b"From: Raj <raj@acme.example>\r\nTo: support@synergy.example\r\nSubject: Printer\r\n"
+    b"Message-ID: <a2@acme.example>\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+    b"--B\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    b"<p>The invoice run crashes with error 42 every morning.</p>\r\n"
+    b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"This e-mail is confidential.\r\n--B--\r\n")
+
+
+def test_text_an_inline_image_and_more_text_keep_both_texts_in_order() -> None:
+    parsed = parse_message(_TEXT_IMAGE_TEXT)
+    assert parsed.body_text == "Here is the screenshot:\n\nThe error appears after step 3."
+    assert [a.content_type for a in parsed.attachments] == ["image/png"]
+
+
+def test_an_html_body_with_a_gateways_plain_disclaimer_keeps_the_html_words() -> None:
+    parsed = parse_message(_HTML_AND_DISCLAIMER)
+    assert parsed.body_text == (
+        "The invoice run crashes with error 42 every morning.\n\nThis e-mail is confidential.")
+
+
+def test_an_alternative_counts_once_and_its_plain_part_is_the_one_read() -> None:
+    message = _raw()
+    message.set_content("First words")
+    message.add_alternative("<p>First words in html</p>", subtype="html")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf",
+                           filename="log.pdf")
+    message.add_attachment("Second words", disposition="inline")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "First words\n\nSecond words"
+    assert [a.filename for a in parsed.attachments] == ["log.pdf"]
+
+
+def test_an_alternative_with_an_empty_plain_part_is_read_from_its_html() -> None:
+    message = _raw()
+    message.set_content("  \n")
+    message.add_alternative("<p>Only the html has words</p>", subtype="html")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "Only the html has words"
+
+
+def test_a_text_file_sent_as_an_attachment_is_not_read_into_the_body() -> None:
+    message = _raw()
+    message.set_content("See the log.")
+    message.add_attachment("secret log lines", filename="log.txt")
+    message.add_attachment("<p>page</p>", subtype="html", disposition="attachment")
+    parsed = parse_message(message.as_bytes())
+    assert parsed.body_text == "See the log."
+    assert len(parsed.attachments) == 2
+
+
+# Headers: nothing a database or a single line refuses.
+
+def _forbidden(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+
+
+def _header_values(parsed: ParsedMessage) -> list[str]:
+    return [parsed.message_id, parsed.in_reply_to, *parsed.references, parsed.from_address,
+            parsed.from_name, *parsed.to, *parsed.cc, parsed.subject,
+            *(a.filename for a in parsed.attachments),
+            *(a.content_type for a in parsed.attachments)]
+
+
+@pytest.mark.parametrize("header", [
+    b"In-Reply-To: =?utf-8?q?<c=00d@x>?=",
+    b"References: =?utf-8?q?<a@x>_<c=00d@x>?=",
+    b"Message-ID: =?utf-8?q?<c=00d@x>?=",
+    b"Message-ID: <c\x00d@x>",
+    b"From: =?utf-8?q?Raj=00Patel?= <r=?utf-8?q?=00?=aj@x.example>",
+    b"From: Raj\x00 <raj\x00@x.example>",
+    b"To: =?utf-8?q?a=00b@x.example?=",
+    b"Cc: a\x00b@x.example, =?utf-8?q?Ann=07=1B?= <ann@x.example>",
+    b"Subject: =?utf-8?q?one=E2=80=A8two=E2=80=A9three=00four=0Afive=C2=85six?=",
+])
+def test_no_header_value_carries_a_control_character(header: bytes) -> None:
+    raw = (b"From: raj@x.example\r\nTo: support@synergy.example\r\nSubject: x\r\n"
+           + header + b"\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+           b"Content-Type: text/plain\r\nContent-Disposition: attachment; "
+           b"filename=\"=?utf-8?q?a=00b.txt?=\"\r\n\r\nx\r\n--B--\r\n")
+    parsed = parse_message(raw)
+    assert not [v for v in _header_values(parsed) if _forbidden(v)]
+    assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")
+    assert "\n" not in parsed.subject
+
+
+def test_a_message_id_left_empty_by_its_control_characters_gets_the_stable_one() -> None:
+    raw = b"From: raj@x.example\r\nMessage-ID: =?utf-8?q?<c=00d@x>?=\r\n\r\nhi\r\n"
+    parsed = parse_message(raw)
+    assert parsed.message_id.endswith("@no-message-id.synergy-desk.invalid>")
+    assert parse_message(raw).message_id == parsed.message_id
+
+
+def test_a_subject_with_line_separators_is_one_line() -> None:
+    raw = (b"From: raj@x.example\r\nSubject: =?utf-8?q?Printer=E2=80=A8offline=00"
+           b"_again?=\r\n\r\nhi\r\n")
+    assert parse_message(raw).subject == "Printer offline again"
+
+
+_HEADER_NAMES = ("From", "To", "Cc", "Subject", "Message-ID", "In-Reply-To", "References",
+                 "Content-Type", "Content-Disposition")
+
+
+def _encoded_word(text: str) -> bytes:
+    return b"=?utf-8?b?" + base64.b64encode(text.encode("utf-8")) + b"?="
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_HEADER_NAMES), st.one_of(
+    st.binary(max_size=60), st.text(max_size=40).map(_encoded_word),
+    st.text(max_size=40).map(lambda s: s.encode("utf-8", "surrogatepass")))), max_size=8))
+def test_random_header_bytes_never_give_a_value_with_a_control_character(
+        headers: list[tuple[str, bytes]]) -> None:
+    raw = b"".join(name.encode() + b": " + value.replace(b"\r", b" ").replace(b"\n", b" ")
+                   + b"\r\n" for name, value in headers) + b"\r\nbody\r\n"
+    parsed = parse_message(raw)
+    assert not [v for v in _header_values(parsed) if _forbidden(v)]
+    assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")
