@@ -4,6 +4,7 @@ lets one desk at a time fetch, and the fetching itself, each message handed to `
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import imaplib
 import logging
 import socket
@@ -11,6 +12,8 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from typing import Any
 
 from imapclient import IMAPClient
@@ -33,7 +36,7 @@ from synergy_desk.services.office.settings import IMAP_SECURITY, SETTING, office
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "LEASE_SECONDS", "MAILBOX", "MAX_MESSAGE_BYTES", "POLL_SECONDS", "TIMEOUT_SECONDS",
+    "FIRST_READ_DAYS", "too_big_to_read", "LEASE_SECONDS", "MAILBOX", "mailbox_key", "MAX_MESSAGE_BYTES", "POLL_SECONDS", "TIMEOUT_SECONDS",
     "FetchReport",
     "Fetcher", "ImapSettings", "MailboxError", "MailboxStatus", "imap_settings",
     "imap_settings_from_form", "mailbox_status", "test_connection",
@@ -51,6 +54,10 @@ TIMEOUT_SECONDS = 30
 #: Where the server does not offer IDLE, the mailbox is asked this often, in seconds (no
 #: longer than a third of the lease, which is renewed as often).
 POLL_SECONDS = 30
+#: A mailbox read for the first time (or after its server, user or folder changed) is read
+#: from this many days back: older mail there was dealt with before the desk read it, and
+#: must not flood triage (nor be acknowledged years late).
+FIRST_READ_DAYS = 14
 
 
 class MailboxError(DomainError):
@@ -285,26 +292,53 @@ def _release(holder: str) -> None:
          .where((state.name == MAILBOX) & (state.holder == holder)).execute())
 
 
-def _cursor() -> tuple[int | None, int]:
+def too_big_to_read(header: bytes, size: int) -> bytes:
+    """A message standing in for one too big to read: its sender, recipients, subject, date
+    and threading headers, and a line saying where the message is."""
+    original = BytesHeaderParser(policy=email.policy.default).parsebytes(header)
+    stand_in = EmailMessage()
+    for name in ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To",
+                 "References", "Auto-Submitted", "Precedence"):
+        value = original.get(name)
+        if value is not None:
+            try:
+                stand_in[name] = str(value)
+            except (ValueError, TypeError):
+                continue  # a header too broken to copy is left out
+    stand_in.set_content(
+        f"[This message is {size / 1_048_576:,.0f} MB, more than the "
+        f"{MAX_MESSAGE_BYTES // 1_048_576} MB the desk reads. It was left in the support "
+        "mailbox: open it there with a mail program.]")
+    return stand_in.as_bytes()
+
+
+def mailbox_key(settings: ImapSettings) -> str:
+    """Which mailbox the cursor's numbers belong to: the server, port, user and folder."""
+    return f"{settings.host.lower()}:{settings.port}/{settings.user}/{settings.folder}"[:700]
+
+
+def _cursor(key: str) -> tuple[int | None, int]:
+    """The folder's UIDVALIDITY and the last UID stored, for the mailbox ``key``; (None, 0)
+    when that mailbox has not been read yet (another one was, or none)."""
     with read_snapshot():
         row = t.MailboxState.get_or_none(t.MailboxState.name == MAILBOX)
-        if row is None:
+        if row is None or row.mailbox_key != key:
             return None, 0
         return row.uid_validity, int(row.last_uid or 0)
 
 
 @retried
-def _advance(holder: str, uid_validity: int, last_uid: int, error: str | None = None, *,
-             require_lease: bool = True) -> bool:
-    """Move the cursor past ``last_uid`` (and note ``error``, or clear the last one), only
-    while this desk still holds the lease; False when it no longer does."""
+def _advance(holder: str, key: str, uid_validity: int, last_uid: int,
+             error: str | None = None, *, require_lease: bool = True) -> bool:
+    """Move the cursor of mailbox ``key`` past ``last_uid`` (and note ``error``, or clear
+    the last one), only while this desk still holds the lease; False when it no longer does."""
     with transaction():
         _state_row()
         state = t.MailboxState
         where = state.name == MAILBOX
         if require_lease:
             where &= (state.holder == holder) & (state.lease_until >= utcnow())
-        values: dict[Any, Any] = {state.uid_validity: uid_validity,
+        values: dict[Any, Any] = {state.mailbox_key: key, state.uid_validity: uid_validity,
                                   state.last_uid: last_uid, state.last_fetch_at: utcnow()}
         if error is not None:
             values[state.last_error] = error
@@ -414,14 +448,19 @@ class Fetcher:
         client = self._connected()
         selected = _select(client, settings)
         validity = int(selected.get(b"UIDVALIDITY", 0))
-        stored_validity, last_uid = _cursor()
-        if stored_validity != validity:
+        box = mailbox_key(settings)
+        stored_validity, last_uid = _cursor(box)
+        criteria: list[Any] = ["UID", f"{last_uid + 1}:*"]
+        if stored_validity is None:
+            # A mailbox not read before: only its recent mail.
+            criteria += ["SINCE", (utcnow() - dt.timedelta(days=FIRST_READ_DAYS)).date()]
+        elif stored_validity != validity:
             # The folder was rebuilt: its numbers start again (Message-IDs stop duplicates).
             last_uid = 0
-        uids = sorted(uid for uid in client.search(["UID", f"{last_uid + 1}:*"])
-                      if uid > last_uid)
+            criteria = ["UID", "1:*"]
+        uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)
         if not uids:
-            _advance(self.holder, validity, last_uid, "")
+            _advance(self.holder, box, validity, last_uid, "")
             return
         sizes = client.fetch(uids, ["RFC822.SIZE"])
         for uid in uids:
@@ -431,15 +470,24 @@ class Fetcher:
             size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
             error = ""
             if size > MAX_MESSAGE_BYTES:
+                # Too big to read: its headers go to be sorted with a note, so the customer's
+                # mail is seen, and the message itself stays in the mailbox.
                 error = (f"A message of {size / 1_048_576:,.0f} MB (number {uid}) is larger "
-                         f"than the {MAX_MESSAGE_BYTES // 1_048_576} MB the desk reads; it "
-                         "was left in the mailbox.")
+                         f"than the {MAX_MESSAGE_BYTES // 1_048_576} MB the desk reads; its "
+                         "sender and subject wait to be sorted and the message is left in the "
+                         "mailbox.")
                 errors.append(error)
+                data = client.fetch([uid], ["BODY.PEEK[HEADER]"]).get(uid, {})
+                header = data.get(b"BODY[HEADER]")
+                if header is None:
+                    continue  # expunged meanwhile
+                raw = too_big_to_read(bytes(header), size)
             else:
                 data = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {})
                 raw = data.get(b"BODY[]")
                 if raw is None:
                     continue  # expunged meanwhile
+            if raw is not None:
                 received = inbound.receive(bytes(raw), uid_validity=validity, uid=uid)
                 if received.outcome == "duplicate":
                     counts["duplicates"] += 1
@@ -448,7 +496,7 @@ class Fetcher:
                     key = {"reopened": "filed"}.get(received.outcome, received.outcome)
                     if key in counts:
                         counts[key] += 1
-            if not _advance(self.holder, validity, uid, error or None):
+            if not _advance(self.holder, box, validity, uid, error or None):
                 errors.append("Another desk took over the support mailbox.")
                 return
         if not errors:
@@ -495,7 +543,7 @@ class Fetcher:
 
     def _poll(self, client: IMAPClient, deadline: float, step: float,
               stop: threading.Event | None) -> None:
-        _cursor_validity, last_uid = _cursor()
+        _cursor_validity, last_uid = _cursor(mailbox_key(self.settings))
         while (left := deadline - time.monotonic()) > 0:
             client.noop()
             if any(uid > last_uid for uid in client.search(["UID", f"{last_uid + 1}:*"])):

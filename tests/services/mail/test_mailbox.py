@@ -346,7 +346,7 @@ def test_without_idle_the_wait_asks_the_server_until_mail_arrives(
         fetcher.close()
 
 
-def test_a_message_over_the_hard_cap_is_passed_over_and_named(
+def test_a_message_over_the_hard_cap_waits_to_be_sorted_by_its_headers_alone(
         office: dict[str, Any], imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
     imap_server.append(message("Huge", body="x" * 5000))
     imap_server.append(message("Small"))
@@ -356,11 +356,60 @@ def test_a_message_over_the_hard_cap_is_passed_over_and_named(
         report = fetcher.fetch_new()
     finally:
         fetcher.close()
-    assert report.stored == 1 and "larger than" in report.errors[0]
-    assert [m.subject for m in stored_in()] == ["Small"]
+    assert report.stored == 2 and "larger than" in report.errors[0]
+    huge, small = stored_in()
+    # The customer's mail is seen: who sent it and what about, and where the message is.
+    assert (huge.subject, huge.from_address, huge.state) == ("Huge", "raj@acme.example", "triage")
+    assert "left in the support mailbox" in huge.body_text and "xxxx" not in huge.body_text
+    assert small.subject == "Small"
     status = mailbox.mailbox_status()
     assert "left in the mailbox" in status.last_error
-    assert t.MailboxState.get(t.MailboxState.name == "support").last_uid == stored_in()[0].uid
+    assert t.MailboxState.get(t.MailboxState.name == "support").last_uid == small.uid
+
+
+def test_a_mailbox_read_for_the_first_time_takes_only_its_recent_mail(
+        office: dict[str, Any], imap_server: ImapServer) -> None:
+    client = imap_server.client()
+    try:
+        old = dt.datetime.now() - dt.timedelta(days=mailbox.FIRST_READ_DAYS + 30)
+        client.append("INBOX", message("Dealt with last spring").as_bytes(), msg_time=old)
+    finally:
+        client.logout()
+    imap_server.append(message("Asked this morning"))
+    fetcher = Fetcher("desk-1", imap_server.settings())
+    try:
+        assert fetcher.fetch_new().stored == 1
+    finally:
+        fetcher.close()
+    assert [m.subject for m in stored_in()] == ["Asked this morning"]
+
+
+def test_another_folder_is_read_afresh_and_its_messages_never_taken_for_the_old_ones(
+        office: dict[str, Any], imap_server: ImapServer) -> None:
+    client = imap_server.client()
+    try:
+        if not client.folder_exists("Support"):
+            client.create_folder("Support")
+    finally:
+        client.logout()
+    imap_server.empty("Support")
+    imap_server.append(message("In the inbox"))
+    fetcher = Fetcher("desk-1", imap_server.settings())
+    try:
+        assert fetcher.fetch_new().stored == 1
+    finally:
+        fetcher.close()
+    # The manager points the desk at another folder: its first message has UID 1 too.
+    imap_server.append(message("In the support folder"), folder="Support")
+    fetcher = Fetcher("desk-1", imap_server.settings(folder="Support"))
+    try:
+        assert fetcher.fetch_new().stored == 1
+    finally:
+        fetcher.close()
+    inbox, support = stored_in()
+    assert (inbox.subject, support.subject) == ("In the inbox", "In the support folder")
+    state = t.MailboxState.get(t.MailboxState.name == "support")
+    assert state.mailbox_key.endswith("/Support") and state.last_uid == support.uid
 
 
 def test_a_message_that_cannot_be_stored_is_told_and_taken_again_next_time(
