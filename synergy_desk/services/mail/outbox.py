@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from peewee import JOIN, Expression
+from peewee import JOIN, Expression, fn
 
 from synergy_desk.domain.enums import TimelineKind
-from synergy_desk.domain.errors import ConflictError, ValidationError
+from synergy_desk.domain.errors import ConflictError, DomainError, ValidationError
 from synergy_desk.domain.mail import quoted, subject_with_reference
 from synergy_desk.domain.zones import format_datetime as office_datetime
 from synergy_desk.models import tables as t
@@ -53,8 +54,9 @@ from synergy_desk.services.office.settings import office_settings
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "BACKOFF_MINUTES", "CLAIM_SECONDS", "MAX_ATTEMPTS", "OutboxCounts", "OutboxRow",
-    "QueuedMail", "ReplyDraft", "SendReport", "cancel", "draft_reply", "outbox_counts",
+    "BACKOFF_MINUTES", "CLAIM_SECONDS", "MAX_ATTEMPTS", "SEND_NOW_WAIT_SECONDS",
+    "OutboxCounts", "OutboxRow", "QueuedMail", "ReplyDraft", "SendReport", "cancel",
+    "claim_seconds", "draft_reply", "outbox_counts",
     "outbox_list", "retry_now", "send_due", "send_now", "send_reply", "email_document",
 ]
 
@@ -62,8 +64,10 @@ __all__ = [
 #: spread over about a day, then the message is marked failed.
 BACKOFF_MINUTES = (1, 5, 15, 60, 120, 240, 480)
 MAX_ATTEMPTS = 8
-#: A desk sending a message has it for this long; past it, another desk may send it.
-CLAIM_SECONDS = 300
+#: A desk sending a message has it for twice the longest its sending may take (the mail
+#: server's time-out for its size) and this many seconds more; past it, another desk may
+#: send it.
+CLAIM_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -233,28 +237,69 @@ def _due(now: dt.datetime) -> Expression:
         | ((m.state == SENDING) & (m.claimed_until < now)))
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """A message this desk is sending: its ``version`` once claimed is the claim's token,
+    so a desk whose claim ran out (and was taken by another) changes nothing."""
+
+    email_id: int
+    version: int
+
+
+def _largest_size(email_id: int, body: str, subject: str) -> int:
+    """An upper bound on the message's size once put together, in bytes (base64 makes its
+    files a third larger, and a line break every 76 characters)."""
+    a = t.EmailAttachment
+    files = int(a.select(fn.COALESCE(fn.SUM(fn.LENGTH(a.data)), 0))
+                .where(a.message == email_id).scalar() or 0)
+    return files * 14 // 10 + 4 * (len(body) + len(subject)) + 8192
+
+
+def claim_seconds(size: int) -> float:
+    """How long a desk holds a message of ``size`` bytes it is sending: more than the
+    longest its sending may take, so no other desk takes it over while it still goes."""
+    return 2 * mailer.send_timeout(size) + CLAIM_SECONDS
+
+
+_GIVEN_UP = ("It was tried {attempts} times without going; nothing more is tried. "
+             "The last error: {error}")
+
+
 @retried
-def _claim(limit: int, only: int | None = None) -> list[int]:
-    """Take up to ``limit`` due messages for this desk (one short transaction); a message
-    another desk took meanwhile is not taken twice."""
+def _claim(only: int | None = None) -> _Claim | str | None:
+    """Take the next due message for this desk (one short transaction), or None when none
+    is due; a message another desk took meanwhile is not taken twice, and one whose
+    attempts are spent is marked failed instead (its error is returned)."""
     with transaction():
         now = utcnow()
         m = t.EmailMessage
         where = _due(now)
         if only is not None:
             where = (m.id == only) & where
-        ids = [row.id for row in m.select(m.id).where(where)
-               .order_by(m.next_attempt_at, m.id).limit(limit)]
-        claimed: list[int] = []
-        for email_id in ids:
-            taken = (m.update({m.state: SENDING,
-                               m.claimed_until: now + dt.timedelta(seconds=CLAIM_SECONDS),
+        rows = list(m.select(m.id, m.attempts, m.version, m.body_text, m.subject,
+                             m.last_error)
+                    .where(where).order_by(m.next_attempt_at, m.id).limit(5))
+        for row in rows:
+            mine = (m.id == row.id) & (m.version == row.version) & _due(now)
+            if int(row.attempts) >= MAX_ATTEMPTS:
+                error = _GIVEN_UP.format(attempts=row.attempts,
+                                         error=row.last_error or "none was kept.")
+                given_up = (m.update({m.state: FAILED, m.next_attempt_at: None,
+                                      m.claimed_until: None, m.last_error: error,
+                                      m.version: m.version + 1})
+                            .where(mine).execute())
+                if given_up:
+                    log.info("E-mail %s failed after %s attempts", row.id, row.attempts)
+                    return error
+                continue
+            size = _largest_size(row.id, row.body_text or "", row.subject or "")
+            until = now + dt.timedelta(seconds=claim_seconds(size))
+            taken = (m.update({m.state: SENDING, m.claimed_until: until,
                                m.attempts: m.attempts + 1, m.version: m.version + 1})
-                     .where((m.id == email_id) & _due(now))
-                     .execute())
+                     .where(mine).execute())
             if taken:
-                claimed.append(email_id)
-        return claimed
+                return _Claim(int(row.id), int(row.version) + 1)
+        return None
 
 
 def _outgoing(email_id: int) -> _Outgoing:
@@ -293,40 +338,51 @@ def _mime(settings: mailer.SmtpSettings, mail: _Outgoing) -> EmailMessage:
             maintype, subtype = "application", "octet-stream"
         message.add_attachment(file.data, maintype=maintype, subtype=subtype,
                                filename=file.filename)
+    message.as_bytes()  # a header the e-mail package cannot write fails here, not half-sent
     return message
 
 
+def _claimed(claim: _Claim) -> Expression:
+    m = t.EmailMessage
+    return (m.id == claim.email_id) & (m.state == SENDING) & (m.version == claim.version)
+
+
 @retried
-def _mark_sent(email_id: int) -> None:
+def _mark_sent(claim: _Claim) -> None:
     with transaction():
         m = t.EmailMessage
         (m.update({m.state: SENT, m.sent_at: utcnow(), m.claimed_until: None,
                    m.last_error: "", m.version: m.version + 1})
-         .where((m.id == email_id) & (m.state == SENDING)).execute())
+         .where(_claimed(claim)).execute())
 
 
 @retried
-def _mark_failed_attempt(email_id: int, error: str, permanent: bool) -> str:
+def _mark_failed_attempt(claim: _Claim, error: str, permanent: bool) -> str:
     """Note a failed attempt: retried later, or (refused for good, or the last attempt)
-    failed; returns the new state."""
+    failed; returns the new state (unchanged when this desk's claim was taken over)."""
     with transaction():
         m = t.EmailMessage
-        row = m.get_by_id(email_id)
+        row = m.get_by_id(claim.email_id)
         attempts = int(row.attempts)
         now = utcnow()
         if permanent or attempts >= MAX_ATTEMPTS:
             state, due = FAILED, None
         else:
-            pause = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+            pause = BACKOFF_MINUTES[min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1]
             state, due = QUEUED, now + dt.timedelta(minutes=pause)
-        (m.update({m.state: state, m.next_attempt_at: due, m.claimed_until: None,
-                   m.last_error: error, m.version: m.version + 1})
-         .where((m.id == email_id) & (m.state == SENDING)).execute())
-        return state
+        changed = (m.update({m.state: state, m.next_attempt_at: due, m.claimed_until: None,
+                             m.last_error: error, m.version: m.version + 1})
+                   .where(_claimed(claim)).execute())
+        return state if changed else str(row.state)
 
 
-def _send_claimed(email_id: int) -> tuple[str, str]:
+#: What the e-mail package raises for a message it cannot put together.
+_BUILD_ERRORS = (ValueError, TypeError, UnicodeError, LookupError)
+
+
+def _send_claimed(claim: _Claim) -> tuple[str, str]:
     """Send one claimed message; its new state and, when it did not go, why."""
+    email_id = claim.email_id
     mail = _outgoing(email_id)
     settings = mailer.smtp_settings()
     try:
@@ -336,27 +392,48 @@ def _send_claimed(email_id: int) -> tuple[str, str]:
         if "@" not in settings.sender:
             raise mailer.MailError("The office's settings give no sender address for e-mail; "
                                    "a manager can set one.")
-        mailer.deliver(settings, _mime(settings, mail), "it is tried again later.")
+        try:
+            message = _mime(settings, mail)
+        except _BUILD_ERRORS as exc:
+            raise mailer.MailError(f"The message could not be put together: {exc}; nothing "
+                                   "was sent.", permanent=True) from None
+        mailer.deliver(settings, message, "it is tried again later.")
     except mailer.MailError as exc:
         log.info("E-mail %s not sent (attempt %s): %s", email_id, mail.attempts, exc)
-        return _mark_failed_attempt(email_id, str(exc), exc.permanent), str(exc)
-    _mark_sent(email_id)
+        return _mark_failed_attempt(claim, str(exc), exc.permanent), str(exc)
+    _mark_sent(claim)
     return SENT, ""
+
+
+def _send_one(claim: _Claim) -> tuple[str, str]:
+    """Send one claimed message, whatever goes wrong with it noted on it alone."""
+    try:
+        return _send_claimed(claim)
+    except (DomainError, OSError, *_BUILD_ERRORS) as exc:
+        log.warning("E-mail %s not sent", claim.email_id, exc_info=True)
+        error = (f"The message could not be sent ({exc.__class__.__name__}: {exc}); nothing "
+                 "was sent and it is tried again later.")
+        return _mark_failed_attempt(claim, error, False), error
 
 
 def send_due(holder: str, limit: int = 20) -> SendReport:
     """Send the messages that are due, each once however many desks call this at once.
 
-    Each is claimed in a short transaction, sent through the office's mail server, then
-    marked sent, or queued again with a growing pause and its error noted, or after the last
-    attempt (or a refusal for good) marked failed. ``holder`` names the desk in the log.
+    One at a time, each is claimed in a short transaction (for longer than its sending may
+    take), sent through the office's mail server, then marked sent, or queued again with a
+    growing pause and its error noted, or after the last attempt (or a refusal for good, or
+    a message that cannot be put together) marked failed; one message's failure never stops
+    the others. At most ``limit`` are sent. ``holder`` names the desk in the log.
 
     Runs on a worker thread (it waits for the network).
     """
     sent = retrying = failed = 0
     errors: list[str] = []
-    for email_id in _claim(limit):
-        state, error = _send_claimed(email_id)
+    for _turn in range(limit):
+        claim = _claim()
+        if claim is None:
+            break
+        state, error = (FAILED, claim) if isinstance(claim, str) else _send_one(claim)
         if state == SENT:
             sent += 1
             continue
@@ -370,13 +447,36 @@ def send_due(holder: str, limit: int = 20) -> SendReport:
     return SendReport(sent, retrying, failed, tuple(errors))
 
 
+#: How long ``send_now`` waits for another desk already sending the message, in seconds.
+SEND_NOW_WAIT_SECONDS = 10.0
+
+
 def send_now(email_id: int) -> str:
-    """Send one queued message at once (a document just e-mailed); "" when it went, else why
-    not (it stays in the outbox and is tried again later)."""
-    if not _claim(1, only=email_id):
-        return "It is being sent by another desk."
-    state, error = _send_claimed(email_id)
-    return "" if state == SENT else error
+    """Send one queued message at once (a document just e-mailed); "" when it went (or
+    another desk is sending it at this moment), else why not (it stays in the outbox and is
+    tried again later, or it failed)."""
+    deadline = time.monotonic() + SEND_NOW_WAIT_SECONDS
+    while True:
+        claim = _claim(only=email_id)
+        if isinstance(claim, str):
+            return claim
+        if claim is not None:
+            state, error = _send_one(claim)
+            return "" if state == SENT else error
+        with read_snapshot():
+            row = t.EmailMessage.get_by_id(email_id)
+        if row.state == SENT:
+            return ""
+        if row.state == FAILED or (row.state == QUEUED and row.last_error):
+            return str(row.last_error or "It could not be sent.")
+        if row.state == CANCELLED:
+            return "It was taken out of the outbox before it went; nothing was sent."
+        if time.monotonic() >= deadline:
+            if row.state == SENDING:
+                log.info("E-mail %s is still being sent by another desk", email_id)
+                return ""
+            return "It is waiting in the outbox; nothing was sent yet."
+        time.sleep(0.2)
 
 
 # --- documents ------------------------------------------------------------------------------

@@ -17,12 +17,15 @@ from synergy_desk.services.office.settings import office_settings
 
 __all__ = [
     "MailError", "SmtpSettings", "address_or_error", "deliver", "send_document",
-    "send_test_email", "smtp_configured", "smtp_settings", "smtp_settings_from_form",
-    "TIMEOUT_SECONDS"
+    "send_test_email", "send_timeout", "smtp_configured", "smtp_settings",
+    "smtp_settings_from_form", "SLOWEST_BYTES_PER_SECOND", "TIMEOUT_SECONDS"
 ]
 
-#: How long to wait for the mail server before giving up, in seconds.
+#: How long to wait for the mail server before giving up, in seconds, for a small message.
 TIMEOUT_SECONDS = 30
+#: The slowest upload still waited for (256 kbit/s): a larger message is given this much
+#: longer, since the time-out covers the whole of its upload.
+SLOWEST_BYTES_PER_SECOND = 32_768
 _ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
 _SMTPS_PORT = 465
 
@@ -151,6 +154,13 @@ def _refusals(exc: smtplib.SMTPRecipientsRefused) -> tuple[bool, str]:
     return bool(codes) and all(code >= 500 for code in codes), words
 
 
+def send_timeout(size: int) -> float:
+    """How long to wait for the mail server while sending a message of ``size`` bytes, in
+    seconds: the time-out for a small message, and longer the larger it is, so that a large
+    attachment going steadily over a slow line is not cut off."""
+    return TIMEOUT_SECONDS + max(0, size) / SLOWEST_BYTES_PER_SECOND
+
+
 def deliver(settings: SmtpSettings, message: EmailMessage, fallback: str) -> None:
     """Hand one finished message to the mail server (its To and Cc are the recipients);
     ``fallback`` ends the message of an error that may pass.
@@ -164,13 +174,14 @@ def deliver(settings: SmtpSettings, message: EmailMessage, fallback: str) -> Non
 def _deliver(settings: SmtpSettings, recipient: str, message: EmailMessage,
              fallback: str) -> None:
     """Hand one message to the mail server; ``fallback`` ends the message of a network error."""
+    timeout = send_timeout(len(message.as_bytes()))
     try:
         if settings.port == _SMTPS_PORT and not settings.starttls:
             server: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=TIMEOUT_SECONDS,
+                settings.host, settings.port, timeout=timeout,
                 context=ssl.create_default_context())
         else:
-            server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS)
+            server = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
         with server:
             if settings.starttls:
                 server.starttls(context=ssl.create_default_context())

@@ -192,3 +192,72 @@ def test_starttls_asked_of_a_server_without_it_is_a_readable_error(office) -> No
         with pytest.raises(mailer.MailError, match="STARTTLS"):
             mailer.send_test_email(settings, "mary@synergy.example")
     assert received.messages == []
+
+
+def test_the_time_out_grows_with_the_size_of_the_message() -> None:
+    assert mailer.send_timeout(0) == mailer.TIMEOUT_SECONDS
+    assert mailer.send_timeout(10 * 1024 * 1024) == mailer.TIMEOUT_SECONDS + 320
+    assert mailer.send_timeout(32_768) == mailer.TIMEOUT_SECONDS + 1
+
+
+def _slow_reader(listener: socket.socket, done: list[str]) -> None:
+    """An SMTP server on a slow line: it takes the message in small bites, steadily."""
+    import time
+    conn, _address = listener.accept()
+    with conn, conn.makefile("rb") as lines:
+        conn.sendall(b"220 slow ESMTP\r\n")
+        while line := lines.readline():
+            command = line.strip().upper()
+            if command == b"DATA":
+                conn.sendall(b"354 go\r\n")
+                got = b""
+                while not got.endswith(b"\r\n.\r\n"):
+                    chunk = lines.read1(8192)
+                    if not chunk:
+                        done.append("cut off")
+                        return
+                    got += chunk
+                    time.sleep(0.01)
+                done.append("whole")
+                conn.sendall(b"250 queued\r\n")
+            elif command == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 ok\r\n")
+
+
+@pytest.mark.slow
+def test_a_large_message_on_a_slow_line_is_not_cut_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+    from email.message import EmailMessage
+    # Scaled down: a 0.3 s time-out, and the line's slowest speed waited for as fast as
+    # this server reads (about 800 KB/s), so a 1.5 MB message takes longer than 0.3 s.
+    monkeypatch.setattr(mailer, "TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(mailer, "SLOWEST_BYTES_PER_SECOND", 400_000)
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    done: list[str] = []
+    server = threading.Thread(target=_slow_reader, args=(listener, done), daemon=True)
+    server.start()
+    settings = mailer.SmtpSettings(host="127.0.0.1", port=listener.getsockname()[1], user="",
+                                   password="", sender="desk@synergy.example",
+                                   starttls=False, office_name="")
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.sender, "raj@acme.example", "Log"
+    message.set_content("The log is attached.")
+    message.add_attachment(b"\x00" * 1_100_000, maintype="application",
+                           subtype="octet-stream", filename="log.bin")
+    started = time.monotonic()
+    try:
+        mailer.deliver(settings, message, "it is tried again later.")
+        took = time.monotonic() - started
+    finally:
+        server.join(30)
+        listener.close()
+    assert done == ["whole"]
+    assert took > mailer.TIMEOUT_SECONDS  # it would have been cut off at the old time-out
