@@ -15,7 +15,12 @@ from synergy_desk.services.common import Actor
 from synergy_desk.services.mail import inbound, outbox
 from synergy_desk.ui.dialogs.reply_editor import ReplyEditor
 from synergy_desk.ui.incident_detail import IncidentDetail, email_state_text
-from tests.services.mail.mail_helpers import customer_with_contact, office_mail, raw_mail
+from tests.services.mail.mail_helpers import (
+    customer_with_contact,
+    office_mail,
+    raw_mail,
+    reindex_customer,
+)
 from tests.ui.workbench_data import incident_in_progress, log_new
 
 
@@ -24,6 +29,10 @@ def written(office: dict[str, Any]) -> dict[str, Any]:
     """A funded incident the customer wrote about, with a file."""
     office_mail(t.OfficeSettings.get(), mail_signature="Synergy Support\n0113 496 0000")
     ref = incident_in_progress(office)
+    # The customer's own contact writes (a subject's reference counts only from them).
+    customer_id = t.Incident.get_by_id(ref.id).customer_id
+    t.Contact.create(customer=customer_id, name="Farah Haddad", email="farah@haddad.example")
+    reindex_customer(customer_id)
     received = inbound.receive(raw_mail(
         sender="Farah Haddad <farah@haddad.example>",
         subject=f"Re: Reports are blank [{ref.reference}]", body="Here is the sample.",
