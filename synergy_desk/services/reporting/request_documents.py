@@ -204,16 +204,27 @@ def send_request(actor: Actor, request_id: int, *, to: str | None = None,
                               f"set one, or save the PDF and send it yourself. {nothing}",
                               "smtp_host")
     document = request_document(request_id, reminder=reminder)
-    outbox.email_document(actor, to=address, subject=document.email_subject,
-                          body=document.email_body, filename=document.filename,
-                          pdf=document.pdf, customer_id=info.customer_id,
-                          incident_ids=document.incident_ids)
+    try:
+        outbox.email_document(actor, to=address, subject=document.email_subject,
+                              body=document.email_body, filename=document.filename,
+                              pdf=document.pdf, customer_id=info.customer_id,
+                              incident_ids=document.incident_ids)
+    except mailer.MailError as exc:
+        # Kept in the outbox, the reminder goes when the server is back: it is noted now, so
+        # nobody chases the customer twice. One refused for good is not a reminder.
+        if reminder and not exc.permanent:
+            _note_reminded(actor, request_id)
+        raise
     if reminder:
-        try:
-            payment_requests.mark_reminded(actor, request_id)
-        except ValidationError:
-            # The money was recorded at another desk while the reminder went: it has gone all
-            # the same, and the request is no longer open to be marked.
-            log.info("A reminder of request %s went as it was paid or cancelled.", request_id)
+        _note_reminded(actor, request_id)
     return address
+
+
+def _note_reminded(actor: Actor, request_id: int) -> None:
+    try:
+        payment_requests.mark_reminded(actor, request_id)
+    except ValidationError:
+        # The money was recorded at another desk while the reminder went: it has gone all
+        # the same, and the request is no longer open to be marked.
+        log.info("A reminder of request %s went as it was paid or cancelled.", request_id)
 

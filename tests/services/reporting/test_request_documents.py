@@ -197,6 +197,22 @@ def test_a_failed_send_notes_nothing_as_reminded(
     assert t.PaymentRequest.get_by_id(info.request_id).reminded_at is None
 
 
+def test_a_reminder_kept_in_the_outbox_is_noted_as_sent_so_nobody_chases_twice(
+        office: dict[str, Any], request_for: payment_requests.RequestInfo,
+        reception: Actor) -> None:
+    from synergy_desk.services.office.mailer import MailError
+    from tests.mail_servers import free_port
+
+    info = request_for
+    mail_server(office, free_port())  # nothing listens there: the server is down
+    with pytest.raises(MailError, match="kept in the outbox") as raised:
+        request_documents.send_request(reception, info.request_id, reminder=True)
+    assert not raised.value.permanent
+    assert t.PaymentRequest.get_by_id(info.request_id).reminded_at is not None
+    (queued,) = t.EmailMessage.select().where(t.EmailMessage.direction == "out")
+    assert queued.state == "queued" and queued.subject.startswith("Reminder")
+
+
 def test_no_mail_server_or_no_address_is_refused_plainly(
         office: dict[str, Any], request_for: payment_requests.RequestInfo,
         reception: Actor) -> None:
