@@ -10,6 +10,7 @@ from email.utils import make_msgid
 from synergy_desk.domain.cards import refuse_card_numbers
 from synergy_desk.domain.enums import TimelineKind
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.domain.mail import safe_filename
 from synergy_desk.domain.text import sanitised
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
@@ -63,8 +64,12 @@ def queue_in_tx(actor: Actor | None, *, to: str, subject: str, body: str,
     recipient = address_or_error(to)
     copies = ", ".join(address_or_error(part) for part in cc.replace(";", ",").split(",")
                        if part.strip())
-    title = refuse_card_numbers(sanitised(subject, "subject").strip(), "subject")
-    if not title or "\n" in title or "\r" in title:
+    typed = sanitised(subject, "subject")
+    if "\n" in typed.strip() or "\r" in typed.strip():
+        raise ValidationError("Give the e-mail a subject on one line.", "subject")
+    # Any other separator (U+2028, a tab) becomes a space: a header is one plain line.
+    title = refuse_card_numbers(" ".join(typed.split()), "subject")
+    if not title:
         raise ValidationError("Give the e-mail a subject on one line.", "subject")
     text = refuse_card_numbers(sanitised(body, "message"), "message")
     now = utcnow()
@@ -77,7 +82,11 @@ def queue_in_tx(actor: Actor | None, *, to: str, subject: str, body: str,
         auto_reply=auto_reply, customer=customer_id, incident=incident_id,
         written_by=actor.id if actor else None, next_attempt_at=now)
     for position, file in enumerate(files, start=1):
-        t.EmailAttachment.create(message=message.id, position=position, filename=file.filename,
+        # A name from the desk's own disk may hold what no mail header can (a line break, a
+        # byte that is not UTF-8): it goes as a name any desktop can save.
+        name = safe_filename(file.filename.encode("utf-8", "surrogateescape")
+                             .decode("utf-8", "replace"))
+        t.EmailAttachment.create(message=message.id, position=position, filename=name,
                                  content_type=file.content_type, size_bytes=len(file.data),
                                  data=file.data)
     if incident_id is not None:

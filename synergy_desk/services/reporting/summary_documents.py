@@ -23,7 +23,7 @@ from synergy_desk.domain.phones import printed_phone
 from synergy_desk.domain.zones import DEFAULT_ZONE, format_date
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import utcnow
-from synergy_desk.services.common import Actor, get_or_404
+from synergy_desk.services.common import Actor, fk_id, get_or_404
 from synergy_desk.services.incidents import registers
 from synergy_desk.services.incidents.detail import IncidentDetail, incident_detail
 from synergy_desk.services.incidents.registers import ESCALATION_STATUS_LABELS
@@ -271,14 +271,17 @@ def email_incident_summary(incident_id: int, to: str | None = None,
         raise ValidationError(f"Neither the contact nor the customer of {summary.reference} "
                               "has an e-mail address; type the address to send it to.", "to")
     office = office_settings().company_name or "Synergy Desk"
-    customer_id = t.Incident.select(t.Incident.customer).where(
-        t.Incident.id == incident_id).scalar()
+    row = get_or_404(t.Incident, incident_id, "incident")
+    customer_id = fk_id(row, "customer")
+    unfunded = FundingKind(row.funding) is FundingKind.NONE
     return outbox.email_document(
         actor, to=address, subject=f"Incident {summary.reference}: {summary.subject}",
         body=f"Please find attached the summary of incident {summary.reference} "
              f"({summary.subject}).\n\n{office}\n", filename=f"{summary.reference}.pdf",
         pdf=summary.pdf, customer_id=customer_id, incident_ids=(incident_id,),
-        about_payment=False)
+        # Before it is paid for, the summary is what the customer is asked to pay for: it is
+        # logged as mail about paying, not as support given before payment.
+        about_payment=unfunded)
 
 
 def _register(register: str) -> Register:

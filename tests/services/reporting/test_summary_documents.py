@@ -314,3 +314,22 @@ def test_a_summary_e_mailed_is_in_the_outbox_as_sent_and_on_its_timeline(
     assert row.state == "sent" and row.incident_id == ref.id
     (link,) = t.EmailLink.select().where(t.EmailLink.message == row.id)
     assert t.TimelineEntry.get_by_id(link.entry_id).kind == "email_out"
+
+
+def test_the_summary_of_an_unfunded_incident_e_mailed_is_logged_as_mail_about_paying(
+        office: dict[str, Any], smtp_sink: Any) -> None:
+    from synergy_desk.services.incidents import intake
+    from tests.services.incidents.incident_helpers import make_customer
+
+    office["settings"].__class__.update(
+        smtp_host=smtp_sink.host, smtp_port=smtp_sink.port, smtp_starttls=False,
+        smtp_from="desk@synergy.example").execute()
+    ref = intake.create_incident(office["reception"], make_customer().id, office["product"].id,
+                                 "Cannot post invoices")
+    summary_documents.email_incident_summary(ref.id, "accounts@acme.example")
+    smtp_sink.wait_for(1)
+    (row,) = t.EmailMessage.select().where(t.EmailMessage.direction == "out")
+    (link,) = t.EmailLink.select().where(t.EmailLink.message == row.id)
+    entry = t.TimelineEntry.get_by_id(link.entry_id)
+    # Not support given before payment: what the customer is asked to pay for.
+    assert entry.kind == "email_out" and entry.about_payment
