@@ -128,6 +128,28 @@ def test_a_file_over_the_offices_limit_is_not_attached(
     assert [name for name, _type, _data in editor.files] == ["notes.txt"]
 
 
+def test_a_file_over_the_limit_is_never_read(
+        qtbot: Any, engineer: Actor, written: dict[str, Any], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = outbox.draft_reply(engineer, written["ref"].id)
+    editor = ReplyEditor(None, engineer, written["ref"].reference, draft, 1)  # 1 KB
+    qtbot.addWidget(editor)
+    huge = tmp_path / "disk.img"
+    with huge.open("wb") as file:
+        file.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper, nothing on the disk
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def reading(self: Path) -> bytes:
+        read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    assert not editor.add_file(str(huge))
+    assert "over the office's limit" in editor.message.text()
+    assert read == []
+
+
 def test_the_state_of_an_e_mail_going_out_reads_plainly() -> None:
     import datetime as dt
 

@@ -160,15 +160,18 @@ class ReplyEditor(FormDialog[Any]):
         """Attach a file, within the office's limit for a message; False when refused."""
         name = Path(path).name
         try:
+            # The size first: a file over the limit is never read (a disk image picked by
+            # mistake would hold the window while it was).
+            size = Path(path).stat().st_size
+            if self.total_bytes() + size > self._limit_bytes:
+                self.show_problem(self.tr(
+                    "%s (%s) would take the message over the office's limit of %s for "
+                    "attachments; it was not attached.") % (
+                        name, size_text(size), size_text(self._limit_bytes)))
+                return False
             data = Path(path).read_bytes()
         except OSError as exc:
             self.show_problem(file_problem(path, exc, "read").message)
-            return False
-        if self.total_bytes() + len(data) > self._limit_bytes:
-            self.show_problem(self.tr(
-                "%s (%s) would take the message over the office's limit of %s for "
-                "attachments; it was not attached.") % (
-                    name, size_text(len(data)), size_text(self._limit_bytes)))
             return False
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self.files.append((name, content_type, data))
