@@ -563,12 +563,16 @@ def outbox_counts() -> OutboxCounts:
 
 
 def _outgoing_row(email_id: int) -> t.EmailMessage:
+    """An e-mail going out that may still be sent again or cancelled, locked."""
     row = get_or_404(t.EmailMessage, email_id, "e-mail", lock=True)
     if row.direction != "out":
         raise ValidationError("That e-mail came in; only e-mail going out is sent again or "
                               "cancelled.", "email")
     if row.state == SENDING and row.claimed_until is not None and row.claimed_until > utcnow():
         raise ConflictError("That e-mail is being sent at this moment; nothing was changed.")
+    if row.state not in (QUEUED, FAILED, SENDING):
+        raise ValidationError(f"That e-mail is {row.state} already; nothing was changed.",
+                              "email")
     return row
 
 
@@ -583,9 +587,6 @@ def retry_now(actor: Actor, email_id: int) -> None:
     with transaction():
         require(actor, EVERYONE, "send e-mail again")
         row = _outgoing_row(email_id)
-        if row.state not in (QUEUED, FAILED, SENDING):
-            raise ValidationError(f"That e-mail is {row.state} already; nothing was changed.",
-                                  "email")
         m = t.EmailMessage
         m.update({m.state: QUEUED, m.next_attempt_at: utcnow(), m.attempts: 0,
                   m.claimed_until: None, m.version: m.version + 1}).where(
@@ -605,9 +606,6 @@ def cancel(actor: Actor, email_id: int) -> None:
     with transaction():
         require(actor, MANAGERS, "cancel e-mail waiting in the outbox")
         row = _outgoing_row(email_id)
-        if row.state not in (QUEUED, FAILED, SENDING):
-            raise ValidationError(f"That e-mail is {row.state} already; nothing was changed.",
-                                  "email")
         m = t.EmailMessage
         m.update({m.state: CANCELLED, m.next_attempt_at: None, m.claimed_until: None,
                   m.version: m.version + 1}).where(m.id == email_id).execute()
