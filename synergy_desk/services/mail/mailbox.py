@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from typing import Any
 
+import peewee
 from imapclient import IMAPClient
 from imapclient.exceptions import CapabilityError, IMAPClientError, LoginError
 
@@ -487,8 +488,17 @@ class Fetcher:
                 raw = data.get(b"BODY[]")
                 if raw is None:
                     continue  # expunged meanwhile
-            if raw is not None:
+            try:
                 received = inbound.receive(bytes(raw), uid_validity=validity, uid=uid)
+            except (peewee.DataError, peewee.IntegrityError) as exc:
+                # The database refuses this message's content, and would every time: it is
+                # named and passed over (it stays in the mailbox), so it never holds up the
+                # mail behind it. A busy database (a DomainError) is tried again instead.
+                log.warning("Message %s of the mailbox could not be stored", uid, exc_info=exc)
+                error = (f"A message (number {uid}) could not be stored ({_words(exc)}); it "
+                         "was left in the mailbox: open it there with a mail program.")
+                errors.append(error)
+            else:
                 if received.outcome == "duplicate":
                     counts["duplicates"] += 1
                 else:

@@ -412,6 +412,33 @@ def test_another_folder_is_read_afresh_and_its_messages_never_taken_for_the_old_
     assert state.mailbox_key.endswith("/Support") and state.last_uid == support.uid
 
 
+def test_a_message_the_database_refuses_is_passed_over_and_the_mail_behind_it_stored(
+        office: dict[str, Any], imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import peewee
+
+    from synergy_desk.services.mail import inbound
+
+    imap_server.append(message("Refused"))
+    imap_server.append(message("Behind it"))
+    real = inbound.receive
+
+    def refusing(raw: bytes, **kwargs: Any) -> Any:
+        if b"Subject: Refused" in raw:
+            raise peewee.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        return real(raw, **kwargs)
+
+    monkeypatch.setattr(inbound, "receive", refusing)
+    fetcher = Fetcher("desk-1", imap_server.settings())
+    try:
+        report = fetcher.fetch_new()
+        assert report.stored == 1 and "could not be stored" in report.errors[0]
+        assert [m.subject for m in stored_in()] == ["Behind it"]
+        # Passed over for good: the next fetch does not stumble on it again.
+        assert fetcher.fetch_new().errors == []
+    finally:
+        fetcher.close()
+
+
 def test_a_message_that_cannot_be_stored_is_told_and_taken_again_next_time(
         office: dict[str, Any], imap_server: ImapServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from synergy_desk.domain.errors import LockTimeout
