@@ -534,9 +534,11 @@ class _Table:
     def __init__(self, model: type[BaseModel], names: Sequence[str]) -> None:
         self.model = model
         self.names = tuple(names)
-        fields = [model._meta.fields[n] for n in names]
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        marks = ", ".join([db.obj.param] * len(fields))
+        # A name the model lacks is a column the database keeps itself (the incident's sort
+        # names): the load writes them as the database would, so no trigger has to.
+        columns = ", ".join(f'"{model._meta.fields[n].column_name}"' if n in model._meta.fields
+                            else f'"{n}"' for n in names)
+        marks = ", ".join([db.obj.param] * len(names))
         self.sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
@@ -674,6 +676,8 @@ class _Customer:
     contracts: list[tuple[dt.datetime, dt.datetime, int, int | None]] = field(default_factory=list)
     ticket: list[Any] | None = None  # [ticket id, balance, size, expires_at, used]
     last_incident: int = 0
+    #: The name as the customer table holds it (``name`` is the receipt's).
+    list_name: str = ""
 
 
 @dataclass
@@ -918,7 +922,8 @@ class _Generator:
             # As a receipt names and addresses the customer (services.payments).
             receipt_name = receipt_customer_name(name, company)
             customer = _Customer(cid, receipt_name[:200], address + "\n" + postcode, when, style,
-                                 products, tuple(ids), tuple(c[0] for c in contact_rows))
+                                 products, tuple(ids), tuple(c[0] for c in contact_rows),
+                                 list_name=name)
             if style == "contract":
                 # Renewed each year from joining; some let it lapse after a few years.
                 years = 1 + int(r() * YEARS_OF_HISTORY)
@@ -1028,7 +1033,8 @@ class _Generator:
                 "funding", "contract", "funded_at", "work_started_at", "resolution",
                 "resolution_note", "resolved_at", "resolved_by", "closed_at",
                 "enhancement_request", "split_from", "merged_into", "reopen_count", "opened_at",
-                "last_activity_at", "created_by", "version")),
+                "last_activity_at", "created_by", "version", "customer_name", "product_name",
+                "engineer_name")),
             "timeline": _Table(t.TimelineEntry, (
                 "id", "incident", "kind", "author", "occurred_at", "duration_seconds", "text",
                 "moved_from", "created_at", "for_customer")),
@@ -1226,7 +1232,9 @@ class _Generator:
                 None if work_started is None else ts(work_started), resolution, note,
                 None if resolved_at is None else ts(resolved_at), resolved_by,
                 None if closed_at is None else ts(closed_at), request_id, split_from,
-                merged_into, reopen_count, ts(opened), last_activity, created_by, version_no))
+                merged_into, reopen_count, ts(opened), last_activity, created_by, version_no,
+                customer.list_name, product.spec.name,
+                "" if engineer is None else self.user_names[engineer]))
             timeline_table.rows.extend(entries)
             self.search_rows.append((iid, "\n".join(
                 [ref, subject, description] + [e[6] for e in entries if e[6]])))

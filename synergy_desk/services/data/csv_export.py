@@ -52,7 +52,7 @@ from synergy_desk.services.common import (
     tuples,
 )
 from synergy_desk.services.data.files import open_atomically
-from synergy_desk.services.incidents.incident_list import IncidentFilter, _conditions, _Plan
+from synergy_desk.services.incidents.incident_list import IncidentFilter, filter_conditions
 from synergy_desk.services.office.office_time import office_zone
 
 __all__ = ["ExportResult", "export_customers", "export_incidents", "export_payments",
@@ -215,7 +215,7 @@ def _incident_batches(filt: IncidentFilter | None, lower: dt.datetime | None,
     Engineer = t.User.alias("engineer")  # noqa: N806
     conditions = []
     if filt is not None:
-        conditions = _conditions(filt, _Plan(sqlite=False, unbounded=True))
+        conditions = filter_conditions(filt)
     if lower is not None:
         conditions.append(I.opened_at >= lower)
     if upper is not None:
@@ -277,7 +277,7 @@ def export_incidents(actor: Actor, path: str | os.PathLike[str],
         lower, upper = _bounds(start, end, zone)
         count_query = t.Incident.select()
         if filter is not None:
-            for condition in _conditions(filter, _Plan(sqlite=False, unbounded=True)):
+            for condition in filter_conditions(filter):
                 count_query = count_query.where(condition)
         if lower is not None:
             count_query = count_query.where(t.Incident.opened_at >= lower)

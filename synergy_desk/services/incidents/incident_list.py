@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from peewee import (
-    JOIN,
-    SQL,
-    Case,
-    ColumnBase,
-    CompoundSelectQuery,
-    Expression,
-    Field,
-    ModelSelect,
-    NodeList,
-    Select,
-    SqliteDatabase,
-    Tuple,
-    Value,
-    fn,
-)
+from peewee import SqliteDatabase
 
 from synergy_desk.domain.enums import OPEN_STATUSES, FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ValidationError
@@ -31,7 +15,8 @@ from synergy_desk.models.base import db, utcnow
 
 __all__ = [
     "VIEWS", "VIEW_LABELS", "SORT_COLUMNS", "IncidentFilter", "Sort", "Cursor", "IncidentRow",
-    "IncidentPage", "list_incidents", "status_counts", "MAX_LIMIT"
+    "IncidentPage", "list_incidents", "status_counts", "MAX_LIMIT", "OPEN_CONDITION",
+    "index_name", "page_statement", "filter_conditions",
 ]
 
 #: The filter bar's views, in the order it shows them.
@@ -85,8 +70,9 @@ class Cursor:
     key: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class IncidentRow:
+class IncidentRow(NamedTuple):
+    """One row of the list (a named tuple: a page builds a hundred of them)."""
+
     id: int
     reference: str
     customer_id: int
@@ -116,318 +102,241 @@ class IncidentPage:
         return self.next_cursor is not None
 
 
-I = t.Incident  # noqa: E741  (short names keep the query readable)
+# How each column sorts: the columns of the incident itself (the names are kept on it),
+# ending in a unique one; the paging cursor is the last row's values of them. Names sort by
+# the name, then (two customers or products of one name never interleave) the named row's id,
+# then each one's incidents by last activity. Migration 0015 made an index for each, in six
+# families (below), and mirrors this table.
+_SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "last_activity": ("last_activity_at", "id"),
+    "opened": ("opened_at", "id"),
+    "reference": ("number",),
+    "subject": ("subject", "id"),
+    "status": ("status", "last_activity_at", "id"),
+    "funding": ("funding", "last_activity_at", "id"),
+    "customer": ("customer_name", "customer_id", "last_activity_at", "id"),
+    "product": ("product_name", "product_id", "last_activity_at", "id"),
+    "engineer": ("engineer_name", "last_activity_at", "id"),
+}
+#: The open statuses, written as the partial indexes' condition is (a planner uses a partial
+#: index only for a query that states its condition in the same words).
+OPEN_CONDITION = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
+#: Indexes of the families that the office had before migration 0015 made the rest.
+_EXISTING_INDEXES = {
+    ("", "last_activity"): "incident_last_activity_at_id",
+    ("", "opened"): "incident_opened_at_id",
+    ("", "reference"): "incident_number",
+    ("", "subject"): "incident_subject_id",
+    ("", "status"): "incident_status_last_activity_at_id",
+    ("", "funding"): "incident_funding_last_activity_at_id",
+    ("engineer", "last_activity"): "incident_engineer_id_last_activity_at_id",
+    ("product", "last_activity"): "incident_product_id_last_activity_at_id",
+}
+#: Views that are a working set (open incidents, a small share of a long history), read
+#: through the partial indexes over the open incidents (a view of one status through those
+#: by status first).
+_OPEN_VIEWS = ("mine", "unassigned", "awaiting_payment", "in_progress", "waiting_on_customer",
+               "open")
+#: The views of one status; "resolved" walks the family's index and passes the others over
+#: (it is most of the office).
+_STATUS_VIEW_SQL = {view: f"status = '{status.value}'" for view, status in _STATUS_VIEWS.items()}
+#: What a page reads: the shown columns, whether a bank transfer is awaited (an unfunded
+#: incident on an open payment request, read through the request lines' incident index for
+#: the page's unfunded rows alone), and the number (the reference sort's key).
+_COLUMNS = ("id", "reference", "customer_id", "customer_name", "subject", "product_id",
+            "product_name", "status", "funding", "engineer_id", "engineer_name", "opened_at",
+            "last_activity_at", "version", "awaiting", "number")
+_POSITION = {name: n for n, name in enumerate(_COLUMNS)}
+_STATUS_OF = {s.value: s for s in IncidentStatus}
+_FUNDING_OF = {f.value: f for f in FundingKind}
 
-# How each column sorts: key expressions ending in a unique one (the paging cursor is the
-# last row's key). Names (customer, product, engineer) sort by the name, then the named row's
-# id (two customers of one name never interleave), then each one's incidents by last
-# activity, as the index on (customer, product or engineer; last activity; id) holds them.
-_INCIDENT_KEYS: dict[str, Callable[[], tuple[ColumnBase, ...]]] = {
-    "last_activity": lambda: (I.last_activity_at, I.id),
-    "opened": lambda: (I.opened_at, I.id),
-    "reference": lambda: (I.number,),
-    "subject": lambda: (I.subject, I.id),
-    "status": lambda: (I.status, I.last_activity_at, I.id),
-    "funding": lambda: (I.funding, I.last_activity_at, I.id),
-}
-_NAMED: dict[str, tuple[Any, ColumnBase, ColumnBase]] = {
-    "customer": (t.Customer, t.Customer.name, I.customer),
-    "product": (t.Product, t.Product.name, I.product),
-}
-#: Views found by their statuses (the call-backs view is found by its call-backs).
-_STATUS_FOUND_VIEWS = ("mine", "unassigned", "awaiting_payment", "in_progress",
-                       "waiting_on_customer", "open", "resolved")
-#: Views that may hold most of a million incidents; the others are a working set (what is
-#: open now), small however old the office is.
-_UNBOUNDED_VIEWS = ("all", "resolved")
+
+def index_name(family: str, kind: str, column: str) -> str:
+    """The index a page of ``column``'s sort reads: ``family`` is "", "engineer" or "product"
+    (the index's leading column), ``kind`` "all" (every incident), "open", "status" (the open
+    incidents by status first), "unassigned" (the open ones nobody holds) or "callback"
+    (those with a call-back open)."""
+    if family == column or (kind == "unassigned" and column == "engineer"):
+        column = "last_activity"  # one engineer's (product's, nobody's) incidents share a name
+    if kind == "status" and column in ("status", "last_activity"):
+        kind, column = "open", "status"  # (status, last activity, id) is the open family's
+    if kind == "all" and (family, column) in _EXISTING_INDEXES:
+        return _EXISTING_INDEXES[(family, column)]
+    return "_".join(p for p in ("incident", "" if kind == "all" else kind, family, "by", column)
+                    if p)
+
+
+class _Shape(NamedTuple):
+    """What decides a page's statement; the statement is written once per shape (a named
+    tuple: it is made and looked up on every page)."""
+
+    sqlite: bool
+    view: str
+    engineer: bool
+    product: bool
+    customer: bool
+    column: str
+    descending: bool
+    cursor: bool
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """How a page is read, decided here rather than left to the planner's guesses.
-
-    SQLite's planner, with statistics or without, likes to walk an index in sort order and
-    skip rows, which is right for a view holding most of the table and ruinous for a working
-    set (it walks a million entries to find the few thousand open ones). So on SQLite a big
-    view walks the sort's index (a CROSS JOIN keeps a named table outermost), and a working
-    set is found through its filter's index, with likelihood() telling the planner how few
-    rows that finds, and then sorted. PostgreSQL's planner, which keeps per-value statistics,
-    is left to choose.
-    """
-
-    sqlite: bool
-    unbounded: bool
-
-    @classmethod
-    def of(cls, filt: IncidentFilter) -> _Plan:
-        return cls(isinstance(db.obj, SqliteDatabase),
-                   filt.view in _UNBOUNDED_VIEWS and filt.customer_id is None)
-
-    @property
-    def walk_sort_index(self) -> bool:
-        return self.sqlite and self.unbounded
-
-    @property
-    def find_then_sort(self) -> bool:
-        return self.sqlite and not self.unbounded
-
-    def few(self, condition: ColumnBase) -> ColumnBase:
-        """The condition, marked as true of few rows when the working set is found first."""
-        if self.find_then_sort:
-            return fn.likelihood(condition, SQL("0.001"))
-        return condition
+class _Statement:
+    sql: str
+    #: Where the cursor's values start among the sort keys (a name every row of the family
+    #: shares is part of the cursor but not of the seek).
+    seek_from: int
+    #: The columns of the row that make its cursor, by position.
+    key_positions: tuple[int, ...]
+    index: str | None
 
 
-def _hidden(node: ColumnBase) -> ColumnBase:
-    """The column with SQLite's unary plus: the same value, but no index is used for it."""
-    return NodeList((SQL("+"), node), glue="")
-
-
-def _view_conditions(filt: IncidentFilter, plan: _Plan, *, steer: bool = False) -> list[ColumnBase]:
-    view = filt.view
-    if view not in VIEWS:
-        raise ValidationError(f"“{view}” is not a view of the incident list.", "view")
-    is_open = plan.few(I.status.in_(list(OPEN_STATUSES)))
+def _statement(shape: _Shape) -> _Statement:
+    p = "?" if shape.sqlite else "%s"
+    keys = _SORT_KEYS[shape.column]
+    view = shape.view
+    # Nobody's open incidents have indexes of their own: PostgreSQL cannot walk an index in
+    # order after "engineer IS NULL" (and would take them for a handful, and sort them).
+    family = ("engineer" if (view == "mine" or shape.engineer) and view != "unassigned"
+              else "product" if shape.product else "")
+    open_only = view in _OPEN_VIEWS
+    kind = ("callback" if view == "callbacks_due" else
+            "unassigned" if view == "unassigned" else
+            "status" if open_only and view in _STATUS_VIEW_SQL else
+            "open" if open_only else "all")
+    # With one engineer, product or customer, that name is the same on every row (and so
+    # is the id after it): the family's index on last activity holds the rest of the key in
+    # order.
+    fixed = {"engineer": family == "engineer" or view == "unassigned", "product": shape.product,
+             "customer": shape.customer}
+    seek_from = 0
+    walked = shape.column
+    if fixed.get(shape.column):
+        walked = "last_activity"
+        seek_from = len(keys) - 2
+    if shape.column == "status" and view in _STATUS_VIEW_SQL:
+        # In a view of one status, sorting by status is sorting by last activity: the index
+        # on (status, last activity, id), sought at that status, holds it in order.
+        seek_from = 1
+    seek = keys[seek_from:]
+    where: list[str] = []
+    # A view of one open status is read through the open incidents' indexes too. SQLite uses
+    # a partial index only where the query states its condition; PostgreSQL proves it from the
+    # status, and stated twice it would take the two as independent and think the status's
+    # incidents a thousand times fewer than they are (and sort rather than walk the index).
+    if open_only and (shape.sqlite or view not in _STATUS_VIEW_SQL):
+        where.append(OPEN_CONDITION)
     if view == "mine":
-        if filt.me is None:
-            raise ValidationError("“My incidents” needs to know who is logged in.", "me")
-        return [plan.few(I.engineer == filt.me), is_open]
-    if view == "unassigned":
-        # Both together seek the index on (engineer, status, last activity) exactly.
-        return [plan.few(I.engineer.is_null()), is_open]
-    if view == "open":
-        return [is_open]
-    if view == "callbacks_due":
-        now = filt.now or utcnow()
-        due = (t.CallBack.select(t.CallBack.incident)
-               .where(t.CallBack.done_at.is_null() & (t.CallBack.due_at <= now)
-                      & t.CallBack.incident.is_null(False)))
-        return [plan.few(I.id.in_(due))]
-    if view in _STATUS_VIEWS:
-        status = _STATUS_VIEWS[view]
-        if steer:
-            # "Resolved" is most of the table: walk the sort's index and skip the rest,
-            # rather than seek the status and sort half a million rows.
-            return [Expression(_hidden(I.status), "=", status.value)]
-        return [plan.few(I.status == status)]
-    return []
+        where.append(f"engineer_id = {p}")
+    elif view == "unassigned":
+        where.append("engineer_id IS NULL")
+    elif view in _STATUS_VIEW_SQL:
+        where.append(_STATUS_VIEW_SQL[view])
+    elif view == "callbacks_due":
+        where.append(f"callback_due_at <= {p}")
+    if shape.engineer:
+        where.append(f"engineer_id = {p}")
+    if shape.product:
+        where.append(f"product_id = {p}")
+    if shape.customer:
+        where.append(f"customer_id = {p}")
+    if shape.cursor:
+        op = "<" if shape.descending else ">"
+        if len(seek) == 1:
+            where.append(f"{seek[0]} {op} {p}")
+        else:
+            where.append(f"({', '.join(seek)}) {op} ({', '.join([p] * len(seek))})")
+    # A customer's incidents are a handful, found by their own index (and sorted); every
+    # other page walks the one index that holds it in order.
+    index = None if shape.customer else index_name(family, kind, walked)
+    hint = f" INDEXED BY {index}" if shape.sqlite and index else ""
+    direction = " DESC" if shape.descending else ""
+    awaiting = ("CASE WHEN funding = 'none' THEN EXISTS (SELECT 1 FROM payment_request_line l "
+                "JOIN payment_request r ON r.id = l.request_id WHERE l.incident_id = incident.id"
+                f" AND r.state = 'open') ELSE {'0' if shape.sqlite else 'FALSE'} END AS awaiting")
+    columns = ", ".join(awaiting if c == "awaiting" else c for c in _COLUMNS)
+    sql = (f"SELECT {columns} FROM incident{hint}"
+           + (f" WHERE {' AND '.join(where)}" if where else "")
+           + f" ORDER BY {', '.join(k + direction for k in seek)} LIMIT {p}")
+    return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index)
 
 
-def _conditions(filt: IncidentFilter, plan: _Plan, *, steer: bool = False,
-                walking: bool = False) -> list[ColumnBase]:
-    """The filter's conditions; ``walking`` when the page walks an index in sort order.
-
-    While walking, the engineer and product filters only skip rows: offered as an index,
-    the planner would seek that engineer's or product's tens of thousands of incidents and
-    sort them (or, under a walk of names, seek them once per name).
-    """
-    out = _view_conditions(filt, plan, steer=steer)
-
-    def equals(column: ColumnBase, value: int) -> ColumnBase:
-        if walking and plan.walk_sort_index:
-            return Expression(_hidden(column), "=", value)
-        return plan.few(column == value)
-
-    if filt.engineer_id is not None:
-        out.append(equals(I.engineer, filt.engineer_id))
-    if filt.product_id is not None:
-        out.append(equals(I.product, filt.product_id))
-    if filt.customer_id is not None:
-        out.append(plan.few(I.customer == filt.customer_id))
-    return out
+_statements: dict[_Shape, _Statement] = {}
 
 
-def _param(key: ColumnBase, value: Any) -> Value:
-    # A bare Value would skip the column's own conversion (enums, times); do it here.
-    if isinstance(key, Field):
-        return Value(key.db_value(value), unpack=False)  # type: ignore[no-untyped-call]
-    return Value(value, unpack=False)
-
-
-def _after(keys: tuple[ColumnBase, ...], values: tuple[Any, ...], descending: bool, *,
-           lead: bool = False) -> ColumnBase:
-    """Rows past the cursor: a row-value comparison, which both databases seek an index by.
-
-    ``lead`` adds the implied bound on the first key alone, for keys that span two tables
-    (a name, then the incident): no index holds them all, but the name's index can still
-    be sought. On one table's keys it would do harm: SQLite then seeks by the first key
-    alone and scans the rest of its group.
-    """
-    params = [_param(k, v) for k, v in zip(keys, values, strict=True)]
-    if len(keys) == 1:
-        return keys[0] < params[0] if descending else keys[0] > params[0]
-    rows: ColumnBase = (Tuple(*keys) < Tuple(*params) if descending
-                        else Tuple(*keys) > Tuple(*params))
-    if not lead:
-        return rows
-    first = keys[0] <= params[0] if descending else keys[0] >= params[0]
-    both: ColumnBase = first & rows
-    return both
-
-
-def _ordered(keys: tuple[ColumnBase, ...], descending: bool) -> list[Any]:
-    return [k.desc() if descending else k.asc() for k in keys]
-
-
-def _keyed(keys: tuple[ColumnBase, ...]) -> list[Any]:
-    return [I.id.alias("pid"), *(k.alias(f"k{n}") for n, k in enumerate(keys))]
-
-
-def _cursor_values(after: Cursor | None, n_keys: int) -> tuple[Any, ...] | None:
-    if after is None:
-        return None
-    if len(after.key) != n_keys:
-        raise ValidationError("The list was sorted differently; start again from the top.",
-                              "after")
-    return tuple(after.key)
-
-
-def _page_of_incident_sort(filt: IncidentFilter, sort: Sort, plan: _Plan,
-                           values: tuple[Any, ...] | None, limit: int) -> Any:
-    keys = _INCIDENT_KEYS[sort.column]()
-    # "Resolved" walks the sort's index, skipping other statuses, unless an index on
-    # (status, key) already holds it in order.
-    steer = plan.walk_sort_index and sort.column not in ("last_activity", "status", "opened")
-    query = I.select(*_keyed(keys))
-    # In a view of one status, sorting by status is sorting by last activity: seek past the
-    # cursor on those keys, which the (status, last activity, id) index holds in order.
-    seek = keys
-    if sort.column == "status" and filt.view in _STATUS_VIEWS:
-        seek = keys[1:]
-    # Sorted by last activity, an index on (engineer or product, last activity) holds the
-    # filtered rows in order already.
-    walking = sort.column != "last_activity"
-    for condition in _conditions(filt, plan, steer=steer, walking=walking):
-        query = query.where(condition)
-    if values is not None:
-        query = query.where(_after(seek, values[len(keys) - len(seek):], sort.descending))
-    order = _ordered(seek, sort.descending)
-    return query.order_by(*order).limit(limit + 1)
-
-
-def _named_join(model: Any, keys: tuple[ColumnBase, ...], on: ColumnBase, plan: _Plan, *,
-                names_first: bool) -> ModelSelect[Any]:
-    """The incidents joined to the named table, in the order the plan reads them.
-
-    SQLite keeps the tables of a CROSS JOIN in the order written: names outermost to walk
-    them in order, incidents outermost when a working set is found first.
-    """
-    query: ModelSelect[Any]
-    if not plan.sqlite:
-        query = model.select(*_keyed(keys)).join(I, JOIN.INNER, on=on)
-    elif names_first:
-        query = model.select(*_keyed(keys)).join(I, JOIN.CROSS).where(on)
-    else:
-        query = I.select(*_keyed(keys)).join(model, JOIN.CROSS).where(on)
-    return query
-
-
-def _page_of_name_sort(filt: IncidentFilter, sort: Sort, plan: _Plan,
-                       values: tuple[Any, ...] | None, limit: int) -> Any:
-    model, name, foreign_key = _NAMED[sort.column]
-    keys = (name, model.id, I.last_activity_at, I.id)
-    query = _named_join(model, keys, foreign_key == model.id, plan,
-                        names_first=plan.walk_sort_index)
-    # Walking names, each one's incidents come from the index on (it, last activity, id);
-    # "resolved" only skips the others.
-    for condition in _conditions(filt, plan, steer=plan.walk_sort_index, walking=True):
-        query = query.where(condition)
-    # Filtered to one of the named rows, walk only that one.
-    only = {"customer": filt.customer_id, "product": filt.product_id}[sort.column]
-    if only is not None:
-        query = query.where(model.id == only)
-    if values is not None:
-        query = query.where(_after(keys, values, sort.descending, lead=True))
-    order = _ordered(keys, sort.descending)
-    return query.order_by(*order).limit(limit + 1)
-
-
-def _page_of_engineer_sort(filt: IncidentFilter, sort: Sort, plan: _Plan,
-                           values: tuple[Any, ...] | None, limit: int) -> Any:
-    """Unassigned incidents sort as an engineer named "" (first going up, last going down).
-
-    Two arms, each cut to one page: the unassigned incidents by last activity, and the
-    engineers by name with each one's incidents by last activity; both walk the index on
-    (engineer, last activity, id).
-    """
-    in_unassigned = values is not None and values[0] == "" and values[1] == 0
-    desc = sort.descending
-    arms: list[Select] = []
-    # Going up, the unassigned come first: once past them, they are done. A view of one
-    # engineer's incidents has none.
-    one_engineer = filt.engineer_id is not None or filt.view == "mine"
-    if not one_engineer and not (values is not None and not in_unassigned and not desc):
-        unassigned = I.select(I.id.alias("pid"), SQL("''").alias("k0"), SQL("0").alias("k1"),
-                              I.last_activity_at.alias("k2"), I.id.alias("k3"))
-        unassigned = unassigned.where(plan.few(I.engineer.is_null()))
-        for condition in _conditions(filt, plan):
-            unassigned = unassigned.where(condition)
-        if in_unassigned:
-            assert values is not None
-            unassigned = unassigned.where(
-                _after((I.last_activity_at, I.id), values[2:], desc))
-        unassigned = (unassigned.order_by(*_ordered((I.last_activity_at, I.id), desc))
-                      .limit(limit + 1))
-        arms.append(Select([unassigned.alias("unassigned")], [SQL("*")]))
-    # Going down, the unassigned come last: once among them, the named ones are done.
-    named_done = in_unassigned and desc
-    if not named_done or not arms:
-        keys = (t.User.full_name, t.User.id, I.last_activity_at, I.id)
-        # The few engineers may be walked even in a working set: each one's open incidents
-        # are a seek on (engineer, status, last activity), unless a customer's are wanted.
-        by_status = filt.view in _STATUS_FOUND_VIEWS and filt.customer_id is None
-        named = _named_join(t.User, keys, I.engineer == t.User.id, plan,
-                            names_first=plan.walk_sort_index or by_status)
-        for condition in _conditions(filt, plan, steer=plan.walk_sort_index, walking=True):
-            named = named.where(condition)
-        only = filt.engineer_id if filt.engineer_id is not None else (
-            filt.me if filt.view == "mine" else None)
-        if only is not None:
-            named = named.where(t.User.id == only)  # walk that one engineer only
-        if named_done:
-            named = named.where(SQL("1 = 0"))  # a stale cursor: nothing is left
-        elif values is not None and not in_unassigned:
-            named = named.where(_after(keys, values, desc, lead=True))
-        named = named.order_by(*_ordered(keys, desc)).limit(limit + 1)
-        arms.append(Select([named.alias("named")], [SQL("*")]))
-    compound: Select | CompoundSelectQuery = arms[0] if len(arms) == 1 else arms[0] + arms[1]
-    order = [SQL(f"k{n}").desc() if desc else SQL(f"k{n}").asc() for n in range(4)]
-    return compound.order_by(*order).limit(limit + 1)
-
-
-def _page_query(filt: IncidentFilter, sort: Sort, after: Cursor | None,
-                limit: int) -> tuple[ModelSelect[Any], int]:
-    """One statement: the page's ids and sort keys (from indexes), then the shown columns."""
-    plan = _Plan.of(filt)
-    if sort.column in _INCIDENT_KEYS:
-        n_keys = len(_INCIDENT_KEYS[sort.column]())
-        page = _page_of_incident_sort(filt, sort, plan, _cursor_values(after, n_keys), limit)
-    elif sort.column in _NAMED:
-        n_keys = 4
-        page = _page_of_name_sort(filt, sort, plan, _cursor_values(after, n_keys), limit)
-    elif sort.column == "engineer":
-        n_keys = 4
-        page = _page_of_engineer_sort(filt, sort, plan, _cursor_values(after, n_keys), limit)
-    else:
+def _check(filt: IncidentFilter, sort: Sort) -> None:
+    if filt.view not in VIEWS:
+        raise ValidationError(f"“{filt.view}” is not a view of the incident list.", "view")
+    if sort.column not in _SORT_KEYS:
         raise ValidationError(f"The list cannot be sorted by “{sort.column}”.", "sort")
-    page = page.alias("page")
-    keys = tuple(getattr(page.c, f"k{n}") for n in range(n_keys))
-    # Read through the index on the request lines' incident, for the page's unfunded rows
-    # alone (a funded incident is on no open request).
-    awaiting = Case(None, ((I.funding == FundingKind.NONE.value, fn.EXISTS(
-        t.PaymentRequestLine.select(SQL("1"))
-        .join(t.PaymentRequest, on=(t.PaymentRequestLine.request == t.PaymentRequest.id))
-        .where((t.PaymentRequestLine.incident == I.id)
-               & (t.PaymentRequest.state == "open")))),), False)
-    query = (I.select(I.id, I.reference, I.customer, t.Customer.name, I.subject, I.product,
-                      t.Product.name, I.status, I.funding, I.engineer, t.User.full_name,
-                      I.opened_at, I.last_activity_at, I.version, awaiting, *keys)
-             .join(page, on=(I.id == page.c.pid))
-             .switch(I).join(t.Customer, on=(I.customer == t.Customer.id))
-             .switch(I).join(t.Product, on=(I.product == t.Product.id))
-             .switch(I).join(t.User, JOIN.LEFT_OUTER, on=(I.engineer == t.User.id))
-             .order_by(*_ordered(keys, sort.descending)))
-    return query, n_keys
+
+
+def _page_sql(filt: IncidentFilter, sort: Sort, after: Cursor | None,
+              limit: int) -> tuple[_Statement, list[Any]]:
+    """The page's statement (written once per shape) and its parameters."""
+    shape = _Shape(isinstance(db.obj, SqliteDatabase), filt.view, filt.engineer_id is not None,
+                   filt.product_id is not None, filt.customer_id is not None, sort.column,
+                   sort.descending, after is not None)
+    statement = _statements.get(shape)
+    if statement is None:
+        _check(filt, sort)  # only a shape never seen before can be one the list refuses
+        statement = _statements[shape] = _statement(shape)
+    if filt.me is None and filt.view == "mine":
+        raise ValidationError("“My incidents” needs to know who is logged in.", "me")
+    params: list[Any] = []
+    if filt.view == "mine":
+        params.append(filt.me)
+    elif filt.view == "callbacks_due":
+        params.append(t.CallBack.due_at.db_value(filt.now or utcnow()))
+    params.extend(v for v in (filt.engineer_id, filt.product_id, filt.customer_id)
+                  if v is not None)
+    if after is not None:
+        if len(after.key) != len(statement.key_positions):
+            raise ValidationError("The list was sorted differently; start again from the top.",
+                                  "after")
+        params.extend(after.key[statement.seek_from:])
+    params.append(limit + 1)
+    return statement, params
+
+
+def page_statement(filt: IncidentFilter, sort: Sort | None = None, *,
+                   after: Cursor | None = None, limit: int = 100) -> tuple[str, list[Any], str | None]:
+    """The SQL a page runs, its parameters and the index it reads (benchmarks and plan tests
+    run the same statement raw, or EXPLAIN it)."""
+    statement, params = _page_sql(filt, sort or Sort(), after, limit)
+    return statement.sql, params, statement.index
+
+
+def filter_conditions(filt: IncidentFilter) -> list[Any]:
+    """The filter as conditions on the incident model, for work that reads the same incidents
+    another way (the CSV export)."""
+    _check(filt, Sort())  # refuses what the list refuses
+    if filt.me is None and filt.view == "mine":
+        raise ValidationError("“My incidents” needs to know who is logged in.", "me")
+    incident = t.Incident
+    is_open = incident.status.in_([s.value for s in OPEN_STATUSES])
+    view = filt.view
+    out: list[Any] = []
+    if view == "mine":
+        out += [incident.engineer == filt.me, is_open]
+    elif view == "unassigned":
+        out += [incident.engineer.is_null(), is_open]
+    elif view == "open":
+        out.append(is_open)
+    elif view in _STATUS_VIEWS:
+        out.append(incident.status == _STATUS_VIEWS[view].value)
+    elif view == "callbacks_due":
+        out.append(incident.id.in_(
+            t.CallBack.select(t.CallBack.incident)
+            .where(t.CallBack.done_at.is_null() & (t.CallBack.due_at <= (filt.now or utcnow()))
+                   & t.CallBack.incident.is_null(False))))
+    if filt.engineer_id is not None:
+        out.append(incident.engineer == filt.engineer_id)
+    if filt.product_id is not None:
+        out.append(incident.product == filt.product_id)
+    if filt.customer_id is not None:
+        out.append(incident.customer == filt.customer_id)
+    return out
 
 
 def _when(value: Any) -> dt.datetime:
@@ -440,10 +349,11 @@ def _when(value: Any) -> dt.datetime:
 
 def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
                    after: Cursor | None = None, limit: int = 100) -> IncidentPage:
-    """One page of the incident list, in one query, however deep the page.
+    """One page of the incident list, in one statement, however deep the page.
 
     Pages are keyed on the last row's sort values (not offsets), so page 10,000 costs what
-    page 1 does.
+    page 1 does: the statement seeks the index that holds the view in the sort's order and
+    reads one page from there.
 
     Raises:
         ValidationError: an unknown view or sort column, or a cursor from another sort.
@@ -451,37 +361,38 @@ def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
     sort = sort or Sort()
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"A page holds 1 to {MAX_LIMIT} rows.", "limit")
-    query, n_keys = _page_query(filt, sort, after, limit)
-    raw = db.execute(query).fetchall()
+    statement, params = _page_sql(filt, sort, after, limit)
+    raw = db.execute_sql(statement.sql, params).fetchall()
     more = len(raw) > limit
-    raw = raw[:limit]
-    rows = tuple(
-        IncidentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], IncidentStatus(r[7]),
-                    FundingKind(r[8]), r[9], r[10] or "", _when(r[11]), _when(r[12]), r[13],
-                    bool(r[14]))
-        for r in raw)
+    if more:
+        del raw[limit:]
+    status_of, funding_of, when = _STATUS_OF, _FUNDING_OF, _when
+    rows = tuple([
+        IncidentRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], status_of[r[7]], funding_of[r[8]],
+                    r[9], r[10], when(r[11]), when(r[12]), r[13], bool(r[14]))
+        for r in raw])
     # The keys go back to the database as they came (text times on SQLite compare exactly).
-    cursor = Cursor(tuple(raw[-1][-n_keys:])) if more and raw else None
+    cursor = (Cursor(tuple(raw[-1][n] for n in statement.key_positions))
+              if more and raw else None)
     return IncidentPage(rows, cursor)
 
 
 def _counts_sql(by_engineer: bool, by_product: bool) -> str:
     """The status counts and the due call-backs in one statement (written once per shape)."""
     p = "?" if isinstance(db.obj, SqliteDatabase) else "%s"
-    kept, callback, incident = (t.IncidentCount._meta.table_name,
-                                t.CallBack._meta.table_name, t.Incident._meta.table_name)
+    kept = t.IncidentCount._meta.table_name
     kept_where = "".join([f" AND engineer_id = {p}" if by_engineer else "",
                           f" AND product_id = {p}" if by_product else ""])
-    due_join = f" JOIN {incident} i ON i.id = c.incident_id" if by_engineer or by_product else ""
-    due_where = "".join([f" AND i.engineer_id = {p}" if by_engineer else "",
-                         f" AND i.product_id = {p}" if by_product else ""])
+    # Each incident keeps when its earliest open call-back is due: the due ones are read
+    # from a small partial index (for one engineer or product, from theirs).
+    due_where = "".join([f" AND engineer_id = {p}" if by_engineer else "",
+                         f" AND product_id = {p}" if by_product else ""])
     # Summed in the database: a few rows come back however many keys the kept table holds.
     return (f"SELECT status, SUM(count), SUM(CASE WHEN engineer_id = 0 THEN count ELSE 0 END),"
             f" SUM(CASE WHEN engineer_id = {p} THEN count ELSE 0 END)"
             f" FROM {kept} WHERE 1 = 1{kept_where} GROUP BY status"
-            f" UNION ALL SELECT '', COUNT(DISTINCT c.incident_id), 0, 0 FROM {callback} c"
-            f"{due_join} WHERE c.done_at IS NULL AND c.due_at <= {p}"
-            f" AND c.incident_id IS NOT NULL{due_where}")
+            f" UNION ALL SELECT '', COUNT(*), 0, 0 FROM incident"
+            f" WHERE callback_due_at <= {p}{due_where}")
 
 
 def status_counts(me: int | None = None, engineer_id: int | None = None,

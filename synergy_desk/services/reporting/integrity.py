@@ -360,6 +360,36 @@ def _orphan_problems() -> list[str]:
                         "belong to no receipt.")
     problems += _funding_problems()
     problems += _double_benefit_problems()
+    problems += _sort_name_problems()
+    return problems
+
+
+def _sort_name_problems() -> list[str]:
+    """What each incident keeps for the list (the names it sorts by, when its earliest open
+    call-back is due) against the rows it is kept from."""
+    (stale,) = db.execute_sql(
+        'SELECT COUNT(*) FROM incident i JOIN customer c ON c.id = i.customer_id '
+        'JOIN product p ON p.id = i.product_id LEFT JOIN "user" u ON u.id = i.engineer_id '
+        "WHERE i.customer_name <> c.name OR i.product_name <> p.name "
+        "OR i.engineer_name <> COALESCE(u.full_name, '')").fetchone()
+    problems = []
+    if stale:
+        problems.append(
+            f"{stale:,} incident{'s keep' if stale != 1 else ' keeps'} a customer, product or "
+            "engineer name other than the current one, so the incident list sorts "
+            f"{'them' if stale != 1 else 'it'} out of place.")
+    # When each incident's earliest open call-back is due, against its call-backs.
+    (wrong,) = db.execute_sql(
+        "SELECT COUNT(*) FROM incident i LEFT JOIN (SELECT incident_id, MIN(due_at) AS due "
+        "FROM call_back WHERE done_at IS NULL AND incident_id IS NOT NULL "
+        "GROUP BY incident_id) c ON c.incident_id = i.id "
+        "WHERE (i.callback_due_at IS NULL) <> (c.due IS NULL) "
+        "OR i.callback_due_at <> c.due").fetchone()
+    if wrong:
+        problems.append(
+            f"{wrong:,} incident{'s' if wrong != 1 else ''} "
+            f"{'are' if wrong != 1 else 'is'} listed under call-backs due other than "
+            f"{'their' if wrong != 1 else 'its'} open call-backs say.")
     return problems
 
 

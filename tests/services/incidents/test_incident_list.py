@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +17,6 @@ from synergy_desk.domain.enums import (
     FundingKind,
     IncidentStatus,
     Resolution,
-    Role,
     TimelineKind,
 )
 from synergy_desk.domain.errors import ValidationError
@@ -26,16 +27,19 @@ from synergy_desk.services.incident_state import bump_count
 from synergy_desk.services.incidents import callbacks, closing, intake, reshape, work
 from synergy_desk.services.incidents.detail import incident_detail
 from synergy_desk.services.incidents.incident_list import (
+    _SORT_KEYS,
+    OPEN_CONDITION,
     SORT_COLUMNS,
     VIEWS,
     Cursor,
     IncidentFilter,
     Sort,
+    index_name,
     list_incidents,
+    page_statement,
     status_counts,
 )
 from synergy_desk.services.money import funding
-from tests.conftest import make_user
 from tests.services.incidents.incident_helpers import (
     buy_ticket,
     in_progress,
@@ -218,50 +222,84 @@ def test_bad_views_sorts_and_cursors_are_refused(office: dict[str, Any]) -> None
 # --- indexes ---
 
 
-def _page_plan(filt: IncidentFilter, sort: Sort) -> list[str]:
-    from synergy_desk.services.incidents.incident_list import _page_query
+#: Every case of the list the plans must hold for: each view with no filter, an engineer, a
+#: product, both.
+def _plan_cases(office: dict[str, Any]) -> list[tuple[IncidentFilter, Sort]]:
+    me, product = office["engineer"].id, office["product"].id
+    filters = []
+    for view in VIEWS:
+        filters += [IncidentFilter(view=view, me=me),
+                    IncidentFilter(view=view, me=me, engineer_id=office["engineer2"].id),
+                    IncidentFilter(view=view, me=me, product_id=product),
+                    IncidentFilter(view=view, me=me, engineer_id=me, product_id=product)]
+    return [(filt, Sort(column, descending)) for filt in filters for column in SORT_COLUMNS
+            for descending in (False, True)]
 
-    first = list_incidents(filt, sort, limit=2)
-    query, _ = _page_query(filt, sort, first.next_cursor, 2)
-    sql, params = query.sql()
-    lines = [r[-1] for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
-    return lines[:lines.index("SCAN page")]  # the page itself, before the shown columns
+
+def _statements(filt: IncidentFilter, sort: Sort) -> list[tuple[str, list[Any], str | None]]:
+    """The first page's statement and a deep page's (past a cursor)."""
+    first = page_statement(filt, sort, limit=2)
+    n_keys = {"reference": 1, "last_activity": 2, "opened": 2, "subject": 2, "status": 3,
+              "funding": 3, "engineer": 3}.get(sort.column, 4)
+    row = list_incidents(IncidentFilter(view="all"), sort, limit=1).rows[0]
+    key = {"reference": (int(row.reference[4:]),)}.get(sort.column)
+    if key is None:
+        sample = db.execute_sql(
+            f"SELECT {', '.join(_SORT_KEYS[sort.column])} FROM incident WHERE id = "
+            f"{'?' if isinstance(db.obj, SqliteDatabase) else '%s'}", [row.id]).fetchone()
+        key = tuple(sample)
+    assert len(key) == n_keys
+    deep = page_statement(filt, sort, after=Cursor(key), limit=2)
+    return [first, deep]
 
 
-@pytest.mark.parametrize("view", ["all", "resolved"])
-@pytest.mark.parametrize("column", [c for c in SORT_COLUMNS if c != "engineer"])
-def test_a_big_view_walks_an_index_in_sort_order(sqlite_db_url: str, password_hash: str,
-                                                 view: str, column: str) -> None:
-    office = _sqlite_office(password_hash)
+def test_every_list_case_walks_its_index_in_order(office: dict[str, Any]) -> None:
+    """No case sorts after scanning: on SQLite each reads the one index that holds it in
+    order; on PostgreSQL, with sorting and scanning the whole table priced out, every case is
+    still planned on its index (what the planner picks on a big office is the list
+    benchmark's to show)."""
     build_office(office)
-    plan = _page_plan(IncidentFilter(view=view), Sort(column, True))
-    assert not any("TEMP B-TREE" in line for line in plan), plan
-    assert all("INDEX" in line or "PRIMARY KEY" in line for line in plan[1:]), plan
+    cases = _plan_cases(office)
+    assert len(cases) == len(VIEWS) * 4 * len(SORT_COLUMNS) * 2
+    sqlite = isinstance(db.obj, SqliteDatabase)
+    with db.atomic():
+        if not sqlite:
+            for setting in ("enable_seqscan", "enable_sort", "enable_bitmapscan"):
+                db.execute_sql(f"SET LOCAL {setting} = off")
+        for filt, sort in cases:
+            for sql, params, index in _statements(filt, sort):
+                assert index is not None
+                if sqlite:
+                    plan = [r[-1] for r in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+                    assert not any("TEMP B-TREE" in line for line in plan), (filt, sort, plan)
+                    reads = [line for line in plan
+                             if line.startswith(("SCAN incident", "SEARCH incident"))]
+                    assert len(reads) == 1 and f"INDEX {index}" in reads[0], (filt, sort, plan)
+                else:
+                    text = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params))
+                    assert "Sort" not in text and "Seq Scan on incident" not in text, (
+                        filt, sort, text)
+                    # On a small office the planner may walk another family's index and
+                    # pass rows over; either way one index holds the page in order.
+                    assert re.search(r"Index Scan (Backward )?using incident_\w+ on incident ",
+                                     text), (filt, sort, index, text)
 
 
-@pytest.mark.parametrize("view", ["open", "mine", "unassigned", "awaiting_payment"])
-@pytest.mark.parametrize("column", SORT_COLUMNS)
-def test_a_working_set_is_found_by_its_index_not_by_walking_the_table(
-        sqlite_db_url: str, password_hash: str, view: str, column: str) -> None:
-    office = _sqlite_office(password_hash)
-    build_office(office)
-    plan = _page_plan(IncidentFilter(view=view, me=office["engineer"].id), Sort(column, False))
-    searches = [line for line in plan if "t1" in line and ("SEARCH" in line or "SCAN" in line)]
-    assert searches and all(line.startswith("SEARCH t1 USING") for line in searches), plan
-    assert all("incident_status" in line or "incident_engineer_id_status" in line
-               for line in searches), plan
-
-
-def _sqlite_office(password_hash: str) -> dict[str, Any]:
-    assert isinstance(db.obj, SqliteDatabase)
-    return {
-        "product": t.Product.create(name="Ledger Accounts"),
-        "product2": t.Product.create(name="Payroll Plus"),
-        "manager": make_user("mary", Role.MANAGER, password_hash, "Mary Manager"),
-        "engineer": make_user("eddie", Role.ENGINEER, password_hash, "Eddie Engineer"),
-        "engineer2": make_user("erin", Role.ENGINEER, password_hash, "Erin Engineer"),
-        "reception": make_user("rita", Role.RECEPTION, password_hash, "Rita Reception"),
-    }
+def test_the_open_condition_is_the_partial_indexes_own() -> None:
+    """A planner uses a partial index only where the query states its condition word for
+    word, so the list's must be the migration's."""
+    migration = importlib.import_module("synergy_desk.migrations.0015_incident_list_sort_keys")
+    assert OPEN_CONDITION == migration.OPEN
+    assert _SORT_KEYS == migration.SORT_KEYS
+    made = {name for name, _, _ in migration.index_plan()} | set(migration.EXISTING.values())
+    for family in ("", "engineer", "product"):
+        for kind in ("all", "open", "status", "unassigned", "callback"):
+            if (family, kind) == ("engineer", "unassigned"):
+                continue
+            for column in SORT_COLUMNS:
+                assert index_name(family, kind, column) == migration.index_for(
+                    family, kind, column)[0]
+                assert index_name(family, kind, column) in made
 
 
 # --- the kept counts ---
