@@ -1,8 +1,9 @@
 """Saving with two desks at once (docs/speed.md: a save ≤ 50 ms at the 99th percentile).
 
 Two processes, each its own desk with its own connection, save at the same time, with short
-random pauses between saves (``--pause-ms``; 0 saves back to back): a receptionist logging calls (half new incidents, half calls on open incidents) and an
-engineer adding timeline entries, through the services, each save one transaction. Every
+random pauses between saves (``--pause-ms``; 0 saves back to back): a receptionist logging
+calls (half of them new incidents, every other one then paid for in cash; the rest calls on
+open incidents) and an engineer adding timeline entries, through the services, each save one transaction. Every
 save's latency is timed; the figures are per desk and for both together.
 
 It WRITES to the database it is given (new incidents and timeline entries): point it at a
@@ -50,6 +51,7 @@ def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: ob
     from synergy_desk.models.database import open_database
     from synergy_desk.services.common import Actor
     from synergy_desk.services.incidents import intake, work
+    from synergy_desk.services.money import payments
 
     open_database(url, migrate_schema=False)
     user = (t.User.select().where((t.User.role == Role(role)) & t.User.active)
@@ -66,6 +68,7 @@ def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: ob
     warm_up, _ = rng.choice(targets)
     work.add_timeline_entry(actor, warm_up, TimelineKind.PHONE_IN, "Warm-up call.")
     start.wait()  # type: ignore[attr-defined]
+    unpaid: tuple[int, int] | None = None  # the incident just logged, awaiting payment
     for n in range(saves):
         if pause_ms > 0:
             time.sleep(rng.uniform(0, 2 * pause_ms) / 1000)
@@ -76,7 +79,18 @@ def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: ob
                 duration_seconds=180, product_id=rng.choice(products),
                 subject=f"Benchmark call {n}: error when printing")
             kind = "log call, new incident"
-            sample = timed(lambda call=call: intake.log_call(actor, call))  # type: ignore[misc]
+            made: list[int] = []
+            sample = timed(lambda call=call, made=made: made.append(  # type: ignore[misc]
+                intake.log_call(actor, call).id))
+            unpaid = (made[0], customer) if made else None
+        elif role == "reception" and n % 4 == 1 and unpaid is not None:
+            # The caller pays for the incident just logged, in cash, before any support.
+            kind = "take a payment"
+            payment = payments.PaymentInput(customer_id=unpaid[1], incident_ids=(unpaid[0],),
+                                            tendered_pence=100_000)
+            sample = timed(lambda p=payment: payments.take_payment(  # type: ignore[misc]
+                actor, p))
+            unpaid = None
         elif role == "reception":
             incident_id, customer = rng.choice(targets)
             call = intake.LogCallInput(customer_id=customer, incident_id=incident_id,

@@ -1,0 +1,84 @@
+"""How the incident list's cases grow with the office (docs/speed.md: each case at 1,000,000
+incidents within 1.5× of the same case at 10,000).
+
+Runs every case of ``bench_list_table.py`` against offices of several sizes, one after
+another, and compares each case's median with the smallest office's. An office given as an
+empty database is first filled with a demo office of its size (a million incidents take a few
+minutes on SQLite, longer on PostgreSQL); a filled one is used as it is.
+
+    python benchmarks/bench_list_growth.py \\
+        --office 10000=sqlite:///office-10k.sqlite3 \\
+        --office 100000=sqlite:///office-100k.sqlite3 \\
+        --office 1000000=sqlite:///office-1m.sqlite3
+
+Deep pages (past ``--depth`` rows) are compared only where the smallest office has them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+
+import bench_list_table as table
+
+from synergy_desk.models.database import close_database
+
+GROWTH_TARGET = 1.5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--office", action="append", required=True, metavar="SIZE=URL",
+                        help="an office of SIZE incidents (made there when empty); give two "
+                             "or more, smallest first")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--page", type=int, default=100)
+    parser.add_argument("--depth", type=int, default=2_000)
+    parser.add_argument("--views", default=",".join(table.VIEWS))
+    parser.add_argument("--sorts", default=",".join(table.SORT_COLUMNS))
+    args = parser.parse_args()
+    offices = []
+    for given in args.office:
+        size, _, url = given.partition("=")
+        offices.append((int(size.replace(",", "").replace("_", "")), url))
+    offices.sort()
+    by_size: list[tuple[int, dict[str, table.Result]]] = []
+    for size, url in offices:
+        run_args = argparse.Namespace(make=size, plans=False, **{
+            k: getattr(args, k) for k in ("repeat", "page", "depth", "views", "sorts")})
+        results = table.run(url, run_args)
+        close_database()
+        by_size.append((size, {r.case.key: r for r in results}))
+        table.summary(results)
+    smallest_size, smallest = by_size[0]
+    print()
+    for size, results in by_size[1:]:
+        # A case whose page is shorter on the small office (its view holds fewer rows than a
+        # page) reads less there: compared, it would show the page's length, not the growth.
+        same = [(r.product_median / smallest[key].product_median, key,
+                 smallest[key].product_median, r.product_median)
+                for key, r in results.items()
+                if key in smallest and smallest[key].rows == r.rows]
+        growth = sorted(same, reverse=True)
+        shorter = sum(1 for key in results if key in smallest
+                      and smallest[key].rows != results[key].rows)
+        print(f"{size:,} incidents against {smallest_size:,}: {len(growth)} cases with the "
+              f"same rows a page ({shorter} more read a shorter page on the smaller office); "
+              f"growth of the median: median {statistics.median(g[0] for g in growth):.2f}×, "
+              f"worst {growth[0][0]:.2f}× ({growth[0][1]}); over {GROWTH_TARGET:g}×: "
+              f"{sum(1 for g in growth if g[0] > GROWTH_TARGET)}")
+        print(f"  the 10 that grew most (median ms at {smallest_size:,} → {size:,}):")
+        for ratio, key, small, big in growth[:10]:
+            print(f"    {key:66}  {small:7.3f} → {big:7.3f}  {ratio:5.2f}×")
+        worst = max(results.values(), key=lambda r: r.product_p95)
+        worst_small = smallest.get(worst.case.key)
+        if worst_small is not None:
+            grew = worst.product_p95 / worst_small.product_p95
+            print(f"  the slowest case at {size:,} by p95 ({worst.case.key}): "
+                  f"{worst.product_p95:.3f} ms against {worst_small.product_p95:.3f} ms at "
+                  f"{smallest_size:,} ({worst_small.rows} rows there, {worst.rows} here): "
+                  f"{grew:.2f}×" + ("  ok" if grew <= GROWTH_TARGET else "  MISSES"))
+
+
+if __name__ == "__main__":
+    main()
