@@ -4,6 +4,9 @@ Customers are found through the trigram index ``customer_search`` (FTS5 on SQLit
 PostgreSQL); a fragment too short for trigrams (one or two characters) is matched against the
 start of the name or account code through their ordinary B-tree indexes. Incidents are found by
 number through the unique index, or by words through ``incident_search`` (FTS5 or tsvector).
+On PostgreSQL the words are looked for among the newest incidents first and then through the
+GIN index for one rare word, never by reading every incident's search row (see
+``_pg_matching_ids``).
 """
 
 from __future__ import annotations
