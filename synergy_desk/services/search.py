@@ -4,11 +4,16 @@ Customers are found through the trigram index ``customer_search`` (FTS5 on SQLit
 PostgreSQL); a fragment too short for trigrams (one or two characters) is matched against the
 start of the name or account code through their ordinary B-tree indexes. Incidents are found by
 number through the unique index, or by words through ``incident_search`` (FTS5 or tsvector).
+On PostgreSQL the words are looked for among the newest incidents first and then through the
+GIN index for one rare word, never by reading every incident's search row (see
+``_pg_matching_ids``).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,9 +30,11 @@ from synergy_desk.domain.phones import (
 )
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
+from synergy_desk.services.common import read_snapshot
 
 __all__ = ["CustomerHit", "IncidentHit", "search_customers", "search_incidents",
-           "MIN_TRIGRAM"]
+           "MIN_TRIGRAM", "NEWEST_WINDOW",
+           "COMMON_WORDS_WINDOW"]
 
 #: Fragments shorter than this cannot use a trigram index.
 MIN_TRIGRAM = 3
@@ -332,6 +339,136 @@ def _incident_hits(where_sql: str, params: list[Any], order_sql: str,
     return [IncidentHit(r[0], r[1], r[2], r[3], IncidentStatus(r[4])) for r in rows]
 
 
+#: PostgreSQL: how many of the newest incidents (by number) are read in order first. Words
+#: that many incidents hold are found here after a handful of rows.
+NEWEST_WINDOW = 1000
+#: PostgreSQL: how many of the newest incidents are read, at most, for words that are each
+#: among the office's most common but seldom found together; older incidents are not
+#: searched for them (the word index would have to gather every incident holding each word).
+COMMON_WORDS_WINDOW = 4000
+#: How long the planner's list of the office's most common words is kept before it is read
+#: again.
+_COMMON_WORDS_SECONDS = 300.0
+
+# The words are checked as a function call, which the word index cannot take: the rows are
+# read newest first through the primary key, within the window and no further.
+_PG_WINDOW = ("SELECT rowid FROM incident_search WHERE rowid > %s AND rowid <= %s "
+              "AND ts_match_vq(tsv, to_tsquery('simple', %s)) ORDER BY rowid DESC LIMIT %s")
+_PG_SMALL = ("SELECT rowid FROM incident_search WHERE tsv @@ to_tsquery('simple', %s) "
+             "ORDER BY rowid DESC LIMIT %s")
+# The index is asked for the rare word alone (a prefix of a common word would make it gather
+# every incident holding that), given as a word of a tsquery so that it is not parsed again;
+# the other words are checked, as a function call the index cannot take, on the few rows it
+# finds. ``rowid + 0`` keeps the primary key from being walked for its order.
+_PG_RARE = ("SELECT rowid FROM incident_search WHERE tsv @@ %s::tsquery "
+            "AND ts_match_vq(tsv, to_tsquery('simple', %s)) ORDER BY rowid + 0 DESC LIMIT %s")
+# The planner may judge a word common that the office seldom holds, and then read every
+# incident (a scan, or the whole primary key) rather than the index. Only the index is left
+# to it, for that statement alone; the settings are put back afterwards for a caller whose
+# transaction this is.
+_PG_INDEX_ONLY = ("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+                  "set_config('enable_seqscan', 'off', true), "
+                  "set_config('enable_indexscan', 'off', true)")
+_PG_SETTINGS_BACK = ("SELECT set_config('enable_seqscan', %s, true), "
+                     "set_config('enable_indexscan', %s, true)")
+_PG_COMMON_WORDS = ("SELECT most_common_elems::text::text[] FROM pg_stats "
+                    "WHERE schemaname = current_schema() AND tablename = 'incident_search' "
+                    "AND attname = 'tsv'")
+
+_common_words_cache: dict[int, tuple[float, list[str] | None]] = {}
+
+
+def _common_words() -> list[str] | None:
+    """The planner's list of the words most incidents hold (about 0.3 % of a large office's
+    incidents or more), sorted; None before the table has been analysed."""
+    key = id(db.obj)
+    now = time.monotonic()
+    cached = _common_words_cache.get(key)
+    if cached is not None and now - cached[0] < _COMMON_WORDS_SECONDS:
+        return cached[1]
+    row = db.execute_sql(_PG_COMMON_WORDS).fetchone()
+    words = sorted(str(w) for w in row[0]) if row is not None and row[0] else None
+    _common_words_cache.clear()
+    _common_words_cache[key] = (now, words)
+    return words
+
+
+def _is_common(prefix: str, common: list[str]) -> bool:
+    """Whether a common word starts with ``prefix``."""
+    at = bisect.bisect_left(common, prefix)
+    return at < len(common) and common[at].startswith(prefix)
+
+
+def _narrow(prefix: str) -> bool:
+    """Whether so long a prefix is the start of few different words. A short one may start
+    thousands of rare ones ("r-0" every receipt's number), which the index would gather."""
+    letters = sum(ch.isalnum() for ch in prefix)
+    return letters >= (5 if any(ch.isdigit() for ch in prefix) else 3)
+
+
+def _window(low: int, high: int, tsquery: str, limit: int) -> list[int]:
+    return [int(row[0]) for row in
+            db.execute_sql(_PG_WINDOW, (low, high, tsquery, limit)).fetchall()]
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _pg_matching_ids(prefixes: list[str], limit: int) -> list[int]:
+    """The newest incidents holding a word starting with each of ``prefixes`` (quoted for
+    to_tsquery), newest first, at most ``limit``.
+
+    Never a walk of the whole primary key filtering on the words (it read every incident
+    when the words were rare), and never the word index gathering every incident that holds
+    a common word: first the newest :data:`NEWEST_WINDOW` incidents in order, which is enough
+    for common words; then, if one of the words is rare (not the start of any of the office's
+    most common words, and long enough to start few words at all), the word index for that
+    word alone; otherwise the newest :data:`COMMON_WORDS_WINDOW` incidents.
+    """
+    tsquery = " & ".join(f"{p}:*" for p in prefixes)
+    # PostgreSQL's parser may split a typed word further ("re-set" holds "re" and "set"):
+    # its own reading of the query names the words to weigh. The search table's rowid is the
+    # incident's id.
+    top, parsed = db.execute_sql("SELECT max(id), to_tsquery('simple', %s)::text FROM incident",
+                                 (tsquery,)).fetchone()
+    lexemes = list(dict.fromkeys(m.replace("''", "'") for m in _LEXEME.findall(parsed or "")))
+    if top is None or not lexemes:
+        return []
+    top = int(top)
+    if top <= NEWEST_WINDOW:
+        # An office this small is all window: the index and a sort of what it found.
+        return [int(row[0]) for row in db.execute_sql(_PG_SMALL, (tsquery, limit)).fetchall()]
+    ids = _window(top - NEWEST_WINDOW, top, tsquery, limit)
+    if len(ids) == limit:
+        return ids
+    common = _common_words()
+    rare = [w for w in lexemes if _narrow(w) and (common is None or not _is_common(w, common))]
+    if not rare:
+        return ids + _window(top - COMMON_WORDS_WINDOW, top - NEWEST_WINDOW, tsquery,
+                             limit - len(ids))
+    # The longest rare word is likely the rarest.
+    quoted = max(rare, key=len).replace("\\", "\\\\").replace("'", "''")
+    with read_snapshot():
+        before = db.execute_sql(_PG_INDEX_ONLY).fetchone()
+        ids = [int(row[0]) for row in
+               db.execute_sql(_PG_RARE, (f"'{quoted}':*", tsquery, limit)).fetchall()]
+        db.execute_sql(_PG_SETTINGS_BACK, (before[0], before[1]))
+    return ids
+
+
+def _incidents_by_id(ids: Sequence[int]) -> list[IncidentHit]:
+    """The hits for these incidents, in the order given."""
+    if not ids:
+        return []
+    rows = cast(Iterable[Sequence[Any]],
+                t.Incident.select(t.Incident.id, t.Incident.reference, t.Incident.subject,
+                                  t.Customer.name, t.Incident.status)
+                .join(t.Customer, on=(t.Incident.customer == t.Customer.id))
+                .where(t.Incident.id.in_(list(ids))).tuples())
+    by_id = {int(r[0]): IncidentHit(r[0], r[1], r[2], r[3], IncidentStatus(r[4])) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def _fulltext_incidents(text: str, limit: int) -> list[IncidentHit]:
     if _is_sqlite():
         tokens = [w.lower() for w in _WORD.findall(text)]
@@ -349,9 +486,8 @@ def _fulltext_incidents(text: str, limit: int) -> list[IncidentHit]:
     parts = []
     for word in dict.fromkeys(w.lower() for w in words):
         quoted = word.replace("\\", "\\\\").replace("'", "''")
-        parts.append(f"'{quoted}':*")
-    return _incident_hits("s.tsv @@ to_tsquery('simple', %s)", [" & ".join(parts)],
-                          "s.rowid DESC", limit)
+        parts.append(f"'{quoted}'")
+    return _incidents_by_id(_pg_matching_ids(parts, limit))
 
 
 def search_incidents(text: str, limit: int = 20) -> list[IncidentHit]:

@@ -12,7 +12,7 @@ import pytest
 from synergy_desk.domain.enums import IncidentStatus, TimelineKind
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.services import search_index
+from synergy_desk.services import search, search_index
 from synergy_desk.services.common import Actor, next_number
 from synergy_desk.services.people.customers import (
     ContactInput,
@@ -390,3 +390,172 @@ def test_incident_search_uses_indexes(incidents: list[t.Incident]) -> None:
             assert "Seq Scan" not in plan, (sql, plan)
             if "incident_search" in sql:
                 assert "incident_search_tsv" in plan, (sql, plan)
+
+
+# --- newest first at any size ----------------------------------------------------------------
+# On PostgreSQL the words are looked for among the newest incidents first (a window of
+# ``NEWEST_WINDOW``), then through the word index among the older ones. A small window makes
+# a handful of incidents cross it; the meaning must be the same on both engines.
+
+
+@pytest.fixture(params=["rare words", "common words"])
+def small_window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A window of three incidents; past it, each word taken as rare (the word index) or as
+    common (the newest few thousand incidents, here all of them)."""
+    monkeypatch.setattr(search, "NEWEST_WINDOW", 3)
+    rare = request.param == "rare words"
+    monkeypatch.setattr(search, "_common_words", lambda: [])
+    monkeypatch.setattr(search, "_narrow", lambda prefix: rare)
+    return 3
+
+
+@pytest.fixture
+def history(people: dict[str, int], reception: Actor, product: t.Product,
+            small_window: int) -> list[t.Incident]:
+    """Twelve incidents: "licence" in all of them, rarer words in a few, old and new."""
+    made = []
+    for i in range(12):
+        extra = {0: "Crashed in the spooler", 4: "Spooler again", 10: "Zebra driver"}.get(i, "")
+        made.append(make_incident(people["jane"], reception, product,
+                                  f"Licence problem {i}", extra))
+    return made
+
+
+@pytest.mark.parametrize(("query", "limit", "expected"), [
+    ("licence", 5, [11, 10, 9, 8, 7]),        # common: the newest, past the window
+    ("licence", 20, list(range(11, -1, -1))),  # all of them, newest first, none twice
+    ("lic prob", 4, [11, 10, 9, 8]),           # every word a prefix
+    ("spooler", 20, [4, 0]),                   # only older incidents hold it
+    ("spool", 1, [4]),                         # the newest of those
+    ("zebra", 20, [10]),                       # only inside the window
+    ("licence zebra", 20, [10]),
+    ("licence crashed", 20, [0]),              # the oldest incident
+    ("licence xylophone", 20, []),             # one word nobody wrote
+    ("xylophone", 20, []),
+])
+def test_words_find_the_newest_matches_on_either_side_of_the_window(
+        history: list[t.Incident], query: str, limit: int, expected: list[int]) -> None:
+    assert ids(search_incidents(query, limit=limit)) == [history[i].id for i in expected]
+
+
+def test_reference_comes_first_then_the_newest_words(history: list[t.Incident]) -> None:
+    # "11" is incident INC-000011 and a word of "Licence problem 11", outside the window.
+    hits = search_incidents("11", limit=5)
+    assert hits[0].reference == "INC-000011"
+    assert ids(hits) == [history[10].id, history[11].id]
+    assert ids(search_incidents("INC-000012")) == [history[11].id]
+
+
+def test_hits_carry_the_incident_details_past_the_window(history: list[t.Incident]) -> None:
+    (hit,) = search_incidents("crashed")
+    assert (hit.id, hit.reference, hit.subject, hit.customer_name, hit.status) == (
+        history[0].id, "INC-000001", "Licence problem 0", "Jane Smith", IncidentStatus.QUEUED)
+
+
+def test_search_leaves_the_callers_transaction_settings_alone(
+        history: list[t.Incident]) -> None:
+    if is_sqlite():
+        pytest.skip("planner settings are PostgreSQL's")
+    with db.atomic():
+        assert ids(search_incidents("spooler")) == [history[4].id, history[0].id]
+        assert db.execute_sql("SHOW enable_seqscan").fetchone()[0] == "on"
+
+
+def _fill_office(rows: int) -> None:
+    """Many more incidents (copies of the first) and their search text, straight into the
+    tables: everyday words in all, a rare word in a few old ones; then ANALYZE, as a large
+    office has it."""
+    columns = [row[0] for row in db.execute_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'incident' "
+        "AND table_schema = current_schema() AND column_name NOT IN ('id', 'number', "
+        "'reference') ORDER BY ordinal_position").fetchall()]
+    kept = ", ".join(f'"{c}"' for c in columns)
+    db.execute_sql(
+        f"INSERT INTO incident (id, number, reference, {kept}) "
+        f"SELECT n, n, 'INC-' || lpad(n::text, 6, '0'), {kept} "
+        "FROM incident, generate_series(1000, 999 + %s) AS n WHERE incident.id = 1", (rows,))
+    db.execute_sql(
+        "INSERT INTO incident_search (rowid, body) "
+        "SELECT n, 'INC-' || lpad(n::text, 6, '0') || ' printer offline after the update '"
+        "|| CASE WHEN n %% 5000 = 7 THEN 'spooler ' ELSE '' END "
+        "|| CASE WHEN n %% 3 = 0 THEN 'licence key rejected' ELSE 'backup fails nightly' END "
+        "FROM generate_series(1000, 999 + %s) AS n", (rows,))
+    db.execute_sql("ANALYZE incident")
+    db.execute_sql("ANALYZE incident_search")
+
+
+def _plan_lines(sql: str, params: list[Any]) -> list[str]:
+    with db.atomic():
+        if "rowid >" not in sql:
+            # As the service runs the statement over every incident: the index only.
+            db.execute_sql("SET LOCAL enable_seqscan = off")
+            db.execute_sql("SET LOCAL enable_indexscan = off")
+        rows = db.execute_sql("EXPLAIN " + sql, params).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def _unbounded_filtering_walks(lines: list[str]) -> list[str]:
+    """Scans of incident_search's primary key that filter on the words with no bound on rowid."""
+    walks = []
+    for at, line in enumerate(lines):
+        if "Scan" not in line or "incident_search_pkey" not in line:
+            continue
+        depth = len(line) - len(line.lstrip(" -"))
+        details = []
+        for below in lines[at + 1:]:
+            if "->" in below or len(below) - len(below.lstrip(" ")) <= depth - 2:
+                break
+            details.append(below.strip())
+        filters_words = any(d.startswith("Filter:") and "tsv" in d for d in details)
+        bounded = any(d.startswith("Index Cond:") and "rowid >" in d for d in details)
+        if filters_words and not bounded:
+            walks.append("\n".join([line, *details]))
+    return walks
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["xylophone", "spooler", "printer", "licence spooler",
+                                   "zzq", "pr", "nightly rejected"])
+def test_pg_incident_search_never_walks_the_whole_primary_key(
+        incidents: list[t.Incident], query: str) -> None:
+    """The words are found through the GIN index or within a bounded newest window — never by
+    walking incident_search_pkey backwards and filtering every row on tsv (which, with rare
+    words in a million incidents, read the whole table)."""
+    if is_sqlite():
+        pytest.skip("PostgreSQL's plans")
+    _fill_office(60_000)
+    search._common_words_cache.clear()  # the planner's list as it is after this ANALYZE
+    statements = [s for s in _run_searches([query], search_incidents)
+                  if "FROM incident_search" in s[0] and "tsv" in s[0]]
+    assert statements
+    if query == "nightly rejected":
+        # Each word common, never together: the newest window, then the wider one.
+        assert [("rowid >" in sql) for sql, _ in statements] == [True, True]
+    for sql, params in statements:
+        lines = _plan_lines(sql, params)
+        plan = "\n".join(lines)
+        assert "Seq Scan" not in plan, (sql, plan)
+        assert _unbounded_filtering_walks(lines) == [], (sql, plan)
+        if "rowid >" not in sql:
+            assert "incident_search_tsv" in plan, (sql, plan)
+            # The index is asked for one word; the others are checked on what it found.
+            assert "ts_match_vq" in plan.split("Bitmap Index Scan")[0], (sql, plan)
+
+
+def test_pg_common_words_are_looked_for_among_the_newest_incidents(
+        people: dict[str, int], reception: Actor, product: t.Product,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words each too common (or too short) for the word index are looked for among the
+    newest ``COMMON_WORDS_WINDOW`` incidents only."""
+    if is_sqlite():
+        pytest.skip("the window is PostgreSQL's")
+    made = [make_incident(people["jane"], reception, product, f"Licence problem {i}",
+                          "Crashed" if i == 0 else "") for i in range(8)]
+    monkeypatch.setattr(search, "NEWEST_WINDOW", 2)
+    monkeypatch.setattr(search, "COMMON_WORDS_WINDOW", 5)
+    monkeypatch.setattr(search, "_common_words", lambda: ["crashed", "licence", "problem"])
+    assert ids(search_incidents("licence", limit=20)) == [m.id for m in made[:2:-1]]
+    assert search_incidents("licence crashed") == []
+    # A rare word is found wherever it is.
+    monkeypatch.setattr(search, "_common_words", lambda: ["licence", "problem"])
+    assert ids(search_incidents("licence crashed")) == [made[0].id]
