@@ -118,8 +118,12 @@ def _triggers_sqlite():
         "CREATE TRIGGER user_name_on_incidents AFTER UPDATE OF full_name ON \"user\" "
         "WHEN NEW.full_name IS NOT OLD.full_name "
         "BEGIN UPDATE incident SET engineer_name = NEW.full_name WHERE engineer_id = NEW.id; END",
+        # A new open call-back can only bring the time forward (a done one changes nothing):
+        # most call-backs, written done by a bulk load, cost the incident nothing.
         "CREATE TRIGGER call_back_due_insert AFTER INSERT ON call_back "
-        f"WHEN NEW.incident_id IS NOT NULL BEGIN {_due('NEW')}; END",
+        "WHEN NEW.incident_id IS NOT NULL AND NEW.done_at IS NULL "
+        "BEGIN UPDATE incident SET callback_due_at = NEW.due_at WHERE id = NEW.incident_id "
+        "AND (callback_due_at IS NULL OR callback_due_at > NEW.due_at); END",
         "CREATE TRIGGER call_back_due_update "
         "AFTER UPDATE OF incident_id, due_at, done_at ON call_back "
         f"BEGIN {_due('OLD')}; {_due('NEW')}; END",
@@ -184,10 +188,16 @@ def _triggers_postgres():
         "EXECUTE FUNCTION user_name_on_incidents()",
         f"""CREATE FUNCTION call_back_due() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                {_due('OLD')};
+            IF TG_OP = 'INSERT' THEN
+                IF NEW.incident_id IS NOT NULL AND NEW.done_at IS NULL THEN
+                    UPDATE incident SET callback_due_at = NEW.due_at
+                    WHERE id = NEW.incident_id
+                    AND (callback_due_at IS NULL OR callback_due_at > NEW.due_at);
+                END IF;
+                RETURN NULL;
             END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            {_due('OLD')};
+            IF TG_OP = 'UPDATE' THEN
                 {_due('NEW')};
             END IF;
             RETURN NULL;
