@@ -223,7 +223,6 @@ def start(prefs: Any, database_url: str | None) -> Any:
     from synergy_desk.services.office import settings as settings_service
     from synergy_desk.services.people import users
     from synergy_desk.ui import formatting
-    from synergy_desk.ui.dialogs.first_run import FirstRunDialog
     from synergy_desk.ui.dialogs.import_customers import undo_stopped_imports
     from synergy_desk.ui.dialogs.login import LoginDialog
     from synergy_desk.ui.operations import reporting_errors
@@ -260,6 +259,8 @@ def start(prefs: Any, database_url: str | None) -> Any:
     # An import whose desk stopped half-way is undone before anyone works with its customers.
     undo_stopped_imports(None)
     if not users.has_users():
+        from synergy_desk.ui.dialogs.first_run import FirstRunDialog  # a new office only
+
         # What the service refuses is said in the dialog, which stays open to put it right.
         request = FirstRunDialog.ask(None, lambda office: settings_service.setup_office(
             company_name=office.company_name, address=office.address,

@@ -12,10 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
-from stdnum.iso7064 import mod_37_36
-
 from synergy_desk.domain.errors import ValidationError
 
 __all__ = ["BankDetails", "clean_sort_code", "clean_account_number", "clean_iban", "clean_bic",
@@ -84,6 +80,9 @@ def clean_iban(text: str) -> str:
     compact = _SEPARATORS.sub("", text or "").upper()
     if not compact:
         return ""
+    from schwifty import IBAN
+    from schwifty.exceptions import SchwiftyException
+
     try:
         return str(IBAN(compact).formatted)
     except SchwiftyException as exc:
@@ -100,6 +99,9 @@ def clean_bic(text: str) -> str:
     compact = _SEPARATORS.sub("", text or "").upper()
     if not compact:
         return ""
+    from schwifty import BIC
+    from schwifty.exceptions import SchwiftyException
+
     try:
         return str(BIC(compact))
     except SchwiftyException as exc:
@@ -109,6 +111,8 @@ def clean_bic(text: str) -> str:
 
 def payment_reference(number: int) -> str:
     """The reference a payer types for request ``number``: "PR123-F"."""
+    from stdnum.iso7064 import mod_37_36
+
     digits = str(int(number))
     return f"{REFERENCE_PREFIX}{digits}-{mod_37_36.calc_check_digit(digits)}"
 
@@ -123,12 +127,16 @@ class ReferenceFound:
 
     @property
     def check_ok(self) -> bool:
+        from stdnum.iso7064 import mod_37_36
+
         return bool(self.check) and mod_37_36.is_valid(f"{self.number}{self.check}")
 
     def checked_reading(self) -> ReferenceFound | None:
         """A reference read without a check character may be one whose check character is a
         digit, typed straight after the number ("PR389" for PR38-9): that reading, when its
         last digit checks, else None."""
+        from stdnum.iso7064 import mod_37_36
+
         digits = str(self.number)
         if self.check or len(digits) < 2 or not mod_37_36.is_valid(digits):
             return None

@@ -1,11 +1,13 @@
-"""Phone numbers normalised to E.164 (default region GB) so a caller is found however typed."""
+"""Phone numbers normalised to E.164 (default region GB) so a caller is found however typed.
+
+``phonenumbers`` is imported by the functions that parse, not with the module: it is slow to
+load and the window's first screen does not need it.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import phonenumbers
 
 from synergy_desk.domain.errors import ValidationError
 
@@ -23,6 +25,8 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
     raw = (text or "").strip()
     if not raw:
         return ""
+    import phonenumbers
+
     # A full number has at most 15 digits after its international prefix (+ or 00): more
     # were mistyped, and the parser would quietly drop some rather than refuse them.
     significant = re.sub(r"\D", "", raw)
@@ -61,6 +65,8 @@ def display_phone(e164: str) -> str:
     """
     if not e164:
         return ""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
@@ -91,6 +97,8 @@ def phone_search_terms(e164: str) -> list[str]:
 def _phone_search_terms(e164: str) -> tuple[str, ...]:
     if not e164:
         return ()
+    import phonenumbers
+
     digits = e164.lstrip("+")
     terms = [digits]
     try:

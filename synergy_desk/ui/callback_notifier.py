@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
@@ -21,10 +22,11 @@ from shiboken6 import isValid
 from synergy_desk.domain.phones import display_phone
 from synergy_desk.models.base import utcnow
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import callbacks
-from synergy_desk.services.incidents.callbacks import CallBackRow
 from synergy_desk.ui import formatting, palette
 from synergy_desk.ui.operations import reporting_errors
+
+if TYPE_CHECKING:
+    from synergy_desk.services.incidents.callbacks import CallBackRow
 
 __all__ = ["CallbackNotice", "CallbackNotifier", "CHECK_MS"]
 
@@ -148,6 +150,8 @@ class CallbackNotifier(QObject):
 
         def failed(exc: Exception) -> None:
             log.warning("Could not read the call-backs due: %s", exc)  # the next look tries
+
+        from synergy_desk.services.incidents import callbacks
 
         with reporting_errors(self._window, failure=failed) as reading:
             due = callbacks.callbacks_due_for(self._actor, self.now())

@@ -109,10 +109,16 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, row_height = area.x(), area.y(), 0
+        # The gaps depend on the style alone: asked for once per style, not for every item.
+        gaps: dict[object, tuple[int, int]] = {}
         for item in self._visible():
             hint = item.sizeHint()
-            across = self._gap(item, Qt.Orientation.Horizontal)
-            down = self._gap(item, Qt.Orientation.Vertical)
+            widget = item.widget()
+            style = widget.style() if widget is not None else None
+            if style not in gaps:
+                gaps[style] = (self._gap(item, Qt.Orientation.Horizontal),
+                               self._gap(item, Qt.Orientation.Vertical))
+            across, down = gaps[style]
             if x > area.x() and x + hint.width() > area.right() + 1:
                 x, y = area.x(), y + row_height + down
                 row_height = 0

@@ -66,8 +66,7 @@ def _svg(name: str) -> str:
     return resource_text(f"{ICON_FOLDER}/{name}.svg")
 
 
-def _pixmap(svg: str, colour: str, size: int) -> QPixmap:
-    renderer = QSvgRenderer(QByteArray(svg.replace("currentColor", colour).encode("utf-8")))
+def _pixmap(renderer: QSvgRenderer, size: int) -> QPixmap:
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
@@ -96,9 +95,15 @@ def icon(name: str, palette: QPalette | None = None) -> QIcon:
                                            QPalette.ColorRole.HighlightedText),
     }
     result = QIcon()
+    drawn: dict[str, list[QPixmap]] = {}  # by colour: the modes drawn alike are drawn once
     for mode, colour in colours.items():
-        for size in ICON_SIZES:
-            result.addPixmap(_pixmap(svg, colour.name(), size), mode, QIcon.State.Off)
+        pixmaps = drawn.get(colour.name())
+        if pixmaps is None:
+            renderer = QSvgRenderer(QByteArray(
+                svg.replace("currentColor", colour.name()).encode("utf-8")))
+            pixmaps = drawn[colour.name()] = [_pixmap(renderer, size) for size in ICON_SIZES]
+        for pixmap in pixmaps:
+            result.addPixmap(pixmap, mode, QIcon.State.Off)
     return result
 
 

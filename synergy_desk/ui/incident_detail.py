@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCursor, QKeySequence
@@ -30,11 +30,13 @@ from synergy_desk.domain.enums import FundingKind, IncidentStatus, Resolution, R
 from synergy_desk.domain.errors import FundingRequired, ValidationError
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.ui import errors, formatting, palette
-from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog, TimelineRequest
 from synergy_desk.ui.flow_layout import FlowBar, FlowScroll
 from synergy_desk.ui.operations import reporting_errors
 from synergy_desk.ui.screen import VerticalScroll
 from synergy_desk.ui.worker import Background
+
+if TYPE_CHECKING:
+    from synergy_desk.ui.dialogs.timeline_entry import TimelineRequest
 
 RECEPTION_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.NOTE]
 ENGINEER_KINDS = [TimelineKind.PHONE_IN, TimelineKind.PHONE_OUT, TimelineKind.EMAIL_IN,
@@ -603,6 +605,8 @@ class IncidentDetail(QFrame):
             return
         kinds = ENGINEER_KINDS if self._actor.role in ENGINEERS \
             else RECEPTION_KINDS
+        from synergy_desk.ui.dialogs.timeline_entry import TimelineEntryDialog
+
         request = TimelineEntryDialog.ask(self, kinds, self._detail.reference,
                                           TimelineKind.PHONE_IN)
         if request is None:

@@ -28,7 +28,6 @@ from shiboken6 import isValid
 
 from synergy_desk.domain.errors import AuthenticationFailed
 from synergy_desk.services.common import Actor
-from synergy_desk.services.people.users import WRONG_LOGIN
 from synergy_desk.ui import palette
 from synergy_desk.ui.message_line import MessageLine
 from synergy_desk.ui.operations import reporting_errors
@@ -253,6 +252,8 @@ class LockScreen(QWidget):
         return True
 
     def _unlock_failed(self, exc: Exception) -> None:
+        from synergy_desk.services.people.users import WRONG_LOGIN
+
         # Only the password was typed here: the log-in's "user name or password" would puzzle.
         if isinstance(exc, AuthenticationFailed) and exc.message == WRONG_LOGIN:
             self.message.problem(self.tr("Wrong password: the desk is still locked."))

@@ -45,7 +45,7 @@ from synergy_desk.domain.errors import OfficeReplaced
 from synergy_desk.models.database import is_lost_connection
 from synergy_desk.services.common import ENGINEERS, Actor
 from synergy_desk.services.incidents import incident_list
-from synergy_desk.services.office import activity, catalogue, desks
+from synergy_desk.services.office import activity, desks
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.callback_notifier import CallbackNotifier
 from synergy_desk.ui.customer_panel import CustomerPanel
@@ -84,6 +84,9 @@ LAPSE_FIRST_MS = 20_000
 LAPSE_EVERY_MS = 3_600_000
 #: When the window sets up its daily backup, after the first paint.
 AUTO_BACKUP_SETUP_MS = 1_000
+#: The longest the window waits for its list's first paint before starting what waits for it
+#: (a window not shown yet): see MainWindow._after_first_paint.
+AFTER_PAINT_MAX_MS = 1_000
 #: How often an open window tells the office it is still open (a restore names live desks).
 HEARTBEAT_MS = desks.BEAT_SECONDS * 1000
 #: The widest a list column is made to fit its contents (the user may widen it further).
@@ -120,6 +123,8 @@ class MainWindow(QMainWindow):
         self._connected = True
         #: The list stopped on a lost connection: the poll reloads it once the database answers.
         self._list_lost = False
+        #: What starts once the list is first painted (see :meth:`_after_first_paint`).
+        self._after_paint: list[Callable[[], None]] = []
 
         self._build_actions()
         self._build_toolbar()
@@ -170,7 +175,25 @@ class MainWindow(QMainWindow):
         self.heartbeat.timeout.connect(self._beat)
         self._desk_token: str | None = None
 
+        self._first_paint = _FirstPaint(self.table.viewport(), self._start_after_paint)
+        QTimer.singleShot(AFTER_PAINT_MAX_MS, self, self._start_after_paint)
+
     # -- building ------------------------------------------------------------------------
+
+    def _after_first_paint(self, job: Callable[[], None]) -> None:
+        """Run ``job`` just after the list is first painted (or AFTER_PAINT_MAX_MS after the
+        window was built, if it has not been painted by then), once.
+
+        What the first screen does not show waits for it: the filters' engineers and
+        products, the idle lock and the phone system's settings need services and settings
+        that would otherwise be loaded and read before the first rows appear.
+        """
+        self._after_paint.append(job)
+
+    def _start_after_paint(self) -> None:
+        jobs, self._after_paint = self._after_paint, []
+        for job in jobs:
+            QTimer.singleShot(0, self, job)  # one at a time, the window answering between
 
     def _action(self, name: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
                 slot: Any, tip: str = "") -> QAction:
@@ -382,7 +405,7 @@ class MainWindow(QMainWindow):
         self.product_filter.addItem(self.tr("All products"), None)
         # The engineers and products are filled in just after the list is first painted
         # (they need the settings and users services, which the first paint does not).
-        QTimer.singleShot(150, self._fill_filters)
+        self._after_first_paint(self._fill_filters)
         self.product_filter.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.product_filter.setMinimumContentsLength(8)
@@ -487,6 +510,7 @@ class MainWindow(QMainWindow):
         self._on_filters_changed()
 
     def _fill_filters(self) -> None:
+        from synergy_desk.services.office import catalogue
         from synergy_desk.services.people import users
 
         # Without them the filters stay at "anyone" and "all"; the poll tries again.
@@ -1490,6 +1514,7 @@ class MainWindow(QMainWindow):
 
     def _on_record_contract(self, customer_id: int) -> None:
         from synergy_desk.services.money import funding
+        from synergy_desk.services.office import catalogue
         from synergy_desk.services.people import customers
         from synergy_desk.ui.dialogs.customer_cover import ContractDialog
 
@@ -1743,7 +1768,7 @@ class MainWindow(QMainWindow):
         self._session_over = False
         self.idle_watch = IdleWatch(self)
         self.idle_watch.idle.connect(self.lock)
-        QTimer.singleShot(200, self.read_idle_lock)
+        self._after_first_paint(self.read_idle_lock)  # the settings need not slow the start
 
     def read_idle_lock(self) -> None:
         """Lock after the minutes idle the office's settings say (0: never)."""
@@ -1913,7 +1938,7 @@ class MainWindow(QMainWindow):
         self.phone_listener.notice.connect(lambda text: self.statusBar().showMessage(text,
                                                                                     15_000))
         self.phone_listener.call_recorded.connect(self._on_call_recorded)
-        QTimer.singleShot(0, self.read_phone_settings)
+        self._after_first_paint(self.read_phone_settings)  # the settings need not slow the start
 
     def read_phone_settings(self) -> None:
         """Listen for the phone system when the office's settings say so."""
@@ -2154,3 +2179,18 @@ class MainWindow(QMainWindow):
                 self._show_caller(self._last_call)
         elif self._waiting_call is None:
             self.table.setFocus()
+
+
+class _FirstPaint(QObject):
+    """Calls ``painted`` (from the event loop) once, after the widget's first paint."""
+
+    def __init__(self, widget: QWidget, painted: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._painted = painted
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._painted)
+        return False

@@ -18,8 +18,7 @@ import json
 import logging
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -30,8 +29,12 @@ from synergy_desk.domain.errors import (
     ValidationError,
 )
 from synergy_desk.services.common import Actor
-from synergy_desk.services.incidents import caller_log
 from synergy_desk.ui.operations import reporting_errors
+
+if TYPE_CHECKING:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from synergy_desk.services.incidents.caller_log import PhoneEvent
 
 __all__ = ["PhoneListener", "LOOPBACK", "OFFICE_NETWORK", "ANSWER_WAIT_SECONDS"]
 
@@ -46,7 +49,7 @@ ANSWER_WAIT_SECONDS = 15.0
 class _Pending:
     """One event on its way to the window's thread, and the answer it comes back with."""
 
-    def __init__(self, event: caller_log.PhoneEvent) -> None:
+    def __init__(self, event: PhoneEvent) -> None:
         self.event = event
         self.status = 503
         self.text = "The desk did not record the call in time; send it again."
@@ -87,12 +90,18 @@ class PhoneListener(QObject):
         """Listen on ``port`` (the loopback address, or every address of the computer when
         opened to the office network); False, with a notice, when it cannot."""
         self.stop()
+        # The services a call needs are loaded here, on the window's thread, not with the
+        # window: most desks never listen.
+        from synergy_desk.services.incidents import caller_log  # noqa: F401
+
         host = OFFICE_NETWORK if open_to_network else LOOPBACK
         if not token:
             self.notice.emit(self.tr("The phone system's listener has no token yet; a manager "
                                      "makes one in Office settings."))
             return False
         try:
+            from http.server import ThreadingHTTPServer  # loaded when the listener starts
+
             server = ThreadingHTTPServer((host, port), _handler(self))
         except OSError as exc:
             log.warning("The phone system's listener could not use port %s: %s", port, exc)
@@ -126,6 +135,8 @@ class PhoneListener(QObject):
     def _read(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, str]:
         """Check a request and hand its event to the window; the answer for the phone
         system (status, one line)."""
+        from synergy_desk.services.incidents import caller_log
+
         try:
             event = caller_log.read_phone_request(path, headers, body, self._token)
         except PermissionDenied as exc:
@@ -154,6 +165,8 @@ class PhoneListener(QObject):
                           exc_info=exc)
                 pending.answer(500, "The desk could not record the call.")
 
+        from synergy_desk.services.incidents import caller_log
+
         with reporting_errors(None, failure=failed) as outcome:
             new = event.event == "newCall" and caller_log.call_of(event.call_id) is None
             row = caller_log.record_phone_event(self._actor, event)
@@ -169,11 +182,15 @@ class PhoneListener(QObject):
 
 def _without_token(line: str) -> str:
     """A request's line for the log, the office's token (the address's last part) hidden."""
+    from synergy_desk.services.incidents import caller_log
+
     return re.sub(re.escape(caller_log.CTI_PATH) + r"[^\s?\"]*", caller_log.CTI_PATH + "…",
                   line)
 
 
 def _handler(listener: PhoneListener) -> type[BaseHTTPRequestHandler]:
+    from http.server import BaseHTTPRequestHandler
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "SynergyDesk"
         sys_version = ""
@@ -186,6 +203,8 @@ def _handler(listener: PhoneListener) -> type[BaseHTTPRequestHandler]:
                 length = int(length_text)
             except ValueError:
                 length = -1
+            from synergy_desk.services.incidents import caller_log
+
             if length < 0 or length > caller_log.MAX_BODY_BYTES:
                 self._reply(400, "The request's length is not one a call event has.")
                 return

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from synergy_desk.documents import pictures
 from synergy_desk.domain.bank import (
     clean_account_number,
     clean_bic,
@@ -309,6 +308,8 @@ def _logo(value: Any, field: str) -> bytes | None:
             f"{MAX_LOGO_BYTES // 1000:,} kB).", field)
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise ValidationError("The logo must be a PNG or JPEG image.", field)
+    from synergy_desk.documents import pictures  # documents load when a logo is checked
+
     size = pictures.picture_size(data)
     if size is None:
         # Its header is unreadable: stored as given, and left off documents (as a damaged

@@ -8,10 +8,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import Case, fn
 
 from synergy_desk.domain.enums import Role
@@ -51,8 +49,15 @@ MIN_PASSWORD_LENGTH = 8
 MAX_FULL_NAME_LENGTH = 120
 
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
+    # Imported here: the hasher is slow to load and only a log-in or a password needs it.
+    from argon2 import PasswordHasher
+
     return PasswordHasher()
 
 
@@ -242,6 +247,8 @@ def _reserve_attempt(name: str, now: dt.datetime) -> _Attempt | None:
 
 
 def _password_matches(stored: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return bool(_hasher().verify(stored, password or ""))
     except (VerificationError, InvalidHashError):
@@ -333,6 +340,8 @@ def change_own_password(actor: Actor, old_password: str, new_password: str) -> N
         # A user deactivated at another desk may no longer change anything, this included.
         require(actor, EVERYONE, "change your password")
         user = get_or_404(t.User, actor.id, "user")
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
             _hasher().verify(user.password_hash, old_password or "")
         except (VerificationError, InvalidHashError):
