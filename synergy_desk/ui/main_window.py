@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         self.phone_listener.call_rang.connect(self.pop_up_caller)
 
         self.model = incident_table_model(self._load_page, self)
+        # Setting the model, its sort and the saved header each sort the list: the first
+        # page is read once, by the view chosen below.
+        self.model.hold()
         self.model.failed.connect(self._on_list_failed)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(
@@ -152,6 +155,7 @@ class MainWindow(QMainWindow):
         self._build_customer_editing()
         self._build_incident_actions()
         self._restore_state()
+        self.model.release()
         self._select_view(self._view)
 
         self._poll = QTimer(self)

@@ -169,6 +169,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
         self._cursor: Any = None
         self._exhausted = loader is None
         self._fetching = False
+        self._held = False
         self._stopped = False
         self._bold = QFont()
         self._bold.setBold(True)
@@ -225,10 +226,19 @@ class TableModel(QAbstractTableModel, Generic[R]):
         self.endResetModel()
         self._load(max(self._page_size, min(keep_rows, self.MAX_KEPT_ROWS)))
 
+    def hold(self) -> None:
+        """Ask the loader for nothing until :meth:`release`: a window setting up its sort,
+        its saved header and its view reads the first page once, not once for each."""
+        self._held = True
+
+    def release(self) -> None:
+        self._held = False
+
     def _load(self, want: int, page_size: int | None = None) -> None:
         """Load pages until ``want`` rows have come or there are no more; one call a page
         (of ``page_size`` rows, or the model's own)."""
-        if self._fetching or self._exhausted or self._stopped or self._loader is None:
+        if (self._fetching or self._held or self._exhausted or self._stopped
+                or self._loader is None):
             return
         self._fetching = True
         key = self._sort_key()
@@ -262,7 +272,7 @@ class TableModel(QAbstractTableModel, Generic[R]):
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt's
         if parent.isValid() or self._loader is None:
             return False
-        return not (self._exhausted or self._fetching or self._stopped)
+        return not (self._exhausted or self._fetching or self._stopped or self._held)
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008, N802 - Qt's
         if parent.isValid() or not self.canFetchMore(parent):

@@ -545,3 +545,21 @@ def test_no_two_shortcuts_of_the_window_are_the_same_keys(
             shortcut.objectName() or "a shortcut")
     clashes = {keys: names for keys, names in seen.items() if keys and len(names) > 1}
     assert clashes == {}
+
+
+def test_the_window_reads_the_first_page_once_as_it_opens(
+        qtbot: Any, office: dict[str, Any], prefs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Setting the model, its sort, a saved header and the view each sort the list; the
+    first page is still read once."""
+    engineer: Actor = office["engineer"]
+    make_window(qtbot, engineer, prefs).close()  # leaves a saved header and view behind
+    calls: list[str] = []
+    real = incident_list.list_incidents
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0].view)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incident_list, "list_incidents", counted)
+    window = make_window(qtbot, engineer, prefs)
+    assert calls == [window.current_filter().view]
