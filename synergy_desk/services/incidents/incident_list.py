@@ -362,6 +362,8 @@ def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"A page holds 1 to {MAX_LIMIT} rows.", "limit")
     statement, params = _page_sql(filt, sort, after, limit)
+    if filt.view == "unassigned" and filt.engineer_id is not None:
+        return IncidentPage((), None)  # nobody's incidents are no engineer's: nothing to read
     raw = db.execute_sql(statement.sql, params).fetchall()
     more = len(raw) > limit
     if more:

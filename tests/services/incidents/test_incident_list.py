@@ -161,6 +161,30 @@ def test_each_view_holds_what_it_says(office: dict[str, Any], view: str) -> None
     assert page.next_cursor is None
 
 
+def test_every_view_with_every_filter_lists_exactly_its_incidents_in_order(
+        office: dict[str, Any]) -> None:
+    """Each view with no filter, an engineer, a product or both reads its own index family;
+    each lists what a recount finds, in the sort's order, page by page."""
+    made = build_office(office)
+    me, erin, payroll = office["engineer"].id, office["engineer2"].id, office["product2"].id
+    for view in VIEWS:
+        if view == "callbacks_due":
+            continue  # held by the call-back tests
+        for engineer_id, product_id in ((None, None), (erin, None), (None, payroll),
+                                        (me, payroll)):
+            filt = IncidentFilter(view=view, me=me, engineer_id=engineer_id,
+                                  product_id=product_id)
+            wanted = [i for i in made if in_view(i, view, me)
+                      and (engineer_id is None or i.engineer_id == engineer_id)
+                      and (product_id is None or i.product_id == product_id)]
+            for column in ("reference", "customer", "engineer", "status", "product"):
+                for descending in (False, True):
+                    got = all_pages(filt, Sort(column, descending), limit=2)
+                    expected = [i.id for i in sorted(wanted, key=expected_key(column),
+                                                     reverse=descending)]
+                    assert got == expected, (filt, column, descending)
+
+
 def test_engineer_product_and_customer_filters_narrow_the_view(office: dict[str, Any]) -> None:
     made = build_office(office)
     erin, payroll = office["engineer2"].id, office["product2"].id
