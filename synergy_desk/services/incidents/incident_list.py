@@ -178,6 +178,10 @@ class _Shape(NamedTuple):
     column: str
     descending: bool
     cursor: bool
+    #: Written into the statement: PostgreSQL's plan kept for a statement run again is made
+    #: without its parameters' values, and with the page's length unknown it is no plan to
+    #: keep (the statement would be planned afresh every time).
+    limit: int
 
 
 @dataclass(frozen=True)
@@ -257,7 +261,7 @@ def _statement(shape: _Shape) -> _Statement:
     columns = ", ".join(awaiting if c == "awaiting" else c for c in _COLUMNS)
     sql = (f"SELECT {columns} FROM incident{hint}"
            + (f" WHERE {' AND '.join(where)}" if where else "")
-           + f" ORDER BY {', '.join(k + direction for k in seek)} LIMIT {p}")
+           + f" ORDER BY {', '.join(k + direction for k in seek)} LIMIT {int(shape.limit)}")
     return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index)
 
 
@@ -276,7 +280,7 @@ def _page_sql(filt: IncidentFilter, sort: Sort, after: Cursor | None,
     """The page's statement (written once per shape) and its parameters."""
     shape = _Shape(isinstance(db.obj, SqliteDatabase), filt.view, filt.engineer_id is not None,
                    filt.product_id is not None, filt.customer_id is not None, sort.column,
-                   sort.descending, after is not None)
+                   sort.descending, after is not None, limit + 1)
     statement = _statements.get(shape)
     if statement is None:
         _check(filt, sort)  # only a shape never seen before can be one the list refuses
@@ -295,7 +299,6 @@ def _page_sql(filt: IncidentFilter, sort: Sort, after: Cursor | None,
             raise ValidationError("The list was sorted differently; start again from the top.",
                                   "after")
         params.extend(after.key[statement.seek_from:])
-    params.append(limit + 1)
     return statement, params
 
 
