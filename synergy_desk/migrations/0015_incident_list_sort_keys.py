@@ -140,6 +140,8 @@ def _due(row):
 
 def _triggers_postgres():
     return [
+        # The names are read FOR SHARE: a rename at the same moment either waits for this
+        # incident (and then renames it too) or is waited for (and its name read).
         """CREATE FUNCTION incident_sort_names() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'INSERT' THEN
@@ -153,11 +155,11 @@ def _triggers_postgres():
                 RETURN NEW;
             END IF;
             NEW.customer_name := COALESCE(
-                (SELECT name FROM customer WHERE id = NEW.customer_id), '');
+                (SELECT name FROM customer WHERE id = NEW.customer_id FOR SHARE), '');
             NEW.product_name := COALESCE(
-                (SELECT name FROM product WHERE id = NEW.product_id), '');
+                (SELECT name FROM product WHERE id = NEW.product_id FOR SHARE), '');
             NEW.engineer_name := COALESCE(
-                (SELECT full_name FROM "user" WHERE id = NEW.engineer_id), '');
+                (SELECT full_name FROM "user" WHERE id = NEW.engineer_id FOR SHARE), '');
             RETURN NEW;
         END $$""",
         "CREATE TRIGGER incident_sort_names BEFORE INSERT OR UPDATE OF customer_id, product_id, "
@@ -188,16 +190,22 @@ def _triggers_postgres():
         "EXECUTE FUNCTION user_name_on_incidents()",
         f"""CREATE FUNCTION call_back_due() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
+            -- The incident is locked first, and read again by a statement of its own: two
+            -- desks changing one incident's call-backs at once take turns, the second
+            -- seeing what the first committed.
             IF TG_OP = 'INSERT' THEN
                 IF NEW.incident_id IS NOT NULL AND NEW.done_at IS NULL THEN
+                    PERFORM 1 FROM incident WHERE id = NEW.incident_id FOR NO KEY UPDATE;
                     UPDATE incident SET callback_due_at = NEW.due_at
                     WHERE id = NEW.incident_id
                     AND (callback_due_at IS NULL OR callback_due_at > NEW.due_at);
                 END IF;
                 RETURN NULL;
             END IF;
+            PERFORM 1 FROM incident WHERE id = OLD.incident_id FOR NO KEY UPDATE;
             {_due('OLD')};
             IF TG_OP = 'UPDATE' THEN
+                PERFORM 1 FROM incident WHERE id = NEW.incident_id FOR NO KEY UPDATE;
                 {_due('NEW')};
             END IF;
             RETURN NULL;

@@ -65,9 +65,12 @@ class Sort:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where the next page starts: the last row's sort values, ending with its id."""
+    """Where the next page starts: the last row's sort values, ending with its id, and the
+    sort they belong to (a cursor of another sort is refused, not read from the wrong
+    place)."""
 
     key: tuple[Any, ...]
+    sort: Sort | None = None
 
 
 class IncidentRow(NamedTuple):
@@ -105,7 +108,9 @@ class IncidentPage:
 # How each column sorts: the columns of the incident itself (the names are kept on it),
 # ending in a unique one; the paging cursor is the last row's values of them. Names sort by
 # the name, then (two customers or products of one name never interleave) the named row's id,
-# then each one's incidents by last activity. Migration 0015 made an index for each, in six
+# then each one's incidents by last activity. The engineer's id is not in its key (nobody's
+# incidents have none, and a NULL cannot be paged past): the incidents of two users of one
+# full name sort together, by last activity. Migration 0015 made an index for each, in six
 # families (below), and mirrors this table.
 _SORT_KEYS: dict[str, tuple[str, ...]] = {
     "last_activity": ("last_activity_at", "id"),
@@ -295,7 +300,8 @@ def _page_sql(filt: IncidentFilter, sort: Sort, after: Cursor | None,
     params.extend(v for v in (filt.engineer_id, filt.product_id, filt.customer_id)
                   if v is not None)
     if after is not None:
-        if len(after.key) != len(statement.key_positions):
+        if len(after.key) != len(statement.key_positions) or (
+                after.sort is not None and after.sort != sort):
             raise ValidationError("The list was sorted differently; start again from the top.",
                                   "after")
         params.extend(after.key[statement.seek_from:])
@@ -377,7 +383,7 @@ def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
                     r[9], r[10], when(r[11]), when(r[12]), r[13], bool(r[14]))
         for r in raw])
     # The keys go back to the database as they came (text times on SQLite compare exactly).
-    cursor = (Cursor(tuple(raw[-1][n] for n in statement.key_positions))
+    cursor = (Cursor(tuple(raw[-1][n] for n in statement.key_positions), sort)
               if more and raw else None)
     return IncidentPage(rows, cursor)
 

@@ -239,6 +239,12 @@ def test_bad_views_sorts_and_cursors_are_refused(office: dict[str, Any]) -> None
         list_incidents(IncidentFilter(view="mine"))  # nobody named as "me"
     with pytest.raises(ValidationError):
         list_incidents(IncidentFilter(view="all"), Sort("customer"), after=Cursor((1,)))
+    build_office(office)
+    by_engineer = list_incidents(IncidentFilter(view="all"), Sort("engineer"), limit=2)
+    assert by_engineer.next_cursor is not None
+    with pytest.raises(ValidationError):  # as many keys, but another sort's
+        list_incidents(IncidentFilter(view="all"), Sort("status"),
+                       after=by_engineer.next_cursor)
     with pytest.raises(ValidationError):
         list_incidents(IncidentFilter(view="all"), limit=0)
 

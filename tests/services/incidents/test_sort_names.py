@@ -123,3 +123,70 @@ def test_an_incident_keeps_when_its_earliest_open_call_back_is_due(
                    [t.CallBack.due_at.db_value(now), second.id])
     assert check_database() == [
         "1 incident is listed under call-backs due other than its open call-backs say."]
+
+
+def _two_desks() -> tuple[Any, Any]:
+    import psycopg
+
+    from tests.conftest import POSTGRES_URL
+
+    return psycopg.connect(POSTGRES_URL), psycopg.connect(POSTGRES_URL)
+
+
+def test_postgresql_desks_at_the_same_moment_leave_the_kept_values_right(
+        reception: Actor, office: dict[str, Any]) -> None:
+    """One desk moves an incident to a customer while another renames that customer; one
+    clears an incident's call-back while another books it a later one. Whichever goes first,
+    the incident keeps the current name and the earliest open call-back."""
+    if db.obj.param == "?":
+        return  # one writer at a time on SQLite: the triggers never overlap
+    import threading
+
+    acme, brook = make_customer("Acme Joinery"), make_customer("Brook Farm")
+    moved = new_call(reception, acme, office["product"])
+    booked = new_call(reception, brook, office["product"])
+    first = callbacks.schedule_callback(reception, brook.id, utcnow() + dt.timedelta(hours=1),
+                                        "Ring back", incident_id=booked.id)
+    a, b = _two_desks()
+    try:
+        a.execute("UPDATE incident SET customer_id = %s WHERE id = %s", (brook.id, moved.id))
+        renaming = threading.Thread(target=lambda: (b.execute(
+            "UPDATE customer SET name = 'Brookside Farm' WHERE id = %s", (brook.id,)),
+            b.commit()))
+        renaming.start()
+        renaming.join(0.5)
+        assert renaming.is_alive()  # the rename waits for the desk that read the name
+        a.commit()
+        renaming.join()
+        assert _names(moved.id)[0] == "Brookside Farm"
+
+        later = db.execute_sql("SELECT due_at FROM call_back WHERE id = %s",
+                               [first.id]).fetchone()[0] + dt.timedelta(hours=2)
+        for clear_first in (True, False):
+            if not clear_first:
+                first = callbacks.schedule_callback(
+                    reception, brook.id, utcnow() + dt.timedelta(hours=1), "Ring back",
+                    incident_id=booked.id)
+            clear = ("UPDATE call_back SET done_at = now() WHERE id = %s", (first.id,))
+            book = ("INSERT INTO call_back (customer_id, incident_id, due_at, note, "
+                    "created_by_id, created_at, outcome) VALUES (%s, %s, %s, '', %s, now(), '')",
+                    (brook.id, booked.id, later, reception.id))
+            one, other = (clear, book) if clear_first else (book, clear)
+            a.execute(*one)
+            second = threading.Thread(target=lambda o=other: (b.execute(*o), b.commit()))
+            second.start()
+            second.join(0.5)
+            a.commit()
+            second.join()
+            kept = db.execute_sql("SELECT callback_due_at FROM incident WHERE id = %s",
+                                  [booked.id]).fetchone()[0]
+            earliest = db.execute_sql(
+                "SELECT MIN(due_at) FROM call_back WHERE incident_id = %s AND done_at IS NULL",
+                [booked.id]).fetchone()[0]
+            assert kept == earliest, clear_first
+            db.execute_sql("DELETE FROM call_back WHERE incident_id = %s AND due_at = %s",
+                           [booked.id, later])
+        assert check_database() == []
+    finally:
+        a.close()
+        b.close()
