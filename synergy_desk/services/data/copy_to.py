@@ -1,14 +1,16 @@
 """Moving a single-desk SQLite office into another database, usually a PostgreSQL server.
 
-Every table is copied row for row with its ids, in one transaction on the target: the
-counters and the tamper-evident chains come across as they were, the search index is rebuilt
-from the copied rows, and the copy is checked (row counts, tamper chains, number sequences)
-before it is committed, so a failed copy leaves nothing behind.
+Every table is copied with its ids, in dependency order and in one transaction on the target
+(into PostgreSQL through COPY, the source read a batch at a time): the counters and the
+tamper-evident chains come across as they were, the search index is rebuilt from the copied
+rows, and the copy is checked (row counts, tamper chains, number sequences) before it is
+committed, so a failed copy leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -43,6 +45,8 @@ SEARCH_STAGE = "search index"
 #: Rows per INSERT, kept well under both databases' limit on bound parameters.
 _MAX_PARAMS = 30_000
 _MAX_ROWS = 1_000
+#: Rows read from the source at a time (COPY streams them on; memory stays flat).
+_BATCH = 5_000
 #: Tables that say an office lives in a database; a target holding any of them is refused.
 _OFFICE_TABLES: tuple[tuple[type[BaseModel], str], ...] = (
     (t.User, "user"), (t.Customer, "customer"), (t.Incident, "incident"),
@@ -76,6 +80,10 @@ def _sql(database: Any, sql: str, params: Sequence[Any] | None = None) -> Any:
     return database.execute_sql(sql, params)
 
 
+def _is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
 def _problems() -> list[str]:
     """The integrity check of whatever database the models are bound to."""
     return [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
@@ -91,30 +99,25 @@ def _batch_rows(model: type[BaseModel]) -> int:
     return max(1, min(_MAX_ROWS, _MAX_PARAMS // max(1, len(model._meta.sorted_fields))))
 
 
-def _source_rows(source: Any, model: type[BaseModel]) -> Iterator[list[list[Any]]]:
-    """The source's rows of ``model`` as Python values, a batch at a time, in key order."""
+def _source_batches(source: Any, model: type[BaseModel]) -> Iterator[list[tuple[Any, ...]]]:
+    """The source's rows of ``model`` as stored, a batch at a time, in key order."""
     fields = model._meta.sorted_fields
     pk: Any = model._meta.primary_key
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    table = model._meta.table_name
-    key_index = fields.index(pk)
+    cursor = _sql(source, f'SELECT {columns} FROM "{model._meta.table_name}" '
+                          f'ORDER BY "{pk.column_name}"')
+    while batch := cursor.fetchmany(_BATCH):
+        yield batch
+
+
+def _source_rows(source: Any, model: type[BaseModel]) -> Iterator[list[list[Any]]]:
+    """The source's rows of ``model`` as Python values, a batch at a time, in key order."""
+    fields = model._meta.sorted_fields
     size = _batch_rows(model)
-    last: Any = None
-    while True:
-        if last is None:
-            cursor = _sql(source, f'SELECT {columns} FROM "{table}" ORDER BY "{pk.column_name}" '
-                                  f"LIMIT {size}")
-        else:
-            cursor = _sql(source, f'SELECT {columns} FROM "{table}" WHERE "{pk.column_name}" > ? '
-                                  f'ORDER BY "{pk.column_name}" LIMIT {size}', (last,))
-        raw = cursor.fetchall()
-        if not raw:
-            return
-        last = raw[-1][key_index]
-        yield [[f.python_value(value) for f, value in zip(fields, row, strict=True)]
-               for row in raw]
-        if len(raw) < size:
-            return
+    for raw in _source_batches(source, model):
+        for start in range(0, len(raw), size):
+            yield [[f.python_value(value) for f, value in zip(fields, row, strict=True)]
+                   for row in raw[start:start + size]]
 
 
 def _counts(database: Any) -> dict[str, int]:
@@ -166,63 +169,146 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _refused(model: type[BaseModel], row: Sequence[Any], exc: BaseException) -> DatabaseError:
+    """The error naming a row of ``model`` the target refuses, and why."""
+    fields = model._meta.sorted_fields
+    key = fields.index(model._meta.primary_key)
+    name = model._meta.table_name.replace("_", " ")
+    controls = [f.name.replace("_", " ") for f, value in zip(fields, row, strict=True)
+                if isinstance(value, str) and any(
+                    ch not in "\t\n" and unicodedata.category(ch) == "Cc" for ch in value)]
+    why = (f"there is a control character (such as NUL) in its "
+           f"{' and '.join(controls)} that the database cannot store"
+           if controls else _first_line(exc))
+    return DatabaseError(
+        f"{name} {row[key]}: {why}. Correct that {name} in the office being copied "
+        "and copy again. Nothing was copied.")
+
+
 def _name_the_row(model: type[BaseModel], rows: list[list[Any]],
                   batch_error: peewee.DatabaseError) -> None:
     """Raise DatabaseError naming the first of ``rows`` the target refuses, and why."""
     fields = model._meta.sorted_fields
-    key = fields.index(model._meta.primary_key)
-    name = model._meta.table_name.replace("_", " ")
     for row in rows:
         try:
             with db.atomic():
                 model.insert_many([row], fields=fields).as_rowcount().execute()
         except peewee.DatabaseError as exc:
-            controls = [f.name.replace("_", " ") for f, value in zip(fields, row, strict=True)
-                        if isinstance(value, str) and any(
-                            ch not in "\t\n" and unicodedata.category(ch) == "Cc"
-                            for ch in value)]
-            why = (f"there is a control character (such as NUL) in its "
-                   f"{' and '.join(controls)} that the database cannot store"
-                   if controls else _first_line(exc))
-            raise DatabaseError(
-                f"{name} {row[key]}: {why}. Correct that {name} in the office being copied "
-                "and copy again. Nothing was copied.") from None
+            raise _refused(model, row, exc) from None
+    name = model._meta.table_name.replace("_", " ")
     raise DatabaseError(f"{name}: {_first_line(batch_error)}. Nothing was copied.") from None
+
+
+def _unlinked(model: type[BaseModel], rows: list[tuple[Any, ...]],
+              links: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Incidents without their pointers at other incidents, which are noted in ``links``."""
+    if model is not t.Incident:
+        return rows
+    names = [f.name for f in model._meta.sorted_fields]
+    positions = [names.index(n) for n in _SELF_REFERENCES]
+    key = names.index("id")
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
+        pointers = [row[p] for p in positions]
+        if any(p is not None for p in pointers):
+            links.append((row[key], *pointers))
+            cleared = list(row)
+            for p in positions:
+                cleared[p] = None
+            row = tuple(cleared)
+        out.append(row)
+    return out
+
+
+def _relink(links: list[tuple[Any, ...]]) -> None:
+    """Put back the incidents' pointers at incidents that may have come after them."""
+    for incident_id, split_from, merged_into in links:
+        (t.Incident.update(split_from=split_from, merged_into=merged_into)
+         .where(t.Incident.id == incident_id).execute())
+
+
+def _copy_line(exc: BaseException) -> int | None:
+    """The line of the COPY data PostgreSQL refused (1 for the first row), when it says."""
+    context = getattr(getattr(exc, "diag", None), "context", None) or ""
+    found = re.search(r"\bline (\d+)", context)
+    return int(found.group(1)) if found else None
+
+
+def _copy_refusal(source: Any, model: type[BaseModel], exc: BaseException,
+                  row: Sequence[Any] | None) -> DatabaseError:
+    """The error for a COPY the target refused: the row PostgreSQL names, or the row being
+    written when the refusal came from this side (a NUL in its text), else the table."""
+    line = _copy_line(exc)
+    if line is not None:
+        seen = 0
+        for rows in _source_batches(source, model):
+            if seen + len(rows) >= line:
+                row = rows[line - seen - 1]
+                break
+            seen += len(rows)
+    if row is not None:
+        return _refused(model, row, exc)
+    name = model._meta.table_name.replace("_", " ")
+    return DatabaseError(f"{name}: {_first_line(exc)}. Nothing was copied.")
 
 
 def _copy_table(source: Any, model: type[BaseModel], done: int, total: int,
                 progress: ProgressCallback | None) -> int:
     """Copy one table's rows (ids kept); returns the rows done so far in all."""
+    if _is_postgres():
+        return _copy_table_postgres(source, model, done, total, progress)
     name = model._meta.table_name
-    links: list[tuple[int, Any, Any]] = []
-    positions: list[int] = []
-    if model is t.Incident:
-        names = [f.name for f in model._meta.sorted_fields]
-        positions = [names.index(n) for n in _SELF_REFERENCES]
-        id_position = names.index("id")
+    links: list[tuple[Any, ...]] = []
     for rows in _source_rows(source, model):
-        if positions:
-            for row in rows:
-                pointers = [row[p] for p in positions]
-                if any(p is not None for p in pointers):
-                    links.append((row[id_position], *pointers))
-                    for p in positions:
-                        row[p] = None
-        _insert(model, rows)
+        _insert(model, [list(r) for r in _unlinked(model, [tuple(r) for r in rows], links)])
         done += len(rows)
         if progress is not None:
             progress(done, total, name)
-    # Inserted without them, so an incident may point at one that comes after it.
-    for incident_id, split_from, merged_into in links:
-        (t.Incident.update(split_from=split_from, merged_into=merged_into)
-         .where(t.Incident.id == incident_id).execute())
+    _relink(links)
     return done
+
+
+def _copy_table_postgres(source: Any, model: type[BaseModel], done: int, total: int,
+                         progress: ProgressCallback | None) -> int:
+    """Copy one table's rows into PostgreSQL through COPY, as the source stores them.
+
+    The text form of COPY takes every value as PostgreSQL reads it typed: the source's
+    times, dates, 0/1 flags, pence and text go in as they are, bytes as bytea.
+    """
+    import psycopg
+
+    name = model._meta.table_name
+    columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+    links: list[tuple[Any, ...]] = []
+    row: Sequence[Any] | None = None
+    try:
+        with db.connection().cursor() as cursor, cursor.copy(
+                f'COPY "{name}" ({columns}) FROM STDIN') as copy:
+            for rows in _source_batches(source, model):
+                for row in _unlinked(model, rows, links):
+                    copy.write_row(row)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, total, name)
+    except psycopg.Error as exc:
+        raise _copy_refusal(source, model, exc, row) from None
+    _relink(links)
+    return done
+
+
+def _write_search(table: str, bodies: list[tuple[int, str]]) -> None:
+    """Add rows to a search table: through COPY on PostgreSQL."""
+    if _is_postgres():
+        with db.connection().cursor() as cursor, cursor.copy(
+                f"COPY {table} (rowid, body) FROM STDIN") as copy:
+            for body in bodies:
+                copy.write_row(body)
+    else:
+        db.cursor().executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", bodies)
 
 
 def _rebuild_search(progress: ProgressCallback | None) -> None:
     """Fill the search tables from the copied rows, with the bodies the services index."""
-    param = db.param
-    insert = f"INSERT INTO {{table}} (rowid, body) VALUES ({param}, {param})"
     total = t.Customer.select().count() + t.Incident.select().count()
     done = 0
     last = 0
@@ -237,7 +323,7 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
                 t.Contact.id):
             contacts[contact.__data__["customer"]].append(contact)
         bodies = [(c.id, search_index.customer_body(c, contacts[c.id])) for c in customers]
-        db.cursor().executemany(insert.format(table="customer_search"), bodies)
+        _write_search("customer_search", bodies)
         done += len(customers)
         last = ids[-1]
         if progress is not None:
@@ -257,7 +343,7 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
         for incident_id, text in timeline:
             texts[incident_id].append(text)
         bodies = [(i.id, search_index.incident_body(i, texts[i.id])) for i in incidents]
-        db.cursor().executemany(insert.format(table="incident_search"), bodies)
+        _write_search("incident_search", bodies)
         done += len(incidents)
         last = ids[-1]
         if progress is not None:
