@@ -364,6 +364,19 @@ def _continue_serials(models: Sequence[type[BaseModel]]) -> None:
                  f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
 
 
+def _analyse(models: Sequence[type[BaseModel]], expected: dict[str, int]) -> None:
+    """Planner statistics for every table the copy filled, the search tables included.
+
+    Run after the commit: left to PostgreSQL's autovacuum, small tables (the users, the
+    products) would wait for statistics until they changed, and the planner would guess.
+    """
+    filled = [m._meta.table_name for m in models if expected.get(m._meta.table_name)]
+    if _is_postgres():
+        filled += ["customer_search", "incident_search"]
+    for table in filled:
+        _sql(db, f'ANALYZE "{table}"')
+
+
 def _verify(expected: dict[str, int], carried: list[str]) -> None:
     """The copy holds exactly the source's rows, and checks as the source did."""
     copied = _counts(db)
@@ -391,7 +404,8 @@ def copy_office(source_url: str, target_url: str, *,
     The target's schema is created (or brought up to date); every table is copied in
     dependency order with its ids, the counters and chain heads replaced by the source's,
     the search tables rebuilt, PostgreSQL's id sequences moved past the copied ids, and the
-    whole copy checked, all in one transaction. The models stay bound to the target.
+    whole copy checked, all in one transaction; then every table it filled is analysed for
+    the query planner. The models stay bound to the target.
 
     Raises:
         ValidationError: the source is not a SQLite office, the target is the source, or the
@@ -448,6 +462,7 @@ def copy_office(source_url: str, target_url: str, *,
         _sql(source, "ROLLBACK")
     finally:
         source.close()
+    _analyse(models, expected)
     counts = tuple((m._meta.table_name, expected.get(m._meta.table_name, 0))
                    for m in t.ALL_MODELS)
     log.info("Copied %s to %s: %d rows", source_info.display, target_info.display,

@@ -1,6 +1,6 @@
 """copy-to through COPY: every column of every table arrives as it was (binary attachments,
 text with tabs, newlines, backslashes and any Unicode, NULLs), ids continue after the copied
-ones and a copy that fails its check leaves the target empty."""
+ones, a copy that fails its check leaves the target empty, and every filled table is analysed."""
 
 from __future__ import annotations
 
@@ -199,3 +199,26 @@ def test_a_copy_that_fails_its_check_leaves_the_target_empty(
     assert "does not check as the original does" in caught.value.message
     assert len(calls) == 2  # the source's check, then the copy's, after every table
     assert _counts() == new
+
+
+def test_every_filled_table_is_analysed_after_the_commit(
+        source_url: str, empty_target: str) -> None:
+    copy_to.copy_office(source_url, empty_target)
+    filled = [m._meta.table_name for m in t.ALL_MODELS if m.select().exists()]
+    assert "user" in filled and "product" in filled
+    if isinstance(db.obj, peewee.PostgresqlDatabase):
+        db.execute_sql("SELECT pg_stat_clear_snapshot()")
+        stats = dict(db.execute_sql(
+            "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+            "AND c.relkind = 'r'").fetchall())
+        # TRUNCATE (how the tests empty the database) sets reltuples to -1; ANALYZE counts.
+        for table in [*filled, "customer_search", "incident_search"]:
+            count = db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            assert stats[table] == count, table
+        analysed = {name for (name,) in db.execute_sql(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")}
+        assert set(filled) <= analysed
+    else:
+        analysed = {name for (name,) in db.execute_sql("SELECT tbl FROM sqlite_stat1")}
+        assert set(filled) <= analysed
