@@ -32,7 +32,7 @@ from synergy_desk.models.database import (
 from synergy_desk.services import search_index
 from synergy_desk.services.reporting import integrity
 
-__all__ = ["CopyResult", "copy_office", "ProgressCallback", "SEARCH_STAGE"]
+__all__ = ["CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback", "SEARCH_STAGE"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ ProgressCallback = Callable[[int, int, str], None]
 #: The stage the progress callback is given while the search index is rebuilt (the others are
 #: table names).
 SEARCH_STAGE = "search index"
+#: The stage while PostgreSQL's indexes and foreign keys are made again over the loaded rows.
+INDEX_STAGE = "indexes"
 #: Rows per INSERT, kept well under both databases' limit on bound parameters.
 _MAX_PARAMS = 30_000
 _MAX_ROWS = 1_000
@@ -52,6 +54,8 @@ _OFFICE_TABLES: tuple[tuple[type[BaseModel], str], ...] = (
     (t.User, "user"), (t.Customer, "customer"), (t.Incident, "incident"),
     (t.Payment, "payment"),
 )
+#: The search tables, rebuilt from the copied rows.
+_SEARCH_TABLES = ("customer_search", "incident_search")
 #: Incident columns pointing at other incidents, which may come later in id order.
 _SELF_REFERENCES = ("split_from", "merged_into")
 
@@ -273,27 +277,73 @@ def _copy_table_postgres(source: Any, model: type[BaseModel], done: int, total: 
     """Copy one table's rows into PostgreSQL through COPY, as the source stores them.
 
     The text form of COPY takes every value as PostgreSQL reads it typed: the source's
-    times, dates, 0/1 flags, pence and text go in as they are, bytes as bytea.
+    times, dates, 0/1 flags, pence and text go in as they are, bytes as bytea. The foreign
+    keys are set aside while the tables load (:func:`_set_aside`), so an incident that points
+    at a later one goes in as it is.
     """
     import psycopg
 
     name = model._meta.table_name
     columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
-    links: list[tuple[Any, ...]] = []
     row: Sequence[Any] | None = None
     try:
         with db.connection().cursor() as cursor, cursor.copy(
                 f'COPY "{name}" ({columns}) FROM STDIN') as copy:
             for rows in _source_batches(source, model):
-                for row in _unlinked(model, rows, links):
+                for row in rows:
                     copy.write_row(row)
                 done += len(rows)
                 if progress is not None:
                     progress(done, total, name)
     except psycopg.Error as exc:
         raise _copy_refusal(source, model, exc, row) from None
-    _relink(links)
     return done
+
+
+def _set_aside(tables: Sequence[str]) -> list[str]:
+    """PostgreSQL: drop the secondary indexes and foreign keys of ``tables`` for the length of
+    the load, and return the statements that make them again.
+
+    Building an index once over the loaded rows, and checking a foreign key with one join, is
+    many times faster than keeping them up to date row by row. The statements are read back
+    from the catalog (``pg_get_indexdef``, ``pg_get_constraintdef``), so what is made again is
+    exactly what the migrations made; the primary keys and the constraints they back stay.
+    All of it happens inside the copy's transaction: a failed copy rolls it back too.
+    """
+    if not _is_postgres():
+        return []
+    names = list(tables)
+    keys = _sql(db, """
+        SELECT c.conname, t.relname, pg_get_constraintdef(c.oid)
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
+          AND t.relname = ANY(%s)
+        ORDER BY t.relname, c.conname""", (names,)).fetchall()
+    indexes = _sql(db, """
+        SELECT i.relname, pg_get_indexdef(i.oid)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(%s)
+          AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                          WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
+        ORDER BY t.relname, i.relname""", (names,)).fetchall()
+    again: list[str] = []
+    for name, table, definition in keys:
+        _sql(db, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        again.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    for name, definition in indexes:
+        _sql(db, f'DROP INDEX "{name}"')
+        again.insert(0, definition)  # the indexes before the keys that may use them
+    return again
+
+
+def _make_again(statements: Sequence[str], progress: ProgressCallback | None) -> None:
+    """Make again what :func:`_set_aside` dropped (on rows that are all there now)."""
+    for done, statement in enumerate(statements, 1):
+        _sql(db, statement)
+        if progress is not None:
+            progress(done, len(statements), INDEX_STAGE)
 
 
 def _write_search(table: str, bodies: list[tuple[int, str]]) -> None:
@@ -307,47 +357,82 @@ def _write_search(table: str, bodies: list[tuple[int, str]]) -> None:
         db.cursor().executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", bodies)
 
 
+def _stream(model: type[BaseModel], fields: Sequence[peewee.Field],
+            order: Sequence[peewee.Field], name: str) -> Iterator[tuple[Any, ...]]:
+    """The target's rows of ``model`` (``fields``, ordered by ``order``), read a batch at a
+    time: through a server-side cursor on PostgreSQL, so memory stays flat."""
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    by = ", ".join(f'"{f.column_name}"' for f in order)
+    sql = f'SELECT {columns} FROM "{model._meta.table_name}" ORDER BY {by}'
+    if _is_postgres():
+        with db.connection().cursor(name=f"copy_to_{name}") as cursor:
+            cursor.itersize = _BATCH
+            cursor.execute(sql)
+            yield from cursor
+    else:
+        yield from db.cursor().execute(sql)
+
+
+def _grouped(parents: Iterator[tuple[Any, ...]], children: Iterator[tuple[Any, ...]]
+             ) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
+    """Each parent (its id first) with its children (the parent's id first); both streams in
+    the parents' id order, so one pass over each is enough."""
+    child = next(children, None)
+    for parent in parents:
+        mine: list[tuple[Any, ...]] = []
+        while child is not None and child[0] < parent[0]:
+            child = next(children, None)
+        while child is not None and child[0] == parent[0]:
+            mine.append(child)
+            child = next(children, None)
+        yield parent, mine
+
+
 def _rebuild_search(progress: ProgressCallback | None) -> None:
-    """Fill the search tables from the copied rows, with the bodies the services index."""
+    """Fill the search tables from the copied rows, with the bodies the services index.
+
+    The customers and their contacts, and the incidents and their timelines, are each read
+    in one ordered pass (not a query per batch), and the bodies written a batch at a time.
+    """
     total = t.Customer.select().count() + t.Incident.select().count()
     done = 0
-    last = 0
-    while True:
-        customers = list(t.Customer.select().where(t.Customer.id > last)
-                         .order_by(t.Customer.id).limit(_MAX_ROWS))
-        if not customers:
-            break
-        ids = [c.id for c in customers]
-        contacts: dict[int, list[t.Contact]] = {i: [] for i in ids}
-        for contact in t.Contact.select().where(t.Contact.customer.in_(ids)).order_by(
-                t.Contact.id):
-            contacts[contact.__data__["customer"]].append(contact)
-        bodies = [(c.id, search_index.customer_body(c, contacts[c.id])) for c in customers]
-        _write_search("customer_search", bodies)
-        done += len(customers)
-        last = ids[-1]
+    customer_fields = t.Customer._meta.sorted_fields
+    contact_fields = [t.Contact.customer, *t.Contact._meta.sorted_fields]
+    bodies: list[tuple[int, str]] = []
+    for row, contacts in _grouped(
+            _stream(t.Customer, customer_fields, [t.Customer.id], "customers"),
+            _stream(t.Contact, contact_fields, [t.Contact.customer, t.Contact.id], "contacts")):
+        customer = t.Customer(**{f.name: v for f, v in zip(customer_fields, row, strict=True)})
+        people = [t.Contact(**{f.name: v for f, v in zip(contact_fields[1:], c[1:], strict=True)})
+                  for c in contacts]
+        bodies.append((customer.id, search_index.customer_body(customer, people)))
+        if len(bodies) == _BATCH:
+            done = _write_bodies("customer_search", bodies, done, total, progress)
+    done = _write_bodies("customer_search", bodies, done, total, progress)
+    for (incident_id, reference, subject, description), entries in _grouped(
+            _stream(t.Incident, [t.Incident.id, t.Incident.reference, t.Incident.subject,
+                                 t.Incident.description], [t.Incident.id], "incidents"),
+            _stream(t.TimelineEntry, [t.TimelineEntry.incident, t.TimelineEntry.text],
+                    [t.TimelineEntry.incident, t.TimelineEntry.occurred_at, t.TimelineEntry.id],
+                    "timeline")):
+        incident = t.Incident(reference=reference, subject=subject, description=description)
+        bodies.append((incident_id, search_index.incident_body(
+            incident, [text for _, text in entries])))
+        if len(bodies) == _BATCH:
+            done = _write_bodies("incident_search", bodies, done, total, progress)
+    _write_bodies("incident_search", bodies, done, total, progress)
+
+
+def _write_bodies(table: str, bodies: list[tuple[int, str]], done: int, total: int,
+                  progress: ProgressCallback | None) -> int:
+    """Write ``bodies`` to ``table`` and empty the list; the bodies written so far in all."""
+    if bodies:
+        _write_search(table, bodies)
+        done += len(bodies)
+        bodies.clear()
         if progress is not None:
             progress(done, total, SEARCH_STAGE)
-    last = 0
-    while True:
-        incidents = list(t.Incident.select(t.Incident.id, t.Incident.reference,
-                                           t.Incident.subject, t.Incident.description)
-                         .where(t.Incident.id > last).order_by(t.Incident.id).limit(_MAX_ROWS))
-        if not incidents:
-            break
-        ids = [i.id for i in incidents]
-        texts: dict[int, list[str]] = {i: [] for i in ids}
-        timeline: Any = (t.TimelineEntry.select(t.TimelineEntry.incident, t.TimelineEntry.text)
-                         .where(t.TimelineEntry.incident.in_(ids))
-                         .order_by(t.TimelineEntry.occurred_at, t.TimelineEntry.id).tuples())
-        for incident_id, text in timeline:
-            texts[incident_id].append(text)
-        bodies = [(i.id, search_index.incident_body(i, texts[i.id])) for i in incidents]
-        _write_search("incident_search", bodies)
-        done += len(incidents)
-        last = ids[-1]
-        if progress is not None:
-            progress(done, total, SEARCH_STAGE)
+    return done
 
 
 def _continue_serials(models: Sequence[type[BaseModel]]) -> None:
@@ -454,9 +539,13 @@ def copy_office(source_url: str, target_url: str, *,
         with db.atomic():
             _refuse_if_office(target_info.display)  # again, under the transaction
             _empty_target(models)
+            again = _set_aside([m._meta.table_name for m in models])
             for model in models:
                 done = _copy_table(source, model, done, total, progress)
+            _make_again(again, progress)
+            again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
+            _make_again(again, None)  # still the search stage, at its end
             _continue_serials(models)
             _verify(expected, carried)
         _sql(source, "ROLLBACK")

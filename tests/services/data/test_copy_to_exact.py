@@ -88,6 +88,10 @@ def _awkward_text_on_demo_rows() -> None:
     entry = t.TimelineEntry.select().order_by(t.TimelineEntry.id).first()
     t.TimelineEntry.update(text=AWKWARD).where(t.TimelineEntry.id == entry.id).execute()
     search_index.index_customer(customer.id)
+    # An incident pointing at one that comes after it in id order.
+    first, last = (t.Incident.select(peewee.fn.MIN(t.Incident.id)).scalar(),
+                   t.Incident.select(peewee.fn.MAX(t.Incident.id)).scalar())
+    t.Incident.update(split_from=last).where(t.Incident.id == first).execute()
     search_index.index_incident(entry.__data__["incident"])
 
 
@@ -135,6 +139,9 @@ def empty_target(db_url: str) -> str:
 def test_the_made_up_office_has_every_kind_of_row(source: tuple[Path, dict[str, Any]]) -> None:
     contents = source[1]
     assert [name for name, rows in contents.items() if not rows] == []
+    split_from = [f.name for f in t.Incident._meta.sorted_fields].index("split_from")
+    assert any(row[split_from] is not None and row[split_from] > row[0]
+               for row in contents["incident"])
     attachments = contents["email_attachment"]
     assert any(BINARY in (row[-1] or b"") for row in attachments)
     assert any(row[-1] is None for row in attachments)
@@ -222,3 +229,31 @@ def test_every_filled_table_is_analysed_after_the_commit(
     else:
         analysed = {name for (name,) in db.execute_sql("SELECT tbl FROM sqlite_stat1")}
         assert set(filled) <= analysed
+
+
+def _schema() -> list[tuple[str, ...]]:
+    """Every index and constraint of the database's tables, as PostgreSQL writes them out."""
+    indexes = db.execute_sql(
+        "SELECT tablename, indexname, indexdef FROM pg_indexes "
+        "WHERE schemaname = current_schema() ORDER BY 1, 2").fetchall()
+    constraints = db.execute_sql(
+        "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), c.convalidated "
+        "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+        "WHERE t.relnamespace = current_schema()::regnamespace ORDER BY 1, 2").fetchall()
+    return [tuple(map(str, row)) for row in [*indexes, *constraints]]
+
+
+def test_the_indexes_and_keys_after_the_copy_are_those_the_migrations_made(
+        source_url: str, empty_target: str) -> None:
+    if not empty_target.startswith("postgres"):
+        pytest.skip("PostgreSQL's indexes and keys are made again after the load")
+    open_database(empty_target)
+    made = _schema()
+    close_database()
+    assert any("FOREIGN KEY" in row[2] for row in made if len(row) == 4)
+    copy_to.copy_office(source_url, empty_target)
+    assert _schema() == made
+    with pytest.raises(peewee.IntegrityError), db.atomic():
+        t.TimelineEntry.update(incident=10**9).where(
+            t.TimelineEntry.id == t.TimelineEntry.select(peewee.fn.MIN(t.TimelineEntry.id))
+        ).execute()
