@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,7 @@ from synergy_desk.models.database import (
     open_database,
 )
 from synergy_desk.services import search_index
+from synergy_desk.services.common import read_snapshot
 from synergy_desk.services.reporting import integrity
 
 __all__ = ["CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback", "SEARCH_STAGE"]
@@ -54,6 +56,8 @@ _OFFICE_TABLES: tuple[tuple[type[BaseModel], str], ...] = (
     (t.User, "user"), (t.Customer, "customer"), (t.Incident, "incident"),
     (t.Payment, "payment"),
 )
+#: Memory each index build may sort in, on PostgreSQL (the server's default is 64 MB).
+_INDEX_MEMORY = "256MB"
 #: The search tables, rebuilt from the copied rows.
 _SEARCH_TABLES = ("customer_search", "incident_search")
 #: Incident columns pointing at other incidents, which may come later in id order.
@@ -91,6 +95,39 @@ def _is_postgres() -> bool:
 def _problems() -> list[str]:
     """The integrity check of whatever database the models are bound to."""
     return [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+
+
+class _SourceCheck(threading.Thread):
+    """The source's own check, taken in a thread of its own while the copy runs.
+
+    It reads the SQLite file through a connection of its own (the models read it in this
+    thread only: :meth:`OfficeProxy.reading`), in one read snapshot; the copy waits for it
+    only when it compares the copy's check with it. Much of the copy is PostgreSQL's work
+    (building indexes, taking COPY's rows), when this thread has the interpreter to itself.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(name="copy-to: the original's check", daemon=True)
+        self._url = url
+        self._problems: list[str] = []
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        source = make_database(self._url)
+        try:
+            with db.reading(source), read_snapshot():
+                self._problems = _problems()
+        except BaseException as exc:  # noqa: BLE001 - handed to the copy by result()
+            self._error = exc
+        finally:
+            source.close()
+
+    def result(self) -> list[str]:
+        """The problems the original's check reports (waits for it; raises what it raised)."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._problems
 
 
 def _models() -> list[type[BaseModel]]:
@@ -449,16 +486,9 @@ def _continue_serials(models: Sequence[type[BaseModel]]) -> None:
                  f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
 
 
-def _analyse(models: Sequence[type[BaseModel]], expected: dict[str, int]) -> None:
-    """Planner statistics for every table the copy filled, the search tables included.
-
-    Run after the commit: left to PostgreSQL's autovacuum, small tables (the users, the
-    products) would wait for statistics until they changed, and the planner would guess.
-    """
-    filled = [m._meta.table_name for m in models if expected.get(m._meta.table_name)]
-    if _is_postgres():
-        filled += ["customer_search", "incident_search"]
-    for table in filled:
+def _analyse(tables: Sequence[str]) -> None:
+    """Planner statistics for ``tables`` (the statistics are transactional, like the rows)."""
+    for table in tables:
         _sql(db, f'ANALYZE "{table}"')
 
 
@@ -510,14 +540,11 @@ def copy_office(source_url: str, target_url: str, *,
             target_info.path.resolve() == source_info.path.resolve()):
         raise ValidationError("The office cannot be copied onto itself; give another database.")
 
-    # The source is opened as every command opens it (brought up to date, backed up first),
-    # and its own check is taken so the copy can be held to it.
+    # The source is opened as every command opens it (brought up to date, backed up first);
+    # its own check, which the copy is held to, is taken while the copy runs.
     close_database()
     open_database(source_url)
-    try:
-        carried = _problems()
-    finally:
-        close_database()
+    close_database()
 
     open_database(target_url, migrate_schema=False)
     _refuse_if_office(target_info.display)
@@ -527,6 +554,8 @@ def copy_office(source_url: str, target_url: str, *,
         raise DatabaseError(f"Cannot create the office's tables in {target_info.display}: "
                             f"{str(exc).strip().splitlines()[0]}") from None
 
+    checking = _SourceCheck(source_url)
+    checking.start()
     source = make_database(source_url)
     source.connect()
     models = _models()
@@ -536,22 +565,34 @@ def copy_office(source_url: str, target_url: str, *,
         expected = _counts(source)
         total = sum(expected.values())
         done = 0
+        filled = [m._meta.table_name for m in models if expected.get(m._meta.table_name)]
         with db.atomic():
             _refuse_if_office(target_info.display)  # again, under the transaction
             _empty_target(models)
+            if _is_postgres():
+                # The indexes are built once, each over millions of rows: sort in memory.
+                _sql(db, f"SET LOCAL maintenance_work_mem = '{_INDEX_MEMORY}'")
             again = _set_aside([m._meta.table_name for m in models])
             for model in models:
                 done = _copy_table(source, model, done, total, progress)
             _make_again(again, progress)
+            if _is_postgres():
+                # Without statistics the planner takes the tables just loaded for empty, and
+                # the search rebuild's and the check's queries would scan where they look up.
+                _analyse(filled)
             again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
             _make_again(again, None)  # still the search stage, at its end
             _continue_serials(models)
+            carried = checking.result()
             _verify(expected, carried)
         _sql(source, "ROLLBACK")
     finally:
         source.close()
-    _analyse(models, expected)
+        checking.join()  # a failed copy still lets the check finish with its file
+    # Every table filled is analysed once committed: PostgreSQL's autovacuum would leave the
+    # small ones (users, products) without statistics until they changed.
+    _analyse(filled + (list(_SEARCH_TABLES) if _is_postgres() else []))
     counts = tuple((m._meta.table_name, expected.get(m._meta.table_name, 0))
                    for m in t.ALL_MODELS)
     log.info("Copied %s to %s: %d rows", source_info.display, target_info.display,

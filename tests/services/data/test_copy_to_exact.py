@@ -257,3 +257,28 @@ def test_the_indexes_and_keys_after_the_copy_are_those_the_migrations_made(
         t.TimelineEntry.update(incident=10**9).where(
             t.TimelineEntry.id == t.TimelineEntry.select(peewee.fn.MIN(t.TimelineEntry.id))
         ).execute()
+
+
+def test_a_row_postgresql_refuses_mid_copy_is_named_and_nothing_is_copied(
+        source_url: str, tmp_path: Path, empty_target: str) -> None:
+    """SQLite keeps a postcode longer than its column; PostgreSQL's COPY refuses it, naming
+    the line, which is turned back into the customer's id."""
+    if not empty_target.startswith("postgres"):
+        pytest.skip("SQLite does not hold text to its column's length")
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "source.sqlite3") as raw:
+        ids = [r[0] for r in raw.execute("SELECT id FROM customer ORDER BY id")]
+        row_id = ids[len(ids) // 2]
+        raw.execute("UPDATE customer SET postcode = ? WHERE id = ?", ("X" * 40, row_id))
+    raw.close()
+    open_database(empty_target)
+    new = _counts()
+    close_database()
+    with pytest.raises(DatabaseError) as caught:
+        copy_to.copy_office(source_url, empty_target)
+    message = caught.value.message
+    assert message.startswith(f"customer {row_id}: value too long for type character varying"
+                              "(16). Correct that customer"), message
+    assert message.endswith("Nothing was copied.")
+    assert _counts() == new
