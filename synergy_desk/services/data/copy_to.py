@@ -98,12 +98,14 @@ def _problems() -> list[str]:
 
 
 class _SourceCheck(threading.Thread):
-    """The source's own check, taken in a thread of its own while the copy runs.
+    """The source's own check, taken in a thread of its own while PostgreSQL makes the
+    indexes and keys again over the loaded rows.
 
     It reads the SQLite file through a connection of its own (the models read it in this
-    thread only: :meth:`OfficeProxy.reading`), in one read snapshot; the copy waits for it
-    only when it compares the copy's check with it. Much of the copy is PostgreSQL's work
-    (building indexes, taking COPY's rows), when this thread has the interpreter to itself.
+    thread only: :meth:`OfficeProxy.reading`), in one read snapshot. The copy waits for it
+    before it goes on to the search texts: while the copy's own thread only waits for the
+    server it has the interpreter to itself, whereas beside the copy's Python work (reading
+    rows, writing COPY's data) each would hold the other up.
     """
 
     def __init__(self, url: str) -> None:
@@ -555,7 +557,6 @@ def copy_office(source_url: str, target_url: str, *,
                             f"{str(exc).strip().splitlines()[0]}") from None
 
     checking = _SourceCheck(source_url)
-    checking.start()
     source = make_database(source_url)
     source.connect()
     models = _models()
@@ -575,21 +576,23 @@ def copy_office(source_url: str, target_url: str, *,
             again = _set_aside([m._meta.table_name for m in models])
             for model in models:
                 done = _copy_table(source, model, done, total, progress)
+            checking.start()
             _make_again(again, progress)
             if _is_postgres():
                 # Without statistics the planner takes the tables just loaded for empty, and
                 # the search rebuild's and the check's queries would scan where they look up.
                 _analyse(filled)
+            carried = checking.result()
             again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
             _make_again(again, None)  # still the search stage, at its end
             _continue_serials(models)
-            carried = checking.result()
             _verify(expected, carried)
         _sql(source, "ROLLBACK")
     finally:
         source.close()
-        checking.join()  # a failed copy still lets the check finish with its file
+        if checking.is_alive():
+            checking.join()  # a failed copy still lets the check finish with its file
     # Every table filled is analysed once committed: PostgreSQL's autovacuum would leave the
     # small ones (users, products) without statistics until they changed.
     _analyse(filled + (list(_SEARCH_TABLES) if _is_postgres() else []))
