@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
     with ProgressBar() as bar:
 
         def progress(done: int, total: int, stage: str) -> None:
-            # One line per stage, not per table: "rows" while copying, then the search index.
-            bar(done, total, stage if stage == copy_to.SEARCH_STAGE else "rows")
+            # One line per stage, not per table: "rows" while copying, the indexes made again
+            # over them (PostgreSQL), then the search index.
+            bar(done, total,
+                stage if stage in (copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE) else "rows")
 
         result = copy_to.copy_office(source, args.url,
                                      progress=progress)

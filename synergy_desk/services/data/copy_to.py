@@ -1,14 +1,17 @@
 """Moving a single-desk SQLite office into another database, usually a PostgreSQL server.
 
-Every table is copied row for row with its ids, in one transaction on the target: the
-counters and the tamper-evident chains come across as they were, the search index is rebuilt
-from the copied rows, and the copy is checked (row counts, tamper chains, number sequences)
-before it is committed, so a failed copy leaves nothing behind.
+Every table is copied with its ids, in dependency order and in one transaction on the target
+(into PostgreSQL through COPY, the source read a batch at a time): the counters and the
+tamper-evident chains come across as they were, the search index is rebuilt from the copied
+rows, and the copy is checked (row counts, tamper chains, number sequences) before it is
+committed, so a failed copy leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -28,9 +31,10 @@ from synergy_desk.models.database import (
     open_database,
 )
 from synergy_desk.services import search_index
+from synergy_desk.services.common import read_snapshot
 from synergy_desk.services.reporting import integrity
 
-__all__ = ["CopyResult", "copy_office", "ProgressCallback", "SEARCH_STAGE"]
+__all__ = ["CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback", "SEARCH_STAGE"]
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +44,22 @@ ProgressCallback = Callable[[int, int, str], None]
 #: The stage the progress callback is given while the search index is rebuilt (the others are
 #: table names).
 SEARCH_STAGE = "search index"
+#: The stage while PostgreSQL's indexes and foreign keys are made again over the loaded rows.
+INDEX_STAGE = "indexes"
 #: Rows per INSERT, kept well under both databases' limit on bound parameters.
 _MAX_PARAMS = 30_000
 _MAX_ROWS = 1_000
+#: Rows read from the source at a time (COPY streams them on; memory stays flat).
+_BATCH = 5_000
 #: Tables that say an office lives in a database; a target holding any of them is refused.
 _OFFICE_TABLES: tuple[tuple[type[BaseModel], str], ...] = (
     (t.User, "user"), (t.Customer, "customer"), (t.Incident, "incident"),
     (t.Payment, "payment"),
 )
+#: Memory each index build may sort in, on PostgreSQL (the server's default is 64 MB).
+_INDEX_MEMORY = "256MB"
+#: The search tables, rebuilt from the copied rows.
+_SEARCH_TABLES = ("customer_search", "incident_search")
 #: Incident columns pointing at other incidents, which may come later in id order.
 _SELF_REFERENCES = ("split_from", "merged_into")
 
@@ -76,9 +88,48 @@ def _sql(database: Any, sql: str, params: Sequence[Any] | None = None) -> Any:
     return database.execute_sql(sql, params)
 
 
+def _is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
 def _problems() -> list[str]:
     """The integrity check of whatever database the models are bound to."""
     return [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+
+
+class _SourceCheck(threading.Thread):
+    """The source's own check, taken in a thread of its own while PostgreSQL makes the
+    indexes and keys again over the loaded rows.
+
+    It reads the SQLite file through a connection of its own (the models read it in this
+    thread only: :meth:`OfficeProxy.reading`), in one read snapshot. The copy waits for it
+    before it goes on to the search texts: while the copy's own thread only waits for the
+    server it has the interpreter to itself, whereas beside the copy's Python work (reading
+    rows, writing COPY's data) each would hold the other up.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(name="copy-to: the original's check", daemon=True)
+        self._url = url
+        self._problems: list[str] = []
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        source = make_database(self._url)
+        try:
+            with db.reading(source), read_snapshot():
+                self._problems = _problems()
+        except BaseException as exc:  # noqa: BLE001 - handed to the copy by result()
+            self._error = exc
+        finally:
+            source.close()
+
+    def result(self) -> list[str]:
+        """The problems the original's check reports (waits for it; raises what it raised)."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._problems
 
 
 def _models() -> list[type[BaseModel]]:
@@ -91,30 +142,25 @@ def _batch_rows(model: type[BaseModel]) -> int:
     return max(1, min(_MAX_ROWS, _MAX_PARAMS // max(1, len(model._meta.sorted_fields))))
 
 
-def _source_rows(source: Any, model: type[BaseModel]) -> Iterator[list[list[Any]]]:
-    """The source's rows of ``model`` as Python values, a batch at a time, in key order."""
+def _source_batches(source: Any, model: type[BaseModel]) -> Iterator[list[tuple[Any, ...]]]:
+    """The source's rows of ``model`` as stored, a batch at a time, in key order."""
     fields = model._meta.sorted_fields
     pk: Any = model._meta.primary_key
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    table = model._meta.table_name
-    key_index = fields.index(pk)
+    cursor = _sql(source, f'SELECT {columns} FROM "{model._meta.table_name}" '
+                          f'ORDER BY "{pk.column_name}"')
+    while batch := cursor.fetchmany(_BATCH):
+        yield batch
+
+
+def _source_rows(source: Any, model: type[BaseModel]) -> Iterator[list[list[Any]]]:
+    """The source's rows of ``model`` as Python values, a batch at a time, in key order."""
+    fields = model._meta.sorted_fields
     size = _batch_rows(model)
-    last: Any = None
-    while True:
-        if last is None:
-            cursor = _sql(source, f'SELECT {columns} FROM "{table}" ORDER BY "{pk.column_name}" '
-                                  f"LIMIT {size}")
-        else:
-            cursor = _sql(source, f'SELECT {columns} FROM "{table}" WHERE "{pk.column_name}" > ? '
-                                  f'ORDER BY "{pk.column_name}" LIMIT {size}', (last,))
-        raw = cursor.fetchall()
-        if not raw:
-            return
-        last = raw[-1][key_index]
-        yield [[f.python_value(value) for f, value in zip(fields, row, strict=True)]
-               for row in raw]
-        if len(raw) < size:
-            return
+    for raw in _source_batches(source, model):
+        for start in range(0, len(raw), size):
+            yield [[f.python_value(value) for f, value in zip(fields, row, strict=True)]
+                   for row in raw[start:start + size]]
 
 
 def _counts(database: Any) -> dict[str, int]:
@@ -166,102 +212,266 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _refused(model: type[BaseModel], row: Sequence[Any], exc: BaseException) -> DatabaseError:
+    """The error naming a row of ``model`` the target refuses, and why."""
+    fields = model._meta.sorted_fields
+    key = fields.index(model._meta.primary_key)
+    name = model._meta.table_name.replace("_", " ")
+    controls = [f.name.replace("_", " ") for f, value in zip(fields, row, strict=True)
+                if isinstance(value, str) and any(
+                    ch not in "\t\n" and unicodedata.category(ch) == "Cc" for ch in value)]
+    why = (f"there is a control character (such as NUL) in its "
+           f"{' and '.join(controls)} that the database cannot store"
+           if controls else _first_line(exc))
+    return DatabaseError(
+        f"{name} {row[key]}: {why}. Correct that {name} in the office being copied "
+        "and copy again. Nothing was copied.")
+
+
 def _name_the_row(model: type[BaseModel], rows: list[list[Any]],
                   batch_error: peewee.DatabaseError) -> None:
     """Raise DatabaseError naming the first of ``rows`` the target refuses, and why."""
     fields = model._meta.sorted_fields
-    key = fields.index(model._meta.primary_key)
-    name = model._meta.table_name.replace("_", " ")
     for row in rows:
         try:
             with db.atomic():
                 model.insert_many([row], fields=fields).as_rowcount().execute()
         except peewee.DatabaseError as exc:
-            controls = [f.name.replace("_", " ") for f, value in zip(fields, row, strict=True)
-                        if isinstance(value, str) and any(
-                            ch not in "\t\n" and unicodedata.category(ch) == "Cc"
-                            for ch in value)]
-            why = (f"there is a control character (such as NUL) in its "
-                   f"{' and '.join(controls)} that the database cannot store"
-                   if controls else _first_line(exc))
-            raise DatabaseError(
-                f"{name} {row[key]}: {why}. Correct that {name} in the office being copied "
-                "and copy again. Nothing was copied.") from None
+            raise _refused(model, row, exc) from None
+    name = model._meta.table_name.replace("_", " ")
     raise DatabaseError(f"{name}: {_first_line(batch_error)}. Nothing was copied.") from None
+
+
+def _unlinked(model: type[BaseModel], rows: list[tuple[Any, ...]],
+              links: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Incidents without their pointers at other incidents, which are noted in ``links``."""
+    if model is not t.Incident:
+        return rows
+    names = [f.name for f in model._meta.sorted_fields]
+    positions = [names.index(n) for n in _SELF_REFERENCES]
+    key = names.index("id")
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
+        pointers = [row[p] for p in positions]
+        if any(p is not None for p in pointers):
+            links.append((row[key], *pointers))
+            cleared = list(row)
+            for p in positions:
+                cleared[p] = None
+            row = tuple(cleared)
+        out.append(row)
+    return out
+
+
+def _relink(links: list[tuple[Any, ...]]) -> None:
+    """Put back the incidents' pointers at incidents that may have come after them."""
+    for incident_id, split_from, merged_into in links:
+        (t.Incident.update(split_from=split_from, merged_into=merged_into)
+         .where(t.Incident.id == incident_id).execute())
+
+
+def _copy_line(exc: BaseException) -> int | None:
+    """The line of the COPY data PostgreSQL refused (1 for the first row), when it says."""
+    context = getattr(getattr(exc, "diag", None), "context", None) or ""
+    found = re.search(r"\bline (\d+)", context)
+    return int(found.group(1)) if found else None
+
+
+def _copy_refusal(source: Any, model: type[BaseModel], exc: BaseException,
+                  row: Sequence[Any] | None) -> DatabaseError:
+    """The error for a COPY the target refused: the row PostgreSQL names, or the row being
+    written when the refusal came from this side (a NUL in its text), else the table."""
+    line = _copy_line(exc)
+    if line is not None:
+        seen = 0
+        for rows in _source_batches(source, model):
+            if seen + len(rows) >= line:
+                row = rows[line - seen - 1]
+                break
+            seen += len(rows)
+    if row is not None:
+        return _refused(model, row, exc)
+    name = model._meta.table_name.replace("_", " ")
+    return DatabaseError(f"{name}: {_first_line(exc)}. Nothing was copied.")
 
 
 def _copy_table(source: Any, model: type[BaseModel], done: int, total: int,
                 progress: ProgressCallback | None) -> int:
     """Copy one table's rows (ids kept); returns the rows done so far in all."""
+    if _is_postgres():
+        return _copy_table_postgres(source, model, done, total, progress)
     name = model._meta.table_name
-    links: list[tuple[int, Any, Any]] = []
-    positions: list[int] = []
-    if model is t.Incident:
-        names = [f.name for f in model._meta.sorted_fields]
-        positions = [names.index(n) for n in _SELF_REFERENCES]
-        id_position = names.index("id")
+    links: list[tuple[Any, ...]] = []
     for rows in _source_rows(source, model):
-        if positions:
-            for row in rows:
-                pointers = [row[p] for p in positions]
-                if any(p is not None for p in pointers):
-                    links.append((row[id_position], *pointers))
-                    for p in positions:
-                        row[p] = None
-        _insert(model, rows)
+        _insert(model, [list(r) for r in _unlinked(model, [tuple(r) for r in rows], links)])
         done += len(rows)
         if progress is not None:
             progress(done, total, name)
-    # Inserted without them, so an incident may point at one that comes after it.
-    for incident_id, split_from, merged_into in links:
-        (t.Incident.update(split_from=split_from, merged_into=merged_into)
-         .where(t.Incident.id == incident_id).execute())
+    _relink(links)
     return done
 
 
+def _copy_table_postgres(source: Any, model: type[BaseModel], done: int, total: int,
+                         progress: ProgressCallback | None) -> int:
+    """Copy one table's rows into PostgreSQL through COPY, as the source stores them.
+
+    The text form of COPY takes every value as PostgreSQL reads it typed: the source's
+    times, dates, 0/1 flags, pence and text go in as they are, bytes as bytea. The foreign
+    keys are set aside while the tables load (:func:`_set_aside`), so an incident that points
+    at a later one goes in as it is.
+    """
+    import psycopg
+
+    name = model._meta.table_name
+    columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+    row: Sequence[Any] | None = None
+    try:
+        with db.connection().cursor() as cursor, cursor.copy(
+                f'COPY "{name}" ({columns}) FROM STDIN') as copy:
+            for rows in _source_batches(source, model):
+                for row in rows:
+                    copy.write_row(row)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, total, name)
+    except psycopg.Error as exc:
+        raise _copy_refusal(source, model, exc, row) from None
+    return done
+
+
+def _set_aside(tables: Sequence[str]) -> list[str]:
+    """PostgreSQL: drop the secondary indexes and foreign keys of ``tables`` for the length of
+    the load, and return the statements that make them again.
+
+    Building an index once over the loaded rows, and checking a foreign key with one join, is
+    many times faster than keeping them up to date row by row. The statements are read back
+    from the catalog (``pg_get_indexdef``, ``pg_get_constraintdef``), so what is made again is
+    exactly what the migrations made; the primary keys and the constraints they back stay.
+    All of it happens inside the copy's transaction: a failed copy rolls it back too.
+    """
+    if not _is_postgres():
+        return []
+    names = list(tables)
+    keys = _sql(db, """
+        SELECT c.conname, t.relname, pg_get_constraintdef(c.oid)
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace
+          AND t.relname = ANY(%s)
+        ORDER BY t.relname, c.conname""", (names,)).fetchall()
+    indexes = _sql(db, """
+        SELECT i.relname, pg_get_indexdef(i.oid)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(%s)
+          AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                          WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
+        ORDER BY t.relname, i.relname""", (names,)).fetchall()
+    again: list[str] = []
+    for name, table, definition in keys:
+        _sql(db, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        again.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    for name, definition in indexes:
+        _sql(db, f'DROP INDEX "{name}"')
+        again.insert(0, definition)  # the indexes before the keys that may use them
+    return again
+
+
+def _make_again(statements: Sequence[str], progress: ProgressCallback | None) -> None:
+    """Make again what :func:`_set_aside` dropped (on rows that are all there now)."""
+    for done, statement in enumerate(statements, 1):
+        _sql(db, statement)
+        if progress is not None:
+            progress(done, len(statements), INDEX_STAGE)
+
+
+def _write_search(table: str, bodies: list[tuple[int, str]]) -> None:
+    """Add rows to a search table: through COPY on PostgreSQL."""
+    if _is_postgres():
+        with db.connection().cursor() as cursor, cursor.copy(
+                f"COPY {table} (rowid, body) FROM STDIN") as copy:
+            for body in bodies:
+                copy.write_row(body)
+    else:
+        db.cursor().executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", bodies)
+
+
+def _stream(model: type[BaseModel], fields: Sequence[peewee.Field],
+            order: Sequence[peewee.Field], name: str) -> Iterator[tuple[Any, ...]]:
+    """The target's rows of ``model`` (``fields``, ordered by ``order``), read a batch at a
+    time: through a server-side cursor on PostgreSQL, so memory stays flat."""
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    by = ", ".join(f'"{f.column_name}"' for f in order)
+    sql = f'SELECT {columns} FROM "{model._meta.table_name}" ORDER BY {by}'
+    if _is_postgres():
+        with db.connection().cursor(name=f"copy_to_{name}") as cursor:
+            cursor.itersize = _BATCH
+            cursor.execute(sql)
+            yield from cursor
+    else:
+        yield from db.cursor().execute(sql)
+
+
+def _grouped(parents: Iterator[tuple[Any, ...]], children: Iterator[tuple[Any, ...]]
+             ) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
+    """Each parent (its id first) with its children (the parent's id first); both streams in
+    the parents' id order, so one pass over each is enough."""
+    child = next(children, None)
+    for parent in parents:
+        mine: list[tuple[Any, ...]] = []
+        while child is not None and child[0] < parent[0]:
+            child = next(children, None)
+        while child is not None and child[0] == parent[0]:
+            mine.append(child)
+            child = next(children, None)
+        yield parent, mine
+
+
 def _rebuild_search(progress: ProgressCallback | None) -> None:
-    """Fill the search tables from the copied rows, with the bodies the services index."""
-    param = db.param
-    insert = f"INSERT INTO {{table}} (rowid, body) VALUES ({param}, {param})"
+    """Fill the search tables from the copied rows, with the bodies the services index.
+
+    The customers and their contacts, and the incidents and their timelines, are each read
+    in one ordered pass (not a query per batch), and the bodies written a batch at a time.
+    """
     total = t.Customer.select().count() + t.Incident.select().count()
     done = 0
-    last = 0
-    while True:
-        customers = list(t.Customer.select().where(t.Customer.id > last)
-                         .order_by(t.Customer.id).limit(_MAX_ROWS))
-        if not customers:
-            break
-        ids = [c.id for c in customers]
-        contacts: dict[int, list[t.Contact]] = {i: [] for i in ids}
-        for contact in t.Contact.select().where(t.Contact.customer.in_(ids)).order_by(
-                t.Contact.id):
-            contacts[contact.__data__["customer"]].append(contact)
-        bodies = [(c.id, search_index.customer_body(c, contacts[c.id])) for c in customers]
-        db.cursor().executemany(insert.format(table="customer_search"), bodies)
-        done += len(customers)
-        last = ids[-1]
+    customer_fields = t.Customer._meta.sorted_fields
+    contact_fields = [t.Contact.customer, *t.Contact._meta.sorted_fields]
+    bodies: list[tuple[int, str]] = []
+    for row, contacts in _grouped(
+            _stream(t.Customer, customer_fields, [t.Customer.id], "customers"),
+            _stream(t.Contact, contact_fields, [t.Contact.customer, t.Contact.id], "contacts")):
+        customer = t.Customer(**{f.name: v for f, v in zip(customer_fields, row, strict=True)})
+        people = [t.Contact(**{f.name: v for f, v in zip(contact_fields[1:], c[1:], strict=True)})
+                  for c in contacts]
+        bodies.append((customer.id, search_index.customer_body(customer, people)))
+        if len(bodies) == _BATCH:
+            done = _write_bodies("customer_search", bodies, done, total, progress)
+    done = _write_bodies("customer_search", bodies, done, total, progress)
+    for (incident_id, reference, subject, description), entries in _grouped(
+            _stream(t.Incident, [t.Incident.id, t.Incident.reference, t.Incident.subject,
+                                 t.Incident.description], [t.Incident.id], "incidents"),
+            _stream(t.TimelineEntry, [t.TimelineEntry.incident, t.TimelineEntry.text],
+                    [t.TimelineEntry.incident, t.TimelineEntry.occurred_at, t.TimelineEntry.id],
+                    "timeline")):
+        incident = t.Incident(reference=reference, subject=subject, description=description)
+        bodies.append((incident_id, search_index.incident_body(
+            incident, [text for _, text in entries])))
+        if len(bodies) == _BATCH:
+            done = _write_bodies("incident_search", bodies, done, total, progress)
+    _write_bodies("incident_search", bodies, done, total, progress)
+
+
+def _write_bodies(table: str, bodies: list[tuple[int, str]], done: int, total: int,
+                  progress: ProgressCallback | None) -> int:
+    """Write ``bodies`` to ``table`` and empty the list; the bodies written so far in all."""
+    if bodies:
+        _write_search(table, bodies)
+        done += len(bodies)
+        bodies.clear()
         if progress is not None:
             progress(done, total, SEARCH_STAGE)
-    last = 0
-    while True:
-        incidents = list(t.Incident.select(t.Incident.id, t.Incident.reference,
-                                           t.Incident.subject, t.Incident.description)
-                         .where(t.Incident.id > last).order_by(t.Incident.id).limit(_MAX_ROWS))
-        if not incidents:
-            break
-        ids = [i.id for i in incidents]
-        texts: dict[int, list[str]] = {i: [] for i in ids}
-        timeline: Any = (t.TimelineEntry.select(t.TimelineEntry.incident, t.TimelineEntry.text)
-                         .where(t.TimelineEntry.incident.in_(ids))
-                         .order_by(t.TimelineEntry.occurred_at, t.TimelineEntry.id).tuples())
-        for incident_id, text in timeline:
-            texts[incident_id].append(text)
-        bodies = [(i.id, search_index.incident_body(i, texts[i.id])) for i in incidents]
-        db.cursor().executemany(insert.format(table="incident_search"), bodies)
-        done += len(incidents)
-        last = ids[-1]
-        if progress is not None:
-            progress(done, total, SEARCH_STAGE)
+    return done
 
 
 def _continue_serials(models: Sequence[type[BaseModel]]) -> None:
@@ -276,6 +486,12 @@ def _continue_serials(models: Sequence[type[BaseModel]]) -> None:
         column = key.column_name
         _sql(db, f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
                  f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
+
+
+def _analyse(tables: Sequence[str]) -> None:
+    """Planner statistics for ``tables`` (the statistics are transactional, like the rows)."""
+    for table in tables:
+        _sql(db, f'ANALYZE "{table}"')
 
 
 def _verify(expected: dict[str, int], carried: list[str]) -> None:
@@ -305,7 +521,8 @@ def copy_office(source_url: str, target_url: str, *,
     The target's schema is created (or brought up to date); every table is copied in
     dependency order with its ids, the counters and chain heads replaced by the source's,
     the search tables rebuilt, PostgreSQL's id sequences moved past the copied ids, and the
-    whole copy checked, all in one transaction. The models stay bound to the target.
+    whole copy checked, all in one transaction; then every table it filled is analysed for
+    the query planner. The models stay bound to the target.
 
     Raises:
         ValidationError: the source is not a SQLite office, the target is the source, or the
@@ -325,14 +542,11 @@ def copy_office(source_url: str, target_url: str, *,
             target_info.path.resolve() == source_info.path.resolve()):
         raise ValidationError("The office cannot be copied onto itself; give another database.")
 
-    # The source is opened as every command opens it (brought up to date, backed up first),
-    # and its own check is taken so the copy can be held to it.
+    # The source is opened as every command opens it (brought up to date, backed up first);
+    # its own check, which the copy is held to, is taken while the copy runs.
     close_database()
     open_database(source_url)
-    try:
-        carried = _problems()
-    finally:
-        close_database()
+    close_database()
 
     open_database(target_url, migrate_schema=False)
     _refuse_if_office(target_info.display)
@@ -342,6 +556,7 @@ def copy_office(source_url: str, target_url: str, *,
         raise DatabaseError(f"Cannot create the office's tables in {target_info.display}: "
                             f"{str(exc).strip().splitlines()[0]}") from None
 
+    checking = _SourceCheck(source_url)
     source = make_database(source_url)
     source.connect()
     models = _models()
@@ -351,17 +566,36 @@ def copy_office(source_url: str, target_url: str, *,
         expected = _counts(source)
         total = sum(expected.values())
         done = 0
+        filled = [m._meta.table_name for m in models if expected.get(m._meta.table_name)]
         with db.atomic():
             _refuse_if_office(target_info.display)  # again, under the transaction
             _empty_target(models)
+            if _is_postgres():
+                # The indexes are built once, each over millions of rows: sort in memory.
+                _sql(db, f"SET LOCAL maintenance_work_mem = '{_INDEX_MEMORY}'")
+            again = _set_aside([m._meta.table_name for m in models])
             for model in models:
                 done = _copy_table(source, model, done, total, progress)
+            checking.start()
+            _make_again(again, progress)
+            if _is_postgres():
+                # Without statistics the planner takes the tables just loaded for empty, and
+                # the search rebuild's and the check's queries would scan where they look up.
+                _analyse(filled)
+            carried = checking.result()
+            again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
+            _make_again(again, None)  # still the search stage, at its end
             _continue_serials(models)
             _verify(expected, carried)
         _sql(source, "ROLLBACK")
     finally:
         source.close()
+        if checking.is_alive():
+            checking.join()  # a failed copy still lets the check finish with its file
+    # Every table filled is analysed once committed: PostgreSQL's autovacuum would leave the
+    # small ones (users, products) without statistics until they changed.
+    _analyse(filled + (list(_SEARCH_TABLES) if _is_postgres() else []))
     counts = tuple((m._meta.table_name, expected.get(m._meta.table_name, 0))
                    for m in t.ALL_MODELS)
     log.info("Copied %s to %s: %d rows", source_info.display, target_info.display,
