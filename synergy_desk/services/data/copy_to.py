@@ -62,6 +62,14 @@ _INDEX_MEMORY = "256MB"
 _SEARCH_TABLES = ("customer_search", "incident_search")
 #: Incident columns pointing at other incidents, which may come later in id order.
 _SELF_REFERENCES = ("split_from", "merged_into")
+#: Columns the database keeps itself, by triggers, that no model has (migration 0015: what
+#: the incident list sorts by). Into PostgreSQL they are copied as they are, with the
+#: triggers off for the load, rather than worked out again row by row; the copy's check
+#: compares them with the rows they are kept from.
+_KEPT_COLUMNS = {"incident": ("customer_name", "product_name", "engineer_name",
+                              "callback_due_at")}
+#: The tables whose triggers keep them.
+_TRIGGERED_TABLES = ("incident", "call_back")
 
 
 @dataclass(frozen=True)
@@ -142,11 +150,13 @@ def _batch_rows(model: type[BaseModel]) -> int:
     return max(1, min(_MAX_ROWS, _MAX_PARAMS // max(1, len(model._meta.sorted_fields))))
 
 
-def _source_batches(source: Any, model: type[BaseModel]) -> Iterator[list[tuple[Any, ...]]]:
-    """The source's rows of ``model`` as stored, a batch at a time, in key order."""
+def _source_batches(source: Any, model: type[BaseModel], extra: Sequence[str] = ()
+                    ) -> Iterator[list[tuple[Any, ...]]]:
+    """The source's rows of ``model`` as stored (and its ``extra`` columns after them), a
+    batch at a time, in key order."""
     fields = model._meta.sorted_fields
     pk: Any = model._meta.primary_key
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    columns = ", ".join([f'"{f.column_name}"' for f in fields] + [f'"{c}"' for c in extra])
     cursor = _sql(source, f'SELECT {columns} FROM "{model._meta.table_name}" '
                           f'ORDER BY "{pk.column_name}"')
     while batch := cursor.fetchmany(_BATCH):
@@ -323,12 +333,14 @@ def _copy_table_postgres(source: Any, model: type[BaseModel], done: int, total: 
     import psycopg
 
     name = model._meta.table_name
-    columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+    kept = _KEPT_COLUMNS.get(name, ())
+    columns = ", ".join([f'"{f.column_name}"' for f in model._meta.sorted_fields]
+                        + [f'"{c}"' for c in kept])
     row: Sequence[Any] | None = None
     try:
         with db.connection().cursor() as cursor, cursor.copy(
                 f'COPY "{name}" ({columns}) FROM STDIN') as copy:
-            for rows in _source_batches(source, model):
+            for rows in _source_batches(source, model, kept):
                 for row in rows:
                     copy.write_row(row)
                 done += len(rows)
@@ -337,6 +349,15 @@ def _copy_table_postgres(source: Any, model: type[BaseModel], done: int, total: 
     except psycopg.Error as exc:
         raise _copy_refusal(source, model, exc, row) from None
     return done
+
+
+def _triggers(*, enabled: bool) -> None:
+    """PostgreSQL: the triggers that keep what the rows copy as they are, off for the load
+    (inside its transaction: nothing else sees the tables meanwhile) and on again after."""
+    if not _is_postgres():
+        return
+    for table in _TRIGGERED_TABLES:
+        _sql(db, f'ALTER TABLE "{table}" {"ENABLE" if enabled else "DISABLE"} TRIGGER USER')
 
 
 def _set_aside(tables: Sequence[str]) -> list[str]:
@@ -574,8 +595,10 @@ def copy_office(source_url: str, target_url: str, *,
                 # The indexes are built once, each over millions of rows: sort in memory.
                 _sql(db, f"SET LOCAL maintenance_work_mem = '{_INDEX_MEMORY}'")
             again = _set_aside([m._meta.table_name for m in models])
+            _triggers(enabled=False)
             for model in models:
                 done = _copy_table(source, model, done, total, progress)
+            _triggers(enabled=True)
             checking.start()
             _make_again(again, progress)
             if _is_postgres():
