@@ -31,6 +31,7 @@ from synergy_desk.domain.enums import (
     TimelineKind,
     WaiverKind,
 )
+from synergy_desk.models import list_indexes
 from synergy_desk.models.base import BaseModel, UTCDateTimeField, utcnow
 
 
@@ -306,12 +307,17 @@ class Incident(BaseModel):
     last_activity_at = UTCDateTimeField(default=utcnow)
     created_by = ForeignKeyField(User)
     version = IntegerField(default=1)
-    # The table also keeps customer_name, product_name and engineer_name (the incident list's
-    # sort keys), which the database's own triggers write and the model never does: a model
-    # saved with stale names could not then undo a rename (migration 0015). The list's indexes,
-    # six families over every sort, are that migration's too.
+    # What the incident list sorts and filters by, kept by the database's own triggers
+    # (migration 0015): the names, and when the earliest open call-back is due. No service
+    # writes them, and a model saves only the fields it changed (``only_save_dirty``), so one
+    # read before a rename can never write the old name back.
+    customer_name = CharField(max_length=200, default="")
+    product_name = CharField(max_length=120, default="")
+    engineer_name = CharField(max_length=120, default="")
+    callback_due_at = UTCDateTimeField(null=True)
 
     class Meta:
+        only_save_dirty = True
         indexes = (
             (("status", "last_activity_at", "id"), False),
             (("customer", "status"), False),
@@ -329,6 +335,17 @@ class Incident(BaseModel):
             (("resolved_at",), False),
             (("closed_at",), False),
         )
+
+
+def _declare_list_indexes() -> None:
+    """The incident list's index families (models/list_indexes.py), as migration 0015 made
+    them; the index the call-backs' triggers read."""
+    for name, columns, condition in list_indexes.index_plan():
+        fields = [Incident._meta.columns[c] for c in columns]
+        index = Incident.index(*fields, name=name)
+        if condition:
+            index = index.where(SQL(condition))
+        Incident.add_index(index)
 
 
 class IncidentCount(BaseModel):
@@ -381,6 +398,11 @@ class CallBack(BaseModel):
 
     class Meta:
         indexes = ((("done_at", "due_at"), False),)
+
+
+CallBack.add_index(CallBack.index(CallBack.incident, CallBack.due_at, name="call_back_open")
+                   .where(SQL("done_at IS NULL")))
+_declare_list_indexes()
 
 
 class SeasonTicket(BaseModel):

@@ -130,6 +130,24 @@ def test_up_to_date_sqlite_file_is_not_backed_up_on_open(tmp_path: Path) -> None
     assert not list(tmp_path.glob("*.bak"))
 
 
+def test_a_schema_change_that_copies_a_table_keeps_its_triggers(tmp_path: Path) -> None:
+    """SQLite changes a column by copying the table; the copy would lose the triggers that
+    keep the incident list's names, so a renamed product would no longer rename them."""
+    path = tmp_path / "office.sqlite3"
+    open_database(sqlite_url(path))
+    close_database()
+    open_database(sqlite_url(path), migrations_dir=_migrations_with_an_extra_one(
+        tmp_path / "migrations"))
+    close_database()
+    conn = sqlite3.connect(str(path))
+    try:
+        triggers = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'product'")}
+    finally:
+        conn.close()
+    assert triggers == {"product_name_on_incidents"}
+
+
 @pytest.mark.parametrize(("error", "lost"), [
     (peewee.OperationalError("server closed the connection unexpectedly"), True),
     (peewee.InterfaceError("connection already closed"), True),

@@ -10,6 +10,7 @@ from peewee import SqliteDatabase
 
 from synergy_desk.domain.enums import OPEN_STATUSES, FundingKind, IncidentStatus
 from synergy_desk.domain.errors import ValidationError
+from synergy_desk.models import list_indexes
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 
@@ -105,38 +106,14 @@ class IncidentPage:
         return self.next_cursor is not None
 
 
-# How each column sorts: the columns of the incident itself (the names are kept on it),
-# ending in a unique one; the paging cursor is the last row's values of them. Names sort by
-# the name, then (two customers or products of one name never interleave) the named row's id,
-# then each one's incidents by last activity. The engineer's id is not in its key (nobody's
-# incidents have none, and a NULL cannot be paged past): the incidents of two users of one
-# full name sort together, by last activity. Migration 0015 made an index for each, in six
-# families (below), and mirrors this table.
-_SORT_KEYS: dict[str, tuple[str, ...]] = {
-    "last_activity": ("last_activity_at", "id"),
-    "opened": ("opened_at", "id"),
-    "reference": ("number",),
-    "subject": ("subject", "id"),
-    "status": ("status", "last_activity_at", "id"),
-    "funding": ("funding", "last_activity_at", "id"),
-    "customer": ("customer_name", "customer_id", "last_activity_at", "id"),
-    "product": ("product_name", "product_id", "last_activity_at", "id"),
-    "engineer": ("engineer_name", "last_activity_at", "id"),
-}
-#: The open statuses, written as the partial indexes' condition is (a planner uses a partial
-#: index only for a query that states its condition in the same words).
-OPEN_CONDITION = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
-#: Indexes of the families that the office had before migration 0015 made the rest.
-_EXISTING_INDEXES = {
-    ("", "last_activity"): "incident_last_activity_at_id",
-    ("", "opened"): "incident_opened_at_id",
-    ("", "reference"): "incident_number",
-    ("", "subject"): "incident_subject_id",
-    ("", "status"): "incident_status_last_activity_at_id",
-    ("", "funding"): "incident_funding_last_activity_at_id",
-    ("engineer", "last_activity"): "incident_engineer_id_last_activity_at_id",
-    ("product", "last_activity"): "incident_product_id_last_activity_at_id",
-}
+# How each column sorts (models/list_indexes.py): the columns of the incident itself (the
+# names are kept on it), ending in a unique one; the paging cursor is the last row's values
+# of them. Names sort by the name, then (two customers or products of one name never
+# interleave) the named row's id, then each one's incidents by last activity. The engineer's
+# id is not in its key (nobody's incidents have none, and a NULL cannot be paged past): the
+# incidents of two users of one full name sort together, by last activity.
+_SORT_KEYS = list_indexes.SORT_KEYS
+OPEN_CONDITION = list_indexes.OPEN_CONDITION
 #: Views that are a working set (open incidents, a small share of a long history), read
 #: through the partial indexes over the open incidents (a view of one status through those
 #: by status first).
@@ -161,14 +138,7 @@ def index_name(family: str, kind: str, column: str) -> str:
     (the index's leading column), ``kind`` "all" (every incident), "open", "status" (the open
     incidents by status first), "unassigned" (the open ones nobody holds) or "callback"
     (those with a call-back open)."""
-    if family == column or (kind == "unassigned" and column == "engineer"):
-        column = "last_activity"  # one engineer's (product's, nobody's) incidents share a name
-    if kind == "status" and column in ("status", "last_activity"):
-        kind, column = "open", "status"  # (status, last activity, id) is the open family's
-    if kind == "all" and (family, column) in _EXISTING_INDEXES:
-        return _EXISTING_INDEXES[(family, column)]
-    return "_".join(p for p in ("incident", "" if kind == "all" else kind, family, "by", column)
-                    if p)
+    return list_indexes.index_for(family, kind, column)[0]
 
 
 class _Shape(NamedTuple):

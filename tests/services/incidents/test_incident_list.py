@@ -321,6 +321,9 @@ def test_the_open_condition_is_the_partial_indexes_own() -> None:
     migration = importlib.import_module("synergy_desk.migrations.0015_incident_list_sort_keys")
     assert OPEN_CONDITION == migration.OPEN
     assert _SORT_KEYS == migration.SORT_KEYS
+    from synergy_desk.models import list_indexes
+
+    assert [(n, tuple(c), w) for n, c, w in migration.index_plan()] == list_indexes.index_plan()
     made = {name for name, _, _ in migration.index_plan()} | set(migration.EXISTING.values())
     for family in ("", "engineer", "product"):
         for kind in ("all", "open", "status", "unassigned", "callback"):
