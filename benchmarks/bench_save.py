@@ -46,7 +46,7 @@ def _open_incidents(limit: int) -> list[tuple[int, int]]:
 def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: object,
           results: mp.Queue) -> None:  # type: ignore[type-arg]
     """One desk: logs in as a user of ``role`` and saves ``saves`` times, timing each."""
-    from synergy_desk.domain.enums import Role, TimelineKind
+    from synergy_desk.domain.enums import FundingKind, Role, TimelineKind
     from synergy_desk.models import tables as t
     from synergy_desk.models.database import open_database
     from synergy_desk.services.common import Actor
@@ -82,7 +82,10 @@ def _desk(role: str, url: str, saves: int, pause_ms: float, seed: int, start: ob
             made: list[int] = []
             sample = timed(lambda call=call, made=made: made.append(  # type: ignore[misc]
                 intake.log_call(actor, call).id))
-            unpaid = (made[0], customer) if made else None
+            # A customer under contract is funded at once: only an unfunded one pays.
+            unpaid = (made[0], customer) if made and t.Incident.select().where(
+                (t.Incident.id == made[0])
+                & (t.Incident.funding == FundingKind.NONE)).exists() else None
         elif role == "reception" and n % 4 == 1 and unpaid is not None:
             # The caller pays for the incident just logged, in cash, before any support.
             kind = "take a payment"
