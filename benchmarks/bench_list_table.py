@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from _bench import load_average, percentile
-from peewee import SqliteDatabase, fn
+from bench_list import _busiest_engineer as busiest_engineer
+from peewee import SqliteDatabase
 
-from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
 from synergy_desk.models.database import open_database
@@ -90,15 +90,6 @@ def options(parser: argparse.ArgumentParser) -> None:
                         help="fill an empty database with a demo office of N incidents first")
     parser.add_argument("--all", action="store_true",
                         help="print every case, not only the slowest and the summary")
-
-
-def busiest_engineer() -> int:
-    row = (t.Incident.select(t.Incident.engineer, fn.COUNT(t.Incident.id))
-           .where(t.Incident.status.in_([IncidentStatus.IN_PROGRESS,
-                                         IncidentStatus.WAITING_ON_CUSTOMER])
-                  & t.Incident.engineer.is_null(False))
-           .group_by(t.Incident.engineer).order_by(fn.COUNT(t.Incident.id).desc()).first())
-    return int(row.engineer_id) if row is not None else 0
 
 
 def newest_product() -> int:
