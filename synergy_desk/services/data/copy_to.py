@@ -62,13 +62,10 @@ _INDEX_MEMORY = "256MB"
 _SEARCH_TABLES = ("customer_search", "incident_search")
 #: Incident columns pointing at other incidents, which may come later in id order.
 _SELF_REFERENCES = ("split_from", "merged_into")
-#: Columns the database keeps itself, by triggers, that no model has (migration 0015: what
-#: the incident list sorts by). Into PostgreSQL they are copied as they are, with the
-#: triggers off for the load, rather than worked out again row by row; the copy's check
-#: compares them with the rows they are kept from.
-_KEPT_COLUMNS = {"incident": ("customer_name", "product_name", "engineer_name",
-                              "callback_due_at")}
-#: The tables whose triggers keep them.
+#: The tables whose triggers keep the incident list's columns (migration 0015: the names an
+#: incident sorts by, its earliest open call-back). Into PostgreSQL those columns are copied
+#: as they are, with the triggers off for the load, rather than worked out again row by row;
+#: the copy's check compares them with the rows they are kept from.
 _TRIGGERED_TABLES = ("incident", "call_back")
 
 
@@ -150,13 +147,11 @@ def _batch_rows(model: type[BaseModel]) -> int:
     return max(1, min(_MAX_ROWS, _MAX_PARAMS // max(1, len(model._meta.sorted_fields))))
 
 
-def _source_batches(source: Any, model: type[BaseModel], extra: Sequence[str] = ()
-                    ) -> Iterator[list[tuple[Any, ...]]]:
-    """The source's rows of ``model`` as stored (and its ``extra`` columns after them), a
-    batch at a time, in key order."""
+def _source_batches(source: Any, model: type[BaseModel]) -> Iterator[list[tuple[Any, ...]]]:
+    """The source's rows of ``model`` as stored, a batch at a time, in key order."""
     fields = model._meta.sorted_fields
     pk: Any = model._meta.primary_key
-    columns = ", ".join([f'"{f.column_name}"' for f in fields] + [f'"{c}"' for c in extra])
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
     cursor = _sql(source, f'SELECT {columns} FROM "{model._meta.table_name}" '
                           f'ORDER BY "{pk.column_name}"')
     while batch := cursor.fetchmany(_BATCH):
@@ -333,14 +328,12 @@ def _copy_table_postgres(source: Any, model: type[BaseModel], done: int, total: 
     import psycopg
 
     name = model._meta.table_name
-    kept = _KEPT_COLUMNS.get(name, ())
-    columns = ", ".join([f'"{f.column_name}"' for f in model._meta.sorted_fields]
-                        + [f'"{c}"' for c in kept])
+    columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
     row: Sequence[Any] | None = None
     try:
         with db.connection().cursor() as cursor, cursor.copy(
                 f'COPY "{name}" ({columns}) FROM STDIN') as copy:
-            for rows in _source_batches(source, model, kept):
+            for rows in _source_batches(source, model):
                 for row in rows:
                     copy.write_row(row)
                 done += len(rows)
