@@ -1772,7 +1772,9 @@ class MainWindow(QMainWindow):
         self._session_over = False
         self.idle_watch = IdleWatch(self)
         self.idle_watch.idle.connect(self.lock)
-        self._after_first_paint(self.read_idle_lock)  # the settings need not slow the start
+        # Read as the window settles (as it always was): a desk left alone from its first
+        # moments locks on time whether or not its list has been painted yet.
+        QTimer.singleShot(200, self, self.read_idle_lock)
 
     def read_idle_lock(self) -> None:
         """Lock after the minutes idle the office's settings say (0: never)."""
