@@ -189,8 +189,8 @@ class MainWindow(QMainWindow):
         window was built, if it has not been painted by then), once.
 
         What the first screen does not show waits for it: the filters' engineers and
-        products, the idle lock and the phone system's settings need services and settings
-        that would otherwise be loaded and read before the first rows appear.
+        products and the phone system's settings need services and settings that would
+        otherwise be loaded and read before the first rows appear.
         """
         self._after_paint.append(job)
 
