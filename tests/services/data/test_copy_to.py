@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,20 +78,6 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     finally:
         close_database()
     return path, expected
-
-
-@pytest.fixture
-def source_url(source: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[str]:
-    path = tmp_path / "source.sqlite3"
-    shutil.copyfile(source[0], path)
-    yield sqlite_url(path)
-
-
-@pytest.fixture
-def empty_target(db_url: str) -> str:
-    """The test database (SQLite or PostgreSQL), empty and not bound."""
-    close_database()
-    return db_url
 
 
 def test_copy_gives_the_same_lists_counts_searches_and_reports(

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,19 +119,6 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, An
     finally:
         close_database()
     return path, contents
-
-
-@pytest.fixture
-def source_url(source: tuple[Path, dict[str, Any]], tmp_path: Path) -> Iterator[str]:
-    path = tmp_path / "source.sqlite3"
-    shutil.copyfile(source[0], path)
-    yield sqlite_url(path)
-
-
-@pytest.fixture
-def empty_target(db_url: str) -> str:
-    close_database()
-    return db_url
 
 
 def test_the_made_up_office_has_every_kind_of_row(source: tuple[Path, dict[str, Any]]) -> None:
