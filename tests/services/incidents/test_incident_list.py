@@ -294,9 +294,16 @@ def test_every_list_case_walks_its_index_in_order(office: dict[str, Any]) -> Non
     sqlite = isinstance(db.obj, SqliteDatabase)
     with db.atomic():
         if not sqlite:
-            for setting in ("enable_seqscan", "enable_sort", "enable_bitmapscan"):
+            for setting in ("enable_seqscan", "enable_sort", "enable_incremental_sort",
+                            "enable_bitmapscan"):
                 db.execute_sql(f"SET LOCAL {setting} = off")
         for filt, sort in cases:
+            if filt.view == "unassigned" and filt.engineer_id is not None:
+                # Nobody's incidents are no engineer's: the page is answered empty and its
+                # statement never runs (the planner may take any index for a contradiction).
+                with assert_query_count(0):
+                    assert list_incidents(filt, sort).rows == ()
+                continue
             for sql, params, index in _statements(filt, sort):
                 assert index is not None
                 if sqlite:
