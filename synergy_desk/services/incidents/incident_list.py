@@ -362,18 +362,29 @@ def _counts_sql(by_engineer: bool, by_product: bool) -> str:
     """The status counts and the due call-backs in one statement (written once per shape)."""
     p = "?" if isinstance(db.obj, SqliteDatabase) else "%s"
     kept = t.IncidentCount._meta.table_name
-    kept_where = "".join([f" AND engineer_id = {p}" if by_engineer else "",
-                          f" AND product_id = {p}" if by_product else ""])
-    # Each incident keeps when its earliest open call-back is due: the due ones are read
-    # from a small partial index (for one engineer or product, from theirs).
-    due_where = "".join([f" AND engineer_id = {p}" if by_engineer else "",
-                         f" AND product_id = {p}" if by_product else ""])
+    filters = "".join([f" AND engineer_id = {p}" if by_engineer else "",
+                       f" AND product_id = {p}" if by_product else ""])
+    # Each incident keeps when its earliest open call-back is due, and the incidents with a
+    # call-back open have small partial indexes (by due time, and by engineer or product and
+    # due time). SQLite reads the due ones from there.
+    if p == "?":
+        due = f"SELECT '', COUNT(*), 0, 0 FROM incident WHERE callback_due_at <= {p}{filters}"
+    # PostgreSQL plans a prepared statement once and reuses the plan only where the plan does
+    # not turn on the parameters' values (and planning a statement on the incidents weighs
+    # every one of their indexes: it took longer than the count). So for one engineer or
+    # product theirs with a call-back open (a few dozen) are read, and the due ones counted
+    # as they pass; for the whole office, the open call-backs' own index holds them by due
+    # time, and the call-backs have few indexes to weigh.
+    elif filters:
+        due = (f"SELECT '', COUNT(*) FILTER (WHERE callback_due_at <= {p}), 0, 0 FROM incident"
+               f" WHERE callback_due_at IS NOT NULL{filters}")
+    else:
+        due = (f"SELECT '', COUNT(DISTINCT incident_id), 0, 0 FROM call_back"
+               f" WHERE done_at IS NULL AND incident_id IS NOT NULL AND due_at <= {p}")
     # Summed in the database: a few rows come back however many keys the kept table holds.
     return (f"SELECT status, SUM(count), SUM(CASE WHEN engineer_id = 0 THEN count ELSE 0 END),"
             f" SUM(CASE WHEN engineer_id = {p} THEN count ELSE 0 END)"
-            f" FROM {kept} WHERE 1 = 1{kept_where} GROUP BY status"
-            f" UNION ALL SELECT '', COUNT(*), 0, 0 FROM incident"
-            f" WHERE callback_due_at <= {p}{due_where}")
+            f" FROM {kept} WHERE 1 = 1{filters} GROUP BY status UNION ALL {due}")
 
 
 def status_counts(me: int | None = None, engineer_id: int | None = None,

@@ -322,6 +322,71 @@ def test_every_list_case_walks_its_index_in_order(office: dict[str, Any]) -> Non
                                      text), (filt, sort, index, text)
 
 
+def _long_history(office: dict[str, Any]) -> dict[str, Any]:
+    """A long history on PostgreSQL, written in a few statements: 40,000 resolved incidents
+    of one engineer, 400 unassigned awaiting payment, and a call-back open on 200 of them
+    (half due an hour ago, half due tomorrow); analysed as autovacuum would."""
+    if isinstance(db.obj, SqliteDatabase):
+        pytest.skip("how PostgreSQL plans on a long history")
+    template = build_office(office, n=1)[0]
+    columns = [f.column_name for f in t.Incident._meta.sorted_fields if f.name != "id"]
+    made = {"number": "n", "reference": "'INC-' || n", "status": "s", "engineer_id": "e",
+            "last_activity_at": "last_activity_at + n * interval '1 minute'"}
+    select = ", ".join(made.get(c, c) for c in columns)
+    for first, last, status, engineer in ((100, 39_999, "resolved", office["engineer"].id),
+                                          (40_000, 40_399, "awaiting_payment", None)):
+        db.execute_sql(
+            f"INSERT INTO incident ({', '.join(columns)}) SELECT {select} FROM incident, "
+            "generate_series(%s, %s) AS n, (SELECT %s::varchar AS s, %s::int AS e) AS v "
+            "WHERE incident.id = %s", [first, last, status, engineer, template.id])
+    now = utcnow().replace(microsecond=0)
+    db.execute_sql(
+        "INSERT INTO call_back (customer_id, incident_id, due_at, note, created_by_id, "
+        "created_at, outcome) SELECT customer_id, id, CASE WHEN number %% 2 = 0 "
+        "THEN %s ELSE %s END, 'Call back', created_by_id, %s, '' FROM incident "
+        "WHERE number BETWEEN 39900 AND 40099",
+        [now - dt.timedelta(hours=1), now + dt.timedelta(days=1), now])
+    db.execute_sql("ANALYZE incident")
+    db.execute_sql("ANALYZE call_back")
+    return {"now": now, "engineer": office["engineer"].id}
+
+
+@pytest.mark.slow
+def test_postgresql_knows_unassigned_incidents_are_open(office: dict[str, Any]) -> None:
+    """Over a long history nearly every incident has an engineer and is resolved; the few
+    unassigned ones are nearly all open. Taking the two as independent, PostgreSQL would think
+    them a handful and sort them; knowing the pairs, it walks the index that holds the page in
+    order, with its own costs (nothing priced out)."""
+    _long_history(office)
+    for column in SORT_COLUMNS:
+        sql, params, index = page_statement(IncidentFilter(view="unassigned"), Sort(column))
+        text = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params))
+        assert "Sort" not in text and re.search(
+            rf"Index Scan (Backward )?using {index} on incident ", text), (column, text)
+
+
+@pytest.mark.slow
+def test_postgresql_plans_the_status_counts_once(office: dict[str, Any]) -> None:
+    """The counts are asked for on every refresh of the window: their prepared statements
+    must keep one plan (a plan made afresh each time took longer than the count)."""
+    history = _long_history(office)
+    engineer, product = history["engineer"], office["product"].id
+    shapes: list[dict[str, Any]] = [{}, {"engineer_id": engineer}, {"product_id": product},
+                                    {"engineer_id": engineer, "product_id": product}]
+    later = history["now"] + dt.timedelta(minutes=1)
+    # Half the call-backs are due: 50 on the engineer's incidents, 50 on nobody's.
+    expected = [100, 50, 100, 50]
+    for shape, due in zip(shapes, expected, strict=True):
+        for _ in range(15):  # prepared after 5 runs; a plan kept is chosen after 5 more
+            assert status_counts(me=engineer, now=later, **shape)["callbacks_due"] == due
+    kept = {statement: (generic, custom) for statement, generic, custom in db.execute_sql(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE statement LIKE 'SELECT status, SUM(count)%%'")}
+    assert len(kept) == len(shapes)
+    for statement, (generic, custom) in kept.items():
+        assert generic >= 4 and custom <= 5, (statement, generic, custom)
+
+
 def test_the_open_condition_is_the_partial_indexes_own() -> None:
     """A planner uses a partial index only where the query states its condition word for
     word, so the list's must be the migration's."""
