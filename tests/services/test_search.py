@@ -8,6 +8,8 @@ from typing import Any
 
 import peewee
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from synergy_desk.domain.enums import IncidentStatus, TimelineKind
 from synergy_desk.models import tables as t
@@ -358,6 +360,44 @@ def test_customer_search_uses_indexes_not_a_table_scan(people: dict[str, int]) -
             assert "Seq Scan" not in plan, (sql, plan)
             if "customer_search" in sql:
                 assert "customer_search_trgm" in plan, (sql, plan)
+
+
+def test_postgresql_reads_fragments_with_marks_through_the_marks_index(
+        people: dict[str, int]) -> None:
+    """pg_trgm's trigrams are letters and digits only: for "r-0" its index would hand back
+    nearly every customer. Such fragments are read through the index of the text with its
+    marks written as letters, and never through the other one."""
+    if is_sqlite():
+        pytest.skip("SQLite's trigram table keeps every character")
+    statements = _run_searches(["r-0", "o'b", "r_s", "100% sol"], search_customers)
+    searched = [(sql, params) for sql, params in statements if "customer_search" in sql]
+    assert len(searched) == 4
+    for (sql, _), plan in zip(searched, _plans(searched), strict=True):
+        assert "customer_search_marks" in plan, (sql, plan)
+        if "s.body LIKE" not in sql:  # "sol" has no marks and is the other index's
+            assert "customer_search_trgm" not in plan, (sql, plan)
+    assert ids(search_customers("O'B")) == [people["siobhan"]]
+    assert ids(search_customers("100% sol")) == [people["ben"]]
+
+
+_MARKS_ALPHABET = "aqg0 '-_%q\\&"
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.text(_MARKS_ALPHABET, max_size=12), fragment=st.text(_MARKS_ALPHABET,
+                                                                    min_size=1, max_size=5))
+def test_the_marks_index_misses_no_text_that_holds_the_fragment(
+        people: dict[str, int], body: str, fragment: str) -> None:
+    """The text and the fragment are written a character at a time, so a text that holds the
+    fragment holds its written form: the index can only find too much (and the exact test
+    after it removes that), never too little."""
+    if is_sqlite():
+        pytest.skip("a PostgreSQL function")
+    held, found = db.execute_sql(
+        "SELECT strpos(%s, %s) > 0, search_marks_written(%s) LIKE "
+        "'%%' || search_marks_written(%s) || '%%'", [body, fragment, body, fragment]).fetchone()
+    assert found or not held
 
 
 def test_sqlite_customer_search_reads_the_trigram_table(people: dict[str, int]) -> None:
