@@ -17,7 +17,7 @@ import string
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import peewee
 
@@ -177,27 +177,38 @@ def _prefix_upper_bound(prefix: str) -> str | None:
 
 
 def _prefix_candidates(prefix: str, limit: int) -> list[_Candidate]:
-    """Customers whose name or account code starts with ``prefix``, through the B-tree indexes."""
-    found: dict[int, _Candidate] = {}
-    wanted = prefix.lower()
-    columns: list[tuple[peewee.Field, list[str]]] = [
-        (t.Customer.name, _case_variants(prefix)),
-        (t.Customer.account_code, [prefix.upper()]),
-    ]
-    for column, variants in columns:
+    """Customers whose name or account code starts with ``prefix``, through the B-tree indexes
+    (a range of the index for each spelling)."""
+    sqlite = _is_sqlite()
+    p = "?" if sqlite else "%s"
+    reads: list[tuple[str, list[Any]]] = []
+    for column, variants in (("name", _case_variants(prefix)),
+                             ("account_code", [prefix.upper()])):
         for variant in variants:
-            condition = column >= variant
+            where, params = f"{column} >= {p}", [variant]
             upper = _prefix_upper_bound(variant)
             if upper is not None:
-                condition &= column < upper
-            rows = cast(Iterable[Sequence[Any]],
-                        t.Customer.select(*_CUSTOMER_FIELDS).where(condition)
-                        .order_by(column).limit(limit).tuples())
-            for row in rows:
-                candidate = _candidate(row)
-                value = candidate.name if column is t.Customer.name else candidate.account_code
-                if candidate.id not in found and value.lower().startswith(wanted):
-                    found[candidate.id] = candidate
+                where += f" AND {column} < {p}"
+                params.append(upper)
+            reads.append((f"SELECT id, account_code, name, company, postcode, phone, email, "
+                          f"{len(reads)} FROM customer WHERE {where} ORDER BY {column} "
+                          f"LIMIT {p}", [*params, limit]))
+    if sqlite:
+        rows = [row for sql, params in reads for row in db.execute_sql(sql, params).fetchall()]
+    else:
+        # One statement, not one for each spelling: each costs PostgreSQL a round trip.
+        rows = db.execute_sql(
+            " UNION ALL ".join(f"SELECT * FROM ({sql}) AS read{n}"
+                               for n, (sql, _) in enumerate(reads)),
+            [value for _, params in reads for value in params]).fetchall()
+    found: dict[int, _Candidate] = {}
+    wanted = prefix.lower()
+    names = len(_case_variants(prefix))
+    for row in rows:
+        candidate = _candidate(row)
+        value = candidate.name if row[7] < names else candidate.account_code
+        if candidate.id not in found and value.lower().startswith(wanted):
+            found[candidate.id] = candidate
     return list(found.values())
 
 
@@ -234,7 +245,15 @@ def _rank(candidate: _Candidate, words: Sequence[str], query: str, code: str | N
     return (level, name, candidate.id)
 
 
-def _why(candidate: _Candidate, contacts: Iterable[t.Contact], words: Sequence[str],
+class _Contact(NamedTuple):
+    """What a match may name of a customer's current contact."""
+
+    name: str
+    phone: str
+    email: str
+
+
+def _why(candidate: _Candidate, contacts: Iterable[_Contact], words: Sequence[str],
          digits: str | None, prefix: str | None) -> str:
     """A few words saying which of the customer's details matched."""
     contacts = list(contacts)
@@ -314,12 +333,14 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
     ranked = sorted(candidates, key=lambda c: _rank(c, words, query, code, digits))[:limit]
     if not ranked:
         return []
-    contacts_by_customer: dict[int, list[t.Contact]] = {}
-    for contact in (t.Contact.select()
-                    .where(t.Contact.customer.in_([c.id for c in ranked])
-                           & t.Contact.retired_at.is_null())
-                    .order_by(t.Contact.is_primary.desc(), t.Contact.name)):
-        contacts_by_customer.setdefault(int(contact.__data__["customer"]), []).append(contact)
+    p = "?" if _is_sqlite() else "%s"
+    contacts_by_customer: dict[int, list[_Contact]] = {}
+    for customer_id, name, phone, email in db.execute_sql(
+            f"SELECT customer_id, name, phone, email FROM contact WHERE customer_id IN "
+            f"({', '.join([p] * len(ranked))}) AND retired_at IS NULL "
+            "ORDER BY is_primary DESC, name", [c.id for c in ranked]).fetchall():
+        contacts_by_customer.setdefault(int(customer_id), []).append(
+            _Contact(name, phone, email))
     return [
         CustomerHit(c.id, c.account_code, c.name, c.company, c.postcode,
                     display_phone(c.phone),
