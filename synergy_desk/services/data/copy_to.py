@@ -448,7 +448,8 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
     """Fill the search tables from the copied rows, with the bodies the services index.
 
     The customers and their contacts, and the incidents and their timelines, are each read
-    in one ordered pass (not a query per batch), and the bodies written a batch at a time.
+    in one ordered pass (not a query per batch), and the bodies written a batch at a time;
+    on PostgreSQL the server writes the incidents' itself (:func:`_incident_bodies_in_sql`).
     """
     total = t.Customer.select().count() + t.Incident.select().count()
     done = 0
