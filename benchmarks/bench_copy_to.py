@@ -21,7 +21,9 @@ from synergy_desk.services.data.copy_to import SEARCH_STAGE, copy_office
 
 #: The copy's steps after the tables, timed by wrapping them (the progress stops at the search).
 STEPS = {"_make_again": "indexes and keys made again", "_analyse": "ANALYZE",
-         "_rebuild_search": "search texts written", "_verify": "the copy's check",
+         "_rebuild_search": "search texts written",
+         "_incident_bodies_in_sql": "  of which the incidents' (server)",
+         "_verify": "the copy's check",
          "_continue_serials": "id sequences moved on"}
 
 

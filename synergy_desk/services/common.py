@@ -212,7 +212,19 @@ def for_update(query: peewee.ModelSelect[Any]) -> peewee.ModelSelect[Any]:
     return query
 
 
+#: Values that go into JSON as they are, by exact type (a StrEnum is a str but goes by its
+#: value, below); most of a hashed row's values are these, so they are answered first.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [_jsonable(v) for v in value]
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime):

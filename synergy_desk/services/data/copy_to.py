@@ -104,13 +104,14 @@ def _problems() -> list[str]:
 
 class _SourceCheck(threading.Thread):
     """The source's own check, taken in a thread of its own while PostgreSQL makes the
-    indexes and keys again over the loaded rows.
+    indexes and keys again over the loaded rows, analyses them and writes the search texts.
 
     It reads the SQLite file through a connection of its own (the models read it in this
-    thread only: :meth:`OfficeProxy.reading`), in one read snapshot. The copy waits for it
-    before it goes on to the search texts: while the copy's own thread only waits for the
-    server it has the interpreter to itself, whereas beside the copy's Python work (reading
-    rows, writing COPY's data) each would hold the other up.
+    thread only: :meth:`OfficeProxy.reading`), in one read snapshot. It starts once the
+    rows are in and the copy waits for it just before its own check: meanwhile the copy's
+    own thread mostly waits for the server, so the check has the interpreter nearly to
+    itself, whereas beside the copy's Python work (reading rows, writing COPY's data) each
+    would hold the other up.
     """
 
     def __init__(self, url: str) -> None:
@@ -447,7 +448,8 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
     """Fill the search tables from the copied rows, with the bodies the services index.
 
     The customers and their contacts, and the incidents and their timelines, are each read
-    in one ordered pass (not a query per batch), and the bodies written a batch at a time.
+    in one ordered pass (not a query per batch), and the bodies written a batch at a time;
+    on PostgreSQL the server writes the incidents' itself (:func:`_incident_bodies_in_sql`).
     """
     total = t.Customer.select().count() + t.Incident.select().count()
     done = 0
@@ -464,6 +466,9 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
         if len(bodies) == _BATCH:
             done = _write_bodies("customer_search", bodies, done, total, progress)
     done = _write_bodies("customer_search", bodies, done, total, progress)
+    if _is_postgres():
+        _incident_bodies_in_sql(done, total, progress)
+        return
     for (incident_id, reference, subject, description), entries in _grouped(
             _stream(t.Incident, [t.Incident.id, t.Incident.reference, t.Incident.subject,
                                  t.Incident.description], [t.Incident.id], "incidents"),
@@ -476,6 +481,38 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
         if len(bodies) == _BATCH:
             done = _write_bodies("incident_search", bodies, done, total, progress)
     _write_bodies("incident_search", bodies, done, total, progress)
+
+
+#: Incidents whose search texts one statement writes (the progress moves on between them).
+_SEARCH_SLICE = 100_000
+#: PostgreSQL: an incident's search text as :func:`search_index.incident_body` makes it (its
+#: reference, subject, description and timeline texts, oldest first, those that are empty
+#: left out, one to a line), for the incidents with ids in [%s, %s).
+_INCIDENT_BODIES = r"""
+    INSERT INTO incident_search (rowid, body)
+    SELECT i.id, array_to_string(
+        ARRAY[NULLIF(i.reference::text, ''), NULLIF(i.subject::text, ''),
+              NULLIF(i.description::text, '')]
+        || ARRAY(SELECT NULLIF(e.text::text, '') FROM timeline_entry e
+                 WHERE e.incident_id = i.id ORDER BY e.occurred_at, e.id),
+        E'\n')
+    FROM incident i WHERE i.id >= %s AND i.id < %s"""
+
+
+def _incident_bodies_in_sql(done: int, total: int, progress: ProgressCallback | None) -> None:
+    """PostgreSQL: write the incidents' search texts on the server, a slice of ids at a time.
+
+    The text is the product's own (:func:`search_index.incident_body`; a test holds the two
+    equal), made where the rows are instead of reading 4 million rows out to join them here.
+    """
+    lowest, highest = _sql(db, "SELECT MIN(id), MAX(id) FROM incident").fetchone()
+    if lowest is None:
+        return
+    for start in range(lowest, highest + 1, _SEARCH_SLICE):
+        written = _sql(db, _INCIDENT_BODIES, (start, start + _SEARCH_SLICE)).rowcount
+        done += written
+        if progress is not None:
+            progress(done, total, SEARCH_STAGE)
 
 
 def _write_bodies(table: str, bodies: list[tuple[int, str]], done: int, total: int,
@@ -600,11 +637,11 @@ def copy_office(source_url: str, target_url: str, *,
                 # Without statistics the planner takes the tables just loaded for empty, and
                 # the search rebuild's and the check's queries would scan where they look up.
                 _analyse(filled)
-            carried = checking.result()
             again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
             _make_again(again, None)  # still the search stage, at its end
             _continue_serials(models)
+            carried = checking.result()
             _verify(expected, carried)
         _sql(source, "ROLLBACK")
     finally:
