@@ -8,9 +8,11 @@ Start-up, in order:
    :func:`collect_garbage_on_gui_thread`);
 5. the crash hook: an unexpected exception becomes the crash dialog and a log entry, never a
    traceback on a console the user cannot see;
-6. the database: opened and migrated; a failure (cannot open, not a database, written by a
-   newer version) is a plain dialog and exit code 2; a customer import whose desk stopped
-   half-way is undone (with progress, and a message saying so);
+6. the database: brought up to date (schema changes an existing office is waiting for are
+   made beside a dialog saying so: see :func:`bring_up_to_date`) and opened; a failure
+   (cannot open, not a database, written by a newer version) is a plain dialog and exit
+   code 2; a customer import whose desk stopped half-way is undone (with progress, and a
+   message saying so);
 7. first run on a new database (office details and the first manager, demo data if wanted);
 8. login (the window listens for calls handed over by ``synergy-desk call`` from before the
    log-in, one listener per user session: see :mod:`synergy_desk.ui.single_instance`);
@@ -245,6 +247,7 @@ def start(prefs: Any, database_url: str | None) -> Any:
             # the settings that is not there is said, not made empty.
             if url is not None:
                 require_existing_office(url)
+            bring_up_to_date(url)
             info = open_database(url)
         if opening.error is None:
             break
@@ -281,6 +284,73 @@ def start(prefs: Any, database_url: str | None) -> Any:
         return 0
     prefs.last_user = actor.username
     return open_window(actor, prefs, info, office.company_name)
+
+
+def bring_up_to_date(url: str | None) -> None:
+    """Make the schema changes an existing office is waiting for, with a dialog saying so.
+
+    After an update the first start changes the office's tables, which on a large office
+    takes minutes (a million incidents: several). The changes are made on a connection of
+    their own in a thread while the window shows what is happening; the office is then
+    opened as always. Anything wrong (no office there, not a database, a change that fails)
+    is left to the opening, which says it plainly.
+    """
+    import threading
+
+    import peewee
+
+    from synergy_desk.domain.errors import DatabaseError
+    from synergy_desk.models import database
+
+    url = url or database.default_database_url()
+    info = database.describe_url(url)
+    if info.path is not None and (not info.path.is_file() or info.path.stat().st_size == 0):
+        return  # a new office: made when it is opened, in a moment
+    try:
+        connection = database.make_database(url)
+        connection.connect()
+        try:
+            waiting = bool(database.applied_migrations(connection)
+                           and database.pending_migrations(connection))
+        finally:
+            connection.close()
+    except (peewee.PeeweeException, DatabaseError, OSError):
+        return
+    if not waiting:
+        return
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    def change() -> None:
+        connection = database.make_database(url)
+        try:
+            connection.connect()
+            database.migrate(connection, info.path)
+        except (peewee.PeeweeException, DatabaseError, OSError) as exc:
+            log.warning("Bringing the office up to date failed: %s", exc)
+        finally:
+            connection.close()
+
+    progress = QProgressDialog(
+        "Bringing the office's database up to date for this version of Synergy Desk.\n"
+        "This is done once, after an update; on a large office it takes several minutes.\n"
+        "Please wait, and leave the computer on.", "", 0, 0)
+    progress.setObjectName("migrationProgress")
+    progress.setWindowTitle("Synergy Desk")
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(0)
+    progress.show()
+    worker = threading.Thread(target=change, name="bring-up-to-date", daemon=True)
+    worker.start()
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: None if worker.is_alive() else loop.quit())
+    poll.start(50)
+    loop.exec()
+    poll.stop()
+    progress.close()
+    progress.deleteLater()
 
 
 def open_window(actor: Any, prefs: Any, info: Any, office_name: str) -> Any:

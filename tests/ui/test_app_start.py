@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from synergy_desk import app
+from synergy_desk.models.base import db
 from synergy_desk.models.database import close_database, open_database, sqlite_url
 from synergy_desk.services.office import settings
 from synergy_desk.ui.dialogs.login import LoginDialog
@@ -165,3 +167,72 @@ def test_cycles_are_collected_on_the_windows_thread_only(qtbot: Any) -> None:
         timer.stop()
         timer.deleteLater()
         gc.enable()
+
+
+def test_an_office_waiting_for_schema_changes_is_brought_up_to_date_with_a_dialog(
+        qtbot: Any, prefs: Any, good_office: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first start after an update changes the office's tables (minutes on a large
+    office): the desk says so in a dialog, the changes are made beside it, and the office then
+    opens as always."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from synergy_desk.models import database
+
+    office = database.make_database(good_office)
+    office.connect()
+    last = database.migration_names()[-1]
+    office.execute_sql(f'DELETE FROM "{database.HISTORY_TABLE}" WHERE name = ?', [last])
+    office.close()
+
+    shown: list[str] = []
+    changing = threading.Event()
+    seen = threading.Event()
+    real_migrate = database.migrate
+
+    def slow_migrate(connection: Any, *args: Any, **kwargs: Any) -> list[str]:
+        changing.set()
+        assert seen.wait(timeout=30)  # the dialog was up while the change went on
+        return real_migrate(connection, *args, **kwargs)
+
+    def look() -> None:
+        if not changing.is_set():
+            QTimer.singleShot(20, look)
+            return
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                shown.append(widget.labelText())
+        seen.set()
+
+    monkeypatch.setattr(database, "migrate", slow_migrate)
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda cls, *a: None))
+    QTimer.singleShot(0, look)
+    try:
+        assert app.start(prefs, database_url=good_office) == 0
+        assert database.pending_migrations(db.obj) == []
+    finally:
+        close_database()
+    assert len(shown) == 1 and "up to date" in shown[0], shown
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QProgressDialog) and w.isVisible()]
+
+
+def test_an_office_already_up_to_date_opens_without_the_dialog(
+        qtbot: Any, prefs: Any, good_office: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from synergy_desk.models import database
+
+    threads: list[str] = []
+    real_migrate = database.migrate
+
+    def migrate(*args: Any, **kwargs: Any) -> list[str]:
+        threads.append(threading.current_thread().name)
+        return real_migrate(*args, **kwargs)
+
+    monkeypatch.setattr(database, "migrate", migrate)
+    monkeypatch.setattr(LoginDialog, "ask", classmethod(lambda cls, *a: None))
+    try:
+        assert app.start(prefs, database_url=good_office) == 0
+    finally:
+        close_database()
+    # Only the opening's own look, which finds nothing to change: no thread, no dialog.
+    assert threads == [threading.main_thread().name]
