@@ -360,14 +360,15 @@ def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
 
 def _counts_sql(by_engineer: bool, by_product: bool) -> str:
     """The status counts and the due call-backs in one statement (written once per shape)."""
-    p = "?" if isinstance(db.obj, SqliteDatabase) else "%s"
+    sqlite = isinstance(db.obj, SqliteDatabase)
+    p = "?" if sqlite else "%s"
     kept = t.IncidentCount._meta.table_name
     filters = "".join([f" AND engineer_id = {p}" if by_engineer else "",
                        f" AND product_id = {p}" if by_product else ""])
     # Each incident keeps when its earliest open call-back is due, and the incidents with a
     # call-back open have small partial indexes (by due time, and by engineer or product and
     # due time). SQLite reads the due ones from there.
-    if p == "?":
+    if sqlite:
         due = f"SELECT '', COUNT(*), 0, 0 FROM incident WHERE callback_due_at <= {p}{filters}"
     # PostgreSQL plans a prepared statement once and reuses the plan only where the plan does
     # not turn on the parameters' values (and planning a statement on the incidents weighs
