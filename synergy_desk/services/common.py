@@ -221,8 +221,9 @@ def _jsonable(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
-    if kind is dict:
-        return {str(k): _jsonable(v) for k, v in value.items()}
+    if kind is dict:  # a row's columns: their plain values are taken as they are
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else _jsonable(v)
+                for k, v in value.items()}
     if kind is list:
         return [_jsonable(v) for v in value]
     if isinstance(value, enum.Enum):

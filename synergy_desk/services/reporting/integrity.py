@@ -32,15 +32,20 @@ from synergy_desk.models.base import db
 from synergy_desk.services.common import GENESIS_HASH, read_snapshot, row_hash, snapshot, tuples
 from synergy_desk.services.money.chains import (
     AUDIT_CHAIN,
+    AUDIT_ROW,
     CREDIT_NOTE_CHAIN,
+    CREDIT_NOTE_LINE_ROW,
+    CREDIT_NOTE_ROW,
     LEDGER_CHAIN,
+    LEDGER_ROW,
     PAYMENT_CHAIN,
+    PAYMENT_LINE_ROW,
+    PAYMENT_ROW,
     TRANSFER_CHAIN,
-    audit_content,
-    credit_note_content,
-    ledger_content,
-    payment_content,
-    transfer_content,
+    TRANSFER_ROW,
+    RowContent,
+    read_credit_note_content,
+    read_payment_content,
 )
 
 __all__ = [
@@ -49,7 +54,8 @@ __all__ = [
     "check_database_at", "tampered_message", "IMAGES_AFTER",
 ]
 
-_BATCH = 500
+#: Chained rows read at a time.
+_BATCH = 5_000
 #: The mark (a chain head's length) of the last audit row written before the log was chained:
 #: records are compared only with the images written after it, as earlier versions did not
 #: record every change of them.
@@ -73,32 +79,38 @@ class TamperProblem:
         return f"{what}: {self.problem}"
 
 
-def _rows(query: Any) -> list[Any]:
-    """The rows of a select of every column of one model, as that model's instances.
-
-    The same instances a plain select gives (each value read by its field, nothing marked
-    changed), put together straight from the row's values: a tamper check reads millions.
-    """
-    model = query.model
-    names = [f.name for f in model._meta.sorted_fields]
-    out: list[Any] = []
-    for values in query.tuples():
-        row = model(__no_default__=1)
-        row.__data__ = dict(zip(names, values, strict=True))
-        out.append(row)
-    return out
+def _read(query: Any) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as the database driver gives them (no field has read them)."""
+    return list(db.execute(query).fetchall())
 
 
-def _batches(model: Any) -> Iterator[list[Any]]:
-    """All rows of ``model`` in id order, a batch at a time (keyset, so any size is fine)."""
+def _batches(row: RowContent) -> Iterator[list[tuple[Any, ...]]]:
+    """All rows of ``row.model`` in id order, every column (``row.fields``), as the driver
+    gives them, a batch at a time (keyset, so any size is fine)."""
+    model: Any = row.model
     last = 0
     while True:
-        rows = _rows(model.select(*model._meta.sorted_fields).where(model.id > last)
+        rows = _read(model.select(*row.fields).where(model.id > last)
                      .order_by(model.id).limit(_BATCH))
         if not rows:
             return
         yield rows
-        last = rows[-1].id
+        last = row.value(rows[-1], "id")
+
+
+def _lines(line: RowContent, parent: Any, ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The lines of the rows ``ids`` (``parent``: the lines' field pointing at them), by id.
+
+    ``ids`` are a batch of :func:`_batches`: every id from the first to the last of them, so
+    the lines are asked for by that range (one index range, not a list of thousands).
+    """
+    model: Any = line.model
+    found: dict[int, list[tuple[Any, ...]]] = {i: [] for i in ids}
+    for values in _read(model.select(*line.fields).where(parent.between(ids[0], ids[-1]))):
+        mine = found.get(line.value(values, parent.name))
+        if mine is not None:
+            mine.append(values)
+    return found
 
 
 def _walk(chain: str, rows: Iterator[tuple[int, str | None, str, str, dict[str, Any]]],
@@ -129,45 +141,31 @@ def _walk(chain: str, rows: Iterator[tuple[int, str | None, str, str, dict[str, 
 
 
 def _payment_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(t.Payment):
-        ids = [p.id for p in batch]
-        lines: dict[int, list[t.PaymentLine]] = {i: [] for i in ids}
-        for line in _rows(t.PaymentLine.select(*t.PaymentLine._meta.sorted_fields)
-                          .where(t.PaymentLine.payment.in_(ids))):
-            lines[line.__data__["payment"]].append(line)
-        for p in batch:
-            yield (p.id, RECEIPT.text(p.receipt_number), p.prev_hash, p.row_hash,
-                   payment_content(p, lines[p.id]))
+    for batch in _batches(PAYMENT_ROW):
+        ids = [PAYMENT_ROW.value(p, "id") for p in batch]
+        lines = _lines(PAYMENT_LINE_ROW, t.PaymentLine.payment, ids)
+        for key, p in zip(ids, batch, strict=True):
+            yield (key, RECEIPT.text(PAYMENT_ROW.value(p, "receipt_number")),
+                   PAYMENT_ROW.value(p, "prev_hash"), PAYMENT_ROW.value(p, "row_hash"),
+                   read_payment_content(p, lines[key]))
 
 
 def _credit_note_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(t.CreditNote):
-        ids = [n.id for n in batch]
-        lines: dict[int, list[t.CreditNoteLine]] = {i: [] for i in ids}
-        for line in _rows(t.CreditNoteLine.select(*t.CreditNoteLine._meta.sorted_fields)
-                          .where(t.CreditNoteLine.credit_note.in_(ids))):
-            lines[line.__data__["credit_note"]].append(line)
-        for n in batch:
-            yield (n.id, CREDIT_NOTE.text(n.number), n.prev_hash, n.row_hash,
-                   credit_note_content(n, lines[n.id]))
+    for batch in _batches(CREDIT_NOTE_ROW):
+        ids = [CREDIT_NOTE_ROW.value(n, "id") for n in batch]
+        lines = _lines(CREDIT_NOTE_LINE_ROW, t.CreditNoteLine.credit_note, ids)
+        for key, n in zip(ids, batch, strict=True):
+            yield (key, CREDIT_NOTE.text(CREDIT_NOTE_ROW.value(n, "number")),
+                   CREDIT_NOTE_ROW.value(n, "prev_hash"), CREDIT_NOTE_ROW.value(n, "row_hash"),
+                   read_credit_note_content(n, lines[key]))
 
 
-def _ledger_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(t.TicketLedger):
+def _plain_rows(row: RowContent) -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
+    """A chain whose rows' hashes cover each row alone (the ledger, transfers, the audit log)."""
+    for batch in _batches(row):
         for e in batch:
-            yield e.id, None, e.prev_hash, e.row_hash, ledger_content(e)
-
-
-def _transfer_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(t.BankTransfer):
-        for e in batch:
-            yield e.id, None, e.prev_hash, e.row_hash, transfer_content(e)
-
-
-def _audit_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(t.AuditLog):
-        for e in batch:
-            yield e.id, None, e.prev_hash, e.row_hash, audit_content(e)
+            yield (row.value(e, "id"), None, row.value(e, "prev_hash"),
+                   row.value(e, "row_hash"), row(e))
 
 
 def check_audit_chain() -> list[TamperProblem]:
@@ -178,7 +176,7 @@ def check_audit_chain() -> list[TamperProblem]:
     log is still as written). The chain head catches rows cut off the end.
     """
     found: list[TamperProblem] = []
-    _walk(AUDIT_CHAIN, _audit_rows(), found)
+    _walk(AUDIT_CHAIN, _plain_rows(AUDIT_ROW), found)
     rows = [p for p in found if p.row_id is not None]
     problems = rows[:1]
     if len(rows) > 1:
@@ -201,8 +199,8 @@ def check_tamper() -> list[TamperProblem]:
     problems: list[TamperProblem] = []
     _walk(PAYMENT_CHAIN, _payment_rows(), problems)
     _walk(CREDIT_NOTE_CHAIN, _credit_note_rows(), problems)
-    _walk(LEDGER_CHAIN, _ledger_rows(), problems)
-    _walk(TRANSFER_CHAIN, _transfer_rows(), problems)
+    _walk(LEDGER_CHAIN, _plain_rows(LEDGER_ROW), problems)
+    _walk(TRANSFER_CHAIN, _plain_rows(TRANSFER_ROW), problems)
     problems += check_audit_chain()
     return problems
 
