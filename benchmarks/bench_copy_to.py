@@ -24,6 +24,7 @@ STEPS = {"_make_again": "indexes and keys made again", "_analyse": "ANALYZE",
          "_rebuild_search": "search texts written",
          "_incident_bodies_in_sql": "  of which the incidents' (server)",
          "_verify": "the copy's check",
+         "_original_problems": "  the original's (only if the copy's finds any)",
          "_continue_serials": "id sequences moved on"}
 
 
@@ -40,16 +41,6 @@ def _timed(spent: dict[str, float]) -> None:
                 spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - began
 
         setattr(copy_to, name, wrapper)
-    real_result = copy_to._SourceCheck.result
-
-    def waited(self: copy_to._SourceCheck) -> list[str]:
-        began = time.perf_counter()
-        try:
-            return real_result(self)
-        finally:
-            spent["waiting for the original's check"] = time.perf_counter() - began
-
-    copy_to._SourceCheck.result = waited  # type: ignore[method-assign]
 
 
 def _options(parser: argparse.ArgumentParser) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +30,6 @@ from synergy_desk.models.database import (
     open_database,
 )
 from synergy_desk.services import search_index
-from synergy_desk.services.common import read_snapshot
 from synergy_desk.services.reporting import integrity
 
 __all__ = ["CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback", "SEARCH_STAGE"]
@@ -102,40 +100,11 @@ def _problems() -> list[str]:
     return [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
 
 
-class _SourceCheck(threading.Thread):
-    """The source's own check, taken in a thread of its own while PostgreSQL makes the
-    indexes and keys again over the loaded rows, analyses them and writes the search texts.
-
-    It reads the SQLite file through a connection of its own (the models read it in this
-    thread only: :meth:`OfficeProxy.reading`), in one read snapshot. It starts once the
-    rows are in and the copy waits for it just before its own check: meanwhile the copy's
-    own thread mostly waits for the server, so the check has the interpreter nearly to
-    itself, whereas beside the copy's Python work (reading rows, writing COPY's data) each
-    would hold the other up.
-    """
-
-    def __init__(self, url: str) -> None:
-        super().__init__(name="copy-to: the original's check", daemon=True)
-        self._url = url
-        self._problems: list[str] = []
-        self._error: BaseException | None = None
-
-    def run(self) -> None:
-        source = make_database(self._url)
-        try:
-            with db.reading(source), read_snapshot():
-                self._problems = _problems()
-        except BaseException as exc:  # noqa: BLE001 - handed to the copy by result()
-            self._error = exc
-        finally:
-            source.close()
-
-    def result(self) -> list[str]:
-        """The problems the original's check reports (waits for it; raises what it raised)."""
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._problems
+def _original_problems(source: Any) -> list[str]:
+    """The original's own check, read through the copy's connection to it: in its read
+    transaction, so of the very rows that were copied."""
+    with db.reading(source):
+        return _problems()
 
 
 def _models() -> list[type[BaseModel]]:
@@ -547,8 +516,17 @@ def _analyse(tables: Sequence[str]) -> None:
         _sql(db, f'ANALYZE "{table}"')
 
 
-def _verify(expected: dict[str, int], carried: list[str]) -> None:
-    """The copy holds exactly the source's rows, and checks as the source did."""
+def _verify(expected: dict[str, int], original: Callable[[], list[str]]) -> list[str]:
+    """The copy holds exactly the source's rows, and checks as the source does; returns the
+    problems the source already had, which the copy carries.
+
+    The original's own check is asked for (``original``) only when the copy's finds
+    anything. A chained row of the copy holds its original's values, so a copy whose every
+    row hashes to its recorded hash, in its recorded order, was made from rows that did, and
+    its numbers are the original's numbers: a copy that checks clean is a clean office. One
+    that does not is held to the original's problems: the same ones are carried (the office
+    had them), any other means the copy went wrong.
+    """
     copied = _counts(db)
     wrong = [f"{name} ({copied.get(name, 0):,} of {n:,})" for name, n in expected.items()
              if copied.get(name, 0) != n]
@@ -561,10 +539,14 @@ def _verify(expected: dict[str, int], carried: list[str]) -> None:
             raise DatabaseError(f"The copy's {what} search index is incomplete. Nothing was "
                                 "copied.")
     problems = _problems()
+    if not problems:
+        return []
+    carried = original()
     if problems != carried:
         new = [p for p in problems if p not in carried] or problems
         raise DatabaseError(f"The copy does not check as the original does ({new[0]}); was "
                             "the office in use while it was copied? Nothing was copied.")
+    return carried
 
 
 def copy_office(source_url: str, target_url: str, *,
@@ -573,9 +555,10 @@ def copy_office(source_url: str, target_url: str, *,
 
     The target's schema is created (or brought up to date); every table is copied in
     dependency order with its ids, the counters and chain heads replaced by the source's,
-    the search tables rebuilt, PostgreSQL's id sequences moved past the copied ids, and the
-    whole copy checked, all in one transaction; then every table it filled is analysed for
-    the query planner. The models stay bound to the target.
+    the search tables rebuilt, PostgreSQL's id sequences moved past the copied ids, every
+    table it filled analysed for PostgreSQL's query planner, and the whole copy checked, all
+    in one transaction (a SQLite target's tables are analysed once it is committed). The
+    models stay bound to the target.
 
     Raises:
         ValidationError: the source is not a SQLite office, the target is the source, or the
@@ -609,7 +592,6 @@ def copy_office(source_url: str, target_url: str, *,
         raise DatabaseError(f"Cannot create the office's tables in {target_info.display}: "
                             f"{str(exc).strip().splitlines()[0]}") from None
 
-    checking = _SourceCheck(source_url)
     source = make_database(source_url)
     source.connect()
     models = _models()
@@ -631,26 +613,27 @@ def copy_office(source_url: str, target_url: str, *,
             for model in models:
                 done = _copy_table(source, model, done, total, progress)
             _triggers(enabled=True)
-            checking.start()
             _make_again(again, progress)
             if _is_postgres():
                 # Without statistics the planner takes the tables just loaded for empty, and
                 # the search rebuild's and the check's queries would scan where they look up.
+                # Taken inside the transaction, they are committed with the rows.
                 _analyse(filled)
             again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
             _make_again(again, None)  # still the search stage, at its end
+            if _is_postgres():
+                _analyse(_SEARCH_TABLES)
             _continue_serials(models)
-            carried = checking.result()
-            _verify(expected, carried)
+            carried = _verify(expected, lambda: _original_problems(source))
         _sql(source, "ROLLBACK")
     finally:
         source.close()
-        if checking.is_alive():
-            checking.join()  # a failed copy still lets the check finish with its file
-    # Every table filled is analysed once committed: PostgreSQL's autovacuum would leave the
-    # small ones (users, products) without statistics until they changed.
-    _analyse(filled + (list(_SEARCH_TABLES) if _is_postgres() else []))
+    if not _is_postgres():
+        # SQLite's statistics for every table filled (PostgreSQL's were taken above, inside
+        # the transaction, and came with its commit; autovacuum would have left the small
+        # tables, users and products, without any until they changed).
+        _analyse(filled)
     counts = tuple((m._meta.table_name, expected.get(m._meta.table_name, 0))
                    for m in t.ALL_MODELS)
     log.info("Copied %s to %s: %d rows", source_info.display, target_info.display,

@@ -14,9 +14,10 @@ import pytest
 from synergy_desk.demo import generator
 from synergy_desk.domain.enums import IncidentStatus, PaymentMethod, Role
 from synergy_desk.domain.errors import DatabaseError, ValidationError
+from synergy_desk.domain.numbers import RECEIPT
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import db
-from synergy_desk.models.database import close_database, open_database, sqlite_url
+from synergy_desk.models.database import close_database, describe_url, open_database, sqlite_url
 from synergy_desk.services import search
 from synergy_desk.services.common import Actor
 from synergy_desk.services.data import copy_to
@@ -94,6 +95,38 @@ def test_copy_gives_the_same_lists_counts_searches_and_reports(
         assert copied[key] == value, key
     assert expected["tamper"] == [] and expected["sequences"] == []
     assert dict(expected["cashup"].summary)["Receipts"].value != 0  # a week with takings
+
+
+def test_a_copy_that_checks_clean_does_not_check_the_original_again(
+        source_url: str, empty_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+    real = copy_to._original_problems
+
+    def original(source: Any) -> list[str]:
+        asked.append("original")
+        return real(source)
+
+    monkeypatch.setattr(copy_to, "_original_problems", original)
+    result = copy_to.copy_office(source_url, empty_target)
+    assert result.carried_problems == ()
+    assert asked == []
+    assert integrity.check_tamper() == [] and integrity.check_sequences() == []
+
+
+def test_problems_the_original_has_are_carried_and_named(
+        source_url: str, empty_target: str) -> None:
+    broken = describe_url(source_url).path  # the test's own copy of the office
+    assert broken is not None
+    with contextlib.closing(sqlite3.connect(broken)) as connection, connection:
+        number = connection.execute(
+            "SELECT receipt_number FROM payment ORDER BY id LIMIT 1").fetchone()[0]
+        connection.execute("UPDATE payment SET tendered_pence = tendered_pence + 1 "
+                           "WHERE receipt_number = ?", (number,))
+    result = copy_to.copy_office(sqlite_url(broken), empty_target)
+    assert len(result.carried_problems) == 1
+    assert RECEIPT.text(number) in result.carried_problems[0]
+    assert "does not match its hash" in result.carried_problems[0]
+    assert [str(p) for p in integrity.check_tamper()] == list(result.carried_problems)
 
 
 def test_new_rows_continue_the_numbering(source_url: str, empty_target: str) -> None:

@@ -181,15 +181,18 @@ def test_a_copy_that_fails_its_check_leaves_the_target_empty(
     calls: list[int] = []
     real = copy_to._problems
 
-    def second_call_differs() -> list[str]:
+    def the_copy_differs() -> list[str]:
         calls.append(1)
-        return real() + (["a payment's chain is broken"] if len(calls) > 1 else [])
+        return real() + (["a payment's chain is broken"] if len(calls) == 1 else [])
 
-    monkeypatch.setattr(copy_to, "_problems", second_call_differs)
+    monkeypatch.setattr(copy_to, "_problems", the_copy_differs)
     with pytest.raises(DatabaseError, match="Nothing was copied") as caught:
         copy_to.copy_office(source_url, empty_target)
     assert "does not check as the original does" in caught.value.message
-    assert len(calls) == 2  # the source's check, then the copy's, after every table
+    assert "a payment's chain is broken" in caught.value.message
+    # The copy's check, after every table, then the original's: asked for because the copy's
+    # found something.
+    assert len(calls) == 2
     assert _counts() == new
 
 
