@@ -12,7 +12,16 @@ into the toolbar's overflow menu.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QFile, QIODevice, QObject, QRectF, QSize, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QImage,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
@@ -66,12 +75,28 @@ def _svg(name: str) -> str:
     return resource_text(f"{ICON_FOLDER}/{name}.svg")
 
 
-def _pixmap(renderer: QSvgRenderer, size: int) -> QPixmap:
+def _image(renderer: QSvgRenderer, size: int) -> QImage:
+    """The SVG drawn at ``size`` (its strokes in whatever colour the SVG names)."""
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return image
+
+
+def _tinted(shape: QImage, colour: QColor) -> QPixmap:
+    """``shape`` in ``colour``: every pixel as opaque as it is in ``shape``, all one colour.
+
+    The icons are drawn in one colour (``currentColor``), so the shape drawn once is the
+    icon in any colour: filling it keeping its alpha gives what drawing the SVG again with
+    another colour would, without parsing and rasterising it again.
+    """
+    image = shape.copy()
+    painter = QPainter(image)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+    painter.fillRect(image.rect(), colour)
     painter.end()
     return QPixmap.fromImage(image)
 
@@ -84,7 +109,8 @@ def icon(name: str, palette: QPalette | None = None) -> QIcon:
     Raises:
         KeyError: the resources hold no icon of that name.
     """
-    svg = _svg(name)
+    renderer = QSvgRenderer(QByteArray(_svg(name).encode("utf-8")))
+    shapes = [_image(renderer, size) for size in ICON_SIZES]
     palette = palette if palette is not None else QGuiApplication.palette()
     role = QPalette.ColorRole.WindowText
     colours = {
@@ -99,9 +125,7 @@ def icon(name: str, palette: QPalette | None = None) -> QIcon:
     for mode, colour in colours.items():
         pixmaps = drawn.get(colour.name())
         if pixmaps is None:
-            renderer = QSvgRenderer(QByteArray(
-                svg.replace("currentColor", colour.name()).encode("utf-8")))
-            pixmaps = drawn[colour.name()] = [_pixmap(renderer, size) for size in ICON_SIZES]
+            pixmaps = drawn[colour.name()] = [_tinted(shape, colour) for shape in shapes]
         for pixmap in pixmaps:
             result.addPixmap(pixmap, mode, QIcon.State.Off)
     return result
