@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,24 +140,28 @@ def _walk(chain: str, rows: Iterator[tuple[int, str | None, str, str, dict[str, 
             f"{head_length} recorded): rows were deleted or added outside the program"))
 
 
+def _rows_with_lines(row: RowContent, line: RowContent, parent: Any, number: str,
+                     numbers: NumberFormat,
+                     content: Callable[[Sequence[Any], Sequence[Sequence[Any]]], dict[str, Any]]
+                     ) -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
+    """A chain whose rows' hashes cover each row and its lines (``parent``: the lines' field
+    pointing at the row), each row named by its ``number`` column written as ``numbers``."""
+    for batch in _batches(row):
+        ids = [row.value(values, "id") for values in batch]
+        lines = _lines(line, parent, ids)
+        for key, values in zip(ids, batch, strict=True):
+            yield (key, numbers.text(row.value(values, number)), row.value(values, "prev_hash"),
+                   row.value(values, "row_hash"), content(values, lines[key]))
+
+
 def _payment_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(PAYMENT_ROW):
-        ids = [PAYMENT_ROW.value(p, "id") for p in batch]
-        lines = _lines(PAYMENT_LINE_ROW, t.PaymentLine.payment, ids)
-        for key, p in zip(ids, batch, strict=True):
-            yield (key, RECEIPT.text(PAYMENT_ROW.value(p, "receipt_number")),
-                   PAYMENT_ROW.value(p, "prev_hash"), PAYMENT_ROW.value(p, "row_hash"),
-                   read_payment_content(p, lines[key]))
+    return _rows_with_lines(PAYMENT_ROW, PAYMENT_LINE_ROW, t.PaymentLine.payment,
+                            "receipt_number", RECEIPT, read_payment_content)
 
 
 def _credit_note_rows() -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:
-    for batch in _batches(CREDIT_NOTE_ROW):
-        ids = [CREDIT_NOTE_ROW.value(n, "id") for n in batch]
-        lines = _lines(CREDIT_NOTE_LINE_ROW, t.CreditNoteLine.credit_note, ids)
-        for key, n in zip(ids, batch, strict=True):
-            yield (key, CREDIT_NOTE.text(CREDIT_NOTE_ROW.value(n, "number")),
-                   CREDIT_NOTE_ROW.value(n, "prev_hash"), CREDIT_NOTE_ROW.value(n, "row_hash"),
-                   read_credit_note_content(n, lines[key]))
+    return _rows_with_lines(CREDIT_NOTE_ROW, CREDIT_NOTE_LINE_ROW, t.CreditNoteLine.credit_note,
+                            "number", CREDIT_NOTE, read_credit_note_content)
 
 
 def _plain_rows(row: RowContent) -> Iterator[tuple[int, str | None, str, str, dict[str, Any]]]:

@@ -196,7 +196,7 @@ def test_a_copy_that_fails_its_check_leaves_the_target_empty(
     assert _counts() == new
 
 
-def test_every_filled_table_is_analysed_after_the_commit(
+def test_every_filled_table_has_planner_statistics_once_copied(
         source_url: str, empty_target: str) -> None:
     copy_to.copy_office(source_url, empty_target)
     filled = [m._meta.table_name for m in t.ALL_MODELS if m.select().exists()]
