@@ -125,7 +125,9 @@ def icon(name: str, palette: QPalette | None = None) -> QIcon:
     for mode, colour in colours.items():
         pixmaps = drawn.get(colour.name())
         if pixmaps is None:
-            pixmaps = drawn[colour.name()] = [_tinted(shape, colour) for shape in shapes]
+            # Opaque, as the SVG drew with the colour's name (#rrggbb) in it.
+            opaque = QColor(colour.name())
+            pixmaps = drawn[colour.name()] = [_tinted(shape, opaque) for shape in shapes]
         for pixmap in pixmaps:
             result.addPixmap(pixmap, mode, QIcon.State.Off)
     return result

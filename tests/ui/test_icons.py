@@ -158,6 +158,14 @@ def test_an_icon_is_drawn_in_the_palettes_text_colour_and_greyed_when_disabled(
     assert selected == {"#ffffff"}
 
 
+def test_a_translucent_disabled_colour_greys_the_icon_as_its_name_would(qapp: Any) -> None:
+    palette = _palette("#102030", "#a0a0a0", "#ffffff")
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText,
+                     QColor(160, 160, 160, 80))
+    icon = icons.icon("refresh", palette)
+    assert _colours(icon.pixmap(48, 48, QIcon.Mode.Disabled).toImage()) == {"#a0a0a0"}
+
+
 def test_the_icons_are_drawn_again_when_the_palette_turns_dark(
         qtbot: Any, manager: Actor, prefs: Any) -> None:
     window = make_window(qtbot, manager, prefs)
