@@ -11,12 +11,23 @@ into the toolbar's overflow menu.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QFile, QIODevice, QObject, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QFile,
+    QIODevice,
+    QObject,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
     QGuiApplication,
     QIcon,
+    QIconEngine,
     QImage,
     QPainter,
     QPalette,
@@ -24,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
+from shiboken6 import Shiboken
 
 from synergy_desk.ui import resources_rc  # noqa: F401 - registers the resources with Qt
 
@@ -31,8 +43,8 @@ from synergy_desk.ui import resources_rc  # noqa: F401 - registers the resources
 APP_ICON = ":/synergy-desk.svg"
 #: Where the toolbar's icons are: ``:/icons/NAME.svg``.
 ICON_FOLDER = ":/icons"
-#: The sizes each icon is drawn at (16–32 for menus and toolbars, the larger for high-DPI
-#: screens, where Qt picks the pixmap twice or one and a half times the size asked).
+#: The sizes an icon says it has (16–32 for menus and toolbars, the larger for high-DPI
+#: screens); it is drawn at whatever size is asked, a scaled screen's included.
 ICON_SIZES = (16, 20, 24, 32, 40, 48, 64)
 
 
@@ -101,16 +113,79 @@ def _tinted(shape: QImage, colour: QColor) -> QPixmap:
     return QPixmap.fromImage(image)
 
 
+class _TintedSvg(QIconEngine):
+    """An icon drawn from its SVG only when a size of it is first asked for: a toolbar of a
+    dozen icons draws each at the one size it shows, rather than at every size in every
+    colour before the window can open. Each pixmap drawn is kept."""
+
+    def __init__(self, svg: bytes, colours: dict[QIcon.Mode, QColor]) -> None:
+        super().__init__()
+        self._svg = svg
+        self._colours = colours
+        self._renderer: QSvgRenderer | None = None
+        self._shapes: dict[int, QImage] = {}
+        self._pixmaps: dict[tuple[int, QIcon.Mode], QPixmap] = {}
+
+    def _shape(self, side: int) -> QImage:
+        shape = self._shapes.get(side)
+        if shape is None:
+            if self._renderer is None:
+                self._renderer = QSvgRenderer(QByteArray(self._svg))
+            shape = self._shapes[side] = _image(self._renderer, side)
+        return shape
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        """The icon drawn square, as large as fits ``size`` (device pixels)."""
+        side = min(size.width(), size.height())
+        if side <= 0:
+            return QPixmap()
+        pixmap = self._pixmaps.get((side, mode))
+        if pixmap is None:
+            colour = self._colours.get(mode, self._colours[QIcon.Mode.Normal])
+            pixmap = self._pixmaps[(side, mode)] = _tinted(self._shape(side), colour)
+        return pixmap
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode,  # noqa: N802 - Qt override
+                   state: QIcon.State) -> QSize:
+        side = max(0, min(size.width(), size.height()))
+        return QSize(side, side)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,
+              state: QIcon.State) -> None:
+        ratio = painter.device().devicePixelRatioF()
+        side = min(rect.width(), rect.height())
+        pixmap = self.pixmap(QSize(round(side * ratio), round(side * ratio)), mode, state)
+        pixmap.setDevicePixelRatio(ratio)
+        target = QRect(0, 0, side, side)
+        target.moveCenter(rect.center())
+        painter.drawPixmap(target, pixmap)
+
+    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal,  # noqa: N802 - Qt override
+                       state: QIcon.State = QIcon.State.Off) -> list[QSize]:
+        return [QSize(side, side) for side in ICON_SIZES]
+
+    def clone(self) -> QIconEngine:
+        engine = _TintedSvg(self._svg, self._colours)
+        # Qt deletes the copy with the icon that took it; held here meanwhile, or Python
+        # would delete it as this returns. Copies Qt has deleted are let go.
+        _CLONES[:] = [kept for kept in _CLONES if Shiboken.isValid(kept)]
+        _CLONES.append(engine)
+        return engine
+
+
+#: Engines copied for Qt (an icon changed after it was copied), until Qt deletes them.
+_CLONES: list[_TintedSvg] = []
+
+
 def icon(name: str, palette: QPalette | None = None) -> QIcon:
     """The icon called ``name`` drawn in the palette's text colour (the application's palette
     unless one is given), greyed as the palette greys disabled text, and in the highlighted
-    text's colour for a chosen menu entry.
+    text's colour for a chosen menu entry; each size is drawn when it is first shown.
 
     Raises:
         KeyError: the resources hold no icon of that name.
     """
-    renderer = QSvgRenderer(QByteArray(_svg(name).encode("utf-8")))
-    shapes = [_image(renderer, size) for size in ICON_SIZES]
+    svg = _svg(name).encode("utf-8")
     palette = palette if palette is not None else QGuiApplication.palette()
     role = QPalette.ColorRole.WindowText
     colours = {
@@ -120,17 +195,9 @@ def icon(name: str, palette: QPalette | None = None) -> QIcon:
         QIcon.Mode.Selected: palette.color(QPalette.ColorGroup.Active,
                                            QPalette.ColorRole.HighlightedText),
     }
-    result = QIcon()
-    drawn: dict[str, list[QPixmap]] = {}  # by colour: the modes drawn alike are drawn once
-    for mode, colour in colours.items():
-        pixmaps = drawn.get(colour.name())
-        if pixmaps is None:
-            # Opaque, as the SVG drew with the colour's name (#rrggbb) in it.
-            opaque = QColor(colour.name())
-            pixmaps = drawn[colour.name()] = [_tinted(shape, opaque) for shape in shapes]
-        for pixmap in pixmaps:
-            result.addPixmap(pixmap, mode, QIcon.State.Off)
-    return result
+    # Opaque, as the SVG drew with the colour's name (#rrggbb) in it.
+    return QIcon(_TintedSvg(svg, {mode: QColor(colour.name())
+                                  for mode, colour in colours.items()}))
 
 
 class IconTint(QObject):

@@ -44,7 +44,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from synergy_desk.ui import errors
 from synergy_desk.ui.operations import reporting_errors
@@ -435,6 +435,11 @@ class ListView(QTableView):
     #: Ctrl+End turned a long list round to show its end: the rows it holds beyond those
     #: loaded are not known, only that there are more than END_MAX_ROWS.
     turned_round = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Made here, so that asking for it is cheap (see screen.VerticalScroll).
+        self.setViewport(QWidget())
 
     def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,  # noqa: N802, N803
                    modifiers: Qt.KeyboardModifier) -> QModelIndex:

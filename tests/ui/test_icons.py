@@ -4,6 +4,7 @@ narrow toolbar."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -12,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPalette
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QToolBar, QToolButton
 
 from synergy_desk.services.common import Actor
@@ -164,6 +165,43 @@ def test_a_translucent_disabled_colour_greys_the_icon_as_its_name_would(qapp: An
                      QColor(160, 160, 160, 80))
     icon = icons.icon("refresh", palette)
     assert _colours(icon.pixmap(48, 48, QIcon.Mode.Disabled).toImage()) == {"#a0a0a0"}
+
+
+def test_an_icon_is_drawn_sharp_at_the_size_a_scaled_screen_asks_for(qapp: Any) -> None:
+    icon = icons.icon("refresh", _palette("#102030", "#a0a0a0", "#ffffff"))
+    for ratio, side in ((1.0, 20), (1.5, 30), (2.0, 40)):
+        pixmap = icon.pixmap(QSize(20, 20), ratio)
+        assert pixmap.size() == QSize(side, side)
+        assert pixmap.devicePixelRatio() == ratio
+        # Drawn at that size, not a smaller drawing blown up: its strokes keep their colour.
+        assert _colours(pixmap.toImage()) == {"#102030"}
+    assert icon.actualSize(QSize(40, 24)) == QSize(24, 24)
+
+
+def test_an_icon_paints_itself_centred_in_the_rectangle_given(qapp: Any) -> None:
+    icon = icons.icon("refresh", _palette("#102030", "#a0a0a0", "#ffffff"))
+    image = QImage(60, 40, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    icon.paint(painter, QRect(0, 0, 60, 40))
+    painter.end()
+    columns = [x for x in range(60) for y in range(40) if image.pixelColor(x, y).alpha()]
+    assert _colours(image) == {"#102030"}
+    assert min(columns) >= 10 and max(columns) < 50  # a 40 × 40 icon in the middle
+
+
+def test_an_icon_copied_and_changed_keeps_both_drawings(qapp: Any) -> None:
+    icon = icons.icon("refresh", _palette("#102030", "#a0a0a0", "#ffffff"))
+    copy = QIcon(icon)
+    extra = QPixmap(8, 8)
+    extra.fill(QColor("#ff0000"))
+    copy.addPixmap(extra)  # Qt copies the icon's engine before changing the copy
+    gc.collect()
+    assert _colours(copy.pixmap(48, 48).toImage()) == {"#102030"}
+    assert _colours(icon.pixmap(48, 48).toImage()) == {"#102030"}
+    del copy
+    gc.collect()
+    assert _colours(icon.pixmap(32, 32, QIcon.Mode.Selected).toImage()) == {"#ffffff"}
 
 
 def test_the_icons_are_drawn_again_when_the_palette_turns_dark(
