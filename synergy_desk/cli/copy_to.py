@@ -51,9 +51,10 @@ def run(args: argparse.Namespace) -> int:
 
         def progress(done: int, total: int, stage: str) -> None:
             # One line per stage, not per table: "rows" while copying, the indexes made again
-            # over them (PostgreSQL), then the search index.
-            bar(done, total,
-                stage if stage in (copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE) else "rows")
+            # over them (PostgreSQL), the search index and its indexes, then the check.
+            bar(done, total, stage if stage in (
+                copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE, copy_to.SEARCH_INDEX_STAGE,
+                copy_to.CHECK_STAGE) else "rows")
 
         result = copy_to.copy_office(source, args.url,
                                      progress=progress)

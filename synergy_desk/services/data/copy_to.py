@@ -32,7 +32,8 @@ from synergy_desk.models.database import (
 from synergy_desk.services import search_index
 from synergy_desk.services.reporting import integrity
 
-__all__ = ["CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback", "SEARCH_STAGE"]
+__all__ = ["CHECK_STAGE", "CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback",
+           "SEARCH_INDEX_STAGE", "SEARCH_STAGE"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ ProgressCallback = Callable[[int, int, str], None]
 SEARCH_STAGE = "search index"
 #: The stage while PostgreSQL's indexes and foreign keys are made again over the loaded rows.
 INDEX_STAGE = "indexes"
+#: The stage while the search tables' indexes are made over their rebuilt texts (PostgreSQL).
+SEARCH_INDEX_STAGE = "search indexes"
+#: The last stage: the copy checked (each tamper-evident chain walked, then the numbers).
+CHECK_STAGE = "check"
 #: Rows per INSERT, kept well under both databases' limit on bound parameters.
 _MAX_PARAMS = 30_000
 _MAX_ROWS = 1_000
@@ -95,9 +100,23 @@ def _is_postgres() -> bool:
     return isinstance(db.obj, peewee.PostgresqlDatabase)
 
 
-def _problems() -> list[str]:
-    """The integrity check of whatever database the models are bound to."""
-    return [str(p) for p in integrity.check_tamper()] + list(integrity.check_sequences())
+def _problems(progress: ProgressCallback | None = None) -> list[str]:
+    """The integrity check of whatever database the models are bound to, reported as the
+    :data:`CHECK_STAGE`: a step a chain walked, and the numbers' step."""
+
+    steps = 1
+
+    def walked(done: int, chains: int) -> None:
+        nonlocal steps
+        steps = chains + 1
+        if progress is not None:
+            progress(done, steps, CHECK_STAGE)
+
+    problems = [str(p) for p in integrity.check_tamper(walked)]
+    problems += integrity.check_sequences()
+    if progress is not None:
+        progress(steps, steps, CHECK_STAGE)
+    return problems
 
 
 def _original_problems(source: Any) -> list[str]:
@@ -363,12 +382,13 @@ def _set_aside(tables: Sequence[str]) -> list[str]:
     return again
 
 
-def _make_again(statements: Sequence[str], progress: ProgressCallback | None) -> None:
+def _make_again(statements: Sequence[str], progress: ProgressCallback | None,
+                stage: str = INDEX_STAGE) -> None:
     """Make again what :func:`_set_aside` dropped (on rows that are all there now)."""
     for done, statement in enumerate(statements, 1):
         _sql(db, statement)
         if progress is not None:
-            progress(done, len(statements), INDEX_STAGE)
+            progress(done, len(statements), stage)
 
 
 def _write_search(table: str, bodies: list[tuple[int, str]]) -> None:
@@ -516,7 +536,8 @@ def _analyse(tables: Sequence[str]) -> None:
         _sql(db, f'ANALYZE "{table}"')
 
 
-def _verify(expected: dict[str, int], original: Callable[[], list[str]]) -> list[str]:
+def _verify(expected: dict[str, int], original: Callable[[], list[str]],
+            progress: ProgressCallback | None = None) -> list[str]:
     """The copy holds exactly the source's rows, and checks as the source does; returns the
     problems the source already had, which the copy carries.
 
@@ -538,7 +559,7 @@ def _verify(expected: dict[str, int], original: Callable[[], list[str]]) -> list
         if searched != expected.get(model._meta.table_name, 0):
             raise DatabaseError(f"The copy's {what} search index is incomplete. Nothing was "
                                 "copied.")
-    problems = _problems()
+    problems = _problems(progress)
     if not problems:
         return []
     carried = original()
@@ -621,11 +642,11 @@ def copy_office(source_url: str, target_url: str, *,
                 _analyse(filled)
             again = _set_aside(_SEARCH_TABLES)
             _rebuild_search(progress)
-            _make_again(again, None)  # still the search stage, at its end
+            _make_again(again, progress, SEARCH_INDEX_STAGE)
             if _is_postgres():
                 _analyse(_SEARCH_TABLES)
             _continue_serials(models)
-            carried = _verify(expected, lambda: _original_problems(source))
+            carried = _verify(expected, lambda: _original_problems(source), progress)
         _sql(source, "ROLLBACK")
     finally:
         source.close()

@@ -192,20 +192,28 @@ def check_audit_chain() -> list[TamperProblem]:
     return problems + [p for p in found if p.row_id is None]
 
 
-def check_tamper() -> list[TamperProblem]:
+def check_tamper(walked: Callable[[int, int], None] | None = None) -> list[TamperProblem]:
     """Walk the payment, credit-note, season-ticket ledger and bank-transfer chains; report
     every bad row.
 
     Each row's hash is recomputed from its stored content and the previous row's hash with
     the same content builders the writers use, so any column changed, any row removed or
-    slipped in, and any row cut off the end of a chain is found.
+    slipped in, and any row cut off the end of a chain is found. ``walked(chains walked,
+    chains in all)`` is called before the first chain and as each one is done.
     """
     problems: list[TamperProblem] = []
-    _walk(PAYMENT_CHAIN, _payment_rows(), problems)
-    _walk(CREDIT_NOTE_CHAIN, _credit_note_rows(), problems)
-    _walk(LEDGER_CHAIN, _plain_rows(LEDGER_ROW), problems)
-    _walk(TRANSFER_CHAIN, _plain_rows(TRANSFER_ROW), problems)
-    problems += check_audit_chain()
+    walks: tuple[Callable[[], object], ...] = (
+        lambda: _walk(PAYMENT_CHAIN, _payment_rows(), problems),
+        lambda: _walk(CREDIT_NOTE_CHAIN, _credit_note_rows(), problems),
+        lambda: _walk(LEDGER_CHAIN, _plain_rows(LEDGER_ROW), problems),
+        lambda: _walk(TRANSFER_CHAIN, _plain_rows(TRANSFER_ROW), problems),
+        lambda: problems.extend(check_audit_chain()))
+    for done, walk in enumerate(walks):
+        if walked is not None:
+            walked(done, len(walks))
+        walk()
+    if walked is not None:
+        walked(len(walks), len(walks))
     return problems
 
 

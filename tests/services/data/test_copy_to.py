@@ -88,7 +88,19 @@ def test_copy_gives_the_same_lists_counts_searches_and_reports(
     expected = source[1]
     assert result.counts == expected["table_counts"]
     assert result.carried_problems == ()
-    assert seen and seen[-1][2] == copy_to.SEARCH_STAGE
+    # The rows table by table, the indexes made again (PostgreSQL), the search texts, the
+    # search tables' indexes (PostgreSQL), then the check, a step a chain, to its end.
+    stages = [stage for i, (_, _, stage) in enumerate(seen)
+              if i == 0 or seen[i - 1][2] != stage]
+    tables = {m._meta.table_name for m in t.ALL_MODELS}
+    while stages and stages[0] in tables:
+        stages.pop(0)
+    assert stages in ([copy_to.SEARCH_STAGE, copy_to.CHECK_STAGE],
+                      [copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE, copy_to.SEARCH_INDEX_STAGE,
+                       copy_to.CHECK_STAGE])
+    checks = [(done, total) for done, total, stage in seen if stage == copy_to.CHECK_STAGE]
+    assert checks[0][0] == 0 and checks[-1][0] == checks[-1][1] == len(checks) - 1 == 6
+    assert [done for done, _ in checks] == list(range(7))
     # The models are bound to the target now, as the command line expects.
     copied = _snapshot()
     for key, value in expected.items():

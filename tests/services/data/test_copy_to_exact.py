@@ -181,9 +181,9 @@ def test_a_copy_that_fails_its_check_leaves_the_target_empty(
     calls: list[int] = []
     real = copy_to._problems
 
-    def the_copy_differs() -> list[str]:
+    def the_copy_differs(progress: copy_to.ProgressCallback | None = None) -> list[str]:
         calls.append(1)
-        return real() + (["a payment's chain is broken"] if len(calls) == 1 else [])
+        return real(progress) + (["a payment's chain is broken"] if len(calls) == 1 else [])
 
     monkeypatch.setattr(copy_to, "_problems", the_copy_differs)
     with pytest.raises(DatabaseError, match="Nothing was copied") as caught:
