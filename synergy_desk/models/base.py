@@ -11,6 +11,14 @@ from typing import Any
 from peewee import Database, DatabaseProxy, DateTimeField, Model
 
 
+class _Here(threading.local):
+    """What one thread reads instead of the office: nothing unless it says so. (An attribute
+    every thread has: looking up one a thread lacks raises and catches an error inside, and
+    every statement looks here two or three times.)"""
+
+    database: Database | None = None
+
+
 class OfficeProxy(DatabaseProxy):
     """The proxy the models are bound through: the office this process opened, for every
     thread; and for one thread a while, another copy of the office it reads (a backup being
@@ -19,7 +27,7 @@ class OfficeProxy(DatabaseProxy):
     __slots__ = ("_office", "_here")
 
     def __init__(self) -> None:
-        self._here = threading.local()
+        self._here = _Here()
         super().__init__()
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -29,7 +37,7 @@ class OfficeProxy(DatabaseProxy):
 
     @property
     def obj(self) -> Any:
-        other = getattr(self._here, "database", None)
+        other = self._here.database
         return other if other is not None else self._office
 
     @obj.setter
@@ -39,7 +47,7 @@ class OfficeProxy(DatabaseProxy):
     @contextmanager
     def reading(self, database: Database) -> Iterator[None]:
         """The models read ``database`` in this thread for the duration."""
-        previous = getattr(self._here, "database", None)
+        previous = self._here.database
         self._here.database = database
         try:
             yield

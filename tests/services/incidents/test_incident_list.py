@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
+import peewee
 import pytest
 from peewee import SqliteDatabase
 from playhouse.test_utils import assert_query_count
@@ -24,7 +26,14 @@ from synergy_desk.models import tables as t
 from synergy_desk.models.base import db, utcnow
 from synergy_desk.services.common import Actor, transaction
 from synergy_desk.services.incident_state import bump_count
-from synergy_desk.services.incidents import callbacks, closing, intake, reshape, work
+from synergy_desk.services.incidents import (
+    callbacks,
+    closing,
+    incident_list,
+    intake,
+    reshape,
+    work,
+)
 from synergy_desk.services.incidents.detail import incident_detail
 from synergy_desk.services.incidents.incident_list import (
     _SORT_KEYS,
@@ -496,3 +505,32 @@ def test_the_callbacks_due_view_lists_incidents_with_a_call_back_due(
     page = list_incidents(IncidentFilter(view="callbacks_due", now=later))
     assert [r.id for r in page.rows] == [promised.id]
     assert list_incidents(IncidentFilter(view="callbacks_due")).rows == ()
+
+
+def test_a_page_is_read_on_the_connection_of_the_moment(office: dict[str, Any]) -> None:
+    build_office(office, 5)
+    filt = IncidentFilter(view="all")
+    first = [row.id for row in list_incidents(filt).rows]
+    # The office closed and opened again (File → Database, a restore): a new connection.
+    db.close()
+    db.connect()
+    assert [row.id for row in list_incidents(filt).rows] == first
+    # Another thread has its own connection, and reads the same page on it.
+    seen: list[list[int]] = []
+    worker = threading.Thread(target=lambda: (
+        seen.append([row.id for row in list_incidents(filt).rows]), db.close()))
+    worker.start()
+    worker.join()
+    assert seen == [first]
+    assert [row.id for row in list_incidents(filt).rows] == first
+
+
+def test_a_page_that_fails_fails_as_any_statement_does(office: dict[str, Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    build_office(office, 3)
+    monkeypatch.setattr(incident_list, "_COLUMNS", ("no_such_column",))
+    monkeypatch.setattr(incident_list, "_statements", {})
+    with pytest.raises(peewee.DatabaseError):  # Peewee's, whichever engine raised it
+        list_incidents(IncidentFilter(view="all"))
+    monkeypatch.undo()
+    assert len(list_incidents(IncidentFilter(view="all")).rows) == 3  # and the next one works
