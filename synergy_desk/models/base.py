@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import peewee
 from peewee import Database, DatabaseProxy, DateTimeField, Model
 
 
@@ -17,6 +19,22 @@ class _Here(threading.local):
     every statement looks here two or three times.)"""
 
     database: Database | None = None
+
+
+class _KeptCursor(threading.local):
+    """A thread's cursor for :meth:`OfficeProxy.fetch_all`, with the connection it is on.
+    The connection is held with it, so a closed one is never taken for a new one made at
+    the same address."""
+
+    connection: Any = None
+    cursor: Any = None
+
+
+_kept = _KeptCursor()
+#: Peewee's log of the statements run, kept for these as for any other.
+_statements_log = logging.getLogger("peewee")
+#: Peewee's context that gives the driver's errors as its own.
+_as_peewee_errors: Any = vars(peewee)["__exception_wrapper__"]
 
 
 class OfficeProxy(DatabaseProxy):
@@ -43,6 +61,23 @@ class OfficeProxy(DatabaseProxy):
     @obj.setter
     def obj(self, value: Any) -> None:
         self._office = value
+
+    def fetch_all(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows of one read statement, on a cursor this thread keeps for its connection
+        of the moment: for short statements run very often (a list's pages), where a cursor
+        made for each one is a fifth of the time of a page that finds nothing. Logged, and
+        its errors raised, as :meth:`peewee.Database.execute_sql` does."""
+        if _statements_log.isEnabledFor(logging.DEBUG):
+            _statements_log.debug((sql, params))
+        kept = _kept
+        connection = self.obj.connection()
+        if kept.connection is not connection:
+            kept.cursor = connection.cursor()
+            kept.connection = connection
+        with _as_peewee_errors:
+            kept.cursor.execute(sql, params)
+            rows: list[tuple[Any, ...]] = kept.cursor.fetchall()
+        return rows
 
     @contextmanager
     def reading(self, database: Database) -> Iterator[None]:

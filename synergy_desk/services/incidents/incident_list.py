@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import peewee
 from peewee import SqliteDatabase
 
 from synergy_desk.domain.enums import OPEN_STATUSES, FundingKind, IncidentStatus
@@ -329,38 +326,6 @@ def _when(value: Any) -> dt.datetime:
     return value  # type: ignore[no-any-return]
 
 
-class _PageCursor(threading.local):
-    """Each thread's cursor for the list's pages, on that thread's connection of the moment
-    (a page is one short statement read whole: a cursor made for each one was a tenth of a
-    short page's time). The connection is held with its cursor, so a closed one is never
-    taken for a new one at the same address."""
-
-    connection: Any = None
-    cursor: Any = None
-
-
-_page_cursor = _PageCursor()
-#: Peewee's log of the statements run (kept by its own logger, as for any other statement).
-_statements_log = logging.getLogger("peewee")
-#: Peewee's context that gives the driver's errors as its own, as every statement it runs.
-_as_peewee_errors: Any = vars(peewee)["__exception_wrapper__"]
-
-
-def _read_page(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """The page's rows, the database's errors given as Peewee gives them."""
-    if _statements_log.isEnabledFor(logging.DEBUG):
-        _statements_log.debug((sql, params))
-    held = _page_cursor
-    connection = db.obj.connection()  # once through the proxy
-    if held.connection is not connection:
-        held.cursor = connection.cursor()
-        held.connection = connection
-    with _as_peewee_errors:
-        held.cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = held.cursor.fetchall()
-    return rows
-
-
 def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
                    after: Cursor | None = None, limit: int = 100) -> IncidentPage:
     """One page of the incident list, in one statement, however deep the page.
@@ -378,7 +343,7 @@ def list_incidents(filt: IncidentFilter, sort: Sort | None = None, *,
     statement, params = _page_sql(filt, sort, after, limit)
     if filt.view == "unassigned" and filt.engineer_id is not None:
         return IncidentPage((), None)  # nobody's incidents are no engineer's: nothing to read
-    raw = _read_page(statement.sql, params)
+    raw = db.fetch_all(statement.sql, params)  # on a kept cursor: a page is run often
     more = len(raw) > limit
     if more:
         del raw[limit:]
