@@ -99,8 +99,8 @@ def test_copy_gives_the_same_lists_counts_searches_and_reports(
                       [copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE, copy_to.SEARCH_INDEX_STAGE,
                        copy_to.CHECK_STAGE])
     checks = [(done, total) for done, total, stage in seen if stage == copy_to.CHECK_STAGE]
-    assert checks[0][0] == 0 and checks[-1][0] == checks[-1][1] == len(checks) - 1 == 6
-    assert [done for done, _ in checks] == list(range(7))
+    assert checks[0][0] == 0 and checks[-1][0] == checks[-1][1] == len(checks) - 1 == 5
+    assert [done for done, _ in checks] == list(range(6))
     # The models are bound to the target now, as the command line expects.
     copied = _snapshot()
     for key, value in expected.items():
