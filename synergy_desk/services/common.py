@@ -11,7 +11,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "Actor", "require", "transaction", "retried", "RUN_ATTEMPTS", "in_transaction",
     "read_snapshot", "edits_since",
-    "stale_edit", "audit", "next_number", "chain_append", "for_update", "snapshot", "get_or_404",
+    "stale_edit", "audit", "audit_many", "AuditEntry", "next_number", "chain_append",
+    "chain_extend", "for_update", "snapshot", "get_or_404",
     "tuples", "fk_id", "opt_fk_id", "utcnow", "GENESIS_HASH", "ENGINEERS", "EVERYONE", "MANAGERS",
     "canonical_json", "row_hash", "text_or_empty"
 ]
@@ -265,15 +266,12 @@ def snapshot(row: peewee.Model, fields: Iterable[str] | None = None) -> dict[str
     return out
 
 
-@in_transaction
-def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
-          before: Mapping[str, Any] | None = None,
-          after: Mapping[str, Any] | None = None) -> None:
-    """Append one row to the audit log (inside the caller's transaction).
-
-    The row is linked into the audit log's own hash chain (like the money rows'), so a row
-    deleted, altered or slipped in outside the program is found by the tamper check.
-    """
+def _audit_row(actor: Actor | None, action: str, entity: str, entity_id: object,
+               before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+               ) -> tuple[t.AuditLog, dict[str, Any]]:
+    """An audit row not yet linked into the chain, and the content its hash is taken over:
+    every column but the chain's own, as the database will hold it (the same content as
+    services.money.chains.audit_content, which the tamper check recomputes from the row)."""
     row = t.AuditLog(
         at=utcnow(),
         user=actor.id if actor else None,
@@ -283,13 +281,45 @@ def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
         before=canonical_json(before) if before else "",
         after=canonical_json(after) if after else "",
     )
-    # Every column but the chain's own, as the database will hold it: the same content as
-    # services.money.chains.audit_content, which the tamper check recomputes from the row.
     content = {field.name: field.db_value(row.__data__.get(field.name))
                for field in row._meta.sorted_fields
                if field.name not in ("id", "prev_hash", "row_hash")}
+    return row, content
+
+
+@in_transaction
+def audit(actor: Actor | None, action: str, entity: str, entity_id: object = "",
+          before: Mapping[str, Any] | None = None,
+          after: Mapping[str, Any] | None = None) -> None:
+    """Append one row to the audit log (inside the caller's transaction).
+
+    The row is linked into the audit log's own hash chain (like the money rows'), so a row
+    deleted, altered or slipped in outside the program is found by the tamper check.
+    """
+    row, content = _audit_row(actor, action, entity, entity_id, before, after)
     row.prev_hash, row.row_hash = chain_append("audit", content)
     row.save(force_insert=True)
+
+
+#: One audit row for :func:`audit_many`: (action, entity, entity_id, before, after).
+AuditEntry = tuple[str, str, object, Mapping[str, Any] | None, Mapping[str, Any] | None]
+
+
+@in_transaction
+def audit_many(actor: Actor | None, entries: Sequence[AuditEntry]) -> None:
+    """Append several rows to the audit log, in order, as :func:`audit` would one by one
+    (inside the caller's transaction), with one lock of the chain's head and one INSERT.
+
+    For writing many rows at once (an import's batch): the head is read and moved once
+    rather than for every row, so the transaction holds it for as short a time as it can.
+    """
+    if not entries:
+        return
+    built = [_audit_row(actor, *entry) for entry in entries]
+    links = chain_extend("audit", [content for _row, content in built])
+    for (row, _content), (prev, new) in zip(built, links, strict=True):
+        row.prev_hash, row.row_hash = prev, new
+    t.AuditLog.insert_many([row.__data__ for row, _content in built]).execute()
 
 
 def edits_since(entity: str, entity_id: object, expected_version: int, *,
@@ -393,6 +423,15 @@ def chain_append(chain: str, content: Mapping[str, Any]) -> tuple[str, str]:
 
     Must run inside the transaction that writes the row, so chain and row commit together.
     """
+    return chain_extend(chain, [content])[0]
+
+
+@in_transaction
+def chain_extend(chain: str, contents: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """Link new rows, in the order given, into their tamper-evident chain; returns each
+    one's (prev_hash, row_hash). The rows must be written in the same order (their ids
+    rising), inside the same transaction, so chain and rows commit together.
+    """
     # Lock the chain head first (an UPDATE locks on both databases), then read it.
     locked = (t.ChainHead.update(length=t.ChainHead.length)
               .where(t.ChainHead.name == chain).execute())
@@ -400,11 +439,15 @@ def chain_append(chain: str, content: Mapping[str, Any]) -> tuple[str, str]:
         t.ChainHead.insert(name=chain, last_hash=GENESIS_HASH, length=0) \
             .on_conflict_ignore().execute()
     head = t.ChainHead.get(t.ChainHead.name == chain)
+    links = []
     prev = head.last_hash
-    new = row_hash(prev, content)
-    (t.ChainHead.update(last_hash=new, length=t.ChainHead.length + 1)
+    for content in contents:
+        new = row_hash(prev, content)
+        links.append((prev, new))
+        prev = new
+    (t.ChainHead.update(last_hash=prev, length=t.ChainHead.length + len(contents))
      .where(t.ChainHead.name == chain).execute())
-    return prev, new
+    return links
 
 
 def fk_id(row: peewee.Model, name: str) -> int:

@@ -143,7 +143,8 @@ BLOCKS = building_blocks()
 
 def test_the_money_building_blocks_are_marked() -> None:
     names = {name.rsplit(".", 1)[1] for name, _ in BLOCKS}
-    assert {"audit", "next_number", "chain_append", "attach_funding", "hand_back_funding",
+    assert {"audit", "audit_many", "next_number", "chain_append", "chain_extend",
+            "attach_funding", "hand_back_funding",
             "end_funding_in_tx", "issue_credit_note_in_tx", "refund_line_in_tx",
             "append_ledger", "update_incident", "bump_count"} <= names
 

@@ -202,6 +202,7 @@ def test_an_import_stopped_part_way_says_its_customers_were_removed_again(
 
     dialog = open_dialog(qtbot, office, write_file(tmp_path, 1_200), monkeypatch)
     monkeypatch.setattr(csv_import, "MAX_BATCH_ROWS", csv_import.FIRST_BATCH_ROWS)
+    monkeypatch.setattr(csv_import, "MIN_BATCH_ROWS", csv_import.FIRST_BATCH_ROWS)
     pauses = [0]
 
     def another_desk_takes_a_code() -> None:

@@ -40,6 +40,7 @@ from synergy_desk.services.common import (
     MANAGERS,
     Actor,
     audit,
+    audit_many,
     for_update,
     in_transaction,
     next_number,
@@ -63,7 +64,8 @@ __all__ = [
     "CsvRow", "BadRow", "PreviewRow", "ImportPreview", "ImportResult", "read_csv", "guess_mapping",
     "preview_import", "import_customers", "delimiter_name", "ImportRefused", "BATCH_SIZE",
     "SHOWN_IN_MESSAGE", "ProgressCallback", "UndoneImport", "ImportStopped",
-    "undo_stopped_imports", "FIRST_BATCH_ROWS", "MAX_BATCH_ROWS", "BATCH_SECONDS",
+    "undo_stopped_imports", "FIRST_BATCH_ROWS", "MIN_BATCH_ROWS", "MAX_BATCH_ROWS",
+    "BATCH_SECONDS",
     "SQLITE_PAUSE_SECONDS", "STALLED_AFTER", "UNDO_BATCH_ROWS", "IMPORTING", "DONE", "UNDOING",
     "UNDONE",
 ]
@@ -806,6 +808,8 @@ def _refusal(checked: _Checked) -> ImportRefused:
 FIRST_BATCH_ROWS = 500
 #: The most rows one batch writes, however quick the database is.
 MAX_BATCH_ROWS = 5_000
+#: The fewest rows one batch writes, however slow the database is (and the step between).
+MIN_BATCH_ROWS = 100
 #: How long one batch's transaction should last: another desk waits at most about this long.
 BATCH_SECONDS = 0.3
 #: On SQLite, the pause after each batch. A desk waiting for the write lock tries again every
@@ -1004,13 +1008,13 @@ def _write_batch(batch: list[tuple[str, _Clean]], actor: Actor, file_name: str,
         search_rows.append((ids[code], search_index.customer_body(customer, people)))
     _insert_search_rows(search_rows)
     # Each customer's own audit row, as if added by hand, so the audit log finds it by its
-    # account code; written in bulk with the rest of the batch.
-    # One at a time: each row is linked into the audit log's hash chain.
-    for code, clean in batch:
-        audit(actor, "customer.create", "customer", ids[code], None,
-              {"account_code": code, **clean.customer,
-               "contacts": [clean.contact] if clean.contact else [],
-               "imported_from": file_name, "import": import_id})
+    # account code; linked into the audit log's hash chain together, with one INSERT.
+    audit_many(actor, [
+        ("customer.create", "customer", ids[code], None,
+         {"account_code": code, **clean.customer,
+          "contacts": [clean.contact] if clean.contact else [],
+          "imported_from": file_name, "import": import_id})
+        for code, clean in batch])
     return len(contacts)
 
 
@@ -1103,7 +1107,46 @@ def _minutes(span: dt.timedelta) -> str:
 def _next_batch_rows(rows: int, seconds: float) -> int:
     """Rows for the next batch, so that it takes about :data:`BATCH_SECONDS`."""
     wanted = MAX_BATCH_ROWS if seconds <= 0 else int(rows * BATCH_SECONDS / seconds)
-    return max(BATCH_SIZE, min(MAX_BATCH_ROWS, wanted // BATCH_SIZE * BATCH_SIZE))
+    return max(MIN_BATCH_ROWS, min(MAX_BATCH_ROWS, wanted // MIN_BATCH_ROWS * MIN_BATCH_ROWS))
+
+
+#: The tables an import fills, whose planner statistics it keeps up to date on PostgreSQL.
+_FILLED_TABLES = ("customer", "contact", "customer_search")
+#: On PostgreSQL, the fewest customers the statistics are taken to describe: below this, a
+#: table is small whatever its plans are.
+_ANALYSE_FROM = 1_000
+
+
+@dataclass
+class _Statistics:
+    """When to analyse the tables an import fills, on PostgreSQL.
+
+    A desk's connection keeps the plan of a statement it runs often (psycopg prepares it),
+    and PostgreSQL plans it once for the table as its statistics describe it. A table an
+    import fills from a few rows to many would keep a plan made for a few rows (a sequential
+    scan, for a lookup of a batch's account codes), holding the customers' sequence while it
+    reads the whole table. Analysing makes every desk plan again; doing it whenever the
+    table has doubled since it was last analysed keeps every plan within twice the size it
+    was made for, at a few analyses for any file.
+    """
+
+    rows: int = 0
+
+    @classmethod
+    def of_office(cls) -> _Statistics:
+        if _is_sqlite():
+            return cls(rows=-1)
+        cursor = db.execute_sql(
+            "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'customer'::regclass")
+        return cls(rows=max(_ANALYSE_FROM, int(cursor.fetchone()[0])))
+
+    def written(self, rows: int) -> None:
+        """After a batch: ``rows`` customers written by the import so far."""
+        if self.rows < 0 or rows < self.rows:
+            return
+        for table in _FILLED_TABLES:
+            db.execute_sql(f'ANALYZE "{table}"')
+        self.rows = 2 * rows
 
 
 def _pause() -> None:
@@ -1155,6 +1198,7 @@ def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str]
     import_id = _start_import(actor, csv_file.name)
     numbers = _Numbers()
     done = _Progress()
+    statistics = _Statistics.of_office()
     batch_rows = FIRST_BATCH_ROWS
     try:
         while done.written < total:
@@ -1163,6 +1207,7 @@ def import_customers(actor: Actor, csv_file: CsvFile, mapping: Mapping[str, str]
             done = _write_one_batch(import_id, actor, csv_file.name, batch, file_codes, taken,
                                     numbers, done)
             batch_rows = _next_batch_rows(len(batch), time.monotonic() - started)
+            statistics.written(done.written)
             if progress is not None:
                 progress(done.written, total, "importing")
             _pause()

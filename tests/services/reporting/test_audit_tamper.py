@@ -51,6 +51,32 @@ def test_an_audit_row_slipped_in_is_reported(logged) -> None:
     assert problems and problems[0].startswith("audit log row ")
 
 
+def test_rows_audited_together_are_linked_as_if_audited_one_by_one(logged) -> None:
+    from synergy_desk.services.common import audit, audit_many, transaction
+
+    length = t.ChainHead.get(t.ChainHead.name == "audit").length
+    with transaction():
+        audit(None, "settings.update", "settings", 1, None, {"n": 1})
+        audit_many(None, [("customer.create", "customer", n, None, {"n": n})
+                          for n in (10, 11, 12)])
+        audit_many(None, [])
+        audit(None, "settings.update", "settings", 1, {"n": 1}, {"n": 2})
+    rows = list(t.AuditLog.select().where(t.AuditLog.id > logged[-1])
+                .order_by(t.AuditLog.id))
+    assert [(r.action, r.entity_id) for r in rows] == [
+        ("settings.update", "1"), ("customer.create", "10"), ("customer.create", "11"),
+        ("customer.create", "12"), ("settings.update", "1")]
+    # Each row follows the one before it, across the rows written together.
+    assert [r.prev_hash for r in rows[1:]] == [r.row_hash for r in rows[:-1]]
+    assert t.ChainHead.get(t.ChainHead.name == "audit").length == length + 5
+    assert t.ChainHead.get(t.ChainHead.name == "audit").last_hash == rows[-1].row_hash
+    assert integrity.check_audit_chain() == []
+    # A row in the middle of the ones written together is checked as any other.
+    sql("UPDATE audit_log SET after = %s WHERE id = %s", '{"n":99}', rows[2].id)
+    [problem] = integrity.check_audit_chain()
+    assert str(problem).startswith(f"audit log row {rows[2].id}: its content does not match")
+
+
 # --- records compared with the audit log's last image of them ---
 
 @pytest.fixture
