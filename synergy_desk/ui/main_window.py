@@ -847,8 +847,8 @@ class MainWindow(QMainWindow):
 
     def _on_list_turned_round(self) -> None:
         self.statusBar().showMessage(self.tr(
-            "The list is long: Ctrl+End shows its end by sorting it the other way round. "
-            "Click the column's heading to turn it back."), 10_000)
+            "Long list: Ctrl+End shows its end by sorting it the other way round. "
+            "Click the heading to turn it back."), 10_000)
 
     def _list_columns_key(self) -> str:
         """Which columns a saved header belongs to: a header saved for another set is not
