@@ -258,8 +258,13 @@ def redact_url(text: str) -> str:
     return redact_secrets(text)
 
 
-def make_database(url: str) -> peewee.Database:
-    """A Peewee database for the URL, not yet connected."""
+def make_database(url: str, *, keep_connections: bool = False) -> peewee.Database:
+    """A Peewee database for the URL, not yet connected.
+
+    ``keep_connections``: on PostgreSQL, a connection a thread closes is kept for the next
+    thread to connect (:class:`synergy_desk.models.pool.OfficePool`), as the office the
+    program works in is; close it with :func:`let_go`.
+    """
     info = describe_url(url)
     if info.kind == "sqlite":
         assert info.path is not None
@@ -298,7 +303,22 @@ def make_database(url: str) -> peewee.Database:
     kwargs.update(parts.options)
     if "connect_timeout" in parts.options:
         kwargs["connect_timeout"] = int(parts.options["connect_timeout"])
+    if keep_connections:
+        from synergy_desk.models.pool import OfficePool
+
+        return OfficePool(**kwargs)
     return peewee.PostgresqlDatabase(**kwargs)
+
+
+def let_go(database: peewee.Database) -> None:
+    """Close this thread's connection to ``database`` and, when it keeps connections for
+    other threads, every one it keeps (one still in use is closed when given back)."""
+    from synergy_desk.models.pool import OfficePool
+
+    if isinstance(database, OfficePool):
+        database.retire()
+    elif not database.is_closed():
+        database.close()
 
 
 #: SQLite's primary result codes that mean the file could not be used just now: busy or
@@ -532,16 +552,16 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         if not create:
             require_existing_office(url)
         _check_sqlite_file(info.path)
-    database = make_database(url)
+    database = make_database(url, keep_connections=True)
     try:
         database.connect(reuse_if_open=True)
         if info.kind == "sqlite":
             database.execute_sql("PRAGMA schema_version").fetchone()  # type: ignore[no-untyped-call]
     except peewee.OperationalError as exc:
-        database.close()
+        let_go(database)
         raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     except peewee.DatabaseError as exc:
-        database.close()
+        let_go(database)
         raise DatabaseError(
             f"{info.display} is not a Synergy Desk database ({_first_line(exc)}).") from None
     try:
@@ -550,17 +570,17 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         else:
             check_schema_not_newer(database, migrations_dir)
     except (SchemaTooNew, DatabaseError):
-        database.close()
+        let_go(database)
         raise
     except peewee.PeeweeException as exc:
-        database.close()
+        let_go(database)
         raise DatabaseError(
             f"Cannot bring the database {info.display} up to date: {_first_line(exc)}") from None
     try:
         # Which copy of the office this process opened: a restore changes it (see generation).
         generation.remember(database)
     except peewee.PeeweeException as exc:
-        database.close()
+        let_go(database)
         raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     db.initialize(database)
     return info
@@ -580,8 +600,8 @@ def require_existing_office(url: str) -> None:
 
 
 def close_database() -> None:
-    if db.obj is not None and not db.obj.is_closed():
-        db.obj.close()
+    if db.obj is not None:
+        let_go(db.obj)
 
 
 def open_in_this_process(path: Path) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 import shiboken6
 
 from synergy_desk.ui.worker import Background
@@ -39,3 +40,21 @@ def test_a_job_that_ends_after_its_window_closed_is_quiet(qtbot: Any) -> None:
     release.set()
     assert worker.wait(10_000)
     assert seen == []  # nobody told, and no error escaped the worker thread
+
+
+def test_background_work_on_postgresql_takes_the_session_the_last_piece_gave_back(
+        qtbot: Any, db_url: str) -> None:
+    from synergy_desk.models.base import db
+    from synergy_desk.models.database import is_sqlite
+
+    if is_sqlite():
+        pytest.skip("a PostgreSQL session; a SQLite worker opens the file")
+    worker = Background(max_threads=1)
+    seen: list[object] = []
+    for n in range(1, 4):
+        worker.run(lambda: int(db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]),
+                   seen.append, seen.append)
+        qtbot.waitUntil(lambda n=n: len(seen) == n)
+    assert worker.wait(10_000)
+    assert all(isinstance(pid, int) for pid in seen), seen
+    assert len(set(seen)) == 1, seen  # one session, not one opened for each piece
