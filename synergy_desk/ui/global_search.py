@@ -24,8 +24,17 @@ def run_search(text: str) -> tuple[list[Any], list[Any]]:
     return search.search_customers(text, limit=8), search.search_incidents(text, limit=6)
 
 
+#: The room a hit's text leaves on either side of it, in pixels, within the drop-down's row.
+_TEXT_MARGIN = 12
+
+
 class GlobalSearch(QLineEdit):
     """Debounced: typing never waits for the database; stale answers are dropped."""
+
+    #: The most rows the drop-down shows before it scrolls.
+    POPUP_ROWS = 16
+    #: The widest the drop-down grows for a long hit, in pixels.
+    POPUP_WIDTH = 760
 
     customer_chosen = Signal(int)
     incident_chosen = Signal(int)
@@ -52,6 +61,9 @@ class GlobalSearch(QLineEdit):
         self.popup.setWindowFlags(Qt.WindowType.ToolTip)
         self.popup.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.popup.setMouseTracking(True)
+        # A hit too long for the list ends in "…" (the whole of it in its tooltip): no
+        # sideways scroll bar to take the room of a row.
+        self.popup.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.popup.itemClicked.connect(self._on_popup_item_clicked)
         self.installEventFilter(self)
 
@@ -123,15 +135,36 @@ class GlobalSearch(QLineEdit):
 
     def _item(self, text: str, kind: str, ident: int) -> None:
         item = QListWidgetItem(text)
+        item.setToolTip(text)
         item.setData(KIND_ROLE, kind)
         item.setData(ID_ROLE, ident)
         self.popup.addItem(item)
 
     def _show_popup(self) -> None:
         pos = self.mapToGlobal(QPoint(0, self.height()))
-        rows = min(self.popup.count(), 16)
-        height = max(1, rows) * (self.popup.sizeHintForRow(0) or 20) + 6
-        self.popup.setGeometry(pos.x(), pos.y(), max(self.width(), 480), height)
+        frame = 2 * self.popup.frameWidth()
+        shown = min(self.popup.count(), self.POPUP_ROWS)
+        scroll = (self.popup.verticalScrollBar().sizeHint().width()
+                  if self.popup.count() > shown else 0)
+        metrics = self.popup.fontMetrics()
+        # As wide as the longest hit, up to POPUP_WIDTH and the screen's right edge; never
+        # narrower than the box.
+        widest = max((metrics.horizontalAdvance(self.popup.item(row).toolTip())
+                      for row in range(self.popup.count())), default=0)
+        width = max(self.width(), min(widest + frame + _TEXT_MARGIN + scroll,
+                                      self.POPUP_WIDTH))
+        screen = self.screen()
+        if screen is not None:
+            width = max(self.width(), min(width, screen.availableGeometry().right() - pos.x()))
+        room = width - frame - _TEXT_MARGIN - scroll
+        for row in range(self.popup.count()):
+            item = self.popup.item(row)
+            if item.data(KIND_ROLE):
+                item.setText(metrics.elidedText(item.toolTip(), Qt.TextElideMode.ElideRight,
+                                                room))
+        # Every row it holds, up to POPUP_ROWS (a section's heading is smaller than a hit).
+        height = (sum(self.popup.sizeHintForRow(row) for row in range(shown)) or 20) + frame
+        self.popup.setGeometry(pos.x(), pos.y(), width, height)
         self.popup.show()
 
     # -- choosing ------------------------------------------------------------------------

@@ -131,6 +131,35 @@ def test_global_search_finds_a_caller_by_phone_and_opens_them(
     assert banner.isVisible() and "per incident" in banner.text().lower()
 
 
+def test_the_search_drop_down_shows_every_hit_it_holds_without_a_sideways_scroll_bar(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    long_name = "Harrogate and Knaresborough Agricultural Machinery Repairers Ltd"
+    for n in range(3):
+        customers.create_customer(office["reception"], customers.CustomerInput(
+            name=f"{long_name} {n}", company=f"{long_name} Holdings {n}",
+            phone=f"01632 96012{n}", postcode="HG1 2AB"))
+    window = make_window(qtbot, office["reception"], prefs)
+    window.resize(1366, 768)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    search = window.findChild(QLineEdit, "globalSearch")
+    with qtbot.waitSignal(search.results_shown, timeout=5000):
+        qtbot.keyClicks(search, "Knaresborough")
+    popup = search.popup
+    assert popup.isVisible() and popup.count() == 4  # the heading and three customers
+    assert not popup.horizontalScrollBar().isVisible()
+    assert not popup.verticalScrollBar().isVisible()
+    viewport = popup.viewport().rect()
+    for row in range(popup.count()):
+        assert viewport.contains(popup.visualItemRect(popup.item(row))), row
+    # A hit longer than the list is cut short with "…"; the whole of it is its tooltip.
+    hit = popup.item(1)
+    assert hit.text().endswith("…") and long_name in hit.toolTip()
+    assert popup.fontMetrics().horizontalAdvance(hit.toolTip()) > viewport.width()
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert window.customer_panel.customer_id is not None
+    assert long_name in window.customer_panel.heading.text()
+
+
 def test_reception_does_not_see_engineer_actions(
         qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
     reception_window = make_window(qtbot, office["reception"], prefs)
