@@ -1130,23 +1130,24 @@ class _Statistics:
     was made for, at a few analyses for any file.
     """
 
-    rows: int = 0
+    #: The customers written at which to analyse next; None on SQLite, which plans without.
+    next_at: int | None
 
     @classmethod
     def of_office(cls) -> _Statistics:
         if _is_sqlite():
-            return cls(rows=-1)
+            return cls(next_at=None)
         cursor = db.execute_sql(
             "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'customer'::regclass")
-        return cls(rows=max(_ANALYSE_FROM, int(cursor.fetchone()[0])))
+        return cls(next_at=max(_ANALYSE_FROM, int(cursor.fetchone()[0])))
 
     def written(self, rows: int) -> None:
         """After a batch: ``rows`` customers written by the import so far."""
-        if self.rows < 0 or rows < self.rows:
+        if self.next_at is None or rows < self.next_at:
             return
         for table in _FILLED_TABLES:
             db.execute_sql(f'ANALYZE "{table}"')
-        self.rows = 2 * rows
+        self.next_at = 2 * rows
 
 
 def _pause() -> None:
