@@ -123,18 +123,29 @@ def run(qtbot: Any, script: Iterator[Step], finished: Callable[[], bool]) -> Rec
     stuck: list[str] = []
 
     def give_up() -> None:
-        # A dialog left open would hold the test in its loop for ever: close them all.
+        # A dialog left open would hold the test in its loop for ever: close them all, each
+        # once; one that refuses to close (a lock) is left for the window's own teardown.
         stuck.append(f"stuck after {desk.pressed}, waiting for {desk.waiting_for or 'the end'}"
                      f" (focus on {QApplication.focusWidget()})")
         desk.done = True
-        while (widget := QApplication.activeModalWidget()) is not None:
+        closed: list[QWidget] = []
+        while (widget := QApplication.activeModalWidget()) is not None and widget not in closed:
+            closed.append(widget)
             if isinstance(widget, QDialog):
                 widget.done(QDialog.DialogCode.Rejected)  # no question asked on the way out
             else:
                 widget.close()
 
-    QTimer.singleShot(20_000, give_up)
-    qtbot.waitUntil(lambda: stuck != [] or (desk.done and finished()), timeout=30_000)
+    # The timer is this run's alone: stopped when the run ends, it cannot fire in a later test.
+    limit = QTimer()
+    limit.setSingleShot(True)
+    limit.setInterval(20_000)
+    limit.timeout.connect(give_up)
+    limit.start()
+    try:
+        qtbot.waitUntil(lambda: stuck != [] or (desk.done and finished()), timeout=30_000)
+    finally:
+        limit.stop()
     if stuck:
         pytest.fail(stuck[0], pytrace=False)
     return desk
