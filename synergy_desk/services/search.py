@@ -132,7 +132,7 @@ def _index_candidates(terms: Sequence[str], filters: Sequence[str], cap: int) ->
     else:
         conditions = []
         params = []
-        for fragment in [*terms, *filters]:
+        for fragment in terms:
             if _PUNCTUATION.search(fragment):
                 # pg_trgm makes trigrams of letters and digits only, and its index would
                 # hand back nearly every customer for "r-0". The marks index (migration
@@ -147,6 +147,11 @@ def _index_candidates(terms: Sequence[str], filters: Sequence[str], cap: int) ->
             # answers LIKE '%…%' for any fragment of three letters or digits or more.
             conditions.append("s.body LIKE %s ESCAPE '\\'")
             params.append(f"%{_like_escape(fragment)}%")
+        for fragment in filters:
+            # A short fragment ("&", "o'", "de") gives an index one trigram or none to look
+            # up: it is only checked, exactly, on the rows the terms found.
+            conditions.append("strpos(s.body, %s) > 0")
+            params.append(fragment)
         sql = (f"SELECT {_CANDIDATE_COLUMNS} FROM customer_search AS s "
                "JOIN customer AS c ON c.id = s.rowid WHERE " + " AND ".join(conditions)
                + " LIMIT %s")
