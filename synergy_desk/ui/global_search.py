@@ -113,6 +113,7 @@ class GlobalSearch(QLineEdit):
                            "incident", hit.id)
         if not customers and not incidents:
             item = QListWidgetItem(self.tr("Nothing found for “%s”") % self.text().strip())
+            item.setToolTip(item.text())  # a long search is cut short like a long hit
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.popup.addItem(item)
         else:
@@ -159,7 +160,7 @@ class GlobalSearch(QLineEdit):
         room = width - frame - _TEXT_MARGIN - scroll
         for row in range(self.popup.count()):
             item = self.popup.item(row)
-            if item.data(KIND_ROLE):
+            if item.toolTip():  # a row's whole text is its tooltip; headings are short
                 item.setText(metrics.elidedText(item.toolTip(), Qt.TextElideMode.ElideRight,
                                                 room))
         # Every row it holds, up to POPUP_ROWS (a section's heading is smaller than a hit).

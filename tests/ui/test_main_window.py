@@ -160,6 +160,24 @@ def test_the_search_drop_down_shows_every_hit_it_holds_without_a_sideways_scroll
     assert long_name in window.customer_panel.heading.text()
 
 
+def test_a_long_search_that_finds_nothing_says_so_within_the_drop_down(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = make_window(qtbot, office["reception"], prefs)
+    window.resize(1366, 768)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    search = window.findChild(QLineEdit, "globalSearch")
+    typed = "nobody at all answers to this very long and quite unlikely search " * 2
+    with qtbot.waitSignal(search.results_shown, timeout=5000):
+        qtbot.keyClicks(search, typed)
+    popup = search.popup
+    assert popup.isVisible() and popup.count() == 1
+    assert not popup.horizontalScrollBar().isVisible()
+    message = popup.item(0)
+    assert message.toolTip().startswith("Nothing found for") and typed.strip() in message.toolTip()
+    assert message.text().endswith("…")
+    assert popup.viewport().rect().contains(popup.visualItemRect(message))
+
+
 def test_reception_does_not_see_engineer_actions(
         qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
     reception_window = make_window(qtbot, office["reception"], prefs)
