@@ -1,5 +1,6 @@
 """``copy_office`` of a SQLite office into an empty PostgreSQL database: minutes, rows a second,
-and the time of each table, the search index and the check, commit and ANALYZE after them.
+the time of each table, and of each piece of the work after the rows (made on two connections
+at once, while the copy is checked on a third).
 
 The source is only read. The target must be empty (copy-to refuses an office); empty it
 between runs, e.g. ``DROP SCHEMA public CASCADE; CREATE SCHEMA public`` as its owner.
@@ -11,19 +12,21 @@ between runs, e.g. ``DROP SCHEMA public CASCADE; CREATE SCHEMA public`` as its o
 from __future__ import annotations
 
 import argparse
+import logging
 import resource
 import time
 
 from _bench import load_average, parse_args
 
-from synergy_desk.services.data import copy_to
+from synergy_desk.services.data import copy_to, lanes
 from synergy_desk.services.data.copy_to import SEARCH_STAGE, copy_office
 
-#: The copy's steps after the tables, timed by wrapping them (the progress stops at the search).
-STEPS = {"_make_again": "indexes and keys made again", "_analyse": "ANALYZE",
-         "_rebuild_search": "search texts written",
-         "_incident_bodies_in_sql": "  of which the incidents' (server)",
-         "_verify": "the copy's check",
+#: The copy's steps after the tables, timed by wrapping them; those the lanes run at once are
+#: summed over the lanes, so together they come to more than the time they took.
+STEPS = {"_make_noted": "indexes and keys made (lanes)", "_analyse": "ANALYZE (lanes)",
+         "_customer_texts": "customers' search texts (a lane)",
+         "_incident_bodies_in_sql": "incidents' search texts (lanes)",
+         "_problems": "the copy's check (beside the lanes)",
          "_original_problems": "  the original's (only if the copy's finds any)",
          "_continue_serials": "id sequences moved on"}
 
@@ -43,6 +46,21 @@ def _timed(spent: dict[str, float]) -> None:
         setattr(copy_to, name, wrapper)
 
 
+class _PieceTimes(logging.Handler):
+    """Collects the time of each piece the lanes log ("NAME took S s")."""
+
+    def __init__(self, pieces: dict[str, tuple[float, float]], started: float) -> None:
+        super().__init__(logging.DEBUG)
+        self.pieces = pieces
+        self.started = started
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "%s took %.1f s":
+            name, took = record.args  # type: ignore[misc]
+            ended = record.created - (time.time() - time.perf_counter()) - self.started
+            self.pieces[str(name)] = (ended - float(took), float(took))
+
+
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", required=True, help="the empty postgresql:// database")
     parser.add_argument("--top", type=int, default=8,
@@ -56,6 +74,9 @@ def main() -> None:
     spent: dict[str, float] = {}
     _timed(spent)
     started = time.perf_counter()
+    pieces: dict[str, tuple[float, float]] = {}  # each piece's start (from the copy's) and time
+    logging.getLogger(lanes.__name__).setLevel(logging.DEBUG)
+    logging.getLogger(lanes.__name__).addHandler(_PieceTimes(pieces, started))
 
     def progress(_done: int, _total: int, stage: str) -> None:
         last[stage] = time.perf_counter() - started
@@ -78,10 +99,12 @@ def main() -> None:
         n = counts.get(stage) if stage != SEARCH_STAGE else None
         per = f"{n:>11,} rows {n / took:>10,.0f} rows/s" if n and took > 0 else ""
         print(f"  {stage:24} {took:7.1f} s  {per}")
-    print("the steps after the tables (the indexes are made twice: the tables', then the "
-          "search's):")
+    print("the steps after the tables (summed; the lanes run at once):")
     for label, took in spent.items():
-        print(f"  {label:34} {took:7.1f} s")
+        print(f"  {label:38} {took:7.1f} s")
+    print(f"the {args.top} longest pieces the lanes made (started, took):")
+    for name, (at, took) in sorted(pieces.items(), key=lambda p: -p[1][1])[:args.top]:
+        print(f"  {name:40} at {at:6.1f} s  {took:6.1f} s")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """``synergy-desk copy-to URL``: move a single-desk SQLite office into another database.
 
 Exit status 0 when copied; 2 when refused (the target already holds an office, a database that cannot be
-used); 1 for anything else. Nothing is half-copied: the copy is one transaction.
+used); 1 for anything else. Nothing is half-copied: a copy that fails is emptied, and no desk opens
+a copy before it has been checked.
 """
 
 from __future__ import annotations
@@ -50,10 +51,11 @@ def run(args: argparse.Namespace) -> int:
     with ProgressBar() as bar:
 
         def progress(done: int, total: int, stage: str) -> None:
-            # One line per stage, not per table: "rows" while copying, the indexes made again
-            # over them (PostgreSQL), the search index and its indexes, then the check.
+            # One line per stage, not per table: "rows" while copying, then on PostgreSQL the
+            # indexes, search and check made at once over them, on SQLite the search index
+            # and then the check.
             bar(done, total, stage if stage in (
-                copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE, copy_to.SEARCH_INDEX_STAGE,
+                copy_to.INDEX_STAGE, copy_to.SEARCH_STAGE,
                 copy_to.CHECK_STAGE) else "rows")
 
         result = copy_to.copy_office(source, args.url,

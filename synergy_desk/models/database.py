@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 HISTORY_TABLE = "schema_migration"
+#: Where copy-to notes what it has still to make in a database it is filling (migration 0018).
+UNFINISHED_COPY_TABLE = "copy_unfinished"
 APP_NAME = "SynergyDesk"
 
 #: How long a desk waits for a lock another desk holds (SQLite's busy timeout, PostgreSQL's
@@ -535,12 +537,14 @@ def _dropped_on_purpose(folder: Path, applied: list[str], trigger: str) -> bool:
 
 
 def open_database(url: str | None = None, *, migrate_schema: bool = True,
-                  migrations_dir: Path | None = None, create: bool = True) -> DatabaseInfo:
+                  migrations_dir: Path | None = None, create: bool = True,
+                  unfinished_copy: bool = False) -> DatabaseInfo:
     """Bind the models to the database at ``url`` and bring its schema up to date.
 
     ``migrations_dir`` replaces the package's migrations folder (for tests). With
     ``create=False`` a SQLite file that is missing or empty (0 bytes) is refused, and nothing
     (no file, no folder) is created: only ``init`` and the window's first run create an office.
+    A database copy-to has not finished is refused unless ``unfinished_copy`` (copy-to's own).
 
     Raises:
         DatabaseError: the database cannot be opened (with a one-line reason).
@@ -576,6 +580,12 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         let_go(database)
         raise DatabaseError(
             f"Cannot bring the database {info.display} up to date: {_first_line(exc)}") from None
+    if not unfinished_copy and copy_unfinished(database):
+        let_go(database)
+        raise DatabaseError(
+            f"{info.display} holds an office that copy-to has not finished copying (or whose "
+            "copy failed), so no desk may use it. Run copy-to into it again, or copy into a "
+            "new, empty database.")
     try:
         # Which copy of the office this process opened: a restore changes it (see generation).
         generation.remember(database)
@@ -584,6 +594,17 @@ def open_database(url: str | None = None, *, migrate_schema: bool = True,
         raise DatabaseError(f"Cannot open the database {info.display}: {_first_line(exc)}") from None
     db.initialize(database)
     return info
+
+
+def copy_unfinished(database: peewee.Database) -> bool:
+    """Whether copy-to has yet to finish filling ``database`` (migration 0018): it notes what
+    it has still to make in :data:`UNFINISHED_COPY_TABLE`, and empties that table last."""
+    try:
+        row = database.execute_sql(  # type: ignore[no-untyped-call]
+            f'SELECT 1 FROM "{UNFINISHED_COPY_TABLE}" LIMIT 1').fetchone()
+    except (peewee.OperationalError, peewee.ProgrammingError):
+        return False  # a schema from before the table (opened without migrating)
+    return row is not None
 
 
 def require_existing_office(url: str) -> None:

@@ -9,8 +9,11 @@ committed, so a failed copy leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -23,17 +26,20 @@ from synergy_desk.domain.errors import DatabaseError, ValidationError
 from synergy_desk.models import tables as t
 from synergy_desk.models.base import BaseModel, db
 from synergy_desk.models.database import (
+    UNFINISHED_COPY_TABLE,
     close_database,
+    copy_unfinished,
     describe_url,
     make_database,
     migrate,
     open_database,
 )
 from synergy_desk.services import search_index
+from synergy_desk.services.data.lanes import Piece, run_lanes
 from synergy_desk.services.reporting import integrity
 
 __all__ = ["CHECK_STAGE", "CopyResult", "copy_office", "INDEX_STAGE", "ProgressCallback",
-           "SEARCH_INDEX_STAGE", "SEARCH_STAGE"]
+           "SEARCH_STAGE"]
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +47,12 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, int, str], None]
 
 #: The stage the progress callback is given while the search index is rebuilt (the others are
-#: table names).
+#: table names), on SQLite.
 SEARCH_STAGE = "search index"
-#: The stage while PostgreSQL's indexes and foreign keys are made again over the loaded rows.
-INDEX_STAGE = "indexes"
-#: The stage while the search tables' indexes are made over their rebuilt texts (PostgreSQL).
-SEARCH_INDEX_STAGE = "search indexes"
-#: The last stage: the copy checked (a step for each tamper-evident chain walked).
+#: PostgreSQL's stage after the rows: the indexes and foreign keys made again over them, the
+#: search texts and their indexes, and the copy's check, all at once (a step for each piece).
+INDEX_STAGE = "indexes, search and check"
+#: SQLite's last stage: the copy checked (a step for each tamper-evident chain walked).
 CHECK_STAGE = "check"
 #: Rows per INSERT, kept well under both databases' limit on bound parameters.
 _MAX_PARAMS = 30_000
@@ -155,7 +160,10 @@ def _counts(database: Any) -> dict[str, int]:
 
 
 def _refuse_if_office(display: str) -> None:
-    """Refuse a target that already holds an office (it is never overwritten)."""
+    """Refuse a target that already holds an office (it is never overwritten), unless it is
+    one a copy did not finish: that one is copied into again."""
+    if copy_unfinished(db.obj):
+        return
     present = set(db.get_tables())
     found: list[str] = []
     for model, noun in _OFFICE_TABLES:
@@ -173,7 +181,13 @@ def _refuse_if_office(display: str) -> None:
 
 
 def _empty_target(models: Sequence[type[BaseModel]]) -> None:
-    """Clear what a new database starts with (its counters and chain heads, any defaults)."""
+    """Clear what a new database starts with (its counters and chain heads, any defaults), or
+    what a copy that did not finish left (PostgreSQL: every table at once, by TRUNCATE)."""
+    if _is_postgres():
+        tables = [m._meta.table_name for m in models] + list(_SEARCH_TABLES)
+        # CASCADE: the tables that are not models (desk sessions) point at users.
+        _sql(db, "TRUNCATE " + ", ".join(f'"{table}"' for table in tables) + " CASCADE")
+        return
     for model in reversed(models):
         model.delete().execute()
     for table in ("customer_search", "incident_search"):
@@ -332,9 +346,9 @@ def _triggers(*, enabled: bool) -> None:
         _sql(db, f'ALTER TABLE "{table}" {"ENABLE" if enabled else "DISABLE"} TRIGGER USER')
 
 
-def _set_aside(tables: Sequence[str]) -> list[str]:
+def _set_aside(tables: Sequence[str]) -> list[tuple[str, str]]:
     """PostgreSQL: drop the secondary indexes and foreign keys of ``tables`` for the length of
-    the load, and return the statements that make them again.
+    the load, and return the statements that make them again (each with its table).
 
     Building an index once over the loaded rows, and checking a foreign key with one join, is
     many times faster than keeping them up to date row by row. The statements are read back
@@ -342,7 +356,9 @@ def _set_aside(tables: Sequence[str]) -> list[str]:
     exactly what the migrations made; the primary keys and the constraints they back stay,
     and so do the partial indexes (the incident list's over the open incidents: they take a
     few thousand of a million rows, where building one again would read them all).
-    All of it happens inside the copy's transaction: a failed copy rolls it back too.
+    It happens inside the transaction that loads the rows, and the statements are noted in
+    the database with them (:func:`_note_unfinished`): a copy stopped before they are all
+    made again leaves them for the next.
     """
     if not _is_postgres():
         return []
@@ -354,7 +370,7 @@ def _set_aside(tables: Sequence[str]) -> list[str]:
           AND t.relname = ANY(%s)
         ORDER BY t.relname, c.conname""", (names,)).fetchall()
     indexes = _sql(db, """
-        SELECT i.relname, pg_get_indexdef(i.oid)
+        SELECT i.relname, t.relname, pg_get_indexdef(i.oid)
         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         JOIN pg_class t ON t.oid = x.indrelid
         WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(%s)
@@ -362,23 +378,20 @@ def _set_aside(tables: Sequence[str]) -> list[str]:
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                           WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
         ORDER BY t.relname, i.relname""", (names,)).fetchall()
-    again: list[str] = []
+    made_again: list[tuple[str, str]] = []
+    for name, table, definition in indexes:
+        _sql(db, f'DROP INDEX "{name}"')
+        made_again.append((table, definition))  # the indexes before the keys that may use them
     for name, table, definition in keys:
         _sql(db, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        again.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-    for name, definition in indexes:
-        _sql(db, f'DROP INDEX "{name}"')
-        again.insert(0, definition)  # the indexes before the keys that may use them
-    return again
+        made_again.append((table, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'))
+    return made_again
 
 
-def _make_again(statements: Sequence[str], progress: ProgressCallback | None,
-                stage: str = INDEX_STAGE) -> None:
+def _make_again(statements: Sequence[tuple[str, str]]) -> None:
     """Make again what :func:`_set_aside` dropped (on rows that are all there now)."""
-    for done, statement in enumerate(statements, 1):
+    for _table, statement in statements:
         _sql(db, statement)
-        if progress is not None:
-            progress(done, len(statements), stage)
 
 
 def _write_search(table: str, bodies: list[tuple[int, str]]) -> None:
@@ -424,30 +437,16 @@ def _grouped(parents: Iterator[tuple[Any, ...]], children: Iterator[tuple[Any, .
 
 
 def _rebuild_search(progress: ProgressCallback | None) -> None:
-    """Fill the search tables from the copied rows, with the bodies the services index.
+    """SQLite: fill the search tables from the copied rows, with the bodies the services index.
 
     The customers and their contacts, and the incidents and their timelines, are each read
-    in one ordered pass (not a query per batch), and the bodies written a batch at a time;
-    on PostgreSQL the server writes the incidents' itself (:func:`_incident_bodies_in_sql`).
+    in one ordered pass (not a query per batch), and the bodies written a batch at a time.
+    (PostgreSQL's server writes the incidents' itself, :func:`_incident_bodies_in_sql`, in
+    pieces beside the indexes: :func:`_make_the_rest`.)
     """
     total = t.Customer.select().count() + t.Incident.select().count()
-    done = 0
-    customer_fields = t.Customer._meta.sorted_fields
-    contact_fields = [t.Contact.customer, *t.Contact._meta.sorted_fields]
+    done = _customer_texts(0, total, progress)
     bodies: list[tuple[int, str]] = []
-    for row, contacts in _grouped(
-            _stream(t.Customer, customer_fields, [t.Customer.id], "customers"),
-            _stream(t.Contact, contact_fields, [t.Contact.customer, t.Contact.id], "contacts")):
-        customer = t.Customer(**{f.name: v for f, v in zip(customer_fields, row, strict=True)})
-        people = [t.Contact(**{f.name: v for f, v in zip(contact_fields[1:], c[1:], strict=True)})
-                  for c in contacts]
-        bodies.append((customer.id, search_index.customer_body(customer, people)))
-        if len(bodies) == _BATCH:
-            done = _write_bodies("customer_search", bodies, done, total, progress)
-    done = _write_bodies("customer_search", bodies, done, total, progress)
-    if _is_postgres():
-        _incident_bodies_in_sql(done, total, progress)
-        return
     for (incident_id, reference, subject, description), entries in _grouped(
             _stream(t.Incident, [t.Incident.id, t.Incident.reference, t.Incident.subject,
                                  t.Incident.description], [t.Incident.id], "incidents"),
@@ -460,6 +459,24 @@ def _rebuild_search(progress: ProgressCallback | None) -> None:
         if len(bodies) == _BATCH:
             done = _write_bodies("incident_search", bodies, done, total, progress)
     _write_bodies("incident_search", bodies, done, total, progress)
+
+
+def _customer_texts(done: int, total: int, progress: ProgressCallback | None) -> int:
+    """Write the customers' search texts (each with its contacts'), read in one ordered pass;
+    returns the texts written so far in all."""
+    customer_fields = t.Customer._meta.sorted_fields
+    contact_fields = [t.Contact.customer, *t.Contact._meta.sorted_fields]
+    bodies: list[tuple[int, str]] = []
+    for row, contacts in _grouped(
+            _stream(t.Customer, customer_fields, [t.Customer.id], "customers"),
+            _stream(t.Contact, contact_fields, [t.Contact.customer, t.Contact.id], "contacts")):
+        customer = t.Customer(**{f.name: v for f, v in zip(customer_fields, row, strict=True)})
+        people = [t.Contact(**{f.name: v for f, v in zip(contact_fields[1:], c[1:], strict=True)})
+                  for c in contacts]
+        bodies.append((customer.id, search_index.customer_body(customer, people)))
+        if len(bodies) == _BATCH:
+            done = _write_bodies("customer_search", bodies, done, total, progress)
+    return _write_bodies("customer_search", bodies, done, total, progress)
 
 
 #: Incidents whose search texts one statement writes (the progress moves on between them).
@@ -478,20 +495,14 @@ _INCIDENT_BODIES = r"""
     FROM incident i WHERE i.id >= %s AND i.id < %s"""
 
 
-def _incident_bodies_in_sql(done: int, total: int, progress: ProgressCallback | None) -> None:
-    """PostgreSQL: write the incidents' search texts on the server, a slice of ids at a time.
+def _incident_bodies_in_sql(start: int, stop: int) -> None:
+    """PostgreSQL: write the search texts of the incidents with ids in [start, stop), on the
+    server.
 
     The text is the product's own (:func:`search_index.incident_body`; a test holds the two
     equal), made where the rows are instead of reading 4 million rows out to join them here.
     """
-    lowest, highest = _sql(db, "SELECT MIN(id), MAX(id) FROM incident").fetchone()
-    if lowest is None:
-        return
-    for start in range(lowest, highest + 1, _SEARCH_SLICE):
-        written = _sql(db, _INCIDENT_BODIES, (start, start + _SEARCH_SLICE)).rowcount
-        done += written
-        if progress is not None:
-            progress(done, total, SEARCH_STAGE)
+    _sql(db, _INCIDENT_BODIES, (start, stop))
 
 
 def _write_bodies(table: str, bodies: list[tuple[int, str]], done: int, total: int,
@@ -526,10 +537,10 @@ def _analyse(tables: Sequence[str]) -> None:
         _sql(db, f'ANALYZE "{table}"')
 
 
-def _verify(expected: dict[str, int], original: Callable[[], list[str]],
-            progress: ProgressCallback | None = None) -> list[str]:
-    """The copy holds exactly the source's rows, and checks as the source does; returns the
-    problems the source already had, which the copy carries.
+def _verify(expected: dict[str, int], problems: list[str],
+            original: Callable[[], list[str]]) -> list[str]:
+    """The copy holds exactly the source's rows, and checks as the source does (its check
+    found ``problems``); returns the problems the source already had, which the copy carries.
 
     The original's own check is asked for (``original``) only when the copy's finds
     anything. A chained row of the copy holds its original's values, so a copy whose every
@@ -549,7 +560,6 @@ def _verify(expected: dict[str, int], original: Callable[[], list[str]],
         if searched != expected.get(model._meta.table_name, 0):
             raise DatabaseError(f"The copy's {what} search index is incomplete. Nothing was "
                                 "copied.")
-    problems = _problems(progress)
     if not problems:
         return []
     carried = original()
@@ -558,6 +568,268 @@ def _verify(expected: dict[str, int], original: Callable[[], list[str]],
         raise DatabaseError(f"The copy does not check as the original does ({new[0]}); was "
                             "the office in use while it was copied? Nothing was copied.")
     return carried
+
+
+#: Connections that make a PostgreSQL copy's indexes, keys and search texts at once.
+_LANES = 2
+#: What a row of ``copy_unfinished`` stands for: an index or a key still to make (its
+#: statement), or the check still to pass.
+_INDEX, _KEY, _CHECK = "index", "key", "check"
+#: The advisory lock a copy holds on its PostgreSQL target while it fills it (any fixed
+#: number: "SyCp"), so that two copies into one database do not run at once.
+_COPY_LOCK = 0x53794370
+#: The name the copy's sessions go by while they work (``application_name``).
+_COPY_SESSION = "synergy-desk copy-to"
+
+
+def _copy_into_postgres(source: Any, models: Sequence[type[BaseModel]],
+                        expected: dict[str, int], display: str, filled: Sequence[str],
+                        progress: ProgressCallback | None) -> list[str]:
+    """Copy into PostgreSQL: the rows in one transaction, then the rest on two connections.
+
+    The rows are committed with the indexes and keys they load without, and with a note of
+    what is left (:func:`_note_unfinished`): until it is gone no desk opens the database
+    (``open_database`` refuses it). Then the indexes, keys, search texts and statistics are
+    made on :data:`_LANES` connections at once while this one checks the copy; only when all
+    of it is done and the check holds is the note taken away. A copy that fails after the
+    commit is emptied again (:func:`_abandon`); one that is stopped outright is emptied by
+    the next copy into the same database. Returns the problems the original carries.
+    """
+    if not _sql(db, "SELECT pg_try_advisory_lock(%s)", (_COPY_LOCK,)).fetchone()[0]:
+        raise ValidationError(f"Another copy-to is copying into {display} now, so nothing was "
+                              "copied. Wait for it to finish, or copy into another empty "
+                              "database.")
+    try:
+        with db.atomic():
+            _named_as_the_copy()
+            _refuse_if_office(display)  # again, under the transaction
+            # What a new database starts with, put back if the copy fails after its commit.
+            seeds = None if copy_unfinished(db.obj) else _rows_of(models)
+            _start_again(models)
+            _empty_target(models)
+            again = (_set_aside([m._meta.table_name for m in models])
+                     + _set_aside(_SEARCH_TABLES))
+            _triggers(enabled=False)
+            done = 0
+            for model in models:
+                done = _copy_table(source, model, done, sum(expected.values()), progress)
+            _triggers(enabled=True)
+            _continue_serials(models)
+            _note_unfinished(again)
+        try:
+            carried = _make_the_rest(again, expected, filled, source, progress)
+        except BaseException:
+            _abandon(models, seeds)
+            raise
+        _sql(db, f'DELETE FROM "{UNFINISHED_COPY_TABLE}"')
+    finally:
+        # A connection lost took its session's lock with it.
+        with contextlib.suppress(peewee.PeeweeException):
+            _sql(db, "SELECT pg_advisory_unlock(%s)", (_COPY_LOCK,))
+    return carried
+
+
+def _left_to_make() -> list[tuple[str, str]]:
+    """The indexes and keys a copy noted and has not made yet (table and statement), in
+    the order they are to be made."""
+    return [(table, statement) for table, statement in _sql(
+        db, f'SELECT table_name, statement FROM "{UNFINISHED_COPY_TABLE}" '
+            "WHERE kind <> %s ORDER BY id", (_CHECK,)).fetchall()]
+
+
+def _start_again(models: Sequence[type[BaseModel]]) -> None:
+    """Empty what a copy that did not finish left, and make on the emptied tables the indexes
+    and keys it had not made yet, so the copy starts from the office's whole schema.
+
+    A copy whose program was stopped outright may have left its statements running on the
+    server (an index takes a minute to find its client gone), holding the tables: they are
+    ended first. None belongs to a copy still running: this one holds the copy's lock.
+    """
+    if not copy_unfinished(db.obj):
+        return
+    _sql(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+             "AND application_name = %s", (_COPY_SESSION,))
+    _empty_target(models)
+    _make_again(_left_to_make())
+    _sql(db, f'DELETE FROM "{UNFINISHED_COPY_TABLE}"')
+
+
+def _note_unfinished(again: Sequence[tuple[str, str]]) -> None:
+    """Note, with the rows, each index and key still to make, and the check still to pass."""
+    rows = [(table, _KEY if statement.startswith("ALTER TABLE") else _INDEX, statement)
+            for table, statement in again]
+    rows.append(("", _CHECK, ""))
+    db.cursor().executemany(
+        f'INSERT INTO "{UNFINISHED_COPY_TABLE}" (table_name, kind, statement) '
+        "VALUES (%s, %s, %s)", rows)
+
+
+def _make_noted(statement: str) -> None:
+    """Make one noted index or key, and strike it from the note in the same transaction."""
+    with db.atomic():
+        # Each index is built once, over millions of rows: sort in memory.
+        _sql(db, f"SET LOCAL maintenance_work_mem = '{_INDEX_MEMORY}'")
+        _sql(db, "SET LOCAL max_parallel_maintenance_workers = 0")
+        _sql(db, statement)
+        _sql(db, f'DELETE FROM "{UNFINISHED_COPY_TABLE}" WHERE statement = %s', (statement,))
+
+
+def _rows_of(models: Sequence[type[BaseModel]]) -> dict[type[BaseModel], list[tuple[Any, ...]]]:
+    """The rows of a database that holds no office yet (its counters and chain heads: a few)."""
+    found: dict[type[BaseModel], list[tuple[Any, ...]]] = {}
+    for model in models:
+        rows: list[tuple[Any, ...]] = list(
+            model.select(*model._meta.sorted_fields).tuples())  # type: ignore[arg-type]
+        if rows:
+            found[model] = rows
+    return found
+
+
+def _abandon(models: Sequence[type[BaseModel]],
+             seeds: dict[type[BaseModel], list[tuple[Any, ...]]] | None) -> None:
+    """After a failure past the commit: empty the copy, and make on the emptied tables what
+    was left to make. A database that was new gets back what it started with and is as it
+    was found; one a copy had not finished before stays noted as unfinished (no desk opens
+    it) for the next copy."""
+    try:
+        with db.atomic():
+            _empty_target(models)
+            _make_again(_left_to_make())
+            if seeds is None:
+                _sql(db, f'DELETE FROM "{UNFINISHED_COPY_TABLE}" WHERE kind <> %s', (_CHECK,))
+                return
+            for model, rows in seeds.items():
+                model.insert_many(rows, fields=model._meta.sorted_fields).execute()
+            _continue_serials(models)
+            _sql(db, f'DELETE FROM "{UNFINISHED_COPY_TABLE}"')
+    except Exception:  # noqa: BLE001 - the failure itself is raised; the next copy empties it
+        log.exception("Could not empty the unfinished copy; the next copy-to into it will")
+
+
+class _Tally:
+    """The steps of the work after the rows, counted from every lane for one progress line."""
+
+    def __init__(self, total: int, progress: ProgressCallback | None) -> None:
+        self.done = 0
+        self.total = total
+        self.progress = progress
+        self.lock = threading.Lock()
+
+    def step(self) -> None:
+        with self.lock:
+            self.done += 1
+            if self.progress is not None:
+                self.progress(self.done, self.total, INDEX_STAGE)
+
+
+def _make_the_rest(again: Sequence[tuple[str, str]], expected: dict[str, int],
+                   filled: Sequence[str], source: Any,
+                   progress: ProgressCallback | None) -> list[str]:
+    """After the rows are committed: make the indexes, keys, search texts and statistics on
+    :data:`_LANES` connections, each piece once what it reads is there, and check the copy
+    on this one meanwhile; returns the problems the original carries."""
+    indexes = [(table, s) for table, s in again if not s.startswith("ALTER TABLE")]
+    keys = [s for _table, s in again if s.startswith("ALTER TABLE")]
+    timeline = [s for table, s in indexes if table == "timeline_entry"]
+    # The search tables' indexes, the largest table's first: the incidents' word index is the
+    # longest piece of all, and the copy ends no sooner than it does.
+    sizes = {"incident_search": expected.get("incident", 0),
+             "customer_search": expected.get("customer", 0)}
+    searched = [s for table, s in sorted(
+        (i for i in indexes if i[0] in _SEARCH_TABLES), key=lambda i: -sizes.get(i[0], 0))]
+    rest = [s for table, s in indexes if table != "timeline_entry" and table not in _SEARCH_TABLES]
+
+    pieces: list[Piece] = []
+
+    def add(name: str, run: Callable[[], None], after: Sequence[str] = ()) -> str:
+        pieces.append(Piece(name, run, frozenset(after)))
+        return name
+
+    def make(statement: str) -> Callable[[], None]:
+        return lambda: _make_noted(statement)
+
+    # The timeline's indexes first: the incidents' search texts read the timeline by them.
+    timeline_made = [add(f"index {n}", make(s)) for n, s in enumerate(timeline)]
+    # Every table's statistics, before the statements planned with them (the search texts,
+    # the keys' checks), and once: a plain column's statistics do not wait for its index.
+    counted = [add(f"statistics of {table}", functools.partial(_analyse, [table]),
+                   timeline_made if table == "timeline_entry" else ()) for table in filled]
+    texts = [add("customers' search texts", _customers_in_lane, counted)]
+    lowest, highest = _sql(db, "SELECT MIN(id), MAX(id) FROM incident").fetchone()
+    if lowest is not None:
+        for start in range(lowest, highest + 1, _SEARCH_SLICE):
+            texts.append(add(f"incidents' search texts from {start}",
+                             _slice_in_lane(start, start + _SEARCH_SLICE), counted))
+    search_made = [add(f"search index {n}", make(s), texts) for n, s in enumerate(searched)]
+    add("statistics of the search", lambda: _analyse(_SEARCH_TABLES), search_made)
+
+    def make_keys() -> None:  # one after another: each locks two tables
+        for statement in keys:
+            _make_noted(statement)
+
+    # The keys need no index but the primary keys, which stayed: made while the indexes are.
+    add("keys", make_keys, counted)
+    made = timeline_made + [add(f"index {len(timeline) + n}", make(s))
+                            for n, s in enumerate(rest)]
+    add("statistics of the indexes on expressions", _analyse_expressions, made)
+
+    tally = _Tally(len(pieces) + 1, progress)
+    for n, piece in enumerate(pieces):
+        pieces[n] = Piece(piece.name, _counted(piece.run, tally), piece.after)
+
+    def check() -> list[str]:
+        found = _problems()
+        tally.step()
+        return found
+
+    # The check (Python, a core of its own) starts once the search texts are written: they
+    # lead to the longest piece, the incidents' word index, and should not share a core.
+    problems: list[str] = run_lanes(pieces, _LANES, beside=check, beside_after=frozenset(texts))
+    return _verify(expected, problems, lambda: _original_problems(source))
+
+
+def _analyse_expressions() -> None:
+    """Statistics again of the tables (the search's aside) with an index over an expression,
+    which has statistics of its own, once their indexes are made."""
+    tables = [name for (name,) in _sql(db, """
+        SELECT DISTINCT t.relname FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relnamespace = current_schema()::regnamespace AND x.indexprs IS NOT NULL
+        ORDER BY t.relname""").fetchall() if name not in _SEARCH_TABLES]
+    _analyse(tables)
+
+
+def _counted(run: Callable[[], None], tally: _Tally) -> Callable[[], None]:
+    """``run`` with its session named as the copy's, counted when done."""
+    def counted() -> None:
+        _named_as_the_copy(for_the_transaction=False)
+        try:
+            run()
+        finally:
+            # The lane's connection goes back to the pool (one lost has nothing to reset).
+            with contextlib.suppress(peewee.PeeweeException):
+                _sql(db, "RESET application_name")
+        tally.step()
+    return counted
+
+
+def _named_as_the_copy(*, for_the_transaction: bool = True) -> None:
+    """Name the session as the copy's (see :func:`_start_again`), for the transaction it is
+    in or until it is reset."""
+    _sql(db, "SELECT set_config('application_name', %s, %s)",
+         (_COPY_SESSION, for_the_transaction))
+
+
+def _customers_in_lane() -> None:
+    with db.atomic():  # the texts are read through server-side cursors, which need one
+        _customer_texts(0, 0, None)
+
+
+def _slice_in_lane(start: int, stop: int) -> Callable[[], None]:
+    def write() -> None:
+        with db.atomic():
+            _incident_bodies_in_sql(start, stop)
+    return write
 
 
 def copy_office(source_url: str, target_url: str, *,
@@ -595,7 +867,7 @@ def copy_office(source_url: str, target_url: str, *,
     open_database(source_url)
     close_database()
 
-    open_database(target_url, migrate_schema=False)
+    open_database(target_url, migrate_schema=False, unfinished_copy=True)
     _refuse_if_office(target_info.display)
     try:
         migrate(db.obj, target_info.path)
@@ -613,37 +885,25 @@ def copy_office(source_url: str, target_url: str, *,
         total = sum(expected.values())
         done = 0
         filled = [m._meta.table_name for m in models if expected.get(m._meta.table_name)]
-        with db.atomic():
-            _refuse_if_office(target_info.display)  # again, under the transaction
-            _empty_target(models)
-            if _is_postgres():
-                # The indexes are built once, each over millions of rows: sort in memory.
-                _sql(db, f"SET LOCAL maintenance_work_mem = '{_INDEX_MEMORY}'")
-            again = _set_aside([m._meta.table_name for m in models])
-            _triggers(enabled=False)
-            for model in models:
-                done = _copy_table(source, model, done, total, progress)
-            _triggers(enabled=True)
-            _make_again(again, progress)
-            if _is_postgres():
-                # Without statistics the planner takes the tables just loaded for empty, and
-                # the search rebuild's and the check's queries would scan where they look up.
-                # Taken inside the transaction, they are committed with the rows.
-                _analyse(filled)
-            again = _set_aside(_SEARCH_TABLES)
-            _rebuild_search(progress)
-            _make_again(again, progress, SEARCH_INDEX_STAGE)
-            if _is_postgres():
-                _analyse(_SEARCH_TABLES)
-            _continue_serials(models)
-            carried = _verify(expected, lambda: _original_problems(source), progress)
+        if _is_postgres():
+            carried = _copy_into_postgres(source, models, expected, target_info.display,
+                                          filled, progress)
+        else:
+            with db.atomic():
+                _refuse_if_office(target_info.display)  # again, under the transaction
+                _empty_target(models)
+                for model in models:
+                    done = _copy_table(source, model, done, total, progress)
+                _rebuild_search(progress)
+                carried = _verify(expected, _problems(progress),
+                                  lambda: _original_problems(source))
         _sql(source, "ROLLBACK")
     finally:
         source.close()
     if not _is_postgres():
-        # SQLite's statistics for every table filled (PostgreSQL's were taken above, inside
-        # the transaction, and came with its commit; autovacuum would have left the small
-        # tables, users and products, without any until they changed).
+        # SQLite's statistics for every table filled (PostgreSQL's were taken with the
+        # indexes; autovacuum would have left the small tables, users and products, without
+        # any until they changed).
         _analyse(filled)
     counts = tuple((m._meta.table_name, expected.get(m._meta.table_name, 0))
                    for m in t.ALL_MODELS)
