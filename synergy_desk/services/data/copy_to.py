@@ -378,14 +378,16 @@ def _set_aside(tables: Sequence[str]) -> list[tuple[str, str]]:
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                           WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
         ORDER BY t.relname, i.relname""", (names,)).fetchall()
-    made_again: list[tuple[str, str]] = []
-    for name, table, definition in indexes:
-        _sql(db, f'DROP INDEX "{name}"')
-        made_again.append((table, definition))  # the indexes before the keys that may use them
+    # The keys are dropped first (a key may rest on an index) and made last.
+    keys_again: list[tuple[str, str]] = []
     for name, table, definition in keys:
         _sql(db, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        made_again.append((table, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'))
-    return made_again
+        keys_again.append((table, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'))
+    indexes_again: list[tuple[str, str]] = []
+    for name, table, definition in indexes:
+        _sql(db, f'DROP INDEX "{name}"')
+        indexes_again.append((table, definition))
+    return indexes_again + keys_again
 
 
 def _make_again(statements: Sequence[tuple[str, str]]) -> None:
@@ -739,6 +741,7 @@ def _make_the_rest(again: Sequence[tuple[str, str]], expected: dict[str, int],
     searched = [s for table, s in sorted(
         (i for i in indexes if i[0] in _SEARCH_TABLES), key=lambda i: -sizes.get(i[0], 0))]
     rest = [s for table, s in indexes if table != "timeline_entry" and table not in _SEARCH_TABLES]
+    rest.sort(key=lambda s: not s.startswith("CREATE UNIQUE INDEX"))  # what the keys wait for
 
     pieces: list[Piece] = []
 
@@ -768,10 +771,13 @@ def _make_the_rest(again: Sequence[tuple[str, str]], expected: dict[str, int],
         for statement in keys:
             _make_noted(statement)
 
-    # The keys need no index but the primary keys, which stayed: made while the indexes are.
-    add("keys", make_keys, counted)
-    made = timeline_made + [add(f"index {len(timeline) + n}", make(s))
-                            for n, s in enumerate(rest)]
+    # A key needs no index but the unique one it points at (the primary keys stayed): the
+    # keys are made while the other indexes are.
+    rest_names = [f"index {len(timeline) + n}" for n in range(len(rest))]
+    unique = [name for name, s in zip(rest_names, rest, strict=True)
+              if s.startswith("CREATE UNIQUE INDEX")]
+    add("keys", make_keys, [*counted, *unique])
+    made = timeline_made + [add(name, make(s)) for name, s in zip(rest_names, rest, strict=True)]
     add("statistics of the indexes on expressions", _analyse_expressions, made)
 
     tally = _Tally(len(pieces) + 1, progress)
