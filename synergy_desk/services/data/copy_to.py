@@ -780,9 +780,8 @@ def _make_the_rest(again: Sequence[tuple[str, str]], expected: dict[str, int],
     made = timeline_made + [add(name, make(s)) for name, s in zip(rest_names, rest, strict=True)]
     add("statistics of the indexes on expressions", _analyse_expressions, made)
 
-    tally = _Tally(len(pieces) + 1, progress)
-    for n, piece in enumerate(pieces):
-        pieces[n] = Piece(piece.name, _counted(piece.run, tally), piece.after)
+    pieces = [Piece(p.name, _as_the_copy(p.run), p.after) for p in pieces]
+    tally = _Tally(len(pieces) + 1, progress)  # a step a piece, and one for the check
 
     def check() -> list[str]:
         found = _problems()
@@ -791,7 +790,8 @@ def _make_the_rest(again: Sequence[tuple[str, str]], expected: dict[str, int],
 
     # The check (Python, a core of its own) starts once the search texts are written: they
     # lead to the longest piece, the incidents' word index, and should not share a core.
-    problems: list[str] = run_lanes(pieces, _LANES, beside=check, beside_after=frozenset(texts))
+    problems: list[str] = run_lanes(pieces, _LANES, beside=check, beside_after=frozenset(texts),
+                                    done_callback=lambda _done, _total: tally.step())
     return _verify(expected, problems, lambda: _original_problems(source))
 
 
@@ -805,9 +805,9 @@ def _analyse_expressions() -> None:
     _analyse(tables)
 
 
-def _counted(run: Callable[[], None], tally: _Tally) -> Callable[[], None]:
-    """``run`` with its session named as the copy's, counted when done."""
-    def counted() -> None:
+def _as_the_copy(run: Callable[[], None]) -> Callable[[], None]:
+    """``run`` with its session named as the copy's."""
+    def named() -> None:
         _named_as_the_copy(for_the_transaction=False)
         try:
             run()
@@ -815,8 +815,7 @@ def _counted(run: Callable[[], None], tally: _Tally) -> Callable[[], None]:
             # The lane's connection goes back to the pool (one lost has nothing to reset).
             with contextlib.suppress(peewee.PeeweeException):
                 _sql(db, "RESET application_name")
-        tally.step()
-    return counted
+    return named
 
 
 def _named_as_the_copy(*, for_the_transaction: bool = True) -> None:
