@@ -62,11 +62,18 @@ class OfficeProxy(DatabaseProxy):
     def obj(self, value: Any) -> None:
         self._office = value
 
-    def fetch_all(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    def fetch_all(self, sql: str, params: Sequence[Any], *,
+                  plan_each_time: bool = False) -> list[tuple[Any, ...]]:
         """The rows of one read statement, on a cursor this thread keeps for its connection
         of the moment: for short statements run very often (a list's pages), where a cursor
         made for each one is a fifth of the time of a page that finds nothing. Logged, and
-        its errors raised, as :meth:`peewee.Database.execute_sql` does."""
+        its errors raised, as :meth:`peewee.Database.execute_sql` does.
+
+        ``plan_each_time`` is for a statement whose best plan turns on the values it is given
+        (a fragment typed into a search): PostgreSQL is never asked to prepare it. psycopg
+        prepares a statement run five times; PostgreSQL then soon plans it once for any
+        values, and a plan made without the fragment reads thousands of rows for a fragment
+        most rows hold. SQLite plans every statement afresh in any case."""
         if _statements_log.isEnabledFor(logging.DEBUG):
             _statements_log.debug((sql, params))
         kept = _kept
@@ -75,7 +82,10 @@ class OfficeProxy(DatabaseProxy):
             kept.cursor = connection.cursor()
             kept.connection = connection
         with _as_peewee_errors:
-            kept.cursor.execute(sql, params)
+            if plan_each_time and not isinstance(self.obj, peewee.SqliteDatabase):
+                kept.cursor.execute(sql, params, prepare=False)
+            else:
+                kept.cursor.execute(sql, params)
             rows: list[tuple[Any, ...]] = kept.cursor.fetchall()
         return rows
 

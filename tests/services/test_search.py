@@ -147,6 +147,40 @@ def test_whole_phone_number_comes_first(reception: Actor, people: dict[str, int]
     assert ids(search_customers("+49 441 632960123")) == [aaron.id]
 
 
+def test_the_start_of_an_account_code_finds_the_codes_and_the_text_elsewhere(
+        reception: Actor, people: dict[str, int]) -> None:
+    # Few codes start "C000003" (Janet's alone): the search text is asked too, and finds the
+    # customer whose old system's code is in her e-mail address.
+    kept = create_customer(reception, CustomerInput(
+        "Kim Old", email="c000003@old-system.example"))
+    assert set(ids(search_customers("C000003"))) == {people["janet"], kept.id}
+    assert set(ids(search_customers("c00000"))) == {*people.values(), kept.id}
+
+
+def test_many_codes_starting_so_are_read_from_the_codes_alone(
+        people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two hits ranked from two candidates: the first two codes starting "C00000" are enough,
+    # and the search text (whose statistics cannot tell where such codes lie) is not read.
+    monkeypatch.setattr(search, "_CANDIDATES_PER_HIT", 1)
+    statements = _run_searches(["C00000"], lambda text: search_customers(text, limit=2))
+    assert set(ids(search_customers("C00000", limit=2))) == {people["jane"], people["ben"]}
+    assert statements and not [sql for sql, _ in statements if "customer_search" in sql]
+
+
+def test_postgresql_plans_every_typed_fragment_for_its_own_text(
+        people: dict[str, int]) -> None:
+    if is_sqlite():
+        pytest.skip("SQLite plans every statement afresh")
+    # psycopg prepares a statement run five times, and PostgreSQL then soon plans it once for
+    # any fragment; a fragment most customers hold would be read through that plan.
+    for _ in range(12):
+        assert ids(search_customers("widgets")) == [people["jane"]]
+        assert ids(search_customers("960123")) == [people["jane"]]
+    prepared = [str(row[0]) for row in db.execute_sql(
+        "SELECT statement FROM pg_prepared_statements").fetchall()]
+    assert not [sql for sql in prepared if "customer_search" in sql]
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ("100%", ["ben"]),
     ("0%_", []),
