@@ -186,23 +186,29 @@ def _prefix_upper_bound(prefix: str) -> str | None:
     return None
 
 
+def _range_read(column: str, start: str, limit: int, tag: int) -> tuple[str, list[Any]]:
+    """The statement reading the first ``limit`` customers whose ``column`` starts with
+    ``start``, as a range of that column's B-tree index (the range may hold a few more, which
+    the caller checks), each row ending with ``tag``."""
+    p = "?" if _is_sqlite() else "%s"
+    where, params = f"{column} >= {p}", [start]
+    upper = _prefix_upper_bound(start)
+    if upper is not None:
+        where += f" AND {column} < {p}"
+        params.append(upper)
+    return (f"SELECT id, account_code, name, company, postcode, phone, email, {tag} "
+            f"FROM customer WHERE {where} ORDER BY {column} LIMIT {p}", [*params, limit])
+
+
 def _prefix_candidates(prefix: str, limit: int) -> list[_Candidate]:
     """Customers whose name or account code starts with ``prefix``, through the B-tree indexes
     (a range of the index for each spelling)."""
     sqlite = _is_sqlite()
-    p = "?" if sqlite else "%s"
     reads: list[tuple[str, list[Any]]] = []
     for column, variants in (("name", _case_variants(prefix)),
                              ("account_code", [prefix.upper()])):
         for variant in variants:
-            where, params = f"{column} >= {p}", [variant]
-            upper = _prefix_upper_bound(variant)
-            if upper is not None:
-                where += f" AND {column} < {p}"
-                params.append(upper)
-            reads.append((f"SELECT id, account_code, name, company, postcode, phone, email, "
-                          f"{len(reads)} FROM customer WHERE {where} ORDER BY {column} "
-                          f"LIMIT {p}", [*params, limit]))
+            reads.append(_range_read(column, variant, limit, len(reads)))
     if sqlite:
         rows = [row for sql, params in reads for row in db.execute_sql(sql, params).fetchall()]
     else:
@@ -237,15 +243,7 @@ def _code_start_candidates(start: str, cap: int) -> list[_Candidate]:
     the customers before it finds one.
     """
     code = start.upper()
-    p = "?" if _is_sqlite() else "%s"
-    where, params = f"account_code >= {p}", [code]
-    upper = _prefix_upper_bound(code)
-    if upper is not None:
-        where += f" AND account_code < {p}"
-        params.append(upper)
-    rows = db.execute_sql(
-        f"SELECT id, account_code, name, company, postcode, phone, email FROM customer "
-        f"WHERE {where} ORDER BY account_code LIMIT {p}", [*params, cap]).fetchall()
+    rows = db.execute_sql(*_range_read("account_code", code, cap, 0)).fetchall()
     return [candidate for candidate in map(_candidate, rows)
             if candidate.account_code.upper().startswith(code)]
 
@@ -360,14 +358,14 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
     digits: str | None = None
     prefix: str | None = None
     code = _account_code_in(query)
+    cap = limit * _CANDIDATES_PER_HIT
     if looks_like_phone(query):
         digits = phone_query_digits(query)
-        candidates = _index_candidates([digits], [], limit * _CANDIDATES_PER_HIT)
+        candidates = _index_candidates([digits], [], cap)
     else:
         words = list(dict.fromkeys(query.split(" ")))
         long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
         short_words = [w for w in words if len(w) < MIN_TRIGRAM]
-        cap = limit * _CANDIDATES_PER_HIT
         if long_words:
             candidates = (_code_start_candidates(query, cap) if _CODE_START.fullmatch(query)
                           else [])
