@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -168,6 +169,9 @@ class _Statement:
     #: The columns of the row that make its cursor, by position.
     key_positions: tuple[int, ...]
     index: str | None
+    #: The page past a cursor is read in two parts (SQLite, a key ending in the id): the
+    #: cursor's parameters are given to each.
+    split: bool = False
 
 
 def _statement(shape: _Shape) -> _Statement:
@@ -193,10 +197,14 @@ def _statement(shape: _Shape) -> _Statement:
     if fixed.get(shape.column):
         walked = "last_activity"
         seek_from = len(keys) - 2
-    if shape.column == "status" and view in _STATUS_VIEW_SQL:
+    if view in _STATUS_VIEW_SQL and walked in ("status", "last_activity"):
         # In a view of one status, sorting by status is sorting by last activity: the index
-        # on (status, last activity, id), sought at that status, holds it in order.
-        seek_from = 1
+        # on (status, last activity, id), sought at that status, holds it in order, and reads
+        # no other status's incidents on the way (resolved newest first would otherwise
+        # pass over every open incident, the newest of a long history).
+        walked = "status"
+        if shape.column == "status":
+            seek_from = 1
     seek = keys[seek_from:]
     where: list[str] = []
     # A view of one open status is read through the open incidents' indexes too. SQLite uses
@@ -219,12 +227,23 @@ def _statement(shape: _Shape) -> _Statement:
         where.append(f"product_id = {p}")
     if shape.customer:
         where.append(f"customer_id = {p}")
-    if shape.cursor:
-        op = "<" if shape.descending else ">"
-        if len(seek) == 1:
-            where.append(f"{seek[0]} {op} {p}")
-        else:
-            where.append(f"({', '.join(seek)}) {op} ({', '.join([p] * len(seek))})")
+    op = "<" if shape.descending else ">"
+    # SQLite seeks a row value in an index only as far as the column before the id (the
+    # table's own key, which its indexes hold last): "(subject, id) > (?, ?)" would start at
+    # the subject and pass over every earlier incident of it, thousands of one subject deep
+    # in a long history. The page is read instead as the rest of the cursor's own group
+    # (its other keys equal, the id past it), then what follows the group; each part is a
+    # seek of the index, merged in order.
+    split = (shape.cursor and shape.sqlite and not shape.customer and len(seek) > 1
+             and seek[-1] == "id")
+    parts = [where]
+    if split:
+        group, rest = [*where], [*where]
+        group += [f"{key} = {p}" for key in seek[:-1]] + [f"id {op} {p}"]
+        rest.append(_after(seek[:-1], op, p))
+        parts = [group, rest]
+    elif shape.cursor:
+        where.append(_after(seek, op, p))
     # A customer's incidents are a handful, found by their own index (and sorted); every
     # other page walks the one index that holds it in order.
     index = None if shape.customer else index_name(family, kind, walked)
@@ -234,10 +253,19 @@ def _statement(shape: _Shape) -> _Statement:
                 "JOIN payment_request r ON r.id = l.request_id WHERE l.incident_id = incident.id"
                 f" AND r.state = 'open') ELSE {'0' if shape.sqlite else 'FALSE'} END AS awaiting")
     columns = ", ".join(awaiting if c == "awaiting" else c for c in _COLUMNS)
-    sql = (f"SELECT {columns} FROM incident{hint}"
-           + (f" WHERE {' AND '.join(where)}" if where else "")
+    sql = (" UNION ALL ".join(f"SELECT {columns} FROM incident{hint}"
+                              + (f" WHERE {' AND '.join(part)}" if part else "")
+                              for part in parts)
            + f" ORDER BY {', '.join(k + direction for k in seek)} LIMIT {int(shape.limit)}")
-    return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index)
+    return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index, split)
+
+
+def _after(keys: Sequence[str], op: str, p: str) -> str:
+    """The condition for rows past the cursor's values of ``keys`` (a row value for two or
+    more)."""
+    if len(keys) == 1:
+        return f"{keys[0]} {op} {p}"
+    return f"({', '.join(keys)}) {op} ({', '.join([p] * len(keys))})"
 
 
 _statements: dict[_Shape, _Statement] = {}
@@ -274,7 +302,12 @@ def _page_sql(filt: IncidentFilter, sort: Sort, after: Cursor | None,
                 after.sort is not None and after.sort != sort):
             raise ValidationError("The list was sorted differently; start again from the top.",
                                   "after")
-        params.extend(after.key[statement.seek_from:])
+        values = after.key[statement.seek_from:]
+        if statement.split:
+            # The cursor's group (every value), then what follows it (all but the id).
+            params = [*params, *values, *params, *values[:-1]]
+        else:
+            params.extend(values)
     return statement, params
 
 
