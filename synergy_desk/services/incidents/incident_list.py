@@ -242,8 +242,16 @@ def _statement(shape: _Shape) -> _Statement:
         group += [f"{key} = {p}" for key in seek[:-1]] + [f"id {op} {p}"]
         rest.append(_after(seek[:-1], op, p))
         parts = [group, rest]
-    elif shape.cursor:
+    elif shape.cursor and shape.sqlite:
         where.append(_after(seek, op, p))
+    elif shape.cursor:
+        # PostgreSQL is given the cursor's values each in a sub-select, which it does not
+        # look into when it plans. Seeing them, it reckons a page past the cursor cheaper
+        # than the plan it would keep, and plans every page afresh (0.4-0.8 ms over the
+        # incident's indexes, more than reading the page); not seeing them, it plans a page
+        # past any cursor alike and keeps that plan. The sub-selects' values are still the
+        # index's bounds (an index condition, not a filter).
+        where.append(_after(seek, op, "(SELECT %s)"))
     # A customer's incidents are a handful, found by their own index (and sorted); every
     # other page walks the one index that holds it in order.
     index = None if shape.customer else index_name(family, kind, walked)
@@ -260,12 +268,12 @@ def _statement(shape: _Shape) -> _Statement:
     return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index, split)
 
 
-def _after(keys: Sequence[str], op: str, p: str) -> str:
+def _after(keys: Sequence[str], op: str, value: str) -> str:
     """The condition for rows past the cursor's values of ``keys`` (a row value for two or
-    more)."""
+    more), each value written as ``value``."""
     if len(keys) == 1:
-        return f"{keys[0]} {op} {p}"
-    return f"({', '.join(keys)}) {op} ({', '.join([p] * len(keys))})"
+        return f"{keys[0]} {op} {value}"
+    return f"({', '.join(keys)}) {op} ({', '.join([value] * len(keys))})"
 
 
 _statements: dict[_Shape, _Statement] = {}
