@@ -119,11 +119,52 @@ def looks_like_phone(text: str) -> bool:
 
 
 def phone_query_digits(text: str, region: str = DEFAULT_REGION) -> str:
-    """The digits to search for when a phone number is typed in any format."""
+    """The digits to search for when a phone number is typed in any format.
+
+    The search text holds every number twice, as its E.164 digits and in its national form,
+    and a number is searched keystroke by keystroke, so every start of a number must find
+    what the whole of it will:
+
+    - "00" before the country's code is the international prefix, and is left out;
+    - under nine digits the digits are searched as typed;
+    - from nine on they are the number's E.164 digits, so that a whole number typed in any
+      format is found as one. A number typed in its national form (the trunk prefix, 0 in
+      the United Kingdom, then the area code) is the country's code and the rest, read so
+      directly: the parser reads some numbers typed part of the way as keeping their 0
+      ("029 2018 04" as +44 029201804), which no stored number holds, and the caller found
+      at the eighth digit would be lost at the ninth.
+    """
+    typed = (text or "").strip()
+    digits = re.sub(r"\D", "", typed)
+    international = typed.startswith("+")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True
+    if len(digits) < 9:
+        return digits
+    import phonenumbers
+
+    if not international:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        trunk = metadata.national_prefix if metadata is not None else None
+        if trunk and digits.startswith(trunk):
+            return f"{phonenumbers.country_code_for_region(region)}{digits[len(trunk):]}"
     full = try_normalise_phone(text, region)
-    if full and len(re.sub(r"\D", "", text)) >= 9:
-        return full.lstrip("+")
-    return re.sub(r"\D", "", text)
+    return full.lstrip("+") if full else digits
+
+
+def is_valid_number(digits: str) -> bool:
+    """True when E.164 digits (without the "+") make a valid number: of a length and in a
+    range its country gives out. A part of a number, typed this far, is not one; nor are
+    some ranges kept for drama (01632 960…, 07700 900…), whole numbers though they are."""
+    if not digits:
+        return False
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
 
 
 #: The URL schemes a softphone, a CRM or a web page uses to hand a number to the desk.

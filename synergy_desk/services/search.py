@@ -25,6 +25,7 @@ from synergy_desk.domain.enums import IncidentStatus
 from synergy_desk.domain.numbers import ACCOUNT_CODE, account_code
 from synergy_desk.domain.phones import (
     display_phone,
+    is_valid_number,
     looks_like_phone,
     phone_query_digits,
     phone_search_terms,
@@ -266,9 +267,10 @@ def _rank(candidate: _Candidate, words: Sequence[str], query: str, code: str | N
     name = candidate.name.lower()
     if candidate.account_code.lower() == query or candidate.account_code == code:
         level = 0
-    elif digits and len(digits) >= 9 and digits in candidate.body.split(" | "):
+    elif digits and digits in candidate.body.split(" | "):
         # The caller's whole number, on the customer or one of its contacts (the search text
-        # holds every number as whole digit strings, E.164 and national).
+        # holds every number as whole digit strings, E.164 and national: only a whole
+        # number equals one).
         level = 1
     elif name.startswith(query):
         level = 2
@@ -361,6 +363,15 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
     cap = limit * _CANDIDATES_PER_HIT
     if looks_like_phone(query):
         digits = phone_query_digits(query)
+        if not is_valid_number(digits):
+            # Ten read for each shown are for the caller's whole number to come first among
+            # the numbers that hold it inside them. A part of a number, typed this far, ranks
+            # the customers who hold it by their names alone: reading more than are shown
+            # would only be sorted away. In a long history a part is common (a town's code,
+            # an exchange), and the first few hundred holding it lie scattered over
+            # thousands of customers. (A whole number in no operator's range, as the ones
+            # kept for drama, is read so too: its holders still come first among those read.)
+            cap = limit
         candidates = _index_candidates([digits], [], cap)
     else:
         words = list(dict.fromkeys(query.split(" ")))

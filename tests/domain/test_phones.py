@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from synergy_desk.domain.errors import ValidationError
 from synergy_desk.domain.phones import (
     display_phone,
+    is_valid_number,
     looks_like_phone,
     normalise_phone,
     phone_query_digits,
@@ -176,3 +177,45 @@ def test_local_only_numbers_are_refused(typed: str) -> None:
 ])
 def test_printed_phone_is_one_format_whatever_was_stored(stored: str, printed: str) -> None:
     assert printed_phone(stored) == printed
+
+
+@given(typed_gb_numbers())
+def test_every_start_of_a_typed_number_finds_the_number(case: tuple[str, str]) -> None:
+    # Typed a keystroke at a time, "029 2018 04" was once searched as +44 029201804, which
+    # no stored number holds: the caller found at the eighth digit was lost at the ninth.
+    # A start that still has the trunk's "(0)" or "0" after +44 is found once it is whole.
+    typed, e164 = case
+    assume("(0)" not in typed and not typed.strip().startswith("+44 0"))
+    terms = phone_search_terms(e164)
+    for end in range(1, len(typed) + 1):
+        start = typed[:end]
+        if looks_like_phone(start) and sum(ch.isdigit() for ch in start) >= 3:
+            digits = phone_query_digits(start)
+            assert any(digits in term for term in terms), (start, digits, terms)
+
+
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("029 2018 04", "4429201804"),    # the parser read it as +44 029201804
+    ("0292018049", "44292018049"),
+    ("0044 29 20", "442920"),         # "00" is the international prefix
+    ("0044 29 2018 0490", "442920180490"),
+    ("+44 29 2018 04", "4429201804"),
+])
+def test_a_number_typed_part_of_the_way(typed: str, digits: str) -> None:
+    assert phone_query_digits(typed) == digits
+
+
+@pytest.mark.parametrize(("typed", "valid"), [
+    ("029 2018 04", False),           # a Cardiff number has ten digits after the 0
+    ("029 2018 049", False),
+    ("029 2018 0490", True),
+    ("0113 496 0170", True),
+    ("+33 1 23 45 67 89", True),
+    ("01632 960123", False),          # kept for drama: whole, but in no operator's range
+    ("0044 20 7946 01", False),
+    ("960123", False),
+    ("0113 496 01701", False),        # too long
+])
+def test_is_valid_number(typed: str, valid: bool) -> None:
+    assert is_valid_number(phone_query_digits(typed)) is valid
+    assert not is_valid_number("")

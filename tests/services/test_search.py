@@ -147,6 +147,42 @@ def test_whole_phone_number_comes_first(reception: Actor, people: dict[str, int]
     assert ids(search_customers("+49 441 632960123")) == [aaron.id]
 
 
+def test_a_number_typed_a_digit_at_a_time_finds_the_caller_at_every_digit(
+        reception: Actor) -> None:
+    # "029 2018 04" was once searched as +44 029201804: found at the eighth digit, the
+    # caller was lost at the ninth and back at the tenth.
+    cardiff = create_customer(reception, CustomerInput("Dai Evans", phone="029 2018 0490"))
+    # From the third digit of the number itself ("00" is the international prefix).
+    for typed, first in (("029 2018 0490", 3), ("02920180490", 3), ("+44 29 2018 0490", 5),
+                         ("0044 29 2018 0490", 6)):
+        for end in range(first, len(typed) + 1):
+            start = typed[:end]
+            if start[-1].isdigit():
+                assert cardiff.id in ids(search_customers(start)), start
+
+
+def test_a_part_of_a_number_reads_no_more_customers_than_are_shown(
+        reception: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(12):
+        create_customer(reception, CustomerInput(f"Customer {i:02d}",
+                                                 phone=f"029 2018 {i:04d}"))
+    caps: list[int] = []
+    index_candidates = search._index_candidates
+
+    def watched(terms: Any, filters: Any, cap: int) -> Any:
+        caps.append(cap)
+        return index_candidates(terms, filters, cap)
+
+    monkeypatch.setattr(search, "_index_candidates", watched)
+    # Too short to be a whole number: every customer holding it ranks alike, by name.
+    assert len(search_customers("029 2018", limit=5)) == 5
+    assert caps == [5]
+    # A whole number reads ten for each shown, for the caller's own number to come first.
+    assert ids(search_customers("029 2018 0007", limit=5))[0] == t.Customer.get(
+        t.Customer.name == "Customer 07").id
+    assert caps == [5, 50]
+
+
 def test_the_start_of_an_account_code_finds_the_codes_and_the_text_elsewhere(
         reception: Actor, people: dict[str, int]) -> None:
     # Few codes start "C000003" (Janet's alone): the search text is asked too, and finds the
