@@ -126,28 +126,38 @@ def phone_query_digits(text: str, region: str = DEFAULT_REGION) -> str:
     what the whole of it will:
 
     - "00" before the country's code is the international prefix, and is left out;
-    - under nine digits the digits are searched as typed;
+    - the trunk prefix written after the country's own code ("+44 (0)29…", "+44 029…") is
+      left out, as dialling it would be;
+    - under nine digits the digits are then searched as typed;
     - from nine on they are the number's E.164 digits, so that a whole number typed in any
-      format is found as one. A number typed in its national form (the trunk prefix, 0 in
-      the United Kingdom, then the area code) is the country's code and the rest, read so
-      directly: the parser reads some numbers typed part of the way as keeping their 0
-      ("029 2018 04" as +44 029201804), which no stored number holds, and the caller found
-      at the eighth digit would be lost at the ninth.
+      format is found as one. A number of the country's own typed in its national form (the
+      trunk prefix, 0 in the United Kingdom, then the area code) is the country's code and
+      the rest, and typed after the country's code it is its digits, read so directly: the
+      parser reads some numbers typed part of the way as keeping their 0 ("029 2018 04" as
+      +44 029201804), which no stored number holds, and the caller found at the eighth
+      digit would be lost at the ninth. Other countries' numbers go through the parser,
+      which knows their trunk prefixes ("+33 (0)1…").
     """
     typed = (text or "").strip()
     digits = re.sub(r"\D", "", typed)
     international = typed.startswith("+")
     if not international and digits.startswith("00"):
         digits, international = digits[2:], True
-    if len(digits) < 9:
+    if len(digits) < 3:
         return digits
     import phonenumbers
 
-    if not international:
-        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        trunk = metadata.national_prefix if metadata is not None else None
-        if trunk and digits.startswith(trunk):
-            return f"{phonenumbers.country_code_for_region(region)}{digits[len(trunk):]}"
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = metadata.national_prefix if metadata is not None else None
+    country = str(phonenumbers.country_code_for_region(region))
+    if international and trunk and digits.startswith(country + trunk):
+        digits = country + digits[len(country) + len(trunk):]
+    if len(digits) < 9:
+        return digits
+    if international and digits.startswith(country):
+        return digits  # already the E.164 digits: the parser could only misread a part
+    if not international and trunk and digits.startswith(trunk):
+        return country + digits[len(trunk):]
     full = try_normalise_phone(text, region)
     return full.lstrip("+") if full else digits
 

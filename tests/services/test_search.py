@@ -154,7 +154,7 @@ def test_a_number_typed_a_digit_at_a_time_finds_the_caller_at_every_digit(
     cardiff = create_customer(reception, CustomerInput("Dai Evans", phone="029 2018 0490"))
     # From the third digit of the number itself ("00" is the international prefix).
     for typed, first in (("029 2018 0490", 3), ("02920180490", 3), ("+44 29 2018 0490", 5),
-                         ("0044 29 2018 0490", 6)):
+                         ("0044 29 2018 0490", 6), ("+44 (0)29 2018 0490", 8)):
         for end in range(first, len(typed) + 1):
             start = typed[:end]
             if start[-1].isdigit():
