@@ -363,6 +363,8 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
     cap = limit * _CANDIDATES_PER_HIT
     if looks_like_phone(query):
         digits = phone_query_digits(query)
+        if len(digits) < MIN_TRIGRAM:
+            return []  # "0044", "+44 (0)": only how the number starts, none of it yet
         if not is_valid_number(digits):
             # Ten read for each shown are for the caller's whole number to come first among
             # the numbers that hold it inside them. A part of a number, typed this far, ranks

@@ -161,6 +161,14 @@ def test_a_number_typed_a_digit_at_a_time_finds_the_caller_at_every_digit(
                 assert cardiff.id in ids(search_customers(start)), start
 
 
+@pytest.mark.parametrize("query", ["0044", "+44 (0)", "0044 (0)"])
+def test_the_start_of_an_international_number_alone_finds_nothing_yet(
+        people: dict[str, int], query: str) -> None:
+    # The country's code is in every number: on PostgreSQL "44" once read the search text
+    # from the start, with no index for two characters, and listed twenty customers.
+    assert search_customers(query) == []
+
+
 def test_a_part_of_a_number_reads_no_more_customers_than_are_shown(
         reception: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     for i in range(12):
