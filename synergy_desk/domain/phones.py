@@ -38,6 +38,15 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise ValidationError(f"“{raw}” is not a phone number.", "phone") from None
+    # A 0 the parser kept after the country's own code is the trunk prefix of a number too
+    # short to be whole ("029 2018 04"): stored, +44 029201804 would be a number nobody has
+    # and no caller's number would ever match. (Italy's numbers keep their 0: no trunk.)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if (number.italian_leading_zero and metadata is not None
+            and metadata.national_prefix == "0"
+            and number.country_code == phonenumbers.country_code_for_region(region)):
+        raise ValidationError(f"“{raw}” is not a whole phone number; check its digits.",
+                              "phone")
     # A number only diallable locally (no area code) cannot be stored as a full number.
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:

@@ -221,3 +221,16 @@ def test_a_number_typed_part_of_the_way(typed: str, digits: str) -> None:
 def test_is_valid_number(typed: str, valid: bool) -> None:
     assert is_valid_number(phone_query_digits(typed)) is valid
     assert not is_valid_number("")
+
+
+@pytest.mark.parametrize("typed", ["029 2018 04", "+44 (0)29 2018 04", "0044 029 2018 04",
+                                   "020 7946 01"])
+def test_a_number_short_of_whole_is_refused_not_stored_with_its_0(typed: str) -> None:
+    # Once stored as +44 029201804: the trunk's 0 kept, a number nobody has.
+    with pytest.raises(ValidationError, match="not a whole phone number"):
+        normalise_phone(typed)
+    assert try_normalise_phone(typed) is None
+
+
+def test_a_number_abroad_keeps_its_own_0() -> None:
+    assert normalise_phone("+39 06 1234 5678") == "+390612345678"

@@ -111,6 +111,7 @@ def test_create_with_contacts_and_audit(reception: Actor) -> None:
     ({"phone": "12"}, "phone", "dialled"),
     ({"phone": "call me"}, "phone", "dialled"),
     ({"phone": "960123"}, "phone", "area code"),
+    ({"phone": "029 2018 04"}, "phone", "dialled"),  # once stored as +44 029201804
     ({"postcode": "LS1 1"}, "postcode", "UK postcode"),
     ({"postcode": "SW1A 1A"}, "postcode", "UK postcode"),
     ({"postcode": "!!"}, "postcode", "not a postcode"),
