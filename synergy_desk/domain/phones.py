@@ -41,10 +41,8 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> str:
     # A 0 the parser kept after the country's own code is the trunk prefix of a number too
     # short to be whole ("029 2018 04"): stored, +44 029201804 would be a number nobody has
     # and no caller's number would ever match. (Italy's numbers keep their 0: no trunk.)
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    if (number.italian_leading_zero and metadata is not None
-            and metadata.national_prefix == "0"
-            and number.country_code == phonenumbers.country_code_for_region(region)):
+    country, trunk = _own_codes(region)
+    if number.italian_leading_zero and trunk == "0" and str(number.country_code) == country:
         raise ValidationError(f"“{raw}” is not a whole phone number; check its digits.",
                               "phone")
     # A number only diallable locally (no area code) cannot be stored as a full number.
@@ -139,13 +137,10 @@ def phone_query_digits(text: str, region: str = DEFAULT_REGION) -> str:
       left out, as dialling it would be;
     - under nine digits the digits are then searched as typed;
     - from nine on they are the number's E.164 digits, so that a whole number typed in any
-      format is found as one. A number of the country's own typed in its national form (the
-      trunk prefix, 0 in the United Kingdom, then the area code) is the country's code and
-      the rest, and typed after the country's code it is its digits, read so directly: the
-      parser reads some numbers typed part of the way as keeping their 0 ("029 2018 04" as
-      +44 029201804), which no stored number holds, and the caller found at the eighth
-      digit would be lost at the ninth. Other countries' numbers go through the parser,
-      which knows their trunk prefixes ("+33 (0)1…").
+      format is found as one, or the digits as typed where the parser cannot read them as
+      a number. It once read "029 2018 04" as +44 029201804, which no stored number holds,
+      and the caller found at the eighth digit was lost at the ninth; :func:`normalise_phone`
+      now refuses that reading.
     """
     typed = (text or "").strip()
     digits = re.sub(r"\D", "", typed)
@@ -154,21 +149,24 @@ def phone_query_digits(text: str, region: str = DEFAULT_REGION) -> str:
         digits, international = digits[2:], True
     if len(digits) < 3:
         return digits
-    import phonenumbers
-
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    trunk = metadata.national_prefix if metadata is not None else None
-    country = str(phonenumbers.country_code_for_region(region))
+    country, trunk = _own_codes(region)
     if international and trunk and digits.startswith(country + trunk):
         digits = country + digits[len(country) + len(trunk):]
     if len(digits) < 9:
         return digits
-    if international and digits.startswith(country):
-        return digits  # already the E.164 digits: the parser could only misread a part
-    if not international and trunk and digits.startswith(trunk):
-        return country + digits[len(trunk):]
+    # A part the parser cannot read as a number (it refuses "029 2018 04", which it would
+    # read as +44 029201804) is searched as its digits, which its national form holds.
     full = try_normalise_phone(text, region)
     return full.lstrip("+") if full else digits
+
+
+def _own_codes(region: str) -> tuple[str, str | None]:
+    """The region's country code and its trunk prefix (None where it has none: Italy)."""
+    import phonenumbers
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return (str(phonenumbers.country_code_for_region(region)),
+            metadata.national_prefix if metadata is not None else None)
 
 
 def is_valid_number(digits: str) -> bool:
