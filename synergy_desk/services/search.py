@@ -383,11 +383,22 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
             candidates = (_code_start_candidates(query, cap) if _CODE_START.fullmatch(query)
                           else [])
             if len(candidates) < cap:
-                # Few codes start so: the fragment is rare enough for the search text's index
-                # (which also finds it anywhere else in a customer's details).
+                # Names that start with what was typed come first: read through the name's
+                # index, a page of them is the answer, and nothing the search text holds
+                # could come before it. Typing a caller's name, the first letters are shared
+                # by hundreds ("Rich"), whose search text matches a fragment in a few
+                # customers in a hundred: the trigram index would find them slowly and hand
+                # back an arbitrary two hundred, not the first by name.
                 found = {c.id for c in candidates}
-                candidates += [c for c in _index_candidates(long_words, short_words, cap)
-                               if c.id not in found]
+                starts = [c for c in _prefix_candidates(typed, limit) if c.id not in found
+                          and c.name.lower().startswith(query)]
+                candidates += starts
+                found.update(c.id for c in starts)
+                if len(starts) < limit:
+                    # Few names start so: the fragment is rare enough for the search text's
+                    # index (which also finds it anywhere else in a customer's details).
+                    candidates += [c for c in _index_candidates(long_words, short_words, cap)
+                                   if c.id not in found]
         else:
             prefix = typed
             candidates = _prefix_candidates(prefix, limit)

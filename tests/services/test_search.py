@@ -131,6 +131,33 @@ def test_names_starting_with_the_text_come_first(people: dict[str, int]) -> None
     assert ids(search_customers("jones")) == [people["janet"], people["jane"]]
 
 
+def test_a_name_many_customers_start_with_is_answered_from_the_name_index(
+        reception: Actor) -> None:
+    # A page of names starting so is the answer: nothing the search text holds could come
+    # before it, and the trigram index is not asked (it would hand back an arbitrary few).
+    for surname in ("Richardson", "Richards", "Richmond", "Rich"):
+        create_customer(reception, CustomerInput(f"{surname} Ltd"))
+    create_customer(reception, CustomerInput("Aaron Rich"))  # by name it would come first
+    statements = _run_searches(["rich"], lambda text: search_customers(text, limit=3))
+    assert [h.name for h in search_customers("rich", limit=3)] == [
+        "Rich Ltd", "Richards Ltd", "Richardson Ltd"]
+    assert statements and not [sql for sql, _ in statements if "customer_search" in sql]
+    # Fewer names start so than are shown: the search text fills the page.
+    assert [h.name for h in search_customers("rich", limit=6)] == [
+        "Rich Ltd", "Richards Ltd", "Richardson Ltd", "Richmond Ltd", "Aaron Rich"]
+
+
+def test_a_name_starting_so_comes_first_however_many_hold_the_text_elsewhere(
+        reception: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read from the search text alone, two of the seven holding "rich" were ranked, and the
+    # one whose name starts so (added last) was not among them.
+    monkeypatch.setattr(search, "_CANDIDATES_PER_HIT", 1)
+    for n in range(6):
+        create_customer(reception, CustomerInput(f"Zed {n}", company="Richmond Traders"))
+    richard = create_customer(reception, CustomerInput("Richard Adams"))
+    assert ids(search_customers("rich", limit=2))[0] == richard.id
+
+
 def test_exact_account_code_comes_first(reception: Actor, people: dict[str, int]) -> None:
     # A name holding the code would sort first by name; the exact code still leads.
     create_customer(reception, CustomerInput("Aardvark C000003 Holdings"))
