@@ -172,6 +172,9 @@ class _Statement:
     #: The page past a cursor is read in two parts (SQLite, a key ending in the id): the
     #: cursor's parameters are given to each.
     split: bool = False
+    #: The first page is read in two parts, nobody's incidents and the engineers' (SQLite,
+    #: the resolved incidents by engineer): the filter's parameters are given to each.
+    nobody_first: bool = False
 
 
 def _statement(shape: _Shape) -> _Statement:
@@ -243,27 +246,40 @@ def _statement(shape: _Shape) -> _Statement:
     # alike and keeps that plan. The values are still the index's bounds (an index
     # condition, not a filter).
     value = p if shape.sqlite else f"(SELECT {p})"
-    if split:
-        parts = [[*where, *(f"{key} = {p}" for key in seek[:-1]), f"id {op} {p}"],
-                 [*where, _after(seek[:-1], op, p)]]
-    elif shape.cursor:
-        parts = [[*where, _after(seek, op, value)]]
-    else:
-        parts = [where]
     # A customer's incidents are a handful, found by their own index (and sorted); every
     # other page walks the one index that holds it in order.
     index = None if shape.customer else index_name(family, kind, walked)
-    hint = f" INDEXED BY {index}" if shape.sqlite and index else ""
+    if split:
+        parts = [([*where, *(f"{key} = {p}" for key in seek[:-1]), f"id {op} {p}"], index),
+                 ([*where, _after(seek[:-1], op, p)], index)]
+    elif shape.cursor:
+        parts = [([*where, _after(seek, op, value)], index)]
+    elif (shape.sqlite and index is not None and walked == "engineer"
+          and view in _STATUS_VIEW_SQL and not open_only and not shape.descending):
+        # The index by engineer's name starts with the incidents nobody holds, open nearly
+        # all, which the resolved incidents' first page would pass over (a thousand in a
+        # long history) to reach the names. Nobody's resolved incidents (none, while each
+        # is resolved by its engineer) are sought in the engineers' index by status, in
+        # order at that status (the empty name said, so that SQLite knows it is the page's
+        # order too); then the names, from past the empty one. (PostgreSQL, given the two
+        # parts, read every resolved incident and sorted them.)
+        parts = [([*where, "engineer_id IS NULL", "engineer_name = ''"],
+                  index_name("engineer", "all", "status")),
+                 ([*where, "engineer_name > ''"], index)]
+    else:
+        parts = [(where, index)]
     direction = " DESC" if shape.descending else ""
     awaiting = ("CASE WHEN funding = 'none' THEN EXISTS (SELECT 1 FROM payment_request_line l "
                 "JOIN payment_request r ON r.id = l.request_id WHERE l.incident_id = incident.id"
                 f" AND r.state = 'open') ELSE {'0' if shape.sqlite else 'FALSE'} END AS awaiting")
     columns = ", ".join(awaiting if c == "awaiting" else c for c in _COLUMNS)
-    sql = (" UNION ALL ".join(f"SELECT {columns} FROM incident{hint}"
+    sql = (" UNION ALL ".join(f"SELECT {columns} FROM incident"
+                              + (f" INDEXED BY {read}" if shape.sqlite and read else "")
                               + (f" WHERE {' AND '.join(part)}" if part else "")
-                              for part in parts)
+                              for part, read in parts)
            + f" ORDER BY {', '.join(k + direction for k in seek)} LIMIT {int(shape.limit)}")
-    return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index, split)
+    return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index, split,
+                      nobody_first=len(parts) == 2 and not split)
 
 
 def _after(keys: Sequence[str], op: str, value: str) -> str:
@@ -303,6 +319,8 @@ def _page_sql(filt: IncidentFilter, sort: Sort, after: Cursor | None,
         params.append(t.CallBack.due_at.db_value(filt.now or utcnow()))
     params.extend(v for v in (filt.engineer_id, filt.product_id, filt.customer_id)
                   if v is not None)
+    if statement.nobody_first:
+        params = [*params, *params]
     if after is not None:
         if len(after.key) != len(statement.key_positions) or (
                 after.sort is not None and after.sort != sort):
