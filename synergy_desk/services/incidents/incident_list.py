@@ -249,13 +249,15 @@ def _statement(shape: _Shape) -> _Statement:
     # A customer's incidents are a handful, found by their own index (and sorted); every
     # other page walks the one index that holds it in order.
     index = None if shape.customer else index_name(family, kind, walked)
+    nobody_first = (shape.sqlite and not shape.cursor and index is not None
+                    and walked == "engineer" and view in _STATUS_VIEW_SQL and not open_only
+                    and not shape.descending)
     if split:
         parts = [([*where, *(f"{key} = {p}" for key in seek[:-1]), f"id {op} {p}"], index),
                  ([*where, _after(seek[:-1], op, p)], index)]
     elif shape.cursor:
         parts = [([*where, _after(seek, op, value)], index)]
-    elif (shape.sqlite and index is not None and walked == "engineer"
-          and view in _STATUS_VIEW_SQL and not open_only and not shape.descending):
+    elif nobody_first:
         # The index by engineer's name starts with the incidents nobody holds, open nearly
         # all, which the resolved incidents' first page would pass over (a thousand in a
         # long history) to reach the names. Nobody's resolved incidents (none, while each
@@ -279,7 +281,7 @@ def _statement(shape: _Shape) -> _Statement:
                               for part, read in parts)
            + f" ORDER BY {', '.join(k + direction for k in seek)} LIMIT {int(shape.limit)}")
     return _Statement(sql, seek_from, tuple(_POSITION[k] for k in keys), index, split,
-                      nobody_first=len(parts) == 2 and not split)
+                      nobody_first)
 
 
 def _after(keys: Sequence[str], op: str, value: str) -> str:
