@@ -201,13 +201,15 @@ def _range_read(column: str, start: str, limit: int, tag: int) -> tuple[str, lis
             f"FROM customer WHERE {where} ORDER BY {column} LIMIT {p}", [*params, limit])
 
 
-def _prefix_candidates(prefix: str, limit: int) -> list[_Candidate]:
-    """Customers whose name or account code starts with ``prefix``, through the B-tree indexes
-    (a range of the index for each spelling)."""
+def _prefix_candidates(prefix: str, limit: int, *, codes: bool = True) -> list[_Candidate]:
+    """Customers whose name or (with ``codes``) account code starts with ``prefix``, through
+    the B-tree indexes (a range of the index for each spelling)."""
     sqlite = _is_sqlite()
     reads: list[tuple[str, list[Any]]] = []
-    for column, variants in (("name", _case_variants(prefix)),
-                             ("account_code", [prefix.upper()])):
+    columns = [("name", _case_variants(prefix))]
+    if codes:
+        columns.append(("account_code", [prefix.upper()]))
+    for column, variants in columns:
         for variant in variants:
             reads.append(_range_read(column, variant, limit, len(reads)))
     if sqlite:
@@ -390,8 +392,8 @@ def search_customers(text: str, limit: int = 20) -> list[CustomerHit]:
                 # customers in a hundred: the trigram index would find them slowly and hand
                 # back an arbitrary two hundred, not the first by name.
                 found = {c.id for c in candidates}
-                starts = [c for c in _prefix_candidates(typed, limit) if c.id not in found
-                          and c.name.lower().startswith(query)]
+                starts = [c for c in _prefix_candidates(typed, limit, codes=False)
+                          if c.id not in found]
                 candidates += starts
                 found.update(c.id for c in starts)
                 if len(starts) < limit:
