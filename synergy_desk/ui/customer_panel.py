@@ -86,18 +86,21 @@ class CustomerPanel(QFrame):
         self.statement_button = QPushButton(self.tr("Tic&ket statement…"))
         self.statement_button.setObjectName("customerStatement")
         self.statement_button.clicked.connect(self._on_statement_clicked)
-        self.refund_button = QPushButton(self.tr("Refun&d…"))
+        # The refund, adjust and contract buttons are the panel's from the start: shown or
+        # hidden with no parent, a button is a window of its own, and takes the keyboard from
+        # the window the panel is built into.
+        self.refund_button = QPushButton(self.tr("Refun&d…"), self)
         self.refund_button.setObjectName("customerRefund")
         self.refund_button.clicked.connect(self._on_refund_clicked)
         self.refund_button.setVisible(can_refund)
         self.refund_button.setEnabled(False)
         # A manager's overrides of the customer's cover (refunds are managers' too).
-        self.adjust_button = QPushButton(self.tr("Ad&just ticket…"))
+        self.adjust_button = QPushButton(self.tr("Ad&just ticket…"), self)
         self.adjust_button.setObjectName("customerAdjustTicket")
         self.adjust_button.setToolTip(self.tr("Add or take away incidents on a live season "
                                               "ticket, with a reason"))
         self.adjust_button.clicked.connect(self._on_adjust_clicked)
-        self.contract_button = QPushButton(self.tr("Co&ntract…"))
+        self.contract_button = QPushButton(self.tr("Co&ntract…"), self)
         self.contract_button.setObjectName("customerContract")
         self.contract_button.setToolTip(self.tr("Record a support contract for this customer"))
         self.contract_button.clicked.connect(self._on_contract_clicked)

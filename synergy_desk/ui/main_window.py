@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QChildEvent,
@@ -48,16 +48,18 @@ from synergy_desk.services.incidents import incident_list
 from synergy_desk.services.office import activity, desks
 from synergy_desk.ui import errors, palette
 from synergy_desk.ui.callback_notifier import CallbackNotifier
-from synergy_desk.ui.customer_panel import CustomerPanel
 from synergy_desk.ui.global_search import GlobalSearch
 from synergy_desk.ui.incident_columns import COLUMNS, ListRow, incident_table_model, to_list_row
-from synergy_desk.ui.incident_detail import IncidentDetail
 from synergy_desk.ui.lock_screen import Curtain, IdleWatch, LockScreen
 from synergy_desk.ui.operations import Op, reporting_errors
 from synergy_desk.ui.prefs import Preferences
 from synergy_desk.ui.screen import FRAME_ALLOWANCE, VerticalScroll, fits_a_screen
 from synergy_desk.ui.table_model import ID_ROLE, ListView, SpareWidth, size_columns_to_contents
 from synergy_desk.ui.worker import Background
+
+if TYPE_CHECKING:
+    from synergy_desk.ui.customer_panel import CustomerPanel
+    from synergy_desk.ui.incident_detail import IncidentDetail
 
 log = logging.getLogger(__name__)
 
@@ -430,24 +432,21 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSectionsMovable(True)
         self.table.activated.connect(self._on_table_activated)
 
-        self.customer_panel = CustomerPanel(can_refund=self.actor.role is Role.MANAGER)
-        self.customer_panel.incident_activated.connect(self.open_incident)
-        self.customer_panel.take_payment_requested.connect(self._on_take_payment)
-        self.customer_panel.statement_requested.connect(self._on_ticket_statement)
-        self.customer_panel.receipt_requested.connect(self._on_reprint_receipt)
-        self.customer_panel.refund_requested.connect(self._on_refund)
-        self.customer_panel.adjust_ticket_requested.connect(self._on_adjust_ticket)
-        self.customer_panel.contract_requested.connect(self._on_record_contract)
-        self.customer_panel.contracts_requested.connect(self._on_contracts)
-        self.detail = IncidentDetail(self.actor, self.background)
-        self.detail.changed.connect(self._on_detail_changed)
-        self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-
+        # The customer panel and the incident detail show nothing until a customer or an
+        # incident is chosen: they are built in their places just after the list is first
+        # painted, or when first asked for (see _build_panels).
+        self._customer_panel: CustomerPanel | None = None
+        self._detail: IncidentDetail | None = None
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
-        # It scrolls when the splitter makes it short, rather than hold the window taller.
-        self.right.addWidget(VerticalScroll(self.customer_panel, "customerPanelArea"))
-        self.right.addWidget(self.detail)
+        places = []
+        for _ in range(2):
+            holder = QWidget()
+            self.right.addWidget(holder)
+            place = QVBoxLayout(holder)
+            place.setContentsMargins(0, 0, 0, 0)
+            places.append(place)
+        self._panel_places = tuple(places)
         self.right.setStretchFactor(0, 1)
         self.right.setStretchFactor(1, 2)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -458,14 +457,66 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         outer.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
+        self._after_first_paint(self._build_panels)
+
+    @property
+    def customer_panel(self) -> CustomerPanel:
+        """The customer panel (built now if the window has not built it yet)."""
+        if self._customer_panel is None:
+            self._build_panels()
+        assert self._customer_panel is not None
+        return self._customer_panel
+
+    @property
+    def detail(self) -> IncidentDetail:
+        """The incident detail (built now if the window has not built it yet)."""
+        if self._detail is None:
+            self._build_panels()
+        assert self._detail is not None
+        return self._detail
+
+    def _build_panels(self) -> None:
+        """The customer panel and the incident detail, in their places in the right-hand
+        splitter, wired to the window, its menus and its actions."""
+        if self._detail is not None:
+            return
+        from synergy_desk.ui.customer_panel import CustomerPanel
+        from synergy_desk.ui.incident_detail import IncidentDetail
+
+        customer_place, detail_place = self._panel_places
+        panel = self._customer_panel = CustomerPanel(
+            customer_place.parentWidget(), can_refund=self.actor.role is Role.MANAGER)
+        detail = self._detail = IncidentDetail(self.actor, self.background,
+                                               detail_place.parentWidget())
+        panel.incident_activated.connect(self.open_incident)
+        panel.take_payment_requested.connect(self._on_take_payment)
+        panel.statement_requested.connect(self._on_ticket_statement)
+        panel.receipt_requested.connect(self._on_reprint_receipt)
+        panel.refund_requested.connect(self._on_refund)
+        panel.adjust_ticket_requested.connect(self._on_adjust_ticket)
+        panel.contract_requested.connect(self._on_record_contract)
+        panel.contracts_requested.connect(self._on_contracts)
+        panel.log_call_requested.connect(self._on_log_call_for)
+        panel.edit_customer_requested.connect(self._on_edit_customer)
+        panel.add_contact_requested.connect(self._on_add_contact)
+        panel.edit_contact_requested.connect(self._on_edit_contact)
+        panel.retire_contact_requested.connect(self._on_retire_contact)
+        detail.changed.connect(self._on_detail_changed)
+        detail.notice.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        detail.reply_queued.connect(lambda _email_id: self._on_reply_queued())
+        detail.shown.connect(lambda: self.act_reply_email.setEnabled(detail.can_reply()))
+        # The detail and the customer panel open dialogs of their own (see childEvent).
+        detail.installEventFilter(self)
+        panel.installEventFilter(self)
+        # It scrolls when the splitter makes it short, rather than hold the window taller.
+        customer_place.addWidget(VerticalScroll(panel, "customerPanelArea"))
+        detail_place.addWidget(detail)
+        self._add_incident_actions(detail)
 
     def _build_keyboard_focus(self) -> None:
         """Tab leaves the incident list (the arrow keys move within it), and the keyboard is
         back in the list whenever a dialog of the window closes (see childEvent)."""
         self.table.setTabKeyNavigation(False)
-        # The detail and the customer panel open dialogs of their own.
-        self.detail.installEventFilter(self)
-        self.customer_panel.installEventFilter(self)
 
     def childEvent(self, event: QChildEvent) -> None:  # noqa: N802 - Qt override
         # A dialog of the window is watched from its first showing, for its closing.
@@ -491,7 +542,8 @@ class MainWindow(QMainWindow):
                 or (active is not None and active is not self and active.isVisible()) \
                 or QApplication.activeModalWidget() is not None \
                 or any(isinstance(w, QDialog) and w.isVisible()
-                       for owner in (self, self.detail, self.customer_panel)
+                       for owner in (self, self._detail, self._customer_panel)
+                       if owner is not None
                        for w in owner.children()):
             return
         self.activateWindow()
@@ -612,6 +664,7 @@ class MainWindow(QMainWindow):
             lambda: self.detail.apply_cover(),
             self.tr("Fund the incident shown from the customer's support contract or season "
                     "ticket (Ctrl+Shift+T)"))
+        self.act_apply_cover.setEnabled(False)  # as the detail's is, with no incident shown
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -776,20 +829,13 @@ class MainWindow(QMainWindow):
         awaits one), Apply contract / ticket (Ctrl+Shift+T) and Change incident…
         (Ctrl+Shift+I); the last two are enabled as the detail's are.
         """
-        own = {"takePayment": self.act_take_payment, "applyCover": self.act_apply_cover,
-               "changeFields": self.act_change_incident}
-        for name in ("applyCover", "changeFields"):
-            self._follow_enabled(own[name], self.detail.incident_actions[name])
-        #: The actions on the incident shown, in the detail's order.
-        self.incident_actions: list[QAction] = [own.get(name, action)
-                                                for name, action in self.detail.incident_actions.items()]
+        #: The actions on the incident shown, in the detail's order (once it is built).
+        self.incident_actions: list[QAction] = []
         self.incident_menu.addSeparator()
-        for name, action in self.detail.incident_actions.items():
-            if name not in own:
-                self.incident_menu.addAction(action)
+        # The detail's actions go here when it is built (see _add_incident_actions).
+        self._incident_actions_end = self.incident_menu.addSeparator()
         self.incident_context_menu = QMenu(self)
         self.incident_context_menu.setObjectName("incidentContextMenu")
-        self.incident_context_menu.addActions(self.incident_actions)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
         self.act_row_menu = QAction(self.tr("Actio&ns on the chosen incident…"), self.table)
@@ -802,8 +848,21 @@ class MainWindow(QMainWindow):
             "list)"))
         self.act_row_menu.triggered.connect(self._on_row_menu_key)
         self.table.addAction(self.act_row_menu)
-        self.incident_menu.addSeparator()
         self.incident_menu.addAction(self.act_row_menu)
+
+    def _add_incident_actions(self, detail: IncidentDetail) -> None:
+        """The detail's actions into the Incident menu and the rows' context menu; the window's
+        own Apply contract / ticket and Change incident… enabled as the detail's are."""
+        own = {"takePayment": self.act_take_payment, "applyCover": self.act_apply_cover,
+               "changeFields": self.act_change_incident}
+        for name in ("applyCover", "changeFields"):
+            self._follow_enabled(own[name], detail.incident_actions[name])
+        self.incident_actions = [own.get(name, action)
+                                 for name, action in detail.incident_actions.items()]
+        self.incident_menu.insertActions(
+            self._incident_actions_end,
+            [action for name, action in detail.incident_actions.items() if name not in own])
+        self.incident_context_menu.addActions(self.incident_actions)
 
     @staticmethod
     def _follow_enabled(follower: QAction, leader: QAction) -> None:
@@ -1154,30 +1213,31 @@ class MainWindow(QMainWindow):
         #: The customer just chosen from the search, and the incident shown as it was chosen:
         #: only while both still stand does a new call start with that caller.
         self._chosen_caller: tuple[int, int | None] | None = None
-        panel = self.customer_panel
         self.act_log_call_for_customer = self._action(
             "actionLogCallForCustomer", self.tr("&Log call for this customer…"), "Ctrl+Shift+C",
-            lambda: self._on_log_call_for(panel.customer_id),
+            lambda: self._on_log_call_for(self.customer_panel.customer_id),
             self.tr("Log a call from the customer shown in the panel (Ctrl+Shift+C)"))
         self.act_edit_customer = self._action(
             "actionEditCustomer", self.tr("&Edit customer…"), "Ctrl+Shift+U",
-            lambda: self._on_edit_customer(panel.customer_id),
+            lambda: self._on_edit_customer(self.customer_panel.customer_id),
             self.tr("Change the customer shown in the panel (Ctrl+Shift+U)"))
         self.act_add_contact = self._action(
             "actionAddContact", self.tr("&Add contact…"), "Ctrl+Shift+N",
-            lambda: self._on_add_contact(panel.customer_id),
+            lambda: self._on_add_contact(self.customer_panel.customer_id),
             self.tr("Add a contact at the customer shown (Ctrl+Shift+N)"))
         self.act_edit_contact = self._action(
             "actionEditContact", self.tr("Edit c&ontact…"), None,
-            lambda: self._on_edit_contact(panel.customer_id, panel.chosen_contact_id()),
+            lambda: self._on_edit_contact(self.customer_panel.customer_id,
+                                          self.customer_panel.chosen_contact_id()),
             self.tr("Change the contact chosen in the customer panel"))
         self.act_retire_contact = self._action(
             "actionRetireContact", self.tr("Contact has le&ft…"), None,
-            lambda: self._on_retire_contact(panel.customer_id, panel.chosen_contact_id()),
+            lambda: self._on_retire_contact(self.customer_panel.customer_id,
+                                            self.customer_panel.chosen_contact_id()),
             self.tr("The contact chosen in the customer panel no longer works there"))
         self.act_change_incident = self._action(
             "actionChangeIncident", self.tr("C&hange incident…"), "Ctrl+Shift+I",
-            self.detail.change_fields,
+            lambda: self.detail.change_fields(),
             self.tr("Reassign the incident shown, or change its product, module, version or "
                     "priority (Ctrl+Shift+I)"))
         menu = QMenu(self.tr("&Customer"), self)
@@ -1190,11 +1250,7 @@ class MainWindow(QMainWindow):
         # Found by the menus kept when they were built, not by their (translated) titles.
         self.menuBar().insertMenu(self.office_menu.menuAction(), menu)
         self.incident_menu.addAction(self.act_change_incident)
-        panel.log_call_requested.connect(self._on_log_call_for)
-        panel.edit_customer_requested.connect(self._on_edit_customer)
-        panel.add_contact_requested.connect(self._on_add_contact)
-        panel.edit_contact_requested.connect(self._on_edit_contact)
-        panel.retire_contact_requested.connect(self._on_retire_contact)
+        self.act_change_incident.setEnabled(False)  # as the detail's is, with no incident shown
         self.search.customer_chosen.connect(self._on_caller_chosen)
 
     def _on_caller_chosen(self, customer_id: int) -> None:
@@ -1361,7 +1417,6 @@ class MainWindow(QMainWindow):
         self.mail_status.open_view.connect(self._on_mail_status_link)
         self.mail_worker.problem.connect(self._on_mail_problem)
         self.mail_worker.changed.connect(self._on_mail_changed)
-        self.detail.reply_queued.connect(lambda _email_id: self._on_reply_queued())
         self.act_email_triage = self._action(
             "actionEmailTriage", self.tr("E-&mail to sort…"), "Ctrl+M",
             lambda: self.email_triage(),
@@ -1387,8 +1442,6 @@ class MainWindow(QMainWindow):
         self.incident_menu.insertAction(self.act_callbacks, self.act_reply_email)
         self.act_reply_email.setVisible(self.actor.role in ENGINEERS)
         self.act_reply_email.setEnabled(False)
-        self.detail.shown.connect(
-            lambda: self.act_reply_email.setEnabled(self.detail.can_reply()))
 
     def email_triage(self, view: str = "triage") -> Any:
         """The E-mail to sort window (one; raised when open already)."""
@@ -1737,6 +1790,7 @@ class MainWindow(QMainWindow):
         if page is None:
             page = {Role.RECEPTION: "reception", Role.ENGINEER: "engineer"}.get(
                 self.actor.role, "manager")
+        self._build_panels()  # the shortcuts page lists the detail's and its menu's keys
         current = self.help_window if isValid(self.help_window) else None
         self.help_window = guide.open_help(self, page, current)
         return self.help_window

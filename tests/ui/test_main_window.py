@@ -29,6 +29,8 @@ def make_window(qtbot: Any, actor: Actor, prefs: Any) -> MainWindow:
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    # The customer panel and the incident detail are built just after the first paint.
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "incidentDetail") is not None)
     return window
 
 
@@ -186,6 +188,51 @@ def test_reception_does_not_see_engineer_actions(
     assert reception_window.detail.findChild(QWidget, "startWorkButton") is None
     engineer_window = make_window(qtbot, office["engineer"], prefs)
     assert engineer_window.detail.findChild(QWidget, "startWorkButton") is not None
+
+
+def test_the_panels_are_built_after_the_list_is_first_painted(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    """The customer panel and the incident detail show nothing until a customer or an
+    incident is chosen: the window is painted without them and builds them straight after,
+    in their places, with the detail's actions in the Incident menu before the row menu's."""
+    window = MainWindow(office["manager"], prefs, "test database", "Synergy Support Ltd")
+    qtbot.addWidget(window)
+    assert window.findChild(QWidget, "incidentDetail") is None
+    assert window.findChild(QWidget, "customerPanel") is None
+    assert window.incident_actions == []
+    assert not window.act_apply_cover.isEnabled() and not window.act_change_incident.isEnabled()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "incidentDetail") is not None)
+    detail = window.findChild(QWidget, "incidentDetail")
+    panel = window.findChild(QWidget, "customerPanel")
+    assert detail is window.detail and panel is window.customer_panel
+    assert window.right.isAncestorOf(detail) and window.right.isAncestorOf(panel)
+    assert detail.isVisible() and panel.isVisible()
+    assert detail.height() > 100 and panel.parentWidget().height() > 50  # their places' size
+    # Built into a shown window, nothing took the keyboard from it (a button shown with no
+    # parent is a window of its own).
+    qtbot.waitUntil(window.isActiveWindow)
+    entries = [a for a in window.incident_menu.actions() if not a.isSeparator()]
+    assert entries.index(window.detail.incident_actions["resolve"]) < entries.index(
+        window.act_row_menu)
+    assert window.incident_actions[0] is window.detail.incident_actions["logCall"]
+    assert window.incident_actions == [a for a in window.incident_context_menu.actions()]
+
+
+def test_a_panel_asked_for_before_the_first_paint_is_built_then(
+        qtbot: Any, office: dict[str, Any], prefs: Any) -> None:
+    window = MainWindow(office["engineer"], prefs, "test database", "Synergy Support Ltd")
+    qtbot.addWidget(window)
+    assert window.customer_panel.customer_id is None
+    assert window.findChild(QWidget, "incidentDetail") is window.detail
+    assert len(window.incident_actions) == len(window.detail.incident_actions)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)  # the job after the first paint finds them built, and builds no others
+    assert len(window.findChildren(QWidget, "incidentDetail")) == 1
+    assert len(window.findChildren(QWidget, "customerPanel")) == 1
 
 
 def test_every_stable_object_name_exists(

@@ -35,6 +35,8 @@ def make_window(qtbot: Any, actor: Actor, prefs: Any) -> MainWindow:
     window = MainWindow(actor, prefs, "test database", "Synergy Support Ltd")
     qtbot.addWidget(window)
     show_active(qtbot, window)
+    # The customer panel and the incident detail are built just after the first paint.
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "incidentDetail") is not None)
     return window
 
 

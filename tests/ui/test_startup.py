@@ -51,6 +51,8 @@ HEAVY = (
     "synergy_desk.ui.audit_view",
     "synergy_desk.ui.receipts",
     "synergy_desk.ui.dialogs",
+    "synergy_desk.ui.customer_panel",  # the panels, built just after the first paint
+    "synergy_desk.ui.incident_detail",
 )
 
 CHILD = r"""
