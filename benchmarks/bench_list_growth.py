@@ -12,6 +12,13 @@ minutes on SQLite, longer on PostgreSQL); a filled one is used as it is.
         --office 1000000=sqlite:///office-1m.sqlite3
 
 Deep pages (past ``--depth`` rows) are compared only where the smallest office has them.
+
+With ``--buffers`` (PostgreSQL) it also compares what each case's statement reads, run once
+under EXPLAIN ANALYZE after the timed runs: the rows its scans returned or passed over, and
+the shared buffers it touched. Unlike the times, neither depends on what the buffer pool
+still holds when the case comes round, nor on the machine's speed at that moment. A
+statement that passes over more rows at the larger office grows with it; the buffers also
+grow where the same rows lie on more pages of a larger table.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=2_000)
     parser.add_argument("--views", default=",".join(table.VIEWS))
     parser.add_argument("--sorts", default=",".join(table.SORT_COLUMNS))
+    parser.add_argument("--buffers", action="store_true",
+                        help="also compare the buffers each statement reads (PostgreSQL)")
     args = parser.parse_args()
     offices = []
     for given in args.office:
@@ -45,7 +54,8 @@ def main() -> None:
     by_size: list[tuple[int, dict[str, table.Result]]] = []
     for size, url in offices:
         run_args = argparse.Namespace(make=size, plans=False, **{
-            k: getattr(args, k) for k in ("repeat", "page", "depth", "views", "sorts")})
+            k: getattr(args, k) for k in ("repeat", "page", "depth", "views", "sorts",
+                                          "buffers")})
         results = table.run(url, run_args)
         close_database()
         by_size.append((size, {r.case.key: r for r in results}))
@@ -78,6 +88,30 @@ def main() -> None:
                   f"{worst.product_p95:.3f} ms against {worst_small.product_p95:.3f} ms at "
                   f"{smallest_size:,} ({worst_small.rows} rows there, {worst.rows} here): "
                   f"{grew:.2f}×" + ("  ok" if grew <= GROWTH_TARGET else "  MISSES"))
+        if args.buffers:
+            print_buffers(smallest_size, smallest, size, results)
+
+
+def print_buffers(smallest_size: int, smallest: dict[str, table.Result], size: int,
+                  results: dict[str, table.Result]) -> None:
+    """What each case's statement reads at ``size`` against the smallest office."""
+    for what, label in (("rows_read", "rows its scans returned or passed over"),
+                        ("buffers", "shared buffers it touched")):
+        read = sorted(((getattr(r, what) / max(getattr(smallest[key], what), 1), key,
+                        getattr(smallest[key], what), getattr(r, what))
+                       for key, r in results.items()
+                       if key in smallest and smallest[key].rows == r.rows and r.buffers),
+                      reverse=True)
+        if not read:
+            print("  what the statements read: not measured (PostgreSQL only)")
+            return
+        print(f"  {label}, {smallest_size:,} → {size:,} ({len(read)} cases; those answered "
+              f"without a statement read nothing): median "
+              f"{statistics.median(g[0] for g in read):.2f}×, worst {read[0][0]:.2f}× "
+              f"({read[0][1]}); over {GROWTH_TARGET:g}×: "
+              f"{sum(1 for g in read if g[0] > GROWTH_TARGET)}")
+        for ratio, key, small, big in read[:10]:
+            print(f"    {key:66}  {small:7d} → {big:7d}  {ratio:5.2f}×")
 
 
 if __name__ == "__main__":

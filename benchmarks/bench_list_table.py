@@ -67,6 +67,11 @@ class Result:
     raw_p95: float
     rows: int
     plan: str
+    #: What the statement read, run once under EXPLAIN ANALYZE after the timed runs
+    #: (PostgreSQL; zeros when not asked): the rows its scans returned or passed over, and
+    #: the pages of table and index it touched (shared buffers, found in memory or read in).
+    rows_read: int = 0
+    buffers: int = 0
 
     @property
     def ratio(self) -> float:
@@ -170,7 +175,33 @@ def sorted_rows(plan: str) -> int:
     return 1_000_000 if "SORTS" in plan else 0
 
 
-def measure(case: Case, repeat: int, page: int, with_plan: bool) -> Result:
+def reads_of(sql: str, params: list[object]) -> tuple[int, int]:
+    """The rows a statement's scans return or pass over, and the shared buffers it touches,
+    when run (PostgreSQL; its planning left out). A bitmap's index entries are not counted as
+    rows: the heap scan over the bitmap counts those it reads."""
+    plan = db.execute_sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql,
+                          params).fetchone()[0][0]["Plan"]
+
+    def rows(node: dict[str, object]) -> int:
+        own = 0
+        if "Scan" in str(node["Node Type"]) and node["Node Type"] != "Bitmap Index Scan":
+            per_loop = sum(int(node.get(k, 0)) for k in (  # type: ignore[call-overload]
+                "Actual Rows", "Rows Removed by Filter", "Rows Removed by Index Recheck"))
+            own = per_loop * int(node["Actual Loops"])  # type: ignore[call-overload]
+        children = node.get("Plans", [])
+        return own + sum(rows(child) for child in children)  # type: ignore[union-attr]
+
+    return rows(plan), int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"])
+
+
+def runs_a_statement(case: Case) -> bool:
+    """Whether the list reads the case's page from the database: nobody's incidents of one
+    engineer are none, and the list answers so without asking (list_incidents)."""
+    return not (case.filt.view == "unassigned" and case.filt.engineer_id is not None)
+
+
+def measure(case: Case, repeat: int, page: int, with_plan: bool,
+            with_buffers: bool = False) -> Result:
     sql, params, _ = page_statement(case.filt, case.sort, after=case.after, limit=page)
     cursor = db.cursor()
 
@@ -195,7 +226,9 @@ def measure(case: Case, repeat: int, page: int, with_plan: bool) -> Result:
         raw_ms.append((clock() - started) * 1000.0)
     return Result(case, statistics.median(product_ms), percentile(product_ms, 0.95),
                   statistics.median(raw_ms), percentile(raw_ms, 0.95), rows,
-                  plan_of(sql, params) if with_plan else "")
+                  plan_of(sql, params) if with_plan else "",
+                  *(reads_of(sql, params) if with_buffers and runs_a_statement(case)
+                    else (0, 0)))
 
 
 def print_results(results: Sequence[Result], every: bool) -> None:
@@ -252,7 +285,8 @@ def run(url: str, args: argparse.Namespace) -> list[Result]:
           f"{args.repeat} repetitions each way")
     views = [v.strip() for v in args.views.split(",") if v.strip()]
     columns = [c.strip() for c in args.sorts.split(",") if c.strip()]
-    return [measure(case, args.repeat, args.page, args.plans)
+    buffers = getattr(args, "buffers", False) and not isinstance(db.obj, SqliteDatabase)
+    return [measure(case, args.repeat, args.page, args.plans, buffers)
             for case in cases(views, columns, args.depth, args.page)]
 
 
