@@ -23,6 +23,7 @@ import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from _bench import load_average, percentile
 from bench_list import _busiest_engineer as busiest_engineer
@@ -182,14 +183,12 @@ def reads_of(sql: str, params: list[object]) -> tuple[int, int]:
     plan = db.execute_sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql,
                           params).fetchone()[0][0]["Plan"]
 
-    def rows(node: dict[str, object]) -> int:
+    def rows(node: dict[str, Any]) -> int:
         own = 0
-        if "Scan" in str(node["Node Type"]) and node["Node Type"] != "Bitmap Index Scan":
-            per_loop = sum(int(node.get(k, 0)) for k in (  # type: ignore[call-overload]
+        if "Scan" in node["Node Type"] and node["Node Type"] != "Bitmap Index Scan":
+            own = int(node["Actual Loops"]) * sum(int(node.get(k, 0)) for k in (
                 "Actual Rows", "Rows Removed by Filter", "Rows Removed by Index Recheck"))
-            own = per_loop * int(node["Actual Loops"])  # type: ignore[call-overload]
-        children = node.get("Plans", [])
-        return own + sum(rows(child) for child in children)  # type: ignore[union-attr]
+        return own + sum(rows(child) for child in node.get("Plans", []))
 
     return rows(plan), int(plan["Shared Hit Blocks"]) + int(plan["Shared Read Blocks"])
 
