@@ -209,6 +209,13 @@ def _statement(shape: _Shape) -> _Statement:
         if shape.column == "status":
             seek_from = 1
     seek = keys[seek_from:]
+    # PostgreSQL is given every value (the filter's and the cursor's) each in a sub-select,
+    # which it does not look into when it plans. Seeing them, it reckons some pages (an
+    # engineer's call-backs due, a page past a cursor) cheaper than the plan it would keep,
+    # and plans each such page afresh (0.4-0.8 ms over the incident's indexes, more than
+    # reading the page); not seeing them, it plans the page alike for every value and keeps
+    # that plan. The values are still the index's bounds (an index condition, not a filter).
+    value = p if shape.sqlite else f"(SELECT {p})"
     where: list[str] = []
     # A view of one open status is read through the open incidents' indexes too. SQLite uses
     # a partial index only where the query states its condition; PostgreSQL proves it from the
@@ -217,19 +224,19 @@ def _statement(shape: _Shape) -> _Statement:
     if open_only and (shape.sqlite or view not in _STATUS_VIEW_SQL):
         where.append(OPEN_CONDITION)
     if view == "mine":
-        where.append(f"engineer_id = {p}")
+        where.append(f"engineer_id = {value}")
     elif view == "unassigned":
         where.append("engineer_id IS NULL")
     elif view in _STATUS_VIEW_SQL:
         where.append(_STATUS_VIEW_SQL[view])
     elif view == "callbacks_due":
-        where.append(f"callback_due_at <= {p}")
+        where.append(f"callback_due_at <= {value}")
     if shape.engineer:
-        where.append(f"engineer_id = {p}")
+        where.append(f"engineer_id = {value}")
     if shape.product:
-        where.append(f"product_id = {p}")
+        where.append(f"product_id = {value}")
     if shape.customer:
-        where.append(f"customer_id = {p}")
+        where.append(f"customer_id = {value}")
     op = "<" if shape.descending else ">"
     # SQLite seeks a row value in an index only as far as the column before the id (the
     # table's own key, which its indexes hold last): "(subject, id) > (?, ?)" would start at
@@ -239,13 +246,6 @@ def _statement(shape: _Shape) -> _Statement:
     # seek of the index, merged in order.
     split = (shape.cursor and shape.sqlite and not shape.customer and len(seek) > 1
              and seek[-1] == "id")
-    # PostgreSQL is given the cursor's values each in a sub-select, which it does not look
-    # into when it plans. Seeing them, it reckons a page past the cursor cheaper than the
-    # plan it would keep, and plans every page afresh (0.4-0.8 ms over the incident's
-    # indexes, more than reading the page); not seeing them, it plans a page past any cursor
-    # alike and keeps that plan. The values are still the index's bounds (an index
-    # condition, not a filter).
-    value = p if shape.sqlite else f"(SELECT {p})"
     # A customer's incidents are a handful, found by their own index (and sorted); every
     # other page walks the one index that holds it in order.
     index = None if shape.customer else index_name(family, kind, walked)
