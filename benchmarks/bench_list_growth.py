@@ -80,14 +80,25 @@ def main() -> None:
         print(f"  the 10 that grew most (median ms at {smallest_size:,} → {size:,}):")
         for ratio, key, small, big in growth[:10]:
             print(f"    {key:66}  {small:7.3f} → {big:7.3f}  {ratio:5.2f}×")
-        worst = max(results.values(), key=lambda r: r.product_p95)
-        worst_small = smallest.get(worst.case.key)
-        if worst_small is not None:
-            grew = worst.product_p95 / worst_small.product_p95
-            print(f"  the slowest case at {size:,} by p95 ({worst.case.key}): "
-                  f"{worst.product_p95:.3f} ms against {worst_small.product_p95:.3f} ms at "
-                  f"{smallest_size:,} ({worst_small.rows} rows there, {worst.rows} here): "
-                  f"{grew:.2f}×" + ("  ok" if grew <= GROWTH_TARGET else "  MISSES"))
+        # The slowest case, judged where the smaller office reads the same page; one whose
+        # page is shorter there is named, not judged (as above), beside the slowest judged.
+        slowest = max(results.values(), key=lambda r: r.product_p95)
+        shown = [slowest]
+        judged = [results[key] for _, key, _, _ in growth]
+        if slowest not in judged and judged:
+            shown.append(max(judged, key=lambda r: r.product_p95))
+        for worst in shown:
+            small = smallest.get(worst.case.key)
+            if small is None:
+                continue
+            grew = worst.product_p95 / small.product_p95
+            verdict = ("(a shorter page there: not judged)" if worst not in judged
+                       else "ok" if grew <= GROWTH_TARGET else "MISSES")
+            print(f"  the slowest case at {size:,} by p95"
+                  f"{' of those judged' if worst is not slowest else ''} ({worst.case.key}): "
+                  f"{worst.product_p95:.3f} ms against {small.product_p95:.3f} ms at "
+                  f"{smallest_size:,} ({small.rows} rows there, {worst.rows} here): "
+                  f"{grew:.2f}×  {verdict}")
         if args.buffers:
             print_buffers(smallest_size, smallest, size, results)
 
