@@ -13,6 +13,12 @@ minutes on SQLite, longer on PostgreSQL); a filled one is used as it is.
 
 Deep pages (past ``--depth`` rows) are compared only where the smallest office has them.
 
+With ``--rounds N`` (offices already filled) the offices are read in turn instead: each case
+is timed at every size, then again, N times over, a slice of ``--repeat`` each time, and each
+size's times of the case pooled. Run one office after another, a case at one size and at the
+other are minutes apart, and a few seconds when the machine is slower (it happens on a shared
+machine) show as growth in the cases that fell in them; taken in turns, both sizes share them.
+
 With ``--buffers`` (PostgreSQL) it also compares what each case's statement reads, run once
 under EXPLAIN ANALYZE after the timed runs: the rows its scans returned or passed over, and
 the shared buffers it touched. Unlike the times, neither depends on what the buffer pool
@@ -27,8 +33,16 @@ import argparse
 import statistics
 
 import bench_list_table as table
+from peewee import SqliteDatabase
 
-from synergy_desk.models.database import close_database
+from synergy_desk.models.base import db
+from synergy_desk.models.database import (
+    close_database,
+    describe_url,
+    let_go,
+    make_database,
+    open_database,
+)
 
 GROWTH_TARGET = 1.5
 
@@ -45,6 +59,9 @@ def main() -> None:
     parser.add_argument("--sorts", default=",".join(table.SORT_COLUMNS))
     parser.add_argument("--buffers", action="store_true",
                         help="also compare the buffers each statement reads (PostgreSQL)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="read the (filled) offices in turn, each case at every size this "
+                             "many times over, rather than one office after another")
     args = parser.parse_args()
     offices = []
     for given in args.office:
@@ -52,14 +69,17 @@ def main() -> None:
         offices.append((int(size.replace(",", "").replace("_", "")), url))
     offices.sort()
     by_size: list[tuple[int, dict[str, table.Result]]] = []
-    for size, url in offices:
-        run_args = argparse.Namespace(make=size, plans=False, **{
-            k: getattr(args, k) for k in ("repeat", "page", "depth", "views", "sorts",
-                                          "buffers")})
-        results = table.run(url, run_args)
-        close_database()
-        by_size.append((size, {r.case.key: r for r in results}))
-        table.summary(results)
+    if args.rounds > 1:
+        by_size = in_turn(offices, args)
+    else:
+        for size, url in offices:
+            run_args = argparse.Namespace(make=size, plans=False, **{
+                k: getattr(args, k) for k in ("repeat", "page", "depth", "views", "sorts",
+                                              "buffers")})
+            results = table.run(url, run_args)
+            close_database()
+            by_size.append((size, {r.case.key: r for r in results}))
+            table.summary(results)
     smallest_size, smallest = by_size[0]
     print()
     for size, results in by_size[1:]:
@@ -101,6 +121,49 @@ def main() -> None:
                   f"{grew:.2f}×  {verdict}")
         if args.buffers:
             print_buffers(smallest_size, smallest, size, results)
+
+
+def in_turn(offices: list[tuple[int, str]],
+            args: argparse.Namespace) -> list[tuple[int, dict[str, table.Result]]]:
+    """Each case timed at every size in turn, ``args.rounds`` times over; each size's times of
+    a case pooled into its figures."""
+    views = [v.strip() for v in args.views.split(",") if v.strip()]
+    columns = [c.strip() for c in args.sorts.split(",") if c.strip()]
+    open_database(offices[0][1], migrate_schema=False)  # the models are bound; each is read in turn
+    rooms = []
+    for size, url in offices:
+        database = make_database(url, keep_connections=True)
+        info = describe_url(url)
+        with db.reading(database):
+            table.describe(info.display, info.kind, args)
+            cases = {c.key: c for c in table.cases(views, columns, args.depth, args.page)}
+        rooms.append((size, database, cases))
+    keys = list(dict.fromkeys(key for _, _, cases in rooms for key in cases))
+    share = max(1, args.repeat // args.rounds)
+    times: dict[tuple[int, str], tuple[int, list[float], list[float]]] = {}
+    for key in keys:
+        for _ in range(args.rounds):
+            for size, database, cases in rooms:
+                if key not in cases:
+                    continue
+                with db.reading(database):
+                    rows, product_ms, raw_ms = table.timings(cases[key], share, args.page)
+                _, pooled_product, pooled_raw = times.setdefault((size, key), (rows, [], []))
+                pooled_product += product_ms
+                pooled_raw += raw_ms
+    by_size = []
+    for size, database, cases in rooms:
+        with db.reading(database):
+            buffers = args.buffers and not isinstance(db.obj, SqliteDatabase)
+            results = [table.result_of(cases[key], *times[(size, key)], args.page, False,
+                                       buffers) for key in keys if key in cases]
+        print(f"{size:,} incidents, {args.rounds} rounds of {share} repetitions each way, "
+              "taking turns with the other offices:")
+        table.summary(results)
+        by_size.append((size, {r.case.key: r for r in results}))
+        let_go(database)
+    close_database()
+    return by_size
 
 
 def print_buffers(smallest_size: int, smallest: dict[str, table.Result], size: int,

@@ -199,8 +199,9 @@ def runs_a_statement(case: Case) -> bool:
     return not (case.filt.view == "unassigned" and case.filt.engineer_id is not None)
 
 
-def measure(case: Case, repeat: int, page: int, with_plan: bool,
-            with_buffers: bool = False) -> Result:
+def timings(case: Case, repeat: int, page: int) -> tuple[int, list[float], list[float]]:
+    """The rows of the case's page, and ``repeat`` times (ms) of the page through the product
+    and of its statement run raw, taking turns, after one untimed run of each."""
     sql, params, _ = page_statement(case.filt, case.sort, after=case.after, limit=page)
     cursor = db.cursor()
 
@@ -223,11 +224,33 @@ def measure(case: Case, repeat: int, page: int, with_plan: bool,
         started = clock()
         raw()
         raw_ms.append((clock() - started) * 1000.0)
+    return rows, product_ms, raw_ms
+
+
+def result_of(case: Case, rows: int, product_ms: Sequence[float], raw_ms: Sequence[float],
+              page: int, with_plan: bool, with_buffers: bool = False) -> Result:
+    """The case's figures from its times; its plan and what it reads when asked (read from
+    the database the models read now)."""
+    sql, params, _ = page_statement(case.filt, case.sort, after=case.after, limit=page)
     return Result(case, statistics.median(product_ms), percentile(product_ms, 0.95),
                   statistics.median(raw_ms), percentile(raw_ms, 0.95), rows,
                   plan_of(sql, params) if with_plan else "",
                   *(reads_of(sql, params) if with_buffers and runs_a_statement(case)
                     else (0, 0)))
+
+
+def measure(case: Case, repeat: int, page: int, with_plan: bool,
+            with_buffers: bool = False) -> Result:
+    rows, product_ms, raw_ms = timings(case, repeat, page)
+    return result_of(case, rows, product_ms, raw_ms, page, with_plan, with_buffers)
+
+
+def describe(display: str, kind: str, args: argparse.Namespace) -> None:
+    """The line that heads a run: the office, its size and the machine's load."""
+    total = t.Incident.select().count()
+    print(f"database: {display} ({kind}); {total:,} incidents; load average "
+          f"{load_average()}; {args.page} rows a page; deep pages after {args.depth:,} rows; "
+          f"{args.repeat} repetitions each way")
 
 
 def print_results(results: Sequence[Result], every: bool) -> None:
@@ -278,10 +301,7 @@ def run(url: str, args: argparse.Namespace) -> list[Result]:
     info = open_database(url, migrate_schema=args.make is not None)
     if args.make is not None:
         make_office(args.make)
-    total = t.Incident.select().count()
-    print(f"database: {info.display} ({info.kind}); {total:,} incidents; load average "
-          f"{load_average()}; {args.page} rows a page; deep pages after {args.depth:,} rows; "
-          f"{args.repeat} repetitions each way")
+    describe(info.display, info.kind, args)
     views = [v.strip() for v in args.views.split(",") if v.strip()]
     columns = [c.strip() for c in args.sorts.split(",") if c.strip()]
     buffers = getattr(args, "buffers", False) and not isinstance(db.obj, SqliteDatabase)
