@@ -212,9 +212,9 @@ def _statement(shape: _Shape) -> _Statement:
     # PostgreSQL is given every value (the filter's and the cursor's) each in a sub-select,
     # which it does not look into when it plans. Seeing them, it reckons some pages (an
     # engineer's call-backs due, a page past a cursor) cheaper than the plan it would keep,
-    # and plans each such page afresh (0.4-0.8 ms over the incident's indexes, more than
-    # reading the page); not seeing them, it plans the page alike for every value and keeps
-    # that plan. The values are still the index's bounds (an index condition, not a filter).
+    # and plans each such page afresh (about a millisecond over the incident's indexes, more
+    # than reading the page); not seeing them, it plans the page alike for every value and
+    # keeps that plan. The values are still the index's bounds (an index condition, not a filter).
     value = p if shape.sqlite else f"(SELECT {p})"
     where: list[str] = []
     # A view of one open status is read through the open incidents' indexes too. SQLite uses

@@ -534,7 +534,7 @@ def test_postgresql_plans_a_filtered_first_page_once(office: dict[str, Any]) -> 
         if "AS awaiting, number FROM incident" in statement]
     assert len(kept) == len(pages)
     for statement, generic, custom in kept:
-        assert "= $" not in statement and "<= $" not in statement, statement
+        assert not re.search(r"[=<>] \$\d", statement), statement  # each value in a sub-select
         assert generic >= 4 and custom <= 5, (statement, generic, custom)
 
 
