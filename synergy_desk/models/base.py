@@ -69,11 +69,13 @@ class OfficeProxy(DatabaseProxy):
         made for each one is a fifth of the time of a page that finds nothing. Logged, and
         its errors raised, as :meth:`peewee.Database.execute_sql` does.
 
+        On PostgreSQL the statement is prepared the first time it is run (psycopg would wait
+        for its fifth run, parsing and planning each of the four before in full): PostgreSQL
+        plans it for the values given a few times more, then keeps one plan for any values.
         ``plan_each_time`` is for a statement whose best plan turns on the values it is given
-        (a fragment typed into a search): PostgreSQL is never asked to prepare it. psycopg
-        prepares a statement run five times; PostgreSQL then soon plans it once for any
-        values, and a plan made without the fragment reads thousands of rows for a fragment
-        most rows hold. SQLite plans every statement afresh in any case."""
+        (a fragment typed into a search): PostgreSQL is never asked to prepare it, as a plan
+        made without the fragment reads thousands of rows for a fragment most rows hold.
+        SQLite plans every statement afresh in any case."""
         if _statements_log.isEnabledFor(logging.DEBUG):
             _statements_log.debug((sql, params))
         kept = _kept
@@ -82,10 +84,10 @@ class OfficeProxy(DatabaseProxy):
             kept.cursor = connection.cursor()
             kept.connection = connection
         with _as_peewee_errors:
-            if plan_each_time and not isinstance(self.obj, peewee.SqliteDatabase):
-                kept.cursor.execute(sql, params, prepare=False)
-            else:
+            if isinstance(self.obj, peewee.SqliteDatabase):
                 kept.cursor.execute(sql, params)
+            else:
+                kept.cursor.execute(sql, params, prepare=not plan_each_time)
             rows: list[tuple[Any, ...]] = kept.cursor.fetchall()
         return rows
 
