@@ -129,8 +129,7 @@ def in_turn(offices: list[tuple[int, str]],
             args: argparse.Namespace) -> list[tuple[int, dict[str, table.Result]]]:
     """Each case timed at every size in turn, ``args.rounds`` times over; each size's times of
     a case pooled into its figures."""
-    views = [v.strip() for v in args.views.split(",") if v.strip()]
-    columns = [c.strip() for c in args.sorts.split(",") if c.strip()]
+    views, columns = table.chosen(args)
     open_database(offices[0][1], migrate_schema=False)  # the models are bound; each is read in turn
     rooms = []
     for size, url in offices:

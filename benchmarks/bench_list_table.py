@@ -245,6 +245,12 @@ def measure(case: Case, repeat: int, page: int, with_plan: bool,
     return result_of(case, rows, product_ms, raw_ms, page, with_plan, with_buffers)
 
 
+def chosen(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """The views and the sort columns the command line asked for."""
+    return ([v.strip() for v in args.views.split(",") if v.strip()],
+            [c.strip() for c in args.sorts.split(",") if c.strip()])
+
+
 def describe(display: str, kind: str, args: argparse.Namespace) -> None:
     """The line that heads a run: the office, its size and the machine's load."""
     total = t.Incident.select().count()
@@ -302,8 +308,7 @@ def run(url: str, args: argparse.Namespace) -> list[Result]:
     if args.make is not None:
         make_office(args.make)
     describe(info.display, info.kind, args)
-    views = [v.strip() for v in args.views.split(",") if v.strip()]
-    columns = [c.strip() for c in args.sorts.split(",") if c.strip()]
+    views, columns = chosen(args)
     buffers = getattr(args, "buffers", False) and not isinstance(db.obj, SqliteDatabase)
     return [measure(case, args.repeat, args.page, args.plans, buffers)
             for case in cases(views, columns, args.depth, args.page)]

@@ -416,6 +416,14 @@ def test_a_deep_page_starts_at_its_cursor_inside_a_run_of_one_subject(
         rest[0].id > page.rows[1].id if not descending else rest[0].id < page.rows[1].id)
 
 
+def _list_plans() -> list[tuple[str, int, int]]:
+    """(statement, plans kept, plans made for the values) of each list page's statement
+    this connection has prepared."""
+    return [(statement, generic, custom) for statement, generic, custom in db.execute_sql(
+        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        if "AS awaiting, number FROM incident" in statement]
+
+
 def _long_history(office: dict[str, Any]) -> dict[str, Any]:
     """A long history on PostgreSQL, written in a few statements: 40,000 resolved incidents
     of one engineer, 400 unassigned awaiting payment, and a call-back open on 200 of them
@@ -492,15 +500,12 @@ def test_postgresql_plans_a_page_past_a_cursor_once(office: dict[str, Any]) -> N
     for filt in filters:
         for column in ("reference", "funding", "customer"):
             page = list_incidents(filt, Sort(column), limit=50)
-            for _ in range(16):  # prepared after 5 runs; a plan kept is chosen after 5 more
+            for _ in range(16):  # planned for its values 5 times, then a plan kept
                 assert page.next_cursor is not None
                 page = list_incidents(filt, Sort(column), after=page.next_cursor, limit=50)
                 assert len(page.rows) == 50
     # Each first page runs once; the pages past a cursor (seeking past its values) run often.
-    kept = [(statement, generic, custom) for statement, generic, custom in db.execute_sql(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        if "AS awaiting, number FROM incident" in statement
-        and re.search(r"[<>] \(\(?SELECT \$", statement)]
+    kept = [plans for plans in _list_plans() if re.search(r"[<>] \(\(?SELECT \$", plans[0])]
     assert len(kept) == len(filters) * 3
     for statement, generic, custom in kept:
         assert generic >= 4 and custom <= 5, (statement, generic, custom)
@@ -528,11 +533,9 @@ def test_postgresql_plans_a_filtered_first_page_once(office: dict[str, Any]) -> 
              (IncidentFilter(view="resolved", engineer_id=engineer), Sort("funding")),
              (IncidentFilter(view="all", customer_id=customer), Sort("last_activity"))]
     for filt, sort in pages:
-        for _ in range(15):  # prepared after 5 runs; a plan kept is chosen after 5 more
+        for _ in range(15):  # planned for its values 5 times, then a plan kept
             list_incidents(filt, sort, limit=50)
-    kept = [(statement, generic, custom) for statement, generic, custom in db.execute_sql(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        if "AS awaiting, number FROM incident" in statement]
+    kept = _list_plans()
     assert len(kept) == len(pages)
     for statement, generic, custom in kept:
         assert not re.search(r"[=<>] \$\d", statement), statement  # each value in a sub-select
@@ -549,15 +552,11 @@ def test_postgresql_prepares_a_page_at_its_first_run(office: dict[str, Any]) -> 
     build_office(office, n=3)
     filt, sort = IncidentFilter(view="open", engineer_id=office["engineer"].id), Sort("subject")
     list_incidents(filt, sort, limit=50)
-    kept = [(generic, custom) for statement, generic, custom in db.execute_sql(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        if "AS awaiting, number FROM incident" in statement]
+    kept = [(generic, custom) for _, generic, custom in _list_plans()]
     assert kept == [(0, 1)]
     for _ in range(6):
         list_incidents(filt, sort, limit=50)
-    kept = [(generic, custom) for statement, generic, custom in db.execute_sql(
-        "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
-        if "AS awaiting, number FROM incident" in statement]
+    kept = [(generic, custom) for _, generic, custom in _list_plans()]
     assert kept == [(2, 5)]  # a plan kept from the sixth run on
 
 
