@@ -92,6 +92,11 @@ def main() -> None:
         growth = sorted(same, reverse=True)
         shorter = sum(1 for key in results if key in smallest
                       and smallest[key].rows != results[key].rows)
+        if not growth:
+            print(f"{size:,} incidents against {smallest_size:,}: no case reads the same rows a "
+                  f"page at both sizes ({shorter} read a shorter page on the smaller office); "
+                  "nothing to compare")
+            continue
         print(f"{size:,} incidents against {smallest_size:,}: {len(growth)} cases with the "
               f"same rows a page ({shorter} more read a shorter page on the smaller office); "
               f"growth of the median: median {statistics.median(g[0] for g in growth):.2f}×, "
