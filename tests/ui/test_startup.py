@@ -57,6 +57,9 @@ HEAVY = (
 
 CHILD = r"""
 import json, sys
+import synergy_desk.cli  # as the installed program starts
+from synergy_desk.app import load_model_layer
+load_model_layer()  # as the program does before Qt
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from synergy_desk.models.database import open_database
@@ -143,3 +146,22 @@ def test_the_first_screen_shows_the_incident_chosen_in_its_list(
     listed = str(seen["listed"])
     assert listed.startswith("INC-")
     assert listed in str(seen["heading"])
+
+
+def test_the_model_layer_loads_before_qt_without_loading_qt() -> None:
+    """The program imports the tables and the list's service before PySide6 (which would
+    otherwise read each one's source as it is imported): that early load must not itself
+    bring in Qt, or anything the first screen does not need."""
+    child = ("import json, sys\n"
+             "import synergy_desk.cli\n"
+             "from synergy_desk.app import load_model_layer\n"
+             "load_model_layer()\n"
+             "print(json.dumps(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout)
+    assert [name for name in loaded if name.split(".")[0] in ("PySide6", "shiboken6")] == []
+    assert "synergy_desk.models.tables" in loaded
+    assert "synergy_desk.services.incidents.incident_list" in loaded
+    assert _heavy(loaded) == []
