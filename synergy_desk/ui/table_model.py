@@ -68,6 +68,23 @@ PageLoader = Callable[[Any, int, str | None, bool], tuple[Sequence[R], Any]]
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
+# Qt's item roles as plain numbers. A list asks for seven or eight roles of every cell it
+# sizes or paints (thousands of calls as the window first shows its rows), most of them
+# roles a list never answers; comparing with Qt's enumeration members took longer than the
+# answer itself.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(SORT_ROLE)
+_ID = int(ID_ROLE)
+#: The roles a list's cells answer; any other is None at once.
+_ANSWERED = frozenset({_DISPLAY, _ACCESSIBLE_TEXT, _TOOLTIP, _FOREGROUND, _BACKGROUND, _FONT,
+                       _ALIGNMENT, _SORT, _ID})
+
 
 class Column(Generic[R]):
     """One column of a list, declared once: what it is called, shows, sorts by and looks like.
@@ -393,30 +410,32 @@ class TableModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(self._columns):
+        if role not in _ANSWERED:
             return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        # An invalid index has row and column -1.
+        number, place = index.row(), index.column()
+        rows, columns = self._rows, self._columns
+        if not (0 <= number < len(rows) and 0 <= place < len(columns)):
+            return None
+        row = rows[number]
+        column = columns[place]
+        if role == _DISPLAY or role == _ACCESSIBLE_TEXT:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip is not None else None
-        if role == SORT_ROLE:
-            return column.value(row)
-        if role == ID_ROLE:
-            return _id_of(row)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             colour = column.foreground(row) if column.foreground is not None else None
             return colour.brush() if colour is not None else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             colour = column.background(row) if column.background is not None else None
             return colour.brush() if colour is not None else None
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._bold if column.bold is not None and column.bold(row) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.number:
-            return _RIGHT
-        return None
+        if role == _ALIGNMENT:
+            return _RIGHT if column.number else None
+        if role == _TOOLTIP:
+            return column.tooltip(row) if column.tooltip is not None else None
+        if role == _SORT:
+            return column.value(row)
+        return _id_of(row)  # _ID, the last role answered
 
 
 # -- the view of a list ------------------------------------------------------------------------

@@ -189,6 +189,14 @@ def test_the_cells_say_what_their_columns_declare() -> None:
     assert amount.data(Qt.ItemDataRole.FontRole) is None
     assert model.row_at(model.row_of(3)).name == "gamma"
     assert model.row_at(99) is None and model.row_of(99) == -1
+    # What a screen reader reads is what is shown; roles a list never answers, and cells
+    # outside its rows, are nothing.
+    assert model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole) == model.index(0, 0).data()
+    assert model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
+    assert model.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) is None
+    assert model.data(QModelIndex()) is None
+    assert model.data(model.createIndex(len(THINGS), 0)) is None
+    assert model.data(model.createIndex(0, 3)) is None
 
 
 # --- pages loaded as the view scrolls ----------------------------------------------------------
