@@ -116,19 +116,31 @@ _CANDIDATE_COLUMNS = ("c.id, c.account_code, c.name, c.company, c.postcode, c.ph
 _PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}]")
 
 
+def _starts_a_word(fragment: str) -> bool:
+    """Whether a short fragment beside longer words is looked for at the start of a word."""
+    return len(fragment) >= 2 and fragment.isalnum()
+
+
 def _index_candidates(terms: Sequence[str], filters: Sequence[str], cap: int) -> list[_Candidate]:
     """Customers whose search text holds every term (each of 3+ characters), via the index.
 
-    ``filters`` are shorter fragments that must also appear; they are checked only on the rows
-    the index found.
+    ``filters`` are shorter fragments that must also appear. Two letters or digits must
+    start a word, as a short word typed beside a longer one starts one ("Richard Ta", "TR1
+    7W", as a short text alone starts a name). One character, or a fragment with a mark ("&",
+    "o'"), may appear anywhere: one letter at the start of a word is in most customers'
+    details, and looking for it there would read more of them than it leaves out.
     """
     if _is_sqlite():
         sql = (f"SELECT {_CANDIDATE_COLUMNS} FROM customer_search AS s "
                "JOIN customer AS c ON c.id = s.rowid WHERE s.body MATCH ?")
         params: list[Any] = [" ".join(_fts_string(term) for term in terms)]
         for fragment in filters:
-            sql += " AND s.body LIKE ? ESCAPE '\\'"
-            params.append(f"%{_like_escape(fragment)}%")
+            if _starts_a_word(fragment):
+                sql += " AND (' ' || s.body) LIKE ? ESCAPE '\\'"
+                params.append(f"% {_like_escape(fragment)}%")
+            else:
+                sql += " AND s.body LIKE ? ESCAPE '\\'"
+                params.append(f"%{_like_escape(fragment)}%")
         sql += " LIMIT ?"
     else:
         conditions = []
@@ -149,8 +161,16 @@ def _index_candidates(terms: Sequence[str], filters: Sequence[str], cap: int) ->
             conditions.append("s.body LIKE %s ESCAPE '\\'")
             params.append(f"%{_like_escape(fragment)}%")
         for fragment in filters:
-            # A short fragment ("&", "o'", "de") gives an index one trigram or none to look
-            # up: it is only checked, exactly, on the rows the terms found.
+            if _starts_a_word(fragment):
+                # A word's start is a pattern the trigram index takes: "(^| )ta" gives it
+                # the trigrams of a word beginning "ta". Tested on the rows alone, it had
+                # every customer holding the longer word read (2,759 for "richard", 2,149
+                # passed over before 200 held "ta": 13 ms, against 1 ms through the index).
+                conditions.append("s.body ~ %s")
+                params.append("(^| )" + re.escape(fragment))
+                continue
+            # A short fragment with a mark ("&", "o'") gives an index one trigram or none to
+            # look up: it is only checked, exactly, on the rows the terms found.
             conditions.append("strpos(s.body, %s) > 0")
             params.append(fragment)
         # The search text is read, and limited, on its own before the customers are joined:
