@@ -435,7 +435,9 @@ class TableModel(QAbstractTableModel, Generic[R]):
             return column.tooltip(row) if column.tooltip is not None else None
         if role == _SORT:
             return column.value(row)
-        return _id_of(row)  # _ID, the last role answered
+        if role == _ID:
+            return _id_of(row)
+        return None
 
 
 # -- the view of a list ------------------------------------------------------------------------
